@@ -1,0 +1,26 @@
+# Two entry points, each bootstraps its own virtual environment in .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck docs clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python examples/quickstart.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+	$(BIN)/python -m mypy --strict src tests
+	$(BIN)/python -m ruff check src tests examples benchmarks
+	$(BIN)/python -m ruff format --check src tests examples benchmarks
+	$(BIN)/python -m mkdocs build --strict --quiet --site-dir $(VENV)/site
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,239 @@
+"""The one error tree of medbill.
+
+Every error medbill raises on purpose is a subclass of :class:`MedbillError`::
+
+    MedbillError
+    ├── ValidationError          bad input: names the field (path) and the value
+    │   ├── CodeError            a code in the wrong format (ICD-10-CM, CPT/HCPCS, NPI, ...)
+    │   └── PricingError         a service that cannot be priced (no fee, not payable, bad modifiers)
+    ├── ClaimStateError          an invalid claim workflow transition
+    ├── LedgerError              a ledger operation refused; the ledger is unchanged
+    │   ├── UnbalancedEntryError debits and credits of an entry differ
+    │   └── DuplicateEntryError  an idempotency key reused with different content
+    └── ParseError               malformed input file (X12 segment, CSV line, TOML key)
+
+A :class:`ValidationError` carries ``field`` and ``value``. When one object has several
+problems, one error is raised whose ``problems`` lists every one of them (each itself a
+:class:`ValidationError` with its own field path), and whose message lists them all.
+
+Privacy: messages never print protected health information in full. Fields holding
+PHI pass ``phi=True`` and the message shows the masked value; ``value`` keeps the raw
+value for programmatic use and is never part of ``str()`` or ``repr()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+__all__ = [
+    "ClaimStateError",
+    "CodeError",
+    "DuplicateEntryError",
+    "LedgerError",
+    "MedbillError",
+    "ParseError",
+    "PricingError",
+    "UnbalancedEntryError",
+    "ValidationError",
+]
+
+
+class MedbillError(Exception):
+    """Root of every error medbill raises deliberately.
+
+    >>> from medbill import MedbillError, Icd10Cm
+    >>> try:
+    ...     Icd10Cm("11.9")
+    ... except MedbillError as error:
+    ...     print(type(error).__name__)
+    CodeError
+    """
+
+
+def _shown(value: Any, phi: bool) -> str:
+    if phi:
+        from medbill._privacy import mask_value
+
+        return mask_value(value)
+    return repr(value)
+
+
+class ValidationError(MedbillError, ValueError):
+    """Bad input: the message names the field and the (masked, where PHI) value.
+
+    ``problems`` holds every problem found on one object; for a single problem it is a
+    one-element tuple holding the error itself.
+
+    >>> from medbill import ValidationError
+    >>> error = ValidationError("units", -1, "must be positive")
+    >>> str(error)
+    'units: must be positive (got -1)'
+    >>> error.field, error.value
+    ('units', -1)
+    """
+
+    field: str
+    value: Any
+    reason: str
+    problems: tuple[ValidationError, ...]
+
+    def __init__(self, field: str, value: Any, reason: str, *, phi: bool = False) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        self.phi = phi
+        self.problems = (self,)
+        super().__init__(f"{field}: {reason} (got {_shown(value, phi)})")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.field, self.value, self.reason), {"phi": self.phi})
+
+    def at(self, prefix: str) -> ValidationError:
+        """The same problem with ``prefix`` put in front of its field path.
+
+        >>> ValidationError("units", 0, "must be positive").at("lines[1]").field
+        'lines[1].units'
+        """
+        path = f"{prefix}.{self.field}" if self.field else prefix
+        if len(self.problems) > 1:
+            return ValidationError.combine([p.at(prefix) for p in self.problems])
+        clone = type(self).__new__(type(self))
+        ValidationError.__init__(clone, path, self.value, self.reason, phi=self.phi)
+        return clone
+
+    @staticmethod
+    def combine(problems: Sequence[ValidationError]) -> ValidationError:
+        """One error listing every problem (or the single problem itself).
+
+        >>> error = ValidationError.combine([
+        ...     ValidationError("units", 0, "must be positive"),
+        ...     ValidationError("charge", 1.5, "must be a Decimal, not float"),
+        ... ])
+        >>> print(error)
+        2 problems:
+          - units: must be positive (got 0)
+          - charge: must be a Decimal, not float (got 1.5)
+        >>> [p.field for p in error.problems]
+        ['units', 'charge']
+        """
+        flat: list[ValidationError] = []
+        for problem in problems:
+            flat.extend(problem.problems)
+        if not flat:
+            raise ValueError("combine() needs at least one problem")
+        if len(flat) == 1:
+            return flat[0]
+        first = flat[0]
+        error = ValidationError.__new__(ValidationError)
+        error.field = first.field
+        error.value = first.value
+        error.reason = first.reason
+        error.phi = first.phi
+        error.problems = tuple(flat)
+        lines = "\n".join(f"  - {p}" for p in flat)
+        Exception.__init__(error, f"{len(flat)} problems:\n{lines}")
+        return error
+
+
+class CodeError(ValidationError):
+    """A code in the wrong format (ICD-10-CM, CPT/HCPCS, modifier, NPI, CARC, ...).
+
+    >>> from medbill import CodeError, Npi
+    >>> try:
+    ...     Npi("1234567890")
+    ... except CodeError as error:
+    ...     print(error)
+    npi: check digit is 0, expected 3 (got '1234567890')
+    """
+
+
+class PricingError(ValidationError):
+    """A service that cannot be priced: no fee for the code, not payable, bad modifiers.
+
+    >>> from medbill import PricingError
+    >>> print(PricingError("code", "99999", "no fee schedule entry on 2025-03-01"))
+    code: no fee schedule entry on 2025-03-01 (got '99999')
+    """
+
+
+class ClaimStateError(MedbillError):
+    """An invalid claim workflow transition; names the current and the requested state.
+
+    >>> from medbill import ClaimStateError
+    >>> print(ClaimStateError("draft", "paid"))
+    cannot move a claim from 'draft' to 'paid'
+    """
+
+    def __init__(self, current: str, requested: str, reason: str = "") -> None:
+        self.current = current
+        self.requested = requested
+        detail = f": {reason}" if reason else ""
+        super().__init__(f"cannot move a claim from {current!r} to {requested!r}{detail}")
+
+
+class LedgerError(MedbillError):
+    """A ledger operation was refused; the ledger is exactly as it was before.
+
+    >>> from medbill import LedgerError
+    >>> print(LedgerError("unknown entry 'e-42'"))
+    unknown entry 'e-42'
+    """
+
+
+class UnbalancedEntryError(LedgerError):
+    """A journal entry whose debits and credits differ; nothing was written.
+
+    >>> from decimal import Decimal
+    >>> from medbill import UnbalancedEntryError
+    >>> print(UnbalancedEntryError("charge-1", Decimal("100.00"), Decimal("99.99")))
+    entry 'charge-1' does not balance: debits 100.00, credits 99.99 (difference 0.01)
+    """
+
+    def __init__(self, key: str, debits: Any, credits: Any) -> None:
+        self.key = key
+        self.debits = debits
+        self.credits = credits
+        super().__init__(
+            f"entry {key!r} does not balance: debits {debits}, credits {credits} "
+            f"(difference {debits - credits})"
+        )
+
+
+class DuplicateEntryError(LedgerError):
+    """An idempotency key reused with different content.
+
+    >>> from medbill import DuplicateEntryError
+    >>> print(DuplicateEntryError("era-123/claim-1"))
+    idempotency key 'era-123/claim-1' was already used for an entry with different content
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(
+            f"idempotency key {key!r} was already used for an entry with different content"
+        )
+
+
+class ParseError(MedbillError, ValueError):
+    """Malformed input: names where (segment, line, key) and what was expected.
+
+    >>> from medbill import ParseError
+    >>> print(ParseError("expected a number", location="segment 12 (CLP), element 3"))
+    segment 12 (CLP), element 3: expected a number
+    """
+
+    def __init__(self, message: str, *, location: str = "") -> None:
+        self.location = location
+        self.detail = message
+        super().__init__(f"{location}: {message}" if location else message)
+
+
+def collect(checks: Iterable[ValidationError | None]) -> None:
+    """Raise one error listing every problem among ``checks``; do nothing if there is none."""
+    problems = [c for c in checks if c is not None]
+    if problems:
+        raise ValidationError.combine(problems)

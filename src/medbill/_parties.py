@@ -1,0 +1,499 @@
+"""Patients, payers, coverages with their benefits, and providers."""
+
+from __future__ import annotations
+
+import enum
+import re
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pendulum
+
+from medbill._common import (
+    Address,
+    CoverageId,
+    PatientId,
+    PayerId,
+    Period,
+    PersonName,
+    Sex,
+    masked_date_repr,
+    non_empty,
+)
+from medbill._errors import ValidationError
+from medbill._money import ZERO
+from medbill._privacy import mask_email, mask_id
+from medbill._validation import (
+    check,
+    lenient,
+    lenient_tuple,
+    money_fields,
+    to_date,
+    to_decimal,
+    to_enum,
+    to_optional_date,
+    validate,
+)
+from medbill.codes import Npi
+
+__all__ = [
+    "Accumulators",
+    "Benefits",
+    "Copay",
+    "Coverage",
+    "Patient",
+    "Payer",
+    "PayerKind",
+    "Priority",
+    "Provider",
+    "ProviderKind",
+    "Relationship",
+    "ServiceCategory",
+    "Subscriber",
+]
+
+_PHI: dict[str, Any] = {"phi": True}
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+
+
+def _masked(mask: Any) -> Any:
+    return lambda value: "None" if value is None else repr(mask(value))
+
+
+@attrs.frozen(kw_only=True)
+class Patient:
+    """A patient. Name, birth date, address, phone and e-mail are masked in ``repr()``.
+
+    >>> import pendulum
+    >>> from medbill import Patient, PersonName, Sex
+    >>> patient = Patient(
+    ...     id="MRN-1001",
+    ...     name=PersonName(family="Doe", given="Jane"),
+    ...     birth_date=pendulum.date(1984, 7, 2),
+    ...     sex=Sex.FEMALE,
+    ...     email="jane.doe@example.org",
+    ... )
+    >>> patient
+    Patient(id='MRN-1001', name=PersonName('J*** D**'), birth_date='19**-**-**', sex=<Sex.FEMALE: 'F'>, address=None, phone=None, email='j***.d**@e******.org')
+    >>> patient.age_on(pendulum.date(2025, 7, 1))
+    40
+    """
+
+    id: PatientId
+    name: PersonName
+    birth_date: pendulum.Date = attrs.field(
+        converter=to_date, repr=masked_date_repr, metadata=_PHI
+    )
+    sex: Sex = attrs.field(converter=to_enum(Sex))
+    address: Address | None = None
+    phone: str | None = attrs.field(default=None, repr=_masked(mask_id), metadata=_PHI)
+    email: str | None = attrs.field(default=None, repr=_masked(mask_email), metadata=_PHI)
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, self._checks())
+
+    def _checks(self) -> Any:
+        yield non_empty("id", self.id)
+        yield check(isinstance(self.name, PersonName), "name", self.name, "must be a PersonName")
+        yield check(
+            self.address is None or isinstance(self.address, Address),
+            "address",
+            self.address,
+            "must be an Address",
+        )
+        if self.phone is not None:
+            digits = re.sub(r"\D", "", self.phone)
+            yield check(
+                10 <= len(digits) <= 15, "phone", self.phone, "must have 10 to 15 digits", phi=True
+            )
+        if self.email is not None:
+            yield check(
+                bool(_EMAIL.fullmatch(self.email)),
+                "email",
+                self.email,
+                "is not an e-mail address",
+                phi=True,
+            )
+
+    def age_on(self, day: pendulum.Date) -> int:
+        """Age in whole years on ``day``."""
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+
+class PayerKind(enum.Enum):
+    """The kind of payer, which selects default rules (timely filing, COB, sequestration).
+
+    >>> from medbill import PayerKind
+    >>> PayerKind("medicare").is_government
+    True
+    """
+
+    MEDICARE = "medicare"
+    MEDICAID = "medicaid"
+    MEDICARE_ADVANTAGE = "medicare-advantage"
+    COMMERCIAL = "commercial"
+    TRICARE = "tricare"
+    WORKERS_COMP = "workers-comp"
+    AUTO = "auto"
+    SELF_PAY = "self-pay"
+    OTHER = "other"
+
+    @property
+    def is_government(self) -> bool:
+        """Medicare, Medicaid and TRICARE."""
+        return self in {PayerKind.MEDICARE, PayerKind.MEDICAID, PayerKind.TRICARE}
+
+
+@attrs.frozen(kw_only=True)
+class Payer:
+    """A payer: an insurer, a government program, or the patient as self-pay.
+
+    ``x12_payer_id`` is the id clearinghouses route by (NM109 of loop 2010BB).
+
+    >>> from medbill import Payer, PayerKind
+    >>> Payer(id="medicare-il", name="Medicare Part B Illinois", kind=PayerKind.MEDICARE,
+    ...       x12_payer_id="06102").x12_payer_id
+    '06102'
+    """
+
+    id: PayerId
+    name: str
+    kind: PayerKind = attrs.field(converter=to_enum(PayerKind))
+    x12_payer_id: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        validate(
+            self,
+            [
+                non_empty("id", self.id),
+                non_empty("name", self.name),
+                None
+                if self.x12_payer_id is None
+                else check(
+                    isinstance(self.x12_payer_id, str) and 2 <= len(self.x12_payer_id) <= 80,
+                    "x12_payer_id",
+                    self.x12_payer_id,
+                    "must be 2 to 80 characters (X12 NM109)",
+                ),
+            ],
+        )
+
+
+class Priority(enum.Enum):
+    """Order of coverages for coordination of benefits.
+
+    >>> from medbill import Priority
+    >>> Priority.SECONDARY.rank, Priority.SECONDARY.x12_code
+    (2, 'S')
+    """
+
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    TERTIARY = "tertiary"
+
+    @property
+    def rank(self) -> int:
+        """1 for primary, 2 for secondary, 3 for tertiary."""
+        return ("primary", "secondary", "tertiary").index(self.value) + 1
+
+    @property
+    def x12_code(self) -> str:
+        """The payer responsibility sequence code of SBR01 (P, S, T)."""
+        return self.value[0].upper()
+
+
+class Relationship(enum.Enum):
+    """The patient's relationship to the subscriber (X12 individual relationship codes).
+
+    >>> from medbill import Relationship
+    >>> Relationship.SELF.value
+    '18'
+    """
+
+    SELF = "18"
+    SPOUSE = "01"
+    CHILD = "19"
+    OTHER = "G8"
+
+
+class ServiceCategory(enum.Enum):
+    """Benefit categories for copays.
+
+    >>> from medbill import ServiceCategory
+    >>> ServiceCategory("specialist").name
+    'SPECIALIST'
+    """
+
+    OFFICE_VISIT = "office-visit"
+    SPECIALIST = "specialist"
+    PREVENTIVE = "preventive"
+    URGENT_CARE = "urgent-care"
+    EMERGENCY = "emergency"
+    TELEHEALTH = "telehealth"
+    LAB = "lab"
+    IMAGING = "imaging"
+    SURGERY = "surgery"
+    THERAPY = "therapy"
+    MENTAL_HEALTH = "mental-health"
+    OTHER = "other"
+
+
+@attrs.frozen(kw_only=True)
+class Copay:
+    """A fixed copay for one service category.
+
+    >>> from decimal import Decimal
+    >>> from medbill import Copay, ServiceCategory
+    >>> Copay(category=ServiceCategory.SPECIALIST, amount=Decimal("40.00")).amount
+    Decimal('40.00')
+    """
+
+    category: ServiceCategory = attrs.field(converter=to_enum(ServiceCategory))
+    amount: Decimal = attrs.field(converter=to_decimal)
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, money_fields(self, "amount"))
+
+
+def _rate_problem(field: str, value: Decimal) -> ValidationError | None:
+    if not isinstance(value, Decimal):
+        return None
+    return check(Decimal(0) <= value <= Decimal(1), field, value, "must be between 0 and 1")
+
+
+@attrs.frozen(kw_only=True)
+class Benefits:
+    """A plan's cost sharing: deductible, coinsurance (the patient's share, 0 to 1),
+    copays by service category and the out-of-pocket maximum (``None``: no maximum).
+
+    >>> from decimal import Decimal
+    >>> from medbill import Benefits, Copay, ServiceCategory
+    >>> plan = Benefits(
+    ...     deductible=Decimal("1500.00"),
+    ...     coinsurance=Decimal("0.20"),
+    ...     copays=[Copay(category=ServiceCategory.OFFICE_VISIT, amount=Decimal("25.00"))],
+    ...     out_of_pocket_max=Decimal("6000.00"),
+    ... )
+    >>> plan.copay_for(ServiceCategory.OFFICE_VISIT), plan.copay_for(ServiceCategory.LAB)
+    (Decimal('25.00'), Decimal('0.00'))
+    """
+
+    deductible: Decimal = attrs.field(default=ZERO, converter=to_decimal)
+    coinsurance: Decimal = attrs.field(default=Decimal("0"), converter=to_decimal)
+    copays: tuple[Copay, ...] = attrs.field(default=(), converter=tuple)
+    out_of_pocket_max: Decimal | None = attrs.field(
+        default=None, converter=lenient(lambda v: None if v is None else to_decimal(v))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, self._checks())
+
+    def _checks(self) -> Any:
+        yield from money_fields(self, "deductible", "out_of_pocket_max")
+        yield _rate_problem("coinsurance", self.coinsurance)
+        seen: set[ServiceCategory] = set()
+        for index, copay in enumerate(self.copays):
+            if not isinstance(copay, Copay):
+                yield ValidationError(f"copays[{index}]", copay, "must be a Copay")
+                continue
+            yield check(
+                copay.category not in seen,
+                f"copays[{index}].category",
+                copay.category.value,
+                "appears twice",
+            )
+            seen.add(copay.category)
+
+    def copay_for(self, category: ServiceCategory) -> Decimal:
+        """The copay of ``category``, zero when the plan has none."""
+        for copay in self.copays:
+            if copay.category is category:
+                return copay.amount
+        return ZERO
+
+
+@attrs.frozen(kw_only=True)
+class Accumulators:
+    """What the patient has paid toward the deductible and out-of-pocket maximum so far.
+
+    >>> from decimal import Decimal
+    >>> from medbill import Accumulators
+    >>> Accumulators(deductible_met=Decimal("200.00")).out_of_pocket_met
+    Decimal('0.00')
+    """
+
+    deductible_met: Decimal = attrs.field(default=ZERO, converter=to_decimal)
+    out_of_pocket_met: Decimal = attrs.field(default=ZERO, converter=to_decimal)
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, money_fields(self, "deductible_met", "out_of_pocket_met"))
+
+
+@attrs.frozen(kw_only=True)
+class Subscriber:
+    """The insured person when it is not the patient (a parent, a spouse).
+
+    >>> import pendulum
+    >>> from medbill import PersonName, Sex, Subscriber
+    >>> Subscriber(name=PersonName(family="Doe", given="John"),
+    ...            birth_date=pendulum.date(1980, 1, 5), sex=Sex.MALE)
+    Subscriber(name=PersonName('J*** D**'), birth_date='19**-**-**', sex=<Sex.MALE: 'M'>, address=None)
+    """
+
+    name: PersonName
+    birth_date: pendulum.Date | None = attrs.field(
+        default=None, converter=to_optional_date, repr=masked_date_repr, metadata=_PHI
+    )
+    sex: Sex | None = attrs.field(
+        default=None, converter=lenient(lambda v: None if v is None else to_enum(Sex)(v))
+    )
+    address: Address | None = None
+
+    def __attrs_post_init__(self) -> None:
+        validate(
+            self,
+            [check(isinstance(self.name, PersonName), "name", self.name, "must be a PersonName")],
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Coverage:
+    """A patient's enrolment in a payer's plan: member id, priority, period and benefits.
+
+    The member id is masked in ``repr()``. A patient who is not the subscriber needs the
+    ``subscriber``.
+
+    >>> import pendulum
+    >>> from medbill import Coverage, Payer, PayerKind, Period, Priority
+    >>> aetna = Payer(id="aetna", name="Aetna", kind=PayerKind.COMMERCIAL, x12_payer_id="60054")
+    >>> coverage = Coverage(
+    ...     id="cov-1", patient_id="MRN-1001", payer=aetna, member_id="W123456789",
+    ...     priority=Priority.PRIMARY, effective=Period(pendulum.date(2025, 1, 1)),
+    ... )
+    >>> coverage.is_active_on(pendulum.date(2025, 3, 4))
+    True
+    >>> "W123456789" in repr(coverage)
+    False
+    """
+
+    id: CoverageId
+    patient_id: PatientId
+    payer: Payer
+    member_id: str = attrs.field(repr=_masked(mask_id), metadata=_PHI)
+    priority: Priority = attrs.field(converter=to_enum(Priority))
+    effective: Period
+    plan_name: str | None = None
+    group_number: str | None = None
+    relationship: Relationship = attrs.field(
+        default=Relationship.SELF, converter=to_enum(Relationship)
+    )
+    subscriber: Subscriber | None = None
+    benefits: Benefits = attrs.field(factory=Benefits)
+    accumulators: Accumulators = attrs.field(factory=Accumulators)
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, self._checks())
+
+    def _checks(self) -> Any:
+        yield non_empty("id", self.id)
+        yield non_empty("patient_id", self.patient_id)
+        yield non_empty("member_id", self.member_id, phi=True)
+        yield check(isinstance(self.payer, Payer), "payer", self.payer, "must be a Payer")
+        yield check(
+            isinstance(self.effective, Period), "effective", self.effective, "must be a Period"
+        )
+        yield check(
+            self.relationship is Relationship.SELF or self.subscriber is not None,
+            "subscriber",
+            None,
+            f"is required when the patient's relationship is {self.relationship.name}",
+        )
+
+    def is_active_on(self, day: pendulum.Date) -> bool:
+        """Whether the coverage is in force on ``day``."""
+        return self.effective.contains(day)
+
+
+class ProviderKind(enum.Enum):
+    """What kind of provider renders or bills a service.
+
+    Medicare pays non-physician practitioners (NPs, PAs, CNSs) 85% of the fee schedule
+    (Medicare Claims Processing Manual, Pub. 100-04, Chapter 12, section 120).
+
+    >>> from medbill import ProviderKind
+    >>> ProviderKind("non-physician-practitioner").is_person
+    True
+    """
+
+    PHYSICIAN = "physician"
+    NON_PHYSICIAN_PRACTITIONER = "non-physician-practitioner"
+    ORGANIZATION = "organization"
+
+    @property
+    def is_person(self) -> bool:
+        """Whether the provider is an individual (X12 entity type 1) or an organization (2)."""
+        return self is not ProviderKind.ORGANIZATION
+
+
+_TAXONOMY = re.compile(r"[0-9A-Z]{9}X")
+_EIN = re.compile(r"\d{9}")
+
+
+@attrs.frozen(kw_only=True)
+class Provider:
+    """A provider: a practitioner (``first_name`` set) or an organization.
+
+    Its role comes from where it appears: ``Encounter.billing_provider`` bills (and needs
+    the ``tax_id``), ``Encounter.rendering_provider`` performs the service.
+
+    >>> from medbill import Provider, ProviderKind
+    >>> from medbill.codes import Npi
+    >>> dr = Provider(npi=Npi("1234567893"), name="Osler", first_name="William",
+    ...               kind=ProviderKind.PHYSICIAN, taxonomy="207R00000X")
+    >>> dr.display_name
+    'William Osler'
+    """
+
+    npi: Npi = attrs.field(converter=lenient(Npi))
+    name: str
+    first_name: str | None = None
+    kind: ProviderKind = attrs.field(
+        default=ProviderKind.PHYSICIAN, converter=to_enum(ProviderKind)
+    )
+    taxonomy: str | None = None
+    tax_id: str | None = attrs.field(
+        default=None, converter=lambda v: v.replace("-", "") if isinstance(v, str) else v
+    )
+    address: Address | None = None
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, self._checks())
+
+    def _checks(self) -> Any:
+        yield non_empty("name", self.name)
+        if self.taxonomy is not None:
+            yield check(
+                bool(_TAXONOMY.fullmatch(self.taxonomy)),
+                "taxonomy",
+                self.taxonomy,
+                "must be a 10-character NUCC taxonomy code ending in X",
+            )
+        if self.tax_id is not None:
+            yield check(
+                bool(_EIN.fullmatch(self.tax_id)), "tax_id", self.tax_id, "must be 9 digits"
+            )
+        yield check(
+            (self.first_name is None) == (self.kind is ProviderKind.ORGANIZATION),
+            "first_name",
+            self.first_name,
+            "is required for a practitioner and absent for an organization",
+        )
+
+    @property
+    def display_name(self) -> str:
+        """First and last name of a practitioner, or the organization's name."""
+        return f"{self.first_name} {self.name}" if self.first_name else self.name

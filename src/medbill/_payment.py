@@ -1,0 +1,513 @@
+"""Payments: payer remittances (what an 835 carries) and patient payments.
+
+Remittance objects hold what the payer said, balanced or not: the X12 835 balancing
+rules (005010X221A1 section 1.10.2) are checked by :meth:`Remittance.imbalances`, so a
+reader can report an unbalanced file and a poster can refuse it with the difference.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pendulum
+
+from medbill._common import ClaimId, PatientId, PersonName, non_empty
+from medbill._errors import ValidationError
+from medbill._money import ZERO
+from medbill._validation import (
+    check,
+    lenient,
+    lenient_tuple,
+    money_fields,
+    to_date,
+    to_decimal,
+    to_enum,
+    to_optional_date,
+    validate,
+)
+from medbill.codes import (
+    AdjustmentGroup,
+    Carc,
+    Modifier,
+    Npi,
+    ProcedureCode,
+    Rarc,
+    RevenueCode,
+)
+
+__all__ = [
+    "Adjustment",
+    "ClaimPayment",
+    "Imbalance",
+    "LinePayment",
+    "PatientPayment",
+    "PatientPaymentMethod",
+    "PayerClaimStatus",
+    "PaymentMethod",
+    "ProviderAdjustment",
+    "Remittance",
+]
+
+
+def _optional(convert: Any) -> Any:
+    return lenient(lambda v: None if v is None else convert(v))
+
+
+@attrs.frozen(kw_only=True)
+class Adjustment:
+    """One adjustment of an 835 CAS segment: group, reason (CARC), amount, quantity.
+
+    A positive amount reduces the payment; payers send negative amounts to undo one.
+
+    >>> from decimal import Decimal
+    >>> from medbill import Adjustment
+    >>> adj = Adjustment(group="CO", reason="45", amount=Decimal("32.10"))
+    >>> adj.group.name, adj.reason.description
+    ('CONTRACTUAL_OBLIGATION', 'Charge exceeds the fee schedule, maximum allowable or contracted amount')
+    """
+
+    group: AdjustmentGroup = attrs.field(converter=lenient(AdjustmentGroup.parse))
+    reason: Carc = attrs.field(converter=lenient(Carc))
+    amount: Decimal = attrs.field(converter=to_decimal)
+    quantity: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, money_fields(self, "amount", signed=True))
+
+
+def _sum(adjustments: tuple[Adjustment, ...], group: AdjustmentGroup | None = None) -> Decimal:
+    return sum(
+        (a.amount for a in adjustments if group is None or a.group is group), ZERO
+    )
+
+
+@attrs.frozen(kw_only=True)
+class LinePayment:
+    """A payer's adjudication of one service line (835 loop 2110: SVC, DTM, CAS, AMT, LQ).
+
+    ``submitted_procedure``/``submitted_modifiers`` hold what was billed when the payer
+    paid a different code (SVC06). ``line_id`` is the line item control number (REF*6R).
+
+    >>> from decimal import Decimal
+    >>> from medbill import Adjustment, LinePayment
+    >>> line = LinePayment(procedure="99213", charge=Decimal("150.00"), paid=Decimal("80.00"),
+    ...                    adjustments=[Adjustment(group="CO", reason="45", amount=Decimal("50.00")),
+    ...                                 Adjustment(group="PR", reason="2", amount=Decimal("20.00"))])
+    >>> line.patient_responsibility, line.contractual_adjustment, line.imbalance
+    (Decimal('20.00'), Decimal('50.00'), Decimal('0.00'))
+    """
+
+    procedure: ProcedureCode | None = attrs.field(converter=_optional(ProcedureCode))
+    charge: Decimal = attrs.field(converter=to_decimal)
+    paid: Decimal = attrs.field(converter=to_decimal)
+    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=tuple)
+    modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=lenient_tuple(Modifier))
+    line_id: str | None = None
+    units_paid: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
+    units_billed: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
+    allowed: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
+    service_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    service_date_end: pendulum.Date | None = attrs.field(
+        default=None, converter=to_optional_date
+    )
+    remarks: tuple[Rarc, ...] = attrs.field(default=(), converter=lenient_tuple(Rarc))
+    revenue_code: RevenueCode | None = attrs.field(default=None, converter=_optional(RevenueCode))
+    submitted_procedure: ProcedureCode | None = attrs.field(
+        default=None, converter=_optional(ProcedureCode)
+    )
+    submitted_modifiers: tuple[Modifier, ...] = attrs.field(
+        default=(), converter=lenient_tuple(Modifier)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, self._checks())
+
+    def _checks(self) -> Iterator[ValidationError | None]:
+        yield check(
+            self.procedure is not None or self.revenue_code is not None,
+            "procedure",
+            None,
+            "a line needs a procedure code or a revenue code",
+        )
+        yield from money_fields(self, "charge", "paid", "allowed", signed=True)
+        for index, adjustment in enumerate(self.adjustments):
+            yield check(
+                isinstance(adjustment, Adjustment),
+                f"adjustments[{index}]",
+                adjustment,
+                "must be an Adjustment",
+            )
+
+    @property
+    def adjustment_total(self) -> Decimal:
+        """Sum of all the line's adjustments."""
+        return _sum(self.adjustments)
+
+    @property
+    def contractual_adjustment(self) -> Decimal:
+        """Sum of the line's CO adjustments."""
+        return _sum(self.adjustments, AdjustmentGroup.CONTRACTUAL_OBLIGATION)
+
+    @property
+    def patient_responsibility(self) -> Decimal:
+        """Sum of the line's PR adjustments."""
+        return _sum(self.adjustments, AdjustmentGroup.PATIENT_RESPONSIBILITY)
+
+    @property
+    def imbalance(self) -> Decimal:
+        """charge − adjustments − paid: zero on a balanced line (835 TR3 1.10.2.1)."""
+        return self.charge - self.adjustment_total - self.paid
+
+
+class PayerClaimStatus(enum.Enum):
+    """Claim status code of the 835 CLP02.
+
+    >>> from medbill import PayerClaimStatus
+    >>> PayerClaimStatus("22").name, PayerClaimStatus("22").is_reversal
+    ('REVERSAL', True)
+    """
+
+    PROCESSED_AS_PRIMARY = "1"
+    PROCESSED_AS_SECONDARY = "2"
+    PROCESSED_AS_TERTIARY = "3"
+    DENIED = "4"
+    PROCESSED_AS_PRIMARY_FORWARDED = "19"
+    PROCESSED_AS_SECONDARY_FORWARDED = "20"
+    PROCESSED_AS_TERTIARY_FORWARDED = "21"
+    REVERSAL = "22"
+    NOT_OUR_CLAIM_FORWARDED = "23"
+    PREDETERMINATION = "25"
+
+    @property
+    def is_reversal(self) -> bool:
+        """Whether the payer takes back an earlier payment of this claim."""
+        return self is PayerClaimStatus.REVERSAL
+
+    @property
+    def is_denial(self) -> bool:
+        """Whether the payer denied the claim."""
+        return self is PayerClaimStatus.DENIED
+
+
+@attrs.frozen(kw_only=True)
+class ClaimPayment:
+    """A payer's adjudication of one claim (835 loop 2100 with its lines).
+
+    ``claim_id`` is the patient control number the provider sent (CLP01);
+    ``payer_claim_control_number`` is the payer's own (CLP07), needed to correct or void.
+
+    >>> from decimal import Decimal
+    >>> from medbill import Adjustment, ClaimPayment
+    >>> payment = ClaimPayment(
+    ...     claim_id="C-1", status="1", charge=Decimal("150.00"), paid=Decimal("80.00"),
+    ...     patient_responsibility=Decimal("20.00"),
+    ...     adjustments=[Adjustment(group="CO", reason="45", amount=Decimal("50.00")),
+    ...                  Adjustment(group="PR", reason="2", amount=Decimal("20.00"))])
+    >>> payment.imbalance, payment.patient_responsibility_imbalance
+    (Decimal('0.00'), Decimal('0.00'))
+    """
+
+    claim_id: ClaimId
+    status: PayerClaimStatus = attrs.field(converter=to_enum(PayerClaimStatus))
+    charge: Decimal = attrs.field(converter=to_decimal)
+    paid: Decimal = attrs.field(converter=to_decimal)
+    patient_responsibility: Decimal = attrs.field(default=ZERO, converter=to_decimal)
+    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=tuple)
+    lines: tuple[LinePayment, ...] = attrs.field(default=(), converter=tuple)
+    payer_claim_control_number: str | None = None
+    filing_indicator: str | None = None
+    facility_code: str | None = None
+    frequency: str | None = None
+    patient_name: PersonName | None = None
+    member_id: str | None = attrs.field(
+        default=None, repr=lambda v: "None" if v is None else repr("*" * len(v)),
+        metadata={"phi": True},
+    )
+    allowed: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
+    received_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    remarks: tuple[Rarc, ...] = attrs.field(default=(), converter=lenient_tuple(Rarc))
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, self._checks())
+
+    def _checks(self) -> Iterator[ValidationError | None]:
+        yield non_empty("claim_id", self.claim_id)
+        yield from money_fields(
+            self, "charge", "paid", "patient_responsibility", "allowed", signed=True
+        )
+        for name in ("adjustments", "lines"):
+            kind = Adjustment if name == "adjustments" else LinePayment
+            for index, item in enumerate(getattr(self, name)):
+                yield check(
+                    isinstance(item, kind), f"{name}[{index}]", item, f"must be a {kind.__name__}"
+                )
+
+    def all_adjustments(self) -> Iterator[Adjustment]:
+        """Claim-level then line-level adjustments."""
+        yield from self.adjustments
+        for line in self.lines:
+            yield from line.adjustments
+
+    @property
+    def adjustment_total(self) -> Decimal:
+        """Sum of claim- and line-level adjustments."""
+        return sum((a.amount for a in self.all_adjustments()), ZERO)
+
+    @property
+    def patient_responsibility_adjustments(self) -> Decimal:
+        """Sum of claim- and line-level PR adjustments."""
+        return sum(
+            (
+                a.amount
+                for a in self.all_adjustments()
+                if a.group is AdjustmentGroup.PATIENT_RESPONSIBILITY
+            ),
+            ZERO,
+        )
+
+    @property
+    def imbalance(self) -> Decimal:
+        """charge − all adjustments − paid: zero on a balanced claim (835 TR3 1.10.2.1)."""
+        return self.charge - self.adjustment_total - self.paid
+
+    @property
+    def patient_responsibility_imbalance(self) -> Decimal:
+        """CLP05 − the sum of PR adjustments: zero when they agree."""
+        return self.patient_responsibility - self.patient_responsibility_adjustments
+
+
+@attrs.frozen(kw_only=True)
+class ProviderAdjustment:
+    """A provider-level adjustment (835 PLB): interest, recoupment, forward balance, ...
+
+    A positive amount reduces the payment (``WO`` overpayment recovery, ``FB`` forward
+    balance), a negative one increases it (``L6`` interest owed to the provider).
+
+    >>> import pendulum
+    >>> from decimal import Decimal
+    >>> from medbill import ProviderAdjustment
+    >>> ProviderAdjustment(provider_id="1234567893", fiscal_period_end=pendulum.date(2025, 12, 31),
+    ...                    reason="L6", amount=Decimal("-1.27")).amount
+    Decimal('-1.27')
+    """
+
+    provider_id: str
+    fiscal_period_end: pendulum.Date = attrs.field(converter=to_date)
+    reason: str = attrs.field(converter=lambda v: v.strip().upper() if isinstance(v, str) else v)
+    amount: Decimal = attrs.field(converter=to_decimal)
+    reference: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        validate(
+            self,
+            [
+                non_empty("provider_id", self.provider_id),
+                check(
+                    isinstance(self.reason, str) and len(self.reason) == 2,
+                    "reason",
+                    self.reason,
+                    "must be a 2-character PLB adjustment reason code",
+                ),
+                *money_fields(self, "amount", signed=True),
+            ],
+        )
+
+
+class PaymentMethod(enum.Enum):
+    """How a payer paid (835 BPR04).
+
+    >>> from medbill import PaymentMethod
+    >>> PaymentMethod("ACH").name
+    'ACH'
+    """
+
+    ACH = "ACH"
+    CHECK = "CHK"
+    FINANCIAL_INSTITUTION_OPTION = "BOP"
+    FEDWIRE = "FWT"
+    NON_PAYMENT = "NON"
+
+
+@attrs.frozen
+class Imbalance:
+    """Where a remittance breaks an 835 balancing rule, and by how much.
+
+    >>> from decimal import Decimal
+    >>> from medbill import Imbalance
+    >>> str(Imbalance("claim C-1 line 2", "charge - adjustments - paid", Decimal("0.10")))
+    'claim C-1 line 2: charge - adjustments - paid is off by 0.10'
+    """
+
+    where: str
+    rule: str
+    difference: Decimal
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.rule} is off by {self.difference}"
+
+
+@attrs.frozen(kw_only=True)
+class Remittance:
+    """One payment from a payer with the claims it pays (one 835 transaction set).
+
+    ``id`` is the reassociation trace number (TRN02: the check or EFT trace number).
+
+    >>> import pendulum
+    >>> from decimal import Decimal
+    >>> from medbill import ClaimPayment, Remittance
+    >>> era = Remittance(
+    ...     id="EFT-0001", payer_name="Acme Health", payer_id="60054",
+    ...     payment_amount=Decimal("80.00"), method="ACH", payment_date=pendulum.date(2025, 4, 1),
+    ...     claim_payments=[ClaimPayment(claim_id="C-1", status="1", charge=Decimal("80.00"),
+    ...                                  paid=Decimal("80.00"))])
+    >>> era.imbalances()
+    ()
+    """
+
+    id: str
+    payer_name: str
+    payment_amount: Decimal = attrs.field(converter=to_decimal)
+    payment_date: pendulum.Date = attrs.field(converter=to_date)
+    method: PaymentMethod = attrs.field(
+        default=PaymentMethod.CHECK, converter=to_enum(PaymentMethod)
+    )
+    payer_id: str | None = None
+    payee_name: str | None = None
+    payee_npi: Npi | None = attrs.field(default=None, converter=_optional(Npi))
+    payee_tax_id: str | None = None
+    claim_payments: tuple[ClaimPayment, ...] = attrs.field(default=(), converter=tuple)
+    provider_adjustments: tuple[ProviderAdjustment, ...] = attrs.field(
+        default=(), converter=tuple
+    )
+    credit: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, self._checks())
+
+    def _checks(self) -> Iterator[ValidationError | None]:
+        yield non_empty("id", self.id)
+        yield non_empty("payer_name", self.payer_name)
+        yield from money_fields(self, "payment_amount")
+        for index, item in enumerate(self.claim_payments):
+            yield check(
+                isinstance(item, ClaimPayment),
+                f"claim_payments[{index}]",
+                item,
+                "must be a ClaimPayment",
+            )
+        for index, item in enumerate(self.provider_adjustments):
+            yield check(
+                isinstance(item, ProviderAdjustment),
+                f"provider_adjustments[{index}]",
+                item,
+                "must be a ProviderAdjustment",
+            )
+
+    @property
+    def signed_payment(self) -> Decimal:
+        """The payment amount, negative when the transfer is a debit (BPR03 = D)."""
+        return self.payment_amount if self.credit else -self.payment_amount
+
+    def imbalances(self) -> tuple[Imbalance, ...]:
+        """Every broken 835 balancing rule (005010X221A1 section 1.10.2); empty if none.
+
+        Per line: charge − adjustments = paid. Per claim: charge − claim and line
+        adjustments = paid, and patient responsibility = the sum of PR adjustments. Per
+        remittance: the sum of claim payments − provider-level adjustments = the payment.
+        """
+        found: list[Imbalance] = []
+        for claim in self.claim_payments:
+            for number, line in enumerate(claim.lines, start=1):
+                if line.imbalance:
+                    label = line.line_id or str(number)
+                    found.append(
+                        Imbalance(
+                            f"claim {claim.claim_id} line {label}",
+                            "charge - adjustments - paid",
+                            line.imbalance,
+                        )
+                    )
+            if claim.imbalance:
+                found.append(
+                    Imbalance(
+                        f"claim {claim.claim_id}", "charge - adjustments - paid", claim.imbalance
+                    )
+                )
+            if claim.patient_responsibility_imbalance:
+                found.append(
+                    Imbalance(
+                        f"claim {claim.claim_id}",
+                        "patient responsibility - PR adjustments",
+                        claim.patient_responsibility_imbalance,
+                    )
+                )
+        total = sum((c.paid for c in self.claim_payments), ZERO) - sum(
+            (p.amount for p in self.provider_adjustments), ZERO
+        )
+        if total != self.signed_payment:
+            found.append(
+                Imbalance(
+                    f"remittance {self.id}",
+                    "claim payments - provider adjustments - payment amount",
+                    total - self.signed_payment,
+                )
+            )
+        return tuple(found)
+
+
+class PatientPaymentMethod(enum.Enum):
+    """How a patient paid.
+
+    >>> from medbill import PatientPaymentMethod
+    >>> PatientPaymentMethod("card").name
+    'CARD'
+    """
+
+    CASH = "cash"
+    CHECK = "check"
+    CARD = "card"
+    ACH = "ach"
+    OTHER = "other"
+
+
+@attrs.frozen(kw_only=True)
+class PatientPayment:
+    """A payment received from a patient, optionally aimed at one claim.
+
+    >>> import pendulum
+    >>> from decimal import Decimal
+    >>> from medbill import PatientPayment
+    >>> PatientPayment(id="pp-1", patient_id="MRN-1001", amount=Decimal("25.00"),
+    ...                received_on=pendulum.date(2025, 4, 2), method="card").amount
+    Decimal('25.00')
+    """
+
+    id: str
+    patient_id: PatientId
+    amount: Decimal = attrs.field(converter=to_decimal)
+    received_on: pendulum.Date = attrs.field(converter=to_date)
+    method: PatientPaymentMethod = attrs.field(
+        default=PatientPaymentMethod.CASH, converter=to_enum(PatientPaymentMethod)
+    )
+    reference: str | None = None
+    claim_id: ClaimId | None = None
+
+    def __attrs_post_init__(self) -> None:
+        validate(
+            self,
+            [
+                non_empty("id", self.id),
+                non_empty("patient_id", self.patient_id),
+                *money_fields(self, "amount"),
+                check(
+                    not isinstance(self.amount, Decimal) or self.amount > 0,
+                    "amount",
+                    self.amount,
+                    "must be positive",
+                ),
+            ],
+        )

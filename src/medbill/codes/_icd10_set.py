@@ -1,0 +1,122 @@
+"""Membership in the real ICD-10-CM code list: billable code, header, or nonexistent.
+
+A well-formed code may still not exist (``E11.99``) or be a category header that cannot
+be billed (``E11``: only its most specific subcodes are billable). The code list comes
+from the CMS/CDC "order file" (``icd10cm_order_YYYY.txt``) or, with the extra
+``medbill[icd10]``, from the ``simple-icd-10-cm`` package.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import warnings
+from collections.abc import Iterable
+
+from medbill._errors import CodeError, ParseError
+from medbill.codes._icd10 import Icd10Cm
+
+__all__ = ["Icd10CodeSet", "Icd10Status"]
+
+
+class Icd10Status(enum.Enum):
+    """What a code list says about a well-formed ICD-10-CM code."""
+
+    BILLABLE = "billable"
+    HEADER = "header"
+    UNKNOWN = "unknown"
+
+
+class Icd10CodeSet:
+    """A loaded ICD-10-CM code list.
+
+    >>> from medbill.codes import Icd10CodeSet, Icd10Status
+    >>> codes = Icd10CodeSet(billable=["E11.9", "I10"], headers=["E11"])
+    >>> codes.status("e119"), codes.status("E11"), codes.status("E11.99")
+    (<Icd10Status.BILLABLE: 'billable'>, <Icd10Status.HEADER: 'header'>, <Icd10Status.UNKNOWN: 'unknown'>)
+    >>> codes.require_billable("E11")
+    Traceback (most recent call last):
+    ...
+    medbill._errors.CodeError: icd10cm: is a category header, not billable; code to the highest specificity (got 'E11')
+    """
+
+    def __init__(self, *, billable: Iterable[str], headers: Iterable[str] = ()) -> None:
+        self._billable = frozenset(str(Icd10Cm(c)) for c in billable)
+        self._headers = frozenset(str(Icd10Cm(c)) for c in headers)
+
+    def __len__(self) -> int:
+        return len(self._billable) + len(self._headers)
+
+    def status(self, code: Icd10Cm | str) -> Icd10Status:
+        """Billable, header, or unknown to this list."""
+        canonical = str(Icd10Cm(code))
+        if canonical in self._billable:
+            return Icd10Status.BILLABLE
+        if canonical in self._headers:
+            return Icd10Status.HEADER
+        return Icd10Status.UNKNOWN
+
+    def is_billable(self, code: Icd10Cm | str) -> bool:
+        """Whether ``code`` may be billed."""
+        return self.status(code) is Icd10Status.BILLABLE
+
+    def require_billable(self, code: Icd10Cm | str) -> Icd10Cm:
+        """``code`` as an :class:`Icd10Cm`, or :class:`~medbill.CodeError` saying why not."""
+        parsed = Icd10Cm(code)
+        status = self.status(parsed)
+        if status is Icd10Status.HEADER:
+            raise CodeError(
+                Icd10Cm.field,
+                str(code),
+                "is a category header, not billable; code to the highest specificity",
+            )
+        if status is Icd10Status.UNKNOWN:
+            raise CodeError(Icd10Cm.field, str(code), "is not in the ICD-10-CM code list")
+        return parsed
+
+    @classmethod
+    def from_order_file(cls, path: str | os.PathLike[str]) -> Icd10CodeSet:
+        """Load the CMS/CDC ICD-10-CM order file (fixed width, one code per line).
+
+        Layout (CMS "ICD-10-CM Order File" documentation): columns 1-5 order number,
+        7-13 the code without its dot, 15 ``1`` for billable or ``0`` for a header,
+        17-76 the short description, 78 on the long description.
+        """
+        billable: list[str] = []
+        headers: list[str] = []
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                code, flag = line[6:13].strip(), line[14:15]
+                if flag not in {"0", "1"}:
+                    raise ParseError(
+                        f"column 15 must be 0 or 1, got {flag!r}",
+                        location=f"{os.fspath(path)}, line {number}",
+                    )
+                try:
+                    (billable if flag == "1" else headers).append(str(Icd10Cm(code)))
+                except CodeError as error:
+                    raise ParseError(
+                        str(error), location=f"{os.fspath(path)}, line {number}"
+                    ) from None
+        return cls(billable=billable, headers=headers)
+
+    @classmethod
+    def from_simple_icd_10_cm(cls) -> Icd10CodeSet:
+        """Load the list shipped by ``simple-icd-10-cm`` (install ``medbill[icd10]``)."""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                import simple_icd_10_cm as icd  # type: ignore[import-untyped]
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "Icd10CodeSet.from_simple_icd_10_cm needs the extra: pip install 'medbill[icd10]'"
+            ) from error
+        billable: list[str] = []
+        headers: list[str] = []
+        for code in icd.get_all_codes(False):
+            if icd.is_chapter_or_block(code):
+                continue
+            (billable if icd.is_leaf(code) else headers).append(code)
+        return cls(billable=billable, headers=headers)
