@@ -80,9 +80,7 @@ class Adjustment:
 
 
 def _sum(adjustments: tuple[Adjustment, ...], group: AdjustmentGroup | None = None) -> Decimal:
-    return sum(
-        (a.amount for a in adjustments if group is None or a.group is group), ZERO
-    )
+    return sum((a.amount for a in adjustments if group is None or a.group is group), ZERO)
 
 
 @attrs.frozen(kw_only=True)
@@ -91,6 +89,10 @@ class LinePayment:
 
     ``submitted_procedure``/``submitted_modifiers`` hold what was billed when the payer
     paid a different code (SVC06). ``line_id`` is the line item control number (REF*6R).
+    A code that is neither CPT/HCPCS nor a revenue code (an NDC, a HIPPS rate code, ...)
+    is kept in ``other_code`` with its SVC01-1 qualifier in ``code_qualifier``.
+    ``amounts`` and ``quantities`` hold the other AMT and QTY segments as
+    ``(qualifier, value)`` pairs, in file order.
 
     >>> from decimal import Decimal
     >>> from medbill import Adjustment, LinePayment
@@ -111,9 +113,7 @@ class LinePayment:
     units_billed: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
     allowed: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
     service_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
-    service_date_end: pendulum.Date | None = attrs.field(
-        default=None, converter=to_optional_date
-    )
+    service_date_end: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
     remarks: tuple[Rarc, ...] = attrs.field(default=(), converter=lenient_tuple(Rarc))
     revenue_code: RevenueCode | None = attrs.field(default=None, converter=_optional(RevenueCode))
     submitted_procedure: ProcedureCode | None = attrs.field(
@@ -122,16 +122,22 @@ class LinePayment:
     submitted_modifiers: tuple[Modifier, ...] = attrs.field(
         default=(), converter=lenient_tuple(Modifier)
     )
+    code_qualifier: str | None = None
+    other_code: str | None = None
+    amounts: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=tuple)
+    quantities: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
 
     def _checks(self) -> Iterator[ValidationError | None]:
         yield check(
-            self.procedure is not None or self.revenue_code is not None,
+            self.procedure is not None
+            or self.revenue_code is not None
+            or self.other_code is not None,
             "procedure",
             None,
-            "a line needs a procedure code or a revenue code",
+            "a line needs a procedure code, a revenue code or another code",
         )
         yield from money_fields(self, "charge", "paid", "allowed", signed=True)
         for index, adjustment in enumerate(self.adjustments):
@@ -199,6 +205,11 @@ class ClaimPayment:
 
     ``claim_id`` is the patient control number the provider sent (CLP01);
     ``payer_claim_control_number`` is the payer's own (CLP07), needed to correct or void.
+    ``insured_name``/``insured_id`` name the subscriber when not the patient (NM1*IL),
+    ``corrected_name``/``corrected_id`` the payer's correction of the patient (NM1*74);
+    ``statement_start``/``statement_end`` the claim's statement period (DTM*232/233);
+    ``amounts`` and ``quantities`` the claim's AMT and QTY segments as
+    ``(qualifier, value)`` pairs (``("AU", coverage amount)``, ``("I", interest)``, ...).
 
     >>> from decimal import Decimal
     >>> from medbill import Adjustment, ClaimPayment
@@ -224,12 +235,29 @@ class ClaimPayment:
     frequency: str | None = None
     patient_name: PersonName | None = None
     member_id: str | None = attrs.field(
-        default=None, repr=lambda v: "None" if v is None else repr("*" * len(v)),
+        default=None,
+        repr=lambda v: "None" if v is None else repr("*" * len(v)),
         metadata={"phi": True},
     )
     allowed: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
     received_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
     remarks: tuple[Rarc, ...] = attrs.field(default=(), converter=lenient_tuple(Rarc))
+    insured_name: PersonName | None = None
+    insured_id: str | None = attrs.field(
+        default=None,
+        repr=lambda v: "None" if v is None else repr("*" * len(v)),
+        metadata={"phi": True},
+    )
+    corrected_name: PersonName | None = None
+    corrected_id: str | None = attrs.field(
+        default=None,
+        repr=lambda v: "None" if v is None else repr("*" * len(v)),
+        metadata={"phi": True},
+    )
+    statement_start: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    statement_end: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    amounts: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=tuple)
+    quantities: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -354,7 +382,8 @@ class Imbalance:
 class Remittance:
     """One payment from a payer with the claims it pays (one 835 transaction set).
 
-    ``id`` is the reassociation trace number (TRN02: the check or EFT trace number).
+    ``id`` is the reassociation trace number (TRN02: the check or EFT trace number);
+    ``production_date`` the date the payer produced the remittance (DTM*405).
 
     >>> import pendulum
     >>> from decimal import Decimal
@@ -380,10 +409,9 @@ class Remittance:
     payee_npi: Npi | None = attrs.field(default=None, converter=_optional(Npi))
     payee_tax_id: str | None = None
     claim_payments: tuple[ClaimPayment, ...] = attrs.field(default=(), converter=tuple)
-    provider_adjustments: tuple[ProviderAdjustment, ...] = attrs.field(
-        default=(), converter=tuple
-    )
+    provider_adjustments: tuple[ProviderAdjustment, ...] = attrs.field(default=(), converter=tuple)
     credit: bool = True
+    production_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())

@@ -30,6 +30,7 @@ class AdjustmentGroup(enum.Enum):
     PATIENT_RESPONSIBILITY = "PR"
     OTHER_ADJUSTMENT = "OA"
     PAYER_INITIATED_REDUCTION = "PI"
+    CORRECTION_REVERSAL = "CR"  # 004010 only; withdrawn in 005010 (reversals use CLP02=22)
 
     @property
     def meaning(self) -> str:
@@ -49,7 +50,7 @@ class AdjustmentGroup(enum.Enum):
             return cls(value.strip().upper())
         except (ValueError, AttributeError):
             raise CodeError(
-                "adjustment_group", value, "must be one of CO, PR, OA, PI"
+                "adjustment_group", value, "must be one of CO, PR, OA, PI, CR"
             ) from None
 
 

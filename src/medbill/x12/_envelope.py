@@ -1,0 +1,425 @@
+"""Interchange (ISA/IEA), functional group (GS/GE) and transaction set (ST/SE) envelopes.
+
+The control structure rules of X12.6 and appendix B of the 005010 implementation guides:
+IEA02 repeats ISA13 and IEA01 counts the functional groups; GE02 repeats GS06 and GE01
+counts the transaction sets; SE02 repeats ST02 and SE01 counts the segments of the
+transaction set, ST and SE included. A violation is a :class:`~medbill.ParseError` naming
+the segment, so a file is never half-read silently.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+import attrs
+import pendulum
+
+from medbill._errors import ParseError
+from medbill.x12._tokenizer import Delimiters, Lenience, Tokenizer, chunked, location
+
+__all__ = [
+    "FunctionalGroup",
+    "Interchange",
+    "RawTransaction",
+    "Segment",
+    "Source",
+    "TransactionSet",
+    "open_source",
+    "parse_interchange",
+    "transactions",
+]
+
+Source = str | os.PathLike[str] | IO[str]
+"""X12 text, a path to a file holding it, or an open text file."""
+
+_CHUNK = 1 << 20
+_ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE", "ST"})
+
+
+def open_source(source: Source) -> Iterable[str]:
+    """Chunks of X12 text from text, a path or an open text file."""
+    if isinstance(source, str) and source.lstrip(" \t\r\n\ufeff").startswith("ISA"):
+        return chunked(source, _CHUNK)
+    if isinstance(source, str | os.PathLike):
+        return _file_chunks(Path(source))
+    if isinstance(source, io.TextIOBase) or hasattr(source, "read"):
+        return iter(lambda: source.read(_CHUNK), "")
+    raise TypeError(f"expected X12 text, a path or a text file, not {type(source).__name__}")
+
+
+def _file_chunks(path: Path) -> Iterator[str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            while chunk := handle.read(_CHUNK):
+                yield chunk
+    except UnicodeDecodeError as error:
+        raise ParseError(f"{path.name} is not UTF-8 text: {error.reason}") from None
+    except FileNotFoundError:
+        raise ParseError(
+            f"{str(path)[:60]!r} is neither X12 text (starting with ISA) nor an existing file"
+        ) from None
+
+
+@attrs.frozen(kw_only=True)
+class Segment:
+    """One segment: its id, its elements (``elements[0]`` is element 1) and its position.
+
+    >>> from medbill.x12 import Segment
+    >>> clp = Segment(id="CLP", elements=("C-1", "1", "150.00", "80.00"), number=14)
+    >>> clp.element(3), clp.element(9)
+    ('150.00', '')
+    """
+
+    id: str
+    elements: tuple[str, ...]
+    number: int
+
+    def element(self, position: int) -> str:
+        """Element ``position`` (1-based, as the implementation guides count), or ``""``."""
+        return self.elements[position - 1] if 0 < position <= len(self.elements) else ""
+
+
+@attrs.frozen(kw_only=True)
+class TransactionSet:
+    """One transaction set (ST..SE): its type (``835``, ``837``), control number, segments.
+
+    ``segments`` holds the segments between ST and SE.
+    """
+
+    id: str
+    control_number: str
+    implementation: str | None
+    segments: tuple[Segment, ...]
+
+
+@attrs.frozen(kw_only=True)
+class FunctionalGroup:
+    """One functional group (GS..GE) and its transaction sets."""
+
+    functional_id: str
+    sender_id: str
+    receiver_id: str
+    date: pendulum.Date
+    control_number: str
+    version: str
+    transactions: tuple[TransactionSet, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Interchange:
+    """One interchange (ISA..IEA): sender, receiver, control number and functional groups.
+
+    >>> from medbill.x12 import parse_interchange
+    >>> text = (
+    ...     "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
+    ...     "*250401*1200*^*00501*000000001*0*T*:~GS*HC*SENDER*RECEIVER*20250401*1200*7*X*"
+    ...     "005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*1*20250401*1200*CH~SE*3*0001~"
+    ...     "GE*1*7~IEA*1*000000001~")
+    >>> [interchange] = parse_interchange(text)
+    >>> interchange.sender_id, interchange.groups[0].transactions[0].segments[0].id
+    ('SENDER', 'BHT')
+    """
+
+    sender_qualifier: str
+    sender_id: str
+    receiver_qualifier: str
+    receiver_id: str
+    date: pendulum.Date
+    control_number: str
+    usage: str
+    delimiters: Delimiters
+    groups: tuple[FunctionalGroup, ...]
+
+
+@attrs.frozen(kw_only=True)
+class RawTransaction:
+    """A transaction set as the readers consume it: element lists and their positions."""
+
+    id: str
+    control_number: str
+    implementation: str
+    first_number: int  # segment number of the first segment after ST
+    segments: list[list[str]]
+    delimiters: Delimiters
+    isa: list[str]
+    gs: list[str]
+
+
+def _count(value: str, number: int, segment_id: str, element: int) -> int:
+    if not value.isdigit():
+        raise ParseError(
+            f"expected a count, found {value!r}", location=location(number, segment_id, element)
+        )
+    return int(value)
+
+
+def _control(value: str) -> str:
+    return value.strip().lstrip("0") or "0"
+
+
+_BARE_ISA = [
+    "ISA",
+    "00",
+    "",
+    "00",
+    "",
+    "ZZ",
+    "",
+    "ZZ",
+    "",
+    "000101",
+    "0000",
+    "^",
+    "00501",
+    "000000000",
+    "0",
+    "P",
+    ":",
+]
+_BARE_GS = ["GS", "HP", "", "", "20000101", "0000", "0", "X", ""]
+
+
+def transactions(source: Source, lenience: Lenience | None = None) -> Iterator[RawTransaction]:
+    """Every transaction set of ``source``, with the envelopes around it validated.
+
+    A transaction set is yielded once its SE has been checked; the GE and IEA after it
+    are checked when iteration continues, so iterating to the end checks everything.
+    With a lenient ``lenience``, count and control-number mismatches and a transaction
+    set without envelope are warnings instead of errors.
+    """
+    lenience = lenience or Lenience(True)
+    tokens = Tokenizer(open_source(source), lenience)
+    stream = iter(tokens)
+    isa: list[str] | None = None
+    gs: list[str] | None = None
+    groups = sets = 0
+    for segment in stream:
+        number = tokens.number
+        segment_id = segment[0]
+        if segment_id == "ST":
+            if gs is None or isa is None:
+                if isa is not None or number != 1 or lenience.strict:
+                    raise ParseError(
+                        "a transaction set (ST) must be inside a functional group (GS)",
+                        location=location(number, "ST"),
+                    )
+                yield _transaction(tokens, stream, segment, number, _BARE_ISA, _BARE_GS, lenience)
+                continue
+            sets += 1
+            yield _transaction(tokens, stream, segment, number, isa, gs, lenience)
+        elif segment_id == "GS":
+            if isa is None or gs is not None:
+                expected = "an ISA" if isa is None else "GE closing the previous group"
+                raise ParseError(
+                    f"unexpected GS: expected {expected}", location=location(number, "GS")
+                )
+            if len(segment) < 9:
+                raise ParseError(
+                    f"GS needs 8 elements, found {len(segment) - 1}",
+                    location=location(number, "GS"),
+                )
+            gs, sets = segment, 0
+            groups += 1
+        elif segment_id == "GE":
+            if gs is None:
+                raise ParseError("GE without a GS", location=location(number, "GE"))
+            if _count(_element(segment, 1), number, "GE", 1) != sets:
+                lenience.report(
+                    f"GE01 says {segment[1]} transaction sets, the group holds {sets}",
+                    location(number, "GE", 1),
+                )
+            if _control(_element(segment, 2)) != _control(gs[6]):
+                lenience.report(
+                    f"GE02 {_element(segment, 2)!r} does not match GS06 {gs[6]!r}",
+                    location(number, "GE", 2),
+                )
+            gs = None
+        elif segment_id == "ISA":
+            if isa is not None:
+                raise ParseError(
+                    "unexpected ISA: expected IEA closing the previous interchange",
+                    location=location(number, "ISA"),
+                )
+            isa, groups = segment, 0
+        elif segment_id == "IEA":
+            if isa is None or gs is not None:
+                expected = "an ISA" if isa is None else "GE closing the open group"
+                raise ParseError(
+                    f"unexpected IEA: expected {expected}", location=location(number, "IEA")
+                )
+            if _count(_element(segment, 1), number, "IEA", 1) != groups:
+                lenience.report(
+                    f"IEA01 says {segment[1]} functional groups, the interchange holds {groups}",
+                    location(number, "IEA", 1),
+                )
+            if _element(segment, 2) != isa[13]:
+                lenience.report(
+                    f"IEA02 {_element(segment, 2)!r} does not match ISA13 {isa[13]!r}",
+                    location(number, "IEA", 2),
+                )
+            isa = None
+        else:
+            raise ParseError(
+                f"segment {segment_id} outside a transaction set (expected ST, GE, GS or IEA)",
+                location=location(number, segment_id),
+            )
+    if gs is not None:
+        raise ParseError(
+            "the input ends without a GE closing the functional group: the file is truncated",
+            location=location(tokens.number + 1, "GE"),
+        )
+    if isa is not None:
+        raise ParseError(
+            "the input ends without an IEA closing the interchange: the file is truncated",
+            location=location(tokens.number + 1, "IEA"),
+        )
+
+
+def _element(segment: list[str], position: int) -> str:
+    return segment[position] if position < len(segment) else ""
+
+
+def _transaction(
+    tokens: Tokenizer,
+    stream: Iterator[list[str]],
+    st: list[str],
+    start: int,
+    isa: list[str],
+    gs: list[str],
+    lenience: Lenience,
+) -> RawTransaction:
+    control = _element(st, 2)
+    if not control:
+        raise ParseError("ST02 (control number) is empty", location=location(start, "ST", 2))
+    body: list[list[str]] = []
+    append = body.append
+    for segment in stream:
+        segment_id = segment[0]
+        if segment_id == "SE":
+            number = tokens.number
+            count = _count(_element(segment, 1), number, "SE", 1)
+            actual = number - start + 1
+            if count != actual:
+                lenience.report(
+                    f"SE01 says {count} segments, the transaction set holds {actual}",
+                    location(number, "SE", 1),
+                )
+            if _element(segment, 2) != control:
+                lenience.report(
+                    f"SE02 {_element(segment, 2)!r} does not match ST02 {control!r}",
+                    location(number, "SE", 2),
+                )
+            return RawTransaction(
+                id=_element(st, 1),
+                control_number=control,
+                implementation=_element(st, 3) or gs[8],
+                first_number=start + 1,
+                segments=body,
+                delimiters=tokens.delimiters,
+                isa=isa,
+                gs=gs,
+            )
+        if segment_id in _ENVELOPE:
+            raise ParseError(
+                f"expected SE closing transaction set {control} before {segment_id}",
+                location=location(tokens.number, segment_id),
+            )
+        append(segment)
+    raise ParseError(
+        f"the input ends without an SE closing transaction set {control}: the file is truncated",
+        location=location(tokens.number + 1, "SE"),
+    )
+
+
+def x12_date(value: str, number: int, segment_id: str, element: int) -> pendulum.Date:
+    """A date of format CCYYMMDD (D8) or YYMMDD (the ISA's 6-digit date)."""
+    if len(value) == 6 and value.isdigit():
+        value = ("20" if int(value[:2]) < 50 else "19") + value
+    if len(value) != 8 or not value.isdigit():
+        raise ParseError(
+            f"expected a date CCYYMMDD, found {value!r}",
+            location=location(number, segment_id, element),
+        )
+    try:
+        return pendulum.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:
+        raise ParseError(
+            f"{value!r} is not a calendar date", location=location(number, segment_id, element)
+        ) from None
+
+
+def parse_interchange(source: Source, *, strict: bool = True) -> list[Interchange]:
+    """Every interchange of ``source`` as a tree of groups, transaction sets and segments.
+
+    Works for any transaction set (835, 837, 270, ...); the envelopes are validated
+    (control numbers and counts) and a problem raises :class:`~medbill.ParseError`;
+    ``strict=False`` turns count and control-number mismatches into warnings
+    (:class:`~medbill.x12.X12Warning`).
+
+    >>> from medbill.x12 import parse_interchange
+    >>> parse_interchange("ISA*00*bad")
+    Traceback (most recent call last):
+    ...
+    medbill._errors.ParseError: segment 1 (ISA): the ISA segment is truncated or its ...
+    """
+    interchanges: list[Interchange] = []
+    pending: list[RawTransaction] = []
+    for raw in transactions(source, Lenience(strict)):
+        if pending and (raw.isa is not pending[0].isa):
+            interchanges.append(_interchange(pending))
+            pending = []
+        pending.append(raw)
+    if pending:
+        interchanges.append(_interchange(pending))
+    return interchanges
+
+
+def _interchange(raws: list[RawTransaction]) -> Interchange:
+    isa = raws[0].isa
+    groups: list[FunctionalGroup] = []
+    by_group: list[list[RawTransaction]] = []
+    for raw in raws:
+        if by_group and by_group[-1][0].gs is raw.gs:
+            by_group[-1].append(raw)
+        else:
+            by_group.append([raw])
+    for members in by_group:
+        gs = members[0].gs
+        sets = tuple(
+            TransactionSet(
+                id=raw.id,
+                control_number=raw.control_number,
+                implementation=raw.implementation or None,
+                segments=tuple(
+                    Segment(id=s[0], elements=tuple(s[1:]), number=raw.first_number + i)
+                    for i, s in enumerate(raw.segments)
+                ),
+            )
+            for raw in members
+        )
+        groups.append(
+            FunctionalGroup(
+                functional_id=gs[1],
+                sender_id=gs[2],
+                receiver_id=gs[3],
+                date=x12_date(gs[4], members[0].first_number - 2, "GS", 4),
+                control_number=gs[6],
+                version=gs[8],
+                transactions=sets,
+            )
+        )
+    return Interchange(
+        sender_qualifier=isa[5],
+        sender_id=isa[6].strip(),
+        receiver_qualifier=isa[7],
+        receiver_id=isa[8].strip(),
+        date=x12_date(isa[9], 0, "ISA", 9),
+        control_number=isa[13],
+        usage=isa[15],
+        delimiters=raws[0].delimiters,
+        groups=tuple(groups),
+    )

@@ -1,0 +1,681 @@
+"""Read 835 health care claim payment/advice transaction sets into :class:`Remittance`.
+
+Follows the ASC X12 005010X221A1 implementation guide (and reads the 004010X091A1
+files still in circulation): header (BPR, TRN, DTM*405), loop 1000A payer and 1000B
+payee (N1), loop 2100 claims (CLP, CAS, NM1, MIA, MOA, DTM, AMT, QTY), loop 2110 service
+lines (SVC, DTM, CAS, REF*6R, AMT, QTY, LQ) and the PLB provider-level adjustments.
+Segments that carry nothing a remittance holds (N3, N4, PER, TS3, TS2, LX, ...) are
+skipped; every value that is read is checked, and a bad one raises
+:class:`~medbill.ParseError` naming the segment and element.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import pendulum
+
+from medbill._common import ClaimId, PersonName
+from medbill._errors import ParseError, ValidationError
+from medbill._money import ZERO
+from medbill._payment import (
+    Adjustment,
+    ClaimPayment,
+    LinePayment,
+    PayerClaimStatus,
+    PaymentMethod,
+    ProviderAdjustment,
+    Remittance,
+)
+from medbill.codes import AdjustmentGroup, Carc, Modifier, Npi, ProcedureCode, Rarc, RevenueCode
+from medbill.x12._envelope import RawTransaction, Source, transactions
+from medbill.x12._tokenizer import Lenience, location
+
+__all__ = ["iter_835", "read_835"]
+
+T = TypeVar("T")
+
+_STATUS = {member.value: member for member in PayerClaimStatus}
+_METHOD = {member.value: member for member in PaymentMethod}
+_GROUP = {member.value: member for member in AdjustmentGroup}
+_LINE_DATES = frozenset({"472", "150", "151"})
+_CLAIM_DATES = frozenset({"036", "050", "232", "233"})
+_DIGITS = frozenset("0123456789")
+
+
+class _Codes:
+    """Caches of validated code objects: real files repeat a few codes many times."""
+
+    __slots__ = ("carc", "dates", "modifier", "procedure", "rarc", "revenue")
+
+    def __init__(self) -> None:
+        self.carc: dict[str, Carc] = {}
+        self.rarc: dict[str, Rarc] = {}
+        self.modifier: dict[str, Modifier] = {}
+        self.procedure: dict[str, ProcedureCode] = {}
+        self.revenue: dict[str, RevenueCode] = {}
+        self.dates: dict[str, pendulum.Date] = {}
+
+
+def _code(cache: dict[str, T], kind: Callable[[str], T], value: str, where: str) -> T:
+    found = cache.get(value)
+    if found is None:
+        try:
+            found = kind(value)
+        except ValidationError as error:
+            raise ParseError(error.reason + f" (got {value!r})", location=where) from None
+        if len(cache) > 50_000:
+            cache.clear()
+        cache[value] = found
+    return found
+
+
+def _tolerant_code(
+    cache: dict[str, T], kind: Callable[[str], T], value: str, where: str, lenience: Lenience
+) -> T | None:
+    """A code, or ``None`` after a warning when lenient reading meets a malformed one."""
+    if lenience.strict:
+        return _code(cache, kind, value, where)
+    try:
+        return _code(cache, kind, value, where)
+    except ParseError as error:
+        lenience.report(error.detail + "; skipped", where)
+        return None
+
+
+def _amount(value: str, where: str) -> Decimal:
+    # X12 type R: an optional minus sign, digits and at most one decimal point.
+    if not value:
+        raise ParseError("expected an amount, found nothing", location=where)
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise ParseError(f"expected a number, found {value!r}", location=where) from None
+    if not amount.is_finite() or not set(value.lstrip("-").replace(".", "", 1)) <= _DIGITS:
+        raise ParseError(f"expected a number, found {value!r}", location=where)
+    return amount
+
+
+def _date(codes: _Codes, value: str, where: str) -> pendulum.Date:
+    found = codes.dates.get(value)
+    if found is None:
+        if len(value) != 8 or not value.isdigit():
+            raise ParseError(f"expected a date CCYYMMDD, found {value!r}", location=where)
+        try:
+            found = pendulum.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        except ValueError:
+            raise ParseError(f"{value!r} is not a calendar date", location=where) from None
+        codes.dates[value] = found
+    return found
+
+
+def _revenue(code: str) -> str:
+    # NUBC revenue codes are 4 digits with a leading zero; payers often drop the zero.
+    return "0" + code if len(code) == 3 and code.isdigit() else code
+
+
+def _name(segment: list[str]) -> PersonName | None:
+    family = segment[3] if len(segment) > 3 else ""
+    given = segment[4] if len(segment) > 4 else ""
+    if not family.strip() or not given.strip():
+        return None  # organisations and one-word names do not fit a PersonName
+    middle = segment[5] if len(segment) > 5 and segment[5].strip() else None
+    suffix = segment[7] if len(segment) > 7 and segment[7].strip() else None
+    return PersonName(family=family, given=given, middle=middle, suffix=suffix)
+
+
+def _el(segment: list[str], position: int) -> str:
+    return segment[position] if position < len(segment) else ""
+
+
+class _Claim:
+    """The parts of one loop 2100 claim gathered before the ClaimPayment is built."""
+
+    __slots__ = ("adjustments", "fields", "lines", "number", "remarks")
+
+    def __init__(self, fields: dict[str, Any], number: int) -> None:
+        self.fields = fields
+        self.number = number
+        self.adjustments: list[Adjustment] = []
+        self.lines: list[LinePayment] = []
+        self.remarks: list[Rarc] = []
+
+
+def _build(kind: Callable[..., T], fields: dict[str, Any], where: str) -> T:
+    try:
+        return kind(**fields)
+    except ValidationError as error:
+        raise ParseError(str(error), location=where) from None
+
+
+class _TransactionReader:
+    """Reads one 835 transaction set; keeps the state of the loop being read."""
+
+    def __init__(self, raw: RawTransaction, codes: _Codes, lenience: Lenience) -> None:
+        self.raw = raw
+        self.codes = codes
+        self.lenience = lenience
+        self.component = raw.delimiters.component
+        self.repetition = raw.delimiters.repetition
+
+    def read(self) -> Remittance | None:
+        raw = self.raw
+        codes = self.codes
+        first = raw.first_number
+        header: dict[str, Any] = {}
+        claims: list[ClaimPayment] = []
+        provider_adjustments: list[ProviderAdjustment] = []
+        claim: _Claim | None = None
+        line: dict[str, Any] | None = None
+        line_adjustments: list[Adjustment] = []
+        line_remarks: list[Rarc] = []
+        line_amounts: list[tuple[str, Decimal]] = []
+        line_quantities: list[tuple[str, Decimal]] = []
+        line_number = 0
+        entity = ""  # the N1 loop being read: PR (payer) or PE (payee)
+        for index, segment in enumerate(raw.segments):
+            segment_id = segment[0]
+            number = first + index
+            if segment_id == "CAS":
+                adjustments = self._adjustments(segment, number)
+                if line is not None:
+                    line_adjustments.extend(adjustments)
+                elif claim is not None:
+                    claim.adjustments.extend(adjustments)
+                else:
+                    raise ParseError("CAS outside a claim", location=location(number, "CAS"))
+                continue
+            if segment_id == "SVC" or segment_id == "CLP" or segment_id == "PLB":
+                if line is not None and claim is not None:
+                    line["adjustments"] = line_adjustments
+                    line["remarks"] = line_remarks
+                    line["amounts"] = line_amounts
+                    line["quantities"] = line_quantities
+                    claim.lines.append(_build(LinePayment, line, location(line_number, "SVC")))
+                    line = None
+                if segment_id == "SVC":
+                    if claim is None:
+                        raise ParseError("SVC outside a claim", location=location(number, "SVC"))
+                    line = self._line(segment, number)
+                    line_number = number
+                    line_adjustments, line_remarks = [], []
+                    line_amounts, line_quantities = [], []
+                    continue
+                if claim is not None:
+                    claims.append(self._claim(claim))
+                    claim = None
+                if segment_id == "CLP":
+                    claim = _Claim(self._clp(segment, number), number)
+                else:
+                    provider_adjustments.extend(self._plb(segment, number))
+                continue
+            if segment_id == "DTM":
+                qualifier = _el(segment, 1)
+                where = location(number, "DTM", 2)
+                if line is not None:
+                    if qualifier not in _LINE_DATES:
+                        raise ParseError(
+                            f"unknown service date qualifier {qualifier!r}: "
+                            "expected 472, 150 or 151",
+                            location=location(number, "DTM", 1),
+                        )
+                    day = _date(codes, _el(segment, 2), where)
+                    if qualifier == "151":
+                        line["service_date_end"] = day
+                    else:
+                        line["service_date"] = day
+                elif claim is not None:
+                    if qualifier not in _CLAIM_DATES:
+                        raise ParseError(
+                            f"unknown claim date qualifier {qualifier!r}: "
+                            "expected 036, 050, 232 or 233",
+                            location=location(number, "DTM", 1),
+                        )
+                    day = _date(codes, _el(segment, 2), where)
+                    if qualifier == "050":
+                        claim.fields["received_date"] = day
+                    elif qualifier == "232":
+                        claim.fields["statement_start"] = day
+                    elif qualifier == "233":
+                        claim.fields["statement_end"] = day
+                elif qualifier == "405":
+                    header["production_date"] = _date(codes, _el(segment, 2), where)
+                continue
+            if segment_id == "REF":
+                qualifier = _el(segment, 1)
+                if line is not None:
+                    if qualifier == "6R":
+                        line["line_id"] = _el(segment, 2)
+                elif claim is None and qualifier == "2U" and entity == "PR":
+                    header["payer_id"] = _el(segment, 2)
+                elif claim is None and qualifier == "TJ" and entity == "PE":
+                    header["payee_tax_id"] = _el(segment, 2)
+                continue
+            if segment_id == "AMT" or segment_id == "QTY":
+                pair = (_el(segment, 1), _amount(_el(segment, 2), location(number, segment_id, 2)))
+                if line is not None:
+                    if segment_id == "QTY":
+                        line_quantities.append(pair)
+                    elif pair[0] == "B6":
+                        line["allowed"] = pair[1]
+                    else:
+                        line_amounts.append(pair)
+                elif claim is not None:
+                    key = "amounts" if segment_id == "AMT" else "quantities"
+                    claim.fields.setdefault(key, []).append(pair)
+                continue
+            if segment_id == "NM1":
+                if claim is None:
+                    continue
+                self._nm1(segment, number, claim.fields)
+                continue
+            if segment_id == "LQ":
+                if line is None:
+                    raise ParseError("LQ outside a service line", location=location(number, "LQ"))
+                qualifier = _el(segment, 1)
+                if qualifier == "HE":
+                    remark = _tolerant_code(
+                        codes.rarc, Rarc, _el(segment, 2), location(number, "LQ", 2), self.lenience
+                    )
+                    if remark is not None:
+                        line_remarks.append(remark)
+                elif qualifier != "RX":  # RX: NCPDP reject/payment codes, not RARCs
+                    raise ParseError(
+                        f"unknown remark qualifier {qualifier!r}: expected HE or RX",
+                        location=location(number, "LQ", 1),
+                    )
+                continue
+            if segment_id == "MOA" or segment_id == "MIA":
+                if claim is not None:
+                    positions = (3, 4, 5, 6, 7) if segment_id == "MOA" else (5, 20, 21, 22, 23)
+                    for position in positions:
+                        value = _el(segment, position)
+                        if value:
+                            remark = _tolerant_code(
+                                codes.rarc,
+                                Rarc,
+                                value,
+                                location(number, segment_id, position),
+                                self.lenience,
+                            )
+                            if remark is not None:
+                                claim.remarks.append(remark)
+                continue
+            if segment_id == "BPR":
+                self._bpr(segment, number, header)
+                continue
+            if segment_id == "TRN":
+                header["id"] = _el(segment, 2)
+                continue
+            if segment_id == "N1":
+                entity = _el(segment, 1)
+                if entity == "PR":
+                    header["payer_name"] = _el(segment, 2)
+                    if _el(segment, 3) == "XV" and "payer_id" not in header:
+                        header["payer_id"] = _el(segment, 4)
+                elif entity == "PE":
+                    header["payee_name"] = _el(segment, 2)
+                    qualifier, value = _el(segment, 3), _el(segment, 4)
+                    if qualifier == "XX":
+                        header["payee_npi"] = _tolerant_code(
+                            {}, Npi, value, location(number, "N1", 4), self.lenience
+                        )
+                    elif qualifier == "FI":
+                        header["payee_tax_id"] = value
+                continue
+        if line is not None and claim is not None:
+            line["adjustments"] = line_adjustments
+            line["remarks"] = line_remarks
+            line["amounts"] = line_amounts
+            line["quantities"] = line_quantities
+            claim.lines.append(_build(LinePayment, line, location(line_number, "SVC")))
+        if claim is not None:
+            claims.append(self._claim(claim))
+        st = location(first - 1, "ST")
+        for field, segment_id in (
+            ("id", "TRN"),
+            ("payer_name", "N1*PR"),
+            ("payment_amount", "BPR"),
+        ):
+            if field not in header:
+                self.lenience.report(
+                    f"transaction set {raw.control_number} has no {segment_id} segment; "
+                    "it is skipped",
+                    st,
+                )
+                return None
+        if "payment_date" not in header:
+            if "production_date" not in header:
+                raise ParseError(
+                    f"transaction set {raw.control_number} has neither a payment date (BPR16) "
+                    "nor a production date (DTM*405)",
+                    location=st,
+                )
+            header["payment_date"] = header["production_date"]
+        header["claim_payments"] = claims
+        header["provider_adjustments"] = provider_adjustments
+        return _build(Remittance, header, st)
+
+    def _bpr(self, segment: list[str], number: int, header: dict[str, Any]) -> None:
+        header["payment_amount"] = _amount(_el(segment, 2), location(number, "BPR", 2))
+        flag = _el(segment, 3)
+        if flag not in ("C", "D"):
+            raise ParseError(
+                f"unknown credit/debit flag {flag!r}: expected C or D",
+                location=location(number, "BPR", 3),
+            )
+        header["credit"] = flag == "C"
+        method = _METHOD.get(_el(segment, 4))
+        if method is None:
+            raise ParseError(
+                f"unknown payment method {_el(segment, 4)!r}: expected ACH, BOP, CHK, FWT or NON",
+                location=location(number, "BPR", 4),
+            )
+        header["method"] = method
+        if _el(segment, 16):
+            where = location(number, "BPR", 16)
+            try:
+                header["payment_date"] = _date(self.codes, segment[16], where)
+            except ParseError as error:
+                self.lenience.report(error.detail + "; the production date is used", where)
+
+    def _clp(self, segment: list[str], number: int) -> dict[str, Any]:
+        status = _STATUS.get(_el(segment, 2))
+        if status is None:
+            raise ParseError(
+                f"unknown claim status code {_el(segment, 2)!r}: expected one of "
+                + ", ".join(_STATUS),
+                location=location(number, "CLP", 2),
+            )
+        responsibility = _el(segment, 5)
+        fields: dict[str, Any] = {
+            "claim_id": ClaimId(_el(segment, 1)),
+            "status": status,
+            "charge": self._required_amount(segment, number, 3),
+            "paid": self._required_amount(segment, number, 4),
+            "patient_responsibility": _amount(responsibility, location(number, "CLP", 5))
+            if responsibility
+            else ZERO,
+        }
+        for position, name in (
+            (6, "filing_indicator"),
+            (7, "payer_claim_control_number"),
+            (8, "facility_code"),
+            (9, "frequency"),
+        ):
+            value = _el(segment, position)
+            if value:
+                fields[name] = value
+        return fields
+
+    def _required_amount(self, segment: list[str], number: int, position: int) -> Decimal:
+        value = _el(segment, position)
+        where = location(number, segment[0], position)
+        if not value and not self.lenience.strict:
+            self.lenience.report("the amount is missing; 0 is used", where)
+            return ZERO
+        return _amount(value, where)
+
+    def _nm1(self, segment: list[str], number: int, fields: dict[str, Any]) -> None:
+        role = _el(segment, 1)
+        if role == "QC":
+            fields["patient_name"] = _name(segment)
+            fields["member_id"] = _el(segment, 9) or None
+        elif role == "IL":
+            fields["insured_name"] = _name(segment)
+            fields["insured_id"] = _el(segment, 9) or None
+        elif role == "74":
+            fields["corrected_name"] = _name(segment)
+            fields["corrected_id"] = _el(segment, 9) or None
+        elif role not in ("82", "TT", "PR", "GB"):
+            raise ParseError(
+                f"unknown claim party {role!r}: expected QC, IL, 74, 82, TT, PR or GB",
+                location=location(number, "NM1", 1),
+            )
+
+    def _claim(self, claim: _Claim) -> ClaimPayment:
+        fields = claim.fields
+        fields["adjustments"] = claim.adjustments
+        fields["lines"] = claim.lines
+        fields["remarks"] = claim.remarks
+        return _build(ClaimPayment, fields, location(claim.number, "CLP"))
+
+    def _adjustments(self, segment: list[str], number: int) -> list[Adjustment]:
+        group = _GROUP.get(_el(segment, 1))
+        if group is None:
+            self.lenience.report(
+                f"unknown adjustment group {_el(segment, 1)!r}: expected CO, CR, OA, PI or PR",
+                location(number, "CAS", 1),
+            )
+            return []
+        found: list[Adjustment] = []
+        carcs = self.codes.carc
+        for position in range(2, min(len(segment), 20), 3):
+            reason = segment[position]
+            if not reason:
+                continue
+            amount = _amount(_el(segment, position + 1), location(number, "CAS", position + 1))
+            quantity = segment[position + 2] if position + 2 < len(segment) else ""
+            carc = _tolerant_code(
+                carcs, Carc, reason, location(number, "CAS", position), self.lenience
+            )
+            if carc is None:
+                continue
+            found.append(
+                Adjustment(
+                    group=group,
+                    reason=carc,
+                    amount=amount,
+                    quantity=_amount(quantity, location(number, "CAS", position + 2))
+                    if quantity
+                    else None,
+                )
+            )
+        if not found and self.lenience.strict:
+            raise ParseError("CAS holds no adjustment", location=location(number, "CAS", 2))
+        return found
+
+    def _procedure(
+        self, composite: str, number: int, position: int
+    ) -> tuple[str, str, tuple[Modifier, ...]]:
+        where = location(number, "SVC", position)
+        component = self.component
+        if component not in composite and not self.lenience.strict:
+            for candidate in ":>^|\\":
+                if candidate in composite:
+                    self.lenience.report(
+                        f"{composite!r} separates components with {candidate!r}, "
+                        f"the ISA declares {component!r}",
+                        where,
+                    )
+                    component = candidate
+                    break
+        parts = composite.split(component)
+        qualifier = parts[0]
+        if len(parts) < 2 or not parts[1]:
+            if self.lenience.strict:
+                raise ParseError(
+                    f"expected qualifier{self.component}code, found {composite!r}",
+                    location=where,
+                )
+            self.lenience.report(f"{composite!r} has no procedure code", where)
+            return qualifier, "", ()
+        modifiers = tuple(
+            m
+            for m in (
+                _tolerant_code(self.codes.modifier, Modifier, m, where, self.lenience)
+                for m in parts[2:6]
+                if m
+            )
+            if m is not None
+        )
+        return qualifier, parts[1], modifiers
+
+    def _line(self, segment: list[str], number: int) -> dict[str, Any]:
+        codes = self.codes
+        qualifier, code, modifiers = self._procedure(_el(segment, 1), number, 1)
+        where = location(number, "SVC", 1)
+        fields: dict[str, Any] = {
+            "charge": self._required_amount(segment, number, 2),
+            "paid": self._required_amount(segment, number, 3),
+            "modifiers": modifiers,
+            "procedure": None,
+        }
+        if qualifier == "HC" and code:
+            procedure = _tolerant_code(codes.procedure, ProcedureCode, code, where, self.lenience)
+            if procedure is None:
+                fields["code_qualifier"] = qualifier
+                fields["other_code"] = code
+            fields["procedure"] = procedure
+        elif qualifier == "NU":
+            revenue_code = _tolerant_code(
+                codes.revenue, RevenueCode, _revenue(code), where, self.lenience
+            )
+            if revenue_code is None:
+                fields["code_qualifier"] = qualifier
+                fields["other_code"] = code
+            fields["revenue_code"] = revenue_code
+        elif not code or qualifier in ("AD", "ER", "HP", "IV", "N4", "N6", "WK", "UI", "ZZ", "NH"):
+            fields["code_qualifier"] = qualifier
+            fields["other_code"] = code
+        else:
+            self.lenience.report(
+                f"unknown product/service qualifier {qualifier!r}: expected HC, NU, AD, ER, "
+                "HP, IV, N4, N6, WK, UI or ZZ",
+                location(number, "SVC", 1),
+            )
+            fields["code_qualifier"] = qualifier
+            fields["other_code"] = code
+        revenue = _el(segment, 4)
+        if revenue:
+            fields["revenue_code"] = _tolerant_code(
+                codes.revenue,
+                RevenueCode,
+                _revenue(revenue),
+                location(number, "SVC", 4),
+                self.lenience,
+            )
+        units = _el(segment, 5)
+        if units:
+            fields["units_paid"] = _amount(units, location(number, "SVC", 5))
+        original = _el(segment, 6)
+        if original:
+            original_qualifier, original_code, original_modifiers = self._procedure(
+                original, number, 6
+            )
+            if original_qualifier == "HC" and original_code:
+                fields["submitted_procedure"] = _tolerant_code(
+                    codes.procedure,
+                    ProcedureCode,
+                    original_code,
+                    location(number, "SVC", 6),
+                    self.lenience,
+                )
+            fields["submitted_modifiers"] = original_modifiers
+        billed = _el(segment, 7)
+        if billed:
+            fields["units_billed"] = _amount(billed, location(number, "SVC", 7))
+        return fields
+
+    def _plb(self, segment: list[str], number: int) -> list[ProviderAdjustment]:
+        provider = _el(segment, 1)
+        period_end = _date(self.codes, _el(segment, 2), location(number, "PLB", 2))
+        found: list[ProviderAdjustment] = []
+        for position in range(3, min(len(segment), 15), 2):
+            composite = segment[position]
+            if not composite:
+                continue
+            reason, _, reference = composite.partition(self.component)
+            amount = self._required_amount(segment, number, position + 1)
+            if len(reason) != 2 and not self.lenience.strict:
+                self.lenience.report(
+                    f"PLB reason {reason!r} is not a 2-character code; skipped",
+                    location(number, "PLB", position),
+                )
+                continue
+            found.append(
+                _build(
+                    ProviderAdjustment,
+                    {
+                        "provider_id": provider,
+                        "fiscal_period_end": period_end,
+                        "reason": reason,
+                        "amount": amount,
+                        "reference": reference or None,
+                    },
+                    location(number, "PLB", position),
+                )
+            )
+        return found
+
+
+def _check_balanced(remittance: Remittance, raw: RawTransaction) -> None:
+    problems = remittance.imbalances()
+    if problems:
+        listed = "; ".join(str(problem) for problem in problems)
+        raise ParseError(
+            f"transaction set {raw.control_number} does not balance: {listed}",
+            location=location(raw.first_number - 1, "ST"),
+        )
+
+
+def iter_835(
+    source: Source, *, strict: bool = True, require_balanced: bool = False
+) -> Iterator[Remittance]:
+    """Stream the remittances of an 835 file, one per transaction set, in file order.
+
+    ``source`` is X12 text, a path or an open text file; a file is read in chunks, so
+    memory stays flat however large it is. Each remittance is yielded once its
+    transaction set has been read and its SE checked; the envelopes after it are checked
+    as iteration goes on, so a damaged file raises :class:`~medbill.ParseError` before
+    the iteration ends. With ``require_balanced=True`` a transaction set that breaks an
+    835 balancing rule raises, naming the claim or line and the difference. Transaction
+    sets other than 835 in the same interchange are skipped.
+
+    ``strict=False`` reads files that bend the standard, as many real and sample files
+    do: wrong SE/GE/IEA counts or control numbers, a transaction set without envelope,
+    a malformed CARC/RARC/modifier or NPI (skipped), an unreadable BPR16 date, a missing
+    claim amount (0), a composite with the wrong component separator. Each departure is
+    reported as an :class:`~medbill.x12.X12Warning` naming the segment and element; it
+    is never silent.
+
+    >>> from medbill.x12 import iter_835
+    >>> from medbill.x12 import SAMPLE_835
+    >>> [(era.id, era.payment_amount) for era in iter_835(SAMPLE_835)]
+    [('EFT-0001', Decimal('210.00'))]
+    """
+    codes = _Codes()
+    lenience = Lenience(strict)
+    for raw in transactions(source, lenience):
+        if raw.id != "835":
+            continue  # an interchange may bundle other transaction sets (278, 999, ...)
+        remittance = _TransactionReader(raw, codes, lenience).read()
+        if remittance is None:
+            continue
+        if require_balanced:
+            _check_balanced(remittance, raw)
+        yield remittance
+
+
+def read_835(
+    source: Source, *, strict: bool = True, require_balanced: bool = False
+) -> list[Remittance]:
+    """Read every remittance of an 835 file (several transaction sets and interchanges).
+
+    Returns all or nothing: a malformed file raises :class:`~medbill.ParseError` with the
+    segment number, segment id and element position. Balancing is reported by
+    :meth:`~medbill.Remittance.imbalances`; ``require_balanced=True`` raises instead.
+    ``strict`` is explained at :func:`iter_835`.
+
+    >>> from medbill.x12 import read_835
+    >>> from medbill.x12 import SAMPLE_835
+    >>> [era] = read_835(SAMPLE_835)
+    >>> claim = era.claim_payments[0]
+    >>> claim.claim_id, claim.paid, [str(a.reason) for a in claim.lines[0].adjustments]
+    ('C-1', Decimal('210.00'), ['45', '2'])
+    >>> era.imbalances()
+    ()
+    """
+    return list(iter_835(source, strict=strict, require_balanced=require_balanced))
