@@ -17,6 +17,8 @@ from medbill.x12._envelope import (
 from medbill.x12._reader835 import iter_835, read_835
 from medbill.x12._samples import SAMPLE_835
 from medbill.x12._tokenizer import Delimiters, Tokenizer, X12Warning
+from medbill.x12._write import Party
+from medbill.x12._writer835 import write_835
 
 __all__ = [
     "SAMPLE_835",
@@ -24,6 +26,7 @@ __all__ = [
     "FunctionalGroup",
     "Interchange",
     "ParseError",
+    "Party",
     "Segment",
     "Tokenizer",
     "TransactionSet",
@@ -31,4 +34,5 @@ __all__ = [
     "iter_835",
     "parse_interchange",
     "read_835",
+    "write_835",
 ]

@@ -316,7 +316,7 @@ class _TransactionReader:
                     if _el(segment, 3) == "XV" and "payer_id" not in header:
                         header["payer_id"] = _el(segment, 4)
                 elif entity == "PE":
-                    header["payee_name"] = _el(segment, 2)
+                    header["payee_name"] = _el(segment, 2) or None
                     qualifier, value = _el(segment, 3), _el(segment, 4)
                     if qualifier == "XX":
                         header["payee_npi"] = _tolerant_code(

@@ -5,9 +5,11 @@ from __future__ import annotations
 __all__ = ["SAMPLE_835"]
 
 SAMPLE_835 = (
-    "ISA*00*          *00*          *ZZ*ACMEHEALTH     *ZZ*SPRINGFIELDFM  "
-    "*250401*1200*^*00501*000000001*0*P*:~\n"
-) + """\
+    (
+        "ISA*00*          *00*          *ZZ*ACMEHEALTH     *ZZ*SPRINGFIELDFM  "
+        "*250401*1200*^*00501*000000001*0*P*:~\n"
+    )
+    + """\
 GS*HP*ACMEHEALTH*SPRINGFIELDFM*20250401*1200*1*X*005010X221A1~
 ST*835*0001~
 BPR*I*210.00*C*ACH*CCP*01*999999992*DA*123456*1512345678**01*999988880*DA*98765*20250401~
@@ -33,5 +35,6 @@ SE*21*0001~
 GE*1*1~
 IEA*1*000000001~
 """
+)
 """A payment of 210.00 for one office visit: 300.00 charged, 50.00 contractual, 40.00
 coinsurance (the patient's share)."""
