@@ -177,7 +177,7 @@ class LinePayment:
             or self.other_code is not None,
             "procedure",
             None,
-            "a line needs a procedure code, a revenue code or another code",
+            "a line needs a procedure code or a revenue code (or an other_code)",
         )
         yield from money_fields(self, "charge", "paid", "allowed", signed=True)
         for index, adjustment in enumerate(self.adjustments):

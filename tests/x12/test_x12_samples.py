@@ -73,9 +73,7 @@ EXPECTED: list[tuple[str, Figures]] = [
 # fmt: on
 
 STRICT_CLEAN = [
-    "pyx12/test_x12testdata/835id.x12.txt",
     "pyx12/tests/835_mult_loops.txt",
-    "oopfactory-x12parser/tests/OopFactory.X12.Tests.Unit/Parsing/_SampleEdiFiles/INS/_835/_4010/Example1_GripElements.txt",
     "badx12/tests/files/edi/X221-era-sample.edi",
     "badx12/tests/files/edi/X221-multiple-claims-single-check.edi",
     "badx12/tests/files/edi/X221-secondary-payment-with-higher-fee-schedule.edi",
@@ -117,6 +115,13 @@ def test_sample_totals_match_bpr02(reference_dir: Path, name: str, figures: Figu
 def test_clean_samples_read_strictly(reference_dir: Path, name: str) -> None:
     lenient, _ = _read_lenient(reference_dir / name)
     assert read_835(reference_dir / name) == lenient
+
+
+def test_004010_correction_group_is_refused_when_strict(reference_dir: Path) -> None:
+    # CAS01 "CR" (correction and reversal) existed in 004010 only; 005010 has CO, OA, PI, PR.
+    path = reference_dir / "pyx12/test_x12testdata/835id.x12.txt"
+    with pytest.raises(ParseError, match=r"segment 19 \(CAS\), element 1: unknown adjustment"):
+        read_835(path)
 
 
 def test_malformed_sample_is_refused_when_strict(reference_dir: Path) -> None:

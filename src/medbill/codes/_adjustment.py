@@ -30,7 +30,6 @@ class AdjustmentGroup(enum.Enum):
     PATIENT_RESPONSIBILITY = "PR"
     OTHER_ADJUSTMENT = "OA"
     PAYER_INITIATED_REDUCTION = "PI"
-    CORRECTION_REVERSAL = "CR"  # 004010 only; withdrawn in 005010 (reversals use CLP02=22)
 
     @property
     def meaning(self) -> str:
@@ -49,7 +48,7 @@ class AdjustmentGroup(enum.Enum):
         try:
             return cls(value.strip().upper())
         except (ValueError, AttributeError):
-            raise CodeError("adjustment_group", value, "must be one of CO, PR, OA, PI, CR") from None
+            raise CodeError("adjustment_group", value, "must be one of CO, PR, OA, PI") from None
 
 
 CARC_DESCRIPTIONS: Final[dict[str, str]] = {

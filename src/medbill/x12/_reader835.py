@@ -446,7 +446,7 @@ class _TransactionReader:
         group = _GROUP.get(_el(segment, 1))
         if group is None:
             self.lenience.report(
-                f"unknown adjustment group {_el(segment, 1)!r}: expected CO, CR, OA, PI or PR",
+                f"unknown adjustment group {_el(segment, 1)!r}: expected CO, OA, PI or PR",
                 location(number, "CAS", 1),
             )
             return []
