@@ -19,12 +19,14 @@ from medbill.x12._samples import SAMPLE_835
 from medbill.x12._tokenizer import Delimiters, Tokenizer, X12Warning
 from medbill.x12._write import Party
 from medbill.x12._writer835 import write_835
+from medbill.x12._writer837 import OtherPayer, write_837p
 
 __all__ = [
     "SAMPLE_835",
     "Delimiters",
     "FunctionalGroup",
     "Interchange",
+    "OtherPayer",
     "ParseError",
     "Party",
     "Segment",
@@ -35,4 +37,5 @@ __all__ = [
     "parse_interchange",
     "read_835",
     "write_835",
+    "write_837p",
 ]
