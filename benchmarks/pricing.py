@@ -66,10 +66,10 @@ def build_claims(count: int, rng: random.Random) -> list[Claim]:
                     line_id=str(index + 1),
                     procedure=code,
                     charge=Decimal("100.00"),
-                    diagnosis_pointers=(1,),
-                    service_date=day,  # type: ignore[arg-type]
+                    diagnosis_pointers=(1,),  # type: ignore[arg-type]
+                    service_date=day,
                     modifiers=mods,
-                    units=Decimal(units),  # type: ignore[arg-type]
+                    units=Decimal(units),
                 )
             )
         claims.append(
