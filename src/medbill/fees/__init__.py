@@ -7,6 +7,18 @@
 Decimal('81.86')
 """
 
+from medbill.fees._contract import (
+    CarveOut,
+    CodeRange,
+    Contract,
+    ContractPricing,
+    ExpectedLine,
+    FeeScheduleTerm,
+    FixedRate,
+    PercentOfBilled,
+    PercentOfMedicare,
+)
+from medbill.fees._contract import Term as ContractTerm
 from medbill.fees._locality import Locality
 from medbill.fees._priced import PricedClaim, PricedLine
 from medbill.fees._rvu import MedicareFeeSchedule
@@ -16,12 +28,22 @@ from medbill.fees._trace import Trace, TraceStep
 
 __all__ = [
     "MEDICARE_CONVERSION_FACTORS",
+    "CarveOut",
+    "CodeRange",
+    "Contract",
+    "ContractPricing",
+    "ContractTerm",
     "ConversionFactor",
+    "ExpectedLine",
     "FeeEntry",
     "FeeSchedule",
+    "FeeScheduleTerm",
+    "FixedRate",
     "Gpci",
     "Locality",
     "MedicareFeeSchedule",
+    "PercentOfBilled",
+    "PercentOfMedicare",
     "PricedClaim",
     "PricedLine",
     "RvuRow",
