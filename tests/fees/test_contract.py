@@ -29,6 +29,7 @@ from medbill.fees import (
 from .builders import DOS, cents, claim, line
 
 D = Decimal
+ONE = Decimal(1)
 YEAR_2025 = Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 12, 31))
 ALABAMA = Locality.parse("10112-00")
 CF = D("32.3465")
@@ -45,7 +46,7 @@ def contract(*terms: ContractTerm, lesser: bool = False) -> Contract:
 
 
 def expected(
-    c: Contract, code: str, billed: str = "500.00", units: Decimal = D(1)
+    c: Contract, code: str, billed: str = "500.00", units: Decimal = ONE
 ) -> tuple[Decimal, str]:
     result = c.expected_line(code=code, billed=D(billed), date_of_service=DOS, units=units)
     return result.allowed, result.term
