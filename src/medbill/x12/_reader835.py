@@ -59,13 +59,21 @@ class _Codes:
         self.dates: dict[str, pendulum.Date] = {}
 
 
-def _code(cache: dict[str, T], kind: Callable[[str], T], value: str, where: str) -> T:
+Where = tuple[int, str, int | None]
+"""A position (segment number, segment id, element), turned into text only on error."""
+
+
+def _loc(where: Where) -> str:
+    return location(*where)
+
+
+def _code(cache: dict[str, T], kind: Callable[[str], T], value: str, where: Where) -> T:
     found = cache.get(value)
     if found is None:
         try:
             found = kind(value)
         except ValidationError as error:
-            raise ParseError(error.reason + f" (got {value!r})", location=where) from None
+            raise ParseError(error.reason + f" (got {value!r})", location=_loc(where)) from None
         if len(cache) > 50_000:
             cache.clear()
         cache[value] = found
@@ -73,7 +81,7 @@ def _code(cache: dict[str, T], kind: Callable[[str], T], value: str, where: str)
 
 
 def _tolerant_code(
-    cache: dict[str, T], kind: Callable[[str], T], value: str, where: str, lenience: Lenience
+    cache: dict[str, T], kind: Callable[[str], T], value: str, where: Where, lenience: Lenience
 ) -> T | None:
     """A code, or ``None`` after a warning when lenient reading meets a malformed one."""
     if lenience.strict:
@@ -81,32 +89,40 @@ def _tolerant_code(
     try:
         return _code(cache, kind, value, where)
     except ParseError as error:
-        lenience.report(error.detail + "; skipped", where)
+        lenience.report(error.detail + "; skipped", _loc(where))
         return None
 
 
-def _amount(value: str, where: str) -> Decimal:
-    # X12 type R: an optional minus sign, digits and at most one decimal point.
+def _amount(value: str, where: Where, *, money: bool = True) -> Decimal:
+    # X12 type R: an optional minus sign, digits and at most one decimal point. Money has
+    # at most two decimal places (medbill never rounds input; see medbill._money).
     if not value:
-        raise ParseError("expected an amount, found nothing", location=where)
+        raise ParseError("expected an amount, found nothing", location=_loc(where))
     try:
         amount = Decimal(value)
     except InvalidOperation:
-        raise ParseError(f"expected a number, found {value!r}", location=where) from None
+        raise ParseError(f"expected a number, found {value!r}", location=_loc(where)) from None
     if not amount.is_finite() or not set(value.lstrip("-").replace(".", "", 1)) <= _DIGITS:
-        raise ParseError(f"expected a number, found {value!r}", location=where)
+        raise ParseError(f"expected a number, found {value!r}", location=_loc(where))
+    if money:
+        dot = value.find(".")
+        if dot >= 0 and len(value) - dot > 3 and value[dot + 3 :].strip("0"):
+            raise ParseError(
+                f"an amount of money has at most 2 decimal places, found {value!r}",
+                location=_loc(where),
+            )
     return amount
 
 
-def _date(codes: _Codes, value: str, where: str) -> pendulum.Date:
+def _date(codes: _Codes, value: str, where: Where) -> pendulum.Date:
     found = codes.dates.get(value)
     if found is None:
         if len(value) != 8 or not value.isdigit():
-            raise ParseError(f"expected a date CCYYMMDD, found {value!r}", location=where)
+            raise ParseError(f"expected a date CCYYMMDD, found {value!r}", location=_loc(where))
         try:
             found = pendulum.date(int(value[:4]), int(value[4:6]), int(value[6:]))
         except ValueError:
-            raise ParseError(f"{value!r} is not a calendar date", location=where) from None
+            raise ParseError(f"{value!r} is not a calendar date", location=_loc(where)) from None
         codes.dates[value] = found
     return found
 
@@ -213,7 +229,7 @@ class _TransactionReader:
                 continue
             if segment_id == "DTM":
                 qualifier = _el(segment, 1)
-                where = location(number, "DTM", 2)
+                where: Where = (number, "DTM", 2)
                 if line is not None:
                     if qualifier not in _LINE_DATES:
                         raise ParseError(
@@ -254,7 +270,7 @@ class _TransactionReader:
                     header["payee_tax_id"] = _el(segment, 2)
                 continue
             if segment_id == "AMT" or segment_id == "QTY":
-                pair = (_el(segment, 1), _amount(_el(segment, 2), location(number, segment_id, 2)))
+                pair = (_el(segment, 1), _amount(_el(segment, 2), (number, segment_id, 2), money=segment_id == "AMT"))
                 if line is not None:
                     if segment_id == "QTY":
                         line_quantities.append(pair)
@@ -277,7 +293,7 @@ class _TransactionReader:
                 qualifier = _el(segment, 1)
                 if qualifier == "HE":
                     remark = _tolerant_code(
-                        codes.rarc, Rarc, _el(segment, 2), location(number, "LQ", 2), self.lenience
+                        codes.rarc, Rarc, _el(segment, 2), (number, "LQ", 2), self.lenience
                     )
                     if remark is not None:
                         line_remarks.append(remark)
@@ -297,7 +313,7 @@ class _TransactionReader:
                                 codes.rarc,
                                 Rarc,
                                 value,
-                                location(number, segment_id, position),
+                                (number, segment_id, position),
                                 self.lenience,
                             )
                             if remark is not None:
@@ -320,7 +336,7 @@ class _TransactionReader:
                     qualifier, value = _el(segment, 3), _el(segment, 4)
                     if qualifier == "XX":
                         header["payee_npi"] = _tolerant_code(
-                            {}, Npi, value, location(number, "N1", 4), self.lenience
+                            {}, Npi, value, (number, "N1", 4), self.lenience
                         )
                     elif qualifier == "FI":
                         header["payee_tax_id"] = value
@@ -359,7 +375,7 @@ class _TransactionReader:
         return _build(Remittance, header, st)
 
     def _bpr(self, segment: list[str], number: int, header: dict[str, Any]) -> None:
-        header["payment_amount"] = _amount(_el(segment, 2), location(number, "BPR", 2))
+        header["payment_amount"] = _amount(_el(segment, 2), (number, "BPR", 2))
         flag = _el(segment, 3)
         if flag not in ("C", "D"):
             raise ParseError(
@@ -375,11 +391,11 @@ class _TransactionReader:
             )
         header["method"] = method
         if _el(segment, 16):
-            where = location(number, "BPR", 16)
+            where: Where = (number, "BPR", 16)
             try:
                 header["payment_date"] = _date(self.codes, segment[16], where)
             except ParseError as error:
-                self.lenience.report(error.detail + "; the production date is used", where)
+                self.lenience.report(error.detail + "; the production date is used", _loc(where))
 
     def _clp(self, segment: list[str], number: int) -> dict[str, Any]:
         status = _STATUS.get(_el(segment, 2))
@@ -395,7 +411,7 @@ class _TransactionReader:
             "status": status,
             "charge": self._required_amount(segment, number, 3),
             "paid": self._required_amount(segment, number, 4),
-            "patient_responsibility": _amount(responsibility, location(number, "CLP", 5))
+            "patient_responsibility": _amount(responsibility, (number, "CLP", 5))
             if responsibility
             else ZERO,
         }
@@ -412,11 +428,12 @@ class _TransactionReader:
 
     def _required_amount(self, segment: list[str], number: int, position: int) -> Decimal:
         value = _el(segment, position)
-        where = location(number, segment[0], position)
         if not value and not self.lenience.strict:
-            self.lenience.report("the amount is missing; 0 is used", where)
+            self.lenience.report(
+                "the amount is missing; 0 is used", location(number, segment[0], position)
+            )
             return ZERO
-        return _amount(value, where)
+        return _amount(value, (number, segment[0], position))
 
     def _nm1(self, segment: list[str], number: int, fields: dict[str, Any]) -> None:
         role = _el(segment, 1)
@@ -456,10 +473,10 @@ class _TransactionReader:
             reason = segment[position]
             if not reason:
                 continue
-            amount = _amount(_el(segment, position + 1), location(number, "CAS", position + 1))
+            amount = _amount(_el(segment, position + 1), (number, "CAS", position + 1))
             quantity = segment[position + 2] if position + 2 < len(segment) else ""
             carc = _tolerant_code(
-                carcs, Carc, reason, location(number, "CAS", position), self.lenience
+                carcs, Carc, reason, (number, "CAS", position), self.lenience
             )
             if carc is None:
                 continue
@@ -468,7 +485,7 @@ class _TransactionReader:
                     group=group,
                     reason=carc,
                     amount=amount,
-                    quantity=_amount(quantity, location(number, "CAS", position + 2))
+                    quantity=_amount(quantity, (number, "CAS", position + 2), money=False)
                     if quantity
                     else None,
                 )
@@ -480,7 +497,7 @@ class _TransactionReader:
     def _procedure(
         self, composite: str, number: int, position: int
     ) -> tuple[str, str, tuple[Modifier, ...]]:
-        where = location(number, "SVC", position)
+        where: Where = (number, "SVC", position)
         component = self.component
         if component not in composite and not self.lenience.strict:
             for candidate in ":>^|\\":
@@ -488,7 +505,7 @@ class _TransactionReader:
                     self.lenience.report(
                         f"{composite!r} separates components with {candidate!r}, "
                         f"the ISA declares {component!r}",
-                        where,
+                        _loc(where),
                     )
                     component = candidate
                     break
@@ -498,9 +515,9 @@ class _TransactionReader:
             if self.lenience.strict:
                 raise ParseError(
                     f"expected qualifier{self.component}code, found {composite!r}",
-                    location=where,
+                    location=_loc(where),
                 )
-            self.lenience.report(f"{composite!r} has no procedure code", where)
+            self.lenience.report(f"{composite!r} has no procedure code", _loc(where))
             return qualifier, "", ()
         modifiers = tuple(
             m
@@ -516,7 +533,7 @@ class _TransactionReader:
     def _line(self, segment: list[str], number: int) -> dict[str, Any]:
         codes = self.codes
         qualifier, code, modifiers = self._procedure(_el(segment, 1), number, 1)
-        where = location(number, "SVC", 1)
+        where: Where = (number, "SVC", 1)
         fields: dict[str, Any] = {
             "charge": self._required_amount(segment, number, 2),
             "paid": self._required_amount(segment, number, 3),
@@ -554,12 +571,12 @@ class _TransactionReader:
                 codes.revenue,
                 RevenueCode,
                 _revenue(revenue),
-                location(number, "SVC", 4),
+                (number, "SVC", 4),
                 self.lenience,
             )
         units = _el(segment, 5)
         if units:
-            fields["units_paid"] = _amount(units, location(number, "SVC", 5))
+            fields["units_paid"] = _amount(units, (number, "SVC", 5), money=False)
         original = _el(segment, 6)
         if original:
             original_qualifier, original_code, original_modifiers = self._procedure(
@@ -570,18 +587,18 @@ class _TransactionReader:
                     codes.procedure,
                     ProcedureCode,
                     original_code,
-                    location(number, "SVC", 6),
+                    (number, "SVC", 6),
                     self.lenience,
                 )
             fields["submitted_modifiers"] = original_modifiers
         billed = _el(segment, 7)
         if billed:
-            fields["units_billed"] = _amount(billed, location(number, "SVC", 7))
+            fields["units_billed"] = _amount(billed, (number, "SVC", 7), money=False)
         return fields
 
     def _plb(self, segment: list[str], number: int) -> list[ProviderAdjustment]:
         provider = _el(segment, 1)
-        period_end = _date(self.codes, _el(segment, 2), location(number, "PLB", 2))
+        period_end = _date(self.codes, _el(segment, 2), (number, "PLB", 2))
         found: list[ProviderAdjustment] = []
         for position in range(3, min(len(segment), 15), 2):
             composite = segment[position]
