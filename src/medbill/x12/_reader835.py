@@ -32,6 +32,7 @@ from medbill._payment import (
 from medbill.codes import AdjustmentGroup, Carc, Modifier, Npi, ProcedureCode, Rarc, RevenueCode
 from medbill.x12._envelope import RawTransaction, Source, transactions
 from medbill.x12._tokenizer import Lenience, location
+from medbill.x12._trusted import trusted_builder
 
 __all__ = ["iter_835", "read_835"]
 
@@ -42,13 +43,17 @@ _METHOD = {member.value: member for member in PaymentMethod}
 _GROUP = {member.value: member for member in AdjustmentGroup}
 _LINE_DATES = frozenset({"472", "150", "151"})
 _CLAIM_DATES = frozenset({"036", "050", "232", "233"})
-_DIGITS = frozenset("0123456789")
+# Entities built from values checked while reading (see medbill.x12._trusted).
+_ADJUSTMENT = trusted_builder(Adjustment)
+_LINE = trusted_builder(LinePayment)
+_CLAIM = trusted_builder(ClaimPayment)
+_NAME = trusted_builder(PersonName)
 
 
 class _Codes:
     """Caches of validated code objects: real files repeat a few codes many times."""
 
-    __slots__ = ("carc", "dates", "modifier", "procedure", "rarc", "revenue")
+    __slots__ = ("carc", "composites", "dates", "modifier", "procedure", "rarc", "revenue")
 
     def __init__(self) -> None:
         self.carc: dict[str, Carc] = {}
@@ -57,6 +62,7 @@ class _Codes:
         self.procedure: dict[str, ProcedureCode] = {}
         self.revenue: dict[str, RevenueCode] = {}
         self.dates: dict[str, pendulum.Date] = {}
+        self.composites: dict[str, tuple[str, str, tuple[Modifier, ...]]] = {}
 
 
 Where = tuple[int, str, int | None]
@@ -102,7 +108,10 @@ def _amount(value: str, where: Where, *, money: bool = True) -> Decimal:
         amount = Decimal(value)
     except InvalidOperation:
         raise ParseError(f"expected a number, found {value!r}", location=_loc(where)) from None
-    if not amount.is_finite() or not set(value.lstrip("-").replace(".", "", 1)) <= _DIGITS:
+    digits = value.replace(".", "", 1)
+    if digits[0] == "-":
+        digits = digits[1:]
+    if not (digits.isdigit() and digits.isascii()):  # no exponent, sign, space or NaN
         raise ParseError(f"expected a number, found {value!r}", location=_loc(where))
     if money:
         dot = value.find(".")
@@ -139,7 +148,8 @@ def _name(segment: list[str]) -> PersonName | None:
         return None  # organisations and one-word names do not fit a PersonName
     middle = segment[5] if len(segment) > 5 and segment[5].strip() else None
     suffix = segment[7] if len(segment) > 7 and segment[7].strip() else None
-    return PersonName(family=family, given=given, middle=middle, suffix=suffix)
+    # family and given are non-empty and the others None or non-empty: what PersonName checks
+    return _NAME({"family": family, "given": given, "middle": middle, "suffix": suffix})
 
 
 def _el(segment: list[str], position: int) -> str:
@@ -157,6 +167,20 @@ class _Claim:
         self.adjustments: list[Adjustment] = []
         self.lines: list[LinePayment] = []
         self.remarks: list[Rarc] = []
+
+
+def _line_payment(
+    fields: dict[str, Any],
+    adjustments: list[Adjustment],
+    remarks: list[Rarc],
+    amounts: list[tuple[str, Decimal]],
+    quantities: list[tuple[str, Decimal]],
+) -> LinePayment:
+    fields["adjustments"] = tuple(adjustments)
+    fields["remarks"] = tuple(remarks)
+    fields["amounts"] = tuple(amounts)
+    fields["quantities"] = tuple(quantities)
+    return _LINE(fields)
 
 
 def _build(kind: Callable[..., T], fields: dict[str, Any], where: str) -> T:
@@ -189,7 +213,6 @@ class _TransactionReader:
         line_remarks: list[Rarc] = []
         line_amounts: list[tuple[str, Decimal]] = []
         line_quantities: list[tuple[str, Decimal]] = []
-        line_number = 0
         entity = ""  # the N1 loop being read: PR (payer) or PE (payee)
         for index, segment in enumerate(raw.segments):
             segment_id = segment[0]
@@ -205,17 +228,16 @@ class _TransactionReader:
                 continue
             if segment_id == "SVC" or segment_id == "CLP" or segment_id == "PLB":
                 if line is not None and claim is not None:
-                    line["adjustments"] = line_adjustments
-                    line["remarks"] = line_remarks
-                    line["amounts"] = line_amounts
-                    line["quantities"] = line_quantities
-                    claim.lines.append(_build(LinePayment, line, location(line_number, "SVC")))
+                    claim.lines.append(
+                        _line_payment(
+                            line, line_adjustments, line_remarks, line_amounts, line_quantities
+                        )
+                    )
                     line = None
                 if segment_id == "SVC":
                     if claim is None:
                         raise ParseError("SVC outside a claim", location=location(number, "SVC"))
                     line = self._line(segment, number)
-                    line_number = number
                     line_adjustments, line_remarks = [], []
                     line_amounts, line_quantities = [], []
                     continue
@@ -270,7 +292,10 @@ class _TransactionReader:
                     header["payee_tax_id"] = _el(segment, 2)
                 continue
             if segment_id == "AMT" or segment_id == "QTY":
-                pair = (_el(segment, 1), _amount(_el(segment, 2), (number, segment_id, 2), money=segment_id == "AMT"))
+                pair = (
+                    _el(segment, 1),
+                    _amount(_el(segment, 2), (number, segment_id, 2), money=segment_id == "AMT"),
+                )
                 if line is not None:
                     if segment_id == "QTY":
                         line_quantities.append(pair)
@@ -342,11 +367,9 @@ class _TransactionReader:
                         header["payee_tax_id"] = value
                 continue
         if line is not None and claim is not None:
-            line["adjustments"] = line_adjustments
-            line["remarks"] = line_remarks
-            line["amounts"] = line_amounts
-            line["quantities"] = line_quantities
-            claim.lines.append(_build(LinePayment, line, location(line_number, "SVC")))
+            claim.lines.append(
+                _line_payment(line, line_adjustments, line_remarks, line_amounts, line_quantities)
+            )
         if claim is not None:
             claims.append(self._claim(claim))
         st = location(first - 1, "ST")
@@ -406,6 +429,10 @@ class _TransactionReader:
                 location=location(number, "CLP", 2),
             )
         responsibility = _el(segment, 5)
+        if not _el(segment, 1).strip():
+            raise ParseError(
+                "the patient control number (CLP01) is empty", location=location(number, "CLP", 1)
+            )
         fields: dict[str, Any] = {
             "claim_id": ClaimId(_el(segment, 1)),
             "status": status,
@@ -454,10 +481,13 @@ class _TransactionReader:
 
     def _claim(self, claim: _Claim) -> ClaimPayment:
         fields = claim.fields
-        fields["adjustments"] = claim.adjustments
-        fields["lines"] = claim.lines
-        fields["remarks"] = claim.remarks
-        return _build(ClaimPayment, fields, location(claim.number, "CLP"))
+        fields["adjustments"] = tuple(claim.adjustments)
+        fields["lines"] = tuple(claim.lines)
+        fields["remarks"] = tuple(claim.remarks)
+        for key in ("amounts", "quantities"):
+            if key in fields:
+                fields[key] = tuple(fields[key])
+        return _CLAIM(fields)
 
     def _adjustments(self, segment: list[str], number: int) -> list[Adjustment]:
         group = _GROUP.get(_el(segment, 1))
@@ -475,19 +505,21 @@ class _TransactionReader:
                 continue
             amount = _amount(_el(segment, position + 1), (number, "CAS", position + 1))
             quantity = segment[position + 2] if position + 2 < len(segment) else ""
-            carc = _tolerant_code(
+            carc = carcs.get(reason) or _tolerant_code(
                 carcs, Carc, reason, (number, "CAS", position), self.lenience
             )
             if carc is None:
                 continue
             found.append(
-                Adjustment(
-                    group=group,
-                    reason=carc,
-                    amount=amount,
-                    quantity=_amount(quantity, (number, "CAS", position + 2), money=False)
-                    if quantity
-                    else None,
+                _ADJUSTMENT(
+                    {
+                        "group": group,
+                        "reason": carc,
+                        "amount": amount,
+                        "quantity": _amount(quantity, (number, "CAS", position + 2), money=False)
+                        if quantity
+                        else None,
+                    }
                 )
             )
         if not found and self.lenience.strict:
@@ -495,6 +527,19 @@ class _TransactionReader:
         return found
 
     def _procedure(
+        self, composite: str, number: int, position: int
+    ) -> tuple[str, str, tuple[Modifier, ...]]:
+        cached = self.codes.composites.get(composite)
+        if cached is not None:
+            return cached
+        read = self._read_procedure(composite, number, position)
+        if self.lenience.strict:  # lenient reading warns each time, so it does not cache
+            if len(self.codes.composites) > 50_000:
+                self.codes.composites.clear()
+            self.codes.composites[composite] = read
+        return read
+
+    def _read_procedure(
         self, composite: str, number: int, position: int
     ) -> tuple[str, str, tuple[Modifier, ...]]:
         where: Where = (number, "SVC", position)
@@ -541,7 +586,9 @@ class _TransactionReader:
             "procedure": None,
         }
         if qualifier == "HC" and code:
-            procedure = _tolerant_code(codes.procedure, ProcedureCode, code, where, self.lenience)
+            procedure = codes.procedure.get(code) or _tolerant_code(
+                codes.procedure, ProcedureCode, code, where, self.lenience
+            )
             if procedure is None:
                 fields["code_qualifier"] = qualifier
                 fields["other_code"] = code
