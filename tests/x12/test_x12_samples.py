@@ -17,7 +17,9 @@ import io
 import warnings
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 
 from medbill import ParseError
@@ -84,7 +86,7 @@ STRICT_CLEAN = [
 ]
 
 
-def _read_lenient(path: Path) -> tuple[list[object], list[warnings.WarningMessage]]:
+def _read_lenient(path: Path) -> tuple[list[Any], list[warnings.WarningMessage]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         remittances = read_835(path, strict=False)
@@ -176,3 +178,26 @@ def test_figures_agree_with_pyx12(reference_dir: Path, name: str, figures: Figur
     assert [(Decimal(b), n, Decimal(p), Decimal(q)) for b, n, p, q in found] == [
         (Decimal(b), n, Decimal(p), Decimal(q)) for b, n, p, q in figures
     ]
+
+
+def _rebuilt(obj: Any) -> Any:
+    """``obj`` rebuilt through its validating constructor, children first."""
+    changes: dict[str, Any] = {}
+    for field in attrs.fields(type(obj)):
+        value = getattr(obj, field.name)
+        if attrs.has(type(value)):
+            changes[field.name] = _rebuilt(value)
+        elif isinstance(value, tuple) and value and attrs.has(type(value[0])):
+            changes[field.name] = tuple(_rebuilt(item) for item in value)
+    return attrs.evolve(obj, **changes)
+
+
+@pytest.mark.parametrize(("name", "figures"), EXPECTED, ids=[n for n, _ in EXPECTED])
+def test_read_objects_pass_the_validating_constructors(
+    reference_dir: Path, name: str, figures: Figures
+) -> None:
+    # The reader builds entities without re-running their validation (for speed); each
+    # one must be exactly what the validating constructor makes of the same values.
+    remittances, _ = _read_lenient(reference_dir / name)
+    for era in remittances:
+        assert _rebuilt(era) == era
