@@ -41,6 +41,8 @@ T = TypeVar("T")
 _STATUS = {member.value: member for member in PayerClaimStatus}
 _METHOD = {member.value: member for member in PaymentMethod}
 _GROUP = {member.value: member for member in AdjustmentGroup}
+_PADDED = 20
+_PADDING = [[""] * (_PADDED - size) for size in range(_PADDED)]
 _LINE_DATES = frozenset({"472", "150", "151"})
 _CLAIM_DATES = frozenset({"036", "050", "232", "233"})
 # Entities built from values checked while reading (see medbill.x12._trusted).
@@ -100,19 +102,21 @@ def _tolerant_code(
 
 
 def _amount(value: str, where: Where, *, money: bool = True) -> Decimal:
-    # X12 type R: an optional minus sign, digits and at most one decimal point. Money has
-    # at most two decimal places (medbill never rounds input; see medbill._money).
-    if not value:
-        raise ParseError("expected an amount, found nothing", location=_loc(where))
+    """An X12 decimal (type R): optional minus sign, digits, at most one decimal point.
+
+    Money has at most two decimal places (medbill never rounds input; see medbill._money).
+    Exponents, plus signs, blanks, underscores, NaN and non-ASCII digits are refused.
+    """
+    # strip() stops at the first character that is not a digit, "." or "-": anything
+    # else anywhere in the value leaves something behind.
+    if value.strip("0123456789.-") or not value:
+        if not value:
+            raise ParseError("expected an amount, found nothing", location=_loc(where))
+        raise ParseError(f"expected a number, found {value!r}", location=_loc(where))
     try:
         amount = Decimal(value)
     except InvalidOperation:
         raise ParseError(f"expected a number, found {value!r}", location=_loc(where)) from None
-    digits = value.replace(".", "", 1)
-    if digits[0] == "-":
-        digits = digits[1:]
-    if not (digits.isdigit() and digits.isascii()):  # no exponent, sign, space or NaN
-        raise ParseError(f"expected a number, found {value!r}", location=_loc(where))
     if money:
         dot = value.find(".")
         if dot >= 0 and len(value) - dot > 3 and value[dot + 3 :].strip("0"):
@@ -214,9 +218,12 @@ class _TransactionReader:
         line_amounts: list[tuple[str, Decimal]] = []
         line_quantities: list[tuple[str, Decimal]] = []
         entity = ""  # the N1 loop being read: PR (payer) or PE (payee)
+        padding = _PADDING
         for index, segment in enumerate(raw.segments):
             segment_id = segment[0]
             number = first + index
+            if len(segment) < _PADDED:  # so that elements 1..19 can be indexed directly
+                segment.extend(padding[len(segment)])
             if segment_id == "CAS":
                 adjustments = self._adjustments(segment, number)
                 if line is not None:
@@ -226,31 +233,8 @@ class _TransactionReader:
                 else:
                     raise ParseError("CAS outside a claim", location=location(number, "CAS"))
                 continue
-            if segment_id == "SVC" or segment_id == "CLP" or segment_id == "PLB":
-                if line is not None and claim is not None:
-                    claim.lines.append(
-                        _line_payment(
-                            line, line_adjustments, line_remarks, line_amounts, line_quantities
-                        )
-                    )
-                    line = None
-                if segment_id == "SVC":
-                    if claim is None:
-                        raise ParseError("SVC outside a claim", location=location(number, "SVC"))
-                    line = self._line(segment, number)
-                    line_adjustments, line_remarks = [], []
-                    line_amounts, line_quantities = [], []
-                    continue
-                if claim is not None:
-                    claims.append(self._claim(claim))
-                    claim = None
-                if segment_id == "CLP":
-                    claim = _Claim(self._clp(segment, number), number)
-                else:
-                    provider_adjustments.extend(self._plb(segment, number))
-                continue
             if segment_id == "DTM":
-                qualifier = _el(segment, 1)
+                qualifier = segment[1]
                 where: Where = (number, "DTM", 2)
                 if line is not None:
                     if qualifier not in _LINE_DATES:
@@ -259,7 +243,7 @@ class _TransactionReader:
                             "expected 472, 150 or 151",
                             location=location(number, "DTM", 1),
                         )
-                    day = _date(codes, _el(segment, 2), where)
+                    day = _date(codes, segment[2], where)
                     if qualifier == "151":
                         line["service_date_end"] = day
                     else:
@@ -271,7 +255,7 @@ class _TransactionReader:
                             "expected 036, 050, 232 or 233",
                             location=location(number, "DTM", 1),
                         )
-                    day = _date(codes, _el(segment, 2), where)
+                    day = _date(codes, segment[2], where)
                     if qualifier == "050":
                         claim.fields["received_date"] = day
                     elif qualifier == "232":
@@ -279,22 +263,51 @@ class _TransactionReader:
                     elif qualifier == "233":
                         claim.fields["statement_end"] = day
                 elif qualifier == "405":
-                    header["production_date"] = _date(codes, _el(segment, 2), where)
+                    header["production_date"] = _date(codes, segment[2], where)
+                continue
+            if segment_id == "SVC":
+                if claim is None:
+                    raise ParseError("SVC outside a claim", location=location(number, "SVC"))
+                if line is not None:
+                    claim.lines.append(
+                        _line_payment(
+                            line, line_adjustments, line_remarks, line_amounts, line_quantities
+                        )
+                    )
+                line = self._line(segment, number)
+                line_adjustments, line_remarks = [], []
+                line_amounts, line_quantities = [], []
+                continue
+            if segment_id == "CLP" or segment_id == "PLB":
+                if line is not None and claim is not None:
+                    claim.lines.append(
+                        _line_payment(
+                            line, line_adjustments, line_remarks, line_amounts, line_quantities
+                        )
+                    )
+                line = None
+                if claim is not None:
+                    claims.append(self._claim(claim))
+                    claim = None
+                if segment_id == "CLP":
+                    claim = _Claim(self._clp(segment, number), number)
+                else:
+                    provider_adjustments.extend(self._plb(segment, number))
                 continue
             if segment_id == "REF":
-                qualifier = _el(segment, 1)
+                qualifier = segment[1]
                 if line is not None:
                     if qualifier == "6R":
-                        line["line_id"] = _el(segment, 2)
+                        line["line_id"] = segment[2]
                 elif claim is None and qualifier == "2U" and entity == "PR":
-                    header["payer_id"] = _el(segment, 2)
+                    header["payer_id"] = segment[2]
                 elif claim is None and qualifier == "TJ" and entity == "PE":
-                    header["payee_tax_id"] = _el(segment, 2)
+                    header["payee_tax_id"] = segment[2]
                 continue
             if segment_id == "AMT" or segment_id == "QTY":
                 pair = (
-                    _el(segment, 1),
-                    _amount(_el(segment, 2), (number, segment_id, 2), money=segment_id == "AMT"),
+                    segment[1],
+                    _amount(segment[2], (number, segment_id, 2), money=segment_id == "AMT"),
                 )
                 if line is not None:
                     if segment_id == "QTY":
@@ -315,10 +328,10 @@ class _TransactionReader:
             if segment_id == "LQ":
                 if line is None:
                     raise ParseError("LQ outside a service line", location=location(number, "LQ"))
-                qualifier = _el(segment, 1)
+                qualifier = segment[1]
                 if qualifier == "HE":
                     remark = _tolerant_code(
-                        codes.rarc, Rarc, _el(segment, 2), (number, "LQ", 2), self.lenience
+                        codes.rarc, Rarc, segment[2], (number, "LQ", 2), self.lenience
                     )
                     if remark is not None:
                         line_remarks.append(remark)
@@ -348,17 +361,17 @@ class _TransactionReader:
                 self._bpr(segment, number, header)
                 continue
             if segment_id == "TRN":
-                header["id"] = _el(segment, 2)
+                header["id"] = segment[2]
                 continue
             if segment_id == "N1":
-                entity = _el(segment, 1)
+                entity = segment[1]
                 if entity == "PR":
-                    header["payer_name"] = _el(segment, 2)
-                    if _el(segment, 3) == "XV" and "payer_id" not in header:
-                        header["payer_id"] = _el(segment, 4)
+                    header["payer_name"] = segment[2]
+                    if segment[3] == "XV" and "payer_id" not in header:
+                        header["payer_id"] = segment[4]
                 elif entity == "PE":
-                    header["payee_name"] = _el(segment, 2) or None
-                    qualifier, value = _el(segment, 3), _el(segment, 4)
+                    header["payee_name"] = segment[2] or None
+                    qualifier, value = segment[3], segment[4]
                     if qualifier == "XX":
                         header["payee_npi"] = _tolerant_code(
                             {}, Npi, value, (number, "N1", 4), self.lenience
@@ -398,22 +411,22 @@ class _TransactionReader:
         return _build(Remittance, header, st)
 
     def _bpr(self, segment: list[str], number: int, header: dict[str, Any]) -> None:
-        header["payment_amount"] = _amount(_el(segment, 2), (number, "BPR", 2))
-        flag = _el(segment, 3)
+        header["payment_amount"] = _amount(segment[2], (number, "BPR", 2))
+        flag = segment[3]
         if flag not in ("C", "D"):
             raise ParseError(
                 f"unknown credit/debit flag {flag!r}: expected C or D",
                 location=location(number, "BPR", 3),
             )
         header["credit"] = flag == "C"
-        method = _METHOD.get(_el(segment, 4))
+        method = _METHOD.get(segment[4])
         if method is None:
             raise ParseError(
-                f"unknown payment method {_el(segment, 4)!r}: expected ACH, BOP, CHK, FWT or NON",
+                f"unknown payment method {segment[4]!r}: expected ACH, BOP, CHK, FWT or NON",
                 location=location(number, "BPR", 4),
             )
         header["method"] = method
-        if _el(segment, 16):
+        if segment[16]:
             where: Where = (number, "BPR", 16)
             try:
                 header["payment_date"] = _date(self.codes, segment[16], where)
@@ -421,20 +434,19 @@ class _TransactionReader:
                 self.lenience.report(error.detail + "; the production date is used", _loc(where))
 
     def _clp(self, segment: list[str], number: int) -> dict[str, Any]:
-        status = _STATUS.get(_el(segment, 2))
+        status = _STATUS.get(segment[2])
         if status is None:
             raise ParseError(
-                f"unknown claim status code {_el(segment, 2)!r}: expected one of "
-                + ", ".join(_STATUS),
+                f"unknown claim status code {segment[2]!r}: expected one of " + ", ".join(_STATUS),
                 location=location(number, "CLP", 2),
             )
-        responsibility = _el(segment, 5)
-        if not _el(segment, 1).strip():
+        responsibility = segment[5]
+        if not segment[1].strip():
             raise ParseError(
                 "the patient control number (CLP01) is empty", location=location(number, "CLP", 1)
             )
         fields: dict[str, Any] = {
-            "claim_id": ClaimId(_el(segment, 1)),
+            "claim_id": ClaimId(segment[1]),
             "status": status,
             "charge": self._required_amount(segment, number, 3),
             "paid": self._required_amount(segment, number, 4),
@@ -463,16 +475,16 @@ class _TransactionReader:
         return _amount(value, (number, segment[0], position))
 
     def _nm1(self, segment: list[str], number: int, fields: dict[str, Any]) -> None:
-        role = _el(segment, 1)
+        role = segment[1]
         if role == "QC":
             fields["patient_name"] = _name(segment)
-            fields["member_id"] = _el(segment, 9) or None
+            fields["member_id"] = segment[9] or None
         elif role == "IL":
             fields["insured_name"] = _name(segment)
-            fields["insured_id"] = _el(segment, 9) or None
+            fields["insured_id"] = segment[9] or None
         elif role == "74":
             fields["corrected_name"] = _name(segment)
-            fields["corrected_id"] = _el(segment, 9) or None
+            fields["corrected_id"] = segment[9] or None
         elif role not in ("82", "TT", "PR", "GB"):
             raise ParseError(
                 f"unknown claim party {role!r}: expected QC, IL, 74, 82, TT, PR or GB",
@@ -490,10 +502,10 @@ class _TransactionReader:
         return _CLAIM(fields)
 
     def _adjustments(self, segment: list[str], number: int) -> list[Adjustment]:
-        group = _GROUP.get(_el(segment, 1))
+        group = _GROUP.get(segment[1])
         if group is None:
             self.lenience.report(
-                f"unknown adjustment group {_el(segment, 1)!r}: expected CO, OA, PI or PR",
+                f"unknown adjustment group {segment[1]!r}: expected CO, OA, PI or PR",
                 location(number, "CAS", 1),
             )
             return []
@@ -503,8 +515,8 @@ class _TransactionReader:
             reason = segment[position]
             if not reason:
                 continue
-            amount = _amount(_el(segment, position + 1), (number, "CAS", position + 1))
-            quantity = segment[position + 2] if position + 2 < len(segment) else ""
+            amount = _amount(segment[position + 1], (number, "CAS", position + 1))
+            quantity = segment[position + 2]
             carc = carcs.get(reason) or _tolerant_code(
                 carcs, Carc, reason, (number, "CAS", position), self.lenience
             )
@@ -577,7 +589,7 @@ class _TransactionReader:
 
     def _line(self, segment: list[str], number: int) -> dict[str, Any]:
         codes = self.codes
-        qualifier, code, modifiers = self._procedure(_el(segment, 1), number, 1)
+        qualifier, code, modifiers = self._procedure(segment[1], number, 1)
         where: Where = (number, "SVC", 1)
         fields: dict[str, Any] = {
             "charge": self._required_amount(segment, number, 2),
@@ -612,7 +624,7 @@ class _TransactionReader:
             )
             fields["code_qualifier"] = qualifier
             fields["other_code"] = code
-        revenue = _el(segment, 4)
+        revenue = segment[4]
         if revenue:
             fields["revenue_code"] = _tolerant_code(
                 codes.revenue,
@@ -621,10 +633,10 @@ class _TransactionReader:
                 (number, "SVC", 4),
                 self.lenience,
             )
-        units = _el(segment, 5)
+        units = segment[5]
         if units:
             fields["units_paid"] = _amount(units, (number, "SVC", 5), money=False)
-        original = _el(segment, 6)
+        original = segment[6]
         if original:
             original_qualifier, original_code, original_modifiers = self._procedure(
                 original, number, 6
@@ -638,14 +650,14 @@ class _TransactionReader:
                     self.lenience,
                 )
             fields["submitted_modifiers"] = original_modifiers
-        billed = _el(segment, 7)
+        billed = segment[7]
         if billed:
             fields["units_billed"] = _amount(billed, (number, "SVC", 7), money=False)
         return fields
 
     def _plb(self, segment: list[str], number: int) -> list[ProviderAdjustment]:
-        provider = _el(segment, 1)
-        period_end = _date(self.codes, _el(segment, 2), (number, "PLB", 2))
+        provider = segment[1]
+        period_end = _date(self.codes, segment[2], (number, "PLB", 2))
         found: list[ProviderAdjustment] = []
         for position in range(3, min(len(segment), 15), 2):
             composite = segment[position]
