@@ -8,6 +8,7 @@ are slow) and linuxforhealth-x12.
 
     .venv/bin/python benchmarks/x12.py                  # medbill only
     .venv/bin/python benchmarks/x12.py --compare        # plus pyx12 / linuxforhealth-x12
+    .venv/bin/python benchmarks/x12.py --compare --other-python /path/to/lfh-venv/bin/python
 """
 
 from __future__ import annotations
@@ -92,36 +93,63 @@ def run_medbill(path: Path) -> int:
 
 
 def run_pyx12(path: Path) -> int:
+    # pyx12's map-driven reader: one loop-2100 tree (claim with its lines) at a time.
+    import pyx12.error_handler
+    import pyx12.params
+    import pyx12.x12context
+
+    reader = pyx12.x12context.X12ContextReader(
+        pyx12.params.params(), pyx12.error_handler.errh_null(), str(path)
+    )
+    return sum(1 for _ in reader.iter_segments("2100"))
+
+
+def run_pyx12_segments(path: Path) -> int:
+    # pyx12's bare segment reader: tokenizing only, no objects, no loops.
     import pyx12.x12file
 
     return sum(1 for s in pyx12.x12file.X12Reader(str(path)) if s.get_seg_id() == "CLP")
 
 
 def run_linuxforhealth(path: Path) -> int:
-    from x12.io import X12ModelReader  # type: ignore[import-not-found]
+    # Needs pydantic 1: run with --other-python pointing at a virtualenv that has it.
+    from linuxforhealth.x12.io import X12ModelReader
 
     claims = 0
     with X12ModelReader(str(path)) as reader:
         for model in reader.models():
-            for header in model.loop_2000 or []:
-                claims += len(header.loop_2100)
+            claims += sum(len(header.loop_2100) for header in model.loop_2000 or [])
     return claims
 
 
-RUNNERS = {"medbill": run_medbill, "pyx12": run_pyx12, "linuxforhealth-x12": run_linuxforhealth}
+RUNNERS = {
+    "medbill": run_medbill,
+    "pyx12 (loops)": run_pyx12,
+    "pyx12 (segments)": run_pyx12_segments,
+    "linuxforhealth-x12": run_linuxforhealth,
+}
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident set (VmHWM; ru_maxrss would include the parent's)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(name: str, path: Path) -> None:
     start = time.perf_counter()
     claims = RUNNERS[name](path)
     seconds = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"claims": claims, "seconds": seconds, "peak_mb": peak_kb / 1024}))
+    print(json.dumps({"claims": claims, "seconds": seconds, "peak_mb": peak_rss_mb()}))
 
 
-def measure(name: str, path: Path) -> None:
+def measure(name: str, path: Path, python: str = sys.executable) -> None:
     result = subprocess.run(
-        [sys.executable, __file__, "--child", name, str(path)],
+        [python, __file__, "--child", name, str(path)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if result.returncode != 0:
@@ -142,6 +170,11 @@ def main() -> None:
     parser.add_argument("--compare", action="store_true")
     parser.add_argument("--compare-claims", type=int, default=5_000)
     parser.add_argument("--child", nargs=2, metavar=("PARSER", "PATH"))
+    parser.add_argument(
+        "--other-python",
+        default=sys.executable,
+        help="interpreter for linuxforhealth-x12 (it needs pydantic 1, so its own virtualenv)",
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]))
@@ -156,7 +189,8 @@ def main() -> None:
             generate(small, args.compare_claims)
             print(f"slice: {args.compare_claims:,d} claims, {small.stat().st_size / 1e6:.1f} MB")
             for name in RUNNERS:
-                measure(name, small)
+                python = args.other_python if name == "linuxforhealth-x12" else sys.executable
+                measure(name, small, python)
 
 
 if __name__ == "__main__":

@@ -11,9 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medbill import ClaimPayment, LinePayment, Remittance, ValidationError
+from medbill import (
+    Adjustment,
+    ClaimPayment,
+    LinePayment,
+    PersonName,
+    ProviderAdjustment,
+    Remittance,
+    ValidationError,
+)
 from medbill.testing import strategies as mst
-from medbill.x12 import Party, read_835, write_835
+from medbill.x12 import SAMPLE_835, Party, read_835, write_835
 
 _codes = st.text("ABCDEFGHJKLMNPQRSTUVWXYZ", min_size=1, max_size=3)
 
@@ -121,7 +129,10 @@ def test_envelope_and_control_numbers() -> None:
     assert lines[1] == "GS*HP*ACME*CLINIC01*20250402*0930*42*X*005010X221A1~"
     assert lines[3] == "BPR*H*0*C*NON************20250401~"
     assert lines[-2:] == ["GE*2*42~", "IEA*1*000000042~"]
-    assert [line for line in lines if line.startswith("SE")] == ["SE*6*0001~", "SE*6*0002~"]
+    assert [line for line in lines if line.startswith("SE")] == [
+        "SE*9*0001~",
+        "SE*9*0002~",
+    ]  # ST BPR TRN N1 N3 N4 PER N1 SE
 
 
 def test_a_value_holding_a_delimiter_is_refused() -> None:
@@ -131,3 +142,36 @@ def test_a_value_holding_a_delimiter_is_refused() -> None:
     )  # fmt: skip
     with pytest.raises(ValidationError, match="id: contains an X12 delimiter"):
         write_835(era)
+
+
+def test_written_835_is_valid_for_pyx12() -> None:
+    pyx12_errors = pytest.importorskip("test_x12_writer837").pyx12_errors
+    [sample] = read_835(SAMPLE_835)
+    reversal = ClaimPayment(
+        claim_id="C-0", status="22", charge=Decimal("-100.00"), paid=Decimal("-80.00"),
+        patient_responsibility=Decimal("-20.00"), filing_indicator="12",
+        payer_claim_control_number="PCN-0", facility_code="11", frequency="1",
+        patient_name=PersonName(family="DOE", given="JANE"), member_id="W1",
+        corrected_name=PersonName(family="DOE", given="JANET"), corrected_id="W2",
+        lines=[LinePayment(procedure="99213", modifiers=["25"], charge=Decimal("-100.00"),
+                           paid=Decimal("-80.00"), service_date=pendulum.date(2025, 2, 3),
+                           submitted_procedure="99214", units_paid=Decimal(1), units_billed=Decimal(1),
+                           line_id="1", allowed=Decimal("-80.00"),
+                           adjustments=[Adjustment(group="PR", reason="2", amount=Decimal("-20.00"))],
+                           remarks=["N130"])],
+        statement_start=pendulum.date(2025, 2, 3), statement_end=pendulum.date(2025, 2, 3),
+        amounts=[("AU", Decimal("80.00"))], remarks=["MA01"],
+    )  # fmt: skip
+    era = attrs.evolve(
+        sample,
+        claim_payments=[*sample.claim_payments, reversal],
+        payment_amount=Decimal("131.27"),
+        provider_adjustments=[
+            ProviderAdjustment(provider_id="1234567893", fiscal_period_end=pendulum.date(2025, 12, 31),
+                               reason="L6", amount=Decimal("-1.27"), reference="INT-1"),
+        ],
+    )  # fmt: skip
+    checks = attrs.evolve(era, id="CHK-2", method="CHK")
+    text = write_835([era, checks], usage="P")
+    assert pyx12_errors(text) == []
+    assert read_835(text, require_balanced=True) == [era, checks]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -43,13 +44,28 @@ def _write(claims: Any, **options: Any) -> str:
 
 
 def pyx12_errors(text: str) -> list[str]:
-    """The 999 acknowledgment pyx12 writes, reduced to its error segments (empty: valid)."""
+    """Every problem pyx12 finds in ``text``: its error log and the 999 it writes."""
     params = pytest.importorskip("pyx12.params")
     document = pytest.importorskip("pyx12.x12n_document")
-    ack = io.StringIO()
-    accepted = document.x12n_document(params.params(), io.StringIO(text), ack, None)
+    logged: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
+            # pyx12 cannot build a 999 for an 835 (whose ST03 is "not used"): not a finding
+            if not message.startswith("Failed to create 999"):
+                logged.append(message)
+
+    handler = Collect(level=logging.ERROR)
+    logger = logging.getLogger("pyx12")
+    logger.addHandler(handler)
+    try:
+        ack = io.StringIO()
+        accepted = document.x12n_document(params.params(), io.StringIO(text), ack, None)
+    finally:
+        logger.removeHandler(handler)
     segments = [s.strip() for s in ack.getvalue().split("~") if s.strip()]
-    problems = [s for s in segments if s.split("*")[0] in ("IK3", "IK4", "CTX")]
+    problems = logged + [s for s in segments if s.split("*")[0] in ("IK3", "IK4", "CTX")]
     problems += [
         s
         for s in segments

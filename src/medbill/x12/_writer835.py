@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import pendulum
 
-from medbill._common import PersonName
+from medbill._common import Address, PersonName
 from medbill._errors import ValidationError
 from medbill._payment import (
     Adjustment,
@@ -27,6 +27,10 @@ __all__ = ["write_835"]
 T = TypeVar("T")
 
 _DEFAULT_SENDER = Party(name="PAYER", id="PAYER")
+# 005010X221A1 requires the payer's address (1000A N3/N4) and technical contact (PER*BL),
+# which a Remittance does not hold; these placeholders make a valid test file.
+_PLACEHOLDER_ADDRESS = Address(line1="PO BOX 1", city="ANYTOWN", state="IL", postal_code="60601")
+_PLACEHOLDER_PHONE = "8005550100"
 _DEFAULT_RECEIVER = Party(name="PAYEE", id="PAYEE")
 
 
@@ -59,9 +63,11 @@ def _nm1(out: SegmentWriter, role: str, name: PersonName | None, identifier: str
         return
     parts = ["", "", "", ""] if name is None else [name.family, name.given, name.middle or "", ""]
     suffix = "" if name is None else name.suffix or ""
+    # NM108: MI member id; C the insured's changed id on a corrected name (NM1*74)
+    qualifier = ("C" if role == "74" else "MI") if identifier else ""
     out.add(
-        "NM1", role, "1", *(out.text(p, f"NM1*{role}") for p in parts[:3]), "", suffix,
-        "MI" if identifier else "", out.text(identifier, f"NM1*{role}"),
+        "NM1", role, "1", *(out.text(p, f"NM1*{role}") for p in parts[:3]), "",
+        out.text(suffix, f"NM1*{role}"), qualifier, out.text(identifier, f"NM1*{role}"),
     )  # fmt: skip
 
 
@@ -153,7 +159,7 @@ def _plb(out: SegmentWriter, adjustments: Sequence[ProviderAdjustment]) -> None:
         out.add("PLB", *elements)
 
 
-def _body(remittance: Remittance, originator: str) -> list[str]:
+def _body(remittance: Remittance, originator: str, address: Address, phone: str) -> list[str]:
     out = SegmentWriter()
     handling = "H" if remittance.method is PaymentMethod.NON_PAYMENT else "I"
     credit = "C" if remittance.credit else "D"
@@ -174,8 +180,13 @@ def _body(remittance: Remittance, originator: str) -> list[str]:
     if remittance.production_date is not None:
         out.add("DTM", "405", remittance.production_date.format("YYYYMMDD"))
     out.add("N1", "PR", out.text(remittance.payer_name, "payer_name"))
+    out.add(
+        "N3", out.text(address.line1, "payer_address"), out.text(address.line2, "payer_address")
+    )
+    out.add("N4", out.text(address.city, "payer_address"), address.state, address.postal_code)
     if remittance.payer_id is not None:
         out.add("REF", "2U", out.text(remittance.payer_id, "payer_id"))
+    out.add("PER", "BL", "", "TE", out.text(phone, "payer_phone"))
     payee = out.text(remittance.payee_name, "payee_name")
     tax_id = remittance.payee_tax_id
     if remittance.payee_npi is not None:
@@ -203,12 +214,19 @@ def write_835(
     created: pendulum.DateTime | None = None,
     usage: str = "T",
     originator: str = "1999999999",
+    payer_address: Address = _PLACEHOLDER_ADDRESS,
+    payer_phone: str = _PLACEHOLDER_PHONE,
 ) -> str:
     """An 835 interchange with one transaction set per remittance.
 
     ``created`` (ISA09/ISA10, GS04/GS05) defaults to midnight of the first remittance's
     production or payment date, so the output depends only on the arguments.
     ``originator`` is TRN03, the payer's identifier: ``1`` and its tax id.
+    ``payer_address`` and ``payer_phone`` fill loop 1000A (N3, N4, PER*BL), which the
+    implementation guide requires and a :class:`~medbill.Remittance` does not hold; the
+    defaults are placeholders. The result is valid 005010X221A1 when the remittances
+    carry what the guide requires (a payee NPI or tax id, CLP06 and CLP07, the patient's
+    name): the tests check it with pyx12.
 
     >>> import pendulum
     >>> from decimal import Decimal
@@ -231,7 +249,7 @@ def write_835(
     if created is None:
         first = items[0].production_date or items[0].payment_date
         created = pendulum.datetime(first.year, first.month, first.day)
-    bodies = [("835", _body(item, originator)) for item in items]
+    bodies = [("835", _body(item, originator, payer_address, payer_phone)) for item in items]
     return interchange(
         bodies,
         functional_id="HP",
