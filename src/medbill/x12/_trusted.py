@@ -11,6 +11,7 @@ rebuild read objects through the validating constructors and compare.
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -36,20 +37,36 @@ def trusted_builder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
         else:
             plain.append((field.name, default))
     # One straight-line function per class: no loop or lookup per field when building.
-    names: dict[str, Any] = {"new": object.__new__, "setter": object.__setattr__, "cls": cls}
+    # Each field is stored through its slot descriptor (what object.__setattr__ would
+    # find after a lookup), or object.__setattr__ for a class without slots.
+    names: dict[str, Any] = {"new": object.__new__, "cls": cls, "missing": _MISSING}
+
+    def store(name: str) -> str:
+        key = f"set_{len(names)}"
+        names[key] = _setter(cls, name)
+        return key
+
     lines = ["def build(values):", "    obj = new(cls)", "    get = values.get"]
     for name in required:
-        lines.append(f"    setter(obj, {name!r}, values[{name!r}])")
+        lines.append(f"    {store(name)}(obj, values[{name!r}])")
     for index, (name, default) in enumerate(plain):
         names[f"default_{index}"] = default
-        lines.append(f"    setter(obj, {name!r}, get({name!r}, default_{index}))")
+        lines.append(f"    {store(name)}(obj, get({name!r}, default_{index}))")
     for index, (name, factory, takes_self) in enumerate(factories):
         names[f"factory_{index}"] = factory
         made = f"factory_{index}(obj)" if takes_self else f"factory_{index}()"
         lines.append(f"    value = get({name!r}, missing)")
-        lines.append(f"    setter(obj, {name!r}, {made} if value is missing else value)")
+        lines.append(f"    {store(name)}(obj, {made} if value is missing else value)")
     lines.append("    return obj")
-    names["missing"] = _MISSING
     exec("\n".join(lines), names)
     built: Callable[[dict[str, Any]], T] = names["build"]
     return built
+
+
+def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    for klass in cls.__mro__:
+        descriptor = klass.__dict__.get(name)
+        if isinstance(descriptor, types.MemberDescriptorType):
+            setter: Callable[[Any, Any], None] = descriptor.__set__
+            return setter
+    return lambda obj, value: object.__setattr__(obj, name, value)
