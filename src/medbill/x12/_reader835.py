@@ -32,7 +32,7 @@ from medbill._payment import (
 from medbill.codes import AdjustmentGroup, Carc, Modifier, Npi, ProcedureCode, Rarc, RevenueCode
 from medbill.x12._envelope import RawTransaction, Source, transactions
 from medbill.x12._tokenizer import Lenience, location
-from medbill.x12._trusted import trusted_builder
+from medbill.x12._trusted import trusted_builder, trusted_positional
 
 __all__ = ["iter_835", "read_835"]
 
@@ -46,7 +46,7 @@ _PADDING = [[""] * (_PADDED - size) for size in range(_PADDED)]
 _LINE_DATES = frozenset({"472", "150", "151"})
 _CLAIM_DATES = frozenset({"036", "050", "232", "233"})
 # Entities built from values checked while reading (see medbill.x12._trusted).
-_ADJUSTMENT = trusted_builder(Adjustment)
+_ADJUSTMENT = trusted_positional(Adjustment, "group", "reason", "amount", "quantity")
 _LINE = trusted_builder(LinePayment)
 _CLAIM = trusted_builder(ClaimPayment)
 _NAME = trusted_builder(PersonName)
@@ -524,14 +524,12 @@ class _TransactionReader:
                 continue
             found.append(
                 _ADJUSTMENT(
-                    {
-                        "group": group,
-                        "reason": carc,
-                        "amount": amount,
-                        "quantity": _amount(quantity, (number, "CAS", position + 2), money=False)
-                        if quantity
-                        else None,
-                    }
+                    group,
+                    carc,
+                    amount,
+                    _amount(quantity, (number, "CAS", position + 2), money=False)
+                    if quantity
+                    else None,
                 )
             )
         if not found and self.lenience.strict:

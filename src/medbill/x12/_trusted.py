@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["trusted_builder"]
+__all__ = ["trusted_builder", "trusted_positional"]
 
 T = TypeVar("T")
 _MISSING = object()
@@ -70,3 +70,26 @@ def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
             setter: Callable[[Any, Any], None] = descriptor.__set__
             return setter
     return lambda obj, value: object.__setattr__(obj, name, value)
+
+
+def trusted_positional(cls: type[T], *fields: str) -> Callable[..., T]:
+    """Like :func:`trusted_builder`, taking ``fields`` positionally (no dict to build).
+
+    Every other field of ``cls`` must have a plain default.
+    """
+    names: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    lines = [f"def build({', '.join(f'v{i}' for i in range(len(fields)))}):", "    obj = new(cls)"]
+    for field in attrs.fields(cls):  # type: ignore[arg-type]
+        key = f"set_{len(names)}"
+        names[key] = _setter(cls, field.name)
+        if field.name in fields:
+            lines.append(f"    {key}(obj, v{fields.index(field.name)})")
+        elif field.default is attrs.NOTHING or isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            raise TypeError(f"{cls.__name__}.{field.name} needs a value or a plain default")
+        else:
+            names[f"default_{key}"] = field.default
+            lines.append(f"    {key}(obj, default_{key})")
+    lines.append("    return obj")
+    exec("\n".join(lines), names)
+    built: Callable[..., T] = names["build"]
+    return built
