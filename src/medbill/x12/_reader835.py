@@ -222,17 +222,16 @@ class _TransactionReader:
         for index, segment in enumerate(raw.segments):
             segment_id = segment[0]
             number = first + index
-            if len(segment) < _PADDED:  # so that elements 1..19 can be indexed directly
-                segment.extend(padding[len(segment)])
-            if segment_id == "CAS":
-                adjustments = self._adjustments(segment, number)
+            if segment_id == "CAS":  # read before padding: its length says how many triplets
                 if line is not None:
-                    line_adjustments.extend(adjustments)
+                    self._adjustments(segment, number, line_adjustments)
                 elif claim is not None:
-                    claim.adjustments.extend(adjustments)
+                    self._adjustments(segment, number, claim.adjustments)
                 else:
                     raise ParseError("CAS outside a claim", location=location(number, "CAS"))
                 continue
+            if len(segment) < _PADDED:  # so that elements 1..19 can be indexed directly
+                segment.extend(padding[len(segment)])
             if segment_id == "DTM":
                 qualifier = segment[1]
                 where: Where = (number, "DTM", 2)
@@ -466,8 +465,10 @@ class _TransactionReader:
         return fields
 
     def _required_amount(self, segment: list[str], number: int, position: int) -> Decimal:
-        value = _el(segment, position)
-        if not value and not self.lenience.strict:
+        value = segment[position]
+        if value:
+            return _amount(value, (number, segment[0], position))
+        if not self.lenience.strict:
             self.lenience.report(
                 "the amount is missing; 0 is used", location(number, segment[0], position)
             )
@@ -501,22 +502,24 @@ class _TransactionReader:
                 fields[key] = tuple(fields[key])
         return _CLAIM(fields)
 
-    def _adjustments(self, segment: list[str], number: int) -> list[Adjustment]:
-        group = _GROUP.get(segment[1])
+    def _adjustments(self, segment: list[str], number: int, found: list[Adjustment]) -> None:
+        """Append the adjustments of a CAS: up to six reason/amount/quantity triplets."""
+        group = _GROUP.get(_el(segment, 1))
         if group is None:
             self.lenience.report(
-                f"unknown adjustment group {segment[1]!r}: expected CO, OA, PI or PR",
+                f"unknown adjustment group {_el(segment, 1)!r}: expected CO, OA, PI or PR",
                 location(number, "CAS", 1),
             )
-            return []
-        found: list[Adjustment] = []
+            return
+        size = len(segment)
+        before = len(found)
         carcs = self.codes.carc
-        for position in range(2, min(len(segment), 20), 3):
+        for position in range(2, min(size, 20), 3):
             reason = segment[position]
             if not reason:
                 continue
-            amount = _amount(segment[position + 1], (number, "CAS", position + 1))
-            quantity = segment[position + 2]
+            amount = _amount(_el(segment, position + 1), (number, "CAS", position + 1))
+            quantity = segment[position + 2] if position + 2 < size else ""
             carc = carcs.get(reason) or _tolerant_code(
                 carcs, Carc, reason, (number, "CAS", position), self.lenience
             )
@@ -532,9 +535,8 @@ class _TransactionReader:
                     else None,
                 )
             )
-        if not found and self.lenience.strict:
+        if len(found) == before and self.lenience.strict:
             raise ParseError("CAS holds no adjustment", location=location(number, "CAS", 2))
-        return found
 
     def _procedure(
         self, composite: str, number: int, position: int
