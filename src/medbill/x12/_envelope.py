@@ -36,8 +36,8 @@ __all__ = [
 Source = str | os.PathLike[str] | IO[str]
 """X12 text, a path to a file holding it, or an open text file."""
 
-_CHUNK = 1 << 20
-_ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE", "ST"})
+_CHUNK = 16 << 10  # small chunks keep the segment lists short-lived (less GC work)
+_ENVELOPE_OR_SE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
 
 
 def open_source(source: Source) -> Iterable[str]:
@@ -183,6 +183,17 @@ _BARE_ISA = [
 _BARE_GS = ["GS", "HP", "", "", "20000101", "0000", "0", "X", ""]
 
 
+@attrs.define
+class _Open:
+    """The transaction set being read: its ST, envelopes and segments so far."""
+
+    st: list[str]
+    number: int
+    isa: list[str]
+    gs: list[str]
+    body: list[list[str]] = attrs.Factory(list)
+
+
 def transactions(source: Source, lenience: Lenience | None = None) -> Iterator[RawTransaction]:
     """Every transaction set of ``source``, with the envelopes around it validated.
 
@@ -193,89 +204,141 @@ def transactions(source: Source, lenience: Lenience | None = None) -> Iterator[R
     """
     lenience = lenience or Lenience(True)
     tokens = Tokenizer(open_source(source), lenience)
-    stream = iter(tokens)
     isa: list[str] | None = None
     gs: list[str] | None = None
-    groups = sets = 0
-    for segment in stream:
-        number = tokens.number
-        segment_id = segment[0]
-        if segment_id == "ST":
-            if gs is None or isa is None:
-                if isa is not None or number != 1 or lenience.strict:
+    groups = sets = number = 0
+    current: _Open | None = None
+    envelope = _ENVELOPE_OR_SE
+    for batch in tokens.batches():
+        # Segments between envelope segments are copied into the open transaction set
+        # by slices; only the envelope segments go through the state machine below.
+        marks = [i for i, segment in enumerate(batch) if segment[0] in envelope]
+        marks.append(len(batch))
+        position = 0
+        for mark in marks:
+            if current is not None and mark > position:
+                current.body.extend(batch[position:mark])
+            elif mark > position:
+                segment = batch[position]
+                raise ParseError(
+                    f"segment {segment[0]} outside a transaction set "
+                    "(expected ST, GE, GS or IEA)",
+                    location=location(number + 1, segment[0]),
+                )
+            number += mark - position
+            if mark == len(batch):
+                break
+            segment = batch[mark]
+            position = mark + 1
+            number += 1
+            segment_id = segment[0]
+            if current is not None:
+                if segment_id == "SE":
+                    yield _close(current, segment, number, tokens.delimiters, lenience)
+                    current = None
+                    continue
+                raise ParseError(
+                    f"expected SE closing transaction set {current.st[2]} before {segment_id}",
+                    location=location(number, segment_id),
+                )
+            if segment_id == "ST":
+                if not _element(segment, 2):
                     raise ParseError(
-                        "a transaction set (ST) must be inside a functional group (GS)",
-                        location=location(number, "ST"),
+                        "ST02 (control number) is empty", location=location(number, "ST", 2)
                     )
-                yield _transaction(tokens, stream, segment, number, _BARE_ISA, _BARE_GS, lenience)
-                continue
-            sets += 1
-            yield _transaction(tokens, stream, segment, number, isa, gs, lenience)
-        elif segment_id == "GS":
-            if isa is None or gs is not None:
-                expected = "an ISA" if isa is None else "GE closing the previous group"
+                if gs is None or isa is None:
+                    if isa is not None or number != 1 or lenience.strict:
+                        raise ParseError(
+                            "a transaction set (ST) must be inside a functional group (GS)",
+                            location=location(number, "ST"),
+                        )
+                    current = _Open(st=segment, number=number, isa=_BARE_ISA, gs=_BARE_GS)
+                    continue
+                sets += 1
+                current = _Open(st=segment, number=number, isa=isa, gs=gs)
+            elif segment_id == "GS":
+                if isa is None or gs is not None:
+                    expected = "an ISA" if isa is None else "GE closing the previous group"
+                    raise ParseError(
+                        f"unexpected GS: expected {expected}", location=location(number, "GS")
+                    )
+                if len(segment) < 9:
+                    raise ParseError(
+                        f"GS needs 8 elements, found {len(segment) - 1}",
+                        location=location(number, "GS"),
+                    )
+                gs, sets = segment, 0
+                groups += 1
+            elif segment_id == "GE":
+                if gs is None:
+                    raise ParseError("GE without a GS", location=location(number, "GE"))
+                _check_ge(segment, number, gs, sets, lenience)
+                gs = None
+            elif segment_id == "ISA":
+                if isa is not None:
+                    raise ParseError(
+                        "unexpected ISA: expected IEA closing the previous interchange",
+                        location=location(number, "ISA"),
+                    )
+                isa, groups = segment, 0
+            elif segment_id == "IEA":
+                if isa is None or gs is not None:
+                    expected = "an ISA" if isa is None else "GE closing the open group"
+                    raise ParseError(
+                        f"unexpected IEA: expected {expected}", location=location(number, "IEA")
+                    )
+                _check_iea(segment, number, isa, groups, lenience)
+                isa = None
+            else:  # an SE without ST
                 raise ParseError(
-                    f"unexpected GS: expected {expected}", location=location(number, "GS")
+                    f"segment {segment_id} outside a transaction set (expected ST, GE, GS or IEA)",
+                    location=location(number, segment_id),
                 )
-            if len(segment) < 9:
-                raise ParseError(
-                    f"GS needs 8 elements, found {len(segment) - 1}",
-                    location=location(number, "GS"),
-                )
-            gs, sets = segment, 0
-            groups += 1
-        elif segment_id == "GE":
-            if gs is None:
-                raise ParseError("GE without a GS", location=location(number, "GE"))
-            if _count(_element(segment, 1), number, "GE", 1) != sets:
-                lenience.report(
-                    f"GE01 says {segment[1]} transaction sets, the group holds {sets}",
-                    location(number, "GE", 1),
-                )
-            if _control(_element(segment, 2)) != _control(gs[6]):
-                lenience.report(
-                    f"GE02 {_element(segment, 2)!r} does not match GS06 {gs[6]!r}",
-                    location(number, "GE", 2),
-                )
-            gs = None
-        elif segment_id == "ISA":
-            if isa is not None:
-                raise ParseError(
-                    "unexpected ISA: expected IEA closing the previous interchange",
-                    location=location(number, "ISA"),
-                )
-            isa, groups = segment, 0
-        elif segment_id == "IEA":
-            if isa is None or gs is not None:
-                expected = "an ISA" if isa is None else "GE closing the open group"
-                raise ParseError(
-                    f"unexpected IEA: expected {expected}", location=location(number, "IEA")
-                )
-            if _count(_element(segment, 1), number, "IEA", 1) != groups:
-                lenience.report(
-                    f"IEA01 says {segment[1]} functional groups, the interchange holds {groups}",
-                    location(number, "IEA", 1),
-                )
-            if _element(segment, 2) != isa[13]:
-                lenience.report(
-                    f"IEA02 {_element(segment, 2)!r} does not match ISA13 {isa[13]!r}",
-                    location(number, "IEA", 2),
-                )
-            isa = None
-        else:
-            raise ParseError(
-                f"segment {segment_id} outside a transaction set (expected ST, GE, GS or IEA)",
-                location=location(number, segment_id),
-            )
+    if current is not None:
+        raise ParseError(
+            f"the input ends without an SE closing transaction set {current.st[2]}: "
+            "the file is truncated",
+            location=location(number + 1, "SE"),
+        )
     if gs is not None:
         raise ParseError(
             "the input ends without a GE closing the functional group: the file is truncated",
-            location=location(tokens.number + 1, "GE"),
+            location=location(number + 1, "GE"),
         )
     if isa is not None:
         raise ParseError(
             "the input ends without an IEA closing the interchange: the file is truncated",
-            location=location(tokens.number + 1, "IEA"),
+            location=location(number + 1, "IEA"),
+        )
+
+
+def _check_ge(
+    segment: list[str], number: int, gs: list[str], sets: int, lenience: Lenience
+) -> None:
+    if _count(_element(segment, 1), number, "GE", 1) != sets:
+        lenience.report(
+            f"GE01 says {segment[1]} transaction sets, the group holds {sets}",
+            location(number, "GE", 1),
+        )
+    if _control(_element(segment, 2)) != _control(gs[6]):
+        lenience.report(
+            f"GE02 {_element(segment, 2)!r} does not match GS06 {gs[6]!r}",
+            location(number, "GE", 2),
+        )
+
+
+def _check_iea(
+    segment: list[str], number: int, isa: list[str], groups: int, lenience: Lenience
+) -> None:
+    if _count(_element(segment, 1), number, "IEA", 1) != groups:
+        lenience.report(
+            f"IEA01 says {segment[1]} functional groups, the interchange holds {groups}",
+            location(number, "IEA", 1),
+        )
+    if _element(segment, 2) != isa[13]:
+        lenience.report(
+            f"IEA02 {_element(segment, 2)!r} does not match ISA13 {isa[13]!r}",
+            location(number, "IEA", 2),
         )
 
 
@@ -283,55 +346,31 @@ def _element(segment: list[str], position: int) -> str:
     return segment[position] if position < len(segment) else ""
 
 
-def _transaction(
-    tokens: Tokenizer,
-    stream: Iterator[list[str]],
-    st: list[str],
-    start: int,
-    isa: list[str],
-    gs: list[str],
-    lenience: Lenience,
+def _close(
+    current: _Open, se: list[str], number: int, delimiters: Delimiters, lenience: Lenience
 ) -> RawTransaction:
-    control = _element(st, 2)
-    if not control:
-        raise ParseError("ST02 (control number) is empty", location=location(start, "ST", 2))
-    body: list[list[str]] = []
-    append = body.append
-    for segment in stream:
-        segment_id = segment[0]
-        if segment_id == "SE":
-            number = tokens.number
-            count = _count(_element(segment, 1), number, "SE", 1)
-            actual = number - start + 1
-            if count != actual:
-                lenience.report(
-                    f"SE01 says {count} segments, the transaction set holds {actual}",
-                    location(number, "SE", 1),
-                )
-            if _element(segment, 2) != control:
-                lenience.report(
-                    f"SE02 {_element(segment, 2)!r} does not match ST02 {control!r}",
-                    location(number, "SE", 2),
-                )
-            return RawTransaction(
-                id=_element(st, 1),
-                control_number=control,
-                implementation=_element(st, 3) or gs[8],
-                first_number=start + 1,
-                segments=body,
-                delimiters=tokens.delimiters,
-                isa=isa,
-                gs=gs,
-            )
-        if segment_id in _ENVELOPE:
-            raise ParseError(
-                f"expected SE closing transaction set {control} before {segment_id}",
-                location=location(tokens.number, segment_id),
-            )
-        append(segment)
-    raise ParseError(
-        f"the input ends without an SE closing transaction set {control}: the file is truncated",
-        location=location(tokens.number + 1, "SE"),
+    control = current.st[2]
+    count = _count(_element(se, 1), number, "SE", 1)
+    actual = number - current.number + 1
+    if count != actual:
+        lenience.report(
+            f"SE01 says {count} segments, the transaction set holds {actual}",
+            location(number, "SE", 1),
+        )
+    if _element(se, 2) != control:
+        lenience.report(
+            f"SE02 {_element(se, 2)!r} does not match ST02 {control!r}",
+            location(number, "SE", 2),
+        )
+    return RawTransaction(
+        id=_element(current.st, 1),
+        control_number=control,
+        implementation=_element(current.st, 3) or current.gs[8],
+        first_number=current.number + 1,
+        segments=current.body,
+        delimiters=delimiters,
+        isa=current.isa,
+        gs=current.gs,
     )
 
 

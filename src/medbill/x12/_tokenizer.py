@@ -167,6 +167,18 @@ class Tokenizer:
         return None
 
     def __iter__(self) -> Iterator[list[str]]:
+        for batch in self.batches():
+            first = self.number - len(batch)
+            for offset, segment in enumerate(batch, start=1):
+                self.number = first + offset
+                yield segment
+
+    def batches(self) -> Iterator[list[list[str]]]:
+        """The segments in lists (one per chunk read); ``number`` counts those returned.
+
+        Reading in batches lets the splitting run in list comprehensions; a batch ends
+        at an IEA, since the next interchange may declare other delimiters.
+        """
         buffer = ""
         while True:
             # Start of an interchange: read its delimiters from the ISA.
@@ -188,28 +200,36 @@ class Tokenizer:
                 self.delimiters, isa, start = read_isa(buffer, self.number + 1)
                 buffer = buffer[start:]
                 self.number += 1
-                yield isa
+                yield [isa]
             separator = self.delimiters.element
             terminator = self.delimiters.segment
-            finished = False
-            while not finished:
+            closing = "SE" if bare is not None else "IEA"
+            while True:
                 parts = buffer.split(terminator)
                 buffer = parts.pop()  # text after the last terminator: incomplete
-                for index, raw in enumerate(parts):
-                    raw = raw.lstrip(_BLANK).rstrip("\r\n")
-                    if not raw:
-                        continue
-                    self.number += 1
-                    elements = raw.split(separator)
-                    yield elements
-                    if elements[0] == "IEA" or (bare is not None and elements[0] == "SE"):
-                        rest = parts[index + 1 :]
-                        if rest:
-                            buffer = terminator.join(rest) + terminator + buffer
-                        finished = True
+                cleaned = [raw.lstrip(_BLANK).rstrip("\r\n") for raw in parts]
+                batch = [text.split(separator) for text in cleaned if text]
+                if closing + separator in buffer or any(s[0] == closing for s in batch):
+                    for index, segment in enumerate(batch):
+                        if segment[0] == closing:
+                            rest = batch[index + 1 :]
+                            del batch[index + 1 :]
+                            if rest:
+                                buffer = (
+                                    terminator.join(separator.join(s) for s in rest)
+                                    + terminator
+                                    + buffer
+                                )
+                            break
+                    else:
+                        index = -1
+                    if index >= 0:
+                        self.number += len(batch)
+                        yield batch
                         break
-                if finished:
-                    break
+                if batch:
+                    self.number += len(batch)
+                    yield batch
                 chunk = self._more()
                 if chunk is None:
                     tail = buffer.strip(_BLANK)
@@ -226,7 +246,7 @@ class Tokenizer:
                             f"the IEA has no segment terminator {terminator!r}", where
                         )
                         self.number += 1
-                        yield tail.split(separator)
+                        yield [tail.split(separator)]
                     return
                 buffer += chunk
 
