@@ -43,6 +43,11 @@ _METHOD = {member.value: member for member in PaymentMethod}
 _GROUP = {member.value: member for member in AdjustmentGroup}
 _PADDED = 20
 _PADDING = [[""] * (_PADDED - size) for size in range(_PADDED)]
+# The highest element position each segment's reading indexes, plus one.
+_NEEDS = {
+    "DTM": 3, "REF": 3, "AMT": 3, "QTY": 3, "LQ": 3, "TRN": 3, "SVC": 8, "CLP": 10,
+    "NM1": 10, "N1": 5, "PLB": 15, "BPR": 17,
+}  # fmt: skip
 _LINE_DATES = frozenset({"472", "150", "151"})
 _CLAIM_DATES = frozenset({"036", "050", "232", "233"})
 # Entities built from values checked while reading (see medbill.x12._trusted).
@@ -219,6 +224,7 @@ class _TransactionReader:
         line_quantities: list[tuple[str, Decimal]] = []
         entity = ""  # the N1 loop being read: PR (payer) or PE (payee)
         padding = _PADDING
+        needs = _NEEDS
         for index, segment in enumerate(raw.segments):
             segment_id = segment[0]
             number = first + index
@@ -230,8 +236,10 @@ class _TransactionReader:
                 else:
                     raise ParseError("CAS outside a claim", location=location(number, "CAS"))
                 continue
-            if len(segment) < _PADDED:  # so that elements 1..19 can be indexed directly
-                segment.extend(padding[len(segment)])
+            # pad short segments so that the elements read below can be indexed directly
+            size = len(segment)
+            if size < needs.get(segment_id, 0):
+                segment.extend(padding[size])
             if segment_id == "DTM":
                 qualifier = segment[1]
                 where: Where = (number, "DTM", 2)
