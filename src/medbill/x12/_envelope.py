@@ -221,8 +221,7 @@ def transactions(source: Source, lenience: Lenience | None = None) -> Iterator[R
             elif mark > position:
                 segment = batch[position]
                 raise ParseError(
-                    f"segment {segment[0]} outside a transaction set "
-                    "(expected ST, GE, GS or IEA)",
+                    f"segment {segment[0]} outside a transaction set (expected ST, GE, GS or IEA)",
                     location=location(number + 1, segment[0]),
                 )
             number += mark - position

@@ -106,7 +106,9 @@ def _tolerant_code(
         return None
 
 
-def _amount(value: str, where: Where, *, money: bool = True) -> Decimal:
+def _amount(
+    value: str, number: int, segment_id: str, position: int, *, money: bool = True
+) -> Decimal:
     """An X12 decimal (type R): optional minus sign, digits, at most one decimal point.
 
     Money has at most two decimal places (medbill never rounds input; see medbill._money).
@@ -116,31 +118,42 @@ def _amount(value: str, where: Where, *, money: bool = True) -> Decimal:
     # else anywhere in the value leaves something behind.
     if value.strip("0123456789.-") or not value:
         if not value:
-            raise ParseError("expected an amount, found nothing", location=_loc(where))
-        raise ParseError(f"expected a number, found {value!r}", location=_loc(where))
+            raise ParseError(
+                "expected an amount, found nothing", location=location(number, segment_id, position)
+            )
+        raise ParseError(
+            f"expected a number, found {value!r}", location=location(number, segment_id, position)
+        )
     try:
         amount = Decimal(value)
     except InvalidOperation:
-        raise ParseError(f"expected a number, found {value!r}", location=_loc(where)) from None
+        raise ParseError(
+            f"expected a number, found {value!r}", location=location(number, segment_id, position)
+        ) from None
     if money:
         dot = value.find(".")
         if dot >= 0 and len(value) - dot > 3 and value[dot + 3 :].strip("0"):
             raise ParseError(
                 f"an amount of money has at most 2 decimal places, found {value!r}",
-                location=_loc(where),
+                location=location(number, segment_id, position),
             )
     return amount
 
 
-def _date(codes: _Codes, value: str, where: Where) -> pendulum.Date:
+def _date(codes: _Codes, value: str, number: int, segment_id: str, position: int) -> pendulum.Date:
     found = codes.dates.get(value)
     if found is None:
         if len(value) != 8 or not value.isdigit():
-            raise ParseError(f"expected a date CCYYMMDD, found {value!r}", location=_loc(where))
+            raise ParseError(
+                f"expected a date CCYYMMDD, found {value!r}",
+                location=location(number, segment_id, position),
+            )
         try:
             found = pendulum.date(int(value[:4]), int(value[4:6]), int(value[6:]))
         except ValueError:
-            raise ParseError(f"{value!r} is not a calendar date", location=_loc(where)) from None
+            raise ParseError(
+                f"{value!r} is not a calendar date", location=location(number, segment_id, position)
+            ) from None
         codes.dates[value] = found
     return found
 
@@ -178,17 +191,11 @@ class _Claim:
         self.remarks: list[Rarc] = []
 
 
-def _line_payment(
-    fields: dict[str, Any],
-    adjustments: list[Adjustment],
-    remarks: list[Rarc],
-    amounts: list[tuple[str, Decimal]],
-    quantities: list[tuple[str, Decimal]],
-) -> LinePayment:
+def _line_payment(fields: dict[str, Any], adjustments: list[Adjustment]) -> LinePayment:
     fields["adjustments"] = tuple(adjustments)
-    fields["remarks"] = tuple(remarks)
-    fields["amounts"] = tuple(amounts)
-    fields["quantities"] = tuple(quantities)
+    for key in ("remarks", "amounts", "quantities"):  # gathered in lists when present
+        if key in fields:
+            fields[key] = tuple(fields[key])
     return _LINE(fields)
 
 
@@ -219,9 +226,6 @@ class _TransactionReader:
         claim: _Claim | None = None
         line: dict[str, Any] | None = None
         line_adjustments: list[Adjustment] = []
-        line_remarks: list[Rarc] = []
-        line_amounts: list[tuple[str, Decimal]] = []
-        line_quantities: list[tuple[str, Decimal]] = []
         entity = ""  # the N1 loop being read: PR (payer) or PE (payee)
         padding = _PADDING
         needs = _NEEDS
@@ -242,7 +246,6 @@ class _TransactionReader:
                 segment.extend(padding[size])
             if segment_id == "DTM":
                 qualifier = segment[1]
-                where: Where = (number, "DTM", 2)
                 if line is not None:
                     if qualifier not in _LINE_DATES:
                         raise ParseError(
@@ -250,7 +253,7 @@ class _TransactionReader:
                             "expected 472, 150 or 151",
                             location=location(number, "DTM", 1),
                         )
-                    day = _date(codes, segment[2], where)
+                    day = _date(codes, segment[2], number, "DTM", 2)
                     if qualifier == "151":
                         line["service_date_end"] = day
                     else:
@@ -262,7 +265,7 @@ class _TransactionReader:
                             "expected 036, 050, 232 or 233",
                             location=location(number, "DTM", 1),
                         )
-                    day = _date(codes, segment[2], where)
+                    day = _date(codes, segment[2], number, "DTM", 2)
                     if qualifier == "050":
                         claim.fields["received_date"] = day
                     elif qualifier == "232":
@@ -270,28 +273,19 @@ class _TransactionReader:
                     elif qualifier == "233":
                         claim.fields["statement_end"] = day
                 elif qualifier == "405":
-                    header["production_date"] = _date(codes, segment[2], where)
+                    header["production_date"] = _date(codes, segment[2], number, "DTM", 2)
                 continue
             if segment_id == "SVC":
                 if claim is None:
                     raise ParseError("SVC outside a claim", location=location(number, "SVC"))
                 if line is not None:
-                    claim.lines.append(
-                        _line_payment(
-                            line, line_adjustments, line_remarks, line_amounts, line_quantities
-                        )
-                    )
+                    claim.lines.append(_line_payment(line, line_adjustments))
                 line = self._line(segment, number)
-                line_adjustments, line_remarks = [], []
-                line_amounts, line_quantities = [], []
+                line_adjustments = []
                 continue
             if segment_id == "CLP" or segment_id == "PLB":
                 if line is not None and claim is not None:
-                    claim.lines.append(
-                        _line_payment(
-                            line, line_adjustments, line_remarks, line_amounts, line_quantities
-                        )
-                    )
+                    claim.lines.append(_line_payment(line, line_adjustments))
                 line = None
                 if claim is not None:
                     claims.append(self._claim(claim))
@@ -314,15 +308,15 @@ class _TransactionReader:
             if segment_id == "AMT" or segment_id == "QTY":
                 pair = (
                     segment[1],
-                    _amount(segment[2], (number, segment_id, 2), money=segment_id == "AMT"),
+                    _amount(segment[2], number, segment_id, 2, money=segment_id == "AMT"),
                 )
                 if line is not None:
                     if segment_id == "QTY":
-                        line_quantities.append(pair)
+                        line.setdefault("quantities", []).append(pair)
                     elif pair[0] == "B6":
                         line["allowed"] = pair[1]
                     else:
-                        line_amounts.append(pair)
+                        line.setdefault("amounts", []).append(pair)
                 elif claim is not None:
                     key = "amounts" if segment_id == "AMT" else "quantities"
                     claim.fields.setdefault(key, []).append(pair)
@@ -341,7 +335,7 @@ class _TransactionReader:
                         codes.rarc, Rarc, segment[2], (number, "LQ", 2), self.lenience
                     )
                     if remark is not None:
-                        line_remarks.append(remark)
+                        line.setdefault("remarks", []).append(remark)
                 elif qualifier != "RX":  # RX: NCPDP reject/payment codes, not RARCs
                     raise ParseError(
                         f"unknown remark qualifier {qualifier!r}: expected HE or RX",
@@ -387,9 +381,7 @@ class _TransactionReader:
                         header["payee_tax_id"] = value
                 continue
         if line is not None and claim is not None:
-            claim.lines.append(
-                _line_payment(line, line_adjustments, line_remarks, line_amounts, line_quantities)
-            )
+            claim.lines.append(_line_payment(line, line_adjustments))
         if claim is not None:
             claims.append(self._claim(claim))
         st = location(first - 1, "ST")
@@ -418,7 +410,7 @@ class _TransactionReader:
         return _build(Remittance, header, st)
 
     def _bpr(self, segment: list[str], number: int, header: dict[str, Any]) -> None:
-        header["payment_amount"] = _amount(segment[2], (number, "BPR", 2))
+        header["payment_amount"] = _amount(segment[2], number, "BPR", 2)
         flag = segment[3]
         if flag not in ("C", "D"):
             raise ParseError(
@@ -434,11 +426,12 @@ class _TransactionReader:
             )
         header["method"] = method
         if segment[16]:
-            where: Where = (number, "BPR", 16)
             try:
-                header["payment_date"] = _date(self.codes, segment[16], where)
+                header["payment_date"] = _date(self.codes, segment[16], number, "BPR", 16)
             except ParseError as error:
-                self.lenience.report(error.detail + "; the production date is used", _loc(where))
+                self.lenience.report(
+                    error.detail + "; the production date is used", location(number, "BPR", 16)
+                )
 
     def _clp(self, segment: list[str], number: int) -> dict[str, Any]:
         status = _STATUS.get(segment[2])
@@ -457,7 +450,7 @@ class _TransactionReader:
             "status": status,
             "charge": self._required_amount(segment, number, 3),
             "paid": self._required_amount(segment, number, 4),
-            "patient_responsibility": _amount(responsibility, (number, "CLP", 5))
+            "patient_responsibility": _amount(responsibility, number, "CLP", 5)
             if responsibility
             else ZERO,
         }
@@ -475,13 +468,13 @@ class _TransactionReader:
     def _required_amount(self, segment: list[str], number: int, position: int) -> Decimal:
         value = segment[position]
         if value:
-            return _amount(value, (number, segment[0], position))
+            return _amount(value, number, segment[0], position)
         if not self.lenience.strict:
             self.lenience.report(
                 "the amount is missing; 0 is used", location(number, segment[0], position)
             )
             return ZERO
-        return _amount(value, (number, segment[0], position))
+        return _amount(value, number, segment[0], position)
 
     def _nm1(self, segment: list[str], number: int, fields: dict[str, Any]) -> None:
         role = segment[1]
@@ -526,7 +519,7 @@ class _TransactionReader:
             reason = segment[position]
             if not reason:
                 continue
-            amount = _amount(_el(segment, position + 1), (number, "CAS", position + 1))
+            amount = _amount(_el(segment, position + 1), number, "CAS", position + 1)
             quantity = segment[position + 2] if position + 2 < size else ""
             carc = carcs.get(reason) or _tolerant_code(
                 carcs, Carc, reason, (number, "CAS", position), self.lenience
@@ -538,7 +531,7 @@ class _TransactionReader:
                     group,
                     carc,
                     amount,
-                    _amount(quantity, (number, "CAS", position + 2), money=False)
+                    _amount(quantity, number, "CAS", position + 2, money=False)
                     if quantity
                     else None,
                 )
@@ -643,7 +636,7 @@ class _TransactionReader:
             )
         units = segment[5]
         if units:
-            fields["units_paid"] = _amount(units, (number, "SVC", 5), money=False)
+            fields["units_paid"] = _amount(units, number, "SVC", 5, money=False)
         original = segment[6]
         if original:
             original_qualifier, original_code, original_modifiers = self._procedure(
@@ -660,12 +653,12 @@ class _TransactionReader:
             fields["submitted_modifiers"] = original_modifiers
         billed = segment[7]
         if billed:
-            fields["units_billed"] = _amount(billed, (number, "SVC", 7), money=False)
+            fields["units_billed"] = _amount(billed, number, "SVC", 7, money=False)
         return fields
 
     def _plb(self, segment: list[str], number: int) -> list[ProviderAdjustment]:
         provider = segment[1]
-        period_end = _date(self.codes, segment[2], (number, "PLB", 2))
+        period_end = _date(self.codes, segment[2], number, "PLB", 2)
         found: list[ProviderAdjustment] = []
         for position in range(3, min(len(segment), 15), 2):
             composite = segment[position]
