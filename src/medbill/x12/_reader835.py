@@ -591,16 +591,20 @@ class _TransactionReader:
     def _line(self, segment: list[str], number: int) -> dict[str, Any]:
         codes = self.codes
         qualifier, code, modifiers = self._procedure(segment[1], number, 1)
-        where: Where = (number, "SVC", 1)
+        charge, paid = segment[2], segment[3]
         fields: dict[str, Any] = {
-            "charge": self._required_amount(segment, number, 2),
-            "paid": self._required_amount(segment, number, 3),
+            "charge": _amount(charge, number, "SVC", 2)
+            if charge
+            else self._required_amount(segment, number, 2),
+            "paid": _amount(paid, number, "SVC", 3)
+            if paid
+            else self._required_amount(segment, number, 3),
             "modifiers": modifiers,
             "procedure": None,
         }
         if qualifier == "HC" and code:
             procedure = codes.procedure.get(code) or _tolerant_code(
-                codes.procedure, ProcedureCode, code, where, self.lenience
+                codes.procedure, ProcedureCode, code, (number, "SVC", 1), self.lenience
             )
             if procedure is None:
                 fields["code_qualifier"] = qualifier
@@ -608,7 +612,7 @@ class _TransactionReader:
             fields["procedure"] = procedure
         elif qualifier == "NU":
             revenue_code = _tolerant_code(
-                codes.revenue, RevenueCode, _revenue(code), where, self.lenience
+                codes.revenue, RevenueCode, _revenue(code), (number, "SVC", 1), self.lenience
             )
             if revenue_code is None:
                 fields["code_qualifier"] = qualifier

@@ -207,8 +207,9 @@ class Tokenizer:
             while True:
                 parts = buffer.split(terminator)
                 buffer = parts.pop()  # text after the last terminator: incomplete
-                cleaned = [raw.lstrip(_BLANK).rstrip("\r\n") for raw in parts]
-                batch = [text.split(separator) for text in cleaned if text]
+                # Blanks around a segment are line breaks or indentation; trailing blanks
+                # inside the last element are insignificant (X12.6 suppresses them).
+                batch = [text.split(separator) for raw in parts if (text := raw.strip(_BLANK))]
                 if closing + separator in buffer or any(s[0] == closing for s in batch):
                     for index, segment in enumerate(batch):
                         if segment[0] == closing:
