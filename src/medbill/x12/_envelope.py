@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -37,7 +37,7 @@ Source = str | os.PathLike[str] | IO[str]
 """X12 text, a path to a file holding it, or an open text file."""
 
 _CHUNK = 16 << 10  # small chunks keep the segment lists short-lived (less GC work)
-_ENVELOPE_OR_SE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
+_ENVELOPE_OR_SE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE", "TA1"})
 
 
 def open_source(source: Source) -> Iterable[str]:
@@ -103,7 +103,7 @@ class FunctionalGroup:
     functional_id: str
     sender_id: str
     receiver_id: str
-    date: pendulum.Date
+    date: pendulum.Date | None
     control_number: str
     version: str
     transactions: tuple[TransactionSet, ...]
@@ -128,7 +128,7 @@ class Interchange:
     sender_id: str
     receiver_qualifier: str
     receiver_id: str
-    date: pendulum.Date
+    date: pendulum.Date | None
     control_number: str
     usage: str
     delimiters: Delimiters
@@ -194,16 +194,24 @@ class _Open:
     body: list[list[str]] = attrs.Factory(list)
 
 
-def transactions(source: Source, lenience: Lenience | None = None) -> Iterator[RawTransaction]:
+EnvelopeHook = Callable[[list[str], int, Delimiters], None]
+"""Called with each validated ISA, GS, GE and IEA segment and its number."""
+
+
+def transactions(
+    source: Source, lenience: Lenience | None = None, on_envelope: EnvelopeHook | None = None
+) -> Iterator[RawTransaction]:
     """Every transaction set of ``source``, with the envelopes around it validated.
 
     A transaction set is yielded once its SE has been checked; the GE and IEA after it
     are checked when iteration continues, so iterating to the end checks everything.
     With a lenient ``lenience``, count and control-number mismatches and a transaction
-    set without envelope are warnings instead of errors.
+    set without envelope are warnings instead of errors. ``on_envelope`` sees every
+    envelope segment once it has been checked.
     """
     lenience = lenience or Lenience(True)
     tokens = Tokenizer(open_source(source), lenience)
+    hook: EnvelopeHook = on_envelope or _ignore
     isa: list[str] | None = None
     gs: list[str] | None = None
     groups = sets = number = 0
@@ -268,11 +276,15 @@ def transactions(source: Source, lenience: Lenience | None = None) -> Iterator[R
                     )
                 gs, sets = segment, 0
                 groups += 1
+                hook(segment, number, tokens.delimiters)
             elif segment_id == "GE":
                 if gs is None:
                     raise ParseError("GE without a GS", location=location(number, "GE"))
                 _check_ge(segment, number, gs, sets, lenience)
                 gs = None
+                hook(segment, number, tokens.delimiters)
+            elif segment_id == "TA1" and isa is not None and gs is None:
+                pass  # an interchange acknowledgment rides between ISA and GS
             elif segment_id == "ISA":
                 if isa is not None:
                     raise ParseError(
@@ -280,6 +292,7 @@ def transactions(source: Source, lenience: Lenience | None = None) -> Iterator[R
                         location=location(number, "ISA"),
                     )
                 isa, groups = segment, 0
+                hook(segment, number, tokens.delimiters)
             elif segment_id == "IEA":
                 if isa is None or gs is not None:
                     expected = "an ISA" if isa is None else "GE closing the open group"
@@ -288,6 +301,7 @@ def transactions(source: Source, lenience: Lenience | None = None) -> Iterator[R
                     )
                 _check_iea(segment, number, isa, groups, lenience)
                 isa = None
+                hook(segment, number, tokens.delimiters)
             else:  # an SE without ST
                 raise ParseError(
                     f"segment {segment_id} outside a transaction set (expected ST, GE, GS or IEA)",
@@ -309,6 +323,10 @@ def transactions(source: Source, lenience: Lenience | None = None) -> Iterator[R
             "the input ends without an IEA closing the interchange: the file is truncated",
             location=location(number + 1, "IEA"),
         )
+
+
+def _ignore(segment: list[str], number: int, delimiters: Delimiters) -> None:
+    pass
 
 
 def _check_ge(
@@ -395,7 +413,8 @@ def parse_interchange(source: Source, *, strict: bool = True) -> list[Interchang
 
     Works for any transaction set (835, 837, 270, ...); the envelopes are validated
     (control numbers and counts) and a problem raises :class:`~medbill.ParseError`;
-    ``strict=False`` turns count and control-number mismatches into warnings
+    ``strict=False`` turns count and control-number mismatches, unreadable envelope
+    dates (then ``None``) and an ISA11 equal to another delimiter into warnings
     (:class:`~medbill.x12.X12Warning`).
 
     >>> from medbill.x12 import parse_interchange
@@ -404,30 +423,10 @@ def parse_interchange(source: Source, *, strict: bool = True) -> list[Interchang
     ...
     medbill._errors.ParseError: segment 1 (ISA): the ISA segment is truncated or its ...
     """
-    interchanges: list[Interchange] = []
-    pending: list[RawTransaction] = []
-    for raw in transactions(source, Lenience(strict)):
-        if pending and (raw.isa is not pending[0].isa):
-            interchanges.append(_interchange(pending))
-            pending = []
-        pending.append(raw)
-    if pending:
-        interchanges.append(_interchange(pending))
-    return interchanges
-
-
-def _interchange(raws: list[RawTransaction]) -> Interchange:
-    isa = raws[0].isa
-    groups: list[FunctionalGroup] = []
-    by_group: list[list[RawTransaction]] = []
-    for raw in raws:
-        if by_group and by_group[-1][0].gs is raw.gs:
-            by_group[-1].append(raw)
-        else:
-            by_group.append([raw])
-    for members in by_group:
-        gs = members[0].gs
-        sets = tuple(
+    lenience = Lenience(strict)
+    tree = _Tree(lenience)
+    for raw in transactions(source, lenience, tree.envelope):
+        tree.sets.append(
             TransactionSet(
                 id=raw.id,
                 control_number=raw.control_number,
@@ -437,27 +436,66 @@ def _interchange(raws: list[RawTransaction]) -> Interchange:
                     for i, s in enumerate(raw.segments)
                 ),
             )
-            for raw in members
         )
-        groups.append(
-            FunctionalGroup(
-                functional_id=gs[1],
-                sender_id=gs[2],
-                receiver_id=gs[3],
-                date=x12_date(gs[4], members[0].first_number - 2, "GS", 4),
-                control_number=gs[6],
-                version=gs[8],
-                transactions=sets,
+        if raw.isa is _BARE_ISA:  # lenient: a transaction set without envelope
+            tree.envelope(_BARE_GS, raw.first_number - 1, raw.delimiters)
+            tree.envelope(["GE"], raw.first_number + len(raw.segments), raw.delimiters)
+            tree.isa = (_BARE_ISA, 0)
+            tree.envelope(["IEA"], raw.first_number + len(raw.segments), raw.delimiters)
+    return tree.interchanges
+
+
+class _Tree:
+    """Builds interchanges, groups and transaction sets as the envelopes close."""
+
+    def __init__(self, lenience: Lenience) -> None:
+        self.lenience = lenience
+        self.interchanges: list[Interchange] = []
+        self.groups: list[FunctionalGroup] = []
+        self.sets: list[TransactionSet] = []
+        self.isa: tuple[list[str], int] = (_BARE_ISA, 0)
+        self.gs: tuple[list[str], int] = (_BARE_GS, 0)
+
+    def date(self, value: str, number: int, segment_id: str, position: int) -> pendulum.Date | None:
+        try:
+            return x12_date(value, number, segment_id, position)
+        except ParseError as error:
+            self.lenience.report(error.detail, error.location)
+            return None
+
+    def envelope(self, segment: list[str], number: int, delimiters: Delimiters) -> None:
+        segment_id = segment[0]
+        if segment_id == "ISA":
+            self.isa = (segment, number)
+        elif segment_id == "GS":
+            self.gs = (segment, number)
+        elif segment_id == "GE":
+            gs, gs_number = self.gs
+            self.groups.append(
+                FunctionalGroup(
+                    functional_id=gs[1],
+                    sender_id=gs[2],
+                    receiver_id=gs[3],
+                    date=self.date(gs[4], gs_number, "GS", 4),
+                    control_number=gs[6],
+                    version=gs[8],
+                    transactions=tuple(self.sets),
+                )
             )
-        )
-    return Interchange(
-        sender_qualifier=isa[5],
-        sender_id=isa[6].strip(),
-        receiver_qualifier=isa[7],
-        receiver_id=isa[8].strip(),
-        date=x12_date(isa[9], 0, "ISA", 9),
-        control_number=isa[13],
-        usage=isa[15],
-        delimiters=raws[0].delimiters,
-        groups=tuple(groups),
-    )
+            self.sets = []
+        elif segment_id == "IEA":
+            isa, isa_number = self.isa
+            self.interchanges.append(
+                Interchange(
+                    sender_qualifier=isa[5],
+                    sender_id=isa[6].strip(),
+                    receiver_qualifier=isa[7],
+                    receiver_id=isa[8].strip(),
+                    date=self.date(isa[9], isa_number, "ISA", 9),
+                    control_number=isa[13],
+                    usage=isa[15],
+                    delimiters=delimiters,
+                    groups=tuple(self.groups),
+                )
+            )
+            self.groups = []

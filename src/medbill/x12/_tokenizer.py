@@ -78,7 +78,9 @@ class Delimiters:
     segment: str = "~"
 
 
-def read_isa(text: str, number: int) -> tuple[Delimiters, list[str], int]:
+def read_isa(
+    text: str, number: int, lenience: Lenience | None = None
+) -> tuple[Delimiters, list[str], int]:
     """Read the delimiters from the ISA at the start of ``text``.
 
     Returns them, the ISA's elements and the index just past its segment terminator.
@@ -110,7 +112,7 @@ def read_isa(text: str, number: int) -> tuple[Delimiters, list[str], int]:
     # break written before the terminator (some writers wrap as "\n~").
     component = text[index + 1 : index + 2]
     end = index + 2
-    while end < len(text) and text[end] in "\r\n":
+    while end < len(text) and text[end] in "\r\n \t":
         end += 1
     if end >= len(text):
         raise ParseError("the input ends after the ISA segment", location=location(number, "ISA"))
@@ -126,6 +128,15 @@ def read_isa(text: str, number: int) -> tuple[Delimiters, list[str], int]:
         )
     version = elements[12]
     repetition = elements[11] if version >= "00501" else ""
+    if repetition and repetition in (component, separator, terminator):
+        # Some senders fill ISA11 with the component separator; without a distinct
+        # repetition separator, repeated elements cannot be told apart, so lenient
+        # reading does without one.
+        (lenience or Lenience(True)).report(
+            f"the repetition separator {repetition!r} (ISA11) repeats another delimiter",
+            location(number, "ISA", 11),
+        )
+        repetition = ""
     used = [separator, component, terminator] + ([repetition] if repetition else [])
     if len(set(used)) != len(used) or component.isalnum():
         raise ParseError(
@@ -197,7 +208,7 @@ class Tokenizer:
                 )
                 self.delimiters = bare
             else:
-                self.delimiters, isa, start = read_isa(buffer, self.number + 1)
+                self.delimiters, isa, start = read_isa(buffer, self.number + 1, self._lenience)
                 buffer = buffer[start:]
                 self.number += 1
                 yield [isa]
