@@ -7,8 +7,11 @@ import logging
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pendulum
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from medbill import (
     Adjustment,
@@ -30,6 +33,7 @@ from medbill.testing import (
     make_payer,
     make_provider,
 )
+from medbill.testing import strategies as mst
 from medbill.x12 import OtherPayer, Party, parse_interchange, write_837p
 
 SUBMITTER = Party(
@@ -204,3 +208,29 @@ def test_incomplete_input_is_refused() -> None:
         _write(make_claim(billing_provider=make_provider(address=None)))
     with pytest.raises(ValidationError, match="has no coverage"):
         _write(make_claim(coverage=None))
+    with pytest.raises(ValidationError, match=r"coverage\.payer\.x12_payer_id"):
+        _write(make_claim(coverage=make_coverage(payer=make_payer(x12_payer_id=None))))
+
+
+@st.composite
+def billable_claims(draw: Any) -> Claim:
+    """Generated claims to a payer, billed by a provider with an address and tax id."""
+    claim: Claim = draw(mst.claims())
+    coverage = claim.coverage
+    assume(coverage is not None and coverage.payer.kind.value != "self-pay")
+    assert coverage is not None
+    payer = attrs.evolve(coverage.payer, x12_payer_id=draw(st.sampled_from(["60054", "06102"])))
+    provider = attrs.evolve(claim.billing_provider, address=make_address(), tax_id="123456789")
+    patient = attrs.evolve(claim.patient, address=make_address())
+    return attrs.evolve(
+        claim,
+        billing_provider=provider,
+        patient=patient,
+        coverage=attrs.evolve(coverage, payer=payer),
+    )
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(billable_claims(), min_size=1, max_size=3, unique_by=lambda c: c.id))
+def test_generated_claims_are_valid_for_pyx12(claims: list[Claim]) -> None:
+    assert pyx12_errors(_write(claims)) == []

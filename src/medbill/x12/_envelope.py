@@ -42,8 +42,11 @@ _ENVELOPE_OR_SE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE", "TA1"})
 
 def open_source(source: Source) -> Iterable[str]:
     """Chunks of X12 text from text, a path or an open text file."""
-    if isinstance(source, str) and source.lstrip(" \t\r\n\ufeff").startswith("ISA"):
-        return chunked(source, _CHUNK)
+    if isinstance(source, str):
+        head = source.lstrip(" \t\r\n\ufeff")[:3]
+        # X12 text opens with an ISA, or (a bare transaction set) with ST and a separator
+        if head == "ISA" or (head[:2] == "ST" and len(head) == 3 and not head[2].isalnum()):
+            return chunked(source, _CHUNK)
     if isinstance(source, str | os.PathLike):
         return _file_chunks(Path(source))
     if isinstance(source, io.TextIOBase) or hasattr(source, "read"):

@@ -129,10 +129,20 @@ def _filing(coverage: Coverage, field: str) -> str:
     return code
 
 
+def _payer_id(coverage: Coverage) -> str:
+    if coverage.payer.x12_payer_id is None:
+        raise ValidationError(
+            "coverage.payer.x12_payer_id",
+            None,
+            f"payer {coverage.payer.id!r} needs the id clearinghouses route by (NM109 of 2010BB)",
+        )
+    return coverage.payer.x12_payer_id
+
+
 def _payer_nm1(out: SegmentWriter, role: str, coverage: Coverage) -> None:
     payer = coverage.payer
     out.add("NM1", role, "2", out.text(payer.name, "payer.name"), "", "", "", "", "PI",
-            out.text(payer.x12_payer_id or payer.id, "payer.x12_payer_id"))  # fmt: skip
+            out.text(_payer_id(coverage), "payer.x12_payer_id"))  # fmt: skip
 
 
 def _other_payer(out: SegmentWriter, other: OtherPayer, claim: Claim) -> None:
@@ -204,9 +214,7 @@ def _claim(
     out.add("HI", *(out.composite("ABK" if i == 0 else "ABF", c) for i, c in enumerate(codes)))
     rendering = claim.rendering_provider
     if rendering is not None and rendering.npi != claim.billing_provider.npi:
-        if not rendering.kind.is_person:
-            raise ValidationError("rendering_provider", rendering.name, "must be a person (2310B)")
-        _provider_nm1(out, "82", rendering)
+        _provider_nm1(out, "82", rendering)  # 2310B: a person (1) or a group (2)
         if rendering.taxonomy:
             out.add("PRV", "PE", "PXC", rendering.taxonomy)
     for other in others:
@@ -230,7 +238,7 @@ def _claim(
             paid = _line_payment(other.payment, line, index)
             if paid is None:
                 continue
-            payer_id = other.coverage.payer.x12_payer_id or other.coverage.payer.id
+            payer_id = _payer_id(other.coverage)
             out.add(
                 "SVD",
                 payer_id,
