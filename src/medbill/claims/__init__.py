@@ -14,7 +14,19 @@ from medbill.claims._build import (
     build_claim,
     build_secondary_claim,
 )
+from medbill.claims._holidays import federal_holidays, is_business_day, next_business_day
 from medbill.claims._matching import LineMatch, MatchMethod
+from medbill.claims._ncci import (
+    PTP_MODIFIERS,
+    MueIndicator,
+    MueLimit,
+    NcciEdits,
+    PtpEdit,
+    read_mue,
+    read_ptp,
+)
+from medbill.claims._rules import DEFAULT_RULES
+from medbill.claims._scrub import Finding, Rule, ScrubContext, Severity, TimelyFilingLimit, scrub
 from medbill.claims._workflow import ClaimStatus, ClaimWorkflow, Transition
 
 __all__ = [
@@ -22,12 +34,29 @@ __all__ = [
     "ClaimStateError",
     "ClaimStatus",
     "ClaimWorkflow",
+    "DEFAULT_RULES",
+    "Finding",
     "LineAdjudication",
     "LineMatch",
     "MatchMethod",
+    "MueIndicator",
+    "MueLimit",
+    "NcciEdits",
+    "PTP_MODIFIERS",
     "PriorPayerAdjudication",
+    "PtpEdit",
+    "Rule",
+    "ScrubContext",
     "SecondaryClaim",
+    "Severity",
+    "TimelyFilingLimit",
     "Transition",
     "build_claim",
     "build_secondary_claim",
+    "federal_holidays",
+    "is_business_day",
+    "next_business_day",
+    "read_mue",
+    "read_ptp",
+    "scrub",
 ]
