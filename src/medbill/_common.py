@@ -11,7 +11,7 @@ import pendulum
 
 from medbill._errors import ValidationError
 from medbill._privacy import mask_date, mask_text
-from medbill._validation import check, to_date, to_optional_date, validate
+from medbill._validation import check, to_date, to_digits, to_optional_date, to_upper, validate
 
 __all__ = [
     "Address",
@@ -142,10 +142,6 @@ class PersonName:
 _ZIP = re.compile(r"\d{5}(?:\d{4})?")
 
 
-def _postal(value: Any) -> Any:
-    return value.replace("-", "").strip() if isinstance(value, str) else value
-
-
 @attrs.frozen(kw_only=True)
 class Address:
     """A US postal address; ``repr()`` masks it. ZIP codes are 5 or 9 digits.
@@ -160,8 +156,8 @@ class Address:
 
     line1: str
     city: str
-    state: str = attrs.field(converter=lambda v: v.strip().upper() if isinstance(v, str) else v)
-    postal_code: str = attrs.field(converter=_postal)
+    state: str = attrs.field(converter=to_upper)
+    postal_code: str = attrs.field(converter=to_digits)
     line2: str | None = None
 
     def __attrs_post_init__(self) -> None:
