@@ -10,7 +10,8 @@ import pendulum
 import pytest
 
 from medbill import ParseError
-from medbill.claims import DEFAULT_RULES, MueIndicator, NcciEdits, read_mue, read_ptp, scrub
+from medbill.claims import MueIndicator, NcciEdits, read_mue, read_ptp, scrub
+from medbill.claims._rules import ncci_mue, ncci_ptp
 
 from .conftest import clean_claim, line
 
@@ -181,7 +182,7 @@ def test_real_2024_practitioner_tables(reference_dir: Path) -> None:
         ecg,
         as_of=pendulum.date(2024, 8, 1),
         ncci=edits,
-        rules=[r for r in DEFAULT_RULES if r.__name__.startswith("ncci")],
+        rules=[ncci_mue, ncci_ptp],
     )
     # 93000 (ECG with interpretation) includes 93010 (interpretation only), indicator 1;
     # 36415 (venipuncture) has an MUE of 2 per date of service (MAI 3) in July 2024.

@@ -9,13 +9,13 @@ import pytest
 
 from medbill import Claim, Modifier
 from medbill.claims import (
-    DEFAULT_RULES,
     Finding,
     ScrubContext,
     Severity,
     TimelyFilingLimit,
     scrub,
 )
+from medbill.claims._rules import limits
 from medbill.claims._typing import construct_like
 from medbill.codes import Icd10Cm, Icd10CodeSet, Npi
 
@@ -95,7 +95,7 @@ def test_limits() -> None:
     assert [f.path for f in scrub(fifty_one, as_of=SOON) if f.rule == "limit"] == ["lines"]
     assert "limit" not in rules_of(
         clean_claim(*[line(str(n), "99214") for n in range(1, 51)]),
-        rules=[r for r in DEFAULT_RULES if r.__name__ == "limits"],
+        rules=[limits],
     )
     thirteen = tuple(Icd10Cm(f"E11.{n}") for n in range(10)) + tuple(
         Icd10Cm(c) for c in ("I10", "E78.5", "Z79.4")

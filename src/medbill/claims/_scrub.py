@@ -8,7 +8,8 @@ payer-specific rule is an ordinary function in the caller's code, medbill needs 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 import attrs
 import pendulum
@@ -136,8 +137,20 @@ class ScrubContext:
         return self.filing_limits.get(payer_id, self.default_filing_limit)
 
 
-Rule = Callable[[Claim, ScrubContext], Iterable[Finding]]
-"""A scrubbing rule: ``rule(claim, context)`` yields the findings for ``claim``."""
+class Rule(Protocol):
+    """A scrubbing rule: any callable ``rule(claim, context)`` yielding :class:`Finding`.
+
+    >>> from medbill.claims import Finding, Rule, Severity
+    >>> def no_lab_only_claims(claim, context):
+    ...     if all(str(line.procedure).startswith("8") for line in claim.lines):
+    ...         yield Finding(rule="lab-only", severity=Severity.WARNING, path="lines",
+    ...                       message="only lab services", hint="bill the lab's payer")
+    >>> rule: Rule = no_lab_only_claims
+    """
+
+    def __call__(self, claim: Claim, context: ScrubContext, /) -> Iterable[Finding]:
+        """The findings for ``claim``."""
+
 
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1}
 
