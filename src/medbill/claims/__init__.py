@@ -14,6 +14,15 @@ from medbill.claims._build import (
     build_claim,
     build_secondary_claim,
 )
+from medbill.claims._denials import (
+    DEFAULT_DENIAL_TABLE,
+    DenialCategory,
+    DenialClassification,
+    DenialRule,
+    DenialTable,
+    NextAction,
+    classify_denial,
+)
 from medbill.claims._holidays import federal_holidays, is_business_day, next_business_day
 from medbill.claims._matching import LineMatch, MatchMethod
 from medbill.claims._ncci import (
@@ -34,7 +43,12 @@ __all__ = [
     "ClaimStateError",
     "ClaimStatus",
     "ClaimWorkflow",
+    "DEFAULT_DENIAL_TABLE",
     "DEFAULT_RULES",
+    "DenialCategory",
+    "DenialClassification",
+    "DenialRule",
+    "DenialTable",
     "Finding",
     "LineAdjudication",
     "LineMatch",
@@ -42,6 +56,7 @@ __all__ = [
     "MueIndicator",
     "MueLimit",
     "NcciEdits",
+    "NextAction",
     "PTP_MODIFIERS",
     "PriorPayerAdjudication",
     "PtpEdit",
@@ -53,6 +68,7 @@ __all__ = [
     "Transition",
     "build_claim",
     "build_secondary_claim",
+    "classify_denial",
     "federal_holidays",
     "is_business_day",
     "next_business_day",
