@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 import pendulum
 
-from medbill._common import ClaimId, EncounterId, PatientId, non_empty
+from medbill._common import (
+    ClaimId,
+    EncounterId,
+    PatientId,
+    non_empty,
+    to_claim_id,
+    to_encounter_id,
+    to_optional_encounter_id,
+    to_patient_id,
+)
 from medbill._errors import ValidationError
 from medbill._money import ZERO
 from medbill._parties import Coverage, Patient, Provider
@@ -31,6 +40,18 @@ from medbill._validation import (
 from medbill.codes import Icd10Cm, Modifier, PlaceOfService, ProcedureCode
 
 __all__ = ["Claim", "ClaimFrequency", "ClaimLine", "Encounter", "ServiceLine"]
+
+
+def _service_lines(values: Iterable[ServiceLine]) -> tuple[ServiceLine, ...]:
+    return tuple(values)
+
+
+def _claim_lines(values: Iterable[ClaimLine]) -> tuple[ClaimLine, ...]:
+    return tuple(values)
+
+
+def _pointers(values: Iterable[int]) -> tuple[int, ...]:
+    return tuple(values)
 
 
 def _claim_frequency(value: ClaimFrequency | str) -> ClaimFrequency:
@@ -137,7 +158,7 @@ class ServiceLine:
 
     procedure: ProcedureCode = attrs.field(converter=to_procedure)
     charge: Decimal = attrs.field(converter=to_decimal)
-    diagnosis_pointers: tuple[int, ...] = attrs.field(converter=tuple)
+    diagnosis_pointers: tuple[int, ...] = attrs.field(converter=_pointers)
     modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=to_modifiers)
     units: Decimal = attrs.field(default=Decimal(1), converter=to_decimal)
     minutes: int | None = None
@@ -165,14 +186,14 @@ class Encounter:
     Decimal('210.00')
     """
 
-    id: EncounterId
-    patient_id: PatientId
+    id: EncounterId = attrs.field(converter=to_encounter_id)
+    patient_id: PatientId = attrs.field(converter=to_patient_id)
     date_of_service: pendulum.Date = attrs.field(converter=to_date)
     place_of_service: PlaceOfService = attrs.field(converter=to_pos)
     rendering_provider: Provider
     billing_provider: Provider
     diagnoses: tuple[Icd10Cm, ...] = attrs.field(converter=to_icd10s)
-    lines: tuple[ServiceLine, ...] = attrs.field(converter=tuple)
+    lines: tuple[ServiceLine, ...] = attrs.field(converter=_service_lines)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -218,7 +239,7 @@ class ClaimLine:
     line_id: str
     procedure: ProcedureCode = attrs.field(converter=to_procedure)
     charge: Decimal = attrs.field(converter=to_decimal)
-    diagnosis_pointers: tuple[int, ...] = attrs.field(converter=tuple)
+    diagnosis_pointers: tuple[int, ...] = attrs.field(converter=_pointers)
     service_date: pendulum.Date = attrs.field(converter=to_date)
     service_date_end: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
     modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=to_modifiers)
@@ -268,19 +289,19 @@ class Claim:
     medbill._errors.ValidationError: original_claim_reference: is required for a REPLACEMENT claim (frequency 7) (got None)
     """
 
-    id: ClaimId
+    id: ClaimId = attrs.field(converter=to_claim_id)
     patient: Patient
     coverage: Coverage | None
     billing_provider: Provider
     place_of_service: PlaceOfService = attrs.field(converter=to_pos)
     diagnoses: tuple[Icd10Cm, ...] = attrs.field(converter=to_icd10s)
-    lines: tuple[ClaimLine, ...] = attrs.field(converter=tuple)
+    lines: tuple[ClaimLine, ...] = attrs.field(converter=_claim_lines)
     rendering_provider: Provider | None = None
     frequency: ClaimFrequency = attrs.field(
         default=ClaimFrequency.ORIGINAL, converter=_claim_frequency
     )
     original_claim_reference: str | None = None
-    encounter_id: EncounterId | None = None
+    encounter_id: EncounterId | None = attrs.field(default=None, converter=to_optional_encounter_id)
     prior_authorization: str | None = None
     total_charge: Decimal = attrs.field(
         default=attrs.Factory(_default_total, takes_self=True), converter=to_decimal

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,9 @@ from medbill._common import (
     Sex,
     masked_date_repr,
     non_empty,
+    to_coverage_id,
+    to_patient_id,
+    to_payer_id,
 )
 from medbill._errors import ValidationError
 from medbill._money import ZERO
@@ -53,6 +57,10 @@ __all__ = [
     "ServiceCategory",
     "Subscriber",
 ]
+
+
+def _copays(values: Iterable[Copay]) -> tuple[Copay, ...]:
+    return tuple(values)
 
 
 def _sex(value: Sex | str) -> Sex:
@@ -110,7 +118,7 @@ class Patient:
     40
     """
 
-    id: PatientId
+    id: PatientId = attrs.field(converter=to_patient_id)
     name: PersonName
     birth_date: pendulum.Date = attrs.field(converter=to_date, repr=masked_date_repr, metadata=_PHI)
     sex: Sex = attrs.field(converter=_sex)
@@ -188,7 +196,7 @@ class Payer:
     '06102'
     """
 
-    id: PayerId
+    id: PayerId = attrs.field(converter=to_payer_id)
     name: str
     kind: PayerKind = attrs.field(converter=_payer_kind)
     x12_payer_id: str | None = None
@@ -312,7 +320,7 @@ class Benefits:
 
     deductible: Decimal = attrs.field(default=ZERO, converter=to_decimal)
     coinsurance: Decimal = attrs.field(default=Decimal("0"), converter=to_decimal)
-    copays: tuple[Copay, ...] = attrs.field(default=(), converter=tuple)
+    copays: tuple[Copay, ...] = attrs.field(default=(), converter=_copays)
     out_of_pocket_max: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
 
     def __attrs_post_init__(self) -> None:
@@ -404,8 +412,8 @@ class Coverage:
     False
     """
 
-    id: CoverageId
-    patient_id: PatientId
+    id: CoverageId = attrs.field(converter=to_coverage_id)
+    patient_id: PatientId = attrs.field(converter=to_patient_id)
     payer: Payer
     member_id: str = attrs.field(repr=_masked(mask_id), metadata=_PHI)
     priority: Priority = attrs.field(converter=_priority)

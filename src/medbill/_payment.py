@@ -8,13 +8,21 @@ reader can report an unbalanced file and a poster can refuse it with the differe
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 import attrs
 import pendulum
 
-from medbill._common import ClaimId, PatientId, PersonName, non_empty
+from medbill._common import (
+    ClaimId,
+    PatientId,
+    PersonName,
+    non_empty,
+    to_claim_id,
+    to_optional_claim_id,
+    to_patient_id,
+)
 from medbill._errors import ValidationError
 from medbill._money import ZERO
 from medbill._validation import (
@@ -57,6 +65,22 @@ __all__ = [
     "ProviderAdjustment",
     "Remittance",
 ]
+
+
+def _adjustments(values: Iterable[Adjustment]) -> tuple[Adjustment, ...]:
+    return tuple(values)
+
+
+def _line_payments(values: Iterable[LinePayment]) -> tuple[LinePayment, ...]:
+    return tuple(values)
+
+
+def _claim_payments(values: Iterable[ClaimPayment]) -> tuple[ClaimPayment, ...]:
+    return tuple(values)
+
+
+def _provider_adjustments(values: Iterable[ProviderAdjustment]) -> tuple[ProviderAdjustment, ...]:
+    return tuple(values)
 
 
 def _payer_claim_status(value: PayerClaimStatus | str) -> PayerClaimStatus:
@@ -116,7 +140,7 @@ class LinePayment:
     procedure: ProcedureCode | None = attrs.field(converter=to_optional_procedure)
     charge: Decimal = attrs.field(converter=to_decimal)
     paid: Decimal = attrs.field(converter=to_decimal)
-    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=tuple)
+    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=_adjustments)
     modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=to_modifiers)
     line_id: str | None = None
     units_paid: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
@@ -219,13 +243,13 @@ class ClaimPayment:
     (Decimal('0.00'), Decimal('0.00'))
     """
 
-    claim_id: ClaimId
+    claim_id: ClaimId = attrs.field(converter=to_claim_id)
     status: PayerClaimStatus = attrs.field(converter=_payer_claim_status)
     charge: Decimal = attrs.field(converter=to_decimal)
     paid: Decimal = attrs.field(converter=to_decimal)
     patient_responsibility: Decimal = attrs.field(default=ZERO, converter=to_decimal)
-    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=tuple)
-    lines: tuple[LinePayment, ...] = attrs.field(default=(), converter=tuple)
+    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=_adjustments)
+    lines: tuple[LinePayment, ...] = attrs.field(default=(), converter=_line_payments)
     payer_claim_control_number: str | None = None
     filing_indicator: str | None = None
     facility_code: str | None = None
@@ -386,8 +410,10 @@ class Remittance:
     payee_name: str | None = None
     payee_npi: Npi | None = attrs.field(default=None, converter=to_optional_npi)
     payee_tax_id: str | None = None
-    claim_payments: tuple[ClaimPayment, ...] = attrs.field(default=(), converter=tuple)
-    provider_adjustments: tuple[ProviderAdjustment, ...] = attrs.field(default=(), converter=tuple)
+    claim_payments: tuple[ClaimPayment, ...] = attrs.field(default=(), converter=_claim_payments)
+    provider_adjustments: tuple[ProviderAdjustment, ...] = attrs.field(
+        default=(), converter=_provider_adjustments
+    )
     credit: bool = True
 
     def __attrs_post_init__(self) -> None:
@@ -492,14 +518,14 @@ class PatientPayment:
     """
 
     id: str
-    patient_id: PatientId
+    patient_id: PatientId = attrs.field(converter=to_patient_id)
     amount: Decimal = attrs.field(converter=to_decimal)
     received_on: pendulum.Date = attrs.field(converter=to_date)
     method: PatientPaymentMethod = attrs.field(
         default=PatientPaymentMethod.CASH, converter=_patient_payment_method
     )
     reference: str | None = None
-    claim_id: ClaimId | None = None
+    claim_id: ClaimId | None = attrs.field(default=None, converter=to_optional_claim_id)
 
     def __attrs_post_init__(self) -> None:
         validate(

@@ -39,6 +39,7 @@ __all__ = [
     "convert_tuple",
     "enum_member",
     "lenient",
+    "markers",
     "money_fields",
     "to_date",
     "to_decimal",
@@ -59,7 +60,12 @@ class Invalid:
 
 
 def convert(function: Callable[[Any], T], value: Any) -> T:
-    """``function(value)``, or an :class:`Invalid` marker if it raises a ValidationError."""
+    """``function(value)``, or an :class:`Invalid` marker if it raises a ValidationError.
+
+    A value that is already a marker passes through, keeping its original problem.
+    """
+    if isinstance(value, Invalid):
+        return cast(T, value)
     try:
         return function(value)
     except ValidationError as error:
@@ -127,8 +133,8 @@ def to_optional_date(value: dt.date | None) -> pendulum.Date | None:
 
 def enum_member(enum_type: type[E], value: Any) -> E:
     """A member of ``enum_type`` from itself or its value, or an :class:`Invalid` marker."""
-    if isinstance(value, enum_type):
-        return value
+    if isinstance(value, enum_type | Invalid):
+        return cast(E, value)
     try:
         return enum_type(value)
     except ValueError:
@@ -149,7 +155,8 @@ def _relabel(error: ValidationError, path: str, phi: bool) -> ValidationError:
     return error.renamed(path, phi=phi or error.phi)
 
 
-def _markers(name: str, value: Any, phi: bool) -> Iterable[ValidationError]:
+def markers(name: str, value: Any, phi: bool = False) -> Iterable[ValidationError]:
+    """The problems of the :class:`Invalid` markers in ``value`` (or in its items)."""
     if isinstance(value, Invalid):
         yield _relabel(value.error, name, phi)
     elif isinstance(value, tuple):
@@ -175,7 +182,7 @@ def validate(obj: Any, checks: Iterable[ValidationError | None] = ()) -> None:
     problems: list[ValidationError] = []
     for attribute in attrs.fields(type(obj)):
         phi = bool(attribute.metadata.get("phi", False))
-        problems.extend(_markers(attribute.name, getattr(obj, attribute.name), phi))
+        problems.extend(markers(attribute.name, getattr(obj, attribute.name), phi))
     converted = not problems
     try:
         problems.extend(c for c in checks if c is not None)

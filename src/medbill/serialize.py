@@ -22,10 +22,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import typing
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, TypeVar
 
+import attrs
 import cattrs
 import pendulum
 from cattrs.errors import (
@@ -36,6 +38,7 @@ from cattrs.errors import (
 )
 
 from medbill._errors import ValidationError
+from medbill._validation import convert, enum_member, markers
 from medbill.codes import Code
 
 __all__ = ["SCHEMA_VERSION", "converter", "from_dict", "from_json", "to_dict", "to_json"]
@@ -46,7 +49,12 @@ SCHEMA_VERSION: Final = 1
 T = TypeVar("T")
 
 
-def _structure_decimal(value: Any, _: type) -> Decimal:
+# The hooks for codes, amounts, dates and enumerations do not raise: a bad value becomes
+# an Invalid marker that the entity's constructor reports together with its own rule
+# checks, so one bad field never hides the others.
+
+
+def _decimal_value(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ValidationError("", value, 'must be a decimal string such as "12.50"')
     try:
@@ -58,7 +66,11 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
     return result
 
 
-def _structure_date(value: Any, _: type) -> pendulum.Date:
+def _structure_decimal(value: Any, _: type) -> Decimal:
+    return convert(_decimal_value, value)
+
+
+def _date_value(value: Any) -> pendulum.Date:
     if not isinstance(value, str):
         raise ValidationError("", value, "must be an ISO 8601 date string (YYYY-MM-DD)")
     try:
@@ -66,6 +78,10 @@ def _structure_date(value: Any, _: type) -> pendulum.Date:
     except ValueError:
         raise ValidationError("", value, "is not an ISO 8601 date (YYYY-MM-DD)") from None
     return pendulum.date(day.year, day.month, day.day)
+
+
+def _structure_date(value: Any, _: type) -> pendulum.Date:
+    return convert(_date_value, value)
 
 
 def _structure_datetime(value: Any, _: type) -> pendulum.DateTime:
@@ -81,15 +97,11 @@ def _structure_datetime(value: Any, _: type) -> pendulum.DateTime:
 
 
 def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
-    try:
-        return cls(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in cls)
-        raise ValidationError("", value, f"must be one of {allowed}") from None
+    return enum_member(cls, value)
 
 
 def _structure_code(value: Any, cls: type[Code]) -> Code:
-    return cls(value)
+    return convert(cls, value)
 
 
 def _structure_str(value: Any, _: type) -> str:
@@ -110,24 +122,60 @@ def _structure_bool(value: Any, _: type) -> bool:
     return value
 
 
+def _attrs_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
+    """Structure an entity field by field, collecting every problem before raising."""
+    fields = attrs.fields(cls)
+    hints = typing.get_type_hints(cls)
+    known = {attribute.name for attribute in fields}
+
+    def structure(data: Any, _: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValidationError("", type(data).__name__, "must be a JSON object")
+        problems = [
+            ValidationError(key, key, "is not a known field") for key in data if key not in known
+        ]
+        kwargs: dict[str, Any] = {}
+        for attribute in fields:
+            phi = bool(attribute.metadata.get("phi", False))
+            if attribute.name not in data:
+                if attribute.default is attrs.NOTHING:
+                    problems.append(ValidationError(attribute.name, None, "is required"))
+                continue
+            try:
+                value = conv.structure(data[attribute.name], hints[attribute.name])
+            except (BaseValidationError, ValidationError) as error:
+                problems.extend(_leaves(error, attribute.name, phi))
+                continue
+            kwargs[attribute.name] = value
+        if not problems:
+            return cls(**kwargs)  # reports bad values together with the entity's own rules
+        for name, value in kwargs.items():
+            phi = bool(attrs.fields_dict(cls)[name].metadata.get("phi", False))
+            problems.extend(markers(name, value, phi))
+        raise ValidationError.combine(problems)
+
+    return structure
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    # Hooks registered by class dispatch on the most specific class, so codes (str
+    # subclasses) get their own hook below and never the plain str one.
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(bool, _structure_bool)
     conv.register_unstructure_hook(Decimal, str)
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_unstructure_hook(pendulum.Date, lambda d: d.isoformat())
     conv.register_structure_hook(pendulum.Date, _structure_date)
     conv.register_unstructure_hook(pendulum.DateTime, lambda d: d.in_timezone("UTC").isoformat())
     conv.register_structure_hook(pendulum.DateTime, _structure_datetime)
-    conv.register_unstructure_hook_func(lambda t: isinstance(t, type) and issubclass(t, Code), str)
-    conv.register_structure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, Code), _structure_code
-    )
+    conv.register_unstructure_hook(Code, str)
+    conv.register_structure_hook(Code, _structure_code)
     conv.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
     )
-    conv.register_structure_hook(str, _structure_str)
-    conv.register_structure_hook(int, _structure_int)
-    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook_factory(attrs.has, _attrs_hook_factory)
     return conv
 
 
@@ -143,26 +191,33 @@ def _join(prefix: str, field: str) -> str:
     return f"{prefix}{field}" if field.startswith("[") else f"{prefix}.{field}"
 
 
-def _leaves(error: BaseException, path: str) -> Iterator[ValidationError]:
+def _is_phi(cls: Any, name: str) -> bool:
+    fields = attrs.fields_dict(cls) if attrs.has(cls) else {}
+    return name in fields and bool(fields[name].metadata.get("phi", False))
+
+
+def _leaves(error: BaseException, path: str, phi: bool = False) -> Iterator[ValidationError]:
     if isinstance(error, ForbiddenExtraKeysError):
         for key in sorted(error.extra_fields):
             yield ValidationError(_join(path, key), key, "is not a known field")
     elif isinstance(error, BaseValidationError):
+        owner = getattr(error, "cl", None)
         for inner in error.exceptions:
-            step = ""
+            step, inner_phi = "", phi
             for note in getattr(inner, "__notes__", []):
                 if isinstance(note, AttributeValidationNote):
                     step = note.name
+                    inner_phi = phi or _is_phi(owner, note.name)
                 elif isinstance(note, IterableValidationNote):
                     step = f"[{note.index}]"
-            yield from _leaves(inner, _join(path, step))
+            yield from _leaves(inner, _join(path, step), inner_phi)
     elif isinstance(error, ValidationError):
         for problem in error.problems:
-            yield problem.renamed(_join(path, problem.field))
+            yield problem.renamed(_join(path, problem.field), phi=phi or problem.phi)
     elif isinstance(error, KeyError):
         yield ValidationError(path, None, "is required")
     else:
-        yield ValidationError(path, None, f"cannot be read: {error}")
+        yield ValidationError(path, None, f"cannot be read: {error}", phi=phi)
 
 
 def to_dict(obj: Any) -> dict[str, Any]:

@@ -128,7 +128,7 @@ RARC_DESCRIPTIONS: Final[dict[str, str]] = {
 }
 
 _CARC_SHAPE = re.compile(r"(?:[1-9][0-9]{0,2}|[A-Z][0-9]{1,2})")
-_RARC_SHAPE = re.compile(r"(?:MA|M|N)[1-9][0-9]{0,3}")
+_RARC_SHAPE = re.compile(r"(?:MA|M|N)[0-9]{1,4}")
 
 
 class Carc(Code):
