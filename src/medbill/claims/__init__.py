@@ -34,12 +34,22 @@ from medbill.claims._ncci import (
     read_mue,
     read_ptp,
 )
+from medbill.claims._remittance import (
+    ClaimMatch,
+    ExceptionReason,
+    RemittanceException,
+    RemittanceMatch,
+    UnbalancedRemittanceError,
+    check_balanced,
+    match_remittance,
+)
 from medbill.claims._rules import DEFAULT_RULES
 from medbill.claims._scrub import Finding, Rule, ScrubContext, Severity, TimelyFilingLimit, scrub
 from medbill.claims._workflow import ClaimStatus, ClaimWorkflow, Transition
 
 __all__ = [
     "ChargeSource",
+    "ClaimMatch",
     "ClaimStateError",
     "ClaimStatus",
     "ClaimWorkflow",
@@ -49,6 +59,7 @@ __all__ = [
     "DenialClassification",
     "DenialRule",
     "DenialTable",
+    "ExceptionReason",
     "Finding",
     "LineAdjudication",
     "LineMatch",
@@ -60,17 +71,22 @@ __all__ = [
     "PTP_MODIFIERS",
     "PriorPayerAdjudication",
     "PtpEdit",
+    "RemittanceException",
+    "RemittanceMatch",
     "Rule",
     "ScrubContext",
     "SecondaryClaim",
     "Severity",
     "TimelyFilingLimit",
     "Transition",
+    "UnbalancedRemittanceError",
     "build_claim",
     "build_secondary_claim",
+    "check_balanced",
     "classify_denial",
     "federal_holidays",
     "is_business_day",
+    "match_remittance",
     "next_business_day",
     "read_mue",
     "read_ptp",
