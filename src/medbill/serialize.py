@@ -246,7 +246,7 @@ def from_dict(cls: type[T], data: Any) -> T:
     ...
     medbill._errors.ValidationError: 3 problems:
       - name.given: is required (got None)
-      - birth_date: is not an ISO 8601 date (YYYY-MM-DD) (got '1980-13-01')
+      - birth_date: is not an ISO 8601 date (YYYY-MM-DD) (got '19**-**-**')
       - sex: must be one of 'F', 'M', 'U' (got 'X')
     """
     if not isinstance(data, dict):
