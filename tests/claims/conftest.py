@@ -10,8 +10,9 @@ from typing import Any, TypeVar
 import pendulum
 
 from medbill import Address, Claim, ClaimLine, Coverage, Payer
-from medbill.claims._examples import example_coverage, example_patient, example_provider
 from medbill.claims._typing import construct, construct_like
+
+from .examples import example_coverage, example_patient, example_provider
 
 T = TypeVar("T")
 

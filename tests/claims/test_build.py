@@ -18,14 +18,15 @@ from medbill import (
     ValidationError,
 )
 from medbill.claims import build_claim, build_secondary_claim
-from medbill.claims._examples import (
+from medbill.claims._typing import construct, construct_like
+from medbill.codes import Modifier, ProcedureCode
+
+from .examples import (
     example_claim,
     example_coverage,
     example_encounter,
     example_patient,
 )
-from medbill.claims._typing import construct, construct_like
-from medbill.codes import Modifier, ProcedureCode
 
 PRICES = {"99214": Decimal("210.00"), "36415": Decimal("12.00")}
 

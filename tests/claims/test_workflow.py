@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from medbill import Adjustment, ClaimFrequency, ClaimPayment, LinePayment, ValidationError
 from medbill.claims import ClaimStateError, ClaimStatus, ClaimWorkflow
-from medbill.claims._examples import example_claim
 from medbill.claims._typing import construct
+
+from .examples import example_claim
 
 T0 = pendulum.datetime(2025, 3, 5, 9)
 

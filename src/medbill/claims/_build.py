@@ -70,14 +70,16 @@ def build_claim(
 
     >>> from decimal import Decimal
     >>> from medbill.claims import build_claim
-    >>> from medbill.claims._examples import example_coverage, example_encounter, example_patient
-    >>> claim = build_claim(example_encounter(), example_patient(), [example_coverage()],
+    >>> from medbill.testing import make_coverage, make_encounter, make_patient, make_service_line
+    >>> visit = make_encounter(lines=[make_service_line(procedure="99214"),
+    ...                               make_service_line(procedure="36415")])
+    >>> claim = build_claim(visit, make_patient(), [make_coverage()],
     ...                     {"99214": Decimal("210.00"), "36415": Decimal("12.00")},
     ...                     claim_id="C-1001")
     >>> [(str(line.procedure), line.charge) for line in claim.lines]
     [('99214', Decimal('210.00')), ('36415', Decimal('12.00'))]
     >>> claim.coverage.payer.id, claim.total_charge
-    ('aetna', Decimal('222.00'))
+    ('acme', Decimal('222.00'))
     """
     problems: list[ValidationError] = []
     if encounter.patient_id != patient.id:
@@ -254,8 +256,9 @@ def build_secondary_claim(
     >>> from decimal import Decimal
     >>> from medbill import Adjustment, ClaimPayment, LinePayment
     >>> from medbill.claims import build_secondary_claim
-    >>> from medbill.claims._examples import example_claim, example_coverage
-    >>> primary = example_claim()
+    >>> from medbill.testing import make_claim, make_claim_line, make_coverage, make_payer
+    >>> primary = make_claim(id="C-1001", lines=[make_claim_line(procedure="99214",
+    ...                                                          charge=Decimal("210.00"))])
     >>> paid = ClaimPayment(
     ...     claim_id="C-1001", status="1", charge=Decimal("210.00"), paid=Decimal("96.00"),
     ...     patient_responsibility=Decimal("24.00"), payer_claim_control_number="ICN-77",
@@ -264,7 +267,8 @@ def build_secondary_claim(
     ...                Adjustment(group="CO", reason="45", amount=Decimal("90.00")),
     ...                Adjustment(group="PR", reason="2", amount=Decimal("24.00"))])])
     >>> secondary = build_secondary_claim(
-    ...     primary, paid, example_coverage(priority="secondary", payer_id="bcbs"),
+    ...     primary, paid, make_coverage(id="cov-2", priority="secondary",
+    ...                                  payer=make_payer(id="bcbs", name="BCBS")),
     ...     claim_id="C-1001-S", adjudication_date=pendulum.date(2025, 4, 1))
     >>> secondary.claim.coverage.payer.id, secondary.prior_paid
     ('bcbs', Decimal('96.00'))

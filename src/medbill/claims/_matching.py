@@ -68,9 +68,10 @@ def match_lines(
 
     >>> from decimal import Decimal
     >>> from medbill import LinePayment
-    >>> from medbill.claims._examples import example_claim
     >>> from medbill.claims._matching import match_lines
-    >>> claim = example_claim(modifiers=["25"])
+    >>> from medbill.testing import make_claim, make_claim_line
+    >>> claim = make_claim(lines=[make_claim_line(procedure="99214", modifiers=["25"],
+    ...                                           charge=Decimal("210.00"))])
     >>> matched, unmatched = match_lines(claim, [
     ...     LinePayment(procedure="99214", charge=Decimal("210.00"), paid=Decimal("0.00"),
     ...                 adjustments=[])])

@@ -149,7 +149,7 @@ def match_remittance(
     >>> from decimal import Decimal
     >>> from medbill import Adjustment, ClaimPayment, Remittance
     >>> from medbill.claims import match_remittance
-    >>> from medbill.claims._examples import example_claim
+    >>> from medbill.testing import make_claim, make_claim_line
     >>> era = Remittance(id="EFT-1", payer_name="Aetna", payment_amount=Decimal("0.00"),
     ...     payment_date=pendulum.date(2025, 4, 1), claim_payments=[
     ...         ClaimPayment(claim_id="C-1001", status="4", charge=Decimal("210.00"),
@@ -157,7 +157,8 @@ def match_remittance(
     ...                          Adjustment(group="CO", reason="50", amount=Decimal("210.00"))]),
     ...         ClaimPayment(claim_id="C-404", status="4", charge=Decimal("0.00"),
     ...                      paid=Decimal("0.00"))])
-    >>> result = match_remittance(era, [example_claim()])
+    >>> claim = make_claim(id="C-1001", lines=[make_claim_line(charge=Decimal("210.00"))])
+    >>> result = match_remittance(era, [claim])
     >>> [m.claim.id for m in result.matched], [e.reason.name for e in result.exceptions]
     (['C-1001'], ['UNKNOWN_CLAIM'])
     """

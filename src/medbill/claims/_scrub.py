@@ -171,10 +171,13 @@ def scrub(
     ``extra_rules`` adds to them.
 
     >>> from medbill.claims import Finding, Severity, scrub
-    >>> from medbill.claims._examples import example_claim
-    >>> claim = example_claim(modifiers=["26", "TC"])
-    >>> [f.rule for f in scrub(claim, as_of=pendulum.date(2025, 3, 10))]
-    ['conflicting-modifiers', 'required-field', 'required-field', 'required-field']
+    >>> from medbill.testing import make_claim, make_claim_line
+    >>> scrub(make_claim(), as_of=pendulum.date(2025, 3, 10))
+    []
+    >>> claim = make_claim(lines=[make_claim_line(procedure="71046", modifiers=["26", "TC"])])
+    >>> for finding in scrub(claim, as_of=pendulum.date(2025, 3, 10)):
+    ...     print(finding)
+    error conflicting-modifiers at lines[0].modifiers: 26 and TC on one line (fix: ...)
     >>> def needs_prior_auth(claim, context):
     ...     if claim.prior_authorization is None:
     ...         yield Finding(rule="acme-auth", severity=Severity.WARNING,

@@ -154,9 +154,9 @@ class ClaimWorkflow:
     ``pendulum.DateTime``) and may not go backwards.
 
     >>> from medbill.claims import ClaimWorkflow
-    >>> from medbill.claims._examples import example_claim
+    >>> from medbill.testing import make_claim
     >>> t0 = pendulum.datetime(2025, 3, 5, 9)
-    >>> flow = ClaimWorkflow.start(example_claim(), at=t0)
+    >>> flow = ClaimWorkflow.start(make_claim(), at=t0)
     >>> flow = flow.validate(at=t0.add(minutes=1), findings=[])
     >>> flow = flow.submit(at=t0.add(hours=1), reason="batch 17 to the clearinghouse")
     >>> flow.status.value, len(flow.history)
@@ -203,8 +203,8 @@ class ClaimWorkflow:
         """Move to ``target``; :class:`~medbill.ClaimStateError` if that is not allowed.
 
         >>> from medbill.claims import ClaimStatus, ClaimWorkflow
-        >>> from medbill.claims._examples import example_claim
-        >>> flow = ClaimWorkflow.start(example_claim(), at=pendulum.datetime(2025, 3, 5))
+        >>> from medbill.testing import make_claim
+        >>> flow = ClaimWorkflow.start(make_claim(), at=pendulum.datetime(2025, 3, 5))
         >>> flow.transition(ClaimStatus.PAID, at=pendulum.datetime(2025, 3, 6), reason="?")
         Traceback (most recent call last):
         ...
@@ -271,11 +271,11 @@ class ClaimWorkflow:
         >>> from decimal import Decimal
         >>> from medbill import ClaimPayment
         >>> from medbill.claims import ClaimWorkflow
-        >>> from medbill.claims._examples import example_claim
+        >>> from medbill.testing import make_claim
         >>> t = pendulum.datetime(2025, 3, 5)
-        >>> flow = ClaimWorkflow.start(example_claim(), at=t).validate(at=t, findings=[])
+        >>> flow = ClaimWorkflow.start(make_claim(), at=t).validate(at=t, findings=[])
         >>> flow = flow.submit(at=t).accept(at=t)
-        >>> denial = ClaimPayment(claim_id="C-1001", status="4", charge=Decimal("210.00"),
+        >>> denial = ClaimPayment(claim_id="CLM-0001", status="4", charge=Decimal("210.00"),
         ...                       paid=Decimal("0.00"))
         >>> flow.adjudicate(denial, at=t.add(days=20)).status.value
         'denied'

@@ -1,4 +1,4 @@
-"""Small, fixed example entities for the documentation examples of :mod:`medbill.claims`.
+"""Small, fixed example entities for the claims tests.
 
 Not public API: the testing kit (``medbill.testing``) is the supported way to build
 entities in tests. These exist so each docstring example stays a few lines long.
