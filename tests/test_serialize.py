@@ -11,7 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medbill import (
+    Accumulators,
+    Address,
     Adjustment,
+    Benefits,
     Claim,
     ClaimLine,
     ClaimPayment,
@@ -21,9 +24,12 @@ from medbill import (
     Patient,
     PatientPayment,
     Payer,
+    Period,
+    PersonName,
     Provider,
     ProviderAdjustment,
     Remittance,
+    Subscriber,
     ValidationError,
 )
 from medbill.serialize import SCHEMA_VERSION, from_dict, from_json, to_dict, to_json
@@ -31,6 +37,12 @@ from medbill.testing import make_claim, make_claim_line, make_patient
 from medbill.testing import strategies as mst
 
 ROUND_TRIPS: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
+    (Period, mst.periods()),
+    (PersonName, mst.person_names()),
+    (Address, mst.addresses()),
+    (Benefits, mst.benefits()),
+    (Accumulators, mst.accumulators()),
+    (Subscriber, mst.subscribers()),
     (Patient, mst.patients()),
     (Payer, mst.payers()),
     (Coverage, mst.coverages()),

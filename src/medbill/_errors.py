@@ -105,6 +105,22 @@ class ValidationError(MedbillError, ValueError):
         )
         return clone
 
+    def at(self, prefix: str) -> ValidationError:
+        """The same problem(s) with ``prefix`` put in front of each field path.
+
+        >>> ValidationError("units", 0, "must be positive").at("lines[1]").field
+        'lines[1].units'
+        """
+
+        def join(field: str) -> str:
+            if not field:
+                return prefix
+            return f"{prefix}{field}" if field.startswith("[") else f"{prefix}.{field}"
+
+        if len(self.problems) > 1:
+            return ValidationError.combine([p.renamed(join(p.field)) for p in self.problems])
+        return self.renamed(join(self.field))
+
     @staticmethod
     def combine(problems: Sequence[ValidationError]) -> ValidationError:
         """One error listing every problem (or the single problem itself).
