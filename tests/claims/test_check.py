@@ -59,7 +59,7 @@ def pay(
     )
 
 
-def claim_payment(*lines: LinePayment, status: str = "1") -> ClaimPayment:
+def claim_payment(*lines: LinePayment, status: str = "1", claim_id: str = "C-1001") -> ClaimPayment:
     charge = sum((x.charge for x in lines), Decimal("0.00"))
     paid = sum((x.paid for x in lines), Decimal("0.00"))
     responsibility = sum((x.patient_responsibility for x in lines), Decimal("0.00"))

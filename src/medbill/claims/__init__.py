@@ -51,6 +51,7 @@ from medbill.claims._remittance import (
     check_balanced,
     match_remittance,
 )
+from medbill.claims._report import ReportPeriod, ReportRow, VarianceReport
 from medbill.claims._rules import DEFAULT_RULES
 from medbill.claims._scrub import Finding, Rule, ScrubContext, Severity, TimelyFilingLimit, scrub
 from medbill.claims._workflow import ClaimStatus, ClaimWorkflow, Transition
@@ -84,6 +85,8 @@ __all__ = [
     "PtpEdit",
     "RemittanceException",
     "RemittanceMatch",
+    "ReportPeriod",
+    "ReportRow",
     "Rule",
     "ScrubContext",
     "SecondaryClaim",
@@ -92,6 +95,7 @@ __all__ = [
     "Tolerance",
     "Transition",
     "UnbalancedRemittanceError",
+    "VarianceReport",
     "Verdict",
     "build_claim",
     "build_secondary_claim",
