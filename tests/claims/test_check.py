@@ -64,7 +64,7 @@ def claim_payment(*lines: LinePayment, status: str = "1", claim_id: str = "C-100
     paid = sum((x.paid for x in lines), Decimal("0.00"))
     responsibility = sum((x.patient_responsibility for x in lines), Decimal("0.00"))
     return ClaimPayment(
-        claim_id="C-1001",
+        claim_id=claim_id,
         status=status,
         charge=charge,
         paid=paid,
