@@ -207,3 +207,14 @@ def test_secondary_needs_a_later_coverage_and_matching_payment() -> None:
             claim_id="S",
             adjudication_date=day,
         )
+
+
+def test_secondary_claim_keeps_the_patient_control_number_by_default() -> None:
+    primary = example_claim(codes=["99214", "36415"], charges=[Decimal("210.00"), Decimal("12.00")])
+    secondary = build_secondary_claim(
+        primary,
+        _primary_payment(),
+        example_coverage(priority="secondary", payer_id="bcbs"),
+        adjudication_date=pendulum.date(2025, 4, 1),
+    )
+    assert secondary.claim.id == primary.id

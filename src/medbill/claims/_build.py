@@ -243,12 +243,14 @@ def build_secondary_claim(
     primary_payment: ClaimPayment,
     coverage: Coverage,
     *,
-    claim_id: str,
     adjudication_date: pendulum.Date,
+    claim_id: str | None = None,
 ) -> SecondaryClaim:
     """The claim to ``coverage`` after ``primary`` was adjudicated as ``primary_payment``.
 
-    The secondary claim bills the same lines and charges; the primary's claim-level and
+    The secondary claim bills the same lines and charges under the same claim id (the
+    patient control number, CLM01) unless ``claim_id`` says otherwise, so the payers'
+    remittances land on the same claim in the ledger. The primary's claim-level and
     line-level payments and adjustments travel with it. Line adjudications are matched to
     the claim's lines like a remittance (by line id, then code, modifiers and date); a
     payment line that matches no claim line raises :class:`~medbill.ValidationError`.
@@ -328,5 +330,7 @@ def build_secondary_claim(
         claim_adjustments=primary_payment.adjustments,
         lines=lines,
     )
-    claim = attrs.evolve(primary, id=ClaimId(claim_id), coverage=coverage)
+    claim = attrs.evolve(
+        primary, id=primary.id if claim_id is None else ClaimId(claim_id), coverage=coverage
+    )
     return SecondaryClaim(claim=claim, prior_payers=(prior,))
