@@ -84,6 +84,10 @@ class AnesthesiaSchedule:
             _read_factors(Path(conversion_factors_path)),
         )
 
+    def has(self, code: str) -> bool:
+        """Whether the schedule holds base units for ``code``."""
+        return str(code).upper() in self._base_units
+
     def price(
         self,
         code: str,

@@ -29,6 +29,7 @@ from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, round_cents
 from medbill._parties import ProviderKind
 from medbill.codes import Modifier, PlaceOfService
+from medbill.fees._anesthesia import AnesthesiaSchedule
 from medbill.fees._locality import Locality
 from medbill.fees._modifiers import (
     PAYABLE_STATUSES,
@@ -141,7 +142,7 @@ class MedicareFeeSchedule:
     fee: (1.30 x 1.065 + 1.35 x 1.166 + 0.10 x 1.656) x 32.3465 = 101.0569... -> 101.06
     """
 
-    __slots__ = ("_bases", "_factors", "_gpcis", "_rows")
+    __slots__ = ("_anesthesia", "_bases", "_factors", "_gpcis", "_rows")
 
     def __init__(
         self,
@@ -149,7 +150,9 @@ class MedicareFeeSchedule:
         gpcis: Mapping[Locality, Gpci],
         *,
         conversion_factors: Sequence[ConversionFactor] = MEDICARE_CONVERSION_FACTORS,
+        anesthesia: AnesthesiaSchedule | None = None,
     ) -> None:
+        self._anesthesia = anesthesia
         self._rows = dict(rows)
         self._gpcis = dict(gpcis)
         self._factors = tuple(conversion_factors)
@@ -164,10 +167,18 @@ class MedicareFeeSchedule:
         gpci_path: str | Path,
         *,
         conversion_factors: Sequence[ConversionFactor] = MEDICARE_CONVERSION_FACTORS,
+        anesthesia: AnesthesiaSchedule | None = None,
     ) -> MedicareFeeSchedule:
-        """Read the PPRRVU relative value file and the GPCI file as CMS publishes them."""
+        """Read the PPRRVU relative value file and the GPCI file as CMS publishes them.
+
+        ``anesthesia`` prices anesthesia codes (which the RVU file does not hold) in
+        :meth:`price_claim`, from the lines' minutes.
+        """
         return cls(
-            read_pprrvu(rvu_path), read_gpci(gpci_path), conversion_factors=conversion_factors
+            read_pprrvu(rvu_path),
+            read_gpci(gpci_path),
+            conversion_factors=conversion_factors,
+            anesthesia=anesthesia,
         )
 
     @classmethod
@@ -575,16 +586,23 @@ class MedicareFeeSchedule:
         """
         provider = claim.rendering_provider or claim.billing_provider
         kind = provider.kind
-        works = [
-            self._prepare_line(line, claim, locality, kind, qualifying_apm) for line in claim.lines
+        works: list[_Work | PricedLine] = [
+            _anesthesia_line(self._anesthesia, line, locality)
+            if self._anesthesia is not None and self._anesthesia.has(line.procedure)
+            else self._prepare_line(line, claim, locality, kind, qualifying_apm)
+            for line in claim.lines
         ]
         by_date: dict[pendulum.Date, list[_Work]] = {}
         for work in works:
-            by_date.setdefault(work.date, []).append(work)
+            if isinstance(work, _Work):
+                by_date.setdefault(work.date, []).append(work)
         for same_day in by_date.values():
             if len(same_day) > 1 or any(w.units != _ONE for w in same_day):
                 _claim_rules(same_day)
-        return PricedClaim(claim_id=claim.id, lines=tuple(self._finish(w, locality) for w in works))
+        return PricedClaim(
+            claim_id=claim.id,
+            lines=tuple(self._finish(w, locality) if isinstance(w, _Work) else w for w in works),
+        )
 
     def _prepare_line(
         self,
@@ -608,6 +626,23 @@ class MedicareFeeSchedule:
             )
         except ValidationError as error:
             raise error.at(f"lines[{line.line_id}]") from None
+
+
+def _anesthesia_line(
+    schedule: AnesthesiaSchedule, line: ClaimLine, locality: Locality
+) -> PricedLine:
+    if line.minutes is None:
+        raise PricingError(
+            f"lines[{line.line_id}].minutes", None, "anesthesia lines need their minutes"
+        )
+    return schedule.price(
+        line.procedure,
+        locality=locality,
+        minutes=line.minutes,
+        date_of_service=line.service_date,
+        modifiers=[str(m) for m in line.modifiers],
+        line_id=line.line_id,
+    )
 
 
 def _units(units: Decimal | int) -> Decimal:
