@@ -34,6 +34,8 @@ MAX_POINTERS = 4  # SV107: up to 4 diagnosis code pointers
 MAX_MODIFIERS = 4  # SV101-3..6: up to 4 procedure modifiers
 
 
+
+
 def _line_checks(line: Any) -> Iterator[ValidationError | None]:
     yield check(
         isinstance(line.units, Decimal) and line.units > 0, "units", line.units, "must be positive"
@@ -72,8 +74,7 @@ def _line_checks(line: Any) -> Iterator[ValidationError | None]:
     )
     if line.minutes is not None:
         yield check(
-            isinstance(line.minutes, int)
-            and not isinstance(line.minutes, bool)
+            isinstance(line.minutes, int) and not isinstance(line.minutes, bool)
             and line.minutes > 0,
             "minutes",
             line.minutes,
@@ -212,7 +213,9 @@ class ClaimLine:
     charge: Decimal = attrs.field(converter=to_decimal)
     diagnosis_pointers: tuple[int, ...] = attrs.field(converter=tuple)
     service_date: pendulum.Date = attrs.field(converter=to_date)
-    service_date_end: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    service_date_end: pendulum.Date | None = attrs.field(
+        default=None, converter=to_optional_date
+    )
     modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=lenient_tuple(Modifier))
     units: Decimal = attrs.field(default=Decimal(1), converter=to_decimal)
     minutes: int | None = None
@@ -312,7 +315,8 @@ class Claim:
                 bool(self.original_claim_reference),
                 "original_claim_reference",
                 self.original_claim_reference,
-                f"is required for a {self.frequency.name} claim (frequency {self.frequency.value})",
+                f"is required for a {self.frequency.name} claim "
+                f"(frequency {self.frequency.value})",
             )
         yield from money_fields(self, "total_charge")
         parts = _default_total(self)

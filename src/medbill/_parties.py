@@ -82,7 +82,9 @@ class Patient:
 
     id: PatientId
     name: PersonName
-    birth_date: pendulum.Date = attrs.field(converter=to_date, repr=masked_date_repr, metadata=_PHI)
+    birth_date: pendulum.Date = attrs.field(
+        converter=to_date, repr=masked_date_repr, metadata=_PHI
+    )
     sex: Sex = attrs.field(converter=to_enum(Sex))
     address: Address | None = None
     phone: str | None = attrs.field(default=None, repr=_masked(mask_id), metadata=_PHI)

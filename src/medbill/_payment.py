@@ -80,7 +80,9 @@ class Adjustment:
 
 
 def _sum(adjustments: tuple[Adjustment, ...], group: AdjustmentGroup | None = None) -> Decimal:
-    return sum((a.amount for a in adjustments if group is None or a.group is group), ZERO)
+    return sum(
+        (a.amount for a in adjustments if group is None or a.group is group), ZERO
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -109,7 +111,9 @@ class LinePayment:
     units_billed: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
     allowed: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
     service_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
-    service_date_end: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    service_date_end: pendulum.Date | None = attrs.field(
+        default=None, converter=to_optional_date
+    )
     remarks: tuple[Rarc, ...] = attrs.field(default=(), converter=lenient_tuple(Rarc))
     revenue_code: RevenueCode | None = attrs.field(default=None, converter=_optional(RevenueCode))
     submitted_procedure: ProcedureCode | None = attrs.field(
@@ -220,8 +224,7 @@ class ClaimPayment:
     frequency: str | None = None
     patient_name: PersonName | None = None
     member_id: str | None = attrs.field(
-        default=None,
-        repr=lambda v: "None" if v is None else repr("*" * len(v)),
+        default=None, repr=lambda v: "None" if v is None else repr("*" * len(v)),
         metadata={"phi": True},
     )
     allowed: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
@@ -377,7 +380,9 @@ class Remittance:
     payee_npi: Npi | None = attrs.field(default=None, converter=_optional(Npi))
     payee_tax_id: str | None = None
     claim_payments: tuple[ClaimPayment, ...] = attrs.field(default=(), converter=tuple)
-    provider_adjustments: tuple[ProviderAdjustment, ...] = attrs.field(default=(), converter=tuple)
+    provider_adjustments: tuple[ProviderAdjustment, ...] = attrs.field(
+        default=(), converter=tuple
+    )
     credit: bool = True
 
     def __attrs_post_init__(self) -> None:

@@ -48,7 +48,9 @@ class AdjustmentGroup(enum.Enum):
         try:
             return cls(value.strip().upper())
         except (ValueError, AttributeError):
-            raise CodeError("adjustment_group", value, "must be one of CO, PR, OA, PI") from None
+            raise CodeError(
+                "adjustment_group", value, "must be one of CO, PR, OA, PI"
+            ) from None
 
 
 CARC_DESCRIPTIONS: Final[dict[str, str]] = {
