@@ -48,7 +48,7 @@ def line(
         line_id=line_id,
         procedure=code,
         charge=Decimal(charge),
-        diagnosis_pointers=(1,),  # type: ignore[arg-type]  # attrs converter=tuple
+        diagnosis_pointers=(1,),
         service_date=day,
         modifiers=tuple(modifiers),
         units=Decimal(units),
@@ -76,5 +76,5 @@ def claim(
         rendering_provider=provider(kind),
         place_of_service=place_of_service,
         diagnoses=["M17.11"],
-        lines=lines,  # type: ignore[arg-type]  # attrs converter=tuple
+        lines=lines,
     )

@@ -74,7 +74,7 @@ class Gpci(NamedTuple):
 
 
 def _cf_date(value: object) -> pendulum.Date:
-    converted = to_date(value)
+    converted = to_date(value)  # type: ignore[arg-type]  # checked just below
     if not isinstance(converted, pendulum.Date):
         raise ValidationError("valid_from", value, "must be a pendulum.Date")
     return converted
