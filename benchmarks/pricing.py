@@ -66,7 +66,7 @@ def build_claims(count: int, rng: random.Random) -> list[Claim]:
                     line_id=str(index + 1),
                     procedure=code,
                     charge=Decimal("100.00"),
-                    diagnosis_pointers=(1,),  # type: ignore[arg-type]
+                    diagnosis_pointers=(1,),
                     service_date=day,
                     modifiers=mods,
                     units=Decimal(units),
@@ -80,7 +80,7 @@ def build_claims(count: int, rng: random.Random) -> list[Claim]:
                 billing_provider=doctor,
                 place_of_service=rng.choice(["11", "11", "11", "22"]),
                 diagnoses=["M17.11"],
-                lines=lines,  # type: ignore[arg-type]
+                lines=lines,
             )
         )
     return claims

@@ -74,7 +74,7 @@ def test_copay_then_deductible_then_coinsurance() -> None:
     plan = Benefits(
         deductible=D("300.00"),
         coinsurance=D("0.20"),
-        copays=[OFFICE_COPAY],  # type: ignore[list-item]  # attrs converter=tuple
+        copays=[OFFICE_COPAY],
         out_of_pocket_max=D("5000.00"),
     )
     result = estimate_responsibility(
@@ -118,7 +118,7 @@ def test_category_per_line() -> None:
         Copay(category=ServiceCategory.SPECIALIST, amount=D("50.00")),
         Copay(category=ServiceCategory.LAB, amount=D("10.00")),
     ]
-    plan = Benefits(copays=copays)  # type: ignore[arg-type]  # attrs converter=tuple
+    plan = Benefits(copays=copays)
     result = estimate_responsibility(
         priced("120.00", "8.00"),
         coverage(plan),
