@@ -239,3 +239,29 @@ def test_trace_names_every_step(cy2025: MedicareFeeSchedule) -> None:
     text = line.explain()
     assert "bilateral indicator 1" in text
     assert "32.3465 (CY2025)" in text
+
+
+@pytest.mark.parametrize("year", [2020, 2021, 2022, 2023, 2024])
+def test_older_arkrvu_layouts_load(reference_dir: Path, year: int) -> None:
+    folder = reference_dir / "arkrvu-cms-pfs" / f"rvu_source_{year}"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} absent")
+    rvu = sorted(folder.glob("pprrvu_*.csv"))[-1]
+    gpci = sorted(folder.glob("gpci_*.csv"))[-1]
+    schedule = MedicareFeeSchedule.from_cms_files(rvu, gpci)
+    assert schedule.row("99213").status == "A"
+    assert ALASKA in schedule.localities
+    assert len(schedule.localities) >= 109
+
+
+def test_cy2020_october_release_by_hand(reference_dir: Path) -> None:
+    folder = reference_dir / "arkrvu-cms-pfs" / "rvu_source_2020"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} absent")
+    schedule = MedicareFeeSchedule.from_cms_files(
+        folder / "pprrvu_rvu20d_oct.csv", folder / "gpci_rvu20d.csv"
+    )
+    # CY2020: 99213 work 0.97, non-facility PE 1.06, MP 0.08; Alabama GPCIs 1, 0.889, 0.707;
+    # conversion factor 36.0896.
+    expected = cents((D("0.97") + D("1.06") * D("0.889") + D("0.08") * D("0.707")) * D("36.0896"))
+    assert price(schedule, "99213", date_of_service=pendulum.date(2020, 6, 1)) == expected
