@@ -130,3 +130,34 @@ def test_claim_errors_name_the_line(cy2025: MedicareFeeSchedule) -> None:
 def test_claim_explain_lists_lines_and_total(cy2025: MedicareFeeSchedule) -> None:
     priced = cy2025.price_claim(claim(line("1", "99213")), locality=ALABAMA)
     assert priced.explain().endswith(f"total allowed {priced.total}")
+
+
+def test_endoscopy_family_then_ranking_across_families(cy2025: MedicareFeeSchedule) -> None:
+    # Facility rates (POS 22), Alabama. Colonoscopy family (ENDO BASE 45378):
+    # 45385 4.57/2.38/0.56, 45380 3.56/1.93/0.47, base 45378 3.26/1.79/0.43.
+    # Upper GI family (base 43235): 43239 2.39/1.42/0.29 alone in its family.
+    snare = fee("4.57", "2.38", "0.56")
+    biopsy = fee("3.56", "1.93", "0.47")
+    base = fee("3.26", "1.79", "0.43")
+    egd = fee("2.39", "1.42", "0.29")
+    # Within the family: the highest (45385) in full, 45380 at its fee minus the base's.
+    family_total = snare + (biopsy - base)
+    assert family_total > egd  # the colonoscopy family ranks first, the EGD at 50%
+    priced = cy2025.price_claim(
+        claim(line("1", "43239"), line("2", "45380"), line("3", "45385"), place_of_service="22"),
+        locality=ALABAMA,
+    )
+    assert priced.line("3").allowed == snare
+    assert priced.line("2").allowed == biopsy - base
+    assert priced.line("1").allowed == cents(egd * D("0.5"))
+    assert "minus base endoscopy" in priced.line("2").explain()
+
+
+def test_base_endoscopy_adds_nothing_to_its_family(cy2025: MedicareFeeSchedule) -> None:
+    # 45378 (the base, MULT PROC 2) with 45380 of its family: 45380 in full, 45378 at
+    # its own fee minus itself = 0.
+    priced = cy2025.price_claim(
+        claim(line("1", "45378"), line("2", "45380"), place_of_service="22"), locality=ALABAMA
+    )
+    assert priced.line("2").allowed == fee("3.56", "1.93", "0.47")
+    assert priced.line("1").allowed == D("0.00")

@@ -77,6 +77,7 @@ class _Work:
         "code",
         "date",
         "facility",
+        "endo_fee",
         "factor",
         "line_id",
         "mods",
@@ -95,6 +96,7 @@ class _Work:
     )
     base: _Base
     code: str
+    endo_fee: Decimal | None
     date: pendulum.Date
     facility: bool
     factor: ConversionFactor
@@ -115,6 +117,7 @@ class _Work:
 
     def __init__(self) -> None:
         self.reason = None
+        self.endo_fee = None
         self.occurrences = None
         self.pc = ZERO
         self.tc = ZERO
@@ -446,6 +449,10 @@ class MedicareFeeSchedule:
         work.unit_fee = fee
         if row.mult_proc == "4":
             work.pc, work.tc = self._components(row, locality, facility, factor, fee)
+        elif row.mult_proc == "3" and row.endo_base:
+            base_row = self._rows.get((row.endo_base, ""))
+            if base_row is not None:
+                work.endo_fee = self._base(base_row, locality, facility, factor).fee
         work.post, work.reason = post_adjustments(row, code, mod_set, provider_kind)
         return work
 
@@ -663,23 +670,27 @@ def _claim_rules(same_day: list[_Work]) -> None:
                     "service is paid the same day"
                 )
     groups: dict[str, list[Occurrence]] = {}
-    indicator_3: set[int] = set()
+    families = {w.row.endo_base for w in same_day if w.reason is None and w.row.mult_proc == "3"}
     for index, work in enumerate(same_day):
         if work.reason is not None:
             continue
         group = _MPPR_GROUP.get(work.row.mult_proc)
         if group is None:
             continue
-        if work.row.mult_proc == "3":
-            indicator_3.add(index)
         count = whole_units(work.units, work.code)
         pe = work.base.pe if group == "therapy" else ZERO
+        family, base_fee = None, ZERO
+        if work.row.mult_proc == "3" and work.endo_fee is not None:
+            family, base_fee = work.row.endo_base, work.endo_fee
+        elif group == "surgery" and work.code in families and not work.row.modifier:
+            family, base_fee = work.code, work.base.fee  # the base endoscopy itself
         work.occurrences = [
-            Occurrence(index, work.unit_fee, work.pc, work.tc, pe) for _ in range(count)
+            Occurrence(index, work.unit_fee, work.pc, work.tc, pe, family, base_fee)
+            for _ in range(count)
         ]
         groups.setdefault(group, []).extend(work.occurrences)
     if any(len(g) > 1 for g in groups.values()):
-        apply_reductions(groups, indicator_3)
+        apply_reductions(groups)
     else:
         for work in same_day:
             work.occurrences = None
