@@ -244,3 +244,31 @@ def test_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
     path.write_text("payer = \n")
     with pytest.raises(ParseError, match=r"broken\.toml"):
         Contract.from_toml(path)
+
+
+def test_contract_applies_to_payer_plan_and_date() -> None:
+    from medbill import Coverage, CoverageId, PatientId, Payer, PayerId
+
+    c = Contract(
+        payer_id="acme",
+        name="Acme PPO",
+        plan="PPO",
+        effective=YEAR_2025,
+        terms=[PercentOfBilled(percent="0.5")],
+    )
+
+    def cover(payer: str, plan: str | None) -> Coverage:
+        return Coverage(
+            id=CoverageId("cov-1"),
+            patient_id=PatientId("MRN-1"),
+            member_id="W1234567",
+            payer=Payer(id=PayerId(payer), name=payer, kind="commercial"),
+            priority="primary",
+            effective=YEAR_2025,
+            plan_name=plan,
+        )
+
+    assert c.applies_to(cover("acme", "PPO"), DOS)
+    assert not c.applies_to(cover("acme", "HMO"), DOS)
+    assert not c.applies_to(cover("other", "PPO"), DOS)
+    assert not c.applies_to(cover("acme", "PPO"), pendulum.date(2026, 1, 2))

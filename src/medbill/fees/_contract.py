@@ -33,6 +33,7 @@ from medbill._common import Period
 from medbill._encounter import Claim, ClaimLine
 from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, as_money, as_rate, round_cents
+from medbill._parties import Coverage
 from medbill.fees._locality import Locality
 from medbill.fees._priced import PricedClaim
 from medbill.fees._rvu import MedicareFeeSchedule
@@ -291,6 +292,15 @@ class Contract:
         for index, term in enumerate(self.terms):
             if not isinstance(term, Term):
                 raise ValidationError(f"terms[{index}]", term, "is not a contract term")
+
+    def applies_to(self, coverage: Coverage, date_of_service: pendulum.Date) -> bool:
+        """Whether the contract governs a service for ``coverage`` on ``date_of_service``:
+        same payer, same plan (when the contract names one), in force on that date."""
+        return (
+            coverage.payer.id == self.payer_id
+            and (self.plan is None or coverage.plan_name == self.plan)
+            and self.effective.contains(date_of_service)
+        )
 
     def _of(self, kind: type[Any]) -> list[Any]:
         return [t for t in self.terms if isinstance(t, kind)]
