@@ -287,3 +287,32 @@ def test_price_claim_routes_anesthesia_codes() -> None:
     assert result.line("1").allowed == D("120.00")
     with pytest.raises(PricingError, match="minutes"):
         schedule.price_claim(claim(line("1", "00142")), locality=alabama)
+
+
+def test_medicare_coverage_applies_sequestration_to_the_payment() -> None:
+    part_b = Benefits(deductible=D("257.00"), coinsurance=D("0.20"))  # CY2025 Part B
+    medicare = Coverage(
+        id=CoverageId("cov-mc"),
+        patient_id=PatientId("MRN-1"),
+        member_id="1EG4TE5MK73",
+        payer=Payer(id=PayerId("medicare"), name="Medicare Part B", kind="medicare"),
+        priority="primary",
+        effective=Period(pendulum.date(2025, 1, 1)),
+        benefits=part_b,
+        accumulators=Accumulators(deductible_met=D("257.00")),
+    )
+    result = estimate_responsibility(priced("81.86", "57.21"), medicare)
+    first, second = result.lines
+    # 81.86: coinsurance 16.372 -> 16.37, plan 65.49, 2% = 1.3098 -> 1.31, paid 64.18
+    assert (first.coinsurance, first.plan, first.sequestration, first.payment) == (
+        D("16.37"),
+        D("65.49"),
+        D("1.31"),
+        D("64.18"),
+    )
+    # 57.21: coinsurance 11.442 -> 11.44, plan 45.77, 2% = 0.9154 -> 0.92, paid 44.85
+    assert (second.sequestration, second.payment) == (D("0.92"), D("44.85"))
+    assert result.payment_total == D("109.03")
+    assert estimate_responsibility(priced("81.86"), medicare, sequestration=False).lines[
+        0
+    ].payment == D("65.49")

@@ -18,7 +18,7 @@ import attrs
 
 from medbill._errors import ValidationError
 from medbill._money import ZERO, round_cents
-from medbill._parties import Accumulators, Coverage, ServiceCategory
+from medbill._parties import Accumulators, Coverage, PayerKind, ServiceCategory
 from medbill.fees._trace import Trace, TraceStep
 
 __all__ = [
@@ -62,6 +62,7 @@ class LineShare:
     copay: Decimal
     deductible: Decimal
     coinsurance: Decimal
+    sequestration: Decimal = ZERO
 
     @property
     def patient(self) -> Decimal:
@@ -70,8 +71,13 @@ class LineShare:
 
     @property
     def plan(self) -> Decimal:
-        """Allowed minus the patient's share."""
+        """Allowed minus the patient's share (the plan's share before sequestration)."""
         return self.allowed - self.patient
+
+    @property
+    def payment(self) -> Decimal:
+        """What the plan pays: its share minus any Medicare sequestration reduction."""
+        return self.plan - self.sequestration
 
 
 @attrs.frozen(kw_only=True)
@@ -89,8 +95,13 @@ class Responsibility:
 
     @property
     def plan_total(self) -> Decimal:
-        """What the plan pays for the claim."""
+        """The plan's share of the claim (before any sequestration)."""
         return sum((line.plan for line in self.lines), ZERO)
+
+    @property
+    def payment_total(self) -> Decimal:
+        """What the plan pays for the claim, after any sequestration."""
+        return sum((line.payment for line in self.lines), ZERO)
 
 
 def estimate_responsibility(
@@ -100,13 +111,15 @@ def estimate_responsibility(
     category: ServiceCategory = ServiceCategory.OFFICE_VISIT,
     categories: Mapping[str, ServiceCategory] | None = None,
     accumulators: Accumulators | None = None,
+    sequestration: bool | None = None,
 ) -> Responsibility:
     """Split each line's allowed amount between patient and plan under ``coverage``.
 
     ``priced`` is a :class:`PricedClaim` or a :class:`ContractPricing` (anything whose
     ``lines`` have ``line_id`` and ``allowed``). ``categories`` maps line ids to service
     categories for copays (default ``category``); ``accumulators`` defaults to the
-    coverage's own.
+    coverage's own. ``sequestration`` (default: when the payer is Medicare) reduces the
+    plan's payment by 2% after cost sharing, rounded half-up per line.
 
     >>> import pendulum
     >>> from decimal import Decimal
@@ -130,6 +143,8 @@ def estimate_responsibility(
     """
     benefits = coverage.benefits
     acc = accumulators or coverage.accumulators
+    if sequestration is None:
+        sequestration = coverage.payer.kind is PayerKind.MEDICARE
     deductible_left = max(benefits.deductible - acc.deductible_met, ZERO)
     oop_left = (
         None
@@ -158,18 +173,22 @@ def estimate_responsibility(
                 oop_left -= parts[position]
         copay, deductible, coinsurance = parts
         deductible_left -= deductible
+        plan_share = allowed - copay - deductible - coinsurance
+        cut = round_cents(plan_share * SEQUESTRATION) if sequestration else ZERO
         share = LineShare(
             line_id=line.line_id,
             allowed=allowed,
             copay=copay,
             deductible=deductible,
             coinsurance=coinsurance,
+            sequestration=cut,
         )
         shares.append(share)
         trace = trace.add(
             f"line {line.line_id}",
             f"allowed {allowed}: copay {copay}, deductible {deductible}, coinsurance "
-            f"{coinsurance} ({benefits.coinsurance:%}), plan {share.plan}",
+            f"{coinsurance} ({benefits.coinsurance:%}), plan {share.plan}"
+            + (f", sequestration {cut}, paid {share.payment}" if sequestration else ""),
             share.patient,
         )
     paid = sum((s.patient for s in shares), ZERO)
