@@ -161,3 +161,31 @@ def test_base_endoscopy_adds_nothing_to_its_family(cy2025: MedicareFeeSchedule) 
     )
     assert priced.line("2").allowed == fee("3.56", "1.93", "0.47")
     assert priced.line("1").allowed == D("0.00")
+
+
+def test_diagnostic_cardiovascular_technical_component_at_75(cy2025: MedicareFeeSchedule) -> None:
+    # Office, Alabama. 93880 TC 0/4.47/0.03 outranks 93306 TC 0/3.76/0.03 (MULT PROC 6).
+    echo = fee("1.46", "4.28", "0.07")
+    echo_tc = fee("0", "3.76", "0.03")
+    duplex = fee("0.80", "4.73", "0.09")
+    assert fee("0", "4.47", "0.03") > echo_tc
+    priced = cy2025.price_claim(claim(line("1", "93306"), line("2", "93880")), locality=ALABAMA)
+    assert priced.line("2").allowed == duplex
+    assert priced.line("1").allowed == echo - echo_tc + cents(echo_tc * D("0.75"))
+
+
+def test_diagnostic_ophthalmology_technical_component_at_80(cy2025: MedicareFeeSchedule) -> None:
+    # 92134 TC 0/0.43/0.01 outranks 92133 TC 0/0.42/0.01 (MULT PROC 7).
+    retina = fee("0.32", "0.63", "0.02")
+    nerve = fee("0.31", "0.59", "0.02")
+    nerve_tc = fee("0", "0.42", "0.01")
+    priced = cy2025.price_claim(claim(line("1", "92133"), line("2", "92134")), locality=ALABAMA)
+    assert priced.line("2").allowed == retina
+    assert priced.line("1").allowed == nerve - nerve_tc + cents(nerve_tc * D("0.80"))
+
+
+def test_global_test_only_code_is_not_reduced(cy2025: MedicareFeeSchedule) -> None:
+    # 93000 (PC/TC indicator 4) has no component rows: nothing to reduce, nor to rank.
+    priced = cy2025.price_claim(claim(line("1", "93000"), line("2", "93306")), locality=ALABAMA)
+    assert priced.line("1").allowed == fee("0.17", "0.24", "0.02")
+    assert priced.line("2").allowed == fee("1.46", "4.28", "0.07")

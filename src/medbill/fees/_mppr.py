@@ -12,6 +12,10 @@ Medicare Claims Processing Manual (Pub. 100-04), Chapter 12:
 - s. 220 / CY2012 and CY2017 PFS final rules: diagnostic imaging (indicator 4): the
   technical component of the second and later procedures at 50%, their professional
   component at 95%.
+- CY2013 PFS final rule: diagnostic cardiovascular services (indicator 6): the technical
+  component of the second and later procedures at 75%; diagnostic ophthalmology
+  (indicator 7): at 80%. The professional component is not reduced. A global-test-only
+  code (PC/TC indicator 4) has no component rows in the file and is not reduced.
 - s. 220.1 / CY2013 PFS: therapy (indicator 5): 50% of the practice-expense portion for
   every unit after the unit with the highest practice-expense payment.
 
@@ -34,6 +38,8 @@ SUBSEQUENT_SURGERY: Final = Decimal("0.50")
 IMAGING_TC: Final = Decimal("0.50")
 IMAGING_PC: Final = Decimal("0.95")
 THERAPY_PE: Final = Decimal("0.50")
+CARDIOVASCULAR_TC: Final = Decimal("0.75")
+OPHTHALMOLOGY_TC: Final = Decimal("0.80")
 
 
 class Occurrence:
@@ -147,12 +153,28 @@ def _portion(
 
 def apply_reductions(groups: dict[str, list[Occurrence]]) -> None:
     """Rank and reduce each group of occurrences (keys: ``surgery``, ``imaging``,
-    ``therapy``) in place."""
+    ``cardiovascular``, ``ophthalmology``, ``therapy``) in place."""
     if "surgery" in groups:
         _surgery(groups["surgery"])
     if "imaging" in groups:
         imaging = groups["imaging"]
         _portion(imaging, "tc", IMAGING_TC, "imaging reduction", "technical component")
         _portion(imaging, "pc", IMAGING_PC, "imaging reduction", "professional component")
+    if "cardiovascular" in groups:
+        _portion(
+            groups["cardiovascular"],
+            "tc",
+            CARDIOVASCULAR_TC,
+            "diagnostic cardiovascular reduction",
+            "technical component",
+        )
+    if "ophthalmology" in groups:
+        _portion(
+            groups["ophthalmology"],
+            "tc",
+            OPHTHALMOLOGY_TC,
+            "diagnostic ophthalmology reduction",
+            "technical component",
+        )
     if "therapy" in groups:
         _portion(groups["therapy"], "pe", THERAPY_PE, "therapy reduction", "practice expense")

@@ -54,7 +54,14 @@ from medbill.fees._trace import Trace, TraceStep
 __all__ = ["MedicareFeeSchedule"]
 
 _COMPONENTS = ("26", "TC", "53")
-_MPPR_GROUP = {"2": "surgery", "3": "surgery", "4": "imaging", "5": "therapy"}
+_MPPR_GROUP = {
+    "2": "surgery",
+    "3": "surgery",
+    "4": "imaging",
+    "5": "therapy",
+    "6": "cardiovascular",
+    "7": "ophthalmology",
+}
 _ONE = Decimal(1)
 
 
@@ -447,7 +454,7 @@ class MedicareFeeSchedule:
                 fee = round_cents(fee * pct)
             work.pre_steps.append(TraceStep("modifier 50", why, fee))
         work.unit_fee = fee
-        if row.mult_proc == "4":
+        if row.mult_proc in ("4", "6", "7"):
             work.pc, work.tc = self._components(row, locality, facility, factor, fee)
         elif row.mult_proc == "3" and row.endo_base:
             base_row = self._rows.get((row.endo_base, ""))
@@ -471,7 +478,9 @@ class MedicareFeeSchedule:
         pc_row = self._rows.get((row.code, "26"))
         tc_row = self._rows.get((row.code, "TC"))
         if pc_row is None or tc_row is None:
-            return ZERO, fee
+            # A professional-only (2) or technical-only (3) code is all one component; a
+            # global-test-only code (4) has no component rows, so no portion is reduced.
+            return (fee if row.pctc == "2" else ZERO), (fee if row.pctc == "3" else ZERO)
         return (
             self._base(pc_row, locality, facility, factor).fee,
             self._base(tc_row, locality, facility, factor).fee,
