@@ -178,7 +178,15 @@ class FixedRate:
 
 @attrs.frozen(kw_only=True)
 class FeeScheduleTerm:
-    """The payer's flat :class:`FeeSchedule`, at ``percent`` of it (default 100%)."""
+    """The payer's flat :class:`FeeSchedule`, at ``percent`` of it (default 100%).
+
+    >>> import pendulum
+    >>> from medbill.fees import FeeEntry, FeeSchedule
+    >>> payer_fees = FeeSchedule([FeeEntry(code="99213", amount="88.00",
+    ...                                    valid_from=pendulum.date(2025, 1, 1))])
+    >>> FeeScheduleTerm(schedule=payer_fees, percent="0.95").percent
+    Decimal('0.95')
+    """
 
     schedule: FeeSchedule
     percent: Decimal = attrs.field(default=Decimal(1), converter=_percent)
@@ -188,7 +196,14 @@ class FeeScheduleTerm:
 class PercentOfMedicare:
     """``percent`` of the Medicare fee schedule amount in ``locality``; ``year`` prices
     every service as if rendered on the same day of that year (e.g. "140% of 2024
-    Medicare"); ``None`` uses the date of service."""
+    Medicare"); ``None`` uses the date of service.
+
+    >>> from medbill.fees import Locality, MedicareFeeSchedule
+    >>> term = PercentOfMedicare(schedule=MedicareFeeSchedule.demo(), percent="1.40",
+    ...                          locality=Locality.parse("10112-00"), year=2024)
+    >>> term.percent, term.year
+    (Decimal('1.40'), 2024)
+    """
 
     schedule: MedicareFeeSchedule
     percent: Decimal = attrs.field(converter=_percent)
@@ -213,7 +228,19 @@ Term = CarveOut | FixedRate | FeeScheduleTerm | PercentOfMedicare | PercentOfBil
 
 @attrs.frozen(kw_only=True)
 class ExpectedLine:
-    """The expected allowed amount of one claim line and the term that produced it."""
+    """The expected allowed amount of one claim line and the term that produced it.
+
+    ``allowed`` is the amount; ``term`` names the term that applied (``"fixed rate
+    99213"``, ``"140% of Medicare"``, ``"carve-out J0000-J9999"``, ``"50% of billed"``,
+    ``"fee schedule <name>"``, with ``", lesser of billed"`` appended when the billed
+    charge was lower); ``trace`` explains every step.
+
+    >>> from decimal import Decimal
+    >>> line = ExpectedLine(line_id="1", code="99213", billed=Decimal("150.00"),
+    ...     allowed=Decimal("95.00"), term="fixed rate 99213", trace=Trace())
+    >>> line.explain().splitlines()[0]
+    'line 1 99213: expected allowed 95.00 (fixed rate 99213)'
+    """
 
     line_id: str
     code: str
@@ -230,7 +257,15 @@ class ExpectedLine:
 
 @attrs.frozen(kw_only=True)
 class ContractPricing:
-    """Expected allowed amounts of a claim under a contract, line by line."""
+    """Expected allowed amounts of a claim under a contract, line by line.
+
+    >>> from decimal import Decimal
+    >>> pricing = ContractPricing(claim_id="c-1", contract="Acme PPO", lines=(
+    ...     ExpectedLine(line_id="1", code="99213", billed=Decimal("150.00"),
+    ...                  allowed=Decimal("95.00"), term="fixed rate 99213", trace=Trace()),))
+    >>> pricing.total, pricing.line("1").term
+    (Decimal('95.00'), 'fixed rate 99213')
+    """
 
     claim_id: str
     contract: str

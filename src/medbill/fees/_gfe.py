@@ -36,7 +36,13 @@ def _quantity(value: object) -> Decimal:
 
 @attrs.frozen(kw_only=True)
 class GfeItem:
-    """One expected service: the provider (NPI or name), code, quantity and charge each."""
+    """One expected service: the provider (NPI or name), code, quantity and charge each.
+
+    >>> from decimal import Decimal
+    >>> GfeItem(provider="1234567893", code="97110", expected_charge=Decimal("45.00"),
+    ...         quantity=2).total
+    Decimal('90.00')
+    """
 
     provider: str
     code: str

@@ -55,7 +55,14 @@ class _Priced(Protocol):
 
 @attrs.frozen(kw_only=True)
 class LineShare:
-    """One line's split between the patient (copay, deductible, coinsurance) and the plan."""
+    """One line's split between the patient (copay, deductible, coinsurance) and the plan.
+
+    >>> from decimal import Decimal as D
+    >>> share = LineShare(line_id="1", allowed=D("100.00"), copay=D("20.00"),
+    ...                   deductible=D("30.00"), coinsurance=D("10.00"))
+    >>> share.patient, share.plan, share.payment
+    (Decimal('60.00'), Decimal('40.00'), Decimal('40.00'))
+    """
 
     line_id: str | None
     allowed: Decimal
@@ -82,7 +89,16 @@ class LineShare:
 
 @attrs.frozen(kw_only=True)
 class Responsibility:
-    """The estimate: per-line shares, totals and the accumulators after this claim."""
+    """The estimate: per-line shares, totals and the accumulators after this claim.
+
+    >>> from decimal import Decimal as D
+    >>> from medbill import Accumulators
+    >>> result = Responsibility(lines=(LineShare(line_id="1", allowed=D("100.00"),
+    ...     copay=D("0.00"), deductible=D("0.00"), coinsurance=D("20.00")),),
+    ...     accumulators=Accumulators(), trace=Trace())
+    >>> result.patient_total, result.plan_total
+    (Decimal('20.00'), Decimal('80.00'))
+    """
 
     lines: tuple[LineShare, ...]
     accumulators: Accumulators
@@ -202,6 +218,9 @@ def estimate_responsibility(
 class CobMethod(enum.Enum):
     """How a secondary plan coordinates with the primary's payment.
 
+    >>> CobMethod("non-duplication").name
+    'NON_DUPLICATION'
+
     - ``STANDARD`` (NAIC Coordination of Benefits Model Regulation, traditional COB): the
       secondary pays the lesser of its normal benefit and the balance of the allowable
       expense (the higher of the two plans' allowed amounts) after the primary's payment.
@@ -219,7 +238,12 @@ class CobMethod(enum.Enum):
 
 @attrs.frozen(kw_only=True)
 class SecondaryPayment:
-    """A secondary payer's share and how it was found."""
+    """A secondary payer's share and how it was found.
+
+    >>> from decimal import Decimal as D
+    >>> SecondaryPayment(amount=D("12.00"), trace=Trace()).amount
+    Decimal('12.00')
+    """
 
     amount: Decimal
     trace: Trace
@@ -314,7 +338,12 @@ def medicare_secondary_payment(
 
 @attrs.frozen(kw_only=True)
 class MedicareEstimate:
-    """Medicare Part B adjudication of an allowed amount."""
+    """Medicare Part B adjudication of an allowed amount (see :func:`medicare_payment`).
+
+    >>> from decimal import Decimal as D
+    >>> medicare_payment(D("50.00")).patient
+    Decimal('10.00')
+    """
 
     allowed: Decimal
     deductible: Decimal
