@@ -490,7 +490,7 @@ class Contract:
         medicare: PricedClaim | None,
         place_of_service: str,
     ) -> tuple[Decimal, Trace] | None:
-        if medicare is not None and term.year is None:
+        if medicare is not None:
             priced = next((p for p in medicare.lines if p.line_id == line_id), None)
             if priced is None or not priced.payable:
                 return None
@@ -513,15 +513,28 @@ class Contract:
         """The expected allowed amount of every line of ``claim`` with the term applied.
 
         A percentage-of-Medicare term prices the whole claim with Medicare's claim-level
-        rules first (place of service and provider from the claim). A line no term prices
+        rules first (place of service and provider from the claim; with a fixed ``year``,
+        on the same days of that year). A line no term prices
         raises :class:`~medbill.PricingError` naming the line.
         """
         medicare: dict[int, PricedClaim] = {}
         for term in self._of(PercentOfMedicare):
-            if term.year is None:
-                # if a line makes the whole claim unpriceable, each line is priced alone
-                with contextlib.suppress(PricingError):
-                    medicare[id(term)] = term.schedule.price_claim(claim, locality=term.locality)
+            priced_as = claim
+            if term.year is not None:  # the same days of the contract's Medicare year
+                priced_as = attrs.evolve(
+                    claim,
+                    lines=[
+                        attrs.evolve(
+                            line,
+                            service_date=_same_day(line.service_date, term.year),
+                            service_date_end=None,
+                        )
+                        for line in claim.lines
+                    ],
+                )
+            # if a line makes the whole claim unpriceable, each line is priced alone
+            with contextlib.suppress(PricingError):
+                medicare[id(term)] = term.schedule.price_claim(priced_as, locality=term.locality)
         lines = []
         for line in claim.lines:
             try:
