@@ -513,10 +513,9 @@ class MedicareFeeSchedule:
                 amount = round_cents(amount * pct)
                 steps.append(TraceStep(rule, f"{why}: {pct:%}", amount))
             units = work.units
-            allowed = amount * units
+            allowed = amount
             if units != _ONE:
-                if units != units.to_integral_value():
-                    allowed = round_cents(allowed)
+                allowed = round_cents(amount * units)
                 steps.append(TraceStep("units", f"{amount} x {units}", allowed))
             unit_fee = amount
         else:
