@@ -322,11 +322,16 @@ class Contract:
     terms: tuple[Term, ...] = attrs.field(converter=_terms)
     plan: str | None = None
     lesser_of_billed: bool = False
+    _by_kind: dict[type[Any], tuple[Any, ...]] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
 
     def __attrs_post_init__(self) -> None:
         for index, term in enumerate(self.terms):
             if not isinstance(term, Term):
                 raise ValidationError(f"terms[{index}]", term, "is not a contract term")
+        for kind in (CarveOut, FixedRate, FeeScheduleTerm, PercentOfMedicare, PercentOfBilled):
+            self._by_kind[kind] = tuple(t for t in self.terms if isinstance(t, kind))
 
     def applies_to(self, coverage: Coverage, date_of_service: pendulum.Date) -> bool:
         """Whether the contract governs a service for ``coverage`` on ``date_of_service``:
@@ -337,8 +342,8 @@ class Contract:
             and self.effective.contains(date_of_service)
         )
 
-    def _of(self, kind: type[Any]) -> list[Any]:
-        return [t for t in self.terms if isinstance(t, kind)]
+    def _of(self, kind: type[Any]) -> tuple[Any, ...]:
+        return self._by_kind[kind]
 
     @classmethod
     def from_toml(
@@ -388,7 +393,6 @@ class Contract:
             )
         code = str(code).upper()
         mods = tuple(str(m).upper() for m in modifiers)
-        trace = Trace((TraceStep("contract", f"{self.name} ({self.payer_id})"),))
         found = self._price(
             code, mods, billed, units, date_of_service, line_id, medicare, place_of_service
         )
@@ -397,13 +401,19 @@ class Contract:
                 "code", code, f"no term of contract {self.name!r} prices line {line_id}"
             )
         amount, term, steps, exempt = found
-        trace = trace.extend(steps)
+        head = TraceStep("contract", f"{self.name} ({self.payer_id})")
         if self.lesser_of_billed and not exempt and billed < amount:
-            trace = trace.add("lesser of billed", f"billed {billed} < contracted {amount}", billed)
+            lesser = TraceStep("lesser of billed", f"billed {billed} < contracted {amount}", billed)
+            steps = (*steps, lesser)
             amount = billed
             term += ", lesser of billed"
         return ExpectedLine(
-            line_id=line_id, code=code, billed=billed, allowed=amount, term=term, trace=trace
+            line_id=line_id,
+            code=code,
+            billed=billed,
+            allowed=amount,
+            term=term,
+            trace=Trace((head, *steps)),
         )
 
     def _price(
