@@ -152,7 +152,7 @@ class MedicareFeeSchedule:
     fee: (1.30 x 1.065 + 1.35 x 1.166 + 0.10 x 1.656) x 32.3465 = 101.0569... -> 101.06
     """
 
-    __slots__ = ("_anesthesia", "_bases", "_factors", "_gpcis", "_rows")
+    __slots__ = ("_anesthesia", "_bases", "_factor_by_day", "_factors", "_gpcis", "_rows")
 
     def __init__(
         self,
@@ -169,6 +169,7 @@ class MedicareFeeSchedule:
         if not self._factors:
             raise ValidationError("conversion_factors", (), "needs at least one factor")
         self._bases: dict[tuple[Any, ...], _Base] = {}
+        self._factor_by_day: dict[tuple[pendulum.Date, bool], ConversionFactor] = {}
 
     @classmethod
     def from_cms_files(
@@ -348,8 +349,13 @@ class MedicareFeeSchedule:
         self, date_of_service: pendulum.Date, *, qualifying_apm: bool = False
     ) -> ConversionFactor:
         """The conversion factor in force on ``date_of_service``."""
+        key = (date_of_service, qualifying_apm)
+        cached = self._factor_by_day.get(key)
+        if cached is not None:
+            return cached
         for factor in self._factors:
             if factor.applies(date_of_service, qualifying_apm=qualifying_apm):
+                self._factor_by_day[key] = factor
                 return factor
         raise PricingError(
             "date_of_service", str(date_of_service), "no Medicare conversion factor in force"
