@@ -121,11 +121,13 @@ def _surgery(occurrences: Sequence[Occurrence]) -> None:
                 )
                 continue
             extra = "; 6th and later are priced by the contractor" if rank > 5 else ""
-            occ.amount = round_cents(occ.amount * SUBSEQUENT_SURGERY)
+            before = occ.amount
+            exact = before * SUBSEQUENT_SURGERY
+            occ.amount = round_cents(exact)
             occ.steps.append(
                 (
                     "multiple surgery",
-                    f"rank {rank} of {total} by {what} {value}: 50%{extra}",
+                    f"rank {rank} of {total} by {what} {value}: {before} x 0.50 = {exact}{extra}",
                     occ.amount,
                 )
             )
@@ -140,12 +142,13 @@ def _portion(
     ranked = sorted(parts, key=lambda o: getattr(o, attr), reverse=True)
     for rank, occ in enumerate(ranked[1:], start=2):
         portion: Decimal = getattr(occ, attr)
-        paid = round_cents(portion * factor)
+        exact = portion * factor
+        paid = round_cents(exact)
         occ.amount = occ.amount - portion + paid
         occ.steps.append(
             (
                 rule,
-                f"rank {rank} of {len(ranked)}: {what} {portion} at {factor:%} = {paid}",
+                f"rank {rank} of {len(ranked)}: {what} {portion} x {factor} = {exact} -> {paid}",
                 occ.amount,
             )
         )

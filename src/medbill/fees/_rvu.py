@@ -457,6 +457,7 @@ class MedicareFeeSchedule:
         if "50" in mod_set:
             pct, why = bilateral_factor(row, code)
             if pct != _ONE:
+                why = f"{why}: {fee} x {pct} = {fee * pct}"
                 fee = round_cents(fee * pct)
             work.pre_steps.append(TraceStep("modifier 50", why, fee))
         work.unit_fee = fee
@@ -516,8 +517,10 @@ class MedicareFeeSchedule:
         if work.occurrences is None:
             amount = work.unit_fee
             for rule, why, pct in post:
-                amount = round_cents(amount * pct)
-                steps.append(TraceStep(rule, f"{why}: {pct:%}", amount))
+                exact = amount * pct
+                why = f"{why}: {amount} x {pct} = {exact}"
+                amount = round_cents(exact)
+                steps.append(TraceStep(rule, why, amount))
             units = work.units
             allowed = amount
             if units != _ONE:
@@ -533,8 +536,10 @@ class MedicareFeeSchedule:
                 for rule, why, value in occ.steps:
                     steps.append(TraceStep(rule, prefix + why, value))
                 for rule, why, pct in post:
-                    amount = round_cents(amount * pct)
-                    steps.append(TraceStep(rule, f"{prefix}{why}: {pct:%}", amount))
+                    exact = amount * pct
+                    why = f"{prefix}{why}: {amount} x {pct} = {exact}"
+                    amount = round_cents(exact)
+                    steps.append(TraceStep(rule, why, amount))
                 allowed += amount
             if len(work.occurrences) > 1:
                 steps.append(TraceStep("units", f"sum of {len(work.occurrences)} units", allowed))
