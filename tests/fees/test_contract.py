@@ -298,3 +298,14 @@ def test_fixed_year_medicare_keeps_claim_rules(reference_dir: Path) -> None:
     )
     assert result.line("2").allowed == cents(injection * D("1.50"))
     assert result.line("1").allowed == cents(cents(debridement * D("0.5")) * D("1.50"))
+
+
+def test_contract_validates_its_fields() -> None:
+    with pytest.raises(ValidationError, match="payer_id"):
+        Contract(payer_id="", name="x", effective=YEAR_2025, terms=[PercentOfBilled(percent="1")])
+    with pytest.raises(ValidationError, match="at least one term"):
+        Contract(payer_id="acme", name="x", effective=YEAR_2025, terms=[])
+    with pytest.raises(ValidationError, match="exactly one of"):
+        CarveOut(codes=["J1100"], amount="1.00", percent_of_billed="0.5")
+    with pytest.raises(ValidationError, match="percent"):
+        PercentOfBilled(percent="-0.1")

@@ -327,6 +327,14 @@ class Contract:
     )
 
     def __attrs_post_init__(self) -> None:
+        for field in ("payer_id", "name"):
+            value = getattr(self, field)
+            if not isinstance(value, str) or not value.strip():
+                raise ValidationError(field, value, "must be a non-empty string")
+        if not isinstance(self.effective, Period):
+            raise ValidationError("effective", self.effective, "must be a Period")
+        if not self.terms:
+            raise ValidationError("terms", [], "a contract needs at least one term")
         for index, term in enumerate(self.terms):
             if not isinstance(term, Term):
                 raise ValidationError(f"terms[{index}]", term, "is not a contract term")
