@@ -1,0 +1,44 @@
+"""A double-entry patient ledger, with SQLite as the embedded default store.
+
+See the "Ledger" page of the documentation for the chart of accounts and a worked example
+of every posting recipe.
+
+>>> import pendulum
+>>> from medbill.ledger import Ledger
+>>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 4, 1, 12))
+>>> len(ledger)
+0
+"""
+
+from medbill._errors import DuplicateEntryError, LedgerError, UnbalancedEntryError
+from medbill.ledger._accounts import (
+    CHART_OF_ACCOUNTS,
+    Account,
+    AccountKind,
+    ChartEntry,
+    WriteOffReason,
+)
+from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
+from medbill.ledger._ledger import Ledger
+from medbill.ledger._stores._base import LedgerStore
+from medbill.ledger._stores._memory import MemoryStore
+from medbill.ledger._stores._sqlite import SqliteStore
+
+__all__ = [
+    "CHART_OF_ACCOUNTS",
+    "Account",
+    "AccountKind",
+    "ChartEntry",
+    "DuplicateEntryError",
+    "EntryKind",
+    "JournalEntry",
+    "Ledger",
+    "LedgerError",
+    "LedgerStore",
+    "MemoryStore",
+    "Posting",
+    "References",
+    "SqliteStore",
+    "UnbalancedEntryError",
+    "WriteOffReason",
+]
