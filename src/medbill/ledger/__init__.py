@@ -20,12 +20,36 @@ from medbill.ledger._accounts import (
 )
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
 from medbill.ledger._ledger import Ledger
+from medbill.ledger._recipes import (
+    PROVIDER_ADJUSTMENT_ACCOUNTS,
+    apply_patient_credit,
+    pay_refund,
+    post_charges,
+    post_claim_payment,
+    post_patient_payment,
+    post_provider_adjustments,
+    refund_credit,
+    transfer_responsibility,
+    write_off,
+    write_off_small_balances,
+)
 from medbill.ledger._stores._base import LedgerStore
 from medbill.ledger._stores._memory import MemoryStore
 from medbill.ledger._stores._sqlite import SqliteStore
 
 __all__ = [
     "CHART_OF_ACCOUNTS",
+    "PROVIDER_ADJUSTMENT_ACCOUNTS",
+    "apply_patient_credit",
+    "pay_refund",
+    "post_charges",
+    "post_claim_payment",
+    "post_patient_payment",
+    "post_provider_adjustments",
+    "refund_credit",
+    "transfer_responsibility",
+    "write_off",
+    "write_off_small_balances",
     "Account",
     "AccountKind",
     "ChartEntry",

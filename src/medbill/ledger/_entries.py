@@ -321,12 +321,14 @@ class JournalEntry:
         ...     postings=[Posting.debit(Account.cash(), Decimal("20.00")),
         ...               Posting.credit(Account.patient_credit("MRN-1"), Decimal("20.00"))])
         >>> print(entry.render())
-        2025-04-01 pay-1 (general) copay
+        2025-04-01 pay-1 (general)
+          ; copay
           Dr cash                                   20.00
           Cr patient_credit[MRN-1]                  20.00
         """
-        head = f"{self.effective} {self.key} ({self.kind.value})"
-        lines = [f"{head} {self.memo}".rstrip()]
+        lines = [f"{self.effective} {self.key} ({self.kind.value})"]
+        if self.memo:
+            lines.append(f"  ; {self.memo}")
         ordered = sorted(self.postings, key=lambda p: p.cents < 0)
         for posting in ordered:
             side = "Dr" if posting.cents > 0 else "Cr"

@@ -196,7 +196,8 @@ class Ledger:
         ...     postings=[Posting.debit(Account.cash(), Decimal("20.00")),
         ...               Posting.credit(Account.patient_credit("MRN-1"), Decimal("20.00"))]))
         >>> print(ledger.reverse("copay-1", memo="posted to the wrong patient").render())
-        2025-04-01 copay-1/reversal (reversal) posted to the wrong patient
+        2025-04-01 copay-1/reversal (reversal)
+          ; posted to the wrong patient
           Dr patient_credit[MRN-1]                  20.00
           Cr cash                                   20.00
         >>> ledger.balance(Account.patient_credit("MRN-1"))
@@ -304,9 +305,23 @@ class Ledger:
         amount = self._store.total(code, dims, as_of)
         return amount if chart.kind.sign > 0 else -amount
 
-    def accounts(self, code: str | None = None) -> Iterator[Account]:
-        """Every account posted to, optionally of one code."""
-        return self._store.accounts(code)
+    def accounts(
+        self, code: str | None = None, *, claim: str | None = None, patient: str | None = None
+    ) -> Iterator[Account]:
+        """Every account posted to, optionally of one code, claim or patient."""
+        return self._store.accounts(code, claim=claim, patient=patient)
+
+    def claim_patient(self, claim: str) -> str | None:
+        """The patient a claim belongs to, once the ledger has seen the claim."""
+        return self._store.claim_patient(claim)
+
+    def service_date(self, claim: str) -> pendulum.Date | None:
+        """The claim's first date of service, as recorded by its charge entry."""
+        return self._store.service_date(claim)
+
+    def first_debit(self, account: Account) -> pendulum.Date | None:
+        """The first effective date on which ``account``'s balance grew."""
+        return self._store.first_debit(account)
 
     def check_invariants(self) -> None:
         """Raise :class:`~medbill.LedgerError` unless debits equal credits over the ledger.

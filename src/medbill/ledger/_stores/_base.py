@@ -70,8 +70,10 @@ class LedgerStore(Protocol):
         """The debit-positive balance of every account of ``code`` matching ``dims``."""
         ...
 
-    def accounts(self, code: str | None = None) -> Iterator[Account]:
-        """Every account posted to, optionally only those of one code."""
+    def accounts(
+        self, code: str | None = None, *, claim: str | None = None, patient: str | None = None
+    ) -> Iterator[Account]:
+        """Every account posted to, optionally only those of one code, claim or patient."""
         ...
 
     def codes(self) -> list[str]:
@@ -130,8 +132,10 @@ class IndexedStore:
     ) -> Decimal:
         return _money(self._index.total(code, dims, as_of))
 
-    def accounts(self, code: str | None = None) -> Iterator[Account]:
-        return self._index.accounts_of(code)
+    def accounts(
+        self, code: str | None = None, *, claim: str | None = None, patient: str | None = None
+    ) -> Iterator[Account]:
+        return self._index.accounts_of(code, claim, patient)
 
     def codes(self) -> list[str]:
         return list(self._index.codes())

@@ -87,6 +87,8 @@ class LedgerIndex:
         self.rollup_balance: list[int] = []
         self.members: list[list[int]] = []
         self.accounts_by_code: dict[str, list[int]] = {}
+        self.accounts_by_claim: dict[str, list[int]] = {}
+        self.accounts_by_patient: dict[str, list[int]] = {}
         self.keys: dict[str, int] = {}
         self.reversed_by: dict[str, str] = {}
         self.by_claim: dict[str, list[int]] = {}
@@ -134,6 +136,10 @@ class LedgerIndex:
         self.daily.append({})
         self.rollups_of.append(tuple(rids))
         self.accounts_by_code.setdefault(code, []).append(aid)
+        if claim is not None:
+            self.accounts_by_claim.setdefault(claim, []).append(aid)  # type: ignore[arg-type]
+        if patient is not None:
+            self.accounts_by_patient.setdefault(patient, []).append(aid)  # type: ignore[arg-type]
         return aid
 
     # -- adding entries ------------------------------------------------------------------
@@ -249,13 +255,26 @@ class LedgerIndex:
             if all(getattr(self.accounts[aid], name) == value for name, value in wanted.items())
         )
 
-    def accounts_of(self, code: str | None = None) -> Iterator[Account]:
-        """Every account posted to, optionally of one code, in order of first posting."""
-        if code is None:
-            yield from self.accounts
+    def accounts_of(
+        self, code: str | None = None, claim: str | None = None, patient: str | None = None
+    ) -> Iterator[Account]:
+        """Accounts posted to, optionally of one code, claim, patient, in order of first posting."""
+        if claim is not None:
+            chosen: Iterable[int] = self.accounts_by_claim.get(claim, ())
+        elif patient is not None:
+            chosen = self.accounts_by_patient.get(patient, ())
+        elif code is not None:
+            chosen = self.accounts_by_code.get(code, ())
         else:
-            for aid in self.accounts_by_code.get(code, ()):
-                yield self.accounts[aid]
+            chosen = range(len(self.accounts))
+        for aid in chosen:
+            account = self.accounts[aid]
+            if (
+                (code is None or account.code == code)
+                and (claim is None or account.claim == claim)
+                and (patient is None or account.patient == patient)
+            ):
+                yield account
 
     def first_debit(self, account: Account) -> pendulum.Date | None:
         """The earliest effective date on which ``account`` grew (net of that day)."""
