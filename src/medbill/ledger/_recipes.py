@@ -16,7 +16,7 @@ import pendulum
 
 from medbill._common import ClaimId
 from medbill._encounter import Claim
-from medbill._errors import LedgerError
+from medbill._errors import DuplicateEntryError, LedgerError
 from medbill._parties import Coverage, Priority
 from medbill._payment import (
     Adjustment,
@@ -72,6 +72,34 @@ class _Postings:
 
     def postings(self) -> list[Posting]:
         return [Posting(account, amount) for account, amount in self._amounts.items() if amount]
+
+
+def _replayed(
+    ledger: Ledger,
+    key: str,
+    kind: EntryKind,
+    effective: pendulum.Date,
+    amount: Decimal | None = None,
+) -> JournalEntry | None:
+    """The entry already posted under ``key`` by a recipe whose result depends on balances.
+
+    Such a recipe cannot rebuild the same postings once it has run (the balances moved),
+    so a replay is recognised by its key, kind, date and (when given) amount instead.
+    """
+    if key not in ledger:
+        return None
+    earlier = ledger.get(key)
+    if (
+        earlier.kind is not kind
+        or earlier.effective != effective
+        or (amount is not None and amount not in (earlier.total, _cash_of(earlier)))
+    ):
+        raise DuplicateEntryError(key)
+    return earlier
+
+
+def _cash_of(entry: JournalEntry) -> Decimal:
+    return sum((abs(p.amount) for p in entry.postings if p.account.code == "cash"), ZERO)
 
 
 def _positive(amount: object, field: str) -> Decimal:
@@ -488,6 +516,12 @@ def post_patient_payment(
       Cr patient_credit[MRN-1]                  50.00
     """
     patient = payment.patient_id
+    key = key or f"patient-payment:{payment.id}"
+    earlier = _replayed(
+        ledger, key, EntryKind.PATIENT_PAYMENT, payment.received_on, payment.amount
+    )
+    if earlier is not None:
+        return earlier
     if payment.claim_id is not None:
         claims: list[str] = [payment.claim_id]
     elif apply_to is not None:
@@ -507,7 +541,7 @@ def post_patient_payment(
         postings.add(Account.patient_credit(patient), -left)
     return ledger.post(
         JournalEntry(
-            key=key or f"patient-payment:{payment.id}",
+            key=key,
             effective=payment.received_on,
             kind=EntryKind.PATIENT_PAYMENT,
             memo=f"{payment.method.value} payment of {payment.amount}",
@@ -557,6 +591,10 @@ def apply_patient_credit(
     >>> apply_patient_credit(ledger, "MRN-1", effective=pendulum.date(2025, 3, 1)) is None
     True
     """
+    key = key or f"apply-credit:{patient}:{effective}"
+    earlier = _replayed(ledger, key, EntryKind.CREDIT_APPLIED, effective)
+    if earlier is not None:
+        return earlier
     credit = ledger.balance(Account.patient_credit(patient))
     if credit <= 0:
         return None
@@ -571,7 +609,7 @@ def apply_patient_credit(
     postings.add(Account.patient_credit(patient), used)
     return ledger.post(
         JournalEntry(
-            key=key or f"apply-credit:{patient}:{effective}",
+            key=key,
             effective=effective,
             kind=EntryKind.CREDIT_APPLIED,
             memo=f"credit of {used} applied to open balances",
@@ -610,6 +648,10 @@ def refund_credit(
       Dr patient_credit[MRN-1]                  50.00
       Cr refunds_payable[MRN-1]                 50.00
     """
+    key = key or f"refund:{patient}:{effective}"
+    earlier = _replayed(ledger, key, EntryKind.REFUND, effective, amount)
+    if earlier is not None:
+        return earlier
     credit_account = Account.patient_credit(patient)
     credit = ledger.balance(credit_account)
     amount = credit if amount is None else _positive(amount, "amount")
@@ -618,7 +660,7 @@ def refund_credit(
     target = Account.cash() if paid else Account.refunds_payable(patient)
     return ledger.post(
         JournalEntry(
-            key=key or f"refund:{patient}:{effective}",
+            key=key,
             effective=effective,
             kind=EntryKind.REFUND,
             memo=f"refund of {amount} of credit",
@@ -649,6 +691,10 @@ def pay_refund(
     ...
     medbill._errors.LedgerError: refund payment of 0.00 exceeds the refunds owed of 0.00
     """
+    key = key or f"refund-paid:{patient}:{effective}"
+    earlier = _replayed(ledger, key, EntryKind.REFUND_PAID, effective, amount)
+    if earlier is not None:
+        return earlier
     payable = Account.refunds_payable(patient)
     owed = ledger.balance(payable)
     amount = owed if amount is None else _positive(amount, "amount")
@@ -656,7 +702,7 @@ def pay_refund(
         raise LedgerError(f"refund payment of {amount} exceeds the refunds owed of {owed}")
     return ledger.post(
         JournalEntry(
-            key=key or f"refund-paid:{patient}:{effective}",
+            key=key,
             effective=effective,
             kind=EntryKind.REFUND_PAID,
             memo=f"refund of {amount} paid",
@@ -738,6 +784,10 @@ def write_off(
       Cr patient_receivable[MRN-1/C-1/2]        10.00
     """
     why = reason if isinstance(reason, WriteOffReason) else WriteOffReason(reason)
+    key = key or f"write-off:{claim}:{why.value}:{effective}"
+    earlier = _replayed(ledger, key, EntryKind.WRITE_OFF, effective, amount)
+    if earlier is not None:
+        return earlier
     patient = _claim_owner(ledger, claim)
 
     def target(account: Account) -> Account:
@@ -753,7 +803,7 @@ def write_off(
     postings, wanted = _move_claim_balance(ledger, claim, coverage, amount, target)
     return ledger.post(
         JournalEntry(
-            key=key or f"write-off:{claim}:{why.value}:{effective}",
+            key=key,
             effective=effective,
             kind=EntryKind.WRITE_OFF,
             memo=f"{why.value.replace('_', ' ')} write-off of {wanted} from {_party(coverage)}",
@@ -799,6 +849,8 @@ def write_off_small_balances(
     entries: list[JournalEntry] = []
     for claim in claims:
         owner = _claim_owner(ledger, claim)
+        if f"write-off:{claim}:small_balance:{effective}" in ledger:
+            continue
 
         def target(account: Account, owner: str = owner, claim: str = claim) -> Account:
             return Account.write_off(
@@ -854,6 +906,10 @@ def transfer_responsibility(
     """
     if _party(source) == _party(target):
         raise LedgerError(f"claim {claim!r}: source and target are both {_party(source)}")
+    key = key or f"transfer:{claim}:{_party(source)}->{_party(target)}:{effective}"
+    earlier = _replayed(ledger, key, EntryKind.TRANSFER, effective, amount)
+    if earlier is not None:
+        return earlier
     patient = _claim_owner(ledger, claim)
 
     def destination(account: Account) -> Account:
@@ -862,7 +918,7 @@ def transfer_responsibility(
     postings, wanted = _move_claim_balance(ledger, claim, source, amount, destination)
     return ledger.post(
         JournalEntry(
-            key=key or f"transfer:{claim}:{_party(source)}->{_party(target)}:{effective}",
+            key=key,
             effective=effective,
             kind=EntryKind.TRANSFER,
             memo=f"{wanted} from {_party(source)} to {_party(target)}",
