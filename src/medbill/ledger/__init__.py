@@ -20,6 +20,14 @@ from medbill.ledger._accounts import (
 )
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
 from medbill.ledger._ledger import Ledger
+from medbill.ledger._plans import (
+    Installment,
+    InstallmentState,
+    PaymentPlan,
+    PlanFrequency,
+    PlanStatus,
+    plan_status,
+)
 from medbill.ledger._recipes import (
     PROVIDER_ADJUSTMENT_ACCOUNTS,
     apply_patient_credit,
@@ -33,11 +41,53 @@ from medbill.ledger._recipes import (
     write_off,
     write_off_small_balances,
 )
+from medbill.ledger._reports import (
+    AGING_BUCKETS,
+    AgingBasis,
+    AgingReport,
+    AgingRow,
+    ClaimBalance,
+    ClaimHistory,
+    PatientBalance,
+    Statement,
+    StatementLine,
+    TrialBalance,
+    TrialBalanceRow,
+    aging,
+    claim_balance,
+    claim_history,
+    patient_balance,
+    statement,
+    trial_balance,
+)
 from medbill.ledger._stores._base import LedgerStore
 from medbill.ledger._stores._memory import MemoryStore
 from medbill.ledger._stores._sqlite import SqliteStore
 
 __all__ = [
+    "AGING_BUCKETS",
+    "AgingBasis",
+    "AgingReport",
+    "AgingRow",
+    "ClaimBalance",
+    "ClaimHistory",
+    "Installment",
+    "InstallmentState",
+    "PatientBalance",
+    "PaymentPlan",
+    "PlanFrequency",
+    "PlanStatus",
+    "Statement",
+    "StatementLine",
+    "TrialBalance",
+    "TrialBalanceRow",
+    "aging",
+    "claim_balance",
+    "claim_history",
+    "patient_balance",
+    "plan_status",
+    "statement",
+    "trial_balance",
     "CHART_OF_ACCOUNTS",
     "PROVIDER_ADJUSTMENT_ACCOUNTS",
     "apply_patient_credit",

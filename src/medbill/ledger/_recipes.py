@@ -517,9 +517,7 @@ def post_patient_payment(
     """
     patient = payment.patient_id
     key = key or f"patient-payment:{payment.id}"
-    earlier = _replayed(
-        ledger, key, EntryKind.PATIENT_PAYMENT, payment.received_on, payment.amount
-    )
+    earlier = _replayed(ledger, key, EntryKind.PATIENT_PAYMENT, payment.received_on, payment.amount)
     if earlier is not None:
         return earlier
     if payment.claim_id is not None:
