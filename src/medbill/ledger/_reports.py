@@ -410,8 +410,8 @@ def statement(
     ...                 end=pendulum.date(2025, 3, 31)).render_text())
     Statement for account MRN-1, 2025-03-01 to 2025-03-31
     Previous balance                                    0.00
-      2025-03-04 charges of claim C-1 to patient [C-1]      200.00
-      2025-03-20 card payment of 75.00 [C-1]                   -75.00
+      2025-03-04 charges of claim C-1 to patient      200.00
+      2025-03-20 card payment of 75.00 [C-1]          -75.00
     Charges                                           200.00
     Payments                                          -75.00
     Adjustments                                         0.00
