@@ -99,6 +99,7 @@ class Ledger:
         self.close()
 
     def __len__(self) -> int:
+        self._store.sync()
         return len(self._store)
 
     # -- posting ---------------------------------------------------------------------
@@ -114,6 +115,7 @@ class Ledger:
         before with the same content comes back as that earlier entry.
         """
         store = self._store
+        store.sync()
         results: list[JournalEntry] = []
         fresh: list[JournalEntry] = []
         batch: dict[str, JournalEntry] = {}
@@ -250,6 +252,7 @@ class Ledger:
         return entry
 
     def __contains__(self, key: object) -> bool:
+        self._store.sync()
         return key in self._store
 
     def entries(
@@ -260,6 +263,7 @@ class Ledger:
 
     def reversal_of(self, key: str) -> str | None:
         """The key of the entry reversing ``key``, or ``None``."""
+        self._store.sync()
         return self._store.reversal_of(key)
 
     def balance(self, account: Account, *, as_of: pendulum.Date | None = None) -> Decimal:
@@ -269,6 +273,7 @@ class Ledger:
         liabilities and revenue. O(1) for the current balance (see the module notes of
         ``medbill.ledger._stores._index`` for the as-of cost).
         """
+        self._store.sync()
         amount = self._store.balance(account, as_of)
         return amount if account.kind.sign > 0 else -amount
 
@@ -302,6 +307,7 @@ class Ledger:
         ):
             if value is not None:
                 dims[name] = value
+        self._store.sync()
         amount = self._store.total(code, dims, as_of)
         return amount if chart.kind.sign > 0 else -amount
 
@@ -309,6 +315,7 @@ class Ledger:
         self, code: str | None = None, *, claim: str | None = None, patient: str | None = None
     ) -> Iterator[Account]:
         """Every account posted to, optionally of one code, claim or patient."""
+        self._store.sync()
         return self._store.accounts(code, claim=claim, patient=patient)
 
     def claim_patient(self, claim: str) -> str | None:

@@ -38,6 +38,10 @@ class LedgerStore(Protocol):
         """Write ``entries`` all together or not at all."""
         ...
 
+    def sync(self) -> None:
+        """Catch up with what other writers committed; the ledger calls it before reading."""
+        ...
+
     def get(self, key: str) -> JournalEntry | None:
         """The entry with idempotency key ``key``, if any."""
         ...
@@ -117,6 +121,9 @@ class IndexedStore:
 
     def __contains__(self, key: object) -> bool:
         return key in self._index.keys
+
+    def sync(self) -> None:
+        """Nothing to catch up with: this process is the only writer."""
 
     def __len__(self) -> int:
         return len(self._index.keys)

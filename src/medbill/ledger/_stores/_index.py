@@ -138,6 +138,8 @@ class LedgerIndex:
         self.accounts_by_code.setdefault(code, []).append(aid)
         if claim is not None:
             self.accounts_by_claim.setdefault(claim, []).append(aid)  # type: ignore[arg-type]
+            if patient is not None and claim not in self.claim_patient:
+                self.claim_patient[claim] = patient  # type: ignore[index, assignment]
         if patient is not None:
             self.accounts_by_patient.setdefault(patient, []).append(aid)  # type: ignore[arg-type]
         return aid
@@ -197,6 +199,8 @@ class LedgerIndex:
         by_claim = self.by_claim
         by_patient = self.by_patient
         claim_patient = self.claim_patient
+        last_claim: str | None = None
+        last_patient: str | None = None
         for account, cents in postings:
             aid = account_ids.get(account.identity)
             if aid is None:
@@ -207,13 +211,21 @@ class LedgerIndex:
             for rid in rollups_of[aid]:
                 rollup_balance[rid] += cents
             one = account.claim
-            if one is not None:
-                _note(by_claim, one, seq)
-                if one not in claim_patient and account.patient is not None:
-                    claim_patient[one] = account.patient
+            if one is not None and one != last_claim:
+                last_claim = one
+                seqs = by_claim.get(one)
+                if seqs is None:
+                    by_claim[one] = [seq]
+                elif seqs[-1] != seq:
+                    seqs.append(seq)
             one = account.patient
-            if one is not None:
-                _note(by_patient, one, seq)
+            if one is not None and one != last_patient:
+                last_patient = one
+                seqs = by_patient.get(one)
+                if seqs is None:
+                    by_patient[one] = [seq]
+                elif seqs[-1] != seq:
+                    seqs.append(seq)
         if claim is not None:
             _note(by_claim, claim, seq)
             if service_date is not None and claim not in self.service_date:

@@ -382,15 +382,9 @@ class SqliteStore(IndexedStore):
             ]
         return iter([self._entry(row) for row in rows])
 
-    # -- questions answered by the index, after catching up ------------------------------
-
-    def __contains__(self, key: object) -> bool:
+    def sync(self) -> None:
+        """Read what other connections committed since we last looked."""
         self._refresh()
-        return super().__contains__(key)
-
-    def __len__(self) -> int:
-        self._refresh()
-        return super().__len__()
 
 
 def _cents_to_money(cents: int) -> Decimal:

@@ -1,0 +1,241 @@
+"""Ledger benchmark: posting throughput (memory, SQLite) and balance look-ups.
+
+Run: ``.venv/bin/python benchmarks/ledger.py`` (``--quick`` for a smaller run).
+
+Entries are the shape the payment recipe produces, 3 postings each (cash, contractual
+adjustment, insurance receivable), four entries per claim so that accounts are both
+created and reused. Each figure is measured in the same run as a raw ``sqlite3`` baseline
+that inserts the same rows into the same schema without any medbill logic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pendulum
+
+from medbill.ledger import Account, EntryKind, JournalEntry, Ledger, Posting, References
+from medbill.ledger._stores._sqlite import MIGRATIONS
+
+DAY = pendulum.date(2025, 4, 1)
+AT = pendulum.datetime(2025, 4, 1, 12)
+PAID, ADJUSTED, TOTAL = Decimal("80.00"), Decimal("20.00"), Decimal("100.00")
+
+
+def make_entries(count: int, start: int = 0) -> list[JournalEntry]:
+    """``count`` payment-shaped entries, four per claim, 1,000 patients, two payers."""
+    entries = []
+    for n in range(start, start + count):
+        claim, patient, payer = f"C{n // 4}", f"P{n // 4 % 1000}", ("acme", "beta")[n % 2]
+        entries.append(
+            JournalEntry(
+                key=f"pay-{n}",
+                effective=DAY.add(days=n % 365),
+                recorded_at=AT,
+                kind=EntryKind.CLAIM_PAYMENT,
+                references=References(patient=patient, claim=claim, payer=payer),
+                postings=(
+                    Posting(Account(code="cash", payer=payer), PAID),
+                    Posting(
+                        Account(
+                            code="contractual_adjustment",
+                            payer=payer,
+                            level="primary",
+                            patient=patient,
+                            claim=claim,
+                        ),
+                        ADJUSTED,
+                    ),
+                    Posting(
+                        Account(
+                            code="insurance_receivable",
+                            payer=payer,
+                            level="primary",
+                            patient=patient,
+                            claim=claim,
+                        ),
+                        -TOTAL,
+                    ),
+                ),
+            )
+        )
+    return entries
+
+
+def rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:>12,.0f} entries/s"
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def raw_rows(
+    entries: list[JournalEntry],
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The rows SqliteStore writes for ``entries``, prepared outside the timed section."""
+    account_ids: dict[tuple[str | None, ...], int] = {}
+    accounts, entry_rows, posting_rows = [], [], []
+    for seq, entry in enumerate(entries, start=1):
+        refs = entry.references
+        entry_rows.append(
+            (
+                seq,
+                entry.key,
+                entry.kind.value,
+                entry.effective.toordinal(),
+                AT.isoformat(),
+                entry.memo,
+                refs.patient,
+                refs.payer,
+                refs.claim,
+                None,
+                None,
+                None,
+                None,
+                None,
+            )
+        )
+        for position, posting in enumerate(entry.postings):
+            identity = posting.account.identity
+            if identity not in account_ids:
+                account_ids[identity] = len(account_ids) + 1
+                accounts.append((account_ids[identity], *identity))
+            posting_rows.append((seq, position, account_ids[identity], posting.cents))
+    return accounts, entry_rows, posting_rows
+
+
+def raw_connection(path: Path, synchronous: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute(f"PRAGMA synchronous={synchronous}")
+    for statement in MIGRATIONS[0].split(";"):
+        if statement.strip():
+            connection.execute(statement)
+    return connection
+
+
+def raw_insert(
+    connection: sqlite3.Connection, rows: tuple[list, list, list], per_commit: int
+) -> None:
+    accounts, entry_rows, posting_rows = rows
+    connection.execute("BEGIN")
+    connection.executemany(
+        "INSERT INTO accounts (id, code, patient, payer, level, claim, line) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        accounts,
+    )
+    connection.execute("COMMIT")
+    for start in range(0, len(entry_rows), per_commit):
+        connection.execute("BEGIN")
+        connection.executemany(
+            "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            entry_rows[start : start + per_commit],
+        )
+        connection.executemany(
+            "INSERT INTO postings VALUES (?, ?, ?, ?)",
+            posting_rows[3 * start : 3 * (start + per_commit)],
+        )
+        connection.execute("COMMIT")
+
+
+def sqlite_figures(entries: list[JournalEntry], per_commit: int, folder: Path, label: str) -> None:
+    rows = raw_rows(entries)
+    raw = raw_connection(folder / f"raw-{per_commit}.sqlite", "FULL")
+    raw_seconds = timed(lambda: raw_insert(raw, rows, per_commit))
+    raw.close()
+    ledger = Ledger.open(folder / f"medbill-{per_commit}.sqlite")  # synchronous=FULL
+
+    def post() -> None:
+        if per_commit == 1:
+            for entry in entries:
+                ledger.post(entry)
+        else:
+            for start in range(0, len(entries), per_commit):
+                ledger.post_batch(entries[start : start + per_commit])
+
+    ours = timed(post)
+    ledger.close()
+    print(f"  {label}")
+    print(f"    raw sqlite3, same rows, same schema  {rate(len(entries), raw_seconds)}")
+    print(
+        f"    medbill SqliteStore                  {rate(len(entries), ours)}"
+        f"   ({ours / raw_seconds:.2f}x the raw time)"
+    )
+
+
+def lookup_figures(size: int) -> None:
+    print(f"\nbalance look-ups on a ledger of {size:,} entries (MemoryStore)")
+    ledger = Ledger.in_memory()
+    started = time.perf_counter()
+    for start in range(0, size, 50_000):
+        ledger.post_batch(make_entries(min(50_000, size - start), start))
+    print(f"  built in {time.perf_counter() - started:.1f} s")
+    claim = f"C{size // 8}"
+    patient = f"P{size // 8 % 1000}"
+    account = Account.insurance_receivable("acme", "primary", patient, claim)
+    questions: list[tuple[str, Callable[[], object]]] = [
+        ("one account", lambda: ledger.balance(account)),
+        ("one claim (roll-up)", lambda: ledger.total("insurance_receivable", claim=claim)),
+        ("one patient (roll-up)", lambda: ledger.total("insurance_receivable", patient=patient)),
+        ("one payer (roll-up)", lambda: ledger.total("insurance_receivable", payer="acme")),
+        ("one account as of a date", lambda: ledger.balance(account, as_of=DAY.add(days=200))),
+        (
+            "one claim as of a date",
+            lambda: ledger.total("insurance_receivable", claim=claim, as_of=DAY.add(days=200)),
+        ),
+    ]
+    for label, question in questions:
+        samples = []
+        repeat = 2_000
+        for _ in range(5):
+            start = time.perf_counter()
+            for _ in range(repeat):
+                question()
+            samples.append((time.perf_counter() - start) / repeat * 1e6)
+        print(f"  {label:<28}{statistics.median(samples):>8.1f} µs per look-up (median of 5)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    args = parser.parse_args()
+    batch_size = 20_000 if args.quick else 100_000
+    lookup_size = 100_000 if args.quick else 1_000_000
+
+    print(f"building {batch_size:,} entries (3 postings each)")
+    build = timed(lambda: make_entries(batch_size))
+    entries = make_entries(batch_size)
+    print(f"  JournalEntry construction with validation {rate(batch_size, build)}")
+
+    print("\nin-memory posting (validation, idempotency check, balance upkeep)")
+    ledger = Ledger.in_memory()
+    seconds = timed(lambda: [ledger.post(entry) for entry in entries])
+    print(f"  one post() per entry                       {rate(batch_size, seconds)}")
+    ledger = Ledger.in_memory()
+    seconds = timed(lambda: ledger.post_batch(entries))
+    print(f"  one post_batch() of all                    {rate(batch_size, seconds)}")
+    ledger = Ledger.in_memory()
+    seconds = timed(lambda: ledger.post_batch(make_entries(batch_size)))
+    print(f"  construction + post_batch                  {rate(batch_size, seconds)}")
+
+    print("\nSQLite (WAL, synchronous=FULL: durable on commit)")
+    with tempfile.TemporaryDirectory() as folder:
+        sqlite_figures(entries, 1_000, Path(folder), "1,000 entries per commit")
+        single = entries[: 500 if args.quick else 2_000]
+        sqlite_figures(single, 1, Path(folder), "one commit per entry")
+
+    lookup_figures(lookup_size)
+
+
+if __name__ == "__main__":
+    main()
