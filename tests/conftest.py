@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 REFERENCE = Path(
-    os.environ.get("MEDBILL_REFERENCE", Path(__file__).resolve().parents[2] / "shared" / "reference")
+    os.environ.get(
+        "MEDBILL_REFERENCE", Path(__file__).resolve().parents[2] / "shared" / "reference"
+    )
 )
 
 

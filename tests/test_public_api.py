@@ -19,7 +19,8 @@ MODULES = sorted(p.stem for p in API_DIR.glob("*.txt"))
 def test_all_matches_checked_in_list(module_name: str) -> None:
     module = importlib.import_module(module_name)
     expected = sorted(
-        line.strip() for line in (API_DIR / f"{module_name}.txt").read_text().splitlines()
+        line.strip()
+        for line in (API_DIR / f"{module_name}.txt").read_text().splitlines()
         if line.strip()
     )
     assert sorted(module.__all__) == expected
@@ -37,13 +38,13 @@ def test_every_exported_name_exists_and_is_documented(module_name: str) -> None:
 
 def test_every_public_package_has_a_list() -> None:
     package = Path(importlib.import_module("medbill").__file__ or "").parent
-    public = {"medbill"} | {
-        "medbill." + p.parent.name
-        for p in package.glob("*/__init__.py")
-        if not p.parent.name.startswith("_")
-    } | {
-        "medbill." + p.stem
-        for p in package.glob("*.py")
-        if not p.stem.startswith("_")
-    }
+    public = (
+        {"medbill"}
+        | {
+            "medbill." + p.parent.name
+            for p in package.glob("*/__init__.py")
+            if not p.parent.name.startswith("_")
+        }
+        | {"medbill." + p.stem for p in package.glob("*.py") if not p.stem.startswith("_")}
+    )
     assert public <= set(MODULES), f"public modules without a list: {public - set(MODULES)}"

@@ -11,7 +11,7 @@ import pendulum
 
 from medbill._errors import ValidationError
 from medbill._privacy import mask_date, mask_text
-from medbill._validation import check, to_date, to_optional_date, validate
+from medbill._validation import check, to_date, to_digits, to_optional_date, to_upper, validate
 
 __all__ = [
     "Address",
@@ -27,6 +27,8 @@ __all__ = [
     "non_empty",
 ]
 
+_PHI: dict[str, Any] = {"phi": True}
+
 PatientId = NewType("PatientId", str)
 """Identifier of a patient, supplied by the caller (an MRN or account number)."""
 PayerId = NewType("PayerId", str)
@@ -37,6 +39,41 @@ EncounterId = NewType("EncounterId", str)
 """Identifier of an encounter (a visit)."""
 ClaimId = NewType("ClaimId", str)
 """Identifier of a claim: the patient control number sent in CLM01 and returned in CLP01."""
+
+
+def to_patient_id(value: str) -> PatientId:
+    """Converter: a plain string becomes a :data:`PatientId`."""
+    return PatientId(value)
+
+
+def to_payer_id(value: str) -> PayerId:
+    """Converter: a plain string becomes a :data:`PayerId`."""
+    return PayerId(value)
+
+
+def to_coverage_id(value: str) -> CoverageId:
+    """Converter: a plain string becomes a :data:`CoverageId`."""
+    return CoverageId(value)
+
+
+def to_encounter_id(value: str) -> EncounterId:
+    """Converter: a plain string becomes an :data:`EncounterId`."""
+    return EncounterId(value)
+
+
+def to_optional_encounter_id(value: str | None) -> EncounterId | None:
+    """Converter: a plain string becomes an :data:`EncounterId`; ``None`` stays."""
+    return None if value is None else EncounterId(value)
+
+
+def to_claim_id(value: str) -> ClaimId:
+    """Converter: a plain string becomes a :data:`ClaimId`."""
+    return ClaimId(value)
+
+
+def to_optional_claim_id(value: str | None) -> ClaimId | None:
+    """Converter: a plain string becomes a :data:`ClaimId`; ``None`` stays."""
+    return None if value is None else ClaimId(value)
 
 
 def non_empty(field: str, value: Any, *, phi: bool = False) -> ValidationError | None:
@@ -113,10 +150,10 @@ class PersonName:
     'John Doe'
     """
 
-    family: str
-    given: str
-    middle: str | None = None
-    suffix: str | None = None
+    family: str = attrs.field(metadata=_PHI)
+    given: str = attrs.field(metadata=_PHI)
+    middle: str | None = attrs.field(default=None, metadata=_PHI)
+    suffix: str | None = attrs.field(default=None, metadata=_PHI)
 
     def __attrs_post_init__(self) -> None:
         validate(
@@ -142,10 +179,6 @@ class PersonName:
 _ZIP = re.compile(r"\d{5}(?:\d{4})?")
 
 
-def _postal(value: Any) -> Any:
-    return value.replace("-", "").strip() if isinstance(value, str) else value
-
-
 @attrs.frozen(kw_only=True)
 class Address:
     """A US postal address; ``repr()`` masks it. ZIP codes are 5 or 9 digits.
@@ -158,11 +191,11 @@ class Address:
     Address('1* E** S*, S**********, IL 6********')
     """
 
-    line1: str
-    city: str
-    state: str = attrs.field(converter=lambda v: v.strip().upper() if isinstance(v, str) else v)
-    postal_code: str = attrs.field(converter=_postal)
-    line2: str | None = None
+    line1: str = attrs.field(metadata=_PHI)
+    city: str = attrs.field(metadata=_PHI)
+    state: str = attrs.field(converter=to_upper)
+    postal_code: str = attrs.field(converter=to_digits, metadata=_PHI)
+    line2: str | None = attrs.field(default=None, metadata=_PHI)
 
     def __attrs_post_init__(self) -> None:
         validate(

@@ -3,37 +3,64 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 import pendulum
 
-from medbill._common import ClaimId, EncounterId, PatientId, non_empty
+from medbill._common import (
+    ClaimId,
+    EncounterId,
+    PatientId,
+    non_empty,
+    to_claim_id,
+    to_encounter_id,
+    to_optional_encounter_id,
+    to_patient_id,
+)
 from medbill._errors import ValidationError
 from medbill._money import ZERO
 from medbill._parties import Coverage, Patient, Provider
 from medbill._validation import (
     check,
-    lenient,
-    lenient_tuple,
+    enum_member,
     money_fields,
     to_date,
     to_decimal,
-    to_enum,
+    to_icd10s,
+    to_modifiers,
     to_optional_date,
+    to_optional_pos,
+    to_pos,
+    to_procedure,
     validate,
 )
 from medbill.codes import Icd10Cm, Modifier, PlaceOfService, ProcedureCode
 
 __all__ = ["Claim", "ClaimFrequency", "ClaimLine", "Encounter", "ServiceLine"]
 
+
+def _service_lines(values: Iterable[ServiceLine]) -> tuple[ServiceLine, ...]:
+    return tuple(values)
+
+
+def _claim_lines(values: Iterable[ClaimLine]) -> tuple[ClaimLine, ...]:
+    return tuple(values)
+
+
+def _pointers(values: Iterable[int]) -> tuple[int, ...]:
+    return tuple(values)
+
+
+def _claim_frequency(value: ClaimFrequency | str) -> ClaimFrequency:
+    return enum_member(ClaimFrequency, value)
+
+
 MAX_DIAGNOSES = 12  # 837P HI segment: 12 diagnosis codes (005010X222A1, loop 2300)
 MAX_POINTERS = 4  # SV107: up to 4 diagnosis code pointers
 MAX_MODIFIERS = 4  # SV101-3..6: up to 4 procedure modifiers
-
-
 
 
 def _line_checks(line: Any) -> Iterator[ValidationError | None]:
@@ -74,7 +101,8 @@ def _line_checks(line: Any) -> Iterator[ValidationError | None]:
     )
     if line.minutes is not None:
         yield check(
-            isinstance(line.minutes, int) and not isinstance(line.minutes, bool)
+            isinstance(line.minutes, int)
+            and not isinstance(line.minutes, bool)
             and line.minutes > 0,
             "minutes",
             line.minutes,
@@ -83,7 +111,7 @@ def _line_checks(line: Any) -> Iterator[ValidationError | None]:
 
 
 def _diagnosis_checks(
-    diagnoses: Sequence[Icd10Cm], lines: Sequence[Any], line_type: type
+    diagnoses: Sequence[Icd10Cm], lines: Sequence[Any], line_type: type[Any]
 ) -> Iterator[ValidationError | None]:
     yield check(
         1 <= len(diagnoses) <= MAX_DIAGNOSES,
@@ -128,10 +156,10 @@ class ServiceLine:
     medbill._errors.ValidationError: charge: must be a Decimal, not float (got 150.0)
     """
 
-    procedure: ProcedureCode = attrs.field(converter=lenient(ProcedureCode))
+    procedure: ProcedureCode = attrs.field(converter=to_procedure)
     charge: Decimal = attrs.field(converter=to_decimal)
-    diagnosis_pointers: tuple[int, ...] = attrs.field(converter=tuple)
-    modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=lenient_tuple(Modifier))
+    diagnosis_pointers: tuple[int, ...] = attrs.field(converter=_pointers)
+    modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=to_modifiers)
     units: Decimal = attrs.field(default=Decimal(1), converter=to_decimal)
     minutes: int | None = None
 
@@ -158,14 +186,14 @@ class Encounter:
     Decimal('210.00')
     """
 
-    id: EncounterId
-    patient_id: PatientId
+    id: EncounterId = attrs.field(converter=to_encounter_id)
+    patient_id: PatientId = attrs.field(converter=to_patient_id)
     date_of_service: pendulum.Date = attrs.field(converter=to_date)
-    place_of_service: PlaceOfService = attrs.field(converter=lenient(PlaceOfService))
+    place_of_service: PlaceOfService = attrs.field(converter=to_pos)
     rendering_provider: Provider
     billing_provider: Provider
-    diagnoses: tuple[Icd10Cm, ...] = attrs.field(converter=lenient_tuple(Icd10Cm))
-    lines: tuple[ServiceLine, ...] = attrs.field(converter=tuple)
+    diagnoses: tuple[Icd10Cm, ...] = attrs.field(converter=to_icd10s)
+    lines: tuple[ServiceLine, ...] = attrs.field(converter=_service_lines)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -209,19 +237,15 @@ class ClaimLine:
     """
 
     line_id: str
-    procedure: ProcedureCode = attrs.field(converter=lenient(ProcedureCode))
+    procedure: ProcedureCode = attrs.field(converter=to_procedure)
     charge: Decimal = attrs.field(converter=to_decimal)
-    diagnosis_pointers: tuple[int, ...] = attrs.field(converter=tuple)
+    diagnosis_pointers: tuple[int, ...] = attrs.field(converter=_pointers)
     service_date: pendulum.Date = attrs.field(converter=to_date)
-    service_date_end: pendulum.Date | None = attrs.field(
-        default=None, converter=to_optional_date
-    )
-    modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=lenient_tuple(Modifier))
+    service_date_end: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=to_modifiers)
     units: Decimal = attrs.field(default=Decimal(1), converter=to_decimal)
     minutes: int | None = None
-    place_of_service: PlaceOfService | None = attrs.field(
-        default=None, converter=lenient(lambda v: None if v is None else PlaceOfService(v))
-    )
+    place_of_service: PlaceOfService | None = attrs.field(default=None, converter=to_optional_pos)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -265,19 +289,19 @@ class Claim:
     medbill._errors.ValidationError: original_claim_reference: is required for a REPLACEMENT claim (frequency 7) (got None)
     """
 
-    id: ClaimId
+    id: ClaimId = attrs.field(converter=to_claim_id)
     patient: Patient
     coverage: Coverage | None
     billing_provider: Provider
-    place_of_service: PlaceOfService = attrs.field(converter=lenient(PlaceOfService))
-    diagnoses: tuple[Icd10Cm, ...] = attrs.field(converter=lenient_tuple(Icd10Cm))
-    lines: tuple[ClaimLine, ...] = attrs.field(converter=tuple)
+    place_of_service: PlaceOfService = attrs.field(converter=to_pos)
+    diagnoses: tuple[Icd10Cm, ...] = attrs.field(converter=to_icd10s)
+    lines: tuple[ClaimLine, ...] = attrs.field(converter=_claim_lines)
     rendering_provider: Provider | None = None
     frequency: ClaimFrequency = attrs.field(
-        default=ClaimFrequency.ORIGINAL, converter=to_enum(ClaimFrequency)
+        default=ClaimFrequency.ORIGINAL, converter=_claim_frequency
     )
     original_claim_reference: str | None = None
-    encounter_id: EncounterId | None = None
+    encounter_id: EncounterId | None = attrs.field(default=None, converter=to_optional_encounter_id)
     prior_authorization: str | None = None
     total_charge: Decimal = attrs.field(
         default=attrs.Factory(_default_total, takes_self=True), converter=to_decimal
@@ -315,8 +339,7 @@ class Claim:
                 bool(self.original_claim_reference),
                 "original_claim_reference",
                 self.original_claim_reference,
-                f"is required for a {self.frequency.name} claim "
-                f"(frequency {self.frequency.value})",
+                f"is required for a {self.frequency.name} claim (frequency {self.frequency.value})",
             )
         yield from money_fields(self, "total_charge")
         parts = _default_total(self)

@@ -92,18 +92,34 @@ class ValidationError(MedbillError, ValueError):
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.field, self.value, self.reason), {"phi": self.phi})
 
+    def renamed(self, field: str, *, phi: bool | None = None) -> ValidationError:
+        """The same problem reported under another field path.
+
+        >>> ValidationError("procedure_code", "9921", "must be 5 characters").renamed(
+        ...     "lines[1].procedure").field
+        'lines[1].procedure'
+        """
+        clone = type(self).__new__(type(self))
+        ValidationError.__init__(
+            clone, field, self.value, self.reason, phi=self.phi if phi is None else phi
+        )
+        return clone
+
     def at(self, prefix: str) -> ValidationError:
-        """The same problem with ``prefix`` put in front of its field path.
+        """The same problem(s) with ``prefix`` put in front of each field path.
 
         >>> ValidationError("units", 0, "must be positive").at("lines[1]").field
         'lines[1].units'
         """
-        path = f"{prefix}.{self.field}" if self.field else prefix
+
+        def join(field: str) -> str:
+            if not field:
+                return prefix
+            return f"{prefix}{field}" if field.startswith("[") else f"{prefix}.{field}"
+
         if len(self.problems) > 1:
-            return ValidationError.combine([p.at(prefix) for p in self.problems])
-        clone = type(self).__new__(type(self))
-        ValidationError.__init__(clone, path, self.value, self.reason, phi=self.phi)
-        return clone
+            return ValidationError.combine([p.renamed(join(p.field)) for p in self.problems])
+        return self.renamed(join(self.field))
 
     @staticmethod
     def combine(problems: Sequence[ValidationError]) -> ValidationError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -20,19 +21,23 @@ from medbill._common import (
     Sex,
     masked_date_repr,
     non_empty,
+    to_coverage_id,
+    to_patient_id,
+    to_payer_id,
 )
 from medbill._errors import ValidationError
 from medbill._money import ZERO
 from medbill._privacy import mask_email, mask_id
 from medbill._validation import (
     check,
-    lenient,
-    lenient_tuple,
+    enum_member,
     money_fields,
     to_date,
     to_decimal,
-    to_enum,
+    to_digits,
+    to_npi,
     to_optional_date,
+    to_optional_decimal,
     validate,
 )
 from medbill.codes import Npi
@@ -52,6 +57,39 @@ __all__ = [
     "ServiceCategory",
     "Subscriber",
 ]
+
+
+def _copays(values: Iterable[Copay]) -> tuple[Copay, ...]:
+    return tuple(values)
+
+
+def _sex(value: Sex | str) -> Sex:
+    return enum_member(Sex, value)
+
+
+def _payer_kind(value: PayerKind | str) -> PayerKind:
+    return enum_member(PayerKind, value)
+
+
+def _service_category(value: ServiceCategory | str) -> ServiceCategory:
+    return enum_member(ServiceCategory, value)
+
+
+def _priority(value: Priority | str) -> Priority:
+    return enum_member(Priority, value)
+
+
+def _relationship(value: Relationship | str) -> Relationship:
+    return enum_member(Relationship, value)
+
+
+def _provider_kind(value: ProviderKind | str) -> ProviderKind:
+    return enum_member(ProviderKind, value)
+
+
+def _optional_sex(value: Sex | str | None) -> Sex | None:
+    return None if value is None else enum_member(Sex, value)
+
 
 _PHI: dict[str, Any] = {"phi": True}
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
@@ -80,12 +118,10 @@ class Patient:
     40
     """
 
-    id: PatientId
+    id: PatientId = attrs.field(converter=to_patient_id)
     name: PersonName
-    birth_date: pendulum.Date = attrs.field(
-        converter=to_date, repr=masked_date_repr, metadata=_PHI
-    )
-    sex: Sex = attrs.field(converter=to_enum(Sex))
+    birth_date: pendulum.Date = attrs.field(converter=to_date, repr=masked_date_repr, metadata=_PHI)
+    sex: Sex = attrs.field(converter=_sex)
     address: Address | None = None
     phone: str | None = attrs.field(default=None, repr=_masked(mask_id), metadata=_PHI)
     email: str | None = attrs.field(default=None, repr=_masked(mask_email), metadata=_PHI)
@@ -160,9 +196,9 @@ class Payer:
     '06102'
     """
 
-    id: PayerId
+    id: PayerId = attrs.field(converter=to_payer_id)
     name: str
-    kind: PayerKind = attrs.field(converter=to_enum(PayerKind))
+    kind: PayerKind = attrs.field(converter=_payer_kind)
     x12_payer_id: str | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -252,7 +288,7 @@ class Copay:
     Decimal('40.00')
     """
 
-    category: ServiceCategory = attrs.field(converter=to_enum(ServiceCategory))
+    category: ServiceCategory = attrs.field(converter=_service_category)
     amount: Decimal = attrs.field(converter=to_decimal)
 
     def __attrs_post_init__(self) -> None:
@@ -284,10 +320,8 @@ class Benefits:
 
     deductible: Decimal = attrs.field(default=ZERO, converter=to_decimal)
     coinsurance: Decimal = attrs.field(default=Decimal("0"), converter=to_decimal)
-    copays: tuple[Copay, ...] = attrs.field(default=(), converter=tuple)
-    out_of_pocket_max: Decimal | None = attrs.field(
-        default=None, converter=lenient(lambda v: None if v is None else to_decimal(v))
-    )
+    copays: tuple[Copay, ...] = attrs.field(default=(), converter=_copays)
+    out_of_pocket_max: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -348,9 +382,7 @@ class Subscriber:
     birth_date: pendulum.Date | None = attrs.field(
         default=None, converter=to_optional_date, repr=masked_date_repr, metadata=_PHI
     )
-    sex: Sex | None = attrs.field(
-        default=None, converter=lenient(lambda v: None if v is None else to_enum(Sex)(v))
-    )
+    sex: Sex | None = attrs.field(default=None, converter=_optional_sex)
     address: Address | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -380,17 +412,15 @@ class Coverage:
     False
     """
 
-    id: CoverageId
-    patient_id: PatientId
+    id: CoverageId = attrs.field(converter=to_coverage_id)
+    patient_id: PatientId = attrs.field(converter=to_patient_id)
     payer: Payer
     member_id: str = attrs.field(repr=_masked(mask_id), metadata=_PHI)
-    priority: Priority = attrs.field(converter=to_enum(Priority))
+    priority: Priority = attrs.field(converter=_priority)
     effective: Period
     plan_name: str | None = None
     group_number: str | None = None
-    relationship: Relationship = attrs.field(
-        default=Relationship.SELF, converter=to_enum(Relationship)
-    )
+    relationship: Relationship = attrs.field(default=Relationship.SELF, converter=_relationship)
     subscriber: Subscriber | None = None
     benefits: Benefits = attrs.field(factory=Benefits)
     accumulators: Accumulators = attrs.field(factory=Accumulators)
@@ -458,16 +488,12 @@ class Provider:
     'William Osler'
     """
 
-    npi: Npi = attrs.field(converter=lenient(Npi))
+    npi: Npi = attrs.field(converter=to_npi)
     name: str
     first_name: str | None = None
-    kind: ProviderKind = attrs.field(
-        default=ProviderKind.PHYSICIAN, converter=to_enum(ProviderKind)
-    )
+    kind: ProviderKind = attrs.field(default=ProviderKind.PHYSICIAN, converter=_provider_kind)
     taxonomy: str | None = None
-    tax_id: str | None = attrs.field(
-        default=None, converter=lambda v: v.replace("-", "") if isinstance(v, str) else v
-    )
+    tax_id: str | None = attrs.field(default=None, converter=to_digits)
     address: Address | None = None
 
     def __attrs_post_init__(self) -> None:

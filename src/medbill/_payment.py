@@ -8,25 +8,39 @@ reader can report an unbalanced file and a poster can refuse it with the differe
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
 
 import attrs
 import pendulum
 
-from medbill._common import ClaimId, PatientId, PersonName, non_empty
+from medbill._common import (
+    ClaimId,
+    PatientId,
+    PersonName,
+    non_empty,
+    to_claim_id,
+    to_optional_claim_id,
+    to_patient_id,
+)
 from medbill._errors import ValidationError
 from medbill._money import ZERO
 from medbill._validation import (
     check,
-    lenient,
-    lenient_tuple,
+    enum_member,
     money_fields,
+    to_adjustment_group,
+    to_carc,
     to_date,
     to_decimal,
-    to_enum,
+    to_modifiers,
     to_optional_date,
+    to_optional_decimal,
+    to_optional_npi,
+    to_optional_procedure,
+    to_optional_revenue_code,
+    to_rarcs,
+    to_upper,
     validate,
 )
 from medbill.codes import (
@@ -53,8 +67,32 @@ __all__ = [
 ]
 
 
-def _optional(convert: Any) -> Any:
-    return lenient(lambda v: None if v is None else convert(v))
+def _adjustments(values: Iterable[Adjustment]) -> tuple[Adjustment, ...]:
+    return tuple(values)
+
+
+def _line_payments(values: Iterable[LinePayment]) -> tuple[LinePayment, ...]:
+    return tuple(values)
+
+
+def _claim_payments(values: Iterable[ClaimPayment]) -> tuple[ClaimPayment, ...]:
+    return tuple(values)
+
+
+def _provider_adjustments(values: Iterable[ProviderAdjustment]) -> tuple[ProviderAdjustment, ...]:
+    return tuple(values)
+
+
+def _payer_claim_status(value: PayerClaimStatus | str) -> PayerClaimStatus:
+    return enum_member(PayerClaimStatus, value)
+
+
+def _payment_method(value: PaymentMethod | str) -> PaymentMethod:
+    return enum_member(PaymentMethod, value)
+
+
+def _patient_payment_method(value: PatientPaymentMethod | str) -> PatientPaymentMethod:
+    return enum_member(PatientPaymentMethod, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -70,19 +108,17 @@ class Adjustment:
     ('CONTRACTUAL_OBLIGATION', 'Charge exceeds the fee schedule, maximum allowable or contracted amount')
     """
 
-    group: AdjustmentGroup = attrs.field(converter=lenient(AdjustmentGroup.parse))
-    reason: Carc = attrs.field(converter=lenient(Carc))
+    group: AdjustmentGroup = attrs.field(converter=to_adjustment_group)
+    reason: Carc = attrs.field(converter=to_carc)
     amount: Decimal = attrs.field(converter=to_decimal)
-    quantity: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
+    quantity: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
 
     def __attrs_post_init__(self) -> None:
         validate(self, money_fields(self, "amount", signed=True))
 
 
 def _sum(adjustments: tuple[Adjustment, ...], group: AdjustmentGroup | None = None) -> Decimal:
-    return sum(
-        (a.amount for a in adjustments if group is None or a.group is group), ZERO
-    )
+    return sum((a.amount for a in adjustments if group is None or a.group is group), ZERO)
 
 
 @attrs.frozen(kw_only=True)
@@ -101,27 +137,23 @@ class LinePayment:
     (Decimal('20.00'), Decimal('50.00'), Decimal('0.00'))
     """
 
-    procedure: ProcedureCode | None = attrs.field(converter=_optional(ProcedureCode))
+    procedure: ProcedureCode | None = attrs.field(converter=to_optional_procedure)
     charge: Decimal = attrs.field(converter=to_decimal)
     paid: Decimal = attrs.field(converter=to_decimal)
-    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=tuple)
-    modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=lenient_tuple(Modifier))
+    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=_adjustments)
+    modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=to_modifiers)
     line_id: str | None = None
-    units_paid: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
-    units_billed: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
-    allowed: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
+    units_paid: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
+    units_billed: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
+    allowed: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
     service_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
-    service_date_end: pendulum.Date | None = attrs.field(
-        default=None, converter=to_optional_date
-    )
-    remarks: tuple[Rarc, ...] = attrs.field(default=(), converter=lenient_tuple(Rarc))
-    revenue_code: RevenueCode | None = attrs.field(default=None, converter=_optional(RevenueCode))
+    service_date_end: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    remarks: tuple[Rarc, ...] = attrs.field(default=(), converter=to_rarcs)
+    revenue_code: RevenueCode | None = attrs.field(default=None, converter=to_optional_revenue_code)
     submitted_procedure: ProcedureCode | None = attrs.field(
-        default=None, converter=_optional(ProcedureCode)
+        default=None, converter=to_optional_procedure
     )
-    submitted_modifiers: tuple[Modifier, ...] = attrs.field(
-        default=(), converter=lenient_tuple(Modifier)
-    )
+    submitted_modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=to_modifiers)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -211,25 +243,26 @@ class ClaimPayment:
     (Decimal('0.00'), Decimal('0.00'))
     """
 
-    claim_id: ClaimId
-    status: PayerClaimStatus = attrs.field(converter=to_enum(PayerClaimStatus))
+    claim_id: ClaimId = attrs.field(converter=to_claim_id)
+    status: PayerClaimStatus = attrs.field(converter=_payer_claim_status)
     charge: Decimal = attrs.field(converter=to_decimal)
     paid: Decimal = attrs.field(converter=to_decimal)
     patient_responsibility: Decimal = attrs.field(default=ZERO, converter=to_decimal)
-    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=tuple)
-    lines: tuple[LinePayment, ...] = attrs.field(default=(), converter=tuple)
+    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=_adjustments)
+    lines: tuple[LinePayment, ...] = attrs.field(default=(), converter=_line_payments)
     payer_claim_control_number: str | None = None
     filing_indicator: str | None = None
     facility_code: str | None = None
     frequency: str | None = None
     patient_name: PersonName | None = None
     member_id: str | None = attrs.field(
-        default=None, repr=lambda v: "None" if v is None else repr("*" * len(v)),
+        default=None,
+        repr=lambda v: "None" if v is None else repr("*" * len(v)),
         metadata={"phi": True},
     )
-    allowed: Decimal | None = attrs.field(default=None, converter=_optional(to_decimal))
+    allowed: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
     received_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
-    remarks: tuple[Rarc, ...] = attrs.field(default=(), converter=lenient_tuple(Rarc))
+    remarks: tuple[Rarc, ...] = attrs.field(default=(), converter=to_rarcs)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -297,7 +330,7 @@ class ProviderAdjustment:
 
     provider_id: str
     fiscal_period_end: pendulum.Date = attrs.field(converter=to_date)
-    reason: str = attrs.field(converter=lambda v: v.strip().upper() if isinstance(v, str) else v)
+    reason: str = attrs.field(converter=to_upper)
     amount: Decimal = attrs.field(converter=to_decimal)
     reference: str | None = None
 
@@ -372,16 +405,14 @@ class Remittance:
     payer_name: str
     payment_amount: Decimal = attrs.field(converter=to_decimal)
     payment_date: pendulum.Date = attrs.field(converter=to_date)
-    method: PaymentMethod = attrs.field(
-        default=PaymentMethod.CHECK, converter=to_enum(PaymentMethod)
-    )
+    method: PaymentMethod = attrs.field(default=PaymentMethod.CHECK, converter=_payment_method)
     payer_id: str | None = None
     payee_name: str | None = None
-    payee_npi: Npi | None = attrs.field(default=None, converter=_optional(Npi))
+    payee_npi: Npi | None = attrs.field(default=None, converter=to_optional_npi)
     payee_tax_id: str | None = None
-    claim_payments: tuple[ClaimPayment, ...] = attrs.field(default=(), converter=tuple)
+    claim_payments: tuple[ClaimPayment, ...] = attrs.field(default=(), converter=_claim_payments)
     provider_adjustments: tuple[ProviderAdjustment, ...] = attrs.field(
-        default=(), converter=tuple
+        default=(), converter=_provider_adjustments
     )
     credit: bool = True
 
@@ -399,11 +430,11 @@ class Remittance:
                 item,
                 "must be a ClaimPayment",
             )
-        for index, item in enumerate(self.provider_adjustments):
+        for index, adjustment in enumerate(self.provider_adjustments):
             yield check(
-                isinstance(item, ProviderAdjustment),
+                isinstance(adjustment, ProviderAdjustment),
                 f"provider_adjustments[{index}]",
-                item,
+                adjustment,
                 "must be a ProviderAdjustment",
             )
 
@@ -487,14 +518,14 @@ class PatientPayment:
     """
 
     id: str
-    patient_id: PatientId
+    patient_id: PatientId = attrs.field(converter=to_patient_id)
     amount: Decimal = attrs.field(converter=to_decimal)
     received_on: pendulum.Date = attrs.field(converter=to_date)
     method: PatientPaymentMethod = attrs.field(
-        default=PatientPaymentMethod.CASH, converter=to_enum(PatientPaymentMethod)
+        default=PatientPaymentMethod.CASH, converter=_patient_payment_method
     )
     reference: str | None = None
-    claim_id: ClaimId | None = None
+    claim_id: ClaimId | None = attrs.field(default=None, converter=to_optional_claim_id)
 
     def __attrs_post_init__(self) -> None:
         validate(

@@ -20,16 +20,31 @@ import pendulum
 
 from medbill._errors import ValidationError
 from medbill._money import money_problem
+from medbill.codes import (
+    AdjustmentGroup,
+    Carc,
+    Icd10Cm,
+    Modifier,
+    Npi,
+    PlaceOfService,
+    ProcedureCode,
+    Rarc,
+    RevenueCode,
+)
 
 __all__ = [
     "Invalid",
     "check",
+    "convert",
+    "convert_tuple",
+    "enum_member",
     "lenient",
-    "lenient_tuple",
+    "markers",
+    "money_fields",
     "to_date",
     "to_decimal",
-    "to_enum",
     "to_optional_date",
+    "to_optional_decimal",
     "validate",
 ]
 
@@ -44,34 +59,34 @@ class Invalid:
     error: ValidationError
 
 
-def lenient(convert: Callable[[Any], T]) -> Callable[[Any], T]:
-    """Wrap ``convert`` so that a failure becomes an :class:`Invalid` marker."""
+def convert(function: Callable[[Any], T], value: Any) -> T:
+    """``function(value)``, or an :class:`Invalid` marker if it raises a ValidationError.
 
-    def converter(value: Any) -> T:
-        try:
-            return convert(value)
-        except ValidationError as error:
-            return cast(T, Invalid(error))
-
-    return converter
-
-
-def lenient_tuple(convert: Callable[[Any], T]) -> Callable[[Iterable[Any]], tuple[T, ...]]:
-    """Convert every item of an iterable (not a bare string) to a tuple, leniently."""
-    item = lenient(convert)
-
-    def converter(values: Iterable[Any]) -> tuple[T, ...]:
-        if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-            return cast(
-                tuple[T, ...],
-                Invalid(ValidationError("", values, "must be a sequence of values")),
-            )
-        return tuple(item(v) for v in values)
-
-    return converter
+    A value that is already a marker passes through, keeping its original problem.
+    """
+    if isinstance(value, Invalid):
+        return cast(T, value)
+    try:
+        return function(value)
+    except ValidationError as error:
+        return cast(T, Invalid(error))
 
 
-def _to_decimal(value: Any) -> Decimal:
+def lenient(function: Callable[[Any], T]) -> Callable[[Any], T]:
+    """Wrap ``function`` so that a failure becomes an :class:`Invalid` marker."""
+    return lambda value: convert(function, value)
+
+
+def convert_tuple(function: Callable[[Any], T], values: Any) -> tuple[T, ...]:
+    """Every item converted (leniently) into a tuple; a bare string is not a sequence."""
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        return cast(
+            tuple[T, ...], Invalid(ValidationError("", values, "must be a sequence of values"))
+        )
+    return tuple(convert(function, v) for v in values)
+
+
+def _decimal(value: Any) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
@@ -84,10 +99,17 @@ def _to_decimal(value: Any) -> Decimal:
     raise ValidationError("", value, f"must be a Decimal, not {type(value).__name__}")
 
 
-to_decimal = lenient(_to_decimal)
+def to_decimal(value: Decimal | int | str) -> Decimal:
+    """Converter: an exact Decimal from a Decimal, int or numeric string (never a float)."""
+    return convert(_decimal, value)
 
 
-def _to_date(value: Any) -> pendulum.Date:
+def to_optional_decimal(value: Decimal | int | str | None) -> Decimal | None:
+    """Converter: like :func:`to_decimal`, keeping ``None``."""
+    return None if value is None else convert(_decimal, value)
+
+
+def _date(value: Any) -> pendulum.Date:
     if isinstance(value, pendulum.Date):
         return value
     if isinstance(value, dt.datetime):
@@ -99,26 +121,25 @@ def _to_date(value: Any) -> pendulum.Date:
     )
 
 
-to_date = lenient(_to_date)
+def to_date(value: dt.date) -> pendulum.Date:
+    """Converter: a ``pendulum.Date`` from any ``datetime.date`` (not a string)."""
+    return convert(_date, value)
 
 
-def to_optional_date(value: Any) -> pendulum.Date | None:
-    return None if value is None else to_date(value)
+def to_optional_date(value: dt.date | None) -> pendulum.Date | None:
+    """Converter: like :func:`to_date`, keeping ``None``."""
+    return None if value is None else convert(_date, value)
 
 
-def to_enum(enum_type: type[E]) -> Callable[[Any], E]:
-    """A lenient converter accepting a member of ``enum_type`` or its value."""
-    allowed = ", ".join(repr(m.value) for m in enum_type)
-
-    def convert(value: Any) -> E:
-        if isinstance(value, enum_type):
-            return value
-        try:
-            return enum_type(value)
-        except ValueError:
-            raise ValidationError("", value, f"must be one of {allowed}") from None
-
-    return lenient(convert)
+def enum_member(enum_type: type[E], value: Any) -> E:
+    """A member of ``enum_type`` from itself or its value, or an :class:`Invalid` marker."""
+    if isinstance(value, enum_type | Invalid):
+        return cast(E, value)
+    try:
+        return enum_type(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in enum_type)
+        return cast(E, Invalid(ValidationError("", value, f"must be one of {allowed}")))
 
 
 def check(
@@ -130,13 +151,12 @@ def check(
 
 def _relabel(error: ValidationError, path: str, phi: bool) -> ValidationError:
     # A converter judges the field's own value, so the field's path replaces the
-    # converter's generic name ("procedure_code" becomes "lines[0].procedure").
-    if type(error).__init__ is ValidationError.__init__:
-        return type(error)(path, error.value, error.reason, phi=phi or error.phi)
-    return ValidationError(path, error.value, error.reason, phi=phi or error.phi)
+    # converter's generic name ("procedure_code" becomes "procedure").
+    return error.renamed(path, phi=phi or error.phi)
 
 
-def _markers(name: str, value: Any, phi: bool) -> Iterable[ValidationError]:
+def markers(name: str, value: Any, phi: bool = False) -> Iterable[ValidationError]:
+    """The problems of the :class:`Invalid` markers in ``value`` (or in its items)."""
     if isinstance(value, Invalid):
         yield _relabel(value.error, name, phi)
     elif isinstance(value, tuple):
@@ -162,7 +182,7 @@ def validate(obj: Any, checks: Iterable[ValidationError | None] = ()) -> None:
     problems: list[ValidationError] = []
     for attribute in attrs.fields(type(obj)):
         phi = bool(attribute.metadata.get("phi", False))
-        problems.extend(_markers(attribute.name, getattr(obj, attribute.name), phi))
+        problems.extend(markers(attribute.name, getattr(obj, attribute.name), phi))
     converted = not problems
     try:
         problems.extend(c for c in checks if c is not None)
@@ -171,3 +191,76 @@ def validate(obj: Any, checks: Iterable[ValidationError | None] = ()) -> None:
             raise
     if problems:
         raise ValidationError.combine(problems)
+
+
+# Named converters for the code types (the attrs mypy plugin needs named functions).
+
+
+def to_procedure(value: ProcedureCode | str) -> ProcedureCode:
+    """Converter: a :class:`~medbill.codes.ProcedureCode`."""
+    return convert(ProcedureCode, value)
+
+
+def to_optional_procedure(value: ProcedureCode | str | None) -> ProcedureCode | None:
+    """Converter: a :class:`~medbill.codes.ProcedureCode` or ``None``."""
+    return None if value is None else convert(ProcedureCode, value)
+
+
+def to_modifiers(values: Iterable[Modifier | str]) -> tuple[Modifier, ...]:
+    """Converter: a tuple of :class:`~medbill.codes.Modifier`."""
+    return convert_tuple(Modifier, values)
+
+
+def to_icd10s(values: Iterable[Icd10Cm | str]) -> tuple[Icd10Cm, ...]:
+    """Converter: a tuple of :class:`~medbill.codes.Icd10Cm`."""
+    return convert_tuple(Icd10Cm, values)
+
+
+def to_rarcs(values: Iterable[Rarc | str]) -> tuple[Rarc, ...]:
+    """Converter: a tuple of :class:`~medbill.codes.Rarc`."""
+    return convert_tuple(Rarc, values)
+
+
+def to_pos(value: PlaceOfService | str) -> PlaceOfService:
+    """Converter: a :class:`~medbill.codes.PlaceOfService`."""
+    return convert(PlaceOfService, value)
+
+
+def to_optional_pos(value: PlaceOfService | str | None) -> PlaceOfService | None:
+    """Converter: a :class:`~medbill.codes.PlaceOfService` or ``None``."""
+    return None if value is None else convert(PlaceOfService, value)
+
+
+def to_npi(value: Npi | str) -> Npi:
+    """Converter: an :class:`~medbill.codes.Npi`."""
+    return convert(Npi, value)
+
+
+def to_optional_npi(value: Npi | str | None) -> Npi | None:
+    """Converter: an :class:`~medbill.codes.Npi` or ``None``."""
+    return None if value is None else convert(Npi, value)
+
+
+def to_carc(value: Carc | str) -> Carc:
+    """Converter: a :class:`~medbill.codes.Carc`."""
+    return convert(Carc, value)
+
+
+def to_adjustment_group(value: AdjustmentGroup | str) -> AdjustmentGroup:
+    """Converter: an :class:`~medbill.codes.AdjustmentGroup` from itself or ``"CO"``."""
+    return convert(AdjustmentGroup.parse, value)
+
+
+def to_optional_revenue_code(value: RevenueCode | str | None) -> RevenueCode | None:
+    """Converter: a :class:`~medbill.codes.RevenueCode` or ``None``."""
+    return None if value is None else convert(RevenueCode, value)
+
+
+def to_upper(value: str) -> str:
+    """Converter: strip and upper-case a string (anything else is left for validation)."""
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def to_digits(value: str | None) -> str | None:
+    """Converter: drop the dashes of an identifier such as a ZIP code or an EIN."""
+    return value.replace("-", "").strip() if isinstance(value, str) else value

@@ -8,7 +8,13 @@ from bad input raises :class:`medbill.CodeError` naming the value and what is wr
 ('E11.9', 'CPT_CATEGORY_I')
 """
 
-from medbill.codes._adjustment import CARC_DESCRIPTIONS, RARC_DESCRIPTIONS, AdjustmentGroup, Carc, Rarc
+from medbill.codes._adjustment import (
+    CARC_DESCRIPTIONS,
+    RARC_DESCRIPTIONS,
+    AdjustmentGroup,
+    Carc,
+    Rarc,
+)
 from medbill.codes._base import Code
 from medbill.codes._icd10 import Icd10Cm
 from medbill.codes._icd10_set import Icd10CodeSet, Icd10Status

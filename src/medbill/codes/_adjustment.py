@@ -48,9 +48,7 @@ class AdjustmentGroup(enum.Enum):
         try:
             return cls(value.strip().upper())
         except (ValueError, AttributeError):
-            raise CodeError(
-                "adjustment_group", value, "must be one of CO, PR, OA, PI"
-            ) from None
+            raise CodeError("adjustment_group", value, "must be one of CO, PR, OA, PI") from None
 
 
 CARC_DESCRIPTIONS: Final[dict[str, str]] = {
@@ -130,7 +128,7 @@ RARC_DESCRIPTIONS: Final[dict[str, str]] = {
 }
 
 _CARC_SHAPE = re.compile(r"(?:[1-9][0-9]{0,2}|[A-Z][0-9]{1,2})")
-_RARC_SHAPE = re.compile(r"(?:MA|M|N)[1-9][0-9]{0,3}")
+_RARC_SHAPE = re.compile(r"(?:MA|M|N)[0-9]{1,4}")
 
 
 class Carc(Code):

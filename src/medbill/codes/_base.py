@@ -21,7 +21,7 @@ class Code(str):
 
     def __new__(cls, value: Any) -> Self:
         if type(value) is cls:
-            return value  # type: ignore[no-any-return]
+            return value
         if not isinstance(value, str):
             raise CodeError(cls.field, value, f"must be a string, not {type(value).__name__}")
         return str.__new__(cls, cls._canonical(value))
@@ -36,5 +36,5 @@ class Code(str):
     def __str__(self) -> str:
         return str.__str__(self)
 
-    def __getnewargs__(self) -> tuple[str]:  # type: ignore[override]
+    def __getnewargs__(self) -> tuple[str]:
         return (str.__str__(self),)

@@ -40,8 +40,6 @@ class Icd10Cm(Code):
     def _canonical(cls, value: str) -> str:
         raw = value.strip().upper()
         dot = raw.find(".")
-        if dot != -1 and (dot != 3 or raw.count(".") > 1):
-            raise CodeError(cls.field, value, "the dot belongs after the third character")
         bare = raw.replace(".", "")
         if not 3 <= len(bare) <= 7:
             raise CodeError(cls.field, value, f"must have 3 to 7 characters, not {len(bare)}")
@@ -51,6 +49,8 @@ class Icd10Cm(Code):
             raise CodeError(cls.field, value, "the second character must be a digit")
         if not _SHAPE.fullmatch(bare):
             raise CodeError(cls.field, value, "may hold only letters and digits")
+        if dot != -1 and (dot != 3 or raw.count(".") > 1):
+            raise CodeError(cls.field, value, "the dot belongs after the third character")
         if dot != -1 and len(bare) == 3:
             raise CodeError(cls.field, value, "a 3-character category has no dot")
         return bare if len(bare) == 3 else f"{bare[:3]}.{bare[3:]}"

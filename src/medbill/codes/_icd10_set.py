@@ -40,9 +40,18 @@ class Icd10CodeSet:
     medbill._errors.CodeError: icd10cm: is a category header, not billable; code to the highest specificity (got 'E11')
     """
 
-    def __init__(self, *, billable: Iterable[str], headers: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        billable: Iterable[str],
+        headers: Iterable[str] = (),
+        outside_format: Iterable[str] = (),
+    ) -> None:
         self._billable = frozenset(str(Icd10Cm(c)) for c in billable)
         self._headers = frozenset(str(Icd10Cm(c)) for c in headers)
+        self.outside_format: tuple[str, ...] = tuple(sorted(outside_format))
+        """Codes of the source list that break the 3-7 character, letter-digit shape
+        :class:`Icd10Cm` enforces (kept here, reported, never silently dropped)."""
 
     def __len__(self) -> int:
         return len(self._billable) + len(self._headers)
@@ -115,8 +124,14 @@ class Icd10CodeSet:
             ) from error
         billable: list[str] = []
         headers: list[str] = []
+        outside: list[str] = []
         for code in icd.get_all_codes(False):
             if icd.is_chapter_or_block(code):
                 continue
+            try:
+                Icd10Cm(code)
+            except CodeError:
+                outside.append(code)
+                continue
             (billable if icd.is_leaf(code) else headers).append(code)
-        return cls(billable=billable, headers=headers)
+        return cls(billable=billable, headers=headers, outside_format=outside)

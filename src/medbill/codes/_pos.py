@@ -86,7 +86,7 @@ class PlaceOfService(Code):
 
     >>> from medbill.codes import PlaceOfService
     >>> office = PlaceOfService("11")
-    >>> office.title, office.is_facility
+    >>> office.name, office.is_facility
     ('Office', False)
     >>> PlaceOfService("02").is_facility
     True
@@ -109,7 +109,7 @@ class PlaceOfService(Code):
         return code
 
     @property
-    def title(self) -> str:
+    def name(self) -> str:
         """The CMS name of the setting (``Office`` for ``11``)."""
         return PLACES_OF_SERVICE[str.__str__(self)].name
 

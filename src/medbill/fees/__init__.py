@@ -1,0 +1,52 @@
+"""Pricing: fee schedules, the Medicare physician fee schedule, contracts, responsibility.
+
+>>> import pendulum
+>>> from medbill.fees import Locality, MedicareFeeSchedule
+>>> MedicareFeeSchedule.demo().price_line("99213", locality=Locality.parse("10112-00"),
+...     place_of_service="11", date_of_service=pendulum.date(2025, 3, 4)).allowed
+Decimal('81.86')
+"""
+
+from medbill.fees._contract import (
+    CarveOut,
+    CodeRange,
+    Contract,
+    ContractPricing,
+    ExpectedLine,
+    FeeScheduleTerm,
+    FixedRate,
+    PercentOfBilled,
+    PercentOfMedicare,
+)
+from medbill.fees._contract import Term as ContractTerm
+from medbill.fees._locality import Locality
+from medbill.fees._priced import PricedClaim, PricedLine
+from medbill.fees._rvu import MedicareFeeSchedule
+from medbill.fees._rvu_row import MEDICARE_CONVERSION_FACTORS, ConversionFactor, Gpci, RvuRow
+from medbill.fees._schedule import FeeEntry, FeeSchedule
+from medbill.fees._trace import Trace, TraceStep
+
+__all__ = [
+    "MEDICARE_CONVERSION_FACTORS",
+    "CarveOut",
+    "CodeRange",
+    "Contract",
+    "ContractPricing",
+    "ContractTerm",
+    "ConversionFactor",
+    "ExpectedLine",
+    "FeeEntry",
+    "FeeSchedule",
+    "FeeScheduleTerm",
+    "FixedRate",
+    "Gpci",
+    "Locality",
+    "MedicareFeeSchedule",
+    "PercentOfBilled",
+    "PercentOfMedicare",
+    "PricedClaim",
+    "PricedLine",
+    "RvuRow",
+    "Trace",
+    "TraceStep",
+]

@@ -1,0 +1,501 @@
+"""Payer contracts: terms that give the expected allowed amount of each claim line.
+
+Precedence (the first term that prices a line wins; the lesser-of rule then applies):
+
+1. **Carve-outs** (:class:`CarveOut`): services paid outside the main method (drugs,
+   implants), at a fixed amount per unit or a percentage of the billed charge. Carve-outs
+   are exempt from the lesser-of rule.
+2. **Fixed rates** (:class:`FixedRate`): an amount per unit for a code or a code range;
+   an exact code wins over a range, a narrower range over a wider one.
+3. **Fee schedule** (:class:`FeeScheduleTerm`): a payer's flat schedule, optionally at a
+   percentage of it.
+4. **Percentage of Medicare** (:class:`PercentOfMedicare`): e.g. 140% of the Medicare
+   physician fee schedule for a locality (and a fixed year if the contract names one),
+   with Medicare's claim-level rules (multiple procedures) applied first.
+5. **Percentage of billed charges** (:class:`PercentOfBilled`): the catch-all.
+
+Then, when the contract says ``lesser_of_billed``, the expected allowed amount is the
+lesser of the billed charge and the contracted amount.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pendulum
+
+from medbill._common import Period
+from medbill._encounter import Claim, ClaimLine
+from medbill._errors import PricingError, ValidationError
+from medbill._money import ZERO, as_money, as_rate, round_cents
+from medbill.fees._locality import Locality
+from medbill.fees._priced import PricedClaim
+from medbill.fees._rvu import MedicareFeeSchedule
+from medbill.fees._schedule import FeeSchedule
+from medbill.fees._trace import Trace, TraceStep
+
+__all__ = [
+    "CarveOut",
+    "CodeRange",
+    "Contract",
+    "ContractPricing",
+    "ExpectedLine",
+    "FeeScheduleTerm",
+    "FixedRate",
+    "PercentOfBilled",
+    "PercentOfMedicare",
+]
+
+
+def _code_text(value: object) -> str:
+    text = str(value).strip().upper() if isinstance(value, str) else ""
+    if len(text) != 5 or not text.isalnum():
+        raise ValidationError("codes", value, "must be a 5-character procedure code")
+    return text
+
+
+@attrs.frozen
+class CodeRange:
+    """Procedure codes from ``first`` to ``last`` (both included, same shape).
+
+    >>> CodeRange.parse("80000-89999").contains("85025")
+    True
+    >>> CodeRange.parse("99213").contains("99214")
+    False
+    """
+
+    first: str = attrs.field(converter=_code_text)
+    last: str = attrs.field(converter=_code_text)
+
+    def __attrs_post_init__(self) -> None:
+        if self.last < self.first:
+            raise ValidationError(
+                "codes", f"{self.first}-{self.last}", "range ends before it starts"
+            )
+
+    @classmethod
+    def parse(cls, text: str) -> CodeRange:
+        """``"99213"`` (one code) or ``"80000-89999"`` (a range)."""
+        if not isinstance(text, str):
+            raise ValidationError("codes", text, "must be a code or a range such as 80000-89999")
+        first, _, last = text.partition("-")
+        return cls(first, last or first)
+
+    def contains(self, code: str) -> bool:
+        """Whether ``code`` is in the range (same shape: digits with digits, letter first)."""
+        code = str(code)
+        return (
+            self.first <= code <= self.last
+            and code[0].isdigit() == self.first[0].isdigit()
+            and code[-1].isdigit() == self.first[-1].isdigit()
+        )
+
+    @property
+    def width(self) -> int:
+        """How many codes the range spans (an exact code is 1)."""
+        if self.first == self.last:
+            return 1
+        if self.first.isdigit() and self.last.isdigit():
+            return int(self.last) - int(self.first) + 1
+        return 10**6
+
+    def __str__(self) -> str:
+        return self.first if self.first == self.last else f"{self.first}-{self.last}"
+
+
+def _ranges(values: Sequence[str | CodeRange]) -> tuple[CodeRange, ...]:
+    if isinstance(values, str):
+        values = [values]
+    ranges = tuple(v if isinstance(v, CodeRange) else CodeRange.parse(v) for v in values)
+    if not ranges:
+        raise ValidationError("codes", list(values), "needs at least one code or range")
+    return ranges
+
+
+def _match(ranges: Sequence[CodeRange], code: str) -> CodeRange | None:
+    hits = [r for r in ranges if r.contains(code)]
+    return min(hits, key=lambda r: r.width) if hits else None
+
+
+def _percent(value: object) -> Decimal:
+    rate = as_rate(value, "percent")
+    if rate < 0:
+        raise ValidationError("percent", value, "must not be negative")
+    return rate
+
+
+def _money(value: object) -> Decimal:
+    return as_money(value, "amount", signed=False)
+
+
+def _optional_money(value: object) -> Decimal | None:
+    return None if value is None else _money(value)
+
+
+def _optional_percent(value: object) -> Decimal | None:
+    return None if value is None else _percent(value)
+
+
+@attrs.frozen(kw_only=True)
+class CarveOut:
+    """Codes paid outside the main method: ``amount`` per unit or ``percent_of_billed``.
+
+    >>> CarveOut(codes=["J0000-J9999"], percent_of_billed="0.60").percent_of_billed
+    Decimal('0.60')
+    """
+
+    codes: tuple[CodeRange, ...] = attrs.field(converter=_ranges)
+    amount: Decimal | None = attrs.field(default=None, converter=_optional_money)
+    percent_of_billed: Decimal | None = attrs.field(default=None, converter=_optional_percent)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.amount is None) == (self.percent_of_billed is None):
+            raise ValidationError(
+                "carve_out",
+                [str(c) for c in self.codes],
+                "needs exactly one of amount or percent_of_billed",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class FixedRate:
+    """A contracted amount per unit for codes or code ranges (optionally one modifier).
+
+    >>> FixedRate(codes=["99213"], amount="95.00").amount
+    Decimal('95.00')
+    """
+
+    codes: tuple[CodeRange, ...] = attrs.field(converter=_ranges)
+    amount: Decimal = attrs.field(converter=_money)
+    modifier: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class FeeScheduleTerm:
+    """The payer's flat :class:`FeeSchedule`, at ``percent`` of it (default 100%)."""
+
+    schedule: FeeSchedule
+    percent: Decimal = attrs.field(default=Decimal(1), converter=_percent)
+
+
+@attrs.frozen(kw_only=True)
+class PercentOfMedicare:
+    """``percent`` of the Medicare fee schedule amount in ``locality``; ``year`` prices
+    every service as if rendered on the same day of that year (e.g. "140% of 2024
+    Medicare"); ``None`` uses the date of service."""
+
+    schedule: MedicareFeeSchedule
+    percent: Decimal = attrs.field(converter=_percent)
+    locality: Locality
+    year: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PercentOfBilled:
+    """``percent`` of the billed charge: the catch-all term.
+
+    >>> PercentOfBilled(percent="0.5").percent
+    Decimal('0.5')
+    """
+
+    percent: Decimal = attrs.field(converter=_percent)
+
+
+Term = CarveOut | FixedRate | FeeScheduleTerm | PercentOfMedicare | PercentOfBilled
+"""Any contract term (exported as ``medbill.fees.ContractTerm``)."""
+
+
+@attrs.frozen(kw_only=True)
+class ExpectedLine:
+    """The expected allowed amount of one claim line and the term that produced it."""
+
+    line_id: str
+    code: str
+    billed: Decimal
+    allowed: Decimal
+    term: str
+    trace: Trace
+
+    def explain(self) -> str:
+        """The line, its amount and the trace, as text."""
+        head = f"line {self.line_id} {self.code}: expected allowed {self.allowed} ({self.term})"
+        return f"{head}\n{self.trace}"
+
+
+@attrs.frozen(kw_only=True)
+class ContractPricing:
+    """Expected allowed amounts of a claim under a contract, line by line."""
+
+    claim_id: str
+    contract: str
+    lines: tuple[ExpectedLine, ...]
+
+    @property
+    def total(self) -> Decimal:
+        """Sum of the lines' expected allowed amounts."""
+        return sum((line.allowed for line in self.lines), ZERO)
+
+    def line(self, line_id: str) -> ExpectedLine:
+        """The expected line with ``line_id``."""
+        for candidate in self.lines:
+            if candidate.line_id == line_id:
+                return candidate
+        raise ValidationError("line_id", line_id, "no such line")
+
+
+def _terms(values: Iterable[Term]) -> tuple[Term, ...]:
+    return tuple(values)
+
+
+def _same_day(day: pendulum.Date, year: int) -> pendulum.Date:
+    if day.month == 2 and day.day == 29:
+        return pendulum.date(year, 2, 28)
+    return pendulum.date(year, day.month, day.day)
+
+
+@attrs.frozen(kw_only=True)
+class Contract:
+    """A payer's contract (optionally for one plan), effective-dated, made of terms.
+
+    See the module documentation for the precedence of terms.
+
+    >>> import pendulum
+    >>> from decimal import Decimal
+    >>> from medbill import Period
+    >>> from medbill.fees import Contract, FixedRate, PercentOfBilled
+    >>> contract = Contract(
+    ...     payer_id="aetna", name="Aetna PPO 2025",
+    ...     effective=Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 12, 31)),
+    ...     terms=[FixedRate(codes=["99213"], amount="95.00"),
+    ...            PercentOfBilled(percent="0.50")],
+    ...     lesser_of_billed=True)
+    >>> line = contract.expected_line(code="99213", billed=Decimal("80.00"),
+    ...     date_of_service=pendulum.date(2025, 3, 4))
+    >>> line.allowed, line.term
+    (Decimal('80.00'), 'fixed rate 99213, lesser of billed')
+    """
+
+    payer_id: str
+    name: str
+    effective: Period
+    terms: tuple[Term, ...] = attrs.field(converter=_terms)
+    plan: str | None = None
+    lesser_of_billed: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        for index, term in enumerate(self.terms):
+            if not isinstance(term, Term):
+                raise ValidationError(f"terms[{index}]", term, "is not a contract term")
+
+    def _of(self, kind: type[Any]) -> list[Any]:
+        return [t for t in self.terms if isinstance(t, kind)]
+
+    @classmethod
+    def from_toml(
+        cls,
+        path: str | Path,
+        *,
+        schedules: Mapping[str, FeeSchedule | MedicareFeeSchedule] | None = None,
+    ) -> Contract:
+        """Load a contract file (layout in the Pricing guide); ``schedules`` resolves the
+        schedule names the file mentions. Errors name the file, line and key."""
+        from medbill.fees._contract_toml import load_contract
+
+        return load_contract(Path(path), schedules or {})
+
+    def expected_line(
+        self,
+        *,
+        code: str,
+        billed: Decimal,
+        date_of_service: pendulum.Date,
+        modifiers: Sequence[str] = (),
+        units: Decimal = Decimal(1),
+        line_id: str = "1",
+        place_of_service: str = "11",
+    ) -> ExpectedLine:
+        """The expected allowed amount of one service (see :meth:`expected_allowed`)."""
+        return self._expected(
+            code, billed, date_of_service, modifiers, units, line_id, {}, place_of_service
+        )
+
+    def _expected(
+        self,
+        code: str,
+        billed: Decimal,
+        date_of_service: pendulum.Date,
+        modifiers: Sequence[str],
+        units: Decimal,
+        line_id: str,
+        medicare: Mapping[int, PricedClaim],
+        place_of_service: str,
+    ) -> ExpectedLine:
+        if not self.effective.contains(date_of_service):
+            raise PricingError(
+                "date_of_service",
+                str(date_of_service),
+                f"contract {self.name!r} is not in force on that date",
+            )
+        code = str(code).upper()
+        mods = tuple(str(m).upper() for m in modifiers)
+        trace = Trace((TraceStep("contract", f"{self.name} ({self.payer_id})"),))
+        found = self._price(
+            code, mods, billed, units, date_of_service, line_id, medicare, place_of_service
+        )
+        if found is None:
+            raise PricingError(
+                "code", code, f"no term of contract {self.name!r} prices line {line_id}"
+            )
+        amount, term, steps, exempt = found
+        trace = trace.extend(steps)
+        if self.lesser_of_billed and not exempt and billed < amount:
+            trace = trace.add("lesser of billed", f"billed {billed} < contracted {amount}", billed)
+            amount = billed
+            term += ", lesser of billed"
+        return ExpectedLine(
+            line_id=line_id, code=code, billed=billed, allowed=amount, term=term, trace=trace
+        )
+
+    def _price(
+        self,
+        code: str,
+        mods: tuple[str, ...],
+        billed: Decimal,
+        units: Decimal,
+        day: pendulum.Date,
+        line_id: str,
+        medicare: Mapping[int, PricedClaim],
+        place_of_service: str,
+    ) -> tuple[Decimal, str, tuple[TraceStep, ...], bool] | None:
+        for carve in self._of(CarveOut):
+            hit = _match(carve.codes, code)
+            if hit is None:
+                continue
+            if carve.amount is not None:
+                amount = round_cents(carve.amount * units)
+                why = f"{carve.amount} x {units} units"
+            else:
+                amount = round_cents(billed * carve.percent_of_billed)
+                why = f"{carve.percent_of_billed:%} of billed {billed}"
+            return (
+                amount,
+                f"carve-out {hit}",
+                (TraceStep("carve-out", f"{hit}: {why}", amount),),
+                True,
+            )
+        best: tuple[int, FixedRate, CodeRange] | None = None
+        for rate in self._of(FixedRate):
+            if rate.modifier is not None and rate.modifier.upper() not in mods:
+                continue
+            hit = _match(rate.codes, code)
+            if hit is not None and (best is None or hit.width < best[0]):
+                best = (hit.width, rate, hit)
+        if best is not None:
+            _, rate, hit = best
+            amount = round_cents(rate.amount * units)
+            mod = f"-{rate.modifier}" if rate.modifier else ""
+            step = TraceStep("fixed rate", f"{hit}{mod}: {rate.amount} x {units} units", amount)
+            return amount, f"fixed rate {hit}{mod}", (step,), False
+        for term in self._of(FeeScheduleTerm):
+            modifier = mods[0] if mods else None
+            if not term.schedule.has(code, date_of_service=day, modifier=modifier):
+                continue
+            fee = term.schedule.amount(code, date_of_service=day, modifier=modifier)
+            amount = round_cents(fee * units * term.percent)
+            step = TraceStep(
+                "fee schedule",
+                f"{term.schedule.name} {code}: {fee} x {units} units x {term.percent:%}",
+                amount,
+            )
+            return amount, f"fee schedule {term.schedule.name}", (step,), False
+        for term in self._of(PercentOfMedicare):
+            found = self._medicare(
+                term, code, mods, units, day, line_id, medicare.get(id(term)), place_of_service
+            )
+            if found is None:
+                continue
+            base, medicare_trace = found
+            amount = round_cents(base * term.percent)
+            year = f" {term.year}" if term.year else ""
+            steps = (
+                *medicare_trace.steps,
+                TraceStep("Medicare" + year, f"fee schedule amount in {term.locality}", base),
+                TraceStep("percent of Medicare", f"{term.percent:%} of {base}", amount),
+            )
+            return amount, f"{term.percent:%} of Medicare{year}", steps, False
+        for term in self._of(PercentOfBilled):
+            amount = round_cents(billed * term.percent)
+            step = TraceStep("percent of billed", f"{term.percent:%} of {billed}", amount)
+            return amount, f"{term.percent:%} of billed", (step,), False
+        return None
+
+    @staticmethod
+    def _medicare(
+        term: PercentOfMedicare,
+        code: str,
+        mods: tuple[str, ...],
+        units: Decimal,
+        day: pendulum.Date,
+        line_id: str,
+        medicare: PricedClaim | None,
+        place_of_service: str,
+    ) -> tuple[Decimal, Trace] | None:
+        if medicare is not None and term.year is None:
+            priced = next((p for p in medicare.lines if p.line_id == line_id), None)
+            if priced is None or not priced.payable:
+                return None
+            return priced.allowed, priced.trace
+        when = _same_day(day, term.year) if term.year else day
+        try:
+            priced_line = term.schedule.price_line(
+                code,
+                locality=term.locality,
+                place_of_service=place_of_service,
+                date_of_service=when,
+                modifiers=mods,
+                units=units,
+            )
+        except PricingError:
+            return None
+        return (priced_line.allowed, priced_line.trace) if priced_line.payable else None
+
+    def expected_allowed(self, claim: Claim) -> ContractPricing:
+        """The expected allowed amount of every line of ``claim`` with the term applied.
+
+        A percentage-of-Medicare term prices the whole claim with Medicare's claim-level
+        rules first (place of service and provider from the claim). A line no term prices
+        raises :class:`~medbill.PricingError` naming the line.
+        """
+        medicare: dict[int, PricedClaim] = {}
+        for term in self._of(PercentOfMedicare):
+            if term.year is None:
+                # if a line makes the whole claim unpriceable, each line is priced alone
+                with contextlib.suppress(PricingError):
+                    medicare[id(term)] = term.schedule.price_claim(claim, locality=term.locality)
+        lines = []
+        for line in claim.lines:
+            try:
+                pos = str(line.place_of_service or claim.place_of_service)
+                lines.append(self._line(line, medicare, pos))
+            except ValidationError as error:
+                raise error.at(f"lines[{line.line_id}]") from None
+        return ContractPricing(claim_id=claim.id, contract=self.name, lines=tuple(lines))
+
+    def _line(
+        self, line: ClaimLine, medicare: Mapping[int, PricedClaim], place_of_service: str
+    ) -> ExpectedLine:
+        return self._expected(
+            str(line.procedure),
+            line.charge,
+            line.service_date,
+            tuple(str(m) for m in line.modifiers),
+            line.units,
+            line.line_id,
+            medicare,
+            place_of_service,
+        )

@@ -1,0 +1,222 @@
+"""Flat, effective-dated fee schedules: a chargemaster or a payer's fixed fee schedule."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pendulum
+
+from medbill._errors import ParseError, PricingError, ValidationError
+from medbill._money import as_money
+from medbill.codes import Modifier, ProcedureCode
+
+__all__ = ["FeeEntry", "FeeSchedule"]
+
+CSV_COLUMNS = ("code", "modifier", "amount", "valid_from", "valid_to")
+
+
+def _date(text: str, field: str) -> pendulum.Date:
+    try:
+        parsed = pendulum.parse(text.strip(), exact=True)
+    except ValueError:
+        raise ValidationError(field, text, "must be a date YYYY-MM-DD") from None
+    if not isinstance(parsed, pendulum.Date) or isinstance(parsed, pendulum.DateTime):
+        raise ValidationError(field, text, "must be a date YYYY-MM-DD")
+    return parsed
+
+
+def _amount(value: object) -> Decimal:
+    return as_money(value, "amount", signed=False)
+
+
+def _modifier(value: object) -> Modifier | None:
+    return None if value is None or value == "" else Modifier(value)
+
+
+@attrs.frozen(kw_only=True)
+class FeeEntry:
+    """One amount for a code (and optionally a modifier), in force from ``valid_from`` to
+    ``valid_to`` (both included; ``None``: open-ended).
+
+    >>> import pendulum
+    >>> from decimal import Decimal
+    >>> entry = FeeEntry(code="99213", amount=Decimal("150.00"),
+    ...                  valid_from=pendulum.date(2025, 1, 1))
+    >>> entry.code, entry.modifier, entry.in_force(pendulum.date(2030, 1, 1))
+    (ProcedureCode('99213'), None, True)
+    """
+
+    code: ProcedureCode = attrs.field(converter=ProcedureCode)
+    amount: Decimal = attrs.field(converter=_amount)
+    valid_from: pendulum.Date
+    valid_to: pendulum.Date | None = None
+    modifier: Modifier | None = attrs.field(default=None, converter=_modifier)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.valid_from, pendulum.Date):
+            raise ValidationError("valid_from", self.valid_from, "must be a pendulum.Date")
+        if self.valid_to is not None and (
+            not isinstance(self.valid_to, pendulum.Date) or self.valid_to < self.valid_from
+        ):
+            raise ValidationError(
+                "valid_to", self.valid_to, f"must be a date not before {self.valid_from}"
+            )
+
+    def in_force(self, day: pendulum.Date) -> bool:
+        """Whether the entry applies on ``day``."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+def _overlap(a: FeeEntry, b: FeeEntry) -> bool:
+    a_end = a.valid_to or pendulum.Date.max
+    b_end = b.valid_to or pendulum.Date.max
+    return a.valid_from <= b_end and b.valid_from <= a_end
+
+
+class FeeSchedule:
+    """Amounts keyed by procedure code and modifier, effective-dated.
+
+    A lookup with a modifier falls back to the code's no-modifier amount; a lookup picks the
+    entry in force on the date of service. Two entries for one code and modifier whose
+    periods overlap are rejected when the schedule is built. A code with no entry is a
+    :class:`~medbill.PricingError` naming code, modifier and date, never a silent zero.
+
+    >>> import pendulum
+    >>> from decimal import Decimal
+    >>> chargemaster = FeeSchedule.from_csv_text('''code,modifier,amount,valid_from,valid_to
+    ... 99213,,150.00,2025-01-01,2025-06-30
+    ... 99213,,160.00,2025-07-01,
+    ... 71046,26,30.00,2025-01-01,
+    ... 71046,,95.00,2025-01-01,
+    ... ''', name="chargemaster")
+    >>> chargemaster.amount("99213", date_of_service=pendulum.date(2025, 8, 1))
+    Decimal('160.00')
+    >>> chargemaster.amount("71046", modifier="26", date_of_service=pendulum.date(2025, 3, 1))
+    Decimal('30.00')
+    >>> chargemaster.amount("71046", modifier="TC", date_of_service=pendulum.date(2025, 3, 1))
+    Decimal('95.00')
+    >>> chargemaster.amount("99214", date_of_service=pendulum.date(2025, 3, 1))
+    Traceback (most recent call last):
+    ...
+    medbill._errors.PricingError: code: no entry in fee schedule 'chargemaster' for 99214
+    (modifier none) on 2025-03-01 (got '99214')
+    """
+
+    __slots__ = ("_entries", "name")
+
+    def __init__(self, entries: Iterable[FeeEntry], *, name: str = "fee schedule") -> None:
+        self.name = name
+        table: dict[tuple[str, str], list[FeeEntry]] = {}
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, FeeEntry):
+                raise ValidationError(f"entries[{index}]", entry, "must be a FeeEntry")
+            key = (str(entry.code), str(entry.modifier or ""))
+            bucket = table.setdefault(key, [])
+            for other in bucket:
+                if _overlap(entry, other):
+                    raise ValidationError(
+                        f"entries[{index}]",
+                        f"{key[0]} {key[1] or ''}".strip(),
+                        f"overlaps the entry in force {other.valid_from} to "
+                        f"{other.valid_to or 'open'} in {name!r}",
+                    )
+            bucket.append(entry)
+        for bucket in table.values():
+            bucket.sort(key=lambda e: e.valid_from)
+        self._entries: Mapping[tuple[str, str], Sequence[FeeEntry]] = table
+
+    def __repr__(self) -> str:
+        return f"FeeSchedule(name={self.name!r}, keys={len(self._entries)})"
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._entries.values())
+
+    @classmethod
+    def from_csv_text(cls, text: str, *, name: str = "fee schedule") -> FeeSchedule:
+        """Read CSV with the header ``code,modifier,amount,valid_from,valid_to``.
+
+        ``modifier`` and ``valid_to`` may be empty. A malformed row raises
+        :class:`~medbill.ParseError` naming the line number.
+        """
+        return cls(_read_rows(io.StringIO(text), name), name=name)
+
+    @classmethod
+    def from_csv(cls, path: str | Path, *, name: str | None = None) -> FeeSchedule:
+        """Read a CSV file in the layout of :meth:`from_csv_text`."""
+        path = Path(path)
+        with path.open(newline="", encoding="utf-8") as handle:
+            return cls(_read_rows(handle, str(path)), name=name or path.stem)
+
+    def entry(
+        self,
+        code: str,
+        *,
+        date_of_service: pendulum.Date,
+        modifier: str | None = None,
+    ) -> FeeEntry:
+        """The entry in force for ``code`` (and ``modifier``, falling back to none)."""
+        mod = str(modifier or "").upper()
+        upper = str(code).upper()
+        keys = [(upper, mod), (upper, "")] if mod else [(upper, "")]
+        for key in keys:
+            for candidate in self._entries.get(key, ()):
+                if candidate.in_force(date_of_service):
+                    return candidate
+        raise PricingError(
+            "code",
+            str(code),
+            f"no entry in fee schedule {self.name!r} for {code} "
+            f"(modifier {mod or 'none'}) on {date_of_service}",
+        )
+
+    def amount(
+        self, code: str, *, date_of_service: pendulum.Date, modifier: str | None = None
+    ) -> Decimal:
+        """The amount in force for ``code`` on ``date_of_service`` (see :meth:`entry`)."""
+        return self.entry(code, date_of_service=date_of_service, modifier=modifier).amount
+
+    def has(
+        self, code: str, *, date_of_service: pendulum.Date, modifier: str | None = None
+    ) -> bool:
+        """Whether :meth:`amount` would find an entry."""
+        try:
+            self.entry(code, date_of_service=date_of_service, modifier=modifier)
+        except PricingError:
+            return False
+        return True
+
+
+def _read_rows(handle: io.TextIOBase | Iterable[str], source: str) -> list[FeeEntry]:
+    reader = csv.reader(handle)
+    header = next(reader, None)
+    if header is None or tuple(h.strip().lower() for h in header[:5]) != CSV_COLUMNS:
+        raise ParseError(f"header must be {','.join(CSV_COLUMNS)}", location=f"{source}, line 1")
+    entries: list[FeeEntry] = []
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(CSV_COLUMNS):
+            raise ParseError(
+                f"expected {len(CSV_COLUMNS)} columns, found {len(row)}",
+                location=f"{source}, line {line}",
+            )
+        code, modifier, amount, start, end = (cell.strip() for cell in row)
+        try:
+            entries.append(
+                FeeEntry(
+                    code=code,
+                    modifier=modifier or None,
+                    amount=amount,
+                    valid_from=_date(start, "valid_from"),
+                    valid_to=_date(end, "valid_to") if end else None,
+                )
+            )
+        except ValidationError as error:
+            raise ParseError(str(error), location=f"{source}, line {line}") from None
+    return entries

@@ -1,0 +1,52 @@
+"""A testing kit for projects that embed medbill.
+
+Factories build valid entities with sensible defaults; override any field by keyword.
+Hypothesis strategies for every code type and entity live in
+:mod:`medbill.testing.strategies` (needs ``hypothesis``, e.g. ``pip install
+'medbill[testing]'``).
+
+>>> from decimal import Decimal
+>>> from medbill.testing import make_claim, make_claim_line
+>>> make_claim(lines=[make_claim_line(procedure="99214", charge=Decimal("210.00"))]).total_charge
+Decimal('210.00')
+"""
+
+from medbill.testing._factories import (
+    DEFAULT_DATE_OF_SERVICE,
+    make_address,
+    make_adjustment,
+    make_benefits,
+    make_claim,
+    make_claim_line,
+    make_claim_payment,
+    make_coverage,
+    make_encounter,
+    make_line_payment,
+    make_patient,
+    make_patient_payment,
+    make_payer,
+    make_provider,
+    make_provider_adjustment,
+    make_remittance,
+    make_service_line,
+)
+
+__all__ = [
+    "DEFAULT_DATE_OF_SERVICE",
+    "make_address",
+    "make_adjustment",
+    "make_benefits",
+    "make_claim",
+    "make_claim_line",
+    "make_claim_payment",
+    "make_coverage",
+    "make_encounter",
+    "make_line_payment",
+    "make_patient",
+    "make_patient_payment",
+    "make_payer",
+    "make_provider",
+    "make_provider_adjustment",
+    "make_remittance",
+    "make_service_line",
+]

@@ -1,0 +1,332 @@
+"""Factories that build valid entities with sensible defaults and keyword overrides."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pendulum
+
+from medbill._common import Address, Period, PersonName, Sex
+from medbill._encounter import Claim, ClaimLine, Encounter, ServiceLine
+from medbill._parties import (
+    Benefits,
+    Copay,
+    Coverage,
+    Patient,
+    Payer,
+    PayerKind,
+    Priority,
+    Provider,
+    ProviderKind,
+    ServiceCategory,
+)
+from medbill._payment import (
+    Adjustment,
+    ClaimPayment,
+    LinePayment,
+    PatientPayment,
+    ProviderAdjustment,
+    Remittance,
+)
+from medbill.codes import Npi
+
+__all__ = [
+    "DEFAULT_DATE_OF_SERVICE",
+    "make_address",
+    "make_adjustment",
+    "make_benefits",
+    "make_claim",
+    "make_claim_line",
+    "make_claim_payment",
+    "make_coverage",
+    "make_encounter",
+    "make_line_payment",
+    "make_patient",
+    "make_patient_payment",
+    "make_payer",
+    "make_provider",
+    "make_provider_adjustment",
+    "make_remittance",
+    "make_service_line",
+]
+
+DEFAULT_DATE_OF_SERVICE = pendulum.date(2025, 3, 4)
+"""The date of service the factories use unless told otherwise."""
+
+
+def _build(cls: Any, defaults: dict[str, Any], overrides: dict[str, Any]) -> Any:
+    return cls(**{**defaults, **overrides})
+
+
+def make_address(**overrides: Any) -> Address:
+    """An address in Springfield, IL.
+
+    >>> make_address(city="Peoria").city
+    'Peoria'
+    """
+    defaults = {
+        "line1": "100 Main St",
+        "city": "Springfield",
+        "state": "IL",
+        "postal_code": "62701",
+    }
+    return _build(Address, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_patient(**overrides: Any) -> Patient:
+    """A patient, Jane Doe, born 1980-05-17.
+
+    >>> make_patient(id="MRN-42").id
+    'MRN-42'
+    """
+    defaults = {
+        "id": "MRN-0001",
+        "name": PersonName(family="Doe", given="Jane"),
+        "birth_date": pendulum.date(1980, 5, 17),
+        "sex": Sex.FEMALE,
+        "address": make_address(),
+    }
+    return _build(Patient, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_payer(**overrides: Any) -> Payer:
+    """A commercial payer, Acme Health (X12 payer id 60054).
+
+    >>> make_payer(kind="medicare").kind.name
+    'MEDICARE'
+    """
+    defaults = {
+        "id": "acme",
+        "name": "Acme Health",
+        "kind": PayerKind.COMMERCIAL,
+        "x12_payer_id": "60054",
+    }
+    return _build(Payer, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_benefits(**overrides: Any) -> Benefits:
+    """A common PPO design: $1,000 deductible, 20% coinsurance, $25 office copay, $5,000 OOP.
+
+    >>> make_benefits().coinsurance
+    Decimal('0.20')
+    """
+    defaults = {
+        "deductible": Decimal("1000.00"),
+        "coinsurance": Decimal("0.20"),
+        "copays": (Copay(category=ServiceCategory.OFFICE_VISIT, amount=Decimal("25.00")),),
+        "out_of_pocket_max": Decimal("5000.00"),
+    }
+    return _build(Benefits, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_coverage(**overrides: Any) -> Coverage:
+    """The default patient's primary coverage with Acme Health, in force from 2025-01-01.
+
+    >>> make_coverage(priority="secondary").priority.name
+    'SECONDARY'
+    """
+    defaults = {
+        "id": "cov-0001",
+        "patient_id": "MRN-0001",
+        "payer": make_payer(),
+        "member_id": "ACM123456789",
+        "priority": Priority.PRIMARY,
+        "effective": Period(pendulum.date(2025, 1, 1)),
+        "plan_name": "Acme PPO",
+        "group_number": "GRP-100",
+        "benefits": make_benefits(),
+    }
+    return _build(Coverage, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_provider(**overrides: Any) -> Provider:
+    """A family physician, Dr. Ada Lovelace (NPI 1234567893).
+
+    >>> make_provider().display_name
+    'Ada Lovelace'
+    """
+    defaults = {
+        "npi": Npi("1234567893"),
+        "name": "Lovelace",
+        "first_name": "Ada",
+        "kind": ProviderKind.PHYSICIAN,
+        "taxonomy": "207Q00000X",
+        "tax_id": "123456789",
+        "address": make_address(line1="1 Clinic Way"),
+    }
+    return _build(Provider, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_service_line(**overrides: Any) -> ServiceLine:
+    """An established-patient office visit (99213) billed at $150.00.
+
+    >>> make_service_line().charge
+    Decimal('150.00')
+    """
+    defaults = {"procedure": "99213", "charge": Decimal("150.00"), "diagnosis_pointers": (1,)}
+    return _build(ServiceLine, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_encounter(**overrides: Any) -> Encounter:
+    """An office visit on the default date for type 2 diabetes and hypertension.
+
+    >>> make_encounter().diagnoses
+    (Icd10Cm('E11.9'), Icd10Cm('I10'))
+    """
+    provider = make_provider()
+    defaults = {
+        "id": "enc-0001",
+        "patient_id": "MRN-0001",
+        "date_of_service": DEFAULT_DATE_OF_SERVICE,
+        "place_of_service": "11",
+        "rendering_provider": provider,
+        "billing_provider": provider,
+        "diagnoses": ("E11.9", "I10"),
+        "lines": (make_service_line(diagnosis_pointers=(1, 2)),),
+    }
+    return _build(Encounter, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_claim_line(**overrides: Any) -> ClaimLine:
+    """Line 1: 99213 at $150.00 on the default date, pointing at diagnosis 1.
+
+    >>> make_claim_line(units=Decimal(2)).units
+    Decimal('2')
+    """
+    defaults = {
+        "line_id": "1",
+        "procedure": "99213",
+        "charge": Decimal("150.00"),
+        "diagnosis_pointers": (1,),
+        "service_date": DEFAULT_DATE_OF_SERVICE,
+    }
+    return _build(ClaimLine, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_claim(**overrides: Any) -> Claim:
+    """A one-line office-visit claim of the default patient to the default coverage.
+
+    >>> claim = make_claim()
+    >>> claim.total_charge, claim.coverage.payer.name
+    (Decimal('150.00'), 'Acme Health')
+    """
+    provider = make_provider()
+    defaults = {
+        "id": "CLM-0001",
+        "patient": make_patient(),
+        "coverage": make_coverage(),
+        "billing_provider": provider,
+        "rendering_provider": provider,
+        "place_of_service": "11",
+        "diagnoses": ("E11.9", "I10"),
+        "lines": (make_claim_line(),),
+    }
+    return _build(Claim, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_adjustment(**overrides: Any) -> Adjustment:
+    """A CO-45 contractual adjustment of $50.00.
+
+    >>> make_adjustment().reason
+    Carc('45')
+    """
+    defaults = {"group": "CO", "reason": "45", "amount": Decimal("50.00")}
+    return _build(Adjustment, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_line_payment(**overrides: Any) -> LinePayment:
+    """The payer's line for 99213: $150 billed, $100 allowed, $80 paid, $20 coinsurance.
+
+    >>> make_line_payment().imbalance
+    Decimal('0.00')
+    """
+    defaults = {
+        "procedure": "99213",
+        "charge": Decimal("150.00"),
+        "paid": Decimal("80.00"),
+        "allowed": Decimal("100.00"),
+        "line_id": "1",
+        "service_date": DEFAULT_DATE_OF_SERVICE,
+        "adjustments": (
+            make_adjustment(),
+            make_adjustment(group="PR", reason="2", amount=Decimal("20.00")),
+        ),
+    }
+    return _build(LinePayment, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_claim_payment(**overrides: Any) -> ClaimPayment:
+    """The payer's balanced adjudication of :func:`make_claim` (paid $80, PR $20).
+
+    >>> make_claim_payment().imbalance
+    Decimal('0.00')
+    """
+    defaults = {
+        "claim_id": "CLM-0001",
+        "status": "1",
+        "charge": Decimal("150.00"),
+        "paid": Decimal("80.00"),
+        "patient_responsibility": Decimal("20.00"),
+        "lines": (make_line_payment(),),
+        "payer_claim_control_number": "PCN-0001",
+    }
+    return _build(ClaimPayment, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_provider_adjustment(**overrides: Any) -> ProviderAdjustment:
+    """A $1.27 interest payment (PLB reason L6, a negative amount increases the payment).
+
+    >>> make_provider_adjustment().amount
+    Decimal('-1.27')
+    """
+    defaults = {
+        "provider_id": "1234567893",
+        "fiscal_period_end": pendulum.date(2025, 12, 31),
+        "reason": "L6",
+        "amount": Decimal("-1.27"),
+    }
+    return _build(ProviderAdjustment, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_remittance(**overrides: Any) -> Remittance:
+    """A balanced remittance; the payment amount defaults to what its parts add up to.
+
+    >>> era = make_remittance()
+    >>> era.payment_amount, era.imbalances()
+    (Decimal('80.00'), ())
+    """
+    claims = tuple(overrides.pop("claim_payments", (make_claim_payment(),)))
+    provider = tuple(overrides.pop("provider_adjustments", ()))
+    total = sum((c.paid for c in claims), Decimal("0.00")) - sum(
+        (p.amount for p in provider), Decimal("0.00")
+    )
+    defaults = {
+        "id": "EFT-0001",
+        "payer_name": "Acme Health",
+        "payer_id": "60054",
+        "payment_amount": total,
+        "payment_date": pendulum.date(2025, 4, 1),
+        "method": "ACH",
+        "payee_name": "Lovelace Family Medicine",
+        "payee_npi": "1234567893",
+        "claim_payments": claims,
+        "provider_adjustments": provider,
+    }
+    return _build(Remittance, defaults, overrides)  # type: ignore[no-any-return]
+
+
+def make_patient_payment(**overrides: Any) -> PatientPayment:
+    """A $20.00 card payment by the default patient.
+
+    >>> make_patient_payment().amount
+    Decimal('20.00')
+    """
+    defaults = {
+        "id": "PP-0001",
+        "patient_id": "MRN-0001",
+        "amount": Decimal("20.00"),
+        "received_on": pendulum.date(2025, 4, 15),
+        "method": "card",
+    }
+    return _build(PatientPayment, defaults, overrides)  # type: ignore[no-any-return]

@@ -1,0 +1,132 @@
+"""Claim-level rules among lines of one date of service, worked out by hand on CY2025 rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pendulum
+import pytest
+
+from medbill import PricingError
+from medbill.fees import Locality, MedicareFeeSchedule
+
+from .builders import cents, claim, line
+
+D = Decimal
+CF = D("32.3465")
+ALABAMA = Locality.parse("10112-00")  # GPCI work 1, PE 0.869, MP 0.575
+
+
+def fee(work: str, pe: str, mp: str) -> Decimal:
+    """(work x 1 + PE x 0.869 + MP x 0.575) x 32.3465, rounded half-up (Alabama CY2025)."""
+    return cents((D(work) + D(pe) * D("0.869") + D(mp) * D("0.575")) * CF)
+
+
+def test_multiple_surgery_ranks_by_fee_100_50_50(cy2025: MedicareFeeSchedule) -> None:
+    # Facility rates (POS 22). 19301: work 10.13, PE 7.37, MP 2.51; 11042: 1.01, 0.68,
+    # 0.13; 64483: 1.90, 1.27, 0.16. All three have MULT PROC indicator 2.
+    mastectomy = fee("10.13", "7.37", "2.51")
+    debridement = fee("1.01", "0.68", "0.13")
+    injection = fee("1.90", "1.27", "0.16")
+    priced = cy2025.price_claim(
+        claim(line("1", "11042"), line("2", "19301"), line("3", "64483"), place_of_service="22"),
+        locality=ALABAMA,
+    )
+    assert priced.line("2").allowed == mastectomy  # highest fee: 100%
+    assert priced.line("1").allowed == cents(debridement * D("0.5"))
+    assert priced.line("3").allowed == cents(injection * D("0.5"))
+    assert priced.total == mastectomy + cents(debridement * D("0.5")) + cents(injection * D("0.5"))
+    assert "rank 1 of 3" in priced.line("2").explain()
+
+
+def test_bilateral_is_applied_before_the_ranking(cy2025: MedicareFeeSchedule) -> None:
+    # 64483-50 (bilateral indicator 1) = 150% of its fee, which then outranks 11042.
+    injection = cents(fee("1.90", "1.27", "0.16") * D("1.5"))
+    debridement = fee("1.01", "0.68", "0.13")
+    priced = cy2025.price_claim(
+        claim(line("1", "11042"), line("2", "64483", modifiers=["50"]), place_of_service="22"),
+        locality=ALABAMA,
+    )
+    assert injection > debridement
+    assert priced.line("2").allowed == injection
+    assert priced.line("1").allowed == cents(debridement * D("0.5"))
+
+
+def test_lines_on_different_dates_are_not_reduced(cy2025: MedicareFeeSchedule) -> None:
+    later = pendulum.date(2025, 3, 5)
+    priced = cy2025.price_claim(
+        claim(line("1", "11042"), line("2", "64483", day=later), place_of_service="22"),
+        locality=ALABAMA,
+    )
+    assert priced.line("1").allowed == fee("1.01", "0.68", "0.13")
+    assert priced.line("2").allowed == fee("1.90", "1.27", "0.16")
+
+
+def test_imaging_reduction_technical_50_professional_95(cy2025: MedicareFeeSchedule) -> None:
+    # Office (non-facility). 74177 global 1.82/7.25/0.12, -26 1.82/0.66/0.10, -TC 0/6.59/0.02;
+    # 70450 global 0.85/2.35/0.05, -26 0.85/0.31/0.04, -TC 0/2.04/0.01. MULT PROC 4.
+    ct_abdomen = fee("1.82", "7.25", "0.12")
+    ct_head = fee("0.85", "2.35", "0.05")
+    head_pc = fee("0.85", "0.31", "0.04")
+    head_tc = fee("0", "2.04", "0.01")
+    assert fee("0", "6.59", "0.02") > head_tc  # 74177 has the highest technical component
+    assert fee("1.82", "0.66", "0.10") > head_pc  # and the highest professional component
+    expected_head = (
+        ct_head - head_tc + cents(head_tc * D("0.50")) - head_pc + cents(head_pc * D("0.95"))
+    )
+    priced = cy2025.price_claim(claim(line("1", "70450"), line("2", "74177")), locality=ALABAMA)
+    assert priced.line("2").allowed == ct_abdomen
+    assert priced.line("1").allowed == expected_head
+
+
+def test_imaging_reduction_professional_component_only(cy2025: MedicareFeeSchedule) -> None:
+    # A radiologist reading both studies (-26): the second PC at 95%.
+    abdomen_pc = fee("1.82", "0.66", "0.10")
+    head_pc = fee("0.85", "0.31", "0.04")
+    priced = cy2025.price_claim(
+        claim(
+            line("1", "70450", modifiers=["26"]),
+            line("2", "74177", modifiers=["26"]),
+            place_of_service="22",
+        ),
+        locality=ALABAMA,
+    )
+    # facility PE for the -26 rows equals the non-facility one (0.31 and 0.66)
+    assert priced.line("2").allowed == abdomen_pc
+    assert priced.line("1").allowed == cents(head_pc * D("0.95"))
+
+
+def test_therapy_reduces_practice_expense_after_the_highest_unit(
+    cy2025: MedicareFeeSchedule,
+) -> None:
+    # 97110: 0.45/0.43/0.01, 97140: 0.43/0.40/0.01, both MULT PROC 5, in the office.
+    exercise = fee("0.45", "0.43", "0.01")
+    manual = fee("0.43", "0.40", "0.01")
+    exercise_pe = cents(D("0.43") * D("0.869") * CF)  # PE portion of one unit
+    manual_pe = cents(D("0.40") * D("0.869") * CF)
+    assert exercise_pe > manual_pe  # the first 97110 unit is paid in full
+    priced = cy2025.price_claim(
+        claim(line("1", "97110", units=2), line("2", "97140")), locality=ALABAMA
+    )
+    second_exercise_unit = exercise - exercise_pe + cents(exercise_pe * D("0.5"))
+    assert priced.line("1").allowed == exercise + second_exercise_unit
+    assert priced.line("2").allowed == manual - manual_pe + cents(manual_pe * D("0.5"))
+
+
+def test_status_t_injection_not_paid_with_another_service(cy2025: MedicareFeeSchedule) -> None:
+    alone = cy2025.price_claim(claim(line("1", "G0117")), locality=ALABAMA)
+    assert alone.line("1").allowed == fee("0.45", "1.42", "0.02")
+    both = cy2025.price_claim(claim(line("1", "G0117"), line("2", "99213")), locality=ALABAMA)
+    assert not both.line("1").payable
+    assert both.line("2").allowed == fee("1.30", "1.35", "0.10")
+
+
+def test_claim_errors_name_the_line(cy2025: MedicareFeeSchedule) -> None:
+    with pytest.raises(PricingError) as caught:
+        cy2025.price_claim(claim(line("7", "71046", modifiers=["26", "TC"])), locality=ALABAMA)
+    assert caught.value.field.startswith("lines[7]")
+
+
+def test_claim_explain_lists_lines_and_total(cy2025: MedicareFeeSchedule) -> None:
+    priced = cy2025.price_claim(claim(line("1", "99213")), locality=ALABAMA)
+    assert priced.explain().endswith(f"total allowed {priced.total}")
