@@ -51,7 +51,7 @@ def remittance(payment: ClaimPayment, trace: str = "EFT-9") -> Remittance:
         payer_name="Payer",
         payment_amount=max(payment.paid, D("0.00")),
         payment_date=PAID_ON,
-        claim_payments=(payment,),  # type: ignore[arg-type]  # attrs converter=tuple typing
+        claim_payments=(payment,),
     )
 
 
@@ -66,7 +66,7 @@ def claim_payment(
         charge=D(charge),
         paid=D(paid),
         patient_responsibility=pr,
-        adjustments=adjs,  # type: ignore[arg-type]  # attrs converter=tuple typing
+        adjustments=adjs,
     )
 
 
@@ -196,7 +196,7 @@ def test_provider_level_adjustments(ledger: Ledger) -> None:
         payer_name="Acme",
         payment_amount=D("0.00"),
         payment_date=PAID_ON,
-        provider_adjustments=(  # type: ignore[arg-type]  # attrs converter=tuple typing
+        provider_adjustments=(
             plb("L6", "-2.50"),
             plb("WO", "40.00"),
             plb("FB", "10.00"),

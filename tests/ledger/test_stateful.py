@@ -123,7 +123,7 @@ class LedgerMachine(RuleBasedStateMachine):
             charge=due,
             paid=paid,
             patient_responsibility=share,
-            adjustments=(  # type: ignore[arg-type]  # attrs converter=tuple typing
+            adjustments=(
                 Adjustment(group="CO", reason="45", amount=contractual),
                 Adjustment(group="PR", reason="1", amount=share),
             ),

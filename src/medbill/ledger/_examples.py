@@ -1,5 +1,3 @@
-# mypy: disable-error-code="arg-type, misc, list-item"
-# (the foundation's attrs converters=tuple do not type-check with mypy: see the report)
 """Small example entities for the ledger's docstrings, tests and benchmark.
 
 Not public API: the documentation page builds the same objects step by step.
@@ -69,7 +67,7 @@ def example_claim(
     return Claim(
         id=claim_id,
         patient=example_patient(patient_id),
-        coverage=example_coverage(patient_id) if coverage is _DEFAULT else coverage,
+        coverage=example_coverage(patient_id) if coverage is _DEFAULT else coverage,  # type: ignore[arg-type]
         billing_provider=Provider(
             npi=Npi("1234567893"), name="Springfield Clinic", kind=ProviderKind.ORGANIZATION
         ),
