@@ -541,7 +541,7 @@ class TrialBalance:
         for row in self.rows:
             debit = f"{row.debit}" if row.debit else ""
             credit = f"{row.credit}" if row.credit else ""
-            lines.append(f"{row.code:<28}{debit:>12}{credit:>12}")
+            lines.append(f"{row.code:<28}{debit:>12}{credit:>12}".rstrip())
         lines.append(f"{'total':<28}{self.total_debits:>12}{self.total_credits:>12}")
         return "\n".join(lines)
 
