@@ -367,3 +367,19 @@ def test_a_replay_with_other_content_is_a_duplicate(ledger: Ledger) -> None:
     with pytest.raises(DuplicateEntryError):
         write_off(ledger, "C-NEW", reason="charity", effective=day, amount=D("11.00"))
     assert ledger.total("write_off.charity") == D("10.00")
+
+
+@pytest.mark.parametrize("amount", [D("-5.00"), D("0.00"), D("1.001")])
+def test_amounts_that_must_be_positive(ledger: Ledger, amount: Decimal) -> None:
+    self_pay_claims(ledger)
+    count = len(ledger)
+    day = pendulum.date(2025, 9, 1)
+    with pytest.raises(LedgerError, match="amount"):
+        write_off(ledger, "C-NEW", reason="charity", effective=day, amount=amount)
+    with pytest.raises(LedgerError, match="amount"):
+        transfer_responsibility(
+            ledger, "C-NEW", source=None, target=example_coverage(), effective=day, amount=amount
+        )
+    with pytest.raises(LedgerError, match="amount"):
+        refund_credit(ledger, "MRN-1", effective=day, amount=amount)
+    assert len(ledger) == count

@@ -133,3 +133,26 @@ def test_a_process_killed_mid_batch_leaves_no_partial_entry(tmp_path: Path) -> N
         assert ledger.total("gross_charges") == D("100.00") * count
         ledger.post(entry("after-the-crash"))
         assert len(ledger) == count + 1
+
+
+def test_a_batch_the_database_refuses_leaves_everything_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path) as ledger:
+        ledger.post(entry("a"))
+        connection = sqlite3.connect(path)
+        connection.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON postings WHEN NEW.cents = -4242 "
+            "BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END"
+        )
+        connection.commit()
+        connection.close()
+        with pytest.raises(LedgerError, match="refused by a trigger"):
+            ledger.post_batch([entry("b", patient="P2"), entry("c", "42.42", patient="P3")])
+        assert len(ledger) == 1
+        assert "b" not in ledger
+        assert ledger.balance(Account.patient_credit("P2")) == D("0.00")
+        assert list(ledger.accounts("patient_credit")) == [Account.patient_credit("P1")]
+        ledger.post(entry("d", patient="P2"))  # account ids given back by the rollback
+    with Ledger.open(path) as reopened:
+        assert [e.key for e in reopened.entries()] == ["a", "d"]
+        assert reopened.balance(Account.patient_credit("P2")) == D("10.00")
