@@ -11,6 +11,8 @@ that inserts the same rows into the same schema without any medbill logic.
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import sqlite3
 import statistics
 import tempfile
@@ -74,6 +76,7 @@ def rate(count: int, seconds: float) -> str:
 
 
 def timed(action: Callable[[], object]) -> float:
+    gc.collect()  # leave no garbage of an earlier run to this one
     start = time.perf_counter()
     action()
     return time.perf_counter() - start
@@ -150,9 +153,11 @@ def raw_insert(
 
 def sqlite_figures(entries: list[JournalEntry], per_commit: int, folder: Path, label: str) -> None:
     rows = raw_rows(entries)
+    os.sync()  # no dirty pages of an earlier run to flush during this one's fsyncs
     raw = raw_connection(folder / f"raw-{per_commit}.sqlite", "FULL")
     raw_seconds = timed(lambda: raw_insert(raw, rows, per_commit))
     raw.close()
+    os.sync()
     ledger = Ledger.open(folder / f"medbill-{per_commit}.sqlite")  # synchronous=FULL
 
     def post() -> None:
@@ -173,25 +178,20 @@ def sqlite_figures(entries: list[JournalEntry], per_commit: int, folder: Path, l
     )
 
 
-def lookup_figures(size: int) -> None:
-    print(f"\nbalance look-ups on a ledger of {size:,} entries (MemoryStore)")
-    ledger = Ledger.in_memory()
-    started = time.perf_counter()
-    for start in range(0, size, 50_000):
-        ledger.post_batch(make_entries(min(50_000, size - start), start))
-    print(f"  built in {time.perf_counter() - started:.1f} s")
+def lookup_figures(ledger: Ledger, size: int) -> None:
     claim = f"C{size // 8}"
     patient = f"P{size // 8 % 1000}"
     account = Account.insurance_receivable("acme", "primary", patient, claim)
+    day = DAY.add(days=200)
     questions: list[tuple[str, Callable[[], object]]] = [
         ("one account", lambda: ledger.balance(account)),
         ("one claim (roll-up)", lambda: ledger.total("insurance_receivable", claim=claim)),
         ("one patient (roll-up)", lambda: ledger.total("insurance_receivable", patient=patient)),
         ("one payer (roll-up)", lambda: ledger.total("insurance_receivable", payer="acme")),
-        ("one account as of a date", lambda: ledger.balance(account, as_of=DAY.add(days=200))),
+        ("one account as of a date", lambda: ledger.balance(account, as_of=day)),
         (
             "one claim as of a date",
-            lambda: ledger.total("insurance_receivable", claim=claim, as_of=DAY.add(days=200)),
+            lambda: ledger.total("insurance_receivable", claim=claim, as_of=day),
         ),
     ]
     for label, question in questions:
@@ -203,6 +203,45 @@ def lookup_figures(size: int) -> None:
                 question()
             samples.append((time.perf_counter() - start) / repeat * 1e6)
         print(f"  {label:<28}{statistics.median(samples):>8.1f} µs per look-up (median of 5)")
+
+
+def fill(ledger: Ledger, size: int, batch: int) -> float:
+    started = time.perf_counter()
+    for start in range(0, size, batch):
+        ledger.post_batch(make_entries(min(batch, size - start), start))
+    return time.perf_counter() - started
+
+
+def lookups(size: int, folder: Path) -> None:
+    print(f"\nbalance look-ups on a ledger of {size:,} entries")
+    memory = Ledger.in_memory()
+    print(f"  MemoryStore (filled in {fill(memory, size, 50_000):.1f} s)")
+    lookup_figures(memory, size)
+    del memory
+    gc.collect()
+    path = folder / "large.sqlite"
+    with Ledger.open(path, synchronous="NORMAL") as filling:
+        seconds = fill(filling, size, 10_000)
+    started = time.perf_counter()
+    with Ledger.open(path) as ledger:
+        opened = time.perf_counter() - started
+        print(
+            f"  SqliteStore (filled in {seconds:.1f} s; reopened, index rebuilt, in {opened:.1f} s)"
+        )
+        lookup_figures(ledger, size)
+
+
+def memory_figures(entries: list[JournalEntry], batch_size: int) -> None:
+    print("\nin-memory posting (validation, idempotency check, balance upkeep)")
+    ledger = Ledger.in_memory()
+    seconds = timed(lambda: [ledger.post(entry) for entry in entries])
+    print(f"  one post() per entry                       {rate(batch_size, seconds)}")
+    ledger = Ledger.in_memory()
+    seconds = timed(lambda: ledger.post_batch(entries))
+    print(f"  one post_batch() of all                    {rate(batch_size, seconds)}")
+    ledger = Ledger.in_memory()
+    seconds = timed(lambda: ledger.post_batch(make_entries(batch_size)))
+    print(f"  construction + post_batch                  {rate(batch_size, seconds)}")
 
 
 def main() -> None:
@@ -217,24 +256,15 @@ def main() -> None:
     entries = make_entries(batch_size)
     print(f"  JournalEntry construction with validation {rate(batch_size, build)}")
 
-    print("\nin-memory posting (validation, idempotency check, balance upkeep)")
-    ledger = Ledger.in_memory()
-    seconds = timed(lambda: [ledger.post(entry) for entry in entries])
-    print(f"  one post() per entry                       {rate(batch_size, seconds)}")
-    ledger = Ledger.in_memory()
-    seconds = timed(lambda: ledger.post_batch(entries))
-    print(f"  one post_batch() of all                    {rate(batch_size, seconds)}")
-    ledger = Ledger.in_memory()
-    seconds = timed(lambda: ledger.post_batch(make_entries(batch_size)))
-    print(f"  construction + post_batch                  {rate(batch_size, seconds)}")
+    memory_figures(entries, batch_size)
 
     print("\nSQLite (WAL, synchronous=FULL: durable on commit)")
     with tempfile.TemporaryDirectory() as folder:
         sqlite_figures(entries, 1_000, Path(folder), "1,000 entries per commit")
         single = entries[: 500 if args.quick else 2_000]
         sqlite_figures(single, 1, Path(folder), "one commit per entry")
-
-    lookup_figures(lookup_size)
+        entries.clear()
+        lookups(lookup_size, Path(folder))
 
 
 if __name__ == "__main__":
