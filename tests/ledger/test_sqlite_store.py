@@ -111,12 +111,19 @@ def test_a_process_killed_mid_batch_leaves_no_partial_entry(tmp_path: Path) -> N
     )
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "ready"
-    time.sleep(1.5)  # let it commit some batches and be in the middle of another
+    # wait until it has committed a few batches; it is then busy with the next one
+    watcher = sqlite3.connect(path)
+    for _ in range(600):
+        time.sleep(0.05)
+        if watcher.execute("SELECT COUNT(*) FROM entries").fetchone()[0] >= 1_500:
+            break
+    watcher.close()
     process.send_signal(signal.SIGKILL)
     process.wait()
     process.stdout.close()
     with Ledger.open(path) as ledger:
         count = len(ledger)
+        assert count >= 1_500
         assert count % 500 == 0  # whole batches only
         connection = sqlite3.connect(path)
         postings = connection.execute("SELECT COUNT(*) FROM postings").fetchone()[0]
@@ -156,3 +163,50 @@ def test_a_batch_the_database_refuses_leaves_everything_as_it_was(tmp_path: Path
     with Ledger.open(path) as reopened:
         assert [e.key for e in reopened.entries()] == ["a", "d"]
         assert reopened.balance(Account.patient_credit("P2")) == D("10.00")
+
+
+DIES_BEFORE_COMMIT = textwrap.dedent(
+    """
+    import os, signal, sys, pendulum
+    from decimal import Decimal
+    from medbill.ledger import Account, JournalEntry, Ledger, Posting, SqliteStore
+
+    class DiesAtSecondCommit:
+        def __init__(self, connection):
+            self.connection, self.commits = connection, 0
+
+        def execute(self, sql, *args):
+            if sql == "COMMIT" and self.commits == 1:
+                os.kill(os.getpid(), signal.SIGKILL)  # every row is written, none committed
+            if sql == "COMMIT":
+                self.commits += 1
+            return self.connection.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.connection, name)
+
+    store = SqliteStore(sys.argv[1])
+    store._conn = DiesAtSecondCommit(store._conn)
+    ledger = Ledger(store)
+    day, at = pendulum.date(2025, 3, 1), pendulum.datetime(2025, 3, 1, 8)
+    for batch in range(2):
+        ledger.post_batch([JournalEntry(key=f"b{batch}-{i}", effective=day, recorded_at=at,
+            postings=[Posting.debit(Account.cash(), Decimal("1.00")),
+                      Posting.credit(Account.patient_credit(f"P{batch}"), Decimal("1.00"))])
+            for i in range(100)])
+    """
+)
+
+
+def test_a_process_killed_inside_the_transaction_leaves_the_batch_out(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    finished = subprocess.run(
+        [sys.executable, "-c", DIES_BEFORE_COMMIT, str(path)], check=False, timeout=120
+    )
+    assert finished.returncode == -signal.SIGKILL
+    with Ledger.open(path) as ledger:
+        assert len(ledger) == 100  # the first batch only
+        assert ledger.balance(Account.patient_credit("P0")) == D("100.00")
+        assert ledger.balance(Account.patient_credit("P1")) == D("0.00")
+        assert list(ledger.accounts("patient_credit")) == [Account.patient_credit("P0")]
+        ledger.check_invariants()
