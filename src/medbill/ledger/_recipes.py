@@ -9,7 +9,7 @@ The worked example of every recipe, with its entries, is in ``docs/ledger.md``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 import pendulum
@@ -69,6 +69,10 @@ class _Postings:
         """Credit ``source`` and debit ``target`` by ``amount``."""
         self.add(target, amount)
         self.add(source, -amount)
+
+    def pending(self, account: Account) -> Decimal:
+        """What this entry already moves on ``account``."""
+        return self._amounts.get(account, ZERO)
 
     def postings(self) -> list[Posting]:
         return [Posting(account, amount) for account, amount in self._amounts.items() if amount]
@@ -468,10 +472,6 @@ def _open_patient_claims(ledger: Ledger, patient: str) -> list[str]:
     return sorted(claims, key=lambda c: (claims[c], c))
 
 
-def _pending(postings: _Postings, account: Account) -> Decimal:
-    return postings._amounts.get(account, ZERO)
-
-
 def _claim_accounts(
     ledger: Ledger, code: str, claim: str, coverage: Coverage | None
 ) -> list[Account]:
@@ -562,7 +562,7 @@ def _allocate_credit(
     for account in accounts:
         if left <= 0:
             break
-        open_amount = ledger.balance(account) + _pending(postings, account)
+        open_amount = ledger.balance(account) + postings.pending(account)
         if open_amount <= 0:
             continue
         part = min(open_amount, left)
@@ -726,7 +726,7 @@ def _move_claim_balance(
     claim: str,
     source: Coverage | None,
     amount: Decimal | None,
-    target_of: object,
+    target_of: Callable[[Account], Account],
 ) -> tuple[_Postings, Decimal]:
     code = "patient_receivable" if source is None else "insurance_receivable"
     accounts = _claim_accounts(ledger, code, claim, source)
@@ -745,7 +745,7 @@ def _move_claim_balance(
         if open_amount <= 0:
             continue
         part = min(open_amount, left)
-        target = target_of(account)  # type: ignore[operator]
+        target = target_of(account)
         postings.move(account, target, part)
         left -= part
     return postings, wanted
