@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import resource
 import sqlite3
 import statistics
 import tempfile
@@ -151,25 +152,36 @@ def raw_insert(
         connection.execute("COMMIT")
 
 
+def best_of(runs: int, prepare: Callable[[int], Callable[[], object]]) -> float:
+    """The fastest of ``runs`` timings; ``prepare(run)`` sets up a fresh run (not timed)."""
+    return min(timed(prepare(run)) for run in range(runs))
+
+
 def sqlite_figures(entries: list[JournalEntry], per_commit: int, folder: Path, label: str) -> None:
     rows = raw_rows(entries)
-    os.sync()  # no dirty pages of an earlier run to flush during this one's fsyncs
-    raw = raw_connection(folder / f"raw-{per_commit}.sqlite", "FULL")
-    raw_seconds = timed(lambda: raw_insert(raw, rows, per_commit))
-    raw.close()
-    os.sync()
-    ledger = Ledger.open(folder / f"medbill-{per_commit}.sqlite")  # synchronous=FULL
 
-    def post() -> None:
-        if per_commit == 1:
-            for entry in entries:
-                ledger.post(entry)
-        else:
-            for start in range(0, len(entries), per_commit):
-                ledger.post_batch(entries[start : start + per_commit])
+    def raw_run(run: int) -> Callable[[], object]:
+        os.sync()  # no dirty pages of an earlier run to flush during this one's fsyncs
+        raw = raw_connection(folder / f"raw-{per_commit}-{run}.sqlite", "FULL")
+        return lambda: (raw_insert(raw, rows, per_commit), raw.close())
 
-    ours = timed(post)
-    ledger.close()
+    def our_run(run: int) -> Callable[[], object]:
+        os.sync()
+        ledger = Ledger.open(folder / f"medbill-{per_commit}-{run}.sqlite")  # synchronous=FULL
+
+        def post() -> None:
+            if per_commit == 1:
+                for entry in entries:
+                    ledger.post(entry)
+            else:
+                for start in range(0, len(entries), per_commit):
+                    ledger.post_batch(entries[start : start + per_commit])
+            ledger.close()
+
+        return post
+
+    raw_seconds = best_of(3, raw_run)
+    ours = best_of(3, our_run)
     print(f"  {label}")
     print(f"    raw sqlite3, same rows, same schema  {rate(len(entries), raw_seconds)}")
     print(
@@ -232,15 +244,25 @@ def lookups(size: int, folder: Path) -> None:
 
 
 def memory_figures(entries: list[JournalEntry], batch_size: int) -> None:
-    print("\nin-memory posting (validation, idempotency check, balance upkeep)")
-    ledger = Ledger.in_memory()
-    seconds = timed(lambda: [ledger.post(entry) for entry in entries])
-    print(f"  one post() per entry                       {rate(batch_size, seconds)}")
-    ledger = Ledger.in_memory()
-    seconds = timed(lambda: ledger.post_batch(entries))
-    print(f"  one post_batch() of all                    {rate(batch_size, seconds)}")
-    ledger = Ledger.in_memory()
-    seconds = timed(lambda: ledger.post_batch(make_entries(batch_size)))
+    print("\nin-memory posting (validation, idempotency check, balance upkeep), best of 3")
+
+    def one_by_one(run: int) -> Callable[[], object]:
+        ledger = Ledger.in_memory()
+        return lambda: [ledger.post(entry) for entry in entries]
+
+    def batch(run: int) -> Callable[[], object]:
+        ledger = Ledger.in_memory()
+        return lambda: ledger.post_batch(entries)
+
+    def build_and_batch(run: int) -> Callable[[], object]:
+        ledger = Ledger.in_memory()
+        return lambda: ledger.post_batch(make_entries(batch_size))
+
+    print(
+        f"  one post() per entry                       {rate(batch_size, best_of(3, one_by_one))}"
+    )
+    print(f"  one post_batch() of all                    {rate(batch_size, best_of(3, batch))}")
+    seconds = best_of(3, build_and_batch)
     print(f"  construction + post_batch                  {rate(batch_size, seconds)}")
 
 
@@ -252,19 +274,21 @@ def main() -> None:
     lookup_size = 100_000 if args.quick else 1_000_000
 
     print(f"building {batch_size:,} entries (3 postings each)")
-    build = timed(lambda: make_entries(batch_size))
+    build = best_of(3, lambda run: lambda: make_entries(batch_size))
     entries = make_entries(batch_size)
-    print(f"  JournalEntry construction with validation {rate(batch_size, build)}")
+    print(f"  JournalEntry construction with validation {rate(batch_size, build)} (best of 3)")
 
     memory_figures(entries, batch_size)
 
-    print("\nSQLite (WAL, synchronous=FULL: durable on commit)")
+    print("\nSQLite (WAL, synchronous=FULL: durable on commit), best of 3")
     with tempfile.TemporaryDirectory() as folder:
         sqlite_figures(entries, 1_000, Path(folder), "1,000 entries per commit")
         single = entries[: 500 if args.quick else 2_000]
         sqlite_figures(single, 1, Path(folder), "one commit per entry")
         entries.clear()
         lookups(lookup_size, Path(folder))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak resident memory of this run: {peak:,.0f} MiB")
 
 
 if __name__ == "__main__":
