@@ -235,6 +235,49 @@ class LedgerIndex:
         if patient is not None:
             _note(by_patient, patient, seq)
 
+    # -- loading what a store already holds (SqliteStore on open) -------------------------
+
+    def add_delta(self, account: Account, day: int, cents: int) -> None:
+        """Add the net change of ``account`` on effective day ``day`` (an ordinal)."""
+        aid = self.account_ids.get(account.identity)
+        if aid is None:
+            aid = self.register(account)
+        self.account_balance_of[aid] += cents
+        deltas = self.daily[aid]
+        deltas[day] = deltas.get(day, 0) + cents
+        for rid in self.rollups_of[aid]:
+            self.rollup_balance[rid] += cents
+
+    def note_entry(
+        self,
+        seq: int,
+        key: str,
+        reverses: str | None,
+        patient: str | None,
+        claim: str | None,
+        service_date: pendulum.Date | None,
+    ) -> None:
+        """Record an entry's key, reversal and references (its balances come separately)."""
+        self.keys[key] = seq
+        if reverses is not None:
+            self.reversed_by[reverses] = key
+        if claim is not None:
+            if service_date is not None and claim not in self.service_date:
+                self.service_date[claim] = service_date
+            if patient is not None and claim not in self.claim_patient:
+                self.claim_patient[claim] = patient
+
+    def note_subject(self, seq: int, claim: str | None, patient: str | None) -> None:
+        """Record that entry ``seq`` is about ``claim`` and ``patient`` (in ``seq`` order)."""
+        for index, name in ((self.by_claim, claim), (self.by_patient, patient)):
+            if name is None:
+                continue
+            seqs = index.get(name)
+            if seqs is None:
+                index[name] = [seq]
+            elif seqs[-1] != seq:
+                seqs.append(seq)
+
     # -- questions -----------------------------------------------------------------------
 
     def _account_sum(self, aid: int, as_of: pendulum.Date | None) -> int:

@@ -167,32 +167,38 @@ class SqliteStore(IndexedStore):
             self._last_account = row[0]
         for (account_id,) in conn.execute("SELECT id FROM accounts WHERE closed = 1"):
             self._index.closed.add(self._accounts_by_db_id[account_id])
-        entries = conn.execute(
-            "SELECT seq, key, reverses, effective, patient, claim, service_date FROM entries "
-            "WHERE seq > ? ORDER BY seq",
-            (self._last_seq,),
-        ).fetchall()
-        if not entries:
+        since = self._last_seq
+        last = conn.execute("SELECT MAX(seq) FROM entries").fetchone()[0]
+        if last is None or last <= since:
             return
-        postings: dict[int, list[tuple[Account, int]]] = {}
-        for seq, account_id, cents in conn.execute(
-            "SELECT entry_seq, account_id, cents FROM postings WHERE entry_seq > ? "
-            "ORDER BY entry_seq, position",
-            (self._last_seq,),
+        index = self._index
+        accounts = self._accounts_by_db_id
+        # balances: one row per account and effective date, summed by SQLite
+        for account_id, day, cents in conn.execute(
+            "SELECT p.account_id, e.effective, SUM(p.cents) FROM postings p "
+            "JOIN entries e ON e.seq = p.entry_seq WHERE p.entry_seq > ? AND p.entry_seq <= ? "
+            "GROUP BY p.account_id, e.effective ORDER BY p.account_id, e.effective",
+            (since, last),
         ):
-            postings.setdefault(seq, []).append((self._accounts_by_db_id[account_id], cents))
-        for seq, key, reverses, effective, patient, claim, service_date in entries:
-            self._index.load(
-                seq,
-                key,
-                reverses,
-                effective,
-                postings.get(seq, []),
-                patient,
-                claim,
-                _date(service_date),
-            )
-            self._last_seq = seq
+            index.add_delta(accounts[account_id], day, cents)
+        for seq, key, reverses, patient, claim, service_date in conn.execute(
+            "SELECT seq, key, reverses, patient, claim, service_date FROM entries "
+            "WHERE seq > ? AND seq <= ? ORDER BY seq",
+            (since, last),
+        ):
+            index.note_entry(seq, key, reverses, patient, claim, _date(service_date))
+        # which claims and patients each entry is about: its accounts and its references
+        for seq, claim, patient in conn.execute(
+            "SELECT seq, claim, patient FROM ("
+            " SELECT DISTINCT p.entry_seq AS seq, a.claim AS claim, a.patient AS patient"
+            " FROM postings p JOIN accounts a ON a.id = p.account_id"
+            " WHERE p.entry_seq > ?1 AND p.entry_seq <= ?2"
+            " UNION SELECT seq, claim, patient FROM entries WHERE seq > ?1 AND seq <= ?2"
+            ") ORDER BY seq",
+            (since, last),
+        ):
+            index.note_subject(seq, claim, patient)
+        self._last_seq = last
 
     # -- writing ---------------------------------------------------------------------
 
