@@ -29,6 +29,7 @@ from medbill.ledger import (
     post_claim_payment,
     post_patient_payment,
     post_provider_adjustments,
+    recognize_payer_overpayment,
     refund_credit,
     transfer_responsibility,
     write_off,
@@ -383,3 +384,67 @@ def test_amounts_that_must_be_positive(ledger: Ledger, amount: Decimal) -> None:
     with pytest.raises(LedgerError, match="amount"):
         refund_credit(ledger, "MRN-1", effective=day, amount=amount)
     assert len(ledger) == count
+
+
+def test_a_payer_overpayment_becomes_a_liability_then_is_recouped(ledger: Ledger) -> None:
+    claim = example_claim()
+    post_charges(ledger, claim)
+    # acme pays 160.00 (CO 40.00), then pays the same claim again in a later remittance
+    paid = claim_payment("1", "160.00", ("CO", "45", "40.00"))
+    post_claim_payment(ledger, claim, paid, remittance=remittance(paid, "EFT-1"))
+    post_claim_payment(ledger, claim, paid, remittance=remittance(paid, "EFT-2"))
+    assert ledger.total("insurance_receivable", claim="C-1") == D("-200.00")
+    entry = recognize_payer_overpayment(
+        ledger, "C-1", coverage=example_coverage(), effective=pendulum.date(2025, 4, 15)
+    )
+    assert entry is not None
+    assert ledger.total("insurance_receivable", claim="C-1") == D("0.00")
+    assert ledger.balance(Account(code="payer_overpayment", payer="acme")) == D("200.00")
+    assert ledger.total("contractual_adjustment", claim="C-1") == D("80.00")  # twice 40.00
+    # a later remittance withholds the 200.00 (PLB WO): the liability is settled
+    recoup = Remittance(
+        id="EFT-77",
+        payer_name="Acme",
+        payment_amount=D("0.00"),
+        payment_date=pendulum.date(2025, 5, 1),
+        provider_adjustments=(
+            ProviderAdjustment(
+                provider_id="1234567893",
+                fiscal_period_end=pendulum.date(2025, 12, 31),
+                reason="WO",
+                amount=D("200.00"),
+            ),
+        ),
+    )
+    post_provider_adjustments(ledger, recoup, payer="acme")
+    assert ledger.balance(Account(code="payer_overpayment", payer="acme")) == D("0.00")
+    assert ledger.total("cash") == D("120.00")  # 320 received, 200 withheld later
+    assert (
+        recognize_payer_overpayment(
+            ledger, "C-1", coverage=example_coverage(), effective=pendulum.date(2025, 5, 2)
+        )
+        is None
+    )
+
+
+def test_open_balances_are_net_over_line_and_claim_level_accounts(ledger: Ledger) -> None:
+    claim = example_claim()  # lines 150.00 and 50.00 to acme
+    post_charges(ledger, claim)
+    payment = claim_payment("1", "120.00", ("CO", "45", "50.00"), ("PR", "2", "30.00"))
+    post_claim_payment(ledger, claim, payment, remittance=remittance(payment))
+    # acme's line accounts still show 150 and 50, its claim-level account -200: net zero
+    assert ledger.total("insurance_receivable", claim="C-1") == D("0.00")
+    with pytest.raises(LedgerError, match=r"open balance of acme/primary \(0\.00\)"):
+        transfer_responsibility(
+            ledger, "C-1", source=claim.coverage, target=None, effective=PAID_ON
+        )
+    post_patient_payment(ledger, patient_payment("30.00"))
+    reversal = claim_payment("22", "-120.00", ("CO", "45", "-50.00"), ("PR", "2", "-30.00"))
+    post_claim_payment(ledger, claim, reversal, remittance=remittance(reversal, "EFT-R"))
+    # the patient paid 30.00 that is no longer theirs to pay: it becomes credit
+    assert ledger.total("patient_receivable", claim="C-1") == D("0.00")
+    assert ledger.balance(Account.patient_credit("MRN-1")) == D("30.00")
+    assert ledger.total("insurance_receivable", claim="C-1") == D("200.00")
+    post_patient_payment(ledger, patient_payment("10.00", "pp-2"))
+    assert ledger.balance(Account.patient_credit("MRN-1")) == D("40.00")
+    ledger.check_invariants()

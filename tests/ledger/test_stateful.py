@@ -3,7 +3,8 @@
 The model keeps, per claim, what each party owes (acme as primary, beta after a transfer,
 the patient), each patient's credit and the cash received, using the published rules:
 a payer payment moves its whole receivable (paid to cash, CO written off, PR to the
-patient); a reversal undoes one payment; a patient payment fills the oldest open claims and
+patient); a reversal undoes one payment (what the patient had already paid of its share
+becomes credit); a patient payment fills the oldest open claims and
 the rest becomes credit; a refund pays the credit out. After every step the ledger must
 agree with the model, its trial balance must be zero, and replaying a key changes nothing.
 """
@@ -46,6 +47,10 @@ class ModelClaim:
     acme: Decimal = ZERO
     beta: Decimal = ZERO
     patient_due: Decimal = ZERO
+    charged: Decimal = ZERO
+    payer_paid: Decimal = ZERO
+    contractual: Decimal = ZERO
+    patient_paid: Decimal = ZERO
 
 
 @attrs.define
@@ -102,6 +107,7 @@ class LedgerMachine(RuleBasedStateMachine):
             patient=patient,
             acme=ZERO if self_pay else total,
             patient_due=total if self_pay else ZERO,
+            charged=total,
         )
 
     def _open(self, party: str) -> list[str]:
@@ -136,6 +142,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.last()
         model.acme -= due
         model.patient_due += share
+        model.payer_paid += paid
+        model.contractual += contractual
         self.cash += paid
         self.payments.append(ModelPayment(claim_id, era, paid, contractual, share))
 
@@ -169,6 +177,12 @@ class LedgerMachine(RuleBasedStateMachine):
         target.reversed = True
         model.acme += total
         model.patient_due -= target.patient_share
+        model.payer_paid -= target.paid
+        model.contractual -= target.contractual
+        if model.patient_due < 0:  # the patient had paid that share: it becomes credit
+            self.credit[model.patient] -= model.patient_due
+            model.patient_paid += model.patient_due
+            model.patient_due = ZERO
         self.cash -= target.paid
 
     @rule(patient=st.sampled_from(PATIENTS), cents=st.integers(1, 60_000))
@@ -190,6 +204,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 continue
             part = min(left, model.patient_due)
             model.patient_due -= part
+            model.patient_paid += part
             left -= part
         self.credit[patient] += left
 
@@ -245,11 +260,13 @@ class LedgerMachine(RuleBasedStateMachine):
             )
             assert (acme, beta) == (model.acme, model.beta), claim_id
             assert ledger.total("patient_receivable", claim=claim_id) == model.patient_due
-            # receivables = charges - payments - adjustments, from the ledger's own accounts
-            charged = ledger.total("gross_charges", claim=claim_id)
-            adjusted = ledger.total("contractual_adjustment", claim=claim_id)
-            receivable = acme + beta + model.patient_due
-            assert receivable <= charged - adjusted
+            # receivables = charges - payments - adjustments
+            receivable = acme + beta + ledger.total("patient_receivable", claim=claim_id)
+            assert ledger.total("gross_charges", claim=claim_id) == model.charged
+            assert ledger.total("contractual_adjustment", claim=claim_id) == model.contractual
+            assert receivable == (
+                model.charged - model.payer_paid - model.patient_paid - model.contractual
+            )
         for patient, credit in self.credit.items():
             assert ledger.total("patient_credit", patient=patient) == credit
 

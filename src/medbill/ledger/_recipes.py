@@ -9,7 +9,7 @@ The worked example of every recipe, with its entries, is in ``docs/ledger.md``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import pendulum
@@ -38,6 +38,7 @@ __all__ = [
     "post_claim_payment",
     "post_patient_payment",
     "post_provider_adjustments",
+    "recognize_payer_overpayment",
     "refund_credit",
     "transfer_responsibility",
     "write_off",
@@ -281,7 +282,9 @@ def post_claim_payment(
     * Denied (4), forwarded as not ours (23), predetermination (25): an entry without
       postings records the event and its adjustment reasons; balances stay open.
     * Reversal (22): the latest earlier payment entry of this claim by this payer and not
-      yet reversed is reversed (its mirror image is posted).
+      yet reversed is reversed (its mirror image is posted). If the patient had already
+      paid part of the share the reversal takes back, that part becomes patient credit in
+      a second entry of the same batch (key ``"<key>/patient-credit"``).
 
     A claim payment that does not balance (charge − adjustments − paid ≠ 0, 835 TR3
     1.10.2.1) or that names another claim is refused. Default key:
@@ -396,13 +399,45 @@ def _reverse_payment(
         raise LedgerError(
             f"payer {payer!r} reverses claim {claim.id!r}, but no payment of it is left to reverse"
         )
-    return ledger.reverse(
-        candidates[-1].key,
-        reversal_key=key,
+    target = candidates[-1]
+    reversal = JournalEntry(
+        key=key,
         effective=effective,
-        recorded_at=recorded_at,
+        kind=EntryKind.REVERSAL,
         memo=f"{_party(coverage)} reversed its payment of claim {claim.id} (CLP02 22)",
+        references=target.references,
+        recorded_at=recorded_at,
+        reverses=target.key,
+        postings=[p.mirrored() for p in target.postings],
     )
+    # What the patient already paid of a share the reversal takes back is now the
+    # patient's money: it becomes patient credit, never a negative receivable.
+    patient = claim.patient.id
+    after = ledger.total("patient_receivable", claim=claim.id) + sum(
+        (
+            p.amount
+            for p in reversal.postings
+            if p.account.code == "patient_receivable" and p.account.claim == claim.id
+        ),
+        ZERO,
+    )
+    batch = [reversal]
+    if after < 0:
+        batch.append(
+            JournalEntry(
+                key=f"{key}/patient-credit",
+                effective=effective,
+                kind=EntryKind.TRANSFER,
+                memo=f"{-after} paid by the patient on claim {claim.id} becomes credit",
+                references=References(patient=patient, claim=claim.id),
+                recorded_at=recorded_at,
+                postings=[
+                    Posting.debit(Account.patient_receivable(patient, claim.id), -after),
+                    Posting.credit(Account.patient_credit(patient), -after),
+                ],
+            )
+        )
+    return ledger.post_batch(batch)[0]
 
 
 def post_provider_adjustments(
@@ -555,10 +590,16 @@ def post_patient_payment(
 
 
 def _allocate_credit(
-    ledger: Ledger, postings: _Postings, accounts: Iterable[Account], amount: Decimal
+    ledger: Ledger, postings: _Postings, accounts: Sequence[Account], amount: Decimal
 ) -> Decimal:
-    """Credit the open balances of ``accounts`` (in order) up to ``amount``; return the rest."""
-    left = amount
+    """Credit a claim's ``accounts`` (in order) by up to ``amount``; return what is left.
+
+    At most the claim's net open balance is applied (a claim-level credit offsets
+    line-level debits), taken from the accounts with a positive balance.
+    """
+    net = sum((ledger.balance(a) + postings.pending(a) for a in accounts), ZERO)
+    applied = min(amount, max(net, ZERO))
+    left = applied
     for account in accounts:
         if left <= 0:
             break
@@ -568,7 +609,7 @@ def _allocate_credit(
         part = min(open_amount, left)
         postings.add(account, -part)
         left -= part
-    return left
+    return amount - applied + left
 
 
 def apply_patient_credit(
@@ -730,7 +771,7 @@ def _move_claim_balance(
 ) -> tuple[_Postings, Decimal]:
     code = "patient_receivable" if source is None else "insurance_receivable"
     accounts = _claim_accounts(ledger, code, claim, source)
-    open_total = sum((max(ledger.balance(a), ZERO) for a in accounts), ZERO)
+    open_total = max(sum((ledger.balance(a) for a in accounts), ZERO), ZERO)
     wanted = open_total if amount is None else _positive(amount, "amount")
     if wanted <= 0 or wanted > open_total:
         raise LedgerError(
@@ -921,6 +962,58 @@ def transfer_responsibility(
             kind=EntryKind.TRANSFER,
             memo=f"{wanted} from {_party(source)} to {_party(target)}",
             references=References(patient=patient, claim=claim),
+            recorded_at=recorded_at,
+            postings=sorted(postings.postings(), key=lambda p: p.cents < 0),
+        )
+    )
+
+
+def recognize_payer_overpayment(
+    ledger: Ledger,
+    claim: str,
+    *,
+    coverage: Coverage,
+    effective: pendulum.Date,
+    recorded_at: pendulum.DateTime | None = None,
+    key: str | None = None,
+) -> JournalEntry | None:
+    """Move a payer's credit balance on a claim (it paid too much) to ``payer_overpayment``.
+
+    The overpayment then waits as a liability to the payer until it is refunded or the
+    payer recoups it from a later remittance (835 PLB WO, see
+    :func:`post_provider_adjustments`). ``None`` when the payer has no credit balance on the
+    claim. Default key: ``"payer-overpayment:<claim>:<payer>/<level>:<effective>"``.
+
+    >>> from decimal import Decimal
+    >>> from medbill.ledger import Ledger, recognize_payer_overpayment
+    >>> from medbill.ledger._examples import example_coverage
+    >>> recognize_payer_overpayment(Ledger.in_memory(), "C-1", coverage=example_coverage(),
+    ...                             effective=pendulum.date(2025, 5, 1)) is None
+    True
+    """
+    key = key or f"payer-overpayment:{claim}:{_party(coverage)}:{effective}"
+    earlier = _replayed(ledger, key, EntryKind.TRANSFER, effective)
+    if earlier is not None:
+        return earlier
+    payer = coverage.payer.id
+    accounts = _claim_accounts(ledger, "insurance_receivable", claim, coverage)
+    overpaid = -sum((ledger.balance(a) for a in accounts), ZERO)
+    if overpaid <= 0:
+        return None
+    patient = _claim_owner(ledger, claim)
+    postings = _Postings()
+    postings.move(
+        Account(code="payer_overpayment", payer=payer),
+        _receivable(coverage, patient, claim),
+        overpaid,
+    )
+    return ledger.post(
+        JournalEntry(
+            key=key,
+            effective=effective,
+            kind=EntryKind.TRANSFER,
+            memo=f"{_party(coverage)} overpaid claim {claim} by {overpaid}",
+            references=References(patient=patient, claim=claim, payer=payer),
             recorded_at=recorded_at,
             postings=sorted(postings.postings(), key=lambda p: p.cents < 0),
         )
