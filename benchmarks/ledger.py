@@ -22,9 +22,21 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pendulum
 
-from medbill.ledger import Account, EntryKind, JournalEntry, Ledger, Posting, References
+from medbill import Adjustment
+from medbill.ledger import (
+    Account,
+    EntryKind,
+    JournalEntry,
+    Ledger,
+    Posting,
+    References,
+    post_charges,
+    post_claim_payment,
+)
+from medbill.ledger._examples import example_claim, example_coverage, example_remittance
 from medbill.ledger._stores._sqlite import MIGRATIONS
 
 DAY = pendulum.date(2025, 4, 1)
@@ -266,6 +278,43 @@ def memory_figures(entries: list[JournalEntry], batch_size: int) -> None:
     print(f"  construction + post_batch                  {rate(batch_size, seconds)}")
 
 
+def recipe_figures(count: int) -> None:
+    """End to end through the recipes, the way a remittance poster calls them."""
+    print(f"\nrecipes end to end, {count:,} claims of two lines (entities built beforehand)")
+    coverage = {p: example_coverage(f"P{p}") for p in range(100)}
+    claims = [
+        example_claim(f"C{n}", f"P{n % 100}", coverage[n % 100], (PAID + ADJUSTED, ADJUSTED))
+        for n in range(count)
+    ]
+    era = example_remittance()
+    template = era.claim_payments[0]
+    payments = [
+        attrs.evolve(
+            template,
+            claim_id=claim.id,
+            charge=claim.total_charge,
+            paid=Decimal("90.00"),
+            lines=(),
+            patient_responsibility=Decimal("20.00"),
+            adjustments=(
+                Adjustment(group="CO", reason="45", amount=Decimal("10.00")),
+                Adjustment(group="PR", reason="2", amount=Decimal("20.00")),
+            ),
+        )
+        for claim in claims
+    ]
+    ledger = Ledger.in_memory()
+    charges = timed(lambda: [post_charges(ledger, claim, recorded_at=AT) for claim in claims])
+    print(f"  post_charges (4 postings)                  {rate(count, charges)}")
+    paid = timed(
+        lambda: [
+            post_claim_payment(ledger, claim, payment, remittance=era, recorded_at=AT)
+            for claim, payment in zip(claims, payments, strict=True)
+        ]
+    )
+    print(f"  post_claim_payment (4 postings)            {rate(count, paid)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
@@ -279,6 +328,7 @@ def main() -> None:
     print(f"  JournalEntry construction with validation {rate(batch_size, build)} (best of 3)")
 
     memory_figures(entries, batch_size)
+    recipe_figures(batch_size // 5)
 
     print("\nSQLite (WAL, synchronous=FULL: durable on commit), best of 3")
     with tempfile.TemporaryDirectory() as folder:

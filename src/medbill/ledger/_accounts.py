@@ -197,6 +197,11 @@ def _bad_dimension(name: str, value: object) -> LedgerError:
     return LedgerError(f"account dimension {name}: must be a non-empty string (got {value!r})")
 
 
+def _check_text(name: str, value: object) -> None:
+    if type(value) is not str or not value or value.isspace():
+        raise _bad_dimension(name, value)
+
+
 def _level(value: object) -> Priority | None:
     if value is None or isinstance(value, Priority):
         return value
@@ -261,20 +266,20 @@ class Account:
         if masks is None:
             raise LedgerError(f"unknown account code {code!r}")
         present = 0
-        for bit, (name, value) in enumerate(
-            (
-                ("patient", patient),
-                ("payer", payer),
-                ("level", level),
-                ("claim", claim),
-                ("line", line),
-            )
-        ):
-            if value is None:
-                continue
-            present |= 1 << bit
-            if bit != 2 and (type(value) is not str or not value or value.isspace()):
-                raise _bad_dimension(name, value)
+        if patient is not None:
+            present = 1
+            _check_text("patient", patient)
+        if payer is not None:
+            present |= 2
+            _check_text("payer", payer)
+        if level is not None:
+            present |= 4
+        if claim is not None:
+            present |= 8
+            _check_text("claim", claim)
+        if line is not None:
+            present |= 16
+            _check_text("line", line)
         if level is not None and type(level) is not Priority:
             object.__setattr__(self, "level", _level(level))
         required, allowed = masks
