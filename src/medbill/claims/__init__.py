@@ -42,6 +42,7 @@ from medbill.claims._ncci import (
     read_mue,
     read_ptp,
 )
+from medbill.claims._posting import PostingResult, post_remittance
 from medbill.claims._remittance import (
     ClaimMatch,
     ExceptionReason,
@@ -81,6 +82,7 @@ __all__ = [
     "PAYMENT_REDUCTIONS",
     "PTP_MODIFIERS",
     "PaymentCheck",
+    "PostingResult",
     "PriorPayerAdjudication",
     "PtpEdit",
     "RemittanceException",
@@ -106,6 +108,7 @@ __all__ = [
     "is_business_day",
     "match_remittance",
     "next_business_day",
+    "post_remittance",
     "read_mue",
     "read_ptp",
     "scrub",
