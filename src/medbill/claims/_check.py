@@ -110,7 +110,11 @@ class LineCheck:
     ``variance`` is the payer's allowed amount minus the expected allowed amount (negative
     means underpaid); ``variance_percent`` is it as a percentage of the expected amount,
     rounded half-up to the cent. ``expected_allowed`` and ``trace`` are ``None`` when no
-    contract term covers the line.
+    contract term covers the line. :func:`check_payment` builds them.
+
+    >>> from medbill.claims import LineCheck
+    >>> [f.name for f in attrs.fields(LineCheck)][:4]
+    ['claim_id', 'line_id', 'procedure', 'modifiers']
     """
 
     claim_id: str

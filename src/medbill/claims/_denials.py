@@ -275,6 +275,12 @@ class DenialClassification:
     """The category and next action of a denial, with every code that pointed somewhere.
 
     ``reasons`` lists the codes (``"CO-50"``, ``"N115"``) and the category each gave.
+
+    >>> from decimal import Decimal
+    >>> from medbill import Adjustment
+    >>> from medbill.claims import classify_denial
+    >>> classify_denial([Adjustment(group="CO", reason="18", amount=Decimal("99.00"))]).reasons
+    (('CO-18', <DenialCategory.DUPLICATE: 'duplicate'>),)
     """
 
     category: DenialCategory

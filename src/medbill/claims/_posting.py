@@ -57,7 +57,12 @@ def _exceptions(values: Iterable[RemittanceException]) -> tuple[RemittanceExcept
 @attrs.frozen(kw_only=True)
 class PostingResult:
     """What :func:`post_remittance` did: entries posted (or found already posted), the
-    claims matched, and the exceptions left for a person."""
+    claims matched, and the exceptions left for a person.
+
+    >>> from medbill.claims import PostingResult
+    >>> PostingResult(remittance_id="EFT-1", entries=[], matched=[], exceptions=[]).entries
+    ()
+    """
 
     remittance_id: str
     entries: tuple[JournalEntry, ...] = attrs.field(converter=_entries)
@@ -151,6 +156,22 @@ def post_remittance(
 
     A claim payment whose claim is unknown, or with a line that matches no claim line, is
     not posted: it is returned in ``exceptions``.
+
+    >>> from medbill.claims import post_remittance
+    >>> from medbill.ledger import Ledger, claim_balance, post_charges
+    >>> from medbill.testing import make_claim, make_remittance
+    >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 4, 1, 18))
+    >>> claim = make_claim()
+    >>> _ = post_charges(ledger, claim)
+    >>> era = make_remittance()  # Acme pays 80.00 of 150.00: CO-45 50.00, PR-2 20.00
+    >>> result = post_remittance(ledger, era, [claim])
+    >>> [entry.key for entry in result.entries], result.exceptions
+    (['claim-payment:EFT-0001:CLM-0001:acme:1'], ())
+    >>> claim_balance(ledger, "CLM-0001").patient
+    Decimal('20.00')
+    >>> again = post_remittance(ledger, era, [claim])  # idempotent: nothing new
+    >>> len(ledger)
+    2
     """
     check_balanced(remittance)
     by_id = _candidates(claims)

@@ -110,7 +110,12 @@ def _line_matches(values: Iterable[LineMatch]) -> tuple[LineMatch, ...]:
 
 @attrs.frozen(kw_only=True)
 class ClaimMatch:
-    """A claim, the payer's adjudication of it, and its lines matched."""
+    """A claim, the payer's adjudication of it, and its lines matched.
+
+    >>> from medbill.claims import ClaimMatch
+    >>> [f.name for f in attrs.fields(ClaimMatch)]
+    ['claim', 'payment', 'lines']
+    """
 
     claim: Claim
     payment: ClaimPayment
@@ -127,7 +132,13 @@ def _exceptions(values: Iterable[RemittanceException]) -> tuple[RemittanceExcept
 
 @attrs.frozen(kw_only=True)
 class RemittanceMatch:
-    """A balanced remittance split into matched claims and exceptions."""
+    """A balanced remittance split into matched claims and exceptions
+    (:func:`match_remittance` builds it).
+
+    >>> from medbill.claims import RemittanceMatch
+    >>> [f.name for f in attrs.fields(RemittanceMatch)]
+    ['remittance', 'matched', 'exceptions']
+    """
 
     remittance: Remittance
     matched: tuple[ClaimMatch, ...] = attrs.field(converter=_claim_matches)

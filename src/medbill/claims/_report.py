@@ -47,7 +47,13 @@ class ReportPeriod(enum.Enum):
 
 @attrs.frozen(kw_only=True)
 class ReportRow:
-    """Totals of the checked lines of one payer, procedure code and period."""
+    """Totals of the checked lines of one payer, procedure code and period
+    (see :class:`VarianceReport` for an example).
+
+    >>> from medbill.claims import ReportRow
+    >>> "underpayment" in [f.name for f in attrs.fields(ReportRow)]
+    True
+    """
 
     payer_id: str
     procedure: str

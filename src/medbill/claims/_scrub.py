@@ -122,6 +122,13 @@ class ScrubContext:
     ``ncci`` is an :class:`~medbill.claims.NcciEdits` (``None`` skips the NCCI rules);
     ``icd10`` an optional code set to check that diagnoses are billable; ``filing_limits``
     the timely-filing limit per payer id (others get ``default_filing_limit``).
+    :func:`scrub` builds it and passes it to every rule.
+
+    >>> from medbill.claims import ScrubContext, TimelyFilingLimit
+    >>> context = ScrubContext(as_of=pendulum.date(2025, 3, 10),
+    ...                        filing_limits={"acme": TimelyFilingLimit(months=0, days=90)})
+    >>> context.filing_limit("acme").days, context.filing_limit("other").months
+    (90, 12)
     """
 
     as_of: pendulum.Date
