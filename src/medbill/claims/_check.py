@@ -190,14 +190,11 @@ class PaymentCheck:
 def _payer_allowed(payment: LinePayment, reductions: frozenset[str]) -> Decimal:
     if payment.allowed is not None:
         return payment.allowed
-    contractual = sum(
-        (
-            a.amount
-            for a in payment.adjustments
-            if a.group in {_CO, _PI} and str(a.reason) not in reductions
-        ),
-        ZERO,
-    )
+    contractual = ZERO
+    for adjustment in payment.adjustments:
+        group = adjustment.group
+        if (group is _CO or group is _PI) and adjustment.reason not in reductions:
+            contractual += adjustment.amount
     return payment.charge - contractual
 
 
@@ -232,15 +229,15 @@ def _coinsurance_problem(
     # and copay (PR-3): CARC 2 should be the plan's rate of it, rounded to the cent.
     if benefits is None:
         return None
-    coinsurance = sum(
-        (a.amount for a in payment.adjustments if a.group is _PR and str(a.reason) == "2"), ZERO
-    )
+    coinsurance = deductible_and_copay = ZERO
+    for adjustment in payment.adjustments:
+        if adjustment.group is _PR:
+            if adjustment.reason == "2":
+                coinsurance += adjustment.amount
+            elif adjustment.reason in ("1", "3"):
+                deductible_and_copay += adjustment.amount
     if coinsurance == ZERO:
         return None
-    deductible_and_copay = sum(
-        (a.amount for a in payment.adjustments if a.group is _PR and str(a.reason) in {"1", "3"}),
-        ZERO,
-    )
     base = payer_allowed - deductible_and_copay
     expected = round_cents(base * benefits.coinsurance)
     if tolerance.allows(coinsurance - expected, expected):

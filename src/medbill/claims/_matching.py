@@ -78,7 +78,16 @@ def match_lines(
     >>> matched[0].method.name, unmatched
     ('CODE_AND_DATE', ())
     """
-    free = list(claim.lines)
+    lines = claim.lines
+    if len(payments) == len(lines) and all(
+        p.line_id == c.line_id for p, c in zip(payments, lines, strict=True)
+    ):  # the usual case: the payer echoed every line item control number, in order
+        matches = tuple(
+            LineMatch(claim_line=c, line_payment=p, method=MatchMethod.LINE_ID)
+            for p, c in zip(payments, lines, strict=True)
+        )
+        return matches, ()
+    free = list(lines)
     found: dict[int, LineMatch] = {}
     pending = list(enumerate(payments))
 
