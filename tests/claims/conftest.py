@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import attrs
 import pendulum
 
 from medbill import Address, Claim, ClaimLine, Coverage, Payer
-from medbill.claims._typing import construct, construct_like
 
 from .examples import example_coverage, example_patient, example_provider
 
@@ -40,8 +40,8 @@ def payer_coverage(
     coverage = example_coverage(
         priority=priority, payer_id=payer_id, kind=kind, start=start, end=end
     )
-    payer: Payer = construct_like(coverage.payer, x12_payer_id=f"X{payer_id.upper()}")
-    result: Coverage = construct_like(coverage, payer=payer)
+    payer: Payer = attrs.evolve(coverage.payer, x12_payer_id=f"X{payer_id.upper()}")
+    result: Coverage = attrs.evolve(coverage, payer=payer)
     return result
 
 
@@ -55,8 +55,7 @@ def line(
     day: pendulum.Date = DOS,
     pointers: Sequence[int] = (1,),
 ) -> ClaimLine:
-    return construct(
-        ClaimLine,
+    return ClaimLine(
         line_id=line_id,
         procedure=code,
         charge=Decimal(charge),
@@ -74,10 +73,9 @@ def clean_claim(
     diagnoses: Sequence[str] = ("E11.9", "I10"),
 ) -> Claim:
     """A claim with every field an 837P needs."""
-    provider = construct_like(example_provider(), address=OFFICE)
-    patient = construct_like(example_patient(), address=OFFICE)
-    return construct(
-        Claim,
+    provider = attrs.evolve(example_provider(), address=OFFICE)
+    patient = attrs.evolve(example_patient(), address=OFFICE)
+    return Claim(
         id=claim_id,
         patient=patient,
         coverage=coverage or payer_coverage(),

@@ -14,7 +14,6 @@ import pendulum
 from medbill._common import ClaimId, CoverageId, EncounterId, PatientId, PayerId, Period, PersonName
 from medbill._encounter import Claim, ClaimLine, Encounter, ServiceLine
 from medbill._parties import Coverage, Patient, Payer, PayerKind, Priority, Provider, ProviderKind
-from medbill.claims._typing import construct
 from medbill.codes import Npi
 
 __all__ = [
@@ -71,8 +70,7 @@ def example_coverage(
 
 def example_encounter() -> Encounter:
     """An office visit with a blood draw on 2025-03-04."""
-    return construct(
-        Encounter,
+    return Encounter(
         id=EncounterId("enc-1"),
         patient_id=PatientId("MRN-1001"),
         date_of_service=DATE_OF_SERVICE,
@@ -81,12 +79,8 @@ def example_encounter() -> Encounter:
         billing_provider=example_provider(),
         diagnoses=["E11.9", "I10"],
         lines=[
-            construct(
-                ServiceLine, procedure="99214", charge=Decimal("200.00"), diagnosis_pointers=[1, 2]
-            ),
-            construct(
-                ServiceLine, procedure="36415", charge=Decimal("10.00"), diagnosis_pointers=[1]
-            ),
+            ServiceLine(procedure="99214", charge=Decimal("200.00"), diagnosis_pointers=[1, 2]),
+            ServiceLine(procedure="36415", charge=Decimal("10.00"), diagnosis_pointers=[1]),
         ],
     )
 
@@ -101,8 +95,7 @@ def example_claim(
     date_of_service: pendulum.Date = DATE_OF_SERVICE,
 ) -> Claim:
     """A claim of MRN-1001 to Aetna with one line per code."""
-    return construct(
-        Claim,
+    return Claim(
         id=ClaimId(claim_id),
         patient=example_patient(),
         coverage=coverage or example_coverage(),
@@ -111,8 +104,7 @@ def example_claim(
         place_of_service="11",
         diagnoses=["E11.9"],
         lines=[
-            construct(
-                ClaimLine,
+            ClaimLine(
                 line_id=str(number),
                 procedure=code,
                 charge=charge,

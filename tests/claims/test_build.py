@@ -18,7 +18,6 @@ from medbill import (
     ValidationError,
 )
 from medbill.claims import build_claim, build_secondary_claim
-from medbill.claims._typing import construct, construct_like
 from medbill.codes import Modifier, ProcedureCode
 
 from .examples import (
@@ -46,11 +45,10 @@ def test_claim_bills_the_first_coverage_with_chargemaster_prices() -> None:
 
 
 def test_charge_is_unit_price_times_units_from_a_callable() -> None:
-    encounter = construct_like(
+    encounter = attrs.evolve(
         example_encounter(),
         lines=[
-            construct(
-                ServiceLine,
+            ServiceLine(
                 procedure="J1100",
                 charge=Decimal("1.00"),
                 units=Decimal("3"),
@@ -113,8 +111,7 @@ def test_float_price_is_refused() -> None:
 def _primary_payment() -> ClaimPayment:
     # Line 1: billed 210.00, allowed 120.00: CO-45 90.00, coinsurance 20% = 24.00, paid 96.00.
     # Line 2: billed 12.00, allowed 3.00: CO-45 9.00, paid 3.00.
-    return construct(
-        ClaimPayment,
+    return ClaimPayment(
         claim_id="C-1001",
         status="1",
         charge=Decimal("222.00"),
@@ -122,8 +119,7 @@ def _primary_payment() -> ClaimPayment:
         patient_responsibility=Decimal("24.00"),
         payer_claim_control_number="ICN-77",
         lines=[
-            construct(
-                LinePayment,
+            LinePayment(
                 line_id="1",
                 procedure="99214",
                 charge=Decimal("210.00"),
@@ -134,8 +130,7 @@ def _primary_payment() -> ClaimPayment:
                 ],
             ),
             # this payer echoes no line id: matched by code and date
-            construct(
-                LinePayment,
+            LinePayment(
                 procedure="36415",
                 charge=Decimal("12.00"),
                 paid=Decimal("3.00"),
@@ -192,11 +187,11 @@ def test_secondary_needs_a_later_coverage_and_matching_payment() -> None:
             claim_id="S",
             adjudication_date=day,
         )
-    stray = construct_like(
+    stray = attrs.evolve(
         _primary_payment(),
         lines=[
             *_primary_payment().lines,
-            construct(LinePayment, procedure="81002", charge=Decimal("0.00"), paid=Decimal("0.00")),
+            LinePayment(procedure="81002", charge=Decimal("0.00"), paid=Decimal("0.00")),
         ],
     )
     with pytest.raises(ValidationError, match="match no line"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pendulum
 import pytest
@@ -17,7 +18,6 @@ from medbill.claims import (
     check_balanced,
     match_remittance,
 )
-from medbill.claims._typing import construct
 
 from .conftest import DOS, clean_claim, line
 
@@ -28,9 +28,8 @@ def co45(amount: str) -> Adjustment:
     return Adjustment(group="CO", reason="45", amount=Decimal(amount))
 
 
-def pay_line(code: str, charge: str, paid: str, adjustment: str, **fields: object) -> LinePayment:
-    return construct(
-        LinePayment,
+def pay_line(code: str, charge: str, paid: str, adjustment: str, **fields: Any) -> LinePayment:
+    return LinePayment(
         procedure=code,
         charge=Decimal(charge),
         paid=Decimal(paid),
@@ -39,10 +38,10 @@ def pay_line(code: str, charge: str, paid: str, adjustment: str, **fields: objec
     )
 
 
-def claim_payment(claim_id: str, *lines: LinePayment, **fields: object) -> ClaimPayment:
+def claim_payment(claim_id: str, *lines: LinePayment, **fields: Any) -> ClaimPayment:
     charge = sum((x.charge for x in lines), Decimal("0.00"))
     paid = sum((x.paid for x in lines), Decimal("0.00"))
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "claim_id": claim_id,
         "status": "1",
         "charge": charge,
@@ -50,15 +49,14 @@ def claim_payment(claim_id: str, *lines: LinePayment, **fields: object) -> Claim
         "lines": list(lines),
     }
     values.update(fields)
-    return construct(ClaimPayment, **values)
+    return ClaimPayment(**values)
 
 
 def remittance(
     *payments: ClaimPayment, amount: str | None = None, plb: list[ProviderAdjustment] | None = None
 ) -> Remittance:
     total = sum((p.paid for p in payments), Decimal("0.00"))
-    return construct(
-        Remittance,
+    return Remittance(
         id="EFT-1",
         payer_name="Aetna",
         payment_date=PAID,
@@ -83,8 +81,7 @@ def test_a_balanced_remittance_passes() -> None:
 def test_unbalanced_line_names_the_line_and_difference() -> None:
     # 210.00 - 114.00 - 95.90 = 0.10
     bad = pay_line("99214", "210.00", "95.90", "114.00", line_id="1")
-    payment = construct(
-        ClaimPayment,
+    payment = ClaimPayment(
         claim_id="C-1001",
         status="1",
         charge=Decimal("210.00"),
@@ -101,8 +98,7 @@ def test_unbalanced_line_names_the_line_and_difference() -> None:
 
 
 def test_patient_responsibility_must_equal_pr_adjustments() -> None:
-    line_payment = construct(
-        LinePayment,
+    line_payment = LinePayment(
         procedure="99214",
         charge=Decimal("210.00"),
         paid=Decimal("72.00"),

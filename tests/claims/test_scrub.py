@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import attrs
 import pendulum
 import pytest
 
@@ -16,7 +17,6 @@ from medbill.claims import (
     scrub,
 )
 from medbill.claims._rules import limits
-from medbill.claims._typing import construct_like
 from medbill.codes import Icd10Cm, Icd10CodeSet, Npi
 
 from .conftest import DOS, clean_claim, forced, line, payer_coverage
@@ -47,11 +47,11 @@ def test_findings_carry_path_message_and_hint() -> None:
 
 def test_required_fields() -> None:
     claim = clean_claim()
-    bare = construct_like(
+    bare = attrs.evolve(
         claim,
         coverage=None,
-        billing_provider=construct_like(claim.billing_provider, tax_id=None, address=None),
-        patient=construct_like(claim.patient, address=None),
+        billing_provider=attrs.evolve(claim.billing_provider, tax_id=None, address=None),
+        patient=attrs.evolve(claim.patient, address=None),
     )
     paths = [f.path for f in scrub(bare, as_of=SOON) if f.rule == "required-field"]
     assert paths == [
@@ -61,9 +61,9 @@ def test_required_fields() -> None:
         "patient.address",
     ]
     coverage = payer_coverage()
-    no_payer_id = construct_like(
+    no_payer_id = attrs.evolve(
         claim,
-        coverage=construct_like(coverage, payer=construct_like(coverage.payer, x12_payer_id=None)),
+        coverage=attrs.evolve(coverage, payer=attrs.evolve(coverage.payer, x12_payer_id=None)),
     )
     assert [f.path for f in scrub(no_payer_id, as_of=SOON)] == ["coverage.payer.x12_payer_id"]
 

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from medbill import Adjustment, ClaimFrequency, ClaimPayment, LinePayment, ValidationError
 from medbill.claims import ClaimStateError, ClaimStatus, ClaimWorkflow
-from medbill.claims._typing import construct
 
 from .examples import example_claim
 
@@ -122,8 +121,7 @@ def test_rejected_claim_is_edited_and_sent_again() -> None:
 def _payment(
     status: str, paid: str, lines: list[LinePayment] | None = None, pr: str = "0.00"
 ) -> ClaimPayment:
-    return construct(
-        ClaimPayment,
+    return ClaimPayment(
         claim_id="C-1001",
         status=status,
         charge=Decimal("210.00"),
@@ -145,8 +143,7 @@ def _payment(
                 "1",
                 "0.00",
                 [
-                    construct(
-                        LinePayment,
+                    LinePayment(
                         procedure="99214",
                         charge=Decimal("210.00"),
                         paid=Decimal("0.00"),
@@ -165,15 +162,13 @@ def _payment(
                 "1",
                 "50.00",
                 [
-                    construct(
-                        LinePayment,
+                    LinePayment(
                         procedure="99214",
                         charge=Decimal("150.00"),
                         paid=Decimal("50.00"),
                         adjustments=[Adjustment(group="CO", reason="45", amount=Decimal("100.00"))],
                     ),
-                    construct(
-                        LinePayment,
+                    LinePayment(
                         procedure="36415",
                         charge=Decimal("60.00"),
                         paid=Decimal("0.00"),
@@ -199,9 +194,7 @@ def test_reversal_returns_to_accepted_then_corrected_payment() -> None:
 
 
 def test_adjudication_of_another_claim_is_refused() -> None:
-    other = construct(
-        ClaimPayment, claim_id="C-9", status="1", charge=Decimal("1.00"), paid=Decimal("1.00")
-    )
+    other = ClaimPayment(claim_id="C-9", status="1", charge=Decimal("1.00"), paid=Decimal("1.00"))
     with pytest.raises(ValidationError, match="does not pay claim"):
         _accepted().adjudicate(other, at=T0.add(days=1))
 

@@ -24,7 +24,7 @@ from medbill._parties import Coverage, Patient, Payer
 from medbill._payment import Adjustment, ClaimPayment
 from medbill._validation import money_fields, validate
 from medbill.claims._matching import match_lines
-from medbill.claims._typing import adjustments, construct, date_field, decimal_field, modifiers
+from medbill.claims._typing import adjustments, date_field, decimal_field, modifiers
 from medbill.codes import AdjustmentGroup, Modifier, ProcedureCode
 
 __all__ = [
@@ -115,8 +115,7 @@ def build_claim(
                 continue
             charge = round_cents(as_money(price, f"charges[{service.procedure}]") * service.units)
         lines.append(
-            construct(
-                ClaimLine,
+            ClaimLine(
                 line_id=str(index + 1),
                 procedure=service.procedure,
                 modifiers=service.modifiers,
@@ -129,8 +128,7 @@ def build_claim(
         )
     if problems:
         raise ValidationError.combine(problems)
-    return construct(
-        Claim,
+    return Claim(
         id=ClaimId(claim_id),
         patient=patient,
         coverage=coverages[0] if coverages else None,

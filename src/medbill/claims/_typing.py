@@ -1,31 +1,16 @@
-"""Typing helpers for building the foundation's entities from claims code."""
+"""Named attrs converters for the claims types (mypy's attrs plugin needs named functions)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, TypeVar
-
-import attrs
+from typing import Any
 
 from medbill._payment import Adjustment
 from medbill._validation import to_date, to_decimal
 from medbill.codes import Modifier
 
-T = TypeVar("T")
-
-__all__ = ["construct", "construct_like", "date_field", "decimal_field", "adjustments", "modifiers"]
-
-
-def construct(cls: type[T], /, **fields: Any) -> T:
-    """``cls(**fields)``: for attrs entities whose ``converter=tuple`` fields mypy cannot type."""
-    return cls(**fields)
-
-
-def construct_like(instance: T, /, **changes: Any) -> T:
-    """``attrs.evolve(instance, **changes)``, typed like :func:`construct`."""
-    result: T = attrs.evolve(instance, **changes)  # type: ignore[misc]
-    return result
+__all__ = ["adjustments", "date_field", "decimal_field", "modifiers"]
 
 
 def adjustments(values: Iterable[Adjustment]) -> tuple[Adjustment, ...]:
