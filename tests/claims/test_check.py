@@ -256,3 +256,17 @@ def test_wrong_claim_and_reversals_are_refused() -> None:
     )
     with pytest.raises(ValidationError, match="reversal"):
         check_payment(CLAIM, reversal, CONTRACT)
+
+
+def test_a_payment_without_service_lines_has_nothing_to_check() -> None:
+    payment = ClaimPayment(
+        claim_id="C-1001",
+        status="1",
+        charge=Decimal("387.00"),
+        paid=Decimal("200.00"),
+        adjustments=[adj("CO", "45", "187.00")],
+    )
+    check = check_payment(CLAIM, payment, CONTRACT)
+    assert check.lines == ()
+    assert check.unmatched == ()
+    assert check.underpayment == Decimal("0.00")

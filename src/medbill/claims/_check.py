@@ -334,7 +334,9 @@ def check_payment(
 
     Lines are matched to the claim's lines as in :func:`~medbill.claims.match_remittance`;
     unmatched payment lines are returned in ``unmatched``. ``benefits`` (default: the
-    claim's coverage's) is used to check the coinsurance. A reversal is not checked.
+    claim's coverage's) is used to check the coinsurance. A reversal is not checked. A
+    claim payment without service lines (no 835 SVC loops) cannot be checked line by line:
+    its ``lines`` are empty.
 
     >>> import pendulum
     >>> from decimal import Decimal
