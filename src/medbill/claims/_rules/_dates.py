@@ -51,7 +51,7 @@ def timely_filing(claim: Claim, context: ScrubContext) -> Iterator[Finding]:
     """Rule ``timely-filing``: filed by the payer's deadline (default Medicare, 12 months).
 
     Professional claims count from each line's "from" date of service (Medicare Claims
-    Processing Manual, Pub. 100-04, chapter 1, section 70.1). An error once the deadline
+    Processing Manual, Pub. 100-04, chapter 1, section 70). An error once the deadline
     has passed, a warning when fewer than the limit's ``warn_days`` remain.
     """
     if claim.coverage is None:
