@@ -505,21 +505,23 @@ class _TransactionReader:
 
     def _adjustments(self, segment: list[str], number: int, found: list[Adjustment]) -> None:
         """Append the adjustments of a CAS: up to six reason/amount/quantity triplets."""
-        group = _GROUP.get(_el(segment, 1))
+        size = len(segment)
+        group = _GROUP.get(segment[1]) if size > 1 else None
         if group is None:
             self.lenience.report(
                 f"unknown adjustment group {_el(segment, 1)!r}: expected CO, OA, PI or PR",
                 location(number, "CAS", 1),
             )
             return
-        size = len(segment)
         before = len(found)
         carcs = self.codes.carc
         for position in range(2, min(size, 20), 3):
             reason = segment[position]
             if not reason:
                 continue
-            amount = _amount(_el(segment, position + 1), number, "CAS", position + 1)
+            amount = _amount(
+                segment[position + 1] if position + 1 < size else "", number, "CAS", position + 1
+            )
             quantity = segment[position + 2] if position + 2 < size else ""
             carc = carcs.get(reason) or _tolerant_code(
                 carcs, Carc, reason, (number, "CAS", position), self.lenience
