@@ -90,7 +90,13 @@ class Segment:
 class TransactionSet:
     """One transaction set (ST..SE): its type (``835``, ``837``), control number, segments.
 
-    ``segments`` holds the segments between ST and SE.
+    ``segments`` holds the segments between ST and SE; ``implementation`` is ST03 (or
+    GS08 when ST03 is absent), the implementation guide the set follows.
+
+    >>> from medbill.x12 import SAMPLE_835, parse_interchange
+    >>> transaction = parse_interchange(SAMPLE_835)[0].groups[0].transactions[0]
+    >>> transaction.id, transaction.implementation, len(transaction.segments)
+    ('835', '005010X221A1', 19)
     """
 
     id: str
@@ -101,7 +107,15 @@ class TransactionSet:
 
 @attrs.frozen(kw_only=True)
 class FunctionalGroup:
-    """One functional group (GS..GE) and its transaction sets."""
+    """One functional group (GS..GE) and its transaction sets.
+
+    ``functional_id`` is GS01 (``HP`` remittances, ``HC`` claims), ``version`` GS08.
+
+    >>> from medbill.x12 import SAMPLE_835, parse_interchange
+    >>> group = parse_interchange(SAMPLE_835)[0].groups[0]
+    >>> group.functional_id, group.control_number, str(group.date)
+    ('HP', '1', '2025-04-01')
+    """
 
     functional_id: str
     sender_id: str

@@ -34,6 +34,15 @@ class X12Warning(UserWarning):
     """A departure from the X12 standard that ``strict=False`` reading tolerated.
 
     The message names the segment and element, as a :class:`~medbill.ParseError` would.
+
+    >>> import warnings
+    >>> from medbill.x12 import SAMPLE_835, X12Warning, read_835
+    >>> miscounted = SAMPLE_835.replace("SE*21*", "SE*22*")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = read_835(miscounted, strict=False)
+    >>> [w.category is X12Warning for w in caught], str(caught[0].message)[:26]
+    ([True], 'segment 23 (SE), element 1')
     """
 
 
