@@ -719,10 +719,15 @@ def iter_835(
 
     ``strict=False`` reads files that bend the standard, as many real and sample files
     do: wrong SE/GE/IEA counts or control numbers, a transaction set without envelope,
-    a malformed CARC/RARC/modifier or NPI (skipped), an unreadable BPR16 date, a missing
-    claim amount (0), a composite with the wrong component separator. Each departure is
-    reported as an :class:`~medbill.x12.X12Warning` naming the segment and element; it
-    is never silent.
+    a malformed CARC/RARC/modifier or NPI (skipped), a CAS with an unknown group such
+    as 004010's ``CR`` (skipped), an unknown SVC qualifier (kept as ``other_code``), an
+    unreadable BPR16 date (the DTM*405 date is used), a missing amount (0), a composite
+    with the wrong component separator, an 835 without TRN, N1*PR or BPR (skipped).
+    Each departure is reported as an :class:`~medbill.x12.X12Warning` naming the segment
+    and element; it is never silent.
+
+    A patient, insured or corrected name without a first name (NM104) does not fit a
+    :class:`~medbill.PersonName` and is left out; its identifier (NM109) is kept.
 
     >>> from medbill.x12 import iter_835
     >>> from medbill.x12 import SAMPLE_835
