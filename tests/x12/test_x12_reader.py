@@ -257,6 +257,12 @@ GOOD = interchange(CLAIM)
             GOOD.replace("SE*10*0001~", "SE*10*0001~CLP*Z*1*1*1~"),
             r"segment 13 \(CLP\): segment CLP outside a transaction set",
         ),
+        (
+            interchange(CLAIM + "SVC*HC>99213*10*10~"),
+            r"segment 12 \(SVC\), element 1: expected qualifier:code, found 'HC>99213'",
+        ),
+        (GOOD[:50], r"segment 1 \(ISA\): the ISA segment is truncated"),
+        (GOOD.replace("GS*HP", "GX*HP"), r"segment 2 \(GX\): segment GX outside a transaction set"),
         ("GS*HP*X~", r"is neither X12 text \(starting with ISA\) nor an existing file"),
         ("  \nGS*HP*X~", r"is neither X12 text"),
     ],
