@@ -1,0 +1,30 @@
+"""``medbill demo``: a day at a practice, end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+__all__ = ["demo"]
+
+
+@click.command()
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The SQLite ledger to post to (default: OUT/ledger.sqlite).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("medbill-demo"),
+    show_default=True,
+    help="Folder for the files the demo writes.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
+def demo(db: Path | None, out: Path, as_json: bool) -> None:
+    """Run a realistic day at a practice, end to end, on real CY2025 Medicare numbers."""
+    from medbill.cli._demo import run_demo
+
+    run_demo(out=out, db=db, as_json=as_json)
