@@ -1,2 +1,285 @@
-def run_demo(**k):
-    pass
+"""``medbill demo``: a deterministic day at a practice, end to end.
+
+Each step calls the library, prints what a billing specialist wants to see and keeps a
+JSON-ready summary. No clock is read: every date and instant comes from the demo's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from medbill import Claim, ClaimLine, Coverage, Encounter, Patient, Priority, Remittance
+from medbill._privacy import mask_text
+from medbill.cli import _demo_data as data
+from medbill.cli._output import emit_json, heading, make_console, money, progress, table
+from medbill.fees import Contract, FeeSchedule, MedicareFeeSchedule
+
+__all__ = ["Demo", "run_demo"]
+
+
+class Demo:
+    """The state of the demo day as it goes from one step to the next."""
+
+    def __init__(
+        self, out: Path, db: Path | None, medicare: MedicareFeeSchedule, *, quiet: bool
+    ) -> None:
+        self.out = out
+        self.db = db if db is not None else out / "ledger.sqlite"
+        self.medicare = medicare
+        self.console: Console = make_console()
+        self.quiet = quiet
+        self.files: list[Path] = []
+        self.summary: dict[str, Any] = {}
+        self.patients: dict[str, Patient] = {p.id: p for p in data.patients()}
+        self.coverages = data.coverages()
+        self.encounters = data.encounters()
+        self.chargemaster: FeeSchedule
+        self.contracts: dict[str, Contract] = {}
+        self.claims: dict[str, Claim] = {}
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            self.console.print(text, markup=False, highlight=False)
+
+    def heading(self, text: str) -> None:
+        if not self.quiet:
+            self.console.print()
+            heading(text, console=self.console)
+
+    def table(
+        self,
+        title: str | None,
+        columns: tuple[str, ...],
+        rows: Sequence[Sequence[object]],
+        numeric: tuple[str, ...] = (),
+    ) -> None:
+        if not self.quiet:
+            table(title, columns, rows, numeric=numeric, console=self.console)
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.files.append(path)
+        return path
+
+    def coverage(self, patient_id: str, priority: Priority) -> Coverage | None:
+        for coverage in self.coverages:
+            if coverage.patient_id == patient_id and coverage.priority is priority:
+                return coverage
+        return None
+
+    def name(self, patient_id: str) -> str:
+        return mask_text(self.patients[patient_id].name.formatted)
+
+    # -- the day ----------------------------------------------------------------------
+
+    def setup(self) -> None:
+        """Write and load the practice's chargemaster and its two payer contracts."""
+        self.heading("1. The practice, its payers and contracts")
+        chargemaster = self.write("chargemaster.csv", data.CHARGEMASTER_CSV)
+        self.chargemaster = FeeSchedule.from_csv(chargemaster, name="chargemaster")
+        for key, text in (
+            ("acme", data.ACME_CONTRACT_TOML),
+            ("prairie", data.PRAIRIE_CONTRACT_TOML),
+        ):
+            path = self.write(f"contracts/{key}.toml", text)
+            self.contracts[key] = Contract.from_toml(path, schedules={"medicare": self.medicare})
+        practice = data.practice()
+        self.say(
+            f"{practice.name} (NPI {practice.npi}), Springfield IL, Medicare locality "
+            f"{data.SPRINGFIELD} (Rest of Illinois); CY2025 conversion factor "
+            f"{data.CONVERSION_FACTOR_2025}."
+        )
+        self.table(
+            "Payer contracts",
+            ("payer", "contract", "terms", "lesser of billed"),
+            [
+                (c.payer_id, c.name, len(c.terms), "yes" if c.lesser_of_billed else "no")
+                for c in self.contracts.values()
+            ],
+        )
+        self.summary["contracts"] = [c.name for c in self.contracts.values()]
+
+    def register(self) -> None:
+        """Show the patients and their coverages (names masked: PHI)."""
+        self.heading("2. Patients and coverage")
+        rows = []
+        for patient in self.patients.values():
+            primary = self.coverage(patient.id, Priority.PRIMARY)
+            secondary = self.coverage(patient.id, Priority.SECONDARY)
+            rows.append(
+                (
+                    patient.id,
+                    self.name(patient.id),
+                    primary.payer.name if primary else "self-pay",
+                    secondary.payer.name if secondary else "-",
+                )
+            )
+        self.table(None, ("patient", "name", "primary", "secondary"), rows)
+        self.summary["patients"] = len(rows)
+
+    def build_claims(self) -> None:
+        """Turn each encounter into a claim to the primary payer at chargemaster prices."""
+        self.heading("3. Encounters become claims")
+        rows = []
+        for encounter in self.encounters:
+            claim = self._claim(encounter)
+            self.claims[claim.id] = claim
+            codes = ", ".join(
+                str(line.procedure) + "".join(f"-{m}" for m in line.modifiers)
+                for line in claim.lines
+            )
+            payer = claim.coverage.payer.name if claim.coverage else "self-pay"
+            rows.append(
+                (claim.id, encounter.patient_id, str(encounter.date_of_service), codes, payer,
+                 money(claim.total_charge))
+            )  # fmt: skip
+        self.table(
+            None, ("claim", "patient", "date", "services", "payer", "billed"), rows, ("billed",)
+        )
+
+    def _claim(self, encounter: Encounter) -> Claim:
+        lines = [
+            ClaimLine(
+                line_id=str(number),
+                procedure=line.procedure,
+                modifiers=line.modifiers,
+                units=line.units,
+                diagnosis_pointers=line.diagnosis_pointers,
+                service_date=encounter.date_of_service,
+                charge=self.chargemaster.amount(
+                    str(line.procedure), date_of_service=encounter.date_of_service
+                ),
+            )
+            for number, line in enumerate(encounter.lines, start=1)
+        ]
+        return Claim(
+            id="C-" + encounter.id.removeprefix("E-"),
+            patient=self.patients[encounter.patient_id],
+            coverage=self.coverage(encounter.patient_id, Priority.PRIMARY),
+            billing_provider=encounter.billing_provider,
+            rendering_provider=encounter.rendering_provider,
+            place_of_service=encounter.place_of_service,
+            diagnoses=encounter.diagnoses,
+            lines=lines,
+            encounter_id=encounter.id,
+        )
+
+    def price(self) -> None:
+        """Price every line under Medicare and both contracts."""
+        self.heading("4. What each service should be paid: Medicare and two contracts")
+        rows: list[tuple[object, ...]] = []
+        priced: list[dict[str, Any]] = []
+        for claim in progress(list(self.claims.values()), "Pricing claims"):
+            clean = _without_conflicting_modifiers(claim)
+            medicare = self.medicare.price_claim(clean, locality=data.SPRINGFIELD)
+            acme = self.contracts["acme"].expected_allowed(clean)
+            prairie = self.contracts["prairie"].expected_allowed(clean)
+            for line in clean.lines:
+                amounts = (
+                    medicare.line(line.line_id).allowed,
+                    acme.line(line.line_id).allowed,
+                    prairie.line(line.line_id).allowed,
+                )
+                rows.append(
+                    (claim.id, line.line_id, str(line.procedure), money(line.charge),
+                     *(money(a) for a in amounts), acme.line(line.line_id).term)
+                )  # fmt: skip
+                priced.append(
+                    {"claim": claim.id, "line": line.line_id, "code": str(line.procedure),
+                     "billed": line.charge, "medicare": amounts[0], "acme": amounts[1],
+                     "prairie": amounts[2]}
+                )  # fmt: skip
+        self.table(
+            f"Expected allowed amounts (Medicare {data.SPRINGFIELD}, CY2025)",
+            ("claim", "line", "code", "billed", "Medicare", "Acme", "Prairie", "Acme term"),
+            rows,
+            ("billed", "Medicare", "Acme", "Prairie"),
+        )
+        self.summary["pricing"] = priced
+
+    def remittances(self) -> list[Remittance]:
+        """Acme's two remittances, checked against the 835 balancing rules."""
+        self.heading("5. Acme's remittance advice (835)")
+        eras = [data.acme_earlier_remittance(), data.acme_remittance()]
+        for era in eras:
+            problems = era.imbalances()
+            verdict = "balanced" if not problems else "; ".join(str(p) for p in problems)
+            self.say(
+                f"{era.id} of {era.payment_date}: {money(era.payment_amount)} by "
+                f"{era.method.name} from {era.payer_name}: {verdict}"
+            )
+        era = eras[-1]
+        self.table(
+            f"{era.id}",
+            ("claim", "status", "billed", "paid", "patient owes", "adjustments"),
+            [
+                (
+                    cp.claim_id,
+                    cp.status.name.lower().replace("_", " "),
+                    money(cp.charge),
+                    money(cp.paid),
+                    money(cp.patient_responsibility),
+                    ", ".join(
+                        f"{a.group.value}-{a.reason} {money(a.amount)}"
+                        for a in cp.all_adjustments()
+                    ),
+                )
+                for cp in era.claim_payments
+            ],
+            ("billed", "paid", "patient owes"),
+        )
+        self.summary["remittances"] = [
+            {"id": e.id, "payment": e.payment_amount, "claims": len(e.claim_payments)} for e in eras
+        ]
+        return eras
+
+    def finish(self, as_json: bool) -> None:
+        self.summary["files"] = [str(p) for p in self.files]
+        if as_json:
+            emit_json(self.summary)
+            return
+        self.heading("Files written")
+        for path in self.files:
+            self.say(f"  {path}")
+
+
+def _without_conflicting_modifiers(claim: Claim) -> Claim:
+    """The claim as it is priced: a line keyed with both 26 and TC is the global service."""
+    import attrs
+
+    lines = [
+        attrs.evolve(line, modifiers=[m for m in line.modifiers if str(m) not in {"26", "TC"}])
+        if {"26", "TC"} <= {str(m) for m in line.modifiers}
+        else line
+        for line in claim.lines
+    ]
+    return attrs.evolve(claim, lines=lines)
+
+
+def run_demo(
+    *,
+    out: Path,
+    db: Path | None,
+    as_json: bool,
+    rvu: Path | None = None,
+    gpci: Path | None = None,
+) -> None:
+    """Run every step of the demo day, writing files under ``out``."""
+    from medbill.cli._commands._inputs import load_medicare
+
+    out.mkdir(parents=True, exist_ok=True)
+    demo = Demo(out, db, load_medicare(rvu, gpci), quiet=as_json)
+    demo.setup()
+    demo.register()
+    demo.build_claims()
+    demo.price()
+    demo.remittances()
+    demo.finish(as_json)

@@ -1,0 +1,51 @@
+"""``medbill demo``: the day runs end to end, deterministically, and writes its files.
+
+The amounts checked here are worked out by hand: Medicare fee =
+(work RVU x 1 + PE RVU x 0.912 + MP RVU x 1.381) x 32.3465 in Rest of Illinois (CY2025).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .helpers import Invoke
+
+
+def test_the_demo_prices_and_reads_the_remittances(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke(["demo", "--out", str(tmp_path / "out"), "--json"])
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    pricing = {(p["claim"], p["line"]): p for p in summary["pricing"]}
+    # 20610: (0.79 + 1.04 x 0.912 + 0.13 x 1.381) x 32.3465 = 1.91801 x 32.3465 = 62.04
+    line = pricing[("C-1001", "2")]
+    assert line["medicare"] == "62.04"
+    assert line["acme"] == "80.65"  # 130% of 62.04 = 80.652
+    assert line["prairie"] == "71.35"  # 115% of 62.04 = 71.346
+    # 99214 under Acme: the fixed rate 140.00; Medicare (1.92 + 1.8 x 0.912 + 0.15 x 1.381)
+    # x 32.3465 = 3.76875 x 32.3465 = 121.91
+    assert pricing[("C-1001", "1")]["acme"] == "140.00"
+    assert pricing[("C-1001", "1")]["medicare"] == "121.91"
+    # the chest X-ray keyed 26+TC is priced as the global service: 0.94986 x 32.3465 = 30.72
+    assert pricing[("C-1002", "3")]["medicare"] == "30.72"
+    assert [r["payment"] for r in summary["remittances"]] == ["48.00", "149.63"]
+    for name in summary["files"]:
+        assert Path(name).is_file()
+
+
+def test_the_demo_is_deterministic(invoke: Invoke, tmp_path: Path) -> None:
+    first = invoke(["demo", "--out", str(tmp_path / "a")])
+    second = invoke(["demo", "--out", str(tmp_path / "a")])
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert "Acme PPO 2025" in first.stdout
+    assert "Files written" in first.stdout
+    assert "Maria" not in first.stdout  # names are PHI: masked
+
+
+def test_the_demo_refuses_an_out_path_that_is_a_file(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("")
+    result = invoke(["demo", "--out", str(target)])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.stderr
