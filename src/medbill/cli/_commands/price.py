@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pendulum
 
 from medbill._encounter import Claim
 from medbill._money import round_cents
@@ -215,10 +214,9 @@ def price(
         rows = _medicare_rows(load_medicare(rvu, gpci), target_value, where)
         source = f"Medicare {where}"
     else:
-        [path] = schedules if len(schedules) == 1 else (None,)
-        if path is None:
+        if len(schedules) != 1:
             raise click.UsageError("give one --schedule file to price against")
-        flat_schedule = FeeSchedule.from_csv(path)
+        flat_schedule = FeeSchedule.from_csv(schedules[0])
         rows = _flat_rows(flat_schedule, target_value)
         source = f"fee schedule {flat_schedule.name}"
     total = sum((row["allowed"] for row in rows), Decimal("0.00"))
@@ -254,5 +252,3 @@ def _show(source: str, rows: list[dict[str, Any]], total: Decimal, explain: bool
             for step in row["trace"]:
                 console.print(f"  {step}", markup=False)
 
-
-_ = pendulum  # dates travel as pendulum.Date in target dicts
