@@ -7,16 +7,25 @@ JSON-ready summary. No clock is read: every date and instant comes from the demo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-from medbill import Claim, ClaimLine, Coverage, Encounter, Patient, Priority, Remittance
+from medbill import Claim, ClaimLine, Coverage, Encounter, Patient, PayerKind, Priority, Remittance
+from medbill._money import ZERO
 from medbill._privacy import mask_text
 from medbill.cli import _demo_data as data
 from medbill.cli._output import emit_json, heading, make_console, money, progress, table
-from medbill.fees import Contract, FeeSchedule, MedicareFeeSchedule
+from medbill.fees import (
+    Contract,
+    ContractPricing,
+    FeeSchedule,
+    MedicareFeeSchedule,
+    PricedClaim,
+    estimate_responsibility,
+)
 
 __all__ = ["Demo", "run_demo"]
 
@@ -205,9 +214,43 @@ class Demo:
         )
         self.summary["pricing"] = priced
 
+    def estimate(self) -> None:
+        """What each patient should owe, from the primary payer's expected allowed amounts
+        and the plan's benefits (copay, deductible, coinsurance, Medicare sequestration)."""
+        self.heading("5. What the patients should owe (estimate before submission)")
+        rows: list[tuple[object, ...]] = []
+        owed: dict[str, Decimal] = {}
+        for claim in self.claims.values():
+            coverage = claim.coverage
+            if coverage is None:
+                continue
+            clean = _without_conflicting_modifiers(claim)
+            priced: PricedClaim | ContractPricing
+            if coverage.payer.kind is PayerKind.MEDICARE:
+                priced = self.medicare.price_claim(clean, locality=data.SPRINGFIELD)
+            else:
+                priced = self.contracts[str(coverage.payer.id)].expected_allowed(clean)
+            share = estimate_responsibility(priced, coverage)
+            owed[str(claim.id)] = share.patient_total
+            rows.append(
+                (claim.id, coverage.payer.name, money(priced.total),
+                 money(sum((s.copay for s in share.lines), ZERO)),
+                 money(sum((s.deductible for s in share.lines), ZERO)),
+                 money(sum((s.coinsurance for s in share.lines), ZERO)),
+                 money(share.patient_total), money(share.payment_total))
+            )  # fmt: skip
+        self.table(
+            None,
+            ("claim", "payer", "allowed", "copay", "deductible", "coinsurance", "patient",
+             "plan pays"),
+            rows,
+            ("allowed", "copay", "deductible", "coinsurance", "patient", "plan pays"),
+        )  # fmt: skip
+        self.summary["estimates"] = owed
+
     def remittances(self) -> list[Remittance]:
         """Acme's two remittances, checked against the 835 balancing rules."""
-        self.heading("5. Acme's remittance advice (835)")
+        self.heading("6. Acme's remittance advice (835)")
         eras = [data.acme_earlier_remittance(), data.acme_remittance()]
         for era in eras:
             problems = era.imbalances()
@@ -281,5 +324,6 @@ def run_demo(
     demo.register()
     demo.build_claims()
     demo.price()
+    demo.estimate()
     demo.remittances()
     demo.finish(as_json)

@@ -63,6 +63,7 @@ __all__ = [
     "ERA_DAY",
     "GPCI_ROWS",
     "MANHATTAN",
+    "MEDICARE_PART_B_DEDUCTIBLE_2025",
     "PPRRVU_ROWS",
     "PRAIRIE_CONTRACT_TOML",
     "SPRINGFIELD",
@@ -266,6 +267,15 @@ def _benefits() -> Benefits:
     )
 
 
+MEDICARE_PART_B_DEDUCTIBLE_2025: Final = Decimal("257.00")
+"""The 2025 Part B deductible (CMS, "2025 Medicare Parts A & B Premiums and Deductibles")."""
+
+
+def _medicare_part_b() -> Benefits:
+    # Part B: the annual deductible, then 20% coinsurance (42 CFR 410.152), no copays
+    return Benefits(deductible=MEDICARE_PART_B_DEDUCTIBLE_2025, coinsurance=Decimal("0.20"))
+
+
 def patients() -> list[Patient]:
     """Four patients of the practice."""
 
@@ -293,6 +303,7 @@ def coverages() -> list[Coverage]:
     by_id = payers()
     year = Period(pendulum.date(2025, 1, 1))
     met = Accumulators(deductible_met=Decimal("500.00"), out_of_pocket_met=Decimal("310.00"))
+    part_b_met = Accumulators(deductible_met=MEDICARE_PART_B_DEDUCTIBLE_2025)
 
     def coverage(
         cid: str, mrn: str, payer: str, member: str, priority: Priority, **more: Any
@@ -307,7 +318,8 @@ def coverages() -> list[Coverage]:
                  plan_name="Acme PPO", benefits=_benefits(), accumulators=met),
         coverage("COV-1001-B", "MRN-1001", "prairie", "PRM55501234", Priority.SECONDARY,
                  plan_name="Prairie Mutual Supplemental"),
-        coverage("COV-1002-A", "MRN-1002", "medicare", "1EG4TE5MK73", Priority.PRIMARY),
+        coverage("COV-1002-A", "MRN-1002", "medicare", "1EG4TE5MK73", Priority.PRIMARY,
+                 benefits=_medicare_part_b(), accumulators=part_b_met),
         coverage("COV-1002-B", "MRN-1002", "prairie", "PRM55509876", Priority.SECONDARY,
                  plan_name="Prairie Mutual Medigap"),
         coverage("COV-1003-A", "MRN-1003", "acme", "ACM100200477", Priority.PRIMARY,

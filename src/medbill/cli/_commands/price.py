@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,6 @@ from typing import Any
 import click
 
 from medbill._encounter import Claim
-from medbill._money import round_cents
 from medbill.cli._commands._inputs import (
     load_claim,
     load_contract,
@@ -20,7 +20,7 @@ from medbill.cli._commands._inputs import (
 )
 from medbill.cli._output import emit_json, make_console, money, table
 from medbill.codes import ProcedureCode
-from medbill.fees import Contract, FeeSchedule, Locality, MedicareFeeSchedule
+from medbill.fees import Contract, FeeSchedule, Locality, MedicareFeeSchedule, PricedLine
 
 __all__ = ["price"]
 
@@ -31,13 +31,7 @@ def _looks_like_file(target: str) -> bool:
     return target.lower().endswith(".json") or Path(target).is_file()
 
 
-def _medicare_rows(
-    schedule: MedicareFeeSchedule, target: Claim | dict[str, Any], locality: Locality
-) -> list[dict[str, Any]]:
-    if isinstance(target, Claim):
-        lines = schedule.price_claim(target, locality=locality).lines
-    else:
-        lines = (schedule.price_line(locality=locality, **target),)
+def _priced_rows(lines: Sequence[PricedLine], basis: str) -> list[dict[str, Any]]:
     return [
         {
             "line": line.line_id or "1",
@@ -46,11 +40,21 @@ def _medicare_rows(
             "units": line.units,
             "allowed": line.allowed,
             "payable": line.payable,
-            "basis": f"Medicare {locality}" if line.payable else f"not payable: {line.reason}",
+            "basis": basis if line.payable else f"not payable: {line.reason}",
             "trace": [str(step) for step in line.trace],
         }
         for line in lines
     ]
+
+
+def _medicare_rows(
+    schedule: MedicareFeeSchedule, target: Claim | dict[str, Any], locality: Locality
+) -> list[dict[str, Any]]:
+    if isinstance(target, Claim):
+        lines = schedule.price_claim(target, locality=locality).lines
+    else:
+        lines = (schedule.price_line(locality=locality, **target),)
+    return _priced_rows(lines, f"Medicare {locality}")
 
 
 def _contract_rows(
@@ -88,45 +92,17 @@ def _contract_rows(
 
 def _flat_rows(schedule: FeeSchedule, target: Claim | dict[str, Any]) -> list[dict[str, Any]]:
     if isinstance(target, Claim):
-        wanted = [
-            (
-                line.line_id,
-                str(line.procedure),
-                [str(m) for m in line.modifiers],
-                line.units,
-                line.service_date,
-            )
-            for line in target.lines
-        ]
+        lines = schedule.price_claim(target).lines
     else:
-        wanted = [
-            (
-                "1",
+        lines = (
+            schedule.price_line(
                 target["code"],
-                list(target["modifiers"]),
-                target["units"],
-                target["date_of_service"],
-            )
-        ]
-    rows = []
-    for line_id, code, mods, units, day in wanted:
-        entry = schedule.entry(code, date_of_service=day, modifier=mods[0] if mods else None)
-        allowed = round_cents(entry.amount * units)
-        rows.append(
-            {
-                "line": line_id,
-                "code": code,
-                "modifiers": mods,
-                "units": units,
-                "allowed": allowed,
-                "payable": True,
-                "basis": f"{schedule.name}: {entry.amount} x {units}",
-                "trace": [
-                    f"{schedule.name} {code}: {entry.amount} in force from {entry.valid_from}"
-                ],
-            }
+                date_of_service=target["date_of_service"],
+                modifiers=target["modifiers"],
+                units=target["units"],
+            ),
         )
-    return rows
+    return _priced_rows(lines, f"fee schedule {schedule.name}")
 
 
 @click.command()
@@ -251,4 +227,3 @@ def _show(source: str, rows: list[dict[str, Any]], total: Decimal, explain: bool
             console.print(f"\nline {row['line']} {row['code']}:")
             for step in row["trace"]:
                 console.print(f"  {step}", markup=False)
-
