@@ -1,0 +1,120 @@
+"""A double-entry patient ledger, with SQLite as the embedded default store.
+
+See the "Ledger" page of the documentation for the chart of accounts and a worked example
+of every posting recipe.
+
+>>> import pendulum
+>>> from medbill.ledger import Ledger
+>>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 4, 1, 12))
+>>> len(ledger)
+0
+"""
+
+from medbill._errors import DuplicateEntryError, LedgerError, UnbalancedEntryError
+from medbill.ledger._accounts import (
+    CHART_OF_ACCOUNTS,
+    Account,
+    AccountKind,
+    ChartEntry,
+    WriteOffReason,
+)
+from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
+from medbill.ledger._ledger import Ledger
+from medbill.ledger._plans import (
+    Installment,
+    InstallmentState,
+    PaymentPlan,
+    PlanFrequency,
+    PlanStatus,
+    plan_status,
+)
+from medbill.ledger._recipes import (
+    PROVIDER_ADJUSTMENT_ACCOUNTS,
+    apply_patient_credit,
+    pay_refund,
+    post_charges,
+    post_claim_payment,
+    post_patient_payment,
+    post_provider_adjustments,
+    recognize_payer_overpayment,
+    refund_credit,
+    transfer_responsibility,
+    write_off,
+    write_off_small_balances,
+)
+from medbill.ledger._reports import (
+    AGING_BUCKETS,
+    AgingBasis,
+    AgingReport,
+    AgingRow,
+    ClaimBalance,
+    ClaimHistory,
+    PatientBalance,
+    Statement,
+    StatementLine,
+    TrialBalance,
+    TrialBalanceRow,
+    aging,
+    claim_balance,
+    claim_history,
+    patient_balance,
+    statement,
+    trial_balance,
+)
+from medbill.ledger._stores._base import LedgerStore
+from medbill.ledger._stores._memory import MemoryStore
+from medbill.ledger._stores._sqlite import SqliteStore
+
+__all__ = [
+    "AGING_BUCKETS",
+    "AgingBasis",
+    "AgingReport",
+    "AgingRow",
+    "ClaimBalance",
+    "ClaimHistory",
+    "Installment",
+    "InstallmentState",
+    "PatientBalance",
+    "PaymentPlan",
+    "PlanFrequency",
+    "PlanStatus",
+    "Statement",
+    "StatementLine",
+    "TrialBalance",
+    "TrialBalanceRow",
+    "aging",
+    "claim_balance",
+    "claim_history",
+    "patient_balance",
+    "plan_status",
+    "statement",
+    "trial_balance",
+    "CHART_OF_ACCOUNTS",
+    "PROVIDER_ADJUSTMENT_ACCOUNTS",
+    "apply_patient_credit",
+    "pay_refund",
+    "post_charges",
+    "post_claim_payment",
+    "post_patient_payment",
+    "post_provider_adjustments",
+    "recognize_payer_overpayment",
+    "refund_credit",
+    "transfer_responsibility",
+    "write_off",
+    "write_off_small_balances",
+    "Account",
+    "AccountKind",
+    "ChartEntry",
+    "DuplicateEntryError",
+    "EntryKind",
+    "JournalEntry",
+    "Ledger",
+    "LedgerError",
+    "LedgerStore",
+    "MemoryStore",
+    "Posting",
+    "References",
+    "SqliteStore",
+    "UnbalancedEntryError",
+    "WriteOffReason",
+]

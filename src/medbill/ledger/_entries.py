@@ -1,0 +1,336 @@
+"""Journal entries and their postings: immutable, balanced to the cent by construction."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pendulum
+
+from medbill._errors import LedgerError, UnbalancedEntryError
+from medbill.ledger._accounts import Account
+
+__all__ = ["EntryKind", "JournalEntry", "Posting", "References"]
+
+_ZERO_OFFSET = _dt.timedelta(0)
+
+
+def _cents(amount: object, account: object) -> int:
+    """Whole cents of an exact amount; ``LedgerError`` for floats, fractions of a cent, zero."""
+    where = _Where(account)
+    if type(amount) is not Decimal:
+        if isinstance(amount, int) and not isinstance(amount, bool):
+            amount = Decimal(amount)
+        else:
+            raise LedgerError(
+                f"{where}: amount must be a Decimal, not {type(amount).__name__} (got {amount!r})"
+            )
+    if not amount.is_finite():
+        raise LedgerError(f"{where}: amount must be finite (got {amount!r})")
+    scaled = amount.scaleb(2)
+    whole = scaled.to_integral_value()
+    if scaled != whole:
+        raise LedgerError(f"{where}: amount must be whole cents (got {amount!r})")
+    cents = int(whole)
+    if cents == 0:
+        raise LedgerError(f"{where}: amount must not be zero")
+    return cents
+
+
+class _Where:
+    """Formats "posting to <account>" only when an error message needs it."""
+
+    __slots__ = ("account",)
+
+    def __init__(self, account: object) -> None:
+        self.account = account
+
+    def __format__(self, spec: str) -> str:
+        return f"posting to {self.account}"
+
+
+def _money(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+@attrs.frozen(init=False)
+class Posting:
+    """One line of a journal entry: an account and a signed amount.
+
+    A positive amount is a debit, a negative one a credit. ``Posting.debit`` and
+    ``Posting.credit`` take positive amounts and say which side they are on.
+
+    >>> from decimal import Decimal
+    >>> from medbill.ledger import Account, Posting
+    >>> posting = Posting.credit(Account.cash(), Decimal("20.00"))
+    >>> posting.amount, posting.side
+    (Decimal('-20.00'), 'credit')
+    >>> Posting(Account.cash(), Decimal("0.005"))
+    Traceback (most recent call last):
+    ...
+    medbill._errors.LedgerError: posting to cash: amount must be whole cents (got Decimal('0.005'))
+    """
+
+    account: Account
+    amount: Decimal
+    cents: int = attrs.field(eq=False, repr=False)
+
+    def __init__(self, account: Account, amount: Decimal) -> None:
+        if type(account) is not Account:
+            raise LedgerError(f"posting account must be an Account (got {account!r})")
+        cents = _cents(amount, account)
+        self.__attrs_init__(account, _money(cents), cents)
+
+    @classmethod
+    def debit(cls, account: Account, amount: Decimal) -> Posting:
+        """A debit of ``amount`` (which must be positive) to ``account``.
+
+        >>> from decimal import Decimal
+        >>> from medbill.ledger import Account, Posting
+        >>> Posting.debit(Account.cash(), Decimal("5.00")).amount
+        Decimal('5.00')
+        """
+        if isinstance(amount, Decimal) and amount < 0:
+            raise LedgerError(f"debit to {account}: amount must be positive (got {amount!r})")
+        return cls(account, amount)
+
+    @classmethod
+    def credit(cls, account: Account, amount: Decimal) -> Posting:
+        """A credit of ``amount`` (which must be positive) to ``account``.
+
+        >>> from decimal import Decimal
+        >>> from medbill.ledger import Account, Posting
+        >>> Posting.credit(Account.cash(), Decimal("5.00")).amount
+        Decimal('-5.00')
+        """
+        if isinstance(amount, Decimal) and amount < 0:
+            raise LedgerError(f"credit to {account}: amount must be positive (got {amount!r})")
+        return cls(account, -amount if isinstance(amount, Decimal) else amount)
+
+    @property
+    def side(self) -> str:
+        """``'debit'`` or ``'credit'``."""
+        return "debit" if self.cents > 0 else "credit"
+
+    def mirrored(self) -> Posting:
+        """The same posting on the other side (used by reversals)."""
+        return Posting(self.account, -self.amount)
+
+
+class EntryKind(enum.Enum):
+    """What business event an entry records (used by statements and claim histories).
+
+    >>> from medbill.ledger import EntryKind
+    >>> EntryKind("claim_payment").name
+    'CLAIM_PAYMENT'
+    """
+
+    GENERAL = "general"
+    CHARGE = "charge"
+    CLAIM_PAYMENT = "claim_payment"
+    DENIAL = "denial"
+    PROVIDER_ADJUSTMENT = "provider_adjustment"
+    PATIENT_PAYMENT = "patient_payment"
+    CREDIT_APPLIED = "credit_applied"
+    REFUND = "refund"
+    REFUND_PAID = "refund_paid"
+    WRITE_OFF = "write_off"
+    TRANSFER = "transfer"
+    REVERSAL = "reversal"
+
+
+def _optional_text(value: Any) -> Any:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise LedgerError(f"reference must be a non-empty string or None (got {value!r})")
+    return value
+
+
+def _optional_date(value: Any) -> Any:
+    if value is not None and (
+        not isinstance(value, pendulum.Date) or isinstance(value, _dt.datetime)
+    ):
+        raise LedgerError(f"references.service_date must be a pendulum.Date (got {value!r})")
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class References:
+    """What an entry refers to: patient, payer, claim, line, remittance, check/EFT trace.
+
+    ``service_date`` is the claim's first date of service, set by the charge recipe (aging
+    by date of service reads it).
+
+    >>> from medbill.ledger import References
+    >>> References(claim="C-1", remittance="ERA-7", trace="EFT-0001").claim
+    'C-1'
+    """
+
+    patient: str | None = attrs.field(default=None, converter=_optional_text)
+    payer: str | None = attrs.field(default=None, converter=_optional_text)
+    claim: str | None = attrs.field(default=None, converter=_optional_text)
+    line: str | None = attrs.field(default=None, converter=_optional_text)
+    remittance: str | None = attrs.field(default=None, converter=_optional_text)
+    trace: str | None = attrs.field(default=None, converter=_optional_text)
+    service_date: pendulum.Date | None = attrs.field(default=None, converter=_optional_date)
+
+
+NO_REFERENCES = References()
+
+
+def _utc(value: object, key: str) -> pendulum.DateTime | None:
+    if value is None:
+        return None
+    if not isinstance(value, pendulum.DateTime):
+        raise LedgerError(f"entry {key!r}: recorded_at must be a pendulum.DateTime (got {value!r})")
+    offset = value.utcoffset()
+    if offset is None:
+        raise LedgerError(f"entry {key!r}: recorded_at must carry a time zone (got {value!r})")
+    if offset != _ZERO_OFFSET or value.tzinfo is not pendulum.UTC:
+        return value.in_timezone("UTC")
+    return value
+
+
+@attrs.frozen(init=False)
+class JournalEntry:
+    """An immutable set of postings that balance to the cent, with its idempotency key.
+
+    ``key`` identifies the entry: posting the same key again with the same content returns
+    the original entry; with different content it raises :class:`~medbill.DuplicateEntryError`.
+    ``effective`` is the accounting date; ``recorded_at`` the instant it was recorded (from
+    the caller, or the ledger's injected clock when ``None``). An entry with no postings
+    records an event that moves no money (a denial). ``reverses`` names the entry a
+    reversal mirrors.
+
+    >>> import pendulum
+    >>> from decimal import Decimal
+    >>> from medbill.ledger import Account, JournalEntry, Posting
+    >>> entry = JournalEntry(
+    ...     key="pay-1", effective=pendulum.date(2025, 4, 1),
+    ...     postings=[Posting.debit(Account.cash(), Decimal("20.00")),
+    ...               Posting.credit(Account.patient_credit("MRN-1"), Decimal("20.00"))])
+    >>> entry.total
+    Decimal('20.00')
+    >>> JournalEntry(key="bad", effective=pendulum.date(2025, 4, 1),
+    ...              postings=[Posting.debit(Account.cash(), Decimal("20.00")),
+    ...                        Posting.credit(Account.patient_credit("MRN-1"), Decimal("19.99"))])
+    Traceback (most recent call last):
+    ...
+    medbill._errors.UnbalancedEntryError: entry 'bad' does not balance: ... (difference 0.01)
+    """
+
+    key: str
+    effective: pendulum.Date
+    postings: tuple[Posting, ...]
+    kind: EntryKind
+    memo: str
+    references: References
+    recorded_at: pendulum.DateTime | None
+    reverses: str | None
+
+    def __init__(
+        self,
+        *,
+        key: str,
+        effective: pendulum.Date,
+        postings: Iterable[Posting],
+        kind: EntryKind = EntryKind.GENERAL,
+        memo: str = "",
+        references: References = NO_REFERENCES,
+        recorded_at: pendulum.DateTime | None = None,
+        reverses: str | None = None,
+    ) -> None:
+        if type(key) is not str or not key.strip():
+            raise LedgerError(f"entry key must be a non-empty string (got {key!r})")
+        if not isinstance(effective, pendulum.Date) or isinstance(effective, _dt.datetime):
+            raise LedgerError(
+                f"entry {key!r}: effective must be a pendulum.Date (got {effective!r})"
+            )
+        postings = tuple(postings)
+        total = 0
+        for posting in postings:
+            if type(posting) is not Posting:
+                raise LedgerError(f"entry {key!r}: postings must be Posting (got {posting!r})")
+            total += posting.cents
+        if total:
+            debits = sum(p.cents for p in postings if p.cents > 0)
+            raise UnbalancedEntryError(key, _money(debits), _money(debits - total))
+        if type(kind) is not EntryKind:
+            raise LedgerError(f"entry {key!r}: kind must be an EntryKind (got {kind!r})")
+        if not isinstance(memo, str):
+            raise LedgerError(f"entry {key!r}: memo must be a string (got {memo!r})")
+        if type(references) is not References:
+            raise LedgerError(f"entry {key!r}: references must be References (got {references!r})")
+        if reverses is not None and (type(reverses) is not str or not reverses):
+            raise LedgerError(f"entry {key!r}: reverses must be an entry key (got {reverses!r})")
+        self.__attrs_init__(
+            key, effective, postings, kind, memo, references, _utc(recorded_at, key), reverses
+        )
+
+    @property
+    def total(self) -> Decimal:
+        """The sum of the debits (equal to the sum of the credits)."""
+        return _money(sum(p.cents for p in self.postings if p.cents > 0))
+
+    def same_content(self, other: JournalEntry) -> bool:
+        """Whether ``other`` records the same thing (``recorded_at`` aside).
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from medbill.ledger import Account, JournalEntry, Posting
+        >>> def entry(at):
+        ...     return JournalEntry(key="k", effective=pendulum.date(2025, 1, 2), recorded_at=at,
+        ...         postings=[Posting.debit(Account.cash(), Decimal("1.00")),
+        ...                   Posting.credit(Account.patient_credit("P"), Decimal("1.00"))])
+        >>> entry(pendulum.datetime(2025, 1, 2)).same_content(entry(pendulum.datetime(2025, 1, 3)))
+        True
+        """
+        return (
+            self.key == other.key
+            and self.effective == other.effective
+            and self.postings == other.postings
+            and self.kind is other.kind
+            and self.memo == other.memo
+            and self.references == other.references
+            and self.reverses == other.reverses
+        )
+
+    def with_recorded_at(self, recorded_at: pendulum.DateTime) -> JournalEntry:
+        """This entry recorded at ``recorded_at``."""
+        return JournalEntry(
+            key=self.key,
+            effective=self.effective,
+            postings=self.postings,
+            kind=self.kind,
+            memo=self.memo,
+            references=self.references,
+            recorded_at=recorded_at,
+            reverses=self.reverses,
+        )
+
+    def render(self) -> str:
+        """A plain-text rendering: one line per posting, debits then credits.
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from medbill.ledger import Account, JournalEntry, Posting
+        >>> entry = JournalEntry(key="pay-1", effective=pendulum.date(2025, 4, 1), memo="copay",
+        ...     postings=[Posting.debit(Account.cash(), Decimal("20.00")),
+        ...               Posting.credit(Account.patient_credit("MRN-1"), Decimal("20.00"))])
+        >>> print(entry.render())
+        2025-04-01 pay-1 (general)
+          ; copay
+          Dr cash                                   20.00
+          Cr patient_credit[MRN-1]                  20.00
+        """
+        lines = [f"{self.effective} {self.key} ({self.kind.value})"]
+        if self.memo:
+            lines.append(f"  ; {self.memo}")
+        ordered = sorted(self.postings, key=lambda p: p.cents < 0)
+        for posting in ordered:
+            side = "Dr" if posting.cents > 0 else "Cr"
+            lines.append(f"  {side} {posting.account!s:<36} {abs(posting.amount):>9}")
+        return "\n".join(lines)

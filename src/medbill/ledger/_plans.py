@@ -1,0 +1,190 @@
+"""Payment plans: a patient balance paid in installments, tracked against the ledger.
+
+A plan is a plain value the caller keeps (it posts nothing). Its status is computed from
+the patient's payments in the ledger: payments on or after the plan's start fill the
+installments in order, oldest first.
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+
+import attrs
+import pendulum
+
+from medbill._errors import LedgerError
+from medbill._money import CENT, round_cents
+from medbill.ledger._entries import EntryKind
+from medbill.ledger._ledger import Ledger
+
+__all__ = [
+    "Installment",
+    "InstallmentState",
+    "PaymentPlan",
+    "PlanFrequency",
+    "PlanStatus",
+    "plan_status",
+]
+
+ZERO = Decimal("0.00")
+
+
+class PlanFrequency(enum.Enum):
+    """How often an installment falls due.
+
+    >>> from medbill.ledger import PlanFrequency
+    >>> PlanFrequency("monthly").name
+    'MONTHLY'
+    """
+
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"
+
+    def due_date(self, start: pendulum.Date, number: int) -> pendulum.Date:
+        """The due date of installment ``number`` (0-based) of a plan starting on ``start``."""
+        if self is PlanFrequency.WEEKLY:
+            return start.add(weeks=number)
+        if self is PlanFrequency.BIWEEKLY:
+            return start.add(weeks=2 * number)
+        return start.add(months=number)  # pendulum keeps month ends (Jan 31 → Feb 28)
+
+
+@attrs.frozen(kw_only=True)
+class Installment:
+    """One installment of a plan: its number (from 1), due date and amount."""
+
+    number: int
+    due: pendulum.Date
+    amount: Decimal
+
+
+def _plan_checks(plan: PaymentPlan) -> None:
+    if not isinstance(plan.amount, Decimal) or plan.amount <= 0 or plan.amount % CENT:
+        raise LedgerError(f"plan amount: must be a positive amount in cents (got {plan.amount!r})")
+    if not isinstance(plan.installments, int) or not 1 <= plan.installments <= 360:
+        raise LedgerError(f"plan installments: must be 1 to 360 (got {plan.installments!r})")
+    if plan.amount < plan.installments * CENT:
+        raise LedgerError(
+            f"plan amount {plan.amount} is too small for {plan.installments} installments"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class PaymentPlan:
+    """A plan to pay ``amount`` in ``installments`` from ``start``, at ``frequency``.
+
+    Each installment is ``amount / installments`` rounded half-up to the cent; the last
+    one absorbs the rounding difference so the installments add up to ``amount``.
+
+    >>> from decimal import Decimal
+    >>> from medbill.ledger import PaymentPlan
+    >>> plan = PaymentPlan(id="plan-1", patient="MRN-1", amount=Decimal("100.00"),
+    ...                    installments=3, start=pendulum.date(2025, 1, 31), frequency="monthly")
+    >>> [(str(i.due), str(i.amount)) for i in plan.schedule()]
+    [('2025-01-31', '33.33'), ('2025-02-28', '33.33'), ('2025-03-31', '33.34')]
+    """
+
+    id: str
+    patient: str
+    amount: Decimal
+    installments: int
+    start: pendulum.Date
+    frequency: PlanFrequency = attrs.field(converter=PlanFrequency)
+
+    def __attrs_post_init__(self) -> None:
+        _plan_checks(self)
+
+    def schedule(self) -> tuple[Installment, ...]:
+        """Every installment with its due date and amount."""
+        each = round_cents(self.amount / self.installments)
+        last = self.amount - each * (self.installments - 1)
+        return tuple(
+            Installment(
+                number=n + 1,
+                due=self.frequency.due_date(self.start, n),
+                amount=last if n == self.installments - 1 else each,
+            )
+            for n in range(self.installments)
+        )
+
+
+class InstallmentState(enum.Enum):
+    """Where an installment stands on a given day."""
+
+    PAID = "paid"
+    DUE = "due"
+    LATE = "late"
+    UPCOMING = "upcoming"
+
+
+@attrs.frozen(kw_only=True)
+class PlanStatus:
+    """A plan's installments with what was paid on each, as of a day."""
+
+    plan: PaymentPlan
+    as_of: pendulum.Date
+    paid: Decimal
+    installments: tuple[tuple[Installment, Decimal, InstallmentState], ...]
+
+    @property
+    def remaining(self) -> Decimal:
+        """What is left to pay on the plan."""
+        return max(self.plan.amount - self.paid, ZERO)
+
+    @property
+    def late(self) -> tuple[Installment, ...]:
+        """The installments past due and not fully paid."""
+        return tuple(i for i, _, state in self.installments if state is InstallmentState.LATE)
+
+
+def _paid_since(ledger: Ledger, patient: str, start: pendulum.Date, end: pendulum.Date) -> Decimal:
+    """Cash received from the patient with effective dates in [start, end], net of reversals."""
+    total = ZERO
+    for entry in ledger.entries(patient=patient):
+        if not start <= entry.effective <= end:
+            continue
+        if entry.kind is EntryKind.PATIENT_PAYMENT or (
+            entry.kind is EntryKind.REVERSAL
+            and entry.reverses is not None
+            and ledger.get(entry.reverses).kind is EntryKind.PATIENT_PAYMENT
+        ):
+            total += sum((p.amount for p in entry.postings if p.account.code == "cash"), ZERO)
+    return total
+
+
+def plan_status(ledger: Ledger, plan: PaymentPlan, *, as_of: pendulum.Date) -> PlanStatus:
+    """Match the patient's payments since the plan's start against its installments.
+
+    An installment is ``PAID`` once payments cover it, ``LATE`` when its due date has
+    passed without that, ``DUE`` on its due date, ``UPCOMING`` before.
+
+    >>> from decimal import Decimal
+    >>> from medbill import PatientPayment
+    >>> from medbill.ledger import Ledger, PaymentPlan, plan_status, post_patient_payment
+    >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 2, 1, 18))
+    >>> plan = PaymentPlan(id="plan-1", patient="MRN-1", amount=Decimal("90.00"),
+    ...                    installments=3, start=pendulum.date(2025, 1, 15), frequency="monthly")
+    >>> _ = post_patient_payment(ledger, PatientPayment(id="pp-1", patient_id="MRN-1",
+    ...     amount=Decimal("30.00"), received_on=pendulum.date(2025, 1, 15)))
+    >>> status = plan_status(ledger, plan, as_of=pendulum.date(2025, 2, 20))
+    >>> [(i.number, str(paid), state.value) for i, paid, state in status.installments]
+    [(1, '30.00', 'paid'), (2, '0.00', 'late'), (3, '0.00', 'upcoming')]
+    """
+    paid = _paid_since(ledger, plan.patient, plan.start, as_of)
+    left = paid
+    rows: list[tuple[Installment, Decimal, InstallmentState]] = []
+    for installment in plan.schedule():
+        part = min(max(left, ZERO), installment.amount)
+        left -= part
+        if part == installment.amount:
+            state = InstallmentState.PAID
+        elif installment.due < as_of:
+            state = InstallmentState.LATE
+        elif installment.due == as_of:
+            state = InstallmentState.DUE
+        else:
+            state = InstallmentState.UPCOMING
+        rows.append((installment, part, state))
+    return PlanStatus(plan=plan, as_of=as_of, paid=paid, installments=tuple(rows))

@@ -1,0 +1,577 @@
+"""Reports over the ledger: balances, aging, patient statements, claim history, trial balance.
+
+Reports only read: they never post. Every amount comes from the ledger's balances or its
+entries, so a report agrees with the books by construction.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+from collections.abc import Iterable
+from decimal import Decimal
+
+import attrs
+import pendulum
+
+from medbill._errors import LedgerError
+from medbill._parties import Priority
+from medbill.ledger._accounts import CHART_OF_ACCOUNTS, Account, AccountKind
+from medbill.ledger._entries import EntryKind, JournalEntry
+from medbill.ledger._ledger import Ledger
+
+__all__ = [
+    "AGING_BUCKETS",
+    "AgingBasis",
+    "AgingReport",
+    "AgingRow",
+    "ClaimBalance",
+    "ClaimHistory",
+    "PatientBalance",
+    "Statement",
+    "StatementLine",
+    "TrialBalance",
+    "TrialBalanceRow",
+    "aging",
+    "claim_balance",
+    "claim_history",
+    "patient_balance",
+    "statement",
+    "trial_balance",
+]
+
+ZERO = Decimal("0.00")
+_ONE_DAY = pendulum.duration(days=1)
+
+
+# -- balances ---------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class PatientBalance:
+    """What a patient owes, what insurance still has pending, and the patient's credit.
+
+    ``amount_due`` is what a statement asks for: the patient's receivables less credit.
+
+    >>> from decimal import Decimal
+    >>> from medbill.ledger import PatientBalance
+    >>> PatientBalance(patient="MRN-1", patient_due=Decimal("30.00"),
+    ...                insurance_pending=Decimal("0.00"), credit=Decimal("5.00")).amount_due
+    Decimal('25.00')
+    """
+
+    patient: str
+    patient_due: Decimal
+    insurance_pending: Decimal
+    credit: Decimal
+
+    @property
+    def amount_due(self) -> Decimal:
+        """Patient receivables minus patient credit."""
+        return self.patient_due - self.credit
+
+
+def patient_balance(
+    ledger: Ledger, patient: str, *, as_of: pendulum.Date | None = None
+) -> PatientBalance:
+    """A patient's balances, kept apart: patient-due, insurance-pending, credit. O(1) each.
+
+    >>> from medbill.ledger import Ledger, patient_balance, post_charges
+    >>> from medbill.ledger._examples import example_claim
+    >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 3, 4, 18))
+    >>> _ = post_charges(ledger, example_claim())
+    >>> balance = patient_balance(ledger, "MRN-1")
+    >>> balance.patient_due, balance.insurance_pending, balance.credit
+    (Decimal('0.00'), Decimal('200.00'), Decimal('0.00'))
+    """
+    return PatientBalance(
+        patient=patient,
+        patient_due=ledger.total("patient_receivable", patient=patient, as_of=as_of),
+        insurance_pending=ledger.total("insurance_receivable", patient=patient, as_of=as_of),
+        credit=ledger.total("patient_credit", patient=patient, as_of=as_of),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ClaimBalance:
+    """A claim's open balance by responsible party.
+
+    ``insurance`` holds ``(payer, level, amount)`` for every payer with a balance.
+
+    >>> from decimal import Decimal
+    >>> from medbill.ledger import ClaimBalance
+    >>> ClaimBalance(claim="C-1", insurance=(("acme", "primary", Decimal("10.00")),),
+    ...              patient=Decimal("5.00")).total
+    Decimal('15.00')
+    """
+
+    claim: str
+    insurance: tuple[tuple[str, str, Decimal], ...]
+    patient: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        """Insurance plus patient balances."""
+        return self.patient + sum((amount for _, _, amount in self.insurance), ZERO)
+
+
+def claim_balance(
+    ledger: Ledger, claim: str, *, as_of: pendulum.Date | None = None
+) -> ClaimBalance:
+    """A claim's open balance: per payer and level, and the patient's part.
+
+    >>> from medbill.ledger import Ledger, claim_balance, post_charges
+    >>> from medbill.ledger._examples import example_claim
+    >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 3, 4, 18))
+    >>> _ = post_charges(ledger, example_claim())
+    >>> claim_balance(ledger, "C-1").insurance
+    (('acme', 'primary', Decimal('200.00')),)
+    """
+    parties: dict[tuple[str, str], Decimal] = {}
+    for account in ledger.accounts("insurance_receivable", claim=claim):
+        if account.payer is None or account.level is None:
+            continue
+        party = (account.payer, account.level.value)
+        parties[party] = parties.get(party, ZERO) + ledger.balance(account, as_of=as_of)
+    ranked = sorted(parties.items(), key=lambda item: (Priority(item[0][1]).rank, item[0][0]))
+    return ClaimBalance(
+        claim=claim,
+        insurance=tuple((payer, level, amount) for (payer, level), amount in ranked if amount),
+        patient=ledger.total("patient_receivable", claim=claim, as_of=as_of),
+    )
+
+
+# -- aging ------------------------------------------------------------------------------
+
+
+class AgingBasis(enum.Enum):
+    """Where a balance's age is counted from.
+
+    ``SERVICE``: the claim's first date of service (recorded by ``post_charges``).
+    ``BILLING``: the day the balance was first billed to its current responsible party,
+    i.e. the first effective date on which that party's receivable for the claim grew
+    (the charge for the primary payer; the primary's remittance or a transfer for a
+    secondary payer or the patient).
+
+    >>> from medbill.ledger import AgingBasis
+    >>> AgingBasis("billing").name
+    'BILLING'
+    """
+
+    SERVICE = "service"
+    BILLING = "billing"
+
+
+AGING_BUCKETS: tuple[str, ...] = ("0-30", "31-60", "61-90", "91-120", "120+")
+"""Bucket labels, in days: 0-30, 31-60, 61-90, 91-120, over 120."""
+
+
+def _bucket(days: int) -> int:
+    for number, limit in enumerate((30, 60, 90, 120)):
+        if days <= limit:
+            return number
+    return 4
+
+
+@attrs.frozen(kw_only=True)
+class AgingRow:
+    """One line of an aging report: a payer (insurance) or the patients, by bucket.
+
+    >>> from decimal import Decimal
+    >>> from medbill.ledger import AgingRow
+    >>> AgingRow(responsibility="patient", payer=None,
+    ...          buckets=(Decimal("1.00"),) + (Decimal("0.00"),) * 4).total
+    Decimal('1.00')
+    """
+
+    responsibility: str
+    payer: str | None
+    buckets: tuple[Decimal, ...]
+
+    @property
+    def total(self) -> Decimal:
+        """Sum over the buckets."""
+        return sum(self.buckets, ZERO)
+
+
+@attrs.frozen(kw_only=True)
+class AgingReport:
+    """Open receivables by age bucket, insurance (per payer) and patient apart.
+
+    Credit balances (a receivable below zero) count as negative amounts in their bucket.
+    """
+
+    as_of: pendulum.Date
+    basis: AgingBasis
+    rows: tuple[AgingRow, ...]
+
+    def totals(self, responsibility: str | None = None) -> tuple[Decimal, ...]:
+        """Bucket totals over all rows, or over ``"insurance"`` or ``"patient"`` rows."""
+        chosen = [r for r in self.rows if responsibility in (None, r.responsibility)]
+        return tuple(sum((r.buckets[i] for r in chosen), ZERO) for i in range(5))
+
+    def render_text(self) -> str:
+        """The report as a fixed-width text table."""
+        head = f"{'':<24}" + "".join(f"{label:>11}" for label in AGING_BUCKETS) + f"{'total':>12}"
+        lines = [f"Aging as of {self.as_of} (from {self.basis.value} date)", head]
+        for row in self.rows:
+            label = row.payer if row.responsibility == "insurance" else "patient"
+            cells = "".join(f"{amount:>11}" for amount in row.buckets)
+            lines.append(f"{label or '':<24}{cells}{row.total:>12}")
+        totals = self.totals()
+        lines.append(
+            f"{'total':<24}" + "".join(f"{a:>11}" for a in totals) + f"{sum(totals, ZERO):>12}"
+        )
+        return "\n".join(lines)
+
+
+def aging(
+    ledger: Ledger, *, as_of: pendulum.Date, basis: AgingBasis | str = AgingBasis.SERVICE
+) -> AgingReport:
+    """Age every open receivable as of ``as_of`` in buckets 0-30, 31-60, 61-90, 91-120, 120+.
+
+    Each claim's balance per responsible party is aged from the date ``basis`` names
+    (see :class:`AgingBasis`). Cost: one as-of balance per receivable account.
+
+    >>> from medbill.ledger import Ledger, aging, post_charges
+    >>> from medbill.ledger._examples import example_claim
+    >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 3, 4, 18))
+    >>> _ = post_charges(ledger, example_claim())
+    >>> print(aging(ledger, as_of=pendulum.date(2025, 4, 15)).render_text())
+    Aging as of 2025-04-15 (from service date)
+                                   0-30      31-60      61-90     91-120       120+       total
+    acme                           0.00     200.00       0.00       0.00       0.00      200.00
+    total                          0.00     200.00       0.00       0.00       0.00      200.00
+    """
+    basis = AgingBasis(basis)
+    groups: dict[tuple[str, str | None, str], list[Account]] = {}
+    for code, responsibility in (
+        ("insurance_receivable", "insurance"),
+        ("patient_receivable", "patient"),
+    ):
+        for account in ledger.accounts(code):
+            claim = account.claim or ""
+            payer = account.payer if responsibility == "insurance" else None
+            groups.setdefault((responsibility, payer, claim), []).append(account)
+    rows: dict[tuple[str, str | None], list[Decimal]] = {}
+    for (responsibility, payer, claim), accounts in groups.items():
+        amount = sum((ledger.balance(a, as_of=as_of) for a in accounts), ZERO)
+        if not amount:
+            continue
+        start = _aging_start(ledger, basis, claim, accounts) or as_of
+        days = max((as_of - start).days, 0)
+        row = rows.setdefault((responsibility, payer), [ZERO] * 5)
+        row[_bucket(days)] += amount
+    ordered = sorted(rows.items(), key=lambda item: (item[0][0] != "insurance", item[0][1] or ""))
+    return AgingReport(
+        as_of=as_of,
+        basis=basis,
+        rows=tuple(
+            AgingRow(responsibility=resp, payer=payer, buckets=tuple(amounts))
+            for (resp, payer), amounts in ordered
+        ),
+    )
+
+
+def _aging_start(
+    ledger: Ledger, basis: AgingBasis, claim: str, accounts: Iterable[Account]
+) -> pendulum.Date | None:
+    if basis is AgingBasis.SERVICE and claim:
+        served = ledger.service_date(claim)
+        if served is not None:
+            return served
+    firsts = [day for day in (ledger.first_debit(a) for a in accounts) if day is not None]
+    return min(firsts) if firsts else None
+
+
+# -- statements -------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class StatementLine:
+    """One line of a statement: what happened and how it moved the patient's balance.
+
+    >>> from decimal import Decimal
+    >>> from medbill.ledger import StatementLine
+    >>> StatementLine(date=pendulum.date(2025, 3, 10), claim=None, category="payment",
+    ...               description="card payment", amount=Decimal("-25.00")).amount
+    Decimal('-25.00')
+    """
+
+    date: pendulum.Date
+    claim: str | None
+    category: str
+    description: str
+    amount: Decimal
+
+
+_CHARGE_KINDS = frozenset({EntryKind.CHARGE, EntryKind.CLAIM_PAYMENT, EntryKind.TRANSFER})
+
+
+@attrs.frozen(kw_only=True)
+class Statement:
+    """A patient statement: previous balance + charges − payments − adjustments = new balance.
+
+    "Charges" are amounts that became the patient's to pay in the period (self-pay
+    charges, patient responsibility from a remittance, transfers); "payments" the
+    patient's payments; "adjustments" everything else (write-offs, refunds, reversals).
+    ``insurance_pending`` is what payers still owe on the patient's claims; it is not
+    part of the amount due.
+    """
+
+    patient: str
+    start: pendulum.Date
+    end: pendulum.Date
+    previous_balance: Decimal
+    charges: Decimal
+    payments: Decimal
+    adjustments: Decimal
+    new_balance: Decimal
+    insurance_pending: Decimal
+    lines: tuple[StatementLine, ...]
+
+    def render_text(self) -> str:
+        """The statement as plain text."""
+        out = [
+            f"Statement for account {self.patient}, {self.start} to {self.end}",
+            f"{'Previous balance':<44}{self.previous_balance:>12}",
+        ]
+        for line in self.lines:
+            claim = f" [{line.claim}]" if line.claim else ""
+            text = f"{line.date} {line.description}{claim}"
+            out.append(f"  {text[:42]:<42}{line.amount:>12}")
+        out += [
+            f"{'Charges':<44}{self.charges:>12}",
+            f"{'Payments':<44}{-self.payments:>12}",
+            f"{'Adjustments':<44}{-self.adjustments:>12}",
+            f"{'New balance':<44}{self.new_balance:>12}",
+            f"{'Insurance pending (not due from you)':<44}{self.insurance_pending:>12}",
+        ]
+        return "\n".join(out)
+
+    def render_html(self) -> str:
+        """The statement as an HTML fragment (a table); all text is escaped."""
+
+        def row(label: str, amount: Decimal, css: str = "") -> str:
+            cls = f' class="{css}"' if css else ""
+            return f"<tr{cls}><td>{html.escape(label)}</td><td>{amount}</td></tr>"
+
+        rows = [row("Previous balance", self.previous_balance, "summary")]
+        for line in self.lines:
+            claim = f" [{line.claim}]" if line.claim else ""
+            rows.append(row(f"{line.date} {line.description}{claim}", line.amount, line.category))
+        rows += [
+            row("Charges", self.charges, "summary"),
+            row("Payments", -self.payments, "summary"),
+            row("Adjustments", -self.adjustments, "summary"),
+            row("New balance", self.new_balance, "total"),
+            row("Insurance pending (not due from you)", self.insurance_pending, "pending"),
+        ]
+        title = html.escape(f"Statement for account {self.patient}, {self.start} to {self.end}")
+        return (
+            f'<table class="medbill-statement"><caption>{title}</caption>'
+            + "".join(rows)
+            + "</table>"
+        )
+
+
+def _patient_delta(entry: JournalEntry, patient: str) -> Decimal:
+    return sum(
+        (
+            p.amount
+            for p in entry.postings
+            if p.account.patient == patient
+            and p.account.code in ("patient_receivable", "patient_credit")
+        ),
+        ZERO,
+    )
+
+
+def _net_due(ledger: Ledger, patient: str, as_of: pendulum.Date) -> Decimal:
+    return ledger.total("patient_receivable", patient=patient, as_of=as_of) - ledger.total(
+        "patient_credit", patient=patient, as_of=as_of
+    )
+
+
+def statement(
+    ledger: Ledger, patient: str, *, start: pendulum.Date, end: pendulum.Date
+) -> Statement:
+    """The statement of ``patient`` for the effective dates ``start`` to ``end`` inclusive.
+
+    >>> from decimal import Decimal
+    >>> from medbill import PatientPayment
+    >>> from medbill.ledger import Ledger, post_charges, post_patient_payment, statement
+    >>> from medbill.ledger._examples import example_claim
+    >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 3, 31, 18))
+    >>> _ = post_charges(ledger, example_claim(coverage=None))
+    >>> _ = post_patient_payment(ledger, PatientPayment(id="pp-1", patient_id="MRN-1",
+    ...     amount=Decimal("75.00"), received_on=pendulum.date(2025, 3, 20), method="card"))
+    >>> print(statement(ledger, "MRN-1", start=pendulum.date(2025, 3, 1),
+    ...                 end=pendulum.date(2025, 3, 31)).render_text())
+    Statement for account MRN-1, 2025-03-01 to 2025-03-31
+    Previous balance                                    0.00
+      2025-03-04 charges of claim C-1 to patient      200.00
+      2025-03-20 card payment of 75.00 [C-1]          -75.00
+    Charges                                           200.00
+    Payments                                          -75.00
+    Adjustments                                         0.00
+    New balance                                       125.00
+    Insurance pending (not due from you)                0.00
+    """
+    if end < start:
+        raise LedgerError(f"statement end {end} is before its start {start}")
+    previous = _net_due(ledger, patient, start - _ONE_DAY)
+    charges = payments = adjustments = ZERO
+    lines: list[StatementLine] = []
+    for entry in ledger.entries(patient=patient):
+        if not start <= entry.effective <= end:
+            continue
+        delta = _patient_delta(entry, patient)
+        if not delta:
+            continue
+        if entry.kind is EntryKind.PATIENT_PAYMENT:
+            category = "payment"
+            payments -= delta
+        elif entry.kind in _CHARGE_KINDS:
+            category = "charge"
+            charges += delta
+        else:
+            category = "adjustment"
+            adjustments -= delta
+        lines.append(
+            StatementLine(
+                date=entry.effective,
+                claim=entry.references.claim,
+                category=category,
+                description=entry.memo or entry.kind.value.replace("_", " "),
+                amount=delta,
+            )
+        )
+    lines.sort(key=lambda line: line.date)
+    return Statement(
+        patient=patient,
+        start=start,
+        end=end,
+        previous_balance=previous,
+        charges=charges,
+        payments=payments,
+        adjustments=adjustments,
+        new_balance=_net_due(ledger, patient, end),
+        insurance_pending=ledger.total("insurance_receivable", patient=patient, as_of=end),
+        lines=tuple(lines),
+    )
+
+
+# -- claim history ----------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ClaimHistory:
+    """Everything the ledger recorded about one claim, in posting order."""
+
+    claim: str
+    entries: tuple[JournalEntry, ...]
+    balance: ClaimBalance
+
+    def render(self) -> str:
+        """Every entry rendered, then the claim's open balance."""
+        parts = [entry.render() for entry in self.entries]
+        owed = ", ".join(
+            f"{payer}/{level} {amount}" for payer, level, amount in self.balance.insurance
+        )
+        parts.append(f"open: insurance {owed or '0.00'}; patient {self.balance.patient}")
+        return "\n".join(parts)
+
+
+def claim_history(ledger: Ledger, claim: str) -> ClaimHistory:
+    """The claim's entries (charges, payments, denials, reversals, transfers, write-offs).
+
+    >>> from medbill.ledger import Ledger, claim_history, post_charges
+    >>> from medbill.ledger._examples import example_claim
+    >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 3, 4, 18))
+    >>> _ = post_charges(ledger, example_claim())
+    >>> [entry.kind.value for entry in claim_history(ledger, "C-1").entries]
+    ['charge']
+    """
+    return ClaimHistory(
+        claim=claim,
+        entries=tuple(ledger.entries(claim=claim)),
+        balance=claim_balance(ledger, claim),
+    )
+
+
+# -- trial balance ----------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class TrialBalanceRow:
+    """One chart code's total: on the debit or the credit side."""
+
+    code: str
+    kind: AccountKind
+    debit: Decimal
+    credit: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class TrialBalance:
+    """Every chart code's balance; debits equal credits in a sound ledger."""
+
+    as_of: pendulum.Date | None
+    rows: tuple[TrialBalanceRow, ...]
+
+    @property
+    def total_debits(self) -> Decimal:
+        """Sum of the debit column."""
+        return sum((r.debit for r in self.rows), ZERO)
+
+    @property
+    def total_credits(self) -> Decimal:
+        """Sum of the credit column."""
+        return sum((r.credit for r in self.rows), ZERO)
+
+    @property
+    def is_balanced(self) -> bool:
+        """Whether debits equal credits."""
+        return self.total_debits == self.total_credits
+
+    def render_text(self) -> str:
+        """The trial balance as a text table."""
+        lines = [f"{'account':<28}{'debit':>12}{'credit':>12}"]
+        for row in self.rows:
+            debit = f"{row.debit}" if row.debit else ""
+            credit = f"{row.credit}" if row.credit else ""
+            lines.append(f"{row.code:<28}{debit:>12}{credit:>12}".rstrip())
+        lines.append(f"{'total':<28}{self.total_debits:>12}{self.total_credits:>12}")
+        return "\n".join(lines)
+
+
+def trial_balance(ledger: Ledger, *, as_of: pendulum.Date | None = None) -> TrialBalance:
+    """The balance of every chart code posted to, in chart order.
+
+    >>> from medbill.ledger import Ledger, post_charges, trial_balance
+    >>> from medbill.ledger._examples import example_claim
+    >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 3, 4, 18))
+    >>> _ = post_charges(ledger, example_claim())
+    >>> print(trial_balance(ledger).render_text())
+    account                            debit      credit
+    insurance_receivable              200.00
+    gross_charges                                 200.00
+    total                             200.00      200.00
+    """
+    rows: list[TrialBalanceRow] = []
+    used = set(ledger.store.codes())
+    for code, chart in CHART_OF_ACCOUNTS.items():
+        if code not in used:
+            continue
+        natural = ledger.total(code, as_of=as_of)
+        debit_positive = natural * chart.kind.sign
+        rows.append(
+            TrialBalanceRow(
+                code=code,
+                kind=chart.kind,
+                debit=debit_positive if debit_positive > 0 else ZERO,
+                credit=-debit_positive if debit_positive < 0 else ZERO,
+            )
+        )
+    return TrialBalance(as_of=as_of, rows=tuple(rows))

@@ -1,0 +1,176 @@
+"""The storage protocol of the ledger, and the shared in-memory index behind both stores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Protocol, runtime_checkable
+
+import pendulum
+
+from medbill.ledger._accounts import Account
+from medbill.ledger._entries import JournalEntry
+from medbill.ledger._stores._index import LedgerIndex
+
+__all__ = ["IndexedStore", "LedgerStore"]
+
+
+def _money(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+@runtime_checkable
+class LedgerStore(Protocol):
+    """Where a :class:`~medbill.ledger.Ledger` keeps its entries and balances.
+
+    The ledger validates every entry before calling :meth:`append`; a store only has to
+    make each batch atomic and durable and answer the questions below. Balances are
+    debit-positive (a credit balance is negative). A store for several concurrent writers
+    (PostgreSQL) re-checks the uniqueness of keys and reversals inside its transaction and
+    raises :class:`~medbill.DuplicateEntryError` / :class:`~medbill.LedgerError` there.
+
+    >>> from medbill.ledger import LedgerStore, MemoryStore
+    >>> isinstance(MemoryStore(), LedgerStore)
+    True
+    """
+
+    def append(self, entries: Sequence[JournalEntry]) -> None:
+        """Write ``entries`` all together or not at all."""
+        ...
+
+    def sync(self) -> None:
+        """Catch up with what other writers committed; the ledger calls it before reading."""
+        ...
+
+    def get(self, key: str) -> JournalEntry | None:
+        """The entry with idempotency key ``key``, if any."""
+        ...
+
+    def __contains__(self, key: object) -> bool:
+        """Whether an entry with this key exists."""
+        ...
+
+    def __len__(self) -> int:
+        """The number of entries."""
+        ...
+
+    def reversal_of(self, key: str) -> str | None:
+        """The key of the entry that reverses entry ``key``, if any."""
+        ...
+
+    def entries(
+        self, *, claim: str | None = None, patient: str | None = None
+    ) -> Iterator[JournalEntry]:
+        """Entries in posting order, optionally only those about one claim or patient."""
+        ...
+
+    def balance(self, account: Account, as_of: pendulum.Date | None = None) -> Decimal:
+        """The debit-positive balance of one account, optionally as of an effective date."""
+        ...
+
+    def total(
+        self, code: str, dims: dict[str, object], as_of: pendulum.Date | None = None
+    ) -> Decimal:
+        """The debit-positive balance of every account of ``code`` matching ``dims``."""
+        ...
+
+    def accounts(
+        self, code: str | None = None, *, claim: str | None = None, patient: str | None = None
+    ) -> Iterator[Account]:
+        """Every account posted to, optionally only those of one code, claim or patient."""
+        ...
+
+    def codes(self) -> list[str]:
+        """The account codes posted to."""
+        ...
+
+    def first_debit(self, account: Account) -> pendulum.Date | None:
+        """The first effective date on which the account's balance grew."""
+        ...
+
+    def claim_patient(self, claim: str) -> str | None:
+        """The patient a claim belongs to, once known."""
+        ...
+
+    def check_claims(self, entries: Sequence[JournalEntry]) -> None:
+        """Raise :class:`~medbill.LedgerError` if the entries put a claim under two patients."""
+        ...
+
+    def service_date(self, claim: str) -> pendulum.Date | None:
+        """The first date of service recorded for a claim."""
+        ...
+
+    def close_account(self, account: Account) -> None:
+        """Refuse every later posting to ``account``."""
+        ...
+
+    def is_closed(self, account: Account) -> bool:
+        """Whether ``account`` was closed."""
+        ...
+
+    def close(self) -> None:
+        """Release resources (files, connections)."""
+        ...
+
+
+class IndexedStore:
+    """Answers the :class:`LedgerStore` questions from a :class:`LedgerIndex`."""
+
+    def __init__(self) -> None:
+        self._index = LedgerIndex()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index.keys
+
+    def sync(self) -> None:
+        """Nothing to catch up with: this process is the only writer."""
+
+    def __len__(self) -> int:
+        return len(self._index.keys)
+
+    def reversal_of(self, key: str) -> str | None:
+        return self._index.reversed_by.get(key)
+
+    def balance(self, account: Account, as_of: pendulum.Date | None = None) -> Decimal:
+        return _money(self._index.account_balance(account, as_of))
+
+    def total(
+        self, code: str, dims: dict[str, object], as_of: pendulum.Date | None = None
+    ) -> Decimal:
+        return _money(self._index.total(code, dims, as_of))
+
+    def accounts(
+        self, code: str | None = None, *, claim: str | None = None, patient: str | None = None
+    ) -> Iterator[Account]:
+        return self._index.accounts_of(code, claim, patient)
+
+    def codes(self) -> list[str]:
+        return list(self._index.codes())
+
+    def first_debit(self, account: Account) -> pendulum.Date | None:
+        return self._index.first_debit(account)
+
+    def claim_patient(self, claim: str) -> str | None:
+        return self._index.claim_patient.get(claim)
+
+    def check_claims(self, entries: Sequence[JournalEntry]) -> None:
+        self._index.check_claims(entries)
+
+    def service_date(self, claim: str) -> pendulum.Date | None:
+        return self._index.service_date.get(claim)
+
+    def is_closed(self, account: Account) -> bool:
+        return account in self._index.closed
+
+    def has_closed_accounts(self) -> bool:
+        return bool(self._index.closed)
+
+    def _selected(self, claim: str | None, patient: str | None) -> list[int] | None:
+        if claim is None and patient is None:
+            return None
+        if claim is not None and patient is not None:
+            chosen = set(self._index.by_patient.get(patient, ()))
+            return [s for s in self._index.by_claim.get(claim, ()) if s in chosen]
+        if claim is not None:
+            return list(self._index.by_claim.get(claim, ()))
+        return list(self._index.by_patient.get(patient or "", ()))

@@ -1,0 +1,212 @@
+"""SqliteStore beyond the shared contract: persistence, schema versions, crashes, sharing."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pendulum
+import pytest
+
+from medbill import LedgerError
+from medbill.ledger import Account, JournalEntry, Ledger, Posting, SqliteStore
+
+D = Decimal
+DAY = pendulum.date(2025, 3, 1)
+AT = pendulum.datetime(2025, 3, 1, 8)
+
+
+def entry(key: str, amount: str = "10.00", patient: str = "P1") -> JournalEntry:
+    return JournalEntry(
+        key=key,
+        effective=DAY,
+        recorded_at=AT,
+        postings=[
+            Posting.debit(Account.cash(), D(amount)),
+            Posting.credit(Account.patient_credit(patient), D(amount)),
+        ],
+    )
+
+
+def test_entries_and_balances_survive_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path) as ledger:
+        ledger.post_batch([entry("a"), entry("b", "2.50")])
+        ledger.close_account(Account.patient_credit("P9"))
+    with Ledger.open(path) as ledger:
+        assert len(ledger) == 2
+        assert ledger.balance(Account.patient_credit("P1")) == D("12.50")
+        assert ledger.get("b") == entry("b", "2.50")
+        assert ledger.is_closed(Account.patient_credit("P9"))
+        ledger.post(entry("c"))  # sequence numbers continue after reopening
+        assert [e.key for e in ledger.entries()] == ["a", "b", "c"]
+
+
+def test_the_schema_is_versioned(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    store = SqliteStore(path)
+    assert store.schema_version == 1
+    store.close()
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    connection.execute("PRAGMA user_version=99")
+    connection.commit()
+    connection.close()
+    with pytest.raises(LedgerError, match="schema version 99"):
+        SqliteStore(path)
+
+
+def test_bad_synchronous_setting(tmp_path: Path) -> None:
+    with pytest.raises(LedgerError, match="synchronous"):
+        SqliteStore(tmp_path / "x.sqlite", synchronous="OFF")
+
+
+def test_two_connections_see_each_others_commits(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path) as first, Ledger.open(path) as second:
+        first.post(entry("a"))
+        assert "a" in second
+        assert second.balance(Account.patient_credit("P1")) == D("10.00")
+        second.post(entry("b", patient="P2"))
+        assert len(first) == 2
+        assert [e.key for e in first.entries(patient="P2")] == ["b"]
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys, pendulum
+    from decimal import Decimal
+    from medbill.ledger import Account, JournalEntry, Ledger, Posting
+
+    ledger = Ledger.open(sys.argv[1])
+    day, at = pendulum.date(2025, 3, 1), pendulum.datetime(2025, 3, 1, 8)
+    batch_number = 0
+    print("ready", flush=True)
+    while True:
+        batch = []
+        for i in range(500):
+            n = batch_number * 500 + i
+            claim = f"C{n}"
+            batch.append(JournalEntry(key=f"e{n}", effective=day, recorded_at=at, postings=[
+                Posting.debit(Account.cash(), Decimal("70.00")),
+                Posting.debit(Account.patient_receivable(f"P{n % 50}", claim), Decimal("30.00")),
+                Posting.credit(Account.gross_charges(f"P{n % 50}", claim), Decimal("100.00")),
+            ]))
+        ledger.post_batch(batch)
+        batch_number += 1
+    """
+)
+
+
+def test_a_process_killed_mid_batch_leaves_no_partial_entry(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    process = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "ready"
+    # wait until it has committed a few batches; it is then busy with the next one
+    watcher = sqlite3.connect(path)
+    for _ in range(600):
+        time.sleep(0.05)
+        if watcher.execute("SELECT COUNT(*) FROM entries").fetchone()[0] >= 1_500:
+            break
+    watcher.close()
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    process.stdout.close()
+    with Ledger.open(path) as ledger:
+        count = len(ledger)
+        assert count >= 1_500
+        assert count % 500 == 0  # whole batches only
+        connection = sqlite3.connect(path)
+        postings = connection.execute("SELECT COUNT(*) FROM postings").fetchone()[0]
+        orphans = connection.execute(
+            "SELECT COUNT(*) FROM postings WHERE entry_seq NOT IN (SELECT seq FROM entries)"
+        ).fetchone()[0]
+        connection.close()
+        assert postings == 3 * count
+        assert orphans == 0
+        ledger.check_invariants()
+        # 70 cash per entry, 30 receivable, 100 charges
+        assert ledger.total("cash") == D("70.00") * count
+        assert ledger.total("patient_receivable") == D("30.00") * count
+        assert ledger.total("gross_charges") == D("100.00") * count
+        ledger.post(entry("after-the-crash"))
+        assert len(ledger) == count + 1
+
+
+def test_a_batch_the_database_refuses_leaves_everything_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path) as ledger:
+        ledger.post(entry("a"))
+        connection = sqlite3.connect(path)
+        connection.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON postings WHEN NEW.cents = -4242 "
+            "BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END"
+        )
+        connection.commit()
+        connection.close()
+        with pytest.raises(LedgerError, match="refused by a trigger"):
+            ledger.post_batch([entry("b", patient="P2"), entry("c", "42.42", patient="P3")])
+        assert len(ledger) == 1
+        assert "b" not in ledger
+        assert ledger.balance(Account.patient_credit("P2")) == D("0.00")
+        assert list(ledger.accounts("patient_credit")) == [Account.patient_credit("P1")]
+        ledger.post(entry("d", patient="P2"))  # account ids given back by the rollback
+    with Ledger.open(path) as reopened:
+        assert [e.key for e in reopened.entries()] == ["a", "d"]
+        assert reopened.balance(Account.patient_credit("P2")) == D("10.00")
+
+
+DIES_BEFORE_COMMIT = textwrap.dedent(
+    """
+    import os, signal, sys, pendulum
+    from decimal import Decimal
+    from medbill.ledger import Account, JournalEntry, Ledger, Posting, SqliteStore
+
+    class DiesAtSecondCommit:
+        def __init__(self, connection):
+            self.connection, self.commits = connection, 0
+
+        def execute(self, sql, *args):
+            if sql == "COMMIT" and self.commits == 1:
+                os.kill(os.getpid(), signal.SIGKILL)  # every row is written, none committed
+            if sql == "COMMIT":
+                self.commits += 1
+            return self.connection.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.connection, name)
+
+    store = SqliteStore(sys.argv[1])
+    store._conn = DiesAtSecondCommit(store._conn)
+    ledger = Ledger(store)
+    day, at = pendulum.date(2025, 3, 1), pendulum.datetime(2025, 3, 1, 8)
+    for batch in range(2):
+        ledger.post_batch([JournalEntry(key=f"b{batch}-{i}", effective=day, recorded_at=at,
+            postings=[Posting.debit(Account.cash(), Decimal("1.00")),
+                      Posting.credit(Account.patient_credit(f"P{batch}"), Decimal("1.00"))])
+            for i in range(100)])
+    """
+)
+
+
+def test_a_process_killed_inside_the_transaction_leaves_the_batch_out(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    finished = subprocess.run(
+        [sys.executable, "-c", DIES_BEFORE_COMMIT, str(path)], check=False, timeout=120
+    )
+    assert finished.returncode == -signal.SIGKILL
+    with Ledger.open(path) as ledger:
+        assert len(ledger) == 100  # the first batch only
+        assert ledger.balance(Account.patient_credit("P0")) == D("100.00")
+        assert ledger.balance(Account.patient_credit("P1")) == D("0.00")
+        assert list(ledger.accounts("patient_credit")) == [Account.patient_credit("P0")]
+        ledger.check_invariants()
