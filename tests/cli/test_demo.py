@@ -39,6 +39,17 @@ def test_the_demo_prices_and_reads_the_remittances(invoke: Invoke, tmp_path: Pat
         "C-1003": "52.00",
         "C-1004": "39.00",
     }
+    # Tom Novak: copay 25.00 + 20% of (95.00 - 25.00) = 39.00; Maria's 60.41 went to
+    # her secondary payer, so she owes nothing yet
+    assert summary["statements"]["MRN-1004"] == "39.00"
+    assert summary["statements"]["MRN-1001"] == "0.00"
+    assert summary["aging"] == {
+        "acme": "225.00",
+        "medicare": "305.00",
+        "prairie": "60.41",
+        "patient": "39.00",
+    }
+    assert summary["trial_balance"] == "1070.00"
     for name in summary["files"]:
         assert Path(name).is_file()
 
@@ -50,6 +61,9 @@ def test_the_demo_is_deterministic(invoke: Invoke, tmp_path: Path) -> None:
     assert first.stdout == second.stdout
     assert "Acme PPO 2025" in first.stdout
     assert "Files written" in first.stdout
+    for folder in ("statements", "reports"):
+        assert (tmp_path / "a" / folder).is_dir()
+    assert (tmp_path / "a" / "ledger.sqlite").is_file()
     assert "Maria" not in first.stdout  # names are PHI: masked
 
 

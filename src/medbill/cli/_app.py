@@ -83,9 +83,12 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from medbill.cli._commands import demo, price
+    from medbill.cli._commands import demo, price, reports
 
     cli.add_command(price.price)
+    cli.add_command(reports.aging_command)
+    cli.add_command(reports.statement_command)
+    cli.add_command(reports.ledger_group)
     cli.add_command(demo.demo)
 
 

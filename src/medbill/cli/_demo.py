@@ -11,13 +11,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pendulum
 from rich.console import Console
 
 from medbill import Claim, ClaimLine, Coverage, Encounter, Patient, PayerKind, Priority, Remittance
 from medbill._money import ZERO
 from medbill._privacy import mask_text
 from medbill.cli import _demo_data as data
-from medbill.cli._output import emit_json, heading, make_console, money, progress, table
+from medbill.cli._commands._posting import post_remittances
+from medbill.cli._output import (
+    emit_json,
+    heading,
+    html_page,
+    make_console,
+    money,
+    progress,
+    table,
+)
 from medbill.fees import (
     Contract,
     ContractPricing,
@@ -26,8 +36,13 @@ from medbill.fees import (
     PricedClaim,
     estimate_responsibility,
 )
+from medbill.ledger import AGING_BUCKETS, Ledger, aging, post_charges, statement, trial_balance
 
 __all__ = ["Demo", "run_demo"]
+
+CLOCK = pendulum.datetime(2025, 4, 15, 17, 0)
+"""The instant every ledger entry of the demo is recorded at (no clock is read)."""
+STATEMENT_START = pendulum.date(2025, 2, 1)
 
 
 class Demo:
@@ -284,6 +299,75 @@ class Demo:
         ]
         return eras
 
+    def post(self, ledger: Ledger, eras: list[Remittance]) -> None:
+        """Charges, then each remittance, posted to the SQLite ledger."""
+        self.heading("7. Posting to the ledger")
+        for claim in self.claims.values():
+            post_charges(ledger, claim)
+        secondary = {
+            str(c.patient_id): c for c in self.coverages if c.priority is Priority.SECONDARY
+        }
+        claims = {str(c.id): c for c in self.claims.values()}
+        posted = post_remittances(ledger, eras, claims, secondary=secondary)
+        self.say(
+            f"Charges of {len(claims)} claims and {posted.claim_payments} claim payments "
+            f"from {posted.remittances} remittances posted."
+        )
+        ledger.check_invariants()
+        self.say(f"{len(ledger)} journal entries in {self.db}; debits equal credits.")
+        self.summary["entries"] = len(ledger)
+
+    def statements(self, ledger: Ledger) -> None:
+        """A statement per patient, as text and HTML."""
+        self.heading(f"8. Patient statements as of {data.STATEMENT_DAY}")
+        rows = []
+        found_due: dict[str, Decimal] = {}
+        for patient_id in self.patients:
+            found = statement(ledger, patient_id, start=STATEMENT_START, end=data.STATEMENT_DAY)
+            found_due[patient_id] = found.new_balance
+            self.write(f"statements/{patient_id}.txt", found.render_text() + "\n")
+            self.write(
+                f"statements/{patient_id}.html",
+                html_page(f"Statement {patient_id}", found.render_html()),
+            )
+            rows.append(
+                (patient_id, self.name(patient_id), money(found.charges), money(found.payments),
+                 money(found.adjustments), money(found.new_balance),
+                 money(found.insurance_pending))
+            )  # fmt: skip
+        self.table(
+            None,
+            ("patient", "name", "charges", "payments", "adjustments", "you owe",
+             "insurance pending"),
+            rows,
+            ("charges", "payments", "adjustments", "you owe", "insurance pending"),
+        )  # fmt: skip
+        self.summary["statements"] = {r[0]: found_due[r[0]] for r in rows}
+
+    def aging(self, ledger: Ledger) -> None:
+        """Open receivables by age, insurance and patient apart; the trial balance."""
+        self.heading(f"9. Aging as of {data.STATEMENT_DAY}")
+        report = aging(ledger, as_of=data.STATEMENT_DAY)
+        self.write("reports/aging.txt", report.render_text() + "\n")
+        totals = report.totals()
+        self.table(
+            None,
+            ("responsibility", "payer", *AGING_BUCKETS, "total"),
+            [
+                *((r.responsibility, r.payer or "-", *(money(a) for a in r.buckets),
+                   money(r.total)) for r in report.rows),
+                ("total", "", *(money(a) for a in totals), money(sum(totals, ZERO))),
+            ],
+            (*AGING_BUCKETS, "total"),
+        )  # fmt: skip
+        balance = trial_balance(ledger)
+        self.say(
+            f"Trial balance: debits {money(balance.total_debits)} = credits "
+            f"{money(balance.total_credits)}" + ("" if balance.is_balanced else " NOT BALANCED")
+        )
+        self.summary["aging"] = {r.payer or r.responsibility: r.total for r in report.rows}
+        self.summary["trial_balance"] = balance.total_debits
+
     def finish(self, as_json: bool) -> None:
         self.summary["files"] = [str(p) for p in self.files]
         if as_json:
@@ -325,5 +409,10 @@ def run_demo(
     demo.build_claims()
     demo.price()
     demo.estimate()
-    demo.remittances()
+    eras = demo.remittances()
+    with Ledger.open(demo.db, clock=lambda: CLOCK) as ledger:
+        demo.post(ledger, eras)
+        demo.statements(ledger)
+        demo.aging(ledger)
+    demo.files.append(demo.db)
     demo.finish(as_json)

@@ -122,3 +122,13 @@ def progress(items: Sequence[T], description: str) -> Iterator[T]:
         for item in items:
             yield item
             bar.advance(task)
+
+
+def html_page(title: str, body: str) -> str:
+    """A minimal standalone HTML document around a fragment (a statement's table)."""
+    from html import escape
+
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title></head>\n<body>\n{body}\n</body>\n</html>\n"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,14 +10,18 @@ import click
 import pendulum
 
 from medbill._encounter import Claim
-from medbill._errors import ValidationError
+from medbill._errors import LedgerError, ValidationError
 from medbill._money import as_money
-from medbill.cli._output import status
+from medbill.cli._output import progress, status
 from medbill.fees import Contract, FeeSchedule, Locality, MedicareFeeSchedule
+from medbill.ledger import Ledger
 from medbill.serialize import from_json
 
 __all__ = [
     "load_claim",
+    "load_claims",
+    "open_ledger",
+    "today",
     "load_contract",
     "load_medicare",
     "parse_amount",
@@ -76,3 +81,31 @@ def parse_amount(text: str, option: str) -> Decimal:
 def parse_locality(text: str) -> Locality:
     """A Medicare locality such as ``06102-99``."""
     return Locality.parse(text)
+
+
+def load_claims(paths: Sequence[Path]) -> dict[str, Claim]:
+    """Claims by id from JSON files; a folder stands for every ``*.json`` file in it."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.json")))
+        else:
+            files.append(path)
+    claims: dict[str, Claim] = {}
+    for file in progress(files, "Reading claims"):
+        claim = load_claim(file)
+        claims[str(claim.id)] = claim
+    return claims
+
+
+def open_ledger(path: Path, *, create: bool = False) -> Ledger:
+    """The SQLite ledger at ``path``; it must exist unless ``create``."""
+    if not create and not path.is_file():
+        raise LedgerError(f"no ledger at {path} (post a remittance with --db first)")
+    return Ledger.open(path, clock=lambda: pendulum.now("UTC"))
+
+
+def today() -> pendulum.Date:
+    """Today's date (UTC): the default "as of" date of the reports. The CLI is the edge
+    where the clock may be read; the library never reads it."""
+    return pendulum.now("UTC").date()
