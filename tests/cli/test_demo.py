@@ -39,6 +39,19 @@ def test_the_demo_prices_and_reads_the_remittances(invoke: Invoke, tmp_path: Pat
         "C-1003": "52.00",
         "C-1004": "39.00",
     }
+    # the scrubber catches the chest X-ray keyed with both 26 and TC
+    assert summary["scrub"] == [
+        {"claim": "C-1002", "rule": "conflicting-modifiers", "path": "lines[2].modifiers"}
+    ]
+    verdicts = {(c["claim"], c["line"]): c["verdict"] for c in summary["payment_check"]}
+    assert verdicts == {
+        ("C-1001", "1"): "correct",
+        ("C-1001", "2"): "underpaid",
+        ("C-1003", "1"): "denied-but-contracted",
+        ("C-1004", "1"): "correct",
+    }
+    # 80.65 - 62.04 = 18.61 on the injection, 160.00 for the denied visit
+    assert summary["underpayment"] == "178.61"
     # Tom Novak: copay 25.00 + 20% of (95.00 - 25.00) = 39.00; Maria's 60.41 went to
     # her secondary payer, so she owes nothing yet
     assert summary["statements"]["MRN-1004"] == "39.00"
@@ -61,7 +74,7 @@ def test_the_demo_is_deterministic(invoke: Invoke, tmp_path: Path) -> None:
     assert first.stdout == second.stdout
     assert "Acme PPO 2025" in first.stdout
     assert "Files written" in first.stdout
-    for folder in ("statements", "reports"):
+    for folder in ("claims", "statements", "reports"):
         assert (tmp_path / "a" / folder).is_dir()
     assert (tmp_path / "a" / "ledger.sqlite").is_file()
     assert "Maria" not in first.stdout  # names are PHI: masked

@@ -1,5 +1,5 @@
-"""``medbill aging``, ``statement`` and ``ledger trial-balance`` on the ledger the demo
-leaves behind.
+"""``medbill aging``, ``statement``, ``ledger trial-balance``, and ``scrub``
+on the ledger and files the demo leaves behind.
 
 The expected figures are worked out by hand from the demo's data (see _demo_data.py):
 charges 390.00 (C-1001) + 305.00 (C-1002) + 225.00 (C-1003) + 150.00 (C-1004) = 1,070.00;
@@ -80,3 +80,19 @@ def test_unknown_patient_and_missing_ledger(invoke: Invoke, day: Path, tmp_path:
     garbage = tmp_path / "garbage.sqlite"
     garbage.write_text("not a database")
     assert_refused(invoke(["ledger", "trial-balance", "--db", str(garbage)]), "database")
+
+
+def test_scrub_a_clean_and_a_broken_claim(invoke: Invoke, day: Path, tmp_path: Path) -> None:
+    claim = day / "claims" / "C-1002.json"
+    result = invoke(["scrub", str(claim), "--as-of", "2025-03-05", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["clean"] is True
+    data = json.loads(claim.read_text())
+    data["lines"][2]["modifiers"] = ["26", "TC"]
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(data))
+    result = invoke(["scrub", str(broken), "--as-of", "2025-03-05", "--json"])
+    assert result.exit_code == 3
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["rule"], finding["path"]) == ("conflicting-modifiers", "lines[2].modifiers")
+    assert_refused(invoke(["scrub", str(tmp_path / "nope.json")]), "file not found")

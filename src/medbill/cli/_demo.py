@@ -14,10 +14,19 @@ from typing import Any
 import pendulum
 from rich.console import Console
 
-from medbill import Claim, ClaimLine, Coverage, Encounter, Patient, PayerKind, Priority, Remittance
+from medbill import Claim, ClaimPayment, Coverage, Patient, PayerKind, Priority, Remittance
 from medbill._money import ZERO
 from medbill._privacy import mask_text
+from medbill.claims import (
+    SecondaryClaim,
+    Tolerance,
+    VarianceReport,
+    build_claim,
+    build_secondary_claim,
+    scrub,
+)
 from medbill.cli import _demo_data as data
+from medbill.cli._commands._checks import check_remittances, line_rows, show_checks
 from medbill.cli._commands._posting import post_remittances
 from medbill.cli._output import (
     emit_json,
@@ -28,6 +37,7 @@ from medbill.cli._output import (
     progress,
     table,
 )
+from medbill.codes import Modifier, ProcedureCode
 from medbill.fees import (
     Contract,
     ContractPricing,
@@ -36,7 +46,15 @@ from medbill.fees import (
     PricedClaim,
     estimate_responsibility,
 )
-from medbill.ledger import AGING_BUCKETS, Ledger, aging, post_charges, statement, trial_balance
+from medbill.ledger import (
+    AGING_BUCKETS,
+    Ledger,
+    aging,
+    post_charges,
+    statement,
+    trial_balance,
+)
+from medbill.serialize import to_json
 
 __all__ = ["Demo", "run_demo"]
 
@@ -61,6 +79,7 @@ class Demo:
         self.patients: dict[str, Patient] = {p.id: p for p in data.patients()}
         self.coverages = data.coverages()
         self.encounters = data.encounters()
+        self.step = 0
         self.chargemaster: FeeSchedule
         self.contracts: dict[str, Contract] = {}
         self.claims: dict[str, Claim] = {}
@@ -72,9 +91,11 @@ class Demo:
             self.console.print(text, markup=False, highlight=False)
 
     def heading(self, text: str) -> None:
+        """Print the next step's numbered heading."""
+        self.step += 1
         if not self.quiet:
             self.console.print()
-            heading(text, console=self.console)
+            heading(f"{self.step}. {text}", console=self.console)
 
     def table(
         self,
@@ -106,7 +127,7 @@ class Demo:
 
     def setup(self) -> None:
         """Write and load the practice's chargemaster and its two payer contracts."""
-        self.heading("1. The practice, its payers and contracts")
+        self.heading("The practice, its payers and contracts")
         chargemaster = self.write("chargemaster.csv", data.CHARGEMASTER_CSV)
         self.chargemaster = FeeSchedule.from_csv(chargemaster, name="chargemaster")
         for key, text in (
@@ -133,7 +154,7 @@ class Demo:
 
     def register(self) -> None:
         """Show the patients and their coverages (names masked: PHI)."""
-        self.heading("2. Patients and coverage")
+        self.heading("Patients and coverage")
         rows = []
         for patient in self.patients.values():
             primary = self.coverage(patient.id, Priority.PRIMARY)
@@ -151,54 +172,42 @@ class Demo:
 
     def build_claims(self) -> None:
         """Turn each encounter into a claim to the primary payer at chargemaster prices."""
-        self.heading("3. Encounters become claims")
+        self.heading("Encounters become claims")
         rows = []
         for encounter in self.encounters:
-            claim = self._claim(encounter)
-            self.claims[claim.id] = claim
-            codes = ", ".join(
-                str(line.procedure) + "".join(f"-{m}" for m in line.modifiers)
-                for line in claim.lines
+            patient = self.patients[encounter.patient_id]
+            ordered = [
+                c
+                for priority in (Priority.PRIMARY, Priority.SECONDARY)
+                if (c := self.coverage(patient.id, priority)) is not None
+            ]
+            claim = build_claim(
+                encounter,
+                patient,
+                ordered,
+                self._unit_price,
+                claim_id="C-" + encounter.id.removeprefix("E-"),
             )
+            self.claims[claim.id] = claim
             payer = claim.coverage.payer.name if claim.coverage else "self-pay"
             rows.append(
-                (claim.id, encounter.patient_id, str(encounter.date_of_service), codes, payer,
-                 money(claim.total_charge))
+                (claim.id, encounter.patient_id, str(encounter.date_of_service),
+                 _services(claim), payer, money(claim.total_charge))
             )  # fmt: skip
         self.table(
             None, ("claim", "patient", "date", "services", "payer", "billed"), rows, ("billed",)
         )
 
-    def _claim(self, encounter: Encounter) -> Claim:
-        lines = [
-            ClaimLine(
-                line_id=str(number),
-                procedure=line.procedure,
-                modifiers=line.modifiers,
-                units=line.units,
-                diagnosis_pointers=line.diagnosis_pointers,
-                service_date=encounter.date_of_service,
-                charge=self.chargemaster.amount(
-                    str(line.procedure), date_of_service=encounter.date_of_service
-                ),
-            )
-            for number, line in enumerate(encounter.lines, start=1)
-        ]
-        return Claim(
-            id="C-" + encounter.id.removeprefix("E-"),
-            patient=self.patients[encounter.patient_id],
-            coverage=self.coverage(encounter.patient_id, Priority.PRIMARY),
-            billing_provider=encounter.billing_provider,
-            rendering_provider=encounter.rendering_provider,
-            place_of_service=encounter.place_of_service,
-            diagnoses=encounter.diagnoses,
-            lines=lines,
-            encounter_id=encounter.id,
-        )
+    def _unit_price(
+        self, code: ProcedureCode, modifiers: tuple[Modifier, ...], day: pendulum.Date
+    ) -> Decimal | None:
+        if not self.chargemaster.has(str(code), date_of_service=day):
+            return None
+        return self.chargemaster.amount(str(code), date_of_service=day)
 
     def price(self) -> None:
         """Price every line under Medicare and both contracts."""
-        self.heading("4. What each service should be paid: Medicare and two contracts")
+        self.heading("What each service should be paid: Medicare and two contracts")
         rows: list[tuple[object, ...]] = []
         priced: list[dict[str, Any]] = []
         for claim in progress(list(self.claims.values()), "Pricing claims"):
@@ -232,7 +241,7 @@ class Demo:
     def estimate(self) -> None:
         """What each patient should owe, from the primary payer's expected allowed amounts
         and the plan's benefits (copay, deductible, coinsurance, Medicare sequestration)."""
-        self.heading("5. What the patients should owe (estimate before submission)")
+        self.heading("What the patients should owe (estimate before submission)")
         rows: list[tuple[object, ...]] = []
         owed: dict[str, Decimal] = {}
         for claim in self.claims.values():
@@ -263,17 +272,48 @@ class Demo:
         )  # fmt: skip
         self.summary["estimates"] = owed
 
+    def scrub(self) -> None:
+        """Scrub every claim; fix the one the scrubber catches and scrub it again."""
+        self.heading("Scrubbing before submission")
+        as_of = data.CLAIMS_SENT.date()
+        rows: list[tuple[object, ...]] = []
+        caught: list[dict[str, Any]] = []
+        for claim_id, claim in list(self.claims.items()):
+            findings = scrub(claim, as_of=as_of)
+            for finding in findings:
+                rows.append((claim_id, finding.severity.value, finding.rule, finding.path,
+                             finding.message, finding.hint))  # fmt: skip
+                caught.append({"claim": claim_id, "rule": finding.rule, "path": finding.path})
+            if any(f.blocks_submission for f in findings):
+                fixed = _global_service(claim)
+                after = scrub(fixed, as_of=as_of)
+                self.claims[claim_id] = fixed
+                verdict = "clean" if not after else "; ".join(str(f) for f in after)
+                rows.append((claim_id, "fixed", "", "", f"now {_services(fixed)}", verdict))
+        if rows:
+            self.table(
+                f"Findings as of {as_of}",
+                ("claim", "severity", "rule", "field", "message", "fix"),
+                rows,
+            )
+        clean = [c for c in self.claims.values() if not scrub(c, as_of=as_of)]
+        self.say(f"{len(clean)} of {len(self.claims)} claims clean and ready to submit.")
+        self.summary["scrub"] = caught
+        for claim_id, claim in self.claims.items():
+            self.write(f"claims/{claim_id}.json", to_json(claim) + "\n")
+
+    def submit(self) -> None:
+        """Send the claims (the X12 step adds the 837P files)."""
+
     def remittances(self) -> list[Remittance]:
         """Acme's two remittances, checked against the 835 balancing rules."""
-        self.heading("6. Acme's remittance advice (835)")
-        eras = [data.acme_earlier_remittance(), data.acme_remittance()]
-        for era in eras:
-            problems = era.imbalances()
-            verdict = "balanced" if not problems else "; ".join(str(p) for p in problems)
-            self.say(
-                f"{era.id} of {era.payment_date}: {money(era.payment_amount)} by "
-                f"{era.method.name} from {era.payer_name}: {verdict}"
+        self.heading("Acme's remittance advice (835)")
+        eras = [
+            self.receive(era, number)
+            for number, era in enumerate(
+                [data.acme_earlier_remittance(), data.acme_remittance()], start=1
             )
+        ]
         era = eras[-1]
         self.table(
             f"{era.id}",
@@ -299,16 +339,19 @@ class Demo:
         ]
         return eras
 
+    def receive(self, era: Remittance, number: int) -> Remittance:
+        """The remittance as the practice receives it, with its balance checked."""
+        self.say(f"{era.id} of {era.payment_date}: {money(era.payment_amount)} by "
+                 f"{era.method.name} from {era.payer_name}: {_balance(era)}")  # fmt: skip
+        return era
+
     def post(self, ledger: Ledger, eras: list[Remittance]) -> None:
         """Charges, then each remittance, posted to the SQLite ledger."""
-        self.heading("7. Posting to the ledger")
+        self.heading("Posting to the ledger")
         for claim in self.claims.values():
             post_charges(ledger, claim)
-        secondary = {
-            str(c.patient_id): c for c in self.coverages if c.priority is Priority.SECONDARY
-        }
         claims = {str(c.id): c for c in self.claims.values()}
-        posted = post_remittances(ledger, eras, claims, secondary=secondary)
+        posted = post_remittances(ledger, eras, claims, coverages=self.coverages)
         self.say(
             f"Charges of {len(claims)} claims and {posted.claim_payments} claim payments "
             f"from {posted.remittances} remittances posted."
@@ -317,9 +360,62 @@ class Demo:
         self.say(f"{len(ledger)} journal entries in {self.db}; debits equal credits.")
         self.summary["entries"] = len(ledger)
 
+    def secondary(self, eras: list[Remittance]) -> None:
+        """Bill what the primary left to the patient's secondary payer, carrying the
+        primary's payment and adjustments."""
+        self.heading("Secondary claims")
+        for era in eras:
+            for payment in era.claim_payments:
+                claim = self.claims.get(str(payment.claim_id))
+                if claim is None or payment.status.is_reversal or payment.status.is_denial:
+                    continue
+                follow = self.coverage(claim.patient.id, Priority.SECONDARY)
+                if follow is None or claim.coverage is None or follow == claim.coverage:
+                    continue
+                built = build_secondary_claim(
+                    claim, payment, follow, adjudication_date=era.payment_date
+                )
+                path = self.send_secondary(built, payment, era)
+                self.say(
+                    f"{path}: {claim.id} to {follow.payer.name} after {era.payer_name} paid "
+                    f"{money(built.prior_paid)}; {money(built.remaining_patient_liability)} "
+                    "left for the secondary to consider"
+                )
+
+    def send_secondary(
+        self, secondary: SecondaryClaim, payment: ClaimPayment, era: Remittance
+    ) -> Path:
+        """Save the secondary claim (the X12 step also writes it as an 837P)."""
+        claim = secondary.claim
+        payer = claim.coverage.payer.id if claim.coverage else "self-pay"
+        return self.write(f"claims/secondary/{claim.id}-{payer}.json", to_json(claim) + "\n")
+
+    def check(self, eras: list[Remittance]) -> None:
+        """Every Acme payment against the Acme contract; the variance report as CSV."""
+        self.heading("The contractual-discount check")
+        claims = {str(c.id): c for c in self.claims.values()}
+        checks, skipped = check_remittances(eras[-1:], claims, self.contracts["acme"], Tolerance())
+        rows = line_rows(checks)
+        if not self.quiet:
+            show_checks(rows, self.contracts["acme"].name)
+        report = VarianceReport.from_checks(checks)
+        path = self.write("reports/acme-payment-check.csv", report.to_csv())
+        self.say(
+            f"Against its contract Acme paid {money(report.total_underpayment)} too little "
+            f"(underpayments and contracted services denied); the report is in {path}."
+        )
+        for note in skipped:
+            self.say(f"not checked: {note}")
+        self.summary["payment_check"] = [
+            {k: r[k] for k in ("claim", "line", "code", "expected_allowed", "payer_allowed",
+                               "variance", "verdict")}
+            for r in rows
+        ]  # fmt: skip
+        self.summary["underpayment"] = report.total_underpayment
+
     def statements(self, ledger: Ledger) -> None:
         """A statement per patient, as text and HTML."""
-        self.heading(f"8. Patient statements as of {data.STATEMENT_DAY}")
+        self.heading(f"Patient statements as of {data.STATEMENT_DAY}")
         rows = []
         found_due: dict[str, Decimal] = {}
         for patient_id in self.patients:
@@ -346,7 +442,7 @@ class Demo:
 
     def aging(self, ledger: Ledger) -> None:
         """Open receivables by age, insurance and patient apart; the trial balance."""
-        self.heading(f"9. Aging as of {data.STATEMENT_DAY}")
+        self.heading(f"Aging as of {data.STATEMENT_DAY}")
         report = aging(ledger, as_of=data.STATEMENT_DAY)
         self.write("reports/aging.txt", report.render_text() + "\n")
         totals = report.totals()
@@ -373,9 +469,27 @@ class Demo:
         if as_json:
             emit_json(self.summary)
             return
-        self.heading("Files written")
+        self.console.print()
+        heading("Files written", console=self.console)
         for path in self.files:
             self.say(f"  {path}")
+
+
+def _balance(era: Remittance) -> str:
+    problems = era.imbalances()
+    return "balanced" if not problems else "; ".join(str(p) for p in problems)
+
+
+def _services(claim: Claim) -> str:
+    return ", ".join(
+        str(line.procedure) + "".join(f"-{m}" for m in line.modifiers) for line in claim.lines
+    )
+
+
+def _global_service(claim: Claim) -> Claim:
+    """The fix for 26 and TC on one line: the practice took and read the film, so it bills
+    the global service (no component modifier)."""
+    return _without_conflicting_modifiers(claim)
 
 
 def _without_conflicting_modifiers(claim: Claim) -> Claim:
@@ -409,9 +523,13 @@ def run_demo(
     demo.build_claims()
     demo.price()
     demo.estimate()
+    demo.scrub()
+    demo.submit()
     eras = demo.remittances()
     with Ledger.open(demo.db, clock=lambda: CLOCK) as ledger:
         demo.post(ledger, eras)
+        demo.secondary(eras)
+        demo.check(eras)
         demo.statements(ledger)
         demo.aging(ledger)
     demo.files.append(demo.db)
