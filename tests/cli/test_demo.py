@@ -74,7 +74,7 @@ def test_the_demo_is_deterministic(invoke: Invoke, tmp_path: Path) -> None:
     assert first.stdout == second.stdout
     assert "Acme PPO 2025" in first.stdout
     assert "Files written" in first.stdout
-    for folder in ("claims", "statements", "reports"):
+    for folder in ("837p", "835", "claims", "statements", "reports"):
         assert (tmp_path / "a" / folder).is_dir()
     assert (tmp_path / "a" / "ledger.sqlite").is_file()
     assert "Maria" not in first.stdout  # names are PHI: masked

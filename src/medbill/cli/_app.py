@@ -83,10 +83,11 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from medbill.cli._commands import demo, price, reports, scrub
+    from medbill.cli._commands import demo, era, price, reports, scrub
 
     cli.add_command(price.price)
     cli.add_command(scrub.scrub_command)
+    cli.add_command(era.era_group)
     cli.add_command(reports.aging_command)
     cli.add_command(reports.statement_command)
     cli.add_command(reports.ledger_group)

@@ -55,12 +55,19 @@ from medbill.ledger import (
     trial_balance,
 )
 from medbill.serialize import to_json
+from medbill.x12 import OtherPayer, Party, read_835, write_835, write_837p
 
 __all__ = ["Demo", "run_demo"]
 
 CLOCK = pendulum.datetime(2025, 4, 15, 17, 0)
 """The instant every ledger entry of the demo is recorded at (no clock is read)."""
 STATEMENT_START = pendulum.date(2025, 2, 1)
+SUBMITTER = Party(
+    name="Prairie Family Medicine", id="PRAIRIEFM", contact_name="Billing Office",
+    phone="2175550100",
+)  # fmt: skip
+CLEARINGHOUSE = Party(name="Midwest Claims Exchange", id="MIDWESTCX")
+ACME_SENDER = Party(name="Acme Health", id="ACMEHEALTH")
 
 
 class Demo:
@@ -303,7 +310,20 @@ class Demo:
             self.write(f"claims/{claim_id}.json", to_json(claim) + "\n")
 
     def submit(self) -> None:
-        """Send the claims (the X12 step adds the 837P files)."""
+        """Write one 837P file per payer."""
+        self.heading("Claims sent as 837P")
+        by_payer: dict[str, list[Claim]] = {}
+        for claim in self.claims.values():
+            payer = claim.coverage.payer.id if claim.coverage else "self-pay"
+            by_payer.setdefault(payer, []).append(claim)
+        for number, (payer, claims) in enumerate(sorted(by_payer.items()), start=1):
+            text = write_837p(
+                claims, submitter=SUBMITTER, receiver=CLEARINGHOUSE,
+                created=data.CLAIMS_SENT, control_number=number,
+            )  # fmt: skip
+            path = self.write(f"837p/{payer}.x12", text)
+            ids = ", ".join(str(c.id) for c in claims)
+            self.say(f"{path}: {len(claims)} claim(s) to {payer} ({ids})")
 
     def remittances(self) -> list[Remittance]:
         """Acme's two remittances, checked against the 835 balancing rules."""
@@ -340,10 +360,19 @@ class Demo:
         return eras
 
     def receive(self, era: Remittance, number: int) -> Remittance:
-        """The remittance as the practice receives it, with its balance checked."""
-        self.say(f"{era.id} of {era.payment_date}: {money(era.payment_amount)} by "
-                 f"{era.method.name} from {era.payer_name}: {_balance(era)}")  # fmt: skip
-        return era
+        """The payer's remittance as an 835 file, read back as the practice receives it,
+        with its balance checked."""
+        sent = pendulum.datetime(
+            era.payment_date.year, era.payment_date.month, era.payment_date.day, 6
+        )
+        text = write_835(
+            era, sender=ACME_SENDER, receiver=CLEARINGHOUSE, control_number=number, created=sent
+        )
+        path = self.write(f"835/acme-{era.payment_date}.835", text)
+        [read] = read_835(path)
+        self.say(f"{path}: {read.id} of {read.payment_date}, {money(read.payment_amount)} by "
+                 f"{read.method.name} from {read.payer_name}: {_balance(read)}")  # fmt: skip
+        return read
 
     def post(self, ledger: Ledger, eras: list[Remittance]) -> None:
         """Charges, then each remittance, posted to the SQLite ledger."""
@@ -385,10 +414,23 @@ class Demo:
     def send_secondary(
         self, secondary: SecondaryClaim, payment: ClaimPayment, era: Remittance
     ) -> Path:
-        """Save the secondary claim (the X12 step also writes it as an 837P)."""
+        """Save the secondary claim and send it as an 837P with the primary's adjudication
+        in the other-payer loops (2320/2330/2430)."""
         claim = secondary.claim
         payer = claim.coverage.payer.id if claim.coverage else "self-pay"
-        return self.write(f"claims/secondary/{claim.id}-{payer}.json", to_json(claim) + "\n")
+        self.write(f"claims/secondary/{claim.id}-{payer}.json", to_json(claim) + "\n")
+        primary = self.claims[str(claim.id)].coverage
+        others = [] if primary is None else [
+            OtherPayer(coverage=primary, payment=payment, adjudicated_on=era.payment_date)
+        ]  # fmt: skip
+        sent = pendulum.datetime(
+            era.payment_date.year, era.payment_date.month, era.payment_date.day, 15
+        )
+        text = write_837p(
+            claim, submitter=SUBMITTER, receiver=CLEARINGHOUSE, created=sent,
+            control_number=10, other_payers={str(claim.id): others},
+        )  # fmt: skip
+        return self.write(f"837p/{payer}-secondary.x12", text)
 
     def check(self, eras: list[Remittance]) -> None:
         """Every Acme payment against the Acme contract; the variance report as CSV."""
