@@ -86,3 +86,21 @@ def test_the_demo_refuses_an_out_path_that_is_a_file(invoke: Invoke, tmp_path: P
     result = invoke(["demo", "--out", str(target)])
     assert result.exit_code != 0
     assert "Traceback" not in result.stderr
+
+
+def test_the_demo_ledger_can_live_elsewhere(invoke: Invoke, tmp_path: Path) -> None:
+    db = tmp_path / "books" / "practice.sqlite"
+    db.parent.mkdir()
+    result = invoke(["demo", "--out", str(tmp_path / "out"), "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert db.is_file()
+    assert not (tmp_path / "out" / "ledger.sqlite").exists()
+    trial = invoke(["ledger", "trial-balance", "--db", str(db), "--json"])
+    assert json.loads(trial.stdout)["total_debits"] == "1070.00"
+
+
+def test_a_ledger_in_a_missing_folder_is_one_line(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke(["demo", "--out", str(tmp_path / "out"), "--db", str(tmp_path / "no" / "x.db")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("medbill: error: ")
+    assert "Traceback" not in result.stderr

@@ -201,3 +201,33 @@ def test_usage_errors(invoke: Invoke) -> None:
     assert_refused(
         invoke(["price", "99213", "--medicare", "--date", "2025-03-04"]), "--locality", code=2
     )
+
+
+def test_the_full_cms_files_price_like_the_built_in_rows(
+    invoke: Invoke, reference_dir: Path
+) -> None:
+    folder = reference_dir / "cms-pfs-2025"
+    args = ["price", "99214", "--medicare", "--locality", "06102-99", "--date", "2025-03-04",
+            "--json"]  # fmt: skip
+    built_in = json.loads(invoke(args).stdout)
+    full = invoke(
+        [*args, "--rvu", str(folder / "PPRRVU25_JAN.csv"), "--gpci", str(folder / "GPCI2025.csv")]
+    )
+    assert full.exit_code == 0, full.stderr
+    # (1.92 + 1.8 x 0.912 + 0.15 x 1.381) x 32.3465 = 3.76875 x 32.3465 = 121.91
+    assert json.loads(full.stdout)["total"] == built_in["total"] == "121.91"
+
+
+def test_rvu_without_gpci_is_a_usage_error(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke(
+        ["price", "99213", "--medicare", "--locality", "06102-99", "--date", "2025-03-04",
+         "--rvu", str(tmp_path / "PPRRVU.csv")]
+    )  # fmt: skip
+    assert_refused(result, "--gpci", code=2)
+
+
+def test_two_flat_schedules_without_a_contract(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke(
+        ["price", "99213", "--schedule", "a.csv", "--schedule", "b.csv", "--date", "2025-03-04"]
+    )
+    assert_refused(result, "one --schedule", code=2)

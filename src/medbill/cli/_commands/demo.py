@@ -9,7 +9,7 @@ import click
 __all__ = ["demo"]
 
 
-@click.command()
+@click.command(short_help="A day at a practice, end to end, in seconds.")
 @click.option(
     "--db",
     type=click.Path(path_type=Path, dir_okay=False),

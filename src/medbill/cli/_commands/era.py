@@ -48,7 +48,7 @@ def era_group() -> None:
     """Electronic remittance advice (X12 835): post it, check it."""
 
 
-@era_group.command("post")
+@era_group.command("post", short_help="Post an 835 to the ledger, idempotently.")
 @click.argument("era_file", metavar="FILE.835", type=click.Path(path_type=Path))
 @click.option(
     "--db",
@@ -111,7 +111,7 @@ def post_command(era_file: Path, db: Path, claim_paths: tuple[Path, ...], as_jso
         console.print(f"exception: {item['claim']}: {item['message']}", markup=False)
 
 
-@era_group.command("check")
+@era_group.command("check", short_help="Check every paid line against the contract.")
 @click.argument("era_file", metavar="FILE.835", type=click.Path(path_type=Path))
 @click.option(
     "--contract",

@@ -105,7 +105,7 @@ def _flat_rows(schedule: FeeSchedule, target: Claim | dict[str, Any]) -> list[di
     return _priced_rows(lines, f"fee schedule {schedule.name}")
 
 
-@click.command()
+@click.command(short_help="Price a code or a claim: schedule, contract or Medicare.")
 @click.argument("target")
 @click.option(
     "--schedule",

@@ -24,7 +24,7 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scr
 _AS_OF = click.option("--as-of", "as_of", help="YYYY-MM-DD (default: today).")
 
 
-@click.command("aging")
+@click.command("aging", short_help="Open receivables by age, insurance and patient apart.")
 @_DB
 @_AS_OF
 @click.option(
@@ -75,7 +75,7 @@ def aging_command(db: Path, as_of: str | None, basis: str, as_json: bool) -> Non
     )
 
 
-@click.command("statement")
+@click.command("statement", short_help="A patient's statement: balance, lines, insurance pending.")
 @click.argument("patient")
 @_DB
 @click.option("--from", "start", help="First day, YYYY-MM-DD (default: the first entry).")
@@ -126,7 +126,7 @@ def ledger_group() -> None:
     """Questions to the ledger as a whole."""
 
 
-@ledger_group.command("trial-balance")
+@ledger_group.command("trial-balance", short_help="Debits and credits by account.")
 @_DB
 @_AS_OF
 @_JSON

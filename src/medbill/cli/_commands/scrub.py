@@ -16,7 +16,7 @@ BLOCKED = 3
 """Exit status when a finding blocks submission (1 stays for refused input)."""
 
 
-@click.command("scrub")
+@click.command("scrub", short_help="The clean-claim checks before submission.")
 @click.argument("claim_file", metavar="CLAIM.json", type=click.Path(path_type=Path))
 @click.option("--as-of", "as_of", help="The day of the check, YYYY-MM-DD (default: today).")
 @click.option(
