@@ -110,9 +110,10 @@ class Demo:
         columns: tuple[str, ...],
         rows: Sequence[Sequence[object]],
         numeric: tuple[str, ...] = (),
+        nowrap: tuple[str, ...] = (),
     ) -> None:
         if not self.quiet:
-            table(title, columns, rows, numeric=numeric, console=self.console)
+            table(title, columns, rows, numeric=numeric, nowrap=nowrap, console=self.console)
 
     def write(self, relative: str, text: str) -> Path:
         path = self.out / relative
@@ -302,6 +303,7 @@ class Demo:
                 f"Findings as of {as_of}",
                 ("claim", "severity", "rule", "field", "message", "fix"),
                 rows,
+                nowrap=("claim", "rule", "field"),
             )
         clean = [c for c in self.claims.values() if not scrub(c, as_of=as_of)]
         self.say(f"{len(clean)} of {len(self.claims)} claims clean and ready to submit.")

@@ -76,13 +76,18 @@ def table(
     rows: Iterable[Sequence[object]],
     *,
     numeric: Iterable[str] = (),
+    nowrap: Iterable[str] = (),
     console: Console | None = None,
 ) -> None:
-    """Print a rich table; the columns named in ``numeric`` are right-aligned."""
+    """Print a rich table; the columns named in ``numeric`` are right-aligned, those in
+    ``nowrap`` (codes, field paths) are never wrapped or cut."""
     right = set(numeric)
+    whole = set(nowrap)
     grid = Table(title=title, title_justify="left", show_lines=False)
     for column in columns:
-        grid.add_column(column, justify="right" if column in right else "left")
+        grid.add_column(
+            column, justify="right" if column in right else "left", no_wrap=column in whole
+        )
     for row in rows:
         grid.add_row(*("" if cell is None else str(cell) for cell in row))
     (console or make_console()).print(grid)

@@ -67,6 +67,7 @@ def scrub_command(
                 f"Claim {claim.id}: {len(findings)} finding(s) as of {day}",
                 ("severity", "rule", "field", "message", "fix"),
                 [(f.severity.value, f.rule, f.path, f.message, f.hint) for f in findings],
+                nowrap=("rule", "field"),
                 console=console,
             )
         console.print(
