@@ -8,8 +8,9 @@ from typing import Any
 import attrs
 import pendulum
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pyx12_support import pyx12_errors
 
 from medbill import (
     Adjustment,
@@ -145,7 +146,6 @@ def test_a_value_holding_a_delimiter_is_refused() -> None:
 
 
 def test_written_835_is_valid_for_pyx12() -> None:
-    pyx12_errors = pytest.importorskip("test_x12_writer837").pyx12_errors
     [sample] = read_835(SAMPLE_835)
     reversal = ClaimPayment(
         claim_id="C-0", status="22", charge=Decimal("-100.00"), paid=Decimal("-80.00"),
@@ -175,3 +175,39 @@ def test_written_835_is_valid_for_pyx12() -> None:
     text = write_835([era, checks], usage="P")
     assert pyx12_errors(text) == []
     assert read_835(text, require_balanced=True) == [era, checks]
+
+
+@st.composite
+def complete_remittances(draw: Any) -> Remittance:
+    """Generated remittances carrying everything 005010X221A1 requires of the sender."""
+    era: Remittance = draw(mst.remittances())
+    claims = [
+        attrs.evolve(
+            claim,
+            filing_indicator=draw(st.sampled_from(["12", "MB", "MC", "HM"])),  # CLP06 codes
+            payer_claim_control_number=claim.payer_claim_control_number or "PCN-1",
+            patient_name=draw(mst.person_names()),
+            member_id=draw(st.text("ABCDEFGHJK0123456789", min_size=2, max_size=12)),
+        )
+        for claim in era.claim_payments
+    ]
+    # One PLB segment: the TR3 repeats PLB (one per provider and fiscal period, six
+    # adjustments each), but pyx12 4.0 counts a second PLB as a second FOOTER loop and
+    # reports "Loop FOOTER exceeded max count".
+    plb = [attrs.evolve(p, provider_id="1234567893") for p in era.provider_adjustments[:1]]
+    payment = sum((c.paid for c in claims), Decimal(0)) - sum((p.amount for p in plb), Decimal(0))
+    return attrs.evolve(
+        era,
+        claim_payments=claims,
+        provider_adjustments=plb,
+        payment_amount=abs(payment),
+        credit=payment >= 0,
+        payee_name=draw(st.sampled_from(["SPRINGFIELD FM", "Dr Ada Lovelace"])),
+        payee_npi=draw(mst.npis()),
+    )
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(complete_remittances(), min_size=1, max_size=2))
+def test_generated_835_is_valid_for_pyx12(eras: list[Remittance]) -> None:
+    assert pyx12_errors(write_835(eras)) == []

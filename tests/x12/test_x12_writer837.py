@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import logging
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +10,7 @@ import pendulum
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from pyx12_support import pyx12_errors
 
 from medbill import (
     Adjustment,
@@ -45,39 +44,6 @@ CREATED = pendulum.datetime(2025, 3, 5, 9, 30)
 
 def _write(claims: Any, **options: Any) -> str:
     return write_837p(claims, submitter=SUBMITTER, receiver=RECEIVER, created=CREATED, **options)
-
-
-def pyx12_errors(text: str) -> list[str]:
-    """Every problem pyx12 finds in ``text``: its error log and the 999 it writes."""
-    params = pytest.importorskip("pyx12.params")
-    document = pytest.importorskip("pyx12.x12n_document")
-    logged: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            message = record.getMessage()
-            # pyx12 cannot build a 999 for an 835 (whose ST03 is "not used"): not a finding
-            if not message.startswith("Failed to create 999"):
-                logged.append(message)
-
-    handler = Collect(level=logging.ERROR)
-    logger = logging.getLogger("pyx12")
-    logger.addHandler(handler)
-    try:
-        ack = io.StringIO()
-        accepted = document.x12n_document(params.params(), io.StringIO(text), ack, None)
-    finally:
-        logger.removeHandler(handler)
-    segments = [s.strip() for s in ack.getvalue().split("~") if s.strip()]
-    problems = logged + [s for s in segments if s.split("*")[0] in ("IK3", "IK4", "CTX")]
-    problems += [
-        s
-        for s in segments
-        if s.startswith(("IK5*", "AK9*")) and not s.startswith(("IK5*A", "AK9*A"))
-    ]
-    if not accepted and not problems:
-        problems.append("pyx12 rejected the interchange")
-    return problems
 
 
 def _dependent_claim() -> Claim:
