@@ -229,14 +229,18 @@ class _TransactionReader:
         entity = ""  # the N1 loop being read: PR (payer) or PE (payee)
         padding = _PADDING
         needs = _NEEDS
-        for index, segment in enumerate(raw.segments):
+        read_adjustments = self._adjustments
+        read_line = self._line
+        line_dates = _LINE_DATES
+        number = first - 1
+        for segment in raw.segments:
             segment_id = segment[0]
-            number = first + index
+            number += 1
             if segment_id == "CAS":  # read before padding: its length says how many triplets
                 if line is not None:
-                    self._adjustments(segment, number, line_adjustments)
+                    read_adjustments(segment, number, line_adjustments)
                 elif claim is not None:
-                    self._adjustments(segment, number, claim.adjustments)
+                    read_adjustments(segment, number, claim.adjustments)
                 else:
                     raise ParseError("CAS outside a claim", location=location(number, "CAS"))
                 continue
@@ -247,7 +251,7 @@ class _TransactionReader:
             if segment_id == "DTM":
                 qualifier = segment[1]
                 if line is not None:
-                    if qualifier not in _LINE_DATES:
+                    if qualifier not in line_dates:
                         raise ParseError(
                             f"unknown service date qualifier {qualifier!r}: "
                             "expected 472, 150 or 151",
@@ -280,7 +284,7 @@ class _TransactionReader:
                     raise ParseError("SVC outside a claim", location=location(number, "SVC"))
                 if line is not None:
                     claim.lines.append(_line_payment(line, line_adjustments))
-                line = self._line(segment, number)
+                line = read_line(segment, number)
                 line_adjustments = []
                 continue
             if segment_id == "CLP" or segment_id == "PLB":
