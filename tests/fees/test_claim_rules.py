@@ -130,3 +130,62 @@ def test_claim_errors_name_the_line(cy2025: MedicareFeeSchedule) -> None:
 def test_claim_explain_lists_lines_and_total(cy2025: MedicareFeeSchedule) -> None:
     priced = cy2025.price_claim(claim(line("1", "99213")), locality=ALABAMA)
     assert priced.explain().endswith(f"total allowed {priced.total}")
+
+
+def test_endoscopy_family_then_ranking_across_families(cy2025: MedicareFeeSchedule) -> None:
+    # Facility rates (POS 22), Alabama. Colonoscopy family (ENDO BASE 45378):
+    # 45385 4.57/2.38/0.56, 45380 3.56/1.93/0.47, base 45378 3.26/1.79/0.43.
+    # Upper GI family (base 43235): 43239 2.39/1.42/0.29 alone in its family.
+    snare = fee("4.57", "2.38", "0.56")
+    biopsy = fee("3.56", "1.93", "0.47")
+    base = fee("3.26", "1.79", "0.43")
+    egd = fee("2.39", "1.42", "0.29")
+    # Within the family: the highest (45385) in full, 45380 at its fee minus the base's.
+    family_total = snare + (biopsy - base)
+    assert family_total > egd  # the colonoscopy family ranks first, the EGD at 50%
+    priced = cy2025.price_claim(
+        claim(line("1", "43239"), line("2", "45380"), line("3", "45385"), place_of_service="22"),
+        locality=ALABAMA,
+    )
+    assert priced.line("3").allowed == snare
+    assert priced.line("2").allowed == biopsy - base
+    assert priced.line("1").allowed == cents(egd * D("0.5"))
+    assert "minus base endoscopy" in priced.line("2").explain()
+
+
+def test_base_endoscopy_adds_nothing_to_its_family(cy2025: MedicareFeeSchedule) -> None:
+    # 45378 (the base, MULT PROC 2) with 45380 of its family: 45380 in full, 45378 at
+    # its own fee minus itself = 0.
+    priced = cy2025.price_claim(
+        claim(line("1", "45378"), line("2", "45380"), place_of_service="22"), locality=ALABAMA
+    )
+    assert priced.line("2").allowed == fee("3.56", "1.93", "0.47")
+    assert priced.line("1").allowed == D("0.00")
+
+
+def test_diagnostic_cardiovascular_technical_component_at_75(cy2025: MedicareFeeSchedule) -> None:
+    # Office, Alabama. 93880 TC 0/4.47/0.03 outranks 93306 TC 0/3.76/0.03 (MULT PROC 6).
+    echo = fee("1.46", "4.28", "0.07")
+    echo_tc = fee("0", "3.76", "0.03")
+    duplex = fee("0.80", "4.73", "0.09")
+    assert fee("0", "4.47", "0.03") > echo_tc
+    priced = cy2025.price_claim(claim(line("1", "93306"), line("2", "93880")), locality=ALABAMA)
+    assert priced.line("2").allowed == duplex
+    assert priced.line("1").allowed == echo - echo_tc + cents(echo_tc * D("0.75"))
+
+
+def test_diagnostic_ophthalmology_technical_component_at_80(cy2025: MedicareFeeSchedule) -> None:
+    # 92134 TC 0/0.43/0.01 outranks 92133 TC 0/0.42/0.01 (MULT PROC 7).
+    retina = fee("0.32", "0.63", "0.02")
+    nerve = fee("0.31", "0.59", "0.02")
+    nerve_tc = fee("0", "0.42", "0.01")
+    priced = cy2025.price_claim(claim(line("1", "92133"), line("2", "92134")), locality=ALABAMA)
+    assert priced.line("2").allowed == retina
+    assert priced.line("1").allowed == nerve - nerve_tc + cents(nerve_tc * D("0.80"))
+
+
+def test_global_test_only_code_is_not_reduced(cy2025: MedicareFeeSchedule) -> None:
+    # 93000 (PC/TC indicator 4) has no component rows: nothing to reduce, nor to rank.
+    priced = cy2025.price_claim(claim(line("1", "93000"), line("2", "93306")), locality=ALABAMA)
+    assert priced.line("1").allowed == fee("0.17", "0.24", "0.02")
+    assert priced.line("2").allowed == fee("1.46", "4.28", "0.07")

@@ -244,3 +244,68 @@ def test_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
     path.write_text("payer = \n")
     with pytest.raises(ParseError, match=r"broken\.toml"):
         Contract.from_toml(path)
+
+
+def test_contract_applies_to_payer_plan_and_date() -> None:
+    from medbill import Coverage, CoverageId, PatientId, Payer, PayerId
+
+    c = Contract(
+        payer_id="acme",
+        name="Acme PPO",
+        plan="PPO",
+        effective=YEAR_2025,
+        terms=[PercentOfBilled(percent="0.5")],
+    )
+
+    def cover(payer: str, plan: str | None) -> Coverage:
+        return Coverage(
+            id=CoverageId("cov-1"),
+            patient_id=PatientId("MRN-1"),
+            member_id="W1234567",
+            payer=Payer(id=PayerId(payer), name=payer, kind="commercial"),
+            priority="primary",
+            effective=YEAR_2025,
+            plan_name=plan,
+        )
+
+    assert c.applies_to(cover("acme", "PPO"), DOS)
+    assert not c.applies_to(cover("acme", "HMO"), DOS)
+    assert not c.applies_to(cover("other", "PPO"), DOS)
+    assert not c.applies_to(cover("acme", "PPO"), pendulum.date(2026, 1, 2))
+
+
+def test_fixed_year_medicare_keeps_claim_rules(reference_dir: Path) -> None:
+    folder = reference_dir / "arkrvu-cms-pfs" / "rvu_source_2024"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} absent")
+    medicare_2024 = MedicareFeeSchedule.from_cms_files(
+        folder / "pprrvu_rvu24c_jul.csv", folder / "gpci_rvu24c.csv"
+    )
+    c = contract(
+        PercentOfMedicare(schedule=medicare_2024, percent="1.50", locality=ALABAMA, year=2024)
+    )
+    # Services on 2025-03-04 priced as on 2024-03-04 (factor 32.7442), facility rates:
+    # 64483 2024: 1.90/1.24/0.18 ranks first; 11042 2024: 1.01/0.67/0.13 at 50%.
+    cf = D("32.7442")
+    injection = cents((D("1.90") + D("1.24") * D("0.869") + D("0.18") * D("0.575")) * cf)
+    debridement = cents((D("1.01") + D("0.67") * D("0.869") + D("0.13") * D("0.575")) * cf)
+    result = c.expected_allowed(
+        claim(
+            line("1", "11042", charge="900.00"),
+            line("2", "64483", charge="900.00"),
+            place_of_service="22",
+        )
+    )
+    assert result.line("2").allowed == cents(injection * D("1.50"))
+    assert result.line("1").allowed == cents(cents(debridement * D("0.5")) * D("1.50"))
+
+
+def test_contract_validates_its_fields() -> None:
+    with pytest.raises(ValidationError, match="payer_id"):
+        Contract(payer_id="", name="x", effective=YEAR_2025, terms=[PercentOfBilled(percent="1")])
+    with pytest.raises(ValidationError, match="at least one term"):
+        Contract(payer_id="acme", name="x", effective=YEAR_2025, terms=[])
+    with pytest.raises(ValidationError, match="exactly one of"):
+        CarveOut(codes=["J1100"], amount="1.00", percent_of_billed="0.5")
+    with pytest.raises(ValidationError, match="percent"):
+        PercentOfBilled(percent="-0.1")

@@ -158,6 +158,18 @@ def test_bilateral_indicator_0_is_100_percent(cy2025: MedicareFeeSchedule) -> No
     assert price(cy2025, "11042", modifiers=["50"]) == fee
 
 
+def test_bilateral_indicator_2_is_100_percent(cy2025: MedicareFeeSchedule) -> None:
+    # G0268 (bilateral indicator 2: already bilateral): 0.61 / 0.87 / 0.08
+    fee = cents((D("0.61") + D("0.87") * D("0.869") + D("0.08") * D("0.575")) * CF)
+    assert price(cy2025, "G0268", modifiers=["50"]) == fee
+
+
+def test_bilateral_indicator_3_is_100_percent_each_side(cy2025: MedicareFeeSchedule) -> None:
+    # 70030 (bilateral indicator 3): 0.18 / 0.79 / 0.02, paid twice
+    fee = cents((D("0.18") + D("0.79") * D("0.869") + D("0.02") * D("0.575")) * CF)
+    assert price(cy2025, "70030", modifiers=["50"]) == fee * 2
+
+
 def knee_fee() -> Decimal:
     # 27447 in a facility, Manhattan: (19.60 x 1.065 + 15.30 x 1.166 + 3.98 x 1.656) x CF
     return cents((D("19.60") * D("1.065") + D("15.30") * D("1.166") + D("3.98") * D("1.656")) * CF)
@@ -239,3 +251,50 @@ def test_trace_names_every_step(cy2025: MedicareFeeSchedule) -> None:
     text = line.explain()
     assert "bilateral indicator 1" in text
     assert "32.3465 (CY2025)" in text
+
+
+@pytest.mark.parametrize("year", [2020, 2021, 2022, 2023, 2024])
+def test_older_arkrvu_layouts_load(reference_dir: Path, year: int) -> None:
+    folder = reference_dir / "arkrvu-cms-pfs" / f"rvu_source_{year}"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} absent")
+    rvu = sorted(folder.glob("pprrvu_*.csv"))[-1]
+    gpci = sorted(folder.glob("gpci_*.csv"))[-1]
+    schedule = MedicareFeeSchedule.from_cms_files(rvu, gpci)
+    assert schedule.row("99213").status == "A"
+    assert ALASKA in schedule.localities
+    assert len(schedule.localities) >= 109
+
+
+def test_cy2020_october_release_by_hand(reference_dir: Path) -> None:
+    folder = reference_dir / "arkrvu-cms-pfs" / "rvu_source_2020"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} absent")
+    schedule = MedicareFeeSchedule.from_cms_files(
+        folder / "pprrvu_rvu20d_oct.csv", folder / "gpci_rvu20d.csv"
+    )
+    # CY2020: 99213 work 0.97, non-facility PE 1.06, MP 0.08; Alabama GPCIs 1, 0.889, 0.707;
+    # conversion factor 36.0896.
+    expected = cents((D("0.97") + D("1.06") * D("0.889") + D("0.08") * D("0.707")) * D("36.0896"))
+    assert price(schedule, "99213", date_of_service=pendulum.date(2020, 6, 1)) == expected
+
+
+@pytest.mark.parametrize(
+    ("modifier", "why"),
+    [("80", "assistant indicator 1"), ("62", "co-surgery indicator 0")],
+)
+def test_payment_restrictions_make_the_line_not_payable(
+    cy2025: MedicareFeeSchedule, modifier: str, why: str
+) -> None:
+    # 20610: ASST SURG 1 (statutory restriction), CO-SURG 0 (not permitted)
+    line = cy2025.price_line(
+        "20610", locality=ALABAMA, place_of_service="11", date_of_service=DOS, modifiers=[modifier]
+    )
+    assert not line.payable
+    assert why in (line.reason or "")
+    assert line.allowed == D("0.00")
+
+
+def test_split_care_on_a_code_without_global_period_raises(cy2025: MedicareFeeSchedule) -> None:
+    with pytest.raises(PricingError, match="no pre/intra/post"):
+        price(cy2025, "99213", modifiers=["54"])

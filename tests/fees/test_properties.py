@@ -92,3 +92,58 @@ def test_bilateral_indicator_1_is_one_and_a_half_times_the_single_fee(
         code, locality=locality, place_of_service=pos, date_of_service=day, modifiers=["50"]
     )
     assert abs(both.allowed - single.allowed * Decimal("1.5")) <= Decimal("0.01")
+
+
+CLAIM_CODES = [
+    "99213",
+    "20610",
+    "11042",
+    "64483",
+    "97110",
+    "97140",
+    "70450",
+    "74177",
+    "93306",
+    "93880",
+    "45378",
+    "45380",
+    "45385",
+    "43239",
+    "G0117",
+    "27447",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    picks=st.lists(
+        st.tuples(st.sampled_from(CLAIM_CODES), st.integers(1, 3), st.booleans()),
+        min_size=1,
+        max_size=8,
+    ),
+    pos=st.sampled_from(["11", "22"]),
+    locality=localities,
+)
+def test_claim_rules_never_raise_a_line_above_its_own_price(
+    cy2025: MedicareFeeSchedule,
+    picks: list[tuple[str, int, bool]],
+    pos: str,
+    locality: Locality,
+) -> None:
+    from .builders import claim, line
+
+    lines = [
+        line(str(i + 1), code, units=units, day=pendulum.date(2025, 3, 4 + int(later)))
+        for i, (code, units, later) in enumerate(picks)
+    ]
+    priced = cy2025.price_claim(claim(*lines, place_of_service=pos), locality=locality)
+    for claim_line, result in zip(lines, priced.lines, strict=True):
+        alone = cy2025.price_line(
+            claim_line.procedure,
+            locality=locality,
+            place_of_service=pos,
+            date_of_service=claim_line.service_date,
+            units=claim_line.units,
+        )
+        assert Decimal(0) <= result.allowed <= alone.allowed
+        assert result.payable or result.allowed == 0

@@ -119,3 +119,32 @@ def test_malformed_csv_row_names_the_line(row: str, problem: str) -> None:
 def test_bad_header_is_a_parse_error() -> None:
     with pytest.raises(ParseError, match="line 1"):
         FeeSchedule.from_csv_text("hcpcs,amount\n")
+
+
+def test_price_claim_with_a_chargemaster() -> None:
+    from .builders import claim, line
+
+    chargemaster = FeeSchedule.from_csv_text(
+        "code,modifier,amount,valid_from,valid_to\n"
+        "99213,,150.00,2025-01-01,\n71046,26,30.00,2025-01-01,\n71046,,95.00,2025-01-01,\n"
+        "97110,,45.50,2025-01-01,\n",
+        name="cm",
+    )
+    priced = chargemaster.price_claim(
+        claim(
+            line("1", "99213", modifiers=["25"]),
+            line("2", "71046", modifiers=["26"]),
+            line("3", "97110", units=3),
+        )
+    )
+    # 150.00; the -26 entry 30.00; 45.50 x 3 = 136.50
+    assert [p.allowed for p in priced.lines] == [
+        Decimal("150.00"),
+        Decimal("30.00"),
+        Decimal("136.50"),
+    ]
+    assert priced.total == Decimal("316.50")
+    assert "cm 71046-26" in priced.line("2").explain()
+    with pytest.raises(PricingError) as caught:
+        chargemaster.price_claim(claim(line("9", "99214")))
+    assert caught.value.field.startswith("lines[9]")

@@ -7,6 +7,7 @@
 Decimal('81.86')
 """
 
+from medbill.fees._anesthesia import ANESTHESIA_MODIFIERS, AnesthesiaSchedule
 from medbill.fees._contract import (
     CarveOut,
     CodeRange,
@@ -19,14 +20,44 @@ from medbill.fees._contract import (
     PercentOfMedicare,
 )
 from medbill.fees._contract import Term as ContractTerm
+from medbill.fees._gfe import DISPUTE_THRESHOLD, GfeItem, GoodFaithEstimate
 from medbill.fees._locality import Locality
 from medbill.fees._priced import PricedClaim, PricedLine
+from medbill.fees._responsibility import (
+    MEDICARE_COINSURANCE,
+    SEQUESTRATION,
+    CobMethod,
+    LineShare,
+    MedicareEstimate,
+    Responsibility,
+    SecondaryPayment,
+    estimate_responsibility,
+    medicare_payment,
+    medicare_secondary_payment,
+    secondary_payment,
+)
 from medbill.fees._rvu import MedicareFeeSchedule
 from medbill.fees._rvu_row import MEDICARE_CONVERSION_FACTORS, ConversionFactor, Gpci, RvuRow
 from medbill.fees._schedule import FeeEntry, FeeSchedule
 from medbill.fees._trace import Trace, TraceStep
 
 __all__ = [
+    "ANESTHESIA_MODIFIERS",
+    "AnesthesiaSchedule",
+    "DISPUTE_THRESHOLD",
+    "MEDICARE_COINSURANCE",
+    "SEQUESTRATION",
+    "CobMethod",
+    "GfeItem",
+    "GoodFaithEstimate",
+    "LineShare",
+    "MedicareEstimate",
+    "Responsibility",
+    "SecondaryPayment",
+    "estimate_responsibility",
+    "medicare_payment",
+    "medicare_secondary_payment",
+    "secondary_payment",
     "MEDICARE_CONVERSION_FACTORS",
     "CarveOut",
     "CodeRange",

@@ -33,6 +33,7 @@ from medbill._common import Period
 from medbill._encounter import Claim, ClaimLine
 from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, as_money, as_rate, round_cents
+from medbill._parties import Coverage
 from medbill.fees._locality import Locality
 from medbill.fees._priced import PricedClaim
 from medbill.fees._rvu import MedicareFeeSchedule
@@ -177,7 +178,15 @@ class FixedRate:
 
 @attrs.frozen(kw_only=True)
 class FeeScheduleTerm:
-    """The payer's flat :class:`FeeSchedule`, at ``percent`` of it (default 100%)."""
+    """The payer's flat :class:`FeeSchedule`, at ``percent`` of it (default 100%).
+
+    >>> import pendulum
+    >>> from medbill.fees import FeeEntry, FeeSchedule
+    >>> payer_fees = FeeSchedule([FeeEntry(code="99213", amount="88.00",
+    ...                                    valid_from=pendulum.date(2025, 1, 1))])
+    >>> FeeScheduleTerm(schedule=payer_fees, percent="0.95").percent
+    Decimal('0.95')
+    """
 
     schedule: FeeSchedule
     percent: Decimal = attrs.field(default=Decimal(1), converter=_percent)
@@ -187,7 +196,14 @@ class FeeScheduleTerm:
 class PercentOfMedicare:
     """``percent`` of the Medicare fee schedule amount in ``locality``; ``year`` prices
     every service as if rendered on the same day of that year (e.g. "140% of 2024
-    Medicare"); ``None`` uses the date of service."""
+    Medicare"); ``None`` uses the date of service.
+
+    >>> from medbill.fees import Locality, MedicareFeeSchedule
+    >>> term = PercentOfMedicare(schedule=MedicareFeeSchedule.demo(), percent="1.40",
+    ...                          locality=Locality.parse("10112-00"), year=2024)
+    >>> term.percent, term.year
+    (Decimal('1.40'), 2024)
+    """
 
     schedule: MedicareFeeSchedule
     percent: Decimal = attrs.field(converter=_percent)
@@ -212,7 +228,19 @@ Term = CarveOut | FixedRate | FeeScheduleTerm | PercentOfMedicare | PercentOfBil
 
 @attrs.frozen(kw_only=True)
 class ExpectedLine:
-    """The expected allowed amount of one claim line and the term that produced it."""
+    """The expected allowed amount of one claim line and the term that produced it.
+
+    ``allowed`` is the amount; ``term`` names the term that applied (``"fixed rate
+    99213"``, ``"140% of Medicare"``, ``"carve-out J0000-J9999"``, ``"50% of billed"``,
+    ``"fee schedule <name>"``, with ``", lesser of billed"`` appended when the billed
+    charge was lower); ``trace`` explains every step.
+
+    >>> from decimal import Decimal
+    >>> line = ExpectedLine(line_id="1", code="99213", billed=Decimal("150.00"),
+    ...     allowed=Decimal("95.00"), term="fixed rate 99213", trace=Trace())
+    >>> line.explain().splitlines()[0]
+    'line 1 99213: expected allowed 95.00 (fixed rate 99213)'
+    """
 
     line_id: str
     code: str
@@ -229,7 +257,15 @@ class ExpectedLine:
 
 @attrs.frozen(kw_only=True)
 class ContractPricing:
-    """Expected allowed amounts of a claim under a contract, line by line."""
+    """Expected allowed amounts of a claim under a contract, line by line.
+
+    >>> from decimal import Decimal
+    >>> pricing = ContractPricing(claim_id="c-1", contract="Acme PPO", lines=(
+    ...     ExpectedLine(line_id="1", code="99213", billed=Decimal("150.00"),
+    ...                  allowed=Decimal("95.00"), term="fixed rate 99213", trace=Trace()),))
+    >>> pricing.total, pricing.line("1").term
+    (Decimal('95.00'), 'fixed rate 99213')
+    """
 
     claim_id: str
     contract: str
@@ -286,14 +322,36 @@ class Contract:
     terms: tuple[Term, ...] = attrs.field(converter=_terms)
     plan: str | None = None
     lesser_of_billed: bool = False
+    _by_kind: dict[type[Any], tuple[Any, ...]] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
 
     def __attrs_post_init__(self) -> None:
+        for field in ("payer_id", "name"):
+            value = getattr(self, field)
+            if not isinstance(value, str) or not value.strip():
+                raise ValidationError(field, value, "must be a non-empty string")
+        if not isinstance(self.effective, Period):
+            raise ValidationError("effective", self.effective, "must be a Period")
+        if not self.terms:
+            raise ValidationError("terms", [], "a contract needs at least one term")
         for index, term in enumerate(self.terms):
             if not isinstance(term, Term):
                 raise ValidationError(f"terms[{index}]", term, "is not a contract term")
+        for kind in (CarveOut, FixedRate, FeeScheduleTerm, PercentOfMedicare, PercentOfBilled):
+            self._by_kind[kind] = tuple(t for t in self.terms if isinstance(t, kind))
 
-    def _of(self, kind: type[Any]) -> list[Any]:
-        return [t for t in self.terms if isinstance(t, kind)]
+    def applies_to(self, coverage: Coverage, date_of_service: pendulum.Date) -> bool:
+        """Whether the contract governs a service for ``coverage`` on ``date_of_service``:
+        same payer, same plan (when the contract names one), in force on that date."""
+        return (
+            coverage.payer.id == self.payer_id
+            and (self.plan is None or coverage.plan_name == self.plan)
+            and self.effective.contains(date_of_service)
+        )
+
+    def _of(self, kind: type[Any]) -> tuple[Any, ...]:
+        return self._by_kind[kind]
 
     @classmethod
     def from_toml(
@@ -343,7 +401,6 @@ class Contract:
             )
         code = str(code).upper()
         mods = tuple(str(m).upper() for m in modifiers)
-        trace = Trace((TraceStep("contract", f"{self.name} ({self.payer_id})"),))
         found = self._price(
             code, mods, billed, units, date_of_service, line_id, medicare, place_of_service
         )
@@ -352,13 +409,19 @@ class Contract:
                 "code", code, f"no term of contract {self.name!r} prices line {line_id}"
             )
         amount, term, steps, exempt = found
-        trace = trace.extend(steps)
+        head = TraceStep("contract", f"{self.name} ({self.payer_id})")
         if self.lesser_of_billed and not exempt and billed < amount:
-            trace = trace.add("lesser of billed", f"billed {billed} < contracted {amount}", billed)
+            lesser = TraceStep("lesser of billed", f"billed {billed} < contracted {amount}", billed)
+            steps = (*steps, lesser)
             amount = billed
             term += ", lesser of billed"
         return ExpectedLine(
-            line_id=line_id, code=code, billed=billed, allowed=amount, term=term, trace=trace
+            line_id=line_id,
+            code=code,
+            billed=billed,
+            allowed=amount,
+            term=term,
+            trace=Trace((head, *steps)),
         )
 
     def _price(
@@ -445,7 +508,7 @@ class Contract:
         medicare: PricedClaim | None,
         place_of_service: str,
     ) -> tuple[Decimal, Trace] | None:
-        if medicare is not None and term.year is None:
+        if medicare is not None:
             priced = next((p for p in medicare.lines if p.line_id == line_id), None)
             if priced is None or not priced.payable:
                 return None
@@ -468,15 +531,28 @@ class Contract:
         """The expected allowed amount of every line of ``claim`` with the term applied.
 
         A percentage-of-Medicare term prices the whole claim with Medicare's claim-level
-        rules first (place of service and provider from the claim). A line no term prices
+        rules first (place of service and provider from the claim; with a fixed ``year``,
+        on the same days of that year). A line no term prices
         raises :class:`~medbill.PricingError` naming the line.
         """
         medicare: dict[int, PricedClaim] = {}
         for term in self._of(PercentOfMedicare):
-            if term.year is None:
-                # if a line makes the whole claim unpriceable, each line is priced alone
-                with contextlib.suppress(PricingError):
-                    medicare[id(term)] = term.schedule.price_claim(claim, locality=term.locality)
+            priced_as = claim
+            if term.year is not None:  # the same days of the contract's Medicare year
+                priced_as = attrs.evolve(
+                    claim,
+                    lines=[
+                        attrs.evolve(
+                            line,
+                            service_date=_same_day(line.service_date, term.year),
+                            service_date_end=None,
+                        )
+                        for line in claim.lines
+                    ],
+                )
+            # if a line makes the whole claim unpriceable, each line is priced alone
+            with contextlib.suppress(PricingError):
+                medicare[id(term)] = term.schedule.price_claim(priced_as, locality=term.locality)
         lines = []
         for line in claim.lines:
             try:

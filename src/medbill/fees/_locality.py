@@ -27,7 +27,7 @@ def _number(value: Any) -> str:
     return _digits(value, "locality number", 2)
 
 
-@attrs.frozen(order=True)
+@attrs.frozen(order=True, cache_hash=True)
 class Locality:
     """A Medicare fee schedule locality: MAC number (5 digits) and locality number (2).
 

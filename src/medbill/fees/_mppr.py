@@ -4,11 +4,18 @@ Medicare Claims Processing Manual (Pub. 100-04), Chapter 12:
 - s. 40.6: multiple surgery (MULT PROC indicator 2): the highest-valued procedure at
   100%, the second to fifth at 50%, ranked by fee after the bilateral adjustment.
   (Procedures after the fifth are priced by the contractor; medbill applies 50% and says
-  so in the trace.) Indicator 3 (endoscopy families) is priced as indicator 2 here; the
-  endoscopic base rule is not applied and the trace says so.
+  so in the trace.)
+- s. 40.6.2 (endoscopy, indicator 3): within a family (the ENDO BASE code of the file),
+  the highest-valued endoscopy is paid in full and each other one at its fee minus the
+  base endoscopy's fee (the base code itself then adds nothing); each family's total then
+  counts as one procedure in the multiple surgery ranking.
 - s. 220 / CY2012 and CY2017 PFS final rules: diagnostic imaging (indicator 4): the
   technical component of the second and later procedures at 50%, their professional
   component at 95%.
+- CY2013 PFS final rule: diagnostic cardiovascular services (indicator 6): the technical
+  component of the second and later procedures at 75%; diagnostic ophthalmology
+  (indicator 7): at 80%. The professional component is not reduced. A global-test-only
+  code (PC/TC indicator 4) has no component rows in the file and is not reduced.
 - s. 220.1 / CY2013 PFS: therapy (indicator 5): 50% of the practice-expense portion for
   every unit after the unit with the highest practice-expense payment.
 
@@ -23,7 +30,7 @@ from decimal import Decimal
 from typing import Final
 
 from medbill._errors import PricingError
-from medbill._money import round_cents
+from medbill._money import ZERO, round_cents
 
 __all__ = ["Occurrence", "apply_reductions"]
 
@@ -31,15 +38,28 @@ SUBSEQUENT_SURGERY: Final = Decimal("0.50")
 IMAGING_TC: Final = Decimal("0.50")
 IMAGING_PC: Final = Decimal("0.95")
 THERAPY_PE: Final = Decimal("0.50")
+CARDIOVASCULAR_TC: Final = Decimal("0.75")
+OPHTHALMOLOGY_TC: Final = Decimal("0.80")
 
 
 class Occurrence:
     """One unit of a line taking part in a multiple procedure ranking."""
 
-    __slots__ = ("amount", "fee", "index", "pc", "pe", "steps", "tc")
+    __slots__ = ("amount", "base_fee", "family", "fee", "index", "pc", "pe", "steps", "tc")
 
-    def __init__(self, index: int, fee: Decimal, pc: Decimal, tc: Decimal, pe: Decimal) -> None:
+    def __init__(
+        self,
+        index: int,
+        fee: Decimal,
+        pc: Decimal,
+        tc: Decimal,
+        pe: Decimal,
+        family: str | None = None,
+        base_fee: Decimal = ZERO,
+    ) -> None:
         self.index = index
+        self.family = family
+        self.base_fee = base_fee
         self.fee = fee
         self.amount = fee
         self.pc = pc
@@ -57,27 +77,60 @@ def whole_units(units: Decimal, code: str) -> int:
     return int(units)
 
 
-def _surgery(occurrences: Sequence[Occurrence], indicator_3: set[int]) -> None:
-    ranked = sorted(occurrences, key=lambda o: o.fee, reverse=True)
-    total = len(ranked)
-    for rank, occ in enumerate(ranked, start=1):
-        if total == 1:
-            break
-        note = " (endoscopic base rule not applied)" if occ.index in indicator_3 else ""
-        if rank == 1:
-            occ.steps.append(
-                ("multiple surgery", f"rank 1 of {total} by fee {occ.fee}: 100%{note}", occ.amount)
-            )
-            continue
-        extra = "; 6th and later are priced by the contractor" if rank > 5 else ""
-        occ.amount = round_cents(occ.amount * SUBSEQUENT_SURGERY)
+def _endoscopy(family: str, members: list[Occurrence]) -> None:
+    ranked = sorted(members, key=lambda o: o.fee, reverse=True)
+    if len(ranked) < 2:
+        return
+    top = ranked[0]
+    top.steps.append(
+        ("endoscopy family", f"{family}: highest endoscopy, fee {top.fee}: 100%", top.amount)
+    )
+    for occ in ranked[1:]:
+        occ.amount = max(occ.amount - occ.base_fee, ZERO)
         occ.steps.append(
             (
-                "multiple surgery",
-                f"rank {rank} of {total} by fee {occ.fee}: 50%{extra}{note}",
+                "endoscopy family",
+                f"{family}: fee {occ.fee} minus base endoscopy {occ.base_fee}",
                 occ.amount,
             )
         )
+
+
+def _surgery(occurrences: Sequence[Occurrence]) -> None:
+    procedures: list[list[Occurrence]] = []
+    families: dict[str, list[Occurrence]] = {}
+    for occ in occurrences:
+        if occ.family is None:
+            procedures.append([occ])
+        else:
+            families.setdefault(occ.family, []).append(occ)
+    for family, members in families.items():
+        _endoscopy(family, members)
+        procedures.append(members)
+    total = len(procedures)
+    if total < 2:
+        return
+    ranked = sorted(procedures, key=lambda p: sum(o.amount for o in p), reverse=True)
+    for rank, procedure in enumerate(ranked, start=1):
+        value = sum(o.amount for o in procedure)
+        what = f"endoscopy family {procedure[0].family}" if procedure[0].family else "fee"
+        for occ in procedure:
+            if rank == 1:
+                occ.steps.append(
+                    ("multiple surgery", f"rank 1 of {total} by {what} {value}: 100%", occ.amount)
+                )
+                continue
+            extra = "; 6th and later are priced by the contractor" if rank > 5 else ""
+            before = occ.amount
+            exact = before * SUBSEQUENT_SURGERY
+            occ.amount = round_cents(exact)
+            occ.steps.append(
+                (
+                    "multiple surgery",
+                    f"rank {rank} of {total} by {what} {value}: {before} x 0.50 = {exact}{extra}",
+                    occ.amount,
+                )
+            )
 
 
 def _portion(
@@ -89,25 +142,42 @@ def _portion(
     ranked = sorted(parts, key=lambda o: getattr(o, attr), reverse=True)
     for rank, occ in enumerate(ranked[1:], start=2):
         portion: Decimal = getattr(occ, attr)
-        paid = round_cents(portion * factor)
+        exact = portion * factor
+        paid = round_cents(exact)
         occ.amount = occ.amount - portion + paid
         occ.steps.append(
             (
                 rule,
-                f"rank {rank} of {len(ranked)}: {what} {portion} at {factor:%} = {paid}",
+                f"rank {rank} of {len(ranked)}: {what} {portion} x {factor} = {exact} -> {paid}",
                 occ.amount,
             )
         )
 
 
-def apply_reductions(groups: dict[str, list[Occurrence]], indicator_3: set[int]) -> None:
+def apply_reductions(groups: dict[str, list[Occurrence]]) -> None:
     """Rank and reduce each group of occurrences (keys: ``surgery``, ``imaging``,
-    ``therapy``) in place."""
+    ``cardiovascular``, ``ophthalmology``, ``therapy``) in place."""
     if "surgery" in groups:
-        _surgery(groups["surgery"], indicator_3)
+        _surgery(groups["surgery"])
     if "imaging" in groups:
         imaging = groups["imaging"]
         _portion(imaging, "tc", IMAGING_TC, "imaging reduction", "technical component")
         _portion(imaging, "pc", IMAGING_PC, "imaging reduction", "professional component")
+    if "cardiovascular" in groups:
+        _portion(
+            groups["cardiovascular"],
+            "tc",
+            CARDIOVASCULAR_TC,
+            "diagnostic cardiovascular reduction",
+            "technical component",
+        )
+    if "ophthalmology" in groups:
+        _portion(
+            groups["ophthalmology"],
+            "tc",
+            OPHTHALMOLOGY_TC,
+            "diagnostic ophthalmology reduction",
+            "technical component",
+        )
     if "therapy" in groups:
         _portion(groups["therapy"], "pe", THERAPY_PE, "therapy reduction", "practice expense")

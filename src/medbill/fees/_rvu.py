@@ -29,6 +29,7 @@ from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, round_cents
 from medbill._parties import ProviderKind
 from medbill.codes import Modifier, PlaceOfService
+from medbill.fees._anesthesia import AnesthesiaSchedule
 from medbill.fees._locality import Locality
 from medbill.fees._modifiers import (
     PAYABLE_STATUSES,
@@ -53,7 +54,14 @@ from medbill.fees._trace import Trace, TraceStep
 __all__ = ["MedicareFeeSchedule"]
 
 _COMPONENTS = ("26", "TC", "53")
-_MPPR_GROUP = {"2": "surgery", "3": "surgery", "4": "imaging", "5": "therapy"}
+_MPPR_GROUP = {
+    "2": "surgery",
+    "3": "surgery",
+    "4": "imaging",
+    "5": "therapy",
+    "6": "cardiovascular",
+    "7": "ophthalmology",
+}
 _ONE = Decimal(1)
 
 
@@ -75,6 +83,7 @@ class _Work:
         "base",
         "code",
         "date",
+        "endo_fee",
         "facility",
         "factor",
         "line_id",
@@ -94,6 +103,7 @@ class _Work:
     )
     base: _Base
     code: str
+    endo_fee: Decimal | None
     date: pendulum.Date
     facility: bool
     factor: ConversionFactor
@@ -114,6 +124,7 @@ class _Work:
 
     def __init__(self) -> None:
         self.reason = None
+        self.endo_fee = None
         self.occurrences = None
         self.pc = ZERO
         self.tc = ZERO
@@ -141,7 +152,7 @@ class MedicareFeeSchedule:
     fee: (1.30 x 1.065 + 1.35 x 1.166 + 0.10 x 1.656) x 32.3465 = 101.0569... -> 101.06
     """
 
-    __slots__ = ("_bases", "_factors", "_gpcis", "_rows")
+    __slots__ = ("_anesthesia", "_bases", "_factor_by_day", "_factors", "_gpcis", "_rows")
 
     def __init__(
         self,
@@ -149,13 +160,16 @@ class MedicareFeeSchedule:
         gpcis: Mapping[Locality, Gpci],
         *,
         conversion_factors: Sequence[ConversionFactor] = MEDICARE_CONVERSION_FACTORS,
+        anesthesia: AnesthesiaSchedule | None = None,
     ) -> None:
+        self._anesthesia = anesthesia
         self._rows = dict(rows)
         self._gpcis = dict(gpcis)
         self._factors = tuple(conversion_factors)
         if not self._factors:
             raise ValidationError("conversion_factors", (), "needs at least one factor")
         self._bases: dict[tuple[Any, ...], _Base] = {}
+        self._factor_by_day: dict[tuple[pendulum.Date, bool], ConversionFactor] = {}
 
     @classmethod
     def from_cms_files(
@@ -164,10 +178,18 @@ class MedicareFeeSchedule:
         gpci_path: str | Path,
         *,
         conversion_factors: Sequence[ConversionFactor] = MEDICARE_CONVERSION_FACTORS,
+        anesthesia: AnesthesiaSchedule | None = None,
     ) -> MedicareFeeSchedule:
-        """Read the PPRRVU relative value file and the GPCI file as CMS publishes them."""
+        """Read the PPRRVU relative value file and the GPCI file as CMS publishes them.
+
+        ``anesthesia`` prices anesthesia codes (which the RVU file does not hold) in
+        :meth:`price_claim`, from the lines' minutes.
+        """
         return cls(
-            read_pprrvu(rvu_path), read_gpci(gpci_path), conversion_factors=conversion_factors
+            read_pprrvu(rvu_path),
+            read_gpci(gpci_path),
+            conversion_factors=conversion_factors,
+            anesthesia=anesthesia,
         )
 
     @classmethod
@@ -327,8 +349,13 @@ class MedicareFeeSchedule:
         self, date_of_service: pendulum.Date, *, qualifying_apm: bool = False
     ) -> ConversionFactor:
         """The conversion factor in force on ``date_of_service``."""
+        key = (date_of_service, qualifying_apm)
+        cached = self._factor_by_day.get(key)
+        if cached is not None:
+            return cached
         for factor in self._factors:
             if factor.applies(date_of_service, qualifying_apm=qualifying_apm):
+                self._factor_by_day[key] = factor
                 return factor
         raise PricingError(
             "date_of_service", str(date_of_service), "no Medicare conversion factor in force"
@@ -430,11 +457,16 @@ class MedicareFeeSchedule:
         if "50" in mod_set:
             pct, why = bilateral_factor(row, code)
             if pct != _ONE:
+                why = f"{why}: {fee} x {pct} = {fee * pct}"
                 fee = round_cents(fee * pct)
             work.pre_steps.append(TraceStep("modifier 50", why, fee))
         work.unit_fee = fee
-        if row.mult_proc == "4":
+        if row.mult_proc in ("4", "6", "7"):
             work.pc, work.tc = self._components(row, locality, facility, factor, fee)
+        elif row.mult_proc == "3" and row.endo_base:
+            base_row = self._rows.get((row.endo_base, ""))
+            if base_row is not None:
+                work.endo_fee = self._base(base_row, locality, facility, factor).fee
         work.post, work.reason = post_adjustments(row, code, mod_set, provider_kind)
         return work
 
@@ -453,7 +485,9 @@ class MedicareFeeSchedule:
         pc_row = self._rows.get((row.code, "26"))
         tc_row = self._rows.get((row.code, "TC"))
         if pc_row is None or tc_row is None:
-            return ZERO, fee
+            # A professional-only (2) or technical-only (3) code is all one component; a
+            # global-test-only code (4) has no component rows, so no portion is reduced.
+            return (fee if row.pctc == "2" else ZERO), (fee if row.pctc == "3" else ZERO)
         return (
             self._base(pc_row, locality, facility, factor).fee,
             self._base(tc_row, locality, facility, factor).fee,
@@ -483,13 +517,14 @@ class MedicareFeeSchedule:
         if work.occurrences is None:
             amount = work.unit_fee
             for rule, why, pct in post:
-                amount = round_cents(amount * pct)
-                steps.append(TraceStep(rule, f"{why}: {pct:%}", amount))
+                exact = amount * pct
+                why = f"{why}: {amount} x {pct} = {exact}"
+                amount = round_cents(exact)
+                steps.append(TraceStep(rule, why, amount))
             units = work.units
-            allowed = amount * units
+            allowed = amount
             if units != _ONE:
-                if units != units.to_integral_value():
-                    allowed = round_cents(allowed)
+                allowed = round_cents(amount * units)
                 steps.append(TraceStep("units", f"{amount} x {units}", allowed))
             unit_fee = amount
         else:
@@ -501,8 +536,10 @@ class MedicareFeeSchedule:
                 for rule, why, value in occ.steps:
                     steps.append(TraceStep(rule, prefix + why, value))
                 for rule, why, pct in post:
-                    amount = round_cents(amount * pct)
-                    steps.append(TraceStep(rule, f"{prefix}{why}: {pct:%}", amount))
+                    exact = amount * pct
+                    why = f"{prefix}{why}: {amount} x {pct} = {exact}"
+                    amount = round_cents(exact)
+                    steps.append(TraceStep(rule, why, amount))
                 allowed += amount
             if len(work.occurrences) > 1:
                 steps.append(TraceStep("units", f"sum of {len(work.occurrences)} units", allowed))
@@ -575,16 +612,23 @@ class MedicareFeeSchedule:
         """
         provider = claim.rendering_provider or claim.billing_provider
         kind = provider.kind
-        works = [
-            self._prepare_line(line, claim, locality, kind, qualifying_apm) for line in claim.lines
+        works: list[_Work | PricedLine] = [
+            _anesthesia_line(self._anesthesia, line, locality)
+            if self._anesthesia is not None and self._anesthesia.has(line.procedure)
+            else self._prepare_line(line, claim, locality, kind, qualifying_apm)
+            for line in claim.lines
         ]
         by_date: dict[pendulum.Date, list[_Work]] = {}
         for work in works:
-            by_date.setdefault(work.date, []).append(work)
+            if isinstance(work, _Work):
+                by_date.setdefault(work.date, []).append(work)
         for same_day in by_date.values():
             if len(same_day) > 1 or any(w.units != _ONE for w in same_day):
                 _claim_rules(same_day)
-        return PricedClaim(claim_id=claim.id, lines=tuple(self._finish(w, locality) for w in works))
+        return PricedClaim(
+            claim_id=claim.id,
+            lines=tuple(self._finish(w, locality) if isinstance(w, _Work) else w for w in works),
+        )
 
     def _prepare_line(
         self,
@@ -610,6 +654,23 @@ class MedicareFeeSchedule:
             raise error.at(f"lines[{line.line_id}]") from None
 
 
+def _anesthesia_line(
+    schedule: AnesthesiaSchedule, line: ClaimLine, locality: Locality
+) -> PricedLine:
+    if line.minutes is None:
+        raise PricingError(
+            f"lines[{line.line_id}].minutes", None, "anesthesia lines need their minutes"
+        )
+    return schedule.price(
+        line.procedure,
+        locality=locality,
+        minutes=line.minutes,
+        date_of_service=line.service_date,
+        modifiers=[str(m) for m in line.modifiers],
+        line_id=line.line_id,
+    )
+
+
 def _units(units: Decimal | int) -> Decimal:
     value = Decimal(units) if isinstance(units, int) and not isinstance(units, bool) else units
     if not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
@@ -628,23 +689,27 @@ def _claim_rules(same_day: list[_Work]) -> None:
                     "service is paid the same day"
                 )
     groups: dict[str, list[Occurrence]] = {}
-    indicator_3: set[int] = set()
+    families = {w.row.endo_base for w in same_day if w.reason is None and w.row.mult_proc == "3"}
     for index, work in enumerate(same_day):
         if work.reason is not None:
             continue
         group = _MPPR_GROUP.get(work.row.mult_proc)
         if group is None:
             continue
-        if work.row.mult_proc == "3":
-            indicator_3.add(index)
         count = whole_units(work.units, work.code)
         pe = work.base.pe if group == "therapy" else ZERO
+        family, base_fee = None, ZERO
+        if work.row.mult_proc == "3" and work.endo_fee is not None:
+            family, base_fee = work.row.endo_base, work.endo_fee
+        elif group == "surgery" and work.code in families and not work.row.modifier:
+            family, base_fee = work.code, work.base.fee  # the base endoscopy itself
         work.occurrences = [
-            Occurrence(index, work.unit_fee, work.pc, work.tc, pe) for _ in range(count)
+            Occurrence(index, work.unit_fee, work.pc, work.tc, pe, family, base_fee)
+            for _ in range(count)
         ]
         groups.setdefault(group, []).extend(work.occurrences)
     if any(len(g) > 1 for g in groups.values()):
-        apply_reductions(groups, indicator_3)
+        apply_reductions(groups)
     else:
         for work in same_day:
             work.occurrences = None

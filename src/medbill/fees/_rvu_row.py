@@ -38,6 +38,11 @@ class RvuRow(NamedTuple):
     Indicators keep the file's text (``"1"``, ``"XXX"``); RVUs and percentages are Decimals.
     ``nonfacility_na``/``facility_na`` are true where the file prints ``NA``: the service
     is not paid in that setting.
+
+    >>> from medbill.fees import MedicareFeeSchedule
+    >>> row = MedicareFeeSchedule.demo().row("20610")
+    >>> row.work, row.bilateral, row.mult_proc
+    (Decimal('0.79'), '1', '2')
     """
 
     code: str
@@ -64,7 +69,12 @@ class RvuRow(NamedTuple):
 
 
 class Gpci(NamedTuple):
-    """Geographic practice cost indices of one locality (work, practice expense, malpractice)."""
+    """Geographic practice cost indices of one locality (work, practice expense, malpractice).
+
+    >>> from medbill.fees import Locality, MedicareFeeSchedule
+    >>> MedicareFeeSchedule.demo().gpci(Locality.parse("13202-01")).pe
+    Decimal('1.166')
+    """
 
     work: Decimal
     pe: Decimal

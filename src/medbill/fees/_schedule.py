@@ -11,9 +11,12 @@ from pathlib import Path
 import attrs
 import pendulum
 
+from medbill._encounter import Claim
 from medbill._errors import ParseError, PricingError, ValidationError
-from medbill._money import as_money
+from medbill._money import as_money, round_cents
 from medbill.codes import Modifier, ProcedureCode
+from medbill.fees._priced import PricedClaim, PricedLine
+from medbill.fees._trace import Trace, TraceStep
 
 __all__ = ["FeeEntry", "FeeSchedule"]
 
@@ -179,6 +182,79 @@ class FeeSchedule:
     ) -> Decimal:
         """The amount in force for ``code`` on ``date_of_service`` (see :meth:`entry`)."""
         return self.entry(code, date_of_service=date_of_service, modifier=modifier).amount
+
+    def price_line(
+        self,
+        code: str,
+        *,
+        date_of_service: pendulum.Date,
+        modifiers: Sequence[str] = (),
+        units: Decimal | int = 1,
+        line_id: str | None = None,
+    ) -> PricedLine:
+        """The schedule's amount times ``units`` as a :class:`PricedLine` with its trace.
+
+        The first modifier with an entry of its own is used; otherwise the no-modifier
+        amount.
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> schedule = FeeSchedule([FeeEntry(code="97110", amount=Decimal("45.00"),
+        ...                                  valid_from=pendulum.date(2025, 1, 1))], name="cm")
+        >>> line = schedule.price_line("97110", units=3, date_of_service=pendulum.date(2025, 2, 1))
+        >>> line.allowed
+        Decimal('135.00')
+        >>> print(line.trace)
+        fee schedule: cm 97110 in force from 2025-01-01 -> 45.00
+        units: 45.00 x 3 -> 135.00
+        """
+        count = Decimal(units) if isinstance(units, int) and not isinstance(units, bool) else units
+        if not isinstance(count, Decimal) or not count.is_finite() or count <= 0:
+            raise ValidationError("units", units, "must be a positive Decimal or int")
+        mods = tuple(str(m).upper() for m in modifiers)
+        upper = str(code).upper()
+        chosen = next((m for m in mods if (upper, m) in self._entries), None)
+        entry = self.entry(upper, date_of_service=date_of_service, modifier=chosen)
+        mod = f"-{entry.modifier}" if entry.modifier else ""
+        steps = [
+            TraceStep(
+                "fee schedule",
+                f"{self.name} {upper}{mod} in force from {entry.valid_from}",
+                entry.amount,
+            )
+        ]
+        allowed = entry.amount * count
+        if count != 1:
+            allowed = round_cents(allowed)
+            steps.append(TraceStep("units", f"{entry.amount} x {count}", allowed))
+        return PricedLine(
+            code=upper,
+            allowed=allowed,
+            unit_fee=entry.amount,
+            date_of_service=date_of_service,
+            modifiers=mods,
+            units=count,
+            line_id=line_id,
+            trace=Trace(tuple(steps)),
+        )
+
+    def price_claim(self, claim: Claim) -> PricedClaim:
+        """Every line of ``claim`` priced with :meth:`price_line` (no claim-level rules)."""
+        lines = []
+        for line in claim.lines:
+            try:
+                lines.append(
+                    self.price_line(
+                        line.procedure,
+                        date_of_service=line.service_date,
+                        modifiers=[str(m) for m in line.modifiers],
+                        units=line.units,
+                        line_id=line.line_id,
+                    )
+                )
+            except ValidationError as error:
+                raise error.at(f"lines[{line.line_id}]") from None
+        return PricedClaim(claim_id=claim.id, lines=tuple(lines))
 
     def has(
         self, code: str, *, date_of_service: pendulum.Date, modifier: str | None = None

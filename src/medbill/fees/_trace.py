@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import NamedTuple
 
 import attrs
 
 __all__ = ["Trace", "TraceStep"]
 
 
-class TraceStep(NamedTuple):
+@attrs.frozen
+class TraceStep:
     """One step of a calculation: the rule applied, in words, and the amount after it.
 
     ``amount`` is ``None`` for steps that only record an input (an RVU, a GPCI).

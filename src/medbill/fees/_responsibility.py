@@ -1,0 +1,403 @@
+"""What the patient owes: cost sharing, coordination of benefits, Medicare adjudication.
+
+Cost sharing (per line, in claim order): the copay of the service category first (once
+per category per claim, at most the line's allowed amount), then the deductible still
+open, then coinsurance on the rest; the patient's share is capped at what remains of the
+out-of-pocket maximum (copays, deductible and coinsurance all count toward it).
+Coinsurance is rounded half-up to the cent per line.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Final, Protocol
+
+import attrs
+
+from medbill._errors import ValidationError
+from medbill._money import ZERO, round_cents
+from medbill._parties import Accumulators, Coverage, PayerKind, ServiceCategory
+from medbill.fees._trace import Trace, TraceStep
+
+__all__ = [
+    "MEDICARE_COINSURANCE",
+    "SEQUESTRATION",
+    "CobMethod",
+    "LineShare",
+    "MedicareEstimate",
+    "Responsibility",
+    "SecondaryPayment",
+    "estimate_responsibility",
+    "medicare_payment",
+    "medicare_secondary_payment",
+    "secondary_payment",
+]
+
+# Budget Control Act of 2011 sequestration: 2% off Medicare FFS payments after deductible,
+# coinsurance and MSP are applied (CMS MLN "Mandatory Payment Reductions", 2013 onward).
+SEQUESTRATION: Final = Decimal("0.02")
+MEDICARE_COINSURANCE: Final = Decimal("0.20")  # 42 CFR 410.152: Part B pays 80%
+
+
+class _Line(Protocol):
+    @property
+    def line_id(self) -> str | None: ...
+    @property
+    def allowed(self) -> Decimal: ...
+
+
+class _Priced(Protocol):
+    @property
+    def lines(self) -> Sequence[_Line]: ...
+
+
+@attrs.frozen(kw_only=True)
+class LineShare:
+    """One line's split between the patient (copay, deductible, coinsurance) and the plan.
+
+    >>> from decimal import Decimal as D
+    >>> share = LineShare(line_id="1", allowed=D("100.00"), copay=D("20.00"),
+    ...                   deductible=D("30.00"), coinsurance=D("10.00"))
+    >>> share.patient, share.plan, share.payment
+    (Decimal('60.00'), Decimal('40.00'), Decimal('40.00'))
+    """
+
+    line_id: str | None
+    allowed: Decimal
+    copay: Decimal
+    deductible: Decimal
+    coinsurance: Decimal
+    sequestration: Decimal = ZERO
+
+    @property
+    def patient(self) -> Decimal:
+        """Copay + deductible + coinsurance."""
+        return self.copay + self.deductible + self.coinsurance
+
+    @property
+    def plan(self) -> Decimal:
+        """Allowed minus the patient's share (the plan's share before sequestration)."""
+        return self.allowed - self.patient
+
+    @property
+    def payment(self) -> Decimal:
+        """What the plan pays: its share minus any Medicare sequestration reduction."""
+        return self.plan - self.sequestration
+
+
+@attrs.frozen(kw_only=True)
+class Responsibility:
+    """The estimate: per-line shares, totals and the accumulators after this claim.
+
+    >>> from decimal import Decimal as D
+    >>> from medbill import Accumulators
+    >>> result = Responsibility(lines=(LineShare(line_id="1", allowed=D("100.00"),
+    ...     copay=D("0.00"), deductible=D("0.00"), coinsurance=D("20.00")),),
+    ...     accumulators=Accumulators(), trace=Trace())
+    >>> result.patient_total, result.plan_total
+    (Decimal('20.00'), Decimal('80.00'))
+    """
+
+    lines: tuple[LineShare, ...]
+    accumulators: Accumulators
+    trace: Trace
+
+    @property
+    def patient_total(self) -> Decimal:
+        """What the patient owes for the claim."""
+        return sum((line.patient for line in self.lines), ZERO)
+
+    @property
+    def plan_total(self) -> Decimal:
+        """The plan's share of the claim (before any sequestration)."""
+        return sum((line.plan for line in self.lines), ZERO)
+
+    @property
+    def payment_total(self) -> Decimal:
+        """What the plan pays for the claim, after any sequestration."""
+        return sum((line.payment for line in self.lines), ZERO)
+
+
+def estimate_responsibility(
+    priced: _Priced,
+    coverage: Coverage,
+    *,
+    category: ServiceCategory = ServiceCategory.OFFICE_VISIT,
+    categories: Mapping[str, ServiceCategory] | None = None,
+    accumulators: Accumulators | None = None,
+    sequestration: bool | None = None,
+) -> Responsibility:
+    """Split each line's allowed amount between patient and plan under ``coverage``.
+
+    ``priced`` is a :class:`PricedClaim` or a :class:`ContractPricing` (anything whose
+    ``lines`` have ``line_id`` and ``allowed``). ``categories`` maps line ids to service
+    categories for copays (default ``category``); ``accumulators`` defaults to the
+    coverage's own. ``sequestration`` (default: when the payer is Medicare) reduces the
+    plan's payment by 2% after cost sharing, rounded half-up per line.
+
+    >>> import pendulum
+    >>> from decimal import Decimal
+    >>> from medbill import Accumulators, Benefits, Coverage, Payer, Period
+    >>> from medbill.fees import PricedClaim, PricedLine, estimate_responsibility
+    >>> plan = Benefits(deductible=Decimal("500.00"), coinsurance=Decimal("0.20"),
+    ...                 out_of_pocket_max=Decimal("3000.00"))
+    >>> coverage = Coverage(id="cov-1", patient_id="MRN-1", member_id="W1234567",
+    ...     payer=Payer(id="acme", name="Acme", kind="commercial"), priority="primary",
+    ...     effective=Period(pendulum.date(2025, 1, 1)), benefits=plan,
+    ...     accumulators=Accumulators(deductible_met=Decimal("400.00")))
+    >>> claim = PricedClaim(claim_id="c-1", lines=(PricedLine(code="99213",
+    ...     allowed=Decimal("250.00"), unit_fee=Decimal("250.00"),
+    ...     date_of_service=pendulum.date(2025, 3, 4), line_id="1"),))
+    >>> result = estimate_responsibility(claim, coverage)
+    >>> share = result.lines[0]
+    >>> share.deductible, share.coinsurance, share.patient, share.plan
+    (Decimal('100.00'), Decimal('30.00'), Decimal('130.00'), Decimal('120.00'))
+    >>> result.accumulators.deductible_met, result.accumulators.out_of_pocket_met
+    (Decimal('500.00'), Decimal('130.00'))
+    """
+    benefits = coverage.benefits
+    acc = accumulators or coverage.accumulators
+    if sequestration is None:
+        sequestration = coverage.payer.kind is PayerKind.MEDICARE
+    deductible_left = max(benefits.deductible - acc.deductible_met, ZERO)
+    oop_left = (
+        None
+        if benefits.out_of_pocket_max is None
+        else max(benefits.out_of_pocket_max - acc.out_of_pocket_met, ZERO)
+    )
+    copaid: set[ServiceCategory] = set()
+    shares: list[LineShare] = []
+    trace = Trace()
+    for index, line in enumerate(priced.lines):
+        allowed = line.allowed
+        if allowed < 0:
+            raise ValidationError(f"lines[{index}].allowed", allowed, "must not be negative")
+        line_category = (categories or {}).get(line.line_id or "", category)
+        copay = ZERO
+        if line_category not in copaid:
+            copay = min(benefits.copay_for(line_category), allowed)
+            if copay > 0:
+                copaid.add(line_category)
+        deductible = min(deductible_left, allowed - copay)
+        coinsurance = round_cents((allowed - copay - deductible) * benefits.coinsurance)
+        parts = [copay, deductible, coinsurance]
+        if oop_left is not None:
+            for position, part in enumerate(parts):
+                parts[position] = min(part, oop_left)
+                oop_left -= parts[position]
+        copay, deductible, coinsurance = parts
+        deductible_left -= deductible
+        plan_share = allowed - copay - deductible - coinsurance
+        cut = round_cents(plan_share * SEQUESTRATION) if sequestration else ZERO
+        share = LineShare(
+            line_id=line.line_id,
+            allowed=allowed,
+            copay=copay,
+            deductible=deductible,
+            coinsurance=coinsurance,
+            sequestration=cut,
+        )
+        shares.append(share)
+        trace = trace.add(
+            f"line {line.line_id}",
+            f"allowed {allowed}: copay {copay}, deductible {deductible}, coinsurance "
+            f"{coinsurance} ({benefits.coinsurance:%}), plan {share.plan}"
+            + (f", sequestration {cut}, paid {share.payment}" if sequestration else ""),
+            share.patient,
+        )
+    paid = sum((s.patient for s in shares), ZERO)
+    updated = Accumulators(
+        deductible_met=acc.deductible_met + sum((s.deductible for s in shares), ZERO),
+        out_of_pocket_met=acc.out_of_pocket_met + paid,
+    )
+    return Responsibility(lines=tuple(shares), accumulators=updated, trace=trace)
+
+
+class CobMethod(enum.Enum):
+    """How a secondary plan coordinates with the primary's payment.
+
+    >>> CobMethod("non-duplication").name
+    'NON_DUPLICATION'
+
+    - ``STANDARD`` (NAIC Coordination of Benefits Model Regulation, traditional COB): the
+      secondary pays the lesser of its normal benefit and the balance of the allowable
+      expense (the higher of the two plans' allowed amounts) after the primary's payment.
+    - ``NON_DUPLICATION``: the secondary pays its normal benefit minus the primary's
+      payment (nothing when the primary paid as much or more).
+    - ``MAINTENANCE_OF_BENEFITS``: the patient keeps the cost sharing the secondary plan
+      would have charged as primary; the secondary pays the balance after the primary's
+      payment minus that cost sharing.
+    """
+
+    STANDARD = "standard"
+    NON_DUPLICATION = "non-duplication"
+    MAINTENANCE_OF_BENEFITS = "maintenance-of-benefits"
+
+
+@attrs.frozen(kw_only=True)
+class SecondaryPayment:
+    """A secondary payer's share and how it was found.
+
+    >>> from decimal import Decimal as D
+    >>> SecondaryPayment(amount=D("12.00"), trace=Trace()).amount
+    Decimal('12.00')
+    """
+
+    amount: Decimal
+    trace: Trace
+
+
+def secondary_payment(
+    method: CobMethod,
+    *,
+    primary_allowed: Decimal,
+    primary_paid: Decimal,
+    secondary_allowed: Decimal,
+    secondary_normal_benefit: Decimal,
+) -> SecondaryPayment:
+    """The secondary payer's share of one service or claim under ``method``.
+
+    ``secondary_normal_benefit`` is what the secondary would pay were it primary.
+
+    >>> from decimal import Decimal as D
+    >>> args = dict(primary_allowed=D("100.00"), primary_paid=D("80.00"),
+    ...             secondary_allowed=D("90.00"), secondary_normal_benefit=D("72.00"))
+    >>> [secondary_payment(m, **args).amount for m in CobMethod]
+    [Decimal('20.00'), Decimal('0.00'), Decimal('2.00')]
+    """
+    allowable = max(primary_allowed, secondary_allowed)
+    balance = max(allowable - primary_paid, ZERO)
+    trace = Trace(
+        (
+            TraceStep(
+                "allowable expense",
+                f"higher of {primary_allowed} and {secondary_allowed}",
+                allowable,
+            ),
+            TraceStep("balance", f"{allowable} - primary paid {primary_paid}", balance),
+        )
+    )
+    if method is CobMethod.STANDARD:
+        amount = min(secondary_normal_benefit, balance)
+        why = f"lesser of normal benefit {secondary_normal_benefit} and balance {balance}"
+    elif method is CobMethod.NON_DUPLICATION:
+        amount = min(max(secondary_normal_benefit - primary_paid, ZERO), balance)
+        why = f"normal benefit {secondary_normal_benefit} - primary paid {primary_paid}"
+    else:
+        share = max(secondary_allowed - secondary_normal_benefit, ZERO)
+        amount = max(balance - share, ZERO)
+        why = f"balance {balance} - secondary plan's cost sharing {share}"
+    return SecondaryPayment(amount=amount, trace=trace.add(method.value, why, amount))
+
+
+def medicare_secondary_payment(
+    *,
+    actual_charge: Decimal,
+    primary_paid: Decimal,
+    primary_allowed: Decimal,
+    medicare_allowed: Decimal,
+    medicare_payment: Decimal,
+) -> SecondaryPayment:
+    """Medicare's payment as secondary payer, 42 CFR 411.33(e): the lowest of
+
+    1. the actual charge (or the amount the provider must accept as payment in full,
+       if less) minus the primary's payment;
+    2. what Medicare would pay were it primary (``medicare_payment``);
+    3. the higher of Medicare's allowed amount and the primary's allowed amount, minus the
+       primary's payment.
+
+    >>> from decimal import Decimal as D
+    >>> medicare_secondary_payment(actual_charge=D("175.00"), primary_paid=D("120.00"),
+    ...     primary_allowed=D("150.00"), medicare_allowed=D("125.00"),
+    ...     medicare_payment=D("100.00")).amount
+    Decimal('30.00')
+    """
+    first = max(actual_charge - primary_paid, ZERO)
+    higher = max(medicare_allowed, primary_allowed)
+    third = max(higher - primary_paid, ZERO)
+    amount = min(first, medicare_payment, third)
+    trace = Trace(
+        (
+            TraceStep(
+                "411.33(e)(1)", f"charge {actual_charge} - primary paid {primary_paid}", first
+            ),
+            TraceStep("411.33(e)(2)", "Medicare's payment as primary", medicare_payment),
+            TraceStep(
+                "411.33(e)(3)",
+                f"higher of Medicare allowed {medicare_allowed} and primary allowed "
+                f"{primary_allowed}, minus primary paid {primary_paid}",
+                third,
+            ),
+            TraceStep("Medicare secondary payment", "the lowest of the three", amount),
+        )
+    )
+    return SecondaryPayment(amount=amount, trace=trace)
+
+
+@attrs.frozen(kw_only=True)
+class MedicareEstimate:
+    """Medicare Part B adjudication of an allowed amount (see :func:`medicare_payment`).
+
+    >>> from decimal import Decimal as D
+    >>> medicare_payment(D("50.00")).patient
+    Decimal('10.00')
+    """
+
+    allowed: Decimal
+    deductible: Decimal
+    coinsurance: Decimal
+    before_sequestration: Decimal
+    sequestration: Decimal
+    payment: Decimal
+    trace: Trace
+
+    @property
+    def patient(self) -> Decimal:
+        """Deductible plus coinsurance."""
+        return self.deductible + self.coinsurance
+
+
+def medicare_payment(
+    allowed: Decimal,
+    *,
+    deductible_remaining: Decimal = ZERO,
+    coinsurance: Decimal = MEDICARE_COINSURANCE,
+    sequestration: bool = True,
+) -> MedicareEstimate:
+    """Medicare's payment: deductible, then 20% coinsurance, then the 2% sequestration
+    reduction on the payment (the patient's share is not reduced).
+
+    >>> from decimal import Decimal as D
+    >>> estimate = medicare_payment(D("100.00"), deductible_remaining=D("20.00"))
+    >>> estimate.deductible, estimate.coinsurance, estimate.before_sequestration
+    (Decimal('20.00'), Decimal('16.00'), Decimal('64.00'))
+    >>> estimate.sequestration, estimate.payment
+    (Decimal('1.28'), Decimal('62.72'))
+    """
+    deductible = min(max(deductible_remaining, ZERO), allowed)
+    coins = round_cents((allowed - deductible) * coinsurance)
+    before = allowed - deductible - coins
+    cut = round_cents(before * SEQUESTRATION) if sequestration else ZERO
+    trace = Trace(
+        (
+            TraceStep("Part B deductible", f"{deductible} of {allowed}", deductible),
+            TraceStep("coinsurance", f"{coinsurance:%} of {allowed - deductible}", coins),
+            TraceStep("payment", f"{allowed} - {deductible} - {coins}", before),
+            TraceStep(
+                "sequestration",
+                f"{SEQUESTRATION:%} of {before}" if sequestration else "not applied",
+                before - cut,
+            ),
+        )
+    )
+    return MedicareEstimate(
+        allowed=allowed,
+        deductible=deductible,
+        coinsurance=coins,
+        before_sequestration=before,
+        sequestration=cut,
+        payment=before - cut,
+        trace=trace,
+    )
