@@ -480,3 +480,18 @@ def test_open_balances_are_net_over_line_and_claim_level_accounts(ledger: Ledger
     post_patient_payment(ledger, patient_payment("10.00", "pp-2"))
     assert ledger.balance(Account.patient_credit("MRN-1")) == D("40.00")
     ledger.check_invariants()
+
+
+def test_replaying_a_negative_claim_payment_changes_nothing(ledger: Ledger) -> None:
+    claim = example_claim()
+    post_charges(ledger, claim)
+    era = example_remittance()
+    post_claim_payment(ledger, claim, era.claim_payments[0], remittance=era)
+    # a later correction takes 10.00 back and hands it to the patient (status 1, paid < 0)
+    take_back = claim_payment("1", "-10.00", ("PR", "2", "10.00"), charge="0.00")
+    first = post_claim_payment(ledger, claim, take_back, remittance=remittance(take_back))
+    count = len(ledger)
+    assert post_claim_payment(ledger, claim, take_back, remittance=remittance(take_back)) == first
+    assert len(ledger) == count
+    assert ledger.total("cash") == D("110.00")
+    assert ledger.total("patient_receivable", claim="C-1") == D("40.00")

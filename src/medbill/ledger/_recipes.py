@@ -101,7 +101,7 @@ def _replayed(
     if (
         earlier.kind is not kind
         or earlier.effective != effective
-        or (amount is not None and amount not in (earlier.total, _cash_of(earlier)))
+        or (amount is not None and abs(amount) not in (earlier.total, _cash_of(earlier)))
     ):
         raise DuplicateEntryError(key)
     return earlier
