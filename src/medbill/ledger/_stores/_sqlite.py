@@ -280,12 +280,16 @@ class SqliteStore(IndexedStore):
         entry_rows: list[tuple[Any, ...]] = []
         posting_rows: list[tuple[int, int, int, int]] = []
         seq = self._last_seq
+        last_recorded: object = None
+        recorded_text = ""
         for entry in entries:
             seq += 1
             refs = entry.references
             recorded = entry.recorded_at
             if recorded is None:
                 raise LedgerError(f"entry {entry.key!r} has no recorded_at")
+            if recorded is not last_recorded:  # a batch usually shares one instant
+                last_recorded, recorded_text = recorded, recorded.isoformat()
             service_date = refs.service_date
             entry_rows.append(
                 (
@@ -293,7 +297,7 @@ class SqliteStore(IndexedStore):
                     entry.key,
                     entry.kind.value,
                     entry.effective.toordinal(),
-                    recorded.isoformat(),
+                    recorded_text,
                     entry.memo,
                     refs.patient,
                     refs.payer,
