@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python examples/quickstart.py
+	$(BIN)/medbill demo --out out/demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

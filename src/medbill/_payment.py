@@ -83,6 +83,10 @@ def _provider_adjustments(values: Iterable[ProviderAdjustment]) -> tuple[Provide
     return tuple(values)
 
 
+def _pairs(values: Iterable[tuple[str, Decimal]]) -> tuple[tuple[str, Decimal], ...]:
+    return tuple(values)
+
+
 def _payer_claim_status(value: PayerClaimStatus | str) -> PayerClaimStatus:
     return enum_member(PayerClaimStatus, value)
 
@@ -127,6 +131,10 @@ class LinePayment:
 
     ``submitted_procedure``/``submitted_modifiers`` hold what was billed when the payer
     paid a different code (SVC06). ``line_id`` is the line item control number (REF*6R).
+    A code that is neither CPT/HCPCS nor a revenue code (an NDC, a HIPPS rate code, ...)
+    is kept in ``other_code`` with its SVC01-1 qualifier in ``code_qualifier``.
+    ``amounts`` and ``quantities`` hold the other AMT and QTY segments as
+    ``(qualifier, value)`` pairs, in file order.
 
     >>> from decimal import Decimal
     >>> from medbill import Adjustment, LinePayment
@@ -154,16 +162,22 @@ class LinePayment:
         default=None, converter=to_optional_procedure
     )
     submitted_modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=to_modifiers)
+    code_qualifier: str | None = None
+    other_code: str | None = None
+    amounts: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_pairs)
+    quantities: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_pairs)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
 
     def _checks(self) -> Iterator[ValidationError | None]:
         yield check(
-            self.procedure is not None or self.revenue_code is not None,
+            self.procedure is not None
+            or self.revenue_code is not None
+            or self.other_code is not None,
             "procedure",
             None,
-            "a line needs a procedure code or a revenue code",
+            "a line needs a procedure code or a revenue code (or an other_code)",
         )
         yield from money_fields(self, "charge", "paid", "allowed", signed=True)
         for index, adjustment in enumerate(self.adjustments):
@@ -231,6 +245,11 @@ class ClaimPayment:
 
     ``claim_id`` is the patient control number the provider sent (CLP01);
     ``payer_claim_control_number`` is the payer's own (CLP07), needed to correct or void.
+    ``insured_name``/``insured_id`` name the subscriber when not the patient (NM1*IL),
+    ``corrected_name``/``corrected_id`` the payer's correction of the patient (NM1*74);
+    ``statement_start``/``statement_end`` the claim's statement period (DTM*232/233);
+    ``amounts`` and ``quantities`` the claim's AMT and QTY segments as
+    ``(qualifier, value)`` pairs (``("AU", coverage amount)``, ``("I", interest)``, ...).
 
     >>> from decimal import Decimal
     >>> from medbill import Adjustment, ClaimPayment
@@ -263,6 +282,22 @@ class ClaimPayment:
     allowed: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
     received_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
     remarks: tuple[Rarc, ...] = attrs.field(default=(), converter=to_rarcs)
+    insured_name: PersonName | None = None
+    insured_id: str | None = attrs.field(
+        default=None,
+        repr=lambda v: "None" if v is None else repr("*" * len(v)),
+        metadata={"phi": True},
+    )
+    corrected_name: PersonName | None = None
+    corrected_id: str | None = attrs.field(
+        default=None,
+        repr=lambda v: "None" if v is None else repr("*" * len(v)),
+        metadata={"phi": True},
+    )
+    statement_start: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    statement_end: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    amounts: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_pairs)
+    quantities: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_pairs)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -387,7 +422,8 @@ class Imbalance:
 class Remittance:
     """One payment from a payer with the claims it pays (one 835 transaction set).
 
-    ``id`` is the reassociation trace number (TRN02: the check or EFT trace number).
+    ``id`` is the reassociation trace number (TRN02: the check or EFT trace number);
+    ``production_date`` the date the payer produced the remittance (DTM*405).
 
     >>> import pendulum
     >>> from decimal import Decimal
@@ -415,6 +451,7 @@ class Remittance:
         default=(), converter=_provider_adjustments
     )
     credit: bool = True
+    production_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())

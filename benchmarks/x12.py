@@ -1,0 +1,215 @@
+"""Parse throughput of the 835 reader on a large generated file.
+
+Generates an 835 of N claims (default 100,000, 1-4 service lines each, 100 claims per
+transaction set, about 40 MB) in a temporary folder, then reads it in a fresh process per
+parser and prints claims/s, MB/s and peak RSS. Comparison parsers run when installed:
+pyx12 (segment iteration only; ``--compare-claims`` limits them to a slice because they
+are slow) and linuxforhealth-x12.
+
+    .venv/bin/python benchmarks/x12.py                  # medbill only
+    .venv/bin/python benchmarks/x12.py --compare        # plus pyx12 / linuxforhealth-x12
+    .venv/bin/python benchmarks/x12.py --compare --other-python /path/to/lfh-venv/bin/python
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+CLAIMS_PER_SET = 100
+PROCEDURES = ["99213", "99214", "99203", "80053", "85025", "93000", "71046", "20610", "J1030"]
+
+
+def generate(path: Path, claims: int, seed: int = 7, *, payer_contact: bool = True) -> None:
+    """Write a balanced, valid 005010X221A1 835 with ``claims`` claims.
+
+    ``payer_contact=False`` leaves out the payer's PER segment (required by the guide),
+    which linuxforhealth-x12 0.57 cannot read.
+    """
+    rng = random.Random(seed)
+    out: list[str] = [
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       "
+        "*250401*1200*^*00501*000000001*0*P*:~",
+        "GS*HP*PAYER*PROVIDER*20250401*1200*1*X*005010X221A1~",
+    ]
+    sets = 0
+    for first in range(0, claims, CLAIMS_PER_SET):
+        sets += 1
+        body: list[str] = []
+        total = 0
+        for number in range(first, min(first + CLAIMS_PER_SET, claims)):
+            lines = []
+            claim_charge = claim_paid = claim_pr = 0
+            for line_no in range(1, rng.randint(1, 4) + 1):
+                charge = rng.randint(5_000, 40_000)
+                contractual = rng.randint(0, charge // 3)
+                pr = rng.randint(0, (charge - contractual) // 4)
+                paid = charge - contractual - pr
+                claim_charge += charge
+                claim_paid += paid
+                claim_pr += pr
+                procedure = rng.choice(PROCEDURES)
+                lines += [
+                    f"SVC*HC:{procedure}:25*{charge / 100:.2f}*{paid / 100:.2f}**1~",
+                    "DTM*472*20250304~",
+                    f"CAS*CO*45*{contractual / 100:.2f}~" if contractual else "",
+                    f"CAS*PR*2*{pr / 100:.2f}~" if pr else "",
+                    f"REF*6R*{line_no}~",
+                    f"AMT*B6*{(charge - contractual) / 100:.2f}~",
+                ]
+            total += claim_paid
+            body.append(
+                f"CLP*C{number:07d}*1*{claim_charge / 100:.2f}*{claim_paid / 100:.2f}"
+                f"*{claim_pr / 100:.2f}*12*PCN{number:09d}*11*1~"
+            )
+            body.append(f"NM1*QC*1*PATIENT*TEST****MI*M{number:09d}~")
+            body.append("DTM*050*20250320~")
+            body.extend(line for line in lines if line)
+        header = [
+            f"ST*835*{sets:04d}~",
+            f"BPR*I*{total / 100:.2f}*C*CHK************20250401~",
+            f"TRN*1*CHK{sets:06d}*1512345678~",
+            "DTM*405*20250331~",
+            "N1*PR*ACME HEALTH~",
+            "N3*PO BOX 1~",
+            "N4*CHICAGO*IL*60601~",
+            "REF*2U*60054~",
+            *(["PER*BL**TE*8005550100~"] if payer_contact else []),
+            "N1*PE*SPRINGFIELD FAMILY MEDICINE*XX*1234567893~",
+            "LX*1~",
+        ]
+        out.extend(header)
+        out.extend(body)
+        out.append(f"SE*{len(header) + len(body) + 1}*{sets:04d}~")
+    out.append(f"GE*{sets}*1~")
+    out.append("IEA*1*000000001~")
+    path.write_text("\n".join(out) + "\n")
+
+
+def run_medbill(path: Path) -> Callable[[], int]:
+    from medbill.x12 import iter_835
+
+    return lambda: sum(len(era.claim_payments) for era in iter_835(path))
+
+
+def run_pyx12(path: Path) -> Callable[[], int]:
+    # pyx12's map-driven reader: one loop-2100 tree (a claim with its lines) at a time.
+    import pyx12.error_handler
+    import pyx12.params
+    import pyx12.x12context
+
+    def work() -> int:
+        reader = pyx12.x12context.X12ContextReader(
+            pyx12.params.params(), pyx12.error_handler.errh_null(), str(path)
+        )
+        return sum(1 for node in reader.iter_segments("2100") if node.id == "2100")
+
+    return work
+
+
+def run_pyx12_segments(path: Path) -> Callable[[], int]:
+    # pyx12's bare segment reader: tokenizing only, no objects, no loops.
+    import pyx12.x12file
+
+    return lambda: sum(1 for s in pyx12.x12file.X12Reader(str(path)) if s.get_seg_id() == "CLP")
+
+
+def run_linuxforhealth(path: Path) -> Callable[[], int]:
+    # Needs pydantic 1: run with --other-python pointing at a virtualenv that has it.
+    from linuxforhealth.x12.io import X12ModelReader
+
+    def work() -> int:
+        claims = 0
+        with X12ModelReader(str(path)) as reader:
+            for model in reader.models():
+                claims += sum(len(header.loop_2100) for header in model.loop_2000 or [])
+        return claims
+
+    return work
+
+
+RUNNERS = {
+    "medbill": run_medbill,
+    "pyx12 (loops)": run_pyx12,
+    "pyx12 (segments)": run_pyx12_segments,
+    "linuxforhealth-x12": run_linuxforhealth,
+}
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident set (VmHWM; ru_maxrss would include the parent's)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(name: str, path: Path) -> None:
+    work = RUNNERS[name](path)  # imports happen here, outside the timing
+    start = time.perf_counter()
+    claims = work()
+    seconds = time.perf_counter() - start
+    print(json.dumps({"claims": claims, "seconds": seconds, "peak_mb": peak_rss_mb()}))
+
+
+def measure(name: str, path: Path, python: str = sys.executable) -> None:
+    result = subprocess.run(
+        [python, __file__, "--child", name, str(path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        print(f"{name:20s} failed: {result.stderr.strip().splitlines()[-1:]}")
+        return
+    figures = json.loads(result.stdout)
+    size_mb = path.stat().st_size / 1e6
+    print(
+        f"{name:20s} {figures['claims']:>8,d} claims {figures['seconds']:7.2f} s "
+        f"{figures['claims'] / figures['seconds']:>9,.0f} claims/s "
+        f"{size_mb / figures['seconds']:6.2f} MB/s  peak RSS {figures['peak_mb']:6.1f} MB"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--compare", action="store_true")
+    parser.add_argument("--compare-claims", type=int, default=5_000)
+    parser.add_argument("--child", nargs=2, metavar=("PARSER", "PATH"))
+    parser.add_argument(
+        "--other-python",
+        default=sys.executable,
+        help="interpreter for linuxforhealth-x12 (it needs pydantic 1, so its own virtualenv)",
+    )
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "large.835"
+        generate(path, args.claims)
+        print(f"file: {args.claims:,d} claims, {path.stat().st_size / 1e6:.1f} MB")
+        measure("medbill", path)
+        if args.compare:
+            small = Path(folder) / "slice.835"
+            generate(small, args.compare_claims, payer_contact=False)
+            print(
+                f"slice: {args.compare_claims:,d} claims, {small.stat().st_size / 1e6:.1f} MB "
+                "(without PER, which linuxforhealth-x12 cannot read)"
+            )
+            for name in RUNNERS:
+                python = args.other_python if name == "linuxforhealth-x12" else sys.executable
+                measure(name, small, python)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Claims: building, the lifecycle state machine, scrubbing, denials, remittance matching.
+
+>>> from medbill.claims import ClaimStatus
+>>> ClaimStatus("draft").allowed_next() == {ClaimStatus.VALIDATED}
+True
+"""
+
+from medbill._errors import ClaimStateError
+from medbill.claims._build import (
+    ChargeSource,
+    LineAdjudication,
+    PriorPayerAdjudication,
+    SecondaryClaim,
+    build_claim,
+    build_secondary_claim,
+)
+from medbill.claims._check import (
+    PAYMENT_REDUCTIONS,
+    LineCheck,
+    PaymentCheck,
+    Tolerance,
+    Verdict,
+    check_payment,
+)
+from medbill.claims._denials import (
+    DEFAULT_DENIAL_TABLE,
+    DenialCategory,
+    DenialClassification,
+    DenialRule,
+    DenialTable,
+    NextAction,
+    classify_denial,
+)
+from medbill.claims._holidays import federal_holidays, is_business_day, next_business_day
+from medbill.claims._matching import LineMatch, MatchMethod
+from medbill.claims._ncci import (
+    PTP_MODIFIERS,
+    MueIndicator,
+    MueLimit,
+    NcciEdits,
+    PtpEdit,
+    read_mue,
+    read_ptp,
+)
+from medbill.claims._posting import PostingResult, post_remittance
+from medbill.claims._remittance import (
+    ClaimMatch,
+    ExceptionReason,
+    RemittanceException,
+    RemittanceMatch,
+    UnbalancedRemittanceError,
+    check_balanced,
+    match_remittance,
+)
+from medbill.claims._report import ReportPeriod, ReportRow, VarianceReport
+from medbill.claims._rules import DEFAULT_RULES
+from medbill.claims._scrub import Finding, Rule, ScrubContext, Severity, TimelyFilingLimit, scrub
+from medbill.claims._workflow import ClaimStatus, ClaimWorkflow, Transition
+
+__all__ = [
+    "ChargeSource",
+    "ClaimMatch",
+    "ClaimStateError",
+    "ClaimStatus",
+    "ClaimWorkflow",
+    "DEFAULT_DENIAL_TABLE",
+    "DEFAULT_RULES",
+    "DenialCategory",
+    "DenialClassification",
+    "DenialRule",
+    "DenialTable",
+    "ExceptionReason",
+    "Finding",
+    "LineAdjudication",
+    "LineCheck",
+    "LineMatch",
+    "MatchMethod",
+    "MueIndicator",
+    "MueLimit",
+    "NcciEdits",
+    "NextAction",
+    "PAYMENT_REDUCTIONS",
+    "PTP_MODIFIERS",
+    "PaymentCheck",
+    "PostingResult",
+    "PriorPayerAdjudication",
+    "PtpEdit",
+    "RemittanceException",
+    "RemittanceMatch",
+    "ReportPeriod",
+    "ReportRow",
+    "Rule",
+    "ScrubContext",
+    "SecondaryClaim",
+    "Severity",
+    "TimelyFilingLimit",
+    "Tolerance",
+    "Transition",
+    "UnbalancedRemittanceError",
+    "VarianceReport",
+    "Verdict",
+    "build_claim",
+    "build_secondary_claim",
+    "check_balanced",
+    "check_payment",
+    "classify_denial",
+    "federal_holidays",
+    "is_business_day",
+    "match_remittance",
+    "next_business_day",
+    "post_remittance",
+    "read_mue",
+    "read_ptp",
+    "scrub",
+]

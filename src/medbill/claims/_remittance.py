@@ -1,0 +1,204 @@
+"""Checking and matching a remittance before anything is posted.
+
+First the 835 balancing rules (005010X221A1 section 1.10.2): per service line, charge −
+adjustments = paid; per claim, charge − adjustments = paid and patient responsibility =
+the sum of PR adjustments; per remittance, claim payments − provider-level adjustments =
+the payment. An unbalanced remittance is refused whole. Then each claim payment is matched
+to its claim (CLP01 is the claim id the provider sent) and each adjudicated line to a claim
+line; whatever cannot be matched goes to the exceptions, never dropped.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from medbill._common import ClaimId
+from medbill._encounter import Claim
+from medbill._errors import ValidationError
+from medbill._payment import ClaimPayment, Imbalance, LinePayment, Remittance
+from medbill.claims._matching import LineMatch, match_lines
+
+__all__ = [
+    "ClaimMatch",
+    "ExceptionReason",
+    "RemittanceException",
+    "RemittanceMatch",
+    "UnbalancedRemittanceError",
+    "check_balanced",
+    "match_remittance",
+]
+
+
+class UnbalancedRemittanceError(ValidationError):
+    """A remittance that breaks an 835 balancing rule; ``imbalances`` lists every break.
+
+    >>> from decimal import Decimal
+    >>> from medbill import Imbalance
+    >>> from medbill.claims import UnbalancedRemittanceError
+    >>> error = UnbalancedRemittanceError("EFT-1", [
+    ...     Imbalance("claim C-1 line 2", "charge - adjustments - paid", Decimal("0.10"))])
+    >>> print(error)
+    remittance: does not balance, nothing was posted: claim C-1 line 2: charge - adjustments - paid is off by 0.10 (got 'EFT-1')
+    """
+
+    imbalances: tuple[Imbalance, ...]
+
+    def __init__(self, remittance_id: str, imbalances: Iterable[Imbalance]) -> None:
+        self.imbalances = tuple(imbalances)
+        detail = "; ".join(str(i) for i in self.imbalances)
+        super().__init__(
+            "remittance", remittance_id, f"does not balance, nothing was posted: {detail}"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.value, self.imbalances))
+
+
+def check_balanced(remittance: Remittance) -> None:
+    """Raise :class:`UnbalancedRemittanceError` unless every balancing rule holds.
+
+    >>> import pendulum
+    >>> from decimal import Decimal
+    >>> from medbill import ClaimPayment, Remittance
+    >>> from medbill.claims import check_balanced
+    >>> era = Remittance(id="EFT-1", payer_name="Aetna", payment_amount=Decimal("80.00"),
+    ...     payment_date=pendulum.date(2025, 4, 1), claim_payments=[ClaimPayment(
+    ...         claim_id="C-1", status="1", charge=Decimal("100.00"), paid=Decimal("80.00"))])
+    >>> check_balanced(era)
+    Traceback (most recent call last):
+    ...
+    medbill.claims._remittance.UnbalancedRemittanceError: remittance: does not balance, nothing was posted: claim C-1: charge - adjustments - paid is off by 20.00 (got 'EFT-1')
+    """
+    found = remittance.imbalances()
+    if found:
+        raise UnbalancedRemittanceError(remittance.id, found)
+
+
+class ExceptionReason(enum.Enum):
+    """Why part of a remittance could not be matched.
+
+    >>> from medbill.claims import ExceptionReason
+    >>> ExceptionReason.UNKNOWN_CLAIM.value
+    'unknown-claim'
+    """
+
+    UNKNOWN_CLAIM = "unknown-claim"
+    UNMATCHED_LINE = "unmatched-line"
+
+
+@attrs.frozen(kw_only=True)
+class RemittanceException:
+    """A claim payment or line payment that matched nothing, kept for a person to work.
+
+    >>> from medbill.claims import ExceptionReason, RemittanceException
+    >>> RemittanceException.__doc__.split(",")[0]
+    'A claim payment or line payment that matched nothing'
+    """
+
+    reason: ExceptionReason
+    claim_payment: ClaimPayment
+    line_payment: LinePayment | None = None
+    message: str = ""
+
+
+def _line_matches(values: Iterable[LineMatch]) -> tuple[LineMatch, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class ClaimMatch:
+    """A claim, the payer's adjudication of it, and its lines matched.
+
+    >>> from medbill.claims import ClaimMatch
+    >>> [f.name for f in attrs.fields(ClaimMatch)]
+    ['claim', 'payment', 'lines']
+    """
+
+    claim: Claim
+    payment: ClaimPayment
+    lines: tuple[LineMatch, ...] = attrs.field(converter=_line_matches)
+
+
+def _claim_matches(values: Iterable[ClaimMatch]) -> tuple[ClaimMatch, ...]:
+    return tuple(values)
+
+
+def _exceptions(values: Iterable[RemittanceException]) -> tuple[RemittanceException, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class RemittanceMatch:
+    """A balanced remittance split into matched claims and exceptions
+    (:func:`match_remittance` builds it).
+
+    >>> from medbill.claims import RemittanceMatch
+    >>> [f.name for f in attrs.fields(RemittanceMatch)]
+    ['remittance', 'matched', 'exceptions']
+    """
+
+    remittance: Remittance
+    matched: tuple[ClaimMatch, ...] = attrs.field(converter=_claim_matches)
+    exceptions: tuple[RemittanceException, ...] = attrs.field(converter=_exceptions)
+
+
+def _index(claims: Iterable[Claim] | Mapping[ClaimId, Claim]) -> dict[str, Claim]:
+    if isinstance(claims, Mapping):
+        return {str(k): v for k, v in claims.items()}
+    return {str(c.id): c for c in claims}
+
+
+def match_remittance(
+    remittance: Remittance, claims: Iterable[Claim] | Mapping[ClaimId, Claim]
+) -> RemittanceMatch:
+    """Check the balancing rules, then match claim payments to ``claims`` and lines to lines.
+
+    >>> import pendulum
+    >>> from decimal import Decimal
+    >>> from medbill import Adjustment, ClaimPayment, Remittance
+    >>> from medbill.claims import match_remittance
+    >>> from medbill.testing import make_claim, make_claim_line
+    >>> era = Remittance(id="EFT-1", payer_name="Aetna", payment_amount=Decimal("0.00"),
+    ...     payment_date=pendulum.date(2025, 4, 1), claim_payments=[
+    ...         ClaimPayment(claim_id="C-1001", status="4", charge=Decimal("210.00"),
+    ...                      paid=Decimal("0.00"), adjustments=[
+    ...                          Adjustment(group="CO", reason="50", amount=Decimal("210.00"))]),
+    ...         ClaimPayment(claim_id="C-404", status="4", charge=Decimal("0.00"),
+    ...                      paid=Decimal("0.00"))])
+    >>> claim = make_claim(id="C-1001", lines=[make_claim_line(charge=Decimal("210.00"))])
+    >>> result = match_remittance(era, [claim])
+    >>> [m.claim.id for m in result.matched], [e.reason.name for e in result.exceptions]
+    (['C-1001'], ['UNKNOWN_CLAIM'])
+    """
+    check_balanced(remittance)
+    by_id = _index(claims)
+    matched: list[ClaimMatch] = []
+    exceptions: list[RemittanceException] = []
+    for payment in remittance.claim_payments:
+        claim = by_id.get(str(payment.claim_id))
+        if claim is None:
+            exceptions.append(
+                RemittanceException(
+                    reason=ExceptionReason.UNKNOWN_CLAIM,
+                    claim_payment=payment,
+                    message=f"no claim {payment.claim_id!r} among the claims given",
+                )
+            )
+            continue
+        lines, unmatched = match_lines(claim, payment.lines)
+        matched.append(ClaimMatch(claim=claim, payment=payment, lines=lines))
+        for line in unmatched:
+            exceptions.append(
+                RemittanceException(
+                    reason=ExceptionReason.UNMATCHED_LINE,
+                    claim_payment=payment,
+                    line_payment=line,
+                    message=f"no line of claim {claim.id!r} matches "
+                    f"{line.procedure or line.revenue_code} "
+                    f"{'-'.join(map(str, line.modifiers))} on {line.service_date or 'any date'}",
+                )
+            )
+    return RemittanceMatch(remittance=remittance, matched=matched, exceptions=exceptions)

@@ -1,0 +1,55 @@
+"""The built-in scrubbing rules, one module per rule family.
+
+Each rule is a function ``rule(claim, context) -> Iterable[Finding]`` and is named after
+its rule code (``required-field`` is :func:`required_fields`).
+"""
+
+from __future__ import annotations
+
+from medbill.claims._rules._dates import (
+    coverage_active,
+    future_date_of_service,
+    timely_filing,
+)
+from medbill.claims._rules._lines import conflicting_modifiers, duplicate_lines
+from medbill.claims._rules._ncci import ncci_mue, ncci_ptp
+from medbill.claims._rules._structure import (
+    code_formats,
+    diagnosis_pointers,
+    limits,
+    npi_check_digits,
+    required_fields,
+)
+from medbill.claims._scrub import Rule
+
+__all__ = [
+    "DEFAULT_RULES",
+    "code_formats",
+    "conflicting_modifiers",
+    "coverage_active",
+    "diagnosis_pointers",
+    "duplicate_lines",
+    "future_date_of_service",
+    "limits",
+    "ncci_mue",
+    "ncci_ptp",
+    "npi_check_digits",
+    "required_fields",
+    "timely_filing",
+]
+
+DEFAULT_RULES: tuple[Rule, ...] = (
+    required_fields,
+    code_formats,
+    diagnosis_pointers,
+    limits,
+    npi_check_digits,
+    future_date_of_service,
+    coverage_active,
+    timely_filing,
+    duplicate_lines,
+    conflicting_modifiers,
+    ncci_ptp,
+    ncci_mue,
+)
+"""Every built-in rule, in the order they run."""

@@ -1,0 +1,111 @@
+"""Reading the command line's inputs: claims, schedules, contracts, dates, amounts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import click
+import pendulum
+
+from medbill._encounter import Claim
+from medbill._errors import LedgerError, ValidationError
+from medbill._money import as_money
+from medbill.cli._output import progress, status
+from medbill.fees import Contract, FeeSchedule, Locality, MedicareFeeSchedule
+from medbill.ledger import Ledger
+from medbill.serialize import from_json
+
+__all__ = [
+    "load_claim",
+    "load_claims",
+    "open_ledger",
+    "today",
+    "load_contract",
+    "load_medicare",
+    "parse_amount",
+    "parse_date",
+    "parse_locality",
+]
+
+
+def load_claim(path: Path) -> Claim:
+    """A claim from a JSON document written by :func:`medbill.serialize.to_json`."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        return from_json(Claim, text)
+    except ValidationError as error:
+        raise error.at(str(path)) from None
+
+
+def load_medicare(rvu: Path | None, gpci: Path | None) -> MedicareFeeSchedule:
+    """The CMS files when both are given, else the built-in CY2025 rows of the demo."""
+    if rvu is None and gpci is None:
+        from medbill.cli._demo_data import medicare_schedule
+
+        return medicare_schedule()
+    if rvu is None or gpci is None:
+        raise click.UsageError("--rvu and --gpci go together: give both CMS files")
+    with status("Reading the CMS relative value and GPCI files..."):
+        return MedicareFeeSchedule.from_cms_files(rvu, gpci)
+
+
+def load_contract(
+    path: Path, medicare: MedicareFeeSchedule, schedules: list[FeeSchedule]
+) -> Contract:
+    """A contract TOML; its schedule names resolve to ``medicare`` and each flat schedule
+    by its name (the file's stem)."""
+    named: dict[str, FeeSchedule | MedicareFeeSchedule] = {"medicare": medicare}
+    for schedule in schedules:
+        named[schedule.name] = schedule
+    return Contract.from_toml(path, schedules=named)
+
+
+def parse_date(text: str, option: str = "--date") -> pendulum.Date:
+    """A ``YYYY-MM-DD`` date."""
+    try:
+        moment = pendulum.parse(text, exact=True)
+    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        raise ValidationError(option, text, "is not a date (YYYY-MM-DD)") from None
+    if not isinstance(moment, pendulum.Date) or isinstance(moment, pendulum.DateTime):
+        raise ValidationError(option, text, "is not a date (YYYY-MM-DD)")
+    return moment
+
+
+def parse_amount(text: str, option: str) -> Decimal:
+    """An amount of money such as ``150.00``."""
+    return as_money(text, option)
+
+
+def parse_locality(text: str) -> Locality:
+    """A Medicare locality such as ``06102-99``."""
+    return Locality.parse(text)
+
+
+def load_claims(paths: Sequence[Path]) -> dict[str, Claim]:
+    """Claims by id from JSON files; a folder stands for every ``*.json`` file in it."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.json")))
+        else:
+            files.append(path)
+    claims: dict[str, Claim] = {}
+    for file in progress(files, "Reading claims"):
+        claim = load_claim(file)
+        claims[str(claim.id)] = claim
+    return claims
+
+
+def open_ledger(path: Path, *, create: bool = False) -> Ledger:
+    """The SQLite ledger at ``path``; it must exist unless ``create``."""
+    if not create and not path.is_file():
+        raise LedgerError(f"no ledger at {path} (post a remittance with --db first)")
+    return Ledger.open(path, clock=lambda: pendulum.now("UTC"))
+
+
+def today() -> pendulum.Date:
+    """Today's date (UTC): the default "as of" date of the reports. The CLI is the edge
+    where the clock may be read; the library never reads it."""
+    return pendulum.now("UTC").date()

@@ -1,0 +1,180 @@
+"""``medbill era post`` and ``medbill era check``: the payer's 835 into the ledger, and
+every paid line against the contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from medbill import Remittance
+from medbill.claims import Tolerance, VarianceReport
+from medbill.cli._commands._checks import check_remittances, line_rows, show_checks
+from medbill.cli._commands._inputs import (
+    load_claims,
+    load_contract,
+    load_medicare,
+    open_ledger,
+    parse_amount,
+)
+from medbill.cli._commands._posting import post_remittances
+from medbill.cli._output import emit_json, make_console, money, status, table
+from medbill.fees import FeeSchedule
+from medbill.x12 import read_835
+
+__all__ = ["era_group", "read_remittances"]
+
+_CLAIMS = click.option(
+    "--claims",
+    "claim_paths",
+    multiple=True,
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Claim JSON files, or folders of them, that the 835 pays (repeatable).",
+)
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+def read_remittances(path: Path) -> list[Remittance]:
+    """Every remittance of an 835 file (a malformed file is a ParseError)."""
+    if not path.is_file():
+        raise FileNotFoundError(2, "No such file", str(path))
+    with status(f"Reading {path}..."):
+        return read_835(path)
+
+
+@click.group("era")
+def era_group() -> None:
+    """Electronic remittance advice (X12 835): post it, check it."""
+
+
+@era_group.command("post", short_help="Post an 835 to the ledger, idempotently.")
+@click.argument("era_file", metavar="FILE.835", type=click.Path(path_type=Path))
+@click.option(
+    "--db",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The SQLite ledger (created when missing).",
+)
+@_CLAIMS
+@_JSON
+def post_command(era_file: Path, db: Path, claim_paths: tuple[Path, ...], as_json: bool) -> None:
+    """Post FILE.835 to the ledger: the 835 balancing rules first (an unbalanced file is
+    refused whole), then each claim payment matched to its claim and posted. Posting the
+    same file twice posts it once. A claim the ledger has not seen has its charges posted
+    first."""
+    remittances = read_remittances(era_file)
+    claims = load_claims(list(claim_paths))
+    with open_ledger(db, create=True) as ledger:
+        posted = post_remittances(ledger, remittances, claims)
+        entries = len(ledger)
+    unmatched = [
+        {"claim": str(e.claim_payment.claim_id), "reason": e.reason.value, "message": e.message}
+        for e in posted.exceptions
+    ]
+    if as_json:
+        emit_json(
+            {
+                "remittances": [
+                    {"id": r.id, "payer": r.payer_name, "payment": r.payment_amount,
+                     "date": r.payment_date, "claims": len(r.claim_payments)}
+                    for r in remittances
+                ],
+                "claim_payments_posted": posted.claim_payments,
+                "charges_posted": list(posted.charges_posted),
+                "exceptions": unmatched,
+                "ledger_entries": entries,
+            }
+        )  # fmt: skip
+        return
+    table(
+        f"Posted {era_file}",
+        ("remittance", "payer", "date", "payment", "claims"),
+        [
+            (
+                r.id,
+                r.payer_name,
+                str(r.payment_date),
+                money(r.payment_amount),
+                len(r.claim_payments),
+            )
+            for r in remittances
+        ],
+        numeric=("payment", "claims"),
+    )
+    console = make_console()
+    console.print(
+        f"{posted.claim_payments} claim payment(s) posted; {entries} entries in {db}.",
+        markup=False,
+    )
+    for item in unmatched:
+        console.print(f"exception: {item['claim']}: {item['message']}", markup=False)
+
+
+@era_group.command("check", short_help="Check every paid line against the contract.")
+@click.argument("era_file", metavar="FILE.835", type=click.Path(path_type=Path))
+@click.option(
+    "--contract",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The payer's contract TOML.",
+)
+@_CLAIMS
+@click.option(
+    "--schedule",
+    "schedules",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A flat fee schedule CSV the contract names (by the file's stem).",
+)
+@click.option("--rvu", type=click.Path(path_type=Path, dir_okay=False), help="CMS PPRRVU file.")
+@click.option("--gpci", type=click.Path(path_type=Path, dir_okay=False), help="CMS GPCI file.")
+@click.option(
+    "--tolerance", default="0.00", show_default=True, help="Variance forgiven, in dollars."
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the variance report (by payer, code and month) as CSV.",
+)
+@_JSON
+def check_command(
+    era_file: Path,
+    contract: Path,
+    claim_paths: tuple[Path, ...],
+    schedules: tuple[Path, ...],
+    rvu: Path | None,
+    gpci: Path | None,
+    tolerance: str,
+    csv_path: Path | None,
+    as_json: bool,
+) -> None:
+    """Check every paid line of FILE.835 against the contract: expected allowed, payer
+    allowed, paid, variance and a verdict (correct, underpaid, overpaid, denied but
+    contracted, ...)."""
+    remittances = read_remittances(era_file)
+    claims = load_claims(list(claim_paths))
+    flat = [FeeSchedule.from_csv(path) for path in schedules]
+    terms = load_contract(contract, load_medicare(rvu, gpci), flat)
+    forgiven = Tolerance(amount=parse_amount(tolerance, "--tolerance"))
+    checks, skipped = check_remittances(remittances, claims, terms, forgiven)
+    report = VarianceReport.from_checks(checks)
+    if csv_path is not None:
+        csv_path.write_text(report.to_csv(), encoding="utf-8")
+    rows = line_rows(checks)
+    if as_json:
+        emit_json(
+            {
+                "contract": terms.name,
+                "lines": rows,
+                "total_underpayment": report.total_underpayment,
+                "not_checked": skipped,
+            }
+        )
+        return
+    show_checks(rows, terms.name)
+    console = make_console()
+    console.print(f"Total underpayment: {money(report.total_underpayment)}")
+    for note in skipped:
+        console.print(f"not checked: {note}", markup=False)

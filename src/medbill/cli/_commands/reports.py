@@ -1,0 +1,163 @@
+"""``medbill aging``, ``medbill statement`` and ``medbill ledger trial-balance``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import click
+
+from medbill._errors import LedgerError
+from medbill.cli._commands._inputs import open_ledger, parse_date, today
+from medbill.cli._output import emit_json, html_page, make_console, money, table
+from medbill.ledger import AGING_BUCKETS, aging, statement, trial_balance
+
+__all__ = ["aging_command", "ledger_group", "statement_command"]
+
+_DB = click.option(
+    "--db",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The SQLite ledger.",
+)
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+_AS_OF = click.option("--as-of", "as_of", help="YYYY-MM-DD (default: today).")
+
+
+@click.command("aging", short_help="Open receivables by age, insurance and patient apart.")
+@_DB
+@_AS_OF
+@click.option(
+    "--basis",
+    type=click.Choice(["service", "billing"]),
+    default="service",
+    show_default=True,
+    help="Age from the date of service or from the day the party was first billed.",
+)
+@_JSON
+def aging_command(db: Path, as_of: str | None, basis: str, as_json: bool) -> None:
+    """Open receivables in buckets 0-30, 31-60, 61-90, 91-120 and 120+ days, insurance
+    (by payer) and patient apart."""
+    day = today() if as_of is None else parse_date(as_of, "--as-of")
+    with open_ledger(db) as ledger:
+        report = aging(ledger, as_of=day, basis=basis)
+    if as_json:
+        emit_json(
+            {
+                "as_of": report.as_of,
+                "basis": report.basis.value,
+                "buckets": list(AGING_BUCKETS),
+                "rows": [
+                    {"responsibility": r.responsibility, "payer": r.payer,
+                     "buckets": list(r.buckets), "total": r.total}
+                    for r in report.rows
+                ],
+                "totals": list(report.totals()),
+            }
+        )  # fmt: skip
+        return
+    rows: list[tuple[object, ...]] = [
+        (
+            r.responsibility,
+            r.payer or "-",
+            *(money(a) for a in r.buckets),
+            money(r.total),
+        )
+        for r in report.rows
+    ]
+    totals = report.totals()
+    rows.append(("total", "", *(money(a) for a in totals), money(sum(totals, Decimal("0.00")))))
+    table(
+        f"Aging as of {report.as_of} (from the {report.basis.value} date)",
+        ("responsibility", "payer", *AGING_BUCKETS, "total"),
+        rows,
+        numeric=(*AGING_BUCKETS, "total"),
+    )
+
+
+@click.command("statement", short_help="A patient's statement: balance, lines, insurance pending.")
+@click.argument("patient")
+@_DB
+@click.option("--from", "start", help="First day, YYYY-MM-DD (default: the first entry).")
+@click.option("--to", "end", help="Last day, YYYY-MM-DD (default: today).")
+@click.option(
+    "--html",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the statement as HTML to this file.",
+)
+@_JSON
+def statement_command(
+    patient: str, db: Path, start: str | None, end: str | None, html: Path | None, as_json: bool
+) -> None:
+    """The statement of PATIENT (the account number): previous balance + charges -
+    payments - adjustments = new balance, line by line, and what insurance still owes."""
+    with open_ledger(db) as ledger:
+        entries = list(ledger.entries(patient=patient))
+        if not entries:
+            raise LedgerError(f"unknown patient {patient!r}: the ledger has no entry for them")
+        first = min(e.effective for e in entries)
+        last = today() if end is None else parse_date(end, "--to")
+        begin = first if start is None else parse_date(start, "--from")
+        found = statement(ledger, patient, start=begin, end=last)
+    if html is not None:
+        html.write_text(
+            html_page(f"Statement {found.patient}", found.render_html()), encoding="utf-8"
+        )
+    if as_json:
+        emit_json(
+            {
+                "patient": found.patient, "start": found.start, "end": found.end,
+                "previous_balance": found.previous_balance, "charges": found.charges,
+                "payments": found.payments, "adjustments": found.adjustments,
+                "new_balance": found.new_balance, "insurance_pending": found.insurance_pending,
+                "lines": [
+                    {"date": line.date, "claim": line.claim, "category": line.category,
+                     "description": line.description, "amount": line.amount}
+                    for line in found.lines
+                ],
+            }
+        )  # fmt: skip
+        return
+    make_console().print(found.render_text(), markup=False, highlight=False)
+
+
+@click.group("ledger")
+def ledger_group() -> None:
+    """Questions to the ledger as a whole."""
+
+
+@ledger_group.command("trial-balance", short_help="Debits and credits by account.")
+@_DB
+@_AS_OF
+@_JSON
+def trial_balance_command(db: Path, as_of: str | None, as_json: bool) -> None:
+    """Debits and credits by account: they are equal, always."""
+    day = None if as_of is None else parse_date(as_of, "--as-of")
+    with open_ledger(db) as ledger:
+        report = trial_balance(ledger, as_of=day)
+    if as_json:
+        emit_json(
+            {
+                "as_of": report.as_of,
+                "rows": [
+                    {"account": r.code, "kind": r.kind.value, "debit": r.debit,
+                     "credit": r.credit}
+                    for r in report.rows
+                ],
+                "total_debits": report.total_debits,
+                "total_credits": report.total_credits,
+                "balanced": report.is_balanced,
+            }
+        )  # fmt: skip
+        return
+    rows: list[tuple[object, ...]] = [
+        (r.code, r.kind.value, money(r.debit), money(r.credit)) for r in report.rows
+    ]
+    rows.append(("total", "", money(report.total_debits), money(report.total_credits)))
+    table(
+        f"Trial balance{'' if report.as_of is None else ' as of ' + str(report.as_of)}",
+        ("account", "kind", "debit", "credit"),
+        rows,
+        numeric=("debit", "credit"),
+    )
+    make_console().print("balanced" if report.is_balanced else "NOT BALANCED")

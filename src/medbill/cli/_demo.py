@@ -1,0 +1,580 @@
+"""``medbill demo``: a deterministic day at a practice, end to end.
+
+Each step calls the library, prints what a billing specialist wants to see and keeps a
+JSON-ready summary. No clock is read: every date and instant comes from the demo's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pendulum
+from rich.console import Console
+
+from medbill import Claim, ClaimPayment, Coverage, Patient, PayerKind, Priority, Remittance
+from medbill._money import ZERO
+from medbill._privacy import mask_text
+from medbill.claims import (
+    SecondaryClaim,
+    Tolerance,
+    VarianceReport,
+    build_claim,
+    build_secondary_claim,
+    scrub,
+)
+from medbill.cli import _demo_data as data
+from medbill.cli._commands._checks import check_remittances, line_rows, show_checks
+from medbill.cli._commands._posting import post_remittances
+from medbill.cli._output import (
+    emit_json,
+    heading,
+    html_page,
+    make_console,
+    money,
+    progress,
+    table,
+)
+from medbill.codes import Modifier, ProcedureCode
+from medbill.fees import (
+    Contract,
+    ContractPricing,
+    FeeSchedule,
+    MedicareFeeSchedule,
+    PricedClaim,
+    estimate_responsibility,
+)
+from medbill.ledger import (
+    AGING_BUCKETS,
+    Ledger,
+    aging,
+    post_charges,
+    statement,
+    trial_balance,
+)
+from medbill.serialize import to_json
+from medbill.x12 import OtherPayer, Party, read_835, write_835, write_837p
+
+__all__ = ["Demo", "run_demo"]
+
+CLOCK = pendulum.datetime(2025, 4, 15, 17, 0)
+"""The instant every ledger entry of the demo is recorded at (no clock is read)."""
+STATEMENT_START = pendulum.date(2025, 2, 1)
+SUBMITTER = Party(
+    name="Prairie Family Medicine", id="PRAIRIEFM", contact_name="Billing Office",
+    phone="2175550100",
+)  # fmt: skip
+CLEARINGHOUSE = Party(name="Midwest Claims Exchange", id="MIDWESTCX")
+ACME_SENDER = Party(name="Acme Health", id="ACMEHEALTH")
+
+
+class Demo:
+    """The state of the demo day as it goes from one step to the next."""
+
+    def __init__(
+        self, out: Path, db: Path | None, medicare: MedicareFeeSchedule, *, quiet: bool
+    ) -> None:
+        self.out = out
+        self.db = db if db is not None else out / "ledger.sqlite"
+        self.medicare = medicare
+        self.console: Console = make_console()
+        self.quiet = quiet
+        self.files: list[Path] = []
+        self.summary: dict[str, Any] = {}
+        self.patients: dict[str, Patient] = {p.id: p for p in data.patients()}
+        self.coverages = data.coverages()
+        self.encounters = data.encounters()
+        self.step = 0
+        self.chargemaster: FeeSchedule
+        self.contracts: dict[str, Contract] = {}
+        self.claims: dict[str, Claim] = {}
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            self.console.print(text, markup=False, highlight=False)
+
+    def heading(self, text: str) -> None:
+        """Print the next step's numbered heading."""
+        self.step += 1
+        if not self.quiet:
+            self.console.print()
+            heading(f"{self.step}. {text}", console=self.console)
+
+    def table(
+        self,
+        title: str | None,
+        columns: tuple[str, ...],
+        rows: Sequence[Sequence[object]],
+        numeric: tuple[str, ...] = (),
+        nowrap: tuple[str, ...] = (),
+    ) -> None:
+        if not self.quiet:
+            table(title, columns, rows, numeric=numeric, nowrap=nowrap, console=self.console)
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.files.append(path)
+        return path
+
+    def coverage(self, patient_id: str, priority: Priority) -> Coverage | None:
+        for coverage in self.coverages:
+            if coverage.patient_id == patient_id and coverage.priority is priority:
+                return coverage
+        return None
+
+    def name(self, patient_id: str) -> str:
+        return mask_text(self.patients[patient_id].name.formatted)
+
+    # -- the day ----------------------------------------------------------------------
+
+    def setup(self) -> None:
+        """Write and load the practice's chargemaster and its two payer contracts."""
+        self.heading("The practice, its payers and contracts")
+        chargemaster = self.write("chargemaster.csv", data.CHARGEMASTER_CSV)
+        self.chargemaster = FeeSchedule.from_csv(chargemaster, name="chargemaster")
+        for key, text in (
+            ("acme", data.ACME_CONTRACT_TOML),
+            ("prairie", data.PRAIRIE_CONTRACT_TOML),
+        ):
+            path = self.write(f"contracts/{key}.toml", text)
+            self.contracts[key] = Contract.from_toml(path, schedules={"medicare": self.medicare})
+        practice = data.practice()
+        self.say(
+            f"{practice.name} (NPI {practice.npi}), Springfield IL, Medicare locality "
+            f"{data.SPRINGFIELD} (Rest of Illinois); CY2025 conversion factor "
+            f"{data.CONVERSION_FACTOR_2025}."
+        )
+        self.table(
+            "Payer contracts",
+            ("payer", "contract", "terms", "lesser of billed"),
+            [
+                (c.payer_id, c.name, len(c.terms), "yes" if c.lesser_of_billed else "no")
+                for c in self.contracts.values()
+            ],
+        )
+        self.summary["contracts"] = [c.name for c in self.contracts.values()]
+
+    def register(self) -> None:
+        """Show the patients and their coverages (names masked: PHI)."""
+        self.heading("Patients and coverage")
+        rows = []
+        for patient in self.patients.values():
+            primary = self.coverage(patient.id, Priority.PRIMARY)
+            secondary = self.coverage(patient.id, Priority.SECONDARY)
+            rows.append(
+                (
+                    patient.id,
+                    self.name(patient.id),
+                    primary.payer.name if primary else "self-pay",
+                    secondary.payer.name if secondary else "-",
+                )
+            )
+        self.table(None, ("patient", "name", "primary", "secondary"), rows)
+        self.summary["patients"] = len(rows)
+
+    def build_claims(self) -> None:
+        """Turn each encounter into a claim to the primary payer at chargemaster prices."""
+        self.heading("Encounters become claims")
+        rows = []
+        for encounter in self.encounters:
+            patient = self.patients[encounter.patient_id]
+            ordered = [
+                c
+                for priority in (Priority.PRIMARY, Priority.SECONDARY)
+                if (c := self.coverage(patient.id, priority)) is not None
+            ]
+            claim = build_claim(
+                encounter,
+                patient,
+                ordered,
+                self._unit_price,
+                claim_id="C-" + encounter.id.removeprefix("E-"),
+            )
+            self.claims[claim.id] = claim
+            payer = claim.coverage.payer.name if claim.coverage else "self-pay"
+            rows.append(
+                (claim.id, encounter.patient_id, str(encounter.date_of_service),
+                 _services(claim), payer, money(claim.total_charge))
+            )  # fmt: skip
+        self.table(
+            None, ("claim", "patient", "date", "services", "payer", "billed"), rows, ("billed",)
+        )
+
+    def _unit_price(
+        self, code: ProcedureCode, modifiers: tuple[Modifier, ...], day: pendulum.Date
+    ) -> Decimal | None:
+        if not self.chargemaster.has(str(code), date_of_service=day):
+            return None
+        return self.chargemaster.amount(str(code), date_of_service=day)
+
+    def price(self) -> None:
+        """Price every line under Medicare and both contracts."""
+        self.heading("What each service should be paid: Medicare and two contracts")
+        rows: list[tuple[object, ...]] = []
+        priced: list[dict[str, Any]] = []
+        for claim in progress(list(self.claims.values()), "Pricing claims"):
+            clean = _without_conflicting_modifiers(claim)
+            medicare = self.medicare.price_claim(clean, locality=data.SPRINGFIELD)
+            acme = self.contracts["acme"].expected_allowed(clean)
+            prairie = self.contracts["prairie"].expected_allowed(clean)
+            for line in clean.lines:
+                amounts = (
+                    medicare.line(line.line_id).allowed,
+                    acme.line(line.line_id).allowed,
+                    prairie.line(line.line_id).allowed,
+                )
+                rows.append(
+                    (claim.id, line.line_id, str(line.procedure), money(line.charge),
+                     *(money(a) for a in amounts), acme.line(line.line_id).term)
+                )  # fmt: skip
+                priced.append(
+                    {"claim": claim.id, "line": line.line_id, "code": str(line.procedure),
+                     "billed": line.charge, "medicare": amounts[0], "acme": amounts[1],
+                     "prairie": amounts[2]}
+                )  # fmt: skip
+        self.table(
+            f"Expected allowed amounts (Medicare {data.SPRINGFIELD}, CY2025)",
+            ("claim", "line", "code", "billed", "Medicare", "Acme", "Prairie", "Acme term"),
+            rows,
+            ("billed", "Medicare", "Acme", "Prairie"),
+        )
+        self.summary["pricing"] = priced
+
+    def estimate(self) -> None:
+        """What each patient should owe, from the primary payer's expected allowed amounts
+        and the plan's benefits (copay, deductible, coinsurance, Medicare sequestration)."""
+        self.heading("What the patients should owe (estimate before submission)")
+        rows: list[tuple[object, ...]] = []
+        owed: dict[str, Decimal] = {}
+        for claim in self.claims.values():
+            coverage = claim.coverage
+            if coverage is None:
+                continue
+            clean = _without_conflicting_modifiers(claim)
+            priced: PricedClaim | ContractPricing
+            if coverage.payer.kind is PayerKind.MEDICARE:
+                priced = self.medicare.price_claim(clean, locality=data.SPRINGFIELD)
+            else:
+                priced = self.contracts[str(coverage.payer.id)].expected_allowed(clean)
+            share = estimate_responsibility(priced, coverage)
+            owed[str(claim.id)] = share.patient_total
+            rows.append(
+                (claim.id, coverage.payer.name, money(priced.total),
+                 money(sum((s.copay for s in share.lines), ZERO)),
+                 money(sum((s.deductible for s in share.lines), ZERO)),
+                 money(sum((s.coinsurance for s in share.lines), ZERO)),
+                 money(share.patient_total), money(share.payment_total))
+            )  # fmt: skip
+        self.table(
+            None,
+            ("claim", "payer", "allowed", "copay", "deductible", "coinsurance", "patient",
+             "plan pays"),
+            rows,
+            ("allowed", "copay", "deductible", "coinsurance", "patient", "plan pays"),
+        )  # fmt: skip
+        self.summary["estimates"] = owed
+
+    def scrub(self) -> None:
+        """Scrub every claim; fix the one the scrubber catches and scrub it again."""
+        self.heading("Scrubbing before submission")
+        as_of = data.CLAIMS_SENT.date()
+        rows: list[tuple[object, ...]] = []
+        caught: list[dict[str, Any]] = []
+        for claim_id, claim in list(self.claims.items()):
+            findings = scrub(claim, as_of=as_of)
+            for finding in findings:
+                rows.append((claim_id, finding.severity.value, finding.rule, finding.path,
+                             finding.message, finding.hint))  # fmt: skip
+                caught.append({"claim": claim_id, "rule": finding.rule, "path": finding.path})
+            if any(f.blocks_submission for f in findings):
+                fixed = _global_service(claim)
+                after = scrub(fixed, as_of=as_of)
+                self.claims[claim_id] = fixed
+                verdict = "clean" if not after else "; ".join(str(f) for f in after)
+                rows.append((claim_id, "fixed", "", "", f"now {_services(fixed)}", verdict))
+        if rows:
+            self.table(
+                f"Findings as of {as_of}",
+                ("claim", "severity", "rule", "field", "message", "fix"),
+                rows,
+                nowrap=("claim", "rule", "field"),
+            )
+        clean = [c for c in self.claims.values() if not scrub(c, as_of=as_of)]
+        self.say(f"{len(clean)} of {len(self.claims)} claims clean and ready to submit.")
+        self.summary["scrub"] = caught
+        for claim_id, claim in self.claims.items():
+            self.write(f"claims/{claim_id}.json", to_json(claim) + "\n")
+
+    def submit(self) -> None:
+        """Write one 837P file per payer."""
+        self.heading("Claims sent as 837P")
+        by_payer: dict[str, list[Claim]] = {}
+        for claim in self.claims.values():
+            payer = claim.coverage.payer.id if claim.coverage else "self-pay"
+            by_payer.setdefault(payer, []).append(claim)
+        for number, (payer, claims) in enumerate(sorted(by_payer.items()), start=1):
+            text = write_837p(
+                claims, submitter=SUBMITTER, receiver=CLEARINGHOUSE,
+                created=data.CLAIMS_SENT, control_number=number,
+            )  # fmt: skip
+            path = self.write(f"837p/{payer}.x12", text)
+            ids = ", ".join(str(c.id) for c in claims)
+            self.say(f"{path}: {len(claims)} claim(s) to {payer} ({ids})")
+
+    def remittances(self) -> list[Remittance]:
+        """Acme's two remittances, checked against the 835 balancing rules."""
+        self.heading("Acme's remittance advice (835)")
+        eras = [
+            self.receive(era, number)
+            for number, era in enumerate(
+                [data.acme_earlier_remittance(), data.acme_remittance()], start=1
+            )
+        ]
+        era = eras[-1]
+        self.table(
+            f"{era.id}",
+            ("claim", "status", "billed", "paid", "patient owes", "adjustments"),
+            [
+                (
+                    cp.claim_id,
+                    cp.status.name.lower().replace("_", " "),
+                    money(cp.charge),
+                    money(cp.paid),
+                    money(cp.patient_responsibility),
+                    ", ".join(
+                        f"{a.group.value}-{a.reason} {money(a.amount)}"
+                        for a in cp.all_adjustments()
+                    ),
+                )
+                for cp in era.claim_payments
+            ],
+            ("billed", "paid", "patient owes"),
+        )
+        self.summary["remittances"] = [
+            {"id": e.id, "payment": e.payment_amount, "claims": len(e.claim_payments)} for e in eras
+        ]
+        return eras
+
+    def receive(self, era: Remittance, number: int) -> Remittance:
+        """The payer's remittance as an 835 file, read back as the practice receives it,
+        with its balance checked."""
+        sent = pendulum.datetime(
+            era.payment_date.year, era.payment_date.month, era.payment_date.day, 6
+        )
+        text = write_835(
+            era, sender=ACME_SENDER, receiver=CLEARINGHOUSE, control_number=number, created=sent
+        )
+        path = self.write(f"835/acme-{era.payment_date}.835", text)
+        [read] = read_835(path)
+        self.say(f"{path}: {read.id} of {read.payment_date}, {money(read.payment_amount)} by "
+                 f"{read.method.name} from {read.payer_name}: {_balance(read)}")  # fmt: skip
+        return read
+
+    def post(self, ledger: Ledger, eras: list[Remittance]) -> None:
+        """Charges, then each remittance, posted to the SQLite ledger."""
+        self.heading("Posting to the ledger")
+        for claim in self.claims.values():
+            post_charges(ledger, claim)
+        claims = {str(c.id): c for c in self.claims.values()}
+        posted = post_remittances(ledger, eras, claims, coverages=self.coverages)
+        self.say(
+            f"Charges of {len(claims)} claims and {posted.claim_payments} claim payments "
+            f"from {posted.remittances} remittances posted."
+        )
+        ledger.check_invariants()
+        self.say(f"{len(ledger)} journal entries in {self.db}; debits equal credits.")
+        self.summary["entries"] = len(ledger)
+
+    def secondary(self, eras: list[Remittance]) -> None:
+        """Bill what the primary left to the patient's secondary payer, carrying the
+        primary's payment and adjustments."""
+        self.heading("Secondary claims")
+        for era in eras:
+            for payment in era.claim_payments:
+                claim = self.claims.get(str(payment.claim_id))
+                if claim is None or payment.status.is_reversal or payment.status.is_denial:
+                    continue
+                follow = self.coverage(claim.patient.id, Priority.SECONDARY)
+                if follow is None or claim.coverage is None or follow == claim.coverage:
+                    continue
+                built = build_secondary_claim(
+                    claim, payment, follow, adjudication_date=era.payment_date
+                )
+                path = self.send_secondary(built, payment, era)
+                self.say(
+                    f"{path}: {claim.id} to {follow.payer.name} after {era.payer_name} paid "
+                    f"{money(built.prior_paid)}; {money(built.remaining_patient_liability)} "
+                    "left for the secondary to consider"
+                )
+
+    def send_secondary(
+        self, secondary: SecondaryClaim, payment: ClaimPayment, era: Remittance
+    ) -> Path:
+        """Save the secondary claim and send it as an 837P with the primary's adjudication
+        in the other-payer loops (2320/2330/2430)."""
+        claim = secondary.claim
+        payer = claim.coverage.payer.id if claim.coverage else "self-pay"
+        self.write(f"claims/secondary/{claim.id}-{payer}.json", to_json(claim) + "\n")
+        primary = self.claims[str(claim.id)].coverage
+        others = [] if primary is None else [
+            OtherPayer(coverage=primary, payment=payment, adjudicated_on=era.payment_date)
+        ]  # fmt: skip
+        sent = pendulum.datetime(
+            era.payment_date.year, era.payment_date.month, era.payment_date.day, 15
+        )
+        text = write_837p(
+            claim, submitter=SUBMITTER, receiver=CLEARINGHOUSE, created=sent,
+            control_number=10, other_payers={str(claim.id): others},
+        )  # fmt: skip
+        return self.write(f"837p/{payer}-secondary.x12", text)
+
+    def check(self, eras: list[Remittance]) -> None:
+        """Every Acme payment against the Acme contract; the variance report as CSV."""
+        self.heading("The contractual-discount check")
+        claims = {str(c.id): c for c in self.claims.values()}
+        checks, skipped = check_remittances(eras[-1:], claims, self.contracts["acme"], Tolerance())
+        rows = line_rows(checks)
+        if not self.quiet:
+            show_checks(rows, self.contracts["acme"].name)
+        report = VarianceReport.from_checks(checks)
+        path = self.write("reports/acme-payment-check.csv", report.to_csv())
+        self.say(
+            f"Against its contract Acme paid {money(report.total_underpayment)} too little "
+            f"(underpayments and contracted services denied); the report is in {path}."
+        )
+        for note in skipped:
+            self.say(f"not checked: {note}")
+        self.summary["payment_check"] = [
+            {k: r[k] for k in ("claim", "line", "code", "expected_allowed", "payer_allowed",
+                               "variance", "verdict")}
+            for r in rows
+        ]  # fmt: skip
+        self.summary["underpayment"] = report.total_underpayment
+
+    def statements(self, ledger: Ledger) -> None:
+        """A statement per patient, as text and HTML."""
+        self.heading(f"Patient statements as of {data.STATEMENT_DAY}")
+        rows = []
+        found_due: dict[str, Decimal] = {}
+        for patient_id in self.patients:
+            found = statement(ledger, patient_id, start=STATEMENT_START, end=data.STATEMENT_DAY)
+            found_due[patient_id] = found.new_balance
+            self.write(f"statements/{patient_id}.txt", found.render_text() + "\n")
+            self.write(
+                f"statements/{patient_id}.html",
+                html_page(f"Statement {patient_id}", found.render_html()),
+            )
+            rows.append(
+                (patient_id, self.name(patient_id), money(found.charges), money(found.payments),
+                 money(found.adjustments), money(found.new_balance),
+                 money(found.insurance_pending))
+            )  # fmt: skip
+        self.table(
+            None,
+            ("patient", "name", "charges", "payments", "adjustments", "you owe",
+             "insurance pending"),
+            rows,
+            ("charges", "payments", "adjustments", "you owe", "insurance pending"),
+        )  # fmt: skip
+        self.summary["statements"] = {r[0]: found_due[r[0]] for r in rows}
+
+    def aging(self, ledger: Ledger) -> None:
+        """Open receivables by age, insurance and patient apart; the trial balance."""
+        self.heading(f"Aging as of {data.STATEMENT_DAY}")
+        report = aging(ledger, as_of=data.STATEMENT_DAY)
+        self.write("reports/aging.txt", report.render_text() + "\n")
+        totals = report.totals()
+        self.table(
+            None,
+            ("responsibility", "payer", *AGING_BUCKETS, "total"),
+            [
+                *((r.responsibility, r.payer or "-", *(money(a) for a in r.buckets),
+                   money(r.total)) for r in report.rows),
+                ("total", "", *(money(a) for a in totals), money(sum(totals, ZERO))),
+            ],
+            (*AGING_BUCKETS, "total"),
+        )  # fmt: skip
+        balance = trial_balance(ledger)
+        self.say(
+            f"Trial balance: debits {money(balance.total_debits)} = credits "
+            f"{money(balance.total_credits)}" + ("" if balance.is_balanced else " NOT BALANCED")
+        )
+        self.summary["aging"] = {r.payer or r.responsibility: r.total for r in report.rows}
+        self.summary["trial_balance"] = balance.total_debits
+
+    def finish(self, as_json: bool) -> None:
+        self.summary["files"] = [str(p) for p in self.files]
+        if as_json:
+            emit_json(self.summary)
+            return
+        self.console.print()
+        heading("Files written", console=self.console)
+        for path in self.files:
+            self.say(f"  {path}")
+
+
+def _balance(era: Remittance) -> str:
+    problems = era.imbalances()
+    return "balanced" if not problems else "; ".join(str(p) for p in problems)
+
+
+def _services(claim: Claim) -> str:
+    return ", ".join(
+        str(line.procedure) + "".join(f"-{m}" for m in line.modifiers) for line in claim.lines
+    )
+
+
+def _global_service(claim: Claim) -> Claim:
+    """The fix for 26 and TC on one line: the practice took and read the film, so it bills
+    the global service (no component modifier)."""
+    return _without_conflicting_modifiers(claim)
+
+
+def _without_conflicting_modifiers(claim: Claim) -> Claim:
+    """The claim as it is priced: a line keyed with both 26 and TC is the global service."""
+    import attrs
+
+    lines = [
+        attrs.evolve(line, modifiers=[m for m in line.modifiers if str(m) not in {"26", "TC"}])
+        if {"26", "TC"} <= {str(m) for m in line.modifiers}
+        else line
+        for line in claim.lines
+    ]
+    return attrs.evolve(claim, lines=lines)
+
+
+def run_demo(
+    *,
+    out: Path,
+    db: Path | None,
+    as_json: bool,
+    rvu: Path | None = None,
+    gpci: Path | None = None,
+) -> None:
+    """Run every step of the demo day, writing files under ``out``."""
+    from medbill.cli._commands._inputs import load_medicare
+
+    out.mkdir(parents=True, exist_ok=True)
+    demo = Demo(out, db, load_medicare(rvu, gpci), quiet=as_json)
+    demo.setup()
+    demo.register()
+    demo.build_claims()
+    demo.price()
+    demo.estimate()
+    demo.scrub()
+    demo.submit()
+    eras = demo.remittances()
+    with Ledger.open(demo.db, clock=lambda: CLOCK) as ledger:
+        demo.post(ledger, eras)
+        demo.secondary(eras)
+        demo.check(eras)
+        demo.statements(ledger)
+        demo.aging(ledger)
+    demo.files.append(demo.db)
+    demo.finish(as_json)

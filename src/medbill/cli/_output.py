@@ -1,0 +1,139 @@
+"""Output helpers: rich tables for people, JSON for scripts, progress on long work.
+
+Tables go to standard output; progress bars go to standard error and only when it is a
+terminal, so piped output and ``--json`` stay clean.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import click
+import pendulum
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+__all__ = [
+    "emit_json",
+    "heading",
+    "jsonable",
+    "make_console",
+    "money",
+    "progress",
+    "status",
+    "table",
+]
+
+T = TypeVar("T")
+_WIDTH = 110  # the width used when standard output is not a terminal (files, pipes, tests)
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A console on the current standard output (or error), plain when not a terminal."""
+    stream = sys.stderr if stderr else sys.stdout
+    terminal = stream.isatty()
+    return Console(
+        file=stream,
+        highlight=False,
+        width=None if terminal else _WIDTH,
+        color_system="auto" if terminal else None,
+        emoji=False,
+    )
+
+
+def money(amount: Decimal | None) -> str:
+    """An amount as a billing specialist reads it: ``1,234.50``; ``-`` for none."""
+    return "-" if amount is None else f"{amount:,.2f}"
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON data: Decimals and dates become strings (money never becomes a float)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, pendulum.Date | pendulum.DateTime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def emit_json(data: Any) -> None:
+    """Write ``data`` as indented JSON on standard output."""
+    click.echo(json.dumps(jsonable(data), indent=2, ensure_ascii=False))
+
+
+def table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    numeric: Iterable[str] = (),
+    nowrap: Iterable[str] = (),
+    console: Console | None = None,
+) -> None:
+    """Print a rich table; the columns named in ``numeric`` are right-aligned, those in
+    ``nowrap`` (codes, field paths) are never wrapped or cut."""
+    right = set(numeric)
+    whole = set(nowrap)
+    grid = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        grid.add_column(
+            column, justify="right" if column in right else "left", no_wrap=column in whole
+        )
+    for row in rows:
+        grid.add_row(*("" if cell is None else str(cell) for cell in row))
+    (console or make_console()).print(grid)
+
+
+def heading(text: str, *, console: Console | None = None) -> None:
+    """Print a section heading."""
+    (console or make_console()).rule(f"[bold]{text}", align="left")
+
+
+@contextmanager
+def status(message: str) -> Iterator[None]:
+    """A spinner on standard error while a long step runs (only on a terminal)."""
+    console = make_console(stderr=True)
+    if not console.is_terminal:
+        yield
+        return
+    with console.status(message):
+        yield
+
+
+def progress(items: Sequence[T], description: str) -> Iterator[T]:
+    """Iterate over ``items`` showing a progress bar on standard error (only on a terminal)."""
+    console = make_console(stderr=True)
+    if not console.is_terminal or len(items) < 2:
+        yield from items
+        return
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(description, total=len(items))
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
+def html_page(title: str, body: str) -> str:
+    """A minimal standalone HTML document around a fragment (a statement's table)."""
+    from html import escape
+
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title></head>\n<body>\n{body}\n</body>\n</html>\n"
+    )

@@ -1,0 +1,41 @@
+"""X12 5010: read 835 remittances, write 837P claims and 835 test files.
+
+>>> from medbill.x12 import read_835, SAMPLE_835
+>>> [era] = read_835(SAMPLE_835)
+>>> era.payer_name, era.payment_amount
+('ACME HEALTH', Decimal('210.00'))
+"""
+
+from medbill._errors import ParseError
+from medbill.x12._envelope import (
+    FunctionalGroup,
+    Interchange,
+    Segment,
+    TransactionSet,
+    parse_interchange,
+)
+from medbill.x12._reader835 import iter_835, read_835
+from medbill.x12._samples import SAMPLE_835
+from medbill.x12._tokenizer import Delimiters, Tokenizer, X12Warning
+from medbill.x12._write import Party
+from medbill.x12._writer835 import write_835
+from medbill.x12._writer837 import OtherPayer, write_837p
+
+__all__ = [
+    "SAMPLE_835",
+    "Delimiters",
+    "FunctionalGroup",
+    "Interchange",
+    "OtherPayer",
+    "ParseError",
+    "Party",
+    "Segment",
+    "Tokenizer",
+    "TransactionSet",
+    "X12Warning",
+    "iter_835",
+    "parse_interchange",
+    "read_835",
+    "write_835",
+    "write_837p",
+]

@@ -1,0 +1,762 @@
+"""Read 835 health care claim payment/advice transaction sets into :class:`Remittance`.
+
+Follows the ASC X12 005010X221A1 implementation guide (and reads the 004010X091A1
+files still in circulation): header (BPR, TRN, DTM*405), loop 1000A payer and 1000B
+payee (N1), loop 2100 claims (CLP, CAS, NM1, MIA, MOA, DTM, AMT, QTY), loop 2110 service
+lines (SVC, DTM, CAS, REF*6R, AMT, QTY, LQ) and the PLB provider-level adjustments.
+Segments that carry nothing a remittance holds (N3, N4, PER, TS3, TS2, LX, ...) are
+skipped; every value that is read is checked, and a bad one raises
+:class:`~medbill.ParseError` naming the segment and element.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import pendulum
+
+from medbill._common import ClaimId, PersonName
+from medbill._errors import ParseError, ValidationError
+from medbill._money import ZERO
+from medbill._payment import (
+    Adjustment,
+    ClaimPayment,
+    LinePayment,
+    PayerClaimStatus,
+    PaymentMethod,
+    ProviderAdjustment,
+    Remittance,
+)
+from medbill.codes import AdjustmentGroup, Carc, Modifier, Npi, ProcedureCode, Rarc, RevenueCode
+from medbill.x12._envelope import RawTransaction, Source, transactions
+from medbill.x12._tokenizer import Lenience, location
+from medbill.x12._trusted import trusted_builder, trusted_positional
+
+__all__ = ["iter_835", "read_835"]
+
+T = TypeVar("T")
+
+_STATUS = {member.value: member for member in PayerClaimStatus}
+_METHOD = {member.value: member for member in PaymentMethod}
+_GROUP = {member.value: member for member in AdjustmentGroup}
+_PADDED = 20
+_PADDING = [[""] * (_PADDED - size) for size in range(_PADDED)]
+# The highest element position each segment's reading indexes, plus one.
+_NEEDS = {
+    "DTM": 3, "REF": 3, "AMT": 3, "QTY": 3, "LQ": 3, "TRN": 3, "SVC": 8, "CLP": 10,
+    "NM1": 10, "N1": 5, "PLB": 15, "BPR": 17,
+}  # fmt: skip
+_LINE_DATES = frozenset({"472", "150", "151"})
+_CLAIM_DATES = frozenset({"036", "050", "232", "233"})
+# Entities built from values checked while reading (see medbill.x12._trusted).
+_ADJUSTMENT = trusted_positional(Adjustment, "group", "reason", "amount", "quantity")
+_LINE = trusted_builder(LinePayment)
+_CLAIM = trusted_builder(ClaimPayment)
+_NAME = trusted_builder(PersonName)
+
+
+class _Codes:
+    """Caches of validated code objects: real files repeat a few codes many times."""
+
+    __slots__ = ("carc", "composites", "dates", "modifier", "procedure", "rarc", "revenue")
+
+    def __init__(self) -> None:
+        self.carc: dict[str, Carc] = {}
+        self.rarc: dict[str, Rarc] = {}
+        self.modifier: dict[str, Modifier] = {}
+        self.procedure: dict[str, ProcedureCode] = {}
+        self.revenue: dict[str, RevenueCode] = {}
+        self.dates: dict[str, pendulum.Date] = {}
+        self.composites: dict[str, tuple[str, str, tuple[Modifier, ...]]] = {}
+
+
+Where = tuple[int, str, int | None]
+"""A position (segment number, segment id, element), turned into text only on error."""
+
+
+def _loc(where: Where) -> str:
+    return location(*where)
+
+
+def _code(cache: dict[str, T], kind: Callable[[str], T], value: str, where: Where) -> T:
+    found = cache.get(value)
+    if found is None:
+        try:
+            found = kind(value)
+        except ValidationError as error:
+            raise ParseError(error.reason + f" (got {value!r})", location=_loc(where)) from None
+        if len(cache) > 50_000:
+            cache.clear()
+        cache[value] = found
+    return found
+
+
+def _tolerant_code(
+    cache: dict[str, T], kind: Callable[[str], T], value: str, where: Where, lenience: Lenience
+) -> T | None:
+    """A code, or ``None`` after a warning when lenient reading meets a malformed one."""
+    if lenience.strict:
+        return _code(cache, kind, value, where)
+    try:
+        return _code(cache, kind, value, where)
+    except ParseError as error:
+        lenience.report(error.detail + "; skipped", _loc(where))
+        return None
+
+
+def _amount(
+    value: str, number: int, segment_id: str, position: int, *, money: bool = True
+) -> Decimal:
+    """An X12 decimal (type R): optional minus sign, digits, at most one decimal point.
+
+    Money has at most two decimal places (medbill never rounds input; see medbill._money).
+    Exponents, plus signs, blanks, underscores, NaN and non-ASCII digits are refused.
+    """
+    # strip() stops at the first character that is not a digit, "." or "-": anything
+    # else anywhere in the value leaves something behind.
+    if value.strip("0123456789.-") or not value:
+        if not value:
+            raise ParseError(
+                "expected an amount, found nothing", location=location(number, segment_id, position)
+            )
+        raise ParseError(
+            f"expected a number, found {value!r}", location=location(number, segment_id, position)
+        )
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise ParseError(
+            f"expected a number, found {value!r}", location=location(number, segment_id, position)
+        ) from None
+    if money:
+        dot = value.find(".")
+        if dot >= 0 and len(value) - dot > 3 and value[dot + 3 :].strip("0"):
+            raise ParseError(
+                f"an amount of money has at most 2 decimal places, found {value!r}",
+                location=location(number, segment_id, position),
+            )
+    return amount
+
+
+def _date(codes: _Codes, value: str, number: int, segment_id: str, position: int) -> pendulum.Date:
+    found = codes.dates.get(value)
+    if found is None:
+        if len(value) != 8 or not value.isdigit():
+            raise ParseError(
+                f"expected a date CCYYMMDD, found {value!r}",
+                location=location(number, segment_id, position),
+            )
+        try:
+            found = pendulum.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        except ValueError:
+            raise ParseError(
+                f"{value!r} is not a calendar date", location=location(number, segment_id, position)
+            ) from None
+        codes.dates[value] = found
+    return found
+
+
+def _revenue(code: str) -> str:
+    # NUBC revenue codes are 4 digits with a leading zero; payers often drop the zero.
+    return "0" + code if len(code) == 3 and code.isdigit() else code
+
+
+def _name(segment: list[str]) -> PersonName | None:
+    family = segment[3] if len(segment) > 3 else ""
+    given = segment[4] if len(segment) > 4 else ""
+    if not family.strip() or not given.strip():
+        return None  # organisations and one-word names do not fit a PersonName
+    middle = segment[5] if len(segment) > 5 and segment[5].strip() else None
+    suffix = segment[7] if len(segment) > 7 and segment[7].strip() else None
+    # family and given are non-empty and the others None or non-empty: what PersonName checks
+    return _NAME({"family": family, "given": given, "middle": middle, "suffix": suffix})
+
+
+def _el(segment: list[str], position: int) -> str:
+    return segment[position] if position < len(segment) else ""
+
+
+class _Claim:
+    """The parts of one loop 2100 claim gathered before the ClaimPayment is built."""
+
+    __slots__ = ("adjustments", "fields", "lines", "number", "remarks")
+
+    def __init__(self, fields: dict[str, Any], number: int) -> None:
+        self.fields = fields
+        self.number = number
+        self.adjustments: list[Adjustment] = []
+        self.lines: list[LinePayment] = []
+        self.remarks: list[Rarc] = []
+
+
+def _line_payment(fields: dict[str, Any], adjustments: list[Adjustment]) -> LinePayment:
+    fields["adjustments"] = tuple(adjustments)
+    for key in ("remarks", "amounts", "quantities"):  # gathered in lists when present
+        if key in fields:
+            fields[key] = tuple(fields[key])
+    return _LINE(fields)
+
+
+def _build(kind: Callable[..., T], fields: dict[str, Any], where: str) -> T:
+    try:
+        return kind(**fields)
+    except ValidationError as error:
+        raise ParseError(str(error), location=where) from None
+
+
+class _TransactionReader:
+    """Reads one 835 transaction set; keeps the state of the loop being read."""
+
+    def __init__(self, raw: RawTransaction, codes: _Codes, lenience: Lenience) -> None:
+        self.raw = raw
+        self.codes = codes
+        self.lenience = lenience
+        self.component = raw.delimiters.component
+        self.repetition = raw.delimiters.repetition
+
+    def read(self) -> Remittance | None:
+        raw = self.raw
+        codes = self.codes
+        first = raw.first_number
+        header: dict[str, Any] = {}
+        claims: list[ClaimPayment] = []
+        provider_adjustments: list[ProviderAdjustment] = []
+        claim: _Claim | None = None
+        line: dict[str, Any] | None = None
+        line_adjustments: list[Adjustment] = []
+        entity = ""  # the N1 loop being read: PR (payer) or PE (payee)
+        padding = _PADDING
+        needs = _NEEDS
+        for index, segment in enumerate(raw.segments):
+            segment_id = segment[0]
+            number = first + index
+            if segment_id == "CAS":  # read before padding: its length says how many triplets
+                if line is not None:
+                    self._adjustments(segment, number, line_adjustments)
+                elif claim is not None:
+                    self._adjustments(segment, number, claim.adjustments)
+                else:
+                    raise ParseError("CAS outside a claim", location=location(number, "CAS"))
+                continue
+            # pad short segments so that the elements read below can be indexed directly
+            size = len(segment)
+            if size < needs.get(segment_id, 0):
+                segment.extend(padding[size])
+            if segment_id == "DTM":
+                qualifier = segment[1]
+                if line is not None:
+                    if qualifier not in _LINE_DATES:
+                        raise ParseError(
+                            f"unknown service date qualifier {qualifier!r}: "
+                            "expected 472, 150 or 151",
+                            location=location(number, "DTM", 1),
+                        )
+                    day = _date(codes, segment[2], number, "DTM", 2)
+                    if qualifier == "151":
+                        line["service_date_end"] = day
+                    else:
+                        line["service_date"] = day
+                elif claim is not None:
+                    if qualifier not in _CLAIM_DATES:
+                        raise ParseError(
+                            f"unknown claim date qualifier {qualifier!r}: "
+                            "expected 036, 050, 232 or 233",
+                            location=location(number, "DTM", 1),
+                        )
+                    day = _date(codes, segment[2], number, "DTM", 2)
+                    if qualifier == "050":
+                        claim.fields["received_date"] = day
+                    elif qualifier == "232":
+                        claim.fields["statement_start"] = day
+                    elif qualifier == "233":
+                        claim.fields["statement_end"] = day
+                elif qualifier == "405":
+                    header["production_date"] = _date(codes, segment[2], number, "DTM", 2)
+                continue
+            if segment_id == "SVC":
+                if claim is None:
+                    raise ParseError("SVC outside a claim", location=location(number, "SVC"))
+                if line is not None:
+                    claim.lines.append(_line_payment(line, line_adjustments))
+                line = self._line(segment, number)
+                line_adjustments = []
+                continue
+            if segment_id == "CLP" or segment_id == "PLB":
+                if line is not None and claim is not None:
+                    claim.lines.append(_line_payment(line, line_adjustments))
+                line = None
+                if claim is not None:
+                    claims.append(self._claim(claim))
+                    claim = None
+                if segment_id == "CLP":
+                    claim = _Claim(self._clp(segment, number), number)
+                else:
+                    provider_adjustments.extend(self._plb(segment, number))
+                continue
+            if segment_id == "REF":
+                qualifier = segment[1]
+                if line is not None:
+                    if qualifier == "6R":
+                        line["line_id"] = segment[2]
+                elif claim is None and qualifier == "2U" and entity == "PR":
+                    header["payer_id"] = segment[2]
+                elif claim is None and qualifier == "TJ" and entity == "PE":
+                    header["payee_tax_id"] = segment[2]
+                continue
+            if segment_id == "AMT" or segment_id == "QTY":
+                pair = (
+                    segment[1],
+                    _amount(segment[2], number, segment_id, 2, money=segment_id == "AMT"),
+                )
+                if line is not None:
+                    if segment_id == "QTY":
+                        line.setdefault("quantities", []).append(pair)
+                    elif pair[0] == "B6":
+                        line["allowed"] = pair[1]
+                    else:
+                        line.setdefault("amounts", []).append(pair)
+                elif claim is not None:
+                    key = "amounts" if segment_id == "AMT" else "quantities"
+                    claim.fields.setdefault(key, []).append(pair)
+                continue
+            if segment_id == "NM1":
+                if claim is None:
+                    continue
+                self._nm1(segment, number, claim.fields)
+                continue
+            if segment_id == "LQ":
+                if line is None:
+                    raise ParseError("LQ outside a service line", location=location(number, "LQ"))
+                qualifier = segment[1]
+                if qualifier == "HE":
+                    remark = _tolerant_code(
+                        codes.rarc, Rarc, segment[2], (number, "LQ", 2), self.lenience
+                    )
+                    if remark is not None:
+                        line.setdefault("remarks", []).append(remark)
+                elif qualifier != "RX":  # RX: NCPDP reject/payment codes, not RARCs
+                    raise ParseError(
+                        f"unknown remark qualifier {qualifier!r}: expected HE or RX",
+                        location=location(number, "LQ", 1),
+                    )
+                continue
+            if segment_id == "MOA" or segment_id == "MIA":
+                if claim is not None:
+                    positions = (3, 4, 5, 6, 7) if segment_id == "MOA" else (5, 20, 21, 22, 23)
+                    for position in positions:
+                        value = _el(segment, position)
+                        if value:
+                            remark = _tolerant_code(
+                                codes.rarc,
+                                Rarc,
+                                value,
+                                (number, segment_id, position),
+                                self.lenience,
+                            )
+                            if remark is not None:
+                                claim.remarks.append(remark)
+                continue
+            if segment_id == "BPR":
+                self._bpr(segment, number, header)
+                continue
+            if segment_id == "TRN":
+                header["id"] = segment[2]
+                continue
+            if segment_id == "N1":
+                entity = segment[1]
+                if entity == "PR":
+                    header["payer_name"] = segment[2]
+                    if segment[3] == "XV" and "payer_id" not in header:
+                        header["payer_id"] = segment[4]
+                elif entity == "PE":
+                    header["payee_name"] = segment[2] or None
+                    qualifier, value = segment[3], segment[4]
+                    if qualifier == "XX":
+                        header["payee_npi"] = _tolerant_code(
+                            {}, Npi, value, (number, "N1", 4), self.lenience
+                        )
+                    elif qualifier == "FI":
+                        header["payee_tax_id"] = value
+                continue
+        if line is not None and claim is not None:
+            claim.lines.append(_line_payment(line, line_adjustments))
+        if claim is not None:
+            claims.append(self._claim(claim))
+        st = location(first - 1, "ST")
+        for field, segment_id in (
+            ("id", "TRN"),
+            ("payer_name", "N1*PR"),
+            ("payment_amount", "BPR"),
+        ):
+            if field not in header:
+                self.lenience.report(
+                    f"transaction set {raw.control_number} has no {segment_id} segment; "
+                    "it is skipped",
+                    st,
+                )
+                return None
+        if "payment_date" not in header:
+            if "production_date" not in header:
+                raise ParseError(
+                    f"transaction set {raw.control_number} has neither a payment date (BPR16) "
+                    "nor a production date (DTM*405)",
+                    location=st,
+                )
+            header["payment_date"] = header["production_date"]
+        header["claim_payments"] = claims
+        header["provider_adjustments"] = provider_adjustments
+        return _build(Remittance, header, st)
+
+    def _bpr(self, segment: list[str], number: int, header: dict[str, Any]) -> None:
+        header["payment_amount"] = _amount(segment[2], number, "BPR", 2)
+        flag = segment[3]
+        if flag not in ("C", "D"):
+            raise ParseError(
+                f"unknown credit/debit flag {flag!r}: expected C or D",
+                location=location(number, "BPR", 3),
+            )
+        header["credit"] = flag == "C"
+        method = _METHOD.get(segment[4])
+        if method is None:
+            raise ParseError(
+                f"unknown payment method {segment[4]!r}: expected ACH, BOP, CHK, FWT or NON",
+                location=location(number, "BPR", 4),
+            )
+        header["method"] = method
+        if segment[16]:
+            try:
+                header["payment_date"] = _date(self.codes, segment[16], number, "BPR", 16)
+            except ParseError as error:
+                self.lenience.report(
+                    error.detail + "; the production date is used", location(number, "BPR", 16)
+                )
+
+    def _clp(self, segment: list[str], number: int) -> dict[str, Any]:
+        status = _STATUS.get(segment[2])
+        if status is None:
+            raise ParseError(
+                f"unknown claim status code {segment[2]!r}: expected one of " + ", ".join(_STATUS),
+                location=location(number, "CLP", 2),
+            )
+        responsibility = segment[5]
+        if not segment[1].strip():
+            raise ParseError(
+                "the patient control number (CLP01) is empty", location=location(number, "CLP", 1)
+            )
+        fields: dict[str, Any] = {
+            "claim_id": ClaimId(segment[1]),
+            "status": status,
+            "charge": self._required_amount(segment, number, 3),
+            "paid": self._required_amount(segment, number, 4),
+            "patient_responsibility": _amount(responsibility, number, "CLP", 5)
+            if responsibility
+            else ZERO,
+        }
+        for position, name in (
+            (6, "filing_indicator"),
+            (7, "payer_claim_control_number"),
+            (8, "facility_code"),
+            (9, "frequency"),
+        ):
+            value = _el(segment, position)
+            if value:
+                fields[name] = value
+        return fields
+
+    def _required_amount(self, segment: list[str], number: int, position: int) -> Decimal:
+        value = segment[position]
+        if value:
+            return _amount(value, number, segment[0], position)
+        if not self.lenience.strict:
+            self.lenience.report(
+                "the amount is missing; 0 is used", location(number, segment[0], position)
+            )
+            return ZERO
+        return _amount(value, number, segment[0], position)
+
+    def _nm1(self, segment: list[str], number: int, fields: dict[str, Any]) -> None:
+        role = segment[1]
+        if role == "QC":
+            fields["patient_name"] = _name(segment)
+            fields["member_id"] = segment[9] or None
+        elif role == "IL":
+            fields["insured_name"] = _name(segment)
+            fields["insured_id"] = segment[9] or None
+        elif role == "74":
+            fields["corrected_name"] = _name(segment)
+            fields["corrected_id"] = segment[9] or None
+        elif role not in ("82", "TT", "PR", "GB"):
+            raise ParseError(
+                f"unknown claim party {role!r}: expected QC, IL, 74, 82, TT, PR or GB",
+                location=location(number, "NM1", 1),
+            )
+
+    def _claim(self, claim: _Claim) -> ClaimPayment:
+        fields = claim.fields
+        fields["adjustments"] = tuple(claim.adjustments)
+        fields["lines"] = tuple(claim.lines)
+        fields["remarks"] = tuple(claim.remarks)
+        for key in ("amounts", "quantities"):
+            if key in fields:
+                fields[key] = tuple(fields[key])
+        return _CLAIM(fields)
+
+    def _adjustments(self, segment: list[str], number: int, found: list[Adjustment]) -> None:
+        """Append the adjustments of a CAS: up to six reason/amount/quantity triplets."""
+        group = _GROUP.get(_el(segment, 1))
+        if group is None:
+            self.lenience.report(
+                f"unknown adjustment group {_el(segment, 1)!r}: expected CO, OA, PI or PR",
+                location(number, "CAS", 1),
+            )
+            return
+        size = len(segment)
+        before = len(found)
+        carcs = self.codes.carc
+        for position in range(2, min(size, 20), 3):
+            reason = segment[position]
+            if not reason:
+                continue
+            amount = _amount(_el(segment, position + 1), number, "CAS", position + 1)
+            quantity = segment[position + 2] if position + 2 < size else ""
+            carc = carcs.get(reason) or _tolerant_code(
+                carcs, Carc, reason, (number, "CAS", position), self.lenience
+            )
+            if carc is None:
+                continue
+            found.append(
+                _ADJUSTMENT(
+                    group,
+                    carc,
+                    amount,
+                    _amount(quantity, number, "CAS", position + 2, money=False)
+                    if quantity
+                    else None,
+                )
+            )
+        if len(found) == before and self.lenience.strict:
+            raise ParseError("CAS holds no adjustment", location=location(number, "CAS", 2))
+
+    def _procedure(
+        self, composite: str, number: int, position: int
+    ) -> tuple[str, str, tuple[Modifier, ...]]:
+        cached = self.codes.composites.get(composite)
+        if cached is not None:
+            return cached
+        read = self._read_procedure(composite, number, position)
+        if self.lenience.strict:  # lenient reading warns each time, so it does not cache
+            if len(self.codes.composites) > 50_000:
+                self.codes.composites.clear()
+            self.codes.composites[composite] = read
+        return read
+
+    def _read_procedure(
+        self, composite: str, number: int, position: int
+    ) -> tuple[str, str, tuple[Modifier, ...]]:
+        where: Where = (number, "SVC", position)
+        component = self.component
+        if component not in composite and not self.lenience.strict:
+            for candidate in ":>^|\\":
+                if candidate in composite:
+                    self.lenience.report(
+                        f"{composite!r} separates components with {candidate!r}, "
+                        f"the ISA declares {component!r}",
+                        _loc(where),
+                    )
+                    component = candidate
+                    break
+        parts = composite.split(component)
+        qualifier = parts[0]
+        if len(parts) < 2 or not parts[1]:
+            if self.lenience.strict:
+                raise ParseError(
+                    f"expected qualifier{self.component}code, found {composite!r}",
+                    location=_loc(where),
+                )
+            self.lenience.report(f"{composite!r} has no procedure code", _loc(where))
+            return qualifier, "", ()
+        modifiers = tuple(
+            m
+            for m in (
+                _tolerant_code(self.codes.modifier, Modifier, m, where, self.lenience)
+                for m in parts[2:6]
+                if m
+            )
+            if m is not None
+        )
+        return qualifier, parts[1], modifiers
+
+    def _line(self, segment: list[str], number: int) -> dict[str, Any]:
+        codes = self.codes
+        qualifier, code, modifiers = self._procedure(segment[1], number, 1)
+        charge, paid = segment[2], segment[3]
+        fields: dict[str, Any] = {
+            "charge": _amount(charge, number, "SVC", 2)
+            if charge
+            else self._required_amount(segment, number, 2),
+            "paid": _amount(paid, number, "SVC", 3)
+            if paid
+            else self._required_amount(segment, number, 3),
+            "modifiers": modifiers,
+            "procedure": None,
+        }
+        if qualifier == "HC" and code:
+            procedure = codes.procedure.get(code) or _tolerant_code(
+                codes.procedure, ProcedureCode, code, (number, "SVC", 1), self.lenience
+            )
+            if procedure is None:
+                fields["code_qualifier"] = qualifier
+                fields["other_code"] = code
+            fields["procedure"] = procedure
+        elif qualifier == "NU":
+            revenue_code = _tolerant_code(
+                codes.revenue, RevenueCode, _revenue(code), (number, "SVC", 1), self.lenience
+            )
+            if revenue_code is None:
+                fields["code_qualifier"] = qualifier
+                fields["other_code"] = code
+            fields["revenue_code"] = revenue_code
+        elif not code or qualifier in ("AD", "ER", "HP", "IV", "N4", "N6", "WK", "UI", "ZZ", "NH"):
+            fields["code_qualifier"] = qualifier
+            fields["other_code"] = code
+        else:
+            self.lenience.report(
+                f"unknown product/service qualifier {qualifier!r}: expected HC, NU, AD, ER, "
+                "HP, IV, N4, N6, WK, UI or ZZ",
+                location(number, "SVC", 1),
+            )
+            fields["code_qualifier"] = qualifier
+            fields["other_code"] = code
+        revenue = segment[4]
+        if revenue:
+            fields["revenue_code"] = _tolerant_code(
+                codes.revenue,
+                RevenueCode,
+                _revenue(revenue),
+                (number, "SVC", 4),
+                self.lenience,
+            )
+        units = segment[5]
+        if units:
+            fields["units_paid"] = _amount(units, number, "SVC", 5, money=False)
+        original = segment[6]
+        if original:
+            original_qualifier, original_code, original_modifiers = self._procedure(
+                original, number, 6
+            )
+            if original_qualifier == "HC" and original_code:
+                fields["submitted_procedure"] = _tolerant_code(
+                    codes.procedure,
+                    ProcedureCode,
+                    original_code,
+                    (number, "SVC", 6),
+                    self.lenience,
+                )
+            fields["submitted_modifiers"] = original_modifiers
+        billed = segment[7]
+        if billed:
+            fields["units_billed"] = _amount(billed, number, "SVC", 7, money=False)
+        return fields
+
+    def _plb(self, segment: list[str], number: int) -> list[ProviderAdjustment]:
+        provider = segment[1]
+        period_end = _date(self.codes, segment[2], number, "PLB", 2)
+        found: list[ProviderAdjustment] = []
+        for position in range(3, min(len(segment), 15), 2):
+            composite = segment[position]
+            if not composite:
+                continue
+            reason, _, reference = composite.partition(self.component)
+            amount = self._required_amount(segment, number, position + 1)
+            if len(reason) != 2 and not self.lenience.strict:
+                self.lenience.report(
+                    f"PLB reason {reason!r} is not a 2-character code; skipped",
+                    location(number, "PLB", position),
+                )
+                continue
+            found.append(
+                _build(
+                    ProviderAdjustment,
+                    {
+                        "provider_id": provider,
+                        "fiscal_period_end": period_end,
+                        "reason": reason,
+                        "amount": amount,
+                        "reference": reference or None,
+                    },
+                    location(number, "PLB", position),
+                )
+            )
+        return found
+
+
+def _check_balanced(remittance: Remittance, raw: RawTransaction) -> None:
+    problems = remittance.imbalances()
+    if problems:
+        listed = "; ".join(str(problem) for problem in problems)
+        raise ParseError(
+            f"transaction set {raw.control_number} does not balance: {listed}",
+            location=location(raw.first_number - 1, "ST"),
+        )
+
+
+def iter_835(
+    source: Source, *, strict: bool = True, require_balanced: bool = False
+) -> Iterator[Remittance]:
+    """Stream the remittances of an 835 file, one per transaction set, in file order.
+
+    ``source`` is X12 text, a path or an open text file; a file is read in chunks, so
+    memory stays flat however large it is. Each remittance is yielded once its
+    transaction set has been read and its SE checked; the envelopes after it are checked
+    as iteration goes on, so a damaged file raises :class:`~medbill.ParseError` before
+    the iteration ends. With ``require_balanced=True`` a transaction set that breaks an
+    835 balancing rule raises, naming the claim or line and the difference. Transaction
+    sets other than 835 in the same interchange are skipped.
+
+    ``strict=False`` reads files that bend the standard, as many real and sample files
+    do: wrong SE/GE/IEA counts or control numbers, a transaction set without envelope,
+    a malformed CARC/RARC/modifier or NPI (skipped), an unreadable BPR16 date, a missing
+    claim amount (0), a composite with the wrong component separator. Each departure is
+    reported as an :class:`~medbill.x12.X12Warning` naming the segment and element; it
+    is never silent.
+
+    >>> from medbill.x12 import iter_835
+    >>> from medbill.x12 import SAMPLE_835
+    >>> [(era.id, era.payment_amount) for era in iter_835(SAMPLE_835)]
+    [('EFT-0001', Decimal('210.00'))]
+    """
+    codes = _Codes()
+    lenience = Lenience(strict)
+    for raw in transactions(source, lenience):
+        if raw.id != "835":
+            continue  # an interchange may bundle other transaction sets (278, 999, ...)
+        remittance = _TransactionReader(raw, codes, lenience).read()
+        if remittance is None:
+            continue
+        if require_balanced:
+            _check_balanced(remittance, raw)
+        yield remittance
+
+
+def read_835(
+    source: Source, *, strict: bool = True, require_balanced: bool = False
+) -> list[Remittance]:
+    """Read every remittance of an 835 file (several transaction sets and interchanges).
+
+    Returns all or nothing: a malformed file raises :class:`~medbill.ParseError` with the
+    segment number, segment id and element position. Balancing is reported by
+    :meth:`~medbill.Remittance.imbalances`; ``require_balanced=True`` raises instead.
+    ``strict`` is explained at :func:`iter_835`.
+
+    >>> from medbill.x12 import read_835
+    >>> from medbill.x12 import SAMPLE_835
+    >>> [era] = read_835(SAMPLE_835)
+    >>> claim = era.claim_payments[0]
+    >>> claim.claim_id, claim.paid, [str(a.reason) for a in claim.lines[0].adjustments]
+    ('C-1', Decimal('210.00'), ['45', '2'])
+    >>> era.imbalances()
+    ()
+    """
+    return list(iter_835(source, strict=strict, require_balanced=require_balanced))

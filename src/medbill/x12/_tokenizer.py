@@ -1,0 +1,269 @@
+"""Split an X12 interchange into segments and elements.
+
+The delimiters come from the ISA segment of each interchange (X12.5 / X12.6; the
+005010 implementation guides, appendix B "Delimiters"): the 4th character is the element
+separator, ISA11 the repetition separator (from version 00501 on), ISA16 the component
+separator, and the character after ISA16 the segment terminator. Line breaks around
+segment terminators are ignored, so wrapped and unwrapped files read the same.
+
+The tokenizer reads its input in chunks, so a large file is never held in memory whole.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Iterator
+
+import attrs
+
+from medbill._errors import ParseError
+
+__all__ = ["Delimiters", "Lenience", "Tokenizer", "X12Warning", "location"]
+
+_BLANK = " \t\r\n\ufeff"
+_ISA_ELEMENTS = 17  # the id ISA and ISA01..ISA16
+
+
+def location(number: int, segment_id: str, element: int | None = None) -> str:
+    """The position of a problem: ``segment 12 (CLP), element 3``."""
+    where = f"segment {number} ({segment_id})"
+    return f"{where}, element {element}" if element is not None else where
+
+
+class X12Warning(UserWarning):
+    """A departure from the X12 standard that ``strict=False`` reading tolerated.
+
+    The message names the segment and element, as a :class:`~medbill.ParseError` would.
+    """
+
+
+class Lenience:
+    """What to do with a tolerable problem: raise (strict) or warn and go on."""
+
+    __slots__ = ("strict",)
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+
+    def report(self, message: str, where: str) -> None:
+        """Raise :class:`~medbill.ParseError` when strict, else warn with :class:`X12Warning`."""
+        if self.strict:
+            raise ParseError(message, location=where)
+        warnings.warn(X12Warning(f"{where}: {message}"), stacklevel=2)
+
+
+def guess_bare(text: str) -> Delimiters | None:
+    """Delimiters of a transaction set sent without its ISA envelope (``ST*835*...``)."""
+    if not text.startswith("ST") or len(text) < 8 or text[2].isalnum():
+        return None
+    separator = text[2]
+    for char in text[3:200]:
+        if not char.isalnum() and char != separator and char not in " \r\n":
+            return Delimiters(element=separator, segment=char)
+    return None
+
+
+@attrs.frozen(kw_only=True)
+class Delimiters:
+    """The four delimiters of an interchange, as declared by its ISA segment.
+
+    >>> from medbill.x12 import Delimiters
+    >>> Delimiters().element, Delimiters().segment
+    ('*', '~')
+    """
+
+    element: str = "*"
+    component: str = ":"
+    repetition: str = "^"
+    segment: str = "~"
+
+
+def read_isa(
+    text: str, number: int, lenience: Lenience | None = None
+) -> tuple[Delimiters, list[str], int]:
+    """Read the delimiters from the ISA at the start of ``text``.
+
+    Returns them, the ISA's elements and the index just past its segment terminator.
+    """
+    if not text.startswith("ISA"):
+        head = text[:3] or "end of input"
+        raise ParseError(
+            f"expected an ISA segment to open an interchange, found {head!r}",
+            location=location(number, head),
+        )
+    if len(text) < 4:
+        raise ParseError("the input ends inside the ISA segment", location=location(number, "ISA"))
+    separator = text[3]
+    if separator.isalnum() or separator in _BLANK:
+        raise ParseError(
+            f"element separator {separator!r} (the 4th character) must be a special character",
+            location=location(number, "ISA", 1),
+        )
+    index = 3
+    for _ in range(_ISA_ELEMENTS - 2):
+        index = text.find(separator, index + 1)
+        if index < 0:
+            raise ParseError(
+                "the ISA segment is truncated or its element separator "
+                f"{separator!r} is used inconsistently: expected 16 elements",
+                location=location(number, "ISA"),
+            )
+    # ISA16 is one character; the segment terminator follows it, possibly after a line
+    # break written before the terminator (some writers wrap as "\n~").
+    component = text[index + 1 : index + 2]
+    end = index + 2
+    while end < len(text) and text[end] in "\r\n \t":
+        end += 1
+    if end >= len(text):
+        raise ParseError("the input ends after the ISA segment", location=location(number, "ISA"))
+    terminator = text[end]
+    if terminator.isalnum():  # a bare line break terminates the segments
+        terminator = text[index + 2]
+        end = index + 2
+    elements = text[: index + 2].split(separator)
+    if len(elements) != _ISA_ELEMENTS or len(component) != 1:
+        raise ParseError(
+            f"expected 16 ISA elements separated by {separator!r}, found {len(elements) - 1}",
+            location=location(number, "ISA"),
+        )
+    version = elements[12]
+    repetition = elements[11] if version >= "00501" else ""
+    if repetition and repetition in (component, separator, terminator):
+        # Some senders fill ISA11 with the component separator; without a distinct
+        # repetition separator, repeated elements cannot be told apart, so lenient
+        # reading does without one.
+        (lenience or Lenience(True)).report(
+            f"the repetition separator {repetition!r} (ISA11) repeats another delimiter",
+            location(number, "ISA", 11),
+        )
+        repetition = ""
+    used = [separator, component, terminator] + ([repetition] if repetition else [])
+    if len(set(used)) != len(used) or component.isalnum():
+        raise ParseError(
+            "the ISA declares conflicting delimiters: element "
+            f"{separator!r}, repetition {repetition!r}, component {component!r}, "
+            f"segment {terminator!r}",
+            location=location(number, "ISA", 16),
+        )
+    delimiters = Delimiters(
+        element=separator, component=component, repetition=repetition, segment=terminator
+    )
+    return delimiters, elements, end + 1
+
+
+class Tokenizer:
+    """Iterate the segments of X12 text as lists of elements (``[id, e1, e2, ...]``).
+
+    ``number`` is the 1-based position of the last segment returned, counted from the
+    start of the input; ``delimiters`` those of the current interchange.
+
+    >>> from medbill.x12 import Tokenizer
+    >>> text = ("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
+    ...         "*250401*1200*^*00501*000000001*0*P*:~GS*HP*S*R*20250401*1200*1*X*005010X221A1~")
+    >>> tokens = Tokenizer([text])
+    >>> [segment[0] for segment in tokens], tokens.number, tokens.delimiters.component
+    (['ISA', 'GS'], 2, ':')
+    """
+
+    def __init__(self, chunks: Iterable[str], lenience: Lenience | None = None) -> None:
+        self._chunks = iter(chunks)
+        self.number = 0
+        self.delimiters = Delimiters()
+        self._lenience = lenience or Lenience(True)
+
+    def _more(self) -> str | None:
+        for chunk in self._chunks:
+            if chunk:
+                return chunk
+        return None
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for batch in self.batches():
+            first = self.number - len(batch)
+            for offset, segment in enumerate(batch, start=1):
+                self.number = first + offset
+                yield segment
+
+    def batches(self) -> Iterator[list[list[str]]]:
+        """The segments in lists (one per chunk read); ``number`` counts those returned.
+
+        Reading in batches lets the splitting run in list comprehensions; a batch ends
+        at an IEA, since the next interchange may declare other delimiters.
+        """
+        buffer = ""
+        while True:
+            # Start of an interchange: read its delimiters from the ISA.
+            buffer = buffer.lstrip(_BLANK)
+            while len(buffer) < 200:
+                chunk = self._more()
+                if chunk is None:
+                    break
+                buffer = (buffer + chunk).lstrip(_BLANK)
+            if not buffer:
+                return
+            bare = None if buffer.startswith("ISA") else guess_bare(buffer)
+            if bare is not None:
+                self._lenience.report(
+                    "the transaction set has no ISA/GS envelope", location(self.number + 1, "ST")
+                )
+                self.delimiters = bare
+            else:
+                self.delimiters, isa, start = read_isa(buffer, self.number + 1, self._lenience)
+                buffer = buffer[start:]
+                self.number += 1
+                yield [isa]
+            separator = self.delimiters.element
+            terminator = self.delimiters.segment
+            closing = "SE" if bare is not None else "IEA"
+            while True:
+                parts = buffer.split(terminator)
+                buffer = parts.pop()  # text after the last terminator: incomplete
+                # Blanks around a segment are line breaks or indentation; trailing blanks
+                # inside the last element are insignificant (X12.6 suppresses them).
+                batch = [text.split(separator) for raw in parts if (text := raw.strip(_BLANK))]
+                if closing + separator in buffer or any(s[0] == closing for s in batch):
+                    for index, segment in enumerate(batch):
+                        if segment[0] == closing:
+                            rest = batch[index + 1 :]
+                            del batch[index + 1 :]
+                            if rest:
+                                buffer = (
+                                    terminator.join(separator.join(s) for s in rest)
+                                    + terminator
+                                    + buffer
+                                )
+                            break
+                    else:
+                        index = -1
+                    if index >= 0:
+                        self.number += len(batch)
+                        yield batch
+                        break
+                if batch:
+                    self.number += len(batch)
+                    yield batch
+                chunk = self._more()
+                if chunk is None:
+                    tail = buffer.strip(_BLANK)
+                    if tail:
+                        head = tail.split(separator, 1)[0][:3]
+                        where = location(self.number + 1, head)
+                        if head != "IEA":
+                            raise ParseError(
+                                f"the input ends inside a segment (no segment terminator "
+                                f"{terminator!r}): the file is truncated",
+                                location=where,
+                            )
+                        self._lenience.report(
+                            f"the IEA has no segment terminator {terminator!r}", where
+                        )
+                        self.number += 1
+                        yield [tail.split(separator)]
+                    return
+                buffer += chunk
+
+
+def chunked(text: str, size: int = 1 << 20) -> Iterator[str]:
+    """Slices of ``text`` of about ``size`` characters."""
+    for start in range(0, len(text), size):
+        yield text[start : start + size]

@@ -1,0 +1,183 @@
+"""``medbill aging``, ``statement``, ``ledger trial-balance``, ``scrub`` and ``era check``
+on the ledger and files the demo leaves behind.
+
+The expected figures are worked out by hand from the demo's data (see _demo_data.py):
+charges 390.00 (C-1001) + 305.00 (C-1002) + 225.00 (C-1003) + 150.00 (C-1004) = 1,070.00;
+cash 48.00 - 48.00 (reversed) + 141.63 + 56.00 = 197.63; contractual adjustments
+70.00 + 117.96 + 65.00 - 65.00 + 55.00 = 242.96.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from medbill.cli._app import cli
+
+from .helpers import Invoke, assert_refused
+
+
+@pytest.fixture(scope="module")
+def day(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of one demo run (its ledger, claims, contracts, 835 files)."""
+    out = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_aging_splits_insurance_by_payer_and_patient(invoke: Invoke, day: Path) -> None:
+    result = invoke(
+        ["aging", "--db", str(day / "ledger.sqlite"), "--as-of", "2025-04-15", "--json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    totals = {row["payer"] or row["responsibility"]: row["total"] for row in report["rows"]}
+    # denied C-1003 stays with Acme; C-1002 waits on Medicare; Maria's 25.00 + 23.00 +
+    # 12.41 moved to her secondary, Prairie; Tom owes 25.00 + 14.00 after the correction
+    assert totals == {
+        "acme": "225.00",
+        "medicare": "305.00",
+        "prairie": "60.41",
+        "patient": "39.00",
+    }
+    # visits of 2025-03-04 (42 days) and 2025-02-18 (56 days): all in 31-60
+    assert report["totals"] == ["0.00", "629.41", "0.00", "0.00", "0.00"]
+    table = invoke(["aging", "--db", str(day / "ledger.sqlite"), "--as-of", "2025-04-15"])
+    assert "629.41" in table.stdout
+
+
+def test_trial_balance_balances(invoke: Invoke, day: Path) -> None:
+    result = invoke(["ledger", "trial-balance", "--db", str(day / "ledger.sqlite"), "--json"])
+    data = json.loads(result.stdout)
+    assert data["balanced"] is True
+    assert data["total_debits"] == data["total_credits"] == "1070.00"
+    rows = {row["account"]: row for row in data["rows"]}
+    assert rows["cash"]["debit"] == "197.63"
+    assert rows["contractual_adjustment"]["debit"] == "242.96"
+
+
+def test_statement_of_a_patient(invoke: Invoke, day: Path, tmp_path: Path) -> None:
+    html = tmp_path / "statement.html"
+    result = invoke(
+        ["statement", "MRN-1004", "--db", str(day / "ledger.sqlite"), "--to", "2025-04-15",
+         "--html", str(html), "--json"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["new_balance"] == "39.00"  # copay 25.00 + coinsurance 20% of 70.00
+    assert data["insurance_pending"] == "0.00"
+    assert "<html" in html.read_text().lower()
+
+
+def test_unknown_patient_and_missing_ledger(invoke: Invoke, day: Path, tmp_path: Path) -> None:
+    db = str(day / "ledger.sqlite")
+    assert_refused(invoke(["statement", "MRN-0000", "--db", db]), "unknown patient 'MRN-0000'")
+    assert_refused(invoke(["aging", "--db", str(tmp_path / "none.sqlite")]), "no ledger at")
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_text("not a database")
+    assert_refused(invoke(["ledger", "trial-balance", "--db", str(garbage)]), "database")
+
+
+def test_scrub_a_clean_and_a_broken_claim(invoke: Invoke, day: Path, tmp_path: Path) -> None:
+    claim = day / "claims" / "C-1002.json"
+    result = invoke(["scrub", str(claim), "--as-of", "2025-03-05", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["clean"] is True
+    data = json.loads(claim.read_text())
+    data["lines"][2]["modifiers"] = ["26", "TC"]
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(data))
+    result = invoke(["scrub", str(broken), "--as-of", "2025-03-05", "--json"])
+    assert result.exit_code == 3
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["rule"], finding["path"]) == ("conflicting-modifiers", "lines[2].modifiers")
+    assert_refused(invoke(["scrub", str(tmp_path / "nope.json")]), "file not found")
+
+
+def test_era_check_finds_the_underpayment_and_the_denial(
+    invoke: Invoke, day: Path, tmp_path: Path
+) -> None:
+    report = tmp_path / "variance.csv"
+    result = invoke(
+        ["era", "check", str(day / "835" / "acme-2025-04-01.835"),
+         "--contract", str(day / "contracts" / "acme.toml"), "--claims", str(day / "claims"),
+         "--csv", str(report), "--json"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    verdicts = {(r["claim"], r["line"]): (r["expected_allowed"], r["payer_allowed"], r["verdict"])
+                for r in data["lines"]}  # fmt: skip
+    # 20610 at 130% of Medicare (62.04 x 1.30 = 80.652 -> 80.65), allowed at 62.04
+    assert verdicts[("C-1001", "2")] == ("80.65", "62.04", "underpaid")
+    assert verdicts[("C-1001", "1")] == ("140.00", "140.00", "correct")
+    assert verdicts[("C-1003", "1")][2] == "denied-but-contracted"
+    assert verdicts[("C-1004", "1")] == ("95.00", "95.00", "correct")
+    # 18.61 on the injection + the 160.00 of the denied new-patient visit
+    assert data["total_underpayment"] == "178.61"
+    assert report.read_text().startswith("payer_id,procedure,period")
+
+
+def test_era_check_bad_input(invoke: Invoke, day: Path, tmp_path: Path) -> None:
+    args = ["--contract", str(day / "contracts" / "acme.toml"), "--claims", str(day / "claims")]
+    assert_refused(invoke(["era", "check", str(tmp_path / "none.835"), *args]), "file not found")
+    malformed = tmp_path / "bad.835"
+    text = (day / "835" / "acme-2025-04-01.835").read_text()
+    malformed.write_text(text.replace("CLP*C-1001*1*390", "CLP*C-1001*1*3X0"))
+    assert_refused(invoke(["era", "check", str(malformed), *args]), "CLP")
+    truncated = tmp_path / "truncated.835"
+    truncated.write_text(text[: len(text) // 2])
+    assert_refused(invoke(["era", "check", str(truncated), *args]))
+
+
+def _post(invoke: Invoke, day: Path, db: Path, name: str, *claims: str) -> dict[str, object]:
+    paths = [str(day / "claims" / c) for c in claims] or [str(day / "claims")]
+    args = ["era", "post", str(day / "835" / name), "--db", str(db), "--json"]
+    for path in paths:
+        args += ["--claims", path]
+    result = invoke(args)
+    assert result.exit_code == 0, result.stderr
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def test_era_post_posts_once_and_reports_exceptions(
+    invoke: Invoke, day: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "ledger.sqlite"
+    first = _post(invoke, day, db, "acme-2025-03-11.835")
+    assert first["claim_payments_posted"] == 1
+    assert first["charges_posted"] == ["C-1004"]  # the ledger had not seen the claim
+    second = _post(invoke, day, db, "acme-2025-04-01.835")
+    assert second["claim_payments_posted"] == 4
+    again = _post(invoke, day, db, "acme-2025-04-01.835")
+    assert again["ledger_entries"] == second["ledger_entries"]  # posted once
+    aging = json.loads(invoke(["aging", "--db", str(db), "--as-of", "2025-04-15", "--json"]).stdout)
+    totals = {row["payer"] or row["responsibility"]: row["total"] for row in aging["rows"]}
+    # no secondary coverage is known here, so Maria's 60.41 is hers: 60.41 + 39.00
+    assert totals == {"acme": "225.00", "patient": "99.41"}
+    partial = _post(invoke, day, tmp_path / "other.sqlite", "acme-2025-04-01.835", "C-1001.json")
+    assert sorted(e["claim"] for e in partial["exceptions"]) == ["C-1003", "C-1004", "C-1004"]  # type: ignore[attr-defined]
+
+
+def test_era_post_refuses_an_unbalanced_or_malformed_file(
+    invoke: Invoke, day: Path, tmp_path: Path
+) -> None:
+    text = (day / "835" / "acme-2025-04-01.835").read_text()
+    unbalanced = tmp_path / "unbalanced.835"
+    unbalanced.write_text(text.replace("BPR*I*149.63", "BPR*I*150.63"))
+    db = tmp_path / "ledger.sqlite"
+    args = ["--db", str(db), "--claims", str(day / "claims")]
+    assert_refused(invoke(["era", "post", str(unbalanced), *args]), "does not balance", "1.00")
+    assert (
+        not db.exists()
+        or json.loads(invoke(["ledger", "trial-balance", "--db", str(db), "--json"]).stdout)["rows"]
+        == []
+    )
+    malformed = tmp_path / "malformed.835"
+    malformed.write_text(text[:200])
+    assert_refused(invoke(["era", "post", str(malformed), *args]))
+    assert_refused(invoke(["era", "post", str(tmp_path / "x.835"), *args]), "file not found")
