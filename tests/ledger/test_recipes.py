@@ -22,7 +22,9 @@ from medbill import (
 from medbill.ledger import (
     Account,
     EntryKind,
+    JournalEntry,
     Ledger,
+    Posting,
     apply_patient_credit,
     pay_refund,
     post_charges,
@@ -392,15 +394,18 @@ def test_a_payer_overpayment_becomes_a_liability_then_is_recouped(ledger: Ledger
     # acme pays 160.00 (CO 40.00), then pays the same claim again in a later remittance
     paid = claim_payment("1", "160.00", ("CO", "45", "40.00"))
     post_claim_payment(ledger, claim, paid, remittance=remittance(paid, "EFT-1"))
-    post_claim_payment(ledger, claim, paid, remittance=remittance(paid, "EFT-2"))
-    assert ledger.total("insurance_receivable", claim="C-1") == D("-200.00")
-    entry = recognize_payer_overpayment(
-        ledger, "C-1", coverage=example_coverage(), effective=pendulum.date(2025, 4, 15)
-    )
-    assert entry is not None
+    second = post_claim_payment(ledger, claim, paid, remittance=remittance(paid, "EFT-2"))
+    # it owed nothing the second time: all 200.00 it moved is owed back, not a negative receivable
+    assert "200.00 more than it owed" in second.memo
     assert ledger.total("insurance_receivable", claim="C-1") == D("0.00")
     assert ledger.balance(Account(code="payer_overpayment", payer="acme")) == D("200.00")
     assert ledger.total("contractual_adjustment", claim="C-1") == D("80.00")  # twice 40.00
+    assert (
+        recognize_payer_overpayment(
+            ledger, "C-1", coverage=example_coverage(), effective=pendulum.date(2025, 4, 15)
+        )
+        is None
+    )
     # a later remittance withholds the 200.00 (PLB WO): the liability is settled
     recoup = Remittance(
         id="EFT-77",
@@ -419,9 +424,36 @@ def test_a_payer_overpayment_becomes_a_liability_then_is_recouped(ledger: Ledger
     post_provider_adjustments(ledger, recoup, payer="acme")
     assert ledger.balance(Account(code="payer_overpayment", payer="acme")) == D("0.00")
     assert ledger.total("cash") == D("120.00")  # 320 received, 200 withheld later
+
+
+def test_recognize_a_payer_credit_left_by_a_hand_posted_check(ledger: Ledger) -> None:
+    claim = example_claim()
+    post_charges(ledger, claim)
+    era = example_remittance()  # acme settles its 200.00: nothing left owed
+    post_claim_payment(ledger, claim, era.claim_payments[0], remittance=era)
+    # a paper check of 25.00 from acme is applied to the claim by hand
+    ledger.post(
+        JournalEntry(
+            key="check-881",
+            effective=pendulum.date(2025, 4, 20),
+            postings=[
+                Posting.debit(Account.cash("acme"), D("25.00")),
+                Posting.credit(
+                    Account.insurance_receivable("acme", "primary", "MRN-1", "C-1"), D("25.00")
+                ),
+            ],
+        )
+    )
+    assert ledger.total("insurance_receivable", claim="C-1") == D("-25.00")
+    entry = recognize_payer_overpayment(
+        ledger, "C-1", coverage=example_coverage(), effective=pendulum.date(2025, 4, 21)
+    )
+    assert entry is not None
+    assert ledger.total("insurance_receivable", claim="C-1") == D("0.00")
+    assert ledger.balance(Account(code="payer_overpayment", payer="acme")) == D("25.00")
     assert (
         recognize_payer_overpayment(
-            ledger, "C-1", coverage=example_coverage(), effective=pendulum.date(2025, 5, 2)
+            ledger, "C-1", coverage=example_coverage(), effective=pendulum.date(2025, 4, 22)
         )
         is None
     )
@@ -448,3 +480,18 @@ def test_open_balances_are_net_over_line_and_claim_level_accounts(ledger: Ledger
     post_patient_payment(ledger, patient_payment("10.00", "pp-2"))
     assert ledger.balance(Account.patient_credit("MRN-1")) == D("40.00")
     ledger.check_invariants()
+
+
+def test_replaying_a_negative_claim_payment_changes_nothing(ledger: Ledger) -> None:
+    claim = example_claim()
+    post_charges(ledger, claim)
+    era = example_remittance()
+    post_claim_payment(ledger, claim, era.claim_payments[0], remittance=era)
+    # a later correction takes 10.00 back and hands it to the patient (status 1, paid < 0)
+    take_back = claim_payment("1", "-10.00", ("PR", "2", "10.00"), charge="0.00")
+    first = post_claim_payment(ledger, claim, take_back, remittance=remittance(take_back))
+    count = len(ledger)
+    assert post_claim_payment(ledger, claim, take_back, remittance=remittance(take_back)) == first
+    assert len(ledger) == count
+    assert ledger.total("cash") == D("110.00")
+    assert ledger.total("patient_receivable", claim="C-1") == D("40.00")

@@ -60,6 +60,7 @@ class ModelPayment:
     paid: Decimal
     contractual: Decimal
     patient_share: Decimal
+    overpaid: Decimal = ZERO
     reversed: bool = False
 
 
@@ -80,6 +81,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.credit = dict.fromkeys(PATIENTS, ZERO)
         self.cash = ZERO
         self.payments: list[ModelPayment] = []
+        self.overpayment = ZERO  # what acme paid beyond what it owed
         self.counter = 0
         self.last: Callable[[], JournalEntry] | None = None
 
@@ -156,6 +158,7 @@ class LedgerMachine(RuleBasedStateMachine):
         target = data.draw(st.sampled_from(sorted(latest.values(), key=lambda p: p.era)))
         model = self.claims[target.claim]
         total = target.paid + target.contractual + target.patient_share
+        applied = total - target.overpaid
         reversal = ClaimPayment(
             claim_id=ClaimId(target.claim),
             status="22",
@@ -175,15 +178,43 @@ class LedgerMachine(RuleBasedStateMachine):
         self.last = lambda: post_claim_payment(self.ledger, claim, reversal, remittance=remittance)
         self.last()
         target.reversed = True
-        model.acme += total
+        model.acme += applied
         model.patient_due -= target.patient_share
-        model.payer_paid -= target.paid
+        model.payer_paid -= target.paid - target.overpaid
+        self.overpayment -= target.overpaid
         model.contractual -= target.contractual
         if model.patient_due < 0:  # the patient had paid that share: it becomes credit
             self.credit[model.patient] -= model.patient_due
             model.patient_paid += model.patient_due
             model.patient_due = ZERO
         self.cash -= target.paid
+
+    def _settled(self) -> list[str]:
+        paid = {p.claim for p in self.payments}
+        return sorted(c for c, m in self.claims.items() if c in paid and m.acme == 0)
+
+    @precondition(lambda self: bool(self._settled()))
+    @rule(data=st.data(), cents=st.integers(1, 50_000))
+    def duplicate_payer_payment(self, data: st.DataObject, cents: int) -> None:
+        claim_id = data.draw(st.sampled_from(self._settled()))
+        model = self.claims[claim_id]
+        amount = Decimal(cents).scaleb(-2)
+        payment = ClaimPayment(claim_id=ClaimId(claim_id), status="1", charge=amount, paid=amount)
+        claim = example_claim(claim_id, model.patient, example_coverage(model.patient), (amount,))
+        remittance = Remittance(
+            id=self._next("ERA-"),
+            payer_name="Acme",
+            payment_amount=amount,
+            payment_date=DAY.add(days=40),
+        )
+        self.last = lambda: post_claim_payment(self.ledger, claim, payment, remittance=remittance)
+        self.last()
+        # it owed nothing: all of it is owed back to the payer
+        self.cash += amount
+        self.overpayment += amount
+        self.payments.append(
+            ModelPayment(claim_id, remittance.id, amount, ZERO, ZERO, overpaid=amount)
+        )
 
     @rule(patient=st.sampled_from(PATIENTS), cents=st.integers(1, 60_000))
     def patient_payment(self, patient: str, cents: int) -> None:
@@ -251,6 +282,7 @@ class LedgerMachine(RuleBasedStateMachine):
         assert trial_balance(ledger).is_balanced
         ledger.check_invariants()
         assert ledger.total("cash") == self.cash
+        assert ledger.total("payer_overpayment") == self.overpayment
         for claim_id, model in self.claims.items():
             acme = ledger.total(
                 "insurance_receivable", payer="acme", level="primary", claim=claim_id

@@ -113,6 +113,23 @@ class Ledger:
 
         Returns, for each given entry, the entry as stored; an entry whose key was posted
         before with the same content comes back as that earlier entry.
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from medbill import LedgerError
+        >>> from medbill.ledger import Account, JournalEntry, Ledger, Posting
+        >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 4, 1, 12))
+        >>> def paid(key, patient):
+        ...     return JournalEntry(key=key, effective=pendulum.date(2025, 4, 1), postings=[
+        ...         Posting.debit(Account.cash(), Decimal("10.00")),
+        ...         Posting.credit(Account.patient_credit(patient), Decimal("10.00"))])
+        >>> ledger.close_account(Account.patient_credit("MRN-2"))
+        >>> ledger.post_batch([paid("a", "MRN-1"), paid("b", "MRN-2")])
+        Traceback (most recent call last):
+        ...
+        medbill._errors.LedgerError: entry 'b': account patient_credit[MRN-2] is closed
+        >>> len(ledger)  # "a" was not posted either
+        0
         """
         store = self._store
         store.sync()
@@ -245,7 +262,14 @@ class Ledger:
     # -- questions -------------------------------------------------------------------
 
     def get(self, key: str) -> JournalEntry:
-        """The entry with key ``key``; :class:`~medbill.LedgerError` if there is none."""
+        """The entry with key ``key``; :class:`~medbill.LedgerError` if there is none.
+
+        >>> from medbill.ledger import Ledger
+        >>> Ledger.in_memory().get("e-42")
+        Traceback (most recent call last):
+        ...
+        medbill._errors.LedgerError: unknown entry 'e-42'
+        """
         entry = self._store.get(key)
         if entry is None:
             raise LedgerError(f"unknown entry {key!r}")

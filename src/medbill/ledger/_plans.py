@@ -53,7 +53,13 @@ class PlanFrequency(enum.Enum):
 
 @attrs.frozen(kw_only=True)
 class Installment:
-    """One installment of a plan: its number (from 1), due date and amount."""
+    """One installment of a plan: its number (from 1), due date and amount.
+
+    >>> from decimal import Decimal
+    >>> from medbill.ledger import Installment
+    >>> Installment(number=1, due=pendulum.date(2025, 6, 1), amount=Decimal("50.00")).number
+    1
+    """
 
     number: int
     due: pendulum.Date
@@ -111,7 +117,12 @@ class PaymentPlan:
 
 
 class InstallmentState(enum.Enum):
-    """Where an installment stands on a given day."""
+    """Where an installment stands on a given day.
+
+    >>> from medbill.ledger import InstallmentState
+    >>> InstallmentState("late").name
+    'LATE'
+    """
 
     PAID = "paid"
     DUE = "due"
@@ -121,7 +132,16 @@ class InstallmentState(enum.Enum):
 
 @attrs.frozen(kw_only=True)
 class PlanStatus:
-    """A plan's installments with what was paid on each, as of a day."""
+    """A plan's installments with what was paid on each, as of a day.
+
+    >>> from decimal import Decimal
+    >>> from medbill.ledger import Ledger, PaymentPlan, plan_status
+    >>> plan = PaymentPlan(id="p-1", patient="MRN-1", amount=Decimal("40.00"), installments=2,
+    ...                    start=pendulum.date(2025, 6, 1), frequency="weekly")
+    >>> status = plan_status(Ledger.in_memory(), plan, as_of=pendulum.date(2025, 6, 10))
+    >>> status.remaining, [i.number for i in status.late]
+    (Decimal('40.00'), [1, 2])
+    """
 
     plan: PaymentPlan
     as_of: pendulum.Date

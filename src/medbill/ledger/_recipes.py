@@ -71,6 +71,10 @@ class _Postings:
         self.add(target, amount)
         self.add(source, -amount)
 
+    def items(self) -> list[tuple[Account, Decimal]]:
+        """Every account with the amount this entry moves on it so far."""
+        return list(self._amounts.items())
+
     def pending(self, account: Account) -> Decimal:
         """What this entry already moves on ``account``."""
         return self._amounts.get(account, ZERO)
@@ -97,7 +101,7 @@ def _replayed(
     if (
         earlier.kind is not kind
         or earlier.effective != effective
-        or (amount is not None and amount not in (earlier.total, _cash_of(earlier)))
+        or (amount is not None and abs(amount) not in (earlier.total, _cash_of(earlier)))
     ):
         raise DuplicateEntryError(key)
     return earlier
@@ -278,7 +282,9 @@ def post_claim_payment(
       payer's receivable; each adjustment credits the receivable and debits the account
       chosen by its group (CO and PI → contractual adjustments; PR → the next payer or the
       patient; OA-23 moves nothing; other OA → other adjustments). Lines are posted line by
-      line when the remittance's line ids match the claim's.
+      line when the remittance's line ids match the claim's. Whatever the payer pays beyond
+      what it owed on the claim (a duplicate payment) goes to ``payer_overpayment``, a
+      liability, so its receivable never turns negative.
     * Denied (4), forwarded as not ours (23), predetermination (25): an entry without
       postings records the event and its adjustment reasons; balances stay open.
     * Reversal (22): the latest earlier payment entry of this claim by this payer and not
@@ -350,6 +356,9 @@ def post_claim_payment(
             f"claim payment for {claim.id!r} does not balance: charge - adjustments - paid "
             f"is off by {payment.imbalance} (835 TR3 1.10.2.1)"
         )
+    earlier = _replayed(ledger, key, EntryKind.CLAIM_PAYMENT, effective, payment.paid)
+    if earlier is not None:
+        return earlier
     postings = _Postings()
     if payment.paid:
         postings.add(Account.cash(payer), payment.paid)
@@ -364,17 +373,45 @@ def post_claim_payment(
             )
             if target is not None and adjustment.amount:
                 postings.move(receivable, target, adjustment.amount)
+    memo = f"{_party(coverage)} paid {payment.paid} on claim {claim.id}"
+    overpaid = -_party_balance_after(ledger, postings, coverage, claim.id)
+    if overpaid > 0:  # paid more than it owed: a liability to the payer, not a negative receivable
+        postings.move(
+            Account(code="payer_overpayment", payer=payer),
+            _receivable(coverage, patient, claim.id),
+            overpaid,
+        )
+        memo += f", {overpaid} more than it owed"
     return ledger.post(
         JournalEntry(
             key=key,
             effective=effective,
             kind=EntryKind.CLAIM_PAYMENT,
-            memo=f"{_party(coverage)} paid {payment.paid} on claim {claim.id}",
+            memo=memo,
             references=references,
             recorded_at=recorded_at,
             postings=sorted(postings.postings(), key=lambda p: p.cents < 0),
         )
     )
+
+
+def _party_balance_after(
+    ledger: Ledger, postings: _Postings, coverage: Coverage, claim: str
+) -> Decimal:
+    """What ``coverage``'s payer owes on ``claim`` once ``postings`` are posted."""
+    payer, level = coverage.payer.id, coverage.priority
+    pending = sum(
+        (
+            amount
+            for account, amount in postings.items()
+            if account.code == "insurance_receivable"
+            and account.payer == payer
+            and account.level is level
+            and account.claim == claim
+        ),
+        ZERO,
+    )
+    return ledger.total("insurance_receivable", payer=payer, level=level, claim=claim) + pending
 
 
 def _reverse_payment(

@@ -199,6 +199,15 @@ class AgingReport:
     """Open receivables by age bucket, insurance (per payer) and patient apart.
 
     Credit balances (a receivable below zero) count as negative amounts in their bucket.
+
+    >>> from decimal import Decimal
+    >>> from medbill.ledger import AgingBasis, AgingReport, AgingRow
+    >>> zero = Decimal("0.00")
+    >>> report = AgingReport(as_of=pendulum.date(2025, 6, 1), basis=AgingBasis.SERVICE, rows=(
+    ...     AgingRow(responsibility="patient", payer=None,
+    ...              buckets=(Decimal("10.00"), zero, zero, zero, Decimal("5.00"))),))
+    >>> report.totals("patient")[4]
+    Decimal('5.00')
     """
 
     as_of: pendulum.Date
@@ -317,6 +326,16 @@ class Statement:
     patient's payments; "adjustments" everything else (write-offs, refunds, reversals).
     ``insurance_pending`` is what payers still owe on the patient's claims; it is not
     part of the amount due.
+
+    >>> from decimal import Decimal
+    >>> from medbill.ledger import Statement
+    >>> zero = Decimal("0.00")
+    >>> empty = Statement(patient="MRN-1", start=pendulum.date(2025, 6, 1),
+    ...     end=pendulum.date(2025, 6, 30), previous_balance=Decimal("12.00"), charges=zero,
+    ...     payments=zero, adjustments=zero, new_balance=Decimal("12.00"),
+    ...     insurance_pending=zero, lines=())
+    >>> print(empty.render_html())  # doctest: +ELLIPSIS
+    <table class="medbill-statement"><caption>Statement for account MRN-1, ...</table>
     """
 
     patient: str
@@ -467,7 +486,12 @@ def statement(
 
 @attrs.frozen(kw_only=True)
 class ClaimHistory:
-    """Everything the ledger recorded about one claim, in posting order."""
+    """Everything the ledger recorded about one claim, in posting order.
+
+    >>> from medbill.ledger import Ledger, claim_history
+    >>> print(claim_history(Ledger.in_memory(), "C-404").render())
+    open: insurance 0.00; patient 0.00
+    """
 
     claim: str
     entries: tuple[JournalEntry, ...]
@@ -505,7 +529,14 @@ def claim_history(ledger: Ledger, claim: str) -> ClaimHistory:
 
 @attrs.frozen(kw_only=True)
 class TrialBalanceRow:
-    """One chart code's total: on the debit or the credit side."""
+    """One chart code's total: on the debit or the credit side.
+
+    >>> from decimal import Decimal
+    >>> from medbill.ledger import AccountKind, TrialBalanceRow
+    >>> TrialBalanceRow(code="cash", kind=AccountKind.ASSET, debit=Decimal("5.00"),
+    ...                 credit=Decimal("0.00")).debit
+    Decimal('5.00')
+    """
 
     code: str
     kind: AccountKind
@@ -515,7 +546,12 @@ class TrialBalanceRow:
 
 @attrs.frozen(kw_only=True)
 class TrialBalance:
-    """Every chart code's balance; debits equal credits in a sound ledger."""
+    """Every chart code's balance; debits equal credits in a sound ledger.
+
+    >>> from medbill.ledger import Ledger, trial_balance
+    >>> trial_balance(Ledger.in_memory()).is_balanced
+    True
+    """
 
     as_of: pendulum.Date | None
     rows: tuple[TrialBalanceRow, ...]

@@ -31,6 +31,7 @@ class MemoryStore(IndexedStore):
         self._entries: list[JournalEntry] = []
 
     def append(self, entries: Sequence[JournalEntry]) -> None:
+        """Add validated entries (the ledger checked them, so this cannot fail halfway)."""
         index = self._index
         log = self._entries
         for entry in entries:
@@ -38,18 +39,21 @@ class MemoryStore(IndexedStore):
             log.append(entry)
 
     def get(self, key: str) -> JournalEntry | None:
+        """The entry with key ``key``, if any."""
         seq = self._index.keys.get(key)
         return None if seq is None else self._entries[seq]
 
     def entries(
         self, *, claim: str | None = None, patient: str | None = None
     ) -> Iterator[JournalEntry]:
+        """Entries in posting order, optionally only those about a claim or a patient."""
         chosen = self._selected(claim, patient)
         if chosen is None:
             return iter(list(self._entries))
         return (self._entries[seq] for seq in chosen)
 
     def close_account(self, account: Account) -> None:
+        """Refuse every later posting to ``account``."""
         self._index.closed.add(account)
 
     def close(self) -> None:

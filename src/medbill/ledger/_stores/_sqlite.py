@@ -80,6 +80,10 @@ def _date(ordinal: int | None) -> pendulum.Date | None:
 class SqliteStore(IndexedStore):
     """Entries in an SQLite file; balances in the shared in-memory index.
 
+    One store (one connection) is not safe to share between threads without a lock; give
+    each thread its own ``Ledger.open(path)``, or each process: they see each other's
+    commits.
+
     >>> import tempfile, pathlib
     >>> from medbill.ledger import SqliteStore
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -203,6 +207,7 @@ class SqliteStore(IndexedStore):
     # -- writing ---------------------------------------------------------------------
 
     def append(self, entries: Sequence[JournalEntry]) -> None:
+        """Write ``entries`` in one transaction: all of them, durably, or none."""
         conn = self._conn
         new_accounts: list[tuple[Any, ...]] = []
         conn.execute("BEGIN IMMEDIATE")
@@ -275,12 +280,16 @@ class SqliteStore(IndexedStore):
         entry_rows: list[tuple[Any, ...]] = []
         posting_rows: list[tuple[int, int, int, int]] = []
         seq = self._last_seq
+        last_recorded: object = None
+        recorded_text = ""
         for entry in entries:
             seq += 1
             refs = entry.references
             recorded = entry.recorded_at
             if recorded is None:
                 raise LedgerError(f"entry {entry.key!r} has no recorded_at")
+            if recorded is not last_recorded:  # a batch usually shares one instant
+                last_recorded, recorded_text = recorded, recorded.isoformat()
             service_date = refs.service_date
             entry_rows.append(
                 (
@@ -288,7 +297,7 @@ class SqliteStore(IndexedStore):
                     entry.key,
                     entry.kind.value,
                     entry.effective.toordinal(),
-                    recorded.isoformat(),
+                    recorded_text,
                     entry.memo,
                     refs.patient,
                     refs.payer,
@@ -309,6 +318,7 @@ class SqliteStore(IndexedStore):
         return entry_rows, posting_rows
 
     def close_account(self, account: Account) -> None:
+        """Mark ``account`` closed in the file; later postings to it are refused."""
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         new_accounts: list[tuple[Any, ...]] = []
@@ -365,6 +375,7 @@ class SqliteStore(IndexedStore):
         )
 
     def get(self, key: str) -> JournalEntry | None:
+        """The entry with key ``key``, read from the file."""
         row = self._conn.execute(
             f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE key = ?", (key,)
         ).fetchone()
@@ -373,6 +384,7 @@ class SqliteStore(IndexedStore):
     def entries(
         self, *, claim: str | None = None, patient: str | None = None
     ) -> Iterator[JournalEntry]:
+        """Entries in posting order, optionally only those about a claim or a patient."""
         self._refresh()
         chosen = self._selected(claim, patient)
         if chosen is None:
