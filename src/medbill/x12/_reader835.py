@@ -217,6 +217,12 @@ class _TransactionReader:
         self.repetition = raw.delimiters.repetition
 
     def read(self) -> Remittance | None:
+        """The remittance of the transaction set, or ``None`` when lenient reading skips it.
+
+        One loop dispatches on the segment id and keeps the loop state (the claim and the
+        service line being read) in local variables: longer than a screen on purpose,
+        since this loop is where the reader spends its time (see benchmarks/x12.py).
+        """
         raw = self.raw
         codes = self.codes
         first = raw.first_number
