@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 import pytest
 
-from medbill import ParseError
+from medbill import ParseError, Remittance, serialize
 from medbill.x12 import X12Warning, read_835
 
 Figures = list[tuple[str, int, str, str]]
@@ -201,3 +201,12 @@ def test_read_objects_pass_the_validating_constructors(
     remittances, _ = _read_lenient(reference_dir / name)
     for era in remittances:
         assert _rebuilt(era) == era
+
+
+@pytest.mark.parametrize(("name", "figures"), EXPECTED, ids=[n for n, _ in EXPECTED])
+def test_read_remittances_survive_serialization(
+    reference_dir: Path, name: str, figures: Figures
+) -> None:
+    remittances, _ = _read_lenient(reference_dir / name)
+    for era in remittances:
+        assert serialize.from_json(Remittance, serialize.to_json(era)) == era
