@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from medbill._encounter import Claim
+from medbill._encounter import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS, Claim
 from medbill._errors import CodeError
 from medbill._parties import ProviderKind
 from medbill.claims._scrub import Finding, ScrubContext, Severity
@@ -27,11 +27,8 @@ __all__ = [
     "required_fields",
 ]
 
-# 837P (005010X222A1): HI segment holds 12 diagnoses (loop 2300), SV107 4 pointers,
-# SV101-3..6 4 modifiers, loop 2400 repeats at most 50 times per claim.
-MAX_DIAGNOSES = 12
-MAX_POINTERS = 4
-MAX_MODIFIERS = 4
+# 837P (005010X222A1): the HI, SV107 and SV101 limits are the entities' own (one source);
+# loop 2400 repeats at most 50 times per claim.
 MAX_LINES = 50
 
 _ERROR = Severity.ERROR
