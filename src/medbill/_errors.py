@@ -9,7 +9,10 @@ Every error medbill raises on purpose is a subclass of :class:`MedbillError`::
     ├── ClaimStateError          an invalid claim workflow transition
     ├── LedgerError              a ledger operation refused; the ledger is unchanged
     │   ├── UnbalancedEntryError debits and credits of an entry differ
-    │   └── DuplicateEntryError  an idempotency key reused with different content
+    │   ├── DuplicateEntryError  an idempotency key reused with different content
+    │   ├── StaleBalanceError    a balance a plan was computed from changed before posting
+    │   ├── PeriodClosedError    an entry effective on or before a closed period's end
+    │   └── LedgerBusyError      another writer held the ledger longer than the busy timeout
     └── ParseError               malformed input file (X12 segment, CSV line, TOML key)
 
 A :class:`ValidationError` carries ``field`` and ``value``. When one object has several
@@ -33,7 +36,10 @@ __all__ = [
     "LedgerError",
     "MedbillError",
     "ParseError",
+    "LedgerBusyError",
+    "PeriodClosedError",
     "PricingError",
+    "StaleBalanceError",
     "UnbalancedEntryError",
     "ValidationError",
 ]
@@ -232,6 +238,73 @@ class DuplicateEntryError(LedgerError):
         super().__init__(
             f"idempotency key {key!r} was already used for an entry with different content"
         )
+
+
+class StaleBalanceError(LedgerError):
+    r"""A balance a plan was computed from is not what it was; nothing was posted.
+
+    Raised by :meth:`~medbill.ledger.Ledger.post_batch` when a balance named in
+    ``expect`` differs inside the write transaction (another workstation posted in between): compute
+    the plan again and post that.
+
+    >>> from decimal import Decimal
+    >>> from medbill import StaleBalanceError
+    >>> print(StaleBalanceError("insurance_receivable[acme]", Decimal("80.00"), Decimal("0.00")))
+    balance of insurance_receivable[acme] is 0.00, the plan expected 80.00; plan again
+    """
+
+    def __init__(self, account: str, expected: Any, actual: Any) -> None:
+        self.account = account
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"balance of {account} is {actual}, the plan expected {expected}; plan again"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.account, self.expected, self.actual))
+
+
+class PeriodClosedError(LedgerError):
+    """An entry would take effect on or before the end of a closed period.
+
+    >>> import pendulum
+    >>> from medbill import PeriodClosedError
+    >>> print(PeriodClosedError("pay-7", pendulum.date(2025, 1, 20), pendulum.date(2025, 1, 31)))
+    entry 'pay-7' is effective 2025-01-20, on or before 2025-01-31, the end of a closed period; post the correction in the open period
+    """
+
+    def __init__(self, key: str, effective: Any, closed_through: Any) -> None:
+        self.key = key
+        self.effective = effective
+        self.closed_through = closed_through
+        super().__init__(
+            f"entry {key!r} is effective {effective}, on or before {closed_through}, the end "
+            "of a closed period; post the correction in the open period"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.key, self.effective, self.closed_through))
+
+
+class LedgerBusyError(LedgerError):
+    """Another writer held the ledger longer than the busy timeout; nothing was posted.
+
+    >>> from medbill import LedgerBusyError
+    >>> print(LedgerBusyError("ledger.sqlite", 5.0))
+    ledger ledger.sqlite stayed locked by another writer for 5.0 s (the busy timeout); try again
+    """
+
+    def __init__(self, store: str, waited: float) -> None:
+        self.store = store
+        self.waited = waited
+        super().__init__(
+            f"ledger {store} stayed locked by another writer for {waited} s (the busy "
+            "timeout); try again"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.store, self.waited))
 
 
 class ParseError(MedbillError, ValueError):

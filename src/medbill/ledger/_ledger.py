@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 
 import pendulum
 
-from medbill._errors import DuplicateEntryError, LedgerError
+from medbill._errors import DuplicateEntryError, LedgerError, StaleBalanceError
 from medbill._parties import Priority
 from medbill.ledger._accounts import CHART_OF_ACCOUNTS, Account
 from medbill.ledger._entries import EntryKind, JournalEntry
@@ -108,11 +108,22 @@ class Ledger:
         """Post one entry; return it as stored (or the identical earlier one)."""
         return self.post_batch((entry,))[0]
 
-    def post_batch(self, entries: Iterable[JournalEntry]) -> tuple[JournalEntry, ...]:
+    def post_batch(
+        self,
+        entries: Iterable[JournalEntry],
+        *,
+        expect: Mapping[Account, Decimal] | None = None,
+    ) -> tuple[JournalEntry, ...]:
         """Post entries atomically: all of them, or none when any is refused.
 
         Returns, for each given entry, the entry as stored; an entry whose key was posted
         before with the same content comes back as that earlier entry.
+
+        ``expect`` maps accounts to the balances (on their normal side, as
+        :meth:`balance` answers) that the entries were computed from. When any differs
+        at posting time, :class:`~medbill.StaleBalanceError` is raised and nothing is
+        posted: a plan computed before another workstation posted is never applied to
+        balances it did not see.
 
         >>> import pendulum
         >>> from decimal import Decimal
@@ -130,9 +141,16 @@ class Ledger:
         medbill._errors.LedgerError: entry 'b': account patient_credit[MRN-2] is closed
         >>> len(ledger)  # "a" was not posted either
         0
+        >>> ledger.post_batch([paid("a", "MRN-1")],
+        ...                   expect={Account.patient_credit("MRN-1"): Decimal("5.00")})
+        Traceback (most recent call last):
+        ...
+        medbill._errors.StaleBalanceError: balance of patient_credit[MRN-1] is 0.00, the plan expected 5.00; plan again
         """
         store = self._store
         store.sync()
+        if expect:
+            self._check_expected(expect)
         results: list[JournalEntry] = []
         fresh: list[JournalEntry] = []
         batch: dict[str, JournalEntry] = {}
@@ -166,6 +184,15 @@ class Ledger:
             store.check_claims(fresh)
             store.append(fresh)
         return tuple(results)
+
+    def _check_expected(self, expect: Mapping[Account, Decimal]) -> None:
+        for account, expected in expect.items():
+            if type(account) is not Account:
+                raise LedgerError(f"expect: can only check an Account (got {account!r})")
+            actual = self._store.balance(account, None)
+            actual = actual if account.kind.sign > 0 else -actual
+            if actual != expected:
+                raise StaleBalanceError(str(account), expected, actual)
 
     def _has_closed(self) -> bool:
         checker = getattr(self._store, "has_closed_accounts", None)
