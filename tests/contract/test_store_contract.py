@@ -31,16 +31,19 @@ def _clock() -> pendulum.DateTime:
     return AT
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def make_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Ledger]]:
-    """A factory of ledgers over one store kind; SQLite ledgers reopen the same file."""
+    """A factory of ledgers over one store kind; SQL ledgers reopen the same database."""
     opened: list[Ledger] = []
+    where: str | Path = tmp_path / "ledger.sqlite"
+    if request.param == "postgres":
+        where = request.getfixturevalue("postgres_database")
 
     def make() -> Ledger:
         if request.param == "memory":
             ledger = Ledger.in_memory(clock=_clock)
         else:
-            ledger = Ledger.open(tmp_path / "ledger.sqlite", clock=_clock)
+            ledger = Ledger.open(where, clock=_clock)
         opened.append(ledger)
         return ledger
 

@@ -51,7 +51,7 @@ def test_entries_and_balances_survive_reopening(tmp_path: Path) -> None:
 def test_the_schema_is_versioned(tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite"
     store = SqliteStore(path)
-    assert store.schema_version == 1
+    assert store.schema_version == 2
     store.close()
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -28,7 +28,7 @@ from medbill._payment import (
 from medbill.codes import AdjustmentGroup
 from medbill.ledger._accounts import Account, WriteOffReason
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
-from medbill.ledger._ledger import Ledger
+from medbill.ledger._ledger import Ledger, atomic_recipe
 
 __all__ = [
     "PROVIDER_ADJUSTMENT_ACCOUNTS",
@@ -137,6 +137,7 @@ def _party(coverage: Coverage | None) -> str:
 # -- charges ----------------------------------------------------------------------------
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def post_charges(
     ledger: Ledger,
     claim: Claim,
@@ -261,6 +262,7 @@ def _status_level(status: PayerClaimStatus) -> Priority | None:
     }.get(status)
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def post_claim_payment(
     ledger: Ledger,
     claim: Claim,
@@ -477,6 +479,7 @@ def _reverse_payment(
     return ledger.post_batch(batch)[0]
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def post_provider_adjustments(
     ledger: Ledger,
     remittance: Remittance,
@@ -555,6 +558,7 @@ def _claim_accounts(
     return sorted(accounts, key=lambda a: (a.line is not None, a.line or ""))
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def post_patient_payment(
     ledger: Ledger,
     payment: PatientPayment,
@@ -649,6 +653,7 @@ def _allocate_credit(
     return amount - applied + left
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def apply_patient_credit(
     ledger: Ledger,
     patient: str,
@@ -696,6 +701,7 @@ def apply_patient_credit(
     )
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def refund_credit(
     ledger: Ledger,
     patient: str,
@@ -747,6 +753,7 @@ def refund_credit(
     )
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def pay_refund(
     ledger: Ledger,
     patient: str,
@@ -829,6 +836,7 @@ def _move_claim_balance(
     return postings, wanted
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def write_off(
     ledger: Ledger,
     claim: str,
@@ -894,6 +902,7 @@ def write_off(
     )
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def write_off_small_balances(
     ledger: Ledger,
     *,
@@ -948,6 +957,7 @@ def write_off_small_balances(
     return ledger.post_batch(entries)
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def transfer_responsibility(
     ledger: Ledger,
     claim: str,
@@ -1005,6 +1015,7 @@ def transfer_responsibility(
     )
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def recognize_payer_overpayment(
     ledger: Ledger,
     claim: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
@@ -25,9 +26,10 @@ class LedgerStore(Protocol):
 
     The ledger validates every entry before calling :meth:`append`; a store only has to
     make each batch atomic and durable and answer the questions below. Balances are
-    debit-positive (a credit balance is negative). A store for several concurrent writers
-    (PostgreSQL) re-checks the uniqueness of keys and reversals inside its transaction and
-    raises :class:`~medbill.DuplicateEntryError` / :class:`~medbill.LedgerError` there.
+    debit-positive (a credit balance is negative). :meth:`transaction` holds the store's
+    write lock: the ledger makes its checks (keys, reversals, closed accounts and periods,
+    expected balances) and its appends inside it, so a store shared by several writers
+    (SQLite, PostgreSQL) answers them from the locked state.
 
     >>> from medbill.ledger import LedgerStore, MemoryStore
     >>> isinstance(MemoryStore(), LedgerStore)
@@ -40,6 +42,30 @@ class LedgerStore(Protocol):
 
     def sync(self) -> None:
         """Catch up with what other writers committed; the ledger calls it before reading."""
+        ...
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the write lock for a block; appends inside commit together or not at all."""
+        ...
+
+    def closed_through(self) -> pendulum.Date | None:
+        """The last day of the last closed period, if any."""
+        ...
+
+    def history(
+        self,
+        *,
+        account: Account | None = None,
+        claim: str | None = None,
+        patient: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[JournalEntry]:
+        """One page of entries about an account, a claim or a patient, oldest first."""
+        ...
+
+    def entries_between(self, start: pendulum.Date, end: pendulum.Date) -> list[JournalEntry]:
+        """Entries effective from ``start`` through ``end``, in posting order."""
         ...
 
     def get(self, key: str) -> JournalEntry | None:
