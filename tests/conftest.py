@@ -77,17 +77,37 @@ def postgres_dsn() -> Iterator[str]:
     try:
         subprocess.run(
             _as_server_user(
-                [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]
-                + ["-E", "UTF8", "--no-sync"]
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                ]
             ),
             check=True,
             capture_output=True,
         )
         subprocess.run(
             _as_server_user(
-                [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log")]
-                + ["-w", "-o", f"-c listen_addresses='' -c unix_socket_directories='{folder}'"]
-                + ["-o", "-c fsync=off -c max_connections=100", "start"]
+                [
+                    str(bin_dir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(folder / "server.log"),
+                    "-w",
+                    "-o",
+                    f"-c listen_addresses='' -c unix_socket_directories='{folder}'",
+                    "-o",
+                    "-c fsync=off -c max_connections=100",
+                    "start",
+                ]
             ),
             check=True,
             capture_output=True,

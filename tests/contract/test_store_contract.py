@@ -376,3 +376,68 @@ def test_an_event_entry_moves_nothing(ledger: Ledger) -> None:
     assert denial.postings == ()
     assert [e.key for e in ledger.entries(claim="C1")] == ["denied"]
     ledger.check_invariants()
+
+
+# -- amounts, audit trail, month-end (issue 11) --------------------------------------------
+
+
+def test_amounts_are_bounded_the_same_on_every_store(make_ledger: Callable[[], Ledger]) -> None:
+    with pytest.raises(LedgerError, match=r"at most 9999999999\.99"):
+        Posting(CASH, D("10000000000.00"))
+    ledger = make_ledger()
+    biggest = D("9999999999.99")
+    for key in ("big-1", "big-2"):
+        ledger.post(
+            JournalEntry(
+                key=key,
+                effective=DAY1,
+                postings=[Posting.debit(CASH, biggest), Posting.credit(CREDIT, biggest)],
+            )
+        )
+    again = make_ledger()  # SQL stores reopen the same database
+    if isinstance(again.store, type(ledger.store)) and len(again):
+        assert again.balance(CASH) == D("19999999999.98")
+    assert ledger.balance(CREDIT) == D("19999999999.98")
+
+
+def test_actor_and_source_are_recorded_and_listed_oldest_first(ledger: Ledger) -> None:
+    ledger.post_batch([charge(), payment()])
+    stamped = JournalEntry(
+        key="copay",
+        effective=DAY3,
+        actor="desk-7",
+        source="receipt R-1009",
+        postings=[Posting.debit(CASH, D("15.00")), Posting.credit(AR_P1, D("15.00"))],
+    )
+    ledger.post(stamped)
+    page = ledger.history(patient="P1")
+    assert [(e.key, e.actor, e.source) for e in page] == [
+        ("charge-C1", None, None),
+        ("pay-C1", None, None),
+        ("copay", "desk-7", "receipt R-1009"),
+    ]
+    assert [e.key for e in ledger.history(account=AR_P1)] == ["pay-C1", "copay"]
+    assert [e.key for e in ledger.history(claim="C1", offset=1, limit=1)] == ["pay-C1"]
+    with pytest.raises(LedgerError, match="exactly one"):
+        ledger.history(claim="C1", patient="P1")
+    with pytest.raises(LedgerError, match="limit out of range"):
+        ledger.history(claim="C1", limit=0)
+
+
+def test_a_closed_period_refuses_entries_on_or_before_its_end(ledger: Ledger) -> None:
+    ledger.post(charge())
+    close = ledger.close_period(through=DAY2, actor="manager")
+    assert (close.kind, close.actor, close.effective) == (EntryKind.PERIOD_CLOSE, "manager", DAY2)
+    assert ledger.closed_through == DAY2
+    assert ledger.close_period(through=DAY2, actor="manager") == close  # again: the same
+    before = snapshot(ledger)
+    from medbill import PeriodClosedError
+
+    with pytest.raises(PeriodClosedError, match="on or before 2025-03-15") as caught:
+        ledger.post(payment(day=DAY2))
+    assert caught.value.closed_through == DAY2
+    assert snapshot(ledger) == before
+    ledger.post(payment(day=DAY3))  # the correction posts in the open period
+    with pytest.raises(PeriodClosedError):
+        ledger.close_period(through=DAY1, actor="manager")  # periods only move forward
+    assert [e.key for e in ledger.history(patient="P1")][-1] == "pay-C1"

@@ -18,7 +18,7 @@ from medbill.ledger._accounts import (
     ChartEntry,
     WriteOffReason,
 )
-from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
+from medbill.ledger._entries import MAX_AMOUNT, EntryKind, JournalEntry, Posting, References
 from medbill.ledger._ledger import Ledger
 from medbill.ledger._plans import (
     Installment,
@@ -63,6 +63,7 @@ from medbill.ledger._reports import (
 )
 from medbill.ledger._stores._base import LedgerStore
 from medbill.ledger._stores._memory import MemoryStore
+from medbill.ledger._stores._postgres import PostgresStore
 from medbill.ledger._stores._sqlite import SqliteStore
 
 __all__ = [
@@ -90,6 +91,7 @@ __all__ = [
     "statement",
     "trial_balance",
     "CHART_OF_ACCOUNTS",
+    "MAX_AMOUNT",
     "PROVIDER_ADJUSTMENT_ACCOUNTS",
     "apply_patient_credit",
     "pay_refund",
@@ -112,6 +114,7 @@ __all__ = [
     "LedgerError",
     "LedgerStore",
     "MemoryStore",
+    "PostgresStore",
     "Posting",
     "References",
     "SqliteStore",

@@ -121,7 +121,9 @@ class PostgresStore(SqlStore):
             or isinstance(busy_timeout, bool)
             or not 0 < busy_timeout <= 3600
         ):
-            raise LedgerError(f"busy_timeout must be above 0 and up to 3600 s (got {busy_timeout!r})")
+            raise LedgerError(
+                f"busy_timeout must be above 0 and up to 3600 s (got {busy_timeout!r})"
+            )
         if type(pool_size) is not int or not 1 <= pool_size <= 100:
             raise LedgerError(f"pool_size must be 1 to 100 (got {pool_size!r})")
         self._psycopg, pool_module = _driver()
@@ -170,7 +172,7 @@ class PostgresStore(SqlStore):
         text = self._sql(sql)
         try:
             if self._tx is not None:
-                cursor = self._tx.execute(text, params)  # type: ignore[call-overload]
+                cursor = self._tx.execute(text, params)
                 return cursor.fetchall() if cursor.description else []
             with self._pool.connection() as conn:
                 cursor = conn.execute(text, params)
@@ -187,7 +189,7 @@ class PostgresStore(SqlStore):
             raise LedgerError("PostgresStore writes only inside a transaction")
         try:
             with self._tx.cursor() as cursor:
-                cursor.executemany(self._sql(sql), rows)  # type: ignore[arg-type]
+                cursor.executemany(self._sql(sql), rows)
         except Exception as error:
             raise self._error(error) from error
 
