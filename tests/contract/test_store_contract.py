@@ -441,3 +441,74 @@ def test_a_closed_period_refuses_entries_on_or_before_its_end(ledger: Ledger) ->
     with pytest.raises(PeriodClosedError):
         ledger.close_period(through=DAY1, actor="manager")  # periods only move forward
     assert [e.key for e in ledger.history(patient="P1")][-1] == "pay-C1"
+
+
+def test_deposits_reconcile_by_trace_and_amount_and_by_batch_day(ledger: Ledger) -> None:
+    """EFT-1 brought 60.00 of cash (the payment entry); a 60.00 deposit with trace EFT-1
+    matches it (835 TR3 1.10.2.3, reassociation by TRN02). A 15.00 copay received on
+    2025-04-01 matches that day's patient-payment batch. A 99.00 deposit explains nothing."""
+    from medbill import Period
+    from medbill.ledger import Deposit
+
+    copay = JournalEntry(
+        key="copay",
+        effective=DAY3,
+        kind=EntryKind.PATIENT_PAYMENT,
+        references=References(patient="P1"),
+        postings=[Posting.debit(CASH, D("15.00")), Posting.credit(AR_P1, D("15.00"))],
+    )
+    ledger.post_batch([charge(), payment(), copay])
+    eft = Deposit(id="dep-1", amount=D("60.00"), received_on=DAY3, trace="EFT-1")
+    desk = Deposit(id="dep-2", amount=D("15.00"), received_on=DAY3, batch=DAY3)
+    stray = Deposit(id="dep-3", amount=D("99.00"), received_on=DAY3, trace="EFT-9")
+    for deposit in (eft, desk, stray):
+        assert ledger.record_deposit(deposit) == deposit
+    assert ledger.record_deposit(eft) == eft  # idempotent by id
+    with pytest.raises(DuplicateEntryError):
+        ledger.record_deposit(Deposit(id="dep-1", amount=D("61.00"), received_on=DAY3, trace="x"))
+    march = ledger.reconcile_deposits(Period(DAY1, pendulum.date(2025, 4, 30)))
+    assert [(m.deposit.id, m.receipts.entries) for m in march.matched] == [
+        ("dep-1", ("pay-C1",)),
+        ("dep-2", ("copay",)),
+    ]
+    assert march.unmatched_deposits == (stray,)
+    assert march.unmatched_remittances == ()
+    assert not march.is_reconciled
+    # the remittance of March with no deposit in March
+    only_march = ledger.reconcile_deposits(Period(DAY1, pendulum.date(2025, 3, 31)))
+    assert [r.trace for r in only_march.unmatched_remittances] == ["EFT-1"]
+    with pytest.raises(LedgerError, match="give a trace"):
+        Deposit(id="dep-4", amount=D("1.00"), received_on=DAY3)
+
+
+def test_activity_rolls_a_r_forward_and_ties_to_the_trial_balance(ledger: Ledger) -> None:
+    """March: charge 100.00 to acme (2025-03-01); acme pays 60.00, writes off 25.00 and
+    moves 15.00 to the patient (2025-03-15). April: the patient pays 15.00. For April alone
+    A/R opens at 15.00 (0 acme + 15 patient) and closes at 0.00."""
+    from medbill.ledger import activity
+
+    copay = JournalEntry(
+        key="copay",
+        effective=DAY3,
+        kind=EntryKind.PATIENT_PAYMENT,
+        references=References(patient="P1"),
+        postings=[Posting.debit(CASH, D("15.00")), Posting.credit(AR_P1, D("15.00"))],
+    )
+    ledger.post_batch([charge(), payment(), copay])
+    march = activity(ledger, start=DAY1, end=pendulum.date(2025, 3, 31))
+    rows = {r.party: r for r in march.rows}
+    assert (rows["acme"].charges, rows["acme"].payments) == (D("100.00"), D("60.00"))
+    assert rows["acme"].adjustments == (("contractual_adjustment", D("25.00")),)
+    assert (rows["acme"].closing_ar, rows["patient"].closing_ar) == (D("0.00"), D("15.00"))
+    assert (march.opening_ar, march.ar_change, march.closing_ar) == (
+        D("0.00"),
+        D("15.00"),
+        D("15.00"),
+    )
+    april = activity(ledger, start=DAY3, end=pendulum.date(2025, 4, 30))
+    assert (april.opening_ar, april.ar_change, april.closing_ar) == (
+        D("15.00"),
+        D("-15.00"),
+        D("0.00"),
+    )
+    assert {r.party: r.payments for r in april.rows}["patient"] == D("15.00")

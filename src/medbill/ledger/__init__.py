@@ -18,6 +18,13 @@ from medbill.ledger._accounts import (
     ChartEntry,
     WriteOffReason,
 )
+from medbill.ledger._activity import ActivityReport, ActivityRow, activity
+from medbill.ledger._deposits import (
+    Deposit,
+    DepositMatch,
+    DepositReconciliation,
+    RemittanceCash,
+)
 from medbill.ledger._entries import MAX_AMOUNT, EntryKind, JournalEntry, Posting, References
 from medbill.ledger._ledger import Ledger
 from medbill.ledger._plans import (
@@ -67,6 +74,13 @@ from medbill.ledger._stores._postgres import PostgresStore
 from medbill.ledger._stores._sqlite import SqliteStore
 
 __all__ = [
+    "ActivityReport",
+    "ActivityRow",
+    "Deposit",
+    "DepositMatch",
+    "DepositReconciliation",
+    "RemittanceCash",
+    "activity",
     "AGING_BUCKETS",
     "AgingBasis",
     "AgingReport",

@@ -10,8 +10,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Concatenate, ParamSpec, TypeVar
 
+import attrs
 import pendulum
 
+from medbill._common import Period
 from medbill._errors import (
     DuplicateEntryError,
     LedgerError,
@@ -20,6 +22,7 @@ from medbill._errors import (
 )
 from medbill._parties import Priority
 from medbill.ledger._accounts import CHART_OF_ACCOUNTS, Account
+from medbill.ledger._deposits import Deposit, DepositReconciliation, reconcile
 from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._stores._base import LedgerStore
 from medbill.ledger._stores._memory import MemoryStore
@@ -443,6 +446,57 @@ class Ledger:
             if earlier is not None:
                 return earlier
             return self.post(entry)
+
+    def record_deposit(self, deposit: Deposit) -> Deposit:
+        """Record a bank deposit (amount, day, EFT trace or patient-payment batch day).
+
+        Recording the same deposit id again returns the first; a deposit dated in a
+        closed period is refused (:class:`~medbill.PeriodClosedError`).
+        """
+        if type(deposit) is not Deposit:
+            raise LedgerError(f"can only record a Deposit (got {deposit!r})")
+        if deposit.actor is None and self._actor is not None:
+            deposit = attrs.evolve(deposit, actor=self._actor)
+        with self.atomic():
+            closed_through = self._closed_through()
+            if closed_through is not None and deposit.received_on <= closed_through:
+                raise PeriodClosedError(deposit.id, deposit.received_on, closed_through)
+            return self._store.add_deposit(deposit)
+
+    def reconcile_deposits(self, period: Period) -> DepositReconciliation:
+        """Match the period's deposits to its remittances (by EFT trace, TRN02, and amount)
+        and to its days of patient payments (by batch day and amount).
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from medbill import Period
+        >>> from medbill.ledger import Account, Deposit, EntryKind, JournalEntry, Ledger, Posting
+        >>> from medbill.ledger import References
+        >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 3, 18, 9))
+        >>> _ = ledger.post(JournalEntry(key="era-1/C-1", effective=pendulum.date(2025, 3, 15),
+        ...     kind=EntryKind.CLAIM_PAYMENT,
+        ...     references=References(payer="acme", trace="EFT-1", claim="C-1"), postings=[
+        ...     Posting.debit(Account.cash("acme"), Decimal("60.00")),
+        ...     Posting.credit(Account.insurance_receivable("acme", "primary", "MRN-1", "C-1"),
+        ...                    Decimal("60.00"))]))
+        >>> _ = ledger.record_deposit(Deposit(id="dep-1", amount=Decimal("60.00"),
+        ...     received_on=pendulum.date(2025, 3, 17), trace="EFT-1"))
+        >>> _ = ledger.record_deposit(Deposit(id="dep-2", amount=Decimal("20.00"),
+        ...     received_on=pendulum.date(2025, 3, 17), batch=pendulum.date(2025, 3, 16)))
+        >>> print(ledger.reconcile_deposits(
+        ...     Period(pendulum.date(2025, 3, 1), pendulum.date(2025, 3, 31))).render_text())
+        matched: 1
+          dep-1 60.00 <- EFT-1
+        unmatched deposits: 1
+          dep-2 20.00 2025-03-16
+        unmatched remittances: 0
+        """
+        if type(period) is not Period or period.end is None:
+            raise LedgerError(
+                f"reconcile_deposits: period must be a closed Period (got {period!r})"
+            )
+        deposits = self._store.deposits(period.start, period.end)
+        return reconcile(deposits, self._store.entries_between(period.start, period.end))
 
     def history(
         self,

@@ -10,6 +10,7 @@ from typing import Protocol, runtime_checkable
 import pendulum
 
 from medbill.ledger._accounts import Account
+from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import JournalEntry
 from medbill.ledger._stores._index import LedgerIndex
 
@@ -66,6 +67,14 @@ class LedgerStore(Protocol):
 
     def entries_between(self, start: pendulum.Date, end: pendulum.Date) -> list[JournalEntry]:
         """Entries effective from ``start`` through ``end``, in posting order."""
+        ...
+
+    def add_deposit(self, deposit: Deposit) -> Deposit:
+        """Record a bank deposit (idempotent by id)."""
+        ...
+
+    def deposits(self, start: pendulum.Date, end: pendulum.Date) -> list[Deposit]:
+        """Deposits received from ``start`` through ``end``."""
         ...
 
     def get(self, key: str) -> JournalEntry | None:

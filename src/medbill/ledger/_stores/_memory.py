@@ -7,7 +7,9 @@ from collections.abc import Iterator, Sequence
 
 import pendulum
 
+from medbill._errors import DuplicateEntryError
 from medbill.ledger._accounts import Account
+from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._stores._base import IndexedStore
 from medbill.ledger._stores._index import LedgerIndex
@@ -35,6 +37,7 @@ class MemoryStore(IndexedStore):
         self._entries: list[JournalEntry] = []
         self._closed_through: pendulum.Date | None = None
         self._marks: list[tuple[int, set[Account], pendulum.Date | None]] = []
+        self._deposits: dict[str, Deposit] = {}
 
     def append(self, entries: Sequence[JournalEntry]) -> None:
         """Add validated entries (the ledger checked them, so this cannot fail halfway)."""
@@ -117,3 +120,18 @@ class MemoryStore(IndexedStore):
 
     def close(self) -> None:
         """Nothing to release."""
+
+    def add_deposit(self, deposit: Deposit) -> Deposit:
+        """Record ``deposit``; the same id again returns the first (or raises if it differs)."""
+        earlier = self._deposits.get(deposit.id)
+        if earlier is not None:
+            if not earlier.same_content(deposit):
+                raise DuplicateEntryError(deposit.id)
+            return earlier
+        self._deposits[deposit.id] = deposit
+        return deposit
+
+    def deposits(self, start: pendulum.Date, end: pendulum.Date) -> list[Deposit]:
+        """Deposits received from ``start`` through ``end``."""
+        chosen = [d for d in self._deposits.values() if start <= d.received_on <= end]
+        return sorted(chosen, key=lambda d: (d.received_on, d.id))

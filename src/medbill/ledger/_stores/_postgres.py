@@ -78,7 +78,14 @@ CREATE TABLE postings (
 CREATE INDEX postings_account ON postings (account_id, entry_seq);
 CREATE TABLE subjects (subject text NOT NULL, seq bigint NOT NULL, PRIMARY KEY (subject, seq));
 CREATE TABLE claims (claim text PRIMARY KEY, patient text, service_date integer);
-CREATE TABLE ledger_meta (name text PRIMARY KEY, value bigint NOT NULL)
+CREATE TABLE ledger_meta (name text PRIMARY KEY, value bigint NOT NULL);
+CREATE TABLE deposits (
+    id text PRIMARY KEY,
+    amount bigint NOT NULL,
+    received_on integer NOT NULL,
+    trace text, batch integer, actor text
+);
+CREATE INDEX deposits_received_on ON deposits (received_on)
 """
 """Schema version 2 (the first PostgreSQL knows), the same tables as SQLite's version 2."""
 

@@ -15,6 +15,7 @@ Tables (schema version 2; the DDL of each dialect sits with its store)::
     subjects(subject, seq)                            -- "c:<claim>" / "p:<patient>" -> entries
     claims(claim, patient, service_date)
     ledger_meta(name, value)                          -- closed_through
+    deposits(id, amount, received_on, trace, batch, actor)
 
 Every write runs in one transaction that first takes the ledger's write lock (SQLite
 ``BEGIN IMMEDIATE``; PostgreSQL a transaction-scoped advisory lock), so the reads a caller
@@ -36,9 +37,10 @@ from typing import Any, Final
 
 import pendulum
 
-from medbill._errors import LedgerError
+from medbill._errors import DuplicateEntryError, LedgerError
 from medbill._parties import Priority
 from medbill.ledger._accounts import Account
+from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
 from medbill.ledger._stores._index import rollup_key
 
@@ -703,3 +705,52 @@ class SqlStore:
             (start.toordinal(), end.toordinal()),
         )
         return self._entries(rows)
+
+    # -- deposits ---------------------------------------------------------------------
+
+    def _deposit(self, row: Sequence[Any]) -> Deposit:
+        return Deposit(
+            id=row[0],
+            amount=_money(int(row[1])),
+            received_on=pendulum.Date.fromordinal(row[2]),
+            trace=row[3],
+            batch=_date(row[4]),
+            actor=row[5],
+        )
+
+    def add_deposit(self, deposit: Deposit) -> Deposit:
+        """Record ``deposit``; the same id again returns the first (or raises if it differs)."""
+        with self.transaction():
+            rows = self._query(
+                "SELECT id, amount, received_on, trace, batch, actor FROM deposits WHERE id = ?",
+                (deposit.id,),
+            )
+            if rows:
+                earlier = self._deposit(rows[0])
+                if not earlier.same_content(deposit):
+                    raise DuplicateEntryError(deposit.id)
+                return earlier
+            self._execute_many(
+                "INSERT INTO deposits (id, amount, received_on, trace, batch, actor) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        deposit.id,
+                        int(deposit.amount.scaleb(2)),
+                        deposit.received_on.toordinal(),
+                        deposit.trace,
+                        None if deposit.batch is None else deposit.batch.toordinal(),
+                        deposit.actor,
+                    )
+                ],
+            )
+            return deposit
+
+    def deposits(self, start: pendulum.Date, end: pendulum.Date) -> list[Deposit]:
+        """Deposits received from ``start`` through ``end``, in the order recorded."""
+        rows = self._query(
+            "SELECT id, amount, received_on, trace, batch, actor FROM deposits "
+            "WHERE received_on >= ? AND received_on <= ? ORDER BY received_on, id",
+            (start.toordinal(), end.toordinal()),
+        )
+        return [self._deposit(row) for row in rows]

@@ -114,6 +114,13 @@ CREATE TABLE subjects (
 ) WITHOUT ROWID;
 CREATE TABLE claims (claim TEXT PRIMARY KEY, patient TEXT, service_date INTEGER);
 CREATE TABLE ledger_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE deposits (
+    id TEXT PRIMARY KEY,
+    amount INTEGER NOT NULL,
+    received_on INTEGER NOT NULL,
+    trace TEXT, batch INTEGER, actor TEXT
+);
+CREATE INDEX deposits_received_on ON deposits (received_on);
 """
 """Version 2: balances, roll-ups, per-day deltas and look-ups in the database."""
 
