@@ -512,3 +512,17 @@ def test_activity_rolls_a_r_forward_and_ties_to_the_trial_balance(ledger: Ledger
         D("0.00"),
     )
     assert {r.party: r.payments for r in april.rows}["patient"] == D("15.00")
+
+
+def test_aging_from_the_store_in_one_pass(ledger: Ledger) -> None:
+    """As of 2025-04-01 the patient owes 15.00, first billed 2025-03-15 (17 days: 0-30);
+    as of 2025-03-10 acme owes the whole 100.00 charged 2025-03-01 (9 days: 0-30)."""
+    from medbill.ledger import aging
+
+    ledger.post_batch([charge(), payment()])
+    report = aging(ledger, as_of=DAY3)
+    assert [(r.responsibility, r.payer, r.buckets[0]) for r in report.rows] == [
+        ("patient", None, D("15.00"))
+    ]
+    early = aging(ledger, as_of=pendulum.date(2025, 3, 10))
+    assert [(r.payer, r.buckets[0]) for r in early.rows] == [("acme", D("100.00"))]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 import html
-from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
@@ -16,7 +15,7 @@ import pendulum
 
 from medbill._errors import LedgerError
 from medbill._parties import Priority
-from medbill.ledger._accounts import CHART_OF_ACCOUNTS, Account, AccountKind
+from medbill.ledger._accounts import CHART_OF_ACCOUNTS, AccountKind
 from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._ledger import Ledger
 
@@ -240,7 +239,8 @@ def aging(
     """Age every open receivable as of ``as_of`` in buckets 0-30, 31-60, 61-90, 91-120, 120+.
 
     Each claim's balance per responsible party is aged from the date ``basis`` names
-    (see :class:`AgingBasis`). Cost: one as-of balance per receivable account.
+    (see :class:`AgingBasis`). Cost: one pass over the receivable accounts (one query on
+    the SQL stores).
 
     >>> from medbill.ledger import Ledger, aging, post_charges
     >>> from medbill.ledger._examples import example_claim
@@ -253,21 +253,22 @@ def aging(
     total                          0.00     200.00       0.00       0.00       0.00      200.00
     """
     basis = AgingBasis(basis)
-    groups: dict[tuple[str, str | None, str], list[Account]] = {}
-    for code, responsibility in (
-        ("insurance_receivable", "insurance"),
-        ("patient_receivable", "patient"),
-    ):
-        for account in ledger.accounts(code):
-            claim = account.claim or ""
-            payer = account.payer if responsibility == "insurance" else None
-            groups.setdefault((responsibility, payer, claim), []).append(account)
+    # one pass over the receivable accounts: balance as of the day and first debit each
+    groups: dict[tuple[str, str | None, str], list[tuple[Decimal, pendulum.Date | None]]] = {}
+    for account, amount, first in ledger.store.receivables(as_of):
+        responsibility = "insurance" if account.code == "insurance_receivable" else "patient"
+        payer = account.payer if responsibility == "insurance" else None
+        groups.setdefault((responsibility, payer, account.claim or ""), []).append((amount, first))
+    served = ledger.store.service_dates() if basis is AgingBasis.SERVICE else {}
     rows: dict[tuple[str, str | None], list[Decimal]] = {}
-    for (responsibility, payer, claim), accounts in groups.items():
-        amount = sum((ledger.balance(a, as_of=as_of) for a in accounts), ZERO)
+    for (responsibility, payer, claim), found in groups.items():
+        amount = sum((a for a, _ in found), ZERO)
         if not amount:
             continue
-        start = _aging_start(ledger, basis, claim, accounts) or as_of
+        start = served.get(claim) if claim else None
+        if start is None:
+            firsts = [day for _, day in found if day is not None]
+            start = min(firsts) if firsts else as_of
         days = max((as_of - start).days, 0)
         row = rows.setdefault((responsibility, payer), [ZERO] * 5)
         row[_bucket(days)] += amount
@@ -280,17 +281,6 @@ def aging(
             for (resp, payer), amounts in ordered
         ),
     )
-
-
-def _aging_start(
-    ledger: Ledger, basis: AgingBasis, claim: str, accounts: Iterable[Account]
-) -> pendulum.Date | None:
-    if basis is AgingBasis.SERVICE and claim:
-        served = ledger.service_date(claim)
-        if served is not None:
-            return served
-    firsts = [day for day in (ledger.first_debit(a) for a in accounts) if day is not None]
-    return min(firsts) if firsts else None
 
 
 # -- statements -------------------------------------------------------------------------

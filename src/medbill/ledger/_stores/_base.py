@@ -14,7 +14,9 @@ from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import JournalEntry
 from medbill.ledger._stores._index import LedgerIndex
 
-__all__ = ["IndexedStore", "LedgerStore"]
+__all__ = ["RECEIVABLE_CODES", "IndexedStore", "LedgerStore"]
+
+RECEIVABLE_CODES = ("insurance_receivable", "patient_receivable")
 
 
 def _money(cents: int) -> Decimal:
@@ -71,6 +73,17 @@ class LedgerStore(Protocol):
 
     def add_deposit(self, deposit: Deposit) -> Deposit:
         """Record a bank deposit (idempotent by id)."""
+        ...
+
+    def receivables(
+        self, as_of: pendulum.Date
+    ) -> Iterator[tuple[Account, Decimal, pendulum.Date | None]]:
+        """Every receivable account with its debit-positive balance as of ``as_of`` and the
+        first day it grew (what aging needs, in one pass)."""
+        ...
+
+    def service_dates(self) -> dict[str, pendulum.Date]:
+        """Each claim's first date of service, where recorded."""
         ...
 
     def deposits(self, start: pendulum.Date, end: pendulum.Date) -> list[Deposit]:
@@ -199,6 +212,18 @@ class IndexedStore:
 
     def has_closed_accounts(self) -> bool:
         return bool(self._index.closed)
+
+    def receivables(
+        self, as_of: pendulum.Date
+    ) -> Iterator[tuple[Account, Decimal, pendulum.Date | None]]:
+        index = self._index
+        for code in RECEIVABLE_CODES:
+            for account in index.accounts_of(code):
+                amount = index.account_balance(account, as_of)
+                yield account, _money(amount), index.first_debit(account)
+
+    def service_dates(self) -> dict[str, pendulum.Date]:
+        return dict(self._index.service_date)
 
     def _selected(self, claim: str | None, patient: str | None) -> list[int] | None:
         if claim is None and patient is None:

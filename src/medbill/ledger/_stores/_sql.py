@@ -595,6 +595,31 @@ class SqlStore:
     def codes(self) -> list[str]:
         return [row[0] for row in self._query("SELECT DISTINCT code FROM accounts ORDER BY code")]
 
+    def receivables(
+        self, as_of: pendulum.Date
+    ) -> Iterator[tuple[Account, Decimal, pendulum.Date | None]]:
+        """Receivable accounts, balance as of ``as_of`` and first debit: one grouped query."""
+        rows = self._query(
+            "SELECT a.id, a.code, a.patient, a.payer, a.level, a.claim, a.line, "
+            "SUM(CASE WHEN d.day <= ? THEN d.cents ELSE 0 END), "
+            "MIN(CASE WHEN d.cents > 0 THEN d.day END) "
+            "FROM accounts a JOIN daily d ON d.account_id = a.id "
+            "WHERE a.code IN ('insurance_receivable', 'patient_receivable') "
+            "GROUP BY a.id, a.code, a.patient, a.payer, a.level, a.claim, a.line ORDER BY a.id",
+            (as_of.toordinal(),),
+        )
+        for row in rows:
+            yield self._account(row), _money(int(row[7])), _date(row[8])
+
+    def service_dates(self) -> dict[str, pendulum.Date]:
+        """Each claim's first date of service, where recorded."""
+        return {
+            claim: pendulum.Date.fromordinal(day)
+            for claim, day in self._query(
+                "SELECT claim, service_date FROM claims WHERE service_date IS NOT NULL"
+            )
+        }
+
     def first_debit(self, account: Account) -> pendulum.Date | None:
         rows = self._query(
             "SELECT MIN(d.day) FROM accounts a JOIN daily d ON d.account_id = a.id "
