@@ -47,6 +47,7 @@ from medbill.ledger._stores._index import rollup_key
 __all__ = ["SqlStore", "ident_of", "rollup_idents"]
 
 Row = tuple[Any, ...]
+Identity = tuple[str | None, ...]
 
 _ENTRY_COLUMNS: Final = (
     "seq, key, kind, effective, recorded_at, memo, patient, payer, claim, line, "
@@ -56,16 +57,10 @@ _CHUNK: Final = 500
 _CACHE_LIMIT: Final = 200_000
 
 
-def ident_of(values: Iterable[object]) -> str:
-    """An unambiguous text key for a tuple of optional strings and numbers."""
-    parts = []
-    for value in values:
-        if value is None:
-            parts.append("-")
-        else:
-            text = str(value)
-            parts.append(f"{len(text)}:{text}")
-    return "|".join(parts)
+def ident_of(values: tuple[object, ...]) -> str:
+    """An unambiguous text key for a tuple of optional strings and numbers (its ``repr``:
+    quoting makes it injective, and it is computed in C)."""
+    return repr(values)
 
 
 def rollup_idents(account: Account) -> list[str]:
@@ -113,8 +108,8 @@ class SqlStore:
 
     def __init__(self) -> None:
         self._depth = 0
-        self._account_ids: dict[str, int] = {}
-        self._pending_ids: dict[str, int] = {}
+        self._account_ids: dict[Identity, int] = {}
+        self._pending_ids: dict[Identity, int] = {}
         self._accounts_by_id: dict[int, Account] = {}
         self._rollups_of: dict[int, tuple[int, ...]] = {}
 
@@ -184,10 +179,10 @@ class SqlStore:
         return self._depth > 0
 
     def _forget_pending(self) -> None:
-        for ident, account_id in self._pending_ids.items():
+        for identity, account_id in self._pending_ids.items():
             self._accounts_by_id.pop(account_id, None)
             self._rollups_of.pop(account_id, None)
-            self._account_ids.pop(ident, None)
+            self._account_ids.pop(identity, None)
         self._pending_ids.clear()
 
     # -- accounts ---------------------------------------------------------------------
@@ -209,25 +204,20 @@ class SqlStore:
             self._accounts_by_id[account_id] = account
         return account
 
-    def _id_of(self, account: Account) -> int | None:
-        ident = ident_of(account.identity)
-        found = self._account_ids.get(ident) or self._pending_ids.get(ident)
-        if found is not None:
-            return found
-        rows = self._query("SELECT id FROM accounts WHERE ident = ?", (ident,))
-        return rows[0][0] if rows else None
-
-    def _ids_of(self, accounts: Iterable[Account]) -> dict[str, int]:
-        """Ids of accounts, creating rows (and their roll-ups) for the new ones."""
-        wanted: dict[str, Account] = {}
-        found: dict[str, int] = {}
+    def _ids_of(self, accounts: Iterable[Account]) -> dict[Identity, int]:
+        """Ids of accounts by identity, creating rows (and roll-ups) for the new ones."""
+        known_ids, pending = self._account_ids, self._pending_ids
+        wanted: dict[str, tuple[Identity, Account]] = {}
+        found: dict[Identity, int] = {}
         for account in accounts:
-            ident = ident_of(account.identity)
-            known = self._account_ids.get(ident) or self._pending_ids.get(ident)
+            identity = account.identity
+            if identity in found:
+                continue
+            known = known_ids.get(identity) or pending.get(identity)
             if known is not None:
-                found[ident] = known
+                found[identity] = known
             else:
-                wanted[ident] = account
+                wanted[ident_of(identity)] = (identity, account)
         if not wanted:
             return found
         missing = list(wanted)
@@ -236,28 +226,31 @@ class SqlStore:
             for ident, account_id in self._query(
                 f"SELECT ident, id FROM accounts WHERE ident IN ({marks})", chunk
             ):
-                found[ident] = account_id
-                self._remember(ident, account_id)
-        new = [ident for ident in missing if ident not in found]
+                identity = wanted[ident][0]
+                found[identity] = account_id
+                self._remember(identity, account_id)
+        new = [(ident, *wanted[ident]) for ident in missing if wanted[ident][0] not in found]
         if new:
-            self._create_accounts([(ident, wanted[ident]) for ident in new], found)
+            self._create_accounts(new, found)
         return found
 
-    def _remember(self, ident: str, account_id: int) -> None:
+    def _remember(self, identity: Identity, account_id: int) -> None:
         if len(self._account_ids) > _CACHE_LIMIT:
             self._account_ids.clear()
             self._rollups_of.clear()
-        self._account_ids[ident] = account_id
+        self._account_ids[identity] = account_id
 
-    def _create_accounts(self, new: list[tuple[str, Account]], found: dict[str, int]) -> None:
+    def _create_accounts(
+        self, new: list[tuple[str, Identity, Account]], found: dict[Identity, int]
+    ) -> None:
         next_id = int(self._query("SELECT COALESCE(MAX(id), 0) FROM accounts")[0][0]) + 1
         rows = []
         memberships: dict[int, list[str]] = {}
-        for ident, account in new:
+        for ident, identity, account in new:
             account_id = next_id
             next_id += 1
-            found[ident] = account_id
-            self._pending_ids[ident] = account_id
+            found[identity] = account_id
+            self._pending_ids[identity] = account_id
             self._accounts_by_id[account_id] = account
             level = None if account.level is None else account.level.value
             rows.append(
@@ -380,7 +373,7 @@ class SqlStore:
                 closed_through = max(day, closed_through or day)
             for position, posting in enumerate(entry.postings):
                 account = posting.account
-                account_id = ids[ident_of(account.identity)]
+                account_id = ids[account.identity]
                 cents = posting.cents
                 posting_rows.append((seq, position, account_id, cents))
                 account_delta[account_id] = account_delta.get(account_id, 0) + cents
@@ -457,7 +450,7 @@ class SqlStore:
             self._close(account)
 
     def _close(self, account: Account) -> None:
-        account_id = self._ids_of([account])[ident_of(account.identity)]
+        account_id = self._ids_of([account])[account.identity]
         self._execute_many("UPDATE accounts SET closed = 1 WHERE id = ?", [(account_id,)])
 
     # -- keys, reversals, claims --------------------------------------------------------
@@ -500,17 +493,28 @@ class SqlStore:
 
     def check_claims(self, entries: Sequence[JournalEntry]) -> None:
         """Refuse postings that put one claim under two patients (read inside the lock)."""
-        seen: dict[str, str] = {}
+        owners: dict[str, str] = {}
         for entry in entries:
             for posting in entry.postings:
                 account = posting.account
-                if account.claim is None or account.patient is None:
-                    continue
-                owner = seen.get(account.claim)
-                if owner is None:
-                    owner = self.claim_patient(account.claim) or account.patient
-                    seen[account.claim] = owner
-                if owner != account.patient:
+                if account.claim is not None and account.patient is not None:
+                    owners.setdefault(account.claim, account.patient)
+        claims = list(owners)
+        for chunk in _chunks(claims):
+            marks = ",".join("?" * len(chunk))
+            for claim, patient in self._query(
+                f"SELECT claim, patient FROM claims WHERE patient IS NOT NULL AND claim IN ({marks})",
+                chunk,
+            ):
+                owners[claim] = patient
+        for entry in entries:
+            for posting in entry.postings:
+                account = posting.account
+                if (
+                    account.claim is not None
+                    and account.patient is not None
+                    and owners[account.claim] != account.patient
+                ):
                     raise LedgerError(
                         f"entry {entry.key!r}: claim {account.claim!r} belongs to another patient"
                     )
