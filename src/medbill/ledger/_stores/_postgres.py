@@ -43,12 +43,6 @@ CREATE TABLE rollups (
     ident text NOT NULL UNIQUE,
     balance bigint NOT NULL DEFAULT 0
 );
-CREATE TABLE account_rollups (
-    rollup_id bigint NOT NULL,
-    account_id bigint NOT NULL,
-    PRIMARY KEY (rollup_id, account_id)
-);
-CREATE INDEX account_rollups_account ON account_rollups (account_id);
 CREATE TABLE daily (
     account_id bigint NOT NULL,
     day integer NOT NULL,

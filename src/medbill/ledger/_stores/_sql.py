@@ -7,7 +7,6 @@ Tables (schema version 2; the DDL of each dialect sits with its store)::
 
     accounts(id, ident UNIQUE, code, patient, payer, level, claim, line, closed, balance)
     rollups(id, ident UNIQUE, balance)                 -- one row per roll-up (see ROLLUPS)
-    account_rollups(rollup_id, account_id)            -- which roll-ups an account feeds
     daily(account_id, day, cents)                     -- net change per account and effective day
     entries(seq, key UNIQUE, kind, effective, recorded_at, memo, patient, payer, claim, line,
             remittance, trace, service_date, reverses UNIQUE, actor, source)
@@ -24,13 +23,16 @@ Balances are updated in that same transaction. Amounts are integer cents; every 
 fits :data:`~medbill.ledger.MAX_AMOUNT` (checked by :class:`~medbill.ledger.Posting`).
 
 Costs: opening reads the schema version (O(1)); a current balance or roll-up is one
-primary-key read; an as-of balance is an index range over ``daily``; a claim's or a
-patient's entries are an index range over ``subjects``.
+primary-key read; an as-of balance is an index range over ``daily`` (for a roll-up, over
+the accounts its dimensions select, by the claim, patient or code index); a claim's or a
+patient's entries are an index range over ``subjects``. Which roll-ups an account feeds
+follows from its dimensions (``rollup_keys``), so it is computed, not stored.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, Final
@@ -42,9 +44,9 @@ from medbill._parties import Priority
 from medbill.ledger._accounts import Account
 from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
-from medbill.ledger._stores._index import rollup_key
+from medbill.ledger._stores._index import rollup_key, rollup_keys
 
-__all__ = ["SqlStore", "ident_of", "rollup_idents"]
+__all__ = ["SqlStore", "entry_from_row", "ident_of", "rollup_idents"]
 
 Row = tuple[Any, ...]
 Identity = tuple[str | None, ...]
@@ -65,22 +67,7 @@ def ident_of(values: tuple[object, ...]) -> str:
 
 def rollup_idents(account: Account) -> list[str]:
     """The idents of the roll-ups ``account`` feeds (as ``LedgerIndex.register`` builds them)."""
-    code = account.code
-    patient, payer, level, claim, line = account.identity[1:]
-    keys: list[tuple[object, ...]] = [(code, 0)]
-    if patient is not None:
-        keys.append((code, 1, patient))
-    if payer is not None:
-        keys.append((code, 2, payer))
-        if level is not None:
-            keys.append((code, 3, payer, level))
-            if claim is not None:
-                keys.append((code, 5, payer, level, claim))
-    if claim is not None:
-        keys.append((code, 4, claim))
-        if line is not None:
-            keys.append((code, 6, claim, line))
-    return [ident_of(key) for key in keys]
+    return [ident_of(key) for key in rollup_keys(account)]
 
 
 def _date(ordinal: int | None) -> pendulum.Date | None:
@@ -89,6 +76,44 @@ def _date(ordinal: int | None) -> pendulum.Date | None:
 
 def _money(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
+
+
+_INSTANTS: dict[str, pendulum.DateTime] = {}
+
+
+def _instant(text: str) -> pendulum.DateTime:
+    """``recorded_at`` from its ISO text; a batch shares one instant, so keep a few parsed."""
+    found = _INSTANTS.get(text)
+    if found is None:
+        if len(_INSTANTS) > 4096:
+            _INSTANTS.clear()
+        found = _INSTANTS[text] = pendulum.instance(_dt.datetime.fromisoformat(text))
+    return found
+
+
+def entry_from_row(row: Sequence[Any], postings: list[Posting]) -> JournalEntry:
+    """The entry an ``entries`` row describes (columns as ``_ENTRY_COLUMNS``; a version-1
+    row, without ``actor`` and ``source``, has 14)."""
+    return JournalEntry(
+        key=row[1],
+        kind=EntryKind(row[2]),
+        effective=pendulum.Date.fromordinal(row[3]),
+        recorded_at=_instant(row[4]),
+        memo=row[5],
+        references=References(
+            patient=row[6],
+            payer=row[7],
+            claim=row[8],
+            line=row[9],
+            remittance=row[10],
+            trace=row[11],
+            service_date=_date(row[12]),
+        ),
+        reverses=row[13],
+        actor=row[14] if len(row) > 14 else None,
+        source=row[15] if len(row) > 15 else None,
+        postings=postings,
+    )
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -112,6 +137,8 @@ class SqlStore:
         self._pending_ids: dict[Identity, int] = {}
         self._accounts_by_id: dict[int, Account] = {}
         self._rollups_of: dict[int, tuple[int, ...]] = {}
+        self._rollup_cache: dict[str, int] = {}
+        self._pending_rollups: dict[str, int] = {}
 
     # -- what a dialect provides ------------------------------------------------------
 
@@ -173,6 +200,8 @@ class SqlStore:
             raise
         self._account_ids.update(self._pending_ids)
         self._pending_ids.clear()
+        self._rollup_cache.update(self._pending_rollups)
+        self._pending_rollups.clear()
 
     def in_transaction(self) -> bool:
         """Whether this store holds the write lock now."""
@@ -181,9 +210,11 @@ class SqlStore:
     def _forget_pending(self) -> None:
         for identity, account_id in self._pending_ids.items():
             self._accounts_by_id.pop(account_id, None)
-            self._rollups_of.pop(account_id, None)
             self._account_ids.pop(identity, None)
         self._pending_ids.clear()
+        if self._pending_rollups:
+            self._rollups_of.clear()  # some may name roll-up rows the rollback removed
+            self._pending_rollups.clear()
 
     # -- accounts ---------------------------------------------------------------------
 
@@ -245,7 +276,6 @@ class SqlStore:
     ) -> None:
         next_id = int(self._query("SELECT COALESCE(MAX(id), 0) FROM accounts")[0][0]) + 1
         rows = []
-        memberships: dict[int, list[str]] = {}
         for ident, identity, account in new:
             account_id = next_id
             next_id += 1
@@ -265,58 +295,58 @@ class SqlStore:
                     account.line,
                 )
             )
-            memberships[account_id] = rollup_idents(account)
         self._execute_many(
             "INSERT INTO accounts (id, ident, code, patient, payer, level, claim, line) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        idents = sorted({ident for group in memberships.values() for ident in group})
-        rollup_ids: dict[str, int] = {}
-        for chunk in _chunks(idents):
+
+    def _rollup_ids(self, idents: set[str]) -> dict[str, int]:
+        """Ids of the roll-ups named by ``idents``, creating the missing rows."""
+        cache, pending = self._rollup_cache, self._pending_rollups
+        found: dict[str, int] = {}
+        unknown = []
+        for ident in idents:
+            known = cache.get(ident) or pending.get(ident)
+            if known is None:
+                unknown.append(ident)
+            else:
+                found[ident] = known
+        for chunk in _chunks(unknown):
             marks = ",".join("?" * len(chunk))
             for ident, rollup_id in self._query(
                 f"SELECT ident, id FROM rollups WHERE ident IN ({marks})", chunk
             ):
-                rollup_ids[ident] = rollup_id
-        fresh = [ident for ident in idents if ident not in rollup_ids]
+                found[ident] = cache[ident] = rollup_id
+        fresh = sorted(ident for ident in unknown if ident not in found)
         if fresh:
-            next_rollup = int(self._query("SELECT COALESCE(MAX(id), 0) FROM rollups")[0][0]) + 1
-            for ident in fresh:
-                rollup_ids[ident] = next_rollup
-                next_rollup += 1
+            next_id = int(self._query("SELECT COALESCE(MAX(id), 0) FROM rollups")[0][0]) + 1
+            for number, ident in enumerate(fresh, start=next_id):
+                found[ident] = pending[ident] = number
             self._execute_many(
                 "INSERT INTO rollups (id, ident, balance) VALUES (?, ?, 0)",
-                [(rollup_ids[ident], ident) for ident in fresh],
+                [(found[ident], ident) for ident in fresh],
             )
-        links: list[tuple[int, int]] = []
-        for account_id, group in memberships.items():
-            members = tuple(rollup_ids[ident] for ident in group)
-            self._rollups_of[account_id] = members
-            links.extend((rollup_id, account_id) for rollup_id in members)
-        self._execute_many(
-            "INSERT INTO account_rollups (rollup_id, account_id) VALUES (?, ?)", links
-        )
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        return found
 
-    def _rollups_for(self, account_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    def _rollups_for(self, accounts: dict[int, Account]) -> dict[int, tuple[int, ...]]:
+        """The roll-up ids each account feeds (derived from its dimensions, see ROLLUPS)."""
         result: dict[int, tuple[int, ...]] = {}
-        unknown = []
-        for account_id in account_ids:
+        unknown: dict[int, list[str]] = {}
+        for account_id, account in accounts.items():
             members = self._rollups_of.get(account_id)
             if members is None:
-                unknown.append(account_id)
+                unknown[account_id] = rollup_idents(account)
             else:
                 result[account_id] = members
-        for chunk in _chunks(unknown):
-            marks = ",".join("?" * len(chunk))
-            groups: dict[int, list[int]] = {account_id: [] for account_id in chunk}
-            for rollup_id, account_id in self._query(
-                f"SELECT rollup_id, account_id FROM account_rollups WHERE account_id IN ({marks})",
-                chunk,
-            ):
-                groups[account_id].append(rollup_id)
-            for account_id, group in groups.items():
-                result[account_id] = self._rollups_of[account_id] = tuple(group)
+        if unknown:
+            ids = self._rollup_ids({ident for group in unknown.values() for ident in group})
+            if len(self._rollups_of) > _CACHE_LIMIT:
+                self._rollups_of.clear()
+            for account_id, group in unknown.items():
+                result[account_id] = self._rollups_of[account_id] = tuple(ids[i] for i in group)
         return result
 
     # -- writing ----------------------------------------------------------------------
@@ -333,6 +363,7 @@ class SqlStore:
         entry_rows: list[Row] = []
         posting_rows: list[Row] = []
         account_delta: dict[int, int] = {}
+        account_of: dict[int, Account] = {}
         day_delta: dict[tuple[int, int], int] = {}
         subjects: set[tuple[str, int]] = set()
         claims: dict[str, tuple[str | None, int | None]] = {}
@@ -377,6 +408,7 @@ class SqlStore:
                 cents = posting.cents
                 posting_rows.append((seq, position, account_id, cents))
                 account_delta[account_id] = account_delta.get(account_id, 0) + cents
+                account_of[account_id] = account
                 key = (account_id, day)
                 day_delta[key] = day_delta.get(key, 0) + cents
                 if account.claim is not None:
@@ -401,7 +433,7 @@ class SqlStore:
             "INSERT INTO postings (entry_seq, position, account_id, cents) VALUES (?, ?, ?, ?)",
             posting_rows,
         )
-        self._apply_deltas(account_delta, day_delta)
+        self._apply_deltas(account_delta, account_of, day_delta)
         if subjects:
             self._execute_many(
                 "INSERT INTO subjects (subject, seq) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -423,10 +455,13 @@ class SqlStore:
             )
 
     def _apply_deltas(
-        self, account_delta: dict[int, int], day_delta: dict[tuple[int, int], int]
+        self,
+        account_delta: dict[int, int],
+        account_of: dict[int, Account],
+        day_delta: dict[tuple[int, int], int],
     ) -> None:
         rollup_delta: dict[int, int] = {}
-        for account_id, members in self._rollups_for(account_delta).items():
+        for account_id, members in self._rollups_for(account_of).items():
             cents = account_delta[account_id]
             for rollup_id in members:
                 rollup_delta[rollup_id] = rollup_delta.get(rollup_id, 0) + cents
@@ -551,19 +586,11 @@ class SqlStore:
         self, code: str, dims: dict[str, object], as_of: pendulum.Date | None = None
     ) -> Decimal:
         key = rollup_key(code, dims)
-        if key is not None:
-            ident = ident_of(key)
-            if as_of is None:
-                rows = self._query("SELECT balance FROM rollups WHERE ident = ?", (ident,))
-            else:
-                rows = self._query(
-                    "SELECT COALESCE(SUM(d.cents), 0) FROM rollups r "
-                    "JOIN account_rollups ar ON ar.rollup_id = r.id "
-                    "JOIN daily d ON d.account_id = ar.account_id "
-                    "WHERE r.ident = ? AND d.day <= ?",
-                    (ident, as_of.toordinal()),
-                )
+        if key is not None and as_of is None:
+            rows = self._query("SELECT balance FROM rollups WHERE ident = ?", (ident_of(key),))
             return _money(int(rows[0][0])) if rows else _money(0)
+        if "claim" in dims:  # a claim belongs to one patient: the claim's index decides
+            dims = {name: value for name, value in dims.items() if name != "patient"}
         where = ["a.code = ?"]
         params: list[Any] = [code]
         for name, value in dims.items():
@@ -652,26 +679,7 @@ class SqlStore:
         return [self._entry(row, postings[row[0]]) for row in rows]
 
     def _entry(self, row: Sequence[Any], postings: list[Posting]) -> JournalEntry:
-        return JournalEntry(
-            key=row[1],
-            kind=EntryKind(row[2]),
-            effective=pendulum.Date.fromordinal(row[3]),
-            recorded_at=pendulum.parse(row[4]),  # type: ignore[arg-type]
-            memo=row[5],
-            references=References(
-                patient=row[6],
-                payer=row[7],
-                claim=row[8],
-                line=row[9],
-                remittance=row[10],
-                trace=row[11],
-                service_date=_date(row[12]),
-            ),
-            reverses=row[13],
-            actor=row[14],
-            source=row[15],
-            postings=postings,
-        )
+        return entry_from_row(row, postings)
 
     def get(self, key: str) -> JournalEntry | None:
         """The entry with key ``key``, read from the database now."""

@@ -19,13 +19,11 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-import pendulum
-
 from medbill._errors import LedgerBusyError, LedgerError
 from medbill._parties import Priority
 from medbill.ledger._accounts import Account
-from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
-from medbill.ledger._stores._sql import Row, SqlStore
+from medbill.ledger._entries import Posting
+from medbill.ledger._stores._sql import Row, SqlStore, entry_from_row
 
 __all__ = ["MIGRATIONS", "SCHEMA_V1", "SCHEMA_V2", "SCHEMA_VERSION", "SqliteStore"]
 
@@ -74,12 +72,6 @@ CREATE TABLE rollups (
     ident TEXT NOT NULL UNIQUE,
     balance INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE account_rollups (
-    rollup_id INTEGER NOT NULL,
-    account_id INTEGER NOT NULL,
-    PRIMARY KEY (rollup_id, account_id)
-) WITHOUT ROWID;
-CREATE INDEX account_rollups_account ON account_rollups (account_id);
 CREATE TABLE daily (
     account_id INTEGER NOT NULL,
     day INTEGER NOT NULL,
@@ -170,31 +162,7 @@ def _to_v2(store: SqliteStore) -> None:
             (last, rows[-1][0]),
         ):
             postings[seq].append(Posting(accounts[account_id], store._money(cents)))
-        store._append(
-            [
-                JournalEntry(
-                    key=row[1],
-                    kind=EntryKind(row[2]),
-                    effective=pendulum.Date.fromordinal(row[3]),
-                    recorded_at=pendulum.parse(row[4]),  # type: ignore[arg-type]
-                    memo=row[5],
-                    references=References(
-                        patient=row[6],
-                        payer=row[7],
-                        claim=row[8],
-                        line=row[9],
-                        remittance=row[10],
-                        trace=row[11],
-                        service_date=None
-                        if row[12] is None
-                        else pendulum.Date.fromordinal(row[12]),
-                    ),
-                    reverses=row[13],
-                    postings=postings[row[0]],
-                )
-                for row in rows
-            ]
-        )
+        store._append([entry_from_row(row, postings[row[0]]) for row in rows])
         last = rows[-1][0]
     closed = [
         accounts[account_id]
