@@ -12,14 +12,16 @@ import attrs
 import pendulum
 
 from medbill._errors import LedgerError, UnbalancedEntryError
+from medbill._money import MAX_MONEY
 from medbill.ledger._accounts import Account
 
 __all__ = ["MAX_AMOUNT", "EntryKind", "JournalEntry", "Posting", "References"]
 
 _ZERO_OFFSET = _dt.timedelta(0)
 
-MAX_AMOUNT: Final = Decimal("9999999999.99")
-"""The largest amount one posting may carry (in either direction), on every store.
+MAX_AMOUNT: Final = MAX_MONEY
+"""The largest amount one posting may carry (in either direction), on every store: the one
+bound on money, ``medbill._money.MAX_MONEY`` (9,999,999,999.99).
 
 Amounts are kept as integer cents (SQLite ``INTEGER``, PostgreSQL ``bigint``, both 64-bit):
 at this bound a single account can take about 900,000 maximal postings before a 64-bit
