@@ -250,6 +250,21 @@ def test_a_newer_schema_is_refused(where: str) -> None:
         Ledger.open(where)
 
 
+def test_a_snapshot_reads_one_committed_state_without_the_lock(
+    desks: Callable[..., Ledger],
+) -> None:
+    a, b = desks(), desks(busy_timeout=0.5)
+    a.post(overpaid())
+    with a.snapshot():
+        assert a.balance(CREDIT) == D("50.00")
+        b.post(overpaid("more", "5.00"))  # the snapshot does not block writers
+        assert a.balance(CREDIT) == D("50.00")
+        assert "more" not in a
+        with pytest.raises(LedgerError, match="inside Ledger.snapshot"):
+            a.post(overpaid("inside", "1.00"))
+    assert a.balance(CREDIT) == D("55.00")
+
+
 # -- many processes -----------------------------------------------------------------------
 
 PATIENTS = ("P1", "P2", "P3")
@@ -277,6 +292,8 @@ WORKER = textwrap.dedent(
         patient = rng.choice(patients)
         try:
             if name == "reader":
+                with ledger.snapshot():  # one committed state: debits equal credits
+                    ledger.check_invariants()
                 for p in patients:
                     for code in ("patient_receivable", "patient_credit"):
                         if ledger.total(code, patient=p) < 0:

@@ -18,7 +18,7 @@ import pendulum
 from medbill._errors import LedgerError
 from medbill.ledger._accounts import Account, WriteOffReason
 from medbill.ledger._entries import EntryKind
-from medbill.ledger._ledger import Ledger
+from medbill.ledger._ledger import Ledger, snapshot_report
 from medbill.ledger._reports import trial_balance
 
 __all__ = ["ActivityReport", "ActivityRow", "activity"]
@@ -95,6 +95,7 @@ def _party(account: Account, payer: str | None) -> str:
     return account.payer or payer or PATIENT
 
 
+@snapshot_report
 def activity(ledger: Ledger, *, start: pendulum.Date, end: pendulum.Date) -> ActivityReport:
     """What moved from ``start`` through ``end`` (effective dates), by payer and patient.
 

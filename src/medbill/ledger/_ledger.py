@@ -27,7 +27,7 @@ from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._stores._base import LedgerStore
 from medbill.ledger._stores._memory import MemoryStore
 
-__all__ = ["Clock", "Ledger", "atomic_recipe"]
+__all__ = ["Clock", "Ledger", "atomic_recipe", "snapshot_report"]
 
 Clock = Callable[[], pendulum.DateTime]
 """A function returning the current instant; injected, never read from the system."""
@@ -50,6 +50,22 @@ def atomic_recipe(
             return recipe(ledger, *args, **kwargs)
         with atomic():
             return recipe(ledger, *args, **kwargs)
+
+    return run
+
+
+def snapshot_report(
+    report: Callable[Concatenate[Ledger, _P], _R],
+) -> Callable[Concatenate[Ledger, _P], _R]:
+    """Compute a report inside :meth:`Ledger.snapshot`: all its look-ups see one state."""
+
+    @functools.wraps(report)
+    def run(ledger: Ledger, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        snapshot = getattr(ledger, "snapshot", None)
+        if snapshot is None:
+            return report(ledger, *args, **kwargs)
+        with snapshot():
+            return report(ledger, *args, **kwargs)
 
     return run
 
@@ -192,6 +208,26 @@ class Ledger:
             yield self
             return
         with transaction():
+            yield self
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Ledger]:
+        """Answer every question in a block from one committed state, without taking the
+        write lock: a report made of many look-ups (a trial balance, an aging, the
+        activity report) adds up even while other workstations post. Posting inside is
+        refused; use :meth:`atomic` to read and write.
+
+        >>> from medbill.ledger import Ledger, trial_balance
+        >>> ledger = Ledger.in_memory()
+        >>> with ledger.snapshot():
+        ...     trial_balance(ledger).is_balanced
+        True
+        """
+        snapshot = getattr(self._store, "snapshot", None)
+        if snapshot is None:
+            yield self
+            return
+        with snapshot():
             yield self
 
     # -- posting ---------------------------------------------------------------------
@@ -663,6 +699,8 @@ class Ledger:
         >>> from medbill.ledger import Ledger
         >>> Ledger.in_memory().check_invariants()
         """
-        total = sum((self._store.total(code, {}) for code in self._store.codes()), Decimal(0))
+        with self.snapshot():
+            codes = self._store.codes()
+            total = sum((self._store.total(code, {}) for code in codes), Decimal(0))
         if total:
             raise LedgerError(f"the trial balance is off by {total}")

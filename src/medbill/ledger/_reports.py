@@ -17,7 +17,7 @@ from medbill._errors import LedgerError
 from medbill._parties import Priority
 from medbill.ledger._accounts import CHART_OF_ACCOUNTS, AccountKind
 from medbill.ledger._entries import EntryKind, JournalEntry
-from medbill.ledger._ledger import Ledger
+from medbill.ledger._ledger import Ledger, snapshot_report
 
 __all__ = [
     "AGING_BUCKETS",
@@ -70,6 +70,7 @@ class PatientBalance:
         return self.patient_due - self.credit
 
 
+@snapshot_report
 def patient_balance(
     ledger: Ledger, patient: str, *, as_of: pendulum.Date | None = None
 ) -> PatientBalance:
@@ -114,6 +115,7 @@ class ClaimBalance:
         return self.patient + sum((amount for _, _, amount in self.insurance), ZERO)
 
 
+@snapshot_report
 def claim_balance(
     ledger: Ledger, claim: str, *, as_of: pendulum.Date | None = None
 ) -> ClaimBalance:
@@ -233,6 +235,7 @@ class AgingReport:
         return "\n".join(lines)
 
 
+@snapshot_report
 def aging(
     ledger: Ledger, *, as_of: pendulum.Date, basis: AgingBasis | str = AgingBasis.SERVICE
 ) -> AgingReport:
@@ -402,6 +405,7 @@ def _net_due(ledger: Ledger, patient: str, as_of: pendulum.Date) -> Decimal:
     )
 
 
+@snapshot_report
 def statement(
     ledger: Ledger, patient: str, *, start: pendulum.Date, end: pendulum.Date
 ) -> Statement:
@@ -497,6 +501,7 @@ class ClaimHistory:
         return "\n".join(parts)
 
 
+@snapshot_report
 def claim_history(ledger: Ledger, claim: str) -> ClaimHistory:
     """The claim's entries (charges, payments, denials, reversals, transfers, write-offs).
 
@@ -572,6 +577,7 @@ class TrialBalance:
         return "\n".join(lines)
 
 
+@snapshot_report
 def trial_balance(ledger: Ledger, *, as_of: pendulum.Date | None = None) -> TrialBalance:
     """The balance of every chart code posted to, in chart order.
 

@@ -51,6 +51,10 @@ class LedgerStore(Protocol):
         """Hold the write lock for a block; appends inside commit together or not at all."""
         ...
 
+    def snapshot(self) -> contextlib.AbstractContextManager[None]:
+        """Answer every read in a block from one committed state (no write lock)."""
+        ...
+
     def closed_through(self) -> pendulum.Date | None:
         """The last day of the last closed period, if any."""
         ...

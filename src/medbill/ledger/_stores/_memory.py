@@ -68,6 +68,11 @@ class MemoryStore(IndexedStore):
         finally:
             self._marks.pop()
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Nothing to pin: one process, and no write happens during a read."""
+        yield
+
     def closed_through(self) -> pendulum.Date | None:
         """The last day of the last closed period, if any."""
         return self._closed_through

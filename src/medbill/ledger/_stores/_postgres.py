@@ -208,6 +208,21 @@ class PostgresStore(SqlStore):
             raise self._error(error) from error
         self._tx = conn
 
+    def _begin_read(self) -> None:
+        try:
+            conn = self._pool.getconn()
+        except Exception as error:
+            raise self._error(error) from error
+        try:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        except Exception as error:
+            self._release(conn, rollback=True)
+            raise self._error(error) from error
+        self._tx = conn
+
+    def _end_read(self) -> None:
+        self._rollback()
+
     def _release(self, conn: psycopg.Connection[Any], *, rollback: bool) -> None:
         try:
             if rollback:

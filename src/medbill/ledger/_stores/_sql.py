@@ -133,6 +133,7 @@ class SqlStore:
 
     def __init__(self) -> None:
         self._depth = 0
+        self._reading = False
         self._account_ids: dict[Identity, int] = {}
         self._pending_ids: dict[Identity, int] = {}
         self._accounts_by_id: dict[int, Account] = {}
@@ -162,6 +163,26 @@ class SqlStore:
 
     # -- transactions -----------------------------------------------------------------
 
+    def _begin_read(self) -> None:
+        raise NotImplementedError
+
+    def _end_read(self) -> None:
+        raise NotImplementedError
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Answer every read in the block from one committed state, without the write lock."""
+        if self._depth or self._reading:
+            yield
+            return
+        self._begin_read()
+        self._reading = True
+        try:
+            yield
+        finally:
+            self._reading = False
+            self._end_read()
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """Hold the ledger's write lock; reads inside see it, writes commit together.
@@ -169,6 +190,8 @@ class SqlStore:
         Nested use joins the outer transaction through a savepoint: a failure inside
         undoes only the nested part (and propagates).
         """
+        if self._reading:
+            raise LedgerError("cannot post inside Ledger.snapshot(): use Ledger.atomic()")
         if self._depth:
             self._savepoint("SAVEPOINT")
             self._depth += 1

@@ -267,6 +267,13 @@ class SqliteStore(SqlStore):
     def _begin(self) -> None:
         self._query("BEGIN IMMEDIATE")
 
+    def _begin_read(self) -> None:
+        self._query("BEGIN DEFERRED")
+        self._query("SELECT COUNT(*) FROM ledger_meta")  # the first read pins the snapshot
+
+    def _end_read(self) -> None:
+        self._rollback()
+
     def _commit(self) -> None:
         try:
             self._conn.execute("COMMIT")
