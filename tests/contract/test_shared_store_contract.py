@@ -260,7 +260,7 @@ def test_a_snapshot_reads_one_committed_state_without_the_lock(
         b.post(overpaid("more", "5.00"))  # the snapshot does not block writers
         assert a.balance(CREDIT) == D("50.00")
         assert "more" not in a
-        with pytest.raises(LedgerError, match="inside Ledger.snapshot"):
+        with pytest.raises(LedgerError, match=r"inside Ledger\.snapshot"):
             a.post(overpaid("inside", "1.00"))
     assert a.balance(CREDIT) == D("55.00")
 
