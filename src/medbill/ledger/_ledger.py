@@ -149,7 +149,12 @@ class Ledger:
         ...         print(len(ledger))
         0
         """
-        text = os.fspath(path)
+        try:
+            text = os.fspath(path)
+        except TypeError:
+            raise LedgerError(
+                f"Ledger.open needs a file path or a postgresql:// URL (got {path!r})"
+            ) from None
         if isinstance(text, str) and text.startswith(("postgresql://", "postgres://")):
             from medbill.ledger._stores._postgres import PostgresStore
 

@@ -227,6 +227,8 @@ class PostgresStore(SqlStore):
         try:
             if rollback:
                 conn.execute("ROLLBACK")
+        except Exception:  # a broken connection: the pool discards it
+            pass
         finally:
             self._pool.putconn(conn)
 
