@@ -56,7 +56,7 @@ _ENTRY_COLUMNS: Final = (
     "remittance, trace, service_date, reverses, actor, source"
 )
 _CHUNK: Final = 500
-_CACHE_LIMIT: Final = 200_000
+_CACHE_LIMIT: Final = 50_000  # accounts and roll-ups remembered: memory stays bounded
 
 
 def ident_of(values: tuple[object, ...]) -> str:
