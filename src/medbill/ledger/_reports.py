@@ -256,25 +256,34 @@ def aging(
     total                          0.00     200.00       0.00       0.00       0.00      200.00
     """
     basis = AgingBasis(basis)
-    # one pass over the receivable accounts: balance as of the day and first debit each
-    groups: dict[tuple[str, str | None, str], list[tuple[Decimal, pendulum.Date | None]]] = {}
-    for account, amount, first in ledger.store.receivables(as_of):
-        responsibility = "insurance" if account.code == "insurance_receivable" else "patient"
-        payer = account.payer if responsibility == "insurance" else None
-        groups.setdefault((responsibility, payer, account.claim or ""), []).append((amount, first))
-    served = ledger.store.service_dates() if basis is AgingBasis.SERVICE else {}
-    rows: dict[tuple[str, str | None], list[Decimal]] = {}
-    for (responsibility, payer, claim), found in groups.items():
-        amount = sum((a for a, _ in found), ZERO)
-        if not amount:
+    # one pass over the receivable accounts, in whole cents and day ordinals: the balance
+    # as of the day and the first day it grew, summed per claim and responsible party
+    groups: dict[tuple[str, str | None, str], list[int | None]] = {}
+    for code, payer, claim, cents, first in ledger.store.receivables(as_of):
+        responsibility = "insurance" if code == "insurance_receivable" else "patient"
+        key = (responsibility, payer if responsibility == "insurance" else None, claim or "")
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [cents, first]
+            continue
+        group[0] = (group[0] or 0) + cents
+        if first is not None and (group[1] is None or first < group[1]):
+            group[1] = first
+    served = ledger.store.service_days() if basis is AgingBasis.SERVICE else {}
+    today = as_of.toordinal()
+    cents_by_row: dict[tuple[str, str | None], list[int]] = {}
+    for (responsibility, payer, claim), (total, first) in groups.items():
+        if not total:
             continue
         start = served.get(claim) if claim else None
         if start is None:
-            firsts = [day for _, day in found if day is not None]
-            start = min(firsts) if firsts else as_of
-        days = max((as_of - start).days, 0)
-        row = rows.setdefault((responsibility, payer), [ZERO] * 5)
-        row[_bucket(days)] += amount
+            start = today if first is None else first
+        row = cents_by_row.setdefault((responsibility, payer), [0] * 5)
+        row[_bucket(max(today - start, 0))] += total
+    rows = {
+        key: [Decimal(cents).scaleb(-2) for cents in amounts]
+        for key, amounts in cents_by_row.items()
+    }
     ordered = sorted(rows.items(), key=lambda item: (item[0][0] != "insurance", item[0][1] or ""))
     return AgingReport(
         as_of=as_of,

@@ -14,9 +14,11 @@ from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import JournalEntry
 from medbill.ledger._stores._index import LedgerIndex
 
-__all__ = ["RECEIVABLE_CODES", "IndexedStore", "LedgerStore"]
+__all__ = ["RECEIVABLE_CODES", "IndexedStore", "LedgerStore", "Receivable"]
 
 RECEIVABLE_CODES = ("insurance_receivable", "patient_receivable")
+Receivable = tuple[str, str | None, str | None, int, int | None]
+"""code, payer, claim, cents as of a day, first day (ordinal) the account grew"""
 
 
 def _money(cents: int) -> Decimal:
@@ -79,15 +81,13 @@ class LedgerStore(Protocol):
         """Record a bank deposit (idempotent by id)."""
         ...
 
-    def receivables(
-        self, as_of: pendulum.Date
-    ) -> Iterator[tuple[Account, Decimal, pendulum.Date | None]]:
-        """Every receivable account with its debit-positive balance as of ``as_of`` and the
-        first day it grew (what aging needs, in one pass)."""
+    def receivables(self, as_of: pendulum.Date) -> Iterator[Receivable]:
+        """Every receivable account as (code, payer, claim, debit-positive cents as of
+        ``as_of``, ordinal of the first day it grew): what aging needs, in one pass."""
         ...
 
-    def service_dates(self) -> dict[str, pendulum.Date]:
-        """Each claim's first date of service, where recorded."""
+    def service_days(self) -> dict[str, int]:
+        """Each claim's first date of service (a day ordinal), where recorded."""
         ...
 
     def deposits(self, start: pendulum.Date, end: pendulum.Date) -> list[Deposit]:
@@ -217,17 +217,19 @@ class IndexedStore:
     def has_closed_accounts(self) -> bool:
         return bool(self._index.closed)
 
-    def receivables(
-        self, as_of: pendulum.Date
-    ) -> Iterator[tuple[Account, Decimal, pendulum.Date | None]]:
+    def receivables(self, as_of: pendulum.Date) -> Iterator[Receivable]:
         index = self._index
+        limit = as_of.toordinal()
         for code in RECEIVABLE_CODES:
-            for account in index.accounts_of(code):
-                amount = index.account_balance(account, as_of)
-                yield account, _money(amount), index.first_debit(account)
+            for aid in index.accounts_by_code.get(code, ()):
+                account = index.accounts[aid]
+                days = index.daily[aid]
+                cents = sum(delta for day, delta in days.items() if day <= limit)
+                grew = [day for day, delta in days.items() if delta > 0]
+                yield code, account.payer, account.claim, cents, min(grew) if grew else None
 
-    def service_dates(self) -> dict[str, pendulum.Date]:
-        return dict(self._index.service_date)
+    def service_days(self) -> dict[str, int]:
+        return {claim: day.toordinal() for claim, day in self._index.service_date.items()}
 
     def _selected(self, claim: str | None, patient: str | None) -> list[int] | None:
         if claim is None and patient is None:

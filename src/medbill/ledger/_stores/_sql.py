@@ -44,6 +44,7 @@ from medbill._parties import Priority
 from medbill.ledger._accounts import Account
 from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
+from medbill.ledger._stores._base import Receivable
 from medbill.ledger._stores._index import rollup_key, rollup_keys
 
 __all__ = ["SqlStore", "entry_from_row", "ident_of", "rollup_idents"]
@@ -649,30 +650,25 @@ class SqlStore:
     def codes(self) -> list[str]:
         return [row[0] for row in self._query("SELECT DISTINCT code FROM accounts ORDER BY code")]
 
-    def receivables(
-        self, as_of: pendulum.Date
-    ) -> Iterator[tuple[Account, Decimal, pendulum.Date | None]]:
-        """Receivable accounts, balance as of ``as_of`` and first debit: one grouped query."""
+    def receivables(self, as_of: pendulum.Date) -> Iterator[Receivable]:
+        """Receivable accounts, cents as of ``as_of`` and first debit: one grouped query."""
         rows = self._query(
-            "SELECT a.id, a.code, a.patient, a.payer, a.level, a.claim, a.line, "
+            "SELECT a.code, a.payer, a.claim, "
             "SUM(CASE WHEN d.day <= ? THEN d.cents ELSE 0 END), "
             "MIN(CASE WHEN d.cents > 0 THEN d.day END) "
             "FROM accounts a JOIN daily d ON d.account_id = a.id "
             "WHERE a.code IN ('insurance_receivable', 'patient_receivable') "
-            "GROUP BY a.id, a.code, a.patient, a.payer, a.level, a.claim, a.line ORDER BY a.id",
+            "GROUP BY a.id, a.code, a.payer, a.claim",
             (as_of.toordinal(),),
         )
-        for row in rows:
-            yield self._account(row), _money(int(row[7])), _date(row[8])
+        for code, payer, claim, cents, first in rows:
+            yield code, payer, claim, int(cents), first
 
-    def service_dates(self) -> dict[str, pendulum.Date]:
-        """Each claim's first date of service, where recorded."""
-        return {
-            claim: pendulum.Date.fromordinal(day)
-            for claim, day in self._query(
-                "SELECT claim, service_date FROM claims WHERE service_date IS NOT NULL"
-            )
-        }
+    def service_days(self) -> dict[str, int]:
+        """Each claim's first date of service (a day ordinal), where recorded."""
+        return dict(
+            self._query("SELECT claim, service_date FROM claims WHERE service_date IS NOT NULL")
+        )
 
     def first_debit(self, account: Account) -> pendulum.Date | None:
         rows = self._query(
