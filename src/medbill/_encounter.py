@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -20,6 +19,7 @@ from medbill._common import (
     to_optional_encounter_id,
     to_patient_id,
 )
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._money import ZERO
 from medbill._parties import Coverage, Patient, Provider
@@ -210,7 +210,7 @@ class Encounter:
         return sum((line.charge for line in self.lines), ZERO)
 
 
-class ClaimFrequency(enum.Enum):
+class ClaimFrequency(MedbillEnum):
     """Claim frequency type code (CLM05-3): original, replacement or void.
 
     >>> from medbill import ClaimFrequency

@@ -30,12 +30,12 @@ indicators) and V (medically unlikely edits); CMS MUE and PTP file "read me" not
 from __future__ import annotations
 
 import csv
-import enum
 from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 import pendulum
 
+from medbill._enums import MedbillEnum
 from medbill._errors import CodeError, ParseError
 from medbill.codes import ProcedureCode
 
@@ -90,7 +90,7 @@ class PtpEdit:
         return self.modifier_indicator == "1"
 
 
-class MueIndicator(enum.Enum):
+class MueIndicator(MedbillEnum):
     """MUE adjudication indicator: how units are counted against the limit.
 
     >>> from medbill.claims import MueIndicator

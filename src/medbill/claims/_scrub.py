@@ -7,7 +7,6 @@ payer-specific rule is an ordinary function in the caller's code, medbill needs 
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
@@ -16,6 +15,7 @@ import pendulum
 
 from medbill._common import PayerId
 from medbill._encounter import Claim
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill.claims._holidays import next_business_day
 from medbill.claims._ncci import NcciEdits
@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-class Severity(enum.Enum):
+class Severity(MedbillEnum):
     """How serious a finding is: an error blocks submission, a warning does not.
 
     >>> from medbill.claims import Severity

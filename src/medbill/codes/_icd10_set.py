@@ -8,18 +8,19 @@ from the CMS/CDC "order file" (``icd10cm_order_YYYY.txt``) or, with the extra
 
 from __future__ import annotations
 
-import enum
 import os
 import warnings
 from collections.abc import Iterable
 
+from medbill._enums import MedbillEnum
 from medbill._errors import CodeError, ParseError
+from medbill._files import open_text
 from medbill.codes._icd10 import Icd10Cm
 
 __all__ = ["Icd10CodeSet", "Icd10Status"]
 
 
-class Icd10Status(enum.Enum):
+class Icd10Status(MedbillEnum):
     """What a code list says about a well-formed ICD-10-CM code."""
 
     BILLABLE = "billable"
@@ -93,7 +94,7 @@ class Icd10CodeSet:
         """
         billable: list[str] = []
         headers: list[str] = []
-        with open(path, encoding="utf-8") as handle:
+        with open_text(path, encoding="utf-8") as handle:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
