@@ -20,7 +20,9 @@ from medbill import (
 from medbill.testing import make_claim, make_claim_line, make_provider
 from medbill.x12 import Party, parse_interchange, write_837p
 
-SUBMITTER = Party(name="Springfield FM", id="SFM01", contact_name="Billing Office", phone="2175550100")
+SUBMITTER = Party(
+    name="Springfield FM", id="SFM01", contact_name="Billing Office", phone="2175550100"
+)
 RECEIVER = Party(name="Acme Clearinghouse", id="ACMECH")
 CREATED = pendulum.datetime(2025, 3, 5, 9, 30)
 DAY = pendulum.date(2025, 3, 4)

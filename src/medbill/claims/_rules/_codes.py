@@ -156,7 +156,8 @@ def _is_evaluation_and_management(code: str) -> bool:
     return code.isdigit() and 99202 <= int(code) <= 99499
 
 
-_GLOBAL_WINDOW = {"000": (0, 0), "010": (0, 10), "090": (1, 90)}
+# Days before and after the surgery in its global period, by GLOB DAYS (printed "090" or "90").
+_GLOBAL_WINDOW = {0: (0, 0), 10: (0, 10), 90: (1, 90)}
 _GLOBAL_MODIFIERS = {"24", "25", "57"}
 
 
@@ -170,13 +171,14 @@ def global_surgery(claim: Claim, context: ScrubContext) -> Iterator[Finding]:
     """
     if context.code_sets is None:
         return
-    surgeries: list[tuple[pendulum.Date, str, str, str]] = []
+    surgeries: list[tuple[pendulum.Date, str, int, str]] = []
     for other in (claim, *context.history):
         for index, line in enumerate(other.lines):
             row = context.code_sets.on(line.service_date).rvu(str(line.procedure))
-            if row is not None and row.global_days in _GLOBAL_WINDOW:
+            days = int(row.global_days) if row is not None and row.global_days.isdigit() else -1
+            if days in _GLOBAL_WINDOW:
                 where = f"lines[{index}]" if other is claim else f"claim {other.id}"
-                surgeries.append((line.service_date, str(line.procedure), row.global_days, where))
+                surgeries.append((line.service_date, str(line.procedure), days, where))
     if not surgeries:
         return
     for index, line in enumerate(claim.lines):
@@ -193,7 +195,7 @@ def global_surgery(claim: Claim, context: ScrubContext) -> Iterator[Finding]:
                 hint = "57 if this visit is the decision for surgery"
             elif line.service_date == day:
                 hint = "25 for a significant, separately identifiable E/M" + (
-                    ", 57 for the decision for major surgery" if days == "090" else ""
+                    ", 57 for the decision for major surgery" if days == 90 else ""
                 )
             else:
                 hint = "24 for an E/M unrelated to the surgery during the post-operative period"
@@ -201,7 +203,7 @@ def global_surgery(claim: Claim, context: ScrubContext) -> Iterator[Finding]:
                 rule="global-surgery",
                 severity=_ERROR,
                 path=f"lines[{index}].modifiers",
-                message=f"E/M {code} on {line.service_date} is inside the {days}-day global "
+                message=f"E/M {code} on {line.service_date} is inside the {days:03d}-day global "
                 f"period of {surgery} on {day} ({where}; Pub. 100-04, chapter 12, section 40.1)",
                 hint=f"append {hint}; otherwise the visit is part of the surgical package",
             )
