@@ -3,8 +3,12 @@ the segments as the TR3 (005010X222A1) spells them, and validity by pyx12."""
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
+from importlib import resources
+from pathlib import Path
 
+import attrs
 import pendulum
 import pytest
 from pyx12_support import pyx12_errors
@@ -17,8 +21,17 @@ from medbill import (
     ServiceFacility,
     ValidationError,
 )
+from medbill.claims import CodeSets, NcciEdits, PayerRules, read_aoc, read_mue, scrub
+from medbill.codes import Icd10CodeSet
 from medbill.testing import make_claim, make_claim_line, make_provider
 from medbill.x12 import Party, parse_interchange, write_837p
+
+
+def _fy2026_xml() -> Path:
+    pytest.importorskip("simple_icd_10_cm", reason="needs the dev extra (simple-icd-10-cm)")
+    folder = resources.files("simple_icd_10_cm") / "data"
+    return Path(str(next(p for p in folder.iterdir() if p.name.endswith(".xml"))))
+
 
 SUBMITTER = Party(
     name="Springfield FM", id="SFM01", contact_name="Billing Office", phone="2175550100"
@@ -115,3 +128,35 @@ def test_bad_details_are_refused_naming_the_field() -> None:
     organisation = make_provider(kind="organization", first_name=None, name="Group LLC")
     with pytest.raises(ValidationError, match="referring_provider"):
         _write(make_claim(referring_provider=organisation))
+
+
+def test_a_claim_clean_with_every_edit_loaded_is_valid_for_pyx12(
+    tmp_path: Path, reference_dir: Path
+) -> None:
+    # Scrub with the CY2025 PPRRVU, the HCPCS Level II file, the modifier lists, the
+    # ICD-10-CM FY2025 list in force in March 2025 (FY2026's stands in when FY2025 is not
+    # at hand: none of the claim's codes changed), the NCCI tables and a payer rule that
+    # asks for the prior authorization and the NDC; then validate the 837P with pyx12.
+    reference = reference_dir
+    codes = reference / "northstar-cms-codes"
+    icd10 = os.environ.get("MEDBILL_ICD10CM_FY2025_XML") or str(_fy2026_xml())
+    sets = (
+        CodeSets()
+        .with_pprrvu(reference / "cms-pfs-2025" / "PPRRVU25_JAN.csv")
+        .with_hcpcs(codes / "hcpcs_lvl2.csv", effective=pendulum.date(2024, 7, 1))
+        .with_modifier_file(codes / "modifiers.csv")
+        .with_icd10(Icd10CodeSet.from_tabular_xml(icd10), effective=pendulum.date(2024, 10, 1),
+                    through=pendulum.date(2025, 9, 30))
+    )  # fmt: skip
+    with (codes / "ncci_aoc.csv").open() as aoc, (codes / "ncci_mue_prac.csv").open() as mue:
+        ncci = NcciEdits.from_rows(aoc=read_aoc(aoc), mue=read_mue(mue))
+    rules = tmp_path / "acme.toml"
+    rules.write_text('payer = "acme"\n[[required]]\nfield = "prior_authorization"\ncodes = ["72148"]\n'
+                     '[[required]]\nfield = "lines.drug"\ncodes = ["J*"]\n')  # fmt: skip
+    payer = PayerRules.from_toml(rules)
+    claim = everything()
+    as_of = pendulum.date(2025, 3, 6)
+    assert scrub(claim, as_of=as_of, code_sets=sets, ncci=ncci, payer_rules=[payer]) == []
+    assert [f.path for f in scrub(attrs.evolve(claim, prior_authorization=None), as_of=as_of,
+                                  payer_rules=[payer])] == ["prior_authorization"]  # fmt: skip
+    assert pyx12_errors(_write(claim)) == []
