@@ -101,6 +101,9 @@ class TimelyFilingLimit:
     months: int = 12
     days: int = 0
     warn_days: int = 30
+    _deadlines: dict[pendulum.Date, pendulum.Date] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         for name in ("months", "days", "warn_days"):
@@ -110,7 +113,14 @@ class TimelyFilingLimit:
 
     def deadline(self, date_of_service: pendulum.Date) -> pendulum.Date:
         """The last day a claim for ``date_of_service`` may be filed."""
-        return next_business_day(date_of_service.add(months=self.months, days=self.days))
+        found = self._deadlines.get(date_of_service)
+        if found is None:
+            found = next_business_day(date_of_service.add(months=self.months, days=self.days))
+            self._deadlines[date_of_service] = found
+        return found
+
+
+_MEDICARE_FILING_LIMIT = TimelyFilingLimit()  # shared, so its deadlines are computed once
 
 
 def _to_limits(
@@ -144,7 +154,9 @@ class ScrubContext:
     filing_limits: Mapping[PayerId, TimelyFilingLimit] = attrs.field(
         factory=dict, converter=_to_limits
     )
-    default_filing_limit: TimelyFilingLimit = attrs.field(factory=TimelyFilingLimit)
+    default_filing_limit: TimelyFilingLimit = attrs.field(
+        factory=lambda: _MEDICARE_FILING_LIMIT
+    )
     code_sets: CodeSets | None = None
     payer_rules: PayerRules | None = None
     history: Sequence[Claim] = ()

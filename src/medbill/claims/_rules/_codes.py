@@ -189,7 +189,8 @@ def global_surgery(claim: Claim, context: ScrubContext) -> Iterator[Finding]:
             continue
         for day, surgery, days, where in surgeries:
             before, after = _GLOBAL_WINDOW[days]
-            if not day.subtract(days=before) <= line.service_date <= day.add(days=after):
+            offset = line.service_date.toordinal() - day.toordinal()
+            if not -before <= offset <= after:
                 continue
             if line.service_date < day:
                 hint = "57 if this visit is the decision for surgery"
@@ -235,7 +236,7 @@ def place_of_service_setting(claim: Claim, context: ScrubContext) -> Iterator[Fi
 
 
 def _age_days(claim: Claim, day: pendulum.Date) -> int:
-    return (day - claim.patient.birth_date).in_days()
+    return day.toordinal() - claim.patient.birth_date.toordinal()
 
 
 _NEWBORN_DAYS = 28  # chapter 16 includes note: "the first 28 days after birth"
