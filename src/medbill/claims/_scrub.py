@@ -154,9 +154,7 @@ class ScrubContext:
     filing_limits: Mapping[PayerId, TimelyFilingLimit] = attrs.field(
         factory=dict, converter=_to_limits
     )
-    default_filing_limit: TimelyFilingLimit = attrs.field(
-        factory=lambda: _MEDICARE_FILING_LIMIT
-    )
+    default_filing_limit: TimelyFilingLimit = attrs.field(factory=lambda: _MEDICARE_FILING_LIMIT)
     code_sets: CodeSets | None = None
     payer_rules: PayerRules | None = None
     history: Sequence[Claim] = ()

@@ -75,7 +75,9 @@ def claim_note(out: SegmentWriter, claim: Claim) -> None:
 
 def _person_nm1(out: SegmentWriter, role: str, provider: Provider, field: str) -> None:
     if not provider.kind.is_person:
-        raise ValidationError(field, provider.name, f"NM1*{role} names a person, not an organization")
+        raise ValidationError(
+            field, provider.name, f"NM1*{role} names a person, not an organization"
+        )
     out.add(
         "NM1", role, "1", out.text(provider.name, field), out.text(provider.first_name, field),
         "", "", "", "XX", str(provider.npi),
@@ -98,7 +100,9 @@ def loop_2310c_service_facility(out: SegmentWriter, claim: Claim) -> None:
     address = site.address
     out.add("N3", out.text(address.line1, "service_facility.address"),
             out.text(address.line2, "service_facility.address"))  # fmt: skip
-    out.add("N4", out.text(address.city, "service_facility.address"), address.state, address.postal_code)
+    out.add(
+        "N4", out.text(address.city, "service_facility.address"), address.state, address.postal_code
+    )
 
 
 def line_loops(out: SegmentWriter, line: ClaimLine) -> None:
