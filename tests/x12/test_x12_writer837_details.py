@@ -160,3 +160,10 @@ def test_a_claim_clean_with_every_edit_loaded_is_valid_for_pyx12(
     assert [f.path for f in scrub(attrs.evolve(claim, prior_authorization=None), as_of=as_of,
                                   payer_rules=[payer])] == ["prior_authorization"]  # fmt: skip
     assert pyx12_errors(_write(claim)) == []
+
+
+def test_the_new_fields_survive_serialize() -> None:
+    from medbill.serialize import from_json, to_json
+
+    claim = everything()
+    assert from_json(Claim, to_json(claim)) == claim

@@ -277,8 +277,8 @@ def diagnosis_sex_age(claim: Claim, context: ScrubContext) -> Iterator[Finding]:
                     rule="diagnosis-age",
                     severity=_ERROR,
                     path=f"diagnoses[{index}]",
-                    message=f"{diagnosis} is for the maternal record; the patient is "
-                    f"{age} days old ({cited})",
+                    message=f"{diagnosis} is for the maternal record; the patient is a "
+                    f"newborn (28 days old or younger) ({cited})",
                     hint="code the newborn's own conditions (chapter 16 or Z38)",
                 )
             elif kind is Icd10NoteKind.NEWBORN_INITIAL_RECORD and age > _NEWBORN_DAYS:
@@ -287,7 +287,7 @@ def diagnosis_sex_age(claim: Claim, context: ScrubContext) -> Iterator[Finding]:
                     severity=_ERROR,
                     path=f"diagnoses[{index}]",
                     message=f"{diagnosis} is for a newborn's initial birth record; the patient "
-                    f"is {age} days old ({cited})",
+                    f"is older than 28 days ({cited})",
                     hint="remove the liveborn-infant code after the birth episode",
                 )
             elif kind is Icd10NoteKind.NEWBORN and age > _NEWBORN_DAYS:
@@ -296,7 +296,7 @@ def diagnosis_sex_age(claim: Claim, context: ScrubContext) -> Iterator[Finding]:
                     severity=Severity.WARNING,
                     path=f"diagnoses[{index}]",
                     message=f"{diagnosis} is a newborn-record (perinatal) code; the patient is "
-                    f"{age // 365} years old ({cited})",
+                    f"older than 28 days ({cited})",
                     hint="keep it only for a perinatal condition that persists; otherwise code "
                     "the current condition",
                 )
