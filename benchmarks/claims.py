@@ -36,6 +36,7 @@ import pendulum
 
 from medbill import Adjustment, Claim, ClaimLine, ClaimPayment, LinePayment, Period
 from medbill.claims import (
+    DEFAULT_RULES,
     CodeSets,
     NcciEdits,
     check_payment,
@@ -43,20 +44,6 @@ from medbill.claims import (
     read_mue,
     read_ptp,
     scrub,
-)
-from medbill.claims._rules import (
-    code_formats,
-    conflicting_modifiers,
-    coverage_active,
-    diagnosis_pointers,
-    duplicate_lines,
-    future_date_of_service,
-    limits,
-    ncci_mue,
-    ncci_ptp,
-    npi_check_digits,
-    required_fields,
-    timely_filing,
 )
 from medbill.codes import Icd10CodeSet
 from medbill.fees import Contract, FixedRate, PercentOfBilled
@@ -179,20 +166,7 @@ def bench_scrub(rng: random.Random) -> None:
     )
 
 
-PRE_ISSUE_20_RULES = (
-    required_fields,
-    code_formats,
-    diagnosis_pointers,
-    limits,
-    npi_check_digits,
-    future_date_of_service,
-    coverage_active,
-    timely_filing,
-    duplicate_lines,
-    conflicting_modifiers,
-    ncci_ptp,
-    ncci_mue,
-)
+PRE_ISSUE_20_RULES = DEFAULT_RULES[:12]  # issue 20 appended its rules after these twelve
 REFERENCE = Path(
     os.environ.get(
         "MEDBILL_REFERENCE", Path(__file__).resolve().parents[2] / "shared" / "reference"

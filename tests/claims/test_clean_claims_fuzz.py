@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 
@@ -22,10 +23,8 @@ _HEADER = "Add-on Code,Primary Code,AOC Edit Type,AOC Edit Effective Date,AOC Ed
 @settings(max_examples=200, deadline=None)
 @given(_ROWS, st.booleans())
 def test_read_aoc_never_escapes(rows: list[str], header: bool) -> None:
-    try:
+    with contextlib.suppress(ParseError):
         list(read_aoc([_HEADER, *rows] if header else rows))
-    except ParseError:
-        pass
 
 
 _TOML = st.lists(
@@ -61,10 +60,8 @@ def test_payer_rules_never_escape(text: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "rules.toml"
         path.write_text(text)
-        try:
+        with contextlib.suppress(MedbillError):
             PayerRules.from_toml(path)
-        except MedbillError:
-            pass
 
 
 @settings(max_examples=50, deadline=None)
@@ -87,10 +84,8 @@ def test_read_hcpcs_never_escapes(rows: list[str]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "hcpcs.csv"
         path.write_text("\n".join(rows))
-        try:
+        with contextlib.suppress(ParseError):
             read_hcpcs(path)
-        except ParseError:
-            pass
 
 
 @settings(max_examples=50, deadline=None)
@@ -110,7 +105,5 @@ def test_tabular_xml_never_escapes(text: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "tabular.xml"
         path.write_text(text)
-        try:
+        with contextlib.suppress(ParseError):
             Icd10CodeSet.from_tabular_xml(path)
-        except ParseError:
-            pass
