@@ -72,5 +72,6 @@ def test_modifier_file_needs_a_modifier_column(tmp_path: Path) -> None:
         CodeSets().with_modifier_file(path)
     sets = CodeSets().with_modifiers(["25"], label="a").with_modifiers(["59"], label="b")
     day = sets.on(pendulum.date(2025, 1, 2))
-    assert day.modifier("59").valid and day.modifier("25").valid
+    assert day.modifier("59").valid
+    assert day.modifier("25").valid
     assert day.modifier("59").source == "a; b"
