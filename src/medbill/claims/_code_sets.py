@@ -129,6 +129,13 @@ def read_hcpcs(path: str | os.PathLike[str]) -> dict[str, HcpcsCode]:
     Columns are found by their header (``HCPC``, ``ADD DT``, ``TERM DT``, ``ACTION CD`` in
     CMS's file; ``hcpcs_code``, ``date_added``, ``date_term``, ``action`` in its snake-case
     re-publications). A code's continuation rows (long descriptions) are merged.
+
+    >>> import pathlib, tempfile
+    >>> from medbill.claims import read_hcpcs
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "HCPC2025_APR.csv"
+    >>> _ = path.write_text("HCPC,ADD DT,TERM DT,ACTION CD\\nG2211,20210101,,N\\n")
+    >>> read_hcpcs(path)["G2211"].added
+    Date(2021, 1, 1)
     """
     location = os.fspath(path)
     found: dict[str, HcpcsCode] = {}
@@ -333,7 +340,14 @@ class CodeSets:
 
 
 class CodeSetsOn:
-    """The code sets in force on one date; answers are cached per code."""
+    """The code sets in force on one date (from :meth:`CodeSets.on`); answers are cached.
+
+    >>> import pendulum
+    >>> from medbill.claims import CodeSets
+    >>> day = CodeSets().with_modifiers(["25"], label="modifiers").on(pendulum.date(2025, 3, 4))
+    >>> day.modifier("25").valid, day.procedure("99213").known, day.rvu("99213") is None
+    (True, False, True)
+    """
 
     __slots__ = ("_cache", "day", "hcpcs", "icd10", "modifiers", "pprrvu", "sets")
 

@@ -90,7 +90,16 @@ def _matches(code: str, patterns: frozenset[str]) -> bool:
 
 @attrs.frozen(kw_only=True)
 class RequiredField:
-    """A field the payer requires, for claims with ``codes`` (all claims when empty)."""
+    """A field the payer requires, for claims with ``codes`` (all claims when empty).
+
+    >>> from medbill.claims import RequiredField
+    >>> sorted(RequiredField(field="lines.drug", codes=["j*"]).codes)
+    ['J*']
+    >>> RequiredField(field="fax")
+    Traceback (most recent call last):
+    ...
+    medbill._errors.ValidationError: field: must be one of [...] (got 'fax')
+    """
 
     field: str
     codes: frozenset[str] = attrs.field(default=frozenset(), converter=_codes)
@@ -104,7 +113,12 @@ class RequiredField:
 
 @attrs.frozen(kw_only=True)
 class ModifierRequirement:
-    """Lines with ``codes`` need one of ``any_of`` among their modifiers."""
+    """Lines with ``codes`` need one of ``any_of`` among their modifiers.
+
+    >>> from medbill.claims import ModifierRequirement
+    >>> sorted(ModifierRequirement(codes=["97110"], any_of=["gp", "GO"]).any_of)
+    ['GO', 'GP']
+    """
 
     codes: frozenset[str] = attrs.field(converter=_codes)
     any_of: frozenset[str] = attrs.field(converter=_codes)
@@ -117,7 +131,15 @@ class ModifierRequirement:
 
 @attrs.frozen(kw_only=True)
 class FrequencyLimit:
-    """At most ``max_units`` units of ``codes`` per claim or per date of service."""
+    """At most ``max_units`` units of ``codes`` per claim or per date of service.
+
+    >>> from decimal import Decimal
+    >>> from medbill.claims import FrequencyLimit
+    >>> FrequencyLimit(codes=["G0439"], max_units=Decimal(1), per="week")
+    Traceback (most recent call last):
+    ...
+    medbill._errors.ValidationError: per: must be 'claim' or 'day' (got 'week')
+    """
 
     codes: frozenset[str] = attrs.field(converter=_codes)
     max_units: Decimal
