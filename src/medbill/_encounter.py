@@ -32,6 +32,7 @@ from medbill._validation import (
     to_decimal,
     to_icd10s,
     to_modifiers,
+    to_money,
     to_optional_date,
     to_optional_decimal,
     to_optional_pos,
@@ -159,7 +160,7 @@ class ServiceLine:
     """
 
     procedure: ProcedureCode = attrs.field(converter=to_procedure)
-    charge: Decimal = attrs.field(converter=to_decimal)
+    charge: Decimal = attrs.field(converter=to_money)
     diagnosis_pointers: tuple[int, ...] = attrs.field(converter=_pointers)
     modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=to_modifiers)
     units: Decimal = attrs.field(default=Decimal(1), converter=to_decimal)
@@ -242,7 +243,7 @@ class ClaimLine:
 
     line_id: str
     procedure: ProcedureCode = attrs.field(converter=to_procedure)
-    charge: Decimal = attrs.field(converter=to_decimal)
+    charge: Decimal = attrs.field(converter=to_money)
     diagnosis_pointers: tuple[int, ...] = attrs.field(converter=_pointers)
     service_date: pendulum.Date = attrs.field(converter=to_date)
     service_date_end: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
@@ -346,7 +347,7 @@ class Claim:
     encounter_id: EncounterId | None = attrs.field(default=None, converter=to_optional_encounter_id)
     prior_authorization: str | None = None
     total_charge: Decimal = attrs.field(
-        default=attrs.Factory(_default_total, takes_self=True), converter=to_decimal
+        default=attrs.Factory(_default_total, takes_self=True), converter=to_money
     )
     referring_provider: Provider | None = None
     service_facility: ServiceFacility | None = None
