@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -12,6 +13,14 @@ from hypothesis import strategies as st
 from medbill import MedbillError, ParseError
 from medbill.claims import PayerRules, read_aoc, read_hcpcs
 from medbill.codes import Icd10CodeSet
+
+
+def _read(name: str, text: str, reader: Callable[[Path], object], errors: type[Exception]) -> None:
+    with tempfile.TemporaryDirectory() as folder, contextlib.suppress(errors):
+        path = Path(folder) / name
+        path.write_text(text)
+        reader(path)
+
 
 _CELLS = st.sampled_from(
     ["11000", "11001", "CCCCC", "1", "2", "3", "4", "x", "", "*", "20240101", "2024-13-01"]
@@ -57,11 +66,7 @@ _TOML = st.lists(
 @settings(max_examples=200, deadline=None)
 @given(_TOML)
 def test_payer_rules_never_escape(text: str) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "rules.toml"
-        path.write_text(text)
-        with contextlib.suppress(MedbillError):
-            PayerRules.from_toml(path)
+    _read("rules.toml", text, PayerRules.from_toml, MedbillError)
 
 
 @settings(max_examples=50, deadline=None)
@@ -81,11 +86,7 @@ def test_payer_rules_never_escape(text: str) -> None:
     )
 )
 def test_read_hcpcs_never_escapes(rows: list[str]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "hcpcs.csv"
-        path.write_text("\n".join(rows))
-        with contextlib.suppress(ParseError):
-            read_hcpcs(path)
+    _read("hcpcs.csv", "\n".join(rows), read_hcpcs, ParseError)
 
 
 @settings(max_examples=50, deadline=None)
@@ -102,8 +103,4 @@ def test_read_hcpcs_never_escapes(rows: list[str]) -> None:
     )
 )
 def test_tabular_xml_never_escapes(text: str) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "tabular.xml"
-        path.write_text(text)
-        with contextlib.suppress(ParseError):
-            Icd10CodeSet.from_tabular_xml(path)
+    _read("tabular.xml", text, Icd10CodeSet.from_tabular_xml, ParseError)
