@@ -7,7 +7,6 @@ Each maps to one 837P (005010X222A1) loop or segment: :class:`ServiceFacility` t
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -16,6 +15,7 @@ import attrs
 import pendulum
 
 from medbill._common import Address, non_empty
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._validation import (
     check,
@@ -56,7 +56,7 @@ class ServiceFacility:
         )  # fmt: skip
 
 
-class AccidentCause(enum.Enum):
+class AccidentCause(MedbillEnum):
     """Related-causes code (CLM11-1): what the condition is related to.
 
     >>> from medbill import AccidentCause
@@ -125,7 +125,7 @@ class Accident:
             )
 
 
-class DrugUnit(enum.Enum):
+class DrugUnit(MedbillEnum):
     """Unit of a drug quantity (CTP05-1): international unit, gram, milligram, milliliter, unit.
 
     >>> from medbill import DrugUnit

@@ -188,3 +188,27 @@ def test_a_bad_enum_value_lists_the_allowed_values() -> None:
     assert AgingBasis("service") is AgingBasis.SERVICE
     with pytest.raises(ValueError, match="must be one of"):  # still a ValueError for callers
         Priority("first")
+
+
+def test_every_medbill_enumeration_refuses_values_in_the_error_tree() -> None:
+    import enum
+    import importlib
+    import pkgutil
+
+    import medbill
+    from medbill._enums import MedbillEnum
+
+    plain = []
+    for info in pkgutil.walk_packages(medbill.__path__, "medbill."):
+        if info.name.startswith(("medbill.cli", "medbill.spark", "medbill.batch", "medbill.fhir")):
+            continue  # extras: their imports need optional packages
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, enum.Enum)
+                and value.__module__ == info.name
+                and not issubclass(value, MedbillEnum)
+            ):
+                plain.append(f"{info.name}.{value.__name__}")
+    assert plain == [], "derive these from medbill._enums.MedbillEnum"

@@ -242,7 +242,7 @@ def read_mue(lines: Iterable[str]) -> Iterator[MueLimit]:
         )
 
 
-class AocType(enum.Enum):
+class AocType(MedbillEnum):
     """NCCI add-on code edit type (CMS "Medicare NCCI Add-on Code Edits" page; NCCI Policy
     Manual, chapter I, section R).
 

@@ -18,19 +18,19 @@ I.B.1) and the notes that tie codes to a patient's sex or age:
 
 from __future__ import annotations
 
-import enum
 import os
 import re
 import xml.etree.ElementTree as ET
 from typing import NamedTuple
 
+from medbill._enums import MedbillEnum
 from medbill._errors import CodeError, ParseError
 from medbill.codes._icd10 import Icd10Cm
 
 __all__ = ["Icd10Note", "Icd10NoteKind", "read_icd10_tabular"]
 
 
-class Icd10NoteKind(enum.Enum):
+class Icd10NoteKind(MedbillEnum):
     """What an ICD-10-CM note restricts."""
 
     FEMALE = "female"
