@@ -22,6 +22,7 @@ from medbill.claims._check import (
     Verdict,
     check_payment,
 )
+from medbill.claims._code_sets import CodeSets, CodeSetsOn, CodeStatus, HcpcsCode, read_hcpcs
 from medbill.claims._denials import (
     DEFAULT_DENIAL_TABLE,
     DenialCategory,
@@ -34,13 +35,26 @@ from medbill.claims._denials import (
 from medbill.claims._holidays import federal_holidays, is_business_day, next_business_day
 from medbill.claims._matching import LineMatch, MatchMethod
 from medbill.claims._ncci import (
+    ANATOMIC_MODIFIERS,
+    DISTINCT_SERVICE_MODIFIERS,
     PTP_MODIFIERS,
+    AocEdit,
+    AocType,
     MueIndicator,
     MueLimit,
     NcciEdits,
     PtpEdit,
+    read_aoc,
     read_mue,
     read_ptp,
+)
+from medbill.claims._payer_rules import (
+    CLAIM_FIELDS,
+    LINE_FIELDS,
+    FrequencyLimit,
+    ModifierRequirement,
+    PayerRules,
+    RequiredField,
 )
 from medbill.claims._posting import PostingResult, post_remittance
 from medbill.claims._remittance import (
@@ -58,34 +72,48 @@ from medbill.claims._scrub import Finding, Rule, ScrubContext, Severity, TimelyF
 from medbill.claims._workflow import ClaimStatus, ClaimWorkflow, Transition
 
 __all__ = [
+    "ANATOMIC_MODIFIERS",
+    "AocEdit",
+    "AocType",
+    "CLAIM_FIELDS",
     "ChargeSource",
     "ClaimMatch",
     "ClaimStateError",
     "ClaimStatus",
     "ClaimWorkflow",
+    "CodeSets",
+    "CodeSetsOn",
+    "CodeStatus",
     "DEFAULT_DENIAL_TABLE",
     "DEFAULT_RULES",
+    "DISTINCT_SERVICE_MODIFIERS",
     "DenialCategory",
     "DenialClassification",
     "DenialRule",
     "DenialTable",
     "ExceptionReason",
     "Finding",
+    "FrequencyLimit",
+    "HcpcsCode",
+    "LINE_FIELDS",
     "LineAdjudication",
     "LineCheck",
     "LineMatch",
     "MatchMethod",
+    "ModifierRequirement",
     "MueIndicator",
     "MueLimit",
     "NcciEdits",
     "NextAction",
     "PAYMENT_REDUCTIONS",
     "PTP_MODIFIERS",
+    "PayerRules",
     "PaymentCheck",
     "PostingResult",
     "PriorPayerAdjudication",
     "PtpEdit",
     "RemittanceException",
+    "RequiredField",
     "RemittanceMatch",
     "ReportPeriod",
     "ReportRow",
@@ -109,6 +137,8 @@ __all__ = [
     "match_remittance",
     "next_business_day",
     "post_remittance",
+    "read_aoc",
+    "read_hcpcs",
     "read_mue",
     "read_ptp",
     "scrub",

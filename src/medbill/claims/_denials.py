@@ -14,11 +14,11 @@ OA-23 prior payer's adjudication) are not denials.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 
 import attrs
 
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._payment import Adjustment
 from medbill.codes import AdjustmentGroup, Carc, Rarc
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 
-class DenialCategory(enum.Enum):
+class DenialCategory(MedbillEnum):
     """Why a service was not paid, in the terms a billing office works denials by.
 
     >>> from medbill.claims import DenialCategory
@@ -53,7 +53,7 @@ class DenialCategory(enum.Enum):
     OTHER = "other"
 
 
-class NextAction(enum.Enum):
+class NextAction(MedbillEnum):
     """What to do about a denial.
 
     >>> from medbill.claims import NextAction

@@ -6,13 +6,13 @@ entries, so a report agrees with the books by construction.
 
 from __future__ import annotations
 
-import enum
 import html
 from decimal import Decimal
 
 import attrs
 import pendulum
 
+from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError
 from medbill._parties import Priority
 from medbill.ledger._accounts import CHART_OF_ACCOUNTS, AccountKind
@@ -145,7 +145,7 @@ def claim_balance(
 # -- aging ------------------------------------------------------------------------------
 
 
-class AgingBasis(enum.Enum):
+class AgingBasis(MedbillEnum):
     """Where a balance's age is counted from.
 
     ``SERVICE``: the claim's first date of service (recorded by ``post_charges``).
