@@ -658,7 +658,7 @@ class SqlStore:
             "MIN(CASE WHEN d.cents > 0 THEN d.day END) "
             "FROM accounts a JOIN daily d ON d.account_id = a.id "
             "WHERE a.code IN ('insurance_receivable', 'patient_receivable') "
-            "GROUP BY a.id, a.code, a.payer, a.claim",
+            "GROUP BY a.id",  # the primary key: code, payer, claim follow from it
             (as_of.toordinal(),),
         )
         for code, payer, claim, cents, first in rows:
