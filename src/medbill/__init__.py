@@ -8,6 +8,17 @@ The public API is everything listed in ``__all__`` here and in the subpackages
 Icd10Cm('E11.9')
 """
 
+from medbill._claim_status import (
+    AckStatus,
+    ClaimStatusCode,
+    ClaimStatusReport,
+    ElementError,
+    FunctionalAcknowledgement,
+    LineStatus,
+    SegmentError,
+    StatusOutcome,
+    TransactionAcknowledgement,
+)
 from medbill._common import (
     Address,
     ClaimId,
@@ -20,6 +31,17 @@ from medbill._common import (
     Sex,
 )
 from medbill._encounter import Claim, ClaimFrequency, ClaimLine, Encounter, ServiceLine
+from medbill._eligibility import (
+    BenefitAmount,
+    CoverageLevel,
+    EligibilityBenefit,
+    EligibilityDifference,
+    EligibilityMember,
+    EligibilityRejection,
+    EligibilityResponse,
+    Network,
+    apply_eligibility,
+)
 from medbill._errors import (
     ClaimStateError,
     CodeError,
@@ -76,6 +98,24 @@ from medbill.codes import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BenefitAmount",
+    "CoverageLevel",
+    "EligibilityBenefit",
+    "EligibilityDifference",
+    "EligibilityMember",
+    "EligibilityRejection",
+    "EligibilityResponse",
+    "Network",
+    "apply_eligibility",
+    "AckStatus",
+    "ClaimStatusCode",
+    "ClaimStatusReport",
+    "ElementError",
+    "FunctionalAcknowledgement",
+    "LineStatus",
+    "SegmentError",
+    "StatusOutcome",
+    "TransactionAcknowledgement",
     "Accumulators",
     "Address",
     "Adjustment",

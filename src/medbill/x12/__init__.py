@@ -7,6 +7,8 @@
 """
 
 from medbill._errors import ParseError
+from medbill.x12._claim_status import read_277, read_277ca, write_276
+from medbill.x12._eligibility import read_271, write_270
 from medbill.x12._envelope import (
     FunctionalGroup,
     Interchange,
@@ -36,6 +38,11 @@ __all__ = [
     "iter_835",
     "parse_interchange",
     "read_835",
+    "read_271",
+    "read_277",
+    "read_277ca",
+    "write_270",
+    "write_276",
     "write_835",
     "write_837p",
 ]

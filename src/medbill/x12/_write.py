@@ -147,8 +147,9 @@ def interchange(
     ]
     for index, (set_id, body) in enumerate(transactions, start=1):
         control = f"{index:04d}"
-        # ST03 names the guide in the 837 (005010X222A1); the 835 guide marks it "not used"
-        header = [set_id, control] + ([version] if set_id == "837" else [])
+        # ST03 names the guide (837 005010X222A1, 270 005010X279A1, ...); the 835 guide
+        # marks it "not used"
+        header = [set_id, control] + ([version] if set_id != "835" else [])
         out.append(e.join(["ST", *header]))
         out.extend(body)
         out.append(e.join(["SE", str(len(body) + 2), control]))
