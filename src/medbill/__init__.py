@@ -30,7 +30,6 @@ from medbill._common import (
     PersonName,
     Sex,
 )
-from medbill._encounter import Claim, ClaimFrequency, ClaimLine, Encounter, ServiceLine
 from medbill._eligibility import (
     BenefitAmount,
     CoverageLevel,
@@ -42,6 +41,7 @@ from medbill._eligibility import (
     Network,
     apply_eligibility,
 )
+from medbill._encounter import Claim, ClaimFrequency, ClaimLine, Encounter, ServiceLine
 from medbill._errors import (
     ClaimStateError,
     CodeError,

@@ -12,7 +12,6 @@ remaining). When the payer cannot answer, AAA segments say why (AAA03) and what 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
@@ -357,7 +356,9 @@ class EligibilityResponse:
         Those that name the network and level exactly come first.
         """
         found = [
-            b for b in self.benefits if b.code == code and b.applies_to(service_type, network, level)
+            b
+            for b in self.benefits
+            if b.code == code and b.applies_to(service_type, network, level)
         ]
         return tuple(sorted(found, key=lambda b: (b.network != network, b.coverage_level != level)))
 
@@ -565,9 +566,13 @@ def _benefits(benefits: Benefits, response: EligibilityResponse, diff: _Diff) ->
     deductible = response.deductible().total
     out_of_pocket = response.out_of_pocket().total
     coinsurance = response.coinsurance()
-    if diff.changed("benefits.deductible", benefits.deductible, deductible):
+    if deductible is not None and diff.changed(
+        "benefits.deductible", benefits.deductible, deductible
+    ):
         benefits = attrs.evolve(benefits, deductible=deductible)
-    if diff.changed("benefits.coinsurance", benefits.coinsurance, coinsurance):
+    if coinsurance is not None and diff.changed(
+        "benefits.coinsurance", benefits.coinsurance, coinsurance
+    ):
         benefits = attrs.evolve(benefits, coinsurance=coinsurance)
     if diff.changed("benefits.out_of_pocket_max", benefits.out_of_pocket_max, out_of_pocket):
         benefits = attrs.evolve(benefits, out_of_pocket_max=out_of_pocket)
@@ -592,9 +597,11 @@ def _accumulators(
 ) -> Accumulators:
     deductible_met = response.deductible().met
     out_of_pocket_met = response.out_of_pocket().met
-    if diff.changed("accumulators.deductible_met", accumulators.deductible_met, deductible_met):
+    if deductible_met is not None and diff.changed(
+        "accumulators.deductible_met", accumulators.deductible_met, deductible_met
+    ):
         accumulators = attrs.evolve(accumulators, deductible_met=deductible_met)
-    if diff.changed(
+    if out_of_pocket_met is not None and diff.changed(
         "accumulators.out_of_pocket_met", accumulators.out_of_pocket_met, out_of_pocket_met
     ):
         accumulators = attrs.evolve(accumulators, out_of_pocket_met=out_of_pocket_met)

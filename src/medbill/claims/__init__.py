@@ -55,7 +55,7 @@ from medbill.claims._remittance import (
 from medbill.claims._report import ReportPeriod, ReportRow, VarianceReport
 from medbill.claims._rules import DEFAULT_RULES
 from medbill.claims._scrub import Finding, Rule, ScrubContext, Severity, TimelyFilingLimit, scrub
-from medbill.claims._workflow import ClaimStatus, ClaimWorkflow, Transition
+from medbill.claims._workflow import ClaimStatus, ClaimWorkflow, ResponseEvent, Transition
 
 __all__ = [
     "ChargeSource",
@@ -87,6 +87,7 @@ __all__ = [
     "PtpEdit",
     "RemittanceException",
     "RemittanceMatch",
+    "ResponseEvent",
     "ReportPeriod",
     "ReportRow",
     "Rule",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 import pendulum
@@ -46,7 +47,7 @@ class _Set:
     control: str
     implementation: str | None
     errors: list[SegmentError] = attrs.Factory(list)
-    segment: dict[str, object] | None = None
+    segment: dict[str, Any] | None = None
 
 
 class _Reader:
@@ -55,7 +56,7 @@ class _Reader:
 
     def read(self) -> list[FunctionalAcknowledgement]:
         found: list[FunctionalAcknowledgement] = []
-        group: dict[str, object] | None = None
+        group: dict[str, Any] | None = None
         acks: list[TransactionAcknowledgement] = []
         current: _Set | None = None
         reading = self.segments
@@ -84,7 +85,7 @@ class _Reader:
                 }
             elif tag == "CTX" and current is not None and current.segment is not None:
                 text = "*".join(part for part in segment[1:])
-                current.segment["context"].append(text)  # type: ignore[attr-defined]
+                current.segment["context"].append(text)
             elif tag == "IK4" and current is not None:
                 self._element(current, segment, number)
             elif tag == "IK5" and current is not None:
@@ -119,13 +120,13 @@ class _Reader:
         if current.segment is None:
             reading.problem("IK4 without an IK3", number, segment, None)
             return
-        position = reading.components(el(segment, 1)) + ["", "", ""]
+        position = [*reading.components(el(segment, 1)), "", "", ""]
         numbers = [int(p) if p.isdigit() else None for p in position[:3]]
         if numbers[0] is None:
             reading.problem(f"expected an element position, found {el(segment, 1)!r}", number,
                             segment, 1)  # fmt: skip
             return
-        current.segment["elements"].append(  # type: ignore[attr-defined]
+        current.segment["elements"].append(
             ElementError(
                 position=numbers[0],
                 component=numbers[1],
@@ -144,9 +145,9 @@ class _Reader:
         current.errors.append(
             SegmentError(
                 **{
-                    **fields,  # type: ignore[arg-type]
-                    "context": tuple(fields["context"]),  # type: ignore[call-overload]
-                    "elements": tuple(fields["elements"]),  # type: ignore[call-overload]
+                    **fields,
+                    "context": tuple(fields["context"]),
+                    "elements": tuple(fields["elements"]),
                 }
             )
         )
@@ -154,7 +155,7 @@ class _Reader:
 
     def _group(
         self,
-        group: dict[str, object],
+        group: dict[str, Any],
         acks: list[TransactionAcknowledgement],
         segment: list[str],
         number: int,
@@ -163,8 +164,10 @@ class _Reader:
         status = _STATUS.get(el(segment, 1))
         if status is None:
             reading.problem(f"unknown acknowledgment code {el(segment, 1)!r}", number, segment, 1)
-            status = AckStatus.REJECTED if any(a.status.is_rejected for a in acks) else (
-                AckStatus.ACCEPTED
+            status = (
+                AckStatus.REJECTED
+                if any(a.status.is_rejected for a in acks)
+                else (AckStatus.ACCEPTED)
             )
         return FunctionalAcknowledgement(
             status=status,
@@ -173,7 +176,7 @@ class _Reader:
             accepted=reading.integer(segment, 4, number),
             errors=tuple(el(segment, i) for i in range(5, 10) if el(segment, i)),
             transactions=tuple(acks),
-            **group,  # type: ignore[arg-type]
+            **group,
         )
 
 
@@ -363,7 +366,7 @@ def write_999(
     ...     receiver=Party(name="ACME", id="ACME"), control_number=3,
     ...     created=pendulum.datetime(2025, 4, 1, 12))
     >>> [s for s in text.split("~\\n") if s[:3] in ("AK1", "AK2", "IK5", "AK9")]
-    ['AK1*HP*1*005010X221A1', 'AK2*835*0001', 'IK5*A', 'AK9*A*1*1*1']
+    ['AK1*HP*1*005010X221A1', 'AK2*835*0001*005010X221A1', 'IK5*A', 'AK9*A*1*1*1']
     """
     bodies: list[tuple[str, list[str]]] = []
     for index, ack in enumerate(acknowledgements):
@@ -386,4 +389,3 @@ def write_999(
         created=created,
         usage=usage,
     )
-

@@ -12,6 +12,7 @@ with their own STC, REF*FJ and DTP*472).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 import pendulum
@@ -44,24 +45,24 @@ class _Status:
 
     level: str
     trace: str | None
-    context: dict[str, object]
+    context: dict[str, Any]
     stc: list[tuple[int, list[str]]] = attrs.Factory(list)
     references: list[tuple[str, str]] = attrs.Factory(list)
     service_period: object = None
-    lines: list[dict[str, object]] = attrs.Factory(list)
+    lines: list[dict[str, Any]] = attrs.Factory(list)
 
 
 class _Reader:
     def __init__(self, segments: Segments, implementation: str) -> None:
         self.segments = segments
         self.implementation = implementation
-        self.context: dict[str, object] = {}
+        self.context: dict[str, Any] = {}
         self.found: list[ClaimStatusReport] = []
 
     def read(self) -> list[ClaimStatusReport]:
         level = ""
         status: _Status | None = None
-        line: dict[str, object] | None = None
+        line: dict[str, Any] | None = None
         for number, segment in self.segments:
             tag = segment[0]
             if tag == "HL":
@@ -85,7 +86,7 @@ class _Reader:
                 status.lines.append(line)
             elif tag == "STC":
                 if line is not None:
-                    line["stc"].append((number, segment))  # type: ignore[attr-defined]
+                    line["stc"].append((number, segment))
                 else:
                     status.stc.append((number, segment))
             elif tag == "REF" and el(segment, 2):
@@ -113,7 +114,7 @@ class _Reader:
         elif level in ("22", "23", "PT"):
             self.context.update(patient_name=person_name(segment), member_id=identifier)
 
-    def _line(self, segment: list[str], number: int) -> dict[str, object]:
+    def _line(self, segment: list[str], number: int) -> dict[str, Any]:
         code = self.segments.components(el(segment, 1))
         return {
             "procedure": code[1] if len(code) > 1 else (code[0] or None),
@@ -131,7 +132,7 @@ class _Reader:
                 value = el(segment, position)
                 if not value:
                     continue
-                parts = self.segments.components(value) + ["", "", "", ""]
+                parts = [*self.segments.components(value), "", "", "", ""]
                 if not parts[0]:
                     self.segments.problem(
                         "the claim status category code is empty", number, segment, position
@@ -150,7 +151,7 @@ class _Reader:
     def _close(self, status: _Status | None) -> None:
         if status is None or (not status.stc and status.level != "claim"):
             return  # a batch-level TRN without status (277CA 2200A) says nothing
-        fields: dict[str, object] = {}
+        fields: dict[str, Any] = {}
         reading = self.segments
         for number, segment in status.stc:
             # the first STC that carries a value gives it (dates, amounts, action)
@@ -169,8 +170,8 @@ class _Reader:
         payer_claim = next((v for q, v in references if q == "1K"), None)
         lines = tuple(
             LineStatus(
-                **{k: v for k, v in line.items() if k != "stc"},  # type: ignore[arg-type]
-                statuses=self._codes(line["stc"]),  # type: ignore[arg-type]
+                **{k: v for k, v in line.items() if k != "stc"},
+                statuses=self._codes(line["stc"]),
             )
             for line in status.lines
         )
@@ -188,8 +189,8 @@ class _Reader:
                 service_period=status.service_period,  # type: ignore[arg-type]
                 references=references,
                 lines=lines,
-                **context,  # type: ignore[arg-type]
-                **fields,  # type: ignore[arg-type]
+                **context,
+                **fields,
             )
         )
 
@@ -228,7 +229,7 @@ def read_277(source: Source, *, strict: bool = True) -> list[ClaimStatusReport]:
     ...     "NM1*1P*2*SPRINGFIELD FAMILY MEDICINE*****XX*1234567893~HL*4*3*22*0~"
     ...     "NM1*IL*1*DOE*JANE****MI*W123456789~TRN*2*CLM-0001~"
     ...     "STC*F1:65*20250428**210.00*168.00*20250425**20250428*EFT123~REF*1K*PCN9~"
-    ...     "DTP*472*D8*20250304~SE*14*0001~GE*1*1~IEA*1*000000001~")
+    ...     "DTP*472*D8*20250304~SE*15*0001~GE*1*1~IEA*1*000000001~")
     >>> [report] = read_277(text)
     >>> report.claim_id, report.outcome.value, report.paid, str(report.paid_on)
     ('CLM-0001', 'finalized-paid', Decimal('168.00'), '2025-04-28')
@@ -317,7 +318,7 @@ def write_276(
     ...     receiver=Party(name="ACME", id="ACME"), control_number=9,
     ...     created=pendulum.datetime(2025, 4, 20, 8))
     >>> [s for s in text.split("~\\n") if s.startswith(("TRN", "AMT", "DTP"))]
-    ['TRN*1*CLM-0001', 'AMT*T3*210.00', 'DTP*472*D8*20250304']
+    ['TRN*1*CLM-0001', 'AMT*T3*150.00', 'DTP*472*D8*20250304']
     """
     numbers = dict(payer_claim_numbers or {})
     groups: dict[tuple[str, str, str], list[Claim]] = {}
@@ -326,7 +327,9 @@ def write_276(
         if not isinstance(claim, Claim):
             raise ValidationError(f"claims[{index}]", claim, "must be a Claim")
         if claim.coverage is None:
-            raise ValidationError(f"claims[{index}].coverage", None, "a self-pay claim has no payer")
+            raise ValidationError(
+                f"claims[{index}].coverage", None, "a self-pay claim has no payer"
+            )
         payer = claim.coverage.payer
         payers[payer.id] = (payer.name, payer.x12_payer_id or payer.id)
         key = (payer.id, str(claim.billing_provider.npi), claim.coverage.member_id)

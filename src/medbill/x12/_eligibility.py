@@ -10,15 +10,17 @@ provider. AAA segments may appear at every level.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 import pendulum
 
 from medbill._common import Address, Period, Sex
 from medbill._eligibility import (
-    EligibilityBenefit,
     CoverageLevel,
+    EligibilityBenefit,
     EligibilityMember,
     EligibilityRejection,
     EligibilityResponse,
@@ -48,15 +50,15 @@ class _Member:
     level: str
     parent: _Member | None
     trace: str | None = None
-    person: dict[str, object] = attrs.Factory(dict)
+    person: dict[str, Any] = attrs.Factory(dict)
     references: dict[str, str] = attrs.Factory(dict)
     dates: list[tuple[str, Period]] = attrs.Factory(list)
     rejections: list[EligibilityRejection] = attrs.Factory(list)
-    benefits: list[dict[str, object]] = attrs.Factory(list)
+    benefits: list[dict[str, Any]] = attrs.Factory(list)
     children: int = 0
 
     def member(self) -> EligibilityMember:
-        return EligibilityMember(**self.person)  # type: ignore[arg-type]
+        return EligibilityMember(**self.person)
 
 
 def _period(dates: list[tuple[str, Period]], qualifiers: dict[str, str]) -> Period | None:
@@ -90,7 +92,7 @@ class _Reader:
     def read(self) -> list[EligibilityResponse]:
         level = ""
         current: _Member | None = None
-        benefit: dict[str, object] | None = None
+        benefit: dict[str, Any] | None = None
         in_2120 = False
         for number, segment in self.segments:
             tag = segment[0]
@@ -112,7 +114,7 @@ class _Reader:
                     loop=loop,
                 )
                 if benefit is not None:
-                    benefit["rejections"].append(rejection)  # type: ignore[attr-defined]
+                    benefit["rejections"].append(rejection)
                 if current is not None:
                     current.rejections.append(rejection)
                 else:
@@ -167,7 +169,7 @@ class _Reader:
             if found is not None:
                 member.dates.append(found)
 
-    def _benefit(self, segment: list[str], number: int) -> dict[str, object]:
+    def _benefit(self, segment: list[str], number: int) -> dict[str, Any]:
         reading = self.segments
         level = el(segment, 2)
         authorization = el(segment, 11)
@@ -199,7 +201,7 @@ class _Reader:
         }
 
     def _benefit_segment(
-        self, benefit: dict[str, object], segment: list[str], number: int, in_2120: bool
+        self, benefit: dict[str, Any], segment: list[str], number: int, in_2120: bool
     ) -> bool:
         tag = segment[0]
         if tag == "LS":
@@ -210,14 +212,14 @@ class _Reader:
             if tag == "NM1":
                 name = entity_name(segment)
                 label = el(segment, 1)
-                benefit["entities"].append(f"{label} {name}" if name else label)  # type: ignore[attr-defined]
+                benefit["entities"].append(f"{label} {name}" if name else label)
             return True
         if tag == "DTP":
             found = self.segments.dtp(segment, number)
             if found is not None:
-                benefit["dates"].append(found)  # type: ignore[attr-defined]
+                benefit["dates"].append(found)
         elif tag == "MSG" and el(segment, 1):
-            benefit["messages"].append(el(segment, 1))  # type: ignore[attr-defined]
+            benefit["messages"].append(el(segment, 1))
         return False
 
     def _responses(self) -> list[EligibilityResponse]:
@@ -250,11 +252,11 @@ class _Reader:
         benefits = tuple(
             EligibilityBenefit(
                 **{
-                    **b,  # type: ignore[arg-type]
-                    "dates": tuple(b["dates"]),  # type: ignore[call-overload]
-                    "messages": tuple(b["messages"]),  # type: ignore[call-overload]
-                    "entities": tuple(b["entities"]),  # type: ignore[call-overload]
-                    "rejections": tuple(b["rejections"]),  # type: ignore[call-overload]
+                    **b,
+                    "dates": tuple(b["dates"]),
+                    "messages": tuple(b["messages"]),
+                    "entities": tuple(b["entities"]),
+                    "rejections": tuple(b["rejections"]),
                 }
             )
             for b in member.benefits
@@ -274,7 +276,7 @@ class _Reader:
             benefits=benefits,
             rejections=tuple(rejections + member.rejections),
             messages=tuple(m for b in benefits for m in b.messages),
-            **common,  # type: ignore[arg-type]
+            **common,
         )
 
 
@@ -286,7 +288,8 @@ def _person(member: _Member | None) -> EligibilityMember | None:
     line1, city = str(person.get("_line1") or ""), str(person.get("_city") or "")
     state, postal = str(person.get("_state") or ""), str(person.get("_zip") or "")
     if line1 and city and len(state) == 2 and postal:
-        try:
+        # an address the payer sent malformed is not needed to read the answer
+        with contextlib.suppress(ValidationError):
             fields["address"] = Address(
                 line1=line1,
                 line2=str(person.get("_line2") or "") or None,
@@ -294,9 +297,7 @@ def _person(member: _Member | None) -> EligibilityMember | None:
                 state=state,
                 postal_code=postal,
             )
-        except ValidationError:
-            pass  # an address the payer sent malformed is not needed to read the answer
-    return EligibilityMember(**fields)  # type: ignore[arg-type]
+    return EligibilityMember(**fields)
 
 
 def read_271(source: Source, *, strict: bool = True) -> list[EligibilityResponse]:
@@ -317,7 +318,7 @@ def read_271(source: Source, *, strict: bool = True) -> list[EligibilityResponse
     ...     "TRN*2*T-1*9123456789~NM1*IL*1*DOE*JANE****MI*W123456789~"
     ...     "EB*1**30**ACME GOLD PPO~EB*B*IND*98***27*25.00*****Y~"
     ...     "EB*C*IND*30***23*1500.00*****Y~EB*C*IND*30***29*1200.00*****Y~"
-    ...     "SE*12*0001~GE*1*1~IEA*1*000000001~")
+    ...     "SE*14*0001~GE*1*1~IEA*1*000000001~")
     >>> [response] = read_271(text)
     >>> response.active, response.plan_name, response.copay(service_type="98")
     (True, 'ACME GOLD PPO', Decimal('25.00'))
@@ -462,4 +463,3 @@ def write_270(
         created=created,
         usage=usage,
     )
-

@@ -105,7 +105,9 @@ class Segments:
             return None
         return int(value)
 
-    def date(self, value: str, number: int, segment: list[str], position: int) -> pendulum.Date | None:
+    def date(
+        self, value: str, number: int, segment: list[str], position: int
+    ) -> pendulum.Date | None:
         """A CCYYMMDD date or ``None`` when empty."""
         if not value:
             return None
@@ -129,7 +131,9 @@ class Segments:
             if start is None or end is None:
                 return None
             if end < start:
-                self.problem(f"the range {value!r} ends before it starts", number, segment, position)
+                self.problem(
+                    f"the range {value!r} ends before it starts", number, segment, position
+                )
                 return None
             return Period(start, end)
         day = self.date(value, number, segment, position)
