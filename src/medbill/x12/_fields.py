@@ -35,9 +35,14 @@ def read_transactions(
     Other transaction sets are skipped (an interchange may bundle several kinds).
     """
     lenience = Lenience(strict)
-    for raw in transactions(source, lenience):
-        if raw.id in kinds:
-            yield raw, Segments(raw, lenience)
+    try:
+        for raw in transactions(source, lenience):
+            if raw.id in kinds:
+                yield raw, Segments(raw, lenience)
+    except OSError as error:  # text that is neither X12 nor a readable file's path
+        raise ParseError(
+            f"{str(source)[:40]!r} is neither X12 text nor a readable file: {error.strerror}"
+        ) from None
 
 
 @attrs.define
