@@ -7,9 +7,9 @@ The expected values were read off the files by hand; the segment each comes from
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 import os
 import warnings
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
