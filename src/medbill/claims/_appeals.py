@@ -9,6 +9,7 @@ contracts; :class:`~medbill.claims.WorkPolicy` holds them per payer.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 import attrs
 import pendulum
@@ -40,6 +41,10 @@ class AppealStatus(enum.Enum):
         return self in (AppealStatus.DRAFT, AppealStatus.FILED)
 
 
+def _lines(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
 def _status(value: AppealStatus | str) -> AppealStatus:
     try:
         return AppealStatus(value)
@@ -67,7 +72,7 @@ class Appeal:
     claim_id: ClaimId = attrs.field(converter=to_claim_id)
     reason: str
     deadline: pendulum.Date = attrs.field(converter=to_date)
-    lines: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    lines: tuple[str, ...] = attrs.field(default=(), converter=_lines)
     status: AppealStatus = attrs.field(default=AppealStatus.DRAFT, converter=_status)
     filed_on: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
     decided_on: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)

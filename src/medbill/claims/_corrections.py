@@ -114,7 +114,8 @@ def post_corrected_charges(
     changed or new line of ``corrected`` is charged (entry
     ``correction:<corrected id>:<payer claim number>``, kind charge). Both go in one batch:
     all or nothing. Each names the other and the claims in its memo. Nothing changed: no
-    entries. Posting the same correction again returns the entries posted the first time.
+    entries. Posting the same correction again (same claim id and payer claim number)
+    returns the entries posted the first time.
 
     >>> import pendulum
     >>> from decimal import Decimal
@@ -139,6 +140,10 @@ def post_corrected_charges(
             "corrected.patient", corrected.patient.id, "must be the original claim's patient"
         )
     number = corrected.original_claim_reference or ""
+    key = f"correction:{corrected.id}:{number}"
+    posted = tuple(ledger.get(k) for k in (f"{key}/reversal", key) if k in ledger)
+    if posted:
+        return posted  # this correction is on the books already
     charged = _charged_lines(ledger, original)
     new_by_id = {line.line_id: line for line in corrected.lines}
     old_by_id = {line.line_id: line for line in original.lines}
@@ -156,7 +161,6 @@ def post_corrected_charges(
     ]
     if not gone and not fresh:
         return ()
-    key = f"correction:{corrected.id}:{number}"
     day = effective or corrected.service_dates[0]
     reversal_postings = [p.mirrored() for line_id in gone for p in charged.get(line_id, [])]
     entries: list[JournalEntry] = []

@@ -21,7 +21,7 @@ one applies:
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 
 import attrs
@@ -169,7 +169,7 @@ class Worklist:
     as_of: pendulum.Date
     items: tuple[WorkItem, ...]
 
-    def __iter__(self) -> object:
+    def __iter__(self) -> Iterator[WorkItem]:
         return iter(self.items)
 
     def __len__(self) -> int:
