@@ -23,7 +23,14 @@ from medbill._encounter import Claim
 from medbill._errors import ValidationError
 from medbill.x12._envelope import Source
 from medbill.x12._fields import Segments, el, entity_name, person_name, read_transactions
-from medbill.x12._write import Party, SegmentWriter, amount, interchange
+from medbill.x12._write import (
+    Party,
+    SegmentWriter,
+    amount,
+    demographics,
+    interchange,
+    person_nm1,
+)
 
 __all__ = ["read_277", "read_277ca", "write_276"]
 
@@ -272,12 +279,7 @@ def _subscriber_nm1(out: SegmentWriter, claim: Claim) -> None:
     if coverage is None:  # checked by write_276
         return
     person = coverage.subscriber.name if coverage.subscriber else claim.patient.name
-    out.add(
-        "NM1", "IL", "1", out.text(person.family, "subscriber.name"),
-        out.text(person.given, "subscriber.name"), out.text(person.middle, "subscriber.name"),
-        "", out.text(person.suffix, "subscriber.name"), "MI",
-        out.text(coverage.member_id, "member_id"),
-    )  # fmt: skip
+    person_nm1(out, "IL", person, "subscriber.name", coverage.member_id)
 
 
 def _claim_loop(out: SegmentWriter, claim: Claim, payer_claim_number: str | None) -> None:
@@ -391,21 +393,12 @@ def _subscriber_loop(
     out.add("HL", subscriber_hl, parent, "22", "1" if dependents else "0")
     first = group[0]
     if own:
-        patient = own[0].patient
-        sex = patient.sex.value if patient.sex.value in ("M", "F") else ""
-        out.add("DMG", "D8", patient.birth_date.format("YYYYMMDD"), sex)
+        demographics(out, own[0].patient.birth_date, own[0].patient.sex)
     _subscriber_nm1(out, first)
     for claim in own:
         _claim_loop(out, claim, numbers.get(claim.id))
     for offset, claim in enumerate(dependents, start=2):
-        patient = claim.patient
         out.add("HL", str(hl + offset), subscriber_hl, "23")
-        sex = patient.sex.value if patient.sex.value in ("M", "F") else ""
-        out.add("DMG", "D8", patient.birth_date.format("YYYYMMDD"), sex)
-        name = patient.name
-        out.add(
-            "NM1", "QC", "1", out.text(name.family, "patient.name"),
-            out.text(name.given, "patient.name"), out.text(name.middle, "patient.name"), "",
-            out.text(name.suffix, "patient.name"),
-        )  # fmt: skip
+        demographics(out, claim.patient.birth_date, claim.patient.sex)
+        person_nm1(out, "QC", claim.patient.name, "patient.name")
         _claim_loop(out, claim, numbers.get(claim.id))

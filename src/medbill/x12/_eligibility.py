@@ -31,7 +31,7 @@ from medbill._parties import Coverage, Patient, Provider, ProviderKind, Relation
 from medbill._validation import to_date
 from medbill.x12._envelope import Source
 from medbill.x12._fields import Segments, el, entity_name, person_name, read_transactions
-from medbill.x12._write import Party, SegmentWriter, interchange
+from medbill.x12._write import Party, SegmentWriter, demographics, interchange, person_nm1
 
 __all__ = ["read_271", "write_270"]
 
@@ -355,18 +355,11 @@ def _inquiry(
     dependent: bool,
 ) -> None:
     out.add("TRN", "1", out.text(trace, "trace"), originator)
-    name = patient.name
-    role = "03" if dependent else "IL"
-    identifier = () if dependent else ("MI", out.text(coverage.member_id, "member_id"))
-    out.add(
-        "NM1", role, "1", out.text(name.family, "patient.name"),
-        out.text(name.given, "patient.name"), out.text(name.middle, "patient.name"), "",
-        out.text(name.suffix, "patient.name"), *identifier,
-    )  # fmt: skip
+    member = None if dependent else coverage.member_id
+    person_nm1(out, "03" if dependent else "IL", patient.name, "patient.name", member)
     if not dependent and coverage.group_number:
         out.add("REF", "6P", out.text(coverage.group_number, "group_number"))
-    sex = patient.sex.value if patient.sex.value in ("M", "F") else ""
-    out.add("DMG", "D8", patient.birth_date.format("YYYYMMDD"), sex)
+    demographics(out, patient.birth_date, patient.sex)
     if dependent:
         out.add("INS", "N", coverage.relationship.value)
     if service_date is not None:
@@ -431,17 +424,10 @@ def write_270(
         subscriber = coverage.subscriber
         if subscriber is None:  # Coverage requires one when the relationship is not SELF
             raise ValidationError("coverage.subscriber", None, "is required for a dependent")
-        name = subscriber.name
-        out.add(
-            "NM1", "IL", "1", out.text(name.family, "subscriber.name"),
-            out.text(name.given, "subscriber.name"), out.text(name.middle, "subscriber.name"),
-            "", out.text(name.suffix, "subscriber.name"), "MI",
-            out.text(coverage.member_id, "member_id"),
-        )  # fmt: skip
+        person_nm1(out, "IL", subscriber.name, "subscriber.name", coverage.member_id)
         if coverage.group_number:
             out.add("REF", "6P", out.text(coverage.group_number, "group_number"))
-        if subscriber.birth_date is not None:
-            out.add("DMG", "D8", subscriber.birth_date.format("YYYYMMDD"))
+        demographics(out, subscriber.birth_date, None)
         out.add("HL", "4", "3", "23", "0")
     _inquiry(
         out,
