@@ -39,6 +39,7 @@ IMPLEMENTATION = "005010X279A1"
 _LOOP_OF_LEVEL = {"20": "payer", "21": "receiver", "22": "subscriber", "23": "dependent"}
 _SEX = {"M": Sex.MALE, "F": Sex.FEMALE, "U": Sex.UNKNOWN}
 _RELATIONSHIPS = {member.value: member for member in Relationship}
+_LEVELS = {level.x12: level for level in CoverageLevel}
 _PLAN_DATES = {"346": "start", "347": "end", "291": "both"}
 _ELIGIBILITY_DATES = {"356": "start", "357": "end", "307": "both"}
 
@@ -174,12 +175,9 @@ class _Reader:
         level = el(segment, 2)
         authorization = el(segment, 11)
         procedure = reading.components(el(segment, 13)) if el(segment, 13) else []
-        coverage_level = None
-        if level:
-            try:
-                coverage_level = CoverageLevel(level)
-            except ValueError:
-                reading.problem(f"unknown coverage level code {level!r}", number, segment, 2)
+        coverage_level = _LEVELS.get(level)
+        if level and coverage_level is None:
+            reading.problem(f"unknown coverage level code {level!r}", number, segment, 2)
         return {
             "code": el(segment, 1),
             "coverage_level": coverage_level,
