@@ -443,3 +443,24 @@ def test_void_claim_and_payer_number_required() -> None:
     assert (void.frequency.value, void.original_claim_reference) == ("8", "PCN-0001")
     with pytest.raises(ValidationError, match="payer_claim_number"):
         build_void_claim(make_claim(), " ")
+
+
+def test_277ca_line_level_rejection_and_serialized_workflow() -> None:
+    from medbill import serialize
+
+    # 277CA loop 2220D: SVC*HC:99213*150*0 / STC*A7:454 (line rejected) / REF*FJ*1 / DTP*472
+    text = _277ca("20250306", "A2:20", "WQ").replace(
+        "DTP*472*D8*20250304~SE*19*",
+        "DTP*472*D8*20250304~SVC*HC:99213:25*150.00*0.00~STC*A7:454*20250306*U~REF*FJ*1~"
+        "DTP*472*D8*20250304~SE*23*",
+    )
+    [_, report] = read_277ca(text)
+    [line] = report.lines
+    assert (line.procedure, line.modifiers, line.line_id) == ("99213", ("25",), "1")
+    assert line.outcome.value == "rejected" and report.outcome.value == "accepted"
+    assert "line 1: A7:454" in report.explain()
+    flow = _submitted().receive(report, at=T.add(days=1))
+    assert flow.status is ClaimStatus.ACCEPTED
+    back = serialize.from_json(ClaimWorkflow, serialize.to_json(flow))
+    assert back == flow and back.responses[0].response.lines[0].line_id == "1"  # type: ignore[union-attr]
+    assert "ACM123456789" not in repr(report)  # the member id is PHI
