@@ -457,10 +457,12 @@ def test_277ca_line_level_rejection_and_serialized_workflow() -> None:
     [_, report] = read_277ca(text)
     [line] = report.lines
     assert (line.procedure, line.modifiers, line.line_id) == ("99213", ("25",), "1")
-    assert line.outcome.value == "rejected" and report.outcome.value == "accepted"
+    assert line.outcome.value == "rejected"
+    assert report.outcome.value == "accepted"
     assert "line 1: A7:454" in report.explain()
     flow = _submitted().receive(report, at=T.add(days=1))
     assert flow.status is ClaimStatus.ACCEPTED
     back = serialize.from_json(ClaimWorkflow, serialize.to_json(flow))
-    assert back == flow and back.responses[0].response.lines[0].line_id == "1"  # type: ignore[union-attr]
+    assert back == flow
+    assert back.responses[0].response.lines[0].line_id == "1"  # type: ignore[union-attr]
     assert "ACM123456789" not in repr(report)  # the member id is PHI
