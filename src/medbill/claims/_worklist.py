@@ -28,6 +28,7 @@ import attrs
 import pendulum
 
 from medbill._common import ClaimId, PayerId
+from medbill._errors import ValidationError
 from medbill._money import ZERO
 from medbill._parties import Priority
 from medbill._payment import ClaimPayment
@@ -179,8 +180,6 @@ class Worklist:
         """Sorted by ``"amount"`` (largest first), ``"age"`` (oldest first) or
         ``"deadline"`` (soonest first, items without one last)."""
         if key not in _SORTS:
-            from medbill._errors import ValidationError
-
             raise ValidationError("key", key, f"must be one of {', '.join(sorted(_SORTS))}")
         return Worklist(self.as_of, tuple(sorted(self.items, key=_SORTS[key])))
 
@@ -321,7 +320,7 @@ def _claim_items(context: _Context, flow: ClaimWorkflow) -> None:
         reason = flow.history[-1].reason
         context.add(flow, WorkReason.REJECTED, charge, "correct and resubmit", filing, reason)
     elif status in (ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED):
-        last = _last_contact(flow) or day_of(flow)
+        last = _last_contact(flow) or _day_of(flow)
         due = last.add(days=rules.no_response_days)
         if context.day >= due:
             context.add(flow, WorkReason.NO_RESPONSE, open_amount or charge,
@@ -337,7 +336,7 @@ def _claim_items(context: _Context, flow: ClaimWorkflow) -> None:
         _appealed(context, flow, open_amount or charge)
 
 
-def day_of(flow: ClaimWorkflow) -> pendulum.Date:
+def _day_of(flow: ClaimWorkflow) -> pendulum.Date:
     """The day of the workflow's last transition."""
     return flow.updated_at.date()
 

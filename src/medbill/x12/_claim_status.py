@@ -18,7 +18,7 @@ import attrs
 import pendulum
 
 from medbill._claim_status import ClaimStatusCode, ClaimStatusReport, LineStatus
-from medbill._common import ClaimId
+from medbill._common import ClaimId, Period
 from medbill._encounter import Claim
 from medbill._errors import ValidationError
 from medbill.x12._envelope import Source
@@ -55,7 +55,7 @@ class _Status:
     context: dict[str, Any]
     stc: list[tuple[int, list[str]]] = attrs.Factory(list)
     references: list[tuple[str, str]] = attrs.Factory(list)
-    service_period: object = None
+    service_period: Period | None = None
     lines: list[dict[str, Any]] = attrs.Factory(list)
 
 
@@ -193,7 +193,7 @@ class _Reader:
                 claim_id=status.trace,
                 payer_claim_number=payer_claim,
                 statuses=self._codes(status.stc),
-                service_period=status.service_period,  # type: ignore[arg-type]
+                service_period=status.service_period,
                 references=references,
                 lines=lines,
                 **context,
