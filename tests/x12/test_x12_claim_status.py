@@ -405,3 +405,56 @@ def test_fuzz_status_readers_read_or_raise_parse_error(data: st.DataObject, kind
             warnings.simplefilter("ignore", X12Warning)
             with contextlib.suppress(ParseError):
                 reader(text, strict=strict)
+
+
+# pyx12's expected 997s (004010: AK3/AK4/AK5 read as IK3/IK4/IK5): group AK901 and the
+# AK501 of each set, read off the files
+NINETY_SEVEN = [
+    ("834_lui_id", [("A", ["A"])]),
+    ("835id", [("A", ["A"])]),
+    ("837miss", [("R", ["R"])]),  # AK5*R*2 / AK9*R*0*0*0*3
+    ("bad_2010AA_bug", [("R", ["R"])]),
+    ("bad_header_looping", [("R", ["R"])]),
+    ("blank1", [("R", ["R"])]),
+    ("ele", [("R", ["R"])]),
+    ("elements", [("R", ["R"])]),
+    ("fail_no_IEA", [("R", ["R"])]),
+    ("loop_counting", [("R", ["R"])]),
+    ("loop_counting2", [("R", ["R"])]),
+    (
+        "mult_isa",
+        [
+            ("R", ["R", "R", "R"]),
+            ("R", ["R"]),
+            ("R", ["R"]),
+            ("R", ["R"]),
+            ("R", ["R"]),
+            ("R", ["R", "R", "R"]),
+            ("R", ["R"]),
+            ("R", ["R"]),
+        ],
+    ),
+    ("multiple_trn", [("R", ["R", "R", "R"]), ("R", ["R"]), ("R", ["R"])]),
+    ("ordinal", [("A", ["A"])]),
+    ("per_segment_repeat", [("R", ["R"])]),
+    ("repeat_init_segment", [("A", ["A"])]),
+    ("simple1", [("R", ["R"])]),
+    ("simple_837p", [("A", ["A"])]),
+    ("trailer_errors", [("R", ["R", "A"])]),  # AK5*R*4 / AK5*A / AK9*R*2*2*1*4
+    ("trailing_terms", [("R", ["R"])]),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), NINETY_SEVEN, ids=[n for n, _ in NINETY_SEVEN])
+def test_pyx12_997_oracles_read(reference_dir: Path, name: str, expected: list[object]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", X12Warning)
+        acks = read_999(reference_dir / f"pyx12/test_x12testdata/{name}.res997.txt", strict=False)
+    assert [(a.status.value, [t.status.value for t in a.transactions]) for a in acks] == expected
+
+
+def test_997_trailer_errors_keep_their_codes(reference_dir: Path) -> None:
+    [ack] = read_999(reference_dir / "pyx12/test_x12testdata/trailer_errors.res997.txt")
+    assert ack.transactions[0].errors == ("4",)  # AK5*R*4: segment count does not match
+    assert ack.errors == ("4",)  # AK905
+    assert (ack.included, ack.received, ack.accepted) == (2, 2, 1)
