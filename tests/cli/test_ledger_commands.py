@@ -198,6 +198,14 @@ def test_worklist_of_the_demo_day(invoke: Invoke, day: Path) -> None:
         ("denied", "C-1003", "225.00", "2025-07-30"),
         ("patient-balance-past-due", "C-1004", "39.00", None),
     ]
+    explained = invoke(
+        ["worklist", "--db", str(day / "ledger.sqlite"), "--claims", str(day / "workflows.json"),
+         "--era", str(day / "835" / "acme-2025-04-01.835"), "--as-of", "2025-04-15",
+         "--reason", "denied", "--json"]
+    )  # fmt: skip
+    [denied] = json.loads(explained.stdout)["items"]
+    assert denied["next_action"] == "appeal"
+    assert "CO-" in denied["detail"]
     only = invoke(["worklist", "--db", str(day / "ledger.sqlite"), "--as-of", "2025-04-15",
                    "--reason", "denied", "--json"])  # fmt: skip
     assert json.loads(only.stdout)["items"] == []  # without the workflows, no claim states

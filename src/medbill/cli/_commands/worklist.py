@@ -13,6 +13,7 @@ from medbill.claims import ClaimWorkflow, WorkReason, worklist
 from medbill.cli._commands._inputs import open_ledger, parse_date, today
 from medbill.cli._output import emit_json, money, table
 from medbill.serialize import from_dict
+from medbill.x12 import read_835
 
 __all__ = ["load_workflows", "worklist_command"]
 
@@ -41,6 +42,13 @@ def load_workflows(path: Path) -> list[ClaimWorkflow]:
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="JSON list of the claims' workflows (medbill.serialize.to_dict of each).",
 )
+@click.option(
+    "--era",
+    "eras",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="835 files whose adjudications explain the denials (repeatable).",
+)
 @click.option("--as-of", "as_of", help="YYYY-MM-DD (default: today).")
 @click.option(
     "--sort",
@@ -57,6 +65,7 @@ def load_workflows(path: Path) -> list[ClaimWorkflow]:
 def worklist_command(
     db: Path,
     claims_file: Path | None,
+    eras: tuple[Path, ...],
     as_of: str | None,
     sort: str,
     payer: str | None,
@@ -68,8 +77,16 @@ def worklist_command(
     with the amount, age, next action and deadline."""
     day = today() if as_of is None else parse_date(as_of, "--as-of")
     flows = [] if claims_file is None else load_workflows(claims_file)
+    payments = [
+        payment
+        for path in eras
+        for era in read_835(path, strict=False)
+        for payment in era.claim_payments
+        if not payment.status.is_reversal
+    ]
     with open_ledger(db) as ledger:
-        items = worklist(ledger, flows, day).filter(payer=payer, reason=reason).sorted_by(sort)
+        found = worklist(ledger, flows, day, payments=payments)
+    items = found.filter(payer=payer, reason=reason).sorted_by(sort)
     if as_json:
         emit_json(
             {
