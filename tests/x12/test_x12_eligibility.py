@@ -237,6 +237,14 @@ def test_dependent_rejection_4010(reference_dir: Path) -> None:
     assert response.dependent.name is not None
 
 
+def test_a_bad_birth_date_is_masked_in_the_error() -> None:
+    bad = SEED_271.replace("DMG*D8*19800517*F", "DMG*D8*19801317*F")
+    with pytest.raises(ParseError, match="DMG") as caught:
+        read_271(bad)
+    assert "19801317" not in str(caught.value)
+    assert "'********' is not a calendar date" in str(caught.value)
+
+
 # -- apply_eligibility ---------------------------------------------------------------------
 
 

@@ -111,18 +111,20 @@ class Segments:
         return int(value)
 
     def date(
-        self, value: str, number: int, segment: list[str], position: int
+        self, value: str, number: int, segment: list[str], position: int, *, phi: bool = False
     ) -> pendulum.Date | None:
-        """A CCYYMMDD date or ``None`` when empty."""
+        """A CCYYMMDD date or ``None`` when empty; a ``phi`` date (a birth date) is masked
+        in the error message."""
         if not value:
             return None
+        shown = repr("*" * len(value)) if phi else repr(value)
         if len(value) != 8 or not value.isdigit() or not value.isascii():
-            self.problem(f"expected a date CCYYMMDD, found {value!r}", number, segment, position)
+            self.problem(f"expected a date CCYYMMDD, found {shown}", number, segment, position)
             return None
         try:
             return pendulum.date(int(value[:4]), int(value[4:6]), int(value[6:]))
         except ValueError:
-            self.problem(f"{value!r} is not a calendar date", number, segment, position)
+            self.problem(f"{shown} is not a calendar date", number, segment, position)
             return None
 
     def period(
