@@ -466,3 +466,13 @@ def test_277ca_line_level_rejection_and_serialized_workflow() -> None:
     assert back == flow
     assert back.responses[0].response.lines[0].line_id == "1"  # type: ignore[union-attr]
     assert "ACM123456789" not in repr(report)  # the member id is PHI
+    ledger = _ledger()
+    post_charges(ledger, make_claim())
+    [item] = worklist(ledger, [flow], pendulum.date(2025, 3, 7))
+    assert (item.reason, item.amount, item.deadline) == (
+        WorkReason.REJECTED,
+        Decimal("150.00"),
+        pendulum.date(2026, 3, 4),
+    )
+    assert item.next_action == "correct and resubmit the rejected lines"
+    assert item.detail.startswith("A7:454")

@@ -27,6 +27,7 @@ from decimal import Decimal
 import attrs
 import pendulum
 
+from medbill._claim_status import ClaimStatusReport, StatusOutcome
 from medbill._common import ClaimId, PayerId
 from medbill._errors import ValidationError
 from medbill._money import ZERO
@@ -314,6 +315,7 @@ def _claim_items(context: _Context, flow: ClaimWorkflow) -> None:
     charge = claim.total_charge
     open_amount = context.insurance(claim.id)
     filing = rules.filing_deadline(payer, claim.service_dates[0])
+    _rejected_lines(context, flow, filing)
     if status in (ClaimStatus.DRAFT, ClaimStatus.VALIDATED):
         context.add(flow, WorkReason.NOT_SUBMITTED, charge, "scrub and submit the claim", filing)
     elif status is ClaimStatus.REJECTED:
@@ -334,6 +336,26 @@ def _claim_items(context: _Context, flow: ClaimWorkflow) -> None:
         _denial(context, flow, open_amount or charge)
     elif status is ClaimStatus.APPEALED:
         _appealed(context, flow, open_amount or charge)
+
+
+def _rejected_lines(context: _Context, flow: ClaimWorkflow, filing: pendulum.Date) -> None:
+    """Lines a 277CA rejected while accepting the rest of the claim (loop 2220D STC)."""
+    if flow.status not in (ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED, ClaimStatus.PENDED):
+        return
+    sent = max((t.at for t in flow.history if t.target is ClaimStatus.SUBMITTED), default=None)
+    for event in reversed(flow.responses):
+        report = event.response
+        if not isinstance(report, ClaimStatusReport) or not report.is_acknowledgement:
+            continue
+        if sent is not None and event.at < sent:
+            return  # the claim was sent again since
+        rejected = [line for line in report.lines if line.outcome is StatusOutcome.REJECTED]
+        if rejected:
+            amount = sum((line.charge or ZERO for line in rejected), ZERO)
+            codes = "; ".join(code.explain() for line in rejected for code in line.statuses)
+            context.add(flow, WorkReason.REJECTED, amount, "correct and resubmit the rejected lines",
+                        filing, codes)  # fmt: skip
+        return
 
 
 def _day_of(flow: ClaimWorkflow) -> pendulum.Date:

@@ -160,9 +160,7 @@ class _Reader:
                 el(segment, 3),
             )
         elif tag == "DMG" and el(segment, 1) in ("D8", ""):
-            person["birth_date"] = self.segments.date(
-                el(segment, 2), number, segment, 2, phi=True
-            )
+            person["birth_date"] = self.segments.date(el(segment, 2), number, segment, 2, phi=True)
             if el(segment, 3):
                 person["sex"] = _SEX.get(el(segment, 3))
         elif tag == "INS":
