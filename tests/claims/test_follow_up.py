@@ -18,6 +18,8 @@ from decimal import Decimal
 import attrs
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from medbill import (
     AckStatus,
@@ -476,3 +478,47 @@ def test_277ca_line_level_rejection_and_serialized_workflow() -> None:
     )
     assert item.next_action == "correct and resubmit the rejected lines"
     assert item.detail.startswith("A7:454")
+
+
+# -- property: any sequence of answers keeps the lifecycle legal ---------------------------
+
+_CATEGORIES = ["A1", "A2", "A3", "A4", "A6", "A7", "E0", "E3", "F0", "F1", "F2", "F3", "F4",
+               "P0", "P1", "P2", "P3", "P4", "R1", "R4", "R16", "ZZ", "X9"]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(
+                st.sampled_from(_CATEGORIES),
+                st.booleans(),
+                st.sampled_from(["0.00", "50.00", None]),
+            ),
+            st.sampled_from(list(AckStatus)),
+        ),
+        max_size=12,
+    )
+)
+def test_any_answers_keep_the_lifecycle_legal(
+    answers: list[tuple[str, bool, str | None] | AckStatus],
+) -> None:
+    flow = _submitted()
+    at = T
+    for answer in answers:
+        at = at.add(hours=1)
+        if isinstance(answer, AckStatus):
+            response: ClaimStatusReport | TransactionAcknowledgement = TransactionAcknowledgement(
+                transaction_set_id="837", control_number="0001", status=answer
+            )
+        else:
+            category, ca, paid = answer
+            response = _report(category, "0", ca=ca, paid=paid)
+        flow = flow.receive(response, at=at)
+    assert len(flow.responses) == len(answers)  # every answer is kept, known or not
+    for step in flow.history[1:]:
+        assert step.source is not None
+        assert step.target in step.source.allowed_next()
+    moved = [e.moved_to for e in flow.responses if e.moved_to is not None]
+    assert set(moved) <= {step.target for step in flow.history}
+    assert all(step.document for step in flow.history[3:])  # each move names its document
