@@ -458,3 +458,15 @@ def test_997_trailer_errors_keep_their_codes(reference_dir: Path) -> None:
     assert ack.transactions[0].errors == ("4",)  # AK5*R*4: segment count does not match
     assert ack.errors == ("4",)  # AK905
     assert (ack.included, ack.received, ack.accepted) == (2, 2, 1)
+
+
+def test_276_has_the_shape_of_the_guides_example(reference_dir: Path) -> None:
+    # the TR3's claim-level example, first claim: HL*4*3*22*0 DMG NM1*IL TRN REF.. AMT DTP
+    example = (reference_dir / "linuxforhealth-x12/src/tests/resources/276_005010X212/"
+               "claim-level-status.276").read_text()  # fmt: skip
+    segments = [s.split("*") for s in example.replace("\n", "").split("~") if s]
+    first = [s[0] for s in segments[2:]][: [s[0] for s in segments[2:]].index("HL", 9)]
+    ours = [s[0] for s in _segments(write_276([make_claim()], sender=SENDER, receiver=RECEIVER,
+            control_number=1, created=pendulum.datetime(2025, 4, 20, 8)))][2:-3]  # fmt: skip
+    # theirs sends REF*BLT (bill type) and REF*EJ (account number), an institutional claim's
+    assert [s for s in first if s != "REF"] == ours

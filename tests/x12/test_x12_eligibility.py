@@ -393,3 +393,16 @@ def test_fuzz_271_reads_or_raises_parse_error(data: st.DataObject) -> None:
             warnings.simplefilter("ignore", X12Warning)
             with contextlib.suppress(ParseError):
                 read_271(text, strict=strict)
+
+
+def test_270_has_the_shape_of_the_guides_example(reference_dir: Path) -> None:
+    # the TR3's subscriber example (linuxforhealth copy): ST BHT HL NM1*PR HL NM1*1P HL TRN
+    # NM1*IL DMG DTP*291 EQ SE; ours adds REF*6P (group number, 2100C) when the coverage has one
+    example = (reference_dir / "linuxforhealth-x12/src/tests/resources/270_005010X279A1/"
+               "subscriber-health-benefit-check.270").read_text()  # fmt: skip
+    theirs = [s.split("*")[0] for s in example.replace("\n", "").split("~") if s][2:-2]
+    ours = write_270(make_patient(), make_coverage(group_number=None), make_provider(),
+                     sender=SENDER, receiver=RECEIVER, control_number=1,
+                     created=pendulum.datetime(2025, 3, 4, 8), trace="T1",
+                     service_date=pendulum.date(2025, 3, 4))  # fmt: skip
+    assert [s[0] for s in _segments(ours)][2:-2] == theirs
