@@ -430,6 +430,8 @@ class ClaimWorkflow:
         - a 277 finalized/paid (F1, F3F, F3N; or F0-F4 with a payment) to ``paid``,
           finalized/denied (F2; or F4 with nothing paid) to ``denied``.
 
+        A 999 acknowledges a transaction set, not a claim: pass the acknowledgement of the
+        set the claim was sent in (``FunctionalAcknowledgement.for_transaction(ST02)``).
         Each transition names its source document (``Transition.document``). An answer
         that moves nothing (a 999 acceptance, a 277CA "received", a late "pending", a
         code medbill does not know) is still kept in ``responses`` with its codes.

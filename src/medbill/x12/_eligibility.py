@@ -5,7 +5,9 @@ The hierarchy (HL03) is the same in both: 20 information source (the payer, loop
 (2000C/2100C) and 23 dependent (2000D/2100D). A 271 answers per subscriber or dependent
 with EB benefit loops (2110C/D), each optionally followed by HSD, REF, DTP, AAA, MSG, III
 and a 2120 loop (LS .. NM1 .. LE) naming a related entity such as the primary care
-provider. AAA segments may appear at every level.
+provider. AAA segments may appear at every level. Not read: HSD (delivery patterns), III
+(place of service / diagnosis), the benefit loop's REF, and the 2120 loop's contact
+details (only the entity's name is kept).
 """
 
 from __future__ import annotations
