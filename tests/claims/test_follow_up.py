@@ -328,6 +328,10 @@ def test_secondary_not_billed_patient_past_due_and_unapplied_cash() -> None:
     [item] = items.filter(reason="secondary-not-billed")
     assert (item.amount, item.payer_id) == (Decimal("20.00"), "acme")
     assert item.next_action == "bill the secondary payer bcbs"
+    to_bcbs = ClaimWorkflow.start(attrs.evolve(claim, coverage=secondary), at=T.add(days=30))
+    to_bcbs = to_bcbs.validate(at=T.add(days=30), findings=[]).submit(at=T.add(days=30))
+    billed = worklist(ledger, [flow, to_bcbs], pendulum.date(2025, 4, 10))
+    assert not billed.filter(reason="secondary-not-billed").items  # the secondary was sent
     # a patient's balance 30 days after it appeared; an overpayment not yet applied
     ledger2 = _ledger()
     post_charges(ledger2, claim)

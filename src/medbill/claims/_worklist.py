@@ -422,14 +422,23 @@ def _underpaid(
                     f"{check.contract}: lines {lines}")  # fmt: skip
 
 
+def _billing_keys(flow: ClaimWorkflow) -> set[tuple[str, str]]:
+    """What identifies a claim's service across payers: its id and its encounter."""
+    claim = flow.claim
+    payer = claim.coverage.payer.id if claim.coverage else ""
+    keys = {(payer, str(claim.id))}
+    if claim.encounter_id is not None:
+        keys.add((payer, f"encounter:{claim.encounter_id}"))
+    return keys
+
+
 def _secondary(context: _Context, flows: list[ClaimWorkflow]) -> None:
-    billed: set[tuple[str, str]] = {
-        (flow.claim.coverage.payer.id, flow.claim.patient.id)
-        for flow in flows
-        if flow.claim.coverage is not None
-        and flow.claim.coverage.priority is not Priority.PRIMARY
-        and flow.status not in (ClaimStatus.DRAFT, ClaimStatus.VALIDATED)
-    }
+    billed: set[tuple[str, str]] = set()
+    for flow in flows:
+        coverage = flow.claim.coverage
+        sent = flow.status not in (ClaimStatus.DRAFT, ClaimStatus.VALIDATED)
+        if coverage is not None and coverage.priority is not Priority.PRIMARY and sent:
+            billed |= _billing_keys(flow)
     for flow in flows:
         claim = flow.claim
         if claim.coverage is None or claim.coverage.priority is not Priority.PRIMARY:
@@ -437,14 +446,17 @@ def _secondary(context: _Context, flows: list[ClaimWorkflow]) -> None:
         if not flow.status.is_adjudicated:
             continue
         for account in context.ledger.accounts("insurance_receivable", claim=claim.id):
-            if account.level is None or account.level is Priority.PRIMARY:
+            if account.level is None or account.level is Priority.PRIMARY or not account.payer:
+                continue
+            keys = {(account.payer, key) for _, key in _billing_keys(flow)}
+            if keys & billed:
                 continue
             amount = context.ledger.total("insurance_receivable", claim=claim.id,
                                           payer=account.payer, level=account.level,
                                           as_of=context.day)  # fmt: skip
-            if amount <= ZERO or (account.payer, claim.patient.id) in billed:
+            if amount <= ZERO:
                 continue
-            billed.add((account.payer or "", claim.patient.id))
+            billed |= keys
             filing = context.policy.filing_deadline(account.payer, claim.service_dates[0])
             context.add(flow, WorkReason.SECONDARY_NOT_BILLED, amount,
                         f"bill the {account.level.value} payer {account.payer}", filing)  # fmt: skip
