@@ -33,11 +33,11 @@ import attrs
 import pendulum
 
 from medbill._claim_status import ClaimStatusReport, StatusOutcome, TransactionAcknowledgement
-from medbill._common import ClaimId
-from medbill._encounter import Claim, ClaimFrequency
+from medbill._encounter import Claim
 from medbill._errors import ClaimStateError, ValidationError
 from medbill._money import ZERO
 from medbill._payment import ClaimPayment
+from medbill.claims._corrections import build_corrected_claim, build_void_claim
 
 __all__ = ["ClaimStatus", "ClaimWorkflow", "ResponseEvent", "Transition"]
 
@@ -376,11 +376,8 @@ class ClaimWorkflow:
         """
         corrected = self.transition(ClaimStatus.CORRECTED, at=at, reason=reason)
         base = claim or self.claim
-        replacement = attrs.evolve(
-            base,
-            id=ClaimId(claim_id) if claim_id else base.id,
-            frequency=ClaimFrequency.REPLACEMENT,
-            original_claim_reference=payer_claim_control_number,
+        replacement = build_corrected_claim(
+            base, payer_claim_control_number, claim_id=claim_id or None
         )
         return corrected, ClaimWorkflow.start(
             replacement, at=at, reason=f"replaces {self.claim.id} ({payer_claim_control_number})"
@@ -391,11 +388,7 @@ class ClaimWorkflow:
     ) -> tuple[ClaimWorkflow, Claim]:
         """Mark this claim voided; return it and the void claim (frequency 8) to send."""
         voided = self.transition(ClaimStatus.VOIDED, at=at, reason=reason)
-        void_claim = attrs.evolve(
-            self.claim,
-            frequency=ClaimFrequency.VOID,
-            original_claim_reference=payer_claim_control_number,
-        )
+        void_claim = build_void_claim(self.claim, payer_claim_control_number)
         return voided, void_claim
 
     def close(self, *, at: pendulum.DateTime, reason: str) -> ClaimWorkflow:
