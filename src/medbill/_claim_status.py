@@ -22,6 +22,13 @@ import attrs
 import pendulum
 
 from medbill._common import Period, PersonName
+from medbill._validation import (
+    money_fields,
+    to_optional_date,
+    to_optional_decimal,
+    to_optional_money,
+    validate,
+)
 from medbill.codes._x12_lists import (
     ACK_ELEMENT_ERROR_DESCRIPTIONS,
     ACK_SEGMENT_ERROR_DESCRIPTIONS,
@@ -162,12 +169,15 @@ class LineStatus:
 
     procedure: str | None = None
     modifiers: tuple[str, ...] = ()
-    charge: Decimal | None = None
-    paid: Decimal | None = None
-    units: Decimal | None = None
+    charge: Decimal | None = attrs.field(default=None, converter=to_optional_money)
+    paid: Decimal | None = attrs.field(default=None, converter=to_optional_money)
+    units: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
     line_id: str | None = None
     service_period: Period | None = None
     statuses: tuple[ClaimStatusCode, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, money_fields(self, "charge", "paid", signed=True))
 
     @property
     def outcome(self) -> StatusOutcome:
@@ -200,12 +210,12 @@ class ClaimStatusReport:
     claim_id: str | None = None
     payer_claim_number: str | None = None
     statuses: tuple[ClaimStatusCode, ...] = ()
-    status_date: pendulum.Date | None = None
+    status_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
     action: str | None = None
-    charge: Decimal | None = None
-    paid: Decimal | None = None
-    adjudicated_on: pendulum.Date | None = None
-    paid_on: pendulum.Date | None = None
+    charge: Decimal | None = attrs.field(default=None, converter=to_optional_money)
+    paid: Decimal | None = attrs.field(default=None, converter=to_optional_money)
+    adjudicated_on: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    paid_on: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
     check_number: str | None = None
     service_period: Period | None = None
     payer_name: str | None = None
@@ -216,6 +226,9 @@ class ClaimStatusReport:
     member_id: str | None = attrs.field(default=None, repr=False, metadata={"phi": True})
     references: tuple[tuple[str, str], ...] = ()
     lines: tuple[LineStatus, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, money_fields(self, "charge", "paid", signed=True))
 
     @property
     def is_acknowledgement(self) -> bool:

@@ -29,7 +29,14 @@ from medbill._parties import (
     ServiceCategory,
 )
 from medbill._privacy import mask_id
-from medbill._validation import to_date
+from medbill._validation import (
+    money_fields,
+    to_date,
+    to_optional_date,
+    to_optional_decimal,
+    to_optional_money,
+    validate,
+)
 from medbill.codes._x12_lists import (
     BENEFIT_DESCRIPTIONS,
     ELIGIBILITY_FOLLOW_UP_DESCRIPTIONS,
@@ -190,10 +197,10 @@ class EligibilityBenefit:
     insurance_type: str | None = None
     plan_description: str | None = None
     time_period: str | None = None
-    amount: Decimal | None = None
-    rate: Decimal | None = None
+    amount: Decimal | None = attrs.field(default=None, converter=to_optional_money)
+    rate: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
     quantity_qualifier: str | None = None
-    quantity: Decimal | None = None
+    quantity: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
     authorization_required: bool | None = None
     network: Network | None = None
     procedure: str | None = None
@@ -201,6 +208,9 @@ class EligibilityBenefit:
     messages: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     rejections: tuple[EligibilityRejection, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, money_fields(self, "amount", signed=True))
 
     @property
     def description(self) -> str | None:
@@ -244,8 +254,11 @@ class BenefitAmount:
     Decimal('300.00')
     """
 
-    total: Decimal | None
-    remaining: Decimal | None
+    total: Decimal | None = attrs.field(converter=to_optional_money)
+    remaining: Decimal | None = attrs.field(converter=to_optional_money)
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, money_fields(self, "total", "remaining", signed=True))
 
     @property
     def met(self) -> Decimal | None:
@@ -271,11 +284,17 @@ class EligibilityMember:
     name: PersonName | None = None
     member_id: str | None = attrs.field(default=None, repr=_masked_id, metadata=_PHI)
     birth_date: pendulum.Date | None = attrs.field(
-        default=None, repr=lambda v: "None" if v is None else "'****-**-**'", metadata=_PHI
+        default=None,
+        converter=to_optional_date,
+        repr=lambda v: "None" if v is None else "'****-**-**'",
+        metadata=_PHI,
     )
     sex: Sex | None = None
     address: Address | None = None
     relationship: Relationship | None = None
+
+    def __attrs_post_init__(self) -> None:
+        validate(self)
 
 
 @attrs.frozen(kw_only=True)

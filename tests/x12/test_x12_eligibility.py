@@ -406,3 +406,15 @@ def test_270_has_the_shape_of_the_guides_example(reference_dir: Path) -> None:
                      created=pendulum.datetime(2025, 3, 4, 8), trace="T1",
                      service_date=pendulum.date(2025, 3, 4))  # fmt: skip
     assert [s[0] for s in _segments(ours)][2:-2] == theirs
+
+
+def test_typed_results_refuse_bad_values() -> None:
+    from medbill import BenefitAmount, ClaimStatusReport, EligibilityBenefit
+
+    with pytest.raises(ValidationError, match="amount"):
+        EligibilityBenefit(code="B", amount="ten")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="remaining"):
+        BenefitAmount(total=Decimal("1.00"), remaining=Decimal("0.001"))
+    with pytest.raises(ValidationError, match="paid"):
+        ClaimStatusReport(implementation="005010X212", level="claim", paid=1.5)  # type: ignore[arg-type]
+    assert EligibilityBenefit(code="B", amount="25").amount == Decimal("25.00")
