@@ -412,7 +412,7 @@ def test_typed_results_refuse_bad_values() -> None:
     from medbill import BenefitAmount, ClaimStatusReport, EligibilityBenefit
 
     with pytest.raises(ValidationError, match="amount"):
-        EligibilityBenefit(code="B", amount="ten")  # type: ignore[arg-type]
+        EligibilityBenefit(code="B", amount="ten")
     with pytest.raises(ValidationError, match="remaining"):
         BenefitAmount(total=Decimal("1.00"), remaining=Decimal("0.001"))
     with pytest.raises(ValidationError, match="paid"):
