@@ -470,3 +470,22 @@ def test_276_has_the_shape_of_the_guides_example(reference_dir: Path) -> None:
             control_number=1, created=pendulum.datetime(2025, 4, 20, 8)))][2:-3]  # fmt: skip
     # theirs sends REF*BLT (bill type) and REF*EJ (account number), an institutional claim's
     assert [s for s in first if s != "REF"] == ours
+
+
+@settings(max_examples=600 if LONG else 60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+@given(st.data())
+def test_fuzz_acknowledge_reads_or_raises_and_its_999_reads_back(data: st.DataObject) -> None:
+    text = _mutated(data, SAMPLE_835)
+    try:
+        acks = acknowledge(text)
+    except ParseError:
+        return
+    if not acks:
+        return
+    reply = write_999(acks, sender=SENDER, receiver=RECEIVER, control_number=1,
+                      created=pendulum.datetime(2025, 4, 1, 12))  # fmt: skip
+    back = read_999(reply)
+    assert [[t.status for t in a.transactions] for a in back] == [
+        [t.status for t in a.transactions] for a in acks
+    ]

@@ -29,8 +29,8 @@ from medbill._claim_status import (
     TransactionAcknowledgement,
 )
 from medbill._errors import ParseError, ValidationError
-from medbill.x12._envelope import RawTransaction, Source, transactions
-from medbill.x12._fields import Segments, el, read_transactions
+from medbill.x12._envelope import RawTransaction, Source
+from medbill.x12._fields import Segments, checked_transactions, el, read_transactions
 from medbill.x12._tokenizer import Lenience, X12Warning
 from medbill.x12._write import Party, SegmentWriter, interchange
 
@@ -275,7 +275,7 @@ def acknowledge(source: Source) -> list[FunctionalAcknowledgement]:
             groups.append(_group_ack(gs, sets))
             gs = None
 
-    for raw in transactions(source, collect, close_group):
+    for raw in checked_transactions(source, collect, close_group):
         codes: list[str] = []
         for problem in collect.problems:
             if "SE01" in problem:
@@ -285,36 +285,57 @@ def acknowledge(source: Source) -> list[FunctionalAcknowledgement]:
         collect.problems.clear()
         errors, segment_errors = _content_error(raw)
         codes += [c for c in errors if c not in codes]
+        implementation = _echo(raw.implementation)
+        if raw.implementation and implementation != raw.implementation:
+            codes.append("I6")  # implementation convention not supported
+        control = _echo(raw.control_number)
+        if control != raw.control_number:
+            codes.append("7")  # invalid transaction set control number
         sets.append(
             TransactionAcknowledgement(
-                transaction_set_id=raw.id,
-                control_number=raw.control_number,
-                implementation=raw.implementation or None,
+                transaction_set_id=_echo(raw.id) or "?",
+                control_number=control or "0",
+                implementation=implementation or None,
                 status=AckStatus.REJECTED if codes else AckStatus.ACCEPTED,
                 errors=tuple(codes),
                 segment_errors=segment_errors,
-                group_control_number=raw.gs[6],
+                group_control_number=_echo(raw.gs[6]),
             )
         )
     return groups
 
 
+def _echo(value: str) -> str:
+    """A received identifier as a 999 may echo it: letters, digits, ``.`` and ``-`` only
+    (the X12 AN type allows more, but not our delimiters)."""
+    return "".join(ch for ch in value.strip() if ch.isascii() and (ch.isalnum() or ch in ".-"))
+
+
 def _group_ack(gs: list[str], sets: list[TransactionAcknowledgement]) -> FunctionalAcknowledgement:
     accepted = sum(1 for s in sets if not s.status.is_rejected)
-    if accepted == len(sets):
+    version, control = _echo(gs[8]), _echo(gs[6])
+    errors: tuple[str, ...] = ()
+    if version != gs[8].strip():
+        errors += ("2",)  # functional group version not supported
+    if control != gs[6].strip():
+        errors += ("6",)  # group control number violates syntax
+    if errors:
+        status, accepted = AckStatus.REJECTED, 0
+    elif accepted == len(sets):
         status = AckStatus.ACCEPTED
     elif accepted:
         status = AckStatus.PARTIALLY_ACCEPTED
     else:
         status = AckStatus.REJECTED
     return FunctionalAcknowledgement(
-        functional_id=gs[1],
-        group_control_number=gs[6],
-        version=gs[8] or None,
+        functional_id=_echo(gs[1]) or "?",
+        group_control_number=control or "0",
+        version=version or None,
         status=status,
         included=len(sets),
         received=len(sets),
         accepted=accepted,
+        errors=errors,
         transactions=tuple(sets),
     )
 

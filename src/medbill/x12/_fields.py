@@ -16,15 +16,28 @@ import pendulum
 
 from medbill._common import Period, PersonName
 from medbill._errors import ParseError
-from medbill.x12._envelope import RawTransaction, Source, transactions
+from medbill.x12._envelope import EnvelopeHook, RawTransaction, Source, transactions
 from medbill.x12._tokenizer import Lenience, location
 
-__all__ = ["Segments", "el", "read_transactions"]
+__all__ = ["Segments", "checked_transactions", "el", "read_transactions"]
 
 
 def el(segment: list[str], position: int) -> str:
     """Element ``position`` of ``segment`` with blanks stripped, or ``""``."""
     return segment[position].strip() if position < len(segment) else ""
+
+
+def checked_transactions(
+    source: Source, lenience: Lenience, on_envelope: EnvelopeHook | None = None
+) -> Iterator[RawTransaction]:
+    """:func:`~medbill.x12._envelope.transactions`, with an unreadable source (text that
+    is neither X12 nor a readable file's path) a :class:`~medbill.ParseError` too."""
+    try:
+        yield from transactions(source, lenience, on_envelope)
+    except OSError as error:
+        raise ParseError(
+            f"{str(source)[:40]!r} is neither X12 text nor a readable file: {error.strerror}"
+        ) from None
 
 
 def read_transactions(
@@ -35,14 +48,9 @@ def read_transactions(
     Other transaction sets are skipped (an interchange may bundle several kinds).
     """
     lenience = Lenience(strict)
-    try:
-        for raw in transactions(source, lenience):
-            if raw.id in kinds:
-                yield raw, Segments(raw, lenience)
-    except OSError as error:  # text that is neither X12 nor a readable file's path
-        raise ParseError(
-            f"{str(source)[:40]!r} is neither X12 text nor a readable file: {error.strerror}"
-        ) from None
+    for raw in checked_transactions(source, lenience):
+        if raw.id in kinds:
+            yield raw, Segments(raw, lenience)
 
 
 @attrs.define
