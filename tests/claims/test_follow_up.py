@@ -526,3 +526,31 @@ def test_any_answers_keep_the_lifecycle_legal(
     moved = [e.moved_to for e in flow.responses if e.moved_to is not None]
     assert set(moved) <= {step.target for step in flow.history}
     assert all(step.document for step in flow.history[3:])  # each move names its document
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(
+    st.lists(st.tuples(st.sampled_from(_CATEGORIES), st.booleans(), st.sampled_from(["0.00", "50.00", None])),
+             max_size=6),
+    st.integers(0, 400),
+)  # fmt: skip
+def test_worklist_items_are_well_formed(
+    answers: list[tuple[str, bool, str | None]], days: int
+) -> None:
+    ledger = _ledger()
+    post_charges(ledger, make_claim())
+    flow = _submitted()
+    for hour, (category, ca, paid) in enumerate(answers, start=1):
+        flow = flow.receive(_report(category, "0", ca=ca, paid=paid), at=T.add(hours=hour))
+    day = pendulum.date(2025, 3, 6).add(days=days)
+    items = worklist(ledger, [flow], day)
+    for item in items:
+        assert item.amount > 0
+        assert item.amount.as_tuple().exponent == -2  # money in cents
+        assert item.age >= 0
+        assert item.deadline is None or item.deadline >= pendulum.date(2025, 3, 4)
+    deadlines = [i.deadline for i in items.sorted_by("deadline") if i.deadline is not None]
+    assert deadlines == sorted(deadlines)
+    # one claim item at most per reason: the claim is in one state at a time
+    reasons = [i.reason for i in items if i.claim_id == "CLM-0001"]
+    assert len(reasons) == len(set(reasons))
