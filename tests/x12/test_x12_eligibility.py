@@ -14,6 +14,7 @@ import warnings
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 
 from medbill import (
     CoverageLevel,
+    EligibilityBenefit,
     EligibilityResponse,
     Network,
     ParseError,
@@ -85,6 +87,9 @@ def _read(path: Path) -> list[EligibilityResponse]:
 @pytest.mark.parametrize(("name", "expected"), SUMMARY, ids=[n for n, _ in SUMMARY])
 def test_every_5010_sample_reads(reference_dir: Path, name: str, expected: list[object]) -> None:
     responses = _read(reference_dir / name)
+    for response in responses:  # what the reader built passes the validating constructor
+        for benefit in response.benefits:
+            assert EligibilityBenefit(**attrs.asdict(benefit, recurse=False)) == benefit
     actual = [
         (r.active, r.trace, r.payer_name, [a.code for a in r.rejections], len(r.benefits))
         for r in responses
@@ -277,7 +282,6 @@ def test_apply_eligibility_refuses_a_rejection(reference_dir: Path) -> None:
 
 
 def test_apply_eligibility_inactive_ends_the_coverage() -> None:
-    from medbill import EligibilityBenefit
 
     response = EligibilityResponse(benefits=(EligibilityBenefit(code="6", service_types=("30",)),))
     updated, changes = apply_eligibility(make_coverage(), response, pendulum.date(2025, 3, 4))

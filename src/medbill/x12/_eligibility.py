@@ -33,6 +33,7 @@ from medbill._parties import Coverage, Patient, Provider, ProviderKind, Relation
 from medbill._validation import to_date
 from medbill.x12._envelope import Source
 from medbill.x12._fields import Segments, el, entity_name, person_name, read_transactions
+from medbill.x12._trusted import trusted_builder
 from medbill.x12._write import Party, SegmentWriter, demographics, interchange, person_nm1
 
 __all__ = ["read_271", "write_270"]
@@ -42,6 +43,8 @@ _LOOP_OF_LEVEL = {"20": "payer", "21": "receiver", "22": "subscriber", "23": "de
 _SEX = {"M": Sex.MALE, "F": Sex.FEMALE, "U": Sex.UNKNOWN}
 _RELATIONSHIPS = {member.value: member for member in Relationship}
 _LEVELS = {level.x12: level for level in CoverageLevel}
+# every value of a benefit is checked while reading it (see medbill.x12._trusted)
+_BENEFIT = trusted_builder(EligibilityBenefit)
 _PLAN_DATES = {"346": "start", "347": "end", "291": "both"}
 _ELIGIBILITY_DATES = {"356": "start", "357": "end", "307": "both"}
 
@@ -250,8 +253,8 @@ class _Reader:
         references = dict(subscriber.references if subscriber else {})
         references.update(member.references)
         benefits = tuple(
-            EligibilityBenefit(
-                **{
+            _BENEFIT(
+                {
                     **b,
                     "dates": tuple(b["dates"]),
                     "messages": tuple(b["messages"]),
