@@ -6,6 +6,7 @@ True
 """
 
 from medbill._errors import ClaimStateError
+from medbill.claims._appeals import Appeal, AppealStatus
 from medbill.claims._build import (
     ChargeSource,
     LineAdjudication,
@@ -23,6 +24,11 @@ from medbill.claims._check import (
     check_payment,
 )
 from medbill.claims._code_sets import CodeSets, CodeSetsOn, CodeStatus, HcpcsCode, read_hcpcs
+from medbill.claims._corrections import (
+    build_corrected_claim,
+    build_void_claim,
+    post_corrected_charges,
+)
 from medbill.claims._denials import (
     DEFAULT_DENIAL_TABLE,
     DenialCategory,
@@ -69,13 +75,24 @@ from medbill.claims._remittance import (
 from medbill.claims._report import ReportPeriod, ReportRow, VarianceReport
 from medbill.claims._rules import DEFAULT_RULES
 from medbill.claims._scrub import Finding, Rule, ScrubContext, Severity, TimelyFilingLimit, scrub
-from medbill.claims._workflow import ClaimStatus, ClaimWorkflow, Transition
+from medbill.claims._workflow import ClaimStatus, ClaimWorkflow, ResponseEvent, Transition
+from medbill.claims._worklist import WorkItem, Worklist, WorkPolicy, WorkReason, worklist
 
 __all__ = [
     "ANATOMIC_MODIFIERS",
     "AocEdit",
     "AocType",
     "CLAIM_FIELDS",
+    "Appeal",
+    "AppealStatus",
+    "build_corrected_claim",
+    "build_void_claim",
+    "post_corrected_charges",
+    "WorkItem",
+    "WorkPolicy",
+    "WorkReason",
+    "Worklist",
+    "worklist",
     "ChargeSource",
     "ClaimMatch",
     "ClaimStateError",
@@ -115,6 +132,7 @@ __all__ = [
     "RemittanceException",
     "RequiredField",
     "RemittanceMatch",
+    "ResponseEvent",
     "ReportPeriod",
     "ReportRow",
     "Rule",

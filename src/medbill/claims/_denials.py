@@ -136,6 +136,8 @@ class DenialTable:
 
     carc: Mapping[str, DenialRule | None] = attrs.field(converter=_carc_table)
     rarc: Mapping[str, DenialRule | None] = attrs.field(converter=_rarc_table)
+    # days to appeal a denial; Medicare's redetermination window (42 CFR 405.942(a))
+    appeal_days: int = attrs.field(default=120, kw_only=True)
 
     def extended(
         self,
@@ -144,7 +146,9 @@ class DenialTable:
         rarc: Mapping[str, DenialRule | None] | None = None,
     ) -> DenialTable:
         """A new table with these entries added or replaced."""
-        return DenialTable({**self.carc, **(carc or {})}, {**self.rarc, **(rarc or {})})
+        return attrs.evolve(
+            self, carc={**self.carc, **(carc or {})}, rarc={**self.rarc, **(rarc or {})}
+        )
 
     def rule_for_carc(self, group: AdjustmentGroup | str, carc: Carc | str) -> DenialRule | None:
         """The rule for ``group``-``carc``: group-specific entry, then any-group entry, then
