@@ -11,15 +11,14 @@ from medbill import (
     Accumulators,
     Adjustment,
     Benefits,
-    Copay,
     ClaimPayment,
+    Copay,
     LinePayment,
     Period,
+    PricingError,
     ValidationError,
 )
-from medbill import PricingError
 from medbill.claims import (
-    DenialCategory,
     NextAction,
     PatientShare,
     Tolerance,
@@ -287,10 +286,31 @@ def test_denials_are_reported_apart_from_contract_variance(
     assert checked.outcome == outcome
     assert checked.denial is not None
     assert checked.denial.action is action
-    assert checked.expected_paid is None
+    # the contract still prices the line: 120.00 would be paid were the denial overturned
+    assert (checked.expected_paid, checked.at_stake) == (Decimal("120.00"), Decimal("120.00"))
     assert (checked.underpayment, checked.overpayment) == (Decimal(0), Decimal(0))
     assert check.underpayment == check.overpayment == Decimal(0)
+    assert check.at_stake == Decimal("120.00")
     assert check.denials == (checked,)
+
+
+def test_a_denied_line_does_not_take_the_deductible_from_the_paid_ones() -> None:
+    # 100.00 of deductible left, 20% coinsurance. Line 1 (99214, 120.00) is denied CO-50;
+    # line 2 (20610, 85.00) is paid: deductible 85.00, nothing paid. Were line 1 counted
+    # first it would take the whole deductible and line 2 would be expected at 68.00.
+    plan = Benefits(deductible=Decimal("500.00"), coinsurance=Decimal("0.20"))
+    so_far = Accumulators(deductible_met=Decimal("400.00"))
+    claim = clean_claim(line("1", "99214", "210.00"), line("3", "20610", "150.00"))
+    payment = claim_payment(
+        pay("1", "99214", "210.00", "0.00", adj("CO", "50", "210.00")),
+        pay("3", "20610", "150.00", "0.00", adj("CO", "45", "65.00"), adj("PR", "1", "85.00")),
+    )
+    denied, paid = check_payment(claim, payment, CONTRACT, benefits=plan, accumulators=so_far).lines
+    assert paid.verdict is Verdict.CORRECT
+    assert paid.expected_patient_share == PatientShare(deductible=Decimal("85.00"))
+    # after line 3, 15.00 of deductible is left: 15.00 + 20% x 105.00 = 21.00 -> 84.00
+    assert denied.verdict is Verdict.DENIED
+    assert denied.expected_paid == Decimal("84.00")
 
 
 def test_a_line_wholly_to_the_deductible_is_checked_not_denied() -> None:
@@ -308,9 +328,9 @@ def test_a_medicare_remittance_against_a_commercial_contract_is_refused() -> Non
         line("1", "99214", "210.00"), coverage=payer_coverage("medicare", kind="medicare")
     )
     payment = claim_payment(pay("1", "99214", "210.00", "90.00", adj("CO", "45", "120.00")))
-    with pytest.raises(PricingError, match="'aetna'.*'medicare'"):
+    with pytest.raises(PricingError, match=r"'aetna'.*'medicare'"):
         check_payment(medicare, payment, CONTRACT)
-    with pytest.raises(PricingError, match="'aetna'.*'bcbs'"):
+    with pytest.raises(PricingError, match=r"'aetna'.*'bcbs'"):
         check_payment(CLAIM, payment, CONTRACT, payer_id="bcbs")
 
 

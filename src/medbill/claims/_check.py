@@ -286,8 +286,10 @@ class LineCheck:
     ``allowed_variance`` = payer allowed − expected allowed; ``patient_share_variance`` =
     the 835's patient share − the expected one (positive: too much moved to the
     patient); ``payment_variance`` = paid − expected paid (negative: the payer owes more).
-    On ``denied`` and ``not-checked`` lines the expected amounts are ``None`` and the
-    variances zero. :func:`check_payment` builds them.
+    A ``denied`` line the contract prices keeps its expected amounts (``at_stake`` is what
+    overturning the denial would bring) but adds nothing to the underpayment; on
+    ``not-checked`` lines the expected amounts are ``None`` and the variances zero.
+    :func:`check_payment` builds them.
 
     >>> from medbill.claims import LineCheck
     >>> [f.name for f in attrs.fields(LineCheck)][:4]
@@ -339,6 +341,13 @@ class LineCheck:
             verdict is Verdict.OVERPAID or verdict is Verdict.PATIENT_SHARE_TOO_LOW
         ) and self.payment_variance > 0:
             return self.payment_variance
+        return ZERO
+
+    @property
+    def at_stake(self) -> Decimal:
+        """On a denied line the contract prices: the expected payment not received."""
+        if self.verdict is Verdict.DENIED and self.payment_variance < 0:
+            return -self.payment_variance
         return ZERO
 
     @property
@@ -421,6 +430,11 @@ class PaymentCheck:
     def overpayment(self) -> Decimal:
         """What the payer paid too much, in payment terms, over all lines."""
         return sum((c.overpayment for c in self.lines), ZERO)
+
+    @property
+    def at_stake(self) -> Decimal:
+        """What the denied lines would bring under the contract were they overturned."""
+        return sum((c.at_stake for c in self.lines), ZERO)
 
     @property
     def problems(self) -> tuple[LineCheck, ...]:
@@ -539,7 +553,7 @@ def _payer_of(claim: Claim, contract: Contract, payer_id: str | None) -> str:
     return str(payer)
 
 
-def _not_checked(
+def _unpriced(
     base: dict[str, object], payer_allowed: Decimal, share: PatientShare, prior: Decimal,
     paid: Decimal, verdict: Verdict, reason: str,
     denial: DenialClassification | None = None, outcome: str | None = None,
@@ -599,6 +613,99 @@ def _verdict(
         verdict = Verdict.UNDERPAID if payment_variance < 0 else Verdict.OVERPAID
         return verdict, f"paid {paid}, expected {expected_paid} ({expected.term})"
     return Verdict.CORRECT, f"paid {paid} as contracted ({expected.term})"
+
+
+@attrs.frozen
+class _Pending:
+    position: int
+    line: ClaimLine
+    payment: LinePayment
+    expected: ExpectedLine
+    payer_allowed: Decimal
+    share: PatientShare
+    denial: tuple[DenialClassification, str] | None
+
+
+def _expected_shares(
+    group: Sequence[_Pending],
+    benefits: Benefits | None,
+    accumulators: Accumulators | None,
+    sequestration: bool,
+    category: ServiceCategory,
+    categories: Mapping[str, ServiceCategory] | None,
+) -> tuple[list[PatientShare | None], list[Decimal], Accumulators | None]:
+    if benefits is None or accumulators is None:
+        return [None] * len(group), [ZERO] * len(group), accumulators
+    split = split_shares(
+        [(item.line.line_id, item.expected.allowed) for item in group],
+        benefits,
+        accumulators,
+        sequestration=sequestration,
+        category=category,
+        categories=categories,
+    )
+    deductible = sum((s.deductible for s in split), ZERO)
+    patient = sum((s.patient for s in split), ZERO)
+    after = Accumulators(
+        deductible_met=accumulators.deductible_met + deductible,
+        out_of_pocket_met=accumulators.out_of_pocket_met + patient,
+    )
+    shares: list[PatientShare | None] = [
+        PatientShare(copay=s.copay, deductible=s.deductible, coinsurance=s.coinsurance)
+        for s in split
+    ]
+    return shares, [s.sequestration for s in split], after
+
+
+def _denial_reason(
+    classification: DenialClassification, outcome: str, at_stake: Decimal | None
+) -> str:
+    codes = ", ".join(r for r, _ in classification.reasons)
+    stake = "" if at_stake is None else f"; {at_stake} at stake under the contract"
+    return f"denied ({outcome}): {codes}; next action: {classification.action.value}{stake}"
+
+
+def _priced_check(
+    base: dict[str, object],
+    item: _Pending,
+    expected_share: PatientShare | None,
+    cut: Decimal,
+    prior_paid: Decimal,
+    rules: Tolerance,
+) -> LineCheck:
+    found, share, paid = item.expected, item.share, item.payment.paid
+    basis = share if expected_share is None else expected_share
+    expected_paid = max(found.allowed - basis.total - cut - prior_paid, ZERO)
+    classification = outcome = None
+    if item.denial is not None:
+        classification, outcome = item.denial
+        verdict = Verdict.DENIED
+        reason = _denial_reason(classification, outcome, expected_paid - paid)
+    else:
+        verdict, reason = _verdict(
+            found, item.payer_allowed, expected_share, share, expected_paid, paid, rules
+        )
+    return LineCheck(
+        **base,  # type: ignore[arg-type]
+        expected_allowed=found.allowed,
+        term=found.term,
+        trace=found.trace,
+        payer_allowed=item.payer_allowed,
+        expected_patient_share=expected_share,
+        payer_patient_share=share,
+        prior_paid=prior_paid,
+        expected_paid=expected_paid,
+        paid=paid,
+        allowed_variance=item.payer_allowed - found.allowed,
+        patient_share_variance=(
+            ZERO if expected_share is None else share.total - expected_share.total
+        ),
+        payment_variance=paid - expected_paid,
+        verdict=verdict,
+        reason=reason,
+        denial=classification,
+        outcome=outcome,
+    )
 
 
 def check_payment(
@@ -684,7 +791,9 @@ def check_payment(
     npi = None if provider is None else str(provider.npi)
     claim_id = str(claim.id)
     checks: list[LineCheck | None] = []
-    pending: list[tuple[int, ClaimLine, LinePayment, ExpectedLine, Decimal, PatientShare]] = []
+    # (position, line, payment, expected, payer allowed, 835 patient share, denial)
+    priced: list[_Pending] = []
+    denied: list[_Pending] = []
     bases: list[dict[str, object]] = []
     for position, match in enumerate(matched):
         line, payment = match.claim_line, match.line_payment
@@ -703,79 +812,42 @@ def check_payment(
         share = (
             PatientShare.from_adjustments(payment.adjustments) if payment.adjustments else _NO_SHARE
         )
-        prior_paid = prior.get(line.line_id, ZERO)
         found = expected.get(line.line_id)
         denial = _denial(payment)
-        if denial is not None:
-            classification, outcome = denial
-            checks.append(
-                _not_checked(
-                    base, payer_allowed, share, prior_paid, payment.paid, Verdict.DENIED,
-                    f"denied ({outcome}): {', '.join(r for r, _ in classification.reasons)}; "
-                    f"next action: {classification.action.value}",
-                    classification, outcome,
-                )
-            )  # fmt: skip
-            continue
         if not isinstance(found, ExpectedLine):
+            if denial is None:
+                verdict = Verdict.NOT_CHECKED
+                reason = f"no contract term prices the line: {found or 'not priced'}"
+                classification = outcome = None
+            else:
+                verdict = Verdict.DENIED
+                classification, outcome = denial
+                reason = _denial_reason(classification, outcome, None)
             checks.append(
-                _not_checked(
-                    base, payer_allowed, share, prior_paid, payment.paid, Verdict.NOT_CHECKED,
-                    f"no contract term prices the line: {found or 'not priced'}",
+                _unpriced(
+                    base, payer_allowed, share, prior.get(line.line_id, ZERO), payment.paid,
+                    verdict, reason, classification, outcome,
                 )
             )  # fmt: skip
             continue
         checks.append(None)
-        pending.append((position, line, payment, found, payer_allowed, share))
-    if pending:
-        expected_shares: list[PatientShare | None]
-        cuts: list[Decimal]
-        if benefits is not None and accumulators is not None:
-            split = split_shares(
-                [(line.line_id, found.allowed) for _, line, _, found, _, _ in pending],
-                benefits,
-                accumulators,
-                sequestration=sequestration,
-                category=category,
-                categories=categories,
-            )
-            expected_shares = [
-                PatientShare(copay=s.copay, deductible=s.deductible, coinsurance=s.coinsurance)
-                for s in split
-            ]
-            cuts = [s.sequestration for s in split]
-        else:
-            expected_shares = [None] * len(pending)
-            cuts = [ZERO] * len(pending)
-        for (position, line, payment, found, payer_allowed, share), expected_share, cut in zip(
-            pending, expected_shares, cuts, strict=True
-        ):
-            prior_paid = prior.get(line.line_id, ZERO)
-            basis = share if expected_share is None else expected_share
-            expected_paid = max(found.allowed - basis.total - cut - prior_paid, ZERO)
-            paid = payment.paid
-            verdict, reason = _verdict(
-                found, payer_allowed, expected_share, share, expected_paid, paid, rules
-            )
-            checks[position] = LineCheck(
-                **bases[position],  # type: ignore[arg-type]
-                expected_allowed=found.allowed,
-                term=found.term,
-                trace=found.trace,
-                payer_allowed=payer_allowed,
-                expected_patient_share=expected_share,
-                payer_patient_share=share,
-                prior_paid=prior_paid,
-                expected_paid=expected_paid,
-                paid=paid,
-                allowed_variance=payer_allowed - found.allowed,
-                patient_share_variance=ZERO
-                if expected_share is None
-                else share.total - expected_share.total,
-                payment_variance=paid - expected_paid,
-                verdict=verdict,
-                reason=reason,
-            )
+        item = _Pending(position, line, payment, found, payer_allowed, share, denial)
+        (priced if denial is None else denied).append(item)
+    # Cost sharing runs over the paid lines in claim order, as the payer adjudicated
+    # them; a denied line's expected payment (what is at stake if the denial is
+    # overturned) is worked out after them, so it never shifts their deductible.
+    running = accumulators
+    for group in (priced, denied):
+        if not group:
+            continue
+        shares, cuts, running = _expected_shares(
+            group, benefits, running, sequestration, category, categories
+        )
+        for item, expected_share, cut in zip(group, shares, cuts, strict=True):
+            checks[item.position] = _priced_check(
+                bases[item.position], item, expected_share, cut,
+                prior.get(item.line.line_id, ZERO), rules,
+            )  # fmt: skip
     return PaymentCheck(
         claim_id=claim_id,
         payer_id=payer,

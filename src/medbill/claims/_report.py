@@ -79,7 +79,8 @@ class ReportRow:
     Allowed terms: ``expected_allowed``, ``payer_allowed``, ``allowed_variance``; payment
     terms: ``expected_paid``, ``paid``, ``underpayment``, ``overpayment`` (the totals that
     count). Amounts sum the checked lines; denied and not-checked lines are counted in
-    ``denied_lines`` and ``not_checked_lines`` and add only to ``paid``.
+    ``denied_lines`` and ``not_checked_lines`` and add only to ``paid`` and, for denied
+    lines the contract prices, to ``at_stake`` (what overturning them would bring).
 
     >>> from medbill.claims import ReportRow
     >>> "underpayment" in [f.name for f in attrs.fields(ReportRow)]
@@ -100,6 +101,7 @@ class ReportRow:
     paid: Decimal
     underpayment: Decimal
     overpayment: Decimal
+    at_stake: Decimal
     problem_lines: int
     denied_lines: int
     not_checked_lines: int
@@ -115,9 +117,10 @@ _AMOUNTS: Final = (
     "paid",
     "underpayment",
     "overpayment",
+    "at_stake",
 )
-# the positions of the running totals of _add/_row/_blank (10 is unused)
-_SLOTS: Final = ("lines", *_AMOUNTS, "", "problem_lines", "denied_lines", "not_checked_lines")
+# the positions of the running totals of _add/_row/_blank
+_SLOTS: Final = ("lines", *_AMOUNTS, "problem_lines", "denied_lines", "not_checked_lines")
 _COLUMNS: Final = (*DIMENSIONS, "lines", *_AMOUNTS, "problem_lines", "denied_lines",
                    "not_checked_lines")  # fmt: skip
 _WORST_COLUMNS: Final = (
@@ -162,6 +165,7 @@ def _add(totals: list[Decimal | int], line: LineCheck) -> None:
     verdict = line.verdict
     totals[7] += line.paid
     if verdict is Verdict.DENIED:
+        totals[10] += line.at_stake
         totals[12] += 1
         totals[11] += 1
         return
@@ -198,6 +202,7 @@ def _row(key: tuple[str, str, str, str], values: list[Decimal | int]) -> ReportR
         paid=Decimal(values[7]),
         underpayment=Decimal(values[8]),
         overpayment=Decimal(values[9]),
+        at_stake=Decimal(values[10]),
         problem_lines=int(values[11]),
         denied_lines=int(values[12]),
         not_checked_lines=int(values[13]),
@@ -283,14 +288,18 @@ class VarianceReport:
             key = (parts[0], parts[1], parts[2], parts[3])
             values = totals.setdefault(key, _blank())
             for position, field in enumerate(_SLOTS):
-                if field:
-                    values[position] += getattr(row, field)
+                values[position] += getattr(row, field)
         return tuple(_row(key, values) for key, values in sorted(totals.items()))
 
     @property
     def total_underpayment(self) -> Decimal:
         """What the payers owe on top, in payment terms, over every row."""
         return sum((r.underpayment for r in self.rows), ZERO)
+
+    @property
+    def total_at_stake(self) -> Decimal:
+        """What the denied lines would bring under the contracts were they overturned."""
+        return sum((r.at_stake for r in self.rows), ZERO)
 
     @property
     def total_overpayment(self) -> Decimal:
