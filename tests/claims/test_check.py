@@ -421,7 +421,7 @@ def test_a_contract_not_in_force_checks_nothing() -> None:
     payment = claim_payment(pay("1", "99214", "210.00", "120.00", adj("CO", "45", "90.00")))
     (checked,) = check_payment(old, payment, CONTRACT).lines
     assert checked.verdict is Verdict.NOT_CHECKED
-    assert Verdict.NOT_COVERED_BY_CONTRACT is Verdict.NOT_CHECKED  # deprecated alias
+    assert Verdict["NOT_COVERED_BY_CONTRACT"] is Verdict.NOT_CHECKED  # deprecated alias
     assert "not in force" in checked.reason
 
 
