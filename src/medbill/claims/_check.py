@@ -30,7 +30,7 @@ import enum
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 import attrs
 import pendulum
@@ -39,7 +39,7 @@ from medbill._encounter import Claim, ClaimLine
 from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, as_money, as_rate
 from medbill._parties import Accumulators, Benefits, PayerKind, ServiceCategory
-from medbill._payment import ClaimPayment, LinePayment
+from medbill._payment import Adjustment, ClaimPayment, LinePayment
 from medbill.claims._denials import (
     DenialCategory,
     DenialClassification,
@@ -245,22 +245,34 @@ class PatientShare:
     deductible: Decimal = ZERO
     coinsurance: Decimal = ZERO
     other: Decimal = ZERO
+    total: Decimal = attrs.field(init=False, eq=False, repr=False)
+    """Everything the patient owes on the line."""
 
-    @property
-    def total(self) -> Decimal:
-        """Everything the patient owes on the line."""
-        return self.copay + self.deductible + self.coinsurance + self.other
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(
+            self, "total", self.copay + self.deductible + self.coinsurance + self.other
+        )
 
     @classmethod
-    def from_adjustments(cls, adjustments: Iterable[object]) -> PatientShare:
+    def from_adjustments(cls, adjustments: Iterable[Adjustment]) -> PatientShare:
         """The PR adjustments of an 835 line by CARC (see :data:`COST_SHARING`)."""
-        parts = {"copay": ZERO, "deductible": ZERO, "coinsurance": ZERO, "other": ZERO}
+        copay = deductible = coinsurance = other = ZERO
+        found = False
         for adjustment in adjustments:
-            group = getattr(adjustment, "group", None)
-            if group is _PR:
-                kind = COST_SHARING.get(str(adjustment.reason), "other")  # type: ignore[attr-defined]
-                parts[kind] += adjustment.amount  # type: ignore[attr-defined]
-        return cls(**parts)
+            if adjustment.group is _PR:
+                found = True
+                kind = COST_SHARING.get(adjustment.reason)  # a Carc is a str
+                if kind == "coinsurance":
+                    coinsurance += adjustment.amount
+                elif kind == "deductible":
+                    deductible += adjustment.amount
+                elif kind == "copay":
+                    copay += adjustment.amount
+                else:
+                    other += adjustment.amount
+        if not found:
+            return _NO_SHARE
+        return cls(copay=copay, deductible=deductible, coinsurance=coinsurance, other=other)
 
     def describe(self) -> str:
         """``copay 25.00 + deductible 0.00 + coinsurance 11.00 = 36.00`` (other if any)."""
@@ -271,6 +283,7 @@ class PatientShare:
 
 
 _NO_SHARE: Final = PatientShare()
+_DEFAULT_REDUCTIONS: Final = tuple(PAYMENT_REDUCTIONS)
 
 
 def _rate(variance: Decimal, expected: Decimal | None) -> Decimal | None:
@@ -494,7 +507,7 @@ def _denial(payment: LinePayment) -> tuple[DenialClassification, str] | None:
     codes = [
         a
         for a in payment.adjustments
-        if a.amount > 0 and not (a.group is _PR and str(a.reason) in COST_SHARING)
+        if a.amount > 0 and not (a.group is _PR and a.reason in COST_SHARING)
     ]
     if not codes:
         return None
@@ -615,8 +628,7 @@ def _verdict(
     return Verdict.CORRECT, f"paid {paid} as contracted ({expected.term})"
 
 
-@attrs.frozen
-class _Pending:
+class _Pending(NamedTuple):
     position: int
     line: ClaimLine
     payment: LinePayment
@@ -633,6 +645,7 @@ def _expected_shares(
     sequestration: bool,
     category: ServiceCategory,
     categories: Mapping[str, ServiceCategory] | None,
+    then: bool,
 ) -> tuple[list[PatientShare | None], list[Decimal], Accumulators | None]:
     if benefits is None or accumulators is None:
         return [None] * len(group), [ZERO] * len(group), accumulators
@@ -644,14 +657,17 @@ def _expected_shares(
         category=category,
         categories=categories,
     )
-    deductible = sum((s.deductible for s in split), ZERO)
-    patient = sum((s.patient for s in split), ZERO)
-    after = Accumulators(
-        deductible_met=accumulators.deductible_met + deductible,
-        out_of_pocket_met=accumulators.out_of_pocket_met + patient,
-    )
+    after = accumulators
+    if then:  # the accumulators after these lines, for the lines worked out next
+        after = Accumulators(
+            deductible_met=accumulators.deductible_met + sum((s.deductible for s in split), ZERO),
+            out_of_pocket_met=accumulators.out_of_pocket_met
+            + sum((s.patient for s in split), ZERO),
+        )
     shares: list[PatientShare | None] = [
         PatientShare(copay=s.copay, deductible=s.deductible, coinsurance=s.coinsurance)
+        if s.copay or s.deductible or s.coinsurance
+        else _NO_SHARE
         for s in split
     ]
     return shares, [s.sequestration for s in split], after
@@ -721,7 +737,7 @@ def check_payment(
     category: ServiceCategory = ServiceCategory.OFFICE_VISIT,
     categories: Mapping[str, ServiceCategory] | None = None,
     sequestration: bool | None = None,
-    payment_reductions: Sequence[str] = tuple(PAYMENT_REDUCTIONS),
+    payment_reductions: Sequence[str] = _DEFAULT_REDUCTIONS,
 ) -> PaymentCheck:
     """Check each adjudicated line of ``claim_payment`` against ``contract``, in payment
     terms (see the module documentation for the amounts and verdicts).
@@ -783,7 +799,11 @@ def check_payment(
         accumulators = coverage.accumulators
     if sequestration is None:
         sequestration = coverage is not None and coverage.payer.kind is PayerKind.MEDICARE
-    reductions = frozenset(payment_reductions)
+    reductions = (
+        PAYMENT_REDUCTIONS
+        if payment_reductions is _DEFAULT_REDUCTIONS
+        else frozenset(payment_reductions)
+    )
     prior = _prior_paid(claim, prior_payments) if prior_payments else {}
     expected = _expected_lines(claim, contract)
     matched, unmatched = match_lines(claim, claim_payment.lines)
@@ -801,7 +821,7 @@ def check_payment(
             "claim_id": claim_id,
             "line_id": line.line_id,
             "procedure": str(line.procedure),
-            "modifiers": tuple(str(m) for m in line.modifiers),
+            "modifiers": tuple(map(str, line.modifiers)) if line.modifiers else (),
             "service_date": line.service_date,
             "payer_id": payer,
             "provider": npi,
@@ -809,9 +829,7 @@ def check_payment(
         }
         bases.append(base)
         payer_allowed = _payer_allowed(payment, reductions)
-        share = (
-            PatientShare.from_adjustments(payment.adjustments) if payment.adjustments else _NO_SHARE
-        )
+        share = PatientShare.from_adjustments(payment.adjustments)
         found = expected.get(line.line_id)
         denial = _denial(payment)
         if not isinstance(found, ExpectedLine):
@@ -841,7 +859,13 @@ def check_payment(
         if not group:
             continue
         shares, cuts, running = _expected_shares(
-            group, benefits, running, sequestration, category, categories
+            group,
+            benefits,
+            running,
+            sequestration,
+            category,
+            categories,
+            group is priced and bool(denied),
         )
         for item, expected_share, cut in zip(group, shares, cuts, strict=True):
             checks[item.position] = _priced_check(

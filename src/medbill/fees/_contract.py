@@ -325,6 +325,11 @@ class Contract:
     _by_kind: dict[type[Any], tuple[Any, ...]] = attrs.field(
         init=False, repr=False, eq=False, factory=dict
     )
+    # fixed-rate results by (code, modifiers, units): terms are immutable, so a rate
+    # looked up once is the rate for good (the contract's hot path in the payment check)
+    _fixed_memo: dict[tuple[Any, ...], Any] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
 
     def __attrs_post_init__(self) -> None:
         for field in ("payer_id", "name"):
@@ -352,6 +357,38 @@ class Contract:
 
     def _of(self, kind: type[Any]) -> tuple[Any, ...]:
         return self._by_kind[kind]
+
+    def _head(self) -> TraceStep:
+        head = self._fixed_memo.get(("head",))
+        if head is None:
+            head = self._fixed_memo[("head",)] = TraceStep(
+                "contract", f"{self.name} ({self.payer_id})"
+            )
+        return head
+
+    def _fixed(
+        self, code: str, mods: tuple[str, ...], units: Decimal
+    ) -> tuple[Decimal, str, tuple[TraceStep, ...], bool] | None:
+        key = (code, mods, units)
+        if key in self._fixed_memo:
+            return self._fixed_memo[key]  # type: ignore[no-any-return]
+        best: tuple[int, FixedRate, CodeRange] | None = None
+        for rate in self._of(FixedRate):
+            if rate.modifier is not None and rate.modifier.upper() not in mods:
+                continue
+            hit = _match(rate.codes, code)
+            if hit is not None and (best is None or hit.width < best[0]):
+                best = (hit.width, rate, hit)
+        found = None
+        if best is not None:
+            _, rate, hit = best
+            amount = round_cents(rate.amount * units)
+            mod = f"-{rate.modifier}" if rate.modifier else ""
+            step = TraceStep("fixed rate", f"{hit}{mod}: {rate.amount} x {units} units", amount)
+            found = amount, f"fixed rate {hit}{mod}", (step,), False
+        if len(self._fixed_memo) < 100_000:
+            self._fixed_memo[key] = found
+        return found
 
     @classmethod
     def from_toml(
@@ -409,7 +446,7 @@ class Contract:
                 "code", code, f"no term of contract {self.name!r} prices line {line_id}"
             )
         amount, term, steps, exempt = found
-        head = TraceStep("contract", f"{self.name} ({self.payer_id})")
+        head = self._head()
         if self.lesser_of_billed and not exempt and billed < amount:
             lesser = TraceStep("lesser of billed", f"billed {billed} < contracted {amount}", billed)
             steps = (*steps, lesser)
@@ -451,19 +488,9 @@ class Contract:
                 (TraceStep("carve-out", f"{hit}: {why}", amount),),
                 True,
             )
-        best: tuple[int, FixedRate, CodeRange] | None = None
-        for rate in self._of(FixedRate):
-            if rate.modifier is not None and rate.modifier.upper() not in mods:
-                continue
-            hit = _match(rate.codes, code)
-            if hit is not None and (best is None or hit.width < best[0]):
-                best = (hit.width, rate, hit)
-        if best is not None:
-            _, rate, hit = best
-            amount = round_cents(rate.amount * units)
-            mod = f"-{rate.modifier}" if rate.modifier else ""
-            step = TraceStep("fixed rate", f"{hit}{mod}: {rate.amount} x {units} units", amount)
-            return amount, f"fixed rate {hit}{mod}", (step,), False
+        fixed = self._fixed(code, mods, units)
+        if fixed is not None:
+            return fixed
         for term in self._of(FeeScheduleTerm):
             modifier = mods[0] if mods else None
             if not term.schedule.has(code, date_of_service=day, modifier=modifier):
