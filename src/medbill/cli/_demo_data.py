@@ -51,7 +51,8 @@ from medbill import (
     ServiceLine,
     Sex,
 )
-from medbill.fees import Gpci, Locality, MedicareFeeSchedule, RvuRow
+from medbill.fees import Gpci, Locality, MedicareFeeSchedule
+from medbill.fees._rvu_row import row_from_cells
 
 __all__ = [
     "ACME_CONTRACT_TOML",
@@ -123,37 +124,9 @@ MANHATTAN: Final = Locality("13202", "1")
 """A second locality, Manhattan, to compare."""
 
 
-def _row(cells: tuple[str, ...]) -> RvuRow:
-    (code, modifier, status, work, pe_nf, nf_na, pe_f, f_na, mp, pctc, glob,
-     pre, intra, post, mult, bilat, asst, co, team, endo, family) = cells  # fmt: skip
-    return RvuRow(
-        code,
-        modifier,
-        status,
-        Decimal(work),
-        Decimal(pe_nf),
-        nf_na == "NA",
-        Decimal(pe_f),
-        f_na == "NA",
-        Decimal(mp),
-        pctc,
-        glob,
-        Decimal(pre),
-        Decimal(intra),
-        Decimal(post),
-        mult,
-        bilat,
-        asst,
-        co,
-        team,
-        endo,
-        family,
-    )
-
-
 def medicare_schedule() -> MedicareFeeSchedule:
     """The built-in CY2025 schedule: the demo's codes in two localities."""
-    rows = {(cells[0], cells[1]): _row(cells) for cells in PPRRVU_ROWS}
+    rows = {(cells[0], cells[1]): row_from_cells(cells) for cells in PPRRVU_ROWS}
     gpcis = {
         Locality(mac, number): Gpci(Decimal(work), Decimal(pe), Decimal(mp), name, state)
         for mac, state, number, name, work, pe, mp in GPCI_ROWS

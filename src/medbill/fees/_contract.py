@@ -194,9 +194,14 @@ class FeeScheduleTerm:
 
 @attrs.frozen(kw_only=True)
 class PercentOfMedicare:
-    """``percent`` of the Medicare fee schedule amount in ``locality``; ``year`` prices
-    every service as if rendered on the same day of that year (e.g. "140% of 2024
-    Medicare"); ``None`` uses the date of service.
+    """``percent`` (a fraction: ``"1.40"`` is 140 %) of the Medicare fee schedule amount
+    in ``locality``; ``year`` prices every service as if rendered on the same day of that
+    year with that year's release (e.g. "140% of 2024 Medicare"; a schedule without a
+    release for that day is a :class:`~medbill.PricingError`, never another year's
+    rates); ``None`` uses the date of service. ``lesser_of_charge`` (default ``False``:
+    contracts usually pay a percentage of the fee schedule amount itself) applies
+    Medicare's lesser of the charge and the fee schedule amount before the percentage;
+    the contract's own ``lesser_of_billed`` applies after it either way.
 
     >>> from medbill.fees import Locality, MedicareFeeSchedule
     >>> term = PercentOfMedicare(schedule=MedicareFeeSchedule.demo(), percent="1.40",
@@ -205,10 +210,28 @@ class PercentOfMedicare:
     (Decimal('1.40'), 2024)
     """
 
-    schedule: MedicareFeeSchedule
+    schedule: MedicareFeeSchedule = attrs.field()
     percent: Decimal = attrs.field(converter=_percent)
-    locality: Locality
+    locality: Locality = attrs.field()
     year: int | None = None
+    lesser_of_charge: bool = False
+
+    @schedule.validator
+    def _schedule_type(self, _: attrs.Attribute[MedicareFeeSchedule], value: object) -> None:
+        if not isinstance(value, MedicareFeeSchedule):
+            raise ValidationError("schedule", value, "must be a MedicareFeeSchedule")
+
+    @locality.validator
+    def _locality_type(self, _: attrs.Attribute[Locality], value: object) -> None:
+        if not isinstance(value, Locality):
+            raise ValidationError("locality", value, "must be a Locality")
+
+    def __attrs_post_init__(self) -> None:
+        year = self.year
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+            raise ValidationError("year", year, "must be a calendar year such as 2024")
+        if not isinstance(self.lesser_of_charge, bool):
+            raise ValidationError("lesser_of_charge", self.lesser_of_charge, "must be a bool")
 
 
 @attrs.frozen(kw_only=True)
@@ -505,7 +528,15 @@ class Contract:
             return amount, f"fee schedule {term.schedule.name}", (step,), False
         for term in self._of(PercentOfMedicare):
             found = self._medicare(
-                term, code, mods, units, day, line_id, medicare.get(id(term)), place_of_service
+                term,
+                code,
+                mods,
+                units,
+                billed,
+                day,
+                line_id,
+                medicare.get(id(term)),
+                place_of_service,
             )
             if found is None:
                 continue
@@ -530,6 +561,7 @@ class Contract:
         code: str,
         mods: tuple[str, ...],
         units: Decimal,
+        billed: Decimal,
         day: pendulum.Date,
         line_id: str,
         medicare: PricedClaim | None,
@@ -541,6 +573,7 @@ class Contract:
                 return None
             return priced.allowed, priced.trace
         when = _same_day(day, term.year) if term.year else day
+        term.schedule.release(when)  # a year not loaded fails: never another year's rates
         try:
             priced_line = term.schedule.price_line(
                 code,
@@ -549,6 +582,7 @@ class Contract:
                 date_of_service=when,
                 modifiers=mods,
                 units=units,
+                charge=billed if term.lesser_of_charge else None,
             )
         except PricingError:
             return None
@@ -579,7 +613,9 @@ class Contract:
                 )
             # if a line makes the whole claim unpriceable, each line is priced alone
             with contextlib.suppress(PricingError):
-                medicare[id(term)] = term.schedule.price_claim(priced_as, locality=term.locality)
+                medicare[id(term)] = term.schedule.price_claim(
+                    priced_as, locality=term.locality, lesser_of_charge=term.lesser_of_charge
+                )
         lines = []
         for line in claim.lines:
             try:
