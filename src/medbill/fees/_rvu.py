@@ -525,8 +525,8 @@ class MedicareFeeSchedule:
     ) -> MedicareRelease:
         """The release in force on ``date_of_service``; a date no release covers is a
         :class:`~medbill.PricingError` naming the date and the releases, unless
-        ``nearest_release`` picks the release whose period is closest (the later one on a
-        tie)."""
+        ``nearest_release`` picks the closest release of the same calendar year, or, with
+        none loaded for that year, the closest of all (the later one on a tie)."""
         key = (date_of_service, nearest_release)
         cached = self._release_by_day.get(key)
         if cached is not None:
@@ -543,7 +543,15 @@ class MedicareFeeSchedule:
                     + ", ".join(r.describe() for r in self._releases)
                     + "); load that year's release or ask for nearest_release=True",
                 )
-            found = min(reversed(self._releases), key=lambda r: _distance(r, date_of_service))
+            same_year = [
+                r
+                for r in self._releases
+                if r.period is not None and r.period.start.year == date_of_service.year
+            ]
+            found = min(
+                reversed(same_year or list(self._releases)),
+                key=lambda r: _distance(r, date_of_service),
+            )
         self._release_by_day[key] = found
         return found
 
