@@ -85,6 +85,11 @@ _MPPR_GROUP = {
     "7": "ophthalmology",
 }
 _ONE = Decimal(1)
+_CACHE_LIMIT: Final = 200_000
+_SHARED: Final = (
+    "base", "code", "endo_fee", "exact", "facility", "factor", "mods", "pc", "post",
+    "pre_steps", "reason", "release", "row", "status", "tc", "unit_fee",
+)  # fmt: skip
 
 # CMS release letters and the quarter each starts (RVUyyA January, B April, C July,
 # D October); a revised release (AR, BR, ...) replaces its quarter's release from the
@@ -191,6 +196,7 @@ class _Work:
     __slots__ = (
         "base",
         "care_days",
+        "cell",
         "charge",
         "code",
         "date",
@@ -224,6 +230,7 @@ class _Work:
     date: pendulum.Date
     facility: bool
     factor: ConversionFactor
+    cell: list[Any] | None
     lesser_of: bool
     line_id: str | None
     mods: tuple[str, ...]
@@ -250,6 +257,7 @@ class _Work:
         self.charge = None
         self.lesser_of = False
         self.care_days = None
+        self.cell = None
 
 
 class MedicareFeeSchedule:
@@ -281,6 +289,8 @@ class MedicareFeeSchedule:
         "_bases",
         "_factor_by_day",
         "_factors",
+        "_lesser",
+        "_prepared",
         "_release_by_day",
         "_releases",
     )
@@ -353,6 +363,12 @@ class MedicareFeeSchedule:
         self._bases: dict[tuple[Any, ...], _Base] = {}
         self._factor_by_day: dict[tuple[pendulum.Date, bool], ConversionFactor] = {}
         self._release_by_day: dict[tuple[pendulum.Date, bool], MedicareRelease] = {}
+        # Lines that price alike (same release, factor, code, modifiers, units, locality,
+        # place of service, provider kind) share their preparation and, when no claim rule
+        # touches them, their finished steps: the schedule is immutable, so these caches
+        # only ever skip repeated arithmetic.
+        self._prepared: dict[tuple[Any, ...], list[Any]] = {}
+        self._lesser: dict[tuple[Decimal, Decimal], TraceStep] = {}
 
     @classmethod
     def from_releases(
@@ -651,6 +667,67 @@ class MedicareFeeSchedule:
         locality: Locality,
         place_of_service: PlaceOfService,
         date_of_service: pendulum.Date,
+        modifiers: tuple[str, ...],
+        units: Decimal,
+        provider_kind: ProviderKind,
+        qualifying_apm: bool,
+        line_id: str | None,
+        nearest_release: bool,
+        care_days: int | None = None,
+    ) -> _Work:
+        release = self.release(date_of_service, nearest_release=nearest_release)
+        factor = self._factor_by_day.get((date_of_service, qualifying_apm))
+        if factor is None:
+            try:
+                factor = self.conversion_factor(date_of_service, qualifying_apm=qualifying_apm)
+            except PricingError:
+                factor = None
+        key = (id(release), id(factor), code, modifiers, units, locality, place_of_service,
+               provider_kind.value, care_days)  # fmt: skip
+        cell = self._prepared.get(key)
+        if cell is None:
+            work = self._prepare_new(
+                code,
+                locality=locality,
+                place_of_service=place_of_service,
+                date_of_service=date_of_service,
+                modifiers=modifiers,
+                units=units,
+                provider_kind=provider_kind,
+                qualifying_apm=qualifying_apm,
+                line_id=line_id,
+                nearest_release=nearest_release,
+                care_days=care_days,
+            )
+            if len(self._prepared) < _CACHE_LIMIT:
+                # unset slots are None in the state: a line not payable stops before them;
+                # the cell's second item keeps the finished steps (see _finish)
+                work.cell = self._prepared[key] = [
+                    tuple(getattr(work, n, None) for n in _SHARED),
+                    None,
+                ]
+            return work
+        state = cell[0]
+        work = _Work()
+        (work.base, work.code, work.endo_fee, work.exact, work.facility, work.factor,
+         work.mods, work.pc, work.post, work.pre_steps, work.reason, work.release, work.row,
+         work.status, work.tc, work.unit_fee) = state  # fmt: skip
+        work.units = units
+        work.date = date_of_service
+        work.pos = place_of_service
+        work.line_id = line_id
+        work.provider_kind = provider_kind
+        work.care_days = care_days
+        work.cell = cell
+        return work
+
+    def _prepare_new(
+        self,
+        code: str,
+        *,
+        locality: Locality,
+        place_of_service: PlaceOfService,
+        date_of_service: pendulum.Date,
         modifiers: Iterable[str],
         units: Decimal,
         provider_kind: ProviderKind,
@@ -760,25 +837,9 @@ class MedicareFeeSchedule:
             self._base(release, tc_row, locality, facility, factor).exact,
         )
 
-    def _finish(self, work: _Work, locality: Locality) -> PricedLine:
-        mods = work.mods
-        if work.reason is not None:
-            return PricedLine(
-                code=work.code,
-                modifiers=mods,
-                units=work.units,
-                allowed=ZERO,
-                unit_fee=ZERO,
-                date_of_service=work.date,
-                payable=False,
-                status=work.status,
-                reason=work.reason,
-                place_of_service=work.pos,
-                locality=locality,
-                line_id=work.line_id,
-                charge=work.charge,
-                trace=Trace((TraceStep("not payable", work.reason),)),
-            )
+    @staticmethod
+    def _steps(work: _Work) -> tuple[list[TraceStep], Decimal, Decimal]:
+        """The steps, allowed amount (all units) and unit fee of a payable line."""
         steps = list(work.base.steps)
         steps.extend(work.pre_steps)
         post = work.post
@@ -811,28 +872,46 @@ class MedicareFeeSchedule:
                 allowed += amount
             if len(work.occurrences) > 1:
                 steps.append(TraceStep("units", f"sum of {len(work.occurrences)} units", allowed))
+        return steps, allowed, unit_fee
+
+    def _finish(self, work: _Work, locality: Locality) -> PricedLine:
+        mods = work.mods
+        if work.reason is not None:
+            return PricedLine(
+                code=work.code,
+                modifiers=mods,
+                units=work.units,
+                allowed=ZERO,
+                unit_fee=ZERO,
+                date_of_service=work.date,
+                payable=False,
+                status=work.status,
+                reason=work.reason,
+                place_of_service=work.pos,
+                locality=locality,
+                line_id=work.line_id,
+                charge=work.charge,
+                trace=Trace((TraceStep("not payable", work.reason),)),
+            )
+        cell = work.cell if work.occurrences is None else None
+        done = None if cell is None else cell[1]
+        if done is not None:
+            steps_done, allowed, unit_fee = done
+            steps = list(steps_done)
+        else:
+            steps, allowed, unit_fee = self._steps(work)
+            if cell is not None:
+                cell[1] = (tuple(steps), allowed, unit_fee)
         fee_amount = allowed
         charge = work.charge
         if charge is not None and work.lesser_of:
-            if charge < allowed:
-                allowed = charge
-                steps.append(
-                    TraceStep(
-                        "lesser of charge",
-                        f"actual charge {charge} < fee schedule amount {fee_amount}: "
-                        "the charge wins",
-                        allowed,
-                    )
-                )
-            else:
-                steps.append(
-                    TraceStep(
-                        "lesser of charge",
-                        f"fee schedule amount {fee_amount} <= actual charge {charge}: "
-                        "the fee schedule amount wins",
-                        allowed,
-                    )
-                )
+            step = self._lesser.get((fee_amount, charge))
+            if step is None:
+                step = _lesser_of(fee_amount, charge)
+                if len(self._lesser) < _CACHE_LIMIT:
+                    self._lesser[(fee_amount, charge)] = step
+            steps.append(step)
+            allowed = step.amount if step.amount is not None else allowed
         return PricedLine(
             code=work.code,
             modifiers=mods,
@@ -981,6 +1060,17 @@ class MedicareFeeSchedule:
         return work
 
 
+def _lesser_of(fee_amount: Decimal, charge: Decimal) -> TraceStep:
+    """Medicare's lesser-of step (SSA s. 1848(a)(1)); its amount is the allowed amount."""
+    if charge < fee_amount:
+        why = f"actual charge {charge} < fee schedule amount {fee_amount}: the charge wins"
+        return TraceStep("lesser of charge", why, charge)
+    why = (
+        f"fee schedule amount {fee_amount} <= actual charge {charge}: the fee schedule amount wins"
+    )
+    return TraceStep("lesser of charge", why, fee_amount)
+
+
 def _distance(release: MedicareRelease, day: pendulum.Date) -> int:
     period = release.period
     if period is None or period.contains(day):
@@ -1025,13 +1115,23 @@ def _claim_rules(same_day: list[_Work]) -> None:
                     "status T: injection not paid when another fee-schedule "
                     "service is paid the same day"
                 )
+    # only a group with two procedures or more is ranked; the others keep their own fee
+    sizes: dict[str, int] = {}
+    for work in same_day:
+        if work.reason is None:
+            group = _MPPR_GROUP.get(work.row.mult_proc)
+            if group is not None:
+                sizes[group] = sizes.get(group, 0) + whole_units(work.units, work.code)
+    ranked = {group for group, size in sizes.items() if size > 1}
+    if not ranked:
+        return
     groups: dict[str, list[Occurrence]] = {}
     families = {w.row.endo_base for w in same_day if w.reason is None and w.row.mult_proc == "3"}
     for index, work in enumerate(same_day):
         if work.reason is not None:
             continue
         group = _MPPR_GROUP.get(work.row.mult_proc)
-        if group is None:
+        if group not in ranked:
             continue
         count = whole_units(work.units, work.code)
         pe = work.base.pe if group == "therapy" else ZERO
@@ -1045,8 +1145,4 @@ def _claim_rules(same_day: list[_Work]) -> None:
             for _ in range(count)
         ]
         groups.setdefault(group, []).extend(work.occurrences)
-    if any(len(g) > 1 for g in groups.values()):
-        apply_reductions(groups)
-    else:
-        for work in same_day:
-            work.occurrences = None
+    apply_reductions(groups)
