@@ -16,7 +16,7 @@ The conversion factor, 32.3465 for CY2025, comes with :data:`medbill.fees.MEDICA
 
 >>> from medbill.cli._demo_data import medicare_schedule, SPRINGFIELD
 >>> medicare_schedule()
-MedicareFeeSchedule(rows=8, localities=2)
+MedicareFeeSchedule(releases=1, rows=8, localities=2)
 >>> str(SPRINGFIELD)
 '06102-99'
 """
@@ -131,7 +131,12 @@ def medicare_schedule() -> MedicareFeeSchedule:
         Locality(mac, number): Gpci(Decimal(work), Decimal(pe), Decimal(mp), name, state)
         for mac, state, number, name, work, pe, mp in GPCI_ROWS
     }
-    return MedicareFeeSchedule(rows, gpcis)
+    return MedicareFeeSchedule(
+        rows,
+        gpcis,
+        period=Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 12, 31)),
+        label="CY2025 (demo rows)",
+    )
 
 
 # --- The demo practice's day -----------------------------------------------------------

@@ -875,57 +875,48 @@ class MedicareFeeSchedule:
         return steps, allowed, unit_fee
 
     def _finish(self, work: _Work, locality: Locality) -> PricedLine:
-        mods = work.mods
-        if work.reason is not None:
-            return PricedLine(
-                code=work.code,
-                modifiers=mods,
-                units=work.units,
-                allowed=ZERO,
-                unit_fee=ZERO,
-                date_of_service=work.date,
-                payable=False,
-                status=work.status,
-                reason=work.reason,
-                place_of_service=work.pos,
-                locality=locality,
-                line_id=work.line_id,
-                charge=work.charge,
-                trace=Trace((TraceStep("not payable", work.reason),)),
-            )
-        cell = work.cell if work.occurrences is None else None
-        done = None if cell is None else cell[1]
-        if done is not None:
-            steps_done, allowed, unit_fee = done
-            steps = list(steps_done)
-        else:
-            steps, allowed, unit_fee = self._steps(work)
-            if cell is not None:
-                cell[1] = (tuple(steps), allowed, unit_fee)
-        fee_amount = allowed
+        reason = work.reason
         charge = work.charge
-        if charge is not None and work.lesser_of:
-            step = self._lesser.get((fee_amount, charge))
-            if step is None:
-                step = _lesser_of(fee_amount, charge)
-                if len(self._lesser) < _CACHE_LIMIT:
-                    self._lesser[(fee_amount, charge)] = step
-            steps.append(step)
-            allowed = step.amount if step.amount is not None else allowed
+        fee_amount: Decimal | None = None
+        if reason is not None:
+            allowed = unit_fee = ZERO
+            trace = Trace((TraceStep("not payable", reason),))
+        else:
+            cell = work.cell if work.occurrences is None else None
+            done = None if cell is None else cell[1]
+            if done is not None:
+                steps_done, allowed, unit_fee = done
+                steps = list(steps_done)
+            else:
+                steps, allowed, unit_fee = self._steps(work)
+                if cell is not None:
+                    cell[1] = (tuple(steps), allowed, unit_fee)
+            fee_amount = allowed
+            if charge is not None and work.lesser_of:
+                step = self._lesser.get((allowed, charge))
+                if step is None:
+                    step = _lesser_of(allowed, charge)
+                    if len(self._lesser) < _CACHE_LIMIT:
+                        self._lesser[(allowed, charge)] = step
+                steps.append(step)
+                allowed = step.amount if step.amount is not None else allowed
+            trace = Trace(tuple(steps))
         return PricedLine(
             code=work.code,
-            modifiers=mods,
+            modifiers=work.mods,
             units=work.units,
             allowed=allowed,
             unit_fee=unit_fee,
             date_of_service=work.date,
+            payable=reason is None,
             status=work.status,
+            reason=reason,
             place_of_service=work.pos,
             locality=locality,
             line_id=work.line_id,
             fee_schedule_amount=fee_amount,
             charge=charge,
-            trace=Trace(tuple(steps)),
+            trace=trace,
         )
 
     def price_line(
