@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from medbill import (
     Accumulators,
@@ -448,3 +450,64 @@ def test_a_payment_without_service_lines_has_nothing_to_check() -> None:
     assert check.lines == ()
     assert check.unmatched == ()
     assert check.underpayment == Decimal("0.00")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rate=st.decimals(min_value=1, max_value=500, places=2),
+    charge_extra=st.decimals(min_value=0, max_value=300, places=2),
+    deductible_left=st.decimals(min_value=0, max_value=600, places=2),
+    coinsurance=st.sampled_from([Decimal("0"), Decimal("0.10"), Decimal("0.20"), Decimal("0.3")]),
+    copay=st.sampled_from([Decimal("0"), Decimal("25.00")]),
+    short=st.decimals(min_value=0, max_value=50, places=2),
+)
+def test_paying_as_expected_is_correct_and_every_cent_short_is_owed(
+    rate: Decimal,
+    charge_extra: Decimal,
+    deductible_left: Decimal,
+    coinsurance: Decimal,
+    copay: Decimal,
+    short: Decimal,
+) -> None:
+    # An 835 built from the benefits (copay, then deductible, then coinsurance) on the
+    # contracted amount is correct; paying `short` less with the same patient share is
+    # underpaid by exactly `short` (payment terms).
+    plan = Benefits(
+        deductible=Decimal("1000.00"),
+        coinsurance=coinsurance,
+        copays=[Copay(category="office-visit", amount=copay)] if copay else [],
+    )
+    so_far = Accumulators(deductible_met=Decimal("1000.00") - deductible_left)
+    contract = Contract(
+        payer_id="aetna",
+        name="Aetna",
+        effective=Period(pendulum.date(2025, 1, 1)),
+        terms=[FixedRate(codes=["99214"], amount=rate)],
+    )
+    charge = rate + charge_extra
+    claim = clean_claim(line("1", "99214", str(charge)))
+    cp = min(copay, rate)
+    ded = min(deductible_left, rate - cp)
+    coins = ((rate - cp - ded) * coinsurance).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    owed = rate - cp - ded - coins
+    shares = [adj("PR", c, str(a)) for c, a in (("3", cp), ("1", ded), ("2", coins)) if a]
+    contractual = [adj("CO", "45", str(charge - rate))] if charge > rate else []
+
+    def paying(amount: Decimal) -> ClaimPayment:
+        extra = [adj("CO", "45", str(owed - amount))] if owed > amount else []
+        return claim_payment(
+            pay("1", "99214", str(charge), str(amount), *contractual, *shares, *extra,
+                allowed=str(rate))
+        )  # fmt: skip
+
+    (right,) = check_payment(
+        claim, paying(owed), contract, benefits=plan, accumulators=so_far
+    ).lines
+    assert right.verdict is Verdict.CORRECT
+    assert right.expected_paid == owed
+    less = min(short, owed)
+    (low,) = check_payment(claim, paying(owed - less), contract, benefits=plan,
+                           accumulators=so_far).lines  # fmt: skip
+    assert low.payment_variance == -less
+    assert low.underpayment == (less if less else Decimal(0))
+    assert low.verdict is (Verdict.UNDERPAID if less else Verdict.CORRECT)
