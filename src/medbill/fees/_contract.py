@@ -460,7 +460,7 @@ class Contract:
                 f"contract {self.name!r} is not in force on that date",
             )
         code = str(code).upper()
-        mods = tuple(str(m).upper() for m in modifiers)
+        mods = tuple(str(m).upper() for m in modifiers) if modifiers else ()
         found = self._price(
             code, mods, billed, units, date_of_service, line_id, medicare, place_of_service
         )
@@ -629,10 +629,10 @@ class Contract:
         self, line: ClaimLine, medicare: Mapping[int, PricedClaim], place_of_service: str
     ) -> ExpectedLine:
         return self._expected(
-            str(line.procedure),
+            line.procedure,
             line.charge,
             line.service_date,
-            tuple(str(m) for m in line.modifiers),
+            line.modifiers,
             line.units,
             line.line_id,
             medicare,
