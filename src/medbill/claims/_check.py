@@ -820,7 +820,7 @@ def check_payment(
         base: dict[str, object] = {
             "claim_id": claim_id,
             "line_id": line.line_id,
-            "procedure": line.procedure,  # a ProcedureCode is a str
+            "procedure": str(line.procedure),
             "modifiers": tuple(map(str, line.modifiers)) if line.modifiers else (),
             "service_date": line.service_date,
             "payer_id": payer,
