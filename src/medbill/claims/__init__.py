@@ -42,6 +42,7 @@ from medbill.claims._ncci import (
     read_mue,
     read_ptp,
 )
+from medbill.claims._plan import ClaimPlan, LineDenial, PlanOutcome, RemittancePlan, plan_remittance
 from medbill.claims._posting import PostingResult, post_remittance
 from medbill.claims._remittance import (
     ClaimMatch,
@@ -60,6 +61,7 @@ from medbill.claims._workflow import ClaimStatus, ClaimWorkflow, Transition
 __all__ = [
     "ChargeSource",
     "ClaimMatch",
+    "ClaimPlan",
     "ClaimStateError",
     "ClaimStatus",
     "ClaimWorkflow",
@@ -73,6 +75,7 @@ __all__ = [
     "Finding",
     "LineAdjudication",
     "LineCheck",
+    "LineDenial",
     "LineMatch",
     "MatchMethod",
     "MueIndicator",
@@ -82,11 +85,13 @@ __all__ = [
     "PAYMENT_REDUCTIONS",
     "PTP_MODIFIERS",
     "PaymentCheck",
+    "PlanOutcome",
     "PostingResult",
     "PriorPayerAdjudication",
     "PtpEdit",
     "RemittanceException",
     "RemittanceMatch",
+    "RemittancePlan",
     "ReportPeriod",
     "ReportRow",
     "Rule",
@@ -108,6 +113,7 @@ __all__ = [
     "is_business_day",
     "match_remittance",
     "next_business_day",
+    "plan_remittance",
     "post_remittance",
     "read_mue",
     "read_ptp",

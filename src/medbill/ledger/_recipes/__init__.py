@@ -17,6 +17,7 @@ from medbill.ledger._recipes.charges import post_charges
 from medbill.ledger._recipes.patient_payments import apply_patient_credit, post_patient_payment
 from medbill.ledger._recipes.payer_payments import (
     PROVIDER_ADJUSTMENT_ACCOUNTS,
+    claim_payment_key,
     post_claim_payment,
     post_provider_adjustments,
 )
@@ -25,6 +26,7 @@ from medbill.ledger._recipes.refunds import pay_refund, refund_credit
 __all__ = [
     "PROVIDER_ADJUSTMENT_ACCOUNTS",
     "apply_patient_credit",
+    "claim_payment_key",
     "pay_refund",
     "post_charges",
     "post_claim_payment",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
@@ -176,3 +177,112 @@ def _move_claim_balance(
         postings.move(account, target, part)
         left -= part
     return postings, wanted
+
+
+class BalanceView:
+    """The ledger's balances plus what a plan has already added, read but never written.
+
+    A plan (several CLP loops of one remittance, a payment and the copay it applies)
+    computes each entry against the balances the earlier entries of the same plan leave.
+    Every ledger balance read is remembered in ``expect`` (on its normal side), so posting
+    the plan can re-check them (:meth:`medbill.ledger.Ledger.post_batch` ``expect=``).
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.expect: dict[Account, Decimal] = {}
+        self.entries: list[JournalEntry] = []
+        self._pending: dict[Account, Decimal] = {}
+        self._keys: dict[str, JournalEntry] = {}
+        self._by_claim: dict[tuple[str, str], list[Account]] = {}
+
+    def balance(self, account: Account) -> Decimal:
+        """``account``'s balance on its normal side once the planned entries are posted."""
+        base = self.expect.get(account)
+        if base is None:
+            base = self.expect[account] = self.ledger.balance(account)
+        delta = self._pending.get(account)
+        if delta is None:
+            return base
+        return base + delta if account.kind.sign > 0 else base - delta
+
+    def claim_accounts(self, code: str, claim: str) -> list[Account]:
+        """The accounts of ``code`` on ``claim``: posted before, or by this plan."""
+        found = self._by_claim.get((code, claim))
+        if found is None:
+            found = self._by_claim[(code, claim)] = list(self.ledger.accounts(code, claim=claim))
+        return found
+
+    def add(self, entry: JournalEntry) -> JournalEntry:
+        """Plan ``entry``: later reads see its postings."""
+        for posting in entry.postings:
+            account = posting.account
+            if account not in self._pending:
+                self._pending[account] = ZERO
+                if account.claim is not None:
+                    known = self.claim_accounts(account.code, account.claim)
+                    if account not in known:
+                        known.append(account)
+            self._pending[account] += posting.amount
+        self.entries.append(entry)
+        self._keys[entry.key] = entry
+        return entry
+
+    def planned(self, key: str) -> JournalEntry | None:
+        """The entry planned under ``key``, else the one posted under it, else ``None``."""
+        found = self._keys.get(key)
+        if found is None and key in self.ledger:
+            found = self.ledger.get(key)
+        return found
+
+    def claim_entries(self, claim: str) -> list[JournalEntry]:
+        """The claim's entries: posted, then planned."""
+        posted = list(self.ledger.entries(claim=claim))
+        return posted + [e for e in self.entries if e.references.claim == claim]
+
+    def reversed_key(self, key: str) -> str | None:
+        """The key of the posted or planned entry reversing ``key``."""
+        for entry in self.entries:
+            if entry.reverses == key:
+                return entry.key
+        return self.ledger.reversal_of(key)
+
+
+def check_not_before_charge(
+    ledger: Ledger | BalanceView, claim: str, effective: pendulum.Date, what: str
+) -> None:
+    """Refuse an entry settling ``claim`` that takes effect before the claim's charge."""
+    source = ledger.ledger if isinstance(ledger, BalanceView) else ledger
+    charged = source.service_date(claim)
+    if charged is not None and effective < charged:
+        raise LedgerError(
+            f"{what} dated {effective} settles claim {claim!r}, charged on {charged}: "
+            "no entry may take effect before the charge it settles"
+        )
+
+
+_CHARGE_IN_MEMO = re.compile(r" of charge (-?\d+\.\d\d)")
+
+
+def _safe(text: str | None) -> str:
+    return "-" if not text else text.replace(":", "_")
+
+
+def clp07_of(entry: JournalEntry) -> str | None:
+    """The CLP07 a claim-payment entry was keyed by (``None`` when the payer sent none)."""
+    parts = entry.key.rsplit(":", 2)
+    return None if len(parts) < 3 or parts[1] == "-" else parts[1]
+
+
+def charge_of(entry: JournalEntry) -> Decimal | None:
+    """The claim charge (CLP03) a claim-payment entry records in its memo."""
+    found = _CHARGE_IN_MEMO.search(entry.memo)
+    return None if found is None else Decimal(found.group(1))
+
+
+def cash_of(entry: JournalEntry) -> Decimal:
+    """The payer cash an entry moved (cash or unapplied insurance cash)."""
+    return sum(
+        (p.amount for p in entry.postings if p.account.code == "cash"),
+        ZERO,
+    )
