@@ -236,7 +236,7 @@ def patient_payment(
         id=payment_id,
         patient_id=PatientId("MRN-1"),
         amount=D(amount),
-        received_on=pendulum.date(2025, 3, 1),
+        received_on=pendulum.date(2025, 4, 2),
         claim_id=None if claim is None else ClaimId(claim),
     )
 
@@ -362,7 +362,7 @@ def test_every_recipe_is_idempotent(ledger: Ledger) -> None:
 def test_a_replay_with_other_content_is_a_duplicate(ledger: Ledger) -> None:
     self_pay_claims(ledger)
     post_patient_payment(ledger, patient_payment("50.00"))
-    with pytest.raises(DuplicateEntryError, match="patient-payment:pp-1"):
+    with pytest.raises(DuplicateEntryError, match="patient-payment:MRN-1:pp-1"):
         post_patient_payment(ledger, patient_payment("51.00"))
     day = pendulum.date(2025, 9, 1)
     write_off(ledger, "C-NEW", reason="charity", effective=day, amount=D("10.00"))

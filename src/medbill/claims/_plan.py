@@ -335,14 +335,17 @@ class _Coverages:
         return found
 
     def at(self, claim: Claim, level: Priority | None, payer: str | None) -> Coverage | None:
+        """The coverage the remittance's payer answers for at ``level``; ``None`` when the
+        payer's ids are known and none of the patient's coverages at that level is its."""
         options = self.of(claim)
-        if level is not None:
-            options = [c for c in options if c.priority is level]
-        elif claim.coverage is not None:
-            options = [claim.coverage, *options]
-        same_payer = [c for c in options if payer is not None and str(c.payer.id) == payer]
-        chosen = same_payer or options
-        return chosen[0] if chosen else None
+        leveled = options if level is None else [c for c in options if c.priority is level]
+        if payer:
+            named = [c for c in leveled if payer in (str(c.payer.id), c.payer.x12_payer_id)]
+            if named:
+                return named[0]
+            if any(c.payer.x12_payer_id for c in options):
+                return None
+        return leveled[0] if leveled else None
 
     def after(self, claim: Claim, coverage: Coverage) -> Coverage | None:
         rank = coverage.priority.rank + 1

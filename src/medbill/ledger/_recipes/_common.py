@@ -51,21 +51,33 @@ def _replayed(
     kind: EntryKind,
     effective: pendulum.Date,
     amount: Decimal | None = None,
+    *,
+    patient: str | None = None,
+    claim: str | None = None,
 ) -> JournalEntry | None:
     """The entry already posted under ``key`` by a recipe whose result depends on balances.
 
     Such a recipe cannot rebuild the same postings once it has run (the balances moved),
-    so a replay is recognised by its key, kind, date and (when given) amount instead.
+    so a replay is recognised by its key, kind, date, (when given) amount and the parties
+    it names instead; anything else raises :class:`~medbill.DuplicateEntryError` naming
+    what differs.
     """
     if key not in ledger:
         return None
     earlier = ledger.get(key)
-    if (
-        earlier.kind is not kind
-        or earlier.effective != effective
-        or (amount is not None and abs(amount) not in (earlier.total, _cash_of(earlier)))
-    ):
-        raise DuplicateEntryError(key)
+    differs = None
+    if earlier.kind is not kind:
+        differs = f"kind: {earlier.kind.value!r} before, {kind.value!r} now"
+    elif earlier.effective != effective:
+        differs = f"effective: {earlier.effective} before, {effective} now"
+    elif amount is not None and abs(amount) not in (earlier.total, _cash_of(earlier)):
+        differs = f"amount: {earlier.total} before, {abs(amount)} now"
+    elif patient is not None and earlier.references.patient != patient:
+        differs = f"patient: {earlier.references.patient!r} before, {patient!r} now"
+    elif claim is not None and earlier.references.claim != claim:
+        differs = f"claim: {earlier.references.claim!r} before, {claim!r} now"
+    if differs is not None:
+        raise DuplicateEntryError(key, differs)
     return earlier
 
 

@@ -21,6 +21,7 @@ from medbill.ledger._recipes._common import (
     _Postings,
     _receivable,
     _replayed,
+    check_not_before_charge,
 )
 
 __all__ = [
@@ -46,7 +47,8 @@ def write_off(
 
     The balance is the patient's (``coverage=None``) or one payer's (e.g. a timely-filing
     denial). ``amount`` defaults to the whole open balance and may not exceed it. Default
-    key: ``"write-off:<claim>:<reason>:<effective>"``.
+    key: ``"write-off:<claim>:<party>:<reason>:<effective>"`` (the party written off: the
+    patient, or ``<payer>/<level>``). It may not take effect before the claim's charge.
 
     >>> from medbill.ledger import Ledger, post_charges, write_off
     >>> from medbill.ledger._examples import example_claim
@@ -54,7 +56,7 @@ def write_off(
     >>> _ = post_charges(ledger, example_claim(coverage=None))
     >>> print(write_off(ledger, "C-1", reason="charity", effective=pendulum.date(2025, 9, 1),
     ...                 amount=Decimal("160.00")).render())
-    2025-09-01 write-off:C-1:charity:2025-09-01 (write_off)
+    2025-09-01 write-off:C-1:patient:charity:2025-09-01 (write_off)
       ; charity write-off of 160.00 from patient
       Dr write_off.charity[MRN-1/C-1/1]        150.00
       Dr write_off.charity[MRN-1/C-1/2]         10.00
@@ -62,11 +64,12 @@ def write_off(
       Cr patient_receivable[MRN-1/C-1/2]        10.00
     """
     why = reason if isinstance(reason, WriteOffReason) else WriteOffReason(reason)
-    key = key or f"write-off:{claim}:{why.value}:{effective}"
-    earlier = _replayed(ledger, key, EntryKind.WRITE_OFF, effective, amount)
+    key = key or f"write-off:{claim}:{_party(coverage)}:{why.value}:{effective}"
+    earlier = _replayed(ledger, key, EntryKind.WRITE_OFF, effective, amount, claim=claim)
     if earlier is not None:
         return earlier
     patient = _claim_owner(ledger, claim)
+    check_not_before_charge(ledger, claim, effective, f"write-off {key!r}")
 
     def target(account: Account) -> Account:
         return Account.write_off(
@@ -109,7 +112,7 @@ def write_off_small_balances(
     The threshold is the practice's own small-balance policy (a statement costs more than
     it collects); it is applied per claim, as one atomic batch of
     :data:`~medbill.ledger.WriteOffReason.SMALL_BALANCE` write-offs keyed
-    ``"write-off:<claim>:small_balance:<effective>"``.
+    ``"write-off:<claim>:patient:small_balance:<effective>"``.
 
     >>> from medbill.ledger import Ledger, write_off_small_balances
     >>> write_off_small_balances(Ledger.in_memory(), threshold=Decimal("5.00"),
@@ -127,7 +130,7 @@ def write_off_small_balances(
     entries: list[JournalEntry] = []
     for claim in claims:
         owner = _claim_owner(ledger, claim)
-        if f"write-off:{claim}:small_balance:{effective}" in ledger:
+        if f"write-off:{claim}:patient:small_balance:{effective}" in ledger:
             continue
 
         def target(account: Account, owner: str = owner, claim: str = claim) -> Account:
@@ -138,7 +141,7 @@ def write_off_small_balances(
         postings, wanted = _move_claim_balance(ledger, claim, None, None, target)
         entries.append(
             JournalEntry(
-                key=f"write-off:{claim}:small_balance:{effective}",
+                key=f"write-off:{claim}:patient:small_balance:{effective}",
                 effective=effective,
                 kind=EntryKind.WRITE_OFF,
                 memo=f"small balance write-off of {wanted} (threshold {limit})",
@@ -189,6 +192,7 @@ def transfer_responsibility(
     if earlier is not None:
         return earlier
     patient = _claim_owner(ledger, claim)
+    check_not_before_charge(ledger, claim, effective, f"transfer {key!r}")
 
     def destination(account: Account) -> Account:
         return _receivable(target, patient, claim, account.line)

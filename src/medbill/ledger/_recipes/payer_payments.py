@@ -322,29 +322,37 @@ def _apply_claim_credit(
     recorded_at: pendulum.DateTime | None,
     explain: list[str],
 ) -> None:
-    """Apply money collected for the claim (a check-in copay) to the patient's new share."""
+    """Apply money collected for the claim or its encounter (a check-in copay) to the
+    patient's new share on the claim (key ``"<key>/copay"``)."""
     patient = claim.patient.id
-    credit_account = Account.patient_credit(patient, claim.id)
-    credit = view.balance(credit_account)
-    if credit <= 0:
+    sources = [Account.patient_credit(patient, claim.id)]
+    if claim.encounter_id is not None:
+        sources.append(Account.patient_credit(patient, f"encounter:{claim.encounter_id}"))
+    credits = [(a, view.balance(a)) for a in sources]
+    credits = [(a, c) for a, c in credits if c > 0]
+    if not credits:
         return
     postings = _Postings()
-    left = credit
-    for account in sorted(
+    receivables = sorted(
         view.claim_accounts("patient_receivable", str(claim.id)),
         key=lambda a: (a.line is not None, a.line or ""),
-    ):
-        open_amount = view.balance(account)
-        if open_amount <= 0 or left <= 0:
-            continue
-        part = min(open_amount, left)
-        postings.add(account, -part)
-        left -= part
-    used = credit - left
+    )
+    used = ZERO
+    for source, credit in credits:
+        left = credit
+        for account in receivables:
+            open_amount = view.balance(account) + postings.pending(account)
+            if open_amount <= 0 or left <= 0:
+                continue
+            part = min(open_amount, left)
+            postings.add(account, -part)
+            left -= part
+        if credit - left > 0:
+            postings.add(source, credit - left)
+            used += credit - left
     if used <= 0:
         return
-    postings.add(credit_account, used)
-    explain.append(f"{used} collected for the claim at check-in applied to the patient's share")
+    explain.append(f"{used} collected at check-in applied to the patient's share")
     view.add(
         JournalEntry(
             key=f"{key}/copay",
