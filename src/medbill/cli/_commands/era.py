@@ -3,6 +3,8 @@ into the ledger (or its plan, posting nothing), and every paid line against the 
 
 from __future__ import annotations
 
+import sqlite3
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -176,18 +178,24 @@ def plan_command(
 ) -> None:
     """Plan FILE.835 against the ledger and print, per CLP loop, the claim and coverage
     level it matched, the entries it would post with why, and the exceptions. Nothing is
-    posted. Without --db the plan is made against a new ledger holding the claims' charges."""
+    posted: the plan is made on a copy of the ledger (without --db, a new one) holding the
+    charges `era post` would post first."""
     remittances = read_remittances(era_file)
     claims = load_claims(list(claim_paths))
     coverages = load_coverages(list(coverage_paths))
-    if db is None:
-        ledger = Ledger.in_memory(clock=lambda: pendulum.now("UTC"))
-        for claim in claims.values():
-            post_charges(ledger, claim)
-    else:
-        ledger = open_ledger(db)
-    with ledger:
-        plans = plan_remittances(ledger, remittances, claims, coverages=coverages)
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "plan.sqlite"
+        if db is not None:
+            open_ledger(db).close()  # refuses a missing ledger
+            with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
+                source.backup(target)
+            source.close()
+            target.close()
+        with Ledger.open(copy, clock=lambda: pendulum.now("UTC"), synchronous="NORMAL") as ledger:
+            for claim in claims.values():
+                if ledger.claim_patient(str(claim.id)) is None:
+                    post_charges(ledger, claim)
+            plans = plan_remittances(ledger, remittances, claims, coverages=coverages)
     if as_json:
         emit_json({"plans": [plan.to_json() for plan in plans]})
         return
