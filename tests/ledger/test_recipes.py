@@ -397,7 +397,7 @@ def test_a_payer_overpayment_becomes_a_liability_then_is_recouped(ledger: Ledger
     second = post_claim_payment(ledger, claim, paid, remittance=remittance(paid, "EFT-2"))
     # it owed nothing the second time: only the extra cash (160.00) is owed back, and the
     # contractual adjustment is not booked twice (CARC 18 duplicate: the original carries it)
-    assert "160.00 more than it owed" in second.memo
+    assert "duplicate payment: 160.00 owed back" in second.memo
     assert ledger.total("insurance_receivable", claim="C-1") == D("0.00")
     assert ledger.balance(Account(code="payer_overpayment", payer="acme")) == D("160.00")
     assert ledger.total("contractual_adjustment", claim="C-1") == D("40.00")  # once

@@ -225,6 +225,12 @@ class BalanceView:
             found = self._by_claim[(code, claim)] = list(self.ledger.accounts(code, claim=claim))
         return found
 
+    def claim_accounts_like(self, prefix: str, claim: str) -> list[Account]:
+        """The accounts on ``claim`` whose code starts with ``prefix`` (posted or planned)."""
+        posted = [a for a in self.ledger.accounts(claim=claim) if a.code.startswith(prefix)]
+        planned = [a for a in self._pending if a.claim == claim and a.code.startswith(prefix)]
+        return posted + [a for a in planned if a not in posted]
+
     def add(self, entry: JournalEntry) -> JournalEntry:
         """Plan ``entry``: later reads see its postings."""
         for posting in entry.postings:

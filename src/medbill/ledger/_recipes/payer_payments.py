@@ -152,7 +152,7 @@ def is_duplicate(
     remittance: Remittance,
     lines: set[str | None],
 ) -> bool:
-    """A second payment of an adjudicated claim: paid, and OA-18/CO-18 (CARC 18, exact
+    """A second payment of an adjudicated claim: OA-18/CO-18 with money (CARC 18, exact
     duplicate claim/service), or an earlier unreversed adjudication by the same payer and
     level in another remittance with the same CLP07 or of the same lines: a payer that
     corrects a payment reverses it first (CLP02 22, 005010X221A1 1.10.2.8).
@@ -160,9 +160,9 @@ def is_duplicate(
     Loops of one remittance are never each other's duplicates without CARC 18: a payer
     splitting a claim answers it in several loops of one file.
     """
-    if payment.paid <= 0:
+    if payment.paid < 0:
         return False
-    if any(str(a.reason) == "18" for a in payment.all_adjustments()):
+    if payment.paid > 0 and any(str(a.reason) == "18" for a in payment.all_adjustments()):
         return True
     payer = coverage.payer.id
     clp07 = payment.payer_claim_control_number
@@ -231,13 +231,17 @@ def claim_payment_entries(
         else:  # the whole claim at once, against the line accounts the charges opened
             billed = _owed(view, postings, coverage, str(claim.id))
             target_now = _owed(view, postings, next_coverage, str(claim.id))
-        if paid:
-            postings.add(receivable, -paid)
         if duplicate:
             continue
+        if paid:
+            postings.add(receivable, -paid)
         sums = _sums(adjustments)
         share = sums[AdjustmentOutcome.PATIENT]
         move = share if additive else share - target_now
+        if move > 0 and not additive:
+            # never move more than the level still holds after its payment: a balance
+            # written off or moved before the payer adjudicated is not moved twice
+            move = min(move, max(billed - paid, ZERO))
         if move:
             postings.move(receivable, target, move)
             explain.append(f"{where}: {_party(next_coverage)}'s share is {share} (PR)")
@@ -279,17 +283,20 @@ def claim_payment_entries(
         memo += ": " + ", ".join(
             f"{a.group.value}-{a.reason} {a.amount}" for a in payment.all_adjustments()
         )
-    if duplicate:
+    if duplicate and payment.paid:  # CARC 18: the original carries the adjudication
+        postings.add(Account(code="payer_overpayment", payer=payer), -payment.paid)
+        memo += f", duplicate payment: {payment.paid} owed back"
         explain.append("duplicate payment (OA-18 or CLP07 paid before): only the cash is booked")
-    owed = _owed(view, postings, coverage, str(claim.id))
-    if owed < 0:  # paid more than it owed: a liability to the payer, not a negative receivable
+    # paid more than it owed: a liability to the payer, not a negative receivable
+    overpaid = min(-_owed(view, postings, coverage, str(claim.id)), max(payment.paid, ZERO))
+    if overpaid > 0:
         postings.move(
             Account(code="payer_overpayment", payer=payer),
             _receivable(coverage, patient, claim.id),
-            -owed,
+            overpaid,
         )
-        memo += f", {-owed} more than it owed"
-        explain.append(f"{-owed} more than {_party(coverage)} owed: payer overpayment")
+        memo += f", {overpaid} more than it owed"
+        explain.append(f"{overpaid} more than {_party(coverage)} owed: payer overpayment")
     if payment.status in CROSSOVERS and next_coverage is not None:
         memo += f"; crossed over to {_party(next_coverage)}"
         explain.append(f"crossed over: {_party(next_coverage)} was billed by the payer")

@@ -10,8 +10,6 @@ exactly that payment is mirrored, whatever came before it in the file.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pendulum
 
 from medbill._encounter import Claim
@@ -54,12 +52,12 @@ def find_payment_to_reverse(
 
     by_number = [e for e in candidates if clp07 is not None and clp07_of(e) == clp07]
     both = [e for e in by_number if negates(e)]
-    if both:
-        return both[-1]
+    if both:  # the earliest: a duplicate payment of it stays a payer overpayment
+        return both[0]
     if len(by_number) == 1:
         return by_number[0]
     by_amount = [e for e in candidates if negates(e)]
-    return by_amount[-1] if by_amount else None
+    return by_amount[0] if by_amount else None
 
 
 def reversal_entries(
@@ -86,8 +84,9 @@ def reversal_entries(
             postings=[p.mirrored() for p in target.postings],
         )
     )
-    # What the patient already paid of a share the reversal takes back is now the
-    # patient's money: it becomes patient credit, never a negative receivable.
+    # What the patient no longer owes of a share the reversal takes back was either
+    # written off (that write-off is undone) or paid: the patient's money becomes credit,
+    # never a negative receivable.
     patient = claim.patient.id
     moved = {p.account for p in reversal.postings if p.account.code == "patient_receivable"}
     negative = [a for a in moved if view.balance(a) < 0]
@@ -95,13 +94,24 @@ def reversal_entries(
         return
     total = sum((-view.balance(a) for a in negative), ZERO)
     postings = [Posting.debit(a, -view.balance(a)) for a in negative]
-    postings.append(Posting.credit(Account.patient_credit(patient), Decimal(total)))
+    undone = ZERO
+    for code in sorted({a.code for a in view.claim_accounts_like("write_off.", str(claim.id))}):
+        for account in view.claim_accounts(code, str(claim.id)):
+            if account.payer is not None or undone >= total:
+                continue
+            part = min(view.balance(account), total - undone)
+            if part > 0:
+                postings.append(Posting.credit(account, part))
+                undone += part
+    if total - undone > 0:
+        postings.append(Posting.credit(Account.patient_credit(patient), total - undone))
     view.add(
         JournalEntry(
             key=f"{key}/patient-credit",
             effective=effective,
             kind=EntryKind.TRANSFER,
-            memo=f"{total} paid by the patient on claim {claim.id} becomes credit",
+            memo=f"{total} the patient no longer owes on claim {claim.id}: "
+            f"{undone} of write-offs undone, {total - undone} becomes credit",
             references=References(patient=patient, claim=claim.id),
             recorded_at=recorded_at,
             postings=postings,
