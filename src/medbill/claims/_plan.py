@@ -434,7 +434,7 @@ class _Planner:
             (c for c in candidates if c.coverage is not None and c.coverage.priority is level),
             candidates[0],
         )
-        if self.ledger.claim_patient(str(claim.id)) is None:
+        if self.view.claim_patient(str(claim.id)) is None:
             return self.suspense(position, key, payment, ExceptionReason.NOT_CHARGED,
                                  f"claim {claim.id!r} has no charges in the ledger", claim=claim)  # fmt: skip
         coverage = self.coverages.at(claim, level, self.remittance.payer_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -9,7 +10,7 @@ from decimal import Decimal
 import pendulum
 
 from medbill._errors import DuplicateEntryError, LedgerError
-from medbill._parties import Coverage
+from medbill._parties import Coverage, Priority
 from medbill.ledger._accounts import Account
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting
 from medbill.ledger._ledger import Ledger
@@ -93,13 +94,29 @@ def _positive(amount: object, field: str) -> Decimal:
     return amount
 
 
+@functools.lru_cache(maxsize=65_536)
+def account(
+    code: str,
+    patient: str | None = None,
+    payer: str | None = None,
+    level: Priority | None = None,
+    claim: str | None = None,
+    line: str | None = None,
+) -> Account:
+    """The account with these dimensions, built once: a plan names the same few accounts
+    of each claim many times, and an :class:`Account` validates its dimensions."""
+    return Account(code=code, patient=patient, payer=payer, level=level, claim=claim, line=line)
+
+
 def _receivable(
     coverage: Coverage | None, patient: str, claim: str, line: str | None = None
 ) -> Account:
     """The receivable of the responsible party: a payer at a level, or the patient."""
     if coverage is None:
-        return Account.patient_receivable(patient, claim, line)
-    return Account.insurance_receivable(coverage.payer.id, coverage.priority, patient, claim, line)
+        return account("patient_receivable", patient, None, None, claim, line)
+    return account(
+        "insurance_receivable", patient, coverage.payer.id, coverage.priority, claim, line
+    )
 
 
 def _party(coverage: Coverage | None) -> str:
@@ -207,12 +224,19 @@ class BalanceView:
         self._pending: dict[Account, Decimal] = {}
         self._keys: dict[str, JournalEntry] = {}
         self._by_claim: dict[tuple[str, str], list[Account]] = {}
+        self._claim_entries: dict[str, list[JournalEntry]] = {}
+        self._reversed: dict[str, str] = {}
+        # One catch-up with other writers, then the store's answers directly: a plan reads
+        # thousands of balances and must not re-sync for each (post_batch re-checks them).
+        self._store = ledger.store
+        self._store.sync()
 
     def balance(self, account: Account) -> Decimal:
         """``account``'s balance on its normal side once the planned entries are posted."""
         base = self.expect.get(account)
         if base is None:
-            base = self.expect[account] = self.ledger.balance(account)
+            raw = self._store.balance(account, None)
+            base = self.expect[account] = raw if account.kind.sign > 0 else -raw
         delta = self._pending.get(account)
         if delta is None:
             return base
@@ -222,56 +246,68 @@ class BalanceView:
         """The accounts of ``code`` on ``claim``: posted before, or by this plan."""
         found = self._by_claim.get((code, claim))
         if found is None:
-            found = self._by_claim[(code, claim)] = list(self.ledger.accounts(code, claim=claim))
+            found = self._by_claim[(code, claim)] = list(self._store.accounts(code, claim=claim))
         return found
 
     def claim_accounts_like(self, prefix: str, claim: str) -> list[Account]:
         """The accounts on ``claim`` whose code starts with ``prefix`` (posted or planned)."""
-        posted = [a for a in self.ledger.accounts(claim=claim) if a.code.startswith(prefix)]
+        posted = [a for a in self._store.accounts(claim=claim) if a.code.startswith(prefix)]
         planned = [a for a in self._pending if a.claim == claim and a.code.startswith(prefix)]
         return posted + [a for a in planned if a not in posted]
 
     def add(self, entry: JournalEntry) -> JournalEntry:
         """Plan ``entry``: later reads see its postings."""
+        pending = self._pending
         for posting in entry.postings:
             account = posting.account
-            if account not in self._pending:
-                self._pending[account] = ZERO
+            if account not in pending:
+                pending[account] = ZERO
                 if account.claim is not None:
                     known = self.claim_accounts(account.code, account.claim)
                     if account not in known:
                         known.append(account)
-            self._pending[account] += posting.amount
+            pending[account] += posting.amount
         self.entries.append(entry)
         self._keys[entry.key] = entry
+        claim = entry.references.claim
+        if claim is not None:
+            self.claim_entries(claim).append(entry)
+        if entry.reverses is not None:
+            self._reversed[entry.reverses] = entry.key
         return entry
 
     def planned(self, key: str) -> JournalEntry | None:
         """The entry planned under ``key``, else the one posted under it, else ``None``."""
         found = self._keys.get(key)
-        if found is None and key in self.ledger:
-            found = self.ledger.get(key)
+        if found is None:
+            found = self._store.get(key)
         return found
 
     def claim_entries(self, claim: str) -> list[JournalEntry]:
         """The claim's entries: posted, then planned."""
-        posted = list(self.ledger.entries(claim=claim))
-        return posted + [e for e in self.entries if e.references.claim == claim]
+        found = self._claim_entries.get(claim)
+        if found is None:
+            found = self._claim_entries[claim] = list(self._store.entries(claim=claim))
+        return found
 
     def reversed_key(self, key: str) -> str | None:
         """The key of the posted or planned entry reversing ``key``."""
-        for entry in self.entries:
-            if entry.reverses == key:
-                return entry.key
-        return self.ledger.reversal_of(key)
+        return self._reversed.get(key) or self._store.reversal_of(key)
+
+    def claim_patient(self, claim: str) -> str | None:
+        """The patient the ledger has ``claim`` under."""
+        return self._store.claim_patient(claim)
+
+    def service_date(self, claim: str) -> pendulum.Date | None:
+        """The claim's first date of service, as its charge recorded it."""
+        return self._store.service_date(claim)
 
 
 def check_not_before_charge(
     ledger: Ledger | BalanceView, claim: str, effective: pendulum.Date, what: str
 ) -> None:
     """Refuse an entry settling ``claim`` that takes effect before the claim's charge."""
-    source = ledger.ledger if isinstance(ledger, BalanceView) else ledger
-    charged = source.service_date(claim)
+    charged = ledger.service_date(claim)
     if charged is not None and effective < charged:
         raise LedgerError(
             f"{what} dated {effective} settles claim {claim!r}, charged on {charged}: "

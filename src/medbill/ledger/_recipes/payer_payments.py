@@ -47,6 +47,9 @@ from medbill.ledger._recipes._common import (
     check_not_before_charge,
     clp07_of,
 )
+from medbill.ledger._recipes._common import (
+    account as _account,
+)
 from medbill.ledger._recipes.reversals import find_payment_to_reverse, reversal_entries
 
 __all__ = [
@@ -127,8 +130,11 @@ def _pieces(
     return pieces
 
 
+_OUTCOMES = tuple(AdjustmentOutcome)
+
+
 def _sums(adjustments: Sequence[Adjustment]) -> dict[AdjustmentOutcome, Decimal]:
-    found = dict.fromkeys(AdjustmentOutcome, ZERO)
+    found = dict.fromkeys(_OUTCOMES, ZERO)
     for adjustment in adjustments:
         outcome = adjustment_outcome(adjustment.group, adjustment.reason)
         found[outcome] += adjustment.amount
@@ -259,18 +265,14 @@ def claim_payment_entries(
             part = sums[outcome] if additive else min(sums[outcome], max(left, ZERO))
             if part > 0:
                 left -= part
-                account = Account(
-                    code=code, payer=payer, level=coverage.priority, patient=patient,
-                    claim=claim.id, line=line,
-                )  # fmt: skip
+                account = _account(code, patient, payer, coverage.priority, claim.id, line)
                 postings.move(receivable, account, part)
         if additive:
             continue
         if left > 0 and later and not denied:
-            account = Account(
-                code="contractual_adjustment", payer=payer, level=coverage.priority,
-                patient=patient, claim=claim.id, line=line,
-            )  # fmt: skip
+            account = _account(
+                "contractual_adjustment", patient, payer, coverage.priority, claim.id, line
+            )
             postings.move(receivable, account, left)
             explain.append(
                 f"{where}: {left} of what {_party(coverage)} was billed is its contractual "
