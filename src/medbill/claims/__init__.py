@@ -42,7 +42,14 @@ from medbill.claims._ncci import (
     read_mue,
     read_ptp,
 )
-from medbill.claims._plan import ClaimPlan, LineDenial, PlanOutcome, RemittancePlan, plan_remittance
+from medbill.claims._plan import (
+    ClaimPlan,
+    LineDenial,
+    PlanOutcome,
+    RemittancePlan,
+    apply_unapplied_cash,
+    plan_remittance,
+)
 from medbill.claims._posting import PostingResult, post_remittance
 from medbill.claims._remittance import (
     ClaimMatch,
@@ -104,6 +111,7 @@ __all__ = [
     "UnbalancedRemittanceError",
     "VarianceReport",
     "Verdict",
+    "apply_unapplied_cash",
     "build_claim",
     "build_secondary_claim",
     "check_balanced",

@@ -66,7 +66,14 @@ from medbill.ledger._recipes.payer_payments import (
 )
 from medbill.ledger._recipes.reversals import find_payment_to_reverse, reversal_entries
 
-__all__ = ["ClaimPlan", "LineDenial", "PlanOutcome", "RemittancePlan", "plan_remittance"]
+__all__ = [
+    "ClaimPlan",
+    "LineDenial",
+    "PlanOutcome",
+    "RemittancePlan",
+    "apply_unapplied_cash",
+    "plan_remittance",
+]
 
 
 class PlanOutcome(enum.Enum):
@@ -379,6 +386,8 @@ class _Planner:
         self.recorded_at = recorded_at
         self.payer = payer_key(remittance)
         self.cash_payers: list[str] = []
+        self.cash_account: Account | None = None  # unapplied cash when applying suspense
+        self.key_suffix = ""
 
     def suspense(
         self,
@@ -424,7 +433,7 @@ class _Planner:
         )  # fmt: skip
 
     def loop(self, position: int, payment: ClaimPayment, *, last_try: bool) -> ClaimPlan | None:
-        key = claim_payment_key(self.remittance, payment, position)
+        key = claim_payment_key(self.remittance, payment, position) + self.key_suffix
         candidates = self.claims.get(str(payment.claim_id))
         if not candidates:
             return self.suspense(position, key, payment, ExceptionReason.UNKNOWN_CLAIM,
@@ -475,7 +484,7 @@ class _Planner:
                 self.view, claim, payment, remittance=self.remittance, coverage=coverage,
                 next_coverage=next_coverage, key=key,
                 line_ids=[m.claim_line.line_id for m in lines] if payment.lines else None,
-                recorded_at=self.recorded_at,
+                recorded_at=self.recorded_at, cash_account=self.cash_account,
             )  # fmt: skip
         except LedgerError as error:
             return self.suspense(position, key, payment, ExceptionReason.UNPOSTABLE, str(error),
@@ -691,4 +700,66 @@ def _posted(
     entries.append(ledger.get(marker))
     return RemittancePlan(
         remittance=era, payer=payer, claims=items, entries=entries, already_posted=True
+    )
+
+
+def apply_unapplied_cash(
+    ledger: Ledger,
+    remittance: Remittance,
+    claims: Iterable[Claim | SecondaryClaim] | Mapping[ClaimId, Claim | SecondaryClaim],
+    *,
+    position: int,
+    coverages: Sequence[Coverage] = (),
+    recorded_at: pendulum.DateTime | None = None,
+) -> PostingResult:
+    """Apply the cash of CLP loop ``position`` that waits in unapplied insurance cash.
+
+    Once the claim is found (its charges posted, the coverage added, the line matched),
+    the loop is planned again as :func:`plan_remittance` would, with the payer's money
+    taken from ``unapplied_insurance_cash`` instead of cash (cash already holds it), and
+    posted atomically under the loop's key + ``"/applied"``. Applying it twice posts
+    once; a loop still unpostable raises :class:`~medbill.LedgerError` with the reason.
+    Reversals in suspense are worked by hand.
+
+    >>> from decimal import Decimal
+    >>> from medbill.claims import apply_unapplied_cash, post_remittance
+    >>> from medbill.ledger import Account, Ledger, post_charges
+    >>> from medbill.testing import make_claim, make_remittance
+    >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 4, 1, 18))
+    >>> era = make_remittance()  # pays CLM-0001, whose charges are not posted yet
+    >>> post_remittance(ledger, era, [make_claim()]).exceptions[0].reason.value
+    'not-charged'
+    >>> _ = post_charges(ledger, make_claim())
+    >>> result = apply_unapplied_cash(ledger, era, [make_claim()], position=1)
+    >>> ledger.balance(Account.unapplied_insurance_cash("60054")), ledger.total("cash")
+    (Decimal('0.00'), Decimal('80.00'))
+    """
+    if not 1 <= position <= len(remittance.claim_payments):
+        raise LedgerError(f"position: remittance {remittance.id!r} has no CLP loop {position}")
+    payment = remittance.claim_payments[position - 1]
+    key = claim_payment_key(remittance, payment, position)
+    parked = ledger.get(key) if key in ledger else None
+    if parked is None or not any(
+        p.account.code == "unapplied_insurance_cash" for p in parked.postings
+    ):
+        raise LedgerError(f"CLP loop {position} of {remittance.id!r} has no cash in suspense")
+    if payment.status.is_reversal:
+        raise LedgerError(f"CLP loop {position} is a reversal: work it by hand")
+    planner = _Planner(ledger, remittance, _candidates(claims), _Coverages(coverages), recorded_at)
+    planner.cash_account = Account.unapplied_insurance_cash(planner.payer)
+    planner.key_suffix = "/applied"
+    if key + "/applied" in ledger:
+        entries = _companions(ledger, key + "/applied")
+        return PostingResult(remittance_id=remittance.id, entries=entries, matched=[],
+                             exceptions=[], already_posted=True)  # fmt: skip
+    item = planner.loop(position, payment, last_try=True)
+    if item is None or item.outcome is PlanOutcome.SUSPENSE:
+        reason = "" if item is None else item.exceptions[-1].message
+        raise LedgerError(f"CLP loop {position} still cannot be applied: {reason}")
+    posted = ledger.post_batch(planner.view.entries, expect=planner.view.expect)
+    return PostingResult(
+        remittance_id=remittance.id,
+        entries=posted,
+        matched=[] if item.match is None else [item.match],
+        exceptions=[],
     )

@@ -204,9 +204,13 @@ def claim_payment_entries(
     key: str,
     line_ids: Sequence[str | None] | None = None,
     recorded_at: pendulum.DateTime | None = None,
+    cash_account: Account | None = None,
 ) -> list[str]:
     """Plan the entries of one processed or denied CLP loop into ``view``; return the
-    explanation, one line per decision (see the module notes for the rules)."""
+    explanation, one line per decision (see the module notes for the rules).
+
+    ``cash_account`` is where the payer's money comes from: cash (default), or unapplied
+    insurance cash when a loop parked in suspense is applied later."""
     patient = claim.patient.id
     payer = coverage.payer.id
     effective = remittance.payment_date
@@ -214,7 +218,7 @@ def claim_payment_entries(
     later = coverage.priority is not Priority.PRIMARY
     denied = payment.status is PayerClaimStatus.DENIED
     postings = _Postings()
-    cash = Account.cash(payer)
+    cash = cash_account or Account.cash(payer)
     explain: list[str] = []
     if payment.paid:
         postings.add(cash, payment.paid)
