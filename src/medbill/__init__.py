@@ -8,6 +8,13 @@ The public API is everything listed in ``__all__`` here and in the subpackages
 Icd10Cm('E11.9')
 """
 
+from medbill._claim_details import (
+    Accident,
+    AccidentCause,
+    DrugIdentification,
+    DrugUnit,
+    ServiceFacility,
+)
 from medbill._common import (
     Address,
     ClaimId,
@@ -24,6 +31,7 @@ from medbill._errors import (
     ClaimStateError,
     CodeError,
     DuplicateEntryError,
+    FileReadError,
     LedgerBusyError,
     LedgerError,
     MedbillError,
@@ -76,6 +84,11 @@ from medbill.codes import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Accident",
+    "AccidentCause",
+    "DrugIdentification",
+    "DrugUnit",
+    "ServiceFacility",
     "Accumulators",
     "Address",
     "Adjustment",
@@ -93,6 +106,7 @@ __all__ = [
     "Coverage",
     "CoverageId",
     "DuplicateEntryError",
+    "FileReadError",
     "Encounter",
     "EncounterId",
     "Icd10Cm",

@@ -28,17 +28,17 @@ CARC definitions: https://x12.org/codes/claim-adjustment-reason-codes.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
+from medbill._enums import MedbillEnum
 from medbill.codes import AdjustmentGroup, Carc
 
 __all__ = ["ADJUSTMENT_OUTCOMES", "AdjustmentOutcome", "adjustment_outcome"]
 
 
-class AdjustmentOutcome(enum.Enum):
+class AdjustmentOutcome(MedbillEnum):
     """Where one CAS adjustment leaves its amount (see the module notes)."""
 
     WRITE_OFF = "write-off"
@@ -116,12 +116,13 @@ _BY_GROUP: Final = {
 def adjustment_outcome(group: AdjustmentGroup, reason: Carc) -> AdjustmentOutcome:
     """The outcome of ``group``-``reason``: the table's, else the group's (PR always patient).
 
-    >>> from medbill._adjustment_outcomes import adjustment_outcome
-    >>> from medbill.codes import AdjustmentGroup, Carc
-    >>> adjustment_outcome(AdjustmentGroup.CONTRACTUAL_OBLIGATION, Carc("16")).value
-    'left-in-ar'
-    >>> adjustment_outcome(AdjustmentGroup.PATIENT_RESPONSIBILITY, Carc("204")).value
-    'patient'
+        >>> from medbill._adjustment_outcomes import adjustment_outcome
+        >>> from medbill._enums import MedbillEnum
+    from medbill.codes import AdjustmentGroup, Carc
+        >>> adjustment_outcome(AdjustmentGroup.CONTRACTUAL_OBLIGATION, Carc("16")).value
+        'left-in-ar'
+        >>> adjustment_outcome(AdjustmentGroup.PATIENT_RESPONSIBILITY, Carc("204")).value
+        'patient'
     """
     if group is AdjustmentGroup.PATIENT_RESPONSIBILITY:
         return AdjustmentOutcome.PATIENT

@@ -16,12 +16,12 @@ ones they are is read from the one table of adjustment outcomes that posting use
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 
 import attrs
 
 from medbill._adjustment_outcomes import ADJUSTMENT_OUTCOMES, AdjustmentOutcome, adjustment_outcome
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._payment import Adjustment
 from medbill.codes import AdjustmentGroup, Carc, Rarc
@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-class DenialCategory(enum.Enum):
+class DenialCategory(MedbillEnum):
     """Why a service was not paid, in the terms a billing office works denials by.
 
     >>> from medbill.claims import DenialCategory
@@ -56,7 +56,7 @@ class DenialCategory(enum.Enum):
     OTHER = "other"
 
 
-class NextAction(enum.Enum):
+class NextAction(MedbillEnum):
     """What to do about a denial.
 
     >>> from medbill.claims import NextAction

@@ -24,7 +24,6 @@ The rules (see ``docs/claims.md``):
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -35,6 +34,7 @@ import pendulum
 from medbill._adjustment_outcomes import AdjustmentOutcome, adjustment_outcome
 from medbill._common import ClaimId
 from medbill._encounter import Claim, ClaimLine
+from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError
 from medbill._parties import Coverage, Priority
 from medbill._payment import ClaimPayment, LinePayment, Remittance
@@ -76,7 +76,7 @@ __all__ = [
 ]
 
 
-class PlanOutcome(enum.Enum):
+class PlanOutcome(MedbillEnum):
     """What the plan does with one CLP loop.
 
     >>> from medbill.claims import PlanOutcome

@@ -18,7 +18,6 @@ payment arrives. Each transition records when (an instant passed in) and why.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -26,6 +25,7 @@ import pendulum
 
 from medbill._common import ClaimId
 from medbill._encounter import Claim, ClaimFrequency
+from medbill._enums import MedbillEnum
 from medbill._errors import ClaimStateError, ValidationError
 from medbill._money import ZERO
 from medbill._payment import ClaimPayment
@@ -33,7 +33,7 @@ from medbill._payment import ClaimPayment
 __all__ = ["ClaimStatus", "ClaimWorkflow", "Transition"]
 
 
-class ClaimStatus(enum.Enum):
+class ClaimStatus(MedbillEnum):
     """Where a claim is in its lifecycle.
 
     >>> from medbill.claims import ClaimStatus

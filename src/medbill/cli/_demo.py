@@ -18,11 +18,13 @@ from medbill import Claim, ClaimPayment, Coverage, Patient, PayerKind, Priority,
 from medbill._money import ZERO
 from medbill._privacy import mask_text
 from medbill.claims import (
+    NcciEdits,
     SecondaryClaim,
     Tolerance,
     VarianceReport,
     build_claim,
     build_secondary_claim,
+    read_aoc,
     scrub,
 )
 from medbill.cli import _demo_data as data
@@ -281,20 +283,24 @@ class Demo:
         self.summary["estimates"] = owed
 
     def scrub(self) -> None:
-        """Scrub every claim; fix the one the scrubber catches and scrub it again."""
+        """Scrub every claim (with the NCCI add-on code edits); fix what the scrubber
+        catches and scrub it again."""
         self.heading("Scrubbing before submission")
         as_of = data.CLAIMS_SENT.date()
+        ncci = NcciEdits.from_rows(aoc=read_aoc(data.AOC_ROWS.splitlines()),
+                                   source="NCCI add-on code edits 2024-06-03")  # fmt: skip
         rows: list[tuple[object, ...]] = []
         caught: list[dict[str, Any]] = []
-        for claim_id, claim in list(self.claims.items()):
-            findings = scrub(claim, as_of=as_of)
+        for claim_id, keyed in list(self.claims.items()):
+            claim = _keying_slip(keyed)
+            findings = scrub(claim, as_of=as_of, ncci=ncci)
             for finding in findings:
                 rows.append((claim_id, finding.severity.value, finding.rule, finding.path,
                              finding.message, finding.hint))  # fmt: skip
                 caught.append({"claim": claim_id, "rule": finding.rule, "path": finding.path})
             if any(f.blocks_submission for f in findings):
-                fixed = _global_service(claim)
-                after = scrub(fixed, as_of=as_of)
+                fixed = _global_service(_without_lone_add_ons(claim, findings))
+                after = scrub(fixed, as_of=as_of, ncci=ncci)
                 self.claims[claim_id] = fixed
                 verdict = "clean" if not after else "; ".join(str(f) for f in after)
                 rows.append((claim_id, "fixed", "", "", f"now {_services(fixed)}", verdict))
@@ -530,6 +536,30 @@ def _services(claim: Claim) -> str:
     return ", ".join(
         str(line.procedure) + "".join(f"-{m}" for m in line.modifiers) for line in claim.lines
     )
+
+
+def _keying_slip(claim: Claim) -> Claim:
+    """C-1003 as the front desk keyed it: 99417 (prolonged visit) added to a 99203."""
+    import attrs
+
+    if claim.id != "C-1003":
+        return claim
+    slip = attrs.evolve(claim.lines[0], line_id="2", procedure="99417", charge=Decimal("65.00"))
+    return attrs.evolve(
+        claim, lines=[*claim.lines, slip], total_charge=claim.total_charge + slip.charge
+    )
+
+
+def _without_lone_add_ons(claim: Claim, findings: Sequence[Any]) -> Claim:
+    """The fix for an add-on code without its primary: the visit did not reach 99205, so the
+    prolonged-service add-on is removed."""
+    import attrs
+
+    flagged = {f.path for f in findings if f.rule == "ncci-aoc"}
+    lines = [line for i, line in enumerate(claim.lines) if f"lines[{i}].procedure" not in flagged]
+    if len(lines) == len(claim.lines):
+        return claim
+    return attrs.evolve(claim, lines=lines, total_charge=sum((x.charge for x in lines), ZERO))
 
 
 def _global_service(claim: Claim) -> Claim:

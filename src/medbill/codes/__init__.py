@@ -18,6 +18,7 @@ from medbill.codes._adjustment import (
 from medbill.codes._base import Code
 from medbill.codes._icd10 import Icd10Cm
 from medbill.codes._icd10_set import Icd10CodeSet, Icd10Status
+from medbill.codes._icd10_tabular import Icd10Note, Icd10NoteKind
 from medbill.codes._modifier import Modifier
 from medbill.codes._npi import Npi
 from medbill.codes._pos import PLACES_OF_SERVICE, PlaceOfService
@@ -33,6 +34,8 @@ __all__ = [
     "Code",
     "Icd10Cm",
     "Icd10CodeSet",
+    "Icd10Note",
+    "Icd10NoteKind",
     "Icd10Status",
     "Modifier",
     "Npi",
