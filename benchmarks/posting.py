@@ -161,7 +161,7 @@ def _remittance(
 def prepared(world: World, ledger: Ledger) -> Ledger:
     """The ledger with every claim's charges and the earlier remittance posted (not timed)."""
     ledger.post_batch([entry for claim in world.claims for entry in _charge_entries(claim)])
-    for remittance in world.earlier:  # noqa: B007
+    for remittance in world.earlier:
         plan = plan_remittance(ledger, remittance, world.claims, coverages=world.coverages,
                                recorded_at=AT)  # fmt: skip
         assert not plan.exceptions, plan.exceptions[:1]
