@@ -15,6 +15,17 @@ from medbill._claim_details import (
     DrugUnit,
     ServiceFacility,
 )
+from medbill._claim_status import (
+    AckStatus,
+    ClaimStatusCode,
+    ClaimStatusReport,
+    ElementError,
+    FunctionalAcknowledgement,
+    LineStatus,
+    SegmentError,
+    StatusOutcome,
+    TransactionAcknowledgement,
+)
 from medbill._common import (
     Address,
     ClaimId,
@@ -25,6 +36,17 @@ from medbill._common import (
     Period,
     PersonName,
     Sex,
+)
+from medbill._eligibility import (
+    BenefitAmount,
+    CoverageLevel,
+    EligibilityBenefit,
+    EligibilityDifference,
+    EligibilityMember,
+    EligibilityRejection,
+    EligibilityResponse,
+    Network,
+    apply_eligibility,
 )
 from medbill._encounter import Claim, ClaimFrequency, ClaimLine, Encounter, ServiceLine
 from medbill._errors import (
@@ -89,6 +111,24 @@ __all__ = [
     "DrugIdentification",
     "DrugUnit",
     "ServiceFacility",
+    "BenefitAmount",
+    "CoverageLevel",
+    "EligibilityBenefit",
+    "EligibilityDifference",
+    "EligibilityMember",
+    "EligibilityRejection",
+    "EligibilityResponse",
+    "Network",
+    "apply_eligibility",
+    "AckStatus",
+    "ClaimStatusCode",
+    "ClaimStatusReport",
+    "ElementError",
+    "FunctionalAcknowledgement",
+    "LineStatus",
+    "SegmentError",
+    "StatusOutcome",
+    "TransactionAcknowledgement",
     "Accumulators",
     "Address",
     "Adjustment",

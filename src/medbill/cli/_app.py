@@ -81,7 +81,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from medbill.cli._commands import demo, era, price, reports, scrub
+    from medbill.cli._commands import demo, era, price, reports, scrub, worklist
 
     cli.add_command(price.price)
     cli.add_command(scrub.scrub_command)
@@ -89,6 +89,7 @@ def _register() -> None:
     cli.add_command(reports.aging_command)
     cli.add_command(reports.statement_command)
     cli.add_command(reports.ledger_group)
+    cli.add_command(worklist.worklist_command)
     cli.add_command(demo.demo)
 
 

@@ -38,6 +38,7 @@ from medbill.ledger._plans import (
 from medbill.ledger._recipes import (
     PROVIDER_ADJUSTMENT_ACCOUNTS,
     apply_patient_credit,
+    claim_payment_key,
     pay_refund,
     post_charges,
     post_claim_payment,
@@ -108,6 +109,7 @@ __all__ = [
     "MAX_AMOUNT",
     "PROVIDER_ADJUSTMENT_ACCOUNTS",
     "apply_patient_credit",
+    "claim_payment_key",
     "pay_refund",
     "post_charges",
     "post_claim_payment",
