@@ -49,9 +49,11 @@ __all__ = [
     "Benefits",
     "Copay",
     "Coverage",
+    "Guarantor",
     "Patient",
     "Payer",
     "PayerKind",
+    "Practice",
     "Priority",
     "Provider",
     "ProviderKind",
@@ -128,12 +130,20 @@ class Patient:
     address: Address | None = attrs.field(default=None, repr=phi_repr, metadata=_PHI)
     phone: str | None = attrs.field(default=None, repr=_masked_text(mask_id), metadata=_PHI)
     email: str | None = attrs.field(default=None, repr=_masked_text(mask_email), metadata=_PHI)
+    guarantor: Guarantor | None = attrs.field(default=None, repr=False, metadata=_PHI)
+    """Who pays the patient's bill; ``None``: the patient (see :meth:`Guarantor.of_patient`)."""
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
 
     def _checks(self) -> Any:
         yield non_empty("id", self.id)
+        yield check(
+            self.guarantor is None or isinstance(self.guarantor, Guarantor),
+            "guarantor",
+            self.guarantor,
+            "must be a Guarantor",
+        )
         yield check(isinstance(self.name, PersonName), "name", self.name, "must be a PersonName")
         yield check(
             self.address is None or isinstance(self.address, Address),
@@ -441,6 +451,8 @@ class Coverage:
     subscriber: Subscriber | None = attrs.field(default=None, repr=phi_repr, metadata=_PHI)
     benefits: Benefits = attrs.field(factory=Benefits)
     accumulators: Accumulators = attrs.field(factory=Accumulators)
+    guarantor: Guarantor | None = attrs.field(default=None, repr=False, metadata=_PHI)
+    """The guarantor of this coverage's patient for billing, when not the patient."""
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -546,3 +558,83 @@ class Provider:
     def display_name(self) -> str:
         """First and last name of a practitioner, or the organization's name."""
         return f"{self.first_name} {self.name}" if self.first_name else self.name
+
+
+@attrs.frozen(kw_only=True)
+class Guarantor:
+    """The person responsible for a patient's bill: the patient, or a parent for a child.
+
+    ``id`` is the guarantor's account number on statements. ``relationship`` is the
+    patient's relationship to the guarantor (``"self"``, ``"child"``, ...). Name,
+    address and phone are PHI and masked in ``repr()``.
+
+    >>> from medbill import Guarantor, PersonName
+    >>> Guarantor(id="G-1", name=PersonName(family="Doe", given="Ann"), relationship="child")
+    Guarantor(id='G-1', name=PersonName('A** D**'), address=None, phone=None, relationship=<Relationship.CHILD: 'child'>)
+    """
+
+    id: str
+    name: PersonName = attrs.field(repr=phi_repr, metadata=_PHI)
+    address: Address | None = attrs.field(default=None, repr=phi_repr, metadata=_PHI)
+    phone: str | None = attrs.field(default=None, repr=_masked_text(mask_id), metadata=_PHI)
+    relationship: Relationship = attrs.field(default=Relationship.SELF, converter=_relationship)
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, self._checks())
+
+    def _checks(self) -> Any:
+        yield non_empty("id", self.id)
+        yield check(isinstance(self.name, PersonName), "name", self.name, "must be a PersonName")
+        yield check(
+            self.address is None or isinstance(self.address, Address),
+            "address",
+            self.address,
+            "must be an Address",
+        )
+
+    @classmethod
+    def of_patient(cls, patient: Patient) -> Guarantor:
+        """The patient's guarantor: ``patient.guarantor``, else the patient (self-guaranteed)."""
+        if patient.guarantor is not None:
+            return patient.guarantor
+        return cls(
+            id=str(patient.id), name=patient.name, address=patient.address, phone=patient.phone
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Practice:
+    """The practice that bills: the header and remit-to address of a patient statement.
+
+    ``npi`` is the billing provider's NPI, ``tax_id`` its TIN (EIN, nine digits).
+    ``remit_to`` is where patients mail payments (default: ``address``).
+
+    >>> from medbill import Address, Practice
+    >>> office = Address(line1="1 Main St", city="Springfield", state="IL", postal_code="62701")
+    >>> Practice(name="Main St Clinic", address=office, phone="217-555-0100",
+    ...          npi="1234567893", tax_id="12-3456789").remit_address.city
+    'Springfield'
+    """
+
+    name: str
+    address: Address
+    phone: str
+    npi: Npi = attrs.field(converter=to_npi)
+    tax_id: str = attrs.field(converter=to_digits)
+    remit_to: Address | None = None
+    remit_name: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, self._checks())
+
+    def _checks(self) -> Any:
+        yield non_empty("name", self.name)
+        yield check(
+            isinstance(self.address, Address), "address", self.address, "must be an Address"
+        )
+        yield check(len(self.tax_id) == 9, "tax_id", self.tax_id, "must have nine digits")
+
+    @property
+    def remit_address(self) -> Address:
+        """Where payments go: ``remit_to``, else the practice address."""
+        return self.remit_to or self.address

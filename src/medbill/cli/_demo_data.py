@@ -43,6 +43,7 @@ from medbill import (
     PayerKind,
     Period,
     PersonName,
+    Practice,
     Priority,
     Provider,
     ProviderKind,
@@ -221,6 +222,21 @@ def practice() -> Provider:
         address=Address(
             line1="200 Capitol Ave", city="Springfield", state="IL", postal_code="62701"
         ),
+    )
+
+
+def statement_practice() -> Practice:
+    """The practice as its patient statements show it; payments go to a lockbox."""
+    return Practice(
+        name="Prairie Family Medicine",
+        address=Address(
+            line1="200 Capitol Ave", city="Springfield", state="IL", postal_code="62701"
+        ),
+        phone="(217) 555-0140",
+        npi="1987654328",
+        tax_id="371234567",
+        remit_to=Address(line1="PO Box 4410", city="Springfield", state="IL", postal_code="62708"),
+        remit_name="Prairie Family Medicine - Patient Payments",
     )
 
 

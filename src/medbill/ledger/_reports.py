@@ -22,14 +22,14 @@ from medbill.ledger._ledger import Ledger
 
 __all__ = [
     "AGING_BUCKETS",
+    "ActivityLine",
+    "ActivityStatement",
     "AgingBasis",
     "AgingReport",
     "AgingRow",
     "ClaimBalance",
     "ClaimHistory",
     "PatientBalance",
-    "Statement",
-    "StatementLine",
     "TrialBalance",
     "TrialBalanceRow",
     "aging",
@@ -297,12 +297,12 @@ def _aging_start(
 
 
 @attrs.frozen(kw_only=True)
-class StatementLine:
+class ActivityLine:
     """One line of a statement: what happened and how it moved the patient's balance.
 
     >>> from decimal import Decimal
-    >>> from medbill.ledger import StatementLine
-    >>> StatementLine(date=pendulum.date(2025, 3, 10), claim=None, category="payment",
+    >>> from medbill.ledger import ActivityLine
+    >>> ActivityLine(date=pendulum.date(2025, 3, 10), claim=None, category="payment",
     ...               description="card payment", amount=Decimal("-25.00")).amount
     Decimal('-25.00')
     """
@@ -318,8 +318,11 @@ _CHARGE_KINDS = frozenset({EntryKind.CHARGE, EntryKind.CLAIM_PAYMENT, EntryKind.
 
 
 @attrs.frozen(kw_only=True)
-class Statement:
-    """A patient statement: previous balance + charges − payments − adjustments = new balance.
+class ActivityStatement:
+    """A patient's account activity for a period (before 0.x this was ``Statement``; the
+    statement a practice mails is now :class:`~medbill.ledger.Statement`).
+
+    previous balance + charges − payments − adjustments = new balance.
 
     "Charges" are amounts that became the patient's to pay in the period (self-pay
     charges, patient responsibility from a remittance, transfers); "payments" the
@@ -328,14 +331,14 @@ class Statement:
     part of the amount due.
 
     >>> from decimal import Decimal
-    >>> from medbill.ledger import Statement
+    >>> from medbill.ledger import ActivityStatement
     >>> zero = Decimal("0.00")
-    >>> empty = Statement(patient="MRN-1", start=pendulum.date(2025, 6, 1),
+    >>> empty = ActivityStatement(patient="MRN-1", start=pendulum.date(2025, 6, 1),
     ...     end=pendulum.date(2025, 6, 30), previous_balance=Decimal("12.00"), charges=zero,
     ...     payments=zero, adjustments=zero, new_balance=Decimal("12.00"),
     ...     insurance_pending=zero, lines=())
     >>> print(empty.render_html())  # doctest: +ELLIPSIS
-    <table class="medbill-statement"><caption>Statement for account MRN-1, ...</table>
+    <table class="medbill-statement"><caption>ActivityStatement for account MRN-1, ...</table>
     """
 
     patient: str
@@ -347,12 +350,12 @@ class Statement:
     adjustments: Decimal
     new_balance: Decimal
     insurance_pending: Decimal
-    lines: tuple[StatementLine, ...]
+    lines: tuple[ActivityLine, ...]
 
     def render_text(self) -> str:
         """The statement as plain text."""
         out = [
-            f"Statement for account {self.patient}, {self.start} to {self.end}",
+            f"ActivityStatement for account {self.patient}, {self.start} to {self.end}",
             f"{'Previous balance':<44}{self.previous_balance:>12}",
         ]
         for line in self.lines:
@@ -386,7 +389,9 @@ class Statement:
             row("New balance", self.new_balance, "total"),
             row("Insurance pending (not due from you)", self.insurance_pending, "pending"),
         ]
-        title = html.escape(f"Statement for account {self.patient}, {self.start} to {self.end}")
+        title = html.escape(
+            f"ActivityStatement for account {self.patient}, {self.start} to {self.end}"
+        )
         return (
             f'<table class="medbill-statement"><caption>{title}</caption>'
             + "".join(rows)
@@ -414,7 +419,7 @@ def _net_due(ledger: Ledger, patient: str, as_of: pendulum.Date) -> Decimal:
 
 def statement(
     ledger: Ledger, patient: str, *, start: pendulum.Date, end: pendulum.Date
-) -> Statement:
+) -> ActivityStatement:
     """The statement of ``patient`` for the effective dates ``start`` to ``end`` inclusive.
 
     >>> from decimal import Decimal
@@ -427,7 +432,7 @@ def statement(
     ...     amount=Decimal("75.00"), received_on=pendulum.date(2025, 3, 20), method="card"))
     >>> print(statement(ledger, "MRN-1", start=pendulum.date(2025, 3, 1),
     ...                 end=pendulum.date(2025, 3, 31)).render_text())
-    Statement for account MRN-1, 2025-03-01 to 2025-03-31
+    ActivityStatement for account MRN-1, 2025-03-01 to 2025-03-31
     Previous balance                                    0.00
       2025-03-04 charges of claim C-1 to patient      200.00
       2025-03-20 card payment of 75.00 [C-1]          -75.00
@@ -441,7 +446,7 @@ def statement(
         raise LedgerError(f"statement end {end} is before its start {start}")
     previous = _net_due(ledger, patient, start - _ONE_DAY)
     charges = payments = adjustments = ZERO
-    lines: list[StatementLine] = []
+    lines: list[ActivityLine] = []
     for entry in ledger.entries(patient=patient):
         if not start <= entry.effective <= end:
             continue
@@ -458,7 +463,7 @@ def statement(
             category = "adjustment"
             adjustments -= delta
         lines.append(
-            StatementLine(
+            ActivityLine(
                 date=entry.effective,
                 claim=entry.references.claim,
                 category=category,
@@ -467,7 +472,7 @@ def statement(
             )
         )
     lines.sort(key=lambda line: line.date)
-    return Statement(
+    return ActivityStatement(
         patient=patient,
         start=start,
         end=end,
