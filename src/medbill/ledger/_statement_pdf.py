@@ -96,7 +96,7 @@ def render_pdf(statement: Statement) -> bytes:
     for item, amount in summary_rows(statement):
         pair(item, amount, style="B" if item == "Account balance" else "")
     if statement.insurance_pending:
-        pair("Pending with insurance (not due from you)", statement.insurance_pending)
+        pair("With insurance, not billed to you", statement.insurance_pending)
     if statement.plan:
         pair("Payment plan balance", statement.plan.remaining)
     pdf.ln(4)

@@ -110,8 +110,13 @@ def amount_due_label(statement: Statement) -> str:
 # -- text -------------------------------------------------------------------------------
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    return textwrap.wrap(clean(text), width, break_long_words=False, break_on_hyphens=False) or [""]
+def _wrap(text: str, width: int, indent: int = 0) -> list[str]:
+    """``text`` wrapped at spaces only (a word longer than a line stays whole)."""
+    pad = " " * indent
+    return textwrap.wrap(
+        clean(text), width, initial_indent=pad, subsequent_indent=pad,
+        break_long_words=False, break_on_hyphens=False,
+    ) or [pad]  # fmt: skip
 
 
 def _pair(label: str, amount: Decimal, width: int, indent: int = 0) -> list[str]:
@@ -161,7 +166,7 @@ def render_text(statement: Statement, width: int = 78) -> str:
         out += _pair(label, amount, width)
     if statement.insurance_pending:
         out += _pair(
-            "Pending with insurance (not due from you)", statement.insurance_pending, width
+            "With insurance, not billed to you", statement.insurance_pending, width
         )
     if statement.plan:
         out += _pair("Payment plan balance", statement.plan.remaining, width)
@@ -273,7 +278,7 @@ def render_html(statement: Statement) -> str:
         for text, amount in summary_rows(statement)
     )
     if statement.insurance_pending:
-        summary += _row("Pending with insurance (not due from you)", statement.insurance_pending)
+        summary += _row("With insurance, not billed to you", statement.insurance_pending)
     if statement.plan:
         summary += _row("Payment plan balance", statement.plan.remaining)
     aging = "".join(f"<th>{_e(text)}</th>" for text in BUCKETS)
