@@ -67,6 +67,7 @@ from medbill._errors import (
 from medbill._parties import (
     Accumulators,
     Benefits,
+    CobMethod,
     Copay,
     Coverage,
     Guarantor,
@@ -145,6 +146,7 @@ __all__ = [
     "ClaimStateError",
     "CodeError",
     "Copay",
+    "CobMethod",
     "Coverage",
     "Guarantor",
     "CoverageId",

@@ -47,6 +47,7 @@ from medbill.codes import Npi
 __all__ = [
     "Accumulators",
     "Benefits",
+    "CobMethod",
     "Copay",
     "Coverage",
     "Guarantor",
@@ -419,6 +420,41 @@ class Subscriber:
         )
 
 
+class CobMethod(MedbillEnum):
+    """How a secondary plan coordinates with the payers before it (``Coverage.cob_method``).
+
+    >>> from medbill import CobMethod
+    >>> CobMethod("non-duplication").name
+    'NON_DUPLICATION'
+
+    - ``STANDARD`` (NAIC Coordination of Benefits Model Regulation, MDL-120, "traditional"
+      COB): the secondary pays the lesser of its normal benefit and the balance of the
+      allowable expense (the higher of the two plans' allowed amounts) after the primary's
+      payment.
+    - ``NON_DUPLICATION`` (also "carve-out"; allowed for self-funded ERISA plans, which
+      MDL-120 does not bind): the secondary pays its normal benefit minus the primary's
+      payment (nothing when the primary paid as much or more).
+    - ``MAINTENANCE_OF_BENEFITS``: the patient keeps the cost sharing the secondary plan
+      would have charged as primary; the secondary pays the balance after the primary's
+      payment minus that cost sharing.
+    - ``MEDICARE_SUPPLEMENT`` (Medigap, Social Security Act section 1882, standardized
+      plans in 42 CFR 403.200-403.258 and CMS "Choosing a Medigap Policy"): after Medicare
+      pays, the supplement pays Medicare's cost sharing (Part B coinsurance, and the Part B
+      deductible under plans that cover it) less the supplement's own cost sharing, which
+      its ``Benefits`` state (plan G: deductible = the Part B deductible; plan K: 50 %
+      coinsurance; plan F: none).
+    """
+
+    STANDARD = "standard"
+    NON_DUPLICATION = "non-duplication"
+    MAINTENANCE_OF_BENEFITS = "maintenance-of-benefits"
+    MEDICARE_SUPPLEMENT = "medicare-supplement"
+
+
+def _cob_method(value: CobMethod | str | None) -> CobMethod | None:
+    return None if value is None else enum_member(CobMethod, value)
+
+
 @attrs.frozen(kw_only=True)
 class Coverage:
     """A patient's enrolment in a payer's plan: member id, priority, period and benefits.
@@ -453,6 +489,8 @@ class Coverage:
     accumulators: Accumulators = attrs.field(factory=Accumulators)
     guarantor: Guarantor | None = attrs.field(default=None, repr=False, metadata=_PHI)
     """The guarantor of this coverage's patient for billing, when not the patient."""
+    cob_method: CobMethod | None = attrs.field(default=None, converter=_cob_method, repr=False)
+    """How this plan coordinates as secondary; ``None``: standard (see :class:`CobMethod`)."""
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -565,12 +603,12 @@ class Guarantor:
     """The person responsible for a patient's bill: the patient, or a parent for a child.
 
     ``id`` is the guarantor's account number on statements. ``relationship`` is the
-    patient's relationship to the guarantor (``"self"``, ``"child"``, ...). Name,
+    patient's relationship to the guarantor (X12 codes: ``"18"`` self, ``"19"`` child, ...). Name,
     address and phone are PHI and masked in ``repr()``.
 
     >>> from medbill import Guarantor, PersonName
-    >>> Guarantor(id="G-1", name=PersonName(family="Doe", given="Ann"), relationship="child")
-    Guarantor(id='G-1', name=PersonName('A** D**'), address=None, phone=None, relationship=<Relationship.CHILD: 'child'>)
+    >>> Guarantor(id="G-1", name=PersonName(family="Doe", given="Ann"), relationship="19")
+    Guarantor(id='G-1', name=PersonName('A** D**'), address=None, phone=None, relationship=<Relationship.CHILD: '19'>)
     """
 
     id: str

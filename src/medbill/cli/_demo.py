@@ -324,21 +324,24 @@ class Demo:
                 priced = self.medicare.price_claim(clean, locality=data.SPRINGFIELD)
             else:
                 priced = self.contracts[str(coverage.payer.id)].expected_allowed(clean)
-            share = estimate_responsibility(priced, coverage)
+            every = [c for c in self.coverages if c.patient_id == claim.patient.id]
+            share = estimate_responsibility(priced, every)
             owed[str(claim.id)] = share.patient_total
             rows.append(
                 (claim.id, coverage.payer.name, money(priced.total),
                  money(sum((s.copay for s in share.lines), ZERO)),
                  money(sum((s.deductible for s in share.lines), ZERO)),
                  money(sum((s.coinsurance for s in share.lines), ZERO)),
-                 money(share.patient_total), money(share.payment_total))
+                 money(share.secondary_total), money(share.patient_total),
+                 money(share.payment_total))
             )  # fmt: skip
         self.table(
             None,
-            ("claim", "payer", "allowed", "copay", "deductible", "coinsurance", "patient",
-             "plan pays"),
+            ("claim", "payer", "allowed", "copay", "deductible", "coinsurance", "secondary pays",
+             "patient", "plan pays"),
             rows,
-            ("allowed", "copay", "deductible", "coinsurance", "patient", "plan pays"),
+            ("allowed", "copay", "deductible", "coinsurance", "secondary pays", "patient",
+             "plan pays"),
         )  # fmt: skip
         self.summary["estimates"] = owed
 

@@ -165,9 +165,7 @@ def render_text(statement: Statement, width: int = 78) -> str:
     for label, amount in summary_rows(statement):
         out += _pair(label, amount, width)
     if statement.insurance_pending:
-        out += _pair(
-            "With insurance, not billed to you", statement.insurance_pending, width
-        )
+        out += _pair("With insurance, not billed to you", statement.insurance_pending, width)
     if statement.plan:
         out += _pair("Payment plan balance", statement.plan.remaining, width)
     out.append("-" * width)
