@@ -546,6 +546,7 @@ class Demo:
         """A statement per guarantor a clinic could mail: HTML, PDF, text and JSON."""
         self.heading(f"Patient statements as of {data.STATEMENT_DAY}")
         policy = StatementPolicy()
+        self.write("practice.json", to_json(data.statement_practice()) + "\n")
         run = statements_due(
             ledger, data.STATEMENT_DAY, policy, patients=list(self.patients.values())
         )
