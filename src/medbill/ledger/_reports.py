@@ -338,7 +338,7 @@ class ActivityStatement:
     ...     payments=zero, adjustments=zero, new_balance=Decimal("12.00"),
     ...     insurance_pending=zero, lines=())
     >>> print(empty.render_html())  # doctest: +ELLIPSIS
-    <table class="medbill-statement"><caption>ActivityStatement for account MRN-1, ...</table>
+    <table class="medbill-statement"><caption>Statement for account MRN-1, ...</table>
     """
 
     patient: str
@@ -355,7 +355,7 @@ class ActivityStatement:
     def render_text(self) -> str:
         """The statement as plain text."""
         out = [
-            f"ActivityStatement for account {self.patient}, {self.start} to {self.end}",
+            f"Statement for account {self.patient}, {self.start} to {self.end}",
             f"{'Previous balance':<44}{self.previous_balance:>12}",
         ]
         for line in self.lines:
@@ -390,7 +390,7 @@ class ActivityStatement:
             row("Insurance pending (not due from you)", self.insurance_pending, "pending"),
         ]
         title = html.escape(
-            f"ActivityStatement for account {self.patient}, {self.start} to {self.end}"
+            f"Statement for account {self.patient}, {self.start} to {self.end}"
         )
         return (
             f'<table class="medbill-statement"><caption>{title}</caption>'
@@ -432,7 +432,7 @@ def statement(
     ...     amount=Decimal("75.00"), received_on=pendulum.date(2025, 3, 20), method="card"))
     >>> print(statement(ledger, "MRN-1", start=pendulum.date(2025, 3, 1),
     ...                 end=pendulum.date(2025, 3, 31)).render_text())
-    ActivityStatement for account MRN-1, 2025-03-01 to 2025-03-31
+    Statement for account MRN-1, 2025-03-01 to 2025-03-31
     Previous balance                                    0.00
       2025-03-04 charges of claim C-1 to patient      200.00
       2025-03-20 card payment of 75.00 [C-1]          -75.00
