@@ -224,7 +224,7 @@ def test_payment_plan_schedule_and_status(ledger: Ledger) -> None:
     assert not status.is_delinquent
     later = plan_status(ledger, plan, as_of=pendulum.date(2025, 3, 31), payments=payments)
     assert later.is_delinquent
-    ledger.reverse("patient-payment:pp-1", effective=pendulum.date(2025, 3, 21))  # bounced
+    ledger.reverse("patient-payment:MRN-1:pp-1", effective=pendulum.date(2025, 3, 21))  # bounced
     after = plan_status(ledger, plan, as_of=pendulum.date(2025, 3, 29), payments=payments)
     assert after.paid == D("10.00")
     before_bounce = plan_status(ledger, plan, as_of=pendulum.date(2025, 3, 20), payments=payments)

@@ -168,7 +168,7 @@ def test_a_reversed_payment_nets_out_instead_of_adding_charges(ledger: Ledger) -
         [("1", "-57.00", [adj("CO", "45", "-55.00"), adj("PR", "2", "-38.00")])],
     )
     again = remittance(
-        "E2",
+        "E3",
         pendulum.date(2025, 4, 1),
         "1",
         [

@@ -181,8 +181,12 @@ def _paid_to_plan(
     for payment in payments:
         if payment.plan_id != plan.id or str(payment.patient_id) != plan.patient:
             continue
-        key = f"patient-payment:{payment.id}"
-        if key not in ledger:
+        keys = (
+            f"patient-payment:{payment.patient_id}:{payment.id}",
+            f"patient-payment:{payment.id}",
+        )
+        key = next((k for k in keys if k in ledger), None)
+        if key is None:
             continue
         entry = ledger.get(key)
         if entry.kind is not EntryKind.PATIENT_PAYMENT or not plan.start <= entry.effective <= end:
@@ -205,7 +209,7 @@ def plan_status(
 
     ``payments`` are the patient's payments as recorded (``PatientPayment``); only those
     whose ``plan_id`` is the plan's, posted in ``ledger`` under their default key
-    (``"patient-payment:<id>"``) on or after the plan's start and not reversed, count.
+    (``"patient-payment:<patient>:<id>"``) on or after the plan's start and not reversed, count.
 
     An installment is ``PAID`` once payments cover it, ``LATE`` when its due date has
     passed without that, ``DUE`` on its due date, ``UPCOMING`` before.

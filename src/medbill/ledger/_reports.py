@@ -389,9 +389,7 @@ class ActivityStatement:
             row("New balance", self.new_balance, "total"),
             row("Insurance pending (not due from you)", self.insurance_pending, "pending"),
         ]
-        title = html.escape(
-            f"Statement for account {self.patient}, {self.start} to {self.end}"
-        )
+        title = html.escape(f"Statement for account {self.patient}, {self.start} to {self.end}")
         return (
             f'<table class="medbill-statement"><caption>{title}</caption>'
             + "".join(rows)

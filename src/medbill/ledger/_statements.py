@@ -236,6 +236,7 @@ def _claim_figures(
     first = claim.lines[0].line_id
     figures = {line.line_id: _Figures() for line in claim.lines}
     events: dict[str, str] = {}
+    at_visit = ZERO
     for entry in ledger.entries(claim=str(claim.id)):
         if entry.effective > as_of:
             continue
@@ -259,11 +260,14 @@ def _claim_figures(
             found = figures[line]
             amount = posting.amount
             line_sums[line] = line_sums.get(line, ZERO) + amount
-            if account.code == "patient_receivable":
+            if account.code == "patient_credit" and entry.kind is EntryKind.PATIENT_PAYMENT:
+                if entry.effective <= visit:  # collected at check-in, waiting for the claim
+                    at_visit -= amount
+            elif account.code == "patient_receivable":
                 if payment:
                     found.patient_paid -= amount
-                    if entry.effective <= visit:
-                        found.at_visit -= amount
+                    if entry.kind is EntryKind.PATIENT_PAYMENT and entry.effective <= visit:
+                        at_visit -= amount
                 elif entry.kind is not EntryKind.WRITE_OFF:
                     found.share += amount
             elif account.code == "contractual_adjustment":
@@ -276,6 +280,11 @@ def _claim_figures(
             for line, total in line_sums.items():
                 paid = figures[line].paid
                 paid[payer] = paid.get(payer, ZERO) - total
+    # What was paid at the visit (applied then, or held as the claim's credit and applied
+    # when it adjudicated) shows on the lines it paid, in claim order.
+    for found in figures.values():
+        found.at_visit = min(at_visit, found.patient_paid)
+        at_visit -= found.at_visit
     return figures, events
 
 
