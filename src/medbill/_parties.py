@@ -84,6 +84,12 @@ def _priority(value: Priority | str) -> Priority:
     return enum_member(Priority, value)
 
 
+def _name_and_address_checks(name: object, address: object) -> Any:
+    yield check(isinstance(name, PersonName), "name", name, "must be a PersonName")
+    yield check(address is None or isinstance(address, Address), "address", address,
+                "must be an Address")  # fmt: skip
+
+
 def _relationship(value: Relationship | str) -> Relationship:
     return enum_member(Relationship, value)
 
@@ -145,13 +151,7 @@ class Patient:
             self.guarantor,
             "must be a Guarantor",
         )
-        yield check(isinstance(self.name, PersonName), "name", self.name, "must be a PersonName")
-        yield check(
-            self.address is None or isinstance(self.address, Address),
-            "address",
-            self.address,
-            "must be an Address",
-        )
+        yield from _name_and_address_checks(self.name, self.address)
         yield check(
             self.phone is None or isinstance(self.phone, str), "phone", self.phone, "must be text"
         )
@@ -622,13 +622,7 @@ class Guarantor:
 
     def _checks(self) -> Any:
         yield non_empty("id", self.id)
-        yield check(isinstance(self.name, PersonName), "name", self.name, "must be a PersonName")
-        yield check(
-            self.address is None or isinstance(self.address, Address),
-            "address",
-            self.address,
-            "must be an Address",
-        )
+        yield from _name_and_address_checks(self.name, self.address)
 
     @classmethod
     def of_patient(cls, patient: Patient) -> Guarantor:

@@ -385,3 +385,21 @@ def test_policy_validation() -> None:
         StatementPolicy(cycle_days=0)
     with pytest.raises(LedgerError, match="minimum_balance"):
         StatementPolicy(minimum_balance=D("-1"))
+
+
+def test_a_copay_taken_at_check_in_before_adjudication_is_paid_at_the_visit(
+    ledger: Ledger,
+) -> None:
+    # 20.00 at check-in on 03-04 while Acme has the claim: held as the claim's credit, then
+    # applied when Acme's remittance (04-01) makes 30.00 the patient's: 10.00 left to pay.
+    claim = example_claim()
+    post_charges(ledger, claim)
+    post_patient_payment(ledger, PatientPayment(
+        id="copay", patient_id=PatientId("MRN-1"), amount=D("20.00"),
+        received_on=pendulum.date(2025, 3, 4), claim_id=ClaimId("C-1"), method="card"))  # fmt: skip
+    era = example_remittance()
+    post_claim_payment(ledger, claim, era.claim_payments[0], remittance=era)
+    found = make(ledger, claim=claim, remittances=[era])
+    assert sum((line.paid_at_visit for line in found.days[0].lines), D("0.00")) == D("20.00")
+    assert found.account_balance == found.amount_due == D("10.00")
+    assert "Paid at the visit" in found.render_text()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pendulum
@@ -20,7 +21,7 @@ from medbill._errors import LedgerError
 from medbill._parties import Guarantor, Patient
 from medbill.ledger._entries import JournalEntry
 from medbill.ledger._ledger import Ledger
-from medbill.ledger._reports import AGING_BUCKETS
+from medbill.ledger._reports import AGING_BUCKETS, _bucket
 
 __all__ = [
     "DEFAULT_DUNNING",
@@ -169,12 +170,23 @@ class StatementRun:
         return tuple(item for item in self.due if item.collections)
 
 
-def _oldest_aging(
+def patient_aging(
     ledger: Ledger, patients: Sequence[str], as_of: pendulum.Date
 ) -> tuple[Decimal, ...]:
-    from medbill.ledger._statements import _patient_aging
-
-    return _patient_aging(ledger, patients, as_of)
+    """Patient balances by age from the day each claim's balance became the patient's."""
+    buckets = [ZERO] * len(AGING_BUCKETS)
+    for patient in patients:
+        by_claim: dict[str, list[Any]] = {}
+        for account in ledger.accounts("patient_receivable", patient=patient):
+            by_claim.setdefault(account.claim or "", []).append(account)
+        for accounts in by_claim.values():
+            amount = sum((ledger.balance(a, as_of=as_of) for a in accounts), ZERO)
+            if not amount:
+                continue
+            starts = [d for d in (ledger.first_debit(a) for a in accounts) if d is not None]
+            start = min(starts) if starts else as_of
+            buckets[_bucket(max((as_of - start).days, 0))] += amount
+    return tuple(buckets)
 
 
 def _group(patients: Sequence[Patient]) -> dict[str, tuple[Guarantor, list[Patient]]]:
@@ -241,7 +253,7 @@ def statements_due(
         if balance < policy.minimum_balance or balance <= 0:
             skipped.append((guarantor_id, f"balance {balance} below {policy.minimum_balance}"))
             continue
-        level = policy.level_for(_oldest_aging(ledger, ids, as_of), first=previous is None)
+        level = policy.level_for(patient_aging(ledger, ids, as_of), first=previous is None)
         due.append(
             StatementDue(guarantor=guarantor, patients=tuple(members), balance=balance, level=level)
         )

@@ -26,11 +26,10 @@ from medbill._errors import LedgerError
 from medbill._parties import Coverage, Guarantor, Patient, Practice, Provider
 from medbill._payment import PatientPaymentMethod, Remittance
 from medbill.codes import AdjustmentGroup
-from medbill.ledger._cycles import StatementPolicy
+from medbill.ledger._cycles import StatementPolicy, patient_aging
 from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._ledger import Ledger
 from medbill.ledger._plans import InstallmentState, PlanStatus
-from medbill.ledger._reports import AGING_BUCKETS, _bucket
 
 __all__ = [
     "LAY_DESCRIPTIONS",
@@ -446,25 +445,6 @@ def _activity(
     return payments, sum((p.amount for p in payments), ZERO), adjustments
 
 
-def _patient_aging(
-    ledger: Ledger, patients: Sequence[str], as_of: pendulum.Date
-) -> tuple[Decimal, ...]:
-    """Patient balances by age from the day each claim's balance became the patient's."""
-    buckets = [ZERO] * len(AGING_BUCKETS)
-    for patient in patients:
-        by_claim: dict[str, list[Any]] = {}
-        for account in ledger.accounts("patient_receivable", patient=patient):
-            by_claim.setdefault(account.claim or "", []).append(account)
-        for accounts in by_claim.values():
-            amount = sum((ledger.balance(a, as_of=as_of) for a in accounts), ZERO)
-            if not amount:
-                continue
-            starts = [d for d in (ledger.first_debit(a) for a in accounts) if d is not None]
-            start = min(starts) if starts else as_of
-            buckets[_bucket(max((as_of - start).days, 0))] += amount
-    return tuple(buckets)
-
-
 def _plan_summary(status: PlanStatus, balance: Decimal) -> PlanSummary:
     owed = ZERO
     next_due = None
@@ -551,7 +531,7 @@ def build_statement(
     payments, received, adjustments = _activity(ledger, ids, last_statement, as_of)
     forward = ZERO if last_statement is None else _net_due(ledger, ids, last_statement)
     balance = _net_due(ledger, ids, as_of)
-    aged = _patient_aging(ledger, ids, as_of)
+    aged = patient_aging(ledger, ids, as_of)
     level = policy.level_for(aged, first=last_statement is None)
     summary = None if plan is None else _plan_summary(plan, balance)
     return Statement(

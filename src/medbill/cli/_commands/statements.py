@@ -18,6 +18,7 @@ from medbill.cli._commands._inputs import (
     parse_date,
     today,
 )
+from medbill.cli._commands.reports import _DB
 from medbill.cli._output import emit_json, money, table
 from medbill.ledger import StatementPolicy, build_statement, statements_due
 from medbill.serialize import from_json
@@ -36,12 +37,7 @@ def _read_sent(path: Path | None) -> dict[str, pendulum.Date]:
 
 
 @click.command("statements", short_help="Render the statements due today (HTML, text, JSON, PDF).")
-@click.option(
-    "--db",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The SQLite ledger.",
-)
+@_DB
 @click.option(
     "--claims",
     "claim_paths",
