@@ -403,3 +403,25 @@ def test_a_copay_taken_at_check_in_before_adjudication_is_paid_at_the_visit(
     assert sum((line.paid_at_visit for line in found.days[0].lines), D("0.00")) == D("20.00")
     assert found.account_balance == found.amount_due == D("10.00")
     assert "Paid at the visit" in found.render_text()
+
+
+def test_a_long_statement_runs_over_pages_and_keeps_every_service_in_the_pdf(
+    ledger: Ledger,
+) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    import io
+
+    days = [pendulum.date(2025, 1, 2).add(days=3 * n) for n in range(30)]
+    claims = [
+        example_claim(claim_id=f"C-{n}", coverage=None, charges=(D("40.00"),), day=day)
+        for n, day in enumerate(days)
+    ]
+    for claim in claims:
+        post_charges(ledger, claim)
+    found = make(ledger, claims=claims)
+    assert found.account_balance == D("1200.00")  # 30 self-pay visits of 40.00
+    reader = pypdf.PdfReader(io.BytesIO(found.render_pdf()))
+    assert len(reader.pages) >= 2
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert all(f"{day:%m/%d/%Y}" in text for day in days)
+    assert "Please detach and return" in reader.pages[-1].extract_text()  # coupon last

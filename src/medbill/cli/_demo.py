@@ -588,9 +588,11 @@ class Demo:
         self.summary["statements_due"] = sorted(due_ids)
 
     def aging(self, ledger: Ledger) -> None:
-        """Open receivables by age, insurance and patient apart; the trial balance."""
-        self.heading(f"Aging as of {data.STATEMENT_DAY}")
-        report = aging(ledger, as_of=data.STATEMENT_DAY)
+        """Open receivables by age, insurance and patient apart; the trial balance. Each
+        balance is aged from the day it was billed to its party: a payer's from the claim
+        sent to it, the patient's from the posting that made it the patient's."""
+        self.heading(f"Aging as of {data.STATEMENT_DAY} (from the day billed to each party)")
+        report = aging(ledger, as_of=data.STATEMENT_DAY, basis="billing")
         self.write("reports/aging.txt", report.render_text() + "\n")
         totals = report.totals()
         self.table(
