@@ -15,6 +15,8 @@ from typing import Any
 import attrs
 import pendulum
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from medbill import (
     Address,
@@ -425,3 +427,26 @@ def test_a_long_statement_runs_over_pages_and_keeps_every_service_in_the_pdf(
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert all(f"{day:%m/%d/%Y}" in text for day in days)
     assert "Please detach and return" in reader.pages[-1].extract_text()  # coupon last
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=st.text(min_size=1, max_size=80), memo=st.text(min_size=1, max_size=80))
+def test_no_data_value_forges_a_line_or_markup(ledger: Ledger, name: str, memo: str) -> None:
+    # Whatever a payer name or a guarantor id holds, the text has exactly the lines a benign
+    # value gives (two "Amount due" lines, no control character) and the HTML has no tag
+    # the data opened.
+    claim = example_claim()
+    if not len(ledger):
+        post_charges(ledger, claim)
+    guarantor = Guarantor(id=f"G{memo}", name=PersonName(family="Doe", given="Jane"))
+    found = make(ledger, claim=claim, guarantor=guarantor, payer_names={"acme": name})
+    text = found.render_text()
+    assert sum(line.startswith("Amount due") for line in text.splitlines()) == 2
+    assert not any(ord(ch) < 32 and ch != "\n" for ch in text)
+    benign = make(ledger, claim=claim, guarantor=attrs.evolve(guarantor, id="G1"),
+                  payer_names={"acme": "Acme"})  # fmt: skip
+    markup = found.render_html()
+    assert markup.count("<") == benign.render_html().count("<")  # no tag from the data
+    assert markup.count('"') == benign.render_html().count('"')  # no attribute either
