@@ -204,8 +204,8 @@ td.n, th.n { text-align: right; white-space: nowrap; }
 .services th { border-bottom: 1.5px solid #111; font-size: 9.5pt; }
 .day td { border-top: 1px solid #999; font-weight: bold; padding-top: 6px; }
 .note td { font-size: 9.5pt; color: #333; }
-.denied { color: #8a1c1c; font-weight: bold; }
-.pending { color: #1c4f8a; }
+.note td.denied { color: #8a1c1c; font-weight: bold; }
+.note td.pending { color: #1c4f8a; }
 .summary { width: 3.6in; margin-left: auto; margin-top: 8px; }
 .summary .total td { border-top: 1.5px solid #111; font-weight: bold; }
 .aging td, .aging th { text-align: center; border: 1px solid #999; font-size: 9.5pt; }
