@@ -19,6 +19,15 @@ from medbill.ledger._accounts import (
     WriteOffReason,
 )
 from medbill.ledger._activity import ActivityReport, ActivityRow, activity
+from medbill.ledger._cycles import (
+    DEFAULT_DUNNING,
+    DunningLevel,
+    StatementDue,
+    StatementPolicy,
+    StatementRun,
+    statements_due,
+    write_off_small_statement_balances,
+)
 from medbill.ledger._deposits import (
     Deposit,
     DepositMatch,
@@ -52,14 +61,14 @@ from medbill.ledger._recipes import (
 )
 from medbill.ledger._reports import (
     AGING_BUCKETS,
+    ActivityLine,
+    ActivityStatement,
     AgingBasis,
     AgingReport,
     AgingRow,
     ClaimBalance,
     ClaimHistory,
     PatientBalance,
-    Statement,
-    StatementLine,
     TrialBalance,
     TrialBalanceRow,
     aging,
@@ -69,10 +78,23 @@ from medbill.ledger._reports import (
     statement,
     trial_balance,
 )
+from medbill.ledger._statements import (
+    LAY_DESCRIPTIONS,
+    PlanSummary,
+    ServiceDay,
+    ServiceLine,
+    Statement,
+    StatementPayment,
+    build_statement,
+)
 from medbill.ledger._stores._base import LedgerStore
 from medbill.ledger._stores._memory import MemoryStore
 from medbill.ledger._stores._postgres import PostgresStore
 from medbill.ledger._stores._sqlite import SqliteStore
+
+StatementLine = ActivityLine
+"""Deprecated alias of :class:`ActivityLine` (the old statement's line), kept for one minor
+release; the statement a practice mails is :class:`Statement` (see CHANGELOG, issue 13)."""
 
 __all__ = [
     "ActivityReport",
@@ -94,8 +116,23 @@ __all__ = [
     "PaymentPlan",
     "PlanFrequency",
     "PlanStatus",
+    "ActivityLine",
+    "ActivityStatement",
+    "DEFAULT_DUNNING",
+    "DunningLevel",
+    "LAY_DESCRIPTIONS",
+    "PlanSummary",
+    "ServiceDay",
+    "ServiceLine",
     "Statement",
+    "StatementDue",
     "StatementLine",
+    "StatementPayment",
+    "StatementPolicy",
+    "StatementRun",
+    "build_statement",
+    "statements_due",
+    "write_off_small_statement_balances",
     "TrialBalance",
     "TrialBalanceRow",
     "aging",

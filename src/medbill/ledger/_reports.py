@@ -21,14 +21,14 @@ from medbill.ledger._ledger import Ledger, snapshot_report
 
 __all__ = [
     "AGING_BUCKETS",
+    "ActivityLine",
+    "ActivityStatement",
     "AgingBasis",
     "AgingReport",
     "AgingRow",
     "ClaimBalance",
     "ClaimHistory",
     "PatientBalance",
-    "Statement",
-    "StatementLine",
     "TrialBalance",
     "TrialBalanceRow",
     "aging",
@@ -299,12 +299,12 @@ def aging(
 
 
 @attrs.frozen(kw_only=True)
-class StatementLine:
+class ActivityLine:
     """One line of a statement: what happened and how it moved the patient's balance.
 
     >>> from decimal import Decimal
-    >>> from medbill.ledger import StatementLine
-    >>> StatementLine(date=pendulum.date(2025, 3, 10), claim=None, category="payment",
+    >>> from medbill.ledger import ActivityLine
+    >>> ActivityLine(date=pendulum.date(2025, 3, 10), claim=None, category="payment",
     ...               description="card payment", amount=Decimal("-25.00")).amount
     Decimal('-25.00')
     """
@@ -320,8 +320,11 @@ _CHARGE_KINDS = frozenset({EntryKind.CHARGE, EntryKind.CLAIM_PAYMENT, EntryKind.
 
 
 @attrs.frozen(kw_only=True)
-class Statement:
-    """A patient statement: previous balance + charges − payments − adjustments = new balance.
+class ActivityStatement:
+    """A patient's account activity for a period (before 0.x this was ``Statement``; the
+    statement a practice mails is now :class:`~medbill.ledger.Statement`).
+
+    previous balance + charges − payments − adjustments = new balance.
 
     "Charges" are amounts that became the patient's to pay in the period (self-pay
     charges, patient responsibility from a remittance, transfers); "payments" the
@@ -330,9 +333,9 @@ class Statement:
     part of the amount due.
 
     >>> from decimal import Decimal
-    >>> from medbill.ledger import Statement
+    >>> from medbill.ledger import ActivityStatement
     >>> zero = Decimal("0.00")
-    >>> empty = Statement(patient="MRN-1", start=pendulum.date(2025, 6, 1),
+    >>> empty = ActivityStatement(patient="MRN-1", start=pendulum.date(2025, 6, 1),
     ...     end=pendulum.date(2025, 6, 30), previous_balance=Decimal("12.00"), charges=zero,
     ...     payments=zero, adjustments=zero, new_balance=Decimal("12.00"),
     ...     insurance_pending=zero, lines=())
@@ -349,7 +352,7 @@ class Statement:
     adjustments: Decimal
     new_balance: Decimal
     insurance_pending: Decimal
-    lines: tuple[StatementLine, ...]
+    lines: tuple[ActivityLine, ...]
 
     def render_text(self) -> str:
         """The statement as plain text."""
@@ -417,7 +420,7 @@ def _net_due(ledger: Ledger, patient: str, as_of: pendulum.Date) -> Decimal:
 @snapshot_report
 def statement(
     ledger: Ledger, patient: str, *, start: pendulum.Date, end: pendulum.Date
-) -> Statement:
+) -> ActivityStatement:
     """The statement of ``patient`` for the effective dates ``start`` to ``end`` inclusive.
 
     >>> from decimal import Decimal
@@ -444,7 +447,7 @@ def statement(
         raise LedgerError(f"statement end {end} is before its start {start}")
     previous = _net_due(ledger, patient, start - _ONE_DAY)
     charges = payments = adjustments = ZERO
-    lines: list[StatementLine] = []
+    lines: list[ActivityLine] = []
     for entry in ledger.entries(patient=patient):
         if not start <= entry.effective <= end:
             continue
@@ -461,7 +464,7 @@ def statement(
             category = "adjustment"
             adjustments -= delta
         lines.append(
-            StatementLine(
+            ActivityLine(
                 date=entry.effective,
                 claim=entry.references.claim,
                 category=category,
@@ -470,7 +473,7 @@ def statement(
             )
         )
     lines.sort(key=lambda line: line.date)
-    return Statement(
+    return ActivityStatement(
         patient=patient,
         start=start,
         end=end,
