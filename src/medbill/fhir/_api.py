@@ -232,7 +232,10 @@ def _lift(resource: dict[str, Any]) -> list[dict[str, Any]]:
 
     def fix(value: Any) -> Any:
         if isinstance(value, dict):
-            return {k: (names.get(v, v) if k == "reference" else fix(v)) for k, v in value.items()}
+            return {
+                k: (names.get(v, v) if k == "reference" and isinstance(v, str) else fix(v))
+                for k, v in value.items()
+            }
         if isinstance(value, list):
             return [fix(v) for v in value]
         return value

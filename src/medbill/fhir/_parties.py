@@ -548,9 +548,16 @@ def coverage_from(node: Node, resolver: Resolver, patient_id: str | None = None)
     if status not in (None, "active"):
         raise fail(node.at("status"), status, "medbill keeps coverages in force (status active)")
     coverage_id = resource_id(node, _COVERAGE_ID)
+    # The member id: the identifier of type MB (CARIN, US Core), else subscriberId, else the
+    # coverage's first identifier (R4: "the identifier of the coverage as issued by the insurer").
     member_id = identifier_value(node, None, "MB") or node.string("subscriberId")
     if member_id is not None and node.data.get("subscriberId") == member_id:
         node.use("subscriberId")
+    if member_id is None:
+        plain = [i for i in node.nodes("identifier") if i.data.get("system") != _COVERAGE_ID]
+        if plain:
+            plain[0].use_all()
+            member_id = plain[0].data.get("value")
     beneficiary = node.required_node("beneficiary", "the patient")
     beneficiary_id = resolver.patient_id(beneficiary)
     relationship = _relationship_from(node)
@@ -605,6 +612,11 @@ def _relationship_from(node: Node) -> Relationship:
     if relation is None:
         return Relationship.SELF
     code = code_in(relation, sys_.SUBSCRIBER_RELATIONSHIP)
+    if code is None:  # the R4 examples send the code without its system
+        bare = [c for c in relation.nodes("coding") if "system" not in c.data]
+        if bare:
+            bare[0].use("code", "display")
+            code = bare[0].data.get("code")
     relation.use("text")
     if code not in _RELATIONSHIP_BY_CODE:
         raise fail(relation.path, code, "medbill keeps self, spouse, child and other (X12 18, 01, 19, G8)")

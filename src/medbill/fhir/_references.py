@@ -87,6 +87,12 @@ class Resolver:
     def dangling(self, reference: Node) -> ValidationError:
         """The error for a reference that points at nothing medbill can read."""
         target = reference.data.get("reference")
+        if not isinstance(target, str):
+            return fail(
+                reference.path,
+                reference.data.get("identifier", reference.data.get("display")),
+                "names no resource (no literal reference); medbill needs the resource itself",
+            )
         where = "in the Bundle" if self.strict else "contained in the resource"
         return fail(
             reference.at("reference"),
