@@ -19,6 +19,7 @@ from medbill._validation import to_optional_date
 from medbill.fhir import _systems as sys_
 from medbill.fhir._claims import claim_from, claim_to, coverage_resource, encounter_bundle_from, encounter_to
 from medbill.fhir._parties import (
+    code_in_quiet,
     coverage_from,
     patient_from,
     patient_to,
@@ -269,7 +270,7 @@ def _read(node: Node, resolver: Resolver) -> Any:
     if kind == "Patient":
         return patient_from(node)
     if kind == "Organization":
-        if any(isinstance(i, dict) and i.get("system") == sys_.NPI for i in node.data.get("identifier") or []):
+        if _is_provider(node.data):
             return provider_from(node, resolver)
         return payer_from(node)
     if kind in ("Practitioner", "PractitionerRole"):
@@ -287,6 +288,20 @@ def _read(node: Node, resolver: Resolver) -> Any:
         return remittance_from(node, resolver)
     reason = _NOT_MODELLED.get(str(kind), "medbill has no entity for this resource type")
     raise fail(node.at("resourceType"), kind, reason)
+
+
+def _is_provider(data: dict[str, Any]) -> bool:
+    """An Organization typed ``pay``/``ins`` is a payer; one with an NPI, or typed ``prov``,
+    a provider; any other a payer."""
+    types = [code_in_quiet(t, sys_.ORGANIZATION_TYPE) for t in data.get("type") or []]
+    if "pay" in types or "ins" in types:
+        return False
+    for item in data.get("identifier") or []:
+        if isinstance(item, dict) and (
+            item.get("system") == sys_.NPI or code_in_quiet(item.get("type"), sys_.V2_IDENTIFIER_TYPE) == "NPI"
+        ):
+            return True
+    return any(code_in_quiet(t, sys_.ORGANIZATION_TYPE) == "prov" for t in data.get("type") or [])
 
 
 def _add_references(resolver: Resolver, references: Mapping[str, Any] | None) -> None:

@@ -186,6 +186,16 @@ def identifier_value(node: Node, system: str | None = None, type_code: str | Non
     return None
 
 
+def _identifier_path(node: Node, system: str, type_code: str) -> str:
+    for index, item in enumerate(node.data.get("identifier") or []):
+        if isinstance(item, dict) and (
+            item.get("system") == system
+            or code_in_quiet(item.get("type"), sys_.V2_IDENTIFIER_TYPE) == type_code
+        ):
+            return node.at(f"identifier[{index}].value")
+    return node.at("identifier")
+
+
 def code_in_quiet(concept_json: Any, system: str) -> str | None:
     """The code in ``system`` of a raw CodeableConcept, without marking anything."""
     if not isinstance(concept_json, dict):
@@ -390,7 +400,8 @@ def provider_from(node: Node, resolver: Resolver) -> Provider:
     node.use("resourceType", "id", "active")
     if kind == "PractitionerRole":
         return _role_from(node, resolver)
-    npi = identifier_value(node, sys_.NPI)
+    npi_path = _identifier_path(node, sys_.NPI, "NPI")
+    npi = identifier_value(node, sys_.NPI, "NPI")
     if npi is None:
         raise fail(node.at("identifier"), None, f"medbill needs the NPI (system {sys_.NPI})")
     tax_id = identifier_value(node, sys_.EIN, "TAX")
@@ -422,7 +433,7 @@ def provider_from(node: Node, resolver: Resolver) -> Provider:
         raise fail(node.at("resourceType"), kind, "a provider is a Practitioner, PractitionerRole or Organization")
     return build(
         Provider,
-        {"npi": node.at("identifier"), "name": node.at("name"), "first_name": node.at("name"),
+        {"npi": npi_path, "name": node.at("name"), "first_name": node.at("name"),
          "kind": node.at("extension"), "taxonomy": node.at("qualification"),
          "tax_id": node.at("identifier")},
         npi=npi, name=last, first_name=first, kind=provider_kind, taxonomy=taxonomy,

@@ -316,7 +316,9 @@ class _Amounts:
         self.adjustments: list[Adjustment] = []
 
 
-def _adjudications(nodes: list[Node], where: str) -> _Amounts:
+def _adjudications(nodes: list[Node], *, cas: bool = True) -> _Amounts:
+    # cas=False reads totals: a total deductible or copay is no CAS adjustment of its own
+    # (the line adjustments carry them), so it is left unmapped rather than dropped.
     found = _Amounts()
     for node in nodes:
         category = node.node("category")
@@ -326,6 +328,8 @@ def _adjudications(nodes: list[Node], where: str) -> _Amounts:
             ((s, c) for (s, c) in _BY_STANDARD if code_in_quiet(raw, s) == c), None
         )
         if group is not None or standard is not None:
+            if not cas:
+                continue
             found.adjustments.append(_adjustment_from(node, group, standard))
             continue
         for system, code in ((sys_.ADJUDICATION, "submitted"), (sys_.ADJUDICATION, "benefit"),
@@ -340,7 +344,6 @@ def _adjudications(nodes: list[Node], where: str) -> _Amounts:
                     raise fail(node.at("amount"), None, f"is required by medbill (the {code} amount)")
                 found.values[code] = amount
                 break
-    del where
     return found
 
 
@@ -442,7 +445,7 @@ def _line_from(item: Node, native: bool) -> LinePayment:
     if quantity is not None:
         quantity.use("unit", "system", "code")
         units_paid = quantity.decimal("value")
-    amounts = _adjudications(item.nodes("adjudication"), item.path)
+    amounts = _adjudications(item.nodes("adjudication"))
     charge = amounts.values.get("submitted")
     if charge is None:
         charge = item.money("net")
@@ -528,8 +531,10 @@ def claim_payment_from(node: Node, resolver: Resolver) -> ClaimPayment:
             claim_id = logical.string("value")
         elif (target := resolver.resolve(claim_ref, {"Claim"})) is not None:
             claim_id = resource_id(target, _PCN)
+    if claim_id is None and native:
+        claim_id = _supporting_string(node, "patientaccountnumber")  # CARIN BB: CLM01 / CLP01
     if claim_id is None:
-        claim_id = identifier_value(node, None, None) or node.data.get("id")
+        claim_id = node.data.get("id")
         node.use("id")
     if claim_id is None:
         raise fail(node.at("claim" if native else "request"), None, "medbill needs the claim's patient control number")
@@ -555,17 +560,17 @@ def claim_payment_from(node: Node, resolver: Resolver) -> ClaimPayment:
         start, end = period.date("start"), period.date("end")
     lines = [_line_from(item, native) for item in node.nodes("item")]
     if native:
-        claim_level = _adjudications(node.nodes("adjudication"), node.path).adjustments
+        claim_level = _adjudications(node.nodes("adjudication")).adjustments
     else:
         claim_level = [
             _adjustment_from(Node(_flatten(e), e.path, e.context), *_group_of(e))
             for e in node.extensions(sys_.extension_url("adjudication"))
         ]
-    totals = _adjudications(node.nodes("total"), node.path).values
+    totals = _adjudications(node.nodes("total"), cas=False).values
     payment = node.node("payment")
     paid = None
     if payment is not None:
-        payment.use("type", "date", "identifier", "adjustment", "adjustmentReason")
+        payment.use("type", "date", "identifier")
         paid = payment.money("amount")
     if paid is None:
         paid = totals.get("benefit", totals.get("paidtoprovider"))
@@ -598,6 +603,14 @@ def claim_payment_from(node: Node, resolver: Resolver) -> ClaimPayment:
         amounts=_pairs_from(node, "x12-amount", "Money"),
         quantities=_pairs_from(node, "x12-quantity", "Decimal"),
     )  # fmt: skip
+
+
+def _supporting_string(node: Node, category: str) -> str | None:
+    for info in node.nodes("supportingInfo"):
+        if code_in_quiet(info.data.get("category"), sys_.C4BB_SUPPORTING_INFO) == category:
+            info.use("sequence", "category")
+            return info.string("valueString")
+    return None
 
 
 def _absent(value: Any) -> bool:
