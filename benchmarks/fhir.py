@@ -108,10 +108,24 @@ def main() -> None:
     documents = [json.loads(r.model_dump_json(), parse_float=Decimal) for r in resources]
     naive = [naive_to_dict(c) for c in batch]
     timed("to_fhir (map + fhir.resources validation)", lambda: [to_fhir(c) for c in batch], COUNT)
-    timed("from_fhir(dict) (validation + tracked mapping)", lambda: [from_fhir(d) for d in documents], COUNT)
-    timed("from_fhir(model) (dump + tracked mapping)", lambda: [from_fhir(r) for r in resources], COUNT)
-    timed("baseline: naive dict out (no validation)", lambda: [naive_to_dict(c) for c in batch], COUNT)
-    timed("baseline: naive dict in, ClaimLine objects", lambda: [naive_from_dict(d) for d in naive], COUNT)
+    timed(
+        "from_fhir(dict) (validation + tracked mapping)",
+        lambda: [from_fhir(d) for d in documents],
+        COUNT,
+    )
+    timed(
+        "from_fhir(model) (dump + tracked mapping)",
+        lambda: [from_fhir(r) for r in resources],
+        COUNT,
+    )
+    timed(
+        "baseline: naive dict out (no validation)", lambda: [naive_to_dict(c) for c in batch], COUNT
+    )
+    timed(
+        "baseline: naive dict in, ClaimLine objects",
+        lambda: [naive_from_dict(d) for d in naive],
+        COUNT,
+    )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,9 @@ def test_price_a_fhir_claim_against_medicare(invoke: Invoke, tmp_path: Path, bun
     # 99213 in Springfield, IL (06102-99), non-facility (POS 11), CY2025:
     # (1.30 x 1 + 1.35 x 0.912 + 0.10 x 1.381) x 32.3465 = 2.6693 x 32.3465 = 86.34 (42 CFR 414.22).
     path = _fhir_claim(tmp_path, bundle=bundle)
-    result = invoke(["price", str(path), "--fhir", "--medicare", "--locality", "06102-99", "--json"])
+    result = invoke(
+        ["price", str(path), "--fhir", "--medicare", "--locality", "06102-99", "--json"]
+    )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["total"] == "86.34"
@@ -50,7 +52,9 @@ def test_a_fhir_claim_with_a_foreign_modifier_is_refused_naming_the_path(
 ) -> None:
     path = _fhir_claim(tmp_path)
     data = json.loads(path.read_text())
-    data["item"][0]["modifier"] = [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/modifiers", "code": "a"}]}]
+    data["item"][0]["modifier"] = [
+        {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/modifiers", "code": "a"}]}
+    ]
     path.write_text(json.dumps(data))
     result = invoke(["price", str(path), "--fhir", "--medicare", "--locality", "06102-99"])
     assert_refused(result, "Claim.item[0].modifier[0]", "outside medbill's CPT/HCPCS modifiers")
@@ -59,7 +63,9 @@ def test_a_fhir_claim_with_a_foreign_modifier_is_refused_naming_the_path(
 def test_era_fhir_writes_one_eob_per_claim_payment(invoke: Invoke, tmp_path: Path) -> None:
     remittance = make_remittance()
     era = tmp_path / "acme.835"
-    era.write_text(write_835(remittance, created=pendulum.datetime(2025, 4, 1, 9, 0)), encoding="utf-8")
+    era.write_text(
+        write_835(remittance, created=pendulum.datetime(2025, 4, 1, 9, 0)), encoding="utf-8"
+    )
     out = tmp_path / "fhir"
     result = invoke(["era", "fhir", str(era), "--out", str(out), "--json"])
     assert result.exit_code == 0, result.stderr

@@ -75,8 +75,17 @@ ALIASES = {
     "FDANationalDrugCode": "http://hl7.org/fhir/sid/ndc",
 }  # fmt: skip
 # The profile ids the IG gives (the professional one is what medbill's constant names).
-_IDS = {"C4BBExplanationOfBenefitProfessionalNonClinician": "C4BB-ExplanationOfBenefit-Professional-NonClinician"}
-_BASES = ("ExplanationOfBenefit", "Coverage", "Organization", "Patient", "Practitioner", "RelatedPerson")
+_IDS = {
+    "C4BBExplanationOfBenefitProfessionalNonClinician": "C4BB-ExplanationOfBenefit-Professional-NonClinician"
+}
+_BASES = (
+    "ExplanationOfBenefit",
+    "Coverage",
+    "Organization",
+    "Patient",
+    "Practitioner",
+    "RelatedPerson",
+)
 _SLICE = re.compile(r"([A-Za-z]+)\[([A-Za-z][A-Za-z0-9-]*)\]")
 _ALIAS_CODE = re.compile(r"\$([A-Za-z0-9_-]+)#([A-Za-z0-9._-]+)")
 _LOCAL_CODE = re.compile(r"(?<![$\w/-])(C4BB[A-Za-z]+)#([A-Za-z0-9._-]+)")
@@ -127,8 +136,13 @@ def stand_ins(examples: Path) -> str:
             if url.startswith(_CS + "/"):
                 codes[url.rsplit("/", 1)[-1]].add(code)
     out = [f"Alias: ${name} = {url}" for name, url in ALIASES.items()]
-    for profile, elements in sorted(slices.items()):
-        out += ["", f"Profile: {profile}", f"Parent: {_base(profile)}", f"Id: {_IDS.get(profile, profile)}"]
+    for name_of, elements in sorted(slices.items()):
+        out += [
+            "",
+            f"Profile: {name_of}",
+            f"Parent: {_base(name_of)}",
+            f"Id: {_IDS.get(name_of, name_of)}",
+        ]
         for element, names in sorted(elements.items()):
             paths = [element] + (["item.adjudication"] if element == "adjudication" else [])
             for where in paths:
@@ -147,11 +161,18 @@ def stand_ins(examples: Path) -> str:
                         if url.startswith(_CS + "/"):
                             codes[url.rsplit("/", 1)[-1]].add(code)
     for system, found in sorted(codes.items()):
-        out += ["", f"CodeSystem: {system}", f"Id: {system}", *(f'* #{c} "{c}"' for c in sorted(found))]
+        out += [
+            "",
+            f"CodeSystem: {system}",
+            f"Id: {system}",
+            *(f'* #{c} "{c}"' for c in sorted(found)),
+        ]
     return "\n".join(out) + "\n"
 
 
-def compile_examples(sushi: str, fhir_home: Path, examples: Path, work: Path) -> dict[str, dict[str, Any]]:
+def compile_examples(
+    sushi: str, fhir_home: Path, examples: Path, work: Path
+) -> dict[str, dict[str, Any]]:
     """Run SUSHI over the examples; the compiled resources by ``Type/id``."""
     fsh = work / "input" / "fsh"
     fsh.mkdir(parents=True)
@@ -171,7 +192,9 @@ def compile_examples(sushi: str, fhir_home: Path, examples: Path, work: Path) ->
     resources: dict[str, dict[str, Any]] = {}
     folder = work / "out" / "fsh-generated" / "resources"
     for path in sorted(folder.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"), parse_float=__import__("decimal").Decimal)
+        data = json.loads(
+            path.read_text(encoding="utf-8"), parse_float=__import__("decimal").Decimal
+        )
         if data.get("resourceType") in ("StructureDefinition", "CodeSystem"):
             continue
         resources[f"{data['resourceType']}/{data['id']}"] = data

@@ -27,10 +27,16 @@ def carin_examples(
     if not examples.is_dir():
         pytest.skip(f"the CARIN BB examples are absent ({examples})")
     local = _ROOT / ".cache" / "sushi" / "node_modules" / ".bin" / "sushi"
-    sushi = os.environ.get("MEDBILL_SUSHI") or (str(local) if local.exists() else shutil.which("sushi"))
+    sushi = os.environ.get("MEDBILL_SUSHI") or (
+        str(local) if local.exists() else shutil.which("sushi")
+    )
     home = Path(os.environ.get("MEDBILL_FHIR_HOME") or _ROOT / ".cache" / "fhir-home")
     if shutil.which("node") is None or sushi is None:
-        service_unavailable("Node.js and SUSHI (npm fsh-sushi) are needed: run .ci/services/30-sushi.sh")
+        service_unavailable(
+            "Node.js and SUSHI (npm fsh-sushi) are needed: run .ci/services/30-sushi.sh"
+        )
     if not (home / _CORE).is_file():
-        service_unavailable(f"the FHIR core package hl7.fhir.r4b.core is not in {home}: run .ci/services/30-sushi.sh")
+        service_unavailable(
+            f"the FHIR core package hl7.fhir.r4b.core is not in {home}: run .ci/services/30-sushi.sh"
+        )
     return compile_examples(sushi, home, examples, tmp_path_factory.mktemp("carin"))

@@ -54,7 +54,9 @@ def test_every_carin_example_is_mapped_or_refused(carin_examples: dict[str, Any]
 
 
 @pytest.mark.parametrize("key", sorted(REFUSED))
-def test_carin_example_is_refused_naming_the_element(carin_examples: dict[str, Any], key: str) -> None:
+def test_carin_example_is_refused_naming_the_element(
+    carin_examples: dict[str, Any], key: str
+) -> None:
     path, reason = REFUSED[key]
     with pytest.raises(ValidationError) as caught:
         from_fhir(carin_examples[key], references=carin_examples)
@@ -76,9 +78,14 @@ def test_eob_professional_1(carin_examples: dict[str, Any]) -> None:
         pendulum.date(2019, 1, 1),
         pendulum.date(2019, 10, 31),
     )
-    assert payment.patient_name is not None and payment.patient_name.formatted == "Member 01 Test"
+    assert payment.patient_name is not None
+    assert payment.patient_name.formatted == "Member 01 Test"
     (line,) = payment.lines
-    assert (str(line.procedure), line.charge, line.paid) == ("97110", Decimal("250.00"), Decimal("200.00"))
+    assert (str(line.procedure), line.charge, line.paid) == (
+        "97110",
+        Decimal("250.00"),
+        Decimal("200.00"),
+    )
     assert line.service_date == pendulum.date(2019, 7, 2)
     # 250.00 billed - 200.00 paid with no adjustment given: the 835 balance is off by 50.00.
     assert payment.imbalance == Decimal("50.00")
@@ -122,6 +129,8 @@ def test_patients_and_payer(carin_examples: dict[str, Any]) -> None:
     assert isinstance(patient, Patient)
     assert (patient.id, patient.name.formatted, patient.sex, patient.birth_date) == (
         "Patient1", "Johnny Example1", Sex.MALE, pendulum.date(1986, 1, 1))  # fmt: skip
-    assert patient.address is not None and patient.address.state == "PA"
+    assert patient.address is not None
+    assert patient.address.state == "PA"
     payer, _ = from_fhir(carin_examples["Organization/Payer2"])
-    assert isinstance(payer, Payer) and payer.name == "UPMC Health Plan"
+    assert isinstance(payer, Payer)
+    assert payer.name == "UPMC Health Plan"

@@ -176,7 +176,8 @@ def test_coverage_7546D_maps_by_hand(reference_dir: Path) -> None:
     )
     assert coverage.group_number == "WESTAIR"
     assert coverage.plan_name == "Full Coverage: Medical, Dental, Pharmacy, Vision, EHC"
-    assert coverage.relationship is Relationship.SELF and coverage.subscriber is None
+    assert coverage.relationship is Relationship.SELF
+    assert coverage.subscriber is None
     assert coverage.payer.name == "Benefits Inc."
     # costToBeneficiary gpvisit $20.00: the office-visit copay; nothing else.
     assert coverage.benefits.copay_for(ServiceCategory.OFFICE_VISIT) == Decimal("20.00")
@@ -196,7 +197,9 @@ def test_claim_860150_with_billing_codes_prices_the_75_dollar_exam(reference_dir
         "coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "Z00.00"}]
     }
     item = data["item"][0]
-    item["productOrService"] = {"coding": [{"system": "http://www.ama-assn.org/go/cpt", "code": "99213"}]}
+    item["productOrService"] = {
+        "coding": [{"system": "http://www.ama-assn.org/go/cpt", "code": "99213"}]
+    }
     item["diagnosisSequence"] = [1]  # the example points at no diagnosis
     item["locationCodeableConcept"] = {"coding": [{
         "system": "https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set",
@@ -208,10 +211,13 @@ def test_claim_860150_with_billing_codes_prices_the_75_dollar_exam(reference_dir
     assert claim.lines[0].service_date == pendulum.date(2014, 8, 16)
     assert claim.total_charge == Decimal("75.00")
     assert str(claim.place_of_service) == "11"
-    assert claim.coverage is not None and claim.coverage.member_id == "12345"
+    assert claim.coverage is not None
+    assert claim.coverage.member_id == "12345"
     assert claim.billing_provider.name == "Happy Valley Clinic"
     # the careTeam member has no role, so it is not the rendering provider, and is reported.
     assert claim.rendering_provider is None
     paths = [u.path for u in unmapped]
-    assert "Claim.careTeam" in paths and "Claim.item[0].careTeamSequence" in paths
-    assert "Claim.identifier" in paths and "Claim.payee" in paths
+    assert "Claim.careTeam" in paths
+    assert "Claim.item[0].careTeamSequence" in paths
+    assert "Claim.identifier" in paths
+    assert "Claim.payee" in paths

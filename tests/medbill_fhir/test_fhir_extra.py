@@ -25,5 +25,7 @@ def test_importing_the_cli_and_medbill_fhir_loads_no_pydantic() -> None:
 
 
 def test_converting_loads_fhir_resources() -> None:
-    found = _loaded_after("from medbill.fhir import to_fhir\nfrom medbill.testing import make_patient\nto_fhir(make_patient())")
+    found = _loaded_after(
+        "from medbill.fhir import to_fhir\nfrom medbill.testing import make_patient\nto_fhir(make_patient())"
+    )
     assert {"pydantic", "fhir.resources"} <= found

@@ -85,7 +85,9 @@ def test_claim_payment_to_fhir_and_back_is_lossless(payment: ClaimPayment, kind:
 
 
 @_SETTINGS
-@given(st.one_of(mst.patients(), mst.coverages(), mst.claims(), mst.encounters(), mst.remittances()))
+@given(
+    st.one_of(mst.patients(), mst.coverages(), mst.claims(), mst.encounters(), mst.remittances())
+)
 def test_fhir_to_medbill_to_fhir_keeps_every_element(entity: Any) -> None:
     first = _json(to_fhir(entity))
     again = _json(to_fhir(from_fhir(first).entity))

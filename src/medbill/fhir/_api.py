@@ -17,7 +17,13 @@ from medbill._parties import Coverage, Patient, Payer, Provider
 from medbill._payment import ClaimPayment, Remittance
 from medbill._validation import to_optional_date
 from medbill.fhir import _systems as sys_
-from medbill.fhir._claims import claim_from, claim_to, coverage_resource, encounter_bundle_from, encounter_to
+from medbill.fhir._claims import (
+    claim_from,
+    claim_to,
+    coverage_resource,
+    encounter_bundle_from,
+    encounter_to,
+)
 from medbill.fhir._parties import (
     code_in_quiet,
     coverage_from,
@@ -28,7 +34,7 @@ from medbill.fhir._parties import (
     provider_from,
     provider_to,
 )
-from medbill.fhir._reader import Context, Node, Unmapped, fail, fhir_id
+from medbill.fhir._reader import Context, Node, Unmapped, fail
 from medbill.fhir._references import Resolver
 from medbill.fhir._remittance import (
     claim_payment_from,
@@ -40,7 +46,14 @@ from medbill.fhir._remittance import (
 if TYPE_CHECKING:
     from fhir.resources.R4B.resource import Resource
 
-__all__ = ["FhirBundleResult", "FhirResult", "from_fhir", "from_fhir_bundle", "to_fhir", "to_fhir_bundle"]
+__all__ = [
+    "FhirBundleResult",
+    "FhirResult",
+    "from_fhir",
+    "from_fhir_bundle",
+    "to_fhir",
+    "to_fhir_bundle",
+]
 
 # Resources medbill has no entity for, with the reason it says so.
 _NOT_MODELLED = {
@@ -135,7 +148,11 @@ def _as_dict(resource: Any) -> dict[str, Any]:
         found = json.loads(resource.model_dump_json(), parse_float=Decimal)
         if isinstance(found, dict):
             return found
-    raise fail("resource", type(resource).__name__, "must be a FHIR resource (a fhir.resources model or a dict)")
+    raise fail(
+        "resource",
+        type(resource).__name__,
+        "must be a FHIR resource (a fhir.resources model or a dict)",
+    )
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -154,7 +171,9 @@ def _resource_dict(
     if isinstance(entity, Provider):
         return provider_to(entity, resource_type)
     if isinstance(entity, Coverage):
-        patient_ref = {"identifier": {"system": sys_.medbill_system("patient-id"), "value": entity.patient_id}}
+        patient_ref = {
+            "identifier": {"system": sys_.medbill_system("patient-id"), "value": entity.patient_id}
+        }
         return coverage_resource(entity, patient_ref)
     if isinstance(entity, Claim):
         return claim_to(entity, created)
@@ -162,7 +181,9 @@ def _resource_dict(
         return _bundle(encounter_to(entity))
     if isinstance(entity, ClaimPayment):
         return claim_payment_to(
-            entity, resource_type=resource_type or "ExplanationOfBenefit", adjudicated_on=adjudicated_on
+            entity,
+            resource_type=resource_type or "ExplanationOfBenefit",
+            adjudicated_on=adjudicated_on,
         )
     if isinstance(entity, Remittance):
         return _bundle(remittance_to(entity))
@@ -209,7 +230,8 @@ def _bundle(resources: list[dict[str, Any]]) -> dict[str, Any]:
         for r in resources
     }
     entries = [
-        {"fullUrl": urls[f"{r['resourceType']}/{r['id']}"], "resource": _rewrite(r, urls)} for r in resources
+        {"fullUrl": urls[f"{r['resourceType']}/{r['id']}"], "resource": _rewrite(r, urls)}
+        for r in resources
     ]
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
@@ -278,7 +300,11 @@ def _read(node: Node, resolver: Resolver) -> Any:
     if kind == "Coverage":
         coverage = coverage_from(node, resolver)
         if coverage is None:
-            raise fail(node.at("type"), "pay", "a self-pay coverage is no medbill Coverage (a claim without one)")
+            raise fail(
+                node.at("type"),
+                "pay",
+                "a self-pay coverage is no medbill Coverage (a claim without one)",
+            )
         return coverage
     if kind == "Claim":
         return claim_from(node, resolver)
@@ -298,7 +324,8 @@ def _is_provider(data: dict[str, Any]) -> bool:
         return False
     for item in data.get("identifier") or []:
         if isinstance(item, dict) and (
-            item.get("system") == sys_.NPI or code_in_quiet(item.get("type"), sys_.V2_IDENTIFIER_TYPE) == "NPI"
+            item.get("system") == sys_.NPI
+            or code_in_quiet(item.get("type"), sys_.V2_IDENTIFIER_TYPE) == "NPI"
         ):
             return True
     return any(code_in_quiet(t, sys_.ORGANIZATION_TYPE) == "prov" for t in data.get("type") or [])
@@ -335,7 +362,11 @@ def from_fhir(resource: Any, *, references: Mapping[str, Any] | None = None) -> 
     if kind == "Bundle":
         found = from_fhir_bundle(data, references=references)
         if len(found.entities) != 1:
-            raise fail("Bundle.entry", len(found.entities), "holds several entities: read it with from_fhir_bundle")
+            raise fail(
+                "Bundle.entry",
+                len(found.entities),
+                "holds several entities: read it with from_fhir_bundle",
+            )
         return FhirResult(found.entities[0], found.unmapped)
     context = Context(data, kind)
     resolver = Resolver(context, strict=False)
@@ -361,7 +392,9 @@ _ORDER = (
 )
 
 
-def from_fhir_bundle(bundle: Any, *, references: Mapping[str, Any] | None = None) -> FhirBundleResult:
+def from_fhir_bundle(
+    bundle: Any, *, references: Mapping[str, Any] | None = None
+) -> FhirBundleResult:
     """The medbill entities of a FHIR Bundle, with references resolved between its entries.
 
     A Claim brings its Patient, Coverage (with its payer) and providers; an Encounter its
@@ -396,7 +429,10 @@ def from_fhir_bundle(bundle: Any, *, references: Mapping[str, Any] | None = None
             if node.data.get("resourceType") != kind or node.path in resolver.reached:
                 continue
             if kind == "Encounter":
-                entity = resolver.entity(node, lambda n: encounter_bundle_from(n, resolver, _charges(n, entries, resolver)))
+                entity = resolver.entity(
+                    node,
+                    lambda n: encounter_bundle_from(n, resolver, _charges(n, entries, resolver)),
+                )
             else:
                 entity = resolver.entity(node, lambda n: _read(n, resolver))
             roots.append((index, entity))
@@ -411,7 +447,11 @@ def _charges(encounter: Node, entries: list[Node], resolver: Resolver) -> list[N
             continue
         context = node.node("context")
         target = None if context is None else context.data.get("reference")
-        if isinstance(target, str) and (hit := resolver.lookup(target, node.path)) and hit[1] == encounter.path:
+        if (
+            isinstance(target, str)
+            and (hit := resolver.lookup(target, node.path))
+            and hit[1] == encounter.path
+        ):
             context.use("reference", "display") if context else None
             resolver.reached.add(node.path)
             found.append(node)

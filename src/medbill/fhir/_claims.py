@@ -16,7 +16,7 @@ import pendulum
 
 from medbill._encounter import Claim, ClaimFrequency, ClaimLine, Encounter, ServiceLine
 from medbill._errors import ValidationError
-from medbill._parties import Coverage, Patient, Provider, Relationship, Subscriber
+from medbill._parties import Coverage, Patient, Provider, Subscriber
 from medbill.codes import Icd10Cm, Modifier, PlaceOfService, ProcedureCode, ProcedureKind
 from medbill.fhir import _systems as sys_
 from medbill.fhir._parties import (
@@ -86,8 +86,8 @@ def _hcpcs(value: str) -> ProcedureCode:
     return code
 
 
-_PROCEDURE_SYSTEMS = {sys_.CPT: _cpt, **{system: _hcpcs for system in sys_.HCPCS_ALIASES}}
-_MODIFIER_SYSTEMS = {sys_.CPT: Modifier, **{system: Modifier for system in sys_.HCPCS_ALIASES}}
+_PROCEDURE_SYSTEMS = {sys_.CPT: _cpt, **dict.fromkeys(sys_.HCPCS_ALIASES, _hcpcs)}
+_MODIFIER_SYSTEMS = {sys_.CPT: Modifier, **dict.fromkeys(sys_.HCPCS_ALIASES, Modifier)}
 
 
 def procedure_from(concept_node: Node) -> ProcedureCode:
@@ -114,7 +114,9 @@ def _pos_concept(pos: PlaceOfService) -> dict[str, Any]:
 
 def _pos_from(concept_node: Node) -> PlaceOfService:
     concept_node.use("text")
-    return single_code(concept_node, {sys_.PLACE_OF_SERVICE: PlaceOfService}, "CMS places of service")
+    return single_code(
+        concept_node, {sys_.PLACE_OF_SERVICE: PlaceOfService}, "CMS places of service"
+    )
 
 
 def _diagnosis_from(concept_node: Node) -> Icd10Cm:
@@ -144,10 +146,13 @@ def _reference_id(node: Node, kind: str, system: str) -> str:
 # --- contained parties -------------------------------------------------------------------
 
 
-def subscriber_to(subscriber: Subscriber, relationship: Relationship, patient_ref: dict[str, Any]) -> dict[str, Any]:
+def subscriber_to(subscriber: Subscriber, patient_ref: dict[str, Any]) -> dict[str, Any]:
     """The subscriber as a RelatedPerson of the patient."""
-    del relationship
-    resource: dict[str, Any] = {"resourceType": "RelatedPerson", "id": "subscriber", "patient": patient_ref}
+    resource: dict[str, Any] = {
+        "resourceType": "RelatedPerson",
+        "id": "subscriber",
+        "patient": patient_ref,
+    }
     resource["name"] = [human_name(subscriber.name)]
     if subscriber.sex is not None:
         resource["gender"] = _GENDER[subscriber.sex.value]
@@ -165,7 +170,7 @@ def coverage_resource(coverage: Coverage, patient_ref: dict[str, Any]) -> dict[s
     contained = [payer]
     subscriber = None
     if coverage.subscriber is not None:
-        contained.append(subscriber_to(coverage.subscriber, coverage.relationship, patient_ref))
+        contained.append(subscriber_to(coverage.subscriber, patient_ref))
         subscriber = {"reference": "#subscriber"}
     resource = coverage_to(coverage, "#payer", patient_ref, subscriber)
     resource["contained"] = contained
@@ -198,7 +203,7 @@ def claim_to(claim: Claim, created: pendulum.Date | None = None) -> dict[str, An
         contained.append(payer)
         subscriber = None
         if claim.coverage.subscriber is not None:
-            contained.append(subscriber_to(claim.coverage.subscriber, claim.coverage.relationship, patient_ref))
+            contained.append(subscriber_to(claim.coverage.subscriber, patient_ref))
             subscriber = {"reference": "#subscriber"}
         coverage = coverage_to(claim.coverage, "#payer", patient_ref, subscriber)
         coverage["id"] = "coverage"
@@ -215,7 +220,9 @@ def claim_to(claim: Claim, created: pendulum.Date | None = None) -> dict[str, An
     first, last = claim.service_dates
     resource: dict[str, Any] = with_id({"resourceType": "Claim"}, claim.id)
     resource["contained"] = contained
-    resource["extension"] = [extension("place-of-service", "CodeableConcept", _pos_concept(claim.place_of_service))]
+    resource["extension"] = [
+        extension("place-of-service", "CodeableConcept", _pos_concept(claim.place_of_service))
+    ]
     resource["identifier"] = [identifier(_PCN, claim.id)]
     resource["status"] = "cancelled" if claim.frequency is ClaimFrequency.VOID else "active"
     resource["type"] = concept(sys_.CLAIM_TYPE, "professional", "Professional")
@@ -246,7 +253,11 @@ def claim_to(claim: Claim, created: pendulum.Date | None = None) -> dict[str, An
         {"sequence": n, "diagnosisCodeableConcept": concept(sys_.ICD10CM, str(code))}
         for n, code in enumerate(claim.diagnoses, start=1)
     ]
-    insurance: dict[str, Any] = {"sequence": 1, "focal": True, "coverage": {"reference": "#coverage"}}
+    insurance: dict[str, Any] = {
+        "sequence": 1,
+        "focal": True,
+        "coverage": {"reference": "#coverage"},
+    }
     if claim.prior_authorization is not None:
         insurance["preAuthRef"] = [claim.prior_authorization]
     resource["insurance"] = [insurance]
@@ -302,7 +313,9 @@ def claim_from(node: Node, resolver: Resolver) -> Claim:
         raise fail(kind.path, claim_type, "medbill models professional claims (837P) only")
     use = node.string("use")
     if use not in (None, "claim"):
-        raise fail(node.at("use"), use, "medbill models claims, not preauthorizations or predeterminations")
+        raise fail(
+            node.at("use"), use, "medbill models claims, not preauthorizations or predeterminations"
+        )
     status = node.string("status")
     if status == "entered-in-error":
         raise fail(node.at("status"), status, "a claim entered in error is not a claim")
@@ -345,7 +358,9 @@ def claim_from(node: Node, resolver: Resolver) -> Claim:
     )  # fmt: skip
 
 
-def _insurance_from(node: Node, resolver: Resolver, patient: Patient) -> tuple[Coverage | None, str | None]:
+def _insurance_from(
+    node: Node, resolver: Resolver, patient: Patient
+) -> tuple[Coverage | None, str | None]:
     insurances = node.nodes("insurance")
     if not insurances:
         raise fail(node.at("insurance"), None, "is required by medbill (the coverage billed)")
@@ -359,7 +374,9 @@ def _insurance_from(node: Node, resolver: Resolver, patient: Patient) -> tuple[C
     if target is None:
         raise resolver.dangling(reference)
     same = target.data.get("beneficiary") == node.data.get("patient")
-    coverage = resolver.entity(target, lambda n: coverage_from(n, resolver, patient.id if same else None))
+    coverage = resolver.entity(
+        target, lambda n: coverage_from(n, resolver, patient.id if same else None)
+    )
     refs = chosen.strings("preAuthRef")
     if len(refs) > 1:
         raise fail(chosen.at("preAuthRef"), refs, "medbill keeps one prior authorization per claim")
@@ -369,9 +386,9 @@ def _insurance_from(node: Node, resolver: Resolver, patient: Patient) -> tuple[C
 def _rendering_from(node: Node, resolver: Resolver) -> tuple[Provider | None, int | None]:
     for member in node.nodes("careTeam"):
         role = member.node("role")
-        code = code_in_quiet(role.data if role else None, sys_.C4BB_CARE_TEAM_ROLE) or code_in_quiet(
-            role.data if role else None, sys_.CARE_TEAM_ROLE
-        )
+        code = code_in_quiet(
+            role.data if role else None, sys_.C4BB_CARE_TEAM_ROLE
+        ) or code_in_quiet(role.data if role else None, sys_.CARE_TEAM_ROLE)
         if code in ("performing", "rendering", "primary"):
             member.use("sequence", "role", "responsible")
             provider = resolver.provider(member.required_node("provider", "the rendering provider"))
@@ -386,7 +403,9 @@ def _frequency_from(node: Node, status: str | None) -> tuple[ClaimFrequency, str
     ]  # fmt: skip
     if not related:
         if status == "cancelled":
-            raise fail(node.at("related"), None, "a cancelled (void) claim must name the prior claim")
+            raise fail(
+                node.at("related"), None, "a cancelled (void) claim must name the prior claim"
+            )
         return ClaimFrequency.ORIGINAL, None
     prior = related[0]
     prior.use("relationship")
@@ -395,7 +414,11 @@ def _frequency_from(node: Node, status: str | None) -> tuple[ClaimFrequency, str
     if reference is not None:
         reference.use("system", "type")
     if original is None:
-        raise fail(prior.at("reference.value"), None, "medbill needs the payer's claim number of the prior claim")
+        raise fail(
+            prior.at("reference.value"),
+            None,
+            "medbill needs the payer's claim number of the prior claim",
+        )
     return (ClaimFrequency.VOID if status == "cancelled" else ClaimFrequency.REPLACEMENT), original
 
 
@@ -417,7 +440,15 @@ def _diagnoses_from(node: Node, resolver: Resolver) -> tuple[list[Icd10Cm], dict
         condition = resolver.resolve(reference, {"Condition"})
         if condition is None:
             raise resolver.dangling(reference)
-        condition.use("resourceType", "id", "subject", "encounter", "category", "clinicalStatus", "verificationStatus")
+        condition.use(
+            "resourceType",
+            "id",
+            "subject",
+            "encounter",
+            "category",
+            "clinicalStatus",
+            "verificationStatus",
+        )
         codes.append(_diagnosis_from(condition.required_node("code", "the diagnosis code")))
     return codes, positions
 
@@ -428,7 +459,11 @@ def _claim_pos(node: Node, items: list[Node]) -> PlaceOfService:
         return _pos_from(found.required_node("valueCodeableConcept", "the place of service"))
     first = items[0].node("locationCodeableConcept")
     if first is None:
-        raise fail(items[0].at("locationCodeableConcept"), None, "is required by medbill (the place of service)")
+        raise fail(
+            items[0].at("locationCodeableConcept"),
+            None,
+            "is required by medbill (the place of service)",
+        )
     return _pos_from(first)
 
 
@@ -454,7 +489,9 @@ def _item_from(item: Node, claim_pos: PlaceOfService, positions: dict[int, int],
     pointers = []
     for pointer in item.value("diagnosisSequence") or []:
         if pointer not in positions:
-            raise fail(item.at("diagnosisSequence"), pointer, "points at no Claim.diagnosis sequence")
+            raise fail(
+                item.at("diagnosisSequence"), pointer, "points at no Claim.diagnosis sequence"
+            )
         pointers.append(positions[pointer])
     care = item.data.get("careTeamSequence")
     if care is not None and rendering_sequence is not None and care == [rendering_sequence]:
@@ -464,7 +501,9 @@ def _item_from(item: Node, claim_pos: PlaceOfService, positions: dict[int, int],
     if references:
         found_ids = {_reference_id(r, "Encounter", _ENCOUNTER_ID) for r in references}
         if len(found_ids) > 1:
-            raise fail(item.at("encounter"), sorted(found_ids), "medbill keeps one encounter per line")
+            raise fail(
+                item.at("encounter"), sorted(found_ids), "medbill keeps one encounter per line"
+            )
         encounter = found_ids.pop()
     line = build(
         ClaimLine,
@@ -518,7 +557,9 @@ def encounter_to(encounter: Encounter) -> list[dict[str, Any]]:
     """The Encounter with its Conditions, ChargeItems, Location and providers (in order,
     Encounter first), referring to each other by ``Type/id``."""
     base = fhir_id(encounter.id) or "encounter"
-    subject = {"identifier": {"system": sys_.medbill_system("patient-id"), "value": encounter.patient_id}}
+    subject = {
+        "identifier": {"system": sys_.medbill_system("patient-id"), "value": encounter.patient_id}
+    }
     encounter_ref = {"reference": f"Encounter/{base}"}
     rendering = provider_to(encounter.rendering_provider)
     rendering["id"] = f"{base}-rendering"
@@ -544,7 +585,9 @@ def encounter_to(encounter: Encounter) -> list[dict[str, Any]]:
     charges = []
     for n, line in enumerate(encounter.lines, start=1):
         charge: dict[str, Any] = {"resourceType": "ChargeItem", "id": f"{base}-line{n}"}
-        extensions = [extension("modifier", "CodeableConcept", modifier_concept(m)) for m in line.modifiers]
+        extensions = [
+            extension("modifier", "CodeableConcept", modifier_concept(m)) for m in line.modifiers
+        ]
         if line.minutes is not None:
             extensions.append(extension("minutes", "Integer", line.minutes))
         if extensions:
@@ -559,7 +602,8 @@ def encounter_to(encounter: Encounter) -> list[dict[str, Any]]:
                 "quantity": {"value": line.units},
                 "priceOverride": money(line.charge),
                 "reason": [
-                    concept(sys_.ICD10CM, str(encounter.diagnoses[p - 1])) for p in line.diagnosis_pointers
+                    concept(sys_.ICD10CM, str(encounter.diagnoses[p - 1]))
+                    for p in line.diagnosis_pointers
                 ],
             }
         )
@@ -623,14 +667,26 @@ def encounter_bundle_from(node: Node, resolver: Resolver, entries: list[Node]) -
     diagnoses = []
     for entry in sorted(node.nodes("diagnosis"), key=lambda d: d.data.get("rank") or 0):
         entry.use("rank", "use")
-        condition = resolver.resolve(entry.required_node("condition", "the diagnosis"), {"Condition"})
+        condition = resolver.resolve(
+            entry.required_node("condition", "the diagnosis"), {"Condition"}
+        )
         if condition is None:
             raise fail(entry.at("condition"), None, "resolves to no Condition")
-        condition.use("resourceType", "id", "subject", "encounter", "category", "clinicalStatus", "verificationStatus")
+        condition.use(
+            "resourceType",
+            "id",
+            "subject",
+            "encounter",
+            "category",
+            "clinicalStatus",
+            "verificationStatus",
+        )
         diagnoses.append(_diagnosis_from(condition.required_node("code", "the diagnosis code")))
     lines = [_charge_item_from(c, diagnoses) for c in entries]
     if not lines:
-        raise fail("Bundle.entry", None, "medbill needs the encounter's ChargeItems (its service lines)")
+        raise fail(
+            "Bundle.entry", None, "medbill needs the encounter's ChargeItems (its service lines)"
+        )
     return build(
         Encounter,
         {"id": node.at("id"), "diagnoses": node.at("diagnosis"), "lines": "Bundle.entry"},
@@ -651,7 +707,11 @@ def _encounter_pos(node: Node, resolver: Resolver) -> PlaceOfService:
             if code_in_quiet(kind.data, sys_.PLACE_OF_SERVICE) is not None:
                 location.use("resourceType", "id")
                 return _pos_from(kind)
-    raise fail(node.at("location"), None, "medbill needs the place of service (a Location typed with a CMS POS code)")
+    raise fail(
+        node.at("location"),
+        None,
+        "medbill needs the place of service (a Location typed with a CMS POS code)",
+    )
 
 
 def _charge_item_from(node: Node, diagnoses: list[Icd10Cm]) -> ServiceLine:

@@ -171,7 +171,9 @@ def _first_address(node: Node) -> Address | None:
     return address_from(found[0]) if found else None
 
 
-def identifier_value(node: Node, system: str | None = None, type_code: str | None = None) -> str | None:
+def identifier_value(
+    node: Node, system: str | None = None, type_code: str | None = None
+) -> str | None:
     """The value of the first identifier with ``system`` or of type ``type_code``; used."""
     for identifier in node.nodes("identifier"):
         kind = code_in_quiet(identifier.data.get("type"), sys_.V2_IDENTIFIER_TYPE)
@@ -286,7 +288,9 @@ def patient_from(node: Node) -> Patient:
         raise fail(node.at("name"), None, "is required by medbill (the patient's name)")
     sex = sex_from(node)
     if sex is None:
-        raise fail(node.at("gender"), None, "is required by medbill (X12 DMG03; 'unknown' is accepted)")
+        raise fail(
+            node.at("gender"), None, "is required by medbill (X12 DMG03; 'unknown' is accepted)"
+        )
     return build(
         Patient,
         {"id": node.at("id"), "birth_date": node.at("birthDate"), "phone": node.at("telecom"),
@@ -338,7 +342,9 @@ def payer_from(node: Node) -> Payer:
         if typology is not None:
             matched = [k for prefix, k in _KIND_BY_TYPOLOGY if typology.startswith(prefix)]
             if not matched:
-                raise fail(org_type.path, typology, "is a payment typology medbill has no payer kind for")
+                raise fail(
+                    org_type.path, typology, "is a payment typology medbill has no payer kind for"
+                )
             kind = matched[0]
     return build(
         Payer,
@@ -370,9 +376,15 @@ def provider_to(provider: Provider, resource_type: str | None = None) -> dict[st
         }
         return role
     if chosen not in ("Practitioner", "Organization"):
-        raise fail("resource_type", chosen, "a Provider is a Practitioner, PractitionerRole or Organization")
+        raise fail(
+            "resource_type",
+            chosen,
+            "a Provider is a Practitioner, PractitionerRole or Organization",
+        )
     if (chosen == "Practitioner") != provider.kind.is_person:
-        raise fail("resource_type", chosen, f"does not fit a provider of kind {provider.kind.value}")
+        raise fail(
+            "resource_type", chosen, f"does not fit a provider of kind {provider.kind.value}"
+        )
     resource: dict[str, Any] = {"resourceType": chosen}
     identifiers = [identifier(sys_.NPI, str(provider.npi), "NPI")]
     if provider.tax_id is not None:
@@ -420,7 +432,9 @@ def provider_from(node: Node, resolver: Resolver) -> Provider:
         provider_kind = node.extension_value("provider-kind", "Code") or ProviderKind.PHYSICIAN
         last, first = name.string("family") or "", (given[0] if given else None)
         if len(given) > 1:
-            raise fail(name.at("given"), given, "medbill keeps one given name for a provider", phi=False)
+            raise fail(
+                name.at("given"), given, "medbill keeps one given name for a provider", phi=False
+            )
     elif kind == "Organization":
         for org_type in node.nodes("type"):
             code = code_in(org_type, sys_.NUCC_TAXONOMY)
@@ -430,7 +444,11 @@ def provider_from(node: Node, resolver: Resolver) -> Provider:
                 org_type.use_all()
         provider_kind, last, first = ProviderKind.ORGANIZATION, node.string("name") or "", None
     else:
-        raise fail(node.at("resourceType"), kind, "a provider is a Practitioner, PractitionerRole or Organization")
+        raise fail(
+            node.at("resourceType"),
+            kind,
+            "a provider is a Practitioner, PractitionerRole or Organization",
+        )
     return build(
         Provider,
         {"npi": npi_path, "name": node.at("name"), "first_name": node.at("name"),
@@ -449,11 +467,15 @@ def _role_from(node: Node, resolver: Resolver) -> Provider:
     provider = provider_from(target, resolver)
     npi = identifier_value(node, sys_.NPI)
     if npi is not None and npi != provider.npi:
-        raise fail(node.at("identifier"), npi, f"differs from the practitioner's NPI {provider.npi}")
+        raise fail(
+            node.at("identifier"), npi, f"differs from the practitioner's NPI {provider.npi}"
+        )
     for specialty in node.nodes("specialty"):
         code = code_in(specialty, sys_.NUCC_TAXONOMY)
         if code is not None and provider.taxonomy is None:
-            provider = build(Provider, {"taxonomy": specialty.path}, **{**_fields(provider), "taxonomy": code})
+            provider = build(
+                Provider, {"taxonomy": specialty.path}, **{**_fields(provider), "taxonomy": code}
+            )
     return provider
 
 
@@ -472,8 +494,12 @@ def _fields(provider: Provider) -> dict[str, Any]:
 # --- Coverage ----------------------------------------------------------------------------
 
 
-def coverage_to(coverage: Coverage, payer_reference: str, patient_reference: dict[str, Any],
-                subscriber: dict[str, Any] | None) -> dict[str, Any]:
+def coverage_to(
+    coverage: Coverage,
+    payer_reference: str,
+    patient_reference: dict[str, Any],
+    subscriber: dict[str, Any] | None,
+) -> dict[str, Any]:
     """A FHIR Coverage; the payer, beneficiary and subscriber come as references."""
     resource: dict[str, Any] = with_id({"resourceType": "Coverage"}, coverage.id)
     extensions = _accumulators_to(coverage.accumulators)
@@ -488,7 +514,9 @@ def coverage_to(coverage: Coverage, payer_reference: str, patient_reference: dic
         resource["subscriber"] = subscriber
     resource["subscriberId"] = coverage.member_id
     resource["beneficiary"] = patient_reference
-    resource["relationship"] = concept(sys_.SUBSCRIBER_RELATIONSHIP, _RELATIONSHIP[coverage.relationship])
+    resource["relationship"] = concept(
+        sys_.SUBSCRIBER_RELATIONSHIP, _RELATIONSHIP[coverage.relationship]
+    )
     period: dict[str, Any] = {"start": coverage.effective.start.to_date_string()}
     if coverage.effective.end is not None:
         period["end"] = coverage.effective.end.to_date_string()
@@ -496,7 +524,9 @@ def coverage_to(coverage: Coverage, payer_reference: str, patient_reference: dic
     resource["payor"] = [{"reference": payer_reference, "display": coverage.payer.name}]
     classes = []
     if coverage.group_number is not None:
-        classes.append({"type": concept(sys_.COVERAGE_CLASS, "group"), "value": coverage.group_number})
+        classes.append(
+            {"type": concept(sys_.COVERAGE_CLASS, "group"), "value": coverage.group_number}
+        )
     if coverage.plan_name is not None:
         classes.append({"type": concept(sys_.COVERAGE_CLASS, "plan"), "value": coverage.plan_name,
                         "name": coverage.plan_name})  # fmt: skip
@@ -527,7 +557,9 @@ def _benefits_to(benefits: Benefits) -> list[dict[str, Any]]:
     costs: list[dict[str, Any]] = []
     if benefits == Benefits():
         return costs
-    costs.append({"type": concept(sys_.COPAY_TYPE, "deductible"), "valueMoney": money(benefits.deductible)})
+    costs.append(
+        {"type": concept(sys_.COPAY_TYPE, "deductible"), "valueMoney": money(benefits.deductible)}
+    )
     costs.append(
         {
             "type": concept(sys_.COPAY_TYPE, "copaypct"),
@@ -590,9 +622,13 @@ def coverage_from(node: Node, resolver: Resolver, patient_id: str | None = None)
     group, plan = _classes_from(node)
     order = node.value("order")
     if order is None:
-        raise fail(node.at("order"), None, "is required by medbill (1 primary, 2 secondary, 3 tertiary)")
+        raise fail(
+            node.at("order"), None, "is required by medbill (1 primary, 2 secondary, 3 tertiary)"
+        )
     if order not in (1, 2, 3):
-        raise fail(node.at("order"), order, "medbill keeps primary (1), secondary (2) and tertiary (3)")
+        raise fail(
+            node.at("order"), order, "medbill keeps primary (1), secondary (2) and tertiary (3)"
+        )
     from medbill._common import Period
 
     start = period.date("start")
@@ -630,7 +666,9 @@ def _relationship_from(node: Node) -> Relationship:
             code = bare[0].data.get("code")
     relation.use("text")
     if code not in _RELATIONSHIP_BY_CODE:
-        raise fail(relation.path, code, "medbill keeps self, spouse, child and other (X12 18, 01, 19, G8)")
+        raise fail(
+            relation.path, code, "medbill keeps self, spouse, child and other (X12 18, 01, 19, G8)"
+        )
     return _RELATIONSHIP_BY_CODE[code]
 
 
@@ -683,7 +721,9 @@ def _benefits_from(node: Node) -> Benefits:
             maximum = cost.money("valueMoney")
         elif code in _CATEGORY_BY_COPAY_TYPE or own is not None:
             category = _CATEGORY_BY_COPAY_TYPE.get(code or "") or ServiceCategory(own)
-            copays.append(Copay(category=category, amount=cost.money("valueMoney") or Decimal("0.00")))
+            copays.append(
+                Copay(category=category, amount=cost.money("valueMoney") or Decimal("0.00"))
+            )
         else:
             raise fail(kind.path, code, "is a cost to the beneficiary medbill does not model")
         seen = True

@@ -259,9 +259,7 @@ def build(entity_type: Callable[..., T], paths: Mapping[str, str], /, **fields: 
     try:
         return entity_type(**fields)
     except ValidationError as error:
-        raise ValidationError.combine(
-            [_renamed(p, paths) for p in error.problems]
-        ) from None
+        raise ValidationError.combine([_renamed(p, paths) for p in error.problems]) from None
 
 
 def _renamed(problem: ValidationError, paths: Mapping[str, str]) -> ValidationError:
@@ -305,7 +303,7 @@ def single_code(concept: Node, systems: Mapping[str, Callable[[str], T]], what: 
             code = coding.data.get("code")
             coding.use("system", "code", "display", "version", "userSelected")
             try:
-                return systems[str(system)](code)
+                return systems[str(system)](code if isinstance(code, str) else "")
             except ValidationError as error:
                 raise fail(coding.at("code"), code, f"{error.reason} ({what})") from None
     if not found:

@@ -23,12 +23,11 @@ from medbill._payment import (
     Adjustment,
     ClaimPayment,
     LinePayment,
-    PayerClaimStatus,
     PaymentMethod,
     ProviderAdjustment,
     Remittance,
 )
-from medbill.codes import AdjustmentGroup, Carc, Modifier, Rarc, RevenueCode
+from medbill.codes import AdjustmentGroup, Carc, Rarc, RevenueCode
 from medbill.fhir import _systems as sys_
 from medbill.fhir._claims import modifier_concept, modifier_from, procedure_concept, procedure_from
 from medbill.fhir._parties import (
@@ -41,12 +40,12 @@ from medbill.fhir._parties import (
 )
 from medbill.fhir._reader import (
     Node,
+    absent_reference,
     build,
     code_in,
     coding,
     concept,
     extension,
-    absent_reference,
     fail,
     fhir_id,
     money,
@@ -139,17 +138,34 @@ def _line_to(line: LinePayment, sequence: int, native: bool) -> dict[str, Any]:
         extensions.append(extension("line-item-control-number", "String", line.line_id))
     if line.units_billed is not None:
         extensions.append(extension("units-billed", "Decimal", line.units_billed))
-    extensions += [extension("remark-code", "Coding", coding(sys_.RARC, str(r))) for r in line.remarks]
+    extensions += [
+        extension("remark-code", "Coding", coding(sys_.RARC, str(r))) for r in line.remarks
+    ]
     if line.submitted_procedure is not None:
-        extensions.append(extension("submitted-procedure", "CodeableConcept", procedure_concept(line.submitted_procedure)))
-    extensions += [extension("submitted-modifier", "CodeableConcept", modifier_concept(m)) for m in line.submitted_modifiers]
+        extensions.append(
+            extension(
+                "submitted-procedure",
+                "CodeableConcept",
+                procedure_concept(line.submitted_procedure),
+            )
+        )
+    extensions += [
+        extension("submitted-modifier", "CodeableConcept", modifier_concept(m))
+        for m in line.submitted_modifiers
+    ]
     extensions += _pairs("x12-amount", "Money", line.amounts)
     extensions += _pairs("x12-quantity", "Decimal", line.quantities)
     if extensions:
         item["extension"] = extensions
     item["sequence" if native else "itemSequence"] = sequence
     if line.revenue_code is not None:
-        _put(item, native, "revenue", "CodeableConcept", concept(sys_.NUBC_REVENUE, str(line.revenue_code)))
+        _put(
+            item,
+            native,
+            "revenue",
+            "CodeableConcept",
+            concept(sys_.NUBC_REVENUE, str(line.revenue_code)),
+        )
     _put(item, native, "productOrService", "CodeableConcept", _product(line))
     for modifier in line.modifiers:
         if native:
@@ -163,7 +179,9 @@ def _line_to(line: LinePayment, sequence: int, native: bool) -> dict[str, Any]:
             _put(item, native, "servicedPeriod", "Period", {"start": line.service_date.to_date_string(),
                                                              "end": line.service_date_end.to_date_string()})  # fmt: skip
     elif line.service_date_end is not None:
-        item.setdefault("extension", []).append(extension("serviced-end", "Date", line.service_date_end.to_date_string()))
+        item.setdefault("extension", []).append(
+            extension("serviced-end", "Date", line.service_date_end.to_date_string())
+        )
     if line.units_paid is not None:
         _put(item, native, "quantity", "Quantity", {"value": line.units_paid})
     item["adjudication"] = _amounts(line.charge, line.paid, line.allowed) + [
@@ -184,7 +202,11 @@ def claim_payment_to(
 ) -> dict[str, Any]:
     """An ExplanationOfBenefit (or ClaimResponse) of one 835 claim payment."""
     if resource_type not in ("ExplanationOfBenefit", "ClaimResponse"):
-        raise fail("resource_type", resource_type, "a claim payment is an ExplanationOfBenefit or a ClaimResponse")
+        raise fail(
+            "resource_type",
+            resource_type,
+            "a claim payment is an ExplanationOfBenefit or a ClaimResponse",
+        )
     if adjudicated_on is None:
         raise fail(
             "adjudicated_on", None,
@@ -196,7 +218,9 @@ def claim_payment_to(
     if payment.patient_name is not None or payment.member_id is not None:
         patient: dict[str, Any] = {"resourceType": "Patient", "id": "patient"}
         if payment.member_id is not None:
-            patient["identifier"] = [identifier(sys_.medbill_system("member-id"), payment.member_id, "MB")]
+            patient["identifier"] = [
+                identifier(sys_.medbill_system("member-id"), payment.member_id, "MB")
+            ]
         if payment.patient_name is not None:
             patient["name"] = [human_name(payment.patient_name)]
         contained.append(patient)
@@ -206,16 +230,26 @@ def claim_payment_to(
                         ("claim-frequency", payment.frequency)):  # fmt: skip
         if value is not None:
             extensions.append(extension(name, "Code", value))
-    extensions += [extension("remark-code", "Coding", coding(sys_.RARC, str(r))) for r in payment.remarks]
+    extensions += [
+        extension("remark-code", "Coding", coding(sys_.RARC, str(r))) for r in payment.remarks
+    ]
     extensions += _person("insured", payment.insured_name, payment.insured_id)
     extensions += _person("corrected-patient", payment.corrected_name, payment.corrected_id)
     extensions += _pairs("x12-amount", "Money", payment.amounts)
     extensions += _pairs("x12-quantity", "Decimal", payment.quantities)
     if not native:
         if payment.statement_start is not None or payment.statement_end is not None:
-            extensions.append(extension("billable-period", "Period", _period(payment.statement_start, payment.statement_end)))
+            extensions.append(
+                extension(
+                    "billable-period",
+                    "Period",
+                    _period(payment.statement_start, payment.statement_end),
+                )
+            )
         if payment.received_date is not None:
-            extensions.append(extension("received-date", "Date", payment.received_date.to_date_string()))
+            extensions.append(
+                extension("received-date", "Date", payment.received_date.to_date_string())
+            )
     resource["extension"] = extensions
     if payment.payer_claim_control_number is not None:
         resource["identifier"] = [
@@ -247,7 +281,9 @@ def claim_payment_to(
             ]  # fmt: skip
         resource["insurance"] = [{"focal": True, "coverage": absent_reference()}]
     if payment.lines:
-        resource["item"] = [_line_to(line, n, native) for n, line in enumerate(payment.lines, start=1)]
+        resource["item"] = [
+            _line_to(line, n, native) for n, line in enumerate(payment.lines, start=1)
+        ]
     if payment.adjustments and native:
         resource["adjudication"] = [_adjustment_to(a) for a in payment.adjustments]
     elif payment.adjustments:
@@ -261,7 +297,9 @@ def claim_payment_to(
         {**_category(sys_.C4BB_ADJUDICATION, "memberliability"), "amount": money(payment.patient_responsibility)},
     ]  # fmt: skip
     if payment.allowed is not None:
-        totals.append({**_category(sys_.ADJUDICATION, "eligible"), "amount": money(payment.allowed)})
+        totals.append(
+            {**_category(sys_.ADJUDICATION, "eligible"), "amount": money(payment.allowed)}
+        )
     resource["total"] = totals
     pay: dict[str, Any] = {
         "type": concept("http://terminology.hl7.org/CodeSystem/ex-paymenttype", "complete"),
@@ -324,9 +362,7 @@ def _adjudications(nodes: list[Node], *, cas: bool = True) -> _Amounts:
         category = node.node("category")
         raw = category.data if category else None
         group = code_in_quiet(raw, _GROUP)
-        standard = next(
-            ((s, c) for (s, c) in _BY_STANDARD if code_in_quiet(raw, s) == c), None
-        )
+        standard = next(((s, c) for (s, c) in _BY_STANDARD if code_in_quiet(raw, s) == c), None)
         if group is not None or standard is not None:
             if not cas:
                 continue
@@ -341,7 +377,9 @@ def _adjudications(nodes: list[Node], *, cas: bool = True) -> _Amounts:
                 category.use("text")
                 amount = node.money("amount")
                 if amount is None:
-                    raise fail(node.at("amount"), None, f"is required by medbill (the {code} amount)")
+                    raise fail(
+                        node.at("amount"), None, f"is required by medbill (the {code} amount)"
+                    )
                 found.values[code] = amount
                 break
     return found
@@ -387,7 +425,9 @@ def _get_all(item: Node, native: bool, key: str, kind: str) -> list[Node]:
     if native:
         return item.nodes(key)
     return [
-        n for e in item.extensions(sys_.extension_url(key)) if (n := e.node(f"value{kind}")) is not None
+        n
+        for e in item.extensions(sys_.extension_url(key))
+        if (n := e.node(f"value{kind}")) is not None
     ]
 
 
@@ -450,7 +490,9 @@ def _line_from(item: Node, native: bool) -> LinePayment:
     if charge is None:
         charge = item.money("net")
     if charge is None:
-        raise fail(item.at("adjudication"), None, "medbill needs the submitted amount (category submitted)")
+        raise fail(
+            item.at("adjudication"), None, "medbill needs the submitted amount (category submitted)"
+        )
     paid = amounts.values.get("benefit", amounts.values.get("paidtoprovider", ZERO))
     submitted = item.extension(sys_.extension_url("submitted-procedure"))
     return build(
@@ -518,7 +560,11 @@ def claim_payment_from(node: Node, resolver: Resolver) -> ClaimPayment:
     type_code = code_in(claim_type, sys_.CLAIM_TYPE)
     claim_type.use("text")
     if type_code != "professional":
-        raise fail(claim_type.path, type_code, "medbill models professional claim payments (835 for an 837P) only")
+        raise fail(
+            claim_type.path,
+            type_code,
+            "medbill models professional claim payments (835 for an 837P) only",
+        )
     outcome = node.string("outcome")
     if outcome not in ("complete", "partial"):
         raise fail(node.at("outcome"), outcome, "the payer has not adjudicated the claim")
@@ -537,14 +583,21 @@ def claim_payment_from(node: Node, resolver: Resolver) -> ClaimPayment:
         claim_id = node.data.get("id")
         node.use("id")
     if claim_id is None:
-        raise fail(node.at("claim" if native else "request"), None, "medbill needs the claim's patient control number")
+        raise fail(
+            node.at("claim" if native else "request"),
+            None,
+            "medbill needs the claim's patient control number",
+        )
     status_code = node.extension_value("claim-status-code", "Code") or "1"
     payer_claim = identifier_value(node, _PAYER_CLAIM) or _uc_identifier(node)
     patient_name, member_id = _patient_from(node, resolver)
     received = None
     if native:
         for info in node.nodes("supportingInfo"):
-            if code_in_quiet(info.data.get("category"), sys_.C4BB_SUPPORTING_INFO) == "clmrecvddate":
+            if (
+                code_in_quiet(info.data.get("category"), sys_.C4BB_SUPPORTING_INFO)
+                == "clmrecvddate"
+            ):
                 info.use("sequence", "category")
                 received = info.date("timingDate")
         period = node.node("billablePeriod")
@@ -582,9 +635,17 @@ def claim_payment_from(node: Node, resolver: Resolver) -> ClaimPayment:
     responsibility = totals.get("memberliability")
     if responsibility is None:
         responsibility = sum(
-            (a.amount for line in lines for a in line.adjustments if a.group is AdjustmentGroup.PATIENT_RESPONSIBILITY),
+            (
+                a.amount
+                for line in lines
+                for a in line.adjustments
+                if a.group is AdjustmentGroup.PATIENT_RESPONSIBILITY
+            ),
             ZERO,
-        ) + sum((a.amount for a in claim_level if a.group is AdjustmentGroup.PATIENT_RESPONSIBILITY), ZERO)
+        ) + sum(
+            (a.amount for a in claim_level if a.group is AdjustmentGroup.PATIENT_RESPONSIBILITY),
+            ZERO,
+        )
     insured, insured_id = _person_from(node, "insured")
     corrected, corrected_id = _person_from(node, "corrected-patient")
     return build(
@@ -638,7 +699,9 @@ def _flatten(extension_node: Node) -> dict[str, Any]:
 
 
 def _group_of(extension_node: Node) -> tuple[str | None, tuple[str, str] | None]:
-    parts = {p.get("url"): p for p in extension_node.data.get("extension", []) if isinstance(p, dict)}
+    parts = {
+        p.get("url"): p for p in extension_node.data.get("extension", []) if isinstance(p, dict)
+    }
     raw = (parts.get("category") or {}).get("valueCodeableConcept")
     group = code_in_quiet(raw, _GROUP)
     standard = next(((s, c) for (s, c) in _BY_STANDARD if code_in_quiet(raw, s) == c), None)
@@ -714,14 +777,16 @@ def remittance_to(remittance: Remittance) -> list[dict[str, Any]]:
     if not remittance.credit:
         extensions.append(extension("debit", "Boolean", True))
     if remittance.production_date is not None:
-        extensions.append(extension("production-date", "Date", remittance.production_date.to_date_string()))
-    details = [
+        extensions.append(
+            extension("production-date", "Date", remittance.production_date.to_date_string())
+        )
+    details: list[dict[str, Any]] = [
         {"type": concept(sys_.PAYMENT_TYPE, "payment"), "response": {"reference": f"ExplanationOfBenefit/{e['id']}"},
          "amount": money(p.paid)}
         for e, p in zip(eobs, remittance.claim_payments, strict=True)
     ]  # fmt: skip
     for adjustment in remittance.provider_adjustments:
-        parts = [
+        parts: list[dict[str, Any]] = [
             {"url": "provider-id", "valueString": adjustment.provider_id},
             {"url": "reason", "valueCode": adjustment.reason},
         ]
@@ -761,7 +826,9 @@ def remittance_from(node: Node, resolver: Resolver) -> Remittance:
         value = ident.string("value")
         trace = trace or value
     if trace is None:
-        raise fail(node.at("paymentIdentifier"), None, "medbill needs the check or EFT trace number")
+        raise fail(
+            node.at("paymentIdentifier"), None, "medbill needs the check or EFT trace number"
+        )
     issuer = node.required_node("paymentIssuer", "the payer")
     payer = resolver.resolve(issuer, {"Organization"})
     if payer is None:
@@ -789,13 +856,20 @@ def remittance_from(node: Node, resolver: Resolver) -> Remittance:
                 part.use_all()
             adjustments.append(
                 build(
-                    ProviderAdjustment, {"amount": detail.at("amount")},
-                    provider_id=(parts["provider-id"].data.get("valueString") if "provider-id" in parts else ""),
+                    ProviderAdjustment,
+                    {"amount": detail.at("amount")},
+                    provider_id=(
+                        parts["provider-id"].data.get("valueString")
+                        if "provider-id" in parts
+                        else ""
+                    ),
                     fiscal_period_end=detail.date("date"),
                     reason=parts["reason"].data.get("valueCode") if "reason" in parts else "",
                     amount=detail.money("amount") or ZERO,
-                    reference=parts["reference"].data.get("valueString") if "reference" in parts else None,
-                )  # fmt: skip
+                    reference=parts["reference"].data.get("valueString")
+                    if "reference" in parts
+                    else None,
+                )
             )
             continue
         response = detail.required_node("response", "the claim payment")
@@ -821,4 +895,3 @@ def remittance_from(node: Node, resolver: Resolver) -> Remittance:
         credit=not node.extension_value("debit", "Boolean"),
         production_date=None if production is None else parse_date(node.at("extension"), production),
     )  # fmt: skip
-

@@ -65,7 +65,9 @@ def load_fhir_claim(path: Path) -> tuple[Claim, list[str]]:
     except ValidationError as error:
         raise error.at(str(path)) from None
     if not isinstance(result.entity, Claim):
-        raise ValidationError(f"{path}: resourceType", data.get("resourceType"), "must be a Claim or a Bundle")
+        raise ValidationError(
+            f"{path}: resourceType", data.get("resourceType"), "must be a Claim or a Bundle"
+        )
     return result.entity, [u.path for u in result.unmapped]
 
 

@@ -4,6 +4,7 @@ every paid line against the contract."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -180,7 +181,9 @@ def check_command(
         console.print(f"not checked: {note}", markup=False)
 
 
-@era_group.command("fhir", short_help="Write an 835's claim payments as FHIR ExplanationOfBenefits.")
+@era_group.command(
+    "fhir", short_help="Write an 835's claim payments as FHIR ExplanationOfBenefits."
+)
 @click.argument("era_file", metavar="FILE.835", type=click.Path(path_type=Path))
 @click.option(
     "--out",
@@ -200,7 +203,7 @@ def fhir_command(era_file: Path, out: Path, as_json: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
     written: list[dict[str, object]] = []
     for index, remittance in enumerate(remittances, start=1):
-        bundle = to_fhir(remittance)
+        bundle: Any = to_fhir(remittance)
         stem = _file_stem(remittance.id, index)
         (out / f"{stem}.Bundle.json").write_text(bundle.model_dump_json(indent=2), encoding="utf-8")
         for entry in bundle.entry or []:

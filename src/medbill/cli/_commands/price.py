@@ -137,9 +137,7 @@ def _flat_rows(schedule: FeeSchedule, target: Claim | dict[str, Any]) -> list[di
 @click.option("--units", default="1", show_default=True, help="Units (for a code).")
 @click.option("--billed", help="The billed charge (for a code under a contract).")
 @click.option("--explain", is_flag=True, help="Print how each amount was reached.")
-@click.option(
-    "--fhir", "fhir", is_flag=True, help="TARGET is a FHIR R4 Claim or Bundle JSON file."
-)
+@click.option("--fhir", "fhir", is_flag=True, help="TARGET is a FHIR R4 Claim or Bundle JSON file.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def price(
     target: str,
