@@ -437,20 +437,17 @@ def _diagnoses_from(node: Node, resolver: Resolver) -> tuple[list[Icd10Cm], dict
             codes.append(_diagnosis_from(cc))
             continue
         reference = entry.required_node("diagnosisReference", "the diagnosis code")
-        condition = resolver.resolve(reference, {"Condition"})
-        if condition is None:
-            raise resolver.dangling(reference)
-        condition.use(
-            "resourceType",
-            "id",
-            "subject",
-            "encounter",
-            "category",
-            "clinicalStatus",
-            "verificationStatus",
-        )
-        codes.append(_diagnosis_from(condition.required_node("code", "the diagnosis code")))
+        codes.append(_condition_code(reference, resolver))
     return codes, positions
+
+
+def _condition_code(reference: Node, resolver: Resolver) -> Icd10Cm:
+    """The ICD-10-CM code of the Condition a diagnosis reference points at."""
+    condition = resolver.resolve(reference, {"Condition"})
+    if condition is None:
+        raise resolver.dangling(reference)
+    condition.use("resourceType", "id", "subject", "encounter", "category")
+    return _diagnosis_from(condition.required_node("code", "the diagnosis code"))
 
 
 def _claim_pos(node: Node, items: list[Node]) -> PlaceOfService:
@@ -667,21 +664,9 @@ def encounter_bundle_from(node: Node, resolver: Resolver, entries: list[Node]) -
     diagnoses = []
     for entry in sorted(node.nodes("diagnosis"), key=lambda d: d.data.get("rank") or 0):
         entry.use("rank", "use")
-        condition = resolver.resolve(
-            entry.required_node("condition", "the diagnosis"), {"Condition"}
+        diagnoses.append(
+            _condition_code(entry.required_node("condition", "the diagnosis"), resolver)
         )
-        if condition is None:
-            raise fail(entry.at("condition"), None, "resolves to no Condition")
-        condition.use(
-            "resourceType",
-            "id",
-            "subject",
-            "encounter",
-            "category",
-            "clinicalStatus",
-            "verificationStatus",
-        )
-        diagnoses.append(_diagnosis_from(condition.required_node("code", "the diagnosis code")))
     lines = [_charge_item_from(c, diagnoses) for c in entries]
     if not lines:
         raise fail(
