@@ -5,6 +5,7 @@ survives)."""
 from __future__ import annotations
 
 import json
+import os
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,11 @@ from medbill.testing import strategies as mst
 
 pytest.importorskip("fhir.resources")
 
-_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Each example validates FHIR with pydantic (a few ms); MEDBILL_FUZZ_LONG=1 runs many more.
+_SETTINGS = settings(
+    max_examples=2_000 if os.environ.get("MEDBILL_FUZZ_LONG") else 25,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 _DAY = pendulum.date(2025, 4, 1)
 
 
