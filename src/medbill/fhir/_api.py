@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 import pendulum
@@ -44,6 +44,15 @@ from medbill.fhir._remittance import (
 )
 
 if TYPE_CHECKING:
+    from fhir.resources.R4B import bundle as _bundle_model
+    from fhir.resources.R4B import claim as _claim_model
+    from fhir.resources.R4B import claimresponse as _claimresponse_model
+    from fhir.resources.R4B import coverage as _coverage_model
+    from fhir.resources.R4B import explanationofbenefit as _eob_model
+    from fhir.resources.R4B import organization as _organization_model
+    from fhir.resources.R4B import patient as _patient_model
+    from fhir.resources.R4B import practitioner as _practitioner_model
+    from fhir.resources.R4B import practitionerrole as _role_model
     from fhir.resources.R4B.resource import Resource
 
 __all__ = [
@@ -194,8 +203,38 @@ def _resource_dict(
     )
 
 
+@overload
+def to_fhir(entity: Patient) -> _patient_model.Patient: ...
+@overload
+def to_fhir(entity: Payer) -> _organization_model.Organization: ...
+@overload
 def to_fhir(
-    entity: Any,
+    entity: Provider, *, resource_type: str | None = None
+) -> (
+    _practitioner_model.Practitioner
+    | _role_model.PractitionerRole
+    | _organization_model.Organization
+): ...
+@overload
+def to_fhir(entity: Coverage) -> _coverage_model.Coverage: ...
+@overload
+def to_fhir(entity: Claim, *, created: Any = None) -> _claim_model.Claim: ...
+@overload
+def to_fhir(entity: Encounter | Remittance) -> _bundle_model.Bundle: ...
+@overload
+def to_fhir(
+    entity: ClaimPayment, *, resource_type: str | None = None, adjudicated_on: Any = None
+) -> _eob_model.ExplanationOfBenefit | _claimresponse_model.ClaimResponse: ...
+@overload
+def to_fhir(
+    entity: object,
+    *,
+    resource_type: str | None = None,
+    adjudicated_on: Any = None,
+    created: Any = None,
+) -> Resource: ...
+def to_fhir(
+    entity: object,
     *,
     resource_type: str | None = None,
     adjudicated_on: Any = None,
@@ -269,7 +308,9 @@ def _lift(resource: dict[str, Any]) -> list[dict[str, Any]]:
     return [top, *inner]
 
 
-def to_fhir_bundle(entity: Any, *, adjudicated_on: Any = None, created: Any = None) -> Resource:
+def to_fhir_bundle(
+    entity: object, *, adjudicated_on: Any = None, created: Any = None
+) -> _bundle_model.Bundle:
     """A FHIR ``collection`` Bundle of the entity and every party it refers to, each its
     own entry (``urn:uuid`` full URLs), for servers that want resources, not contained ones.
 
@@ -281,7 +322,7 @@ def to_fhir_bundle(entity: Any, *, adjudicated_on: Any = None, created: Any = No
     data = _resource_dict(entity, None, to_optional_date(adjudicated_on), to_optional_date(created))
     if data["resourceType"] != "Bundle":
         data = _bundle(_lift(data))
-    return _validated(data)
+    return _validated(data)  # type: ignore[return-value]
 
 
 # --- reading -----------------------------------------------------------------------------

@@ -30,12 +30,13 @@ CPT: Final = "http://www.ama-assn.org/go/cpt"
 """CPT procedures and CPT (Level I) modifiers."""
 HCPCS: Final = "https://bluebutton.cms.gov/resources/codesystem/hcpcs"
 """HCPCS Level II procedures and modifiers."""
-HCPCS_ALIASES: Final = frozenset(
-    {
-        HCPCS,
-        "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
-        "urn:oid:2.16.840.1.113883.6.285",
-    }
+# Read as HCPCS too (CMS's own URIs and the OID); written as HCPCS. A tuple: messages list
+# them in this order.
+HCPCS_ALIASES: Final = (
+    HCPCS,
+    "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
+    "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
+    "urn:oid:2.16.840.1.113883.6.285",
 )
 PLACE_OF_SERVICE: Final = (
     "https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set"
