@@ -109,3 +109,59 @@ def test_a_dict_with_json_floats_reads_exact_cents() -> None:
     claim = from_fhir(json.loads(text)).entity  # floats, as json.loads gives them
     assert claim.lines[0].charge == Decimal("150.00")
     assert str(claim.total_charge) == "150.00"
+
+
+def _details() -> st.SearchStrategy[dict[str, Any]]:
+    from medbill._claim_details import Accident, AccidentCause, DrugIdentification, ServiceFacility
+
+    accidents = st.builds(
+        lambda cause, day, state: Accident(
+            cause=cause, date=day, state=state or ("IL" if cause is AccidentCause.AUTO else None)
+        ),
+        st.sampled_from(list(AccidentCause)),
+        mst.dates(),
+        st.none() | st.sampled_from(["IL", "NY"]),
+    )
+    facilities = st.builds(
+        ServiceFacility,
+        name=st.just("Main St Clinic"),
+        address=mst.addresses(),
+        npi=st.none() | mst.npis(),
+    )
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            "referring_provider": mst.providers(),
+            "service_facility": facilities,
+            "referral_number": st.text("ABC123", min_size=1, max_size=12),
+            "note": st.text("abc XYZ.", min_size=1, max_size=80).filter(str.strip),
+            "onset_date": mst.dates(),
+            "accident": accidents,
+            "patient_paid": mst.amounts(max_value=Decimal("500.00")),
+        },
+    ), st.builds(
+        DrugIdentification,
+        ndc=st.text("0123456789", min_size=11, max_size=11),
+        quantity=st.integers(1, 50).map(Decimal),
+        unit=st.sampled_from(["F2", "GR", "ME", "ML", "UN"]),
+    )
+
+
+@_SETTINGS
+@given(mst.claims(), st.data())
+def test_claim_details_of_issue_20_round_trip(claim: Claim, data: st.DataObject) -> None:
+    # Referring provider, service facility, referral, note, onset, accident, patient paid,
+    # and per line the NDC and the ordering and referring providers.
+    claim_fields, drugs = _details()
+    lines = [
+        attrs.evolve(
+            line,
+            drug=data.draw(st.none() | drugs),
+            ordering_provider=data.draw(st.none() | mst.providers()),
+            referring_provider=data.draw(st.none() | mst.providers()),
+        )
+        for line in claim.lines
+    ]
+    detailed = attrs.evolve(claim, lines=lines, **data.draw(claim_fields))
+    back, _ = from_fhir(to_fhir(detailed))
+    assert back == _normalized(detailed)

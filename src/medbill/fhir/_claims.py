@@ -19,6 +19,7 @@ from medbill._errors import ValidationError
 from medbill._parties import Coverage, Patient, Provider, Subscriber
 from medbill.codes import Icd10Cm, Modifier, PlaceOfService, ProcedureCode, ProcedureKind
 from medbill.fhir import _systems as sys_
+from medbill.fhir._claim_details import details_from, details_to
 from medbill.fhir._parties import (
     address_to,
     code_in_quiet,
@@ -263,6 +264,7 @@ def claim_to(claim: Claim, created: pendulum.Date | None = None) -> dict[str, An
     resource["insurance"] = [insurance]
     resource["item"] = [_item_to(claim, line, n) for n, line in enumerate(claim.lines, start=1)]
     resource["total"] = money(claim.total_charge)
+    details_to(claim, resource)
     return resource
 
 
@@ -332,9 +334,10 @@ def claim_from(node: Node, resolver: Resolver) -> Claim:
     if not items:
         raise fail(node.at("item"), None, "is required by medbill (at least one service line)")
     claim_pos = _claim_pos(node, items)
+    details, line_details = details_from(node, resolver, items, rendering_sequence)
     lines, encounters = [], set()
-    for item in items:
-        line, encounter = _item_from(item, claim_pos, positions, rendering_sequence)
+    for item, more in zip(items, line_details, strict=True):
+        line, encounter = _item_from(item, claim_pos, positions, more)
         lines.append(line)
         if encounter is not None:
             encounters.add(encounter)
@@ -346,6 +349,7 @@ def claim_from(node: Node, resolver: Resolver) -> Claim:
         "rendering_provider": rendering, "place_of_service": claim_pos, "diagnoses": diagnoses,
         "lines": lines, "frequency": frequency, "original_claim_reference": original,
         "encounter_id": next(iter(encounters), None), "prior_authorization": prior_auth,
+        **details,
     }  # fmt: skip
     if total is not None:
         fields["total_charge"] = total
@@ -464,8 +468,9 @@ def _claim_pos(node: Node, items: list[Node]) -> PlaceOfService:
     return _pos_from(first)
 
 
-def _item_from(item: Node, claim_pos: PlaceOfService, positions: dict[int, int],
-               rendering_sequence: int | None) -> tuple[ClaimLine, str | None]:  # fmt: skip
+def _item_from(
+    item: Node, claim_pos: PlaceOfService, positions: dict[int, int], more: dict[str, Any]
+) -> tuple[ClaimLine, str | None]:
     sequence = item.value("sequence")
     line_id = item.extension_value("line-item-control-number", "String") or str(sequence)
     minutes = item.extension_value("minutes", "Integer")
@@ -490,9 +495,6 @@ def _item_from(item: Node, claim_pos: PlaceOfService, positions: dict[int, int],
                 item.at("diagnosisSequence"), pointer, "points at no Claim.diagnosis sequence"
             )
         pointers.append(positions[pointer])
-    care = item.data.get("careTeamSequence")
-    if care is not None and rendering_sequence is not None and care == [rendering_sequence]:
-        item.use("careTeamSequence")
     encounter = None
     references = item.nodes("encounter")
     if references:
@@ -511,7 +513,7 @@ def _item_from(item: Node, claim_pos: PlaceOfService, positions: dict[int, int],
          "minutes": item.at("extension"), "place_of_service": item.at("locationCodeableConcept")},
         line_id=line_id, procedure=procedure, charge=charge, diagnosis_pointers=pointers,
         service_date=start, service_date_end=end, modifiers=modifiers, units=units,
-        minutes=minutes, place_of_service=pos,
+        minutes=minutes, place_of_service=pos, **more,
     )  # fmt: skip
     return line, encounter
 
