@@ -111,7 +111,7 @@ def test_a_dict_with_json_floats_reads_exact_cents() -> None:
     assert str(claim.total_charge) == "150.00"
 
 
-def _details() -> st.SearchStrategy[dict[str, Any]]:
+def _details() -> tuple[st.SearchStrategy[dict[str, Any]], st.SearchStrategy[Any]]:
     from medbill._claim_details import Accident, AccidentCause, DrugIdentification, ServiceFacility
 
     accidents = st.builds(
@@ -128,7 +128,7 @@ def _details() -> st.SearchStrategy[dict[str, Any]]:
         address=mst.addresses(),
         npi=st.none() | mst.npis(),
     )
-    return st.fixed_dictionaries(
+    claim_fields: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
         {},
         optional={
             "referring_provider": mst.providers(),
@@ -139,12 +139,14 @@ def _details() -> st.SearchStrategy[dict[str, Any]]:
             "accident": accidents,
             "patient_paid": mst.amounts(max_value=Decimal("500.00")),
         },
-    ), st.builds(
+    )
+    drugs = st.builds(
         DrugIdentification,
         ndc=st.text("0123456789", min_size=11, max_size=11),
         quantity=st.integers(1, 50).map(Decimal),
         unit=st.sampled_from(["F2", "GR", "ME", "ML", "UN"]),
     )
+    return claim_fields, drugs
 
 
 @_SETTINGS
