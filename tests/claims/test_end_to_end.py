@@ -14,6 +14,7 @@ import pytest
 
 from medbill import (
     Adjustment,
+    Benefits,
     Claim,
     ClaimPayment,
     Coverage,
@@ -227,20 +228,24 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
     assert claim_balance(ledger, "C-E").patient == ZERO
 
     checks = {
-        str(p.claim_id): check_payment(claim, p, CONTRACT)
+        # the 835s above take 20% coinsurance only (no copay, deductible met)
+        str(p.claim_id): check_payment(claim, p, CONTRACT, benefits=Benefits(coinsurance=D("0.20")))
         for claim, p in zip(claims, first.claim_payments, strict=True)
     }
     verdicts = {k: [line.verdict for line in v.lines] for k, v in checks.items()}
     assert verdicts == {
         "C-A": [Verdict.CORRECT, Verdict.CORRECT],
         "C-B": [Verdict.UNDERPAID],
-        "C-C": [Verdict.DENIED_BUT_CONTRACTED],
+        "C-C": [Verdict.DENIED],
         "C-D": [Verdict.UNDERPAID],
         "C-E": [Verdict.CORRECT],
     }
-    assert checks["C-B"].underpayment == D("5.00")
-    assert checks["C-C"].underpayment == D("120.00")
-    assert checks["C-D"].underpayment == D("10.00")
+    # in payment terms: allowed 5.00 short of 90.00 at 80% is 4.00 owed; the denial owes
+    # nothing in contract terms (worked as a denial); D: 10.00 short at 80% is 8.00
+    assert checks["C-B"].underpayment == D("4.00")
+    assert checks["C-C"].underpayment == D("0.00")
+    assert checks["C-C"].denials[0].denial is not None
+    assert checks["C-D"].underpayment == D("8.00")
 
     for claim, payment in zip(claims, first.claim_payments, strict=True):
         practice.flows[claim.id] = practice.flows[claim.id].adjudicate(payment, at=T0.add(days=27))
@@ -267,7 +272,11 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
     assert len(result.entries) == 2
     assert claim_balance(ledger, "C-D").insurance == ()
     assert claim_balance(ledger, "C-D").patient == D("18.00")
-    assert check_payment(d, corrected, CONTRACT).lines[0].verdict is Verdict.CORRECT
+    coinsurance_only = Benefits(coinsurance=D("0.20"))
+    assert (
+        check_payment(d, corrected, CONTRACT, benefits=coinsurance_only).lines[0].verdict
+        is Verdict.CORRECT
+    )
     flow = practice.flows["C-D"].adjudicate(reversal, at=T0.add(days=41))
     assert flow.status is ClaimStatus.ACCEPTED
     assert flow.adjudicate(corrected, at=T0.add(days=41)).status is ClaimStatus.PAID

@@ -114,11 +114,38 @@ def test_era_check_finds_the_underpayment_and_the_denial(
     # 20610 at 130% of Medicare (62.04 x 1.30 = 80.652 -> 80.65), allowed at 62.04
     assert verdicts[("C-1001", "2")] == ("80.65", "62.04", "underpaid")
     assert verdicts[("C-1001", "1")] == ("140.00", "140.00", "correct")
-    assert verdicts[("C-1003", "1")][2] == "denied-but-contracted"
+    assert verdicts[("C-1003", "1")][2] == "denied"
     assert verdicts[("C-1004", "1")] == ("95.00", "95.00", "correct")
-    # 18.61 on the injection + the 160.00 of the denied new-patient visit
-    assert data["total_underpayment"] == "178.61"
-    assert report.read_text().startswith("payer_id,procedure,period")
+    # payment terms: 64.52 expected (80.65 less 20% coinsurance), 49.63 paid
+    assert data["total_underpayment"] == "14.89"
+    # the denied visit: 160.00 - 25.00 copay - 27.00 coinsurance = 108.00 at stake
+    assert data["denied_at_stake"] == "108.00"
+    assert report.read_text().startswith("payer_id,procedure,provider,period")
+
+
+def test_era_check_picks_the_contract_by_payer_from_a_folder(
+    invoke: Invoke, day: Path, tmp_path: Path
+) -> None:
+    # Acme's 835 with only Prairie Mutual's contract at hand: nothing is checked against
+    # another payer's contract; each claim says why.
+    others = tmp_path / "contracts"
+    others.mkdir()
+    (others / "prairie.toml").write_text((day / "contracts" / "prairie.toml").read_text())
+    result = invoke(
+        ["era", "check", str(day / "835" / "acme-2025-04-01.835"), "--contract", str(others),
+         "--claims", str(day / "claims"), "--json"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["lines"] == []
+    notes = [n for n in data["not_checked"] if "reversal" not in n]
+    assert notes
+    assert all("no contract of payer 'acme'" in note for note in notes)
+    acme = invoke(
+        ["era", "check", str(day / "835" / "acme-2025-04-01.835"),
+         "--contract", str(day / "contracts"), "--claims", str(day / "claims"), "--json"]
+    )  # fmt: skip
+    assert json.loads(acme.stdout)["contracts"] == ["Acme PPO 2025"]
 
 
 def test_era_check_bad_input(invoke: Invoke, day: Path, tmp_path: Path) -> None:

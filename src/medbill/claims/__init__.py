@@ -16,8 +16,10 @@ from medbill.claims._build import (
     build_secondary_claim,
 )
 from medbill.claims._check import (
+    COST_SHARING,
     PAYMENT_REDUCTIONS,
     LineCheck,
+    PatientShare,
     PaymentCheck,
     Tolerance,
     Verdict,
@@ -141,6 +143,8 @@ __all__ = [
     "Severity",
     "TimelyFilingLimit",
     "Tolerance",
+    "PatientShare",
+    "COST_SHARING",
     "Transition",
     "UnbalancedRemittanceError",
     "VarianceReport",

@@ -12,7 +12,7 @@ import pendulum
 from medbill._encounter import Claim
 from medbill._errors import LedgerError, ValidationError
 from medbill._files import read_text
-from medbill._money import as_money
+from medbill._money import as_money, as_rate
 from medbill.cli._output import progress, status
 from medbill.fees import Contract, FeeSchedule, Locality, MedicareFeeSchedule
 from medbill.ledger import Ledger
@@ -28,6 +28,7 @@ __all__ = [
     "load_medicare",
     "parse_amount",
     "parse_date",
+    "parse_rate",
     "parse_locality",
 ]
 
@@ -109,6 +110,11 @@ def parse_date(text: str, option: str = "--date") -> pendulum.Date:
 def parse_amount(text: str, option: str) -> Decimal:
     """An amount of money such as ``150.00``."""
     return as_money(text, option)
+
+
+def parse_rate(text: str, option: str) -> Decimal:
+    """A rate as a fraction such as ``0.02`` (2 %)."""
+    return as_rate(text, option)
 
 
 def parse_locality(text: str) -> Locality:

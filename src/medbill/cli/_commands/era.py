@@ -10,13 +10,19 @@ import click
 
 from medbill import Remittance
 from medbill.claims import Tolerance, VarianceReport
-from medbill.cli._commands._checks import check_remittances, line_rows, show_checks
+from medbill.cli._commands._checks import (
+    check_remittances,
+    line_rows,
+    show_checks,
+    show_denials,
+)
 from medbill.cli._commands._inputs import (
     load_claims,
     load_contract,
     load_medicare,
     open_ledger,
     parse_amount,
+    parse_rate,
 )
 from medbill.cli._commands._posting import post_remittances
 from medbill.cli._output import emit_json, make_console, money, status, table
@@ -112,13 +118,16 @@ def post_command(era_file: Path, db: Path, claim_paths: tuple[Path, ...], as_jso
         console.print(f"exception: {item['claim']}: {item['message']}", markup=False)
 
 
-@era_group.command("check", short_help="Check every paid line against the contract.")
+@era_group.command("check", short_help="Check every paid line against its payer's contract.")
 @click.argument("era_file", metavar="FILE.835", type=click.Path(path_type=Path))
 @click.option(
     "--contract",
+    "contract_paths",
+    multiple=True,
     required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The payer's contract TOML.",
+    type=click.Path(path_type=Path),
+    help="A payer's contract TOML, or a folder of them: each claim is checked against "
+    "its payer's (repeatable).",
 )
 @_CLAIMS
 @click.option(
@@ -134,51 +143,82 @@ def post_command(era_file: Path, db: Path, claim_paths: tuple[Path, ...], as_jso
     "--tolerance", default="0.00", show_default=True, help="Variance forgiven, in dollars."
 )
 @click.option(
+    "--tolerance-rate",
+    default=None,
+    help="Variance forgiven as a fraction of the expected amount (0.02 is 2%).",
+)
+@click.option(
     "--csv",
     "csv_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the variance report (by payer, code and month) as CSV.",
+    help="Write the variance report (by payer, code, provider and month) as CSV.",
 )
 @_JSON
 def check_command(
     era_file: Path,
-    contract: Path,
+    contract_paths: tuple[Path, ...],
     claim_paths: tuple[Path, ...],
     schedules: tuple[Path, ...],
     rvu: Path | None,
     gpci: Path | None,
     tolerance: str,
+    tolerance_rate: str | None,
     csv_path: Path | None,
     as_json: bool,
 ) -> None:
-    """Check every paid line of FILE.835 against the contract: expected allowed, payer
-    allowed, paid, variance and a verdict (correct, underpaid, overpaid, denied but
-    contracted, ...)."""
+    """Check every paid line of FILE.835 against its payer's contract, in payment terms:
+    expected and payer allowed, expected and 835 patient share, expected and actual paid,
+    the variances and a verdict (correct, underpaid, overpaid, patient share too high or
+    too low, denied with its next action, not checked with the reason)."""
     remittances = read_remittances(era_file)
     claims = load_claims(list(claim_paths))
     flat = [FeeSchedule.from_csv(path) for path in schedules]
-    terms = load_contract(contract, load_medicare(rvu, gpci), flat)
-    forgiven = Tolerance(amount=parse_amount(tolerance, "--tolerance"))
-    checks, skipped = check_remittances(remittances, claims, terms, forgiven)
+    medicare = load_medicare(rvu, gpci)
+    contracts = [load_contract(path, medicare, flat) for path in _contract_files(contract_paths)]
+    forgiven = Tolerance(
+        amount=parse_amount(tolerance, "--tolerance"),
+        rate=None if tolerance_rate is None else parse_rate(tolerance_rate, "--tolerance-rate"),
+    )
+    checks, skipped = check_remittances(remittances, claims, contracts, forgiven)
     report = VarianceReport.from_checks(checks)
     if csv_path is not None:
         csv_path.write_text(report.to_csv(), encoding="utf-8")
     rows = line_rows(checks)
+    names = ", ".join(sorted({c.contract for c in checks})) or "no contract"
     if as_json:
         emit_json(
             {
-                "contract": terms.name,
+                "contracts": sorted({c.contract for c in checks}),
                 "lines": rows,
                 "total_underpayment": report.total_underpayment,
+                "total_overpayment": report.total_overpayment,
+                "denied_at_stake": report.total_at_stake,
                 "not_checked": skipped,
             }
         )
         return
-    show_checks(rows, terms.name)
+    show_checks(rows, names)
+    show_denials(rows)
     console = make_console()
-    console.print(f"Total underpayment: {money(report.total_underpayment)}")
+    console.print(f"Total underpayment (payment terms): {money(report.total_underpayment)}")
+    console.print(f"Total overpayment (payment terms): {money(report.total_overpayment)}")
+    console.print(f"Denied, at stake under the contracts: {money(report.total_at_stake)}")
     for note in skipped:
         console.print(f"not checked: {note}", markup=False)
+
+
+def _contract_files(paths: tuple[Path, ...]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.toml")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise FileNotFoundError(2, "No such file or folder", str(path))
+    if not found:
+        raise click.UsageError("--contract names no contract file (*.toml)")
+    return found
 
 
 @era_group.command(
