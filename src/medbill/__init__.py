@@ -62,6 +62,7 @@ from medbill._errors import (
     PricingError,
     StaleBalanceError,
     UnbalancedEntryError,
+    UnbalancedRemittanceError,
     ValidationError,
 )
 from medbill._parties import (
@@ -187,6 +188,7 @@ __all__ = [
     "Sex",
     "Subscriber",
     "UnbalancedEntryError",
+    "UnbalancedRemittanceError",
     "ValidationError",
     "__version__",
 ]
