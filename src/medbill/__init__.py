@@ -57,8 +57,10 @@ from medbill._payment import (
     PatientPayment,
     PatientPaymentMethod,
     PayerClaimStatus,
+    PayerContact,
     PaymentMethod,
     ProviderAdjustment,
+    ProviderSummary,
     Remittance,
 )
 from medbill.codes import (
@@ -122,7 +124,9 @@ __all__ = [
     "Priority",
     "ProcedureCode",
     "Provider",
+    "PayerContact",
     "ProviderAdjustment",
+    "ProviderSummary",
     "ProviderKind",
     "Rarc",
     "Relationship",

@@ -14,7 +14,7 @@ from medbill.x12._envelope import (
     TransactionSet,
     parse_interchange,
 )
-from medbill.x12._reader835 import iter_835, read_835
+from medbill.x12._reader835 import iter_835, iter_835_file, read_835, read_835_file
 from medbill.x12._samples import SAMPLE_835
 from medbill.x12._tokenizer import Delimiters, Tokenizer, X12Warning
 from medbill.x12._write import Party
@@ -34,8 +34,10 @@ __all__ = [
     "TransactionSet",
     "X12Warning",
     "iter_835",
+    "iter_835_file",
     "parse_interchange",
     "read_835",
+    "read_835_file",
     "write_835",
     "write_837p",
 ]
