@@ -566,7 +566,7 @@ def claim_payments(draw: Any) -> ClaimPayment:
         patient_responsibility=responsibility,
         lines=lines,
         payer_claim_control_number=draw(st.none() | _ids),
-        filing_indicator=draw(st.sampled_from(["12", "13", "16", "CI", "MA", "MB", "MC"])),
+        filing_indicator=draw(st.sampled_from(["12", "13", "15", "16", "HM", "MA", "MB", "MC"])),
     )
 
 
