@@ -39,19 +39,28 @@ def test_the_demo_prices_and_reads_the_remittances(invoke: Invoke, tmp_path: Pat
         "C-1003": "52.00",
         "C-1004": "39.00",
     }
-    # the scrubber catches the chest X-ray keyed with both 26 and TC
+    # the scrubber catches the chest X-ray keyed with both 26 and TC, and 99417 keyed on
+    # a 99203 visit: NCCI add-on code edit type 1, primaries 99205 and 99215 only
     assert summary["scrub"] == [
-        {"claim": "C-1002", "rule": "conflicting-modifiers", "path": "lines[2].modifiers"}
+        {"claim": "C-1002", "rule": "conflicting-modifiers", "path": "lines[2].modifiers"},
+        {"claim": "C-1003", "rule": "ncci-aoc", "path": "lines[1].procedure"},
     ]
     verdicts = {(c["claim"], c["line"]): c["verdict"] for c in summary["payment_check"]}
     assert verdicts == {
         ("C-1001", "1"): "correct",
         ("C-1001", "2"): "underpaid",
-        ("C-1003", "1"): "denied-but-contracted",
+        ("C-1003", "1"): "denied",
         ("C-1004", "1"): "correct",
     }
-    # 80.65 - 62.04 = 18.61 on the injection, 160.00 for the denied visit
-    assert summary["underpayment"] == "178.61"
+    # In payment terms: the injection (20610) is contracted at 80.65, after the visit's
+    # 25.00 copay the patient owes 20% of it (16.13), so Acme owes 64.52; it allowed 62.04
+    # and paid 49.63 (62.04 - 12.41): 14.89 too little (not the 18.61 of allowed terms).
+    assert summary["underpayment"] == "14.89"
+    # The denied new-patient visit (CO-50, medical necessity) is worked apart, as an
+    # appeal: 160.00 contracted - 25.00 copay - 20% of 135.00 = 108.00 at stake.
+    denial = next(c for c in summary["payment_check"] if c["verdict"] == "denied")
+    assert (denial["denial"], denial["next_action"]) == ("medical-necessity", "appeal")
+    assert summary["at_stake"] == "108.00"
     # Tom Novak: copay 25.00 + 20% of (95.00 - 25.00) = 39.00; Maria's 60.41 went to
     # her secondary payer, so she owes nothing yet
     assert summary["statements"]["MRN-1004"] == "39.00"

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pyx12_support import pyx12_errors
 
 from medbill import Adjustment, Claim, ClaimPayment, LinePayment, Remittance, ValidationError
-from medbill.claims import build_secondary_claim
+from medbill.claims import SecondaryClaim, build_secondary_claim
 from medbill.testing import (
     make_address,
     make_claim,
@@ -189,7 +189,7 @@ def test_generated_primary_claims_pass_pyx12(claims: list[Claim]) -> None:
 def test_generated_secondary_claims_pass_pyx12(claims: list[Claim]) -> None:
     # 3 x 50 = 150 secondary claims: the primary pays each line 60 %, 30 % contractual,
     # 10 % coinsurance (worked in whole cents: line charge c -> paid, CO, PR sum to c)
-    secondaries = []
+    secondaries: list[SecondaryClaim] = []
     for claim in _unique(claims):
         lines = []
         for line in claim.lines:

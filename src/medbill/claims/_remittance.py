@@ -10,13 +10,13 @@ line; whatever cannot be matched goes to the exceptions, never dropped.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 
 import attrs
 
 from medbill._common import ClaimId
 from medbill._encounter import Claim
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._payment import ClaimPayment, Imbalance, LinePayment, Remittance
 from medbill.claims._matching import LineMatch, match_lines
@@ -77,7 +77,7 @@ def check_balanced(remittance: Remittance) -> None:
         raise UnbalancedRemittanceError(remittance.id, found)
 
 
-class ExceptionReason(enum.Enum):
+class ExceptionReason(MedbillEnum):
     """Why part of a remittance could not be matched.
 
     >>> from medbill.claims import ExceptionReason
@@ -87,11 +87,19 @@ class ExceptionReason(enum.Enum):
 
     UNKNOWN_CLAIM = "unknown-claim"
     UNMATCHED_LINE = "unmatched-line"
+    NO_COVERAGE = "no-coverage"
+    UNMATCHED_REVERSAL = "unmatched-reversal"
+    NOT_CHARGED = "not-charged"
+    UNPOSTABLE = "unpostable"
 
 
 @attrs.frozen(kw_only=True)
 class RemittanceException:
     """A claim payment or line payment that matched nothing, kept for a person to work.
+
+    ``position`` is the CLP loop's 1-based position in the remittance (0 when not known);
+    ``next_action`` says what a person does next. Its cash waits in unapplied insurance
+    cash (suspense) until then.
 
     >>> from medbill.claims import ExceptionReason, RemittanceException
     >>> RemittanceException.__doc__.split(",")[0]
@@ -102,6 +110,8 @@ class RemittanceException:
     claim_payment: ClaimPayment
     line_payment: LinePayment | None = None
     message: str = ""
+    position: int = 0
+    next_action: str = ""
 
 
 def _line_matches(values: Iterable[LineMatch]) -> tuple[LineMatch, ...]:

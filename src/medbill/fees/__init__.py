@@ -36,8 +36,14 @@ from medbill.fees._responsibility import (
     medicare_secondary_payment,
     secondary_payment,
 )
-from medbill.fees._rvu import MedicareFeeSchedule
-from medbill.fees._rvu_row import MEDICARE_CONVERSION_FACTORS, ConversionFactor, Gpci, RvuRow
+from medbill.fees._rvu import MedicareFeeSchedule, MedicareRelease
+from medbill.fees._rvu_row import (
+    MEDICARE_CONVERSION_FACTORS,
+    ConversionFactor,
+    Gpci,
+    RvuRow,
+    read_pprrvu,
+)
 from medbill.fees._schedule import FeeEntry, FeeSchedule
 from medbill.fees._trace import Trace, TraceStep
 
@@ -73,6 +79,7 @@ __all__ = [
     "Gpci",
     "Locality",
     "MedicareFeeSchedule",
+    "MedicareRelease",
     "PercentOfBilled",
     "PercentOfMedicare",
     "PricedClaim",
@@ -80,4 +87,5 @@ __all__ = [
     "RvuRow",
     "Trace",
     "TraceStep",
+    "read_pprrvu",
 ]

@@ -19,8 +19,16 @@ Medicare Claims Processing Manual (Pub. 100-04), Chapter 12:
 - s. 220.1 / CY2013 PFS: therapy (indicator 5): 50% of the practice-expense portion for
   every unit after the unit with the highest practice-expense payment.
 
-Every unit counts as one procedure. Each reduced portion is paid as the portion times the
-percentage, rounded half-up to the cent, replacing the full portion in the line's fee.
+Every unit counts as one procedure. Rounding (one rule, as CMS computes these payments):
+a reduction that acts on a component (imaging TC/PC, cardiovascular and ophthalmology TC,
+therapy PE) works on the unrounded RVU arithmetic, fee = (work x GPCI + PE x GPCI + MP x
+GPCI) x CF, and the reduced fee is rounded half-up to the cent once:
+
+    reduced = round((work x GPCI + PE x GPCI x 50% + MP x GPCI) x CF)     (therapy)
+
+Reductions of the whole fee (multiple surgery 50%) apply to the rounded fee and round
+again, as the percentage modifiers do. The percentages are plain data (the module's
+constants) for the scalar and the batch pricing paths.
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ from typing import Final
 from medbill._errors import PricingError
 from medbill._money import ZERO, round_cents
 
-__all__ = ["Occurrence", "apply_reductions"]
+__all__ = ["COMPONENT_REDUCTIONS", "Occurrence", "apply_reductions"]
 
 SUBSEQUENT_SURGERY: Final = Decimal("0.50")
 IMAGING_TC: Final = Decimal("0.50")
@@ -40,12 +48,32 @@ IMAGING_PC: Final = Decimal("0.95")
 THERAPY_PE: Final = Decimal("0.50")
 CARDIOVASCULAR_TC: Final = Decimal("0.75")
 OPHTHALMOLOGY_TC: Final = Decimal("0.80")
+_ONE: Final = Decimal(1)
+
+COMPONENT_REDUCTIONS: Final[dict[str, tuple[tuple[str, Decimal], ...]]] = {
+    "imaging": (("tc", IMAGING_TC), ("pc", IMAGING_PC)),
+    "cardiovascular": (("tc", CARDIOVASCULAR_TC),),
+    "ophthalmology": (("tc", OPHTHALMOLOGY_TC),),
+    "therapy": (("pe", THERAPY_PE),),
+}
+"""Group -> the component each later procedure is reduced on, and the share paid."""
 
 
 class Occurrence:
     """One unit of a line taking part in a multiple procedure ranking."""
 
-    __slots__ = ("amount", "base_fee", "family", "fee", "index", "pc", "pe", "steps", "tc")
+    __slots__ = (
+        "amount",
+        "base_fee",
+        "exact",
+        "family",
+        "fee",
+        "index",
+        "pc",
+        "pe",
+        "steps",
+        "tc",
+    )
 
     def __init__(
         self,
@@ -56,12 +84,15 @@ class Occurrence:
         pe: Decimal,
         family: str | None = None,
         base_fee: Decimal = ZERO,
+        exact: Decimal | None = None,
     ) -> None:
         self.index = index
         self.family = family
         self.base_fee = base_fee
         self.fee = fee
         self.amount = fee
+        # the unrounded fee the component reductions work on (pc, tc, pe are unrounded)
+        self.exact = fee if exact is None else exact
         self.pc = pc
         self.tc = tc
         self.pe = pe
@@ -142,16 +173,30 @@ def _portion(
     ranked = sorted(parts, key=lambda o: getattr(o, attr), reverse=True)
     for rank, occ in enumerate(ranked[1:], start=2):
         portion: Decimal = getattr(occ, attr)
-        exact = portion * factor
-        paid = round_cents(exact)
-        occ.amount = occ.amount - portion + paid
+        before = occ.exact
+        occ.exact = before - portion * (_ONE - factor)
+        occ.amount = round_cents(occ.exact)
         occ.steps.append(
             (
                 rule,
-                f"rank {rank} of {len(ranked)}: {what} {portion} x {factor} = {exact} -> {paid}",
+                f"rank {rank} of {len(ranked)}: {what} {portion:.4f} at {factor:%}: "
+                f"{before:.4f} - {portion:.4f} x {_ONE - factor} = {occ.exact:.4f}",
                 occ.amount,
             )
         )
+
+
+_RULES: Final = {
+    "imaging": "imaging reduction",
+    "cardiovascular": "diagnostic cardiovascular reduction",
+    "ophthalmology": "diagnostic ophthalmology reduction",
+    "therapy": "therapy reduction",
+}
+_WHAT: Final = {
+    "tc": "technical component",
+    "pc": "professional component",
+    "pe": "practice expense",
+}
 
 
 def apply_reductions(groups: dict[str, list[Occurrence]]) -> None:
@@ -159,25 +204,7 @@ def apply_reductions(groups: dict[str, list[Occurrence]]) -> None:
     ``cardiovascular``, ``ophthalmology``, ``therapy``) in place."""
     if "surgery" in groups:
         _surgery(groups["surgery"])
-    if "imaging" in groups:
-        imaging = groups["imaging"]
-        _portion(imaging, "tc", IMAGING_TC, "imaging reduction", "technical component")
-        _portion(imaging, "pc", IMAGING_PC, "imaging reduction", "professional component")
-    if "cardiovascular" in groups:
-        _portion(
-            groups["cardiovascular"],
-            "tc",
-            CARDIOVASCULAR_TC,
-            "diagnostic cardiovascular reduction",
-            "technical component",
-        )
-    if "ophthalmology" in groups:
-        _portion(
-            groups["ophthalmology"],
-            "tc",
-            OPHTHALMOLOGY_TC,
-            "diagnostic ophthalmology reduction",
-            "technical component",
-        )
-    if "therapy" in groups:
-        _portion(groups["therapy"], "pe", THERAPY_PE, "therapy reduction", "practice expense")
+    for group, reductions in COMPONENT_REDUCTIONS.items():
+        if group in groups:
+            for attr, factor in reductions:
+                _portion(groups[group], attr, factor, _RULES[group], _WHAT[attr])

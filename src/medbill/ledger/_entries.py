@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import enum
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError, UnbalancedEntryError
 from medbill.ledger._accounts import Account
 
@@ -121,7 +121,7 @@ class Posting:
         return Posting(self.account, -self.amount)
 
 
-class EntryKind(enum.Enum):
+class EntryKind(MedbillEnum):
     """What business event an entry records (used by statements and claim histories).
 
     >>> from medbill.ledger import EntryKind
@@ -297,6 +297,38 @@ class JournalEntry:
             and self.references == other.references
             and self.reverses == other.reverses
         )
+
+    def difference(self, other: JournalEntry) -> str | None:
+        """What differs between this entry and ``other`` (``recorded_at`` aside), as
+        ``"field: <this> before, <other> now"``; ``None`` when they record the same thing.
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from medbill.ledger import Account, JournalEntry, Posting
+        >>> def entry(patient):
+        ...     return JournalEntry(key="k", effective=pendulum.date(2025, 1, 2),
+        ...         postings=[Posting.debit(Account.cash(), Decimal("1.00")),
+        ...                   Posting.credit(Account.patient_credit(patient), Decimal("1.00"))])
+        >>> print(entry("P").difference(entry("Q")))
+        postings: patient_credit[P] -1.00 before, patient_credit[Q] -1.00 now
+        """
+        if self.postings != other.postings:
+            mine = [f"{p.account} {p.amount}" for p in self.postings]
+            theirs = [f"{p.account} {p.amount}" for p in other.postings]
+            gone = [p for p in mine if p not in theirs] or ["(none)"]
+            new = [p for p in theirs if p not in mine] or ["(none)"]
+            return f"postings: {', '.join(gone)} before, {', '.join(new)} now"
+        for name in ("effective", "kind", "memo", "reverses"):
+            if getattr(self, name) != getattr(other, name):
+                return f"{name}: {getattr(self, name)!r} before, {getattr(other, name)!r} now"
+        for field in attrs.fields(References):
+            before, now = (
+                getattr(self.references, field.name),
+                getattr(other.references, field.name),
+            )
+            if before != now:
+                return f"references.{field.name}: {before!r} before, {now!r} now"
+        return None
 
     def with_recorded_at(self, recorded_at: pendulum.DateTime) -> JournalEntry:
         """This entry recorded at ``recorded_at``."""
