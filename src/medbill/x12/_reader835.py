@@ -79,6 +79,7 @@ _KNOWN = _HEADER | {
     "LQ",
     "PLB",
 }
+_CLOSES_CLAIM = frozenset({"CLP", "PLB", "LX", "TS3", "TS2"})
 _AMOUNT_DIGITS = 18  # TR3 maximum length of the money elements (type R, 1/18)
 _EXACT_DIGITS = 28  # Decimal's default precision: longer amounts would round when summed
 _STRICT = Lenience(True)
@@ -315,6 +316,7 @@ class _TransactionReader:
         entity = ""  # the N1 loop being read: PR (payer) or PE (payee)
         header_number: int | None = None  # LX01 of the header loop (2000) being read
         unknown = self._unknown
+        closers = _CLOSES_CLAIM
         padding = _PADDING
         needs = _NEEDS
         read_adjustments = self._adjustments
@@ -375,7 +377,7 @@ class _TransactionReader:
                 line = read_line(segment, number)
                 line_adjustments = []
                 continue
-            if segment_id == "CLP" or segment_id == "PLB":
+            if segment_id in closers:  # CLP, PLB, LX, TS3, TS2 end the claim being read
                 if line is not None and claim is not None:
                     claim.lines.append(_line_payment(line, line_adjustments))
                 line = None
@@ -387,8 +389,12 @@ class _TransactionReader:
                     if header_number is not None:
                         claim.fields["header_number"] = header_number
                     self.seen = {key for key in self.seen if key.startswith("#")}
-                else:
+                elif segment_id == "PLB":
                     provider_adjustments.extend(self._plb(segment, number))
+                else:  # a header loop (2000) opens
+                    entity = self._header(segment, number, header, entity, claims)
+                    if segment_id == "LX":
+                        header_number = int(segment[1]) if segment[1].isdigit() else None
                 continue
             if segment_id == "REF":
                 qualifier = segment[1]
@@ -469,19 +475,6 @@ class _TransactionReader:
             if claim is None and segment_id in _HEADER:
                 # header and 1000A/1000B segments: rare, read by their own method
                 entity = self._header(segment, number, header, entity, claims)
-                if segment_id == "LX":
-                    header_number = int(segment[1]) if segment[1].isdigit() else None
-                continue
-            if segment_id == "LX" or segment_id == "TS3" or segment_id == "TS2":
-                if line is not None and claim is not None:
-                    claim.lines.append(_line_payment(line, line_adjustments))
-                line = None
-                if claim is not None:
-                    claims.append(self._claim(claim))
-                    claim = None
-                entity = self._header(segment, number, header, entity, claims)
-                if segment_id == "LX":
-                    header_number = int(segment[1]) if segment[1].isdigit() else None
                 continue
             unknown(segment_id, number)
         if line is not None and claim is not None:
