@@ -35,7 +35,7 @@ SUBMITTER = Party(name="Springfield FM", id="SFM01", contact_name="Billing", pho
 RECEIVER = Party(name="Acme Clearinghouse", id="ACMECH")
 CREATED = pendulum.datetime(2025, 3, 5, 9, 30)
 SLOW = settings(
-    max_examples=3,
+    max_examples=1,
     deadline=None,
     derandomize=True,
     phases=[Phase.generate],  # shrinking through pyx12 would take hours
@@ -178,16 +178,16 @@ def _unique(claims: list[Claim]) -> list[Claim]:
 
 
 @SLOW
-@given(st.lists(billable_claims(), min_size=60, max_size=60))
+@given(st.lists(billable_claims(), min_size=150, max_size=150))
 def test_generated_primary_claims_pass_pyx12(claims: list[Claim]) -> None:
-    # 3 examples x 60 claims = 180 primary claims
+    # one seeded example of 150 primary claims
     assert pyx12_errors(_write(_unique(claims))) == []
 
 
 @SLOW
-@given(st.lists(billable_claims(), min_size=50, max_size=50))
+@given(st.lists(billable_claims(), min_size=150, max_size=150))
 def test_generated_secondary_claims_pass_pyx12(claims: list[Claim]) -> None:
-    # 3 x 50 = 150 secondary claims: the primary pays each line 60 %, 30 % contractual,
+    # 150 secondary claims: the primary pays each line 60 %, 30 % contractual,
     # 10 % coinsurance (worked in whole cents: line charge c -> paid, CO, PR sum to c)
     secondaries: list[SecondaryClaim] = []
     for claim in _unique(claims):
@@ -242,16 +242,18 @@ def remittances_with_many_remarks(draw: Any) -> Remittance:
                 payer_claim_control_number=claim.payer_claim_control_number or "PCN",
             )
         )
-    return attrs.evolve(era, claim_payments=claims, payee_tax_id="371234567")
+    return attrs.evolve(
+        era, claim_payments=claims, payee_tax_id="371234567", payee_name="SPRINGFIELD FM"
+    )
 
 
 @SLOW
-@given(st.lists(remittances_with_many_remarks(), min_size=40, max_size=40))
+@given(st.lists(remittances_with_many_remarks(), min_size=120, max_size=120))
 def test_generated_remittances_pass_pyx12(eras: list[Remittance]) -> None:
-    # 3 x 40 remittances, each with claims carrying up to 5 claim remarks (one MOA) and
-    # up to 8 line remarks (LQ repeats up to 99 times); they read back equal
+    # 120 remittances (at least 120 claims, 1 to 4 each), claims carrying up to 5 claim
+    # remarks (one MOA) and up to 8 line remarks (LQ repeats up to 99 times)
     claims = sum(len(era.claim_payments) for era in eras)
-    assert claims >= 40
+    assert claims >= 120
     text = write_835(eras)
     assert pyx12_errors(text) == []
     assert read_835(text) == eras
