@@ -1,13 +1,16 @@
-"""Parse throughput of the 835 reader on a large generated file.
+"""Parse throughput and memory of the 835 reader on generated files of the kind payers send.
 
-Generates an 835 of N claims (default 100,000, 1-4 service lines each, 100 claims per
-transaction set, about 40 MB) in a temporary folder, then reads it in a fresh process per
-parser and prints claims/s, MB/s and peak RSS. Comparison parsers run when installed:
-pyx12 (segment iteration only; ``--compare-claims`` limits them to a slice because they
-are slow) and linuxforhealth-x12.
+Each claim has NM1*QC and DTM*050, each of its 1-4 service lines SVC, DTM*472, CAS,
+REF*6R and AMT*B6. Every parser runs in a fresh process; the figures are claims/s,
+MB/s and peak RSS, printed next to the baselines of the same run (issue 15):
 
-    .venv/bin/python benchmarks/x12.py                  # medbill only
-    .venv/bin/python benchmarks/x12.py --compare        # plus pyx12 / linuxforhealth-x12
+1. a 20,000-claim file read by medbill (``iter_835``, validated ``Remittance`` objects),
+   by a naive loop (split on ``~`` and ``*``, ``Decimal`` of CLP03/04 and SVC02/03 only)
+   and by pyx12's loop reader (``--pyx12-claims`` limits it to a slice: it is slow);
+2. peak RSS for 100,000 claims in 1,000 transaction sets and in one.
+
+    .venv/bin/python benchmarks/x12.py                  # the figures above
+    .venv/bin/python benchmarks/x12.py --compare        # plus pyx12 segments, linuxforhealth
     .venv/bin/python benchmarks/x12.py --compare --other-python /path/to/lfh-venv/bin/python
 """
 
@@ -28,7 +31,14 @@ CLAIMS_PER_SET = 100
 PROCEDURES = ["99213", "99214", "99203", "80053", "85025", "93000", "71046", "20610", "J1030"]
 
 
-def generate(path: Path, claims: int, seed: int = 7, *, payer_contact: bool = True) -> None:
+def generate(
+    path: Path,
+    claims: int,
+    seed: int = 7,
+    *,
+    payer_contact: bool = True,
+    claims_per_set: int = CLAIMS_PER_SET,
+) -> None:
     """Write a balanced, valid 005010X221A1 835 with ``claims`` claims.
 
     ``payer_contact=False`` leaves out the payer's PER segment (required by the guide),
@@ -41,11 +51,11 @@ def generate(path: Path, claims: int, seed: int = 7, *, payer_contact: bool = Tr
         "GS*HP*PAYER*PROVIDER*20250401*1200*1*X*005010X221A1~",
     ]
     sets = 0
-    for first in range(0, claims, CLAIMS_PER_SET):
+    for first in range(0, claims, claims_per_set):
         sets += 1
         body: list[str] = []
         total = 0
-        for number in range(first, min(first + CLAIMS_PER_SET, claims)):
+        for number in range(first, min(first + claims_per_set, claims)):
             lines = []
             claim_charge = claim_paid = claim_pr = 0
             for line_no in range(1, rng.randint(1, 4) + 1):
@@ -100,6 +110,27 @@ def run_medbill(path: Path) -> Callable[[], int]:
     return lambda: sum(len(era.claim_payments) for era in iter_835(path))
 
 
+def run_naive(path: Path) -> Callable[[], int]:
+    # The floor: split the text and sum CLP and SVC amounts as Decimals, checking nothing.
+    from decimal import Decimal
+
+    def work() -> int:
+        claims = 0
+        charged = paid = Decimal(0)
+        for raw in path.read_text().split("~"):
+            elements = raw.strip().split("*")
+            if elements[0] == "CLP":
+                claims += 1
+                charged += Decimal(elements[3])
+                paid += Decimal(elements[4])
+            elif elements[0] == "SVC":
+                charged -= Decimal(elements[2])
+                paid -= Decimal(elements[3])
+        return claims
+
+    return work
+
+
 def run_pyx12(path: Path) -> Callable[[], int]:
     # pyx12's map-driven reader: one loop-2100 tree (a claim with its lines) at a time.
     import pyx12.error_handler
@@ -138,6 +169,7 @@ def run_linuxforhealth(path: Path) -> Callable[[], int]:
 
 RUNNERS = {
     "medbill": run_medbill,
+    "naive split+Decimal": run_naive,
     "pyx12 (loops)": run_pyx12,
     "pyx12 (segments)": run_pyx12_segments,
     "linuxforhealth-x12": run_linuxforhealth,
@@ -162,28 +194,34 @@ def child(name: str, path: Path) -> None:
     print(json.dumps({"claims": claims, "seconds": seconds, "peak_mb": peak_rss_mb()}))
 
 
-def measure(name: str, path: Path, python: str = sys.executable) -> None:
+def measure(name: str, path: Path, python: str = sys.executable) -> dict[str, float] | None:
     result = subprocess.run(
         [python, __file__, "--child", name, str(path)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if result.returncode != 0:
         print(f"{name:20s} failed: {result.stderr.strip().splitlines()[-1:]}")
-        return
-    figures = json.loads(result.stdout)
+        return None
+    figures: dict[str, float] = json.loads(result.stdout)
     size_mb = path.stat().st_size / 1e6
     print(
         f"{name:20s} {figures['claims']:>8,d} claims {figures['seconds']:7.2f} s "
         f"{figures['claims'] / figures['seconds']:>9,.0f} claims/s "
         f"{size_mb / figures['seconds']:6.2f} MB/s  peak RSS {figures['peak_mb']:6.1f} MB"
     )
+    return figures
+
+
+def _rate(figures: dict[str, float] | None) -> float:
+    return figures["claims"] / figures["seconds"] if figures else float("nan")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--claims", type=int, default=20_000)
+    parser.add_argument("--memory-claims", type=int, default=100_000)
+    parser.add_argument("--pyx12-claims", type=int, default=2_000)
     parser.add_argument("--compare", action="store_true")
-    parser.add_argument("--compare-claims", type=int, default=5_000)
     parser.add_argument("--child", nargs=2, metavar=("PARSER", "PATH"))
     parser.add_argument(
         "--other-python",
@@ -195,20 +233,38 @@ def main() -> None:
         child(args.child[0], Path(args.child[1]))
         return
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "large.835"
+        path = Path(folder) / "realistic.835"
         generate(path, args.claims)
-        print(f"file: {args.claims:,d} claims, {path.stat().st_size / 1e6:.1f} MB")
-        measure("medbill", path)
-        if args.compare:
-            small = Path(folder) / "slice.835"
-            generate(small, args.compare_claims, payer_contact=False)
+        print(f"1. file: {args.claims:,d} claims, {path.stat().st_size / 1e6:.1f} MB")
+        ours = measure("medbill", path)
+        naive = measure("naive split+Decimal", path)
+        small = Path(folder) / "slice.835"
+        generate(small, args.pyx12_claims)
+        print(f"   pyx12 on a {args.pyx12_claims:,d}-claim slice of the same kind")
+        pyx12 = measure("pyx12 (loops)", small)
+        print(
+            f"   medbill is {_rate(naive) / _rate(ours):.1f}x slower than the naive loop "
+            f"(goal <= 3x) and {_rate(ours) / _rate(pyx12):.0f}x faster than pyx12 (goal >= 40x)"
+        )
+        for sets in (1_000, 1):
+            big = Path(folder) / f"memory-{sets}.835"
+            generate(big, args.memory_claims, claims_per_set=args.memory_claims // sets)
             print(
-                f"slice: {args.compare_claims:,d} claims, {small.stat().st_size / 1e6:.1f} MB "
-                "(without PER, which linuxforhealth-x12 cannot read)"
+                f"2. {args.memory_claims:,d} claims in {sets:,d} transaction set(s), "
+                f"{big.stat().st_size / 1e6:.1f} MB"
             )
-            for name in RUNNERS:
+            measure("medbill", big)
+            big.unlink()
+        if args.compare:
+            lean = Path(folder) / "lean.835"
+            generate(lean, args.pyx12_claims, payer_contact=False)
+            print(
+                f"slice: {args.pyx12_claims:,d} claims without PER "
+                "(which linuxforhealth-x12 cannot read)"
+            )
+            for name in ("pyx12 (segments)", "linuxforhealth-x12"):
                 python = args.other_python if name == "linuxforhealth-x12" else sys.executable
-                measure(name, small, python)
+                measure(name, lean, python)
 
 
 if __name__ == "__main__":

@@ -91,8 +91,10 @@ from medbill._payment import (
     PatientPayment,
     PatientPaymentMethod,
     PayerClaimStatus,
+    PayerContact,
     PaymentMethod,
     ProviderAdjustment,
+    ProviderSummary,
     Remittance,
 )
 from medbill.codes import (
@@ -183,7 +185,9 @@ __all__ = [
     "Priority",
     "ProcedureCode",
     "Provider",
+    "PayerContact",
     "ProviderAdjustment",
+    "ProviderSummary",
     "ProviderKind",
     "Rarc",
     "Relationship",

@@ -372,15 +372,88 @@ class LedgerBusyError(LedgerError):
 class ParseError(MedbillError, ValueError):
     """Malformed input: names where (segment, line, key) and what was expected.
 
+    X12 readers fill the structured fields: ``segment_index`` (the 1-based position of
+    the segment in the input), ``segment_id``, ``element`` (its 1-based position) and
+    ``value`` (the offending value, cut to 80 characters). The message is at most
+    :data:`MESSAGE_LIMIT` characters; readers mask values that may be PHI before they
+    put them in it. Every field survives pickling.
+
     >>> from medbill import ParseError
     >>> print(ParseError("expected a number", location="segment 12 (CLP), element 3"))
     segment 12 (CLP), element 3: expected a number
+    >>> error = ParseError("expected a number", segment_index=12, segment_id="CLP", element=3)
+    >>> error.segment_index, error.segment_id, error.element, error.value
+    (12, 'CLP', 3, None)
     """
 
-    def __init__(self, message: str, *, location: str = "") -> None:
-        self.location = location
+    MESSAGE_LIMIT = 300
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        location: str = "",
+        segment_index: int | None = None,
+        segment_id: str | None = None,
+        element: int | None = None,
+        value: str | None = None,
+    ) -> None:
+        # An X12 location (medbill.x12) carries its parts; a plain string does not.
+        if segment_index is None:
+            segment_index = getattr(location, "segment_index", None)
+        if segment_id is None:
+            segment_id = getattr(location, "segment_id", None)
+        if element is None:
+            element = getattr(location, "element", None)
+        if value is None:
+            value = getattr(location, "value", None)
+        if not location and segment_index is not None:
+            location = f"segment {segment_index} ({segment_id})"
+            if element is not None:
+                location += f", element {element}"
+        self.location = str(location)
+        self.segment_index = segment_index
+        self.segment_id = segment_id[:10] if segment_id is not None else None
+        self.element = element
+        self.value = value[:80] if value is not None else None
+        room = self.MESSAGE_LIMIT - (len(self.location) + 2 if self.location else 0)
+        if len(message) > room:
+            message = message[: max(room - 3, 20)] + "..."
         self.detail = message
-        super().__init__(f"{location}: {message}" if location else message)
+        super().__init__(f"{self.location}: {message}" if self.location else message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_parse_error,
+            (
+                type(self),
+                self.detail,
+                self.location,
+                self.segment_index,
+                self.segment_id,
+                self.element,
+                self.value,
+            ),
+        )
+
+
+def _rebuild_parse_error(
+    kind: type[ParseError],
+    detail: str,
+    location: str,
+    segment_index: int | None,
+    segment_id: str | None,
+    element: int | None,
+    value: str | None,
+) -> ParseError:
+    return kind(
+        detail,
+        location=location,
+        segment_index=segment_index,
+        segment_id=segment_id,
+        element=element,
+        value=value,
+    )
 
 
 def collect(checks: Iterable[ValidationError | None]) -> None:

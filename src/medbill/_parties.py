@@ -455,12 +455,20 @@ def _cob_method(value: CobMethod | str | None) -> CobMethod | None:
     return None if value is None else enum_member(CobMethod, value)
 
 
+# 005010X222A1 2000B SBR05 insurance type codes for Medicare secondary payer claims.
+MEDICARE_SECONDARY_TYPES = frozenset({"12", "13", "14", "15", "16", "41", "42", "43", "47"})
+
+
 @attrs.frozen(kw_only=True)
 class Coverage:
     """A patient's enrolment in a payer's plan: member id, priority, period and benefits.
 
     The member id is masked in ``repr()``. A patient who is not the subscriber needs the
-    ``subscriber``.
+    ``subscriber``. ``insurance_type`` is the SBR05 code a claim to Medicare as a
+    secondary payer must carry (005010X222A1 2000B SBR05: why Medicare is secondary):
+    12 working aged, 13 end-stage renal disease, 14 no-fault, 15 workers' compensation,
+    16 public health service, 41 black lung, 42 veterans affairs, 43 disabled with a
+    large group health plan, 47 other liability insurance.
 
     >>> import pendulum
     >>> from medbill import Coverage, Payer, PayerKind, Period, Priority
@@ -491,6 +499,7 @@ class Coverage:
     """The guarantor of this coverage's patient for billing, when not the patient."""
     cob_method: CobMethod | None = attrs.field(default=None, converter=_cob_method, repr=False)
     """How this plan coordinates as secondary; ``None``: standard (see :class:`CobMethod`)."""
+    insurance_type: str | None = None
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -498,6 +507,12 @@ class Coverage:
     def _checks(self) -> Any:
         yield non_empty("id", self.id)
         yield non_empty("patient_id", self.patient_id)
+        yield check(
+            self.insurance_type is None or self.insurance_type in MEDICARE_SECONDARY_TYPES,
+            "insurance_type",
+            self.insurance_type,
+            "must be an SBR05 insurance type code: " + ", ".join(sorted(MEDICARE_SECONDARY_TYPES)),
+        )
         yield non_empty("member_id", self.member_id, phi=True)
         yield check(isinstance(self.payer, Payer), "payer", self.payer, "must be a Payer")
         yield check(

@@ -15,6 +15,7 @@ import pendulum
 
 from medbill._common import (
     PHI,
+    Address,
     ClaimId,
     PatientId,
     PersonName,
@@ -64,8 +65,10 @@ __all__ = [
     "PatientPayment",
     "PatientPaymentMethod",
     "PayerClaimStatus",
+    "PayerContact",
     "PaymentMethod",
     "ProviderAdjustment",
+    "ProviderSummary",
     "Remittance",
 ]
 
@@ -253,6 +256,10 @@ class ClaimPayment:
     ``statement_start``/``statement_end`` the claim's statement period (DTM*232/233);
     ``amounts`` and ``quantities`` the claim's AMT and QTY segments as
     ``(qualifier, value)`` pairs (``("AU", coverage amount)``, ``("I", interest)``, ...).
+    ``corrected_family_name``/``corrected_given_name`` hold NM103/NM104 of NM1*74 as
+    sent, also when the payer corrects only the first name (which ``corrected_name``, a
+    full :class:`~medbill.PersonName`, cannot hold). ``header_number`` is LX01 of the
+    loop 2000 the claim sits in (not compared by ``==``).
 
     >>> from decimal import Decimal
     >>> from medbill import Adjustment, ClaimPayment
@@ -301,6 +308,14 @@ class ClaimPayment:
     statement_end: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
     amounts: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_pairs)
     quantities: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_pairs)
+    corrected_family_name: str | None = attrs.field(
+        default=None, repr=lambda v: "None" if v is None else "'***'", metadata={"phi": True}
+    )
+    corrected_given_name: str | None = attrs.field(
+        default=None, repr=lambda v: "None" if v is None else "'***'", metadata={"phi": True}
+    )
+    # Where the claim sits in the document, not what was paid: not compared by ==.
+    header_number: int | None = attrs.field(default=None, eq=False)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -426,12 +441,72 @@ class Imbalance:
         return f"{self.where}: {self.rule} is off by {self.difference}"
 
 
+def _number_pairs(values: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((qualifier, number) for qualifier, number in values)
+
+
+def _contacts(values: Iterable[PayerContact]) -> tuple[PayerContact, ...]:
+    return tuple(values)
+
+
+def _summaries(values: Iterable[ProviderSummary]) -> tuple[ProviderSummary, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class PayerContact:
+    """A payer contact of an 835 (loop 1000A PER).
+
+    ``function`` is PER01 (``CX`` claims business contact, ``BL`` technical contact,
+    ``IC`` web site), ``numbers`` the ``(qualifier, value)`` pairs of PER03..PER08
+    (``TE`` phone, ``EX`` extension, ``FX`` fax, ``EM`` e-mail, ``UR`` web address).
+
+    >>> from medbill import PayerContact
+    >>> PayerContact(function="BL", numbers=[("TE", "8005550100")]).numbers
+    (('TE', '8005550100'),)
+    """
+
+    function: str
+    name: str | None = None
+    numbers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_number_pairs)
+
+
+@attrs.frozen(kw_only=True)
+class ProviderSummary:
+    """The provider summary of an 835 header loop (LX with TS3, 005010X221A1 loop 2000).
+
+    ``header_number`` is LX01; ``facility_code`` TS302; ``fiscal_period_end`` TS303;
+    ``claim_count`` TS304 and ``total_charge`` TS305 (``None`` when the payer left them
+    out or sent an unreadable value, which the reader reports).
+
+    >>> import pendulum
+    >>> from decimal import Decimal
+    >>> from medbill import ProviderSummary
+    >>> ProviderSummary(header_number=1, provider_id="1234567893", facility_code="11",
+    ...                 fiscal_period_end=pendulum.date(2025, 12, 31), claim_count=2,
+    ...                 total_charge=Decimal("300.00")).claim_count
+    2
+    """
+
+    header_number: int
+    provider_id: str
+    facility_code: str
+    fiscal_period_end: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    claim_count: int | None = None
+    total_charge: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
+
+
 @attrs.frozen(kw_only=True)
 class Remittance:
     """One payment from a payer with the claims it pays (one 835 transaction set).
 
     ``id`` is the reassociation trace number (TRN02: the check or EFT trace number);
-    ``production_date`` the date the payer produced the remittance (DTM*405).
+    ``production_date`` the date the payer produced the remittance (DTM*405);
+    ``currency`` CUR02 when the payer names one; ``payee_npi_as_sent`` an N1*PE NPI
+    that fails its check digit, kept as sent (``payee_npi`` is then ``None``).
+    Not compared by ``==``, since they describe the document: ``control_number``
+    (ST02), ``payer_address`` (1000A N3/N4), ``payer_contacts`` (1000A PER) and
+    ``provider_summaries`` (TS3 per LX header).
 
     >>> import pendulum
     >>> from decimal import Decimal
@@ -460,6 +535,17 @@ class Remittance:
     )
     credit: bool = True
     production_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    currency: str | None = None
+    payee_npi_as_sent: str | None = None
+    # What describes the document rather than the payment: not compared by ==.
+    control_number: str | None = attrs.field(default=None, eq=False)
+    payer_address: Address | None = attrs.field(default=None, eq=False)
+    payer_contacts: tuple[PayerContact, ...] = attrs.field(
+        default=(), eq=False, converter=_contacts
+    )
+    provider_summaries: tuple[ProviderSummary, ...] = attrs.field(
+        default=(), eq=False, converter=_summaries
+    )
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())

@@ -161,7 +161,7 @@ def test_one_claim_from_submission_to_payment_with_the_worklist_at_each_step() -
     # 5. the 835 denies it: CO-50 (not medically necessary); the balance stays in A/R
     denial = ClaimPayment(
         claim_id="CLM-0001", status="4", charge=Decimal("150.00"), paid=Decimal("0.00"),
-        payer_claim_control_number="PCN-0001",
+        payer_claim_control_number="PCN-0001", filing_indicator="12",
         lines=[LinePayment(line_id="1", procedure="99213", charge=Decimal("150.00"),
                            paid=Decimal("0.00"), service_date=pendulum.date(2025, 3, 4),
                            adjustments=[Adjustment(group="CO", reason="50", amount=Decimal("150.00"))],

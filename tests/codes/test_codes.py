@@ -162,7 +162,7 @@ def test_adjustment_groups() -> None:
     assert AdjustmentGroup.parse("pr") is AdjustmentGroup.PATIENT_RESPONSIBILITY
     assert AdjustmentGroup.parse(AdjustmentGroup.CONTRACTUAL_OBLIGATION).value == "CO"
     with pytest.raises(CodeError, match="must be one of CO, PR, OA, PI"):
-        AdjustmentGroup.parse("CR")
+        AdjustmentGroup.parse("XX")
 
 
 def test_carc_and_rarc() -> None:

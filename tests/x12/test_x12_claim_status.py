@@ -341,7 +341,7 @@ def test_write_999_for_a_received_835_passes_pyx12() -> None:
 
 
 def test_acknowledge_rejects_a_miscounted_or_unreadable_835() -> None:
-    miscounted = SAMPLE_835.replace("SE*21*", "SE*22*")
+    miscounted = SAMPLE_835.replace("SE*22*", "SE*23*")
     [ack] = acknowledge(miscounted)
     assert ack.status is AckStatus.REJECTED
     assert ack.transactions[0].errors == ("4",)

@@ -26,7 +26,7 @@ BROKEN = {
     "pyx12/test_x12testdata/fail_no_IEA.x12.txt": "ends without an IEA",
     "oopfactory-x12parser/tests/OopFactory.X12.Tests.Unit/Parsing/_SampleEdiFiles/INS/_277/"
     "_5010/FromBogeyone.txt": "ends without an SE",
-    "tigershark/tests/837I-Examples.txt": "expected SE closing transaction set 30001 before ISA",
+    "tigershark/tests/837I-Examples.txt": "expected SE closing transaction set '30001' before ISA",
     "badx12/tests/files/errors/unknown_segment_error.edi": "segment HL outside a transaction",
 }
 
@@ -82,7 +82,7 @@ def test_tree_of_an_interchange() -> None:
     [transaction] = group.transactions
     assert (transaction.id, transaction.control_number) == ("835", "0001")
     clp = next(s for s in transaction.segments if s.id == "CLP")
-    assert (clp.number, clp.element(1), clp.element(4)) == (13, "C-1", "210.00")
+    assert (clp.number, clp.element(1), clp.element(4)) == (14, "C-1", "210.00")
 
 
 def test_empty_groups_and_acknowledgments_are_kept() -> None:

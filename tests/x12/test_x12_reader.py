@@ -15,7 +15,15 @@ from medbill import (
     PaymentMethod,
     UnbalancedRemittanceError,
 )
-from medbill.x12 import SAMPLE_835, iter_835, parse_interchange, read_835
+from medbill.x12 import (
+    SAMPLE_835,
+    X12Warning,
+    iter_835,
+    iter_835_file,
+    parse_interchange,
+    read_835,
+    read_835_file,
+)
 
 ISA = (
     "ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       "
@@ -195,9 +203,34 @@ def test_other_delimiters_and_line_breaks() -> None:
 def test_reads_a_path_and_an_open_file(tmp_path: Path) -> None:
     path = tmp_path / "era.835"
     path.write_text(SAMPLE_835)
-    assert read_835(path) == read_835(SAMPLE_835) == read_835(str(path))
+    assert read_835(path) == read_835(SAMPLE_835) == read_835_file(str(path))
+    assert list(iter_835_file(path)) == read_835(SAMPLE_835.encode())
     with path.open() as handle:
         assert list(iter_835(handle)) == read_835(SAMPLE_835)
+    with path.open("rb") as binary:
+        assert list(iter_835(binary)) == read_835(SAMPLE_835)
+
+
+@pytest.mark.parametrize("text", ["", " \n", "\x00", "/etc/passwd", "era.835"])
+def test_a_str_is_x12_text_never_a_path(text: str) -> None:
+    # issue 15: a str that did not start with ISA was opened as a file
+    with pytest.raises(ParseError) as caught:
+        read_835(text)
+    assert caught.value.segment_index == 1
+    with pytest.raises(ParseError):
+        parse_interchange(text)
+
+
+def test_empty_input_is_a_warning_when_lenient() -> None:
+    with pytest.warns(X12Warning, match="the input is empty"):
+        assert read_835("", strict=False) == []
+
+
+def test_a_missing_file_is_a_parse_error(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match="no such file"):
+        read_835_file(tmp_path / "missing.835")
+    with pytest.raises(ParseError, match="is a folder"):
+        read_835_file(tmp_path)
 
 
 CLAIM = HEADER.format(paid="10.00", trace="T-1") + "CLP*X*1*10.00*10.00*0*12~"
@@ -215,7 +248,7 @@ GOOD = interchange(CLAIM)
         ),
         (
             GOOD.replace("SE*10*0001~", ""),
-            r"segment 12 \(GE\): expected SE closing transaction set 0001",
+            r"segment 12 \(GE\): expected SE closing transaction set '0001'",
         ),
         (GOOD.replace("SE*10*", "SE*9*"), r"segment 12 \(SE\), element 1: SE01 says 9 segments"),
         (GOOD.replace("SE*10*0001", "SE*10*0002"), r"segment 12 \(SE\), element 2: SE02 '0002'"),
@@ -271,8 +304,8 @@ GOOD = interchange(CLAIM)
         ),
         (GOOD[:50], r"segment 1 \(ISA\): the ISA segment is truncated"),
         (GOOD.replace("GS*HP", "GX*HP"), r"segment 2 \(GX\): segment GX outside a transaction set"),
-        ("GS*HP*X~", r"is neither X12 text \(starting with ISA\) nor an existing file"),
-        ("  \nGS*HP*X~", r"is neither X12 text"),
+        ("GS*HP*X~", r"segment 1 \(GS\*\): expected an ISA segment to open an interchange"),
+        ("  \nGS*HP*X~", r"expected an ISA segment"),
     ],
 )
 def test_bad_input_raises_with_position(text: str, message: str | None) -> None:

@@ -23,7 +23,7 @@ import attrs
 import pytest
 
 from medbill import ParseError, Remittance, serialize
-from medbill.x12 import X12Warning, read_835
+from medbill.x12 import SAMPLE_835, X12Warning, read_835
 
 Figures = list[tuple[str, int, str, str]]
 
@@ -119,11 +119,26 @@ def test_clean_samples_read_strictly(reference_dir: Path, name: str) -> None:
     assert read_835(reference_dir / name) == lenient
 
 
-def test_004010_correction_group_is_refused_when_strict(reference_dir: Path) -> None:
-    # CAS01 "CR" (correction and reversal) existed in 004010 only; 005010 has CO, OA, PI, PR.
+def test_004010_correction_group_is_read(reference_dir: Path) -> None:
+    # CAS01 "CR" (correction and reversal) exists in 004010X091A1 only (005010 has CO, OA,
+    # PI, PR); pyx12 accepts this file. The reversal CLP*...*22*-310*-210 has a line
+    # SVC*HC:T1017*-310*-210 with CAS*CR*45*-100: -310 - (-100) = -210, balanced.
     path = reference_dir / "pyx12/test_x12testdata/835id.x12.txt"
+    [era] = read_835(path)
+    reversal = era.claim_payments[0]
+    [line] = reversal.lines
+    assert [(a.group.value, str(a.reason), a.amount) for a in line.adjustments] == [
+        ("CR", "45", Decimal("-100"))
+    ]
+    assert line.imbalance == 0
+    assert era.payer_address is not None
+    assert era.payer_address.city == "Nowhere"
+
+
+def test_correction_group_is_refused_in_005010() -> None:
+    text = SAMPLE_835.replace("CAS*CO*45*50.00", "CAS*CR*45*50.00")
     with pytest.raises(ParseError, match=r"segment 19 \(CAS\), element 1: unknown adjustment"):
-        read_835(path)
+        read_835(text)
 
 
 def test_malformed_sample_is_refused_when_strict(reference_dir: Path) -> None:

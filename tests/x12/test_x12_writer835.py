@@ -67,13 +67,13 @@ def rich_claims(draw: Any) -> ClaimPayment:
         insured_name=draw(name),
         insured_id=draw(st.none() | _codes),
         corrected_name=draw(name),
-        filing_indicator=draw(st.none() | st.sampled_from(["12", "MB", "CI"])),
+        filing_indicator=draw(st.sampled_from(["12", "MB", "CI"])),
         facility_code=draw(st.none() | st.just("11")),
         frequency=draw(st.none() | st.sampled_from(["1", "7", "8"])),
         statement_start=draw(st.none() | mst.dates()),
         statement_end=draw(st.none() | mst.dates()),
         received_date=draw(st.none() | mst.dates()),
-        remarks=draw(st.lists(mst.rarcs(), max_size=7)),
+        remarks=draw(st.lists(mst.rarcs(), max_size=5)),  # one MOA holds five
         amounts=draw(
             st.lists(st.tuples(st.sampled_from(["AU", "I", "F5"]), mst.amounts()), max_size=2)
         ),
@@ -93,6 +93,7 @@ def rich_remittances(draw: Any) -> Remittance:
         provider_adjustments=draw(st.lists(mst.provider_adjustments(), max_size=8)),
         production_date=draw(st.none() | mst.dates()),
         payee_tax_id=draw(st.none() | st.just("371234567")),
+        currency=draw(st.none() | st.just("USD")),
     )
     return evolved
 

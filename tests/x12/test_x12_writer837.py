@@ -91,13 +91,13 @@ def _varied_claims() -> list[Claim]:
 def _secondary() -> tuple[Claim, OtherPayer]:
     primary = make_coverage(id="cov-p")
     secondary = make_coverage(
-        id="cov-s", priority="secondary", member_id="MCR1234567",
+        id="cov-s", priority="secondary", member_id="MCR1234567", insurance_type="12",
         payer=make_payer(id="mcr", name="Medicare Part B", kind="medicare", x12_payer_id="06102"),
     )  # fmt: skip
     claim = make_claim(id="CLM-2ND", coverage=secondary)
     paid = ClaimPayment(
         claim_id="CLM-2ND", status="1", charge=Decimal("150.00"), paid=Decimal("80.00"),
-        patient_responsibility=Decimal("20.00"),
+        patient_responsibility=Decimal("20.00"), payer_claim_control_number="ICN-0042",
         lines=[LinePayment(procedure="99213", charge=Decimal("150.00"), paid=Decimal("80.00"), line_id="1",
                            adjustments=[Adjustment(group="CO", reason="45", amount=Decimal("50.00")),
                                         Adjustment(group="PR", reason="2", amount=Decimal("20.00"))])],
@@ -151,9 +151,12 @@ def test_secondary_claim_carries_the_primary_adjudication() -> None:
     claim, other = _secondary()
     text = _write(claim, other_payers={"CLM-2ND": [other]})
     lines = text.splitlines()
-    assert "SBR*S*18*GRP-100******MB~" in lines
+    # 2000B SBR05 = 12: Medicare is secondary to a working-aged group health plan
+    assert "SBR*S*18*GRP-100**12****MB~" in lines
     assert "SBR*P*18*GRP-100******CI~" in lines  # 2320: the primary payer
     assert "AMT*D*80.00~" in lines
+    assert "AMT*EAF*20.00~" in lines  # 2320: the patient's share the primary left
+    assert "REF*F8*ICN-0042~" in lines  # 2330B: the primary's claim control number
     assert "SVD*60054*80.00*HC:99213**1~" in lines
     assert "CAS*CO*45*50.00~" in lines
     assert "CAS*PR*2*20.00~" in lines
@@ -192,7 +195,8 @@ def billable_claims(draw: Any) -> Claim:
         claim,
         billing_provider=provider,
         patient=patient,
-        coverage=attrs.evolve(coverage, payer=payer),
+        # a secondary claim needs its other payers: see test_generated_secondary_claims
+        coverage=attrs.evolve(coverage, payer=payer, priority="primary"),
     )
 
 

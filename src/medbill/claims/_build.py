@@ -183,6 +183,8 @@ class PriorPayerAdjudication:
     """What a prior payer did with the claim: the 837P loops 2320/2330B and 2430.
 
     ``remaining_patient_liability`` is AMT*EAF: the sum of the prior payer's PR adjustments.
+    ``coverage`` is the patient's coverage with that payer (the 2320 SBR and 2330A
+    subscriber); :func:`~medbill.x12.write_837p` needs it.
 
     >>> from decimal import Decimal
     >>> from medbill import Payer
@@ -202,6 +204,7 @@ class PriorPayerAdjudication:
     payer_claim_control_number: str | None = None
     claim_adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=adjustments)
     lines: tuple[LineAdjudication, ...] = attrs.field(default=(), converter=_line_adjudications)
+    coverage: Coverage | None = None
 
     def __attrs_post_init__(self) -> None:
         validate(self, money_fields(self, "paid", "remaining_patient_liability", signed=True))
@@ -327,6 +330,7 @@ def build_secondary_claim(
         payer_claim_control_number=primary_payment.payer_claim_control_number,
         claim_adjustments=primary_payment.adjustments,
         lines=lines,
+        coverage=primary.coverage,
     )
     claim = attrs.evolve(
         primary, id=primary.id if claim_id is None else ClaimId(claim_id), coverage=coverage

@@ -79,7 +79,7 @@ from medbill.ledger import (
     trial_balance,
 )
 from medbill.serialize import to_dict, to_json
-from medbill.x12 import OtherPayer, Party, read_271, read_835, write_270, write_835, write_837p
+from medbill.x12 import Party, read_271, read_835, write_270, write_835, write_837p
 
 __all__ = ["Demo", "run_demo"]
 
@@ -493,16 +493,12 @@ class Demo:
         claim = secondary.claim
         payer = claim.coverage.payer.id if claim.coverage else "self-pay"
         self.write(f"claims/secondary/{claim.id}-{payer}.json", to_json(claim) + "\n")
-        primary = self.claims[str(claim.id)].coverage
-        others = [] if primary is None else [
-            OtherPayer(coverage=primary, payment=payment, adjudicated_on=era.payment_date)
-        ]  # fmt: skip
         sent = pendulum.datetime(
             era.payment_date.year, era.payment_date.month, era.payment_date.day, 15
         )
         text = write_837p(
-            claim, submitter=SUBMITTER, receiver=CLEARINGHOUSE, created=sent,
-            control_number=10, other_payers={str(claim.id): others},
+            secondary, submitter=SUBMITTER, receiver=CLEARINGHOUSE, created=sent,
+            control_number=10,
         )  # fmt: skip
         self.sent_secondary.append((claim, sent))
         return self.write(f"837p/{payer}-secondary.x12", text)

@@ -397,7 +397,7 @@ def acme_earlier_remittance() -> Remittance:
         payee_name="Prairie Family Medicine", payee_npi="1987654328",
         claim_payments=[ClaimPayment(
             claim_id="C-1004", status="1", charge=Decimal("150.00"), paid=Decimal("48.00"),
-            patient_responsibility=Decimal("37.00"), payer_claim_control_number="ACM25070001",
+            patient_responsibility=Decimal("37.00"), payer_claim_control_number="ACM25070001", filing_indicator="12",
             lines=[_line("1", "99213", "150.00", "48.00", day, _adj("CO", "45", "65.00"),
                          _adj("PR", "3", "25.00"), _adj("PR", "2", "12.00"), allowed="85.00")],
         )],
@@ -425,7 +425,7 @@ def acme_remittance() -> Remittance:
         claim_payments=[
             ClaimPayment(
                 claim_id="C-1001", status="1", charge=Decimal("390.00"), paid=Decimal("141.63"),
-                patient_responsibility=Decimal("60.41"), payer_claim_control_number="ACM25090001",
+                patient_responsibility=Decimal("60.41"), payer_claim_control_number="ACM25090001", filing_indicator="12",
                 lines=[
                     _line("1", "99214", "210.00", "92.00", day, _adj("CO", "45", "70.00"),
                           _adj("PR", "3", "25.00"), _adj("PR", "2", "23.00"), mods=("25",),
@@ -436,19 +436,19 @@ def acme_remittance() -> Remittance:
             ),
             ClaimPayment(
                 claim_id="C-1003", status="4", charge=Decimal("225.00"), paid=Decimal("0.00"),
-                payer_claim_control_number="ACM25090002",
+                payer_claim_control_number="ACM25090002", filing_indicator="12",
                 lines=[_line("1", "99203", "225.00", "0.00", day, _adj("CO", "50", "225.00"))],
             ),
             ClaimPayment(
                 claim_id="C-1004", status="22", charge=Decimal("-150.00"), paid=Decimal("-48.00"),
-                patient_responsibility=Decimal("-37.00"), payer_claim_control_number="ACM25070001",
+                patient_responsibility=Decimal("-37.00"), payer_claim_control_number="ACM25070001", filing_indicator="12",
                 lines=[_line("1", "99213", "-150.00", "-48.00", early, _adj("CO", "45", "-65.00"),
                              _adj("PR", "3", "-25.00"), _adj("PR", "2", "-12.00"),
                              allowed="-85.00")],
             ),
             ClaimPayment(
                 claim_id="C-1004", status="1", charge=Decimal("150.00"), paid=Decimal("56.00"),
-                patient_responsibility=Decimal("39.00"), payer_claim_control_number="ACM25090003",
+                patient_responsibility=Decimal("39.00"), payer_claim_control_number="ACM25090003", filing_indicator="12",
                 lines=[_line("1", "99213", "150.00", "56.00", early, _adj("CO", "45", "55.00"),
                              _adj("PR", "3", "25.00"), _adj("PR", "2", "14.00"),
                              allowed="95.00")],

@@ -30,6 +30,8 @@ class AdjustmentGroup(MedbillEnum):
     PATIENT_RESPONSIBILITY = "PR"
     OTHER_ADJUSTMENT = "OA"
     PAYER_INITIATED_REDUCTION = "PI"
+    # 004010X091A1 only ("correction and reversals"); 005010 folded it into the others.
+    CORRECTION_REVERSAL = "CR"
 
     @property
     def meaning(self) -> str:
@@ -48,7 +50,9 @@ class AdjustmentGroup(MedbillEnum):
         try:
             return cls(value.strip().upper())
         except (ValueError, AttributeError):
-            raise CodeError("adjustment_group", value, "must be one of CO, PR, OA, PI") from None
+            raise CodeError(
+                "adjustment_group", value, "must be one of CO, PR, OA, PI (or CR in 004010)"
+            ) from None
 
 
 CARC_DESCRIPTIONS: Final[dict[str, str]] = {

@@ -270,6 +270,7 @@ def make_claim_payment(**overrides: Any) -> ClaimPayment:
         "patient_responsibility": Decimal("20.00"),
         "lines": (make_line_payment(),),
         "payer_claim_control_number": "PCN-0001",
+        "filing_indicator": "12",
     }
     return _build(ClaimPayment, defaults, overrides)  # type: ignore[no-any-return]
 

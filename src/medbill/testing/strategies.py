@@ -198,7 +198,10 @@ def adjustment_groups() -> st.SearchStrategy[AdjustmentGroup]:
     >>> adjustment_groups().example() in set(AdjustmentGroup)
     True
     """
-    return st.sampled_from(list(AdjustmentGroup))
+    # CR exists in 004010 only; what the strategies build is written as 005010
+    return st.sampled_from(
+        [g for g in AdjustmentGroup if g is not AdjustmentGroup.CORRECTION_REVERSAL]
+    )
 
 
 def carcs() -> st.SearchStrategy[Carc]:
@@ -563,6 +566,7 @@ def claim_payments(draw: Any) -> ClaimPayment:
         patient_responsibility=responsibility,
         lines=lines,
         payer_claim_control_number=draw(st.none() | _ids),
+        filing_indicator=draw(st.sampled_from(["12", "13", "15", "16", "HM", "MA", "MB", "MC"])),
     )
 
 

@@ -17,7 +17,7 @@ from medbill.x12._envelope import (
     TransactionSet,
     parse_interchange,
 )
-from medbill.x12._reader835 import iter_835, read_835
+from medbill.x12._reader835 import iter_835, iter_835_file, read_835, read_835_file
 from medbill.x12._samples import SAMPLE_835
 from medbill.x12._tokenizer import Delimiters, Tokenizer, X12Warning
 from medbill.x12._write import Party
@@ -38,11 +38,13 @@ __all__ = [
     "X12Warning",
     "acknowledge",
     "iter_835",
+    "iter_835_file",
     "parse_interchange",
-    "read_835",
     "read_271",
     "read_277",
     "read_277ca",
+    "read_835",
+    "read_835_file",
     "read_999",
     "write_270",
     "write_276",

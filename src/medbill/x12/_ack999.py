@@ -244,7 +244,7 @@ class _Collect(Lenience):
         super().__init__(False)
         self.problems: list[str] = []
 
-    def report(self, message: str, where: str) -> None:
+    def report(self, message: str, where: str, *, lenient: str = "") -> None:
         self.problems.append(f"{where}: {message}")
 
 

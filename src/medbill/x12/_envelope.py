@@ -9,62 +9,115 @@ the segment, so a file is never half-read silently.
 
 from __future__ import annotations
 
+import codecs
 import io
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import attrs
 import pendulum
 
-from medbill._errors import ParseError
-from medbill.x12._tokenizer import Delimiters, Lenience, Tokenizer, chunked, location
+from medbill._errors import ParseError, ValidationError
+from medbill.x12._tokenizer import (
+    Delimiters,
+    Lenience,
+    Tokenizer,
+    chunked,
+    location,
+    shown,
+    shown_id,
+)
 
 __all__ = [
+    "KNOWN_TRANSACTION_SETS",
     "FunctionalGroup",
     "Interchange",
     "RawTransaction",
     "Segment",
     "Source",
     "TransactionSet",
+    "count_value",
     "open_source",
     "parse_interchange",
     "transactions",
 ]
 
-Source = str | os.PathLike[str] | IO[str]
-"""X12 text, a path to a file holding it, or an open text file."""
+Source = str | bytes | os.PathLike[str] | IO[str] | IO[bytes]
+"""X12 text (``str``, or ``bytes`` in UTF-8), a path (``pathlib.Path``) or an open text file.
+
+A ``str`` is always X12 text, never a file name: pass a ``Path`` (or use the
+``*_file`` readers) to read a file.
+"""
 
 _CHUNK = 16 << 10  # small chunks keep the segment lists short-lived (less GC work)
 _ENVELOPE_OR_SE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE", "TA1"})
+# Transaction set identifiers (ST01) of the X12 releases medbill meets: HIPAA's and the
+# acknowledgments. An ST01 outside this list is a damaged segment, not a set to skip.
+KNOWN_TRANSACTION_SETS = frozenset(
+    {
+        "270", "271", "274", "275", "276", "277", "278", "820", "824", "834", "835",
+        "837", "864", "869", "870", "997", "999", "102", "148", "152", "180", "186",
+        "810", "850", "855", "856",
+    }
+)  # fmt: skip
 
 
 def open_source(source: Source) -> Iterable[str]:
-    """Chunks of X12 text from text, a path or an open text file."""
+    """Chunks of X12 text from text, UTF-8 bytes, a path or an open text file."""
     if isinstance(source, str):
-        head = source.lstrip(" \t\r\n\ufeff")[:3]
-        # X12 text opens with an ISA, or (a bare transaction set) with ST and a separator
-        if head == "ISA" or (head[:2] == "ST" and len(head) == 3 and not head[2].isalnum()):
-            return chunked(source, _CHUNK)
-    if isinstance(source, str | os.PathLike):
+        return chunked(source, _CHUNK)
+    if isinstance(source, bytes | bytearray | memoryview):
+        return _decoded(bytes(source[i : i + _CHUNK]) for i in range(0, len(source), _CHUNK))
+    if isinstance(source, os.PathLike):
         return _file_chunks(Path(source))
-    if isinstance(source, io.TextIOBase) or hasattr(source, "read"):
-        return iter(lambda: source.read(_CHUNK), "")
-    raise TypeError(f"expected X12 text, a path or a text file, not {type(source).__name__}")
+    if isinstance(source, io.TextIOBase | io.RawIOBase | io.BufferedIOBase) or hasattr(
+        source, "read"
+    ):
+        return _read_chunks(source)
+    raise ValidationError(
+        "source",
+        type(source).__name__,
+        "expected X12 text (str or bytes), a pathlib.Path or an open file",
+    )
+
+
+def _read_chunks(handle: IO[str] | IO[bytes]) -> Iterator[str]:
+    first = handle.read(_CHUNK)
+    if isinstance(first, bytes | bytearray):
+        raw = cast("IO[bytes]", handle)
+        yield from _decoded(itertools.chain([bytes(first)], iter(lambda: raw.read(_CHUNK), b"")))
+        return
+    text = cast("IO[str]", handle)
+    while first:
+        yield first
+        first = text.read(_CHUNK)
+
+
+def _decoded(chunks: Iterable[bytes]) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        for chunk in chunks:
+            text = decoder.decode(chunk)
+            if text:
+                yield text
+        text = decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        raise ParseError(f"the input is not UTF-8 text: {error.reason}") from None
+    if text:
+        yield text
 
 
 def _file_chunks(path: Path) -> Iterator[str]:
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            while chunk := handle.read(_CHUNK):
-                yield chunk
-    except UnicodeDecodeError as error:
-        raise ParseError(f"{path.name} is not UTF-8 text: {error.reason}") from None
+        with path.open("rb") as handle:
+            yield from _decoded(iter(lambda: handle.read(_CHUNK), b""))
     except FileNotFoundError:
-        raise ParseError(
-            f"{str(path)[:60]!r} is neither X12 text (starting with ISA) nor an existing file"
-        ) from None
+        raise ParseError(f"no such file: {str(path)[-60:]!r}") from None
+    except IsADirectoryError:
+        raise ParseError(f"{str(path)[-60:]!r} is a folder, not an X12 file") from None
 
 
 @attrs.frozen(kw_only=True)
@@ -96,7 +149,7 @@ class TransactionSet:
     >>> from medbill.x12 import SAMPLE_835, parse_interchange
     >>> transaction = parse_interchange(SAMPLE_835)[0].groups[0].transactions[0]
     >>> transaction.id, transaction.implementation, len(transaction.segments)
-    ('835', '005010X221A1', 19)
+    ('835', '005010X221A1', 20)
     """
 
     id: str
@@ -166,10 +219,12 @@ class RawTransaction:
     gs: list[str]
 
 
-def _count(value: str, number: int, segment_id: str, element: int) -> int:
-    if not value.isdigit():
+def count_value(value: str, number: int, segment_id: str, element: int) -> int:
+    # Counts are type N0 of at most 10 digits (SE01; GE01 6, IEA01 5): ASCII digits only.
+    if not (value.isascii() and value.isdigit() and len(value) <= 10):
         raise ParseError(
-            f"expected a count, found {value!r}", location=location(number, segment_id, element)
+            f"expected a count of at most 10 digits, found {shown(value)}",
+            location=location(number, segment_id, element, value),
         )
     return int(value)
 
@@ -246,7 +301,7 @@ def transactions(
             elif mark > position:
                 segment = batch[position]
                 raise ParseError(
-                    f"segment {segment[0]} outside a transaction set (expected ST, GE, GS or IEA)",
+                    f"segment {shown_id(segment[0])} outside a transaction set (expected ST, GE, GS or IEA)",
                     location=location(number + 1, segment[0]),
                 )
             number += mark - position
@@ -262,10 +317,17 @@ def transactions(
                     current = None
                     continue
                 raise ParseError(
-                    f"expected SE closing transaction set {current.st[2]} before {segment_id}",
+                    f"expected SE closing transaction set {shown(current.st[2])} "
+                    f"before {shown_id(segment_id)}",
                     location=location(number, segment_id),
                 )
             if segment_id == "ST":
+                set_id = _element(segment, 1)
+                if set_id not in KNOWN_TRANSACTION_SETS:
+                    lenience.report(
+                        f"unknown transaction set identifier {shown(set_id)} (ST01)",
+                        location(number, "ST", 1, set_id),
+                    )
                 if not _element(segment, 2):
                     raise ParseError(
                         "ST02 (control number) is empty", location=location(number, "ST", 2)
@@ -321,12 +383,14 @@ def transactions(
                 hook(segment, number, tokens.delimiters)
             else:  # an SE without ST
                 raise ParseError(
-                    f"segment {segment_id} outside a transaction set (expected ST, GE, GS or IEA)",
+                    f"segment {shown_id(segment_id)} outside a transaction set (expected ST, GE, GS or IEA)",
                     location=location(number, segment_id),
                 )
+    if number == 0:
+        lenience.report("the input is empty: it holds no X12 segment", location(1, "ISA"))
     if current is not None:
         raise ParseError(
-            f"the input ends without an SE closing transaction set {current.st[2]}: "
+            f"the input ends without an SE closing transaction set {shown(current.st[2])}: "
             "the file is truncated",
             location=location(number + 1, "SE"),
         )
@@ -349,14 +413,14 @@ def _ignore(segment: list[str], number: int, delimiters: Delimiters) -> None:
 def _check_ge(
     segment: list[str], number: int, gs: list[str], sets: int, lenience: Lenience
 ) -> None:
-    if _count(_element(segment, 1), number, "GE", 1) != sets:
+    if count_value(_element(segment, 1), number, "GE", 1) != sets:
         lenience.report(
             f"GE01 says {segment[1]} transaction sets, the group holds {sets}",
             location(number, "GE", 1),
         )
     if _control(_element(segment, 2)) != _control(gs[6]):
         lenience.report(
-            f"GE02 {_element(segment, 2)!r} does not match GS06 {gs[6]!r}",
+            f"GE02 {shown(_element(segment, 2))} does not match GS06 {shown(gs[6])}",
             location(number, "GE", 2),
         )
 
@@ -364,14 +428,14 @@ def _check_ge(
 def _check_iea(
     segment: list[str], number: int, isa: list[str], groups: int, lenience: Lenience
 ) -> None:
-    if _count(_element(segment, 1), number, "IEA", 1) != groups:
+    if count_value(_element(segment, 1), number, "IEA", 1) != groups:
         lenience.report(
             f"IEA01 says {segment[1]} functional groups, the interchange holds {groups}",
             location(number, "IEA", 1),
         )
     if _element(segment, 2) != isa[13]:
         lenience.report(
-            f"IEA02 {_element(segment, 2)!r} does not match ISA13 {isa[13]!r}",
+            f"IEA02 {shown(_element(segment, 2))} does not match ISA13 {shown(isa[13])}",
             location(number, "IEA", 2),
         )
 
@@ -384,7 +448,7 @@ def _close(
     current: _Open, se: list[str], number: int, delimiters: Delimiters, lenience: Lenience
 ) -> RawTransaction:
     control = current.st[2]
-    count = _count(_element(se, 1), number, "SE", 1)
+    count = count_value(_element(se, 1), number, "SE", 1)
     actual = number - current.number + 1
     if count != actual:
         lenience.report(
@@ -393,7 +457,7 @@ def _close(
         )
     if _element(se, 2) != control:
         lenience.report(
-            f"SE02 {_element(se, 2)!r} does not match ST02 {control!r}",
+            f"SE02 {shown(_element(se, 2))} does not match ST02 {shown(control)}",
             location(number, "SE", 2),
         )
     return RawTransaction(
@@ -414,14 +478,15 @@ def x12_date(value: str, number: int, segment_id: str, element: int) -> pendulum
         value = ("20" if int(value[:2]) < 50 else "19") + value
     if len(value) != 8 or not value.isdigit():
         raise ParseError(
-            f"expected a date CCYYMMDD, found {value!r}",
-            location=location(number, segment_id, element),
+            f"expected a date CCYYMMDD, found {shown(value)}",
+            location=location(number, segment_id, element, value),
         )
     try:
         return pendulum.date(int(value[:4]), int(value[4:6]), int(value[6:]))
     except ValueError:
         raise ParseError(
-            f"{value!r} is not a calendar date", location=location(number, segment_id, element)
+            f"{shown(value)} is not a calendar date",
+            location=location(number, segment_id, element, value),
         ) from None
 
 

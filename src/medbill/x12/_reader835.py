@@ -11,13 +11,15 @@ skipped; every value that is read is checked, and a bad one raises
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pendulum
 
-from medbill._common import ClaimId, PersonName
+from medbill._common import Address, ClaimId, PersonName
 from medbill._errors import ParseError, UnbalancedRemittanceError, ValidationError
 from medbill._money import ZERO
 from medbill._payment import (
@@ -25,16 +27,24 @@ from medbill._payment import (
     ClaimPayment,
     LinePayment,
     PayerClaimStatus,
+    PayerContact,
     PaymentMethod,
     ProviderAdjustment,
+    ProviderSummary,
     Remittance,
 )
 from medbill.codes import AdjustmentGroup, Carc, Modifier, Npi, ProcedureCode, Rarc, RevenueCode
-from medbill.x12._envelope import RawTransaction, Source, transactions
-from medbill.x12._tokenizer import Lenience, location
+from medbill.x12._envelope import (
+    KNOWN_TRANSACTION_SETS,
+    RawTransaction,
+    Source,
+    count_value,
+    transactions,
+)
+from medbill.x12._tokenizer import Lenience, location, shown, shown_id, warn
 from medbill.x12._trusted import trusted_builder, trusted_positional
 
-__all__ = ["iter_835", "read_835"]
+__all__ = ["iter_835", "iter_835_file", "read_835", "read_835_file"]
 
 T = TypeVar("T")
 
@@ -46,15 +56,40 @@ _PADDING = [[""] * (_PADDED - size) for size in range(_PADDED)]
 # The highest element position each segment's reading indexes, plus one.
 _NEEDS = {
     "DTM": 3, "REF": 3, "AMT": 3, "QTY": 3, "LQ": 3, "TRN": 3, "SVC": 8, "CLP": 10,
-    "NM1": 10, "N1": 5, "PLB": 15, "BPR": 17,
+    "NM1": 10, "N1": 5, "PLB": 15, "BPR": 17, "N3": 3, "N4": 4, "PER": 9, "CUR": 3,
+    "TS3": 6, "LX": 2,
 }  # fmt: skip
 _LINE_DATES = frozenset({"472", "150", "151"})
+_HEADER = frozenset(
+    {"BPR", "TRN", "CUR", "N1", "N2", "N3", "N4", "PER", "RDM", "NTE", "LX", "TS3", "TS2"}
+)
+# Every segment of an 835 transaction set (005010X221A1 and 004010X091A1), for telling a
+# misplaced segment from a misspelled one.
+_KNOWN = _HEADER | {
+    "REF",
+    "DTM",
+    "CLP",
+    "CAS",
+    "NM1",
+    "MIA",
+    "MOA",
+    "AMT",
+    "QTY",
+    "SVC",
+    "LQ",
+    "PLB",
+}
+_CLOSES_CLAIM = frozenset({"CLP", "PLB", "LX", "TS3", "TS2"})
+_AMOUNT_DIGITS = 18  # TR3 maximum length of the money elements (type R, 1/18)
+_EXACT_DIGITS = 28  # Decimal's default precision: longer amounts would round when summed
+_STRICT = Lenience(True)
 _CLAIM_DATES = frozenset({"036", "050", "232", "233"})
 # Entities built from values checked while reading (see medbill.x12._trusted).
 _ADJUSTMENT = trusted_positional(Adjustment, "group", "reason", "amount", "quantity")
 _LINE = trusted_builder(LinePayment)
 _CLAIM = trusted_builder(ClaimPayment)
 _NAME = trusted_builder(PersonName)
+_PROVIDER_SUMMARY = trusted_builder(ProviderSummary)
 
 
 class _Codes:
@@ -86,7 +121,9 @@ def _code(cache: dict[str, T], kind: Callable[[str], T], value: str, where: Wher
         try:
             found = kind(value)
         except ValidationError as error:
-            raise ParseError(error.reason + f" (got {value!r})", location=_loc(where)) from None
+            raise ParseError(
+                error.reason + f" (got {shown(value)})", location=location(*where, value)
+            ) from None
         if len(cache) > 50_000:
             cache.clear()
         cache[value] = found
@@ -102,12 +139,18 @@ def _tolerant_code(
     try:
         return _code(cache, kind, value, where)
     except ParseError as error:
-        lenience.report(error.detail + "; skipped", _loc(where))
+        lenience.report(error.detail, _loc(where), lenient="skipped")
         return None
 
 
 def _amount(
-    value: str, number: int, segment_id: str, position: int, *, money: bool = True
+    value: str,
+    number: int,
+    segment_id: str,
+    position: int,
+    *,
+    money: bool = True,
+    lenience: Lenience | None = None,
 ) -> Decimal:
     """An X12 decimal (type R): optional minus sign, digits, at most one decimal point.
 
@@ -116,43 +159,64 @@ def _amount(
     """
     # strip() stops at the first character that is not a digit, "." or "-": anything
     # else anywhere in the value leaves something behind.
-    if value.strip("0123456789.-") or not value:
-        if not value:
-            raise ParseError(
-                "expected an amount, found nothing", location=location(number, segment_id, position)
-            )
-        raise ParseError(
-            f"expected a number, found {value!r}", location=location(number, segment_id, position)
-        )
+    if len(value) > _AMOUNT_DIGITS or value.strip("0123456789.-") or not value:
+        _odd_amount(value, number, segment_id, position, lenience)
     try:
         amount = Decimal(value)
     except InvalidOperation:
         raise ParseError(
-            f"expected a number, found {value!r}", location=location(number, segment_id, position)
+            f"expected a number, found {shown(value)}",
+            location=location(number, segment_id, position, value),
         ) from None
     if money:
         dot = value.find(".")
         if dot >= 0 and len(value) - dot > 3 and value[dot + 3 :].strip("0"):
             raise ParseError(
-                f"an amount of money has at most 2 decimal places, found {value!r}",
-                location=location(number, segment_id, position),
+                f"an amount of money has at most 2 decimal places, found {shown(value)}",
+                location=location(number, segment_id, position, value),
             )
     return amount
+
+
+def _odd_amount(
+    value: str, number: int, segment_id: str, position: int, lenience: Lenience | None
+) -> None:
+    """Refuse a value that is not an X12 decimal; report one over 18 digits."""
+    where = location(number, segment_id, position, value)
+    if not value:
+        raise ParseError("expected an amount, found nothing", location=where)
+    if value.strip("0123456789.-"):
+        raise ParseError(f"expected a number, found {shown(value)}", location=where)
+    digits = len(value) - value.count(".") - value.count("-")
+    if digits > _EXACT_DIGITS:
+        # beyond Decimal's 28 significant digits sums would round: never read
+        raise ParseError(
+            f"an amount of {digits} digits cannot be read exactly ({shown(value)})",
+            location=where,
+        )
+    if digits > _AMOUNT_DIGITS:
+        # X12.6: type R counts digits only (no sign or decimal point); TR3 maximum 18.
+        (lenience or _STRICT).report(
+            f"an amount has {digits} digits, more than the 18 the guide allows ({shown(value)})",
+            where,
+            lenient="read as sent",
+        )
 
 
 def _date(codes: _Codes, value: str, number: int, segment_id: str, position: int) -> pendulum.Date:
     found = codes.dates.get(value)
     if found is None:
-        if len(value) != 8 or not value.isdigit():
+        if len(value) != 8 or not (value.isascii() and value.isdigit()):
             raise ParseError(
-                f"expected a date CCYYMMDD, found {value!r}",
-                location=location(number, segment_id, position),
+                f"expected a date CCYYMMDD, found {shown(value)}",
+                location=location(number, segment_id, position, value),
             )
         try:
             found = pendulum.date(int(value[:4]), int(value[4:6]), int(value[6:]))
         except ValueError:
             raise ParseError(
-                f"{value!r} is not a calendar date", location=location(number, segment_id, position)
+                f"{shown(value)} is not a calendar date",
+                location=location(number, segment_id, position, value),
             ) from None
         codes.dates[value] = found
     return found
@@ -215,6 +279,23 @@ class _TransactionReader:
         self.lenience = lenience
         self.component = raw.delimiters.component
         self.repetition = raw.delimiters.repetition
+        self.version_4010 = (raw.implementation or raw.gs[8]).startswith("004010")
+        self.seen: set[str] = set()  # single-use segments read in the current loop
+
+    def once(self, key: str, number: int, segment_id: str) -> bool:
+        """Whether a single-use segment (``key``) is read for the first time in its loop.
+
+        A repeated one is refused when strict; lenient reading keeps the first.
+        """
+        if key in self.seen:
+            self.lenience.report(
+                f"{key.lstrip('#')} appears twice; the implementation guide allows it once",
+                location(number, segment_id),
+                lenient="the first one is kept",
+            )
+            return False
+        self.seen.add(key)
+        return True
 
     def read(self) -> Remittance | None:
         """The remittance of the transaction set, or ``None`` when lenient reading skips it.
@@ -233,6 +314,9 @@ class _TransactionReader:
         line: dict[str, Any] | None = None
         line_adjustments: list[Adjustment] = []
         entity = ""  # the N1 loop being read: PR (payer) or PE (payee)
+        header_number: int | None = None  # LX01 of the header loop (2000) being read
+        unknown = self._unknown
+        closers = _CLOSES_CLAIM
         padding = _PADDING
         needs = _NEEDS
         read_adjustments = self._adjustments
@@ -293,7 +377,7 @@ class _TransactionReader:
                 line = read_line(segment, number)
                 line_adjustments = []
                 continue
-            if segment_id == "CLP" or segment_id == "PLB":
+            if segment_id in closers:  # CLP, PLB, LX, TS3, TS2 end the claim being read
                 if line is not None and claim is not None:
                     claim.lines.append(_line_payment(line, line_adjustments))
                 line = None
@@ -302,8 +386,15 @@ class _TransactionReader:
                     claim = None
                 if segment_id == "CLP":
                     claim = _Claim(self._clp(segment, number), number)
-                else:
+                    if header_number is not None:
+                        claim.fields["header_number"] = header_number
+                    self.seen = {key for key in self.seen if key.startswith("#")}
+                elif segment_id == "PLB":
                     provider_adjustments.extend(self._plb(segment, number))
+                else:  # a header loop (2000) opens
+                    entity = self._header(segment, number, header, entity, claims)
+                    if segment_id == "LX":
+                        header_number = int(segment[1]) if segment[1].isdigit() else None
                 continue
             if segment_id == "REF":
                 qualifier = segment[1]
@@ -318,7 +409,14 @@ class _TransactionReader:
             if segment_id == "AMT" or segment_id == "QTY":
                 pair = (
                     segment[1],
-                    _amount(segment[2], number, segment_id, 2, money=segment_id == "AMT"),
+                    _amount(
+                        segment[2],
+                        number,
+                        segment_id,
+                        2,
+                        money=segment_id == "AMT",
+                        lenience=self.lenience,
+                    ),
                 )
                 if line is not None:
                     if segment_id == "QTY":
@@ -333,8 +431,12 @@ class _TransactionReader:
                 continue
             if segment_id == "NM1":
                 if claim is None:
+                    unknown(segment_id, number)
                     continue
-                self._nm1(segment, number, claim.fields)
+                if line is None and self.once("NM1*" + segment[1], number, "NM1"):
+                    self._nm1(segment, number, claim.fields)
+                elif line is not None:
+                    unknown(segment_id, number)
                 continue
             if segment_id == "LQ":
                 if line is None:
@@ -353,7 +455,9 @@ class _TransactionReader:
                     )
                 continue
             if segment_id == "MOA" or segment_id == "MIA":
-                if claim is not None:
+                if claim is None or line is not None:
+                    unknown(segment_id, number)
+                elif self.once(segment_id, number, segment_id):
                     positions = (3, 4, 5, 6, 7) if segment_id == "MOA" else (5, 20, 21, 22, 23)
                     for position in positions:
                         value = _el(segment, position)
@@ -368,28 +472,11 @@ class _TransactionReader:
                             if remark is not None:
                                 claim.remarks.append(remark)
                 continue
-            if segment_id == "BPR":
-                self._bpr(segment, number, header)
+            if claim is None and segment_id in _HEADER:
+                # header and 1000A/1000B segments: rare, read by their own method
+                entity = self._header(segment, number, header, entity, claims)
                 continue
-            if segment_id == "TRN":
-                header["id"] = segment[2]
-                continue
-            if segment_id == "N1":
-                entity = segment[1]
-                if entity == "PR":
-                    header["payer_name"] = segment[2]
-                    if segment[3] == "XV" and "payer_id" not in header:
-                        header["payer_id"] = segment[4]
-                elif entity == "PE":
-                    header["payee_name"] = segment[2] or None
-                    qualifier, value = segment[3], segment[4]
-                    if qualifier == "XX":
-                        header["payee_npi"] = _tolerant_code(
-                            {}, Npi, value, (number, "N1", 4), self.lenience
-                        )
-                    elif qualifier == "FI":
-                        header["payee_tax_id"] = value
-                continue
+            unknown(segment_id, number)
         if line is not None and claim is not None:
             claim.lines.append(_line_payment(line, line_adjustments))
         if claim is not None:
@@ -402,11 +489,16 @@ class _TransactionReader:
         ):
             if field not in header:
                 self.lenience.report(
-                    f"transaction set {raw.control_number} has no {segment_id} segment; "
-                    "it is skipped",
+                    f"transaction set {shown(raw.control_number)} has no {segment_id} segment",
                     st,
+                    lenient="the transaction set is skipped",
                 )
                 return None
+        address = header.pop("_address", None)
+        header.pop("_lx", None)
+        if address is not None:
+            header["payer_address"] = self._address(address, st)
+        header["control_number"] = raw.control_number
         if "payment_date" not in header:
             if "production_date" not in header:
                 raise ParseError(
@@ -419,8 +511,120 @@ class _TransactionReader:
         header["provider_adjustments"] = provider_adjustments
         return _build(Remittance, header, st)
 
+    def _unknown(self, segment_id: str, number: int) -> None:
+        where = location(number, segment_id)
+        if segment_id in _KNOWN:
+            message = f"segment {shown_id(segment_id)} is out of place in an 835 here"
+        else:
+            message = f"unknown segment {shown_id(segment_id)} in an 835 (misspelled?)"
+        self.lenience.report(message, where, lenient="skipped")
+
+    def _header(
+        self,
+        segment: list[str],
+        number: int,
+        header: dict[str, Any],
+        entity: str,
+        claims: list[ClaimPayment],
+    ) -> str:
+        """Read a header, 1000A/1000B or LX/TS3 segment; returns the N1 loop now open."""
+        segment_id = segment[0]
+        if segment_id == "BPR":
+            if self.once("#BPR", number, "BPR"):
+                self._bpr(segment, number, header)
+        elif segment_id == "TRN":
+            if self.once("#TRN", number, "TRN"):
+                header["id"] = segment[2]
+        elif segment_id == "CUR":
+            if self.once("#CUR", number, "CUR"):
+                header["currency"] = segment[2] or None
+        elif segment_id == "N1":
+            entity = segment[1]
+            if entity not in ("PR", "PE"):
+                self._unknown("N1", number)
+            elif self.once("#N1*" + entity, number, "N1"):
+                self._n1(segment, number, header)
+            else:
+                entity = "duplicate " + entity
+        elif segment_id in ("N3", "N4"):
+            if entity == "PR" and self.once("#PR " + segment_id, number, segment_id):
+                lines = header.setdefault("_address", {})
+                if segment_id == "N3":
+                    lines["line1"], lines["line2"] = segment[1], segment[2] or None
+                else:
+                    lines["city"], lines["state"], lines["postal_code"] = segment[1:4]
+        elif segment_id == "PER":
+            if entity == "PR":
+                numbers = [
+                    (segment[position], segment[position + 1])
+                    for position in (3, 5, 7)
+                    if segment[position] and segment[position + 1]
+                ]
+                header.setdefault("payer_contacts", []).append(
+                    PayerContact(function=segment[1], name=segment[2] or None, numbers=numbers)
+                )
+        elif segment_id == "TS3":
+            self._ts3(segment, number, header)
+        elif segment_id == "LX":
+            header["_lx"] = count_value(segment[1], number, "LX", 1)
+        # RDM, NTE (004010), N2 and TS2 carry nothing a remittance holds; N3/N4/PER of
+        # the payee loop neither.
+        return entity
+
+    def _address(self, parts: dict[str, Any], where: str) -> Address | None:
+        """The payer's address (1000A N3/N4); one the guide would refuse is reported."""
+        try:
+            return Address(**{"line1": "", "city": "", "state": "", "postal_code": ""} | parts)
+        except ValidationError as error:
+            self.lenience.report(
+                f"the payer address (N3/N4) is incomplete: {error.field}",
+                where,
+                lenient="payer_address is left empty",
+            )
+            return None
+
+    def _ts3(self, segment: list[str], number: int, header: dict[str, Any]) -> None:
+        """The provider summary (TS3): informational, so a bad value is only reported."""
+        summary: dict[str, Any] = {
+            "header_number": header.get("_lx", 0),
+            "provider_id": segment[1],
+            "facility_code": segment[2],
+        }
+        for position, name, read in (
+            (3, "fiscal_period_end", lambda v: _date(self.codes, v, number, "TS3", 3)),
+            (4, "claim_count", lambda v: count_value(v, number, "TS3", 4)),
+            (5, "total_charge", lambda v: _amount(v, number, "TS3", 5, lenience=self.lenience)),
+        ):
+            value = segment[position]
+            if not value:
+                continue
+            try:
+                summary[name] = read(value)
+            except ParseError as error:
+                warn(error.detail + "; left out of the provider summary", error.location)
+        header.setdefault("provider_summaries", []).append(_PROVIDER_SUMMARY(summary))
+
+    def _n1(self, segment: list[str], number: int, header: dict[str, Any]) -> None:
+        if segment[1] == "PR":
+            header["payer_name"] = segment[2]
+            if segment[3] == "XV" and "payer_id" not in header:
+                header["payer_id"] = segment[4]
+            return
+        header["payee_name"] = segment[2] or None
+        qualifier, value = segment[3], segment[4]
+        if qualifier == "XX":
+            try:
+                header["payee_npi"] = _code({}, Npi, value, (number, "N1", 4))
+            except ParseError as error:
+                # The payer's file is the authority on what was paid: a payee NPI that
+                # fails its check digit is read in both modes, kept as sent, and reported.
+                warn(error.detail + "; kept as sent in payee_npi_as_sent", error.location)
+                header["payee_npi_as_sent"] = value
+        elif qualifier == "FI":
+            header["payee_tax_id"] = value
+
     def _bpr(self, segment: list[str], number: int, header: dict[str, Any]) -> None:
-        header["payment_amount"] = _amount(segment[2], number, "BPR", 2)
+        header["payment_amount"] = _amount(segment[2], number, "BPR", 2, lenience=self.lenience)
         flag = segment[3]
         if flag not in ("C", "D"):
             raise ParseError(
@@ -440,7 +644,7 @@ class _TransactionReader:
                 header["payment_date"] = _date(self.codes, segment[16], number, "BPR", 16)
             except ParseError as error:
                 self.lenience.report(
-                    error.detail + "; the production date is used", location(number, "BPR", 16)
+                    error.detail, error.location, lenient="the production date is used"
                 )
 
     def _clp(self, segment: list[str], number: int) -> dict[str, Any]:
@@ -460,7 +664,9 @@ class _TransactionReader:
             "status": status,
             "charge": self._required_amount(segment, number, 3),
             "paid": self._required_amount(segment, number, 4),
-            "patient_responsibility": _amount(responsibility, number, "CLP", 5)
+            "patient_responsibility": _amount(
+                responsibility, number, "CLP", 5, lenience=self.lenience
+            )
             if responsibility
             else ZERO,
         }
@@ -478,13 +684,13 @@ class _TransactionReader:
     def _required_amount(self, segment: list[str], number: int, position: int) -> Decimal:
         value = segment[position]
         if value:
-            return _amount(value, number, segment[0], position)
+            return _amount(value, number, segment[0], position, lenience=self.lenience)
         if not self.lenience.strict:
             self.lenience.report(
                 "the amount is missing; 0 is used", location(number, segment[0], position)
             )
             return ZERO
-        return _amount(value, number, segment[0], position)
+        return _amount(value, number, segment[0], position, lenience=self.lenience)
 
     def _nm1(self, segment: list[str], number: int, fields: dict[str, Any]) -> None:
         role = segment[1]
@@ -495,12 +701,17 @@ class _TransactionReader:
             fields["insured_name"] = _name(segment)
             fields["insured_id"] = segment[9] or None
         elif role == "74":
-            fields["corrected_name"] = _name(segment)
+            corrected = fields["corrected_name"] = _name(segment)
             fields["corrected_id"] = segment[9] or None
+            if corrected is None:
+                # a correction of one part of the name (the first name alone, NM104
+                # without NM103) does not fit a PersonName: kept as sent
+                fields["corrected_family_name"] = segment[3] or None
+                fields["corrected_given_name"] = segment[4] or None
         elif role not in ("82", "TT", "PR", "GB"):
             raise ParseError(
-                f"unknown claim party {role!r}: expected QC, IL, 74, 82, TT, PR or GB",
-                location=location(number, "NM1", 1),
+                f"unknown claim party {shown(role)}: expected QC, IL, 74, 82, TT, PR or GB",
+                location=location(number, "NM1", 1, role),
             )
 
     def _claim(self, claim: _Claim) -> ClaimPayment:
@@ -517,24 +728,43 @@ class _TransactionReader:
         """Append the adjustments of a CAS: up to six reason/amount/quantity triplets."""
         size = len(segment)
         group = _GROUP.get(segment[1]) if size > 1 else None
+        if group is AdjustmentGroup.CORRECTION_REVERSAL and not self.version_4010:
+            group = None  # CR is a 004010X091A1 group only
         if group is None:
             self.lenience.report(
-                f"unknown adjustment group {_el(segment, 1)!r}: expected CO, OA, PI or PR",
-                location(number, "CAS", 1),
+                f"unknown adjustment group {shown(_el(segment, 1))}: expected CO, OA, PI or PR"
+                + (" (or CR)" if self.version_4010 else ""),
+                location(number, "CAS", 1, _el(segment, 1)),
+                lenient="the segment is skipped",
             )
             return
+        if size > 20:
+            self.lenience.report(
+                f"CAS has {size - 1} elements, at most 19 (six triplets)",
+                location(number, "CAS", 20, segment[20]),
+                lenient="the extra elements are read as further triplets",
+            )
         before = len(found)
         carcs = self.codes.carc
-        for position in range(2, min(size, 20), 3):
+        lenience = self.lenience
+        for position in range(2, size, 3):
             reason = segment[position]
-            if not reason:
-                continue
-            amount = _amount(
-                segment[position + 1] if position + 1 < size else "", number, "CAS", position + 1
-            )
+            amount_text = segment[position + 1] if position + 1 < size else ""
             quantity = segment[position + 2] if position + 2 < size else ""
+            if not reason:
+                if amount_text or quantity:
+                    # CAS03/06/... are required with their reason (005010X221A1 CAS syntax
+                    # P0203: reason and amount go together): an amount without its reason.
+                    lenience.report(
+                        f"an adjustment amount {shown(amount_text or quantity)} has no reason "
+                        f"code (CAS{position:02d})",
+                        location(number, "CAS", position, amount_text),
+                        lenient="the amount is not read; the claim will not balance",
+                    )
+                continue
+            amount = _amount(amount_text, number, "CAS", position + 1, lenience=lenience)
             carc = carcs.get(reason) or _tolerant_code(
-                carcs, Carc, reason, (number, "CAS", position), self.lenience
+                carcs, Carc, reason, (number, "CAS", position), lenience
             )
             if carc is None:
                 continue
@@ -543,12 +773,12 @@ class _TransactionReader:
                     group,
                     carc,
                     amount,
-                    _amount(quantity, number, "CAS", position + 2, money=False)
+                    _amount(quantity, number, "CAS", position + 2, money=False, lenience=lenience)
                     if quantity
                     else None,
                 )
             )
-        if len(found) == before and self.lenience.strict:
+        if len(found) == before and lenience.strict:
             raise ParseError("CAS holds no adjustment", location=location(number, "CAS", 2))
 
     def _procedure(
@@ -605,10 +835,10 @@ class _TransactionReader:
         qualifier, code, modifiers = self._procedure(segment[1], number, 1)
         charge, paid = segment[2], segment[3]
         fields: dict[str, Any] = {
-            "charge": _amount(charge, number, "SVC", 2)
+            "charge": _amount(charge, number, "SVC", 2, lenience=self.lenience)
             if charge
             else self._required_amount(segment, number, 2),
-            "paid": _amount(paid, number, "SVC", 3)
+            "paid": _amount(paid, number, "SVC", 3, lenience=self.lenience)
             if paid
             else self._required_amount(segment, number, 3),
             "modifiers": modifiers,
@@ -652,7 +882,9 @@ class _TransactionReader:
             )
         units = segment[5]
         if units:
-            fields["units_paid"] = _amount(units, number, "SVC", 5, money=False)
+            fields["units_paid"] = _amount(
+                units, number, "SVC", 5, money=False, lenience=self.lenience
+            )
         original = segment[6]
         if original:
             original_qualifier, original_code, original_modifiers = self._procedure(
@@ -669,23 +901,42 @@ class _TransactionReader:
             fields["submitted_modifiers"] = original_modifiers
         billed = segment[7]
         if billed:
-            fields["units_billed"] = _amount(billed, number, "SVC", 7, money=False)
+            fields["units_billed"] = _amount(
+                billed, number, "SVC", 7, money=False, lenience=self.lenience
+            )
         return fields
 
     def _plb(self, segment: list[str], number: int) -> list[ProviderAdjustment]:
         provider = segment[1]
         period_end = _date(self.codes, segment[2], number, "PLB", 2)
         found: list[ProviderAdjustment] = []
-        for position in range(3, min(len(segment), 15), 2):
+        lenience = self.lenience
+        for position in range(3, len(segment), 2):
             composite = segment[position]
+            amount_text = segment[position + 1] if position + 1 < len(segment) else ""
             if not composite:
+                if amount_text:
+                    # PLB syntax P0304..P1314: an adjustment amount needs its reason
+                    lenience.report(
+                        f"a provider adjustment amount {shown(amount_text)} has no reason "
+                        f"(PLB{position:02d})",
+                        location(number, "PLB", position, amount_text),
+                        lenient="the amount is not read; the remittance will not balance",
+                    )
                 continue
+            if position > 13:
+                lenience.report(
+                    "PLB holds at most six adjustments (PLB03..PLB14)",
+                    location(number, "PLB", position, composite),
+                    lenient="read as sent",
+                )
             reason, _, reference = composite.partition(self.component)
-            amount = self._required_amount(segment, number, position + 1)
-            if len(reason) != 2 and not self.lenience.strict:
-                self.lenience.report(
-                    f"PLB reason {reason!r} is not a 2-character code; skipped",
-                    location(number, "PLB", position),
+            amount = self._required_amount([*segment, ""], number, position + 1)
+            if len(reason) != 2 and not lenience.strict:
+                lenience.report(
+                    f"PLB reason {shown(reason)} is not a 2-character code",
+                    location(number, "PLB", position, reason),
+                    lenient=f"the amount {shown(amount_text)} is not read",
                 )
                 continue
             found.append(
@@ -746,7 +997,14 @@ def iter_835(
     lenience = Lenience(strict)
     for raw in transactions(source, lenience):
         if raw.id != "835":
-            continue  # an interchange may bundle other transaction sets (278, 999, ...)
+            if raw.id in KNOWN_TRANSACTION_SETS or raw.gs[1] != "HP":
+                continue  # an interchange may bundle other transaction sets (278, 999, ...)
+            # lenient: an unknown ST01 in a remittance group (HP) is read as an 835
+            warn(
+                f"transaction set {shown(raw.control_number)} with ST01 {shown(raw.id)} "
+                "is read as an 835 (its group is HP)",
+                location(raw.first_number - 1, "ST", 1, raw.id),
+            )
         remittance = _TransactionReader(raw, codes, lenience).read()
         if remittance is None:
             continue
@@ -775,3 +1033,38 @@ def read_835(
     ()
     """
     return list(iter_835(source, strict=strict, require_balanced=require_balanced))
+
+
+def iter_835_file(
+    path: str | os.PathLike[str], *, strict: bool = True, require_balanced: bool = False
+) -> Iterator[Remittance]:
+    """Stream the remittances of the 835 file at ``path`` (see :func:`iter_835`).
+
+    The file is read in chunks as UTF-8 (a byte order mark is skipped); a missing file
+    or a folder is a :class:`~medbill.ParseError`.
+
+    >>> import pathlib, tempfile
+    >>> from medbill.x12 import SAMPLE_835, iter_835_file
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder, "era.835")
+    ...     _ = path.write_text(SAMPLE_835)
+    ...     [era.id for era in iter_835_file(path)]
+    ['EFT-0001']
+    """
+    return iter_835(Path(path), strict=strict, require_balanced=require_balanced)
+
+
+def read_835_file(
+    path: str | os.PathLike[str], *, strict: bool = True, require_balanced: bool = False
+) -> list[Remittance]:
+    """Every remittance of the 835 file at ``path`` (see :func:`read_835`).
+
+    >>> import pathlib, tempfile
+    >>> from medbill.x12 import SAMPLE_835, read_835_file
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder, "era.835")
+    ...     _ = path.write_text(SAMPLE_835)
+    ...     [era.payment_amount for era in read_835_file(str(path))]
+    [Decimal('210.00')]
+    """
+    return list(iter_835_file(path, strict=strict, require_balanced=require_balanced))

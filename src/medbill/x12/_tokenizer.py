@@ -18,16 +18,81 @@ import attrs
 
 from medbill._errors import ParseError
 
-__all__ = ["Delimiters", "Lenience", "Tokenizer", "X12Warning", "location"]
+__all__ = [
+    "Delimiters",
+    "Lenience",
+    "Location",
+    "Tokenizer",
+    "X12Warning",
+    "location",
+    "shown",
+    "warn",
+]
 
 _BLANK = " \t\r\n\ufeff"
 _ISA_ELEMENTS = 17  # the id ISA and ISA01..ISA16
 
 
-def location(number: int, segment_id: str, element: int | None = None) -> str:
+class Location(str):
+    """The text of a position (``segment 12 (CLP), element 3``) that keeps its parts.
+
+    :class:`~medbill.ParseError` reads ``segment_index``, ``segment_id``, ``element``
+    and ``value`` from it into its structured fields.
+    """
+
+    __slots__ = ("element", "segment_id", "segment_index", "value")
+
+    segment_index: int
+    segment_id: str
+    element: int | None
+    value: str | None
+
+
+def location(
+    number: int, segment_id: str, element: int | None = None, value: str | None = None
+) -> Location:
     """The position of a problem: ``segment 12 (CLP), element 3``."""
-    where = f"segment {number} ({segment_id})"
-    return f"{where}, element {element}" if element is not None else where
+    segment_id = segment_id[:10]
+    where = f"segment {number} ({shown_id(segment_id)})"
+    found = Location(f"{where}, element {element}" if element is not None else where)
+    found.segment_index = number
+    found.segment_id = segment_id
+    found.element = element
+    found.value = value
+    return found
+
+
+def shown_id(segment_id: str) -> str:
+    """A segment id as a message shows it: printable and at most 6 characters."""
+    text = segment_id[:6]
+    return text if text.isascii() and text.isprintable() else repr(text)[1:-1][:12]
+
+
+_SHOWN = 20
+
+
+def shown(value: str) -> str:
+    """An element value as a message shows it: quoted, cut, and masked when it may be PHI.
+
+    Codes, qualifiers, dates and amounts are shown (at most 20 characters); a value that
+    looks like a name or an identifier (four or more letters, or more than eight
+    characters mixing letters and digits) is masked, since shifted elements put names
+    and member ids where a code was expected.
+
+    >>> from medbill.x12._tokenizer import shown
+    >>> shown("3OO.00"), shown("CO"), shown("JOHNSON"), shown("W123456789"), shown("1" * 40)
+    ("'3OO.00'", "'CO'", "'J******'", "'******6789'", "'11111111111111111...'")
+    """
+    letters = sum(ch.isalpha() for ch in value[:200])
+    if letters and (
+        (letters >= 4 and letters == len(value)) or len(value) > 8 or " " in value.strip()
+    ):
+        from medbill._privacy import mask_value
+
+        return mask_value(value[:_SHOWN])
+    if len(value) > _SHOWN:
+        return repr(value[: _SHOWN - 3] + "...")
+    return repr(value)
 
 
 class X12Warning(UserWarning):
@@ -37,12 +102,12 @@ class X12Warning(UserWarning):
 
     >>> import warnings
     >>> from medbill.x12 import SAMPLE_835, X12Warning, read_835
-    >>> miscounted = SAMPLE_835.replace("SE*21*", "SE*22*")
+    >>> miscounted = SAMPLE_835.replace("SE*22*", "SE*23*")
     >>> with warnings.catch_warnings(record=True) as caught:
     ...     warnings.simplefilter("always")
     ...     _ = read_835(miscounted, strict=False)
     >>> [w.category is X12Warning for w in caught], str(caught[0].message)[:26]
-    ([True], 'segment 23 (SE), element 1')
+    ([True], 'segment 24 (SE), element 1')
     """
 
 
@@ -54,11 +119,23 @@ class Lenience:
     def __init__(self, strict: bool) -> None:
         self.strict = strict
 
-    def report(self, message: str, where: str) -> None:
-        """Raise :class:`~medbill.ParseError` when strict, else warn with :class:`X12Warning`."""
+    def report(self, message: str, where: str, *, lenient: str = "") -> None:
+        """Raise :class:`~medbill.ParseError` when strict, else warn with :class:`X12Warning`.
+
+        ``lenient`` says what lenient reading does instead (``"skipped"``); it is
+        appended to the warning only, so a strict error never claims to go on.
+        """
         if self.strict:
             raise ParseError(message, location=where)
-        warnings.warn(X12Warning(f"{where}: {message}"), stacklevel=2)
+        warn(f"{message}; {lenient}" if lenient else message, where)
+
+
+def warn(message: str, where: str) -> None:
+    """Report a departure that is read in both modes (an :class:`X12Warning`)."""
+    text = f"{where}: {message}"
+    if len(text) > ParseError.MESSAGE_LIMIT:
+        text = text[: ParseError.MESSAGE_LIMIT - 3] + "..."
+    warnings.warn(X12Warning(text), stacklevel=3)
 
 
 def guess_bare(text: str) -> Delimiters | None:
@@ -97,7 +174,7 @@ def read_isa(
     if not text.startswith("ISA"):
         head = text[:3] or "end of input"
         raise ParseError(
-            f"expected an ISA segment to open an interchange, found {head!r}",
+            f"expected an ISA segment to open an interchange, found {shown(head)}",
             location=location(number, head),
         )
     if len(text) < 4:
@@ -224,40 +301,44 @@ class Tokenizer:
             separator = self.delimiters.element
             terminator = self.delimiters.segment
             closing = "SE" if bare is not None else "IEA"
+            # ``buffer`` holds text that may end inside a segment; chunks without a
+            # terminator wait in ``pending`` and are joined once one arrives, so each
+            # character is scanned a bounded number of times (linear in the input).
+            pending: list[str] = []
             while True:
                 parts = buffer.split(terminator)
                 buffer = parts.pop()  # text after the last terminator: incomplete
                 # Blanks around a segment are line breaks or indentation; trailing blanks
                 # inside the last element are insignificant (X12.6 suppresses them).
                 batch = [text.split(separator) for raw in parts if (text := raw.strip(_BLANK))]
-                if closing + separator in buffer or any(s[0] == closing for s in batch):
-                    for index, segment in enumerate(batch):
-                        if segment[0] == closing:
-                            rest = batch[index + 1 :]
-                            del batch[index + 1 :]
-                            if rest:
-                                buffer = (
-                                    terminator.join(separator.join(s) for s in rest)
-                                    + terminator
-                                    + buffer
-                                )
-                            break
-                    else:
-                        index = -1
-                    if index >= 0:
-                        self.number += len(batch)
-                        yield batch
-                        break
+                index = next((i for i, s in enumerate(batch) if s[0] == closing), -1)
+                if index >= 0:
+                    rest = batch[index + 1 :]
+                    del batch[index + 1 :]
+                    if rest:
+                        buffer = (
+                            terminator.join(separator.join(s) for s in rest) + terminator + buffer
+                        )
+                    self.number += len(batch)
+                    yield batch
+                    break
                 if batch:
                     self.number += len(batch)
                     yield batch
-                chunk = self._more()
+                while True:
+                    chunk = self._more()
+                    if chunk is None or terminator in chunk:
+                        break
+                    pending.append(chunk)
+                if pending:
+                    buffer = buffer + "".join(pending)
+                    pending.clear()
                 if chunk is None:
                     tail = buffer.strip(_BLANK)
                     if tail:
-                        head = tail.split(separator, 1)[0][:3]
-                        where = location(self.number + 1, head)
-                        if head != "IEA":
+                        head = tail[:3]
+                        where = location(self.number + 1, head.split(separator, 1)[0])
+                        if not tail.startswith(closing + separator) or closing != "IEA":
                             raise ParseError(
                                 f"the input ends inside a segment (no segment terminator "
                                 f"{terminator!r}): the file is truncated",

@@ -11,11 +11,14 @@ import pendulum
 from medbill._common import PersonName, Sex, non_empty
 from medbill._errors import ValidationError
 from medbill._validation import check, validate
+from medbill.x12._limits import over_long
 from medbill.x12._tokenizer import Delimiters
 
 __all__ = ["Party", "SegmentWriter", "amount", "demographics", "interchange", "person_nm1"]
 
 _D = Delimiters()
+# Segments whose values may be PHI (names, addresses, member ids, birth dates).
+_PHI_SEGMENTS = frozenset({"NM1", "N3", "N4", "DMG", "REF", "PER", "CLM", "CLP", "PAT"})
 
 
 @attrs.frozen(kw_only=True)
@@ -74,12 +77,23 @@ class SegmentWriter:
         values = list(elements)
         while values and values[-1] == "":
             values.pop()
+        component = self.delimiters.component
         for position, value in enumerate(values, start=1):
             if any(ch in value for ch in self._forbidden if ch != self.delimiters.component):
                 raise ValidationError(
                     f"{segment_id}{position:02d}",
                     value,
                     "contains an X12 delimiter; it cannot be written",
+                    phi=segment_id in _PHI_SEGMENTS,
+                )
+            # composites are checked by their parts' writers
+            limit = None if component in value else over_long(segment_id, position, value)
+            if limit is not None:
+                raise ValidationError(
+                    f"{segment_id}{position:02d}",
+                    value,
+                    f"is longer than the {limit} characters the implementation guide allows",
+                    phi=segment_id in _PHI_SEGMENTS,
                 )
         self.segments.append(self.delimiters.element.join([segment_id, *values]))
 

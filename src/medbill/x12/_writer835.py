@@ -16,6 +16,7 @@ from medbill._payment import (
     Adjustment,
     ClaimPayment,
     LinePayment,
+    PayerContact,
     PaymentMethod,
     ProviderAdjustment,
     Remittance,
@@ -58,10 +59,22 @@ def _cas(out: SegmentWriter, adjustments: Sequence[Adjustment]) -> None:
         out.add("CAS", *elements)
 
 
-def _nm1(out: SegmentWriter, role: str, name: PersonName | None, identifier: str | None) -> None:
-    if name is None and identifier is None:
+def _nm1(
+    out: SegmentWriter,
+    role: str,
+    name: PersonName | None,
+    identifier: str | None,
+    *,
+    required: bool = False,
+    family: str | None = None,
+    given: str | None = None,
+) -> None:
+    if name is None and identifier is None and not required and not (family or given):
         return
-    parts = ["", "", "", ""] if name is None else [name.family, name.given, name.middle or "", ""]
+    if name is None:
+        parts = [family or "", given or "", "", ""]
+    else:
+        parts = [name.family, name.given, name.middle or "", ""]
     suffix = "" if name is None else name.suffix or ""
     # NM108: MI member id; C the insured's changed id on a corrected name (NM1*74)
     qualifier = ("C" if role == "74" else "MI") if identifier else ""
@@ -118,7 +131,18 @@ def _line(out: SegmentWriter, line: LinePayment) -> None:
         out.add("LQ", "HE", str(remark))
 
 
-def _claim(out: SegmentWriter, claim: ClaimPayment) -> None:
+def _claim(out: SegmentWriter, claim: ClaimPayment, field: str) -> None:
+    if not claim.filing_indicator:
+        raise ValidationError(
+            f"{field}.filing_indicator", None, "CLP06 is required in 005010X221A1"
+        )
+    if len(claim.remarks) > 5:
+        # MOA is used once per claim and holds five remarks (MOA03..MOA07)
+        raise ValidationError(
+            f"{field}.remarks",
+            [str(r) for r in claim.remarks],
+            "at most 5 claim-level remarks fit the MOA segment (005010X221A1 2100 MOA)",
+        )
     out.add(
         "CLP", out.text(claim.claim_id, "claim_id"), claim.status.value, amount(claim.charge),
         amount(claim.paid), amount(claim.patient_responsibility),
@@ -127,11 +151,14 @@ def _claim(out: SegmentWriter, claim: ClaimPayment) -> None:
         out.text(claim.facility_code, "facility_code"), out.text(claim.frequency, "frequency"),
     )  # fmt: skip
     _cas(out, claim.adjustments)
-    _nm1(out, "QC", claim.patient_name, claim.member_id)
+    _nm1(out, "QC", claim.patient_name, claim.member_id, required=True)  # required
     _nm1(out, "IL", claim.insured_name, claim.insured_id)
-    _nm1(out, "74", claim.corrected_name, claim.corrected_id)
-    for start in range(0, len(claim.remarks), 5):  # MOA03..MOA07: five remarks per segment
-        out.add("MOA", "", "", *(str(r) for r in claim.remarks[start : start + 5]))
+    _nm1(
+        out, "74", claim.corrected_name, claim.corrected_id,
+        family=claim.corrected_family_name, given=claim.corrected_given_name,
+    )  # fmt: skip
+    if claim.remarks:
+        out.add("MOA", "", "", *(str(r) for r in claim.remarks))
     for qualifier, day in (
         ("232", claim.statement_start),
         ("233", claim.statement_end),
@@ -161,6 +188,7 @@ def _plb(out: SegmentWriter, adjustments: Sequence[ProviderAdjustment]) -> None:
 
 def _body(remittance: Remittance, originator: str, address: Address, phone: str) -> list[str]:
     out = SegmentWriter()
+    address = remittance.payer_address or address
     handling = "H" if remittance.method is PaymentMethod.NON_PAYMENT else "I"
     credit = "C" if remittance.credit else "D"
     date = remittance.payment_date.format("YYYYMMDD")
@@ -177,6 +205,8 @@ def _body(remittance: Remittance, originator: str, address: Address, phone: str)
             remittance.method.value, *([""] * 11), date,
         )  # fmt: skip
     out.add("TRN", "1", out.text(remittance.id, "id"), originator)
+    if remittance.currency is not None:
+        out.add("CUR", "PR", out.text(remittance.currency, "currency"))
     if remittance.production_date is not None:
         out.add("DTM", "405", remittance.production_date.format("YYYYMMDD"))
     out.add("N1", "PR", out.text(remittance.payer_name, "payer_name"))
@@ -186,11 +216,18 @@ def _body(remittance: Remittance, originator: str, address: Address, phone: str)
     out.add("N4", out.text(address.city, "payer_address"), address.state, address.postal_code)
     if remittance.payer_id is not None:
         out.add("REF", "2U", out.text(remittance.payer_id, "payer_id"))
-    out.add("PER", "BL", "", "TE", out.text(phone, "payer_phone"))
+    contacts = remittance.payer_contacts or (PayerContact(function="BL", numbers=[("TE", phone)]),)
+    for contact in contacts:
+        numbers = [out.text(v, "payer_contacts") for pair in contact.numbers[:3] for v in pair]
+        out.add("PER", contact.function, out.text(contact.name, "payer_contacts"), *numbers)
     payee = out.text(remittance.payee_name, "payee_name")
     tax_id = remittance.payee_tax_id
     if remittance.payee_npi is not None:
         out.add("N1", "PE", payee, "XX", str(remittance.payee_npi))
+        if tax_id is not None:
+            out.add("REF", "TJ", out.text(tax_id, "payee_tax_id"))
+    elif remittance.payee_npi_as_sent is not None:
+        out.add("N1", "PE", payee, "XX", out.text(remittance.payee_npi_as_sent, "payee_npi"))
         if tax_id is not None:
             out.add("REF", "TJ", out.text(tax_id, "payee_tax_id"))
     elif tax_id is not None:
@@ -199,8 +236,8 @@ def _body(remittance: Remittance, originator: str, address: Address, phone: str)
         out.add("N1", "PE", payee)
     if remittance.claim_payments:
         out.add("LX", "1")
-        for claim in remittance.claim_payments:
-            _claim(out, claim)
+        for index, claim in enumerate(remittance.claim_payments):
+            _claim(out, claim, f"claim_payments[{index}]")
     _plb(out, remittance.provider_adjustments)
     return out.segments
 
@@ -222,11 +259,14 @@ def write_835(
     ``created`` (ISA09/ISA10, GS04/GS05) defaults to midnight of the first remittance's
     production or payment date, so the output depends only on the arguments.
     ``originator`` is TRN03, the payer's identifier: ``1`` and its tax id.
-    ``payer_address`` and ``payer_phone`` fill loop 1000A (N3, N4, PER*BL), which the
-    implementation guide requires and a :class:`~medbill.Remittance` does not hold; the
-    defaults are placeholders. The result is valid 005010X221A1 when the remittances
-    carry what the guide requires (a payee NPI or tax id, CLP06 and CLP07, the patient's
-    name): the tests check it with pyx12.
+    ``payer_address`` and ``payer_phone`` fill loop 1000A (N3, N4, PER*BL) when the
+    remittance has no ``payer_address`` or ``payer_contacts`` of its own; the defaults
+    are placeholders. Every claim gets its NM1*QC (required; empty when the claim names
+    no patient). What the guide forbids is refused with a
+    :class:`~medbill.ValidationError`: a claim without CLP06 (``filing_indicator``),
+    more than five claim-level remarks (one MOA), a value longer than its element.
+    The result is valid 005010X221A1 when the remittances carry what the guide requires
+    (a payee NPI or tax id, CLP07): the tests check it with pyx12.
 
     >>> import pendulum
     >>> from decimal import Decimal
@@ -236,7 +276,8 @@ def write_835(
     ...     id="CHK-1001", payer_name="Acme Health", payment_amount=Decimal("80.00"),
     ...     method="CHK", payment_date=pendulum.date(2025, 4, 1),
     ...     claim_payments=[ClaimPayment(claim_id="C-1", status="1", charge=Decimal("80.00"),
-    ...                                  paid=Decimal("80.00"))])
+    ...                                  paid=Decimal("80.00"), filing_indicator="CI",
+    ...                                  payer_claim_control_number="PCN-1")])
     >>> text = write_835(era)
     >>> print(text.splitlines()[3])
     BPR*I*80.00*C*CHK************20250401~

@@ -19,9 +19,10 @@ import pendulum
 from medbill._common import Address, PersonName
 from medbill._encounter import Claim, ClaimLine
 from medbill._errors import ValidationError
-from medbill._parties import Coverage, PayerKind, Provider, Relationship
+from medbill._parties import Coverage, PayerKind, Priority, Provider, Relationship
 from medbill._payment import Adjustment, ClaimPayment, LinePayment
 from medbill._validation import check, validate
+from medbill.claims._build import SecondaryClaim
 from medbill.x12._write import Party, SegmentWriter, amount, interchange
 from medbill.x12._writer837_details import (
     claim_amounts,
@@ -141,6 +142,34 @@ def _filing(coverage: Coverage, field: str) -> str:
     return code
 
 
+def _check_coordination(claim: Claim, others: Sequence[OtherPayer], field: str) -> None:
+    """A claim to a secondary or tertiary payer must say what the payers before it did."""
+    coverage = claim.coverage
+    if coverage is None or coverage.priority is Priority.PRIMARY or others:
+        return
+    raise ValidationError(
+        f"{field}.coverage.priority",
+        coverage.priority.value,
+        "a claim to a secondary or tertiary payer needs the prior payers' adjudication "
+        "(other_payers, or pass the SecondaryClaim) for loops 2320/2330/2430",
+    )
+
+
+def _insurance_type(coverage: Coverage) -> str:
+    """SBR05: required when Medicare is not the primary payer (2000B SBR05)."""
+    is_medicare = coverage.payer.kind is PayerKind.MEDICARE
+    if is_medicare and coverage.priority is not Priority.PRIMARY:
+        if coverage.insurance_type is None:
+            raise ValidationError(
+                "coverage.insurance_type",
+                None,
+                "a claim to Medicare as a secondary payer needs the SBR05 insurance type "
+                "(12 working aged, 13 ESRD, 43 disability, 47 other liability, ...)",
+            )
+        return coverage.insurance_type
+    return ""
+
+
 def _payer_id(coverage: Coverage) -> str:
     if coverage.payer.x12_payer_id is None:
         raise ValidationError(
@@ -157,17 +186,86 @@ def _payer_nm1(out: SegmentWriter, role: str, coverage: Coverage) -> None:
             out.text(_payer_id(coverage), "payer.x12_payer_id"))  # fmt: skip
 
 
+# Repeat limits of 005010X222A1: loop 2400 repeats 50 times per claim; HI (health care
+# diagnosis code) holds 12 codes; loop 2320 repeats 10 times.
+MAX_LINES = 50
+MAX_DIAGNOSES = 12
+MAX_OTHER_PAYERS = 10
+
+
+def _check_limits(claim: Claim, others: Sequence[OtherPayer]) -> None:
+    """Refuse a claim the guide does not allow: it must be split before it is sent."""
+    if len(claim.lines) > MAX_LINES:
+        raise ValidationError(
+            "lines",
+            len(claim.lines),
+            f"claim {claim.id!r}: an 837P claim holds at most {MAX_LINES} service lines "
+            "(loop 2400); split it into several claims",
+        )
+    if len(claim.diagnoses) > MAX_DIAGNOSES:
+        raise ValidationError(
+            "diagnoses",
+            len(claim.diagnoses),
+            f"claim {claim.id!r}: HI holds at most {MAX_DIAGNOSES} diagnosis codes",
+        )
+    if len(others) > MAX_OTHER_PAYERS:
+        raise ValidationError(
+            "other_payers", len(others), f"at most {MAX_OTHER_PAYERS} other payers (loop 2320)"
+        )
+    for index, other in enumerate(others):
+        _check_balanced(claim, other, f"other_payers[{index}]")
+
+
+def _check_balanced(claim: Claim, other: OtherPayer, field: str) -> None:
+    """The other payer's adjudication must balance against the claim (837P 2320 notes).
+
+    Claim: CLM02 = AMT*D (paid) + the claim- and line-level CAS amounts; line: SV102 =
+    SVD02 + the line's CAS amounts.
+    """
+    payment = other.payment
+    if payment.charge != claim.total_charge:
+        raise ValidationError(
+            f"{field}.payment.charge",
+            str(payment.charge),
+            f"the other payer adjudicated {payment.charge}, the claim charges {claim.total_charge}",
+        )
+    if payment.imbalance:
+        raise ValidationError(
+            f"{field}.payment",
+            str(payment.imbalance),
+            "paid + adjustments must equal the charge (2320 AMT*D and CAS)",
+        )
+    for line_index, line in enumerate(payment.lines):
+        if line.imbalance:
+            raise ValidationError(
+                f"{field}.payment.lines[{line_index}]",
+                str(line.imbalance),
+                "SVD02 + the line's CAS amounts must equal the line charge (2430)",
+            )
+
+
 def _other_payer(out: SegmentWriter, other: OtherPayer, claim: Claim) -> None:
+    """Loops 2320 (other subscriber), 2330A (other subscriber name), 2330B (other payer)."""
     coverage = other.coverage
     relationship = coverage.relationship.value
     out.add("SBR", coverage.priority.x12_code, relationship, out.text(coverage.group_number, "group_number"),
             "", "", "", "", "", _filing(coverage, "other_payer.coverage.payer.kind"))  # fmt: skip
     _cas(out, other.payment.adjustments)
     out.add("AMT", "D", amount(other.payment.paid))  # payer paid amount (2320 AMT*D)
+    responsibility = other.payment.patient_responsibility_adjustments
+    if responsibility:
+        out.add("AMT", "EAF", amount(responsibility))  # remaining patient liability
     out.add("OI", "", "", "Y", "", "", "Y")
     name, _ = _subscriber_of(coverage, claim)
     _person(out, "IL", name, "MI", coverage.member_id)  # 2330A
     _payer_nm1(out, "PR", coverage)  # 2330B
+    if other.payment.payer_claim_control_number:
+        # 2330B REF*F8: the other payer's claim control number (CLP07 of its 835)
+        out.add(
+            "REF",
+            "F8",
+            out.text(other.payment.payer_claim_control_number, "payer_claim_control_number"),
+        )
 
 
 def _line_payment(payment: ClaimPayment, line: ClaimLine, index: int) -> LinePayment | None:
@@ -185,11 +283,12 @@ def _claim(
     coverage = claim.coverage
     if coverage is None:
         raise ValidationError("coverage", None, f"claim {claim.id!r} has no coverage to bill")
+    _check_limits(claim, others)
     is_self = coverage.relationship is Relationship.SELF
     out.add("HL", str(hl), str(parent), "22", "0" if is_self else "1")
     out.add("SBR", coverage.priority.x12_code, "18" if is_self else "",
-            out.text(coverage.group_number, "group_number"), "", "", "", "", "",
-            _filing(coverage, "coverage.payer.kind"))  # fmt: skip
+            out.text(coverage.group_number, "group_number"), "", _insurance_type(coverage),
+            "", "", "", _filing(coverage, "coverage.payer.kind"))  # fmt: skip
     name, address = _subscriber_of(coverage, claim)
     _person(out, "IL", name, "MI", coverage.member_id)  # 2010BA
     if is_self:
@@ -269,8 +368,55 @@ def _claim(
     return hl
 
 
+def _from_secondary(secondary: SecondaryClaim, field: str) -> tuple[Claim, list[OtherPayer]]:
+    """The claim and its other payers (loops 2320/2330/2430) from a :class:`SecondaryClaim`."""
+    claim = secondary.claim
+    charges = {line.line_id: line for line in claim.lines}
+    others: list[OtherPayer] = []
+    for index, prior in enumerate(secondary.prior_payers):
+        if prior.coverage is None:
+            raise ValidationError(
+                f"{field}.prior_payers[{index}].coverage",
+                None,
+                "the prior payer's coverage fills loops 2320 (SBR) and 2330A; "
+                "build_secondary_claim sets it",
+            )
+        lines = []
+        for line in prior.lines:
+            billed = charges.get(line.line_id)
+            if billed is None:
+                raise ValidationError(
+                    f"{field}.prior_payers[{index}].lines",
+                    line.line_id,
+                    f"matches no line of claim {claim.id!r}",
+                )
+            lines.append(
+                LinePayment(
+                    procedure=line.procedure, modifiers=line.modifiers, line_id=line.line_id,
+                    charge=billed.charge, paid=line.paid, units_paid=line.units_paid,
+                    adjustments=line.adjustments,
+                )
+            )  # fmt: skip
+        payment = ClaimPayment(
+            claim_id=claim.id,
+            status="1" if prior.coverage.priority is Priority.PRIMARY else "2",
+            charge=claim.total_charge,
+            paid=prior.paid,
+            patient_responsibility=prior.remaining_patient_liability,
+            adjustments=prior.claim_adjustments,
+            lines=lines,
+            payer_claim_control_number=prior.payer_claim_control_number,
+        )
+        others.append(
+            OtherPayer(
+                coverage=prior.coverage, payment=payment, adjudicated_on=prior.adjudication_date
+            )
+        )
+    return claim, others
+
+
 def write_837p(
-    claims: Claim | Iterable[Claim],
+    claims: Claim | SecondaryClaim | Iterable[Claim | SecondaryClaim],
     *,
     submitter: Party,
     receiver: Party,
@@ -285,8 +431,14 @@ def write_837p(
     ``submitter`` and ``receiver`` fill the envelopes and loops 1000A/1000B (the
     submitter needs a ``contact_name`` and ``phone`` for PER); the billing provider of
     each claim (with its ``address`` and ``tax_id``) fills 2000A/2010AA. For a secondary
-    claim, ``other_payers`` maps the claim id to the payers that adjudicated it before;
-    their payments fill loops 2320/2330 and, line by line, 2430. ``created`` is the
+    claim, pass the :class:`~medbill.claims.SecondaryClaim` (from
+    :func:`~medbill.claims.build_secondary_claim`), or a ``Claim`` with ``other_payers``
+    mapping its id to the payers that adjudicated it before; their payments fill loops
+    2320/2330 (with the prior payer's claim number, REF*F8) and, line by line, 2430. A
+    claim to a secondary payer without them is refused, as are claims the guide does not
+    allow: more than 50 lines or 12 diagnoses, a value longer than its element, another
+    payer's amounts that do not balance, Medicare as secondary without SBR05
+    (``Coverage.insurance_type``). ``created`` is the
     interchange date and time (no clock is read); ``reference`` is BHT03 (defaults to
     the control number).
 
@@ -301,14 +453,30 @@ def write_837p(
     >>> [segment.id for segment in parse_interchange(text)[0].groups[0].transactions[0].segments][:6]
     ['BHT', 'NM1', 'PER', 'NM1', 'HL', 'PRV']
     """
-    items = [claims] if isinstance(claims, Claim) else list(claims)
-    if not items:
+    given = [claims] if isinstance(claims, Claim | SecondaryClaim) else list(claims)
+    if not given:
         raise ValidationError("claims", [], "needs at least one claim")
+    others = dict(other_payers or {})
+    items: list[Claim] = []
+    for index, item in enumerate(given):
+        if isinstance(item, SecondaryClaim):
+            claim, prior = _from_secondary(item, f"claims[{index}]")
+            if str(claim.id) in others:
+                raise ValidationError(
+                    "other_payers", str(claim.id), "a SecondaryClaim carries its prior payers"
+                )
+            others[str(claim.id)] = prior
+            item = claim
+        elif not isinstance(item, Claim):
+            raise ValidationError(
+                f"claims[{index}]", type(item).__name__, "must be a Claim or a SecondaryClaim"
+            )
+        _check_coordination(item, others.get(str(item.id), ()), f"claims[{index}]")
+        items.append(item)
     if not submitter.contact_name or not submitter.phone:
         raise ValidationError(
             "submitter", submitter.name, "needs contact_name and phone (1000A PER)"
         )
-    others = other_payers or {}
     out = SegmentWriter()
     out.add("BHT", "0019", "00", out.text(reference or str(control_number), "reference"),
             created.format("YYYYMMDD"), created.format("HHmm"), "CH")  # fmt: skip
