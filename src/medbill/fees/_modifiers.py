@@ -20,6 +20,11 @@ from medbill.fees._rvu_row import RvuRow
 
 __all__ = [
     "ASSISTANT_AT_SURGERY",
+    "ASSISTANT_MODIFIERS",
+    "ASSISTANT_NOT_PAID",
+    "COMPONENT_MODIFIERS",
+    "CO_SURGERY_PAID",
+    "GLOBAL_SPLIT",
     "AS_NON_PHYSICIAN_ASSISTANT",
     "BILATERAL",
     "CO_SURGEON",
@@ -74,12 +79,26 @@ PCTC_MEANINGS: Final = {
     "9": "concept does not apply",
 }
 
-_GLOBAL_SPLIT = {
+COMPONENT_MODIFIERS: Final = ("26", "TC", "53")
+"""Modifiers that pick a component row of the file, in order of precedence (53, discontinued,
+has no row of its own and falls back to the code's)."""
+
+GLOBAL_SPLIT: Final = {
     "56": ("pre_op", "pre-operative care only"),
     "54": ("intra_op", "surgical care only"),
     "55": ("post_op", "post-operative care only"),
 }
-_ASSISTANT = frozenset({"80", "81", "82"})
+"""Split global surgery modifiers: the relative value file's column that pays each one."""
+_GLOBAL_SPLIT = GLOBAL_SPLIT
+ASSISTANT_MODIFIERS: Final = frozenset({"80", "81", "82"})
+_ASSISTANT = ASSISTANT_MODIFIERS
+CO_SURGERY_PAID: Final = frozenset({"1", "2"})
+"""Co-surgery indicators under which modifier 62 pays each surgeon 62.5% (0: not permitted)."""
+ASSISTANT_NOT_PAID: Final = {
+    "1": "assistant at surgery not paid for {code} (assistant indicator 1)",
+    "9": "assistant at surgery concept does not apply to {code} (indicator 9)",
+}
+"""Assistant-at-surgery indicators under which an assistant is not paid, and why."""
 
 Step = tuple[str, str, Decimal]
 """A percentage adjustment: rule, explanation, factor."""
@@ -125,7 +144,7 @@ def post_adjustments(
             "modifiers", f"{code}-66", "team surgery (66) is priced by the contractor by report"
         )
     if "62" in modifiers:
-        if row.co_surgery in ("1", "2"):
+        if row.co_surgery in CO_SURGERY_PAID:
             steps.append(
                 ("modifier 62", f"co-surgery indicator {row.co_surgery}: 62.5% each", CO_SURGEON)
             )
@@ -141,10 +160,9 @@ def post_adjustments(
     is_as = "AS" in modifiers
     if assistants or is_as:
         label = "/".join([*assistants, *(["AS"] if is_as else [])])
-        if row.assistant == "1":
-            return (), f"assistant at surgery not paid for {code} (assistant indicator 1)"
-        if row.assistant == "9":
-            return (), f"assistant at surgery concept does not apply to {code} (indicator 9)"
+        refusal = ASSISTANT_NOT_PAID.get(row.assistant)
+        if refusal is not None:
+            return (), refusal.format(code=code)
         note = " (indicator 0: payable with documentation)" if row.assistant == "0" else ""
         steps.append((f"modifier {label}", f"assistant at surgery 16%{note}", ASSISTANT_AT_SURGERY))
         if is_as:

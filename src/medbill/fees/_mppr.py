@@ -32,7 +32,7 @@ from typing import Final
 from medbill._errors import PricingError
 from medbill._money import ZERO, round_cents
 
-__all__ = ["Occurrence", "apply_reductions"]
+__all__ = ["MPPR_GROUPS", "PORTION_REDUCTIONS", "Occurrence", "apply_reductions"]
 
 SUBSEQUENT_SURGERY: Final = Decimal("0.50")
 IMAGING_TC: Final = Decimal("0.50")
@@ -40,6 +40,32 @@ IMAGING_PC: Final = Decimal("0.95")
 THERAPY_PE: Final = Decimal("0.50")
 CARDIOVASCULAR_TC: Final = Decimal("0.75")
 OPHTHALMOLOGY_TC: Final = Decimal("0.80")
+
+MPPR_GROUPS: Final = {
+    "2": "surgery",
+    "3": "surgery",
+    "4": "imaging",
+    "5": "therapy",
+    "6": "cardiovascular",
+    "7": "ophthalmology",
+}
+"""The ranking group of each MULT PROC indicator of the relative value file."""
+
+PORTION_REDUCTIONS: Final[dict[str, tuple[tuple[str, Decimal, str, str], ...]]] = {
+    "imaging": (
+        ("tc", IMAGING_TC, "imaging reduction", "technical component"),
+        ("pc", IMAGING_PC, "imaging reduction", "professional component"),
+    ),
+    "cardiovascular": (
+        ("tc", CARDIOVASCULAR_TC, "diagnostic cardiovascular reduction", "technical component"),
+    ),
+    "ophthalmology": (
+        ("tc", OPHTHALMOLOGY_TC, "diagnostic ophthalmology reduction", "technical component"),
+    ),
+    "therapy": (("pe", THERAPY_PE, "therapy reduction", "practice expense"),),
+}
+"""The groups reduced by portion: (portion, percentage paid, rule, what), in the order applied.
+The batch path (:mod:`medbill.batch`) reads the same table."""
 
 
 class Occurrence:
@@ -159,25 +185,7 @@ def apply_reductions(groups: dict[str, list[Occurrence]]) -> None:
     ``cardiovascular``, ``ophthalmology``, ``therapy``) in place."""
     if "surgery" in groups:
         _surgery(groups["surgery"])
-    if "imaging" in groups:
-        imaging = groups["imaging"]
-        _portion(imaging, "tc", IMAGING_TC, "imaging reduction", "technical component")
-        _portion(imaging, "pc", IMAGING_PC, "imaging reduction", "professional component")
-    if "cardiovascular" in groups:
-        _portion(
-            groups["cardiovascular"],
-            "tc",
-            CARDIOVASCULAR_TC,
-            "diagnostic cardiovascular reduction",
-            "technical component",
-        )
-    if "ophthalmology" in groups:
-        _portion(
-            groups["ophthalmology"],
-            "tc",
-            OPHTHALMOLOGY_TC,
-            "diagnostic ophthalmology reduction",
-            "technical component",
-        )
-    if "therapy" in groups:
-        _portion(groups["therapy"], "pe", THERAPY_PE, "therapy reduction", "practice expense")
+    for group, portions in PORTION_REDUCTIONS.items():
+        if group in groups:
+            for attr, factor, rule, what in portions:
+                _portion(groups[group], attr, factor, rule, what)

@@ -32,6 +32,7 @@ from medbill.codes import Modifier, PlaceOfService
 from medbill.fees._anesthesia import AnesthesiaSchedule
 from medbill.fees._locality import Locality
 from medbill.fees._modifiers import (
+    COMPONENT_MODIFIERS,
     PAYABLE_STATUSES,
     PCTC_MEANINGS,
     STATUS_MEANINGS,
@@ -39,7 +40,7 @@ from medbill.fees._modifiers import (
     bilateral_factor,
     post_adjustments,
 )
-from medbill.fees._mppr import Occurrence, apply_reductions, whole_units
+from medbill.fees._mppr import MPPR_GROUPS, Occurrence, apply_reductions, whole_units
 from medbill.fees._priced import PricedClaim, PricedLine
 from medbill.fees._rvu_row import (
     MEDICARE_CONVERSION_FACTORS,
@@ -53,15 +54,8 @@ from medbill.fees._trace import Trace, TraceStep
 
 __all__ = ["MedicareFeeSchedule"]
 
-_COMPONENTS = ("26", "TC", "53")
-_MPPR_GROUP = {
-    "2": "surgery",
-    "3": "surgery",
-    "4": "imaging",
-    "5": "therapy",
-    "6": "cardiovascular",
-    "7": "ophthalmology",
-}
+_COMPONENTS = COMPONENT_MODIFIERS
+_MPPR_GROUP = MPPR_GROUPS
 _ONE = Decimal(1)
 
 
@@ -321,6 +315,21 @@ class MedicareFeeSchedule:
 
     def __repr__(self) -> str:
         return f"MedicareFeeSchedule(rows={len(self._rows)}, localities={len(self._gpcis)})"
+
+    @property
+    def rows(self) -> tuple[RvuRow, ...]:
+        """Every row of the relative value file, in file order."""
+        return tuple(self._rows.values())
+
+    @property
+    def conversion_factors(self) -> tuple[ConversionFactor, ...]:
+        """The effective-dated conversion factors, in the order given."""
+        return self._factors
+
+    @property
+    def anesthesia(self) -> AnesthesiaSchedule | None:
+        """The anesthesia schedule that prices anesthesia codes in :meth:`price_claim`."""
+        return self._anesthesia
 
     @property
     def localities(self) -> tuple[Locality, ...]:

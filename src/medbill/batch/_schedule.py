@@ -1,0 +1,206 @@
+"""A Medicare fee schedule as small Polars tables of scaled integers, built once.
+
+The relative value file becomes one row per lookup key ``(code, component)`` carrying the
+row's RVUs (hundredths) and indicators, plus the RVUs of the rows the claim-level rules
+read beside it: the code's professional (26) and technical (TC) component rows (imaging,
+cardiovascular and ophthalmology reductions) and the family's base endoscopy. The GPCIs
+(thousandths) and the conversion factors (ten-thousandths) keep the file's exact digits:
+scales are the most decimal places found, so no digit is ever dropped.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from decimal import Decimal
+from typing import Final
+
+import polars as pl
+
+from medbill._errors import ValidationError
+from medbill.fees import MedicareFeeSchedule, RvuRow
+from medbill.fees._modifiers import COMPONENT_MODIFIERS, PCTC_MEANINGS
+from medbill.batch._tables import decimal_scale, to_scaled
+
+__all__ = ["PreparedSchedule", "prepare"]
+
+_RVUS: Final = ("work", "pe_nonfacility", "pe_facility", "mp")
+_SPLITS: Final = ("pre_op", "intra_op", "post_op")
+_LIMIT: Final = 2**62
+
+
+class PreparedSchedule:
+    """The tables of one :class:`~medbill.fees.MedicareFeeSchedule` (see the module doc)."""
+
+    __slots__ = (
+        "cent_divisor",
+        "factors",
+        "gpcis",
+        "rows",
+        "rvu_scale",
+        "schedule",
+        "split_scale",
+    )
+
+    def __init__(self, schedule: MedicareFeeSchedule) -> None:
+        self.schedule = schedule
+        rows = schedule.rows
+        self.rvu_scale = max(2, decimal_scale(getattr(r, f) for r in rows for f in _RVUS))
+        self.split_scale = max(2, decimal_scale(getattr(r, f) for r in rows for f in _SPLITS))
+        gpcis = {loc: schedule.gpci(loc) for loc in schedule.localities}
+        gpci_scale = max(3, decimal_scale(v for g in gpcis.values() for v in g[:3]))
+        factors = schedule.conversion_factors
+        cf_scale = max(4, decimal_scale(f.amount for f in factors))
+        # fee in 10**-(rvu+gpci+cf) dollars; whole cents need 10**(rvu+gpci+cf-2)
+        self.cent_divisor = 10 ** (self.rvu_scale + gpci_scale + cf_scale - 2)
+        biggest = (
+            max((max(getattr(r, f) for f in _RVUS) for r in rows), default=Decimal(0))
+            * 3
+            * max((max(g[:3]) for g in gpcis.values()), default=Decimal(0))
+            * max(f.amount for f in factors)
+        )
+        if to_scaled(biggest, self.rvu_scale + gpci_scale + cf_scale) >= _LIMIT:
+            raise ValidationError("schedule", repr(schedule), "values too large for 64-bit cents")
+        self.rows = _row_table(rows, self.rvu_scale, self.split_scale)
+        self.gpcis = pl.DataFrame(
+            {
+                "locality": [str(loc) for loc in gpcis],
+                "gpci_work": [to_scaled(g.work, gpci_scale) for g in gpcis.values()],
+                "gpci_pe": [to_scaled(g.pe, gpci_scale) for g in gpcis.values()],
+                "gpci_mp": [to_scaled(g.mp, gpci_scale) for g in gpcis.values()],
+            },
+            schema={
+                "locality": pl.String,
+                "gpci_work": pl.Int64,
+                "gpci_pe": pl.Int64,
+                "gpci_mp": pl.Int64,
+            },
+        )
+        self.factors = tuple(
+            (f.valid_from, f.valid_to, f.qualifying_apm, to_scaled(f.amount, cf_scale))
+            for f in factors
+        )
+
+
+def _rvus(row: RvuRow | None, scale: int) -> tuple[int | None, ...]:
+    if row is None:
+        return (None, None, None, None)
+    return tuple(to_scaled(getattr(row, f), scale) for f in _RVUS)
+
+
+def _row_table(rows: tuple[RvuRow, ...], scale: int, split_scale: int) -> pl.DataFrame:
+    by_key = {(r.code, r.modifier): r for r in rows}
+    columns: dict[str, list[object]] = {
+        name: []
+        for name in (
+            "procedure",
+            "lookup",
+            "found",
+            "modifier_row",
+            "status",
+            "work",
+            "pe_nonfacility",
+            "pe_facility",
+            "mp",
+            "nonfacility_na",
+            "facility_na",
+            "pctc",
+            "global_days",
+            "pre_op",
+            "intra_op",
+            "post_op",
+            "mult_proc",
+            "bilateral",
+            "assistant",
+            "co_surgery",
+            "endo_base",
+            "components",
+            "pc_work",
+            "pc_pe_nonfacility",
+            "pc_pe_facility",
+            "pc_mp",
+            "tc_work",
+            "tc_pe_nonfacility",
+            "tc_pe_facility",
+            "tc_mp",
+            "endo_found",
+            "endo_work",
+            "endo_pe_nonfacility",
+            "endo_pe_facility",
+            "endo_mp",
+        )
+    }
+
+    def add(lookup: str, row: RvuRow, found: bool) -> None:
+        pc = by_key.get((row.code, "26"))
+        tc = by_key.get((row.code, "TC"))
+        endo = by_key.get((row.endo_base, "")) if row.endo_base else None
+        values: dict[str, object] = {
+            "procedure": row.code,
+            "lookup": lookup,
+            "found": found,
+            "modifier_row": row.modifier,
+            "status": row.status,
+            "nonfacility_na": row.nonfacility_na,
+            "facility_na": row.facility_na,
+            "pctc": row.pctc,
+            "global_days": row.global_days,
+            "mult_proc": row.mult_proc,
+            "bilateral": row.bilateral,
+            "assistant": row.assistant,
+            "co_surgery": row.co_surgery,
+            "endo_base": row.endo_base,
+            "components": pc is not None and tc is not None,
+            "endo_found": endo is not None,
+        }
+        for name in _SPLITS:
+            values[name] = to_scaled(getattr(row, name), split_scale)
+        for prefix, source in (("", row), ("pc_", pc), ("tc_", tc), ("endo_", endo)):
+            for name, value in zip(_RVUS, _rvus(source, scale), strict=True):
+                values[prefix + name] = value
+        for name, column in columns.items():
+            column.append(values[name])
+
+    for (code, modifier), row in by_key.items():
+        add(modifier, row, True)
+        if modifier:
+            continue
+        for component in COMPONENT_MODIFIERS:
+            if (code, component) in by_key:
+                continue
+            # 53 has no row of its own: the code's row prices it; 26/TC without a row of
+            # their own do not apply (the PC/TC indicator says why).
+            add(component, row, component == "53")
+    flags = {"found", "nonfacility_na", "facility_na", "components", "endo_found"}
+    numbers = {p + f for p in ("", "pc_", "tc_", "endo_") for f in _RVUS} | set(_SPLITS)
+    schema: dict[str, pl.DataType] = {
+        name: pl.Boolean() if name in flags else pl.Int64() if name in numbers else pl.String()
+        for name in columns
+    }
+    return pl.DataFrame(columns, schema=schema)
+
+
+def pctc_meaning(indicator: str) -> str:
+    """The PC/TC indicator's meaning (for the problems column)."""
+    return PCTC_MEANINGS.get(indicator, "unknown")
+
+
+_CACHE: OrderedDict[int, PreparedSchedule] = OrderedDict()
+
+
+def prepare(schedule: MedicareFeeSchedule | PreparedSchedule) -> PreparedSchedule:
+    """The prepared tables of ``schedule``, built once and kept for the last few schedules."""
+    if isinstance(schedule, PreparedSchedule):
+        return schedule
+    if not isinstance(schedule, MedicareFeeSchedule):
+        raise ValidationError(
+            "schedule", type(schedule).__name__, "must be a MedicareFeeSchedule"
+        )
+    cached = _CACHE.get(id(schedule))
+    if cached is not None and cached.schedule is schedule:
+        _CACHE.move_to_end(id(schedule))
+        return cached
+    prepared = PreparedSchedule(schedule)
+    _CACHE[id(schedule)] = prepared
+    while len(_CACHE) > 8:
+        _CACHE.popitem(last=False)
+    return prepared
