@@ -100,7 +100,7 @@ def _fee_schedule(frame: pl.LazyFrame, term: FeeScheduleTerm, index: int) -> pl.
         )
         found.append(hits)
     for hits in found:
-        frame = frame.join(hits, on="_row", how="left", coalesce=True)
+        frame = frame.join(hits, on="_row", how="left", coalesce=True, maintain_order="left")
     return frame.with_columns(
         pl.coalesce(f"_fs{index}_own", f"_fs{index}_plain").alias(f"_fs{index}")
     ).drop(f"_fs{index}_own", f"_fs{index}_plain")
@@ -125,17 +125,13 @@ def _medicare_term(
         "locality",
     ).with_columns(pl.lit(True).alias("_locality_ok"))
     together = medicare_prices(prepared, base, locality=locality, year=term.year).select(
-        "_row",
-        "claim_id",
         pl.when(pl.col("_payable")).then(pl.col("_allowed")).alias("_together"),
         pl.col("_problem").is_not_null().any().over("claim_id").alias("_claim_failed"),
     )
     alone = medicare_prices(
         prepared, base, locality=locality, year=term.year, claim_rules=False, physician=True
-    ).select("_row", pl.when(pl.col("_payable")).then(pl.col("_allowed")).alias("_alone"))
-    frame = frame.join(together, on=["_row", "claim_id"], how="left", coalesce=True).join(
-        alone, on="_row", how="left", coalesce=True
-    )
+    ).select(pl.when(pl.col("_payable")).then(pl.col("_allowed")).alias("_alone"))
+    frame = pl.concat([frame, together.lazy(), alone.lazy()], how="horizontal")
     failed = pl.col("_claim_failed")
     if whole_claims is not None:
         failed = failed | ~whole_claims

@@ -147,7 +147,7 @@ def price_lines(
     ]
     names = ["medicare_allowed", "payable", "reason", "problem", *_RULES]
     if contract is not None:
-        priced = expected_allowed(priced, contract)
+        priced = expected_allowed(priced.lazy(), contract).collect()
         added += [
             from_cents(pl.col("_expected")).alias("expected_allowed"),
             pl.col("_term").alias("contract_term"),
@@ -155,7 +155,7 @@ def price_lines(
             pl.col("_contract_problem").alias("contract_problem"),
         ]
         names += ["expected_allowed", "contract_term", "lesser_of_billed", "contract_problem"]
-    computed = priced.sort("_row").select(added).collect()
+    computed = priced.select(added)
     kept = frame.drop([c for c in names if c in frame.columns])
     return like_input(kept.hstack(computed.get_columns()), table)
 

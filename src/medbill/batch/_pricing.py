@@ -21,14 +21,12 @@ alike, so two amounts per line give the same sums.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Final
 
-import pendulum
 import polars as pl
 
 from medbill._parties import ProviderKind
-from medbill.batch._schedule import PreparedSchedule
+from medbill.batch._schedule import GROUP_CODES, PreparedSchedule
 from medbill.batch._tables import round_div, scaled
 from medbill.codes import PLACES_OF_SERVICE
 from medbill.fees._modifiers import (
@@ -58,8 +56,24 @@ _KINDS: Final = sorted(kind.value for kind in ProviderKind)
 _SPLIT_ORDER: Final = ("56", "54", "55")
 
 
+_MODIFIER_BITS: Final = {
+    m: 1 << n
+    for n, m in enumerate(
+        ("26", "TC", "53", "50", "62", "66", *sorted(ASSISTANT_MODIFIERS), "AS", *GLOBAL_SPLIT)
+    )
+}
+"""The modifiers the fee schedule rules read, as bits of one integer column ``_mods``."""
+
+
 def _has(modifier: str) -> pl.Expr:
-    return pl.any_horizontal([pl.col(c) == modifier for c in MODIFIER_COLUMNS])
+    return (pl.col("_mods") & _MODIFIER_BITS[modifier]) != 0
+
+
+def _has_any(modifiers: Sequence[str]) -> pl.Expr:
+    mask = 0
+    for modifier in modifiers:
+        mask |= _MODIFIER_BITS[modifier]
+    return (pl.col("_mods") & mask) != 0
 
 
 def _text(value: str) -> pl.Expr:
@@ -67,8 +81,8 @@ def _text(value: str) -> pl.Expr:
 
 
 def normalise_lines(frame: pl.LazyFrame, columns: Sequence[str]) -> pl.LazyFrame:
-    """Upper-case codes, empty modifiers for missing ones, units in thousandths
-    (``units_milli``), the locality key zero-padded as CMS prints it, a row number."""
+    """Upper-case codes, empty modifiers for missing ones, the modifiers as bits
+    (``_mods``), the locality key zero-padded as CMS prints it."""
     present = set(columns)
     mods = [
         pl.col(c).cast(pl.String).str.strip_chars().str.to_uppercase().fill_null("").alias(c)
@@ -89,6 +103,11 @@ def normalise_lines(frame: pl.LazyFrame, columns: Sequence[str]) -> pl.LazyFrame
         + "-"
         + parts.struct.field("field_1").str.zfill(2)
     )
+    bits: pl.Expr = pl.lit(0, dtype=pl.Int64)
+    for column in MODIFIER_COLUMNS:
+        bits = bits | pl.col(column).replace_strict(
+            _MODIFIER_BITS, default=0, return_dtype=pl.Int64
+        )
     return frame.with_columns(
         *mods,
         pl.col("procedure").cast(pl.String).str.strip_chars().str.to_uppercase(),
@@ -96,7 +115,7 @@ def normalise_lines(frame: pl.LazyFrame, columns: Sequence[str]) -> pl.LazyFrame
         kind.alias("provider_kind"),
         pl.when(locality_ok).then(locality).otherwise(None).alias("_locality"),
         locality_ok.alias("_locality_ok"),
-    )
+    ).with_columns(bits.alias("_mods"))
 
 
 def _factor_chain(amount: pl.Expr, steps: Sequence[tuple[pl.Expr, pl.Expr | int, int]]) -> pl.Expr:
@@ -162,12 +181,14 @@ def _lookup(prepared: PreparedSchedule, frame: pl.LazyFrame, qualifying_apm: boo
         left_on=["procedure", "_lookup"],
         right_on=["procedure", "lookup"],
         how="left",
+        maintain_order="left",
         coalesce=True,
     ).join(
         prepared.gpcis.lazy(),
         left_on="_locality",
         right_on="locality",
         how="left",
+        maintain_order="left",
         coalesce=True,
     )
     return frame.with_columns(
@@ -176,37 +197,55 @@ def _lookup(prepared: PreparedSchedule, frame: pl.LazyFrame, qualifying_apm: boo
     )
 
 
-def _early_problem(units_ok: pl.Expr) -> pl.Expr:
+
+Coded = list[tuple[pl.Expr, pl.Expr]]
+"""(condition, message) pairs: the first true condition's message applies."""
+
+
+def _early_problems() -> Coded:
     code = pl.col("procedure")
     component = pl.col("_lookup")
-    return pl.coalesce(
-        pl.when(~units_ok).then(_text("units: must be a positive number")),
-        pl.when(~pl.col("place_of_service").is_in(_PLACES).fill_null(False)).then(
+    return [
+        (
+            ~(pl.col("_units_milli") > 0).fill_null(False),
+            pl.format("units: must be a positive number (got {})", pl.col("_units_milli") / 1000),
+        ),
+        (
+            ~pl.col("place_of_service").is_in(_PLACES).fill_null(False),
             pl.format(
                 "place_of_service: is not an assigned CMS place-of-service code (got {})",
                 pl.col("place_of_service"),
-            )
+            ),
         ),
-        pl.when(~pl.col("_locality_ok")).then(
-            pl.format("locality: must look like '13202-01' (got {})", pl.col("locality"))
+        (
+            ~pl.col("_locality_ok"),
+            pl.format("locality: must look like '13202-01' (got {})", pl.col("locality")),
         ),
-        pl.when(~pl.col("provider_kind").is_in(_KINDS)).then(
-            pl.format("provider_kind: unknown (got {})", pl.col("provider_kind"))
+        (
+            ~pl.col("provider_kind").is_in(_KINDS),
+            pl.format("provider_kind: unknown (got {})", pl.col("provider_kind")),
         ),
-        pl.when(_has("26") & _has("TC")).then(
+        (
+            pl.col("service_date").is_null(),
+            _text("service_date: must be a date (got None)"),
+        ),
+        (
+            _has("26") & _has("TC"),
             pl.format(
                 "modifiers: 26 (professional) and TC (technical) exclude each other (got {}-26-TC)",
                 code,
-            )
+            ),
         ),
-        pl.when(pl.col("found").is_null()).then(
+        (
+            pl.col("found").is_null(),
             pl.format(
                 "code: not in the Medicare relative value file (modifier {}) (got {})",
                 pl.when(component == "").then(_text("none")).otherwise(component),
                 code,
-            )
+            ),
         ),
-        pl.when(~pl.col("found").fill_null(True)).then(
+        (
+            ~pl.col("found").fill_null(True),
             pl.format(
                 "modifiers: modifier {} does not apply to {}: PC/TC indicator {} ({}) (got {}-{})",
                 component,
@@ -215,87 +254,97 @@ def _early_problem(units_ok: pl.Expr) -> pl.Expr:
                 pl.col("pctc").replace_strict(PCTC_MEANINGS, default="unknown"),
                 code,
                 component,
-            )
+            ),
         ),
-    )
+    ]
 
 
-def _setting_reason() -> pl.Expr:
+def _setting_reasons() -> Coded:
     status = pl.col("status")
     na = pl.when(pl.col("_facility")).then(pl.col("facility_na")).otherwise(pl.col("nonfacility_na"))
-    return pl.coalesce(
-        pl.when(~status.is_in(sorted(PAYABLE_STATUSES))).then(
+    return [
+        (
+            ~pl.col("r_payable"),
             pl.format(
                 "status {}: {}", status, status.replace_strict(STATUS_MEANINGS, default="unknown")
-            )
+            ),
         ),
-        pl.when(na).then(
+        (
+            na,
             pl.format(
                 "PE RVU is NA in the {} setting (place of service {})",
                 pl.when(pl.col("_facility"))
                 .then(_text("facility"))
                 .otherwise(_text("non-facility")),
                 pl.col("place_of_service"),
-            )
+            ),
         ),
+    ]
+
+
+def _split_text(separator: str) -> pl.Expr:
+    return pl.concat_str(
+        [pl.when(_has(m)).then(_text(m)) for m in _SPLIT_ORDER], separator=separator, ignore_nulls=True
     )
 
 
-def _late_problem(split_share: pl.Expr) -> pl.Expr:
+def _late_problems() -> Coded:
     code = pl.col("procedure")
-    co = pl.col("co_surgery")
-    split = pl.any_horizontal([_has(m) for m in _SPLIT_ORDER])
-    split_text = pl.concat_str(
-        [pl.when(_has(m)).then(_text(m)) for m in _SPLIT_ORDER], separator="-", ignore_nulls=True
-    )
-    return pl.coalesce(
-        pl.when(pl.col("_cf").is_null()).then(
-            pl.format("date_of_service: no Medicare conversion factor in force (got {})", pl.col("_day"))
+    return [
+        (
+            pl.col("_cf").is_null(),
+            pl.format(
+                "date_of_service: no Medicare conversion factor in force (got {})", pl.col("_day")
+            ),
         ),
-        pl.when(pl.col("gpci_work").is_null()).then(
-            pl.format("locality: not in the GPCI file (got {})", pl.col("_locality"))
+        (
+            pl.col("gpci_work").is_null(),
+            pl.format("locality: not in the GPCI file (got {})", pl.col("_locality")),
         ),
-        pl.when(_has("50") & ~pl.col("bilateral").is_in(sorted(BILATERAL))).then(
+        (
+            _has("50") & pl.col("r_bilateral_num").is_null(),
             pl.format(
                 "modifiers: modifier 50 does not apply to {} (bilateral indicator {}) (got {}-50)",
                 code,
                 pl.col("bilateral"),
                 code,
-            )
+            ),
         ),
-        pl.when(split & (split_share == 0)).then(
+        (
+            _has_any(_SPLIT_ORDER) & (pl.col("_split_share") == 0),
             pl.format(
                 "modifiers: {} has no pre/intra/post-operative split (global days {}) (got {}-{})",
                 code,
                 pl.col("global_days"),
                 code,
-                split_text,
-            )
+                _split_text("-"),
+            ),
         ),
-        pl.when(_has("66")).then(
+        (
+            _has("66"),
             pl.format(
                 "modifiers: team surgery (66) is priced by the contractor by report (got {}-66)",
                 code,
-            )
+            ),
         ),
-        pl.when(_has("62") & ~co.is_in(sorted(CO_SURGERY_PAID)) & (co != "0")).then(
+        (
+            _has("62") & ~pl.col("r_co_paid") & ~pl.col("r_co_refused"),
             pl.format(
                 "modifiers: modifier 62 does not apply to {} (co-surgery indicator {}) (got {}-62)",
                 code,
-                co,
+                pl.col("co_surgery"),
                 code,
-            )
+            ),
         ),
-    )
+    ]
 
 
-def _assistant() -> pl.Expr:
-    return pl.any_horizontal([_has(m) for m in (*sorted(ASSISTANT_MODIFIERS), "AS")])
+_ASSISTANTS: Final = (*sorted(ASSISTANT_MODIFIERS), "AS")
 
 
-def _post_reason() -> pl.Expr:
+def _post_reasons() -> Coded:
     code = pl.col("procedure")
-    refusals = pl.coalesce(
+    refusal = pl.coalesce(
         [
             pl.when(pl.col("assistant") == indicator).then(
                 pl.format(text.replace("{code}", "{}"), code)
@@ -303,12 +352,62 @@ def _post_reason() -> pl.Expr:
             for indicator, text in ASSISTANT_NOT_PAID.items()
         ]
     )
-    return pl.coalesce(
-        pl.when(_has("62") & (pl.col("co_surgery") == "0")).then(
-            pl.format("co-surgeons not permitted for {} (co-surgery indicator 0)", code)
+    return [
+        (
+            _has("62") & pl.col("r_co_refused"),
+            pl.format("co-surgeons not permitted for {} (co-surgery indicator 0)", code),
         ),
-        pl.when(_assistant()).then(refusals),
+        (_has_any(_ASSISTANTS) & pl.col("r_assistant_refused"), refusal),
+    ]
+
+
+_T_RULE: Final = (
+    "status T: injection not paid when another fee-schedule service is paid the same day"
+)
+
+
+def _whole_units_problem() -> Coded:
+    return [
+        (
+            pl.lit(True),
+            pl.format(
+                "units: must be whole for the multiple procedure rules of {} (got {})",
+                pl.col("procedure"),
+                (pl.col("_units_milli") / 1000).cast(pl.String),
+            ),
+        )
+    ]
+
+
+_PROBLEMS: Final = (_early_problems, _late_problems, _whole_units_problem)
+_REASONS: Final = (_setting_reasons, _post_reasons)
+
+
+def _code(items: Coded, offset: int) -> pl.Expr:
+    """The number (``offset`` + position) of the first true condition, else null."""
+    return pl.coalesce(
+        [
+            pl.when(condition).then(pl.lit(offset + n, dtype=pl.Int16))
+            for n, (condition, _) in enumerate(items)
+        ]
     )
+
+
+def _messages(frame: pl.DataFrame, column: str, families: Sequence[object]) -> pl.Series:
+    """Render the messages of the coded column ``column``, only where it is set."""
+    codes = frame[column]
+    result = pl.Series(column, [None] * frame.height, dtype=pl.String)
+    if codes.null_count() == frame.height:
+        return result
+    where = codes.is_not_null().arg_true()
+    subset = frame[where]
+    branches: list[pl.Expr] = []
+    for offset, family in enumerate(families):
+        items: Coded = family()  # type: ignore[operator]
+        for n, (_, message) in enumerate(items):
+            branches.append(pl.when(pl.col(column) == offset * 100 + n).then(message))
+    text = subset.select(pl.coalesce(branches).alias(column)).to_series()
+    return result.scatter(where, text)
 
 
 def _post_steps(prepared: PreparedSchedule) -> list[tuple[pl.Expr, pl.Expr | int, int]]:
@@ -316,13 +415,12 @@ def _post_steps(prepared: PreparedSchedule) -> list[tuple[pl.Expr, pl.Expr | int
     asst_num, asst_den = scaled(ASSISTANT_AT_SURGERY)
     as_num, as_den = scaled(AS_NON_PHYSICIAN_ASSISTANT)
     npp_num, npp_den = scaled(NON_PHYSICIAN_PRACTITIONER)
-    split = pl.any_horizontal([_has(m) for m in _SPLIT_ORDER])
     return [
-        (split, pl.col("_split_share"), 10**prepared.split_scale),
+        (_has_any(_SPLIT_ORDER), pl.col("_split_share"), 10**prepared.split_scale),
         (_has("62"), co_num, co_den),
-        (_assistant(), asst_num, asst_den),
+        (_has_any(_ASSISTANTS), asst_num, asst_den),
         (_has("AS"), as_num, as_den),
-        ((pl.col("provider_kind") == _NPP) & ~_has("AS"), npp_num, npp_den),
+        (pl.col("_npp") & ~_has("AS"), npp_num, npp_den),
     ]
 
 
@@ -336,35 +434,22 @@ def _split_share() -> pl.Expr:
 
 def _line_fees(prepared: PreparedSchedule, frame: pl.LazyFrame) -> pl.LazyFrame:
     """Per-line amounts before the claim-level rules: fee, bilateral, components."""
-    bilateral_num = {k: scaled(v)[0] for k, v in BILATERAL.items()}
-    bilateral_den = {k: scaled(v)[1] for k, v in BILATERAL.items()}
     base = pl.col("_base")
-    numerator = pl.col("bilateral").replace_strict(bilateral_num, default=1, return_dtype=pl.Int64)
-    denominator = pl.col("bilateral").replace_strict(
-        bilateral_den, default=1, return_dtype=pl.Int64
-    )
+    numerator, denominator = pl.col("r_bilateral_num"), pl.col("r_bilateral_den")
     unit_fee = (
         pl.when(_has("50") & (numerator != denominator))
         .then((base * numerator + denominator // 2) // denominator)
         .otherwise(base)
     )
+    pe = pl.when(pl.col("_facility")).then(pl.col("pe_facility")).otherwise(pl.col("pe_nonfacility"))
     frame = frame.with_columns(
         _fee(prepared, "").alias("_base"),
-        round_div(
-            pl.when(pl.col("_facility"))
-            .then(pl.col("pe_facility"))
-            .otherwise(pl.col("pe_nonfacility"))
-            * pl.col("gpci_pe")
-            * pl.col("_cf"),
-            prepared.cent_divisor,
-        ).alias("_pe_fee"),
-        _fee(prepared, "pc_").alias("_pc_fee"),
-        _fee(prepared, "tc_").alias("_tc_fee"),
-        _fee(prepared, "endo_").alias("_endo_fee"),
+        round_div(pe * pl.col("gpci_pe") * pl.col("_cf"), prepared.cent_divisor).alias("_pe_fee"),
         _split_share().alias("_split_share"),
+        (pl.col("provider_kind") == _NPP).alias("_npp"),
     ).with_columns(unit_fee.alias("_unit_fee"))
     fee = pl.col("_unit_fee")
-    components = pl.col("mult_proc").is_in(["4", "6", "7"])
+    components = pl.col("r_components")
     row_mod = pl.col("modifier_row")
     pc = (
         pl.when(~components)
@@ -374,7 +459,7 @@ def _line_fees(prepared: PreparedSchedule, frame: pl.LazyFrame) -> pl.LazyFrame:
         .when(row_mod == "TC")
         .then(0)
         .when(pl.col("components"))
-        .then(pl.col("_pc_fee"))
+        .then(_fee(prepared, "pc_"))
         .when(pl.col("pctc") == "2")
         .then(fee)
         .otherwise(0)
@@ -387,72 +472,92 @@ def _line_fees(prepared: PreparedSchedule, frame: pl.LazyFrame) -> pl.LazyFrame:
         .when(row_mod == "TC")
         .then(fee)
         .when(pl.col("components"))
-        .then(pl.col("_tc_fee"))
+        .then(_fee(prepared, "tc_"))
         .when(pl.col("pctc") == "3")
         .then(fee)
         .otherwise(0)
     )
-    return frame.with_columns(pc.alias("_pc"), tc.alias("_tc"))
+    endo = pl.when(pl.col("r_endoscopy") & pl.col("endo_found")).then(_fee(prepared, "endo_"))
+    return frame.with_columns(pc.alias("_pc"), tc.alias("_tc"), endo.alias("_endo_fee"))
 
 
-def _surgery(frame: pl.LazyFrame, eligible: pl.Expr) -> pl.LazyFrame:
+_SURGERY: Final = GROUP_CODES["surgery"]
+
+
+def _surgery(frame: pl.DataFrame) -> pl.DataFrame:
     """Multiple surgery with endoscopy families (Pub. 100-04 Ch. 12 s. 40.6, 40.6.2)."""
-    day_key = list(KEY)
-    surgical = eligible & (pl.col("_group") == "surgery")
-    families = (
-        frame.filter(eligible & (pl.col("mult_proc") == "3"))
-        .select(*day_key, pl.col("endo_base").alias("procedure"))
+    day = "_key"
+    surgical = pl.col("_group") == _SURGERY
+    if not frame.select(surgical.any()).item():
+        return frame
+    bases = (
+        frame.filter(surgical & pl.col("r_endoscopy"))
+        .select(day, pl.col("endo_base").alias("procedure"))
         .unique()
         .with_columns(pl.lit(True).alias("_is_base"))
     )
-    frame = frame.join(families, on=[*day_key, "procedure"], how="left", coalesce=True)
-    own_family = eligible & (pl.col("mult_proc") == "3") & pl.col("endo_found").fill_null(False)
+    if bases.height:
+        frame = frame.join(
+            bases, on=[day, "procedure"], how="left", maintain_order="left"
+        ).with_columns(pl.col(day).set_sorted())
+    else:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Boolean).alias("_is_base"))
+    own_family = surgical & pl.col("_endo_fee").is_not_null()
     family = (
         pl.when(own_family)
         .then(pl.col("endo_base"))
         .when(surgical & pl.col("_is_base").fill_null(False) & (pl.col("modifier_row") == ""))
         .then(pl.col("procedure"))
-        .otherwise(None)
     )
     frame = frame.with_columns(
-        pl.when(surgical).then(family).otherwise(None).alias("_family"),
+        family.alias("_family"),
         pl.when(own_family).then(pl.col("_endo_fee")).otherwise(pl.col("_base")).alias("_base_fee"),
     )
-    fam_key = [*day_key, "_family"]
     fee, n, row = pl.col("_unit_fee"), pl.col("_n"), pl.col("_row")
-    top_fee = fee.max().over(fam_key)
-    top_row = pl.when(fee == top_fee).then(row).otherwise(None).min().over(fam_key)
-    reduced = pl.max_horizontal(fee - pl.col("_base_fee"), pl.lit(0, dtype=pl.Int64))
-    several = n.sum().over(fam_key) >= 2
-    frame = frame.with_columns(
-        pl.when(several & (row != top_row)).then(reduced).otherwise(fee).alias("_fam_first"),
-        pl.when(several).then(reduced).otherwise(fee).alias("_fam_other"),
-    )
     is_family = pl.col("_family").is_not_null()
-    frame = frame.with_columns(
-        pl.when(is_family)
-        .then((pl.col("_fam_first") + (n - 1) * pl.col("_fam_other")).sum().over(fam_key))
-        .otherwise(fee)
-        .alias("_value"),
-        pl.when(is_family).then(row.min().over(fam_key)).otherwise(row).alias("_block"),
-    )
-    group_key = [*day_key, "_group"]
+    if frame.select(is_family.any()).item():
+        fam_key = [day, "_family"]
+        # each window result is a column of its own: a window inside a window is slow
+        frame = frame.with_columns(
+            fee.max().over(fam_key).alias("_top_fee"), (n.sum().over(fam_key) >= 2).alias("_several")
+        )
+        frame = frame.with_columns(
+            pl.when(fee == pl.col("_top_fee")).then(row).min().over(fam_key).alias("_top_row")
+        )
+        top_row, several = pl.col("_top_row"), pl.col("_several")
+        reduced = pl.max_horizontal(fee - pl.col("_base_fee"), pl.lit(0, dtype=pl.Int64))
+        frame = frame.with_columns(
+            pl.when(is_family & several & (row != top_row))
+            .then(reduced)
+            .otherwise(fee)
+            .alias("_fam_first"),
+            pl.when(is_family & several).then(reduced).otherwise(fee).alias("_fam_other"),
+        )
+        frame = frame.with_columns(
+            pl.when(is_family)
+            .then((pl.col("_fam_first") + (n - 1) * pl.col("_fam_other")).sum().over(fam_key))
+            .otherwise(fee)
+            .alias("_value"),
+            pl.when(is_family).then(row.min().over(fam_key)).otherwise(row).alias("_block"),
+        )
+    else:
+        frame = frame.with_columns(
+            fee.alias("_fam_first"), fee.alias("_fam_other"), fee.alias("_value"), row.alias("_block")
+        )
     value, block = pl.col("_value"), pl.col("_block")
-    best = pl.when(surgical).then(value).otherwise(None).max().over(group_key)
-    at_best = surgical & (value == best)
-    single_best = (at_best & ~is_family).any().over(group_key)
+    frame = frame.with_columns(pl.when(surgical).then(value).max().over(day).alias("_best"))
+    at_best = surgical & (value == pl.col("_best"))
+    frame = frame.with_columns(
+        (at_best & ~is_family).any().over(day).alias("_single_best"),
+        pl.when(at_best & ~is_family).then(block).min().over(day).alias("_best_single"),
+        pl.when(at_best & is_family).then(block).min().over(day).alias("_best_family"),
+    )
     top_block = (
-        pl.when(single_best)
-        .then(pl.when(at_best & ~is_family).then(block).otherwise(None).min().over(group_key))
-        .otherwise(pl.when(at_best & is_family).then(block).otherwise(None).min().over(group_key))
+        pl.when(pl.col("_single_best")).then(pl.col("_best_single")).otherwise(pl.col("_best_family"))
     )
     num, den = scaled(SUBSEQUENT_SURGERY)
-    first = pl.when(is_family).then(pl.col("_fam_first")).otherwise(fee)
-    other = pl.when(is_family).then(pl.col("_fam_other")).otherwise(fee)
+    first, other = pl.col("_fam_first"), pl.col("_fam_other")
     top = block == top_block
-    # rank of the line's first procedure: procedures of better-valued blocks, plus one
-    better = pl.when(surgical).then(value).otherwise(None)
-    rank = better.rank("min", descending=True).over(group_key).cast(pl.Int64)
     return frame.with_columns(
         pl.when(surgical & top)
         .then(first)
@@ -467,52 +572,109 @@ def _surgery(frame: pl.LazyFrame, eligible: pl.Expr) -> pl.LazyFrame:
         .then(round_div(other * num, den))
         .otherwise(pl.col("_other"))
         .alias("_other"),
-        pl.when(surgical)
-        .then(pl.when(top).then(1).otherwise(pl.max_horizontal(rank, pl.lit(2))))
-        .otherwise(pl.col("mppr_rank"))
+        pl.when(surgical).then(pl.when(top).then(1).otherwise(2)).otherwise(pl.col("mppr_rank"))
+        .cast(pl.Int8)
         .alias("mppr_rank"),
     )
 
 
-def _portions(frame: pl.LazyFrame, eligible: pl.Expr) -> pl.LazyFrame:
+def _portions(frame: pl.DataFrame) -> pl.DataFrame:
     """Reductions of one portion of each later procedure: imaging, cardiovascular and
     ophthalmology technical/professional components, therapy practice expense."""
-    group_key = [*KEY, "_group"]
+    day = "_key"
     n, row = pl.col("_n"), pl.col("_row")
     portion_of = {"tc": pl.col("_tc"), "pc": pl.col("_pc"), "pe": pl.col("_pe_fee")}
+    present = set(frame["_group"].unique().drop_nulls().to_list())
     for group, portions in PORTION_REDUCTIONS.items():
-        in_group = eligible & (pl.col("_group") == group)
+        if GROUP_CODES[group] not in present:
+            continue
+        in_group = pl.col("_group") == GROUP_CODES[group]
         for position, (attr, factor, _rule, _what) in enumerate(portions):
             num, den = scaled(factor)
-            portion = pl.when(in_group).then(portion_of[attr]).otherwise(0)
+            portion = portion_of[attr]
             part = in_group & (portion > 0)
-            total = pl.when(part).then(n).otherwise(0).sum().over(group_key)
-            best = pl.when(part).then(portion).otherwise(None).max().over(group_key)
-            top_row = pl.when(part & (portion == best)).then(row).otherwise(None).min().over(
-                group_key
+            frame = frame.with_columns(
+                pl.when(part).then(n).otherwise(0).sum().over(day).alias("_total"),
+                pl.when(part).then(portion).max().over(day).alias("_best"),
             )
-            active = part & (total >= 2)
+            top_row = pl.when(part & (portion == pl.col("_best"))).then(row).min().over(day)
+            frame = frame.with_columns(
+                (part & (pl.col("_total") >= 2)).alias("_active"), top_row.alias("_top_row")
+            )
+            active, top = pl.col("_active"), row == pl.col("_top_row")
             cut = portion - round_div(portion * num, den)
             updates = [
-                (pl.col("_first") - pl.when(active & (row != top_row)).then(cut).otherwise(0)).alias(
-                    "_first"
-                ),
+                (pl.col("_first") - pl.when(active & ~top).then(cut).otherwise(0)).alias("_first"),
                 (pl.col("_other") - pl.when(active).then(cut).otherwise(0)).alias("_other"),
             ]
             if position == 0:
-                rank = pl.when(part).then(portion).otherwise(None).rank("min", descending=True)
                 updates.append(
                     pl.when(active)
-                    .then(
-                        pl.when(row == top_row)
-                        .then(1)
-                        .otherwise(pl.max_horizontal(rank.over(group_key).cast(pl.Int64), pl.lit(2)))
-                    )
+                    .then(pl.when(top).then(1).otherwise(2))
                     .otherwise(pl.col("mppr_rank"))
+                    .cast(pl.Int8)
                     .alias("mppr_rank")
                 )
             frame = frame.with_columns(updates)
     return frame
+
+
+def _day_key(frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
+    """Add ``_key``, a sorted integer naming each claim and date of service; sort the
+    frame by claim and date when its lines of one claim and date are not together."""
+    hashed = frame.select(pl.struct("claim_id", "service_date").hash().alias("h"))["h"]
+    runs = hashed.rle_id()
+    clash = frame.select(
+        (
+            (hashed == hashed.shift(1))
+            & (
+                (pl.col("claim_id") != pl.col("claim_id").shift(1))
+                | (pl.col("service_date") != pl.col("service_date").shift(1))
+            )
+        ).any()
+    ).item()
+    if not clash and runs.max() == hashed.n_unique() - 1:  # type: ignore[operator]
+        return frame.with_columns(runs.alias("_key").set_sorted()), False
+    frame = frame.sort("claim_id", "service_date", "_row", nulls_last=True)
+    key = frame.select(pl.struct("claim_id", "service_date").rle_id().alias("_key"))["_key"]
+    return frame.with_columns(key.set_sorted()), True
+
+
+def _claim_rules(frame: pl.DataFrame) -> pl.DataFrame:
+    """Status T and the multiple procedure rules among the lines of each claim and date."""
+    frame, resorted = _day_key(frame)
+    ok = pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null()
+    frame = frame.with_columns((ok & ~pl.col("r_status_t")).any().over("_key").alias("_others"))
+    t_rule = ok & pl.col("r_status_t") & pl.col("_others")
+    frame = frame.with_columns(
+        pl.when(t_rule).then(pl.lit(_T_REASON, dtype=pl.Int16)).otherwise(pl.col("_reason_code"))
+        .alias("_reason_code")
+    )
+    ok = pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null()
+    units = pl.col("_units_milli")
+    grouped = ok & (pl.col("r_group") > 0)
+    frame = frame.with_columns(
+        pl.when(grouped & (units % 1000 != 0))
+        .then(pl.lit(_WHOLE_UNITS, dtype=pl.Int16))
+        .otherwise(pl.col("_problem_code"))
+        .alias("_problem_code"),
+    )
+    eligible = grouped & pl.col("_problem_code").is_null()
+    frame = frame.with_columns(
+        pl.when(eligible).then(pl.col("r_group")).alias("_group"),
+        (units // 1000).alias("_n"),
+        pl.col("_unit_fee").alias("_first"),
+        pl.col("_unit_fee").alias("_other"),
+        pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
+    )
+    frame = _portions(_surgery(frame))
+    if resorted:
+        frame = frame.sort("_row")
+    return frame
+
+
+_T_REASON: Final = 200
+_WHOLE_UNITS: Final = 200
 
 
 def medicare_prices(
@@ -524,13 +686,14 @@ def medicare_prices(
     locality: str | None = None,
     year: int | None = None,
     physician: bool = False,
-) -> pl.LazyFrame:
-    """The Medicare price of every line of ``frame`` (normalised by :func:`normalise_lines`).
+) -> pl.DataFrame:
+    """The Medicare price of every line of ``frame`` (normalised by :func:`normalise_lines`),
+    in row order.
 
     ``locality``, ``year`` and ``physician`` price the lines as a percentage-of-Medicare
     contract term does: in the term's locality, on the same days of its year, as a
     physician. Adds ``_allowed`` (cents; null when the line cannot be priced),
-    ``_problem``, ``_reason`` and the rule columns.
+    ``_payable``, ``_problem``, ``_reason`` and the rule columns.
     """
     day = pl.col("service_date")
     if year is not None:
@@ -543,124 +706,84 @@ def medicare_prices(
         )
     if physician:
         frame = frame.with_columns(_text(ProviderKind.PHYSICIAN.value).alias("provider_kind"))
-    units = pl.col("_units_milli")
-    units_ok = (units > 0).fill_null(False)
     frame = _lookup(prepared, frame, qualifying_apm)
     frame = _line_fees(prepared, frame)
-    early = _early_problem(units_ok)
-    frame = frame.with_columns(early.alias("_early"))
-    setting = pl.when(pl.col("_early").is_null()).then(_setting_reason())
-    frame = frame.with_columns(setting.alias("_setting"))
+    early = _code(_early_problems(), 0)
+    setting = _code(_setting_reasons(), 0)
+    late = _code(_late_problems(), 100)
+    post = _code(_post_reasons(), 100)
+    frame = frame.with_columns(early.alias("_early")).with_columns(
+        pl.when(pl.col("_early").is_null()).then(setting).alias("_setting")
+    )
     priced = pl.col("_early").is_null() & pl.col("_setting").is_null()
-    frame = frame.with_columns(
-        pl.when(priced).then(_late_problem(pl.col("_split_share"))).alias("_late")
+    frame = frame.with_columns(pl.when(priced).then(late).alias("_late")).with_columns(
+        pl.coalesce("_early", "_late").alias("_problem_code"),
+        pl.coalesce("_setting", pl.when(priced & pl.col("_late").is_null()).then(post)).alias(
+            "_reason_code"
+        ),
     )
-    frame = frame.with_columns(
-        pl.coalesce("_early", "_late").alias("_problem"),
-        pl.coalesce(
-            "_setting", pl.when(priced & pl.col("_late").is_null()).then(_post_reason())
-        ).alias("_reason"),
-    )
-    ok = pl.col("_problem").is_null() & pl.col("_reason").is_null()
-    post = _post_steps(prepared)
-    n = units // 1000
-    plain = round_div(_factor_chain(pl.col("_unit_fee"), post) * units, 1000)
-    frame = frame.with_columns(
-        pl.lit(None, dtype=pl.String).alias("_group"),
-        pl.lit(None, dtype=pl.Int64).alias("mppr_rank"),
-    )
+    collected = frame.collect()
+    steps = _post_steps(prepared)
+    units = pl.col("_units_milli")
+    plain = round_div(_factor_chain(pl.col("_unit_fee"), steps) * units, 1000)
     if claim_rules:
-        others = (ok & (pl.col("status") != "T")).any().over(list(KEY))
-        t_rule = ok & (pl.col("status") == "T") & others
-        frame = frame.with_columns(
-            pl.when(t_rule)
-            .then(
-                _text(
-                    "status T: injection not paid when another fee-schedule "
-                    "service is paid the same day"
-                )
-            )
-            .otherwise(pl.col("_reason"))
-            .alias("_reason")
-        )
-        ok = pl.col("_problem").is_null() & pl.col("_reason").is_null()
-        group = pl.when(ok).then(
-            pl.col("mult_proc").replace_strict(MPPR_GROUPS, default=None, return_dtype=pl.String)
-        )
-        frame = frame.with_columns(group.alias("_group"))
-        whole = (units % 1000) == 0
-        frame = frame.with_columns(
-            pl.when(pl.col("_group").is_not_null() & ~whole)
-            .then(
-                pl.format(
-                    "units: must be whole for the multiple procedure rules of {} (got {})",
-                    pl.col("procedure"),
-                    (units.cast(pl.Float64) / 1000).cast(pl.String),
-                )
-            )
-            .otherwise(pl.col("_problem"))
-            .alias("_problem"),
-        )
-        eligible = pl.col("_problem").is_null() & pl.col("_group").is_not_null()
-        frame = frame.with_columns(
-            pl.when(eligible).then(pl.col("_group")).alias("_group"),
-            n.alias("_n"),
-            pl.col("_unit_fee").alias("_first"),
-            pl.col("_unit_fee").alias("_other"),
-        )
+        collected = _claim_rules(collected)
         eligible = pl.col("_group").is_not_null()
-        frame = _surgery(frame, eligible)
-        frame = _portions(frame, eligible)
-        ranked = (
-            _factor_chain(pl.col("_first"), post)
-            + (pl.col("_n") - 1) * _factor_chain(pl.col("_other"), post)
+        ranked = _factor_chain(pl.col("_first"), steps) + (pl.col("_n") - 1) * _factor_chain(
+            pl.col("_other"), steps
         )
         allowed = pl.when(eligible).then(ranked).otherwise(plain)
     else:
+        collected = collected.with_columns(
+            pl.lit(None, dtype=pl.Int8).alias("_group"), pl.lit(None, dtype=pl.Int8).alias("mppr_rank")
+        )
         allowed = plain
-    ok = pl.col("_problem").is_null() & pl.col("_reason").is_null()
-    return frame.with_columns(
-        pl.when(pl.col("_problem").is_not_null())
+    problem, reason = pl.col("_problem_code"), pl.col("_reason_code")
+    collected = collected.with_columns(
+        pl.when(problem.is_not_null())
         .then(None)
-        .when(pl.col("_reason").is_not_null())
+        .when(reason.is_not_null())
         .then(0)
         .otherwise(allowed)
         .alias("_allowed"),
-        ok.alias("_payable"),
+        (problem.is_null() & reason.is_null()).alias("_payable"),
     )
+    return collected.with_columns(
+        _messages(collected, "_problem_code", _PROBLEMS).alias("_problem"),
+        _messages(collected, "_reason_code", (*_REASONS, _t_reason)).alias("_reason"),
+    )
+
+
+def _t_reason() -> Coded:
+    return [(pl.lit(True), _text(_T_RULE))]
+
+
+_GROUP_NAMES: Final = {code: name for name, code in GROUP_CODES.items()}
 
 
 def rule_columns() -> list[pl.Expr]:
     """The columns that say which rule decided each amount."""
-    split = pl.concat_str(
-        [pl.when(_has(m)).then(_text(m)) for m in _SPLIT_ORDER], separator="/", ignore_nulls=True
-    )
-    priced = pl.col("_problem").is_null()
+    priced = pl.col("_problem_code").is_null()
     payable = pl.col("_payable")
     team = (
         pl.when(payable & _has("62"))
         .then(_text("co-surgeon 62.5%"))
         .when(payable & _has("AS"))
         .then(_text("non-physician assistant 85% of 16%"))
-        .when(payable & _assistant())
+        .when(payable & _has_any(_ASSISTANTS))
         .then(_text("assistant at surgery 16%"))
     )
+    split = _split_text("/")
     return [
         pl.when(priced).then(pl.col("status")).alias("status"),
         pl.when(priced).then(pl.col("pctc")).alias("pctc"),
         pl.when(priced).then(pl.col("modifier_row")).alias("component"),
         pl.when(payable & _has("50")).then(pl.col("bilateral")).alias("bilateral"),
-        pl.col("_group").alias("mppr_group"),
+        pl.col("_group")
+        .replace_strict(_GROUP_NAMES, default=None, return_dtype=pl.String)
+        .alias("mppr_group"),
         pl.col("mppr_rank"),
         team.alias("surgical_team"),
-        (payable & (pl.col("provider_kind") == _NPP) & ~_has("AS")).alias("non_physician"),
-        pl.when(payable & (split != "")).then(split).alias("global_split"),
+        (payable & pl.col("_npp") & ~_has("AS")).alias("non_physician"),
+        pl.when(payable & _has_any(_SPLIT_ORDER)).then(split).alias("global_split"),
     ]
-
-
-def day_of(value: pendulum.Date | None) -> pendulum.Date | None:
-    """A date as pendulum's (kept for the public signatures' documentation)."""
-    return value
-
-
-_ZERO: Final = Decimal(0)

@@ -18,10 +18,18 @@ import polars as pl
 
 from medbill._errors import ValidationError
 from medbill.fees import MedicareFeeSchedule, RvuRow
-from medbill.fees._modifiers import COMPONENT_MODIFIERS, PCTC_MEANINGS
-from medbill.batch._tables import decimal_scale, to_scaled
+from medbill.batch._tables import decimal_scale, scaled, to_scaled
+from medbill.fees._modifiers import (
+    ASSISTANT_NOT_PAID,
+    BILATERAL,
+    CO_SURGERY_PAID,
+    COMPONENT_MODIFIERS,
+    PAYABLE_STATUSES,
+    PCTC_MEANINGS,
+)
+from medbill.fees._mppr import MPPR_GROUPS, PORTION_REDUCTIONS
 
-__all__ = ["PreparedSchedule", "prepare"]
+__all__ = ["GROUP_CODES", "PreparedSchedule", "prepare"]
 
 _RVUS: Final = ("work", "pe_nonfacility", "pe_facility", "mp")
 _SPLITS: Final = ("pre_op", "intra_op", "post_op")
@@ -60,7 +68,9 @@ class PreparedSchedule:
         )
         if to_scaled(biggest, self.rvu_scale + gpci_scale + cf_scale) >= _LIMIT:
             raise ValidationError("schedule", repr(schedule), "values too large for 64-bit cents")
-        self.rows = _row_table(rows, self.rvu_scale, self.split_scale)
+        self.rows = _row_table(rows, self.rvu_scale, self.split_scale).with_columns(
+            *_rule_flags()
+        )
         self.gpcis = pl.DataFrame(
             {
                 "locality": [str(loc) for loc in gpcis],
@@ -79,6 +89,40 @@ class PreparedSchedule:
             (f.valid_from, f.valid_to, f.qualifying_apm, to_scaled(f.amount, cf_scale))
             for f in factors
         )
+
+
+GROUP_CODES: Final = {name: n for n, name in enumerate(dict.fromkeys(MPPR_GROUPS.values()), 1)}
+"""The multiple procedure groups of :data:`medbill.fees._mppr.MPPR_GROUPS` as small integers."""
+
+
+def _rule_flags() -> list[pl.Expr]:
+    """The rule tables' answers for each row, computed once per schedule."""
+    with_components = sorted(
+        indicator
+        for indicator, group in MPPR_GROUPS.items()
+        if any(attr in ("pc", "tc") for attr, *_ in PORTION_REDUCTIONS.get(group, ()))
+    )
+    bilateral = pl.col("bilateral")
+    return [
+        pl.col("status").is_in(sorted(PAYABLE_STATUSES)).alias("r_payable"),
+        (pl.col("status") == "T").alias("r_status_t"),
+        pl.col("mult_proc")
+        .replace_strict(
+            {k: GROUP_CODES[v] for k, v in MPPR_GROUPS.items()}, default=0, return_dtype=pl.Int8
+        )
+        .alias("r_group"),
+        (pl.col("mult_proc") == "3").alias("r_endoscopy"),
+        pl.col("mult_proc").is_in(with_components).alias("r_components"),
+        bilateral.replace_strict(
+            {k: scaled(v)[0] for k, v in BILATERAL.items()}, default=None, return_dtype=pl.Int64
+        ).alias("r_bilateral_num"),
+        bilateral.replace_strict(
+            {k: scaled(v)[1] for k, v in BILATERAL.items()}, default=None, return_dtype=pl.Int64
+        ).alias("r_bilateral_den"),
+        pl.col("co_surgery").is_in(sorted(CO_SURGERY_PAID)).alias("r_co_paid"),
+        (pl.col("co_surgery") == "0").alias("r_co_refused"),
+        pl.col("assistant").is_in(sorted(ASSISTANT_NOT_PAID)).alias("r_assistant_refused"),
+    ]
 
 
 def _rvus(row: RvuRow | None, scale: int) -> tuple[int | None, ...]:
