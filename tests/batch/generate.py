@@ -48,11 +48,21 @@ def code_pool(schedule: MedicareFeeSchedule) -> list[str]:
     return sorted(set(pool))
 
 
-def _line(number: int, code: str, mods: list[str], units: str, day: pendulum.Date) -> ClaimLine:
+CHARGES = ("100.00", "35.00", "250.00", "1000.00", "12.34")
+
+
+def _line(
+    number: int,
+    code: str,
+    mods: list[str],
+    units: str,
+    day: pendulum.Date,
+    charge: str = "100.00",
+) -> ClaimLine:
     return ClaimLine(
         line_id=str(number),
         procedure=code,
-        charge=Decimal("100.00"),
+        charge=Decimal(charge),
         diagnosis_pointers=(1,),
         service_date=day,
         modifiers=tuple(mods),
@@ -71,7 +81,7 @@ def claims(draw: st.DrawFn, pool: list[str], claim_id: str = "c-1") -> tuple[Cla
         mods = draw(st.lists(st.sampled_from(MODIFIERS), max_size=3, unique=True))
         units = draw(st.sampled_from(("1", "1", "1", "2", "3", "1.5")))
         line_day = day if draw(st.integers(0, 5)) else draw(st.sampled_from(DAYS))
-        lines.append(_line(number, code, mods, units, line_day))
+        lines.append(_line(number, code, mods, units, line_day, draw(st.sampled_from(CHARGES))))
     place = draw(st.sampled_from(PLACES))
     kind = draw(st.sampled_from((ProviderKind.PHYSICIAN, ProviderKind.NON_PHYSICIAN_PRACTITIONER)))
     locality = Locality.parse(draw(st.sampled_from(LOCALITIES[:-1])))
@@ -92,7 +102,7 @@ def many_claims(pool: list[str], count: int, seed: int) -> list[tuple[Claim, Loc
             mods = rng.sample(MODIFIERS, rng.choice((0, 0, 0, 1, 1, 2, 3)))
             units = rng.choice(("1", "1", "1", "1", "2", "3", "1.5"))
             line_day = day if rng.random() < 0.9 else rng.choice(DAYS)
-            lines.append(_line(number, code, mods, units, line_day))
+            lines.append(_line(number, code, mods, units, line_day, rng.choice(CHARGES)))
         kind = rng.choice((ProviderKind.PHYSICIAN,) * 4 + (ProviderKind.NON_PHYSICIAN_PRACTITIONER,))
         made.append(
             (

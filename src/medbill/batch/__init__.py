@@ -17,13 +17,17 @@ except ImportError as error:  # pragma: no cover - exercised without the extra
         "medbill.batch needs Polars and PyArrow: pip install 'medbill[batch]'"
     ) from error
 
+from medbill.batch._check import CHECK_COLUMNS, PAYMENT_COLUMNS, check_payments
 from medbill.batch._claims import LINE_SCHEMA, lines_table
 from medbill.batch._lines import LINE_COLUMNS, PRICE_COLUMNS, price_lines
 
 __all__ = [
+    "CHECK_COLUMNS",
+    "PAYMENT_COLUMNS",
     "LINE_COLUMNS",
     "LINE_SCHEMA",
     "PRICE_COLUMNS",
+    "check_payments",
     "lines_table",
     "price_lines",
 ]

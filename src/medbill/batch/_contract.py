@@ -122,6 +122,7 @@ def _medicare_term(
         "place_of_service",
         "provider_kind",
         "_units_milli",
+        "_mods",
         "locality",
     ).with_columns(pl.lit(True).alias("_locality_ok"))
     together = medicare_prices(prepared, base, locality=locality, year=term.year).select(
