@@ -20,6 +20,7 @@ except ImportError as error:  # pragma: no cover - exercised without the extra
 from medbill.batch._check import CHECK_COLUMNS, PAYMENT_COLUMNS, check_payments
 from medbill.batch._claims import LINE_SCHEMA, lines_table
 from medbill.batch._lines import LINE_COLUMNS, PRICE_COLUMNS, price_lines
+from medbill.batch._remittance import RemittanceTables, remittance_tables
 
 __all__ = [
     "CHECK_COLUMNS",
@@ -27,7 +28,9 @@ __all__ = [
     "LINE_COLUMNS",
     "LINE_SCHEMA",
     "PRICE_COLUMNS",
+    "RemittanceTables",
     "check_payments",
     "lines_table",
     "price_lines",
+    "remittance_tables",
 ]
