@@ -23,7 +23,7 @@ from medbill.claims import PAYMENT_REDUCTIONS
 from medbill.codes import AdjustmentGroup
 from medbill.x12 import iter_835
 
-__all__ = ["RemittanceTables", "remittance_tables"]
+__all__ = ["RemittanceTables", "Source", "remittance_tables"]
 
 _MONEY: Final = pa.decimal128(18, 2)
 _UNITS: Final = pa.decimal128(12, 3)
@@ -193,9 +193,15 @@ def _sums(adjustments: tuple[Adjustment, ...]) -> tuple[Decimal, Decimal, Decima
     return contractual, responsibility, coinsurance, deductible
 
 
-def _sources(paths_or_texts: Iterable[str | Path]) -> Iterable[tuple[str, str | Path]]:
+Source = str | Path | tuple[str, str]
+"""A path, an X12 text, or a ``(name, text)`` pair (the name is kept as the source)."""
+
+
+def _sources(paths_or_texts: Iterable[Source]) -> Iterable[tuple[str, str | Path]]:
     for index, item in enumerate(paths_or_texts, start=1):
-        if isinstance(item, Path):
+        if isinstance(item, tuple):
+            yield item[0], item[1]
+        elif isinstance(item, Path):
             yield str(item), item
         elif isinstance(item, str) and item.lstrip().startswith("ISA"):
             yield f"text:{index}", item
@@ -204,9 +210,10 @@ def _sources(paths_or_texts: Iterable[str | Path]) -> Iterable[tuple[str, str | 
 
 
 def remittance_tables(
-    paths_or_texts: Iterable[str | Path], *, strict: bool = True
+    paths_or_texts: Iterable[Source], *, strict: bool = True
 ) -> RemittanceTables:
-    """Read many 835 files (paths, or X12 texts starting with ``ISA``) into flat tables.
+    """Read many 835 files (paths, X12 texts starting with ``ISA``, or ``(name, text)``
+    pairs) into flat tables.
 
     Each file is read with :func:`medbill.x12.iter_835` (``strict`` as there); a file
     that cannot be read raises :class:`~medbill.ParseError` naming it, and nothing is

@@ -248,3 +248,8 @@ def prepare(schedule: MedicareFeeSchedule | PreparedSchedule) -> PreparedSchedul
     while len(_CACHE) > 8:
         _CACHE.popitem(last=False)
     return prepared
+
+
+def remember(prepared: PreparedSchedule) -> None:
+    """Keep ``prepared`` as the tables of its schedule (after unpickling on a worker)."""
+    _CACHE[id(prepared.schedule)] = prepared
