@@ -10,9 +10,9 @@ from decimal import Decimal
 import pendulum
 from hypothesis import strategies as st
 
+from fees.builders import claim as build_claim
 from medbill import Claim, ClaimLine, ProviderKind
 from medbill.fees import Locality, MedicareFeeSchedule
-from tests.fees.builders import claim as build_claim
 
 MODIFIERS = (
     "26", "TC", "53", "50", "62", "66", "80", "81", "82", "AS",
@@ -103,7 +103,9 @@ def many_claims(pool: list[str], count: int, seed: int) -> list[tuple[Claim, Loc
             units = rng.choice(("1", "1", "1", "1", "2", "3", "1.5"))
             line_day = day if rng.random() < 0.9 else rng.choice(DAYS)
             lines.append(_line(number, code, mods, units, line_day, rng.choice(CHARGES)))
-        kind = rng.choice((ProviderKind.PHYSICIAN,) * 4 + (ProviderKind.NON_PHYSICIAN_PRACTITIONER,))
+        kind = rng.choice(
+            (ProviderKind.PHYSICIAN,) * 4 + (ProviderKind.NON_PHYSICIAN_PRACTITIONER,)
+        )
         made.append(
             (
                 build_claim(

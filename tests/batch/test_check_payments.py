@@ -27,7 +27,8 @@ from medbill.fees import (
     PercentOfBilled,
     PercentOfMedicare,
 )
-from tests.batch.generate import claims, code_pool, many_claims
+
+from .generate import claims, code_pool, many_claims
 
 BENEFITS = Benefits(coinsurance=Decimal("0.20"))
 
@@ -90,7 +91,9 @@ def payment_for(claim: Claim, rng: random.Random) -> ClaimPayment:
                 Decimal("0.01")
             )
             deductible = Decimal(rng.choice(("0", "0", "5.00"))).min(allowed_amount)
-            coinsurance = ((allowed_amount - deductible) * Decimal("0.20")).quantize(Decimal("0.01"))
+            coinsurance = ((allowed_amount - deductible) * Decimal("0.20")).quantize(
+                Decimal("0.01")
+            )
             if rng.random() < 0.2:
                 coinsurance += Decimal("1.00")
             sequestration = Decimal("0.50") if rng.random() < 0.2 else Decimal("0.00")
@@ -124,7 +127,9 @@ def payment_for(claim: Claim, rng: random.Random) -> ClaimPayment:
     )
 
 
-def _sum(payment: LinePayment, groups: tuple[str, ...], reasons: tuple[str, ...] | None = None) -> Decimal:
+def _sum(
+    payment: LinePayment, groups: tuple[str, ...], reasons: tuple[str, ...] | None = None
+) -> Decimal:
     return sum(
         (
             a.amount
@@ -167,17 +172,26 @@ def payments_table(batch: list[tuple[Claim, ClaimPayment]]) -> pl.DataFrame:
         rows,
         schema_overrides={
             "units": pl.Decimal(12, 3),
-            **{
-                c: money
-                for c in ("charge", "paid", "allowed", "contractual", "patient_responsibility",
-                          "coinsurance", "deductible_and_copay")
-            },
-        },  # fmt: skip
+            **dict.fromkeys(
+                (
+                    "charge",
+                    "paid",
+                    "allowed",
+                    "contractual",
+                    "patient_responsibility",
+                    "coinsurance",
+                    "deductible_and_copay",
+                ),
+                money,
+            ),
+        },
         infer_schema_length=None,
     )
 
 
-def compare(contract: Contract, batch: list[tuple[Claim, ClaimPayment]], tolerance: Tolerance) -> int:
+def compare(
+    contract: Contract, batch: list[tuple[Claim, ClaimPayment]], tolerance: Tolerance
+) -> int:
     checked = check_payments(payments_table(batch), contract, BENEFITS, tolerance=tolerance)
     rows = iter(checked.to_dicts())
     count = 0
@@ -212,7 +226,9 @@ def test_check_payments_equals_check_payment(
     cy2025: MedicareFeeSchedule, pool: list[str], data: st.DataObject
 ) -> None:
     rng = random.Random(data.draw(st.integers(0, 2**16)))
-    drawn = [data.draw(claims(pool, claim_id=f"c-{n}")) for n in range(data.draw(st.integers(1, 3)))]
+    drawn = [
+        data.draw(claims(pool, claim_id=f"c-{n}")) for n in range(data.draw(st.integers(1, 3)))
+    ]
     batch = [(claim, payment_for(claim, rng)) for claim, _ in drawn]
     contract = data.draw(st.sampled_from(contracts(cy2025)))
     tolerance = data.draw(

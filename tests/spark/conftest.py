@@ -12,9 +12,9 @@ import pytest
 
 pytest.importorskip("pyspark", reason="the spark extra (pyspark) is not installed")
 
-from pyspark.sql import SparkSession  # noqa: E402
+from pyspark.sql import SparkSession
 
-from tests.batch.conftest import cy2025  # noqa: E402, F401  # the CY2025 schedule
+from batch.conftest import cy2025  # noqa: F401  # the CY2025 schedule
 
 
 @pytest.fixture(scope="session")

@@ -10,14 +10,16 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.pandas.types import from_arrow_schema
+from pyspark.sql.types import StructType
 
+from batch.generate import code_pool, many_claims
+from batch.test_check_payments import BENEFITS, contracts, payment_for, payments_table
 from medbill.batch import check_payments, lines_table, price_lines, remittance_tables
 from medbill.claims import Tolerance
 from medbill.fees import MedicareFeeSchedule
 from medbill.spark import check_payments_spark, price_lines_spark, read_835_spark
 from medbill.x12 import SAMPLE_835
-from tests.batch.generate import code_pool, many_claims
-from tests.batch.test_check_payments import BENEFITS, contracts, payment_for, payments_table
 
 
 def _rows(frame: pl.DataFrame | pa.Table, key: list[str]) -> list[dict[str, object]]:
@@ -68,14 +70,11 @@ def test_read_835_spark_equals_remittance_tables(spark: SparkSession, tmp_path: 
         warnings.simplefilter("ignore")
         tables = remittance_tables(sorted(tmp_path.glob("*.835")))
     for name in ("claims", "lines", "adjustments", "remittances"):
-        got = _collect(frames[name]).with_columns(
-            pl.col("source").str.replace(r"^file:(//)?", "")
-        )
+        got = _collect(frames[name]).with_columns(pl.col("source").str.replace(r"^file:(//)?", ""))
         key = ["source", "remittance_number"]
         assert _rows(got, key) == _rows(getattr(tables, name), key), name
 
 
-def _spark_schema(spark: SparkSession, table: pa.Table) -> object:
-    from pyspark.sql.pandas.types import from_arrow_schema
-
-    return from_arrow_schema(table.schema)
+def _spark_schema(spark: SparkSession, table: pa.Table) -> StructType:
+    schema: StructType = from_arrow_schema(table.schema)
+    return schema

@@ -55,7 +55,7 @@ _OPTIONAL: Final = ("coinsurance", "deductible_and_copay")
 
 def _signed_round(numerator: pl.Expr, denominator: pl.Expr | int) -> pl.Expr:
     """numerator / denominator rounded half away from zero (Decimal's ROUND_HALF_UP)."""
-    size = (numerator.abs() * 2 + denominator) // (denominator * 2)  # type: ignore[operator]
+    size = (numerator.abs() * 2 + denominator) // (denominator * 2)
     return pl.when(numerator < 0).then(-size).otherwise(size)
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from medbill.batch._pricing import MODIFIER_COLUMNS, KEY, medicare_prices
+from medbill.batch._pricing import KEY, MODIFIER_COLUMNS, medicare_prices
 from medbill.batch._schedule import prepare
 from medbill.batch._tables import round_div, scaled, to_scaled
 from medbill.fees import (
@@ -165,7 +165,7 @@ def expected_allowed(
         if carve.amount is not None:
             value = _times_units(to_scaled(carve.amount, 2), units)
         else:
-            assert carve.percent_of_billed is not None  # noqa: S101  # attrs validator
+            assert carve.percent_of_billed is not None  # attrs validator
             value = _percent(billed, carve.percent_of_billed)
         chosen.append((width.is_not_null(), value, pl.format("carve-out {}", span), True))
     fixed = [t for t in terms if isinstance(t, FixedRate)]
@@ -181,12 +181,16 @@ def expected_allowed(
                 width = pl.when(allowed).then(width)
             better = width.is_not_null() & (best_width.is_null() | (width < best_width))
             suffix = f"-{rate.modifier}" if rate.modifier else ""
-            best_value = pl.when(better).then(
-                _times_units(to_scaled(rate.amount, 2), units)
-            ).otherwise(best_value)
-            best_label = pl.when(better).then(
-                pl.format("fixed rate {}" + suffix, span)
-            ).otherwise(best_label)
+            best_value = (
+                pl.when(better)
+                .then(_times_units(to_scaled(rate.amount, 2), units))
+                .otherwise(best_value)
+            )
+            best_label = (
+                pl.when(better)
+                .then(pl.format("fixed rate {}" + suffix, span))
+                .otherwise(best_label)
+            )
             best_width = pl.when(better).then(width).otherwise(best_width)
         chosen.append((best_width.is_not_null(), best_value, best_label, False))
     for index, term in enumerate(terms):
@@ -233,9 +237,7 @@ def expected_allowed(
         amount.alias("_contracted"), label.alias("_term_base"), exempt.alias("_exempt")
     )
     lesser = (
-        pl.lit(contract.lesser_of_billed)
-        & ~pl.col("_exempt")
-        & (billed < pl.col("_contracted"))
+        pl.lit(contract.lesser_of_billed) & ~pl.col("_exempt") & (billed < pl.col("_contracted"))
     ).fill_null(False)
     problem = (
         pl.when(~in_force)

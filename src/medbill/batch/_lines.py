@@ -30,7 +30,14 @@ LINE_COLUMNS: Final = {
 """The input columns of :func:`price_lines` (the first four, the place and the locality are
 required)."""
 
-_REQUIRED: Final = ("claim_id", "line_id", "service_date", "procedure", "place_of_service", "locality")
+_REQUIRED: Final = (
+    "claim_id",
+    "line_id",
+    "service_date",
+    "procedure",
+    "place_of_service",
+    "locality",
+)
 
 PRICE_COLUMNS: Final = {
     "medicare_allowed": "Medicare fee schedule amount for all units (null when not priced)",
@@ -85,6 +92,7 @@ def prepare_lines(frame: pl.DataFrame) -> pl.LazyFrame:
             raise ValidationError("units", str(dtype), "must be an integer or Decimal column")
     else:
         units_milli = pl.lit(1000, dtype=pl.Int64)
+    charge: pl.Expr
     if "charge" in schema:
         dtype = schema["charge"]
         charge = pl.when(cents_exact(pl.col("charge"), dtype)).then(

@@ -34,16 +34,13 @@ from medbill.fees._modifiers import (
     ASSISTANT_AT_SURGERY,
     ASSISTANT_MODIFIERS,
     ASSISTANT_NOT_PAID,
-    BILATERAL,
     CO_SURGEON,
-    CO_SURGERY_PAID,
     GLOBAL_SPLIT,
     NON_PHYSICIAN_PRACTITIONER,
-    PAYABLE_STATUSES,
     PCTC_MEANINGS,
     STATUS_MEANINGS,
 )
-from medbill.fees._mppr import MPPR_GROUPS, PORTION_REDUCTIONS, SUBSEQUENT_SURGERY
+from medbill.fees._mppr import PORTION_REDUCTIONS, SUBSEQUENT_SURGERY
 
 __all__ = ["MODIFIER_COLUMNS", "medicare_prices", "normalise_lines"]
 
@@ -121,8 +118,8 @@ def normalise_lines(frame: pl.LazyFrame, columns: Sequence[str]) -> pl.LazyFrame
 def _factor_chain(amount: pl.Expr, steps: Sequence[tuple[pl.Expr, pl.Expr | int, int]]) -> pl.Expr:
     """Apply each (condition, numerator, denominator) percentage with its own rounding."""
     for condition, numerator, denominator in steps:
-        amount = pl.when(condition).then(round_div(amount * numerator, denominator)).otherwise(
-            amount
+        amount = (
+            pl.when(condition).then(round_div(amount * numerator, denominator)).otherwise(amount)
         )
     return amount
 
@@ -141,9 +138,7 @@ def _fee(prepared: PreparedSchedule, prefix: str) -> pl.Expr:
     return round_div(exact, prepared.cent_divisor)
 
 
-def _conversion_factor(
-    prepared: PreparedSchedule, day: pl.Expr, qualifying_apm: bool
-) -> pl.Expr:
+def _conversion_factor(prepared: PreparedSchedule, day: pl.Expr, qualifying_apm: bool) -> pl.Expr:
     chain: pl.Expr | None = None
     result: pl.Expr = pl.lit(None, dtype=pl.Int64)
     conditions = []
@@ -195,7 +190,6 @@ def _lookup(prepared: PreparedSchedule, frame: pl.LazyFrame, qualifying_apm: boo
         pl.col("place_of_service").is_in(_FACILITY).alias("_facility"),
         _conversion_factor(prepared, pl.col("_day"), qualifying_apm).alias("_cf"),
     )
-
 
 
 Coded = list[tuple[pl.Expr, pl.Expr]]
@@ -261,7 +255,9 @@ def _early_problems() -> Coded:
 
 def _setting_reasons() -> Coded:
     status = pl.col("status")
-    na = pl.when(pl.col("_facility")).then(pl.col("facility_na")).otherwise(pl.col("nonfacility_na"))
+    na = (
+        pl.when(pl.col("_facility")).then(pl.col("facility_na")).otherwise(pl.col("nonfacility_na"))
+    )
     return [
         (
             ~pl.col("r_payable"),
@@ -284,7 +280,9 @@ def _setting_reasons() -> Coded:
 
 def _split_text(separator: str) -> pl.Expr:
     return pl.concat_str(
-        [pl.when(_has(m)).then(_text(m)) for m in _SPLIT_ORDER], separator=separator, ignore_nulls=True
+        [pl.when(_has(m)).then(_text(m)) for m in _SPLIT_ORDER],
+        separator=separator,
+        ignore_nulls=True,
     )
 
 
@@ -441,7 +439,9 @@ def _line_fees(prepared: PreparedSchedule, frame: pl.LazyFrame) -> pl.LazyFrame:
         .then((base * numerator + denominator // 2) // denominator)
         .otherwise(base)
     )
-    pe = pl.when(pl.col("_facility")).then(pl.col("pe_facility")).otherwise(pl.col("pe_nonfacility"))
+    pe = (
+        pl.when(pl.col("_facility")).then(pl.col("pe_facility")).otherwise(pl.col("pe_nonfacility"))
+    )
     frame = frame.with_columns(
         _fee(prepared, "").alias("_base"),
         round_div(pe * pl.col("gpci_pe") * pl.col("_cf"), prepared.cent_divisor).alias("_pe_fee"),
@@ -519,7 +519,8 @@ def _surgery(frame: pl.DataFrame) -> pl.DataFrame:
         fam_key = [day, "_family"]
         # each window result is a column of its own: a window inside a window is slow
         frame = frame.with_columns(
-            fee.max().over(fam_key).alias("_top_fee"), (n.sum().over(fam_key) >= 2).alias("_several")
+            fee.max().over(fam_key).alias("_top_fee"),
+            (n.sum().over(fam_key) >= 2).alias("_several"),
         )
         frame = frame.with_columns(
             pl.when(fee == pl.col("_top_fee")).then(row).min().over(fam_key).alias("_top_row")
@@ -542,7 +543,10 @@ def _surgery(frame: pl.DataFrame) -> pl.DataFrame:
         )
     else:
         frame = frame.with_columns(
-            fee.alias("_fam_first"), fee.alias("_fam_other"), fee.alias("_value"), row.alias("_block")
+            fee.alias("_fam_first"),
+            fee.alias("_fam_other"),
+            fee.alias("_value"),
+            row.alias("_block"),
         )
     value, block = pl.col("_value"), pl.col("_block")
     frame = frame.with_columns(pl.when(surgical).then(value).max().over(day).alias("_best"))
@@ -553,7 +557,9 @@ def _surgery(frame: pl.DataFrame) -> pl.DataFrame:
         pl.when(at_best & is_family).then(block).min().over(day).alias("_best_family"),
     )
     top_block = (
-        pl.when(pl.col("_single_best")).then(pl.col("_best_single")).otherwise(pl.col("_best_family"))
+        pl.when(pl.col("_single_best"))
+        .then(pl.col("_best_single"))
+        .otherwise(pl.col("_best_family"))
     )
     num, den = scaled(SUBSEQUENT_SURGERY)
     first, other = pl.col("_fam_first"), pl.col("_fam_other")
@@ -572,7 +578,9 @@ def _surgery(frame: pl.DataFrame) -> pl.DataFrame:
         .then(round_div(other * num, den))
         .otherwise(pl.col("_other"))
         .alias("_other"),
-        pl.when(surgical).then(pl.when(top).then(1).otherwise(2)).otherwise(pl.col("mppr_rank"))
+        pl.when(surgical)
+        .then(pl.when(top).then(1).otherwise(2))
+        .otherwise(pl.col("mppr_rank"))
         .cast(pl.Int8)
         .alias("mppr_rank"),
     )
@@ -633,7 +641,7 @@ def _day_key(frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
             )
         ).any()
     ).item()
-    if not clash and runs.max() == hashed.n_unique() - 1:  # type: ignore[operator]
+    if not clash and runs.max() == hashed.n_unique() - 1:
         return frame.with_columns(runs.alias("_key").set_sorted()), False
     frame = frame.sort("claim_id", "service_date", "_row", nulls_last=True)
     key = frame.select(pl.struct("claim_id", "service_date").rle_id().alias("_key"))["_key"]
@@ -647,7 +655,9 @@ def _claim_rules(frame: pl.DataFrame) -> pl.DataFrame:
     frame = frame.with_columns((ok & ~pl.col("r_status_t")).any().over("_key").alias("_others"))
     t_rule = ok & pl.col("r_status_t") & pl.col("_others")
     frame = frame.with_columns(
-        pl.when(t_rule).then(pl.lit(_T_REASON, dtype=pl.Int16)).otherwise(pl.col("_reason_code"))
+        pl.when(t_rule)
+        .then(pl.lit(_T_REASON, dtype=pl.Int16))
+        .otherwise(pl.col("_reason_code"))
         .alias("_reason_code")
     )
     ok = pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null()
@@ -735,7 +745,8 @@ def medicare_prices(
         allowed = pl.when(eligible).then(ranked).otherwise(plain)
     else:
         collected = collected.with_columns(
-            pl.lit(None, dtype=pl.Int8).alias("_group"), pl.lit(None, dtype=pl.Int8).alias("mppr_rank")
+            pl.lit(None, dtype=pl.Int8).alias("_group"),
+            pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
         )
         allowed = plain
     problem, reason = pl.col("_problem_code"), pl.col("_reason_code")

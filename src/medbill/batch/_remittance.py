@@ -209,9 +209,7 @@ def _sources(paths_or_texts: Iterable[Source]) -> Iterable[tuple[str, str | Path
             yield str(item), Path(item)
 
 
-def remittance_tables(
-    paths_or_texts: Iterable[Source], *, strict: bool = True
-) -> RemittanceTables:
+def remittance_tables(paths_or_texts: Iterable[Source], *, strict: bool = True) -> RemittanceTables:
     """Read many 835 files (paths, X12 texts starting with ``ISA``, or ``(name, text)``
     pairs) into flat tables.
 

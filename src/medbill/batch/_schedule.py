@@ -17,8 +17,8 @@ from typing import Final
 import polars as pl
 
 from medbill._errors import ValidationError
-from medbill.fees import MedicareFeeSchedule, RvuRow
 from medbill.batch._tables import decimal_scale, scaled, to_scaled
+from medbill.fees import MedicareFeeSchedule, RvuRow
 from medbill.fees._modifiers import (
     ASSISTANT_NOT_PAID,
     BILATERAL,
@@ -68,9 +68,7 @@ class PreparedSchedule:
         )
         if to_scaled(biggest, self.rvu_scale + gpci_scale + cf_scale) >= _LIMIT:
             raise ValidationError("schedule", repr(schedule), "values too large for 64-bit cents")
-        self.rows = _row_table(rows, self.rvu_scale, self.split_scale).with_columns(
-            *_rule_flags()
-        )
+        self.rows = _row_table(rows, self.rvu_scale, self.split_scale).with_columns(*_rule_flags())
         self.gpcis = pl.DataFrame(
             {
                 "locality": [str(loc) for loc in gpcis],
@@ -236,9 +234,7 @@ def prepare(schedule: MedicareFeeSchedule | PreparedSchedule) -> PreparedSchedul
     if isinstance(schedule, PreparedSchedule):
         return schedule
     if not isinstance(schedule, MedicareFeeSchedule):
-        raise ValidationError(
-            "schedule", type(schedule).__name__, "must be a MedicareFeeSchedule"
-        )
+        raise ValidationError("schedule", type(schedule).__name__, "must be a MedicareFeeSchedule")
     cached = _CACHE.get(id(schedule))
     if cached is not None and cached.schedule is schedule:
         _CACHE.move_to_end(id(schedule))

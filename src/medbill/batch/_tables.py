@@ -34,7 +34,7 @@ def to_polars(table: Any, name: str = "table") -> pl.DataFrame:
         return table
     if isinstance(table, pa.Table):
         frame = pl.from_arrow(table)
-        assert isinstance(frame, pl.DataFrame)  # noqa: S101  # a Table always gives a frame
+        assert isinstance(frame, pl.DataFrame)  # a Table always gives a frame
         return frame
     if isinstance(table, pa.RecordBatch):
         return to_polars(pa.Table.from_batches([table]), name)
@@ -96,8 +96,8 @@ def to_cents(column: pl.Expr, dtype: pl.DataType, name: str) -> pl.Expr:
         if scale == 2:
             return physical
         if scale < 2:
-            return physical * 10 ** (2 - scale)
-        return physical // 10 ** (scale - 2)
+            return physical * int(10 ** (2 - scale))
+        return physical // int(10 ** (scale - 2))
     if dtype.is_integer():
         return column.cast(pl.Int64) * 100
     if dtype == pl.String:
@@ -110,7 +110,7 @@ def cents_exact(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if isinstance(dtype, pl.Decimal) and (dtype.scale or 0) > 2:
         scale = dtype.scale or 0
         physical = column.cast(pl.Decimal(38, scale)).to_physical()
-        return (physical % 10 ** (scale - 2)) == 0
+        return (physical % int(10 ** (scale - 2))) == 0
     return pl.lit(True)
 
 

@@ -16,8 +16,8 @@ from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 
 from medbill._parties import Benefits
 from medbill.batch import check_payments, price_lines, remittance_tables
-from medbill.claims import Tolerance
 from medbill.batch._schedule import PreparedSchedule, prepare, remember
+from medbill.claims import Tolerance
 from medbill.fees import Contract, MedicareFeeSchedule, PercentOfMedicare
 
 __all__ = ["check_payments_spark", "price_lines_spark", "read_835_spark"]
@@ -165,7 +165,9 @@ def read_835_spark(
         def each(batches: Batches, name: str = name, schema: pa.Schema = schema) -> Batches:
             for batch in batches:
                 pairs = zip(
-                    batch.column("source").to_pylist(), batch.column("text").to_pylist(), strict=True
+                    batch.column("source").to_pylist(),
+                    batch.column("text").to_pylist(),
+                    strict=True,
                 )
                 tables = remittance_tables(list(pairs), strict=strict)
                 yield from getattr(tables, name).cast(schema).to_batches()
