@@ -10,7 +10,7 @@ import attrs
 import pendulum
 
 from medbill._errors import ValidationError
-from medbill._privacy import mask_date, mask_text
+from medbill._privacy import mask_date, mask_text, mask_value
 from medbill._validation import check, to_date, to_digits, to_optional_date, to_upper, validate
 
 __all__ = [
@@ -23,11 +23,15 @@ __all__ = [
     "Period",
     "PersonName",
     "Sex",
+    "PHI",
     "masked_date_repr",
     "non_empty",
+    "phi_repr",
 ]
 
 _PHI: dict[str, Any] = {"phi": True}
+PHI: dict[str, Any] = _PHI
+"""attrs field metadata marking protected health information (masked in messages)."""
 
 PatientId = NewType("PatientId", str)
 """Identifier of a patient, supplied by the caller (an MRN or account number)."""
@@ -84,10 +88,29 @@ def non_empty(field: str, value: Any, *, phi: bool = False) -> ValidationError |
 
 
 def masked_date_repr(value: object) -> str:
-    """``repr()`` helper for a PHI date field."""
+    """``repr()`` helper for a PHI date field: masked whatever the value's type."""
     if isinstance(value, pendulum.Date):
         return repr(mask_date(value))
-    return repr(value)
+    return phi_repr(value)
+
+
+def phi_repr(value: object) -> str:
+    """``repr()`` helper for a PHI field of any type: never prints the value in clear.
+
+    medbill's own PHI types (``PersonName``, ``Address``, ``Subscriber``) mask themselves;
+    anything else (a plain string where a name belongs, an int phone number) is masked as
+    text.
+
+    >>> phi_repr("Zebediah Quixotefield")
+    "'Z******* Q***********'"
+    >>> phi_repr(None)
+    'None'
+    """
+    if value is None:
+        return "None"
+    if attrs.has(type(value)) and type(value).__module__.startswith("medbill."):
+        return repr(value)
+    return mask_value(value)
 
 
 class Sex(enum.Enum):

@@ -31,6 +31,7 @@ from medbill._validation import (
     to_decimal,
     to_icd10s,
     to_modifiers,
+    to_money,
     to_optional_date,
     to_optional_pos,
     to_pos,
@@ -157,7 +158,7 @@ class ServiceLine:
     """
 
     procedure: ProcedureCode = attrs.field(converter=to_procedure)
-    charge: Decimal = attrs.field(converter=to_decimal)
+    charge: Decimal = attrs.field(converter=to_money)
     diagnosis_pointers: tuple[int, ...] = attrs.field(converter=_pointers)
     modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=to_modifiers)
     units: Decimal = attrs.field(default=Decimal(1), converter=to_decimal)
@@ -238,7 +239,7 @@ class ClaimLine:
 
     line_id: str
     procedure: ProcedureCode = attrs.field(converter=to_procedure)
-    charge: Decimal = attrs.field(converter=to_decimal)
+    charge: Decimal = attrs.field(converter=to_money)
     diagnosis_pointers: tuple[int, ...] = attrs.field(converter=_pointers)
     service_date: pendulum.Date = attrs.field(converter=to_date)
     service_date_end: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
@@ -304,7 +305,7 @@ class Claim:
     encounter_id: EncounterId | None = attrs.field(default=None, converter=to_optional_encounter_id)
     prior_authorization: str | None = None
     total_charge: Decimal = attrs.field(
-        default=attrs.Factory(_default_total, takes_self=True), converter=to_decimal
+        default=attrs.Factory(_default_total, takes_self=True), converter=to_money
     )
 
     def __attrs_post_init__(self) -> None:

@@ -26,6 +26,7 @@ value for programmatic use and is never part of ``str()`` or ``repr()``.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -45,24 +46,68 @@ __all__ = [
 ]
 
 
+def _restore(cls: type[MedbillError], args: tuple[Any, ...]) -> MedbillError:
+    # Rebuild an error without running its __init__: the message stays exactly as it was
+    # built (PHI already masked) and the fields come back from the pickled state.
+    error = cls.__new__(cls, *args)
+    error.args = args
+    return error
+
+
 class MedbillError(Exception):
     """Root of every error medbill raises deliberately.
 
+    Every medbill error pickles and copies with its message, its fields and (for a
+    :class:`ValidationError`) all its problems and their PHI masking intact, so it can
+    cross a ``ProcessPoolExecutor`` unchanged.
+
+    >>> import pickle
     >>> from medbill import MedbillError, Icd10Cm
     >>> try:
     ...     Icd10Cm("11.9")
     ... except MedbillError as error:
-    ...     print(type(error).__name__)
-    CodeError
+    ...     print(type(error).__name__, str(pickle.loads(pickle.dumps(error))) == str(error))
+    CodeError True
     """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.args), dict(self.__dict__))
+
+
+SHOWN_LIMIT = 100
+"""How many characters of a value an error message shows at most."""
+
+MAX_LISTED_PROBLEMS = 20
+"""How many problems a combined :class:`ValidationError` message lists (then the count)."""
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = SHOWN_LIMIT
+
+
+def _bounded_repr(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"<int of about {int(value.bit_length() * 0.30103) + 1} digits>"
+    if isinstance(value, str | bytes) and len(value) > SHOWN_LIMIT:
+        value = value[:SHOWN_LIMIT]
+        return repr(value)[:-1] + "…" + repr(value)[-1]
+    try:
+        text = _REPR.repr(value)
+    except Exception:  # a value whose repr fails must not break the error itself
+        return f"<{type(value).__name__} object>"
+    return text if len(text) <= SHOWN_LIMIT else text[: SHOWN_LIMIT - 1] + "…"
 
 
 def _shown(value: Any, phi: bool) -> str:
     if phi:
         from medbill._privacy import mask_value
 
-        return mask_value(value)
-    return repr(value)
+        try:
+            masked = mask_value(value)
+        except Exception:  # masking must never fail open: show nothing of the value
+            return f"<{type(value).__name__} value, masked>"
+        return masked if len(masked) <= SHOWN_LIMIT else masked[: SHOWN_LIMIT - 1] + "…"
+    return _bounded_repr(value)
 
 
 class ValidationError(MedbillError, ValueError):
@@ -90,13 +135,16 @@ class ValidationError(MedbillError, ValueError):
         self.reason = reason
         self.phi = phi
         self.problems = (self,)
-        super().__init__(f"{field}: {reason} (got {_shown(value, phi)})")
+        self._message: str | None = None  # built on first use: 20,000 problems stay cheap
+        super().__init__()
+
+    def __str__(self) -> str:
+        if self._message is None:
+            self._message = f"{self.field}: {self.reason} (got {_shown(self.value, self.phi)})"
+        return self._message
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.field, self.value, self.reason), {"phi": self.phi})
 
     def renamed(self, field: str, *, phi: bool | None = None) -> ValidationError:
         """The same problem reported under another field path.
@@ -156,8 +204,12 @@ class ValidationError(MedbillError, ValueError):
         error.reason = first.reason
         error.phi = first.phi
         error.problems = tuple(flat)
-        lines = "\n".join(f"  - {p}" for p in flat)
-        Exception.__init__(error, f"{len(flat)} problems:\n{lines}")
+        lines = "\n".join(f"  - {p}" for p in flat[:MAX_LISTED_PROBLEMS])
+        more = len(flat) - MAX_LISTED_PROBLEMS
+        if more > 0:
+            lines += f"\n  ... and {more} more"
+        error._message = f"{len(flat)} problems:\n{lines}"
+        Exception.__init__(error)
         return error
 
 
@@ -261,9 +313,6 @@ class StaleBalanceError(LedgerError):
             f"balance of {account} is {actual}, the plan expected {expected}; plan again"
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.account, self.expected, self.actual))
-
 
 class PeriodClosedError(LedgerError):
     """An entry would take effect on or before the end of a closed period.
@@ -283,9 +332,6 @@ class PeriodClosedError(LedgerError):
             "of a closed period; post the correction in the open period"
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.key, self.effective, self.closed_through))
-
 
 class LedgerBusyError(LedgerError):
     """Another writer held the ledger longer than the busy timeout; nothing was posted.
@@ -302,9 +348,6 @@ class LedgerBusyError(LedgerError):
             f"ledger {store} stayed locked by another writer for {waited} s (the busy "
             "timeout); try again"
         )
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.store, self.waited))
 
 
 class ParseError(MedbillError, ValueError):

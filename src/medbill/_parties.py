@@ -21,6 +21,7 @@ from medbill._common import (
     Sex,
     masked_date_repr,
     non_empty,
+    phi_repr,
     to_coverage_id,
     to_patient_id,
     to_payer_id,
@@ -35,9 +36,10 @@ from medbill._validation import (
     to_date,
     to_decimal,
     to_digits,
+    to_money,
     to_npi,
     to_optional_date,
-    to_optional_decimal,
+    to_optional_money,
     validate,
 )
 from medbill.codes import Npi
@@ -95,8 +97,9 @@ _PHI: dict[str, Any] = {"phi": True}
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 
 
-def _masked(mask: Any) -> Any:
-    return lambda value: "None" if value is None else repr(mask(value))
+def _masked_text(mask: Any) -> Any:
+    # The mask for text of this kind; a value of another type is masked as any PHI.
+    return lambda value: repr(mask(value)) if isinstance(value, str) else phi_repr(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -119,12 +122,12 @@ class Patient:
     """
 
     id: PatientId = attrs.field(converter=to_patient_id)
-    name: PersonName
+    name: PersonName = attrs.field(repr=phi_repr, metadata=_PHI)
     birth_date: pendulum.Date = attrs.field(converter=to_date, repr=masked_date_repr, metadata=_PHI)
     sex: Sex = attrs.field(converter=_sex)
-    address: Address | None = None
-    phone: str | None = attrs.field(default=None, repr=_masked(mask_id), metadata=_PHI)
-    email: str | None = attrs.field(default=None, repr=_masked(mask_email), metadata=_PHI)
+    address: Address | None = attrs.field(default=None, repr=phi_repr, metadata=_PHI)
+    phone: str | None = attrs.field(default=None, repr=_masked_text(mask_id), metadata=_PHI)
+    email: str | None = attrs.field(default=None, repr=_masked_text(mask_email), metadata=_PHI)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -138,12 +141,18 @@ class Patient:
             self.address,
             "must be an Address",
         )
-        if self.phone is not None:
+        yield check(
+            self.phone is None or isinstance(self.phone, str), "phone", self.phone, "must be text"
+        )
+        yield check(
+            self.email is None or isinstance(self.email, str), "email", self.email, "must be text"
+        )
+        if isinstance(self.phone, str):
             digits = re.sub(r"\D", "", self.phone)
             yield check(
                 10 <= len(digits) <= 15, "phone", self.phone, "must have 10 to 15 digits", phi=True
             )
-        if self.email is not None:
+        if isinstance(self.email, str):
             yield check(
                 bool(_EMAIL.fullmatch(self.email)),
                 "email",
@@ -289,7 +298,7 @@ class Copay:
     """
 
     category: ServiceCategory = attrs.field(converter=_service_category)
-    amount: Decimal = attrs.field(converter=to_decimal)
+    amount: Decimal = attrs.field(converter=to_money)
 
     def __attrs_post_init__(self) -> None:
         validate(self, money_fields(self, "amount"))
@@ -318,10 +327,10 @@ class Benefits:
     (Decimal('25.00'), Decimal('0.00'))
     """
 
-    deductible: Decimal = attrs.field(default=ZERO, converter=to_decimal)
+    deductible: Decimal = attrs.field(default=ZERO, converter=to_money)
     coinsurance: Decimal = attrs.field(default=Decimal("0"), converter=to_decimal)
     copays: tuple[Copay, ...] = attrs.field(default=(), converter=_copays)
-    out_of_pocket_max: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
+    out_of_pocket_max: Decimal | None = attrs.field(default=None, converter=to_optional_money)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -360,8 +369,8 @@ class Accumulators:
     Decimal('0.00')
     """
 
-    deductible_met: Decimal = attrs.field(default=ZERO, converter=to_decimal)
-    out_of_pocket_met: Decimal = attrs.field(default=ZERO, converter=to_decimal)
+    deductible_met: Decimal = attrs.field(default=ZERO, converter=to_money)
+    out_of_pocket_met: Decimal = attrs.field(default=ZERO, converter=to_money)
 
     def __attrs_post_init__(self) -> None:
         validate(self, money_fields(self, "deductible_met", "out_of_pocket_met"))
@@ -378,17 +387,25 @@ class Subscriber:
     Subscriber(name=PersonName('J*** D**'), birth_date='19**-**-**', sex=<Sex.MALE: 'M'>, address=None)
     """
 
-    name: PersonName
+    name: PersonName = attrs.field(repr=phi_repr, metadata=_PHI)
     birth_date: pendulum.Date | None = attrs.field(
         default=None, converter=to_optional_date, repr=masked_date_repr, metadata=_PHI
     )
     sex: Sex | None = attrs.field(default=None, converter=_optional_sex)
-    address: Address | None = None
+    address: Address | None = attrs.field(default=None, repr=phi_repr, metadata=_PHI)
 
     def __attrs_post_init__(self) -> None:
         validate(
             self,
-            [check(isinstance(self.name, PersonName), "name", self.name, "must be a PersonName")],
+            [
+                check(isinstance(self.name, PersonName), "name", self.name, "must be a PersonName"),
+                check(
+                    self.address is None or isinstance(self.address, Address),
+                    "address",
+                    self.address,
+                    "must be an Address",
+                ),
+            ],
         )
 
 
@@ -415,13 +432,13 @@ class Coverage:
     id: CoverageId = attrs.field(converter=to_coverage_id)
     patient_id: PatientId = attrs.field(converter=to_patient_id)
     payer: Payer
-    member_id: str = attrs.field(repr=_masked(mask_id), metadata=_PHI)
+    member_id: str = attrs.field(repr=_masked_text(mask_id), metadata=_PHI)
     priority: Priority = attrs.field(converter=_priority)
     effective: Period
     plan_name: str | None = None
     group_number: str | None = None
     relationship: Relationship = attrs.field(default=Relationship.SELF, converter=_relationship)
-    subscriber: Subscriber | None = None
+    subscriber: Subscriber | None = attrs.field(default=None, repr=phi_repr, metadata=_PHI)
     benefits: Benefits = attrs.field(factory=Benefits)
     accumulators: Accumulators = attrs.field(factory=Accumulators)
 
@@ -435,6 +452,12 @@ class Coverage:
         yield check(isinstance(self.payer, Payer), "payer", self.payer, "must be a Payer")
         yield check(
             isinstance(self.effective, Period), "effective", self.effective, "must be a Period"
+        )
+        yield check(
+            self.subscriber is None or isinstance(self.subscriber, Subscriber),
+            "subscriber",
+            self.subscriber,
+            "must be a Subscriber",
         )
         yield check(
             self.relationship is Relationship.SELF or self.subscriber is not None,

@@ -15,10 +15,12 @@ import attrs
 import pendulum
 
 from medbill._common import (
+    PHI,
     ClaimId,
     PatientId,
     PersonName,
     non_empty,
+    phi_repr,
     to_claim_id,
     to_optional_claim_id,
     to_patient_id,
@@ -32,10 +34,11 @@ from medbill._validation import (
     to_adjustment_group,
     to_carc,
     to_date,
-    to_decimal,
     to_modifiers,
+    to_money,
     to_optional_date,
     to_optional_decimal,
+    to_optional_money,
     to_optional_npi,
     to_optional_procedure,
     to_optional_revenue_code,
@@ -114,7 +117,7 @@ class Adjustment:
 
     group: AdjustmentGroup = attrs.field(converter=to_adjustment_group)
     reason: Carc = attrs.field(converter=to_carc)
-    amount: Decimal = attrs.field(converter=to_decimal)
+    amount: Decimal = attrs.field(converter=to_money)
     quantity: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
 
     def __attrs_post_init__(self) -> None:
@@ -146,14 +149,14 @@ class LinePayment:
     """
 
     procedure: ProcedureCode | None = attrs.field(converter=to_optional_procedure)
-    charge: Decimal = attrs.field(converter=to_decimal)
-    paid: Decimal = attrs.field(converter=to_decimal)
+    charge: Decimal = attrs.field(converter=to_money)
+    paid: Decimal = attrs.field(converter=to_money)
     adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=_adjustments)
     modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=to_modifiers)
     line_id: str | None = None
     units_paid: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
     units_billed: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
-    allowed: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
+    allowed: Decimal | None = attrs.field(default=None, converter=to_optional_money)
     service_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
     service_date_end: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
     remarks: tuple[Rarc, ...] = attrs.field(default=(), converter=to_rarcs)
@@ -264,31 +267,31 @@ class ClaimPayment:
 
     claim_id: ClaimId = attrs.field(converter=to_claim_id)
     status: PayerClaimStatus = attrs.field(converter=_payer_claim_status)
-    charge: Decimal = attrs.field(converter=to_decimal)
-    paid: Decimal = attrs.field(converter=to_decimal)
-    patient_responsibility: Decimal = attrs.field(default=ZERO, converter=to_decimal)
+    charge: Decimal = attrs.field(converter=to_money)
+    paid: Decimal = attrs.field(converter=to_money)
+    patient_responsibility: Decimal = attrs.field(default=ZERO, converter=to_money)
     adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=_adjustments)
     lines: tuple[LinePayment, ...] = attrs.field(default=(), converter=_line_payments)
     payer_claim_control_number: str | None = None
     filing_indicator: str | None = None
     facility_code: str | None = None
     frequency: str | None = None
-    patient_name: PersonName | None = None
+    patient_name: PersonName | None = attrs.field(default=None, repr=phi_repr, metadata=PHI)
     member_id: str | None = attrs.field(
         default=None,
         repr=lambda v: "None" if v is None else repr("*" * len(v)),
         metadata={"phi": True},
     )
-    allowed: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
+    allowed: Decimal | None = attrs.field(default=None, converter=to_optional_money)
     received_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
     remarks: tuple[Rarc, ...] = attrs.field(default=(), converter=to_rarcs)
-    insured_name: PersonName | None = None
+    insured_name: PersonName | None = attrs.field(default=None, repr=phi_repr, metadata=PHI)
     insured_id: str | None = attrs.field(
         default=None,
         repr=lambda v: "None" if v is None else repr("*" * len(v)),
         metadata={"phi": True},
     )
-    corrected_name: PersonName | None = None
+    corrected_name: PersonName | None = attrs.field(default=None, repr=phi_repr, metadata=PHI)
     corrected_id: str | None = attrs.field(
         default=None,
         repr=lambda v: "None" if v is None else repr("*" * len(v)),
@@ -307,6 +310,11 @@ class ClaimPayment:
         yield from money_fields(
             self, "charge", "paid", "patient_responsibility", "allowed", signed=True
         )
+        for name in ("patient_name", "insured_name", "corrected_name"):
+            value = getattr(self, name)
+            yield check(
+                value is None or isinstance(value, PersonName), name, value, "must be a PersonName"
+            )
         for name in ("adjustments", "lines"):
             kind = Adjustment if name == "adjustments" else LinePayment
             for index, item in enumerate(getattr(self, name)):
@@ -366,7 +374,7 @@ class ProviderAdjustment:
     provider_id: str
     fiscal_period_end: pendulum.Date = attrs.field(converter=to_date)
     reason: str = attrs.field(converter=to_upper)
-    amount: Decimal = attrs.field(converter=to_decimal)
+    amount: Decimal = attrs.field(converter=to_money)
     reference: str | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -439,7 +447,7 @@ class Remittance:
 
     id: str
     payer_name: str
-    payment_amount: Decimal = attrs.field(converter=to_decimal)
+    payment_amount: Decimal = attrs.field(converter=to_money)
     payment_date: pendulum.Date = attrs.field(converter=to_date)
     method: PaymentMethod = attrs.field(default=PaymentMethod.CHECK, converter=_payment_method)
     payer_id: str | None = None
@@ -556,7 +564,7 @@ class PatientPayment:
 
     id: str
     patient_id: PatientId = attrs.field(converter=to_patient_id)
-    amount: Decimal = attrs.field(converter=to_decimal)
+    amount: Decimal = attrs.field(converter=to_money)
     received_on: pendulum.Date = attrs.field(converter=to_date)
     method: PatientPaymentMethod = attrs.field(
         default=PatientPaymentMethod.CASH, converter=_patient_payment_method

@@ -70,16 +70,47 @@ def mask_value(value: Any) -> str:
     "'J*** R**'"
     >>> mask_value(None)
     'None'
+    >>> mask_value("19571123"), mask_value("11/23/1957")
+    ("'19******'", "'**/**/****'")
+    >>> mask_value("Nov 23 1957")
+    "'N** ** ****'"
     """
     if value is None:
         return "None"
     if isinstance(value, _dt.date):
         return repr(mask_date(value))
-    text = str(value)
+    text = value if isinstance(value, str) else _text_of(value)
     if "@" in text:
         return repr(mask_email(text))
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return repr(mask_date(text))
+    if _looks_like_date(text):
+        # Whatever the format (19571123, 11/23/1957, 1957.11.23), no digit of the month
+        # or day is shown; an ISO or CCYYMMDD date keeps its century.
+        head = text[:2] if re.match(r"(19|20)\d\d", text) else ""
+        return repr(head + re.sub(r"\d", "*", text[len(head) :]))
     if re.search(r"\d", text) and " " not in text:
         return repr(mask_id(text))
-    return repr(mask_text(text))
+    return repr(re.sub(r"\d", "*", mask_text(text)))
+
+
+_DATE_LIKE = re.compile(
+    r"\d{8}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{6}"
+)
+
+
+def _looks_like_date(text: str) -> bool:
+    stripped = text.strip()
+    if not _DATE_LIKE.fullmatch(stripped):
+        return False
+    if stripped.isdigit() and len(stripped) == 8:
+        return stripped[:2] in ("18", "19", "20") and "01" <= stripped[4:6] <= "12"
+    return True
+
+
+def _text_of(value: Any) -> str:
+    # str() of a huge int or an odd object must not fail or run unbounded.
+    if isinstance(value, int) and value.bit_length() > 256:
+        return "*" * 8
+    try:
+        return str(value)[:200]
+    except Exception:
+        return "*" * 8

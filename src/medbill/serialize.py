@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import inspect
 import json
+import types
 import typing
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -41,7 +43,15 @@ from medbill._errors import ValidationError
 from medbill._validation import convert, enum_member, markers
 from medbill.codes import Code
 
-__all__ = ["SCHEMA_VERSION", "converter", "from_dict", "from_json", "to_dict", "to_json"]
+__all__ = [
+    "MAX_JSON_CHARACTERS",
+    "SCHEMA_VERSION",
+    "converter",
+    "from_dict",
+    "from_json",
+    "to_dict",
+    "to_json",
+]
 
 SCHEMA_VERSION: Final = 1
 """Version of the JSON layout written by :func:`to_dict`; bumped on incompatible change."""
@@ -122,9 +132,73 @@ def _structure_bool(value: Any, _: type) -> bool:
     return value
 
 
+def _init_fields(cls: type[Any]) -> tuple[attrs.Attribute[Any], ...]:
+    """The fields a JSON document carries: those the class's constructor takes.
+
+    A class with its own ``__init__`` (a ledger :class:`~medbill.ledger.Posting` takes an
+    account and an amount, and derives its cents) is written and read through that
+    constructor's parameters, so what is written can always be read back.
+    """
+    fields = [f for f in attrs.fields(cls) if f.init]
+    if "__init__" not in vars(cls) or not hasattr(cls, "__attrs_init__"):
+        return tuple(fields)
+    parameters = inspect.signature(cls.__init__).parameters
+    return tuple(f for f in fields if f.name in parameters)
+
+
+def _attrs_union(tp: Any) -> bool:
+    members = (
+        typing.get_args(tp) if typing.get_origin(tp) in (typing.Union, types.UnionType) else ()
+    )
+    classes = [m for m in members if m is not type(None)]
+    return len(classes) > 1 and all(isinstance(m, type) and attrs.has(m) for m in classes)
+
+
+_KIND: Final = "kind"
+
+
+def _union_unstructure_factory(tp: Any, conv: cattrs.Converter) -> Any:
+    def unstructure(obj: Any) -> Any:
+        if obj is None:
+            return None
+        data = conv.unstructure(obj, type(obj))
+        return {_KIND: type(obj).__name__, **data}
+
+    return unstructure
+
+
+def _union_structure_factory(tp: Any, conv: cattrs.Converter) -> Any:
+    members = {m.__name__: m for m in typing.get_args(tp) if m is not type(None)}
+    allowed = ", ".join(repr(name) for name in members)
+
+    def structure(data: Any, _: Any) -> Any:
+        if data is None and type(None) in typing.get_args(tp):
+            return None
+        if not isinstance(data, dict):
+            raise ValidationError("", type(data).__name__, "must be a JSON object")
+        kind = data.get(_KIND)
+        member = members.get(kind) if isinstance(kind, str) else None
+        if member is None:
+            raise ValidationError(_KIND, kind, f"must be one of {allowed}")
+        return conv.structure({k: v for k, v in data.items() if k != _KIND}, member)
+
+    return structure
+
+
+def _unstructure_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
+    hints = typing.get_type_hints(cls)
+    fields = [(f.name, hints.get(f.name)) for f in _init_fields(cls)]
+
+    def unstructure(obj: Any) -> dict[str, Any]:
+        # By the declared type, so a member of a union of classes is written with its kind.
+        return {name: conv.unstructure(getattr(obj, name), hint) for name, hint in fields}
+
+    return unstructure
+
+
 def _attrs_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
     """Structure an entity field by field, collecting every problem before raising."""
-    fields = attrs.fields(cls)
+    fields = _init_fields(cls)
     hints = typing.get_type_hints(cls)
     known = {attribute.name for attribute in fields}
 
@@ -150,7 +224,7 @@ def _attrs_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
         if not problems:
             return cls(**kwargs)  # reports bad values together with the entity's own rules
         for name, value in kwargs.items():
-            phi = bool(attrs.fields_dict(cls)[name].metadata.get("phi", False))
+            phi = _is_phi(cls, name)
             problems.extend(markers(name, value, phi))
         raise ValidationError.combine(problems)
 
@@ -176,6 +250,9 @@ def _make_converter() -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
     )
     conv.register_structure_hook_factory(attrs.has, _attrs_hook_factory)
+    conv.register_unstructure_hook_factory(attrs.has, _unstructure_hook_factory)
+    conv.register_unstructure_hook_factory(_attrs_union, _union_unstructure_factory)
+    conv.register_structure_hook_factory(_attrs_union, _union_structure_factory)
     return conv
 
 
@@ -280,19 +357,112 @@ def to_json(obj: Any, *, indent: int | None = 2) -> str:
     return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False)
 
 
+MAX_JSON_CHARACTERS: Final = 64 * 1024 * 1024
+"""The largest JSON document :func:`from_json` reads (64 MiB)."""
+
+_MAX_NUMBER_CHARACTERS = 40
+
+
+class _Object(dict[str, Any]):
+    """A JSON object that remembers the keys it saw more than once."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    result = _Object(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        repeated: list[str] = []
+        for key, _ in pairs:
+            if key in seen and key not in repeated:
+                repeated.append(key)
+            seen.add(key)
+        result.duplicates = tuple(repeated)
+    return result
+
+
+def _number(text: str) -> Decimal | int:
+    if len(text) > _MAX_NUMBER_CHARACTERS:
+        raise ValidationError(
+            "$", text, f"has a number longer than {_MAX_NUMBER_CHARACTERS} characters"
+        )
+    return Decimal(text) if any(c in text for c in ".eE") else int(text)
+
+
+def _constant(text: str) -> Any:
+    raise ValidationError(
+        "$", text, "is not allowed in JSON read by medbill (NaN and Infinity are refused)"
+    )
+
+
+def _duplicate_keys(value: Any, path: str) -> Iterator[ValidationError]:
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, dict):
+            for key in getattr(item, "duplicates", ()):
+                yield ValidationError(
+                    _join(where, key), key, "appears more than once in its object"
+                )
+            stack.extend((v, _join(where, k)) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
+
+
 def from_json(cls: type[T], text: str | bytes) -> T:
     """Read a ``cls`` from a JSON document (numbers in amounts are read exactly).
+
+    The document's text is never quoted in an error (it may hold PHI); errors give the
+    position. Duplicate keys, NaN/Infinity, numbers longer than 40 characters, invalid
+    UTF-8, nesting too deep and documents over :data:`MAX_JSON_CHARACTERS` are refused.
 
     >>> from medbill import ClaimLine
     >>> from medbill.serialize import from_json
     >>> from_json(ClaimLine, "{")
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: $: is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1) (got '{')
+    medbill._errors.ValidationError: $: is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1) (got '<JSON text of 1 characters>')
+    >>> from_json(ClaimLine, '{"schema_version": 1, "charge": "1.00", "charge": "2.00"}')
+    Traceback (most recent call last):
+    ...
+    medbill._errors.ValidationError: charge: appears more than once in its object (got 'charge')
     """
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValidationError(
+                "$", f"<{len(text)} bytes>", f"is not UTF-8 (byte {error.start})"
+            ) from None
+    if not isinstance(text, str):
+        raise ValidationError("$", type(text).__name__, "must be JSON text (str or bytes)")
+    shown = f"<JSON text of {len(text)} characters>"
+    if len(text) > MAX_JSON_CHARACTERS:
+        raise ValidationError("$", shown, f"is larger than {MAX_JSON_CHARACTERS} characters")
+    repeated: list[_Object] = []
+
+    def hook(pairs: list[tuple[str, Any]]) -> _Object:
+        result = _object(pairs)
+        if result.duplicates:
+            repeated.append(result)
+        return result
+
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = json.loads(
+            text,
+            parse_float=_number,
+            parse_int=_number,
+            parse_constant=_constant,
+            object_pairs_hook=hook,
+        )
     except json.JSONDecodeError as error:
-        shown = text if len(text) <= 40 else text[:40]
-        raise ValidationError("$", shown, f"is not valid JSON: {error}") from None
+        detail = f"{error.msg}: line {error.lineno} column {error.colno} (char {error.pos})"
+        raise ValidationError("$", shown, f"is not valid JSON: {detail}") from None
+    except RecursionError:
+        raise ValidationError("$", shown, "is nested too deeply") from None
+    if repeated:  # walk the tree for the paths only when some object repeated a key
+        duplicates = list(_duplicate_keys(data, ""))
+        if duplicates:
+            raise ValidationError.combine(duplicates)
     return from_dict(cls, data)

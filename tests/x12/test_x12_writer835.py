@@ -128,7 +128,7 @@ def test_envelope_and_control_numbers() -> None:
         "*250402*0930*^*00501*000000042*0*P*:~"
     )
     assert lines[1] == "GS*HP*ACME*CLINIC01*20250402*0930*42*X*005010X221A1~"
-    assert lines[3] == "BPR*H*0*C*NON************20250401~"
+    assert lines[3] == "BPR*H*0.00*C*NON************20250401~"  # amounts hold cents
     assert lines[-2:] == ["GE*2*42~", "IEA*1*000000042~"]
     assert [line for line in lines if line.startswith("SE")] == [
         "SE*9*0001~",
