@@ -60,6 +60,7 @@ from medbill.fees import (
 from medbill.x12 import read_835
 
 sys.path.insert(0, str(Path(__file__).parent))
+from pricing import MIX as PRICING_MIX
 from pricing import build_claims
 
 from x12 import generate
