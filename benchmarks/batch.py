@@ -298,6 +298,7 @@ def bench_spark(schedule: MedicareFeeSchedule, count: int) -> None:
             spark = (
                 SparkSession.builder.master(f"local[{cores}]")
                 .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
                 .config("spark.sql.shuffle.partitions", str(4 * cores))
                 .getOrCreate()
             )

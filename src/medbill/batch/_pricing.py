@@ -648,9 +648,19 @@ def _day_key(frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
     return frame.with_columns(key.set_sorted()), True
 
 
-def _claim_rules(frame: pl.DataFrame) -> pl.DataFrame:
-    """Status T and the multiple procedure rules among the lines of each claim and date."""
-    frame, resorted = _day_key(frame)
+_RULE_INPUTS: Final = (
+    "_row", "claim_id", "service_date", "_problem_code", "_reason_code", "r_status_t",
+    "r_group", "r_endoscopy", "_units_milli", "_unit_fee", "_base", "_endo_fee", "_pc", "_tc",
+    "_pe_fee", "endo_base", "procedure", "modifier_row",
+)  # fmt: skip
+_RULE_OUTPUTS: Final = ("_problem_code", "_reason_code", "_group", "_n", "_first", "_other",
+                        "mppr_rank")  # fmt: skip
+
+
+def _claim_rules(wide: pl.DataFrame) -> pl.DataFrame:
+    """Status T and the multiple procedure rules among the lines of each claim and date
+    (on the few columns they read; the results join the wide frame in its own order)."""
+    frame, resorted = _day_key(wide.select(_RULE_INPUTS))
     ok = pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null()
     frame = frame.with_columns((ok & ~pl.col("r_status_t")).any().over("_key").alias("_others"))
     t_rule = ok & pl.col("r_status_t") & pl.col("_others")
@@ -677,10 +687,12 @@ def _claim_rules(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("_unit_fee").alias("_other"),
         pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
     )
-    frame = _portions(_surgery(frame))
+    frame = _portions(_surgery(frame)).select(
+        _RULE_OUTPUTS if not resorted else ("_row", *_RULE_OUTPUTS)
+    )
     if resorted:
-        frame = frame.sort("_row")
-    return frame
+        frame = frame.sort("_row").drop("_row")
+    return wide.drop([c for c in _RULE_OUTPUTS if c in wide.columns]).hstack(frame.get_columns())
 
 
 _T_REASON: Final = 200
