@@ -12,7 +12,15 @@ from medbill._errors import ValidationError
 from medbill._parties import Benefits
 from medbill.batch._contract import expected_allowed
 from medbill.batch._lines import prepare_lines
-from medbill.batch._tables import cents_exact, from_cents, like_input, scaled, to_cents, to_polars
+from medbill.batch._tables import (
+    ENGINE,
+    cents_exact,
+    from_cents,
+    like_input,
+    scaled,
+    to_cents,
+    to_polars,
+)
 from medbill.claims import Tolerance, Verdict
 from medbill.fees import Contract, PercentOfMedicare
 
@@ -146,8 +154,8 @@ def check_payments(
         part = lazy
         if not isinstance(contracts, Contract):
             part = lazy.filter(pl.col("payer_id") == payer_id)
-        part_frame = part.collect()
-        first = expected_allowed(part_frame.lazy(), contract).collect()
+        part_frame = part.collect(engine=ENGINE)
+        first = expected_allowed(part_frame.lazy(), contract).collect(engine=ENGINE)
         whole = first.select(
             pl.col("_contract_problem").is_null().all().over("claim_id").alias("_whole")
         )
@@ -158,13 +166,13 @@ def check_payments(
                 part_frame.lazy().with_columns(whole["_whole"]),
                 contract,
                 whole_claims=pl.col("_whole"),
-            ).collect()
+            ).collect(engine=ENGINE)
         checked.append(first)
     if isinstance(contracts, Contract):
         result = checked[0]
     else:
         matched = pl.concat(checked, how="diagonal_relaxed") if checked else None
-        rest = lazy.filter(~pl.col("payer_id").is_in(list(by_payer))).collect()
+        rest = lazy.filter(~pl.col("payer_id").is_in(list(by_payer))).collect(engine=ENGINE)
         rest = rest.with_columns(
             pl.lit(None, dtype=pl.Int64).alias("_expected"),
             pl.lit(None, dtype=pl.String).alias("_term"),

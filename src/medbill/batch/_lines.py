@@ -10,7 +10,7 @@ from medbill._errors import ValidationError
 from medbill.batch._contract import expected_allowed
 from medbill.batch._pricing import medicare_prices, normalise_lines, rule_columns
 from medbill.batch._schedule import PreparedSchedule, prepare
-from medbill.batch._tables import cents_exact, from_cents, like_input, to_cents, to_polars
+from medbill.batch._tables import ENGINE, cents_exact, from_cents, like_input, to_cents, to_polars
 from medbill.fees import Contract, MedicareFeeSchedule
 
 __all__ = ["LINE_COLUMNS", "PRICE_COLUMNS", "price_lines", "prepare_lines"]
@@ -155,7 +155,7 @@ def price_lines(
     ]
     names = ["medicare_allowed", "payable", "reason", "problem", *_RULES]
     if contract is not None:
-        priced = expected_allowed(priced.lazy(), contract).collect()
+        priced = expected_allowed(priced.lazy(), contract).collect(engine=ENGINE)
         added += [
             from_cents(pl.col("_expected")).alias("expected_allowed"),
             pl.col("_term").alias("contract_term"),

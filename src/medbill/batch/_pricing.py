@@ -27,7 +27,7 @@ import polars as pl
 
 from medbill._parties import ProviderKind
 from medbill.batch._schedule import GROUP_CODES, PreparedSchedule
-from medbill.batch._tables import round_div, scaled
+from medbill.batch._tables import ENGINE, round_div, scaled
 from medbill.codes import PLACES_OF_SERVICE
 from medbill.fees._modifiers import (
     AS_NON_PHYSICIAN_ASSISTANT,
@@ -744,7 +744,7 @@ def medicare_prices(
             "_reason_code"
         ),
     )
-    collected = frame.collect()
+    collected = frame.collect(engine=ENGINE)
     steps = _post_steps(prepared)
     units = pl.col("_units_milli")
     plain = round_div(_factor_chain(pl.col("_unit_fee"), steps) * units, 1000)
