@@ -7,6 +7,14 @@
    check_payment (goal: at least 50,000 lines/s).
 2. Scrub 10,000 claims (1 to 6 lines) with every built-in rule and small NCCI tables
    loaded (goal: at least 5,000 claims/s).
+3. Scrub the same claims with every code set and edit loaded (issue 20; goal: at least
+   10,000 claims/s): the CY2025 PPRRVU, the HCPCS Level II file, the modifier lists, the
+   ICD-10-CM FY2026 Tabular List, the NCCI add-on code edits, the practitioner MUE table and
+   the practitioner PTP edits (the full table when MEDBILL_BENCH_FULL_PTP=1, else the edits
+   of every column-1 code the claims bill: the lookups are by pair, so the rest of the
+   table costs memory, not time). Baseline in the same run: the twelve rules scrub had
+   before issue 20 (``PRE_ISSUE_20_RULES``) with the small tables of 2. The reference
+   files are read in place from MEDBILL_REFERENCE (default ../shared/reference).
 Single-threaded; building the inputs is not timed. Each figure is given against wall-clock
 time and against the process's CPU time (the machine may be shared: the CPU figure is
 what the code costs, the wall figure what it cost on this run).
@@ -14,14 +22,30 @@ what the code costs, the wall figure what it cost on this run).
 
 from __future__ import annotations
 
+import csv
+import gzip
+import os
 import random
 import time
+from collections.abc import Iterator
 from decimal import Decimal
+from importlib import resources
+from pathlib import Path
 
 import pendulum
 
 from medbill import Adjustment, Claim, ClaimLine, ClaimPayment, LinePayment, Period
-from medbill.claims import NcciEdits, check_payment, read_mue, read_ptp, scrub
+from medbill.claims import (
+    DEFAULT_RULES,
+    CodeSets,
+    NcciEdits,
+    check_payment,
+    read_aoc,
+    read_mue,
+    read_ptp,
+    scrub,
+)
+from medbill.codes import Icd10CodeSet
 from medbill.fees import Contract, FixedRate, PercentOfBilled
 from medbill.testing import make_claim
 
@@ -142,6 +166,89 @@ def bench_scrub(rng: random.Random) -> None:
     )
 
 
+PRE_ISSUE_20_RULES = DEFAULT_RULES[:12]  # issue 20 appended its rules after these twelve
+REFERENCE = Path(
+    os.environ.get(
+        "MEDBILL_REFERENCE", Path(__file__).resolve().parents[2] / "shared" / "reference"
+    )
+)
+
+
+def _ptp_rows(path: Path, column1: set[str] | None) -> Iterator[str]:
+    # The reference copy of the CMS practitioner PTP table is nested (one row per column-1
+    # code, deletion date and indicator); unnest it into CMS layout rows. Codes of a shape
+    # ProcedureCode does not accept yet (0001A, 0002M) are left out.
+    with gzip.open(path, "rt", newline="") as handle:
+        for record in csv.DictReader(handle):
+            first = record["hcpcs_code"]
+            if (column1 is not None and first not in column1) or first[-1] in "AM":
+                continue
+            deleted = record["ptp_deleted"].replace("-", "")
+            deletion = "*" if deleted == "99991231" else deleted
+            for second in record["ptp_complements"].split("|"):
+                if second[-1] not in "AM":
+                    yield f"{first}\t{second}\t\t19960101\t{deletion}\t{record['ptp_mod']}\tx"
+
+
+def everything_loaded() -> tuple[CodeSets, NcciEdits]:
+    codes = REFERENCE / "northstar-cms-codes"
+    xml = next(
+        p
+        for p in (resources.files("simple_icd_10_cm") / "data").iterdir()
+        if p.name.endswith(".xml")
+    )
+    sets = (
+        CodeSets()
+        .with_pprrvu(REFERENCE / "cms-pfs-2025" / "PPRRVU25_JAN.csv")
+        .with_hcpcs(codes / "hcpcs_lvl2.csv", effective=pendulum.date(2024, 7, 1))
+        .with_modifier_file(codes / "modifiers.csv")
+        .with_modifier_file(codes / "mod_addition.csv")
+        .with_icd10(Icd10CodeSet.from_tabular_xml(str(xml)), effective=pendulum.date(2024, 10, 1),
+                    through=pendulum.date(2025, 9, 30))
+    )  # fmt: skip
+    full = os.environ.get("MEDBILL_BENCH_FULL_PTP") == "1"
+    ptp = read_ptp(_ptp_rows(codes / "ncci_ptp_prac.csv.gz", None if full else set(CODES)))
+    with (codes / "ncci_aoc.csv").open() as aoc, (codes / "ncci_mue_prac.csv").open() as mue:
+        ncci = NcciEdits.from_rows(ptp=ptp, aoc=read_aoc(aoc), mue=read_mue(mue))
+    return sets, ncci
+
+
+def _timed(label: str, claims: list[Claim], goal: str, **tables: object) -> None:
+    as_of = pendulum.date(2025, 3, 20)
+    start, cpu = time.perf_counter(), time.process_time()
+    findings = 0
+    for claim in claims:
+        findings += len(scrub(claim, as_of=as_of, **tables))  # type: ignore[arg-type]
+    elapsed, used = time.perf_counter() - start, time.process_time() - cpu
+    count = len(claims)
+    print(
+        f"{label}: {count:,} claims in {elapsed:.2f} s wall = {count / elapsed:,.0f} claims/s;"
+        f" {used:.2f} s CPU = {count / used:,.0f} claims/s ({findings:,} findings; {goal})"
+    )
+
+
+def bench_scrub_everything(rng: random.Random) -> None:
+    if not REFERENCE.is_dir():
+        print(f"scrub with every code set and edit: skipped, {REFERENCE} is absent")
+        return
+    start = time.perf_counter()
+    sets, ncci = everything_loaded()
+    pairs = sum(len(v) for v in ncci.ptp.values())
+    print(
+        f"loaded in {time.perf_counter() - start:.1f} s: {pairs:,} PTP edits, {len(ncci.aoc):,} "
+        f"add-on codes, {len(ncci.mue):,} MUEs, PPRRVU/HCPCS/modifiers/ICD-10-CM FY2026"
+    )
+    claims = [
+        make_claim(id=f"S-{n}", lines=claim_lines(rng, rng.randint(1, 6))) for n in range(10_000)
+    ]
+    small = NcciEdits.from_rows(ptp=read_ptp(PTP), mue=read_mue(MUE))
+    _timed("baseline, the 12 pre-issue-20 rules, small tables", claims, "before: 8,265 claims/s CPU",
+           ncci=small, rules=PRE_ISSUE_20_RULES)  # fmt: skip
+    _timed("scrub, every rule, code set and edit loaded", claims, "goal >= 10,000 claims/s",
+           ncci=ncci, code_sets=sets)  # fmt: skip
+
+
 if __name__ == "__main__":
     bench_check(random.Random(5))
     bench_scrub(random.Random(6))
+    bench_scrub_everything(random.Random(6))

@@ -8,6 +8,24 @@ The public API is everything listed in ``__all__`` here and in the subpackages
 Icd10Cm('E11.9')
 """
 
+from medbill._claim_details import (
+    Accident,
+    AccidentCause,
+    DrugIdentification,
+    DrugUnit,
+    ServiceFacility,
+)
+from medbill._claim_status import (
+    AckStatus,
+    ClaimStatusCode,
+    ClaimStatusReport,
+    ElementError,
+    FunctionalAcknowledgement,
+    LineStatus,
+    SegmentError,
+    StatusOutcome,
+    TransactionAcknowledgement,
+)
 from medbill._common import (
     Address,
     ClaimId,
@@ -19,11 +37,23 @@ from medbill._common import (
     PersonName,
     Sex,
 )
+from medbill._eligibility import (
+    BenefitAmount,
+    CoverageLevel,
+    EligibilityBenefit,
+    EligibilityDifference,
+    EligibilityMember,
+    EligibilityRejection,
+    EligibilityResponse,
+    Network,
+    apply_eligibility,
+)
 from medbill._encounter import Claim, ClaimFrequency, ClaimLine, Encounter, ServiceLine
 from medbill._errors import (
     ClaimStateError,
     CodeError,
     DuplicateEntryError,
+    FileReadError,
     LedgerBusyError,
     LedgerError,
     MedbillError,
@@ -76,6 +106,29 @@ from medbill.codes import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Accident",
+    "AccidentCause",
+    "DrugIdentification",
+    "DrugUnit",
+    "ServiceFacility",
+    "BenefitAmount",
+    "CoverageLevel",
+    "EligibilityBenefit",
+    "EligibilityDifference",
+    "EligibilityMember",
+    "EligibilityRejection",
+    "EligibilityResponse",
+    "Network",
+    "apply_eligibility",
+    "AckStatus",
+    "ClaimStatusCode",
+    "ClaimStatusReport",
+    "ElementError",
+    "FunctionalAcknowledgement",
+    "LineStatus",
+    "SegmentError",
+    "StatusOutcome",
+    "TransactionAcknowledgement",
     "Accumulators",
     "Address",
     "Adjustment",
@@ -93,6 +146,7 @@ __all__ = [
     "Coverage",
     "CoverageId",
     "DuplicateEntryError",
+    "FileReadError",
     "Encounter",
     "EncounterId",
     "Icd10Cm",

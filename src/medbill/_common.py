@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 import re
 from typing import Any, NewType
 
 import attrs
 import pendulum
 
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._privacy import mask_date, mask_text, mask_value
 from medbill._validation import check, to_date, to_digits, to_optional_date, to_upper, validate
@@ -113,7 +113,7 @@ def phi_repr(value: object) -> str:
     return mask_value(value)
 
 
-class Sex(enum.Enum):
+class Sex(MedbillEnum):
     """Administrative sex as claims carry it (X12 DMG03).
 
     >>> from medbill import Sex

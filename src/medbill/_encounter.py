@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from medbill._claim_details import Accident, DrugIdentification, ServiceFacility
 from medbill._common import (
     ClaimId,
     EncounterId,
@@ -20,6 +20,7 @@ from medbill._common import (
     to_optional_encounter_id,
     to_patient_id,
 )
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._money import ZERO
 from medbill._parties import Coverage, Patient, Provider
@@ -33,6 +34,7 @@ from medbill._validation import (
     to_modifiers,
     to_money,
     to_optional_date,
+    to_optional_decimal,
     to_optional_pos,
     to_pos,
     to_procedure,
@@ -210,7 +212,7 @@ class Encounter:
         return sum((line.charge for line in self.lines), ZERO)
 
 
-class ClaimFrequency(enum.Enum):
+class ClaimFrequency(MedbillEnum):
     """Claim frequency type code (CLM05-3): original, replacement or void.
 
     >>> from medbill import ClaimFrequency
@@ -227,7 +229,9 @@ class ClaimFrequency(enum.Enum):
 class ClaimLine:
     """A claim's service line: a :class:`ServiceLine` with its id and date(s) of service.
 
-    ``line_id`` is the line item control number (REF*6B in the 837, REF*6R in the 835).
+    ``line_id`` is the line item control number (REF*6R in the 837, REF*6R in the 835).
+    ``drug`` is the NDC of a drug line (loop 2410), ``ordering_provider`` and
+    ``referring_provider`` the line's own (loops 2420E and 2420F).
 
     >>> import pendulum
     >>> from decimal import Decimal
@@ -247,6 +251,9 @@ class ClaimLine:
     units: Decimal = attrs.field(default=Decimal(1), converter=to_decimal)
     minutes: int | None = None
     place_of_service: PlaceOfService | None = attrs.field(default=None, converter=to_optional_pos)
+    drug: DrugIdentification | None = None
+    ordering_provider: Provider | None = None
+    referring_provider: Provider | None = None
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -254,6 +261,11 @@ class ClaimLine:
     def _checks(self) -> Iterator[ValidationError | None]:
         yield non_empty("line_id", self.line_id)
         yield from _line_checks(self)
+        for name, kind in (("drug", DrugIdentification), ("ordering_provider", Provider),
+                           ("referring_provider", Provider)):  # fmt: skip
+            value = getattr(self, name)
+            if value is not None:
+                yield check(isinstance(value, kind), name, value, f"must be a {kind.__name__}")
         if self.service_date_end is not None:
             yield check(
                 self.service_date_end >= self.service_date,
@@ -261,6 +273,30 @@ class ClaimLine:
                 self.service_date_end,
                 f"must not be before service_date {self.service_date}",
             )
+
+
+def _detail_checks(claim: Claim) -> Iterator[ValidationError | None]:
+    for name, kind in (("referring_provider", Provider), ("service_facility", ServiceFacility),
+                       ("accident", Accident)):  # fmt: skip
+        value = getattr(claim, name)
+        if value is not None:
+            yield check(isinstance(value, kind), name, value, f"must be a {kind.__name__}")
+    for name in ("referral_number", "prior_authorization"):
+        value = getattr(claim, name)
+        if value is not None:
+            yield check(
+                isinstance(value, str) and 1 <= len(value) <= 50,
+                name,
+                value,
+                "must be 1 to 50 characters (REF02)",
+            )
+    if claim.note is not None:
+        yield check(
+            isinstance(claim.note, str) and 1 <= len(claim.note) <= 80, "note", claim.note,
+            "must be 1 to 80 characters (NTE02)",
+        )  # fmt: skip
+    if claim.patient_paid is not None:
+        yield from money_fields(claim, "patient_paid")
 
 
 def _default_total(claim: Claim) -> Decimal:
@@ -277,6 +313,12 @@ class Claim:
     ``total_charge`` defaults to the sum of the lines; when given it must agree with them.
     A replacement (frequency 7) or void (8) must name the original claim
     (``original_claim_reference``, the payer's claim control number).
+
+    What payers may also ask for, each written to its 837P place: ``referring_provider``
+    (loop 2310A), ``service_facility`` (2310C), ``prior_authorization`` (REF*G1),
+    ``referral_number`` (REF*9F), ``note`` (NTE*ADD, at most 80 characters),
+    ``onset_date`` (DTP*431), ``accident`` (CLM11 and DTP*439) and ``patient_paid``
+    (AMT*F5, what the patient paid toward the claim).
 
     >>> from decimal import Decimal
     >>> from medbill.testing import make_claim, make_claim_line
@@ -307,6 +349,13 @@ class Claim:
     total_charge: Decimal = attrs.field(
         default=attrs.Factory(_default_total, takes_self=True), converter=to_money
     )
+    referring_provider: Provider | None = None
+    service_facility: ServiceFacility | None = None
+    referral_number: str | None = None
+    note: str | None = None
+    onset_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    accident: Accident | None = None
+    patient_paid: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -343,6 +392,7 @@ class Claim:
                 f"is required for a {self.frequency.name} claim (frequency {self.frequency.value})",
             )
         yield from money_fields(self, "total_charge")
+        yield from _detail_checks(self)
         parts = _default_total(self)
         yield check(
             self.total_charge == parts,

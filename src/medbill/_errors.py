@@ -13,7 +13,8 @@ Every error medbill raises on purpose is a subclass of :class:`MedbillError`::
     │   ├── StaleBalanceError    a balance a plan was computed from changed before posting
     │   ├── PeriodClosedError    an entry effective on or before a closed period's end
     │   └── LedgerBusyError      another writer held the ledger longer than the busy timeout
-    └── ParseError               malformed input file (X12 segment, CSV line, TOML key)
+    ├── ParseError               malformed input file (X12 segment, CSV line, TOML key)
+    └── FileReadError            a file that cannot be read (missing, a folder, no permission)
 
 A :class:`ValidationError` carries ``field`` and ``value``. When one object has several
 problems, one error is raised whose ``problems`` lists every one of them (each itself a
@@ -34,6 +35,7 @@ __all__ = [
     "ClaimStateError",
     "CodeError",
     "DuplicateEntryError",
+    "FileReadError",
     "LedgerError",
     "MedbillError",
     "ParseError",
@@ -369,3 +371,22 @@ def collect(checks: Iterable[ValidationError | None]) -> None:
     problems = [c for c in checks if c is not None]
     if problems:
         raise ValidationError.combine(problems)
+
+
+class FileReadError(MedbillError, OSError):
+    """A file medbill was asked to read cannot be read; the ``OSError`` is the cause.
+
+    It is also an ``OSError``, so code that already catches those keeps working.
+
+    >>> from medbill import FileReadError
+    >>> print(FileReadError("contracts/acme.toml", "file not found"))
+    file not found: contracts/acme.toml
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{reason}: {path}")
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.path}"

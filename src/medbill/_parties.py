@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -26,6 +25,7 @@ from medbill._common import (
     to_patient_id,
     to_payer_id,
 )
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._money import ZERO
 from medbill._privacy import mask_email, mask_id
@@ -169,7 +169,7 @@ class Patient:
         return years
 
 
-class PayerKind(enum.Enum):
+class PayerKind(MedbillEnum):
     """The kind of payer, which selects default rules (timely filing, COB, sequestration).
 
     >>> from medbill import PayerKind
@@ -228,7 +228,7 @@ class Payer:
         )
 
 
-class Priority(enum.Enum):
+class Priority(MedbillEnum):
     """Order of coverages for coordination of benefits.
 
     >>> from medbill import Priority
@@ -251,7 +251,7 @@ class Priority(enum.Enum):
         return self.value[0].upper()
 
 
-class Relationship(enum.Enum):
+class Relationship(MedbillEnum):
     """The patient's relationship to the subscriber (X12 individual relationship codes).
 
     >>> from medbill import Relationship
@@ -265,7 +265,7 @@ class Relationship(enum.Enum):
     OTHER = "G8"
 
 
-class ServiceCategory(enum.Enum):
+class ServiceCategory(MedbillEnum):
     """Benefit categories for copays.
 
     >>> from medbill import ServiceCategory
@@ -471,7 +471,7 @@ class Coverage:
         return self.effective.contains(day)
 
 
-class ProviderKind(enum.Enum):
+class ProviderKind(MedbillEnum):
     """What kind of provider renders or bills a service.
 
     Medicare pays non-physician practitioners (NPs, PAs, CNSs) 85% of the fee schedule

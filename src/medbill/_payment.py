@@ -7,7 +7,6 @@ reader can report an unbalanced file and a poster can refuse it with the differe
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
@@ -25,6 +24,7 @@ from medbill._common import (
     to_optional_claim_id,
     to_patient_id,
 )
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._money import ZERO
 from medbill._validation import (
@@ -212,7 +212,7 @@ class LinePayment:
         return self.charge - self.adjustment_total - self.paid
 
 
-class PayerClaimStatus(enum.Enum):
+class PayerClaimStatus(MedbillEnum):
     """Claim status code of the 835 CLP02.
 
     >>> from medbill import PayerClaimStatus
@@ -393,7 +393,7 @@ class ProviderAdjustment:
         )
 
 
-class PaymentMethod(enum.Enum):
+class PaymentMethod(MedbillEnum):
     """How a payer paid (835 BPR04).
 
     >>> from medbill import PaymentMethod
@@ -535,7 +535,7 @@ class Remittance:
         return tuple(found)
 
 
-class PatientPaymentMethod(enum.Enum):
+class PatientPaymentMethod(MedbillEnum):
     """How a patient paid.
 
     >>> from medbill import PatientPaymentMethod

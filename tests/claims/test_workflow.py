@@ -28,6 +28,14 @@ EDGES = {
     ("accepted", "paid"),
     ("accepted", "partially-paid"),
     ("accepted", "denied"),
+    # issue 16: 277 requests for information pend a claim; a 277CA may reject after a 999
+    ("accepted", "pended"),
+    ("accepted", "rejected"),
+    ("pended", "accepted"),
+    ("pended", "rejected"),
+    ("pended", "paid"),
+    ("pended", "partially-paid"),
+    ("pended", "denied"),
     *{
         (adjudicated, after)
         for adjudicated in ("paid", "partially-paid", "denied")

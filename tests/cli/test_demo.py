@@ -39,9 +39,11 @@ def test_the_demo_prices_and_reads_the_remittances(invoke: Invoke, tmp_path: Pat
         "C-1003": "52.00",
         "C-1004": "39.00",
     }
-    # the scrubber catches the chest X-ray keyed with both 26 and TC
+    # the scrubber catches the chest X-ray keyed with both 26 and TC, and 99417 keyed on
+    # a 99203 visit: NCCI add-on code edit type 1, primaries 99205 and 99215 only
     assert summary["scrub"] == [
-        {"claim": "C-1002", "rule": "conflicting-modifiers", "path": "lines[2].modifiers"}
+        {"claim": "C-1002", "rule": "conflicting-modifiers", "path": "lines[2].modifiers"},
+        {"claim": "C-1003", "rule": "ncci-aoc", "path": "lines[1].procedure"},
     ]
     verdicts = {(c["claim"], c["line"]): c["verdict"] for c in summary["payment_check"]}
     assert verdicts == {

@@ -181,3 +181,37 @@ def test_era_post_refuses_an_unbalanced_or_malformed_file(
     malformed.write_text(text[:200])
     assert_refused(invoke(["era", "post", str(malformed), *args]))
     assert_refused(invoke(["era", "post", str(tmp_path / "x.835"), *args]), "file not found")
+
+
+def test_worklist_of_the_demo_day(invoke: Invoke, day: Path) -> None:
+    # C-1002 was sent to Medicare on 2025-03-05 and never answered: a 276 was due 30 days
+    # later, 2025-04-04; Acme denied C-1003 on 2025-04-01: appeal by 2025-07-30 (120 days);
+    # Tom's 39.00 (C-1004) has waited more than 30 days
+    result = invoke(
+        ["worklist", "--db", str(day / "ledger.sqlite"), "--claims", str(day / "workflows.json"),
+         "--as-of", "2025-04-15", "--json"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    items = json.loads(result.stdout)["items"]
+    assert [(i["reason"], i["claim"], i["amount"], i["deadline"]) for i in items] == [
+        ("no-response", "C-1002", "305.00", "2025-04-04"),
+        ("denied", "C-1003", "225.00", "2025-07-30"),
+        ("patient-balance-past-due", "C-1004", "39.00", None),
+    ]
+    explained = invoke(
+        ["worklist", "--db", str(day / "ledger.sqlite"), "--claims", str(day / "workflows.json"),
+         "--era", str(day / "835" / "acme-2025-04-01.835"), "--as-of", "2025-04-15",
+         "--reason", "denied", "--json"]
+    )  # fmt: skip
+    [denied] = json.loads(explained.stdout)["items"]
+    assert denied["next_action"] == "appeal"
+    assert "CO-" in denied["detail"]
+    only = invoke(["worklist", "--db", str(day / "ledger.sqlite"), "--as-of", "2025-04-15",
+                   "--reason", "denied", "--json"])  # fmt: skip
+    assert json.loads(only.stdout)["items"] == []  # without the workflows, no claim states
+    bad = day / "not-workflows.json"
+    bad.write_text("{}", encoding="utf-8")
+    assert_refused(
+        invoke(["worklist", "--db", str(day / "ledger.sqlite"), "--claims", str(bad)]),
+        "JSON list",
+    )

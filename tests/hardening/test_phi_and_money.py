@@ -171,3 +171,44 @@ def test_huge_text_numbers_are_refused_quickly() -> None:
         as_money("9" * 5000)
     with pytest.raises(ValidationError):
         make_claim_line(charge="9" * 5000)
+
+
+# -- enumerations --------------------------------------------------------------------------
+
+
+def test_a_bad_enum_value_lists_the_allowed_values() -> None:
+    from medbill.ledger import AgingBasis, Ledger, WriteOffReason, aging
+
+    with pytest.raises(ValidationError, match="must be one of 'primary', 'secondary'"):
+        Ledger.in_memory().total("patient_receivable", level="first")
+    with pytest.raises(ValidationError, match="write_off_reason: must be one of"):
+        WriteOffReason("bogus")
+    with pytest.raises(ValidationError, match="aging_basis: must be one of"):
+        aging(Ledger.in_memory(), as_of=pendulum.date(2025, 1, 1), basis="bogus")
+    assert AgingBasis("service") is AgingBasis.SERVICE
+    with pytest.raises(ValueError, match="must be one of"):  # still a ValueError for callers
+        Priority("first")
+
+
+def test_every_medbill_enumeration_refuses_values_in_the_error_tree() -> None:
+    import enum
+    import importlib
+    import pkgutil
+
+    import medbill
+    from medbill._enums import MedbillEnum
+
+    plain = []
+    for info in pkgutil.walk_packages(medbill.__path__, "medbill."):
+        if info.name.startswith(("medbill.cli", "medbill.spark", "medbill.batch", "medbill.fhir")):
+            continue  # extras: their imports need optional packages
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, enum.Enum)
+                and value.__module__ == info.name
+                and not issubclass(value, MedbillEnum)
+            ):
+                plain.append(f"{info.name}.{value.__name__}")
+    assert plain == [], "derive these from medbill._enums.MedbillEnum"

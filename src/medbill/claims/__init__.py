@@ -6,6 +6,7 @@ True
 """
 
 from medbill._errors import ClaimStateError
+from medbill.claims._appeals import Appeal, AppealStatus
 from medbill.claims._build import (
     ChargeSource,
     LineAdjudication,
@@ -22,6 +23,12 @@ from medbill.claims._check import (
     Verdict,
     check_payment,
 )
+from medbill.claims._code_sets import CodeSets, CodeSetsOn, CodeStatus, HcpcsCode, read_hcpcs
+from medbill.claims._corrections import (
+    build_corrected_claim,
+    build_void_claim,
+    post_corrected_charges,
+)
 from medbill.claims._denials import (
     DEFAULT_DENIAL_TABLE,
     DenialCategory,
@@ -34,13 +41,26 @@ from medbill.claims._denials import (
 from medbill.claims._holidays import federal_holidays, is_business_day, next_business_day
 from medbill.claims._matching import LineMatch, MatchMethod
 from medbill.claims._ncci import (
+    ANATOMIC_MODIFIERS,
+    DISTINCT_SERVICE_MODIFIERS,
     PTP_MODIFIERS,
+    AocEdit,
+    AocType,
     MueIndicator,
     MueLimit,
     NcciEdits,
     PtpEdit,
+    read_aoc,
     read_mue,
     read_ptp,
+)
+from medbill.claims._payer_rules import (
+    CLAIM_FIELDS,
+    LINE_FIELDS,
+    FrequencyLimit,
+    ModifierRequirement,
+    PayerRules,
+    RequiredField,
 )
 from medbill.claims._posting import PostingResult, post_remittance
 from medbill.claims._remittance import (
@@ -55,38 +75,64 @@ from medbill.claims._remittance import (
 from medbill.claims._report import ReportPeriod, ReportRow, VarianceReport
 from medbill.claims._rules import DEFAULT_RULES
 from medbill.claims._scrub import Finding, Rule, ScrubContext, Severity, TimelyFilingLimit, scrub
-from medbill.claims._workflow import ClaimStatus, ClaimWorkflow, Transition
+from medbill.claims._workflow import ClaimStatus, ClaimWorkflow, ResponseEvent, Transition
+from medbill.claims._worklist import WorkItem, Worklist, WorkPolicy, WorkReason, worklist
 
 __all__ = [
+    "ANATOMIC_MODIFIERS",
+    "AocEdit",
+    "AocType",
+    "CLAIM_FIELDS",
+    "Appeal",
+    "AppealStatus",
+    "build_corrected_claim",
+    "build_void_claim",
+    "post_corrected_charges",
+    "WorkItem",
+    "WorkPolicy",
+    "WorkReason",
+    "Worklist",
+    "worklist",
     "ChargeSource",
     "ClaimMatch",
     "ClaimStateError",
     "ClaimStatus",
     "ClaimWorkflow",
+    "CodeSets",
+    "CodeSetsOn",
+    "CodeStatus",
     "DEFAULT_DENIAL_TABLE",
     "DEFAULT_RULES",
+    "DISTINCT_SERVICE_MODIFIERS",
     "DenialCategory",
     "DenialClassification",
     "DenialRule",
     "DenialTable",
     "ExceptionReason",
     "Finding",
+    "FrequencyLimit",
+    "HcpcsCode",
+    "LINE_FIELDS",
     "LineAdjudication",
     "LineCheck",
     "LineMatch",
     "MatchMethod",
+    "ModifierRequirement",
     "MueIndicator",
     "MueLimit",
     "NcciEdits",
     "NextAction",
     "PAYMENT_REDUCTIONS",
     "PTP_MODIFIERS",
+    "PayerRules",
     "PaymentCheck",
     "PostingResult",
     "PriorPayerAdjudication",
     "PtpEdit",
     "RemittanceException",
+    "RequiredField",
     "RemittanceMatch",
+    "ResponseEvent",
     "ReportPeriod",
     "ReportRow",
     "Rule",
@@ -109,6 +155,8 @@ __all__ = [
     "match_remittance",
     "next_business_day",
     "post_remittance",
+    "read_aoc",
+    "read_hcpcs",
     "read_mue",
     "read_ptp",
     "scrub",

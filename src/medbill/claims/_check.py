@@ -9,7 +9,6 @@ variance (payer's allowed − expected allowed, in dollars and percent) and a
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ import attrs
 import pendulum
 
 from medbill._encounter import Claim, ClaimLine
+from medbill._enums import MedbillEnum
 from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, as_money, as_rate, round_cents
 from medbill._parties import Benefits
@@ -45,7 +45,7 @@ _PI = AdjustmentGroup.PAYER_INITIATED_REDUCTION
 _PR = AdjustmentGroup.PATIENT_RESPONSIBILITY
 
 
-class Verdict(enum.Enum):
+class Verdict(MedbillEnum):
     """What the check concluded about a line.
 
     >>> from medbill.claims import Verdict

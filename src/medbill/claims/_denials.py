@@ -14,11 +14,11 @@ OA-23 prior payer's adjudication) are not denials.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 
 import attrs
 
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._payment import Adjustment
 from medbill.codes import AdjustmentGroup, Carc, Rarc
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 
-class DenialCategory(enum.Enum):
+class DenialCategory(MedbillEnum):
     """Why a service was not paid, in the terms a billing office works denials by.
 
     >>> from medbill.claims import DenialCategory
@@ -53,7 +53,7 @@ class DenialCategory(enum.Enum):
     OTHER = "other"
 
 
-class NextAction(enum.Enum):
+class NextAction(MedbillEnum):
     """What to do about a denial.
 
     >>> from medbill.claims import NextAction
@@ -136,6 +136,8 @@ class DenialTable:
 
     carc: Mapping[str, DenialRule | None] = attrs.field(converter=_carc_table)
     rarc: Mapping[str, DenialRule | None] = attrs.field(converter=_rarc_table)
+    # days to appeal a denial; Medicare's redetermination window (42 CFR 405.942(a))
+    appeal_days: int = attrs.field(default=120, kw_only=True)
 
     def extended(
         self,
@@ -144,7 +146,9 @@ class DenialTable:
         rarc: Mapping[str, DenialRule | None] | None = None,
     ) -> DenialTable:
         """A new table with these entries added or replaced."""
-        return DenialTable({**self.carc, **(carc or {})}, {**self.rarc, **(rarc or {})})
+        return attrs.evolve(
+            self, carc={**self.carc, **(carc or {})}, rarc={**self.rarc, **(rarc or {})}
+        )
 
     def rule_for_carc(self, group: AdjustmentGroup | str, carc: Carc | str) -> DenialRule | None:
         """The rule for ``group``-``carc``: group-specific entry, then any-group entry, then

@@ -9,18 +9,18 @@ A line that matches nothing is returned unmatched, never dropped.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 
 import attrs
 
 from medbill._encounter import Claim, ClaimLine
+from medbill._enums import MedbillEnum
 from medbill._payment import LinePayment
 
 __all__ = ["LineMatch", "MatchMethod", "match_lines"]
 
 
-class MatchMethod(enum.Enum):
+class MatchMethod(MedbillEnum):
     """How a payment line was matched to a claim line.
 
     >>> from medbill.claims import MatchMethod

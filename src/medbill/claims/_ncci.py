@@ -30,21 +30,26 @@ indicators) and V (medically unlikely edits); CMS MUE and PTP file "read me" not
 from __future__ import annotations
 
 import csv
-import enum
 from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 import pendulum
 
+from medbill._enums import MedbillEnum
 from medbill._errors import CodeError, ParseError
 from medbill.codes import ProcedureCode
 
 __all__ = [
+    "ANATOMIC_MODIFIERS",
+    "DISTINCT_SERVICE_MODIFIERS",
     "PTP_MODIFIERS",
+    "AocEdit",
+    "AocType",
     "MueIndicator",
     "MueLimit",
     "NcciEdits",
     "PtpEdit",
+    "read_aoc",
     "read_mue",
     "read_ptp",
 ]
@@ -60,6 +65,22 @@ PTP_MODIFIERS = frozenset(
 )
 """The NCCI-associated modifiers that may bypass a PTP edit whose modifier indicator is 1
 (NCCI Policy Manual for Medicare Services, chapter I, section E)."""
+
+ANATOMIC_MODIFIERS = frozenset(
+    {
+        *("E1", "E2", "E3", "E4", "FA", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"),
+        *("LC", "LD", "LM", "LT", "RC", "RI", "RT"),
+        *("TA", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9"),
+    }
+)
+"""The anatomic NCCI-associated modifiers: they bypass a PTP edit only when the two codes
+carry different ones (different sites), never the same one on both (NCCI Policy Manual,
+chapter I, section E)."""
+
+DISTINCT_SERVICE_MODIFIERS = frozenset({"59", "XE", "XP", "XS", "XU"})
+"""Modifier 59 and its subsets X{EPSU}: they belong on the column-2 code of the edit pair
+(NCCI Policy Manual, chapter I, section E.1; CMS MLN fact sheet "Proper Use of Modifiers
+59 & -X{EPSU}")."""
 
 
 @attrs.frozen(kw_only=True)
@@ -90,7 +111,7 @@ class PtpEdit:
         return self.modifier_indicator == "1"
 
 
-class MueIndicator(enum.Enum):
+class MueIndicator(MedbillEnum):
     """MUE adjudication indicator: how units are counted against the limit.
 
     >>> from medbill.claims import MueIndicator
@@ -221,6 +242,124 @@ def read_mue(lines: Iterable[str]) -> Iterator[MueLimit]:
         )
 
 
+class AocType(MedbillEnum):
+    """NCCI add-on code edit type (CMS "Medicare NCCI Add-on Code Edits" page; NCCI Policy
+    Manual, chapter I, section R).
+
+    >>> from medbill.claims import AocType
+    >>> AocType("1").requires_listed_primary, AocType("3").requires_listed_primary
+    (True, False)
+    """
+
+    LISTED_PRIMARIES = "1"
+    """Type 1: only the listed primary codes; never paid unless one is paid the same day."""
+    CONTRACTOR_PRIMARIES = "2"
+    """Type 2: no primary list; the contractor decides which primaries are acceptable."""
+    SOME_PRIMARIES = "3"
+    """Type 3: some primaries listed; the contractor may accept others."""
+
+    @property
+    def requires_listed_primary(self) -> bool:
+        """Whether only a listed primary makes the add-on payable (type 1)."""
+        return self is AocType.LISTED_PRIMARIES
+
+
+@attrs.frozen(kw_only=True)
+class AocEdit:
+    """One add-on code edit: ``add_on`` is paid only with ``primary`` the same day.
+
+    ``primary`` is ``CCCCC`` where CMS lists no primary (the contractor defines them).
+
+    >>> from medbill.claims import AocEdit, AocType
+    >>> edit = AocEdit(add_on="11001", primary="11000", type=AocType("1"))
+    >>> edit.in_force(pendulum.date(2025, 3, 4))
+    True
+    """
+
+    add_on: str
+    primary: str
+    type: AocType
+    effective: pendulum.Date | None = None
+    deletion: pendulum.Date | None = None
+
+    def in_force(self, day: pendulum.Date) -> bool:
+        """Whether the edit applies to services on ``day``."""
+        if self.effective is not None and day < self.effective:
+            return False
+        return self.deletion is None or day <= self.deletion
+
+
+_AOC_COLUMNS = {
+    "add_on": ("add-on code", "add_on_code", "addon code", "aoc"),
+    "primary": ("primary code", "primary_code"),
+    "type": ("aoc edit type", "aoc_edit_type", "edit type"),
+    "effective": ("aoc edit effective date", "aoc_edit_effective_date", "effective date"),
+    "deletion": ("aoc edit deletion date", "aoc_edit_deletion_date", "deletion date"),
+}
+
+
+def _aoc_type(cell: str, number: int) -> AocType:
+    text = cell.strip().upper().replace("TYPE", "").strip()
+    text = {"I": "1", "II": "2", "III": "3"}.get(text, text)
+    try:
+        return AocType(text)
+    except ValueError:
+        raise ParseError(
+            f"AOC edit type must be 1, 2 or 3, not {cell!r}", location=f"line {number}"
+        ) from None
+
+
+def read_aoc(lines: Iterable[str]) -> Iterator[AocEdit]:
+    """Read NCCI add-on code edits from the lines of a CSV with a header row.
+
+    Columns are found by name: CMS's AOC file (``Add-on Code``, ``Primary Code``, ``AOC
+    Edit Type``, ``AOC Edit Effective Date``, ``AOC Edit Deletion Date``; dates
+    ``YYYYMMDD``, ``*`` for none) or its snake-case re-publication (``primary_code``,
+    ``add_on_code``, ``aoc_edit_type``).
+
+    >>> from medbill.claims import read_aoc
+    >>> rows = ['"primary_code","add_on_code","aoc_edit_type"', '"11000","11001",1']
+    >>> [(e.add_on, e.primary, e.type.value) for e in read_aoc(rows)]
+    [('11001', '11000', '1')]
+    """
+    columns: dict[str, int] | None = None
+    for number, cells in _cells(lines):
+        if columns is None:
+            names = [c.strip().lower() for c in cells]
+            picked = {
+                key: next((names.index(n) for n in options if n in names), -1)
+                for key, options in _AOC_COLUMNS.items()
+            }
+            if min(picked["add_on"], picked["primary"], picked["type"]) >= 0:
+                columns = picked
+            continue
+
+        picked = columns
+
+        def cell(key: str, cells: list[str] = cells, picked: dict[str, int] = picked) -> str:
+            index = picked[key]
+            return cells[index] if 0 <= index < len(cells) else ""
+
+        add_on, primary = cell("add_on").upper(), cell("primary").upper()
+        if not _is_code(add_on):
+            raise ParseError(
+                f"add-on code {add_on!r} is not a procedure code", location=f"line {number}"
+            )
+        if primary != "CCCCC" and not _is_code(primary):
+            raise ParseError(
+                f"primary code {primary!r} is not a procedure code", location=f"line {number}"
+            )
+        yield AocEdit(
+            add_on=add_on,
+            primary=primary,
+            type=_aoc_type(cell("type"), number),
+            effective=_date(cell("effective"), number, "AOC edit effective date"),
+            deletion=_date(cell("deletion"), number, "AOC edit deletion date"),
+        )
+    if columns is None:
+        raise ParseError("no header row naming the add-on code, primary code and edit type")
+
+
 @attrs.frozen
 class NcciEdits:
     """Loaded PTP edits (by code pair) and MUE limits (by code).
@@ -237,19 +376,82 @@ class NcciEdits:
 
     ptp: Mapping[tuple[str, str], tuple[PtpEdit, ...]]
     mue: Mapping[str, MueLimit]
+    aoc: Mapping[str, tuple[AocEdit, ...]] = attrs.field(factory=dict, kw_only=True)
+    """Add-on code edits by add-on code."""
+    mue_releases: tuple[tuple[pendulum.Date, Mapping[str, MueLimit], str], ...] = attrs.field(
+        default=(), kw_only=True
+    )
+    """Quarterly MUE tables ``(effective, limits, label)``; the one in force on the date of
+    service wins over :attr:`mue`."""
+    source: str = attrs.field(default="", kw_only=True)
+    """The tables' release as findings cite it (``NCCI practitioner edits 2024Q3``)."""
 
     @classmethod
-    def from_rows(cls, *, ptp: Iterable[PtpEdit] = (), mue: Iterable[MueLimit] = ()) -> NcciEdits:
-        """Index PTP edits and MUE limits (a later MUE row for a code replaces an earlier)."""
+    def from_rows(
+        cls,
+        *,
+        ptp: Iterable[PtpEdit] = (),
+        mue: Iterable[MueLimit] = (),
+        aoc: Iterable[AocEdit] = (),
+        source: str = "",
+    ) -> NcciEdits:
+        """Index PTP edits, MUE limits (a later row for a code replaces an earlier) and
+        add-on code edits."""
         pairs: dict[tuple[str, str], list[PtpEdit]] = {}
         for edit in ptp:
             pairs.setdefault((edit.column1, edit.column2), []).append(edit)
-        return cls({k: tuple(v) for k, v in pairs.items()}, {m.code: m for m in mue})
+        add_ons: dict[str, list[AocEdit]] = {}
+        for addon in aoc:
+            add_ons.setdefault(addon.add_on, []).append(addon)
+        return cls(
+            {k: tuple(v) for k, v in pairs.items()},
+            {m.code: m for m in mue},
+            aoc={k: tuple(v) for k, v in add_ons.items()},
+            source=source,
+        )
+
+    def with_mue(
+        self, limits: Iterable[MueLimit], *, effective: pendulum.Date, label: str
+    ) -> NcciEdits:
+        """Add a quarter's MUE table in force from ``effective`` (one call per quarter).
+
+        >>> from medbill.claims import NcciEdits, read_mue
+        >>> edits = (NcciEdits.from_rows()
+        ...     .with_mue(read_mue(["36415,2,3 Date of Service Edit: Clinical,x"]),
+        ...               effective=pendulum.date(2024, 7, 1), label="practitioner MUE 2024Q3")
+        ...     .with_mue(read_mue(["36415,3,3 Date of Service Edit: Clinical,x"]),
+        ...               effective=pendulum.date(2024, 10, 1), label="practitioner MUE 2024Q4"))
+        >>> edits.mue_limit("36415", pendulum.date(2024, 8, 1)).units
+        2
+        >>> edits.mue_label(pendulum.date(2024, 12, 1))
+        'practitioner MUE 2024Q4'
+        """
+        table = {m.code: m for m in limits}
+        releases = sorted((*self.mue_releases, (effective, table, label)), key=lambda r: r[0])
+        return attrs.evolve(self, mue_releases=tuple(releases))
 
     def ptp_edits(self, column1: str, column2: str, day: pendulum.Date) -> list[PtpEdit]:
         """The PTP edits in force on ``day`` for the pair (column 1, column 2)."""
         return [e for e in self.ptp.get((column1, column2), ()) if e.in_force(day)]
 
-    def mue_limit(self, code: str) -> MueLimit | None:
-        """The MUE for ``code``, or ``None``."""
-        return self.mue.get(code)
+    def aoc_edits(self, add_on: str, day: pendulum.Date) -> list[AocEdit]:
+        """The add-on code edits in force on ``day`` for ``add_on`` (empty: not an add-on)."""
+        return [e for e in self.aoc.get(add_on, ()) if e.in_force(day)]
+
+    def _mue_release(self, day: pendulum.Date | None) -> tuple[Mapping[str, MueLimit], str]:
+        if day is not None and self.mue_releases:
+            found: tuple[Mapping[str, MueLimit], str] | None = None
+            for effective, table, label in self.mue_releases:
+                if effective <= day:
+                    found = (table, label)
+            if found is not None:
+                return found
+        return self.mue, self.source
+
+    def mue_limit(self, code: str, day: pendulum.Date | None = None) -> MueLimit | None:
+        """The MUE for ``code`` in the table in force on ``day``, or ``None``."""
+        return self._mue_release(day)[0].get(code)
+
+    def mue_label(self, day: pendulum.Date | None = None) -> str:
+        """The MUE table in force on ``day`` as findings cite it."""
+        return self._mue_release(day)[1]

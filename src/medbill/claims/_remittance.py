@@ -10,13 +10,13 @@ line; whatever cannot be matched goes to the exceptions, never dropped.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 
 import attrs
 
 from medbill._common import ClaimId
 from medbill._encounter import Claim
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._payment import ClaimPayment, Imbalance, LinePayment, Remittance
 from medbill.claims._matching import LineMatch, match_lines
@@ -77,7 +77,7 @@ def check_balanced(remittance: Remittance) -> None:
         raise UnbalancedRemittanceError(remittance.id, found)
 
 
-class ExceptionReason(enum.Enum):
+class ExceptionReason(MedbillEnum):
     """Why part of a remittance could not be matched.
 
     >>> from medbill.claims import ExceptionReason

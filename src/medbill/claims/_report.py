@@ -7,7 +7,6 @@ medbill opens no file.
 from __future__ import annotations
 
 import csv
-import enum
 import io
 from collections.abc import Iterable
 from decimal import Decimal
@@ -16,6 +15,7 @@ from typing import TextIO
 import attrs
 import pendulum
 
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._money import ZERO
 from medbill.claims._check import LineCheck, PaymentCheck, Verdict
@@ -23,7 +23,7 @@ from medbill.claims._check import LineCheck, PaymentCheck, Verdict
 __all__ = ["ReportPeriod", "ReportRow", "VarianceReport"]
 
 
-class ReportPeriod(enum.Enum):
+class ReportPeriod(MedbillEnum):
     """How dates of service are grouped in the report.
 
     >>> import pendulum

@@ -7,19 +7,23 @@ payer-specific rule is an ordinary function in the caller's code, medbill needs 
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 import pendulum
 
 from medbill._common import PayerId
 from medbill._encounter import Claim
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
+from medbill.claims._code_sets import CodeSets
 from medbill.claims._holidays import next_business_day
 from medbill.claims._ncci import NcciEdits
 from medbill.codes import Icd10CodeSet
+
+if TYPE_CHECKING:
+    from medbill.claims._payer_rules import PayerRules
 
 __all__ = [
     "Finding",
@@ -31,7 +35,7 @@ __all__ = [
 ]
 
 
-class Severity(enum.Enum):
+class Severity(MedbillEnum):
     """How serious a finding is: an error blocks submission, a warning does not.
 
     >>> from medbill.claims import Severity
@@ -97,6 +101,9 @@ class TimelyFilingLimit:
     months: int = 12
     days: int = 0
     warn_days: int = 30
+    _deadlines: dict[pendulum.Date, pendulum.Date] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         for name in ("months", "days", "warn_days"):
@@ -106,7 +113,14 @@ class TimelyFilingLimit:
 
     def deadline(self, date_of_service: pendulum.Date) -> pendulum.Date:
         """The last day a claim for ``date_of_service`` may be filed."""
-        return next_business_day(date_of_service.add(months=self.months, days=self.days))
+        found = self._deadlines.get(date_of_service)
+        if found is None:
+            found = next_business_day(date_of_service.add(months=self.months, days=self.days))
+            self._deadlines[date_of_service] = found
+        return found
+
+
+_MEDICARE_FILING_LIMIT = TimelyFilingLimit()  # shared, so its deadlines are computed once
 
 
 def _to_limits(
@@ -120,8 +134,11 @@ class ScrubContext:
     """What the rules may consult besides the claim: the day, code tables, payer limits.
 
     ``ncci`` is an :class:`~medbill.claims.NcciEdits` (``None`` skips the NCCI rules);
-    ``icd10`` an optional code set to check that diagnoses are billable; ``filing_limits``
-    the timely-filing limit per payer id (others get ``default_filing_limit``).
+    ``icd10`` an optional code set to check that diagnoses are billable; ``code_sets``
+    the :class:`~medbill.claims.CodeSets` the date-of-service rules use; ``filing_limits``
+    the timely-filing limit per payer id (others get ``default_filing_limit``);
+    ``payer_rules`` the payer's own rules (:class:`~medbill.claims.PayerRules`) and
+    ``history`` the patient's earlier claims (for global surgery periods).
     :func:`scrub` builds it and passes it to every rule.
 
     >>> from medbill.claims import ScrubContext, TimelyFilingLimit
@@ -137,10 +154,16 @@ class ScrubContext:
     filing_limits: Mapping[PayerId, TimelyFilingLimit] = attrs.field(
         factory=dict, converter=_to_limits
     )
-    default_filing_limit: TimelyFilingLimit = attrs.field(factory=TimelyFilingLimit)
+    default_filing_limit: TimelyFilingLimit = attrs.field(factory=lambda: _MEDICARE_FILING_LIMIT)
+    code_sets: CodeSets | None = None
+    payer_rules: PayerRules | None = None
+    history: Sequence[Claim] = ()
 
     def filing_limit(self, payer_id: PayerId) -> TimelyFilingLimit:
         """The timely-filing limit for ``payer_id``."""
+        rules = self.payer_rules
+        if rules is not None and rules.filing_limit is not None and rules.payer_id == payer_id:
+            return rules.filing_limit
         return self.filing_limits.get(payer_id, self.default_filing_limit)
 
 
@@ -171,11 +194,16 @@ def scrub(
     filing_limits: Mapping[PayerId, TimelyFilingLimit] | None = None,
     rules: Sequence[Rule] | None = None,
     extra_rules: Sequence[Rule] = (),
+    code_sets: CodeSets | None = None,
+    payer_rules: Mapping[PayerId, PayerRules] | Sequence[PayerRules] | None = None,
+    history: Sequence[Claim] = (),
 ) -> list[Finding]:
     """Run the clean-claim rules on ``claim`` as of ``as_of``; errors first, then warnings.
 
     ``rules`` replaces the built-in rules (:data:`~medbill.claims.DEFAULT_RULES`);
-    ``extra_rules`` adds to them.
+    ``extra_rules`` adds to them. ``code_sets`` turns on the date-of-service code rules;
+    ``payer_rules`` (by payer id, or a list) adds the rules of the claim's payer and drops
+    the built-in rules that payer relaxes; ``history`` holds the patient's earlier claims.
 
     >>> from medbill.claims import Finding, Severity, scrub
     >>> from medbill.testing import make_claim, make_claim_line
@@ -197,9 +225,36 @@ def scrub(
 
     if not isinstance(as_of, pendulum.Date) or isinstance(as_of, pendulum.DateTime):
         raise ValidationError("as_of", as_of, "must be a pendulum.Date")
-    context = ScrubContext(as_of=as_of, ncci=ncci, icd10=icd10, filing_limits=filing_limits)
+    payer = _payer_rules(claim, payer_rules)
+    context = ScrubContext(
+        as_of=as_of,
+        ncci=ncci,
+        icd10=icd10,
+        filing_limits=filing_limits,
+        code_sets=code_sets,
+        payer_rules=payer,
+        history=history,
+    )
     found: list[Finding] = []
     for rule in (*(DEFAULT_RULES if rules is None else rules), *extra_rules):
         found.extend(rule(claim, context))
-    found.sort(key=lambda f: (_ORDER[f.severity], f.rule, f.path))
+    if payer is not None and payer.relaxed:
+        found = [f for f in found if f.rule not in payer.relaxed]
+    if len(found) > 1:
+        found.sort(key=_sort_key)
     return found
+
+
+def _sort_key(finding: Finding) -> tuple[int, str, str]:
+    return (_ORDER[finding.severity], finding.rule, finding.path)
+
+
+def _payer_rules(
+    claim: Claim, given: Mapping[PayerId, PayerRules] | Sequence[PayerRules] | None
+) -> PayerRules | None:
+    if not given or claim.coverage is None:
+        return None
+    payer_id = claim.coverage.payer.id
+    if isinstance(given, Mapping):
+        return given.get(payer_id)
+    return next((r for r in given if r.payer_id == payer_id), None)

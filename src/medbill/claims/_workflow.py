@@ -3,8 +3,10 @@
 ::
 
     draft ─► validated ─► submitted ─► accepted ─► paid | partially paid | denied
-      ▲          │            │                        │
-      └──────────┘            └─► rejected ─► draft    ├─► appealed ─► (adjudicated again)
+      ▲          │            │          │  ▲          │
+      └──────────┘            │          ▼  │          │
+                              │        pended (277 request for information)
+                              └─► rejected ─► draft    ├─► appealed ─► (adjudicated again)
                                                        ├─► corrected (frequency 7) ─► closed
                                                        ├─► voided (frequency 8) ─► closed
                                                        └─► closed
@@ -13,27 +15,34 @@
 never reached adjudication, so it is fixed and sent again as an original. "Denied" is an
 adjudication (835 CLP02 = 4, or nothing paid and nothing left to the patient). A payer's
 reversal (CLP02 = 22) takes an adjudicated claim back to "accepted" until the corrected
-payment arrives. Each transition records when (an instant passed in) and why.
+payment arrives. Each transition records when (an instant passed in), why and, for one
+caused by a document, which (``Transition.document``).
+
+:meth:`ClaimWorkflow.receive` takes the clearinghouse's and payer's answers as events: a
+999 (:class:`~medbill.TransactionAcknowledgement`) or a 277CA/277
+(:class:`~medbill.ClaimStatusReport`). Every answer is kept in ``responses``, with its
+codes as sent (unknown codes too), whether or not it moves the claim.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 
 import attrs
 import pendulum
 
-from medbill._common import ClaimId
-from medbill._encounter import Claim, ClaimFrequency
+from medbill._claim_status import ClaimStatusReport, StatusOutcome, TransactionAcknowledgement
+from medbill._encounter import Claim
+from medbill._enums import MedbillEnum
 from medbill._errors import ClaimStateError, ValidationError
 from medbill._money import ZERO
 from medbill._payment import ClaimPayment
+from medbill.claims._corrections import build_corrected_claim, build_void_claim
 
-__all__ = ["ClaimStatus", "ClaimWorkflow", "Transition"]
+__all__ = ["ClaimStatus", "ClaimWorkflow", "ResponseEvent", "Transition"]
 
 
-class ClaimStatus(enum.Enum):
+class ClaimStatus(MedbillEnum):
     """Where a claim is in its lifecycle.
 
     >>> from medbill.claims import ClaimStatus
@@ -47,6 +56,7 @@ class ClaimStatus(enum.Enum):
     VALIDATED = "validated"
     SUBMITTED = "submitted"
     ACCEPTED = "accepted"
+    PENDED = "pended"
     REJECTED = "rejected"
     PAID = "paid"
     PARTIALLY_PAID = "partially-paid"
@@ -86,7 +96,9 @@ _TRANSITIONS: Mapping[ClaimStatus, frozenset[ClaimStatus]] = {
     ClaimStatus.VALIDATED: frozenset({ClaimStatus.SUBMITTED, ClaimStatus.DRAFT}),
     ClaimStatus.SUBMITTED: frozenset({ClaimStatus.ACCEPTED, ClaimStatus.REJECTED}),
     ClaimStatus.REJECTED: frozenset({ClaimStatus.DRAFT, ClaimStatus.CLOSED}),
-    ClaimStatus.ACCEPTED: _ADJUDICATED,
+    # a payer's front end may reject (277CA) after the clearinghouse accepted (999)
+    ClaimStatus.ACCEPTED: _ADJUDICATED | {ClaimStatus.PENDED, ClaimStatus.REJECTED},
+    ClaimStatus.PENDED: _ADJUDICATED | {ClaimStatus.ACCEPTED, ClaimStatus.REJECTED},
     ClaimStatus.PAID: _AFTER_ADJUDICATION,
     ClaimStatus.PARTIALLY_PAID: _AFTER_ADJUDICATION,
     ClaimStatus.DENIED: _AFTER_ADJUDICATION,
@@ -120,10 +132,55 @@ class Transition:
     target: ClaimStatus
     at: pendulum.DateTime
     reason: str
+    document: str | None = None
 
     def __str__(self) -> str:
         source = self.source.value if self.source else "(new)"
-        return f"{self.at.isoformat()} {source} -> {self.target.value}: {self.reason}"
+        where = f" [{self.document}]" if self.document else ""
+        return f"{self.at.isoformat()} {source} -> {self.target.value}: {self.reason}{where}"
+
+
+Response = ClaimStatusReport | TransactionAcknowledgement
+"""An answer about a submitted claim: a 277CA or 277 status, or a 999 acknowledgement."""
+
+
+@attrs.frozen(kw_only=True)
+class ResponseEvent:
+    """An answer received about the claim, when, and the state it moved the claim to.
+
+    ``moved_to`` is ``None`` when the answer did not change the state (a 999 acceptance,
+    a 277 "pending" for a claim already accepted, a code medbill does not know).
+
+    >>> import pendulum
+    >>> from medbill import AckStatus, TransactionAcknowledgement
+    >>> from medbill.claims import ResponseEvent
+    >>> ack = TransactionAcknowledgement(transaction_set_id="837", control_number="0001",
+    ...                                  status=AckStatus.ACCEPTED)
+    >>> ResponseEvent(at=pendulum.datetime(2025, 3, 5), response=ack, moved_to=None).kind
+    '999'
+    """
+
+    at: pendulum.DateTime
+    response: Response
+    moved_to: ClaimStatus | None
+
+    @property
+    def kind(self) -> str:
+        """``999``, ``277CA`` or ``277``."""
+        if isinstance(self.response, TransactionAcknowledgement):
+            return "999"
+        return "277CA" if self.response.is_acknowledgement else "277"
+
+    @property
+    def outcome(self) -> StatusOutcome:
+        """What the answer says, in :class:`~medbill.StatusOutcome` terms."""
+        if isinstance(self.response, TransactionAcknowledgement):
+            return (
+                StatusOutcome.REJECTED
+                if self.response.status.is_rejected
+                else (StatusOutcome.RECEIVED)
+            )
+        return self.response.outcome
 
 
 def adjudication_status(payment: ClaimPayment) -> ClaimStatus:
@@ -170,6 +227,7 @@ class ClaimWorkflow:
     claim: Claim
     status: ClaimStatus
     history: tuple[Transition, ...]
+    responses: tuple[ResponseEvent, ...] = ()
 
     @classmethod
     def start(
@@ -199,6 +257,7 @@ class ClaimWorkflow:
         at: pendulum.DateTime,
         reason: str,
         claim: Claim | None = None,
+        document: str | None = None,
     ) -> ClaimWorkflow:
         """Move to ``target``; :class:`~medbill.ClaimStateError` if that is not allowed.
 
@@ -222,7 +281,9 @@ class ClaimWorkflow:
             )
         if not isinstance(reason, str) or not reason.strip():
             raise ValidationError("reason", reason, "must say why the claim moves")
-        step = Transition(source=self.status, target=target, at=when, reason=reason)
+        step = Transition(
+            source=self.status, target=target, at=when, reason=reason, document=document
+        )
         return attrs.evolve(
             self,
             claim=self.claim if claim is None else claim,
@@ -315,11 +376,8 @@ class ClaimWorkflow:
         """
         corrected = self.transition(ClaimStatus.CORRECTED, at=at, reason=reason)
         base = claim or self.claim
-        replacement = attrs.evolve(
-            base,
-            id=ClaimId(claim_id) if claim_id else base.id,
-            frequency=ClaimFrequency.REPLACEMENT,
-            original_claim_reference=payer_claim_control_number,
+        replacement = build_corrected_claim(
+            base, payer_claim_control_number, claim_id=claim_id or None
         )
         return corrected, ClaimWorkflow.start(
             replacement, at=at, reason=f"replaces {self.claim.id} ({payer_claim_control_number})"
@@ -330,13 +388,136 @@ class ClaimWorkflow:
     ) -> tuple[ClaimWorkflow, Claim]:
         """Mark this claim voided; return it and the void claim (frequency 8) to send."""
         voided = self.transition(ClaimStatus.VOIDED, at=at, reason=reason)
-        void_claim = attrs.evolve(
-            self.claim,
-            frequency=ClaimFrequency.VOID,
-            original_claim_reference=payer_claim_control_number,
-        )
+        void_claim = build_void_claim(self.claim, payer_claim_control_number)
         return voided, void_claim
 
     def close(self, *, at: pendulum.DateTime, reason: str) -> ClaimWorkflow:
         """Nothing more to do on the claim."""
         return self.transition(ClaimStatus.CLOSED, at=at, reason=reason)
+
+    @property
+    def submitted_on(self) -> pendulum.Date | None:
+        """The day the claim was last submitted (the last move to ``submitted``)."""
+        for step in reversed(self.history):
+            if step.target is ClaimStatus.SUBMITTED:
+                return step.at.date()
+        return None
+
+    @property
+    def payer_claim_number(self) -> str | None:
+        """The payer's claim control number from the latest 277/277CA that gave one."""
+        for event in reversed(self.responses):
+            response = event.response
+            if isinstance(response, ClaimStatusReport) and response.payer_claim_number:
+                return response.payer_claim_number
+        return None
+
+    def receive(self, response: Response, *, at: pendulum.DateTime) -> ClaimWorkflow:
+        """Take a 999, 277CA or 277 answer about this claim as an event.
+
+        - a 999 rejection (IK5 R, M, W, X) or a 277CA/277 rejection (A3, A6-A8, E3, E4)
+          moves a submitted, accepted or pended claim to ``rejected``, with the reasons;
+        - a 277CA acceptance (A2, A5) or a 277 "pending" (P0-P2, P5) moves a submitted
+          claim to ``accepted`` (accepted by the payer); "pending" also ends ``pended``;
+        - a 277 request for information (P3, P4, R0-R17) moves it to ``pended``;
+        - a 277 finalized/paid (F1, F3F, F3N; or F0-F4 with a payment) to ``paid``,
+          finalized/denied (F2; or F4 with nothing paid) to ``denied``.
+
+        A 999 acknowledges a transaction set, not a claim: pass the acknowledgement of the
+        set the claim was sent in (``FunctionalAcknowledgement.for_transaction(ST02)``).
+        Each transition names its source document (``Transition.document``). An answer
+        that moves nothing (a 999 acceptance, a 277CA "received", a late "pending", a
+        code medbill does not know) is still kept in ``responses`` with its codes.
+        Moves that need an intermediate step (a 277 request for information for a claim
+        still ``submitted``) record both.
+
+        >>> import pendulum
+        >>> from medbill import ClaimStatusCode, ClaimStatusReport
+        >>> from medbill.claims import ClaimWorkflow
+        >>> from medbill.testing import make_claim
+        >>> t = pendulum.datetime(2025, 3, 5)
+        >>> flow = ClaimWorkflow.start(make_claim(), at=t).validate(at=t, findings=[])
+        >>> flow = flow.submit(at=t)
+        >>> rejected = ClaimStatusReport(implementation="005010X214", level="claim",
+        ...     claim_id="CLM-0001", statuses=(ClaimStatusCode(category="A7", status="562",
+        ...     entity="85"),), action="U")
+        >>> flow = flow.receive(rejected, at=t.add(days=1))
+        >>> flow.status.value, flow.history[-1].document
+        ('rejected', '277CA A7:562:85')
+        """
+        if isinstance(response, TransactionAcknowledgement):
+            return self._acknowledged(response, at)
+        if not isinstance(response, ClaimStatusReport):
+            raise ValidationError(
+                "response", response, "must be a ClaimStatusReport or TransactionAcknowledgement"
+            )
+        if response.claim_id is not None and response.claim_id != self.claim.id:
+            raise ValidationError(
+                "response.claim_id", response.claim_id, f"is not claim {self.claim.id!r}"
+            )
+        flow = self
+        targets = _targets(response, self.status)
+        document = response.document
+        for target, reason in targets:
+            if flow.can(target):
+                flow = flow.transition(target, at=at, reason=reason, document=document)
+        moved = flow.status if flow.status is not self.status else None
+        return flow._record(response, at, moved)
+
+    def _acknowledged(
+        self, ack: TransactionAcknowledgement, at: pendulum.DateTime
+    ) -> ClaimWorkflow:
+        flow = self
+        if ack.status.is_rejected and self.can(ClaimStatus.REJECTED):
+            reasons = "; ".join(ack.reasons) or ack.status.description
+            flow = self.transition(
+                ClaimStatus.REJECTED,
+                at=at,
+                reason=f"rejected by the clearinghouse (999): {reasons}",
+                document=ack.document,
+            )
+        moved = flow.status if flow.status is not self.status else None
+        return flow._record(ack, at, moved)
+
+    def _record(
+        self, response: Response, at: pendulum.DateTime, moved: ClaimStatus | None
+    ) -> ClaimWorkflow:
+        when = _instant(at)
+        if when < self.updated_at:
+            raise ValidationError(
+                "at", when, f"is before the last transition at {self.updated_at.isoformat()}"
+            )
+        event = ResponseEvent(at=when, response=response, moved_to=moved)
+        return attrs.evolve(self, responses=(*self.responses, event))
+
+
+def _targets(report: ClaimStatusReport, status: ClaimStatus) -> list[tuple[ClaimStatus, str]]:
+    """The states a 277/277CA moves a claim through, from ``status``, with the reasons."""
+    outcome = report.outcome
+    kind = "277CA" if report.is_acknowledgement else "277"
+    explained = report.explain()
+    accept = (ClaimStatus.ACCEPTED, f"accepted by the payer ({kind}): {explained}")
+    if outcome is StatusOutcome.REJECTED:
+        return [(ClaimStatus.REJECTED, f"rejected by the payer ({kind}): {explained}")]
+    if outcome is StatusOutcome.ACCEPTED:
+        return [accept] if status is ClaimStatus.SUBMITTED else []
+    if outcome is StatusOutcome.PENDING:
+        if status in (ClaimStatus.SUBMITTED, ClaimStatus.PENDED):
+            return [(ClaimStatus.ACCEPTED, f"pending at the payer ({kind}): {explained}")]
+        return []
+    if outcome is StatusOutcome.REQUEST_FOR_INFORMATION:
+        pended = (ClaimStatus.PENDED, f"payer requests information ({kind}): {explained}")
+        return [accept, pended] if status is ClaimStatus.SUBMITTED else [pended]
+    paid = report.paid
+    if outcome is StatusOutcome.FINALIZED and paid is not None:
+        outcome = StatusOutcome.PAID if paid > ZERO else StatusOutcome.DENIED
+        if paid == ZERO and report.statuses[0].category != "F4":
+            outcome = StatusOutcome.FINALIZED
+    if outcome in (StatusOutcome.PAID, StatusOutcome.DENIED):
+        if status.is_adjudicated:
+            return []  # the 835 said so first; the 277 only confirms it
+        target = ClaimStatus.PAID if outcome is StatusOutcome.PAID else ClaimStatus.DENIED
+        words = "finalized, paid" if target is ClaimStatus.PAID else "finalized, denied"
+        step = (target, f"{words} ({kind}): {explained}")
+        return [accept, step] if status is ClaimStatus.SUBMITTED else [step]
+    return []

@@ -10,7 +10,9 @@ from typing import IO, Any
 import click
 
 from medbill import __version__
-from medbill._errors import MedbillError, ValidationError
+from medbill._errors import MAX_LISTED_PROBLEMS, MedbillError, ValidationError
+from medbill._files import os_reason
+from medbill.cli._output import printable
 
 __all__ = ["CliError", "cli", "main", "one_line"]
 
@@ -24,9 +26,11 @@ def one_line(error: BaseException) -> str:
     "2 problems: units: must be positive (got 0); charge: is not a number (got 'x')"
     """
     if isinstance(error, ValidationError) and len(error.problems) > 1:
-        found = "; ".join(str(p) for p in error.problems)
-        return f"{len(error.problems)} problems: {found}"
-    return " ".join(str(error).split())
+        found = "; ".join(str(p) for p in error.problems[:MAX_LISTED_PROBLEMS])
+        more = len(error.problems) - MAX_LISTED_PROBLEMS
+        tail = f"; ... and {more} more" if more > 0 else ""
+        return printable(f"{len(error.problems)} problems: {found}{tail}")
+    return printable(" ".join(str(error).split()))
 
 
 class CliError(click.ClickException):
@@ -40,13 +44,7 @@ class CliError(click.ClickException):
 
 def _os_message(error: OSError) -> str:
     name = error.filename if error.filename is not None else ""
-    if isinstance(error, FileNotFoundError):
-        return f"file not found: {name}"
-    if isinstance(error, IsADirectoryError):
-        return f"is a directory, expected a file: {name}"
-    if isinstance(error, PermissionError):
-        return f"permission denied: {name}"
-    return f"cannot read or write {name}: {error.strerror or error}"
+    return f"{os_reason(error)}: {name}"
 
 
 class MedbillGroup(click.Group):
@@ -83,7 +81,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from medbill.cli._commands import demo, era, price, reports, scrub
+    from medbill.cli._commands import demo, era, price, reports, scrub, worklist
 
     cli.add_command(price.price)
     cli.add_command(scrub.scrub_command)
@@ -91,6 +89,7 @@ def _register() -> None:
     cli.add_command(reports.aging_command)
     cli.add_command(reports.statement_command)
     cli.add_command(reports.ledger_group)
+    cli.add_command(worklist.worklist_command)
     cli.add_command(demo.demo)
 
 

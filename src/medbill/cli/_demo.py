@@ -6,6 +6,7 @@ JSON-ready summary. No clock is read: every date and instant comes from the demo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -14,16 +15,31 @@ from typing import Any
 import pendulum
 from rich.console import Console
 
-from medbill import Claim, ClaimPayment, Coverage, Patient, PayerKind, Priority, Remittance
+from medbill import (
+    Claim,
+    ClaimPayment,
+    Coverage,
+    Patient,
+    PayerKind,
+    Priority,
+    Remittance,
+    ServiceCategory,
+    apply_eligibility,
+)
 from medbill._money import ZERO
 from medbill._privacy import mask_text
 from medbill.claims import (
+    ClaimStatus,
+    ClaimWorkflow,
+    NcciEdits,
     SecondaryClaim,
     Tolerance,
     VarianceReport,
     build_claim,
     build_secondary_claim,
+    read_aoc,
     scrub,
+    worklist,
 )
 from medbill.cli import _demo_data as data
 from medbill.cli._commands._checks import check_remittances, line_rows, show_checks
@@ -54,8 +70,8 @@ from medbill.ledger import (
     statement,
     trial_balance,
 )
-from medbill.serialize import to_json
-from medbill.x12 import OtherPayer, Party, read_835, write_835, write_837p
+from medbill.serialize import to_dict, to_json
+from medbill.x12 import OtherPayer, Party, read_271, read_835, write_270, write_835, write_837p
 
 __all__ = ["Demo", "run_demo"]
 
@@ -90,6 +106,7 @@ class Demo:
         self.chargemaster: FeeSchedule
         self.contracts: dict[str, Contract] = {}
         self.claims: dict[str, Claim] = {}
+        self.sent_secondary: list[tuple[Claim, pendulum.DateTime]] = []
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -177,6 +194,38 @@ class Demo:
             )
         self.table(None, ("patient", "name", "primary", "secondary"), rows)
         self.summary["patients"] = len(rows)
+
+    def check_in(self) -> None:
+        """At check-in: ask Acme about Maria's coverage (270) and take its answer (271)."""
+        self.heading("Check-in: is the coverage active? (270/271 eligibility)")
+        coverage = self.coverage("MRN-1001", Priority.PRIMARY)
+        if coverage is None:
+            return
+        inquiry = write_270(
+            self.patients["MRN-1001"], coverage, data.practice(), ["30", "98"],
+            sender=SUBMITTER, receiver=CLEARINGHOUSE, control_number=1,
+            created=pendulum.datetime(2025, 3, 4, 8), trace="CHECKIN-1001",
+            service_date=data.VISIT_DAY,
+        )  # fmt: skip
+        self.write("270/MRN-1001.x12", inquiry)
+        answer = self.write("271/MRN-1001.x12", _acme_271(coverage))
+        [response] = read_271(answer)
+        updated, changes = apply_eligibility(coverage, response, data.VISIT_DAY)
+        self.coverages = [updated if c.id == coverage.id else c for c in self.coverages]
+        deductible, out_of_pocket = response.deductible(), response.out_of_pocket()
+        self.table(
+            f"Acme says: {'active' if response.active else 'NOT active'}, {response.plan_name}",
+            ("benefit", "total", "remaining"),
+            [
+                ("office visit copay (98)", money(response.copay(service_type="98")), "-"),
+                ("coinsurance", f"{(response.coinsurance() or ZERO) * 100:.0f}%", "-"),
+                ("deductible", money(deductible.total), money(deductible.remaining)),
+                ("out of pocket", money(out_of_pocket.total), money(out_of_pocket.remaining)),
+            ],
+            ("total", "remaining"),
+        )
+        self.say("Differences from the file: " + ("; ".join(map(str, changes)) or "none"))
+        self.summary["eligibility"] = {"active": response.active, "changes": len(changes)}
 
     def build_claims(self) -> None:
         """Turn each encounter into a claim to the primary payer at chargemaster prices."""
@@ -281,20 +330,24 @@ class Demo:
         self.summary["estimates"] = owed
 
     def scrub(self) -> None:
-        """Scrub every claim; fix the one the scrubber catches and scrub it again."""
+        """Scrub every claim (with the NCCI add-on code edits); fix what the scrubber
+        catches and scrub it again."""
         self.heading("Scrubbing before submission")
         as_of = data.CLAIMS_SENT.date()
+        ncci = NcciEdits.from_rows(aoc=read_aoc(data.AOC_ROWS.splitlines()),
+                                   source="NCCI add-on code edits 2024-06-03")  # fmt: skip
         rows: list[tuple[object, ...]] = []
         caught: list[dict[str, Any]] = []
-        for claim_id, claim in list(self.claims.items()):
-            findings = scrub(claim, as_of=as_of)
+        for claim_id, keyed in list(self.claims.items()):
+            claim = _keying_slip(keyed)
+            findings = scrub(claim, as_of=as_of, ncci=ncci)
             for finding in findings:
                 rows.append((claim_id, finding.severity.value, finding.rule, finding.path,
                              finding.message, finding.hint))  # fmt: skip
                 caught.append({"claim": claim_id, "rule": finding.rule, "path": finding.path})
             if any(f.blocks_submission for f in findings):
-                fixed = _global_service(claim)
-                after = scrub(fixed, as_of=as_of)
+                fixed = _global_service(_without_lone_add_ons(claim, findings))
+                after = scrub(fixed, as_of=as_of, ncci=ncci)
                 self.claims[claim_id] = fixed
                 verdict = "clean" if not after else "; ".join(str(f) for f in after)
                 rows.append((claim_id, "fixed", "", "", f"now {_services(fixed)}", verdict))
@@ -432,6 +485,7 @@ class Demo:
             claim, submitter=SUBMITTER, receiver=CLEARINGHOUSE, created=sent,
             control_number=10, other_payers={str(claim.id): others},
         )  # fmt: skip
+        self.sent_secondary.append((claim, sent))
         return self.write(f"837p/{payer}-secondary.x12", text)
 
     def check(self, eras: list[Remittance]) -> None:
@@ -508,6 +562,46 @@ class Demo:
         self.summary["aging"] = {r.payer or r.responsibility: r.total for r in report.rows}
         self.summary["trial_balance"] = balance.total_debits
 
+    def follow_up(self, ledger: Ledger, eras: list[Remittance]) -> None:
+        """The claims' lifecycle from the remittances, and the follow-up worklist."""
+        self.heading(f"Follow-up worklist as of {data.STATEMENT_DAY}")
+        sent = data.CLAIMS_SENT.in_timezone("UTC")
+        flows = []
+        for claim in self.claims.values():
+            flow = ClaimWorkflow.start(claim, at=sent).validate(at=sent, findings=[])
+            flow = flow.submit(at=sent).accept(at=sent)
+            for era in eras:
+                for payment in era.claim_payments:
+                    if payment.claim_id == claim.id and flow.status is not ClaimStatus.DENIED:
+                        day = era.payment_date
+                        at = pendulum.datetime(day.year, day.month, day.day, 12)
+                        flow = flow.adjudicate(payment, at=max(at, flow.updated_at))
+            flows.append(flow)
+        for claim, at in self.sent_secondary:
+            flows.append(
+                ClaimWorkflow.start(claim, at=at).validate(at=at, findings=[]).submit(at=at)
+            )
+        self.write("workflows.json", json.dumps([to_dict(f) for f in flows], indent=2) + "\n")
+        items = worklist(ledger, flows, data.STATEMENT_DAY, payments=[
+            p for era in eras for p in era.claim_payments if not p.status.is_reversal
+        ])  # fmt: skip
+        self.table(
+            None,
+            ("reason", "claim", "amount", "next action", "deadline"),
+            [
+                (
+                    i.reason.value,
+                    i.claim_id or i.patient_id or "-",
+                    money(i.amount),
+                    i.next_action,
+                    str(i.deadline or "-"),
+                )
+                for i in items
+            ],
+            ("amount",),
+        )
+        self.summary["worklist"] = [(i.reason.value, i.claim_id or i.patient_id) for i in items]
+
     def finish(self, as_json: bool) -> None:
         self.summary["files"] = [str(p) for p in self.files]
         if as_json:
@@ -519,6 +613,30 @@ class Demo:
             self.say(f"  {path}")
 
 
+def _acme_271(coverage: Coverage) -> str:
+    """Acme's 271 for a coverage: what it has on file for the plan and the year so far."""
+    plan, met = coverage.benefits, coverage.accumulators
+    oop = (plan.out_of_pocket_max or ZERO) - met.out_of_pocket_met
+    body = [
+        "BHT*0022*11*CHECKIN-1001*20250304*0801", "HL*1**20*1",
+        f"NM1*PR*2*{coverage.payer.name}*****PI*{coverage.payer.x12_payer_id}", "HL*2*1*21*1",
+        "NM1*1P*2*PRAIRIE FAMILY MEDICINE*****XX*1003000126", "HL*3*2*22*0",
+        "TRN*2*CHECKIN-1001*9100300012", f"NM1*IL*1*RIVERA*MARIA****MI*{coverage.member_id}",
+        "DMG*D8*19781102*F", "DTP*346*D8*20250101", f"EB*1**30**{coverage.plan_name}",
+        f"EB*B*IND*98***27*{plan.copay_for(ServiceCategory.OFFICE_VISIT)}*****Y",
+        f"EB*A*IND*30*****{plan.coinsurance}****Y",
+        f"EB*C*IND*30***23*{plan.deductible}*****Y",
+        f"EB*C*IND*30***29*{plan.deductible - met.deductible_met}*****Y",
+        f"EB*G*IND*30***23*{plan.out_of_pocket_max}*****Y", f"EB*G*IND*30***29*{oop}*****Y",
+    ]  # fmt: skip
+    return (
+        "ISA*00*          *00*          *ZZ*MIDWESTCX      *ZZ*PRAIRIEFM      *250304*0801*^*"
+        "00501*000000271*0*P*:~GS*HB*MIDWESTCX*PRAIRIEFM*20250304*0801*271*X*005010X279A1~"
+        f"ST*271*0001*005010X279A1~{'~'.join(body)}~SE*{len(body) + 2}*0001~GE*1*271~"
+        "IEA*1*000000271~\n"
+    )
+
+
 def _balance(era: Remittance) -> str:
     problems = era.imbalances()
     return "balanced" if not problems else "; ".join(str(p) for p in problems)
@@ -528,6 +646,30 @@ def _services(claim: Claim) -> str:
     return ", ".join(
         str(line.procedure) + "".join(f"-{m}" for m in line.modifiers) for line in claim.lines
     )
+
+
+def _keying_slip(claim: Claim) -> Claim:
+    """C-1003 as the front desk keyed it: 99417 (prolonged visit) added to a 99203."""
+    import attrs
+
+    if claim.id != "C-1003":
+        return claim
+    slip = attrs.evolve(claim.lines[0], line_id="2", procedure="99417", charge=Decimal("65.00"))
+    return attrs.evolve(
+        claim, lines=[*claim.lines, slip], total_charge=claim.total_charge + slip.charge
+    )
+
+
+def _without_lone_add_ons(claim: Claim, findings: Sequence[Any]) -> Claim:
+    """The fix for an add-on code without its primary: the visit did not reach 99205, so the
+    prolonged-service add-on is removed."""
+    import attrs
+
+    flagged = {f.path for f in findings if f.rule == "ncci-aoc"}
+    lines = [line for i, line in enumerate(claim.lines) if f"lines[{i}].procedure" not in flagged]
+    if len(lines) == len(claim.lines):
+        return claim
+    return attrs.evolve(claim, lines=lines, total_charge=sum((x.charge for x in lines), ZERO))
 
 
 def _global_service(claim: Claim) -> Claim:
@@ -564,6 +706,7 @@ def run_demo(
     demo = Demo(out, db, load_medicare(rvu, gpci), quiet=as_json)
     demo.setup()
     demo.register()
+    demo.check_in()
     demo.build_claims()
     demo.price()
     demo.estimate()
@@ -576,5 +719,6 @@ def run_demo(
         demo.check(eras)
         demo.statements(ledger)
         demo.aging(ledger)
+        demo.follow_up(ledger, eras)
     demo.files.append(demo.db)
     demo.finish(as_json)

@@ -54,6 +54,7 @@ from medbill import (
 from medbill.fees import Gpci, Locality, MedicareFeeSchedule, RvuRow
 
 __all__ = [
+    "AOC_ROWS",
     "ACME_CONTRACT_TOML",
     "CHARGEMASTER_CSV",
     "CLAIMS_SENT",
@@ -170,6 +171,14 @@ def medicare_schedule() -> MedicareFeeSchedule:
 VISIT_DAY: Final = pendulum.date(2025, 3, 4)
 EARLIER_VISIT_DAY: Final = pendulum.date(2025, 2, 18)
 CLAIMS_SENT: Final = pendulum.datetime(2025, 3, 5, 9, 30)
+
+AOC_ROWS: Final = """primary_code,add_on_code,aoc_edit_type
+99205,99417,1
+99215,99417,1
+"""
+"""Two rows of the NCCI add-on code edits (2024-06-03 file): 99417, prolonged outpatient
+service, is a type 1 add-on whose only primaries are the highest-level visits 99205 and
+99215. C-1003 (a 99203 new-patient visit) is keyed with 99417 by mistake."""
 EARLIER_ERA_DAY: Final = pendulum.date(2025, 3, 11)
 ERA_DAY: Final = pendulum.date(2025, 4, 1)
 STATEMENT_DAY: Final = pendulum.date(2025, 4, 15)

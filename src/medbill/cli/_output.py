@@ -7,6 +7,7 @@ terminal, so piped output and ``--json`` stay clean.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ import pendulum
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 __all__ = [
     "emit_json",
@@ -25,6 +27,7 @@ __all__ = [
     "jsonable",
     "make_console",
     "money",
+    "printable",
     "progress",
     "status",
     "table",
@@ -34,13 +37,51 @@ T = TypeVar("T")
 _WIDTH = 110  # the width used when standard output is not a terminal (files, pipes, tests)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    r"""``text`` with every control character shown as an escape (``\x1b``, ``\n``).
+
+    Data from files (a payer name in an 835, a memo, a patient id) can hold terminal
+    escapes or line breaks; printed raw they would recolour the terminal, forge a line, or
+    hide text. Rich markup is off in every console medbill makes, so ``[link=...]`` and
+    ``[/oops]`` print as they are.
+
+    >>> printable("ACME\x1b[2J\nNew balance 0.00")
+    'ACME\\x1b[2J\\nNew balance 0.00'
+    """
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if keep_newlines and char == "\n":
+            return char
+        code = ord(char)
+        return repr(char)[1:-1] if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROL.sub(escape, text)
+
+
+class SafeConsole(Console):
+    """A rich console that never interprets markup and escapes control characters in text."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        kwargs["markup"] = False
+        safe = [printable(o, keep_newlines=True) if isinstance(o, str) else o for o in objects]
+        super().print(*safe, **kwargs)
+
+
 def make_console(*, stderr: bool = False) -> Console:
-    """A console on the current standard output (or error), plain when not a terminal."""
+    """A console on the current standard output (or error), plain when not a terminal.
+
+    Markup is off and control characters in text are escaped (see :func:`printable`).
+    """
     stream = sys.stderr if stderr else sys.stdout
     terminal = stream.isatty()
-    return Console(
+    return SafeConsole(
         file=stream,
         highlight=False,
+        markup=False,
         width=None if terminal else _WIDTH,
         color_system="auto" if terminal else None,
         emoji=False,
@@ -83,19 +124,23 @@ def table(
     ``nowrap`` (codes, field paths) are never wrapped or cut."""
     right = set(numeric)
     whole = set(nowrap)
-    grid = Table(title=title, title_justify="left", show_lines=False)
+    grid = Table(
+        title=None if title is None else Text(printable(title)),
+        title_justify="left",
+        show_lines=False,
+    )
     for column in columns:
         grid.add_column(
-            column, justify="right" if column in right else "left", no_wrap=column in whole
+            Text(column), justify="right" if column in right else "left", no_wrap=column in whole
         )
     for row in rows:
-        grid.add_row(*("" if cell is None else str(cell) for cell in row))
+        grid.add_row(*(Text("" if cell is None else printable(str(cell))) for cell in row))
     (console or make_console()).print(grid)
 
 
 def heading(text: str, *, console: Console | None = None) -> None:
     """Print a section heading."""
-    (console or make_console()).rule(f"[bold]{text}", align="left")
+    (console or make_console()).rule(Text(printable(text), style="bold"), align="left")
 
 
 @contextmanager

@@ -18,13 +18,38 @@ from medbill.codes._adjustment import (
 from medbill.codes._base import Code
 from medbill.codes._icd10 import Icd10Cm
 from medbill.codes._icd10_set import Icd10CodeSet, Icd10Status
+from medbill.codes._icd10_tabular import Icd10Note, Icd10NoteKind
 from medbill.codes._modifier import Modifier
 from medbill.codes._npi import Npi
 from medbill.codes._pos import PLACES_OF_SERVICE, PlaceOfService
 from medbill.codes._procedure import ProcedureCode, ProcedureKind
 from medbill.codes._revenue import RevenueCode
+from medbill.codes._x12_lists import (
+    ACK_ELEMENT_ERROR_DESCRIPTIONS,
+    ACK_GROUP_ERROR_DESCRIPTIONS,
+    ACK_SEGMENT_ERROR_DESCRIPTIONS,
+    ACK_STATUS_DESCRIPTIONS,
+    ACK_TRANSACTION_ERROR_DESCRIPTIONS,
+    BENEFIT_DESCRIPTIONS,
+    CLAIM_STATUS_CATEGORY_DESCRIPTIONS,
+    CLAIM_STATUS_DESCRIPTIONS,
+    ELIGIBILITY_FOLLOW_UP_DESCRIPTIONS,
+    ELIGIBILITY_REJECTION_DESCRIPTIONS,
+    SERVICE_TYPE_DESCRIPTIONS,
+)
 
 __all__ = [
+    "ACK_ELEMENT_ERROR_DESCRIPTIONS",
+    "ACK_GROUP_ERROR_DESCRIPTIONS",
+    "ACK_SEGMENT_ERROR_DESCRIPTIONS",
+    "ACK_STATUS_DESCRIPTIONS",
+    "ACK_TRANSACTION_ERROR_DESCRIPTIONS",
+    "BENEFIT_DESCRIPTIONS",
+    "CLAIM_STATUS_CATEGORY_DESCRIPTIONS",
+    "CLAIM_STATUS_DESCRIPTIONS",
+    "ELIGIBILITY_FOLLOW_UP_DESCRIPTIONS",
+    "ELIGIBILITY_REJECTION_DESCRIPTIONS",
+    "SERVICE_TYPE_DESCRIPTIONS",
     "CARC_DESCRIPTIONS",
     "PLACES_OF_SERVICE",
     "RARC_DESCRIPTIONS",
@@ -33,6 +58,8 @@ __all__ = [
     "Code",
     "Icd10Cm",
     "Icd10CodeSet",
+    "Icd10Note",
+    "Icd10NoteKind",
     "Icd10Status",
     "Modifier",
     "Npi",

@@ -8,17 +8,17 @@ Unknown but well-formed codes are accepted (the lists change three times a year)
 
 from __future__ import annotations
 
-import enum
 import re
 from typing import ClassVar, Final
 
+from medbill._enums import MedbillEnum
 from medbill._errors import CodeError
 from medbill.codes._base import Code
 
 __all__ = ["CARC_DESCRIPTIONS", "RARC_DESCRIPTIONS", "AdjustmentGroup", "Carc", "Rarc"]
 
 
-class AdjustmentGroup(enum.Enum):
+class AdjustmentGroup(MedbillEnum):
     """Who bears an adjustment (X12 835 CAS01, 005010X221A1).
 
     >>> from medbill.codes import AdjustmentGroup

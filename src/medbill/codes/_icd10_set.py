@@ -8,18 +8,20 @@ from the CMS/CDC "order file" (``icd10cm_order_YYYY.txt``) or, with the extra
 
 from __future__ import annotations
 
-import enum
 import os
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from medbill._enums import MedbillEnum
 from medbill._errors import CodeError, ParseError
+from medbill._files import open_text
 from medbill.codes._icd10 import Icd10Cm
+from medbill.codes._icd10_tabular import Icd10Note, read_icd10_tabular
 
 __all__ = ["Icd10CodeSet", "Icd10Status"]
 
 
-class Icd10Status(enum.Enum):
+class Icd10Status(MedbillEnum):
     """What a code list says about a well-formed ICD-10-CM code."""
 
     BILLABLE = "billable"
@@ -46,12 +48,18 @@ class Icd10CodeSet:
         billable: Iterable[str],
         headers: Iterable[str] = (),
         outside_format: Iterable[str] = (),
+        notes: Mapping[str, tuple[Icd10Note, ...]] | None = None,
+        source: str = "",
     ) -> None:
         self._billable = frozenset(str(Icd10Cm(c)) for c in billable)
         self._headers = frozenset(str(Icd10Cm(c)) for c in headers)
         self.outside_format: tuple[str, ...] = tuple(sorted(outside_format))
         """Codes of the source list that break the 3-7 character, letter-digit shape
         :class:`Icd10Cm` enforces (kept here, reported, never silently dropped)."""
+        self._notes = {str(Icd10Cm(k)): tuple(v) for k, v in (notes or {}).items()}
+        self._note_cache: dict[str, tuple[Icd10Note, ...]] = {}
+        self.source = source
+        """Where the list came from (file and release), quoted in findings."""
 
     def __len__(self) -> int:
         return len(self._billable) + len(self._headers)
@@ -64,6 +72,29 @@ class Icd10CodeSet:
         if canonical in self._headers:
             return Icd10Status.HEADER
         return Icd10Status.UNKNOWN
+
+    def notes(self, code: Icd10Cm | str) -> tuple[Icd10Note, ...]:
+        """The sex and age notes of the Tabular List that apply to ``code`` (own or inherited).
+
+        >>> from medbill.codes import Icd10CodeSet, Icd10Note, Icd10NoteKind
+        >>> note = Icd10Note(Icd10NoteKind.MALE, "section N40-N53", "Diseases of male genital organs")
+        >>> codes = Icd10CodeSet(billable=["N40.0"], headers=["N40"], notes={"N40": (note,)})
+        >>> [n.kind.value for n in codes.notes("N40.0")]
+        ['male']
+        """
+        canonical = str(code)
+        cached = self._note_cache.get(canonical)
+        if cached is not None:
+            return cached
+        found: tuple[Icd10Note, ...] = ()
+        key = canonical
+        while len(key) >= 3:
+            if key in self._notes:
+                found = self._notes[key]
+                break
+            key = key[:-1].rstrip("X").rstrip(".")
+        self._note_cache[canonical] = found
+        return found
 
     def is_billable(self, code: Icd10Cm | str) -> bool:
         """Whether ``code`` may be billed."""
@@ -93,7 +124,7 @@ class Icd10CodeSet:
         """
         billable: list[str] = []
         headers: list[str] = []
-        with open(path, encoding="utf-8") as handle:
+        with open_text(path, encoding="utf-8") as handle:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
@@ -110,6 +141,23 @@ class Icd10CodeSet:
                         str(error), location=f"{os.fspath(path)}, line {number}"
                     ) from None
         return cls(billable=billable, headers=headers)
+
+    @classmethod
+    def from_tabular_xml(cls, path: str | os.PathLike[str]) -> Icd10CodeSet:
+        """Load the CDC ICD-10-CM Tabular List XML (``icd10cm-tabular-2026.xml``) with its notes.
+
+        The billable codes include the 7th-character codes the file defines through
+        ``sevenChrDef``; the notes are those of :func:`read_icd10_tabular` (sex and age).
+        """
+        content = read_icd10_tabular(path)
+        name = os.path.basename(os.fspath(path))
+        return cls(
+            billable=content.billable,
+            headers=content.headers,
+            notes=content.notes,
+            outside_format=content.outside_format,
+            source=f"ICD-10-CM Tabular List {content.version} ({name})",
+        )
 
     @classmethod
     def from_simple_icd_10_cm(cls) -> Icd10CodeSet:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 from typing import ClassVar
 
+from medbill._enums import MedbillEnum
 from medbill._errors import CodeError
 from medbill.codes._base import Code
 
 __all__ = ["ProcedureCode", "ProcedureKind"]
 
 
-class ProcedureKind(enum.Enum):
+class ProcedureKind(MedbillEnum):
     """Which code set a procedure code belongs to (from its shape, per AMA CPT and CMS HCPCS).
 
     >>> from medbill.codes import ProcedureCode, ProcedureKind

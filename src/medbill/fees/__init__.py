@@ -37,7 +37,13 @@ from medbill.fees._responsibility import (
     secondary_payment,
 )
 from medbill.fees._rvu import MedicareFeeSchedule
-from medbill.fees._rvu_row import MEDICARE_CONVERSION_FACTORS, ConversionFactor, Gpci, RvuRow
+from medbill.fees._rvu_row import (
+    MEDICARE_CONVERSION_FACTORS,
+    ConversionFactor,
+    Gpci,
+    RvuRow,
+    read_pprrvu,
+)
 from medbill.fees._schedule import FeeEntry, FeeSchedule
 from medbill.fees._trace import Trace, TraceStep
 
@@ -80,4 +86,5 @@ __all__ = [
     "RvuRow",
     "Trace",
     "TraceStep",
+    "read_pprrvu",
 ]

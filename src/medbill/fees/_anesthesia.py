@@ -24,6 +24,7 @@ from typing import Final
 import pendulum
 
 from medbill._errors import ParseError, PricingError, ValidationError
+from medbill._files import open_text
 from medbill._money import round_cents
 from medbill.fees._locality import Locality
 from medbill.fees._priced import PricedLine
@@ -142,7 +143,7 @@ class AnesthesiaSchedule:
 
 def _read_base_units(path: Path) -> dict[str, Decimal]:
     result: dict[str, Decimal] = {}
-    with path.open(newline="", encoding="utf-8") as handle:
+    with open_text(path, newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         header = [h.strip().lower() for h in next(reader, [])]
         if header[:2] != ["code", "base_units"]:
@@ -162,7 +163,7 @@ def _read_base_units(path: Path) -> dict[str, Decimal]:
 
 def _read_factors(path: Path) -> dict[Locality, Decimal]:
     result: dict[Locality, Decimal] = {}
-    with path.open(newline="", encoding="latin-1") as handle:
+    with open_text(path, newline="", encoding="latin-1") as handle:
         reader = csv.reader(handle)
         next(reader, None)
         for row in reader:

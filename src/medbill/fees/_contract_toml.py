@@ -16,6 +16,7 @@ import pendulum
 
 from medbill._common import Period
 from medbill._errors import ParseError, ValidationError
+from medbill._files import read_text
 from medbill.fees._contract import (
     CarveOut,
     Contract,
@@ -150,7 +151,7 @@ def load_contract(
     path: Path, schedules: Mapping[str, FeeSchedule | MedicareFeeSchedule]
 ) -> Contract:
     """Read ``path`` into a :class:`Contract`."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, encoding="utf-8")
     where = _Locator(path, text)
     try:
         data = tomllib.loads(text)

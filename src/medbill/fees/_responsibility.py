@@ -9,13 +9,13 @@ Coinsurance is rounded half-up to the cent per line.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Final, Protocol
 
 import attrs
 
+from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._money import ZERO, round_cents
 from medbill._parties import Accumulators, Coverage, PayerKind, ServiceCategory
@@ -215,7 +215,7 @@ def estimate_responsibility(
     return Responsibility(lines=tuple(shares), accumulators=updated, trace=trace)
 
 
-class CobMethod(enum.Enum):
+class CobMethod(MedbillEnum):
     """How a secondary plan coordinates with the primary's payment.
 
     >>> CobMethod("non-duplication").name

@@ -19,6 +19,7 @@ import attrs
 import pendulum
 
 from medbill._errors import ParseError, ValidationError
+from medbill._files import open_text
 from medbill._validation import to_date
 from medbill.fees._locality import Locality
 
@@ -176,7 +177,7 @@ def read_pprrvu(path: str | Path) -> dict[tuple[str, str], RvuRow]:
         return value
 
     table: dict[tuple[str, str], RvuRow] = {}
-    with path.open(newline="", encoding="latin-1") as handle:
+    with open_text(path, newline="", encoding="latin-1") as handle:
         reader = csv.reader(handle)
         in_data = False
         for row in reader:
@@ -238,7 +239,7 @@ def read_gpci(path: str | Path) -> dict[Locality, Gpci]:
     """
     path = Path(path)
     result: dict[Locality, Gpci] = {}
-    with path.open(newline="", encoding="latin-1") as handle:
+    with open_text(path, newline="", encoding="latin-1") as handle:
         reader = csv.reader(handle)
         header: list[str] | None = None
         for row in reader:
@@ -277,6 +278,12 @@ def read_gpci(path: str | Path) -> dict[Locality, Gpci]:
                 continue
             if not row or not row[0].strip().isdigit():
                 continue  # footnotes
+            needed = max(*cols, state_col or 0) + 1
+            if len(row) < needed:
+                raise ParseError(
+                    f"expected at least {needed} columns, found {len(row)}",
+                    location=f"{path}, line {reader.line_num}",
+                )
             number, name, work, pe, mp = (row[i].strip() for i in cols)
             try:
                 locality = Locality(row[0].strip(), number)

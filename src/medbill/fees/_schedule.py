@@ -13,6 +13,7 @@ import pendulum
 
 from medbill._encounter import Claim
 from medbill._errors import ParseError, PricingError, ValidationError
+from medbill._files import open_text
 from medbill._money import as_money, round_cents
 from medbill.codes import Modifier, ProcedureCode
 from medbill.fees._priced import PricedClaim, PricedLine
@@ -157,7 +158,7 @@ class FeeSchedule:
     def from_csv(cls, path: str | Path, *, name: str | None = None) -> FeeSchedule:
         """Read a CSV file in the layout of :meth:`from_csv_text`."""
         path = Path(path)
-        with path.open(newline="", encoding="utf-8") as handle:
+        with open_text(path, newline="", encoding="utf-8") as handle:
             return cls(_read_rows(handle, str(path)), name=name or path.stem)
 
     def entry(

@@ -7,13 +7,13 @@ code is in the chart and whose dimensions fit the code exists from its first pos
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
 import attrs
 
+from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError
 from medbill._parties import Priority
 
@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 
-class AccountKind(enum.Enum):
+class AccountKind(MedbillEnum):
     """The kind of an account, which fixes its normal side.
 
     Assets and contra-revenue accounts normally carry a debit balance; liabilities and
@@ -53,7 +53,7 @@ class AccountKind(enum.Enum):
         return 1 if self.normal_side == "debit" else -1
 
 
-class WriteOffReason(enum.Enum):
+class WriteOffReason(MedbillEnum):
     """Why a balance is written off; each reason has its own contra-revenue account.
 
     >>> from medbill.ledger import WriteOffReason

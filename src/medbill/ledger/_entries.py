@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import enum
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError, UnbalancedEntryError
 from medbill.ledger._accounts import Account
 
@@ -121,7 +121,7 @@ class Posting:
         return Posting(self.account, -self.amount)
 
 
-class EntryKind(enum.Enum):
+class EntryKind(MedbillEnum):
     """What business event an entry records (used by statements and claim histories).
 
     >>> from medbill.ledger import EntryKind

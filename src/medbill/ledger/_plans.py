@@ -7,12 +7,12 @@ installments in order, oldest first.
 
 from __future__ import annotations
 
-import enum
 from decimal import Decimal
 
 import attrs
 import pendulum
 
+from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError
 from medbill._money import CENT, round_cents
 from medbill.ledger._entries import EntryKind
@@ -30,7 +30,7 @@ __all__ = [
 ZERO = Decimal("0.00")
 
 
-class PlanFrequency(enum.Enum):
+class PlanFrequency(MedbillEnum):
     """How often an installment falls due.
 
     >>> from medbill.ledger import PlanFrequency
@@ -116,7 +116,7 @@ class PaymentPlan:
         )
 
 
-class InstallmentState(enum.Enum):
+class InstallmentState(MedbillEnum):
     """Where an installment stands on a given day.
 
     >>> from medbill.ledger import InstallmentState

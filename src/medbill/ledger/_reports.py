@@ -6,7 +6,6 @@ entries, so a report agrees with the books by construction.
 
 from __future__ import annotations
 
-import enum
 import html
 from collections.abc import Iterable
 from decimal import Decimal
@@ -14,6 +13,7 @@ from decimal import Decimal
 import attrs
 import pendulum
 
+from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError
 from medbill._parties import Priority
 from medbill.ledger._accounts import CHART_OF_ACCOUNTS, Account, AccountKind
@@ -144,7 +144,7 @@ def claim_balance(
 # -- aging ------------------------------------------------------------------------------
 
 
-class AgingBasis(enum.Enum):
+class AgingBasis(MedbillEnum):
     """Where a balance's age is counted from.
 
     ``SERVICE``: the claim's first date of service (recorded by ``post_charges``).

@@ -7,6 +7,9 @@
 """
 
 from medbill._errors import ParseError
+from medbill.x12._ack999 import acknowledge, read_999, write_999
+from medbill.x12._claim_status import read_277, read_277ca, write_276
+from medbill.x12._eligibility import read_271, write_270
 from medbill.x12._envelope import (
     FunctionalGroup,
     Interchange,
@@ -33,9 +36,17 @@ __all__ = [
     "Tokenizer",
     "TransactionSet",
     "X12Warning",
+    "acknowledge",
     "iter_835",
     "parse_interchange",
     "read_835",
+    "read_271",
+    "read_277",
+    "read_277ca",
+    "read_999",
+    "write_270",
+    "write_276",
     "write_835",
     "write_837p",
+    "write_999",
 ]

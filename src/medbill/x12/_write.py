@@ -8,12 +8,12 @@ from decimal import Decimal
 import attrs
 import pendulum
 
-from medbill._common import non_empty
+from medbill._common import PersonName, Sex, non_empty
 from medbill._errors import ValidationError
 from medbill._validation import check, validate
 from medbill.x12._tokenizer import Delimiters
 
-__all__ = ["Party", "SegmentWriter", "amount", "interchange"]
+__all__ = ["Party", "SegmentWriter", "amount", "demographics", "interchange", "person_nm1"]
 
 _D = Delimiters()
 
@@ -147,11 +147,31 @@ def interchange(
     ]
     for index, (set_id, body) in enumerate(transactions, start=1):
         control = f"{index:04d}"
-        # ST03 names the guide in the 837 (005010X222A1); the 835 guide marks it "not used"
-        header = [set_id, control] + ([version] if set_id == "837" else [])
+        # ST03 names the guide (837 005010X222A1, 270 005010X279A1, ...); the 835 guide
+        # marks it "not used"
+        header = [set_id, control] + ([version] if set_id != "835" else [])
         out.append(e.join(["ST", *header]))
         out.extend(body)
         out.append(e.join(["SE", str(len(body) + 2), control]))
     out.append(e.join(["GE", str(len(transactions)), str(control_number)]))
     out.append(e.join(["IEA", "1", f"{control_number:09d}"]))
     return term.join(out) + term
+
+
+def person_nm1(
+    out: SegmentWriter, role: str, name: PersonName, field: str, member_id: str | None = None
+) -> None:
+    """An NM1 for a person (NM102 = 1): family, given, middle, suffix and the member id (MI)."""
+    identifier = () if member_id is None else ("MI", out.text(member_id, "member_id"))
+    out.add(
+        "NM1", role, "1", out.text(name.family, field), out.text(name.given, field),
+        out.text(name.middle, field), "", out.text(name.suffix, field), *identifier,
+    )  # fmt: skip
+
+
+def demographics(out: SegmentWriter, birth_date: pendulum.Date | None, sex: Sex | None) -> None:
+    """A DMG segment (D8 birth date, M/F gender) when the birth date is known."""
+    if birth_date is None:
+        return
+    gender = sex.value if sex is not None and sex.value in ("M", "F") else ""
+    out.add("DMG", "D8", birth_date.format("YYYYMMDD"), gender)

@@ -2,9 +2,11 @@
 
 Loops written: 1000A submitter, 1000B receiver, 2000A/2010AA billing provider, 2000B
 subscriber with 2010BA (subscriber) and 2010BB (payer), 2000C/2010CA when the patient is
-not the subscriber, 2300 claim (CLM, REF, HI), 2310B rendering provider, 2320/2330A/2330B
-other payer for secondary claims, 2400 lines (LX, SV1, DTP*472, REF*6R) and 2430 line
-adjudication by the other payer (SVD, CAS, DTP*573).
+not the subscriber, 2300 claim (CLM, DTP, AMT, REF, NTE, HI), 2310A referring provider,
+2310B rendering provider, 2310C service facility, 2320/2330A/2330B other payer for
+secondary claims, 2400 lines (LX, SV1, DTP*472, REF*6R), 2410 drug, 2420E/2420F ordering
+and referring provider and 2430 line adjudication by the other payer (SVD, CAS, DTP*573).
+The loops payers ask for beyond the basics are in ``_writer837_details``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,16 @@ from medbill._parties import Coverage, PayerKind, Provider, Relationship
 from medbill._payment import Adjustment, ClaimPayment, LinePayment
 from medbill._validation import check, validate
 from medbill.x12._write import Party, SegmentWriter, amount, interchange
+from medbill.x12._writer837_details import (
+    claim_amounts,
+    claim_dates,
+    claim_note,
+    claim_references,
+    line_loops,
+    loop_2310a_referring,
+    loop_2310c_service_facility,
+    related_causes,
+)
 
 __all__ = ["OtherPayer", "write_837p"]
 
@@ -205,18 +217,22 @@ def _claim(
         "A",
         "Y",
         "Y",
+        "",
+        related_causes(out, claim),
     )
-    if claim.original_claim_reference:
-        out.add("REF", "F8", out.text(claim.original_claim_reference, "original_claim_reference"))
-    if claim.prior_authorization:
-        out.add("REF", "G1", out.text(claim.prior_authorization, "prior_authorization"))
+    claim_dates(out, claim)
+    claim_amounts(out, claim)
+    claim_references(out, claim)
+    claim_note(out, claim)
     codes = [str(d).replace(".", "") for d in claim.diagnoses]
     out.add("HI", *(out.composite("ABK" if i == 0 else "ABF", c) for i, c in enumerate(codes)))
+    loop_2310a_referring(out, claim)
     rendering = claim.rendering_provider
     if rendering is not None and rendering.npi != claim.billing_provider.npi:
         _provider_nm1(out, "82", rendering)  # 2310B: a person (1) or a group (2)
         if rendering.taxonomy:
             out.add("PRV", "PE", "PXC", rendering.taxonomy)
+    loop_2310c_service_facility(out, claim)
     for other in others:
         _other_payer(out, other, claim)
     for index, line in enumerate(claim.lines):
@@ -234,6 +250,7 @@ def _claim(
         else:
             out.add("DTP", "472", "D8", _d8(line.service_date))
         out.add("REF", "6R", out.text(line.line_id, "line_id"))
+        line_loops(out, line)
         for other in others:
             paid = _line_payment(other.payment, line, index)
             if paid is None:

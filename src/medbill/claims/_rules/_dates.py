@@ -68,7 +68,7 @@ def timely_filing(claim: Claim, context: ScrubContext) -> Iterator[Finding]:
                 message=f"the filing deadline for {line.service_date} was {deadline}",
                 hint="appeal only with proof of timely filing; otherwise write off",
             )
-        elif (deadline - context.as_of).in_days() < limit.warn_days:
+        elif deadline.toordinal() - context.as_of.toordinal() < limit.warn_days:
             yield Finding(
                 rule="timely-filing",
                 severity=Severity.WARNING,

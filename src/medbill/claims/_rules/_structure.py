@@ -83,6 +83,8 @@ def required_fields(claim: Claim, context: ScrubContext) -> Iterator[Finding]:
 
 
 def _bad_code(kind: type, value: object) -> bool:
+    if type(value) is kind:
+        return False  # a code instance exists only in its validated, canonical form
     try:
         kind(str(value))
     except CodeError:
@@ -214,6 +216,8 @@ def npi_check_digits(claim: Claim, context: ScrubContext) -> Iterator[Finding]:
     if claim.rendering_provider is not None:
         providers.append(("rendering_provider.npi", claim.rendering_provider))
     for path, provider in providers:
+        if type(provider.npi) is Npi:
+            continue  # an Npi instance passed its check digit when it was made
         try:
             Npi(str(provider.npi))
         except CodeError as error:

@@ -11,6 +11,7 @@ import pendulum
 
 from medbill._encounter import Claim
 from medbill._errors import LedgerError, ValidationError
+from medbill._files import read_text
 from medbill._money import as_money
 from medbill.cli._output import progress, status
 from medbill.fees import Contract, FeeSchedule, Locality, MedicareFeeSchedule
@@ -32,7 +33,7 @@ __all__ = [
 
 def load_claim(path: Path) -> Claim:
     """A claim from a JSON document written by :func:`medbill.serialize.to_json`."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, encoding="utf-8")
     try:
         return from_json(Claim, text)
     except ValidationError as error:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from medbill._files import read_text
 from medbill.claims import NcciEdits, read_mue, read_ptp, scrub
 from medbill.cli._commands._inputs import load_claim, parse_date, today
 from medbill.cli._output import emit_json, make_console, table
@@ -42,8 +43,10 @@ def scrub_command(
     day = today() if as_of is None else parse_date(as_of, "--as-of")
     edits = None
     if ncci_ptp is not None or mue is not None:
-        ptp_rows = read_ptp(ncci_ptp.read_text(encoding="latin-1").splitlines()) if ncci_ptp else ()
-        mue_rows = read_mue(mue.read_text(encoding="latin-1").splitlines()) if mue else ()
+        ptp_rows = (
+            read_ptp(read_text(ncci_ptp, encoding="latin-1").splitlines()) if ncci_ptp else ()
+        )
+        mue_rows = read_mue(read_text(mue, encoding="latin-1").splitlines()) if mue else ()
         edits = NcciEdits.from_rows(ptp=ptp_rows, mue=mue_rows)
     findings = scrub(claim, as_of=day, ncci=edits)
     blocked = any(f.blocks_submission for f in findings)

@@ -1,0 +1,84 @@
+"""Opening the files medbill reads, with every failure inside the error tree.
+
+A missing or unreadable file raises :class:`~medbill.FileReadError` (the ``OSError`` is its
+``__cause__``); bytes that are not text in the file's encoding, and CSV the ``csv`` module
+cannot split, raise :class:`~medbill.ParseError` naming the path.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from medbill._errors import FileReadError, ParseError
+
+__all__ = ["open_text", "os_reason", "read_text"]
+
+
+def os_reason(error: OSError) -> str:
+    """A short reason for an ``OSError``, as the CLI prints it.
+
+    >>> os_reason(FileNotFoundError(2, "No such file or directory"))
+    'file not found'
+    """
+    if isinstance(error, FileNotFoundError):
+        return "file not found"
+    if isinstance(error, IsADirectoryError):
+        return "is a directory, expected a file"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return f"cannot read or write ({error.strerror or type(error).__name__})"
+
+
+@contextmanager
+def open_text(
+    path: str | os.PathLike[str], *, encoding: str = "utf-8", newline: str | None = None
+) -> Iterator[TextIO]:
+    """``open(path)`` for reading text, with failures as medbill errors.
+
+    >>> from medbill._files import open_text
+    >>> with open_text("/no/such/file.csv") as handle:
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    medbill._errors.FileReadError: file not found: /no/such/file.csv
+    """
+    where = os.fspath(path)
+    try:
+        handle = open(where, encoding=encoding, newline=newline)  # noqa: SIM115
+    except OSError as error:
+        raise FileReadError(where, os_reason(error)) from error
+    except (TypeError, ValueError) as error:  # a path with a NUL byte, a bad encoding name
+        raise FileReadError(where, str(error)) from error
+    with handle:
+        try:
+            yield handle
+        except UnicodeDecodeError as error:
+            raise ParseError(
+                f"not {encoding} text (byte {error.start} of a block)", location=where
+            ) from None
+        except csv.Error as error:
+            raise ParseError(f"not a readable CSV file: {error}", location=where) from None
+        except OSError as error:
+            raise FileReadError(where, os_reason(error)) from error
+
+
+def read_text(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> str:
+    """The whole text of ``path``, with failures as medbill errors.
+
+    >>> import tempfile, pathlib
+    >>> from medbill._files import read_text
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     file = pathlib.Path(folder) / "bad.toml"
+    ...     _ = file.write_bytes(b"\\xff")
+    ...     read_text(file)
+    Traceback (most recent call last):
+    ...
+    medbill._errors.ParseError: .../bad.toml: not utf-8 text (byte 0 of a block)
+    """
+    with open_text(Path(path), encoding=encoding) as handle:
+        return handle.read()

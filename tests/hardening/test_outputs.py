@@ -1,0 +1,51 @@
+"""Outputs are safe to open: no rich markup or terminal escapes from data reach the screen.
+
+Issue 14: a payer name ``[/oops]`` in an 835 killed ``era post`` with a MarkupError
+traceback after the ledger was written, ``[link=...]`` became a clickable link and raw ESC
+sequences reached the terminal.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from medbill.cli._app import cli
+from medbill.cli._output import make_console, printable, table
+
+HOSTILE = "ACME [/oops] [link=https://evil.example]x[/link] \x1b[2J\x07"
+
+
+def test_printable_escapes_every_control_character() -> None:
+    assert printable("a\x1b[31mb\x00c\rd\u202ee") == "a\\x1b[31mb\\x00c\\rd\\u202ee"
+    assert printable("line\nnext", keep_newlines=True) == "line\nnext"
+    assert printable("[bold]plain[/bold]") == "[bold]plain[/bold]"  # markup is not ours to strip
+
+
+def test_tables_and_prints_show_data_literally(capsys: object) -> None:
+    table("Payer " + HOSTILE, ("payer", "paid"), [(HOSTILE, "10.00")])
+    make_console().print("payer:", HOSTILE)
+    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert "[/oops]" in out
+    assert "[link=https://evil.example]" in out
+    assert "\x1b" not in out
+    assert "\\x1b[2J" in out
+
+
+def test_era_post_with_a_hostile_payer_name(tmp_path: Path) -> None:
+    runner = CliRunner()
+    day = tmp_path / "day"
+    assert runner.invoke(cli, ["demo", "--out", str(day), "--json"]).exit_code == 0
+    original = day / "835" / "acme-2025-03-11.835"
+    text = original.read_text()
+    payer = next(s for s in text.split("~") if s.startswith(("N1*PR*", "\nN1*PR*")))
+    hostile = original.with_name("hostile.835")
+    hostile.write_text(text.replace(payer, payer.split("*")[0] + "*PR*" + HOSTILE[:-2], 1))
+    db = tmp_path / "ledger.sqlite"
+    args = ["era", "post", str(hostile), "--db", str(db), "--claims", str(day / "claims")]
+    result = runner.invoke(cli, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert "\x1b" not in result.output
+    assert "[/oops]" in result.output  # the payer name, printed literally
