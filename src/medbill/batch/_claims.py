@@ -58,6 +58,13 @@ def lines_table(
             raise ValidationError("locality", str(claim.id), "no locality for the claim")
         kind = (claim.rendering_provider or claim.billing_provider).kind.value
         for line in claim.lines:
+            units = line.units.quantize(_MILLI)
+            if units != line.units:  # never rounded: the table holds thousandths
+                raise ValidationError(
+                    f"claims[{claim.id}].lines[{line.line_id}].units",
+                    line.units,
+                    "has more than 3 decimal places",
+                )
             mods = [str(m) for m in line.modifiers]
             if len(mods) > 4:
                 raise ValidationError(
@@ -70,7 +77,7 @@ def lines_table(
                 line.service_date,
                 str(line.procedure),
                 *mods,
-                line.units.quantize(_MILLI),
+                units,
                 line.charge,
                 str(line.place_of_service or claim.place_of_service),
                 str(where),

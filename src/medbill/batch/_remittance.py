@@ -159,23 +159,32 @@ class RemittanceTables:
 
 
 class _Columns:
-    """Column lists filled row by row (one list per column of a schema)."""
+    """Rows gathered as tuples, turned into the schema's columns at the end."""
 
-    __slots__ = ("columns", "schema")
+    __slots__ = ("rows", "schema")
 
     def __init__(self, schema: pa.Schema) -> None:
         self.schema = schema
-        self.columns: list[list[object]] = [[] for _ in schema.names]
+        self.rows: list[tuple[object, ...]] = []
 
     def add(self, *values: object) -> None:
-        for column, value in zip(self.columns, values, strict=True):
-            column.append(value)
+        self.rows.append(values)
 
     def table(self) -> pa.Table:
+        columns = list(zip(*self.rows, strict=True)) or [() for _ in self.schema.names]
         return pa.Table.from_arrays(
-            [pa.array(c, type=f.type) for c, f in zip(self.columns, self.schema, strict=True)],
+            [_array(list(c), f.type) for c, f in zip(columns, self.schema, strict=True)],
             schema=self.schema,
         )
+
+
+def _array(values: list[object], kind: pa.DataType) -> pa.Array:
+    """An Arrow column; Decimals go through their exact text, which Arrow parses about four
+    times faster than it converts Decimal objects."""
+    if pa.types.is_decimal(kind):
+        text = pa.array([None if v is None else str(v) for v in values], type=pa.string())
+        return text.cast(kind)
+    return pa.array(values, type=kind)
 
 
 def _sums(adjustments: tuple[Adjustment, ...]) -> tuple[Decimal, Decimal, Decimal, Decimal]:
