@@ -1,22 +1,36 @@
-"""Pricing benchmark (not a test): prints figures, asserts nothing.
+"""Pricing benchmark (not a test): prints figures next to the pre-change code's, asserts
+nothing.
 
     MEDBILL_REFERENCE=/work/shared/reference .venv/bin/python benchmarks/pricing.py
 
-1. Load the full CY2025 PPRRVU and GPCI files (goal: under 1 s).
+1. Load the CY2025 PPRRVU and GPCI files, and every release CY2020-CY2025 of the
+   reference folder (2020-2023 D, 2024 A/AR/B/C, 2025 A; goal: under 2 s). The pre-change
+   code cannot hold several releases: its figure is the sum of loading each file alone.
 2. Price 100,000 lines in 10-line claims, single-threaded, over a realistic mix of office
    visits, imaging with components, therapy units, surgery with modifiers and several
-   localities and places of service (goal: at least 100,000 lines/s).
+   localities and places of service: on CY2025 alone, and with every release loaded and
+   dates of service spread over CY2024 and CY2025 (goal: at least 150,000 lines/s).
+3. Contract.expected_allowed and price_line on the same lines.
+
+Figures are CPU seconds of this process (the machine may be shared; wall-clock time is
+printed too). The pre-change figures come from the same script run on the commit named
+by MEDBILL_BASELINE_REF (see benchmarks/_baseline.py), in the same run.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pendulum
+from _baseline import baseline, is_child, show
 
 from medbill import (
     Claim,
@@ -65,7 +79,39 @@ MIX: list[tuple[str, tuple[str, ...], int]] = [
 LOCALITIES = ["10112-00", "13202-01", "01112-75", "06102-99", "02102-01"]
 
 
-def build_claims(count: int, rng: random.Random) -> list[Claim]:
+DAYS_2025 = [pendulum.date(2025, 4, 1)]
+# one day in each CY2024 release (A, AR, B, C) and in CY2025
+DAYS_SPREAD = [
+    pendulum.date(2024, 2, 6),
+    pendulum.date(2024, 3, 19),
+    pendulum.date(2024, 5, 7),
+    pendulum.date(2024, 9, 10),
+    pendulum.date(2025, 4, 1),
+]
+
+
+def releases() -> list[tuple[Path, Path]]:
+    """Every (PPRRVU, GPCI) pair of the reference folder, CY2020 to CY2025."""
+    pairs = []
+    for year in range(2020, 2025):
+        folder = REFERENCE / "arkrvu-cms-pfs" / f"rvu_source_{year}"
+        for rvu in sorted(folder.glob("pprrvu_rvu*.csv")):
+            pairs.append((rvu, folder / f"gpci_{rvu.stem.split('_')[1]}.csv"))
+    folder = REFERENCE / "cms-pfs-2025"
+    pairs.append((folder / "PPRRVU25_JAN.csv", folder / "GPCI2025.csv"))
+    return pairs
+
+
+def timed(work: Any) -> tuple[float, float, Any]:
+    """(CPU seconds, wall seconds, result) of ``work()``."""
+    start, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    return time.process_time() - cpu, time.perf_counter() - start, result
+
+
+def build_claims(
+    count: int, rng: random.Random, days: list[pendulum.Date] = DAYS_2025
+) -> list[Claim]:
     patient = Patient(
         id=PatientId("MRN-1"),
         name=PersonName(family="Doe", given="Jane"),
@@ -73,9 +119,9 @@ def build_claims(count: int, rng: random.Random) -> list[Claim]:
         sex=Sex.FEMALE,
     )
     doctor = Provider(npi="1234567893", name="Osler", first_name="William")
-    day = pendulum.date(2025, 4, 1)
     claims = []
     for number in range(count):
+        day = days[number % len(days)]
         lines = []
         for index in range(10):
             code, mods, units = rng.choice(MIX)
@@ -83,7 +129,7 @@ def build_claims(count: int, rng: random.Random) -> list[Claim]:
                 ClaimLine(
                     line_id=str(index + 1),
                     procedure=code,
-                    charge=Decimal("100.00"),
+                    charge=Decimal("900.00"),
                     diagnosis_pointers=(1,),
                     service_date=day,
                     modifiers=mods,
@@ -104,29 +150,41 @@ def build_claims(count: int, rng: random.Random) -> list[Claim]:
     return claims
 
 
-def main() -> None:
+def measure() -> dict[str, Any]:
+    """Every figure this script reports, as CPU seconds or lines per CPU second."""
+    figures: dict[str, Any] = {}
     folder = REFERENCE / "cms-pfs-2025"
-    start = time.perf_counter()
-    schedule = MedicareFeeSchedule.from_cms_files(
-        folder / "PPRRVU25_JAN.csv", folder / "GPCI2025.csv"
+    cpu, wall, schedule = timed(
+        lambda: MedicareFeeSchedule.from_cms_files(
+            folder / "PPRRVU25_JAN.csv", folder / "GPCI2025.csv"
+        )
     )
-    load = time.perf_counter() - start
-    print(f"load PPRRVU25_JAN + GPCI2025: {load:.3f} s ({schedule!r})")
+    figures["load_2025"] = (cpu, wall)
+    pairs = releases()
+    if is_child():  # the pre-change code: one schedule per file
+        cpu, wall, _ = timed(lambda: [MedicareFeeSchedule.from_cms_files(r, g) for r, g in pairs])
+        several = None
+    else:
+        cpu, wall, several = timed(lambda: MedicareFeeSchedule.from_cms_files(pairs))
+    figures["load_all"] = (cpu, wall)
 
     rng = random.Random(2025)
-    claims = build_claims(10_000, rng)
     localities = [Locality.parse(x) for x in LOCALITIES]
-    plan = [(claim, rng.choice(localities)) for claim in claims]
-    start = time.perf_counter()
-    total = Decimal(0)
-    for claim, locality in plan:
-        total += schedule.price_claim(claim, locality=locality).total
-    elapsed = time.perf_counter() - start
-    lines = 10 * len(claims)
-    print(
-        f"price_claim: {lines:,} lines in {len(claims):,} claims: {elapsed:.3f} s "
-        f"= {lines / elapsed:,.0f} lines/s (total allowed {total})"
-    )
+
+    def price_all(target: MedicareFeeSchedule, plan: list[tuple[Claim, Locality]]) -> Decimal:
+        total = Decimal(0)
+        for claim, locality in plan:
+            total += target.price_claim(claim, locality=locality).total
+        return total
+
+    plan = [(claim, rng.choice(localities)) for claim in build_claims(10_000, rng)]
+    lines = 10 * len(plan)
+    cpu, wall, _ = timed(lambda: price_all(schedule, plan))
+    figures["price_claim_2025"] = (lines / cpu, lines / wall)
+    if several is not None:
+        spread = [(c, rng.choice(localities)) for c in build_claims(10_000, rng, DAYS_SPREAD)]
+        cpu, wall, _ = timed(lambda: price_all(several, spread))
+        figures["price_claim_years"] = (lines / cpu, lines / wall)
 
     contract = Contract(
         payer_id="acme",
@@ -140,29 +198,55 @@ def main() -> None:
         ],
         lesser_of_billed=True,
     )
-    start = time.perf_counter()
-    for claim, _ in plan:
-        contract.expected_allowed(claim)
-    elapsed = time.perf_counter() - start
-    print(
-        f"Contract.expected_allowed: {lines:,} lines: {elapsed:.3f} s "
-        f"= {lines / elapsed:,.0f} lines/s"
-    )
+    cpu, wall, _ = timed(lambda: [contract.expected_allowed(claim) for claim, _ in plan])
+    figures["expected_allowed"] = (lines / cpu, lines / wall)
 
-    start = time.perf_counter()
     day = pendulum.date(2025, 4, 1)
-    for index in range(lines):
-        code, mods, units = MIX[index % len(MIX)]
-        schedule.price_line(
-            code,
-            locality=localities[index % 5],
-            place_of_service="11",
-            date_of_service=day,
-            modifiers=mods,
-            units=units,
-        )
-    elapsed = time.perf_counter() - start
-    print(f"price_line: {lines:,} lines: {elapsed:.3f} s = {lines / elapsed:,.0f} lines/s")
+
+    def each_line() -> None:
+        for index in range(lines):
+            code, mods, units = MIX[index % len(MIX)]
+            schedule.price_line(
+                code,
+                locality=localities[index % 5],
+                place_of_service="11",
+                date_of_service=day,
+                modifiers=mods,
+                units=units,
+            )
+
+    cpu, wall, _ = timed(each_line)
+    figures["price_line"] = (lines / cpu, lines / wall)
+    return figures
+
+
+def main() -> None:
+    if is_child():
+        print(json.dumps(measure()))
+        return
+    before = baseline(__file__) or {}
+    now = measure()
+
+    def was(name: str) -> float | None:
+        value = before.get(name)
+        return None if value is None else float(value[0])
+
+    print(f"(CPU figures; wall-clock in brackets. Baseline: {'found' if before else 'absent'})")
+    for name, label, unit, goal in [
+        ("load_2025", "load PPRRVU25_JAN + GPCI2025", "s", "< 1 s"),
+        ("load_all", "load CY2020-CY2025 (9 releases)", "s", "< 2 s"),
+        ("price_claim_2025", "price_claim, CY2025 only", "lines/s", ">= 150,000"),
+        ("price_claim_years", "price_claim, 9 releases, 5 release periods", "lines/s",
+         ">= 150,000; pre-change: CY2025 only, it cannot load several"),
+        ("expected_allowed", "Contract.expected_allowed", "lines/s", "-"),
+        ("price_line", "price_line", "lines/s", "-"),
+    ]:  # fmt: skip
+        cpu, wall = now[name]
+        previous = was(name)
+        if name == "price_claim_years":
+            previous = was("price_claim_2025")
+        show(f"{label} [{wall:,.3f} wall]" if unit == "s" else f"{label} [{wall:,.0f} wall]",
+             cpu, previous, unit, goal)  # fmt: skip
 
 
 if __name__ == "__main__":

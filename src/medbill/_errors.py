@@ -282,16 +282,25 @@ class UnbalancedEntryError(LedgerError):
 class DuplicateEntryError(LedgerError):
     """An idempotency key reused with different content.
 
+    ``differs`` names what differs (field, the earlier value, the new one) when known.
+
     >>> from medbill import DuplicateEntryError
     >>> print(DuplicateEntryError("era-123/claim-1"))
     idempotency key 'era-123/claim-1' was already used for an entry with different content
+    >>> print(DuplicateEntryError("pp-7", "references.patient: 'MRN-1' before, 'MRN-2' now"))
+    idempotency key 'pp-7' was already used for an entry with different content: references.patient: 'MRN-1' before, 'MRN-2' now
     """
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, differs: str | None = None) -> None:
         self.key = key
+        self.differs = differs
         super().__init__(
             f"idempotency key {key!r} was already used for an entry with different content"
+            + (f": {differs}" if differs else "")
         )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.key, self.differs))
 
 
 class StaleBalanceError(LedgerError):

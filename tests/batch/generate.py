@@ -1,6 +1,7 @@
 """Claims generated for the batch-versus-scalar comparisons: every modifier rule and every
-multiple procedure family of the CY2025 file, on dates in 2024 and 2025 (two conversion
-factors), several localities, places of service and provider kinds."""
+multiple procedure family of the CY2025 file, on dates in 2024 and 2025 (five CMS releases,
+two conversion factors; 2019 has no release), several localities (the national one too),
+places of service and provider kinds, and charges above and below the fee (lesser-of)."""
 
 from __future__ import annotations
 
@@ -19,13 +20,17 @@ MODIFIERS = (
     "54", "55", "56", "25", "59", "LT", "RT", "51",
 )  # fmt: skip
 PLACES = ("11", "11", "11", "22", "21", "19", "02", "12", "24")
-LOCALITIES = ("10112-00", "13202-01", "01112-75", "06102-99", "02102-01", "99999-99")
+LOCALITIES = (
+    "10112-00", "13202-01", "01112-75", "06102-99", "02102-01", "00000-00", "99999-99",
+)  # fmt: skip
 DAYS = (
     pendulum.date(2025, 3, 4),
     pendulum.date(2025, 3, 4),
     pendulum.date(2025, 7, 1),
     pendulum.date(2024, 2, 1),
+    pendulum.date(2024, 3, 15),
     pendulum.date(2024, 6, 3),
+    pendulum.date(2024, 8, 1),
     pendulum.date(2019, 6, 3),
 )
 FAMILIES = (
@@ -36,7 +41,7 @@ FAMILIES = (
 def code_pool(schedule: MedicareFeeSchedule) -> list[str]:
     """A few codes of every MULT PROC indicator and status, endoscopy families, odd ones."""
     by_kind: dict[tuple[str, str], list[str]] = {}
-    for row in schedule.rows:
+    for row in schedule.releases[-1].rows.values():
         if row.modifier == "" and row.code.isalnum() and len(row.code) == 5:
             by_kind.setdefault((row.mult_proc, row.status), []).append(row.code)
     pool = list(FAMILIES)
@@ -48,7 +53,7 @@ def code_pool(schedule: MedicareFeeSchedule) -> list[str]:
     return sorted(set(pool))
 
 
-CHARGES = ("100.00", "35.00", "250.00", "1000.00", "12.34")
+CHARGES = ("100.00", "35.00", "250.00", "1000.00", "12.34", "99999.00", "60.01")
 
 
 def _line(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections import Counter
 from decimal import Decimal
 
 import pendulum
@@ -31,6 +32,7 @@ from medbill.fees import (
 from .generate import claims, code_pool, many_claims
 
 BENEFITS = Benefits(coinsurance=Decimal("0.20"))
+SEEN: Counter[str] = Counter()
 
 
 def contracts(schedule: MedicareFeeSchedule) -> list[Contract]:
@@ -83,8 +85,9 @@ def payment_for(claim: Claim, rng: random.Random) -> ClaimPayment:
         kind = rng.random()
         adjustments: list[Adjustment] = []
         allowed = None
-        if kind < 0.15:  # denied
-            adjustments.append(Adjustment(group="CO", reason="50", amount=charge))
+        if kind < 0.15:  # denied: medical necessity, duplicate, eligibility, capitation
+            reason = rng.choice(("50", "18", "27", "24", "16", "45"))
+            adjustments.append(Adjustment(group="CO", reason=reason, amount=charge))
             paid = Decimal("0.00")
         else:
             allowed_amount = (charge * Decimal(rng.choice(("0.4", "0.55", "0.7", "1")))).quantize(
@@ -163,6 +166,10 @@ def payments_table(batch: list[tuple[Claim, ClaimPayment]]) -> pl.DataFrame:
                     "patient_responsibility": _sum(paid, ("PR",)),
                     "coinsurance": _sum(paid, ("PR",), ("2",)),
                     "deductible_and_copay": _sum(paid, ("PR",), ("1", "3")),
+                    "adjustment_codes": [
+                        f"{a.group.value}-{a.reason}" for a in paid.adjustments if a.amount > 0
+                    ],
+                    "remarks": [str(r) for r in paid.remarks],
                     "place_of_service": str(line.place_of_service or claim.place_of_service),
                     "provider_kind": kind,
                 }
@@ -195,6 +202,7 @@ def compare(
     checked = check_payments(payments_table(batch), contract, BENEFITS, tolerance=tolerance)
     rows = iter(checked.to_dicts())
     count = 0
+    seen = SEEN
     for claim, payment in batch:
         expected = check_payment(claim, payment, contract, tolerance=tolerance, benefits=BENEFITS)
         for line in expected.lines:
@@ -205,8 +213,21 @@ def compare(
             assert row["expected_allowed"] == line.expected_allowed, context
             assert row["contract_term"] == line.term, context
             assert row["payer_allowed"] == line.payer_allowed, context
+            assert row["allowed_variance"] == line.allowed_variance, context
             assert row["variance"] == line.variance, context
             assert row["variance_percent"] == line.variance_percent, context
+            assert row["expected_paid"] == line.expected_paid, context
+            assert row["actual_paid"] == line.paid, context
+            assert row["payment_variance"] == line.payment_variance, context
+            assert row["payer_patient_share"] == line.patient_responsibility, context
+            assert row["problem"] is None, context
+            if line.denial is not None:
+                assert row["denial_category"] == line.denial.category.value, context
+                assert row["next_action"] == line.denial.action.value, context
+                assert row["outcome"] == line.outcome, context
+            else:
+                assert row["denial_category"] is None, context
+            seen[line.verdict.value] += 1
             count += 1
     return count
 
@@ -223,25 +244,33 @@ def pool(cy2025: MedicareFeeSchedule) -> list[str]:
 )
 @given(data=st.data())
 def test_check_payments_equals_check_payment(
-    cy2025: MedicareFeeSchedule, pool: list[str], data: st.DataObject
+    releases: MedicareFeeSchedule, pool: list[str], data: st.DataObject
 ) -> None:
     rng = random.Random(data.draw(st.integers(0, 2**16)))
     drawn = [
         data.draw(claims(pool, claim_id=f"c-{n}")) for n in range(data.draw(st.integers(1, 3)))
     ]
     batch = [(claim, payment_for(claim, rng)) for claim, _ in drawn]
-    contract = data.draw(st.sampled_from(contracts(cy2025)))
+    contract = data.draw(st.sampled_from(contracts(releases)))
     tolerance = data.draw(
-        st.sampled_from((Tolerance(), Tolerance(amount=Decimal("1.00"), percent=Decimal("2"))))
+        st.sampled_from(
+            (
+                Tolerance(),
+                Tolerance(amount=Decimal("1.00"), rate=Decimal("0.02")),
+                Tolerance(amount=Decimal("1.00"), rate=Decimal("0.02"), combine="and"),
+            )
+        )
     )
     compare(contract, batch, tolerance)
 
 
-def test_100000_lines_equal_check_payment(cy2025: MedicareFeeSchedule, pool: list[str]) -> None:
+def test_100000_lines_equal_check_payment(releases: MedicareFeeSchedule, pool: list[str]) -> None:
     rng = random.Random(835)
     made = many_claims(pool, int(os.environ.get("MEDBILL_BATCH_CLAIMS", "21000")), seed=835)
     batch = [(claim, payment_for(claim, rng)) for claim, _ in made]
-    everything, medicare_only = contracts(cy2025)
+    everything, medicare_only = contracts(releases)
     half = len(batch) // 2
     assert compare(everything, batch[:half], Tolerance()) > 0
     assert compare(medicare_only, batch[half:], Tolerance(amount=Decimal("0.50"))) > 0
+    for verdict in ("correct", "underpaid", "overpaid", "denied", "not-checked"):
+        assert SEEN[verdict] > 0, SEEN

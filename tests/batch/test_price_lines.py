@@ -42,6 +42,13 @@ def compare(schedule: MedicareFeeSchedule, batch: list[tuple[Claim, Locality]]) 
             assert row["medicare_allowed"] == line.allowed, context
             assert row["payable"] == line.payable, context
             assert row["reason"] == line.reason, context
+            assert row["medicare_fee_schedule_amount"] == line.fee_schedule_amount, context
+            if row["medicare_lesser_of_charge"]:
+                assert line.allowed == line.charge, context
+                seen["lesser of charge"] += 1
+            seen[f"year {line.date_of_service.year}"] += 1
+            if str(locality) == "00000-00":
+                seen["national"] += 1
             seen["payable" if line.payable else "not payable"] += 1
             if row["mppr_group"] is not None:
                 seen[f"mppr {row['mppr_group']}"] += 1
@@ -62,22 +69,23 @@ def pool(cy2025: MedicareFeeSchedule) -> list[str]:
 )
 @given(data=st.data())
 def test_price_lines_equals_price_claim(
-    cy2025: MedicareFeeSchedule, pool: list[str], data: st.DataObject
+    releases: MedicareFeeSchedule, pool: list[str], data: st.DataObject
 ) -> None:
     batch = [
         data.draw(claims(pool, claim_id=f"c-{n}")) for n in range(data.draw(st.integers(1, 4)))
     ]
-    compare(cy2025, batch)
+    compare(releases, batch)
 
 
-def test_100000_lines_equal_price_claim(cy2025: MedicareFeeSchedule, pool: list[str]) -> None:
+def test_100000_lines_equal_price_claim(releases: MedicareFeeSchedule, pool: list[str]) -> None:
     # 21,000 claims of 1 to 10 lines: over 100,000 lines covering every modifier rule
     # and every multiple procedure family.
     batch = many_claims(pool, int(os.environ.get("MEDBILL_BATCH_CLAIMS", "21000")), seed=2025)
-    seen = compare(cy2025, batch)
+    seen = compare(releases, batch)
     for family in ("surgery", "imaging", "therapy", "cardiovascular", "ophthalmology"):
         assert seen[f"mppr {family}"] > 0, seen
     for modifier in ("26", "TC", "53", "50", "62", "80", "AS", "54", "55", "56"):
         assert seen[f"modifier {modifier}"] > 0, seen
-    assert seen["problem"] > 0, seen
+    for seen_as in ("problem", "lesser of charge", "year 2024", "year 2025", "national"):
+        assert seen[seen_as] > 0, seen
     assert seen["not payable"] > 0, seen

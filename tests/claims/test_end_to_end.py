@@ -14,6 +14,7 @@ import pytest
 
 from medbill import (
     Adjustment,
+    Benefits,
     Claim,
     ClaimPayment,
     Coverage,
@@ -36,6 +37,7 @@ from medbill.claims import (
 )
 from medbill.fees import Contract, FixedRate
 from medbill.ledger import (
+    Account,
     Ledger,
     claim_balance,
     patient_balance,
@@ -211,7 +213,7 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
     result = post_remittance(ledger, first, claims, coverages=list(cov.values()))
     ledger.check_invariants()
     assert result.exceptions == ()
-    assert len(result.entries) == 5
+    assert len(result.entries) == 5 + 1  # five claim payments and the remittance record
     size = len(ledger)
     again = post_remittance(ledger, first, claims, coverages=list(cov.values()))
     assert len(ledger) == size  # the same remittance posted twice posts once
@@ -227,20 +229,24 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
     assert claim_balance(ledger, "C-E").patient == ZERO
 
     checks = {
-        str(p.claim_id): check_payment(claim, p, CONTRACT)
+        # the 835s above take 20% coinsurance only (no copay, deductible met)
+        str(p.claim_id): check_payment(claim, p, CONTRACT, benefits=Benefits(coinsurance=D("0.20")))
         for claim, p in zip(claims, first.claim_payments, strict=True)
     }
     verdicts = {k: [line.verdict for line in v.lines] for k, v in checks.items()}
     assert verdicts == {
         "C-A": [Verdict.CORRECT, Verdict.CORRECT],
         "C-B": [Verdict.UNDERPAID],
-        "C-C": [Verdict.DENIED_BUT_CONTRACTED],
+        "C-C": [Verdict.DENIED],
         "C-D": [Verdict.UNDERPAID],
         "C-E": [Verdict.CORRECT],
     }
-    assert checks["C-B"].underpayment == D("5.00")
-    assert checks["C-C"].underpayment == D("120.00")
-    assert checks["C-D"].underpayment == D("10.00")
+    # in payment terms: allowed 5.00 short of 90.00 at 80% is 4.00 owed; the denial owes
+    # nothing in contract terms (worked as a denial); D: 10.00 short at 80% is 8.00
+    assert checks["C-B"].underpayment == D("4.00")
+    assert checks["C-C"].underpayment == D("0.00")
+    assert checks["C-C"].denials[0].denial is not None
+    assert checks["C-D"].underpayment == D("8.00")
 
     for claim, payment in zip(claims, first.claim_payments, strict=True):
         practice.flows[claim.id] = practice.flows[claim.id].adjudicate(payment, at=T0.add(days=27))
@@ -264,10 +270,14 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
     assert second.payment_amount == D("8.00")
     result = post_remittance(ledger, second, claims)
     ledger.check_invariants()
-    assert len(result.entries) == 2
+    assert len(result.entries) == 2 + 1  # reversal, correction, the remittance record
     assert claim_balance(ledger, "C-D").insurance == ()
     assert claim_balance(ledger, "C-D").patient == D("18.00")
-    assert check_payment(d, corrected, CONTRACT).lines[0].verdict is Verdict.CORRECT
+    coinsurance_only = Benefits(coinsurance=D("0.20"))
+    assert (
+        check_payment(d, corrected, CONTRACT, benefits=coinsurance_only).lines[0].verdict
+        is Verdict.CORRECT
+    )
     flow = practice.flows["C-D"].adjudicate(reversal, at=T0.add(days=41))
     assert flow.status is ClaimStatus.ACCEPTED
     assert flow.adjudicate(corrected, at=T0.add(days=41)).status is ClaimStatus.PAID
@@ -334,5 +344,8 @@ def test_unbalanced_or_unmatched_remittances(world: tuple[Practice, dict[str, Co
         ExceptionReason.UNMATCHED_LINE,
         ExceptionReason.UNKNOWN_CLAIM,
     ]
-    assert len(ledger) == before
+    # cash always equals the check: both loops' 96.00 wait in unapplied insurance cash
+    assert len(ledger) == before + 3  # two suspense entries and the remittance record
+    assert ledger.balance(Account.unapplied_insurance_cash("Acme Health")) == D("192.00")
+    assert ledger.total("insurance_receivable", claim="C-A") == D("210.00")
     ledger.check_invariants()

@@ -363,23 +363,27 @@ def test_secondary_not_billed_patient_past_due_and_unapplied_cash() -> None:
 
 
 def test_underpaid_item_from_the_payment_check() -> None:
-    from medbill import Period
+    from medbill import Benefits, Period
     from medbill.claims import check_payment
     from medbill.fees import Contract, FixedRate
+    from medbill.testing import make_coverage
 
     ledger = _ledger()
-    claim = make_claim()
+    # A plan with 20 % coinsurance and no copay or deductible, so the patient's share is
+    # 20 % of the contract's allowed amount.
+    claim = make_claim(coverage=make_coverage(benefits=Benefits(coinsurance=Decimal("0.20"))))
     post_charges(ledger, claim)
     contract = Contract(payer_id="acme", name="Acme PPO 2025",
                         effective=Period(pendulum.date(2025, 1, 1)),
                         terms=[FixedRate(codes=["99213"], amount="110.00")])  # fmt: skip
-    payment = make_claim_payment()  # allowed $100.00; the contract says $110.00
+    payment = make_claim_payment()  # allowed $100.00, paid $80.00; the contract says $110.00
     check = check_payment(claim, payment, contract)
     flow = _submitted().accept(at=T).adjudicate(payment, at=pendulum.datetime(2025, 4, 1, 12))
     [item] = worklist(ledger, [flow], pendulum.date(2025, 4, 2), checks=[check]).filter(
         reason="underpaid"
     )
-    assert item.amount == check.underpayment == Decimal("10.00")  # allowed 110.00 - 100.00
+    # In payment terms (issue 12): expected paid 110.00 - 22.00 coinsurance = 88.00; paid 80.00.
+    assert item.amount == check.underpayment == Decimal("8.00")
     assert item.deadline == pendulum.date(2025, 7, 30)
 
 

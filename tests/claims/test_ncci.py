@@ -190,3 +190,12 @@ def test_real_2024_practitioner_tables(reference_dir: Path) -> None:
         ("ncci-mue", "lines[2].units"),
         ("ncci-ptp", "lines[1].procedure"),
     ]
+
+
+def test_vaccine_administration_maaa_and_pla_rows_are_read_not_skipped() -> None:
+    # CPT Category I shapes 0001A (vaccine administration), 0002M (MAAA) and 0001U (PLA)
+    # used to be refused by ProcedureCode, so these rows were taken for headers and dropped.
+    ptp = list(read_ptp(["0001A\t96372\t\t20210101\t*\t1\tStandards of medical practice"]))
+    assert [(e.column1, e.column2) for e in ptp] == [("0001A", "96372")]
+    mue = list(read_mue(["0002M,1,3 Date of Service Edit: Clinical,x", "0001U,1,2 x,y"]))
+    assert [(m.code, m.units) for m in mue] == [("0002M", 1), ("0001U", 1)]

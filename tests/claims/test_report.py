@@ -7,8 +7,10 @@ import io
 from decimal import Decimal
 
 import pendulum
+import pytest
 
 from medbill.claims import PaymentCheck, ReportPeriod, VarianceReport, check_payment
+from medbill.claims._report import neutralise_cell
 
 from .conftest import clean_claim, line, payer_coverage
 from .test_check import CONTRACT, adj, claim_payment, pay
@@ -39,6 +41,8 @@ def _checks() -> list[PaymentCheck]:
 
 
 def test_rows_by_payer_code_and_month() -> None:
+    # No cost sharing: expected paid = expected allowed. The March 99214 is 10.00 short;
+    # the April 99214 is denied (CO-50): a denial, not an underpayment.
     report = VarianceReport.from_checks(_checks())
     rows = [
         (
@@ -47,32 +51,41 @@ def test_rows_by_payer_code_and_month() -> None:
             r.period,
             r.lines,
             r.expected_allowed,
+            r.expected_paid,
             r.paid,
             r.underpayment,
             r.problem_lines,
+            r.denied_lines,
         )
         for r in report.rows
     ]
+    d = Decimal
     assert rows == [
-        ("aetna", "36415", "2025-03", 1, Decimal("3.00"), Decimal("3.00"), Decimal("0.00"), 0),
-        ("aetna", "99214", "2025-03", 1, Decimal("120.00"), Decimal("110.00"), Decimal("10.00"), 1),
-        ("aetna", "99214", "2025-04", 1, Decimal("120.00"), Decimal("0.00"), Decimal("120.00"), 1),
+        ("aetna", "36415", "2025-03", 1, d("3.00"), d("3.00"), d("3.00"), d("0.00"), 0, 0),
+        ("aetna", "99214", "2025-03", 1, d("120.00"), d("120.00"), d("110.00"), d("10.00"), 1, 0),
+        ("aetna", "99214", "2025-04", 1, d("0.00"), d("0.00"), d("0.00"), d("0.00"), 1, 1),
     ]
-    assert report.total_underpayment == Decimal("130.00")
+    assert report.total_underpayment == Decimal("10.00")
     assert [(claim, line.underpayment) for claim, line in report.worst] == [
-        ("C-1002", Decimal("120.00")),
         ("C-1001", Decimal("10.00")),
     ]
+    by_payer = report.by("payer_id")
+    assert [(r.payer_id, r.procedure, r.lines, r.underpayment) for r in by_payer] == [
+        ("aetna", "*", 3, Decimal("10.00"))
+    ]
+    (by_provider,) = report.by("provider")
+    assert by_provider.provider == "1234567893"
+    assert by_provider.denied_lines == 1
 
 
 def test_quarters_merge_months_and_worst_is_capped() -> None:
-    report = VarianceReport.from_checks(_checks(), period=ReportPeriod.QUARTER, worst=1)
+    report = VarianceReport.from_checks(_checks(), period=ReportPeriod.QUARTER, worst=0)
     assert [(r.procedure, r.period, r.lines, r.underpayment) for r in report.rows] == [
         ("36415", "2025-Q1", 1, Decimal("0.00")),
         ("99214", "2025-Q1", 1, Decimal("10.00")),
-        ("99214", "2025-Q2", 1, Decimal("120.00")),
+        ("99214", "2025-Q2", 1, Decimal("0.00")),
     ]
-    assert len(report.worst) == 1
+    assert report.worst == ()
     yearly = VarianceReport.from_checks(_checks(), period=ReportPeriod.YEAR)
     assert [(r.procedure, r.lines) for r in yearly.rows] == [("36415", 1), ("99214", 2)]
 
@@ -83,10 +96,24 @@ def test_csv_round_trips_through_the_csv_module() -> None:
     text = report.to_csv(stream)
     assert stream.getvalue() == text
     records = list(csv.DictReader(io.StringIO(text)))
-    assert [r["underpayment"] for r in records] == ["0.00", "10.00", "120.00"]
+    assert [r["underpayment"] for r in records] == ["0.00", "10.00", "0.00"]
     assert records[1]["expected_allowed"] == "120.00"
-    worst = list(csv.DictReader(io.StringIO(report.worst_to_csv())))
+    assert records[1]["allowed_variance"] == "-10.00"  # a negative amount stays a number
+    worst = list(csv.DictReader(io.StringIO(report.worst_to_csv(), newline="")))
     assert [(w["claim_id"], w["verdict"], w["underpayment"]) for w in worst] == [
-        ("C-1002", "denied-but-contracted", "120.00"),
         ("C-1001", "underpaid", "10.00"),
     ]
+
+
+@pytest.mark.parametrize("payload", ["=1+2", "+1+2", "-1+2", "@SUM(A1:A9)", "\t=1"])
+def test_every_cell_is_neutralised_against_formula_injection(payload: str) -> None:
+    # OWASP CSV injection: a claim id from a payer's file must not run as a formula.
+    claim = clean_claim(line("1", "99214", "210.00"), claim_id=payload, coverage=payer_coverage())
+    short = claim_payment(
+        pay("1", "99214", "210.00", "110.00", adj("CO", "45", "100.00")), claim_id=payload
+    )
+    report = VarianceReport.from_checks([check_payment(claim, short, CONTRACT)])
+    (record,) = list(csv.DictReader(io.StringIO(report.worst_to_csv(), newline="")))
+    assert record["claim_id"] == "'" + payload
+    assert neutralise_cell(Decimal("-10.00")) == "-10.00"
+    assert neutralise_cell("\r=1") == "'\r=1"

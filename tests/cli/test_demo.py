@@ -49,11 +49,18 @@ def test_the_demo_prices_and_reads_the_remittances(invoke: Invoke, tmp_path: Pat
     assert verdicts == {
         ("C-1001", "1"): "correct",
         ("C-1001", "2"): "underpaid",
-        ("C-1003", "1"): "denied-but-contracted",
+        ("C-1003", "1"): "denied",
         ("C-1004", "1"): "correct",
     }
-    # 80.65 - 62.04 = 18.61 on the injection, 160.00 for the denied visit
-    assert summary["underpayment"] == "178.61"
+    # In payment terms: the injection (20610) is contracted at 80.65, after the visit's
+    # 25.00 copay the patient owes 20% of it (16.13), so Acme owes 64.52; it allowed 62.04
+    # and paid 49.63 (62.04 - 12.41): 14.89 too little (not the 18.61 of allowed terms).
+    assert summary["underpayment"] == "14.89"
+    # The denied new-patient visit (CO-50, medical necessity) is worked apart, as an
+    # appeal: 160.00 contracted - 25.00 copay - 20% of 135.00 = 108.00 at stake.
+    denial = next(c for c in summary["payment_check"] if c["verdict"] == "denied")
+    assert (denial["denial"], denial["next_action"]) == ("medical-necessity", "appeal")
+    assert summary["at_stake"] == "108.00"
     # Tom Novak: copay 25.00 + 20% of (95.00 - 25.00) = 39.00; Maria's 60.41 went to
     # her secondary payer, so she owes nothing yet
     assert summary["statements"]["MRN-1004"] == "39.00"

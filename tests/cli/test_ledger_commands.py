@@ -114,11 +114,38 @@ def test_era_check_finds_the_underpayment_and_the_denial(
     # 20610 at 130% of Medicare (62.04 x 1.30 = 80.652 -> 80.65), allowed at 62.04
     assert verdicts[("C-1001", "2")] == ("80.65", "62.04", "underpaid")
     assert verdicts[("C-1001", "1")] == ("140.00", "140.00", "correct")
-    assert verdicts[("C-1003", "1")][2] == "denied-but-contracted"
+    assert verdicts[("C-1003", "1")][2] == "denied"
     assert verdicts[("C-1004", "1")] == ("95.00", "95.00", "correct")
-    # 18.61 on the injection + the 160.00 of the denied new-patient visit
-    assert data["total_underpayment"] == "178.61"
-    assert report.read_text().startswith("payer_id,procedure,period")
+    # payment terms: 64.52 expected (80.65 less 20% coinsurance), 49.63 paid
+    assert data["total_underpayment"] == "14.89"
+    # the denied visit: 160.00 - 25.00 copay - 27.00 coinsurance = 108.00 at stake
+    assert data["denied_at_stake"] == "108.00"
+    assert report.read_text().startswith("payer_id,procedure,provider,period")
+
+
+def test_era_check_picks_the_contract_by_payer_from_a_folder(
+    invoke: Invoke, day: Path, tmp_path: Path
+) -> None:
+    # Acme's 835 with only Prairie Mutual's contract at hand: nothing is checked against
+    # another payer's contract; each claim says why.
+    others = tmp_path / "contracts"
+    others.mkdir()
+    (others / "prairie.toml").write_text((day / "contracts" / "prairie.toml").read_text())
+    result = invoke(
+        ["era", "check", str(day / "835" / "acme-2025-04-01.835"), "--contract", str(others),
+         "--claims", str(day / "claims"), "--json"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["lines"] == []
+    notes = [n for n in data["not_checked"] if "reversal" not in n]
+    assert notes
+    assert all("no contract of payer 'acme'" in note for note in notes)
+    acme = invoke(
+        ["era", "check", str(day / "835" / "acme-2025-04-01.835"),
+         "--contract", str(day / "contracts"), "--claims", str(day / "claims"), "--json"]
+    )  # fmt: skip
+    assert json.loads(acme.stdout)["contracts"] == ["Acme PPO 2025"]
 
 
 def test_era_check_bad_input(invoke: Invoke, day: Path, tmp_path: Path) -> None:
@@ -215,3 +242,49 @@ def test_worklist_of_the_demo_day(invoke: Invoke, day: Path) -> None:
         invoke(["worklist", "--db", str(day / "ledger.sqlite"), "--claims", str(bad)]),
         "JSON list",
     )
+
+
+def test_era_post_takes_coverages_and_says_already_posted(
+    invoke: Invoke, day: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "ledger.sqlite"
+    base = ["--db", str(db), "--claims", str(day / "claims"), "--coverages", str(day / "coverages")]
+    for name in ("acme-2025-03-11.835", "acme-2025-04-01.835"):
+        posted = invoke(["era", "post", str(day / "835" / name), *base])
+        assert posted.exit_code == 0, posted.stderr
+        assert "claim payment(s) posted" in posted.stdout
+    again = invoke(["era", "post", str(day / "835" / "acme-2025-04-01.835"), *base])
+    assert again.exit_code == 0, again.stderr
+    assert "already posted" in again.stdout
+    assert "claim payment(s) posted" not in again.stdout
+    aging = json.loads(invoke(["aging", "--db", str(db), "--as-of", "2025-04-15", "--json"]).stdout)
+    totals = {row["payer"] or row["responsibility"]: row["total"] for row in aging["rows"]}
+    # with the coverages, Maria's 60.41 goes to her secondary, Prairie, as in the demo
+    assert totals["prairie"] == "60.41"
+
+
+def test_era_plan_shows_the_plan_and_posts_nothing(
+    invoke: Invoke, day: Path, tmp_path: Path
+) -> None:
+    inputs = ["--claims", str(day / "claims"), "--coverages", str(day / "coverages")]
+    db = tmp_path / "ledger.sqlite"
+    earlier = invoke(["era", "post", str(day / "835" / "acme-2025-03-11.835"), "--db", str(db),
+                      *inputs])  # fmt: skip
+    assert earlier.exit_code == 0, earlier.stderr
+    before = json.loads(invoke(["ledger", "trial-balance", "--db", str(db), "--json"]).stdout)
+    args = ["era", "plan", str(day / "835" / "acme-2025-04-01.835"), "--db", str(db), *inputs]
+    shown = invoke(args)
+    assert shown.exit_code == 0, shown.stderr
+    # the reversal (CLP02 22) is matched to the March payment by its CLP07
+    assert "reverses claim-payment:60054:ACME-EFT-0311:" in shown.stdout
+    assert "unapplied" not in shown.stdout
+    data = json.loads(invoke([*args, "--json"]).stdout)
+    [plan] = data["plans"]
+    assert plan["already_posted"] is False
+    assert [c["outcome"] for c in plan["claims"]] == ["paid", "denied", "reversed", "paid"]
+    after = json.loads(invoke(["ledger", "trial-balance", "--db", str(db), "--json"]).stdout)
+    assert after == before  # nothing posted
+    # without a ledger, the plan is made against the claims' charges alone: the reversal
+    # has no payment to match and its cash would wait in suspense
+    alone = invoke(["era", "plan", str(day / "835" / "acme-2025-04-01.835"), *inputs])
+    assert "unmatched-reversal" in alone.stdout

@@ -38,7 +38,7 @@ def line(
     line_id: str,
     code: str,
     *,
-    charge: str = "100.00",
+    charge: str = "9999.00",  # above every fee: Medicare's lesser-of picks the fee
     modifiers: Sequence[str] = (),
     units: int | str = 1,
     day: pendulum.Date = DOS,

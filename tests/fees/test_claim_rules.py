@@ -17,9 +17,14 @@ CF = D("32.3465")
 ALABAMA = Locality.parse("10112-00")  # GPCI work 1, PE 0.869, MP 0.575
 
 
+def exact(work: str, pe: str, mp: str) -> Decimal:
+    """(work x 1 + PE x 0.869 + MP x 0.575) x 32.3465, unrounded (Alabama CY2025)."""
+    return (D(work) + D(pe) * D("0.869") + D(mp) * D("0.575")) * CF
+
+
 def fee(work: str, pe: str, mp: str) -> Decimal:
-    """(work x 1 + PE x 0.869 + MP x 0.575) x 32.3465, rounded half-up (Alabama CY2025)."""
-    return cents((D(work) + D(pe) * D("0.869") + D(mp) * D("0.575")) * CF)
+    """The fee rounded half-up to the cent."""
+    return cents(exact(work, pe, mp))
 
 
 def test_multiple_surgery_ranks_by_fee_100_50_50(cy2025: MedicareFeeSchedule) -> None:
@@ -66,14 +71,13 @@ def test_imaging_reduction_technical_50_professional_95(cy2025: MedicareFeeSched
     # Office (non-facility). 74177 global 1.82/7.25/0.12, -26 1.82/0.66/0.10, -TC 0/6.59/0.02;
     # 70450 global 0.85/2.35/0.05, -26 0.85/0.31/0.04, -TC 0/2.04/0.01. MULT PROC 4.
     ct_abdomen = fee("1.82", "7.25", "0.12")
-    ct_head = fee("0.85", "2.35", "0.05")
-    head_pc = fee("0.85", "0.31", "0.04")
-    head_tc = fee("0", "2.04", "0.01")
-    assert fee("0", "6.59", "0.02") > head_tc  # 74177 has the highest technical component
-    assert fee("1.82", "0.66", "0.10") > head_pc  # and the highest professional component
-    expected_head = (
-        ct_head - head_tc + cents(head_tc * D("0.50")) - head_pc + cents(head_pc * D("0.95"))
-    )
+    ct_head = exact("0.85", "2.35", "0.05")
+    head_pc = exact("0.85", "0.31", "0.04")
+    head_tc = exact("0", "2.04", "0.01")
+    assert exact("0", "6.59", "0.02") > head_tc  # 74177 has the highest technical component
+    assert exact("1.82", "0.66", "0.10") > head_pc  # and the highest professional component
+    # one rounding, on the unrounded arithmetic: TC at 50%, PC at 95%
+    expected_head = cents(ct_head - head_tc * D("0.50") - head_pc * D("0.05"))
     priced = cy2025.price_claim(claim(line("1", "70450"), line("2", "74177")), locality=ALABAMA)
     assert priced.line("2").allowed == ct_abdomen
     assert priced.line("1").allowed == expected_head
@@ -100,17 +104,42 @@ def test_therapy_reduces_practice_expense_after_the_highest_unit(
     cy2025: MedicareFeeSchedule,
 ) -> None:
     # 97110: 0.45/0.43/0.01, 97140: 0.43/0.40/0.01, both MULT PROC 5, in the office.
+    # CMS: reduced = [(work x GPCI) + (PE x GPCI x 50%) + (MP x GPCI)] x CF, rounded once.
     exercise = fee("0.45", "0.43", "0.01")
-    manual = fee("0.43", "0.40", "0.01")
-    exercise_pe = cents(D("0.43") * D("0.869") * CF)  # PE portion of one unit
-    manual_pe = cents(D("0.40") * D("0.869") * CF)
-    assert exercise_pe > manual_pe  # the first 97110 unit is paid in full
+    assert exercise_pe_first_unit_ranks_first()
     priced = cy2025.price_claim(
         claim(line("1", "97110", units=2), line("2", "97140")), locality=ALABAMA
     )
-    second_exercise_unit = exercise - exercise_pe + cents(exercise_pe * D("0.5"))
+    second_exercise_unit = fee("0.45", "0.215", "0.01")  # PE 0.43 x 50%
     assert priced.line("1").allowed == exercise + second_exercise_unit
-    assert priced.line("2").allowed == manual - manual_pe + cents(manual_pe * D("0.5"))
+    assert priced.line("2").allowed == fee("0.43", "0.20", "0.01")  # PE 0.40 x 50%
+
+
+def exercise_pe_first_unit_ranks_first() -> bool:
+    """97110's PE payment (0.43 x 0.869 x CF) beats 97140's (0.40 x ...)."""
+    return D("0.43") * D("0.869") * CF > D("0.40") * D("0.869") * CF
+
+
+def test_therapy_rounds_once_where_rounding_the_portion_first_is_a_cent_off(
+    cy2025: MedicareFeeSchedule,
+) -> None:
+    # 97110 then 97140 (0.43/0.40/0.01) in Manhattan (GPCI 1.065/1.166/1.656), CY2025:
+    # full fee (0.43 x 1.065 + 0.40 x 1.166 + 0.01 x 1.656) x 32.3465 = 30.4345...;
+    # PE portion 0.40 x 1.166 x 32.3465 = 15.0864...; one rounding of CMS's formula:
+    # 30.4345 - 15.0864 x 0.5 = 22.8913... -> 22.89. Rounding the portion first:
+    # 30.43 - 15.09 + 7.55 (7.545 -> 7.55) = 22.90, a cent too much.
+    manhattan = Locality.parse("13202-01")
+    g_work, g_pe, g_mp = D("1.065"), D("1.166"), D("1.656")
+    row = cy2025.row("97140")
+    full = (row.work * g_work + row.pe_nonfacility * g_pe + row.mp * g_mp) * CF
+    pe = row.pe_nonfacility * g_pe * CF
+    once = cents(full - pe * D("0.5"))
+    twice = cents(full) - cents(pe) + cents(cents(pe) * D("0.5"))
+    priced = cy2025.price_claim(claim(line("1", "97110"), line("2", "97140")), locality=manhattan)
+    assert priced.line("2").allowed == once
+    assert (row.work, row.pe_nonfacility, row.mp) == (D("0.43"), D("0.40"), D("0.01"))
+    assert once == D("22.89")
+    assert twice == D("22.90")
 
 
 def test_status_t_injection_not_paid_with_another_service(cy2025: MedicareFeeSchedule) -> None:
@@ -176,12 +205,18 @@ def test_diagnostic_cardiovascular_technical_component_at_75(cy2025: MedicareFee
 
 def test_diagnostic_ophthalmology_technical_component_at_80(cy2025: MedicareFeeSchedule) -> None:
     # 92134 TC 0/0.43/0.01 outranks 92133 TC 0/0.42/0.01 (MULT PROC 7).
+    # Round once (CY2013 PFS final rule; docs/pricing.md): the reduced fee comes from the
+    # unrounded arithmetic. 92133: (0.31 + 0.59 x 0.869 + 0.02 x 0.575) x 32.3465
+    # = 26.983874...; its TC (0 + 0.42 x 0.869 + 0.01 x 0.575) x 32.3465 = 11.991818...;
+    # paid 26.983874 - 11.991818 x 0.20 = 24.585510... -> 24.59. Rounding the pieces first
+    # (26.98 - 11.99 + 9.59 = 24.58) is a cent short.
     retina = fee("0.32", "0.63", "0.02")
-    nerve = fee("0.31", "0.59", "0.02")
-    nerve_tc = fee("0", "0.42", "0.01")
+    nerve = exact("0.31", "0.59", "0.02")
+    nerve_tc = exact("0", "0.42", "0.01")
     priced = cy2025.price_claim(claim(line("1", "92133"), line("2", "92134")), locality=ALABAMA)
     assert priced.line("2").allowed == retina
-    assert priced.line("1").allowed == nerve - nerve_tc + cents(nerve_tc * D("0.80"))
+    assert priced.line("1").allowed == cents(nerve - nerve_tc * D("0.20")) == D("24.59")
+    assert cents(nerve) - cents(nerve_tc) + cents(cents(nerve_tc) * D("0.80")) == D("24.58")
 
 
 def test_global_test_only_code_is_not_reduced(cy2025: MedicareFeeSchedule) -> None:

@@ -144,19 +144,32 @@ def test_expected_allowed_uses_medicare_claim_rules(cy2025: MedicareFeeSchedule)
     assert result.total == result.line("1").allowed + result.line("2").allowed
 
 
-def test_percent_of_medicare_for_a_fixed_year(reference_dir: Path) -> None:
-    folder = reference_dir / "arkrvu-cms-pfs" / "rvu_source_2024"
-    if not folder.is_dir():
-        pytest.skip(f"{folder} absent")
-    medicare_2024 = MedicareFeeSchedule.from_cms_files(
-        folder / "pprrvu_rvu24c_jul.csv", folder / "gpci_rvu24c.csv"
-    )
+def test_percent_of_medicare_for_a_fixed_year(cy2024: MedicareFeeSchedule) -> None:
+    medicare_2024 = cy2024
     c = contract(
         PercentOfMedicare(schedule=medicare_2024, percent="1.40", locality=ALABAMA, year=2024)
     )
-    # 99213 CY2024 July: 1.30 + 1.33 x 0.869 + 0.10 x 0.575, on 2024-03-04 (first factor)
+    # 99213 CY2024 January release (RVU24A, in force to 2024-03-08): 1.30 + 1.33 x 0.869
+    # + 0.10 x 0.575, on 2024-03-04 (first CY2024 factor 32.7442)
     base = cents((D("1.30") + D("1.33") * D("0.869") + D("0.10") * D("0.575")) * D("32.7442"))
     assert expected(c, "99213") == (cents(base * D("1.40")), "140% of Medicare 2024")
+    trace = c.expected_line(
+        code="99213", billed=D("500.00"), date_of_service=pendulum.date(2025, 3, 4)
+    ).trace
+    assert "RVU24A (2024-01-01 to 2024-03-08)" in str(trace)
+
+
+def test_a_term_naming_a_year_not_loaded_fails(cy2024: MedicareFeeSchedule) -> None:
+    # "140% of 2023 Medicare" with only CY2024 loaded: an error, not 2024's rates and not
+    # the next term (percent of billed).
+    c = contract(
+        PercentOfMedicare(schedule=cy2024, percent="1.40", locality=ALABAMA, year=2023),
+        PercentOfBilled(percent="0.50"),
+    )
+    with pytest.raises(PricingError, match=r"RVU24A.*2023-03-04"):
+        expected(c, "99213")
+    with pytest.raises(PricingError, match="2023-03-04"):
+        c.expected_allowed(claim(line("1", "99213", charge="150.00")))
 
 
 @settings(max_examples=60, deadline=None)
@@ -274,13 +287,8 @@ def test_contract_applies_to_payer_plan_and_date() -> None:
     assert not c.applies_to(cover("acme", "PPO"), pendulum.date(2026, 1, 2))
 
 
-def test_fixed_year_medicare_keeps_claim_rules(reference_dir: Path) -> None:
-    folder = reference_dir / "arkrvu-cms-pfs" / "rvu_source_2024"
-    if not folder.is_dir():
-        pytest.skip(f"{folder} absent")
-    medicare_2024 = MedicareFeeSchedule.from_cms_files(
-        folder / "pprrvu_rvu24c_jul.csv", folder / "gpci_rvu24c.csv"
-    )
+def test_fixed_year_medicare_keeps_claim_rules(cy2024: MedicareFeeSchedule) -> None:
+    medicare_2024 = cy2024
     c = contract(
         PercentOfMedicare(schedule=medicare_2024, percent="1.50", locality=ALABAMA, year=2024)
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from medbill import PricingError, ProviderKind
+from medbill import Period, PricingError, ProviderKind, ValidationError
 from medbill.fees import Locality, MedicareFeeSchedule
 
 from .builders import DOS, cents
@@ -95,12 +95,21 @@ def test_unknown_code_and_locality_raise(cy2025: MedicareFeeSchedule) -> None:
         cy2025.price_line(
             "99213", locality=Locality.parse("99999-99"), place_of_service="11", date_of_service=DOS
         )
+    with pytest.raises(PricingError, match=r"RVU25A \(2025-01-01 to 2025-12-31\).*2019-06-01"):
+        cy2025.price_line(
+            "99213",
+            locality=ALABAMA,
+            place_of_service="11",
+            date_of_service=pendulum.date(2019, 6, 1),
+        )
+    # with the nearest release asked for explicitly, the conversion factors still decide
     with pytest.raises(PricingError, match="conversion factor"):
         cy2025.price_line(
             "99213",
             locality=ALABAMA,
             place_of_service="11",
             date_of_service=pendulum.date(2019, 6, 1),
+            nearest_release=True,
         )
 
 
@@ -108,10 +117,11 @@ def test_cy2024_has_two_conversion_factors(reference_dir: Path) -> None:
     folder = reference_dir / "arkrvu-cms-pfs" / "rvu_source_2024"
     if not folder.is_dir():
         pytest.skip(f"{folder} absent")
+    whole_year = Period(pendulum.date(2024, 1, 1), pendulum.date(2024, 12, 31))
     schedule = MedicareFeeSchedule.from_cms_files(
-        folder / "pprrvu_rvu24c_jul.csv", folder / "gpci_rvu24c.csv"
+        [(folder / "pprrvu_rvu24c_jul.csv", folder / "gpci_rvu24c.csv", whole_year)]
     )
-    # CY2024 July release 99213: work 1.30, non-facility PE 1.33, MP 0.10; Alabama GPCIs.
+    # CY2024 July release (given the whole year explicitly) 99213: work 1.30, non-facility PE 1.33, MP 0.10; Alabama GPCIs.
     rvus = D("1.30") + D("1.33") * D("0.869") + D("0.10") * D("0.575")
     before = price(schedule, "99213", date_of_service=pendulum.date(2024, 3, 8))
     after = price(schedule, "99213", date_of_service=pendulum.date(2024, 3, 9))
@@ -121,9 +131,10 @@ def test_cy2024_has_two_conversion_factors(reference_dir: Path) -> None:
 
 def test_cy2026_conversion_factor_depends_on_apm_status(cy2025: MedicareFeeSchedule) -> None:
     rvus = D("1.30") + D("1.35") * D("0.869") + D("0.10") * D("0.575")
-    day = pendulum.date(2026, 2, 2)
-    assert price(cy2025, "99213", date_of_service=day) == cents(rvus * D("33.4009"))
-    assert price(cy2025, "99213", date_of_service=day, qualifying_apm=True) == cents(
+    day = pendulum.date(2026, 2, 2)  # CY2025 rates with CY2026 factors: asked for explicitly
+    near = {"nearest_release": True}
+    assert price(cy2025, "99213", date_of_service=day, **near) == cents(rvus * D("33.4009"))
+    assert price(cy2025, "99213", date_of_service=day, qualifying_apm=True, **near) == cents(
         rvus * D("33.5675")
     )
 
@@ -180,7 +191,8 @@ def knee_fee() -> Decimal:
     [
         (["62"], D("0.625")),  # co-surgeons, indicator 1
         (["80"], D("0.16")),  # assistant at surgery, indicator 2
-        (["54"], D("0.69")),  # surgical care only: INTRA OP 0.69
+        # surgical care only: PRE OP 0.10 + INTRA OP 0.69 (Pub. 100-04 Ch. 12 s. 40.2 A)
+        (["54"], D("0.79")),
         (["55"], D("0.21")),  # post-operative care only: POST OP 0.21
         (["56"], D("0.10")),  # pre-operative care only: PRE OP 0.10
     ],
@@ -209,7 +221,20 @@ def test_54_and_55_together_add_their_shares(cy2025: MedicareFeeSchedule) -> Non
     allowed = price(
         cy2025, "27447", locality=MANHATTAN, place_of_service="21", modifiers=["54", "55"]
     )
-    assert allowed == cents(knee_fee() * (D("0.69") + D("0.21")))
+    # 54 (pre 0.10 + intra 0.69) with 55 (post 0.21): the whole package, 100%
+    assert allowed == knee_fee()
+
+
+def test_55_is_prorated_by_the_days_of_post_operative_care(cy2025: MedicareFeeSchedule) -> None:
+    # 27447 has a 90-day global period; post-operative care for 30 days of it: POST OP
+    # 0.21 x 30/90 = 0.07 (Pub. 100-04 Ch. 12 s. 40.2 A).
+    allowed = price(
+        cy2025, "27447", locality=MANHATTAN, place_of_service="21", modifiers=["55"], care_days=30
+    )
+    assert allowed == cents(knee_fee() * D("0.07"))
+    with pytest.raises(ValidationError, match="care_days"):
+        price(cy2025, "27447", locality=MANHATTAN, place_of_service="21", modifiers=["55"],
+              care_days=-1)  # fmt: skip
 
 
 def test_non_physician_practitioner_is_85_percent(cy2025: MedicareFeeSchedule) -> None:
@@ -241,6 +266,7 @@ def test_trace_names_every_step(cy2025: MedicareFeeSchedule) -> None:
     )
     rules = [step.rule for step in line.trace]
     assert rules == [
+        "release",
         "RVU",
         "GPCI",
         "conversion factor",
@@ -274,9 +300,11 @@ def test_cy2020_october_release_by_hand(reference_dir: Path) -> None:
         folder / "pprrvu_rvu20d_oct.csv", folder / "gpci_rvu20d.csv"
     )
     # CY2020: 99213 work 0.97, non-facility PE 1.06, MP 0.08; Alabama GPCIs 1, 0.889, 0.707;
-    # conversion factor 36.0896.
+    # conversion factor 36.0896. The D release prices October to December.
     expected = cents((D("0.97") + D("1.06") * D("0.889") + D("0.08") * D("0.707")) * D("36.0896"))
-    assert price(schedule, "99213", date_of_service=pendulum.date(2020, 6, 1)) == expected
+    assert price(schedule, "99213", date_of_service=pendulum.date(2020, 11, 2)) == expected
+    with pytest.raises(PricingError, match="RVU20D"):
+        price(schedule, "99213", date_of_service=pendulum.date(2020, 6, 1))
 
 
 @pytest.mark.parametrize(

@@ -111,6 +111,11 @@ def _medicare_term(
 ) -> pl.LazyFrame:
     """The term's Medicare amount: the claim priced with the claim-level rules, or, where
     one line of the claim cannot be priced, each line alone (as the scalar path falls back).
+
+    Adds ``_pm{index}`` (cents, null where the term does not price the line) and
+    ``_pm{index}_release``, the problem of a line whose (term year's) date of service no
+    release of the term's schedule covers: the scalar path fails such a line rather than
+    price it with another year's rates or go on to the next term.
     """
     prepared = prepare(term.schedule)
     locality = str(term.locality)
@@ -122,15 +127,27 @@ def _medicare_term(
         "place_of_service",
         "provider_kind",
         "_units_milli",
+        "_charge",
+        "_charge_bad",
         "_mods",
         "locality",
     ).with_columns(pl.lit(True).alias("_locality_ok"))
-    together = medicare_prices(prepared, base, locality=locality, year=term.year).select(
+    lesser = term.lesser_of_charge
+    together = medicare_prices(
+        prepared, base, locality=locality, year=term.year, lesser_of_charge=lesser
+    ).select(
         pl.when(pl.col("_payable")).then(pl.col("_allowed")).alias("_together"),
         pl.col("_problem").is_not_null().any().over("claim_id").alias("_claim_failed"),
+        pl.when(pl.col("_release").is_null()).then(pl.col("_problem")).alias(f"_pm{index}_release"),
     )
     alone = medicare_prices(
-        prepared, base, locality=locality, year=term.year, claim_rules=False, physician=True
+        prepared,
+        base,
+        locality=locality,
+        year=term.year,
+        claim_rules=False,
+        physician=True,
+        lesser_of_charge=lesser,
     ).select(pl.when(pl.col("_payable")).then(pl.col("_allowed")).alias("_alone"))
     frame = pl.concat([frame, together.lazy(), alone.lazy()], how="horizontal")
     failed = pl.col("_claim_failed")
@@ -159,6 +176,8 @@ def expected_allowed(
     exempt: pl.Expr = pl.lit(False)
     # Evaluated from the lowest precedence up, so that each higher one overrides.
     chosen: list[tuple[pl.Expr, pl.Expr, pl.Expr, bool]] = []
+    # a line a term fails (rather than passes over) gets its amount null and this problem
+    failing: dict[int, pl.Expr] = {}
     carve_outs = [t for t in terms if isinstance(t, CarveOut)]
     for carve in carve_outs:
         width, span = _narrowest(code, carve.codes)
@@ -193,7 +212,12 @@ def expected_allowed(
             )
             best_width = pl.when(better).then(width).otherwise(best_width)
         chosen.append((best_width.is_not_null(), best_value, best_label, False))
-    for index, term in enumerate(terms):
+    # as Contract prices a line: every fee schedule term, then every percentage of Medicare
+    ordered: list[tuple[int, FeeScheduleTerm | PercentOfMedicare]] = [
+        (i, t) for i, t in enumerate(terms) if isinstance(t, FeeScheduleTerm)
+    ]
+    ordered += [(i, t) for i, t in enumerate(terms) if isinstance(t, PercentOfMedicare)]
+    for index, term in ordered:
         if isinstance(term, FeeScheduleTerm):
             frame = _fee_schedule(frame, term, index)
             fee = pl.col(f"_fs{index}")
@@ -205,6 +229,12 @@ def expected_allowed(
             frame = _medicare_term(frame, term, index, whole_claims)
             medicare = pl.col(f"_pm{index}")
             year = f" {term.year}" if term.year else ""
+            release_problem = pl.col(f"_pm{index}_release")
+            # no release for the date: the line fails here (never the next term)
+            failing[len(chosen)] = release_problem
+            chosen.append(
+                (release_problem.is_not_null(), pl.lit(None, dtype=pl.Int64), pl.lit(None), False)
+            )
             chosen.append(
                 (
                     medicare.is_not_null(),
@@ -224,7 +254,14 @@ def expected_allowed(
                 False,
             )
         )
-    for condition, value, text, is_exempt in reversed(chosen):
+    failure: pl.Expr = pl.lit(None, dtype=pl.String)
+    for position in reversed(range(len(chosen))):
+        condition, value, text, is_exempt = chosen[position]
+        failure = (
+            pl.when(condition)
+            .then(failing.get(position, pl.lit(None, dtype=pl.String)))
+            .otherwise(failure)
+        )
         amount = pl.when(condition).then(value).otherwise(amount)
         label = pl.when(condition).then(text).otherwise(label)
         exempt = pl.when(condition).then(pl.lit(is_exempt)).otherwise(exempt)
@@ -234,7 +271,10 @@ def expected_allowed(
     if period.end is not None:
         in_force = in_force & (day <= pl.lit(period.end, dtype=pl.Date))
     frame = frame.with_columns(
-        amount.alias("_contracted"), label.alias("_term_base"), exempt.alias("_exempt")
+        amount.alias("_contracted"),
+        label.alias("_term_base"),
+        exempt.alias("_exempt"),
+        failure.alias("_failure"),
     )
     lesser = (
         pl.lit(contract.lesser_of_billed) & ~pl.col("_exempt") & (billed < pl.col("_contracted"))
@@ -248,6 +288,8 @@ def expected_allowed(
                 day,
             )
         )
+        .when(pl.col("_failure").is_not_null())
+        .then(pl.col("_failure"))
         .when(pl.col("_contracted").is_null())
         .then(
             pl.format(

@@ -40,7 +40,11 @@ _REQUIRED: Final = (
 )
 
 PRICE_COLUMNS: Final = {
-    "medicare_allowed": "Medicare fee schedule amount for all units (null when not priced)",
+    "medicare_allowed": "Medicare allowed amount for all units: the lesser of the charge and "
+    "the fee schedule amount (null when not priced)",
+    "medicare_fee_schedule_amount": "the fee schedule amount after every modifier and "
+    "multiple procedure rule, before the lesser of the charge",
+    "medicare_lesser_of_charge": "whether the actual charge, lower, was the allowed amount",
     "payable": "whether Medicare pays the line",
     "reason": "why a priced line is not payable (status, setting, rule)",
     "problem": "why the line cannot be priced: field, reason and value; nothing is dropped",
@@ -62,7 +66,8 @@ PRICE_COLUMNS: Final = {
 
 
 def prepare_lines(frame: pl.DataFrame) -> pl.LazyFrame:
-    """Check the columns and normalise them; adds ``_row``, ``_units_milli``, ``_charge``."""
+    """Check the columns and normalise them; adds ``_row``, ``_units_milli``, ``_charge``
+    and ``_charge_bad`` (the charge as text where it is not whole cents)."""
     missing = [c for c in _REQUIRED if c not in frame.columns]
     if missing:
         raise ValidationError("table", ", ".join(missing), "lacks the required columns")
@@ -93,14 +98,17 @@ def prepare_lines(frame: pl.DataFrame) -> pl.LazyFrame:
     else:
         units_milli = pl.lit(1000, dtype=pl.Int64)
     charge: pl.Expr
+    charge_bad: pl.Expr = pl.lit(None, dtype=pl.String)
     if "charge" in schema:
         dtype = schema["charge"]
-        charge = pl.when(cents_exact(pl.col("charge"), dtype)).then(
-            to_cents(pl.col("charge"), dtype, "charge")
-        )
+        exact = cents_exact(pl.col("charge"), dtype)
+        charge = pl.when(exact).then(to_cents(pl.col("charge"), dtype, "charge"))
+        charge_bad = pl.when(~exact).then(pl.col("charge").cast(pl.String))
     else:
         charge = pl.lit(None, dtype=pl.Int64)
-    lazy = lazy.with_columns(units_milli.alias("_units_milli"), charge.alias("_charge"))
+    lazy = lazy.with_columns(
+        units_milli.alias("_units_milli"), charge.alias("_charge"), charge_bad.alias("_charge_bad")
+    )
     return normalise_lines(lazy, frame.columns)
 
 
@@ -110,6 +118,7 @@ def price_lines(
     *,
     contract: Contract | None = None,
     qualifying_apm: bool = False,
+    lesser_of_charge: bool = True,
 ) -> Any:
     """Price every line of ``table`` as :meth:`MedicareFeeSchedule.price_claim` prices
     each claim (and, given ``contract``, as :meth:`Contract.expected_allowed` does).
@@ -119,6 +128,10 @@ def price_lines(
     and row, in order, plus the columns of :data:`PRICE_COLUMNS`. Amounts are exact
     Decimal(18, 2): the arithmetic is in integers (RVU hundredths, GPCI thousandths, the
     conversion factor in ten-thousandths) with the scalar path's half-up roundings.
+    Each line is priced with the schedule's release in force on its date of service (a
+    date no release covers is the line's ``problem``), and its allowed amount is the
+    lesser of its charge and the fee schedule amount (``lesser_of_charge=False`` keeps
+    the fee schedule amount, as ``price_claim(lesser_of_charge=False)``).
     A line that cannot be priced keeps its row, with a null amount and the ``problem``;
     the lines beside it are still priced, with the claim-level rules among themselves.
 
@@ -145,15 +158,27 @@ def price_lines(
     frame = to_polars(table)
     prepared = prepare(schedule)
     lazy = prepare_lines(frame)
-    priced = medicare_prices(prepared, lazy, qualifying_apm=qualifying_apm)
+    priced = medicare_prices(
+        prepared, lazy, qualifying_apm=qualifying_apm, lesser_of_charge=lesser_of_charge
+    )
     added: list[pl.Expr] = [
         from_cents(pl.col("_allowed")).alias("medicare_allowed"),
+        from_cents(pl.col("_fee_amount")).alias("medicare_fee_schedule_amount"),
+        pl.col("_lesser_of").alias("medicare_lesser_of_charge"),
         pl.col("_payable").alias("payable"),
         pl.col("_reason").alias("reason"),
         pl.col("_problem").alias("problem"),
         *rule_columns(),
     ]
-    names = ["medicare_allowed", "payable", "reason", "problem", *_RULES]
+    names = [
+        "medicare_allowed",
+        "medicare_fee_schedule_amount",
+        "medicare_lesser_of_charge",
+        "payable",
+        "reason",
+        "problem",
+        *_RULES,
+    ]
     if contract is not None:
         priced = expected_allowed(priced.lazy(), contract).collect(engine=ENGINE)
         added += [

@@ -21,6 +21,8 @@ alike, so two amounts per line give the same sums.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
+from functools import partial
 from typing import Final
 
 import polars as pl
@@ -29,34 +31,35 @@ from medbill._parties import ProviderKind
 from medbill.batch._schedule import GROUP_CODES, PreparedSchedule
 from medbill.batch._tables import ENGINE, round_div, scaled
 from medbill.codes import PLACES_OF_SERVICE
+from medbill.fees._global_surgery import GLOBAL_SURGERY_SHARES, SPLIT_MODIFIERS
 from medbill.fees._modifiers import (
     AS_NON_PHYSICIAN_ASSISTANT,
     ASSISTANT_AT_SURGERY,
     ASSISTANT_MODIFIERS,
     ASSISTANT_NOT_PAID,
     CO_SURGEON,
-    GLOBAL_SPLIT,
     NON_PHYSICIAN_PRACTITIONER,
     PCTC_MEANINGS,
     STATUS_MEANINGS,
 )
-from medbill.fees._mppr import PORTION_REDUCTIONS, SUBSEQUENT_SURGERY
+from medbill.fees._mppr import COMPONENT_REDUCTIONS, SUBSEQUENT_SURGERY
 
 __all__ = ["MODIFIER_COLUMNS", "medicare_prices", "normalise_lines"]
 
 MODIFIER_COLUMNS: Final = ("modifier_1", "modifier_2", "modifier_3", "modifier_4")
 KEY: Final = ("claim_id", "service_date")
+_ONE: Final = Decimal(1)
 _FACILITY: Final = sorted(code for code, info in PLACES_OF_SERVICE.items() if info.facility)
 _PLACES: Final = sorted(PLACES_OF_SERVICE)
 _NPP: Final = ProviderKind.NON_PHYSICIAN_PRACTITIONER.value
 _KINDS: Final = sorted(kind.value for kind in ProviderKind)
-_SPLIT_ORDER: Final = ("56", "54", "55")
+_SPLIT_ORDER: Final = SPLIT_MODIFIERS
 
 
 _MODIFIER_BITS: Final = {
     m: 1 << n
     for n, m in enumerate(
-        ("26", "TC", "53", "50", "62", "66", *sorted(ASSISTANT_MODIFIERS), "AS", *GLOBAL_SPLIT)
+        ("26", "TC", "53", "50", "62", "66", *sorted(ASSISTANT_MODIFIERS), "AS", *SPLIT_MODIFIERS)
     )
 }
 """The modifiers the fee schedule rules read, as bits of one integer column ``_mods``."""
@@ -125,17 +128,21 @@ def _factor_chain(amount: pl.Expr, steps: Sequence[tuple[pl.Expr, pl.Expr | int,
 
 
 def _fee(prepared: PreparedSchedule, prefix: str) -> pl.Expr:
+    return round_div(_exact(prefix), prepared.cent_divisor)
+
+
+def _exact(prefix: str) -> pl.Expr:
+    """The unrounded fee of the row (or its ``prefix`` component row), in scaled units."""
     pe = (
         pl.when(pl.col("_facility"))
         .then(pl.col(f"{prefix}pe_facility"))
         .otherwise(pl.col(f"{prefix}pe_nonfacility"))
     )
-    exact = (
+    return (
         pl.col(f"{prefix}work") * pl.col("gpci_work")
         + pe * pl.col("gpci_pe")
         + pl.col(f"{prefix}mp") * pl.col("gpci_mp")
     ) * pl.col("_cf")
-    return round_div(exact, prepared.cent_divisor)
 
 
 def _conversion_factor(prepared: PreparedSchedule, day: pl.Expr, qualifying_apm: bool) -> pl.Expr:
@@ -170,18 +177,20 @@ def _lookup(prepared: PreparedSchedule, frame: pl.LazyFrame, qualifying_apm: boo
         .then(_text("53"))
         .otherwise(_text(""))
     )
-    frame = frame.with_columns(component.alias("_lookup"))
+    frame = frame.with_columns(
+        component.alias("_lookup"), _release(prepared, pl.col("_day")).alias("_release")
+    )
     frame = frame.join(
         prepared.rows.lazy(),
-        left_on=["procedure", "_lookup"],
-        right_on=["procedure", "lookup"],
+        left_on=["_release", "procedure", "_lookup"],
+        right_on=["_release", "procedure", "lookup"],
         how="left",
         maintain_order="left",
         coalesce=True,
     ).join(
         prepared.gpcis.lazy(),
-        left_on="_locality",
-        right_on="locality",
+        left_on=["_release", "_locality"],
+        right_on=["_release", "locality"],
         how="left",
         maintain_order="left",
         coalesce=True,
@@ -192,11 +201,26 @@ def _lookup(prepared: PreparedSchedule, frame: pl.LazyFrame, qualifying_apm: boo
     )
 
 
+def _release(prepared: PreparedSchedule, day: pl.Expr) -> pl.Expr:
+    """The position of the release in force on ``day`` (null when none is): the date as
+    an integer day number, within each release's first and last day."""
+    number = day.cast(pl.Int32)
+    result: pl.Expr = pl.lit(None, dtype=pl.Int32)
+    for index, first, last in reversed(prepared.periods):
+        condition: pl.Expr = pl.lit(True)
+        if first is not None:
+            condition = number >= first
+        if last is not None:
+            condition = condition & (number <= last)
+        result = pl.when(condition).then(pl.lit(index, dtype=pl.Int32)).otherwise(result)
+    return result
+
+
 Coded = list[tuple[pl.Expr, pl.Expr]]
 """(condition, message) pairs: the first true condition's message applies."""
 
 
-def _early_problems() -> Coded:
+def _early_problems(prepared: PreparedSchedule | None = None) -> Coded:
     code = pl.col("procedure")
     component = pl.col("_lookup")
     return [
@@ -222,6 +246,20 @@ def _early_problems() -> Coded:
         (
             pl.col("service_date").is_null(),
             _text("service_date: must be a date (got None)"),
+        ),
+        (
+            pl.col("_release").is_null(),
+            pl.format(
+                "date_of_service: no Medicare fee schedule release loaded covers that date "
+                "(releases: {}); load that year's release or ask for nearest_release=True "
+                "(got {})",
+                _text("" if prepared is None else prepared.release_names),
+                pl.col("_day"),
+            ),
+        ),
+        (
+            pl.col("_charge_bad").is_not_null(),
+            pl.format("charge: must be whole cents (got {})", pl.col("_charge_bad")),
         ),
         (
             _has("26") & _has("TC"),
@@ -377,7 +415,6 @@ def _whole_units_problem() -> Coded:
     ]
 
 
-_PROBLEMS: Final = (_early_problems, _late_problems, _whole_units_problem)
 _REASONS: Final = (_setting_reasons, _post_reasons)
 
 
@@ -423,19 +460,29 @@ def _post_steps(prepared: PreparedSchedule) -> list[tuple[pl.Expr, pl.Expr | int
 
 
 def _split_share() -> pl.Expr:
+    """The split-care share of :data:`GLOBAL_SURGERY_SHARES` (each share counted once; 55
+    is not prorated: :meth:`MedicareFeeSchedule.price_claim` has no days of care)."""
     total: pl.Expr = pl.lit(0, dtype=pl.Int64)
-    for modifier in _SPLIT_ORDER:
-        column = GLOBAL_SPLIT[modifier][0]
-        total = total + pl.when(_has(modifier)).then(pl.col(column)).otherwise(0)
+    for field in ("pre_op", "intra_op", "post_op"):
+        paid_by = [m for m in SPLIT_MODIFIERS if field in GLOBAL_SURGERY_SHARES[m]]
+        if paid_by:
+            total = total + pl.when(_has_any(paid_by)).then(pl.col(field)).otherwise(0)
     return total
 
 
 def _line_fees(prepared: PreparedSchedule, frame: pl.LazyFrame) -> pl.LazyFrame:
-    """Per-line amounts before the claim-level rules: fee, bilateral, components."""
+    """Per-line amounts before the claim-level rules: fee, bilateral, components.
+
+    ``_exact``, ``_pc``, ``_tc`` and ``_pe_exact`` are unrounded (scaled units, see
+    :attr:`PreparedSchedule.cent_divisor`): the component reductions work on them and
+    round once (:mod:`medbill.fees._rvu`'s rounding convention, rule 2). After a bilateral
+    percentage the fee is rounded, and that rounded fee is what a reduction starts from.
+    """
     base = pl.col("_base")
     numerator, denominator = pl.col("r_bilateral_num"), pl.col("r_bilateral_den")
+    bilateral = _has("50") & (numerator != denominator)
     unit_fee = (
-        pl.when(_has("50") & (numerator != denominator))
+        pl.when(bilateral)
         .then((base * numerator + denominator // 2) // denominator)
         .otherwise(base)
     )
@@ -443,25 +490,31 @@ def _line_fees(prepared: PreparedSchedule, frame: pl.LazyFrame) -> pl.LazyFrame:
         pl.when(pl.col("_facility")).then(pl.col("pe_facility")).otherwise(pl.col("pe_nonfacility"))
     )
     frame = frame.with_columns(
-        _fee(prepared, "").alias("_base"),
-        round_div(pe * pl.col("gpci_pe") * pl.col("_cf"), prepared.cent_divisor).alias("_pe_fee"),
+        _exact("").alias("_base_exact"),
+        (pe * pl.col("gpci_pe") * pl.col("_cf")).alias("_pe_exact"),
         _split_share().alias("_split_share"),
         (pl.col("provider_kind") == _NPP).alias("_npp"),
-    ).with_columns(unit_fee.alias("_unit_fee"))
-    fee = pl.col("_unit_fee")
+    ).with_columns(round_div(pl.col("_base_exact"), prepared.cent_divisor).alias("_base"))
+    frame = frame.with_columns(unit_fee.alias("_unit_fee")).with_columns(
+        pl.when(bilateral)
+        .then(pl.col("_unit_fee") * prepared.cent_divisor)
+        .otherwise(pl.col("_base_exact"))
+        .alias("_exact")
+    )
+    whole = pl.col("_base_exact")
     components = pl.col("r_components")
     row_mod = pl.col("modifier_row")
     pc = (
         pl.when(~components)
         .then(0)
         .when(row_mod == "26")
-        .then(fee)
+        .then(whole)
         .when(row_mod == "TC")
         .then(0)
         .when(pl.col("components"))
-        .then(_fee(prepared, "pc_"))
+        .then(_exact("pc_"))
         .when(pl.col("pctc") == "2")
-        .then(fee)
+        .then(whole)
         .otherwise(0)
     )
     tc = (
@@ -470,11 +523,11 @@ def _line_fees(prepared: PreparedSchedule, frame: pl.LazyFrame) -> pl.LazyFrame:
         .when(row_mod == "26")
         .then(0)
         .when(row_mod == "TC")
-        .then(fee)
+        .then(whole)
         .when(pl.col("components"))
-        .then(_fee(prepared, "tc_"))
+        .then(_exact("tc_"))
         .when(pl.col("pctc") == "3")
-        .then(fee)
+        .then(whole)
         .otherwise(0)
     )
     endo = pl.when(pl.col("r_endoscopy") & pl.col("endo_found")).then(_fee(prepared, "endo_"))
@@ -586,19 +639,29 @@ def _surgery(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _portions(frame: pl.DataFrame) -> pl.DataFrame:
-    """Reductions of one portion of each later procedure: imaging, cardiovascular and
-    ophthalmology technical/professional components, therapy practice expense."""
+def _portions(frame: pl.DataFrame, prepared: PreparedSchedule) -> pl.DataFrame:
+    """Reductions of one component of each later procedure (imaging, cardiovascular and
+    ophthalmology technical/professional components, therapy practice expense), from the
+    unrounded fee, rounded once (as :func:`medbill.fees._mppr.apply_reductions`).
+
+    ``_first_x``/``_other_x`` carry the unrounded fee of the first and the other units in
+    ``1/reduction_scale`` scaled units, so that every reduction is exact in integers."""
     day = "_key"
     n, row = pl.col("_n"), pl.col("_row")
-    portion_of = {"tc": pl.col("_tc"), "pc": pl.col("_pc"), "pe": pl.col("_pe_fee")}
+    portion_of = {"tc": pl.col("_tc"), "pc": pl.col("_pc"), "pe": pl.col("_pe_exact")}
     present = set(frame["_group"].unique().drop_nulls().to_list())
-    for group, portions in PORTION_REDUCTIONS.items():
+    scale = prepared.reduction_scale
+    frame = frame.with_columns(
+        (pl.col("_exact") * scale).alias("_first_x"), (pl.col("_exact") * scale).alias("_other_x")
+    )
+    reduced_groups = []
+    for group, portions in COMPONENT_REDUCTIONS.items():
         if GROUP_CODES[group] not in present:
             continue
         in_group = pl.col("_group") == GROUP_CODES[group]
-        for position, (attr, factor, _rule, _what) in enumerate(portions):
-            num, den = scaled(factor)
+        reduced_groups.append(GROUP_CODES[group])
+        for position, (attr, factor) in enumerate(portions):
+            num, den = scaled(_ONE - factor)
             portion = portion_of[attr]
             part = in_group & (portion > 0)
             frame = frame.with_columns(
@@ -610,10 +673,12 @@ def _portions(frame: pl.DataFrame) -> pl.DataFrame:
                 (part & (pl.col("_total") >= 2)).alias("_active"), top_row.alias("_top_row")
             )
             active, top = pl.col("_active"), row == pl.col("_top_row")
-            cut = portion - round_div(portion * num, den)
+            cut = portion * (num * (scale // den))
             updates = [
-                (pl.col("_first") - pl.when(active & ~top).then(cut).otherwise(0)).alias("_first"),
-                (pl.col("_other") - pl.when(active).then(cut).otherwise(0)).alias("_other"),
+                (pl.col("_first_x") - pl.when(active & ~top).then(cut).otherwise(0)).alias(
+                    "_first_x"
+                ),
+                (pl.col("_other_x") - pl.when(active).then(cut).otherwise(0)).alias("_other_x"),
             ]
             if position == 0:
                 updates.append(
@@ -624,7 +689,20 @@ def _portions(frame: pl.DataFrame) -> pl.DataFrame:
                     .alias("mppr_rank")
                 )
             frame = frame.with_columns(updates)
-    return frame
+    if not reduced_groups:
+        return frame
+    divisor = prepared.cent_divisor * scale
+    in_reduced = pl.col("_group").is_in(reduced_groups)
+    return frame.with_columns(
+        pl.when(in_reduced)
+        .then(round_div(pl.col("_first_x"), divisor))
+        .otherwise(pl.col("_first"))
+        .alias("_first"),
+        pl.when(in_reduced)
+        .then(round_div(pl.col("_other_x"), divisor))
+        .otherwise(pl.col("_other"))
+        .alias("_other"),
+    )
 
 
 def _day_key(frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
@@ -651,13 +729,13 @@ def _day_key(frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
 _RULE_INPUTS: Final = (
     "_row", "claim_id", "service_date", "_problem_code", "_reason_code", "r_status_t",
     "r_group", "r_endoscopy", "_units_milli", "_unit_fee", "_base", "_endo_fee", "_pc", "_tc",
-    "_pe_fee", "endo_base", "procedure", "modifier_row",
+    "_pe_exact", "_exact", "endo_base", "procedure", "modifier_row",
 )  # fmt: skip
 _RULE_OUTPUTS: Final = ("_problem_code", "_reason_code", "_group", "_n", "_first", "_other",
                         "mppr_rank")  # fmt: skip
 
 
-def _claim_rules(wide: pl.DataFrame) -> pl.DataFrame:
+def _claim_rules(wide: pl.DataFrame, prepared: PreparedSchedule) -> pl.DataFrame:
     """Status T and the multiple procedure rules among the lines of each claim and date
     (on the few columns they read; the results join the wide frame in its own order)."""
     frame, resorted = _day_key(wide.select(_RULE_INPUTS))
@@ -687,7 +765,7 @@ def _claim_rules(wide: pl.DataFrame) -> pl.DataFrame:
         pl.col("_unit_fee").alias("_other"),
         pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
     )
-    frame = _portions(_surgery(frame)).select(
+    frame = _portions(_surgery(frame), prepared).select(
         _RULE_OUTPUTS if not resorted else ("_row", *_RULE_OUTPUTS)
     )
     if resorted:
@@ -708,6 +786,7 @@ def medicare_prices(
     locality: str | None = None,
     year: int | None = None,
     physician: bool = False,
+    lesser_of_charge: bool = False,
 ) -> pl.DataFrame:
     """The Medicare price of every line of ``frame`` (normalised by :func:`normalise_lines`),
     in row order.
@@ -715,6 +794,8 @@ def medicare_prices(
     ``locality``, ``year`` and ``physician`` price the lines as a percentage-of-Medicare
     contract term does: in the term's locality, on the same days of its year, as a
     physician. Adds ``_allowed`` (cents; null when the line cannot be priced),
+    ``_fee_amount`` (the fee schedule amount before the lesser of the charge),
+    ``_lesser_of`` (the charge, lower, was taken: ``lesser_of_charge``, SSA s. 1848(a)(1)),
     ``_payable``, ``_problem``, ``_reason`` and the rule columns.
     """
     day = pl.col("service_date")
@@ -749,7 +830,7 @@ def medicare_prices(
     units = pl.col("_units_milli")
     plain = round_div(_factor_chain(pl.col("_unit_fee"), steps) * units, 1000)
     if claim_rules:
-        collected = _claim_rules(collected)
+        collected = _claim_rules(collected, prepared)
         eligible = pl.col("_group").is_not_null()
         ranked = _factor_chain(pl.col("_first"), steps) + (pl.col("_n") - 1) * _factor_chain(
             pl.col("_other"), steps
@@ -768,11 +849,24 @@ def medicare_prices(
         .when(reason.is_not_null())
         .then(0)
         .otherwise(allowed)
-        .alias("_allowed"),
+        .alias("_fee_amount"),
         (problem.is_null() & reason.is_null()).alias("_payable"),
     )
+    fee_amount = pl.col("_fee_amount")
+    charge_wins = (
+        pl.lit(lesser_of_charge) & pl.col("_payable") & (pl.col("_charge") < fee_amount)
+    ).fill_null(False)
+    collected = collected.with_columns(
+        pl.when(charge_wins).then(pl.col("_charge")).otherwise(fee_amount).alias("_allowed"),
+        charge_wins.alias("_lesser_of"),
+        pl.when(pl.col("_payable")).then(fee_amount).alias("_fee_amount"),
+    )
     return collected.with_columns(
-        _messages(collected, "_problem_code", _PROBLEMS).alias("_problem"),
+        _messages(
+            collected,
+            "_problem_code",
+            (partial(_early_problems, prepared), _late_problems, _whole_units_problem),
+        ).alias("_problem"),
         _messages(collected, "_reason_code", (*_REASONS, _t_reason)).alias("_reason"),
     )
 

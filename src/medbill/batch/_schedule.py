@@ -6,11 +6,20 @@ read beside it: the code's professional (26) and technical (TC) component rows (
 cardiovascular and ophthalmology reductions) and the family's base endoscopy. The GPCIs
 (thousandths) and the conversion factors (ten-thousandths) keep the file's exact digits:
 scales are the most decimal places found, so no digit is ever dropped.
+
+A schedule of several CMS releases (:class:`~medbill.fees.MedicareRelease`) gives one set
+of rows and GPCIs per release, keyed by the release's position; each release's period is
+kept as integer day numbers, so a line joins the release in force on its date of service,
+as :meth:`MedicareFeeSchedule.release` picks it. The unadjusted national locality
+(:data:`Locality.NATIONAL`, GPCI 1.000) is in every release's GPCIs unless the file has it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Final
 
@@ -18,7 +27,7 @@ import polars as pl
 
 from medbill._errors import ValidationError
 from medbill.batch._tables import decimal_scale, scaled, to_scaled
-from medbill.fees import MedicareFeeSchedule, RvuRow
+from medbill.fees import Gpci, Locality, MedicareFeeSchedule, MedicareRelease, RvuRow
 from medbill.fees._modifiers import (
     ASSISTANT_NOT_PAID,
     BILATERAL,
@@ -27,7 +36,8 @@ from medbill.fees._modifiers import (
     PAYABLE_STATUSES,
     PCTC_MEANINGS,
 )
-from medbill.fees._mppr import MPPR_GROUPS, PORTION_REDUCTIONS
+from medbill.fees._mppr import COMPONENT_REDUCTIONS, MPPR_GROUPS
+from medbill.fees._rvu_row import NATIONAL_GPCI
 
 __all__ = ["GROUP_CODES", "PreparedSchedule", "prepare"]
 
@@ -43,6 +53,9 @@ class PreparedSchedule:
         "cent_divisor",
         "factors",
         "gpcis",
+        "periods",
+        "reduction_scale",
+        "release_names",
         "rows",
         "rvu_scale",
         "schedule",
@@ -51,32 +64,44 @@ class PreparedSchedule:
 
     def __init__(self, schedule: MedicareFeeSchedule) -> None:
         self.schedule = schedule
-        rows = schedule.rows
-        self.rvu_scale = max(2, decimal_scale(getattr(r, f) for r in rows for f in _RVUS))
-        self.split_scale = max(2, decimal_scale(getattr(r, f) for r in rows for f in _SPLITS))
-        gpcis = {loc: schedule.gpci(loc) for loc in schedule.localities}
-        gpci_scale = max(3, decimal_scale(v for g in gpcis.values() for v in g[:3]))
+        releases = schedule.releases
+        every = [r for release in releases for r in release.rows.values()]
+        self.rvu_scale = max(2, decimal_scale(getattr(r, f) for r in every for f in _RVUS))
+        self.split_scale = max(2, decimal_scale(getattr(r, f) for r in every for f in _SPLITS))
+        gpcis = [_release_gpcis(release.gpcis) for release in releases]
+        gpci_scale = max(
+            3, decimal_scale(v for g in gpcis for x in g.values() for v in (x.work, x.pe, x.mp))
+        )
         factors = schedule.conversion_factors
         cf_scale = max(4, decimal_scale(f.amount for f in factors))
         # fee in 10**-(rvu+gpci+cf) dollars; whole cents need 10**(rvu+gpci+cf-2)
         self.cent_divisor = 10 ** (self.rvu_scale + gpci_scale + cf_scale - 2)
+        # component reductions keep the unrounded fee in 1/reduction_scale of those units
+        self.reduction_scale = math.lcm(
+            *(scaled(_ONE - f)[1] for parts in COMPONENT_REDUCTIONS.values() for _, f in parts)
+        )
         biggest = (
-            max((max(getattr(r, f) for f in _RVUS) for r in rows), default=Decimal(0))
+            max((max(getattr(r, f) for f in _RVUS) for r in every), default=Decimal(0))
             * 3
-            * max((max(g[:3]) for g in gpcis.values()), default=Decimal(0))
+            * max((max(x.work, x.pe, x.mp) for g in gpcis for x in g.values()), default=Decimal(0))
             * max(f.amount for f in factors)
+            * self.reduction_scale
         )
         if to_scaled(biggest, self.rvu_scale + gpci_scale + cf_scale) >= _LIMIT:
             raise ValidationError("schedule", repr(schedule), "values too large for 64-bit cents")
-        self.rows = _row_table(rows, self.rvu_scale, self.split_scale).with_columns(*_rule_flags())
+        self.rows = _row_table(releases, self.rvu_scale, self.split_scale).with_columns(
+            *_rule_flags()
+        )
         self.gpcis = pl.DataFrame(
             {
-                "locality": [str(loc) for loc in gpcis],
-                "gpci_work": [to_scaled(g.work, gpci_scale) for g in gpcis.values()],
-                "gpci_pe": [to_scaled(g.pe, gpci_scale) for g in gpcis.values()],
-                "gpci_mp": [to_scaled(g.mp, gpci_scale) for g in gpcis.values()],
+                "_release": [i for i, g in enumerate(gpcis) for _ in g],
+                "locality": [str(loc) for g in gpcis for loc in g],
+                "gpci_work": [to_scaled(x.work, gpci_scale) for g in gpcis for x in g.values()],
+                "gpci_pe": [to_scaled(x.pe, gpci_scale) for g in gpcis for x in g.values()],
+                "gpci_mp": [to_scaled(x.mp, gpci_scale) for g in gpcis for x in g.values()],
             },
             schema={
+                "_release": pl.Int32,
                 "locality": pl.String,
                 "gpci_work": pl.Int64,
                 "gpci_pe": pl.Int64,
@@ -87,6 +112,33 @@ class PreparedSchedule:
             (f.valid_from, f.valid_to, f.qualifying_apm, to_scaled(f.amount, cf_scale))
             for f in factors
         )
+        # (release, first day, last day) as integer day numbers (days since 1970-01-01);
+        # None for a release without a period (it prices every date)
+        self.periods = tuple(
+            (index, None, None)
+            if release.period is None
+            else (
+                index,
+                _day_number(release.period.start),
+                None if release.period.end is None else _day_number(release.period.end),
+            )
+            for index, release in enumerate(releases)
+        )
+        self.release_names = ", ".join(r.describe() for r in releases)
+
+
+_EPOCH: Final = dt.date(1970, 1, 1)
+_ONE: Final = Decimal(1)
+
+
+def _day_number(day: dt.date) -> int:
+    return (dt.date(day.year, day.month, day.day) - _EPOCH).days
+
+
+def _release_gpcis(gpcis: Mapping[Locality, Gpci]) -> dict[Locality, Gpci]:
+    """The release's GPCIs, with the unadjusted national locality unless the file has it
+    (as :meth:`MedicareFeeSchedule.gpci` reads :data:`Locality.NATIONAL`)."""
+    return {Locality.NATIONAL: NATIONAL_GPCI, **gpcis}
 
 
 GROUP_CODES: Final = {name: n for n, name in enumerate(dict.fromkeys(MPPR_GROUPS.values()), 1)}
@@ -98,7 +150,7 @@ def _rule_flags() -> list[pl.Expr]:
     with_components = sorted(
         indicator
         for indicator, group in MPPR_GROUPS.items()
-        if any(attr in ("pc", "tc") for attr, *_ in PORTION_REDUCTIONS.get(group, ()))
+        if any(attr in ("pc", "tc") for attr, _ in COMPONENT_REDUCTIONS.get(group, ()))
     )
     bilateral = pl.col("bilateral")
     return [
@@ -129,8 +181,10 @@ def _rvus(row: RvuRow | None, scale: int) -> tuple[int | None, ...]:
     return tuple(to_scaled(getattr(row, f), scale) for f in _RVUS)
 
 
-def _row_table(rows: tuple[RvuRow, ...], scale: int, split_scale: int) -> pl.DataFrame:
-    by_key = {(r.code, r.modifier): r for r in rows}
+def _row_table(releases: Sequence[MedicareRelease], scale: int, split_scale: int) -> pl.DataFrame:
+    """One row per release and lookup key. Releases share the rows that did not change
+    between them: each distinct row (with its component and base rows) is worked out once
+    and joined to the releases that hold it."""
     columns: dict[str, list[object]] = {
         name: []
         for name in (
@@ -172,14 +226,26 @@ def _row_table(rows: tuple[RvuRow, ...], scale: int, split_scale: int) -> pl.Dat
         )
     }
 
-    def add(lookup: str, row: RvuRow, found: bool) -> None:
+    known: dict[tuple[object, ...], int] = {}
+    keep: list[object] = []  # the rows behind the ids in ``known``, alive while it is
+    held_by: list[int] = []
+    held: list[int] = []
+
+    def add(by_key: Mapping[tuple[str, str], RvuRow], lookup: str, row: RvuRow) -> int:
         pc = by_key.get((row.code, "26"))
         tc = by_key.get((row.code, "TC"))
         endo = by_key.get((row.endo_base, "")) if row.endo_base else None
+        key = (lookup, id(row), id(pc), id(tc), id(endo))
+        number = known.get(key)
+        if number is not None:
+            return number
+        keep.append((row, pc, tc, endo))
         values: dict[str, object] = {
             "procedure": row.code,
             "lookup": lookup,
-            "found": found,
+            # 53 has no row of its own: the code's row prices it; 26/TC without a row
+            # of their own do not apply (the PC/TC indicator says why).
+            "found": lookup == row.modifier or lookup == "53",
             "modifier_row": row.modifier,
             "status": row.status,
             "nonfacility_na": row.nonfacility_na,
@@ -201,24 +267,34 @@ def _row_table(rows: tuple[RvuRow, ...], scale: int, split_scale: int) -> pl.Dat
                 values[prefix + name] = value
         for name, column in columns.items():
             column.append(values[name])
+        number = known[key] = len(known)
+        return number
 
-    for (code, modifier), row in by_key.items():
-        add(modifier, row, True)
-        if modifier:
-            continue
-        for component in COMPONENT_MODIFIERS:
-            if (code, component) in by_key:
+    for index, release in enumerate(releases):
+        by_key = release.rows
+        for (code, modifier), row in by_key.items():
+            held_by.append(index)
+            held.append(add(by_key, modifier, row))
+            if modifier:
                 continue
-            # 53 has no row of its own: the code's row prices it; 26/TC without a row of
-            # their own do not apply (the PC/TC indicator says why).
-            add(component, row, component == "53")
+            for component in COMPONENT_MODIFIERS:
+                if (code, component) not in by_key:
+                    held_by.append(index)
+                    held.append(add(by_key, component, row))
     flags = {"found", "nonfacility_na", "facility_na", "components", "endo_found"}
     numbers = {p + f for p in ("", "pc_", "tc_", "endo_") for f in _RVUS} | set(_SPLITS)
     schema: dict[str, pl.DataType] = {
         name: pl.Boolean() if name in flags else pl.Int64() if name in numbers else pl.String()
         for name in columns
     }
-    return pl.DataFrame(columns, schema=schema)
+    distinct = pl.DataFrame(columns, schema=schema).with_row_index("_distinct")
+    by_release = pl.DataFrame(
+        {"_release": held_by, "_distinct": held},
+        schema={"_release": pl.Int32, "_distinct": pl.UInt32},
+    )
+    return by_release.join(distinct, on="_distinct", how="left", maintain_order="left").drop(
+        "_distinct"
+    )
 
 
 def pctc_meaning(indicator: str) -> str:

@@ -1,16 +1,35 @@
-"""The contractual-discount check: every paid line against what the contract says it owes.
+"""The contractual-discount check: every paid line against what the payer owes, to the cent.
 
-Per line: the expected allowed amount (from the payer's :class:`~medbill.fees.Contract`,
-with its trace), the payer's allowed amount (the allowed amount it reported, AMT*B6, or
-else the charge less its contractual adjustments), what it paid, the patient's share, the
-variance (payer's allowed − expected allowed, in dollars and percent) and a
-:class:`Verdict`.
+Per line (all amounts in dollars, Decimal, two places):
+
+- **allowed terms**: the expected allowed amount (the payer's :class:`~medbill.fees.Contract`,
+  with its trace) against the payer's allowed amount (AMT*B6, or else the charge less its
+  contractual CO/PI adjustments; payment reductions such as CARC 253 are not counted);
+- **patient share**: the expected share (the coverage's :class:`~medbill.Benefits` and
+  :class:`~medbill.Accumulators` applied to the expected allowed amounts in claim order:
+  copay, then deductible, then coinsurance, capped at the out-of-pocket maximum; the rule
+  of :func:`medbill.fees.estimate_responsibility`) against the 835's PR adjustments by
+  CARC (3 copay, 1 deductible, 2 coinsurance, any other PR);
+- **payment terms**: expected paid = expected allowed − expected patient share − Medicare
+  sequestration (2%, CARC 253) − what prior payers paid on the line (never below zero),
+  against what the payer paid.
+
+Verdicts, first match wins: a line no contract term prices is ``not-checked`` (with the
+reason); a line the payer did not pay for a non-contract reason (eligibility, timely
+filing, duplicate, missing information, authorization, medical necessity, bundling,
+capitation, non-covered) is ``denied``, with the classification and next action of
+:func:`~medbill.claims.classify_denial`; then ``underpaid``/``overpaid`` when the payer's
+allowed amount differs from the contract (contract variance); then
+``patient-share-too-high``/``patient-share-too-low`` when the payer moved too much or too
+little to the patient; ``correct`` otherwise. Totals add payment-terms variance only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Final, Literal, NamedTuple
 
 import attrs
 import pendulum
@@ -18,17 +37,25 @@ import pendulum
 from medbill._encounter import Claim, ClaimLine
 from medbill._enums import MedbillEnum
 from medbill._errors import PricingError, ValidationError
-from medbill._money import ZERO, as_money, as_rate, round_cents
-from medbill._parties import Benefits
-from medbill._payment import ClaimPayment, LinePayment
-from medbill.claims._denials import DenialClassification, classify_denial
+from medbill._money import ZERO, as_money, as_rate
+from medbill._parties import Accumulators, Benefits, PayerKind, ServiceCategory
+from medbill._payment import Adjustment, ClaimPayment, LinePayment
+from medbill.claims._denials import (
+    DenialCategory,
+    DenialClassification,
+    NextAction,
+    classify_denial,
+)
 from medbill.claims._matching import match_lines
-from medbill.codes import AdjustmentGroup
+from medbill.codes import AdjustmentGroup, Rarc
 from medbill.fees import Contract, ExpectedLine, Trace
+from medbill.fees._responsibility import split_shares
 
 __all__ = [
+    "COST_SHARING",
     "PAYMENT_REDUCTIONS",
     "LineCheck",
+    "PatientShare",
     "PaymentCheck",
     "Tolerance",
     "Verdict",
@@ -39,7 +66,17 @@ PAYMENT_REDUCTIONS = frozenset({"253"})
 """CARCs that reduce the payment without reducing the allowed amount: 253 is Medicare's
 sequestration (2% of the payment since 2013, Budget Control Act of 2011)."""
 
+COST_SHARING: Final = {"3": "copay", "1": "deductible", "2": "coinsurance"}
+"""The PR CARCs of ordinary cost sharing (X12 CARC list: 1 deductible, 2 coinsurance,
+3 co-payment); any other PR amount is ``other`` (non-covered, billed to the patient...)."""
+
+# CARCs whose presence on an unpaid line names a denial outcome the generic denial table
+# folds into a wider category (X12 CARC list): 16 "claim/service lacks information",
+# 24 "charges are covered under a capitation agreement/managed care plan".
+_OUTCOME_BY_CARC: Final = {"16": "missing-information", "24": "capitation"}
+
 _HUNDRED = Decimal(100)
+_RATE_PLACES = Decimal("0.0001")
 _CO = AdjustmentGroup.CONTRACTUAL_OBLIGATION
 _PI = AdjustmentGroup.PAYER_INITIATED_REDUCTION
 _PR = AdjustmentGroup.PATIENT_RESPONSIBILITY
@@ -48,22 +85,48 @@ _PR = AdjustmentGroup.PATIENT_RESPONSIBILITY
 class Verdict(MedbillEnum):
     """What the check concluded about a line.
 
+    Contract variance: ``underpaid``, ``overpaid`` (``correct`` within tolerance);
+    patient-share variance: ``patient-share-too-high`` (the payer moved too much to the
+    patient), ``patient-share-too-low``; non-contract outcomes: ``denied`` (see
+    :attr:`LineCheck.denial`); ``not-checked`` (see :attr:`LineCheck.reason`).
+
+    The names of medbill 0.x stay as deprecated aliases: ``DENIED_BUT_CONTRACTED`` is
+    ``DENIED``, ``NOT_COVERED_BY_CONTRACT`` is ``NOT_CHECKED`` and
+    ``PATIENT_RESPONSIBILITY_MISMATCH`` is ``PATIENT_SHARE_TOO_HIGH``.
+
     >>> from medbill.claims import Verdict
     >>> Verdict.UNDERPAID.is_problem, Verdict.CORRECT.is_problem
+    (True, False)
+    >>> Verdict.UNDERPAID.is_contract_variance, Verdict.DENIED.is_contract_variance
     (True, False)
     """
 
     CORRECT = "correct"
     UNDERPAID = "underpaid"
     OVERPAID = "overpaid"
-    DENIED_BUT_CONTRACTED = "denied-but-contracted"
-    PATIENT_RESPONSIBILITY_MISMATCH = "patient-responsibility-mismatch"
-    NOT_COVERED_BY_CONTRACT = "not-covered-by-contract"
+    PATIENT_SHARE_TOO_HIGH = "patient-share-too-high"
+    PATIENT_SHARE_TOO_LOW = "patient-share-too-low"
+    DENIED = "denied"
+    NOT_CHECKED = "not-checked"
+    # deprecated aliases (same members), kept for one minor release
+    DENIED_BUT_CONTRACTED = "denied"
+    NOT_COVERED_BY_CONTRACT = "not-checked"
+    PATIENT_RESPONSIBILITY_MISMATCH = "patient-share-too-high"
 
     @property
     def is_problem(self) -> bool:
         """Anything but correct: a line for the billing office to look at."""
         return self is not Verdict.CORRECT
+
+    @property
+    def is_contract_variance(self) -> bool:
+        """Underpaid or overpaid: the payer's allowed amount is not the contract's."""
+        return self is Verdict.UNDERPAID or self is Verdict.OVERPAID
+
+    @property
+    def is_patient_share_variance(self) -> bool:
+        """The payer moved too much or too little of the allowed amount to the patient."""
+        return self is Verdict.PATIENT_SHARE_TOO_HIGH or self is Verdict.PATIENT_SHARE_TOO_LOW
 
 
 def _money(value: object) -> Decimal:
@@ -71,46 +134,175 @@ def _money(value: object) -> Decimal:
 
 
 def _optional_rate(value: object) -> Decimal | None:
-    return None if value is None else as_rate(value, "percent")
+    if value is None:
+        return None
+    rate = as_rate(value, "rate")
+    if rate < 0:
+        raise ValidationError("rate", value, "must not be negative")
+    return rate
 
 
-@attrs.frozen(kw_only=True)
+def _combine(value: object) -> Literal["or", "and"]:
+    if value == "or":
+        return "or"
+    if value == "and":
+        return "and"
+    raise ValidationError("combine", value, "must be 'or' or 'and'")
+
+
+@attrs.frozen(kw_only=True, init=False)
 class Tolerance:
-    """How far a variance may go before it counts: ``amount`` dollars, or ``percent`` of the
-    expected allowed amount (either one forgives). The default tolerates nothing.
+    """How far a variance may go before it counts: ``amount`` dollars and/or ``rate`` (a
+    Decimal fraction of the expected amount, ``Decimal("0.02")`` is 2 %, as every rate in
+    medbill).
+
+    With both thresholds, ``combine="or"`` (the default) forgives a variance within
+    *either* one: a line is flagged only when it is off by more than the dollar amount
+    *and* more than the rate, which keeps cents on cheap lines and fractions of a percent
+    on expensive ones out of the work queue (the "exceeds $X and Y %" rule of contract
+    management tools). ``combine="and"`` forgives only within both. The default
+    ``Tolerance()`` forgives nothing.
+
+    ``percent=`` (a number of percent points, medbill 0.x) still works with a
+    :class:`DeprecationWarning`: ``percent=2`` is ``rate=Decimal("0.02")``.
 
     >>> from decimal import Decimal
     >>> from medbill.claims import Tolerance
-    >>> loose = Tolerance(amount=Decimal("1.00"), percent=Decimal("2"))
+    >>> loose = Tolerance(amount=Decimal("1.00"), rate=Decimal("0.02"))
     >>> loose.allows(Decimal("-1.50"), Decimal("100.00")), loose.allows(Decimal("-2.50"), Decimal("100.00"))
     (True, False)
+    >>> strict = Tolerance(amount=Decimal("1.00"), rate=Decimal("0.02"), combine="and")
+    >>> strict.allows(Decimal("-1.50"), Decimal("100.00"))
+    False
     """
 
-    amount: Decimal = attrs.field(default=ZERO, converter=_money)
-    percent: Decimal | None = attrs.field(default=None, converter=_optional_rate)
+    amount: Decimal | None
+    rate: Decimal | None
+    combine: Literal["or", "and"]
+
+    def __init__(
+        self,
+        *,
+        amount: Decimal | int | str | None = None,
+        rate: Decimal | int | str | None = None,
+        combine: Literal["or", "and"] = "or",
+        percent: Decimal | int | str | None = None,
+    ) -> None:
+        if percent is not None:
+            warnings.warn(
+                "Tolerance(percent=...) counts percent points and is deprecated; pass "
+                "rate= as a fraction (percent=2 is rate=Decimal('0.02'))",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            if rate is not None:
+                raise ValidationError("percent", percent, "give rate or percent, not both")
+            points = _optional_rate(percent)
+            rate = None if points is None else points / _HUNDRED
+        self.__attrs_init__(
+            amount=None if amount is None else _money(amount),
+            rate=_optional_rate(rate),
+            combine=_combine(combine),
+        )
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Deprecated: the rate in percent points (``rate`` × 100)."""
+        return None if self.rate is None else self.rate * _HUNDRED
 
     def allows(self, variance: Decimal, expected: Decimal) -> bool:
         """Whether ``variance`` against ``expected`` is within tolerance."""
-        size = abs(variance)
-        if size <= self.amount:
+        if not variance:
             return True
-        return self.percent is not None and size * _HUNDRED <= self.percent * abs(expected)
+        size = abs(variance)
+        by_amount = None if self.amount is None else size <= self.amount
+        by_rate = None if self.rate is None else size <= self.rate * abs(expected)
+        if by_amount is None:
+            return bool(by_rate)
+        if by_rate is None:
+            return by_amount
+        return (by_amount or by_rate) if self.combine == "or" else (by_amount and by_rate)
 
 
-def _percent(variance: Decimal, expected: Decimal | None) -> Decimal | None:
-    if expected is None or expected == ZERO:
+_EXACT: Final = Tolerance()
+
+
+@attrs.frozen(kw_only=True)
+class PatientShare:
+    """A patient's share of a line, by kind: copay, deductible, coinsurance, other.
+
+    >>> from decimal import Decimal as D
+    >>> from medbill import Adjustment
+    >>> share = PatientShare.from_adjustments([
+    ...     Adjustment(group="PR", reason="3", amount=D("25.00")),
+    ...     Adjustment(group="PR", reason="2", amount=D("11.00")),
+    ...     Adjustment(group="CO", reason="45", amount=D("60.00"))])
+    >>> share.copay, share.coinsurance, share.total
+    (Decimal('25.00'), Decimal('11.00'), Decimal('36.00'))
+    """
+
+    copay: Decimal = ZERO
+    deductible: Decimal = ZERO
+    coinsurance: Decimal = ZERO
+    other: Decimal = ZERO
+    total: Decimal = attrs.field(init=False, eq=False, repr=False)
+    """Everything the patient owes on the line."""
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(
+            self, "total", self.copay + self.deductible + self.coinsurance + self.other
+        )
+
+    @classmethod
+    def from_adjustments(cls, adjustments: Iterable[Adjustment]) -> PatientShare:
+        """The PR adjustments of an 835 line by CARC (see :data:`COST_SHARING`)."""
+        copay = deductible = coinsurance = other = ZERO
+        found = False
+        for adjustment in adjustments:
+            if adjustment.group is _PR:
+                found = True
+                kind = COST_SHARING.get(adjustment.reason)  # a Carc is a str
+                if kind == "coinsurance":
+                    coinsurance += adjustment.amount
+                elif kind == "deductible":
+                    deductible += adjustment.amount
+                elif kind == "copay":
+                    copay += adjustment.amount
+                else:
+                    other += adjustment.amount
+        if not found:
+            return _NO_SHARE
+        return cls(copay=copay, deductible=deductible, coinsurance=coinsurance, other=other)
+
+    def describe(self) -> str:
+        """``copay 25.00 + deductible 0.00 + coinsurance 11.00 = 36.00`` (other if any)."""
+        text = f"copay {self.copay} + deductible {self.deductible} + coinsurance {self.coinsurance}"
+        if self.other:
+            text += f" + other {self.other}"
+        return f"{text} = {self.total}"
+
+
+_NO_SHARE: Final = PatientShare()
+_DEFAULT_REDUCTIONS: Final = tuple(PAYMENT_REDUCTIONS)
+
+
+def _rate(variance: Decimal, expected: Decimal | None) -> Decimal | None:
+    if expected is None or not expected:
         return None
-    return round_cents(variance * _HUNDRED / expected)
+    return (variance / expected).quantize(_RATE_PLACES)
 
 
 @attrs.frozen(kw_only=True)
 class LineCheck:
-    """The check of one line: expected against actual, the variance and the verdict.
+    """The check of one line in allowed terms, patient-share terms and payment terms.
 
-    ``variance`` is the payer's allowed amount minus the expected allowed amount (negative
-    means underpaid); ``variance_percent`` is it as a percentage of the expected amount,
-    rounded half-up to the cent. ``expected_allowed`` and ``trace`` are ``None`` when no
-    contract term covers the line. :func:`check_payment` builds them.
+    ``allowed_variance`` = payer allowed − expected allowed; ``patient_share_variance`` =
+    the 835's patient share − the expected one (positive: too much moved to the
+    patient); ``payment_variance`` = paid − expected paid (negative: the payer owes more).
+    A ``denied`` line the contract prices keeps its expected amounts (``at_stake`` is what
+    overturning the denial would bring) but adds nothing to the underpayment; on
+    ``not-checked`` lines the expected amounts are ``None`` and the variances zero.
+    :func:`check_payment` builds them.
 
     >>> from medbill.claims import LineCheck
     >>> [f.name for f in attrs.fields(LineCheck)][:4]
@@ -122,25 +314,82 @@ class LineCheck:
     procedure: str
     modifiers: tuple[str, ...]
     service_date: pendulum.Date
+    payer_id: str
+    provider: str | None
     billed: Decimal
     expected_allowed: Decimal | None
     term: str | None
     trace: Trace | None
     payer_allowed: Decimal
+    expected_patient_share: PatientShare | None
+    payer_patient_share: PatientShare
+    prior_paid: Decimal
+    expected_paid: Decimal | None
     paid: Decimal
-    patient_responsibility: Decimal
-    variance: Decimal
-    variance_percent: Decimal | None
+    allowed_variance: Decimal
+    patient_share_variance: Decimal
+    payment_variance: Decimal
     verdict: Verdict
     reason: str
     denial: DenialClassification | None = None
+    outcome: str | None = None
 
     @property
     def underpayment(self) -> Decimal:
-        """How much the payer owes on top (zero unless underpaid or denied-but-contracted)."""
-        if self.verdict in {Verdict.UNDERPAID, Verdict.DENIED_BUT_CONTRACTED}:
-            return -self.variance if self.variance < ZERO else ZERO
+        """What the payer owes on top, in payment terms (underpaid or patient share too
+        high; zero otherwise)."""
+        verdict = self.verdict
+        if (
+            verdict is Verdict.UNDERPAID or verdict is Verdict.PATIENT_SHARE_TOO_HIGH
+        ) and self.payment_variance < 0:
+            return -self.payment_variance
         return ZERO
+
+    @property
+    def overpayment(self) -> Decimal:
+        """What the payer paid too much, in payment terms (overpaid or patient share too
+        low; zero otherwise)."""
+        verdict = self.verdict
+        if (
+            verdict is Verdict.OVERPAID or verdict is Verdict.PATIENT_SHARE_TOO_LOW
+        ) and self.payment_variance > 0:
+            return self.payment_variance
+        return ZERO
+
+    @property
+    def at_stake(self) -> Decimal:
+        """On a denied line the contract prices: the expected payment not received."""
+        if self.verdict is Verdict.DENIED and self.payment_variance < 0:
+            return -self.payment_variance
+        return ZERO
+
+    @property
+    def patient_responsibility(self) -> Decimal:
+        """The 835's patient share of the line (all PR adjustments)."""
+        return self.payer_patient_share.total
+
+    @property
+    def variance(self) -> Decimal:
+        """Deprecated: the allowed-terms variance (use ``allowed_variance``)."""
+        return self.allowed_variance
+
+    @property
+    def allowed_variance_rate(self) -> Decimal | None:
+        """``allowed_variance`` as a fraction of the expected allowed amount (4 places)."""
+        return _rate(self.allowed_variance, self.expected_allowed)
+
+    @property
+    def payment_variance_rate(self) -> Decimal | None:
+        """``payment_variance`` as a fraction of the expected payment (4 places)."""
+        return _rate(self.payment_variance, self.expected_paid)
+
+    @property
+    def variance_percent(self) -> Decimal | None:
+        """Deprecated: the allowed variance in percent points, rounded to the cent."""
+        rate = _rate(self.allowed_variance, self.expected_allowed)
+        if rate is None or self.expected_allowed is None:
+            return None
+        return (self.allowed_variance * _HUNDRED / self.expected_allowed).quantize(Decimal("0.01"))
 
 
 def _line_checks(values: Iterable[LineCheck]) -> tuple[LineCheck, ...]:
@@ -155,6 +404,10 @@ def _line_payments(values: Iterable[LinePayment]) -> tuple[LinePayment, ...]:
 class PaymentCheck:
     """The check of one claim payment, line by line; ``unmatched`` payment lines are kept.
 
+    Totals add payment-terms amounts only: ``underpayment`` and ``overpayment`` sum the
+    lines' payment variances on contract and patient-share verdicts; denied and
+    not-checked lines add nothing (see :attr:`denials` and :attr:`not_checked`).
+
     >>> from medbill.claims import PaymentCheck
     >>> "underpayment" in dir(PaymentCheck)
     True
@@ -168,23 +421,48 @@ class PaymentCheck:
 
     @property
     def expected_allowed(self) -> Decimal:
-        """Sum of the expected allowed amounts of the lines the contract covers."""
+        """Sum of the expected allowed amounts of the checked lines."""
         return sum((c.expected_allowed or ZERO for c in self.lines), ZERO)
 
     @property
+    def expected_paid(self) -> Decimal:
+        """Sum of the expected payments of the checked lines."""
+        return sum((c.expected_paid or ZERO for c in self.lines), ZERO)
+
+    @property
     def paid(self) -> Decimal:
-        """Sum of the paid amounts of the checked lines."""
+        """Sum of the paid amounts of the matched lines."""
         return sum((c.paid for c in self.lines), ZERO)
 
     @property
     def underpayment(self) -> Decimal:
-        """What the payer owes on top, over all lines."""
+        """What the payer owes on top, in payment terms, over all lines."""
         return sum((c.underpayment for c in self.lines), ZERO)
+
+    @property
+    def overpayment(self) -> Decimal:
+        """What the payer paid too much, in payment terms, over all lines."""
+        return sum((c.overpayment for c in self.lines), ZERO)
+
+    @property
+    def at_stake(self) -> Decimal:
+        """What the denied lines would bring under the contract were they overturned."""
+        return sum((c.at_stake for c in self.lines), ZERO)
 
     @property
     def problems(self) -> tuple[LineCheck, ...]:
         """The lines whose verdict is not correct."""
-        return tuple(c for c in self.lines if c.verdict.is_problem)
+        return tuple(c for c in self.lines if c.verdict is not Verdict.CORRECT)
+
+    @property
+    def denials(self) -> tuple[LineCheck, ...]:
+        """The denied lines, each with its classification and next action."""
+        return tuple(c for c in self.lines if c.verdict is Verdict.DENIED)
+
+    @property
+    def not_checked(self) -> tuple[LineCheck, ...]:
+        """The lines that could not be checked, each with its reason."""
+        return tuple(c for c in self.lines if c.verdict is Verdict.NOT_CHECKED)
 
 
 def _payer_allowed(payment: LinePayment, reductions: frozenset[str]) -> Decimal:
@@ -222,102 +500,233 @@ def _expected_lines(claim: Claim, contract: Contract) -> dict[str, ExpectedLine 
     return found
 
 
-def _coinsurance_problem(
-    payment: LinePayment, benefits: Benefits | None, payer_allowed: Decimal, tolerance: Tolerance
-) -> str | None:
-    # Coinsurance applies to what is left of the allowed amount after the deductible (PR-1)
-    # and copay (PR-3): CARC 2 should be the plan's rate of it, rounded to the cent.
-    if benefits is None:
+def _denial(payment: LinePayment) -> tuple[DenialClassification, str] | None:
+    """The classification and outcome of an unpaid line, unless it is cost sharing."""
+    if payment.paid != ZERO or payment.charge <= ZERO:
         return None
-    coinsurance = deductible_and_copay = ZERO
-    for adjustment in payment.adjustments:
-        if adjustment.group is _PR:
-            if adjustment.reason == "2":
-                coinsurance += adjustment.amount
-            elif adjustment.reason in ("1", "3"):
-                deductible_and_copay += adjustment.amount
-    if coinsurance == ZERO:
+    return denial_of(payment.adjustments, payment.remarks)
+
+
+def denial_of(
+    adjustments: Iterable[Adjustment], remarks: Iterable[Rarc | str]
+) -> tuple[DenialClassification, str] | None:
+    """The classification and outcome of an unpaid line's adjustments and remarks, unless
+    they are cost sharing (the one rule of the scalar and the batch checks)."""
+    codes = [
+        a for a in adjustments if a.amount > 0 and not (a.group is _PR and a.reason in COST_SHARING)
+    ]
+    if not codes:
         return None
-    base = payer_allowed - deductible_and_copay
-    expected = round_cents(base * benefits.coinsurance)
-    if tolerance.allows(coinsurance - expected, expected):
-        return None
-    return (
-        f"coinsurance {coinsurance} is not {benefits.coinsurance} x {base} = {expected} "
-        "(the plan's benefit)"
+    outcome = next(
+        (_OUTCOME_BY_CARC[str(a.reason)] for a in codes if str(a.reason) in _OUTCOME_BY_CARC),
+        None,
+    )
+    denial = classify_denial(codes, remarks)
+    if denial is None:
+        if outcome != "capitation":
+            return None
+        # CARC 24: paid under the capitation agreement, not line by line: nothing to
+        # collect from this remittance (the denial table counts it as a normal payment).
+        denial = DenialClassification(
+            category=DenialCategory.OTHER,
+            action=NextAction.WRITE_OFF,
+            reasons=tuple((f"{a.group.value}-{a.reason}", DenialCategory.OTHER) for a in codes),
+        )
+    return denial, outcome or denial.category.value
+
+
+def _prior_paid(claim: Claim, prior_payments: Sequence[ClaimPayment]) -> dict[str, Decimal]:
+    paid: dict[str, Decimal] = {}
+    for index, prior in enumerate(prior_payments):
+        if not isinstance(prior, ClaimPayment):
+            raise ValidationError(f"prior_payments[{index}]", prior, "must be a ClaimPayment")
+        if prior.paid and not prior.lines:
+            raise ValidationError(
+                f"prior_payments[{index}]",
+                prior.claim_id,
+                "has no service lines: the prior payment cannot be taken into account per line",
+            )
+        for match in match_lines(claim, prior.lines)[0]:
+            key = match.claim_line.line_id
+            paid[key] = paid.get(key, ZERO) + match.line_payment.paid
+    return paid
+
+
+def _payer_of(claim: Claim, contract: Contract, payer_id: str | None) -> str:
+    coverage = claim.coverage
+    payer = payer_id if payer_id is not None else (None if coverage is None else coverage.payer.id)
+    if payer is None:
+        return contract.payer_id
+    if payer != contract.payer_id:
+        raise PricingError(
+            "contract",
+            contract.name,
+            f"is payer {contract.payer_id!r}'s contract and does not apply to payer {payer!r}",
+        )
+    if coverage is not None and contract.plan is not None and coverage.plan_name != contract.plan:
+        raise PricingError(
+            "contract",
+            contract.name,
+            f"covers plan {contract.plan!r}, not payer {payer!r}'s plan {coverage.plan_name!r}",
+        )
+    return str(payer)
+
+
+def _unpriced(
+    base: dict[str, object], payer_allowed: Decimal, share: PatientShare, prior: Decimal,
+    paid: Decimal, verdict: Verdict, reason: str,
+    denial: DenialClassification | None = None, outcome: str | None = None,
+) -> LineCheck:  # fmt: skip
+    return LineCheck(
+        **base,  # type: ignore[arg-type]
+        expected_allowed=None,
+        term=None,
+        trace=None,
+        payer_allowed=payer_allowed,
+        expected_patient_share=None,
+        payer_patient_share=share,
+        prior_paid=prior,
+        expected_paid=None,
+        paid=paid,
+        allowed_variance=ZERO,
+        patient_share_variance=ZERO,
+        payment_variance=ZERO,
+        verdict=verdict,
+        reason=reason,
+        denial=denial,
+        outcome=outcome,
     )
 
 
 def _verdict(
-    payment: LinePayment,
-    expected: ExpectedLine | str | None,
+    expected: ExpectedLine,
     payer_allowed: Decimal,
-    denial: DenialClassification | None,
-    denied: bool,
+    expected_share: PatientShare | None,
+    actual_share: PatientShare,
+    expected_paid: Decimal,
+    paid: Decimal,
     tolerance: Tolerance,
-    benefits: Benefits | None,
 ) -> tuple[Verdict, str]:
-    if not isinstance(expected, ExpectedLine):
-        return (
-            Verdict.NOT_COVERED_BY_CONTRACT,
-            f"no contract term covers the line: {expected or 'not priced'}",
-        )
     allowed = expected.allowed
-    variance = payer_allowed - allowed
-    if denied and allowed > ZERO:
-        why = f" ({denial.category.value})" if denial else ""
-        return (
-            Verdict.DENIED_BUT_CONTRACTED,
-            f"denied{why}, but the contract allows {allowed} ({expected.term})",
+    allowed_variance = payer_allowed - allowed
+    payment_variance = paid - expected_paid
+    if not tolerance.allows(allowed_variance, allowed):
+        verdict = Verdict.UNDERPAID if allowed_variance < 0 else Verdict.OVERPAID
+        return verdict, (
+            f"payer allowed {payer_allowed}, contract allows {allowed} ({expected.term}); "
+            f"paid {paid}, expected {expected_paid}"
         )
-    if not tolerance.allows(variance, allowed):
-        verdict = Verdict.UNDERPAID if variance < ZERO else Verdict.OVERPAID
-        return (
-            verdict,
-            f"payer allowed {payer_allowed}, contract allows {allowed} ({expected.term})",
-        )
-    problem = _coinsurance_problem(payment, benefits, payer_allowed, tolerance)
-    if problem is not None:
-        return Verdict.PATIENT_RESPONSIBILITY_MISMATCH, problem
-    return Verdict.CORRECT, f"payer allowed {payer_allowed} as contracted ({expected.term})"
+    if expected_share is not None:
+        share_variance = actual_share.total - expected_share.total
+        if not tolerance.allows(share_variance, expected_share.total):
+            verdict = (
+                Verdict.PATIENT_SHARE_TOO_HIGH
+                if share_variance > 0
+                else Verdict.PATIENT_SHARE_TOO_LOW
+            )
+            return verdict, (
+                f"patient share {actual_share.describe()}; the benefits give "
+                f"{expected_share.describe()}; paid {paid}, expected {expected_paid}"
+            )
+    if not tolerance.allows(payment_variance, expected_paid):
+        verdict = Verdict.UNDERPAID if payment_variance < 0 else Verdict.OVERPAID
+        return verdict, f"paid {paid}, expected {expected_paid} ({expected.term})"
+    return Verdict.CORRECT, f"paid {paid} as contracted ({expected.term})"
 
 
-def _check_line(
-    claim: Claim,
-    line: ClaimLine,
-    payment: LinePayment,
-    expected: ExpectedLine | str | None,
-    tolerance: Tolerance,
+class _Pending(NamedTuple):
+    position: int
+    line: ClaimLine
+    payment: LinePayment
+    expected: ExpectedLine
+    payer_allowed: Decimal
+    share: PatientShare
+    denial: tuple[DenialClassification, str] | None
+
+
+def _expected_shares(
+    group: Sequence[_Pending],
     benefits: Benefits | None,
-    reductions: frozenset[str],
-) -> LineCheck:
-    payer_allowed = _payer_allowed(payment, reductions)
-    responsibility = payment.patient_responsibility
-    denied = payment.paid == ZERO and responsibility == ZERO and payment.charge > ZERO
-    denial = classify_denial(payment.adjustments, payment.remarks) if denied else None
-    verdict, reason = _verdict(
-        payment, expected, payer_allowed, denial, denied, tolerance, benefits
+    accumulators: Accumulators | None,
+    sequestration: bool,
+    category: ServiceCategory,
+    categories: Mapping[str, ServiceCategory] | None,
+    then: bool,
+) -> tuple[list[PatientShare | None], list[Decimal], Accumulators | None]:
+    if benefits is None or accumulators is None:
+        return [None] * len(group), [ZERO] * len(group), accumulators
+    split = split_shares(
+        [(item.line.line_id, item.expected.allowed) for item in group],
+        benefits,
+        accumulators,
+        sequestration=sequestration,
+        category=category,
+        categories=categories,
     )
-    priced = expected if isinstance(expected, ExpectedLine) else None
-    variance = ZERO if priced is None else payer_allowed - priced.allowed
+    after = accumulators
+    if then:  # the accumulators after these lines, for the lines worked out next
+        after = Accumulators(
+            deductible_met=accumulators.deductible_met + sum((s.deductible for s in split), ZERO),
+            out_of_pocket_met=accumulators.out_of_pocket_met
+            + sum((s.patient for s in split), ZERO),
+        )
+    shares: list[PatientShare | None] = [
+        PatientShare(copay=s.copay, deductible=s.deductible, coinsurance=s.coinsurance)
+        if s.copay or s.deductible or s.coinsurance
+        else _NO_SHARE
+        for s in split
+    ]
+    return shares, [s.sequestration for s in split], after
+
+
+def _denial_reason(
+    classification: DenialClassification, outcome: str, at_stake: Decimal | None
+) -> str:
+    codes = ", ".join(r for r, _ in classification.reasons)
+    stake = "" if at_stake is None else f"; {at_stake} at stake under the contract"
+    return f"denied ({outcome}): {codes}; next action: {classification.action.value}{stake}"
+
+
+def _priced_check(
+    base: dict[str, object],
+    item: _Pending,
+    expected_share: PatientShare | None,
+    cut: Decimal,
+    prior_paid: Decimal,
+    rules: Tolerance,
+) -> LineCheck:
+    found, share, paid = item.expected, item.share, item.payment.paid
+    basis = share if expected_share is None else expected_share
+    expected_paid = max(found.allowed - basis.total - cut - prior_paid, ZERO)
+    classification = outcome = None
+    if item.denial is not None:
+        classification, outcome = item.denial
+        verdict = Verdict.DENIED
+        reason = _denial_reason(classification, outcome, expected_paid - paid)
+    else:
+        verdict, reason = _verdict(
+            found, item.payer_allowed, expected_share, share, expected_paid, paid, rules
+        )
     return LineCheck(
-        claim_id=str(claim.id),
-        line_id=line.line_id,
-        procedure=str(line.procedure),
-        modifiers=tuple(str(m) for m in line.modifiers),
-        service_date=line.service_date,
-        billed=line.charge,
-        expected_allowed=None if priced is None else priced.allowed,
-        term=None if priced is None else priced.term,
-        trace=None if priced is None else priced.trace,
-        payer_allowed=payer_allowed,
-        paid=payment.paid,
-        patient_responsibility=responsibility,
-        variance=variance,
-        variance_percent=None if priced is None else _percent(variance, priced.allowed),
+        **base,  # type: ignore[arg-type]
+        expected_allowed=found.allowed,
+        term=found.term,
+        trace=found.trace,
+        payer_allowed=item.payer_allowed,
+        expected_patient_share=expected_share,
+        payer_patient_share=share,
+        prior_paid=prior_paid,
+        expected_paid=expected_paid,
+        paid=paid,
+        allowed_variance=item.payer_allowed - found.allowed,
+        patient_share_variance=(
+            ZERO if expected_share is None else share.total - expected_share.total
+        ),
+        payment_variance=paid - expected_paid,
         verdict=verdict,
         reason=reason,
-        denial=denial,
+        denial=classification,
+        outcome=outcome,
     )
 
 
@@ -328,36 +737,57 @@ def check_payment(
     *,
     tolerance: Tolerance | None = None,
     benefits: Benefits | None = None,
-    payment_reductions: Sequence[str] = tuple(PAYMENT_REDUCTIONS),
+    accumulators: Accumulators | None = None,
+    prior_payments: Sequence[ClaimPayment] = (),
+    payer_id: str | None = None,
+    category: ServiceCategory = ServiceCategory.OFFICE_VISIT,
+    categories: Mapping[str, ServiceCategory] | None = None,
+    sequestration: bool | None = None,
+    payment_reductions: Sequence[str] = _DEFAULT_REDUCTIONS,
 ) -> PaymentCheck:
-    """Check each adjudicated line of ``claim_payment`` against ``contract``.
+    """Check each adjudicated line of ``claim_payment`` against ``contract``, in payment
+    terms (see the module documentation for the amounts and verdicts).
+
+    ``contract`` must be the remittance payer's (``payer_id``, default the claim's
+    coverage's payer): another payer's contract is a :class:`~medbill.PricingError`
+    naming both. ``benefits`` and ``accumulators`` (default: the claim's coverage's, as
+    they stood before this claim) give the expected patient share; without either, the
+    patient share is not checked and the 835's is taken. ``prior_payments`` are the
+    earlier payers' :class:`~medbill.ClaimPayment` of this claim (a secondary's check takes
+    the primary's payment off what it owes). ``category``/``categories`` pick the copay
+    per line as in :func:`~medbill.fees.estimate_responsibility`; ``sequestration``
+    (default: a Medicare payer) takes 2% off the expected payment.
 
     Lines are matched to the claim's lines as in :func:`~medbill.claims.match_remittance`;
-    unmatched payment lines are returned in ``unmatched``. ``benefits`` (default: the
-    claim's coverage's) is used to check the coinsurance. A reversal is not checked. A
+    unmatched payment lines are returned in ``unmatched``. A reversal is not checked. A
     claim payment without service lines (no 835 SVC loops) cannot be checked line by line:
     its ``lines`` are empty.
 
     >>> import pendulum
     >>> from decimal import Decimal
-    >>> from medbill import Period
+    >>> from medbill import Benefits, Period
     >>> from medbill.claims import check_payment
     >>> from medbill.fees import Contract, FixedRate
     >>> from medbill.testing import make_claim, make_claim_payment
     >>> contract = Contract(payer_id="acme", name="Acme PPO 2025",
     ...                     effective=Period(pendulum.date(2025, 1, 1)),
     ...                     terms=[FixedRate(codes=["99213"], amount="100.00")])
-    >>> check = check_payment(make_claim(), make_claim_payment(), contract)
+    >>> plan = Benefits(coinsurance=Decimal("0.20"))  # 20% coinsurance, nothing else
+    >>> check = check_payment(make_claim(), make_claim_payment(), contract, benefits=plan)
     >>> line = check.lines[0]
-    >>> line.expected_allowed, line.payer_allowed, line.verdict.value
-    (Decimal('100.00'), Decimal('100.00'), 'correct')
+    >>> line.expected_allowed, line.payer_allowed, line.expected_paid, line.paid
+    (Decimal('100.00'), Decimal('100.00'), Decimal('80.00'), Decimal('80.00'))
+    >>> line.verdict.value
+    'correct'
     >>> low = Contract(payer_id="acme", name="Acme PPO 2025",
     ...                effective=Period(pendulum.date(2025, 1, 1)),
     ...                terms=[FixedRate(codes=["99213"], amount="112.50")])
-    >>> line = check_payment(make_claim(), make_claim_payment(), low).lines[0]
-    >>> line.verdict.value, line.variance, line.variance_percent
-    ('underpaid', Decimal('-12.50'), Decimal('-11.11'))
+    >>> line = check_payment(make_claim(), make_claim_payment(), low, benefits=plan).lines[0]
+    >>> line.verdict.value, line.allowed_variance, line.payment_variance
+    ('underpaid', Decimal('-12.50'), Decimal('-10.00'))
     """
+    if not isinstance(contract, Contract):
+        raise ValidationError("contract", contract, "must be a medbill.fees.Contract")
     if claim_payment.claim_id != claim.id:
         raise ValidationError(
             "claim_payment.claim_id", claim_payment.claim_id, f"does not pay claim {claim.id!r}"
@@ -366,28 +796,92 @@ def check_payment(
         raise ValidationError(
             "claim_payment.status", claim_payment.status.value, "a reversal is not checked"
         )
-    rules = tolerance or Tolerance()
-    if benefits is None and claim.coverage is not None:
-        benefits = claim.coverage.benefits
-    reductions = frozenset(payment_reductions)
+    payer = _payer_of(claim, contract, payer_id)
+    rules = _EXACT if tolerance is None else tolerance
+    coverage = claim.coverage
+    if benefits is None and coverage is not None:
+        benefits = coverage.benefits
+    if accumulators is None and coverage is not None:
+        accumulators = coverage.accumulators
+    if sequestration is None:
+        sequestration = coverage is not None and coverage.payer.kind is PayerKind.MEDICARE
+    reductions = (
+        PAYMENT_REDUCTIONS
+        if payment_reductions is _DEFAULT_REDUCTIONS
+        else frozenset(payment_reductions)
+    )
+    prior = _prior_paid(claim, prior_payments) if prior_payments else {}
     expected = _expected_lines(claim, contract)
     matched, unmatched = match_lines(claim, claim_payment.lines)
-    lines = [
-        _check_line(
-            claim,
-            m.claim_line,
-            m.line_payment,
-            expected.get(m.claim_line.line_id),
-            rules,
+    provider = claim.rendering_provider or claim.billing_provider
+    npi = None if provider is None else str(provider.npi)
+    claim_id = str(claim.id)
+    checks: list[LineCheck | None] = []
+    # (position, line, payment, expected, payer allowed, 835 patient share, denial)
+    priced: list[_Pending] = []
+    denied: list[_Pending] = []
+    bases: list[dict[str, object]] = []
+    for position, match in enumerate(matched):
+        line, payment = match.claim_line, match.line_payment
+        base: dict[str, object] = {
+            "claim_id": claim_id,
+            "line_id": line.line_id,
+            "procedure": str(line.procedure),
+            "modifiers": tuple(map(str, line.modifiers)) if line.modifiers else (),
+            "service_date": line.service_date,
+            "payer_id": payer,
+            "provider": npi,
+            "billed": line.charge,
+        }
+        bases.append(base)
+        payer_allowed = _payer_allowed(payment, reductions)
+        share = PatientShare.from_adjustments(payment.adjustments)
+        found = expected.get(line.line_id)
+        denial = _denial(payment)
+        if not isinstance(found, ExpectedLine):
+            if denial is None:
+                verdict = Verdict.NOT_CHECKED
+                reason = f"no contract term prices the line: {found or 'not priced'}"
+                classification = outcome = None
+            else:
+                verdict = Verdict.DENIED
+                classification, outcome = denial
+                reason = _denial_reason(classification, outcome, None)
+            checks.append(
+                _unpriced(
+                    base, payer_allowed, share, prior.get(line.line_id, ZERO), payment.paid,
+                    verdict, reason, classification, outcome,
+                )
+            )  # fmt: skip
+            continue
+        checks.append(None)
+        item = _Pending(position, line, payment, found, payer_allowed, share, denial)
+        (priced if denial is None else denied).append(item)
+    # Cost sharing runs over the paid lines in claim order, as the payer adjudicated
+    # them; a denied line's expected payment (what is at stake if the denial is
+    # overturned) is worked out after them, so it never shifts their deductible.
+    running = accumulators
+    for group in (priced, denied):
+        if not group:
+            continue
+        shares, cuts, running = _expected_shares(
+            group,
             benefits,
-            reductions,
+            running,
+            sequestration,
+            category,
+            categories,
+            group is priced and bool(denied),
         )
-        for m in matched
-    ]
+        for item, expected_share, cut in zip(group, shares, cuts, strict=True):
+            checks[item.position] = _priced_check(
+                bases[item.position], item, expected_share, cut,
+                prior.get(item.line.line_id, ZERO), rules,
+            )  # fmt: skip
     return PaymentCheck(
-        claim_id=str(claim.id),
-        payer_id=str(claim.coverage.payer.id) if claim.coverage else contract.payer_id,
+        claim_id=claim_id,
+        payer_id=payer,
         contract=contract.name,
-        lines=lines,
+        lines=[c for c in checks if c is not None],
         unmatched=unmatched,
     )

@@ -87,11 +87,19 @@ class ExceptionReason(MedbillEnum):
 
     UNKNOWN_CLAIM = "unknown-claim"
     UNMATCHED_LINE = "unmatched-line"
+    NO_COVERAGE = "no-coverage"
+    UNMATCHED_REVERSAL = "unmatched-reversal"
+    NOT_CHARGED = "not-charged"
+    UNPOSTABLE = "unpostable"
 
 
 @attrs.frozen(kw_only=True)
 class RemittanceException:
     """A claim payment or line payment that matched nothing, kept for a person to work.
+
+    ``position`` is the CLP loop's 1-based position in the remittance (0 when not known);
+    ``next_action`` says what a person does next. Its cash waits in unapplied insurance
+    cash (suspense) until then.
 
     >>> from medbill.claims import ExceptionReason, RemittanceException
     >>> RemittanceException.__doc__.split(",")[0]
@@ -102,6 +110,8 @@ class RemittanceException:
     claim_payment: ClaimPayment
     line_payment: LinePayment | None = None
     message: str = ""
+    position: int = 0
+    next_action: str = ""
 
 
 def _line_matches(values: Iterable[LineMatch]) -> tuple[LineMatch, ...]:

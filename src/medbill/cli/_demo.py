@@ -42,7 +42,12 @@ from medbill.claims import (
     worklist,
 )
 from medbill.cli import _demo_data as data
-from medbill.cli._commands._checks import check_remittances, line_rows, show_checks
+from medbill.cli._commands._checks import (
+    check_remittances,
+    line_rows,
+    show_checks,
+    show_denials,
+)
 from medbill.cli._commands._posting import post_remittances
 from medbill.cli._output import (
     emit_json,
@@ -363,6 +368,8 @@ class Demo:
         self.summary["scrub"] = caught
         for claim_id, claim in self.claims.items():
             self.write(f"claims/{claim_id}.json", to_json(claim) + "\n")
+        for coverage in self.coverages:  # `medbill era post --coverages` reads them
+            self.write(f"coverages/{coverage.id}.json", to_json(coverage) + "\n")
 
     def submit(self) -> None:
         """Write one 837P file per payer."""
@@ -489,27 +496,42 @@ class Demo:
         return self.write(f"837p/{payer}-secondary.x12", text)
 
     def check(self, eras: list[Remittance]) -> None:
-        """Every Acme payment against the Acme contract; the variance report as CSV."""
+        """Every Acme payment against the Acme contract, in payment terms; the denials
+        apart; the variance report as CSV."""
         self.heading("The contractual-discount check")
         claims = {str(c.id): c for c in self.claims.values()}
-        checks, skipped = check_remittances(eras[-1:], claims, self.contracts["acme"], Tolerance())
+        contracts = list(self.contracts.values())
+        checks, skipped = check_remittances(eras[-1:], claims, contracts, Tolerance())
         rows = line_rows(checks)
         if not self.quiet:
             show_checks(rows, self.contracts["acme"].name)
+            show_denials(rows)
         report = VarianceReport.from_checks(checks)
         path = self.write("reports/acme-payment-check.csv", report.to_csv())
+        denied = [r for r in rows if r["denial"] is not None]
         self.say(
-            f"Against its contract Acme paid {money(report.total_underpayment)} too little "
-            f"(underpayments and contracted services denied); the report is in {path}."
+            f"In payment terms Acme paid {money(report.total_underpayment)} too little "
+            f"against its contract (expected paid minus paid, on underpaid lines and lines "
+            f"whose patient share was too high); the report is in {path}."
         )
+        for row in denied:
+            stake = row["expected_paid"]
+            self.say(
+                f"denied, worked apart: {row['claim']} line {row['line']} {row['code']} "
+                f"({row['denial']}): {row['next_action']}"
+                + ("" if stake is None else f"; {money(stake)} at stake under the contract")
+            )
         for note in skipped:
             self.say(f"not checked: {note}")
         self.summary["payment_check"] = [
             {k: r[k] for k in ("claim", "line", "code", "expected_allowed", "payer_allowed",
-                               "variance", "verdict")}
+                               "expected_paid", "paid", "payment_variance", "verdict",
+                               "denial", "next_action")}
             for r in rows
         ]  # fmt: skip
         self.summary["underpayment"] = report.total_underpayment
+        self.summary["denials"] = len(denied)
+        self.summary["at_stake"] = report.total_at_stake
 
     def statements(self, ledger: Ledger) -> None:
         """A statement per patient, as text and HTML."""

@@ -16,7 +16,7 @@ The conversion factor, 32.3465 for CY2025, comes with :data:`medbill.fees.MEDICA
 
 >>> from medbill.cli._demo_data import medicare_schedule, SPRINGFIELD
 >>> medicare_schedule()
-MedicareFeeSchedule(rows=8, localities=2)
+MedicareFeeSchedule(releases=1, rows=8, localities=2)
 >>> str(SPRINGFIELD)
 '06102-99'
 """
@@ -51,7 +51,8 @@ from medbill import (
     ServiceLine,
     Sex,
 )
-from medbill.fees import Gpci, Locality, MedicareFeeSchedule, RvuRow
+from medbill.fees import Gpci, Locality, MedicareFeeSchedule
+from medbill.fees._rvu_row import row_from_cells
 
 __all__ = [
     "AOC_ROWS",
@@ -124,42 +125,19 @@ MANHATTAN: Final = Locality("13202", "1")
 """A second locality, Manhattan, to compare."""
 
 
-def _row(cells: tuple[str, ...]) -> RvuRow:
-    (code, modifier, status, work, pe_nf, nf_na, pe_f, f_na, mp, pctc, glob,
-     pre, intra, post, mult, bilat, asst, co, team, endo, family) = cells  # fmt: skip
-    return RvuRow(
-        code,
-        modifier,
-        status,
-        Decimal(work),
-        Decimal(pe_nf),
-        nf_na == "NA",
-        Decimal(pe_f),
-        f_na == "NA",
-        Decimal(mp),
-        pctc,
-        glob,
-        Decimal(pre),
-        Decimal(intra),
-        Decimal(post),
-        mult,
-        bilat,
-        asst,
-        co,
-        team,
-        endo,
-        family,
-    )
-
-
 def medicare_schedule() -> MedicareFeeSchedule:
     """The built-in CY2025 schedule: the demo's codes in two localities."""
-    rows = {(cells[0], cells[1]): _row(cells) for cells in PPRRVU_ROWS}
+    rows = {(cells[0], cells[1]): row_from_cells(cells) for cells in PPRRVU_ROWS}
     gpcis = {
         Locality(mac, number): Gpci(Decimal(work), Decimal(pe), Decimal(mp), name, state)
         for mac, state, number, name, work, pe, mp in GPCI_ROWS
     }
-    return MedicareFeeSchedule(rows, gpcis)
+    return MedicareFeeSchedule(
+        rows,
+        gpcis,
+        period=Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 12, 31)),
+        label="CY2025 (demo rows)",
+    )
 
 
 # --- The demo practice's day -----------------------------------------------------------
@@ -196,7 +174,7 @@ CHARGEMASTER_CSV: Final = """code,modifier,amount,valid_from,valid_to
 ACME_CONTRACT_TOML: Final = """# Acme Health PPO: fixed rates for office visits, 130% of Medicare for the rest.
 payer = "acme"
 name = "Acme PPO 2025"
-plan = "PPO"
+plan = "Acme PPO"
 effective_from = 2025-01-01
 effective_to = 2025-12-31
 lesser_of_billed = true

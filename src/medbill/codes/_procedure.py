@@ -28,15 +28,18 @@ class ProcedureKind(MedbillEnum):
 class ProcedureCode(Code):
     """A CPT or HCPCS Level II procedure code; ``kind`` says which.
 
-    CPT Category I is 5 digits (``99213``; anesthesia and PLA codes like ``0001U``
-    share the numeric shape), Category II is 4 digits and ``F``, Category III 4 digits and
-    ``T``, HCPCS Level II a letter and 4 digits (``G0439``).
+    CPT Category I is 5 digits (``99213``), or 4 digits and ``A`` (vaccine
+    administration, ``0001A``), ``M`` (multianalyte assays, ``0002M``) or ``U``
+    (proprietary laboratory analyses, ``0001U``); Category II is 4 digits and ``F``,
+    Category III 4 digits and ``T``, HCPCS Level II a letter and 4 digits (``G0439``).
 
     >>> from medbill.codes import ProcedureCode
     >>> ProcedureCode("g0439").kind.value
     'hcpcs-level-ii'
     >>> ProcedureCode("99213").kind.value
     'cpt-category-i'
+    >>> [ProcedureCode(c).kind.value for c in ("0001A", "0002M", "0001U")]
+    ['cpt-category-i', 'cpt-category-i', 'cpt-category-i']
     >>> ProcedureCode("9921")
     Traceback (most recent call last):
     ...
@@ -57,7 +60,7 @@ class ProcedureCode(Code):
             raise CodeError(
                 cls.field,
                 value,
-                "is neither CPT (5 digits, or 4 digits and F, T or U) "
+                "is neither CPT (5 digits, or 4 digits and A, M, U, F or T) "
                 "nor HCPCS Level II (a letter and 4 digits)",
             )
         return code
@@ -71,10 +74,16 @@ class ProcedureCode(Code):
         return kind
 
 
+_CATEGORY_I_LETTERS = frozenset("AMU")
+
+
 def _kind(code: str) -> ProcedureKind | None:
     head, last = code[:4], code[4]
     if head.isdigit():
-        if last.isdigit() or last == "U":  # U: Proprietary Laboratory Analyses, Category I
+        # Category I also holds 4 digits and A (vaccine administration, 0001A), M
+        # (multianalyte assays with algorithmic analyses, 0002M) and U (proprietary
+        # laboratory analyses, 0001U): AMA CPT code set, "CPT Category I" code formats.
+        if last.isdigit() or last in _CATEGORY_I_LETTERS:
             return ProcedureKind.CPT_CATEGORY_I
         if last == "F":
             return ProcedureKind.CPT_CATEGORY_II

@@ -36,7 +36,7 @@ from medbill.fees._responsibility import (
     medicare_secondary_payment,
     secondary_payment,
 )
-from medbill.fees._rvu import MedicareFeeSchedule
+from medbill.fees._rvu import MedicareFeeSchedule, MedicareRelease
 from medbill.fees._rvu_row import (
     MEDICARE_CONVERSION_FACTORS,
     ConversionFactor,
@@ -79,6 +79,7 @@ __all__ = [
     "Gpci",
     "Locality",
     "MedicareFeeSchedule",
+    "MedicareRelease",
     "PercentOfBilled",
     "PercentOfMedicare",
     "PricedClaim",

@@ -194,9 +194,14 @@ class FeeScheduleTerm:
 
 @attrs.frozen(kw_only=True)
 class PercentOfMedicare:
-    """``percent`` of the Medicare fee schedule amount in ``locality``; ``year`` prices
-    every service as if rendered on the same day of that year (e.g. "140% of 2024
-    Medicare"); ``None`` uses the date of service.
+    """``percent`` (a fraction: ``"1.40"`` is 140 %) of the Medicare fee schedule amount
+    in ``locality``; ``year`` prices every service as if rendered on the same day of that
+    year with that year's release (e.g. "140% of 2024 Medicare"; a schedule without a
+    release for that day is a :class:`~medbill.PricingError`, never another year's
+    rates); ``None`` uses the date of service. ``lesser_of_charge`` (default ``False``:
+    contracts usually pay a percentage of the fee schedule amount itself) applies
+    Medicare's lesser of the charge and the fee schedule amount before the percentage;
+    the contract's own ``lesser_of_billed`` applies after it either way.
 
     >>> from medbill.fees import Locality, MedicareFeeSchedule
     >>> term = PercentOfMedicare(schedule=MedicareFeeSchedule.demo(), percent="1.40",
@@ -205,10 +210,28 @@ class PercentOfMedicare:
     (Decimal('1.40'), 2024)
     """
 
-    schedule: MedicareFeeSchedule
+    schedule: MedicareFeeSchedule = attrs.field()
     percent: Decimal = attrs.field(converter=_percent)
-    locality: Locality
+    locality: Locality = attrs.field()
     year: int | None = None
+    lesser_of_charge: bool = False
+
+    @schedule.validator
+    def _schedule_type(self, _: attrs.Attribute[MedicareFeeSchedule], value: object) -> None:
+        if not isinstance(value, MedicareFeeSchedule):
+            raise ValidationError("schedule", value, "must be a MedicareFeeSchedule")
+
+    @locality.validator
+    def _locality_type(self, _: attrs.Attribute[Locality], value: object) -> None:
+        if not isinstance(value, Locality):
+            raise ValidationError("locality", value, "must be a Locality")
+
+    def __attrs_post_init__(self) -> None:
+        year = self.year
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+            raise ValidationError("year", year, "must be a calendar year such as 2024")
+        if not isinstance(self.lesser_of_charge, bool):
+            raise ValidationError("lesser_of_charge", self.lesser_of_charge, "must be a bool")
 
 
 @attrs.frozen(kw_only=True)
@@ -325,6 +348,11 @@ class Contract:
     _by_kind: dict[type[Any], tuple[Any, ...]] = attrs.field(
         init=False, repr=False, eq=False, factory=dict
     )
+    # fixed-rate results by (code, modifiers, units): terms are immutable, so a rate
+    # looked up once is the rate for good (the contract's hot path in the payment check)
+    _fixed_memo: dict[tuple[Any, ...], Any] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
 
     def __attrs_post_init__(self) -> None:
         for field in ("payer_id", "name"):
@@ -352,6 +380,38 @@ class Contract:
 
     def _of(self, kind: type[Any]) -> tuple[Any, ...]:
         return self._by_kind[kind]
+
+    def _head(self) -> TraceStep:
+        head = self._fixed_memo.get(("head",))
+        if head is None:
+            head = self._fixed_memo[("head",)] = TraceStep(
+                "contract", f"{self.name} ({self.payer_id})"
+            )
+        return head
+
+    def _fixed(
+        self, code: str, mods: tuple[str, ...], units: Decimal
+    ) -> tuple[Decimal, str, tuple[TraceStep, ...], bool] | None:
+        key = (code, mods, units)
+        if key in self._fixed_memo:
+            return self._fixed_memo[key]  # type: ignore[no-any-return]
+        best: tuple[int, FixedRate, CodeRange] | None = None
+        for rate in self._of(FixedRate):
+            if rate.modifier is not None and rate.modifier.upper() not in mods:
+                continue
+            hit = _match(rate.codes, code)
+            if hit is not None and (best is None or hit.width < best[0]):
+                best = (hit.width, rate, hit)
+        found = None
+        if best is not None:
+            _, rate, hit = best
+            amount = round_cents(rate.amount * units)
+            mod = f"-{rate.modifier}" if rate.modifier else ""
+            step = TraceStep("fixed rate", f"{hit}{mod}: {rate.amount} x {units} units", amount)
+            found = amount, f"fixed rate {hit}{mod}", (step,), False
+        if len(self._fixed_memo) < 100_000:
+            self._fixed_memo[key] = found
+        return found
 
     @classmethod
     def from_toml(
@@ -400,7 +460,7 @@ class Contract:
                 f"contract {self.name!r} is not in force on that date",
             )
         code = str(code).upper()
-        mods = tuple(str(m).upper() for m in modifiers)
+        mods = tuple(str(m).upper() for m in modifiers) if modifiers else ()
         found = self._price(
             code, mods, billed, units, date_of_service, line_id, medicare, place_of_service
         )
@@ -409,7 +469,7 @@ class Contract:
                 "code", code, f"no term of contract {self.name!r} prices line {line_id}"
             )
         amount, term, steps, exempt = found
-        head = TraceStep("contract", f"{self.name} ({self.payer_id})")
+        head = self._head()
         if self.lesser_of_billed and not exempt and billed < amount:
             lesser = TraceStep("lesser of billed", f"billed {billed} < contracted {amount}", billed)
             steps = (*steps, lesser)
@@ -451,19 +511,9 @@ class Contract:
                 (TraceStep("carve-out", f"{hit}: {why}", amount),),
                 True,
             )
-        best: tuple[int, FixedRate, CodeRange] | None = None
-        for rate in self._of(FixedRate):
-            if rate.modifier is not None and rate.modifier.upper() not in mods:
-                continue
-            hit = _match(rate.codes, code)
-            if hit is not None and (best is None or hit.width < best[0]):
-                best = (hit.width, rate, hit)
-        if best is not None:
-            _, rate, hit = best
-            amount = round_cents(rate.amount * units)
-            mod = f"-{rate.modifier}" if rate.modifier else ""
-            step = TraceStep("fixed rate", f"{hit}{mod}: {rate.amount} x {units} units", amount)
-            return amount, f"fixed rate {hit}{mod}", (step,), False
+        fixed = self._fixed(code, mods, units)
+        if fixed is not None:
+            return fixed
         for term in self._of(FeeScheduleTerm):
             modifier = mods[0] if mods else None
             if not term.schedule.has(code, date_of_service=day, modifier=modifier):
@@ -478,7 +528,15 @@ class Contract:
             return amount, f"fee schedule {term.schedule.name}", (step,), False
         for term in self._of(PercentOfMedicare):
             found = self._medicare(
-                term, code, mods, units, day, line_id, medicare.get(id(term)), place_of_service
+                term,
+                code,
+                mods,
+                units,
+                billed,
+                day,
+                line_id,
+                medicare.get(id(term)),
+                place_of_service,
             )
             if found is None:
                 continue
@@ -503,6 +561,7 @@ class Contract:
         code: str,
         mods: tuple[str, ...],
         units: Decimal,
+        billed: Decimal,
         day: pendulum.Date,
         line_id: str,
         medicare: PricedClaim | None,
@@ -514,6 +573,7 @@ class Contract:
                 return None
             return priced.allowed, priced.trace
         when = _same_day(day, term.year) if term.year else day
+        term.schedule.release(when)  # a year not loaded fails: never another year's rates
         try:
             priced_line = term.schedule.price_line(
                 code,
@@ -522,6 +582,7 @@ class Contract:
                 date_of_service=when,
                 modifiers=mods,
                 units=units,
+                charge=billed if term.lesser_of_charge else None,
             )
         except PricingError:
             return None
@@ -552,7 +613,9 @@ class Contract:
                 )
             # if a line makes the whole claim unpriceable, each line is priced alone
             with contextlib.suppress(PricingError):
-                medicare[id(term)] = term.schedule.price_claim(priced_as, locality=term.locality)
+                medicare[id(term)] = term.schedule.price_claim(
+                    priced_as, locality=term.locality, lesser_of_charge=term.lesser_of_charge
+                )
         lines = []
         for line in claim.lines:
             try:
@@ -566,10 +629,10 @@ class Contract:
         self, line: ClaimLine, medicare: Mapping[int, PricedClaim], place_of_service: str
     ) -> ExpectedLine:
         return self._expected(
-            str(line.procedure),
+            line.procedure,
             line.charge,
             line.service_date,
-            tuple(str(m) for m in line.modifiers),
+            line.modifiers,
             line.units,
             line.line_id,
             medicare,

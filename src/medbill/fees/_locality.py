@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -40,6 +40,8 @@ class Locality:
     ('13202', '01')
     >>> str(Locality(10112, 0))
     '10112-00'
+    >>> Locality.NATIONAL
+    Locality('00000-00')
     >>> Locality.parse("13202")
     Traceback (most recent call last):
     ...
@@ -48,6 +50,9 @@ class Locality:
 
     mac: str = attrs.field(converter=_mac)
     number: str = attrs.field(converter=_number)
+    NATIONAL: ClassVar[Locality]
+    """The unadjusted national locality ``00000-00``: every GPCI 1.000 (the national
+    payment amounts CMS publishes)."""
 
     @classmethod
     def parse(cls, text: str) -> Locality:
@@ -62,3 +67,6 @@ class Locality:
 
     def __repr__(self) -> str:
         return f"Locality('{self}')"
+
+
+Locality.NATIONAL = Locality("00000", "00")

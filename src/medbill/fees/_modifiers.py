@@ -4,8 +4,8 @@ Sources: Medicare Claims Processing Manual (Pub. 100-04), Chapter 12:
 section 20.4.2 and 20.4.3 (professional/technical components, modifiers 26 and TC),
 40.7 (bilateral surgery, modifier 50), 40.8 (co-surgeons, modifier 62; team surgery 66),
 20.4.3 and 110 (assistant at surgery 80/81/82 at 16%; AS for non-physician practitioners
-at 85% of 16%), 40.2 (split global surgery 54/55/56 by the PRE/INTRA/POST percentages of
-the relative value file), 120 (non-physician practitioners at 85%).
+at 85% of 16%), 120 (non-physician practitioners at 85%). Split global surgery (54, 55,
+56, section 40.2) is in :mod:`medbill.fees._global_surgery`.
 The indicator meanings are those of the PPRRVU file's documentation (RVU25A README).
 """
 
@@ -16,6 +16,7 @@ from typing import Final
 
 from medbill._errors import PricingError
 from medbill._parties import ProviderKind
+from medbill.fees._global_surgery import global_surgery_share
 from medbill.fees._rvu_row import RvuRow
 
 __all__ = [
@@ -24,7 +25,6 @@ __all__ = [
     "ASSISTANT_NOT_PAID",
     "COMPONENT_MODIFIERS",
     "CO_SURGERY_PAID",
-    "GLOBAL_SPLIT",
     "AS_NON_PHYSICIAN_ASSISTANT",
     "BILATERAL",
     "CO_SURGEON",
@@ -83,13 +83,6 @@ COMPONENT_MODIFIERS: Final = ("26", "TC", "53")
 """Modifiers that pick a component row of the file, in order of precedence (53, discontinued,
 has no row of its own and falls back to the code's)."""
 
-GLOBAL_SPLIT: Final = {
-    "56": ("pre_op", "pre-operative care only"),
-    "54": ("intra_op", "surgical care only"),
-    "55": ("post_op", "post-operative care only"),
-}
-"""Split global surgery modifiers: the relative value file's column that pays each one."""
-_GLOBAL_SPLIT = GLOBAL_SPLIT
 ASSISTANT_MODIFIERS: Final = frozenset({"80", "81", "82"})
 _ASSISTANT = ASSISTANT_MODIFIERS
 CO_SURGERY_PAID: Final = frozenset({"1", "2"})
@@ -117,7 +110,11 @@ def bilateral_factor(row: RvuRow, code: str) -> tuple[Decimal, str]:
 
 
 def post_adjustments(
-    row: RvuRow, code: str, modifiers: frozenset[str], provider_kind: ProviderKind
+    row: RvuRow,
+    code: str,
+    modifiers: frozenset[str],
+    provider_kind: ProviderKind,
+    care_days: int | None = None,
 ) -> tuple[tuple[Step, ...], str | None]:
     """Percentages applied after the multiple-procedure ranking, in this order:
     global split (54/55/56), co-surgery (62), assistant (80/81/82/AS), practitioner (85%).
@@ -126,19 +123,9 @@ def post_adjustments(
     payable. A meaningless combination raises :class:`~medbill.PricingError`.
     """
     steps: list[Step] = []
-    split = [m for m in ("56", "54", "55") if m in modifiers]
-    if split:
-        share = sum((getattr(row, _GLOBAL_SPLIT[m][0]) for m in split), Decimal(0))
-        if share == 0:
-            raise PricingError(
-                "modifiers",
-                f"{code}-{'-'.join(split)}",
-                f"{code} has no pre/intra/post-operative split (global days {row.global_days})",
-            )
-        why = " + ".join(
-            f"{m} {_GLOBAL_SPLIT[m][1]} {getattr(row, _GLOBAL_SPLIT[m][0]):%}" for m in split
-        )
-        steps.append((f"modifier {'/'.join(split)}", why, share))
+    split = global_surgery_share(row, code, modifiers, care_days)
+    if split is not None:
+        steps.append(split)
     if "66" in modifiers:
         raise PricingError(
             "modifiers", f"{code}-66", "team surgery (66) is priced by the contractor by report"

@@ -19,8 +19,16 @@ Medicare Claims Processing Manual (Pub. 100-04), Chapter 12:
 - s. 220.1 / CY2013 PFS: therapy (indicator 5): 50% of the practice-expense portion for
   every unit after the unit with the highest practice-expense payment.
 
-Every unit counts as one procedure. Each reduced portion is paid as the portion times the
-percentage, rounded half-up to the cent, replacing the full portion in the line's fee.
+Every unit counts as one procedure. Rounding (one rule, as CMS computes these payments):
+a reduction that acts on a component (imaging TC/PC, cardiovascular and ophthalmology TC,
+therapy PE) works on the unrounded RVU arithmetic, fee = (work x GPCI + PE x GPCI + MP x
+GPCI) x CF, and the reduced fee is rounded half-up to the cent once:
+
+    reduced = round((work x GPCI + PE x GPCI x 50% + MP x GPCI) x CF)     (therapy)
+
+Reductions of the whole fee (multiple surgery 50%) apply to the rounded fee and round
+again, as the percentage modifiers do. The percentages are plain data (the module's
+constants) for the scalar and the batch pricing paths.
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ from typing import Final
 from medbill._errors import PricingError
 from medbill._money import ZERO, round_cents
 
-__all__ = ["MPPR_GROUPS", "PORTION_REDUCTIONS", "Occurrence", "apply_reductions"]
+__all__ = ["COMPONENT_REDUCTIONS", "MPPR_GROUPS", "Occurrence", "apply_reductions"]
 
 SUBSEQUENT_SURGERY: Final = Decimal("0.50")
 IMAGING_TC: Final = Decimal("0.50")
@@ -40,6 +48,16 @@ IMAGING_PC: Final = Decimal("0.95")
 THERAPY_PE: Final = Decimal("0.50")
 CARDIOVASCULAR_TC: Final = Decimal("0.75")
 OPHTHALMOLOGY_TC: Final = Decimal("0.80")
+_ONE: Final = Decimal(1)
+
+COMPONENT_REDUCTIONS: Final[dict[str, tuple[tuple[str, Decimal], ...]]] = {
+    "imaging": (("tc", IMAGING_TC), ("pc", IMAGING_PC)),
+    "cardiovascular": (("tc", CARDIOVASCULAR_TC),),
+    "ophthalmology": (("tc", OPHTHALMOLOGY_TC),),
+    "therapy": (("pe", THERAPY_PE),),
+}
+"""Group -> the component each later procedure is reduced on, and the share paid (the
+scalar and the batch pricing paths read this one table)."""
 
 MPPR_GROUPS: Final = {
     "2": "surgery",
@@ -51,27 +69,22 @@ MPPR_GROUPS: Final = {
 }
 """The ranking group of each MULT PROC indicator of the relative value file."""
 
-PORTION_REDUCTIONS: Final[dict[str, tuple[tuple[str, Decimal, str, str], ...]]] = {
-    "imaging": (
-        ("tc", IMAGING_TC, "imaging reduction", "technical component"),
-        ("pc", IMAGING_PC, "imaging reduction", "professional component"),
-    ),
-    "cardiovascular": (
-        ("tc", CARDIOVASCULAR_TC, "diagnostic cardiovascular reduction", "technical component"),
-    ),
-    "ophthalmology": (
-        ("tc", OPHTHALMOLOGY_TC, "diagnostic ophthalmology reduction", "technical component"),
-    ),
-    "therapy": (("pe", THERAPY_PE, "therapy reduction", "practice expense"),),
-}
-"""The groups reduced by portion: (portion, percentage paid, rule, what), in the order applied.
-The batch path (:mod:`medbill.batch`) reads the same table."""
-
 
 class Occurrence:
     """One unit of a line taking part in a multiple procedure ranking."""
 
-    __slots__ = ("amount", "base_fee", "family", "fee", "index", "pc", "pe", "steps", "tc")
+    __slots__ = (
+        "amount",
+        "base_fee",
+        "exact",
+        "family",
+        "fee",
+        "index",
+        "pc",
+        "pe",
+        "steps",
+        "tc",
+    )
 
     def __init__(
         self,
@@ -82,12 +95,15 @@ class Occurrence:
         pe: Decimal,
         family: str | None = None,
         base_fee: Decimal = ZERO,
+        exact: Decimal | None = None,
     ) -> None:
         self.index = index
         self.family = family
         self.base_fee = base_fee
         self.fee = fee
         self.amount = fee
+        # the unrounded fee the component reductions work on (pc, tc, pe are unrounded)
+        self.exact = fee if exact is None else exact
         self.pc = pc
         self.tc = tc
         self.pe = pe
@@ -168,16 +184,30 @@ def _portion(
     ranked = sorted(parts, key=lambda o: getattr(o, attr), reverse=True)
     for rank, occ in enumerate(ranked[1:], start=2):
         portion: Decimal = getattr(occ, attr)
-        exact = portion * factor
-        paid = round_cents(exact)
-        occ.amount = occ.amount - portion + paid
+        before = occ.exact
+        occ.exact = before - portion * (_ONE - factor)
+        occ.amount = round_cents(occ.exact)
         occ.steps.append(
             (
                 rule,
-                f"rank {rank} of {len(ranked)}: {what} {portion} x {factor} = {exact} -> {paid}",
+                f"rank {rank} of {len(ranked)}: {what} {portion:.4f} at {factor:%}: "
+                f"{before:.4f} - {portion:.4f} x {_ONE - factor} = {occ.exact:.4f}",
                 occ.amount,
             )
         )
+
+
+_RULES: Final = {
+    "imaging": "imaging reduction",
+    "cardiovascular": "diagnostic cardiovascular reduction",
+    "ophthalmology": "diagnostic ophthalmology reduction",
+    "therapy": "therapy reduction",
+}
+_WHAT: Final = {
+    "tc": "technical component",
+    "pc": "professional component",
+    "pe": "practice expense",
+}
 
 
 def apply_reductions(groups: dict[str, list[Occurrence]]) -> None:
@@ -185,7 +215,7 @@ def apply_reductions(groups: dict[str, list[Occurrence]]) -> None:
     ``cardiovascular``, ``ophthalmology``, ``therapy``) in place."""
     if "surgery" in groups:
         _surgery(groups["surgery"])
-    for group, portions in PORTION_REDUCTIONS.items():
+    for group, reductions in COMPONENT_REDUCTIONS.items():
         if group in groups:
-            for attr, factor, rule, what in portions:
-                _portion(groups[group], attr, factor, rule, what)
+            for attr, factor in reductions:
+                _portion(groups[group], attr, factor, _RULES[group], _WHAT[attr])

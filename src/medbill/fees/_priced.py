@@ -28,9 +28,11 @@ LIMITING_CHARGE: Final = Decimal("1.15")
 class PricedLine:
     """The priced service: the allowed amount, whether it is payable, and why.
 
-    ``allowed`` is the fee schedule amount for all units after every modifier and
-    claim-level rule; a line that is not payable has ``payable=False``, ``allowed`` zero
-    and the ``reason``. ``trace`` explains every step and renders as text.
+    ``allowed`` is the amount for all units after every modifier and claim-level rule and,
+    when the line's actual ``charge`` is known, the lesser of the two (Medicare's
+    lesser-of rule); ``fee_schedule_amount`` is the amount before that comparison. A line
+    that is not payable has ``payable=False``, ``allowed`` zero and the ``reason``.
+    ``trace`` explains every step and renders as text.
 
     >>> from decimal import Decimal
     >>> import pendulum
@@ -52,6 +54,8 @@ class PricedLine:
     place_of_service: PlaceOfService | None = None
     locality: Locality | None = None
     line_id: str | None = None
+    fee_schedule_amount: Decimal | None = None
+    charge: Decimal | None = None
     trace: Trace = _EMPTY
 
     @property

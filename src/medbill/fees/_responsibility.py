@@ -18,7 +18,7 @@ import attrs
 from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._money import ZERO, round_cents
-from medbill._parties import Accumulators, Coverage, PayerKind, ServiceCategory
+from medbill._parties import Accumulators, Benefits, Coverage, PayerKind, ServiceCategory
 from medbill.fees._trace import Trace, TraceStep
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "medicare_payment",
     "medicare_secondary_payment",
     "secondary_payment",
+    "split_shares",
 ]
 
 # Budget Control Act of 2011 sequestration: 2% off Medicare FFS payments after deductible,
@@ -161,58 +162,93 @@ def estimate_responsibility(
     acc = accumulators or coverage.accumulators
     if sequestration is None:
         sequestration = coverage.payer.kind is PayerKind.MEDICARE
-    deductible_left = max(benefits.deductible - acc.deductible_met, ZERO)
-    oop_left = (
-        None
-        if benefits.out_of_pocket_max is None
-        else max(benefits.out_of_pocket_max - acc.out_of_pocket_met, ZERO)
-    )
-    copaid: set[ServiceCategory] = set()
-    shares: list[LineShare] = []
-    trace = Trace()
+    lines = []
     for index, line in enumerate(priced.lines):
-        allowed = line.allowed
-        if allowed < 0:
-            raise ValidationError(f"lines[{index}].allowed", allowed, "must not be negative")
-        line_category = (categories or {}).get(line.line_id or "", category)
-        copay = ZERO
-        if line_category not in copaid:
-            copay = min(benefits.copay_for(line_category), allowed)
-            if copay > 0:
-                copaid.add(line_category)
-        deductible = min(deductible_left, allowed - copay)
-        coinsurance = round_cents((allowed - copay - deductible) * benefits.coinsurance)
-        parts = [copay, deductible, coinsurance]
-        if oop_left is not None:
-            for position, part in enumerate(parts):
-                parts[position] = min(part, oop_left)
-                oop_left -= parts[position]
-        copay, deductible, coinsurance = parts
-        deductible_left -= deductible
-        plan_share = allowed - copay - deductible - coinsurance
-        cut = round_cents(plan_share * SEQUESTRATION) if sequestration else ZERO
-        share = LineShare(
-            line_id=line.line_id,
-            allowed=allowed,
-            copay=copay,
-            deductible=deductible,
-            coinsurance=coinsurance,
-            sequestration=cut,
+        if line.allowed < 0:
+            raise ValidationError(f"lines[{index}].allowed", line.allowed, "must not be negative")
+        lines.append((line.line_id, line.allowed))
+    shares = split_shares(
+        lines,
+        benefits,
+        acc,
+        sequestration=sequestration,
+        category=category,
+        categories=categories,
+    )
+    trace = Trace(
+        tuple(
+            TraceStep(
+                f"line {share.line_id}",
+                f"allowed {share.allowed}: copay {share.copay}, deductible {share.deductible}, "
+                f"coinsurance {share.coinsurance} ({benefits.coinsurance:%}), plan {share.plan}"
+                + (
+                    f", sequestration {share.sequestration}, paid {share.payment}"
+                    if sequestration
+                    else ""
+                ),
+                share.patient,
+            )
+            for share in shares
         )
-        shares.append(share)
-        trace = trace.add(
-            f"line {line.line_id}",
-            f"allowed {allowed}: copay {copay}, deductible {deductible}, coinsurance "
-            f"{coinsurance} ({benefits.coinsurance:%}), plan {share.plan}"
-            + (f", sequestration {cut}, paid {share.payment}" if sequestration else ""),
-            share.patient,
-        )
+    )
     paid = sum((s.patient for s in shares), ZERO)
     updated = Accumulators(
         deductible_met=acc.deductible_met + sum((s.deductible for s in shares), ZERO),
         out_of_pocket_met=acc.out_of_pocket_met + paid,
     )
     return Responsibility(lines=tuple(shares), accumulators=updated, trace=trace)
+
+
+def split_shares(
+    lines: Sequence[tuple[str | None, Decimal]],
+    benefits: Benefits,
+    accumulators: Accumulators,
+    *,
+    sequestration: bool = False,
+    category: ServiceCategory = ServiceCategory.OFFICE_VISIT,
+    categories: Mapping[str, ServiceCategory] | None = None,
+) -> list[LineShare]:
+    """The cost-sharing rule of this module over ``(line_id, allowed)`` pairs, in order.
+
+    The one implementation behind :func:`estimate_responsibility` and the payment check
+    (no trace is built, so it is cheap enough to run on every checked line).
+    """
+    deductible_left = max(benefits.deductible - accumulators.deductible_met, ZERO)
+    oop_max = benefits.out_of_pocket_max
+    oop_left = None if oop_max is None else max(oop_max - accumulators.out_of_pocket_met, ZERO)
+    rate = benefits.coinsurance
+    copaid: set[ServiceCategory] = set()
+    shares: list[LineShare] = []
+    for line_id, allowed in lines:
+        line_category = categories.get(line_id or "", category) if categories else category
+        copay = ZERO
+        if line_category not in copaid and benefits.copays:
+            copay = min(benefits.copay_for(line_category), allowed)
+            if copay > 0:
+                copaid.add(line_category)
+        deductible = min(deductible_left, allowed - copay)
+        coinsurance = round_cents((allowed - copay - deductible) * rate) if rate else ZERO
+        if oop_left is not None:
+            copay = min(copay, oop_left)
+            oop_left -= copay
+            deductible = min(deductible, oop_left)
+            oop_left -= deductible
+            coinsurance = min(coinsurance, oop_left)
+            oop_left -= coinsurance
+        deductible_left -= deductible
+        plan_share = allowed - copay - deductible - coinsurance
+        cut = round_cents(plan_share * SEQUESTRATION) if sequestration else ZERO
+        shares.append(
+            LineShare(
+                line_id=line_id,
+                allowed=allowed,
+                copay=copay,
+                deductible=deductible,
+                coinsurance=coinsurance,
+                sequestration=cut,
+            )
+        )
+    return shares
 
 
 class CobMethod(MedbillEnum):

@@ -5,10 +5,26 @@ Chapter 12, s. 20):
 
     fee = (work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x MP GPCI) x conversion factor
 
-medbill's rounding convention: the fee is rounded half-up to the cent once; each
-percentage adjustment (bilateral, multiple procedure, split care, co-surgery, assistant,
-non-physician practitioner) is then applied to the rounded amount and rounded half-up
-again; units multiply the final per-unit amount last.
+medbill's rounding convention (the one place it is written; docs/pricing.md shows it
+worked from the CMS files):
+
+1. The fee is computed from the unrounded RVU arithmetic and rounded half-up to the cent
+   once.
+2. A multiple procedure reduction that acts on a component (imaging TC/PC, cardiovascular
+   and ophthalmology TC, therapy PE; :mod:`medbill.fees._mppr`) is taken from the same
+   unrounded arithmetic, and the reduced fee is rounded half-up once.
+3. Each percentage of the whole fee (bilateral, multiple surgery, split care, co-surgery,
+   assistant, non-physician practitioner) is applied to the rounded amount and rounded
+   half-up again, in that order.
+4. Units multiply the per-unit amount last; then the lesser of the actual charge and
+   that amount is the allowed amount (Social Security Act s. 1848(a)(1): Medicare pays
+   80 % of the lesser of the actual charge and the fee schedule amount).
+
+Releases: a schedule holds one or more CMS releases (RVU file + GPCI file), each in force
+for a period of dates of service; each line is priced with the release in force on its
+date of service (quarterly releases A/B/C/D included), never with another year's. A date
+no release covers is a :class:`~medbill.PricingError` naming the date and the releases,
+unless the caller passes ``nearest_release=True``.
 
 The practice-expense RVU is the facility one where the place of service is a facility
 setting (:attr:`medbill.codes.PlaceOfService.is_facility`, after Pub. 100-04 Ch. 12
@@ -17,16 +33,20 @@ s. 20.4.2); ``NA`` in the file's column for that setting means not payable there
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+import attrs
 import pendulum
 
+from medbill._common import Period
 from medbill._encounter import Claim, ClaimLine
 from medbill._errors import PricingError, ValidationError
-from medbill._money import ZERO, round_cents
+from medbill._money import ZERO, as_money, round_cents
 from medbill._parties import ProviderKind
 from medbill.codes import Modifier, PlaceOfService
 from medbill.fees._anesthesia import AnesthesiaSchedule
@@ -44,28 +64,120 @@ from medbill.fees._mppr import MPPR_GROUPS, Occurrence, apply_reductions, whole_
 from medbill.fees._priced import PricedClaim, PricedLine
 from medbill.fees._rvu_row import (
     MEDICARE_CONVERSION_FACTORS,
+    NATIONAL_GPCI,
     ConversionFactor,
     Gpci,
     RvuRow,
     read_gpci,
     read_pprrvu,
+    row_from_cells,
 )
 from medbill.fees._trace import Trace, TraceStep
 
-__all__ = ["MedicareFeeSchedule"]
+__all__ = ["MedicareFeeSchedule", "MedicareRelease"]
 
-_COMPONENTS = COMPONENT_MODIFIERS
-_MPPR_GROUP = MPPR_GROUPS
 _ONE = Decimal(1)
+_CACHE_LIMIT: Final = 200_000
+_SHARED: Final = (
+    "base", "code", "endo_fee", "exact", "facility", "factor", "mods", "pc", "post",
+    "pre_steps", "reason", "release", "row", "status", "tc", "unit_fee",
+)  # fmt: skip
+
+# CMS release letters and the quarter each starts (RVUyyA January, B April, C July,
+# D October); a revised release (AR, BR, ...) replaces its quarter's release from the
+# start CMS gave it: RVU24AR from 2024-03-09 (Consolidated Appropriations Act, 2024).
+_QUARTER_START: Final = {"a": 1, "b": 4, "c": 7, "d": 10}
+_MONTH_LETTER: Final = {"jan": "a", "apr": "b", "jul": "c", "oct": "d"}
+_REVISED_START: Final = {(2024, "a"): (3, 9)}
+_RELEASE_NAME: Final = re.compile(r"rvu(\d{2})([a-d])(r?)(?![a-z])")
+_RELEASE_MONTH: Final = re.compile(r"pprrvu(\d{2})_(jan|apr|jul|oct)")
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class MedicareRelease:
+    """One CMS release of the physician fee schedule (an RVU file and its GPCI file) and
+    the dates of service it prices (``period``; ``None`` for a schedule built from rows
+    without one, which prices any date).
+
+    >>> from medbill.fees import MedicareFeeSchedule
+    >>> [(r.label, str(r.period.start)) for r in MedicareFeeSchedule.demo().releases]
+    [('CY2025 (demo rows)', '2025-01-01')]
+    """
+
+    label: str
+    period: Period | None
+    rows: Mapping[tuple[str, str], RvuRow] = attrs.field(repr=False)
+    gpcis: Mapping[Locality, Gpci] = attrs.field(repr=False)
+
+    def covers(self, day: pendulum.Date) -> bool:
+        """Whether the release prices services rendered on ``day``."""
+        return self.period is None or self.period.contains(day)
+
+    def describe(self) -> str:
+        """``RVU24B (2024-04-01 to 2024-06-30)``."""
+        if self.period is None:
+            return f"{self.label} (any date)"
+        end = "open" if self.period.end is None else str(self.period.end)
+        return f"{self.label} ({self.period.start} to {end})"
+
+
+def _release_start(path: Path) -> tuple[str, pendulum.Date, bool] | None:
+    """The label, first day and revised flag CMS's file name implies, if it says."""
+    name = path.stem.lower()
+    found = _RELEASE_NAME.search(name)
+    if found is not None:
+        year, letter, revised = 2000 + int(found[1]), found[2], bool(found[3])
+    else:
+        month = _RELEASE_MONTH.search(name)
+        if month is None:
+            return None
+        year, letter, revised = 2000 + int(month[1]), _MONTH_LETTER[month[2]], False
+    start = pendulum.date(year, _QUARTER_START[letter], 1)
+    if revised and (year, letter) in _REVISED_START:
+        start = pendulum.date(year, *_REVISED_START[(year, letter)])
+    label = f"RVU{year % 100:02d}{letter.upper()}{'R' if revised else ''}"
+    return label, start, revised
+
+
+def _release_periods(
+    starts: Sequence[tuple[int, str, pendulum.Date, bool]],
+) -> dict[int, Period | None]:
+    """Each release runs from its start to the day before the next release of the same
+    calendar year, or to December 31: a release never prices another year. A release a
+    revision replaces from its own first day prices nothing (``None``)."""
+    ordered = sorted(starts, key=lambda s: (s[2], s[3]))
+    periods: dict[int, Period | None] = {}
+    for position, (index, _, start, _) in enumerate(ordered):
+        end = pendulum.date(start.year, 12, 31)
+        for later in ordered[position + 1 :]:
+            if later[2].year == start.year:
+                end = later[2].subtract(days=1)
+                break
+        periods[index] = Period(start, end) if end >= start else None
+    return periods
+
+
+def _check_mapping(value: object, field: str, key: type, item: type) -> None:
+    if not isinstance(value, Mapping):
+        raise ValidationError(field, value, f"must be a mapping, not {type(value).__name__}")
+    for k, v in value.items():
+        if not isinstance(k, key) or not isinstance(v, item):
+            raise ValidationError(
+                f"{field}[{k!r}]", v, f"must map {key.__name__} to {item.__name__}"
+            )
 
 
 class _Base:
-    """A cached, GPCI-adjusted fee of one row in one locality, setting and factor."""
+    """A cached, GPCI-adjusted fee of one row in one locality, setting and factor, with
+    the unrounded amounts the component reductions start from."""
 
-    __slots__ = ("fee", "pe", "steps")
+    __slots__ = ("exact", "fee", "pe", "steps")
 
-    def __init__(self, fee: Decimal, pe: Decimal, steps: tuple[TraceStep, ...]) -> None:
+    def __init__(
+        self, fee: Decimal, exact: Decimal, pe: Decimal, steps: tuple[TraceStep, ...]
+    ) -> None:
         self.fee = fee
+        self.exact = exact
         self.pe = pe
         self.steps = steps
 
@@ -75,11 +187,16 @@ class _Work:
 
     __slots__ = (
         "base",
+        "care_days",
+        "cell",
+        "charge",
         "code",
         "date",
         "endo_fee",
+        "exact",
         "facility",
         "factor",
+        "lesser_of",
         "line_id",
         "mods",
         "occurrences",
@@ -89,6 +206,7 @@ class _Work:
         "pre_steps",
         "provider_kind",
         "reason",
+        "release",
         "row",
         "status",
         "tc",
@@ -96,11 +214,16 @@ class _Work:
         "units",
     )
     base: _Base
+    care_days: int | None
+    charge: Decimal | None
     code: str
     endo_fee: Decimal | None
+    exact: Decimal
     date: pendulum.Date
     facility: bool
     factor: ConversionFactor
+    cell: list[Any] | None
+    lesser_of: bool
     line_id: str | None
     mods: tuple[str, ...]
     occurrences: list[Occurrence] | None
@@ -110,6 +233,7 @@ class _Work:
     pre_steps: list[TraceStep]
     provider_kind: ProviderKind
     reason: str | None
+    release: MedicareRelease
     row: RvuRow
     status: str
     tc: Decimal
@@ -122,14 +246,19 @@ class _Work:
         self.occurrences = None
         self.pc = ZERO
         self.tc = ZERO
+        self.charge = None
+        self.lesser_of = False
+        self.care_days = None
+        self.cell = None
 
 
 class MedicareFeeSchedule:
-    """The Medicare physician fee schedule of one RVU file and one GPCI file.
+    """The Medicare physician fee schedule: one or more CMS releases (RVU file and GPCI
+    file), each in force for its period, and effective-dated conversion factors.
 
-    Build it with :meth:`from_cms_files` (the files as CMS publishes them) or from rows.
-    Conversion factors are effective-dated; the date of service picks one (default:
-    :data:`MEDICARE_CONVERSION_FACTORS`, CY2020 to CY2026).
+    Build it with :meth:`from_cms_files` (the files as CMS publishes them, one release or
+    several) or from rows. Conversion factors are effective-dated; the date of service
+    picks one (default: :data:`MEDICARE_CONVERSION_FACTORS`, CY2020 to CY2026).
 
     >>> import pendulum
     >>> from decimal import Decimal
@@ -140,13 +269,23 @@ class MedicareFeeSchedule:
     >>> line.allowed
     Decimal('101.06')
     >>> print(line.trace)
+    release: CY2025 (demo rows) (2025-01-01 to 2025-12-31)
     RVU: 99213: work 1.30, PE (non-facility) 1.35, MP 0.10
     GPCI: 13202-01 MANHATTAN: work 1.065, PE 1.166, MP 1.656
     conversion factor: 32.3465 (CY2025)
     fee: (1.30 x 1.065 + 1.35 x 1.166 + 0.10 x 1.656) x 32.3465 = 101.0569... -> 101.06
     """
 
-    __slots__ = ("_anesthesia", "_bases", "_factor_by_day", "_factors", "_gpcis", "_rows")
+    __slots__ = (
+        "_anesthesia",
+        "_bases",
+        "_factor_by_day",
+        "_factors",
+        "_lesser",
+        "_prepared",
+        "_release_by_day",
+        "_releases",
+    )
 
     def __init__(
         self,
@@ -155,175 +294,233 @@ class MedicareFeeSchedule:
         *,
         conversion_factors: Sequence[ConversionFactor] = MEDICARE_CONVERSION_FACTORS,
         anesthesia: AnesthesiaSchedule | None = None,
+        period: Period | None = None,
+        label: str = "rows",
     ) -> None:
-        self._anesthesia = anesthesia
-        self._rows = dict(rows)
-        self._gpcis = dict(gpcis)
-        self._factors = tuple(conversion_factors)
-        if not self._factors:
+        _check_mapping(rows, "rows", tuple, RvuRow)
+        _check_mapping(gpcis, "gpcis", Locality, Gpci)
+        if period is not None and not isinstance(period, Period):
+            raise ValidationError("period", period, "must be a Period or None")
+        if not isinstance(label, str):
+            raise ValidationError("label", label, "must be a str")
+        release = MedicareRelease(label=label, period=period, rows=dict(rows), gpcis=dict(gpcis))
+        self._setup((release,), conversion_factors, anesthesia)
+
+    def _setup(
+        self,
+        releases: Sequence[MedicareRelease],
+        conversion_factors: Sequence[ConversionFactor],
+        anesthesia: AnesthesiaSchedule | None,
+    ) -> None:
+        if isinstance(conversion_factors, ConversionFactor | str | bytes) or not isinstance(
+            conversion_factors, Sequence
+        ):
+            raise ValidationError(
+                "conversion_factors",
+                conversion_factors,
+                f"must be a sequence of ConversionFactor, not {type(conversion_factors).__name__}",
+            )
+        for index, factor in enumerate(conversion_factors):
+            if not isinstance(factor, ConversionFactor):
+                raise ValidationError(
+                    f"conversion_factors[{index}]", factor, "must be a ConversionFactor"
+                )
+        if not conversion_factors:
             raise ValidationError("conversion_factors", (), "needs at least one factor")
+        if anesthesia is not None and not isinstance(anesthesia, AnesthesiaSchedule):
+            raise ValidationError("anesthesia", anesthesia, "must be an AnesthesiaSchedule")
+        if not releases:
+            raise ValidationError("releases", (), "needs at least one release")
+        for index, release in enumerate(releases):
+            if not isinstance(release, MedicareRelease):
+                raise ValidationError(f"releases[{index}]", release, "must be a MedicareRelease")
+        ordered = sorted(
+            releases,
+            key=lambda r: pendulum.date(1, 1, 1) if r.period is None else r.period.start,
+        )
+        for before, after in itertools.pairwise(ordered):
+            if (
+                before.period is None
+                or after.period is None
+                or (before.period.end is None or before.period.end >= after.period.start)
+            ):
+                raise ValidationError(
+                    "releases",
+                    f"{before.describe()}, {after.describe()}",
+                    "overlap: each date of service must have one release",
+                )
+        self._releases = tuple(ordered)
+        self._factors = tuple(conversion_factors)
+        self._anesthesia = anesthesia
         self._bases: dict[tuple[Any, ...], _Base] = {}
         self._factor_by_day: dict[tuple[pendulum.Date, bool], ConversionFactor] = {}
+        self._release_by_day: dict[tuple[pendulum.Date, bool], MedicareRelease] = {}
+        # Lines that price alike (same release, factor, code, modifiers, units, locality,
+        # place of service, provider kind) share their preparation and, when no claim rule
+        # touches them, their finished steps: the schedule is immutable, so these caches
+        # only ever skip repeated arithmetic.
+        self._prepared: dict[tuple[Any, ...], list[Any]] = {}
+        self._lesser: dict[tuple[Decimal, Decimal], TraceStep] = {}
 
     @classmethod
-    def from_cms_files(
+    def from_releases(
         cls,
-        rvu_path: str | Path,
-        gpci_path: str | Path,
+        releases: Sequence[MedicareRelease],
         *,
         conversion_factors: Sequence[ConversionFactor] = MEDICARE_CONVERSION_FACTORS,
         anesthesia: AnesthesiaSchedule | None = None,
     ) -> MedicareFeeSchedule:
-        """Read the PPRRVU relative value file and the GPCI file as CMS publishes them.
+        """A schedule of several releases whose periods do not overlap."""
+        schedule = cls.__new__(cls)
+        schedule._setup(tuple(releases), conversion_factors, anesthesia)
+        return schedule
+
+    @classmethod
+    def from_cms_files(
+        cls,
+        rvu_path: str | Path | Sequence[tuple[Any, ...]],
+        gpci_path: str | Path | None = None,
+        *,
+        conversion_factors: Sequence[ConversionFactor] = MEDICARE_CONVERSION_FACTORS,
+        anesthesia: AnesthesiaSchedule | None = None,
+    ) -> MedicareFeeSchedule:
+        """Read PPRRVU relative value files and their GPCI files as CMS publishes them.
+
+        One release: ``from_cms_files(rvu_path, gpci_path)``. Several:
+        ``from_cms_files([(rvu, gpci), (rvu, gpci), ...])``; a triple ``(rvu, gpci,
+        period)`` gives a release's :class:`~medbill.Period` explicitly. Otherwise the file
+        name says which release it is (``PPRRVU25_JAN``, ``pprrvu_rvu24b_apr``: CY2025 A,
+        CY2024 B) and the release prices from its quarter's first day to the day before
+        the next loaded release of the same year, or to December 31. Rows that did not
+        change between releases are read once and shared.
 
         ``anesthesia`` prices anesthesia codes (which the RVU file does not hold) in
         :meth:`price_claim`, from the lines' minutes.
         """
-        return cls(
-            read_pprrvu(rvu_path),
-            read_gpci(gpci_path),
-            conversion_factors=conversion_factors,
-            anesthesia=anesthesia,
+        if isinstance(rvu_path, str | Path):
+            if gpci_path is None:
+                raise ValidationError("gpci_path", None, "is needed with one rvu_path")
+            files: list[tuple[Any, ...]] = [(rvu_path, gpci_path)]
+        else:
+            if gpci_path is not None:
+                raise ValidationError("gpci_path", gpci_path, "goes with a single rvu_path")
+            files = list(rvu_path)
+        shared: dict[tuple[str, ...], RvuRow] = {}
+        loaded: list[tuple[str, Period | None, dict[tuple[str, str], RvuRow], Any]] = []
+        starts: list[tuple[int, str, pendulum.Date, bool]] = []
+        for index, entry in enumerate(files):
+            if not isinstance(entry, tuple) or len(entry) not in (2, 3):
+                raise ValidationError(
+                    f"releases[{index}]", entry, "must be (rvu, gpci) or (rvu, gpci, period)"
+                )
+            rvu, gpci = Path(entry[0]), Path(entry[1])
+            period = entry[2] if len(entry) == 3 else None
+            if period is not None and not isinstance(period, Period):
+                raise ValidationError(f"releases[{index}].period", period, "must be a Period")
+            inferred = _release_start(rvu)
+            if period is None and inferred is None:
+                raise ValidationError(
+                    f"releases[{index}]",
+                    str(rvu),
+                    "the file name does not say which release it is: pass (rvu, gpci, period)",
+                )
+            label = inferred[0] if inferred is not None else rvu.stem
+            if period is None and inferred is not None:
+                starts.append((index, label, inferred[1], inferred[2]))
+            loaded.append((label, period, read_pprrvu(rvu, shared=shared), read_gpci(gpci)))
+        periods = _release_periods(starts)
+        releases = []
+        for index, (label, period, rows, gpcis) in enumerate(loaded):
+            if period is None:
+                period = periods[index]
+                if period is None:
+                    continue  # replaced from its first day by a revised release
+            releases.append(MedicareRelease(label=label, period=period, rows=rows, gpcis=gpcis))
+        return cls.from_releases(
+            releases, conversion_factors=conversion_factors, anesthesia=anesthesia
         )
 
     @classmethod
     def demo(cls) -> MedicareFeeSchedule:
-        """A tiny schedule with a few published CY2025 rows (RVUs only) for examples."""
+        """A tiny schedule with a few published CY2025 rows (RVUs only) for examples,
+        in force for CY2025."""
+        cells = (
+            ("99213", "", "A", "1.30", "1.35", "", "0.57", "", "0.10", "0", "XXX",
+             "0", "0", "0", "0", "0", "0", "0", "0", "", "99"),
+            ("20610", "", "A", "0.79", "1.04", "", "0.44", "", "0.13", "0", "000",
+             "0", "0", "0", "2", "1", "1", "0", "0", "", "99"),
+            ("71046", "", "A", "0.22", "0.77", "", "0.77", "NA", "0.02", "1", "XXX",
+             "0", "0", "0", "0", "0", "0", "0", "0", "", "99"),
+            ("71046", "26", "A", "0.22", "0.08", "", "0.08", "", "0.01", "1", "XXX",
+             "0", "0", "0", "0", "0", "0", "0", "0", "", "99"),
+            ("71046", "TC", "A", "0", "0.69", "", "0.69", "NA", "0.01", "1", "XXX",
+             "0", "0", "0", "0", "0", "0", "0", "0", "", "99"),
+        )  # fmt: skip
+        rows = [row_from_cells(c) for c in cells]
         d = Decimal
-        rows = [
-            RvuRow(
-                "99213",
-                "",
-                "A",
-                d("1.30"),
-                d("1.35"),
-                False,
-                d("0.57"),
-                False,
-                d("0.10"),
-                "0",
-                "XXX",
-                d(0),
-                d(0),
-                d(0),
-                "0",
-                "0",
-                "0",
-                "0",
-                "0",
-                "",
-                "99",
-            ),
-            RvuRow(
-                "20610",
-                "",
-                "A",
-                d("0.79"),
-                d("1.04"),
-                False,
-                d("0.44"),
-                False,
-                d("0.13"),
-                "0",
-                "000",
-                d(0),
-                d(0),
-                d(0),
-                "2",
-                "1",
-                "1",
-                "0",
-                "0",
-                "",
-                "99",
-            ),
-            RvuRow(
-                "71046",
-                "",
-                "A",
-                d("0.22"),
-                d("0.77"),
-                False,
-                d("0.77"),
-                True,
-                d("0.02"),
-                "1",
-                "XXX",
-                d(0),
-                d(0),
-                d(0),
-                "0",
-                "0",
-                "0",
-                "0",
-                "0",
-                "",
-                "99",
-            ),
-            RvuRow(
-                "71046",
-                "26",
-                "A",
-                d("0.22"),
-                d("0.08"),
-                False,
-                d("0.08"),
-                False,
-                d("0.01"),
-                "1",
-                "XXX",
-                d(0),
-                d(0),
-                d(0),
-                "0",
-                "0",
-                "0",
-                "0",
-                "0",
-                "",
-                "99",
-            ),
-            RvuRow(
-                "71046",
-                "TC",
-                "A",
-                d("0"),
-                d("0.69"),
-                False,
-                d("0.69"),
-                True,
-                d("0.01"),
-                "1",
-                "XXX",
-                d(0),
-                d(0),
-                d(0),
-                "0",
-                "0",
-                "0",
-                "0",
-                "0",
-                "",
-                "99",
-            ),
-        ]
         gpcis = {
             Locality("13202", "01"): Gpci(d("1.065"), d("1.166"), d("1.656"), "MANHATTAN", "NY"),
             Locality("10112", "00"): Gpci(d("1"), d("0.869"), d("0.575"), "ALABAMA", "AL"),
         }
-        return cls({(r.code, r.modifier): r for r in rows}, gpcis)
+        return cls(
+            {(r.code, r.modifier): r for r in rows},
+            gpcis,
+            period=Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 12, 31)),
+            label="CY2025 (demo rows)",
+        )
+
+    def extended(
+        self,
+        *,
+        rows: Iterable[RvuRow] = (),
+        gpcis: Mapping[Locality, Gpci] | None = None,
+        releases: Sequence[MedicareRelease] = (),
+    ) -> MedicareFeeSchedule:
+        """A new schedule with ``rows`` and ``gpcis`` added to (or replacing those of)
+        every release, and ``releases`` added.
+
+        >>> from decimal import Decimal
+        >>> from medbill.fees import Gpci, Locality, RvuRow
+        >>> bigger = MedicareFeeSchedule.demo().extended(
+        ...     rows=[RvuRow(code="99214", work=Decimal("1.92"),
+        ...                  pe_nonfacility=Decimal("1.82"), mp=Decimal("0.14"))])
+        >>> bigger.row("99214").work
+        Decimal('1.92')
+        """
+        added = list(rows)
+        for index, row in enumerate(added):
+            if not isinstance(row, RvuRow):
+                raise ValidationError(f"rows[{index}]", row, "must be an RvuRow")
+        more = {} if gpcis is None else gpcis
+        _check_mapping(more, "gpcis", Locality, Gpci)
+        updated = [
+            MedicareRelease(
+                label=r.label,
+                period=r.period,
+                rows={**r.rows, **{(x.code, x.modifier): x for x in added}},
+                gpcis={**r.gpcis, **more},
+            )
+            for r in self._releases
+        ]
+        return MedicareFeeSchedule.from_releases(
+            [*updated, *releases], conversion_factors=self._factors, anesthesia=self._anesthesia
+        )
 
     def __repr__(self) -> str:
-        return f"MedicareFeeSchedule(rows={len(self._rows)}, localities={len(self._gpcis)})"
+        latest = self._releases[-1]
+        return (
+            f"MedicareFeeSchedule(releases={len(self._releases)}, rows={len(latest.rows)}, "
+            f"localities={len(latest.gpcis)})"
+        )
 
     @property
-    def rows(self) -> tuple[RvuRow, ...]:
-        """Every row of the relative value file, in file order."""
-        return tuple(self._rows.values())
+    def releases(self) -> tuple[MedicareRelease, ...]:
+        """The releases, by the first day they price."""
+        return self._releases
 
     @property
     def conversion_factors(self) -> tuple[ConversionFactor, ...]:
-        """The effective-dated conversion factors, in the order given."""
+        """The effective-dated conversion factors."""
         return self._factors
 
     @property
@@ -333,25 +530,75 @@ class MedicareFeeSchedule:
 
     @property
     def localities(self) -> tuple[Locality, ...]:
-        """Every locality of the GPCI file, sorted."""
-        return tuple(sorted(self._gpcis))
+        """Every locality of the latest release's GPCI file, sorted."""
+        return tuple(sorted(self._releases[-1].gpcis))
 
-    def row(self, code: str, modifier: str = "") -> RvuRow:
-        """The relative value file row of ``code`` (and a component modifier)."""
-        found = self._rows.get((str(code).upper(), str(modifier).upper()))
+    def release(
+        self, date_of_service: pendulum.Date, *, nearest_release: bool = False
+    ) -> MedicareRelease:
+        """The release in force on ``date_of_service``; a date no release covers is a
+        :class:`~medbill.PricingError` naming the date and the releases, unless
+        ``nearest_release`` picks the closest release of the same calendar year, or, with
+        none loaded for that year, the closest of all (the later one on a tie)."""
+        key = (date_of_service, nearest_release)
+        cached = self._release_by_day.get(key)
+        if cached is not None:
+            return cached
+        found = next((r for r in self._releases if r.covers(date_of_service)), None)
+        if found is None:
+            if not isinstance(date_of_service, pendulum.Date):
+                raise ValidationError("date_of_service", date_of_service, "must be a pendulum.Date")
+            if not nearest_release:
+                raise PricingError(
+                    "date_of_service",
+                    str(date_of_service),
+                    "no Medicare fee schedule release loaded covers that date (releases: "
+                    + ", ".join(r.describe() for r in self._releases)
+                    + "); load that year's release or ask for nearest_release=True",
+                )
+            same_year = [
+                r
+                for r in self._releases
+                if r.period is not None and r.period.start.year == date_of_service.year
+            ]
+            found = min(
+                reversed(same_year or list(self._releases)),
+                key=lambda r: _distance(r, date_of_service),
+            )
+        self._release_by_day[key] = found
+        return found
+
+    def row(
+        self, code: str, modifier: str = "", *, date_of_service: pendulum.Date | None = None
+    ) -> RvuRow:
+        """The relative value file row of ``code`` (and a component modifier), from the
+        release in force on ``date_of_service`` (default: the latest release)."""
+        release = self._releases[-1] if date_of_service is None else self.release(date_of_service)
+        found = release.rows.get((str(code).upper(), str(modifier).upper()))
         if found is None:
             raise PricingError(
                 "code",
                 str(code),
-                f"not in the Medicare relative value file (modifier {modifier or 'none'})",
+                f"not in the Medicare relative value file {release.label} "
+                f"(modifier {modifier or 'none'})",
             )
         return found
 
-    def gpci(self, locality: Locality) -> Gpci:
-        """The GPCIs of ``locality``."""
-        found = self._gpcis.get(locality)
+    def gpci(self, locality: Locality, *, date_of_service: pendulum.Date | None = None) -> Gpci:
+        """The GPCIs of ``locality`` (1.000 each for :data:`Locality.NATIONAL` unless the
+        file has it), from the release in force on ``date_of_service`` (default: latest)."""
+        release = self._releases[-1] if date_of_service is None else self.release(date_of_service)
+        return self._gpci(release, locality)
+
+    @staticmethod
+    def _gpci(release: MedicareRelease, locality: Locality) -> Gpci:
+        found = release.gpcis.get(locality)
         if found is None:
-            raise PricingError("locality", str(locality), "not in the GPCI file")
+            if locality == Locality.NATIONAL:
+                return NATIONAL_GPCI
+            if not isinstance(locality, Locality):
+                raise ValidationError("locality", locality, "must be a Locality")
+            raise PricingError("locality", str(locality), f"not in the GPCI file {release.label}")
         return found
 
     def conversion_factor(
@@ -373,13 +620,18 @@ class MedicareFeeSchedule:
     # -- pricing ---------------------------------------------------------------------
 
     def _base(
-        self, row: RvuRow, locality: Locality, facility: bool, factor: ConversionFactor
+        self,
+        release: MedicareRelease,
+        row: RvuRow,
+        locality: Locality,
+        facility: bool,
+        factor: ConversionFactor,
     ) -> _Base:
-        key = (row.code, row.modifier, locality, facility, factor.amount)
+        key = (id(release), row.code, row.modifier, locality, facility, factor.amount)
         cached = self._bases.get(key)
         if cached is not None:
             return cached
-        g = self.gpci(locality)
+        g = self._gpci(release, locality)
         pe = row.pe_facility if facility else row.pe_nonfacility
         cf = factor.amount
         exact = (row.work * g.work + pe * g.pe + row.mp * g.mp) * cf
@@ -387,6 +639,7 @@ class MedicareFeeSchedule:
         setting = "facility" if facility else "non-facility"
         mod = f"-{row.modifier}" if row.modifier else ""
         steps = (
+            TraceStep("release", release.describe()),
             TraceStep(
                 "RVU",
                 f"{row.code}{mod}: work {row.work:.2f}, PE ({setting}) {pe:.2f}, MP {row.mp:.2f}",
@@ -400,11 +653,72 @@ class MedicareFeeSchedule:
                 fee,
             ),
         )
-        base = _Base(fee, round_cents(pe * g.pe * cf), steps)
+        base = _Base(fee, exact, pe * g.pe * cf, steps)
         self._bases[key] = base
         return base
 
     def _prepare(
+        self,
+        code: str,
+        *,
+        locality: Locality,
+        place_of_service: PlaceOfService,
+        date_of_service: pendulum.Date,
+        modifiers: tuple[str, ...],
+        units: Decimal,
+        provider_kind: ProviderKind,
+        qualifying_apm: bool,
+        line_id: str | None,
+        nearest_release: bool,
+        care_days: int | None = None,
+    ) -> _Work:
+        release = self.release(date_of_service, nearest_release=nearest_release)
+        factor = self._factor_by_day.get((date_of_service, qualifying_apm))
+        if factor is None:
+            try:
+                factor = self.conversion_factor(date_of_service, qualifying_apm=qualifying_apm)
+            except PricingError:
+                factor = None
+        key = (id(release), id(factor), code, modifiers, units, locality, place_of_service,
+               provider_kind.value, care_days)  # fmt: skip
+        cell = self._prepared.get(key)
+        if cell is None:
+            work = self._prepare_new(
+                code,
+                locality=locality,
+                place_of_service=place_of_service,
+                date_of_service=date_of_service,
+                modifiers=modifiers,
+                units=units,
+                provider_kind=provider_kind,
+                qualifying_apm=qualifying_apm,
+                line_id=line_id,
+                nearest_release=nearest_release,
+                care_days=care_days,
+            )
+            if len(self._prepared) < _CACHE_LIMIT:
+                # unset slots are None in the state: a line not payable stops before them;
+                # the cell's second item keeps the finished steps (see _finish)
+                work.cell = self._prepared[key] = [
+                    tuple(getattr(work, n, None) for n in _SHARED),
+                    None,
+                ]
+            return work
+        state = cell[0]
+        work = _Work()
+        (work.base, work.code, work.endo_fee, work.exact, work.facility, work.factor,
+         work.mods, work.pc, work.post, work.pre_steps, work.reason, work.release, work.row,
+         work.status, work.tc, work.unit_fee) = state  # fmt: skip
+        work.units = units
+        work.date = date_of_service
+        work.pos = place_of_service
+        work.line_id = line_id
+        work.provider_kind = provider_kind
+        work.care_days = care_days
+        work.cell = cell
+        return work
+
+    def _prepare_new(
         self,
         code: str,
         *,
@@ -416,6 +730,8 @@ class MedicareFeeSchedule:
         provider_kind: ProviderKind,
         qualifying_apm: bool,
         line_id: str | None,
+        nearest_release: bool,
+        care_days: int | None = None,
     ) -> _Work:
         work = _Work()
         work.code = code = str(code).upper()
@@ -427,6 +743,9 @@ class MedicareFeeSchedule:
         work.provider_kind = provider_kind
         work.pre_steps = []
         work.post = ()
+        work.care_days = care_days
+        work.release = release = self.release(date_of_service, nearest_release=nearest_release)
+        rows = release.rows
         mod_set = frozenset(mods)
         if "26" in mod_set and "TC" in mod_set:
             raise PricingError(
@@ -434,10 +753,17 @@ class MedicareFeeSchedule:
                 f"{code}-26-TC",
                 "26 (professional) and TC (technical) exclude each other",
             )
-        component = next((m for m in _COMPONENTS if m in mod_set), "")
-        row = self._rows.get((code, component))
+        component = next((m for m in COMPONENT_MODIFIERS if m in mod_set), "") if mod_set else ""
+        row = rows.get((code, component))
         if row is None:
-            plain = self.row(code)  # raises for an unknown code
+            plain = rows.get((code, ""))
+            if plain is None:
+                raise PricingError(
+                    "code",
+                    code,
+                    f"not in the Medicare relative value file {release.label} "
+                    f"(modifier {component or 'none'})",
+                )
             if component != "53":
                 raise PricingError(
                     "modifiers",
@@ -461,65 +787,56 @@ class MedicareFeeSchedule:
         work.factor = factor = self.conversion_factor(
             date_of_service, qualifying_apm=qualifying_apm
         )
-        work.base = base = self._base(row, locality, facility, factor)
+        work.base = base = self._base(release, row, locality, facility, factor)
         fee = base.fee
+        work.exact = base.exact
         if "50" in mod_set:
             pct, why = bilateral_factor(row, code)
             if pct != _ONE:
                 why = f"{why}: {fee} x {pct} = {fee * pct}"
                 fee = round_cents(fee * pct)
+                work.exact = fee
             work.pre_steps.append(TraceStep("modifier 50", why, fee))
         work.unit_fee = fee
         if row.mult_proc in ("4", "6", "7"):
-            work.pc, work.tc = self._components(row, locality, facility, factor, fee)
+            work.pc, work.tc = self._components(release, row, locality, facility, factor, base)
         elif row.mult_proc == "3" and row.endo_base:
-            base_row = self._rows.get((row.endo_base, ""))
+            base_row = rows.get((row.endo_base, ""))
             if base_row is not None:
-                work.endo_fee = self._base(base_row, locality, facility, factor).fee
-        work.post, work.reason = post_adjustments(row, code, mod_set, provider_kind)
+                work.endo_fee = self._base(release, base_row, locality, facility, factor).fee
+        if mod_set or provider_kind is ProviderKind.NON_PHYSICIAN_PRACTITIONER:
+            work.post, work.reason = post_adjustments(row, code, mod_set, provider_kind, care_days)
         return work
 
     def _components(
         self,
+        release: MedicareRelease,
         row: RvuRow,
         locality: Locality,
         facility: bool,
         factor: ConversionFactor,
-        fee: Decimal,
+        base: _Base,
     ) -> tuple[Decimal, Decimal]:
+        """The unrounded professional and technical components of ``row``'s fee."""
         if row.modifier == "26":
-            return fee, ZERO
+            return base.exact, ZERO
         if row.modifier == "TC":
-            return ZERO, fee
-        pc_row = self._rows.get((row.code, "26"))
-        tc_row = self._rows.get((row.code, "TC"))
+            return ZERO, base.exact
+        pc_row = release.rows.get((row.code, "26"))
+        tc_row = release.rows.get((row.code, "TC"))
         if pc_row is None or tc_row is None:
             # A professional-only (2) or technical-only (3) code is all one component; a
             # global-test-only code (4) has no component rows, so no portion is reduced.
-            return (fee if row.pctc == "2" else ZERO), (fee if row.pctc == "3" else ZERO)
+            exact = base.exact
+            return (exact if row.pctc == "2" else ZERO), (exact if row.pctc == "3" else ZERO)
         return (
-            self._base(pc_row, locality, facility, factor).fee,
-            self._base(tc_row, locality, facility, factor).fee,
+            self._base(release, pc_row, locality, facility, factor).exact,
+            self._base(release, tc_row, locality, facility, factor).exact,
         )
 
-    def _finish(self, work: _Work, locality: Locality) -> PricedLine:
-        mods = work.mods
-        if work.reason is not None:
-            return PricedLine(
-                code=work.code,
-                modifiers=mods,
-                units=work.units,
-                allowed=ZERO,
-                unit_fee=ZERO,
-                date_of_service=work.date,
-                payable=False,
-                status=work.status,
-                reason=work.reason,
-                place_of_service=work.pos,
-                locality=locality,
-                line_id=work.line_id,
-                trace=Trace((TraceStep("not payable", work.reason),)),
-            )
+    @staticmethod
+    def _steps(work: _Work) -> tuple[list[TraceStep], Decimal, Decimal]:
+        """The steps, allowed amount (all units) and unit fee of a payable line."""
         steps = list(work.base.steps)
         steps.extend(work.pre_steps)
         post = work.post
@@ -552,18 +869,51 @@ class MedicareFeeSchedule:
                 allowed += amount
             if len(work.occurrences) > 1:
                 steps.append(TraceStep("units", f"sum of {len(work.occurrences)} units", allowed))
+        return steps, allowed, unit_fee
+
+    def _finish(self, work: _Work, locality: Locality) -> PricedLine:
+        reason = work.reason
+        charge = work.charge
+        fee_amount: Decimal | None = None
+        if reason is not None:
+            allowed = unit_fee = ZERO
+            trace = Trace((TraceStep("not payable", reason),))
+        else:
+            cell = work.cell if work.occurrences is None else None
+            done = None if cell is None else cell[1]
+            if done is not None:
+                steps_done, allowed, unit_fee = done
+                steps = list(steps_done)
+            else:
+                steps, allowed, unit_fee = self._steps(work)
+                if cell is not None:
+                    cell[1] = (tuple(steps), allowed, unit_fee)
+            fee_amount = allowed
+            if charge is not None and work.lesser_of:
+                step = self._lesser.get((allowed, charge))
+                if step is None:
+                    step = _lesser_of(allowed, charge)
+                    if len(self._lesser) < _CACHE_LIMIT:
+                        self._lesser[(allowed, charge)] = step
+                steps.append(step)
+                allowed = step.amount if step.amount is not None else allowed
+            trace = Trace(tuple(steps))
         return PricedLine(
             code=work.code,
-            modifiers=mods,
+            modifiers=work.mods,
             units=work.units,
             allowed=allowed,
             unit_fee=unit_fee,
             date_of_service=work.date,
+            payable=reason is None,
             status=work.status,
+            reason=reason,
             place_of_service=work.pos,
             locality=locality,
             line_id=work.line_id,
-            trace=Trace(tuple(steps)),
+            fee_schedule_amount=fee_amount,
+            charge=charge,
+            trace=trace,
         )
 
     def price_line(
@@ -577,10 +927,18 @@ class MedicareFeeSchedule:
         units: Decimal | int = 1,
         provider_kind: ProviderKind = ProviderKind.PHYSICIAN,
         qualifying_apm: bool = False,
+        charge: Decimal | None = None,
+        care_days: int | None = None,
+        nearest_release: bool = False,
     ) -> PricedLine:
         """Price one service on its own (no claim-level rules; see :meth:`price_claim`).
 
+        With ``charge`` (the line's actual charge, all units) the allowed amount is the
+        lesser of the charge and the fee schedule amount, and the trace says which won.
+        ``care_days`` prorates modifier 55 by the days of post-operative care furnished.
+
         >>> import pendulum
+        >>> from decimal import Decimal
         >>> from medbill.fees import Locality, MedicareFeeSchedule
         >>> schedule = MedicareFeeSchedule.demo()
         >>> alabama = Locality.parse("10112-00")
@@ -588,6 +946,10 @@ class MedicareFeeSchedule:
         ...     date_of_service=pendulum.date(2025, 5, 1), modifiers=["50"])
         >>> line.allowed, line.unit_fee
         (Decimal('85.82'), Decimal('85.82'))
+        >>> cheap = schedule.price_line("99213", locality=alabama, place_of_service="11",
+        ...     date_of_service=pendulum.date(2025, 5, 1), charge=Decimal("75.00"))
+        >>> cheap.allowed, cheap.fee_schedule_amount
+        (Decimal('75.00'), Decimal('81.86'))
         >>> schedule.price_line("71046", locality=alabama, place_of_service="21",
         ...     date_of_service=pendulum.date(2025, 5, 1)).reason
         'PE RVU is NA in the facility setting (place of service 21)'
@@ -595,6 +957,8 @@ class MedicareFeeSchedule:
         units = _units(units)
         pos = PlaceOfService(place_of_service)
         mods = tuple(str(Modifier(m)) for m in modifiers)
+        if charge is not None:
+            charge = as_money(charge, "charge", signed=False)
         work = self._prepare(
             code,
             locality=locality,
@@ -605,31 +969,48 @@ class MedicareFeeSchedule:
             provider_kind=provider_kind,
             qualifying_apm=qualifying_apm,
             line_id=None,
+            nearest_release=nearest_release,
+            care_days=care_days,
         )
+        work.charge = charge
+        work.lesser_of = charge is not None
         return self._finish(work, locality)
 
     def price_claim(
-        self, claim: Claim, *, locality: Locality, qualifying_apm: bool = False
+        self,
+        claim: Claim,
+        *,
+        locality: Locality,
+        qualifying_apm: bool = False,
+        lesser_of_charge: bool = True,
+        nearest_release: bool = False,
     ) -> PricedClaim:
         """Price every line of ``claim``, applying the claim-level rules among lines of the
         same date of service: multiple surgery, imaging and therapy reductions (see
         :mod:`medbill.fees._mppr`), and status T (injections paid only when no other
-        fee-schedule service is paid that day).
+        fee-schedule service is paid that day). Each line is priced with the release in
+        force on its date of service.
+
+        The allowed amount of each line is the lesser of its charge and the fee schedule
+        amount after every rule (``lesser_of_charge=False`` keeps the fee schedule
+        amount; each line's ``fee_schedule_amount`` has it either way).
 
         The place of service is the line's, else the claim's; the provider kind is the
         rendering provider's, else the billing provider's.
         """
         provider = claim.rendering_provider or claim.billing_provider
         kind = provider.kind
+        anesthesia = self._anesthesia
         works: list[_Work | PricedLine] = [
-            _anesthesia_line(self._anesthesia, line, locality)
-            if self._anesthesia is not None and self._anesthesia.has(line.procedure)
-            else self._prepare_line(line, claim, locality, kind, qualifying_apm)
+            _anesthesia_line(anesthesia, line, locality)
+            if anesthesia is not None and anesthesia.has(line.procedure)
+            else self._prepare_line(line, claim, locality, kind, qualifying_apm, nearest_release)
             for line in claim.lines
         ]
         by_date: dict[pendulum.Date, list[_Work]] = {}
         for work in works:
             if isinstance(work, _Work):
+                work.lesser_of = lesser_of_charge
                 by_date.setdefault(work.date, []).append(work)
         for same_day in by_date.values():
             if len(same_day) > 1 or any(w.units != _ONE for w in same_day):
@@ -646,9 +1027,10 @@ class MedicareFeeSchedule:
         locality: Locality,
         kind: ProviderKind,
         qualifying_apm: bool,
+        nearest_release: bool,
     ) -> _Work:
         try:
-            return self._prepare(
+            work = self._prepare(
                 line.procedure,
                 locality=locality,
                 place_of_service=line.place_of_service or claim.place_of_service,
@@ -658,9 +1040,33 @@ class MedicareFeeSchedule:
                 provider_kind=kind,
                 qualifying_apm=qualifying_apm,
                 line_id=line.line_id,
+                nearest_release=nearest_release,
             )
         except ValidationError as error:
             raise error.at(f"lines[{line.line_id}]") from None
+        work.charge = line.charge
+        return work
+
+
+def _lesser_of(fee_amount: Decimal, charge: Decimal) -> TraceStep:
+    """Medicare's lesser-of step (SSA s. 1848(a)(1)); its amount is the allowed amount."""
+    if charge < fee_amount:
+        why = f"actual charge {charge} < fee schedule amount {fee_amount}: the charge wins"
+        return TraceStep("lesser of charge", why, charge)
+    why = (
+        f"fee schedule amount {fee_amount} <= actual charge {charge}: the fee schedule amount wins"
+    )
+    return TraceStep("lesser of charge", why, fee_amount)
+
+
+def _distance(release: MedicareRelease, day: pendulum.Date) -> int:
+    period = release.period
+    if period is None or period.contains(day):
+        return 0
+    if day < period.start:
+        return (period.start - day).in_days()
+    end = period.end if period.end is not None else day
+    return (day - end).in_days()
 
 
 def _anesthesia_line(
@@ -697,13 +1103,23 @@ def _claim_rules(same_day: list[_Work]) -> None:
                     "status T: injection not paid when another fee-schedule "
                     "service is paid the same day"
                 )
+    # only a group with two procedures or more is ranked; the others keep their own fee
+    sizes: dict[str, int] = {}
+    for work in same_day:
+        if work.reason is None:
+            group = MPPR_GROUPS.get(work.row.mult_proc)
+            if group is not None:
+                sizes[group] = sizes.get(group, 0) + whole_units(work.units, work.code)
+    ranked = {group for group, size in sizes.items() if size > 1}
+    if not ranked:
+        return
     groups: dict[str, list[Occurrence]] = {}
     families = {w.row.endo_base for w in same_day if w.reason is None and w.row.mult_proc == "3"}
     for index, work in enumerate(same_day):
         if work.reason is not None:
             continue
-        group = _MPPR_GROUP.get(work.row.mult_proc)
-        if group is None:
+        group = MPPR_GROUPS.get(work.row.mult_proc)
+        if group not in ranked:
             continue
         count = whole_units(work.units, work.code)
         pe = work.base.pe if group == "therapy" else ZERO
@@ -713,12 +1129,8 @@ def _claim_rules(same_day: list[_Work]) -> None:
         elif group == "surgery" and work.code in families and not work.row.modifier:
             family, base_fee = work.code, work.base.fee  # the base endoscopy itself
         work.occurrences = [
-            Occurrence(index, work.unit_fee, work.pc, work.tc, pe, family, base_fee)
+            Occurrence(index, work.unit_fee, work.pc, work.tc, pe, family, base_fee, work.exact)
             for _ in range(count)
         ]
         groups.setdefault(group, []).extend(work.occurrences)
-    if any(len(g) > 1 for g in groups.values()):
-        apply_reductions(groups)
-    else:
-        for work in same_day:
-            work.occurrences = None
+    apply_reductions(groups)

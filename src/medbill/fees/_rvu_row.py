@@ -10,10 +10,11 @@ The DESCRIPTION column (CPT short descriptors, copyright AMA) is never kept.
 from __future__ import annotations
 
 import csv
+import operator
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Final, NamedTuple
+from typing import Any, Final
 
 import attrs
 import pendulum
@@ -25,63 +26,154 @@ from medbill.fees._locality import Locality
 
 __all__ = [
     "MEDICARE_CONVERSION_FACTORS",
+    "NATIONAL_GPCI",
     "ConversionFactor",
     "Gpci",
     "RvuRow",
+    "row_from_cells",
     "read_gpci",
     "read_pprrvu",
 ]
 
 
-class RvuRow(NamedTuple):
-    """One row of the PPRRVU file (without its AMA descriptor).
+def _text(field: str) -> Any:
+    def check(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+        if not isinstance(value, str):
+            raise ValidationError(field, value, "must be a str")
 
-    Indicators keep the file's text (``"1"``, ``"XXX"``); RVUs and percentages are Decimals.
+    return check
+
+
+def _decimal(field: str) -> Any:
+    def check(_: object, attribute: attrs.Attribute[Decimal], value: object) -> None:
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise ValidationError(field, value, "must be a finite Decimal")
+
+    return check
+
+
+def _flag(field: str) -> Any:
+    def check(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
+        if not isinstance(value, bool):
+            raise ValidationError(field, value, "must be a bool")
+
+    return check
+
+
+_ZERO: Final = Decimal(0)
+
+
+def _str_field(name: str, default: str) -> Any:
+    return attrs.field(default=default, validator=_text(name))
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class RvuRow:
+    """One row of the PPRRVU file (without its AMA descriptor), keyword-only.
+
+    Indicators keep the file's text (``"1"``, ``"XXX"``); RVUs and percentages are Decimals
+    (``pre_op``, ``intra_op``, ``post_op`` are the global surgery shares as fractions of
+    1, the file's percentages divided by 100 as the file prints them: ``0.10`` is 10 %).
     ``nonfacility_na``/``facility_na`` are true where the file prints ``NA``: the service
-    is not paid in that setting.
+    is not paid in that setting. Every field but ``code`` has a default, and a wrong type
+    is a :class:`~medbill.ValidationError` naming the field.
 
-    >>> from medbill.fees import MedicareFeeSchedule
-    >>> row = MedicareFeeSchedule.demo().row("20610")
-    >>> row.work, row.bilateral, row.mult_proc
-    (Decimal('0.79'), '1', '2')
+    >>> from decimal import Decimal
+    >>> row = RvuRow(code="99213", work=Decimal("1.30"), pe_nonfacility=Decimal("1.35"),
+    ...              pe_facility=Decimal("0.57"), mp=Decimal("0.10"))
+    >>> row.status, row.work, row.mult_proc
+    ('A', Decimal('1.30'), '0')
+    >>> RvuRow(code="99213", work=1.3)
+    Traceback (most recent call last):
+    ...
+    medbill._errors.ValidationError: work: must be a finite Decimal (got 1.3)
     """
 
-    code: str
-    modifier: str
-    status: str
-    work: Decimal
-    pe_nonfacility: Decimal
-    nonfacility_na: bool
-    pe_facility: Decimal
-    facility_na: bool
-    mp: Decimal
-    pctc: str
-    global_days: str
-    pre_op: Decimal
-    intra_op: Decimal
-    post_op: Decimal
-    mult_proc: str
-    bilateral: str
-    assistant: str
-    co_surgery: str
-    team_surgery: str
-    endo_base: str
-    imaging_family: str
+    code: str = attrs.field(validator=_text("code"))
+    modifier: str = _str_field("modifier", "")
+    status: str = _str_field("status", "A")
+    work: Decimal = attrs.field(default=_ZERO, validator=_decimal("work"))
+    pe_nonfacility: Decimal = attrs.field(default=_ZERO, validator=_decimal("pe_nonfacility"))
+    nonfacility_na: bool = attrs.field(default=False, validator=_flag("nonfacility_na"))
+    pe_facility: Decimal = attrs.field(default=_ZERO, validator=_decimal("pe_facility"))
+    facility_na: bool = attrs.field(default=False, validator=_flag("facility_na"))
+    mp: Decimal = attrs.field(default=_ZERO, validator=_decimal("mp"))
+    pctc: str = _str_field("pctc", "0")
+    global_days: str = _str_field("global_days", "XXX")
+    pre_op: Decimal = attrs.field(default=_ZERO, validator=_decimal("pre_op"))
+    intra_op: Decimal = attrs.field(default=_ZERO, validator=_decimal("intra_op"))
+    post_op: Decimal = attrs.field(default=_ZERO, validator=_decimal("post_op"))
+    mult_proc: str = _str_field("mult_proc", "0")
+    bilateral: str = _str_field("bilateral", "0")
+    assistant: str = _str_field("assistant", "0")
+    co_surgery: str = _str_field("co_surgery", "0")
+    team_surgery: str = _str_field("team_surgery", "0")
+    endo_base: str = _str_field("endo_base", "")
+    imaging_family: str = _str_field("imaging_family", "")
 
 
-class Gpci(NamedTuple):
+_ROW_FIELDS: Final = tuple(f.name for f in attrs.fields(RvuRow))
+_NUMBERS: Final = frozenset(
+    {"work", "pe_nonfacility", "pe_facility", "mp", "pre_op", "intra_op", "post_op"}
+)
+_FLAGS: Final = frozenset({"nonfacility_na", "facility_na"})
+
+
+def row_from_cells(cells: Sequence[str]) -> RvuRow:
+    """An :class:`RvuRow` from its 21 cells as text, in field order (``"NA"`` marks the
+    two not-payable flags; RVUs and percentages as the file prints them).
+
+    >>> row_from_cells(("20610", "", "A", "0.79", "1.04", "", "0.44", "", "0.13", "0",
+    ...                 "000", "0", "0", "0", "2", "1", "1", "0", "0", "", "99")).bilateral
+    '1'
+    """
+    if len(cells) != len(_ROW_FIELDS):
+        raise ValidationError("cells", list(cells), f"needs {len(_ROW_FIELDS)} cells")
+    values: dict[str, Any] = {}
+    for name, cell in zip(_ROW_FIELDS, cells, strict=True):
+        text = cell.strip()
+        if name in _NUMBERS:
+            try:
+                values[name] = Decimal(text or "0")
+            except ArithmeticError:
+                raise ValidationError(name, cell, "must be a number") from None
+        elif name in _FLAGS:
+            values[name] = text.upper() == "NA"
+        else:
+            values[name] = text.upper() if name in ("code", "modifier", "status") else text
+    return RvuRow(**values)
+
+
+def _gpci_decimal(field: str) -> Any:
+    def check(_: object, attribute: attrs.Attribute[Decimal], value: object) -> None:
+        if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+            raise ValidationError(field, value, "must be a non-negative Decimal")
+
+    return check
+
+
+@attrs.frozen(slots=True)
+class Gpci:
     """Geographic practice cost indices of one locality (work, practice expense, malpractice).
 
     >>> from medbill.fees import Locality, MedicareFeeSchedule
     >>> MedicareFeeSchedule.demo().gpci(Locality.parse("13202-01")).pe
     Decimal('1.166')
+    >>> Gpci("1.0", Decimal(1), Decimal(1), "X")
+    Traceback (most recent call last):
+    ...
+    medbill._errors.ValidationError: gpci.work: must be a non-negative Decimal (got '1.0')
     """
 
-    work: Decimal
-    pe: Decimal
-    mp: Decimal
-    name: str
-    state: str = ""
+    work: Decimal = attrs.field(validator=_gpci_decimal("gpci.work"))
+    pe: Decimal = attrs.field(validator=_gpci_decimal("gpci.pe"))
+    mp: Decimal = attrs.field(validator=_gpci_decimal("gpci.mp"))
+    name: str = attrs.field(validator=_text("gpci.name"))
+    state: str = attrs.field(default="", validator=_text("gpci.state"))
+
+
+NATIONAL_GPCI: Final = Gpci(Decimal(1), Decimal(1), Decimal(1), "NATIONAL (unadjusted)")
+"""The unadjusted GPCIs (1.000 each) of :data:`Locality.NATIONAL`."""
 
 
 def _cf_date(value: object) -> pendulum.Date:
@@ -156,68 +248,108 @@ MEDICARE_CONVERSION_FACTORS: Final[tuple[ConversionFactor, ...]] = (
 _PPRRVU_COLUMNS: Final = 25  # HCPCS ... CONV FACTOR at least; later columns are optional
 
 
-def read_pprrvu(path: str | Path) -> dict[tuple[str, str], RvuRow]:
-    """Read a PPRRVU CSV file into rows keyed by ``(code, modifier)``.
+_KEPT_CELLS: Final = (0, 1, 3, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23)
+_COLUMN_NAMES: Final = {
+    "work": "WORK RVU", "pe_nonfacility": "NON-FAC PE RVU", "pe_facility": "FACILITY PE RVU",
+    "mp": "MP RVU", "pre_op": "PRE OP", "intra_op": "INTRA OP", "post_op": "POST OP",
+}  # fmt: skip
 
-    Raises :class:`~medbill.ParseError` naming the file and line of a malformed row.
-    """
-    path = Path(path)
-    numbers: dict[str, Decimal] = {}
 
-    def dec(text: str, line: int, column: str) -> Decimal:
+def _parse_row(
+    cells: tuple[str, ...], numbers: dict[str, Decimal], path: Path, line: int
+) -> RvuRow:
+    """One PPRRVU row from its kept cells (the reader's fast path; the cells are text
+    from the file, so the types are right by construction)."""
+
+    def dec(text: str, field: str) -> Decimal:
         value = numbers.get(text)
         if value is None:
             try:
                 value = Decimal(text.strip() or "0")
             except ArithmeticError:
                 raise ParseError(
-                    f"{column} must be a number, got {text!r}", location=f"{path}, line {line}"
+                    f"{_COLUMN_NAMES[field]} must be a number, got {text!r}",
+                    location=f"{path}, line {line}",
                 ) from None
+            if not value.is_finite():
+                raise ParseError(
+                    f"{_COLUMN_NAMES[field]} must be a finite number, got {text!r}",
+                    location=f"{path}, line {line}",
+                )
             numbers[text] = value
         return value
 
+    (code, modifier, status, work, pe_nf, nf_na, pe_f, f_na, mp, pctc, glob,
+     pre, intra, post, mult, bilat, asst, co, team, endo, family) = cells  # fmt: skip
+    values = (
+        code.strip().upper(),
+        modifier.strip().upper(),
+        status.strip().upper(),
+        dec(work, "work"),
+        dec(pe_nf, "pe_nonfacility"),
+        nf_na.strip().upper() == "NA",
+        dec(pe_f, "pe_facility"),
+        f_na.strip().upper() == "NA",
+        dec(mp, "mp"),
+        pctc.strip(),
+        glob.strip(),
+        dec(pre, "pre_op"),
+        dec(intra, "intra_op"),
+        dec(post, "post_op"),
+        mult.strip(),
+        bilat.strip(),
+        asst.strip(),
+        co.strip(),
+        team.strip(),
+        endo.strip(),
+        family.strip(),
+    )
+    # The values are str, bool and finite Decimal by construction: set the slots without
+    # running the field validators again (the reader's hot loop; 18,000 rows a file).
+    row: RvuRow = object.__new__(RvuRow)
+    for name, value in zip(_ROW_FIELDS, values, strict=True):
+        object.__setattr__(row, name, value)
+    return row
+
+
+def read_pprrvu(
+    path: str | Path, *, shared: dict[tuple[str, ...], RvuRow] | None = None
+) -> dict[tuple[str, str], RvuRow]:
+    """Read a PPRRVU CSV file into rows keyed by ``(code, modifier)``.
+
+    ``shared`` (a dict you keep between calls) lets several releases share the rows that
+    did not change from one release to the next: reading CY2020 to CY2025 parses each
+    distinct row once. Raises :class:`~medbill.ParseError` naming the file and line of a
+    malformed row.
+    """
+    path = Path(path)
+    seen: dict[tuple[str, ...], RvuRow] = {} if shared is None else shared
     table: dict[tuple[str, str], RvuRow] = {}
+    numbers: dict[str, Decimal] = {}
+    pick = operator.itemgetter(*_KEPT_CELLS)
     with open_text(path, newline="", encoding="latin-1") as handle:
         reader = csv.reader(handle)
-        in_data = False
         for row in reader:
-            if not in_data:
-                if row and row[0].strip().lower() == "hcpcs":
-                    in_data = True
+            if row and row[0].strip().lower() == "hcpcs":
+                break
+        for row in reader:
+            if not row or not row[0]:
                 continue
-            if not row or not row[0].strip():
-                continue
-            line = reader.line_num
             if len(row) < _PPRRVU_COLUMNS:
+                if not row[0].strip():
+                    continue
                 raise ParseError(
                     f"expected at least {_PPRRVU_COLUMNS} columns, found {len(row)}",
-                    location=f"{path}, line {line}",
+                    location=f"{path}, line {reader.line_num}",
                 )
-            code = row[0].strip().upper()
-            modifier = row[1].strip().upper()
-            table[(code, modifier)] = RvuRow(
-                code,
-                modifier,
-                row[3].strip().upper(),
-                dec(row[5], line, "WORK RVU"),
-                dec(row[6], line, "NON-FAC PE RVU"),
-                row[7].strip().upper() == "NA",
-                dec(row[8], line, "FACILITY PE RVU"),
-                row[9].strip().upper() == "NA",
-                dec(row[10], line, "MP RVU"),
-                row[13].strip(),
-                row[14].strip(),
-                dec(row[15], line, "PRE OP"),
-                dec(row[16], line, "INTRA OP"),
-                dec(row[17], line, "POST OP"),
-                row[18].strip(),
-                row[19].strip(),
-                row[20].strip(),
-                row[21].strip(),
-                row[22].strip(),
-                row[23].strip(),
-                row[27].strip() if len(row) > 27 else "",
-            )
+            key = (*pick(row), row[27] if len(row) > 27 else "")
+            found = seen.get(key)
+            if found is None:
+                if not key[0].strip():
+                    continue
+                found = _parse_row(key, numbers, path, reader.line_num)
+                seen[key] = found
+            table[(found.code, found.modifier)] = found
     if not table:
         raise ParseError("no header row starting with HCPCS and no data", location=str(path))
     return table
@@ -293,7 +425,7 @@ def read_gpci(path: str | Path) -> dict[Locality, Gpci]:
                     Decimal(mp),
                     name.rstrip("*").strip(),
                     row[state_col].strip() if state_col is not None else "",
-                )
+                )  # one Gpci per locality and file: identical ones are cheap
             except (ValidationError, ArithmeticError) as error:
                 raise ParseError(str(error), location=f"{path}, line {reader.line_num}") from None
             result[locality] = gpci

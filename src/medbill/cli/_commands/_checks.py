@@ -6,20 +6,30 @@ from collections.abc import Sequence
 from typing import Any
 
 from medbill import Claim, Remittance
-from medbill.claims import PaymentCheck, Tolerance, check_payment, match_remittance
+from medbill.claims import PaymentCheck, Tolerance, Verdict, check_payment, match_remittance
 from medbill.cli._output import money, progress, table
 from medbill.fees import Contract
 
-__all__ = ["check_remittances", "line_rows", "show_checks"]
+__all__ = ["check_remittances", "contract_for", "line_rows", "show_checks", "show_denials"]
+
+
+def contract_for(claim: Claim, contracts: Sequence[Contract]) -> Contract | None:
+    """The contract of the claim's payer (and plan) in force on its first date of service."""
+    coverage = claim.coverage
+    if coverage is None or not claim.lines:
+        return None
+    day = min(line.service_date for line in claim.lines)
+    return next((c for c in contracts if c.applies_to(coverage, day)), None)
 
 
 def check_remittances(
     remittances: Sequence[Remittance],
     claims: dict[str, Claim],
-    contract: Contract,
+    contracts: Sequence[Contract],
     tolerance: Tolerance,
 ) -> tuple[list[PaymentCheck], list[str]]:
-    """Check every matched, non-reversal claim payment; say what was not checked."""
+    """Check every matched, non-reversal claim payment against its payer's contract; say
+    what was not checked (a payer without a contract among ``contracts``)."""
     checks: list[PaymentCheck] = []
     skipped: list[str] = []
     for remittance in remittances:
@@ -30,43 +40,79 @@ def check_remittances(
             if match.payment.status.is_reversal:
                 skipped.append(f"{match.claim.id}: a reversal is not checked")
                 continue
+            contract = contract_for(match.claim, contracts)
+            if contract is None:
+                coverage = match.claim.coverage
+                payer = "self-pay" if coverage is None else coverage.payer.id
+                skipped.append(
+                    f"{match.claim.id}: no contract of payer {payer!r} is in force "
+                    f"(contracts: {', '.join(sorted(c.name for c in contracts))})"
+                )
+                continue
             checks.append(check_payment(match.claim, match.payment, contract, tolerance=tolerance))
     return checks, skipped
 
 
 def line_rows(checks: list[PaymentCheck]) -> list[dict[str, Any]]:
     """One JSON-ready row per checked line."""
-    return [
-        {
-            "claim": check.claim_id, "line": line.line_id, "code": line.procedure,
-            "billed": line.billed, "expected_allowed": line.expected_allowed,
-            "payer_allowed": line.payer_allowed, "paid": line.paid,
-            "patient_responsibility": line.patient_responsibility,
-            "variance": line.variance, "variance_percent": line.variance_percent,
-            "verdict": line.verdict.value, "term": line.term, "reason": line.reason,
-        }
-        for check in checks
-        for line in check.lines
-    ]  # fmt: skip
+    rows = []
+    for check in checks:
+        for line in check.lines:
+            expected_share = line.expected_patient_share
+            rows.append(
+                {
+                    "claim": check.claim_id, "line": line.line_id, "payer": check.payer_id,
+                    "contract": check.contract, "code": line.procedure, "billed": line.billed,
+                    "expected_allowed": line.expected_allowed,
+                    "payer_allowed": line.payer_allowed,
+                    "allowed_variance": line.allowed_variance,
+                    "expected_patient_share": (
+                        None if expected_share is None else expected_share.total
+                    ),
+                    "patient_share": line.payer_patient_share.total,
+                    "patient_share_variance": line.patient_share_variance,
+                    "prior_paid": line.prior_paid,
+                    "expected_paid": line.expected_paid, "paid": line.paid,
+                    "payment_variance": line.payment_variance,
+                    "underpayment": line.underpayment, "overpayment": line.overpayment,
+                    "verdict": line.verdict.value, "term": line.term, "reason": line.reason,
+                    "denial": line.outcome,
+                    "next_action": None if line.denial is None else line.denial.action.value,
+                }
+            )  # fmt: skip
+    return rows
 
 
-def show_checks(rows: list[dict[str, Any]], contract: str) -> None:
-    """The line-by-line payment check as a table."""
+def show_checks(rows: list[dict[str, Any]], title: str) -> None:
+    """The line-by-line payment check (denied lines apart) as a table, in payment terms."""
     table(
-        f"Payments checked against {contract}",
-        ("claim", "line", "code", "expected", "payer allowed", "paid", "variance", "verdict"),
+        f"Payments checked against {title}",
+        ("claim", "line", "code", "expected allowed", "payer allowed", "expected paid", "paid",
+         "variance", "verdict"),
         [
             (
-                r["claim"],
-                r["line"],
-                r["code"],
-                money(r["expected_allowed"]),
-                money(r["payer_allowed"]),
-                money(r["paid"]),
-                money(r["variance"]),
-                r["verdict"],
+                r["claim"], r["line"], r["code"], money(r["expected_allowed"]),
+                money(r["payer_allowed"]), money(r["expected_paid"]), money(r["paid"]),
+                money(r["payment_variance"]), r["verdict"],
             )
             for r in rows
+            if r["verdict"] != Verdict.DENIED.value
         ],
-        numeric=("expected", "payer allowed", "paid", "variance"),
-    )
+        numeric=("expected allowed", "payer allowed", "expected paid", "paid", "variance"),
+    )  # fmt: skip
+
+
+def show_denials(rows: list[dict[str, Any]]) -> None:
+    """The denied lines with their classification and next action, when there are any."""
+    denied = [r for r in rows if r["verdict"] == Verdict.DENIED.value]
+    if denied:
+        table(
+            "Denials (worked apart from the contract variance)",
+            ("claim", "line", "code", "billed", "denial", "next action"),
+            [
+                (r["claim"], r["line"], r["code"], money(r["billed"]), r["denial"],
+                 r["next_action"])
+                for r in denied
+            ],
+            numeric=("billed",),
+        )  # fmt: skip

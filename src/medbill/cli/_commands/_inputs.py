@@ -12,7 +12,8 @@ import pendulum
 from medbill._encounter import Claim
 from medbill._errors import LedgerError, ValidationError
 from medbill._files import read_text
-from medbill._money import as_money
+from medbill._money import as_money, as_rate
+from medbill._parties import Coverage
 from medbill.cli._output import progress, status
 from medbill.fees import Contract, FeeSchedule, Locality, MedicareFeeSchedule
 from medbill.ledger import Ledger
@@ -21,12 +22,14 @@ from medbill.serialize import from_json
 __all__ = [
     "load_claim",
     "load_claims",
+    "load_coverages",
     "open_ledger",
     "today",
     "load_contract",
     "load_medicare",
     "parse_amount",
     "parse_date",
+    "parse_rate",
     "parse_locality",
 ]
 
@@ -79,6 +82,11 @@ def parse_amount(text: str, option: str) -> Decimal:
     return as_money(text, option)
 
 
+def parse_rate(text: str, option: str) -> Decimal:
+    """A rate as a fraction such as ``0.02`` (2 %)."""
+    return as_rate(text, option)
+
+
 def parse_locality(text: str) -> Locality:
     """A Medicare locality such as ``06102-99``."""
     return Locality.parse(text)
@@ -86,17 +94,33 @@ def parse_locality(text: str) -> Locality:
 
 def load_claims(paths: Sequence[Path]) -> dict[str, Claim]:
     """Claims by id from JSON files; a folder stands for every ``*.json`` file in it."""
+    claims: dict[str, Claim] = {}
+    for file in progress(_json_files(paths), "Reading claims"):
+        claim = load_claim(file)
+        claims[str(claim.id)] = claim
+    return claims
+
+
+def _json_files(paths: Sequence[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files.extend(sorted(path.glob("*.json")))
         else:
             files.append(path)
-    claims: dict[str, Claim] = {}
-    for file in progress(files, "Reading claims"):
-        claim = load_claim(file)
-        claims[str(claim.id)] = claim
-    return claims
+    return files
+
+
+def load_coverages(paths: Sequence[Path]) -> list[Coverage]:
+    """Coverages from JSON files (:func:`medbill.serialize.to_json`); a folder stands for
+    every ``*.json`` file in it (the demo writes ``coverages/``)."""
+    found: list[Coverage] = []
+    for file in _json_files(paths):
+        try:
+            found.append(from_json(Coverage, file.read_text(encoding="utf-8")))
+        except ValidationError as error:
+            raise error.at(str(file)) from None
+    return found
 
 
 def open_ledger(path: Path, *, create: bool = False) -> Ledger:
