@@ -323,9 +323,15 @@ def main() -> None:
     parser.add_argument("--spark-lines", type=int, default=1_000_000)
     args = parser.parse_args()
     folder = REFERENCE / "cms-pfs-2025"
-    schedule = MedicareFeeSchedule.from_cms_files(
-        folder / "PPRRVU25_JAN.csv", folder / "GPCI2025.csv"
-    )
+    older = REFERENCE / "arkrvu-cms-pfs" / "rvu_source_2024"
+    # two years of schedules: CY2024's releases (A, AR, B, C) and CY2025 A, each line
+    # priced with the release in force on its date of service
+    pairs = [
+        (rvu, older / f"gpci_{rvu.stem.split('_')[1]}.csv")
+        for rvu in sorted(older.glob("pprrvu_rvu*.csv"))
+    ]
+    pairs.append((folder / "PPRRVU25_JAN.csv", folder / "GPCI2025.csv"))
+    schedule = MedicareFeeSchedule.from_cms_files(pairs)
     print(f"Polars threads: {pl.thread_pool_size()}")
     frame = bench_pricing(schedule, args.lines, args.sample_claims)
     bench_checking(schedule, frame, args.sample_claims)

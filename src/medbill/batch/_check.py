@@ -78,10 +78,21 @@ _MONEY: Final = ("charge", "paid", "allowed", "contractual", "patient_responsibi
 _OPTIONAL: Final = ("coinsurance", "deductible_and_copay", "prior_paid")
 
 
-def _signed_round(numerator: pl.Expr, denominator: pl.Expr | int) -> pl.Expr:
-    """numerator / denominator rounded half away from zero (Decimal's ROUND_HALF_UP)."""
-    size = (numerator.abs() * 2 + denominator) // (denominator * 2)
-    return pl.when(numerator < 0).then(-size).otherwise(size)
+def _signed_round_even(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """numerator / denominator (denominator > 0) rounded half to even, as
+    ``Decimal.quantize`` rounds in the default context (the deprecated
+    ``LineCheck.variance_percent``)."""
+    size = numerator.abs()
+    quotient = size // denominator
+    twice = (size - quotient * denominator) * 2
+    rounded = (
+        pl.when(twice > denominator)
+        .then(quotient + 1)
+        .when((twice == denominator) & (quotient % 2 == 1))
+        .then(quotient + 1)
+        .otherwise(quotient)
+    )
+    return pl.when(numerator < 0).then(-rounded).otherwise(rounded)
 
 
 def _allows(tolerance: Tolerance, variance: pl.Expr, expected: pl.Expr) -> pl.Expr:
@@ -389,7 +400,7 @@ def _verdicts(tolerance: Tolerance) -> list[pl.Expr]:
         .alias("_payment_variance"),
         pl.when(expected.is_null() | (expected == 0))
         .then(None)
-        .otherwise(_signed_round(variance * 10000 * expected.sign(), expected.abs()))
+        .otherwise(_signed_round_even(variance * 10000 * expected.sign(), expected.abs()))
         .alias("_variance_hundredths"),
         problem.alias("_check_problem"),
     ]

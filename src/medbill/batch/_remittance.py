@@ -99,6 +99,7 @@ LINES: Final = pa.schema(
         ("coinsurance", _MONEY),
         ("deductible_and_copay", _MONEY),
         ("remarks", pa.list_(pa.string())),
+        ("adjustment_codes", pa.list_(pa.string())),
     ]
 )
 ADJUSTMENTS: Final = pa.schema(
@@ -367,6 +368,7 @@ def _line(
         coinsurance,
         deductible,
         [str(r) for r in line.remarks],
+        [f"{a.group.value}-{a.reason}" for a in line.adjustments if a.amount > 0],
     )
     for index, adjustment in enumerate(line.adjustments, start=1):
         adjustments.add(

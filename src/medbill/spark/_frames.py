@@ -98,6 +98,7 @@ def price_lines_spark(
     contract: Contract | None = None,
     *,
     qualifying_apm: bool = False,
+    lesser_of_charge: bool = True,
     partitions: int | None = None,
 ) -> DataFrame:
     """:func:`medbill.batch.price_lines` over a Spark DataFrame of claim lines.
@@ -114,7 +115,13 @@ def price_lines_spark(
         tables, fees, terms = shared.value
         for prepared in tables:
             remember(prepared)
-        result: pa.Table = price_lines(table, fees, contract=terms, qualifying_apm=qualifying_apm)
+        result: pa.Table = price_lines(
+            table,
+            fees,
+            contract=terms,
+            qualifying_apm=qualifying_apm,
+            lesser_of_charge=lesser_of_charge,
+        )
         return result
 
     return _run(df, compute, partitions)
