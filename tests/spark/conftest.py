@@ -14,7 +14,7 @@ pytest.importorskip("pyspark", reason="the spark extra (pyspark) is not installe
 
 from pyspark.sql import SparkSession
 
-from batch.conftest import cy2025  # noqa: F401  # the CY2025 schedule
+from fees.conftest import cy2025  # noqa: F401  # the CY2025 schedule
 
 
 @pytest.fixture(scope="session")
