@@ -9,12 +9,14 @@ Every error medbill raises on purpose is a subclass of :class:`MedbillError`::
     ├── ClaimStateError          an invalid claim workflow transition
     ├── LedgerError              a ledger operation refused; the ledger is unchanged
     │   ├── UnbalancedEntryError debits and credits of an entry differ
+    │   ├── UnbalancedRemittanceError an 835 that breaks a balancing rule (also a ValidationError)
     │   ├── DuplicateEntryError  an idempotency key reused with different content
     │   ├── StaleBalanceError    a balance a plan was computed from changed before posting
     │   ├── PeriodClosedError    an entry effective on or before a closed period's end
     │   └── LedgerBusyError      another writer held the ledger longer than the busy timeout
     ├── ParseError               malformed input file (X12 segment, CSV line, TOML key)
-    └── FileReadError            a file that cannot be read (missing, a folder, no permission)
+    ├── FileReadError            a file that cannot be read (missing, a folder, no permission)
+    └── PdfUnavailableError      a PDF was asked for without the ``medbill[pdf]`` extra
 
 A :class:`ValidationError` carries ``field`` and ``value``. When one object has several
 problems, one error is raised whose ``problems`` lists every one of them (each itself a
@@ -44,6 +46,7 @@ __all__ = [
     "PricingError",
     "StaleBalanceError",
     "UnbalancedEntryError",
+    "UnbalancedRemittanceError",
     "ValidationError",
 ]
 
@@ -129,16 +132,21 @@ class ValidationError(MedbillError, ValueError):
     field: str
     value: Any
     reason: str
-    problems: tuple[ValidationError, ...]
+    _problems: tuple[ValidationError, ...] | None
 
     def __init__(self, field: str, value: Any, reason: str, *, phi: bool = False) -> None:
         self.field = field
         self.value = value
         self.reason = reason
         self.phi = phi
-        self.problems = (self,)
+        self._problems = None  # one problem: itself (no reference cycle for the GC to chase)
         self._message: str | None = None  # built on first use: 20,000 problems stay cheap
         super().__init__()
+
+    @property
+    def problems(self) -> tuple[ValidationError, ...]:
+        """Every problem found on one object (a one-element tuple of itself for one)."""
+        return (self,) if self._problems is None else self._problems
 
     def __str__(self) -> str:
         if self._message is None:
@@ -205,7 +213,7 @@ class ValidationError(MedbillError, ValueError):
         error.value = first.value
         error.reason = first.reason
         error.phi = first.phi
-        error.problems = tuple(flat)
+        error._problems = tuple(flat)
         lines = "\n".join(f"  - {p}" for p in flat[:MAX_LISTED_PROBLEMS])
         more = len(flat) - MAX_LISTED_PROBLEMS
         if more > 0:
@@ -399,3 +407,29 @@ class FileReadError(MedbillError, OSError):
 
     def __str__(self) -> str:
         return f"{self.reason}: {self.path}"
+
+
+class UnbalancedRemittanceError(ValidationError, LedgerError):
+    """A remittance that breaks an 835 balancing rule; ``imbalances`` lists every break.
+
+    The one error for an imbalance, wherever it is found: reading an 835 with
+    ``require_balanced=True``, planning or posting it. It is a :class:`ValidationError`
+    (bad input) and a :class:`LedgerError` (nothing was posted).
+
+    >>> from decimal import Decimal
+    >>> from medbill import Imbalance
+    >>> from medbill import UnbalancedRemittanceError
+    >>> error = UnbalancedRemittanceError("EFT-1", [
+    ...     Imbalance("claim C-1 line 2", "charge - adjustments - paid", Decimal("0.10"))])
+    >>> print(error)
+    remittance: does not balance, nothing was posted: claim C-1 line 2: charge - adjustments - paid is off by 0.10 (got 'EFT-1')
+    """
+
+    imbalances: tuple[Any, ...]
+
+    def __init__(self, remittance_id: str, imbalances: Iterable[Any]) -> None:
+        self.imbalances = tuple(imbalances)
+        detail = "; ".join(str(i) for i in self.imbalances)
+        super().__init__(
+            "remittance", remittance_id, f"does not balance, nothing was posted: {detail}"
+        )

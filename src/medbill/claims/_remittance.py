@@ -17,8 +17,8 @@ import attrs
 from medbill._common import ClaimId
 from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
-from medbill._errors import ValidationError
-from medbill._payment import ClaimPayment, Imbalance, LinePayment, Remittance
+from medbill._errors import UnbalancedRemittanceError
+from medbill._payment import ClaimPayment, LinePayment, Remittance
 from medbill.claims._matching import LineMatch, match_lines
 
 __all__ = [
@@ -30,31 +30,6 @@ __all__ = [
     "check_balanced",
     "match_remittance",
 ]
-
-
-class UnbalancedRemittanceError(ValidationError):
-    """A remittance that breaks an 835 balancing rule; ``imbalances`` lists every break.
-
-    >>> from decimal import Decimal
-    >>> from medbill import Imbalance
-    >>> from medbill.claims import UnbalancedRemittanceError
-    >>> error = UnbalancedRemittanceError("EFT-1", [
-    ...     Imbalance("claim C-1 line 2", "charge - adjustments - paid", Decimal("0.10"))])
-    >>> print(error)
-    remittance: does not balance, nothing was posted: claim C-1 line 2: charge - adjustments - paid is off by 0.10 (got 'EFT-1')
-    """
-
-    imbalances: tuple[Imbalance, ...]
-
-    def __init__(self, remittance_id: str, imbalances: Iterable[Imbalance]) -> None:
-        self.imbalances = tuple(imbalances)
-        detail = "; ".join(str(i) for i in self.imbalances)
-        super().__init__(
-            "remittance", remittance_id, f"does not balance, nothing was posted: {detail}"
-        )
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.value, self.imbalances))
 
 
 def check_balanced(remittance: Remittance) -> None:
@@ -70,7 +45,7 @@ def check_balanced(remittance: Remittance) -> None:
     >>> check_balanced(era)
     Traceback (most recent call last):
     ...
-    medbill.claims._remittance.UnbalancedRemittanceError: remittance: does not balance, nothing was posted: claim C-1: charge - adjustments - paid is off by 20.00 (got 'EFT-1')
+    medbill._errors.UnbalancedRemittanceError: remittance: does not balance, nothing was posted: claim C-1: charge - adjustments - paid is off by 20.00 (got 'EFT-1')
     """
     found = remittance.imbalances()
     if found:

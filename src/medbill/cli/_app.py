@@ -67,6 +67,11 @@ class MedbillGroup(click.Group):
             raise CliError(f"not a UTF-8 text file: {error.reason}") from None
         except sqlite3.Error as error:
             raise CliError(f"database error: {one_line(error)}") from None
+        except ValueError as error:
+            # os.stat and open refuse a path with a NUL byte with a bare ValueError
+            if "null byte" not in str(error):
+                raise
+            raise CliError("a file name cannot contain a NUL byte") from None
 
 
 @click.group(cls=MedbillGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,13 +86,14 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from medbill.cli._commands import demo, era, price, reports, scrub, worklist
+    from medbill.cli._commands import demo, era, price, reports, scrub, statements, worklist
 
     cli.add_command(price.price)
     cli.add_command(scrub.scrub_command)
     cli.add_command(era.era_group)
     cli.add_command(reports.aging_command)
     cli.add_command(reports.statement_command)
+    cli.add_command(statements.statements_command)
     cli.add_command(reports.ledger_group)
     cli.add_command(worklist.worklist_command)
     cli.add_command(demo.demo)

@@ -82,6 +82,14 @@ def parse_amount(text: str, option: str) -> Decimal:
     return as_money(text, option)
 
 
+def parse_units(text: str, option: str = "--units") -> Decimal:
+    """A positive number of units such as ``1`` or ``2.5`` (at most 99,999, the 837P's SV104)."""
+    value = as_rate(text, option)
+    if not Decimal(0) < value <= Decimal(99_999):
+        raise ValidationError(option, text, "must be more than 0 and at most 99999")
+    return value
+
+
 def parse_rate(text: str, option: str) -> Decimal:
     """A rate as a fraction such as ``0.02`` (2 %)."""
     return as_rate(text, option)

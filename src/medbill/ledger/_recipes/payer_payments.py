@@ -30,9 +30,9 @@ import pendulum
 
 from medbill._adjustment_outcomes import AdjustmentOutcome, adjustment_outcome
 from medbill._encounter import Claim
-from medbill._errors import LedgerError
+from medbill._errors import LedgerError, UnbalancedRemittanceError
 from medbill._parties import Coverage, Priority
-from medbill._payment import Adjustment, ClaimPayment, PayerClaimStatus, Remittance
+from medbill._payment import Adjustment, ClaimPayment, Imbalance, PayerClaimStatus, Remittance
 from medbill.ledger._accounts import Account
 from medbill.ledger._entries import EntryKind, JournalEntry, References
 from medbill.ledger._ledger import Ledger
@@ -513,9 +513,10 @@ def post_claim_payment(
             )
         )
     if payment.imbalance:
-        raise LedgerError(
-            f"claim payment for {claim.id!r} does not balance: charge - adjustments - paid "
-            f"is off by {payment.imbalance} (835 TR3 1.10.2.1)"
+        # 835 TR3 1.10.2.1: charge - adjustments - paid must be zero
+        raise UnbalancedRemittanceError(
+            remittance.id,
+            [Imbalance(f"claim {claim.id}", "charge - adjustments - paid", payment.imbalance)],
         )
     kind = EntryKind.DENIAL if status.is_denial else EntryKind.CLAIM_PAYMENT
     earlier = _replayed(ledger, key, kind, remittance.payment_date, payment.paid or None)
