@@ -47,7 +47,7 @@ from medbill.claims._denials import (
     classify_denial,
 )
 from medbill.claims._matching import match_lines
-from medbill.codes import AdjustmentGroup
+from medbill.codes import AdjustmentGroup, Rarc
 from medbill.fees import Contract, ExpectedLine, Trace
 from medbill.fees._responsibility import split_shares
 
@@ -504,10 +504,16 @@ def _denial(payment: LinePayment) -> tuple[DenialClassification, str] | None:
     """The classification and outcome of an unpaid line, unless it is cost sharing."""
     if payment.paid != ZERO or payment.charge <= ZERO:
         return None
+    return denial_of(payment.adjustments, payment.remarks)
+
+
+def denial_of(
+    adjustments: Iterable[Adjustment], remarks: Iterable[Rarc | str]
+) -> tuple[DenialClassification, str] | None:
+    """The classification and outcome of an unpaid line's adjustments and remarks, unless
+    they are cost sharing (the one rule of the scalar and the batch checks)."""
     codes = [
-        a
-        for a in payment.adjustments
-        if a.amount > 0 and not (a.group is _PR and a.reason in COST_SHARING)
+        a for a in adjustments if a.amount > 0 and not (a.group is _PR and a.reason in COST_SHARING)
     ]
     if not codes:
         return None
@@ -515,7 +521,7 @@ def _denial(payment: LinePayment) -> tuple[DenialClassification, str] | None:
         (_OUTCOME_BY_CARC[str(a.reason)] for a in codes if str(a.reason) in _OUTCOME_BY_CARC),
         None,
     )
-    denial = classify_denial(codes, payment.remarks)
+    denial = classify_denial(codes, remarks)
     if denial is None:
         if outcome != "capitation":
             return None

@@ -21,6 +21,10 @@ from medbill.fees._rvu_row import RvuRow
 
 __all__ = [
     "ASSISTANT_AT_SURGERY",
+    "ASSISTANT_MODIFIERS",
+    "ASSISTANT_NOT_PAID",
+    "COMPONENT_MODIFIERS",
+    "CO_SURGERY_PAID",
     "AS_NON_PHYSICIAN_ASSISTANT",
     "BILATERAL",
     "CO_SURGEON",
@@ -75,7 +79,19 @@ PCTC_MEANINGS: Final = {
     "9": "concept does not apply",
 }
 
-_ASSISTANT = frozenset({"80", "81", "82"})
+COMPONENT_MODIFIERS: Final = ("26", "TC", "53")
+"""Modifiers that pick a component row of the file, in order of precedence (53, discontinued,
+has no row of its own and falls back to the code's)."""
+
+ASSISTANT_MODIFIERS: Final = frozenset({"80", "81", "82"})
+_ASSISTANT = ASSISTANT_MODIFIERS
+CO_SURGERY_PAID: Final = frozenset({"1", "2"})
+"""Co-surgery indicators under which modifier 62 pays each surgeon 62.5% (0: not permitted)."""
+ASSISTANT_NOT_PAID: Final = {
+    "1": "assistant at surgery not paid for {code} (assistant indicator 1)",
+    "9": "assistant at surgery concept does not apply to {code} (indicator 9)",
+}
+"""Assistant-at-surgery indicators under which an assistant is not paid, and why."""
 
 Step = tuple[str, str, Decimal]
 """A percentage adjustment: rule, explanation, factor."""
@@ -115,7 +131,7 @@ def post_adjustments(
             "modifiers", f"{code}-66", "team surgery (66) is priced by the contractor by report"
         )
     if "62" in modifiers:
-        if row.co_surgery in ("1", "2"):
+        if row.co_surgery in CO_SURGERY_PAID:
             steps.append(
                 ("modifier 62", f"co-surgery indicator {row.co_surgery}: 62.5% each", CO_SURGEON)
             )
@@ -131,10 +147,9 @@ def post_adjustments(
     is_as = "AS" in modifiers
     if assistants or is_as:
         label = "/".join([*assistants, *(["AS"] if is_as else [])])
-        if row.assistant == "1":
-            return (), f"assistant at surgery not paid for {code} (assistant indicator 1)"
-        if row.assistant == "9":
-            return (), f"assistant at surgery concept does not apply to {code} (indicator 9)"
+        refusal = ASSISTANT_NOT_PAID.get(row.assistant)
+        if refusal is not None:
+            return (), refusal.format(code=code)
         note = " (indicator 0: payable with documentation)" if row.assistant == "0" else ""
         steps.append((f"modifier {label}", f"assistant at surgery 16%{note}", ASSISTANT_AT_SURGERY))
         if is_as:

@@ -40,7 +40,7 @@ from typing import Final
 from medbill._errors import PricingError
 from medbill._money import ZERO, round_cents
 
-__all__ = ["COMPONENT_REDUCTIONS", "Occurrence", "apply_reductions"]
+__all__ = ["COMPONENT_REDUCTIONS", "MPPR_GROUPS", "Occurrence", "apply_reductions"]
 
 SUBSEQUENT_SURGERY: Final = Decimal("0.50")
 IMAGING_TC: Final = Decimal("0.50")
@@ -56,7 +56,18 @@ COMPONENT_REDUCTIONS: Final[dict[str, tuple[tuple[str, Decimal], ...]]] = {
     "ophthalmology": (("tc", OPHTHALMOLOGY_TC),),
     "therapy": (("pe", THERAPY_PE),),
 }
-"""Group -> the component each later procedure is reduced on, and the share paid."""
+"""Group -> the component each later procedure is reduced on, and the share paid (the
+scalar and the batch pricing paths read this one table)."""
+
+MPPR_GROUPS: Final = {
+    "2": "surgery",
+    "3": "surgery",
+    "4": "imaging",
+    "5": "therapy",
+    "6": "cardiovascular",
+    "7": "ophthalmology",
+}
+"""The ranking group of each MULT PROC indicator of the relative value file."""
 
 
 class Occurrence:

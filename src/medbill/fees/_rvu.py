@@ -52,6 +52,7 @@ from medbill.codes import Modifier, PlaceOfService
 from medbill.fees._anesthesia import AnesthesiaSchedule
 from medbill.fees._locality import Locality
 from medbill.fees._modifiers import (
+    COMPONENT_MODIFIERS,
     PAYABLE_STATUSES,
     PCTC_MEANINGS,
     STATUS_MEANINGS,
@@ -59,7 +60,7 @@ from medbill.fees._modifiers import (
     bilateral_factor,
     post_adjustments,
 )
-from medbill.fees._mppr import Occurrence, apply_reductions, whole_units
+from medbill.fees._mppr import MPPR_GROUPS, Occurrence, apply_reductions, whole_units
 from medbill.fees._priced import PricedClaim, PricedLine
 from medbill.fees._rvu_row import (
     MEDICARE_CONVERSION_FACTORS,
@@ -75,15 +76,6 @@ from medbill.fees._trace import Trace, TraceStep
 
 __all__ = ["MedicareFeeSchedule", "MedicareRelease"]
 
-_COMPONENTS = ("26", "TC", "53")
-_MPPR_GROUP = {
-    "2": "surgery",
-    "3": "surgery",
-    "4": "imaging",
-    "5": "therapy",
-    "6": "cardiovascular",
-    "7": "ophthalmology",
-}
 _ONE = Decimal(1)
 _CACHE_LIMIT: Final = 200_000
 _SHARED: Final = (
@@ -532,6 +524,11 @@ class MedicareFeeSchedule:
         return self._factors
 
     @property
+    def anesthesia(self) -> AnesthesiaSchedule | None:
+        """The anesthesia schedule that prices anesthesia codes in :meth:`price_claim`."""
+        return self._anesthesia
+
+    @property
     def localities(self) -> tuple[Locality, ...]:
         """Every locality of the latest release's GPCI file, sorted."""
         return tuple(sorted(self._releases[-1].gpcis))
@@ -756,7 +753,7 @@ class MedicareFeeSchedule:
                 f"{code}-26-TC",
                 "26 (professional) and TC (technical) exclude each other",
             )
-        component = next((m for m in _COMPONENTS if m in mod_set), "") if mod_set else ""
+        component = next((m for m in COMPONENT_MODIFIERS if m in mod_set), "") if mod_set else ""
         row = rows.get((code, component))
         if row is None:
             plain = rows.get((code, ""))
@@ -1110,7 +1107,7 @@ def _claim_rules(same_day: list[_Work]) -> None:
     sizes: dict[str, int] = {}
     for work in same_day:
         if work.reason is None:
-            group = _MPPR_GROUP.get(work.row.mult_proc)
+            group = MPPR_GROUPS.get(work.row.mult_proc)
             if group is not None:
                 sizes[group] = sizes.get(group, 0) + whole_units(work.units, work.code)
     ranked = {group for group, size in sizes.items() if size > 1}
@@ -1121,7 +1118,7 @@ def _claim_rules(same_day: list[_Work]) -> None:
     for index, work in enumerate(same_day):
         if work.reason is not None:
             continue
-        group = _MPPR_GROUP.get(work.row.mult_proc)
+        group = MPPR_GROUPS.get(work.row.mult_proc)
         if group not in ranked:
             continue
         count = whole_units(work.units, work.code)

@@ -149,6 +149,11 @@ class FeeSchedule:
     def __len__(self) -> int:
         return sum(len(v) for v in self._entries.values())
 
+    @property
+    def entries(self) -> tuple[FeeEntry, ...]:
+        """Every entry, by code and modifier, then by date."""
+        return tuple(e for bucket in self._entries.values() for e in bucket)
+
     @classmethod
     def from_csv_text(cls, text: str, *, name: str = "fee schedule") -> FeeSchedule:
         """Read CSV with the header ``code,modifier,amount,valid_from,valid_to``.

@@ -1,0 +1,343 @@
+"""Batch repricing and payment checking benchmark (not a test): prints figures, asserts nothing.
+
+    MEDBILL_REFERENCE=/work/shared/reference .venv/bin/python benchmarks/batch.py
+    ... benchmarks/batch.py --lines 5000000 --spark-lines 10000000   # the issue's sizes
+
+Each figure is printed next to its baseline, measured in the same run on the same lines:
+
+1. ``price_lines`` on one core (``POLARS_MAX_THREADS=1``) over a realistic mix (office
+   visits, imaging with components, therapy units, surgery with 50/62/80, endoscopy
+   families, status T, NPP lines, CY2024 and CY2025 dates, five localities, four places of
+   service), against ``MedicareFeeSchedule.price_claim`` on a sample of the same claims;
+   the sample's answers are compared to the cent.
+2. ``check_payments`` against ``medbill.claims.check_payment`` the same way.
+3. ``remittance_tables`` on a generated 835 against ``medbill.x12.read_835`` (the parse
+   inside it) in claims/s.
+4. Memory: Arrow bytes of the input and the priced table per million lines, and the
+   process's peak RSS growth while pricing.
+5. Spark ``local[1]`` against ``local[2]`` (``--spark-lines``; 0 skips it), when PySpark
+   and Java are there.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("POLARS_MAX_THREADS", "1")  # one core, before Polars starts its pool
+
+import argparse
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pendulum
+import polars as pl
+
+from medbill import (
+    Adjustment,
+    ClaimPayment,
+    LinePayment,
+    Period,
+    ProviderKind,
+)
+from medbill.batch import check_payments, price_lines, remittance_tables
+from medbill.claims import check_payment
+from medbill.fees import (
+    CarveOut,
+    Contract,
+    FixedRate,
+    Locality,
+    MedicareFeeSchedule,
+    PercentOfBilled,
+    PercentOfMedicare,
+)
+from medbill.x12 import read_835
+
+sys.path.insert(0, str(Path(__file__).parent))
+from pricing import MIX as PRICING_MIX
+from pricing import build_claims
+
+from x12 import generate
+
+REFERENCE = Path(os.environ.get("MEDBILL_REFERENCE", "../shared/reference"))
+MIX: list[tuple[str, tuple[str, ...], int]] = [
+    *PRICING_MIX,  # the scalar benchmark's mix, plus the rules it leaves out:
+    ("99215", ("25",), 1),
+    ("96372", (), 1),
+    ("74177", ("TC",), 1),
+    ("93306", (), 1),
+    ("92134", (), 1),
+    ("27447", ("62",), 1),
+    ("27447", ("80",), 1),
+    ("43235", (), 1),
+    ("43239", (), 1),
+    ("45385", (), 1),
+]
+LOCALITIES = ["10112-00", "13202-01", "01112-75", "06102-99", "02102-01"]
+DAYS = [pendulum.date(2024, 6, 3), pendulum.date(2025, 4, 1)]
+PLACES = ["11", "11", "22", "19"]
+
+
+def lines_frame(count: int, seed: int = 17) -> pl.DataFrame:
+    """``count`` lines in claims of 10 lines, one date per claim, built column-wise."""
+    rng = random.Random(seed)
+    picks = [rng.choice(MIX) for _ in range(count)]
+    claims = count // 10 + 1
+    days = [rng.choice(DAYS) for _ in range(claims)]
+    where = [rng.choice(LOCALITIES) for _ in range(claims)]
+    places = [rng.choice(PLACES) for _ in range(claims)]
+    kinds = [
+        ProviderKind.NON_PHYSICIAN_PRACTITIONER.value if rng.random() < 0.1 else "physician"
+        for _ in range(claims)
+    ]
+    return pl.DataFrame(
+        {
+            "claim_id": [f"c-{n // 10}" for n in range(count)],
+            "line_id": [str(n % 10 + 1) for n in range(count)],
+            "service_date": [days[n // 10] for n in range(count)],
+            "procedure": [p[0] for p in picks],
+            "modifier_1": [p[1][0] if p[1] else None for p in picks],
+            "units": [p[2] for p in picks],
+            "charge": [Decimal("250.00")] * count,
+            "place_of_service": [places[n // 10] for n in range(count)],
+            "locality": [where[n // 10] for n in range(count)],
+            "provider_kind": [kinds[n // 10] for n in range(count)],
+        },
+        schema_overrides={"charge": pl.Decimal(18, 2)},
+    )
+
+
+def rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:>12,.0f}/s"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_pricing(schedule: MedicareFeeSchedule, count: int, sample_claims: int) -> pl.DataFrame:
+    frame = lines_frame(count)
+    price_lines(frame.head(1000), schedule)  # builds the schedule's tables once
+    before = peak_rss_mb()
+    start = time.perf_counter()
+    priced = price_lines(frame, schedule)
+    elapsed = time.perf_counter() - start
+    grown = peak_rss_mb() - before
+    print(f"price_lines        {count:>11,} lines {elapsed:8.3f} s {rate(count, elapsed)} lines")
+    per_million = 1_000_000 / count
+    print(
+        f"  memory per million lines: input {frame.estimated_size('mb') * per_million:,.0f} MB, "
+        f"priced {priced.estimated_size('mb') * per_million:,.0f} MB, "
+        f"peak RSS growth {grown * per_million:,.0f} MB"
+    )
+    # baseline: the scalar path on a sample of the same claims
+    sample = frame.head(sample_claims * 10)
+    claims, localities = _claims_of(sample)
+    start = time.perf_counter()
+    scalar = [
+        schedule.price_claim(c, locality=loc) for c, loc in zip(claims, localities, strict=True)
+    ]
+    elapsed = time.perf_counter() - start
+    lines = sample.height
+    print(f"  baseline price_claim {lines:>7,} lines {elapsed:8.3f} s {rate(lines, elapsed)} lines")
+    got = priced.head(lines)["medicare_allowed"].to_list()
+    want = [line.allowed for claim in scalar for line in claim.lines]
+    print(f"  same answers to the cent on the sample: {'yes' if got == want else 'NO'}")
+    return frame
+
+
+def _claims_of(frame: pl.DataFrame) -> tuple[list[object], list[Locality]]:
+    from medbill import Claim, ClaimLine
+
+    template = build_claims(1, random.Random(0))[0]
+    claims: list[object] = []
+    localities = []
+    for part in frame.partition_by("claim_id", maintain_order=True):
+        rows = part.to_dicts()
+        lines = [
+            ClaimLine(
+                line_id=r["line_id"],
+                procedure=r["procedure"],
+                charge=r["charge"],
+                diagnosis_pointers=(1,),
+                service_date=r["service_date"],
+                modifiers=(r["modifier_1"],) if r["modifier_1"] else (),
+                units=Decimal(r["units"]),
+            )
+            for r in rows
+        ]
+        provider = template.billing_provider
+        kind = ProviderKind(rows[0]["provider_kind"])
+        claims.append(
+            Claim(
+                id=rows[0]["claim_id"],
+                patient=template.patient,
+                coverage=None,
+                billing_provider=provider,
+                rendering_provider=attrs.evolve(provider, kind=kind),
+                place_of_service=rows[0]["place_of_service"],
+                diagnoses=["M17.11"],
+                lines=lines,
+            )
+        )
+        localities.append(Locality.parse(rows[0]["locality"]))
+    return claims, localities
+
+
+def bench_checking(schedule: MedicareFeeSchedule, frame: pl.DataFrame, sample_claims: int) -> None:
+    contract = Contract(
+        payer_id="acme",
+        name="Acme PPO",
+        effective=Period(pendulum.date(2024, 1, 1), pendulum.date(2025, 12, 31)),
+        terms=[
+            CarveOut(codes=["J0000-J9999"], percent_of_billed="0.60"),
+            FixedRate(codes=["99213"], amount="95.00"),
+            PercentOfMedicare(
+                schedule=schedule, percent="1.40", locality=Locality.parse("10112-00")
+            ),
+            PercentOfBilled(percent="0.50"),
+        ],
+        lesser_of_billed=True,
+    )
+    money = pl.Decimal(18, 2)
+    paid = frame.with_columns(
+        pl.lit(Decimal("80.00"), dtype=money).alias("paid"),
+        pl.lit(Decimal("150.00"), dtype=money).alias("contractual"),
+        pl.lit(Decimal("20.00"), dtype=money).alias("patient_responsibility"),
+    )
+    check_payments(paid.head(1000), contract)
+    start = time.perf_counter()
+    check_payments(paid, contract)
+    elapsed = time.perf_counter() - start
+    print(
+        f"check_payments     {paid.height:>11,} lines {elapsed:8.3f} s {rate(paid.height, elapsed)} lines"
+    )
+    claims, _ = _claims_of(paid.head(sample_claims * 10))
+    payments = [
+        ClaimPayment(
+            claim_id=c.id,  # type: ignore[attr-defined]
+            status="1",
+            charge=sum((line.charge for line in c.lines), Decimal(0)),  # type: ignore[attr-defined]
+            paid=Decimal("80.00") * len(c.lines),  # type: ignore[attr-defined]
+            lines=[
+                LinePayment(
+                    procedure=str(line.procedure),
+                    charge=line.charge,
+                    paid=Decimal("80.00"),
+                    line_id=line.line_id,
+                    adjustments=[
+                        Adjustment(group="CO", reason="45", amount=Decimal("150.00")),
+                        Adjustment(group="PR", reason="2", amount=Decimal("20.00")),
+                    ],
+                )
+                for line in c.lines  # type: ignore[attr-defined]
+            ],
+        )
+        for c in claims
+    ]
+    start = time.perf_counter()
+    for claim, payment in zip(claims, payments, strict=True):
+        check_payment(claim, payment, contract)  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - start
+    lines = sample_claims * 10
+    print(
+        f"  baseline check_payment {lines:>5,} lines {elapsed:8.3f} s {rate(lines, elapsed)} lines"
+    )
+
+
+def bench_remittances(claims: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "large.835"
+        generate(path, claims)
+        start = time.perf_counter()
+        tables = remittance_tables([path])
+        elapsed = time.perf_counter() - start
+        print(
+            f"remittance_tables  {tables.claims.num_rows:>11,} claims {elapsed:7.3f} s "
+            f"{rate(tables.claims.num_rows, elapsed)} claims ({tables.lines.num_rows:,} lines)"
+        )
+        start = time.perf_counter()
+        eras = read_835(path)
+        elapsed = time.perf_counter() - start
+        count = sum(len(e.claim_payments) for e in eras)
+        print(
+            f"  baseline read_835  {count:>9,} claims {elapsed:7.3f} s {rate(count, elapsed)} claims"
+        )
+
+
+def bench_spark(schedule: MedicareFeeSchedule, count: int) -> None:
+    if count <= 0:
+        return
+    try:
+        from pyspark.sql import SparkSession
+
+        from medbill.spark import price_lines_spark
+    except ImportError:
+        print("spark: PySpark not installed, skipped")
+        return
+    if shutil.which("java") is None:
+        print("spark: no Java, skipped")
+        return
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    with tempfile.TemporaryDirectory() as folder:
+        chunk = 1_000_000
+        written = 0
+        for part in range(0, count, chunk):
+            size = min(chunk, count - part)
+            lines_frame(size, seed=part).with_columns(
+                (pl.lit(f"p{part}-") + pl.col("claim_id")).alias("claim_id")
+            ).write_parquet(Path(folder) / f"lines-{part:09d}.parquet")
+            written += size
+        for cores in (1, 2):
+            spark = (
+                SparkSession.builder.master(f"local[{cores}]")
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.sql.shuffle.partitions", str(4 * cores))
+                .getOrCreate()
+            )
+            spark.sparkContext.setLogLevel("ERROR")
+            df = spark.read.parquet(str(Path(folder) / "lines-*.parquet"))
+            start = time.perf_counter()
+            result = price_lines_spark(df, schedule, partitions=4 * cores)
+            total = result.selectExpr("count(*) AS n", "sum(medicare_allowed) AS total").collect()
+            elapsed = time.perf_counter() - start
+            print(
+                f"spark local[{cores}]     {written:>11,} lines {elapsed:8.3f} s "
+                f"{rate(written, elapsed)} lines (rows {total[0]['n']:,})"
+            )
+            spark.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--sample-claims", type=int, default=5_000)
+    parser.add_argument("--claims-835", type=int, default=20_000)
+    parser.add_argument("--spark-lines", type=int, default=1_000_000)
+    args = parser.parse_args()
+    folder = REFERENCE / "cms-pfs-2025"
+    older = REFERENCE / "arkrvu-cms-pfs" / "rvu_source_2024"
+    # two years of schedules: CY2024's releases (A, AR, B, C) and CY2025 A, each line
+    # priced with the release in force on its date of service
+    pairs = [
+        (rvu, older / f"gpci_{rvu.stem.split('_')[1]}.csv")
+        for rvu in sorted(older.glob("pprrvu_rvu*.csv"))
+    ]
+    pairs.append((folder / "PPRRVU25_JAN.csv", folder / "GPCI2025.csv"))
+    schedule = MedicareFeeSchedule.from_cms_files(pairs)
+    print(f"Polars threads: {pl.thread_pool_size()}")
+    frame = bench_pricing(schedule, args.lines, args.sample_claims)
+    bench_checking(schedule, frame, args.sample_claims)
+    bench_remittances(args.claims_835)
+    bench_spark(schedule, args.spark_lines)
+
+
+if __name__ == "__main__":
+    main()

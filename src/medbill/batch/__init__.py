@@ -1,0 +1,36 @@
+"""Batch repricing and payment checking on tables: Arrow and Polars, on one machine.
+
+Install with ``pip install medbill[batch]`` (Polars and PyArrow). The functions take a
+``pyarrow.Table`` or a ``polars.DataFrame`` and return the same kind of table, computed in
+exact integers with the scalar path's rules and roundings (see the Scale guide).
+
+>>> import medbill.batch
+>>> sorted(medbill.batch.LINE_COLUMNS)[:3]
+['charge', 'claim_id', 'line_id']
+"""
+
+try:
+    import polars as _polars  # noqa: F401
+    import pyarrow as _pyarrow  # noqa: F401
+except ImportError as error:  # pragma: no cover - exercised without the extra
+    raise ImportError(
+        "medbill.batch needs Polars and PyArrow: pip install 'medbill[batch]'"
+    ) from error
+
+from medbill.batch._check import CHECK_COLUMNS, PAYMENT_COLUMNS, check_payments
+from medbill.batch._claims import LINE_SCHEMA, lines_table
+from medbill.batch._lines import LINE_COLUMNS, PRICE_COLUMNS, price_lines
+from medbill.batch._remittance import RemittanceTables, remittance_tables
+
+__all__ = [
+    "CHECK_COLUMNS",
+    "PAYMENT_COLUMNS",
+    "LINE_COLUMNS",
+    "LINE_SCHEMA",
+    "PRICE_COLUMNS",
+    "RemittanceTables",
+    "check_payments",
+    "lines_table",
+    "price_lines",
+    "remittance_tables",
+]

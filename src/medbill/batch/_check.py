@@ -1,0 +1,440 @@
+"""``check_payments``: every paid line of a table against the payer's contract."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Final
+
+import polars as pl
+
+from medbill._errors import MedbillError, ValidationError
+from medbill._parties import Benefits
+from medbill._payment import Adjustment
+from medbill.batch._contract import expected_allowed
+from medbill.batch._lines import prepare_lines
+from medbill.batch._tables import (
+    ENGINE,
+    cents_exact,
+    from_cents,
+    like_input,
+    scaled,
+    to_cents,
+    to_polars,
+)
+from medbill.claims import Tolerance, Verdict
+from medbill.claims._check import denial_of
+from medbill.fees import Contract, PercentOfMedicare
+
+__all__ = ["CHECK_COLUMNS", "PAYMENT_COLUMNS", "check_payments"]
+
+PAYMENT_COLUMNS: Final = {
+    "claim_id": "the claim (CLP01, the provider's claim id)",
+    "line_id": "the line (REF*6R, the line item control number)",
+    "service_date": "date of service",
+    "procedure": "CPT/HCPCS code billed",
+    "modifier_1": "modifiers billed (optional columns modifier_1 to modifier_4)",
+    "units": "units billed (optional; default 1)",
+    "charge": "billed charge (SVC02)",
+    "paid": "amount paid (SVC03)",
+    "allowed": "allowed amount the payer reported (AMT*B6; optional, null when absent)",
+    "contractual": "sum of the line's CO and PI adjustments but payment reductions (CARC 253)",
+    "patient_responsibility": "sum of the line's PR adjustments",
+    "coinsurance": "the line's PR-2 adjustments (optional; for the coinsurance check)",
+    "deductible_and_copay": "the line's PR-1 and PR-3 adjustments (optional)",
+    "payer_id": "the payer, when ``contracts`` maps payer ids to contracts",
+    "place_of_service": "place of service (optional; default 11, office)",
+    "adjustment_codes": "the line's CAS group-CARC pairs with a positive amount, such as "
+    "['CO-50'] (list of strings; optional, but an unpaid line cannot be told a denial "
+    "without it)",
+    "remarks": "the line's remark codes (LQ RARCs; optional list of strings)",
+    "prior_paid": "what earlier payers paid on the line (optional; default 0)",
+}
+"""The input columns of :func:`check_payments`: those ``remittance_tables`` writes for
+lines, plus the claim's modifiers and units where the payer did not echo them."""
+
+CHECK_COLUMNS: Final = {
+    "expected_allowed": "the contract's expected allowed amount (null when no term prices it)",
+    "contract_term": "the term that priced the line",
+    "payer_allowed": "the payer's allowed amount: AMT*B6, else charge less CO/PI adjustments",
+    "allowed_variance": "payer allowed minus expected allowed (negative: allowed too little)",
+    "payer_patient_share": "the 835's patient share of the line (all PR adjustments)",
+    "expected_paid": "expected allowed less the patient share and prior payers' payments "
+    "(never below zero; null when not checked)",
+    "actual_paid": "what the payer paid (SVC03)",
+    "payment_variance": "actual paid minus expected paid (negative: the payer owes more)",
+    "variance": "deprecated: the allowed variance (use allowed_variance)",
+    "variance_percent": "deprecated: the allowed variance in percent of the expected amount",
+    "verdict": "the medbill.claims.Verdict value (null when the line has a problem)",
+    "denial_category": "on a denied line, the denial's category (medbill.claims.DenialCategory)",
+    "next_action": "on a denied line, what to do next (medbill.claims.NextAction)",
+    "outcome": "on a denied line, the outcome (eligibility, duplicate, capitation, ...)",
+    "contract_problem": "why no contract term prices the line",
+    "problem": "why the batch path cannot check the line (it gives no verdict then)",
+}
+"""The columns :func:`check_payments` adds."""
+
+_MONEY: Final = ("charge", "paid", "allowed", "contractual", "patient_responsibility")
+_OPTIONAL: Final = ("coinsurance", "deductible_and_copay", "prior_paid")
+
+
+def _signed_round_even(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """numerator / denominator (denominator > 0) rounded half to even, as
+    ``Decimal.quantize`` rounds in the default context (the deprecated
+    ``LineCheck.variance_percent``)."""
+    size = numerator.abs()
+    quotient = size // denominator
+    twice = (size - quotient * denominator) * 2
+    rounded = (
+        pl.when(twice > denominator)
+        .then(quotient + 1)
+        .when((twice == denominator) & (quotient % 2 == 1))
+        .then(quotient + 1)
+        .otherwise(quotient)
+    )
+    return pl.when(numerator < 0).then(-rounded).otherwise(rounded)
+
+
+def _allows(tolerance: Tolerance, variance: pl.Expr, expected: pl.Expr) -> pl.Expr:
+    """:meth:`Tolerance.allows` on cents: no variance, or within the dollar amount and/or
+    the rate of the expected amount (``combine``)."""
+    size = variance.abs()
+    by_amount = None if tolerance.amount is None else size <= int(tolerance.amount * 100)
+    by_rate = None
+    if tolerance.rate is not None:
+        num, den = scaled(tolerance.rate)
+        by_rate = size * den <= expected.abs() * num
+    if by_amount is None and by_rate is None:
+        within: pl.Expr = pl.lit(False)
+    elif by_amount is None or by_rate is None:
+        within = by_amount if by_rate is None else by_rate  # type: ignore[assignment]
+    elif tolerance.combine == "or":
+        within = by_amount | by_rate
+    else:
+        within = by_amount & by_rate
+    return (variance == 0) | within
+
+
+def _money_columns(frame: pl.DataFrame) -> list[pl.Expr]:
+    schema = frame.schema
+    exprs = []
+    for name in (*_MONEY, *_OPTIONAL):
+        if name in schema:
+            dtype = schema[name]
+            target = "_allowed_reported" if name == "allowed" else f"_{name}"
+            exprs.append(
+                pl.when(cents_exact(pl.col(name), dtype))
+                .then(to_cents(pl.col(name), dtype, name))
+                .alias(target)
+            )
+        elif name in ("charge", "paid"):
+            raise ValidationError("table", name, "lacks the required column")
+        elif name == "allowed":
+            exprs.append(pl.lit(None, dtype=pl.Int64).alias("_allowed_reported"))
+        else:
+            exprs.append(pl.lit(0, dtype=pl.Int64).alias(f"_{name}"))
+    return exprs
+
+
+def _codes(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """A list-of-strings column (``adjustment_codes``, ``remarks``) as one text key."""
+    if name not in frame.columns:
+        return pl.lit(None, dtype=pl.String)
+    dtype = frame.schema[name]
+    if not isinstance(dtype, pl.List):
+        raise ValidationError(name, str(dtype), "must be a list of strings")
+    return pl.col(name).list.eval(pl.element().cast(pl.String)).list.join(" ")
+
+
+def _denials(frame: pl.DataFrame) -> pl.DataFrame:
+    """The denial of each unpaid line, as :func:`medbill.claims.check_payment` tells it:
+    :func:`~medbill.claims.classify_denial` on the line's codes but cost sharing, once per
+    distinct set of codes and remarks. Adds ``_denied``, ``_denial_category``,
+    ``_next_action``, ``_outcome``, ``_denial_reasons`` and ``_codes_missing``."""
+    unpaid = (pl.col("_paid") == 0) & (pl.col("_charge") > 0)
+    if "adjustment_codes" not in frame.columns:
+        # without the codes a denial cannot be told from a contractual write-off: the
+        # line is a problem unless every adjustment is cost sharing
+        other = (
+            (pl.col("_contractual") > 0)
+            | (
+                pl.col("_patient_responsibility")
+                - pl.col("_coinsurance")
+                - pl.col("_deductible_and_copay")
+                > 0
+            )
+        ).fill_null(True)
+        return frame.with_columns(
+            pl.lit(False).alias("_denied"),
+            pl.lit(None, dtype=pl.String).alias("_denial_category"),
+            pl.lit(None, dtype=pl.String).alias("_next_action"),
+            pl.lit(None, dtype=pl.String).alias("_outcome"),
+            pl.lit(None, dtype=pl.String).alias("_denial_reasons"),
+            (unpaid & other).fill_null(False).alias("_codes_missing"),
+        )
+    keyed = frame.with_columns(
+        pl.when(unpaid).then(_codes(frame, "adjustment_codes")).alias("_codes_key"),
+        pl.when(unpaid).then(_codes(frame, "remarks")).fill_null("").alias("_remarks_key"),
+    )
+    pairs = keyed.filter(pl.col("_codes_key").is_not_null()).select("_codes_key", "_remarks_key")
+    rows = []
+    for codes_text, remarks_text in pairs.unique().iter_rows():
+        rows.append((codes_text, remarks_text, *_classify(codes_text, remarks_text)))
+    table = pl.DataFrame(
+        rows,
+        schema={
+            "_codes_key": pl.String,
+            "_remarks_key": pl.String,
+            "_denial_category": pl.String,
+            "_next_action": pl.String,
+            "_outcome": pl.String,
+            "_denial_reasons": pl.String,
+        },
+        orient="row",
+    )
+    return (
+        keyed.join(table, on=["_codes_key", "_remarks_key"], how="left", maintain_order="left")
+        .with_columns(
+            pl.col("_denial_category").is_not_null().alias("_denied"),
+            pl.lit(False).alias("_codes_missing"),
+        )
+        .drop("_codes_key", "_remarks_key")
+    )
+
+
+def _classify(codes_text: str, remarks_text: str) -> tuple[str | None, ...]:
+    """(category, next action, outcome, codes) of an unpaid line's codes, or nulls."""
+    adjustments = []
+    for code in codes_text.split():
+        group, _, reason = code.partition("-")
+        try:
+            adjustments.append(Adjustment(group=group, reason=reason, amount=_CENT))
+        except MedbillError as error:
+            raise ValidationError(
+                "adjustment_codes", code, "must be GROUP-CARC, such as CO-50"
+            ) from error
+    remarks = remarks_text.split()
+    found = denial_of(adjustments, remarks)
+    if found is None:
+        return (None, None, None, None)
+    classification, outcome = found
+    reasons = ", ".join(r for r, _ in classification.reasons)
+    return (classification.category.value, classification.action.value, outcome, reasons)
+
+
+def check_payments(
+    table: Any,
+    contracts: Contract | Mapping[str, Contract],
+    benefits: Benefits | None = None,
+    *,
+    tolerance: Tolerance | None = None,
+) -> Any:
+    """Check every line of ``table`` as :func:`medbill.claims.check_payment` checks a claim
+    payment's lines, in payment terms, and return the table with the columns of
+    :data:`CHECK_COLUMNS`.
+
+    ``table`` (Arrow or Polars) has the columns of :data:`PAYMENT_COLUMNS`, one row per
+    adjudicated line matched to its claim line. ``contracts`` is one contract, or contracts
+    by payer id (then the table needs ``payer_id``; a line of a payer without a contract,
+    or of another payer than the one contract's, is a ``problem``). Verdicts are the
+    values of :class:`medbill.claims.Verdict`: ``denied`` (from ``adjustment_codes`` and
+    ``remarks``), ``not-checked``, ``underpaid``/``overpaid`` in allowed terms, then in
+    payment terms, ``correct``.
+
+    The expected payment is the expected allowed amount less the 835's patient share and
+    the prior payers' payments (``prior_paid``), as :func:`~medbill.claims.check_payment`
+    works it out without accumulators. ``benefits`` is accepted for compatibility and not
+    used: the expected patient share needs the accumulators in claim order, which the
+    batch path does not model yet (use :func:`~medbill.claims.check_payment` for it).
+
+    >>> import datetime as dt
+    >>> import pendulum
+    >>> import polars as pl
+    >>> from decimal import Decimal
+    >>> from medbill import Period
+    >>> from medbill.batch import check_payments
+    >>> from medbill.fees import Contract, FixedRate
+    >>> contract = Contract(payer_id="acme", name="Acme PPO 2025",
+    ...     effective=Period(pendulum.date(2025, 1, 1)),
+    ...     terms=[FixedRate(codes=["99213"], amount="112.50")])
+    >>> paid = pl.DataFrame({
+    ...     "claim_id": ["C-1", "C-2"], "line_id": ["1", "1"],
+    ...     "service_date": [dt.date(2025, 3, 4)] * 2, "procedure": ["99213", "99213"],
+    ...     "charge": [Decimal("150.00")] * 2, "paid": [Decimal("80.00"), Decimal("0.00")],
+    ...     "contractual": [Decimal("50.00"), Decimal("150.00")],
+    ...     "patient_responsibility": [Decimal("20.00"), Decimal("0.00")],
+    ...     "adjustment_codes": [["CO-45", "PR-2"], ["CO-18"]]})
+    >>> checked = check_payments(paid, contract)
+    >>> checked.select("expected_allowed", "payer_allowed", "expected_paid", "actual_paid",
+    ...                "payment_variance", "verdict").rows()
+    [(Decimal('112.50'), Decimal('100.00'), Decimal('92.50'), Decimal('80.00'), Decimal('-12.50'), 'underpaid'), (Decimal('112.50'), Decimal('0.00'), Decimal('112.50'), Decimal('0.00'), Decimal('-112.50'), 'denied')]
+    >>> checked["outcome"][1], checked["next_action"][1]
+    ('duplicate', 'write-off')
+    """
+    frame = to_polars(table)
+    rules = tolerance or Tolerance()
+    if "locality" not in frame.columns or "place_of_service" not in frame.columns:
+        defaults = []
+        if "locality" not in frame.columns:
+            defaults.append(pl.lit("00000-00").alias("locality"))
+        if "place_of_service" not in frame.columns:
+            defaults.append(pl.lit("11").alias("place_of_service"))
+        work = frame.with_columns(defaults)
+    else:
+        work = frame
+    lazy = prepare_lines(work).with_columns(_money_columns(frame))
+    single = isinstance(contracts, Contract)
+    by_payer = {contracts.payer_id: contracts} if isinstance(contracts, Contract) else contracts
+    if not single and "payer_id" not in frame.columns:
+        raise ValidationError("table", "payer_id", "is needed to choose among the contracts")
+    checked = []
+    for payer_id, contract in by_payer.items():
+        part = lazy
+        if not single or "payer_id" in frame.columns:
+            part = lazy.filter(pl.col("payer_id").cast(pl.String) == payer_id)
+        part_frame = part.collect(engine=ENGINE)
+        first = expected_allowed(part_frame.lazy(), contract).collect(engine=ENGINE)
+        whole = first.select(
+            pl.col("_contract_problem").is_null().all().over("claim_id").alias("_whole")
+        )
+        if not whole["_whole"].all() and any(
+            isinstance(t, PercentOfMedicare) for t in contract.terms
+        ):
+            first = expected_allowed(
+                part_frame.lazy().with_columns(whole["_whole"]),
+                contract,
+                whole_claims=pl.col("_whole"),
+            ).collect(engine=ENGINE)
+        checked.append(first.with_columns(pl.lit(None, dtype=pl.String).alias("_payer_problem")))
+    if single and "payer_id" not in frame.columns:
+        result = checked[0]
+    else:
+        assert_payer = (
+            "payer_id: no contract for the payer (got {})"
+            if not single
+            else "contract: is payer "
+            + repr(next(iter(by_payer)))
+            + "'s contract and does not apply to payer {}"
+        )
+        rest = lazy.filter(
+            ~pl.col("payer_id").cast(pl.String).is_in(list(by_payer)).fill_null(False)
+        ).collect(engine=ENGINE)
+        rest = rest.with_columns(
+            pl.lit(None, dtype=pl.Int64).alias("_expected"),
+            pl.lit(None, dtype=pl.String).alias("_term"),
+            pl.lit(None, dtype=pl.String).alias("_contract_problem"),
+            pl.format(assert_payer, pl.col("payer_id")).alias("_payer_problem"),
+        )
+        parts = [p for p in (*checked, rest) if p.height]
+        result = pl.concat(parts, how="diagonal_relaxed").sort("_row") if parts else rest
+    result = _denials(result)
+    result = result.with_columns(_verdicts(rules)).with_columns(_verdict(rules).alias("_verdict"))
+    added = [
+        from_cents(pl.col("_expected")).alias("expected_allowed"),
+        pl.col("_term").alias("contract_term"),
+        from_cents(pl.col("_payer_allowed")).alias("payer_allowed"),
+        from_cents(pl.col("_allowed_variance")).alias("allowed_variance"),
+        from_cents(pl.col("_patient_responsibility")).alias("payer_patient_share"),
+        from_cents(pl.col("_expected_paid")).alias("expected_paid"),
+        from_cents(pl.col("_paid")).alias("actual_paid"),
+        from_cents(pl.col("_payment_variance")).alias("payment_variance"),
+        from_cents(pl.col("_allowed_variance")).alias("variance"),
+        (
+            pl.col("_variance_hundredths").cast(pl.Decimal(18, 0))
+            * pl.lit(_CENT, dtype=pl.Decimal(3, 2))
+        )
+        .cast(pl.Decimal(18, 2))
+        .alias("variance_percent"),
+        pl.col("_verdict").alias("verdict"),
+        pl.when(pl.col("_verdict") == Verdict.DENIED.value)
+        .then(pl.col("_denial_category"))
+        .alias("denial_category"),
+        pl.when(pl.col("_verdict") == Verdict.DENIED.value)
+        .then(pl.col("_next_action"))
+        .alias("next_action"),
+        pl.when(pl.col("_verdict") == Verdict.DENIED.value)
+        .then(pl.col("_outcome"))
+        .alias("outcome"),
+        pl.col("_contract_problem").alias("contract_problem"),
+        pl.col("_check_problem").alias("problem"),
+    ]
+    computed = result.select(added)
+    kept = frame.drop([c for c in CHECK_COLUMNS if c in frame.columns])
+    return like_input(kept.hstack(computed.get_columns()), table)
+
+
+def _verdicts(tolerance: Tolerance) -> list[pl.Expr]:
+    """The amounts of each line (see :data:`CHECK_COLUMNS`)."""
+    charge, paid = pl.col("_charge"), pl.col("_paid")
+    payer_allowed = pl.coalesce(pl.col("_allowed_reported"), charge - pl.col("_contractual"))
+    expected = pl.col("_expected")
+    share = pl.col("_patient_responsibility")
+    expected_paid = pl.max_horizontal(
+        expected - share - pl.col("_prior_paid").fill_null(0), pl.lit(0, dtype=pl.Int64)
+    )
+    expected_paid = pl.when(expected.is_not_null()).then(expected_paid)
+    variance = payer_allowed - expected
+    problem = (
+        pl.when(pl.col("_payer_problem").is_not_null())
+        .then(pl.col("_payer_problem"))
+        .when(pl.col("_codes_missing"))
+        .then(
+            pl.format(
+                "adjustment_codes: needed to tell a denial from an adjustment on an unpaid "
+                "line (got {})",
+                pl.lit("none"),
+            )
+        )
+        .when(paid.is_null() | charge.is_null())
+        .then(_text_problem("paid and charge: must be whole cents"))
+        .when(expected.is_not_null() & payer_allowed.is_null())
+        .then(_text_problem("allowed and contractual: must be whole cents"))
+    )
+    return [
+        payer_allowed.alias("_payer_allowed"),
+        expected_paid.alias("_expected_paid"),
+        pl.when(expected.is_null()).then(0).otherwise(variance).alias("_allowed_variance"),
+        pl.when(expected.is_null())
+        .then(0)
+        .otherwise(paid - expected_paid)
+        .alias("_payment_variance"),
+        pl.when(expected.is_null() | (expected == 0))
+        .then(None)
+        .otherwise(_signed_round_even(variance * 10000 * expected.sign(), expected.abs()))
+        .alias("_variance_hundredths"),
+        problem.alias("_check_problem"),
+    ]
+
+
+def _text_problem(text: str) -> pl.Expr:
+    return pl.lit(text, dtype=pl.String)
+
+
+def _verdict(tolerance: Tolerance) -> pl.Expr:
+    """The verdict, first match wins (the order of :func:`medbill.claims.check_payment`)."""
+    expected = pl.col("_expected")
+    allowed_variance = pl.col("_allowed_variance")
+    payment_variance = pl.col("_payment_variance")
+    denied = pl.col("_denied")
+    return (
+        pl.when(pl.col("_check_problem").is_not_null())
+        .then(pl.lit(None, dtype=pl.String))
+        .when(denied)
+        .then(pl.lit(Verdict.DENIED.value))
+        .when(expected.is_null())
+        .then(pl.lit(Verdict.NOT_CHECKED.value))
+        .when(~_allows(tolerance, allowed_variance, expected) & (allowed_variance < 0))
+        .then(pl.lit(Verdict.UNDERPAID.value))
+        .when(~_allows(tolerance, allowed_variance, expected))
+        .then(pl.lit(Verdict.OVERPAID.value))
+        .when(
+            ~_allows(tolerance, payment_variance, pl.col("_expected_paid")) & (payment_variance < 0)
+        )
+        .then(pl.lit(Verdict.UNDERPAID.value))
+        .when(~_allows(tolerance, payment_variance, pl.col("_expected_paid")))
+        .then(pl.lit(Verdict.OVERPAID.value))
+        .otherwise(pl.lit(Verdict.CORRECT.value))
+    )
+
+
+_CENT: Final = Decimal("0.01")

@@ -1,0 +1,319 @@
+"""A payer contract's expected allowed amount for a table of lines.
+
+The precedence of :class:`medbill.fees.Contract` (carve-outs, fixed rates, fee schedules,
+percentage of Medicare, percentage of billed, then the lesser-of rule), one column
+expression per term: a contract has a handful of terms, a table has millions of lines.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+
+from medbill.batch._pricing import KEY, MODIFIER_COLUMNS, medicare_prices
+from medbill.batch._schedule import prepare
+from medbill.batch._tables import round_div, scaled, to_scaled
+from medbill.fees import (
+    CarveOut,
+    CodeRange,
+    Contract,
+    FeeScheduleTerm,
+    FixedRate,
+    PercentOfBilled,
+    PercentOfMedicare,
+)
+
+__all__ = ["expected_allowed"]
+
+
+def _in_range(code: pl.Expr, span: CodeRange) -> pl.Expr:
+    """:meth:`CodeRange.contains` as an expression (same shape, within the bounds)."""
+    first_digit = span.first[0].isdigit()
+    last_digit = span.first[-1].isdigit()
+    return (
+        (code >= span.first)
+        & (code <= span.last)
+        & (code.str.slice(0, 1).str.contains(r"^\d$") == first_digit)
+        & (code.str.slice(-1, 1).str.contains(r"^\d$") == last_digit)
+    )
+
+
+def _narrowest(code: pl.Expr, spans: tuple[CodeRange, ...]) -> tuple[pl.Expr, pl.Expr]:
+    """(width, label) of the narrowest range holding the code; nulls when none does."""
+    width: pl.Expr = pl.lit(None, dtype=pl.Int64)
+    label: pl.Expr = pl.lit(None, dtype=pl.String)
+    for span in sorted(spans, key=lambda s: s.width, reverse=True):
+        hit = _in_range(code, span)
+        width = pl.when(hit).then(pl.lit(span.width, dtype=pl.Int64)).otherwise(width)
+        label = pl.when(hit).then(pl.lit(str(span))).otherwise(label)
+    return width, label
+
+
+def _times_units(cents: int, units: pl.Expr) -> pl.Expr:
+    return round_div(pl.lit(cents, dtype=pl.Int64) * units, 1000)
+
+
+def _percent(amount: pl.Expr, rate: Decimal) -> pl.Expr:
+    num, den = scaled(rate)
+    return round_div(amount * num, den)
+
+
+def _percent_text(rate: Decimal) -> str:
+    return f"{rate:%}"
+
+
+def _fee_schedule(frame: pl.LazyFrame, term: FeeScheduleTerm, index: int) -> pl.LazyFrame:
+    """Join the schedule's entry in force (first modifier's, else the code's own)."""
+    rows = []
+    for entry in term.schedule.entries:
+        rows.append(
+            (
+                str(entry.code),
+                str(entry.modifier or ""),
+                entry.valid_from,
+                entry.valid_to,
+                to_scaled(entry.amount, 2),
+            )
+        )
+    table = pl.DataFrame(
+        rows,
+        schema={
+            "procedure": pl.String,
+            "_fs_modifier": pl.String,
+            "_from": pl.Date,
+            "_to": pl.Date,
+            "_fs_cents": pl.Int64,
+        },
+        orient="row",
+    ).lazy()
+    found = []
+    for name, modifier in (("own", pl.col("modifier_1")), ("plain", pl.lit(""))):
+        hits = (
+            frame.select("_row", "procedure", "service_date", modifier.alias("_fs_modifier"))
+            .join(table, on=["procedure", "_fs_modifier"], how="inner")
+            .filter(
+                (pl.col("_from") <= pl.col("service_date"))
+                & (pl.col("_to").is_null() | (pl.col("service_date") <= pl.col("_to")))
+            )
+            .select("_row", pl.col("_fs_cents").alias(f"_fs{index}_{name}"))
+        )
+        found.append(hits)
+    for hits in found:
+        frame = frame.join(hits, on="_row", how="left", coalesce=True, maintain_order="left")
+    return frame.with_columns(
+        pl.coalesce(f"_fs{index}_own", f"_fs{index}_plain").alias(f"_fs{index}")
+    ).drop(f"_fs{index}_own", f"_fs{index}_plain")
+
+
+def _medicare_term(
+    frame: pl.LazyFrame, term: PercentOfMedicare, index: int, whole_claims: pl.Expr | None
+) -> pl.LazyFrame:
+    """The term's Medicare amount: the claim priced with the claim-level rules, or, where
+    one line of the claim cannot be priced, each line alone (as the scalar path falls back).
+
+    Adds ``_pm{index}`` (cents, null where the term does not price the line) and
+    ``_pm{index}_release``, the problem of a line whose (term year's) date of service no
+    release of the term's schedule covers: the scalar path fails such a line rather than
+    price it with another year's rates or go on to the next term.
+    """
+    prepared = prepare(term.schedule)
+    locality = str(term.locality)
+    base = frame.select(
+        "_row",
+        *KEY,
+        "procedure",
+        *MODIFIER_COLUMNS,
+        "place_of_service",
+        "provider_kind",
+        "_units_milli",
+        "_charge",
+        "_charge_bad",
+        "_mods",
+        "locality",
+    ).with_columns(pl.lit(True).alias("_locality_ok"))
+    lesser = term.lesser_of_charge
+    together = medicare_prices(
+        prepared, base, locality=locality, year=term.year, lesser_of_charge=lesser
+    ).select(
+        pl.when(pl.col("_payable")).then(pl.col("_allowed")).alias("_together"),
+        pl.col("_problem").is_not_null().any().over("claim_id").alias("_claim_failed"),
+        pl.when(pl.col("_release").is_null()).then(pl.col("_problem")).alias(f"_pm{index}_release"),
+    )
+    alone = medicare_prices(
+        prepared,
+        base,
+        locality=locality,
+        year=term.year,
+        claim_rules=False,
+        physician=True,
+        lesser_of_charge=lesser,
+    ).select(pl.when(pl.col("_payable")).then(pl.col("_allowed")).alias("_alone"))
+    frame = pl.concat([frame, together.lazy(), alone.lazy()], how="horizontal")
+    failed = pl.col("_claim_failed")
+    if whole_claims is not None:
+        failed = failed | ~whole_claims
+    return frame.with_columns(
+        pl.when(failed).then(pl.col("_alone")).otherwise(pl.col("_together")).alias(f"_pm{index}")
+    ).drop("_together", "_alone", "_claim_failed")
+
+
+def expected_allowed(
+    frame: pl.LazyFrame, contract: Contract, *, whole_claims: pl.Expr | None = None
+) -> pl.LazyFrame:
+    """Add ``_expected`` (cents), ``_term``, ``_lesser`` and ``_contract_problem``.
+
+    ``whole_claims`` (an expression true where the claim's every line is priced by the
+    contract) makes percentage-of-Medicare terms price the other lines alone, as
+    :func:`medbill.claims.check_payment` does when one line of the claim has no term.
+    """
+    code = pl.col("procedure")
+    units = pl.col("_units_milli")
+    billed = pl.col("_charge")
+    terms = contract.terms
+    amount: pl.Expr = pl.lit(None, dtype=pl.Int64)
+    label: pl.Expr = pl.lit(None, dtype=pl.String)
+    exempt: pl.Expr = pl.lit(False)
+    # Evaluated from the lowest precedence up, so that each higher one overrides.
+    chosen: list[tuple[pl.Expr, pl.Expr, pl.Expr, bool]] = []
+    # a line a term fails (rather than passes over) gets its amount null and this problem
+    failing: dict[int, pl.Expr] = {}
+    carve_outs = [t for t in terms if isinstance(t, CarveOut)]
+    for carve in carve_outs:
+        width, span = _narrowest(code, carve.codes)
+        if carve.amount is not None:
+            value = _times_units(to_scaled(carve.amount, 2), units)
+        else:
+            assert carve.percent_of_billed is not None  # attrs validator
+            value = _percent(billed, carve.percent_of_billed)
+        chosen.append((width.is_not_null(), value, pl.format("carve-out {}", span), True))
+    fixed = [t for t in terms if isinstance(t, FixedRate)]
+    if fixed:
+        best_width: pl.Expr = pl.lit(None, dtype=pl.Int64)
+        best_value: pl.Expr = pl.lit(None, dtype=pl.Int64)
+        best_label: pl.Expr = pl.lit(None, dtype=pl.String)
+        for rate in fixed:
+            width, span = _narrowest(code, rate.codes)
+            if rate.modifier is not None:
+                mod = rate.modifier.upper()
+                allowed = pl.any_horizontal([pl.col(c) == mod for c in MODIFIER_COLUMNS])
+                width = pl.when(allowed).then(width)
+            better = width.is_not_null() & (best_width.is_null() | (width < best_width))
+            suffix = f"-{rate.modifier}" if rate.modifier else ""
+            best_value = (
+                pl.when(better)
+                .then(_times_units(to_scaled(rate.amount, 2), units))
+                .otherwise(best_value)
+            )
+            best_label = (
+                pl.when(better)
+                .then(pl.format("fixed rate {}" + suffix, span))
+                .otherwise(best_label)
+            )
+            best_width = pl.when(better).then(width).otherwise(best_width)
+        chosen.append((best_width.is_not_null(), best_value, best_label, False))
+    # as Contract prices a line: every fee schedule term, then every percentage of Medicare
+    ordered: list[tuple[int, FeeScheduleTerm | PercentOfMedicare]] = [
+        (i, t) for i, t in enumerate(terms) if isinstance(t, FeeScheduleTerm)
+    ]
+    ordered += [(i, t) for i, t in enumerate(terms) if isinstance(t, PercentOfMedicare)]
+    for index, term in ordered:
+        if isinstance(term, FeeScheduleTerm):
+            frame = _fee_schedule(frame, term, index)
+            fee = pl.col(f"_fs{index}")
+            value = round_div(fee * units * scaled(term.percent)[0], 1000 * scaled(term.percent)[1])
+            chosen.append(
+                (fee.is_not_null(), value, pl.lit(f"fee schedule {term.schedule.name}"), False)
+            )
+        elif isinstance(term, PercentOfMedicare):
+            frame = _medicare_term(frame, term, index, whole_claims)
+            medicare = pl.col(f"_pm{index}")
+            year = f" {term.year}" if term.year else ""
+            release_problem = pl.col(f"_pm{index}_release")
+            # no release for the date: the line fails here (never the next term)
+            failing[len(chosen)] = release_problem
+            chosen.append(
+                (release_problem.is_not_null(), pl.lit(None, dtype=pl.Int64), pl.lit(None), False)
+            )
+            chosen.append(
+                (
+                    medicare.is_not_null(),
+                    _percent(medicare, term.percent),
+                    pl.lit(f"{_percent_text(term.percent)} of Medicare{year}"),
+                    False,
+                )
+            )
+    billed_terms = [t for t in terms if isinstance(t, PercentOfBilled)]
+    if billed_terms:
+        first = billed_terms[0]
+        chosen.append(
+            (
+                billed.is_not_null(),
+                _percent(billed, first.percent),
+                pl.lit(f"{_percent_text(first.percent)} of billed"),
+                False,
+            )
+        )
+    failure: pl.Expr = pl.lit(None, dtype=pl.String)
+    for position in reversed(range(len(chosen))):
+        condition, value, text, is_exempt = chosen[position]
+        failure = (
+            pl.when(condition)
+            .then(failing.get(position, pl.lit(None, dtype=pl.String)))
+            .otherwise(failure)
+        )
+        amount = pl.when(condition).then(value).otherwise(amount)
+        label = pl.when(condition).then(text).otherwise(label)
+        exempt = pl.when(condition).then(pl.lit(is_exempt)).otherwise(exempt)
+    period = contract.effective
+    day = pl.col("service_date")
+    in_force = day >= pl.lit(period.start, dtype=pl.Date)
+    if period.end is not None:
+        in_force = in_force & (day <= pl.lit(period.end, dtype=pl.Date))
+    frame = frame.with_columns(
+        amount.alias("_contracted"),
+        label.alias("_term_base"),
+        exempt.alias("_exempt"),
+        failure.alias("_failure"),
+    )
+    lesser = (
+        pl.lit(contract.lesser_of_billed) & ~pl.col("_exempt") & (billed < pl.col("_contracted"))
+    ).fill_null(False)
+    problem = (
+        pl.when(~in_force)
+        .then(
+            pl.format(
+                "date_of_service: contract {} is not in force on that date (got {})",
+                pl.lit(repr(contract.name)),
+                day,
+            )
+        )
+        .when(pl.col("_failure").is_not_null())
+        .then(pl.col("_failure"))
+        .when(pl.col("_contracted").is_null())
+        .then(
+            pl.format(
+                "code: no term of contract {} prices line {} (got {})",
+                pl.lit(repr(contract.name)),
+                pl.col("line_id"),
+                code,
+            )
+        )
+    )
+    return frame.with_columns(
+        problem.alias("_contract_problem"),
+        pl.when(~in_force)
+        .then(None)
+        .when(lesser)
+        .then(billed)
+        .otherwise(pl.col("_contracted"))
+        .alias("_expected"),
+        pl.when(in_force)
+        .then(
+            pl.when(lesser)
+            .then(pl.col("_term_base") + ", lesser of billed")
+            .otherwise(pl.col("_term_base"))
+        )
+        .alias("_term"),
+        (lesser & in_force).alias("_lesser"),
+    )

@@ -1,0 +1,906 @@
+"""Medicare physician fee schedule pricing of a table of claim lines, in scaled integers.
+
+The same rules as :meth:`medbill.fees.MedicareFeeSchedule.price_claim`, from the same rule
+tables (:mod:`medbill.fees._modifiers`, :mod:`medbill.fees._mppr`,
+:data:`medbill.codes.PLACES_OF_SERVICE`), expressed as Polars column expressions:
+
+- the fee ``(work x GPCI + PE x GPCI + MP x GPCI) x CF`` is computed exactly in integers
+  (RVUs in hundredths, GPCIs in thousandths, the conversion factor in ten-thousandths) and
+  rounded half-up to the cent once, as the scalar path rounds it;
+- every percentage (bilateral, multiple procedure, split care, co-surgery, assistant,
+  non-physician practitioner) is then applied to whole cents and rounded half-up again, at
+  the same points as the scalar path;
+- the claim-level rules (status T, multiple procedure ranking) are window operations over
+  each claim and date of service, never a Python loop over lines.
+
+A line is priced from its first occurrence ("unit") and its other occurrences: the scalar
+path ranks every unit as a procedure, and all units of a line after the first are reduced
+alike, so two amounts per line give the same sums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from functools import partial
+from typing import Final
+
+import polars as pl
+
+from medbill._parties import ProviderKind
+from medbill.batch._schedule import GROUP_CODES, PreparedSchedule
+from medbill.batch._tables import ENGINE, round_div, scaled
+from medbill.codes import PLACES_OF_SERVICE
+from medbill.fees._global_surgery import GLOBAL_SURGERY_SHARES, SPLIT_MODIFIERS
+from medbill.fees._modifiers import (
+    AS_NON_PHYSICIAN_ASSISTANT,
+    ASSISTANT_AT_SURGERY,
+    ASSISTANT_MODIFIERS,
+    ASSISTANT_NOT_PAID,
+    CO_SURGEON,
+    NON_PHYSICIAN_PRACTITIONER,
+    PCTC_MEANINGS,
+    STATUS_MEANINGS,
+)
+from medbill.fees._mppr import COMPONENT_REDUCTIONS, SUBSEQUENT_SURGERY
+
+__all__ = ["MODIFIER_COLUMNS", "medicare_prices", "normalise_lines"]
+
+MODIFIER_COLUMNS: Final = ("modifier_1", "modifier_2", "modifier_3", "modifier_4")
+KEY: Final = ("claim_id", "service_date")
+_ONE: Final = Decimal(1)
+_FACILITY: Final = sorted(code for code, info in PLACES_OF_SERVICE.items() if info.facility)
+_PLACES: Final = sorted(PLACES_OF_SERVICE)
+_NPP: Final = ProviderKind.NON_PHYSICIAN_PRACTITIONER.value
+_KINDS: Final = sorted(kind.value for kind in ProviderKind)
+_SPLIT_ORDER: Final = SPLIT_MODIFIERS
+
+
+_MODIFIER_BITS: Final = {
+    m: 1 << n
+    for n, m in enumerate(
+        ("26", "TC", "53", "50", "62", "66", *sorted(ASSISTANT_MODIFIERS), "AS", *SPLIT_MODIFIERS)
+    )
+}
+"""The modifiers the fee schedule rules read, as bits of one integer column ``_mods``."""
+
+
+def _has(modifier: str) -> pl.Expr:
+    return (pl.col("_mods") & _MODIFIER_BITS[modifier]) != 0
+
+
+def _has_any(modifiers: Sequence[str]) -> pl.Expr:
+    mask = 0
+    for modifier in modifiers:
+        mask |= _MODIFIER_BITS[modifier]
+    return (pl.col("_mods") & mask) != 0
+
+
+def _text(value: str) -> pl.Expr:
+    return pl.lit(value, dtype=pl.String)
+
+
+def normalise_lines(frame: pl.LazyFrame, columns: Sequence[str]) -> pl.LazyFrame:
+    """Upper-case codes, empty modifiers for missing ones, the modifiers as bits
+    (``_mods``), the locality key zero-padded as CMS prints it."""
+    present = set(columns)
+    mods = [
+        pl.col(c).cast(pl.String).str.strip_chars().str.to_uppercase().fill_null("").alias(c)
+        if c in present
+        else _text("").alias(c)
+        for c in MODIFIER_COLUMNS
+    ]
+    kind = (
+        pl.col("provider_kind").cast(pl.String).fill_null(ProviderKind.PHYSICIAN.value)
+        if "provider_kind" in present
+        else _text(ProviderKind.PHYSICIAN.value)
+    )
+    mac_number = pl.col("locality").cast(pl.String).str.strip_chars()
+    locality_ok = mac_number.str.contains(r"^\d{1,5}-\d{1,2}$").fill_null(False)
+    parts = mac_number.str.split_exact("-", 1)
+    locality = (
+        parts.struct.field("field_0").str.zfill(5)
+        + "-"
+        + parts.struct.field("field_1").str.zfill(2)
+    )
+    bits: pl.Expr = pl.lit(0, dtype=pl.Int64)
+    for column in MODIFIER_COLUMNS:
+        bits = bits | pl.col(column).replace_strict(
+            _MODIFIER_BITS, default=0, return_dtype=pl.Int64
+        )
+    return frame.with_columns(
+        *mods,
+        pl.col("procedure").cast(pl.String).str.strip_chars().str.to_uppercase(),
+        pl.col("place_of_service").cast(pl.String).str.strip_chars(),
+        kind.alias("provider_kind"),
+        pl.when(locality_ok).then(locality).otherwise(None).alias("_locality"),
+        locality_ok.alias("_locality_ok"),
+    ).with_columns(bits.alias("_mods"))
+
+
+def _factor_chain(amount: pl.Expr, steps: Sequence[tuple[pl.Expr, pl.Expr | int, int]]) -> pl.Expr:
+    """Apply each (condition, numerator, denominator) percentage with its own rounding."""
+    for condition, numerator, denominator in steps:
+        amount = (
+            pl.when(condition).then(round_div(amount * numerator, denominator)).otherwise(amount)
+        )
+    return amount
+
+
+def _fee(prepared: PreparedSchedule, prefix: str) -> pl.Expr:
+    return round_div(_exact(prefix), prepared.cent_divisor)
+
+
+def _exact(prefix: str) -> pl.Expr:
+    """The unrounded fee of the row (or its ``prefix`` component row), in scaled units."""
+    pe = (
+        pl.when(pl.col("_facility"))
+        .then(pl.col(f"{prefix}pe_facility"))
+        .otherwise(pl.col(f"{prefix}pe_nonfacility"))
+    )
+    return (
+        pl.col(f"{prefix}work") * pl.col("gpci_work")
+        + pe * pl.col("gpci_pe")
+        + pl.col(f"{prefix}mp") * pl.col("gpci_mp")
+    ) * pl.col("_cf")
+
+
+def _conversion_factor(prepared: PreparedSchedule, day: pl.Expr, qualifying_apm: bool) -> pl.Expr:
+    chain: pl.Expr | None = None
+    result: pl.Expr = pl.lit(None, dtype=pl.Int64)
+    conditions = []
+    for valid_from, valid_to, apm, amount in prepared.factors:
+        if apm is not None and apm != qualifying_apm:
+            continue
+        condition = day >= pl.lit(valid_from, dtype=pl.Date)
+        if valid_to is not None:
+            condition = condition & (day <= pl.lit(valid_to, dtype=pl.Date))
+        conditions.append((condition, amount))
+    for condition, amount in conditions:
+        chain = (
+            pl.when(condition).then(pl.lit(amount, dtype=pl.Int64))
+            if chain is None
+            else chain.when(condition).then(pl.lit(amount, dtype=pl.Int64))  # type: ignore[attr-defined]
+        )
+    if chain is not None:
+        result = chain.otherwise(pl.lit(None, dtype=pl.Int64))  # type: ignore[attr-defined]
+    return result
+
+
+def _lookup(prepared: PreparedSchedule, frame: pl.LazyFrame, qualifying_apm: bool) -> pl.LazyFrame:
+    component = (
+        pl.when(_has("26"))
+        .then(_text("26"))
+        .when(_has("TC"))
+        .then(_text("TC"))
+        .when(_has("53"))
+        .then(_text("53"))
+        .otherwise(_text(""))
+    )
+    frame = frame.with_columns(
+        component.alias("_lookup"), _release(prepared, pl.col("_day")).alias("_release")
+    )
+    frame = frame.join(
+        prepared.rows.lazy(),
+        left_on=["_release", "procedure", "_lookup"],
+        right_on=["_release", "procedure", "lookup"],
+        how="left",
+        maintain_order="left",
+        coalesce=True,
+    ).join(
+        prepared.gpcis.lazy(),
+        left_on=["_release", "_locality"],
+        right_on=["_release", "locality"],
+        how="left",
+        maintain_order="left",
+        coalesce=True,
+    )
+    return frame.with_columns(
+        pl.col("place_of_service").is_in(_FACILITY).alias("_facility"),
+        _conversion_factor(prepared, pl.col("_day"), qualifying_apm).alias("_cf"),
+    )
+
+
+def _release(prepared: PreparedSchedule, day: pl.Expr) -> pl.Expr:
+    """The position of the release in force on ``day`` (null when none is): the date as
+    an integer day number, within each release's first and last day."""
+    number = day.cast(pl.Int32)
+    result: pl.Expr = pl.lit(None, dtype=pl.Int32)
+    for index, first, last in reversed(prepared.periods):
+        condition: pl.Expr = pl.lit(True)
+        if first is not None:
+            condition = number >= first
+        if last is not None:
+            condition = condition & (number <= last)
+        result = pl.when(condition).then(pl.lit(index, dtype=pl.Int32)).otherwise(result)
+    return result
+
+
+Coded = list[tuple[pl.Expr, pl.Expr]]
+"""(condition, message) pairs: the first true condition's message applies."""
+
+
+def _early_problems(prepared: PreparedSchedule | None = None) -> Coded:
+    code = pl.col("procedure")
+    component = pl.col("_lookup")
+    return [
+        (
+            ~(pl.col("_units_milli") > 0).fill_null(False),
+            pl.format("units: must be a positive number (got {})", pl.col("_units_milli") / 1000),
+        ),
+        (
+            ~pl.col("place_of_service").is_in(_PLACES).fill_null(False),
+            pl.format(
+                "place_of_service: is not an assigned CMS place-of-service code (got {})",
+                pl.col("place_of_service"),
+            ),
+        ),
+        (
+            ~pl.col("_locality_ok"),
+            pl.format("locality: must look like '13202-01' (got {})", pl.col("locality")),
+        ),
+        (
+            ~pl.col("provider_kind").is_in(_KINDS),
+            pl.format("provider_kind: unknown (got {})", pl.col("provider_kind")),
+        ),
+        (
+            pl.col("service_date").is_null(),
+            _text("service_date: must be a date (got None)"),
+        ),
+        (
+            pl.col("_release").is_null(),
+            pl.format(
+                "date_of_service: no Medicare fee schedule release loaded covers that date "
+                "(releases: {}); load that year's release or ask for nearest_release=True "
+                "(got {})",
+                _text("" if prepared is None else prepared.release_names),
+                pl.col("_day"),
+            ),
+        ),
+        (
+            pl.col("_charge_bad").is_not_null(),
+            pl.format("charge: must be whole cents (got {})", pl.col("_charge_bad")),
+        ),
+        (
+            _has("26") & _has("TC"),
+            pl.format(
+                "modifiers: 26 (professional) and TC (technical) exclude each other (got {}-26-TC)",
+                code,
+            ),
+        ),
+        (
+            pl.col("found").is_null(),
+            pl.format(
+                "code: not in the Medicare relative value file (modifier {}) (got {})",
+                pl.when(component == "").then(_text("none")).otherwise(component),
+                code,
+            ),
+        ),
+        (
+            ~pl.col("found").fill_null(True),
+            pl.format(
+                "modifiers: modifier {} does not apply to {}: PC/TC indicator {} ({}) (got {}-{})",
+                component,
+                code,
+                pl.col("pctc"),
+                pl.col("pctc").replace_strict(PCTC_MEANINGS, default="unknown"),
+                code,
+                component,
+            ),
+        ),
+    ]
+
+
+def _setting_reasons() -> Coded:
+    status = pl.col("status")
+    na = (
+        pl.when(pl.col("_facility")).then(pl.col("facility_na")).otherwise(pl.col("nonfacility_na"))
+    )
+    return [
+        (
+            ~pl.col("r_payable"),
+            pl.format(
+                "status {}: {}", status, status.replace_strict(STATUS_MEANINGS, default="unknown")
+            ),
+        ),
+        (
+            na,
+            pl.format(
+                "PE RVU is NA in the {} setting (place of service {})",
+                pl.when(pl.col("_facility"))
+                .then(_text("facility"))
+                .otherwise(_text("non-facility")),
+                pl.col("place_of_service"),
+            ),
+        ),
+    ]
+
+
+def _split_text(separator: str) -> pl.Expr:
+    return pl.concat_str(
+        [pl.when(_has(m)).then(_text(m)) for m in _SPLIT_ORDER],
+        separator=separator,
+        ignore_nulls=True,
+    )
+
+
+def _late_problems() -> Coded:
+    code = pl.col("procedure")
+    return [
+        (
+            pl.col("_cf").is_null(),
+            pl.format(
+                "date_of_service: no Medicare conversion factor in force (got {})", pl.col("_day")
+            ),
+        ),
+        (
+            pl.col("gpci_work").is_null(),
+            pl.format("locality: not in the GPCI file (got {})", pl.col("_locality")),
+        ),
+        (
+            _has("50") & pl.col("r_bilateral_num").is_null(),
+            pl.format(
+                "modifiers: modifier 50 does not apply to {} (bilateral indicator {}) (got {}-50)",
+                code,
+                pl.col("bilateral"),
+                code,
+            ),
+        ),
+        (
+            _has_any(_SPLIT_ORDER) & (pl.col("_split_share") == 0),
+            pl.format(
+                "modifiers: {} has no pre/intra/post-operative split (global days {}) (got {}-{})",
+                code,
+                pl.col("global_days"),
+                code,
+                _split_text("-"),
+            ),
+        ),
+        (
+            _has("66"),
+            pl.format(
+                "modifiers: team surgery (66) is priced by the contractor by report (got {}-66)",
+                code,
+            ),
+        ),
+        (
+            _has("62") & ~pl.col("r_co_paid") & ~pl.col("r_co_refused"),
+            pl.format(
+                "modifiers: modifier 62 does not apply to {} (co-surgery indicator {}) (got {}-62)",
+                code,
+                pl.col("co_surgery"),
+                code,
+            ),
+        ),
+    ]
+
+
+_ASSISTANTS: Final = (*sorted(ASSISTANT_MODIFIERS), "AS")
+
+
+def _post_reasons() -> Coded:
+    code = pl.col("procedure")
+    refusal = pl.coalesce(
+        [
+            pl.when(pl.col("assistant") == indicator).then(
+                pl.format(text.replace("{code}", "{}"), code)
+            )
+            for indicator, text in ASSISTANT_NOT_PAID.items()
+        ]
+    )
+    return [
+        (
+            _has("62") & pl.col("r_co_refused"),
+            pl.format("co-surgeons not permitted for {} (co-surgery indicator 0)", code),
+        ),
+        (_has_any(_ASSISTANTS) & pl.col("r_assistant_refused"), refusal),
+    ]
+
+
+_T_RULE: Final = (
+    "status T: injection not paid when another fee-schedule service is paid the same day"
+)
+
+
+def _whole_units_problem() -> Coded:
+    return [
+        (
+            pl.lit(True),
+            pl.format(
+                "units: must be whole for the multiple procedure rules of {} (got {})",
+                pl.col("procedure"),
+                (pl.col("_units_milli") / 1000).cast(pl.String),
+            ),
+        )
+    ]
+
+
+_REASONS: Final = (_setting_reasons, _post_reasons)
+
+
+def _code(items: Coded, offset: int) -> pl.Expr:
+    """The number (``offset`` + position) of the first true condition, else null."""
+    return pl.coalesce(
+        [
+            pl.when(condition).then(pl.lit(offset + n, dtype=pl.Int16))
+            for n, (condition, _) in enumerate(items)
+        ]
+    )
+
+
+def _messages(frame: pl.DataFrame, column: str, families: Sequence[object]) -> pl.Series:
+    """Render the messages of the coded column ``column``, only where it is set."""
+    codes = frame[column]
+    result = pl.Series(column, [None] * frame.height, dtype=pl.String)
+    if codes.null_count() == frame.height:
+        return result
+    where = codes.is_not_null().arg_true()
+    subset = frame[where]
+    branches: list[pl.Expr] = []
+    for offset, family in enumerate(families):
+        items: Coded = family()  # type: ignore[operator]
+        for n, (_, message) in enumerate(items):
+            branches.append(pl.when(pl.col(column) == offset * 100 + n).then(message))
+    text = subset.select(pl.coalesce(branches).alias(column)).to_series()
+    return result.scatter(where, text)
+
+
+def _post_steps(prepared: PreparedSchedule) -> list[tuple[pl.Expr, pl.Expr | int, int]]:
+    co_num, co_den = scaled(CO_SURGEON)
+    asst_num, asst_den = scaled(ASSISTANT_AT_SURGERY)
+    as_num, as_den = scaled(AS_NON_PHYSICIAN_ASSISTANT)
+    npp_num, npp_den = scaled(NON_PHYSICIAN_PRACTITIONER)
+    return [
+        (_has_any(_SPLIT_ORDER), pl.col("_split_share"), 10**prepared.split_scale),
+        (_has("62"), co_num, co_den),
+        (_has_any(_ASSISTANTS), asst_num, asst_den),
+        (_has("AS"), as_num, as_den),
+        (pl.col("_npp") & ~_has("AS"), npp_num, npp_den),
+    ]
+
+
+def _split_share() -> pl.Expr:
+    """The split-care share of :data:`GLOBAL_SURGERY_SHARES` (each share counted once; 55
+    is not prorated: :meth:`MedicareFeeSchedule.price_claim` has no days of care)."""
+    total: pl.Expr = pl.lit(0, dtype=pl.Int64)
+    for field in ("pre_op", "intra_op", "post_op"):
+        paid_by = [m for m in SPLIT_MODIFIERS if field in GLOBAL_SURGERY_SHARES[m]]
+        if paid_by:
+            total = total + pl.when(_has_any(paid_by)).then(pl.col(field)).otherwise(0)
+    return total
+
+
+def _line_fees(prepared: PreparedSchedule, frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Per-line amounts before the claim-level rules: fee, bilateral, components.
+
+    ``_exact``, ``_pc``, ``_tc`` and ``_pe_exact`` are unrounded (scaled units, see
+    :attr:`PreparedSchedule.cent_divisor`): the component reductions work on them and
+    round once (:mod:`medbill.fees._rvu`'s rounding convention, rule 2). After a bilateral
+    percentage the fee is rounded, and that rounded fee is what a reduction starts from.
+    """
+    base = pl.col("_base")
+    numerator, denominator = pl.col("r_bilateral_num"), pl.col("r_bilateral_den")
+    bilateral = _has("50") & (numerator != denominator)
+    unit_fee = (
+        pl.when(bilateral)
+        .then((base * numerator + denominator // 2) // denominator)
+        .otherwise(base)
+    )
+    pe = (
+        pl.when(pl.col("_facility")).then(pl.col("pe_facility")).otherwise(pl.col("pe_nonfacility"))
+    )
+    frame = frame.with_columns(
+        _exact("").alias("_base_exact"),
+        (pe * pl.col("gpci_pe") * pl.col("_cf")).alias("_pe_exact"),
+        _split_share().alias("_split_share"),
+        (pl.col("provider_kind") == _NPP).alias("_npp"),
+    ).with_columns(round_div(pl.col("_base_exact"), prepared.cent_divisor).alias("_base"))
+    frame = frame.with_columns(unit_fee.alias("_unit_fee")).with_columns(
+        pl.when(bilateral)
+        .then(pl.col("_unit_fee") * prepared.cent_divisor)
+        .otherwise(pl.col("_base_exact"))
+        .alias("_exact")
+    )
+    whole = pl.col("_base_exact")
+    components = pl.col("r_components")
+    row_mod = pl.col("modifier_row")
+    pc = (
+        pl.when(~components)
+        .then(0)
+        .when(row_mod == "26")
+        .then(whole)
+        .when(row_mod == "TC")
+        .then(0)
+        .when(pl.col("components"))
+        .then(_exact("pc_"))
+        .when(pl.col("pctc") == "2")
+        .then(whole)
+        .otherwise(0)
+    )
+    tc = (
+        pl.when(~components)
+        .then(0)
+        .when(row_mod == "26")
+        .then(0)
+        .when(row_mod == "TC")
+        .then(whole)
+        .when(pl.col("components"))
+        .then(_exact("tc_"))
+        .when(pl.col("pctc") == "3")
+        .then(whole)
+        .otherwise(0)
+    )
+    endo = pl.when(pl.col("r_endoscopy") & pl.col("endo_found")).then(_fee(prepared, "endo_"))
+    return frame.with_columns(pc.alias("_pc"), tc.alias("_tc"), endo.alias("_endo_fee"))
+
+
+_SURGERY: Final = GROUP_CODES["surgery"]
+
+
+def _surgery(frame: pl.DataFrame) -> pl.DataFrame:
+    """Multiple surgery with endoscopy families (Pub. 100-04 Ch. 12 s. 40.6, 40.6.2)."""
+    day = "_key"
+    surgical = pl.col("_group") == _SURGERY
+    if not frame.select(surgical.any()).item():
+        return frame
+    bases = (
+        frame.filter(surgical & pl.col("r_endoscopy"))
+        .select(day, pl.col("endo_base").alias("procedure"))
+        .unique()
+        .with_columns(pl.lit(True).alias("_is_base"))
+    )
+    if bases.height:
+        frame = frame.join(
+            bases, on=[day, "procedure"], how="left", maintain_order="left"
+        ).with_columns(pl.col(day).set_sorted())
+    else:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Boolean).alias("_is_base"))
+    own_family = surgical & pl.col("_endo_fee").is_not_null()
+    family = (
+        pl.when(own_family)
+        .then(pl.col("endo_base"))
+        .when(surgical & pl.col("_is_base").fill_null(False) & (pl.col("modifier_row") == ""))
+        .then(pl.col("procedure"))
+    )
+    frame = frame.with_columns(
+        family.alias("_family"),
+        pl.when(own_family).then(pl.col("_endo_fee")).otherwise(pl.col("_base")).alias("_base_fee"),
+    )
+    fee, n, row = pl.col("_unit_fee"), pl.col("_n"), pl.col("_row")
+    is_family = pl.col("_family").is_not_null()
+    if frame.select(is_family.any()).item():
+        fam_key = [day, "_family"]
+        # each window result is a column of its own: a window inside a window is slow
+        frame = frame.with_columns(
+            fee.max().over(fam_key).alias("_top_fee"),
+            (n.sum().over(fam_key) >= 2).alias("_several"),
+        )
+        frame = frame.with_columns(
+            pl.when(fee == pl.col("_top_fee")).then(row).min().over(fam_key).alias("_top_row")
+        )
+        top_row, several = pl.col("_top_row"), pl.col("_several")
+        reduced = pl.max_horizontal(fee - pl.col("_base_fee"), pl.lit(0, dtype=pl.Int64))
+        frame = frame.with_columns(
+            pl.when(is_family & several & (row != top_row))
+            .then(reduced)
+            .otherwise(fee)
+            .alias("_fam_first"),
+            pl.when(is_family & several).then(reduced).otherwise(fee).alias("_fam_other"),
+        )
+        frame = frame.with_columns(
+            pl.when(is_family)
+            .then((pl.col("_fam_first") + (n - 1) * pl.col("_fam_other")).sum().over(fam_key))
+            .otherwise(fee)
+            .alias("_value"),
+            pl.when(is_family).then(row.min().over(fam_key)).otherwise(row).alias("_block"),
+        )
+    else:
+        frame = frame.with_columns(
+            fee.alias("_fam_first"),
+            fee.alias("_fam_other"),
+            fee.alias("_value"),
+            row.alias("_block"),
+        )
+    value, block = pl.col("_value"), pl.col("_block")
+    frame = frame.with_columns(pl.when(surgical).then(value).max().over(day).alias("_best"))
+    at_best = surgical & (value == pl.col("_best"))
+    frame = frame.with_columns(
+        (at_best & ~is_family).any().over(day).alias("_single_best"),
+        pl.when(at_best & ~is_family).then(block).min().over(day).alias("_best_single"),
+        pl.when(at_best & is_family).then(block).min().over(day).alias("_best_family"),
+    )
+    top_block = (
+        pl.when(pl.col("_single_best"))
+        .then(pl.col("_best_single"))
+        .otherwise(pl.col("_best_family"))
+    )
+    num, den = scaled(SUBSEQUENT_SURGERY)
+    first, other = pl.col("_fam_first"), pl.col("_fam_other")
+    top = block == top_block
+    return frame.with_columns(
+        pl.when(surgical & top)
+        .then(first)
+        .when(surgical)
+        .then(round_div(first * num, den))
+        .otherwise(pl.col("_first"))
+        .alias("_first"),
+        # a family counts as one procedure; a line's other units are later procedures
+        pl.when(surgical & top & is_family)
+        .then(other)
+        .when(surgical)
+        .then(round_div(other * num, den))
+        .otherwise(pl.col("_other"))
+        .alias("_other"),
+        pl.when(surgical)
+        .then(pl.when(top).then(1).otherwise(2))
+        .otherwise(pl.col("mppr_rank"))
+        .cast(pl.Int8)
+        .alias("mppr_rank"),
+    )
+
+
+def _portions(frame: pl.DataFrame, prepared: PreparedSchedule) -> pl.DataFrame:
+    """Reductions of one component of each later procedure (imaging, cardiovascular and
+    ophthalmology technical/professional components, therapy practice expense), from the
+    unrounded fee, rounded once (as :func:`medbill.fees._mppr.apply_reductions`).
+
+    ``_first_x``/``_other_x`` carry the unrounded fee of the first and the other units in
+    ``1/reduction_scale`` scaled units, so that every reduction is exact in integers."""
+    day = "_key"
+    n, row = pl.col("_n"), pl.col("_row")
+    portion_of = {"tc": pl.col("_tc"), "pc": pl.col("_pc"), "pe": pl.col("_pe_exact")}
+    present = set(frame["_group"].unique().drop_nulls().to_list())
+    scale = prepared.reduction_scale
+    frame = frame.with_columns(
+        (pl.col("_exact") * scale).alias("_first_x"), (pl.col("_exact") * scale).alias("_other_x")
+    )
+    reduced_groups = []
+    for group, portions in COMPONENT_REDUCTIONS.items():
+        if GROUP_CODES[group] not in present:
+            continue
+        in_group = pl.col("_group") == GROUP_CODES[group]
+        reduced_groups.append(GROUP_CODES[group])
+        for position, (attr, factor) in enumerate(portions):
+            num, den = scaled(_ONE - factor)
+            portion = portion_of[attr]
+            part = in_group & (portion > 0)
+            frame = frame.with_columns(
+                pl.when(part).then(n).otherwise(0).sum().over(day).alias("_total"),
+                pl.when(part).then(portion).max().over(day).alias("_best"),
+            )
+            top_row = pl.when(part & (portion == pl.col("_best"))).then(row).min().over(day)
+            frame = frame.with_columns(
+                (part & (pl.col("_total") >= 2)).alias("_active"), top_row.alias("_top_row")
+            )
+            active, top = pl.col("_active"), row == pl.col("_top_row")
+            cut = portion * (num * (scale // den))
+            updates = [
+                (pl.col("_first_x") - pl.when(active & ~top).then(cut).otherwise(0)).alias(
+                    "_first_x"
+                ),
+                (pl.col("_other_x") - pl.when(active).then(cut).otherwise(0)).alias("_other_x"),
+            ]
+            if position == 0:
+                updates.append(
+                    pl.when(active)
+                    .then(pl.when(top).then(1).otherwise(2))
+                    .otherwise(pl.col("mppr_rank"))
+                    .cast(pl.Int8)
+                    .alias("mppr_rank")
+                )
+            frame = frame.with_columns(updates)
+    if not reduced_groups:
+        return frame
+    divisor = prepared.cent_divisor * scale
+    in_reduced = pl.col("_group").is_in(reduced_groups)
+    return frame.with_columns(
+        pl.when(in_reduced)
+        .then(round_div(pl.col("_first_x"), divisor))
+        .otherwise(pl.col("_first"))
+        .alias("_first"),
+        pl.when(in_reduced)
+        .then(round_div(pl.col("_other_x"), divisor))
+        .otherwise(pl.col("_other"))
+        .alias("_other"),
+    )
+
+
+def _day_key(frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
+    """Add ``_key``, a sorted integer naming each claim and date of service; sort the
+    frame by claim and date when its lines of one claim and date are not together."""
+    hashed = frame.select(pl.struct("claim_id", "service_date").hash().alias("h"))["h"]
+    runs = hashed.rle_id()
+    clash = frame.select(
+        (
+            (hashed == hashed.shift(1))
+            & (
+                (pl.col("claim_id") != pl.col("claim_id").shift(1))
+                | (pl.col("service_date") != pl.col("service_date").shift(1))
+            )
+        ).any()
+    ).item()
+    if not clash and runs.max() == hashed.n_unique() - 1:
+        return frame.with_columns(runs.alias("_key").set_sorted()), False
+    frame = frame.sort("claim_id", "service_date", "_row", nulls_last=True)
+    key = frame.select(pl.struct("claim_id", "service_date").rle_id().alias("_key"))["_key"]
+    return frame.with_columns(key.set_sorted()), True
+
+
+_RULE_INPUTS: Final = (
+    "_row", "claim_id", "service_date", "_problem_code", "_reason_code", "r_status_t",
+    "r_group", "r_endoscopy", "_units_milli", "_unit_fee", "_base", "_endo_fee", "_pc", "_tc",
+    "_pe_exact", "_exact", "endo_base", "procedure", "modifier_row",
+)  # fmt: skip
+_RULE_OUTPUTS: Final = ("_problem_code", "_reason_code", "_group", "_n", "_first", "_other",
+                        "mppr_rank")  # fmt: skip
+
+
+def _claim_rules(wide: pl.DataFrame, prepared: PreparedSchedule) -> pl.DataFrame:
+    """Status T and the multiple procedure rules among the lines of each claim and date
+    (on the few columns they read; the results join the wide frame in its own order)."""
+    frame, resorted = _day_key(wide.select(_RULE_INPUTS))
+    ok = pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null()
+    frame = frame.with_columns((ok & ~pl.col("r_status_t")).any().over("_key").alias("_others"))
+    t_rule = ok & pl.col("r_status_t") & pl.col("_others")
+    frame = frame.with_columns(
+        pl.when(t_rule)
+        .then(pl.lit(_T_REASON, dtype=pl.Int16))
+        .otherwise(pl.col("_reason_code"))
+        .alias("_reason_code")
+    )
+    ok = pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null()
+    units = pl.col("_units_milli")
+    grouped = ok & (pl.col("r_group") > 0)
+    frame = frame.with_columns(
+        pl.when(grouped & (units % 1000 != 0))
+        .then(pl.lit(_WHOLE_UNITS, dtype=pl.Int16))
+        .otherwise(pl.col("_problem_code"))
+        .alias("_problem_code"),
+    )
+    eligible = grouped & pl.col("_problem_code").is_null()
+    frame = frame.with_columns(
+        pl.when(eligible).then(pl.col("r_group")).alias("_group"),
+        (units // 1000).alias("_n"),
+        pl.col("_unit_fee").alias("_first"),
+        pl.col("_unit_fee").alias("_other"),
+        pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
+    )
+    frame = _portions(_surgery(frame), prepared).select(
+        _RULE_OUTPUTS if not resorted else ("_row", *_RULE_OUTPUTS)
+    )
+    if resorted:
+        frame = frame.sort("_row").drop("_row")
+    return wide.drop([c for c in _RULE_OUTPUTS if c in wide.columns]).hstack(frame.get_columns())
+
+
+_T_REASON: Final = 200
+_WHOLE_UNITS: Final = 200
+
+
+def medicare_prices(
+    prepared: PreparedSchedule,
+    frame: pl.LazyFrame,
+    *,
+    claim_rules: bool = True,
+    qualifying_apm: bool = False,
+    locality: str | None = None,
+    year: int | None = None,
+    physician: bool = False,
+    lesser_of_charge: bool = False,
+) -> pl.DataFrame:
+    """The Medicare price of every line of ``frame`` (normalised by :func:`normalise_lines`),
+    in row order.
+
+    ``locality``, ``year`` and ``physician`` price the lines as a percentage-of-Medicare
+    contract term does: in the term's locality, on the same days of its year, as a
+    physician. Adds ``_allowed`` (cents; null when the line cannot be priced),
+    ``_fee_amount`` (the fee schedule amount before the lesser of the charge),
+    ``_lesser_of`` (the charge, lower, was taken: ``lesser_of_charge``, SSA s. 1848(a)(1)),
+    ``_payable``, ``_problem``, ``_reason`` and the rule columns.
+    """
+    day = pl.col("service_date")
+    if year is not None:
+        leap = (day.dt.month() == 2) & (day.dt.day() == 29)
+        day = pl.date(pl.lit(year), day.dt.month(), pl.when(leap).then(28).otherwise(day.dt.day()))
+    frame = frame.with_columns(day.alias("_day"))
+    if locality is not None:
+        frame = frame.with_columns(
+            pl.lit(locality).alias("_locality"), pl.lit(True).alias("_locality_ok")
+        )
+    if physician:
+        frame = frame.with_columns(_text(ProviderKind.PHYSICIAN.value).alias("provider_kind"))
+    frame = _lookup(prepared, frame, qualifying_apm)
+    frame = _line_fees(prepared, frame)
+    early = _code(_early_problems(), 0)
+    setting = _code(_setting_reasons(), 0)
+    late = _code(_late_problems(), 100)
+    post = _code(_post_reasons(), 100)
+    frame = frame.with_columns(early.alias("_early")).with_columns(
+        pl.when(pl.col("_early").is_null()).then(setting).alias("_setting")
+    )
+    priced = pl.col("_early").is_null() & pl.col("_setting").is_null()
+    frame = frame.with_columns(pl.when(priced).then(late).alias("_late")).with_columns(
+        pl.coalesce("_early", "_late").alias("_problem_code"),
+        pl.coalesce("_setting", pl.when(priced & pl.col("_late").is_null()).then(post)).alias(
+            "_reason_code"
+        ),
+    )
+    collected = frame.collect(engine=ENGINE)
+    steps = _post_steps(prepared)
+    units = pl.col("_units_milli")
+    plain = round_div(_factor_chain(pl.col("_unit_fee"), steps) * units, 1000)
+    if claim_rules:
+        collected = _claim_rules(collected, prepared)
+        eligible = pl.col("_group").is_not_null()
+        ranked = _factor_chain(pl.col("_first"), steps) + (pl.col("_n") - 1) * _factor_chain(
+            pl.col("_other"), steps
+        )
+        allowed = pl.when(eligible).then(ranked).otherwise(plain)
+    else:
+        collected = collected.with_columns(
+            pl.lit(None, dtype=pl.Int8).alias("_group"),
+            pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
+        )
+        allowed = plain
+    problem, reason = pl.col("_problem_code"), pl.col("_reason_code")
+    collected = collected.with_columns(
+        pl.when(problem.is_not_null())
+        .then(None)
+        .when(reason.is_not_null())
+        .then(0)
+        .otherwise(allowed)
+        .alias("_fee_amount"),
+        (problem.is_null() & reason.is_null()).alias("_payable"),
+    )
+    fee_amount = pl.col("_fee_amount")
+    charge_wins = (
+        pl.lit(lesser_of_charge) & pl.col("_payable") & (pl.col("_charge") < fee_amount)
+    ).fill_null(False)
+    collected = collected.with_columns(
+        pl.when(charge_wins).then(pl.col("_charge")).otherwise(fee_amount).alias("_allowed"),
+        charge_wins.alias("_lesser_of"),
+        pl.when(pl.col("_payable")).then(fee_amount).alias("_fee_amount"),
+    )
+    return collected.with_columns(
+        _messages(
+            collected,
+            "_problem_code",
+            (partial(_early_problems, prepared), _late_problems, _whole_units_problem),
+        ).alias("_problem"),
+        _messages(collected, "_reason_code", (*_REASONS, _t_reason)).alias("_reason"),
+    )
+
+
+def _t_reason() -> Coded:
+    return [(pl.lit(True), _text(_T_RULE))]
+
+
+_GROUP_NAMES: Final = {code: name for name, code in GROUP_CODES.items()}
+
+
+def rule_columns() -> list[pl.Expr]:
+    """The columns that say which rule decided each amount."""
+    priced = pl.col("_problem_code").is_null()
+    payable = pl.col("_payable")
+    team = (
+        pl.when(payable & _has("62"))
+        .then(_text("co-surgeon 62.5%"))
+        .when(payable & _has("AS"))
+        .then(_text("non-physician assistant 85% of 16%"))
+        .when(payable & _has_any(_ASSISTANTS))
+        .then(_text("assistant at surgery 16%"))
+    )
+    split = _split_text("/")
+    return [
+        pl.when(priced).then(pl.col("status")).alias("status"),
+        pl.when(priced).then(pl.col("pctc")).alias("pctc"),
+        pl.when(priced).then(pl.col("modifier_row")).alias("component"),
+        pl.when(payable & _has("50")).then(pl.col("bilateral")).alias("bilateral"),
+        pl.col("_group")
+        .replace_strict(_GROUP_NAMES, default=None, return_dtype=pl.String)
+        .alias("mppr_group"),
+        pl.col("mppr_rank"),
+        team.alias("surgical_team"),
+        (payable & pl.col("_npp") & ~_has("AS")).alias("non_physician"),
+        pl.when(payable & _has_any(_SPLIT_ORDER)).then(split).alias("global_split"),
+    ]
