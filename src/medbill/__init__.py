@@ -64,6 +64,7 @@ from medbill._errors import (
     UnbalancedEntryError,
     ValidationError,
 )
+from medbill._money import round_cents
 from medbill._parties import (
     Accumulators,
     Benefits,
@@ -189,4 +190,5 @@ __all__ = [
     "UnbalancedEntryError",
     "ValidationError",
     "__version__",
+    "round_cents",
 ]

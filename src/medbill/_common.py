@@ -138,7 +138,7 @@ class Period:
     >>> Period(pendulum.date(2025, 2, 1), pendulum.date(2025, 1, 1))
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: end: must not be before start 2025-02-01 (got Date(2025, 1, 1))
+    medbill.ValidationError: end: must not be before start 2025-02-01 (got Date(2025, 1, 1))
     """
 
     start: pendulum.Date = attrs.field(converter=to_date)

@@ -390,3 +390,24 @@ class FileReadError(MedbillError, OSError):
 
     def __str__(self) -> str:
         return f"{self.reason}: {self.path}"
+
+
+# The errors are public as ``medbill.<Name>``: tracebacks, reprs and pickles name that module,
+# so no traceback (or doctest showing one) points users at this private module.
+for _error in (
+    MedbillError,
+    ValidationError,
+    CodeError,
+    PricingError,
+    ClaimStateError,
+    LedgerError,
+    UnbalancedEntryError,
+    DuplicateEntryError,
+    StaleBalanceError,
+    PeriodClosedError,
+    LedgerBusyError,
+    ParseError,
+    FileReadError,
+):
+    _error.__module__ = "medbill"
+del _error

@@ -40,12 +40,11 @@ def open_text(
 ) -> Iterator[TextIO]:
     """``open(path)`` for reading text, with failures as medbill errors.
 
-    >>> from medbill._files import open_text
     >>> with open_text("/no/such/file.csv") as handle:
     ...     pass
     Traceback (most recent call last):
     ...
-    medbill._errors.FileReadError: file not found: /no/such/file.csv
+    medbill.FileReadError: file not found: /no/such/file.csv
     """
     where = os.fspath(path)
     try:
@@ -78,7 +77,7 @@ def read_text(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> str:
     ...     read_text(file)
     Traceback (most recent call last):
     ...
-    medbill._errors.ParseError: .../bad.toml: not utf-8 text (byte 0 of a block)
+    medbill.ParseError: .../bad.toml: not utf-8 text (byte 0 of a block)
     """
     with open_text(Path(path), encoding=encoding) as handle:
         return handle.read()

@@ -107,7 +107,7 @@ class FeeSchedule:
     >>> chargemaster.amount("99214", date_of_service=pendulum.date(2025, 3, 1))
     Traceback (most recent call last):
     ...
-    medbill._errors.PricingError: code: no entry in fee schedule 'chargemaster' for 99214
+    medbill.PricingError: code: no entry in fee schedule 'chargemaster' for 99214
     (modifier none) on 2025-03-01 (got '99214')
     """
 

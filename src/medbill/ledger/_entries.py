@@ -72,7 +72,7 @@ class Posting:
     >>> Posting(Account.cash(), Decimal("0.005"))
     Traceback (most recent call last):
     ...
-    medbill._errors.LedgerError: posting to cash: amount must be whole cents (got Decimal('0.005'))
+    medbill.LedgerError: posting to cash: amount must be whole cents (got Decimal('0.005'))
     """
 
     account: Account
@@ -219,7 +219,7 @@ class JournalEntry:
     ...                        Posting.credit(Account.patient_credit("MRN-1"), Decimal("19.99"))])
     Traceback (most recent call last):
     ...
-    medbill._errors.UnbalancedEntryError: entry 'bad' does not balance: ... (difference 0.01)
+    medbill.UnbalancedEntryError: entry 'bad' does not balance: ... (difference 0.01)
     """
 
     key: str

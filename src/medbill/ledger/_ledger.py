@@ -138,14 +138,14 @@ class Ledger:
         >>> ledger.post_batch([paid("a", "MRN-1"), paid("b", "MRN-2")])
         Traceback (most recent call last):
         ...
-        medbill._errors.LedgerError: entry 'b': account patient_credit[MRN-2] is closed
+        medbill.LedgerError: entry 'b': account patient_credit[MRN-2] is closed
         >>> len(ledger)  # "a" was not posted either
         0
         >>> ledger.post_batch([paid("a", "MRN-1")],
         ...                   expect={Account.patient_credit("MRN-1"): Decimal("5.00")})
         Traceback (most recent call last):
         ...
-        medbill._errors.StaleBalanceError: balance of patient_credit[MRN-1] is 0.00, the plan expected 5.00; plan again
+        medbill.StaleBalanceError: balance of patient_credit[MRN-1] is 0.00, the plan expected 5.00; plan again
         """
         store = self._store
         store.sync()
@@ -251,7 +251,7 @@ class Ledger:
         >>> ledger.reverse("copay-1", reversal_key="again")
         Traceback (most recent call last):
         ...
-        medbill._errors.LedgerError: entry 'copay-1' was already reversed by 'copay-1/reversal'
+        medbill.LedgerError: entry 'copay-1' was already reversed by 'copay-1/reversal'
         """
         original = self._store.get(key)
         if original is None:
@@ -295,7 +295,7 @@ class Ledger:
         >>> Ledger.in_memory().get("e-42")
         Traceback (most recent call last):
         ...
-        medbill._errors.LedgerError: unknown entry 'e-42'
+        medbill.LedgerError: unknown entry 'e-42'
         """
         entry = self._store.get(key)
         if entry is None:

@@ -13,6 +13,8 @@ Decimal('210.00')
 
 from medbill.testing._factories import (
     DEFAULT_DATE_OF_SERVICE,
+    DEMO_LOCALITY,
+    demo_medicare_schedule,
     make_address,
     make_adjustment,
     make_benefits,
@@ -33,6 +35,8 @@ from medbill.testing._factories import (
 
 __all__ = [
     "DEFAULT_DATE_OF_SERVICE",
+    "DEMO_LOCALITY",
+    "demo_medicare_schedule",
     "make_address",
     "make_adjustment",
     "make_benefits",

@@ -30,9 +30,13 @@ from medbill._payment import (
     Remittance,
 )
 from medbill.codes import Npi
+from medbill.fees import Locality, MedicareFeeSchedule
+from medbill.fees._demo_rows import SPRINGFIELD
 
 __all__ = [
     "DEFAULT_DATE_OF_SERVICE",
+    "DEMO_LOCALITY",
+    "demo_medicare_schedule",
     "make_address",
     "make_adjustment",
     "make_benefits",
@@ -53,6 +57,26 @@ __all__ = [
 
 DEFAULT_DATE_OF_SERVICE = pendulum.date(2025, 3, 4)
 """The date of service the factories use unless told otherwise."""
+
+
+DEMO_LOCALITY: Locality = SPRINGFIELD
+"""The demo practice's Medicare locality: Rest of Illinois, ``06102-99`` (Springfield, IL)."""
+
+
+def demo_medicare_schedule() -> MedicareFeeSchedule:
+    """The one demo dataset: published CY2025 Medicare rows for a few common codes.
+
+    Eight PPRRVU25_JAN rows (99203, 99213, 99214, 20610, 71046 with TC and 26, 93000) and the
+    GPCIs of three localities (Rest of Illinois, Manhattan, Alabama), copied from the CMS
+    files and checked against them cell for cell by the tests; the same rows as
+    :meth:`medbill.fees.MedicareFeeSchedule.demo` and the ``medbill demo`` command.
+
+    >>> line = demo_medicare_schedule().price_line("99213", locality=DEMO_LOCALITY,
+    ...     place_of_service="11", date_of_service=DEFAULT_DATE_OF_SERVICE)
+    >>> line.allowed  # (1.30 x 1 + 1.35 x 0.912 + 0.10 x 1.381) x 32.3465 = 86.3425
+    Decimal('86.34')
+    """
+    return MedicareFeeSchedule.demo()
 
 
 def _build(cls: Any, defaults: dict[str, Any], overrides: dict[str, Any]) -> Any:
