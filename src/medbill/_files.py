@@ -70,7 +70,6 @@ def read_text(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> str:
     """The whole text of ``path``, with failures as medbill errors.
 
     >>> import tempfile, pathlib
-    >>> from medbill._files import read_text
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     file = pathlib.Path(folder) / "bad.toml"
     ...     _ = file.write_bytes(b"\\xff")

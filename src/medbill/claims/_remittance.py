@@ -57,6 +57,9 @@ class UnbalancedRemittanceError(ValidationError):
         return (type(self), (self.value, self.imbalances))
 
 
+UnbalancedRemittanceError.__module__ = "medbill.claims"  # its public home, shown in tracebacks
+
+
 def check_balanced(remittance: Remittance) -> None:
     """Raise :class:`UnbalancedRemittanceError` unless every balancing rule holds.
 
@@ -70,7 +73,7 @@ def check_balanced(remittance: Remittance) -> None:
     >>> check_balanced(era)
     Traceback (most recent call last):
     ...
-    medbill.claims._remittance.UnbalancedRemittanceError: remittance: does not balance, nothing was posted: claim C-1: charge - adjustments - paid is off by 20.00 (got 'EFT-1')
+    medbill.claims.UnbalancedRemittanceError: remittance: does not balance, nothing was posted: claim C-1: charge - adjustments - paid is off by 20.00 (got 'EFT-1')
     """
     found = remittance.imbalances()
     if found:
