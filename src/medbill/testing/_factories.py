@@ -29,7 +29,7 @@ from medbill._payment import (
     ProviderAdjustment,
     Remittance,
 )
-from medbill.codes import Npi
+from medbill.codes import AdjustmentGroup, Npi
 from medbill.fees import Locality, MedicareFeeSchedule
 from medbill.fees._demo_rows import SPRINGFIELD
 
@@ -262,37 +262,74 @@ def make_adjustment(**overrides: Any) -> Adjustment:
 def make_line_payment(**overrides: Any) -> LinePayment:
     """The payer's line for 99213: $150 billed, $100 allowed, $80 paid, $20 coinsurance.
 
+    Unless ``adjustments`` is given, they are derived so the line balances (835 TR3 1.10.2.1:
+    charge − adjustments = paid): CO-45 for charge − allowed and PR-2 for allowed − paid.
+    Without an ``allowed``, a line whose ``charge`` or ``paid`` is overridden is allowed what
+    it was paid (no patient share).
+
     >>> make_line_payment().imbalance
     Decimal('0.00')
+    >>> line = make_line_payment(charge=Decimal("200.00"), paid=Decimal("120.00"))
+    >>> [(a.group.value, str(a.reason), a.amount) for a in line.adjustments], line.imbalance
+    ([('CO', '45', Decimal('80.00'))], Decimal('0.00'))
     """
-    defaults = {
+    charge = overrides.get("charge", Decimal("150.00"))
+    paid = overrides.get("paid", Decimal("80.00"))
+    overridden = "charge" in overrides or "paid" in overrides
+    allowed = overrides.get("allowed", paid if overridden else Decimal("100.00"))
+    defaults: dict[str, Any] = {
         "procedure": "99213",
-        "charge": Decimal("150.00"),
-        "paid": Decimal("80.00"),
-        "allowed": Decimal("100.00"),
+        "charge": charge,
+        "paid": paid,
+        "allowed": allowed,
         "line_id": "1",
         "service_date": DEFAULT_DATE_OF_SERVICE,
-        "adjustments": (
-            make_adjustment(),
-            make_adjustment(group="PR", reason="2", amount=Decimal("20.00")),
-        ),
     }
+    if "adjustments" not in overrides and all(
+        isinstance(x, Decimal) for x in (charge, paid, allowed)
+    ):
+        derived = [("CO", "45", charge - allowed), ("PR", "2", allowed - paid)]
+        defaults["adjustments"] = tuple(
+            make_adjustment(group=group, reason=reason, amount=amount)
+            for group, reason, amount in derived
+            if amount
+        )
     return _build(LinePayment, defaults, overrides)  # type: ignore[no-any-return]
 
 
 def make_claim_payment(**overrides: Any) -> ClaimPayment:
     """The payer's balanced adjudication of :func:`make_claim` (paid $80, PR $20).
 
+    The totals derive from the lines unless given: ``charge`` and ``paid`` are the sums of
+    the lines', ``patient_responsibility`` (CLP05) the sum of the PR adjustments, so a
+    payment built from balanced lines balances (835 TR3 1.10.2.1). Give a total explicitly
+    to build an unbalanced payment on purpose.
+
     >>> make_claim_payment().imbalance
     Decimal('0.00')
+    >>> payment = make_claim_payment(lines=[
+    ...     make_line_payment(),
+    ...     make_line_payment(line_id="2", procedure="36415", charge=Decimal("12.00"),
+    ...                       paid=Decimal("3.00"))])
+    >>> payment.charge, payment.paid, payment.patient_responsibility
+    (Decimal('162.00'), Decimal('83.00'), Decimal('20.00'))
+    >>> payment.imbalance, payment.patient_responsibility_imbalance
+    (Decimal('0.00'), Decimal('0.00'))
     """
+    lines = tuple(overrides.pop("lines", (make_line_payment(),)))
+    adjustments = tuple(overrides.get("adjustments", ()))
+    claim_pr = sum(
+        (a.amount for a in adjustments if a.group is AdjustmentGroup.PATIENT_RESPONSIBILITY),
+        Decimal("0.00"),
+    )
     defaults = {
         "claim_id": "CLM-0001",
         "status": "1",
-        "charge": Decimal("150.00"),
-        "paid": Decimal("80.00"),
-        "patient_responsibility": Decimal("20.00"),
-        "lines": (make_line_payment(),),
+        "charge": sum((line.charge for line in lines), Decimal("0.00")),
+        "paid": sum((line.paid for line in lines), Decimal("0.00")),
+        "patient_responsibility": claim_pr
+        + sum((line.patient_responsibility for line in lines), Decimal("0.00")),
+        "lines": lines,
         "payer_claim_control_number": "PCN-0001",
     }
     return _build(ClaimPayment, defaults, overrides)  # type: ignore[no-any-return]
@@ -314,11 +351,19 @@ def make_provider_adjustment(**overrides: Any) -> ProviderAdjustment:
 
 
 def make_remittance(**overrides: Any) -> Remittance:
-    """A balanced remittance; the payment amount defaults to what its parts add up to.
+    """A balanced remittance: the payment amount is what its parts add up to.
+
+    Unless given, ``payment_amount`` (BPR02) is the claim payments less the provider-level
+    adjustments (835 TR3 1.10.2, balancing); when that is negative (a recoupment larger than the
+    payments) the remittance is a debit (BPR03 = D, ``credit=False``) of the difference.
 
     >>> era = make_remittance()
     >>> era.payment_amount, era.imbalances()
     (Decimal('80.00'), ())
+    >>> recoup = make_provider_adjustment(reason="WO", amount=Decimal("100.00"))
+    >>> debit = make_remittance(provider_adjustments=[recoup])
+    >>> debit.payment_amount, debit.credit, debit.imbalances()
+    (Decimal('20.00'), False, ())
     """
     claims = tuple(overrides.pop("claim_payments", (make_claim_payment(),)))
     provider = tuple(overrides.pop("provider_adjustments", ()))
@@ -329,7 +374,8 @@ def make_remittance(**overrides: Any) -> Remittance:
         "id": "EFT-0001",
         "payer_name": "Acme Health",
         "payer_id": "60054",
-        "payment_amount": total,
+        "payment_amount": abs(total),
+        "credit": total >= 0,
         "payment_date": pendulum.date(2025, 4, 1),
         "method": "ACH",
         "payee_name": "Lovelace Family Medicine",
