@@ -265,7 +265,7 @@ def make_line_payment(**overrides: Any) -> LinePayment:
     Unless ``adjustments`` is given, they are derived so the line balances (835 TR3 1.10.2.1:
     charge − adjustments = paid): CO-45 for charge − allowed and PR-2 for allowed − paid.
     Without an ``allowed``, a line whose ``charge`` or ``paid`` is overridden is allowed what
-    it was paid (no patient share).
+    it was paid (no patient share); ``allowed=None`` does the same and leaves it unset.
 
     >>> make_line_payment().imbalance
     Decimal('0.00')
@@ -285,10 +285,11 @@ def make_line_payment(**overrides: Any) -> LinePayment:
         "line_id": "1",
         "service_date": DEFAULT_DATE_OF_SERVICE,
     }
+    basis = paid if allowed is None else allowed  # allowed=None: the line shows no AMT*B6
     if "adjustments" not in overrides and all(
-        isinstance(x, Decimal) for x in (charge, paid, allowed)
+        isinstance(x, Decimal) for x in (charge, paid, basis)
     ):
-        derived = [("CO", "45", charge - allowed), ("PR", "2", allowed - paid)]
+        derived = [("CO", "45", charge - basis), ("PR", "2", basis - paid)]
         defaults["adjustments"] = tuple(
             make_adjustment(group=group, reason=reason, amount=amount)
             for group, reason, amount in derived
