@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any, NewType
 
@@ -157,8 +158,8 @@ class Period:
             ],
         )
 
-    def contains(self, day: pendulum.Date) -> bool:
-        """Whether ``day`` falls within the period."""
+    def contains(self, day: dt.date) -> bool:
+        """Whether ``day`` (a ``datetime.date`` or ``pendulum.Date``) falls within the period."""
         return self.start <= day and (self.end is None or day <= self.end)
 
 

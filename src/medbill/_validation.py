@@ -35,6 +35,7 @@ from medbill.codes import (
 
 __all__ = [
     "Invalid",
+    "as_date",
     "check",
     "convert",
     "convert_tuple",
@@ -150,6 +151,28 @@ def _date(value: Any) -> pendulum.Date:
     raise ValidationError(
         "", value, f"must be a date such as pendulum.date(2025, 3, 1), not {type(value).__name__}"
     )
+
+
+def as_date(value: dt.date, field: str) -> pendulum.Date:
+    """``value`` as a ``pendulum.Date``: the boundary rule for a date argument.
+
+    Every public function taking a date accepts ``datetime.date`` and ``pendulum.Date``
+    alike (NAMING.md); anything else is a :class:`~medbill.ValidationError` naming ``field``.
+
+    >>> import datetime
+    >>> as_date(datetime.date(2025, 3, 10), "as_of")
+    Date(2025, 3, 10)
+    >>> as_date("2025-03-10", "as_of")
+    Traceback (most recent call last):
+    ...
+    medbill.ValidationError: as_of: must be a date such as pendulum.date(2025, 3, 1), not str (got '2025-03-10')
+    """
+    if isinstance(value, dt.datetime):  # pendulum.DateTime is a pendulum.Date too
+        raise ValidationError(field, value, "must be a date, not a date and time")
+    try:
+        return _date(value)
+    except ValidationError as error:
+        raise error.renamed(field) from None
 
 
 def to_date(value: dt.date) -> pendulum.Date:

@@ -33,6 +33,7 @@ s. 20.4.2); ``NA`` in the file's column for that setting means not payable there
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -48,6 +49,7 @@ from medbill._encounter import Claim, ClaimLine
 from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, as_money, round_cents
 from medbill._parties import ProviderKind
+from medbill._validation import as_date
 from medbill.codes import Modifier, PlaceOfService
 from medbill.fees._anesthesia import AnesthesiaSchedule
 from medbill.fees._demo_rows import DEMO_LABEL, DEMO_PERIOD, demo_rows
@@ -908,7 +910,7 @@ class MedicareFeeSchedule:
         *,
         locality: Locality,
         place_of_service: PlaceOfService | str,
-        date_of_service: pendulum.Date,
+        date_of_service: dt.date,
         modifiers: Iterable[str] = (),
         units: Decimal | int = 1,
         provider_kind: ProviderKind = ProviderKind.PHYSICIAN,
@@ -940,6 +942,7 @@ class MedicareFeeSchedule:
         ...     date_of_service=pendulum.date(2025, 5, 1)).reason
         'PE RVU is NA in the facility setting (place of service 21)'
         """
+        date_of_service = as_date(date_of_service, "date_of_service")
         units = _units(units)
         pos = PlaceOfService(place_of_service)
         mods = tuple(str(Modifier(m)) for m in modifiers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -15,6 +16,7 @@ from medbill._encounter import Claim
 from medbill._errors import ParseError, PricingError, ValidationError
 from medbill._files import open_text
 from medbill._money import as_money, round_cents
+from medbill._validation import as_date
 from medbill.codes import Modifier, ProcedureCode
 from medbill.fees._priced import PricedClaim, PricedLine
 from medbill.fees._trace import Trace, TraceStep
@@ -42,6 +44,14 @@ def _modifier(value: object) -> Modifier | None:
     return None if value is None or value == "" else Modifier(value)
 
 
+def _valid_from(value: dt.date) -> pendulum.Date:
+    return as_date(value, "valid_from")
+
+
+def _valid_to(value: dt.date | None) -> pendulum.Date | None:
+    return None if value is None else as_date(value, "valid_to")
+
+
 @attrs.frozen(kw_only=True)
 class FeeEntry:
     """One amount for a code (and optionally a modifier), in force from ``valid_from`` to
@@ -57,22 +67,19 @@ class FeeEntry:
 
     code: ProcedureCode = attrs.field(converter=ProcedureCode)
     amount: Decimal = attrs.field(converter=_amount)
-    valid_from: pendulum.Date
-    valid_to: pendulum.Date | None = None
+    valid_from: pendulum.Date = attrs.field(converter=_valid_from)
+    valid_to: pendulum.Date | None = attrs.field(default=None, converter=_valid_to)
     modifier: Modifier | None = attrs.field(default=None, converter=_modifier)
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.valid_from, pendulum.Date):
-            raise ValidationError("valid_from", self.valid_from, "must be a pendulum.Date")
-        if self.valid_to is not None and (
-            not isinstance(self.valid_to, pendulum.Date) or self.valid_to < self.valid_from
-        ):
+        if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValidationError(
                 "valid_to", self.valid_to, f"must be a date not before {self.valid_from}"
             )
 
-    def in_force(self, day: pendulum.Date) -> bool:
-        """Whether the entry applies on ``day``."""
+    def in_force(self, day: dt.date) -> bool:
+        """Whether the entry applies on ``day`` (a ``datetime.date`` or ``pendulum.Date``)."""
+        day = as_date(day, "day")
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
