@@ -272,7 +272,12 @@ def to_optional_procedure(value: ProcedureCode | str | None) -> ProcedureCode | 
     return None if value is None else convert(ProcedureCode, value)
 
 
-def to_modifiers(values: Iterable[Modifier | str]) -> tuple[Modifier, ...]:
+# A list or tuple, never a bare string: typed so that mypy refuses ``modifiers="25"`` (which
+# is also refused at run time: "must be a sequence of values").
+ModifierList = tuple[Modifier | str, ...] | list[Modifier] | list[str] | list[Modifier | str]
+
+
+def to_modifiers(values: ModifierList) -> tuple[Modifier, ...]:
     """Converter: a tuple of :class:`~medbill.codes.Modifier`."""
     return convert_tuple(Modifier, values)
 
