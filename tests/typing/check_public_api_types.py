@@ -46,9 +46,7 @@ def money_is_decimal_int_or_str_never_float() -> None:
         line_id="1", procedure="99213", charge="150.00", service_date=DAY, diagnosis_pointers=(1,)
     )
     ClaimLine(line_id="1", procedure="99213", charge=150, service_date=DAY, diagnosis_pointers=(1,))
-    ClaimLine(
-        line_id="1", procedure="99213", charge=150.0, service_date=DAY, diagnosis_pointers=(1,)
-    )  # type: ignore[arg-type]
+    ClaimLine(line_id="1", procedure="99213", charge=150.0, service_date=DAY, diagnosis_pointers=(1,))  # type: ignore[arg-type]  # fmt: skip
     rounded: Decimal = round_cents(Decimal("80.005"))
     round_cents(80.005)  # type: ignore[arg-type]
     del rounded
