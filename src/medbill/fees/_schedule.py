@@ -12,6 +12,7 @@ from pathlib import Path
 import attrs
 import pendulum
 
+from medbill._deprecation import warn_renamed
 from medbill._encounter import Claim
 from medbill._errors import ParseError, PricingError, ValidationError
 from medbill._files import open_text
@@ -107,9 +108,9 @@ class FeeSchedule:
     ... ''', name="chargemaster")
     >>> chargemaster.amount("99213", date_of_service=pendulum.date(2025, 8, 1))
     Decimal('160.00')
-    >>> chargemaster.amount("71046", modifier="26", date_of_service=pendulum.date(2025, 3, 1))
+    >>> chargemaster.amount("71046", modifiers=["26"], date_of_service=pendulum.date(2025, 3, 1))
     Decimal('30.00')
-    >>> chargemaster.amount("71046", modifier="TC", date_of_service=pendulum.date(2025, 3, 1))
+    >>> chargemaster.amount("71046", modifiers=["TC"], date_of_service=pendulum.date(2025, 3, 1))
     Decimal('95.00')
     >>> chargemaster.amount("99214", date_of_service=pendulum.date(2025, 3, 1))
     Traceback (most recent call last):
@@ -167,29 +168,40 @@ class FeeSchedule:
         self,
         code: str,
         *,
-        date_of_service: pendulum.Date,
+        date_of_service: dt.date,
+        modifiers: Sequence[str] = (),
         modifier: str | None = None,
     ) -> FeeEntry:
-        """The entry in force for ``code`` (and ``modifier``, falling back to none)."""
-        mod = str(modifier or "").upper()
+        """The entry in force for ``code`` with the first of ``modifiers`` that has one of
+        its own, else the entry without a modifier.
+
+        ``modifier=`` (one string) is deprecated since 0.2.0: pass ``modifiers=[...]``.
+        """
+        mods = _modifiers(modifiers, modifier, "FeeSchedule.entry")
+        day = as_date(date_of_service, "date_of_service")
         upper = str(code).upper()
-        keys = [(upper, mod), (upper, "")] if mod else [(upper, "")]
-        for key in keys:
+        for key in [*((upper, m) for m in mods), (upper, "")]:
             for candidate in self._entries.get(key, ()):
-                if candidate.in_force(date_of_service):
+                if candidate.in_force(day):
                     return candidate
         raise PricingError(
             "code",
             str(code),
             f"no entry in fee schedule {self.name!r} for {code} "
-            f"(modifier {mod or 'none'}) on {date_of_service}",
+            f"(modifier {', '.join(mods) or 'none'}) on {day}",
         )
 
     def amount(
-        self, code: str, *, date_of_service: pendulum.Date, modifier: str | None = None
+        self,
+        code: str,
+        *,
+        date_of_service: dt.date,
+        modifiers: Sequence[str] = (),
+        modifier: str | None = None,
     ) -> Decimal:
         """The amount in force for ``code`` on ``date_of_service`` (see :meth:`entry`)."""
-        return self.entry(code, date_of_service=date_of_service, modifier=modifier).amount
+        mods = _modifiers(modifiers, modifier, "FeeSchedule.amount")
+        return self.entry(code, date_of_service=date_of_service, modifiers=mods).amount
 
     def price_line(
         self,
@@ -219,10 +231,9 @@ class FeeSchedule:
         count = Decimal(units) if isinstance(units, int) and not isinstance(units, bool) else units
         if not isinstance(count, Decimal) or not count.is_finite() or count <= 0:
             raise ValidationError("units", units, "must be a positive Decimal or int")
-        mods = tuple(str(m).upper() for m in modifiers)
+        mods = _modifiers(modifiers, None, "FeeSchedule.price_line")
         upper = str(code).upper()
-        chosen = next((m for m in mods if (upper, m) in self._entries), None)
-        entry = self.entry(upper, date_of_service=date_of_service, modifier=chosen)
+        entry = self.entry(upper, date_of_service=date_of_service, modifiers=mods)
         mod = f"-{entry.modifier}" if entry.modifier else ""
         steps = [
             TraceStep(
@@ -265,14 +276,30 @@ class FeeSchedule:
         return PricedClaim(claim_id=claim.id, lines=tuple(lines))
 
     def has(
-        self, code: str, *, date_of_service: pendulum.Date, modifier: str | None = None
+        self,
+        code: str,
+        *,
+        date_of_service: dt.date,
+        modifiers: Sequence[str] = (),
+        modifier: str | None = None,
     ) -> bool:
         """Whether :meth:`amount` would find an entry."""
+        mods = _modifiers(modifiers, modifier, "FeeSchedule.has")
         try:
-            self.entry(code, date_of_service=date_of_service, modifier=modifier)
+            self.entry(code, date_of_service=date_of_service, modifiers=mods)
         except PricingError:
             return False
         return True
+
+
+def _modifiers(modifiers: Sequence[str], modifier: str | None, where: str) -> tuple[str, ...]:
+    """The modifiers asked for, upper-cased; the deprecated ``modifier=`` comes first."""
+    if isinstance(modifiers, str):
+        raise ValidationError("modifiers", modifiers, "must be a list of modifiers, not one string")
+    if modifier is not None:
+        warn_renamed(where, "modifier=", "modifiers=[...]", stacklevel=4)
+        modifiers = (modifier, *modifiers)
+    return tuple(str(m).upper() for m in modifiers if m)
 
 
 def _read_rows(handle: io.TextIOBase | Iterable[str], source: str) -> list[FeeEntry]:
