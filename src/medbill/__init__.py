@@ -62,6 +62,7 @@ from medbill._errors import (
     PricingError,
     StaleBalanceError,
     UnbalancedEntryError,
+    UnbalancedRemittanceError,
     ValidationError,
 )
 from medbill._money import round_cents
@@ -188,6 +189,7 @@ __all__ = [
     "Sex",
     "Subscriber",
     "UnbalancedEntryError",
+    "UnbalancedRemittanceError",
     "ValidationError",
     "__version__",
     "round_cents",

@@ -38,6 +38,7 @@ from medbill._validation import (
     to_optional_pos,
     to_pos,
     to_procedure,
+    to_tuple,
     validate,
 )
 from medbill.codes import Icd10Cm, Modifier, PlaceOfService, ProcedureCode
@@ -46,15 +47,15 @@ __all__ = ["Claim", "ClaimFrequency", "ClaimLine", "Encounter", "ServiceLine"]
 
 
 def _service_lines(values: Iterable[ServiceLine]) -> tuple[ServiceLine, ...]:
-    return tuple(values)
+    return to_tuple(values)
 
 
 def _claim_lines(values: Iterable[ClaimLine]) -> tuple[ClaimLine, ...]:
-    return tuple(values)
+    return to_tuple(values)
 
 
 def _pointers(values: Iterable[int]) -> tuple[int, ...]:
-    return tuple(values)
+    return to_tuple(values)
 
 
 def _claim_frequency(value: ClaimFrequency | str) -> ClaimFrequency:

@@ -9,6 +9,7 @@ Every error medbill raises on purpose is a subclass of :class:`MedbillError`::
     ├── ClaimStateError          an invalid claim workflow transition
     ├── LedgerError              a ledger operation refused; the ledger is unchanged
     │   ├── UnbalancedEntryError debits and credits of an entry differ
+    │   ├── UnbalancedRemittanceError an 835 that breaks a balancing rule (also a ValidationError)
     │   ├── DuplicateEntryError  an idempotency key reused with different content
     │   ├── StaleBalanceError    a balance a plan was computed from changed before posting
     │   ├── PeriodClosedError    an entry effective on or before a closed period's end
@@ -44,6 +45,7 @@ __all__ = [
     "PricingError",
     "StaleBalanceError",
     "UnbalancedEntryError",
+    "UnbalancedRemittanceError",
     "ValidationError",
 ]
 
@@ -282,16 +284,25 @@ class UnbalancedEntryError(LedgerError):
 class DuplicateEntryError(LedgerError):
     """An idempotency key reused with different content.
 
+    ``differs`` names what differs (field, the earlier value, the new one) when known.
+
     >>> from medbill import DuplicateEntryError
     >>> print(DuplicateEntryError("era-123/claim-1"))
     idempotency key 'era-123/claim-1' was already used for an entry with different content
+    >>> print(DuplicateEntryError("pp-7", "references.patient: 'MRN-1' before, 'MRN-2' now"))
+    idempotency key 'pp-7' was already used for an entry with different content: references.patient: 'MRN-1' before, 'MRN-2' now
     """
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, differs: str | None = None) -> None:
         self.key = key
+        self.differs = differs
         super().__init__(
             f"idempotency key {key!r} was already used for an entry with different content"
+            + (f": {differs}" if differs else "")
         )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.key, self.differs))
 
 
 class StaleBalanceError(LedgerError):
@@ -392,6 +403,32 @@ class FileReadError(MedbillError, OSError):
         return f"{self.reason}: {self.path}"
 
 
+class UnbalancedRemittanceError(ValidationError, LedgerError):
+    """A remittance that breaks an 835 balancing rule; ``imbalances`` lists every break.
+
+    The one error for an imbalance, wherever it is found: reading an 835 with
+    ``require_balanced=True``, planning or posting it. It is a :class:`ValidationError`
+    (bad input) and a :class:`LedgerError` (nothing was posted).
+
+    >>> from decimal import Decimal
+    >>> from medbill import Imbalance
+    >>> from medbill import UnbalancedRemittanceError
+    >>> error = UnbalancedRemittanceError("EFT-1", [
+    ...     Imbalance("claim C-1 line 2", "charge - adjustments - paid", Decimal("0.10"))])
+    >>> print(error)
+    remittance: does not balance, nothing was posted: claim C-1 line 2: charge - adjustments - paid is off by 0.10 (got 'EFT-1')
+    """
+
+    imbalances: tuple[Any, ...]
+
+    def __init__(self, remittance_id: str, imbalances: Iterable[Any]) -> None:
+        self.imbalances = tuple(imbalances)
+        detail = "; ".join(str(i) for i in self.imbalances)
+        super().__init__(
+            "remittance", remittance_id, f"does not balance, nothing was posted: {detail}"
+        )
+
+
 # The errors are public as ``medbill.<Name>``: tracebacks, reprs and pickles name that module,
 # so no traceback (or doctest showing one) points users at this private module.
 for _error in (
@@ -408,6 +445,7 @@ for _error in (
     LedgerBusyError,
     ParseError,
     FileReadError,
+    UnbalancedRemittanceError,
 ):
     _error.__module__ = "medbill"
 del _error

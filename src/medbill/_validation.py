@@ -49,6 +49,7 @@ __all__ = [
     "to_optional_date",
     "to_optional_decimal",
     "to_optional_money",
+    "to_tuple",
     "validate",
 ]
 
@@ -79,6 +80,15 @@ def convert(function: Callable[[Any], T], value: Any) -> T:
 def lenient(function: Callable[[Any], T]) -> Callable[[Any], T]:
     """Wrap ``function`` so that a failure becomes an :class:`Invalid` marker."""
     return lambda value: convert(function, value)
+
+
+def to_tuple(values: Any) -> tuple[Any, ...]:
+    """Converter: a tuple of the items, or an :class:`Invalid` marker when not a sequence."""
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        return cast(
+            tuple[Any, ...], Invalid(ValidationError("", values, "must be a sequence of values"))
+        )
+    return tuple(values)
 
 
 def convert_tuple(function: Callable[[Any], T], values: Any) -> tuple[T, ...]:
@@ -244,7 +254,9 @@ def validate(obj: Any, checks: Iterable[ValidationError | None] = ()) -> None:
     try:
         problems.extend(c for c in checks if c is not None)
     except (TypeError, AttributeError, ArithmeticError):
-        if converted:
+        # A check tripped over a value that an earlier conversion or check already
+        # reported (a coverage that is a string, then its patient id): report those.
+        if converted and not problems:
             raise
     if problems:
         # A check on a PHI field is masked whether or not the check said so.

@@ -196,6 +196,14 @@ def _unstructure_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
     return unstructure
 
 
+def _unknown_field(cls: type[Any], key: str) -> ValidationError:
+    # Inside an object made of PHI (a name, an address) a stray key may be PHI shifted out
+    # of its value, so its text is neither in the path nor in the value shown.
+    if any(f.metadata.get("phi") for f in attrs.fields(cls)):
+        return ValidationError("<unknown field>", key, "is not a known field", phi=True)
+    return ValidationError(key, key, "is not a known field")
+
+
 def _attrs_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
     """Structure an entity field by field, collecting every problem before raising."""
     fields = _init_fields(cls)
@@ -205,9 +213,7 @@ def _attrs_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
     def structure(data: Any, _: Any) -> Any:
         if not isinstance(data, dict):
             raise ValidationError("", type(data).__name__, "must be a JSON object")
-        problems = [
-            ValidationError(key, key, "is not a known field") for key in data if key not in known
-        ]
+        problems = [_unknown_field(cls, key) for key in data if key not in known]
         kwargs: dict[str, Any] = {}
         for attribute in fields:
             phi = bool(attribute.metadata.get("phi", False))

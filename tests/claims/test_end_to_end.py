@@ -37,6 +37,7 @@ from medbill.claims import (
 )
 from medbill.fees import Contract, FixedRate
 from medbill.ledger import (
+    Account,
     Ledger,
     claim_balance,
     patient_balance,
@@ -212,7 +213,7 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
     result = post_remittance(ledger, first, claims, coverages=list(cov.values()))
     ledger.check_invariants()
     assert result.exceptions == ()
-    assert len(result.entries) == 5
+    assert len(result.entries) == 5 + 1  # five claim payments and the remittance record
     size = len(ledger)
     again = post_remittance(ledger, first, claims, coverages=list(cov.values()))
     assert len(ledger) == size  # the same remittance posted twice posts once
@@ -269,7 +270,7 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
     assert second.payment_amount == D("8.00")
     result = post_remittance(ledger, second, claims)
     ledger.check_invariants()
-    assert len(result.entries) == 2
+    assert len(result.entries) == 2 + 1  # reversal, correction, the remittance record
     assert claim_balance(ledger, "C-D").insurance == ()
     assert claim_balance(ledger, "C-D").patient == D("18.00")
     coinsurance_only = Benefits(coinsurance=D("0.20"))
@@ -343,5 +344,8 @@ def test_unbalanced_or_unmatched_remittances(world: tuple[Practice, dict[str, Co
         ExceptionReason.UNMATCHED_LINE,
         ExceptionReason.UNKNOWN_CLAIM,
     ]
-    assert len(ledger) == before
+    # cash always equals the check: both loops' 96.00 wait in unapplied insurance cash
+    assert len(ledger) == before + 3  # two suspense entries and the remittance record
+    assert ledger.balance(Account.unapplied_insurance_cash("Acme Health")) == D("192.00")
+    assert ledger.total("insurance_receivable", claim="C-A") == D("210.00")
     ledger.check_invariants()

@@ -242,3 +242,49 @@ def test_worklist_of_the_demo_day(invoke: Invoke, day: Path) -> None:
         invoke(["worklist", "--db", str(day / "ledger.sqlite"), "--claims", str(bad)]),
         "JSON list",
     )
+
+
+def test_era_post_takes_coverages_and_says_already_posted(
+    invoke: Invoke, day: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "ledger.sqlite"
+    base = ["--db", str(db), "--claims", str(day / "claims"), "--coverages", str(day / "coverages")]
+    for name in ("acme-2025-03-11.835", "acme-2025-04-01.835"):
+        posted = invoke(["era", "post", str(day / "835" / name), *base])
+        assert posted.exit_code == 0, posted.stderr
+        assert "claim payment(s) posted" in posted.stdout
+    again = invoke(["era", "post", str(day / "835" / "acme-2025-04-01.835"), *base])
+    assert again.exit_code == 0, again.stderr
+    assert "already posted" in again.stdout
+    assert "claim payment(s) posted" not in again.stdout
+    aging = json.loads(invoke(["aging", "--db", str(db), "--as-of", "2025-04-15", "--json"]).stdout)
+    totals = {row["payer"] or row["responsibility"]: row["total"] for row in aging["rows"]}
+    # with the coverages, Maria's 60.41 goes to her secondary, Prairie, as in the demo
+    assert totals["prairie"] == "60.41"
+
+
+def test_era_plan_shows_the_plan_and_posts_nothing(
+    invoke: Invoke, day: Path, tmp_path: Path
+) -> None:
+    inputs = ["--claims", str(day / "claims"), "--coverages", str(day / "coverages")]
+    db = tmp_path / "ledger.sqlite"
+    earlier = invoke(["era", "post", str(day / "835" / "acme-2025-03-11.835"), "--db", str(db),
+                      *inputs])  # fmt: skip
+    assert earlier.exit_code == 0, earlier.stderr
+    before = json.loads(invoke(["ledger", "trial-balance", "--db", str(db), "--json"]).stdout)
+    args = ["era", "plan", str(day / "835" / "acme-2025-04-01.835"), "--db", str(db), *inputs]
+    shown = invoke(args)
+    assert shown.exit_code == 0, shown.stderr
+    # the reversal (CLP02 22) is matched to the March payment by its CLP07
+    assert "reverses claim-payment:60054:ACME-EFT-0311:" in shown.stdout
+    assert "unapplied" not in shown.stdout
+    data = json.loads(invoke([*args, "--json"]).stdout)
+    [plan] = data["plans"]
+    assert plan["already_posted"] is False
+    assert [c["outcome"] for c in plan["claims"]] == ["paid", "denied", "reversed", "paid"]
+    after = json.loads(invoke(["ledger", "trial-balance", "--db", str(db), "--json"]).stdout)
+    assert after == before  # nothing posted
+    # without a ledger, the plan is made against the claims' charges alone: the reversal
+    # has no payment to match and its cash would wait in suspense
+    alone = invoke(["era", "plan", str(day / "835" / "acme-2025-04-01.835"), *inputs])
+    assert "unmatched-reversal" in alone.stdout

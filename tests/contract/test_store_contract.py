@@ -213,7 +213,7 @@ def test_unknown_accounts_and_dimensions_are_refused() -> None:
     with pytest.raises(LedgerError, match="needs the dimension payer"):
         Account(code="insurance_receivable", patient="P1", level=Priority.PRIMARY)
     with pytest.raises(LedgerError, match="has no dimension claim"):
-        Account(code="patient_credit", patient="P1", claim="C1")
+        Account(code="refunds_payable", patient="P1", claim="C1")
     with pytest.raises(LedgerError, match="level"):
         Account.insurance_receivable("acme", "quaternary", "P1")
 

@@ -250,6 +250,7 @@ ARGS = [
     "2025-13-45",
     "[/oops]",
     "\x1b[2J",
+    "\x00",
     "",
 ]
 
@@ -268,3 +269,13 @@ def test_cli_arguments_fuzz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         assert "Traceback" not in result.output
 
     target()
+
+
+def test_cli_regressions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inputs the fuzzer found, kept as regression cases."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for argv in (["scrub", "\x00"], ["price", "\x00", "--schedule", "x.csv"]):
+        result = runner.invoke(cli, argv)
+        assert result.exit_code in (1, 2), (argv, result.exception)
+        assert not isinstance(result.exception, ValueError)

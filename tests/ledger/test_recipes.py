@@ -236,7 +236,7 @@ def patient_payment(
         id=payment_id,
         patient_id=PatientId("MRN-1"),
         amount=D(amount),
-        received_on=pendulum.date(2025, 3, 1),
+        received_on=pendulum.date(2025, 4, 2),
         claim_id=None if claim is None else ClaimId(claim),
     )
 
@@ -362,7 +362,7 @@ def test_every_recipe_is_idempotent(ledger: Ledger) -> None:
 def test_a_replay_with_other_content_is_a_duplicate(ledger: Ledger) -> None:
     self_pay_claims(ledger)
     post_patient_payment(ledger, patient_payment("50.00"))
-    with pytest.raises(DuplicateEntryError, match="patient-payment:pp-1"):
+    with pytest.raises(DuplicateEntryError, match="patient-payment:MRN-1:pp-1"):
         post_patient_payment(ledger, patient_payment("51.00"))
     day = pendulum.date(2025, 9, 1)
     write_off(ledger, "C-NEW", reason="charity", effective=day, amount=D("10.00"))
@@ -395,18 +395,19 @@ def test_a_payer_overpayment_becomes_a_liability_then_is_recouped(ledger: Ledger
     paid = claim_payment("1", "160.00", ("CO", "45", "40.00"))
     post_claim_payment(ledger, claim, paid, remittance=remittance(paid, "EFT-1"))
     second = post_claim_payment(ledger, claim, paid, remittance=remittance(paid, "EFT-2"))
-    # it owed nothing the second time: all 200.00 it moved is owed back, not a negative receivable
-    assert "200.00 more than it owed" in second.memo
+    # it owed nothing the second time: only the extra cash (160.00) is owed back, and the
+    # contractual adjustment is not booked twice (CARC 18 duplicate: the original carries it)
+    assert "duplicate payment: 160.00 owed back" in second.memo
     assert ledger.total("insurance_receivable", claim="C-1") == D("0.00")
-    assert ledger.balance(Account(code="payer_overpayment", payer="acme")) == D("200.00")
-    assert ledger.total("contractual_adjustment", claim="C-1") == D("80.00")  # twice 40.00
+    assert ledger.balance(Account(code="payer_overpayment", payer="acme")) == D("160.00")
+    assert ledger.total("contractual_adjustment", claim="C-1") == D("40.00")  # once
     assert (
         recognize_payer_overpayment(
             ledger, "C-1", coverage=example_coverage(), effective=pendulum.date(2025, 4, 15)
         )
         is None
     )
-    # a later remittance withholds the 200.00 (PLB WO): the liability is settled
+    # a later remittance withholds the 160.00 (PLB WO): the liability is settled
     recoup = Remittance(
         id="EFT-77",
         payer_name="Acme",
@@ -417,13 +418,13 @@ def test_a_payer_overpayment_becomes_a_liability_then_is_recouped(ledger: Ledger
                 provider_id="1234567893",
                 fiscal_period_end=pendulum.date(2025, 12, 31),
                 reason="WO",
-                amount=D("200.00"),
+                amount=D("160.00"),
             ),
         ),
     )
     post_provider_adjustments(ledger, recoup, payer="acme")
     assert ledger.balance(Account(code="payer_overpayment", payer="acme")) == D("0.00")
-    assert ledger.total("cash") == D("120.00")  # 320 received, 200 withheld later
+    assert ledger.total("cash") == D("160.00")  # 320 received, 160 withheld later
 
 
 def test_recognize_a_payer_credit_left_by_a_hand_posted_check(ledger: Ledger) -> None:

@@ -210,7 +210,7 @@ def test_payment_plan_schedule_and_status(ledger: Ledger) -> None:
     ]
     assert status.remaining == D("65.00")
     assert [i.number for i in status.late] == [2]
-    ledger.reverse("patient-payment:pp-1", effective=pendulum.date(2025, 3, 21))  # bounced
+    ledger.reverse("patient-payment:MRN-1:pp-1", effective=pendulum.date(2025, 3, 21))  # bounced
     assert plan_status(ledger, plan, as_of=pendulum.date(2025, 3, 29)).paid == D("10.00")
 
 

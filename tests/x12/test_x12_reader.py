@@ -8,7 +8,13 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from medbill import AdjustmentGroup, ParseError, PayerClaimStatus, PaymentMethod
+from medbill import (
+    AdjustmentGroup,
+    ParseError,
+    PayerClaimStatus,
+    PaymentMethod,
+    UnbalancedRemittanceError,
+)
 from medbill.x12 import SAMPLE_835, iter_835, parse_interchange, read_835
 
 ISA = (
@@ -152,8 +158,10 @@ def test_reversal_denial_changed_code_and_plb() -> None:
 
 
 def test_require_balanced_names_the_claim_line_and_difference() -> None:
+    # One imbalance error type wherever the imbalance is found (issue 14).
     with pytest.raises(
-        ParseError, match=r"claim A-1 line L-1: charge - adjustments - paid is off by 2.00"
+        UnbalancedRemittanceError,
+        match=r"claim A-1 line L-1: charge - adjustments - paid is off by 2.00",
     ):
         read_835(interchange(RICH), require_balanced=True)
 

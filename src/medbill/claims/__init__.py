@@ -64,6 +64,14 @@ from medbill.claims._payer_rules import (
     PayerRules,
     RequiredField,
 )
+from medbill.claims._plan import (
+    ClaimPlan,
+    LineDenial,
+    PlanOutcome,
+    RemittancePlan,
+    apply_unapplied_cash,
+    plan_remittance,
+)
 from medbill.claims._posting import PostingResult, post_remittance
 from medbill.claims._remittance import (
     ClaimMatch,
@@ -97,6 +105,7 @@ __all__ = [
     "worklist",
     "ChargeSource",
     "ClaimMatch",
+    "ClaimPlan",
     "ClaimStateError",
     "ClaimStatus",
     "ClaimWorkflow",
@@ -117,6 +126,7 @@ __all__ = [
     "LINE_FIELDS",
     "LineAdjudication",
     "LineCheck",
+    "LineDenial",
     "LineMatch",
     "MatchMethod",
     "ModifierRequirement",
@@ -128,6 +138,7 @@ __all__ = [
     "PTP_MODIFIERS",
     "PayerRules",
     "PaymentCheck",
+    "PlanOutcome",
     "PostingResult",
     "PriorPayerAdjudication",
     "PtpEdit",
@@ -135,6 +146,7 @@ __all__ = [
     "RequiredField",
     "RemittanceMatch",
     "ResponseEvent",
+    "RemittancePlan",
     "ReportPeriod",
     "ReportRow",
     "Rule",
@@ -149,6 +161,7 @@ __all__ = [
     "UnbalancedRemittanceError",
     "VarianceReport",
     "Verdict",
+    "apply_unapplied_cash",
     "build_claim",
     "build_secondary_claim",
     "check_balanced",
@@ -158,6 +171,7 @@ __all__ = [
     "is_business_day",
     "match_remittance",
     "next_business_day",
+    "plan_remittance",
     "post_remittance",
     "read_aoc",
     "read_hcpcs",

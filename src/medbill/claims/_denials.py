@@ -9,7 +9,9 @@ When several codes point different ways, the category that decides the next step
 in this order: timely filing, eligibility, duplicate, authorization, coding, bundling,
 medical necessity, other, patient responsibility. Adjustments that are part of a normal
 payment (CO-45 contractual, CO-253 sequestration, CO-59 multiple-procedure reduction,
-OA-23 prior payer's adjudication) are not denials.
+...), capitation (CARC 24) and OA-23 (prior payer's adjudication) are not denials: which
+ones they are is read from the one table of adjustment outcomes that posting uses
+(``medbill._adjustment_outcomes``), so the books and the worklist agree.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from medbill._adjustment_outcomes import ADJUSTMENT_OUTCOMES, AdjustmentOutcome, adjustment_outcome
 from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._payment import Adjustment
@@ -183,16 +186,18 @@ _PATIENT = _rule(_C.PATIENT_RESPONSIBILITY, _A.BILL_PATIENT)
 _OTHER_APPEAL = _rule(_C.OTHER, _A.APPEAL)
 _OTHER_WRITE_OFF = _rule(_C.OTHER, _A.WRITE_OFF)
 
+# Not denials: the contractual write-offs of a normal payment, read from the one table of
+# adjustment outcomes (medbill._adjustment_outcomes) that posting uses too. Bundling
+# write-offs (97, 234, B15) stay denials of category "bundling" with the action "write-off".
+_NOT_DENIALS = {
+    key: None
+    for key, (outcome, _source) in ADJUSTMENT_OUTCOMES.items()
+    if outcome is AdjustmentOutcome.WRITE_OFF and key.split("-", 1)[1] not in ("97", "234", "B15")
+}
+
 DEFAULT_DENIAL_TABLE = DenialTable(
     carc={
-        # not denials: part of a normal payment
-        "CO-45": None,
-        "CO-253": None,
-        "CO-59": None,
-        "CO-24": None,
-        "OA-23": None,
-        "CO-94": None,
-        "PI-45": None,
+        **_NOT_DENIALS,
         # patient responsibility
         "1": _PATIENT,
         "2": _PATIENT,
@@ -318,6 +323,9 @@ def classify_denial(
             raise ValidationError(f"adjustments[{index}]", adjustment, "must be an Adjustment")
         if adjustment.amount <= 0:
             continue  # a negative adjustment undoes an earlier one
+        outcome = adjustment_outcome(adjustment.group, adjustment.reason)
+        if outcome in (AdjustmentOutcome.CAPITATION, AdjustmentOutcome.PRIOR_PAYER):
+            continue  # capitation (CARC 24) and the prior payer's impact (OA-23) are not denials
         rule = table.rule_for_carc(adjustment.group, adjustment.reason)
         if rule is not None:
             label = f"{adjustment.group.value}-{adjustment.reason}"

@@ -17,8 +17,8 @@ import attrs
 from medbill._common import ClaimId
 from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
-from medbill._errors import ValidationError
-from medbill._payment import ClaimPayment, Imbalance, LinePayment, Remittance
+from medbill._errors import UnbalancedRemittanceError
+from medbill._payment import ClaimPayment, LinePayment, Remittance
 from medbill.claims._matching import LineMatch, match_lines
 
 __all__ = [
@@ -30,34 +30,6 @@ __all__ = [
     "check_balanced",
     "match_remittance",
 ]
-
-
-class UnbalancedRemittanceError(ValidationError):
-    """A remittance that breaks an 835 balancing rule; ``imbalances`` lists every break.
-
-    >>> from decimal import Decimal
-    >>> from medbill import Imbalance
-    >>> from medbill.claims import UnbalancedRemittanceError
-    >>> error = UnbalancedRemittanceError("EFT-1", [
-    ...     Imbalance("claim C-1 line 2", "charge - adjustments - paid", Decimal("0.10"))])
-    >>> print(error)
-    remittance: does not balance, nothing was posted: claim C-1 line 2: charge - adjustments - paid is off by 0.10 (got 'EFT-1')
-    """
-
-    imbalances: tuple[Imbalance, ...]
-
-    def __init__(self, remittance_id: str, imbalances: Iterable[Imbalance]) -> None:
-        self.imbalances = tuple(imbalances)
-        detail = "; ".join(str(i) for i in self.imbalances)
-        super().__init__(
-            "remittance", remittance_id, f"does not balance, nothing was posted: {detail}"
-        )
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.value, self.imbalances))
-
-
-UnbalancedRemittanceError.__module__ = "medbill.claims"  # its public home, shown in tracebacks
 
 
 def check_balanced(remittance: Remittance) -> None:
@@ -73,7 +45,7 @@ def check_balanced(remittance: Remittance) -> None:
     >>> check_balanced(era)
     Traceback (most recent call last):
     ...
-    medbill.claims.UnbalancedRemittanceError: remittance: does not balance, nothing was posted: claim C-1: charge - adjustments - paid is off by 20.00 (got 'EFT-1')
+    medbill.UnbalancedRemittanceError: remittance: does not balance, nothing was posted: claim C-1: charge - adjustments - paid is off by 20.00 (got 'EFT-1')
     """
     found = remittance.imbalances()
     if found:
@@ -90,11 +62,19 @@ class ExceptionReason(MedbillEnum):
 
     UNKNOWN_CLAIM = "unknown-claim"
     UNMATCHED_LINE = "unmatched-line"
+    NO_COVERAGE = "no-coverage"
+    UNMATCHED_REVERSAL = "unmatched-reversal"
+    NOT_CHARGED = "not-charged"
+    UNPOSTABLE = "unpostable"
 
 
 @attrs.frozen(kw_only=True)
 class RemittanceException:
     """A claim payment or line payment that matched nothing, kept for a person to work.
+
+    ``position`` is the CLP loop's 1-based position in the remittance (0 when not known);
+    ``next_action`` says what a person does next. Its cash waits in unapplied insurance
+    cash (suspense) until then.
 
     >>> from medbill.claims import ExceptionReason, RemittanceException
     >>> from medbill.testing import make_claim_payment
@@ -108,6 +88,8 @@ class RemittanceException:
     claim_payment: ClaimPayment
     line_payment: LinePayment | None = None
     message: str = ""
+    position: int = 0
+    next_action: str = ""
 
 
 def _line_matches(values: Iterable[LineMatch]) -> tuple[LineMatch, ...]:

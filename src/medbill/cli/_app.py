@@ -67,6 +67,11 @@ class MedbillGroup(click.Group):
             raise CliError(f"not a UTF-8 text file: {error.reason}") from None
         except sqlite3.Error as error:
             raise CliError(f"database error: {one_line(error)}") from None
+        except ValueError as error:
+            # os.stat and open refuse a path with a NUL byte with a bare ValueError
+            if "null byte" not in str(error):
+                raise
+            raise CliError("a file name cannot contain a NUL byte") from None
 
 
 @click.group(cls=MedbillGroup, context_settings={"help_option_names": ["-h", "--help"]})

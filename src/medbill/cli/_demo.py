@@ -368,6 +368,8 @@ class Demo:
         self.summary["scrub"] = caught
         for claim_id, claim in self.claims.items():
             self.write(f"claims/{claim_id}.json", to_json(claim) + "\n")
+        for coverage in self.coverages:  # `medbill era post --coverages` reads them
+            self.write(f"coverages/{coverage.id}.json", to_json(coverage) + "\n")
 
     def submit(self) -> None:
         """Write one 837P file per payer."""

@@ -438,6 +438,8 @@ class Contract:
         place_of_service: str = "11",
     ) -> ExpectedLine:
         """The expected allowed amount of one service (see :meth:`expected_allowed`)."""
+        billed = as_money(billed, "billed", signed=False)  # never a float, never negative
+        units = as_rate(units, "units")
         return self._expected(
             code, billed, date_of_service, modifiers, units, line_id, {}, place_of_service
         )

@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pendulum
@@ -304,6 +305,15 @@ def _modifiers(modifiers: Sequence[str], modifier: str | None, where: str) -> tu
 
 def _read_rows(handle: io.TextIOBase | Iterable[str], source: str) -> list[FeeEntry]:
     reader = csv.reader(handle)
+    try:
+        return _rows(reader, source)
+    except csv.Error as error:  # a stray carriage return, a NUL byte, a field too large
+        raise ParseError(
+            f"not a readable CSV file: {error}", location=f"{source}, line {reader.line_num}"
+        ) from None
+
+
+def _rows(reader: Any, source: str) -> list[FeeEntry]:
     header = next(reader, None)
     if header is None or tuple(h.strip().lower() for h in header[:5]) != CSV_COLUMNS:
         raise ParseError(f"header must be {','.join(CSV_COLUMNS)}", location=f"{source}, line 1")

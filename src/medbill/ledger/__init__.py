@@ -31,6 +31,7 @@ from medbill.ledger._plans import (
 from medbill.ledger._recipes import (
     PROVIDER_ADJUSTMENT_ACCOUNTS,
     apply_patient_credit,
+    claim_payment_key,
     pay_refund,
     post_charges,
     post_claim_payment,
@@ -92,6 +93,7 @@ __all__ = [
     "CHART_OF_ACCOUNTS",
     "PROVIDER_ADJUSTMENT_ACCOUNTS",
     "apply_patient_credit",
+    "claim_payment_key",
     "pay_refund",
     "post_charges",
     "post_claim_payment",

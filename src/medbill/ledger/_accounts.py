@@ -140,6 +140,12 @@ CHART_OF_ACCOUNTS: Final[Mapping[str, ChartEntry]] = _chart(
         allowed=_PAYER_CLAIM_DIMS,
     ),
     ChartEntry(
+        code="capitation_adjustment",
+        kind=AccountKind.CONTRA_REVENUE,
+        description="Charges covered by a capitation agreement (835 CARC 24), not a denial",
+        allowed=_PAYER_CLAIM_DIMS,
+    ),
+    ChartEntry(
         code="other_adjustment",
         kind=AccountKind.CONTRA_REVENUE,
         description="Payer adjustments of group OA, held for follow-up",
@@ -157,9 +163,10 @@ CHART_OF_ACCOUNTS: Final[Mapping[str, ChartEntry]] = _chart(
     ChartEntry(
         code="patient_credit",
         kind=AccountKind.LIABILITY,
-        description="Money received from a patient and not applied (unapplied or overpaid)",
+        description="Money received from a patient and not applied (unapplied or overpaid); "
+        "with a claim: collected at check-in for that claim, applied when it adjudicates",
         required=("patient",),
-        allowed=("patient",),
+        allowed=("patient", "claim"),
     ),
     ChartEntry(
         code="refunds_payable",
@@ -172,6 +179,14 @@ CHART_OF_ACCOUNTS: Final[Mapping[str, ChartEntry]] = _chart(
         code="payer_overpayment",
         kind=AccountKind.LIABILITY,
         description="Overpayments owed back to a payer; recoupments (835 PLB WO) reduce it",
+        required=("payer",),
+        allowed=("payer",),
+    ),
+    ChartEntry(
+        code="unapplied_insurance_cash",
+        kind=AccountKind.LIABILITY,
+        description="Payer cash received and not yet applied to a claim (suspense): an 835 "
+        "claim payment that matched no claim, coverage or payment to reverse",
         required=("payer",),
         allowed=("payer",),
     ),
@@ -385,14 +400,27 @@ class Account:
         )
 
     @classmethod
-    def patient_credit(cls, patient: str) -> Account:
-        """Money of a patient not applied to any balance (a liability).
+    def patient_credit(cls, patient: str, claim: str | None = None) -> Account:
+        """Money of a patient not applied to any balance (a liability); with ``claim``,
+        money collected for that claim (a check-in copay) waiting for it to adjudicate.
 
         >>> from medbill.ledger import Account
         >>> Account.patient_credit("MRN-1").kind.value
         'liability'
+        >>> Account.patient_credit("MRN-1", "C-1")
+        Account('patient_credit', patient='MRN-1', claim='C-1')
         """
-        return cls(code="patient_credit", patient=patient)
+        return cls(code="patient_credit", patient=patient, claim=claim)
+
+    @classmethod
+    def unapplied_insurance_cash(cls, payer: str) -> Account:
+        """Payer cash not yet applied to a claim (suspense), a liability.
+
+        >>> from medbill.ledger import Account
+        >>> Account.unapplied_insurance_cash("acme")
+        Account('unapplied_insurance_cash', payer='acme')
+        """
+        return cls(code="unapplied_insurance_cash", payer=payer)
 
     @classmethod
     def refunds_payable(cls, patient: str) -> Account:

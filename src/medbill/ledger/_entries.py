@@ -298,6 +298,38 @@ class JournalEntry:
             and self.reverses == other.reverses
         )
 
+    def difference(self, other: JournalEntry) -> str | None:
+        """What differs between this entry and ``other`` (``recorded_at`` aside), as
+        ``"field: <this> before, <other> now"``; ``None`` when they record the same thing.
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from medbill.ledger import Account, JournalEntry, Posting
+        >>> def entry(patient):
+        ...     return JournalEntry(key="k", effective=pendulum.date(2025, 1, 2),
+        ...         postings=[Posting.debit(Account.cash(), Decimal("1.00")),
+        ...                   Posting.credit(Account.patient_credit(patient), Decimal("1.00"))])
+        >>> print(entry("P").difference(entry("Q")))
+        postings: patient_credit[P] -1.00 before, patient_credit[Q] -1.00 now
+        """
+        if self.postings != other.postings:
+            mine = [f"{p.account} {p.amount}" for p in self.postings]
+            theirs = [f"{p.account} {p.amount}" for p in other.postings]
+            gone = [p for p in mine if p not in theirs] or ["(none)"]
+            new = [p for p in theirs if p not in mine] or ["(none)"]
+            return f"postings: {', '.join(gone)} before, {', '.join(new)} now"
+        for name in ("effective", "kind", "memo", "reverses"):
+            if getattr(self, name) != getattr(other, name):
+                return f"{name}: {getattr(self, name)!r} before, {getattr(other, name)!r} now"
+        for field in attrs.fields(References):
+            before, now = (
+                getattr(self.references, field.name),
+                getattr(other.references, field.name),
+            )
+            if before != now:
+                return f"references.{field.name}: {before!r} before, {now!r} now"
+        return None
+
     def with_recorded_at(self, recorded_at: pendulum.DateTime) -> JournalEntry:
         """This entry recorded at ``recorded_at``."""
         return JournalEntry(

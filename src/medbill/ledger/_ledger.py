@@ -165,7 +165,7 @@ class Ledger:
                 earlier = store.get(key)
             if earlier is not None:
                 if not earlier.same_content(entry):
-                    raise DuplicateEntryError(key)
+                    raise DuplicateEntryError(key, earlier.difference(entry))
                 results.append(earlier)
                 continue
             if entry.recorded_at is None:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import pendulum
 
 from medbill._common import ClaimId, PersonName
-from medbill._errors import ParseError, ValidationError
+from medbill._errors import ParseError, UnbalancedRemittanceError, ValidationError
 from medbill._money import ZERO
 from medbill._payment import (
     Adjustment,
@@ -707,10 +707,8 @@ class _TransactionReader:
 def _check_balanced(remittance: Remittance, raw: RawTransaction) -> None:
     problems = remittance.imbalances()
     if problems:
-        listed = "; ".join(str(problem) for problem in problems)
-        raise ParseError(
-            f"transaction set {raw.control_number} does not balance: {listed}",
-            location=location(raw.first_number - 1, "ST"),
+        raise UnbalancedRemittanceError(
+            f"{remittance.id} (transaction set {raw.control_number})", problems
         )
 
 

@@ -13,6 +13,7 @@ from medbill._encounter import Claim
 from medbill._errors import LedgerError, ValidationError
 from medbill._files import read_text
 from medbill._money import as_money, as_rate
+from medbill._parties import Coverage
 from medbill.cli._output import progress, status
 from medbill.fees import Contract, FeeSchedule, Locality, MedicareFeeSchedule
 from medbill.ledger import Ledger
@@ -21,6 +22,7 @@ from medbill.serialize import from_json
 __all__ = [
     "load_claim",
     "load_claims",
+    "load_coverages",
     "open_ledger",
     "today",
     "load_contract",
@@ -80,6 +82,14 @@ def parse_amount(text: str, option: str) -> Decimal:
     return as_money(text, option)
 
 
+def parse_units(text: str, option: str = "--units") -> Decimal:
+    """A positive number of units such as ``1`` or ``2.5`` (at most 99,999, the 837P's SV104)."""
+    value = as_rate(text, option)
+    if not Decimal(0) < value <= Decimal(99_999):
+        raise ValidationError(option, text, "must be more than 0 and at most 99999")
+    return value
+
+
 def parse_rate(text: str, option: str) -> Decimal:
     """A rate as a fraction such as ``0.02`` (2 %)."""
     return as_rate(text, option)
@@ -92,17 +102,33 @@ def parse_locality(text: str) -> Locality:
 
 def load_claims(paths: Sequence[Path]) -> dict[str, Claim]:
     """Claims by id from JSON files; a folder stands for every ``*.json`` file in it."""
+    claims: dict[str, Claim] = {}
+    for file in progress(_json_files(paths), "Reading claims"):
+        claim = load_claim(file)
+        claims[str(claim.id)] = claim
+    return claims
+
+
+def _json_files(paths: Sequence[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files.extend(sorted(path.glob("*.json")))
         else:
             files.append(path)
-    claims: dict[str, Claim] = {}
-    for file in progress(files, "Reading claims"):
-        claim = load_claim(file)
-        claims[str(claim.id)] = claim
-    return claims
+    return files
+
+
+def load_coverages(paths: Sequence[Path]) -> list[Coverage]:
+    """Coverages from JSON files (:func:`medbill.serialize.to_json`); a folder stands for
+    every ``*.json`` file in it (the demo writes ``coverages/``)."""
+    found: list[Coverage] = []
+    for file in _json_files(paths):
+        try:
+            found.append(from_json(Coverage, file.read_text(encoding="utf-8")))
+        except ValidationError as error:
+            raise error.at(str(file)) from None
+    return found
 
 
 def open_ledger(path: Path, *, create: bool = False) -> Ledger:

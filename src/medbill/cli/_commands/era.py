@@ -1,14 +1,18 @@
-"""``medbill era post`` and ``medbill era check``: the payer's 835 into the ledger, and
-every paid line against the contract."""
+"""``medbill era post``, ``medbill era plan`` and ``medbill era check``: the payer's 835
+into the ledger (or its plan, posting nothing), and every paid line against the contract."""
 
 from __future__ import annotations
 
+import sqlite3
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
+import pendulum
 
 from medbill import Remittance
-from medbill.claims import Tolerance, VarianceReport
+from medbill.claims import RemittancePlan, Tolerance, VarianceReport
 from medbill.cli._commands._checks import (
     check_remittances,
     line_rows,
@@ -18,14 +22,16 @@ from medbill.cli._commands._checks import (
 from medbill.cli._commands._inputs import (
     load_claims,
     load_contract,
+    load_coverages,
     load_medicare,
     open_ledger,
     parse_amount,
     parse_rate,
 )
-from medbill.cli._commands._posting import post_remittances
+from medbill.cli._commands._posting import plan_remittances, post_remittances
 from medbill.cli._output import emit_json, make_console, money, status, table
 from medbill.fees import FeeSchedule
+from medbill.ledger import Ledger, post_charges
 from medbill.x12 import read_835
 
 __all__ = ["era_group", "read_remittances"]
@@ -54,67 +60,154 @@ def era_group() -> None:
     """Electronic remittance advice (X12 835): post it, check it."""
 
 
-@era_group.command("post", short_help="Post an 835 to the ledger, idempotently.")
-@click.argument("era_file", metavar="FILE.835", type=click.Path(path_type=Path))
-@click.option(
+_COVERAGES = click.option(
+    "--coverages",
+    "coverage_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Coverage JSON files, or folders of them (the demo writes coverages/): the level "
+    "each payer pays at and the next payer (repeatable).",
+)
+_DB = click.option(
     "--db",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
     help="The SQLite ledger (created when missing).",
 )
+
+
+def _exception_rows(posted: Sequence[RemittancePlan]) -> list[dict[str, object]]:
+    return [
+        {"remittance": plan.remittance.id, "position": e.position,
+         "claim": str(e.claim_payment.claim_id), "reason": e.reason.value,
+         "message": e.message, "next_action": e.next_action}
+        for plan in posted
+        for e in plan.exceptions
+    ]  # fmt: skip
+
+
+def _show_exceptions(rows: list[dict[str, object]]) -> None:
+    console = make_console()
+    for item in rows:
+        console.print(
+            f"exception: {item['message']} ({item['reason']}); next: {item['next_action']}",
+            markup=False,
+        )
+
+
+@era_group.command("post", short_help="Post an 835 to the ledger, idempotently.")
+@click.argument("era_file", metavar="FILE.835", type=click.Path(path_type=Path))
+@_DB
 @_CLAIMS
+@_COVERAGES
 @_JSON
-def post_command(era_file: Path, db: Path, claim_paths: tuple[Path, ...], as_json: bool) -> None:
+def post_command(
+    era_file: Path,
+    db: Path,
+    claim_paths: tuple[Path, ...],
+    coverage_paths: tuple[Path, ...],
+    as_json: bool,
+) -> None:
     """Post FILE.835 to the ledger: the 835 balancing rules first (an unbalanced file is
-    refused whole), then each claim payment matched to its claim and posted. Posting the
-    same file twice posts it once. A claim the ledger has not seen has its charges posted
-    first."""
+    refused whole), then each remittance planned (claims matched, coverage levels,
+    denials, reversals, suspense) and posted as one atomic batch. Posting the same file
+    twice posts it once and says "already posted". A claim the ledger has not seen has its
+    charges posted first. Exceptions (cash left in suspense) are printed; they are work
+    for a person, not errors."""
     remittances = read_remittances(era_file)
     claims = load_claims(list(claim_paths))
+    coverages = load_coverages(list(coverage_paths))
     with open_ledger(db, create=True) as ledger:
-        posted = post_remittances(ledger, remittances, claims)
+        posted = post_remittances(ledger, remittances, claims, coverages=coverages)
         entries = len(ledger)
-    unmatched = [
-        {"claim": str(e.claim_payment.claim_id), "reason": e.reason.value, "message": e.message}
-        for e in posted.exceptions
-    ]
+    rows = _exception_rows(posted.plans)
     if as_json:
         emit_json(
             {
                 "remittances": [
-                    {"id": r.id, "payer": r.payer_name, "payment": r.payment_amount,
-                     "date": r.payment_date, "claims": len(r.claim_payments)}
-                    for r in remittances
+                    {"id": p.remittance.id, "payer": p.remittance.payer_name,
+                     "payment": p.remittance.payment_amount, "date": p.remittance.payment_date,
+                     "claims": len(p.remittance.claim_payments),
+                     "status": "already posted" if p.already_posted else "posted"}
+                    for p in posted.plans
                 ],
                 "claim_payments_posted": posted.claim_payments,
                 "charges_posted": list(posted.charges_posted),
-                "exceptions": unmatched,
+                "exceptions": rows,
                 "ledger_entries": entries,
             }
         )  # fmt: skip
         return
     table(
         f"Posted {era_file}",
-        ("remittance", "payer", "date", "payment", "claims"),
+        ("remittance", "payer", "date", "payment", "claims", "status"),
         [
             (
-                r.id,
-                r.payer_name,
-                str(r.payment_date),
-                money(r.payment_amount),
-                len(r.claim_payments),
+                p.remittance.id,
+                p.remittance.payer_name,
+                str(p.remittance.payment_date),
+                money(p.remittance.payment_amount),
+                len(p.remittance.claim_payments),
+                "already posted" if p.already_posted else "posted",
             )
-            for r in remittances
+            for p in posted.plans
         ],
         numeric=("payment", "claims"),
     )
     console = make_console()
-    console.print(
-        f"{posted.claim_payments} claim payment(s) posted; {entries} entries in {db}.",
-        markup=False,
-    )
-    for item in unmatched:
-        console.print(f"exception: {item['claim']}: {item['message']}", markup=False)
+    if posted.already_posted == posted.remittances:
+        console.print(f"already posted: nothing new; {entries} entries in {db}.", markup=False)
+    else:
+        console.print(
+            f"{posted.claim_payments} claim payment(s) posted; {entries} entries in {db}.",
+            markup=False,
+        )
+    _show_exceptions(rows)
+
+
+@era_group.command("plan", short_help="Show what posting an 835 would do, posting nothing.")
+@click.argument("era_file", metavar="FILE.835", type=click.Path(path_type=Path))
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The SQLite ledger to plan against (default: a new ledger with the claims' charges).",
+)
+@_CLAIMS
+@_COVERAGES
+@_JSON
+def plan_command(
+    era_file: Path,
+    db: Path | None,
+    claim_paths: tuple[Path, ...],
+    coverage_paths: tuple[Path, ...],
+    as_json: bool,
+) -> None:
+    """Plan FILE.835 against the ledger and print, per CLP loop, the claim and coverage
+    level it matched, the entries it would post with why, and the exceptions. Nothing is
+    posted: the plan is made on a copy of the ledger (without --db, a new one) holding the
+    charges `era post` would post first."""
+    remittances = read_remittances(era_file)
+    claims = load_claims(list(claim_paths))
+    coverages = load_coverages(list(coverage_paths))
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "plan.sqlite"
+        if db is not None:
+            open_ledger(db).close()  # refuses a missing ledger
+            with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
+                source.backup(target)
+            source.close()
+            target.close()
+        with Ledger.open(copy, clock=lambda: pendulum.now("UTC"), synchronous="NORMAL") as ledger:
+            for claim in claims.values():
+                if ledger.claim_patient(str(claim.id)) is None:
+                    post_charges(ledger, claim)
+            plans = plan_remittances(ledger, remittances, claims, coverages=coverages)
+    if as_json:
+        emit_json({"plans": [plan.to_json() for plan in plans]})
+        return
+    console = make_console()
+    for plan in plans:
+        console.print(plan.render(), markup=False, highlight=False)
 
 
 @era_group.command("check", short_help="Check every paid line against its payer's contract.")

@@ -10,13 +10,14 @@ from typing import Any
 import click
 
 from medbill._encounter import Claim
+from medbill._money import as_money
 from medbill.cli._commands._inputs import (
     load_claim,
     load_contract,
     load_medicare,
-    parse_amount,
     parse_date,
     parse_locality,
+    parse_units,
 )
 from medbill.cli._output import emit_json, make_console, money, table
 from medbill.codes import ProcedureCode
@@ -48,12 +49,16 @@ def _priced_rows(lines: Sequence[PricedLine], basis: str) -> list[dict[str, Any]
 
 
 def _medicare_rows(
-    schedule: MedicareFeeSchedule, target: Claim | dict[str, Any], locality: Locality
+    schedule: MedicareFeeSchedule,
+    target: Claim | dict[str, Any],
+    locality: Locality,
+    billed: Decimal | None,
 ) -> list[dict[str, Any]]:
     if isinstance(target, Claim):
         lines = schedule.price_claim(target, locality=locality).lines
     else:
-        lines = (schedule.price_line(locality=locality, **target),)
+        # With --billed, Medicare pays the lesser of the charge and the fee schedule amount.
+        lines = (schedule.price_line(locality=locality, charge=billed, **target),)
     return _priced_rows(lines, f"Medicare {locality}")
 
 
@@ -174,24 +179,29 @@ def price(
             "code": str(ProcedureCode(target)),
             "date_of_service": parse_date(date_text),
             "modifiers": tuple(modifiers),
-            "units": Decimal(int(units)) if units.isdigit() else parse_amount(units, "--units"),
+            "units": parse_units(units),
             "place_of_service": pos,
         }
+    # A charge is never negative; --billed is read (and refused) before anything is priced.
+    amount = None if billed is None else as_money(billed, "--billed", signed=False)
+    if amount is not None and isinstance(target_value, Claim):
+        raise click.UsageError("--billed is for a code; a claim file carries its own charges")
     if contract is not None:
         flat = [FeeSchedule.from_csv(path) for path in schedules]
         terms = load_contract(contract, load_medicare(rvu, gpci), flat)
-        amount = None if billed is None else parse_amount(billed, "--billed")
         rows = _contract_rows(terms, target_value, amount)
         source = f"contract {terms.name}"
     elif medicare:
         if locality is None:
             raise click.UsageError("--locality is required with --medicare (e.g. 06102-99)")
         where = parse_locality(locality)
-        rows = _medicare_rows(load_medicare(rvu, gpci), target_value, where)
+        rows = _medicare_rows(load_medicare(rvu, gpci), target_value, where, amount)
         source = f"Medicare {where}"
     else:
         if len(schedules) != 1:
             raise click.UsageError("give one --schedule file to price against")
+        if amount is not None:
+            raise click.UsageError("--billed applies to --contract or --medicare, not a schedule")
         flat_schedule = FeeSchedule.from_csv(schedules[0])
         rows = _flat_rows(flat_schedule, target_value)
         source = f"fee schedule {flat_schedule.name}"

@@ -1,0 +1,765 @@
+"""Planning a remittance: every entry it would post, per CLP loop, before anything is posted.
+
+:func:`plan_remittance` is pure: it reads the ledger's balances and returns a
+:class:`RemittancePlan`. :meth:`RemittancePlan.post` posts the whole plan as one atomic
+batch and re-checks the balances it was planned from (``Ledger.post_batch(expect=...)``).
+
+The rules (see ``docs/claims.md``):
+
+* **Cash always equals the check.** BPR02 reaches cash; a CLP loop that cannot be applied
+  (unknown claim, unmatched line, no coverage at its level, a reversal that matches nothing,
+  a claim without charges, an entry dated before the charge) posts its cash to
+  ``unapplied_insurance_cash`` with an exception naming the loop, the reason and the next
+  action. :func:`apply_unapplied_cash` applies it once the claim is found.
+* **Identity.** Each loop is keyed by payer, TRN02, CLP07 and its position
+  (:func:`medbill.ledger.claim_payment_key`): split claims post every loop, and posting the
+  same remittance again is a no-op reported as ``already_posted``.
+* **Levels.** CLP02 1/19 primary, 2/20 secondary, 3/21 tertiary: the loop posts against
+  that level's coverage (the claim's, else one of ``coverages``); 19/20/21 are crossovers,
+  so the next level was billed by the payer and needs no secondary claim from us.
+* **Reversals** (CLP02 22) are planned before the other loops, matched to the payment they
+  negate by CLP07 and amounts (005010X221A1 1.10.2.8), so the order in the file does not
+  matter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pendulum
+
+from medbill._adjustment_outcomes import AdjustmentOutcome, adjustment_outcome
+from medbill._common import ClaimId
+from medbill._encounter import Claim, ClaimLine
+from medbill._enums import MedbillEnum
+from medbill._errors import LedgerError
+from medbill._parties import Coverage, Priority
+from medbill._payment import ClaimPayment, LinePayment, Remittance
+from medbill.claims._build import SecondaryClaim
+from medbill.claims._denials import DenialClassification, classify_denial
+from medbill.claims._matching import match_lines
+from medbill.claims._remittance import (
+    ClaimMatch,
+    ExceptionReason,
+    RemittanceException,
+    check_balanced,
+)
+from medbill.ledger import (
+    Account,
+    EntryKind,
+    JournalEntry,
+    Ledger,
+    References,
+    claim_payment_key,
+)
+from medbill.ledger._recipes._common import ZERO, BalanceView
+from medbill.ledger._recipes.payer_payments import (
+    CROSSOVERS,
+    claim_payment_entries,
+    payer_key,
+    provider_adjustment_entry,
+    status_level,
+    suspense_entry,
+)
+from medbill.ledger._recipes.reversals import find_payment_to_reverse, reversal_entries
+
+__all__ = [
+    "ClaimPlan",
+    "LineDenial",
+    "PlanOutcome",
+    "RemittancePlan",
+    "apply_unapplied_cash",
+    "plan_remittance",
+]
+
+
+class PlanOutcome(MedbillEnum):
+    """What the plan does with one CLP loop.
+
+    >>> from medbill.claims import PlanOutcome
+    >>> PlanOutcome("suspense").name
+    'SUSPENSE'
+    """
+
+    PAID = "paid"
+    DENIED = "denied"
+    REVERSED = "reversed"
+    DUPLICATE = "duplicate"
+    INFORMATIONAL = "informational"
+    SUSPENSE = "suspense"
+
+
+@attrs.frozen(kw_only=True)
+class LineDenial:
+    """A denied amount of one adjudicated line, left in insurance A/R to be worked.
+
+    >>> from medbill.claims import LineDenial
+    >>> [f.name for f in attrs.fields(LineDenial)]
+    ['line_payment', 'claim_line', 'amount', 'classification']
+    """
+
+    line_payment: LinePayment | None
+    claim_line: ClaimLine | None
+    amount: Decimal
+    classification: DenialClassification
+
+
+def _tuple(values: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class ClaimPlan:
+    """The plan for one CLP loop: the claim and coverage level it matched, the entries it
+    would post with their explanation, the denials it leaves open and its exceptions.
+
+    >>> from medbill.claims import ClaimPlan
+    >>> [f.name for f in attrs.fields(ClaimPlan)][:4]
+    ['position', 'key', 'claim_payment', 'claim']
+    """
+
+    position: int
+    key: str
+    claim_payment: ClaimPayment
+    claim: Claim | None
+    coverage: Coverage | None
+    next_coverage: Coverage | None
+    outcome: PlanOutcome
+    entries: tuple[JournalEntry, ...] = attrs.field(converter=_tuple)
+    explanation: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    denials: tuple[LineDenial, ...] = attrs.field(default=(), converter=_tuple)
+    exceptions: tuple[RemittanceException, ...] = attrs.field(default=(), converter=_tuple)
+    match: ClaimMatch | None = None
+    already_posted: bool = False
+
+    @property
+    def level(self) -> Priority | None:
+        """The coverage level the loop posts against (``None`` when in suspense)."""
+        return None if self.coverage is None else self.coverage.priority
+
+    @property
+    def crossed_over(self) -> bool:
+        """Whether the payer forwarded the claim to the next payer (CLP02 19, 20, 21)."""
+        return self.claim_payment.status in CROSSOVERS and self.next_coverage is not None
+
+    def render(self) -> str:
+        """The loop as text: what matched, why, and the entries."""
+        payment = self.claim_payment
+        level = "-" if self.coverage is None else f"{self.coverage.payer.id}/{self.level.value}"  # type: ignore[union-attr]
+        lines = [
+            f"#{self.position} claim {payment.claim_id} CLP02 {payment.status.value} "
+            f"paid {payment.paid}: {self.outcome.value} ({level})"
+            + (" [already posted]" if self.already_posted else "")
+        ]
+        lines.extend(f"  - {note}" for note in self.explanation)
+        lines.extend(
+            f"  - denied {d.amount}: {d.classification.category.value}, "
+            f"next: {d.classification.action.value}"
+            for d in self.denials
+        )
+        lines.extend(f"  ! {e.reason.value}: {e.message}" for e in self.exceptions)
+        for entry in self.entries:
+            lines.extend("  " + text for text in entry.render().splitlines())
+        return "\n".join(lines)
+
+
+@attrs.frozen(kw_only=True)
+class RemittancePlan:
+    """Everything :func:`plan_remittance` would post for one remittance, not yet posted.
+
+    ``claims`` are the CLP loops in file order; ``entries`` every entry in posting order;
+    ``expect`` the balances the plan was computed from, re-checked by :meth:`post`.
+
+    >>> from medbill.claims import RemittancePlan
+    >>> RemittancePlan.__doc__.split(",")[0]
+    'Everything :func:`plan_remittance` would post for one remittance'
+    """
+
+    remittance: Remittance
+    payer: str
+    claims: tuple[ClaimPlan, ...] = attrs.field(converter=_tuple)
+    entries: tuple[JournalEntry, ...] = attrs.field(converter=_tuple)
+    expect: Mapping[Account, Decimal] = attrs.field(factory=dict, repr=False)
+    already_posted: bool = False
+
+    @property
+    def exceptions(self) -> tuple[RemittanceException, ...]:
+        """Every loop's exceptions, in file order."""
+        return tuple(e for item in self.claims for e in item.exceptions)
+
+    @property
+    def cash(self) -> Decimal:
+        """The payer cash the plan posts: BPR02 (signed by BPR03)."""
+        return self.remittance.signed_payment
+
+    @property
+    def secondary_claims_due(self) -> tuple[ClaimId, ...]:
+        """Claims whose patient share moved to a next payer we must bill (not crossovers)."""
+        return tuple(
+            item.claim.id
+            for item in self.claims
+            if item.claim is not None
+            and item.next_coverage is not None
+            and not item.crossed_over
+            and item.outcome is PlanOutcome.PAID
+        )
+
+    def post(self, ledger: Ledger) -> PostingResult:
+        """Post the plan as one atomic batch; a re-post of a posted remittance is a no-op.
+
+        Raises :class:`~medbill.StaleBalanceError` (and posts nothing) when a balance the
+        plan was computed from changed since: plan again.
+        """
+        if self.already_posted:
+            entries: Sequence[JournalEntry] = self.entries
+        else:
+            entries = ledger.post_batch(self.entries, expect=self.expect)
+        return PostingResult(
+            remittance_id=self.remittance.id,
+            entries=entries,
+            matched=[c.match for c in self.claims if c.match is not None],
+            exceptions=self.exceptions,
+            already_posted=self.already_posted,
+            plan=self,
+        )
+
+    def render(self) -> str:
+        """The plan as text, loop by loop.
+
+        >>> from medbill.claims import plan_remittance
+        >>> from medbill.ledger import Ledger, post_charges
+        >>> from medbill.testing import make_claim, make_remittance
+        >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 4, 1, 18))
+        >>> _ = post_charges(ledger, make_claim())
+        >>> print(plan_remittance(ledger, make_remittance(), [make_claim()]).render())
+        remittance EFT-0001 from 60054: 80.00 on 2025-04-01, 1 claim payment(s)
+        #1 claim CLM-0001 CLP02 1 paid 80.00: paid (acme/primary)
+          - line 1: patient's share is 20.00 (PR)
+          2025-04-01 claim-payment:60054:EFT-0001:PCN-0001:1 (claim_payment)
+            ; acme/primary paid 80.00 of charge 150.00 on claim CLM-0001
+            Dr cash[acme]                               80.00
+            Dr patient_receivable[MRN-0001/CLM-0001/1]     20.00
+            Dr contractual_adjustment[MRN-0001/acme/primary/CLM-0001/1]     50.00
+            Cr insurance_receivable[MRN-0001/acme/primary/CLM-0001/1]    150.00
+        """
+        era = self.remittance
+        head = (
+            f"remittance {era.id} from {self.payer}: {era.signed_payment} on "
+            f"{era.payment_date}, {len(era.claim_payments)} claim payment(s)"
+            + (" [already posted]" if self.already_posted else "")
+        )
+        return "\n".join([head, *(item.render() for item in self.claims)])
+
+    def to_json(self) -> dict[str, Any]:
+        """The plan as JSON-ready data (amounts as strings)."""
+        return {
+            "remittance": self.remittance.id,
+            "payer": self.payer,
+            "cash": str(self.cash),
+            "already_posted": self.already_posted,
+            "claims": [
+                {
+                    "position": item.position,
+                    "key": item.key,
+                    "claim": str(item.claim_payment.claim_id),
+                    "status": item.claim_payment.status.value,
+                    "outcome": item.outcome.value,
+                    "level": None if item.level is None else item.level.value,
+                    "explanation": list(item.explanation),
+                    "denials": [
+                        {"amount": str(d.amount), "category": d.classification.category.value,
+                         "next_action": d.classification.action.value}
+                        for d in item.denials
+                    ],
+                    "exceptions": [
+                        {"reason": e.reason.value, "message": e.message,
+                         "next_action": e.next_action}
+                        for e in item.exceptions
+                    ],
+                    "entries": [
+                        {"key": e.key, "postings": [[str(p.account), str(p.amount)]
+                                                   for p in e.postings]}
+                        for e in item.entries
+                    ],
+                }
+                for item in self.claims
+            ],
+        }  # fmt: skip
+
+
+@attrs.frozen(kw_only=True)
+class PostingResult:
+    """What posting a remittance did: entries posted (or found already posted), the
+    claims matched, the exceptions left for a person, and whether it was a re-post.
+
+    >>> from medbill.claims import PostingResult
+    >>> PostingResult(remittance_id="EFT-1", entries=[], matched=[], exceptions=[]).entries
+    ()
+    """
+
+    remittance_id: str
+    entries: tuple[JournalEntry, ...] = attrs.field(converter=_tuple)
+    matched: tuple[ClaimMatch, ...] = attrs.field(converter=_tuple)
+    exceptions: tuple[RemittanceException, ...] = attrs.field(converter=_tuple)
+    already_posted: bool = False
+    plan: RemittancePlan | None = attrs.field(default=None, repr=False, eq=False)
+
+
+# -- planning ---------------------------------------------------------------------------
+
+
+def _claim_of(item: Claim | SecondaryClaim) -> Claim:
+    return item.claim if isinstance(item, SecondaryClaim) else item
+
+
+def _candidates(
+    claims: Iterable[Claim | SecondaryClaim] | Mapping[ClaimId, Claim | SecondaryClaim],
+) -> dict[str, list[Claim]]:
+    items = claims.values() if isinstance(claims, Mapping) else claims
+    found: dict[str, list[Claim]] = {}
+    for item in items:
+        claim = _claim_of(item)
+        found.setdefault(str(claim.id), []).append(claim)
+    return found
+
+
+class _Coverages:
+    """The patients' coverages by patient, for finding a level's and the next level's."""
+
+    def __init__(self, coverages: Sequence[Coverage]) -> None:
+        self._by_patient: dict[str, list[Coverage]] = {}
+        for coverage in coverages:
+            self._by_patient.setdefault(str(coverage.patient_id), []).append(coverage)
+
+    def of(self, claim: Claim) -> list[Coverage]:
+        day = claim.service_dates[0]
+        found = [c for c in self._by_patient.get(str(claim.patient.id), ()) if c.is_active_on(day)]
+        if claim.coverage is not None and claim.coverage not in found:
+            found.insert(0, claim.coverage)
+        return found
+
+    def at(self, claim: Claim, level: Priority | None, payer: str | None) -> Coverage | None:
+        """The coverage the remittance's payer answers for at ``level``; ``None`` when the
+        payer's ids are known and none of the patient's coverages at that level is its."""
+        options = self.of(claim)
+        leveled = options if level is None else [c for c in options if c.priority is level]
+        if payer:
+            named = [c for c in leveled if payer in (str(c.payer.id), c.payer.x12_payer_id)]
+            if named:
+                return named[0]
+            if any(c.payer.x12_payer_id for c in options):
+                return None
+        return leveled[0] if leveled else None
+
+    def after(self, claim: Claim, coverage: Coverage) -> Coverage | None:
+        rank = coverage.priority.rank + 1
+        return next((c for c in self.of(claim) if c.priority.rank == rank), None)
+
+
+_NEXT_ACTIONS = {
+    ExceptionReason.UNKNOWN_CLAIM: "find the claim, then apply the unapplied cash to it",
+    ExceptionReason.UNMATCHED_LINE: "match the line by hand, then apply the unapplied cash",
+    ExceptionReason.NO_COVERAGE: "add the patient's coverage at this level, then apply",
+    ExceptionReason.UNMATCHED_REVERSAL: "find the payment the payer reversed; call the payer",
+    ExceptionReason.NOT_CHARGED: "post the claim's charges, then apply the unapplied cash",
+    ExceptionReason.UNPOSTABLE: "correct what the message names, then apply the cash",
+}
+
+
+class _Planner:
+    def __init__(
+        self,
+        ledger: Ledger,
+        remittance: Remittance,
+        claims: dict[str, list[Claim]],
+        coverages: _Coverages,
+        recorded_at: pendulum.DateTime | None,
+    ) -> None:
+        self.view = BalanceView(ledger)
+        self.ledger = ledger
+        self.remittance = remittance
+        self.claims = claims
+        self.coverages = coverages
+        self.recorded_at = recorded_at
+        self.payer = payer_key(remittance)
+        self.cash_payers: list[str] = []
+        self.cash_account: Account | None = None  # unapplied cash when applying suspense
+        self.key_suffix = ""
+
+    def suspense(
+        self,
+        position: int,
+        key: str,
+        payment: ClaimPayment,
+        reason: ExceptionReason,
+        message: str,
+        *,
+        claim: Claim | None = None,
+        line: LinePayment | None = None,
+        extra: Sequence[RemittanceException] = (),
+    ) -> ClaimPlan:
+        exceptions = [
+            *extra,
+            RemittanceException(
+                reason=reason,
+                claim_payment=payment,
+                line_payment=line,
+                message=f"CLP loop {position} (claim {payment.claim_id}): {message}",
+                position=position,
+                next_action=_NEXT_ACTIONS[reason],
+            ),
+        ]
+        entries: list[JournalEntry] = []
+        if payment.paid:
+            entries.append(
+                self.view.add(
+                    suspense_entry(
+                        self.remittance,
+                        payment.paid,
+                        key=key,
+                        memo=f"unapplied: CLP loop {position}, claim {payment.claim_id}, "
+                        f"{reason.value}",
+                        recorded_at=self.recorded_at,
+                    )
+                )
+            )
+        return ClaimPlan(
+            position=position, key=key, claim_payment=payment, claim=claim, coverage=None,
+            next_coverage=None, outcome=PlanOutcome.SUSPENSE, entries=entries,
+            explanation=[f"{payment.paid} to unapplied insurance cash"], exceptions=exceptions,
+        )  # fmt: skip
+
+    def loop(self, position: int, payment: ClaimPayment, *, last_try: bool) -> ClaimPlan | None:
+        key = claim_payment_key(self.remittance, payment, position) + self.key_suffix
+        candidates = self.claims.get(str(payment.claim_id))
+        if not candidates:
+            return self.suspense(position, key, payment, ExceptionReason.UNKNOWN_CLAIM,
+                                 f"no claim {payment.claim_id!r} among the claims given")  # fmt: skip
+        level = status_level(payment.status)
+        claim = next(
+            (c for c in candidates if c.coverage is not None and c.coverage.priority is level),
+            candidates[0],
+        )
+        if self.view.claim_patient(str(claim.id)) is None:
+            return self.suspense(position, key, payment, ExceptionReason.NOT_CHARGED,
+                                 f"claim {claim.id!r} has no charges in the ledger", claim=claim)  # fmt: skip
+        coverage = self.coverages.at(claim, level, self.remittance.payer_id)
+        if coverage is None:
+            what = "any" if level is None else f"the {level.value}"
+            return self.suspense(position, key, payment, ExceptionReason.NO_COVERAGE,
+                                 f"patient has no coverage at {what} level for this payer",
+                                 claim=claim)  # fmt: skip
+        if payment.status.is_reversal:
+            return self.reversal(position, key, payment, claim, coverage, last_try=last_try)
+        lines, unmatched = match_lines(claim, payment.lines)
+        if unmatched:
+            extra = [
+                RemittanceException(
+                    reason=ExceptionReason.UNMATCHED_LINE, claim_payment=payment, line_payment=u,
+                    message=f"no line of claim {claim.id!r} matches "
+                    f"{u.procedure or u.revenue_code}", position=position,
+                    next_action=_NEXT_ACTIONS[ExceptionReason.UNMATCHED_LINE],
+                )
+                for u in unmatched
+            ]  # fmt: skip
+            return self.suspense(position, key, payment, ExceptionReason.UNMATCHED_LINE,
+                                 f"{len(unmatched)} line(s) match no line of the claim",
+                                 claim=claim, extra=extra[:-1])  # fmt: skip
+        match = ClaimMatch(claim=claim, payment=payment, lines=lines)
+        if level is None and not payment.status.is_denial:
+            return ClaimPlan(
+                position=position, key=key, claim_payment=payment, claim=claim,
+                coverage=coverage, next_coverage=None, outcome=PlanOutcome.INFORMATIONAL,
+                entries=[self.view.add(self._informational(key, payment, claim, coverage))],
+                explanation=[f"CLP02 {payment.status.value}: recorded, nothing moves"],
+                match=match,
+            )  # fmt: skip
+        next_coverage = self.coverages.after(claim, coverage)
+        before = len(self.view.entries)
+        try:
+            explanation = claim_payment_entries(
+                self.view, claim, payment, remittance=self.remittance, coverage=coverage,
+                next_coverage=next_coverage, key=key,
+                line_ids=[m.claim_line.line_id for m in lines] if payment.lines else None,
+                recorded_at=self.recorded_at, cash_account=self.cash_account,
+            )  # fmt: skip
+        except LedgerError as error:
+            return self.suspense(position, key, payment, ExceptionReason.UNPOSTABLE, str(error),
+                                 claim=claim)  # fmt: skip
+        self.cash_payers.append(str(coverage.payer.id))
+        duplicate = any("duplicate payment" in note for note in explanation)
+        outcome = PlanOutcome.DENIED if payment.status.is_denial else PlanOutcome.PAID
+        return ClaimPlan(
+            position=position, key=key, claim_payment=payment, claim=claim, coverage=coverage,
+            next_coverage=next_coverage,
+            outcome=PlanOutcome.DUPLICATE if duplicate else outcome,
+            entries=self.view.entries[before:], explanation=explanation,
+            denials=() if duplicate else _denials(payment, match), match=match,
+        )  # fmt: skip
+
+    def _informational(
+        self, key: str, payment: ClaimPayment, claim: Claim, coverage: Coverage
+    ) -> JournalEntry:
+        return JournalEntry(
+            key=key, effective=self.remittance.payment_date, kind=EntryKind.DENIAL,
+            memo=f"{coverage.payer.id}/{coverage.priority.value} "
+            f"{payment.status.name.lower()} claim {claim.id}",
+            references=References(patient=claim.patient.id, claim=claim.id,
+                                  payer=coverage.payer.id, remittance=self.remittance.id,
+                                  trace=self.remittance.id),
+            recorded_at=self.recorded_at, postings=[],
+        )  # fmt: skip
+
+    def reversal(
+        self,
+        position: int,
+        key: str,
+        payment: ClaimPayment,
+        claim: Claim,
+        coverage: Coverage,
+        *,
+        last_try: bool,
+    ) -> ClaimPlan | None:
+        payers = {str(c.payer.id) for c in self.coverages.of(claim)}
+        target = None
+        for payer in [str(coverage.payer.id), *sorted(payers - {str(coverage.payer.id)})]:
+            target = find_payment_to_reverse(self.view, str(claim.id), payer, payment)
+            if target is not None:
+                break
+        if target is None:
+            if not last_try:
+                return None  # its payment may be later in this very file: try again after
+            return self.suspense(position, key, payment, ExceptionReason.UNMATCHED_REVERSAL,
+                                 "no payment of the claim matches the reversal's CLP07 "
+                                 f"{payment.payer_claim_control_number or '(none)'} or amounts "
+                                 f"(charge {payment.charge}, paid {payment.paid})",
+                                 claim=claim)  # fmt: skip
+        before = len(self.view.entries)
+        reversal_entries(self.view, claim, target, key=key,
+                         effective=self.remittance.payment_date, coverage=coverage,
+                         recorded_at=self.recorded_at)  # fmt: skip
+        self.cash_payers.append(str(coverage.payer.id))
+        return ClaimPlan(
+            position=position, key=key, claim_payment=payment, claim=claim, coverage=coverage,
+            next_coverage=None, outcome=PlanOutcome.REVERSED,
+            entries=self.view.entries[before:],
+            explanation=[f"reverses {target.key} (matched by CLP07, then charge and paid)"],
+        )  # fmt: skip
+
+
+def _denials(payment: ClaimPayment, match: ClaimMatch) -> list[LineDenial]:
+    """The amounts each line leaves in A/R as a denial, classified with their next action."""
+    found: list[LineDenial] = []
+    by_payment = {id(m.line_payment): m.claim_line for m in match.lines}
+    units: list[tuple[LinePayment | None, Any]] = [
+        (line, line.adjustments) for line in payment.lines
+    ]
+    units.append((None, payment.adjustments))
+    for line, adjustments in units:
+        denied = [
+            a
+            for a in adjustments
+            if adjustment_outcome(a.group, a.reason) is AdjustmentOutcome.LEFT_IN_AR
+        ]
+        amount = sum((a.amount for a in denied), ZERO)
+        if amount <= 0:
+            continue
+        remarks = line.remarks if line is not None else payment.remarks
+        classification = classify_denial(denied, remarks)
+        if classification is None:
+            continue
+        found.append(
+            LineDenial(
+                line_payment=line,
+                claim_line=None if line is None else by_payment.get(id(line)),
+                amount=amount,
+                classification=classification,
+            )
+        )
+    return found
+
+
+def _companions(ledger: Ledger, key: str) -> list[JournalEntry]:
+    return [ledger.get(k) for k in (key, f"{key}/copay", f"{key}/patient-credit") if k in ledger]
+
+
+def plan_remittance(
+    ledger: Ledger,
+    remittance: Remittance,
+    claims: Iterable[Claim | SecondaryClaim] | Mapping[ClaimId, Claim | SecondaryClaim],
+    *,
+    coverages: Sequence[Coverage] = (),
+    as_of: pendulum.Date | None = None,
+    payer_id: str | None = None,
+    recorded_at: pendulum.DateTime | None = None,
+) -> RemittancePlan:
+    """Plan ``remittance`` against the ledger: every entry, per CLP loop, nothing posted.
+
+    ``claims`` are the claims the remittance may pay (a primary claim and its secondary
+    claim may share an id: CLP02 picks the level). ``coverages`` are the patients'
+    coverages: the paying level's coverage when the claim given is another level's, and the
+    next payer, which then receives the patient's share instead of the patient. ``as_of``
+    is the day the entries take effect (default: the payment date, BPR16); ``payer_id``
+    names the payer for the provider-level adjustments (PLB). An unbalanced remittance is
+    refused whole (:class:`~medbill.claims.UnbalancedRemittanceError`).
+
+    >>> from medbill.claims import plan_remittance
+    >>> from medbill.ledger import Ledger, post_charges
+    >>> from medbill.testing import make_claim, make_remittance
+    >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 4, 1, 18))
+    >>> claim = make_claim()
+    >>> _ = post_charges(ledger, claim)
+    >>> plan = plan_remittance(ledger, make_remittance(), [claim])
+    >>> [(c.outcome.value, c.level.value) for c in plan.claims], len(ledger)
+    ([('paid', 'primary')], 1)
+    >>> result = plan.post(ledger)
+    >>> len(ledger), plan_remittance(ledger, make_remittance(), [claim]).already_posted
+    (3, True)
+    """
+    check_balanced(remittance)
+    era = remittance if as_of is None else attrs.evolve(remittance, payment_date=as_of)
+    planner = _Planner(ledger, era, _candidates(claims), _Coverages(coverages), recorded_at)
+    payments = list(enumerate(era.claim_payments, start=1))
+    keys = [claim_payment_key(era, p, n) for n, p in payments]
+    marker = _marker_key(era)
+    if marker in ledger:
+        return _posted(ledger, era, planner.payer, payments, keys, marker)
+    planned: dict[int, ClaimPlan] = {}
+    waiting: list[tuple[int, ClaimPayment]] = []
+    ordered = [x for x in payments if x[1].status.is_reversal]
+    ordered += [x for x in payments if not x[1].status.is_reversal]
+    for position, payment in ordered:
+        item = planner.loop(position, payment, last_try=False)
+        if item is None:
+            waiting.append((position, payment))
+        else:
+            planned[position] = item
+    for position, payment in waiting:
+        item = planner.loop(position, payment, last_try=True)
+        if item is None:  # pragma: no cover - a last try always plans the loop
+            raise LedgerError(f"CLP loop {position} could not be planned")
+        planned[position] = item
+    plb_payer = payer_id or (planner.cash_payers[0] if planner.cash_payers else planner.payer)
+    plb = provider_adjustment_entry(era, payer=plb_payer, recorded_at=recorded_at)
+    if plb is not None:
+        planner.view.add(plb)
+    planner.view.add(
+        JournalEntry(
+            key=marker,
+            effective=era.payment_date,
+            memo=f"remittance {era.id} from {era.payer_name}: {era.signed_payment}, "
+            f"{len(payments)} claim payment(s)",
+            references=References(payer=planner.payer, remittance=era.id, trace=era.id),
+            recorded_at=recorded_at,
+            postings=[],
+        )
+    )
+    return RemittancePlan(
+        remittance=era,
+        payer=planner.payer,
+        claims=[planned[n] for n, _ in payments],
+        entries=planner.view.entries,
+        expect=dict(planner.view.expect),
+    )
+
+
+def _marker_key(era: Remittance) -> str:
+    """The key of the entry that records a remittance as posted (no postings)."""
+    return f"remittance:{payer_key(era).replace(':', '_')}:{era.id}"
+
+
+def _posted(
+    ledger: Ledger,
+    era: Remittance,
+    payer: str,
+    payments: list[tuple[int, ClaimPayment]],
+    keys: list[str],
+    marker: str,
+) -> RemittancePlan:
+    """The plan of a remittance already posted: its entries as stored, nothing new."""
+    items = []
+    entries: list[JournalEntry] = []
+    for (position, payment), key in zip(payments, keys, strict=True):
+        found = _companions(ledger, key)
+        entries.extend(found)
+        applied = bool(found) and found[0].references.claim is not None
+        items.append(
+            ClaimPlan(
+                position=position, key=key, claim_payment=payment, claim=None, coverage=None,
+                next_coverage=None,
+                outcome=PlanOutcome.INFORMATIONAL if applied else PlanOutcome.SUSPENSE,
+                entries=found, explanation=["already posted"], already_posted=True,
+            )
+        )  # fmt: skip
+    plb = f"provider-adjustments:{payer.replace(':', '_')}:{era.id}"
+    if plb in ledger:
+        entries.append(ledger.get(plb))
+    entries.append(ledger.get(marker))
+    return RemittancePlan(
+        remittance=era, payer=payer, claims=items, entries=entries, already_posted=True
+    )
+
+
+def apply_unapplied_cash(
+    ledger: Ledger,
+    remittance: Remittance,
+    claims: Iterable[Claim | SecondaryClaim] | Mapping[ClaimId, Claim | SecondaryClaim],
+    *,
+    position: int,
+    coverages: Sequence[Coverage] = (),
+    recorded_at: pendulum.DateTime | None = None,
+) -> PostingResult:
+    """Apply the cash of CLP loop ``position`` that waits in unapplied insurance cash.
+
+    Once the claim is found (its charges posted, the coverage added, the line matched),
+    the loop is planned again as :func:`plan_remittance` would, with the payer's money
+    taken from ``unapplied_insurance_cash`` instead of cash (cash already holds it), and
+    posted atomically under the loop's key + ``"/applied"``. Applying it twice posts
+    once; a loop still unpostable raises :class:`~medbill.LedgerError` with the reason.
+    Reversals in suspense are worked by hand.
+
+    >>> from decimal import Decimal
+    >>> from medbill.claims import apply_unapplied_cash, post_remittance
+    >>> from medbill.ledger import Account, Ledger, post_charges
+    >>> from medbill.testing import make_claim, make_remittance
+    >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 4, 1, 18))
+    >>> era = make_remittance()  # pays CLM-0001, whose charges are not posted yet
+    >>> post_remittance(ledger, era, [make_claim()]).exceptions[0].reason.value
+    'not-charged'
+    >>> _ = post_charges(ledger, make_claim())
+    >>> result = apply_unapplied_cash(ledger, era, [make_claim()], position=1)
+    >>> ledger.balance(Account.unapplied_insurance_cash("60054")), ledger.total("cash")
+    (Decimal('0.00'), Decimal('80.00'))
+    """
+    if not 1 <= position <= len(remittance.claim_payments):
+        raise LedgerError(f"position: remittance {remittance.id!r} has no CLP loop {position}")
+    payment = remittance.claim_payments[position - 1]
+    key = claim_payment_key(remittance, payment, position)
+    parked = ledger.get(key) if key in ledger else None
+    if parked is None or not any(
+        p.account.code == "unapplied_insurance_cash" for p in parked.postings
+    ):
+        raise LedgerError(f"CLP loop {position} of {remittance.id!r} has no cash in suspense")
+    if payment.status.is_reversal:
+        raise LedgerError(f"CLP loop {position} is a reversal: work it by hand")
+    planner = _Planner(ledger, remittance, _candidates(claims), _Coverages(coverages), recorded_at)
+    planner.cash_account = Account.unapplied_insurance_cash(planner.payer)
+    planner.key_suffix = "/applied"
+    if key + "/applied" in ledger:
+        entries = _companions(ledger, key + "/applied")
+        return PostingResult(remittance_id=remittance.id, entries=entries, matched=[],
+                             exceptions=[], already_posted=True)  # fmt: skip
+    item = planner.loop(position, payment, last_try=True)
+    if item is None or item.outcome is PlanOutcome.SUSPENSE:
+        reason = "" if item is None else item.exceptions[-1].message
+        raise LedgerError(f"CLP loop {position} still cannot be applied: {reason}")
+    posted = ledger.post_batch(planner.view.entries, expect=planner.view.expect)
+    return PostingResult(
+        remittance_id=remittance.id,
+        entries=posted,
+        matched=[] if item.match is None else [item.match],
+        exceptions=[],
+    )

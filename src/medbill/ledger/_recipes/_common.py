@@ -1,0 +1,342 @@
+"""What every posting recipe shares: accumulating postings, amounts, parties, replays."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+import pendulum
+
+from medbill._errors import DuplicateEntryError, LedgerError
+from medbill._parties import Coverage, Priority
+from medbill.ledger._accounts import Account
+from medbill.ledger._entries import EntryKind, JournalEntry, Posting
+from medbill.ledger._ledger import Ledger
+
+ZERO = Decimal("0.00")
+_EPOCH = pendulum.date(1900, 1, 1)
+
+
+# 835 PLB03-1 adjustment reason codes (X12 005010X221A1, PLB segment) and where they post.
+class _Postings:
+    """Accumulates signed cents per account, in first-seen order; drops what nets to zero."""
+
+    def __init__(self) -> None:
+        self._amounts: dict[Account, Decimal] = {}
+
+    def add(self, account: Account, amount: Decimal) -> None:
+        self._amounts[account] = self._amounts.get(account, ZERO) + amount
+
+    def move(self, source: Account, target: Account, amount: Decimal) -> None:
+        """Credit ``source`` and debit ``target`` by ``amount``."""
+        self.add(target, amount)
+        self.add(source, -amount)
+
+    def items(self) -> list[tuple[Account, Decimal]]:
+        """Every account with the amount this entry moves on it so far."""
+        return list(self._amounts.items())
+
+    def pending(self, account: Account) -> Decimal:
+        """What this entry already moves on ``account``."""
+        return self._amounts.get(account, ZERO)
+
+    def postings(self) -> list[Posting]:
+        return [Posting(account, amount) for account, amount in self._amounts.items() if amount]
+
+
+def _replayed(
+    ledger: Ledger,
+    key: str,
+    kind: EntryKind,
+    effective: pendulum.Date,
+    amount: Decimal | None = None,
+    *,
+    patient: str | None = None,
+    claim: str | None = None,
+) -> JournalEntry | None:
+    """The entry already posted under ``key`` by a recipe whose result depends on balances.
+
+    Such a recipe cannot rebuild the same postings once it has run (the balances moved),
+    so a replay is recognised by its key, kind, date, (when given) amount and the parties
+    it names instead; anything else raises :class:`~medbill.DuplicateEntryError` naming
+    what differs.
+    """
+    if key not in ledger:
+        return None
+    earlier = ledger.get(key)
+    differs = None
+    if earlier.kind is not kind:
+        differs = f"kind: {earlier.kind.value!r} before, {kind.value!r} now"
+    elif earlier.effective != effective:
+        differs = f"effective: {earlier.effective} before, {effective} now"
+    elif amount is not None and abs(amount) not in (earlier.total, _cash_of(earlier)):
+        differs = f"amount: {earlier.total} before, {abs(amount)} now"
+    elif patient is not None and earlier.references.patient != patient:
+        differs = f"patient: {earlier.references.patient!r} before, {patient!r} now"
+    elif claim is not None and earlier.references.claim != claim:
+        differs = f"claim: {earlier.references.claim!r} before, {claim!r} now"
+    if differs is not None:
+        raise DuplicateEntryError(key, differs)
+    return earlier
+
+
+def _cash_of(entry: JournalEntry) -> Decimal:
+    return sum((abs(p.amount) for p in entry.postings if p.account.code == "cash"), ZERO)
+
+
+def _positive(amount: object, field: str) -> Decimal:
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
+        raise LedgerError(f"{field}: must be a positive Decimal amount (got {amount!r})")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise LedgerError(f"{field}: must be whole cents (got {amount!r})")
+    return amount
+
+
+@functools.lru_cache(maxsize=65_536)
+def account(
+    code: str,
+    patient: str | None = None,
+    payer: str | None = None,
+    level: Priority | None = None,
+    claim: str | None = None,
+    line: str | None = None,
+) -> Account:
+    """The account with these dimensions, built once: a plan names the same few accounts
+    of each claim many times, and an :class:`Account` validates its dimensions."""
+    return Account(code=code, patient=patient, payer=payer, level=level, claim=claim, line=line)
+
+
+def _receivable(
+    coverage: Coverage | None, patient: str, claim: str, line: str | None = None
+) -> Account:
+    """The receivable of the responsible party: a payer at a level, or the patient."""
+    if coverage is None:
+        return account("patient_receivable", patient, None, None, claim, line)
+    return account(
+        "insurance_receivable", patient, coverage.payer.id, coverage.priority, claim, line
+    )
+
+
+def _party(coverage: Coverage | None) -> str:
+    if coverage is None:
+        return "patient"
+    return f"{coverage.payer.id}/{coverage.priority.value}"
+
+
+def _claim_owner(ledger: Ledger, claim: str) -> str:
+    patient = ledger.claim_patient(claim)
+    if patient is None:
+        raise LedgerError(f"unknown claim {claim!r}: no charges were posted for it")
+    return patient
+
+
+def _claim_accounts(
+    ledger: Ledger, code: str, claim: str, coverage: Coverage | None
+) -> list[Account]:
+    accounts = [
+        a
+        for a in ledger.accounts(code, claim=claim)
+        if coverage is None or (a.payer == coverage.payer.id and a.level is coverage.priority)
+    ]
+    return sorted(accounts, key=lambda a: (a.line is not None, a.line or ""))
+
+
+def _open_patient_claims(ledger: Ledger, patient: str) -> list[str]:
+    """The patient's claims with a patient balance, oldest first (date of service)."""
+    claims: dict[str, pendulum.Date] = {}
+    for account in ledger.accounts("patient_receivable", patient=patient):
+        claim = account.claim
+        if claim is None or claim in claims:
+            continue
+        if ledger.total("patient_receivable", claim=claim) > 0:
+            claims[claim] = ledger.service_date(claim) or ledger.first_debit(account) or _EPOCH
+    return sorted(claims, key=lambda c: (claims[c], c))
+
+
+def _allocate_credit(
+    ledger: Ledger, postings: _Postings, accounts: Sequence[Account], amount: Decimal
+) -> Decimal:
+    """Credit a claim's ``accounts`` (in order) by up to ``amount``; return what is left.
+
+    At most the claim's net open balance is applied (a claim-level credit offsets
+    line-level debits), taken from the accounts with a positive balance.
+    """
+    net = sum((ledger.balance(a) + postings.pending(a) for a in accounts), ZERO)
+    applied = min(amount, max(net, ZERO))
+    left = applied
+    for account in accounts:
+        if left <= 0:
+            break
+        open_amount = ledger.balance(account) + postings.pending(account)
+        if open_amount <= 0:
+            continue
+        part = min(open_amount, left)
+        postings.add(account, -part)
+        left -= part
+    return amount - applied + left
+
+
+def _move_claim_balance(
+    ledger: Ledger,
+    claim: str,
+    source: Coverage | None,
+    amount: Decimal | None,
+    target_of: Callable[[Account], Account],
+) -> tuple[_Postings, Decimal]:
+    code = "patient_receivable" if source is None else "insurance_receivable"
+    accounts = _claim_accounts(ledger, code, claim, source)
+    open_total = max(sum((ledger.balance(a) for a in accounts), ZERO), ZERO)
+    wanted = open_total if amount is None else _positive(amount, "amount")
+    if wanted <= 0 or wanted > open_total:
+        raise LedgerError(
+            f"claim {claim!r}: {wanted} exceeds the open balance of {_party(source)} ({open_total})"
+        )
+    postings = _Postings()
+    left = wanted
+    for account in accounts:
+        if left <= 0:
+            break
+        open_amount = ledger.balance(account)
+        if open_amount <= 0:
+            continue
+        part = min(open_amount, left)
+        target = target_of(account)
+        postings.move(account, target, part)
+        left -= part
+    return postings, wanted
+
+
+class BalanceView:
+    """The ledger's balances plus what a plan has already added, read but never written.
+
+    A plan (several CLP loops of one remittance, a payment and the copay it applies)
+    computes each entry against the balances the earlier entries of the same plan leave.
+    Every ledger balance read is remembered in ``expect`` (on its normal side), so posting
+    the plan can re-check them (:meth:`medbill.ledger.Ledger.post_batch` ``expect=``).
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.expect: dict[Account, Decimal] = {}
+        self.entries: list[JournalEntry] = []
+        self._pending: dict[Account, Decimal] = {}
+        self._keys: dict[str, JournalEntry] = {}
+        self._by_claim: dict[tuple[str, str], list[Account]] = {}
+        self._claim_entries: dict[str, list[JournalEntry]] = {}
+        self._reversed: dict[str, str] = {}
+        # One catch-up with other writers, then the store's answers directly: a plan reads
+        # thousands of balances and must not re-sync for each (post_batch re-checks them).
+        self._store = ledger.store
+        self._store.sync()
+
+    def balance(self, account: Account) -> Decimal:
+        """``account``'s balance on its normal side once the planned entries are posted."""
+        base = self.expect.get(account)
+        if base is None:
+            raw = self._store.balance(account, None)
+            base = self.expect[account] = raw if account.kind.sign > 0 else -raw
+        delta = self._pending.get(account)
+        if delta is None:
+            return base
+        return base + delta if account.kind.sign > 0 else base - delta
+
+    def claim_accounts(self, code: str, claim: str) -> list[Account]:
+        """The accounts of ``code`` on ``claim``: posted before, or by this plan."""
+        found = self._by_claim.get((code, claim))
+        if found is None:
+            found = self._by_claim[(code, claim)] = list(self._store.accounts(code, claim=claim))
+        return found
+
+    def claim_accounts_like(self, prefix: str, claim: str) -> list[Account]:
+        """The accounts on ``claim`` whose code starts with ``prefix`` (posted or planned)."""
+        posted = [a for a in self._store.accounts(claim=claim) if a.code.startswith(prefix)]
+        planned = [a for a in self._pending if a.claim == claim and a.code.startswith(prefix)]
+        return posted + [a for a in planned if a not in posted]
+
+    def add(self, entry: JournalEntry) -> JournalEntry:
+        """Plan ``entry``: later reads see its postings."""
+        pending = self._pending
+        for posting in entry.postings:
+            account = posting.account
+            if account not in pending:
+                pending[account] = ZERO
+                if account.claim is not None:
+                    known = self.claim_accounts(account.code, account.claim)
+                    if account not in known:
+                        known.append(account)
+            pending[account] += posting.amount
+        self.entries.append(entry)
+        self._keys[entry.key] = entry
+        claim = entry.references.claim
+        if claim is not None:
+            self.claim_entries(claim).append(entry)
+        if entry.reverses is not None:
+            self._reversed[entry.reverses] = entry.key
+        return entry
+
+    def planned(self, key: str) -> JournalEntry | None:
+        """The entry planned under ``key``, else the one posted under it, else ``None``."""
+        found = self._keys.get(key)
+        if found is None:
+            found = self._store.get(key)
+        return found
+
+    def claim_entries(self, claim: str) -> list[JournalEntry]:
+        """The claim's entries: posted, then planned."""
+        found = self._claim_entries.get(claim)
+        if found is None:
+            found = self._claim_entries[claim] = list(self._store.entries(claim=claim))
+        return found
+
+    def reversed_key(self, key: str) -> str | None:
+        """The key of the posted or planned entry reversing ``key``."""
+        return self._reversed.get(key) or self._store.reversal_of(key)
+
+    def claim_patient(self, claim: str) -> str | None:
+        """The patient the ledger has ``claim`` under."""
+        return self._store.claim_patient(claim)
+
+    def service_date(self, claim: str) -> pendulum.Date | None:
+        """The claim's first date of service, as its charge recorded it."""
+        return self._store.service_date(claim)
+
+
+def check_not_before_charge(
+    ledger: Ledger | BalanceView, claim: str, effective: pendulum.Date, what: str
+) -> None:
+    """Refuse an entry settling ``claim`` that takes effect before the claim's charge."""
+    charged = ledger.service_date(claim)
+    if charged is not None and effective < charged:
+        raise LedgerError(
+            f"{what} dated {effective} settles claim {claim!r}, charged on {charged}: "
+            "no entry may take effect before the charge it settles"
+        )
+
+
+_CHARGE_IN_MEMO = re.compile(r" of charge (-?\d+\.\d\d)")
+
+
+def _safe(text: str | None) -> str:
+    return "-" if not text else text.replace(":", "_")
+
+
+def clp07_of(entry: JournalEntry) -> str | None:
+    """The CLP07 a claim-payment entry was keyed by (``None`` when the payer sent none)."""
+    parts = entry.key.rsplit(":", 2)
+    return None if len(parts) < 3 or parts[1] == "-" else parts[1]
+
+
+def charge_of(entry: JournalEntry) -> Decimal | None:
+    """The claim charge (CLP03) a claim-payment entry records in its memo."""
+    found = _CHARGE_IN_MEMO.search(entry.memo)
+    return None if found is None else Decimal(found.group(1))
+
+
+def cash_of(entry: JournalEntry) -> Decimal:
+    """The payer cash an entry moved (cash or unapplied insurance cash)."""
+    return sum(
+        (p.amount for p in entry.postings if p.account.code == "cash"),
+        ZERO,
+    )
