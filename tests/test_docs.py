@@ -79,6 +79,8 @@ def test_the_reference_renders_docstring_examples_as_code(site: Path) -> None:
     assert testing.in_code >= 20  # every factory shows one
     for page in sorted((site / "reference").glob("*/index.html")):
         assert _examples(page).in_quote == 0, f"blockquoted examples in {page.parent.name}"
+        # Sphinx roles (:class:`X`) are written as code, not shown as typed
+        assert not re.search(r":(class|func|meth|mod|data|attr):`", page.read_text()), page
 
 
 def test_the_site_has_the_public_api_page(site: Path) -> None:

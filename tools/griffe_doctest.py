@@ -1,4 +1,4 @@
-"""A Griffe extension: bare doctest examples in docstrings render as code in the API reference.
+"""A Griffe extension: bare doctest examples (and Sphinx roles) render as code in the API reference.
 
 medbill's docstrings show examples as plain doctest blocks (``>>> ...`` followed by the
 output), which pytest runs. Markdown reads a line starting with ``>`` as a blockquote, so
@@ -17,21 +17,31 @@ from typing import Any
 import griffe
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
+# Sphinx roles some docstrings use (:class:`~medbill.X`, :func:`scrub`): shown as code.
+_ROLE = re.compile(r":(?:py:)?(?:class|func|meth|mod|data|attr|exc|obj):`~?([^`]+)`")
 _DIRECTIVE = re.compile(r"\s*#\s*doctest:.*$")
+
+
+def roles_as_code(text: str) -> str:
+    """``text`` with each Sphinx role written as Markdown code (``~`` keeps the last name).
+
+    >>> roles_as_code("See :class:`~medbill.ValidationError` and :func:`medbill.claims.scrub`.")
+    'See `ValidationError` and `medbill.claims.scrub`.'
+    """
+
+    def code(match: re.Match[str]) -> str:
+        target = match.group(1)
+        short = match.group(0).split("`")[1].startswith("~")
+        return f"`{target.rsplit('.', 1)[-1] if short else target}`"
+
+    return _ROLE.sub(code, text)
 
 
 def fence_doctests(text: str) -> str:
     """``text`` with each bare doctest block wrapped in a ``pycon`` code fence.
 
-    >>> print(fence_doctests("Adds.\\n\\n>>> 1 + 1  # doctest: +SKIP\\n2\\n\\nDone."))
-    Adds.
-    <BLANKLINE>
-    ```pycon
-    >>> 1 + 1
-    2
-    ```
-    <BLANKLINE>
-    Done.
+    >>> fence_doctests("Adds.\\n\\n>>> 1 + 1  # doctest: +ELLIPSIS\\n2\\n\\nDone.").splitlines()
+    ['Adds.', '', '```pycon', '>>> 1 + 1', '2', '```', '', 'Done.']
     """
     out: list[str] = []
     in_fence = False
@@ -69,5 +79,6 @@ class FenceDoctests(griffe.Extension):
         **kwargs: Any,
     ) -> None:
         # Runs as each object is created (packages included), before any docstring is parsed.
-        if obj.docstring is not None and ">>>" in obj.docstring.value:
-            obj.docstring.value = fence_doctests(obj.docstring.value)
+        if obj.docstring is not None:
+            value = roles_as_code(obj.docstring.value)
+            obj.docstring.value = fence_doctests(value) if ">>>" in value else value
