@@ -49,11 +49,14 @@ from medbill.codes import Npi
 __all__ = [
     "Accumulators",
     "Benefits",
+    "CobMethod",
     "Copay",
     "Coverage",
+    "Guarantor",
     "Patient",
     "Payer",
     "PayerKind",
+    "Practice",
     "Priority",
     "Provider",
     "ProviderKind",
@@ -81,6 +84,12 @@ def _service_category(value: ServiceCategory | str) -> ServiceCategory:
 
 def _priority(value: Priority | str) -> Priority:
     return enum_member(Priority, value)
+
+
+def _name_and_address_checks(name: object, address: object) -> Any:
+    yield check(isinstance(name, PersonName), "name", name, "must be a PersonName")
+    yield check(address is None or isinstance(address, Address), "address", address,
+                "must be an Address")  # fmt: skip
 
 
 def _relationship(value: Relationship | str) -> Relationship:
@@ -130,19 +139,21 @@ class Patient:
     address: Address | None = attrs.field(default=None, repr=phi_repr, metadata=_PHI)
     phone: str | None = attrs.field(default=None, repr=_masked_text(mask_id), metadata=_PHI)
     email: str | None = attrs.field(default=None, repr=_masked_text(mask_email), metadata=_PHI)
+    guarantor: Guarantor | None = attrs.field(default=None, repr=False, metadata=_PHI)
+    """Who pays the patient's bill; ``None``: the patient (see :meth:`Guarantor.of_patient`)."""
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
 
     def _checks(self) -> Any:
         yield non_empty("id", self.id)
-        yield check(isinstance(self.name, PersonName), "name", self.name, "must be a PersonName")
         yield check(
-            self.address is None or isinstance(self.address, Address),
-            "address",
-            self.address,
-            "must be an Address",
+            self.guarantor is None or isinstance(self.guarantor, Guarantor),
+            "guarantor",
+            self.guarantor,
+            "must be a Guarantor",
         )
+        yield from _name_and_address_checks(self.name, self.address)
         yield check(
             self.phone is None or isinstance(self.phone, str), "phone", self.phone, "must be text"
         )
@@ -412,6 +423,41 @@ class Subscriber:
         )
 
 
+class CobMethod(MedbillEnum):
+    """How a secondary plan coordinates with the payers before it (``Coverage.cob_method``).
+
+    >>> from medbill import CobMethod
+    >>> CobMethod("non-duplication").name
+    'NON_DUPLICATION'
+
+    - ``STANDARD`` (NAIC Coordination of Benefits Model Regulation, MDL-120, "traditional"
+      COB): the secondary pays the lesser of its normal benefit and the balance of the
+      allowable expense (the higher of the two plans' allowed amounts) after the primary's
+      payment.
+    - ``NON_DUPLICATION`` (also "carve-out"; allowed for self-funded ERISA plans, which
+      MDL-120 does not bind): the secondary pays its normal benefit minus the primary's
+      payment (nothing when the primary paid as much or more).
+    - ``MAINTENANCE_OF_BENEFITS``: the patient keeps the cost sharing the secondary plan
+      would have charged as primary; the secondary pays the balance after the primary's
+      payment minus that cost sharing.
+    - ``MEDICARE_SUPPLEMENT`` (Medigap, Social Security Act section 1882, standardized
+      plans in 42 CFR 403.200-403.258 and CMS "Choosing a Medigap Policy"): after Medicare
+      pays, the supplement pays Medicare's cost sharing (Part B coinsurance, and the Part B
+      deductible under plans that cover it) less the supplement's own cost sharing, which
+      its ``Benefits`` state (plan G: deductible = the Part B deductible; plan K: 50 %
+      coinsurance; plan F: none).
+    """
+
+    STANDARD = "standard"
+    NON_DUPLICATION = "non-duplication"
+    MAINTENANCE_OF_BENEFITS = "maintenance-of-benefits"
+    MEDICARE_SUPPLEMENT = "medicare-supplement"
+
+
+def _cob_method(value: CobMethod | str | None) -> CobMethod | None:
+    return None if value is None else enum_member(CobMethod, value)
+
+
 @attrs.frozen(kw_only=True)
 class Coverage:
     """A patient's enrolment in a payer's plan: member id, priority, period and benefits.
@@ -444,6 +490,10 @@ class Coverage:
     subscriber: Subscriber | None = attrs.field(default=None, repr=phi_repr, metadata=_PHI)
     benefits: Benefits = attrs.field(factory=Benefits)
     accumulators: Accumulators = attrs.field(factory=Accumulators)
+    guarantor: Guarantor | None = attrs.field(default=None, repr=False, metadata=_PHI)
+    """The guarantor of this coverage's patient for billing, when not the patient."""
+    cob_method: CobMethod | None = attrs.field(default=None, converter=_cob_method, repr=False)
+    """How this plan coordinates as secondary; ``None``: standard (see :class:`CobMethod`)."""
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
@@ -549,3 +599,77 @@ class Provider:
     def display_name(self) -> str:
         """First and last name of a practitioner, or the organization's name."""
         return f"{self.first_name} {self.name}" if self.first_name else self.name
+
+
+@attrs.frozen(kw_only=True)
+class Guarantor:
+    """The person responsible for a patient's bill: the patient, or a parent for a child.
+
+    ``id`` is the guarantor's account number on statements. ``relationship`` is the
+    patient's relationship to the guarantor (X12 codes: ``"18"`` self, ``"19"`` child, ...). Name,
+    address and phone are PHI and masked in ``repr()``.
+
+    >>> from medbill import Guarantor, PersonName
+    >>> Guarantor(id="G-1", name=PersonName(family="Doe", given="Ann"), relationship="19")
+    Guarantor(id='G-1', name=PersonName('A** D**'), address=None, phone=None, relationship=<Relationship.CHILD: '19'>)
+    """
+
+    id: str
+    name: PersonName = attrs.field(repr=phi_repr, metadata=_PHI)
+    address: Address | None = attrs.field(default=None, repr=phi_repr, metadata=_PHI)
+    phone: str | None = attrs.field(default=None, repr=_masked_text(mask_id), metadata=_PHI)
+    relationship: Relationship = attrs.field(default=Relationship.SELF, converter=_relationship)
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, self._checks())
+
+    def _checks(self) -> Any:
+        yield non_empty("id", self.id)
+        yield from _name_and_address_checks(self.name, self.address)
+
+    @classmethod
+    def of_patient(cls, patient: Patient) -> Guarantor:
+        """The patient's guarantor: ``patient.guarantor``, else the patient (self-guaranteed)."""
+        if patient.guarantor is not None:
+            return patient.guarantor
+        return cls(
+            id=str(patient.id), name=patient.name, address=patient.address, phone=patient.phone
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Practice:
+    """The practice that bills: the header and remit-to address of a patient statement.
+
+    ``npi`` is the billing provider's NPI, ``tax_id`` its TIN (EIN, nine digits).
+    ``remit_to`` is where patients mail payments (default: ``address``).
+
+    >>> from medbill import Address, Practice
+    >>> office = Address(line1="1 Main St", city="Springfield", state="IL", postal_code="62701")
+    >>> Practice(name="Main St Clinic", address=office, phone="217-555-0100",
+    ...          npi="1234567893", tax_id="12-3456789").remit_address.city
+    'Springfield'
+    """
+
+    name: str
+    address: Address
+    phone: str
+    npi: Npi = attrs.field(converter=to_npi)
+    tax_id: str = attrs.field(converter=to_digits)
+    remit_to: Address | None = None
+    remit_name: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        validate(self, self._checks())
+
+    def _checks(self) -> Any:
+        yield non_empty("name", self.name)
+        yield check(
+            isinstance(self.address, Address), "address", self.address, "must be an Address"
+        )
+        yield check(len(self.tax_id) == 9, "tax_id", self.tax_id, "must have nine digits")
+
+    @property
+    def remit_address(self) -> Address:
+        """Where payments go: ``remit_to``, else the practice address."""
+        return self.remit_to or self.address

@@ -571,6 +571,8 @@ class PatientPayment:
     )
     reference: str | None = None
     claim_id: ClaimId | None = attrs.field(default=None, converter=to_optional_claim_id)
+    plan_id: str | None = None
+    """The payment plan this payment is made to (see ``medbill.ledger.plan_status``)."""
 
     def __attrs_post_init__(self) -> None:
         validate(
@@ -578,6 +580,12 @@ class PatientPayment:
             [
                 non_empty("id", self.id),
                 non_empty("patient_id", self.patient_id),
+                check(
+                    self.plan_id is None or (isinstance(self.plan_id, str) and bool(self.plan_id)),
+                    "plan_id",
+                    self.plan_id,
+                    "must be a non-empty string",
+                ),
                 *money_fields(self, "amount"),
                 check(
                     not isinstance(self.amount, Decimal) or self.amount > 0,

@@ -30,12 +30,15 @@ def test_the_demo_prices_and_reads_the_remittances(invoke: Invoke, tmp_path: Pat
     assert pricing[("C-1002", "3")]["medicare"] == "30.72"
     assert [r["payment"] for r in summary["remittances"]] == ["48.00", "149.63"]
     # estimates under Acme: 25.00 copay once per claim, then 20% coinsurance, per line:
-    # C-1001: 25.00 + 20% of 115.00 (23.00) + 20% of 80.65 (16.13) = 64.13;
+    # C-1001: 25.00 + 20% of 115.00 (23.00) + 20% of 80.65 (16.13) = 64.13 after Acme;
+    # Prairie (standard COB, 10% coinsurance, deductible met) would pay 220.65 - 14.00 -
+    # 8.07 = 198.58 as primary; the balance after Acme's 156.52 is 64.13: it pays 64.13.
     # C-1002 under Medicare, Part B deductible met: 20% of 86.34, 13.47 and 30.72
-    # (17.27 + 2.69 + 6.14) = 26.10; C-1004: 25.00 + 20% of 70.00 = 39.00
+    # (17.27 + 2.69 + 6.14) = 26.10, all paid by the Medigap plan G (its deductible, the
+    # Part B one, is met); C-1004: 25.00 + 20% of 70.00 = 39.00
     assert summary["estimates"] == {
-        "C-1001": "64.13",
-        "C-1002": "26.10",
+        "C-1001": "0.00",
+        "C-1002": "0.00",
         "C-1003": "52.00",
         "C-1004": "39.00",
     }

@@ -244,6 +244,30 @@ def test_worklist_of_the_demo_day(invoke: Invoke, day: Path) -> None:
     )
 
 
+def test_statements_renders_the_cycle_and_never_twice_in_a_cycle(
+    invoke: Invoke, day: Path, tmp_path: Path
+) -> None:
+    out, sent = tmp_path / "out", tmp_path / "sent.json"
+    common = ["--db", str(day / "ledger.sqlite"), "--claims", str(day / "claims"),
+              "--practice", str(day / "practice.json"), "--sent", str(sent), "--json"]  # fmt: skip
+    first = invoke(["statements", *common, "--as-of", "2025-04-15", "--out", str(out),
+                    "--era", str(day / "835"), "--pdf"])  # fmt: skip
+    assert first.exit_code == 0, first.stderr
+    # Only Tom (MRN-1004) owes anything on 04-15: 39.00 (25.00 copay + 14.00 coinsurance).
+    assert json.loads(first.stdout)["statements"] == [
+        {"guarantor": "MRN-1004", "level": "1", "amount_due": "39.00",
+         "due_date": "2025-05-10", "collections": ""}
+    ]  # fmt: skip
+    assert {p.name for p in out.iterdir()} >= {
+        "statement-MRN-1004.html", "statement-MRN-1004.pdf", "collections.json"
+    }  # fmt: skip
+    again = invoke(["statements", *common, "--as-of", "2025-04-20", "--out", str(out)])
+    assert json.loads(again.stdout)["statements"] == []  # sent 5 days ago: same cycle
+    later = invoke(["statements", *common, "--as-of", "2025-05-15", "--out", str(out)])
+    # 30 days on; the balance became Tom's on 03-11 (65 days): level 3.
+    assert [s["level"] for s in json.loads(later.stdout)["statements"]] == ["3"]
+
+
 def test_era_post_takes_coverages_and_says_already_posted(
     invoke: Invoke, day: Path, tmp_path: Path
 ) -> None:

@@ -36,13 +36,18 @@ def ledger() -> Ledger:
     return Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 6, 1, 9))
 
 
-def pay(ledger: Ledger, payment_id: str, amount: str, day: pendulum.Date) -> None:
-    post_patient_payment(
-        ledger,
-        PatientPayment(
-            id=payment_id, patient_id=PatientId("MRN-1"), amount=D(amount), received_on=day
-        ),
+def pay(
+    ledger: Ledger, payment_id: str, amount: str, day: pendulum.Date, plan_id: str | None = None
+) -> PatientPayment:
+    payment = PatientPayment(
+        id=payment_id,
+        patient_id=PatientId("MRN-1"),
+        amount=D(amount),
+        received_on=day,
+        plan_id=plan_id,
     )
+    post_patient_payment(ledger, payment)
+    return payment
 
 
 def test_patient_and_claim_balances_keep_insurance_and_patient_apart(ledger: Ledger) -> None:
@@ -197,11 +202,15 @@ def test_payment_plan_schedule_and_status(ledger: Ledger) -> None:
         "2025-04-12",
     ]
     assert [i.amount for i in schedule] == [D("25.00")] * 4
-    pay(ledger, "pp-0", "99.00", pendulum.date(2025, 2, 1))  # before the plan: not counted
-    pay(ledger, "pp-1", "25.00", pendulum.date(2025, 3, 1))
-    pay(ledger, "pp-2", "10.00", pendulum.date(2025, 3, 20))
-    status = plan_status(ledger, plan, as_of=pendulum.date(2025, 3, 29))
-    assert status.paid == D("35.00")
+    payments = [
+        pay(ledger, "pp-0", "99.00", pendulum.date(2025, 2, 1), "plan-1"),  # before the plan
+        pay(ledger, "pp-1", "25.00", pendulum.date(2025, 3, 1), "plan-1"),
+        pay(ledger, "pp-x", "40.00", pendulum.date(2025, 3, 5)),  # a copay: not to the plan
+        pay(ledger, "pp-2", "10.00", pendulum.date(2025, 3, 20), "plan-1"),
+        pay(ledger, "pp-y", "30.00", pendulum.date(2025, 3, 20), "plan-2"),  # another plan
+    ]
+    status = plan_status(ledger, plan, as_of=pendulum.date(2025, 3, 29), payments=payments)
+    assert status.paid == D("35.00")  # 25 + 10: only plan-1's payments since its start
     assert [(str(paid), state) for _, paid, state in status.installments] == [
         ("25.00", InstallmentState.PAID),
         ("10.00", InstallmentState.LATE),
@@ -210,8 +219,16 @@ def test_payment_plan_schedule_and_status(ledger: Ledger) -> None:
     ]
     assert status.remaining == D("65.00")
     assert [i.number for i in status.late] == [2]
+    # Installment 2 (due 03-15, 15.00 short) is late; the grace period is 15 days, so the
+    # plan is delinquent only from 03-31 (16 days after the due date).
+    assert not status.is_delinquent
+    later = plan_status(ledger, plan, as_of=pendulum.date(2025, 3, 31), payments=payments)
+    assert later.is_delinquent
     ledger.reverse("patient-payment:MRN-1:pp-1", effective=pendulum.date(2025, 3, 21))  # bounced
-    assert plan_status(ledger, plan, as_of=pendulum.date(2025, 3, 29)).paid == D("10.00")
+    after = plan_status(ledger, plan, as_of=pendulum.date(2025, 3, 29), payments=payments)
+    assert after.paid == D("10.00")
+    before_bounce = plan_status(ledger, plan, as_of=pendulum.date(2025, 3, 20), payments=payments)
+    assert before_bounce.paid == D("35.00")  # the reversal takes effect on 03-21
 
 
 def test_payment_plan_validation() -> None:

@@ -86,13 +86,14 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from medbill.cli._commands import demo, era, price, reports, scrub, worklist
+    from medbill.cli._commands import demo, era, price, reports, scrub, statements, worklist
 
     cli.add_command(price.price)
     cli.add_command(scrub.scrub_command)
     cli.add_command(era.era_group)
     cli.add_command(reports.aging_command)
     cli.add_command(reports.statement_command)
+    cli.add_command(statements.statements_command)
     cli.add_command(reports.ledger_group)
     cli.add_command(worklist.worklist_command)
     cli.add_command(demo.demo)

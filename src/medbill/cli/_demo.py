@@ -19,6 +19,7 @@ from medbill import (
     Claim,
     ClaimPayment,
     Coverage,
+    Guarantor,
     Patient,
     PayerKind,
     Priority,
@@ -52,7 +53,6 @@ from medbill.cli._commands._posting import post_remittances
 from medbill.cli._output import (
     emit_json,
     heading,
-    html_page,
     make_console,
     money,
     progress,
@@ -70,9 +70,11 @@ from medbill.fees import (
 from medbill.ledger import (
     AGING_BUCKETS,
     Ledger,
+    StatementPolicy,
     aging,
+    build_statement,
     post_charges,
-    statement,
+    statements_due,
     trial_balance,
 )
 from medbill.serialize import to_dict, to_json
@@ -82,7 +84,6 @@ __all__ = ["Demo", "run_demo"]
 
 CLOCK = pendulum.datetime(2025, 4, 15, 17, 0)
 """The instant every ledger entry of the demo is recorded at (no clock is read)."""
-STATEMENT_START = pendulum.date(2025, 2, 1)
 SUBMITTER = Party(
     name="Prairie Family Medicine", id="PRAIRIEFM", contact_name="Billing Office",
     phone="2175550100",
@@ -136,6 +137,13 @@ class Demo:
     ) -> None:
         if not self.quiet:
             table(title, columns, rows, numeric=numeric, nowrap=nowrap, console=self.console)
+
+    def write_bytes(self, relative: str, content: bytes) -> Path:
+        path = self.out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        self.files.append(path)
+        return path
 
     def write(self, relative: str, text: str) -> Path:
         path = self.out / relative
@@ -316,21 +324,24 @@ class Demo:
                 priced = self.medicare.price_claim(clean, locality=data.SPRINGFIELD)
             else:
                 priced = self.contracts[str(coverage.payer.id)].expected_allowed(clean)
-            share = estimate_responsibility(priced, coverage)
+            every = [c for c in self.coverages if c.patient_id == claim.patient.id]
+            share = estimate_responsibility(priced, every)
             owed[str(claim.id)] = share.patient_total
             rows.append(
                 (claim.id, coverage.payer.name, money(priced.total),
                  money(sum((s.copay for s in share.lines), ZERO)),
                  money(sum((s.deductible for s in share.lines), ZERO)),
                  money(sum((s.coinsurance for s in share.lines), ZERO)),
-                 money(share.patient_total), money(share.payment_total))
+                 money(share.secondary_total), money(share.patient_total),
+                 money(share.payment_total))
             )  # fmt: skip
         self.table(
             None,
-            ("claim", "payer", "allowed", "copay", "deductible", "coinsurance", "patient",
-             "plan pays"),
+            ("claim", "payer", "allowed", "copay", "deductible", "coinsurance", "secondary pays",
+             "patient", "plan pays"),
             rows,
-            ("allowed", "copay", "deductible", "coinsurance", "patient", "plan pays"),
+            ("allowed", "copay", "deductible", "coinsurance", "secondary pays", "patient",
+             "plan pays"),
         )  # fmt: skip
         self.summary["estimates"] = owed
 
@@ -533,37 +544,55 @@ class Demo:
         self.summary["denials"] = len(denied)
         self.summary["at_stake"] = report.total_at_stake
 
-    def statements(self, ledger: Ledger) -> None:
-        """A statement per patient, as text and HTML."""
+    def statements(self, ledger: Ledger, eras: list[Remittance]) -> None:
+        """A statement per guarantor a clinic could mail: HTML, PDF, text and JSON."""
         self.heading(f"Patient statements as of {data.STATEMENT_DAY}")
+        policy = StatementPolicy()
+        self.write("practice.json", to_json(data.statement_practice()) + "\n")
+        run = statements_due(
+            ledger, data.STATEMENT_DAY, policy, patients=list(self.patients.values())
+        )
+        due_ids = {item.guarantor.id for item in run.due}
         rows = []
         found_due: dict[str, Decimal] = {}
-        for patient_id in self.patients:
-            found = statement(ledger, patient_id, start=STATEMENT_START, end=data.STATEMENT_DAY)
-            found_due[patient_id] = found.new_balance
-            self.write(f"statements/{patient_id}.txt", found.render_text() + "\n")
-            self.write(
-                f"statements/{patient_id}.html",
-                html_page(f"Statement {patient_id}", found.render_html()),
-            )
+        for patient_id, patient in self.patients.items():
+            guarantor = Guarantor.of_patient(patient)
+            found = build_statement(
+                ledger, guarantor=guarantor, patients=[patient],
+                claims=[c for c in self.claims.values() if c.patient.id == patient_id],
+                practice=data.statement_practice(), as_of=data.STATEMENT_DAY,
+                remittances=eras, coverages=self.coverages, policy=policy,
+            )  # fmt: skip
+            found_due[patient_id] = found.amount_due
+            # Statements to mail today in statements/, the others (nothing due from the
+            # patient yet) in statements/held/ for the billing office to look at.
+            folder = "statements" if guarantor.id in due_ids else "statements/held"
+            self.write(f"{folder}/{patient_id}.txt", found.render_text())
+            self.write(f"{folder}/{patient_id}.html", found.render_html())
+            self.write(f"{folder}/{patient_id}.json", json.dumps(found.to_dict(), indent=2))
+            if _has_pdf():
+                self.write_bytes(f"{folder}/{patient_id}.pdf", found.render_pdf())
             rows.append(
-                (patient_id, self.name(patient_id), money(found.charges), money(found.payments),
-                 money(found.adjustments), money(found.new_balance),
-                 money(found.insurance_pending))
+                (patient_id, self.name(patient_id), money(found.new_charges),
+                 money(found.payments_received), money(found.insurance_pending),
+                 money(found.amount_due), "yes" if guarantor.id in due_ids else "no")
             )  # fmt: skip
         self.table(
             None,
-            ("patient", "name", "charges", "payments", "adjustments", "you owe",
-             "insurance pending"),
+            ("patient", "name", "your share", "payments", "insurance pending", "amount due",
+             "mail today"),
             rows,
-            ("charges", "payments", "adjustments", "you owe", "insurance pending"),
+            ("your share", "payments", "insurance pending", "amount due"),
         )  # fmt: skip
         self.summary["statements"] = {r[0]: found_due[r[0]] for r in rows}
+        self.summary["statements_due"] = sorted(due_ids)
 
     def aging(self, ledger: Ledger) -> None:
-        """Open receivables by age, insurance and patient apart; the trial balance."""
-        self.heading(f"Aging as of {data.STATEMENT_DAY}")
-        report = aging(ledger, as_of=data.STATEMENT_DAY)
+        """Open receivables by age, insurance and patient apart; the trial balance. Each
+        balance is aged from the day it was billed to its party: a payer's from the claim
+        sent to it, the patient's from the posting that made it the patient's."""
+        self.heading(f"Aging as of {data.STATEMENT_DAY} (from the day billed to each party)")
+        report = aging(ledger, as_of=data.STATEMENT_DAY, basis="billing")
         self.write("reports/aging.txt", report.render_text() + "\n")
         totals = report.totals()
         self.table(
@@ -633,6 +662,14 @@ class Demo:
         heading("Files written", console=self.console)
         for path in self.files:
             self.say(f"  {path}")
+
+
+def _has_pdf() -> bool:
+    try:
+        import fpdf  # noqa: F401
+    except ImportError:  # the [pdf] extra is not installed: HTML, text and JSON only
+        return False
+    return True
 
 
 def _acme_271(coverage: Coverage) -> str:
@@ -739,7 +776,7 @@ def run_demo(
         demo.post(ledger, eras)
         demo.secondary(eras)
         demo.check(eras)
-        demo.statements(ledger)
+        demo.statements(ledger, eras)
         demo.aging(ledger)
         demo.follow_up(ledger, eras)
     demo.files.append(demo.db)

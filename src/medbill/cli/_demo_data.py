@@ -32,6 +32,7 @@ from medbill import (
     PayerKind,
     Period,
     PersonName,
+    Practice,
     Priority,
     Provider,
     ProviderKind,
@@ -167,6 +168,21 @@ def practice() -> Provider:
     )
 
 
+def statement_practice() -> Practice:
+    """The practice as its patient statements show it; payments go to a lockbox."""
+    return Practice(
+        name="Prairie Family Medicine",
+        address=Address(
+            line1="200 Capitol Ave", city="Springfield", state="IL", postal_code="62701"
+        ),
+        phone="(217) 555-0140",
+        npi="1987654328",
+        tax_id="371234567",
+        remit_to=Address(line1="PO Box 4410", city="Springfield", state="IL", postal_code="62708"),
+        remit_name="Prairie Family Medicine - Patient Payments",
+    )
+
+
 def doctor() -> Provider:
     """The rendering physician."""
     return Provider(npi="1456789019", name="Okafor", first_name="Grace", taxonomy="207Q00000X")
@@ -247,11 +263,17 @@ def coverages() -> list[Coverage]:
         coverage("COV-1001-A", "MRN-1001", "acme", "ACM100200300", Priority.PRIMARY,
                  plan_name="Acme PPO", benefits=_benefits(), accumulators=met),
         coverage("COV-1001-B", "MRN-1001", "prairie", "PRM55501234", Priority.SECONDARY,
-                 plan_name="Prairie Mutual Supplemental"),
+                 plan_name="Prairie Mutual Supplemental", cob_method="standard",
+                 benefits=Benefits(deductible=Decimal("250.00"), coinsurance=Decimal("0.10")),
+                 accumulators=Accumulators(deductible_met=Decimal("250.00"))),
         coverage("COV-1002-A", "MRN-1002", "medicare", "1EG4TE5MK73", Priority.PRIMARY,
                  benefits=_medicare_part_b(), accumulators=part_b_met),
+        # Medigap plan G: pays Medicare's coinsurance; the Part B deductible is the
+        # patient's (met this year), so the plan's own deductible is the Part B one.
         coverage("COV-1002-B", "MRN-1002", "prairie", "PRM55509876", Priority.SECONDARY,
-                 plan_name="Prairie Mutual Medigap"),
+                 plan_name="Prairie Mutual Medigap (plan G)", cob_method="medicare-supplement",
+                 benefits=Benefits(deductible=MEDICARE_PART_B_DEDUCTIBLE_2025),
+                 accumulators=part_b_met),
         coverage("COV-1003-A", "MRN-1003", "acme", "ACM100200477", Priority.PRIMARY,
                  plan_name="Acme PPO", benefits=_benefits(), accumulators=met),
         coverage("COV-1004-A", "MRN-1004", "acme", "ACM100200912", Priority.PRIMARY,

@@ -15,16 +15,23 @@ from typing import Final, Protocol
 
 import attrs
 
-from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._money import ZERO, round_cents
-from medbill._parties import Accumulators, Benefits, Coverage, PayerKind, ServiceCategory
+from medbill._parties import (
+    Accumulators,
+    Benefits,
+    CobMethod,
+    Coverage,
+    PayerKind,
+    ServiceCategory,
+)
 from medbill.fees._trace import Trace, TraceStep
 
 __all__ = [
     "MEDICARE_COINSURANCE",
     "SEQUESTRATION",
     "CobMethod",
+    "CoordinatedPayment",
     "LineShare",
     "MedicareEstimate",
     "Responsibility",
@@ -104,11 +111,23 @@ class Responsibility:
     lines: tuple[LineShare, ...]
     accumulators: Accumulators
     trace: Trace
+    coordination: tuple[CoordinatedPayment, ...] = ()
+    """What each later payer (secondary, tertiary) pays under its COB method."""
+
+    @property
+    def primary_patient_total(self) -> Decimal:
+        """The patient's share after the primary payer only (copay + deductible + coinsurance)."""
+        return sum((line.patient for line in self.lines), ZERO)
 
     @property
     def patient_total(self) -> Decimal:
-        """What the patient owes for the claim."""
-        return sum((line.patient for line in self.lines), ZERO)
+        """What the patient owes for the claim after every payer."""
+        return max(self.primary_patient_total - self.secondary_total, ZERO)
+
+    @property
+    def secondary_total(self) -> Decimal:
+        """What the payers after the primary pay, together."""
+        return sum((c.paid for c in self.coordination), ZERO)
 
     @property
     def plan_total(self) -> Decimal:
@@ -121,9 +140,75 @@ class Responsibility:
         return sum((line.payment for line in self.lines), ZERO)
 
 
+@attrs.frozen(kw_only=True)
+class CoordinatedPayment:
+    """A later payer's share of the claim under its coordination-of-benefits method.
+
+    >>> from decimal import Decimal as D
+    >>> CoordinatedPayment(payer_id="medigap", priority="secondary",
+    ...     method=CobMethod.MEDICARE_SUPPLEMENT, paid=D("26.10"), trace=Trace()).paid
+    Decimal('26.10')
+    """
+
+    payer_id: str
+    priority: str
+    method: CobMethod
+    paid: Decimal
+    trace: Trace
+
+
+def _coordinate(
+    later: Coverage,
+    allowed: Sequence[tuple[str | None, Decimal]],
+    primary: Sequence[LineShare],
+    paid_before: Decimal,
+    left: Decimal,
+    category: ServiceCategory,
+    categories: Mapping[str, ServiceCategory] | None,
+) -> CoordinatedPayment:
+    """``later``'s payment of what is ``left`` of the patient's share after earlier payers.
+
+    The secondary's allowed amount is taken equal to the primary's (one priced claim)."""
+    method = later.cob_method or CobMethod.STANDARD
+    if method is CobMethod.MEDICARE_SUPPLEMENT:
+        # The supplement applies its own cost sharing to Medicare's, line by line.
+        own = split_shares(
+            [(share.line_id, share.patient) for share in primary],
+            later.benefits, later.accumulators, category=category, categories=categories,
+        )  # fmt: skip
+        kept = sum((s.patient for s in own), ZERO)
+        paid = min(max(left - kept, ZERO), left)
+        trace = Trace(
+            (
+                TraceStep("Medicare cost sharing", "copay + deductible + coinsurance", left),
+                TraceStep("supplement's own cost sharing", "its benefits on that", kept),
+                TraceStep(method.value, f"{left} - {kept}", paid),
+            )
+        )
+    else:
+        total = sum((a for _, a in allowed), ZERO)
+        normal = split_shares(
+            allowed, later.benefits, later.accumulators, category=category, categories=categories
+        )
+        benefit = sum((s.plan for s in normal), ZERO)
+        found = secondary_payment(
+            method, primary_allowed=total, primary_paid=paid_before,
+            secondary_allowed=total, secondary_normal_benefit=benefit,
+        )  # fmt: skip
+        paid = min(found.amount, left)
+        trace = found.trace
+    return CoordinatedPayment(
+        payer_id=str(later.payer.id),
+        priority=later.priority.value,
+        method=method,
+        paid=paid,
+        trace=trace,
+    )
+
+
 def estimate_responsibility(
     priced: _Priced,
-    coverage: Coverage,
+    coverage: Coverage | Sequence[Coverage],
     *,
     category: ServiceCategory = ServiceCategory.OFFICE_VISIT,
     categories: Mapping[str, ServiceCategory] | None = None,
@@ -131,6 +216,11 @@ def estimate_responsibility(
     sequestration: bool | None = None,
 ) -> Responsibility:
     """Split each line's allowed amount between patient and plan under ``coverage``.
+
+    ``coverage`` may be all the patient's coverages: they are ranked by priority, the
+    primary's benefits split each line, and each later payer then pays under its
+    ``cob_method`` (see :class:`~medbill.CobMethod`), in turn, out of what is left of the
+    patient's share; ``patient_total`` is the share after every payer.
 
     ``priced`` is a :class:`PricedClaim` or a :class:`ContractPricing` (anything whose
     ``lines`` have ``line_id`` and ``allowed``). ``categories`` maps line ids to service
@@ -158,6 +248,13 @@ def estimate_responsibility(
     >>> result.accumulators.deductible_met, result.accumulators.out_of_pocket_met
     (Decimal('500.00'), Decimal('130.00'))
     """
+    if isinstance(coverage, Coverage):
+        ranked = [coverage]
+    else:
+        ranked = sorted(coverage, key=lambda c: c.priority.rank)
+        if not ranked:
+            raise ValidationError("coverage", coverage, "needs at least one coverage")
+    coverage, later = ranked[0], ranked[1:]
     benefits = coverage.benefits
     acc = accumulators or coverage.accumulators
     if sequestration is None:
@@ -196,7 +293,17 @@ def estimate_responsibility(
         deductible_met=acc.deductible_met + sum((s.deductible for s in shares), ZERO),
         out_of_pocket_met=acc.out_of_pocket_met + paid,
     )
-    return Responsibility(lines=tuple(shares), accumulators=updated, trace=trace)
+    coordination: list[CoordinatedPayment] = []
+    paid_before = sum((s.payment for s in shares), ZERO)
+    left = paid
+    for other in later:
+        found = _coordinate(other, lines, shares, paid_before, left, category, categories)
+        coordination.append(found)
+        paid_before += found.paid
+        left -= found.paid
+    return Responsibility(
+        lines=tuple(shares), accumulators=updated, trace=trace, coordination=tuple(coordination)
+    )
 
 
 def split_shares(
@@ -251,27 +358,6 @@ def split_shares(
     return shares
 
 
-class CobMethod(MedbillEnum):
-    """How a secondary plan coordinates with the primary's payment.
-
-    >>> CobMethod("non-duplication").name
-    'NON_DUPLICATION'
-
-    - ``STANDARD`` (NAIC Coordination of Benefits Model Regulation, traditional COB): the
-      secondary pays the lesser of its normal benefit and the balance of the allowable
-      expense (the higher of the two plans' allowed amounts) after the primary's payment.
-    - ``NON_DUPLICATION``: the secondary pays its normal benefit minus the primary's
-      payment (nothing when the primary paid as much or more).
-    - ``MAINTENANCE_OF_BENEFITS``: the patient keeps the cost sharing the secondary plan
-      would have charged as primary; the secondary pays the balance after the primary's
-      payment minus that cost sharing.
-    """
-
-    STANDARD = "standard"
-    NON_DUPLICATION = "non-duplication"
-    MAINTENANCE_OF_BENEFITS = "maintenance-of-benefits"
-
-
 @attrs.frozen(kw_only=True)
 class SecondaryPayment:
     """A secondary payer's share and how it was found.
@@ -300,9 +386,15 @@ def secondary_payment(
     >>> from decimal import Decimal as D
     >>> args = dict(primary_allowed=D("100.00"), primary_paid=D("80.00"),
     ...             secondary_allowed=D("90.00"), secondary_normal_benefit=D("72.00"))
-    >>> [secondary_payment(m, **args).amount for m in CobMethod]
+    >>> [secondary_payment(m, **args).amount for m in list(CobMethod)[:3]]
     [Decimal('20.00'), Decimal('0.00'), Decimal('2.00')]
     """
+    if method is CobMethod.MEDICARE_SUPPLEMENT:
+        raise ValidationError(
+            "method",
+            method.value,
+            "a Medicare supplement pays on Medicare's cost sharing: use estimate_responsibility",
+        )
     allowable = max(primary_allowed, secondary_allowed)
     balance = max(allowable - primary_paid, ZERO)
     trace = Trace(

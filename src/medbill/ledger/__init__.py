@@ -18,6 +18,15 @@ from medbill.ledger._accounts import (
     ChartEntry,
     WriteOffReason,
 )
+from medbill.ledger._cycles import (
+    DEFAULT_DUNNING,
+    DunningLevel,
+    StatementDue,
+    StatementPolicy,
+    StatementRun,
+    statements_due,
+    write_off_small_statement_balances,
+)
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
 from medbill.ledger._ledger import Ledger
 from medbill.ledger._plans import (
@@ -45,14 +54,14 @@ from medbill.ledger._recipes import (
 )
 from medbill.ledger._reports import (
     AGING_BUCKETS,
+    ActivityLine,
+    ActivityStatement,
     AgingBasis,
     AgingReport,
     AgingRow,
     ClaimBalance,
     ClaimHistory,
     PatientBalance,
-    Statement,
-    StatementLine,
     TrialBalance,
     TrialBalanceRow,
     aging,
@@ -62,9 +71,22 @@ from medbill.ledger._reports import (
     statement,
     trial_balance,
 )
+from medbill.ledger._statements import (
+    LAY_DESCRIPTIONS,
+    PlanSummary,
+    ServiceDay,
+    ServiceLine,
+    Statement,
+    StatementPayment,
+    build_statement,
+)
 from medbill.ledger._stores._base import LedgerStore
 from medbill.ledger._stores._memory import MemoryStore
 from medbill.ledger._stores._sqlite import SqliteStore
+
+StatementLine = ActivityLine
+"""Deprecated alias of :class:`ActivityLine` (the old statement's line), kept for one minor
+release; the statement a practice mails is :class:`Statement` (see CHANGELOG, issue 13)."""
 
 __all__ = [
     "AGING_BUCKETS",
@@ -79,8 +101,23 @@ __all__ = [
     "PaymentPlan",
     "PlanFrequency",
     "PlanStatus",
+    "ActivityLine",
+    "ActivityStatement",
+    "DEFAULT_DUNNING",
+    "DunningLevel",
+    "LAY_DESCRIPTIONS",
+    "PlanSummary",
+    "ServiceDay",
+    "ServiceLine",
     "Statement",
+    "StatementDue",
     "StatementLine",
+    "StatementPayment",
+    "StatementPolicy",
+    "StatementRun",
+    "build_statement",
+    "statements_due",
+    "write_off_small_statement_balances",
     "TrialBalance",
     "TrialBalanceRow",
     "aging",

@@ -1,12 +1,17 @@
 """Payment plans: a patient balance paid in installments, tracked against the ledger.
 
 A plan is a plain value the caller keeps (it posts nothing). Its status is computed from
-the patient's payments in the ledger: payments on or after the plan's start fill the
-installments in order, oldest first.
+the payments made to the plan (``PatientPayment.plan_id``) that are posted in the ledger
+and not reversed: they fill the installments in order, oldest first. Other payments of
+the patient (a copay at check-in, a payment on a claim outside the plan) do not count.
+
+A plan is *delinquent* once an installment is still not fully paid ``grace_days``
+(default 15) days after its due date.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
@@ -15,6 +20,7 @@ import pendulum
 from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError
 from medbill._money import CENT, round_cents
+from medbill._payment import PatientPayment
 from medbill.ledger._entries import EntryKind
 from medbill.ledger._ledger import Ledger
 
@@ -98,6 +104,7 @@ class PaymentPlan:
     installments: int
     start: pendulum.Date
     frequency: PlanFrequency = attrs.field(converter=PlanFrequency)
+    grace_days: int = 15
 
     def __attrs_post_init__(self) -> None:
         _plan_checks(self)
@@ -154,28 +161,55 @@ class PlanStatus:
         return max(self.plan.amount - self.paid, ZERO)
 
     @property
+    def is_delinquent(self) -> bool:
+        """Whether an installment is unpaid more than ``plan.grace_days`` after its due date."""
+        return any(
+            (self.as_of - installment.due).days > self.plan.grace_days for installment in self.late
+        )
+
+    @property
     def late(self) -> tuple[Installment, ...]:
         """The installments past due and not fully paid."""
         return tuple(i for i, _, state in self.installments if state is InstallmentState.LATE)
 
 
-def _paid_since(ledger: Ledger, patient: str, start: pendulum.Date, end: pendulum.Date) -> Decimal:
-    """Cash received from the patient with effective dates in [start, end], net of reversals."""
+def _paid_to_plan(
+    ledger: Ledger, plan: PaymentPlan, payments: Iterable[PatientPayment], end: pendulum.Date
+) -> Decimal:
+    """Cash of the plan's payments posted with effective dates in [start, end], unreversed."""
     total = ZERO
-    for entry in ledger.entries(patient=patient):
-        if not start <= entry.effective <= end:
+    for payment in payments:
+        if payment.plan_id != plan.id or str(payment.patient_id) != plan.patient:
             continue
-        if entry.kind is EntryKind.PATIENT_PAYMENT or (
-            entry.kind is EntryKind.REVERSAL
-            and entry.reverses is not None
-            and ledger.get(entry.reverses).kind is EntryKind.PATIENT_PAYMENT
-        ):
-            total += sum((p.amount for p in entry.postings if p.account.code == "cash"), ZERO)
+        keys = (
+            f"patient-payment:{payment.patient_id}:{payment.id}",
+            f"patient-payment:{payment.id}",
+        )
+        key = next((k for k in keys if k in ledger), None)
+        if key is None:
+            continue
+        entry = ledger.get(key)
+        if entry.kind is not EntryKind.PATIENT_PAYMENT or not plan.start <= entry.effective <= end:
+            continue
+        reversal = ledger.reversal_of(key)
+        if reversal is not None and ledger.get(reversal).effective <= end:
+            continue
+        total += sum((p.amount for p in entry.postings if p.account.code == "cash"), ZERO)
     return total
 
 
-def plan_status(ledger: Ledger, plan: PaymentPlan, *, as_of: pendulum.Date) -> PlanStatus:
-    """Match the patient's payments since the plan's start against its installments.
+def plan_status(
+    ledger: Ledger,
+    plan: PaymentPlan,
+    *,
+    as_of: pendulum.Date,
+    payments: Iterable[PatientPayment] = (),
+) -> PlanStatus:
+    """Match the payments made to the plan against its installments.
+
+    ``payments`` are the patient's payments as recorded (``PatientPayment``); only those
+    whose ``plan_id`` is the plan's, posted in ``ledger`` under their default key
+    (``"patient-payment:<patient>:<id>"``) on or after the plan's start and not reversed, count.
 
     An installment is ``PAID`` once payments cover it, ``LATE`` when its due date has
     passed without that, ``DUE`` on its due date, ``UPCOMING`` before.
@@ -186,13 +220,14 @@ def plan_status(ledger: Ledger, plan: PaymentPlan, *, as_of: pendulum.Date) -> P
     >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 2, 1, 18))
     >>> plan = PaymentPlan(id="plan-1", patient="MRN-1", amount=Decimal("90.00"),
     ...                    installments=3, start=pendulum.date(2025, 1, 15), frequency="monthly")
-    >>> _ = post_patient_payment(ledger, PatientPayment(id="pp-1", patient_id="MRN-1",
-    ...     amount=Decimal("30.00"), received_on=pendulum.date(2025, 1, 15)))
-    >>> status = plan_status(ledger, plan, as_of=pendulum.date(2025, 2, 20))
+    >>> paid = PatientPayment(id="pp-1", patient_id="MRN-1", amount=Decimal("30.00"),
+    ...                       received_on=pendulum.date(2025, 1, 15), plan_id="plan-1")
+    >>> _ = post_patient_payment(ledger, paid)
+    >>> status = plan_status(ledger, plan, as_of=pendulum.date(2025, 2, 20), payments=[paid])
     >>> [(i.number, str(paid), state.value) for i, paid, state in status.installments]
     [(1, '30.00', 'paid'), (2, '0.00', 'late'), (3, '0.00', 'upcoming')]
     """
-    paid = _paid_since(ledger, plan.patient, plan.start, as_of)
+    paid = _paid_to_plan(ledger, plan, payments, as_of)
     left = paid
     rows: list[tuple[Installment, Decimal, InstallmentState]] = []
     for installment in plan.schedule():

@@ -22,14 +22,14 @@ from medbill.ledger._ledger import Ledger
 
 __all__ = [
     "AGING_BUCKETS",
+    "ActivityLine",
+    "ActivityStatement",
     "AgingBasis",
     "AgingReport",
     "AgingRow",
     "ClaimBalance",
     "ClaimHistory",
     "PatientBalance",
-    "Statement",
-    "StatementLine",
     "TrialBalance",
     "TrialBalanceRow",
     "aging",
@@ -297,12 +297,12 @@ def _aging_start(
 
 
 @attrs.frozen(kw_only=True)
-class StatementLine:
+class ActivityLine:
     """One line of a statement: what happened and how it moved the patient's balance.
 
     >>> from decimal import Decimal
-    >>> from medbill.ledger import StatementLine
-    >>> StatementLine(date=pendulum.date(2025, 3, 10), claim=None, category="payment",
+    >>> from medbill.ledger import ActivityLine
+    >>> ActivityLine(date=pendulum.date(2025, 3, 10), claim=None, category="payment",
     ...               description="card payment", amount=Decimal("-25.00")).amount
     Decimal('-25.00')
     """
@@ -318,8 +318,11 @@ _CHARGE_KINDS = frozenset({EntryKind.CHARGE, EntryKind.CLAIM_PAYMENT, EntryKind.
 
 
 @attrs.frozen(kw_only=True)
-class Statement:
-    """A patient statement: previous balance + charges − payments − adjustments = new balance.
+class ActivityStatement:
+    """A patient's account activity for a period (before 0.x this was ``Statement``; the
+    statement a practice mails is now :class:`~medbill.ledger.Statement`).
+
+    previous balance + charges − payments − adjustments = new balance.
 
     "Charges" are amounts that became the patient's to pay in the period (self-pay
     charges, patient responsibility from a remittance, transfers); "payments" the
@@ -328,9 +331,9 @@ class Statement:
     part of the amount due.
 
     >>> from decimal import Decimal
-    >>> from medbill.ledger import Statement
+    >>> from medbill.ledger import ActivityStatement
     >>> zero = Decimal("0.00")
-    >>> empty = Statement(patient="MRN-1", start=pendulum.date(2025, 6, 1),
+    >>> empty = ActivityStatement(patient="MRN-1", start=pendulum.date(2025, 6, 1),
     ...     end=pendulum.date(2025, 6, 30), previous_balance=Decimal("12.00"), charges=zero,
     ...     payments=zero, adjustments=zero, new_balance=Decimal("12.00"),
     ...     insurance_pending=zero, lines=())
@@ -347,7 +350,7 @@ class Statement:
     adjustments: Decimal
     new_balance: Decimal
     insurance_pending: Decimal
-    lines: tuple[StatementLine, ...]
+    lines: tuple[ActivityLine, ...]
 
     def render_text(self) -> str:
         """The statement as plain text."""
@@ -414,7 +417,7 @@ def _net_due(ledger: Ledger, patient: str, as_of: pendulum.Date) -> Decimal:
 
 def statement(
     ledger: Ledger, patient: str, *, start: pendulum.Date, end: pendulum.Date
-) -> Statement:
+) -> ActivityStatement:
     """The statement of ``patient`` for the effective dates ``start`` to ``end`` inclusive.
 
     >>> from decimal import Decimal
@@ -441,7 +444,7 @@ def statement(
         raise LedgerError(f"statement end {end} is before its start {start}")
     previous = _net_due(ledger, patient, start - _ONE_DAY)
     charges = payments = adjustments = ZERO
-    lines: list[StatementLine] = []
+    lines: list[ActivityLine] = []
     for entry in ledger.entries(patient=patient):
         if not start <= entry.effective <= end:
             continue
@@ -458,7 +461,7 @@ def statement(
             category = "adjustment"
             adjustments -= delta
         lines.append(
-            StatementLine(
+            ActivityLine(
                 date=entry.effective,
                 claim=entry.references.claim,
                 category=category,
@@ -467,7 +470,7 @@ def statement(
             )
         )
     lines.sort(key=lambda line: line.date)
-    return Statement(
+    return ActivityStatement(
         patient=patient,
         start=start,
         end=end,
