@@ -131,16 +131,21 @@ class ValidationError(MedbillError, ValueError):
     field: str
     value: Any
     reason: str
-    problems: tuple[ValidationError, ...]
+    _problems: tuple[ValidationError, ...] | None
 
     def __init__(self, field: str, value: Any, reason: str, *, phi: bool = False) -> None:
         self.field = field
         self.value = value
         self.reason = reason
         self.phi = phi
-        self.problems = (self,)
+        self._problems = None  # one problem: itself (no reference cycle for the GC to chase)
         self._message: str | None = None  # built on first use: 20,000 problems stay cheap
         super().__init__()
+
+    @property
+    def problems(self) -> tuple[ValidationError, ...]:
+        """Every problem found on one object (a one-element tuple of itself for one)."""
+        return (self,) if self._problems is None else self._problems
 
     def __str__(self) -> str:
         if self._message is None:
@@ -207,7 +212,7 @@ class ValidationError(MedbillError, ValueError):
         error.value = first.value
         error.reason = first.reason
         error.phi = first.phi
-        error.problems = tuple(flat)
+        error._problems = tuple(flat)
         lines = "\n".join(f"  - {p}" for p in flat[:MAX_LISTED_PROBLEMS])
         more = len(flat) - MAX_LISTED_PROBLEMS
         if more > 0:

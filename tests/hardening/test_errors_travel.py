@@ -68,8 +68,8 @@ def test_every_error_survives_pickle_and_copy(error: MedbillError, how: str) -> 
         back = copy.deepcopy(error)
     assert type(back) is type(error)
     assert str(back) == str(error)  # not rebuilt: DuplicateEntryError's message used to double
-    public = {k: v for k, v in vars(error).items() if k != "problems"}
-    assert {k: v for k, v in vars(back).items() if k != "problems"} == public
+    public = {k: v for k, v in vars(error).items() if k not in ("problems", "_problems")}
+    assert {k: v for k, v in vars(back).items() if k not in ("problems", "_problems")} == public
     if isinstance(error, ValidationError):
         assert isinstance(back, ValidationError)
         assert [str(p) for p in back.problems] == [str(p) for p in error.problems]
@@ -115,3 +115,30 @@ def test_combined_messages_list_twenty_problems_and_the_count() -> None:
     assert text.count("\n  - ") == 20
     assert text.endswith("... and 480 more")
     assert len(error.problems) == 500  # nothing dropped for code
+
+
+def test_the_error_tree_is_drawn_completely() -> None:
+    """Every error class medbill defines is in the tree of _errors.py and the errors page."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    import medbill
+    from medbill import _errors
+
+    page = (Path(__file__).parents[2] / "docs" / "concepts" / "errors.md").read_text()
+    classes: set[str] = set()
+    for info in pkgutil.walk_packages(medbill.__path__, "medbill."):
+        if info.name.startswith(("medbill.cli", "medbill.spark", "medbill.batch", "medbill.fhir")):
+            continue  # extras need optional packages
+        for value in vars(importlib.import_module(info.name)).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, MedbillError | Warning)
+                and value.__module__.startswith("medbill")
+            ):
+                classes.add(value.__name__)
+    assert {"MedbillError", "X12Warning", "UnbalancedRemittanceError"} <= classes
+    tree = _errors.__doc__ or ""
+    assert sorted(c for c in classes if c not in tree and c != "X12Warning") == []
+    assert sorted(c for c in classes if c not in page) == []

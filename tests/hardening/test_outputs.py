@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from medbill.cli._app import cli
@@ -49,3 +50,23 @@ def test_era_post_with_a_hostile_payer_name(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     assert "\x1b" not in result.output
     assert "[/oops]" in result.output  # the payer name, printed literally
+
+
+def test_phi_files_are_created_owner_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import stat
+
+    monkeypatch.setattr(os, "umask", os.umask)  # restored by monkeypatch
+    os.umask(0o022)  # a typical umask: other accounts could read new files
+    runner = CliRunner()
+    day = tmp_path / "day"
+    assert runner.invoke(cli, ["demo", "--out", str(day), "--json"]).exit_code == 0
+    written = [p for p in day.rglob("*") if p.is_file() and p.suffix != ".sqlite"]
+    assert written
+    modes = {oct(stat.S_IMODE(p.stat().st_mode)) for p in written}
+    assert modes == {"0o600"}, modes
+    monkeypatch.setenv("MEDBILL_FILE_MODE", "umask")
+    other = tmp_path / "other"
+    assert runner.invoke(cli, ["demo", "--out", str(other), "--json"]).exit_code == 0
+    claims = next((other / "claims").glob("*.json"))
+    assert oct(stat.S_IMODE(claims.stat().st_mode)) == "0o644"

@@ -27,6 +27,7 @@ from medbill import (
     ServiceCategory,
     apply_eligibility,
 )
+from medbill._files import file_mode, write_private
 from medbill._money import ZERO
 from medbill._privacy import mask_text
 from medbill.claims import (
@@ -148,7 +149,7 @@ class Demo:
     def write(self, relative: str, text: str) -> Path:
         path = self.out / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_private(path, text, mode=file_mode())
         self.files.append(path)
         return path
 

@@ -12,6 +12,7 @@ import click
 import pendulum
 
 from medbill import Remittance
+from medbill._files import file_mode, write_private
 from medbill.claims import RemittancePlan, Tolerance, VarianceReport
 from medbill.cli._commands._checks import (
     check_remittances,
@@ -274,7 +275,7 @@ def check_command(
     checks, skipped = check_remittances(remittances, claims, contracts, forgiven)
     report = VarianceReport.from_checks(checks)
     if csv_path is not None:
-        csv_path.write_text(report.to_csv(), encoding="utf-8")
+        write_private(csv_path, report.to_csv(), mode=file_mode())
     rows = line_rows(checks)
     names = ", ".join(sorted({c.contract for c in checks})) or "no contract"
     if as_json:

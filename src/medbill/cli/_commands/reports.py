@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from medbill._errors import LedgerError
+from medbill._files import file_mode, write_private
 from medbill.cli._commands._inputs import open_ledger, parse_date, today
 from medbill.cli._output import emit_json, html_page, make_console, money, table
 from medbill.ledger import AGING_BUCKETS, aging, statement, trial_balance
@@ -100,8 +101,8 @@ def statement_command(
         begin = first if start is None else parse_date(start, "--from")
         found = statement(ledger, patient, start=begin, end=last)
     if html is not None:
-        html.write_text(
-            html_page(f"Statement {found.patient}", found.render_html()), encoding="utf-8"
+        write_private(
+            html, html_page(f"Statement {found.patient}", found.render_html()), mode=file_mode()
         )
     if as_json:
         emit_json(
