@@ -15,7 +15,8 @@ Every error medbill raises on purpose is a subclass of :class:`MedbillError`::
     │   ├── PeriodClosedError    an entry effective on or before a closed period's end
     │   └── LedgerBusyError      another writer held the ledger longer than the busy timeout
     ├── ParseError               malformed input file (X12 segment, CSV line, TOML key)
-    └── FileReadError            a file that cannot be read (missing, a folder, no permission)
+    ├── FileReadError            a file that cannot be read (missing, a folder, no permission)
+    └── PdfUnavailableError      a PDF was asked for without the ``medbill[pdf]`` extra
 
 A :class:`ValidationError` carries ``field`` and ``value``. When one object has several
 problems, one error is raised whose ``problems`` lists every one of them (each itself a

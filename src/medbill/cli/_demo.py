@@ -142,7 +142,7 @@ class Demo:
     def write_bytes(self, relative: str, content: bytes) -> Path:
         path = self.out / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        write_private(path, content, mode=file_mode())
         self.files.append(path)
         return path
 

@@ -9,6 +9,7 @@ import click
 import pendulum
 
 from medbill._errors import ValidationError
+from medbill._files import file_mode, write_private
 from medbill._parties import Practice
 from medbill._payment import Remittance
 from medbill.cli._commands._inputs import (
@@ -110,22 +111,24 @@ def statements_command(
                 policy=policy,
             )  # fmt: skip
             stem = out / f"statement-{item.guarantor.id}"
-            stem.with_suffix(".html").write_text(found.render_html(), encoding="utf-8")
-            stem.with_suffix(".txt").write_text(found.render_text(), encoding="utf-8")
-            stem.with_suffix(".json").write_text(json.dumps(found.to_dict(), indent=2), "utf-8")
+            write_private(stem.with_suffix(".html"), found.render_html(), mode=file_mode())
+            write_private(stem.with_suffix(".txt"), found.render_text(), mode=file_mode())
+            write_private(
+                stem.with_suffix(".json"), json.dumps(found.to_dict(), indent=2), mode=file_mode()
+            )
             if pdf:
-                stem.with_suffix(".pdf").write_bytes(found.render_pdf())
+                write_private(stem.with_suffix(".pdf"), found.render_pdf(), mode=file_mode())
             rows.append((item.guarantor.id, str(found.dunning_level), money(found.amount_due),
                          str(found.due_date), "yes" if found.collections else ""))  # fmt: skip
     worklist = [
         {"guarantor": d.guarantor.id, "balance": f"{d.balance:.2f}", "level": d.level.number}
         for d in run.collections_worklist
     ]
-    (out / "collections.json").write_text(json.dumps(worklist, indent=2), encoding="utf-8")
+    write_private(out / "collections.json", json.dumps(worklist, indent=2), mode=file_mode())
     if sent is not None:
         updated = {**{k: str(v) for k, v in last_sent.items()},
                    **{d.guarantor.id: str(day) for d in run.due}}  # fmt: skip
-        sent.write_text(json.dumps(updated, indent=2, sort_keys=True), encoding="utf-8")
+        write_private(sent, json.dumps(updated, indent=2, sort_keys=True), mode=file_mode())
     if as_json:
         emit_json({
             "as_of": day, "statements": [dict(zip(("guarantor", "level", "amount_due", "due_date",
