@@ -1,17 +1,24 @@
-"""Ledger benchmark: posting throughput (memory, SQLite) and balance look-ups.
+"""Ledger benchmark: posting throughput (memory, SQLite, PostgreSQL), concurrent writers,
+open, balance look-ups, a patient's history and aging at 1,000,000 entries.
 
-Run: ``.venv/bin/python benchmarks/ledger.py`` (``--quick`` for a smaller run).
+Run: ``.venv/bin/python benchmarks/ledger.py`` (``--quick`` for a smaller run). The
+PostgreSQL figures need ``MEDBILL_PG_DSN`` (``.ci/services/10-postgres.sh`` starts a
+throwaway server and exports it).
 
 Entries are the shape the payment recipe produces, 3 postings each (cash, contractual
 adjustment, insurance receivable), four entries per claim so that accounts are both
-created and reused. Each figure is measured in the same run as a raw ``sqlite3`` baseline
-that inserts the same rows into the same schema without any medbill logic.
+created and reused. Each figure is measured in the same run as a raw ``sqlite3`` /
+``psycopg`` baseline that writes the same entry and posting rows (or asks the same
+question of the same tables) without any medbill logic: the raw writers keep no balances,
+so the gap is the cost of the balances, roll-ups and checks medbill keeps in the same
+transaction.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import multiprocessing
 import os
 import resource
 import sqlite3
@@ -21,6 +28,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pendulum
@@ -33,11 +41,15 @@ from medbill.ledger import (
     Ledger,
     Posting,
     References,
+    aging,
     post_charges,
     post_claim_payment,
 )
 from medbill.ledger._examples import example_claim, example_coverage, example_remittance
-from medbill.ledger._stores._sqlite import MIGRATIONS
+from medbill.ledger._stores._sql import ident_of
+from medbill.ledger._stores._sqlite import SCHEMA_V1
+
+PG_DSN = os.environ.get("MEDBILL_PG_DSN")
 
 DAY = pendulum.date(2025, 4, 1)
 AT = pendulum.datetime(2025, 4, 1, 12)
@@ -134,7 +146,7 @@ def raw_connection(path: Path, synchronous: str) -> sqlite3.Connection:
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute(f"PRAGMA synchronous={synchronous}")
-    for statement in MIGRATIONS[0].split(";"):
+    for statement in SCHEMA_V1.split(";"):
         if statement.strip():
             connection.execute(statement)
     return connection
@@ -202,31 +214,73 @@ def sqlite_figures(entries: list[JournalEntry], per_commit: int, folder: Path, l
     )
 
 
-def lookup_figures(ledger: Ledger, size: int) -> None:
+def median_us(question: Callable[[], object], repeat: int = 1_000) -> float:
+    """Median over 5 rounds of the mean time of one call, in microseconds."""
+    samples = []
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(repeat):
+            question()
+        samples.append((time.perf_counter() - start) / repeat * 1e6)
+    return statistics.median(samples)
+
+
+def lookup_figures(ledger: Ledger, size: int, raw: sqlite3.Connection | None) -> None:
     claim = f"C{size // 8}"
     patient = f"P{size // 8 % 1000}"
     account = Account.insurance_receivable("acme", "primary", patient, claim)
     day = DAY.add(days=200)
-    questions: list[tuple[str, Callable[[], object]]] = [
-        ("one account", lambda: ledger.balance(account)),
-        ("one claim (roll-up)", lambda: ledger.total("insurance_receivable", claim=claim)),
-        ("one patient (roll-up)", lambda: ledger.total("insurance_receivable", patient=patient)),
-        ("one payer (roll-up)", lambda: ledger.total("insurance_receivable", payer="acme")),
-        ("one account as of a date", lambda: ledger.balance(account, as_of=day)),
+    ident = ident_of(account.identity)
+    questions: list[tuple[str, Callable[[], object], Callable[[], object] | None]] = [
+        (
+            "one account",
+            lambda: ledger.balance(account),
+            None
+            if raw is None
+            else lambda: raw.execute(
+                "SELECT balance FROM accounts WHERE ident = ?", (ident,)
+            ).fetchone(),
+        ),
+        ("one claim (roll-up)", lambda: ledger.total("insurance_receivable", claim=claim), None),
+        (
+            "one patient (roll-up)",
+            lambda: ledger.total("insurance_receivable", patient=patient),
+            None,
+        ),
+        ("one payer (roll-up)", lambda: ledger.total("insurance_receivable", payer="acme"), None),
+        (
+            "one account as of a date",
+            lambda: ledger.balance(account, as_of=day),
+            None
+            if raw is None
+            else lambda: raw.execute(
+                "SELECT SUM(d.cents) FROM accounts a JOIN daily d ON d.account_id = a.id "
+                "WHERE a.ident = ? AND d.day <= ?",
+                (ident, day.toordinal()),
+            ).fetchone(),
+        ),
         (
             "one claim as of a date",
             lambda: ledger.total("insurance_receivable", claim=claim, as_of=day),
+            None,
         ),
     ]
-    for label, question in questions:
-        samples = []
-        repeat = 2_000
-        for _ in range(5):
-            start = time.perf_counter()
-            for _ in range(repeat):
-                question()
-            samples.append((time.perf_counter() - start) / repeat * 1e6)
-        print(f"  {label:<28}{statistics.median(samples):>8.1f} µs per look-up (median of 5)")
+    for label, question, baseline in questions:
+        ours = median_us(question)
+        line = f"  {label:<28}{ours:>8.1f} µs per look-up"
+        if baseline is not None:
+            line += f"   (raw sqlite3 SELECT {median_us(baseline):.1f} µs)"
+        print(line)
+    history = median_us(lambda: ledger.history(patient=patient, limit=100), repeat=20)
+    line = f"  a patient's history (100)   {history / 1000:>8.2f} ms"
+    if raw is not None:
+        sql = (
+            "SELECT e.* FROM entries e WHERE e.seq IN (SELECT seq FROM subjects "
+            "WHERE subject = ?) ORDER BY e.seq LIMIT 100"
+        )
+        baseline = median_us(lambda: raw.execute(sql, ("p:" + patient,)).fetchall(), repeat=20)
+        line += f"   (raw sqlite3 rows only {baseline / 1000:.2f} ms)"
+    print(line)
 
 
 def fill(ledger: Ledger, size: int, batch: int) -> float:
@@ -236,23 +290,60 @@ def fill(ledger: Ledger, size: int, batch: int) -> float:
     return time.perf_counter() - started
 
 
+def rss_mib() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def lookups(size: int, folder: Path) -> None:
     print(f"\nbalance look-ups on a ledger of {size:,} entries")
+    small = min(size, 100_000)
     memory = Ledger.in_memory()
-    print(f"  MemoryStore (filled in {fill(memory, size, 50_000):.1f} s)")
-    lookup_figures(memory, size)
+    print(f"  MemoryStore of {small:,} entries (filled in {fill(memory, small, 50_000):.1f} s)")
+    lookup_figures(memory, small, None)
     del memory
     gc.collect()
     path = folder / "large.sqlite"
     with Ledger.open(path, synchronous="NORMAL") as filling:
-        seconds = fill(filling, size, 10_000)
+        seconds = fill(filling, size, 20_000)
+    before = rss_mib()
     started = time.perf_counter()
-    with Ledger.open(path) as ledger:
-        opened = time.perf_counter() - started
-        print(
-            f"  SqliteStore (filled in {seconds:.1f} s; reopened, index rebuilt, in {opened:.1f} s)"
-        )
-        lookup_figures(ledger, size)
+    ledger = Ledger.open(path)
+    opened = time.perf_counter() - started
+    grown = rss_mib() - before
+    started = time.perf_counter()
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA user_version").fetchone()
+    raw_open = time.perf_counter() - started
+    print(
+        f"  SqliteStore (filled in {seconds:.1f} s = {size / seconds:,.0f} entries/s, "
+        f"synchronous=NORMAL)"
+    )
+    print(
+        f"  open                        {opened * 1000:>8.2f} ms, memory +{grown:.1f} MiB   "
+        f"(raw sqlite3 connect + user_version {raw_open * 1000:.2f} ms)"
+    )
+    lookup_figures(ledger, size, raw)
+    as_of = DAY.add(days=400)
+    gc.collect()
+    started = time.perf_counter()
+    report = aging(ledger, as_of=as_of)
+    ours = time.perf_counter() - started
+    started = time.perf_counter()
+    raw.execute(
+        "SELECT a.id, SUM(CASE WHEN d.day <= ? THEN d.cents ELSE 0 END), "
+        "MIN(CASE WHEN d.cents > 0 THEN d.day END) FROM accounts a "
+        "JOIN daily d ON d.account_id = a.id "
+        "WHERE a.code IN ('insurance_receivable', 'patient_receivable') GROUP BY a.id",
+        (as_of.toordinal(),),
+    ).fetchall()
+    baseline = time.perf_counter() - started
+    print(
+        f"  aging of every receivable   {ours:>8.2f} s ({len(report.rows)} rows)   "
+        f"(raw sqlite3 grouped query alone {baseline:.2f} s)"
+    )
+    raw.close()
+    ledger.close()
 
 
 def memory_figures(entries: list[JournalEntry], batch_size: int) -> None:
@@ -315,6 +406,146 @@ def recipe_figures(count: int) -> None:
     print(f"  post_claim_payment (4 postings)            {rate(count, paid)}")
 
 
+def pg_reset(dsn: str) -> None:
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+def pg_raw_insert(dsn: str, rows: tuple[list[Any], list[Any], list[Any]], per_commit: int) -> None:
+    """The same entry and posting rows through psycopg ``executemany``, no balances."""
+    import psycopg
+
+    accounts, entry_rows, posting_rows = rows
+    with psycopg.connect(dsn) as conn:
+        with conn.transaction():
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS raw_accounts (id bigint PRIMARY KEY, code text, "
+                "patient text, payer text, level text, claim text, line text)"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS raw_entries (seq bigint PRIMARY KEY, key text UNIQUE, "
+                "kind text, effective integer, recorded_at text, memo text, patient text, "
+                "payer text, claim text, line text, remittance text, trace text, "
+                "service_date integer, reverses text UNIQUE)"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS raw_postings (entry_seq bigint, position integer, "
+                "account_id bigint, cents bigint, PRIMARY KEY (entry_seq, position))"
+            )
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO raw_accounts VALUES (%s, %s, %s, %s, %s, %s, %s)", accounts
+                )
+        for start in range(0, len(entry_rows), per_commit):
+            with conn.transaction(), conn.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO raw_entries VALUES "
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    entry_rows[start : start + per_commit],
+                )
+                cursor.executemany(
+                    "INSERT INTO raw_postings VALUES (%s, %s, %s, %s)",
+                    posting_rows[3 * start : 3 * (start + per_commit)],
+                )
+
+
+def post_all(where: str | Path, entries: list[JournalEntry], per_commit: int) -> None:
+    with Ledger.open(where, synchronous="FULL", busy_timeout=600) as ledger:
+        for start in range(0, len(entries), per_commit):
+            ledger.post_batch(entries[start : start + per_commit])
+
+
+def postgres_figures(entries: list[JournalEntry], per_commit: int) -> None:
+    if PG_DSN is None:
+        print("\nPostgreSQL: skipped (set MEDBILL_PG_DSN; .ci/services/10-postgres.sh starts one)")
+        return
+    print(f"\nPostgreSQL (local server, {per_commit:,} entries per commit), best of 2")
+    rows = raw_rows(entries)
+
+    def raw_run(run: int) -> Callable[[], object]:
+        pg_reset(PG_DSN or "")
+        return lambda: pg_raw_insert(PG_DSN or "", rows, per_commit)
+
+    def our_run(run: int) -> Callable[[], object]:
+        pg_reset(PG_DSN or "")
+        return lambda: post_all(PG_DSN or "", entries, per_commit)
+
+    raw_seconds = best_of(2, raw_run)
+    ours = best_of(2, our_run)
+    print(f"    raw psycopg executemany, same rows   {rate(len(entries), raw_seconds)}")
+    print(
+        f"    medbill PostgresStore                {rate(len(entries), ours)}"
+        f"   ({ours / raw_seconds:.2f}x the raw time)"
+    )
+
+
+def _writer(where: str, start: int, count: int, per_commit: int) -> None:
+    post_all(where, make_entries(count, start), per_commit)
+
+
+def _raw_writer(path: str, start: int, count: int, per_commit: int) -> None:
+    _, entry_rows, posting_rows = raw_rows(make_entries(count, start))
+    conn = sqlite3.connect(path, isolation_level=None, timeout=600)
+    for begin in range(0, len(entry_rows), per_commit):
+        conn.execute("BEGIN IMMEDIATE")
+        base = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()[0])
+        conn.executemany(
+            "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (base + i + 1, *row[1:])
+                for i, row in enumerate(entry_rows[begin : begin + per_commit])
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO postings VALUES (?, ?, ?, ?)",
+            [
+                (base + 1 + (seq - 1 - begin), position, account, cents)
+                for seq, position, account, cents in posting_rows[
+                    3 * begin : 3 * (begin + per_commit)
+                ]
+            ],
+        )
+        conn.execute("COMMIT")
+    conn.close()
+
+
+def concurrent_figures(count: int, per_commit: int, folder: Path) -> None:
+    """Three writer processes at once, each ``count`` entries of its own claims."""
+    print(f"\n3 concurrent writer processes, {count:,} entries each, {per_commit:,} per commit")
+    context = multiprocessing.get_context("spawn")
+
+    def run(target: Callable[..., None], where: str) -> float:
+        workers = [
+            context.Process(target=target, args=(where, n * count, count, per_commit))
+            for n in range(3)
+        ]
+        started = time.perf_counter()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+            assert worker.exitcode == 0
+        return time.perf_counter() - started
+
+    raw_path = folder / "raw-concurrent.sqlite"
+    raw_connection(raw_path, "FULL").close()
+    raw_seconds = run(_raw_writer, str(raw_path))
+    ours_path = folder / "concurrent.sqlite"
+    Ledger.open(ours_path).close()
+    ours = run(_writer, str(ours_path))
+    print(f"    raw sqlite3 (BEGIN IMMEDIATE each)   {rate(3 * count, raw_seconds)} in total")
+    print(f"    medbill SqliteStore                  {rate(3 * count, ours)} in total")
+    if PG_DSN is not None:
+        pg_reset(PG_DSN)
+        Ledger.open(PG_DSN).close()
+        pg = run(_writer, PG_DSN)
+        print(f"    medbill PostgresStore                {rate(3 * count, pg)} in total")
+    print("    (process start-up and imports included; each writer's entries are its own)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
@@ -335,7 +566,9 @@ def main() -> None:
         sqlite_figures(entries, 1_000, Path(folder), "1,000 entries per commit")
         single = entries[: 500 if args.quick else 2_000]
         sqlite_figures(single, 1, Path(folder), "one commit per entry")
+        postgres_figures(entries[: batch_size // 2], 1_000)
         entries.clear()
+        concurrent_figures(batch_size // 5, 1_000, Path(folder))
         lookups(lookup_size, Path(folder))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak resident memory of this run: {peak:,.0f} MiB")

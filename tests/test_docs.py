@@ -125,6 +125,7 @@ def _docstrings(tree: ast.AST) -> list[ast.Constant]:
 # medbill.ledger._examples; they move to medbill.testing in the ledger sweep of issue 19
 # (the ledger was being changed by other work when this test was written).
 PENDING_LEDGER_SWEEP = {
+    "src/medbill/ledger/_activity.py",
     "src/medbill/ledger/_recipes/adjustments.py",
     "src/medbill/ledger/_recipes/charges.py",
     "src/medbill/ledger/_recipes/patient_payments.py",

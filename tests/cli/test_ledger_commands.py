@@ -10,6 +10,7 @@ cash 48.00 - 48.00 (reversed) + 141.63 + 56.00 = 197.63; contractual adjustments
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -208,6 +209,39 @@ def test_era_post_refuses_an_unbalanced_or_malformed_file(
     malformed.write_text(text[:200])
     assert_refused(invoke(["era", "post", str(malformed), *args]))
     assert_refused(invoke(["era", "post", str(tmp_path / "x.835"), *args]), "file not found")
+
+
+def test_activity_ties_to_the_trial_balance(invoke: Invoke, day: Path) -> None:
+    """The demo's year: charges 765.00 to Acme (C-1001 390.00 + C-1003 225.00 + C-1004
+    150.00) and 305.00 to Medicare (C-1002); Acme paid 48.00 - 48.00 (reversed) + 141.63 +
+    56.00 = 197.63 and wrote off 242.96 contractually; A/R 0.00 -> 629.41, the aging's
+    total (225.00 + 305.00 + 60.41 + 39.00)."""
+    db = str(day / "ledger.sqlite")
+    result = invoke(
+        ["ledger", "activity", "--db", db, "--from", "2025-01-01", "--to", "2025-12-31", "--json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    rows = {row["party"]: row for row in data["rows"]}
+    assert rows["acme"]["charges"] == "765.00"
+    assert rows["medicare"]["charges"] == "305.00"
+    assert rows["acme"]["payments"] == "197.63"
+    assert rows["acme"]["adjustments"] == {"contractual_adjustment": "242.96"}
+    assert (data["opening_ar"], data["ar_change"], data["closing_ar"]) == (
+        "0.00",
+        "629.41",
+        "629.41",
+    )
+    trial = json.loads(invoke(["ledger", "trial-balance", "--db", db, "--json"]).stdout)
+    receivable = {r["account"]: r["debit"] for r in trial["rows"]}
+    assert Decimal(receivable["insurance_receivable"]) + Decimal(
+        receivable["patient_receivable"]
+    ) == Decimal("629.41")
+    table = invoke(["ledger", "activity", "--db", db, "--from", "2025-01-01", "--to", "2025-12-31"])
+    assert "ties to the trial balance" in table.stdout
+    bad = invoke(["ledger", "activity", "--db", db, "--from", "2025-02-30", "--to", "2025-12-31"])
+    assert bad.exit_code != 0
+    assert "Traceback" not in bad.stderr
 
 
 def test_worklist_of_the_demo_day(invoke: Invoke, day: Path) -> None:

@@ -31,16 +31,19 @@ def _clock() -> pendulum.DateTime:
     return AT
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def make_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Ledger]]:
-    """A factory of ledgers over one store kind; SQLite ledgers reopen the same file."""
+    """A factory of ledgers over one store kind; SQL ledgers reopen the same database."""
     opened: list[Ledger] = []
+    where: str | Path = tmp_path / "ledger.sqlite"
+    if request.param == "postgres":
+        where = request.getfixturevalue("postgres_database")
 
     def make() -> Ledger:
         if request.param == "memory":
             ledger = Ledger.in_memory(clock=_clock)
         else:
-            ledger = Ledger.open(tmp_path / "ledger.sqlite", clock=_clock)
+            ledger = Ledger.open(where, clock=_clock)
         opened.append(ledger)
         return ledger
 
@@ -373,3 +376,153 @@ def test_an_event_entry_moves_nothing(ledger: Ledger) -> None:
     assert denial.postings == ()
     assert [e.key for e in ledger.entries(claim="C1")] == ["denied"]
     ledger.check_invariants()
+
+
+# -- amounts, audit trail, month-end (issue 11) --------------------------------------------
+
+
+def test_amounts_are_bounded_the_same_on_every_store(make_ledger: Callable[[], Ledger]) -> None:
+    with pytest.raises(LedgerError, match=r"at most 9999999999\.99"):
+        Posting(CASH, D("10000000000.00"))
+    ledger = make_ledger()
+    biggest = D("9999999999.99")
+    for key in ("big-1", "big-2"):
+        ledger.post(
+            JournalEntry(
+                key=key,
+                effective=DAY1,
+                postings=[Posting.debit(CASH, biggest), Posting.credit(CREDIT, biggest)],
+            )
+        )
+    again = make_ledger()  # SQL stores reopen the same database
+    if isinstance(again.store, type(ledger.store)) and len(again):
+        assert again.balance(CASH) == D("19999999999.98")
+    assert ledger.balance(CREDIT) == D("19999999999.98")
+
+
+def test_actor_and_source_are_recorded_and_listed_oldest_first(ledger: Ledger) -> None:
+    ledger.post_batch([charge(), payment()])
+    stamped = JournalEntry(
+        key="copay",
+        effective=DAY3,
+        actor="desk-7",
+        source="receipt R-1009",
+        postings=[Posting.debit(CASH, D("15.00")), Posting.credit(AR_P1, D("15.00"))],
+    )
+    ledger.post(stamped)
+    page = ledger.history(patient="P1")
+    assert [(e.key, e.actor, e.source) for e in page] == [
+        ("charge-C1", None, None),
+        ("pay-C1", None, None),
+        ("copay", "desk-7", "receipt R-1009"),
+    ]
+    assert [e.key for e in ledger.history(account=AR_P1)] == ["pay-C1", "copay"]
+    assert [e.key for e in ledger.history(claim="C1", offset=1, limit=1)] == ["pay-C1"]
+    with pytest.raises(LedgerError, match="exactly one"):
+        ledger.history(claim="C1", patient="P1")
+    with pytest.raises(LedgerError, match="limit out of range"):
+        ledger.history(claim="C1", limit=0)
+
+
+def test_a_closed_period_refuses_entries_on_or_before_its_end(ledger: Ledger) -> None:
+    ledger.post(charge())
+    close = ledger.close_period(through=DAY2, actor="manager")
+    assert (close.kind, close.actor, close.effective) == (EntryKind.PERIOD_CLOSE, "manager", DAY2)
+    assert ledger.closed_through == DAY2
+    assert ledger.close_period(through=DAY2, actor="manager") == close  # again: the same
+    before = snapshot(ledger)
+    from medbill import PeriodClosedError
+
+    with pytest.raises(PeriodClosedError, match="on or before 2025-03-15") as caught:
+        ledger.post(payment(day=DAY2))
+    assert caught.value.closed_through == DAY2
+    assert snapshot(ledger) == before
+    ledger.post(payment(day=DAY3))  # the correction posts in the open period
+    with pytest.raises(PeriodClosedError):
+        ledger.close_period(through=DAY1, actor="manager")  # periods only move forward
+    assert [e.key for e in ledger.history(patient="P1")][-1] == "pay-C1"
+
+
+def test_deposits_reconcile_by_trace_and_amount_and_by_batch_day(ledger: Ledger) -> None:
+    """EFT-1 brought 60.00 of cash (the payment entry); a 60.00 deposit with trace EFT-1
+    matches it (835 TR3 1.10.2.3, reassociation by TRN02). A 15.00 copay received on
+    2025-04-01 matches that day's patient-payment batch. A 99.00 deposit explains nothing."""
+    from medbill import Period
+    from medbill.ledger import Deposit
+
+    copay = JournalEntry(
+        key="copay",
+        effective=DAY3,
+        kind=EntryKind.PATIENT_PAYMENT,
+        references=References(patient="P1"),
+        postings=[Posting.debit(CASH, D("15.00")), Posting.credit(AR_P1, D("15.00"))],
+    )
+    ledger.post_batch([charge(), payment(), copay])
+    eft = Deposit(id="dep-1", amount=D("60.00"), received_on=DAY3, trace="EFT-1")
+    desk = Deposit(id="dep-2", amount=D("15.00"), received_on=DAY3, batch=DAY3)
+    stray = Deposit(id="dep-3", amount=D("99.00"), received_on=DAY3, trace="EFT-9")
+    for deposit in (eft, desk, stray):
+        assert ledger.record_deposit(deposit) == deposit
+    assert ledger.record_deposit(eft) == eft  # idempotent by id
+    with pytest.raises(DuplicateEntryError):
+        ledger.record_deposit(Deposit(id="dep-1", amount=D("61.00"), received_on=DAY3, trace="x"))
+    march = ledger.reconcile_deposits(Period(DAY1, pendulum.date(2025, 4, 30)))
+    assert [(m.deposit.id, m.receipts.entries) for m in march.matched] == [
+        ("dep-1", ("pay-C1",)),
+        ("dep-2", ("copay",)),
+    ]
+    assert march.unmatched_deposits == (stray,)
+    assert march.unmatched_remittances == ()
+    assert not march.is_reconciled
+    # the remittance of March with no deposit in March
+    only_march = ledger.reconcile_deposits(Period(DAY1, pendulum.date(2025, 3, 31)))
+    assert [r.trace for r in only_march.unmatched_remittances] == ["EFT-1"]
+    with pytest.raises(LedgerError, match="give a trace"):
+        Deposit(id="dep-4", amount=D("1.00"), received_on=DAY3)
+
+
+def test_activity_rolls_a_r_forward_and_ties_to_the_trial_balance(ledger: Ledger) -> None:
+    """March: charge 100.00 to acme (2025-03-01); acme pays 60.00, writes off 25.00 and
+    moves 15.00 to the patient (2025-03-15). April: the patient pays 15.00. For April alone
+    A/R opens at 15.00 (0 acme + 15 patient) and closes at 0.00."""
+    from medbill.ledger import activity
+
+    copay = JournalEntry(
+        key="copay",
+        effective=DAY3,
+        kind=EntryKind.PATIENT_PAYMENT,
+        references=References(patient="P1"),
+        postings=[Posting.debit(CASH, D("15.00")), Posting.credit(AR_P1, D("15.00"))],
+    )
+    ledger.post_batch([charge(), payment(), copay])
+    march = activity(ledger, start=DAY1, end=pendulum.date(2025, 3, 31))
+    rows = {r.party: r for r in march.rows}
+    assert (rows["acme"].charges, rows["acme"].payments) == (D("100.00"), D("60.00"))
+    assert rows["acme"].adjustments == (("contractual_adjustment", D("25.00")),)
+    assert (rows["acme"].closing_ar, rows["patient"].closing_ar) == (D("0.00"), D("15.00"))
+    assert (march.opening_ar, march.ar_change, march.closing_ar) == (
+        D("0.00"),
+        D("15.00"),
+        D("15.00"),
+    )
+    april = activity(ledger, start=DAY3, end=pendulum.date(2025, 4, 30))
+    assert (april.opening_ar, april.ar_change, april.closing_ar) == (
+        D("15.00"),
+        D("-15.00"),
+        D("0.00"),
+    )
+    assert {r.party: r.payments for r in april.rows}["patient"] == D("15.00")
+
+
+def test_aging_from_the_store_in_one_pass(ledger: Ledger) -> None:
+    """As of 2025-04-01 the patient owes 15.00, first billed 2025-03-15 (17 days: 0-30);
+    as of 2025-03-10 acme owes the whole 100.00 charged 2025-03-01 (9 days: 0-30)."""
+    from medbill.ledger import aging
+
+    ledger.post_batch([charge(), payment()])
+    report = aging(ledger, as_of=DAY3)
+    assert [(r.responsibility, r.payer, r.buckets[0]) for r in report.rows] == [
+        ("patient", None, D("15.00"))
+    ]
+    early = aging(ledger, as_of=pendulum.date(2025, 3, 10))
+    assert [(r.payer, r.buckets[0]) for r in early.rows] == [("acme", D("100.00"))]

@@ -10,6 +10,7 @@ import textwrap
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pendulum
 import pytest
@@ -51,7 +52,7 @@ def test_entries_and_balances_survive_reopening(tmp_path: Path) -> None:
 def test_the_schema_is_versioned(tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite"
     store = SqliteStore(path)
-    assert store.schema_version == 1
+    assert store.schema_version == 2
     store.close()
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -210,3 +211,59 @@ def test_a_process_killed_inside_the_transaction_leaves_the_batch_out(tmp_path: 
         assert ledger.balance(Account.patient_credit("P1")) == D("0.00")
         assert list(ledger.accounts("patient_credit")) == [Account.patient_credit("P0")]
         ledger.check_invariants()
+
+
+def test_a_version_1_file_is_migrated_with_its_balances(tmp_path: Path) -> None:
+    """A file written by medbill 0.1 (schema 1: no balances on disk) opens as version 2;
+    balances are computed once from its postings: cash 10.00 + 2.50 = 12.50."""
+    from medbill.ledger._stores._sqlite import SCHEMA_V1
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(SCHEMA_V1)
+    conn.executescript(
+        """
+        INSERT INTO accounts (id, code, patient, closed) VALUES (1, 'cash', NULL, 0),
+            (2, 'patient_credit', 'P1', 0), (3, 'patient_credit', 'P9', 1);
+        INSERT INTO entries (seq, key, kind, effective, recorded_at, memo)
+            VALUES (1, 'a', 'general', 739311, '2025-03-01T08:00:00+00:00', ''),
+                   (2, 'b', 'general', 739311, '2025-03-01T08:00:00+00:00', '');
+        INSERT INTO postings VALUES (1, 0, 1, 1000), (1, 1, 2, -1000),
+                                    (2, 0, 1, 250), (2, 1, 2, -250);
+        PRAGMA user_version=1;
+        """
+    )
+    conn.close()
+    assert pendulum.Date.fromordinal(739311) == DAY
+    with Ledger.open(path) as ledger:
+        assert isinstance(ledger.store, SqliteStore)
+        assert ledger.store.schema_version == 2
+        assert ledger.balance(Account.cash()) == D("12.50")
+        assert ledger.balance(Account.patient_credit("P1")) == D("12.50")
+        assert ledger.get("b") == entry("b", "2.50")
+        assert ledger.is_closed(Account.patient_credit("P9"))
+        ledger.post(entry("c"))
+        assert [e.key for e in ledger.entries(patient="P1")] == ["a", "b", "c"]
+        ledger.check_invariants()
+
+
+def test_opening_reads_nothing_but_the_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Open is O(1): no statement touching entries or postings runs while opening."""
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path) as ledger:
+        ledger.post_batch([entry(f"e{n}") for n in range(50)])
+    statements: list[str] = []
+    original = sqlite3.connect
+
+    def tracing(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn: sqlite3.Connection = original(*args, **kwargs)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", tracing)
+    SqliteStore(path).close()
+    monkeypatch.undo()
+    assert statements
+    assert not [s for s in statements if "entries" in s or "postings" in s]

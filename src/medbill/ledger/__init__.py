@@ -18,6 +18,7 @@ from medbill.ledger._accounts import (
     ChartEntry,
     WriteOffReason,
 )
+from medbill.ledger._activity import ActivityReport, ActivityRow, activity
 from medbill.ledger._cycles import (
     DEFAULT_DUNNING,
     DunningLevel,
@@ -27,7 +28,13 @@ from medbill.ledger._cycles import (
     statements_due,
     write_off_small_statement_balances,
 )
-from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
+from medbill.ledger._deposits import (
+    Deposit,
+    DepositMatch,
+    DepositReconciliation,
+    RemittanceCash,
+)
+from medbill.ledger._entries import MAX_AMOUNT, EntryKind, JournalEntry, Posting, References
 from medbill.ledger._ledger import Ledger
 from medbill.ledger._plans import (
     Installment,
@@ -82,6 +89,7 @@ from medbill.ledger._statements import (
 )
 from medbill.ledger._stores._base import LedgerStore
 from medbill.ledger._stores._memory import MemoryStore
+from medbill.ledger._stores._postgres import PostgresStore
 from medbill.ledger._stores._sqlite import SqliteStore
 
 StatementLine = ActivityLine
@@ -89,6 +97,13 @@ StatementLine = ActivityLine
 release; the statement a practice mails is :class:`Statement` (see CHANGELOG, issue 13)."""
 
 __all__ = [
+    "ActivityReport",
+    "ActivityRow",
+    "Deposit",
+    "DepositMatch",
+    "DepositReconciliation",
+    "RemittanceCash",
+    "activity",
     "AGING_BUCKETS",
     "AgingBasis",
     "AgingReport",
@@ -128,6 +143,7 @@ __all__ = [
     "statement",
     "trial_balance",
     "CHART_OF_ACCOUNTS",
+    "MAX_AMOUNT",
     "PROVIDER_ADJUSTMENT_ACCOUNTS",
     "apply_patient_credit",
     "claim_payment_key",
@@ -151,6 +167,7 @@ __all__ = [
     "LedgerError",
     "LedgerStore",
     "MemoryStore",
+    "PostgresStore",
     "Posting",
     "References",
     "SqliteStore",

@@ -5,18 +5,29 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import pendulum
 
 from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError, UnbalancedEntryError
+from medbill._money import MAX_MONEY
 from medbill.ledger._accounts import Account
 
-__all__ = ["EntryKind", "JournalEntry", "Posting", "References"]
+__all__ = ["MAX_AMOUNT", "EntryKind", "JournalEntry", "Posting", "References"]
 
 _ZERO_OFFSET = _dt.timedelta(0)
+
+MAX_AMOUNT: Final = MAX_MONEY
+"""The largest amount one posting may carry (in either direction), on every store: the one
+bound on money (9,999,999,999.99) for every amount medbill accepts.
+
+Amounts are kept as integer cents (SQLite ``INTEGER``, PostgreSQL ``bigint``, both 64-bit):
+at this bound a single account can take about 900,000 maximal postings before a 64-bit
+balance could overflow, which no billing office approaches.
+"""
+_MAX_CENTS: Final = 999_999_999_999
 
 
 def _cents(amount: object, account: object) -> int:
@@ -38,6 +49,8 @@ def _cents(amount: object, account: object) -> int:
     cents = int(whole)
     if cents == 0:
         raise LedgerError(f"{where}: amount must not be zero")
+    if not -_MAX_CENTS <= cents <= _MAX_CENTS:
+        raise LedgerError(f"{where}: amount must be at most {MAX_AMOUNT} (got {amount!r})")
     return cents
 
 
@@ -141,6 +154,8 @@ class EntryKind(MedbillEnum):
     WRITE_OFF = "write_off"
     TRANSFER = "transfer"
     REVERSAL = "reversal"
+    DEPOSIT = "deposit"
+    PERIOD_CLOSE = "period_close"
 
 
 def _optional_text(value: Any) -> Any:
@@ -203,7 +218,10 @@ class JournalEntry:
     ``effective`` is the accounting date; ``recorded_at`` the instant it was recorded (from
     the caller, or the ledger's injected clock when ``None``). An entry with no postings
     records an event that moves no money (a denial). ``reverses`` names the entry a
-    reversal mirrors.
+    reversal mirrors. ``actor`` says who posted it (a user or workstation id; the ledger's
+    ``actor`` when ``None``) and ``source`` its source document (for example
+    ``"835 TRN02=EFT123 sha256=ab12..."`` or ``"receipt R-1009"``): the audit trail
+    :meth:`~medbill.ledger.Ledger.history` lists.
 
     >>> import pendulum
     >>> from decimal import Decimal
@@ -230,6 +248,8 @@ class JournalEntry:
     references: References
     recorded_at: pendulum.DateTime | None
     reverses: str | None
+    actor: str | None
+    source: str | None
 
     def __init__(
         self,
@@ -242,6 +262,8 @@ class JournalEntry:
         references: References = NO_REFERENCES,
         recorded_at: pendulum.DateTime | None = None,
         reverses: str | None = None,
+        actor: str | None = None,
+        source: str | None = None,
     ) -> None:
         if type(key) is not str or not key.strip():
             raise LedgerError(f"entry key must be a non-empty string (got {key!r})")
@@ -266,8 +288,22 @@ class JournalEntry:
             raise LedgerError(f"entry {key!r}: references must be References (got {references!r})")
         if reverses is not None and (type(reverses) is not str or not reverses):
             raise LedgerError(f"entry {key!r}: reverses must be an entry key (got {reverses!r})")
+        for name, value in (("actor", actor), ("source", source)):
+            if value is not None and (type(value) is not str or not value.strip()):
+                raise LedgerError(
+                    f"entry {key!r}: {name} must be a non-empty string (got {value!r})"
+                )
         self.__attrs_init__(
-            key, effective, postings, kind, memo, references, _utc(recorded_at, key), reverses
+            key,
+            effective,
+            postings,
+            kind,
+            memo,
+            references,
+            _utc(recorded_at, key),
+            reverses,
+            actor,
+            source,
         )
 
     @property
@@ -276,7 +312,10 @@ class JournalEntry:
         return _money(sum(p.cents for p in self.postings if p.cents > 0))
 
     def same_content(self, other: JournalEntry) -> bool:
-        """Whether ``other`` records the same thing (``recorded_at`` aside).
+        """Whether ``other`` records the same thing (``recorded_at``, ``actor``, ``source`` aside).
+
+        Who posted an entry and from which copy of the document is audit data: two
+        workstations posting the same payment record the same thing.
 
         >>> import pendulum
         >>> from decimal import Decimal
@@ -299,7 +338,8 @@ class JournalEntry:
         )
 
     def difference(self, other: JournalEntry) -> str | None:
-        """What differs between this entry and ``other`` (``recorded_at`` aside), as
+        """What differs between this entry and ``other`` (``recorded_at``, ``actor``,
+        ``source`` aside), as
         ``"field: <this> before, <other> now"``; ``None`` when they record the same thing.
 
         >>> import pendulum
@@ -330,8 +370,10 @@ class JournalEntry:
                 return f"references.{field.name}: {before!r} before, {now!r} now"
         return None
 
-    def with_recorded_at(self, recorded_at: pendulum.DateTime) -> JournalEntry:
-        """This entry recorded at ``recorded_at``."""
+    def with_recorded_at(
+        self, recorded_at: pendulum.DateTime, actor: str | None = None
+    ) -> JournalEntry:
+        """This entry recorded at ``recorded_at`` (by ``actor``, when it names nobody yet)."""
         return JournalEntry(
             key=self.key,
             effective=self.effective,
@@ -341,6 +383,8 @@ class JournalEntry:
             references=self.references,
             recorded_at=recorded_at,
             reverses=self.reverses,
+            actor=self.actor or actor,
+            source=self.source,
         )
 
     def render(self) -> str:

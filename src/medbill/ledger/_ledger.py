@@ -2,23 +2,80 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as _dt
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
+from typing import Concatenate, ParamSpec, TypeVar
 
+import attrs
 import pendulum
 
-from medbill._errors import DuplicateEntryError, LedgerError, StaleBalanceError
+from medbill._common import Period
+from medbill._errors import (
+    DuplicateEntryError,
+    LedgerError,
+    PeriodClosedError,
+    StaleBalanceError,
+)
 from medbill._parties import Priority
 from medbill.ledger._accounts import CHART_OF_ACCOUNTS, Account
+from medbill.ledger._deposits import Deposit, DepositReconciliation, reconcile
 from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._stores._base import LedgerStore
 from medbill.ledger._stores._memory import MemoryStore
 
-__all__ = ["Clock", "Ledger"]
+__all__ = ["Clock", "Ledger", "atomic_recipe", "snapshot_report"]
 
 Clock = Callable[[], pendulum.DateTime]
 """A function returning the current instant; injected, never read from the system."""
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def atomic_recipe(
+    recipe: Callable[Concatenate[Ledger, _P], _R],
+) -> Callable[Concatenate[Ledger, _P], _R]:
+    """Run a posting recipe inside :meth:`Ledger.atomic`: its balance checks and its posts
+    see and change one locked state, so two workstations cannot both act on one balance.
+    """
+
+    @functools.wraps(recipe)
+    def run(ledger: Ledger, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        atomic = getattr(ledger, "atomic", None)
+        if atomic is None:  # a caller's stand-in for a Ledger
+            return recipe(ledger, *args, **kwargs)
+        with atomic():
+            return recipe(ledger, *args, **kwargs)
+
+    return run
+
+
+def snapshot_report(
+    report: Callable[Concatenate[Ledger, _P], _R],
+) -> Callable[Concatenate[Ledger, _P], _R]:
+    """Compute a report inside :meth:`Ledger.snapshot`: all its look-ups see one state."""
+
+    @functools.wraps(report)
+    def run(ledger: Ledger, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        snapshot = getattr(ledger, "snapshot", None)
+        if snapshot is None:
+            return report(ledger, *args, **kwargs)
+        with snapshot():
+            return report(ledger, *args, **kwargs)
+
+    return run
+
+
+def _day(value: object, field: str) -> pendulum.Date:
+    if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
+        raise LedgerError(f"{field} must be a date (got {value!r})")
+    if isinstance(value, pendulum.Date):
+        return value
+    return pendulum.date(value.year, value.month, value.day)
 
 
 class Ledger:
@@ -45,19 +102,24 @@ class Ledger:
     True
     """
 
-    def __init__(self, store: LedgerStore, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self, store: LedgerStore, *, clock: Clock | None = None, actor: str | None = None
+    ) -> None:
+        if actor is not None and (type(actor) is not str or not actor.strip()):
+            raise LedgerError(f"actor must be a non-empty string (got {actor!r})")
         self._store = store
         self._clock = clock
+        self._actor = actor
 
     @classmethod
-    def in_memory(cls, *, clock: Clock | None = None) -> Ledger:
+    def in_memory(cls, *, clock: Clock | None = None, actor: str | None = None) -> Ledger:
         """A ledger in memory (:class:`~medbill.ledger.MemoryStore`).
 
         >>> from medbill.ledger import Ledger
         >>> len(Ledger.in_memory())
         0
         """
-        return cls(MemoryStore(), clock=clock)
+        return cls(MemoryStore(), clock=clock, actor=actor)
 
     @classmethod
     def open(
@@ -66,11 +128,19 @@ class Ledger:
         *,
         clock: Clock | None = None,
         synchronous: str = "FULL",
+        busy_timeout: float = 5.0,
+        actor: str | None = None,
+        pool_size: int = 4,
     ) -> Ledger:
-        """A ledger in the SQLite database at ``path`` (created when missing).
+        """A ledger in the SQLite database at ``path`` (created when missing), or in the
+        PostgreSQL database a ``postgresql://`` URL names (``medbill[postgres]``).
 
         ``synchronous`` is SQLite's durability setting: ``FULL`` (the default) makes every
         committed batch survive a power loss; ``NORMAL`` survives a crash of the process.
+        ``busy_timeout`` is how many seconds a writer waits for another workstation's
+        write lock before :class:`~medbill.LedgerBusyError`. ``actor`` is recorded on
+        every entry this ledger posts that names no actor of its own. ``pool_size`` is
+        the most PostgreSQL connections the ledger keeps open.
 
         >>> import tempfile, pathlib
         >>> from medbill.ledger import Ledger
@@ -79,9 +149,21 @@ class Ledger:
         ...         print(len(ledger))
         0
         """
-        from medbill.ledger._stores._sqlite import SqliteStore
+        try:
+            text = os.fspath(path)
+        except TypeError:
+            raise LedgerError(
+                f"Ledger.open needs a file path or a postgresql:// URL (got {path!r})"
+            ) from None
+        if isinstance(text, str) and text.startswith(("postgresql://", "postgres://")):
+            from medbill.ledger._stores._postgres import PostgresStore
 
-        return cls(SqliteStore(path, synchronous=synchronous), clock=clock)
+            store: LedgerStore = PostgresStore(text, busy_timeout=busy_timeout, pool_size=pool_size)
+        else:
+            from medbill.ledger._stores._sqlite import SqliteStore
+
+            store = SqliteStore(path, synchronous=synchronous, busy_timeout=busy_timeout)
+        return cls(store, clock=clock, actor=actor)
 
     @property
     def store(self) -> LedgerStore:
@@ -101,6 +183,57 @@ class Ledger:
     def __len__(self) -> int:
         self._store.sync()
         return len(self._store)
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Ledger]:
+        """Hold the ledger's write lock for a block: reads inside it see the locked state,
+        and every post inside it commits together when the block ends (or none, when it
+        raises). Use it to check a balance and post against it with no other workstation
+        in between; the posting recipes and :meth:`post_batch` do so themselves. Blocks
+        nest (an inner failure undoes only the inner block). On SQLite it is one
+        ``BEGIN IMMEDIATE`` transaction; another writer waits up to the busy timeout.
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from medbill.ledger import Account, JournalEntry, Ledger, Posting
+        >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 4, 1, 12))
+        >>> def paid(key):
+        ...     return JournalEntry(key=key, effective=pendulum.date(2025, 4, 1), postings=[
+        ...         Posting.debit(Account.cash(), Decimal("10.00")),
+        ...         Posting.credit(Account.patient_credit("MRN-1"), Decimal("10.00"))])
+        >>> with ledger.atomic():
+        ...     if ledger.balance(Account.patient_credit("MRN-1")) == 0:
+        ...         _ = ledger.post(paid("a"))
+        ...         _ = ledger.post(paid("b"))
+        >>> len(ledger)
+        2
+        """
+        transaction = getattr(self._store, "transaction", None)
+        if transaction is None:
+            yield self
+            return
+        with transaction():
+            yield self
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Ledger]:
+        """Answer every question in a block from one committed state, without taking the
+        write lock: a report made of many look-ups (a trial balance, an aging, the
+        activity report) adds up even while other workstations post. Posting inside is
+        refused; use :meth:`atomic` to read and write.
+
+        >>> from medbill.ledger import Ledger, trial_balance
+        >>> ledger = Ledger.in_memory()
+        >>> with ledger.snapshot():
+        ...     trial_balance(ledger).is_balanced
+        True
+        """
+        snapshot = getattr(self._store, "snapshot", None)
+        if snapshot is None:
+            yield self
+            return
+        with snapshot():
+            yield self
 
     # -- posting ---------------------------------------------------------------------
 
@@ -147,6 +280,13 @@ class Ledger:
         ...
         medbill.StaleBalanceError: balance of patient_credit[MRN-1] is 0.00, the plan expected 5.00; plan again
         """
+        batch_in = list(entries)
+        with self.atomic():
+            return self._post_locked(batch_in, expect)
+
+    def _post_locked(
+        self, entries: list[JournalEntry], expect: Mapping[Account, Decimal] | None
+    ) -> tuple[JournalEntry, ...]:
         store = self._store
         store.sync()
         if expect:
@@ -156,20 +296,25 @@ class Ledger:
         batch: dict[str, JournalEntry] = {}
         reversed_here: dict[str, str] = {}
         check_closed = self._has_closed()
+        closed_through = self._closed_through()
         for entry in entries:
             if type(entry) is not JournalEntry:
                 raise LedgerError(f"can only post a JournalEntry (got {entry!r})")
+        known = self._known([entry.key for entry in entries])
+        for entry in entries:
             key = entry.key
             earlier = batch.get(key)
-            if earlier is None and key in store:
+            if earlier is None and (key in known if known is not None else key in store):
                 earlier = store.get(key)
             if earlier is not None:
                 if not earlier.same_content(entry):
                     raise DuplicateEntryError(key, earlier.difference(entry))
                 results.append(earlier)
                 continue
-            if entry.recorded_at is None:
-                entry = entry.with_recorded_at(self._now(key))
+            if entry.recorded_at is None or (entry.actor is None and self._actor is not None):
+                entry = entry.with_recorded_at(entry.recorded_at or self._now(key), self._actor)
+            if closed_through is not None and entry.effective <= closed_through:
+                raise PeriodClosedError(key, entry.effective, closed_through)
             if check_closed:
                 for posting in entry.postings:
                     if store.is_closed(posting.account):
@@ -184,6 +329,14 @@ class Ledger:
             store.check_claims(fresh)
             store.append(fresh)
         return tuple(results)
+
+    def _known(self, keys: list[str]) -> set[str] | None:
+        known_keys = getattr(self._store, "known_keys", None)
+        return None if known_keys is None else set(known_keys(keys))
+
+    def _closed_through(self) -> pendulum.Date | None:
+        closed_through = getattr(self._store, "closed_through", None)
+        return None if closed_through is None else closed_through()
 
     def _check_expected(self, expect: Mapping[Account, Decimal]) -> None:
         for account, expected in expect.items():
@@ -253,6 +406,17 @@ class Ledger:
         ...
         medbill.LedgerError: entry 'copay-1' was already reversed by 'copay-1/reversal'
         """
+        with self.atomic():
+            return self._reverse(key, reversal_key, effective, recorded_at, memo)
+
+    def _reverse(
+        self,
+        key: str,
+        reversal_key: str | None,
+        effective: pendulum.Date | None,
+        recorded_at: pendulum.DateTime | None,
+        memo: str | None,
+    ) -> JournalEntry:
         original = self._store.get(key)
         if original is None:
             raise LedgerError(f"cannot reverse unknown entry {key!r}")
@@ -266,6 +430,159 @@ class Ledger:
                 references=original.references,
                 recorded_at=recorded_at,
                 reverses=key,
+                source=original.source,
+            )
+        )
+
+    # -- month-end -------------------------------------------------------------------
+
+    @property
+    def closed_through(self) -> pendulum.Date | None:
+        """The last day of the last closed period (see :meth:`close_period`), if any."""
+        return self._closed_through()
+
+    def close_period(
+        self,
+        *,
+        through: pendulum.Date | _dt.date,
+        actor: str,
+        recorded_at: pendulum.DateTime | None = None,
+    ) -> JournalEntry:
+        """Close the books through ``through``: afterwards no entry may take effect on or
+        before that day (:class:`~medbill.PeriodClosedError`); corrections post in the open
+        period. The close is itself an audited entry (kind ``period_close``, key
+        ``period-close/<date>``) recording ``actor``. Closing the same day again returns
+        that entry; a period can only move forward.
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from medbill import PeriodClosedError
+        >>> from medbill.ledger import Account, JournalEntry, Ledger, Posting
+        >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 2, 3, 9))
+        >>> close = ledger.close_period(through=pendulum.date(2025, 1, 31), actor="manager-1")
+        >>> close.key, close.actor, ledger.closed_through
+        ('period-close/2025-01-31', 'manager-1', Date(2025, 1, 31))
+        >>> late = JournalEntry(key="pay-7", effective=pendulum.date(2025, 1, 20), postings=[
+        ...     Posting.debit(Account.cash(), Decimal("10.00")),
+        ...     Posting.credit(Account.patient_credit("MRN-1"), Decimal("10.00"))])
+        >>> ledger.post(late)
+        Traceback (most recent call last):
+        ...
+        medbill.PeriodClosedError: entry 'pay-7' is effective 2025-01-20, on or before 2025-01-31, the end of a closed period; post the correction in the open period
+        """
+        day = _day(through, "through")
+        if type(actor) is not str or not actor.strip():
+            raise LedgerError(f"close_period: actor must be a non-empty string (got {actor!r})")
+        entry = JournalEntry(
+            key=f"period-close/{day.isoformat()}",
+            effective=day,
+            postings=(),
+            kind=EntryKind.PERIOD_CLOSE,
+            memo=f"books closed through {day.isoformat()}",
+            recorded_at=recorded_at,
+            actor=actor,
+        )
+        with self.atomic():
+            earlier = self._store.get(entry.key)
+            if earlier is not None:
+                return earlier
+            return self.post(entry)
+
+    def record_deposit(self, deposit: Deposit) -> Deposit:
+        """Record a bank deposit (amount, day, EFT trace or patient-payment batch day).
+
+        Recording the same deposit id again returns the first; a deposit dated in a
+        closed period is refused (:class:`~medbill.PeriodClosedError`).
+        """
+        if type(deposit) is not Deposit:
+            raise LedgerError(f"can only record a Deposit (got {deposit!r})")
+        if deposit.actor is None and self._actor is not None:
+            deposit = attrs.evolve(deposit, actor=self._actor)
+        with self.atomic():
+            closed_through = self._closed_through()
+            if closed_through is not None and deposit.received_on <= closed_through:
+                raise PeriodClosedError(deposit.id, deposit.received_on, closed_through)
+            return self._store.add_deposit(deposit)
+
+    def reconcile_deposits(self, period: Period) -> DepositReconciliation:
+        """Match the period's deposits to its remittances (by EFT trace, TRN02, and amount)
+        and to its days of patient payments (by batch day and amount).
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from medbill import Period
+        >>> from medbill.ledger import Account, Deposit, EntryKind, JournalEntry, Ledger, Posting
+        >>> from medbill.ledger import References
+        >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 3, 18, 9))
+        >>> _ = ledger.post(JournalEntry(key="era-1/C-1", effective=pendulum.date(2025, 3, 15),
+        ...     kind=EntryKind.CLAIM_PAYMENT,
+        ...     references=References(payer="acme", trace="EFT-1", claim="C-1"), postings=[
+        ...     Posting.debit(Account.cash("acme"), Decimal("60.00")),
+        ...     Posting.credit(Account.insurance_receivable("acme", "primary", "MRN-1", "C-1"),
+        ...                    Decimal("60.00"))]))
+        >>> _ = ledger.record_deposit(Deposit(id="dep-1", amount=Decimal("60.00"),
+        ...     received_on=pendulum.date(2025, 3, 17), trace="EFT-1"))
+        >>> _ = ledger.record_deposit(Deposit(id="dep-2", amount=Decimal("20.00"),
+        ...     received_on=pendulum.date(2025, 3, 17), batch=pendulum.date(2025, 3, 16)))
+        >>> print(ledger.reconcile_deposits(
+        ...     Period(pendulum.date(2025, 3, 1), pendulum.date(2025, 3, 31))).render_text())
+        matched: 1
+          dep-1 60.00 <- EFT-1
+        unmatched deposits: 1
+          dep-2 20.00 2025-03-16
+        unmatched remittances: 0
+        """
+        if type(period) is not Period or period.end is None:
+            raise LedgerError(
+                f"reconcile_deposits: period must be a closed Period (got {period!r})"
+            )
+        deposits = self._store.deposits(period.start, period.end)
+        return reconcile(deposits, self._store.entries_between(period.start, period.end))
+
+    def history(
+        self,
+        *,
+        account: Account | None = None,
+        claim: str | None = None,
+        patient: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> tuple[JournalEntry, ...]:
+        """One page of the audit trail of an account, a claim or a patient, oldest first.
+
+        Each entry carries its ``actor`` and ``source``. Give exactly one of ``account``,
+        ``claim``, ``patient``; ``offset`` skips that many entries, ``limit`` (1 to
+        10,000) caps the page.
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from medbill.ledger import Account, JournalEntry, Ledger, Posting
+        >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 4, 1, 12),
+        ...                           actor="desk-2")
+        >>> _ = ledger.post(JournalEntry(key="copay-1", effective=pendulum.date(2025, 4, 1),
+        ...     source="receipt R-1009",
+        ...     postings=[Posting.debit(Account.cash(), Decimal("20.00")),
+        ...               Posting.credit(Account.patient_credit("MRN-1"), Decimal("20.00"))]))
+        >>> [(e.key, e.actor, e.source) for e in ledger.history(patient="MRN-1")]
+        [('copay-1', 'desk-2', 'receipt R-1009')]
+        """
+        given = [
+            name
+            for name, value in (("account", account), ("claim", claim), ("patient", patient))
+            if value is not None
+        ]
+        if len(given) != 1:
+            raise LedgerError(
+                f"history: give exactly one of account, claim, patient (got {given or 'none'})"
+            )
+        if account is not None and type(account) is not Account:
+            raise LedgerError(f"history: account must be an Account (got {account!r})")
+        for name, value, low, high in (("offset", offset, 0, None), ("limit", limit, 1, 10_000)):
+            if type(value) is not int or value < low or (high is not None and value > high):
+                raise LedgerError(f"history: {name} out of range (got {value!r})")
+        return tuple(
+            self._store.history(
+                account=account, claim=claim, patient=patient, offset=offset, limit=limit
             )
         )
 
@@ -387,6 +704,8 @@ class Ledger:
         >>> from medbill.ledger import Ledger
         >>> Ledger.in_memory().check_invariants()
         """
-        total = sum((self._store.total(code, {}) for code in self._store.codes()), Decimal(0))
+        with self.snapshot():
+            codes = self._store.codes()
+            total = sum((self._store.total(code, {}) for code in codes), Decimal(0))
         if total:
             raise LedgerError(f"the trial balance is off by {total}")

@@ -11,7 +11,7 @@ from medbill._errors import LedgerError
 from medbill._files import file_mode, write_private
 from medbill.cli._commands._inputs import open_ledger, parse_date, today
 from medbill.cli._output import emit_json, html_page, make_console, money, table
-from medbill.ledger import AGING_BUCKETS, aging, statement, trial_balance
+from medbill.ledger import AGING_BUCKETS, activity, aging, statement, trial_balance
 
 __all__ = ["aging_command", "ledger_group", "statement_command"]
 
@@ -162,3 +162,54 @@ def trial_balance_command(db: Path, as_of: str | None, as_json: bool) -> None:
         numeric=("debit", "credit"),
     )
     make_console().print("balanced" if report.is_balanced else "NOT BALANCED")
+
+
+@ledger_group.command("activity", short_help="A period's activity by payer, tied to A/R.")
+@_DB
+@click.option("--from", "start", required=True, help="First day, YYYY-MM-DD.")
+@click.option("--to", "end", required=True, help="Last day, YYYY-MM-DD.")
+@_JSON
+def activity_command(db: Path, start: str, end: str, as_json: bool) -> None:
+    """Charges, payments, adjustments, write-offs, refunds and opening and closing A/R for
+    a period, by payer and patient; the A/R roll-forward ties to the trial balance."""
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    with open_ledger(db) as ledger:
+        report = activity(ledger, start=first, end=last)
+    if as_json:
+        emit_json(
+            {
+                "from": report.start,
+                "to": report.end,
+                "rows": [
+                    {"party": r.party, "opening_ar": r.opening_ar, "charges": r.charges,
+                     "payments": r.payments, "adjustments": dict(r.adjustments),
+                     "write_offs": dict(r.write_offs), "refunds": r.refunds,
+                     "closing_ar": r.closing_ar}
+                    for r in report.rows
+                ],
+                "opening_ar": report.opening_ar,
+                "ar_change": report.ar_change,
+                "closing_ar": report.closing_ar,
+            }
+        )  # fmt: skip
+        return
+    zero = Decimal("0.00")
+    rows: list[tuple[object, ...]] = [
+        (
+            r.party,
+            money(r.opening_ar),
+            money(r.charges),
+            money(r.payments),
+            money(sum((a for _, a in r.adjustments), zero)),
+            money(sum((a for _, a in r.write_offs), zero)),
+            money(r.refunds),
+            money(r.closing_ar),
+        )
+        for r in report.rows
+    ]
+    columns = ("opening", "charges", "payments", "adjustments", "write-offs", "refunds", "closing")
+    table(f"Activity {report.start} to {report.end}", ("party", *columns), rows, numeric=columns)
+    make_console().print(
+        f"A/R {report.opening_ar} + {report.ar_change} = {report.closing_ar}: "
+        "ties to the trial balance"
+    )

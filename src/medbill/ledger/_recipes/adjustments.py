@@ -10,7 +10,7 @@ from medbill._errors import LedgerError
 from medbill._parties import Coverage
 from medbill.ledger._accounts import Account, WriteOffReason
 from medbill.ledger._entries import EntryKind, JournalEntry, References
-from medbill.ledger._ledger import Ledger
+from medbill.ledger._ledger import Ledger, atomic_recipe
 from medbill.ledger._recipes._common import (
     ZERO,
     _claim_accounts,
@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def write_off(
     ledger: Ledger,
     claim: str,
@@ -99,6 +100,7 @@ def write_off(
     )
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def write_off_small_balances(
     ledger: Ledger,
     *,
@@ -153,6 +155,7 @@ def write_off_small_balances(
     return ledger.post_batch(entries)
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def transfer_responsibility(
     ledger: Ledger,
     claim: str,
@@ -211,6 +214,7 @@ def transfer_responsibility(
     )
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def recognize_payer_overpayment(
     ledger: Ledger,
     claim: str,

@@ -7,7 +7,7 @@ import pendulum
 from medbill._encounter import Claim
 from medbill.ledger._accounts import Account
 from medbill.ledger._entries import EntryKind, JournalEntry, References
-from medbill.ledger._ledger import Ledger
+from medbill.ledger._ledger import Ledger, atomic_recipe
 from medbill.ledger._recipes._common import (
     _party,
     _Postings,
@@ -17,6 +17,7 @@ from medbill.ledger._recipes._common import (
 __all__ = ["post_charges"]
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def post_charges(
     ledger: Ledger,
     claim: Claim,

@@ -13,7 +13,7 @@ from medbill._payment import (
 )
 from medbill.ledger._accounts import Account
 from medbill.ledger._entries import EntryKind, JournalEntry, References
-from medbill.ledger._ledger import Ledger
+from medbill.ledger._ledger import Ledger, atomic_recipe
 from medbill.ledger._recipes._common import (
     ZERO,
     _allocate_credit,
@@ -27,6 +27,7 @@ from medbill.ledger._recipes._common import (
 __all__ = ["post_patient_payment", "apply_patient_credit"]
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def post_patient_payment(
     ledger: Ledger,
     payment: PatientPayment,
@@ -131,6 +132,7 @@ def post_patient_payment(
     )
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def apply_patient_credit(
     ledger: Ledger,
     patient: str,

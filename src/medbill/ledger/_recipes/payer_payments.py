@@ -35,7 +35,7 @@ from medbill._parties import Coverage, Priority
 from medbill._payment import Adjustment, ClaimPayment, Imbalance, PayerClaimStatus, Remittance
 from medbill.ledger._accounts import Account
 from medbill.ledger._entries import EntryKind, JournalEntry, References
-from medbill.ledger._ledger import Ledger
+from medbill.ledger._ledger import Ledger, atomic_recipe
 from medbill.ledger._recipes._common import (
     ZERO,
     BalanceView,
@@ -417,6 +417,7 @@ def suspense_entry(
     )
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def post_claim_payment(
     ledger: Ledger,
     claim: Claim,
@@ -553,6 +554,7 @@ def provider_adjustment_entry(
     )
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def post_provider_adjustments(
     ledger: Ledger,
     remittance: Remittance,

@@ -9,7 +9,7 @@ import pendulum
 from medbill._errors import LedgerError
 from medbill.ledger._accounts import Account
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
-from medbill.ledger._ledger import Ledger
+from medbill.ledger._ledger import Ledger, atomic_recipe
 from medbill.ledger._recipes._common import (
     _positive,
     _replayed,
@@ -18,6 +18,7 @@ from medbill.ledger._recipes._common import (
 __all__ = ["refund_credit", "pay_refund"]
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def refund_credit(
     ledger: Ledger,
     patient: str,
@@ -69,6 +70,7 @@ def refund_credit(
     )
 
 
+@atomic_recipe  # its balance checks run inside the write transaction
 def pay_refund(
     ledger: Ledger,
     patient: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
@@ -9,10 +10,15 @@ from typing import Protocol, runtime_checkable
 import pendulum
 
 from medbill.ledger._accounts import Account
+from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import JournalEntry
 from medbill.ledger._stores._index import LedgerIndex
 
-__all__ = ["IndexedStore", "LedgerStore"]
+__all__ = ["RECEIVABLE_CODES", "IndexedStore", "LedgerStore", "Receivable"]
+
+RECEIVABLE_CODES = ("insurance_receivable", "patient_receivable")
+Receivable = tuple[str, str | None, str | None, int, int | None]
+"""code, payer, claim, cents as of a day, first day (ordinal) the account grew"""
 
 
 def _money(cents: int) -> Decimal:
@@ -25,9 +31,10 @@ class LedgerStore(Protocol):
 
     The ledger validates every entry before calling :meth:`append`; a store only has to
     make each batch atomic and durable and answer the questions below. Balances are
-    debit-positive (a credit balance is negative). A store for several concurrent writers
-    (PostgreSQL) re-checks the uniqueness of keys and reversals inside its transaction and
-    raises :class:`~medbill.DuplicateEntryError` / :class:`~medbill.LedgerError` there.
+    debit-positive (a credit balance is negative). :meth:`transaction` holds the store's
+    write lock: the ledger makes its checks (keys, reversals, closed accounts and periods,
+    expected balances) and its appends inside it, so a store shared by several writers
+    (SQLite, PostgreSQL) answers them from the locked state.
 
     >>> from medbill.ledger import LedgerStore, MemoryStore
     >>> isinstance(MemoryStore(), LedgerStore)
@@ -40,6 +47,51 @@ class LedgerStore(Protocol):
 
     def sync(self) -> None:
         """Catch up with what other writers committed; the ledger calls it before reading."""
+        ...
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the write lock for a block; appends inside commit together or not at all."""
+        ...
+
+    def snapshot(self) -> contextlib.AbstractContextManager[None]:
+        """Answer every read in a block from one committed state (no write lock)."""
+        ...
+
+    def closed_through(self) -> pendulum.Date | None:
+        """The last day of the last closed period, if any."""
+        ...
+
+    def history(
+        self,
+        *,
+        account: Account | None = None,
+        claim: str | None = None,
+        patient: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[JournalEntry]:
+        """One page of entries about an account, a claim or a patient, oldest first."""
+        ...
+
+    def entries_between(self, start: pendulum.Date, end: pendulum.Date) -> list[JournalEntry]:
+        """Entries effective from ``start`` through ``end``, in posting order."""
+        ...
+
+    def add_deposit(self, deposit: Deposit) -> Deposit:
+        """Record a bank deposit (idempotent by id)."""
+        ...
+
+    def receivables(self, as_of: pendulum.Date) -> Iterator[Receivable]:
+        """Every receivable account as (code, payer, claim, debit-positive cents as of
+        ``as_of``, ordinal of the first day it grew): what aging needs, in one pass."""
+        ...
+
+    def service_days(self) -> dict[str, int]:
+        """Each claim's first date of service (a day ordinal), where recorded."""
+        ...
+
+    def deposits(self, start: pendulum.Date, end: pendulum.Date) -> list[Deposit]:
+        """Deposits received from ``start`` through ``end``."""
         ...
 
     def get(self, key: str) -> JournalEntry | None:
@@ -164,6 +216,20 @@ class IndexedStore:
 
     def has_closed_accounts(self) -> bool:
         return bool(self._index.closed)
+
+    def receivables(self, as_of: pendulum.Date) -> Iterator[Receivable]:
+        index = self._index
+        limit = as_of.toordinal()
+        for code in RECEIVABLE_CODES:
+            for aid in index.accounts_by_code.get(code, ()):
+                account = index.accounts[aid]
+                days = index.daily[aid]
+                cents = sum(delta for day, delta in days.items() if day <= limit)
+                grew = [day for day, delta in days.items() if delta > 0]
+                yield code, account.payer, account.claim, cents, min(grew) if grew else None
+
+    def service_days(self) -> dict[str, int]:
+        return {claim: day.toordinal() for claim, day in self._index.service_date.items()}
 
     def _selected(self, claim: str | None, patient: str | None) -> list[int] | None:
         if claim is None and patient is None:

@@ -29,7 +29,7 @@ from medbill._parties import Priority
 from medbill.ledger._accounts import DIMENSIONS, Account
 from medbill.ledger._entries import JournalEntry
 
-__all__ = ["ROLLUPS", "LedgerIndex"]
+__all__ = ["ROLLUPS", "LedgerIndex", "rollup_key", "rollup_keys"]
 
 # Dimension sets (by name) whose balances are kept up to date on every posting.
 ROLLUPS: Final[tuple[frozenset[str], ...]] = (
@@ -64,6 +64,26 @@ def rollup_key(code: str, dims: dict[str, object]) -> tuple[object, ...] | None:
     if isinstance(level, Priority):
         values["level"] = level.value
     return (code, number, *(values[name] for name in DIMENSIONS if name in names))
+
+
+def rollup_keys(account: Account) -> list[tuple[object, ...]]:
+    """The keys of the roll-ups ``account`` feeds (see ``ROLLUPS``), the account's code first."""
+    code = account.code
+    patient, payer, level, claim, line = _values(account)
+    keys: list[tuple[object, ...]] = [(code, 0)]
+    if patient is not None:
+        keys.append((code, 1, patient))
+    if payer is not None:
+        keys.append((code, 2, payer))
+        if level is not None:
+            keys.append((code, 3, payer, level))
+            if claim is not None:
+                keys.append((code, 5, payer, level, claim))
+    if claim is not None:
+        keys.append((code, 4, claim))
+        if line is not None:
+            keys.append((code, 6, claim, line))
+    return keys
 
 
 def _note(index: dict[str, list[int]], name: str, seq: int) -> None:
@@ -106,20 +126,8 @@ class LedgerIndex:
             return aid
         aid = len(self.accounts)
         code = account.code
-        patient, payer, level, claim, line = _values(account)
-        keys: list[tuple[object, ...]] = [(code, 0)]
-        if patient is not None:
-            keys.append((code, 1, patient))
-        if payer is not None:
-            keys.append((code, 2, payer))
-            if level is not None:
-                keys.append((code, 3, payer, level))
-                if claim is not None:
-                    keys.append((code, 5, payer, level, claim))
-        if claim is not None:
-            keys.append((code, 4, claim))
-            if line is not None:
-                keys.append((code, 6, claim, line))
+        patient, _, _, claim, _ = _values(account)
+        keys = rollup_keys(account)
         rids = []
         rollup_ids = self.rollup_ids
         for key in keys:
