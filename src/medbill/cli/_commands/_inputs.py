@@ -21,6 +21,7 @@ from medbill.serialize import from_json
 
 __all__ = [
     "load_claim",
+    "load_fhir_claim",
     "load_claims",
     "load_coverages",
     "open_ledger",
@@ -41,6 +42,37 @@ def load_claim(path: Path) -> Claim:
         return from_json(Claim, text)
     except ValidationError as error:
         raise error.at(str(path)) from None
+
+
+def load_fhir_claim(path: Path) -> tuple[Claim, list[str]]:
+    """The one Claim of a FHIR R4 Claim or Bundle JSON file (the ``[fhir]`` extra), with the
+    paths of the elements medbill does not model."""
+    import json
+    from decimal import Decimal
+
+    from medbill.fhir import from_fhir, from_fhir_bundle
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        raise ValidationError(str(path), error.msg, f"is not JSON (line {error.lineno})") from None
+    if not isinstance(data, dict):
+        raise ValidationError(str(path), type(data).__name__, "must hold a FHIR resource")
+    try:
+        if data.get("resourceType") == "Bundle":
+            found = from_fhir_bundle(data)
+            claims = found.of_type(Claim)
+            if len(claims) != 1:
+                raise ValidationError("Bundle.entry", len(claims), "must hold exactly one Claim")
+            return claims[0], [u.path for u in found.unmapped]
+        result = from_fhir(data)
+    except ValidationError as error:
+        raise error.at(str(path)) from None
+    if not isinstance(result.entity, Claim):
+        raise ValidationError(
+            f"{path}: resourceType", data.get("resourceType"), "must be a Claim or a Bundle"
+        )
+    return result.entity, [u.path for u in result.unmapped]
 
 
 def load_medicare(rvu: Path | None, gpci: Path | None) -> MedicareFeeSchedule:

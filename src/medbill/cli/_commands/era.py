@@ -7,6 +7,7 @@ import sqlite3
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 import pendulum
@@ -58,7 +59,7 @@ def read_remittances(path: Path) -> list[Remittance]:
 
 @click.group("era")
 def era_group() -> None:
-    """Electronic remittance advice (X12 835): post it, check it."""
+    """Electronic remittance advice (X12 835): post it, check it, write it as FHIR."""
 
 
 _COVERAGES = click.option(
@@ -312,3 +313,52 @@ def _contract_files(paths: tuple[Path, ...]) -> list[Path]:
     if not found:
         raise click.UsageError("--contract names no contract file (*.toml)")
     return found
+
+
+@era_group.command(
+    "fhir", short_help="Write an 835's claim payments as FHIR ExplanationOfBenefits."
+)
+@click.argument("era_file", metavar="FILE.835", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the FHIR JSON (created when missing).",
+)
+@_JSON
+def fhir_command(era_file: Path, out: Path, as_json: bool) -> None:
+    """Write FILE.835 as FHIR R4 JSON: one ExplanationOfBenefit per claim payment
+    (``<trace>-<n>.ExplanationOfBenefit.json``) and, per remittance, a Bundle with its
+    PaymentReconciliation, payer, payee and EOBs (``<trace>.Bundle.json``). Needs the
+    ``[fhir]`` extra."""
+    from medbill.fhir import to_fhir
+
+    remittances = read_remittances(era_file)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[dict[str, object]] = []
+    for index, remittance in enumerate(remittances, start=1):
+        bundle: Any = to_fhir(remittance)
+        stem = _file_stem(remittance.id, index)
+        (out / f"{stem}.Bundle.json").write_text(bundle.model_dump_json(indent=2), encoding="utf-8")
+        for entry in bundle.entry or []:
+            resource = entry.resource
+            if resource is None or resource.get_resource_type() != "ExplanationOfBenefit":
+                continue
+            name = f"{stem}-{len([w for w in written if w['remittance'] == remittance.id]) + 1}"
+            path = out / f"{name}.ExplanationOfBenefit.json"
+            path.write_text(resource.model_dump_json(indent=2), encoding="utf-8")
+            written.append({"remittance": remittance.id, "file": str(path)})
+    if as_json:
+        emit_json({"remittances": len(remittances), "explanations_of_benefit": written})
+        return
+    console = make_console()
+    console.print(
+        f"{len(written)} ExplanationOfBenefit resource(s) from {len(remittances)} remittance(s) "
+        f"written to {out}",
+        markup=False,
+    )
+
+
+def _file_stem(trace: str, index: int) -> str:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in trace)
+    return safe or f"remittance-{index}"

@@ -14,6 +14,7 @@ from medbill._money import as_money
 from medbill.cli._commands._inputs import (
     load_claim,
     load_contract,
+    load_fhir_claim,
     load_medicare,
     parse_date,
     parse_locality,
@@ -141,6 +142,7 @@ def _flat_rows(schedule: FeeSchedule, target: Claim | dict[str, Any]) -> list[di
 @click.option("--units", default="1", show_default=True, help="Units (for a code).")
 @click.option("--billed", help="The billed charge (for a code under a contract).")
 @click.option("--explain", is_flag=True, help="Print how each amount was reached.")
+@click.option("--fhir", "fhir", is_flag=True, help="TARGET is a FHIR R4 Claim or Bundle JSON file.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def price(
     target: str,
@@ -156,6 +158,7 @@ def price(
     units: str,
     billed: str | None,
     explain: bool,
+    fhir: bool,
     as_json: bool,
 ) -> None:
     """Price TARGET, a procedure code or a claim JSON file, against a schedule,
@@ -164,13 +167,17 @@ def price(
     \b
     medbill price 99213 --medicare --locality 06102-99 --date 2025-03-04
     medbill price claim.json --contract acme.toml
+    medbill price claim.fhir.json --fhir --medicare --locality 06102-99
     medbill price 99213 --schedule chargemaster.csv --date 2025-03-04
     """
     chosen = sum((bool(contract), medicare, bool(schedules) and not contract))
     if chosen != 1:
         raise click.UsageError("price against exactly one of --schedule, --contract or --medicare")
     target_value: Claim | dict[str, Any]
-    if _looks_like_file(target):
+    unmapped: list[str] = []
+    if fhir:
+        target_value, unmapped = load_fhir_claim(Path(target))
+    elif _looks_like_file(target):
         target_value = load_claim(Path(target))
     else:
         if date_text is None:
@@ -207,9 +214,15 @@ def price(
         source = f"fee schedule {flat_schedule.name}"
     total = sum((row["allowed"] for row in rows), Decimal("0.00"))
     if as_json:
-        emit_json({"source": source, "lines": rows, "total": total})
+        extra = {"fhir_unmapped": unmapped} if fhir else {}
+        emit_json({"source": source, "lines": rows, "total": total, **extra})
         return
     _show(source, rows, total, explain)
+    if unmapped:
+        make_console(stderr=True).print(
+            f"note: {len(unmapped)} FHIR element(s) medbill does not model: " + ", ".join(unmapped),
+            markup=False,
+        )
 
 
 def _show(source: str, rows: list[dict[str, Any]], total: Decimal, explain: bool) -> None:

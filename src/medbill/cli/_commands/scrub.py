@@ -8,7 +8,7 @@ import click
 
 from medbill._files import read_text
 from medbill.claims import NcciEdits, read_mue, read_ptp, scrub
-from medbill.cli._commands._inputs import load_claim, parse_date, today
+from medbill.cli._commands._inputs import load_claim, load_fhir_claim, parse_date, today
 from medbill.cli._output import emit_json, make_console, table
 
 __all__ = ["BLOCKED", "scrub_command"]
@@ -30,16 +30,27 @@ BLOCKED = 3
     type=click.Path(path_type=Path, dir_okay=False),
     help="A CMS medically unlikely edit file (practitioner MUE layout).",
 )
+@click.option("--fhir", is_flag=True, help="CLAIM is a FHIR R4 Claim or Bundle JSON file.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def scrub_command(
-    claim_file: Path, as_of: str | None, ncci_ptp: Path | None, mue: Path | None, as_json: bool
+    claim_file: Path,
+    as_of: str | None,
+    ncci_ptp: Path | None,
+    mue: Path | None,
+    fhir: bool,
+    as_json: bool,
 ) -> None:
-    """Run the clean-claim rules on a claim JSON file.
+    """Run the clean-claim rules on a claim JSON file (with --fhir: a FHIR R4 Claim or
+    Bundle).
 
     Exit status 0 when nothing blocks submission (warnings allowed), 3 when an error does,
     1 when the input is refused.
     """
-    claim = load_claim(claim_file)
+    unmapped: list[str] = []
+    if fhir:
+        claim, unmapped = load_fhir_claim(claim_file)
+    else:
+        claim = load_claim(claim_file)
     day = today() if as_of is None else parse_date(as_of, "--as-of")
     edits = None
     if ncci_ptp is not None or mue is not None:
@@ -56,6 +67,7 @@ def scrub_command(
                 "claim": claim.id,
                 "as_of": day,
                 "clean": not blocked,
+                **({"fhir_unmapped": unmapped} if fhir else {}),
                 "findings": [
                     {"rule": f.rule, "severity": f.severity.value, "path": f.path,
                      "message": f.message, "hint": f.hint}
