@@ -17,9 +17,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
-	$(BIN)/python -m mypy --strict src tests
-	$(BIN)/python -m ruff check src tests examples benchmarks
-	$(BIN)/python -m ruff format --check src tests examples benchmarks
+	$(BIN)/python -m mypy --strict src tests tools
+	$(BIN)/python -m ruff check src tests examples benchmarks tools
+	$(BIN)/python -m ruff format --check src tests examples benchmarks tools
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --quiet --site-dir $(VENV)/site
 
 clean:

@@ -263,8 +263,10 @@ def test_balanced_remittance_has_no_imbalance() -> None:
 
 
 def test_line_imbalance_named_with_difference() -> None:
-    line = make_line_payment(paid=Decimal("79.90"))
-    payment = make_claim_payment(lines=[line], paid=Decimal("79.90"))
+    # adjustments given explicitly: the factory derives them only when they are not
+    co45, pr2 = make_adjustment(), make_adjustment(group="PR", reason="2", amount=Decimal("20.00"))
+    line = make_line_payment(paid=Decimal("79.90"), adjustments=[co45, pr2])
+    payment = make_claim_payment(lines=[line])
     era = make_remittance(claim_payments=[payment])
     problems = [str(i) for i in era.imbalances()]
     # 150.00 - (50.00 + 20.00) - 79.90 = 0.10 on the line; the claim inherits it.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pendulum
 import pytest
 from hypothesis import given
@@ -77,12 +79,36 @@ def test_member_id_masked_in_errors_from_json() -> None:
     assert caught.value.field == "member_id"
 
 
-@given(st.text(min_size=1, max_size=30))
+# Letters (with an accented one), digits, the underscore, and separators between words.
+_TEXT = st.text(st.sampled_from("abJZé09_ .,-'"), min_size=1, max_size=30)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _masked_correctly(text: str, masked: str) -> bool:
+    """Each word shows its first character only; everything between words is kept."""
+    if len(masked) != len(text):
+        return False
+    for index, (original, shown) in enumerate(zip(text, masked, strict=True)):
+        first = index == 0 or not _is_word(text[index - 1])
+        expected = original if not _is_word(original) or first else "*"
+        if shown != expected:
+            return False
+    return True
+
+
+@given(_TEXT)
 def test_mask_text_keeps_only_first_letters(text: str) -> None:
-    masked = mask_text(text)
-    assert len(masked) == len(text)
-    for original, shown in zip(text, masked, strict=True):
-        assert shown in (original, "*")
+    assert _masked_correctly(text, mask_text(text))
+
+
+@given(_TEXT.filter(lambda t: any(_is_word(a) and _is_word(b) for a, b in pairwise(t))))
+def test_the_masking_property_fails_for_no_masking(text: str) -> None:
+    # the property above must be able to fail: showing a word of two or more characters in
+    # full (the identity function) breaks it
+    assert not _masked_correctly(text, text)
 
 
 @given(st.dates())

@@ -65,6 +65,7 @@ from medbill._errors import (
     UnbalancedRemittanceError,
     ValidationError,
 )
+from medbill._money import round_cents
 from medbill._parties import (
     Accumulators,
     Benefits,
@@ -201,4 +202,5 @@ __all__ = [
     "UnbalancedRemittanceError",
     "ValidationError",
     "__version__",
+    "round_cents",
 ]

@@ -116,7 +116,6 @@ _BY_GROUP: Final = {
 def adjustment_outcome(group: AdjustmentGroup, reason: Carc) -> AdjustmentOutcome:
     """The outcome of ``group``-``reason``: the table's, else the group's (PR always patient).
 
-    >>> from medbill._adjustment_outcomes import adjustment_outcome
     >>> from medbill.codes import AdjustmentGroup, Carc
     >>> adjustment_outcome(AdjustmentGroup.CONTRACTUAL_OBLIGATION, Carc("16")).value
     'left-in-ar'

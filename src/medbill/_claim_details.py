@@ -98,7 +98,7 @@ class Accident:
     >>> Accident(cause="auto", date=pendulum.date(2025, 2, 27))
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: state: is required for an auto accident (CLM11-4) (got None)
+    medbill.ValidationError: state: is required for an auto accident (CLM11-4) (got None)
     """
 
     cause: AccidentCause = attrs.field(converter=_cause)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any, NewType
 
@@ -138,7 +139,7 @@ class Period:
     >>> Period(pendulum.date(2025, 2, 1), pendulum.date(2025, 1, 1))
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: end: must not be before start 2025-02-01 (got Date(2025, 1, 1))
+    medbill.ValidationError: end: must not be before start 2025-02-01 (got Date(2025, 1, 1))
     """
 
     start: pendulum.Date = attrs.field(converter=to_date)
@@ -157,8 +158,8 @@ class Period:
             ],
         )
 
-    def contains(self, day: pendulum.Date) -> bool:
-        """Whether ``day`` falls within the period."""
+    def contains(self, day: dt.date) -> bool:
+        """Whether ``day`` (a ``datetime.date`` or ``pendulum.Date``) falls within the period."""
         return self.start <= day and (self.end is None or day <= self.end)
 
 

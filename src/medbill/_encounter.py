@@ -157,7 +157,7 @@ class ServiceLine:
     >>> ServiceLine(procedure="99213", charge=150.0, diagnosis_pointers=[1])
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: charge: must be a Decimal, not float (got 150.0)
+    medbill.ValidationError: charge: must be a Decimal, not float (got 150.0)
     """
 
     procedure: ProcedureCode = attrs.field(converter=to_procedure)
@@ -330,7 +330,7 @@ class Claim:
     >>> make_claim(frequency="7")
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: original_claim_reference: is required for a REPLACEMENT claim (frequency 7) (got None)
+    medbill.ValidationError: original_claim_reference: is required for a REPLACEMENT claim (frequency 7) (got None)
     """
 
     id: ClaimId = attrs.field(converter=to_claim_id)

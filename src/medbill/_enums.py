@@ -25,7 +25,7 @@ class MedbillEnum(enum.Enum):
     >>> Priority("first")
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: priority: must be one of 'primary', 'secondary', 'tertiary' (got 'first')
+    medbill.ValidationError: priority: must be one of 'primary', 'secondary', 'tertiary' (got 'first')
     """
 
     @classmethod

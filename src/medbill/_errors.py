@@ -506,3 +506,25 @@ class UnbalancedRemittanceError(ValidationError, LedgerError):
         super().__init__(
             "remittance", remittance_id, f"does not balance, nothing was posted: {detail}"
         )
+
+
+# The errors are public as ``medbill.<Name>``: tracebacks, reprs and pickles name that module,
+# so no traceback (or doctest showing one) points users at this private module.
+for _error in (
+    MedbillError,
+    ValidationError,
+    CodeError,
+    PricingError,
+    ClaimStateError,
+    LedgerError,
+    UnbalancedEntryError,
+    DuplicateEntryError,
+    StaleBalanceError,
+    PeriodClosedError,
+    LedgerBusyError,
+    ParseError,
+    FileReadError,
+    UnbalancedRemittanceError,
+):
+    _error.__module__ = "medbill"
+del _error

@@ -43,12 +43,11 @@ def open_text(
 ) -> Iterator[TextIO]:
     """``open(path)`` for reading text, with failures as medbill errors.
 
-    >>> from medbill._files import open_text
     >>> with open_text("/no/such/file.csv") as handle:
     ...     pass
     Traceback (most recent call last):
     ...
-    medbill._errors.FileReadError: file not found: /no/such/file.csv
+    medbill.FileReadError: file not found: /no/such/file.csv
     """
     where = os.fspath(path)
     try:
@@ -74,14 +73,13 @@ def read_text(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> str:
     """The whole text of ``path``, with failures as medbill errors.
 
     >>> import tempfile, pathlib
-    >>> from medbill._files import read_text
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     file = pathlib.Path(folder) / "bad.toml"
     ...     _ = file.write_bytes(b"\\xff")
     ...     read_text(file)
     Traceback (most recent call last):
     ...
-    medbill._errors.ParseError: .../bad.toml: not utf-8 text (byte 0 of a block)
+    medbill.ParseError: .../bad.toml: not utf-8 text (byte 0 of a block)
     """
     with open_text(Path(path), encoding=encoding) as handle:
         return handle.read()

@@ -46,6 +46,7 @@ def round_cents(amount: Decimal) -> Decimal:
     """Round half-up to the cent: the rounding rule of every computed amount.
 
     >>> from decimal import Decimal
+    >>> from medbill import round_cents
     >>> round_cents(Decimal("80.005"))
     Decimal('80.01')
     >>> round_cents(Decimal("-80.005"))
@@ -106,7 +107,7 @@ def as_money(value: object, field: str = "amount", *, signed: bool = True) -> De
     >>> as_money(12.5)
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: amount: must be a Decimal amount, not float (got 12.5)
+    medbill.ValidationError: amount: must be a Decimal amount, not float (got 12.5)
     """
     candidate: object = value
     if isinstance(value, int) and not isinstance(value, bool):
@@ -134,7 +135,7 @@ def as_rate(value: object, field: str = "rate") -> Decimal:
     >>> as_rate(0.2)
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: rate: must be a Decimal, int or numeric string, not float (got 0.2)
+    medbill.ValidationError: rate: must be a Decimal, int or numeric string, not float (got 0.2)
     """
     if isinstance(value, Decimal):
         if not value.is_finite():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -30,6 +31,7 @@ from medbill._errors import ValidationError
 from medbill._money import ZERO
 from medbill._privacy import mask_email, mask_id
 from medbill._validation import (
+    as_date,
     check,
     enum_member,
     money_fields,
@@ -172,8 +174,9 @@ class Patient:
                 phi=True,
             )
 
-    def age_on(self, day: pendulum.Date) -> int:
-        """Age in whole years on ``day``."""
+    def age_on(self, day: dt.date) -> int:
+        """Age in whole years on ``day`` (a ``datetime.date`` or ``pendulum.Date``)."""
+        day = as_date(day, "day")
         years = day.year - self.birth_date.year
         if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
             years -= 1
@@ -531,9 +534,9 @@ class Coverage:
             f"is required when the patient's relationship is {self.relationship.name}",
         )
 
-    def is_active_on(self, day: pendulum.Date) -> bool:
-        """Whether the coverage is in force on ``day``."""
-        return self.effective.contains(day)
+    def is_active_on(self, day: dt.date) -> bool:
+        """Whether the coverage is in force on ``day`` (a ``datetime.date`` or ``pendulum.Date``)."""
+        return self.effective.contains(as_date(day, "day"))
 
 
 class ProviderKind(MedbillEnum):

@@ -35,6 +35,7 @@ from medbill.codes import (
 
 __all__ = [
     "Invalid",
+    "as_date",
     "check",
     "convert",
     "convert_tuple",
@@ -163,6 +164,28 @@ def _date(value: Any) -> pendulum.Date:
     )
 
 
+def as_date(value: dt.date, field: str) -> pendulum.Date:
+    """``value`` as a ``pendulum.Date``: the boundary rule for a date argument.
+
+    Every public function taking a date accepts ``datetime.date`` and ``pendulum.Date``
+    alike (NAMING.md); anything else is a :class:`~medbill.ValidationError` naming ``field``.
+
+    >>> import datetime
+    >>> as_date(datetime.date(2025, 3, 10), "as_of")
+    Date(2025, 3, 10)
+    >>> as_date("2025-03-10", "as_of")
+    Traceback (most recent call last):
+    ...
+    medbill.ValidationError: as_of: must be a date such as pendulum.date(2025, 3, 1), not str (got '2025-03-10')
+    """
+    if isinstance(value, dt.datetime):  # pendulum.DateTime is a pendulum.Date too
+        raise ValidationError(field, value, "must be a date, not a date and time")
+    try:
+        return _date(value)
+    except ValidationError as error:
+        raise error.renamed(field) from None
+
+
 def to_date(value: dt.date) -> pendulum.Date:
     """Converter: a ``pendulum.Date`` from any ``datetime.date`` (not a string)."""
     return convert(_date, value)
@@ -262,7 +285,12 @@ def to_optional_procedure(value: ProcedureCode | str | None) -> ProcedureCode | 
     return None if value is None else convert(ProcedureCode, value)
 
 
-def to_modifiers(values: Iterable[Modifier | str]) -> tuple[Modifier, ...]:
+# A list or tuple, never a bare string: typed so that mypy refuses ``modifiers="25"`` (which
+# is also refused at run time: "must be a sequence of values").
+ModifierList = tuple[Modifier | str, ...] | list[Modifier] | list[str] | list[Modifier | str]
+
+
+def to_modifiers(values: ModifierList) -> tuple[Modifier, ...]:
     """Converter: a tuple of :class:`~medbill.codes.Modifier`."""
     return convert_tuple(Modifier, values)
 

@@ -327,7 +327,7 @@ def from_dict(cls: type[T], data: Any) -> T:
     ...                     "birth_date": "1980-13-01", "sex": "X"})
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: 3 problems:
+    medbill.ValidationError: 3 problems:
       - name.given: is required (got None)
       - birth_date: is not an ISO 8601 date (YYYY-MM-DD) (got '19**-**-**')
       - sex: must be one of 'F', 'M', 'U' (got 'X')
@@ -428,11 +428,11 @@ def from_json(cls: type[T], text: str | bytes) -> T:
     >>> from_json(ClaimLine, "{")
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: $: is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1) (got '<JSON text of 1 characters>')
+    medbill.ValidationError: $: is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1) (got '<JSON text of 1 characters>')
     >>> from_json(ClaimLine, '{"schema_version": 1, "charge": "1.00", "charge": "2.00"}')
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: charge: appears more than once in its object (got 'charge')
+    medbill.ValidationError: charge: appears more than once in its object (got 'charge')
     """
     if isinstance(text, bytes | bytearray):
         try:

@@ -9,7 +9,6 @@ import pendulum
 import pytest
 
 from medbill import (
-    Adjustment,
     ClaimId,
     ClaimPayment,
     LinePayment,
@@ -19,6 +18,7 @@ from medbill import (
 )
 from medbill.claims import build_claim, build_secondary_claim
 from medbill.codes import Modifier, ProcedureCode
+from medbill.testing import make_claim_payment, make_line_payment
 
 from .examples import (
     example_claim,
@@ -111,34 +111,22 @@ def test_float_price_is_refused() -> None:
 def _primary_payment() -> ClaimPayment:
     # Line 1: billed 210.00, allowed 120.00: CO-45 90.00, coinsurance 20% = 24.00, paid 96.00.
     # Line 2: billed 12.00, allowed 3.00: CO-45 9.00, paid 3.00.
-    return ClaimPayment(
+    # The factories derive the CAS adjustments and the claim totals from these amounts.
+    return make_claim_payment(
         claim_id="C-1001",
-        status="1",
-        charge=Decimal("222.00"),
-        paid=Decimal("99.00"),
-        patient_responsibility=Decimal("24.00"),
         payer_claim_control_number="ICN-77",
         lines=[
-            LinePayment(
-                line_id="1",
-                procedure="99214",
-                charge=Decimal("210.00"),
-                paid=Decimal("96.00"),
-                adjustments=[
-                    Adjustment(group="CO", reason="45", amount=Decimal("90.00")),
-                    Adjustment(group="PR", reason="2", amount=Decimal("24.00")),
-                ],
+            make_line_payment(
+                procedure="99214", charge=Decimal("210.00"), allowed=Decimal("120.00"),
+                paid=Decimal("96.00"), service_date=None,
             ),
             # this payer echoes no line id: matched by code and date
-            LinePayment(
-                procedure="36415",
-                charge=Decimal("12.00"),
-                paid=Decimal("3.00"),
-                service_date=pendulum.date(2025, 3, 4),
-                adjustments=[Adjustment(group="CO", reason="45", amount=Decimal("9.00"))],
+            make_line_payment(
+                line_id=None, procedure="36415", charge=Decimal("12.00"), paid=Decimal("3.00"),
+                allowed=None,
             ),
         ],
-    )
+    )  # fmt: skip
 
 
 def test_secondary_claim_carries_the_primary_adjudication() -> None:

@@ -206,15 +206,16 @@ def test_constructors_refuse_wrong_types_naming_the_field() -> None:
 
 def test_a_loaded_schedule_can_be_extended_and_releases_may_not_overlap() -> None:
     demo = MedicareFeeSchedule.demo()
-    extra = RvuRow(code="99214", work=D("1.92"), pe_nonfacility=D("1.82"), mp=D("0.14"))
+    # a made-up row for a code the demo does not hold
+    extra = RvuRow(code="99215", work=D("1.92"), pe_nonfacility=D("1.82"), mp=D("0.14"))
     bigger = demo.extended(
         rows=[extra], gpcis={Locality("99999", "99"): Gpci(D(1), D(1), D(1), "X")}
     )
     # (1.92 + 1.82 + 0.14) x 32.3465 = 125.50442 -> 125.50
-    assert price(bigger, "99214", pendulum.date(2025, 3, 4), locality=Locality("99999", "99")) == (
+    assert price(bigger, "99215", pendulum.date(2025, 3, 4), locality=Locality("99999", "99")) == (
         D("125.50")
     )
     with pytest.raises(PricingError):
-        price(demo, "99214", pendulum.date(2025, 3, 4))  # the original is unchanged
+        price(demo, "99215", pendulum.date(2025, 3, 4))  # the original is unchanged
     with pytest.raises(ValidationError, match="overlap"):
         demo.extended(releases=demo.releases)

@@ -43,15 +43,15 @@ def test_lookup_picks_entry_in_force_and_falls_back_to_no_modifier() -> None:
     )
     assert schedule.amount("99213", date_of_service=pendulum.date(2025, 6, 30)) == Decimal("150.00")
     assert schedule.amount("99213", date_of_service=pendulum.date(2025, 7, 1)) == Decimal("155.00")
-    assert schedule.amount("71046", modifier="26", date_of_service=JAN) == Decimal("30.00")
-    assert schedule.amount("71046", modifier="TC", date_of_service=JAN) == Decimal("95.00")
+    assert schedule.amount("71046", modifiers=["26"], date_of_service=JAN) == Decimal("30.00")
+    assert schedule.amount("71046", modifiers=["TC"], date_of_service=JAN) == Decimal("95.00")
     assert len(schedule) == 4
 
 
 def test_missing_entry_names_code_modifier_and_date() -> None:
     schedule = FeeSchedule([FeeEntry(code="99213", amount=Decimal("1.00"), valid_from=JAN)])
     with pytest.raises(PricingError) as caught:
-        schedule.amount("99214", modifier="25", date_of_service=pendulum.date(2025, 2, 3))
+        schedule.amount("99214", modifiers=["25"], date_of_service=pendulum.date(2025, 2, 3))
     message = str(caught.value)
     assert "99214" in message
     assert "modifier 25" in message

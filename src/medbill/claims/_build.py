@@ -220,9 +220,15 @@ def _prior_payers(
 class SecondaryClaim:
     """A claim to a secondary (or tertiary) payer with the prior payers' adjudications.
 
-    >>> from medbill.claims import SecondaryClaim
-    >>> SecondaryClaim.__doc__.startswith("A claim")
-    True
+    >>> import pendulum
+    >>> from decimal import Decimal
+    >>> from medbill.claims import PriorPayerAdjudication, SecondaryClaim
+    >>> from medbill.testing import make_claim, make_payer
+    >>> primary = PriorPayerAdjudication(payer=make_payer(), paid=Decimal("80.00"),
+    ...     adjudication_date=pendulum.date(2025, 4, 1), remaining_patient_liability=Decimal("20.00"))
+    >>> claim = SecondaryClaim(claim=make_claim(), prior_payers=[primary])
+    >>> claim.prior_paid, claim.remaining_patient_liability
+    (Decimal('80.00'), Decimal('20.00'))
     """
 
     claim: Claim

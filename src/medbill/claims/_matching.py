@@ -68,7 +68,6 @@ def match_lines(
 
     >>> from decimal import Decimal
     >>> from medbill import LinePayment
-    >>> from medbill.claims._matching import match_lines
     >>> from medbill.testing import make_claim, make_claim_line
     >>> claim = make_claim(lines=[make_claim_line(procedure="99214", modifiers=["25"],
     ...                                           charge=Decimal("210.00"))])

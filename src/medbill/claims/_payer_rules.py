@@ -98,7 +98,7 @@ class RequiredField:
     >>> RequiredField(field="fax")
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: field: must be one of [...] (got 'fax')
+    medbill.ValidationError: field: must be one of [...] (got 'fax')
     """
 
     field: str
@@ -138,7 +138,7 @@ class FrequencyLimit:
     >>> FrequencyLimit(codes=["G0439"], max_units=Decimal(1), per="week")
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: per: must be 'claim' or 'day' (got 'week')
+    medbill.ValidationError: per: must be 'claim' or 'day' (got 'week')
     """
 
     codes: frozenset[str] = attrs.field(converter=_codes)

@@ -45,7 +45,7 @@ def check_balanced(remittance: Remittance) -> None:
     >>> check_balanced(era)
     Traceback (most recent call last):
     ...
-    medbill._errors.UnbalancedRemittanceError: remittance: does not balance, nothing was posted: claim C-1: charge - adjustments - paid is off by 20.00 (got 'EFT-1')
+    medbill.UnbalancedRemittanceError: remittance: does not balance, nothing was posted: claim C-1: charge - adjustments - paid is off by 20.00 (got 'EFT-1')
     """
     found = remittance.imbalances()
     if found:
@@ -77,8 +77,11 @@ class RemittanceException:
     cash (suspense) until then.
 
     >>> from medbill.claims import ExceptionReason, RemittanceException
-    >>> RemittanceException.__doc__.split(",")[0]
-    'A claim payment or line payment that matched nothing'
+    >>> from medbill.testing import make_claim_payment
+    >>> unknown = RemittanceException(reason=ExceptionReason.UNKNOWN_CLAIM,
+    ...     claim_payment=make_claim_payment(claim_id="CLM-9999"), message="no claim on file")
+    >>> unknown.reason.value, unknown.claim_payment.claim_id, unknown.claim_payment.paid
+    ('unknown-claim', 'CLM-9999', Decimal('80.00'))
     """
 
     reason: ExceptionReason
@@ -98,8 +101,10 @@ class ClaimMatch:
     """A claim, the payer's adjudication of it, and its lines matched.
 
     >>> from medbill.claims import ClaimMatch
-    >>> [f.name for f in attrs.fields(ClaimMatch)]
-    ['claim', 'payment', 'lines']
+    >>> from medbill.testing import make_claim, make_claim_payment
+    >>> match = ClaimMatch(claim=make_claim(), payment=make_claim_payment(), lines=[])
+    >>> match.claim.id == match.payment.claim_id, match.lines
+    (True, ())
     """
 
     claim: Claim

@@ -7,6 +7,7 @@ payer-specific rule is an ordinary function in the caller's code, medbill needs 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -17,6 +18,7 @@ from medbill._common import PayerId
 from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
+from medbill._validation import as_date
 from medbill.claims._code_sets import CodeSets
 from medbill.claims._holidays import next_business_day
 from medbill.claims._ncci import NcciEdits
@@ -188,7 +190,7 @@ _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1}
 def scrub(
     claim: Claim,
     *,
-    as_of: pendulum.Date,
+    as_of: datetime.date,
     ncci: NcciEdits | None = None,
     icd10: Icd10CodeSet | None = None,
     filing_limits: Mapping[PayerId, TimelyFilingLimit] | None = None,
@@ -223,8 +225,7 @@ def scrub(
     """
     from medbill.claims._rules import DEFAULT_RULES
 
-    if not isinstance(as_of, pendulum.Date) or isinstance(as_of, pendulum.DateTime):
-        raise ValidationError("as_of", as_of, "must be a pendulum.Date")
+    as_of = as_date(as_of, "as_of")  # a datetime.date is as good as a pendulum.Date
     payer = _payer_rules(claim, payer_rules)
     context = ScrubContext(
         as_of=as_of,

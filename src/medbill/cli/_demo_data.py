@@ -1,22 +1,11 @@
-"""The numbers the demo prices with: a few rows of the CY2025 Medicare physician fee schedule.
+"""The demo practice's day: patients, payers, visits, contracts and remittances (all invented).
 
-Copied, numbers only, from the CMS files of the CY2025 physician fee schedule:
+The Medicare numbers the demo prices with are the one demo dataset of
+:func:`medbill.testing.demo_medicare_schedule` (rows copied from the CMS files, checked
+against them by the tests); they are re-exported here for the demo's own use.
 
-* ``PPRRVU25_JAN.csv`` (RVU25A package, January 2025 release): for each code the status,
-  work RVU, non-facility and facility practice-expense RVUs with their ``NA`` indicators,
-  malpractice RVU, PC/TC indicator, global days, pre/intra/post-operative percentages,
-  multiple procedure, bilateral, assistant, co-surgery and team surgery indicators,
-  endoscopic base code and diagnostic imaging family. The CPT descriptors (copyright AMA)
-  are not copied.
-* ``GPCI2025.csv`` (Addendum E of the CY2025 PFS final rule, CMS-1807-F): the work (with
-  the 1.0 floor), practice-expense and malpractice GPCIs of two localities.
-
-The conversion factor, 32.3465 for CY2025, comes with :data:`medbill.fees.MEDICARE_CONVERSION_FACTORS`.
-``tests/cli/test_demo_data.py`` checks every number here against those files.
-
->>> from medbill.cli._demo_data import medicare_schedule, SPRINGFIELD
 >>> medicare_schedule()
-MedicareFeeSchedule(releases=1, rows=8, localities=2)
+MedicareFeeSchedule(releases=1, rows=8, localities=3)
 >>> str(SPRINGFIELD)
 '06102-99'
 """
@@ -52,8 +41,14 @@ from medbill import (
     ServiceLine,
     Sex,
 )
-from medbill.fees import Gpci, Locality, MedicareFeeSchedule
-from medbill.fees._rvu_row import row_from_cells
+from medbill.fees import MedicareFeeSchedule
+from medbill.fees._demo_rows import (
+    CONVERSION_FACTOR_2025,
+    GPCI_ROWS,
+    MANHATTAN,
+    PPRRVU_ROWS,
+    SPRINGFIELD,
+)
 
 __all__ = [
     "AOC_ROWS",
@@ -83,62 +78,10 @@ __all__ = [
     "practice",
 ]
 
-CONVERSION_FACTOR_2025: Final = Decimal("32.3465")
-"""The CY2025 Medicare PFS conversion factor (column CONV FACTOR of PPRRVU25_JAN.csv)."""
-
-# One tuple per PPRRVU25_JAN.csv row, the file's text for the columns (0-based index):
-# HCPCS (0), MOD (1), STATUS CODE (3), WORK RVU (5), NON-FAC PE RVU (6), NON-FAC NA
-# INDICATOR (7), FACILITY PE RVU (8), FACILITY NA INDICATOR (9), MP RVU (10), PCTC IND (13),
-# GLOB DAYS (14), PRE OP (15), INTRA OP (16), POST OP (17), MULT PROC (18), BILAT SURG (19),
-# ASST SURG (20), CO-SURG (21), TEAM SURG (22), ENDO BASE (23), DIAGNOSTIC IMAGING FAMILY (27).
-PPRRVU_ROWS: Final[tuple[tuple[str, ...], ...]] = (
-    # office visits, new (99203) and established patients (99213, 99214)
-    ("99203", "", "A", "1.6", "1.61", "", "0.69", "", "0.16", "0", "XXX",
-     "0", "0", "0", "0", "0", "0", "0", "0", "", "99"),
-    ("99213", "", "A", "1.3", "1.35", "", "0.57", "", "0.1", "0", "XXX",
-     "0", "0", "0", "0", "0", "0", "0", "0", "", "99"),
-    ("99214", "", "A", "1.92", "1.8", "", "0.83", "", "0.15", "0", "XXX",
-     "0", "0", "0", "0", "0", "0", "0", "0", "", "99"),
-    # arthrocentesis of a major joint (the file prints its global days as "0")
-    ("20610", "", "A", "0.79", "1.04", "", "0.44", "", "0.13", "0", "0",
-     "0", "0", "0", "2", "1", "1", "0", "0", "", "99"),
-    # chest X-ray, 2 views: global, technical and professional components
-    ("71046", "", "A", "0.22", "0.77", "", "0.77", "NA", "0.02", "1", "XXX",
-     "0", "0", "0", "0", "0", "0", "0", "0", "", "99"),
-    ("71046", "TC", "A", "0", "0.69", "", "0.69", "NA", "0.01", "1", "XXX",
-     "0", "0", "0", "0", "0", "0", "0", "0", "", "99"),
-    ("71046", "26", "A", "0.22", "0.08", "", "0.08", "", "0.01", "1", "XXX",
-     "0", "0", "0", "0", "0", "0", "0", "0", "", "99"),
-    # electrocardiogram, complete
-    ("93000", "", "A", "0.17", "0.24", "", "0.24", "NA", "0.02", "4", "XXX",
-     "0", "0", "0", "6", "0", "0", "0", "0", "", "99"),
-)  # fmt: skip
-
-# GPCI2025.csv rows: MAC, state, locality number, locality name, PW GPCI (1.0 floor), PE, MP.
-GPCI_ROWS: Final[tuple[tuple[str, ...], ...]] = (
-    ("6102", "IL", "99", "REST OF ILLINOIS", "1", "0.912", "1.381"),
-    ("13202", "NY", "1", "MANHATTAN", "1.065", "1.166", "1.656"),
-)
-
-SPRINGFIELD: Final = Locality("6102", "99")
-"""The demo practice's locality: Rest of Illinois (Springfield, IL)."""
-MANHATTAN: Final = Locality("13202", "1")
-"""A second locality, Manhattan, to compare."""
-
 
 def medicare_schedule() -> MedicareFeeSchedule:
-    """The built-in CY2025 schedule: the demo's codes in two localities."""
-    rows = {(cells[0], cells[1]): row_from_cells(cells) for cells in PPRRVU_ROWS}
-    gpcis = {
-        Locality(mac, number): Gpci(Decimal(work), Decimal(pe), Decimal(mp), name, state)
-        for mac, state, number, name, work, pe, mp in GPCI_ROWS
-    }
-    return MedicareFeeSchedule(
-        rows,
-        gpcis,
-        period=Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 12, 31)),
-        label="CY2025 (demo rows)",
-    )
+    """The built-in CY2025 schedule: the demo's codes in three localities."""
+    return MedicareFeeSchedule.demo()
 
 
 # --- The demo practice's day -----------------------------------------------------------

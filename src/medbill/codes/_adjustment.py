@@ -144,7 +144,7 @@ class Carc(Code):
     >>> Carc("045")
     Traceback (most recent call last):
     ...
-    medbill._errors.CodeError: carc: must be a number 1-999 or a letter and 1-2 digits (got '045')
+    medbill.CodeError: carc: must be a number 1-999 or a letter and 1-2 digits (got '045')
     """
 
     __slots__ = ()
@@ -172,7 +172,7 @@ class Rarc(Code):
     >>> Rarc("X12")
     Traceback (most recent call last):
     ...
-    medbill._errors.CodeError: rarc: must be M, MA or N followed by digits (got 'X12')
+    medbill.CodeError: rarc: must be M, MA or N followed by digits (got 'X12')
     """
 
     __slots__ = ()

@@ -30,7 +30,7 @@ class Icd10Cm(Code):
     >>> Icd10Cm("11.9")
     Traceback (most recent call last):
     ...
-    medbill._errors.CodeError: icd10cm: must start with a letter (got '11.9')
+    medbill.CodeError: icd10cm: must start with a letter (got '11.9')
     """
 
     __slots__ = ()

@@ -39,7 +39,7 @@ class Icd10CodeSet:
     >>> codes.require_billable("E11")
     Traceback (most recent call last):
     ...
-    medbill._errors.CodeError: icd10cm: is a category header, not billable; code to the highest specificity (got 'E11')
+    medbill.CodeError: icd10cm: is a category header, not billable; code to the highest specificity (got 'E11')
     """
 
     def __init__(

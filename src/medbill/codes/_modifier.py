@@ -19,7 +19,7 @@ class Modifier(Code):
     >>> Modifier("TCX")
     Traceback (most recent call last):
     ...
-    medbill._errors.CodeError: modifier: must be 2 letters or digits (got 'TCX')
+    medbill.CodeError: modifier: must be 2 letters or digits (got 'TCX')
     """
 
     __slots__ = ()

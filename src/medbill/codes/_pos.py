@@ -93,7 +93,7 @@ class PlaceOfService(Code):
     >>> PlaceOfService("30")
     Traceback (most recent call last):
     ...
-    medbill._errors.CodeError: place_of_service: is not an assigned CMS place-of-service code (got '30')
+    medbill.CodeError: place_of_service: is not an assigned CMS place-of-service code (got '30')
     """
 
     __slots__ = ()

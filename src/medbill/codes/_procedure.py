@@ -43,7 +43,7 @@ class ProcedureCode(Code):
     >>> ProcedureCode("9921")
     Traceback (most recent call last):
     ...
-    medbill._errors.CodeError: procedure_code: must be 5 characters, not 4 (got '9921')
+    medbill.CodeError: procedure_code: must be 5 characters, not 4 (got '9921')
     """
 
     __slots__ = ()

@@ -19,7 +19,7 @@ class RevenueCode(Code):
     >>> RevenueCode("45")
     Traceback (most recent call last):
     ...
-    medbill._errors.CodeError: revenue_code: must be exactly 4 digits (got '45')
+    medbill.CodeError: revenue_code: must be exactly 4 digits (got '45')
     """
 
     __slots__ = ()

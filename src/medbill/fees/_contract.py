@@ -517,10 +517,10 @@ class Contract:
         if fixed is not None:
             return fixed
         for term in self._of(FeeScheduleTerm):
-            modifier = mods[0] if mods else None
-            if not term.schedule.has(code, date_of_service=day, modifier=modifier):
+            first = mods[:1]  # a fee schedule term prices by the first modifier only
+            if not term.schedule.has(code, date_of_service=day, modifiers=first):
                 continue
-            fee = term.schedule.amount(code, date_of_service=day, modifier=modifier)
+            fee = term.schedule.amount(code, date_of_service=day, modifiers=first)
             amount = round_cents(fee * units * term.percent)
             step = TraceStep(
                 "fee schedule",

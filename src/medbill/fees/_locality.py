@@ -45,7 +45,7 @@ class Locality:
     >>> Locality.parse("13202")
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: locality: must look like '13202-01' ... (got '13202')
+    medbill.ValidationError: locality: must look like '13202-01' ... (got '13202')
     """
 
     mac: str = attrs.field(converter=_mac)

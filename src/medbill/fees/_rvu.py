@@ -33,6 +33,7 @@ s. 20.4.2); ``NA`` in the file's column for that setting means not payable there
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -48,8 +49,10 @@ from medbill._encounter import Claim, ClaimLine
 from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, as_money, round_cents
 from medbill._parties import ProviderKind
+from medbill._validation import as_date
 from medbill.codes import Modifier, PlaceOfService
 from medbill.fees._anesthesia import AnesthesiaSchedule
+from medbill.fees._demo_rows import DEMO_LABEL, DEMO_PERIOD, demo_rows
 from medbill.fees._locality import Locality
 from medbill.fees._modifiers import (
     COMPONENT_MODIFIERS,
@@ -70,7 +73,6 @@ from medbill.fees._rvu_row import (
     RvuRow,
     read_gpci,
     read_pprrvu,
-    row_from_cells,
 )
 from medbill.fees._trace import Trace, TraceStep
 
@@ -442,32 +444,15 @@ class MedicareFeeSchedule:
 
     @classmethod
     def demo(cls) -> MedicareFeeSchedule:
-        """A tiny schedule with a few published CY2025 rows (RVUs only) for examples,
-        in force for CY2025."""
-        cells = (
-            ("99213", "", "A", "1.30", "1.35", "", "0.57", "", "0.10", "0", "XXX",
-             "0", "0", "0", "0", "0", "0", "0", "0", "", "99"),
-            ("20610", "", "A", "0.79", "1.04", "", "0.44", "", "0.13", "0", "000",
-             "0", "0", "0", "2", "1", "1", "0", "0", "", "99"),
-            ("71046", "", "A", "0.22", "0.77", "", "0.77", "NA", "0.02", "1", "XXX",
-             "0", "0", "0", "0", "0", "0", "0", "0", "", "99"),
-            ("71046", "26", "A", "0.22", "0.08", "", "0.08", "", "0.01", "1", "XXX",
-             "0", "0", "0", "0", "0", "0", "0", "0", "", "99"),
-            ("71046", "TC", "A", "0", "0.69", "", "0.69", "NA", "0.01", "1", "XXX",
-             "0", "0", "0", "0", "0", "0", "0", "0", "", "99"),
-        )  # fmt: skip
-        rows = [row_from_cells(c) for c in cells]
-        d = Decimal
-        gpcis = {
-            Locality("13202", "01"): Gpci(d("1.065"), d("1.166"), d("1.656"), "MANHATTAN", "NY"),
-            Locality("10112", "00"): Gpci(d("1"), d("0.869"), d("0.575"), "ALABAMA", "AL"),
-        }
-        return cls(
-            {(r.code, r.modifier): r for r in rows},
-            gpcis,
-            period=Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 12, 31)),
-            label="CY2025 (demo rows)",
-        )
+        """A tiny schedule of published CY2025 rows (RVUs and GPCIs) for examples, in force
+        for CY2025: the one demo dataset, also :func:`medbill.testing.demo_medicare_schedule`
+        (checked cell for cell against the CMS files by the tests).
+
+        >>> MedicareFeeSchedule.demo()
+        MedicareFeeSchedule(releases=1, rows=8, localities=3)
+        """
+        rows, gpcis = demo_rows()
+        return cls(rows, gpcis, period=DEMO_PERIOD, label=DEMO_LABEL)
 
     def extended(
         self,
@@ -922,7 +907,7 @@ class MedicareFeeSchedule:
         *,
         locality: Locality,
         place_of_service: PlaceOfService | str,
-        date_of_service: pendulum.Date,
+        date_of_service: dt.date,
         modifiers: Iterable[str] = (),
         units: Decimal | int = 1,
         provider_kind: ProviderKind = ProviderKind.PHYSICIAN,
@@ -954,6 +939,7 @@ class MedicareFeeSchedule:
         ...     date_of_service=pendulum.date(2025, 5, 1)).reason
         'PE RVU is NA in the facility setting (place of service 21)'
         """
+        date_of_service = as_date(date_of_service, "date_of_service")
         units = _units(units)
         pos = PlaceOfService(place_of_service)
         mods = tuple(str(Modifier(m)) for m in modifiers)

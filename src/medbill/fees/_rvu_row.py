@@ -86,7 +86,7 @@ class RvuRow:
     >>> RvuRow(code="99213", work=1.3)
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: work: must be a finite Decimal (got 1.3)
+    medbill.ValidationError: work: must be a finite Decimal (got 1.3)
     """
 
     code: str = attrs.field(validator=_text("code"))
@@ -162,7 +162,7 @@ class Gpci:
     >>> Gpci("1.0", Decimal(1), Decimal(1), "X")
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: gpci.work: must be a non-negative Decimal (got '1.0')
+    medbill.ValidationError: gpci.work: must be a non-negative Decimal (got '1.0')
     """
 
     work: Decimal = attrs.field(validator=_gpci_decimal("gpci.work"))

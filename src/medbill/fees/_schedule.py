@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -12,10 +13,12 @@ from typing import Any
 import attrs
 import pendulum
 
+from medbill._deprecation import warn_renamed
 from medbill._encounter import Claim
 from medbill._errors import ParseError, PricingError, ValidationError
 from medbill._files import open_text
 from medbill._money import as_money, round_cents
+from medbill._validation import as_date
 from medbill.codes import Modifier, ProcedureCode
 from medbill.fees._priced import PricedClaim, PricedLine
 from medbill.fees._trace import Trace, TraceStep
@@ -43,6 +46,14 @@ def _modifier(value: object) -> Modifier | None:
     return None if value is None or value == "" else Modifier(value)
 
 
+def _valid_from(value: dt.date) -> pendulum.Date:
+    return as_date(value, "valid_from")
+
+
+def _valid_to(value: dt.date | None) -> pendulum.Date | None:
+    return None if value is None else as_date(value, "valid_to")
+
+
 @attrs.frozen(kw_only=True)
 class FeeEntry:
     """One amount for a code (and optionally a modifier), in force from ``valid_from`` to
@@ -58,22 +69,19 @@ class FeeEntry:
 
     code: ProcedureCode = attrs.field(converter=ProcedureCode)
     amount: Decimal = attrs.field(converter=_amount)
-    valid_from: pendulum.Date
-    valid_to: pendulum.Date | None = None
+    valid_from: pendulum.Date = attrs.field(converter=_valid_from)
+    valid_to: pendulum.Date | None = attrs.field(default=None, converter=_valid_to)
     modifier: Modifier | None = attrs.field(default=None, converter=_modifier)
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.valid_from, pendulum.Date):
-            raise ValidationError("valid_from", self.valid_from, "must be a pendulum.Date")
-        if self.valid_to is not None and (
-            not isinstance(self.valid_to, pendulum.Date) or self.valid_to < self.valid_from
-        ):
+        if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValidationError(
                 "valid_to", self.valid_to, f"must be a date not before {self.valid_from}"
             )
 
-    def in_force(self, day: pendulum.Date) -> bool:
-        """Whether the entry applies on ``day``."""
+    def in_force(self, day: dt.date) -> bool:
+        """Whether the entry applies on ``day`` (a ``datetime.date`` or ``pendulum.Date``)."""
+        day = as_date(day, "day")
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
@@ -101,14 +109,14 @@ class FeeSchedule:
     ... ''', name="chargemaster")
     >>> chargemaster.amount("99213", date_of_service=pendulum.date(2025, 8, 1))
     Decimal('160.00')
-    >>> chargemaster.amount("71046", modifier="26", date_of_service=pendulum.date(2025, 3, 1))
+    >>> chargemaster.amount("71046", modifiers=["26"], date_of_service=pendulum.date(2025, 3, 1))
     Decimal('30.00')
-    >>> chargemaster.amount("71046", modifier="TC", date_of_service=pendulum.date(2025, 3, 1))
+    >>> chargemaster.amount("71046", modifiers=["TC"], date_of_service=pendulum.date(2025, 3, 1))
     Decimal('95.00')
     >>> chargemaster.amount("99214", date_of_service=pendulum.date(2025, 3, 1))
     Traceback (most recent call last):
     ...
-    medbill._errors.PricingError: code: no entry in fee schedule 'chargemaster' for 99214
+    medbill.PricingError: code: no entry in fee schedule 'chargemaster' for 99214
     (modifier none) on 2025-03-01 (got '99214')
     """
 
@@ -174,29 +182,40 @@ class FeeSchedule:
         self,
         code: str,
         *,
-        date_of_service: pendulum.Date,
+        date_of_service: dt.date,
+        modifiers: Sequence[str] = (),
         modifier: str | None = None,
     ) -> FeeEntry:
-        """The entry in force for ``code`` (and ``modifier``, falling back to none)."""
-        mod = str(modifier or "").upper()
+        """The entry in force for ``code`` with the first of ``modifiers`` that has one of
+        its own, else the entry without a modifier.
+
+        ``modifier=`` (one string) is deprecated since 0.2.0: pass ``modifiers=[...]``.
+        """
+        mods = _modifiers(modifiers, modifier, "FeeSchedule.entry")
+        day = as_date(date_of_service, "date_of_service")
         upper = str(code).upper()
-        keys = [(upper, mod), (upper, "")] if mod else [(upper, "")]
-        for key in keys:
+        for key in [*((upper, m) for m in mods), (upper, "")]:
             for candidate in self._entries.get(key, ()):
-                if candidate.in_force(date_of_service):
+                if candidate.in_force(day):
                     return candidate
         raise PricingError(
             "code",
             str(code),
             f"no entry in fee schedule {self.name!r} for {code} "
-            f"(modifier {mod or 'none'}) on {date_of_service}",
+            f"(modifier {', '.join(mods) or 'none'}) on {day}",
         )
 
     def amount(
-        self, code: str, *, date_of_service: pendulum.Date, modifier: str | None = None
+        self,
+        code: str,
+        *,
+        date_of_service: dt.date,
+        modifiers: Sequence[str] = (),
+        modifier: str | None = None,
     ) -> Decimal:
         """The amount in force for ``code`` on ``date_of_service`` (see :meth:`entry`)."""
-        return self.entry(code, date_of_service=date_of_service, modifier=modifier).amount
+        mods = _modifiers(modifiers, modifier, "FeeSchedule.amount")
+        return self.entry(code, date_of_service=date_of_service, modifiers=mods).amount
 
     def price_line(
         self,
@@ -226,10 +245,9 @@ class FeeSchedule:
         count = Decimal(units) if isinstance(units, int) and not isinstance(units, bool) else units
         if not isinstance(count, Decimal) or not count.is_finite() or count <= 0:
             raise ValidationError("units", units, "must be a positive Decimal or int")
-        mods = tuple(str(m).upper() for m in modifiers)
+        mods = _modifiers(modifiers, None, "FeeSchedule.price_line")
         upper = str(code).upper()
-        chosen = next((m for m in mods if (upper, m) in self._entries), None)
-        entry = self.entry(upper, date_of_service=date_of_service, modifier=chosen)
+        entry = self.entry(upper, date_of_service=date_of_service, modifiers=mods)
         mod = f"-{entry.modifier}" if entry.modifier else ""
         steps = [
             TraceStep(
@@ -272,14 +290,30 @@ class FeeSchedule:
         return PricedClaim(claim_id=claim.id, lines=tuple(lines))
 
     def has(
-        self, code: str, *, date_of_service: pendulum.Date, modifier: str | None = None
+        self,
+        code: str,
+        *,
+        date_of_service: dt.date,
+        modifiers: Sequence[str] = (),
+        modifier: str | None = None,
     ) -> bool:
         """Whether :meth:`amount` would find an entry."""
+        mods = _modifiers(modifiers, modifier, "FeeSchedule.has")
         try:
-            self.entry(code, date_of_service=date_of_service, modifier=modifier)
+            self.entry(code, date_of_service=date_of_service, modifiers=mods)
         except PricingError:
             return False
         return True
+
+
+def _modifiers(modifiers: Sequence[str], modifier: str | None, where: str) -> tuple[str, ...]:
+    """The modifiers asked for, upper-cased; the deprecated ``modifier=`` comes first."""
+    if isinstance(modifiers, str):
+        raise ValidationError("modifiers", modifiers, "must be a list of modifiers, not one string")
+    if modifier is not None:
+        warn_renamed(where, "modifier=", "modifiers=[...]", stacklevel=4)
+        modifiers = (modifier, *modifiers)
+    return tuple(str(m).upper() for m in modifiers if m)
 
 
 def _read_rows(handle: io.TextIOBase | Iterable[str], source: str) -> list[FeeEntry]:

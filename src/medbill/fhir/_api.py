@@ -396,7 +396,7 @@ def from_fhir(resource: Any, *, references: Mapping[str, Any] | None = None) -> 
     ...            "gender": "other", "birthDate": "1990-01-01", "id": "p1"})
     Traceback (most recent call last):
     ...
-    medbill._errors.ValidationError: Patient.gender: has no X12 administrative sex code; medbill keeps female, male and unknown (got 'other')
+    medbill.ValidationError: Patient.gender: has no X12 administrative sex code; medbill keeps female, male and unknown (got 'other')
     """
     data = _as_dict(resource)
     kind = str(data.get("resourceType"))

@@ -255,7 +255,7 @@ class Account:
     >>> Account(code="petty_cash")
     Traceback (most recent call last):
     ...
-    medbill._errors.LedgerError: unknown account code 'petty_cash'
+    medbill.LedgerError: unknown account code 'petty_cash'
     """
 
     code: str

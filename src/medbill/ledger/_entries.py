@@ -21,7 +21,7 @@ _ZERO_OFFSET = _dt.timedelta(0)
 
 MAX_AMOUNT: Final = MAX_MONEY
 """The largest amount one posting may carry (in either direction), on every store: the one
-bound on money, ``medbill._money.MAX_MONEY`` (9,999,999,999.99).
+bound on money (9,999,999,999.99) for every amount medbill accepts.
 
 Amounts are kept as integer cents (SQLite ``INTEGER``, PostgreSQL ``bigint``, both 64-bit):
 at this bound a single account can take about 900,000 maximal postings before a 64-bit
@@ -85,7 +85,7 @@ class Posting:
     >>> Posting(Account.cash(), Decimal("0.005"))
     Traceback (most recent call last):
     ...
-    medbill._errors.LedgerError: posting to cash: amount must be whole cents (got Decimal('0.005'))
+    medbill.LedgerError: posting to cash: amount must be whole cents (got Decimal('0.005'))
     """
 
     account: Account
@@ -237,7 +237,7 @@ class JournalEntry:
     ...                        Posting.credit(Account.patient_credit("MRN-1"), Decimal("19.99"))])
     Traceback (most recent call last):
     ...
-    medbill._errors.UnbalancedEntryError: entry 'bad' does not balance: ... (difference 0.01)
+    medbill.UnbalancedEntryError: entry 'bad' does not balance: ... (difference 0.01)
     """
 
     key: str

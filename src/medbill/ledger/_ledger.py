@@ -271,14 +271,14 @@ class Ledger:
         >>> ledger.post_batch([paid("a", "MRN-1"), paid("b", "MRN-2")])
         Traceback (most recent call last):
         ...
-        medbill._errors.LedgerError: entry 'b': account patient_credit[MRN-2] is closed
+        medbill.LedgerError: entry 'b': account patient_credit[MRN-2] is closed
         >>> len(ledger)  # "a" was not posted either
         0
         >>> ledger.post_batch([paid("a", "MRN-1")],
         ...                   expect={Account.patient_credit("MRN-1"): Decimal("5.00")})
         Traceback (most recent call last):
         ...
-        medbill._errors.StaleBalanceError: balance of patient_credit[MRN-1] is 0.00, the plan expected 5.00; plan again
+        medbill.StaleBalanceError: balance of patient_credit[MRN-1] is 0.00, the plan expected 5.00; plan again
         """
         batch_in = list(entries)
         with self.atomic():
@@ -404,7 +404,7 @@ class Ledger:
         >>> ledger.reverse("copay-1", reversal_key="again")
         Traceback (most recent call last):
         ...
-        medbill._errors.LedgerError: entry 'copay-1' was already reversed by 'copay-1/reversal'
+        medbill.LedgerError: entry 'copay-1' was already reversed by 'copay-1/reversal'
         """
         with self.atomic():
             return self._reverse(key, reversal_key, effective, recorded_at, memo)
@@ -468,7 +468,7 @@ class Ledger:
         >>> ledger.post(late)
         Traceback (most recent call last):
         ...
-        medbill._errors.PeriodClosedError: entry 'pay-7' is effective 2025-01-20, on or before 2025-01-31, the end of a closed period; post the correction in the open period
+        medbill.PeriodClosedError: entry 'pay-7' is effective 2025-01-20, on or before 2025-01-31, the end of a closed period; post the correction in the open period
         """
         day = _day(through, "through")
         if type(actor) is not str or not actor.strip():
@@ -612,7 +612,7 @@ class Ledger:
         >>> Ledger.in_memory().get("e-42")
         Traceback (most recent call last):
         ...
-        medbill._errors.LedgerError: unknown entry 'e-42'
+        medbill.LedgerError: unknown entry 'e-42'
         """
         entry = self._store.get(key)
         if entry is None:

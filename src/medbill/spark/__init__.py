@@ -4,8 +4,8 @@ Install with ``pip install medbill[spark]``. Each function runs the matching
 :mod:`medbill.batch` function on every partition with ``mapInArrow``; the fee schedule and
 contracts reach the executors once, as a broadcast. See the Scale guide for clusters.
 
->>> import medbill.spark
->>> medbill.spark.__all__
+>>> from medbill import spark
+>>> spark.__all__
 ['check_payments_spark', 'price_lines_spark', 'read_835_spark']
 """
 

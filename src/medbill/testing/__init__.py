@@ -1,6 +1,9 @@
 """A testing kit for projects that embed medbill.
 
 Factories build valid entities with sensible defaults; override any field by keyword.
+Payment factories derive their totals, so what they build balances (835 TR3 1.10.2);
+:func:`adjudicate` builds a payer's whole answer to a claim for a test 835, and
+:func:`demo_medicare_schedule` is the one demo dataset of published CMS rows.
 Hypothesis strategies for every code type and entity live in
 :mod:`medbill.testing.strategies` (needs ``hypothesis``, e.g. ``pip install
 'medbill[testing]'``).
@@ -11,8 +14,11 @@ Hypothesis strategies for every code type and entity live in
 Decimal('210.00')
 """
 
+from medbill.testing._adjudicate import adjudicate
 from medbill.testing._factories import (
     DEFAULT_DATE_OF_SERVICE,
+    DEMO_LOCALITY,
+    demo_medicare_schedule,
     make_address,
     make_adjustment,
     make_benefits,
@@ -32,7 +38,10 @@ from medbill.testing._factories import (
 )
 
 __all__ = [
+    "adjudicate",
     "DEFAULT_DATE_OF_SERVICE",
+    "DEMO_LOCALITY",
+    "demo_medicare_schedule",
     "make_address",
     "make_adjustment",
     "make_benefits",

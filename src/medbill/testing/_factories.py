@@ -29,10 +29,14 @@ from medbill._payment import (
     ProviderAdjustment,
     Remittance,
 )
-from medbill.codes import Npi
+from medbill.codes import AdjustmentGroup, Npi
+from medbill.fees import Locality, MedicareFeeSchedule
+from medbill.fees._demo_rows import SPRINGFIELD
 
 __all__ = [
     "DEFAULT_DATE_OF_SERVICE",
+    "DEMO_LOCALITY",
+    "demo_medicare_schedule",
     "make_address",
     "make_adjustment",
     "make_benefits",
@@ -53,6 +57,26 @@ __all__ = [
 
 DEFAULT_DATE_OF_SERVICE = pendulum.date(2025, 3, 4)
 """The date of service the factories use unless told otherwise."""
+
+
+DEMO_LOCALITY: Locality = SPRINGFIELD
+"""The demo practice's Medicare locality: Rest of Illinois, ``06102-99`` (Springfield, IL)."""
+
+
+def demo_medicare_schedule() -> MedicareFeeSchedule:
+    """The one demo dataset: published CY2025 Medicare rows for a few common codes.
+
+    Eight PPRRVU25_JAN rows (99203, 99213, 99214, 20610, 71046 with TC and 26, 93000) and the
+    GPCIs of three localities (Rest of Illinois, Manhattan, Alabama), copied from the CMS
+    files and checked against them cell for cell by the tests; the same rows as
+    :meth:`medbill.fees.MedicareFeeSchedule.demo` and the ``medbill demo`` command.
+
+    >>> line = demo_medicare_schedule().price_line("99213", locality=DEMO_LOCALITY,
+    ...     place_of_service="11", date_of_service=DEFAULT_DATE_OF_SERVICE)
+    >>> line.allowed  # (1.30 x 1 + 1.35 x 0.912 + 0.10 x 1.381) x 32.3465 = 86.3425
+    Decimal('86.34')
+    """
+    return MedicareFeeSchedule.demo()
 
 
 def _build(cls: Any, defaults: dict[str, Any], overrides: dict[str, Any]) -> Any:
@@ -238,37 +262,75 @@ def make_adjustment(**overrides: Any) -> Adjustment:
 def make_line_payment(**overrides: Any) -> LinePayment:
     """The payer's line for 99213: $150 billed, $100 allowed, $80 paid, $20 coinsurance.
 
+    Unless ``adjustments`` is given, they are derived so the line balances (835 TR3 1.10.2.1:
+    charge − adjustments = paid): CO-45 for charge − allowed and PR-2 for allowed − paid.
+    Without an ``allowed``, a line whose ``charge`` or ``paid`` is overridden is allowed what
+    it was paid (no patient share); ``allowed=None`` does the same and leaves it unset.
+
     >>> make_line_payment().imbalance
     Decimal('0.00')
+    >>> line = make_line_payment(charge=Decimal("200.00"), paid=Decimal("120.00"))
+    >>> [(a.group.value, str(a.reason), a.amount) for a in line.adjustments], line.imbalance
+    ([('CO', '45', Decimal('80.00'))], Decimal('0.00'))
     """
-    defaults = {
+    charge = overrides.get("charge", Decimal("150.00"))
+    paid = overrides.get("paid", Decimal("80.00"))
+    overridden = "charge" in overrides or "paid" in overrides
+    allowed = overrides.get("allowed", paid if overridden else Decimal("100.00"))
+    defaults: dict[str, Any] = {
         "procedure": "99213",
-        "charge": Decimal("150.00"),
-        "paid": Decimal("80.00"),
-        "allowed": Decimal("100.00"),
+        "charge": charge,
+        "paid": paid,
+        "allowed": allowed,
         "line_id": "1",
         "service_date": DEFAULT_DATE_OF_SERVICE,
-        "adjustments": (
-            make_adjustment(),
-            make_adjustment(group="PR", reason="2", amount=Decimal("20.00")),
-        ),
     }
+    basis = paid if allowed is None else allowed  # allowed=None: the line shows no AMT*B6
+    if "adjustments" not in overrides and all(
+        isinstance(x, Decimal) for x in (charge, paid, basis)
+    ):
+        derived = [("CO", "45", charge - basis), ("PR", "2", basis - paid)]
+        defaults["adjustments"] = tuple(
+            make_adjustment(group=group, reason=reason, amount=amount)
+            for group, reason, amount in derived
+            if amount
+        )
     return _build(LinePayment, defaults, overrides)  # type: ignore[no-any-return]
 
 
 def make_claim_payment(**overrides: Any) -> ClaimPayment:
     """The payer's balanced adjudication of :func:`make_claim` (paid $80, PR $20).
 
+    The totals derive from the lines unless given: ``charge`` and ``paid`` are the sums of
+    the lines', ``patient_responsibility`` (CLP05) the sum of the PR adjustments, so a
+    payment built from balanced lines balances (835 TR3 1.10.2.1). Give a total explicitly
+    to build an unbalanced payment on purpose.
+
     >>> make_claim_payment().imbalance
     Decimal('0.00')
+    >>> payment = make_claim_payment(lines=[
+    ...     make_line_payment(),
+    ...     make_line_payment(line_id="2", procedure="36415", charge=Decimal("12.00"),
+    ...                       paid=Decimal("3.00"))])
+    >>> payment.charge, payment.paid, payment.patient_responsibility
+    (Decimal('162.00'), Decimal('83.00'), Decimal('20.00'))
+    >>> payment.imbalance, payment.patient_responsibility_imbalance
+    (Decimal('0.00'), Decimal('0.00'))
     """
+    lines = tuple(overrides.pop("lines", (make_line_payment(),)))
+    adjustments = tuple(overrides.get("adjustments", ()))
+    claim_pr = sum(
+        (a.amount for a in adjustments if a.group is AdjustmentGroup.PATIENT_RESPONSIBILITY),
+        Decimal("0.00"),
+    )
     defaults = {
         "claim_id": "CLM-0001",
         "status": "1",
-        "charge": Decimal("150.00"),
-        "paid": Decimal("80.00"),
-        "patient_responsibility": Decimal("20.00"),
-        "lines": (make_line_payment(),),
+        "charge": sum((line.charge for line in lines), Decimal("0.00")),
+        "paid": sum((line.paid for line in lines), Decimal("0.00")),
+        "patient_responsibility": claim_pr
+        + sum((line.patient_responsibility for line in lines), Decimal("0.00")),
+        "lines": lines,
         "payer_claim_control_number": "PCN-0001",
         "filing_indicator": "12",
     }
@@ -291,11 +353,19 @@ def make_provider_adjustment(**overrides: Any) -> ProviderAdjustment:
 
 
 def make_remittance(**overrides: Any) -> Remittance:
-    """A balanced remittance; the payment amount defaults to what its parts add up to.
+    """A balanced remittance: the payment amount is what its parts add up to.
+
+    Unless given, ``payment_amount`` (BPR02) is the claim payments less the provider-level
+    adjustments (835 TR3 1.10.2, balancing); when that is negative (a recoupment larger than the
+    payments) the remittance is a debit (BPR03 = D, ``credit=False``) of the difference.
 
     >>> era = make_remittance()
     >>> era.payment_amount, era.imbalances()
     (Decimal('80.00'), ())
+    >>> recoup = make_provider_adjustment(reason="WO", amount=Decimal("100.00"))
+    >>> debit = make_remittance(provider_adjustments=[recoup])
+    >>> debit.payment_amount, debit.credit, debit.imbalances()
+    (Decimal('20.00'), False, ())
     """
     claims = tuple(overrides.pop("claim_payments", (make_claim_payment(),)))
     provider = tuple(overrides.pop("provider_adjustments", ()))
@@ -306,7 +376,8 @@ def make_remittance(**overrides: Any) -> Remittance:
         "id": "EFT-0001",
         "payer_name": "Acme Health",
         "payer_id": "60054",
-        "payment_amount": total,
+        "payment_amount": abs(total),
+        "credit": total >= 0,
         "payment_date": pendulum.date(2025, 4, 1),
         "method": "ACH",
         "payee_name": "Lovelace Family Medicine",

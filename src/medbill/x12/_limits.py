@@ -184,7 +184,6 @@ DECIMAL_ELEMENTS: dict[str, frozenset[int]] = {
 def over_long(segment_id: str, position: int, value: str) -> int | None:
     """The maximum length of element ``position`` when ``value`` exceeds it, else ``None``.
 
-    >>> from medbill.x12._limits import over_long
     >>> over_long("CLP", 1, "C" * 39), over_long("CLP", 3, "-1234567890123456.78")
     (38, None)
     """

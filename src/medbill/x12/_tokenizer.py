@@ -79,7 +79,6 @@ def shown(value: str) -> str:
     characters mixing letters and digits) is masked, since shifted elements put names
     and member ids where a code was expected.
 
-    >>> from medbill.x12._tokenizer import shown
     >>> shown("3OO.00"), shown("CO"), shown("JOHNSON"), shown("W123456789"), shown("1" * 40)
     ("'3OO.00'", "'CO'", "'J******'", "'******6789'", "'11111111111111111...'")
     """

@@ -89,7 +89,7 @@ def pay_refund(
     >>> pay_refund(Ledger.in_memory(), "MRN-1", effective=pendulum.date(2025, 3, 21))
     Traceback (most recent call last):
     ...
-    medbill._errors.LedgerError: refund payment of 0.00 exceeds the refunds owed of 0.00
+    medbill.LedgerError: refund payment of 0.00 exceeds the refunds owed of 0.00
     """
     key = key or f"refund-paid:{patient}:{effective}"
     earlier = _replayed(ledger, key, EntryKind.REFUND_PAID, effective, amount)

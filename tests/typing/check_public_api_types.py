@@ -1,0 +1,100 @@
+"""A typing test: the public API used as users type it, checked by ``mypy --strict``.
+
+``make test`` runs mypy over ``tests/``, so this file is checked with the rest; nothing here
+runs (the functions are never called, so the lines meant to fail at run time too are safe).
+Each line marked ``# type: ignore[code]`` must fail type checking: under ``--strict``
+``warn_unused_ignores`` is on, so if a signature is loosened (a float accepted as money, a
+bare string as ``modifiers``, one id type for another) the ignore becomes unused and mypy
+fails. Keep it to the public names (``medbill``, ``medbill.<package>``), as users import them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import attrs
+import pendulum
+
+from medbill import (
+    Claim,
+    ClaimId,
+    ClaimLine,
+    ClaimPayment,
+    PatientId,
+    PayerId,
+    Priority,
+    ValidationError,
+    round_cents,
+)
+from medbill.claims import Finding, ScrubContext, scrub
+from medbill.fees import FeeEntry, FeeSchedule, MedicareFeeSchedule, PricedLine
+from medbill.testing import DEMO_LOCALITY, adjudicate, make_claim, make_claim_payment
+
+DAY = pendulum.date(2025, 3, 4)
+
+
+def money_is_decimal_int_or_str_never_float() -> None:
+    ClaimLine(
+        line_id="1",
+        procedure="99213",
+        charge=Decimal("150.00"),
+        service_date=DAY,
+        diagnosis_pointers=(1,),
+    )
+    ClaimLine(
+        line_id="1", procedure="99213", charge="150.00", service_date=DAY, diagnosis_pointers=(1,)
+    )
+    ClaimLine(line_id="1", procedure="99213", charge=150, service_date=DAY, diagnosis_pointers=(1,))
+    ClaimLine(line_id="1", procedure="99213", charge=150.0, service_date=DAY, diagnosis_pointers=(1,))  # type: ignore[arg-type]  # fmt: skip
+    rounded: Decimal = round_cents(Decimal("80.005"))
+    round_cents(80.005)  # type: ignore[arg-type]
+    del rounded
+
+
+def modifiers_are_a_sequence_never_one_string(line: ClaimLine) -> None:
+    mods: list[str] = ["26"]
+    attrs.evolve(line, modifiers=mods)
+    ClaimLine(line_id="1", procedure="71046", charge="95.00", service_date=DAY,
+              diagnosis_pointers=(1,), modifiers=("26",))  # fmt: skip
+    ClaimLine(line_id="1", procedure="71046", charge="95.00", service_date=DAY,
+              diagnosis_pointers=(1,), modifiers="26")  # type: ignore[arg-type]  # fmt: skip
+
+
+def dates_are_stdlib_or_pendulum_dates(claim: Claim, schedule: MedicareFeeSchedule) -> None:
+    found: list[Finding] = scrub(claim, as_of=datetime.date(2025, 3, 10))
+    scrub(claim, as_of=DAY)
+    scrub(claim, as_of="2025-03-10")  # type: ignore[arg-type]
+    FeeEntry(code="99213", amount="95.00", valid_from=datetime.date(2025, 1, 1))
+    line: PricedLine = schedule.price_line(
+        "99213", locality=DEMO_LOCALITY, place_of_service="11", date_of_service=DAY
+    )
+    kept: pendulum.Date = line.date_of_service  # results are pendulum dates
+    del found, kept
+
+
+def ids_are_not_interchangeable(context: ScrubContext, payment: ClaimPayment) -> None:
+    context.filing_limit(PayerId("acme"))
+    context.filing_limit(ClaimId("CLM-0001"))  # type: ignore[arg-type]
+    claim_id: ClaimId = payment.claim_id
+    patient_id: PatientId = payment.claim_id  # type: ignore[assignment]
+    del claim_id, patient_id
+
+
+def the_testing_kit_returns_entities(schedule: FeeSchedule) -> None:
+    payment: ClaimPayment = adjudicate(make_claim(), schedule, deny={"1": "50"})
+    reversal: ClaimPayment = adjudicate(make_claim(), schedule, reverse=True)
+    adjudicate(make_claim(), "acme")  # type: ignore[arg-type]
+    adjudicate(make_claim(), schedule, deny=50)  # type: ignore[arg-type]
+    imbalance: Decimal = make_claim_payment().imbalance
+    del payment, reversal, imbalance
+
+
+def enumerations_and_errors() -> None:
+    rank: int = Priority("primary").rank
+    try:
+        scrub(make_claim(), as_of=DAY)
+    except ValidationError as error:
+        field: str = error.field
+        del field
+    del rank

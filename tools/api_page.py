@@ -1,0 +1,106 @@
+"""Write docs/api.md: the public surface of medbill, module by module, one line per name.
+
+The modules are those whose ``__all__`` is locked by ``tests/api/<module>.txt``; each line
+is an exported name and the first sentence of its docstring (read with Griffe, so module
+constants and type aliases keep theirs). ``tests/test_docs.py`` fails when the page is out
+of date. Regenerate with::
+
+    .venv/bin/python tools/api_page.py
+
+``--check`` exits non-zero (and writes nothing) when docs/api.md differs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from pathlib import Path
+
+import griffe
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = ROOT / "docs" / "api.md"
+COMMAND = ".venv/bin/python tools/api_page.py"
+
+_ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
+_DOUBLE = re.compile(r"``([^`]+)``")
+_SENTENCE = re.compile(r"(?<=[a-z0-9)`'\"])\.(\s|$)")
+
+
+def public_modules() -> list[str]:
+    """The public modules, as listed by the checked-in API lists."""
+    return sorted(p.stem for p in (ROOT / "tests" / "api").glob("*.txt"))
+
+
+def summary(obj: griffe.Object | griffe.Alias) -> str:
+    """The first sentence of ``obj``'s docstring, on one line, in Markdown."""
+    try:
+        docstring = obj.docstring
+    except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+        docstring = None
+    if docstring is None:
+        return ""
+    paragraph = docstring.value.strip().split("\n\n", 1)[0]
+    text = " ".join(line.strip() for line in paragraph.splitlines())
+    text = _DOUBLE.sub(r"`\1`", _ROLE.sub(lambda m: f"`{m.group(1).split('.')[-1]}`", text))
+    match = _SENTENCE.search(text)
+    text = text[: match.start() + 1] if match else text
+    return text.removesuffix(":").rstrip()
+
+
+def kind(obj: griffe.Object | griffe.Alias) -> str:
+    try:
+        return obj.kind.value
+    except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return "attribute"
+
+
+def render() -> str:
+    """The text of docs/api.md."""
+    sys.path.insert(0, str(ROOT / "src"))
+    package = griffe.load("medbill", search_paths=[str(ROOT / "src")], docstring_parser=None)
+    modules = public_modules()
+    out = [
+        "# The public API",
+        "",
+        "Everything medbill promises (see the [compatibility policy](compatibility.md)): each",
+        "public module's `__all__`, one line per name. Names not listed here are internal.",
+        "Generated from the code by `tools/api_page.py`; the details are in the API reference.",
+        "",
+        f"{sum(len(importlib.import_module(m).__all__) for m in modules)} names in "
+        f"{len(modules)} modules.",
+    ]
+    for module_name in modules:
+        names = sorted(importlib.import_module(module_name).__all__, key=str.lower)
+        node = (
+            package if module_name == "medbill" else package[module_name.removeprefix("medbill.")]
+        )
+        out += ["", f"## `{module_name}`", "", f"{summary(node)}", ""]
+        for name in names:
+            if name.startswith("__"):
+                continue
+            member = node.members.get(name)
+            line = f"- `{name}`"
+            if member is not None:
+                line += f" ({kind(member)})"
+                text = summary(member)
+                if text:
+                    line += f": {text}"
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    text = render()
+    if "--check" in argv:
+        if not PAGE.exists() or PAGE.read_text() != text:
+            print(f"docs/api.md is out of date; regenerate it with: {COMMAND}")
+            return 1
+        return 0
+    PAGE.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
