@@ -70,3 +70,16 @@ def test_phi_files_are_created_owner_only(tmp_path: Path, monkeypatch: pytest.Mo
     assert runner.invoke(cli, ["demo", "--out", str(other), "--json"]).exit_code == 0
     claims = next((other / "claims").glob("*.json"))
     assert oct(stat.S_IMODE(claims.stat().st_mode)) == "0o644"
+
+
+def test_a_new_ledger_file_is_owner_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import stat
+
+    from medbill.ledger import Ledger
+
+    monkeypatch.setattr(os, "umask", os.umask)
+    os.umask(0o022)
+    with Ledger.open(tmp_path / "ledger.sqlite"):
+        pass
+    assert oct(stat.S_IMODE((tmp_path / "ledger.sqlite").stat().st_mode)) == "0o600"

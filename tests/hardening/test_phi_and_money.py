@@ -212,3 +212,19 @@ def test_every_medbill_enumeration_refuses_values_in_the_error_tree() -> None:
             ):
                 plain.append(f"{info.name}.{value.__name__}")
     assert plain == [], "derive these from medbill._enums.MedbillEnum"
+
+
+def test_ledger_questions_refuse_wrong_types_in_the_error_tree() -> None:
+    import datetime as dt
+
+    from medbill.ledger import Account, Ledger
+
+    ledger = Ledger.in_memory()
+    with pytest.raises(ValidationError, match="account: must be an Account"):
+        ledger.balance("cash")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="as_of: must be a date"):
+        ledger.total("patient_receivable", as_of="2025-01-01")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="claim: must be an id"):
+        ledger.history(claim=5)  # type: ignore[arg-type]
+    # a stdlib date is accepted at the boundary (NAMING.md)
+    assert ledger.balance(Account.cash(), as_of=dt.date(2025, 1, 1)) == Decimal("0.00")  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ from medbill._errors import (
     LedgerError,
     PeriodClosedError,
     StaleBalanceError,
+    ValidationError,
 )
 from medbill._parties import Priority
 from medbill.ledger._accounts import CHART_OF_ACCOUNTS, Account
@@ -76,6 +77,27 @@ def _day(value: object, field: str) -> pendulum.Date:
     if isinstance(value, pendulum.Date):
         return value
     return pendulum.date(value.year, value.month, value.day)
+
+
+def _as_of(value: object) -> pendulum.Date | None:
+    """``as_of`` as a ``pendulum.Date`` (a stdlib date is accepted), or a ValidationError."""
+    if value is None or isinstance(value, pendulum.Date):
+        return value
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return pendulum.date(value.year, value.month, value.day)
+    raise ValidationError("as_of", value, "must be a date such as pendulum.date(2025, 3, 31)")
+
+
+def _checked_account(value: object) -> Account:
+    if type(value) is not Account:
+        raise ValidationError("account", value, "must be an Account (e.g. Account.cash())")
+    return value
+
+
+def _identifier(name: str, value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise ValidationError(name, value, f"must be an id (str), not {type(value).__name__}")
 
 
 class Ledger:
@@ -577,6 +599,8 @@ class Ledger:
             )
         if account is not None and type(account) is not Account:
             raise LedgerError(f"history: account must be an Account (got {account!r})")
+        _identifier("claim", claim)
+        _identifier("patient", patient)
         for name, value, low, high in (("offset", offset, 0, None), ("limit", limit, 1, 10_000)):
             if type(value) is not int or value < low or (high is not None and value > high):
                 raise LedgerError(f"history: {name} out of range (got {value!r})")
@@ -641,6 +665,8 @@ class Ledger:
         liabilities and revenue. O(1) for the current balance (see the module notes of
         ``medbill.ledger._stores._index`` for the as-of cost).
         """
+        account = _checked_account(account)
+        as_of = _as_of(as_of)
         self._store.sync()
         amount = self._store.balance(account, as_of)
         return amount if account.kind.sign > 0 else -amount
@@ -675,6 +701,9 @@ class Ledger:
         ):
             if value is not None:
                 dims[name] = value
+        as_of = _as_of(as_of)
+        for name in ("patient", "payer", "claim", "line"):
+            _identifier(name, dims.get(name))
         self._store.sync()
         amount = self._store.total(code, dims, as_of)
         return amount if chart.kind.sign > 0 else -amount

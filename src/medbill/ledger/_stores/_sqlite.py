@@ -218,6 +218,7 @@ class SqliteStore(SqlStore):
         self._path = os.fspath(path)
         self._name = self._path
         self._timeout = float(busy_timeout)
+        _create_private(self._path)
         try:
             self._conn = sqlite3.connect(
                 self._path, isolation_level=None, check_same_thread=False, timeout=self._timeout
@@ -311,3 +312,20 @@ class SqliteStore(SqlStore):
     def close(self) -> None:
         """Close the database connection."""
         self._conn.close()
+
+
+def _create_private(path: str) -> None:
+    """Create a new ledger file owner-only (it holds PHI); SQLite gives its -wal and -shm
+    files the same mode. ``MEDBILL_FILE_MODE=umask`` keeps the umask; an existing file is
+    left as it is."""
+    from medbill._files import file_mode
+
+    mode = file_mode()
+    if mode is None or path in ("", ":memory:") or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+    except FileExistsError:
+        return
+    except OSError:
+        return  # a missing folder or no permission: sqlite3.connect reports it
