@@ -210,7 +210,7 @@ def measure() -> dict[str, Any]:
                 code,
                 locality=localities[index % 5],
                 place_of_service="11",
-                date_of_service=day,
+                service_date=day,
                 modifiers=mods,
                 units=units,
             )

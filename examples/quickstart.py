@@ -76,7 +76,7 @@ def build_claim() -> Claim:
     visit = Encounter(
         id="ENC-5001",
         patient_id=patient.id,
-        date_of_service=pendulum.date(2025, 3, 4),
+        service_date=pendulum.date(2025, 3, 4),
         place_of_service="11",
         rendering_provider=doctor,
         billing_provider=doctor,
@@ -103,7 +103,7 @@ def build_claim() -> Claim:
                 units=line.units,
                 charge=line.charge,
                 diagnosis_pointers=line.diagnosis_pointers,
-                service_date=visit.date_of_service,
+                service_date=visit.service_date,
             )
             for n, line in enumerate(visit.lines, start=1)
         ],

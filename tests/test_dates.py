@@ -48,6 +48,6 @@ def test_entities_and_queries_take_stdlib_dates() -> None:
     assert make_patient().age_on(DAY) == 44  # born 1980-05-17
     assert make_coverage().is_active_on(DAY)
     priced = demo_medicare_schedule().price_line(
-        "99213", locality=DEMO_LOCALITY, place_of_service="11", date_of_service=DAY
+        "99213", locality=DEMO_LOCALITY, place_of_service="11", service_date=DAY
     )
     assert priced.allowed == Decimal("86.34")

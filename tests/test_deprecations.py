@@ -5,13 +5,26 @@ CHANGELOG.md lists each one under "Deprecated" (0.2.0); docs/compatibility.md ha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
+import attrs
 import pendulum
 import pytest
 
-from medbill import ValidationError
-from medbill.fees import FeeSchedule
+from medbill import Encounter, Period, ValidationError
+from medbill.claims import TimelyFilingLimit
+from medbill.fees import (
+    AnesthesiaSchedule,
+    Contract,
+    FeeSchedule,
+    Locality,
+    MedicareFeeSchedule,
+    PercentOfBilled,
+)
+from medbill.serialize import from_dict, to_dict
+from medbill.testing import make_coverage, make_encounter
 
 JAN = pendulum.date(2025, 1, 15)
 CHARGEMASTER = FeeSchedule.from_csv_text(
@@ -25,15 +38,98 @@ CHARGEMASTER = FeeSchedule.from_csv_text(
 def test_fee_schedule_modifier_is_deprecated_for_modifiers(method: str) -> None:
     lookup = getattr(CHARGEMASTER, method)
     with pytest.warns(DeprecationWarning, match=r"FeeSchedule\.\w+: modifier= .* use modifiers="):
-        old = lookup("71046", date_of_service=JAN, modifier="26")
-    assert old == lookup("71046", date_of_service=JAN, modifiers=["26"])
+        old = lookup("71046", service_date=JAN, modifier="26")
+    assert old == lookup("71046", service_date=JAN, modifiers=["26"])
 
 
 def test_fee_schedule_modifiers_take_the_first_with_an_entry() -> None:
     # 59 has no entry of its own: the next modifier, TC, has one (65.00)
-    assert CHARGEMASTER.amount("71046", date_of_service=JAN, modifiers=["59", "TC"]) == Decimal(
+    assert CHARGEMASTER.amount("71046", service_date=JAN, modifiers=["59", "TC"]) == Decimal(
         "65.00"
     )
-    assert CHARGEMASTER.amount("71046", date_of_service=JAN, modifiers=["59"]) == Decimal("95.00")
+    assert CHARGEMASTER.amount("71046", service_date=JAN, modifiers=["59"]) == Decimal("95.00")
     with pytest.raises(ValidationError, match="modifiers: must be a list of modifiers"):
-        CHARGEMASTER.amount("71046", date_of_service=JAN, modifiers="26")
+        CHARGEMASTER.amount("71046", service_date=JAN, modifiers="26")
+
+
+# --- date_of_service -> service_date (NAMING.md: the day a service was given) ---------
+
+MEDICARE = MedicareFeeSchedule.demo()
+ALABAMA = Locality.parse("10112-00")
+ACME = Contract(
+    payer_id=make_coverage().payer.id,
+    name="Acme PPO 2025",
+    effective=Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 12, 31)),
+    terms=[PercentOfBilled(percent="0.80")],
+)
+ANESTHESIA = AnesthesiaSchedule({"00142": Decimal(4)}, {ALABAMA: Decimal("19.77")})
+
+SERVICE_DATE_CALLS: list[tuple[str, Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = [
+    ("FeeSchedule.entry", CHARGEMASTER.entry, ("71046",), {}),
+    ("FeeSchedule.amount", CHARGEMASTER.amount, ("71046",), {}),
+    ("FeeSchedule.price_line", CHARGEMASTER.price_line, ("71046",), {}),
+    ("FeeSchedule.has", CHARGEMASTER.has, ("71046",), {}),
+    ("MedicareFeeSchedule.release", MEDICARE.release, (), {}),
+    ("MedicareFeeSchedule.row", MEDICARE.row, ("99213",), {}),
+    ("MedicareFeeSchedule.gpci", MEDICARE.gpci, (ALABAMA,), {}),
+    ("MedicareFeeSchedule.conversion_factor", MEDICARE.conversion_factor, (), {}),
+    ("MedicareFeeSchedule.price_line", MEDICARE.price_line, ("99213",), {"locality": ALABAMA, "place_of_service": "11"}),
+    (
+        "Contract.expected_line",
+        ACME.expected_line,
+        (),
+        {"code": "99213", "billed": Decimal("100.00")},
+    ),
+    ("Contract.applies_to", ACME.applies_to, (make_coverage(),), {}),
+    (
+        "AnesthesiaSchedule.price",
+        ANESTHESIA.price,
+        ("00142",),
+        {"locality": ALABAMA, "minutes": 37, "modifiers": ["QK"]},
+    ),
+    ("TimelyFilingLimit.deadline", TimelyFilingLimit().deadline, (), {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("where", "call", "args", "kwargs"), SERVICE_DATE_CALLS, ids=[c[0] for c in SERVICE_DATE_CALLS]
+)
+def test_date_of_service_keyword_is_deprecated_for_service_date(
+    where: str, call: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    message = rf"{where}: date_of_service= is deprecated .* use service_date="
+    with pytest.warns(DeprecationWarning, match=message):
+        old = call(*args, date_of_service=JAN, **kwargs)
+    assert old == call(*args, service_date=JAN, **kwargs)
+
+
+def test_date_of_service_and_service_date_together_are_refused() -> None:
+    with (
+        pytest.warns(DeprecationWarning, match="date_of_service="),
+        pytest.raises(ValidationError, match="date_of_service: is the deprecated name"),
+    ):
+        CHARGEMASTER.amount("71046", date_of_service=JAN, service_date=JAN)  # type: ignore[call-arg]
+
+
+def test_encounter_date_of_service_is_deprecated_for_service_date() -> None:
+    encounter = make_encounter()
+    fields = {f.name: getattr(encounter, f.name) for f in attrs.fields(Encounter)}
+    fields["date_of_service"] = fields.pop("service_date")
+    with pytest.warns(DeprecationWarning, match=r"Encounter: date_of_service= .* service_date="):
+        old = Encounter(**fields)
+    assert old == encounter
+    with pytest.warns(DeprecationWarning, match=r"Encounter: date_of_service .* service_date"):
+        assert encounter.date_of_service == encounter.service_date  # type: ignore[attr-defined]
+
+
+def test_an_encounter_written_by_0_1_still_reads() -> None:
+    encounter = make_encounter()
+    document = to_dict(encounter)
+    document["date_of_service"] = document.pop("service_date")
+    assert from_dict(Encounter, document) == encounter
+
+
+def test_priced_line_date_of_service_is_deprecated_for_service_date() -> None:
+    line = MEDICARE.price_line("99213", locality=ALABAMA, place_of_service="11", service_date=JAN)
+    with pytest.warns(DeprecationWarning, match=r"PricedLine: date_of_service .* service_date"):
+        assert line.date_of_service == line.service_date == JAN  # type: ignore[attr-defined]

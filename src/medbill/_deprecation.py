@@ -3,13 +3,31 @@
 A renamed parameter or attribute keeps its old name for at least one minor release; using it
 warns with :class:`DeprecationWarning` naming the replacement, and CHANGELOG.md lists it
 under "Deprecated".
+
+- :func:`warn_renamed` is the warning itself.
+- :func:`renamed_parameters` wraps a function or method whose keyword was renamed.
+- :func:`renamed_fields` decorates an attrs class whose field was renamed: the old keyword
+  of the constructor and the old attribute read both keep working (and warn), and
+  :mod:`medbill.serialize` reads a document that carries the old key.
 """
 
 from __future__ import annotations
 
+import functools
 import warnings
+from collections.abc import Callable, Mapping
+from typing import Any, Final, ParamSpec, TypeVar
 
-__all__ = ["warn_renamed"]
+from medbill._errors import ValidationError
+
+__all__ = ["RENAMED_FIELDS", "renamed_fields", "renamed_parameters", "warn_renamed"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+C = TypeVar("C", bound=type[Any])
+
+RENAMED_FIELDS: Final = "__medbill_renamed_fields__"
+"""Class attribute holding ``{old: new}`` for a class decorated by :func:`renamed_fields`."""
 
 
 def warn_renamed(
@@ -29,3 +47,91 @@ def warn_renamed(
         DeprecationWarning,
         stacklevel=stacklevel,
     )
+
+
+def _rename_keywords(
+    where: str, renames: Mapping[str, str], kwargs: dict[str, Any], stacklevel: int
+) -> None:
+    for old, new in renames.items():
+        if old not in kwargs:
+            continue
+        warn_renamed(where, f"{old}=", f"{new}=", stacklevel=stacklevel)
+        if new in kwargs:
+            raise ValidationError(old, kwargs[old], f"is the deprecated name of {new}: pass one")
+        kwargs[new] = kwargs.pop(old)
+
+
+def renamed_parameters(where: str, **renames: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Accept each old keyword (``old="new"``) of the decorated function, warning.
+
+    >>> import warnings
+    >>> @renamed_parameters("deadline", date_of_service="service_date")
+    ... def deadline(*, service_date: str) -> str:
+    ...     return service_date
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     deadline(date_of_service="2025-03-04")  # type: ignore[call-arg]
+    '2025-03-04'
+    >>> print(caught[0].message)
+    deadline: date_of_service= is deprecated since medbill 0.2.0; use service_date= instead
+    """
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(function)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            if kwargs and not renames.keys().isdisjoint(kwargs):
+                _rename_keywords(where, renames, kwargs, stacklevel=4)
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _old_attribute(owner: str, old: str, new: str) -> property:
+    def read(self: Any) -> Any:
+        warn_renamed(owner, old, new, stacklevel=3)
+        return getattr(self, new)
+
+    return property(read, doc=f"Deprecated since 0.2.0: read ``{new}``.")
+
+
+def renamed_fields(**renames: str) -> Callable[[C], C]:
+    """Keep each old field name (``old="new"``) of an attrs class, warning on use.
+
+    The constructor takes the old keyword, reading the old attribute returns the new one's
+    value, and :mod:`medbill.serialize` reads a document written with the old key.
+
+    >>> import attrs, warnings
+    >>> @renamed_fields(date_of_service="service_date")
+    ... @attrs.frozen
+    ... class Visit:
+    ...     service_date: str
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     visit = Visit(date_of_service="2025-03-04")  # type: ignore[call-arg]
+    ...     old = visit.date_of_service  # type: ignore[attr-defined]
+    >>> visit, old
+    (Visit(service_date='2025-03-04'), '2025-03-04')
+    >>> print(caught[0].message)
+    Visit: date_of_service= is deprecated since medbill 0.2.0; use service_date= instead
+    """
+
+    def decorate(cls: C) -> C:
+        original = cls.__init__
+        where = cls.__name__
+
+        @functools.wraps(original)
+        def init(self: Any, *args: Any, **kwargs: Any) -> None:
+            if kwargs and not renames.keys().isdisjoint(kwargs):
+                _rename_keywords(where, renames, kwargs, stacklevel=4)
+            original(self, *args, **kwargs)
+
+        cls.__init__ = init
+        for old, new in renames.items():
+            setattr(cls, old, _old_attribute(where, old, new))
+        merged = {**getattr(cls, RENAMED_FIELDS, {}), **renames}
+        setattr(cls, RENAMED_FIELDS, merged)
+        return cls
+
+    return decorate

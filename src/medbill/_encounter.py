@@ -20,6 +20,7 @@ from medbill._common import (
     to_optional_encounter_id,
     to_patient_id,
 )
+from medbill._deprecation import renamed_fields
 from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._money import ZERO
@@ -171,6 +172,7 @@ class ServiceLine:
         validate(self, _line_checks(self))
 
 
+@renamed_fields(date_of_service="service_date")
 @attrs.frozen(kw_only=True)
 class Encounter:
     """A visit: who saw the patient, where, when, for which diagnoses, doing what.
@@ -180,7 +182,7 @@ class Encounter:
     >>> from medbill import Encounter, ServiceLine
     >>> from medbill.testing import make_provider
     >>> visit = Encounter(
-    ...     id="enc-1", patient_id="MRN-1001", date_of_service=pendulum.date(2025, 3, 4),
+    ...     id="enc-1", patient_id="MRN-1001", service_date=pendulum.date(2025, 3, 4),
     ...     place_of_service="11", rendering_provider=make_provider(),
     ...     billing_provider=make_provider(), diagnoses=["E11.9", "I10"],
     ...     lines=[ServiceLine(procedure="99214", charge=Decimal("210.00"),
@@ -192,7 +194,7 @@ class Encounter:
 
     id: EncounterId = attrs.field(converter=to_encounter_id)
     patient_id: PatientId = attrs.field(converter=to_patient_id)
-    date_of_service: pendulum.Date = attrs.field(converter=to_date)
+    service_date: pendulum.Date = attrs.field(converter=to_date)
     place_of_service: PlaceOfService = attrs.field(converter=to_pos)
     rendering_provider: Provider
     billing_provider: Provider

@@ -39,6 +39,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
+from medbill._deprecation import RENAMED_FIELDS
 from medbill._errors import ValidationError
 from medbill._validation import convert, enum_member, markers
 from medbill.codes import Code
@@ -209,10 +210,17 @@ def _attrs_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
     fields = _init_fields(cls)
     hints = typing.get_type_hints(cls)
     known = {attribute.name for attribute in fields}
+    # A document written before a field was renamed (0.1) carries the old key: read it.
+    renamed: dict[str, str] = getattr(cls, RENAMED_FIELDS, {})
 
     def structure(data: Any, _: Any) -> Any:
         if not isinstance(data, dict):
             raise ValidationError("", type(data).__name__, "must be a JSON object")
+        if renamed and not renamed.keys().isdisjoint(data):
+            data = {
+                renamed[key] if key in renamed and renamed[key] not in data else key: value
+                for key, value in data.items()
+            }
         problems = [_unknown_field(cls, key) for key in data if key not in known]
         kwargs: dict[str, Any] = {}
         for attribute in fields:

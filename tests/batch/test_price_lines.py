@@ -46,7 +46,7 @@ def compare(schedule: MedicareFeeSchedule, batch: list[tuple[Claim, Locality]]) 
             if row["medicare_lesser_of_charge"]:
                 assert line.allowed == line.charge, context
                 seen["lesser of charge"] += 1
-            seen[f"year {line.date_of_service.year}"] += 1
+            seen[f"year {line.service_date.year}"] += 1
             if str(locality) == "00000-00":
                 seen["national"] += 1
             seen["payable" if line.payable else "not payable"] += 1

@@ -73,7 +73,7 @@ def example_encounter() -> Encounter:
     return Encounter(
         id=EncounterId("enc-1"),
         patient_id=PatientId("MRN-1001"),
-        date_of_service=DATE_OF_SERVICE,
+        service_date=DATE_OF_SERVICE,
         place_of_service="11",
         rendering_provider=example_provider(),
         billing_provider=example_provider(),
@@ -92,7 +92,7 @@ def example_claim(
     codes: Sequence[str] = ("99214",),
     charges: Sequence[Decimal] = (Decimal("210.00"),),
     coverage: Coverage | None = None,
-    date_of_service: pendulum.Date = DATE_OF_SERVICE,
+    service_date: pendulum.Date = DATE_OF_SERVICE,
 ) -> Claim:
     """A claim of MRN-1001 to Aetna with one line per code."""
     return Claim(
@@ -110,7 +110,7 @@ def example_claim(
                 charge=charge,
                 modifiers=list(modifiers),
                 diagnosis_pointers=[1],
-                service_date=date_of_service,
+                service_date=service_date,
             )
             for number, (code, charge) in enumerate(zip(codes, charges, strict=True), start=1)
         ],

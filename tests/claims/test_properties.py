@@ -45,7 +45,7 @@ def test_build_claim_keeps_every_service_and_its_charge(encounter: Encounter) ->
             service.modifiers,
             service.units,
         )
-        assert line.service_date == encounter.date_of_service
+        assert line.service_date == encounter.service_date
     doubled = build_claim(
         encounter,
         patient,

@@ -141,7 +141,7 @@ def test_coverage_must_be_in_force() -> None:
 
 
 @pytest.mark.parametrize(
-    ("date_of_service", "deadline"),
+    ("service_date", "deadline"),
     [
         # 12 months later is a Tuesday: the deadline itself
         (pendulum.date(2025, 3, 4), pendulum.date(2026, 3, 4)),
@@ -154,10 +154,10 @@ def test_coverage_must_be_in_force() -> None:
     ],
 )
 def test_medicare_timely_filing_deadline(
-    date_of_service: pendulum.Date, deadline: pendulum.Date
+    service_date: pendulum.Date, deadline: pendulum.Date
 ) -> None:
     claim = clean_claim(
-        line("1", "99214", day=date_of_service),
+        line("1", "99214", day=service_date),
         coverage=payer_coverage(start=pendulum.date(2024, 1, 1)),
     )
     assert rules_of(claim, as_of=deadline.subtract(days=30)) == []

@@ -52,7 +52,7 @@ def priced(*allowed: str) -> PricedClaim:
         claim_id="c-1",
         lines=tuple(
             PricedLine(code="99213", allowed=D(a), unit_fee=D(a), line_id=str(n),
-                       date_of_service=pendulum.date(2025, 3, 4))
+                       service_date=pendulum.date(2025, 3, 4))
             for n, a in enumerate(allowed, start=1)
         ),
     )  # fmt: skip

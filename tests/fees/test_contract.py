@@ -48,7 +48,7 @@ def contract(*terms: ContractTerm, lesser: bool = False) -> Contract:
 def expected(
     c: Contract, code: str, billed: str = "500.00", units: Decimal = ONE
 ) -> tuple[Decimal, str]:
-    result = c.expected_line(code=code, billed=D(billed), date_of_service=DOS, units=units)
+    result = c.expected_line(code=code, billed=D(billed), service_date=DOS, units=units)
     return result.allowed, result.term
 
 
@@ -119,7 +119,7 @@ def test_no_term_and_out_of_period_raise() -> None:
     with pytest.raises(PricingError, match="no term"):
         expected(c, "99214")
     with pytest.raises(PricingError, match="not in force"):
-        c.expected_line(code="99213", billed=D("1.00"), date_of_service=pendulum.date(2026, 1, 1))
+        c.expected_line(code="99213", billed=D("1.00"), service_date=pendulum.date(2026, 1, 1))
 
 
 def test_expected_allowed_uses_medicare_claim_rules(cy2025: MedicareFeeSchedule) -> None:
@@ -154,7 +154,7 @@ def test_percent_of_medicare_for_a_fixed_year(cy2024: MedicareFeeSchedule) -> No
     base = cents((D("1.30") + D("1.33") * D("0.869") + D("0.10") * D("0.575")) * D("32.7442"))
     assert expected(c, "99213") == (cents(base * D("1.40")), "140% of Medicare 2024")
     trace = c.expected_line(
-        code="99213", billed=D("500.00"), date_of_service=pendulum.date(2025, 3, 4)
+        code="99213", billed=D("500.00"), service_date=pendulum.date(2025, 3, 4)
     ).trace
     assert "RVU24A (2024-01-01 to 2024-03-08)" in str(trace)
 

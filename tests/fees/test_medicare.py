@@ -30,7 +30,7 @@ ALASKA = Locality.parse("02102-01")  # GPCI work 1.5, PE 1.081, MP 0.592
 def price(schedule: MedicareFeeSchedule, code: str, **kw: object) -> Decimal:
     kw.setdefault("locality", ALABAMA)
     kw.setdefault("place_of_service", "11")
-    kw.setdefault("date_of_service", DOS)
+    kw.setdefault("service_date", DOS)
     line = schedule.price_line(code, **kw)  # type: ignore[arg-type]
     assert line.payable, line.reason
     return line.allowed
@@ -72,7 +72,7 @@ def test_alaska_work_gpci_floor(cy2025: MedicareFeeSchedule) -> None:
 
 
 def test_na_practice_expense_is_not_payable_in_that_setting(cy2025: MedicareFeeSchedule) -> None:
-    knee = cy2025.price_line("27447", locality=ALABAMA, place_of_service="11", date_of_service=DOS)
+    knee = cy2025.price_line("27447", locality=ALABAMA, place_of_service="11", service_date=DOS)
     assert not knee.payable
     assert knee.allowed == D("0.00")
     assert "non-facility" in (knee.reason or "")
@@ -82,7 +82,7 @@ def test_na_practice_expense_is_not_payable_in_that_setting(cy2025: MedicareFeeS
 def test_non_payable_status_returns_status_and_meaning(
     cy2025: MedicareFeeSchedule, code: str, status: str
 ) -> None:
-    line = cy2025.price_line(code, locality=ALABAMA, place_of_service="11", date_of_service=DOS)
+    line = cy2025.price_line(code, locality=ALABAMA, place_of_service="11", service_date=DOS)
     assert not line.payable
     assert line.status == status
     assert line.reason == "status I: not valid for Medicare: Medicare uses another code"
@@ -90,17 +90,17 @@ def test_non_payable_status_returns_status_and_meaning(
 
 def test_unknown_code_and_locality_raise(cy2025: MedicareFeeSchedule) -> None:
     with pytest.raises(PricingError, match="99999"):
-        cy2025.price_line("99999", locality=ALABAMA, place_of_service="11", date_of_service=DOS)
+        cy2025.price_line("99999", locality=ALABAMA, place_of_service="11", service_date=DOS)
     with pytest.raises(PricingError, match="99999-99"):
         cy2025.price_line(
-            "99213", locality=Locality.parse("99999-99"), place_of_service="11", date_of_service=DOS
+            "99213", locality=Locality.parse("99999-99"), place_of_service="11", service_date=DOS
         )
     with pytest.raises(PricingError, match=r"RVU25A \(2025-01-01 to 2025-12-31\).*2019-06-01"):
         cy2025.price_line(
             "99213",
             locality=ALABAMA,
             place_of_service="11",
-            date_of_service=pendulum.date(2019, 6, 1),
+            service_date=pendulum.date(2019, 6, 1),
         )
     # with the nearest release asked for explicitly, the conversion factors still decide
     with pytest.raises(PricingError, match="conversion factor"):
@@ -108,7 +108,7 @@ def test_unknown_code_and_locality_raise(cy2025: MedicareFeeSchedule) -> None:
             "99213",
             locality=ALABAMA,
             place_of_service="11",
-            date_of_service=pendulum.date(2019, 6, 1),
+            service_date=pendulum.date(2019, 6, 1),
             nearest_release=True,
         )
 
@@ -123,8 +123,8 @@ def test_cy2024_has_two_conversion_factors(reference_dir: Path) -> None:
     )
     # CY2024 July release (given the whole year explicitly) 99213: work 1.30, non-facility PE 1.33, MP 0.10; Alabama GPCIs.
     rvus = D("1.30") + D("1.33") * D("0.869") + D("0.10") * D("0.575")
-    before = price(schedule, "99213", date_of_service=pendulum.date(2024, 3, 8))
-    after = price(schedule, "99213", date_of_service=pendulum.date(2024, 3, 9))
+    before = price(schedule, "99213", service_date=pendulum.date(2024, 3, 8))
+    after = price(schedule, "99213", service_date=pendulum.date(2024, 3, 9))
     assert before == cents(rvus * D("32.7442"))
     assert after == cents(rvus * D("33.2875"))
 
@@ -133,8 +133,8 @@ def test_cy2026_conversion_factor_depends_on_apm_status(cy2025: MedicareFeeSched
     rvus = D("1.30") + D("1.35") * D("0.869") + D("0.10") * D("0.575")
     day = pendulum.date(2026, 2, 2)  # CY2025 rates with CY2026 factors: asked for explicitly
     near = {"nearest_release": True}
-    assert price(cy2025, "99213", date_of_service=day, **near) == cents(rvus * D("33.4009"))
-    assert price(cy2025, "99213", date_of_service=day, qualifying_apm=True, **near) == cents(
+    assert price(cy2025, "99213", service_date=day, **near) == cents(rvus * D("33.4009"))
+    assert price(cy2025, "99213", service_date=day, qualifying_apm=True, **near) == cents(
         rvus * D("33.5675")
     )
 
@@ -249,7 +249,7 @@ def test_units_multiply(cy2025: MedicareFeeSchedule) -> None:
 
 
 def test_non_participating_and_limiting_charge(cy2025: MedicareFeeSchedule) -> None:
-    line = cy2025.price_line("99213", locality=ALABAMA, place_of_service="11", date_of_service=DOS)
+    line = cy2025.price_line("99213", locality=ALABAMA, place_of_service="11", service_date=DOS)
     # 81.86 x 0.95 = 77.767 -> 77.77; 77.77 x 1.15 = 89.4355 -> 89.44
     assert line.non_participating == D("77.77")
     assert line.limiting_charge == D("89.44")
@@ -260,7 +260,7 @@ def test_trace_names_every_step(cy2025: MedicareFeeSchedule) -> None:
         "20610",
         locality=ALABAMA,
         place_of_service="11",
-        date_of_service=DOS,
+        service_date=DOS,
         modifiers=["50"],
         provider_kind=ProviderKind.NON_PHYSICIAN_PRACTITIONER,
     )
@@ -302,9 +302,9 @@ def test_cy2020_october_release_by_hand(reference_dir: Path) -> None:
     # CY2020: 99213 work 0.97, non-facility PE 1.06, MP 0.08; Alabama GPCIs 1, 0.889, 0.707;
     # conversion factor 36.0896. The D release prices October to December.
     expected = cents((D("0.97") + D("1.06") * D("0.889") + D("0.08") * D("0.707")) * D("36.0896"))
-    assert price(schedule, "99213", date_of_service=pendulum.date(2020, 11, 2)) == expected
+    assert price(schedule, "99213", service_date=pendulum.date(2020, 11, 2)) == expected
     with pytest.raises(PricingError, match="RVU20D"):
-        price(schedule, "99213", date_of_service=pendulum.date(2020, 6, 1))
+        price(schedule, "99213", service_date=pendulum.date(2020, 6, 1))
 
 
 @pytest.mark.parametrize(
@@ -316,7 +316,7 @@ def test_payment_restrictions_make_the_line_not_payable(
 ) -> None:
     # 20610: ASST SURG 1 (statutory restriction), CO-SURG 0 (not permitted)
     line = cy2025.price_line(
-        "20610", locality=ALABAMA, place_of_service="11", date_of_service=DOS, modifiers=[modifier]
+        "20610", locality=ALABAMA, place_of_service="11", service_date=DOS, modifiers=[modifier]
     )
     assert not line.payable
     assert why in (line.reason or "")

@@ -60,7 +60,7 @@ def test_allowed_is_never_negative_and_more_units_never_price_lower(
             code,
             locality=locality,
             place_of_service=pos,
-            date_of_service=dos,
+            service_date=dos,
             modifiers=modifiers,
             units=units,
             provider_kind=kind,
@@ -71,7 +71,7 @@ def test_allowed_is_never_negative_and_more_units_never_price_lower(
         code,
         locality=locality,
         place_of_service=pos,
-        date_of_service=dos,
+        service_date=dos,
         modifiers=modifiers,
         units=units + 1,
         provider_kind=kind,
@@ -87,9 +87,9 @@ def test_bilateral_indicator_1_is_one_and_a_half_times_the_single_fee(
 ) -> None:
     assert cy2025.row(code).bilateral == "1"
     day = pendulum.date(2025, 6, 1)
-    single = cy2025.price_line(code, locality=locality, place_of_service=pos, date_of_service=day)
+    single = cy2025.price_line(code, locality=locality, place_of_service=pos, service_date=day)
     both = cy2025.price_line(
-        code, locality=locality, place_of_service=pos, date_of_service=day, modifiers=["50"]
+        code, locality=locality, place_of_service=pos, service_date=day, modifiers=["50"]
     )
     assert abs(both.allowed - single.allowed * Decimal("1.5")) <= Decimal("0.01")
 
@@ -142,7 +142,7 @@ def test_claim_rules_never_raise_a_line_above_its_own_price(
             claim_line.procedure,
             locality=locality,
             place_of_service=pos,
-            date_of_service=claim_line.service_date,
+            service_date=claim_line.service_date,
             units=claim_line.units,
         )
         assert Decimal(0) <= result.allowed <= alone.allowed

@@ -27,7 +27,7 @@ ALABAMA = Locality.parse("10112-00")
 def price(schedule: MedicareFeeSchedule, code: str, day: pendulum.Date, **kw: object) -> Decimal:
     kw.setdefault("locality", ALABAMA)
     kw.setdefault("place_of_service", "11")
-    return schedule.price_line(code, date_of_service=day, **kw).allowed  # type: ignore[arg-type]
+    return schedule.price_line(code, service_date=day, **kw).allowed  # type: ignore[arg-type]
 
 
 def test_the_release_periods_follow_the_quarters(cy2020_to_2025: MedicareFeeSchedule) -> None:
@@ -61,7 +61,7 @@ def test_each_line_is_priced_with_its_own_release(cy2020_to_2025: MedicareFeeSch
     # 2024 factor) nor 81.86
     assert cents(cy2024 * D("33.2875")) == D("83.66")
     trace = s.price_line(
-        "99213", locality=ALABAMA, place_of_service="11", date_of_service=pendulum.date(2024, 5, 6)
+        "99213", locality=ALABAMA, place_of_service="11", service_date=pendulum.date(2024, 5, 6)
     ).trace
     assert "RVU24B (2024-04-01 to 2024-06-30)" in str(trace)
 
@@ -73,7 +73,7 @@ def test_a_code_added_in_a_later_quarter_is_not_in_the_earlier_release(
     with pytest.raises(PricingError, match="RVU24A"):
         price(cy2020_to_2025, "G0138", pendulum.date(2024, 2, 1))
     line_b = cy2020_to_2025.price_line(
-        "G0138", locality=ALABAMA, place_of_service="11", date_of_service=pendulum.date(2024, 5, 6)
+        "G0138", locality=ALABAMA, place_of_service="11", service_date=pendulum.date(2024, 5, 6)
     )
     assert line_b.status == "C"
 
@@ -94,7 +94,7 @@ def test_a_date_outside_every_release_names_the_date_and_the_releases(
         "99213",
         locality=ALABAMA,
         place_of_service="11",
-        date_of_service=pendulum.date(2022, 5, 2),
+        service_date=pendulum.date(2022, 5, 2),
         nearest_release=True,
     )
     release = cy2020_to_2025.release(pendulum.date(2022, 5, 2), nearest_release=True)
@@ -118,7 +118,7 @@ def test_a_contract_naming_a_year_uses_that_years_release(
         ],
     )
     result = contract.expected_line(
-        code="99213", billed=D("500.00"), date_of_service=pendulum.date(2025, 5, 6)
+        code="99213", billed=D("500.00"), service_date=pendulum.date(2025, 5, 6)
     )
     assert result.allowed == cents(D("83.66") * D("1.50")) == D("125.49")
 
@@ -129,7 +129,7 @@ def test_national_locality_is_unadjusted() -> None:
         "99213",
         locality=Locality.NATIONAL,
         place_of_service="11",
-        date_of_service=pendulum.date(2025, 3, 4),
+        service_date=pendulum.date(2025, 3, 4),
     )
     assert national.allowed == D("88.95")
     assert "NATIONAL (unadjusted)" in str(national.trace)

@@ -63,7 +63,7 @@ def priced(*amounts: str) -> PricedClaim:
         claim_id="c-1",
         lines=tuple(
             PricedLine(
-                code="99213", allowed=D(a), unit_fee=D(a), date_of_service=DOS, line_id=str(i + 1)
+                code="99213", allowed=D(a), unit_fee=D(a), service_date=DOS, line_id=str(i + 1)
             )
             for i, a in enumerate(amounts)
         ),
@@ -257,19 +257,19 @@ def test_anesthesia_base_and_time_units(reference_dir: Path, tmp_path: Path) -> 
     alabama = Locality.parse("10112-00")  # CY2024 anesthesia CF 19.77 (ANES file)
     day = pendulum.date(2024, 8, 1)
     # 01402, 95 minutes: 95 / 15 = 6.333 -> 6.3 time units; (7 + 6.3) x 19.77 = 262.941
-    line = schedule.price("01402", locality=alabama, minutes=95, date_of_service=day)
+    line = schedule.price("01402", locality=alabama, minutes=95, service_date=day)
     assert line.allowed == D("262.94")
     # QX (CRNA with medical direction): 50% of 262.94 = 131.47
     directed = schedule.price(
-        "01402", locality=alabama, minutes=95, date_of_service=day, modifiers=["QX"]
+        "01402", locality=alabama, minutes=95, service_date=day, modifiers=["QX"]
     )
     assert directed.allowed == D("131.47")
     with pytest.raises(PricingError):
         schedule.price(
-            "01402", locality=alabama, minutes=95, date_of_service=day, modifiers=["QK", "QZ"]
+            "01402", locality=alabama, minutes=95, service_date=day, modifiers=["QK", "QZ"]
         )
     with pytest.raises(PricingError):
-        schedule.price("00100", locality=alabama, minutes=95, date_of_service=day)
+        schedule.price("00100", locality=alabama, minutes=95, service_date=day)
 
 
 def test_price_claim_routes_anesthesia_codes() -> None:

@@ -41,23 +41,23 @@ def test_lookup_picks_entry_in_force_and_falls_back_to_no_modifier() -> None:
         ],
         name="chargemaster",
     )
-    assert schedule.amount("99213", date_of_service=pendulum.date(2025, 6, 30)) == Decimal("150.00")
-    assert schedule.amount("99213", date_of_service=pendulum.date(2025, 7, 1)) == Decimal("155.00")
-    assert schedule.amount("71046", modifiers=["26"], date_of_service=JAN) == Decimal("30.00")
-    assert schedule.amount("71046", modifiers=["TC"], date_of_service=JAN) == Decimal("95.00")
+    assert schedule.amount("99213", service_date=pendulum.date(2025, 6, 30)) == Decimal("150.00")
+    assert schedule.amount("99213", service_date=pendulum.date(2025, 7, 1)) == Decimal("155.00")
+    assert schedule.amount("71046", modifiers=["26"], service_date=JAN) == Decimal("30.00")
+    assert schedule.amount("71046", modifiers=["TC"], service_date=JAN) == Decimal("95.00")
     assert len(schedule) == 4
 
 
 def test_missing_entry_names_code_modifier_and_date() -> None:
     schedule = FeeSchedule([FeeEntry(code="99213", amount=Decimal("1.00"), valid_from=JAN)])
     with pytest.raises(PricingError) as caught:
-        schedule.amount("99214", modifiers=["25"], date_of_service=pendulum.date(2025, 2, 3))
+        schedule.amount("99214", modifiers=["25"], service_date=pendulum.date(2025, 2, 3))
     message = str(caught.value)
     assert "99214" in message
     assert "modifier 25" in message
     assert "2025-02-03" in message
     with pytest.raises(PricingError, match="2024-12-31"):
-        schedule.amount("99213", date_of_service=pendulum.date(2024, 12, 31))
+        schedule.amount("99213", service_date=pendulum.date(2024, 12, 31))
 
 
 def test_overlapping_entries_are_rejected() -> None:
@@ -95,7 +95,7 @@ def test_csv_file_round_trip(tmp_path: Path) -> None:
     path.write_text("code,modifier,amount,valid_from,valid_to\n99213,,88.10,2025-01-01,\n")
     schedule = FeeSchedule.from_csv(path)
     assert schedule.name == "payer"
-    assert schedule.amount("99213", date_of_service=JAN) == Decimal("88.10")
+    assert schedule.amount("99213", service_date=JAN) == Decimal("88.10")
 
 
 @pytest.mark.parametrize(

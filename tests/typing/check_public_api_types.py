@@ -67,9 +67,9 @@ def dates_are_stdlib_or_pendulum_dates(claim: Claim, schedule: MedicareFeeSchedu
     scrub(claim, as_of="2025-03-10")  # type: ignore[arg-type]
     FeeEntry(code="99213", amount="95.00", valid_from=datetime.date(2025, 1, 1))
     line: PricedLine = schedule.price_line(
-        "99213", locality=DEMO_LOCALITY, place_of_service="11", date_of_service=DAY
+        "99213", locality=DEMO_LOCALITY, place_of_service="11", service_date=DAY
     )
-    kept: pendulum.Date = line.date_of_service  # results are pendulum dates
+    kept: pendulum.Date = line.service_date  # results are pendulum dates
     del found, kept
 
 

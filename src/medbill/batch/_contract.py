@@ -283,7 +283,7 @@ def expected_allowed(
         pl.when(~in_force)
         .then(
             pl.format(
-                "date_of_service: contract {} is not in force on that date (got {})",
+                "service_date: contract {} is not in force on that date (got {})",
                 pl.lit(repr(contract.name)),
                 day,
             )

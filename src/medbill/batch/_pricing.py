@@ -250,7 +250,7 @@ def _early_problems(prepared: PreparedSchedule | None = None) -> Coded:
         (
             pl.col("_release").is_null(),
             pl.format(
-                "date_of_service: no Medicare fee schedule release loaded covers that date "
+                "service_date: no Medicare fee schedule release loaded covers that date "
                 "(releases: {}); load that year's release or ask for nearest_release=True "
                 "(got {})",
                 _text("" if prepared is None else prepared.release_names),
@@ -330,7 +330,7 @@ def _late_problems() -> Coded:
         (
             pl.col("_cf").is_null(),
             pl.format(
-                "date_of_service: no Medicare conversion factor in force (got {})", pl.col("_day")
+                "service_date: no Medicare conversion factor in force (got {})", pl.col("_day")
             ),
         ),
         (

@@ -41,7 +41,7 @@ ChargeSource = (
     | Callable[[ProcedureCode, tuple[Modifier, ...], pendulum.Date], Decimal | None]
 )
 """Where billed charges come from: a mapping from procedure code to the price of one unit,
-or a callable ``(code, modifiers, date_of_service) -> price of one unit`` (``None`` when
+or a callable ``(code, modifiers, service_date) -> price of one unit`` (``None`` when
 the chargemaster has no price), so any chargemaster can plug in."""
 
 
@@ -102,14 +102,14 @@ def build_claim(
         charge = service.charge
         if charges is not None:
             price = _unit_price(
-                charges, service.procedure, service.modifiers, encounter.date_of_service
+                charges, service.procedure, service.modifiers, encounter.service_date
             )
             if price is None:
                 problems.append(
                     ValidationError(
                         f"lines[{index}].procedure",
                         str(service.procedure),
-                        f"has no price in the chargemaster on {encounter.date_of_service}",
+                        f"has no price in the chargemaster on {encounter.service_date}",
                     )
                 )
                 continue
@@ -123,7 +123,7 @@ def build_claim(
                 minutes=service.minutes,
                 charge=charge,
                 diagnosis_pointers=service.diagnosis_pointers,
-                service_date=encounter.date_of_service,
+                service_date=encounter.service_date,
             )
         )
     if problems:

@@ -489,7 +489,7 @@ def _expected_lines(claim: Claim, contract: Contract) -> dict[str, ExpectedLine 
             found[line.line_id] = contract.expected_line(
                 code=str(line.procedure),
                 billed=line.charge,
-                date_of_service=line.service_date,
+                service_date=line.service_date,
                 modifiers=[str(m) for m in line.modifiers],
                 units=line.units,
                 line_id=line.line_id,

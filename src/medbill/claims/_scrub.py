@@ -15,6 +15,7 @@ import attrs
 import pendulum
 
 from medbill._common import PayerId
+from medbill._deprecation import renamed_parameters
 from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
@@ -113,12 +114,13 @@ class TimelyFilingLimit:
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ValidationError(name, value, "must be a whole number, not negative")
 
-    def deadline(self, date_of_service: pendulum.Date) -> pendulum.Date:
-        """The last day a claim for ``date_of_service`` may be filed."""
-        found = self._deadlines.get(date_of_service)
+    @renamed_parameters("TimelyFilingLimit.deadline", date_of_service="service_date")
+    def deadline(self, service_date: pendulum.Date) -> pendulum.Date:
+        """The last day a claim for ``service_date`` may be filed."""
+        found = self._deadlines.get(service_date)
         if found is None:
-            found = next_business_day(date_of_service.add(months=self.months, days=self.days))
-            self._deadlines[date_of_service] = found
+            found = next_business_day(service_date.add(months=self.months, days=self.days))
+            self._deadlines[service_date] = found
         return found
 
 

@@ -262,7 +262,7 @@ class Demo:
             self.claims[claim.id] = claim
             payer = claim.coverage.payer.name if claim.coverage else "self-pay"
             rows.append(
-                (claim.id, encounter.patient_id, str(encounter.date_of_service),
+                (claim.id, encounter.patient_id, str(encounter.service_date),
                  _services(claim), payer, money(claim.total_charge))
             )  # fmt: skip
         self.table(
@@ -272,9 +272,9 @@ class Demo:
     def _unit_price(
         self, code: ProcedureCode, modifiers: tuple[Modifier, ...], day: pendulum.Date
     ) -> Decimal | None:
-        if not self.chargemaster.has(str(code), date_of_service=day):
+        if not self.chargemaster.has(str(code), service_date=day):
             return None
-        return self.chargemaster.amount(str(code), date_of_service=day)
+        return self.chargemaster.amount(str(code), service_date=day)
 
     def price(self) -> None:
         """Price every line under Medicare and both contracts."""

@@ -289,7 +289,7 @@ def encounters() -> list[Encounter]:
         eid: str, mrn: str, day: pendulum.Date, dx: list[str], lines: list[ServiceLine]
     ) -> Encounter:
         return Encounter(
-            id=eid, patient_id=mrn, date_of_service=day, place_of_service="11",
+            id=eid, patient_id=mrn, service_date=day, place_of_service="11",
             rendering_provider=doctor(), billing_provider=practice(), diagnoses=dx, lines=lines,
         )  # fmt: skip
 

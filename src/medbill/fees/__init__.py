@@ -3,7 +3,7 @@
 >>> import pendulum
 >>> from medbill.fees import Locality, MedicareFeeSchedule
 >>> MedicareFeeSchedule.demo().price_line("99213", locality=Locality.parse("10112-00"),
-...     place_of_service="11", date_of_service=pendulum.date(2025, 3, 4)).allowed
+...     place_of_service="11", service_date=pendulum.date(2025, 3, 4)).allowed
 Decimal('81.86')
 """
 

@@ -23,6 +23,7 @@ from typing import Final
 
 import pendulum
 
+from medbill._deprecation import renamed_parameters
 from medbill._errors import ParseError, PricingError, ValidationError
 from medbill._files import open_text
 from medbill._money import round_cents
@@ -51,7 +52,7 @@ class AnesthesiaSchedule:
     >>> alabama = Locality.parse("10112-00")
     >>> schedule = AnesthesiaSchedule({"00142": Decimal(4)}, {alabama: Decimal("19.77")})
     >>> line = schedule.price("00142", locality=alabama, minutes=37,
-    ...                       date_of_service=pendulum.date(2024, 5, 1), modifiers=["QK"])
+    ...                       service_date=pendulum.date(2024, 5, 1), modifiers=["QK"])
     >>> line.allowed
     Decimal('64.26')
     >>> print(line.trace)
@@ -89,13 +90,14 @@ class AnesthesiaSchedule:
         """Whether the schedule holds base units for ``code``."""
         return str(code).upper() in self._base_units
 
+    @renamed_parameters("AnesthesiaSchedule.price", date_of_service="service_date")
     def price(
         self,
         code: str,
         *,
         locality: Locality,
         minutes: int,
-        date_of_service: pendulum.Date,
+        service_date: pendulum.Date,
         modifiers: tuple[str, ...] | list[str] = (),
         line_id: str | None = None,
     ) -> PricedLine:
@@ -132,7 +134,7 @@ class AnesthesiaSchedule:
             code=code,
             allowed=amount,
             unit_fee=amount,
-            date_of_service=date_of_service,
+            service_date=service_date,
             modifiers=tuple(str(m).upper() for m in modifiers),
             status="J",
             locality=locality,

@@ -30,6 +30,7 @@ import attrs
 import pendulum
 
 from medbill._common import Period
+from medbill._deprecation import renamed_parameters
 from medbill._encounter import Claim, ClaimLine
 from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, as_money, as_rate, round_cents
@@ -334,7 +335,7 @@ class Contract:
     ...            PercentOfBilled(percent="0.50")],
     ...     lesser_of_billed=True)
     >>> line = contract.expected_line(code="99213", billed=Decimal("80.00"),
-    ...     date_of_service=pendulum.date(2025, 3, 4))
+    ...     service_date=pendulum.date(2025, 3, 4))
     >>> line.allowed, line.term
     (Decimal('80.00'), 'fixed rate 99213, lesser of billed')
     """
@@ -369,13 +370,14 @@ class Contract:
         for kind in (CarveOut, FixedRate, FeeScheduleTerm, PercentOfMedicare, PercentOfBilled):
             self._by_kind[kind] = tuple(t for t in self.terms if isinstance(t, kind))
 
-    def applies_to(self, coverage: Coverage, date_of_service: pendulum.Date) -> bool:
-        """Whether the contract governs a service for ``coverage`` on ``date_of_service``:
+    @renamed_parameters("Contract.applies_to", date_of_service="service_date")
+    def applies_to(self, coverage: Coverage, service_date: pendulum.Date) -> bool:
+        """Whether the contract governs a service for ``coverage`` on ``service_date``:
         same payer, same plan (when the contract names one), in force on that date."""
         return (
             coverage.payer.id == self.payer_id
             and (self.plan is None or coverage.plan_name == self.plan)
-            and self.effective.contains(date_of_service)
+            and self.effective.contains(service_date)
         )
 
     def _of(self, kind: type[Any]) -> tuple[Any, ...]:
@@ -426,12 +428,13 @@ class Contract:
 
         return load_contract(Path(path), schedules or {})
 
+    @renamed_parameters("Contract.expected_line", date_of_service="service_date")
     def expected_line(
         self,
         *,
         code: str,
         billed: Decimal,
-        date_of_service: pendulum.Date,
+        service_date: pendulum.Date,
         modifiers: Sequence[str] = (),
         units: Decimal = Decimal(1),
         line_id: str = "1",
@@ -441,30 +444,30 @@ class Contract:
         billed = as_money(billed, "billed", signed=False)  # never a float, never negative
         units = as_rate(units, "units")
         return self._expected(
-            code, billed, date_of_service, modifiers, units, line_id, {}, place_of_service
+            code, billed, service_date, modifiers, units, line_id, {}, place_of_service
         )
 
     def _expected(
         self,
         code: str,
         billed: Decimal,
-        date_of_service: pendulum.Date,
+        service_date: pendulum.Date,
         modifiers: Sequence[str],
         units: Decimal,
         line_id: str,
         medicare: Mapping[int, PricedClaim],
         place_of_service: str,
     ) -> ExpectedLine:
-        if not self.effective.contains(date_of_service):
+        if not self.effective.contains(service_date):
             raise PricingError(
-                "date_of_service",
-                str(date_of_service),
+                "service_date",
+                str(service_date),
                 f"contract {self.name!r} is not in force on that date",
             )
         code = str(code).upper()
         mods = tuple(str(m).upper() for m in modifiers) if modifiers else ()
         found = self._price(
-            code, mods, billed, units, date_of_service, line_id, medicare, place_of_service
+            code, mods, billed, units, service_date, line_id, medicare, place_of_service
         )
         if found is None:
             raise PricingError(
@@ -518,9 +521,9 @@ class Contract:
             return fixed
         for term in self._of(FeeScheduleTerm):
             first = mods[:1]  # a fee schedule term prices by the first modifier only
-            if not term.schedule.has(code, date_of_service=day, modifiers=first):
+            if not term.schedule.has(code, service_date=day, modifiers=first):
                 continue
-            fee = term.schedule.amount(code, date_of_service=day, modifiers=first)
+            fee = term.schedule.amount(code, service_date=day, modifiers=first)
             amount = round_cents(fee * units * term.percent)
             step = TraceStep(
                 "fee schedule",
@@ -581,7 +584,7 @@ class Contract:
                 code,
                 locality=term.locality,
                 place_of_service=place_of_service,
-                date_of_service=when,
+                service_date=when,
                 modifiers=mods,
                 units=units,
                 charge=billed if term.lesser_of_charge else None,

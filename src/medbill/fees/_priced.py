@@ -8,6 +8,7 @@ from typing import Final
 import attrs
 import pendulum
 
+from medbill._deprecation import renamed_fields
 from medbill._errors import ValidationError
 from medbill._money import ZERO, round_cents
 from medbill.codes import PlaceOfService
@@ -24,6 +25,7 @@ _EMPTY: Final = Trace()
 LIMITING_CHARGE: Final = Decimal("1.15")
 
 
+@renamed_fields(date_of_service="service_date")
 @attrs.frozen(kw_only=True)
 class PricedLine:
     """The priced service: the allowed amount, whether it is payable, and why.
@@ -37,7 +39,7 @@ class PricedLine:
     >>> from decimal import Decimal
     >>> import pendulum
     >>> line = PricedLine(code="99213", allowed=Decimal("100.00"), unit_fee=Decimal("100.00"),
-    ...                   date_of_service=pendulum.date(2025, 3, 4))
+    ...                   service_date=pendulum.date(2025, 3, 4))
     >>> line.non_participating, line.limiting_charge
     (Decimal('95.00'), Decimal('109.25'))
     """
@@ -45,7 +47,7 @@ class PricedLine:
     code: str
     allowed: Decimal
     unit_fee: Decimal
-    date_of_service: pendulum.Date
+    service_date: pendulum.Date
     modifiers: tuple[str, ...] = ()
     units: Decimal = Decimal(1)
     payable: bool = True
@@ -85,9 +87,9 @@ class PricedClaim:
     >>> day = pendulum.date(2025, 3, 4)
     >>> claim = PricedClaim(claim_id="c-1", lines=(
     ...     PricedLine(code="99213", allowed=Decimal("90.00"), unit_fee=Decimal("90.00"),
-    ...                date_of_service=day, line_id="1"),
+    ...                service_date=day, line_id="1"),
     ...     PricedLine(code="71046", allowed=Decimal("30.10"), unit_fee=Decimal("30.10"),
-    ...                date_of_service=day, line_id="2")))
+    ...                service_date=day, line_id="2")))
     >>> claim.total
     Decimal('120.10')
     >>> claim.line("2").code

@@ -240,7 +240,7 @@ def estimate_responsibility(
     ...     accumulators=Accumulators(deductible_met=Decimal("400.00")))
     >>> claim = PricedClaim(claim_id="c-1", lines=(PricedLine(code="99213",
     ...     allowed=Decimal("250.00"), unit_fee=Decimal("250.00"),
-    ...     date_of_service=pendulum.date(2025, 3, 4), line_id="1"),))
+    ...     service_date=pendulum.date(2025, 3, 4), line_id="1"),))
     >>> result = estimate_responsibility(claim, coverage)
     >>> share = result.lines[0]
     >>> share.deductible, share.coinsurance, share.patient, share.plan

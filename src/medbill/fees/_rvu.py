@@ -45,6 +45,7 @@ import attrs
 import pendulum
 
 from medbill._common import Period
+from medbill._deprecation import renamed_parameters
 from medbill._encounter import Claim, ClaimLine
 from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, as_money, round_cents
@@ -267,7 +268,7 @@ class MedicareFeeSchedule:
     >>> from medbill.fees import Locality, MedicareFeeSchedule, RvuRow, Gpci
     >>> schedule = MedicareFeeSchedule.demo()
     >>> line = schedule.price_line("99213", locality=Locality.parse("13202-01"),
-    ...     place_of_service="11", date_of_service=pendulum.date(2025, 3, 4))
+    ...     place_of_service="11", service_date=pendulum.date(2025, 3, 4))
     >>> line.allowed
     Decimal('101.06')
     >>> print(line.trace)
@@ -518,25 +519,26 @@ class MedicareFeeSchedule:
         """Every locality of the latest release's GPCI file, sorted."""
         return tuple(sorted(self._releases[-1].gpcis))
 
+    @renamed_parameters("MedicareFeeSchedule.release", date_of_service="service_date")
     def release(
-        self, date_of_service: pendulum.Date, *, nearest_release: bool = False
+        self, service_date: pendulum.Date, *, nearest_release: bool = False
     ) -> MedicareRelease:
-        """The release in force on ``date_of_service``; a date no release covers is a
+        """The release in force on ``service_date``; a date no release covers is a
         :class:`~medbill.PricingError` naming the date and the releases, unless
         ``nearest_release`` picks the closest release of the same calendar year, or, with
         none loaded for that year, the closest of all (the later one on a tie)."""
-        key = (date_of_service, nearest_release)
+        key = (service_date, nearest_release)
         cached = self._release_by_day.get(key)
         if cached is not None:
             return cached
-        found = next((r for r in self._releases if r.covers(date_of_service)), None)
+        found = next((r for r in self._releases if r.covers(service_date)), None)
         if found is None:
-            if not isinstance(date_of_service, pendulum.Date):
-                raise ValidationError("date_of_service", date_of_service, "must be a pendulum.Date")
+            if not isinstance(service_date, pendulum.Date):
+                raise ValidationError("service_date", service_date, "must be a pendulum.Date")
             if not nearest_release:
                 raise PricingError(
-                    "date_of_service",
-                    str(date_of_service),
+                    "service_date",
+                    str(service_date),
                     "no Medicare fee schedule release loaded covers that date (releases: "
                     + ", ".join(r.describe() for r in self._releases)
                     + "); load that year's release or ask for nearest_release=True",
@@ -544,21 +546,22 @@ class MedicareFeeSchedule:
             same_year = [
                 r
                 for r in self._releases
-                if r.period is not None and r.period.start.year == date_of_service.year
+                if r.period is not None and r.period.start.year == service_date.year
             ]
             found = min(
                 reversed(same_year or list(self._releases)),
-                key=lambda r: _distance(r, date_of_service),
+                key=lambda r: _distance(r, service_date),
             )
         self._release_by_day[key] = found
         return found
 
+    @renamed_parameters("MedicareFeeSchedule.row", date_of_service="service_date")
     def row(
-        self, code: str, modifier: str = "", *, date_of_service: pendulum.Date | None = None
+        self, code: str, modifier: str = "", *, service_date: pendulum.Date | None = None
     ) -> RvuRow:
         """The relative value file row of ``code`` (and a component modifier), from the
-        release in force on ``date_of_service`` (default: the latest release)."""
-        release = self._releases[-1] if date_of_service is None else self.release(date_of_service)
+        release in force on ``service_date`` (default: the latest release)."""
+        release = self._releases[-1] if service_date is None else self.release(service_date)
         found = release.rows.get((str(code).upper(), str(modifier).upper()))
         if found is None:
             raise PricingError(
@@ -569,10 +572,11 @@ class MedicareFeeSchedule:
             )
         return found
 
-    def gpci(self, locality: Locality, *, date_of_service: pendulum.Date | None = None) -> Gpci:
+    @renamed_parameters("MedicareFeeSchedule.gpci", date_of_service="service_date")
+    def gpci(self, locality: Locality, *, service_date: pendulum.Date | None = None) -> Gpci:
         """The GPCIs of ``locality`` (1.000 each for :data:`Locality.NATIONAL` unless the
-        file has it), from the release in force on ``date_of_service`` (default: latest)."""
-        release = self._releases[-1] if date_of_service is None else self.release(date_of_service)
+        file has it), from the release in force on ``service_date`` (default: latest)."""
+        release = self._releases[-1] if service_date is None else self.release(service_date)
         return self._gpci(release, locality)
 
     @staticmethod
@@ -586,20 +590,21 @@ class MedicareFeeSchedule:
             raise PricingError("locality", str(locality), f"not in the GPCI file {release.label}")
         return found
 
+    @renamed_parameters("MedicareFeeSchedule.conversion_factor", date_of_service="service_date")
     def conversion_factor(
-        self, date_of_service: pendulum.Date, *, qualifying_apm: bool = False
+        self, service_date: pendulum.Date, *, qualifying_apm: bool = False
     ) -> ConversionFactor:
-        """The conversion factor in force on ``date_of_service``."""
-        key = (date_of_service, qualifying_apm)
+        """The conversion factor in force on ``service_date``."""
+        key = (service_date, qualifying_apm)
         cached = self._factor_by_day.get(key)
         if cached is not None:
             return cached
         for factor in self._factors:
-            if factor.applies(date_of_service, qualifying_apm=qualifying_apm):
+            if factor.applies(service_date, qualifying_apm=qualifying_apm):
                 self._factor_by_day[key] = factor
                 return factor
         raise PricingError(
-            "date_of_service", str(date_of_service), "no Medicare conversion factor in force"
+            "service_date", str(service_date), "no Medicare conversion factor in force"
         )
 
     # -- pricing ---------------------------------------------------------------------
@@ -648,7 +653,7 @@ class MedicareFeeSchedule:
         *,
         locality: Locality,
         place_of_service: PlaceOfService,
-        date_of_service: pendulum.Date,
+        service_date: pendulum.Date,
         modifiers: tuple[str, ...],
         units: Decimal,
         provider_kind: ProviderKind,
@@ -657,11 +662,11 @@ class MedicareFeeSchedule:
         nearest_release: bool,
         care_days: int | None = None,
     ) -> _Work:
-        release = self.release(date_of_service, nearest_release=nearest_release)
-        factor = self._factor_by_day.get((date_of_service, qualifying_apm))
+        release = self.release(service_date, nearest_release=nearest_release)
+        factor = self._factor_by_day.get((service_date, qualifying_apm))
         if factor is None:
             try:
-                factor = self.conversion_factor(date_of_service, qualifying_apm=qualifying_apm)
+                factor = self.conversion_factor(service_date, qualifying_apm=qualifying_apm)
             except PricingError:
                 factor = None
         key = (id(release), id(factor), code, modifiers, units, locality, place_of_service,
@@ -672,7 +677,7 @@ class MedicareFeeSchedule:
                 code,
                 locality=locality,
                 place_of_service=place_of_service,
-                date_of_service=date_of_service,
+                service_date=service_date,
                 modifiers=modifiers,
                 units=units,
                 provider_kind=provider_kind,
@@ -695,7 +700,7 @@ class MedicareFeeSchedule:
          work.mods, work.pc, work.post, work.pre_steps, work.reason, work.release, work.row,
          work.status, work.tc, work.unit_fee) = state  # fmt: skip
         work.units = units
-        work.date = date_of_service
+        work.date = service_date
         work.pos = place_of_service
         work.line_id = line_id
         work.provider_kind = provider_kind
@@ -709,7 +714,7 @@ class MedicareFeeSchedule:
         *,
         locality: Locality,
         place_of_service: PlaceOfService,
-        date_of_service: pendulum.Date,
+        service_date: pendulum.Date,
         modifiers: Iterable[str],
         units: Decimal,
         provider_kind: ProviderKind,
@@ -722,14 +727,14 @@ class MedicareFeeSchedule:
         work.code = code = str(code).upper()
         work.mods = mods = tuple(str(m) for m in modifiers)
         work.units = units
-        work.date = date_of_service
+        work.date = service_date
         work.pos = place_of_service
         work.line_id = line_id
         work.provider_kind = provider_kind
         work.pre_steps = []
         work.post = ()
         work.care_days = care_days
-        work.release = release = self.release(date_of_service, nearest_release=nearest_release)
+        work.release = release = self.release(service_date, nearest_release=nearest_release)
         rows = release.rows
         mod_set = frozenset(mods)
         if "26" in mod_set and "TC" in mod_set:
@@ -769,9 +774,7 @@ class MedicareFeeSchedule:
                 f"PE RVU is NA in the {setting} setting (place of service {place_of_service})"
             )
             return work
-        work.factor = factor = self.conversion_factor(
-            date_of_service, qualifying_apm=qualifying_apm
-        )
+        work.factor = factor = self.conversion_factor(service_date, qualifying_apm=qualifying_apm)
         work.base = base = self._base(release, row, locality, facility, factor)
         fee = base.fee
         work.exact = base.exact
@@ -889,7 +892,7 @@ class MedicareFeeSchedule:
             units=work.units,
             allowed=allowed,
             unit_fee=unit_fee,
-            date_of_service=work.date,
+            service_date=work.date,
             payable=reason is None,
             status=work.status,
             reason=reason,
@@ -901,13 +904,14 @@ class MedicareFeeSchedule:
             trace=trace,
         )
 
+    @renamed_parameters("MedicareFeeSchedule.price_line", date_of_service="service_date")
     def price_line(
         self,
         code: str,
         *,
         locality: Locality,
         place_of_service: PlaceOfService | str,
-        date_of_service: dt.date,
+        service_date: dt.date,
         modifiers: Iterable[str] = (),
         units: Decimal | int = 1,
         provider_kind: ProviderKind = ProviderKind.PHYSICIAN,
@@ -928,18 +932,18 @@ class MedicareFeeSchedule:
         >>> schedule = MedicareFeeSchedule.demo()
         >>> alabama = Locality.parse("10112-00")
         >>> line = schedule.price_line("20610", locality=alabama, place_of_service="11",
-        ...     date_of_service=pendulum.date(2025, 5, 1), modifiers=["50"])
+        ...     service_date=pendulum.date(2025, 5, 1), modifiers=["50"])
         >>> line.allowed, line.unit_fee
         (Decimal('85.82'), Decimal('85.82'))
         >>> cheap = schedule.price_line("99213", locality=alabama, place_of_service="11",
-        ...     date_of_service=pendulum.date(2025, 5, 1), charge=Decimal("75.00"))
+        ...     service_date=pendulum.date(2025, 5, 1), charge=Decimal("75.00"))
         >>> cheap.allowed, cheap.fee_schedule_amount
         (Decimal('75.00'), Decimal('81.86'))
         >>> schedule.price_line("71046", locality=alabama, place_of_service="21",
-        ...     date_of_service=pendulum.date(2025, 5, 1)).reason
+        ...     service_date=pendulum.date(2025, 5, 1)).reason
         'PE RVU is NA in the facility setting (place of service 21)'
         """
-        date_of_service = as_date(date_of_service, "date_of_service")
+        service_date = as_date(service_date, "service_date")
         units = _units(units)
         pos = PlaceOfService(place_of_service)
         mods = tuple(str(Modifier(m)) for m in modifiers)
@@ -949,7 +953,7 @@ class MedicareFeeSchedule:
             code,
             locality=locality,
             place_of_service=pos,
-            date_of_service=date_of_service,
+            service_date=service_date,
             modifiers=mods,
             units=units,
             provider_kind=provider_kind,
@@ -1020,7 +1024,7 @@ class MedicareFeeSchedule:
                 line.procedure,
                 locality=locality,
                 place_of_service=line.place_of_service or claim.place_of_service,
-                date_of_service=line.service_date,
+                service_date=line.service_date,
                 modifiers=line.modifiers,
                 units=line.units,
                 provider_kind=kind,
@@ -1066,7 +1070,7 @@ def _anesthesia_line(
         line.procedure,
         locality=locality,
         minutes=line.minutes,
-        date_of_service=line.service_date,
+        service_date=line.service_date,
         modifiers=[str(m) for m in line.modifiers],
         line_id=line.line_id,
     )

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from medbill._deprecation import warn_renamed
+from medbill._deprecation import renamed_parameters, warn_renamed
 from medbill._encounter import Claim
 from medbill._errors import ParseError, PricingError, ValidationError
 from medbill._files import open_text
@@ -107,13 +107,13 @@ class FeeSchedule:
     ... 71046,26,30.00,2025-01-01,
     ... 71046,,95.00,2025-01-01,
     ... ''', name="chargemaster")
-    >>> chargemaster.amount("99213", date_of_service=pendulum.date(2025, 8, 1))
+    >>> chargemaster.amount("99213", service_date=pendulum.date(2025, 8, 1))
     Decimal('160.00')
-    >>> chargemaster.amount("71046", modifiers=["26"], date_of_service=pendulum.date(2025, 3, 1))
+    >>> chargemaster.amount("71046", modifiers=["26"], service_date=pendulum.date(2025, 3, 1))
     Decimal('30.00')
-    >>> chargemaster.amount("71046", modifiers=["TC"], date_of_service=pendulum.date(2025, 3, 1))
+    >>> chargemaster.amount("71046", modifiers=["TC"], service_date=pendulum.date(2025, 3, 1))
     Decimal('95.00')
-    >>> chargemaster.amount("99214", date_of_service=pendulum.date(2025, 3, 1))
+    >>> chargemaster.amount("99214", service_date=pendulum.date(2025, 3, 1))
     Traceback (most recent call last):
     ...
     medbill.PricingError: code: no entry in fee schedule 'chargemaster' for 99214
@@ -178,11 +178,12 @@ class FeeSchedule:
         with open_text(path, newline="", encoding="utf-8") as handle:
             return cls(_read_rows(handle, str(path)), name=name or path.stem)
 
+    @renamed_parameters("FeeSchedule.entry", date_of_service="service_date")
     def entry(
         self,
         code: str,
         *,
-        date_of_service: dt.date,
+        service_date: dt.date,
         modifiers: Sequence[str] = (),
         modifier: str | None = None,
     ) -> FeeEntry:
@@ -192,7 +193,7 @@ class FeeSchedule:
         ``modifier=`` (one string) is deprecated since 0.2.0: pass ``modifiers=[...]``.
         """
         mods = _modifiers(modifiers, modifier, "FeeSchedule.entry")
-        day = as_date(date_of_service, "date_of_service")
+        day = as_date(service_date, "service_date")
         upper = str(code).upper()
         for key in [*((upper, m) for m in mods), (upper, "")]:
             for candidate in self._entries.get(key, ()):
@@ -205,23 +206,25 @@ class FeeSchedule:
             f"(modifier {', '.join(mods) or 'none'}) on {day}",
         )
 
+    @renamed_parameters("FeeSchedule.amount", date_of_service="service_date")
     def amount(
         self,
         code: str,
         *,
-        date_of_service: dt.date,
+        service_date: dt.date,
         modifiers: Sequence[str] = (),
         modifier: str | None = None,
     ) -> Decimal:
-        """The amount in force for ``code`` on ``date_of_service`` (see :meth:`entry`)."""
+        """The amount in force for ``code`` on ``service_date`` (see :meth:`entry`)."""
         mods = _modifiers(modifiers, modifier, "FeeSchedule.amount")
-        return self.entry(code, date_of_service=date_of_service, modifiers=mods).amount
+        return self.entry(code, service_date=service_date, modifiers=mods).amount
 
+    @renamed_parameters("FeeSchedule.price_line", date_of_service="service_date")
     def price_line(
         self,
         code: str,
         *,
-        date_of_service: pendulum.Date,
+        service_date: pendulum.Date,
         modifiers: Sequence[str] = (),
         units: Decimal | int = 1,
         line_id: str | None = None,
@@ -235,7 +238,7 @@ class FeeSchedule:
         >>> from decimal import Decimal
         >>> schedule = FeeSchedule([FeeEntry(code="97110", amount=Decimal("45.00"),
         ...                                  valid_from=pendulum.date(2025, 1, 1))], name="cm")
-        >>> line = schedule.price_line("97110", units=3, date_of_service=pendulum.date(2025, 2, 1))
+        >>> line = schedule.price_line("97110", units=3, service_date=pendulum.date(2025, 2, 1))
         >>> line.allowed
         Decimal('135.00')
         >>> print(line.trace)
@@ -247,7 +250,7 @@ class FeeSchedule:
             raise ValidationError("units", units, "must be a positive Decimal or int")
         mods = _modifiers(modifiers, None, "FeeSchedule.price_line")
         upper = str(code).upper()
-        entry = self.entry(upper, date_of_service=date_of_service, modifiers=mods)
+        entry = self.entry(upper, service_date=service_date, modifiers=mods)
         mod = f"-{entry.modifier}" if entry.modifier else ""
         steps = [
             TraceStep(
@@ -264,7 +267,7 @@ class FeeSchedule:
             code=upper,
             allowed=allowed,
             unit_fee=entry.amount,
-            date_of_service=date_of_service,
+            service_date=service_date,
             modifiers=mods,
             units=count,
             line_id=line_id,
@@ -279,7 +282,7 @@ class FeeSchedule:
                 lines.append(
                     self.price_line(
                         line.procedure,
-                        date_of_service=line.service_date,
+                        service_date=line.service_date,
                         modifiers=[str(m) for m in line.modifiers],
                         units=line.units,
                         line_id=line.line_id,
@@ -289,18 +292,19 @@ class FeeSchedule:
                 raise error.at(f"lines[{line.line_id}]") from None
         return PricedClaim(claim_id=claim.id, lines=tuple(lines))
 
+    @renamed_parameters("FeeSchedule.has", date_of_service="service_date")
     def has(
         self,
         code: str,
         *,
-        date_of_service: dt.date,
+        service_date: dt.date,
         modifiers: Sequence[str] = (),
         modifier: str | None = None,
     ) -> bool:
         """Whether :meth:`amount` would find an entry."""
         mods = _modifiers(modifiers, modifier, "FeeSchedule.has")
         try:
-            self.entry(code, date_of_service=date_of_service, modifiers=mods)
+            self.entry(code, service_date=service_date, modifiers=mods)
         except PricingError:
             return False
         return True

@@ -580,7 +580,7 @@ def encounter_to(encounter: Encounter) -> list[dict[str, Any]]:
         }
         for n, code in enumerate(encounter.diagnoses, start=1)
     ]
-    day = encounter.date_of_service.to_date_string()
+    day = encounter.service_date.to_date_string()
     charges = []
     for n, line in enumerate(encounter.lines, start=1):
         charge: dict[str, Any] = {"resourceType": "ChargeItem", "id": f"{base}-line{n}"}
@@ -677,7 +677,7 @@ def encounter_bundle_from(node: Node, resolver: Resolver, entries: list[Node]) -
     return build(
         Encounter,
         {"id": node.at("id"), "diagnoses": node.at("diagnosis"), "lines": "Bundle.entry"},
-        id=encounter_id or "", patient_id=patient_id, date_of_service=day, place_of_service=pos,
+        id=encounter_id or "", patient_id=patient_id, service_date=day, place_of_service=pos,
         rendering_provider=rendering, billing_provider=billing, diagnoses=diagnoses, lines=lines,
     )  # fmt: skip
 

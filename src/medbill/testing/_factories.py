@@ -72,7 +72,7 @@ def demo_medicare_schedule() -> MedicareFeeSchedule:
     :meth:`medbill.fees.MedicareFeeSchedule.demo` and the ``medbill demo`` command.
 
     >>> line = demo_medicare_schedule().price_line("99213", locality=DEMO_LOCALITY,
-    ...     place_of_service="11", date_of_service=DEFAULT_DATE_OF_SERVICE)
+    ...     place_of_service="11", service_date=DEFAULT_DATE_OF_SERVICE)
     >>> line.allowed  # (1.30 x 1 + 1.35 x 0.912 + 0.10 x 1.381) x 32.3465 = 86.3425
     Decimal('86.34')
     """
@@ -202,7 +202,7 @@ def make_encounter(**overrides: Any) -> Encounter:
     defaults = {
         "id": "enc-0001",
         "patient_id": "MRN-0001",
-        "date_of_service": DEFAULT_DATE_OF_SERVICE,
+        "service_date": DEFAULT_DATE_OF_SERVICE,
         "place_of_service": "11",
         "rendering_provider": provider,
         "billing_provider": provider,

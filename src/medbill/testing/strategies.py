@@ -484,7 +484,7 @@ def encounters(draw: Any) -> Encounter:
     return Encounter(
         id=draw(_ids),
         patient_id=draw(_ids),
-        date_of_service=draw(dates()),
+        service_date=draw(dates()),
         place_of_service=draw(places_of_service()),
         rendering_provider=draw(providers()),
         billing_provider=draw(providers()),

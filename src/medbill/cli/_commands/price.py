@@ -75,7 +75,7 @@ def _contract_rows(
             contract.expected_line(
                 code=target["code"],
                 billed=billed,
-                date_of_service=target["date_of_service"],
+                service_date=target["service_date"],
                 modifiers=target["modifiers"],
                 units=target["units"],
                 place_of_service=target["place_of_service"],
@@ -103,7 +103,7 @@ def _flat_rows(schedule: FeeSchedule, target: Claim | dict[str, Any]) -> list[di
         lines = (
             schedule.price_line(
                 target["code"],
-                date_of_service=target["date_of_service"],
+                service_date=target["service_date"],
                 modifiers=target["modifiers"],
                 units=target["units"],
             ),
@@ -184,7 +184,7 @@ def price(
             raise click.UsageError("--date is required to price a code")
         target_value = {
             "code": str(ProcedureCode(target)),
-            "date_of_service": parse_date(date_text),
+            "service_date": parse_date(date_text),
             "modifiers": tuple(modifiers),
             "units": parse_units(units),
             "place_of_service": pos,
