@@ -153,7 +153,7 @@ def _remittance(
         payer_name="Acme Health" if payer_id == "60054" else "Beta Mutual",
         payer_id=payer_id,
         payment_amount=sum((p.paid for p in payments), ZERO),
-        payment_date=day,
+        paid_on=day,
         claim_payments=payments,
     )
 

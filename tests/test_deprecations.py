@@ -13,8 +13,8 @@ import attrs
 import pendulum
 import pytest
 
-from medbill import Encounter, Period, ValidationError
-from medbill.claims import TimelyFilingLimit
+from medbill import Period, ValidationError
+from medbill.claims import PriorPayerAdjudication, TimelyFilingLimit, build_secondary_claim
 from medbill.fees import (
     AnesthesiaSchedule,
     Contract,
@@ -24,7 +24,14 @@ from medbill.fees import (
     PercentOfBilled,
 )
 from medbill.serialize import from_dict, to_dict
-from medbill.testing import make_coverage, make_encounter
+from medbill.testing import (
+    make_claim,
+    make_claim_payment,
+    make_coverage,
+    make_encounter,
+    make_payer,
+    make_remittance,
+)
 
 JAN = pendulum.date(2025, 1, 15)
 CHARGEMASTER = FeeSchedule.from_csv_text(
@@ -73,7 +80,12 @@ SERVICE_DATE_CALLS: list[tuple[str, Callable[..., Any], tuple[Any, ...], dict[st
     ("MedicareFeeSchedule.row", MEDICARE.row, ("99213",), {}),
     ("MedicareFeeSchedule.gpci", MEDICARE.gpci, (ALABAMA,), {}),
     ("MedicareFeeSchedule.conversion_factor", MEDICARE.conversion_factor, (), {}),
-    ("MedicareFeeSchedule.price_line", MEDICARE.price_line, ("99213",), {"locality": ALABAMA, "place_of_service": "11"}),
+    (
+        "MedicareFeeSchedule.price_line",
+        MEDICARE.price_line,
+        ("99213",),
+        {"locality": ALABAMA, "place_of_service": "11"},
+    ),
     (
         "Contract.expected_line",
         ACME.expected_line,
@@ -111,22 +123,66 @@ def test_date_of_service_and_service_date_together_are_refused() -> None:
         CHARGEMASTER.amount("71046", date_of_service=JAN, service_date=JAN)  # type: ignore[call-arg]
 
 
-def test_encounter_date_of_service_is_deprecated_for_service_date() -> None:
-    encounter = make_encounter()
-    fields = {f.name: getattr(encounter, f.name) for f in attrs.fields(Encounter)}
-    fields["date_of_service"] = fields.pop("service_date")
-    with pytest.warns(DeprecationWarning, match=r"Encounter: date_of_service= .* service_date="):
-        old = Encounter(**fields)
-    assert old == encounter
-    with pytest.warns(DeprecationWarning, match=r"Encounter: date_of_service .* service_date"):
-        assert encounter.date_of_service == encounter.service_date  # type: ignore[attr-defined]
+def prior_adjudication() -> PriorPayerAdjudication:
+    return PriorPayerAdjudication(
+        payer=make_payer(),
+        paid=Decimal("96.00"),
+        adjudicated_on=JAN,
+        remaining_patient_liability=Decimal("24.00"),
+    )
 
 
-def test_an_encounter_written_by_0_1_still_reads() -> None:
-    encounter = make_encounter()
-    document = to_dict(encounter)
-    document["date_of_service"] = document.pop("service_date")
-    assert from_dict(Encounter, document) == encounter
+# (a factory of the entity, the old field name, the new one)
+FIELD_RENAMES: list[tuple[Callable[[], Any], str, str]] = [
+    (make_encounter, "date_of_service", "service_date"),
+    (make_remittance, "payment_date", "paid_on"),
+    (lambda: make_claim_payment(received_on=JAN), "received_date", "received_on"),
+    (prior_adjudication, "adjudication_date", "adjudicated_on"),
+]
+FIELD_IDS = [f"{old}->{new}" for _, old, new in FIELD_RENAMES]
+
+
+@pytest.mark.parametrize(("factory", "old", "new"), FIELD_RENAMES, ids=FIELD_IDS)
+def test_renamed_field_keeps_its_old_keyword(
+    factory: Callable[[], Any], old: str, new: str
+) -> None:
+    entity = factory()
+    cls = type(entity)
+    kwargs = {f.alias: getattr(entity, f.name) for f in attrs.fields(cls) if f.init}
+    kwargs[old] = kwargs.pop(new)
+    with pytest.warns(DeprecationWarning, match=rf"{cls.__name__}: {old}= .* use {new}="):
+        assert cls(**kwargs) == entity
+
+
+@pytest.mark.parametrize(("factory", "old", "new"), FIELD_RENAMES, ids=FIELD_IDS)
+def test_renamed_field_keeps_its_old_attribute(
+    factory: Callable[[], Any], old: str, new: str
+) -> None:
+    entity = factory()
+    with pytest.warns(DeprecationWarning, match=rf"{type(entity).__name__}: {old} .* use {new}"):
+        assert getattr(entity, old) == getattr(entity, new)
+
+
+@pytest.mark.parametrize(("factory", "old", "new"), FIELD_RENAMES, ids=FIELD_IDS)
+def test_a_document_written_by_0_1_with_the_old_key_still_reads(
+    factory: Callable[[], Any], old: str, new: str
+) -> None:
+    entity = factory()
+    document = to_dict(entity)
+    document[old] = document.pop(new)
+    assert from_dict(type(entity), document) == entity
+
+
+def test_build_secondary_claim_adjudication_date_is_deprecated_for_adjudicated_on() -> None:
+    claim, payment = make_claim(), make_claim_payment()
+    coverage = make_coverage(
+        id="COV-2", priority="secondary", payer=make_payer(id="bcbs", name="BCBS")
+    )
+    with pytest.warns(DeprecationWarning, match="adjudication_date= .* use adjudicated_on="):
+        old = build_secondary_claim(claim, payment, coverage, claim_id="C-S", adjudication_date=JAN)
+    assert old == build_secondary_claim(
+        claim, payment, coverage, claim_id="C-S", adjudicated_on=JAN
+    )
 
 
 def test_priced_line_date_of_service_is_deprecated_for_service_date() -> None:

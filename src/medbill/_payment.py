@@ -25,6 +25,7 @@ from medbill._common import (
     to_optional_claim_id,
     to_patient_id,
 )
+from medbill._deprecation import renamed_fields
 from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._money import ZERO
@@ -245,6 +246,7 @@ class PayerClaimStatus(MedbillEnum):
         return self is PayerClaimStatus.DENIED
 
 
+@renamed_fields(received_date="received_on")
 @attrs.frozen(kw_only=True)
 class ClaimPayment:
     """A payer's adjudication of one claim (835 loop 2100 with its lines).
@@ -290,7 +292,7 @@ class ClaimPayment:
         metadata={"phi": True},
     )
     allowed: Decimal | None = attrs.field(default=None, converter=to_optional_money)
-    received_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    received_on: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
     remarks: tuple[Rarc, ...] = attrs.field(default=(), converter=to_rarcs)
     insured_name: PersonName | None = attrs.field(default=None, repr=phi_repr, metadata=PHI)
     insured_id: str | None = attrs.field(
@@ -496,6 +498,7 @@ class ProviderSummary:
     total_charge: Decimal | None = attrs.field(default=None, converter=to_optional_decimal)
 
 
+@renamed_fields(payment_date="paid_on")
 @attrs.frozen(kw_only=True)
 class Remittance:
     """One payment from a payer with the claims it pays (one 835 transaction set).
@@ -513,7 +516,7 @@ class Remittance:
     >>> from medbill import ClaimPayment, Remittance
     >>> era = Remittance(
     ...     id="EFT-0001", payer_name="Acme Health", payer_id="60054",
-    ...     payment_amount=Decimal("80.00"), method="ACH", payment_date=pendulum.date(2025, 4, 1),
+    ...     payment_amount=Decimal("80.00"), method="ACH", paid_on=pendulum.date(2025, 4, 1),
     ...     claim_payments=[ClaimPayment(claim_id="C-1", status="1", charge=Decimal("80.00"),
     ...                                  paid=Decimal("80.00"))])
     >>> era.imbalances()
@@ -523,7 +526,7 @@ class Remittance:
     id: str
     payer_name: str
     payment_amount: Decimal = attrs.field(converter=to_money)
-    payment_date: pendulum.Date = attrs.field(converter=to_date)
+    paid_on: pendulum.Date = attrs.field(converter=to_date)
     method: PaymentMethod = attrs.field(default=PaymentMethod.CHECK, converter=_payment_method)
     payer_id: str | None = None
     payee_name: str | None = None

@@ -137,7 +137,7 @@ def test_secondary_claim_carries_the_primary_adjudication() -> None:
         _primary_payment(),
         bcbs,
         claim_id="C-1001-S",
-        adjudication_date=pendulum.date(2025, 4, 1),
+        adjudicated_on=pendulum.date(2025, 4, 1),
     )
     assert secondary.claim.id == "C-1001-S"
     assert secondary.claim.coverage == bcbs
@@ -164,7 +164,7 @@ def test_secondary_needs_a_later_coverage_and_matching_payment() -> None:
             _primary_payment(),
             example_coverage(payer_id="x"),
             claim_id="S",
-            adjudication_date=day,
+            adjudicated_on=day,
         )
     wrong = attrs.evolve(_primary_payment(), claim_id=ClaimId("C-9"))
     with pytest.raises(ValidationError, match="does not pay claim"):
@@ -173,7 +173,7 @@ def test_secondary_needs_a_later_coverage_and_matching_payment() -> None:
             wrong,
             example_coverage(priority="secondary"),
             claim_id="S",
-            adjudication_date=day,
+            adjudicated_on=day,
         )
     stray = attrs.evolve(
         _primary_payment(),
@@ -188,7 +188,7 @@ def test_secondary_needs_a_later_coverage_and_matching_payment() -> None:
             stray,
             example_coverage(priority="secondary"),
             claim_id="S",
-            adjudication_date=day,
+            adjudicated_on=day,
         )
 
 
@@ -198,6 +198,6 @@ def test_secondary_claim_keeps_the_patient_control_number_by_default() -> None:
         primary,
         _primary_payment(),
         example_coverage(priority="secondary", payer_id="bcbs"),
-        adjudication_date=pendulum.date(2025, 4, 1),
+        adjudicated_on=pendulum.date(2025, 4, 1),
     )
     assert secondary.claim.id == primary.id

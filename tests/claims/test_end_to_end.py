@@ -121,7 +121,7 @@ def era(
     return Remittance(
         id=trace,
         payer_name=payer,
-        payment_date=day,
+        paid_on=day,
         payment_amount=sum((p.paid for p in payments), ZERO),
         claim_payments=payments,
     )
@@ -288,7 +288,7 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
         e,
         first.claim_payments[4],
         cov["MRN-2/secondary"],
-        adjudication_date=pendulum.date(2025, 4, 1),
+        adjudicated_on=pendulum.date(2025, 4, 1),
     )
     assert scrub(secondary.claim, as_of=pendulum.date(2025, 4, 2)) == []
     assert secondary.prior_paid == D("96.00")

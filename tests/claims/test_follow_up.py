@@ -200,7 +200,7 @@ def test_one_claim_from_submission_to_payment_with_the_worklist_at_each_step() -
                            service_date=pendulum.date(2025, 3, 4),
                            adjustments=[Adjustment(group="CO", reason="45", amount=Decimal("50.00"))])],
     )  # fmt: skip
-    [era2] = read_835(write_835(make_remittance(id="EFT-0003", payment_date=pendulum.date(2025, 5, 20),
+    [era2] = read_835(write_835(make_remittance(id="EFT-0003", paid_on=pendulum.date(2025, 5, 20),
                                                 claim_payments=[paid])))  # fmt: skip
     post_claim_payment(ledger, fixed, era2.claim_payments[0], remittance=era2)
     flow = flow.adjudicate(era2.claim_payments[0], at=pendulum.datetime(2025, 5, 20, 12))
@@ -351,7 +351,7 @@ def test_secondary_not_billed_patient_past_due_and_unapplied_cash() -> None:
         .filter(reason="patient-balance-past-due")
         .items
     )
-    double = make_remittance(id="EFT-0009", payment_date=pendulum.date(2025, 4, 3))
+    double = make_remittance(id="EFT-0009", paid_on=pendulum.date(2025, 4, 3))
     post_claim_payment(ledger2, claim, double.claim_payments[0], remittance=double)
     [cash] = worklist(ledger2, [], pendulum.date(2025, 4, 4)).filter(
         reason="unapplied-insurance-cash"

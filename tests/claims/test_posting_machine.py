@@ -147,7 +147,7 @@ class PostingMachine(RuleBasedStateMachine):
             payer_id=payer_id,
             payment_amount=abs(total),
             credit=total >= 0,
-            payment_date=self._when(),
+            paid_on=self._when(),
             claim_payments=payments,
             provider_adjustments=[]
             if not plb

@@ -108,7 +108,7 @@ def era(trace: str, *payments: ClaimPayment, payer_id: str = "60054", day: int =
         payer_name="Acme Health" if payer_id == "60054" else "Other",
         payer_id=payer_id,
         payment_amount=sum((p.paid for p in payments), ZERO),
-        payment_date=pendulum.date(2025, 4, day),
+        paid_on=pendulum.date(2025, 4, day),
         claim_payments=payments,
     )
 
@@ -204,7 +204,7 @@ def test_the_tr3_secondary_payment_sample_balances(ledger: Ledger, reference_dir
         post_charges(ledger, claim)
     primary_era = Remittance(
         id="PRI-1", payer_name="Acme Health", payer_id="60054", payment_amount=D("8120.00"),
-        payment_date=pendulum.date(2005, 4, 1), claim_payments=[
+        paid_on=pendulum.date(2005, 4, 1), claim_payments=[
             ClaimPayment(claim_id="L0004828311", status="1", charge=D("10323.64"),
                          paid=D("8000.00"), patient_responsibility=D("912.00"),
                          adjustments=[adj("CO", "45", "1411.64"), adj("PR", "1", "912.00")]),

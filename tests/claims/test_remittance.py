@@ -59,7 +59,7 @@ def remittance(
     return Remittance(
         id="EFT-1",
         payer_name="Aetna",
-        payment_date=PAID,
+        paid_on=PAID,
         payment_amount=Decimal(amount) if amount else total,
         claim_payments=list(payments),
         provider_adjustments=plb or [],

@@ -76,6 +76,6 @@ def test_era_fhir_writes_one_eob_per_claim_payment(invoke: Invoke, tmp_path: Pat
     assert eob["resourceType"] == "ExplanationOfBenefit"
     assert eob["claim"]["identifier"]["value"] == payment.claim_id
     assert Decimal(eob["payment"]["amount"]["value"]) == payment.paid
-    assert eob["payment"]["date"] == str(remittance.payment_date)
+    assert eob["payment"]["date"] == str(remittance.paid_on)
     bundles = list(out.glob("*.Bundle.json"))
     assert len(bundles) == 1

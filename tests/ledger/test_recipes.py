@@ -53,7 +53,7 @@ def remittance(payment: ClaimPayment, trace: str = "EFT-9") -> Remittance:
         id=trace,
         payer_name="Payer",
         payment_amount=max(payment.paid, D("0.00")),
-        payment_date=PAID_ON,
+        paid_on=PAID_ON,
         claim_payments=(payment,),
     )
 
@@ -198,7 +198,7 @@ def test_provider_level_adjustments(ledger: Ledger) -> None:
         id="EFT-3",
         payer_name="Acme",
         payment_amount=D("0.00"),
-        payment_date=PAID_ON,
+        paid_on=PAID_ON,
         provider_adjustments=(
             plb("L6", "-2.50"),
             plb("WO", "40.00"),
@@ -214,7 +214,7 @@ def test_provider_level_adjustments(ledger: Ledger) -> None:
     assert ledger.balance(Account(code="payer_overpayment", payer="acme")) == D("-40.00")
     assert ledger.balance(Account(code="payer_forward_balance", payer="acme")) == D("-10.00")
     assert ledger.balance(Account(code="payer_adjustment_suspense", payer="acme")) == D("-1.00")
-    empty = Remittance(id="E", payer_name="A", payment_amount=D("0"), payment_date=PAID_ON)
+    empty = Remittance(id="E", payer_name="A", payment_amount=D("0"), paid_on=PAID_ON)
     assert post_provider_adjustments(ledger, empty, payer="acme") is None
 
 
@@ -412,7 +412,7 @@ def test_a_payer_overpayment_becomes_a_liability_then_is_recouped(ledger: Ledger
         id="EFT-77",
         payer_name="Acme",
         payment_amount=D("0.00"),
-        payment_date=pendulum.date(2025, 5, 1),
+        paid_on=pendulum.date(2025, 5, 1),
         provider_adjustments=(
             ProviderAdjustment(
                 provider_id="1234567893",

@@ -138,7 +138,7 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         claim = example_claim(claim_id, model.patient, example_coverage(model.patient), (due,))
         remittance = Remittance(
-            id=era, payer_name="Acme", payment_amount=paid, payment_date=DAY.add(days=30)
+            id=era, payer_name="Acme", payment_amount=paid, paid_on=DAY.add(days=30)
         )
         self.last = lambda: post_claim_payment(self.ledger, claim, payment, remittance=remittance)
         self.last()
@@ -173,7 +173,7 @@ class LedgerMachine(RuleBasedStateMachine):
             id=self._next("ERA-"),
             payer_name="Acme",
             payment_amount=ZERO,
-            payment_date=DAY.add(days=60),
+            paid_on=DAY.add(days=60),
         )
         self.last = lambda: post_claim_payment(self.ledger, claim, reversal, remittance=remittance)
         self.last()
@@ -205,7 +205,7 @@ class LedgerMachine(RuleBasedStateMachine):
             id=self._next("ERA-"),
             payer_name="Acme",
             payment_amount=amount,
-            payment_date=DAY.add(days=40),
+            paid_on=DAY.add(days=40),
         )
         self.last = lambda: post_claim_payment(self.ledger, claim, payment, remittance=remittance)
         self.last()

@@ -78,7 +78,7 @@ def remittance(
         id=era_id,
         payer_name="Acme Health",
         payment_amount=max(paid, D("0.00")),
-        payment_date=day,
+        paid_on=day,
         claim_payments=(
             ClaimPayment(
                 claim_id=ClaimId("C-1"),
@@ -249,7 +249,7 @@ def test_patient_aging_runs_from_the_transfer_not_the_visit(ledger: Ledger) -> N
     # On 2025-04-15: 45 days since the transfer (31-60), though 95 since the visit.
     claim = example_claim(day=pendulum.date(2025, 1, 10))
     post_charges(ledger, claim)
-    era = attrs.evolve(example_remittance(), payment_date=pendulum.date(2025, 3, 1))
+    era = attrs.evolve(example_remittance(), paid_on=pendulum.date(2025, 3, 1))
     post_claim_payment(ledger, claim, era.claim_payments[0], remittance=era)
     found = make(ledger, claim=claim, last_statement=pendulum.date(2025, 3, 15))
     assert found.aging == (D("0.00"), D("30.00"), D("0.00"), D("0.00"), D("0.00"))

@@ -73,7 +73,7 @@ def test_eob_professional_1(carin_examples: dict[str, Any]) -> None:
     assert payment.claim_id == "1234-234-1243-12345678901a"  # supportingInfo patientaccountnumber
     assert payment.payer_claim_control_number == "AW123412341234123412341234123413"  # identifier uc
     assert (payment.charge, payment.paid) == (Decimal("250.00"), Decimal("200.00"))
-    assert payment.received_date == pendulum.date(2011, 5, 30)  # clmrecvddate
+    assert payment.received_on == pendulum.date(2011, 5, 30)  # clmrecvddate
     assert (payment.statement_start, payment.statement_end) == (
         pendulum.date(2019, 1, 1),
         pendulum.date(2019, 10, 31),

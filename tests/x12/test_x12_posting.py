@@ -84,11 +84,11 @@ def test_claim_out_remittances_back_and_posted() -> None:
     )  # fmt: skip
     eras = [
         Remittance(id="EFT-1", payer_name="Acme Health", payment_amount=Decimal("200.00"),
-                   payment_date=pendulum.date(2025, 4, 1), method="ACH", payee_npi="1234567893",
+                   paid_on=pendulum.date(2025, 4, 1), method="ACH", payee_npi="1234567893",
                    claim_payments=[first]),
         # -200 for the reversal + 210 for the correction = 10
         Remittance(id="EFT-2", payer_name="Acme Health", payment_amount=Decimal("10.00"),
-                   payment_date=pendulum.date(2025, 5, 1), method="ACH", payee_npi="1234567893",
+                   paid_on=pendulum.date(2025, 5, 1), method="ACH", payee_npi="1234567893",
                    claim_payments=[_negated(first), corrected]),
     ]  # fmt: skip
 

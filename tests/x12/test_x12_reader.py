@@ -77,11 +77,11 @@ def test_sample_835_reads_into_a_balanced_remittance() -> None:
     assert (era.id, era.payer_name, era.payer_id) == ("EFT-0001", "ACME HEALTH", "60054")
     assert era.payment_amount == Decimal("210.00")
     assert era.method is PaymentMethod.ACH
-    assert era.payment_date == pendulum.date(2025, 4, 1)
+    assert era.paid_on == pendulum.date(2025, 4, 1)
     assert era.production_date == pendulum.date(2025, 3, 31)
     assert str(era.payee_npi) == "1234567893"
     [claim] = era.claim_payments
-    assert claim.received_date == pendulum.date(2025, 3, 20)
+    assert claim.received_on == pendulum.date(2025, 3, 20)
     assert claim.patient_name is not None
     assert claim.patient_name.family == "DOE"
     [line] = claim.lines

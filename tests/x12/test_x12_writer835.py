@@ -72,7 +72,7 @@ def rich_claims(draw: Any) -> ClaimPayment:
         frequency=draw(st.none() | st.sampled_from(["1", "7", "8"])),
         statement_start=draw(st.none() | mst.dates()),
         statement_end=draw(st.none() | mst.dates()),
-        received_date=draw(st.none() | mst.dates()),
+        received_on=draw(st.none() | mst.dates()),
         remarks=draw(st.lists(mst.rarcs(), max_size=5)),  # one MOA holds five
         amounts=draw(
             st.lists(st.tuples(st.sampled_from(["AU", "I", "F5"]), mst.amounts()), max_size=2)
@@ -113,7 +113,7 @@ def test_every_field_the_writer_knows_round_trips(era: Remittance) -> None:
 def test_envelope_and_control_numbers() -> None:
     era = Remittance(
         id="EFT-1", payer_name="Acme", payment_amount=Decimal("0"), method="NON",
-        payment_date=pendulum.date(2025, 4, 1),
+        paid_on=pendulum.date(2025, 4, 1),
     )  # fmt: skip
     text = write_835(
         [era, era],
@@ -140,7 +140,7 @@ def test_envelope_and_control_numbers() -> None:
 def test_a_value_holding_a_delimiter_is_refused() -> None:
     era = Remittance(
         id="EFT*1", payer_name="Acme", payment_amount=Decimal("0"),
-        payment_date=pendulum.date(2025, 4, 1),
+        paid_on=pendulum.date(2025, 4, 1),
     )  # fmt: skip
     with pytest.raises(ValidationError, match="id: contains an X12 delimiter"):
         write_835(era)

@@ -78,7 +78,7 @@ def test_an_other_payer_that_does_not_balance_is_refused() -> None:
         claim,
         paid,
         make_coverage(id="cov-2", priority="secondary", payer=make_payer(id="bcbs")),
-        adjudication_date=pendulum.date(2025, 3, 20),
+        adjudicated_on=pendulum.date(2025, 3, 20),
     )
     [line] = secondary.prior_payers[0].lines
     bad = attrs.evolve(
@@ -104,7 +104,7 @@ def test_write_837p_takes_a_secondary_claim() -> None:
         payer=make_payer(id="mcr", name="Medicare", kind="medicare", x12_payer_id="06102"),
     )  # fmt: skip
     secondary = build_secondary_claim(
-        claim, paid, medicare, adjudication_date=pendulum.date(2025, 3, 20)
+        claim, paid, medicare, adjudicated_on=pendulum.date(2025, 3, 20)
     )
     text = _write(secondary)
     lines = text.splitlines()
@@ -218,9 +218,7 @@ def test_generated_secondary_claims_pass_pyx12(claims: list[Claim]) -> None:
             payer=make_payer(id="mcr", name="Medicare", kind="medicare", x12_payer_id="06102"),
         )  # fmt: skip
         secondaries.append(
-            build_secondary_claim(
-                claim, payment, follow, adjudication_date=pendulum.date(2025, 3, 20)
-            )
+            build_secondary_claim(claim, payment, follow, adjudicated_on=pendulum.date(2025, 3, 20))
         )
     assert pyx12_errors(_write(secondaries)) == []
 

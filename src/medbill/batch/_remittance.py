@@ -284,7 +284,7 @@ def _remittance(
         remittance.payment_amount,
         remittance.credit,
         remittance.method.value,
-        remittance.payment_date,
+        remittance.paid_on,
         remittance.production_date,
         len(remittance.claim_payments),
     )
@@ -309,7 +309,7 @@ def _remittance(
             claim.frequency,
             claim.statement_start,
             claim.statement_end,
-            claim.received_date,
+            claim.received_on,
             len(claim.lines),
         )
         for index, adjustment in enumerate(claim.adjustments, start=1):

@@ -17,6 +17,7 @@ import attrs
 import pendulum
 
 from medbill._common import ClaimId
+from medbill._deprecation import renamed_fields, renamed_parameters
 from medbill._encounter import Claim, ClaimLine, Encounter
 from medbill._errors import ValidationError
 from medbill._money import ZERO, as_money, round_cents
@@ -178,6 +179,7 @@ def _line_adjudications(values: Iterable[LineAdjudication]) -> tuple[LineAdjudic
     return tuple(values)
 
 
+@renamed_fields(adjudication_date="adjudicated_on")
 @attrs.frozen(kw_only=True)
 class PriorPayerAdjudication:
     """What a prior payer did with the claim: the 837P loops 2320/2330B and 2430.
@@ -191,7 +193,7 @@ class PriorPayerAdjudication:
     >>> from medbill.claims import PriorPayerAdjudication
     >>> prior = PriorPayerAdjudication(
     ...     payer=Payer(id="aetna", name="Aetna", kind="commercial"), paid=Decimal("96.00"),
-    ...     adjudication_date=pendulum.date(2025, 4, 1),
+    ...     adjudicated_on=pendulum.date(2025, 4, 1),
     ...     remaining_patient_liability=Decimal("24.00"))
     >>> prior.paid, prior.remaining_patient_liability
     (Decimal('96.00'), Decimal('24.00'))
@@ -199,7 +201,7 @@ class PriorPayerAdjudication:
 
     payer: Payer
     paid: Decimal = attrs.field(converter=decimal_field)
-    adjudication_date: pendulum.Date = attrs.field(converter=date_field)
+    adjudicated_on: pendulum.Date = attrs.field(converter=date_field)
     remaining_patient_liability: Decimal = attrs.field(default=ZERO, converter=decimal_field)
     payer_claim_control_number: str | None = None
     claim_adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=adjustments)
@@ -225,7 +227,7 @@ class SecondaryClaim:
     >>> from medbill.claims import PriorPayerAdjudication, SecondaryClaim
     >>> from medbill.testing import make_claim, make_payer
     >>> primary = PriorPayerAdjudication(payer=make_payer(), paid=Decimal("80.00"),
-    ...     adjudication_date=pendulum.date(2025, 4, 1), remaining_patient_liability=Decimal("20.00"))
+    ...     adjudicated_on=pendulum.date(2025, 4, 1), remaining_patient_liability=Decimal("20.00"))
     >>> claim = SecondaryClaim(claim=make_claim(), prior_payers=[primary])
     >>> claim.prior_paid, claim.remaining_patient_liability
     (Decimal('80.00'), Decimal('20.00'))
@@ -245,12 +247,13 @@ class SecondaryClaim:
         return self.prior_payers[-1].remaining_patient_liability if self.prior_payers else ZERO
 
 
+@renamed_parameters("build_secondary_claim", adjudication_date="adjudicated_on")
 def build_secondary_claim(
     primary: Claim,
     primary_payment: ClaimPayment,
     coverage: Coverage,
     *,
-    adjudication_date: pendulum.Date,
+    adjudicated_on: pendulum.Date,
     claim_id: str | None = None,
 ) -> SecondaryClaim:
     """The claim to ``coverage`` after ``primary`` was adjudicated as ``primary_payment``.
@@ -278,7 +281,7 @@ def build_secondary_claim(
     >>> secondary = build_secondary_claim(
     ...     primary, paid, make_coverage(id="cov-2", priority="secondary",
     ...                                  payer=make_payer(id="bcbs", name="BCBS")),
-    ...     claim_id="C-1001-S", adjudication_date=pendulum.date(2025, 4, 1))
+    ...     claim_id="C-1001-S", adjudicated_on=pendulum.date(2025, 4, 1))
     >>> secondary.claim.coverage.payer.id, secondary.prior_paid
     ('bcbs', Decimal('96.00'))
     >>> secondary.remaining_patient_liability
@@ -331,7 +334,7 @@ def build_secondary_claim(
     prior = PriorPayerAdjudication(
         payer=primary.coverage.payer,
         paid=primary_payment.paid,
-        adjudication_date=adjudication_date,
+        adjudicated_on=adjudicated_on,
         remaining_patient_liability=primary_payment.patient_responsibility_adjustments,
         payer_claim_control_number=primary_payment.payer_claim_control_number,
         claim_adjustments=primary_payment.adjustments,

@@ -248,7 +248,7 @@ class RemittancePlan:
         era = self.remittance
         head = (
             f"remittance {era.id} from {self.payer}: {era.signed_payment} on "
-            f"{era.payment_date}, {len(era.claim_payments)} claim payment(s)"
+            f"{era.paid_on}, {len(era.claim_payments)} claim payment(s)"
             + (" [already posted]" if self.already_posted else "")
         )
         return "\n".join([head, *(item.render() for item in self.claims)])
@@ -504,7 +504,7 @@ class _Planner:
         self, key: str, payment: ClaimPayment, claim: Claim, coverage: Coverage
     ) -> JournalEntry:
         return JournalEntry(
-            key=key, effective=self.remittance.payment_date, kind=EntryKind.DENIAL,
+            key=key, effective=self.remittance.paid_on, kind=EntryKind.DENIAL,
             memo=f"{coverage.payer.id}/{coverage.priority.value} "
             f"{payment.status.name.lower()} claim {claim.id}",
             references=References(patient=claim.patient.id, claim=claim.id,
@@ -539,7 +539,7 @@ class _Planner:
                                  claim=claim)  # fmt: skip
         before = len(self.view.entries)
         reversal_entries(self.view, claim, target, key=key,
-                         effective=self.remittance.payment_date, coverage=coverage,
+                         effective=self.remittance.paid_on, coverage=coverage,
                          recorded_at=self.recorded_at)  # fmt: skip
         self.cash_payers.append(str(coverage.payer.id))
         return ClaimPlan(
@@ -620,7 +620,7 @@ def plan_remittance(
     (3, True)
     """
     check_balanced(remittance)
-    era = remittance if as_of is None else attrs.evolve(remittance, payment_date=as_of)
+    era = remittance if as_of is None else attrs.evolve(remittance, paid_on=as_of)
     planner = _Planner(ledger, era, _candidates(claims), _Coverages(coverages), recorded_at)
     payments = list(enumerate(era.claim_payments, start=1))
     keys = [claim_payment_key(era, p, n) for n, p in payments]
@@ -649,7 +649,7 @@ def plan_remittance(
     planner.view.add(
         JournalEntry(
             key=marker,
-            effective=era.payment_date,
+            effective=era.paid_on,
             memo=f"remittance {era.id} from {era.payer_name}: {era.signed_payment}, "
             f"{len(payments)} claim payment(s)",
             references=References(payer=planner.payer, remittance=era.id, trace=era.id),

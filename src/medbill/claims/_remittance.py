@@ -40,7 +40,7 @@ def check_balanced(remittance: Remittance) -> None:
     >>> from medbill import ClaimPayment, Remittance
     >>> from medbill.claims import check_balanced
     >>> era = Remittance(id="EFT-1", payer_name="Aetna", payment_amount=Decimal("80.00"),
-    ...     payment_date=pendulum.date(2025, 4, 1), claim_payments=[ClaimPayment(
+    ...     paid_on=pendulum.date(2025, 4, 1), claim_payments=[ClaimPayment(
     ...         claim_id="C-1", status="1", charge=Decimal("100.00"), paid=Decimal("80.00"))])
     >>> check_balanced(era)
     Traceback (most recent call last):
@@ -152,7 +152,7 @@ def match_remittance(
     >>> from medbill.claims import match_remittance
     >>> from medbill.testing import make_claim, make_claim_line
     >>> era = Remittance(id="EFT-1", payer_name="Aetna", payment_amount=Decimal("0.00"),
-    ...     payment_date=pendulum.date(2025, 4, 1), claim_payments=[
+    ...     paid_on=pendulum.date(2025, 4, 1), claim_payments=[
     ...         ClaimPayment(claim_id="C-1001", status="4", charge=Decimal("210.00"),
     ...                      paid=Decimal("0.00"), adjustments=[
     ...                          Adjustment(group="CO", reason="50", amount=Decimal("210.00"))]),

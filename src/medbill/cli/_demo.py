@@ -436,15 +436,13 @@ class Demo:
     def receive(self, era: Remittance, number: int) -> Remittance:
         """The payer's remittance as an 835 file, read back as the practice receives it,
         with its balance checked."""
-        sent = pendulum.datetime(
-            era.payment_date.year, era.payment_date.month, era.payment_date.day, 6
-        )
+        sent = pendulum.datetime(era.paid_on.year, era.paid_on.month, era.paid_on.day, 6)
         text = write_835(
             era, sender=ACME_SENDER, receiver=CLEARINGHOUSE, control_number=number, created=sent
         )
-        path = self.write(f"835/acme-{era.payment_date}.835", text)
+        path = self.write(f"835/acme-{era.paid_on}.835", text)
         [read] = read_835(path)
-        self.say(f"{path}: {read.id} of {read.payment_date}, {money(read.payment_amount)} by "
+        self.say(f"{path}: {read.id} of {read.paid_on}, {money(read.payment_amount)} by "
                  f"{read.method.name} from {read.payer_name}: {_balance(read)}")  # fmt: skip
         return read
 
@@ -475,9 +473,7 @@ class Demo:
                 follow = self.coverage(claim.patient.id, Priority.SECONDARY)
                 if follow is None or claim.coverage is None or follow == claim.coverage:
                     continue
-                built = build_secondary_claim(
-                    claim, payment, follow, adjudication_date=era.payment_date
-                )
+                built = build_secondary_claim(claim, payment, follow, adjudicated_on=era.paid_on)
                 path = self.send_secondary(built, payment, era)
                 self.say(
                     f"{path}: {claim.id} to {follow.payer.name} after {era.payer_name} paid "
@@ -493,9 +489,7 @@ class Demo:
         claim = secondary.claim
         payer = claim.coverage.payer.id if claim.coverage else "self-pay"
         self.write(f"claims/secondary/{claim.id}-{payer}.json", to_json(claim) + "\n")
-        sent = pendulum.datetime(
-            era.payment_date.year, era.payment_date.month, era.payment_date.day, 15
-        )
+        sent = pendulum.datetime(era.paid_on.year, era.paid_on.month, era.paid_on.day, 15)
         text = write_837p(
             secondary, submitter=SUBMITTER, receiver=CLEARINGHOUSE, created=sent,
             control_number=10,
@@ -621,7 +615,7 @@ class Demo:
             for era in eras:
                 for payment in era.claim_payments:
                     if payment.claim_id == claim.id and flow.status is not ClaimStatus.DENIED:
-                        day = era.payment_date
+                        day = era.paid_on
                         at = pendulum.datetime(day.year, day.month, day.day, 12)
                         flow = flow.adjudicate(payment, at=max(at, flow.updated_at))
             flows.append(flow)

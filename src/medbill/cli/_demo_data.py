@@ -336,7 +336,7 @@ def acme_earlier_remittance() -> Remittance:
     day = EARLIER_VISIT_DAY
     return Remittance(
         id="ACME-EFT-0311", payer_name="Acme Health", payer_id="60054",
-        payment_amount=Decimal("48.00"), payment_date=EARLIER_ERA_DAY, method="ACH",
+        payment_amount=Decimal("48.00"), paid_on=EARLIER_ERA_DAY, method="ACH",
         payee_name="Prairie Family Medicine", payee_npi="1987654328",
         claim_payments=[ClaimPayment(
             claim_id="C-1004", status="1", charge=Decimal("150.00"), paid=Decimal("48.00"),
@@ -363,7 +363,7 @@ def acme_remittance() -> Remittance:
     day, early = VISIT_DAY, EARLIER_VISIT_DAY
     return Remittance(
         id="ACME-EFT-0401", payer_name="Acme Health", payer_id="60054",
-        payment_amount=Decimal("149.63"), payment_date=ERA_DAY, method="ACH",
+        payment_amount=Decimal("149.63"), paid_on=ERA_DAY, method="ACH",
         payee_name="Prairie Family Medicine", payee_npi="1987654328",
         claim_payments=[
             ClaimPayment(

@@ -246,9 +246,9 @@ def claim_payment_to(
                     _period(payment.statement_start, payment.statement_end),
                 )
             )
-        if payment.received_date is not None:
+        if payment.received_on is not None:
             extensions.append(
-                extension("received-date", "Date", payment.received_date.to_date_string())
+                extension("received-date", "Date", payment.received_on.to_date_string())
             )
     resource["extension"] = extensions
     if payment.payer_claim_control_number is not None:
@@ -274,10 +274,10 @@ def claim_payment_to(
         resource["request"] = claim_ref
     resource["outcome"] = "complete"
     if native:
-        if payment.received_date is not None:
+        if payment.received_on is not None:
             resource["supportingInfo"] = [
                 {"sequence": 1, "category": concept(sys_.C4BB_SUPPORTING_INFO, "clmrecvddate"),
-                 "timingDate": payment.received_date.to_date_string()}
+                 "timingDate": payment.received_on.to_date_string()}
             ]  # fmt: skip
         resource["insurance"] = [{"focal": True, "coverage": absent_reference()}]
     if payment.lines:
@@ -659,7 +659,7 @@ def claim_payment_from(node: Node, resolver: Resolver) -> ClaimPayment:
         facility_code=node.extension_value("facility-code", "Code"),
         frequency=node.extension_value("claim-frequency", "Code"),
         patient_name=patient_name, member_id=member_id, allowed=totals.get("eligible"),
-        received_date=received, remarks=_remarks(node), insured_name=insured, insured_id=insured_id,
+        received_on=received, remarks=_remarks(node), insured_name=insured, insured_id=insured_id,
         corrected_name=corrected, corrected_id=corrected_id, statement_start=start, statement_end=end,
         amounts=_pairs_from(node, "x12-amount", "Money"),
         quantities=_pairs_from(node, "x12-quantity", "Decimal"),
@@ -763,12 +763,12 @@ def remittance_to(remittance: Remittance) -> list[dict[str, Any]]:
             payee["name"] = remittance.payee_name
         resources.append(payee)
         payee_ref = {"reference": f"Organization/{base}-payee"}
-    created = remittance.production_date or remittance.payment_date
+    created = remittance.production_date or remittance.paid_on
     eobs = []
     for n, payment in enumerate(remittance.claim_payments, start=1):
         eob = claim_payment_to(
             payment, adjudicated_on=created, insurer={"reference": f"Organization/{base}-payer"},
-            provider=payee_ref, paid_on=remittance.payment_date, trace=remittance.id,
+            provider=payee_ref, paid_on=remittance.paid_on, trace=remittance.id,
         )  # fmt: skip
         eob = {"resourceType": "ExplanationOfBenefit", "id": f"{base}-eob{n}",
                **{k: v for k, v in eob.items() if k != "resourceType"}}  # fmt: skip
@@ -808,7 +808,7 @@ def remittance_to(remittance: Remittance) -> list[dict[str, Any]]:
         "paymentIssuer": {"reference": f"Organization/{base}-payer"},
         **({"requestor": payee_ref} if payee_ref else {}),
         "outcome": "complete",
-        "paymentDate": remittance.payment_date.to_date_string(),
+        "paymentDate": remittance.paid_on.to_date_string(),
         "paymentAmount": money(remittance.payment_amount),
         "paymentIdentifier": {"system": _TRACE, "value": remittance.id},
         **({"detail": details} if details else {}),
@@ -885,10 +885,10 @@ def remittance_from(node: Node, resolver: Resolver) -> Remittance:
     return build(
         Remittance,
         {"id": node.at("paymentIdentifier"), "payer_name": payer.at("name"),
-         "payment_amount": node.at("paymentAmount"), "payment_date": node.at("paymentDate"),
+         "payment_amount": node.at("paymentAmount"), "paid_on": node.at("paymentDate"),
          "method": node.at("extension")},
         id=trace, payer_name=payer_name or "", payment_amount=node.money("paymentAmount") or ZERO,
-        payment_date=node.date("paymentDate"),
+        paid_on=node.date("paymentDate"),
         method=node.extension_value("payment-method", "Code") or PaymentMethod.CHECK,
         payer_id=payer_id, payee_name=payee_name, payee_npi=payee_npi, payee_tax_id=payee_tax,
         claim_payments=payments, provider_adjustments=adjustments,

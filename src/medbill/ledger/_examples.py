@@ -94,7 +94,7 @@ def example_remittance() -> Remittance:
         id="EFT-0001",
         payer_name="Acme Health",
         payment_amount=Decimal("120.00"),
-        payment_date=pendulum.date(2025, 4, 1),
+        paid_on=pendulum.date(2025, 4, 1),
         method="ACH",
         claim_payments=(
             ClaimPayment(

@@ -290,7 +290,7 @@ def _claim_figures(
 def _share_split(claim: Claim, remittances: Sequence[Remittance]) -> dict[str, dict[str, Decimal]]:
     """PR amounts by line and part from the claim's latest processed payment."""
     latest = None
-    for remittance in sorted(remittances, key=lambda r: r.payment_date):
+    for remittance in sorted(remittances, key=lambda r: r.paid_on):
         for payment in remittance.claim_payments:
             useful = payment.lines or payment.adjustments
             if payment.claim_id == claim.id and not payment.status.is_reversal and useful:

@@ -378,7 +378,7 @@ def make_remittance(**overrides: Any) -> Remittance:
         "payer_id": "60054",
         "payment_amount": abs(total),
         "credit": total >= 0,
-        "payment_date": pendulum.date(2025, 4, 1),
+        "paid_on": pendulum.date(2025, 4, 1),
         "method": "ACH",
         "payee_name": "Lovelace Family Medicine",
         "payee_npi": "1234567893",

@@ -617,7 +617,7 @@ def remittances(draw: Any) -> Remittance:
         payer_id=draw(st.none() | _ids),
         payment_amount=abs(total),
         credit=total >= 0,
-        payment_date=draw(dates()),
+        paid_on=draw(dates()),
         method=draw(st.sampled_from(list(PaymentMethod))),
         payee_name=draw(st.none() | _names),
         payee_npi=draw(st.none() | npis()),

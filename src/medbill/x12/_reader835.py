@@ -361,7 +361,7 @@ class _TransactionReader:
                         )
                     day = _date(codes, segment[2], number, "DTM", 2)
                     if qualifier == "050":
-                        claim.fields["received_date"] = day
+                        claim.fields["received_on"] = day
                     elif qualifier == "232":
                         claim.fields["statement_start"] = day
                     elif qualifier == "233":
@@ -499,14 +499,14 @@ class _TransactionReader:
         if address is not None:
             header["payer_address"] = self._address(address, st)
         header["control_number"] = raw.control_number
-        if "payment_date" not in header:
+        if "paid_on" not in header:
             if "production_date" not in header:
                 raise ParseError(
                     f"transaction set {raw.control_number} has neither a payment date (BPR16) "
                     "nor a production date (DTM*405)",
                     location=st,
                 )
-            header["payment_date"] = header["production_date"]
+            header["paid_on"] = header["production_date"]
         header["claim_payments"] = claims
         header["provider_adjustments"] = provider_adjustments
         return _build(Remittance, header, st)
@@ -641,7 +641,7 @@ class _TransactionReader:
         header["method"] = method
         if segment[16]:
             try:
-                header["payment_date"] = _date(self.codes, segment[16], number, "BPR", 16)
+                header["paid_on"] = _date(self.codes, segment[16], number, "BPR", 16)
             except ParseError as error:
                 self.lenience.report(
                     error.detail, error.location, lenient="the production date is used"

@@ -162,7 +162,7 @@ def _claim(out: SegmentWriter, claim: ClaimPayment, field: str) -> None:
     for qualifier, day in (
         ("232", claim.statement_start),
         ("233", claim.statement_end),
-        ("050", claim.received_date),
+        ("050", claim.received_on),
     ):
         if day is not None:
             out.add("DTM", qualifier, day.format("YYYYMMDD"))
@@ -191,7 +191,7 @@ def _body(remittance: Remittance, originator: str, address: Address, phone: str)
     address = remittance.payer_address or address
     handling = "H" if remittance.method is PaymentMethod.NON_PAYMENT else "I"
     credit = "C" if remittance.credit else "D"
-    date = remittance.payment_date.format("YYYYMMDD")
+    date = remittance.paid_on.format("YYYYMMDD")
     if remittance.method is PaymentMethod.ACH:
         # CCP: cash concentration/disbursement plus addenda; placeholder bank details.
         out.add(
@@ -274,7 +274,7 @@ def write_835(
     >>> from medbill.x12 import read_835, write_835
     >>> era = Remittance(
     ...     id="CHK-1001", payer_name="Acme Health", payment_amount=Decimal("80.00"),
-    ...     method="CHK", payment_date=pendulum.date(2025, 4, 1),
+    ...     method="CHK", paid_on=pendulum.date(2025, 4, 1),
     ...     claim_payments=[ClaimPayment(claim_id="C-1", status="1", charge=Decimal("80.00"),
     ...                                  paid=Decimal("80.00"), filing_indicator="CI",
     ...                                  payer_claim_control_number="PCN-1")])
@@ -288,7 +288,7 @@ def write_835(
     if not items:
         raise ValidationError("remittances", [], "needs at least one remittance")
     if created is None:
-        first = items[0].production_date or items[0].payment_date
+        first = items[0].production_date or items[0].paid_on
         created = pendulum.datetime(first.year, first.month, first.day)
     bodies = [("835", _body(item, originator, payer_address, payer_phone)) for item in items]
     return interchange(

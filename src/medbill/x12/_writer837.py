@@ -409,7 +409,7 @@ def _from_secondary(secondary: SecondaryClaim, field: str) -> tuple[Claim, list[
         )
         others.append(
             OtherPayer(
-                coverage=prior.coverage, payment=payment, adjudicated_on=prior.adjudication_date
+                coverage=prior.coverage, payment=payment, adjudicated_on=prior.adjudicated_on
             )
         )
     return claim, others

@@ -128,7 +128,7 @@ def post_command(
             {
                 "remittances": [
                     {"id": p.remittance.id, "payer": p.remittance.payer_name,
-                     "payment": p.remittance.payment_amount, "date": p.remittance.payment_date,
+                     "payment": p.remittance.payment_amount, "date": p.remittance.paid_on,
                      "claims": len(p.remittance.claim_payments),
                      "status": "already posted" if p.already_posted else "posted"}
                     for p in posted.plans
@@ -147,7 +147,7 @@ def post_command(
             (
                 p.remittance.id,
                 p.remittance.payer_name,
-                str(p.remittance.payment_date),
+                str(p.remittance.paid_on),
                 money(p.remittance.payment_amount),
                 len(p.remittance.claim_payments),
                 "already posted" if p.already_posted else "posted",

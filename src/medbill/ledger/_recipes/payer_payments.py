@@ -213,7 +213,7 @@ def claim_payment_entries(
     insurance cash when a loop parked in suspense is applied later."""
     patient = claim.patient.id
     payer = coverage.payer.id
-    effective = remittance.payment_date
+    effective = remittance.paid_on
     check_not_before_charge(view, str(claim.id), effective, f"claim payment {key!r}")
     later = coverage.priority is not Priority.PRIMARY
     denied = payment.status is PayerClaimStatus.DENIED
@@ -408,7 +408,7 @@ def suspense_entry(
     postings.move(Account.unapplied_insurance_cash(payer), Account.cash(payer), amount)
     return JournalEntry(
         key=key,
-        effective=remittance.payment_date,
+        effective=remittance.paid_on,
         kind=EntryKind.CLAIM_PAYMENT,
         memo=memo,
         references=References(payer=payer, remittance=remittance.id, trace=remittance.id),
@@ -492,14 +492,14 @@ def post_claim_payment(
                 f"payer {coverage.payer.id!r} reverses claim {claim.id!r}, but no payment of it "
                 "is left to reverse (none matches the reversal's CLP07 or amounts)"
             )
-        reversal_entries(view, claim, target, key=key, effective=remittance.payment_date,
+        reversal_entries(view, claim, target, key=key, effective=remittance.paid_on,
                          coverage=coverage, recorded_at=recorded_at)  # fmt: skip
         return ledger.post_batch(view.entries, expect=view.expect)[0]
     if status_level(status) is None and not status.is_denial:
         return ledger.post(
             JournalEntry(
                 key=key,
-                effective=remittance.payment_date,
+                effective=remittance.paid_on,
                 kind=EntryKind.DENIAL,
                 memo=f"{_party(coverage)} {status.name.lower()} claim {claim.id}",
                 references=References(
@@ -520,7 +520,7 @@ def post_claim_payment(
             [Imbalance(f"claim {claim.id}", "charge - adjustments - paid", payment.imbalance)],
         )
     kind = EntryKind.DENIAL if status.is_denial else EntryKind.CLAIM_PAYMENT
-    earlier = _replayed(ledger, key, kind, remittance.payment_date, payment.paid or None)
+    earlier = _replayed(ledger, key, kind, remittance.paid_on, payment.paid or None)
     if earlier is not None:
         return earlier
     claim_payment_entries(view, claim, payment, remittance=remittance, coverage=coverage,
@@ -545,7 +545,7 @@ def provider_adjustment_entry(
         postings.move(Account.cash(payer), Account(code=code, payer=payer), item.amount)
     return JournalEntry(
         key=key or f"provider-adjustments:{_safe(payer_key(remittance))}:{remittance.id}",
-        effective=remittance.payment_date,
+        effective=remittance.paid_on,
         kind=EntryKind.PROVIDER_ADJUSTMENT,
         memo=f"provider-level adjustments of {remittance.id}",
         references=References(payer=payer, remittance=remittance.id, trace=remittance.id),
@@ -576,7 +576,7 @@ def post_provider_adjustments(
     >>> from medbill import ProviderAdjustment, Remittance
     >>> from medbill.ledger import Ledger, post_provider_adjustments
     >>> era = Remittance(id="EFT-2", payer_name="Acme", payment_amount=Decimal("0.00"),
-    ...     payment_date=pendulum.date(2025, 5, 1), provider_adjustments=[
+    ...     paid_on=pendulum.date(2025, 5, 1), provider_adjustments=[
     ...         ProviderAdjustment(provider_id="1234567893", reason="L6",
     ...             fiscal_period_end=pendulum.date(2025, 12, 31), amount=Decimal("-1.27")),
     ...         ProviderAdjustment(provider_id="1234567893", reason="WO",
