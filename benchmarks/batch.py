@@ -196,12 +196,12 @@ def bench_checking(schedule: MedicareFeeSchedule, frame: pl.DataFrame, sample_cl
         name="Acme PPO",
         effective=Period(pendulum.date(2024, 1, 1), pendulum.date(2025, 12, 31)),
         terms=[
-            CarveOut(codes=["J0000-J9999"], percent_of_billed="0.60"),
+            CarveOut(codes=["J0000-J9999"], billed_rate="0.60"),
             FixedRate(codes=["99213"], amount="95.00"),
             PercentOfMedicare(
-                schedule=schedule, percent="1.40", locality=Locality.parse("10112-00")
+                schedule=schedule, rate="1.40", locality=Locality.parse("10112-00")
             ),
-            PercentOfBilled(percent="0.50"),
+            PercentOfBilled(rate="0.50"),
         ],
         lesser_of_billed=True,
     )

@@ -72,7 +72,7 @@ CONTRACT = Contract(
     effective=Period(pendulum.date(2025, 1, 1)),
     terms=[
         *(FixedRate(codes=[code], amount=amount) for code, amount in RATES.items()),
-        PercentOfBilled(percent="0.55"),
+        PercentOfBilled(rate="0.55"),
     ],
 )
 PTP = [

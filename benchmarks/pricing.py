@@ -191,10 +191,10 @@ def measure() -> dict[str, Any]:
         name="Acme PPO 2025",
         effective=Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 12, 31)),
         terms=[
-            CarveOut(codes=["J0000-J9999"], percent_of_billed="0.60"),
+            CarveOut(codes=["J0000-J9999"], billed_rate="0.60"),
             FixedRate(codes=["99213"], amount="95.00"),
-            PercentOfMedicare(schedule=schedule, percent="1.40", locality=localities[0]),
-            PercentOfBilled(percent="0.50"),
+            PercentOfMedicare(schedule=schedule, rate="1.40", locality=localities[0]),
+            PercentOfBilled(rate="0.50"),
         ],
         lesser_of_billed=True,
     )

@@ -41,9 +41,9 @@ def main() -> int:
         effective=Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
         terms=[
             PercentOfMedicare(
-                schedule=schedule, percent="1.40", locality=Locality.parse("10112-00")
+                schedule=schedule, rate="1.40", locality=Locality.parse("10112-00")
             ),
-            PercentOfBilled(percent="0.50"),
+            PercentOfBilled(rate="0.50"),
         ],
         lesser_of_billed=True,
     )

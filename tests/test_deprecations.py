@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -17,11 +18,14 @@ from medbill import Period, ValidationError
 from medbill.claims import PriorPayerAdjudication, TimelyFilingLimit, build_secondary_claim
 from medbill.fees import (
     AnesthesiaSchedule,
+    CarveOut,
     Contract,
     FeeSchedule,
+    FeeScheduleTerm,
     Locality,
     MedicareFeeSchedule,
     PercentOfBilled,
+    PercentOfMedicare,
 )
 from medbill.serialize import from_dict, to_dict
 from medbill.testing import (
@@ -67,7 +71,7 @@ ACME = Contract(
     payer_id=make_coverage().payer.id,
     name="Acme PPO 2025",
     effective=Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 12, 31)),
-    terms=[PercentOfBilled(percent="0.80")],
+    terms=[PercentOfBilled(rate="0.80")],
 )
 ANESTHESIA = AnesthesiaSchedule({"00142": Decimal(4)}, {ALABAMA: Decimal("19.77")})
 
@@ -138,8 +142,26 @@ FIELD_RENAMES: list[tuple[Callable[[], Any], str, str]] = [
     (make_remittance, "payment_date", "paid_on"),
     (lambda: make_claim_payment(received_on=JAN), "received_date", "received_on"),
     (prior_adjudication, "adjudication_date", "adjudicated_on"),
+    (lambda: PercentOfBilled(rate="0.50"), "percent", "rate"),
+    (
+        lambda: PercentOfMedicare(schedule=MEDICARE, rate="1.40", locality=ALABAMA),
+        "percent",
+        "rate",
+    ),
+    (lambda: FeeScheduleTerm(schedule=CHARGEMASTER, rate="0.95"), "percent", "rate"),
+    (
+        lambda: CarveOut(codes=["J0000-J9999"], billed_rate="0.60"),
+        "percent_of_billed",
+        "billed_rate",
+    ),
 ]
-FIELD_IDS = [f"{old}->{new}" for _, old, new in FIELD_RENAMES]
+FIELD_IDS = [f"{type(make()).__name__}.{old}->{new}" for make, old, new in FIELD_RENAMES]
+# Terms holding a fee schedule are not JSON documents (a schedule is loaded, not serialized).
+JSON_RENAMES = [
+    rename
+    for rename in FIELD_RENAMES
+    if not isinstance(rename[0](), PercentOfMedicare | FeeScheduleTerm)
+]
 
 
 @pytest.mark.parametrize(("factory", "old", "new"), FIELD_RENAMES, ids=FIELD_IDS)
@@ -163,7 +185,7 @@ def test_renamed_field_keeps_its_old_attribute(
         assert getattr(entity, old) == getattr(entity, new)
 
 
-@pytest.mark.parametrize(("factory", "old", "new"), FIELD_RENAMES, ids=FIELD_IDS)
+@pytest.mark.parametrize(("factory", "old", "new"), JSON_RENAMES)
 def test_a_document_written_by_0_1_with_the_old_key_still_reads(
     factory: Callable[[], Any], old: str, new: str
 ) -> None:
@@ -189,3 +211,37 @@ def test_priced_line_date_of_service_is_deprecated_for_service_date() -> None:
     line = MEDICARE.price_line("99213", locality=ALABAMA, place_of_service="11", service_date=JAN)
     with pytest.warns(DeprecationWarning, match=r"PricedLine: date_of_service .* service_date"):
         assert line.date_of_service == line.service_date == JAN  # type: ignore[attr-defined]
+
+
+# --- percent -> rate (NAMING.md: a percentage is a Decimal fraction named rate) -------
+
+
+def test_a_0_1_contract_file_with_percent_keys_still_reads(tmp_path: Path) -> None:
+    new = """payer = "acme"
+name = "Acme PPO 2025"
+effective_from = 2025-01-01
+
+[[carve_out]]
+codes = ["J0000-J9999"]
+billed_rate = "0.60"
+
+[[percent_of_medicare]]
+schedule = "medicare"
+rate = "1.40"
+locality = "10112-00"
+
+[percent_of_billed]
+rate = "0.50"
+"""
+    old = (
+        new.replace('billed_rate = "0.60"', 'percent_of_billed = "0.60"')
+        .replace('rate = "1.40"', 'percent = "1.40"')
+        .replace('rate = "0.50"', 'percent = "0.50"')
+    )
+    (tmp_path / "new.toml").write_text(new)
+    (tmp_path / "old.toml").write_text(old)
+    schedules = {"medicare": MEDICARE}
+    with pytest.warns(DeprecationWarning, match=r"old\.toml: \[\w+\]: percent\w* = .* use"):
+        read_old = Contract.from_toml(tmp_path / "old.toml", schedules=schedules)
+    assert read_old == Contract.from_toml(tmp_path / "new.toml", schedules=schedules)
+    assert read_old.terms[0] == CarveOut(codes=["J0000-J9999"], billed_rate="0.60")

@@ -52,14 +52,14 @@ def contracts(schedule: MedicareFeeSchedule) -> list[Contract]:
         name="Acme PPO",
         effective=Period(pendulum.date(2024, 1, 1), pendulum.date(2025, 12, 31)),
         terms=[
-            CarveOut(codes=["J0000-J9999"], percent_of_billed="0.60"),
+            CarveOut(codes=["J0000-J9999"], billed_rate="0.60"),
             CarveOut(codes=["A4000-A4999", "A4210"], amount="7.25"),
             FixedRate(codes=["99213"], amount="95.00"),
             FixedRate(codes=["97000-97999"], amount="31.10"),
             FixedRate(codes=["97110"], amount="29.99", modifier="59"),
-            FeeScheduleTerm(schedule=payer_fees, percent="0.95"),
-            PercentOfMedicare(schedule=schedule, percent="1.40", locality=alabama),
-            PercentOfBilled(percent="0.50"),
+            FeeScheduleTerm(schedule=payer_fees, rate="0.95"),
+            PercentOfMedicare(schedule=schedule, rate="1.40", locality=alabama),
+            PercentOfBilled(rate="0.50"),
         ],
         lesser_of_billed=True,
     )
@@ -70,7 +70,7 @@ def contracts(schedule: MedicareFeeSchedule) -> list[Contract]:
         terms=[
             FixedRate(codes=["99213"], amount="88.00"),
             PercentOfMedicare(
-                schedule=schedule, percent="1.05", locality=Locality.parse("13202-01"), year=2024
+                schedule=schedule, rate="1.05", locality=Locality.parse("13202-01"), year=2024
             ),
         ],
     )

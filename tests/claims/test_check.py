@@ -403,7 +403,7 @@ def test_percent_of_billed_contract_and_unmatched_lines() -> None:
         payer_id="aetna",
         name="Acme 60% of billed",
         effective=Period(pendulum.date(2025, 1, 1)),
-        terms=[PercentOfBilled(percent="0.60")],
+        terms=[PercentOfBilled(rate="0.60")],
     )
     payment = claim_payment(
         # 60% of 210.00 = 126.00

@@ -93,7 +93,7 @@ amount = "95.00"
 
 [[percent_of_medicare]]
 schedule = "medicare"
-percent = "1.40"
+rate = "1.40"
 locality = "06102-99"
 """
 

@@ -67,12 +67,12 @@ def test_precedence_carve_out_fixed_schedule_medicare_billed() -> None:
         name="acme-2025",
     )
     terms = (
-        PercentOfBilled(percent="0.50"),
-        PercentOfMedicare(schedule=MedicareFeeSchedule.demo(), percent="1.40", locality=ALABAMA),
+        PercentOfBilled(rate="0.50"),
+        PercentOfMedicare(schedule=MedicareFeeSchedule.demo(), rate="1.40", locality=ALABAMA),
         FeeScheduleTerm(schedule=schedule),
         FixedRate(codes=["99213"], amount="95.00"),
         FixedRate(codes=["99200-99499"], amount="70.00"),
-        CarveOut(codes=["J0000-J9999"], percent_of_billed="0.60"),
+        CarveOut(codes=["J0000-J9999"], billed_rate="0.60"),
     )
     c = contract(*terms)
     assert expected(c, "J1100") == (D("300.00"), "carve-out J0000-J9999")
@@ -94,8 +94,8 @@ def test_fee_schedule_term_before_medicare() -> None:
         name="acme",
     )
     c = contract(
-        PercentOfMedicare(schedule=MedicareFeeSchedule.demo(), percent="2", locality=ALABAMA),
-        FeeScheduleTerm(schedule=schedule, percent="0.90"),
+        PercentOfMedicare(schedule=MedicareFeeSchedule.demo(), rate="2", locality=ALABAMA),
+        FeeScheduleTerm(schedule=schedule, rate="0.90"),
     )
     assert expected(c, "71046", units=D(2)) == (D("72.00"), "fee schedule acme")  # 40 x 2 x 90%
 
@@ -127,7 +127,7 @@ def test_expected_allowed_uses_medicare_claim_rules(cy2025: MedicareFeeSchedule)
     def fee(work: str, pe: str, mp: str) -> Decimal:
         return cents((D(work) + D(pe) * D("0.869") + D(mp) * D("0.575")) * CF)
 
-    c = contract(PercentOfMedicare(schedule=cy2025, percent="1.25", locality=ALABAMA))
+    c = contract(PercentOfMedicare(schedule=cy2025, rate="1.25", locality=ALABAMA))
     result = c.expected_allowed(
         claim(
             line("1", "11042", charge="300.00"),
@@ -147,7 +147,7 @@ def test_expected_allowed_uses_medicare_claim_rules(cy2025: MedicareFeeSchedule)
 def test_percent_of_medicare_for_a_fixed_year(cy2024: MedicareFeeSchedule) -> None:
     medicare_2024 = cy2024
     c = contract(
-        PercentOfMedicare(schedule=medicare_2024, percent="1.40", locality=ALABAMA, year=2024)
+        PercentOfMedicare(schedule=medicare_2024, rate="1.40", locality=ALABAMA, year=2024)
     )
     # 99213 CY2024 January release (RVU24A, in force to 2024-03-08): 1.30 + 1.33 x 0.869
     # + 0.10 x 0.575, on 2024-03-04 (first CY2024 factor 32.7442)
@@ -163,8 +163,8 @@ def test_a_term_naming_a_year_not_loaded_fails(cy2024: MedicareFeeSchedule) -> N
     # "140% of 2023 Medicare" with only CY2024 loaded: an error, not 2024's rates and not
     # the next term (percent of billed).
     c = contract(
-        PercentOfMedicare(schedule=cy2024, percent="1.40", locality=ALABAMA, year=2023),
-        PercentOfBilled(percent="0.50"),
+        PercentOfMedicare(schedule=cy2024, rate="1.40", locality=ALABAMA, year=2023),
+        PercentOfBilled(rate="0.50"),
     )
     with pytest.raises(PricingError, match=r"RVU24A.*2023-03-04"):
         expected(c, "99213")
@@ -183,7 +183,7 @@ def test_lesser_of_never_exceeds_billed(
     billed: Decimal, rate: Decimal, percent: Decimal, units: int
 ) -> None:
     c = contract(
-        FixedRate(codes=["99213"], amount=rate), PercentOfBilled(percent=percent), lesser=True
+        FixedRate(codes=["99213"], amount=rate), PercentOfBilled(rate=percent), lesser=True
     )
     for code in ("99213", "85025"):
         allowed, _ = expected(c, code, billed=str(billed), units=D(units))
@@ -200,7 +200,7 @@ lesser_of_billed = true
 
 [[carve_out]]
 codes = ["J0000-J9999"]
-percent_of_billed = "0.60"
+billed_rate = "0.60"
 
 [[fixed_rate]]
 codes = ["99213"]
@@ -208,11 +208,11 @@ amount = "95.00"
 
 [percent_of_medicare]
 schedule = "medicare"
-percent = "1.40"
+rate = "1.40"
 locality = "10112-00"
 
 [percent_of_billed]
-percent = "0.50"
+rate = "0.50"
 """
 
 
@@ -231,7 +231,7 @@ def test_toml_contract_loads(tmp_path: Path) -> None:
     ("old", "new", "line_number", "key"),
     [
         ('amount = "95.00"', "amount = 95.5", 14, "fixed_rate[0].amount"),
-        ('percent = "1.40"', 'percent = "lots"', 18, "percent_of_medicare[0].percent"),
+        ('rate = "1.40"', 'rate = "lots"', 18, "percent_of_medicare[0].rate"),
         ('locality = "10112-00"', 'locality = "10112"', 19, "percent_of_medicare[0].locality"),
         ('schedule = "medicare"', 'schedule = "medicaid"', 17, "percent_of_medicare[0].schedule"),
         ('codes = ["99213"]', 'codes = ["9921"]', 13, "fixed_rate[0].codes"),
@@ -267,7 +267,7 @@ def test_contract_applies_to_payer_plan_and_date() -> None:
         name="Acme PPO",
         plan="PPO",
         effective=YEAR_2025,
-        terms=[PercentOfBilled(percent="0.5")],
+        terms=[PercentOfBilled(rate="0.5")],
     )
 
     def cover(payer: str, plan: str | None) -> Coverage:
@@ -290,7 +290,7 @@ def test_contract_applies_to_payer_plan_and_date() -> None:
 def test_fixed_year_medicare_keeps_claim_rules(cy2024: MedicareFeeSchedule) -> None:
     medicare_2024 = cy2024
     c = contract(
-        PercentOfMedicare(schedule=medicare_2024, percent="1.50", locality=ALABAMA, year=2024)
+        PercentOfMedicare(schedule=medicare_2024, rate="1.50", locality=ALABAMA, year=2024)
     )
     # Services on 2025-03-04 priced as on 2024-03-04 (factor 32.7442), facility rates:
     # 64483 2024: 1.90/1.24/0.18 ranks first; 11042 2024: 1.01/0.67/0.13 at 50%.
@@ -310,10 +310,10 @@ def test_fixed_year_medicare_keeps_claim_rules(cy2024: MedicareFeeSchedule) -> N
 
 def test_contract_validates_its_fields() -> None:
     with pytest.raises(ValidationError, match="payer_id"):
-        Contract(payer_id="", name="x", effective=YEAR_2025, terms=[PercentOfBilled(percent="1")])
+        Contract(payer_id="", name="x", effective=YEAR_2025, terms=[PercentOfBilled(rate="1")])
     with pytest.raises(ValidationError, match="at least one term"):
         Contract(payer_id="acme", name="x", effective=YEAR_2025, terms=[])
     with pytest.raises(ValidationError, match="exactly one of"):
-        CarveOut(codes=["J1100"], amount="1.00", percent_of_billed="0.5")
-    with pytest.raises(ValidationError, match="percent"):
-        PercentOfBilled(percent="-0.1")
+        CarveOut(codes=["J1100"], amount="1.00", billed_rate="0.5")
+    with pytest.raises(ValidationError, match="rate"):
+        PercentOfBilled(rate="-0.1")

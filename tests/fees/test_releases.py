@@ -114,7 +114,7 @@ def test_a_contract_naming_a_year_uses_that_years_release(
         name="Acme 2025",
         effective=Period(pendulum.date(2025, 1, 1)),
         terms=[
-            PercentOfMedicare(schedule=cy2020_to_2025, percent="1.50", locality=ALABAMA, year=2024)
+            PercentOfMedicare(schedule=cy2020_to_2025, rate="1.50", locality=ALABAMA, year=2024)
         ],
     )
     result = contract.expected_line(
@@ -171,7 +171,7 @@ def test_percent_of_medicare_keeps_its_own_lesser_of_switch() -> None:
     visit = claim(line("1", "99213", charge="75.00", day=pendulum.date(2025, 3, 4)))
 
     def allowed(**switch: bool) -> Decimal:
-        term = PercentOfMedicare(schedule=schedule, percent="1.40", locality=ALABAMA, **switch)
+        term = PercentOfMedicare(schedule=schedule, rate="1.40", locality=ALABAMA, **switch)
         contract = Contract(
             payer_id="acme",
             name="Acme",
@@ -199,7 +199,7 @@ def test_constructors_refuse_wrong_types_naming_the_field() -> None:
     with pytest.raises(ValidationError, match=r"gpci\.pe"):
         Gpci(D(1), 0.9, D(1), "X")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="schedule"):
-        PercentOfMedicare(schedule="medicare", percent="1.40", locality=ALABAMA)  # type: ignore[arg-type]
+        PercentOfMedicare(schedule="medicare", rate="1.40", locality=ALABAMA)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         RvuRow("99213")  # type: ignore[call-arg]  # keyword-only
 

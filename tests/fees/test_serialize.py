@@ -39,7 +39,7 @@ def test_contract_pricing_and_estimate_round_trip() -> None:
         payer_id="acme",
         name="Acme",
         effective=Period(pendulum.date(2025, 1, 1)),
-        terms=[FixedRate(codes=["99213"], amount="95.00"), PercentOfBilled(percent="0.5")],
+        terms=[FixedRate(codes=["99213"], amount="95.00"), PercentOfBilled(rate="0.5")],
     )
     expected = contract.expected_allowed(claim(line("1", "99213"), line("2", "85025")))
     assert from_json(ContractPricing, to_json(expected)) == expected

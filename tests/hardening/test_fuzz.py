@@ -97,14 +97,14 @@ lesser_of_billed = true
 
 [[carve_out]]
 codes = ["J0000-J9999"]
-percent_of_billed = "0.60"
+billed_rate = "0.60"
 
 [[fixed_rate]]
 codes = ["99213"]
 amount = "95.00"
 
 [percent_of_billed]
-percent = "0.50"
+rate = "0.50"
 """
 
 FEE_CSV = """\

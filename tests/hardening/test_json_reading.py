@@ -101,7 +101,7 @@ def journal_entries(draw: st.DrawFn) -> JournalEntry:
 def contracts(draw: st.DrawFn) -> Contract:
     terms: list[Term] = [
         FixedRate(codes=["99213"], amount=draw(CENTS)),
-        PercentOfBilled(percent=draw(st.sampled_from(["0.50", "0.80"]))),
+        PercentOfBilled(rate=draw(st.sampled_from(["0.50", "0.80"]))),
     ]
     return Contract(
         payer_id="acme",

@@ -184,8 +184,8 @@ def expected_allowed(
         if carve.amount is not None:
             value = _times_units(to_scaled(carve.amount, 2), units)
         else:
-            assert carve.percent_of_billed is not None  # attrs validator
-            value = _percent(billed, carve.percent_of_billed)
+            assert carve.billed_rate is not None  # attrs validator
+            value = _percent(billed, carve.billed_rate)
         chosen.append((width.is_not_null(), value, pl.format("carve-out {}", span), True))
     fixed = [t for t in terms if isinstance(t, FixedRate)]
     if fixed:
@@ -221,7 +221,7 @@ def expected_allowed(
         if isinstance(term, FeeScheduleTerm):
             frame = _fee_schedule(frame, term, index)
             fee = pl.col(f"_fs{index}")
-            value = round_div(fee * units * scaled(term.percent)[0], 1000 * scaled(term.percent)[1])
+            value = round_div(fee * units * scaled(term.rate)[0], 1000 * scaled(term.rate)[1])
             chosen.append(
                 (fee.is_not_null(), value, pl.lit(f"fee schedule {term.schedule.name}"), False)
             )
@@ -238,8 +238,8 @@ def expected_allowed(
             chosen.append(
                 (
                     medicare.is_not_null(),
-                    _percent(medicare, term.percent),
-                    pl.lit(f"{_percent_text(term.percent)} of Medicare{year}"),
+                    _percent(medicare, term.rate),
+                    pl.lit(f"{_percent_text(term.rate)} of Medicare{year}"),
                     False,
                 )
             )
@@ -249,8 +249,8 @@ def expected_allowed(
         chosen.append(
             (
                 billed.is_not_null(),
-                _percent(billed, first.percent),
-                pl.lit(f"{_percent_text(first.percent)} of billed"),
+                _percent(billed, first.rate),
+                pl.lit(f"{_percent_text(first.rate)} of billed"),
                 False,
             )
         )

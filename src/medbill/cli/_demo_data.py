@@ -137,7 +137,7 @@ amount = "160.00"
 
 [[percent_of_medicare]]
 schedule = "medicare"
-percent = "1.30"
+rate = "1.30"
 locality = "06102-99"
 """
 
@@ -149,7 +149,7 @@ lesser_of_billed = true
 
 [[percent_of_medicare]]
 schedule = "medicare"
-percent = "1.15"
+rate = "1.15"
 locality = "06102-99"
 """
 

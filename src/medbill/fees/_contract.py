@@ -30,7 +30,7 @@ import attrs
 import pendulum
 
 from medbill._common import Period
-from medbill._deprecation import renamed_parameters
+from medbill._deprecation import renamed_fields, renamed_parameters
 from medbill._encounter import Claim, ClaimLine
 from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, as_money, as_rate, round_cents
@@ -124,10 +124,10 @@ def _match(ranges: Sequence[CodeRange], code: str) -> CodeRange | None:
     return min(hits, key=lambda r: r.width) if hits else None
 
 
-def _percent(value: object) -> Decimal:
-    rate = as_rate(value, "percent")
+def _rate(value: object) -> Decimal:
+    rate = as_rate(value, "rate")
     if rate < 0:
-        raise ValidationError("percent", value, "must not be negative")
+        raise ValidationError("rate", value, "must not be negative")
     return rate
 
 
@@ -139,28 +139,29 @@ def _optional_money(value: object) -> Decimal | None:
     return None if value is None else _money(value)
 
 
-def _optional_percent(value: object) -> Decimal | None:
-    return None if value is None else _percent(value)
+def _optional_rate(value: object) -> Decimal | None:
+    return None if value is None else _rate(value)
 
 
+@renamed_fields(percent_of_billed="billed_rate")
 @attrs.frozen(kw_only=True)
 class CarveOut:
-    """Codes paid outside the main method: ``amount`` per unit or ``percent_of_billed``.
+    """Codes paid outside the main method: ``amount`` per unit or ``billed_rate``.
 
-    >>> CarveOut(codes=["J0000-J9999"], percent_of_billed="0.60").percent_of_billed
+    >>> CarveOut(codes=["J0000-J9999"], billed_rate="0.60").billed_rate
     Decimal('0.60')
     """
 
     codes: tuple[CodeRange, ...] = attrs.field(converter=_ranges)
     amount: Decimal | None = attrs.field(default=None, converter=_optional_money)
-    percent_of_billed: Decimal | None = attrs.field(default=None, converter=_optional_percent)
+    billed_rate: Decimal | None = attrs.field(default=None, converter=_optional_rate)
 
     def __attrs_post_init__(self) -> None:
-        if (self.amount is None) == (self.percent_of_billed is None):
+        if (self.amount is None) == (self.billed_rate is None):
             raise ValidationError(
                 "carve_out",
                 [str(c) for c in self.codes],
-                "needs exactly one of amount or percent_of_billed",
+                "needs exactly one of amount or billed_rate",
             )
 
 
@@ -177,25 +178,27 @@ class FixedRate:
     modifier: str | None = None
 
 
+@renamed_fields(percent="rate")
 @attrs.frozen(kw_only=True)
 class FeeScheduleTerm:
-    """The payer's flat :class:`FeeSchedule`, at ``percent`` of it (default 100%).
+    """The payer's flat :class:`FeeSchedule`, at ``rate`` of it (default 100%).
 
     >>> import pendulum
     >>> from medbill.fees import FeeEntry, FeeSchedule
     >>> payer_fees = FeeSchedule([FeeEntry(code="99213", amount="88.00",
     ...                                    valid_from=pendulum.date(2025, 1, 1))])
-    >>> FeeScheduleTerm(schedule=payer_fees, percent="0.95").percent
+    >>> FeeScheduleTerm(schedule=payer_fees, rate="0.95").rate
     Decimal('0.95')
     """
 
     schedule: FeeSchedule
-    percent: Decimal = attrs.field(default=Decimal(1), converter=_percent)
+    rate: Decimal = attrs.field(default=Decimal(1), converter=_rate)
 
 
+@renamed_fields(percent="rate")
 @attrs.frozen(kw_only=True)
 class PercentOfMedicare:
-    """``percent`` (a fraction: ``"1.40"`` is 140 %) of the Medicare fee schedule amount
+    """``rate`` (a fraction: ``"1.40"`` is 140 %) of the Medicare fee schedule amount
     in ``locality``; ``year`` prices every service as if rendered on the same day of that
     year with that year's release (e.g. "140% of 2024 Medicare"; a schedule without a
     release for that day is a :class:`~medbill.PricingError`, never another year's
@@ -205,14 +208,14 @@ class PercentOfMedicare:
     the contract's own ``lesser_of_billed`` applies after it either way.
 
     >>> from medbill.fees import Locality, MedicareFeeSchedule
-    >>> term = PercentOfMedicare(schedule=MedicareFeeSchedule.demo(), percent="1.40",
+    >>> term = PercentOfMedicare(schedule=MedicareFeeSchedule.demo(), rate="1.40",
     ...                          locality=Locality.parse("10112-00"), year=2024)
-    >>> term.percent, term.year
+    >>> term.rate, term.year
     (Decimal('1.40'), 2024)
     """
 
     schedule: MedicareFeeSchedule = attrs.field()
-    percent: Decimal = attrs.field(converter=_percent)
+    rate: Decimal = attrs.field(converter=_rate)
     locality: Locality = attrs.field()
     year: int | None = None
     lesser_of_charge: bool = False
@@ -235,15 +238,16 @@ class PercentOfMedicare:
             raise ValidationError("lesser_of_charge", self.lesser_of_charge, "must be a bool")
 
 
+@renamed_fields(percent="rate")
 @attrs.frozen(kw_only=True)
 class PercentOfBilled:
-    """``percent`` of the billed charge: the catch-all term.
+    """``rate`` (a fraction: ``"0.50"`` is 50 %) of the billed charge: the catch-all term.
 
-    >>> PercentOfBilled(percent="0.5").percent
+    >>> PercentOfBilled(rate="0.5").rate
     Decimal('0.5')
     """
 
-    percent: Decimal = attrs.field(converter=_percent)
+    rate: Decimal = attrs.field(converter=_rate)
 
 
 Term = CarveOut | FixedRate | FeeScheduleTerm | PercentOfMedicare | PercentOfBilled
@@ -332,7 +336,7 @@ class Contract:
     ...     payer_id="aetna", name="Aetna PPO 2025",
     ...     effective=Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 12, 31)),
     ...     terms=[FixedRate(codes=["99213"], amount="95.00"),
-    ...            PercentOfBilled(percent="0.50")],
+    ...            PercentOfBilled(rate="0.50")],
     ...     lesser_of_billed=True)
     >>> line = contract.expected_line(code="99213", billed=Decimal("80.00"),
     ...     service_date=pendulum.date(2025, 3, 4))
@@ -508,8 +512,8 @@ class Contract:
                 amount = round_cents(carve.amount * units)
                 why = f"{carve.amount} x {units} units"
             else:
-                amount = round_cents(billed * carve.percent_of_billed)
-                why = f"{carve.percent_of_billed:%} of billed {billed}"
+                amount = round_cents(billed * carve.billed_rate)
+                why = f"{carve.billed_rate:%} of billed {billed}"
             return (
                 amount,
                 f"carve-out {hit}",
@@ -524,10 +528,10 @@ class Contract:
             if not term.schedule.has(code, service_date=day, modifiers=first):
                 continue
             fee = term.schedule.amount(code, service_date=day, modifiers=first)
-            amount = round_cents(fee * units * term.percent)
+            amount = round_cents(fee * units * term.rate)
             step = TraceStep(
                 "fee schedule",
-                f"{term.schedule.name} {code}: {fee} x {units} units x {term.percent:%}",
+                f"{term.schedule.name} {code}: {fee} x {units} units x {term.rate:%}",
                 amount,
             )
             return amount, f"fee schedule {term.schedule.name}", (step,), False
@@ -546,18 +550,18 @@ class Contract:
             if found is None:
                 continue
             base, medicare_trace = found
-            amount = round_cents(base * term.percent)
+            amount = round_cents(base * term.rate)
             year = f" {term.year}" if term.year else ""
             steps = (
                 *medicare_trace.steps,
                 TraceStep("Medicare" + year, f"fee schedule amount in {term.locality}", base),
-                TraceStep("percent of Medicare", f"{term.percent:%} of {base}", amount),
+                TraceStep("percent of Medicare", f"{term.rate:%} of {base}", amount),
             )
-            return amount, f"{term.percent:%} of Medicare{year}", steps, False
+            return amount, f"{term.rate:%} of Medicare{year}", steps, False
         for term in self._of(PercentOfBilled):
-            amount = round_cents(billed * term.percent)
-            step = TraceStep("percent of billed", f"{term.percent:%} of {billed}", amount)
-            return amount, f"{term.percent:%} of billed", (step,), False
+            amount = round_cents(billed * term.rate)
+            step = TraceStep("percent of billed", f"{term.rate:%} of {billed}", amount)
+            return amount, f"{term.rate:%} of billed", (step,), False
         return None
 
     @staticmethod

@@ -15,6 +15,7 @@ from typing import Any
 import pendulum
 
 from medbill._common import Period
+from medbill._deprecation import warn_renamed
 from medbill._errors import ParseError, ValidationError
 from medbill._files import read_text
 from medbill.fees._contract import (
@@ -46,11 +47,18 @@ _TOP = {
     "percent_of_billed",
 }
 _TABLE_KEYS = {
-    "carve_out": {"codes", "amount", "percent_of_billed"},
+    "carve_out": {"codes", "amount", "billed_rate"},
     "fixed_rate": {"codes", "amount", "modifier"},
-    "fee_schedule": {"schedule", "percent"},
-    "percent_of_medicare": {"schedule", "percent", "locality", "year"},
-    "percent_of_billed": {"percent"},
+    "fee_schedule": {"schedule", "rate"},
+    "percent_of_medicare": {"schedule", "rate", "locality", "year"},
+    "percent_of_billed": {"rate"},
+}
+# Keys of medbill 0.1 contracts, still read (with a DeprecationWarning) in 0.2.x.
+_OLD_KEYS = {
+    "carve_out": {"percent_of_billed": "billed_rate"},
+    "fee_schedule": {"percent": "rate"},
+    "percent_of_medicare": {"percent": "rate"},
+    "percent_of_billed": {"percent": "rate"},
 }
 
 
@@ -110,11 +118,11 @@ def _term(
 
     if kind == "carve_out":
         amount = table.get("amount")
-        percent = table.get("percent_of_billed")
+        rate = table.get("billed_rate")
         return CarveOut(
             codes=table.get("codes", []),
             amount=None if amount is None else _text(amount, "amount"),
-            percent_of_billed=None if percent is None else _text(percent, "percent_of_billed"),
+            billed_rate=None if rate is None else _text(rate, "billed_rate"),
         )
     if kind == "fixed_rate":
         return FixedRate(
@@ -124,7 +132,7 @@ def _term(
         )
     if kind == "fee_schedule":
         return FeeScheduleTerm(
-            schedule=schedule(FeeSchedule), percent=_text(table.get("percent", "1"), "percent")
+            schedule=schedule(FeeSchedule), rate=_text(table.get("rate", "1"), "rate")
         )
     if kind == "percent_of_medicare":
         year = table.get("year")
@@ -132,11 +140,11 @@ def _term(
             raise ValidationError("year", year, "must be a whole year such as 2024")
         return PercentOfMedicare(
             schedule=schedule(MedicareFeeSchedule),
-            percent=_text(table.get("percent"), "percent"),
+            rate=_text(table.get("rate"), "rate"),
             locality=Locality.parse(table.get("locality", "")),
             year=year,
         )
-    return PercentOfBilled(percent=_text(table.get("percent"), "percent"))
+    return PercentOfBilled(rate=_text(table.get("rate"), "rate"))
 
 
 def _date(value: Any, key: str) -> pendulum.Date:
@@ -173,6 +181,14 @@ def load_contract(
         for index, table in enumerate(tables):
             if not isinstance(table, dict):
                 raise where.error("must be a table", kind)
+            for old, new in _OLD_KEYS.get(kind, {}).items():
+                if old in table:
+                    warn_renamed(f"{path.name}: [{kind}]", f"{old} =", f"{new} =", stacklevel=4)
+                    if new in table:
+                        raise where.error(
+                            f"is the deprecated name of {new}: give one", old, kind, index
+                        )
+                    table[new] = table.pop(old)
             for key in table:
                 if key not in _TABLE_KEYS[kind]:
                     raise where.error(
