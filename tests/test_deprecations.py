@@ -22,11 +22,14 @@ from medbill.fees import (
     Contract,
     FeeSchedule,
     FeeScheduleTerm,
+    LineShare,
     Locality,
     MedicareFeeSchedule,
     PercentOfBilled,
     PercentOfMedicare,
+    medicare_payment,
 )
+from medbill.ledger import ClaimBalance
 from medbill.serialize import from_dict, to_dict
 from medbill.testing import (
     make_claim,
@@ -201,7 +204,7 @@ def test_build_secondary_claim_adjudication_date_is_deprecated_for_adjudicated_o
         id="COV-2", priority="secondary", payer=make_payer(id="bcbs", name="BCBS")
     )
     with pytest.warns(DeprecationWarning, match="adjudication_date= .* use adjudicated_on="):
-        old = build_secondary_claim(claim, payment, coverage, claim_id="C-S", adjudication_date=JAN)
+        old = build_secondary_claim(claim, payment, coverage, claim_id="C-S", adjudication_date=JAN)  # type: ignore[call-arg]
     assert old == build_secondary_claim(
         claim, payment, coverage, claim_id="C-S", adjudicated_on=JAN
     )
@@ -245,3 +248,30 @@ rate = "0.50"
         read_old = Contract.from_toml(tmp_path / "old.toml", schedules=schedules)
     assert read_old == Contract.from_toml(tmp_path / "new.toml", schedules=schedules)
     assert read_old.terms[0] == CarveOut(codes=["J0000-J9999"], billed_rate="0.60")
+
+
+# --- patient never names an amount: patient -> patient_share -------------------------
+
+
+def test_claim_balance_patient_is_deprecated_for_patient_share() -> None:
+    balance = ClaimBalance(claim="C-1", insurance=(), patient_share=Decimal("5.00"))
+    with pytest.warns(DeprecationWarning, match="ClaimBalance: patient= .* use patient_share="):
+        assert ClaimBalance(claim="C-1", insurance=(), patient=Decimal("5.00")) == balance  # type: ignore[call-arg]
+    with pytest.warns(DeprecationWarning, match="ClaimBalance: patient .* use patient_share"):
+        assert balance.patient == Decimal("5.00")  # type: ignore[attr-defined]
+
+
+def test_share_patient_is_deprecated_for_patient_share() -> None:
+    share = LineShare(
+        line_id="1",
+        allowed=Decimal("100.00"),
+        copay=Decimal("20.00"),
+        deductible=Decimal("30.00"),
+        coinsurance=Decimal("10.00"),
+    )
+    estimate = medicare_payment(Decimal("50.00"))
+    for entity in (share, estimate):
+        name = type(entity).__name__
+        with pytest.warns(DeprecationWarning, match=f"{name}: patient .* use patient_share"):
+            assert entity.patient == entity.patient_share  # type: ignore[union-attr]
+    assert share.patient_share == Decimal("60.00")

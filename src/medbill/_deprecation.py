@@ -6,6 +6,7 @@ under "Deprecated".
 
 - :func:`warn_renamed` is the warning itself.
 - :func:`renamed_parameters` wraps a function or method whose keyword was renamed.
+- :func:`renamed_attributes` keeps the old name of a renamed property (a read warns).
 - :func:`renamed_fields` decorates an attrs class whose field was renamed: the old keyword
   of the constructor and the old attribute read both keep working (and warn), and
   :mod:`medbill.serialize` reads a document that carries the old key.
@@ -20,7 +21,13 @@ from typing import Any, Final, ParamSpec, TypeVar
 
 from medbill._errors import ValidationError
 
-__all__ = ["RENAMED_FIELDS", "renamed_fields", "renamed_parameters", "warn_renamed"]
+__all__ = [
+    "RENAMED_FIELDS",
+    "renamed_attributes",
+    "renamed_fields",
+    "renamed_parameters",
+    "warn_renamed",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -96,6 +103,29 @@ def _old_attribute(owner: str, old: str, new: str) -> property:
     return property(read, doc=f"Deprecated since 0.2.0: read ``{new}``.")
 
 
+def renamed_attributes(**renames: str) -> Callable[[C], C]:
+    """Keep each old attribute name (``old="new"``) of a class readable, warning.
+
+    >>> import warnings
+    >>> @renamed_attributes(patient="patient_share")
+    ... class Share:
+    ...     patient_share = 5
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     Share().patient  # type: ignore[attr-defined]
+    5
+    >>> print(caught[0].message)
+    Share: patient is deprecated since medbill 0.2.0; use patient_share instead
+    """
+
+    def decorate(cls: C) -> C:
+        for old, new in renames.items():
+            setattr(cls, old, _old_attribute(cls.__name__, old, new))
+        return cls
+
+    return decorate
+
+
 def renamed_fields(**renames: str) -> Callable[[C], C]:
     """Keep each old field name (``old="new"``) of an attrs class, warning on use.
 
@@ -128,8 +158,7 @@ def renamed_fields(**renames: str) -> Callable[[C], C]:
             original(self, *args, **kwargs)
 
         cls.__init__ = init
-        for old, new in renames.items():
-            setattr(cls, old, _old_attribute(where, old, new))
+        renamed_attributes(**renames)(cls)
         merged = {**getattr(cls, RENAMED_FIELDS, {}), **renames}
         setattr(cls, RENAMED_FIELDS, merged)
         return cls

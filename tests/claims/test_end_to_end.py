@@ -223,10 +223,10 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
     # cash 96.00 + 2.40 + 68.00 + 64.00 + 96.00 = 326.40
     assert ledger.total("cash") == D("326.40")
     assert claim_balance(ledger, "C-A").insurance == ()
-    assert claim_balance(ledger, "C-A").patient == D("24.60")
+    assert claim_balance(ledger, "C-A").patient_share == D("24.60")
     assert claim_balance(ledger, "C-C").insurance == (("acme", "primary", D("210.00")),)
     assert claim_balance(ledger, "C-E").insurance == (("bcbs", "secondary", D("24.00")),)
-    assert claim_balance(ledger, "C-E").patient == ZERO
+    assert claim_balance(ledger, "C-E").patient_share == ZERO
 
     checks = {
         # the 835s above take 20% coinsurance only (no copay, deductible met)
@@ -272,7 +272,7 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
     ledger.check_invariants()
     assert len(result.entries) == 2 + 1  # reversal, correction, the remittance record
     assert claim_balance(ledger, "C-D").insurance == ()
-    assert claim_balance(ledger, "C-D").patient == D("18.00")
+    assert claim_balance(ledger, "C-D").patient_share == D("18.00")
     coinsurance_only = Benefits(coinsurance=D("0.20"))
     assert (
         check_payment(d, corrected, CONTRACT, benefits=coinsurance_only).lines[0].verdict

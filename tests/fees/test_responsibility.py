@@ -140,8 +140,8 @@ def test_shares_add_up_and_stay_within_limits(
     plan = Benefits(deductible=deductible, coinsurance=coins, out_of_pocket_max=oop)
     result = estimate_responsibility(priced(*(str(a) for a in amounts)), coverage(plan))
     for share, amount in zip(result.lines, amounts, strict=True):
-        assert share.patient + share.plan == amount
-        assert 0 <= share.patient <= amount
+        assert share.patient_share + share.plan == amount
+        assert 0 <= share.patient_share <= amount
     assert result.patient_total <= oop
     assert result.accumulators.deductible_met <= deductible
 
@@ -216,7 +216,7 @@ def test_medicare_payment_with_sequestration() -> None:
     estimate = medicare_payment(D("81.86"))
     assert (estimate.coinsurance, estimate.before_sequestration) == (D("16.37"), D("65.49"))
     assert (estimate.sequestration, estimate.payment) == (D("1.31"), D("64.18"))
-    assert estimate.patient == D("16.37")
+    assert estimate.patient_share == D("16.37")
     no_cut = medicare_payment(D("81.86"), sequestration=False)
     assert no_cut.payment == D("65.49")
 

@@ -66,7 +66,7 @@ def test_patient_and_claim_balances_keep_insurance_and_patient_apart(ledger: Led
     before_payment = patient_balance(ledger, "MRN-1", as_of=pendulum.date(2025, 3, 31))
     assert before_payment.insurance_pending == D("200.00")
     assert claim_balance(ledger, "C-1").total == D("0.00")
-    assert claim_balance(ledger, "C-1", as_of=pendulum.date(2025, 4, 1)).patient == D("30.00")
+    assert claim_balance(ledger, "C-1", as_of=pendulum.date(2025, 4, 1)).patient_share == D("30.00")
 
 
 def test_aging_buckets_by_service_and_by_billing_date(ledger: Ledger) -> None:

@@ -101,6 +101,6 @@ def test_claim_out_remittances_back_and_posted() -> None:
         for payment in era.claim_payments:
             post_claim_payment(ledger, claim, payment, remittance=era)
     balance = claim_balance(ledger, "C-9")
-    assert balance.patient == Decimal("20.00")  # the coinsurance on line 1 only
+    assert balance.patient_share == Decimal("20.00")  # the coinsurance on line 1 only
     assert balance.insurance == ()  # the payer's side is settled
     assert balance.total == Decimal("20.00")

@@ -668,7 +668,7 @@ def _expected_shares(
         after = Accumulators(
             deductible_met=accumulators.deductible_met + sum((s.deductible for s in split), ZERO),
             out_of_pocket_met=accumulators.out_of_pocket_met
-            + sum((s.patient for s in split), ZERO),
+            + sum((s.patient_share for s in split), ZERO),
         )
     shares: list[PatientShare | None] = [
         PatientShare(copay=s.copay, deductible=s.deductible, coinsurance=s.coinsurance)

@@ -48,7 +48,7 @@ def post_remittance(
     >>> result = post_remittance(ledger, era, [claim])
     >>> [entry.key for entry in result.entries], result.exceptions
     (['claim-payment:60054:EFT-0001:PCN-0001:1', 'remittance:60054:EFT-0001'], ())
-    >>> claim_balance(ledger, "CLM-0001").patient
+    >>> claim_balance(ledger, "CLM-0001").patient_share
     Decimal('20.00')
     >>> again = post_remittance(ledger, era, [claim])  # idempotent: nothing new
     >>> again.already_posted, len(ledger)  # the charge, the payment, the remittance record

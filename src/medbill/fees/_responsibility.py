@@ -15,6 +15,7 @@ from typing import Final, Protocol
 
 import attrs
 
+from medbill._deprecation import renamed_attributes
 from medbill._errors import ValidationError
 from medbill._money import ZERO, round_cents
 from medbill._parties import (
@@ -61,6 +62,7 @@ class _Priced(Protocol):
     def lines(self) -> Sequence[_Line]: ...
 
 
+@renamed_attributes(patient="patient_share")
 @attrs.frozen(kw_only=True)
 class LineShare:
     """One line's split between the patient (copay, deductible, coinsurance) and the plan.
@@ -68,7 +70,7 @@ class LineShare:
     >>> from decimal import Decimal as D
     >>> share = LineShare(line_id="1", allowed=D("100.00"), copay=D("20.00"),
     ...                   deductible=D("30.00"), coinsurance=D("10.00"))
-    >>> share.patient, share.plan, share.payment
+    >>> share.patient_share, share.plan, share.payment
     (Decimal('60.00'), Decimal('40.00'), Decimal('40.00'))
     """
 
@@ -80,14 +82,14 @@ class LineShare:
     sequestration: Decimal = ZERO
 
     @property
-    def patient(self) -> Decimal:
+    def patient_share(self) -> Decimal:
         """Copay + deductible + coinsurance."""
         return self.copay + self.deductible + self.coinsurance
 
     @property
     def plan(self) -> Decimal:
         """Allowed minus the patient's share (the plan's share before sequestration)."""
-        return self.allowed - self.patient
+        return self.allowed - self.patient_share
 
     @property
     def payment(self) -> Decimal:
@@ -117,7 +119,7 @@ class Responsibility:
     @property
     def primary_patient_total(self) -> Decimal:
         """The patient's share after the primary payer only (copay + deductible + coinsurance)."""
-        return sum((line.patient for line in self.lines), ZERO)
+        return sum((line.patient_share for line in self.lines), ZERO)
 
     @property
     def patient_total(self) -> Decimal:
@@ -173,10 +175,10 @@ def _coordinate(
     if method is CobMethod.MEDICARE_SUPPLEMENT:
         # The supplement applies its own cost sharing to Medicare's, line by line.
         own = split_shares(
-            [(share.line_id, share.patient) for share in primary],
+            [(share.line_id, share.patient_share) for share in primary],
             later.benefits, later.accumulators, category=category, categories=categories,
         )  # fmt: skip
-        kept = sum((s.patient for s in own), ZERO)
+        kept = sum((s.patient_share for s in own), ZERO)
         paid = min(max(left - kept, ZERO), left)
         trace = Trace(
             (
@@ -243,7 +245,7 @@ def estimate_responsibility(
     ...     service_date=pendulum.date(2025, 3, 4), line_id="1"),))
     >>> result = estimate_responsibility(claim, coverage)
     >>> share = result.lines[0]
-    >>> share.deductible, share.coinsurance, share.patient, share.plan
+    >>> share.deductible, share.coinsurance, share.patient_share, share.plan
     (Decimal('100.00'), Decimal('30.00'), Decimal('130.00'), Decimal('120.00'))
     >>> result.accumulators.deductible_met, result.accumulators.out_of_pocket_met
     (Decimal('500.00'), Decimal('130.00'))
@@ -283,12 +285,12 @@ def estimate_responsibility(
                     if sequestration
                     else ""
                 ),
-                share.patient,
+                share.patient_share,
             )
             for share in shares
         )
     )
-    paid = sum((s.patient for s in shares), ZERO)
+    paid = sum((s.patient_share for s in shares), ZERO)
     updated = Accumulators(
         deductible_met=acc.deductible_met + sum((s.deductible for s in shares), ZERO),
         out_of_pocket_met=acc.out_of_pocket_met + paid,
@@ -464,12 +466,13 @@ def medicare_secondary_payment(
     return SecondaryPayment(amount=amount, trace=trace)
 
 
+@renamed_attributes(patient="patient_share")
 @attrs.frozen(kw_only=True)
 class MedicareEstimate:
     """Medicare Part B adjudication of an allowed amount (see :func:`medicare_payment`).
 
     >>> from decimal import Decimal as D
-    >>> medicare_payment(D("50.00")).patient
+    >>> medicare_payment(D("50.00")).patient_share
     Decimal('10.00')
     """
 
@@ -482,7 +485,7 @@ class MedicareEstimate:
     trace: Trace
 
     @property
-    def patient(self) -> Decimal:
+    def patient_share(self) -> Decimal:
         """Deductible plus coinsurance."""
         return self.deductible + self.coinsurance
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 import attrs
 import pendulum
 
+from medbill._deprecation import renamed_fields
 from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError
 from medbill._parties import Priority
@@ -92,6 +93,7 @@ def patient_balance(
     )
 
 
+@renamed_fields(patient="patient_share")
 @attrs.frozen(kw_only=True)
 class ClaimBalance:
     """A claim's open balance by responsible party.
@@ -101,18 +103,18 @@ class ClaimBalance:
     >>> from decimal import Decimal
     >>> from medbill.ledger import ClaimBalance
     >>> ClaimBalance(claim="C-1", insurance=(("acme", "primary", Decimal("10.00")),),
-    ...              patient=Decimal("5.00")).total
+    ...              patient_share=Decimal("5.00")).total
     Decimal('15.00')
     """
 
     claim: str
     insurance: tuple[tuple[str, str, Decimal], ...]
-    patient: Decimal
+    patient_share: Decimal
 
     @property
     def total(self) -> Decimal:
         """Insurance plus patient balances."""
-        return self.patient + sum((amount for _, _, amount in self.insurance), ZERO)
+        return self.patient_share + sum((amount for _, _, amount in self.insurance), ZERO)
 
 
 @snapshot_report
@@ -138,7 +140,7 @@ def claim_balance(
     return ClaimBalance(
         claim=claim,
         insurance=tuple((payer, level, amount) for (payer, level), amount in ranked if amount),
-        patient=ledger.total("patient_receivable", claim=claim, as_of=as_of),
+        patient_share=ledger.total("patient_receivable", claim=claim, as_of=as_of),
     )
 
 
@@ -509,7 +511,7 @@ class ClaimHistory:
         owed = ", ".join(
             f"{payer}/{level} {amount}" for payer, level, amount in self.balance.insurance
         )
-        parts.append(f"open: insurance {owed or '0.00'}; patient {self.balance.patient}")
+        parts.append(f"open: insurance {owed or '0.00'}; patient {self.balance.patient_share}")
         return "\n".join(parts)
 
 
