@@ -88,7 +88,7 @@ def main() -> None:
     for n in range(count // 10):
         claim = make_claim(id=f"CLM-{n}")
         post_charges(ledger, claim)
-        flows.append(ClaimWorkflow.start(claim, at=t).validate(at=t, findings=[]).submit(at=t))
+        flows.append(ClaimWorkflow.start(claim, recorded_at=t).validate(recorded_at=t, findings=[]).submit(recorded_at=t))
     day = pendulum.date(2025, 4, 15)
     print(f"worklist: {len(flows):,} submitted claims on an in-memory ledger")
     _time("baseline: read each claim's balance",

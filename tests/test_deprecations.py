@@ -15,7 +15,13 @@ import pendulum
 import pytest
 
 from medbill import Period, ValidationError
-from medbill.claims import PriorPayerAdjudication, TimelyFilingLimit, build_secondary_claim
+from medbill.claims import (
+    ClaimWorkflow,
+    PriorPayerAdjudication,
+    TimelyFilingLimit,
+    Transition,
+    build_secondary_claim,
+)
 from medbill.fees import (
     AnesthesiaSchedule,
     CarveOut,
@@ -275,3 +281,42 @@ def test_share_patient_is_deprecated_for_patient_share() -> None:
         with pytest.warns(DeprecationWarning, match=f"{name}: patient .* use patient_share"):
             assert entity.patient == entity.patient_share  # type: ignore[union-attr]
     assert share.patient_share == Decimal("60.00")
+
+
+# --- at -> recorded_at (NAMING.md: when something was recorded, machine time) ----------
+
+T0 = pendulum.datetime(2025, 3, 5, 9)
+
+
+def test_workflow_at_keyword_is_deprecated_for_recorded_at() -> None:
+    claim = make_claim()
+    with pytest.warns(DeprecationWarning, match=r"ClaimWorkflow\.start: at= .* use recorded_at="):
+        old = ClaimWorkflow.start(claim, at=T0)  # type: ignore[call-arg]
+    new = ClaimWorkflow.start(claim, recorded_at=T0)
+    assert old == new
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("validate", {"findings": []}),
+        ("submit", {}),
+        ("accept", {}),
+        ("reject", {"reason": "A7: invalid subscriber id"}),
+        ("close", {"reason": "withdrawn"}),
+    ]
+    for minute, (name, kwargs) in enumerate(steps, start=1):
+        when = T0.add(minutes=minute)
+        with pytest.warns(DeprecationWarning, match=rf"ClaimWorkflow\.{name}: at= .* recorded_at="):
+            old = getattr(old, name)(at=when, **kwargs)
+        new = getattr(new, name)(recorded_at=when, **kwargs)
+        assert old == new
+    transition = new.history[-1]
+    with pytest.warns(DeprecationWarning, match="Transition: at .* use recorded_at"):
+        assert transition.at == transition.recorded_at  # type: ignore[attr-defined]
+    with pytest.warns(DeprecationWarning, match="Transition: at= .* use recorded_at="):
+        assert (
+            Transition(  # type: ignore[call-arg]
+                source=transition.source,
+                target=transition.target,
+                at=transition.recorded_at,
+                reason=transition.reason,
+            )
+            == transition
+        )

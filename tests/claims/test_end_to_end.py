@@ -147,8 +147,12 @@ class Practice:
         )
         findings = scrub(claim, as_of=T0.date())
         assert findings == []
-        flow = ClaimWorkflow.start(claim, at=T0).validate(at=T0, findings=findings)
-        self.flows[claim_id] = flow.submit(at=T0.add(hours=1)).accept(at=T0.add(hours=2))
+        flow = ClaimWorkflow.start(claim, recorded_at=T0).validate(
+            recorded_at=T0, findings=findings
+        )
+        self.flows[claim_id] = flow.submit(recorded_at=T0.add(hours=1)).accept(
+            recorded_at=T0.add(hours=2)
+        )
         post_charges(self.ledger, claim)
         self.ledger.check_invariants()
         return claim
@@ -249,7 +253,9 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
     assert checks["C-D"].underpayment == D("8.00")
 
     for claim, payment in zip(claims, first.claim_payments, strict=True):
-        practice.flows[claim.id] = practice.flows[claim.id].adjudicate(payment, at=T0.add(days=27))
+        practice.flows[claim.id] = practice.flows[claim.id].adjudicate(
+            payment, recorded_at=T0.add(days=27)
+        )
     assert practice.flows["C-C"].status is ClaimStatus.DENIED
     assert practice.flows["C-A"].status is ClaimStatus.PAID
 
@@ -278,9 +284,9 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
         check_payment(d, corrected, CONTRACT, benefits=coinsurance_only).lines[0].verdict
         is Verdict.CORRECT
     )
-    flow = practice.flows["C-D"].adjudicate(reversal, at=T0.add(days=41))
+    flow = practice.flows["C-D"].adjudicate(reversal, recorded_at=T0.add(days=41))
     assert flow.status is ClaimStatus.ACCEPTED
-    assert flow.adjudicate(corrected, at=T0.add(days=41)).status is ClaimStatus.PAID
+    assert flow.adjudicate(corrected, recorded_at=T0.add(days=41)).status is ClaimStatus.PAID
 
     # E: the secondary claim to Blue Cross carries Acme's payment; Blue Cross pays the 24.00
     # left (CLP02 2), with OA-23 186.00 for the prior payer's adjudication.

@@ -115,14 +115,14 @@ def test_one_claim_from_submission_to_payment_with_the_worklist_at_each_step() -
     ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 3, 4, 18))
     claim = make_claim()
     post_charges(ledger, claim)
-    flow = ClaimWorkflow.start(claim, at=T).validate(at=T, findings=[])
+    flow = ClaimWorkflow.start(claim, recorded_at=T).validate(recorded_at=T, findings=[])
     sent = write_837p(claim, submitter=SUBMITTER, receiver=CLEARINGHOUSE, created=T)
     assert "ST*837*0001" in sent
-    flow = flow.submit(at=T, reason="837P batch 1 to the clearinghouse")
+    flow = flow.submit(recorded_at=T, reason="837P batch 1 to the clearinghouse")
 
     # 1. the 999 accepts the 837 transaction set 0001: the claim stays submitted
     [ack] = read_999(_999("20250305", "A"))
-    flow = flow.receive(ack.for_transaction("0001"), at=T.add(hours=10))  # type: ignore[arg-type]
+    flow = flow.receive(ack.for_transaction("0001"), recorded_at=T.add(hours=10))  # type: ignore[arg-type]
     assert flow.status is ClaimStatus.SUBMITTED
     assert flow.responses[-1].kind == "999"
     assert flow.responses[-1].moved_to is None
@@ -133,7 +133,7 @@ def test_one_claim_from_submission_to_payment_with_the_worklist_at_each_step() -
 
     # 2. the payer's front end rejects it (277CA A7:562:85, billing provider NPI)
     [_, report] = read_277ca(_277ca("20250306", "A7:562:85", "U"))
-    flow = flow.receive(report, at=pendulum.datetime(2025, 3, 6, 6))
+    flow = flow.receive(report, recorded_at=pendulum.datetime(2025, 3, 6, 6))
     assert flow.status is ClaimStatus.REJECTED
     assert flow.history[-1].document == "277CA A7:562:85"
     assert "National Provider Identifier" in flow.history[-1].reason
@@ -143,14 +143,14 @@ def test_one_claim_from_submission_to_payment_with_the_worklist_at_each_step() -
 
     # 3. corrected (the billing provider's NPI) and resubmitted as an original
     fixed = attrs.evolve(claim, billing_provider=make_provider(npi="1245319599"))
-    flow = flow.edit(fixed, at=pendulum.datetime(2025, 3, 6, 10), reason="NPI corrected")
-    flow = flow.validate(at=pendulum.datetime(2025, 3, 6, 10), findings=[])
-    flow = flow.submit(at=pendulum.datetime(2025, 3, 6, 11), reason="resubmitted")
+    flow = flow.edit(fixed, recorded_at=pendulum.datetime(2025, 3, 6, 10), reason="NPI corrected")
+    flow = flow.validate(recorded_at=pendulum.datetime(2025, 3, 6, 10), findings=[])
+    flow = flow.submit(recorded_at=pendulum.datetime(2025, 3, 6, 11), reason="resubmitted")
     assert _claim_items(ledger, flow, pendulum.date(2025, 3, 7)) == []
 
     # 4. a 277 says pending (P1): accepted by the payer, a 276 due 30 days after the 277
     [pending] = read_277(_277("20250320", "P1:20"))
-    flow = flow.receive(pending, at=pendulum.datetime(2025, 3, 20, 6))
+    flow = flow.receive(pending, recorded_at=pendulum.datetime(2025, 3, 20, 6))
     assert flow.status is ClaimStatus.ACCEPTED
     assert flow.payer_claim_number == "PCN-0001"
     assert _claim_items(ledger, flow, pendulum.date(2025, 4, 10)) == []
@@ -170,7 +170,7 @@ def test_one_claim_from_submission_to_payment_with_the_worklist_at_each_step() -
     [era] = read_835(write_835(make_remittance(id="EFT-0002", claim_payments=[denial])))
     [denied] = era.claim_payments
     post_claim_payment(ledger, fixed, denied, remittance=era)
-    flow = flow.adjudicate(denied, at=pendulum.datetime(2025, 4, 1, 12))
+    flow = flow.adjudicate(denied, recorded_at=pendulum.datetime(2025, 4, 1, 12))
     assert flow.status is ClaimStatus.DENIED
     items = worklist(ledger, [flow], pendulum.date(2025, 4, 2), payments=[denied])
     [item] = items
@@ -186,7 +186,7 @@ def test_one_claim_from_submission_to_payment_with_the_worklist_at_each_step() -
     # 6. appealed on 2025-04-15: nothing to do until the decision is due
     appeal = Appeal(claim_id="CLM-0001", lines=("1",), reason="CO-50: records attached",
                     deadline=item.deadline).file(pendulum.date(2025, 4, 15))  # type: ignore[arg-type]  # fmt: skip
-    flow = flow.appeal(at=pendulum.datetime(2025, 4, 15, 9), reason=appeal.reason)
+    flow = flow.appeal(recorded_at=pendulum.datetime(2025, 4, 15, 9), reason=appeal.reason)
     assert _claim_items(ledger, flow, pendulum.date(2025, 4, 16), appeals=[appeal]) == []
     assert _claim_items(ledger, flow, pendulum.date(2025, 6, 14), appeals=[appeal]) == [
         ("appeal-pending", "150.00", "2025-06-14")
@@ -203,7 +203,7 @@ def test_one_claim_from_submission_to_payment_with_the_worklist_at_each_step() -
     [era2] = read_835(write_835(make_remittance(id="EFT-0003", paid_on=pendulum.date(2025, 5, 20),
                                                 claim_payments=[paid])))  # fmt: skip
     post_claim_payment(ledger, fixed, era2.claim_payments[0], remittance=era2)
-    flow = flow.adjudicate(era2.claim_payments[0], at=pendulum.datetime(2025, 5, 20, 12))
+    flow = flow.adjudicate(era2.claim_payments[0], recorded_at=pendulum.datetime(2025, 5, 20, 12))
     assert flow.status is ClaimStatus.PAID
     assert ledger.total("insurance_receivable", claim="CLM-0001") == Decimal("0.00")
     assert list(worklist(ledger, [flow], pendulum.date(2025, 7, 1), appeals=[appeal])) == []
@@ -218,7 +218,11 @@ def test_one_claim_from_submission_to_payment_with_the_worklist_at_each_step() -
 
 
 def _submitted() -> ClaimWorkflow:
-    return ClaimWorkflow.start(make_claim(), at=T).validate(at=T, findings=[]).submit(at=T)
+    return (
+        ClaimWorkflow.start(make_claim(), recorded_at=T)
+        .validate(recorded_at=T, findings=[])
+        .submit(recorded_at=T)
+    )
 
 
 def _report(category: str, status: str | None = None, *, ca: bool = False,
@@ -250,7 +254,7 @@ def _report(category: str, status: str | None = None, *, ca: bool = False,
     ],
 )
 def test_277_categories_move_the_claim(category: str, paid: str | None, states: list[str]) -> None:
-    flow = _submitted().receive(_report(category, "0", paid=paid), at=T.add(days=5))
+    flow = _submitted().receive(_report(category, "0", paid=paid), recorded_at=T.add(days=5))
     assert [t.target.value for t in flow.history[3:]] == states
     assert flow.responses[-1].response.statuses[0].category == category  # type: ignore[union-attr]
     assert all(t.document and t.document.startswith("277") for t in flow.history[3:])
@@ -259,20 +263,20 @@ def test_277_categories_move_the_claim(category: str, paid: str | None, states: 
 def test_999_rejection_rejects_with_reasons() -> None:
     ack = TransactionAcknowledgement(transaction_set_id="837", control_number="0001",
                                      status=AckStatus.REJECTED, errors=("5",))  # fmt: skip
-    flow = _submitted().receive(ack, at=T.add(hours=3))
+    flow = _submitted().receive(ack, recorded_at=T.add(hours=3))
     assert flow.status is ClaimStatus.REJECTED
     assert "One or More Segments in Error" in flow.history[-1].reason
     assert flow.history[-1].document == "999 837 0001 R"
 
 
 def test_pended_claim_back_to_accepted_then_paid() -> None:
-    flow = _submitted().receive(_report("R4", "252"), at=T.add(days=5))
+    flow = _submitted().receive(_report("R4", "252"), recorded_at=T.add(days=5))
     assert flow.status is ClaimStatus.PENDED
-    flow = flow.receive(_report("P1", "20"), at=T.add(days=12))
+    flow = flow.receive(_report("P1", "20"), recorded_at=T.add(days=12))
     assert flow.status is ClaimStatus.ACCEPTED
-    flow = flow.adjudicate(make_claim_payment(), at=T.add(days=20))
+    flow = flow.adjudicate(make_claim_payment(), recorded_at=T.add(days=20))
     assert flow.status is ClaimStatus.PAID
-    late = flow.receive(_report("F1", "65", paid="80.00"), at=T.add(days=21))
+    late = flow.receive(_report("F1", "65", paid="80.00"), recorded_at=T.add(days=21))
     assert late.status is ClaimStatus.PAID
     assert late.responses[-1].moved_to is None
 
@@ -280,11 +284,11 @@ def test_pended_claim_back_to_accepted_then_paid() -> None:
 def test_receive_refuses_another_claims_answer_and_time_travel() -> None:
     other = attrs.evolve(_report("A2", "20", ca=True), claim_id="CLM-9999")
     with pytest.raises(ValidationError, match="CLM-9999"):
-        _submitted().receive(other, at=T.add(days=1))
+        _submitted().receive(other, recorded_at=T.add(days=1))
     with pytest.raises(ValidationError, match="before the last transition"):
-        _submitted().receive(_report("A1", "19", ca=True), at=T.subtract(days=1))
+        _submitted().receive(_report("A1", "19", ca=True), recorded_at=T.subtract(days=1))
     with pytest.raises(ValidationError, match="ClaimStatusReport"):
-        _submitted().receive("A2", at=T.add(days=1))  # type: ignore[arg-type]
+        _submitted().receive("A2", recorded_at=T.add(days=1))  # type: ignore[arg-type]
 
 
 # -- worklist reasons ----------------------------------------------------------------------
@@ -298,10 +302,10 @@ def test_not_submitted_and_pended_items() -> None:
     ledger = _ledger()
     claim = make_claim()
     post_charges(ledger, claim)
-    draft = ClaimWorkflow.start(claim, at=T)
+    draft = ClaimWorkflow.start(claim, recorded_at=T)
     [item] = worklist(ledger, [draft], pendulum.date(2025, 3, 10))
     assert (item.reason, item.deadline) == (WorkReason.NOT_SUBMITTED, pendulum.date(2026, 3, 4))
-    pended = _submitted().receive(_report("P3", "294"), at=pendulum.datetime(2025, 3, 20))
+    pended = _submitted().receive(_report("P3", "294"), recorded_at=pendulum.datetime(2025, 3, 20))
     [item] = worklist(ledger, [pended], pendulum.date(2025, 3, 21))
     # 45 days to answer from 2025-03-20: 11 left in March + 30 in April + 4 → 2025-05-04
     assert (item.reason, item.deadline) == (WorkReason.PENDED, pendulum.date(2025, 5, 4))
@@ -321,15 +325,19 @@ def test_secondary_not_billed_patient_past_due_and_unapplied_cash() -> None:
     )
     flow = (
         _submitted()
-        .accept(at=T)
-        .adjudicate(era.claim_payments[0], at=pendulum.datetime(2025, 4, 1, 12))
+        .accept(recorded_at=T)
+        .adjudicate(era.claim_payments[0], recorded_at=pendulum.datetime(2025, 4, 1, 12))
     )
     items = worklist(ledger, [flow], pendulum.date(2025, 4, 2))
     [item] = items.filter(reason="secondary-not-billed")
     assert (item.amount, item.payer_id) == (Decimal("20.00"), "acme")
     assert item.next_action == "bill the secondary payer bcbs"
-    to_bcbs = ClaimWorkflow.start(attrs.evolve(claim, coverage=secondary), at=T.add(days=30))
-    to_bcbs = to_bcbs.validate(at=T.add(days=30), findings=[]).submit(at=T.add(days=30))
+    to_bcbs = ClaimWorkflow.start(
+        attrs.evolve(claim, coverage=secondary), recorded_at=T.add(days=30)
+    )
+    to_bcbs = to_bcbs.validate(recorded_at=T.add(days=30), findings=[]).submit(
+        recorded_at=T.add(days=30)
+    )
     billed = worklist(ledger, [flow, to_bcbs], pendulum.date(2025, 4, 10))
     assert not billed.filter(reason="secondary-not-billed").items  # the secondary was sent
     # a patient's balance 30 days after it appeared; an overpayment not yet applied
@@ -378,7 +386,11 @@ def test_underpaid_item_from_the_payment_check() -> None:
                         terms=[FixedRate(codes=["99213"], amount="110.00")])  # fmt: skip
     payment = make_claim_payment()  # allowed $100.00, paid $80.00; the contract says $110.00
     check = check_payment(claim, payment, contract)
-    flow = _submitted().accept(at=T).adjudicate(payment, at=pendulum.datetime(2025, 4, 1, 12))
+    flow = (
+        _submitted()
+        .accept(recorded_at=T)
+        .adjudicate(payment, recorded_at=pendulum.datetime(2025, 4, 1, 12))
+    )
     [item] = worklist(ledger, [flow], pendulum.date(2025, 4, 2), checks=[check]).filter(
         reason="underpaid"
     )
@@ -393,7 +405,7 @@ def test_sort_and_filter() -> None:
     second = make_claim(id="CLM-0002", lines=[make_claim_line(charge=Decimal("300.00"))])
     for claim in (first, second):
         post_charges(ledger, claim)
-    flows = [ClaimWorkflow.start(first, at=T), ClaimWorkflow.start(second, at=T)]
+    flows = [ClaimWorkflow.start(first, recorded_at=T), ClaimWorkflow.start(second, recorded_at=T)]
     items = worklist(ledger, flows, pendulum.date(2025, 3, 10))
     assert [i.claim_id for i in items.sorted_by("amount")] == ["CLM-0002", "CLM-0001"]
     assert len(items.filter(payer="acme")) == 2
@@ -470,7 +482,7 @@ def test_277ca_line_level_rejection_and_serialized_workflow() -> None:
     assert line.outcome.value == "rejected"
     assert report.outcome.value == "accepted"
     assert "line 1: A7:454" in report.explain()
-    flow = _submitted().receive(report, at=T.add(days=1))
+    flow = _submitted().receive(report, recorded_at=T.add(days=1))
     assert flow.status is ClaimStatus.ACCEPTED
     back = serialize.from_json(ClaimWorkflow, serialize.to_json(flow))
     assert back == flow
@@ -522,7 +534,7 @@ def test_any_answers_keep_the_lifecycle_legal(
         else:
             category, ca, paid = answer
             response = _report(category, "0", ca=ca, paid=paid)
-        flow = flow.receive(response, at=at)
+        flow = flow.receive(response, recorded_at=at)
     assert len(flow.responses) == len(answers)  # every answer is kept, known or not
     for step in flow.history[1:]:
         assert step.source is not None
@@ -545,7 +557,7 @@ def test_worklist_items_are_well_formed(
     post_charges(ledger, make_claim())
     flow = _submitted()
     for hour, (category, ca, paid) in enumerate(answers, start=1):
-        flow = flow.receive(_report(category, "0", ca=ca, paid=paid), at=T.add(hours=hour))
+        flow = flow.receive(_report(category, "0", ca=ca, paid=paid), recorded_at=T.add(hours=hour))
     day = pendulum.date(2025, 3, 6).add(days=days)
     items = worklist(ledger, [flow], day)
     for item in items:

@@ -24,11 +24,11 @@ def test_scrub_never_raises_and_orders_errors_first(claim: Claim) -> None:
     assert severities == sorted(severities, key=lambda s: s is Severity.WARNING)
     assert all(f.path and f.message for f in findings)
     blocking = any(f.blocks_submission for f in findings)
-    flow = ClaimWorkflow.start(claim, at=pendulum.datetime(2030, 1, 1))
+    flow = ClaimWorkflow.start(claim, recorded_at=pendulum.datetime(2030, 1, 1))
     if not blocking:
-        assert flow.validate(at=pendulum.datetime(2030, 1, 1), findings=findings).status.value == (
-            "validated"
-        )
+        assert flow.validate(
+            recorded_at=pendulum.datetime(2030, 1, 1), findings=findings
+        ).status.value == ("validated")
 
 
 @settings(max_examples=60)

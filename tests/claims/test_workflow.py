@@ -51,9 +51,9 @@ EDGES = {
 
 
 def _accepted() -> ClaimWorkflow:
-    flow = ClaimWorkflow.start(example_claim(), at=T0)
-    flow = flow.validate(at=T0.add(minutes=1), findings=[])
-    return flow.submit(at=T0.add(minutes=2)).accept(at=T0.add(hours=1))
+    flow = ClaimWorkflow.start(example_claim(), recorded_at=T0)
+    flow = flow.validate(recorded_at=T0.add(minutes=1), findings=[])
+    return flow.submit(recorded_at=T0.add(minutes=2)).accept(recorded_at=T0.add(hours=1))
 
 
 def test_transition_table_is_the_documented_lifecycle() -> None:
@@ -66,12 +66,12 @@ def test_transition_table_is_the_documented_lifecycle() -> None:
 def test_invalid_transition_names_both_states(source: ClaimStatus, target: ClaimStatus) -> None:
     flow = ClaimWorkflow(claim=example_claim(), status=source, history=_accepted().history)
     if (source.value, target.value) in EDGES:
-        moved = flow.transition(target, at=T0.add(days=1), reason="test")
+        moved = flow.transition(target, recorded_at=T0.add(days=1), reason="test")
         assert moved.status is target
         assert moved.history[-1].source is source
     else:
         with pytest.raises(ClaimStateError) as caught:
-            flow.transition(target, at=T0.add(days=1), reason="test")
+            flow.transition(target, recorded_at=T0.add(days=1), reason="test")
         assert caught.value.current == source.value
         assert caught.value.requested == target.value
         assert repr(source.value) in str(caught.value)
@@ -82,26 +82,26 @@ def test_history_records_when_and_why() -> None:
     flow = _accepted()
     assert [t.target.value for t in flow.history] == ["draft", "validated", "submitted", "accepted"]
     assert flow.history[0].source is None
-    assert flow.history[2].at == T0.add(minutes=2)
+    assert flow.history[2].recorded_at == T0.add(minutes=2)
     assert flow.history[2].reason == "submitted"
     assert flow.updated_at == T0.add(hours=1)
 
 
 def test_time_must_be_an_aware_instant_that_does_not_go_back() -> None:
-    flow = ClaimWorkflow.start(example_claim(), at=T0)
+    flow = ClaimWorkflow.start(example_claim(), recorded_at=T0)
     with pytest.raises(ValidationError, match="is before the last transition"):
-        flow.validate(at=T0.subtract(seconds=1), findings=[])
-    with pytest.raises(ValidationError, match=r"^at: must be a pendulum.DateTime"):
-        flow.validate(at=pendulum.date(2025, 3, 6), findings=[])  # type: ignore[arg-type]
+        flow.validate(recorded_at=T0.subtract(seconds=1), findings=[])
+    with pytest.raises(ValidationError, match=r"^recorded_at: must be a pendulum.DateTime"):
+        flow.validate(recorded_at=pendulum.date(2025, 3, 6), findings=[])  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="time zone"):
-        flow.validate(at=pendulum.naive(2025, 3, 6), findings=[])
+        flow.validate(recorded_at=pendulum.naive(2025, 3, 6), findings=[])
     with pytest.raises(ValidationError, match="reason"):
-        flow.transition(ClaimStatus.VALIDATED, at=T0, reason=" ")
+        flow.transition(ClaimStatus.VALIDATED, recorded_at=T0, reason=" ")
 
 
 def test_instants_are_kept_in_utc() -> None:
     local = pendulum.datetime(2025, 3, 5, 10, tz="America/Chicago")
-    flow = ClaimWorkflow.start(example_claim(), at=local)
+    flow = ClaimWorkflow.start(example_claim(), recorded_at=local)
     assert flow.updated_at.timezone_name == "UTC"
     assert flow.updated_at.hour == 16  # 10:00 CST is 16:00 UTC
 
@@ -112,16 +112,20 @@ class _Blocking:
 
 
 def test_validation_is_refused_while_findings_block() -> None:
-    flow = ClaimWorkflow.start(example_claim(), at=T0)
+    flow = ClaimWorkflow.start(example_claim(), recorded_at=T0)
     with pytest.raises(ClaimStateError, match="1 blocking finding"):
-        flow.validate(at=T0, findings=[_Blocking()])
+        flow.validate(recorded_at=T0, findings=[_Blocking()])
 
 
 def test_rejected_claim_is_edited_and_sent_again() -> None:
-    flow = ClaimWorkflow.start(example_claim(), at=T0).validate(at=T0, findings=[])
-    flow = flow.submit(at=T0).reject(at=T0.add(hours=2), reason="277CA A7:562 bad NPI")
+    flow = ClaimWorkflow.start(example_claim(), recorded_at=T0).validate(
+        recorded_at=T0, findings=[]
+    )
+    flow = flow.submit(recorded_at=T0).reject(
+        recorded_at=T0.add(hours=2), reason="277CA A7:562 bad NPI"
+    )
     fixed = example_claim(claim_id="C-1001")
-    flow = flow.edit(fixed, at=T0.add(hours=3), reason="NPI fixed")
+    flow = flow.edit(fixed, recorded_at=T0.add(hours=3), reason="NPI fixed")
     assert flow.status is ClaimStatus.DRAFT
     assert flow.history[-2].reason == "277CA A7:562 bad NPI"
 
@@ -189,28 +193,28 @@ def _payment(
     ],
 )
 def test_adjudication_picks_the_state(payment: ClaimPayment, expected: ClaimStatus) -> None:
-    assert _accepted().adjudicate(payment, at=T0.add(days=20)).status is expected
+    assert _accepted().adjudicate(payment, recorded_at=T0.add(days=20)).status is expected
 
 
 def test_reversal_returns_to_accepted_then_corrected_payment() -> None:
-    flow = _accepted().adjudicate(_payment("1", "96.00"), at=T0.add(days=20))
-    flow = flow.adjudicate(_payment("22", "-96.00"), at=T0.add(days=30))
+    flow = _accepted().adjudicate(_payment("1", "96.00"), recorded_at=T0.add(days=20))
+    flow = flow.adjudicate(_payment("22", "-96.00"), recorded_at=T0.add(days=30))
     assert flow.status is ClaimStatus.ACCEPTED
     assert "reversed" in flow.history[-1].reason
-    flow = flow.adjudicate(_payment("1", "110.00"), at=T0.add(days=30))
+    flow = flow.adjudicate(_payment("1", "110.00"), recorded_at=T0.add(days=30))
     assert flow.status is ClaimStatus.PAID
 
 
 def test_adjudication_of_another_claim_is_refused() -> None:
     other = ClaimPayment(claim_id="C-9", status="1", charge=Decimal("1.00"), paid=Decimal("1.00"))
     with pytest.raises(ValidationError, match="does not pay claim"):
-        _accepted().adjudicate(other, at=T0.add(days=1))
+        _accepted().adjudicate(other, recorded_at=T0.add(days=1))
 
 
 def test_correction_starts_a_replacement_claim() -> None:
-    flow = _accepted().adjudicate(_payment("4", "0.00"), at=T0.add(days=20))
+    flow = _accepted().adjudicate(_payment("4", "0.00"), recorded_at=T0.add(days=20))
     corrected, replacement = flow.correct(
-        at=T0.add(days=21),
+        recorded_at=T0.add(days=21),
         reason="wrong diagnosis",
         payer_claim_control_number="ICN-77",
         claim_id="C-1001-R",
@@ -220,25 +224,27 @@ def test_correction_starts_a_replacement_claim() -> None:
     assert replacement.claim.frequency is ClaimFrequency.REPLACEMENT
     assert replacement.claim.original_claim_reference == "ICN-77"
     assert replacement.claim.id == "C-1001-R"
-    assert corrected.close(at=T0.add(days=21), reason="replaced").status.is_final
+    assert corrected.close(recorded_at=T0.add(days=21), reason="replaced").status.is_final
 
 
 def test_void_produces_a_frequency_8_claim() -> None:
-    flow = _accepted().adjudicate(_payment("1", "96.00"), at=T0.add(days=20))
+    flow = _accepted().adjudicate(_payment("1", "96.00"), recorded_at=T0.add(days=20))
     voided, void_claim = flow.void(
-        at=T0.add(days=25), reason="billed wrong patient", payer_claim_control_number="ICN-77"
+        recorded_at=T0.add(days=25),
+        reason="billed wrong patient",
+        payer_claim_control_number="ICN-77",
     )
     assert voided.status is ClaimStatus.VOIDED
     assert void_claim.frequency is ClaimFrequency.VOID
     assert void_claim.original_claim_reference == "ICN-77"
     with pytest.raises(ClaimStateError, match="'voided' to 'paid'"):
-        voided.transition(ClaimStatus.PAID, at=T0.add(days=26), reason="x")
+        voided.transition(ClaimStatus.PAID, recorded_at=T0.add(days=26), reason="x")
 
 
 def test_appeal_then_readjudication() -> None:
-    flow = _accepted().adjudicate(_payment("4", "0.00"), at=T0.add(days=20))
-    flow = flow.appeal(at=T0.add(days=22), reason="medical records attached")
-    flow = flow.adjudicate(_payment("1", "96.00"), at=T0.add(days=60))
+    flow = _accepted().adjudicate(_payment("4", "0.00"), recorded_at=T0.add(days=20))
+    flow = flow.appeal(recorded_at=T0.add(days=22), reason="medical records attached")
+    flow = flow.adjudicate(_payment("1", "96.00"), recorded_at=T0.add(days=60))
     assert flow.status is ClaimStatus.PAID
     assert [t.target for t in flow.history][-3:] == [
         ClaimStatus.DENIED,

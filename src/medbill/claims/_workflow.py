@@ -32,6 +32,7 @@ import attrs
 import pendulum
 
 from medbill._claim_status import ClaimStatusReport, StatusOutcome, TransactionAcknowledgement
+from medbill._deprecation import renamed_fields, renamed_parameters
 from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
 from medbill._errors import ClaimStateError, ValidationError
@@ -111,39 +112,45 @@ _TRANSITIONS: Mapping[ClaimStatus, frozenset[ClaimStatus]] = {
 
 def _instant(value: object) -> pendulum.DateTime:
     if not isinstance(value, pendulum.DateTime):
-        raise ValidationError("at", value, "must be a pendulum.DateTime (an instant, in UTC)")
+        raise ValidationError(
+            "recorded_at", value, "must be a pendulum.DateTime (an instant, in UTC)"
+        )
     if value.tzinfo is None:
-        raise ValidationError("at", value, "must carry a time zone (UTC)")
+        raise ValidationError("recorded_at", value, "must carry a time zone (UTC)")
     return value.in_timezone("UTC")
 
 
+@renamed_fields(at="recorded_at")
 @attrs.frozen(kw_only=True)
 class Transition:
     """One recorded move of a claim: from, to, when and why.
 
     >>> from medbill.claims import ClaimStatus, Transition
     >>> step = Transition(source=ClaimStatus.DRAFT, target=ClaimStatus.VALIDATED,
-    ...                   at=pendulum.datetime(2025, 3, 5, 9), reason="scrubbed clean")
+    ...                   recorded_at=pendulum.datetime(2025, 3, 5, 9), reason="scrubbed clean")
     >>> str(step)
     '2025-03-05T09:00:00+00:00 draft -> validated: scrubbed clean'
     """
 
     source: ClaimStatus | None
     target: ClaimStatus
-    at: pendulum.DateTime
+    recorded_at: pendulum.DateTime
     reason: str
     document: str | None = None
 
     def __str__(self) -> str:
         source = self.source.value if self.source else "(new)"
         where = f" [{self.document}]" if self.document else ""
-        return f"{self.at.isoformat()} {source} -> {self.target.value}: {self.reason}{where}"
+        return (
+            f"{self.recorded_at.isoformat()} {source} -> {self.target.value}: {self.reason}{where}"
+        )
 
 
 Response = ClaimStatusReport | TransactionAcknowledgement
 """An answer about a submitted claim: a 277CA or 277 status, or a 999 acknowledgement."""
 
 
+@renamed_fields(at="recorded_at")
 @attrs.frozen(kw_only=True)
 class ResponseEvent:
     """An answer received about the claim, when, and the state it moved the claim to.
@@ -156,11 +163,11 @@ class ResponseEvent:
     >>> from medbill.claims import ResponseEvent
     >>> ack = TransactionAcknowledgement(transaction_set_id="837", control_number="0001",
     ...                                  status=AckStatus.ACCEPTED)
-    >>> ResponseEvent(at=pendulum.datetime(2025, 3, 5), response=ack, moved_to=None).kind
+    >>> ResponseEvent(recorded_at=pendulum.datetime(2025, 3, 5), response=ack, moved_to=None).kind
     '999'
     """
 
-    at: pendulum.DateTime
+    recorded_at: pendulum.DateTime
     response: Response
     moved_to: ClaimStatus | None
 
@@ -207,18 +214,18 @@ def adjudication_status(payment: ClaimPayment) -> ClaimStatus:
 class ClaimWorkflow:
     """A claim with its lifecycle state and the history of every transition.
 
-    Immutable: each transition returns a new workflow. Time is passed in (``at``, a UTC
+    Immutable: each transition returns a new workflow. Time is passed in (``recorded_at``, a UTC
     ``pendulum.DateTime``) and may not go backwards.
 
     >>> from medbill.claims import ClaimWorkflow
     >>> from medbill.testing import make_claim
     >>> t0 = pendulum.datetime(2025, 3, 5, 9)
-    >>> flow = ClaimWorkflow.start(make_claim(), at=t0)
-    >>> flow = flow.validate(at=t0.add(minutes=1), findings=[])
-    >>> flow = flow.submit(at=t0.add(hours=1), reason="batch 17 to the clearinghouse")
+    >>> flow = ClaimWorkflow.start(make_claim(), recorded_at=t0)
+    >>> flow = flow.validate(recorded_at=t0.add(minutes=1), findings=[])
+    >>> flow = flow.submit(recorded_at=t0.add(hours=1), reason="batch 17 to the clearinghouse")
     >>> flow.status.value, len(flow.history)
     ('submitted', 3)
-    >>> flow.close(at=t0.add(hours=2), reason="no")
+    >>> flow.close(recorded_at=t0.add(hours=2), reason="no")
     Traceback (most recent call last):
     ...
     medbill.ClaimStateError: cannot move a claim from 'submitted' to 'closed': allowed ...
@@ -230,31 +237,35 @@ class ClaimWorkflow:
     responses: tuple[ResponseEvent, ...] = ()
 
     @classmethod
+    @renamed_parameters("ClaimWorkflow.start", at="recorded_at")
     def start(
-        cls, claim: Claim, *, at: pendulum.DateTime, reason: str = "created"
+        cls, claim: Claim, *, recorded_at: pendulum.DateTime, reason: str = "created"
     ) -> ClaimWorkflow:
         """A new claim in draft."""
-        when = _instant(at)
+        when = _instant(recorded_at)
         return cls(
             claim=claim,
             status=ClaimStatus.DRAFT,
-            history=(Transition(source=None, target=ClaimStatus.DRAFT, at=when, reason=reason),),
+            history=(
+                Transition(source=None, target=ClaimStatus.DRAFT, recorded_at=when, reason=reason),
+            ),
         )
 
     @property
     def updated_at(self) -> pendulum.DateTime:
         """When the last transition happened."""
-        return self.history[-1].at
+        return self.history[-1].recorded_at
 
     def can(self, target: ClaimStatus) -> bool:
         """Whether moving to ``target`` is allowed now."""
         return target in self.status.allowed_next()
 
+    @renamed_parameters("ClaimWorkflow.transition", at="recorded_at")
     def transition(
         self,
         target: ClaimStatus,
         *,
-        at: pendulum.DateTime,
+        recorded_at: pendulum.DateTime,
         reason: str,
         claim: Claim | None = None,
         document: str | None = None,
@@ -263,8 +274,8 @@ class ClaimWorkflow:
 
         >>> from medbill.claims import ClaimStatus, ClaimWorkflow
         >>> from medbill.testing import make_claim
-        >>> flow = ClaimWorkflow.start(make_claim(), at=pendulum.datetime(2025, 3, 5))
-        >>> flow.transition(ClaimStatus.PAID, at=pendulum.datetime(2025, 3, 6), reason="?")
+        >>> flow = ClaimWorkflow.start(make_claim(), recorded_at=pendulum.datetime(2025, 3, 5))
+        >>> flow.transition(ClaimStatus.PAID, recorded_at=pendulum.datetime(2025, 3, 6), reason="?")
         Traceback (most recent call last):
         ...
         medbill.ClaimStateError: cannot move a claim from 'draft' to 'paid': ...next: ...
@@ -274,15 +285,17 @@ class ClaimWorkflow:
         if not self.can(target):
             allowed = ", ".join(sorted(s.value for s in self.status.allowed_next())) or "none"
             raise ClaimStateError(self.status.value, target.value, f"allowed next: {allowed}")
-        when = _instant(at)
+        when = _instant(recorded_at)
         if when < self.updated_at:
             raise ValidationError(
-                "at", when, f"is before the last transition at {self.updated_at.isoformat()}"
+                "recorded_at",
+                when,
+                f"is before the last transition at {self.updated_at.isoformat()}",
             )
         if not isinstance(reason, str) or not reason.strip():
             raise ValidationError("reason", reason, "must say why the claim moves")
         step = Transition(
-            source=self.status, target=target, at=when, reason=reason, document=document
+            source=self.status, target=target, recorded_at=when, reason=reason, document=document
         )
         return attrs.evolve(
             self,
@@ -291,8 +304,13 @@ class ClaimWorkflow:
             history=(*self.history, step),
         )
 
+    @renamed_parameters("ClaimWorkflow.validate", at="recorded_at")
     def validate(
-        self, *, at: pendulum.DateTime, findings: Iterable[object], reason: str = "scrubbed"
+        self,
+        *,
+        recorded_at: pendulum.DateTime,
+        findings: Iterable[object],
+        reason: str = "scrubbed",
     ) -> ClaimWorkflow:
         """Mark the claim validated; refused while ``findings`` hold a blocking error.
 
@@ -306,27 +324,34 @@ class ClaimWorkflow:
                 ClaimStatus.VALIDATED.value,
                 f"{len(blocking)} blocking finding(s): {codes}",
             )
-        return self.transition(ClaimStatus.VALIDATED, at=at, reason=reason)
+        return self.transition(ClaimStatus.VALIDATED, recorded_at=recorded_at, reason=reason)
 
-    def edit(self, claim: Claim, *, at: pendulum.DateTime, reason: str) -> ClaimWorkflow:
+    @renamed_parameters("ClaimWorkflow.edit", at="recorded_at")
+    def edit(self, claim: Claim, *, recorded_at: pendulum.DateTime, reason: str) -> ClaimWorkflow:
         """Replace the claim's content; back to draft (from validated or rejected)."""
         if self.status is ClaimStatus.DRAFT:
             return attrs.evolve(self, claim=claim)
-        return self.transition(ClaimStatus.DRAFT, at=at, reason=reason, claim=claim)
+        return self.transition(
+            ClaimStatus.DRAFT, recorded_at=recorded_at, reason=reason, claim=claim
+        )
 
-    def submit(self, *, at: pendulum.DateTime, reason: str = "submitted") -> ClaimWorkflow:
+    @renamed_parameters("ClaimWorkflow.submit", at="recorded_at")
+    def submit(self, *, recorded_at: pendulum.DateTime, reason: str = "submitted") -> ClaimWorkflow:
         """Sent to the clearinghouse or payer."""
-        return self.transition(ClaimStatus.SUBMITTED, at=at, reason=reason)
+        return self.transition(ClaimStatus.SUBMITTED, recorded_at=recorded_at, reason=reason)
 
-    def accept(self, *, at: pendulum.DateTime, reason: str = "accepted") -> ClaimWorkflow:
+    @renamed_parameters("ClaimWorkflow.accept", at="recorded_at")
+    def accept(self, *, recorded_at: pendulum.DateTime, reason: str = "accepted") -> ClaimWorkflow:
         """Acknowledged as accepted for adjudication (999 / 277CA)."""
-        return self.transition(ClaimStatus.ACCEPTED, at=at, reason=reason)
+        return self.transition(ClaimStatus.ACCEPTED, recorded_at=recorded_at, reason=reason)
 
-    def reject(self, *, at: pendulum.DateTime, reason: str) -> ClaimWorkflow:
+    @renamed_parameters("ClaimWorkflow.reject", at="recorded_at")
+    def reject(self, *, recorded_at: pendulum.DateTime, reason: str) -> ClaimWorkflow:
         """Rejected by the clearinghouse or the payer's front end."""
-        return self.transition(ClaimStatus.REJECTED, at=at, reason=reason)
+        return self.transition(ClaimStatus.REJECTED, recorded_at=recorded_at, reason=reason)
 
-    def adjudicate(self, payment: ClaimPayment, *, at: pendulum.DateTime) -> ClaimWorkflow:
+    @renamed_parameters("ClaimWorkflow.adjudicate", at="recorded_at")
+    def adjudicate(self, payment: ClaimPayment, *, recorded_at: pendulum.DateTime) -> ClaimWorkflow:
         """Apply the payer's adjudication: paid, partially paid, denied or (reversal) accepted.
 
         >>> from decimal import Decimal
@@ -334,11 +359,11 @@ class ClaimWorkflow:
         >>> from medbill.claims import ClaimWorkflow
         >>> from medbill.testing import make_claim
         >>> t = pendulum.datetime(2025, 3, 5)
-        >>> flow = ClaimWorkflow.start(make_claim(), at=t).validate(at=t, findings=[])
-        >>> flow = flow.submit(at=t).accept(at=t)
+        >>> flow = ClaimWorkflow.start(make_claim(), recorded_at=t).validate(recorded_at=t, findings=[])
+        >>> flow = flow.submit(recorded_at=t).accept(recorded_at=t)
         >>> denial = ClaimPayment(claim_id="CLM-0001", status="4", charge=Decimal("210.00"),
         ...                       paid=Decimal("0.00"))
-        >>> flow.adjudicate(denial, at=t.add(days=20)).status.value
+        >>> flow.adjudicate(denial, recorded_at=t.add(days=20)).status.value
         'denied'
         """
         if payment.claim_id != self.claim.id:
@@ -347,22 +372,26 @@ class ClaimWorkflow:
             )
         if payment.status.is_reversal:
             return self.transition(
-                ClaimStatus.ACCEPTED, at=at, reason="payer reversed its adjudication (CLP02 22)"
+                ClaimStatus.ACCEPTED,
+                recorded_at=recorded_at,
+                reason="payer reversed its adjudication (CLP02 22)",
             )
         target = adjudication_status(payment)
         reason = (
             f"adjudicated: paid {payment.paid} of {payment.charge} (CLP02 {payment.status.value})"
         )
-        return self.transition(target, at=at, reason=reason)
+        return self.transition(target, recorded_at=recorded_at, reason=reason)
 
-    def appeal(self, *, at: pendulum.DateTime, reason: str) -> ClaimWorkflow:
+    @renamed_parameters("ClaimWorkflow.appeal", at="recorded_at")
+    def appeal(self, *, recorded_at: pendulum.DateTime, reason: str) -> ClaimWorkflow:
         """An appeal of the adjudication was filed."""
-        return self.transition(ClaimStatus.APPEALED, at=at, reason=reason)
+        return self.transition(ClaimStatus.APPEALED, recorded_at=recorded_at, reason=reason)
 
+    @renamed_parameters("ClaimWorkflow.correct", at="recorded_at")
     def correct(
         self,
         *,
-        at: pendulum.DateTime,
+        recorded_at: pendulum.DateTime,
         reason: str,
         payer_claim_control_number: str,
         claim_id: str | None = None,
@@ -374,33 +403,37 @@ class ClaimWorkflow:
         is ``claim`` (or this claim) with frequency 7 and the payer's claim control number
         as ``original_claim_reference``.
         """
-        corrected = self.transition(ClaimStatus.CORRECTED, at=at, reason=reason)
+        corrected = self.transition(ClaimStatus.CORRECTED, recorded_at=recorded_at, reason=reason)
         base = claim or self.claim
         replacement = build_corrected_claim(
             base, payer_claim_control_number, claim_id=claim_id or None
         )
         return corrected, ClaimWorkflow.start(
-            replacement, at=at, reason=f"replaces {self.claim.id} ({payer_claim_control_number})"
+            replacement,
+            recorded_at=recorded_at,
+            reason=f"replaces {self.claim.id} ({payer_claim_control_number})",
         )
 
+    @renamed_parameters("ClaimWorkflow.void", at="recorded_at")
     def void(
-        self, *, at: pendulum.DateTime, reason: str, payer_claim_control_number: str
+        self, *, recorded_at: pendulum.DateTime, reason: str, payer_claim_control_number: str
     ) -> tuple[ClaimWorkflow, Claim]:
         """Mark this claim voided; return it and the void claim (frequency 8) to send."""
-        voided = self.transition(ClaimStatus.VOIDED, at=at, reason=reason)
+        voided = self.transition(ClaimStatus.VOIDED, recorded_at=recorded_at, reason=reason)
         void_claim = build_void_claim(self.claim, payer_claim_control_number)
         return voided, void_claim
 
-    def close(self, *, at: pendulum.DateTime, reason: str) -> ClaimWorkflow:
+    @renamed_parameters("ClaimWorkflow.close", at="recorded_at")
+    def close(self, *, recorded_at: pendulum.DateTime, reason: str) -> ClaimWorkflow:
         """Nothing more to do on the claim."""
-        return self.transition(ClaimStatus.CLOSED, at=at, reason=reason)
+        return self.transition(ClaimStatus.CLOSED, recorded_at=recorded_at, reason=reason)
 
     @property
     def submitted_on(self) -> pendulum.Date | None:
         """The day the claim was last submitted (the last move to ``submitted``)."""
         for step in reversed(self.history):
             if step.target is ClaimStatus.SUBMITTED:
-                return step.at.date()
+                return step.recorded_at.date()
         return None
 
     @property
@@ -412,7 +445,8 @@ class ClaimWorkflow:
                 return response.payer_claim_number
         return None
 
-    def receive(self, response: Response, *, at: pendulum.DateTime) -> ClaimWorkflow:
+    @renamed_parameters("ClaimWorkflow.receive", at="recorded_at")
+    def receive(self, response: Response, *, recorded_at: pendulum.DateTime) -> ClaimWorkflow:
         """Take a 999, 277CA or 277 answer about this claim as an event.
 
         - a 999 rejection (IK5 R, M, W, X) or a 277CA/277 rejection (A3, A6-A8, E3, E4)
@@ -436,17 +470,17 @@ class ClaimWorkflow:
         >>> from medbill.claims import ClaimWorkflow
         >>> from medbill.testing import make_claim
         >>> t = pendulum.datetime(2025, 3, 5)
-        >>> flow = ClaimWorkflow.start(make_claim(), at=t).validate(at=t, findings=[])
-        >>> flow = flow.submit(at=t)
+        >>> flow = ClaimWorkflow.start(make_claim(), recorded_at=t).validate(recorded_at=t, findings=[])
+        >>> flow = flow.submit(recorded_at=t)
         >>> rejected = ClaimStatusReport(implementation="005010X214", level="claim",
         ...     claim_id="CLM-0001", statuses=(ClaimStatusCode(category="A7", status="562",
         ...     entity="85"),), action="U")
-        >>> flow = flow.receive(rejected, at=t.add(days=1))
+        >>> flow = flow.receive(rejected, recorded_at=t.add(days=1))
         >>> flow.status.value, flow.history[-1].document
         ('rejected', '277CA A7:562:85')
         """
         if isinstance(response, TransactionAcknowledgement):
-            return self._acknowledged(response, at)
+            return self._acknowledged(response, recorded_at)
         if not isinstance(response, ClaimStatusReport):
             raise ValidationError(
                 "response", response, "must be a ClaimStatusReport or TransactionAcknowledgement"
@@ -460,34 +494,38 @@ class ClaimWorkflow:
         document = response.document
         for target, reason in targets:
             if flow.can(target):
-                flow = flow.transition(target, at=at, reason=reason, document=document)
+                flow = flow.transition(
+                    target, recorded_at=recorded_at, reason=reason, document=document
+                )
         moved = flow.status if flow.status is not self.status else None
-        return flow._record(response, at, moved)
+        return flow._record(response, recorded_at, moved)
 
     def _acknowledged(
-        self, ack: TransactionAcknowledgement, at: pendulum.DateTime
+        self, ack: TransactionAcknowledgement, recorded_at: pendulum.DateTime
     ) -> ClaimWorkflow:
         flow = self
         if ack.status.is_rejected and self.can(ClaimStatus.REJECTED):
             reasons = "; ".join(ack.reasons) or ack.status.description
             flow = self.transition(
                 ClaimStatus.REJECTED,
-                at=at,
+                recorded_at=recorded_at,
                 reason=f"rejected by the clearinghouse (999): {reasons}",
                 document=ack.document,
             )
         moved = flow.status if flow.status is not self.status else None
-        return flow._record(ack, at, moved)
+        return flow._record(ack, recorded_at, moved)
 
     def _record(
-        self, response: Response, at: pendulum.DateTime, moved: ClaimStatus | None
+        self, response: Response, recorded_at: pendulum.DateTime, moved: ClaimStatus | None
     ) -> ClaimWorkflow:
-        when = _instant(at)
+        when = _instant(recorded_at)
         if when < self.updated_at:
             raise ValidationError(
-                "at", when, f"is before the last transition at {self.updated_at.isoformat()}"
+                "recorded_at",
+                when,
+                f"is before the last transition at {self.updated_at.isoformat()}",
             )
-        event = ResponseEvent(at=when, response=response, moved_to=moved)
+        event = ResponseEvent(recorded_at=when, response=response, moved_to=moved)
         return attrs.evolve(self, responses=(*self.responses, event))
 
 

@@ -274,7 +274,7 @@ def worklist(
     >>> claim = make_claim()
     >>> _ = post_charges(ledger, claim)
     >>> t = pendulum.datetime(2025, 3, 5, 9)
-    >>> flow = ClaimWorkflow.start(claim, at=t).validate(at=t, findings=[]).submit(at=t)
+    >>> flow = ClaimWorkflow.start(claim, recorded_at=t).validate(recorded_at=t, findings=[]).submit(recorded_at=t)
     >>> [str(item) for item in worklist(ledger, [flow], pendulum.date(2025, 4, 10))]
     ['no-response CLM-0001 150.00 (37 days): send a 276 claim status inquiry, by 2025-04-04']
     """
@@ -296,7 +296,7 @@ def worklist(
 
 def _last_contact(flow: ClaimWorkflow) -> pendulum.Date | None:
     """The day of the last sending or answer: a 276 is due N days after it."""
-    days = [event.at.date() for event in flow.responses]
+    days = [event.recorded_at.date() for event in flow.responses]
     if flow.submitted_on is not None:
         days.append(flow.submitted_on)
     return max(days) if days else None
@@ -305,7 +305,7 @@ def _last_contact(flow: ClaimWorkflow) -> pendulum.Date | None:
 def _entered(flow: ClaimWorkflow, status: ClaimStatus) -> pendulum.Date:
     for step in reversed(flow.history):
         if step.target is status:
-            return step.at.date()
+            return step.recorded_at.date()
     return flow.updated_at.date()
 
 
@@ -342,12 +342,14 @@ def _rejected_lines(context: _Context, flow: ClaimWorkflow, filing: pendulum.Dat
     """Lines a 277CA rejected while accepting the rest of the claim (loop 2220D STC)."""
     if flow.status not in (ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED, ClaimStatus.PENDED):
         return
-    sent = max((t.at for t in flow.history if t.target is ClaimStatus.SUBMITTED), default=None)
+    sent = max(
+        (t.recorded_at for t in flow.history if t.target is ClaimStatus.SUBMITTED), default=None
+    )
     for event in reversed(flow.responses):
         report = event.response
         if not isinstance(report, ClaimStatusReport) or not report.is_acknowledgement:
             continue
-        if sent is not None and event.at < sent:
+        if sent is not None and event.recorded_at < sent:
             return  # the claim was sent again since
         rejected = [line for line in report.lines if line.outcome is StatusOutcome.REJECTED]
         if rejected:

@@ -610,18 +610,22 @@ class Demo:
         sent = data.CLAIMS_SENT.in_timezone("UTC")
         flows = []
         for claim in self.claims.values():
-            flow = ClaimWorkflow.start(claim, at=sent).validate(at=sent, findings=[])
-            flow = flow.submit(at=sent).accept(at=sent)
+            flow = ClaimWorkflow.start(claim, recorded_at=sent).validate(
+                recorded_at=sent, findings=[]
+            )
+            flow = flow.submit(recorded_at=sent).accept(recorded_at=sent)
             for era in eras:
                 for payment in era.claim_payments:
                     if payment.claim_id == claim.id and flow.status is not ClaimStatus.DENIED:
                         day = era.paid_on
                         at = pendulum.datetime(day.year, day.month, day.day, 12)
-                        flow = flow.adjudicate(payment, at=max(at, flow.updated_at))
+                        flow = flow.adjudicate(payment, recorded_at=max(at, flow.updated_at))
             flows.append(flow)
         for claim, at in self.sent_secondary:
             flows.append(
-                ClaimWorkflow.start(claim, at=at).validate(at=at, findings=[]).submit(at=at)
+                ClaimWorkflow.start(claim, recorded_at=at)
+                .validate(recorded_at=at, findings=[])
+                .submit(recorded_at=at)
             )
         self.write("workflows.json", json.dumps([to_dict(f) for f in flows], indent=2) + "\n")
         items = worklist(ledger, flows, data.STATEMENT_DAY, payments=[
