@@ -14,7 +14,15 @@ import attrs
 import pendulum
 import pytest
 
-from medbill import Period, ValidationError
+from medbill import (
+    Coverage,
+    Period,
+    PersonName,
+    Priority,
+    Relationship,
+    Subscriber,
+    ValidationError,
+)
 from medbill.claims import (
     ClaimWorkflow,
     PriorPayerAdjudication,
@@ -320,3 +328,50 @@ def test_workflow_at_keyword_is_deprecated_for_recorded_at() -> None:
             )
             == transition
         )
+
+
+# --- enumerations take their words and their X12 codes; .x12 gives the code ----------
+
+
+def make_subscriber() -> Subscriber:
+    return Subscriber(
+        name=PersonName(family="Doe", given="John"), birth_date=JAN.subtract(years=40)
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "code", "member"),
+    [
+        ("self", "18", Relationship.SELF),
+        ("spouse", "01", Relationship.SPOUSE),
+        ("child", "19", Relationship.CHILD),
+        ("other", "G8", Relationship.OTHER),
+    ],
+)
+def test_relationship_takes_the_word_and_the_x12_code(
+    word: str, code: str, member: Relationship
+) -> None:
+    # 005010X222A1 SBR02 / PAT01 individual relationship codes
+    assert Relationship(word) is Relationship(code) is member
+    assert member.value == word
+    assert member.x12 == code
+    assert make_coverage(relationship=code, subscriber=make_subscriber()).relationship is member
+
+
+def test_a_0_1_document_with_an_x12_relationship_code_still_reads() -> None:
+    coverage = make_coverage(relationship="child", subscriber=make_subscriber())
+    document = to_dict(coverage)
+    assert document["relationship"] == "child"
+    document["relationship"] = "19"
+    assert from_dict(Coverage, document) == coverage
+
+
+def test_an_unknown_relationship_names_the_words_and_the_codes() -> None:
+    with pytest.raises(ValidationError, match=r"'self', .* \(or the X12 code '18', .*\)"):
+        Relationship("cousin")
+
+
+def test_priority_x12_code_is_deprecated_for_x12() -> None:
+    assert Priority("S") is Priority.SECONDARY
+    with pytest.warns(DeprecationWarning, match="Priority: x12_code .* use x12"):
+        assert Priority.SECONDARY.x12_code == Priority.SECONDARY.x12 == "S"

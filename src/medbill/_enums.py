@@ -25,10 +25,20 @@ class MedbillEnum(enum.Enum):
     >>> Priority("first")
     Traceback (most recent call last):
     ...
-    medbill.ValidationError: priority: must be one of 'primary', 'secondary', 'tertiary' (got 'first')
+    medbill.ValidationError: priority: must be one of 'primary', 'secondary', 'tertiary' (or the X12 code 'P', 'S', 'T') (got 'first')
     """
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
+        # An enumeration with an X12 code per member (an ``x12`` property) takes the code
+        # too: ``Relationship("19")`` is ``Relationship.CHILD`` (NAMING.md).
+        coded = isinstance(getattr(cls, "x12", None), property)
+        if coded and isinstance(value, str):
+            for member in cls:
+                if member.x12 == value:  # type: ignore[attr-defined]
+                    return member
         allowed = ", ".join(repr(member.value) for member in cls)
+        if coded:
+            codes = ", ".join(repr(member.x12) for member in cls)  # type: ignore[attr-defined]
+            allowed = f"{allowed} (or the X12 code {codes})"
         raise ValidationError(_snake(cls.__name__), value, f"must be one of {allowed}")

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import pendulum
@@ -26,6 +26,7 @@ from medbill._common import (
     to_patient_id,
     to_payer_id,
 )
+from medbill._deprecation import warn_renamed
 from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._money import ZERO
@@ -246,8 +247,8 @@ class Priority(MedbillEnum):
     """Order of coverages for coordination of benefits.
 
     >>> from medbill import Priority
-    >>> Priority.SECONDARY.rank, Priority.SECONDARY.x12_code
-    (2, 'S')
+    >>> Priority.SECONDARY.rank, Priority.SECONDARY.x12, Priority("S")
+    (2, 'S', <Priority.SECONDARY: 'secondary'>)
     """
 
     PRIMARY = "primary"
@@ -260,23 +261,43 @@ class Priority(MedbillEnum):
         return ("primary", "secondary", "tertiary").index(self.value) + 1
 
     @property
-    def x12_code(self) -> str:
+    def x12(self) -> str:
         """The payer responsibility sequence code of SBR01 (P, S, T)."""
         return self.value[0].upper()
 
+    @property
+    def x12_code(self) -> str:
+        """Deprecated since 0.2.0: read ``x12``."""
+        warn_renamed("Priority", "x12_code", "x12", stacklevel=3)
+        return self.x12
+
 
 class Relationship(MedbillEnum):
-    """The patient's relationship to the subscriber (X12 individual relationship codes).
+    """The patient's relationship to the subscriber (or guarantor).
+
+    Takes the word or the X12 individual relationship code (005010X222A1 SBR02/PAT01,
+    X279A1 INS02): ``"self"``/``"18"``, ``"spouse"``/``"01"``, ``"child"``/``"19"``,
+    ``"other"``/``"G8"``; ``.x12`` gives the code.
 
     >>> from medbill import Relationship
-    >>> Relationship.SELF.value
-    '18'
+    >>> Relationship("child") is Relationship("19") is Relationship.CHILD
+    True
+    >>> Relationship.SELF.value, Relationship.SELF.x12
+    ('self', '18')
     """
 
-    SELF = "18"
-    SPOUSE = "01"
-    CHILD = "19"
-    OTHER = "G8"
+    SELF = "self"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    OTHER = "other"
+
+    @property
+    def x12(self) -> str:
+        """The X12 individual relationship code (``"18"``, ``"01"``, ``"19"``, ``"G8"``)."""
+        return _RELATIONSHIP_CODES[self.value]
+
+
+_RELATIONSHIP_CODES: Final = {"self": "18", "spouse": "01", "child": "19", "other": "G8"}
 
 
 class ServiceCategory(MedbillEnum):
@@ -621,12 +642,13 @@ class Guarantor:
     """The person responsible for a patient's bill: the patient, or a parent for a child.
 
     ``id`` is the guarantor's account number on statements. ``relationship`` is the
-    patient's relationship to the guarantor (X12 codes: ``"18"`` self, ``"19"`` child, ...). Name,
+    patient's relationship to the guarantor (a :class:`Relationship`: ``"child"`` or its X12
+    code ``"19"``, ...). Name,
     address and phone are PHI and masked in ``repr()``.
 
     >>> from medbill import Guarantor, PersonName
     >>> Guarantor(id="G-1", name=PersonName(family="Doe", given="Ann"), relationship="19")
-    Guarantor(id='G-1', name=PersonName('A** D**'), address=None, phone=None, relationship=<Relationship.CHILD: '19'>)
+    Guarantor(id='G-1', name=PersonName('A** D**'), address=None, phone=None, relationship=<Relationship.CHILD: 'child'>)
     """
 
     id: str

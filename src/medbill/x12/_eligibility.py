@@ -41,7 +41,7 @@ __all__ = ["read_271", "write_270"]
 IMPLEMENTATION = "005010X279A1"
 _LOOP_OF_LEVEL = {"20": "payer", "21": "receiver", "22": "subscriber", "23": "dependent"}
 _SEX = {"M": Sex.MALE, "F": Sex.FEMALE, "U": Sex.UNKNOWN}
-_RELATIONSHIPS = {member.value: member for member in Relationship}
+_RELATIONSHIPS = {member.x12: member for member in Relationship}
 _LEVELS = {level.x12: level for level in CoverageLevel}
 # every value of a benefit is checked while reading it (see medbill.x12._trusted)
 _BENEFIT = trusted_builder(EligibilityBenefit)
@@ -364,7 +364,7 @@ def _inquiry(
         out.add("REF", "6P", out.text(coverage.group_number, "group_number"))
     demographics(out, patient.birth_date, patient.sex)
     if dependent:
-        out.add("INS", "N", coverage.relationship.value)
+        out.add("INS", "N", coverage.relationship.x12)
     if service_date is not None:
         out.add("DTP", "291", "D8", service_date.format("YYYYMMDD"))
     for service_type in service_types:

@@ -247,8 +247,8 @@ def _check_balanced(claim: Claim, other: OtherPayer, field: str) -> None:
 def _other_payer(out: SegmentWriter, other: OtherPayer, claim: Claim) -> None:
     """Loops 2320 (other subscriber), 2330A (other subscriber name), 2330B (other payer)."""
     coverage = other.coverage
-    relationship = coverage.relationship.value
-    out.add("SBR", coverage.priority.x12_code, relationship, out.text(coverage.group_number, "group_number"),
+    relationship = coverage.relationship.x12
+    out.add("SBR", coverage.priority.x12, relationship, out.text(coverage.group_number, "group_number"),
             "", "", "", "", "", _filing(coverage, "other_payer.coverage.payer.kind"))  # fmt: skip
     _cas(out, other.payment.adjustments)
     out.add("AMT", "D", amount(other.payment.paid))  # payer paid amount (2320 AMT*D)
@@ -286,7 +286,7 @@ def _claim(
     _check_limits(claim, others)
     is_self = coverage.relationship is Relationship.SELF
     out.add("HL", str(hl), str(parent), "22", "0" if is_self else "1")
-    out.add("SBR", coverage.priority.x12_code, "18" if is_self else "",
+    out.add("SBR", coverage.priority.x12, "18" if is_self else "",
             out.text(coverage.group_number, "group_number"), "", _insurance_type(coverage),
             "", "", "", _filing(coverage, "coverage.payer.kind"))  # fmt: skip
     name, address = _subscriber_of(coverage, claim)
@@ -299,7 +299,7 @@ def _claim(
     if not is_self:
         hl += 1
         out.add("HL", str(hl), str(hl - 1), "23", "0")
-        out.add("PAT", coverage.relationship.value)
+        out.add("PAT", coverage.relationship.x12)
         patient = claim.patient
         _person(out, "QC", patient.name, "", "")
         _address(out, patient.address, "patient.address")
