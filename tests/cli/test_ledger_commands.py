@@ -64,7 +64,7 @@ def test_trial_balance_balances(invoke: Invoke, day: Path) -> None:
 def test_statement_of_a_patient(invoke: Invoke, day: Path, tmp_path: Path) -> None:
     html = tmp_path / "statement.html"
     result = invoke(
-        ["statement", "MRN-1004", "--db", str(day / "ledger.sqlite"), "--to", "2025-04-15",
+        ["statement", "MRN-1004", "--db", str(day / "ledger.sqlite"), "--period", "..2025-04-15",
          "--html", str(html), "--json"]
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
@@ -218,7 +218,7 @@ def test_activity_ties_to_the_trial_balance(invoke: Invoke, day: Path) -> None:
     total (225.00 + 305.00 + 60.41 + 39.00)."""
     db = str(day / "ledger.sqlite")
     result = invoke(
-        ["ledger", "activity", "--db", db, "--from", "2025-01-01", "--to", "2025-12-31", "--json"]
+        ["ledger", "activity", "--db", db, "--period", "2025-01-01..2025-12-31", "--json"]
     )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
@@ -237,11 +237,36 @@ def test_activity_ties_to_the_trial_balance(invoke: Invoke, day: Path) -> None:
     assert Decimal(receivable["insurance_receivable"]) + Decimal(
         receivable["patient_receivable"]
     ) == Decimal("629.41")
-    table = invoke(["ledger", "activity", "--db", db, "--from", "2025-01-01", "--to", "2025-12-31"])
+    table = invoke(["ledger", "activity", "--db", db, "--period", "2025"])
     assert "ties to the trial balance" in table.stdout
-    bad = invoke(["ledger", "activity", "--db", db, "--from", "2025-02-30", "--to", "2025-12-31"])
+    bad = invoke(["ledger", "activity", "--db", db, "--period", "2025-02-30..2025-12-31"])
     assert bad.exit_code != 0
+    assert "--period" in bad.stderr
     assert "Traceback" not in bad.stderr
+    # medbill 0.1's --from/--to still work, with a notice, and answer the same
+    old = invoke(
+        ["ledger", "activity", "--db", db, "--from", "2025-01-01", "--to", "2025-12-31", "--json"]
+    )
+    assert old.exit_code == 0, old.stderr
+    assert "--from/--to are deprecated" in old.stderr
+    assert json.loads(old.stdout) == data
+    both = invoke(["ledger", "activity", "--db", db, "--period", "2025", "--from", "2025-01-01"])
+    assert both.exit_code != 0
+    assert "not both" in both.stderr
+
+
+def test_statement_period_and_the_deprecated_to_agree(invoke: Invoke, day: Path) -> None:
+    db = str(day / "ledger.sqlite")
+    new = invoke(["statement", "MRN-1004", "--db", db, "--period", "..2025-04-15", "--json"])
+    old = invoke(["statement", "MRN-1004", "--db", db, "--to", "2025-04-15", "--json"])
+    assert new.exit_code == 0, new.stderr
+    assert old.exit_code == 0, old.stderr
+    assert "--from/--to are deprecated" in old.stderr
+    assert json.loads(old.stdout) == json.loads(new.stdout)
+    month = invoke(["statement", "MRN-1004", "--db", db, "--period", "2025-04", "--json"])
+    data = json.loads(month.stdout)
+    assert (data["start"], data["end"]) == ("2025-04-01", "2025-04-30")
+    assert invoke(["statement", "MRN-1004", "--db", db, "--period", "2025-13"]).exit_code != 0
 
 
 def test_worklist_of_the_demo_day(invoke: Invoke, day: Path) -> None:

@@ -20,6 +20,8 @@ from medbill.ledger import Ledger
 from medbill.serialize import from_json
 
 __all__ = [
+    "parse_period",
+    "period_options",
     "load_claim",
     "load_fhir_claim",
     "load_claims",
@@ -107,6 +109,49 @@ def parse_date(text: str, option: str = "--date") -> pendulum.Date:
     if not isinstance(moment, pendulum.Date) or isinstance(moment, pendulum.DateTime):
         raise ValidationError(option, text, "is not a date (YYYY-MM-DD)")
     return moment
+
+
+def parse_period(
+    text: str, option: str = "--period"
+) -> tuple[pendulum.Date | None, pendulum.Date | None]:
+    """A range of days: ``START..END`` (either side may be left open: ``..2025-04-15``),
+    a month ``YYYY-MM`` or a year ``YYYY``; ``(first, last)``, inclusive."""
+    text = text.strip()
+    if ".." in text:
+        head, _, tail = text.partition("..")
+        first = parse_date(head, option) if head.strip() else None
+        last = parse_date(tail, option) if tail.strip() else None
+        if first is not None and last is not None and last < first:
+            raise ValidationError(option, text, "ends before it starts")
+        return first, last
+    parts = text.split("-")
+    if len(parts) in (1, 2) and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        year = int(parts[0])
+        if len(parts) == 1:
+            return pendulum.date(year, 1, 1), pendulum.date(year, 12, 31)
+        month = int(parts[1])
+        if len(parts[1]) == 2 and 1 <= month <= 12:
+            first = pendulum.date(year, month, 1)
+            return first, first.end_of("month")
+    raise ValidationError(option, text, "is not a period (START..END, YYYY-MM or YYYY)")
+
+
+def period_options(
+    period: str | None, start: str | None, end: str | None
+) -> tuple[pendulum.Date | None, pendulum.Date | None]:
+    """``--period``, or the deprecated ``--from``/``--to`` (with a notice on stderr)."""
+    if start is None and end is None:
+        return (None, None) if period is None else parse_period(period)
+    click.echo(
+        "medbill: --from/--to are deprecated since medbill 0.2.0; use --period START..END",
+        err=True,
+    )
+    if period is not None:
+        raise click.UsageError("give --period or the deprecated --from/--to, not both")
+    return (
+        None if start is None else parse_date(start, "--from"),
+        None if end is None else parse_date(end, "--to"),
+    )
 
 
 def parse_amount(text: str, option: str) -> Decimal:

@@ -9,7 +9,7 @@ import click
 
 from medbill._errors import LedgerError
 from medbill._files import file_mode, write_private
-from medbill.cli._commands._inputs import open_ledger, parse_date, today
+from medbill.cli._commands._inputs import open_ledger, parse_date, period_options, today
 from medbill.cli._output import emit_json, html_page, make_console, money, table
 from medbill.ledger import AGING_BUCKETS, activity, aging, statement, trial_balance
 
@@ -79,8 +79,13 @@ def aging_command(db: Path, as_of: str | None, basis: str, as_json: bool) -> Non
 @click.command("statement", short_help="A patient's statement: balance, lines, insurance pending.")
 @click.argument("patient")
 @_DB
-@click.option("--from", "start", help="First day, YYYY-MM-DD (default: the first entry).")
-@click.option("--to", "end", help="Last day, YYYY-MM-DD (default: today).")
+@click.option(
+    "--period",
+    help="Days to cover: START..END (YYYY-MM-DD; either side may be open), YYYY-MM or YYYY "
+    "(default: the first entry through today).",
+)
+@click.option("--from", "start", hidden=True, help="Deprecated: use --period START..")
+@click.option("--to", "end", hidden=True, help="Deprecated: use --period ..END")
 @click.option(
     "--html",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -88,17 +93,24 @@ def aging_command(db: Path, as_of: str | None, basis: str, as_json: bool) -> Non
 )
 @_JSON
 def statement_command(
-    patient: str, db: Path, start: str | None, end: str | None, html: Path | None, as_json: bool
+    patient: str,
+    db: Path,
+    period: str | None,
+    start: str | None,
+    end: str | None,
+    html: Path | None,
+    as_json: bool,
 ) -> None:
     """The statement of PATIENT (the account number): previous balance + charges -
     payments - adjustments = new balance, line by line, and what insurance still owes."""
+    chosen_start, chosen_end = period_options(period, start, end)
     with open_ledger(db) as ledger:
         entries = list(ledger.entries(patient=patient))
         if not entries:
             raise LedgerError(f"unknown patient {patient!r}: the ledger has no entry for them")
         first = min(e.effective for e in entries)
-        last = today() if end is None else parse_date(end, "--to")
-        begin = first if start is None else parse_date(start, "--from")
+        last = today() if chosen_end is None else chosen_end
+        begin = first if chosen_start is None else chosen_start
         found = statement(ledger, patient, start=begin, end=last)
     if html is not None:
         write_private(
@@ -166,15 +178,22 @@ def trial_balance_command(db: Path, as_of: str | None, as_json: bool) -> None:
 
 @ledger_group.command("activity", short_help="A period's activity by payer, tied to A/R.")
 @_DB
-@click.option("--from", "start", required=True, help="First day, YYYY-MM-DD.")
-@click.option("--to", "end", required=True, help="Last day, YYYY-MM-DD.")
+@click.option(
+    "--period", help="Days to cover: START..END (YYYY-MM-DD), a month YYYY-MM or a year YYYY."
+)
+@click.option("--from", "start", hidden=True, help="Deprecated: use --period START..END")
+@click.option("--to", "end", hidden=True, help="Deprecated: use --period START..END")
 @_JSON
-def activity_command(db: Path, start: str, end: str, as_json: bool) -> None:
+def activity_command(
+    db: Path, period: str | None, start: str | None, end: str | None, as_json: bool
+) -> None:
     """Charges, payments, adjustments, write-offs, refunds and opening and closing A/R for
     a period, by payer and patient; the A/R roll-forward ties to the trial balance."""
-    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    chosen_start, chosen_end = period_options(period, start, end)
+    if chosen_start is None or chosen_end is None:
+        raise click.UsageError("--period START..END is required (both ends), or YYYY-MM or YYYY")
     with open_ledger(db) as ledger:
-        report = activity(ledger, start=first, end=last)
+        report = activity(ledger, start=chosen_start, end=chosen_end)
     if as_json:
         emit_json(
             {
