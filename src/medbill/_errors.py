@@ -13,7 +13,8 @@ Every error medbill raises on purpose is a subclass of :class:`MedbillError`::
     │   ├── DuplicateEntryError  an idempotency key reused with different content
     │   ├── StaleBalanceError    a balance a plan was computed from changed before posting
     │   ├── PeriodClosedError    an entry effective on or before a closed period's end
-    │   └── LedgerBusyError      another writer held the ledger longer than the busy timeout
+    │   ├── LedgerBusyError      another writer held the ledger longer than the busy timeout
+    │   └── UnknownAccountError  a question about a patient or claim the ledger never saw
     ├── ParseError               malformed input file (X12 segment, CSV line, TOML key)
     ├── FileReadError            a file that cannot be read (missing, a folder, no permission)
     └── PdfUnavailableError      a PDF was asked for without the ``medbill[pdf]`` extra
@@ -42,6 +43,7 @@ __all__ = [
     "MedbillError",
     "ParseError",
     "LedgerBusyError",
+    "UnknownAccountError",
     "PeriodClosedError",
     "PricingError",
     "StaleBalanceError",
@@ -369,6 +371,35 @@ class LedgerBusyError(LedgerError):
         )
 
 
+class UnknownAccountError(LedgerError):
+    """A ledger question about a patient or claim the ledger has never seen.
+
+    Raised by :func:`~medbill.ledger.patient_balance`, :func:`~medbill.ledger.claim_balance`,
+    :func:`~medbill.ledger.claim_history` and :func:`~medbill.ledger.statement` instead of
+    answering 0.00 (or nothing) for a mistyped id; pass ``missing_ok=True`` to have 0.00.
+    ``kind`` is ``"patient"`` or ``"claim"`` and ``identifier`` the id asked about; a
+    patient's id (a medical record number) is masked in the message.
+
+    >>> from medbill import UnknownAccountError
+    >>> print(UnknownAccountError("claim", "C-404"))
+    the ledger has no claim 'C-404' (pass missing_ok=True to answer zero for an id it has not seen)
+    >>> print(UnknownAccountError("patient", "MRN-1001"))
+    the ledger has no patient '****1001' (pass missing_ok=True to answer zero for an id it has not seen)
+    """
+
+    def __init__(self, kind: str, identifier: str) -> None:
+        self.kind = kind
+        self.identifier = identifier
+        shown = identifier
+        if kind == "patient":
+            shown = "*" * max(len(identifier) - 4, len(identifier) if len(identifier) <= 4 else 0)
+            shown += identifier[-4:] if len(identifier) > 4 else ""
+        super().__init__(
+            f"the ledger has no {kind} {shown!r} (pass missing_ok=True to answer zero for an "
+            "id it has not seen)"
+        )
+
+
 class ParseError(MedbillError, ValueError):
     """Malformed input: names where (segment, line, key) and what was expected.
 
@@ -522,6 +553,7 @@ for _error in (
     StaleBalanceError,
     PeriodClosedError,
     LedgerBusyError,
+    UnknownAccountError,
     ParseError,
     FileReadError,
     UnbalancedRemittanceError,

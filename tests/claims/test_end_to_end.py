@@ -16,18 +16,20 @@ from medbill import (
     Adjustment,
     Benefits,
     Claim,
+    ClaimId,
     ClaimPayment,
     Coverage,
     LinePayment,
+    PatientId,
     PatientPayment,
     Period,
     Remittance,
+    UnbalancedRemittanceError,
 )
 from medbill.claims import (
     ClaimStatus,
     ClaimWorkflow,
     ExceptionReason,
-    UnbalancedRemittanceError,
     Verdict,
     build_claim,
     build_secondary_claim,
@@ -180,7 +182,9 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
     c = practice.bill("C-C", "MRN-1", ["99214"], [cov["MRN-1"]])
     d = practice.bill("C-D", "MRN-1", ["99213"], [cov["MRN-1"]])
     e = practice.bill("C-E", "MRN-2", ["99214"], [cov["MRN-2"], cov["MRN-2/secondary"]])
-    assert patient_balance(ledger, "MRN-1").insurance_pending == D("732.00")  # 222+150+210+150
+    assert patient_balance(ledger, PatientId("MRN-1")).insurance_pending == D(
+        "732.00"
+    )  # 222+150+210+150
 
     first = era(
         "EFT-1",
@@ -226,11 +230,11 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
 
     # cash 96.00 + 2.40 + 68.00 + 64.00 + 96.00 = 326.40
     assert ledger.total("cash") == D("326.40")
-    assert claim_balance(ledger, "C-A").insurance == ()
-    assert claim_balance(ledger, "C-A").patient_share == D("24.60")
-    assert claim_balance(ledger, "C-C").insurance == (("acme", "primary", D("210.00")),)
-    assert claim_balance(ledger, "C-E").insurance == (("bcbs", "secondary", D("24.00")),)
-    assert claim_balance(ledger, "C-E").patient_share == ZERO
+    assert claim_balance(ledger, ClaimId("C-A")).insurance == ()
+    assert claim_balance(ledger, ClaimId("C-A")).patient_share == D("24.60")
+    assert claim_balance(ledger, ClaimId("C-C")).insurance == (("acme", "primary", D("210.00")),)
+    assert claim_balance(ledger, ClaimId("C-E")).insurance == (("bcbs", "secondary", D("24.00")),)
+    assert claim_balance(ledger, ClaimId("C-E")).patient_share == ZERO
 
     checks = {
         # the 835s above take 20% coinsurance only (no copay, deductible met)
@@ -277,8 +281,8 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
     result = post_remittance(ledger, second, claims)
     ledger.check_invariants()
     assert len(result.entries) == 2 + 1  # reversal, correction, the remittance record
-    assert claim_balance(ledger, "C-D").insurance == ()
-    assert claim_balance(ledger, "C-D").patient_share == D("18.00")
+    assert claim_balance(ledger, ClaimId("C-D")).insurance == ()
+    assert claim_balance(ledger, ClaimId("C-D")).patient_share == D("18.00")
     coinsurance_only = Benefits(coinsurance=D("0.20"))
     assert (
         check_payment(d, corrected, CONTRACT, benefits=coinsurance_only).lines[0].verdict
@@ -308,7 +312,7 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
     third = era("EFT-3", bcbs_paid, payer="Blue Cross", day=pendulum.date(2025, 4, 20))
     post_remittance(ledger, third, [e, secondary])
     ledger.check_invariants()
-    assert claim_balance(ledger, "C-E").total == ZERO
+    assert claim_balance(ledger, ClaimId("C-E")).total == ZERO
 
     # The patient pays what the remittances left to her on claim A; its balance is zero.
     patient_money = PatientPayment(
@@ -321,9 +325,9 @@ def test_the_revenue_cycle(world: tuple[Practice, dict[str, Coverage]]) -> None:
     )
     post_patient_payment(ledger, patient_money)
     ledger.check_invariants()
-    assert claim_balance(ledger, "C-A").total == ZERO
+    assert claim_balance(ledger, ClaimId("C-A")).total == ZERO
     # MRN-1 still owes B 17.00 + D 18.00; C (denied, 210.00) waits on Acme
-    balance = patient_balance(ledger, "MRN-1")
+    balance = patient_balance(ledger, PatientId("MRN-1"))
     assert balance.patient_due == D("35.00")
     assert balance.insurance_pending == D("210.00")
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pendulum
 import pytest
 
-from medbill import LedgerError, PatientId, PatientPayment, Priority
+from medbill import ClaimId, LedgerError, PatientId, PatientPayment, Priority
 from medbill.ledger import (
     AgingBasis,
     InstallmentState,
@@ -56,17 +56,19 @@ def test_patient_and_claim_balances_keep_insurance_and_patient_apart(ledger: Led
     era = example_remittance()
     post_claim_payment(ledger, claim, era.claim_payments[0], remittance=era)
     pay(ledger, "pp-1", "50.00", pendulum.date(2025, 4, 10))  # 30 owed → 20 credit
-    balance = patient_balance(ledger, "MRN-1")
+    balance = patient_balance(ledger, PatientId("MRN-1"))
     assert (balance.patient_due, balance.insurance_pending, balance.credit) == (
         D("0.00"),
         D("0.00"),
         D("20.00"),
     )
     assert balance.amount_due == D("-20.00")
-    before_payment = patient_balance(ledger, "MRN-1", as_of=pendulum.date(2025, 3, 31))
+    before_payment = patient_balance(ledger, PatientId("MRN-1"), as_of=pendulum.date(2025, 3, 31))
     assert before_payment.insurance_pending == D("200.00")
-    assert claim_balance(ledger, "C-1").total == D("0.00")
-    assert claim_balance(ledger, "C-1", as_of=pendulum.date(2025, 4, 1)).patient_share == D("30.00")
+    assert claim_balance(ledger, ClaimId("C-1")).total == D("0.00")
+    assert claim_balance(
+        ledger, ClaimId("C-1"), as_of=pendulum.date(2025, 4, 1)
+    ).patient_share == D("30.00")
 
 
 def test_aging_buckets_by_service_and_by_billing_date(ledger: Ledger) -> None:
@@ -132,7 +134,7 @@ def test_statement_balances_and_renders(ledger: Ledger) -> None:
         effective=pendulum.date(2025, 4, 20),
     )
     april = statement(
-        ledger, "MRN-1", start=pendulum.date(2025, 4, 1), end=pendulum.date(2025, 4, 30)
+        ledger, PatientId("MRN-1"), start=pendulum.date(2025, 4, 1), end=pendulum.date(2025, 4, 30)
     )
     # previous 90.00 (C-OLD); charges 30.00 (patient share of C-1); payment 25.00; write-off 5.00
     assert april.previous_balance == D("90.00")
@@ -153,7 +155,12 @@ def test_statement_balances_and_renders(ledger: Ledger) -> None:
     assert markup.startswith('<table class="medbill-statement">')
     assert "<td>New balance</td><td>90.00</td>" in markup
     with pytest.raises(LedgerError, match="before its start"):
-        statement(ledger, "MRN-1", start=pendulum.date(2025, 5, 1), end=pendulum.date(2025, 4, 1))
+        statement(
+            ledger,
+            PatientId("MRN-1"),
+            start=pendulum.date(2025, 5, 1),
+            end=pendulum.date(2025, 4, 1),
+        )
 
 
 def test_claim_history_tells_the_whole_story(ledger: Ledger) -> None:
@@ -162,7 +169,7 @@ def test_claim_history_tells_the_whole_story(ledger: Ledger) -> None:
     era = example_remittance()
     post_claim_payment(ledger, claim, era.claim_payments[0], remittance=era)
     pay(ledger, "pp-1", "30.00", pendulum.date(2025, 4, 5))
-    history = claim_history(ledger, "C-1")
+    history = claim_history(ledger, ClaimId("C-1"))
     assert [e.kind.value for e in history.entries] == ["charge", "claim_payment", "patient_payment"]
     assert history.balance.total == D("0.00")
     assert history.render().endswith("open: insurance 0.00; patient 0.00")

@@ -98,3 +98,22 @@ def enumerations_and_errors() -> None:
         field: str = error.field
         del field
     del rank
+
+
+def ledger_questions_take_typed_ids_or_the_entity() -> None:
+    from medbill.ledger import Ledger, claim_balance, claim_history, patient_balance, statement
+
+    ledger = Ledger.in_memory()
+    claim = make_claim()
+    claim_balance(ledger, claim.id)
+    claim_balance(ledger, claim)
+    claim_history(ledger, ClaimId("CLM-0001"), missing_ok=True)
+    patient_balance(ledger, claim.patient.id)
+    patient_balance(ledger, claim.patient)
+    statement(ledger, claim.patient, start=DAY, end=DAY)
+    claim_balance(ledger, claim.patient.id)  # type: ignore[arg-type]
+    claim_history(ledger, claim.patient)  # type: ignore[arg-type]
+    patient_balance(ledger, claim.id)  # type: ignore[arg-type]
+    patient_balance(ledger, claim)  # type: ignore[arg-type]
+    statement(ledger, ClaimId("CLM-0001"), start=DAY, end=DAY)  # type: ignore[arg-type]
+    claim_balance(ledger, "CLM-0001")  # type: ignore[arg-type]

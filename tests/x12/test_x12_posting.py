@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pendulum
 
-from medbill import Adjustment, ClaimPayment, LinePayment, PersonName, Remittance
+from medbill import Adjustment, ClaimId, ClaimPayment, LinePayment, PersonName, Remittance
 from medbill.ledger import Ledger, claim_balance, post_charges, post_claim_payment
 from medbill.testing import make_claim, make_claim_line
 from medbill.x12 import Party, parse_interchange, read_835, write_835, write_837p
@@ -100,7 +100,7 @@ def test_claim_out_remittances_back_and_posted() -> None:
     for era in received:
         for payment in era.claim_payments:
             post_claim_payment(ledger, claim, payment, remittance=era)
-    balance = claim_balance(ledger, "C-9")
+    balance = claim_balance(ledger, ClaimId("C-9"))
     assert balance.patient_share == Decimal("20.00")  # the coinsurance on line 1 only
     assert balance.insurance == ()  # the payer's side is settled
     assert balance.total == Decimal("20.00")

@@ -12,10 +12,12 @@ from decimal import Decimal
 import attrs
 import pendulum
 
-from medbill._deprecation import renamed_fields
+from medbill._common import ClaimId, PatientId
+from medbill._deprecation import renamed_fields, renamed_parameters
+from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
-from medbill._errors import LedgerError
-from medbill._parties import Priority
+from medbill._errors import LedgerError, UnknownAccountError, ValidationError
+from medbill._parties import Patient, Priority
 from medbill.ledger._accounts import CHART_OF_ACCOUNTS, AccountKind
 from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._ledger import Ledger, snapshot_report
@@ -47,6 +49,33 @@ _ONE_DAY = pendulum.duration(days=1)
 # -- balances ---------------------------------------------------------------------------
 
 
+def _patient_id(ledger: Ledger, value: object, missing_ok: bool) -> PatientId:
+    """The id asked about (a ``Patient`` gives its own), known to the ledger unless
+    ``missing_ok``: an unknown id is an :class:`~medbill.UnknownAccountError`, never 0.00."""
+    if isinstance(value, Patient):
+        value = value.id
+    if not isinstance(value, str):
+        raise ValidationError(
+            "patient_id", value, f"must be a PatientId or a Patient, not {type(value).__name__}"
+        )
+    if not missing_ok and next(iter(ledger.accounts(patient=value)), None) is None:
+        raise UnknownAccountError("patient", value)
+    return PatientId(value)
+
+
+def _claim_id(ledger: Ledger, value: object, missing_ok: bool) -> ClaimId:
+    """As :func:`_patient_id`, for a claim (a ``Claim`` gives its own id)."""
+    if isinstance(value, Claim):
+        value = value.id
+    if not isinstance(value, str):
+        raise ValidationError(
+            "claim_id", value, f"must be a ClaimId or a Claim, not {type(value).__name__}"
+        )
+    if not missing_ok and next(iter(ledger.accounts(claim=value)), None) is None:
+        raise UnknownAccountError("claim", value)
+    return ClaimId(value)
+
+
 @attrs.frozen(kw_only=True)
 class PatientBalance:
     """What a patient owes, what insurance still has pending, and the patient's credit.
@@ -71,11 +100,20 @@ class PatientBalance:
         return self.patient_due - self.credit
 
 
+@renamed_parameters("patient_balance", patient="patient_id")
 @snapshot_report
 def patient_balance(
-    ledger: Ledger, patient: str, *, as_of: pendulum.Date | None = None
+    ledger: Ledger,
+    patient_id: PatientId | Patient,
+    *,
+    as_of: pendulum.Date | None = None,
+    missing_ok: bool = False,
 ) -> PatientBalance:
     """A patient's balances, kept apart: patient-due, insurance-pending, credit. O(1) each.
+
+    ``patient_id`` is the patient's id (or the :class:`~medbill.Patient`). An id the
+    ledger has never seen raises :class:`~medbill.UnknownAccountError` unless
+    ``missing_ok=True``, which answers 0.00.
 
     >>> from medbill.ledger import Ledger, patient_balance, post_charges
     >>> from medbill.ledger._examples import example_claim
@@ -85,6 +123,7 @@ def patient_balance(
     >>> balance.patient_due, balance.insurance_pending, balance.credit
     (Decimal('0.00'), Decimal('200.00'), Decimal('0.00'))
     """
+    patient = _patient_id(ledger, patient_id, missing_ok)
     return PatientBalance(
         patient=patient,
         patient_due=ledger.total("patient_receivable", patient=patient, as_of=as_of),
@@ -117,11 +156,20 @@ class ClaimBalance:
         return self.patient_share + sum((amount for _, _, amount in self.insurance), ZERO)
 
 
+@renamed_parameters("claim_balance", claim="claim_id")
 @snapshot_report
 def claim_balance(
-    ledger: Ledger, claim: str, *, as_of: pendulum.Date | None = None
+    ledger: Ledger,
+    claim_id: ClaimId | Claim,
+    *,
+    as_of: pendulum.Date | None = None,
+    missing_ok: bool = False,
 ) -> ClaimBalance:
     """A claim's open balance: per payer and level, and the patient's part.
+
+    ``claim_id`` is the claim's id (or the :class:`~medbill.Claim`). An id the ledger has
+    never seen raises :class:`~medbill.UnknownAccountError` unless ``missing_ok=True``,
+    which answers 0.00.
 
     >>> from medbill.ledger import Ledger, claim_balance, post_charges
     >>> from medbill.ledger._examples import example_claim
@@ -129,7 +177,14 @@ def claim_balance(
     >>> _ = post_charges(ledger, example_claim())
     >>> claim_balance(ledger, "C-1").insurance
     (('acme', 'primary', Decimal('200.00')),)
+    >>> claim_balance(ledger, "C-404")
+    Traceback (most recent call last):
+    ...
+    medbill.UnknownAccountError: the ledger has no claim 'C-404' (pass missing_ok=True to answer zero for an id it has not seen)
+    >>> claim_balance(ledger, "C-404", missing_ok=True).total
+    Decimal('0.00')
     """
+    claim = _claim_id(ledger, claim_id, missing_ok)
     parties: dict[tuple[str, str], Decimal] = {}
     for account in ledger.accounts("insurance_receivable", claim=claim):
         if account.payer is None or account.level is None:
@@ -419,11 +474,20 @@ def _net_due(ledger: Ledger, patient: str, as_of: pendulum.Date) -> Decimal:
     )
 
 
+@renamed_parameters("statement", patient="patient_id")
 @snapshot_report
 def statement(
-    ledger: Ledger, patient: str, *, start: pendulum.Date, end: pendulum.Date
+    ledger: Ledger,
+    patient_id: PatientId | Patient,
+    *,
+    start: pendulum.Date,
+    end: pendulum.Date,
+    missing_ok: bool = False,
 ) -> ActivityStatement:
-    """The statement of ``patient`` for the effective dates ``start`` to ``end`` inclusive.
+    """The statement of ``patient_id`` for the effective dates ``start`` to ``end`` inclusive.
+
+    An id the ledger has never seen raises :class:`~medbill.UnknownAccountError` unless
+    ``missing_ok=True`` (an empty statement).
 
     >>> from decimal import Decimal
     >>> from medbill import PatientPayment
@@ -445,6 +509,7 @@ def statement(
     New balance                                       125.00
     Insurance pending (not due from you)                0.00
     """
+    patient = _patient_id(ledger, patient_id, missing_ok)
     if end < start:
         raise LedgerError(f"statement end {end} is before its start {start}")
     previous = _net_due(ledger, patient, start - _ONE_DAY)
@@ -497,7 +562,7 @@ class ClaimHistory:
     """Everything the ledger recorded about one claim, in posting order.
 
     >>> from medbill.ledger import Ledger, claim_history
-    >>> print(claim_history(Ledger.in_memory(), "C-404").render())
+    >>> print(claim_history(Ledger.in_memory(), "C-404", missing_ok=True).render())
     open: insurance 0.00; patient 0.00
     """
 
@@ -515,9 +580,15 @@ class ClaimHistory:
         return "\n".join(parts)
 
 
+@renamed_parameters("claim_history", claim="claim_id")
 @snapshot_report
-def claim_history(ledger: Ledger, claim: str) -> ClaimHistory:
+def claim_history(
+    ledger: Ledger, claim_id: ClaimId | Claim, *, missing_ok: bool = False
+) -> ClaimHistory:
     """The claim's entries (charges, payments, denials, reversals, transfers, write-offs).
+
+    An id the ledger has never seen raises :class:`~medbill.UnknownAccountError` unless
+    ``missing_ok=True`` (no entries, a zero balance).
 
     >>> from medbill.ledger import Ledger, claim_history, post_charges
     >>> from medbill.ledger._examples import example_claim
@@ -526,10 +597,11 @@ def claim_history(ledger: Ledger, claim: str) -> ClaimHistory:
     >>> [entry.kind.value for entry in claim_history(ledger, "C-1").entries]
     ['charge']
     """
+    claim = _claim_id(ledger, claim_id, missing_ok)
     return ClaimHistory(
         claim=claim,
         entries=tuple(ledger.entries(claim=claim)),
-        balance=claim_balance(ledger, claim),
+        balance=claim_balance(ledger, claim, missing_ok=True),
     )
 
 

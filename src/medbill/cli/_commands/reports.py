@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from medbill._common import PatientId
 from medbill._errors import LedgerError
 from medbill._files import file_mode, write_private
 from medbill.cli._commands._inputs import open_ledger, parse_date, period_options, today
@@ -111,7 +112,7 @@ def statement_command(
         first = min(e.effective for e in entries)
         last = today() if chosen_end is None else chosen_end
         begin = first if chosen_start is None else chosen_start
-        found = statement(ledger, patient, start=begin, end=last)
+        found = statement(ledger, PatientId(patient), start=begin, end=last)
     if html is not None:
         write_private(
             html, html_page(f"Statement {found.patient}", found.render_html()), mode=file_mode()
