@@ -375,3 +375,41 @@ def test_priority_x12_code_is_deprecated_for_x12() -> None:
     assert Priority("S") is Priority.SECONDARY
     with pytest.warns(DeprecationWarning, match="Priority: x12_code .* use x12"):
         assert Priority.SECONDARY.x12_code == Priority.SECONDARY.x12 == "S"
+
+
+# --- names taken out of the public surface stay importable for a minor release --------
+
+
+def test_x12_tokenizer_is_no_longer_public_but_still_imports() -> None:
+    import medbill.x12
+    from medbill.x12._tokenizer import Tokenizer
+
+    assert "Tokenizer" not in medbill.x12.__all__
+    with pytest.warns(DeprecationWarning, match=r"medbill\.x12: Tokenizer is deprecated"):
+        assert medbill.x12.Tokenizer is Tokenizer
+    with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
+        medbill.x12.Nothing  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    ("package", "name"),
+    [
+        ("medbill.claims", "ClaimStateError"),
+        ("medbill.claims", "UnbalancedRemittanceError"),
+        ("medbill.ledger", "LedgerError"),
+        ("medbill.ledger", "UnbalancedEntryError"),
+        ("medbill.ledger", "DuplicateEntryError"),
+        ("medbill.x12", "ParseError"),
+    ],
+)
+def test_errors_re_exported_by_a_package_still_import_from_it(package: str, name: str) -> None:
+    import importlib
+
+    import medbill
+
+    module = importlib.import_module(package)
+    assert name not in module.__all__
+    with pytest.warns(
+        DeprecationWarning, match=rf"{package}: {name} is deprecated .* medbill\.{name}"
+    ):
+        assert getattr(module, name) is getattr(medbill, name)

@@ -29,6 +29,7 @@ from medbill._claim_status import (
 from medbill._common import (
     Address,
     ClaimId,
+    Clock,
     CoverageId,
     EncounterId,
     PatientId,
@@ -63,6 +64,7 @@ from medbill._errors import (
     StaleBalanceError,
     UnbalancedEntryError,
     UnbalancedRemittanceError,
+    UnknownAccountError,
     ValidationError,
 )
 from medbill._money import round_cents
@@ -145,6 +147,7 @@ __all__ = [
     "Claim",
     "ClaimFrequency",
     "ClaimId",
+    "Clock",
     "ClaimLine",
     "ClaimPayment",
     "ClaimStateError",
@@ -161,6 +164,7 @@ __all__ = [
     "Icd10Cm",
     "Imbalance",
     "LedgerBusyError",
+    "UnknownAccountError",
     "LedgerError",
     "LinePayment",
     "MedbillError",

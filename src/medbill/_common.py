@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any, NewType
 
 import attrs
@@ -15,6 +16,7 @@ from medbill._privacy import mask_date, mask_text, mask_value
 from medbill._validation import check, to_date, to_digits, to_optional_date, to_upper, validate
 
 __all__ = [
+    "Clock",
     "Address",
     "ClaimId",
     "CoverageId",
@@ -33,6 +35,13 @@ __all__ = [
 _PHI: dict[str, Any] = {"phi": True}
 PHI: dict[str, Any] = _PHI
 """attrs field metadata marking protected health information (masked in messages)."""
+
+Clock = Callable[[], pendulum.DateTime]
+"""A function returning the current instant (aware, UTC): injected, never read from the system.
+
+``Ledger(clock=...)`` and every other place that records machine time take one, so tests
+and replays choose the time (``lambda: pendulum.datetime(2025, 3, 4, 18)``).
+"""
 
 PatientId = NewType("PatientId", str)
 """Identifier of a patient, supplied by the caller (an MRN or account number)."""

@@ -6,6 +6,7 @@ under "Deprecated".
 
 - :func:`warn_renamed` is the warning itself.
 - :func:`renamed_parameters` wraps a function or method whose keyword was renamed.
+- :func:`removed_names` keeps a name taken out of a public module importable (it warns).
 - :func:`renamed_attributes` keeps the old name of a renamed property (a read warns).
 - :func:`renamed_fields` decorates an attrs class whose field was renamed: the old keyword
   of the constructor and the old attribute read both keep working (and warn), and
@@ -23,6 +24,7 @@ from medbill._errors import ValidationError
 
 __all__ = [
     "RENAMED_FIELDS",
+    "removed_names",
     "renamed_attributes",
     "renamed_fields",
     "renamed_parameters",
@@ -164,3 +166,31 @@ def renamed_fields(**renames: str) -> Callable[[C], C]:
         return cls
 
     return decorate
+
+
+def removed_names(
+    module: str, names: Mapping[str, tuple[Callable[[], Any], str]]
+) -> Callable[[str], Any]:
+    """A module ``__getattr__`` for names no longer exported: ``{name: (load, instead)}``.
+
+    ``from medbill.x12 import Tokenizer`` keeps working in 0.2.x and warns with what to
+    use instead; the name is out of ``__all__`` and the API reference.
+
+    >>> import warnings
+    >>> getattr_ = removed_names("medbill.x12", {"Old": (lambda: 42, "medbill.x12.New")})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     getattr_("Old")
+    42
+    >>> print(caught[0].message)
+    medbill.x12: Old is deprecated since medbill 0.2.0; use medbill.x12.New instead
+    """
+
+    def module_getattr(name: str) -> Any:
+        if name not in names:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        load, instead = names[name]
+        warn_renamed(module, name, instead, stacklevel=3)
+        return load()
+
+    return module_getattr

@@ -10,11 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medbill import Adjustment, ClaimPayment, LinePayment, ProviderAdjustment, Remittance
+from medbill import (
+    Adjustment,
+    ClaimPayment,
+    LinePayment,
+    ProviderAdjustment,
+    Remittance,
+    UnbalancedRemittanceError,
+)
 from medbill.claims import (
     ExceptionReason,
     MatchMethod,
-    UnbalancedRemittanceError,
     check_balanced,
     match_remittance,
 )

@@ -9,8 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medbill import Adjustment, ClaimFrequency, ClaimPayment, LinePayment, ValidationError
-from medbill.claims import ClaimStateError, ClaimStatus, ClaimWorkflow
+from medbill import (
+    Adjustment,
+    ClaimFrequency,
+    ClaimPayment,
+    ClaimStateError,
+    LinePayment,
+    ValidationError,
+)
+from medbill.claims import ClaimStatus, ClaimWorkflow
 
 from .examples import example_claim
 

@@ -21,6 +21,7 @@ from medbill.batch._check import CHECK_COLUMNS, PAYMENT_COLUMNS, check_payments
 from medbill.batch._claims import LINE_SCHEMA, lines_table
 from medbill.batch._lines import LINE_COLUMNS, PRICE_COLUMNS, price_lines
 from medbill.batch._remittance import RemittanceTables, remittance_tables
+from medbill.batch._schedule import PreparedSchedule
 
 __all__ = [
     "CHECK_COLUMNS",
@@ -28,6 +29,7 @@ __all__ = [
     "LINE_COLUMNS",
     "LINE_SCHEMA",
     "PRICE_COLUMNS",
+    "PreparedSchedule",  # provisional: the tables medbill.spark broadcasts
     "RemittanceTables",
     "check_payments",
     "lines_table",

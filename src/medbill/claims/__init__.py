@@ -5,7 +5,9 @@
 True
 """
 
-from medbill._errors import ClaimStateError
+import functools
+
+from medbill._deprecation import removed_names
 from medbill.claims._appeals import Appeal, AppealStatus
 from medbill.claims._build import (
     ChargeSource,
@@ -78,7 +80,6 @@ from medbill.claims._remittance import (
     ExceptionReason,
     RemittanceException,
     RemittanceMatch,
-    UnbalancedRemittanceError,
     check_balanced,
     match_remittance,
 )
@@ -106,7 +107,6 @@ __all__ = [
     "ChargeSource",
     "ClaimMatch",
     "ClaimPlan",
-    "ClaimStateError",
     "ClaimStatus",
     "ClaimWorkflow",
     "CodeSets",
@@ -158,7 +158,6 @@ __all__ = [
     "PatientShare",
     "COST_SHARING",
     "Transition",
-    "UnbalancedRemittanceError",
     "VarianceReport",
     "Verdict",
     "apply_unapplied_cash",
@@ -179,3 +178,20 @@ __all__ = [
     "read_ptp",
     "scrub",
 ]
+
+
+def _error(name: str) -> object:
+    import medbill
+
+    return getattr(medbill, name)
+
+
+# Errors live in ``medbill`` (one error tree); the re-exports here left the public surface
+# in 0.2.0 and stay importable, with a DeprecationWarning, until 0.3.
+__getattr__ = removed_names(
+    __name__,
+    {
+        name: (functools.partial(_error, name), f"medbill.{name}")
+        for name in ("ClaimStateError", "UnbalancedRemittanceError")
+    },
+)

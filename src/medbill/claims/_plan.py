@@ -604,7 +604,7 @@ def plan_remittance(
     next payer, which then receives the patient's share instead of the patient. ``as_of``
     is the day the entries take effect (default: the payment date, BPR16); ``payer_id``
     names the payer for the provider-level adjustments (PLB). An unbalanced remittance is
-    refused whole (:class:`~medbill.claims.UnbalancedRemittanceError`).
+    refused whole (:class:`~medbill.UnbalancedRemittanceError`).
 
     >>> from medbill.claims import plan_remittance
     >>> from medbill.ledger import Ledger, post_charges

@@ -26,10 +26,12 @@ from medbill.fees._priced import PricedClaim, PricedLine
 from medbill.fees._responsibility import (
     MEDICARE_COINSURANCE,
     SEQUESTRATION,
+    AllowedLine,
     CobMethod,
     CoordinatedPayment,
     LineShare,
     MedicareEstimate,
+    Priced,
     Responsibility,
     SecondaryPayment,
     estimate_responsibility,
@@ -50,7 +52,9 @@ from medbill.fees._trace import Trace, TraceStep
 
 __all__ = [
     "ANESTHESIA_MODIFIERS",
+    "AllowedLine",
     "AnesthesiaSchedule",
+    "Priced",
     "DISPUTE_THRESHOLD",
     "MEDICARE_COINSURANCE",
     "SEQUESTRATION",

@@ -31,10 +31,12 @@ from medbill.fees._trace import Trace, TraceStep
 __all__ = [
     "MEDICARE_COINSURANCE",
     "SEQUESTRATION",
+    "AllowedLine",
     "CobMethod",
     "CoordinatedPayment",
     "LineShare",
     "MedicareEstimate",
+    "Priced",
     "Responsibility",
     "SecondaryPayment",
     "estimate_responsibility",
@@ -50,16 +52,23 @@ SEQUESTRATION: Final = Decimal("0.02")
 MEDICARE_COINSURANCE: Final = Decimal("0.20")  # 42 CFR 410.152: Part B pays 80%
 
 
-class _Line(Protocol):
+class AllowedLine(Protocol):
+    """A priced line as the estimate reads it: its ``line_id`` and ``allowed`` amount
+    (a :class:`~medbill.fees.PricedLine`, a contract's :class:`~medbill.fees.ExpectedLine`)."""
+
     @property
     def line_id(self) -> str | None: ...
     @property
     def allowed(self) -> Decimal: ...
 
 
-class _Priced(Protocol):
+class Priced(Protocol):
+    """What :func:`estimate_responsibility` prices from: anything with ``lines`` of
+    :class:`AllowedLine` (a :class:`~medbill.fees.PricedClaim` from a fee schedule, a
+    contract's :class:`~medbill.fees.ContractPricing`)."""
+
     @property
-    def lines(self) -> Sequence[_Line]: ...
+    def lines(self) -> Sequence[AllowedLine]: ...
 
 
 @renamed_attributes(patient="patient_share")
@@ -209,7 +218,7 @@ def _coordinate(
 
 
 def estimate_responsibility(
-    priced: _Priced,
+    priced: Priced,
     coverage: Coverage | Sequence[Coverage],
     *,
     category: ServiceCategory = ServiceCategory.OFFICE_VISIT,

@@ -10,7 +10,9 @@ of every posting recipe.
 0
 """
 
-from medbill._errors import DuplicateEntryError, LedgerError, UnbalancedEntryError
+import functools
+
+from medbill._deprecation import removed_names
 from medbill.ledger._accounts import (
     CHART_OF_ACCOUNTS,
     Account,
@@ -35,7 +37,7 @@ from medbill.ledger._deposits import (
     RemittanceCash,
 )
 from medbill.ledger._entries import MAX_AMOUNT, EntryKind, JournalEntry, Posting, References
-from medbill.ledger._ledger import Ledger
+from medbill.ledger._ledger import Clock, Ledger
 from medbill.ledger._plans import (
     Installment,
     InstallmentState,
@@ -99,6 +101,7 @@ release; the statement a practice mails is :class:`Statement` (see CHANGELOG, is
 __all__ = [
     "ActivityReport",
     "ActivityRow",
+    "Clock",
     "Deposit",
     "DepositMatch",
     "DepositReconciliation",
@@ -160,17 +163,31 @@ __all__ = [
     "Account",
     "AccountKind",
     "ChartEntry",
-    "DuplicateEntryError",
     "EntryKind",
     "JournalEntry",
     "Ledger",
-    "LedgerError",
     "LedgerStore",
     "MemoryStore",
     "PostgresStore",
     "Posting",
     "References",
     "SqliteStore",
-    "UnbalancedEntryError",
     "WriteOffReason",
 ]
+
+
+def _error(name: str) -> object:
+    import medbill
+
+    return getattr(medbill, name)
+
+
+# Errors live in ``medbill`` (one error tree); the re-exports here left the public surface
+# in 0.2.0 and stay importable, with a DeprecationWarning, until 0.3.
+__getattr__ = removed_names(
+    __name__,
+    {
+        name: (functools.partial(_error, name), f"medbill.{name}")
+        for name in ("DuplicateEntryError", "LedgerError", "UnbalancedEntryError")
+    },
+)

@@ -13,6 +13,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 import attrs
 import pendulum
 
+from medbill._common import Clock as _Clock
 from medbill._common import Period
 from medbill._errors import (
     DuplicateEntryError,
@@ -30,8 +31,7 @@ from medbill.ledger._stores._memory import MemoryStore
 
 __all__ = ["Clock", "Ledger", "atomic_recipe", "snapshot_report"]
 
-Clock = Callable[[], pendulum.DateTime]
-"""A function returning the current instant; injected, never read from the system."""
+Clock = _Clock  # the one exported Clock type (medbill.Clock), also medbill.ledger.Clock
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")

@@ -6,7 +6,7 @@
 ('ACME HEALTH', Decimal('210.00'))
 """
 
-from medbill._errors import ParseError
+from medbill._deprecation import removed_names
 from medbill.x12._ack999 import acknowledge, read_999, write_999
 from medbill.x12._claim_status import read_277, read_277ca, write_276
 from medbill.x12._eligibility import read_271, write_270
@@ -19,7 +19,7 @@ from medbill.x12._envelope import (
 )
 from medbill.x12._reader835 import iter_835, iter_835_file, read_835, read_835_file
 from medbill.x12._samples import SAMPLE_835
-from medbill.x12._tokenizer import Delimiters, Tokenizer, X12Warning
+from medbill.x12._tokenizer import Delimiters, X12Warning
 from medbill.x12._write import Party
 from medbill.x12._writer835 import write_835
 from medbill.x12._writer837 import OtherPayer, write_837p
@@ -30,10 +30,8 @@ __all__ = [
     "FunctionalGroup",
     "Interchange",
     "OtherPayer",
-    "ParseError",
     "Party",
     "Segment",
-    "Tokenizer",
     "TransactionSet",
     "X12Warning",
     "acknowledge",
@@ -52,3 +50,25 @@ __all__ = [
     "write_837p",
     "write_999",
 ]
+
+
+def _tokenizer() -> object:
+    from medbill.x12._tokenizer import Tokenizer
+
+    return Tokenizer
+
+
+# Implementation types taken out of the public surface in 0.2.0 (importable until 0.3).
+def _parse_error() -> object:
+    from medbill import ParseError
+
+    return ParseError
+
+
+__getattr__ = removed_names(
+    __name__,
+    {
+        "Tokenizer": (_tokenizer, "parse_interchange() or read_835()"),
+        "ParseError": (_parse_error, "medbill.ParseError"),
+    },
+)

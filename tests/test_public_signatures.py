@@ -1,0 +1,151 @@
+"""Every medbill type a public signature names is itself public (issue 19).
+
+A user who reads ``estimate_responsibility(priced: ...)`` or ``Ledger(clock: ...)`` must be
+able to import the type to annotate their own code. This walks the annotations of every
+exported function, class (its fields and public methods) and checks that each medbill class
+or typed id they mention is exported by some public module (``tests/api/*.txt``).
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import enum
+import functools
+import importlib
+import inspect
+import sys
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+API_DIR = Path(__file__).parent / "api"
+MODULES = sorted(p.stem for p in API_DIR.glob("*.txt"))
+
+
+def _public_objects() -> dict[int, str]:
+    exported: dict[int, str] = {}
+    for name in MODULES:
+        module = importlib.import_module(name)
+        for attribute in module.__all__:
+            exported.setdefault(id(getattr(module, attribute)), f"{name}.{attribute}")
+    return exported
+
+
+def _type_checking_imports(module: Any) -> dict[str, Any]:
+    """The names a module imports under ``if TYPE_CHECKING:`` (for its annotations only)."""
+    names: dict[str, Any] = {}
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError):
+        return names
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for statement in node.body:
+                if isinstance(statement, ast.Import | ast.ImportFrom):
+                    try:
+                        exec(compile(ast.Module([statement], []), "<annotations>", "exec"), names)
+                    except ImportError:
+                        continue
+    return names
+
+
+@functools.cache
+def _namespace() -> dict[str, Any]:
+    """Every name of every loaded medbill module, ``TYPE_CHECKING``-only imports included."""
+    names: dict[str, Any] = {"dt": datetime, "datetime": datetime, **vars(typing)}
+    for module_name, module in list(sys.modules.items()):
+        if module_name.split(".")[0] == "medbill" and module is not None:
+            names.update({k: v for k, v in vars(module).items() if not k.startswith("__")})
+            names.update(_type_checking_imports(module))
+    return names
+
+
+def _hints(target: Any) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(target)
+    except NameError:
+        return typing.get_type_hints(target, localns=_namespace())
+
+
+def _annotated() -> Iterator[tuple[str, Any]]:
+    """(where, annotated object) for each public function, attrs class and public method."""
+    seen: set[int] = set()
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            where = f"{module_name}.{name}"
+            if inspect.isfunction(obj):
+                yield where, obj
+            elif inspect.isclass(obj) and not issubclass(obj, enum.Enum | BaseException):
+                if attrs.has(obj):
+                    yield where, obj
+                for attribute, value in vars(obj).items():
+                    if attribute.startswith("_") and attribute != "__init__":
+                        continue
+                    if attrs.has(obj) and attribute == "__init__":
+                        continue  # the fields, above
+                    if isinstance(value, staticmethod | classmethod):
+                        value = value.__func__
+                    if isinstance(value, property):
+                        value = value.fget
+                    if inspect.isfunction(value):
+                        yield f"{where}.{attribute}", value
+
+
+def _medbill_types(annotation: Any) -> Iterator[Any]:
+    stack, seen = [annotation], set()
+    while stack:
+        tp = stack.pop()
+        if id(tp) in seen:
+            continue
+        seen.add(id(tp))
+        module = getattr(tp, "__module__", None) or ""
+        named = isinstance(tp, type) or hasattr(tp, "__supertype__")  # a class or a NewType
+        if named and module.split(".")[0] == "medbill":
+            yield tp
+        stack.extend(typing.get_args(tp))
+
+
+def unexported_types() -> dict[str, list[str]]:
+    exported = _public_objects()
+    found: dict[str, list[str]] = {}
+    for where, target in _annotated():
+        for parameter, annotation in _hints(target).items():
+            for tp in _medbill_types(annotation):
+                if id(tp) not in exported:
+                    name = f"{tp.__module__}.{getattr(tp, '__qualname__', tp.__name__)}"
+                    found.setdefault(name, []).append(f"{where} ({parameter})")
+    return found
+
+
+def test_every_type_in_a_public_signature_is_exported() -> None:
+    found = unexported_types()
+    assert not found, "\n".join(f"{name}: {', '.join(uses)}" for name, uses in found.items())
+
+
+def test_the_walk_finds_an_unexported_type(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the check can fail: hide one exported type and it must be reported
+    import medbill.fees
+
+    hidden = [n for n in medbill.fees.__all__ if n != "PricedLine"]
+    monkeypatch.setattr(medbill.fees, "__all__", hidden)
+    found = unexported_types()
+    assert "medbill.fees._priced.PricedLine" in found
+
+
+def test_the_clock_type_is_exported() -> None:
+    import medbill
+    import medbill.ledger
+
+    assert medbill.Clock is medbill.ledger.Clock
+    hints = typing.get_type_hints(medbill.ledger.Ledger.in_memory)
+    assert hints["clock"] == medbill.Clock | None
