@@ -268,9 +268,9 @@ rate = "0.50"
 
 
 def test_claim_balance_patient_is_deprecated_for_patient_share() -> None:
-    balance = ClaimBalance(claim="C-1", insurance=(), patient_share=Decimal("5.00"))
+    balance = ClaimBalance(claim_id="C-1", insurance=(), patient_share=Decimal("5.00"))
     with pytest.warns(DeprecationWarning, match="ClaimBalance: patient= .* use patient_share="):
-        assert ClaimBalance(claim="C-1", insurance=(), patient=Decimal("5.00")) == balance  # type: ignore[call-arg]
+        assert ClaimBalance(claim_id="C-1", insurance=(), patient=Decimal("5.00")) == balance  # type: ignore[call-arg]
     with pytest.warns(DeprecationWarning, match="ClaimBalance: patient .* use patient_share"):
         assert balance.patient == Decimal("5.00")  # type: ignore[attr-defined]
 

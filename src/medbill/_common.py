@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from typing import Any, NewType
+from typing import Any, NewType, Protocol
 
 import attrs
 import pendulum
@@ -36,12 +35,23 @@ _PHI: dict[str, Any] = {"phi": True}
 PHI: dict[str, Any] = _PHI
 """attrs field metadata marking protected health information (masked in messages)."""
 
-Clock = Callable[[], pendulum.DateTime]
-"""A function returning the current instant (aware, UTC): injected, never read from the system.
 
-``Ledger(clock=...)`` and every other place that records machine time take one, so tests
-and replays choose the time (``lambda: pendulum.datetime(2025, 3, 4, 18)``).
-"""
+class Clock(Protocol):
+    """A function returning the current instant (aware, UTC): injected, never read from the
+    system, so tests and replays choose the time.
+
+    Any zero-argument callable returning a ``pendulum.DateTime`` is one:
+
+    >>> import pendulum
+    >>> from medbill import Clock
+    >>> from medbill.ledger import Ledger
+    >>> clock: Clock = lambda: pendulum.datetime(2025, 3, 4, 18)
+    >>> Ledger.in_memory(clock=clock).closed_through is None
+    True
+    """
+
+    def __call__(self) -> pendulum.DateTime: ...
+
 
 PatientId = NewType("PatientId", str)
 """Identifier of a patient, supplied by the caller (an MRN or account number)."""

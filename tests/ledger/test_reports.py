@@ -195,7 +195,7 @@ def test_trial_balance_is_zero_and_as_of(ledger: Ledger) -> None:
 def test_payment_plan_schedule_and_status(ledger: Ledger) -> None:
     plan = PaymentPlan(
         id="plan-1",
-        patient="MRN-1",
+        patient_id="MRN-1",
         amount=D("100.00"),
         installments=4,
         start=pendulum.date(2025, 3, 1),
@@ -242,7 +242,7 @@ def test_payment_plan_validation() -> None:
     with pytest.raises(LedgerError, match="installments"):
         PaymentPlan(
             id="p",
-            patient="MRN-1",
+            patient_id="MRN-1",
             amount=D("10.00"),
             installments=0,
             start=pendulum.date(2025, 1, 1),
@@ -251,7 +251,7 @@ def test_payment_plan_validation() -> None:
     with pytest.raises(LedgerError, match="too small"):
         PaymentPlan(
             id="p",
-            patient="MRN-1",
+            patient_id="MRN-1",
             amount=D("0.02"),
             installments=3,
             start=pendulum.date(2025, 1, 1),

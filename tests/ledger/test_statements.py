@@ -260,7 +260,7 @@ def test_patient_aging_runs_from_the_transfer_not_the_visit(ledger: Ledger) -> N
 def test_a_payment_plan_statement_asks_for_the_next_installment(ledger: Ledger) -> None:
     claim = example_claim(coverage=None, charges=(D("300.00"),))
     post_charges(ledger, claim)
-    plan = PaymentPlan(id="plan-1", patient="MRN-1", amount=D("300.00"), installments=3,
+    plan = PaymentPlan(id="plan-1", patient_id="MRN-1", amount=D("300.00"), installments=3,
                        start=pendulum.date(2025, 3, 20), frequency="monthly")  # fmt: skip
     paid = PatientPayment(id="p1", patient_id=PatientId("MRN-1"), amount=D("100.00"),
                           received_on=pendulum.date(2025, 3, 20), plan_id="plan-1")  # fmt: skip

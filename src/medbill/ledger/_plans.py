@@ -17,6 +17,7 @@ from decimal import Decimal
 import attrs
 import pendulum
 
+from medbill._deprecation import renamed_fields
 from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError
 from medbill._money import CENT, round_cents
@@ -83,6 +84,7 @@ def _plan_checks(plan: PaymentPlan) -> None:
         )
 
 
+@renamed_fields(patient="patient_id")
 @attrs.frozen(kw_only=True)
 class PaymentPlan:
     """A plan to pay ``amount`` in ``installments`` from ``start``, at ``frequency``.
@@ -92,14 +94,14 @@ class PaymentPlan:
 
     >>> from decimal import Decimal
     >>> from medbill.ledger import PaymentPlan
-    >>> plan = PaymentPlan(id="plan-1", patient="MRN-1", amount=Decimal("100.00"),
+    >>> plan = PaymentPlan(id="plan-1", patient_id="MRN-1", amount=Decimal("100.00"),
     ...                    installments=3, start=pendulum.date(2025, 1, 31), frequency="monthly")
     >>> [(str(i.due), str(i.amount)) for i in plan.schedule()]
     [('2025-01-31', '33.33'), ('2025-02-28', '33.33'), ('2025-03-31', '33.34')]
     """
 
     id: str
-    patient: str
+    patient_id: str
     amount: Decimal
     installments: int
     start: pendulum.Date
@@ -143,7 +145,7 @@ class PlanStatus:
 
     >>> from decimal import Decimal
     >>> from medbill.ledger import Ledger, PaymentPlan, plan_status
-    >>> plan = PaymentPlan(id="p-1", patient="MRN-1", amount=Decimal("40.00"), installments=2,
+    >>> plan = PaymentPlan(id="p-1", patient_id="MRN-1", amount=Decimal("40.00"), installments=2,
     ...                    start=pendulum.date(2025, 6, 1), frequency="weekly")
     >>> status = plan_status(Ledger.in_memory(), plan, as_of=pendulum.date(2025, 6, 10))
     >>> status.remaining, [i.number for i in status.late]
@@ -179,7 +181,7 @@ def _paid_to_plan(
     """Cash of the plan's payments posted with effective dates in [start, end], unreversed."""
     total = ZERO
     for payment in payments:
-        if payment.plan_id != plan.id or str(payment.patient_id) != plan.patient:
+        if payment.plan_id != plan.id or str(payment.patient_id) != plan.patient_id:
             continue
         keys = (
             f"patient-payment:{payment.patient_id}:{payment.id}",
@@ -218,7 +220,7 @@ def plan_status(
     >>> from medbill import PatientPayment
     >>> from medbill.ledger import Ledger, PaymentPlan, plan_status, post_patient_payment
     >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 2, 1, 18))
-    >>> plan = PaymentPlan(id="plan-1", patient="MRN-1", amount=Decimal("90.00"),
+    >>> plan = PaymentPlan(id="plan-1", patient_id="MRN-1", amount=Decimal("90.00"),
     ...                    installments=3, start=pendulum.date(2025, 1, 15), frequency="monthly")
     >>> paid = PatientPayment(id="pp-1", patient_id="MRN-1", amount=Decimal("30.00"),
     ...                       received_on=pendulum.date(2025, 1, 15), plan_id="plan-1")

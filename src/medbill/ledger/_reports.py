@@ -76,6 +76,7 @@ def _claim_id(ledger: Ledger, value: object, missing_ok: bool) -> ClaimId:
     return ClaimId(value)
 
 
+@renamed_fields(patient="patient_id")
 @attrs.frozen(kw_only=True)
 class PatientBalance:
     """What a patient owes, what insurance still has pending, and the patient's credit.
@@ -84,12 +85,12 @@ class PatientBalance:
 
     >>> from decimal import Decimal
     >>> from medbill.ledger import PatientBalance
-    >>> PatientBalance(patient="MRN-1", patient_due=Decimal("30.00"),
+    >>> PatientBalance(patient_id="MRN-1", patient_due=Decimal("30.00"),
     ...                insurance_pending=Decimal("0.00"), credit=Decimal("5.00")).amount_due
     Decimal('25.00')
     """
 
-    patient: str
+    patient_id: str
     patient_due: Decimal
     insurance_pending: Decimal
     credit: Decimal
@@ -125,14 +126,14 @@ def patient_balance(
     """
     patient = _patient_id(ledger, patient_id, missing_ok)
     return PatientBalance(
-        patient=patient,
+        patient_id=patient,
         patient_due=ledger.total("patient_receivable", patient=patient, as_of=as_of),
         insurance_pending=ledger.total("insurance_receivable", patient=patient, as_of=as_of),
         credit=ledger.total("patient_credit", patient=patient, as_of=as_of),
     )
 
 
-@renamed_fields(patient="patient_share")
+@renamed_fields(patient="patient_share", claim="claim_id")
 @attrs.frozen(kw_only=True)
 class ClaimBalance:
     """A claim's open balance by responsible party.
@@ -141,12 +142,12 @@ class ClaimBalance:
 
     >>> from decimal import Decimal
     >>> from medbill.ledger import ClaimBalance
-    >>> ClaimBalance(claim="C-1", insurance=(("acme", "primary", Decimal("10.00")),),
+    >>> ClaimBalance(claim_id="C-1", insurance=(("acme", "primary", Decimal("10.00")),),
     ...              patient_share=Decimal("5.00")).total
     Decimal('15.00')
     """
 
-    claim: str
+    claim_id: str
     insurance: tuple[tuple[str, str, Decimal], ...]
     patient_share: Decimal
 
@@ -193,7 +194,7 @@ def claim_balance(
         parties[party] = parties.get(party, ZERO) + ledger.balance(account, as_of=as_of)
     ranked = sorted(parties.items(), key=lambda item: (Priority(item[0][1]).rank, item[0][0]))
     return ClaimBalance(
-        claim=claim,
+        claim_id=claim,
         insurance=tuple((payer, level, amount) for (payer, level), amount in ranked if amount),
         patient_share=ledger.total("patient_receivable", claim=claim, as_of=as_of),
     )
@@ -376,6 +377,7 @@ class ActivityLine:
 _CHARGE_KINDS = frozenset({EntryKind.CHARGE, EntryKind.CLAIM_PAYMENT, EntryKind.TRANSFER})
 
 
+@renamed_fields(patient="patient_id")
 @attrs.frozen(kw_only=True)
 class ActivityStatement:
     """A patient's account activity for a period (before 0.x this was ``Statement``; the
@@ -392,7 +394,7 @@ class ActivityStatement:
     >>> from decimal import Decimal
     >>> from medbill.ledger import ActivityStatement
     >>> zero = Decimal("0.00")
-    >>> empty = ActivityStatement(patient="MRN-1", start=pendulum.date(2025, 6, 1),
+    >>> empty = ActivityStatement(patient_id="MRN-1", start=pendulum.date(2025, 6, 1),
     ...     end=pendulum.date(2025, 6, 30), previous_balance=Decimal("12.00"), charges=zero,
     ...     payments=zero, adjustments=zero, new_balance=Decimal("12.00"),
     ...     insurance_pending=zero, lines=())
@@ -400,7 +402,7 @@ class ActivityStatement:
     <table class="medbill-statement"><caption>Statement for account MRN-1, ...</table>
     """
 
-    patient: str
+    patient_id: str
     start: pendulum.Date
     end: pendulum.Date
     previous_balance: Decimal
@@ -414,7 +416,7 @@ class ActivityStatement:
     def render_text(self) -> str:
         """The statement as plain text."""
         out = [
-            f"Statement for account {self.patient}, {self.start} to {self.end}",
+            f"Statement for account {self.patient_id}, {self.start} to {self.end}",
             f"{'Previous balance':<44}{self.previous_balance:>12}",
         ]
         for line in self.lines:
@@ -448,7 +450,7 @@ class ActivityStatement:
             row("New balance", self.new_balance, "total"),
             row("Insurance pending (not due from you)", self.insurance_pending, "pending"),
         ]
-        title = html.escape(f"Statement for account {self.patient}, {self.start} to {self.end}")
+        title = html.escape(f"Statement for account {self.patient_id}, {self.start} to {self.end}")
         return (
             f'<table class="medbill-statement"><caption>{title}</caption>'
             + "".join(rows)
@@ -541,7 +543,7 @@ def statement(
         )
     lines.sort(key=lambda line: line.date)
     return ActivityStatement(
-        patient=patient,
+        patient_id=patient,
         start=start,
         end=end,
         previous_balance=previous,
@@ -557,6 +559,7 @@ def statement(
 # -- claim history ----------------------------------------------------------------------
 
 
+@renamed_fields(claim="claim_id")
 @attrs.frozen(kw_only=True)
 class ClaimHistory:
     """Everything the ledger recorded about one claim, in posting order.
@@ -566,7 +569,7 @@ class ClaimHistory:
     open: insurance 0.00; patient 0.00
     """
 
-    claim: str
+    claim_id: str
     entries: tuple[JournalEntry, ...]
     balance: ClaimBalance
 
@@ -599,7 +602,7 @@ def claim_history(
     """
     claim = _claim_id(ledger, claim_id, missing_ok)
     return ClaimHistory(
-        claim=claim,
+        claim_id=claim,
         entries=tuple(ledger.entries(claim=claim)),
         balance=claim_balance(ledger, claim, missing_ok=True),
     )

@@ -115,12 +115,12 @@ def statement_command(
         found = statement(ledger, PatientId(patient), start=begin, end=last)
     if html is not None:
         write_private(
-            html, html_page(f"Statement {found.patient}", found.render_html()), mode=file_mode()
+            html, html_page(f"Statement {found.patient_id}", found.render_html()), mode=file_mode()
         )
     if as_json:
         emit_json(
             {
-                "patient": found.patient, "start": found.start, "end": found.end,
+                "patient": found.patient_id, "start": found.start, "end": found.end,
                 "previous_balance": found.previous_balance, "charges": found.charges,
                 "payments": found.payments, "adjustments": found.adjustments,
                 "new_balance": found.new_balance, "insurance_pending": found.insurance_pending,
