@@ -413,3 +413,25 @@ def test_errors_re_exported_by_a_package_still_import_from_it(package: str, name
         DeprecationWarning, match=rf"{package}: {name} is deprecated .* medbill\.{name}"
     ):
         assert getattr(module, name) is getattr(medbill, name)
+
+
+# --- a range of days is a Period: start=/end= -> period= --------------------------------
+
+
+def test_statement_and_activity_start_end_are_deprecated_for_period() -> None:
+    from medbill.ledger import Ledger, activity, post_charges, statement
+
+    claim = make_claim()
+    ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 3, 5, 18))
+    post_charges(ledger, claim)
+    first, last = pendulum.date(2025, 3, 1), pendulum.date(2025, 3, 31)
+    march = Period(first, last)
+    with pytest.warns(DeprecationWarning, match=r"statement: start=/end= .* use period="):
+        old = statement(ledger, claim.patient.id, start=first, end=last)
+    assert old == statement(ledger, claim.patient.id, period=march)
+    with pytest.warns(DeprecationWarning, match=r"activity: start=/end= .* use period="):
+        assert activity(ledger, start=first, end=last) == activity(ledger, period=march)
+    with pytest.raises(ValidationError, match=r"period\.end: statement needs a last day"):
+        statement(ledger, claim.patient.id, period=Period(first))
+    with pytest.raises(ValidationError, match="period: must be a Period"):
+        activity(ledger)

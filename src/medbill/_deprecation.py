@@ -24,6 +24,7 @@ from medbill._errors import ValidationError
 
 __all__ = [
     "RENAMED_FIELDS",
+    "period_or_dates",
     "removed_names",
     "renamed_attributes",
     "renamed_fields",
@@ -194,3 +195,24 @@ def removed_names(
         return load()
 
     return module_getattr
+
+
+def period_or_dates(where: str, period: Any, start: Any, end: Any) -> tuple[Any, Any]:
+    """``(first, last)`` of a closed ``period``, or of the deprecated ``start=``/``end=``.
+
+    NAMING.md: a range of days is a ``Period``; ``start``/``end`` live inside it.
+    """
+    from medbill._common import Period
+
+    if start is not None or end is not None:
+        warn_renamed(where, "start=/end=", "period=Period(start, end)", stacklevel=4)
+        if period is not None:
+            raise ValidationError("period", period, "give period or the deprecated start/end")
+        if start is None or end is None:
+            raise ValidationError("end" if start is not None else "start", None, "is required")
+        period = Period(start, end)
+    if not isinstance(period, Period):
+        raise ValidationError("period", period, "must be a Period(start, end)")
+    if period.end is None:
+        raise ValidationError("period.end", None, f"{where} needs a last day")
+    return period.start, period.end

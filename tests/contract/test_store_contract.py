@@ -12,7 +12,7 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from medbill import DuplicateEntryError, LedgerError, Priority, UnbalancedEntryError
+from medbill import DuplicateEntryError, LedgerError, Period, Priority, UnbalancedEntryError
 from medbill.ledger import (
     Account,
     EntryKind,
@@ -495,7 +495,7 @@ def test_activity_rolls_a_r_forward_and_ties_to_the_trial_balance(ledger: Ledger
         postings=[Posting.debit(CASH, D("15.00")), Posting.credit(AR_P1, D("15.00"))],
     )
     ledger.post_batch([charge(), payment(), copay])
-    march = activity(ledger, start=DAY1, end=pendulum.date(2025, 3, 31))
+    march = activity(ledger, period=Period(DAY1, pendulum.date(2025, 3, 31)))
     rows = {r.party: r for r in march.rows}
     assert (rows["acme"].charges, rows["acme"].payments) == (D("100.00"), D("60.00"))
     assert rows["acme"].adjustments == (("contractual_adjustment", D("25.00")),)
@@ -505,7 +505,7 @@ def test_activity_rolls_a_r_forward_and_ties_to_the_trial_balance(ledger: Ledger
         D("15.00"),
         D("15.00"),
     )
-    april = activity(ledger, start=DAY3, end=pendulum.date(2025, 4, 30))
+    april = activity(ledger, period=Period(DAY3, pendulum.date(2025, 4, 30)))
     assert (april.opening_ar, april.ar_change, april.closing_ar) == (
         D("15.00"),
         D("-15.00"),

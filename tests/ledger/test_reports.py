@@ -7,7 +7,15 @@ from decimal import Decimal
 import pendulum
 import pytest
 
-from medbill import ClaimId, LedgerError, PatientId, PatientPayment, Priority
+from medbill import (
+    ClaimId,
+    LedgerError,
+    PatientId,
+    PatientPayment,
+    Period,
+    Priority,
+    ValidationError,
+)
 from medbill.ledger import (
     AgingBasis,
     InstallmentState,
@@ -134,7 +142,9 @@ def test_statement_balances_and_renders(ledger: Ledger) -> None:
         effective=pendulum.date(2025, 4, 20),
     )
     april = statement(
-        ledger, PatientId("MRN-1"), start=pendulum.date(2025, 4, 1), end=pendulum.date(2025, 4, 30)
+        ledger,
+        PatientId("MRN-1"),
+        period=Period(pendulum.date(2025, 4, 1), pendulum.date(2025, 4, 30)),
     )
     # previous 90.00 (C-OLD); charges 30.00 (patient share of C-1); payment 25.00; write-off 5.00
     assert april.previous_balance == D("90.00")
@@ -154,12 +164,11 @@ def test_statement_balances_and_renders(ledger: Ledger) -> None:
     markup = april.render_html()
     assert markup.startswith('<table class="medbill-statement">')
     assert "<td>New balance</td><td>90.00</td>" in markup
-    with pytest.raises(LedgerError, match="before its start"):
+    with pytest.raises(ValidationError, match="end: must not be before start"):
         statement(
             ledger,
             PatientId("MRN-1"),
-            start=pendulum.date(2025, 5, 1),
-            end=pendulum.date(2025, 4, 1),
+            period=Period(pendulum.date(2025, 5, 1), pendulum.date(2025, 4, 1)),
         )
 
 

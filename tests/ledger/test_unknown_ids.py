@@ -14,7 +14,14 @@ from typing import Any
 import pendulum
 import pytest
 
-from medbill import ClaimId, LedgerError, PatientId, UnknownAccountError, ValidationError
+from medbill import (
+    ClaimId,
+    LedgerError,
+    PatientId,
+    Period,
+    UnknownAccountError,
+    ValidationError,
+)
 from medbill.ledger import (
     Ledger,
     claim_balance,
@@ -26,7 +33,7 @@ from medbill.ledger import (
 from medbill.testing import make_claim
 
 START, END = pendulum.date(2025, 3, 1), pendulum.date(2025, 3, 31)
-MARCH = {"start": START, "end": END}
+MARCH = {"period": Period(START, END)}
 CLAIM = make_claim()
 
 
@@ -123,8 +130,8 @@ def test_the_old_keyword_is_deprecated(
 
 def test_statement_old_keyword_is_deprecated(ledger: Ledger) -> None:
     with pytest.warns(DeprecationWarning, match="statement: patient= .* use patient_id="):
-        old = statement(ledger, patient=CLAIM.patient.id, start=START, end=END)  # type: ignore[call-arg]
-    assert old == statement(ledger, patient_id=CLAIM.patient.id, start=START, end=END)
+        old = statement(ledger, patient=CLAIM.patient.id, period=Period(START, END))  # type: ignore[call-arg]
+    assert old == statement(ledger, patient_id=CLAIM.patient.id, period=Period(START, END))
 
 
 def test_a_patient_id_is_masked_in_the_message_and_after_pickling(ledger: Ledger) -> None:

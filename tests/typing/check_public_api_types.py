@@ -23,6 +23,7 @@ from medbill import (
     ClaimPayment,
     PatientId,
     PayerId,
+    Period,
     Priority,
     ValidationError,
     round_cents,
@@ -110,10 +111,10 @@ def ledger_questions_take_typed_ids_or_the_entity() -> None:
     claim_history(ledger, ClaimId("CLM-0001"), missing_ok=True)
     patient_balance(ledger, claim.patient.id)
     patient_balance(ledger, claim.patient)
-    statement(ledger, claim.patient, start=DAY, end=DAY)
+    statement(ledger, claim.patient, period=Period(DAY, DAY))
     claim_balance(ledger, claim.patient.id)  # type: ignore[arg-type]
     claim_history(ledger, claim.patient)  # type: ignore[arg-type]
     patient_balance(ledger, claim.id)  # type: ignore[arg-type]
     patient_balance(ledger, claim)  # type: ignore[arg-type]
-    statement(ledger, ClaimId("CLM-0001"), start=DAY, end=DAY)  # type: ignore[arg-type]
+    statement(ledger, ClaimId("CLM-0001"), period=Period(DAY, DAY))  # type: ignore[arg-type]
     claim_balance(ledger, "CLM-0001")  # type: ignore[arg-type]

@@ -15,6 +15,8 @@ from decimal import Decimal
 import attrs
 import pendulum
 
+from medbill._common import Period
+from medbill._deprecation import period_or_dates
 from medbill._errors import LedgerError
 from medbill.ledger._accounts import Account, WriteOffReason
 from medbill.ledger._entries import EntryKind
@@ -96,24 +98,34 @@ def _party(account: Account, payer: str | None) -> str:
 
 
 @snapshot_report
-def activity(ledger: Ledger, *, start: pendulum.Date, end: pendulum.Date) -> ActivityReport:
-    """What moved from ``start`` through ``end`` (effective dates), by payer and patient.
+def activity(
+    ledger: Ledger,
+    *,
+    period: Period | None = None,
+    start: pendulum.Date | None = None,
+    end: pendulum.Date | None = None,
+) -> ActivityReport:
+    """What moved in ``period`` (effective dates, both ends included), by payer and patient.
+
+    ``start=``/``end=`` are deprecated since 0.2.0: pass ``period=Period(start, end)``.
 
     >>> from decimal import Decimal
-    >>> from medbill import PatientPayment
+    >>> from medbill import PatientPayment, Period
     >>> from medbill.ledger import Ledger, activity, post_charges, post_patient_payment
     >>> from medbill.ledger._examples import example_claim
     >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 3, 4, 18))
     >>> _ = post_charges(ledger, example_claim(coverage=None))
     >>> _ = post_patient_payment(ledger, PatientPayment(id="pp-1", patient_id="MRN-1",
     ...     amount=Decimal("50.00"), received_on=pendulum.date(2025, 3, 10), method="card"))
-    >>> report = activity(ledger, start=pendulum.date(2025, 3, 1), end=pendulum.date(2025, 3, 31))
+    >>> march = Period(pendulum.date(2025, 3, 1), pendulum.date(2025, 3, 31))
+    >>> report = activity(ledger, period=march)
     >>> print(report.render_text())
     Activity 2025-03-01 to 2025-03-31
     party             opening    charges   payments     adjust  write-off    refunds    closing
     patient              0.00     200.00      50.00       0.00       0.00       0.00     150.00
     A/R 0.00 + net change 150.00 = 150.00 (ties to the trial balance)
     """
+    start, end = period_or_dates("activity", period, start, end)
     if end < start:
         raise LedgerError(f"activity: end {end} is before start {start}")
     before = start.subtract(days=1)

@@ -12,8 +12,8 @@ from decimal import Decimal
 import attrs
 import pendulum
 
-from medbill._common import ClaimId, PatientId
-from medbill._deprecation import renamed_fields, renamed_parameters
+from medbill._common import ClaimId, PatientId, Period
+from medbill._deprecation import period_or_dates, renamed_fields, renamed_parameters
 from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError, UnknownAccountError, ValidationError
@@ -482,25 +482,27 @@ def statement(
     ledger: Ledger,
     patient_id: PatientId | Patient,
     *,
-    start: pendulum.Date,
-    end: pendulum.Date,
+    period: Period | None = None,
     missing_ok: bool = False,
+    start: pendulum.Date | None = None,
+    end: pendulum.Date | None = None,
 ) -> ActivityStatement:
-    """The statement of ``patient_id`` for the effective dates ``start`` to ``end`` inclusive.
+    """The statement of ``patient_id`` for the effective dates of ``period`` (both ends
+    included). ``start=``/``end=`` are deprecated since 0.2.0: pass ``period=``.
 
     An id the ledger has never seen raises :class:`~medbill.UnknownAccountError` unless
     ``missing_ok=True`` (an empty statement).
 
     >>> from decimal import Decimal
-    >>> from medbill import PatientPayment
+    >>> from medbill import PatientPayment, Period
     >>> from medbill.ledger import Ledger, post_charges, post_patient_payment, statement
     >>> from medbill.ledger._examples import example_claim
     >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 3, 31, 18))
     >>> _ = post_charges(ledger, example_claim(coverage=None))
     >>> _ = post_patient_payment(ledger, PatientPayment(id="pp-1", patient_id="MRN-1",
     ...     amount=Decimal("75.00"), received_on=pendulum.date(2025, 3, 20), method="card"))
-    >>> print(statement(ledger, "MRN-1", start=pendulum.date(2025, 3, 1),
-    ...                 end=pendulum.date(2025, 3, 31)).render_text())
+    >>> march = Period(pendulum.date(2025, 3, 1), pendulum.date(2025, 3, 31))
+    >>> print(statement(ledger, "MRN-1", period=march).render_text())
     Statement for account MRN-1, 2025-03-01 to 2025-03-31
     Previous balance                                    0.00
       2025-03-04 charges of claim C-1 to patient      200.00
@@ -511,6 +513,7 @@ def statement(
     New balance                                       125.00
     Insurance pending (not due from you)                0.00
     """
+    start, end = period_or_dates("statement", period, start, end)
     patient = _patient_id(ledger, patient_id, missing_ok)
     if end < start:
         raise LedgerError(f"statement end {end} is before its start {start}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from medbill._common import PatientId
+from medbill._common import PatientId, Period
 from medbill._errors import LedgerError
 from medbill._files import file_mode, write_private
 from medbill.cli._commands._inputs import open_ledger, parse_date, period_options, today
@@ -112,7 +112,7 @@ def statement_command(
         first = min(e.effective for e in entries)
         last = today() if chosen_end is None else chosen_end
         begin = first if chosen_start is None else chosen_start
-        found = statement(ledger, PatientId(patient), start=begin, end=last)
+        found = statement(ledger, PatientId(patient), period=Period(begin, last))
     if html is not None:
         write_private(
             html, html_page(f"Statement {found.patient_id}", found.render_html()), mode=file_mode()
@@ -194,7 +194,7 @@ def activity_command(
     if chosen_start is None or chosen_end is None:
         raise click.UsageError("--period START..END is required (both ends), or YYYY-MM or YYYY")
     with open_ledger(db) as ledger:
-        report = activity(ledger, start=chosen_start, end=chosen_end)
+        report = activity(ledger, period=Period(chosen_start, chosen_end))
     if as_json:
         emit_json(
             {
