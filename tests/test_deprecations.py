@@ -435,3 +435,13 @@ def test_statement_and_activity_start_end_are_deprecated_for_period() -> None:
         statement(ledger, claim.patient.id, period=Period(first))
     with pytest.raises(ValidationError, match="period: must be a Period"):
         activity(ledger)
+
+
+def test_testing_default_date_of_service_is_deprecated_for_default_service_date() -> None:
+    import medbill.testing
+
+    with pytest.warns(
+        DeprecationWarning, match="DEFAULT_DATE_OF_SERVICE is deprecated .* DEFAULT_SERVICE_DATE"
+    ):
+        old = medbill.testing.DEFAULT_DATE_OF_SERVICE
+    assert old == medbill.testing.DEFAULT_SERVICE_DATE == make_claim().lines[0].service_date

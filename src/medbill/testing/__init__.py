@@ -14,9 +14,10 @@ Hypothesis strategies for every code type and entity live in
 Decimal('210.00')
 """
 
+from medbill._deprecation import removed_names
 from medbill.testing._adjudicate import adjudicate
 from medbill.testing._factories import (
-    DEFAULT_DATE_OF_SERVICE,
+    DEFAULT_SERVICE_DATE,
     DEMO_LOCALITY,
     demo_medicare_schedule,
     make_address,
@@ -39,7 +40,7 @@ from medbill.testing._factories import (
 
 __all__ = [
     "adjudicate",
-    "DEFAULT_DATE_OF_SERVICE",
+    "DEFAULT_SERVICE_DATE",
     "DEMO_LOCALITY",
     "demo_medicare_schedule",
     "make_address",
@@ -59,3 +60,13 @@ __all__ = [
     "make_remittance",
     "make_service_line",
 ]
+
+
+def _default_service_date() -> object:
+    return DEFAULT_SERVICE_DATE
+
+
+# Renamed in 0.2.0 (NAMING.md: the day a service was given is ``service_date``).
+__getattr__ = removed_names(
+    __name__, {"DEFAULT_DATE_OF_SERVICE": (_default_service_date, "DEFAULT_SERVICE_DATE")}
+)

@@ -34,7 +34,7 @@ from medbill.fees import Locality, MedicareFeeSchedule
 from medbill.fees._demo_rows import SPRINGFIELD
 
 __all__ = [
-    "DEFAULT_DATE_OF_SERVICE",
+    "DEFAULT_SERVICE_DATE",
     "DEMO_LOCALITY",
     "demo_medicare_schedule",
     "make_address",
@@ -55,7 +55,7 @@ __all__ = [
     "make_service_line",
 ]
 
-DEFAULT_DATE_OF_SERVICE = pendulum.date(2025, 3, 4)
+DEFAULT_SERVICE_DATE = pendulum.date(2025, 3, 4)
 """The date of service the factories use unless told otherwise."""
 
 
@@ -72,7 +72,7 @@ def demo_medicare_schedule() -> MedicareFeeSchedule:
     :meth:`medbill.fees.MedicareFeeSchedule.demo` and the ``medbill demo`` command.
 
     >>> line = demo_medicare_schedule().price_line("99213", locality=DEMO_LOCALITY,
-    ...     place_of_service="11", service_date=DEFAULT_DATE_OF_SERVICE)
+    ...     place_of_service="11", service_date=DEFAULT_SERVICE_DATE)
     >>> line.allowed  # (1.30 x 1 + 1.35 x 0.912 + 0.10 x 1.381) x 32.3465 = 86.3425
     Decimal('86.34')
     """
@@ -202,7 +202,7 @@ def make_encounter(**overrides: Any) -> Encounter:
     defaults = {
         "id": "enc-0001",
         "patient_id": "MRN-0001",
-        "service_date": DEFAULT_DATE_OF_SERVICE,
+        "service_date": DEFAULT_SERVICE_DATE,
         "place_of_service": "11",
         "rendering_provider": provider,
         "billing_provider": provider,
@@ -223,7 +223,7 @@ def make_claim_line(**overrides: Any) -> ClaimLine:
         "procedure": "99213",
         "charge": Decimal("150.00"),
         "diagnosis_pointers": (1,),
-        "service_date": DEFAULT_DATE_OF_SERVICE,
+        "service_date": DEFAULT_SERVICE_DATE,
     }
     return _build(ClaimLine, defaults, overrides)  # type: ignore[no-any-return]
 
@@ -283,7 +283,7 @@ def make_line_payment(**overrides: Any) -> LinePayment:
         "paid": paid,
         "allowed": allowed,
         "line_id": "1",
-        "service_date": DEFAULT_DATE_OF_SERVICE,
+        "service_date": DEFAULT_SERVICE_DATE,
     }
     basis = paid if allowed is None else allowed  # allowed=None: the line shows no AMT*B6
     if "adjustments" not in overrides and all(
