@@ -36,6 +36,7 @@ from medbill.codes._x12_lists import (
     ACK_TRANSACTION_ERROR_DESCRIPTIONS,
     CLAIM_STATUS_CATEGORY_DESCRIPTIONS,
     CLAIM_STATUS_DESCRIPTIONS,
+    CLAIM_STATUS_USAGE_NOTES,
 )
 
 __all__ = [
@@ -83,6 +84,7 @@ _OUTCOMES = {
     "A6": StatusOutcome.REJECTED,
     "A7": StatusOutcome.REJECTED,
     "A8": StatusOutcome.REJECTED,
+    "D0": StatusOutcome.NOT_FOUND,
     "E0": StatusOutcome.ERROR,
     "E1": StatusOutcome.ERROR,
     "E2": StatusOutcome.ERROR,
@@ -131,8 +133,26 @@ class ClaimStatusCode:
 
     @property
     def status_description(self) -> str | None:
-        """The published meaning of the status code; ``None`` when not in medbill's table."""
+        """The published meaning of the status code (code source 508).
+
+        ``None`` for a code not in the list, and for a code of another list named by the
+        4th component (``code_source``, e.g. ``RX``: an NCPDP reject code).
+        """
+        if self.code_source:
+            return None
         return CLAIM_STATUS_DESCRIPTIONS.get(self.status or "")
+
+    @property
+    def status_usage(self) -> str | None:
+        """The list's usage note for the status code, e.g. that an entity code is required.
+
+        >>> from medbill import ClaimStatusCode
+        >>> ClaimStatusCode(category="A7", status="562", entity="85").status_usage
+        'This code requires use of an Entity Code.'
+        """
+        if self.code_source:
+            return None
+        return CLAIM_STATUS_USAGE_NOTES.get(self.status or "")
 
     @property
     def outcome(self) -> StatusOutcome:
