@@ -408,10 +408,12 @@ def _appealed(context: _Context, flow: ClaimWorkflow, amount: Decimal) -> None:
 def _underpaid(
     context: _Context, flows: list[ClaimWorkflow], checks: Iterable[PaymentCheck]
 ) -> None:
-    by_id = {flow.claim.id: flow for flow in flows}
+    by_id: dict[ClaimId, list[ClaimWorkflow]] = {}
+    for flow in flows:
+        by_id.setdefault(flow.claim.id, []).append(flow)
     for check in checks:
         owed = check.underpayment
-        flow = by_id.get(ClaimId(check.claim_id))
+        flow = _flow_of(by_id.get(ClaimId(check.claim_id), []), check.payer_id)
         if owed <= ZERO or flow is None:
             continue
         payer = check.payer_id
@@ -420,6 +422,16 @@ def _underpaid(
         context.add(flow, WorkReason.UNDERPAID, owed,
                     "ask the payer to reprocess at the contracted rate", deadline,
                     f"{check.contract}: lines {lines}")  # fmt: skip
+
+
+def _flow_of(flows: list[ClaimWorkflow], payer_id: str) -> ClaimWorkflow | None:
+    """The workflow of the claim billed to ``payer_id``: a primary and a secondary claim
+    may share the claim id (the payer's check names its payer)."""
+    for flow in flows:
+        coverage = flow.claim.coverage
+        if coverage is not None and coverage.payer.id == payer_id:
+            return flow
+    return flows[0] if flows else None
 
 
 def _billing_keys(flow: ClaimWorkflow) -> set[tuple[str, str]]:
