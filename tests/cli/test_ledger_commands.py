@@ -309,9 +309,11 @@ def test_worklist_with_contracts_lists_the_underpaid_claims(invoke: Invoke, day:
     assert data["items"] == []
     assert any("no contract of payer 'acme'" in note for note in data["not_checked"])
     text = invoke([*base[:-1], *eras, "--contracts", str(day / "contracts")])
-    assert "14.89" in text.stdout and "underpaid" in text.stdout
+    assert "14.89" in text.stdout
+    assert "underpaid" in text.stdout
     refused = invoke([*base, "--contracts", str(day / "contracts")])
-    assert refused.exit_code == 2 and "--contract needs --era" in refused.stderr
+    assert refused.exit_code == 2
+    assert "--contract needs --era" in refused.stderr
 
 
 def test_statements_renders_the_cycle_and_never_twice_in_a_cycle(

@@ -95,8 +95,7 @@ def test_usage_notes_and_other_code_sources() -> None:
     code = ClaimStatusCode(category="A7", status="562", entity="85")
     assert code.status_usage == "This code requires use of an Entity Code."
     assert CLAIM_STATUS_USAGE_NOTES["21"] == (
-        "At least one other status code is required to identify the missing or invalid "
-        "information."
+        "At least one other status code is required to identify the missing or invalid information."
     )
     assert ClaimStatusCode(category="A1", status="20").status_usage is None
     # STC01-4 names another list (RX: NCPDP reject codes): 508's meaning does not apply

@@ -409,8 +409,8 @@ def _underpaid(
     context: _Context, flows: list[ClaimWorkflow], checks: Iterable[PaymentCheck]
 ) -> None:
     by_id: dict[ClaimId, list[ClaimWorkflow]] = {}
-    for flow in flows:
-        by_id.setdefault(flow.claim.id, []).append(flow)
+    for each in flows:
+        by_id.setdefault(each.claim.id, []).append(each)
     for check in checks:
         owed = check.underpayment
         flow = _flow_of(by_id.get(ClaimId(check.claim_id), []), check.payer_id)
