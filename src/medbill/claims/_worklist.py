@@ -263,8 +263,11 @@ def worklist(
 
     ``claims`` are the claims' workflows (their state and the answers received);
     ``payments`` the 835 adjudications (for the denial reasons), ``checks`` the
-    contractual checks of payments (:func:`check_payment`), ``appeals`` the appeals filed
-    or drafted. Reads only; posts nothing.
+    contractual checks of payments (:func:`check_payment`; pass the check of each claim's
+    last adjudication, not of a payment later reversed), ``appeals`` the appeals filed or
+    drafted. An underpaid item goes to the workflow of the claim billed to the check's
+    payer (a primary and a secondary claim may share the claim id). Reads only; posts
+    nothing.
 
     >>> import pendulum
     >>> from medbill.claims import ClaimWorkflow, worklist
