@@ -36,6 +36,7 @@ from medbill.codes._x12_lists import (
     ACK_TRANSACTION_ERROR_DESCRIPTIONS,
     CLAIM_STATUS_CATEGORY_DESCRIPTIONS,
     CLAIM_STATUS_DESCRIPTIONS,
+    CLAIM_STATUS_UNPUBLISHED,
     CLAIM_STATUS_USAGE_NOTES,
 )
 
@@ -173,6 +174,8 @@ class ClaimStatusCode:
     def explain(self) -> str:
         """The code with its meanings, for a person: ``A7:562:85 Acknowledgement/...``."""
         words = [w for w in (self.category_description, self.status_description) if w]
+        if not words and f"507:{self.category}" in CLAIM_STATUS_UNPUBLISHED:
+            return f"{self} (a code of the list whose meaning medbill's source does not publish)"
         return f"{self} {' '.join(words) or '(unknown code)'}"
 
 

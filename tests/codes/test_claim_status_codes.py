@@ -109,3 +109,5 @@ def test_category_codes_new_in_the_table() -> None:
     assert CLAIM_STATUS_CATEGORY_DESCRIPTIONS["D0"].startswith("Data Search Unsuccessful")
     unknown = ClaimStatusCode(category="X0")
     assert (unknown.category_description, unknown.outcome) == (None, StatusOutcome.UNKNOWN)
+    assert "does not publish" in unknown.explain()
+    assert ClaimStatusCode(category="ZZ").explain() == "ZZ (unknown code)"
