@@ -167,21 +167,28 @@ def _hl_problems(segments: list[list[str]], parents: Mapping[str, str | None]) -
     return found
 
 
-def check(text: str, grammar: Loop, parents: Mapping[str, str | None], version: str) -> None:
-    """Raise :class:`StructureError` listing every rule of the guide ``text`` breaks."""
-    flat = text.replace("\n", "").replace("\r", "")
+def check(
+    text: str, grammar: Loop, parents: Mapping[str, str | None], versions: tuple[str, ...]
+) -> None:
+    """Raise :class:`StructureError` listing every rule of the guide ``text`` breaks.
+
+    Line breaks and indentation between segments (and a byte order mark) are ignored.
+    """
+    flat = text.lstrip("\ufeff").replace("\n", "").replace("\r", "")
     if not flat.startswith("ISA") or len(flat) < 106:
         raise StructureError("no ISA header")
     element, terminator = flat[3], flat[105]
-    segments = [s.split(element) for s in flat.split(terminator) if s]
+    segments = [s.lstrip().split(element) for s in flat.split(terminator) if s.strip()]
     problems: list[str] = []
     gs = [s for s in segments if s[0] == "GS"]
-    if len(gs) != 1 or gs[0][8] != version:
-        problems.append(f"GS08 must be {version}")
+    if len(gs) != 1 or gs[0][8] not in versions:
+        problems.append(f"GS08 must be {' or '.join(versions)}")
     starts = [i for i, s in enumerate(segments) if s[0] == "ST"]
     for start in starts:
         end = next(i for i in range(start, len(segments)) if segments[i][0] == "SE")
         body = segments[start : end + 1]
+        if gs and len(body[0]) > 3 and body[0][3] != gs[0][8]:
+            problems.append(f"ST03 {body[0][3]} must be the GS08 version {gs[0][8]}")
         if body[-1][1] != str(len(body)):
             problems.append(f"SE01 {body[-1][1]} but the transaction has {len(body)} segments")
         if body[-1][2] != body[0][2]:
@@ -223,7 +230,7 @@ INQUIRY_270 = Loop(
     "R",
     1,
     (
-        Seg("ST", "R", 1, {1: codes("270"), 2: length(4, 9), 3: codes("005010X279A1")}, (1, 2, 3)),
+        Seg("ST", "R", 1, {1: codes("270"), 2: length(4, 9), 3: codes("005010X279A1", "005010X279")}, (1, 2, 3)),
         Seg("BHT", "R", 1, {1: codes("0022"), 2: codes("01", "13"), 3: length(1, 50), 4: D8,
                             5: TIME}, (1, 2, 4, 5)),
         Loop("2000A", "R", UNBOUNDED, (
@@ -403,14 +410,14 @@ PARENTS_276: Mapping[str, str | None] = {
 }
 
 
-def check_270(text: str) -> None:
+def check_270(text: str, versions: tuple[str, ...] = ("005010X279A1",)) -> None:
     """Raise :class:`StructureError` for every 005010X279A1 rule a 270 breaks."""
-    check(text, INQUIRY_270, PARENTS_270, "005010X279A1")
+    check(text, INQUIRY_270, PARENTS_270, versions)
 
 
 def check_276(text: str) -> None:
     """Raise :class:`StructureError` for every 005010X212 rule a 276 breaks."""
-    check(text, INQUIRY_276, PARENTS_276, "005010X212")
+    check(text, INQUIRY_276, PARENTS_276, ("005010X212",))
 
 
 def segments_of(text: str) -> Sequence[str]:

@@ -44,6 +44,46 @@ def test_the_guides_276_examples_pass(reference_dir: Path, name: str) -> None:
     check_276((reference_dir / LFH / "276_005010X212" / name).read_text())
 
 
+INS_5010 = "oopfactory-x12parser/tests/OopFactory.X12.Tests.Unit/Parsing/_SampleEdiFiles/INS/"
+# every other public 5010 270 and 276 sample (MANIFEST.md), beside the guide's examples
+SAMPLES_270 = [
+    "badx12/tests/files/edi/X279-generic-request-by-clinic-for-patient-(subscriber)-eligibility.edi",
+    "badx12/tests/files/edi/X279-generic-request-by-physician-for-patient-(dependent)-eligibility.edi",
+    "linuxforhealth-x12/demo-file/demo-single-line.270",
+    "linuxforhealth-x12/demo-file/demo.270",
+]
+
+
+@pytest.mark.parametrize("name", SAMPLES_270)
+def test_every_public_5010_270_passes(reference_dir: Path, name: str) -> None:
+    check_270((reference_dir / name).read_text())
+
+
+@pytest.mark.parametrize("name", ["_270/_5010/Example1_IG.txt", "_270/_5010/Example1_IG_0x1D.txt"])
+def test_the_pre_addenda_270_samples_pass_but_for_their_version(
+    reference_dir: Path, name: str
+) -> None:
+    # stamped 005010X279 (the guide before its addenda A1), indented, a byte order mark;
+    # the same loops and segments
+    text = (reference_dir / INS_5010 / name).read_text(encoding="utf-8")
+    with pytest.raises(StructureError, match=r"^GS08 must be 005010X279A1$"):
+        check_270(text)
+    check_270(text, versions=("005010X279A1", "005010X279"))
+
+
+def test_public_276_samples(reference_dir: Path) -> None:
+    check_276((reference_dir / "linuxforhealth-x12/demo-file/demo.276").read_text())
+    # this sample's GS08 names the 270's guide (005010X279) over a 276 (ST03 005010X212):
+    # the check says so, and nothing else
+    text = (reference_dir / INS_5010 / "_276/_5010/Example1_IG.txt").read_text(encoding="utf-8")
+    with pytest.raises(StructureError) as raised:
+        check_276(text)
+    assert str(raised.value).splitlines() == [
+        "GS08 must be 005010X212",
+        "ST03 005010X212 must be the GS08 version 005010X279",
+    ]
+
+
 def _broken(text: str, old: str, new: str) -> str:
     assert old in text
     return text.replace(old, new, 1)
