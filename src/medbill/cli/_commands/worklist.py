@@ -60,17 +60,18 @@ def _checks(
     contracts = [load_contract(path, medicare, flat) for path in contract_files(contract_paths)]
     # Only a claim's last adjudication counts: in payment-date order, a reversal takes
     # back the check of the payment it reverses and a later payment replaces it.
-    latest: dict[str, PaymentCheck] = {}
+    # A claim is its payer's: the primary and the secondary claim share the claim id.
+    latest: dict[tuple[str, str], PaymentCheck] = {}
     skipped: list[str] = []
     for remittance in sorted(remittances, key=lambda r: r.payment_date):
+        claims = _claims_paid_by(remittance, flows)
         for payment in remittance.claim_payments:
-            if payment.status.is_reversal:
-                latest.pop(str(payment.claim_id), None)
-        checks, notes = check_remittances(
-            [remittance], _claims_paid_by(remittance, flows), contracts, tolerance
-        )
+            claim = claims.get(str(payment.claim_id))
+            if payment.status.is_reversal and claim is not None and claim.coverage is not None:
+                latest.pop((str(claim.coverage.payer.id), str(claim.id)), None)
+        checks, notes = check_remittances([remittance], claims, contracts, tolerance)
         skipped += notes
-        latest.update({check.claim_id: check for check in checks})
+        latest.update({(check.payer_id, check.claim_id): check for check in checks})
     return list(latest.values()), skipped
 
 
