@@ -198,9 +198,7 @@ def bench_checking(schedule: MedicareFeeSchedule, frame: pl.DataFrame, sample_cl
         terms=[
             CarveOut(codes=["J0000-J9999"], billed_rate="0.60"),
             FixedRate(codes=["99213"], amount="95.00"),
-            PercentOfMedicare(
-                schedule=schedule, rate="1.40", locality=Locality.parse("10112-00")
-            ),
+            PercentOfMedicare(schedule=schedule, rate="1.40", locality=Locality.parse("10112-00")),
             PercentOfBilled(rate="0.50"),
         ],
         lesser_of_billed=True,

@@ -40,9 +40,7 @@ def main() -> int:
         name="Acme PPO 2025",
         effective=Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
         terms=[
-            PercentOfMedicare(
-                schedule=schedule, rate="1.40", locality=Locality.parse("10112-00")
-            ),
+            PercentOfMedicare(schedule=schedule, rate="1.40", locality=Locality.parse("10112-00")),
             PercentOfBilled(rate="0.50"),
         ],
         lesser_of_billed=True,
