@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pendulum
@@ -32,9 +33,16 @@ SECRET = "Quixotefield"
 
 def test_claim_with_none_lines_or_a_string_coverage_is_a_validation_error() -> None:
     """Issue 14: "``None`` or an int for any sequence field; ``Claim(coverage="cov-1")``"."""
-    for field, value in [("lines", None), ("lines", 5), ("diagnoses", None), ("coverage", "cov-1")]:
+    cases: list[tuple[str, Any]] = [
+        ("lines", None),
+        ("lines", 5),
+        ("diagnoses", None),
+        ("coverage", "cov-1"),
+    ]
+    for field, value in cases:
+        changes: dict[str, Any] = {field: value}
         with pytest.raises(ValidationError) as caught:
-            attrs.evolve(make_claim(), **{field: value})
+            attrs.evolve(make_claim(), **changes)
         assert any(p.field.startswith(field) for p in caught.value.problems), caught.value
 
 
@@ -119,7 +127,8 @@ def test_nan_or_negative_cms_values_are_refused(
 def test_amounts_beyond_28_significant_digits_are_refused_not_rounded() -> None:
     """Issue 14: "Amounts beyond 28 significant digits are rounded"."""
     line = make_claim().lines[0]
-    for charge in (Decimal("1234567890123456789012345678.9"), Decimal("1E28"), "1E30"):
+    charges: list[Any] = [Decimal("1234567890123456789012345678.9"), Decimal("1E28"), "1E30"]
+    for charge in charges:
         with pytest.raises(ValidationError, match="charge"):
             attrs.evolve(line, charge=charge)
 

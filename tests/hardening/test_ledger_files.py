@@ -86,6 +86,16 @@ def test_another_applications_database_is_refused(tmp_path: Path) -> None:
     conn.close()
 
 
+def test_another_applications_wal_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = _sqlite_file(tmp_path / "notes.db", "CREATE TABLE notes (body TEXT);")
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("INSERT INTO notes VALUES ('x')")
+    conn.commit()
+    conn.close()  # the last connection checkpoints and removes the -wal and -shm files
+    _refused(path, "another application's SQLite database (tables notes)")
+
+
 def test_a_foreign_application_id_is_refused_even_with_medbill_tables(tmp_path: Path) -> None:
     path = _sqlite_file(
         tmp_path / "lookalike.sqlite", SCHEMA_V2, "user_version=2", "application_id=1129270605"
