@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from medbill import LedgerError, LedgerFileError, MedbillError
@@ -202,6 +202,7 @@ def test_ledger_file_fuzz(ledger_bytes: bytes, tmp_path_factory: pytest.TempPath
     """Damaged ledger files: opening and reading give a value or a MedbillError."""
 
     @FUZZ
+    @example(flips=[(626, 128)], size=len(ledger_bytes))  # a non-UTF-8 byte in the schema
     @given(
         st.lists(st.tuples(st.integers(0, len(ledger_bytes) - 1), st.integers(0, 255)), max_size=8),
         st.integers(0, len(ledger_bytes)),

@@ -345,11 +345,17 @@ class SqliteStore(SqlStore):
             return LedgerError(f"the store refused the batch: {text}")
         return LedgerError(f"ledger file {self._path!r}: {text}")
 
+    def _damaged(self, error: UnicodeDecodeError) -> LedgerError:
+        # A damaged page: SQLite's message (or a text column) is not UTF-8.
+        return LedgerError(f"ledger file {self._path!r} is damaged: {error.reason}")
+
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         try:
             return self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as error:
             raise self._error(error) from error
+        except UnicodeDecodeError as error:
+            raise self._damaged(error) from error
 
     def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
@@ -358,6 +364,8 @@ class SqliteStore(SqlStore):
             self._conn.executemany(sql, rows)
         except sqlite3.Error as error:
             raise self._error(error) from error
+        except UnicodeDecodeError as error:
+            raise self._damaged(error) from error
 
     def _begin(self) -> None:
         self._query("BEGIN IMMEDIATE")
@@ -405,6 +413,8 @@ class SqliteStore(SqlStore):
                 )
             version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
             tables = _tables(self._conn)
+        except UnicodeDecodeError as error:
+            raise LedgerFileError(self._path, f"it is damaged ({error.reason})") from error
         except sqlite3.Error as error:
             if isinstance(error, sqlite3.OperationalError) and any(
                 word in str(error) for word in _BUSY_WORDS
