@@ -112,6 +112,12 @@ class CodeRange:
 def _ranges(values: Sequence[str | CodeRange]) -> tuple[CodeRange, ...]:
     if isinstance(values, str):
         values = [values]
+    if isinstance(values, bytes) or not isinstance(values, Iterable):
+        raise ValidationError("codes", values, "must be a list of codes or ranges")
+    values = list(values)
+    for value in values:
+        if not isinstance(value, str | CodeRange):
+            raise ValidationError("codes", value, 'must be a code or range such as "99213"')
     ranges = tuple(v if isinstance(v, CodeRange) else CodeRange.parse(v) for v in values)
     if not ranges:
         raise ValidationError("codes", list(values), "needs at least one code or range")

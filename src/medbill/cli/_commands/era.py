@@ -29,7 +29,7 @@ from medbill.cli._commands._inputs import (
     load_medicare,
     open_ledger,
     parse_amount,
-    parse_rate,
+    parse_fraction,
 )
 from medbill.cli._commands._posting import plan_remittances, post_remittances
 from medbill.cli._output import emit_json, make_console, money, status, table
@@ -265,15 +265,15 @@ def check_command(
     expected and payer allowed, expected and 835 patient share, expected and actual paid,
     the variances and a verdict (correct, underpaid, overpaid, patient share too high or
     too low, denied with its next action, not checked with the reason)."""
+    forgiven = Tolerance(  # the options first: a bad one fails before any file is read
+        amount=parse_amount(tolerance, "--tolerance", signed=False),
+        rate=None if tolerance_rate is None else parse_fraction(tolerance_rate, "--tolerance-rate"),
+    )
     remittances = read_remittances(era_file)
     claims = load_claims(list(claim_paths))
     flat = [FeeSchedule.from_csv(path) for path in schedules]
     medicare = load_medicare(rvu, gpci)
     contracts = [load_contract(path, medicare, flat) for path in contract_files(contract_paths)]
-    forgiven = Tolerance(
-        amount=parse_amount(tolerance, "--tolerance"),
-        rate=None if tolerance_rate is None else parse_rate(tolerance_rate, "--tolerance-rate"),
-    )
     checks, skipped = check_remittances(remittances, claims, contracts, forgiven)
     report = VarianceReport.from_checks(checks)
     if csv_path is not None:
