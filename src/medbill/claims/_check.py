@@ -741,10 +741,9 @@ def _expected_shares(
     )
     after = accumulators
     if then:  # the accumulators after these lines, for the lines worked out next
-        after = Accumulators(
-            deductible_met=accumulators.deductible_met + sum((s[1] for s in split), ZERO),
-            out_of_pocket_met=accumulators.out_of_pocket_met
-            + sum((s[0] + s[1] + s[2] for s in split), ZERO),
+        after = accumulators.plus(
+            deductible=sum((s[1] for s in split), ZERO),
+            out_of_pocket=sum((s[0] + s[1] + s[2] for s in split), ZERO),
         )
     shares: list[PatientShare | None] = []
     for item, (copay, deductible, coinsurance, _) in zip(group, split, strict=True):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
+
+import click
 
 from medbill import Claim, ClaimPayment, Remittance
 from medbill.claims import PaymentCheck, Tolerance, Verdict, check_payment, match_remittance
@@ -12,12 +15,28 @@ from medbill.fees import Contract
 
 __all__ = [
     "check_remittances",
+    "contract_files",
     "contract_for",
     "line_rows",
     "prior_payments",
     "show_checks",
     "show_denials",
 ]
+
+
+def contract_files(paths: Sequence[Path], option: str = "--contract") -> list[Path]:
+    """The contract TOML files named: each path is a file, or a folder of ``*.toml``."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.toml")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise FileNotFoundError(2, "No such file or folder", str(path))
+    if not found:
+        raise click.UsageError(f"{option} names no contract file (*.toml)")
+    return found
 
 
 def contract_for(claim: Claim, contracts: Sequence[Contract]) -> Contract | None:
