@@ -559,7 +559,7 @@ class Contract:
             term += ", lesser of billed"
         if callable(steps):  # a Medicare trace: its words are written when read
             words = steps
-            trace = Trace.lazy(lambda: (head, *words(), *tail))
+            trace = Trace._lazy(lambda: (head, *words(), *tail))
         else:
             trace = Trace((head, *steps, *tail))
         return ExpectedLine(
@@ -578,11 +578,11 @@ class Contract:
             contracted, amount = amount, billed
             term += ", lesser of billed"
             words = functools.partial(_rule_words, self._head(), rule, billed, contracted, True)
-            trace = Trace.lazy(words)
+            trace = Trace._lazy(words)
         elif rule.amount is not None:
             trace = rule.trace(self._head())
         else:
-            trace = Trace.lazy(
+            trace = Trace._lazy(
                 functools.partial(_rule_words, self._head(), rule, billed, amount, False)
             )
         return ExpectedLine(

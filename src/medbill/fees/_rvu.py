@@ -1114,13 +1114,13 @@ def _words(cell: _Cell, occurrences: list[Occurrence] | None) -> list[TraceStep]
 
 def _done(cell: _Cell, occurrences: list[Occurrence] | None) -> _Done:
     allowed, unit_fee, _ = _walk(cell, occurrences, words=False)
-    return _Done(allowed, unit_fee, Trace.lazy(functools.partial(_words, cell, occurrences)))
+    return _Done(allowed, unit_fee, Trace._lazy(functools.partial(_words, cell, occurrences)))
 
 
 def _lesser(fee_amount: Decimal, charge: Decimal, trace: Trace) -> tuple[Decimal, Trace]:
     """The allowed amount after Medicare's lesser-of rule and the trace with its step."""
     allowed = charge if charge < fee_amount else fee_amount
-    return allowed, Trace.lazy(lambda: (*trace.steps, _lesser_of(fee_amount, charge)))
+    return allowed, Trace._lazy(lambda: (*trace.steps, _lesser_of(fee_amount, charge)))
 
 
 def _lesser_of(fee_amount: Decimal, charge: Decimal) -> TraceStep:

@@ -48,7 +48,7 @@ class Trace:
     """
 
     steps: tuple[TraceStep, ...] = ()
-    # Pricing builds a trace only when someone reads it: a trace made by ``lazy`` holds the
+    # Pricing builds a trace only when someone reads it: a trace made by ``_lazy`` holds the
     # function that writes its steps (the amounts are already computed; only the words
     # are left) and runs it once, on the first read of ``steps``. Equality, hashing, repr
     # and pickling read ``steps``, so a lazy trace is indistinguishable from an eager one.
@@ -57,7 +57,7 @@ class Trace:
     )
 
     @classmethod
-    def lazy(cls, build: Callable[[], Iterable[TraceStep]]) -> Trace:
+    def _lazy(cls, build: Callable[[], Iterable[TraceStep]]) -> Trace:
         """A trace whose steps ``build()`` writes the first time they are read (internal:
         the pricing paths use it so that a trace nobody reads costs nothing)."""
         trace = object.__new__(cls)
