@@ -31,7 +31,6 @@ __all__ = [
     "parse_amount",
     "parse_date",
     "parse_fraction",
-    "parse_rate",
     "parse_locality",
 ]
 
@@ -129,11 +128,6 @@ def parse_units(text: str, option: str = "--units") -> Decimal:
     if _places(value.normalize()) > 3:
         raise ValidationError(option, text, "must have at most 3 decimal places")
     return value
-
-
-def parse_rate(text: str, option: str) -> Decimal:
-    """A rate as a fraction such as ``0.02`` (2 %)."""
-    return as_rate(text, option)
 
 
 def parse_fraction(text: str, option: str) -> Decimal:

@@ -19,6 +19,7 @@ from medbill.cli._commands._checks import (
     check_remittances,
     contract_files,
     line_rows,
+    prior_payments,
     show_checks,
     show_denials,
 )
@@ -226,6 +227,14 @@ def plan_command(
 )
 @_CLAIMS
 @click.option(
+    "--prior",
+    "prior_paths",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An earlier payer's 835 for the same claims (the primary's, when FILE.835 is a "
+    "secondary's): its payments are taken off what the later payer owes (repeatable).",
+)
+@click.option(
     "--schedule",
     "schedules",
     multiple=True,
@@ -253,6 +262,7 @@ def check_command(
     era_file: Path,
     contract_paths: tuple[Path, ...],
     claim_paths: tuple[Path, ...],
+    prior_paths: tuple[Path, ...],
     schedules: tuple[Path, ...],
     rvu: Path | None,
     gpci: Path | None,
@@ -264,17 +274,22 @@ def check_command(
     """Check every paid line of FILE.835 against its payer's contract, in payment terms:
     expected and payer allowed, expected and 835 patient share, expected and actual paid,
     the variances and a verdict (correct, underpaid, overpaid, patient share too high or
-    too low, denied with its next action, not checked with the reason)."""
+    too low, denied with its next action, not checked with the reason).
+
+    A secondary payer's 835 is checked against the secondary's contract (give the
+    secondary claims, whose coverage is the secondary's) with ``--prior`` naming the
+    primary's 835: what the primary paid on each line is taken off the expected payment."""
     forgiven = Tolerance(  # the options first: a bad one fails before any file is read
         amount=parse_amount(tolerance, "--tolerance", signed=False),
         rate=None if tolerance_rate is None else parse_fraction(tolerance_rate, "--tolerance-rate"),
     )
     remittances = read_remittances(era_file)
+    earlier = prior_payments([r for path in prior_paths for r in read_remittances(path)])
     claims = load_claims(list(claim_paths))
     flat = [FeeSchedule.from_csv(path) for path in schedules]
     medicare = load_medicare(rvu, gpci)
     contracts = [load_contract(path, medicare, flat) for path in contract_files(contract_paths)]
-    checks, skipped = check_remittances(remittances, claims, contracts, forgiven)
+    checks, skipped = check_remittances(remittances, claims, contracts, forgiven, earlier)
     report = VarianceReport.from_checks(checks)
     if csv_path is not None:
         write_private(csv_path, report.to_csv(), mode=file_mode())
