@@ -11,6 +11,7 @@ skipped; every value that is read is checked, and a bad one raises
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
@@ -25,6 +26,7 @@ from medbill._money import ZERO
 from medbill._payment import (
     Adjustment,
     ClaimPayment,
+    Imbalance,
     LinePayment,
     PayerClaimStatus,
     PayerContact,
@@ -32,19 +34,28 @@ from medbill._payment import (
     ProviderAdjustment,
     ProviderSummary,
     Remittance,
+    claim_imbalances,
 )
 from medbill.codes import AdjustmentGroup, Carc, Modifier, Npi, ProcedureCode, Rarc, RevenueCode
 from medbill.x12._envelope import (
     KNOWN_TRANSACTION_SETS,
-    RawTransaction,
     Source,
+    StreamedTransaction,
     count_value,
-    transactions,
+    stream_transactions,
 )
 from medbill.x12._tokenizer import Lenience, location, shown, shown_id, warn
 from medbill.x12._trusted import trusted_builder, trusted_positional
 
-__all__ = ["iter_835", "iter_835_file", "read_835", "read_835_file"]
+__all__ = [
+    "RemittanceStream",
+    "iter_835",
+    "iter_835_file",
+    "read_835",
+    "read_835_file",
+    "stream_835",
+    "stream_835_file",
+]
 
 T = TypeVar("T")
 
@@ -273,8 +284,10 @@ def _build(kind: Callable[..., T], fields: dict[str, Any], where: str) -> T:
 class _TransactionReader:
     """Reads one 835 transaction set; keeps the state of the loop being read."""
 
-    def __init__(self, raw: RawTransaction, codes: _Codes, lenience: Lenience) -> None:
+    def __init__(self, raw: StreamedTransaction, codes: _Codes, lenience: Lenience) -> None:
         self.raw = raw
+        self.header: dict[str, Any] = {}
+        self.provider_adjustments: list[ProviderAdjustment] = []
         self.codes = codes
         self.lenience = lenience
         self.component = raw.delimiters.component
@@ -297,8 +310,13 @@ class _TransactionReader:
         self.seen.add(key)
         return True
 
-    def read(self) -> Remittance | None:
-        """The remittance of the transaction set, or ``None`` when lenient reading skips it.
+    def claims(self) -> Iterator[ClaimPayment | None]:
+        """The claims of the transaction set as they are read, in file order.
+
+        ``None`` comes once, before the first claim (or at the end, without claims): the
+        header (BPR, TRN, N1 loops) is read by then. The claims are not kept; the header
+        fields gather in ``header`` and the PLB adjustments in ``provider_adjustments``.
+        The iteration ends once the SE has been checked.
 
         One loop dispatches on the segment id and keeps the loop state (the claim and the
         service line being read) in local variables: longer than a screen on purpose,
@@ -307,9 +325,9 @@ class _TransactionReader:
         raw = self.raw
         codes = self.codes
         first = raw.first_number
-        header: dict[str, Any] = {}
-        claims: list[ClaimPayment] = []
-        provider_adjustments: list[ProviderAdjustment] = []
+        header = self.header
+        provider_adjustments = self.provider_adjustments
+        started = False  # whether the first claim has been met
         claim: _Claim | None = None
         line: dict[str, Any] | None = None
         line_adjustments: list[Adjustment] = []
@@ -323,7 +341,7 @@ class _TransactionReader:
         read_line = self._line
         line_dates = _LINE_DATES
         number = first - 1
-        for segment in raw.segments:
+        for segment in itertools.chain.from_iterable(raw.batches):
             segment_id = segment[0]
             number += 1
             if segment_id == "CAS":  # read before padding: its length says how many triplets
@@ -382,9 +400,12 @@ class _TransactionReader:
                     claim.lines.append(_line_payment(line, line_adjustments))
                 line = None
                 if claim is not None:
-                    claims.append(self._claim(claim))
+                    yield self._claim(claim)
                     claim = None
                 if segment_id == "CLP":
+                    if not started:
+                        started = True
+                        yield None
                     claim = _Claim(self._clp(segment, number), number)
                     if header_number is not None:
                         claim.fields["header_number"] = header_number
@@ -392,7 +413,7 @@ class _TransactionReader:
                 elif segment_id == "PLB":
                     provider_adjustments.extend(self._plb(segment, number))
                 else:  # a header loop (2000) opens
-                    entity = self._header(segment, number, header, entity, claims)
+                    entity = self._header(segment, number, header, entity)
                     if segment_id == "LX":
                         header_number = int(segment[1]) if segment[1].isdigit() else None
                 continue
@@ -474,14 +495,26 @@ class _TransactionReader:
                 continue
             if claim is None and segment_id in _HEADER:
                 # header and 1000A/1000B segments: rare, read by their own method
-                entity = self._header(segment, number, header, entity, claims)
+                entity = self._header(segment, number, header, entity)
                 continue
             unknown(segment_id, number)
         if line is not None and claim is not None:
             claim.lines.append(_line_payment(line, line_adjustments))
         if claim is not None:
-            claims.append(self._claim(claim))
-        st = location(first - 1, "ST")
+            yield self._claim(claim)
+        if not started:
+            yield None
+
+    def remittance(
+        self,
+        claims: tuple[ClaimPayment, ...] | list[ClaimPayment],
+        provider_adjustments: list[ProviderAdjustment],
+    ) -> Remittance | None:
+        """The remittance of the header read so far with ``claims``, or ``None`` when
+        lenient reading skips the transaction set (it lacks TRN, N1*PR or BPR)."""
+        raw = self.raw
+        header = dict(self.header)
+        st = location(raw.first_number - 1, "ST")
         for field, segment_id in (
             ("id", "TRN"),
             ("payer_name", "N1*PR"),
@@ -511,6 +544,11 @@ class _TransactionReader:
         header["provider_adjustments"] = provider_adjustments
         return _build(Remittance, header, st)
 
+    def read(self) -> Remittance | None:
+        """The remittance of the whole transaction set (its claims held in memory)."""
+        claims = [claim for claim in self.claims() if claim is not None]
+        return self.remittance(claims, self.provider_adjustments)
+
     def _unknown(self, segment_id: str, number: int) -> None:
         where = location(number, segment_id)
         if segment_id in _KNOWN:
@@ -525,7 +563,6 @@ class _TransactionReader:
         number: int,
         header: dict[str, Any],
         entity: str,
-        claims: list[ClaimPayment],
     ) -> str:
         """Read a header, 1000A/1000B or LX/TS3 segment; returns the N1 loop now open."""
         segment_id = segment[0]
@@ -955,12 +992,28 @@ class _TransactionReader:
         return found
 
 
-def _check_balanced(remittance: Remittance, raw: RawTransaction) -> None:
+def _check_balanced(remittance: Remittance, control_number: str) -> None:
     problems = remittance.imbalances()
     if problems:
         raise UnbalancedRemittanceError(
-            f"{remittance.id} (transaction set {raw.control_number})", problems
+            f"{remittance.id} (transaction set {control_number})", problems
         )
+
+
+def _readers(source: Source, lenience: Lenience) -> Iterator[_TransactionReader]:
+    """A reader for each 835 transaction set of ``source``, as the sets stream."""
+    codes = _Codes()
+    for raw in stream_transactions(source, lenience):
+        if raw.id != "835":
+            if raw.id in KNOWN_TRANSACTION_SETS or raw.gs[1] != "HP":
+                continue  # an interchange may bundle other transaction sets (278, 999, ...)
+            # lenient: an unknown ST01 in a remittance group (HP) is read as an 835
+            warn(
+                f"transaction set {shown(raw.control_number)} with ST01 {shown(raw.id)} "
+                "is read as an 835 (its group is HP)",
+                location(raw.first_number - 1, "ST", 1, raw.id),
+            )
+        yield _TransactionReader(raw, codes, lenience)
 
 
 def iter_835(
@@ -969,7 +1022,9 @@ def iter_835(
     """Stream the remittances of an 835 file, one per transaction set, in file order.
 
     ``source`` is X12 text, a path or an open text file; a file is read in chunks, so
-    memory stays flat however large it is. Each remittance is yielded once its
+    memory stays flat however many transaction sets it holds (one transaction set's
+    remittance is held whole: :func:`stream_835` streams the claims of a transaction
+    set of any size). Each remittance is yielded once its
     transaction set has been read and its SE checked; the envelopes after it are checked
     as iteration goes on, so a damaged file raises :class:`~medbill.ParseError` before
     the iteration ends. With ``require_balanced=True`` a transaction set that breaks an
@@ -993,24 +1048,198 @@ def iter_835(
     >>> [(era.id, era.payment_amount) for era in iter_835(SAMPLE_835)]
     [('EFT-0001', Decimal('210.00'))]
     """
-    codes = _Codes()
-    lenience = Lenience(strict)
-    for raw in transactions(source, lenience):
-        if raw.id != "835":
-            if raw.id in KNOWN_TRANSACTION_SETS or raw.gs[1] != "HP":
-                continue  # an interchange may bundle other transaction sets (278, 999, ...)
-            # lenient: an unknown ST01 in a remittance group (HP) is read as an 835
-            warn(
-                f"transaction set {shown(raw.control_number)} with ST01 {shown(raw.id)} "
-                "is read as an 835 (its group is HP)",
-                location(raw.first_number - 1, "ST", 1, raw.id),
-            )
-        remittance = _TransactionReader(raw, codes, lenience).read()
+    for reader in _readers(source, Lenience(strict)):
+        remittance = reader.read()
         if remittance is None:
             continue
         if require_balanced:
-            _check_balanced(remittance, raw)
+            _check_balanced(remittance, reader.raw.control_number)
         yield remittance
+
+
+class RemittanceStream:
+    """One 835 transaction set read as it streams: its header, then its claims one by one.
+
+    ``header`` is the :class:`~medbill.Remittance` as its header reads (payment, trace
+    number, payer and payee, dates), without claims or provider adjustments. Iterating
+    the stream yields each :class:`~medbill.ClaimPayment` as it is read, checked as
+    :func:`read_835` checks it; the claims are not kept, so a transaction set of any size
+    is read in flat memory. The stream can be iterated once.
+
+    The trailer of the transaction set (the PLB adjustments, the SE count, the balance
+    of BPR02 against the claims and PLB) can only be checked at its end. Once iteration
+    ends without an error, ``complete`` is true and the set's verdict is known:
+    ``imbalances()`` (each claim's, and the remittance's BPR02 = ΣCLP04 − ΣPLB),
+    ``provider_adjustments``, ``provider_summaries``, ``claim_count`` and
+    ``claims_paid``. When strict reading (or ``require_balanced=True``) meets an error
+    at the trailer, iteration raises after claims were already yielded: **claims
+    yielded from a transaction set that raised must be discarded**. To post a file
+    whole or not at all, post each claim inside one transaction that is committed only
+    after the whole file has been read, or gather the postings per transaction set and
+    commit them once its stream is ``complete`` (and, for the file, once the iteration
+    over the streams has ended).
+
+    >>> from medbill.x12 import SAMPLE_835, stream_835
+    >>> for stream in stream_835(SAMPLE_835):
+    ...     print(stream.header.id, stream.header.payment_amount)
+    ...     for claim in stream:
+    ...         print(claim.claim_id, claim.paid)
+    ...     print(stream.complete, stream.claim_count, stream.claims_paid, stream.imbalances())
+    EFT-0001 210.00
+    C-1 210.00
+    True 1 210.00 ()
+    """
+
+    __slots__ = (
+        "_claims",
+        "_imbalances",
+        "_passed",
+        "_reader",
+        "_require_balanced",
+        "claim_count",
+        "claims_paid",
+        "complete",
+        "header",
+        "provider_adjustments",
+        "provider_summaries",
+    )
+
+    def __init__(
+        self,
+        header: Remittance,
+        reader: _TransactionReader,
+        claims: Iterator[ClaimPayment | None],
+        *,
+        require_balanced: bool,
+    ) -> None:
+        self.header = header
+        self._reader = reader
+        self._claims = claims
+        self._require_balanced = require_balanced
+        self._imbalances: list[Imbalance] = []
+        self._passed = False  # the next transaction set was asked for
+        self.complete = False
+        self.claim_count = 0
+        self.claims_paid = ZERO
+        self.provider_adjustments: tuple[ProviderAdjustment, ...] = ()
+        self.provider_summaries: tuple[ProviderSummary, ...] = ()
+
+    def __iter__(self) -> Iterator[ClaimPayment]:
+        """The claims of the transaction set, in file order, as they are read."""
+        self._check_current()
+        imbalances = self._imbalances
+        count = 0
+        paid = ZERO
+        try:
+            for claim in self._claims:
+                if claim is None:
+                    continue
+                count += 1
+                paid += claim.paid
+                if claim.imbalance or claim.patient_responsibility_imbalance or any(
+                    line.imbalance for line in claim.lines
+                ):
+                    imbalances.extend(claim_imbalances(claim))
+                yield claim
+        finally:
+            self.claim_count = count
+            self.claims_paid = paid
+        self._check_current()
+        reader = self._reader
+        self.provider_adjustments = tuple(reader.provider_adjustments)
+        self.provider_summaries = tuple(reader.header.get("provider_summaries", ()))
+        header = self.header
+        total = paid - sum((p.amount for p in self.provider_adjustments), ZERO)
+        if total != header.signed_payment:
+            imbalances.append(
+                Imbalance(
+                    f"remittance {header.id}",
+                    "claim payments - provider adjustments - payment amount",
+                    total - header.signed_payment,
+                )
+            )
+        if self._require_balanced and imbalances:
+            raise UnbalancedRemittanceError(
+                f"{header.id} (transaction set {reader.raw.control_number})", imbalances
+            )
+        self.complete = True
+
+    def _check_current(self) -> None:
+        if self._passed:
+            raise ValidationError(
+                "stream",
+                self.header.id,
+                "the next transaction set was read before this one's claims were: "
+                "iterate each stream's claims before asking for the next stream",
+            )
+
+    def imbalances(self) -> tuple[Imbalance, ...]:
+        """Every broken 835 balancing rule of the set (as :meth:`~medbill.Remittance.imbalances`).
+
+        Known once the stream is ``complete``; before, a :class:`~medbill.ValidationError`.
+        """
+        if not self.complete:
+            raise ValidationError(
+                "stream",
+                self.header.id,
+                "the transaction set is not read to its end: iterate its claims first",
+            )
+        return tuple(self._imbalances)
+
+
+def stream_835(
+    source: Source, *, strict: bool = True, require_balanced: bool = False
+) -> Iterator[RemittanceStream]:
+    """Stream an 835 file claim by claim: a :class:`RemittanceStream` per transaction set.
+
+    Memory stays flat however many claims a transaction set holds: neither the
+    segments nor the claims of a set are kept (the input text, when given as ``str``
+    or ``bytes``, is held by the caller; a ``Path`` is read in chunks). Reading is the
+    same as :func:`iter_835`'s, with the same ``strict`` and ``require_balanced``; each
+    stream's header is read before it is yielded. Iterate each stream's claims before
+    asking for the next stream: one left unread is read past (its claims checked, not
+    yielded) and then refuses to be iterated with a :class:`~medbill.ValidationError`.
+    See :class:`RemittanceStream` for when a transaction set's verdict is known and
+    what to do with claims yielded before an error.
+
+    >>> from medbill.x12 import SAMPLE_835, stream_835
+    >>> [(stream.header.id, [claim.claim_id for claim in stream]) for stream in stream_835(SAMPLE_835)]
+    [('EFT-0001', ['C-1'])]
+    """
+    for reader in _readers(source, Lenience(strict)):
+        claims = reader.claims()
+        next(claims)  # the header is read
+        header = reader.remittance((), [])
+        if header is None:  # lenient: skipped (no TRN, N1*PR or BPR), but read and checked
+            for _ in claims:
+                pass
+            continue
+        stream = RemittanceStream(header, reader, claims, require_balanced=require_balanced)
+        yield stream
+        if not stream.complete:
+            # Left unread (or half read): its claims are read and checked, not yielded,
+            # and the stream refuses to go on, since its segments are gone.
+            stream._passed = True
+            for _ in claims:
+                pass
+
+
+def stream_835_file(
+    path: str | os.PathLike[str], *, strict: bool = True, require_balanced: bool = False
+) -> Iterator[RemittanceStream]:
+    """Stream the 835 file at ``path`` claim by claim (see :func:`stream_835`).
+
+    The file is read in chunks, so memory stays flat whatever its size.
+
+    >>> import pathlib, tempfile
+    >>> from medbill.x12 import SAMPLE_835, stream_835_file
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder, "era.835")
+    ...     _ = path.write_text(SAMPLE_835)
+    ...     [sum(1 for _ in stream) for stream in stream_835_file(path)]
+    [1]
+    """
+    return stream_835(Path(path), strict=strict, require_balanced=require_balanced)
 
 
 def read_835(
