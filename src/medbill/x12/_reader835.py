@@ -12,6 +12,7 @@ skipped; every value that is read is checked, and a bad one raises
 from __future__ import annotations
 
 import itertools
+import operator
 import os
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
@@ -44,6 +45,7 @@ from medbill.x12._envelope import (
     count_value,
     stream_transactions,
 )
+from medbill.x12._limits import DECIMAL_ELEMENTS, ELEMENT_LIMITS, over_long
 from medbill.x12._tokenizer import Lenience, location, shown, shown_id, warn
 from medbill.x12._trusted import trusted_builder, trusted_positional
 
@@ -91,6 +93,34 @@ _KNOWN = _HEADER | {
     "PLB",
 }
 _CLOSES_CLAIM = frozenset({"CLP", "PLB", "LX", "TS3", "TS2"})
+# The elements the reader reads whose length no other check bounds (codes are bounded by
+# their types, dates by _date, qualifiers by the values they are compared with, amounts
+# by _amount's 18 digits), checked against the guide's maximum (ELEMENT_LIMITS): an
+# over-long one is refused when strict and read as sent, with a warning, when lenient.
+_LENGTH_CHECKED: dict[str, tuple[int, ...]] = {
+    "TRN": (2,), "CUR": (2,), "N1": (2, 4), "N3": (1, 2), "N4": (1, 2, 3),
+    "PER": (2, 4, 6, 8), "REF": (2,), "LX": (1,), "NM1": (3, 4, 5, 7, 9),
+    "PLB": (1,), "CLP": (1, 6, 7, 8, 9), "SVC": (5, 7), "AMT": (1,), "QTY": (1, 2),
+    "CAS": (4, 7, 10, 13, 16, 19), "TS3": (1, 2),
+}  # fmt: skip
+
+
+def _length_vector(segment_id: str) -> tuple[int, ...]:
+    """Per position, a length above which the element may be over-long (quick check).
+
+    Type R elements count digits only, so a sign and a decimal point are allowed for;
+    :func:`~medbill.x12._limits.over_long` then decides.
+    """
+    checked = _LENGTH_CHECKED[segment_id]
+    limits = ELEMENT_LIMITS[segment_id]
+    decimals = DECIMAL_ELEMENTS.get(segment_id, frozenset())
+    vector = [1 << 30] * (max(checked) + 1)
+    for position in checked:
+        vector[position] = limits[position - 1] + (2 if position in decimals else 0)
+    return tuple(vector)
+
+
+_LENGTH_VECTORS = {segment_id: _length_vector(segment_id) for segment_id in _LENGTH_CHECKED}
 _AMOUNT_DIGITS = 18  # TR3 maximum length of the money elements (type R, 1/18)
 _EXACT_DIGITS = 28  # Decimal's default precision: longer amounts would round when summed
 _STRICT = Lenience(True)
@@ -106,9 +136,22 @@ _PROVIDER_SUMMARY = trusted_builder(ProviderSummary)
 class _Codes:
     """Caches of validated code objects: real files repeat a few codes many times."""
 
-    __slots__ = ("carc", "composites", "dates", "modifier", "procedure", "rarc", "revenue")
+    __slots__ = (
+        "carc",
+        "composites",
+        "dates",
+        "modifier",
+        "money",
+        "procedure",
+        "quantity",
+        "rarc",
+        "revenue",
+    )
 
     def __init__(self) -> None:
+        # amounts already read: X12 decimals of at most 18 characters (never warned about)
+        self.money: dict[str, Decimal] = {}
+        self.quantity: dict[str, Decimal] = {}
         self.carc: dict[str, Carc] = {}
         self.rarc: dict[str, Rarc] = {}
         self.modifier: dict[str, Modifier] = {}
@@ -187,6 +230,27 @@ def _amount(
                 location=location(number, segment_id, position, value),
             )
     return amount
+
+
+def _cached_amount(
+    cache: dict[str, Decimal],
+    value: str,
+    number: int,
+    segment_id: str,
+    position: int,
+    lenience: Lenience,
+    *,
+    money: bool = True,
+) -> Decimal:
+    """:func:`_amount`, remembered: payers repeat the same amounts many times."""
+    found = cache.get(value)
+    if found is None:
+        found = _amount(value, number, segment_id, position, money=money, lenience=lenience)
+        if len(value) <= _AMOUNT_DIGITS:  # read without a warning: the same next time
+            if len(cache) > 100_000:
+                cache.clear()
+            cache[value] = found
+    return found
 
 
 def _odd_amount(
@@ -293,21 +357,23 @@ class _TransactionReader:
         self.component = raw.delimiters.component
         self.repetition = raw.delimiters.repetition
         self.version_4010 = (raw.implementation or raw.gs[8]).startswith("004010")
-        self.seen: set[str] = set()  # single-use segments read in the current loop
+        self.seen: set[str] = set()  # single-use segments read in the current claim
+        self.seen_header: set[str] = set()  # those of the header ("#BPR", "#N1*PR", ...)
 
     def once(self, key: str, number: int, segment_id: str) -> bool:
         """Whether a single-use segment (``key``) is read for the first time in its loop.
 
         A repeated one is refused when strict; lenient reading keeps the first.
         """
-        if key in self.seen:
+        seen = self.seen_header if key[0] == "#" else self.seen
+        if key in seen:
             self.lenience.report(
                 f"{key.lstrip('#')} appears twice; the implementation guide allows it once",
                 location(number, segment_id),
                 lenient="the first one is kept",
             )
             return False
-        self.seen.add(key)
+        seen.add(key)
         return True
 
     def claims(self) -> Iterator[ClaimPayment | None]:
@@ -340,18 +406,40 @@ class _TransactionReader:
         read_adjustments = self._adjustments
         read_line = self._line
         line_dates = _LINE_DATES
+        # The common CAS (one triplet, a known group, a CARC and an amount read before)
+        # is read here; any other goes through _adjustments, which checks everything.
+        groups = dict(_GROUP)
+        if not self.version_4010:
+            del groups["CR"]  # CR is a 004010X091A1 group only
+        carcs = codes.carc
+        money = codes.money
+        dates = codes.dates
+        lenience = self.lenience
+        vectors = _LENGTH_VECTORS
+        longer = operator.lt  # lt(limit, length): the element is longer than the limit
         number = first - 1
         for segment in itertools.chain.from_iterable(raw.batches):
             segment_id = segment[0]
             number += 1
             if segment_id == "CAS":  # read before padding: its length says how many triplets
                 if line is not None:
-                    read_adjustments(segment, number, line_adjustments)
+                    found = line_adjustments
                 elif claim is not None:
-                    read_adjustments(segment, number, claim.adjustments)
+                    found = claim.adjustments
                 else:
                     raise ParseError("CAS outside a claim", location=location(number, "CAS"))
+                if len(segment) == 4:
+                    group = groups.get(segment[1])
+                    carc = carcs.get(segment[2])
+                    amount = money.get(segment[3])
+                    if group is not None and carc is not None and amount is not None:
+                        found.append(_ADJUSTMENT(group, carc, amount, None))
+                        continue
+                read_adjustments(segment, number, found)
                 continue
+            vector = vectors.get(segment_id)
+            if vector is not None and any(map(longer, vector, map(len, segment))):
+                self._lengths(segment, number)
             # pad short segments so that the elements read below can be indexed directly
             size = len(segment)
             if size < needs.get(segment_id, 0):
@@ -365,7 +453,7 @@ class _TransactionReader:
                             "expected 472, 150 or 151",
                             location=location(number, "DTM", 1),
                         )
-                    day = _date(codes, segment[2], number, "DTM", 2)
+                    day = dates.get(segment[2]) or _date(codes, segment[2], number, "DTM", 2)
                     if qualifier == "151":
                         line["service_date_end"] = day
                     else:
@@ -409,7 +497,8 @@ class _TransactionReader:
                     claim = _Claim(self._clp(segment, number), number)
                     if header_number is not None:
                         claim.fields["header_number"] = header_number
-                    self.seen = {key for key in self.seen if key.startswith("#")}
+                    if self.seen:
+                        self.seen.clear()
                 elif segment_id == "PLB":
                     provider_adjustments.extend(self._plb(segment, number))
                 else:  # a header loop (2000) opens
@@ -428,17 +517,19 @@ class _TransactionReader:
                     header["payee_tax_id"] = segment[2]
                 continue
             if segment_id == "AMT" or segment_id == "QTY":
-                pair = (
-                    segment[1],
-                    _amount(
-                        segment[2],
+                value = segment[2]
+                amount = money.get(value) if segment_id == "AMT" else None
+                if amount is None:
+                    amount = _cached_amount(
+                        money if segment_id == "AMT" else codes.quantity,
+                        value,
                         number,
                         segment_id,
                         2,
+                        lenience,
                         money=segment_id == "AMT",
-                        lenience=self.lenience,
-                    ),
-                )
+                    )
+                pair = (segment[1], amount)
                 if line is not None:
                     if segment_id == "QTY":
                         line.setdefault("quantities", []).append(pair)
@@ -548,6 +639,22 @@ class _TransactionReader:
         """The remittance of the whole transaction set (its claims held in memory)."""
         claims = [claim for claim in self.claims() if claim is not None]
         return self.remittance(claims, self.provider_adjustments)
+
+    def _lengths(self, segment: list[str], number: int) -> None:
+        """Report each element longer than the guide allows (refused when strict)."""
+        segment_id = segment[0]
+        for position in _LENGTH_CHECKED[segment_id]:
+            if position >= len(segment):
+                break
+            value = segment[position]
+            limit = over_long(segment_id, position, value)
+            if limit is not None:
+                self.lenience.report(
+                    f"{segment_id}{position:02d} is longer than the {limit} characters the "
+                    f"guide allows ({len(value)}: {shown(value)})",
+                    location(number, segment_id, position, value[:80]),
+                    lenient="read as sent",
+                )
 
     def _unknown(self, segment_id: str, number: int) -> None:
         where = location(number, segment_id)
@@ -696,32 +803,36 @@ class _TransactionReader:
             raise ParseError(
                 "the patient control number (CLP01) is empty", location=location(number, "CLP", 1)
             )
+        money = self.codes.money
         fields: dict[str, Any] = {
             "claim_id": ClaimId(segment[1]),
             "status": status,
-            "charge": self._required_amount(segment, number, 3),
-            "paid": self._required_amount(segment, number, 4),
-            "patient_responsibility": _amount(
-                responsibility, number, "CLP", 5, lenience=self.lenience
+            "charge": money.get(segment[3]) or self._required_amount(segment, number, 3),
+            "paid": money.get(segment[4]) or self._required_amount(segment, number, 4),
+            "patient_responsibility": (
+                money.get(responsibility)
+                or _cached_amount(money, responsibility, number, "CLP", 5, self.lenience)
             )
             if responsibility
             else ZERO,
         }
-        for position, name in (
-            (6, "filing_indicator"),
-            (7, "payer_claim_control_number"),
-            (8, "facility_code"),
-            (9, "frequency"),
-        ):
-            value = _el(segment, position)
-            if value:
-                fields[name] = value
+        # CLP is padded to CLP09 (see _NEEDS)
+        if segment[6]:
+            fields["filing_indicator"] = segment[6]
+        if segment[7]:
+            fields["payer_claim_control_number"] = segment[7]
+        if segment[8]:
+            fields["facility_code"] = segment[8]
+        if segment[9]:
+            fields["frequency"] = segment[9]
         return fields
 
     def _required_amount(self, segment: list[str], number: int, position: int) -> Decimal:
         value = segment[position]
         if value:
-            return _amount(value, number, segment[0], position, lenience=self.lenience)
+            return _cached_amount(
+                self.codes.money, value, number, segment[0], position, self.lenience
+            )
         if not self.lenience.strict:
             self.lenience.report(
                 "the amount is missing; 0 is used", location(number, segment[0], position)
@@ -781,6 +892,8 @@ class _TransactionReader:
                 location(number, "CAS", 20, segment[20]),
                 lenient="the extra elements are read as further triplets",
             )
+        if any(map(operator.lt, _LENGTH_VECTORS["CAS"], map(len, segment))):
+            self._lengths(segment, number)
         before = len(found)
         carcs = self.codes.carc
         lenience = self.lenience
@@ -799,7 +912,9 @@ class _TransactionReader:
                         lenient="the amount is not read; the claim will not balance",
                     )
                 continue
-            amount = _amount(amount_text, number, "CAS", position + 1, lenience=lenience)
+            amount = _cached_amount(
+                self.codes.money, amount_text, number, "CAS", position + 1, lenience
+            )
             carc = carcs.get(reason) or _tolerant_code(
                 carcs, Carc, reason, (number, "CAS", position), lenience
             )
@@ -869,15 +984,14 @@ class _TransactionReader:
 
     def _line(self, segment: list[str], number: int) -> dict[str, Any]:
         codes = self.codes
-        qualifier, code, modifiers = self._procedure(segment[1], number, 1)
+        composite = segment[1]
+        read = codes.composites.get(composite)
+        qualifier, code, modifiers = read or self._procedure(composite, number, 1)
+        money = codes.money
         charge, paid = segment[2], segment[3]
         fields: dict[str, Any] = {
-            "charge": _amount(charge, number, "SVC", 2, lenience=self.lenience)
-            if charge
-            else self._required_amount(segment, number, 2),
-            "paid": _amount(paid, number, "SVC", 3, lenience=self.lenience)
-            if paid
-            else self._required_amount(segment, number, 3),
+            "charge": money.get(charge) or self._required_amount(segment, number, 2),
+            "paid": money.get(paid) or self._required_amount(segment, number, 3),
             "modifiers": modifiers,
             "procedure": None,
         }
@@ -919,8 +1033,8 @@ class _TransactionReader:
             )
         units = segment[5]
         if units:
-            fields["units_paid"] = _amount(
-                units, number, "SVC", 5, money=False, lenience=self.lenience
+            fields["units_paid"] = _cached_amount(
+                codes.quantity, units, number, "SVC", 5, self.lenience, money=False
             )
         original = segment[6]
         if original:
