@@ -45,7 +45,7 @@ from medbill.x12._envelope import (
     count_value,
     stream_transactions,
 )
-from medbill.x12._limits import DECIMAL_ELEMENTS, ELEMENT_LIMITS, over_long
+from medbill.x12._limits import ELEMENT_LIMITS, over_long
 from medbill.x12._tokenizer import Lenience, location, shown, shown_id, warn
 from medbill.x12._trusted import trusted_builder, trusted_positional
 
@@ -106,17 +106,16 @@ _LENGTH_CHECKED: dict[str, tuple[int, ...]] = {
 
 
 def _length_vector(segment_id: str) -> tuple[int, ...]:
-    """Per position, a length above which the element may be over-long (quick check).
+    """Per position, the length above which an element may be over-long (a quick check).
 
-    Type R elements count digits only, so a sign and a decimal point are allowed for;
-    :func:`~medbill.x12._limits.over_long` then decides.
+    Type R elements count digits only (a sign and a decimal point are not counted), so
+    :func:`~medbill.x12._limits.over_long` decides for a value the quick check flags.
     """
     checked = _LENGTH_CHECKED[segment_id]
     limits = ELEMENT_LIMITS[segment_id]
-    decimals = DECIMAL_ELEMENTS.get(segment_id, frozenset())
     vector = [1 << 30] * (max(checked) + 1)
     for position in checked:
-        vector[position] = limits[position - 1] + (2 if position in decimals else 0)
+        vector[position] = limits[position - 1]
     return tuple(vector)
 
 
@@ -971,6 +970,13 @@ class _TransactionReader:
                 )
             self.lenience.report(f"{composite!r} has no procedure code", _loc(where))
             return qualifier, "", ()
+        if len(parts[1]) > 48 or len(qualifier) > 2:  # C003-01 1/2, C003-02 1/48
+            self.lenience.report(
+                f"SVC{position:02d} holds a product/service qualifier or code longer than "
+                f"the guide allows (2 and 48 characters: {shown(composite)})",
+                location(number, "SVC", position, composite[:80]),
+                lenient="read as sent",
+            )
         modifiers = tuple(
             m
             for m in (
@@ -1082,6 +1088,13 @@ class _TransactionReader:
                     lenient="read as sent",
                 )
             reason, _, reference = composite.partition(self.component)
+            if len(reference) > 50:  # C042-02 reference identification 1/50
+                lenience.report(
+                    f"the PLB reference is longer than the 50 characters the guide allows "
+                    f"({len(reference)}: {shown(reference)})",
+                    location(number, "PLB", position, composite[:80]),
+                    lenient="read as sent",
+                )
             amount = self._required_amount([*segment, ""], number, position + 1)
             if len(reason) != 2 and not lenience.strict:
                 lenience.report(
