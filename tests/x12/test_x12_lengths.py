@@ -69,8 +69,7 @@ def test_over_long_element_is_refused_strict_and_read_lenient(case: str) -> None
         read_835(text)
     assert len(str(caught.value)) <= ParseError.MESSAGE_LIMIT
     with pytest.raises(ParseError, match=message):
-        for stream in stream_835(text):
-            list(stream)
+        [list(stream) for stream in stream_835(text)]
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         [era] = read_835(text, strict=False)
@@ -105,9 +104,8 @@ def test_the_masked_message_does_not_show_a_long_name() -> None:
 
 def test_plb_reference_of_51_characters() -> None:
     # PLB03-2 (C042-02) is 1/50; the WO recovery of 10.00 balances against BPR02 200.00.
-    text = (
-        SAMPLE_835.replace("BPR*I*210.00*", "BPR*I*200.00*")
-        .replace("SE*22*", "PLB*1234567893*20251231*WO:" + "R" * 51 + "*10.00~SE*23*")
+    text = SAMPLE_835.replace("BPR*I*210.00*", "BPR*I*200.00*").replace(
+        "SE*22*", "PLB*1234567893*20251231*WO:" + "R" * 51 + "*10.00~SE*23*"
     )
     with pytest.raises(ParseError, match=r"segment 24 \(PLB\), element 3: the PLB reference"):
         read_835(text)

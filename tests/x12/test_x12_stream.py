@@ -15,6 +15,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from test_x12_samples import EXPECTED
 
 from medbill import ParseError, UnbalancedRemittanceError, ValidationError
 from medbill.x12 import (
@@ -24,7 +25,6 @@ from medbill.x12 import (
     stream_835,
     stream_835_file,
 )
-from tests.x12.test_x12_samples import EXPECTED
 
 CLAIM = (
     "CLP*C-{n}*1*300.00*210.00*40.00*12*PCN-{n}*11*1~NM1*QC*1*DOE*JANE****MI*W{n:09d}~"
@@ -52,13 +52,19 @@ def test_stream_yields_the_claims_read_835_reads() -> None:
     assert list(stream) == list(era.claim_payments)
     assert stream.complete
     # 3 claims of 210.00 paid, no PLB, BPR02 630.00: balanced
-    assert (stream.claim_count, stream.claims_paid, stream.imbalances()) == (3, Decimal("630.00"), ())
+    assert (stream.claim_count, stream.claims_paid, stream.imbalances()) == (
+        3,
+        Decimal("630.00"),
+        (),
+    )
 
 
 def test_stream_of_a_file_path(tmp_path: Path) -> None:
     path = tmp_path / "era.835"
     path.write_bytes(one_set(2).encode())
-    streams = [(stream.header.id, [claim.claim_id for claim in stream]) for stream in stream_835_file(path)]
+    streams = [
+        (stream.header.id, [claim.claim_id for claim in stream]) for stream in stream_835_file(path)
+    ]
     assert streams == [("EFT-0001", ["C-0", "C-1"])]
 
 
@@ -97,10 +103,14 @@ def test_trailer_error_raises_after_the_claims_and_the_verdict_stays_unknown() -
     # SE01 says 31 segments; ST..SE of 2 claims holds 12 + 20 = 32.
     text = one_set(2).replace("SE*32*0001", "SE*31*0001")
     stream = next(stream_835(text))
-    seen = []
-    with pytest.raises(ParseError, match=r"SE01 says 31 segments, the transaction set holds 32"):
+    seen: list[str] = []
+
+    def read() -> None:
         for claim in stream:
             seen.append(claim.claim_id)
+
+    with pytest.raises(ParseError, match=r"SE01 says 31 segments, the transaction set holds 32"):
+        read()
     # C-0 was yielded before the trailer was read: the caller discards it. (The last
     # claim closes only at the SE, so it comes after the SE check.)
     assert seen == ["C-0"]
@@ -138,7 +148,7 @@ def test_payment_that_disagrees_with_claims_and_plb_is_found_at_the_trailer() ->
     ]
     assert [str(i) for i in stream.imbalances()] == [str(i) for i in read_835(text)[0].imbalances()]
     strict_stream = next(stream_835(text, require_balanced=True))
-    with pytest.raises(UnbalancedRemittanceError, match="off by 5.00"):
+    with pytest.raises(UnbalancedRemittanceError, match=r"off by 5\.00"):
         list(strict_stream)
 
 
@@ -166,7 +176,7 @@ def two_sets() -> str:
 def test_unread_stream_is_read_past_and_checked() -> None:
     streams = list(stream_835(two_sets()))  # claims never iterated: read past
     assert [stream.header.control_number for stream in streams] == ["0001", "0002"]
-    with pytest.raises(ValidationError, match="iterate each stream's claims before"):
+    with pytest.raises(ValidationError, match=r"iterate each stream's claims before"):
         list(streams[0])
     broken = two_sets().replace("SE*22*0001", "SE*21*0001")
     with pytest.raises(ParseError, match="SE01 says 21"):
@@ -196,6 +206,7 @@ def test_public_samples_stream_as_they_read(reference_dir: Path) -> None:
                 streamed.append((stream.header, list(stream), stream.provider_adjustments))
         assert len(streamed) == len(remittances), name
         for era, (header, claims, plb) in zip(remittances, streamed, strict=True):
-            assert header.id == era.id and header.payment_amount == era.payment_amount, name
+            assert header.id == era.id, name
+            assert header.payment_amount == era.payment_amount, name
             assert tuple(claims) == era.claim_payments, name
             assert plb == era.provider_adjustments, name

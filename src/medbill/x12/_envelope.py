@@ -498,8 +498,6 @@ def _walk(
         )
 
 
-
-
 def _ignore(segment: list[str], number: int, delimiters: Delimiters) -> None:
     pass
 

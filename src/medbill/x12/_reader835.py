@@ -1263,8 +1263,10 @@ class RemittanceStream:
                     continue
                 count += 1
                 paid += claim.paid
-                if claim.imbalance or claim.patient_responsibility_imbalance or any(
-                    line.imbalance for line in claim.lines
+                if (
+                    claim.imbalance
+                    or claim.patient_responsibility_imbalance
+                    or any(line.imbalance for line in claim.lines)
                 ):
                     imbalances.extend(claim_imbalances(claim))
                 yield claim
