@@ -246,7 +246,7 @@ def _cached_amount(
     if found is None:
         found = _amount(value, number, segment_id, position, money=money, lenience=lenience)
         if len(value) <= _AMOUNT_DIGITS:  # read without a warning: the same next time
-            if len(cache) > 100_000:
+            if len(cache) > 20_000:  # bounded: flat memory
                 cache.clear()
             cache[value] = found
     return found
