@@ -172,7 +172,7 @@ def is_duplicate(
         return True
     payer = coverage.payer.id
     clp07 = payment.payer_claim_control_number
-    for entry in view.claim_entries(claim):
+    for entry in view.payment_entries(claim):
         if (
             entry.kind is not EntryKind.CLAIM_PAYMENT
             or entry.key == key
@@ -218,7 +218,7 @@ def claim_payment_entries(
     later = coverage.priority is not Priority.PRIMARY
     denied = payment.status is PayerClaimStatus.DENIED
     postings = _Postings()
-    cash = cash_account or Account.cash(payer)
+    cash = cash_account or _account("cash", None, payer)
     explain: list[str] = []
     if payment.paid:
         postings.add(cash, payment.paid)
@@ -290,14 +290,14 @@ def claim_payment_entries(
             f"{a.group.value}-{a.reason} {a.amount}" for a in payment.all_adjustments()
         )
     if duplicate and payment.paid:  # CARC 18: the original carries the adjudication
-        postings.add(Account(code="payer_overpayment", payer=payer), -payment.paid)
+        postings.add(_account("payer_overpayment", None, payer), -payment.paid)
         memo += f", duplicate payment: {payment.paid} owed back"
         explain.append("duplicate payment (OA-18 or CLP07 paid before): only the cash is booked")
     # paid more than it owed: a liability to the payer, not a negative receivable
     overpaid = min(-_owed(view, postings, coverage, str(claim.id)), max(payment.paid, ZERO))
     if overpaid > 0:
         postings.move(
-            Account(code="payer_overpayment", payer=payer),
+            _account("payer_overpayment", None, payer),
             _receivable(coverage, patient, claim.id),
             overpaid,
         )
@@ -338,9 +338,12 @@ def _apply_claim_credit(
     """Apply money collected for the claim or its encounter (a check-in copay) to the
     patient's new share on the claim (key ``"<key>/copay"``)."""
     patient = claim.patient.id
-    sources = [Account.patient_credit(patient, claim.id)]
+    places = [str(claim.id)]
     if claim.encounter_id is not None:
-        sources.append(Account.patient_credit(patient, f"encounter:{claim.encounter_id}"))
+        places.append(f"encounter:{claim.encounter_id}")
+    if not any(view.claim_accounts("patient_credit", place) for place in places):
+        return  # nothing was ever collected for this claim or its visit
+    sources = [_account("patient_credit", patient, None, None, place) for place in places]
     credits = [(a, view.balance(a)) for a in sources]
     credits = [(a, c) for a, c in credits if c > 0]
     if not credits:
@@ -405,7 +408,9 @@ def suspense_entry(
     """Payer cash that cannot be applied: cash to unapplied insurance cash (suspense)."""
     payer = payer_key(remittance)
     postings = _Postings()
-    postings.move(Account.unapplied_insurance_cash(payer), Account.cash(payer), amount)
+    postings.move(
+        _account("unapplied_insurance_cash", None, payer), _account("cash", None, payer), amount
+    )
     return JournalEntry(
         key=key,
         effective=remittance.payment_date,
