@@ -341,8 +341,8 @@ def _apply_claim_credit(
     places = [str(claim.id)]
     if claim.encounter_id is not None:
         places.append(f"encounter:{claim.encounter_id}")
-    if not any(view.claim_accounts("patient_credit", place) for place in places):
-        return  # nothing was ever collected for this claim or its visit
+    # read (and so expected at posting) even when nothing was collected: a copay taken
+    # between planning and posting makes the plan stale instead of being left unapplied
     sources = [_account("patient_credit", patient, None, None, place) for place in places]
     credits = [(a, view.balance(a)) for a in sources]
     credits = [(a, c) for a, c in credits if c > 0]
