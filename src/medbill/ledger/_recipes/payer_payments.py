@@ -227,6 +227,7 @@ def claim_payment_entries(
         view, str(claim.id), coverage, payment, key, remittance, {p[0] for p in pieces if p[1]}
     )
     by_line = pieces[0][0] is not None
+    excess: list[tuple[Account, Decimal]] = []
     for line, charge, paid, adjustments in pieces:
         where = f"line {line}" if line else "claim"
         receivable = _receivable(coverage, patient, claim.id, line)
@@ -247,7 +248,13 @@ def claim_payment_entries(
             postings.add(receivable, -paid)
         sums = _sums(adjustments)
         share = sums[AdjustmentOutcome.PATIENT]
-        move = share if additive else share - target_now
+        # What the patient already paid on this line (a statement payment, a copay
+        # applied) counts toward the share that replaces the prior level's: the patient
+        # ends owing share - paid, and what they paid beyond their share is credit.
+        money = ZERO
+        if later and by_line and next_coverage is None and not additive:
+            money = _patient_money_on(view, str(claim.id), target)
+        move = share if additive else share - money - target_now
         if move > 0 and not additive:
             # never move more than the level still holds after its payment: a balance
             # written off or moved before the payer adjudicated is not moved twice
@@ -255,6 +262,11 @@ def claim_payment_entries(
         if move:
             postings.move(receivable, target, move)
             explain.append(f"{where}: {_party(next_coverage)}'s share is {share} (PR)")
+        if money:
+            explain.append(f"{where}: the patient already paid {money} of it")
+            overpaid_by_patient = -(target_now + move)
+            if overpaid_by_patient > 0:
+                excess.append((target, overpaid_by_patient))
         left = billed - paid - move
         kept = sums[AdjustmentOutcome.LEFT_IN_AR]
         kept = kept if additive else min(kept, max(left, ZERO))
@@ -284,6 +296,8 @@ def claim_payment_entries(
             )
         elif left > 0:
             explain.append(f"{where}: {left} left open in {_party(coverage)} A/R")
+    if excess:
+        _patient_credit_from(view, postings, claim, excess, explain)
     memo = f"{_party(coverage)} paid {payment.paid} of charge {payment.charge} on claim {claim.id}"
     if denied:
         memo += ": " + ", ".join(
@@ -325,6 +339,60 @@ def claim_payment_entries(
     )
     _apply_claim_credit(view, claim, key, effective, recorded_at, explain)
     return explain
+
+
+_PATIENT_MONEY = (EntryKind.PATIENT_PAYMENT, EntryKind.CREDIT_APPLIED)
+
+
+def _patient_money_on(view: BalanceView, claim: str, account: Account) -> Decimal:
+    """The patient's money applied to ``account`` (a line's patient receivable): payments
+    and credit applied, less what went back to credit (a reversal's ``/patient-credit``)."""
+    total = ZERO
+    for entry in view.claim_entries(claim):
+        if entry.kind not in _PATIENT_MONEY and not entry.key.endswith("/patient-credit"):
+            continue
+        if view.reversed_key(entry.key) is not None:
+            continue
+        for posting in entry.postings:
+            if posting.account == account:
+                total -= posting.amount
+    return total
+
+
+def _patient_credit_from(
+    view: BalanceView,
+    postings: _Postings,
+    claim: Claim,
+    excess: Sequence[tuple[Account, Decimal]],
+    explain: list[str],
+) -> None:
+    """The patient paid more on some lines than the new share: each such receivable back
+    to zero, and the money applied by the one rule for patient credit, same claim first
+    (its other lines' patient balances), the rest to the patient's credit, which
+    :func:`~medbill.ledger.apply_patient_credit` applies to the oldest open balance
+    (or a refund returns)."""
+    total = ZERO
+    for account, amount in excess:
+        postings.add(account, amount)
+        total += amount
+    left = total
+    for account in sorted(
+        view.claim_accounts("patient_receivable", str(claim.id)),
+        key=lambda a: (a.line is not None, a.line or ""),
+    ):
+        open_amount = view.balance(account) + postings.pending(account)
+        if open_amount > 0 and left > 0:
+            part = min(open_amount, left)
+            postings.add(account, -part)
+            left -= part
+    if total - left:
+        explain.append(f"{total - left} the patient overpaid applied to the claim's other lines")
+    if left:
+        postings.add(_account("patient_credit", claim.patient.id), -left)
+        explain.append(
+            f"{left} the patient paid beyond their share is patient credit: "
+            "apply_patient_credit applies it to the oldest open balance, else refund it"
+        )
 
 
 def _apply_claim_credit(
