@@ -10,6 +10,7 @@ batch. The real files are read in place from the shared reference folder.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,7 +29,14 @@ from medbill import (
     UnbalancedRemittanceError,
 )
 from medbill.claims import PlanOutcome, plan_remittance, plan_remittances, post_remittances
-from medbill.ledger import Account, JournalEntry, Ledger, post_charges, post_patient_payment
+from medbill.ledger import (
+    Account,
+    EntryKind,
+    JournalEntry,
+    Ledger,
+    post_charges,
+    post_patient_payment,
+)
 from medbill.testing import make_claim, make_claim_line, make_coverage, make_patient, make_payer
 from medbill.x12 import read_835
 
@@ -197,4 +205,59 @@ def test_a_remittance_repeated_in_one_file_posts_once() -> None:
     results = post_remittances(ledger, [once, once], [claim])
     assert [r.already_posted for r in results] == [False, True]
     assert ledger.total("cash") == D("80.00")
+    ledger.check_invariants()
+
+
+# -- the batch reads a plan makes, on every store ---------------------------------------
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def any_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
+    if request.param == "memory":
+        ledger = Ledger.in_memory(clock=lambda: AT)
+    elif request.param == "sqlite":
+        ledger = Ledger.open(tmp_path / "ledger.sqlite", clock=lambda: AT)
+    else:
+        ledger = Ledger.open(request.getfixturevalue("postgres_database"), clock=lambda: AT)
+    yield ledger
+    ledger.close()
+
+
+def test_the_batch_reads_answer_what_the_single_reads_answer(any_ledger: Ledger) -> None:
+    """After charges, a payment and its reversal and a patient payment on two claims: the
+    store's batch reads (balances, accounts by claim, owners, adjudications, reversals)
+    agree with the one-at-a-time questions, and a file posts the same on every store."""
+    ledger = any_ledger
+    claims = [office_claim("C-A"), office_claim("C-B", "100.00", "40.00")]
+    for claim in claims:
+        post_charges(ledger, claim)
+    post_remittances(ledger, [_acme_paid("C-A", "E-1", "ICN-A", 1)], claims)
+    undo = era("E-2", clp("C-A", "22", line("99213", "-150.00", "-80.00",
+               adj("CO", "45", "-50.00"), adj("PR", "2", "-20.00"), line_id="1"),
+               clp07="ICN-A"),
+               clp("C-A", "1", line("99213", "150.00", "100.00", adj("CO", "45", "40.00"),
+                   adj("PR", "2", "10.00"), line_id="1"), clp07="ICN-A2"), day=2)  # fmt: skip
+    post_remittances(ledger, [undo], claims)
+    store = ledger.store
+    wanted = ["C-A", "C-B", "C-none"]
+    by_claim = store.claim_balances(wanted)  # type: ignore[attr-defined]
+    single = {a: store.balance(a) for c in wanted for a in store.accounts(claim=c)}
+    assert by_claim == single
+    assert len(single) >= 6
+    assert store.balances(list(single)) == single  # type: ignore[attr-defined]
+    owners = store.claim_owners(wanted)  # type: ignore[attr-defined]
+    assert owners == {c: (store.claim_patient(c), store.service_date(c)) for c in wanted[:2]}
+    kinds = [EntryKind.CLAIM_PAYMENT, EntryKind.DENIAL]
+    found = store.claim_entries_of(wanted, kinds)  # type: ignore[attr-defined]
+    assert {c: [e.key for e in es] for c, es in found.items()} == {
+        "C-A": ["claim-payment:60054:E-1:ICN-A:1", "claim-payment:60054:E-2:ICN-A2:2"]
+    }
+    assert found["C-A"][0] == store.get("claim-payment:60054:E-1:ICN-A:1")
+    assert store.reversals(["claim-payment:60054:E-1:ICN-A:1", "nope"]) == {  # type: ignore[attr-defined]
+        "claim-payment:60054:E-1:ICN-A:1": "claim-payment:60054:E-2:ICN-A:1"
+    }
+    # TR3 1.10.2.8: 80.00 paid, reversed, then 100.00 (CO-45 40.00, PR-2 10.00)
+    assert ledger.total("cash") == D("100.00")
+    assert ledger.total("insurance_receivable", claim="C-A") == ZERO
+    assert ledger.total("patient_receivable", claim="C-A") == D("10.00")
     ledger.check_invariants()
