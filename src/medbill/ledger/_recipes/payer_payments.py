@@ -131,13 +131,31 @@ def _pieces(
 
 
 _OUTCOMES = tuple(AdjustmentOutcome)
+_POSITION = {outcome: n for n, outcome in enumerate(_OUTCOMES)}
+_PATIENT = _POSITION[AdjustmentOutcome.PATIENT]
+_LEFT_IN_AR = _POSITION[AdjustmentOutcome.LEFT_IN_AR]
+_BOOKED = tuple(
+    (_POSITION[outcome], code)
+    for outcome, code in (
+        (AdjustmentOutcome.CAPITATION, "capitation_adjustment"),
+        (AdjustmentOutcome.WRITE_OFF, "contractual_adjustment"),
+        (AdjustmentOutcome.OTHER, "other_adjustment"),
+    )
+)
+_SLOT: dict[tuple[str, str], int] = {}  # (group, CARC) -> position of its outcome
 
 
-def _sums(adjustments: Sequence[Adjustment]) -> dict[AdjustmentOutcome, Decimal]:
-    found = dict.fromkeys(_OUTCOMES, ZERO)
+def _sums(adjustments: Sequence[Adjustment]) -> list[Decimal]:
+    """The adjustments' amounts summed by outcome (indexed by position in ``_OUTCOMES``)."""
+    found = [ZERO] * len(_OUTCOMES)
     for adjustment in adjustments:
-        outcome = adjustment_outcome(adjustment.group, adjustment.reason)
-        found[outcome] += adjustment.amount
+        key = (adjustment.group._value_, adjustment.reason)
+        slot = _SLOT.get(key)
+        if slot is None:
+            slot = _POSITION[adjustment_outcome(adjustment.group, adjustment.reason)]
+            if len(_SLOT) < 4096:
+                _SLOT[key] = slot
+        found[slot] += adjustment.amount
     return found
 
 
@@ -247,7 +265,7 @@ def claim_payment_entries(
         if paid:
             postings.add(receivable, -paid)
         sums = _sums(adjustments)
-        share = sums[AdjustmentOutcome.PATIENT]
+        share = sums[_PATIENT]
         # What the patient already paid on this line (a statement payment, a copay
         # applied) counts toward the share that replaces the prior level's: the patient
         # ends owing share - paid, and what they paid beyond their share is credit.
@@ -268,17 +286,13 @@ def claim_payment_entries(
             if overpaid_by_patient > 0:
                 excess.append((target, overpaid_by_patient))
         left = billed - paid - move
-        kept = sums[AdjustmentOutcome.LEFT_IN_AR]
+        kept = sums[_LEFT_IN_AR]
         kept = kept if additive else min(kept, max(left, ZERO))
         if kept:
             left -= kept
             explain.append(f"{where}: {kept} denied, left in {_party(coverage)} A/R")
-        for outcome, code in (
-            (AdjustmentOutcome.CAPITATION, "capitation_adjustment"),
-            (AdjustmentOutcome.WRITE_OFF, "contractual_adjustment"),
-            (AdjustmentOutcome.OTHER, "other_adjustment"),
-        ):
-            part = sums[outcome] if additive else min(sums[outcome], max(left, ZERO))
+        for slot, code in _BOOKED:
+            part = sums[slot] if additive else min(sums[slot], max(left, ZERO))
             if part > 0:
                 left -= part
                 account = _account(code, patient, payer, coverage.priority, claim.id, line)
@@ -308,7 +322,9 @@ def claim_payment_entries(
         memo += f", duplicate payment: {payment.paid} owed back"
         explain.append("duplicate payment (OA-18 or CLP07 paid before): only the cash is booked")
     # paid more than it owed: a liability to the payer, not a negative receivable
-    overpaid = min(-_owed(view, postings, coverage, str(claim.id)), max(payment.paid, ZERO))
+    overpaid = ZERO
+    if payment.paid > 0:
+        overpaid = min(-_owed(view, postings, coverage, str(claim.id)), payment.paid)
     if overpaid > 0:
         postings.move(
             _account("payer_overpayment", None, payer),
