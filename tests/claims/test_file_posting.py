@@ -261,3 +261,48 @@ def test_the_batch_reads_answer_what_the_single_reads_answer(any_ledger: Ledger)
     assert ledger.total("insurance_receivable", claim="C-A") == ZERO
     assert ledger.total("patient_receivable", claim="C-A") == D("10.00")
     ledger.check_invariants()
+
+
+def test_era_post_posts_a_real_multi_set_file_whole_or_not_at_all(
+    reference_dir: Path, tmp_path: Path
+) -> None:
+    """`medbill era post` on sample_835.txt's two ST/SE sets (written back as a clean
+    interchange: the CLI reads strictly, and the sample's SE01 counts are off), with the
+    claims and coverages as JSON: refused (exit 1) when the second set cannot post, leaving
+    the ledger as it was (neither the first set nor the charges); posted whole on a ledger
+    without the conflict."""
+    from click.testing import CliRunner
+
+    from medbill.cli._app import cli
+    from medbill.serialize import to_json
+    from medbill.x12 import write_835
+
+    remittances = _read(reference_dir / SAMPLE)
+    clean = tmp_path / "sample.835"
+    clean.write_text(write_835(remittances, created=pendulum.datetime(2022, 1, 11, 6)))
+    remittances = read_835(clean)
+    assert len(remittances) == 2
+    claims, coverages = _claims_for(remittances)
+    for folder, items in (("claims", claims), ("coverages", coverages)):
+        (tmp_path / folder).mkdir()
+        for item in items:
+            (tmp_path / folder / f"{item.id}.json").write_text(to_json(item))
+    db = tmp_path / "ledger.sqlite"
+    key = plan_remittance(Ledger.in_memory(), remittances[1], claims, coverages=coverages)
+    with Ledger.open(db, clock=lambda: AT) as ledger:  # keyed by hand, differently
+        ledger.post(JournalEntry(key=key.claims[0].key, effective=remittances[1].payment_date,
+                                 postings=[]))  # fmt: skip
+    args = ["era", "post", str(clean), "--db", str(db), "--claims",
+            str(tmp_path / "claims"), "--coverages", str(tmp_path / "coverages"), "--json"]  # fmt: skip
+    refused = CliRunner().invoke(cli, args)
+    assert refused.exit_code == 1, refused.output
+    assert key.claims[0].key in refused.output  # DuplicateEntryError names the key
+    with Ledger.open(db, clock=lambda: AT) as ledger:
+        assert len(ledger) == 1
+        assert ledger.total("cash") == ZERO
+    fresh = [*args[:3], "--db", str(tmp_path / "fresh.sqlite"), *args[5:]]
+    posted = CliRunner().invoke(cli, fresh)
+    assert posted.exit_code == 0, posted.output
+    with Ledger.open(tmp_path / "fresh.sqlite", clock=lambda: AT) as ledger:
+        assert ledger.total("cash") == D("142.91")
+        ledger.check_invariants()
