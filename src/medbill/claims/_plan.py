@@ -835,6 +835,7 @@ def plan_remittances(
         check_balanced(remittance)
     with paused_gc():
         view = BalanceView(ledger)
+        view.prefetch(str(claim.id) for claim in charges)
         for claim in charges:
             if view.claim_patient(str(claim.id)) is None:
                 view.add(charge_entry(claim, recorded_at=recorded_at))

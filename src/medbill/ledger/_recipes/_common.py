@@ -265,8 +265,12 @@ class BalanceView:
         self._fetched.update(wanted)
         self._owners.update(owners)
         self._raw.update(balances)
+        pending: dict[str, list[Account]] = {}
+        for account in self._pending:  # planned before the prefetch (a file's charges)
+            if account.claim is not None:
+                pending.setdefault(account.claim, []).append(account)
         for claim in wanted:
-            self._accounts_of[claim] = [a for a in self._pending if a.claim == claim]
+            self._accounts_of[claim] = pending.get(claim, [])
             planned = [e for e in self._planned_of.get(claim, ()) if e.kind in PAYMENT_KINDS]
             self._payments[claim] = list(payments.get(claim, ())) + planned
         grouped: dict[tuple[str, str], list[Account]] = {}
