@@ -361,10 +361,15 @@ class Ledger:
         return None if closed_through is None else closed_through()
 
     def _check_expected(self, expect: Mapping[Account, Decimal]) -> None:
-        for account, expected in expect.items():
+        for account in expect:
             if type(account) is not Account:
                 raise LedgerError(f"expect: can only check an Account (got {account!r})")
-            actual = self._store.balance(account, None)
+        batch = getattr(self._store, "balances", None)  # one read for a whole plan
+        known: Mapping[Account, Decimal] = {} if batch is None else batch(list(expect))
+        for account, expected in expect.items():
+            actual = known.get(account)
+            if actual is None:
+                actual = self._store.balance(account, None)
             actual = actual if account.kind.sign > 0 else -actual
             if actual != expected:
                 raise StaleBalanceError(str(account), expected, actual)

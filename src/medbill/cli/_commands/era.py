@@ -35,7 +35,7 @@ from medbill.cli._commands._inputs import (
 from medbill.cli._commands._posting import plan_remittances, post_remittances
 from medbill.cli._output import emit_json, make_console, money, status, table
 from medbill.fees import FeeSchedule
-from medbill.ledger import Ledger, post_charges
+from medbill.ledger import Ledger
 from medbill.x12 import read_835
 
 __all__ = ["era_group", "read_remittances"]
@@ -113,10 +113,11 @@ def post_command(
     as_json: bool,
 ) -> None:
     """Post FILE.835 to the ledger: the 835 balancing rules first (an unbalanced file is
-    refused whole), then each remittance planned (claims matched, coverage levels,
-    denials, reversals, suspense) and posted as one atomic batch. Posting the same file
+    refused whole), then every remittance planned (claims matched, coverage levels,
+    denials, reversals, suspense) and the whole file posted as one atomic batch: one
+    refused remittance leaves nothing posted. Posting the same file
     twice posts it once and says "already posted". A claim the ledger has not seen has its
-    charges posted first. Exceptions (cash left in suspense) are printed; they are work
+    charges posted in the same batch. Exceptions (cash left in suspense) are printed; they are work
     for a person, not errors."""
     remittances = read_remittances(era_file)
     claims = load_claims(list(claim_paths))
@@ -202,9 +203,6 @@ def plan_command(
             source.close()
             target.close()
         with Ledger.open(copy, clock=lambda: pendulum.now("UTC"), synchronous="NORMAL") as ledger:
-            for claim in claims.values():
-                if ledger.claim_patient(str(claim.id)) is None:
-                    post_charges(ledger, claim)
             plans = plan_remittances(ledger, remittances, claims, coverages=coverages)
     if as_json:
         emit_json({"plans": [plan.to_json() for plan in plans]})

@@ -678,6 +678,76 @@ class SqlStore:
         )
         return _date(rows[0][0]) if rows else None
 
+    # -- batch reads (a remittance plan reads thousands of claims at once) --------------
+
+    def balances(self, accounts: Sequence[Account]) -> dict[Account, Decimal]:
+        """The current debit-positive balance of each of ``accounts`` (one query per 500)."""
+        wanted = {ident_of(a.identity): a for a in accounts}
+        found = dict.fromkeys(wanted.values(), _money(0))
+        for chunk in _chunks(list(wanted)):
+            marks = ",".join("?" * len(chunk))
+            for ident, cents in self._query(
+                f"SELECT ident, balance FROM accounts WHERE ident IN ({marks})", chunk
+            ):
+                found[wanted[ident]] = _money(int(cents))
+        return found
+
+    def claim_balances(self, claims: Sequence[str]) -> dict[Account, Decimal]:
+        """Every account on one of ``claims`` with its current balance (one query per 500)."""
+        found: dict[Account, Decimal] = {}
+        for chunk in _chunks(list(claims)):
+            marks = ",".join("?" * len(chunk))
+            for *row, cents in self._query(
+                "SELECT id, code, patient, payer, level, claim, line, balance FROM accounts "
+                f"WHERE claim IN ({marks}) ORDER BY id",
+                chunk,
+            ):
+                found[self._account(row)] = _money(int(cents))
+        return found
+
+    def claim_owners(
+        self, claims: Sequence[str]
+    ) -> dict[str, tuple[str | None, pendulum.Date | None]]:
+        """The patient and first date of service of each of ``claims`` the ledger knows."""
+        found: dict[str, tuple[str | None, pendulum.Date | None]] = {}
+        for chunk in _chunks(list(claims)):
+            marks = ",".join("?" * len(chunk))
+            for claim, patient, day in self._query(
+                f"SELECT claim, patient, service_date FROM claims WHERE claim IN ({marks})", chunk
+            ):
+                found[claim] = (patient, _date(day))
+        return found
+
+    def claim_entries_of(
+        self, claims: Sequence[str], kinds: Sequence[EntryKind]
+    ) -> dict[str, list[JournalEntry]]:
+        """The entries of ``kinds`` about each of ``claims``, in posting order, with the
+        keys of the entries reversing them (``reversal_of``) answered by :meth:`reversals`."""
+        found: dict[str, list[JournalEntry]] = {}
+        kind_marks = ",".join("?" * len(kinds))
+        for chunk in _chunks(list(claims)):
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(
+                f"SELECT DISTINCT s.subject, {', '.join('e.' + c.strip() for c in _ENTRY_COLUMNS.split(','))} "
+                "FROM subjects s JOIN entries e ON e.seq = s.seq "
+                f"WHERE s.subject IN ({marks}) AND e.kind IN ({kind_marks}) ORDER BY e.seq",
+                ["c:" + claim for claim in chunk] + [kind.value for kind in kinds],
+            )
+            entries = {e.key: e for e in self._entries([row[1:] for row in rows])}
+            for row in rows:
+                found.setdefault(row[0][2:], []).append(entries[row[2]])
+        return found
+
+    def reversals(self, keys: Sequence[str]) -> dict[str, str]:
+        """For each of ``keys`` that was reversed, the key of its reversal."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(keys)):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._query(f"SELECT reverses, key FROM entries WHERE reverses IN ({marks})", chunk)
+            )
+        return found
+
     # -- entries ----------------------------------------------------------------------
 
     def _entries(self, rows: list[Row]) -> list[JournalEntry]:
