@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 import pendulum
@@ -56,11 +56,13 @@ AT = pendulum.datetime(2025, 4, 1, 12)
 PAID, ADJUSTED, TOTAL = Decimal("80.00"), Decimal("20.00"), Decimal("100.00")
 
 
-def make_entries(count: int, start: int = 0) -> list[JournalEntry]:
-    """``count`` payment-shaped entries, four per claim, 1,000 patients, two payers."""
+def make_entries(count: int, start: int = 0, patients_from: int = 0) -> list[JournalEntry]:
+    """``count`` payment-shaped entries, four per claim, 1,000 patients (numbered from
+    ``patients_from``), two payers."""
     entries = []
     for n in range(start, start + count):
-        claim, patient, payer = f"C{n // 4}", f"P{n // 4 % 1000}", ("acme", "beta")[n % 2]
+        claim, payer = f"C{n // 4}", ("acme", "beta")[n % 2]
+        patient = f"P{patients_from + n // 4 % 1000}"
         entries.append(
             JournalEntry(
                 key=f"pay-{n}",
@@ -96,15 +98,32 @@ def make_entries(count: int, start: int = 0) -> list[JournalEntry]:
     return entries
 
 
-def rate(count: int, seconds: float) -> str:
-    return f"{count / seconds:>12,.0f} entries/s"
+class Timing(NamedTuple):
+    """Wall-clock seconds and CPU seconds of this process (and of its finished children,
+    for the concurrent writers; a PostgreSQL server's CPU is not included)."""
+
+    wall: float
+    cpu: float
 
 
-def timed(action: Callable[[], object]) -> float:
+def rate(count: int, seconds: Timing | float) -> str:
+    if isinstance(seconds, Timing):
+        return (
+            f"{count / seconds.wall:>10,.0f} entries/s wall, {count / seconds.cpu:>8,.0f} per CPU-s"
+        )
+    return f"{count / seconds:>10,.0f} entries/s"
+
+
+def _cpu() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def timed(action: Callable[[], object]) -> Timing:
     gc.collect()  # leave no garbage of an earlier run to this one
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     action()
-    return time.perf_counter() - start
+    return Timing(time.perf_counter() - start, _cpu() - cpu)
 
 
 def raw_rows(
@@ -176,9 +195,11 @@ def raw_insert(
         connection.execute("COMMIT")
 
 
-def best_of(runs: int, prepare: Callable[[int], Callable[[], object]]) -> float:
-    """The fastest of ``runs`` timings; ``prepare(run)`` sets up a fresh run (not timed)."""
-    return min(timed(prepare(run)) for run in range(runs))
+def best_of(runs: int, prepare: Callable[[int], Callable[[], object]]) -> Timing:
+    """The fastest of ``runs`` timings (wall and CPU each); ``prepare(run)`` sets up a
+    fresh run (not timed)."""
+    timings = [timed(prepare(run)) for run in range(runs)]
+    return Timing(min(t.wall for t in timings), min(t.cpu for t in timings))
 
 
 def sqlite_figures(entries: list[JournalEntry], per_commit: int, folder: Path, label: str) -> None:
@@ -210,7 +231,8 @@ def sqlite_figures(entries: list[JournalEntry], per_commit: int, folder: Path, l
     print(f"    raw sqlite3, same rows, same schema  {rate(len(entries), raw_seconds)}")
     print(
         f"    medbill SqliteStore                  {rate(len(entries), ours)}"
-        f"   ({ours / raw_seconds:.2f}x the raw time)"
+        f"   ({ours.wall / raw_seconds.wall:.2f}x the raw wall time, "
+        f"{ours.cpu / raw_seconds.cpu:.2f}x its CPU)"
     )
 
 
@@ -414,42 +436,48 @@ def pg_reset(dsn: str) -> None:
         conn.execute("CREATE SCHEMA public")
 
 
-def pg_raw_insert(dsn: str, rows: tuple[list[Any], list[Any], list[Any]], per_commit: int) -> None:
-    """The same entry and posting rows through psycopg ``executemany``, no balances."""
+RAW_PG_TABLES = (
+    "CREATE TABLE IF NOT EXISTS raw_accounts (id bigint PRIMARY KEY, code text, "
+    "patient text, payer text, level text, claim text, line text)",
+    "CREATE TABLE IF NOT EXISTS raw_entries (seq bigint PRIMARY KEY, key text UNIQUE, "
+    "kind text, effective integer, recorded_at text, memo text, patient text, "
+    "payer text, claim text, line text, remittance text, trace text, "
+    "service_date integer, reverses text UNIQUE)",
+    "CREATE TABLE IF NOT EXISTS raw_postings (entry_seq bigint, position integer, "
+    "account_id bigint, cents bigint, PRIMARY KEY (entry_seq, position))",
+)
+
+
+def pg_raw_tables(dsn: str) -> None:
     import psycopg
 
-    accounts, entry_rows, posting_rows = rows
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for statement in RAW_PG_TABLES:
+            conn.execute(statement)
+
+
+def pg_copy(cursor: Any, table: str, rows: list[Any]) -> None:
+    with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def pg_raw_insert(
+    dsn: str, rows: tuple[list[Any], list[Any], list[Any]], per_commit: int, accounts: bool = True
+) -> None:
+    """The same entry and posting rows through psycopg's fast path (``COPY``, one per
+    table and commit), no balances: the baseline of the PostgreSQL figures."""
+    import psycopg
+
+    account_rows, entry_rows, posting_rows = rows
     with psycopg.connect(dsn) as conn:
-        with conn.transaction():
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS raw_accounts (id bigint PRIMARY KEY, code text, "
-                "patient text, payer text, level text, claim text, line text)"
-            )
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS raw_entries (seq bigint PRIMARY KEY, key text UNIQUE, "
-                "kind text, effective integer, recorded_at text, memo text, patient text, "
-                "payer text, claim text, line text, remittance text, trace text, "
-                "service_date integer, reverses text UNIQUE)"
-            )
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS raw_postings (entry_seq bigint, position integer, "
-                "account_id bigint, cents bigint, PRIMARY KEY (entry_seq, position))"
-            )
-            with conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO raw_accounts VALUES (%s, %s, %s, %s, %s, %s, %s)", accounts
-                )
+        if accounts:
+            with conn.transaction(), conn.cursor() as cursor:
+                pg_copy(cursor, "raw_accounts", account_rows)
         for start in range(0, len(entry_rows), per_commit):
             with conn.transaction(), conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO raw_entries VALUES "
-                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    entry_rows[start : start + per_commit],
-                )
-                cursor.executemany(
-                    "INSERT INTO raw_postings VALUES (%s, %s, %s, %s)",
-                    posting_rows[3 * start : 3 * (start + per_commit)],
-                )
+                pg_copy(cursor, "raw_entries", entry_rows[start : start + per_commit])
+                pg_copy(cursor, "raw_postings", posting_rows[3 * start : 3 * (start + per_commit)])
 
 
 def post_all(where: str | Path, entries: list[JournalEntry], per_commit: int) -> None:
@@ -467,6 +495,7 @@ def postgres_figures(entries: list[JournalEntry], per_commit: int) -> None:
 
     def raw_run(run: int) -> Callable[[], object]:
         pg_reset(PG_DSN or "")
+        pg_raw_tables(PG_DSN or "")
         return lambda: pg_raw_insert(PG_DSN or "", rows, per_commit)
 
     def our_run(run: int) -> Callable[[], object]:
@@ -475,19 +504,26 @@ def postgres_figures(entries: list[JournalEntry], per_commit: int) -> None:
 
     raw_seconds = best_of(2, raw_run)
     ours = best_of(2, our_run)
-    print(f"    raw psycopg executemany, same rows   {rate(len(entries), raw_seconds)}")
+    print(f"    raw psycopg COPY, same rows          {rate(len(entries), raw_seconds)}")
     print(
         f"    medbill PostgresStore                {rate(len(entries), ours)}"
-        f"   ({ours / raw_seconds:.2f}x the raw time)"
+        f"   ({ours.wall / raw_seconds.wall:.2f}x the raw wall time; client CPU only)"
     )
 
 
 def _writer(where: str, start: int, count: int, per_commit: int) -> None:
-    post_all(where, make_entries(count, start), per_commit)
+    post_all(where, make_entries(count, start, patients_from=start), per_commit)
+
+
+def _raw_pg_writer(dsn: str, start: int, count: int, per_commit: int) -> None:
+    _, entry_rows, posting_rows = raw_rows(make_entries(count, start, patients_from=start))
+    offset = [(row[0] + start, *row[1:]) for row in entry_rows]
+    postings = [(row[0] + start, *row[1:]) for row in posting_rows]
+    pg_raw_insert(dsn, ([], offset, postings), per_commit, accounts=False)
 
 
 def _raw_writer(path: str, start: int, count: int, per_commit: int) -> None:
-    _, entry_rows, posting_rows = raw_rows(make_entries(count, start))
+    _, entry_rows, posting_rows = raw_rows(make_entries(count, start, patients_from=start))
     conn = sqlite3.connect(path, isolation_level=None, timeout=600)
     for begin in range(0, len(entry_rows), per_commit):
         conn.execute("BEGIN IMMEDIATE")
@@ -517,18 +553,18 @@ def concurrent_figures(count: int, per_commit: int, folder: Path) -> None:
     print(f"\n3 concurrent writer processes, {count:,} entries each, {per_commit:,} per commit")
     context = multiprocessing.get_context("spawn")
 
-    def run(target: Callable[..., None], where: str) -> float:
+    def run(target: Callable[..., None], where: str) -> Timing:
         workers = [
             context.Process(target=target, args=(where, n * count, count, per_commit))
             for n in range(3)
         ]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         for worker in workers:
             worker.start()
         for worker in workers:
             worker.join()
             assert worker.exitcode == 0
-        return time.perf_counter() - started
+        return Timing(time.perf_counter() - started, _cpu() - cpu)
 
     raw_path = folder / "raw-concurrent.sqlite"
     raw_connection(raw_path, "FULL").close()
@@ -540,16 +576,33 @@ def concurrent_figures(count: int, per_commit: int, folder: Path) -> None:
     print(f"    medbill SqliteStore                  {rate(3 * count, ours)} in total")
     if PG_DSN is not None:
         pg_reset(PG_DSN)
+        pg_raw_tables(PG_DSN)
+        raw_pg = run(_raw_pg_writer, PG_DSN)
+        print(f"    raw psycopg COPY                     {rate(3 * count, raw_pg)} in total")
+        pg_reset(PG_DSN)
+        Ledger.open(PG_DSN).close()
+        one = timed(lambda: _writer(PG_DSN or "", 0, count, per_commit))
+        print(f"    medbill PostgresStore, one writer    {rate(count, one)}")
+        pg_reset(PG_DSN)
         Ledger.open(PG_DSN).close()
         pg = run(_writer, PG_DSN)
         print(f"    medbill PostgresStore                {rate(3 * count, pg)} in total")
-    print("    (process start-up and imports included; each writer's entries are its own)")
+    print(
+        "    (process start-up and imports included; each writer posts its own claims of its\n"
+        "     own patients; CPU is the writers' own, a server's excluded)"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument(
+        "--only",
+        default="memory,sqlite,postgres,concurrent,lookups",
+        help="comma-separated sections to run (default: all)",
+    )
     args = parser.parse_args()
+    only = set(args.only.split(","))
     batch_size = 20_000 if args.quick else 100_000
     lookup_size = 100_000 if args.quick else 1_000_000
 
@@ -558,18 +611,23 @@ def main() -> None:
     entries = make_entries(batch_size)
     print(f"  JournalEntry construction with validation {rate(batch_size, build)} (best of 3)")
 
-    memory_figures(entries, batch_size)
-    recipe_figures(batch_size // 5)
+    if "memory" in only:
+        memory_figures(entries, batch_size)
+        recipe_figures(batch_size // 5)
 
-    print("\nSQLite (WAL, synchronous=FULL: durable on commit), best of 3")
     with tempfile.TemporaryDirectory() as folder:
-        sqlite_figures(entries, 1_000, Path(folder), "1,000 entries per commit")
-        single = entries[: 500 if args.quick else 2_000]
-        sqlite_figures(single, 1, Path(folder), "one commit per entry")
-        postgres_figures(entries[: batch_size // 2], 1_000)
+        if "sqlite" in only:
+            print("\nSQLite (WAL, synchronous=FULL: durable on commit), best of 3")
+            sqlite_figures(entries, 1_000, Path(folder), "1,000 entries per commit")
+            single = entries[: 500 if args.quick else 2_000]
+            sqlite_figures(single, 1, Path(folder), "one commit per entry")
+        if "postgres" in only:
+            postgres_figures(entries[: batch_size // 2], 1_000)
         entries.clear()
-        concurrent_figures(batch_size // 5, 1_000, Path(folder))
-        lookups(lookup_size, Path(folder))
+        if "concurrent" in only:
+            concurrent_figures(batch_size // 5, 1_000, Path(folder))
+        if "lookups" in only:
+            lookups(lookup_size, Path(folder))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak resident memory of this run: {peak:,.0f} MiB")
 

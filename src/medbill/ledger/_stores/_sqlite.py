@@ -65,7 +65,8 @@ CREATE TABLE accounts (
     balance INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX accounts_code ON accounts (code);
-CREATE INDEX accounts_claim ON accounts (claim) WHERE claim IS NOT NULL;
+CREATE INDEX accounts_claim ON accounts (claim, code) WHERE claim IS NOT NULL;
+CREATE INDEX accounts_closed ON accounts (id) WHERE closed = 1;
 CREATE INDEX accounts_patient ON accounts (patient) WHERE patient IS NOT NULL;
 CREATE TABLE rollups (
     id INTEGER PRIMARY KEY,
