@@ -511,86 +511,111 @@ def postgres_figures(entries: list[JournalEntry], per_commit: int) -> None:
     )
 
 
-def _writer(where: str, start: int, count: int, per_commit: int) -> None:
-    post_all(where, make_entries(count, start, patients_from=start), per_commit)
+def _prepare(kind: str, where: str, start: int, count: int, per_commit: int) -> Callable[[], None]:
+    """What one writer process posts, built before the clock starts."""
+    entries = make_entries(count, start, patients_from=start)
+    if kind == "medbill":
+        ledger = Ledger.open(where, busy_timeout=600)
+
+        def post() -> None:
+            for begin in range(0, len(entries), per_commit):
+                ledger.post_batch(entries[begin : begin + per_commit])
+            ledger.close()
+
+        return post
+    _, entry_rows, posting_rows = raw_rows(entries)
+    if kind == "raw-pg":
+        offset = [(row[0] + start, *row[1:]) for row in entry_rows]
+        postings = [(row[0] + start, *row[1:]) for row in posting_rows]
+        return lambda: pg_raw_insert(where, ([], offset, postings), per_commit, accounts=False)
+    conn = sqlite3.connect(where, isolation_level=None, timeout=600)
+
+    def raw_sqlite() -> None:
+        for begin in range(0, len(entry_rows), per_commit):
+            conn.execute("BEGIN IMMEDIATE")
+            base = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()[0])
+            conn.executemany(
+                "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (base + i + 1, *row[1:])
+                    for i, row in enumerate(entry_rows[begin : begin + per_commit])
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO postings VALUES (?, ?, ?, ?)",
+                [
+                    (base + 1 + (seq - 1 - begin), position, account, cents)
+                    for seq, position, account, cents in posting_rows[
+                        3 * begin : 3 * (begin + per_commit)
+                    ]
+                ],
+            )
+            conn.execute("COMMIT")
+        conn.close()
+
+    return raw_sqlite
 
 
-def _raw_pg_writer(dsn: str, start: int, count: int, per_commit: int) -> None:
-    _, entry_rows, posting_rows = raw_rows(make_entries(count, start, patients_from=start))
-    offset = [(row[0] + start, *row[1:]) for row in entry_rows]
-    postings = [(row[0] + start, *row[1:]) for row in posting_rows]
-    pg_raw_insert(dsn, ([], offset, postings), per_commit, accounts=False)
-
-
-def _raw_writer(path: str, start: int, count: int, per_commit: int) -> None:
-    _, entry_rows, posting_rows = raw_rows(make_entries(count, start, patients_from=start))
-    conn = sqlite3.connect(path, isolation_level=None, timeout=600)
-    for begin in range(0, len(entry_rows), per_commit):
-        conn.execute("BEGIN IMMEDIATE")
-        base = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()[0])
-        conn.executemany(
-            "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (base + i + 1, *row[1:])
-                for i, row in enumerate(entry_rows[begin : begin + per_commit])
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO postings VALUES (?, ?, ?, ?)",
-            [
-                (base + 1 + (seq - 1 - begin), position, account, cents)
-                for seq, position, account, cents in posting_rows[
-                    3 * begin : 3 * (begin + per_commit)
-                ]
-            ],
-        )
-        conn.execute("COMMIT")
-    conn.close()
+def _worker(
+    kind: str, where: str, start: int, count: int, per_commit: int, ready: Any, go: Any, out: Any
+) -> None:
+    work = _prepare(kind, where, start, count, per_commit)
+    ready.put(None)
+    go.wait()
+    cpu = time.process_time()
+    work()
+    out.put((time.monotonic(), time.process_time() - cpu))
 
 
 def concurrent_figures(count: int, per_commit: int, folder: Path) -> None:
-    """Three writer processes at once, each ``count`` entries of its own claims."""
+    """Three writer processes at once, each ``count`` entries of its own claims and
+    patients; timed from a common start signal (after imports and set-up) to the last
+    writer's end."""
     print(f"\n3 concurrent writer processes, {count:,} entries each, {per_commit:,} per commit")
     context = multiprocessing.get_context("spawn")
 
-    def run(target: Callable[..., None], where: str) -> Timing:
+    def run(kind: str, where: str, writers: int = 3) -> Timing:
+        ready, out, go = context.Queue(), context.Queue(), context.Event()
         workers = [
-            context.Process(target=target, args=(where, n * count, count, per_commit))
-            for n in range(3)
+            context.Process(
+                target=_worker, args=(kind, where, n * count, count, per_commit, ready, go, out)
+            )
+            for n in range(writers)
         ]
-        started, cpu = time.perf_counter(), _cpu()
         for worker in workers:
             worker.start()
+        for _ in workers:
+            ready.get()
+        started = time.monotonic()
+        go.set()
+        results = [out.get() for _ in workers]
         for worker in workers:
             worker.join()
             assert worker.exitcode == 0
-        return Timing(time.perf_counter() - started, _cpu() - cpu)
+        return Timing(max(end for end, _ in results) - started, sum(cpu for _, cpu in results))
 
     raw_path = folder / "raw-concurrent.sqlite"
     raw_connection(raw_path, "FULL").close()
-    raw_seconds = run(_raw_writer, str(raw_path))
+    raw_seconds = run("raw-sqlite", str(raw_path))
     ours_path = folder / "concurrent.sqlite"
     Ledger.open(ours_path).close()
-    ours = run(_writer, str(ours_path))
+    ours = run("medbill", str(ours_path))
     print(f"    raw sqlite3 (BEGIN IMMEDIATE each)   {rate(3 * count, raw_seconds)} in total")
     print(f"    medbill SqliteStore                  {rate(3 * count, ours)} in total")
     if PG_DSN is not None:
         pg_reset(PG_DSN)
         pg_raw_tables(PG_DSN)
-        raw_pg = run(_raw_pg_writer, PG_DSN)
+        raw_pg = run("raw-pg", PG_DSN)
         print(f"    raw psycopg COPY                     {rate(3 * count, raw_pg)} in total")
         pg_reset(PG_DSN)
         Ledger.open(PG_DSN).close()
-        one = timed(lambda: _writer(PG_DSN or "", 0, count, per_commit))
+        one = run("medbill", PG_DSN, writers=1)
         print(f"    medbill PostgresStore, one writer    {rate(count, one)}")
         pg_reset(PG_DSN)
         Ledger.open(PG_DSN).close()
-        pg = run(_writer, PG_DSN)
-        print(f"    medbill PostgresStore                {rate(3 * count, pg)} in total")
-    print(
-        "    (process start-up and imports included; each writer posts its own claims of its\n"
-        "     own patients; CPU is the writers' own, a server's excluded)"
-    )
+        pg = run("medbill", PG_DSN)
+        print(f"    medbill PostgresStore, 3 writers     {rate(3 * count, pg)} in total")
+    print("    (CPU: the writers' own; a PostgreSQL server's is not included)")
 
 
 def main() -> None:

@@ -11,11 +11,16 @@ cannot change before they commit:
   an account takes it *exclusive*, so no writer checks a closed date or account while it
   changes.
 * A check that reads a balance inside :meth:`~medbill.ledger.Ledger.atomic` first takes
-  the patient's lock (one of :data:`BUCKETS` transaction-scoped advisory locks, by a
-  stable hash of the patient) and reads the row ``FOR UPDATE``. Every batch takes the
-  locks of the patients it posts to, in ascending order, before it writes: a writer
-  never changes a balance another writer's check has read, and two batches never wait
-  for each other in a cycle. Writers of different patients proceed at once.
+  the patient's lock and reads the row ``FOR UPDATE``. Every batch takes the locks of
+  the patients it posts to before it writes: a writer never changes a balance another
+  writer's check has read. Writers of different patients proceed at once.
+* Patient locks are transaction-scoped advisory locks in two levels, so that a batch of
+  any size holds a bounded number: each patient falls in one of :data:`BUCKETS`
+  buckets (a stable hash). A batch of up to :data:`EXACT_LIMIT` patients holds its
+  buckets *shared* and one lock per patient; a larger batch holds its buckets
+  *exclusive* (at most :data:`BUCKETS` locks, whatever its size). Locks are taken
+  buckets first, then patients, each in ascending order, so two batches never wait
+  for each other in a cycle.
 * Shared balance rows (``cash``, a code's or a payer's total, the entry count) are
   updated last, in a stable order, each by one ``INSERT ... ON CONFLICT DO UPDATE`` or
   ``UPDATE`` of a summed delta: concurrent writers queue for them only briefly before
@@ -44,7 +49,7 @@ from medbill.ledger._stores._sql import Row, SqlStore, conflict
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["BUCKETS", "SCHEMA_POSTGRES", "PostgresStore", "bucket_of"]
+__all__ = ["BUCKETS", "EXACT_LIMIT", "SCHEMA_POSTGRES", "PostgresStore", "bucket_of", "patient_key"]
 
 SCHEMA_POSTGRES: Final = """
 CREATE SEQUENCE medbill_account_id;
@@ -113,16 +118,30 @@ rolled-back batch leaves a gap, so the number of entries is kept in ``ledger_met
 
 SCHEMA_VERSION: Final = 2
 _LOCK: Final = 0x6D65_6462  # "medb": the ledger's advisory lock key
-_PATIENT_LOCKS: Final = 0x6D65_6470  # "medp": the class of the patients' lock buckets
+_BUCKET_LOCKS: Final = 0x6D65_6462  # "medb": the class of the patients' lock buckets
+_PATIENT_LOCKS: Final = 0x6D65_6470  # "medp": the class of the patients' own locks
 BUCKETS: Final = 256
-"""Patients share this many advisory locks (by a stable hash): a transaction holds at most
-this many, whatever the size of its batch, so PostgreSQL's lock table never fills."""
+"""Patients fall in this many lock buckets (by a stable hash)."""
+EXACT_LIMIT: Final = 512
+"""A batch of more patients than this locks whole buckets instead of each patient: a
+transaction holds at most ``BUCKETS + EXACT_LIMIT`` advisory locks, so PostgreSQL's lock
+table (``max_locks_per_transaction`` x ``max_connections``) does not fill."""
 _MARK: Final = re.compile(r"\?")
+
+
+def _signed(value: int) -> int:
+    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 def bucket_of(patient: str) -> int:
     """The lock bucket of ``patient``: the same in every process (CRC-32, not ``hash``)."""
     return zlib.crc32(patient.encode()) % BUCKETS
+
+
+def patient_key(patient: str) -> int:
+    """The key of ``patient``'s own advisory lock (a 32-bit hash: two patients sharing one
+    only wait for each other, they never share a balance)."""
+    return _signed(zlib.crc32(b"p:" + patient.encode()))
 
 
 def _driver() -> tuple[Any, Any]:
@@ -226,16 +245,39 @@ class PostgresStore(SqlStore):
         self._lock_patients(patients)
 
     def _lock_patients(self, patients: Iterable[str]) -> None:
-        buckets = sorted({bucket_of(patient) for patient in patients} - self._locked)
-        if not buckets:
-            return
         # (after an earlier lock of this transaction the order may be broken: PostgreSQL
         # breaks a deadlock, if any, and the ledger runs the batch again)
-        self._query(
-            "SELECT pg_advisory_xact_lock(?, b) FROM unnest(?::int[]) AS b",
-            (_PATIENT_LOCKS, buckets),
+        locked = self._locked
+        wanted = {
+            patient
+            for patient in patients
+            if ("x", bucket_of(patient)) not in locked and ("p", patient_key(patient)) not in locked
+        }
+        if not wanted:
+            return
+        if len(wanted) > EXACT_LIMIT:
+            buckets = sorted({bucket_of(patient) for patient in wanted})
+            self._query(
+                "SELECT pg_advisory_xact_lock(?, b) FROM unnest(?::int[]) AS b",
+                (_BUCKET_LOCKS, buckets),
+            )
+            locked.update(("x", bucket) for bucket in buckets)
+            return
+        shared = sorted(
+            {bucket_of(patient) for patient in wanted} - {b for kind, b in locked if kind == "s"}
         )
-        self._locked.update(buckets)
+        if shared:
+            self._query(
+                "SELECT pg_advisory_xact_lock_shared(?, b) FROM unnest(?::int[]) AS b",
+                (_BUCKET_LOCKS, shared),
+            )
+            locked.update(("s", bucket) for bucket in shared)
+        keys = sorted({patient_key(patient) for patient in wanted})
+        self._query(
+            "SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int[]) AS k",
+            (_PATIENT_LOCKS, keys),
+        )
+        locked.update(("p", key) for key in keys)
 
     def lock_all(self) -> None:
         """Wait until no other writer is inside a transaction, and keep them out until

@@ -169,7 +169,7 @@ class SqlStore:
         self._pending_ids: dict[Identity, int] = {}
         self._accounts_by_id: dict[int, Account] = {}
         self._rollups_of: dict[Identity, tuple[str, ...]] = {}
-        self._locked: set[int] = set()  # lock buckets held in this transaction
+        self._locked: set[tuple[str, int]] = set()  # advisory locks held (PostgreSQL)
         self._created: set[int] = set()  # accounts the current append created
 
     # -- what a dialect provides ------------------------------------------------------
