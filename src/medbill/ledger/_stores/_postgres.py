@@ -87,10 +87,11 @@ CREATE TABLE entries (
     memo text NOT NULL,
     patient text, payer text, claim text, line text,
     remittance text, trace text, service_date integer,
-    reverses text UNIQUE,
+    reverses text,
     actor text, source text
 );
 CREATE INDEX entries_effective ON entries (effective);
+CREATE UNIQUE INDEX entries_reverses ON entries (reverses) WHERE reverses IS NOT NULL;
 CREATE TABLE postings (
     entry_seq bigint NOT NULL,
     position integer NOT NULL,

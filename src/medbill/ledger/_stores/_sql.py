@@ -65,6 +65,7 @@ _ENTRY_COLUMNS: Final = (
     "remittance, trace, service_date, reverses, actor, source"
 )
 _CHUNK: Final = 500
+_KIND_VALUES: Final = {kind: kind.value for kind in EntryKind}
 _CACHE_LIMIT: Final = 50_000  # accounts and roll-ups remembered: memory stays bounded
 
 
@@ -437,7 +438,7 @@ class SqlStore:
                 (
                     seq,
                     entry.key,
-                    entry.kind.value,
+                    _KIND_VALUES[entry.kind],
                     day,
                     recorded_text,
                     entry.memo,

@@ -88,10 +88,11 @@ CREATE TABLE entries (
     memo TEXT NOT NULL,
     patient TEXT, payer TEXT, claim TEXT, line TEXT,
     remittance TEXT, trace TEXT, service_date INTEGER,
-    reverses TEXT UNIQUE,
+    reverses TEXT,
     actor TEXT, source TEXT
 );
 CREATE INDEX entries_effective ON entries (effective);
+CREATE UNIQUE INDEX entries_reverses ON entries (reverses) WHERE reverses IS NOT NULL;
 CREATE TABLE postings (
     entry_seq INTEGER NOT NULL,
     position INTEGER NOT NULL,
