@@ -85,7 +85,8 @@ CREATE TABLE accounts (
     balance INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX accounts_code ON accounts (code);
-CREATE INDEX accounts_claim ON accounts (claim) WHERE claim IS NOT NULL;
+CREATE INDEX accounts_claim ON accounts (claim, code) WHERE claim IS NOT NULL;
+CREATE INDEX accounts_closed ON accounts (id) WHERE closed = 1;
 CREATE INDEX accounts_patient ON accounts (patient) WHERE patient IS NOT NULL;
 CREATE TABLE rollups (
     id INTEGER PRIMARY KEY,
@@ -107,10 +108,11 @@ CREATE TABLE entries (
     memo TEXT NOT NULL,
     patient TEXT, payer TEXT, claim TEXT, line TEXT,
     remittance TEXT, trace TEXT, service_date INTEGER,
-    reverses TEXT UNIQUE,
+    reverses TEXT,
     actor TEXT, source TEXT
 );
 CREATE INDEX entries_effective ON entries (effective);
+CREATE UNIQUE INDEX entries_reverses ON entries (reverses) WHERE reverses IS NOT NULL;
 CREATE TABLE postings (
     entry_seq INTEGER NOT NULL,
     position INTEGER NOT NULL,
