@@ -12,6 +12,7 @@ from medbill._errors import MedbillError, ValidationError
 from medbill._parties import Benefits
 from medbill._payment import Adjustment
 from medbill.batch._contract import expected_allowed
+from medbill.batch._keys import Lines
 from medbill.batch._lines import prepare_lines
 from medbill.batch._tables import (
     ENGINE,
@@ -282,30 +283,32 @@ def check_payments(
         work = frame.with_columns(defaults)
     else:
         work = frame
-    lazy = prepare_lines(work).with_columns(_money_columns(frame))
+    lines = prepare_lines(work)
+    lines = Lines(
+        lines.rows.with_columns(_money_columns(frame)).with_row_index("_row"), lines.sigs
+    )
     single = isinstance(contracts, Contract)
     by_payer = {contracts.payer_id: contracts} if isinstance(contracts, Contract) else contracts
     if not single and "payer_id" not in frame.columns:
         raise ValidationError("table", "payer_id", "is needed to choose among the contracts")
     checked = []
     for payer_id, contract in by_payer.items():
-        part = lazy
+        part = lines
         if not single or "payer_id" in frame.columns:
-            part = lazy.filter(pl.col("payer_id").cast(pl.String) == payer_id)
-        part_frame = part.collect(engine=ENGINE)
-        first = expected_allowed(part_frame.lazy(), contract).collect(engine=ENGINE)
-        whole = first.select(
-            pl.col("_contract_problem").is_null().all().over("claim_id").alias("_whole")
+            part = lines.where(pl.col("payer_id").cast(pl.String) == payer_id)
+        first = expected_allowed(part, contract)
+        whole = (
+            pl.DataFrame({"claim_id": part.rows["claim_id"], "_p": first["_contract_problem"]})
+            .select(pl.col("_p").is_null().all().over("claim_id"))
+            .to_series()
         )
-        if not whole["_whole"].all() and any(
-            isinstance(t, PercentOfMedicare) for t in contract.terms
-        ):
-            first = expected_allowed(
-                part_frame.lazy().with_columns(whole["_whole"]),
-                contract,
-                whole_claims=pl.col("_whole"),
-            ).collect(engine=ENGINE)
-        checked.append(first.with_columns(pl.lit(None, dtype=pl.String).alias("_payer_problem")))
+        if not whole.all() and any(isinstance(t, PercentOfMedicare) for t in contract.terms):
+            first = expected_allowed(part, contract, whole_claims=whole)
+        checked.append(
+            pl.concat([part.rows, first], how="horizontal").with_columns(
+                pl.lit(None, dtype=pl.String).alias("_payer_problem")
+            )
+        )
     if single and "payer_id" not in frame.columns:
         result = checked[0]
     else:
@@ -316,12 +319,13 @@ def check_payments(
             + repr(next(iter(by_payer)))
             + "'s contract and does not apply to payer {}"
         )
-        rest = lazy.filter(
+        rest = lines.rows.filter(
             ~pl.col("payer_id").cast(pl.String).is_in(list(by_payer)).fill_null(False)
-        ).collect(engine=ENGINE)
+        )
         rest = rest.with_columns(
             pl.lit(None, dtype=pl.Int64).alias("_expected"),
             pl.lit(None, dtype=pl.String).alias("_term"),
+            pl.lit(None, dtype=pl.Boolean).alias("_lesser"),
             pl.lit(None, dtype=pl.String).alias("_contract_problem"),
             pl.format(assert_payer, pl.col("payer_id")).alias("_payer_problem"),
         )

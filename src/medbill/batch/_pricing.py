@@ -28,6 +28,7 @@ from typing import Final
 import polars as pl
 
 from medbill._parties import ProviderKind
+from medbill.batch._keys import Lines
 from medbill.batch._schedule import GROUP_CODES, PreparedSchedule
 from medbill.batch._tables import ENGINE, round_div, scaled
 from medbill.codes import PLACES_OF_SERVICE
@@ -44,7 +45,7 @@ from medbill.fees._modifiers import (
 )
 from medbill.fees._mppr import COMPONENT_REDUCTIONS, SUBSEQUENT_SURGERY
 
-__all__ = ["MODIFIER_COLUMNS", "medicare_prices", "normalise_lines"]
+__all__ = ["MODIFIER_COLUMNS", "RULE_COLUMNS", "medicare_prices", "normalise_lines"]
 
 MODIFIER_COLUMNS: Final = ("modifier_1", "modifier_2", "modifier_3", "modifier_4")
 KEY: Final = ("claim_id", "service_date")
@@ -705,99 +706,134 @@ def _portions(frame: pl.DataFrame, prepared: PreparedSchedule) -> pl.DataFrame:
     )
 
 
-def _day_key(frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
-    """Add ``_key``, a sorted integer naming each claim and date of service; sort the
-    frame by claim and date when its lines of one claim and date are not together."""
-    hashed = frame.select(pl.struct("claim_id", "service_date").hash().alias("h"))["h"]
-    runs = hashed.rle_id()
-    clash = frame.select(
-        (
-            (hashed == hashed.shift(1))
-            & (
-                (pl.col("claim_id") != pl.col("claim_id").shift(1))
-                | (pl.col("service_date") != pl.col("service_date").shift(1))
-            )
-        ).any()
-    ).item()
-    if not clash and runs.max() == hashed.n_unique() - 1:
-        return frame.with_columns(runs.alias("_key").set_sorted()), False
-    frame = frame.sort("claim_id", "service_date", "_row", nulls_last=True)
-    key = frame.select(pl.struct("claim_id", "service_date").rle_id().alias("_key"))["_key"]
-    return frame.with_columns(key.set_sorted()), True
+def _day_key(rows: pl.DataFrame) -> tuple[pl.Series, pl.Series | None]:
+    """(``_key``, ``order``): a sorted integer naming each claim and date of service, for
+    the lines in ``order`` (None: the table's own order, its lines of one claim and date
+    being together already; else the positions sorted by claim and date, stably)."""
+    day = pl.struct("claim_id", "service_date")
+    key = rows.select(day.rle_id().alias("_key"))["_key"]
+    # distinct hashes <= distinct claim-days <= runs: equal ends mean every run is its own
+    if rows.select(day.hash().n_unique()).item() == key.max() + 1:  # type: ignore[operator]
+        return key.set_sorted(), None
+    order = rows.select(
+        pl.arg_sort_by("claim_id", "service_date", maintain_order=True, nulls_last=True)
+    ).to_series()
+    key = rows.select("claim_id", "service_date")[order].select(day.rle_id().alias("_key"))
+    return key["_key"].set_sorted(), order
 
 
-_RULE_INPUTS: Final = (
-    "_row", "claim_id", "service_date", "_problem_code", "_reason_code", "r_status_t",
-    "r_group", "r_endoscopy", "_units_milli", "_unit_fee", "_base", "_endo_fee", "_pc", "_tc",
-    "_pe_exact", "_exact", "endo_base", "procedure", "modifier_row",
+_T_REASON: Final = 200
+_WHOLE_UNITS: Final = 200
+_SIGNATURE_RULE_INPUTS: Final = (
+    "r_endoscopy", "_unit_fee", "_base", "_endo_fee", "_pc", "_tc", "_pe_exact", "_exact",
+    "endo_base", "procedure", "modifier_row", "_mods", "_split_share", "_npp",
 )  # fmt: skip
-_RULE_OUTPUTS: Final = ("_problem_code", "_reason_code", "_group", "_n", "_first", "_other",
-                        "mppr_rank")  # fmt: skip
 
 
-def _claim_rules(wide: pl.DataFrame, prepared: PreparedSchedule) -> pl.DataFrame:
-    """Status T and the multiple procedure rules among the lines of each claim and date
-    (on the few columns they read; the results join the wide frame in its own order)."""
-    frame, resorted = _day_key(wide.select(_RULE_INPUTS))
-    ok = pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null()
-    frame = frame.with_columns((ok & ~pl.col("r_status_t")).any().over("_key").alias("_others"))
-    t_rule = ok & pl.col("r_status_t") & pl.col("_others")
-    frame = frame.with_columns(
-        pl.when(t_rule)
-        .then(pl.lit(_T_REASON, dtype=pl.Int16))
-        .otherwise(pl.col("_reason_code"))
-        .alias("_reason_code")
+def _claim_rules(
+    rows: pl.DataFrame,
+    sig: pl.DataFrame,
+    prepared: PreparedSchedule,
+    problem_code: pl.Series,
+    reason_code: pl.Series,
+) -> tuple[pl.Series, pl.Series, pl.Series, pl.Series, pl.Series]:
+    """Status T and the multiple procedure rules among the lines of each claim and date.
+
+    Returns, for every line: the problem and reason codes after the rules, the group the
+    line was ranked in (null when it was not), its rank, and its amount for all units
+    (cents, after the modifiers' percentages; null when it was not ranked). Only the lines
+    the rules read are gathered: every line for status T (when a line has it), the
+    grouped lines for the ranking."""
+    height = rows.height
+    index = rows["_sig"]
+    no_group = pl.Series("_group", [None] * height, dtype=pl.Int8)
+    no_rank = pl.Series("mppr_rank", [None] * height, dtype=pl.Int8)
+    no_amount = pl.Series("_ranked", [None] * height, dtype=pl.Int64)
+    ok = problem_code.is_null() & reason_code.is_null()
+    status_t = sig["r_status_t"].fill_null(False).gather(index)
+    groups = sig["r_group"].fill_null(0).gather(index)
+    any_t = (ok & status_t).any()
+    if not any_t and not (ok & (groups > 0)).any():
+        return problem_code, reason_code, no_group, no_rank, no_amount
+    key, order = _day_key(rows)
+    narrow = pl.DataFrame(
+        {
+            "_row": pl.int_range(0, height, dtype=pl.UInt32, eager=True),
+            "_sig": index,
+            "_ok": ok,
+            "_t": status_t,
+            "r_group": groups,
+            "_units_milli": rows["_units_milli"],
+            "_problem_code": problem_code,
+            "_reason_code": reason_code,
+        }
     )
-    ok = pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null()
+    if order is not None:
+        narrow = narrow[order]
+    narrow = narrow.with_columns(key.alias("_key"))
+    if any_t:
+        others = (pl.col("_ok") & ~pl.col("_t")).any().over("_key")
+        t_rule = pl.col("_ok") & pl.col("_t") & others
+        narrow = narrow.with_columns(
+            pl.when(t_rule)
+            .then(pl.lit(_T_REASON, dtype=pl.Int16))
+            .otherwise(pl.col("_reason_code"))
+            .alias("_reason_code"),
+            (pl.col("_ok") & ~t_rule).alias("_ok"),
+        )
     units = pl.col("_units_milli")
-    grouped = ok & (pl.col("r_group") > 0)
-    frame = frame.with_columns(
-        pl.when(grouped & (units % 1000 != 0))
+    grouped = pl.col("_ok") & (pl.col("r_group") > 0)
+    whole = units % 1000 == 0
+    narrow = narrow.with_columns(
+        pl.when(grouped & ~whole)
         .then(pl.lit(_WHOLE_UNITS, dtype=pl.Int16))
         .otherwise(pl.col("_problem_code"))
         .alias("_problem_code"),
     )
-    eligible = grouped & pl.col("_problem_code").is_null()
-    frame = frame.with_columns(
-        pl.when(eligible).then(pl.col("r_group")).alias("_group"),
+    rows_order = narrow["_row"]
+    problem_code = problem_code.scatter(rows_order, narrow["_problem_code"])
+    reason_code = reason_code.scatter(rows_order, narrow["_reason_code"])
+    frame = narrow.filter(grouped & whole)
+    if frame.height == 0:
+        return problem_code, reason_code, no_group, no_rank, no_amount
+    picked = sig.select(_SIGNATURE_RULE_INPUTS)[frame["_sig"]]
+    frame = pl.concat(
+        [frame.select("_row", "_key", "r_group", "_units_milli"), picked], how="horizontal"
+    ).with_columns(
+        pl.col("_key").set_sorted(),
+        pl.col("r_group").cast(pl.Int8).alias("_group"),
         (units // 1000).alias("_n"),
         pl.col("_unit_fee").alias("_first"),
         pl.col("_unit_fee").alias("_other"),
         pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
     )
-    frame = _portions(_surgery(frame), prepared).select(
-        _RULE_OUTPUTS if not resorted else ("_row", *_RULE_OUTPUTS)
+    frame = _portions(_surgery(frame), prepared)
+    steps = _post_steps(prepared)
+    ranked = _factor_chain(pl.col("_first"), steps) + (pl.col("_n") - 1) * _factor_chain(
+        pl.col("_other"), steps
     )
-    if resorted:
-        frame = frame.sort("_row").drop("_row")
-    return wide.drop([c for c in _RULE_OUTPUTS if c in wide.columns]).hstack(frame.get_columns())
+    frame = frame.select("_row", "_group", "mppr_rank", ranked.alias("_ranked"))
+    where = frame["_row"]
+    return (
+        problem_code,
+        reason_code,
+        no_group.scatter(where, frame["_group"]),
+        no_rank.scatter(where, frame["mppr_rank"]),
+        no_amount.scatter(where, frame["_ranked"]),
+    )
 
 
-_T_REASON: Final = 200
-_WHOLE_UNITS: Final = 200
-
-
-def medicare_prices(
+def _signature_prices(
     prepared: PreparedSchedule,
-    frame: pl.LazyFrame,
+    sigs: pl.DataFrame,
     *,
-    claim_rules: bool = True,
-    qualifying_apm: bool = False,
-    locality: str | None = None,
-    year: int | None = None,
-    physician: bool = False,
-    lesser_of_charge: bool = False,
+    qualifying_apm: bool,
+    locality: str | None,
+    year: int | None,
+    physician: bool,
 ) -> pl.DataFrame:
-    """The Medicare price of every line of ``frame`` (normalised by :func:`normalise_lines`),
-    in row order.
-
-    ``locality``, ``year`` and ``physician`` price the lines as a percentage-of-Medicare
-    contract term does: in the term's locality, on the same days of its year, as a
-    physician. Adds ``_allowed`` (cents; null when the line cannot be priced),
-    ``_fee_amount`` (the fee schedule amount before the lesser of the charge),
-    ``_lesser_of`` (the charge, lower, was taken: ``lesser_of_charge``, SSA s. 1848(a)(1)),
-    ``_payable``, ``_problem``, ``_reason`` and the rule columns.
-    """
+    """Every rule of a line but the claim-level ones and its units, per signature."""
+    frame = sigs.lazy()
     day = pl.col("service_date")
     if year is not None:
         leap = (day.dt.month() == 2) & (day.dt.day() == 29)
@@ -827,80 +863,157 @@ def medicare_prices(
     )
     collected = frame.collect(engine=ENGINE)
     steps = _post_steps(prepared)
-    units = pl.col("_units_milli")
-    plain = round_div(_factor_chain(pl.col("_unit_fee"), steps) * units, 1000)
-    if claim_rules:
-        collected = _claim_rules(collected, prepared)
-        eligible = pl.col("_group").is_not_null()
-        ranked = _factor_chain(pl.col("_first"), steps) + (pl.col("_n") - 1) * _factor_chain(
-            pl.col("_other"), steps
-        )
-        allowed = pl.when(eligible).then(ranked).otherwise(plain)
-    else:
-        collected = collected.with_columns(
-            pl.lit(None, dtype=pl.Int8).alias("_group"),
-            pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
-        )
-        allowed = plain
-    problem, reason = pl.col("_problem_code"), pl.col("_reason_code")
-    collected = collected.with_columns(
-        pl.when(problem.is_not_null())
-        .then(None)
-        .when(reason.is_not_null())
-        .then(0)
-        .otherwise(allowed)
-        .alias("_fee_amount"),
-        (problem.is_null() & reason.is_null()).alias("_payable"),
-    )
-    fee_amount = pl.col("_fee_amount")
-    charge_wins = (
-        pl.lit(lesser_of_charge) & pl.col("_payable") & (pl.col("_charge") < fee_amount)
-    ).fill_null(False)
-    collected = collected.with_columns(
-        pl.when(charge_wins).then(pl.col("_charge")).otherwise(fee_amount).alias("_allowed"),
-        charge_wins.alias("_lesser_of"),
-        pl.when(pl.col("_payable")).then(fee_amount).alias("_fee_amount"),
-    )
-    return collected.with_columns(
-        _messages(
-            collected,
-            "_problem_code",
-            (partial(_early_problems, prepared), _late_problems, _whole_units_problem),
-        ).alias("_problem"),
-        _messages(collected, "_reason_code", (*_REASONS, _t_reason)).alias("_reason"),
-    )
-
-
-def _t_reason() -> Coded:
-    return [(pl.lit(True), _text(_T_RULE))]
-
-
-_GROUP_NAMES: Final = {code: name for name, code in GROUP_CODES.items()}
-
-
-def rule_columns() -> list[pl.Expr]:
-    """The columns that say which rule decided each amount."""
-    priced = pl.col("_problem_code").is_null()
-    payable = pl.col("_payable")
     team = (
-        pl.when(payable & _has("62"))
+        pl.when(_has("62"))
         .then(_text("co-surgeon 62.5%"))
-        .when(payable & _has("AS"))
+        .when(_has("AS"))
         .then(_text("non-physician assistant 85% of 16%"))
-        .when(payable & _has_any(_ASSISTANTS))
+        .when(_has_any(_ASSISTANTS))
         .then(_text("assistant at surgery 16%"))
     )
-    split = _split_text("/")
-    return [
+    return collected.with_columns(
+        _factor_chain(pl.col("_unit_fee"), steps).alias("_unit_chain"),
+        _messages(
+            collected, "_problem_code", (partial(_early_problems, prepared), _late_problems)
+        ).alias("_problem"),
+        _messages(collected, "_reason_code", _REASONS).alias("_reason"),
+        pl.when(_has("50")).then(pl.col("bilateral")).alias("_bilateral_applied"),
+        team.alias("_team"),
+        (pl.col("_npp") & ~_has("AS")).alias("_non_physician"),
+        pl.when(_has_any(_SPLIT_ORDER)).then(_split_text("/")).alias("_split"),
+        pl.col("_release").is_null().alias("_release_missing"),
+    )
+
+
+def medicare_prices(
+    prepared: PreparedSchedule,
+    lines: Lines,
+    *,
+    claim_rules: bool = True,
+    qualifying_apm: bool = False,
+    locality: str | None = None,
+    year: int | None = None,
+    physician: bool = False,
+    lesser_of_charge: bool = False,
+) -> pl.DataFrame:
+    """The Medicare price of every line of ``lines``, one row per line in its order.
+
+    ``locality``, ``year`` and ``physician`` price the lines as a percentage-of-Medicare
+    contract term does: in the term's locality, on the same days of its year, as a
+    physician. The columns: ``_allowed`` (cents; null when the line cannot be priced),
+    ``_fee_amount`` (the fee schedule amount before the lesser of the charge),
+    ``_lesser_of`` (the charge, lower, was taken: ``lesser_of_charge``, SSA s. 1848(a)(1)),
+    ``_payable``, ``_problem``, ``_reason``, ``_release_missing`` (no release covers the
+    date) and the rule columns of :data:`medbill.batch.PRICE_COLUMNS`.
+    """
+    sig = _signature_prices(
+        prepared,
+        lines.sigs,
+        qualifying_apm=qualifying_apm,
+        locality=locality,
+        year=year,
+        physician=physician,
+    )
+    rows = lines.rows
+    index = rows["_sig"]
+    problem_code = sig["_problem_code"].gather(index)
+    reason_code = sig["_reason_code"].gather(index)
+    if claim_rules:
+        problem_code, reason_code, group, rank, ranked = _claim_rules(
+            rows, sig, prepared, problem_code, reason_code
+        )
+    else:
+        group = pl.Series("_group", [None] * rows.height, dtype=pl.Int8)
+        rank = pl.Series("mppr_rank", [None] * rows.height, dtype=pl.Int8)
+        ranked = pl.Series("_ranked", [None] * rows.height, dtype=pl.Int64)
+    picked = sig.select(
+        "_unit_chain",
+        "_problem",
+        "_reason",
+        "status",
+        "pctc",
+        "modifier_row",
+        "_bilateral_applied",
+        "_team",
+        "_non_physician",
+        "_split",
+        "_release_missing",
+    )[index]
+    work = pl.concat(
+        [
+            picked,
+            pl.DataFrame(
+                [
+                    problem_code.alias("_problem_code"),
+                    reason_code.alias("_reason_code"),
+                    group.alias("_group"),
+                    rank,
+                    ranked,
+                    rows["_units_milli"],
+                    rows["_charge"],
+                ]
+            ),
+        ],
+        how="horizontal",
+    )
+    problem, reason = pl.col("_problem_code"), pl.col("_reason_code")
+    payable = problem.is_null() & reason.is_null()
+    allowed = (
+        pl.when(pl.col("_ranked").is_not_null())
+        .then(pl.col("_ranked"))
+        .otherwise(round_div(pl.col("_unit_chain") * pl.col("_units_milli"), 1000))
+    )
+    fee_amount = pl.when(problem.is_not_null()).then(None).when(reason.is_not_null()).then(0)
+    fee_amount = fee_amount.otherwise(allowed)
+    charge_wins = (
+        pl.lit(lesser_of_charge) & payable & (pl.col("_charge") < fee_amount)
+    ).fill_null(False)
+    rule_problem = problem == _WHOLE_UNITS
+    t_reason = reason == _T_REASON
+    priced = problem.is_null()
+    result = work.select(
+        pl.when(charge_wins).then(pl.col("_charge")).otherwise(fee_amount).alias("_allowed"),
+        pl.when(payable).then(fee_amount).alias("_fee_amount"),
+        charge_wins.alias("_lesser_of"),
+        payable.alias("_payable"),
+        pl.when(~rule_problem).then(pl.col("_problem")).alias("_problem"),
+        pl.when(t_reason).then(_text(_T_RULE)).otherwise(pl.col("_reason")).alias("_reason"),
+        pl.col("_release_missing"),
         pl.when(priced).then(pl.col("status")).alias("status"),
         pl.when(priced).then(pl.col("pctc")).alias("pctc"),
         pl.when(priced).then(pl.col("modifier_row")).alias("component"),
-        pl.when(payable & _has("50")).then(pl.col("bilateral")).alias("bilateral"),
+        pl.when(payable).then(pl.col("_bilateral_applied")).alias("bilateral"),
         pl.col("_group")
         .replace_strict(_GROUP_NAMES, default=None, return_dtype=pl.String)
         .alias("mppr_group"),
         pl.col("mppr_rank"),
-        team.alias("surgical_team"),
-        (payable & pl.col("_npp") & ~_has("AS")).alias("non_physician"),
-        pl.when(payable & _has_any(_SPLIT_ORDER)).then(split).alias("global_split"),
-    ]
+        pl.when(payable).then(pl.col("_team")).alias("surgical_team"),
+        (payable & pl.col("_non_physician")).alias("non_physician"),
+        pl.when(payable).then(pl.col("_split")).alias("global_split"),
+    )
+    if (problem_code == _WHOLE_UNITS).any():
+        where = (problem_code == _WHOLE_UNITS).arg_true()
+        texts = pl.DataFrame(
+            {
+                "procedure": sig["procedure"].gather(index.gather(where)),
+                "_units_milli": rows["_units_milli"].gather(where),
+            }
+        ).select(_whole_units_problem()[0][1].alias("_problem"))["_problem"]
+        result = result.with_columns(result["_problem"].scatter(where, texts))
+    return result
+
+
+_GROUP_NAMES: Final = {code: name for name, code in GROUP_CODES.items()}
+
+RULE_COLUMNS: Final = (
+    "status",
+    "pctc",
+    "component",
+    "bilateral",
+    "mppr_group",
+    "mppr_rank",
+    "surgical_team",
+    "non_physician",
+    "global_split",
+)
+"""The columns of :func:`medicare_prices` that say which rule decided each amount."""
