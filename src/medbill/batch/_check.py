@@ -15,9 +15,8 @@ from medbill.batch._contract import expected_allowed
 from medbill.batch._keys import Lines
 from medbill.batch._lines import prepare_lines
 from medbill.batch._tables import (
-    ENGINE,
     cents_exact,
-    from_cents,
+    cents_to_decimal,
     like_input,
     scaled,
     to_cents,
@@ -284,9 +283,7 @@ def check_payments(
     else:
         work = frame
     lines = prepare_lines(work)
-    lines = Lines(
-        lines.rows.with_columns(_money_columns(frame)).with_row_index("_row"), lines.sigs
-    )
+    lines = Lines(lines.rows.with_columns(_money_columns(frame)).with_row_index("_row"), lines.sigs)
     single = isinstance(contracts, Contract)
     by_payer = {contracts.payer_id: contracts} if isinstance(contracts, Contract) else contracts
     if not single and "payer_id" not in frame.columns:
@@ -333,16 +330,19 @@ def check_payments(
         result = pl.concat(parts, how="diagonal_relaxed").sort("_row") if parts else rest
     result = _denials(result)
     result = result.with_columns(_verdicts(rules)).with_columns(_verdict(rules).alias("_verdict"))
-    added = [
-        from_cents(pl.col("_expected")).alias("expected_allowed"),
+    money = {
+        "expected_allowed": "_expected",
+        "payer_allowed": "_payer_allowed",
+        "allowed_variance": "_allowed_variance",
+        "payer_patient_share": "_patient_responsibility",
+        "expected_paid": "_expected_paid",
+        "actual_paid": "_paid",
+        "payment_variance": "_payment_variance",
+        "variance": "_allowed_variance",
+    }
+    denied = pl.col("_verdict") == Verdict.DENIED.value
+    others = result.select(
         pl.col("_term").alias("contract_term"),
-        from_cents(pl.col("_payer_allowed")).alias("payer_allowed"),
-        from_cents(pl.col("_allowed_variance")).alias("allowed_variance"),
-        from_cents(pl.col("_patient_responsibility")).alias("payer_patient_share"),
-        from_cents(pl.col("_expected_paid")).alias("expected_paid"),
-        from_cents(pl.col("_paid")).alias("actual_paid"),
-        from_cents(pl.col("_payment_variance")).alias("payment_variance"),
-        from_cents(pl.col("_allowed_variance")).alias("variance"),
         (
             pl.col("_variance_hundredths").cast(pl.Decimal(18, 0))
             * pl.lit(_CENT, dtype=pl.Decimal(3, 2))
@@ -350,21 +350,17 @@ def check_payments(
         .cast(pl.Decimal(18, 2))
         .alias("variance_percent"),
         pl.col("_verdict").alias("verdict"),
-        pl.when(pl.col("_verdict") == Verdict.DENIED.value)
-        .then(pl.col("_denial_category"))
-        .alias("denial_category"),
-        pl.when(pl.col("_verdict") == Verdict.DENIED.value)
-        .then(pl.col("_next_action"))
-        .alias("next_action"),
-        pl.when(pl.col("_verdict") == Verdict.DENIED.value)
-        .then(pl.col("_outcome"))
-        .alias("outcome"),
+        pl.when(denied).then(pl.col("_denial_category")).alias("denial_category"),
+        pl.when(denied).then(pl.col("_next_action")).alias("next_action"),
+        pl.when(denied).then(pl.col("_outcome")).alias("outcome"),
         pl.col("_contract_problem").alias("contract_problem"),
         pl.col("_check_problem").alias("problem"),
-    ]
-    computed = result.select(added)
+    )
+    converted = {column: cents_to_decimal(result[column]) for column in set(money.values())}
+    amounts = {name: converted[column].alias(name) for name, column in money.items()}
+    columns = [amounts[name] if name in amounts else others[name] for name in CHECK_COLUMNS]
     kept = frame.drop([c for c in CHECK_COLUMNS if c in frame.columns])
-    return like_input(kept.hstack(computed.get_columns()), table)
+    return like_input(kept.hstack(columns), table)
 
 
 def _verdicts(tolerance: Tolerance) -> list[pl.Expr]:

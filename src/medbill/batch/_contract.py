@@ -124,16 +124,7 @@ def _medicare_term(
     base = Lines(lines.rows, sigs)
     lesser = term.lesser_of_charge
     together = medicare_prices(
-        prepared, base, locality=locality, year=term.year, lesser_of_charge=lesser
-    )
-    alone = medicare_prices(
-        prepared,
-        base,
-        locality=locality,
-        year=term.year,
-        claim_rules=False,
-        physician=True,
-        lesser_of_charge=lesser,
+        prepared, base, locality=locality, year=term.year, lesser_of_charge=lesser, full=False
     )
     failed = (
         pl.DataFrame({"claim_id": lines.rows["claim_id"], "_p": together["_problem"]})
@@ -142,24 +133,25 @@ def _medicare_term(
     )
     if whole_claims is not None:
         failed = failed | ~whole_claims
-    frame = pl.DataFrame(
-        {
-            "_failed": failed,
-            "_together": together["_allowed"],
-            "_alone": alone["_allowed"],
-            "_together_ok": together["_payable"],
-            "_alone_ok": alone["_payable"],
-            "_problem": together["_problem"],
-            "_release_missing": together["_release_missing"],
-        }
+    amount = pl.when(pl.col("_payable")).then(pl.col("_allowed"))
+    chosen = together.select(amount.alias(f"_pm{index}")).to_series()
+    if failed.any():
+        # each line of a claim the term cannot price whole is priced alone
+        alone = medicare_prices(
+            prepared,
+            base,
+            locality=locality,
+            year=term.year,
+            claim_rules=False,
+            physician=True,
+            lesser_of_charge=lesser,
+            full=False,
+        ).select(amount)
+        chosen = chosen.zip_with(~failed, alone.to_series())
+    release = together.select(
+        pl.when(pl.col("_release_missing")).then(pl.col("_problem")).alias(f"_pm{index}_release")
     )
-    return frame.select(
-        pl.when(pl.col("_failed"))
-        .then(pl.when(pl.col("_alone_ok")).then(pl.col("_alone")))
-        .otherwise(pl.when(pl.col("_together_ok")).then(pl.col("_together")))
-        .alias(f"_pm{index}"),
-        pl.when(pl.col("_release_missing")).then(pl.col("_problem")).alias(f"_pm{index}_release"),
-    )
+    return release.with_columns(chosen.alias(f"_pm{index}"))
 
 
 def expected_allowed(
@@ -189,7 +181,9 @@ def expected_allowed(
     for number, carve in enumerate(carve_outs):
         width, span = _narrowest(code, carve.codes)
         name = f"_co{number}"
-        on_sigs.append(pl.when(width.is_not_null()).then(pl.format("carve-out {}", span)).alias(name))
+        on_sigs.append(
+            pl.when(width.is_not_null()).then(pl.format("carve-out {}", span)).alias(name)
+        )
         gathered.append(name)
         if carve.amount is not None:
             value = _times_units(to_scaled(carve.amount, 2), units)
@@ -336,10 +330,9 @@ def expected_allowed(
     not_in_force = (~forced).fill_null(False)
     flags = frame.select(
         not_in_force.alias("_out"),
-        (
-            not_in_force
-            | (pl.col("_failure").is_null() & pl.col("_contracted").is_null())
-        ).alias("_missing"),
+        (not_in_force | (pl.col("_failure").is_null() & pl.col("_contracted").is_null())).alias(
+            "_missing"
+        ),
     )
     if flags["_missing"].any():
         where = flags["_missing"].arg_true()

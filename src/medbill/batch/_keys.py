@@ -71,9 +71,7 @@ def signatures(frame: pl.DataFrame, keys: Sequence[str]) -> tuple[pl.Series, pl.
         .rename("_sig")
     )
     same = frame.select(
-        pl.all_horizontal(
-            [pl.col(key).eq_missing(distinct[key].gather(sig)) for key in keys]
-        ).all()
+        pl.all_horizontal([pl.col(key).eq_missing(distinct[key].gather(sig)) for key in keys]).all()
     ).item()
     if same:
         return sig, distinct

@@ -11,7 +11,14 @@ from medbill.batch._contract import expected_allowed
 from medbill.batch._keys import Lines, signatures
 from medbill.batch._pricing import RULE_COLUMNS, medicare_prices, normalise_lines
 from medbill.batch._schedule import PreparedSchedule, prepare
-from medbill.batch._tables import ENGINE, cents_exact, from_cents, like_input, to_cents, to_polars
+from medbill.batch._tables import (
+    ENGINE,
+    cents_exact,
+    cents_to_decimal,
+    like_input,
+    to_cents,
+    to_polars,
+)
 from medbill.fees import Contract, MedicareFeeSchedule
 
 __all__ = ["LINE_COLUMNS", "PRICE_COLUMNS", "price_lines", "prepare_lines"]
@@ -122,7 +129,7 @@ def prepare_lines(frame: pl.DataFrame) -> Lines:
         added.append(charge_bad.alias("_charge_bad"))
     rows = frame.with_columns(added)
     present = set(frame.columns)
-    keys = [c for c in _SIGNATURE if c in present or c == "_units_key"]
+    keys: list[str] = [c for c in _SIGNATURE if c in present or c == "_units_key"]
     if charge_bad is not None:
         keys.append("_charge_bad")
     sig, distinct = signatures(rows, keys)
@@ -200,28 +207,23 @@ def price_lines(
     priced = medicare_prices(
         prepared, lines, qualifying_apm=qualifying_apm, lesser_of_charge=lesser_of_charge
     )
-    added: list[pl.Expr] = [
-        from_cents(pl.col("_allowed")).alias("medicare_allowed"),
-        from_cents(pl.col("_fee_amount")).alias("medicare_fee_schedule_amount"),
-        pl.col("_lesser_of").alias("medicare_lesser_of_charge"),
-        pl.col("_payable").alias("payable"),
-        pl.col("_reason").alias("reason"),
-        pl.col("_problem").alias("problem"),
-        *(pl.col(c) for c in RULE_COLUMNS),
+    columns = [
+        cents_to_decimal(priced["_allowed"]).alias("medicare_allowed"),
+        cents_to_decimal(priced["_fee_amount"]).alias("medicare_fee_schedule_amount"),
+        priced["_lesser_of"].alias("medicare_lesser_of_charge"),
+        priced["_payable"].alias("payable"),
+        priced["_reason"].alias("reason"),
+        priced["_problem"].alias("problem"),
+        *(priced[c] for c in RULE_COLUMNS),
     ]
     if contract is not None:
-        priced = pl.concat(
-            [priced, expected_allowed(lines, contract).select(_CONTRACT)], how="horizontal"
-        )
-        added += [
-            from_cents(pl.col("_expected")).alias("expected_allowed"),
-            pl.col("_term").alias("contract_term"),
-            pl.col("_lesser").alias("lesser_of_billed"),
-            pl.col("_contract_problem").alias("contract_problem"),
+        expected = expected_allowed(lines, contract)
+        columns += [
+            cents_to_decimal(expected["_expected"]).alias("expected_allowed"),
+            expected["_term"].alias("contract_term"),
+            expected["_lesser"].alias("lesser_of_billed"),
+            expected["_contract_problem"].alias("contract_problem"),
         ]
-    computed = priced.select(added)
-    kept = frame.drop([c for c in computed.columns if c in frame.columns])
-    return like_input(kept.hstack(computed.get_columns()), table)
-
-
-_CONTRACT: Final = ("_expected", "_term", "_lesser", "_contract_problem")
+    names = {c.name for c in columns}
+    kept = frame.drop([c for c in frame.columns if c in names])
+    return like_input(kept.hstack(columns), table)

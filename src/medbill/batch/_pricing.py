@@ -77,6 +77,11 @@ def _has_any(modifiers: Sequence[str]) -> pl.Expr:
     return (pl.col("_mods") & mask) != 0
 
 
+def _nulls(name: str, height: int, dtype: type[pl.DataType]) -> pl.Series:
+    """A column of ``height`` nulls (built in Polars, not from a Python list)."""
+    return pl.Series(name, [], dtype=dtype).extend_constant(None, height)
+
+
 def _text(value: str) -> pl.Expr:
     return pl.lit(value, dtype=pl.String)
 
@@ -181,20 +186,34 @@ def _lookup(prepared: PreparedSchedule, frame: pl.LazyFrame, qualifying_apm: boo
     frame = frame.with_columns(
         component.alias("_lookup"), _release(prepared, pl.col("_day")).alias("_release")
     )
-    frame = frame.join(
-        prepared.rows.lazy(),
-        left_on=["_release", "procedure", "_lookup"],
-        right_on=["_release", "procedure", "lookup"],
-        how="left",
-        maintain_order="left",
-        coalesce=True,
-    ).join(
-        prepared.gpcis.lazy(),
-        left_on=["_release", "_locality"],
-        right_on=["_release", "locality"],
-        how="left",
-        maintain_order="left",
-        coalesce=True,
+    # the signatures are few, the file's rows many: look each up in the schedule's index
+    keyed = frame.collect(engine=ENGINE)
+    positions = prepared.row_positions()
+    found = pl.Series(
+        "_position",
+        [
+            positions.get(key)
+            for key in zip(
+                keyed["_release"].to_list(),
+                keyed["procedure"].to_list(),
+                keyed["_lookup"].to_list(),
+                strict=True,
+            )
+        ],
+        dtype=pl.UInt32,
+    )
+    picked = prepared.rows.drop("_release", "procedure", "lookup")[found]
+    frame = (
+        pl.concat([keyed, picked], how="horizontal")
+        .lazy()
+        .join(
+            prepared.gpcis.lazy(),
+            left_on=["_release", "_locality"],
+            right_on=["_release", "locality"],
+            how="left",
+            maintain_order="left",
+            coalesce=True,
+        )
     )
     return frame.with_columns(
         pl.col("place_of_service").is_in(_FACILITY).alias("_facility"),
@@ -432,7 +451,7 @@ def _code(items: Coded, offset: int) -> pl.Expr:
 def _messages(frame: pl.DataFrame, column: str, families: Sequence[object]) -> pl.Series:
     """Render the messages of the coded column ``column``, only where it is set."""
     codes = frame[column]
-    result = pl.Series(column, [None] * frame.height, dtype=pl.String)
+    result = _nulls(column, frame.height, pl.String)
     if codes.null_count() == frame.height:
         return result
     where = codes.is_not_null().arg_true()
@@ -536,6 +555,8 @@ def _line_fees(prepared: PreparedSchedule, frame: pl.LazyFrame) -> pl.LazyFrame:
 
 
 _SURGERY: Final = GROUP_CODES["surgery"]
+_CODES: Final = 2**31
+"""Bound of the code numbers ``_proc_id`` and ``_base_id`` (one per distinct code)."""
 
 
 def _surgery(frame: pl.DataFrame) -> pl.DataFrame:
@@ -546,22 +567,23 @@ def _surgery(frame: pl.DataFrame) -> pl.DataFrame:
         return frame
     bases = (
         frame.filter(surgical & pl.col("r_endoscopy"))
-        .select(day, pl.col("endo_base").alias("procedure"))
+        .select(day, pl.col("_base_id").alias("_proc_id"))
         .unique()
         .with_columns(pl.lit(True).alias("_is_base"))
     )
     if bases.height:
         frame = frame.join(
-            bases, on=[day, "procedure"], how="left", maintain_order="left"
+            bases, on=[day, "_proc_id"], how="left", maintain_order="left"
         ).with_columns(pl.col(day).set_sorted())
     else:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Boolean).alias("_is_base"))
     own_family = surgical & pl.col("_endo_fee").is_not_null()
+    # the family as one integer with the claim-day: (key, code number)
     family = (
         pl.when(own_family)
-        .then(pl.col("endo_base"))
+        .then(pl.col(day).cast(pl.Int64) * _CODES + pl.col("_base_id"))
         .when(surgical & pl.col("_is_base").fill_null(False) & (pl.col("modifier_row") == ""))
-        .then(pl.col("procedure"))
+        .then(pl.col(day).cast(pl.Int64) * _CODES + pl.col("_proc_id"))
     )
     frame = frame.with_columns(
         family.alias("_family"),
@@ -570,7 +592,7 @@ def _surgery(frame: pl.DataFrame) -> pl.DataFrame:
     fee, n, row = pl.col("_unit_fee"), pl.col("_n"), pl.col("_row")
     is_family = pl.col("_family").is_not_null()
     if frame.select(is_family.any()).item():
-        fam_key = [day, "_family"]
+        fam_key = "_family"
         # each window result is a column of its own: a window inside a window is slow
         frame = frame.with_columns(
             fee.max().over(fam_key).alias("_top_fee"),
@@ -718,16 +740,16 @@ def _day_key(rows: pl.DataFrame) -> tuple[pl.Series, pl.Series | None]:
     order = rows.select(
         pl.arg_sort_by("claim_id", "service_date", maintain_order=True, nulls_last=True)
     ).to_series()
-    key = rows.select("claim_id", "service_date")[order].select(day.rle_id().alias("_key"))
-    return key["_key"].set_sorted(), order
+    sorted_key = rows.select("claim_id", "service_date")[order].select(day.rle_id())
+    return sorted_key.to_series().alias("_key").set_sorted(), order
 
 
 _T_REASON: Final = 200
 _WHOLE_UNITS: Final = 200
-_SIGNATURE_RULE_INPUTS: Final = (
-    "r_endoscopy", "_unit_fee", "_base", "_endo_fee", "_pc", "_tc", "_pe_exact", "_exact",
-    "endo_base", "procedure", "modifier_row", "_mods", "_split_share", "_npp",
+_SURGERY_INPUTS: Final = (
+    "_unit_fee", "_base", "_endo_fee", "r_endoscopy", "_base_id", "_proc_id", "modifier_row",
 )  # fmt: skip
+_PORTION_INPUTS: Final = ("_unit_fee", "_exact", "_tc", "_pc", "_pe_exact")
 
 
 def _claim_rules(
@@ -746,9 +768,9 @@ def _claim_rules(
     grouped lines for the ranking."""
     height = rows.height
     index = rows["_sig"]
-    no_group = pl.Series("_group", [None] * height, dtype=pl.Int8)
-    no_rank = pl.Series("mppr_rank", [None] * height, dtype=pl.Int8)
-    no_amount = pl.Series("_ranked", [None] * height, dtype=pl.Int64)
+    no_group = _nulls("_group", height, pl.Int8)
+    no_rank = _nulls("mppr_rank", height, pl.Int8)
+    no_amount = _nulls("_ranked", height, pl.Int64)
     ok = problem_code.is_null() & reason_code.is_null()
     status_t = sig["r_status_t"].fill_null(False).gather(index)
     groups = sig["r_group"].fill_null(0).gather(index)
@@ -793,21 +815,27 @@ def _claim_rules(
     rows_order = narrow["_row"]
     problem_code = problem_code.scatter(rows_order, narrow["_problem_code"])
     reason_code = reason_code.scatter(rows_order, narrow["_reason_code"])
-    frame = narrow.filter(grouped & whole)
-    if frame.height == 0:
+    eligible = narrow.filter(grouped & whole).select("_row", "_sig", "_key", "r_group", units)
+    if eligible.height == 0:
         return problem_code, reason_code, no_group, no_rank, no_amount
-    picked = sig.select(_SIGNATURE_RULE_INPUTS)[frame["_sig"]]
-    frame = pl.concat(
-        [frame.select("_row", "_key", "r_group", "_units_milli"), picked], how="horizontal"
-    ).with_columns(
-        pl.col("_key").set_sorted(),
-        pl.col("r_group").cast(pl.Int8).alias("_group"),
-        (units // 1000).alias("_n"),
-        pl.col("_unit_fee").alias("_first"),
-        pl.col("_unit_fee").alias("_other"),
-        pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
-    )
-    frame = _portions(_surgery(frame), prepared)
+    parts = []
+    present = eligible["r_group"].unique().sort().to_list()
+    for code in present:
+        part = eligible if len(present) == 1 else eligible.filter(pl.col("r_group") == code)
+        inputs = _SURGERY_INPUTS if code == _SURGERY else _PORTION_INPUTS
+        part = pl.concat(
+            [part.drop("_sig"), sig.select(*inputs, *_CHAIN_INPUTS)[part["_sig"]]],
+            how="horizontal",
+        ).with_columns(
+            pl.col("_key").set_sorted(),
+            pl.col("r_group").cast(pl.Int8).alias("_group"),
+            (units // 1000).alias("_n"),
+            pl.col("_unit_fee").alias("_first"),
+            pl.col("_unit_fee").alias("_other"),
+            pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
+        )
+        parts.append(_rank_group(part, prepared))
+    frame = pl.concat(parts)
     steps = _post_steps(prepared)
     ranked = _factor_chain(pl.col("_first"), steps) + (pl.col("_n") - 1) * _factor_chain(
         pl.col("_other"), steps
@@ -821,6 +849,32 @@ def _claim_rules(
         no_rank.scatter(where, frame["mppr_rank"]),
         no_amount.scatter(where, frame["_ranked"]),
     )
+
+
+def _rank_group(frame: pl.DataFrame, prepared: PreparedSchedule) -> pl.DataFrame:
+    """The multiple procedure rules of one group's lines (the groups never mix).
+
+    A line alone in its group on its claim and date, with one unit, is paid in full (the
+    first procedure of surgery; no component reduction): only the other lines are ranked.
+    """
+    key = pl.col("_key")
+    alone = (key != key.shift(1)).fill_null(True) & (key != key.shift(-1)).fill_null(True)
+    frame = frame.with_columns((alone & (pl.col("_n") == 1)).alias("_alone"))
+    single = frame.filter(pl.col("_alone"))
+    ranked = frame.filter(~pl.col("_alone"))
+    surgical = frame["_group"][0] == _SURGERY
+    if single.height:
+        single = single.with_columns(
+            pl.lit(1 if surgical else None, dtype=pl.Int8).alias("mppr_rank")
+        )
+    if ranked.height:
+        ranked = ranked.with_columns(pl.col("_key").set_sorted())
+        ranked = _surgery(ranked) if surgical else _portions(ranked, prepared)
+    columns = ["_row", "_group", "_n", "_first", "_other", "mppr_rank", *_CHAIN_INPUTS]
+    return pl.concat([p.select(columns) for p in (single, ranked) if p.height])
+
+
+_CHAIN_INPUTS: Final = ("_mods", "_split_share", "_npp")
 
 
 def _signature_prices(
@@ -871,7 +925,13 @@ def _signature_prices(
         .when(_has_any(_ASSISTANTS))
         .then(_text("assistant at surgery 16%"))
     )
+    codes = pl.concat([collected["procedure"], collected["endo_base"]]).unique().drop_nulls()
+    numbers = dict(zip(codes.to_list(), range(codes.len()), strict=True))
     return collected.with_columns(
+        pl.col("procedure").replace_strict(numbers, return_dtype=pl.Int64).alias("_proc_id"),
+        pl.col("endo_base")
+        .replace_strict(numbers, default=None, return_dtype=pl.Int64)
+        .alias("_base_id"),
         _factor_chain(pl.col("_unit_fee"), steps).alias("_unit_chain"),
         _messages(
             collected, "_problem_code", (partial(_early_problems, prepared), _late_problems)
@@ -895,6 +955,7 @@ def medicare_prices(
     year: int | None = None,
     physician: bool = False,
     lesser_of_charge: bool = False,
+    full: bool = True,
 ) -> pl.DataFrame:
     """The Medicare price of every line of ``lines``, one row per line in its order.
 
@@ -903,8 +964,9 @@ def medicare_prices(
     physician. The columns: ``_allowed`` (cents; null when the line cannot be priced),
     ``_fee_amount`` (the fee schedule amount before the lesser of the charge),
     ``_lesser_of`` (the charge, lower, was taken: ``lesser_of_charge``, SSA s. 1848(a)(1)),
-    ``_payable``, ``_problem``, ``_reason``, ``_release_missing`` (no release covers the
-    date) and the rule columns of :data:`medbill.batch.PRICE_COLUMNS`.
+    ``_payable``, ``_problem``, ``_release_missing`` (no release covers the
+    date) and (``full``) ``_reason`` and the rule columns of
+    :data:`medbill.batch.PRICE_COLUMNS`.
     """
     sig = _signature_prices(
         prepared,
@@ -923,39 +985,9 @@ def medicare_prices(
             rows, sig, prepared, problem_code, reason_code
         )
     else:
-        group = pl.Series("_group", [None] * rows.height, dtype=pl.Int8)
-        rank = pl.Series("mppr_rank", [None] * rows.height, dtype=pl.Int8)
-        ranked = pl.Series("_ranked", [None] * rows.height, dtype=pl.Int64)
-    picked = sig.select(
-        "_unit_chain",
-        "_problem",
-        "_reason",
-        "status",
-        "pctc",
-        "modifier_row",
-        "_bilateral_applied",
-        "_team",
-        "_non_physician",
-        "_split",
-        "_release_missing",
-    )[index]
-    work = pl.concat(
-        [
-            picked,
-            pl.DataFrame(
-                [
-                    problem_code.alias("_problem_code"),
-                    reason_code.alias("_reason_code"),
-                    group.alias("_group"),
-                    rank,
-                    ranked,
-                    rows["_units_milli"],
-                    rows["_charge"],
-                ]
-            ),
-        ],
-        how="horizontal",
-    )
+        group = _nulls("_group", rows.height, pl.Int8)
+        rank = _nulls("mppr_rank", rows.height, pl.Int8)
+        ranked = _nulls("_ranked", rows.height, pl.Int64)
     problem, reason = pl.col("_problem_code"), pl.col("_reason_code")
     payable = problem.is_null() & reason.is_null()
     allowed = (
@@ -963,47 +995,97 @@ def medicare_prices(
         .then(pl.col("_ranked"))
         .otherwise(round_div(pl.col("_unit_chain") * pl.col("_units_milli"), 1000))
     )
-    fee_amount = pl.when(problem.is_not_null()).then(None).when(reason.is_not_null()).then(0)
-    fee_amount = fee_amount.otherwise(allowed)
-    charge_wins = (
-        pl.lit(lesser_of_charge) & payable & (pl.col("_charge") < fee_amount)
-    ).fill_null(False)
-    rule_problem = problem == _WHOLE_UNITS
-    t_reason = reason == _T_REASON
-    priced = problem.is_null()
-    result = work.select(
+    fee_amount = (
+        pl.when(problem.is_not_null())
+        .then(None)
+        .when(reason.is_not_null())
+        .then(0)
+        .otherwise(allowed)
+    )
+    charge_wins = (pl.lit(lesser_of_charge) & payable & (pl.col("_charge") < fee_amount)).fill_null(
+        False
+    )
+    amounts = pl.DataFrame(
+        [
+            sig["_unit_chain"].gather(index),
+            problem_code.alias("_problem_code"),
+            reason_code.alias("_reason_code"),
+            ranked,
+            rows["_units_milli"],
+            rows["_charge"],
+        ]
+    ).select(
         pl.when(charge_wins).then(pl.col("_charge")).otherwise(fee_amount).alias("_allowed"),
         pl.when(payable).then(fee_amount).alias("_fee_amount"),
         charge_wins.alias("_lesser_of"),
         payable.alias("_payable"),
-        pl.when(~rule_problem).then(pl.col("_problem")).alias("_problem"),
-        pl.when(t_reason).then(_text(_T_RULE)).otherwise(pl.col("_reason")).alias("_reason"),
+    )
+    # the texts: each signature's, gathered; then the lines the claim rules changed
+    texts = sig.select(
+        pl.col("_problem"),
+        pl.col("_reason"),
         pl.col("_release_missing"),
+        *_rule_texts(
+            pl.col("_problem_code").is_null(),
+            pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null(),
+        ),
+    )
+    if not full:
+        texts = texts.select("_problem", "_release_missing")
+    result = pl.concat([amounts, texts[index]], how="horizontal")
+    if full:
+        result = result.with_columns(
+            _GROUP_NAME_LIST.gather(group.fill_null(0)).alias("mppr_group"), rank
+        )
+    changed = (problem_code.is_null() != sig["_problem_code"].is_null().gather(index)) | (
+        reason_code.is_null() != sig["_reason_code"].is_null().gather(index)
+    )
+    if changed.any():
+        where = changed.arg_true()
+        picked = sig[index.gather(where)].with_columns(
+            problem_code.gather(where).alias("_problem_code"),
+            reason_code.gather(where).alias("_reason_code"),
+            rows["_units_milli"].gather(where),
+        )
+        problem_text = pl.when(pl.col("_problem_code") == _WHOLE_UNITS).then(
+            _whole_units_problem()[0][1]
+        )
+        reason_text = pl.when(pl.col("_reason_code") == _T_REASON).then(_text(_T_RULE))
+        patch = picked.select(
+            problem_text.otherwise(pl.col("_problem")).alias("_problem"),
+            reason_text.otherwise(pl.col("_reason")).alias("_reason"),
+            *_rule_texts(
+                pl.col("_problem_code").is_null(),
+                pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null(),
+            ),
+        )
+        if not full:
+            patch = patch.select("_problem")
+        result = result.with_columns(
+            result[name].scatter(where, patch[name]) for name in patch.columns
+        )
+    return result
+
+
+def _rule_texts(priced: pl.Expr, payable: pl.Expr) -> list[pl.Expr]:
+    """The rule columns that a signature decides (see :data:`RULE_COLUMNS`)."""
+    return [
         pl.when(priced).then(pl.col("status")).alias("status"),
         pl.when(priced).then(pl.col("pctc")).alias("pctc"),
         pl.when(priced).then(pl.col("modifier_row")).alias("component"),
         pl.when(payable).then(pl.col("_bilateral_applied")).alias("bilateral"),
-        pl.col("_group")
-        .replace_strict(_GROUP_NAMES, default=None, return_dtype=pl.String)
-        .alias("mppr_group"),
-        pl.col("mppr_rank"),
         pl.when(payable).then(pl.col("_team")).alias("surgical_team"),
         (payable & pl.col("_non_physician")).alias("non_physician"),
         pl.when(payable).then(pl.col("_split")).alias("global_split"),
-    )
-    if (problem_code == _WHOLE_UNITS).any():
-        where = (problem_code == _WHOLE_UNITS).arg_true()
-        texts = pl.DataFrame(
-            {
-                "procedure": sig["procedure"].gather(index.gather(where)),
-                "_units_milli": rows["_units_milli"].gather(where),
-            }
-        ).select(_whole_units_problem()[0][1].alias("_problem"))["_problem"]
-        result = result.with_columns(result["_problem"].scatter(where, texts))
-    return result
+    ]
 
 
-_GROUP_NAMES: Final = {code: name for name, code in GROUP_CODES.items()}
+_GROUP_NAME_LIST: Final = pl.Series(
+    "mppr_group",
+    [None, *(name for name, _ in sorted(GROUP_CODES.items(), key=lambda item: item[1]))],
+    dtype=pl.String,
+)
+"""The group names by group number (0: no group)."""
 
 RULE_COLUMNS: Final = (
     "status",
