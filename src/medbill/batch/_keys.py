@@ -21,7 +21,7 @@ from typing import Final
 
 import polars as pl
 
-__all__ = ["Lines", "signatures"]
+__all__ = ["Lines", "exact_signatures", "signatures"]
 
 _MIX: Final = 0x100000001B3
 """Odd 64-bit multiplier (FNV prime) combining the column hashes (wrapping arithmetic)."""
@@ -76,6 +76,11 @@ def signatures(frame: pl.DataFrame, keys: Sequence[str]) -> tuple[pl.Series, pl.
     if same:
         return sig, distinct
     # two signatures share a hash: group on the columns themselves
+    return exact_signatures(frame, keys)
+
+
+def exact_signatures(frame: pl.DataFrame, keys: Sequence[str]) -> tuple[pl.Series, pl.DataFrame]:
+    """:func:`signatures` by grouping on the columns themselves (nulls equal)."""
     distinct = frame.select(keys).unique(maintain_order=True)
     sig = (
         frame.select(keys)
