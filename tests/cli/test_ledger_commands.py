@@ -278,6 +278,44 @@ def test_worklist_of_the_demo_day(invoke: Invoke, day: Path) -> None:
     )
 
 
+def test_worklist_with_contracts_lists_the_underpaid_claims(invoke: Invoke, day: Path) -> None:
+    base = ["worklist", "--db", str(day / "ledger.sqlite"), "--claims",
+            str(day / "workflows.json"), "--as-of", "2025-04-15", "--reason", "underpaid",
+            "--json"]  # fmt: skip
+    eras = ["--era", str(day / "835" / "acme-2025-03-11.835"),
+            "--era", str(day / "835" / "acme-2025-04-01.835")]  # fmt: skip
+    result = invoke([*base, *eras, "--contracts", str(day / "contracts")])
+    assert result.exit_code == 0, result.stderr
+    items = json.loads(result.stdout)["items"]
+    # C-1001 line 2, 20610 under Acme's contract: 130% of Medicare's 62.04 = 80.65; the
+    # patient owes 20% coinsurance (16.13), so Acme owes 64.52; it paid 49.63 (62.04 less
+    # 12.41 coinsurance): 14.89 short. Acme paid it on 2025-04-01 (BPR16): a reprocessing
+    # request within the 120-day window (42 CFR 405.942) is due by 2025-07-30. The claim
+    # id is shared with Maria's secondary claim to Prairie: the item is Acme's.
+    assert [(i["claim"], i["payer"], i["amount"], i["deadline"], i["detail"]) for i in items] == [
+        ("C-1001", "acme", "14.89", "2025-07-30", "Acme PPO 2025: lines 2"),
+    ]
+    # With the 03-11 file alone, C-1004 (99213, contracted 95.00, 25.00 copay and 20% of
+    # 70.00 = 14.00 coinsurance: Acme owes 56.00) was paid 48.00: 8.00 short. The 04-01
+    # file reverses that payment (CLP02 22) and pays 56.00: its last adjudication is right.
+    alone = invoke([*base, "--era", str(day / "835" / "acme-2025-03-11.835"),
+                    "--contract", str(day / "contracts" / "acme.toml")])  # fmt: skip
+    assert [(i["claim"], i["amount"]) for i in json.loads(alone.stdout)["items"]] == [
+        ("C-1004", "8.00")
+    ]
+    # Only Prairie's contract at hand: Acme's payments are not checked, and say so.
+    others = invoke([*base, *eras, "--contract", str(day / "contracts" / "prairie.toml")])
+    data = json.loads(others.stdout)
+    assert data["items"] == []
+    assert any("no contract of payer 'acme'" in note for note in data["not_checked"])
+    text = invoke([*base[:-1], *eras, "--contracts", str(day / "contracts")])
+    assert "14.89" in text.stdout
+    assert "underpaid" in text.stdout
+    refused = invoke([*base, "--contracts", str(day / "contracts")])
+    assert refused.exit_code == 2
+    assert "--contract needs --era" in refused.stderr
+
+
 def test_statements_renders_the_cycle_and_never_twice_in_a_cycle(
     invoke: Invoke, day: Path, tmp_path: Path
 ) -> None:

@@ -665,10 +665,9 @@ def _expected_shares(
     )
     after = accumulators
     if then:  # the accumulators after these lines, for the lines worked out next
-        after = Accumulators(
-            deductible_met=accumulators.deductible_met + sum((s.deductible for s in split), ZERO),
-            out_of_pocket_met=accumulators.out_of_pocket_met
-            + sum((s.patient for s in split), ZERO),
+        after = accumulators.plus(
+            deductible=sum((s.deductible for s in split), ZERO),
+            out_of_pocket=sum((s.patient for s in split), ZERO),
         )
     shares: list[PatientShare | None] = [
         PatientShare(copay=s.copay, deductible=s.deductible, coinsurance=s.coinsurance)

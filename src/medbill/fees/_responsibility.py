@@ -289,10 +289,7 @@ def estimate_responsibility(
         )
     )
     paid = sum((s.patient for s in shares), ZERO)
-    updated = Accumulators(
-        deductible_met=acc.deductible_met + sum((s.deductible for s in shares), ZERO),
-        out_of_pocket_met=acc.out_of_pocket_met + paid,
-    )
+    updated = acc.plus(deductible=sum((s.deductible for s in shares), ZERO), out_of_pocket=paid)
     coordination: list[CoordinatedPayment] = []
     paid_before = sum((s.payment for s in shares), ZERO)
     left = paid
@@ -323,6 +320,15 @@ def split_shares(
     deductible_left = max(benefits.deductible - accumulators.deductible_met, ZERO)
     oop_max = benefits.out_of_pocket_max
     oop_left = None if oop_max is None else max(oop_max - accumulators.out_of_pocket_met, ZERO)
+    # An embedded family deductible (out-of-pocket maximum): met for everyone once the
+    # family's is, even if this person's own is not.
+    if benefits.family_deductible is not None:
+        family_met = accumulators.family_deductible_met or ZERO
+        deductible_left = min(deductible_left, max(benefits.family_deductible - family_met, ZERO))
+    if benefits.family_out_of_pocket_max is not None:
+        family_paid = accumulators.family_out_of_pocket_met or ZERO
+        family_left = max(benefits.family_out_of_pocket_max - family_paid, ZERO)
+        oop_left = family_left if oop_left is None else min(oop_left, family_left)
     rate = benefits.coinsurance
     copaid: set[ServiceCategory] = set()
     shares: list[LineShare] = []

@@ -3,14 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+
+import click
 
 from medbill import Claim, Remittance
 from medbill.claims import PaymentCheck, Tolerance, Verdict, check_payment, match_remittance
 from medbill.cli._output import money, progress, table
 from medbill.fees import Contract
 
-__all__ = ["check_remittances", "contract_for", "line_rows", "show_checks", "show_denials"]
+__all__ = [
+    "check_remittances",
+    "contract_files",
+    "contract_for",
+    "line_rows",
+    "show_checks",
+    "show_denials",
+]
+
+
+def contract_files(paths: Sequence[Path], option: str = "--contract") -> list[Path]:
+    """The contract TOML files named: each path is a file, or a folder of ``*.toml``."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.toml")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise FileNotFoundError(2, "No such file or folder", str(path))
+    if not found:
+        raise click.UsageError(f"{option} names no contract file (*.toml)")
+    return found
 
 
 def contract_for(claim: Claim, contracts: Sequence[Contract]) -> Contract | None:

@@ -17,6 +17,7 @@ from medbill._files import file_mode, write_private
 from medbill.claims import RemittancePlan, Tolerance, VarianceReport
 from medbill.cli._commands._checks import (
     check_remittances,
+    contract_files,
     line_rows,
     show_checks,
     show_denials,
@@ -268,7 +269,7 @@ def check_command(
     claims = load_claims(list(claim_paths))
     flat = [FeeSchedule.from_csv(path) for path in schedules]
     medicare = load_medicare(rvu, gpci)
-    contracts = [load_contract(path, medicare, flat) for path in _contract_files(contract_paths)]
+    contracts = [load_contract(path, medicare, flat) for path in contract_files(contract_paths)]
     forgiven = Tolerance(
         amount=parse_amount(tolerance, "--tolerance"),
         rate=None if tolerance_rate is None else parse_rate(tolerance_rate, "--tolerance-rate"),
@@ -299,20 +300,6 @@ def check_command(
     console.print(f"Denied, at stake under the contracts: {money(report.total_at_stake)}")
     for note in skipped:
         console.print(f"not checked: {note}", markup=False)
-
-
-def _contract_files(paths: tuple[Path, ...]) -> list[Path]:
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(path.glob("*.toml")))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise FileNotFoundError(2, "No such file or folder", str(path))
-    if not found:
-        raise click.UsageError("--contract names no contract file (*.toml)")
-    return found
 
 
 @era_group.command(
