@@ -124,7 +124,15 @@ def adjustment_outcome(group: AdjustmentGroup, reason: Carc) -> AdjustmentOutcom
     """
     if group is AdjustmentGroup.PATIENT_RESPONSIBILITY:
         return AdjustmentOutcome.PATIENT
-    found = ADJUSTMENT_OUTCOMES.get(f"{group.value}-{reason}")
-    if found is not None:
-        return found[0]
-    return _BY_GROUP[group]
+    code = str(reason)
+    known = _SEEN.get((group, code))
+    if known is not None:
+        return known
+    found = ADJUSTMENT_OUTCOMES.get(f"{group.value}-{code}")
+    outcome = _BY_GROUP[group] if found is None else found[0]
+    if len(_SEEN) < 4096:  # group x CARC: a few hundred combinations in practice
+        _SEEN[(group, code)] = outcome
+    return outcome
+
+
+_SEEN: dict[tuple[AdjustmentGroup, str], AdjustmentOutcome] = {}

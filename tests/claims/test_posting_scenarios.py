@@ -548,3 +548,86 @@ def test_a_plan_made_before_another_workstation_posted_is_refused(ledger: Ledger
     assert len(ledger) == size
     plan_remittance(ledger, remittance, [claim]).post(ledger)  # planned again: fine
     assert cash(ledger) == D("80.00")
+
+
+# -- the patient's share replaced after the patient paid ---------------------------------
+
+
+def _patient_balances_not_negative(ledger: Ledger, claim: str) -> None:
+    for account in ledger.accounts("patient_receivable", claim=claim):
+        assert ledger.balance(account) >= 0, account
+
+
+def test_a_secondary_that_pays_the_copay_the_patient_paid_makes_it_patient_credit(
+    ledger: Ledger,
+) -> None:
+    """20.00 copay at check-in for C-PC. Acme (billed without Beta on file) pays 80.00,
+    CO-45 50.00, PR-3 20.00: the copay settles the patient's 20.00. Beta, secondary, then
+    pays the 20.00 itself (CLP02 2, OA-23 130.00 = Acme's 80.00 paid + 50.00 CO-45, TR3
+    1.10.2.13; no PR): the patient's share becomes 0.00 and replaces the 20.00, which the
+    patient already paid. By the rule for patient credit (same claim first, then oldest
+    open balance: docs/ledger.md) the 20.00 is the patient's credit; the patient's
+    receivable never goes negative, and Beta's 20.00 is not a payer overpayment.
+    Cash 20 + 80 + 20 = 120.00; charges 150 = contractual 50 + 100 collected net of the
+    20.00 credit owed back."""
+    claim = office_claim("C-PC")
+    post_charges(ledger, claim)
+    post_patient_payment(ledger, PatientPayment(id="copay-pc", patient_id="MRN-0001",
+                         amount=D("20.00"), received_on=DOS, method="card", claim_id="C-PC"))  # fmt: skip
+    acme = era("E-PC", clp("C-PC", "1", line("99213", "150.00", "80.00", adj("CO", "45", "50.00"),
+               adj("PR", "3", "20.00"), line_id="1"), clp07="ICN-PC"))  # fmt: skip
+    post_remittance(ledger, acme, [claim], coverages=[ACME])
+    assert ledger.total("patient_receivable", claim="C-PC") == ZERO  # the copay applied
+    beta = era("B-PC", clp("C-PC", "2", line("99213", "150.00", "20.00",
+               adj("OA", "23", "130.00"), line_id="1"), clp07="B-PC"), payer_id="77777",
+               day=20)  # fmt: skip
+    result = post_remittance(ledger, beta, [claim], coverages=[ACME, BETA])
+    assert result.exceptions == ()
+    _patient_balances_not_negative(ledger, "C-PC")
+    assert ledger.total("patient_receivable", claim="C-PC") == ZERO
+    assert ledger.balance(Account.patient_credit("MRN-0001")) == D("20.00")
+    assert ledger.total("payer_overpayment") == ZERO
+    assert ledger.total("insurance_receivable", claim="C-PC") == ZERO
+    assert ledger.total("contractual_adjustment", claim="C-PC") == D("50.00")
+    assert cash(ledger) == D("120.00")
+    assert any("patient credit" in note for note in result.plan.claims[0].explanation)  # type: ignore[union-attr]
+    books_balance(ledger, "C-PC")
+
+
+def test_a_statement_payment_counts_toward_the_secondarys_patient_share(ledger: Ledger) -> None:
+    """C-SP: line 1 99213 200.00, line 2 36415 50.00. Acme pays line 1 120.00 (CO-45
+    40.00, PR-2 40.00) and line 2 30.00 (CO-45 10.00, PR-2 10.00): the patient owes 40.00
+    + 10.00. The patient pays 40.00 by statement (applied line by line: line 1 to 0.00).
+    Beta, secondary, pays line 1 35.00 (OA-23 160.00, PR-1 5.00) and line 2 nothing
+    (OA-23 40.00, PR-1 10.00). The patient's share is now 5.00 + 10.00 = 15.00 and the
+    patient paid 40.00 of it: line 1's 40.00 against a 5.00 share leaves 35.00 overpaid,
+    which goes to the same claim first (line 2's 10.00), the rest, 25.00, to the patient's
+    credit (40.00 paid - 15.00 share). Cash 150 + 40 + 35 = 225.00."""
+    claim = office_claim("C-SP", "200.00", "50.00")
+    post_charges(ledger, claim)
+    acme = era("E-SP", clp("C-SP", "1",
+               line("99213", "200.00", "120.00", adj("CO", "45", "40.00"),
+                    adj("PR", "2", "40.00"), line_id="1"),
+               line("36415", "50.00", "30.00", adj("CO", "45", "10.00"),
+                    adj("PR", "2", "10.00"), line_id="2"), clp07="ICN-SP"))  # fmt: skip
+    post_remittance(ledger, acme, [claim], coverages=[ACME])
+    post_patient_payment(ledger, PatientPayment(id="stmt-1", patient_id="MRN-0001",
+                         amount=D("40.00"), received_on=pendulum.date(2025, 4, 10),
+                         method="check", claim_id="C-SP"))  # fmt: skip
+    assert ledger.total("patient_receivable", claim="C-SP") == D("10.00")
+    beta = era("B-SP", clp("C-SP", "2",
+               line("99213", "200.00", "35.00", adj("OA", "23", "160.00"),
+                    adj("PR", "1", "5.00"), line_id="1"),
+               line("36415", "50.00", "0.00", adj("OA", "23", "40.00"),
+                    adj("PR", "1", "10.00"), line_id="2"), clp07="B-SP"),
+               payer_id="77777", day=20)  # fmt: skip
+    result = post_remittance(ledger, beta, [claim], coverages=[ACME, BETA])
+    assert result.exceptions == ()
+    _patient_balances_not_negative(ledger, "C-SP")
+    assert ledger.total("patient_receivable", claim="C-SP") == ZERO
+    assert ledger.balance(Account.patient_credit("MRN-0001")) == D("25.00")
+    assert ledger.total("insurance_receivable", claim="C-SP") == ZERO
+    assert ledger.total("payer_overpayment") == ZERO
+    assert ledger.total("contractual_adjustment", claim="C-SP") == D("50.00")
+    assert cash(ledger) == D("225.00")
+    books_balance(ledger, "C-SP")

@@ -65,13 +65,20 @@ def test_the_demo_prices_and_reads_the_remittances(invoke: Invoke, tmp_path: Pat
     assert (denial["denial"], denial["next_action"]) == ("medical-necessity", "appeal")
     assert summary["at_stake"] == "108.00"
     # Tom Novak: copay 25.00 + 20% of (95.00 - 25.00) = 39.00; Maria's 60.41 went to
-    # her secondary payer, so she owes nothing yet
+    # her secondary payer, which paid it
     assert summary["statements"]["MRN-1004"] == "39.00"
     assert summary["statements"]["MRN-1001"] == "0.00"
+    # Prairie, Maria's secondary, answers C-1001 in two CLP loops (a split claim), each
+    # processed as secondary (CLP02 2) with Acme's impact as OA-23: it pays the 48.00 and
+    # 12.41 Acme left, so nothing is owed on C-1001 any more (TR3 1.10.2.13)
+    assert summary["secondary_remittance"] == {
+        "id": "PRM-EFT-0410",
+        "payment": "60.41",
+        "loops": [["claim_payment"], ["claim_payment"]],
+    }
     assert summary["aging"] == {
         "acme": "225.00",
         "medicare": "305.00",
-        "prairie": "60.41",
         "patient": "39.00",
     }
     assert summary["trial_balance"] == "1070.00"

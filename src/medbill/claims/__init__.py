@@ -70,11 +70,13 @@ from medbill.claims._plan import (
     ClaimPlan,
     LineDenial,
     PlanOutcome,
+    RemittanceFilePlan,
     RemittancePlan,
     apply_unapplied_cash,
     plan_remittance,
+    plan_remittances,
 )
-from medbill.claims._posting import PostingResult, post_remittance
+from medbill.claims._posting import PostingResult, post_remittance, post_remittances
 from medbill.claims._remittance import (
     ClaimMatch,
     ExceptionReason,
@@ -146,6 +148,7 @@ __all__ = [
     "RequiredField",
     "RemittanceMatch",
     "ResponseEvent",
+    "RemittanceFilePlan",
     "RemittancePlan",
     "ReportPeriod",
     "ReportRow",
@@ -171,7 +174,9 @@ __all__ = [
     "match_remittance",
     "next_business_day",
     "plan_remittance",
+    "plan_remittances",
     "post_remittance",
+    "post_remittances",
     "read_aoc",
     "read_hcpcs",
     "read_mue",

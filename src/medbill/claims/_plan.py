@@ -24,7 +24,9 @@ The rules (see ``docs/claims.md``):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -56,6 +58,7 @@ from medbill.ledger import (
     claim_payment_key,
 )
 from medbill.ledger._recipes._common import ZERO, BalanceView
+from medbill.ledger._recipes.charges import charge_entry
 from medbill.ledger._recipes.payer_payments import (
     CROSSOVERS,
     claim_payment_entries,
@@ -70,9 +73,11 @@ __all__ = [
     "ClaimPlan",
     "LineDenial",
     "PlanOutcome",
+    "RemittanceFilePlan",
     "RemittancePlan",
     "apply_unapplied_cash",
     "plan_remittance",
+    "plan_remittances",
 ]
 
 
@@ -184,6 +189,7 @@ class RemittancePlan:
     entries: tuple[JournalEntry, ...] = attrs.field(converter=_tuple)
     expect: Mapping[Account, Decimal] = attrs.field(factory=dict, repr=False)
     already_posted: bool = False
+    part_of_file: bool = False
 
     @property
     def exceptions(self) -> tuple[RemittanceException, ...]:
@@ -213,10 +219,20 @@ class RemittancePlan:
         Raises :class:`~medbill.StaleBalanceError` (and posts nothing) when a balance the
         plan was computed from changed since: plan again.
         """
+        if self.part_of_file and not self.already_posted:
+            raise LedgerError(
+                f"remittance {self.remittance.id!r} was planned after others of its file and "
+                "depends on them: post the file's plan (RemittanceFilePlan.post)"
+            )
         if self.already_posted:
             entries: Sequence[JournalEntry] = self.entries
         else:
-            entries = ledger.post_batch(self.entries, expect=self.expect)
+            with paused_gc():
+                entries = ledger.post_batch(self.entries, expect=self.expect)
+        return self.result(entries)
+
+    def result(self, entries: Sequence[JournalEntry]) -> PostingResult:
+        """The :class:`PostingResult` of this plan once ``entries`` (its own) are posted."""
         return PostingResult(
             remittance_id=self.remittance.id,
             entries=entries,
@@ -308,6 +324,57 @@ class PostingResult:
     plan: RemittancePlan | None = attrs.field(default=None, repr=False, eq=False)
 
 
+@attrs.frozen(kw_only=True)
+class RemittanceFilePlan:
+    """The plans of every remittance (ST/SE transaction set) of one 835 file, computed
+    together and posted as **one** atomic batch: the file is posted whole or not at all.
+
+    ``plans`` are the remittances in file order (each planned against the balances the
+    earlier ones leave); ``entries`` every new entry in posting order (charges first when
+    asked for); ``expect`` the balances they were computed from, re-checked by
+    :meth:`post`.
+
+    >>> from medbill.claims import RemittanceFilePlan
+    >>> [f.name for f in attrs.fields(RemittanceFilePlan)]
+    ['plans', 'entries', 'expect']
+    """
+
+    plans: tuple[RemittancePlan, ...] = attrs.field(converter=_tuple)
+    entries: tuple[JournalEntry, ...] = attrs.field(converter=_tuple)
+    expect: Mapping[Account, Decimal] = attrs.field(factory=dict, repr=False)
+
+    @property
+    def already_posted(self) -> bool:
+        """Whether every remittance of the file was posted before (nothing new to post)."""
+        return not self.entries
+
+    @property
+    def exceptions(self) -> tuple[RemittanceException, ...]:
+        """Every remittance's exceptions, in file order."""
+        return tuple(e for plan in self.plans for e in plan.exceptions)
+
+    def post(self, ledger: Ledger) -> tuple[PostingResult, ...]:
+        """Post the whole file as one atomic batch; one :class:`PostingResult` per
+        remittance. Nothing is posted when any entry is refused, and
+        :class:`~medbill.StaleBalanceError` when a balance changed since planning."""
+        stored: dict[str, JournalEntry] = {}
+        if self.entries:
+            with paused_gc():
+                posted = ledger.post_batch(self.entries, expect=self.expect)
+            stored = {entry.key: entry for entry in posted}
+        return tuple(
+            plan.result([stored.get(e.key, e) for e in plan.entries]) for plan in self.plans
+        )
+
+    def render(self) -> str:
+        """The file's plan as text, remittance by remittance."""
+        return "\n".join(plan.render() for plan in self.plans)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """The file's plan as JSON-ready data, one object per remittance."""
+        return [plan.to_json() for plan in self.plans]
+
+
 # -- planning ---------------------------------------------------------------------------
 
 
@@ -331,14 +398,19 @@ class _Coverages:
 
     def __init__(self, coverages: Sequence[Coverage]) -> None:
         self._by_patient: dict[str, list[Coverage]] = {}
+        self._of: dict[int, tuple[Claim, list[Coverage]]] = {}
         for coverage in coverages:
             self._by_patient.setdefault(str(coverage.patient_id), []).append(coverage)
 
     def of(self, claim: Claim) -> list[Coverage]:
+        known = self._of.get(id(claim))
+        if known is not None and known[0] is claim:
+            return known[1]
         day = claim.service_dates[0]
         found = [c for c in self._by_patient.get(str(claim.patient.id), ()) if c.is_active_on(day)]
         if claim.coverage is not None and claim.coverage not in found:
             found.insert(0, claim.coverage)
+        self._of[id(claim)] = (claim, found)  # the claim is kept: its id is not reused
         return found
 
     def at(self, claim: Claim, level: Priority | None, payer: str | None) -> Coverage | None:
@@ -377,8 +449,9 @@ class _Planner:
         claims: dict[str, list[Claim]],
         coverages: _Coverages,
         recorded_at: pendulum.DateTime | None,
+        view: BalanceView | None = None,
     ) -> None:
-        self.view = BalanceView(ledger)
+        self.view = BalanceView(ledger) if view is None else view
         self.ledger = ledger
         self.remittance = remittance
         self.claims = claims
@@ -388,6 +461,16 @@ class _Planner:
         self.cash_payers: list[str] = []
         self.cash_account: Account | None = None  # unapplied cash when applying suspense
         self.key_suffix = ""
+
+    def prefetch(self) -> None:
+        """Read every claim the remittance names in a few batched reads."""
+        wanted: list[str] = []
+        for payment in self.remittance.claim_payments:
+            for claim in self.claims.get(str(payment.claim_id), ()):
+                wanted.append(str(claim.id))
+                if claim.encounter_id is not None:
+                    wanted.append(f"encounter:{claim.encounter_id}")
+        self.view.prefetch(wanted)
 
     def suspense(
         self,
@@ -582,8 +665,29 @@ def _denials(payment: ClaimPayment, match: ClaimMatch) -> list[LineDenial]:
     return found
 
 
-def _companions(ledger: Ledger, key: str) -> list[JournalEntry]:
-    return [ledger.get(k) for k in (key, f"{key}/copay", f"{key}/patient-credit") if k in ledger]
+def _companions(view: BalanceView, key: str) -> list[JournalEntry]:
+    """The entries posted (or planned) under a CLP loop's key and its companions' keys."""
+    found = (view.planned(k) for k in (key, f"{key}/copay", f"{key}/patient-credit"))
+    return [entry for entry in found if entry is not None]
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a plan is computed and posted.
+
+    A plan of a large file allocates hundreds of thousands of small acyclic objects
+    (accounts, postings, entries); each allocation burst triggers collections that walk
+    the whole heap, which cost a third of the time. Reference counting still frees
+    everything; collection resumes (if it was on) when the block ends.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def plan_remittance(
@@ -620,13 +724,35 @@ def plan_remittance(
     (3, True)
     """
     check_balanced(remittance)
+    with paused_gc():
+        view = BalanceView(ledger)
+        return _plan_one(
+            ledger, view, remittance, _candidates(claims), _Coverages(coverages),
+            as_of=as_of, payer_id=payer_id, recorded_at=recorded_at,
+        )  # fmt: skip
+
+
+def _plan_one(
+    ledger: Ledger,
+    view: BalanceView,
+    remittance: Remittance,
+    claims: dict[str, list[Claim]],
+    coverages: _Coverages,
+    *,
+    as_of: pendulum.Date | None,
+    payer_id: str | None,
+    recorded_at: pendulum.DateTime | None,
+) -> RemittancePlan:
+    """Plan one remittance into ``view`` (shared by the remittances of one file)."""
     era = remittance if as_of is None else attrs.evolve(remittance, paid_on=as_of)
-    planner = _Planner(ledger, era, _candidates(claims), _Coverages(coverages), recorded_at)
+    planner = _Planner(ledger, era, claims, coverages, recorded_at, view)
     payments = list(enumerate(era.claim_payments, start=1))
     keys = [claim_payment_key(era, p, n) for n, p in payments]
     marker = _marker_key(era)
-    if marker in ledger:
-        return _posted(ledger, era, planner.payer, payments, keys, marker)
+    if view.planned(marker) is not None:
+        return _posted(view, era, planner.payer, payments, keys, marker)
+    planner.prefetch()
+    before = len(view.entries)
     planned: dict[int, ClaimPlan] = {}
     waiting: list[tuple[int, ClaimPayment]] = []
     ordered = [x for x in payments if x[1].status.is_reversal]
@@ -645,8 +771,8 @@ def plan_remittance(
     plb_payer = payer_id or (planner.cash_payers[0] if planner.cash_payers else planner.payer)
     plb = provider_adjustment_entry(era, payer=plb_payer, recorded_at=recorded_at)
     if plb is not None:
-        planner.view.add(plb)
-    planner.view.add(
+        view.add(plb)
+    view.add(
         JournalEntry(
             key=marker,
             effective=era.paid_on,
@@ -661,9 +787,74 @@ def plan_remittance(
         remittance=era,
         payer=planner.payer,
         claims=[planned[n] for n, _ in payments],
-        entries=planner.view.entries,
-        expect=dict(planner.view.expect),
+        entries=view.entries[before:],
+        expect=dict(view.expect) if before == 0 else {},
+        part_of_file=before > 0,
     )
+
+
+def plan_remittances(
+    ledger: Ledger,
+    remittances: Sequence[Remittance],
+    claims: Iterable[Claim | SecondaryClaim] | Mapping[ClaimId, Claim | SecondaryClaim],
+    *,
+    coverages: Sequence[Coverage] = (),
+    charges: Sequence[Claim] = (),
+    as_of: pendulum.Date | None = None,
+    recorded_at: pendulum.DateTime | None = None,
+) -> RemittanceFilePlan:
+    """Plan every remittance of one 835 file together: nothing posted.
+
+    Each remittance is planned as :func:`plan_remittance` would, against the balances the
+    file's earlier remittances leave (a reversal in the second transaction set finds the
+    payment of the first); :meth:`RemittanceFilePlan.post` posts them all in one atomic
+    batch. Every remittance must balance, else the whole file is refused
+    (:class:`~medbill.UnbalancedRemittanceError`). ``charges`` are claims whose
+    charges (:func:`medbill.ledger.post_charges`) are posted in the same batch, first: a
+    file posted to a new ledger then leaves nothing behind when it is refused. A
+    remittance already posted, or repeated in the file, posts nothing and is reported
+    ``already_posted``.
+
+    >>> from medbill.claims import plan_remittances
+    >>> from medbill.ledger import Ledger
+    >>> from medbill.testing import make_claim, make_remittance
+    >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 4, 1, 18))
+    >>> claim = make_claim()
+    >>> eras = [make_remittance(), make_remittance(id="EFT-0002")]  # both pay CLM-0001
+    >>> plan = plan_remittances(ledger, eras, [claim], charges=[claim])
+    >>> [[c.outcome.value for c in p.claims] for p in plan.plans], len(ledger)
+    ([['paid'], ['duplicate']], 0)
+    >>> results = plan.post(ledger)  # the charge, then each remittance: one batch
+    >>> len(ledger), [len(r.entries) for r in results]
+    (5, [2, 2])
+    >>> again = plan_remittances(ledger, eras, [claim])
+    >>> again.already_posted, [r.already_posted for r in again.post(ledger)]
+    (True, [True, True])
+    """
+    for remittance in remittances:
+        check_balanced(remittance)
+    with paused_gc():
+        view = BalanceView(ledger)
+        view.prefetch(str(claim.id) for claim in charges)
+        for claim in charges:
+            if view.claim_patient(str(claim.id)) is None:
+                view.add(charge_entry(claim, recorded_at=recorded_at))
+        candidates = _candidates(claims)
+        levels = _Coverages(coverages)
+        plans = [
+            _plan_one(
+                ledger,
+                view,
+                remittance,
+                candidates,
+                levels,
+                as_of=as_of,
+                payer_id=None,
+                recorded_at=recorded_at,
+            )
+            for remittance in remittances
+        ]
+        return RemittanceFilePlan(plans=plans, entries=view.entries, expect=dict(view.expect))
 
 
 def _marker_key(era: Remittance) -> str:
@@ -672,7 +863,7 @@ def _marker_key(era: Remittance) -> str:
 
 
 def _posted(
-    ledger: Ledger,
+    view: BalanceView,
     era: Remittance,
     payer: str,
     payments: list[tuple[int, ClaimPayment]],
@@ -683,7 +874,7 @@ def _posted(
     items = []
     entries: list[JournalEntry] = []
     for (position, payment), key in zip(payments, keys, strict=True):
-        found = _companions(ledger, key)
+        found = _companions(view, key)
         entries.extend(found)
         applied = bool(found) and found[0].references.claim is not None
         items.append(
@@ -694,10 +885,10 @@ def _posted(
                 entries=found, explanation=["already posted"], already_posted=True,
             )
         )  # fmt: skip
-    plb = f"provider-adjustments:{payer.replace(':', '_')}:{era.id}"
-    if plb in ledger:
-        entries.append(ledger.get(plb))
-    entries.append(ledger.get(marker))
+    plb = view.planned(f"provider-adjustments:{payer.replace(':', '_')}:{era.id}")
+    if plb is not None:
+        entries.append(plb)
+    entries.append(view.planned(marker))  # type: ignore[arg-type]  # found by the caller
     return RemittancePlan(
         remittance=era, payer=payer, claims=items, entries=entries, already_posted=True
     )
@@ -749,7 +940,7 @@ def apply_unapplied_cash(
     planner.cash_account = Account.unapplied_insurance_cash(planner.payer)
     planner.key_suffix = "/applied"
     if key + "/applied" in ledger:
-        entries = _companions(ledger, key + "/applied")
+        entries = _companions(planner.view, key + "/applied")
         return PostingResult(remittance_id=remittance.id, entries=entries, matched=[],
                              exceptions=[], already_posted=True)  # fmt: skip
     item = planner.loop(position, payment, last_try=True)

@@ -16,10 +16,10 @@ from medbill._encounter import Claim
 from medbill._parties import Coverage
 from medbill._payment import Remittance
 from medbill.claims._build import SecondaryClaim
-from medbill.claims._plan import PostingResult, plan_remittance
+from medbill.claims._plan import PostingResult, plan_remittance, plan_remittances
 from medbill.ledger import Ledger
 
-__all__ = ["PostingResult", "post_remittance"]
+__all__ = ["PostingResult", "post_remittance", "post_remittances"]
 
 
 def post_remittance(
@@ -56,5 +56,37 @@ def post_remittance(
     """
     plan = plan_remittance(
         ledger, remittance, claims, coverages=coverages, payer_id=payer_id, recorded_at=recorded_at
+    )
+    return plan.post(ledger)
+
+
+def post_remittances(
+    ledger: Ledger,
+    remittances: Sequence[Remittance],
+    claims: Iterable[Claim | SecondaryClaim] | Mapping[ClaimId, Claim | SecondaryClaim],
+    *,
+    coverages: Sequence[Coverage] = (),
+    charges: Sequence[Claim] = (),
+    recorded_at: pendulum.DateTime | None = None,
+) -> tuple[PostingResult, ...]:
+    """Plan and post every remittance of one 835 file as **one** atomic batch.
+
+    The one-call form of :func:`plan_remittances` and :meth:`RemittanceFilePlan.post`:
+    the file is posted whole or not at all (an unbalanced transaction set, a refused
+    entry or a stale balance leaves the ledger as it was). One :class:`PostingResult`
+    per remittance, in file order.
+
+    >>> from medbill.claims import post_remittances
+    >>> from medbill.ledger import Ledger, post_charges
+    >>> from medbill.testing import make_claim, make_remittance
+    >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 4, 1, 18))
+    >>> claim = make_claim()
+    >>> _ = post_charges(ledger, claim)
+    >>> results = post_remittances(ledger, [make_remittance()], [claim])
+    >>> [len(r.entries) for r in results], len(ledger)
+    ([2], 3)
+    """
+    plan = plan_remittances(
+        ledger, remittances, claims, coverages=coverages, charges=charges, recorded_at=recorded_at
     )
     return plan.post(ledger)

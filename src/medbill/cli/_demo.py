@@ -51,7 +51,7 @@ from medbill.cli._commands._checks import (
     show_checks,
     show_denials,
 )
-from medbill.cli._commands._posting import post_remittances
+from medbill.cli._commands._posting import plan_remittances, post_remittances
 from medbill.cli._output import (
     emit_json,
     heading,
@@ -71,6 +71,7 @@ from medbill.fees import (
 )
 from medbill.ledger import (
     AGING_BUCKETS,
+    EntryKind,
     Ledger,
     StatementPolicy,
     aging,
@@ -92,6 +93,7 @@ SUBMITTER = Party(
 )  # fmt: skip
 CLEARINGHOUSE = Party(name="Midwest Claims Exchange", id="MIDWESTCX")
 ACME_SENDER = Party(name="Acme Health", id="ACMEHEALTH")
+PRAIRIE_SENDER = Party(name="Prairie Mutual", id="PRAIRIEMUT")
 
 
 class Demo:
@@ -435,14 +437,16 @@ class Demo:
         ]
         return eras
 
-    def receive(self, era: Remittance, number: int) -> Remittance:
+    def receive(
+        self, era: Remittance, number: int, sender: Party = ACME_SENDER, name: str = "acme"
+    ) -> Remittance:
         """The payer's remittance as an 835 file, read back as the practice receives it,
         with its balance checked."""
         sent = pendulum.datetime(era.paid_on.year, era.paid_on.month, era.paid_on.day, 6)
         text = write_835(
-            era, sender=ACME_SENDER, receiver=CLEARINGHOUSE, control_number=number, created=sent
+            era, sender=sender, receiver=CLEARINGHOUSE, control_number=number, created=sent
         )
-        path = self.write(f"835/acme-{era.paid_on}.835", text)
+        path = self.write(f"835/{name}-{era.paid_on}.835", text)
         [read] = read_835(path)
         self.say(f"{path}: {read.id} of {read.paid_on}, {money(read.payment_amount)} by "
                  f"{read.method.name} from {read.payer_name}: {_balance(read)}")  # fmt: skip
@@ -457,11 +461,25 @@ class Demo:
         posted = post_remittances(ledger, eras, claims, coverages=self.coverages)
         self.say(
             f"Charges of {len(claims)} claims and {posted.claim_payments} claim payments "
-            f"from {posted.remittances} remittances posted."
+            f"from {posted.remittances} remittances posted in one atomic batch."
         )
+        for plan in posted.plans:  # what the plan did beyond paying (as posted)
+            for item in plan.claims:
+                for entry in item.entries:
+                    what = (
+                        f"reverses {entry.reverses} (matched by CLP07, then amounts)"
+                        if entry.reverses is not None
+                        else "denied: left in A/R as a denial to work"
+                        if entry.kind is EntryKind.DENIAL
+                        else None
+                    )
+                    if what is not None:
+                        self.say(f"{plan.remittance.id} loop #{item.position} "
+                                 f"({item.claim_payment.claim_id}): {what}")  # fmt: skip
         ledger.check_invariants()
-        self.say(f"{len(ledger)} journal entries in {self.db}; debits equal credits.")
-        self.summary["entries"] = len(ledger)
+        count = len(claims) + posted.entries  # the charges, then what the remittances posted
+        self.say(f"{count} journal entries in {self.db}; debits equal credits.")
+        self.summary["entries"] = count
 
     def secondary(self, eras: list[Remittance]) -> None:
         """Bill what the primary left to the patient's secondary payer, carrying the
@@ -482,6 +500,47 @@ class Demo:
                     f"{money(built.prior_paid)}; {money(built.remaining_patient_liability)} "
                     "left for the secondary to consider"
                 )
+
+    def secondary_remittance(self, ledger: Ledger) -> Remittance:
+        """Prairie Mutual's 835 as Maria's secondary payer: planned (the split claim's two
+        loops, each against Prairie's secondary level), shown, then posted."""
+        self.heading("The secondary payer's remittance (835), planned then posted")
+        # the plan as posted: a re-run of the demo finds it posted and shows the same
+        era = self.receive(data.prairie_remittance(), 3, PRAIRIE_SENDER, "prairie")
+        claims = {str(c.id): c for c in self.claims.values()}
+        [plan] = plan_remittances(ledger, [era], claims, coverages=self.coverages)
+        self.table(
+            f"plan of {era.id}",
+            ("loop", "claim", "CLP02", "paid", "entry", "credits"),
+            [
+                (
+                    f"#{item.position}", item.claim_payment.claim_id,
+                    item.claim_payment.status.value, money(item.claim_payment.paid),
+                    ", ".join(e.kind.value for e in item.entries),
+                    ", ".join(
+                        f"{p.account.payer}/{p.account.level.value} line {p.account.line}: "
+                        f"{money(-p.amount)}"
+                        for e in item.entries for p in e.postings
+                        if p.account.code == "insurance_receivable" and p.amount < 0
+                        and p.account.level is not None
+                    ),
+                )
+                for item in plan.claims
+            ],
+            ("paid",),
+        )  # fmt: skip
+        posted = post_remittances(ledger, [era], claims, coverages=self.coverages)
+        owed = ledger.total("insurance_receivable", payer="prairie", claim="C-1001")
+        self.say(
+            f"{posted.claim_payments} loops of one claim (a split claim) posted against "
+            f"Prairie's secondary level; Prairie now owes {money(owed)} on C-1001."
+        )
+        ledger.check_invariants()
+        self.summary["secondary_remittance"] = {
+            "id": era.id, "payment": era.payment_amount,
+            "loops": [[e.kind.value for e in item.entries] for item in plan.claims],
+        }  # fmt: skip
+        return era
 
     def send_secondary(
         self, secondary: SecondaryClaim, payment: ClaimPayment, era: Remittance
@@ -773,8 +832,9 @@ def run_demo(
     with Ledger.open(demo.db, clock=lambda: CLOCK) as ledger:
         demo.post(ledger, eras)
         demo.secondary(eras)
+        later = demo.secondary_remittance(ledger)
         demo.check(eras)
-        demo.statements(ledger, eras)
+        demo.statements(ledger, [*eras, later])
         demo.aging(ledger)
         demo.follow_up(ledger, eras)
     demo.files.append(demo.db)

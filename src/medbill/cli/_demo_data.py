@@ -59,6 +59,7 @@ __all__ = [
     "EARLIER_ERA_DAY",
     "EARLIER_VISIT_DAY",
     "ERA_DAY",
+    "SECONDARY_ERA_DAY",
     "GPCI_ROWS",
     "MANHATTAN",
     "MEDICARE_PART_B_DEDUCTIBLE_2025",
@@ -69,6 +70,7 @@ __all__ = [
     "VISIT_DAY",
     "acme_earlier_remittance",
     "acme_remittance",
+    "prairie_remittance",
     "coverages",
     "doctor",
     "encounters",
@@ -103,6 +105,7 @@ service, is a type 1 add-on whose only primaries are the highest-level visits 99
 99215. C-1003 (a 99203 new-patient visit) is keyed with 99417 by mistake."""
 EARLIER_ERA_DAY: Final = pendulum.date(2025, 3, 11)
 ERA_DAY: Final = pendulum.date(2025, 4, 1)
+SECONDARY_ERA_DAY: Final = pendulum.date(2025, 4, 10)
 STATEMENT_DAY: Final = pendulum.date(2025, 4, 15)
 
 CHARGEMASTER_CSV: Final = """code,modifier,amount,valid_from,valid_to
@@ -395,6 +398,42 @@ def acme_remittance() -> Remittance:
                 lines=[_line("1", "99213", "150.00", "56.00", early, _adj("CO", "45", "55.00"),
                              _adj("PR", "3", "25.00"), _adj("PR", "2", "14.00"),
                              allowed="95.00")],
+            ),
+        ],
+    )  # fmt: skip
+
+
+def prairie_remittance() -> Remittance:
+    """Prairie Mutual's 835 of 2025-04-10, as Maria's secondary payer for C-1001 (standard
+    COB, 10% coinsurance, deductible met: its own benefit, 198.58, exceeds what Acme left,
+    so it pays the whole 60.41). Prairie answers the claim in two CLP loops, one per line
+    (a split claim), each processed as secondary (CLP02 2) against the full charge with
+    Acme's impact as OA-23 (TR3 1.10.2.13):
+
+    * 99214: charge 210.00, Acme paid 92.00 and wrote off 70.00, so OA-23 162.00; paid
+      48.00 (the 25.00 copay and 23.00 coinsurance Acme left to Maria);
+    * 20610: charge 180.00, Acme paid 49.63 and wrote off 117.96, so OA-23 167.59; paid
+      12.41 (the coinsurance).
+
+    Payment: 48.00 + 12.41 = 60.41.
+    """
+    day = VISIT_DAY
+    return Remittance(
+        id="PRM-EFT-0410", payer_name="Prairie Mutual", payer_id="37602",
+        payment_amount=Decimal("60.41"), paid_on=SECONDARY_ERA_DAY, method="ACH",
+        payee_name="Prairie Family Medicine", payee_npi="1987654328",
+        claim_payments=[
+            ClaimPayment(
+                claim_id="C-1001", status="2", charge=Decimal("210.00"), paid=Decimal("48.00"),
+                payer_claim_control_number="PRM25100001", filing_indicator="CI",
+                lines=[_line("1", "99214", "210.00", "48.00", day, _adj("OA", "23", "162.00"),
+                             mods=("25",))],
+            ),
+            ClaimPayment(
+                claim_id="C-1001", status="2", charge=Decimal("180.00"), paid=Decimal("12.41"),
+                payer_claim_control_number="PRM25100002", filing_indicator="CI",
+                lines=[_line("2", "20610", "180.00", "12.41", day, _adj("OA", "23", "167.59"),
+                             mods=("RT",))],
             ),
         ],
     )  # fmt: skip

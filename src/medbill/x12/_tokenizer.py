@@ -242,7 +242,6 @@ class Tokenizer:
     ``number`` is the 1-based position of the last segment returned, counted from the
     start of the input; ``delimiters`` those of the current interchange.
 
-    >>> from medbill.x12 import Tokenizer
     >>> text = ("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
     ...         "*250401*1200*^*00501*000000001*0*P*:~GS*HP*S*R*20250401*1200*1*X*005010X221A1~")
     >>> tokens = Tokenizer([text])

@@ -1,11 +1,10 @@
 """Posting remittances to the ledger through their plans (:func:`medbill.claims.plan_remittance`).
 
-Every remittance is checked against the 835 balancing rules before anything is posted
-(:func:`medbill.claims.check_balanced`), so a file with one unbalanced transaction set posts
-nothing. A claim the ledger has not seen yet has its charges posted first
-(:func:`medbill.ledger.post_charges`), so a remittance can be posted to a new ledger. Each
-remittance is then planned and posted as one atomic batch; posting a file again posts
-nothing and reports each remittance as already posted.
+The whole file is planned with :func:`medbill.claims.plan_remittances` and posted as one
+atomic batch: every remittance is checked against the 835 balancing rules first, the
+charges of a claim the ledger has not seen yet are posted in the same batch (so a
+remittance can be posted to a new ledger), and one refused remittance leaves nothing
+posted. Posting a file again posts nothing and reports each remittance as already posted.
 """
 
 from __future__ import annotations
@@ -18,11 +17,11 @@ from medbill import Claim, Coverage, Remittance
 from medbill.claims import (
     PlanOutcome,
     RemittanceException,
+    RemittanceFilePlan,
     RemittancePlan,
-    check_balanced,
-    plan_remittance,
 )
-from medbill.ledger import Ledger, post_charges
+from medbill.claims import plan_remittances as plan_file
+from medbill.ledger import EntryKind, Ledger
 
 __all__ = ["Posted", "plan_remittances", "post_remittances"]
 
@@ -53,13 +52,21 @@ def plan_remittances(
     *,
     coverages: Sequence[Coverage] = (),
 ) -> list[RemittancePlan]:
-    """The plan of every remittance (all balanced, else none), nothing posted."""
-    for remittance in remittances:
-        check_balanced(remittance)
-    return [
-        plan_remittance(ledger, remittance, list(claims.values()), coverages=coverages)
-        for remittance in remittances
-    ]
+    """The plan of every remittance of the file (all balanced, else none), nothing posted."""
+    plan = _plan_file(ledger, remittances, claims, coverages)
+    return list(plan.plans)
+
+
+def _plan_file(
+    ledger: Ledger,
+    remittances: Sequence[Remittance],
+    claims: Mapping[str, Claim],
+    coverages: Sequence[Coverage],
+) -> RemittanceFilePlan:
+    named = {str(p.claim_id) for remittance in remittances for p in remittance.claim_payments}
+    charges = [claim for claim_id, claim in claims.items() if claim_id in named]
+    return plan_file(ledger, remittances, list(claims.values()), coverages=coverages,
+                     charges=charges)  # fmt: skip
 
 
 def post_remittances(
@@ -69,27 +76,20 @@ def post_remittances(
     *,
     coverages: Sequence[Coverage] = (),
 ) -> Posted:
-    """Post every remittance (all balanced, else none), each as one atomic batch;
-    ``coverages`` give each loop its coverage level and the patient's next payer."""
-    for remittance in remittances:
-        check_balanced(remittance)
-    charged: list[str] = []
-    for remittance in remittances:
-        for payment in remittance.claim_payments:
-            claim = claims.get(str(payment.claim_id))
-            if claim is not None and ledger.claim_patient(str(claim.id)) is None:
-                post_charges(ledger, claim)
-                charged.append(str(claim.id))
-    plans: list[RemittancePlan] = []
-    entries = 0
-    for remittance in remittances:
-        plan = plan_remittance(ledger, remittance, list(claims.values()), coverages=coverages)
-        result = plan.post(ledger)
-        entries += len(result.entries)
-        plans.append(plan)
+    """Post the whole file (all balanced, else none) as **one** atomic batch: the charges
+    of claims the ledger has not seen, then every remittance; ``coverages`` give each loop
+    its coverage level and the patient's next payer."""
+    plan = _plan_file(ledger, remittances, claims, coverages)
+    charged = [
+        str(e.references.claim)
+        for e in plan.entries
+        if e.kind is EntryKind.CHARGE and e.references.claim is not None
+    ]
+    results = plan.post(ledger)
+    plans = plan.plans
     return Posted(
         remittances=len(remittances),
-        entries=entries,
+        entries=sum(len(r.entries) for r in results),
         claim_payments=sum(_applied(p) for p in plans),
         already_posted=sum(1 for p in plans if p.already_posted),
         charges_posted=tuple(charged),

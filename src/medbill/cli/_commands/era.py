@@ -19,6 +19,7 @@ from medbill.cli._commands._checks import (
     check_remittances,
     contract_files,
     line_rows,
+    prior_payments,
     show_checks,
     show_denials,
 )
@@ -29,12 +30,12 @@ from medbill.cli._commands._inputs import (
     load_medicare,
     open_ledger,
     parse_amount,
-    parse_rate,
+    parse_fraction,
 )
 from medbill.cli._commands._posting import plan_remittances, post_remittances
 from medbill.cli._output import emit_json, make_console, money, status, table
 from medbill.fees import FeeSchedule
-from medbill.ledger import Ledger, post_charges
+from medbill.ledger import Ledger
 from medbill.x12 import read_835
 
 __all__ = ["era_group", "read_remittances"]
@@ -112,10 +113,11 @@ def post_command(
     as_json: bool,
 ) -> None:
     """Post FILE.835 to the ledger: the 835 balancing rules first (an unbalanced file is
-    refused whole), then each remittance planned (claims matched, coverage levels,
-    denials, reversals, suspense) and posted as one atomic batch. Posting the same file
+    refused whole), then every remittance planned (claims matched, coverage levels,
+    denials, reversals, suspense) and the whole file posted as one atomic batch: one
+    refused remittance leaves nothing posted. Posting the same file
     twice posts it once and says "already posted". A claim the ledger has not seen has its
-    charges posted first. Exceptions (cash left in suspense) are printed; they are work
+    charges posted in the same batch. Exceptions (cash left in suspense) are printed; they are work
     for a person, not errors."""
     remittances = read_remittances(era_file)
     claims = load_claims(list(claim_paths))
@@ -201,9 +203,6 @@ def plan_command(
             source.close()
             target.close()
         with Ledger.open(copy, clock=lambda: pendulum.now("UTC"), synchronous="NORMAL") as ledger:
-            for claim in claims.values():
-                if ledger.claim_patient(str(claim.id)) is None:
-                    post_charges(ledger, claim)
             plans = plan_remittances(ledger, remittances, claims, coverages=coverages)
     if as_json:
         emit_json({"plans": [plan.to_json() for plan in plans]})
@@ -225,6 +224,14 @@ def plan_command(
     "its payer's (repeatable).",
 )
 @_CLAIMS
+@click.option(
+    "--prior",
+    "prior_paths",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An earlier payer's 835 for the same claims (the primary's, when FILE.835 is a "
+    "secondary's): its payments are taken off what the later payer owes (repeatable).",
+)
 @click.option(
     "--schedule",
     "schedules",
@@ -253,6 +260,7 @@ def check_command(
     era_file: Path,
     contract_paths: tuple[Path, ...],
     claim_paths: tuple[Path, ...],
+    prior_paths: tuple[Path, ...],
     schedules: tuple[Path, ...],
     rvu: Path | None,
     gpci: Path | None,
@@ -264,17 +272,22 @@ def check_command(
     """Check every paid line of FILE.835 against its payer's contract, in payment terms:
     expected and payer allowed, expected and 835 patient share, expected and actual paid,
     the variances and a verdict (correct, underpaid, overpaid, patient share too high or
-    too low, denied with its next action, not checked with the reason)."""
+    too low, denied with its next action, not checked with the reason).
+
+    A secondary payer's 835 is checked against the secondary's contract (give the
+    secondary claims, whose coverage is the secondary's) with ``--prior`` naming the
+    primary's 835: what the primary paid on each line is taken off the expected payment."""
+    forgiven = Tolerance(  # the options first: a bad one fails before any file is read
+        amount=parse_amount(tolerance, "--tolerance", signed=False),
+        rate=None if tolerance_rate is None else parse_fraction(tolerance_rate, "--tolerance-rate"),
+    )
     remittances = read_remittances(era_file)
+    earlier = prior_payments([r for path in prior_paths for r in read_remittances(path)])
     claims = load_claims(list(claim_paths))
     flat = [FeeSchedule.from_csv(path) for path in schedules]
     medicare = load_medicare(rvu, gpci)
     contracts = [load_contract(path, medicare, flat) for path in contract_files(contract_paths)]
-    forgiven = Tolerance(
-        amount=parse_amount(tolerance, "--tolerance"),
-        rate=None if tolerance_rate is None else parse_rate(tolerance_rate, "--tolerance-rate"),
-    )
-    checks, skipped = check_remittances(remittances, claims, contracts, forgiven)
+    checks, skipped = check_remittances(remittances, claims, contracts, forgiven, earlier)
     report = VarianceReport.from_checks(checks)
     if csv_path is not None:
         write_private(csv_path, report.to_csv(), mode=file_mode())

@@ -18,7 +18,7 @@ from medbill.cli._commands._inputs import (
     open_ledger,
     parse_amount,
     parse_date,
-    parse_rate,
+    parse_fraction,
     today,
 )
 from medbill.cli._output import emit_json, make_console, money, table
@@ -173,8 +173,8 @@ def worklist_command(
     a claim paid below its contract, in payment terms, is an underpaid item."""
     day = today() if as_of is None else parse_date(as_of, "--as-of")
     forgiven = Tolerance(
-        amount=parse_amount(tolerance, "--tolerance"),
-        rate=None if tolerance_rate is None else parse_rate(tolerance_rate, "--tolerance-rate"),
+        amount=parse_amount(tolerance, "--tolerance", signed=False),
+        rate=None if tolerance_rate is None else parse_fraction(tolerance_rate, "--tolerance-rate"),
     )
     flows = [] if claims_file is None else load_workflows(claims_file)
     remittances = [era for path in eras for era in read_835(path, strict=False)]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 import pendulum
 
@@ -208,6 +209,10 @@ def _move_claim_balance(
     return postings, wanted
 
 
+PAYMENT_KINDS = (EntryKind.CLAIM_PAYMENT, EntryKind.DENIAL)
+"""The kinds of the entries a payer's adjudication is matched against (duplicates, reversals)."""
+
+
 class BalanceView:
     """The ledger's balances plus what a plan has already added, read but never written.
 
@@ -215,6 +220,10 @@ class BalanceView:
     computes each entry against the balances the earlier entries of the same plan leave.
     Every ledger balance read is remembered in ``expect`` (on its normal side), so posting
     the plan can re-check them (:meth:`medbill.ledger.Ledger.post_batch` ``expect=``).
+
+    :meth:`prefetch` reads what the plan needs of many claims in a few batched store reads
+    (their accounts and balances, owners, payer adjudications and reversals); claims not
+    prefetched are read one question at a time.
     """
 
     def __init__(self, ledger: Ledger) -> None:
@@ -225,17 +234,68 @@ class BalanceView:
         self._keys: dict[str, JournalEntry] = {}
         self._by_claim: dict[tuple[str, str], list[Account]] = {}
         self._claim_entries: dict[str, list[JournalEntry]] = {}
+        self._planned_of: dict[str, list[JournalEntry]] = {}
+        self._payments: dict[str, list[JournalEntry]] = {}
         self._reversed: dict[str, str] = {}
+        self._fetched: set[str] = set()
+        self._raw: dict[Account, Decimal] = {}
+        self._accounts_of: dict[str, list[Account]] = {}
+        self._owners: dict[str, tuple[str | None, pendulum.Date | None]] = {}
+        self._unreversed: set[str] = set()
+        self._planned_owners: dict[str, tuple[str, pendulum.Date | None]] = {}
         # One catch-up with other writers, then the store's answers directly: a plan reads
         # thousands of balances and must not re-sync for each (post_batch re-checks them).
         self._store = ledger.store
         self._store.sync()
 
+    def prefetch(self, claims: Iterable[str]) -> None:
+        """Read the accounts, balances, owners and payer adjudications of ``claims`` in a
+        few batched store reads (stores without the batch reads answer one at a time)."""
+        store: Any = self._store
+        if not hasattr(store, "claim_balances"):
+            return
+        wanted = [c for c in dict.fromkeys(claims) if c not in self._fetched]
+        if not wanted:
+            return
+        balances = store.claim_balances(wanted)
+        owners = store.claim_owners(wanted)
+        payments = store.claim_entries_of(wanted, PAYMENT_KINDS)
+        keys = [e.key for found in payments.values() for e in found]
+        reversals = store.reversals(keys)
+        self._fetched.update(wanted)
+        self._owners.update(owners)
+        self._raw.update(balances)
+        pending: dict[str, list[Account]] = {}
+        for account in self._pending:  # planned before the prefetch (a file's charges)
+            if account.claim is not None:
+                pending.setdefault(account.claim, []).append(account)
+        for claim in wanted:
+            self._accounts_of[claim] = pending.get(claim, [])
+            planned = [e for e in self._planned_of.get(claim, ()) if e.kind in PAYMENT_KINDS]
+            self._payments[claim] = list(payments.get(claim, ())) + planned
+        grouped: dict[tuple[str, str], list[Account]] = {}
+        for account in balances:
+            claim = account.claim or ""
+            grouped.setdefault((account.code, claim), []).append(account)
+            if account not in self._accounts_of[claim]:
+                self._accounts_of[claim].append(account)
+        for group, posted in grouped.items():
+            known = self._by_claim.get(group)
+            if known is None:
+                self._by_claim[group] = posted
+            else:  # read before (and maybe planned to): posted first, in place
+                known[:] = posted + [a for a in known if a not in posted]
+        self._reversed.update(reversals)
+        self._unreversed.update(k for k in keys if k not in reversals)
+
     def balance(self, account: Account) -> Decimal:
         """``account``'s balance on its normal side once the planned entries are posted."""
         base = self.expect.get(account)
         if base is None:
-            raw = self._store.balance(account, None)
+            if account.claim in self._fetched:
+                raw = self._raw.get(account, ZERO)
+            else:
+                raw = self._store.balance(account, None)
             base = self.expect[account] = raw if account.kind.sign > 0 else -raw
         delta = self._pending.get(account)
         if delta is None:
@@ -246,12 +306,17 @@ class BalanceView:
         """The accounts of ``code`` on ``claim``: posted before, or by this plan."""
         found = self._by_claim.get((code, claim))
         if found is None:
-            found = self._by_claim[(code, claim)] = list(self._store.accounts(code, claim=claim))
+            found = [] if claim in self._fetched else list(self._store.accounts(code, claim=claim))
+            self._by_claim[(code, claim)] = found
         return found
 
     def claim_accounts_like(self, prefix: str, claim: str) -> list[Account]:
         """The accounts on ``claim`` whose code starts with ``prefix`` (posted or planned)."""
-        posted = [a for a in self._store.accounts(claim=claim) if a.code.startswith(prefix)]
+        if claim in self._fetched:
+            known: Iterable[Account] = self._accounts_of[claim]
+        else:
+            known = self._store.accounts(claim=claim)
+        posted = [a for a in known if a.code.startswith(prefix)]
         planned = [a for a in self._pending if a.claim == claim and a.code.startswith(prefix)]
         return posted + [a for a in planned if a not in posted]
 
@@ -266,12 +331,24 @@ class BalanceView:
                     known = self.claim_accounts(account.code, account.claim)
                     if account not in known:
                         known.append(account)
+                        if account.claim in self._fetched:
+                            self._accounts_of[account.claim].append(account)
             pending[account] += posting.amount
         self.entries.append(entry)
         self._keys[entry.key] = entry
         claim = entry.references.claim
         if claim is not None:
-            self.claim_entries(claim).append(entry)
+            if entry.kind is EntryKind.CHARGE and entry.references.patient is not None:
+                self._planned_owners.setdefault(
+                    claim, (entry.references.patient, entry.references.service_date)
+                )
+            if entry.kind in PAYMENT_KINDS:
+                self.payment_entries(claim).append(entry)  # read before it is planned
+                self._unreversed.add(entry.key)
+            self._planned_of.setdefault(claim, []).append(entry)
+            everything = self._claim_entries.get(claim)
+            if everything is not None:
+                everything.append(entry)
         if entry.reverses is not None:
             self._reversed[entry.reverses] = entry.key
         return entry
@@ -287,19 +364,43 @@ class BalanceView:
         """The claim's entries: posted, then planned."""
         found = self._claim_entries.get(claim)
         if found is None:
-            found = self._claim_entries[claim] = list(self._store.entries(claim=claim))
+            found = list(self._store.entries(claim=claim))
+            found += self._planned_of.get(claim, ())
+            self._claim_entries[claim] = found
+        return found
+
+    def payment_entries(self, claim: str) -> list[JournalEntry]:
+        """The claim's payer adjudications (:data:`PAYMENT_KINDS`): posted, then planned."""
+        found = self._payments.get(claim)
+        if found is None:
+            found = [e for e in self._store.entries(claim=claim) if e.kind in PAYMENT_KINDS]
+            found += [e for e in self._planned_of.get(claim, ()) if e.kind in PAYMENT_KINDS]
+            self._payments[claim] = found
         return found
 
     def reversed_key(self, key: str) -> str | None:
         """The key of the posted or planned entry reversing ``key``."""
-        return self._reversed.get(key) or self._store.reversal_of(key)
+        found = self._reversed.get(key)
+        if found is not None or key in self._unreversed:
+            return found
+        return self._store.reversal_of(key)
 
     def claim_patient(self, claim: str) -> str | None:
-        """The patient the ledger has ``claim`` under."""
+        """The patient the ledger (or a charge planned here) has ``claim`` under."""
+        planned = self._planned_owners.get(claim)
+        if planned is not None:
+            return planned[0]
+        if claim in self._fetched:
+            return self._owners.get(claim, (None, None))[0]
         return self._store.claim_patient(claim)
 
     def service_date(self, claim: str) -> pendulum.Date | None:
         """The claim's first date of service, as its charge recorded it."""
+        planned = self._planned_owners.get(claim)
+        if planned is not None:
+            return planned[1]
+        if claim in self._fetched:
+            return self._owners.get(claim, (None, None))[1]
         return self._store.service_date(claim)
 
 

@@ -45,6 +45,17 @@ def post_charges(
       Cr gross_charges[MRN-1/C-1/1]                   150.00
       Cr gross_charges[MRN-1/C-1/2]                    50.00
     """
+    return ledger.post(charge_entry(claim, effective=effective, recorded_at=recorded_at, key=key))
+
+
+def charge_entry(
+    claim: Claim,
+    *,
+    effective: pendulum.Date | None = None,
+    recorded_at: pendulum.DateTime | None = None,
+    key: str | None = None,
+) -> JournalEntry:
+    """The entry :func:`post_charges` posts (for a plan that posts charges in its batch)."""
     first_day = claim.service_dates[0]
     postings = _Postings()
     for line in claim.lines:
@@ -53,19 +64,17 @@ def post_charges(
             _receivable(claim.coverage, claim.patient.id, claim.id, line.line_id),
             line.charge,
         )
-    return ledger.post(
-        JournalEntry(
-            key=key or f"charge:{claim.id}",
-            effective=effective or first_day,
-            kind=EntryKind.CHARGE,
-            memo=f"charges of claim {claim.id} to {_party(claim.coverage)}",
-            references=References(
-                patient=claim.patient.id,
-                claim=claim.id,
-                payer=None if claim.coverage is None else claim.coverage.payer.id,
-                service_date=first_day,
-            ),
-            recorded_at=recorded_at,
-            postings=postings.postings(),
-        )
+    return JournalEntry(
+        key=key or f"charge:{claim.id}",
+        effective=effective or first_day,
+        kind=EntryKind.CHARGE,
+        memo=f"charges of claim {claim.id} to {_party(claim.coverage)}",
+        references=References(
+            patient=claim.patient.id,
+            claim=claim.id,
+            payer=None if claim.coverage is None else claim.coverage.payer.id,
+            service_date=first_day,
+        ),
+        recorded_at=recorded_at,
+        postings=postings.postings(),
     )

@@ -131,13 +131,31 @@ def _pieces(
 
 
 _OUTCOMES = tuple(AdjustmentOutcome)
+_POSITION = {outcome: n for n, outcome in enumerate(_OUTCOMES)}
+_PATIENT = _POSITION[AdjustmentOutcome.PATIENT]
+_LEFT_IN_AR = _POSITION[AdjustmentOutcome.LEFT_IN_AR]
+_BOOKED = tuple(
+    (_POSITION[outcome], code)
+    for outcome, code in (
+        (AdjustmentOutcome.CAPITATION, "capitation_adjustment"),
+        (AdjustmentOutcome.WRITE_OFF, "contractual_adjustment"),
+        (AdjustmentOutcome.OTHER, "other_adjustment"),
+    )
+)
+_SLOT: dict[tuple[str, str], int] = {}  # (group, CARC) -> position of its outcome
 
 
-def _sums(adjustments: Sequence[Adjustment]) -> dict[AdjustmentOutcome, Decimal]:
-    found = dict.fromkeys(_OUTCOMES, ZERO)
+def _sums(adjustments: Sequence[Adjustment]) -> list[Decimal]:
+    """The adjustments' amounts summed by outcome (indexed by position in ``_OUTCOMES``)."""
+    found = [ZERO] * len(_OUTCOMES)
     for adjustment in adjustments:
-        outcome = adjustment_outcome(adjustment.group, adjustment.reason)
-        found[outcome] += adjustment.amount
+        key = (adjustment.group._value_, adjustment.reason)
+        slot = _SLOT.get(key)
+        if slot is None:
+            slot = _POSITION[adjustment_outcome(adjustment.group, adjustment.reason)]
+            if len(_SLOT) < 4096:
+                _SLOT[key] = slot
+        found[slot] += adjustment.amount
     return found
 
 
@@ -172,7 +190,7 @@ def is_duplicate(
         return True
     payer = coverage.payer.id
     clp07 = payment.payer_claim_control_number
-    for entry in view.claim_entries(claim):
+    for entry in view.payment_entries(claim):
         if (
             entry.kind is not EntryKind.CLAIM_PAYMENT
             or entry.key == key
@@ -218,7 +236,7 @@ def claim_payment_entries(
     later = coverage.priority is not Priority.PRIMARY
     denied = payment.status is PayerClaimStatus.DENIED
     postings = _Postings()
-    cash = cash_account or Account.cash(payer)
+    cash = cash_account or _account("cash", None, payer)
     explain: list[str] = []
     if payment.paid:
         postings.add(cash, payment.paid)
@@ -227,6 +245,7 @@ def claim_payment_entries(
         view, str(claim.id), coverage, payment, key, remittance, {p[0] for p in pieces if p[1]}
     )
     by_line = pieces[0][0] is not None
+    excess: list[tuple[Account, Decimal]] = []
     for line, charge, paid, adjustments in pieces:
         where = f"line {line}" if line else "claim"
         receivable = _receivable(coverage, patient, claim.id, line)
@@ -246,8 +265,14 @@ def claim_payment_entries(
         if paid:
             postings.add(receivable, -paid)
         sums = _sums(adjustments)
-        share = sums[AdjustmentOutcome.PATIENT]
-        move = share if additive else share - target_now
+        share = sums[_PATIENT]
+        # What the patient already paid on this line (a statement payment, a copay
+        # applied) counts toward the share that replaces the prior level's: the patient
+        # ends owing share - paid, and what they paid beyond their share is credit.
+        money = ZERO
+        if later and by_line and next_coverage is None and not additive:
+            money = _patient_money_on(view, str(claim.id), target)
+        move = share if additive else share - money - target_now
         if move > 0 and not additive:
             # never move more than the level still holds after its payment: a balance
             # written off or moved before the payer adjudicated is not moved twice
@@ -255,18 +280,19 @@ def claim_payment_entries(
         if move:
             postings.move(receivable, target, move)
             explain.append(f"{where}: {_party(next_coverage)}'s share is {share} (PR)")
+        if money:
+            explain.append(f"{where}: the patient already paid {money} of it")
+            overpaid_by_patient = -(target_now + move)
+            if overpaid_by_patient > 0:
+                excess.append((target, overpaid_by_patient))
         left = billed - paid - move
-        kept = sums[AdjustmentOutcome.LEFT_IN_AR]
+        kept = sums[_LEFT_IN_AR]
         kept = kept if additive else min(kept, max(left, ZERO))
         if kept:
             left -= kept
             explain.append(f"{where}: {kept} denied, left in {_party(coverage)} A/R")
-        for outcome, code in (
-            (AdjustmentOutcome.CAPITATION, "capitation_adjustment"),
-            (AdjustmentOutcome.WRITE_OFF, "contractual_adjustment"),
-            (AdjustmentOutcome.OTHER, "other_adjustment"),
-        ):
-            part = sums[outcome] if additive else min(sums[outcome], max(left, ZERO))
+        for slot, code in _BOOKED:
+            part = sums[slot] if additive else min(sums[slot], max(left, ZERO))
             if part > 0:
                 left -= part
                 account = _account(code, patient, payer, coverage.priority, claim.id, line)
@@ -284,20 +310,24 @@ def claim_payment_entries(
             )
         elif left > 0:
             explain.append(f"{where}: {left} left open in {_party(coverage)} A/R")
+    if excess:
+        _patient_credit_from(view, postings, claim, excess, explain)
     memo = f"{_party(coverage)} paid {payment.paid} of charge {payment.charge} on claim {claim.id}"
     if denied:
         memo += ": " + ", ".join(
             f"{a.group.value}-{a.reason} {a.amount}" for a in payment.all_adjustments()
         )
     if duplicate and payment.paid:  # CARC 18: the original carries the adjudication
-        postings.add(Account(code="payer_overpayment", payer=payer), -payment.paid)
+        postings.add(_account("payer_overpayment", None, payer), -payment.paid)
         memo += f", duplicate payment: {payment.paid} owed back"
         explain.append("duplicate payment (OA-18 or CLP07 paid before): only the cash is booked")
     # paid more than it owed: a liability to the payer, not a negative receivable
-    overpaid = min(-_owed(view, postings, coverage, str(claim.id)), max(payment.paid, ZERO))
+    overpaid = ZERO
+    if payment.paid > 0:
+        overpaid = min(-_owed(view, postings, coverage, str(claim.id)), payment.paid)
     if overpaid > 0:
         postings.move(
-            Account(code="payer_overpayment", payer=payer),
+            _account("payer_overpayment", None, payer),
             _receivable(coverage, patient, claim.id),
             overpaid,
         )
@@ -327,6 +357,60 @@ def claim_payment_entries(
     return explain
 
 
+_PATIENT_MONEY = (EntryKind.PATIENT_PAYMENT, EntryKind.CREDIT_APPLIED)
+
+
+def _patient_money_on(view: BalanceView, claim: str, account: Account) -> Decimal:
+    """The patient's money applied to ``account`` (a line's patient receivable): payments
+    and credit applied, less what went back to credit (a reversal's ``/patient-credit``)."""
+    total = ZERO
+    for entry in view.claim_entries(claim):
+        if entry.kind not in _PATIENT_MONEY and not entry.key.endswith("/patient-credit"):
+            continue
+        if view.reversed_key(entry.key) is not None:
+            continue
+        for posting in entry.postings:
+            if posting.account == account:
+                total -= posting.amount
+    return total
+
+
+def _patient_credit_from(
+    view: BalanceView,
+    postings: _Postings,
+    claim: Claim,
+    excess: Sequence[tuple[Account, Decimal]],
+    explain: list[str],
+) -> None:
+    """The patient paid more on some lines than the new share: each such receivable back
+    to zero, and the money applied by the one rule for patient credit, same claim first
+    (its other lines' patient balances), the rest to the patient's credit, which
+    :func:`~medbill.ledger.apply_patient_credit` applies to the oldest open balance
+    (or a refund returns)."""
+    total = ZERO
+    for account, amount in excess:
+        postings.add(account, amount)
+        total += amount
+    left = total
+    for account in sorted(
+        view.claim_accounts("patient_receivable", str(claim.id)),
+        key=lambda a: (a.line is not None, a.line or ""),
+    ):
+        open_amount = view.balance(account) + postings.pending(account)
+        if open_amount > 0 and left > 0:
+            part = min(open_amount, left)
+            postings.add(account, -part)
+            left -= part
+    if total - left:
+        explain.append(f"{total - left} the patient overpaid applied to the claim's other lines")
+    if left:
+        postings.add(_account("patient_credit", claim.patient.id), -left)
+        explain.append(
+            f"{left} the patient paid beyond their share is patient credit: "
+            "apply_patient_credit applies it to the oldest open balance, else refund it"
+        )
+
+
 def _apply_claim_credit(
     view: BalanceView,
     claim: Claim,
@@ -338,9 +422,12 @@ def _apply_claim_credit(
     """Apply money collected for the claim or its encounter (a check-in copay) to the
     patient's new share on the claim (key ``"<key>/copay"``)."""
     patient = claim.patient.id
-    sources = [Account.patient_credit(patient, claim.id)]
+    places = [str(claim.id)]
     if claim.encounter_id is not None:
-        sources.append(Account.patient_credit(patient, f"encounter:{claim.encounter_id}"))
+        places.append(f"encounter:{claim.encounter_id}")
+    # read (and so expected at posting) even when nothing was collected: a copay taken
+    # between planning and posting makes the plan stale instead of being left unapplied
+    sources = [_account("patient_credit", patient, None, None, place) for place in places]
     credits = [(a, view.balance(a)) for a in sources]
     credits = [(a, c) for a, c in credits if c > 0]
     if not credits:
@@ -405,7 +492,9 @@ def suspense_entry(
     """Payer cash that cannot be applied: cash to unapplied insurance cash (suspense)."""
     payer = payer_key(remittance)
     postings = _Postings()
-    postings.move(Account.unapplied_insurance_cash(payer), Account.cash(payer), amount)
+    postings.move(
+        _account("unapplied_insurance_cash", None, payer), _account("cash", None, payer), amount
+    )
     return JournalEntry(
         key=key,
         effective=remittance.paid_on,

@@ -35,7 +35,7 @@ def find_payment_to_reverse(
     """The unreversed payment of ``claim`` by ``payer`` that ``reversal`` negates, or ``None``."""
     candidates = [
         entry
-        for entry in view.claim_entries(claim)
+        for entry in view.payment_entries(claim)
         if entry.kind in (EntryKind.CLAIM_PAYMENT, EntryKind.DENIAL)
         and entry.postings
         and entry.references.payer == payer

@@ -11,7 +11,7 @@ import pendulum
 
 from medbill.ledger._accounts import Account
 from medbill.ledger._deposits import Deposit
-from medbill.ledger._entries import JournalEntry
+from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._stores._index import LedgerIndex
 
 __all__ = ["RECEIVABLE_CODES", "IndexedStore", "LedgerStore", "Receivable"]
@@ -230,6 +230,54 @@ class IndexedStore:
 
     def service_days(self) -> dict[str, int]:
         return {claim: day.toordinal() for claim, day in self._index.service_date.items()}
+
+    # -- batch reads (a remittance plan reads thousands of claims at once) --------------
+
+    def balances(self, accounts: Sequence[Account]) -> dict[Account, Decimal]:
+        """The current debit-positive balance of each of ``accounts``."""
+        index = self._index
+        return {a: _money(index.account_balance(a)) for a in accounts}
+
+    def claim_balances(self, claims: Sequence[str]) -> dict[Account, Decimal]:
+        """Every account on one of ``claims`` with its current balance."""
+        index = self._index
+        found: dict[Account, Decimal] = {}
+        for claim in claims:
+            for aid in index.accounts_by_claim.get(claim, ()):
+                found[index.accounts[aid]] = _money(index.account_balance_of[aid])
+        return found
+
+    def claim_owners(
+        self, claims: Sequence[str]
+    ) -> dict[str, tuple[str | None, pendulum.Date | None]]:
+        """The patient and first date of service of each of ``claims`` the ledger knows."""
+        index = self._index
+        return {
+            claim: (index.claim_patient.get(claim), index.service_date.get(claim))
+            for claim in claims
+            if claim in index.claim_patient or claim in index.service_date
+        }
+
+    def claim_entries_of(
+        self, claims: Sequence[str], kinds: Sequence[EntryKind]
+    ) -> dict[str, list[JournalEntry]]:
+        """The entries of ``kinds`` about each of ``claims``, in posting order."""
+        wanted = set(kinds)
+        found: dict[str, list[JournalEntry]] = {}
+        for claim in claims:
+            chosen = [e for e in map(self._entry_at, self._index.by_claim.get(claim, ()))
+                      if e.kind in wanted]  # fmt: skip
+            if chosen:
+                found[claim] = chosen
+        return found
+
+    def _entry_at(self, seq: int) -> JournalEntry:
+        raise NotImplementedError
+
+    def reversals(self, keys: Sequence[str]) -> dict[str, str]:
+        """For each of ``keys`` that was reversed, the key of its reversal."""
+        reversed_by = self._index.reversed_by
+        return {key: reversed_by[key] for key in keys if key in reversed_by}
 
     def _selected(self, claim: str | None, patient: str | None) -> list[int] | None:
         if claim is None and patient is None:

@@ -105,6 +105,9 @@ class MemoryStore(IndexedStore):
         """Entries effective from ``start`` through ``end``, in posting order."""
         return [e for e in self._entries if start <= e.effective <= end]
 
+    def _entry_at(self, seq: int) -> JournalEntry:
+        return self._entries[seq]
+
     def get(self, key: str) -> JournalEntry | None:
         """The entry with key ``key``, if any."""
         seq = self._index.keys.get(key)
