@@ -127,8 +127,15 @@ def unexported_types() -> dict[str, list[str]]:
     return found
 
 
+# A type a user never names: the class around it is made by medbill, not by its users.
+NOT_FOR_USERS = {
+    # RemittanceStream is what iter_835 returns; its constructor is internal (issue 15)
+    "medbill.x12._reader835._TransactionReader",
+}
+
+
 def test_every_type_in_a_public_signature_is_exported() -> None:
-    found = unexported_types()
+    found = {k: v for k, v in unexported_types().items() if k not in NOT_FOR_USERS}
     assert not found, "\n".join(f"{name}: {', '.join(uses)}" for name, uses in found.items())
 
 
