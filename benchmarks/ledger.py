@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 import pendulum
@@ -56,11 +56,13 @@ AT = pendulum.datetime(2025, 4, 1, 12)
 PAID, ADJUSTED, TOTAL = Decimal("80.00"), Decimal("20.00"), Decimal("100.00")
 
 
-def make_entries(count: int, start: int = 0) -> list[JournalEntry]:
-    """``count`` payment-shaped entries, four per claim, 1,000 patients, two payers."""
+def make_entries(count: int, start: int = 0, patients_from: int = 0) -> list[JournalEntry]:
+    """``count`` payment-shaped entries, four per claim, 1,000 patients (numbered from
+    ``patients_from``), two payers."""
     entries = []
     for n in range(start, start + count):
-        claim, patient, payer = f"C{n // 4}", f"P{n // 4 % 1000}", ("acme", "beta")[n % 2]
+        claim, payer = f"C{n // 4}", ("acme", "beta")[n % 2]
+        patient = f"P{patients_from + n // 4 % 1000}"
         entries.append(
             JournalEntry(
                 key=f"pay-{n}",
@@ -96,15 +98,32 @@ def make_entries(count: int, start: int = 0) -> list[JournalEntry]:
     return entries
 
 
-def rate(count: int, seconds: float) -> str:
-    return f"{count / seconds:>12,.0f} entries/s"
+class Timing(NamedTuple):
+    """Wall-clock seconds and CPU seconds of this process (and of its finished children,
+    for the concurrent writers; a PostgreSQL server's CPU is not included)."""
+
+    wall: float
+    cpu: float
 
 
-def timed(action: Callable[[], object]) -> float:
+def rate(count: int, seconds: Timing | float) -> str:
+    if isinstance(seconds, Timing):
+        return (
+            f"{count / seconds.wall:>10,.0f} entries/s wall, {count / seconds.cpu:>8,.0f} per CPU-s"
+        )
+    return f"{count / seconds:>10,.0f} entries/s"
+
+
+def _cpu() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def timed(action: Callable[[], object]) -> Timing:
     gc.collect()  # leave no garbage of an earlier run to this one
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     action()
-    return time.perf_counter() - start
+    return Timing(time.perf_counter() - start, _cpu() - cpu)
 
 
 def raw_rows(
@@ -176,9 +195,11 @@ def raw_insert(
         connection.execute("COMMIT")
 
 
-def best_of(runs: int, prepare: Callable[[int], Callable[[], object]]) -> float:
-    """The fastest of ``runs`` timings; ``prepare(run)`` sets up a fresh run (not timed)."""
-    return min(timed(prepare(run)) for run in range(runs))
+def best_of(runs: int, prepare: Callable[[int], Callable[[], object]]) -> Timing:
+    """The fastest of ``runs`` timings (wall and CPU each); ``prepare(run)`` sets up a
+    fresh run (not timed)."""
+    timings = [timed(prepare(run)) for run in range(runs)]
+    return Timing(min(t.wall for t in timings), min(t.cpu for t in timings))
 
 
 def sqlite_figures(entries: list[JournalEntry], per_commit: int, folder: Path, label: str) -> None:
@@ -210,7 +231,8 @@ def sqlite_figures(entries: list[JournalEntry], per_commit: int, folder: Path, l
     print(f"    raw sqlite3, same rows, same schema  {rate(len(entries), raw_seconds)}")
     print(
         f"    medbill SqliteStore                  {rate(len(entries), ours)}"
-        f"   ({ours / raw_seconds:.2f}x the raw time)"
+        f"   ({ours.wall / raw_seconds.wall:.2f}x the raw wall time, "
+        f"{ours.cpu / raw_seconds.cpu:.2f}x its CPU)"
     )
 
 
@@ -325,22 +347,24 @@ def lookups(size: int, folder: Path) -> None:
     )
     lookup_figures(ledger, size, raw)
     as_of = DAY.add(days=400)
-    gc.collect()
-    started = time.perf_counter()
-    report = aging(ledger, as_of=as_of)
-    ours = time.perf_counter() - started
-    started = time.perf_counter()
-    raw.execute(
-        "SELECT a.id, SUM(CASE WHEN d.day <= ? THEN d.cents ELSE 0 END), "
-        "MIN(CASE WHEN d.cents > 0 THEN d.day END) FROM accounts a "
-        "JOIN daily d ON d.account_id = a.id "
-        "WHERE a.code IN ('insurance_receivable', 'patient_receivable') GROUP BY a.id",
-        (as_of.toordinal(),),
-    ).fetchall()
-    baseline = time.perf_counter() - started
+
+    def raw_aging() -> None:
+        raw.execute(
+            "SELECT a.id, SUM(CASE WHEN d.day <= ? THEN d.cents ELSE 0 END), "
+            "MIN(CASE WHEN d.cents > 0 THEN d.day END) FROM accounts a "
+            "JOIN daily d ON d.account_id = a.id "
+            "WHERE a.code IN ('insurance_receivable', 'patient_receivable') GROUP BY a.id",
+            (as_of.toordinal(),),
+        ).fetchall()
+
+    raw_aging()  # warm the page cache: neither side pays for a cold read
+    reports = []
+    ours = best_of(2, lambda run: lambda: reports.append(aging(ledger, as_of=as_of)))
+    baseline = best_of(2, lambda run: raw_aging)
     print(
-        f"  aging of every receivable   {ours:>8.2f} s ({len(report.rows)} rows)   "
-        f"(raw sqlite3 grouped query alone {baseline:.2f} s)"
+        f"  aging of every receivable   {ours.wall:>8.2f} s wall, {ours.cpu:.2f} s CPU "
+        f"({len(reports[0].rows)} rows)   (raw sqlite3 grouped query alone "
+        f"{baseline.wall:.2f} s wall, {baseline.cpu:.2f} s CPU; best of 2, warm cache)"
     )
     raw.close()
     ledger.close()
@@ -414,42 +438,48 @@ def pg_reset(dsn: str) -> None:
         conn.execute("CREATE SCHEMA public")
 
 
-def pg_raw_insert(dsn: str, rows: tuple[list[Any], list[Any], list[Any]], per_commit: int) -> None:
-    """The same entry and posting rows through psycopg ``executemany``, no balances."""
+RAW_PG_TABLES = (
+    "CREATE TABLE IF NOT EXISTS raw_accounts (id bigint PRIMARY KEY, code text, "
+    "patient text, payer text, level text, claim text, line text)",
+    "CREATE TABLE IF NOT EXISTS raw_entries (seq bigint PRIMARY KEY, key text UNIQUE, "
+    "kind text, effective integer, recorded_at text, memo text, patient text, "
+    "payer text, claim text, line text, remittance text, trace text, "
+    "service_date integer, reverses text UNIQUE)",
+    "CREATE TABLE IF NOT EXISTS raw_postings (entry_seq bigint, position integer, "
+    "account_id bigint, cents bigint, PRIMARY KEY (entry_seq, position))",
+)
+
+
+def pg_raw_tables(dsn: str) -> None:
     import psycopg
 
-    accounts, entry_rows, posting_rows = rows
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for statement in RAW_PG_TABLES:
+            conn.execute(statement)
+
+
+def pg_copy(cursor: Any, table: str, rows: list[Any]) -> None:
+    with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def pg_raw_insert(
+    dsn: str, rows: tuple[list[Any], list[Any], list[Any]], per_commit: int, accounts: bool = True
+) -> None:
+    """The same entry and posting rows through psycopg's fast path (``COPY``, one per
+    table and commit), no balances: the baseline of the PostgreSQL figures."""
+    import psycopg
+
+    account_rows, entry_rows, posting_rows = rows
     with psycopg.connect(dsn) as conn:
-        with conn.transaction():
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS raw_accounts (id bigint PRIMARY KEY, code text, "
-                "patient text, payer text, level text, claim text, line text)"
-            )
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS raw_entries (seq bigint PRIMARY KEY, key text UNIQUE, "
-                "kind text, effective integer, recorded_at text, memo text, patient text, "
-                "payer text, claim text, line text, remittance text, trace text, "
-                "service_date integer, reverses text UNIQUE)"
-            )
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS raw_postings (entry_seq bigint, position integer, "
-                "account_id bigint, cents bigint, PRIMARY KEY (entry_seq, position))"
-            )
-            with conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO raw_accounts VALUES (%s, %s, %s, %s, %s, %s, %s)", accounts
-                )
+        if accounts:
+            with conn.transaction(), conn.cursor() as cursor:
+                pg_copy(cursor, "raw_accounts", account_rows)
         for start in range(0, len(entry_rows), per_commit):
             with conn.transaction(), conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO raw_entries VALUES "
-                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    entry_rows[start : start + per_commit],
-                )
-                cursor.executemany(
-                    "INSERT INTO raw_postings VALUES (%s, %s, %s, %s)",
-                    posting_rows[3 * start : 3 * (start + per_commit)],
-                )
+                pg_copy(cursor, "raw_entries", entry_rows[start : start + per_commit])
+                pg_copy(cursor, "raw_postings", posting_rows[3 * start : 3 * (start + per_commit)])
 
 
 def post_all(where: str | Path, entries: list[JournalEntry], per_commit: int) -> None:
@@ -467,6 +497,7 @@ def postgres_figures(entries: list[JournalEntry], per_commit: int) -> None:
 
     def raw_run(run: int) -> Callable[[], object]:
         pg_reset(PG_DSN or "")
+        pg_raw_tables(PG_DSN or "")
         return lambda: pg_raw_insert(PG_DSN or "", rows, per_commit)
 
     def our_run(run: int) -> Callable[[], object]:
@@ -475,81 +506,130 @@ def postgres_figures(entries: list[JournalEntry], per_commit: int) -> None:
 
     raw_seconds = best_of(2, raw_run)
     ours = best_of(2, our_run)
-    print(f"    raw psycopg executemany, same rows   {rate(len(entries), raw_seconds)}")
+    print(f"    raw psycopg COPY, same rows          {rate(len(entries), raw_seconds)}")
     print(
         f"    medbill PostgresStore                {rate(len(entries), ours)}"
-        f"   ({ours / raw_seconds:.2f}x the raw time)"
+        f"   ({ours.wall / raw_seconds.wall:.2f}x the raw wall time; client CPU only)"
     )
 
 
-def _writer(where: str, start: int, count: int, per_commit: int) -> None:
-    post_all(where, make_entries(count, start), per_commit)
+def _prepare(kind: str, where: str, start: int, count: int, per_commit: int) -> Callable[[], None]:
+    """What one writer process posts, built before the clock starts."""
+    entries = make_entries(count, start, patients_from=start)
+    if kind == "medbill":
+        ledger = Ledger.open(where, busy_timeout=600)
+
+        def post() -> None:
+            for begin in range(0, len(entries), per_commit):
+                ledger.post_batch(entries[begin : begin + per_commit])
+            ledger.close()
+
+        return post
+    _, entry_rows, posting_rows = raw_rows(entries)
+    if kind == "raw-pg":
+        offset = [(row[0] + start, *row[1:]) for row in entry_rows]
+        postings = [(row[0] + start, *row[1:]) for row in posting_rows]
+        return lambda: pg_raw_insert(where, ([], offset, postings), per_commit, accounts=False)
+    conn = sqlite3.connect(where, isolation_level=None, timeout=600)
+
+    def raw_sqlite() -> None:
+        for begin in range(0, len(entry_rows), per_commit):
+            conn.execute("BEGIN IMMEDIATE")
+            base = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()[0])
+            conn.executemany(
+                "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (base + i + 1, *row[1:])
+                    for i, row in enumerate(entry_rows[begin : begin + per_commit])
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO postings VALUES (?, ?, ?, ?)",
+                [
+                    (base + 1 + (seq - 1 - begin), position, account, cents)
+                    for seq, position, account, cents in posting_rows[
+                        3 * begin : 3 * (begin + per_commit)
+                    ]
+                ],
+            )
+            conn.execute("COMMIT")
+        conn.close()
+
+    return raw_sqlite
 
 
-def _raw_writer(path: str, start: int, count: int, per_commit: int) -> None:
-    _, entry_rows, posting_rows = raw_rows(make_entries(count, start))
-    conn = sqlite3.connect(path, isolation_level=None, timeout=600)
-    for begin in range(0, len(entry_rows), per_commit):
-        conn.execute("BEGIN IMMEDIATE")
-        base = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()[0])
-        conn.executemany(
-            "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (base + i + 1, *row[1:])
-                for i, row in enumerate(entry_rows[begin : begin + per_commit])
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO postings VALUES (?, ?, ?, ?)",
-            [
-                (base + 1 + (seq - 1 - begin), position, account, cents)
-                for seq, position, account, cents in posting_rows[
-                    3 * begin : 3 * (begin + per_commit)
-                ]
-            ],
-        )
-        conn.execute("COMMIT")
-    conn.close()
+def _worker(
+    kind: str, where: str, start: int, count: int, per_commit: int, ready: Any, go: Any, out: Any
+) -> None:
+    work = _prepare(kind, where, start, count, per_commit)
+    ready.put(None)
+    go.wait()
+    cpu = time.process_time()
+    work()
+    out.put((time.monotonic(), time.process_time() - cpu))
 
 
 def concurrent_figures(count: int, per_commit: int, folder: Path) -> None:
-    """Three writer processes at once, each ``count`` entries of its own claims."""
+    """Three writer processes at once, each ``count`` entries of its own claims and
+    patients; timed from a common start signal (after imports and set-up) to the last
+    writer's end."""
     print(f"\n3 concurrent writer processes, {count:,} entries each, {per_commit:,} per commit")
     context = multiprocessing.get_context("spawn")
 
-    def run(target: Callable[..., None], where: str) -> float:
+    def run(kind: str, where: str, writers: int = 3) -> Timing:
+        ready, out, go = context.Queue(), context.Queue(), context.Event()
         workers = [
-            context.Process(target=target, args=(where, n * count, count, per_commit))
-            for n in range(3)
+            context.Process(
+                target=_worker, args=(kind, where, n * count, count, per_commit, ready, go, out)
+            )
+            for n in range(writers)
         ]
-        started = time.perf_counter()
         for worker in workers:
             worker.start()
+        for _ in workers:
+            ready.get()
+        started = time.monotonic()
+        go.set()
+        results = [out.get() for _ in workers]
         for worker in workers:
             worker.join()
             assert worker.exitcode == 0
-        return time.perf_counter() - started
+        return Timing(max(end for end, _ in results) - started, sum(cpu for _, cpu in results))
 
     raw_path = folder / "raw-concurrent.sqlite"
     raw_connection(raw_path, "FULL").close()
-    raw_seconds = run(_raw_writer, str(raw_path))
+    raw_seconds = run("raw-sqlite", str(raw_path))
     ours_path = folder / "concurrent.sqlite"
     Ledger.open(ours_path).close()
-    ours = run(_writer, str(ours_path))
+    ours = run("medbill", str(ours_path))
     print(f"    raw sqlite3 (BEGIN IMMEDIATE each)   {rate(3 * count, raw_seconds)} in total")
     print(f"    medbill SqliteStore                  {rate(3 * count, ours)} in total")
     if PG_DSN is not None:
         pg_reset(PG_DSN)
+        pg_raw_tables(PG_DSN)
+        raw_pg = run("raw-pg", PG_DSN)
+        print(f"    raw psycopg COPY                     {rate(3 * count, raw_pg)} in total")
+        pg_reset(PG_DSN)
         Ledger.open(PG_DSN).close()
-        pg = run(_writer, PG_DSN)
-        print(f"    medbill PostgresStore                {rate(3 * count, pg)} in total")
-    print("    (process start-up and imports included; each writer's entries are its own)")
+        one = run("medbill", PG_DSN, writers=1)
+        print(f"    medbill PostgresStore, one writer    {rate(count, one)}")
+        pg_reset(PG_DSN)
+        Ledger.open(PG_DSN).close()
+        pg = run("medbill", PG_DSN)
+        print(f"    medbill PostgresStore, 3 writers     {rate(3 * count, pg)} in total")
+    print("    (CPU: the writers' own; a PostgreSQL server's is not included)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument(
+        "--only",
+        default="memory,sqlite,postgres,concurrent,lookups",
+        help="comma-separated sections to run (default: all)",
+    )
     args = parser.parse_args()
+    only = set(args.only.split(","))
     batch_size = 20_000 if args.quick else 100_000
     lookup_size = 100_000 if args.quick else 1_000_000
 
@@ -558,18 +638,23 @@ def main() -> None:
     entries = make_entries(batch_size)
     print(f"  JournalEntry construction with validation {rate(batch_size, build)} (best of 3)")
 
-    memory_figures(entries, batch_size)
-    recipe_figures(batch_size // 5)
+    if "memory" in only:
+        memory_figures(entries, batch_size)
+        recipe_figures(batch_size // 5)
 
-    print("\nSQLite (WAL, synchronous=FULL: durable on commit), best of 3")
     with tempfile.TemporaryDirectory() as folder:
-        sqlite_figures(entries, 1_000, Path(folder), "1,000 entries per commit")
-        single = entries[: 500 if args.quick else 2_000]
-        sqlite_figures(single, 1, Path(folder), "one commit per entry")
-        postgres_figures(entries[: batch_size // 2], 1_000)
+        if "sqlite" in only:
+            print("\nSQLite (WAL, synchronous=FULL: durable on commit), best of 3")
+            sqlite_figures(entries, 1_000, Path(folder), "1,000 entries per commit")
+            single = entries[: 500 if args.quick else 2_000]
+            sqlite_figures(single, 1, Path(folder), "one commit per entry")
+        if "postgres" in only:
+            postgres_figures(entries[: batch_size // 2], 1_000)
         entries.clear()
-        concurrent_figures(batch_size // 5, 1_000, Path(folder))
-        lookups(lookup_size, Path(folder))
+        if "concurrent" in only:
+            concurrent_figures(batch_size // 5, 1_000, Path(folder))
+        if "lookups" in only:
+            lookups(lookup_size, Path(folder))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak resident memory of this run: {peak:,.0f} MiB")
 

@@ -36,6 +36,8 @@ from medbill.codes._x12_lists import (
     ACK_TRANSACTION_ERROR_DESCRIPTIONS,
     CLAIM_STATUS_CATEGORY_DESCRIPTIONS,
     CLAIM_STATUS_DESCRIPTIONS,
+    CLAIM_STATUS_UNPUBLISHED,
+    CLAIM_STATUS_USAGE_NOTES,
 )
 
 __all__ = [
@@ -83,6 +85,7 @@ _OUTCOMES = {
     "A6": StatusOutcome.REJECTED,
     "A7": StatusOutcome.REJECTED,
     "A8": StatusOutcome.REJECTED,
+    "D0": StatusOutcome.NOT_FOUND,
     "E0": StatusOutcome.ERROR,
     "E1": StatusOutcome.ERROR,
     "E2": StatusOutcome.ERROR,
@@ -131,8 +134,26 @@ class ClaimStatusCode:
 
     @property
     def status_description(self) -> str | None:
-        """The published meaning of the status code; ``None`` when not in medbill's table."""
+        """The published meaning of the status code (code source 508).
+
+        ``None`` for a code not in the list, and for a code of another list named by the
+        4th component (``code_source``, e.g. ``RX``: an NCPDP reject code).
+        """
+        if self.code_source:
+            return None
         return CLAIM_STATUS_DESCRIPTIONS.get(self.status or "")
+
+    @property
+    def status_usage(self) -> str | None:
+        """The list's usage note for the status code, e.g. that an entity code is required.
+
+        >>> from medbill import ClaimStatusCode
+        >>> ClaimStatusCode(category="A7", status="562", entity="85").status_usage
+        'This code requires use of an Entity Code.'
+        """
+        if self.code_source:
+            return None
+        return CLAIM_STATUS_USAGE_NOTES.get(self.status or "")
 
     @property
     def outcome(self) -> StatusOutcome:
@@ -153,6 +174,8 @@ class ClaimStatusCode:
     def explain(self) -> str:
         """The code with its meanings, for a person: ``A7:562:85 Acknowledgement/...``."""
         words = [w for w in (self.category_description, self.status_description) if w]
+        if not words and f"507:{self.category}" in CLAIM_STATUS_UNPUBLISHED:
+            return f"{self} (a code of the list whose meaning medbill's source does not publish)"
         return f"{self} {' '.join(words) or '(unknown code)'}"
 
 

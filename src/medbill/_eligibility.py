@@ -121,6 +121,21 @@ class CoverageLevel(MedbillEnum):
         """The EB02 code."""
         return _LEVEL_X12[self]
 
+    @property
+    def is_family(self) -> bool:
+        """Whether the level covers more than one person (family, employee and spouse,
+        employee and children, spouse and children, children, dependents).
+
+        >>> from medbill import CoverageLevel
+        >>> CoverageLevel.FAMILY.is_family, CoverageLevel.EMPLOYEE_ONLY.is_family
+        (True, False)
+        """
+        return self not in (
+            CoverageLevel.INDIVIDUAL,
+            CoverageLevel.EMPLOYEE_ONLY,
+            CoverageLevel.SPOUSE_ONLY,
+        )
+
     @classmethod
     def _missing_(cls, value: object) -> CoverageLevel | None:
         return _LEVEL_BY_CODE.get(str(value).upper())
@@ -494,11 +509,15 @@ def apply_eligibility(
 ) -> tuple[Coverage, list[EligibilityDifference]]:
     """The coverage with what the payer said on ``as_of``, and the differences from file.
 
-    Taken from the 271, for in-network individual benefits of the health benefit plan
-    (service type 30): the deductible, the out-of-pocket maximum and the coinsurance rate;
-    the copays of the categories in ``COPAY_SERVICE_TYPES`` (98 office visit, UC urgent
-    care, ...); the accumulators as total minus remaining (what has been met); the plan
-    name, group number and member id; and the plan dates. An inactive answer without a
+    Taken from the 271, for the health benefit plan (service type 30): the deductible,
+    the out-of-pocket maximum and the coinsurance rate; the copays of the categories in
+    ``COPAY_SERVICE_TYPES`` (98 office visit, UC urgent care, ...); the accumulators as
+    total minus remaining (what has been met); the plan name, group number and member id;
+    and the plan dates. Amounts are taken for one person (EB02 IND, EMP, or none) and for
+    the family (FAM, ESP, ECH, ...: the ``family_*`` fields); in network (EB12 Y or none)
+    and, when the payer states out-of-network benefits (EB12 N), into the coverage's
+    ``out_of_network`` benefits and accumulators (what is not stated there keeps the value
+    on file, or with none on file starts from the in-network plan's). An inactive answer without a
     plan end date ends the coverage the day before ``as_of``. The coverage passed in is
     not changed (entities are immutable). A rejected response (AAA, no benefits) raises
     :class:`~medbill.ValidationError`: there is nothing to apply.
@@ -581,47 +600,133 @@ def _effective(coverage: Coverage, response: EligibilityResponse, day: pendulum.
     return coverage.effective
 
 
+def _stated(
+    response: EligibilityResponse, code: str, network: Network, family: bool
+) -> BenefitAmount:
+    """The plan's (service type 30) amount of EB01 ``code`` for one person or the family.
+
+    A benefit without a coverage level counts for one person, never for the family; one
+    without a network indicator counts for both networks, after those that name it.
+    """
+    found = [
+        b
+        for b in response.benefits
+        if b.code == code
+        and b.applies_to(HEALTH_BENEFIT_PLAN, network, None)
+        and (b.coverage_level is not None and b.coverage_level.is_family) is family
+    ]
+    total = remaining = None
+    for benefit in sorted(found, key=lambda b: b.network != network):
+        if benefit.amount is None:
+            continue
+        if benefit.is_remaining:
+            remaining = benefit.amount if remaining is None else remaining
+        elif total is None:
+            total = benefit.amount
+    return BenefitAmount(total=total, remaining=remaining)
+
+
+def _names_out_of_network(response: EligibilityResponse) -> bool:
+    """Whether the payer stated anything for out of network (EB12 = N)."""
+    return any(benefit.network is Network.OUT for benefit in response.benefits)
+
+
 def _benefits(benefits: Benefits, response: EligibilityResponse, diff: _Diff) -> Benefits:
-    deductible = response.deductible().total
-    out_of_pocket = response.out_of_pocket().total
-    coinsurance = response.coinsurance()
-    if deductible is not None and diff.changed(
-        "benefits.deductible", benefits.deductible, deductible
-    ):
-        benefits = attrs.evolve(benefits, deductible=deductible)
-    if coinsurance is not None and diff.changed(
-        "benefits.coinsurance", benefits.coinsurance, coinsurance
-    ):
-        benefits = attrs.evolve(benefits, coinsurance=coinsurance)
-    if diff.changed("benefits.out_of_pocket_max", benefits.out_of_pocket_max, out_of_pocket):
-        benefits = attrs.evolve(benefits, out_of_pocket_max=out_of_pocket)
+    updated = _network_benefits(benefits, response, Network.IN, diff, "benefits.")
+    if not _names_out_of_network(response):
+        return updated
+    on_file = benefits.out_of_network
+    start = on_file or attrs.evolve(updated, out_of_network=None)
+    outside = _network_benefits(
+        start, response, Network.OUT, diff, "benefits.out_of_network.", known=on_file is not None
+    )
+    if outside != on_file:
+        updated = attrs.evolve(updated, out_of_network=outside)
+    return updated
+
+
+def _network_benefits(
+    benefits: Benefits,
+    response: EligibilityResponse,
+    network: Network,
+    diff: _Diff,
+    prefix: str,
+    *,
+    known: bool = True,
+) -> Benefits:
+    """``benefits`` with what the payer states for ``network``; ``known`` says whether
+    ``benefits`` is on file (else the differences say "on file none")."""
+
+    def was(value: object) -> object:
+        return value if known else None
+
+    fields: dict[str, object] = {}
+    stated = {
+        "deductible": _stated(response, "C", network, family=False).total,
+        "out_of_pocket_max": _stated(response, "G", network, family=False).total,
+        "coinsurance": response.coinsurance(network=network),
+        "family_deductible": _stated(response, "C", network, family=True).total,
+        "family_out_of_pocket_max": _stated(response, "G", network, family=True).total,
+    }
+    for name, value in stated.items():
+        old = getattr(benefits, name)
+        if value is not None and (value != old or not known):
+            diff.changed(prefix + name, was(old), value)
+            fields[name] = value
     copays = {copay.category: copay.amount for copay in benefits.copays}
     changed = False
     for category, service_type in COPAY_SERVICE_TYPES:
-        amount = response.copay(service_type=service_type)
-        if amount is not None and diff.changed(
-            f"benefits.copays.{category.value}", copays.get(category), amount
-        ):
+        amount = response.copay(service_type=service_type, network=network)
+        old_copay = copays.get(category)
+        if amount is not None and (amount != old_copay or not known):
+            diff.changed(f"{prefix}copays.{category.value}", was(old_copay), amount)
             copays[category] = amount
             changed = True
     if changed:
-        benefits = attrs.evolve(
-            benefits, copays=[Copay(category=c, amount=a) for c, a in copays.items()]
-        )
-    return benefits
+        fields["copays"] = [Copay(category=c, amount=a) for c, a in copays.items()]
+    return attrs.evolve(benefits, **fields) if fields else benefits  # type: ignore[arg-type]
 
 
 def _accumulators(
     accumulators: Accumulators, response: EligibilityResponse, diff: _Diff
 ) -> Accumulators:
-    deductible_met = response.deductible().met
-    out_of_pocket_met = response.out_of_pocket().met
-    if deductible_met is not None and diff.changed(
-        "accumulators.deductible_met", accumulators.deductible_met, deductible_met
-    ):
-        accumulators = attrs.evolve(accumulators, deductible_met=deductible_met)
-    if out_of_pocket_met is not None and diff.changed(
-        "accumulators.out_of_pocket_met", accumulators.out_of_pocket_met, out_of_pocket_met
-    ):
-        accumulators = attrs.evolve(accumulators, out_of_pocket_met=out_of_pocket_met)
-    return accumulators
+    updated = _network_accumulators(accumulators, response, Network.IN, diff, "accumulators.")
+    if not _names_out_of_network(response):
+        return updated
+    on_file = accumulators.out_of_network
+    outside = _network_accumulators(
+        on_file or Accumulators(),
+        response,
+        Network.OUT,
+        diff,
+        "accumulators.out_of_network.",
+        known=on_file is not None,
+    )
+    if outside != (on_file or Accumulators()):
+        updated = attrs.evolve(updated, out_of_network=outside)
+    return updated
+
+
+def _network_accumulators(
+    accumulators: Accumulators,
+    response: EligibilityResponse,
+    network: Network,
+    diff: _Diff,
+    prefix: str,
+    *,
+    known: bool = True,
+) -> Accumulators:
+    """What has been met for ``network``: each amount's total minus what remains."""
+    stated = {
+        "deductible_met": _stated(response, "C", network, family=False).met,
+        "out_of_pocket_met": _stated(response, "G", network, family=False).met,
+        "family_deductible_met": _stated(response, "C", network, family=True).met,
+        "family_out_of_pocket_met": _stated(response, "G", network, family=True).met,
+    }
+    fields: dict[str, object] = {}
+    for name, value in stated.items():
+        old = getattr(accumulators, name)
+        if value is not None and value != old:
+            diff.changed(prefix + name, old if known else None, value)
+            fields[name] = value
+    return attrs.evolve(accumulators, **fields) if fields else accumulators  # type: ignore[arg-type]

@@ -13,14 +13,16 @@ Every error medbill raises on purpose is a subclass of :class:`MedbillError`::
     │   ├── DuplicateEntryError  an idempotency key reused with different content
     │   ├── StaleBalanceError    a balance a plan was computed from changed before posting
     │   ├── PeriodClosedError    an entry effective on or before a closed period's end
-    │   └── LedgerBusyError      another writer held the ledger longer than the busy timeout
+    │   ├── LedgerBusyError      another writer held the ledger longer than the busy timeout
+    │   └── LedgerFileError      a file that is not a medbill ledger (left untouched)
     ├── ParseError               malformed input file (X12 segment, CSV line, TOML key)
     ├── FileReadError            a file that cannot be read (missing, a folder, no permission)
     └── PdfUnavailableError      a PDF was asked for without the ``medbill[pdf]`` extra
 
 A :class:`ValidationError` carries ``field`` and ``value``. When one object has several
-problems, one error is raised whose ``problems`` lists every one of them (each itself a
-:class:`ValidationError` with its own field path), and whose message lists them all.
+problems, one error is raised whose ``problems`` lists them (each itself a
+:class:`ValidationError` with its own field path): the first 20, with ``problem_count``
+counting them all, as its message does.
 
 Privacy: messages never print protected health information in full. Fields holding
 PHI pass ``phi=True`` and the message shows the masked value; ``value`` keeps the raw
@@ -42,6 +44,7 @@ __all__ = [
     "MedbillError",
     "ParseError",
     "LedgerBusyError",
+    "LedgerFileError",
     "PeriodClosedError",
     "PricingError",
     "StaleBalanceError",
@@ -133,6 +136,7 @@ class ValidationError(MedbillError, ValueError):
     value: Any
     reason: str
     _problems: tuple[ValidationError, ...] | None
+    _count: int
 
     def __init__(self, field: str, value: Any, reason: str, *, phi: bool = False) -> None:
         self.field = field
@@ -140,17 +144,36 @@ class ValidationError(MedbillError, ValueError):
         self.reason = reason
         self.phi = phi
         self._problems = None  # one problem: itself (no reference cycle for the GC to chase)
-        self._message: str | None = None  # built on first use: 20,000 problems stay cheap
+        self._count = 1
+        self._message: str | None = None  # built on first use
         super().__init__()
 
     @property
     def problems(self) -> tuple[ValidationError, ...]:
-        """Every problem found on one object (a one-element tuple of itself for one)."""
+        """The problems found on one object, in order: the first
+        :data:`MAX_LISTED_PROBLEMS` of them (a one-element tuple of itself for one).
+
+        :attr:`problem_count` says how many there were in all.
+        """
         return (self,) if self._problems is None else self._problems
+
+    @property
+    def problem_count(self) -> int:
+        """How many problems were found, also those beyond :attr:`problems`.
+
+        >>> error = ValidationError.combine(
+        ...     [ValidationError(f"lines[{i}].units", 0, "must be positive") for i in range(25)])
+        >>> error.problem_count, len(error.problems)
+        (25, 20)
+        """
+        return getattr(self, "_count", len(self.problems))
 
     def __str__(self) -> str:
         if self._message is None:
-            self._message = f"{self.field}: {self.reason} (got {_shown(self.value, self.phi)})"
+            if self._problems is not None:
+                self._message = self._combined_message()
+            else:
+                self._message = f"{self.field}: {self.reason} (got {_shown(self.value, self.phi)})"
         return self._message
 
     def __repr__(self) -> str:
@@ -181,13 +204,20 @@ class ValidationError(MedbillError, ValueError):
                 return prefix
             return f"{prefix}{field}" if field.startswith("[") else f"{prefix}.{field}"
 
-        if len(self.problems) > 1:
-            return ValidationError.combine([p.renamed(join(p.field)) for p in self.problems])
+        if self.problem_count > 1:
+            return ValidationError.combine(
+                [p.renamed(join(p.field)) for p in self.problems],
+                more=self.problem_count - len(self.problems),
+            )
         return self.renamed(join(self.field))
 
     @staticmethod
-    def combine(problems: Sequence[ValidationError]) -> ValidationError:
-        """One error listing every problem (or the single problem itself).
+    def combine(problems: Sequence[ValidationError], *, more: int = 0) -> ValidationError:
+        """One error listing the problems (or the single problem itself).
+
+        The error keeps the first :data:`MAX_LISTED_PROBLEMS` problems and counts the rest
+        (with ``more``, problems a caller counted without building them), so 20,000 bad
+        lines cost no more memory than 20.
 
         >>> error = ValidationError.combine([
         ...     ValidationError("units", 0, "must be positive"),
@@ -201,11 +231,15 @@ class ValidationError(MedbillError, ValueError):
         ['units', 'charge']
         """
         flat: list[ValidationError] = []
+        count = more
         for problem in problems:
-            flat.extend(problem.problems)
+            count += problem.problem_count
+            room = MAX_LISTED_PROBLEMS - len(flat)
+            if room > 0:
+                flat.extend(problem.problems[:room])
         if not flat:
             raise ValueError("combine() needs at least one problem")
-        if len(flat) == 1:
+        if count == 1:
             return flat[0]
         first = flat[0]
         error = ValidationError.__new__(ValidationError)
@@ -213,14 +247,19 @@ class ValidationError(MedbillError, ValueError):
         error.value = first.value
         error.reason = first.reason
         error.phi = first.phi
-        error._problems = tuple(flat)
-        lines = "\n".join(f"  - {p}" for p in flat[:MAX_LISTED_PROBLEMS])
-        more = len(flat) - MAX_LISTED_PROBLEMS
-        if more > 0:
-            lines += f"\n  ... and {more} more"
-        error._message = f"{len(flat)} problems:\n{lines}"
+        error._problems = tuple(p.with_traceback(None) for p in flat)  # no frames pinned
+        error._count = count
+        error._message = None
         Exception.__init__(error)
         return error
+
+    def _combined_message(self) -> str:
+        listed = self.problems
+        lines = "\n".join(f"  - {p}" for p in listed)
+        rest = self.problem_count - len(listed)
+        if rest > 0:
+            lines += f"\n  ... and {rest} more"
+        return f"{self.problem_count} problems:\n{lines}"
 
 
 class CodeError(ValidationError):
@@ -366,6 +405,27 @@ class LedgerBusyError(LedgerError):
         super().__init__(
             f"ledger {store} stayed locked by another writer for {waited} s (the busy "
             "timeout); try again"
+        )
+
+
+class LedgerFileError(LedgerError):
+    """A file that is not a medbill ledger; it was refused without being written to.
+
+    Another application's SQLite database, a medbill-looking file whose application id or
+    schema does not match, a text file, a folder or a truncated ledger. ``path`` is the
+    file and ``reason`` what is wrong with it.
+
+    >>> from medbill import LedgerFileError
+    >>> print(LedgerFileError("notes.txt", "it is not an SQLite database"))
+    cannot open 'notes.txt' as a medbill ledger: it is not an SQLite database (the file was not changed)
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(
+            f"cannot open {_bounded_repr(path)} as a medbill ledger: {reason} "
+            "(the file was not changed)"
         )
 
 
@@ -522,6 +582,7 @@ for _error in (
     StaleBalanceError,
     PeriodClosedError,
     LedgerBusyError,
+    LedgerFileError,
     ParseError,
     FileReadError,
     UnbalancedRemittanceError,

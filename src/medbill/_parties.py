@@ -329,6 +329,13 @@ class Benefits:
     """A plan's cost sharing: deductible, coinsurance (the patient's share, 0 to 1),
     copays by service category and the out-of-pocket maximum (``None``: no maximum).
 
+    These are the in-network amounts for one person. ``family_deductible`` and
+    ``family_out_of_pocket_max`` are the family's (``None``: none stated): with an
+    embedded family deductible a person owes deductible until their own or the family's
+    is met, whichever comes first (the same for the out-of-pocket maximum).
+    ``out_of_network`` holds the plan's cost sharing with an out-of-network provider
+    (``None``: not known), itself a ``Benefits`` without an ``out_of_network``.
+
     >>> from decimal import Decimal
     >>> from medbill import Benefits, Copay, ServiceCategory
     >>> plan = Benefits(
@@ -345,13 +352,31 @@ class Benefits:
     coinsurance: Decimal = attrs.field(default=Decimal("0"), converter=to_decimal)
     copays: tuple[Copay, ...] = attrs.field(default=(), converter=_copays)
     out_of_pocket_max: Decimal | None = attrs.field(default=None, converter=to_optional_money)
+    family_deductible: Decimal | None = attrs.field(default=None, converter=to_optional_money)
+    family_out_of_pocket_max: Decimal | None = attrs.field(
+        default=None, converter=to_optional_money
+    )
+    out_of_network: Benefits | None = None
 
     def __attrs_post_init__(self) -> None:
         validate(self, self._checks())
 
     def _checks(self) -> Any:
-        yield from money_fields(self, "deductible", "out_of_pocket_max")
+        yield from money_fields(
+            self, "deductible", "out_of_pocket_max", "family_deductible", "family_out_of_pocket_max"
+        )
         yield _rate_problem("coinsurance", self.coinsurance)
+        outside = self.out_of_network
+        if outside is not None:
+            yield check(
+                isinstance(outside, Benefits), "out_of_network", outside, "must be a Benefits"
+            )
+            yield check(
+                not isinstance(outside, Benefits) or outside.out_of_network is None,
+                "out_of_network.out_of_network",
+                "Benefits",
+                "must be None: out-of-network benefits have no network of their own",
+            )
         seen: set[ServiceCategory] = set()
         for index, copay in enumerate(self.copays):
             if not isinstance(copay, Copay):
@@ -377,6 +402,10 @@ class Benefits:
 class Accumulators:
     """What the patient has paid toward the deductible and out-of-pocket maximum so far.
 
+    ``family_deductible_met`` and ``family_out_of_pocket_met`` are the family's
+    (``None``: not known); ``out_of_network`` what was paid toward the out-of-network
+    amounts (``None``: not known).
+
     >>> from decimal import Decimal
     >>> from medbill import Accumulators
     >>> Accumulators(deductible_met=Decimal("200.00")).out_of_pocket_met
@@ -385,9 +414,47 @@ class Accumulators:
 
     deductible_met: Decimal = attrs.field(default=ZERO, converter=to_money)
     out_of_pocket_met: Decimal = attrs.field(default=ZERO, converter=to_money)
+    family_deductible_met: Decimal | None = attrs.field(default=None, converter=to_optional_money)
+    family_out_of_pocket_met: Decimal | None = attrs.field(
+        default=None, converter=to_optional_money
+    )
+    out_of_network: Accumulators | None = None
 
     def __attrs_post_init__(self) -> None:
-        validate(self, money_fields(self, "deductible_met", "out_of_pocket_met"))
+        fields = ("deductible_met", "out_of_pocket_met")
+        optional = ("family_deductible_met", "family_out_of_pocket_met")
+        problems = list(money_fields(self, *fields, *optional))
+        if self.out_of_network is not None and not isinstance(self.out_of_network, Accumulators):
+            problems.append(
+                ValidationError("out_of_network", self.out_of_network, "must be Accumulators")
+            )
+        validate(self, problems)
+
+    def plus(self, *, deductible: Decimal, out_of_pocket: Decimal) -> Accumulators:
+        """These accumulators after the patient paid ``deductible`` toward the deductible
+        and ``out_of_pocket`` in all (the family's too, when known).
+
+        >>> from decimal import Decimal
+        >>> from medbill import Accumulators
+        >>> met = Accumulators(deductible_met=Decimal("100.00"),
+        ...                    family_deductible_met=Decimal("900.00"))
+        >>> after = met.plus(deductible=Decimal("50.00"), out_of_pocket=Decimal("70.00"))
+        >>> after.deductible_met, after.family_deductible_met, after.family_out_of_pocket_met
+        (Decimal('150.00'), Decimal('950.00'), None)
+        """
+        family_deductible = self.family_deductible_met
+        family_out_of_pocket = self.family_out_of_pocket_met
+        return attrs.evolve(
+            self,
+            deductible_met=self.deductible_met + deductible,
+            out_of_pocket_met=self.out_of_pocket_met + out_of_pocket,
+            family_deductible_met=(
+                None if family_deductible is None else family_deductible + deductible
+            ),
+            family_out_of_pocket_met=(
+                None if family_out_of_pocket is None else family_out_of_pocket + out_of_pocket
+            ),
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -583,30 +583,7 @@ class Remittance:
         """
         found: list[Imbalance] = []
         for claim in self.claim_payments:
-            for number, line in enumerate(claim.lines, start=1):
-                if line.imbalance:
-                    label = line.line_id or str(number)
-                    found.append(
-                        Imbalance(
-                            f"claim {claim.claim_id} line {label}",
-                            "charge - adjustments - paid",
-                            line.imbalance,
-                        )
-                    )
-            if claim.imbalance:
-                found.append(
-                    Imbalance(
-                        f"claim {claim.claim_id}", "charge - adjustments - paid", claim.imbalance
-                    )
-                )
-            if claim.patient_responsibility_imbalance:
-                found.append(
-                    Imbalance(
-                        f"claim {claim.claim_id}",
-                        "patient responsibility - PR adjustments",
-                        claim.patient_responsibility_imbalance,
-                    )
-                )
+            found.extend(claim_imbalances(claim))
         total = sum((c.paid for c in self.claim_payments), ZERO) - sum(
             (p.amount for p in self.provider_adjustments), ZERO
         )
@@ -619,6 +596,38 @@ class Remittance:
                 )
             )
         return tuple(found)
+
+
+def claim_imbalances(claim: ClaimPayment) -> list[Imbalance]:
+    """The 835 balancing rules one claim breaks (its lines', then its own); empty if none.
+
+    Used by :meth:`Remittance.imbalances` and by the streaming 835 reader, which checks
+    each claim as it is read.
+    """
+    found: list[Imbalance] = []
+    for number, line in enumerate(claim.lines, start=1):
+        if line.imbalance:
+            label = line.line_id or str(number)
+            found.append(
+                Imbalance(
+                    f"claim {claim.claim_id} line {label}",
+                    "charge - adjustments - paid",
+                    line.imbalance,
+                )
+            )
+    if claim.imbalance:
+        found.append(
+            Imbalance(f"claim {claim.claim_id}", "charge - adjustments - paid", claim.imbalance)
+        )
+    if claim.patient_responsibility_imbalance:
+        found.append(
+            Imbalance(
+                f"claim {claim.claim_id}",
+                "patient responsibility - PR adjustments",
+                claim.patient_responsibility_imbalance,
+            )
+        )
+    return found
 
 
 class PatientPaymentMethod(MedbillEnum):

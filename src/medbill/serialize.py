@@ -9,6 +9,12 @@ Reading is strict: a missing field, an unknown field, a wrong type or a value an
 rejects raises one :class:`~medbill.ValidationError` whose ``problems`` name the path of
 every bad field (``lines[0].charge``), never a bare ``KeyError`` or ``TypeError``.
 
+Every public attrs type round-trips except the reference data read from published files
+(fee schedules and Medicare releases, NCCI edits, code sets, a scrub context holding
+them), Arrow tables and the FHIR results (entities of any type): :func:`to_dict` refuses those with a
+:class:`~medbill.ValidationError` naming the type (write and read their source files, or
+Parquet, instead); a contract term that holds a schedule is refused the same way.
+
 >>> from medbill.serialize import from_json, to_json
 >>> from medbill.testing import make_claim
 >>> from medbill import Claim
@@ -25,7 +31,7 @@ import inspect
 import json
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, TypeVar
 
@@ -39,7 +45,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from medbill._errors import ValidationError
+from medbill._errors import MAX_LISTED_PROBLEMS, ValidationError
 from medbill._validation import convert, enum_member, markers
 from medbill.codes import Code
 
@@ -157,6 +163,98 @@ def _attrs_union(tp: Any) -> bool:
 _KIND: Final = "kind"
 
 
+def _object_keyed(tp: Any) -> bool:
+    """A mapping whose keys are entities (a plan's balances by ``Account``)."""
+    if typing.get_origin(tp) not in (dict, typing.Mapping, Mapping):
+        return False
+    args = typing.get_args(tp)
+    return len(args) == 2 and isinstance(args[0], type) and attrs.has(args[0])
+
+
+_SEQUENCES: Final = (tuple, list, Sequence, typing.Sequence)
+
+
+def _homogeneous_sequence(tp: Any) -> bool:
+    """``tuple[X, ...]``, ``list[X]`` or ``Sequence[X]``: structured by :func:`_sequence_factory`."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin not in _SEQUENCES or not args:
+        return False
+    return origin is not tuple or (len(args) == 2 and args[1] is Ellipsis)
+
+
+def _sequence_factory(tp: Any, conv: cattrs.Converter) -> Any:
+    """Structure the items one by one, keeping the details of the first problems only.
+
+    Past :data:`~medbill._errors.MAX_LISTED_PROBLEMS` a bad item is only counted: no
+    renamed copy, no cattrs exception group, no traceback kept, so a document with
+    20,000 bad lines is refused at the cost of reading it.
+    """
+    item_type = typing.get_args(tp)[0]
+    as_tuple = typing.get_origin(tp) is tuple
+
+    def structure(data: Any, _: Any) -> Any:
+        if not isinstance(data, list):
+            raise ValidationError("", type(data).__name__, "must be a JSON array")
+        items: list[Any] = []
+        problems: list[ValidationError] = []
+        omitted = 0
+        for index, item in enumerate(data):
+            try:
+                items.append(conv.structure(item, item_type))
+            except (BaseValidationError, ValidationError) as error:
+                if len(problems) < MAX_LISTED_PROBLEMS:
+                    problems.extend(_leaves(error, f"[{index}]"))
+                    omitted += _omitted(error)
+                else:
+                    omitted += _count(error)
+        if problems:
+            raise ValidationError.combine(problems, more=omitted)
+        return tuple(items) if as_tuple else items
+
+    return structure
+
+
+def _keyed_unstructure_factory(tp: Any, conv: cattrs.Converter) -> Any:
+    key_type, value_type = typing.get_args(tp)
+
+    def unstructure(mapping: Any) -> Any:
+        # JSON keys are strings: an entity key is written as [key, value] pairs, in order.
+        return [
+            [conv.unstructure(key, key_type), conv.unstructure(value, value_type)]
+            for key, value in mapping.items()
+        ]
+
+    return unstructure
+
+
+def _keyed_structure_factory(tp: Any, conv: cattrs.Converter) -> Any:
+    key_type, value_type = typing.get_args(tp)
+
+    def structure(data: Any, _: Any) -> Any:
+        if not isinstance(data, list):
+            raise ValidationError("", type(data).__name__, "must be a list of [key, value] pairs")
+        result: dict[Any, Any] = {}
+        problems: list[ValidationError] = []
+        for index, pair in enumerate(data):
+            if not isinstance(pair, list) or len(pair) != 2:
+                problems.append(ValidationError(f"[{index}]", None, "must be a [key, value] pair"))
+                continue
+            try:
+                key = conv.structure(pair[0], key_type)
+                value = conv.structure(pair[1], value_type)
+            except (BaseValidationError, ValidationError) as error:
+                problems.extend(_leaves(error, f"[{index}]"))
+                continue
+            if key in result:
+                problems.append(ValidationError(f"[{index}]", None, "repeats a key"))
+            result[key] = value
+        if problems:
+            raise ValidationError.combine(problems)
+        return result
+
+    return structure
+
+
 def _union_unstructure_factory(tp: Any, conv: cattrs.Converter) -> Any:
     def unstructure(obj: Any) -> Any:
         if obj is None:
@@ -185,7 +283,45 @@ def _union_structure_factory(tp: Any, conv: cattrs.Converter) -> Any:
     return structure
 
 
+def _not_json() -> dict[type[Any], str]:
+    """The attrs types that hold reference data instead of values, and what to do instead."""
+    from medbill.claims import CodeSets, NcciEdits, ScrubContext
+    from medbill.fees import FeeScheduleTerm, MedicareRelease, PercentOfMedicare
+    from medbill.fhir import FhirBundleResult, FhirResult
+
+    schedule = "holds a fee schedule (reference data): name the schedule in a contract TOML"
+    entity = "holds entities of any type: write each entity (or the FHIR JSON) instead"
+    refused: dict[type[Any], str] = {}
+    try:
+        from medbill.batch import RemittanceTables
+    except ImportError:  # pragma: no cover - medbill[batch] (pyarrow) not installed
+        pass
+    else:
+        refused[RemittanceTables] = "holds Arrow tables: write them with write_parquet"
+    return {
+        **refused,
+        FhirResult: entity,
+        FhirBundleResult: entity,
+        CodeSets: "is reference data read from the CMS code set files: keep those files",
+        NcciEdits: "is reference data read from the CMS NCCI files: keep those files",
+        MedicareRelease: "is reference data read from the CMS PFS files: keep those files",
+        ScrubContext: "holds reference data (code sets, NCCI edits, payer rules): rebuild it",
+        FeeScheduleTerm: schedule,
+        PercentOfMedicare: schedule,
+    }
+
+
+def _refusing_hook(cls: type[Any], reason: str) -> Any:
+    def unstructure(obj: Any) -> Any:
+        raise ValidationError("obj", cls.__name__, f"cannot be written as JSON: it {reason}")
+
+    return unstructure
+
+
 def _unstructure_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
+    refused = _not_json().get(cls)
+    if refused is not None:
+        return _refusing_hook(cls, refused)
     hints = typing.get_type_hints(cls)
     fields = [(f.name, hints.get(f.name)) for f in _init_fields(cls)]
 
@@ -214,6 +350,7 @@ def _attrs_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
         if not isinstance(data, dict):
             raise ValidationError("", type(data).__name__, "must be a JSON object")
         problems = [_unknown_field(cls, key) for key in data if key not in known]
+        omitted = 0
         kwargs: dict[str, Any] = {}
         for attribute in fields:
             phi = bool(attribute.metadata.get("phi", False))
@@ -225,6 +362,7 @@ def _attrs_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
                 value = conv.structure(data[attribute.name], hints[attribute.name])
             except (BaseValidationError, ValidationError) as error:
                 problems.extend(_leaves(error, attribute.name, phi))
+                omitted += _omitted(error)
                 continue
             kwargs[attribute.name] = value
         if not problems:
@@ -232,9 +370,13 @@ def _attrs_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
         for name, value in kwargs.items():
             phi = _is_phi(cls, name)
             problems.extend(markers(name, value, phi))
-        raise ValidationError.combine(problems)
+        raise ValidationError.combine(problems, more=omitted)
 
     return structure
+
+
+def _is_set(tp: Any) -> bool:
+    return tp in (frozenset, set) or typing.get_origin(tp) in (frozenset, set)
 
 
 def _make_converter() -> cattrs.Converter:
@@ -251,6 +393,10 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(pendulum.DateTime, lambda d: d.in_timezone("UTC").isoformat())
     conv.register_structure_hook(pendulum.DateTime, _structure_datetime)
     conv.register_unstructure_hook(Code, str)
+    # Sets (payer rule code lists) as sorted lists, so the same set writes the same document.
+    conv.register_unstructure_hook_func(
+        _is_set, lambda value: sorted((conv.unstructure(v) for v in value), key=str)
+    )
     conv.register_structure_hook(Code, _structure_code)
     conv.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
@@ -258,6 +404,9 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(attrs.has, _attrs_hook_factory)
     conv.register_unstructure_hook_factory(attrs.has, _unstructure_hook_factory)
     conv.register_unstructure_hook_factory(_attrs_union, _union_unstructure_factory)
+    conv.register_unstructure_hook_factory(_object_keyed, _keyed_unstructure_factory)
+    conv.register_structure_hook_factory(_homogeneous_sequence, _sequence_factory)
+    conv.register_structure_hook_factory(_object_keyed, _keyed_structure_factory)
     conv.register_structure_hook_factory(_attrs_union, _union_structure_factory)
     return conv
 
@@ -277,6 +426,26 @@ def _join(prefix: str, field: str) -> str:
 def _is_phi(cls: Any, name: str) -> bool:
     fields = attrs.fields_dict(cls) if attrs.has(cls) else {}
     return name in fields and bool(fields[name].metadata.get("phi", False))
+
+
+def _count(error: BaseException) -> int:
+    """How many problems ``error`` stands for."""
+    if isinstance(error, ValidationError):
+        return error.problem_count
+    if isinstance(error, ForbiddenExtraKeysError):
+        return len(error.extra_fields)
+    if isinstance(error, BaseValidationError):
+        return sum(_count(inner) for inner in error.exceptions)
+    return 1
+
+
+def _omitted(error: BaseException) -> int:
+    """How many of the problems of ``error`` :func:`_leaves` does not yield (counted only)."""
+    if isinstance(error, ValidationError):
+        return error.problem_count - len(error.problems)
+    if isinstance(error, BaseValidationError) and not isinstance(error, ForbiddenExtraKeysError):
+        return sum(_omitted(inner) for inner in error.exceptions)
+    return 0
 
 
 def _leaves(error: BaseException, path: str, phi: bool = False) -> Iterator[ValidationError]:
@@ -312,6 +481,8 @@ def to_dict(obj: Any) -> dict[str, Any]:
     >>> data["schema_version"], data["birth_date"]
     (1, '1980-05-17')
     """
+    if not attrs.has(type(obj)):
+        raise ValidationError("obj", type(obj).__name__, "is not a medbill entity")
     data = converter.unstructure(obj)
     if not isinstance(data, dict):
         raise ValidationError("obj", type(obj).__name__, "is not a medbill entity")
@@ -346,10 +517,14 @@ def from_dict(cls: type[T], data: Any) -> T:
             f"is newer than this medbill understands ({SCHEMA_VERSION}); upgrade medbill",
         )
     body = {k: v for k, v in data.items() if k != "schema_version"}
+    target: Any = cls
+    if not isinstance(target, type) or not attrs.has(target) or target in _not_json():
+        name = getattr(target, "__name__", type(target).__name__)
+        raise ValidationError("cls", name, "is not a medbill entity that JSON can hold")
     try:
         return converter.structure(body, cls)
     except (BaseValidationError, ValidationError) as error:
-        raise ValidationError.combine(list(_leaves(error, ""))) from None
+        raise ValidationError.combine(list(_leaves(error, "")), more=_omitted(error)) from None
 
 
 def to_json(obj: Any, *, indent: int | None = 2) -> str:
@@ -360,7 +535,13 @@ def to_json(obj: Any, *, indent: int | None = 2) -> str:
     >>> '"charge": "150.00"' in to_json(make_claim_line())
     True
     """
-    return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False)
+    data = to_dict(obj)
+    try:
+        return json.dumps(data, indent=indent, ensure_ascii=False)
+    except (TypeError, ValueError) as error:  # a value JSON cannot hold: never a bare TypeError
+        raise ValidationError(
+            "obj", type(obj).__name__, f"cannot be written as JSON: {error}"
+        ) from None
 
 
 MAX_JSON_CHARACTERS: Final = 64 * 1024 * 1024

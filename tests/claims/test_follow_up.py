@@ -385,6 +385,20 @@ def test_underpaid_item_from_the_payment_check() -> None:
     # In payment terms (issue 12): expected paid 110.00 - 22.00 coinsurance = 88.00; paid 80.00.
     assert item.amount == check.underpayment == Decimal("8.00")
     assert item.deadline == pendulum.date(2025, 7, 30)
+    # The secondary claim to another payer shares the claim id, and was sent later: the
+    # underpayment is still the primary's (the check names payer acme).
+    from medbill.testing import make_payer
+
+    other = make_coverage(payer=make_payer(id="prairie", name="Prairie"), priority="secondary")
+    later = pendulum.datetime(2025, 4, 10, 9)
+    secondary = (
+        ClaimWorkflow.start(attrs.evolve(claim, coverage=other), at=later)
+        .validate(at=later, findings=[])
+        .submit(at=later)
+    )
+    found = worklist(ledger, [flow, secondary], pendulum.date(2025, 4, 12), checks=[check])
+    [item] = found.filter(reason="underpaid")
+    assert (item.payer_id, item.deadline) == ("acme", pendulum.date(2025, 7, 30))
 
 
 def test_sort_and_filter() -> None:

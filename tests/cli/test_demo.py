@@ -82,6 +82,17 @@ def test_the_demo_prices_and_reads_the_remittances(invoke: Invoke, tmp_path: Pat
         "patient": "39.00",
     }
     assert summary["trial_balance"] == "1070.00"
+    # check-in: Acme's 271 says Maria's coverage is active, as on file (nothing to change)
+    assert summary["eligibility"] == {"active": True, "changes": 0}
+    # the worklist on 2025-04-15: C-1002 unanswered (sent 03-05, a 276 due 04-04), the
+    # denied C-1003 (appeal by 07-30), C-1001 paid 14.89 below Acme's contract (see the
+    # payment check above), Tom's 39.00 past 30 days
+    assert summary["worklist"] == [
+        ["no-response", "C-1002"],
+        ["denied", "C-1003"],
+        ["underpaid", "C-1001"],
+        ["patient-balance-past-due", "C-1004"],
+    ]
     for name in summary["files"]:
         assert Path(name).is_file()
 

@@ -279,6 +279,44 @@ def test_worklist_of_the_demo_day(invoke: Invoke, day: Path) -> None:
     )
 
 
+def test_worklist_with_contracts_lists_the_underpaid_claims(invoke: Invoke, day: Path) -> None:
+    base = ["worklist", "--db", str(day / "ledger.sqlite"), "--claims",
+            str(day / "workflows.json"), "--as-of", "2025-04-15", "--reason", "underpaid",
+            "--json"]  # fmt: skip
+    eras = ["--era", str(day / "835" / "acme-2025-03-11.835"),
+            "--era", str(day / "835" / "acme-2025-04-01.835")]  # fmt: skip
+    result = invoke([*base, *eras, "--contracts", str(day / "contracts")])
+    assert result.exit_code == 0, result.stderr
+    items = json.loads(result.stdout)["items"]
+    # C-1001 line 2, 20610 under Acme's contract: 130% of Medicare's 62.04 = 80.65; the
+    # patient owes 20% coinsurance (16.13), so Acme owes 64.52; it paid 49.63 (62.04 less
+    # 12.41 coinsurance): 14.89 short. Acme paid it on 2025-04-01 (BPR16): a reprocessing
+    # request within the 120-day window (42 CFR 405.942) is due by 2025-07-30. The claim
+    # id is shared with Maria's secondary claim to Prairie: the item is Acme's.
+    assert [(i["claim"], i["payer"], i["amount"], i["deadline"], i["detail"]) for i in items] == [
+        ("C-1001", "acme", "14.89", "2025-07-30", "Acme PPO 2025: lines 2"),
+    ]
+    # With the 03-11 file alone, C-1004 (99213, contracted 95.00, 25.00 copay and 20% of
+    # 70.00 = 14.00 coinsurance: Acme owes 56.00) was paid 48.00: 8.00 short. The 04-01
+    # file reverses that payment (CLP02 22) and pays 56.00: its last adjudication is right.
+    alone = invoke([*base, "--era", str(day / "835" / "acme-2025-03-11.835"),
+                    "--contract", str(day / "contracts" / "acme.toml")])  # fmt: skip
+    assert [(i["claim"], i["amount"]) for i in json.loads(alone.stdout)["items"]] == [
+        ("C-1004", "8.00")
+    ]
+    # Only Prairie's contract at hand: Acme's payments are not checked, and say so.
+    others = invoke([*base, *eras, "--contract", str(day / "contracts" / "prairie.toml")])
+    data = json.loads(others.stdout)
+    assert data["items"] == []
+    assert any("no contract of payer 'acme'" in note for note in data["not_checked"])
+    text = invoke([*base[:-1], *eras, "--contracts", str(day / "contracts")])
+    assert "14.89" in text.stdout
+    assert "underpaid" in text.stdout
+    refused = invoke([*base, "--contracts", str(day / "contracts")])
+    assert refused.exit_code == 2
+    assert "--contract needs --era" in refused.stderr
+
+
 def test_statements_renders_the_cycle_and_never_twice_in_a_cycle(
     invoke: Invoke, day: Path, tmp_path: Path
 ) -> None:
@@ -347,3 +385,79 @@ def test_era_plan_shows_the_plan_and_posts_nothing(
     # has no payment to match and its cash would wait in suspense
     alone = invoke(["era", "plan", str(day / "835" / "acme-2025-04-01.835"), *inputs])
     assert "unmatched-reversal" in alone.stdout
+
+
+def _prairie_835(day: Path, paid_line_2: str, prior_line_2: str) -> str:
+    """Prairie Mutual's 835 for C-1001 as a secondary, after Acme paid 92.00 + 49.63."""
+    head = (day / "835" / "acme-2025-04-01.835").read_text().split("~")[:11]
+    body = [
+        *(s.strip() for s in head[:3]),
+        f"BPR*I*{Decimal('34.18') + Decimal(paid_line_2)}*C*ACH*CCP*01*999999999*DA*1"
+        "*1999999999**01*999999999*DA*2*20250415",
+        "TRN*1*PRAIRIE-0415*1999999999",
+        "N1*PR*Prairie Mutual",
+        "N3*PO BOX 2",
+        "N4*ANYTOWN*IL*60601",
+        "REF*2U*37602",
+        "PER*BL**TE*8005550101",
+        head[10].strip(),
+        "LX*1",
+        f"CLP*C-1001*2*390.00*{Decimal('34.18') + Decimal(paid_line_2)}*21.16*12*PRM0001",
+        "SVC*HC:99214:25*210.00*34.18",
+        "DTM*472*20250304",
+        "CAS*CO*45*69.80",
+        "CAS*OA*23*92.00",
+        "CAS*PR*2*14.02",
+        "REF*6R*1",
+        f"SVC*HC:20610:RT*180.00*{paid_line_2}",
+        "DTM*472*20250304",
+        "CAS*CO*45*108.65",
+        f"CAS*OA*23*{prior_line_2}",
+        "CAS*PR*2*7.14",
+        "REF*6R*2",
+    ]
+    count = len(body) - 2 + 1  # ST to SE, SE included
+    tail = [f"SE*{count}*0001", "GE*1*2", "IEA*1*000000002"]
+    return "~\n".join(body + tail) + "~\n"
+
+
+def test_era_check_takes_the_primarys_payment_into_account_for_a_secondary(
+    invoke: Invoke, day: Path, tmp_path: Path
+) -> None:
+    # C-1001 to Prairie Mutual (secondary; 115% of Medicare in 06102-99, lesser of
+    # billed; deductible met, 10% coinsurance), after Acme paid 92.00 and 49.63.
+    # 99214: (1.92 x 1 + 1.80 x 0.912 + 0.15 x 1.381) x 32.3465 = 121.9059 -> 121.91;
+    #   x 1.15 = 140.1965 -> 140.20; coinsurance 14.02; expected paid
+    #   140.20 - 14.02 - 92.00 (Acme) = 34.18: paid 34.18, correct.
+    # 20610: (0.79 x 1 + 1.04 x 0.912 + 0.13 x 1.381) x 32.3465 = 62.0409 -> 62.04;
+    #   x 1.15 = 71.346 -> 71.35; coinsurance 7.135 -> 7.14; expected paid
+    #   71.35 - 7.14 - 49.63 (Acme) = 14.58. Prairie took 54.21 off as the prior payer's
+    #   (OA-23) and paid 10.00: 4.58 underpaid, in payment terms.
+    era = tmp_path / "prairie.835"
+    era.write_text(_prairie_835(day, "10.00", "54.21"))
+    args = ["era", "check", str(era), "--contract", str(day / "contracts"),
+            "--claims", str(day / "claims" / "secondary"), "--json"]  # fmt: skip
+    result = invoke([*args, "--prior", str(day / "835" / "acme-2025-04-01.835")])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["contracts"] == ["Prairie Mutual 2025"]
+    lines = {r["line"]: r for r in data["lines"]}
+    one, two = lines["1"], lines["2"]
+    assert (one["expected_allowed"], one["expected_patient_share"], one["prior_paid"]) == (
+        "140.20", "14.02", "92.00",
+    )  # fmt: skip
+    assert (one["expected_paid"], one["paid"], one["verdict"]) == ("34.18", "34.18", "correct")
+    assert (two["expected_allowed"], two["payer_allowed"], two["prior_paid"]) == (
+        "71.35", "71.35", "49.63",
+    )  # fmt: skip
+    assert (two["expected_paid"], two["paid"], two["verdict"]) == ("14.58", "10.00", "underpaid")
+    assert data["total_underpayment"] == "4.58"
+    assert not any("OA-23" in note for note in data["not_checked"])
+    # Without the primary's 835 nothing was paid before as far as the check knows:
+    # 92.00 + 54.21 short, and a note says the prior payer's payment is missing.
+    alone = json.loads(invoke(args).stdout)
+    assert alone["total_underpayment"] == "146.21"
+    assert any("C-1001" in note and "OA-23" in note for note in alone["not_checked"])
+    # Prairie's own payments in --prior are not "prior" to themselves
+    again = json.loads(invoke([*args, "--prior", str(era)]).stdout)
+    assert again["total_underpayment"] == "146.21"

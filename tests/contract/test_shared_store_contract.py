@@ -26,7 +26,7 @@ import pendulum
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from medbill import LedgerBusyError, LedgerError, PatientPayment
 from medbill.ledger import (
@@ -199,6 +199,56 @@ def test_identical_entries_from_two_desks_return_the_first(desks: Callable[..., 
     assert outcome == [first]
     assert first.actor == "desk-a"
     assert len(b) == 1
+
+
+def test_an_identical_entry_without_a_patient_posted_at_once_returns_the_first(
+    desks: Callable[..., Ledger],
+) -> None:
+    """No patient lock orders these two: on PostgreSQL desk B's insert waits on A's key,
+    fails when A commits, and post_batch runs again and finds A's entry (the conflict
+    retry); on SQLite B waits for the file's lock. Either way B gets A's entry."""
+    transfer = JournalEntry(
+        key="transfer-1",
+        effective=DAY,
+        postings=[
+            Posting.debit(Account.cash("acme"), D("10.00")),
+            Posting.credit(Account.cash(), D("10.00")),
+        ],
+    )
+    a, b = desks(actor="desk-a"), desks(actor="desk-b")
+    with a.atomic():
+        first = a.post(transfer)
+        thread, outcome = _in_thread(lambda: b.post(transfer))
+        time.sleep(0.3)  # B has checked the key (not there yet) and waits on the insert
+    thread.join(20)
+    assert outcome == [first]
+    assert b.get("transfer-1").actor == "desk-a"
+    assert len(b) == 1
+    assert b.balance(Account.cash()) == D("-10.00")
+
+
+def test_desks_checking_different_patients_do_not_wait(
+    desks: Callable[..., Ledger], where: str
+) -> None:
+    """PostgreSQL: while desk A checks patient P1's balances inside its transaction,
+    desk B posts for P2 at once, and waits (here: gives up after 0.5 s) to post for P1.
+    SQLite has one write lock for the file: B waits either way. (Rows every writer
+    shares, such as a code's total, are updated last, just before a commit.)"""
+    a, b = desks(), desks(busy_timeout=0.5)
+    a.post(overpaid())
+    with a.atomic():
+        assert a.balance(CREDIT) == D("50.00")  # P1 is locked until A commits
+        if where.startswith("postgresql://"):
+            b.post(charge("ch-2", "P2", "C2"))  # no wait: another patient
+        else:
+            with pytest.raises(LedgerBusyError):
+                b.post(charge("ch-2", "P2", "C2"))
+        with pytest.raises(LedgerBusyError):  # P1's balances wait for A's commit
+            b.post(charge("ch-3", "P1", "C3"))
+        refund_credit(a, "P1", effective=DAY, key="refund-a")
+    assert ("ch-2" in b) == where.startswith("postgresql://")
+    assert "ch-3" not in b
+    assert b.balance(CREDIT) == D("0.00")
 
 
 def test_lock_contention_gives_ledger_busy_and_changes_nothing(
@@ -413,19 +463,24 @@ def test_three_writers_and_a_reader_at_once(where: str, tmp_path: Path) -> None:
 
 
 class TwoDesks(RuleBasedStateMachine):
-    """Two connections on one SQLite file; a dict of expected balances is the model."""
+    """Two connections on one SQLite file (or one PostgreSQL database, below); a dict of
+    expected balances is the model."""
 
     def __init__(self) -> None:
         super().__init__()
         self.folder = tempfile.TemporaryDirectory()
-        path = Path(self.folder.name) / "ledger.sqlite"
+        where = self.where(Path(self.folder.name))
         self.desks = (
-            Ledger.open(path, clock=_clock, actor="a"),
-            Ledger.open(path, clock=_clock, actor="b"),
+            Ledger.open(where, clock=_clock, actor="a"),
+            Ledger.open(where, clock=_clock, actor="b"),
         )
         self.credit = {p: D("0.00") for p in PATIENTS}
         self.due = {p: D("0.00") for p in PATIENTS}
         self.count = 0
+
+    def where(self, folder: Path) -> str:
+        """A new, empty shared ledger for one run."""
+        return str(folder / "ledger.sqlite")
 
     def teardown(self) -> None:
         for desk in self.desks:
@@ -491,3 +546,26 @@ TwoDesks.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_two_desks_interleaved = TwoDesks.TestCase
+
+
+def test_two_desks_interleaved_on_postgres(postgres_database: str) -> None:
+    """The same machine on PostgreSQL: two connections (pools) on one database, which is
+    emptied before each run."""
+    import psycopg
+
+    class TwoDesksOnPostgres(TwoDesks):
+        def where(self, folder: Path) -> str:
+            with psycopg.connect(postgres_database, autocommit=True) as conn:
+                conn.execute("DROP SCHEMA public CASCADE")
+                conn.execute("CREATE SCHEMA public")
+            return postgres_database
+
+    run_state_machine_as_test(
+        TwoDesksOnPostgres,
+        settings=settings(
+            max_examples=int(os.environ.get("MEDBILL_STATEFUL_EXAMPLES", "15")),
+            stateful_step_count=12,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )

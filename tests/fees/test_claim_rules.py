@@ -224,3 +224,29 @@ def test_global_test_only_code_is_not_reduced(cy2025: MedicareFeeSchedule) -> No
     priced = cy2025.price_claim(claim(line("1", "93000"), line("2", "93306")), locality=ALABAMA)
     assert priced.line("1").allowed == fee("0.17", "0.24", "0.02")
     assert priced.line("2").allowed == fee("1.46", "4.28", "0.07")
+
+
+def test_traces_written_when_read_are_the_same_text_and_survive_pickling(
+    cy2025: MedicareFeeSchedule,
+) -> None:
+    # The therapy claim above, priced twice: the second answer comes from the caches
+    # (the same lines take part in the ranking) and its trace is written only when read.
+    import pickle
+
+    from medbill.fees import Trace
+
+    bill = claim(line("1", "97110", units=2), line("2", "97140"))
+    first = cy2025.price_claim(bill, locality=ALABAMA)
+    second = cy2025.price_claim(bill, locality=ALABAMA)
+    text = str(first.line("1").trace)
+    assert "therapy reduction" in text
+    assert "unit 2: rank" in text
+    assert str(second.line("1").trace) == text
+    assert second == first  # the traces compare by their steps
+    eager = Trace(tuple(first.line("2").trace.steps))
+    assert eager == second.line("2").trace
+    assert hash(eager) == hash(second.line("2").trace)
+    fresh = cy2025.price_claim(bill, locality=ALABAMA)
+    restored = pickle.loads(pickle.dumps(fresh))  # not read before pickling
+    assert restored == first
+    assert str(restored.line("1").trace) == text

@@ -13,7 +13,12 @@ import os
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-EXAMPLES = 5_000 if os.environ.get("MEDBILL_FUZZ_LONG") else 60
+EXAMPLES = int(
+    os.environ.get("MEDBILL_FUZZ_EXAMPLES")
+    or (5_000 if os.environ.get("MEDBILL_FUZZ_LONG") else 60)
+)
+"""Examples per target: 60 seeded, 5,000 random with ``MEDBILL_FUZZ_LONG=1``, or
+``MEDBILL_FUZZ_EXAMPLES=n`` (a bounded long run on a busy machine)."""
 
 FUZZ = settings(
     max_examples=EXAMPLES,

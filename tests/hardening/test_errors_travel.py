@@ -20,6 +20,7 @@ from medbill import (
     DuplicateEntryError,
     LedgerBusyError,
     LedgerError,
+    LedgerFileError,
     MedbillError,
     ParseError,
     PeriodClosedError,
@@ -53,6 +54,7 @@ ERRORS: list[MedbillError] = [
     StaleBalanceError("cash", Decimal("1.00"), Decimal("2.00")),
     PeriodClosedError("pay-1", pendulum.date(2025, 1, 2), pendulum.date(2025, 1, 31)),
     LedgerBusyError("ledger.sqlite", 5.0),
+    LedgerFileError("notes.txt", "it is not an SQLite database"),
     ParseError("expected a number", location="segment 12 (CLP), element 3"),
 ]
 
@@ -114,7 +116,14 @@ def test_combined_messages_list_twenty_problems_and_the_count() -> None:
     assert text.startswith("500 problems:")
     assert text.count("\n  - ") == 20
     assert text.endswith("... and 480 more")
-    assert len(error.problems) == 500  # nothing dropped for code
+    assert error.problem_count == 500  # every problem counted, the first 20 kept
+    assert [p.field for p in error.problems] == [f"lines[{i}].units" for i in range(20)]
+    again = ValidationError.combine([error, ValidationError("charge", 1.5, "is a float")])
+    assert again.problem_count == 501
+    assert error.at("claim").problem_count == 500
+    back = pickle.loads(pickle.dumps(error))
+    assert back.problem_count == 500
+    assert str(back) == text
 
 
 def test_the_error_tree_is_drawn_completely() -> None:

@@ -4,7 +4,9 @@ The property for each target: the call returns, or raises a subclass of
 :class:`~medbill.MedbillError` (never a raw ``KeyError``, ``TypeError``, ``csv.Error``,
 ``UnicodeDecodeError``, ...), and no message shows the PHI sentinel that the seed document
 keeps in PHI fields. Each target runs seeded and briefly; ``MEDBILL_FUZZ_LONG=1`` runs
-5,000 examples each. The inputs that broke medbill before are kept in ``REGRESSIONS``.
+5,000 examples each (``MEDBILL_FUZZ_EXAMPLES=n`` bounds a long run). The inputs that broke
+medbill before are kept in ``REGRESSIONS`` (the loaders and ``from_json``) and in
+``test_cli_regressions`` (the command line).
 """
 
 from __future__ import annotations
@@ -218,6 +220,57 @@ def test_cms_files_fuzz(cms_seeds: tuple[str, str, str]) -> None:
             _call(lambda: AnesthesiaSchedule.from_files(units, anes_path))
 
     target()
+
+
+# -- the corpus of inputs that broke medbill (issue 14 and the fuzz runs) --------------------
+
+
+def _mue(value: str) -> str:
+    return MUE_LINES[0] + "\n" + f'"36415","{value}","3 Date of Service Edit: Clinical","CMS"'
+
+
+REGRESSIONS: list[tuple[str, str, str]] = [
+    # (surface, what broke, the input)
+    ("mue", "superscript two passed str.isdigit, then int() raised", _mue("²")),
+    ("mue", "Arabic-Indic digit", _mue("٣")),
+    ("ptp", "superscript in a date", PTP_LINES[0] + "\n93000\t93010\t\t2001010²\t*\t1\tx"),
+    ("toml", "codes = 5 raised a bare TypeError", CONTRACT_TOML.replace('["99213"]', "5")),
+    ("toml", "a code that is a number", CONTRACT_TOML.replace('["99213"]', "[99213]")),
+    ("fee_csv", "a stray carriage return", FEE_CSV.replace("95.00", "95.00\r", 1)),
+    ("fee_csv", "NaN amount", FEE_CSV.replace("95.00", "NaN", 1)),
+    ("fee_csv", "1E30 amount", FEE_CSV.replace("95.00", "1E30", 1)),
+    ("json_claim", "5,000-digit integer", to_json(make_claim()).replace('"150.00"', "9" * 5000)),
+    ("json_claim", "deep nesting", '{"lines": ' + "[" * 50_000 + "]" * 50_000 + "}"),
+    ("json_claim", "a line that is a string", '{"schema_version": 1, "lines": "x"}'),
+    (
+        "json_patient",
+        "name as a plain string",
+        to_json(_PATIENT).replace(
+            to_json(_PATIENT)[
+                to_json(_PATIENT).index('"name"') : to_json(_PATIENT).index('"birth_date"')
+            ],
+            '"name": "Zebediah Quixotefield", ',
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("surface", "why", "text"), REGRESSIONS, ids=[r[1] for r in REGRESSIONS])
+def test_regression_corpus(surface: str, why: str, text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        run: dict[str, Callable[[], Any]] = {
+            "mue": lambda: list(read_mue(text.splitlines())),
+            "ptp": lambda: list(read_ptp(text.splitlines())),
+            "toml": lambda: Contract.from_toml(_write(base, "acme.toml", text)),
+            "fee_csv": lambda: FeeSchedule.from_csv_text(text),
+            "json_claim": lambda: from_json(Claim, text),
+            "json_patient": lambda: from_json(Patient, text),
+        }
+        with pytest.raises(MedbillError) as caught:  # each corpus entry is invalid
+            run[surface]()
+    for message in (str(caught.value), repr(caught.value)):
+        no_sentinel(message)
 
 
 # -- the CLI argument parser, through click's runner ----------------------------------------

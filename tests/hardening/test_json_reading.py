@@ -68,7 +68,9 @@ def test_twenty_thousand_bad_lines_give_a_bounded_message() -> None:
     text = json.dumps(data)
     error = _error(Claim, text)
     assert len(str(error)) < 5_000
-    assert len(error.problems) == 20_000  # every problem kept for code, 20 in the message
+    assert error.problem_count == 20_000  # every problem counted ...
+    assert [p.field for p in error.problems] == [f"lines[{i}].charge" for i in range(20)]
+    assert str(error).endswith("... and 19980 more")  # ... the first 20 kept and listed
 
 
 # -- every public attrs type round-trips, ledger and contract types included --------------

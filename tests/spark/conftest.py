@@ -23,6 +23,8 @@ def spark(service_unavailable: Callable[[str], NoReturn]) -> Iterator[SparkSessi
         service_unavailable("no Java runtime for Spark (.ci/services/20-java.sh installs one)")
     # the executors' Python is this one, where medbill is installed
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # price a few lines per call, so that claims straddle the chunks (and Arrow batches)
+    os.environ.setdefault("MEDBILL_SPARK_CHUNK", "5")
     session = (
         SparkSession.builder.master("local[2]")
         .appName("medbill-tests")

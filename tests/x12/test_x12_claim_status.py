@@ -60,7 +60,8 @@ def test_277_claim_level_statuses(reference_dir: Path) -> None:
     assert first.patient_name is not None
     assert first.patient_name.family == "SMITH"
     assert first.statuses[0].category_description is not None
-    assert first.statuses[0].status_description is None  # 317 is not in medbill's table: kept
+    # 317 was retired from code list 508: it keeps the meaning it had
+    assert first.statuses[0].status_description == "Patient's medical records."
     # STC*F0:3*20050915**7599.00*7599.00: finalized, adjudicated and awaiting payment cycle
     assert second.outcome is StatusOutcome.FINALIZED
     assert (second.charge, second.paid) == (Decimal("7599.00"), Decimal("7599.00"))

@@ -21,6 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medbill import (
+    Accumulators,
+    Coverage,
     CoverageLevel,
     EligibilityBenefit,
     EligibilityResponse,
@@ -28,11 +30,13 @@ from medbill import (
     ParseError,
     Period,
     Relationship,
+    ServiceCategory,
     Sex,
     ValidationError,
     apply_eligibility,
 )
-from medbill.testing import make_coverage, make_patient, make_provider
+from medbill.serialize import from_dict, to_dict
+from medbill.testing import make_benefits, make_coverage, make_patient, make_provider
 from medbill.x12 import Party, X12Warning, read_271, write_270
 
 LFH = "linuxforhealth-x12/src/tests/resources/271_005010X279A1/"
@@ -273,6 +277,126 @@ def test_apply_eligibility_takes_the_payers_numbers(reference_dir: Path) -> None
     } <= fields
     # EB|A|FAM|5|||||0 is the family's lab coinsurance, not the plan's: the file's rate stays
     assert updated.benefits.coinsurance == coverage.benefits.coinsurance
+
+
+def test_apply_eligibility_family_and_out_of_network(reference_dir: Path) -> None:
+    # 4010 sample, loop 2110D of the dependent:
+    #   EB|C|FAM|30|||23|600, EB|C|FAM|30|||29|186.89   family deductible, no EB12
+    #   EB|C|IND|30|||23|200, EB|C|IND|30|||29|78.8     individual deductible, no EB12
+    #   EB|G|IND|30||||1000|||||N, EB|G|IND|30|||29|1000|||||N   out-of-network OOP
+    #   EB|G|FAM|30||||3000|||||N, EB|G|FAM|30|||29|3000|||||N   out-of-network family OOP
+    [response] = _read(reference_dir / "tigershark/tests/271-dependent-benefits.txt")
+    coverage = make_coverage()  # 1000.00 deductible, 20% coinsurance, 25.00 copay, 5000.00 OOP
+    updated, changes = apply_eligibility(coverage, response, pendulum.date(2012, 9, 28))
+    plan, met = updated.benefits, updated.accumulators
+    # in network: the deductibles without EB12 count for both networks
+    assert (plan.deductible, plan.family_deductible) == (Decimal("200.00"), Decimal("600.00"))
+    assert (met.deductible_met, met.family_deductible_met) == (
+        Decimal("121.20"),  # 200.00 - 78.80
+        Decimal("413.11"),  # 600.00 - 186.89
+    )
+    assert plan.out_of_pocket_max == Decimal("5000.00")  # the payer states none in network
+    assert plan.family_out_of_pocket_max is None
+    outside, outside_met = plan.out_of_network, met.out_of_network
+    assert outside is not None
+    assert outside_met is not None
+    assert (outside.deductible, outside.family_deductible) == (Decimal("200.00"), Decimal("600.00"))
+    assert (outside.out_of_pocket_max, outside.family_out_of_pocket_max) == (
+        Decimal("1000.00"),
+        Decimal("3000.00"),
+    )
+    # nothing of the 1000.00 / 3000.00 has been used: 1000 - 1000 and 3000 - 3000
+    assert (outside_met.out_of_pocket_met, outside_met.family_out_of_pocket_met) == (
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
+    assert (outside_met.deductible_met, outside_met.family_deductible_met) == (
+        Decimal("121.20"),
+        Decimal("413.11"),
+    )
+    # no out-of-network coinsurance for service type 30 is stated: the plan's on file
+    assert outside.coinsurance == Decimal("0.20")
+    fields = [c.field for c in changes]
+    assert {
+        "benefits.family_deductible",
+        "accumulators.family_deductible_met",
+        "benefits.out_of_network.out_of_pocket_max",
+        "benefits.out_of_network.family_out_of_pocket_max",
+        "accumulators.out_of_network.family_deductible_met",
+    } <= set(fields)
+    assert "benefits.out_of_pocket_max" not in fields
+    # the coverage with its new fields round-trips
+    assert from_dict(Coverage, to_dict(updated)) == updated
+
+
+def test_apply_eligibility_out_of_network_copays(reference_dir: Path) -> None:
+    # EB*B**1^33^35^47^86^88^98^AL^MH^UC*HM*GOLD 123 PLAN*27*10.00*****Y
+    # EB*B**1^33^35^47^86^88^98^AL^MH^UC*HM*GOLD 123 PLAN*27*30.00*****N
+    [response] = read_271(reference_dir / LFH / "subscriber-health-benefit-check.271")
+    updated, changes = apply_eligibility(make_coverage(), response, pendulum.date(2025, 3, 4))
+    inside, outside = updated.benefits, updated.benefits.out_of_network
+    assert outside is not None
+    # 98 office visit, 86 emergency, UC urgent care, MH mental health are among EB03
+    for category in (
+        ServiceCategory.OFFICE_VISIT,
+        ServiceCategory.EMERGENCY,
+        ServiceCategory.URGENT_CARE,
+        ServiceCategory.MENTAL_HEALTH,
+    ):
+        assert inside.copay_for(category) == Decimal("10.00")
+        assert outside.copay_for(category) == Decimal("30.00")
+    assert outside.copay_for(ServiceCategory.LAB) == Decimal("0.00")  # 5 is not listed
+    assert "benefits.out_of_network.copays.office-visit" in {c.field for c in changes}
+    # applied again, the coverage already says all of it: no differences
+    again, none = apply_eligibility(updated, response, pendulum.date(2025, 3, 4))
+    assert (again, none) == (updated, [])
+
+
+def test_estimate_honours_an_embedded_family_deductible() -> None:
+    # One person has met 200.00 of a 1500.00 deductible, the family 2900.00 of 3000.00:
+    # only 100.00 of deductible is left for anyone. Allowed 500.00 at 20% coinsurance:
+    # deductible 100.00, coinsurance 20% of 400.00 = 80.00, the patient owes 180.00.
+    from medbill.fees import PricedClaim, PricedLine, estimate_responsibility
+
+    plan = make_benefits(deductible=Decimal("1500.00"), copays=(),
+                         family_deductible=Decimal("3000.00"),
+                         out_of_pocket_max=Decimal("6000.00"),
+                         family_out_of_pocket_max=Decimal("12000.00"))  # fmt: skip
+    met = Accumulators(deductible_met=Decimal("200.00"), family_deductible_met=Decimal("2900.00"),
+                       out_of_pocket_met=Decimal("200.00"),
+                       family_out_of_pocket_met=Decimal("11950.00"))  # fmt: skip
+    claim = PricedClaim(claim_id="c-1", lines=(PricedLine(code="99213",
+        allowed=Decimal("500.00"), unit_fee=Decimal("500.00"),
+        date_of_service=pendulum.date(2025, 3, 4), line_id="1"),))  # fmt: skip
+    result = estimate_responsibility(claim, make_coverage(benefits=plan, accumulators=met))
+    [share] = result.lines
+    # the family has 50.00 left of its 12000.00 out-of-pocket maximum: 100.00 + 80.00 is
+    # capped at 50.00 (deductible 50.00, no coinsurance)
+    assert (share.deductible, share.coinsurance, share.patient) == (
+        Decimal("50.00"),
+        Decimal("0.00"),
+        Decimal("50.00"),
+    )
+    after = result.accumulators
+    assert (after.family_deductible_met, after.family_out_of_pocket_met) == (
+        Decimal("2950.00"),
+        Decimal("12000.00"),
+    )
+    roomy = attrs.evolve(met, family_out_of_pocket_met=Decimal("0.00"))
+    result = estimate_responsibility(claim, make_coverage(benefits=plan, accumulators=roomy))
+    [share] = result.lines
+    assert (share.deductible, share.coinsurance, share.patient) == (
+        Decimal("100.00"),
+        Decimal("80.00"),
+        Decimal("180.00"),
+    )
+
+
+def test_out_of_network_benefits_have_no_network_of_their_own() -> None:
+    with pytest.raises(ValidationError, match=r"out_of_network\.out_of_network"):
+        make_benefits(out_of_network=make_benefits(out_of_network=make_benefits()))
+    with pytest.raises(ValidationError, match="must be Accumulators"):
+        Accumulators(out_of_network="none")  # type: ignore[arg-type]
 
 
 def test_apply_eligibility_refuses_a_rejection(reference_dir: Path) -> None:

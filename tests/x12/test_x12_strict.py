@@ -211,10 +211,10 @@ def test_new_fields_are_read() -> None:
 def _refuse_seconds(text: str) -> float:
     best = float("inf")
     for _ in range(3):
-        start = time.perf_counter()
+        start = time.process_time()
         with pytest.raises(ParseError, match="no segment terminator"):
             read_835(text)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 

@@ -12,11 +12,11 @@ from medbill._errors import MedbillError, ValidationError
 from medbill._parties import Benefits
 from medbill._payment import Adjustment
 from medbill.batch._contract import expected_allowed
+from medbill.batch._keys import Lines
 from medbill.batch._lines import prepare_lines
 from medbill.batch._tables import (
-    ENGINE,
     cents_exact,
-    from_cents,
+    cents_to_decimal,
     like_input,
     scaled,
     to_cents,
@@ -282,30 +282,30 @@ def check_payments(
         work = frame.with_columns(defaults)
     else:
         work = frame
-    lazy = prepare_lines(work).with_columns(_money_columns(frame))
+    lines = prepare_lines(work)
+    lines = Lines(lines.rows.with_columns(_money_columns(frame)).with_row_index("_row"), lines.sigs)
     single = isinstance(contracts, Contract)
     by_payer = {contracts.payer_id: contracts} if isinstance(contracts, Contract) else contracts
     if not single and "payer_id" not in frame.columns:
         raise ValidationError("table", "payer_id", "is needed to choose among the contracts")
     checked = []
     for payer_id, contract in by_payer.items():
-        part = lazy
+        part = lines
         if not single or "payer_id" in frame.columns:
-            part = lazy.filter(pl.col("payer_id").cast(pl.String) == payer_id)
-        part_frame = part.collect(engine=ENGINE)
-        first = expected_allowed(part_frame.lazy(), contract).collect(engine=ENGINE)
-        whole = first.select(
-            pl.col("_contract_problem").is_null().all().over("claim_id").alias("_whole")
+            part = lines.where(pl.col("payer_id").cast(pl.String) == payer_id)
+        first = expected_allowed(part, contract)
+        whole = (
+            pl.DataFrame({"claim_id": part.rows["claim_id"], "_p": first["_contract_problem"]})
+            .select(pl.col("_p").is_null().all().over("claim_id"))
+            .to_series()
         )
-        if not whole["_whole"].all() and any(
-            isinstance(t, PercentOfMedicare) for t in contract.terms
-        ):
-            first = expected_allowed(
-                part_frame.lazy().with_columns(whole["_whole"]),
-                contract,
-                whole_claims=pl.col("_whole"),
-            ).collect(engine=ENGINE)
-        checked.append(first.with_columns(pl.lit(None, dtype=pl.String).alias("_payer_problem")))
+        if not whole.all() and any(isinstance(t, PercentOfMedicare) for t in contract.terms):
+            first = expected_allowed(part, contract, whole_claims=whole)
+        checked.append(
+            pl.concat([part.rows, first], how="horizontal").with_columns(
+                pl.lit(None, dtype=pl.String).alias("_payer_problem")
+            )
+        )
     if single and "payer_id" not in frame.columns:
         result = checked[0]
     else:
@@ -316,12 +316,13 @@ def check_payments(
             + repr(next(iter(by_payer)))
             + "'s contract and does not apply to payer {}"
         )
-        rest = lazy.filter(
+        rest = lines.rows.filter(
             ~pl.col("payer_id").cast(pl.String).is_in(list(by_payer)).fill_null(False)
-        ).collect(engine=ENGINE)
+        )
         rest = rest.with_columns(
             pl.lit(None, dtype=pl.Int64).alias("_expected"),
             pl.lit(None, dtype=pl.String).alias("_term"),
+            pl.lit(None, dtype=pl.Boolean).alias("_lesser"),
             pl.lit(None, dtype=pl.String).alias("_contract_problem"),
             pl.format(assert_payer, pl.col("payer_id")).alias("_payer_problem"),
         )
@@ -329,16 +330,19 @@ def check_payments(
         result = pl.concat(parts, how="diagonal_relaxed").sort("_row") if parts else rest
     result = _denials(result)
     result = result.with_columns(_verdicts(rules)).with_columns(_verdict(rules).alias("_verdict"))
-    added = [
-        from_cents(pl.col("_expected")).alias("expected_allowed"),
+    money = {
+        "expected_allowed": "_expected",
+        "payer_allowed": "_payer_allowed",
+        "allowed_variance": "_allowed_variance",
+        "payer_patient_share": "_patient_responsibility",
+        "expected_paid": "_expected_paid",
+        "actual_paid": "_paid",
+        "payment_variance": "_payment_variance",
+        "variance": "_allowed_variance",
+    }
+    denied = pl.col("_verdict") == Verdict.DENIED.value
+    others = result.select(
         pl.col("_term").alias("contract_term"),
-        from_cents(pl.col("_payer_allowed")).alias("payer_allowed"),
-        from_cents(pl.col("_allowed_variance")).alias("allowed_variance"),
-        from_cents(pl.col("_patient_responsibility")).alias("payer_patient_share"),
-        from_cents(pl.col("_expected_paid")).alias("expected_paid"),
-        from_cents(pl.col("_paid")).alias("actual_paid"),
-        from_cents(pl.col("_payment_variance")).alias("payment_variance"),
-        from_cents(pl.col("_allowed_variance")).alias("variance"),
         (
             pl.col("_variance_hundredths").cast(pl.Decimal(18, 0))
             * pl.lit(_CENT, dtype=pl.Decimal(3, 2))
@@ -346,21 +350,17 @@ def check_payments(
         .cast(pl.Decimal(18, 2))
         .alias("variance_percent"),
         pl.col("_verdict").alias("verdict"),
-        pl.when(pl.col("_verdict") == Verdict.DENIED.value)
-        .then(pl.col("_denial_category"))
-        .alias("denial_category"),
-        pl.when(pl.col("_verdict") == Verdict.DENIED.value)
-        .then(pl.col("_next_action"))
-        .alias("next_action"),
-        pl.when(pl.col("_verdict") == Verdict.DENIED.value)
-        .then(pl.col("_outcome"))
-        .alias("outcome"),
+        pl.when(denied).then(pl.col("_denial_category")).alias("denial_category"),
+        pl.when(denied).then(pl.col("_next_action")).alias("next_action"),
+        pl.when(denied).then(pl.col("_outcome")).alias("outcome"),
         pl.col("_contract_problem").alias("contract_problem"),
         pl.col("_check_problem").alias("problem"),
-    ]
-    computed = result.select(added)
+    )
+    converted = {column: cents_to_decimal(result[column]) for column in set(money.values())}
+    amounts = {name: converted[column].alias(name) for name, column in money.items()}
+    columns = [amounts[name] if name in amounts else others[name] for name in CHECK_COLUMNS]
     kept = frame.drop([c for c in CHECK_COLUMNS if c in frame.columns])
-    return like_input(kept.hstack(computed.get_columns()), table)
+    return like_input(kept.hstack(columns), table)
 
 
 def _verdicts(tolerance: Tolerance) -> list[pl.Expr]:

@@ -11,9 +11,10 @@ from decimal import Decimal
 
 import polars as pl
 
-from medbill.batch._pricing import KEY, MODIFIER_COLUMNS, medicare_prices
+from medbill.batch._keys import Lines
+from medbill.batch._pricing import MODIFIER_COLUMNS, medicare_prices
 from medbill.batch._schedule import prepare
-from medbill.batch._tables import round_div, scaled, to_scaled
+from medbill.batch._tables import ENGINE, round_div, scaled, to_scaled
 from medbill.fees import (
     CarveOut,
     CodeRange,
@@ -90,80 +91,77 @@ def _fee_schedule(frame: pl.LazyFrame, term: FeeScheduleTerm, index: int) -> pl.
     found = []
     for name, modifier in (("own", pl.col("modifier_1")), ("plain", pl.lit(""))):
         hits = (
-            frame.select("_row", "procedure", "service_date", modifier.alias("_fs_modifier"))
+            frame.select("_sigrow", "procedure", "service_date", modifier.alias("_fs_modifier"))
             .join(table, on=["procedure", "_fs_modifier"], how="inner")
             .filter(
                 (pl.col("_from") <= pl.col("service_date"))
                 & (pl.col("_to").is_null() | (pl.col("service_date") <= pl.col("_to")))
             )
-            .select("_row", pl.col("_fs_cents").alias(f"_fs{index}_{name}"))
+            .select("_sigrow", pl.col("_fs_cents").alias(f"_fs{index}_{name}"))
         )
         found.append(hits)
     for hits in found:
-        frame = frame.join(hits, on="_row", how="left", coalesce=True, maintain_order="left")
+        frame = frame.join(hits, on="_sigrow", how="left", coalesce=True, maintain_order="left")
     return frame.with_columns(
         pl.coalesce(f"_fs{index}_own", f"_fs{index}_plain").alias(f"_fs{index}")
     ).drop(f"_fs{index}_own", f"_fs{index}_plain")
 
 
 def _medicare_term(
-    frame: pl.LazyFrame, term: PercentOfMedicare, index: int, whole_claims: pl.Expr | None
-) -> pl.LazyFrame:
+    lines: Lines, term: PercentOfMedicare, index: int, whole_claims: pl.Series | None
+) -> pl.DataFrame:
     """The term's Medicare amount: the claim priced with the claim-level rules, or, where
     one line of the claim cannot be priced, each line alone (as the scalar path falls back).
 
-    Adds ``_pm{index}`` (cents, null where the term does not price the line) and
+    Gives ``_pm{index}`` (cents, null where the term does not price the line) and
     ``_pm{index}_release``, the problem of a line whose (term year's) date of service no
     release of the term's schedule covers: the scalar path fails such a line rather than
     price it with another year's rates or go on to the next term.
     """
     prepared = prepare(term.schedule)
     locality = str(term.locality)
-    base = frame.select(
-        "_row",
-        *KEY,
-        "procedure",
-        *MODIFIER_COLUMNS,
-        "place_of_service",
-        "provider_kind",
-        "_units_milli",
-        "_charge",
-        "_charge_bad",
-        "_mods",
-        "locality",
-    ).with_columns(pl.lit(True).alias("_locality_ok"))
+    sigs = lines.sigs.with_columns(pl.lit(True).alias("_locality_ok"))
+    base = Lines(lines.rows, sigs)
     lesser = term.lesser_of_charge
     together = medicare_prices(
-        prepared, base, locality=locality, year=term.year, lesser_of_charge=lesser
-    ).select(
-        pl.when(pl.col("_payable")).then(pl.col("_allowed")).alias("_together"),
-        pl.col("_problem").is_not_null().any().over("claim_id").alias("_claim_failed"),
-        pl.when(pl.col("_release").is_null()).then(pl.col("_problem")).alias(f"_pm{index}_release"),
+        prepared, base, locality=locality, year=term.year, lesser_of_charge=lesser, full=False
     )
-    alone = medicare_prices(
-        prepared,
-        base,
-        locality=locality,
-        year=term.year,
-        claim_rules=False,
-        physician=True,
-        lesser_of_charge=lesser,
-    ).select(pl.when(pl.col("_payable")).then(pl.col("_allowed")).alias("_alone"))
-    frame = pl.concat([frame, together.lazy(), alone.lazy()], how="horizontal")
-    failed = pl.col("_claim_failed")
+    failed = (
+        pl.DataFrame({"claim_id": lines.rows["claim_id"], "_p": together["_problem"]})
+        .select(pl.col("_p").is_not_null().any().over("claim_id"))
+        .to_series()
+    )
     if whole_claims is not None:
         failed = failed | ~whole_claims
-    return frame.with_columns(
-        pl.when(failed).then(pl.col("_alone")).otherwise(pl.col("_together")).alias(f"_pm{index}")
-    ).drop("_together", "_alone", "_claim_failed")
+    amount = pl.when(pl.col("_payable")).then(pl.col("_allowed"))
+    chosen = together.select(amount.alias(f"_pm{index}")).to_series()
+    if failed.any():
+        # each line of a claim the term cannot price whole is priced alone
+        alone = medicare_prices(
+            prepared,
+            base,
+            locality=locality,
+            year=term.year,
+            claim_rules=False,
+            physician=True,
+            lesser_of_charge=lesser,
+            full=False,
+        ).select(amount)
+        chosen = chosen.zip_with(~failed, alone.to_series())
+    release = together.select(
+        pl.when(pl.col("_release_missing")).then(pl.col("_problem")).alias(f"_pm{index}_release")
+    )
+    return release.with_columns(chosen.alias(f"_pm{index}"))
 
 
 def expected_allowed(
-    frame: pl.LazyFrame, contract: Contract, *, whole_claims: pl.Expr | None = None
-) -> pl.LazyFrame:
-    """Add ``_expected`` (cents), ``_term``, ``_lesser`` and ``_contract_problem``.
+    lines: Lines, contract: Contract, *, whole_claims: pl.Series | None = None
+) -> pl.DataFrame:
+    """``_expected`` (cents), ``_term``, ``_lesser`` and ``_contract_problem`` of every line.
 
-    ``whole_claims`` (an expression true where the claim's every line is priced by the
+    What a term decides from the code, the modifiers and the date (code ranges, fixed
+    rates, fee schedule entries, the contract's period) is worked out per signature; the
+    amounts per line. ``whole_claims`` (true where the claim's every line is priced by the
     contract) makes percentage-of-Medicare terms price the other lines alone, as
     :func:`medbill.claims.check_payment` does when one line of the claim has no term.
     """
@@ -171,22 +169,28 @@ def expected_allowed(
     units = pl.col("_units_milli")
     billed = pl.col("_charge")
     terms = contract.terms
-    amount: pl.Expr = pl.lit(None, dtype=pl.Int64)
-    label: pl.Expr = pl.lit(None, dtype=pl.String)
-    exempt: pl.Expr = pl.lit(False)
+    sig_frame = lines.sigs.with_row_index("_sigrow").lazy()
+    on_sigs: list[pl.Expr] = []
+    gathered: list[str] = []
+    medicare_parts: list[pl.DataFrame] = []
     # Evaluated from the lowest precedence up, so that each higher one overrides.
     chosen: list[tuple[pl.Expr, pl.Expr, pl.Expr, bool]] = []
     # a line a term fails (rather than passes over) gets its amount null and this problem
     failing: dict[int, pl.Expr] = {}
     carve_outs = [t for t in terms if isinstance(t, CarveOut)]
-    for carve in carve_outs:
+    for number, carve in enumerate(carve_outs):
         width, span = _narrowest(code, carve.codes)
+        name = f"_co{number}"
+        on_sigs.append(
+            pl.when(width.is_not_null()).then(pl.format("carve-out {}", span)).alias(name)
+        )
+        gathered.append(name)
         if carve.amount is not None:
             value = _times_units(to_scaled(carve.amount, 2), units)
         else:
             assert carve.percent_of_billed is not None  # attrs validator
             value = _percent(billed, carve.percent_of_billed)
-        chosen.append((width.is_not_null(), value, pl.format("carve-out {}", span), True))
+        chosen.append((pl.col(name).is_not_null(), value, pl.col(name), True))
     fixed = [t for t in terms if isinstance(t, FixedRate)]
     if fixed:
         best_width: pl.Expr = pl.lit(None, dtype=pl.Int64)
@@ -202,7 +206,7 @@ def expected_allowed(
             suffix = f"-{rate.modifier}" if rate.modifier else ""
             best_value = (
                 pl.when(better)
-                .then(_times_units(to_scaled(rate.amount, 2), units))
+                .then(pl.lit(to_scaled(rate.amount, 2), dtype=pl.Int64))
                 .otherwise(best_value)
             )
             best_label = (
@@ -211,7 +215,16 @@ def expected_allowed(
                 .otherwise(best_label)
             )
             best_width = pl.when(better).then(width).otherwise(best_width)
-        chosen.append((best_width.is_not_null(), best_value, best_label, False))
+        on_sigs += [best_value.alias("_fx"), best_label.alias("_fx_label")]
+        gathered += ["_fx", "_fx_label"]
+        chosen.append(
+            (
+                pl.col("_fx_label").is_not_null(),
+                round_div(pl.col("_fx") * units, 1000),
+                pl.col("_fx_label"),
+                False,
+            )
+        )
     # as Contract prices a line: every fee schedule term, then every percentage of Medicare
     ordered: list[tuple[int, FeeScheduleTerm | PercentOfMedicare]] = [
         (i, t) for i, t in enumerate(terms) if isinstance(t, FeeScheduleTerm)
@@ -219,14 +232,15 @@ def expected_allowed(
     ordered += [(i, t) for i, t in enumerate(terms) if isinstance(t, PercentOfMedicare)]
     for index, term in ordered:
         if isinstance(term, FeeScheduleTerm):
-            frame = _fee_schedule(frame, term, index)
+            sig_frame = _fee_schedule(sig_frame, term, index)
+            gathered.append(f"_fs{index}")
             fee = pl.col(f"_fs{index}")
             value = round_div(fee * units * scaled(term.percent)[0], 1000 * scaled(term.percent)[1])
             chosen.append(
                 (fee.is_not_null(), value, pl.lit(f"fee schedule {term.schedule.name}"), False)
             )
         elif isinstance(term, PercentOfMedicare):
-            frame = _medicare_term(frame, term, index, whole_claims)
+            medicare_parts.append(_medicare_term(lines, term, index, whole_claims))
             medicare = pl.col(f"_pm{index}")
             year = f" {term.year}" if term.year else ""
             release_problem = pl.col(f"_pm{index}_release")
@@ -254,6 +268,26 @@ def expected_allowed(
                 False,
             )
         )
+    period = contract.effective
+    day = pl.col("service_date")
+    in_force = day >= pl.lit(period.start, dtype=pl.Date)
+    if period.end is not None:
+        in_force = in_force & (day <= pl.lit(period.end, dtype=pl.Date))
+    on_sigs.append(in_force.alias("_in_force"))
+    gathered.append("_in_force")
+    sigs = sig_frame.with_columns(on_sigs).collect(engine=ENGINE).select(gathered)
+    rows = lines.rows
+    frame = pl.concat(
+        [
+            rows.select("_units_milli", "_charge"),
+            sigs[rows["_sig"]],
+            *medicare_parts,
+        ],
+        how="horizontal",
+    )
+    amount: pl.Expr = pl.lit(None, dtype=pl.Int64)
+    label: pl.Expr = pl.lit(None, dtype=pl.String)
+    exempt: pl.Expr = pl.lit(False)
     failure: pl.Expr = pl.lit(None, dtype=pl.String)
     for position in reversed(range(len(chosen))):
         condition, value, text, is_exempt = chosen[position]
@@ -265,55 +299,71 @@ def expected_allowed(
         amount = pl.when(condition).then(value).otherwise(amount)
         label = pl.when(condition).then(text).otherwise(label)
         exempt = pl.when(condition).then(pl.lit(is_exempt)).otherwise(exempt)
-    period = contract.effective
-    day = pl.col("service_date")
-    in_force = day >= pl.lit(period.start, dtype=pl.Date)
-    if period.end is not None:
-        in_force = in_force & (day <= pl.lit(period.end, dtype=pl.Date))
     frame = frame.with_columns(
         amount.alias("_contracted"),
         label.alias("_term_base"),
         exempt.alias("_exempt"),
         failure.alias("_failure"),
     )
+    forced = pl.col("_in_force")
     lesser = (
         pl.lit(contract.lesser_of_billed) & ~pl.col("_exempt") & (billed < pl.col("_contracted"))
     ).fill_null(False)
-    problem = (
-        pl.when(~in_force)
-        .then(
-            pl.format(
-                "date_of_service: contract {} is not in force on that date (got {})",
-                pl.lit(repr(contract.name)),
-                day,
-            )
-        )
-        .when(pl.col("_failure").is_not_null())
-        .then(pl.col("_failure"))
-        .when(pl.col("_contracted").is_null())
-        .then(
-            pl.format(
-                "code: no term of contract {} prices line {} (got {})",
-                pl.lit(repr(contract.name)),
-                pl.col("line_id"),
-                code,
-            )
-        )
-    )
-    return frame.with_columns(
-        problem.alias("_contract_problem"),
-        pl.when(~in_force)
+    result = frame.select(
+        pl.when(~forced)
         .then(None)
         .when(lesser)
         .then(billed)
         .otherwise(pl.col("_contracted"))
         .alias("_expected"),
-        pl.when(in_force)
+        pl.when(forced)
         .then(
             pl.when(lesser)
             .then(pl.col("_term_base") + ", lesser of billed")
             .otherwise(pl.col("_term_base"))
         )
         .alias("_term"),
-        (lesser & in_force).alias("_lesser"),
+        (lesser & forced).alias("_lesser"),
+        pl.when(~forced).then(None).otherwise(pl.col("_failure")).alias("_contract_problem"),
     )
+    # the messages naming the line, only where a line has one
+    not_in_force = (~forced).fill_null(False)
+    flags = frame.select(
+        not_in_force.alias("_out"),
+        (not_in_force | (pl.col("_failure").is_null() & pl.col("_contracted").is_null())).alias(
+            "_missing"
+        ),
+    )
+    if flags["_missing"].any():
+        where = flags["_missing"].arg_true()
+        texts = (
+            pl.DataFrame(
+                {
+                    "_out": flags["_out"].gather(where),
+                    "line_id": rows["line_id"].gather(where).cast(pl.String),
+                    "procedure": lines.sigs["procedure"].gather(rows["_sig"].gather(where)),
+                    "service_date": rows["service_date"].gather(where),
+                }
+            )
+            .select(
+                pl.when(pl.col("_out"))
+                .then(
+                    pl.format(
+                        "date_of_service: contract {} is not in force on that date (got {})",
+                        pl.lit(repr(contract.name)),
+                        day,
+                    )
+                )
+                .otherwise(
+                    pl.format(
+                        "code: no term of contract {} prices line {} (got {})",
+                        pl.lit(repr(contract.name)),
+                        pl.col("line_id"),
+                        code,
+                    )
+                )
+            )
+            .to_series()
+        )
+        result = result.with_columns(result["_contract_problem"].scatter(where, texts))
+    return result

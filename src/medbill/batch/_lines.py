@@ -8,9 +8,17 @@ import polars as pl
 
 from medbill._errors import ValidationError
 from medbill.batch._contract import expected_allowed
-from medbill.batch._pricing import medicare_prices, normalise_lines, rule_columns
+from medbill.batch._keys import Lines, signatures
+from medbill.batch._pricing import RULE_COLUMNS, medicare_prices, normalise_lines
 from medbill.batch._schedule import PreparedSchedule, prepare
-from medbill.batch._tables import ENGINE, cents_exact, from_cents, like_input, to_cents, to_polars
+from medbill.batch._tables import (
+    ENGINE,
+    cents_exact,
+    cents_to_decimal,
+    like_input,
+    to_cents,
+    to_polars,
+)
 from medbill.fees import Contract, MedicareFeeSchedule
 
 __all__ = ["LINE_COLUMNS", "PRICE_COLUMNS", "price_lines", "prepare_lines"]
@@ -65,21 +73,23 @@ PRICE_COLUMNS: Final = {
 """The columns :func:`price_lines` adds."""
 
 
-def prepare_lines(frame: pl.DataFrame) -> pl.LazyFrame:
-    """Check the columns and normalise them; adds ``_row``, ``_units_milli``, ``_charge``
-    and ``_charge_bad`` (the charge as text where it is not whole cents)."""
+def prepare_lines(frame: pl.DataFrame) -> Lines:
+    """Check the columns, add ``_units_milli``, ``_charge`` (cents) and ``_sig`` to the
+    rows, and normalise the distinct signatures (see :mod:`medbill.batch._keys`): their
+    ``_units_milli`` is the line's where it is not positive (the problem names it), else 1,
+    and ``_charge_bad`` the charge as text where it is not whole cents."""
     missing = [c for c in _REQUIRED if c not in frame.columns]
     if missing:
         raise ValidationError("table", ", ".join(missing), "lacks the required columns")
     schema = frame.schema
-    lazy = frame.lazy().with_row_index("_row")
+    converted: list[pl.Expr] = []
     if schema["service_date"] != pl.Date:
         if schema["service_date"] == pl.String:
-            lazy = lazy.with_columns(pl.col("service_date").str.to_date(strict=False))
+            converted.append(pl.col("service_date").str.to_date(strict=False))
         elif isinstance(schema["service_date"], pl.Datetime):
             raise ValidationError("service_date", str(schema["service_date"]), "must be a date")
         else:
-            lazy = lazy.with_columns(pl.col("service_date").cast(pl.Date))
+            converted.append(pl.col("service_date").cast(pl.Date))
     units_milli: pl.Expr
     if "units" in schema:
         dtype = schema["units"]
@@ -98,18 +108,54 @@ def prepare_lines(frame: pl.DataFrame) -> pl.LazyFrame:
     else:
         units_milli = pl.lit(1000, dtype=pl.Int64)
     charge: pl.Expr
-    charge_bad: pl.Expr = pl.lit(None, dtype=pl.String)
+    charge_bad: pl.Expr | None = None
     if "charge" in schema:
         dtype = schema["charge"]
         exact = cents_exact(pl.col("charge"), dtype)
-        charge = pl.when(exact).then(to_cents(pl.col("charge"), dtype, "charge"))
-        charge_bad = pl.when(~exact).then(pl.col("charge").cast(pl.String))
+        if isinstance(dtype, pl.Decimal) and (dtype.scale or 0) > 2:
+            charge = pl.when(exact).then(to_cents(pl.col("charge"), dtype, "charge"))
+            charge_bad = pl.when(~exact).then(pl.col("charge").cast(pl.String))
+        else:
+            charge = to_cents(pl.col("charge"), dtype, "charge")
     else:
         charge = pl.lit(None, dtype=pl.Int64)
-    lazy = lazy.with_columns(
-        units_milli.alias("_units_milli"), charge.alias("_charge"), charge_bad.alias("_charge_bad")
-    )
-    return normalise_lines(lazy, frame.columns)
+    added = [
+        *converted,
+        units_milli.alias("_units_milli"),
+        charge.alias("_charge"),
+        pl.when(units_milli > 0).then(1).otherwise(units_milli).alias("_units_key"),
+    ]
+    if charge_bad is not None:
+        added.append(charge_bad.alias("_charge_bad"))
+    rows = frame.with_columns(added)
+    present = set(frame.columns)
+    keys: list[str] = [c for c in _SIGNATURE if c in present or c == "_units_key"]
+    if charge_bad is not None:
+        keys.append("_charge_bad")
+    sig, distinct = signatures(rows, keys)
+    rows = rows.with_columns(sig).drop("_units_key")
+    distinct = distinct.rename({"_units_key": "_units_milli"})
+    if charge_bad is None:
+        distinct = distinct.with_columns(pl.lit(None, dtype=pl.String).alias("_charge_bad"))
+    else:
+        rows = rows.drop("_charge_bad")
+    sigs = normalise_lines(distinct.lazy(), distinct.columns).collect(engine=ENGINE)
+    return Lines(rows, sigs)
+
+
+_SIGNATURE: Final = (
+    "procedure",
+    "modifier_1",
+    "modifier_2",
+    "modifier_3",
+    "modifier_4",
+    "place_of_service",
+    "locality",
+    "provider_kind",
+    "service_date",
+    "_units_key",
+)
+"""The columns a line's rules read, but its units and charge (see :mod:`medbill.batch._keys`)."""
 
 
 def price_lines(
@@ -157,50 +203,27 @@ def price_lines(
     """
     frame = to_polars(table)
     prepared = prepare(schedule)
-    lazy = prepare_lines(frame)
+    lines = prepare_lines(frame)
     priced = medicare_prices(
-        prepared, lazy, qualifying_apm=qualifying_apm, lesser_of_charge=lesser_of_charge
+        prepared, lines, qualifying_apm=qualifying_apm, lesser_of_charge=lesser_of_charge
     )
-    added: list[pl.Expr] = [
-        from_cents(pl.col("_allowed")).alias("medicare_allowed"),
-        from_cents(pl.col("_fee_amount")).alias("medicare_fee_schedule_amount"),
-        pl.col("_lesser_of").alias("medicare_lesser_of_charge"),
-        pl.col("_payable").alias("payable"),
-        pl.col("_reason").alias("reason"),
-        pl.col("_problem").alias("problem"),
-        *rule_columns(),
-    ]
-    names = [
-        "medicare_allowed",
-        "medicare_fee_schedule_amount",
-        "medicare_lesser_of_charge",
-        "payable",
-        "reason",
-        "problem",
-        *_RULES,
+    columns = [
+        cents_to_decimal(priced["_allowed"]).alias("medicare_allowed"),
+        cents_to_decimal(priced["_fee_amount"]).alias("medicare_fee_schedule_amount"),
+        priced["_lesser_of"].alias("medicare_lesser_of_charge"),
+        priced["_payable"].alias("payable"),
+        priced["_reason"].alias("reason"),
+        priced["_problem"].alias("problem"),
+        *(priced[c] for c in RULE_COLUMNS),
     ]
     if contract is not None:
-        priced = expected_allowed(priced.lazy(), contract).collect(engine=ENGINE)
-        added += [
-            from_cents(pl.col("_expected")).alias("expected_allowed"),
-            pl.col("_term").alias("contract_term"),
-            pl.col("_lesser").alias("lesser_of_billed"),
-            pl.col("_contract_problem").alias("contract_problem"),
+        expected = expected_allowed(lines, contract)
+        columns += [
+            cents_to_decimal(expected["_expected"]).alias("expected_allowed"),
+            expected["_term"].alias("contract_term"),
+            expected["_lesser"].alias("lesser_of_billed"),
+            expected["_contract_problem"].alias("contract_problem"),
         ]
-        names += ["expected_allowed", "contract_term", "lesser_of_billed", "contract_problem"]
-    computed = priced.select(added)
-    kept = frame.drop([c for c in names if c in frame.columns])
-    return like_input(kept.hstack(computed.get_columns()), table)
-
-
-_RULES: Final = (
-    "status",
-    "pctc",
-    "component",
-    "bilateral",
-    "mppr_group",
-    "mppr_rank",
-    "surgical_team",
-    "non_physician",
-    "global_split",
-)
+    names = {c.name for c in columns}
+    kept = frame.drop([c for c in frame.columns if c in names])
+    return like_input(kept.hstack(columns), table)

@@ -28,6 +28,7 @@ from typing import Final
 import polars as pl
 
 from medbill._parties import ProviderKind
+from medbill.batch._keys import Lines
 from medbill.batch._schedule import GROUP_CODES, PreparedSchedule
 from medbill.batch._tables import ENGINE, round_div, scaled
 from medbill.codes import PLACES_OF_SERVICE
@@ -44,7 +45,7 @@ from medbill.fees._modifiers import (
 )
 from medbill.fees._mppr import COMPONENT_REDUCTIONS, SUBSEQUENT_SURGERY
 
-__all__ = ["MODIFIER_COLUMNS", "medicare_prices", "normalise_lines"]
+__all__ = ["MODIFIER_COLUMNS", "RULE_COLUMNS", "medicare_prices", "normalise_lines"]
 
 MODIFIER_COLUMNS: Final = ("modifier_1", "modifier_2", "modifier_3", "modifier_4")
 KEY: Final = ("claim_id", "service_date")
@@ -74,6 +75,11 @@ def _has_any(modifiers: Sequence[str]) -> pl.Expr:
     for modifier in modifiers:
         mask |= _MODIFIER_BITS[modifier]
     return (pl.col("_mods") & mask) != 0
+
+
+def _nulls(name: str, height: int, dtype: type[pl.DataType]) -> pl.Series:
+    """A column of ``height`` nulls (built in Polars, not from a Python list)."""
+    return pl.Series(name, [], dtype=dtype).extend_constant(None, height)
 
 
 def _text(value: str) -> pl.Expr:
@@ -180,20 +186,34 @@ def _lookup(prepared: PreparedSchedule, frame: pl.LazyFrame, qualifying_apm: boo
     frame = frame.with_columns(
         component.alias("_lookup"), _release(prepared, pl.col("_day")).alias("_release")
     )
-    frame = frame.join(
-        prepared.rows.lazy(),
-        left_on=["_release", "procedure", "_lookup"],
-        right_on=["_release", "procedure", "lookup"],
-        how="left",
-        maintain_order="left",
-        coalesce=True,
-    ).join(
-        prepared.gpcis.lazy(),
-        left_on=["_release", "_locality"],
-        right_on=["_release", "locality"],
-        how="left",
-        maintain_order="left",
-        coalesce=True,
+    # the signatures are few, the file's rows many: look each up in the schedule's index
+    keyed = frame.collect(engine=ENGINE)
+    positions = prepared.row_positions()
+    found = pl.Series(
+        "_position",
+        [
+            positions.get(key)
+            for key in zip(
+                keyed["_release"].to_list(),
+                keyed["procedure"].to_list(),
+                keyed["_lookup"].to_list(),
+                strict=True,
+            )
+        ],
+        dtype=pl.UInt32,
+    )
+    picked = prepared.rows.drop("_release", "procedure", "lookup")[found]
+    frame = (
+        pl.concat([keyed, picked], how="horizontal")
+        .lazy()
+        .join(
+            prepared.gpcis.lazy(),
+            left_on=["_release", "_locality"],
+            right_on=["_release", "locality"],
+            how="left",
+            maintain_order="left",
+            coalesce=True,
+        )
     )
     return frame.with_columns(
         pl.col("place_of_service").is_in(_FACILITY).alias("_facility"),
@@ -431,7 +451,7 @@ def _code(items: Coded, offset: int) -> pl.Expr:
 def _messages(frame: pl.DataFrame, column: str, families: Sequence[object]) -> pl.Series:
     """Render the messages of the coded column ``column``, only where it is set."""
     codes = frame[column]
-    result = pl.Series(column, [None] * frame.height, dtype=pl.String)
+    result = _nulls(column, frame.height, pl.String)
     if codes.null_count() == frame.height:
         return result
     where = codes.is_not_null().arg_true()
@@ -535,6 +555,8 @@ def _line_fees(prepared: PreparedSchedule, frame: pl.LazyFrame) -> pl.LazyFrame:
 
 
 _SURGERY: Final = GROUP_CODES["surgery"]
+_CODES: Final = 2**31
+"""Bound of the code numbers ``_proc_id`` and ``_base_id`` (one per distinct code)."""
 
 
 def _surgery(frame: pl.DataFrame) -> pl.DataFrame:
@@ -545,22 +567,23 @@ def _surgery(frame: pl.DataFrame) -> pl.DataFrame:
         return frame
     bases = (
         frame.filter(surgical & pl.col("r_endoscopy"))
-        .select(day, pl.col("endo_base").alias("procedure"))
+        .select(day, pl.col("_base_id").alias("_proc_id"))
         .unique()
         .with_columns(pl.lit(True).alias("_is_base"))
     )
     if bases.height:
         frame = frame.join(
-            bases, on=[day, "procedure"], how="left", maintain_order="left"
+            bases, on=[day, "_proc_id"], how="left", maintain_order="left"
         ).with_columns(pl.col(day).set_sorted())
     else:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Boolean).alias("_is_base"))
     own_family = surgical & pl.col("_endo_fee").is_not_null()
+    # the family as one integer with the claim-day: (key, code number)
     family = (
         pl.when(own_family)
-        .then(pl.col("endo_base"))
+        .then(pl.col(day).cast(pl.Int64) * _CODES + pl.col("_base_id"))
         .when(surgical & pl.col("_is_base").fill_null(False) & (pl.col("modifier_row") == ""))
-        .then(pl.col("procedure"))
+        .then(pl.col(day).cast(pl.Int64) * _CODES + pl.col("_proc_id"))
     )
     frame = frame.with_columns(
         family.alias("_family"),
@@ -569,7 +592,7 @@ def _surgery(frame: pl.DataFrame) -> pl.DataFrame:
     fee, n, row = pl.col("_unit_fee"), pl.col("_n"), pl.col("_row")
     is_family = pl.col("_family").is_not_null()
     if frame.select(is_family.any()).item():
-        fam_key = [day, "_family"]
+        fam_key = "_family"
         # each window result is a column of its own: a window inside a window is slow
         frame = frame.with_columns(
             fee.max().over(fam_key).alias("_top_fee"),
@@ -705,99 +728,166 @@ def _portions(frame: pl.DataFrame, prepared: PreparedSchedule) -> pl.DataFrame:
     )
 
 
-def _day_key(frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
-    """Add ``_key``, a sorted integer naming each claim and date of service; sort the
-    frame by claim and date when its lines of one claim and date are not together."""
-    hashed = frame.select(pl.struct("claim_id", "service_date").hash().alias("h"))["h"]
-    runs = hashed.rle_id()
-    clash = frame.select(
-        (
-            (hashed == hashed.shift(1))
-            & (
-                (pl.col("claim_id") != pl.col("claim_id").shift(1))
-                | (pl.col("service_date") != pl.col("service_date").shift(1))
-            )
-        ).any()
-    ).item()
-    if not clash and runs.max() == hashed.n_unique() - 1:
-        return frame.with_columns(runs.alias("_key").set_sorted()), False
-    frame = frame.sort("claim_id", "service_date", "_row", nulls_last=True)
-    key = frame.select(pl.struct("claim_id", "service_date").rle_id().alias("_key"))["_key"]
-    return frame.with_columns(key.set_sorted()), True
-
-
-_RULE_INPUTS: Final = (
-    "_row", "claim_id", "service_date", "_problem_code", "_reason_code", "r_status_t",
-    "r_group", "r_endoscopy", "_units_milli", "_unit_fee", "_base", "_endo_fee", "_pc", "_tc",
-    "_pe_exact", "_exact", "endo_base", "procedure", "modifier_row",
-)  # fmt: skip
-_RULE_OUTPUTS: Final = ("_problem_code", "_reason_code", "_group", "_n", "_first", "_other",
-                        "mppr_rank")  # fmt: skip
-
-
-def _claim_rules(wide: pl.DataFrame, prepared: PreparedSchedule) -> pl.DataFrame:
-    """Status T and the multiple procedure rules among the lines of each claim and date
-    (on the few columns they read; the results join the wide frame in its own order)."""
-    frame, resorted = _day_key(wide.select(_RULE_INPUTS))
-    ok = pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null()
-    frame = frame.with_columns((ok & ~pl.col("r_status_t")).any().over("_key").alias("_others"))
-    t_rule = ok & pl.col("r_status_t") & pl.col("_others")
-    frame = frame.with_columns(
-        pl.when(t_rule)
-        .then(pl.lit(_T_REASON, dtype=pl.Int16))
-        .otherwise(pl.col("_reason_code"))
-        .alias("_reason_code")
-    )
-    ok = pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null()
-    units = pl.col("_units_milli")
-    grouped = ok & (pl.col("r_group") > 0)
-    frame = frame.with_columns(
-        pl.when(grouped & (units % 1000 != 0))
-        .then(pl.lit(_WHOLE_UNITS, dtype=pl.Int16))
-        .otherwise(pl.col("_problem_code"))
-        .alias("_problem_code"),
-    )
-    eligible = grouped & pl.col("_problem_code").is_null()
-    frame = frame.with_columns(
-        pl.when(eligible).then(pl.col("r_group")).alias("_group"),
-        (units // 1000).alias("_n"),
-        pl.col("_unit_fee").alias("_first"),
-        pl.col("_unit_fee").alias("_other"),
-        pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
-    )
-    frame = _portions(_surgery(frame), prepared).select(
-        _RULE_OUTPUTS if not resorted else ("_row", *_RULE_OUTPUTS)
-    )
-    if resorted:
-        frame = frame.sort("_row").drop("_row")
-    return wide.drop([c for c in _RULE_OUTPUTS if c in wide.columns]).hstack(frame.get_columns())
+def _day_key(rows: pl.DataFrame) -> tuple[pl.Series, pl.Series | None]:
+    """(``_key``, ``order``): a sorted integer naming each claim and date of service, for
+    the lines in ``order`` (None: the table's own order, its lines of one claim and date
+    being together already; else the positions sorted by claim and date, stably)."""
+    day = pl.struct("claim_id", "service_date")
+    key = rows.select(day.rle_id().alias("_key"))["_key"]
+    # distinct hashes <= distinct claim-days <= runs: equal ends mean every run is its own
+    if rows.select(day.hash().n_unique()).item() == key.max() + 1:  # type: ignore[operator]
+        return key.set_sorted(), None
+    order = rows.select(
+        pl.arg_sort_by("claim_id", "service_date", maintain_order=True, nulls_last=True)
+    ).to_series()
+    sorted_key = rows.select("claim_id", "service_date")[order].select(day.rle_id())
+    return sorted_key.to_series().alias("_key").set_sorted(), order
 
 
 _T_REASON: Final = 200
 _WHOLE_UNITS: Final = 200
+_SURGERY_INPUTS: Final = (
+    "_unit_fee", "_base", "_endo_fee", "r_endoscopy", "_base_id", "_proc_id", "modifier_row",
+)  # fmt: skip
+_PORTION_INPUTS: Final = ("_unit_fee", "_exact", "_tc", "_pc", "_pe_exact")
 
 
-def medicare_prices(
+def _claim_rules(
+    rows: pl.DataFrame,
+    sig: pl.DataFrame,
     prepared: PreparedSchedule,
-    frame: pl.LazyFrame,
-    *,
-    claim_rules: bool = True,
-    qualifying_apm: bool = False,
-    locality: str | None = None,
-    year: int | None = None,
-    physician: bool = False,
-    lesser_of_charge: bool = False,
-) -> pl.DataFrame:
-    """The Medicare price of every line of ``frame`` (normalised by :func:`normalise_lines`),
-    in row order.
+    problem_code: pl.Series,
+    reason_code: pl.Series,
+) -> tuple[pl.Series, pl.Series, pl.Series, pl.Series, pl.Series]:
+    """Status T and the multiple procedure rules among the lines of each claim and date.
 
-    ``locality``, ``year`` and ``physician`` price the lines as a percentage-of-Medicare
-    contract term does: in the term's locality, on the same days of its year, as a
-    physician. Adds ``_allowed`` (cents; null when the line cannot be priced),
-    ``_fee_amount`` (the fee schedule amount before the lesser of the charge),
-    ``_lesser_of`` (the charge, lower, was taken: ``lesser_of_charge``, SSA s. 1848(a)(1)),
-    ``_payable``, ``_problem``, ``_reason`` and the rule columns.
+    Returns, for every line: the problem and reason codes after the rules, the group the
+    line was ranked in (null when it was not), its rank, and its amount for all units
+    (cents, after the modifiers' percentages; null when it was not ranked). Only the lines
+    the rules read are gathered: every line for status T (when a line has it), the
+    grouped lines for the ranking."""
+    height = rows.height
+    index = rows["_sig"]
+    no_group = _nulls("_group", height, pl.Int8)
+    no_rank = _nulls("mppr_rank", height, pl.Int8)
+    no_amount = _nulls("_ranked", height, pl.Int64)
+    ok = problem_code.is_null() & reason_code.is_null()
+    status_t = sig["r_status_t"].fill_null(False).gather(index)
+    groups = sig["r_group"].fill_null(0).gather(index)
+    any_t = (ok & status_t).any()
+    if not any_t and not (ok & (groups > 0)).any():
+        return problem_code, reason_code, no_group, no_rank, no_amount
+    key, order = _day_key(rows)
+    narrow = pl.DataFrame(
+        {
+            "_row": pl.int_range(0, height, dtype=pl.UInt32, eager=True),
+            "_sig": index,
+            "_ok": ok,
+            "_t": status_t,
+            "r_group": groups,
+            "_units_milli": rows["_units_milli"],
+            "_problem_code": problem_code,
+            "_reason_code": reason_code,
+        }
+    )
+    if order is not None:
+        narrow = narrow[order]
+    narrow = narrow.with_columns(key.alias("_key"))
+    if any_t:
+        others = (pl.col("_ok") & ~pl.col("_t")).any().over("_key")
+        t_rule = pl.col("_ok") & pl.col("_t") & others
+        narrow = narrow.with_columns(
+            pl.when(t_rule)
+            .then(pl.lit(_T_REASON, dtype=pl.Int16))
+            .otherwise(pl.col("_reason_code"))
+            .alias("_reason_code"),
+            (pl.col("_ok") & ~t_rule).alias("_ok"),
+        )
+    units = pl.col("_units_milli")
+    grouped = pl.col("_ok") & (pl.col("r_group") > 0)
+    whole = units % 1000 == 0
+    narrow = narrow.with_columns(
+        pl.when(grouped & ~whole)
+        .then(pl.lit(_WHOLE_UNITS, dtype=pl.Int16))
+        .otherwise(pl.col("_problem_code"))
+        .alias("_problem_code"),
+    )
+    rows_order = narrow["_row"]
+    problem_code = problem_code.scatter(rows_order, narrow["_problem_code"])
+    reason_code = reason_code.scatter(rows_order, narrow["_reason_code"])
+    eligible = narrow.filter(grouped & whole).select("_row", "_sig", "_key", "r_group", units)
+    if eligible.height == 0:
+        return problem_code, reason_code, no_group, no_rank, no_amount
+    parts = []
+    present = eligible["r_group"].unique().sort().to_list()
+    for code in present:
+        part = eligible if len(present) == 1 else eligible.filter(pl.col("r_group") == code)
+        inputs = _SURGERY_INPUTS if code == _SURGERY else _PORTION_INPUTS
+        part = pl.concat(
+            [part.drop("_sig"), sig.select(*inputs, *_CHAIN_INPUTS)[part["_sig"]]],
+            how="horizontal",
+        ).with_columns(
+            pl.col("_key").set_sorted(),
+            pl.col("r_group").cast(pl.Int8).alias("_group"),
+            (units // 1000).alias("_n"),
+            pl.col("_unit_fee").alias("_first"),
+            pl.col("_unit_fee").alias("_other"),
+            pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
+        )
+        parts.append(_rank_group(part, prepared))
+    frame = pl.concat(parts)
+    steps = _post_steps(prepared)
+    ranked = _factor_chain(pl.col("_first"), steps) + (pl.col("_n") - 1) * _factor_chain(
+        pl.col("_other"), steps
+    )
+    frame = frame.select("_row", "_group", "mppr_rank", ranked.alias("_ranked"))
+    where = frame["_row"]
+    return (
+        problem_code,
+        reason_code,
+        no_group.scatter(where, frame["_group"]),
+        no_rank.scatter(where, frame["mppr_rank"]),
+        no_amount.scatter(where, frame["_ranked"]),
+    )
+
+
+def _rank_group(frame: pl.DataFrame, prepared: PreparedSchedule) -> pl.DataFrame:
+    """The multiple procedure rules of one group's lines (the groups never mix).
+
+    A line alone in its group on its claim and date, with one unit, is paid in full (the
+    first procedure of surgery; no component reduction): only the other lines are ranked.
     """
+    key = pl.col("_key")
+    alone = (key != key.shift(1)).fill_null(True) & (key != key.shift(-1)).fill_null(True)
+    frame = frame.with_columns((alone & (pl.col("_n") == 1)).alias("_alone"))
+    single = frame.filter(pl.col("_alone"))
+    ranked = frame.filter(~pl.col("_alone"))
+    surgical = frame["_group"][0] == _SURGERY
+    if single.height:
+        single = single.with_columns(
+            pl.lit(1 if surgical else None, dtype=pl.Int8).alias("mppr_rank")
+        )
+    if ranked.height:
+        ranked = ranked.with_columns(pl.col("_key").set_sorted())
+        ranked = _surgery(ranked) if surgical else _portions(ranked, prepared)
+    columns = ["_row", "_group", "_n", "_first", "_other", "mppr_rank", *_CHAIN_INPUTS]
+    return pl.concat([p.select(columns) for p in (single, ranked) if p.height])
+
+
+_CHAIN_INPUTS: Final = ("_mods", "_split_share", "_npp")
+
+
+def _signature_prices(
+    prepared: PreparedSchedule,
+    sigs: pl.DataFrame,
+    *,
+    qualifying_apm: bool,
+    locality: str | None,
+    year: int | None,
+    physician: bool,
+) -> pl.DataFrame:
+    """Every rule of a line but the claim-level ones and its units, per signature."""
+    frame = sigs.lazy()
     day = pl.col("service_date")
     if year is not None:
         leap = (day.dt.month() == 2) & (day.dt.day() == 29)
@@ -827,80 +917,185 @@ def medicare_prices(
     )
     collected = frame.collect(engine=ENGINE)
     steps = _post_steps(prepared)
-    units = pl.col("_units_milli")
-    plain = round_div(_factor_chain(pl.col("_unit_fee"), steps) * units, 1000)
+    team = (
+        pl.when(_has("62"))
+        .then(_text("co-surgeon 62.5%"))
+        .when(_has("AS"))
+        .then(_text("non-physician assistant 85% of 16%"))
+        .when(_has_any(_ASSISTANTS))
+        .then(_text("assistant at surgery 16%"))
+    )
+    codes = pl.concat([collected["procedure"], collected["endo_base"]]).unique().drop_nulls()
+    numbers = dict(zip(codes.to_list(), range(codes.len()), strict=True))
+    return collected.with_columns(
+        pl.col("procedure").replace_strict(numbers, return_dtype=pl.Int64).alias("_proc_id"),
+        pl.col("endo_base")
+        .replace_strict(numbers, default=None, return_dtype=pl.Int64)
+        .alias("_base_id"),
+        _factor_chain(pl.col("_unit_fee"), steps).alias("_unit_chain"),
+        _messages(
+            collected, "_problem_code", (partial(_early_problems, prepared), _late_problems)
+        ).alias("_problem"),
+        _messages(collected, "_reason_code", _REASONS).alias("_reason"),
+        pl.when(_has("50")).then(pl.col("bilateral")).alias("_bilateral_applied"),
+        team.alias("_team"),
+        (pl.col("_npp") & ~_has("AS")).alias("_non_physician"),
+        pl.when(_has_any(_SPLIT_ORDER)).then(_split_text("/")).alias("_split"),
+        pl.col("_release").is_null().alias("_release_missing"),
+    )
+
+
+def medicare_prices(
+    prepared: PreparedSchedule,
+    lines: Lines,
+    *,
+    claim_rules: bool = True,
+    qualifying_apm: bool = False,
+    locality: str | None = None,
+    year: int | None = None,
+    physician: bool = False,
+    lesser_of_charge: bool = False,
+    full: bool = True,
+) -> pl.DataFrame:
+    """The Medicare price of every line of ``lines``, one row per line in its order.
+
+    ``locality``, ``year`` and ``physician`` price the lines as a percentage-of-Medicare
+    contract term does: in the term's locality, on the same days of its year, as a
+    physician. The columns: ``_allowed`` (cents; null when the line cannot be priced),
+    ``_fee_amount`` (the fee schedule amount before the lesser of the charge),
+    ``_lesser_of`` (the charge, lower, was taken: ``lesser_of_charge``, SSA s. 1848(a)(1)),
+    ``_payable``, ``_problem``, ``_release_missing`` (no release covers the
+    date) and (``full``) ``_reason`` and the rule columns of
+    :data:`medbill.batch.PRICE_COLUMNS`.
+    """
+    sig = _signature_prices(
+        prepared,
+        lines.sigs,
+        qualifying_apm=qualifying_apm,
+        locality=locality,
+        year=year,
+        physician=physician,
+    )
+    rows = lines.rows
+    index = rows["_sig"]
+    problem_code = sig["_problem_code"].gather(index)
+    reason_code = sig["_reason_code"].gather(index)
     if claim_rules:
-        collected = _claim_rules(collected, prepared)
-        eligible = pl.col("_group").is_not_null()
-        ranked = _factor_chain(pl.col("_first"), steps) + (pl.col("_n") - 1) * _factor_chain(
-            pl.col("_other"), steps
+        problem_code, reason_code, group, rank, ranked = _claim_rules(
+            rows, sig, prepared, problem_code, reason_code
         )
-        allowed = pl.when(eligible).then(ranked).otherwise(plain)
     else:
-        collected = collected.with_columns(
-            pl.lit(None, dtype=pl.Int8).alias("_group"),
-            pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
-        )
-        allowed = plain
+        group = _nulls("_group", rows.height, pl.Int8)
+        rank = _nulls("mppr_rank", rows.height, pl.Int8)
+        ranked = _nulls("_ranked", rows.height, pl.Int64)
     problem, reason = pl.col("_problem_code"), pl.col("_reason_code")
-    collected = collected.with_columns(
+    payable = problem.is_null() & reason.is_null()
+    allowed = (
+        pl.when(pl.col("_ranked").is_not_null())
+        .then(pl.col("_ranked"))
+        .otherwise(round_div(pl.col("_unit_chain") * pl.col("_units_milli"), 1000))
+    )
+    fee_amount = (
         pl.when(problem.is_not_null())
         .then(None)
         .when(reason.is_not_null())
         .then(0)
         .otherwise(allowed)
-        .alias("_fee_amount"),
-        (problem.is_null() & reason.is_null()).alias("_payable"),
     )
-    fee_amount = pl.col("_fee_amount")
-    charge_wins = (
-        pl.lit(lesser_of_charge) & pl.col("_payable") & (pl.col("_charge") < fee_amount)
-    ).fill_null(False)
-    collected = collected.with_columns(
+    charge_wins = (pl.lit(lesser_of_charge) & payable & (pl.col("_charge") < fee_amount)).fill_null(
+        False
+    )
+    amounts = pl.DataFrame(
+        [
+            sig["_unit_chain"].gather(index),
+            problem_code.alias("_problem_code"),
+            reason_code.alias("_reason_code"),
+            ranked,
+            rows["_units_milli"],
+            rows["_charge"],
+        ]
+    ).select(
         pl.when(charge_wins).then(pl.col("_charge")).otherwise(fee_amount).alias("_allowed"),
+        pl.when(payable).then(fee_amount).alias("_fee_amount"),
         charge_wins.alias("_lesser_of"),
-        pl.when(pl.col("_payable")).then(fee_amount).alias("_fee_amount"),
+        payable.alias("_payable"),
     )
-    return collected.with_columns(
-        _messages(
-            collected,
-            "_problem_code",
-            (partial(_early_problems, prepared), _late_problems, _whole_units_problem),
-        ).alias("_problem"),
-        _messages(collected, "_reason_code", (*_REASONS, _t_reason)).alias("_reason"),
+    # the texts: each signature's, gathered; then the lines the claim rules changed
+    texts = sig.select(
+        pl.col("_problem"),
+        pl.col("_reason"),
+        pl.col("_release_missing"),
+        *_rule_texts(
+            pl.col("_problem_code").is_null(),
+            pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null(),
+        ),
     )
-
-
-def _t_reason() -> Coded:
-    return [(pl.lit(True), _text(_T_RULE))]
-
-
-_GROUP_NAMES: Final = {code: name for name, code in GROUP_CODES.items()}
-
-
-def rule_columns() -> list[pl.Expr]:
-    """The columns that say which rule decided each amount."""
-    priced = pl.col("_problem_code").is_null()
-    payable = pl.col("_payable")
-    team = (
-        pl.when(payable & _has("62"))
-        .then(_text("co-surgeon 62.5%"))
-        .when(payable & _has("AS"))
-        .then(_text("non-physician assistant 85% of 16%"))
-        .when(payable & _has_any(_ASSISTANTS))
-        .then(_text("assistant at surgery 16%"))
+    if not full:
+        texts = texts.select("_problem", "_release_missing")
+    result = pl.concat([amounts, texts[index]], how="horizontal")
+    if full:
+        result = result.with_columns(
+            _GROUP_NAME_LIST.gather(group.fill_null(0)).alias("mppr_group"), rank
+        )
+    changed = (problem_code.is_null() != sig["_problem_code"].is_null().gather(index)) | (
+        reason_code.is_null() != sig["_reason_code"].is_null().gather(index)
     )
-    split = _split_text("/")
+    if changed.any():
+        where = changed.arg_true()
+        picked = sig[index.gather(where)].with_columns(
+            problem_code.gather(where).alias("_problem_code"),
+            reason_code.gather(where).alias("_reason_code"),
+            rows["_units_milli"].gather(where),
+        )
+        problem_text = pl.when(pl.col("_problem_code") == _WHOLE_UNITS).then(
+            _whole_units_problem()[0][1]
+        )
+        reason_text = pl.when(pl.col("_reason_code") == _T_REASON).then(_text(_T_RULE))
+        patch = picked.select(
+            problem_text.otherwise(pl.col("_problem")).alias("_problem"),
+            reason_text.otherwise(pl.col("_reason")).alias("_reason"),
+            *_rule_texts(
+                pl.col("_problem_code").is_null(),
+                pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null(),
+            ),
+        )
+        if not full:
+            patch = patch.select("_problem")
+        result = result.with_columns(
+            result[name].scatter(where, patch[name]) for name in patch.columns
+        )
+    return result
+
+
+def _rule_texts(priced: pl.Expr, payable: pl.Expr) -> list[pl.Expr]:
+    """The rule columns that a signature decides (see :data:`RULE_COLUMNS`)."""
     return [
         pl.when(priced).then(pl.col("status")).alias("status"),
         pl.when(priced).then(pl.col("pctc")).alias("pctc"),
         pl.when(priced).then(pl.col("modifier_row")).alias("component"),
-        pl.when(payable & _has("50")).then(pl.col("bilateral")).alias("bilateral"),
-        pl.col("_group")
-        .replace_strict(_GROUP_NAMES, default=None, return_dtype=pl.String)
-        .alias("mppr_group"),
-        pl.col("mppr_rank"),
-        team.alias("surgical_team"),
-        (payable & pl.col("_npp") & ~_has("AS")).alias("non_physician"),
-        pl.when(payable & _has_any(_SPLIT_ORDER)).then(split).alias("global_split"),
+        pl.when(payable).then(pl.col("_bilateral_applied")).alias("bilateral"),
+        pl.when(payable).then(pl.col("_team")).alias("surgical_team"),
+        (payable & pl.col("_non_physician")).alias("non_physician"),
+        pl.when(payable).then(pl.col("_split")).alias("global_split"),
     ]
+
+
+_GROUP_NAME_LIST: Final = pl.Series(
+    "mppr_group",
+    [None, *(name for name, _ in sorted(GROUP_CODES.items(), key=lambda item: item[1]))],
+    dtype=pl.String,
+)
+"""The group names by group number (0: no group)."""
+
+RULE_COLUMNS: Final = (
+    "status",
+    "pctc",
+    "component",
+    "bilateral",
+    "mppr_group",
+    "mppr_rank",
+    "surgical_team",
+    "non_physician",
+    "global_split",
+)
+"""The columns of :func:`medicare_prices` that say which rule decided each amount."""

@@ -50,6 +50,7 @@ class PreparedSchedule:
     """The tables of one :class:`~medbill.fees.MedicareFeeSchedule` (see the module doc)."""
 
     __slots__ = (
+        "_positions",
         "cent_divisor",
         "factors",
         "gpcis",
@@ -125,6 +126,24 @@ class PreparedSchedule:
             for index, release in enumerate(releases)
         )
         self.release_names = ", ".join(r.describe() for r in releases)
+        self._positions: dict[tuple[int, str, str], int] | None = None
+
+    def row_positions(self) -> dict[tuple[int, str, str], int]:
+        """The position in :attr:`rows` of each (release, code, lookup modifier), built on
+        first use."""
+        if self._positions is None:
+            self._positions = {
+                key: n
+                for n, key in enumerate(
+                    zip(
+                        self.rows["_release"].to_list(),
+                        self.rows["procedure"].to_list(),
+                        self.rows["lookup"].to_list(),
+                        strict=True,
+                    )
+                )
+            }
+        return self._positions
 
 
 _EPOCH: Final = dt.date(1970, 1, 1)

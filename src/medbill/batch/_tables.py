@@ -14,6 +14,7 @@ from medbill._errors import ValidationError
 __all__ = [
     "ENGINE",
     "Table",
+    "cents_to_decimal",
     "decimal_scale",
     "from_cents",
     "round_div",
@@ -123,3 +124,18 @@ def from_cents(cents: pl.Expr) -> pl.Expr:
     return (cents.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01"), dtype=pl.Decimal(3, 2))).cast(
         pl.Decimal(18, 2)
     )
+
+
+def cents_to_decimal(cents: pl.Series) -> pl.Series:
+    """Int64 cents as an exact Decimal(18, 2) Series: the integers as Decimal(18, 0),
+    whose 128-bit values are then read with two places (no multiplication, no float)."""
+    array = cents.cast(pl.Decimal(18, 0)).to_arrow()
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    decimals = pa.Array.from_buffers(
+        MONEY_ARROW, len(array), array.buffers(), array.null_count, array.offset
+    )
+    return pl.Series(cents.name, decimals)
+
+
+MONEY_ARROW: Final = pa.decimal128(18, 2)

@@ -29,12 +29,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Final, Literal, NamedTuple
+from typing import Final, Literal
 
 import attrs
 import pendulum
 
-from medbill._encounter import Claim, ClaimLine
+from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
 from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, as_money, as_rate
@@ -49,7 +49,7 @@ from medbill.claims._denials import (
 from medbill.claims._matching import match_lines
 from medbill.codes import AdjustmentGroup, Rarc
 from medbill.fees import Contract, ExpectedLine, Trace
-from medbill.fees._responsibility import split_shares
+from medbill.fees._responsibility import split_amounts
 
 __all__ = [
     "COST_SHARING",
@@ -272,6 +272,8 @@ class PatientShare:
                     other += adjustment.amount
         if not found:
             return _NO_SHARE
+        if cls is PatientShare:
+            return _share(copay, deductible, coinsurance, other)
         return cls(copay=copay, deductible=deductible, coinsurance=coinsurance, other=other)
 
     def describe(self) -> str:
@@ -476,6 +478,36 @@ def _payer_allowed(payment: LinePayment, reductions: frozenset[str]) -> Decimal:
     return payment.charge - contractual
 
 
+_text = str.__str__  # a code's canonical text, as a plain str
+
+
+def _read(payment: LinePayment, reductions: frozenset[str]) -> tuple[Decimal, PatientShare]:
+    """The payer's allowed amount of a line (as :func:`_payer_allowed`) and its patient
+    share by CARC (as :meth:`PatientShare.from_adjustments`), in one pass."""
+    contractual = copay = deductible = coinsurance = other = ZERO
+    shared = False
+    for adjustment in payment.adjustments:
+        group = adjustment.group
+        if group is _PR:
+            shared = True
+            kind = COST_SHARING.get(adjustment.reason)  # a Carc is a str
+            if kind == "coinsurance":
+                coinsurance += adjustment.amount
+            elif kind == "deductible":
+                deductible += adjustment.amount
+            elif kind == "copay":
+                copay += adjustment.amount
+            else:
+                other += adjustment.amount
+        elif (group is _CO or group is _PI) and adjustment.reason not in reductions:
+            contractual += adjustment.amount
+    allowed = payment.allowed
+    if allowed is None:
+        allowed = payment.charge - contractual
+    share = _share(copay, deductible, coinsurance, other) if shared else _NO_SHARE
+    return allowed, share
+
+
 def _expected_lines(claim: Claim, contract: Contract) -> dict[str, ExpectedLine | str]:
     # Price the whole claim (claim-level rules such as multiple procedures apply); if one
     # line cannot be priced, price each line alone so the others are still checked.
@@ -572,30 +604,56 @@ def _payer_of(claim: Claim, contract: Contract, payer_id: str | None) -> str:
     return str(payer)
 
 
-def _unpriced(
-    base: dict[str, object], payer_allowed: Decimal, share: PatientShare, prior: Decimal,
-    paid: Decimal, verdict: Verdict, reason: str,
-    denial: DenialClassification | None = None, outcome: str | None = None,
+# (claim id, line id, procedure, modifiers, service date, payer, provider, billed): the
+# fields every LineCheck of a line starts with
+_Head = tuple[str, str, str, tuple[str, ...], pendulum.Date, str, str | None, Decimal]
+
+
+def _line_check(
+    head: _Head, expected_allowed: Decimal | None, term: str | None, trace: Trace | None,
+    payer_allowed: Decimal, expected_share: PatientShare | None, share: PatientShare,
+    prior: Decimal, expected_paid: Decimal | None, paid: Decimal, allowed_variance: Decimal,
+    share_variance: Decimal, payment_variance: Decimal, verdict: Verdict, reason: str,
+    denial: DenialClassification | None, outcome: str | None,
 ) -> LineCheck:  # fmt: skip
+    claim_id, line_id, procedure, modifiers, service_date, payer, provider, billed = head
     return LineCheck(
-        **base,  # type: ignore[arg-type]
-        expected_allowed=None,
-        term=None,
-        trace=None,
+        claim_id=claim_id,
+        line_id=line_id,
+        procedure=procedure,
+        modifiers=modifiers,
+        service_date=service_date,
+        payer_id=payer,
+        provider=provider,
+        billed=billed,
+        expected_allowed=expected_allowed,
+        term=term,
+        trace=trace,
         payer_allowed=payer_allowed,
-        expected_patient_share=None,
+        expected_patient_share=expected_share,
         payer_patient_share=share,
         prior_paid=prior,
-        expected_paid=None,
+        expected_paid=expected_paid,
         paid=paid,
-        allowed_variance=ZERO,
-        patient_share_variance=ZERO,
-        payment_variance=ZERO,
+        allowed_variance=allowed_variance,
+        patient_share_variance=share_variance,
+        payment_variance=payment_variance,
         verdict=verdict,
         reason=reason,
         denial=denial,
         outcome=outcome,
     )
+
+
+def _unpriced(
+    head: _Head, payer_allowed: Decimal, share: PatientShare, prior: Decimal,
+    paid: Decimal, verdict: Verdict, reason: str,
+    denial: DenialClassification | None = None, outcome: str | None = None,
+) -> LineCheck:  # fmt: skip
+    return _line_check(
+        head, None, None, None, payer_allowed, None, share, prior, None, paid, ZERO, ZERO,
+        ZERO, verdict, reason, denial, outcome,
+    )  # fmt: skip
 
 
 def _verdict(
@@ -634,14 +692,31 @@ def _verdict(
     return Verdict.CORRECT, f"paid {paid} as contracted ({expected.term})"
 
 
-class _Pending(NamedTuple):
-    position: int
-    line: ClaimLine
-    payment: LinePayment
-    expected: ExpectedLine
-    payer_allowed: Decimal
-    share: PatientShare
-    denial: tuple[DenialClassification, str] | None
+# (position, claim line head, payment, expected, payer allowed, 835 patient share, denial)
+_Pending = tuple[
+    int,
+    _Head,
+    LinePayment,
+    ExpectedLine,
+    Decimal,
+    PatientShare,
+    tuple[DenialClassification, str] | None,
+]
+_set = object.__setattr__
+
+
+def _share(
+    copay: Decimal, deductible: Decimal, coinsurance: Decimal, other: Decimal
+) -> PatientShare:
+    """A :class:`PatientShare` of amounts already validated (the check's hot path sets the
+    fields directly; the public constructor does the same with keywords)."""
+    share: PatientShare = object.__new__(PatientShare)
+    _set(share, "copay", copay)
+    _set(share, "deductible", deductible)
+    _set(share, "coinsurance", coinsurance)
+    _set(share, "other", other)
+    _set(share, "total", copay + deductible + coinsurance + other)
+    return share
 
 
 def _expected_shares(
@@ -655,8 +730,9 @@ def _expected_shares(
 ) -> tuple[list[PatientShare | None], list[Decimal], Accumulators | None]:
     if benefits is None or accumulators is None:
         return [None] * len(group), [ZERO] * len(group), accumulators
-    split = split_shares(
-        [(item.line.line_id, item.expected.allowed) for item in group],
+    split = split_amounts(
+        [item[3].allowed for item in group],
+        [item[1][1] for item in group],
         benefits,
         accumulators,
         sequestration=sequestration,
@@ -665,18 +741,25 @@ def _expected_shares(
     )
     after = accumulators
     if then:  # the accumulators after these lines, for the lines worked out next
-        after = Accumulators(
-            deductible_met=accumulators.deductible_met + sum((s.deductible for s in split), ZERO),
-            out_of_pocket_met=accumulators.out_of_pocket_met
-            + sum((s.patient for s in split), ZERO),
+        after = accumulators.plus(
+            deductible=sum((s[1] for s in split), ZERO),
+            out_of_pocket=sum((s[0] + s[1] + s[2] for s in split), ZERO),
         )
-    shares: list[PatientShare | None] = [
-        PatientShare(copay=s.copay, deductible=s.deductible, coinsurance=s.coinsurance)
-        if s.copay or s.deductible or s.coinsurance
-        else _NO_SHARE
-        for s in split
-    ]
-    return shares, [s.sequestration for s in split], after
+    shares: list[PatientShare | None] = []
+    for item, (copay, deductible, coinsurance, _) in zip(group, split, strict=True):
+        paid_share = item[5]  # the 835's: when the benefits give the same, the same object
+        if not (copay or deductible or coinsurance):
+            shares.append(_NO_SHARE)
+        elif (
+            paid_share.coinsurance == coinsurance
+            and paid_share.deductible == deductible
+            and paid_share.copay == copay
+            and not paid_share.other
+        ):
+            shares.append(paid_share)
+        else:
+            shares.append(_share(copay, deductible, coinsurance, ZERO))
+    return shares, [s[3] for s in split], after
 
 
 def _denial_reason(
@@ -688,37 +771,48 @@ def _denial_reason(
 
 
 def _priced_check(
-    base: dict[str, object],
     item: _Pending,
     expected_share: PatientShare | None,
     cut: Decimal,
     prior_paid: Decimal,
     rules: Tolerance,
 ) -> LineCheck:
-    found, share, paid = item.expected, item.share, item.payment.paid
+    _, head, payment, found, payer_allowed, share, denial = item
+    paid = payment.paid
+    allowed = found.allowed
     basis = share if expected_share is None else expected_share
-    expected_paid = max(found.allowed - basis.total - cut - prior_paid, ZERO)
+    expected_paid = allowed - basis.total - cut - prior_paid
+    if expected_paid < ZERO:
+        expected_paid = ZERO
     classification = outcome = None
-    if item.denial is not None:
-        classification, outcome = item.denial
+    if denial is not None:
+        classification, outcome = denial
         verdict = Verdict.DENIED
         reason = _denial_reason(classification, outcome, expected_paid - paid)
     else:
         verdict, reason = _verdict(
-            found, item.payer_allowed, expected_share, share, expected_paid, paid, rules
+            found, payer_allowed, expected_share, share, expected_paid, paid, rules
         )
+    claim_id, line_id, procedure, modifiers, service_date, payer, provider, billed = head
     return LineCheck(
-        **base,  # type: ignore[arg-type]
-        expected_allowed=found.allowed,
+        claim_id=claim_id,
+        line_id=line_id,
+        procedure=procedure,
+        modifiers=modifiers,
+        service_date=service_date,
+        payer_id=payer,
+        provider=provider,
+        billed=billed,
+        expected_allowed=allowed,
         term=found.term,
         trace=found.trace,
-        payer_allowed=item.payer_allowed,
+        payer_allowed=payer_allowed,
         expected_patient_share=expected_share,
         payer_patient_share=share,
         prior_paid=prior_paid,
         expected_paid=expected_paid,
         paid=paid,
-        allowed_variance=item.payer_allowed - found.allowed,
+        allowed_variance=payer_allowed - allowed,
         patient_share_variance=(
             ZERO if expected_share is None else share.total - expected_share.total
         ),
@@ -812,31 +906,31 @@ def check_payment(
     )
     prior = _prior_paid(claim, prior_payments) if prior_payments else {}
     expected = _expected_lines(claim, contract)
-    matched, unmatched = match_lines(claim, claim_payment.lines)
+    claim_lines, paid_lines = claim.lines, claim_payment.lines
+    unmatched: tuple[LinePayment, ...] = ()
+    if len(paid_lines) == len(claim_lines) and all(
+        p.line_id == c.line_id for p, c in zip(paid_lines, claim_lines, strict=True)
+    ):  # the usual case: the payer echoed every line item control number, in order
+        pairs = list(zip(claim_lines, paid_lines, strict=True))
+    else:
+        matched, unmatched = match_lines(claim, paid_lines)
+        pairs = [(m.claim_line, m.line_payment) for m in matched]
     provider = claim.rendering_provider or claim.billing_provider
     npi = None if provider is None else str(provider.npi)
     claim_id = str(claim.id)
     checks: list[LineCheck | None] = []
-    # (position, line, payment, expected, payer allowed, 835 patient share, denial)
     priced: list[_Pending] = []
     denied: list[_Pending] = []
-    bases: list[dict[str, object]] = []
-    for position, match in enumerate(matched):
-        line, payment = match.claim_line, match.line_payment
-        base: dict[str, object] = {
-            "claim_id": claim_id,
-            "line_id": line.line_id,
-            "procedure": str(line.procedure),
-            "modifiers": tuple(map(str, line.modifiers)) if line.modifiers else (),
-            "service_date": line.service_date,
-            "payer_id": payer,
-            "provider": npi,
-            "billed": line.charge,
-        }
-        bases.append(base)
-        payer_allowed = _payer_allowed(payment, reductions)
-        share = PatientShare.from_adjustments(payment.adjustments)
-        found = expected.get(line.line_id)
+    for position, (line, payment) in enumerate(pairs):
+        line_id = line.line_id
+        modifiers = line.modifiers
+        head: _Head = (
+            claim_id, line_id, _text(line.procedure),
+            tuple(map(_text, modifiers)) if modifiers else (), line.service_date, payer, npi,
+            line.charge,
+        )  # fmt: skip
+        payer_allowed, share = _read(payment, reductions)
+        found = expected.get(line_id)
         denial = _denial(payment)
         if not isinstance(found, ExpectedLine):
             if denial is None:
@@ -849,13 +943,13 @@ def check_payment(
                 reason = _denial_reason(classification, outcome, None)
             checks.append(
                 _unpriced(
-                    base, payer_allowed, share, prior.get(line.line_id, ZERO), payment.paid,
+                    head, payer_allowed, share, prior.get(line_id, ZERO), payment.paid,
                     verdict, reason, classification, outcome,
                 )
             )  # fmt: skip
             continue
         checks.append(None)
-        item = _Pending(position, line, payment, found, payer_allowed, share, denial)
+        item = (position, head, payment, found, payer_allowed, share, denial)
         (priced if denial is None else denied).append(item)
     # Cost sharing runs over the paid lines in claim order, as the payer adjudicated
     # them; a denied line's expected payment (what is at stake if the denial is
@@ -874,10 +968,9 @@ def check_payment(
             group is priced and bool(denied),
         )
         for item, expected_share, cut in zip(group, shares, cuts, strict=True):
-            checks[item.position] = _priced_check(
-                bases[item.position], item, expected_share, cut,
-                prior.get(item.line.line_id, ZERO), rules,
-            )  # fmt: skip
+            checks[item[0]] = _priced_check(
+                item, expected_share, cut, prior.get(item[1][1], ZERO) if prior else ZERO, rules
+            )
     return PaymentCheck(
         claim_id=claim_id,
         payer_id=payer,

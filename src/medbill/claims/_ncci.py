@@ -164,7 +164,7 @@ def _is_code(cell: str) -> bool:
 def _date(cell: str, number: int, column: str) -> pendulum.Date | None:
     if cell in {"*", ""}:
         return None
-    if len(cell) != 8 or not cell.isdigit():
+    if len(cell) != 8 or not (cell.isascii() and cell.isdigit()):
         raise ParseError(f"{column} must be YYYYMMDD or *, not {cell!r}", location=f"line {number}")
     try:
         return pendulum.date(int(cell[:4]), int(cell[4:6]), int(cell[6:]))
@@ -223,7 +223,7 @@ def read_mue(lines: Iterable[str]) -> Iterator[MueLimit]:
     for number, cells in _cells(lines):
         if len(cells) < 3 or not _is_code(cells[0]):
             continue
-        if not cells[1].isdigit():
+        if not (cells[1].isascii() and cells[1].isdigit()):
             raise ParseError(
                 f"MUE value must be a whole number, not {cells[1]!r}", location=f"line {number}"
             )

@@ -263,8 +263,11 @@ def worklist(
 
     ``claims`` are the claims' workflows (their state and the answers received);
     ``payments`` the 835 adjudications (for the denial reasons), ``checks`` the
-    contractual checks of payments (:func:`check_payment`), ``appeals`` the appeals filed
-    or drafted. Reads only; posts nothing.
+    contractual checks of payments (:func:`check_payment`; pass the check of each claim's
+    last adjudication, not of a payment later reversed), ``appeals`` the appeals filed or
+    drafted. An underpaid item goes to the workflow of the claim billed to the check's
+    payer (a primary and a secondary claim may share the claim id). Reads only; posts
+    nothing.
 
     >>> import pendulum
     >>> from medbill.claims import ClaimWorkflow, worklist
@@ -408,10 +411,12 @@ def _appealed(context: _Context, flow: ClaimWorkflow, amount: Decimal) -> None:
 def _underpaid(
     context: _Context, flows: list[ClaimWorkflow], checks: Iterable[PaymentCheck]
 ) -> None:
-    by_id = {flow.claim.id: flow for flow in flows}
+    by_id: dict[ClaimId, list[ClaimWorkflow]] = {}
+    for each in flows:
+        by_id.setdefault(each.claim.id, []).append(each)
     for check in checks:
         owed = check.underpayment
-        flow = by_id.get(ClaimId(check.claim_id))
+        flow = _flow_of(by_id.get(ClaimId(check.claim_id), []), check.payer_id)
         if owed <= ZERO or flow is None:
             continue
         payer = check.payer_id
@@ -420,6 +425,16 @@ def _underpaid(
         context.add(flow, WorkReason.UNDERPAID, owed,
                     "ask the payer to reprocess at the contracted rate", deadline,
                     f"{check.contract}: lines {lines}")  # fmt: skip
+
+
+def _flow_of(flows: list[ClaimWorkflow], payer_id: str) -> ClaimWorkflow | None:
+    """The workflow of the claim billed to ``payer_id``: a primary and a secondary claim
+    may share the claim id (the payer's check names its payer)."""
+    for flow in flows:
+        coverage = flow.claim.coverage
+        if coverage is not None and coverage.payer.id == payer_id:
+            return flow
+    return flows[0] if flows else None
 
 
 def _billing_keys(flow: ClaimWorkflow) -> set[tuple[str, str]]:

@@ -25,11 +25,12 @@ def one_line(error: BaseException) -> str:
     ...                                   ValidationError("charge", "x", "is not a number")]))
     "2 problems: units: must be positive (got 0); charge: is not a number (got 'x')"
     """
-    if isinstance(error, ValidationError) and len(error.problems) > 1:
-        found = "; ".join(str(p) for p in error.problems[:MAX_LISTED_PROBLEMS])
-        more = len(error.problems) - MAX_LISTED_PROBLEMS
+    if isinstance(error, ValidationError) and error.problem_count > 1:
+        listed = error.problems[:MAX_LISTED_PROBLEMS]
+        found = "; ".join(str(p) for p in listed)
+        more = error.problem_count - len(listed)
         tail = f"; ... and {more} more" if more > 0 else ""
-        return printable(f"{len(error.problems)} problems: {found}{tail}")
+        return printable(f"{error.problem_count} problems: {found}{tail}")
     return printable(" ".join(str(error).split()))
 
 

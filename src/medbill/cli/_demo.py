@@ -34,6 +34,7 @@ from medbill.claims import (
     ClaimStatus,
     ClaimWorkflow,
     NcciEdits,
+    PaymentCheck,
     SecondaryClaim,
     Tolerance,
     VarianceReport,
@@ -114,6 +115,7 @@ class Demo:
         self.step = 0
         self.chargemaster: FeeSchedule
         self.contracts: dict[str, Contract] = {}
+        self.checks: list[PaymentCheck] = []
         self.claims: dict[str, Claim] = {}
         self.sent_secondary: list[tuple[Claim, pendulum.DateTime]] = []
 
@@ -569,6 +571,7 @@ class Demo:
         claims = {str(c.id): c for c in self.claims.values()}
         contracts = list(self.contracts.values())
         checks, skipped = check_remittances(eras[-1:], claims, contracts, Tolerance())
+        self.checks = checks  # the worklist lists the underpaid claims
         rows = line_rows(checks)
         if not self.quiet:
             show_checks(rows, self.contracts["acme"].name)
@@ -691,7 +694,7 @@ class Demo:
         self.write("workflows.json", json.dumps([to_dict(f) for f in flows], indent=2) + "\n")
         items = worklist(ledger, flows, data.STATEMENT_DAY, payments=[
             p for era in eras for p in era.claim_payments if not p.status.is_reversal
-        ])  # fmt: skip
+        ], checks=self.checks)  # fmt: skip
         self.table(
             None,
             ("reason", "claim", "amount", "next action", "deadline"),

@@ -5,8 +5,13 @@ Each mapping goes from the code as sent to its published meaning:
 - ``CLAIM_STATUS_CATEGORY_DESCRIPTIONS``: Health Care Claim Status Category Codes (X12
   external code source 507), the first component of an STC composite (277, 277CA);
 - ``CLAIM_STATUS_DESCRIPTIONS``: Health Care Claim Status Codes (code source 508), the
-  second component: the ones a practice meets most often (the list has over 700 codes and
-  grows three times a year); a code not listed here is kept as sent, without a meaning;
+  second component: every code of the list (over 780, including the retired ones, with the
+  meaning they had), without the list's usage notes, which are in
+  ``CLAIM_STATUS_USAGE_NOTES`` (``"This code requires use of an Entity Code."``);
+  a code not in the list is kept as sent, without a meaning.
+
+  Both lists are data: the package file ``medbill/codes/claim_status_codes.csv``, whose
+  header cites the source (the X12 code lists) and the transcriptions it was taken from.
 - ``ELIGIBILITY_REJECTION_DESCRIPTIONS``: AAA03 reject reason codes of the 271
   (005010X279A1, loops 2000A, 2100A-D, 2110C/D);
 - ``ELIGIBILITY_FOLLOW_UP_DESCRIPTIONS``: AAA04 follow-up action codes;
@@ -26,9 +31,13 @@ Each mapping goes from the code as sent to its published meaning:
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping
+from importlib import resources
 from types import MappingProxyType
 from typing import Final
+
+import attrs
 
 __all__ = [
     "ACK_ELEMENT_ERROR_DESCRIPTIONS",
@@ -39,6 +48,9 @@ __all__ = [
     "BENEFIT_DESCRIPTIONS",
     "CLAIM_STATUS_CATEGORY_DESCRIPTIONS",
     "CLAIM_STATUS_DESCRIPTIONS",
+    "CLAIM_STATUS_RETIRED",
+    "CLAIM_STATUS_UNPUBLISHED",
+    "CLAIM_STATUS_USAGE_NOTES",
     "ELIGIBILITY_FOLLOW_UP_DESCRIPTIONS",
     "ELIGIBILITY_REJECTION_DESCRIPTIONS",
     "SERVICE_TYPE_DESCRIPTIONS",
@@ -49,187 +61,46 @@ def _frozen(table: dict[str, str]) -> Mapping[str, str]:
     return MappingProxyType(table)
 
 
-CLAIM_STATUS_CATEGORY_DESCRIPTIONS: Final = _frozen({
-    "A0": "Acknowledgement/Forwarded - The claim/encounter has been forwarded to another entity.",
-    "A1": "Acknowledgement/Receipt - The claim/encounter has been received. This does not mean "
-    "that the claim has been accepted for adjudication.",
-    "A2": "Acknowledgement/Acceptance into adjudication system - The claim/encounter has been "
-    "accepted into the adjudication system.",
-    "A3": "Acknowledgement/Returned as unprocessable claim - The claim/encounter has been "
-    "rejected and has not been entered into the adjudication system.",
-    "A4": "Acknowledgement/Not Found - The claim/encounter can not be found in the adjudication "
-    "system.",
-    "A5": "Acknowledgement/Split Claim - The claim/encounter has been split upon acceptance "
-    "into the adjudication system.",
-    "A6": "Acknowledgement/Rejected for Missing Information - The claim/encounter is missing "
-    "the information specified in the Status details and has been rejected.",
-    "A7": "Acknowledgement/Rejected for Invalid Information - The claim/encounter has invalid "
-    "information as specified in the Status details and has been rejected.",
-    "A8": "Acknowledgement/Rejected for relational field in error.",
-    "DR01": "Data Reporting Acknowledgement/Receipt",
-    "DR02": "Data Reporting Acknowledgement/Acceptance into the data system",
-    "DR03": "Data Reporting Acknowledgement/Returned as unprocessable",
-    "DR04": "Data Reporting Acknowledgement/Not Found",
-    "DR05": "Data Reporting Acknowledgement/Rejected for Missing Information",
-    "DR06": "Data Reporting Acknowledgement/Rejected for Invalid Information",
-    "DR07": "Data Reporting Acknowledgement/Rejected for relational field in error",
-    "DR08": "Data Reporting Acknowledgement/Warning",
-    "E0": "Response not possible - error on submitted request data",
-    "E1": "Response not possible - System Status",
-    "E2": "Information Holder is not responding; resubmit at a later time.",
-    "E3": "Correction required - relational fields in error.",
-    "E4": "Trading partner agreement-specific requirement not met: Data correction required.",
-    "F0": "Finalized - The claim/encounter has completed the adjudication cycle and no more "
-    "action will be taken.",
-    "F1": "Finalized/Payment - The claim/line has been paid.",
-    "F2": "Finalized/Denial - The claim/line has been denied.",
-    "F3": "Finalized/Revised - Adjudication information has been changed",
-    "F3F": "Finalized/Forwarded - The claim/encounter processing has been completed. Any "
-    "applicable payment has been made and the claim/encounter has been forwarded to a "
-    "subsequent entity as identified on the original claim or in this payer's records.",
-    "F3N": "Finalized/Not Forwarded - The claim/encounter processing has been completed. Any "
-    "applicable payment has been made. The claim/encounter has not been forwarded to any "
-    "subsequent entity identified on the original claim.",
-    "F4": "Finalized/Adjudication Complete - No payment forthcoming - The claim/encounter has "
-    "been adjudicated and no further payment is forthcoming.",
-    "F5": "Finalized/Cannot Process",
-    "P0": "Pending: Adjudication/Details are not available",
-    "P1": "Pending/In Process - The claim or encounter is in the adjudication system.",
-    "P2": "Pending/Payer Review - The claim/encounter is suspended and is pending review "
-    "(e.g. medical review, repricing, Third Party Administrator processing).",
-    "P3": "Pending/Provider Requested Information - The claim or encounter is waiting for "
-    "information that has already been requested from the provider.",
-    "P4": "Pending/Patient Requested Information - The claim or encounter is waiting for "
-    "information that has already been requested from the patient.",
-    "P5": "Pending/Payer Administrative/System hold",
-    "R0": "Requests for additional Information/General Requests",
-    "R1": "Requests for additional Information/Entity Requests",
-    "R3": "Requests for additional Information/Claim/Line",
-    "R4": "Requests for additional Information/Documentation",
-    "R5": "Request for additional information/more specific detail",
-    "R6": "Requests for additional information - Regulatory requirements",
-    "R7": "Requests for additional information - Confirm care is consistent with Health Plan "
-    "policy coverage",
-    "R8": "Requests for additional information - Confirm care is consistent with health plan "
-    "coverage exceptions",
-    "R9": "Requests for additional information - Determination of medical necessity",
-    "R10": "Requests for additional information - Support a filed grievance or appeal",
-    "R11": "Requests for additional information - Pre-payment review of claims",
-    "R12": "Requests for additional information - Clarification or justification of use for "
-    "specified procedure code",
-    "R13": "Requests for additional information - Original documents submitted are not readable",
-    "R14": "Requests for additional information - Original documents received are not what "
-    "was requested",
-    "R15": "Requests for additional information - Workers Compensation coverage verification",
-    "R16": "Requests for additional information - Eligibility Determination",
-    "R17": "Replacement of a Prior Request",
-    "RQ": "General Questions (Yes/No Responses)",
-})  # fmt: skip
+@attrs.frozen(kw_only=True)
+class _StatusCodeRow:
+    meaning: str
+    usage: str
+    edition: str
 
-CLAIM_STATUS_DESCRIPTIONS: Final = _frozen({
-    "0": "Cannot provide further status electronically.",
-    "1": "For more detailed information, see remittance advice.",
-    "2": "More detailed information in letter.",
-    "3": "Claim has been adjudicated and is awaiting payment cycle.",
-    "6": "Balance due from the subscriber.",
-    "12": "One or more originally submitted procedure codes have been combined.",
-    "15": "One or more originally submitted procedure code have been modified.",
-    "16": "Claim/encounter has been forwarded to entity.",
-    "17": "Claim/encounter has been forwarded by third party entity to entity.",
-    "18": "Entity received claim/encounter, but returned invalid status.",
-    "19": "Entity acknowledges receipt of claim/encounter.",
-    "20": "Accepted for processing.",
-    "21": "Missing or invalid information.",
-    "23": "Returned to Entity.",
-    "24": "Entity not approved as an electronic submitter.",
-    "25": "Entity not approved.",
-    "26": "Entity not found.",
-    "27": "Policy canceled.",
-    "29": "Subscriber and policy number/contract number mismatched.",
-    "30": "Subscriber and subscriber id mismatched.",
-    "31": "Subscriber and policyholder name mismatched.",
-    "32": "Subscriber and policy number/contract number not found.",
-    "33": "Subscriber and subscriber id not found.",
-    "34": "Subscriber and policyholder name not found.",
-    "35": "Claim/encounter not found.",
-    "37": "Predetermination is on file, awaiting completion of services.",
-    "38": "Awaiting next periodic adjudication cycle.",
-    "39": "Charges for pregnancy deferred until delivery.",
-    "40": "Waiting for final approval.",
-    "41": "Special handling required at payer site.",
-    "42": "Awaiting related charges.",
-    "44": "Charges pending provider audit.",
-    "45": "Awaiting benefit determination.",
-    "46": "Internal review/audit.",
-    "47": "Internal review/audit - partial payment made.",
-    "49": "Pending provider accreditation review.",
-    "50": "Claim waiting for internal provider verification.",
-    "51": "Investigating occupational illness/accident.",
-    "52": "Investigating existence of other insurance coverage.",
-    "53": "Claim being researched for Insured ID/Group Policy Number error.",
-    "54": "Duplicate of a previously processed claim/line.",
-    "55": "Claim assigned to an approver/analyst.",
-    "56": "Awaiting eligibility determination.",
-    "57": "Pending COBRA information requested.",
-    "59": "Non-electronic request for information.",
-    "60": "Electronic request for information.",
-    "61": "Eligibility for extended benefits.",
-    "64": "Re-pricing information.",
-    "65": "Claim/line has been paid.",
-    "66": "Payment reflects usual and customary charges.",
-    "72": "Claim contains split payment.",
-    "73": "Payment made to entity, assignment of benefits not on file.",
-    "78": "Duplicate of an existing claim/line, awaiting processing.",
-    "81": "Contract/plan does not cover pre-existing conditions.",
-    "83": "No coverage for newborns.",
-    "84": "Service not authorized.",
-    "85": "Entity not primary.",
-    "86": "Diagnosis and patient gender mismatch.",
-    "88": "Entity not eligible for benefits for submitted dates of service.",
-    "89": "Entity not eligible for dental benefits for submitted dates of service.",
-    "90": "Entity not eligible for medical benefits for submitted dates of service.",
-    "91": "Entity not eligible/not approved for dates of service.",
-    "92": "Entity does not meet dependent or student qualification.",
-    "93": "Entity is not selected primary care provider.",
-    "94": "Entity not referred by selected primary care provider.",
-    "95": "Requested additional information not received.",
-    "96": "No agreement with entity.",
-    "97": "Patient eligibility not found with entity.",
-    "98": "Charges applied to deductible.",
-    "99": "Pre-treatment review.",
-    "100": "Pre-certification penalty taken.",
-    "101": "Claim was processed as adjustment to previous claim.",
-    "102": "Newborn's charges processed on mother's claim.",
-    "103": "Claim combined with other claim/encounter.",
-    "104": "Processed according to plan provisions.",
-    "105": "Claim/line is capitated.",
-    "106": "This amount is not entity's responsibility.",
-    "107": "Processed according to contract provisions.",
-    "109": "Entity not eligible.",
-    "110": "Claim requires pricing information.",
-    "111": "At the policyholder's request these claims cannot be submitted electronically.",
-    "114": "Claim/service should be processed by entity.",
-    "116": "Claim submitted to incorrect payer.",
-    "117": "Claim requires signature-on-file indicator.",
-    "121": "Service line number greater than maximum allowable for payer.",
-    "123": "Additional information requested from entity.",
-    "124": "Entity's name, address, phone and id number.",
-    "125": "Entity's name.",
-    "126": "Entity's address.",
-    "127": "Entity's Communication Number.",
-    "128": "Entity's tax id.",
-    "153": "Entity's id number.",
-    "158": "Entity's date of birth.",
-    "164": "Entity's contract/member number.",
-    "171": "Other insurance coverage information (health, liability, auto, etc.).",
-    "187": "Date(s) of service.",
-    "252": "Attachment/other documentation.",
-    "255": "Diagnosis code.",
-    "286": "Other payer's Explanation of Benefits/payment information.",
-    "294": "Supporting documentation.",
-    "400": "Claim is out of balance.",
-    "562": "Entity's National Provider Identifier (NPI).",
-})  # fmt: skip
+
+def _load_status_lists() -> dict[str, dict[str, _StatusCodeRow]]:
+    """Read ``claim_status_codes.csv`` (lists 507 and 508; its header cites the source)."""
+    text = resources.files("medbill.codes").joinpath(_STATUS_FILE).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    found: dict[str, dict[str, _StatusCodeRow]] = {"507": {}, "508": {}}
+    for row in csv.DictReader(lines):
+        found[row["list"]][row["code"]] = _StatusCodeRow(
+            meaning=row["meaning"], usage=row["usage"], edition=row["edition"]
+        )
+    return found
+
+
+_STATUS_FILE = "claim_status_codes.csv"
+_STATUS_LISTS = _load_status_lists()
+
+CLAIM_STATUS_CATEGORY_DESCRIPTIONS: Final = _frozen(
+    {code: row.meaning for code, row in _STATUS_LISTS["507"].items() if row.meaning}
+)
+CLAIM_STATUS_DESCRIPTIONS: Final = _frozen(
+    {code: row.meaning for code, row in _STATUS_LISTS["508"].items() if row.meaning}
+)
+CLAIM_STATUS_USAGE_NOTES: Final = _frozen(
+    {code: row.usage for code, row in _STATUS_LISTS["508"].items() if row.usage}
+)
+CLAIM_STATUS_UNPUBLISHED: Final = frozenset(
+    f"{name}:{code}"
+    for name, rows in _STATUS_LISTS.items()
+    for code, row in rows.items()
+    if row.edition == "none"
+)
+CLAIM_STATUS_RETIRED: Final = frozenset(
+    code for code, row in _STATUS_LISTS["508"].items() if row.edition == "earlier"
+)
 
 ELIGIBILITY_REJECTION_DESCRIPTIONS: Final = _frozen({
     "04": "Authorized Quantity Exceeded",

@@ -21,10 +21,11 @@ lesser of the billed charge and the contracted amount.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import pendulum
@@ -112,6 +113,12 @@ class CodeRange:
 def _ranges(values: Sequence[str | CodeRange]) -> tuple[CodeRange, ...]:
     if isinstance(values, str):
         values = [values]
+    if isinstance(values, bytes) or not isinstance(values, Iterable):
+        raise ValidationError("codes", values, "must be a list of codes or ranges")
+    values = list(values)
+    for value in values:
+        if not isinstance(value, str | CodeRange):
+            raise ValidationError("codes", value, 'must be a code or range such as "99213"')
     ranges = tuple(v if isinstance(v, CodeRange) else CodeRange.parse(v) for v in values)
     if not ranges:
         raise ValidationError("codes", list(values), "needs at least one code or range")
@@ -311,6 +318,50 @@ def _terms(values: Iterable[Term]) -> tuple[Term, ...]:
     return tuple(values)
 
 
+_MEMO_LIMIT: Final = 100_000
+_ONE: Final = Decimal(1)
+
+
+@attrs.frozen
+class _Rule:
+    """How a carve-out, a fixed rate or the catch-all prices a line of one code,
+    modifiers and units: a fixed ``amount`` (its steps written) or a ``percent`` of the
+    billed charge (its step written from ``words`` with the charge)."""
+
+    term: str
+    exempt: bool  # from the lesser-of rule (carve-outs)
+    amount: Decimal | None
+    percent: Decimal | None
+    steps: tuple[TraceStep, ...]
+    rule: str
+    words: str
+    _traces: dict[int, Trace] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def trace(self, head: TraceStep) -> Trace:
+        """The trace of a fixed amount under the contract ``head`` (shared)."""
+        found = self._traces.get(id(head))
+        if found is None:
+            found = self._traces[id(head)] = Trace((head, *self.steps))
+        return found
+
+
+def _rule_steps(rule: _Rule, billed: Decimal, amount: Decimal) -> tuple[TraceStep, ...]:
+    if rule.amount is not None:
+        return rule.steps
+    return (TraceStep(rule.rule, rule.words.format(billed), amount),)
+
+
+def _rule_words(
+    head: TraceStep, rule: _Rule, billed: Decimal, amount: Decimal, lesser: bool
+) -> tuple[TraceStep, ...]:
+    """The trace of a line a rule priced at ``amount``, then the lesser of billed."""
+    steps = (head, *_rule_steps(rule, billed, amount))
+    if lesser:
+        why = f"billed {billed} < contracted {amount}"
+        steps = (*steps, TraceStep("lesser of billed", why, billed))
+    return steps
+
+
 def _same_day(day: pendulum.Date, year: int) -> pendulum.Date:
     if day.month == 2 and day.day == 29:
         return pendulum.date(year, 2, 28)
@@ -389,29 +440,60 @@ class Contract:
             )
         return head
 
-    def _fixed(
-        self, code: str, mods: tuple[str, ...], units: Decimal
-    ) -> tuple[Decimal, str, tuple[TraceStep, ...], bool] | None:
-        key = (code, mods, units)
-        if key in self._fixed_memo:
-            return self._fixed_memo[key]  # type: ignore[no-any-return]
-        best: tuple[int, FixedRate, CodeRange] | None = None
-        for rate in self._of(FixedRate):
-            if rate.modifier is not None and rate.modifier.upper() not in mods:
-                continue
-            hit = _match(rate.codes, code)
-            if hit is not None and (best is None or hit.width < best[0]):
-                best = (hit.width, rate, hit)
-        found = None
-        if best is not None:
-            _, rate, hit = best
-            amount = round_cents(rate.amount * units)
-            mod = f"-{rate.modifier}" if rate.modifier else ""
-            step = TraceStep("fixed rate", f"{hit}{mod}: {rate.amount} x {units} units", amount)
-            found = amount, f"fixed rate {hit}{mod}", (step,), False
-        if len(self._fixed_memo) < 100_000:
-            self._fixed_memo[key] = found
+    def _rule(
+        self, code: str, mods: tuple[str, ...], units: Decimal, *, catch_all: bool
+    ) -> _Rule | None:
+        """The term that prices a line whatever its billed charge and date: a carve-out or
+        a fixed rate (and, with ``catch_all``, the percentage of billed when the contract
+        has no date-dependent term). Kept by code, modifiers and units (terms are
+        immutable): the contract's hot path in the payment check."""
+        key = (code, mods, units, catch_all)
+        memo = self._fixed_memo
+        if key in memo:
+            return memo[key]  # type: ignore[no-any-return]
+        found: _Rule | None = None
+        for carve in self._of(CarveOut):
+            hit = _match(carve.codes, code)
+            if hit is not None:
+                if carve.amount is not None:
+                    amount = round_cents(carve.amount * units)
+                    why = f"{hit}: {carve.amount} x {units} units"
+                    step = TraceStep("carve-out", why, amount)
+                    found = _Rule(f"carve-out {hit}", True, amount, None, (step,), "", "")
+                else:
+                    pct = carve.percent_of_billed
+                    found = _Rule(f"carve-out {hit}", True, None, pct, (), "carve-out",
+                                  f"{hit}: {pct:%} of billed {{}}")  # fmt: skip
+                break
+        if found is None:
+            best: tuple[int, FixedRate, CodeRange] | None = None
+            for rate in self._of(FixedRate):
+                if rate.modifier is not None and rate.modifier.upper() not in mods:
+                    continue
+                hit = _match(rate.codes, code)
+                if hit is not None and (best is None or hit.width < best[0]):
+                    best = (hit.width, rate, hit)
+            if best is not None:
+                _, rate, hit = best
+                amount = round_cents(rate.amount * units)
+                mod = f"-{rate.modifier}" if rate.modifier else ""
+                why = f"{hit}{mod}: {rate.amount} x {units} units"
+                step = TraceStep("fixed rate", why, amount)
+                found = _Rule(f"fixed rate {hit}{mod}", False, amount, None, (step,), "", "")
+        if found is None and catch_all and not self._dated():
+            for term in self._of(PercentOfBilled):
+                pct = term.percent
+                found = _Rule(f"{pct:%} of billed", False, None, pct, (), "percent of billed",
+                              f"{pct:%} of {{}}")  # fmt: skip
+                break
+        if len(memo) < _MEMO_LIMIT:
+            memo[key] = found
         return found
+
+    def _dated(self) -> bool:
+        """Whether a term's answer depends on the date of service (a fee schedule or
+        Medicare term)."""
+        return bool(self._of(FeeScheduleTerm) or self._of(PercentOfMedicare))
 
     @classmethod
     def from_toml(
@@ -463,6 +545,9 @@ class Contract:
             )
         code = str(code).upper()
         mods = tuple(str(m).upper() for m in modifiers) if modifiers else ()
+        rule = self._rule(code, mods, units, catch_all=True)
+        if rule is not None:
+            return self._ruled(rule, line_id, code, billed)
         found = self._price(
             code, mods, billed, units, date_of_service, line_id, medicare, place_of_service
         )
@@ -472,18 +557,42 @@ class Contract:
             )
         amount, term, steps, exempt = found
         head = self._head()
+        tail: tuple[TraceStep, ...] = ()
         if self.lesser_of_billed and not exempt and billed < amount:
-            lesser = TraceStep("lesser of billed", f"billed {billed} < contracted {amount}", billed)
-            steps = (*steps, lesser)
+            why = f"billed {billed} < contracted {amount}"
+            tail = (TraceStep("lesser of billed", why, billed),)
             amount = billed
             term += ", lesser of billed"
+        if callable(steps):  # a Medicare trace: its words are written when read
+            words = steps
+            trace = Trace._lazy(lambda: (head, *words(), *tail))
+        else:
+            trace = Trace((head, *steps, *tail))
         return ExpectedLine(
-            line_id=line_id,
-            code=code,
-            billed=billed,
-            allowed=amount,
-            term=term,
-            trace=Trace((head, *steps)),
+            line_id=line_id, code=code, billed=billed, allowed=amount, term=term, trace=trace
+        )
+
+    def _ruled(self, rule: _Rule, line_id: str, code: str, billed: Decimal) -> ExpectedLine:
+        """The expected line of a line a :class:`_Rule` prices (amounts now, words when
+        the trace is read)."""
+        amount = rule.amount
+        if amount is None:  # a percentage of the billed charge
+            amount = round_cents(billed * rule.percent)  # type: ignore[operator]
+        term = rule.term
+        lesser = self.lesser_of_billed and not rule.exempt and billed < amount
+        if lesser:
+            contracted, amount = amount, billed
+            term += ", lesser of billed"
+            words = functools.partial(_rule_words, self._head(), rule, billed, contracted, True)
+            trace = Trace._lazy(words)
+        elif rule.amount is not None:
+            trace = rule.trace(self._head())
+        else:
+            trace = Trace._lazy(
+                functools.partial(_rule_words, self._head(), rule, billed, amount, False)
+            )
+        return ExpectedLine(
+            line_id=line_id, code=code, billed=billed, allowed=amount, term=term, trace=trace
         )
 
     def _price(
@@ -496,26 +605,18 @@ class Contract:
         line_id: str,
         medicare: Mapping[int, PricedClaim],
         place_of_service: str,
-    ) -> tuple[Decimal, str, tuple[TraceStep, ...], bool] | None:
-        for carve in self._of(CarveOut):
-            hit = _match(carve.codes, code)
-            if hit is None:
-                continue
-            if carve.amount is not None:
-                amount = round_cents(carve.amount * units)
-                why = f"{carve.amount} x {units} units"
-            else:
-                amount = round_cents(billed * carve.percent_of_billed)
-                why = f"{carve.percent_of_billed:%} of billed {billed}"
-            return (
-                amount,
-                f"carve-out {hit}",
-                (TraceStep("carve-out", f"{hit}: {why}", amount),),
-                True,
-            )
-        fixed = self._fixed(code, mods, units)
-        if fixed is not None:
-            return fixed
+    ) -> (
+        tuple[Decimal, str, tuple[TraceStep, ...] | Callable[[], tuple[TraceStep, ...]], bool]
+        | None
+    ):
+        # carve-outs and fixed rates come first (the precedence of the module docs); the
+        # expected-line paths ask _rule for them before they get here
+        rule = self._rule(code, mods, units, catch_all=False)
+        if rule is not None:
+            amount = rule.amount
+            if amount is None:
+                amount = round_cents(billed * rule.percent)  # type: ignore[operator]
+            return amount, rule.term, tuple(_rule_steps(rule, billed, amount)), rule.exempt
         for term in self._of(FeeScheduleTerm):
             first = mods[:1]  # a fee schedule term prices by the first modifier only
             if not term.schedule.has(code, date_of_service=day, modifiers=first):
@@ -545,12 +646,21 @@ class Contract:
             base, medicare_trace = found
             amount = round_cents(base * term.percent)
             year = f" {term.year}" if term.year else ""
-            steps = (
-                *medicare_trace.steps,
-                TraceStep("Medicare" + year, f"fee schedule amount in {term.locality}", base),
-                TraceStep("percent of Medicare", f"{term.percent:%} of {base}", amount),
-            )
-            return amount, f"{term.percent:%} of Medicare{year}", steps, False
+
+            def words(
+                medicare_trace: Trace = medicare_trace,
+                term: PercentOfMedicare = term,
+                base: Decimal = base,
+                amount: Decimal = amount,
+                year: str = year,
+            ) -> tuple[TraceStep, ...]:
+                return (
+                    *medicare_trace.steps,
+                    TraceStep("Medicare" + year, f"fee schedule amount in {term.locality}", base),
+                    TraceStep("percent of Medicare", f"{term.percent:%} of {base}", amount),
+                )
+
+            return amount, f"{term.percent:%} of Medicare{year}", words, False
         for term in self._of(PercentOfBilled):
             amount = round_cents(billed * term.percent)
             step = TraceStep("percent of billed", f"{term.percent:%} of {billed}", amount)
@@ -619,7 +729,21 @@ class Contract:
                     priced_as, locality=term.locality, lesser_of_charge=term.lesser_of_charge
                 )
         lines = []
+        in_force: pendulum.Date | None = None  # the last date found in force
         for line in claim.lines:
+            # the common case: a carve-out, a fixed rate or the catch-all (see _rule) on a
+            # date the contract is in force (claim codes and modifiers are canonical)
+            day = line.service_date
+            if day == in_force or self.effective.contains(day):
+                in_force = day
+                code = str.__str__(line.procedure)
+                units = line.units
+                rule = self._rule(
+                    code, line.modifiers, _ONE if units == _ONE else units, catch_all=True
+                )
+                if rule is not None:
+                    lines.append(self._ruled(rule, line.line_id, code, line.charge))
+                    continue
             try:
                 pos = str(line.place_of_service or claim.place_of_service)
                 lines.append(self._line(line, medicare, pos))

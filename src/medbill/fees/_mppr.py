@@ -107,7 +107,9 @@ class Occurrence:
         self.pc = pc
         self.tc = tc
         self.pe = pe
-        self.steps: list[tuple[str, str, Decimal]] = []
+        # (rule, template, arguments, amount): the words are written from the template
+        # only when the trace is read (formatting Decimals costs more than the arithmetic)
+        self.steps: list[tuple[str, str, tuple[object, ...], Decimal]] = []
 
 
 def whole_units(units: Decimal, code: str) -> int:
@@ -125,14 +127,15 @@ def _endoscopy(family: str, members: list[Occurrence]) -> None:
         return
     top = ranked[0]
     top.steps.append(
-        ("endoscopy family", f"{family}: highest endoscopy, fee {top.fee}: 100%", top.amount)
+        ("endoscopy family", "{}: highest endoscopy, fee {}: 100%", (family, top.fee), top.amount)
     )
     for occ in ranked[1:]:
         occ.amount = max(occ.amount - occ.base_fee, ZERO)
         occ.steps.append(
             (
                 "endoscopy family",
-                f"{family}: fee {occ.fee} minus base endoscopy {occ.base_fee}",
+                "{}: fee {} minus base endoscopy {}",
+                (family, occ.fee, occ.base_fee),
                 occ.amount,
             )
         )
@@ -159,7 +162,12 @@ def _surgery(occurrences: Sequence[Occurrence]) -> None:
         for occ in procedure:
             if rank == 1:
                 occ.steps.append(
-                    ("multiple surgery", f"rank 1 of {total} by {what} {value}: 100%", occ.amount)
+                    (
+                        "multiple surgery",
+                        "rank 1 of {} by {} {}: 100%",
+                        (total, what, value),
+                        occ.amount,
+                    )
                 )
                 continue
             extra = "; 6th and later are priced by the contractor" if rank > 5 else ""
@@ -169,7 +177,8 @@ def _surgery(occurrences: Sequence[Occurrence]) -> None:
             occ.steps.append(
                 (
                     "multiple surgery",
-                    f"rank {rank} of {total} by {what} {value}: {before} x 0.50 = {exact}{extra}",
+                    "rank {} of {} by {} {}: {} x 0.50 = {}{}",
+                    (rank, total, what, value, before, exact, extra),
                     occ.amount,
                 )
             )
@@ -190,11 +199,12 @@ def _portion(
         occ.steps.append(
             (
                 rule,
-                f"rank {rank} of {len(ranked)}: {what} {portion:.4f} at {factor:%}: "
-                f"{before:.4f} - {portion:.4f} x {_ONE - factor} = {occ.exact:.4f}",
+                "rank {} of {}: {} {:.4f} at {:%}: {:.4f} - {:.4f} x {} = {:.4f}",
+                (rank, len(ranked), what, portion, factor, before, portion, _ONE - factor,
+                 occ.exact),
                 occ.amount,
             )
-        )
+        )  # fmt: skip
 
 
 _RULES: Final = {

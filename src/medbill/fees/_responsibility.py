@@ -289,10 +289,7 @@ def estimate_responsibility(
         )
     )
     paid = sum((s.patient for s in shares), ZERO)
-    updated = Accumulators(
-        deductible_met=acc.deductible_met + sum((s.deductible for s in shares), ZERO),
-        out_of_pocket_met=acc.out_of_pocket_met + paid,
-    )
+    updated = acc.plus(deductible=sum((s.deductible for s in shares), ZERO), out_of_pocket=paid)
     coordination: list[CoordinatedPayment] = []
     paid_before = sum((s.payment for s in shares), ZERO)
     left = paid
@@ -320,20 +317,68 @@ def split_shares(
     The one implementation behind :func:`estimate_responsibility` and the payment check
     (no trace is built, so it is cheap enough to run on every checked line).
     """
+    return [
+        LineShare(
+            line_id=line_id,
+            allowed=allowed,
+            copay=copay,
+            deductible=deductible,
+            coinsurance=coinsurance,
+            sequestration=cut,
+        )
+        for (line_id, allowed), (copay, deductible, coinsurance, cut) in zip(
+            lines,
+            split_amounts(
+                [allowed for _, allowed in lines],
+                [line_id for line_id, _ in lines],
+                benefits,
+                accumulators,
+                sequestration=sequestration,
+                category=category,
+                categories=categories,
+            ),
+            strict=True,
+        )
+    ]
+
+
+def split_amounts(
+    allowed_amounts: Sequence[Decimal],
+    line_ids: Sequence[str | None],
+    benefits: Benefits,
+    accumulators: Accumulators,
+    *,
+    sequestration: bool = False,
+    category: ServiceCategory = ServiceCategory.OFFICE_VISIT,
+    categories: Mapping[str, ServiceCategory] | None = None,
+) -> list[tuple[Decimal, Decimal, Decimal, Decimal]]:
+    """:func:`split_shares` as ``(copay, deductible, coinsurance, sequestration)`` per
+    line (the payment check's hot path builds no :class:`LineShare`)."""
     deductible_left = max(benefits.deductible - accumulators.deductible_met, ZERO)
     oop_max = benefits.out_of_pocket_max
     oop_left = None if oop_max is None else max(oop_max - accumulators.out_of_pocket_met, ZERO)
+    # An embedded family deductible (out-of-pocket maximum): met for everyone once the
+    # family's is, even if this person's own is not.
+    if benefits.family_deductible is not None:
+        family_met = accumulators.family_deductible_met or ZERO
+        deductible_left = min(deductible_left, max(benefits.family_deductible - family_met, ZERO))
+    if benefits.family_out_of_pocket_max is not None:
+        family_paid = accumulators.family_out_of_pocket_met or ZERO
+        family_left = max(benefits.family_out_of_pocket_max - family_paid, ZERO)
+        oop_left = family_left if oop_left is None else min(oop_left, family_left)
     rate = benefits.coinsurance
+    has_copays = bool(benefits.copays)
     copaid: set[ServiceCategory] = set()
-    shares: list[LineShare] = []
-    for line_id, allowed in lines:
-        line_category = categories.get(line_id or "", category) if categories else category
+    shares: list[tuple[Decimal, Decimal, Decimal, Decimal]] = []
+    for line_id, allowed in zip(line_ids, allowed_amounts, strict=True):
         copay = ZERO
-        if line_category not in copaid and benefits.copays:
-            copay = min(benefits.copay_for(line_category), allowed)
-            if copay > 0:
-                copaid.add(line_category)
-        deductible = min(deductible_left, allowed - copay)
+        if has_copays:
+            line_category = categories.get(line_id or "", category) if categories else category
+            if line_category not in copaid:
+                copay = min(benefits.copay_for(line_category), allowed)
+                if copay > 0:
+                    copaid.add(line_category)
+        deductible = min(deductible_left, allowed - copay) if deductible_left else ZERO
         coinsurance = round_cents((allowed - copay - deductible) * rate) if rate else ZERO
         if oop_left is not None:
             copay = min(copay, oop_left)
@@ -343,18 +388,10 @@ def split_shares(
             coinsurance = min(coinsurance, oop_left)
             oop_left -= coinsurance
         deductible_left -= deductible
-        plan_share = allowed - copay - deductible - coinsurance
-        cut = round_cents(plan_share * SEQUESTRATION) if sequestration else ZERO
-        shares.append(
-            LineShare(
-                line_id=line_id,
-                allowed=allowed,
-                copay=copay,
-                deductible=deductible,
-                coinsurance=coinsurance,
-                sequestration=cut,
-            )
-        )
+        cut = ZERO
+        if sequestration:
+            cut = round_cents((allowed - copay - deductible - coinsurance) * SEQUESTRATION)
+        shares.append((copay, deductible, coinsurance, cut))
     return shares
 
 

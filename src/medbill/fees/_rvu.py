@@ -33,7 +33,9 @@ s. 20.4.2); ``NA`` in the file's column for that setting means not payable there
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -80,10 +82,7 @@ __all__ = ["MedicareFeeSchedule", "MedicareRelease"]
 
 _ONE = Decimal(1)
 _CACHE_LIMIT: Final = 200_000
-_SHARED: Final = (
-    "base", "code", "endo_fee", "exact", "facility", "factor", "mods", "pc", "post",
-    "pre_steps", "reason", "release", "row", "status", "tc", "unit_fee",
-)  # fmt: skip
+_CONTEXT_LIMIT: Final = 4_096
 
 # CMS release letters and the quarter each starts (RVUyyA January, B April, C July,
 # D October); a revised release (AR, BR, ...) replaces its quarter's release from the
@@ -184,29 +183,38 @@ class _Base:
         self.steps = steps
 
 
-class _Work:
-    """A line on its way through pricing (internal, mutable, one per line)."""
+class _Done:
+    """A payable line's finished amounts and its (lazy) trace, shared by every line that
+    prices alike."""
+
+    __slots__ = ("allowed", "trace", "unit_fee")
+
+    def __init__(self, allowed: Decimal, unit_fee: Decimal, trace: Trace) -> None:
+        self.allowed = allowed
+        self.unit_fee = unit_fee
+        self.trace = trace
+
+
+class _Cell:
+    """What pricing knows of a line from its key alone (release, conversion factor, code,
+    modifiers, units, locality, place of service, provider kind, days of care): built once,
+    then shared, read-only, by every line with that key (the schedule is immutable, so
+    the cache only ever skips repeated arithmetic)."""
 
     __slots__ = (
         "base",
-        "care_days",
-        "cell",
-        "charge",
         "code",
-        "date",
+        "count",
         "endo_fee",
         "exact",
-        "facility",
         "factor",
-        "lesser_of",
-        "line_id",
+        "group",
         "mods",
-        "occurrences",
+        "not_payable",
         "pc",
-        "pos",
+        "plain",
         "post",
         "pre_steps",
-        "provider_kind",
         "reason",
         "release",
         "row",
@@ -216,24 +224,19 @@ class _Work:
         "units",
     )
     base: _Base
-    care_days: int | None
-    charge: Decimal | None
     code: str
+    count: int | None  # the procedures the units count for (None: not whole)
     endo_fee: Decimal | None
     exact: Decimal
-    date: pendulum.Date
-    facility: bool
     factor: ConversionFactor
-    cell: list[Any] | None
-    lesser_of: bool
-    line_id: str | None
+    group: str | None
     mods: tuple[str, ...]
-    occurrences: list[Occurrence] | None
+    not_payable: Trace | None
     pc: Decimal
-    pos: PlaceOfService
+    # the line's amounts and trace when no claim rule touches it
+    plain: _Done | None
     post: tuple[Step, ...]
-    pre_steps: list[TraceStep]
-    provider_kind: ProviderKind
+    pre_steps: tuple[TraceStep, ...]
     reason: str | None
     release: MedicareRelease
     row: RvuRow
@@ -242,16 +245,96 @@ class _Work:
     unit_fee: Decimal
     units: Decimal
 
-    def __init__(self) -> None:
+    def __init__(self, code: str, mods: tuple[str, ...], units: Decimal) -> None:
+        self.code = code
+        self.mods = mods
+        self.units = units
         self.reason = None
         self.endo_fee = None
-        self.occurrences = None
         self.pc = ZERO
         self.tc = ZERO
-        self.charge = None
+        self.group = None
+        self.count = None
+        self.post = ()
+        self.pre_steps = ()
+        self.plain = None
+        self.not_payable = None
+
+
+class _Context:
+    """The line caches of one locality, provider kind, qualifying-APM flag and
+    nearest-release flag (looked up once per claim). Lines that price alike (same
+    release, conversion factor, code, modifiers, units, place of service, days of care)
+    share one :class:`_Cell`: its preparation and, when no claim rule touches them, their
+    finished amounts and trace. The schedule is immutable, so these caches only ever
+    skip repeated arithmetic."""
+
+    __slots__ = (
+        "by_day",
+        "cells",
+        "days",
+        "locality",
+        "nearest_release",
+        "provider_kind",
+        "qualifying_apm",
+    )
+
+    def __init__(
+        self,
+        locality: Locality,
+        provider_kind: ProviderKind,
+        qualifying_apm: bool,
+        nearest_release: bool,
+    ) -> None:
+        self.locality = locality
+        self.provider_kind = provider_kind
+        self.qualifying_apm = qualifying_apm
+        self.nearest_release = nearest_release
+        # date of service -> (release, conversion factor, their identity)
+        self.days: dict[
+            pendulum.Date, tuple[MedicareRelease, ConversionFactor | None, tuple[int, int]]
+        ] = {}
+        self.cells: dict[tuple[Any, ...], _Cell] = {}  # by release and factor
+        self.by_day: dict[tuple[Any, ...], _Cell] = {}  # the same cells, by date of service
+
+
+class _Work:
+    """A line on its way through pricing (internal, mutable, one per line): its cell and
+    what the claim adds (date, line id, charge) and the claim rules change (a status-T
+    refusal, the multiple procedure occurrences)."""
+
+    __slots__ = (
+        "cell",
+        "charge",
+        "date",
+        "done",
+        "lesser_of",
+        "line_id",
+        "occurrences",
+        "pos",
+        "reason",
+        "units",
+    )
+
+    def __init__(
+        self,
+        cell: _Cell,
+        units: Decimal,
+        date: pendulum.Date,
+        pos: PlaceOfService,
+        line_id: str | None,
+        charge: Decimal | None,
+    ) -> None:
+        self.cell = cell
+        self.units = units
+        self.date = date
+        self.pos = pos
+        self.line_id = line_id
+        self.charge = charge
+        self.reason: str | None = cell.reason
         self.lesser_of = False
-        self.care_days = None
-        self.cell = None
+        self.occurrences: list[Occurrence] | None = None
+        self.done: _Done | None = None  # set by the claim rules when they reduce the line
 
 
 class MedicareFeeSchedule:
@@ -281,12 +364,15 @@ class MedicareFeeSchedule:
     __slots__ = (
         "_anesthesia",
         "_bases",
+        "_cached",
+        "_contexts",
         "_factor_by_day",
         "_factors",
-        "_lesser",
-        "_prepared",
+        "_reduced",
+        "_refusals",
         "_release_by_day",
         "_releases",
+        "_starts",
     )
 
     def __init__(
@@ -357,12 +443,15 @@ class MedicareFeeSchedule:
         self._bases: dict[tuple[Any, ...], _Base] = {}
         self._factor_by_day: dict[tuple[pendulum.Date, bool], ConversionFactor] = {}
         self._release_by_day: dict[tuple[pendulum.Date, bool], MedicareRelease] = {}
-        # Lines that price alike (same release, factor, code, modifiers, units, locality,
-        # place of service, provider kind) share their preparation and, when no claim rule
-        # touches them, their finished steps: the schedule is immutable, so these caches
-        # only ever skip repeated arithmetic.
-        self._prepared: dict[tuple[Any, ...], list[Any]] = {}
-        self._lesser: dict[tuple[Decimal, Decimal], TraceStep] = {}
+        # the line caches (see _Context and _Cell) and how many entries they hold
+        self._contexts: dict[tuple[Any, ...], _Context] = {}
+        # the outcome of the claim rules by the cells of the lines taking part
+        self._reduced: dict[tuple[_Cell, ...], Any] = {}
+        self._cached = 0
+        self._starts = [
+            pendulum.date(1, 1, 1) if r.period is None else r.period.start for r in self._releases
+        ]
+        self._refusals: dict[str, Trace] = {}
 
     @classmethod
     def from_releases(
@@ -529,7 +618,13 @@ class MedicareFeeSchedule:
         cached = self._release_by_day.get(key)
         if cached is not None:
             return cached
-        found = next((r for r in self._releases if r.covers(date_of_service)), None)
+        if not isinstance(date_of_service, dt.date):
+            raise ValidationError("date_of_service", date_of_service, "must be a pendulum.Date")
+        # the latest release starting on or before the date, if it still runs then
+        index = bisect.bisect_right(self._starts, date_of_service) - 1
+        found = self._releases[index] if index >= 0 else None
+        if found is not None and not found.covers(date_of_service):
+            found = None
         if found is None:
             if not isinstance(date_of_service, pendulum.Date):
                 raise ValidationError("date_of_service", date_of_service, "must be a pendulum.Date")
@@ -642,94 +737,88 @@ class MedicareFeeSchedule:
         self._bases[key] = base
         return base
 
-    def _prepare(
+    def _context(
         self,
-        code: str,
-        *,
         locality: Locality,
-        place_of_service: PlaceOfService,
-        date_of_service: pendulum.Date,
-        modifiers: tuple[str, ...],
-        units: Decimal,
         provider_kind: ProviderKind,
         qualifying_apm: bool,
-        line_id: str | None,
         nearest_release: bool,
-        care_days: int | None = None,
-    ) -> _Work:
-        release = self.release(date_of_service, nearest_release=nearest_release)
-        factor = self._factor_by_day.get((date_of_service, qualifying_apm))
-        if factor is None:
+    ) -> _Context:
+        """The line caches of one locality, provider kind and set of options."""
+        key = (locality, provider_kind, qualifying_apm, nearest_release)
+        context = self._contexts.get(key)
+        if context is None:
+            context = _Context(locality, provider_kind, qualifying_apm, nearest_release)
+            if len(self._contexts) < _CONTEXT_LIMIT:
+                self._contexts[key] = context
+        return context
+
+    def _cell(
+        self,
+        context: _Context,
+        code: str,
+        modifiers: tuple[str, ...],
+        units: Decimal,
+        place_of_service: PlaceOfService,
+        date_of_service: pendulum.Date,
+        care_days: int | None,
+    ) -> _Cell:
+        """The shared preparation of a line (see :class:`_Cell`), from the caches: by date
+        of service, then by the release and conversion factor that date picks."""
+        # one unit (most lines) keys as _ONE: hashing a fresh Decimal costs more than the
+        # comparison (the line's own units are on its PricedLine, from its _Work)
+        unit_key = _ONE if units == _ONE else units
+        key = (date_of_service, code, modifiers, unit_key, place_of_service, care_days)
+        cell = context.by_day.get(key)
+        if cell is not None:
+            return cell
+        day = context.days.get(date_of_service)
+        if day is None:
+            release = self.release(date_of_service, nearest_release=context.nearest_release)
             try:
-                factor = self.conversion_factor(date_of_service, qualifying_apm=qualifying_apm)
+                factor: ConversionFactor | None = self.conversion_factor(
+                    date_of_service, qualifying_apm=context.qualifying_apm
+                )
             except PricingError:
-                factor = None
-        key = (id(release), id(factor), code, modifiers, units, locality, place_of_service,
-               provider_kind.value, care_days)  # fmt: skip
-        cell = self._prepared.get(key)
+                factor = None  # only a payable line needs one: it raises then
+            day = (release, factor, (id(release), id(factor)))
+            if self._cached < _CACHE_LIMIT:
+                self._cached += 1
+                context.days[date_of_service] = day
+        release, factor, token = day
+        shared = (token, code, modifiers, unit_key, place_of_service, care_days)
+        cell = context.cells.get(shared)
         if cell is None:
-            work = self._prepare_new(
-                code,
-                locality=locality,
-                place_of_service=place_of_service,
-                date_of_service=date_of_service,
-                modifiers=modifiers,
-                units=units,
-                provider_kind=provider_kind,
-                qualifying_apm=qualifying_apm,
-                line_id=line_id,
-                nearest_release=nearest_release,
-                care_days=care_days,
-            )
-            if len(self._prepared) < _CACHE_LIMIT:
-                # unset slots are None in the state: a line not payable stops before them;
-                # the cell's second item keeps the finished steps (see _finish)
-                work.cell = self._prepared[key] = [
-                    tuple(getattr(work, n, None) for n in _SHARED),
-                    None,
-                ]
-            return work
-        state = cell[0]
-        work = _Work()
-        (work.base, work.code, work.endo_fee, work.exact, work.facility, work.factor,
-         work.mods, work.pc, work.post, work.pre_steps, work.reason, work.release, work.row,
-         work.status, work.tc, work.unit_fee) = state  # fmt: skip
-        work.units = units
-        work.date = date_of_service
-        work.pos = place_of_service
-        work.line_id = line_id
-        work.provider_kind = provider_kind
-        work.care_days = care_days
-        work.cell = cell
-        return work
+            cell = self._prepare_new(
+                code, modifiers, units, context.locality, place_of_service, date_of_service,
+                context.provider_kind, context.qualifying_apm, release, factor, care_days,
+            )  # fmt: skip
+            if self._cached < _CACHE_LIMIT:
+                self._cached += 1
+                context.cells[shared] = cell
+        if self._cached < _CACHE_LIMIT:
+            self._cached += 1
+            context.by_day[key] = cell
+        return cell
 
     def _prepare_new(
         self,
         code: str,
-        *,
+        modifiers: Iterable[str],
+        units: Decimal,
         locality: Locality,
         place_of_service: PlaceOfService,
         date_of_service: pendulum.Date,
-        modifiers: Iterable[str],
-        units: Decimal,
         provider_kind: ProviderKind,
         qualifying_apm: bool,
-        line_id: str | None,
-        nearest_release: bool,
-        care_days: int | None = None,
-    ) -> _Work:
-        work = _Work()
-        work.code = code = str(code).upper()
-        work.mods = mods = tuple(str(m) for m in modifiers)
-        work.units = units
-        work.date = date_of_service
-        work.pos = place_of_service
-        work.line_id = line_id
-        work.provider_kind = provider_kind
-        work.pre_steps = []
-        work.post = ()
-        work.care_days = care_days
-        work.release = release = self.release(date_of_service, nearest_release=nearest_release)
+        release: MedicareRelease,
+        factor: ConversionFactor | None,
+        care_days: int | None,
+    ) -> _Cell:
+        code = str(code).upper()
+        mods = tuple(str(m) for m in modifiers)
+        cell = _Cell(code, mods, units)
+        cell.release = release
         rows = release.rows
         mod_set = frozenset(mods)
         if "26" in mod_set and "TC" in mod_set:
@@ -757,41 +846,44 @@ class MedicareFeeSchedule:
                     f"{plain.pctc} ({PCTC_MEANINGS.get(plain.pctc, 'unknown')})",
                 )
             row = plain
-        work.row = row
-        work.status = row.status
+        cell.row = row
+        cell.status = row.status
         if row.status not in PAYABLE_STATUSES:
-            work.reason = f"status {row.status}: {STATUS_MEANINGS.get(row.status, 'unknown')}"
-            return work
-        work.facility = facility = place_of_service.is_facility
+            cell.reason = f"status {row.status}: {STATUS_MEANINGS.get(row.status, 'unknown')}"
+            return cell
+        facility = place_of_service.is_facility
         if row.facility_na if facility else row.nonfacility_na:
             setting = "facility" if facility else "non-facility"
-            work.reason = (
+            cell.reason = (
                 f"PE RVU is NA in the {setting} setting (place of service {place_of_service})"
             )
-            return work
-        work.factor = factor = self.conversion_factor(
-            date_of_service, qualifying_apm=qualifying_apm
-        )
-        work.base = base = self._base(release, row, locality, facility, factor)
+            return cell
+        if factor is None:  # raises the PricingError naming the date
+            factor = self.conversion_factor(date_of_service, qualifying_apm=qualifying_apm)
+        cell.factor = factor
+        cell.base = base = self._base(release, row, locality, facility, factor)
         fee = base.fee
-        work.exact = base.exact
+        cell.exact = base.exact
         if "50" in mod_set:
             pct, why = bilateral_factor(row, code)
             if pct != _ONE:
                 why = f"{why}: {fee} x {pct} = {fee * pct}"
                 fee = round_cents(fee * pct)
-                work.exact = fee
-            work.pre_steps.append(TraceStep("modifier 50", why, fee))
-        work.unit_fee = fee
+                cell.exact = fee
+            cell.pre_steps = (TraceStep("modifier 50", why, fee),)
+        cell.unit_fee = fee
         if row.mult_proc in ("4", "6", "7"):
-            work.pc, work.tc = self._components(release, row, locality, facility, factor, base)
+            cell.pc, cell.tc = self._components(release, row, locality, facility, factor, base)
         elif row.mult_proc == "3" and row.endo_base:
             base_row = rows.get((row.endo_base, ""))
             if base_row is not None:
-                work.endo_fee = self._base(release, base_row, locality, facility, factor).fee
+                cell.endo_fee = self._base(release, base_row, locality, facility, factor).fee
         if mod_set or provider_kind is ProviderKind.NON_PHYSICIAN_PRACTITIONER:
-            work.post, work.reason = post_adjustments(row, code, mod_set, provider_kind, care_days)
-        return work
+            cell.post, cell.reason = post_adjustments(row, code, mod_set, provider_kind, care_days)
+        cell.group = MPPR_GROUPS.get(row.mult_proc)
+        if units == units.to_integral_value():
+            cell.count = int(units)
+        return cell
 
     def _components(
         self,
@@ -819,79 +911,42 @@ class MedicareFeeSchedule:
             self._base(release, tc_row, locality, facility, factor).exact,
         )
 
-    @staticmethod
-    def _steps(work: _Work) -> tuple[list[TraceStep], Decimal, Decimal]:
-        """The steps, allowed amount (all units) and unit fee of a payable line."""
-        steps = list(work.base.steps)
-        steps.extend(work.pre_steps)
-        post = work.post
-        if work.occurrences is None:
-            amount = work.unit_fee
-            for rule, why, pct in post:
-                exact = amount * pct
-                why = f"{why}: {amount} x {pct} = {exact}"
-                amount = round_cents(exact)
-                steps.append(TraceStep(rule, why, amount))
-            units = work.units
-            allowed = amount
-            if units != _ONE:
-                allowed = round_cents(amount * units)
-                steps.append(TraceStep("units", f"{amount} x {units}", allowed))
-            unit_fee = amount
-        else:
-            allowed = ZERO
-            unit_fee = work.unit_fee
-            for number, occ in enumerate(work.occurrences, start=1):
-                amount = occ.amount
-                prefix = f"unit {number}: " if len(work.occurrences) > 1 else ""
-                for rule, why, value in occ.steps:
-                    steps.append(TraceStep(rule, prefix + why, value))
-                for rule, why, pct in post:
-                    exact = amount * pct
-                    why = f"{prefix}{why}: {amount} x {pct} = {exact}"
-                    amount = round_cents(exact)
-                    steps.append(TraceStep(rule, why, amount))
-                allowed += amount
-            if len(work.occurrences) > 1:
-                steps.append(TraceStep("units", f"sum of {len(work.occurrences)} units", allowed))
-        return steps, allowed, unit_fee
+    def _refusal(self, reason: str) -> Trace:
+        trace = self._refusals.get(reason)
+        if trace is None:
+            trace = Trace((TraceStep("not payable", reason),))
+            if len(self._refusals) < _CACHE_LIMIT:
+                self._refusals[reason] = trace
+        return trace
 
     def _finish(self, work: _Work, locality: Locality) -> PricedLine:
+        cell = work.cell
         reason = work.reason
         charge = work.charge
         fee_amount: Decimal | None = None
         if reason is not None:
             allowed = unit_fee = ZERO
-            trace = Trace((TraceStep("not payable", reason),))
+            trace = self._refusal(reason)
         else:
-            cell = work.cell if work.occurrences is None else None
-            done = None if cell is None else cell[1]
-            if done is not None:
-                steps_done, allowed, unit_fee = done
-                steps = list(steps_done)
-            else:
-                steps, allowed, unit_fee = self._steps(work)
-                if cell is not None:
-                    cell[1] = (tuple(steps), allowed, unit_fee)
-            fee_amount = allowed
+            done = work.done
+            if done is None:  # no claim rule touched the line: the cell's answer
+                done = cell.plain
+                if done is None:
+                    done = cell.plain = _done(cell, None)
+            fee_amount = allowed = done.allowed
+            unit_fee = done.unit_fee
+            trace = done.trace
             if charge is not None and work.lesser_of:
-                step = self._lesser.get((allowed, charge))
-                if step is None:
-                    step = _lesser_of(allowed, charge)
-                    if len(self._lesser) < _CACHE_LIMIT:
-                        self._lesser[(allowed, charge)] = step
-                steps.append(step)
-                allowed = step.amount if step.amount is not None else allowed
-            trace = Trace(tuple(steps))
+                allowed, trace = _lesser(allowed, charge, trace)
         return PricedLine(
-            code=work.code,
-            modifiers=work.mods,
+            code=cell.code,
+            modifiers=cell.mods,
             units=work.units,
             allowed=allowed,
             unit_fee=unit_fee,
             date_of_service=work.date,
             payable=reason is None,
-            status=work.status,
+            status=cell.status,
             reason=reason,
             place_of_service=work.pos,
             locality=locality,
@@ -945,20 +1000,9 @@ class MedicareFeeSchedule:
         mods = tuple(str(Modifier(m)) for m in modifiers)
         if charge is not None:
             charge = as_money(charge, "charge", signed=False)
-        work = self._prepare(
-            code,
-            locality=locality,
-            place_of_service=pos,
-            date_of_service=date_of_service,
-            modifiers=mods,
-            units=units,
-            provider_kind=provider_kind,
-            qualifying_apm=qualifying_apm,
-            line_id=None,
-            nearest_release=nearest_release,
-            care_days=care_days,
-        )
-        work.charge = charge
+        context = self._context(locality, provider_kind, qualifying_apm, nearest_release)
+        cell = self._cell(context, code, mods, units, pos, date_of_service, care_days)
+        work = _Work(cell, units, date_of_service, pos, None, charge)
         work.lesser_of = charge is not None
         return self._finish(work, locality)
 
@@ -987,51 +1031,96 @@ class MedicareFeeSchedule:
         provider = claim.rendering_provider or claim.billing_provider
         kind = provider.kind
         anesthesia = self._anesthesia
-        works: list[_Work | PricedLine] = [
-            _anesthesia_line(anesthesia, line, locality)
-            if anesthesia is not None and anesthesia.has(line.procedure)
-            else self._prepare_line(line, claim, locality, kind, qualifying_apm, nearest_release)
-            for line in claim.lines
-        ]
+        claim_pos = claim.place_of_service
+        context = self._context(locality, kind, qualifying_apm, nearest_release)
+        cell_of = self._cell
+        works: list[_Work | PricedLine] = []
         by_date: dict[pendulum.Date, list[_Work]] = {}
-        for work in works:
-            if isinstance(work, _Work):
-                work.lesser_of = lesser_of_charge
-                by_date.setdefault(work.date, []).append(work)
+        for line in claim.lines:
+            if anesthesia is not None and anesthesia.has(line.procedure):
+                works.append(_anesthesia_line(anesthesia, line, locality))
+                continue
+            pos = line.place_of_service or claim_pos
+            day = line.service_date
+            try:
+                cell = cell_of(context, line.procedure, line.modifiers, line.units, pos, day, None)
+            except ValidationError as error:
+                raise error.at(f"lines[{line.line_id}]") from None
+            work = _Work(cell, line.units, day, pos, line.line_id, line.charge)
+            work.lesser_of = lesser_of_charge
+            works.append(work)
+            same_day = by_date.get(day)
+            if same_day is None:
+                by_date[day] = [work]
+            else:
+                same_day.append(work)
         for same_day in by_date.values():
-            if len(same_day) > 1 or any(w.units != _ONE for w in same_day):
-                _claim_rules(same_day)
+            if len(same_day) > 1 or same_day[0].cell.units != _ONE:
+                self._cached += _claim_rules(same_day, self._reduced)
+        finish = self._finish
         return PricedClaim(
             claim_id=claim.id,
-            lines=tuple(self._finish(w, locality) if isinstance(w, _Work) else w for w in works),
+            lines=tuple(finish(w, locality) if isinstance(w, _Work) else w for w in works),
         )
 
-    def _prepare_line(
-        self,
-        line: ClaimLine,
-        claim: Claim,
-        locality: Locality,
-        kind: ProviderKind,
-        qualifying_apm: bool,
-        nearest_release: bool,
-    ) -> _Work:
-        try:
-            work = self._prepare(
-                line.procedure,
-                locality=locality,
-                place_of_service=line.place_of_service or claim.place_of_service,
-                date_of_service=line.service_date,
-                modifiers=line.modifiers,
-                units=line.units,
-                provider_kind=kind,
-                qualifying_apm=qualifying_apm,
-                line_id=line.line_id,
-                nearest_release=nearest_release,
-            )
-        except ValidationError as error:
-            raise error.at(f"lines[{line.line_id}]") from None
-        work.charge = line.charge
-        return work
+
+def _walk(
+    cell: _Cell, occurrences: list[Occurrence] | None, *, words: bool
+) -> tuple[Decimal, Decimal, list[TraceStep] | None]:
+    """The allowed amount (all units) and unit fee of a payable line, and with ``words``
+    its steps: the one place the amounts after the multiple procedure ranking are
+    computed, for the amounts (at once) and for the trace (when it is read)."""
+    steps: list[TraceStep] | None = None
+    if words:
+        steps = [*cell.base.steps, *cell.pre_steps]
+    post = cell.post
+    if occurrences is None:
+        amount = cell.unit_fee
+        for rule, why, pct in post:
+            exact = amount * pct
+            before, amount = amount, round_cents(exact)
+            if steps is not None:
+                steps.append(TraceStep(rule, f"{why}: {before} x {pct} = {exact}", amount))
+        units = cell.units
+        allowed = amount
+        if units != _ONE:
+            allowed = round_cents(amount * units)
+            if steps is not None:
+                steps.append(TraceStep("units", f"{amount} x {units}", allowed))
+        return allowed, amount, steps
+    allowed = ZERO
+    many = len(occurrences) > 1
+    for number, occ in enumerate(occurrences, start=1):
+        amount = occ.amount
+        prefix = f"unit {number}: " if many and steps is not None else ""
+        if steps is not None:
+            for rule, template, args, value in occ.steps:
+                steps.append(TraceStep(rule, prefix + template.format(*args), value))
+        for rule, why, pct in post:
+            exact = amount * pct
+            before, amount = amount, round_cents(exact)
+            if steps is not None:
+                steps.append(TraceStep(rule, f"{prefix}{why}: {before} x {pct} = {exact}", amount))
+        allowed += amount
+    if many and steps is not None:
+        steps.append(TraceStep("units", f"sum of {len(occurrences)} units", allowed))
+    return allowed, cell.unit_fee, steps
+
+
+def _words(cell: _Cell, occurrences: list[Occurrence] | None) -> list[TraceStep]:
+    steps = _walk(cell, occurrences, words=True)[2]
+    return [] if steps is None else steps
+
+
+def _done(cell: _Cell, occurrences: list[Occurrence] | None) -> _Done:
+    allowed, unit_fee, _ = _walk(cell, occurrences, words=False)
+    return _Done(allowed, unit_fee, Trace._lazy(functools.partial(_words, cell, occurrences)))
+
+
+def _lesser(fee_amount: Decimal, charge: Decimal, trace: Trace) -> tuple[Decimal, Trace]:
+    """The allowed amount after Medicare's lesser-of rule and the trace with its step."""
+    allowed = charge if charge < fee_amount else fee_amount
+    return allowed, Trace._lazy(lambda: (*trace.steps, _lesser_of(fee_amount, charge)))
 
 
 def _lesser_of(fee_amount: Decimal, charge: Decimal) -> TraceStep:
@@ -1079,12 +1168,14 @@ def _units(units: Decimal | int) -> Decimal:
     return value
 
 
-def _claim_rules(same_day: list[_Work]) -> None:
+def _claim_rules(same_day: list[_Work], reduced: dict[tuple[_Cell, ...], Any]) -> int:
+    """Apply status T and the multiple procedure rankings to the lines of one date of
+    service. The rankings depend only on the lines that take part, in claim order: their
+    outcome is kept in ``reduced`` by those lines' cells; returns 1 when it adds one."""
     payable = [w for w in same_day if w.reason is None]
-    others = [w for w in payable if w.status != "T"]
-    if others:
+    if any(w.cell.status != "T" for w in payable):
         for work in payable:
-            if work.status == "T":
+            if work.cell.status == "T":
                 work.reason = (
                     "status T: injection not paid when another fee-schedule "
                     "service is paid the same day"
@@ -1093,30 +1184,58 @@ def _claim_rules(same_day: list[_Work]) -> None:
     sizes: dict[str, int] = {}
     for work in same_day:
         if work.reason is None:
-            group = MPPR_GROUPS.get(work.row.mult_proc)
+            cell = work.cell
+            group = cell.group
             if group is not None:
-                sizes[group] = sizes.get(group, 0) + whole_units(work.units, work.code)
+                count = cell.count
+                if count is None:
+                    count = whole_units(cell.units, cell.code)  # raises: units not whole
+                sizes[group] = sizes.get(group, 0) + count
     ranked = {group for group, size in sizes.items() if size > 1}
     if not ranked:
-        return
+        return 0
+    taking_part: list[tuple[_Work, str]] = []
+    for work in same_day:
+        group = work.cell.group
+        if work.reason is None and group in ranked:
+            taking_part.append((work, group))
+    key = tuple(w.cell for w, _ in taking_part)
+    outcome: tuple[tuple[list[Occurrence], _Done], ...] | None = reduced.get(key)
+    added = 0
+    if outcome is None:
+        outcome = _rank(key, tuple(g for _, g in taking_part), ranked)
+        if len(reduced) < _CACHE_LIMIT:
+            reduced[key] = outcome
+            added = 1
+    for (work, _), (occurrences, done) in zip(taking_part, outcome, strict=True):
+        work.occurrences = occurrences
+        work.done = done
+    return added
+
+
+def _rank(
+    cells: tuple[_Cell, ...], of_group: tuple[str, ...], ranked: set[str]
+) -> tuple[tuple[list[Occurrence], _Done], ...]:
+    """The occurrences and finished amounts of the lines (``cells``, in claim order, in
+    the groups ``of_group``) that take part in the rankings of the ``ranked`` groups."""
     groups: dict[str, list[Occurrence]] = {}
-    families = {w.row.endo_base for w in same_day if w.reason is None and w.row.mult_proc == "3"}
-    for index, work in enumerate(same_day):
-        if work.reason is not None:
-            continue
-        group = MPPR_GROUPS.get(work.row.mult_proc)
-        if group not in ranked:
-            continue
-        count = whole_units(work.units, work.code)
-        pe = work.base.pe if group == "therapy" else ZERO
+    families = (
+        {c.row.endo_base for c in cells if c.row.mult_proc == "3"} if "surgery" in ranked else set()
+    )
+    each: list[list[Occurrence]] = []
+    for index, (cell, group) in enumerate(zip(cells, of_group, strict=True)):
+        pe = cell.base.pe if group == "therapy" else ZERO
+        row = cell.row
         family, base_fee = None, ZERO
-        if work.row.mult_proc == "3" and work.endo_fee is not None:
-            family, base_fee = work.row.endo_base, work.endo_fee
-        elif group == "surgery" and work.code in families and not work.row.modifier:
-            family, base_fee = work.code, work.base.fee  # the base endoscopy itself
-        work.occurrences = [
-            Occurrence(index, work.unit_fee, work.pc, work.tc, pe, family, base_fee, work.exact)
-            for _ in range(count)
+        if row.mult_proc == "3" and cell.endo_fee is not None:
+            family, base_fee = row.endo_base, cell.endo_fee
+        elif group == "surgery" and cell.code in families and not row.modifier:
+            family, base_fee = cell.code, cell.base.fee  # the base endoscopy itself
+        occurrences = [
+            Occurrence(index, cell.unit_fee, cell.pc, cell.tc, pe, family, base_fee, cell.exact)
+            for _ in range(cell.count or 0)  # whole: the sizes raised otherwise
         ]
-        groups.setdefault(group, []).extend(work.occurrences)
+        groups.setdefault(group, []).extend(occurrences)
+        each.append(occurrences)
     apply_reductions(groups)
+    return tuple((occ, _done(cell, occ)) for cell, occ in zip(cells, each, strict=True))

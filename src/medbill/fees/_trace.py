@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -47,6 +48,41 @@ class Trace:
     """
 
     steps: tuple[TraceStep, ...] = ()
+    # Pricing builds a trace only when someone reads it: a trace made by ``_lazy`` holds the
+    # function that writes its steps (the amounts are already computed; only the words
+    # are left) and runs it once, on the first read of ``steps``. Equality, hashing, repr
+    # and pickling read ``steps``, so a lazy trace is indistinguishable from an eager one.
+    _build: Callable[[], Iterable[TraceStep]] | None = attrs.field(
+        default=None, init=False, eq=False, order=False, hash=False, repr=False
+    )
+
+    @classmethod
+    def _lazy(cls, build: Callable[[], Iterable[TraceStep]]) -> Trace:
+        """A trace whose steps ``build()`` writes the first time they are read (internal:
+        the pricing paths use it so that a trace nobody reads costs nothing)."""
+        trace = object.__new__(cls)
+        object.__setattr__(trace, "_build", build)
+        return trace
+
+    if not TYPE_CHECKING:  # (hidden from mypy, which would take any name as valid)
+
+        def __getattr__(self, name: str) -> Any:
+            if name != "steps":
+                raise AttributeError(name)
+            build = object.__getattribute__(self, "_build")
+            if build is None:  # pragma: no cover - every constructor sets one of the two
+                raise AttributeError(name)
+            steps = tuple(build())
+            object.__setattr__(self, "steps", steps)
+            object.__setattr__(self, "_build", None)
+            return steps
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"steps": self.steps}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        object.__setattr__(self, "steps", state["steps"])
+        object.__setattr__(self, "_build", None)
 
     def add(self, rule: str, detail: str, amount: Decimal | None = None) -> Trace:
         """A new trace with one more step at the end."""

@@ -259,7 +259,10 @@ def build(entity_type: Callable[..., T], paths: Mapping[str, str], /, **fields: 
     try:
         return entity_type(**fields)
     except ValidationError as error:
-        raise ValidationError.combine([_renamed(p, paths) for p in error.problems]) from None
+        raise ValidationError.combine(
+            [_renamed(p, paths) for p in error.problems],
+            more=error.problem_count - len(error.problems),
+        ) from None
 
 
 def _renamed(problem: ValidationError, paths: Mapping[str, str]) -> ValidationError:

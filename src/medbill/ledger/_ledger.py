@@ -6,6 +6,8 @@ import contextlib
 import datetime as _dt
 import functools
 import os
+import random
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Concatenate, ParamSpec, TypeVar
@@ -27,6 +29,7 @@ from medbill.ledger._deposits import Deposit, DepositReconciliation, reconcile
 from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._stores._base import LedgerStore
 from medbill.ledger._stores._memory import MemoryStore
+from medbill.ledger._stores._sql import is_conflict
 
 __all__ = ["Clock", "Ledger", "atomic_recipe", "snapshot_report"]
 
@@ -35,6 +38,7 @@ Clock = Callable[[], pendulum.DateTime]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+_ATTEMPTS = 20  # runs of a batch that conflicts with concurrent writers, at most
 
 
 def atomic_recipe(
@@ -46,11 +50,13 @@ def atomic_recipe(
 
     @functools.wraps(recipe)
     def run(ledger: Ledger, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        atomic = getattr(ledger, "atomic", None)
-        if atomic is None:  # a caller's stand-in for a Ledger
-            return recipe(ledger, *args, **kwargs)
-        with atomic():
-            return recipe(ledger, *args, **kwargs)
+        if not isinstance(ledger, Ledger):  # a caller's stand-in for a Ledger
+            atomic = getattr(ledger, "atomic", None)
+            if atomic is None:
+                return recipe(ledger, *args, **kwargs)
+            with atomic():
+                return recipe(ledger, *args, **kwargs)
+        return ledger._retrying(lambda: recipe(ledger, *args, **kwargs))
 
     return run
 
@@ -237,6 +243,23 @@ class Ledger:
         with transaction():
             yield self
 
+    def _retrying(self, work: Callable[[], _R]) -> _R:
+        """Run ``work`` inside :meth:`atomic`; when it conflicts with a concurrent writer
+        (PostgreSQL: the same key posted at once, a deadlock broken) and this is the
+        outermost block, run it again from the start, reads included."""
+        in_transaction = getattr(self._store, "in_transaction", None)
+        attempt = 0
+        while True:
+            outermost = in_transaction is not None and not in_transaction()
+            try:
+                with self.atomic():
+                    return work()
+            except LedgerError as error:
+                attempt += 1
+                if not outermost or not is_conflict(error) or attempt >= _ATTEMPTS:
+                    raise
+            time.sleep(random.uniform(0, 0.002 * attempt))  # let the other writer finish
+
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[Ledger]:
         """Answer every question in a block from one committed state, without taking the
@@ -303,14 +326,27 @@ class Ledger:
         medbill.StaleBalanceError: balance of patient_credit[MRN-1] is 0.00, the plan expected 5.00; plan again
         """
         batch_in = list(entries)
-        with self.atomic():
-            return self._post_locked(batch_in, expect)
+        return self._retrying(lambda: self._post_locked(batch_in, expect))
 
     def _post_locked(
         self, entries: list[JournalEntry], expect: Mapping[Account, Decimal] | None
     ) -> tuple[JournalEntry, ...]:
         store = self._store
         store.sync()
+        lock_patients = getattr(store, "lock_patients", None)
+        if lock_patients is not None:  # before any check reads them, in one stable order
+            patients = {
+                p.account.patient
+                for entry in entries
+                if type(entry) is JournalEntry
+                for p in entry.postings
+                if p.account.patient is not None
+            }
+            if expect:
+                patients.update(
+                    a.patient for a in expect if type(a) is Account and a.patient is not None
+                )
+            lock_patients(patients)
         if expect:
             self._check_expected(expect)
         results: list[JournalEntry] = []
@@ -433,8 +469,9 @@ class Ledger:
         ...
         medbill.LedgerError: entry 'copay-1' was already reversed by 'copay-1/reversal'
         """
-        with self.atomic():
-            return self._reverse(key, reversal_key, effective, recorded_at, memo)
+        return self._retrying(
+            lambda: self._reverse(key, reversal_key, effective, recorded_at, memo)
+        )
 
     def _reverse(
         self,
@@ -509,11 +546,17 @@ class Ledger:
             recorded_at=recorded_at,
             actor=actor,
         )
-        with self.atomic():
+
+        def close() -> JournalEntry:
+            lock_all = getattr(self._store, "lock_all", None)
+            if lock_all is not None:  # no other writer checks the closed date meanwhile
+                lock_all()
             earlier = self._store.get(entry.key)
             if earlier is not None:
                 return earlier
             return self.post(entry)
+
+        return self._retrying(close)
 
     def record_deposit(self, deposit: Deposit) -> Deposit:
         """Record a bank deposit (amount, day, EFT trace or patient-payment batch day).
@@ -525,11 +568,14 @@ class Ledger:
             raise LedgerError(f"can only record a Deposit (got {deposit!r})")
         if deposit.actor is None and self._actor is not None:
             deposit = attrs.evolve(deposit, actor=self._actor)
-        with self.atomic():
+
+        def record() -> Deposit:
             closed_through = self._closed_through()
             if closed_through is not None and deposit.received_on <= closed_through:
                 raise PeriodClosedError(deposit.id, deposit.received_on, closed_through)
             return self._store.add_deposit(deposit)
+
+        return self._retrying(record)
 
     def reconcile_deposits(self, period: Period) -> DepositReconciliation:
         """Match the period's deposits to its remittances (by EFT trace, TRN02, and amount)

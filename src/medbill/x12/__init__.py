@@ -17,7 +17,15 @@ from medbill.x12._envelope import (
     TransactionSet,
     parse_interchange,
 )
-from medbill.x12._reader835 import iter_835, iter_835_file, read_835, read_835_file
+from medbill.x12._reader835 import (
+    RemittanceStream,
+    iter_835,
+    iter_835_file,
+    read_835,
+    read_835_file,
+    stream_835,
+    stream_835_file,
+)
 from medbill.x12._samples import SAMPLE_835
 from medbill.x12._tokenizer import Delimiters, Tokenizer, X12Warning
 from medbill.x12._write import Party
@@ -32,6 +40,7 @@ __all__ = [
     "OtherPayer",
     "ParseError",
     "Party",
+    "RemittanceStream",
     "Segment",
     "Tokenizer",
     "TransactionSet",
@@ -46,6 +55,8 @@ __all__ = [
     "read_835",
     "read_835_file",
     "read_999",
+    "stream_835",
+    "stream_835_file",
     "write_270",
     "write_276",
     "write_835",

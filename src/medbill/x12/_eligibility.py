@@ -336,6 +336,9 @@ def read_271(source: Source, *, strict: bool = True) -> list[EligibilityResponse
 
 # -- 270 ----------------------------------------------------------------------------------
 
+MAX_INQUIRIES = 99  # 005010X279A1: loop 2110C (2110D) repeats at most 99 times
+_INS_RELATIONSHIP = {Relationship.SPOUSE: "01", Relationship.CHILD: "19"}
+
 
 def _provider_nm1(out: SegmentWriter, provider: Provider) -> None:
     person = provider.kind is ProviderKind.PHYSICIAN and provider.first_name
@@ -363,8 +366,8 @@ def _inquiry(
     if not dependent and coverage.group_number:
         out.add("REF", "6P", out.text(coverage.group_number, "group_number"))
     demographics(out, patient.birth_date, patient.sex)
-    if dependent:
-        out.add("INS", "N", coverage.relationship.value)
+    if dependent:  # INS02 of 2100D: 01 spouse, 19 child, 34 other adult
+        out.add("INS", "N", _INS_RELATIONSHIP.get(coverage.relationship, "34"))
     if service_date is not None:
         out.add("DTP", "291", "D8", service_date.format("YYYYMMDD"))
     for service_type in service_types:
@@ -407,6 +410,10 @@ def write_270(
     types = list(service_types)
     if not types:
         raise ValidationError("service_types", types, "must name at least one service type")
+    if len(types) > MAX_INQUIRIES:  # loop 2110C/2110D repeats at most 99 times
+        raise ValidationError(
+            "service_types", len(types), f"must be at most {MAX_INQUIRIES} (one EQ loop each)"
+        )
     if not isinstance(coverage, Coverage) or not isinstance(patient, Patient):
         raise ValidationError("coverage", coverage, "must be a Coverage for a Patient")
     day = None if service_date is None else to_date(service_date)

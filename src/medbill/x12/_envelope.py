@@ -38,10 +38,12 @@ __all__ = [
     "RawTransaction",
     "Segment",
     "Source",
+    "StreamedTransaction",
     "TransactionSet",
     "count_value",
     "open_source",
     "parse_interchange",
+    "stream_transactions",
     "transactions",
 ]
 
@@ -257,54 +259,141 @@ _BARE_GS = ["GS", "HP", "", "", "20000101", "0000", "0", "X", ""]
 
 @attrs.define
 class _Open:
-    """The transaction set being read: its ST, envelopes and segments so far."""
+    """The transaction set being read: its ST and the envelopes around it."""
 
     st: list[str]
     number: int
     isa: list[str]
     gs: list[str]
-    body: list[list[str]] = attrs.Factory(list)
 
+
+class _Closed:
+    """The SE of the transaction set just read was checked (an event of :func:`_walk`)."""
+
+
+_CLOSED = _Closed()
 
 EnvelopeHook = Callable[[list[str], int, Delimiters], None]
 """Called with each validated ISA, GS, GE and IEA segment and its number."""
 
 
-def transactions(
-    source: Source, lenience: Lenience | None = None, on_envelope: EnvelopeHook | None = None
-) -> Iterator[RawTransaction]:
-    """Every transaction set of ``source``, with the envelopes around it validated.
+class StreamedTransaction:
+    """A transaction set read as it streams: its ST, envelopes, and segments to come.
 
-    A transaction set is yielded once its SE has been checked; the GE and IEA after it
-    are checked when iteration continues, so iterating to the end checks everything.
-    With a lenient ``lenience``, count and control-number mismatches and a transaction
-    set without envelope are warnings instead of errors. ``on_envelope`` sees every
-    envelope segment once it has been checked.
+    ``batches`` yields the segments between ST and SE in lists, in file order; it ends
+    once the SE has been checked (a count or control number that disagrees raises
+    :class:`~medbill.ParseError` from it, when strict). Only the batch being read is in
+    memory, so a transaction set of any size is read in flat memory. It can be iterated
+    once; the next transaction set is read only after it is exhausted.
+    """
+
+    __slots__ = (
+        "batches",
+        "control_number",
+        "delimiters",
+        "first_number",
+        "gs",
+        "id",
+        "implementation",
+        "isa",
+    )
+
+    def __init__(
+        self, opened: _Open, delimiters: Delimiters, batches: Iterator[list[list[str]]]
+    ) -> None:
+        self.id = _element(opened.st, 1)
+        self.control_number = opened.st[2]
+        self.implementation = _element(opened.st, 3) or opened.gs[8]
+        self.first_number = opened.number + 1
+        self.delimiters = delimiters
+        self.isa = opened.isa
+        self.gs = opened.gs
+        self.batches = batches
+
+
+def stream_transactions(
+    source: Source, lenience: Lenience | None = None, on_envelope: EnvelopeHook | None = None
+) -> Iterator[StreamedTransaction]:
+    """Every transaction set of ``source`` as it streams, with the envelopes validated.
+
+    A transaction set is yielded at its ST; its ``batches`` end after its SE has been
+    checked. The GE and IEA after it are checked when iteration continues (a set whose
+    segments were not read is read past first), so iterating to the end checks
+    everything. With a lenient ``lenience``, count and control-number mismatches and a
+    transaction set without envelope are warnings instead of errors. ``on_envelope``
+    sees every envelope segment once it has been checked.
     """
     lenience = lenience or Lenience(True)
     tokens = Tokenizer(open_source(source), lenience)
-    hook: EnvelopeHook = on_envelope or _ignore
+    events = _walk(tokens, lenience, on_envelope or _ignore)
+    for event in events:
+        if isinstance(event, _Open):
+            streamed = StreamedTransaction(event, tokens.delimiters, _body(events))
+            yield streamed
+            for _ in streamed.batches:  # the caller left the set unread: read past it
+                pass
+
+
+def _body(events: Iterator[_Open | _Closed | list[list[str]]]) -> Iterator[list[list[str]]]:
+    for event in events:
+        if isinstance(event, list):
+            yield event
+        else:  # _CLOSED: the SE was checked
+            return
+
+
+def transactions(
+    source: Source, lenience: Lenience | None = None, on_envelope: EnvelopeHook | None = None
+) -> Iterator[RawTransaction]:
+    """Every transaction set of ``source`` whole, with the envelopes around it validated.
+
+    A transaction set is yielded once its SE has been checked; the GE and IEA after it
+    are checked when iteration continues (see :func:`stream_transactions`, which does
+    not hold a set's segments).
+    """
+    for streamed in stream_transactions(source, lenience, on_envelope):
+        segments = list(itertools.chain.from_iterable(streamed.batches))
+        yield RawTransaction(
+            id=streamed.id,
+            control_number=streamed.control_number,
+            implementation=streamed.implementation,
+            first_number=streamed.first_number,
+            segments=segments,
+            delimiters=streamed.delimiters,
+            isa=streamed.isa,
+            gs=streamed.gs,
+        )
+
+
+def _walk(
+    tokens: Tokenizer, lenience: Lenience, hook: EnvelopeHook
+) -> Iterator[_Open | _Closed | list[list[str]]]:
+    """The envelope state machine: yields a set's ``_Open``, its segments, ``_CLOSED``."""
     isa: list[str] | None = None
     gs: list[str] | None = None
     groups = sets = number = 0
     current: _Open | None = None
     envelope = _ENVELOPE_OR_SE
     for batch in tokens.batches():
-        # Segments between envelope segments are copied into the open transaction set
-        # by slices; only the envelope segments go through the state machine below.
+        # Segments between envelope segments go to the open transaction set in slices;
+        # only the envelope segments go through the state machine below.
         marks = [i for i, segment in enumerate(batch) if segment[0] in envelope]
+        if not marks and current is not None:
+            number += len(batch)
+            yield batch
+            continue
         marks.append(len(batch))
         position = 0
         for mark in marks:
             if current is not None and mark > position:
-                current.body.extend(batch[position:mark])
+                number += mark - position
+                yield batch[position:mark]
             elif mark > position:
                 segment = batch[position]
                 raise ParseError(
                     f"segment {shown_id(segment[0])} outside a transaction set (expected ST, GE, GS or IEA)",
                     location=location(number + 1, segment[0]),
                 )
-            number += mark - position
             if mark == len(batch):
                 break
             segment = batch[mark]
@@ -313,8 +402,9 @@ def transactions(
             segment_id = segment[0]
             if current is not None:
                 if segment_id == "SE":
-                    yield _close(current, segment, number, tokens.delimiters, lenience)
+                    _close(current, segment, number, lenience)
                     current = None
+                    yield _CLOSED
                     continue
                 raise ParseError(
                     f"expected SE closing transaction set {shown(current.st[2])} "
@@ -339,9 +429,11 @@ def transactions(
                             location=location(number, "ST"),
                         )
                     current = _Open(st=segment, number=number, isa=_BARE_ISA, gs=_BARE_GS)
+                    yield current
                     continue
                 sets += 1
                 current = _Open(st=segment, number=number, isa=isa, gs=gs)
+                yield current
             elif segment_id == "GS":
                 if isa is None or gs is not None:
                     expected = "an ISA" if isa is None else "GE closing the previous group"
@@ -444,9 +536,7 @@ def _element(segment: list[str], position: int) -> str:
     return segment[position] if position < len(segment) else ""
 
 
-def _close(
-    current: _Open, se: list[str], number: int, delimiters: Delimiters, lenience: Lenience
-) -> RawTransaction:
+def _close(current: _Open, se: list[str], number: int, lenience: Lenience) -> None:
     control = current.st[2]
     count = count_value(_element(se, 1), number, "SE", 1)
     actual = number - current.number + 1
@@ -460,16 +550,6 @@ def _close(
             f"SE02 {shown(_element(se, 2))} does not match ST02 {shown(control)}",
             location(number, "SE", 2),
         )
-    return RawTransaction(
-        id=_element(current.st, 1),
-        control_number=control,
-        implementation=_element(current.st, 3) or current.gs[8],
-        first_number=current.number + 1,
-        segments=current.body,
-        delimiters=delimiters,
-        isa=current.isa,
-        gs=current.gs,
-    )
 
 
 def x12_date(value: str, number: int, segment_id: str, element: int) -> pendulum.Date:

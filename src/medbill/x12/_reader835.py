@@ -11,6 +11,8 @@ skipped; every value that is read is checked, and a bad one raises
 
 from __future__ import annotations
 
+import itertools
+import operator
 import os
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
@@ -25,6 +27,7 @@ from medbill._money import ZERO
 from medbill._payment import (
     Adjustment,
     ClaimPayment,
+    Imbalance,
     LinePayment,
     PayerClaimStatus,
     PayerContact,
@@ -32,19 +35,29 @@ from medbill._payment import (
     ProviderAdjustment,
     ProviderSummary,
     Remittance,
+    claim_imbalances,
 )
 from medbill.codes import AdjustmentGroup, Carc, Modifier, Npi, ProcedureCode, Rarc, RevenueCode
 from medbill.x12._envelope import (
     KNOWN_TRANSACTION_SETS,
-    RawTransaction,
     Source,
+    StreamedTransaction,
     count_value,
-    transactions,
+    stream_transactions,
 )
+from medbill.x12._limits import ELEMENT_LIMITS, over_long
 from medbill.x12._tokenizer import Lenience, location, shown, shown_id, warn
 from medbill.x12._trusted import trusted_builder, trusted_positional
 
-__all__ = ["iter_835", "iter_835_file", "read_835", "read_835_file"]
+__all__ = [
+    "RemittanceStream",
+    "iter_835",
+    "iter_835_file",
+    "read_835",
+    "read_835_file",
+    "stream_835",
+    "stream_835_file",
+]
 
 T = TypeVar("T")
 
@@ -80,6 +93,33 @@ _KNOWN = _HEADER | {
     "PLB",
 }
 _CLOSES_CLAIM = frozenset({"CLP", "PLB", "LX", "TS3", "TS2"})
+# The elements the reader reads whose length no other check bounds (codes are bounded by
+# their types, dates by _date, qualifiers by the values they are compared with, amounts
+# by _amount's 18 digits), checked against the guide's maximum (ELEMENT_LIMITS): an
+# over-long one is refused when strict and read as sent, with a warning, when lenient.
+_LENGTH_CHECKED: dict[str, tuple[int, ...]] = {
+    "TRN": (2,), "CUR": (2,), "N1": (2, 4), "N3": (1, 2), "N4": (1, 2, 3),
+    "PER": (2, 4, 6, 8), "REF": (2,), "LX": (1,), "NM1": (3, 4, 5, 7, 9),
+    "PLB": (1,), "CLP": (1, 6, 7, 8, 9), "SVC": (5, 7), "AMT": (1,), "QTY": (1, 2),
+    "CAS": (4, 7, 10, 13, 16, 19), "TS3": (1, 2),
+}  # fmt: skip
+
+
+def _length_vector(segment_id: str) -> tuple[int, ...]:
+    """Per position, the length above which an element may be over-long (a quick check).
+
+    Type R elements count digits only (a sign and a decimal point are not counted), so
+    :func:`~medbill.x12._limits.over_long` decides for a value the quick check flags.
+    """
+    checked = _LENGTH_CHECKED[segment_id]
+    limits = ELEMENT_LIMITS[segment_id]
+    vector = [1 << 30] * (max(checked) + 1)
+    for position in checked:
+        vector[position] = limits[position - 1]
+    return tuple(vector)
+
+
+_LENGTH_VECTORS = {segment_id: _length_vector(segment_id) for segment_id in _LENGTH_CHECKED}
 _AMOUNT_DIGITS = 18  # TR3 maximum length of the money elements (type R, 1/18)
 _EXACT_DIGITS = 28  # Decimal's default precision: longer amounts would round when summed
 _STRICT = Lenience(True)
@@ -95,9 +135,22 @@ _PROVIDER_SUMMARY = trusted_builder(ProviderSummary)
 class _Codes:
     """Caches of validated code objects: real files repeat a few codes many times."""
 
-    __slots__ = ("carc", "composites", "dates", "modifier", "procedure", "rarc", "revenue")
+    __slots__ = (
+        "carc",
+        "composites",
+        "dates",
+        "modifier",
+        "money",
+        "procedure",
+        "quantity",
+        "rarc",
+        "revenue",
+    )
 
     def __init__(self) -> None:
+        # amounts already read: X12 decimals of at most 18 characters (never warned about)
+        self.money: dict[str, Decimal] = {}
+        self.quantity: dict[str, Decimal] = {}
         self.carc: dict[str, Carc] = {}
         self.rarc: dict[str, Rarc] = {}
         self.modifier: dict[str, Modifier] = {}
@@ -176,6 +229,27 @@ def _amount(
                 location=location(number, segment_id, position, value),
             )
     return amount
+
+
+def _cached_amount(
+    cache: dict[str, Decimal],
+    value: str,
+    number: int,
+    segment_id: str,
+    position: int,
+    lenience: Lenience,
+    *,
+    money: bool = True,
+) -> Decimal:
+    """:func:`_amount`, remembered: payers repeat the same amounts many times."""
+    found = cache.get(value)
+    if found is None:
+        found = _amount(value, number, segment_id, position, money=money, lenience=lenience)
+        if len(value) <= _AMOUNT_DIGITS:  # read without a warning: the same next time
+            if len(cache) > 20_000:  # bounded: flat memory
+                cache.clear()
+            cache[value] = found
+    return found
 
 
 def _odd_amount(
@@ -273,32 +347,41 @@ def _build(kind: Callable[..., T], fields: dict[str, Any], where: str) -> T:
 class _TransactionReader:
     """Reads one 835 transaction set; keeps the state of the loop being read."""
 
-    def __init__(self, raw: RawTransaction, codes: _Codes, lenience: Lenience) -> None:
+    def __init__(self, raw: StreamedTransaction, codes: _Codes, lenience: Lenience) -> None:
         self.raw = raw
+        self.header: dict[str, Any] = {}
+        self.provider_adjustments: list[ProviderAdjustment] = []
         self.codes = codes
         self.lenience = lenience
         self.component = raw.delimiters.component
         self.repetition = raw.delimiters.repetition
         self.version_4010 = (raw.implementation or raw.gs[8]).startswith("004010")
-        self.seen: set[str] = set()  # single-use segments read in the current loop
+        self.seen: set[str] = set()  # single-use segments read in the current claim
+        self.seen_header: set[str] = set()  # those of the header ("#BPR", "#N1*PR", ...)
 
     def once(self, key: str, number: int, segment_id: str) -> bool:
         """Whether a single-use segment (``key``) is read for the first time in its loop.
 
         A repeated one is refused when strict; lenient reading keeps the first.
         """
-        if key in self.seen:
+        seen = self.seen_header if key[0] == "#" else self.seen
+        if key in seen:
             self.lenience.report(
                 f"{key.lstrip('#')} appears twice; the implementation guide allows it once",
                 location(number, segment_id),
                 lenient="the first one is kept",
             )
             return False
-        self.seen.add(key)
+        seen.add(key)
         return True
 
-    def read(self) -> Remittance | None:
-        """The remittance of the transaction set, or ``None`` when lenient reading skips it.
+    def claims(self) -> Iterator[ClaimPayment | None]:
+        """The claims of the transaction set as they are read, in file order.
+
+        ``None`` comes once, before the first claim (or at the end, without claims): the
+        header (BPR, TRN, N1 loops) is read by then. The claims are not kept; the header
+        fields gather in ``header`` and the PLB adjustments in ``provider_adjustments``.
+        The iteration ends once the SE has been checked.
 
         One loop dispatches on the segment id and keeps the loop state (the claim and the
         service line being read) in local variables: longer than a screen on purpose,
@@ -307,9 +390,9 @@ class _TransactionReader:
         raw = self.raw
         codes = self.codes
         first = raw.first_number
-        header: dict[str, Any] = {}
-        claims: list[ClaimPayment] = []
-        provider_adjustments: list[ProviderAdjustment] = []
+        header = self.header
+        provider_adjustments = self.provider_adjustments
+        started = False  # whether the first claim has been met
         claim: _Claim | None = None
         line: dict[str, Any] | None = None
         line_adjustments: list[Adjustment] = []
@@ -322,18 +405,40 @@ class _TransactionReader:
         read_adjustments = self._adjustments
         read_line = self._line
         line_dates = _LINE_DATES
+        # The common CAS (one triplet, a known group, a CARC and an amount read before)
+        # is read here; any other goes through _adjustments, which checks everything.
+        groups = dict(_GROUP)
+        if not self.version_4010:
+            del groups["CR"]  # CR is a 004010X091A1 group only
+        carcs = codes.carc
+        money = codes.money
+        dates = codes.dates
+        lenience = self.lenience
+        vectors = _LENGTH_VECTORS
+        longer = operator.lt  # lt(limit, length): the element is longer than the limit
         number = first - 1
-        for segment in raw.segments:
+        for segment in itertools.chain.from_iterable(raw.batches):
             segment_id = segment[0]
             number += 1
             if segment_id == "CAS":  # read before padding: its length says how many triplets
                 if line is not None:
-                    read_adjustments(segment, number, line_adjustments)
+                    found = line_adjustments
                 elif claim is not None:
-                    read_adjustments(segment, number, claim.adjustments)
+                    found = claim.adjustments
                 else:
                     raise ParseError("CAS outside a claim", location=location(number, "CAS"))
+                if len(segment) == 4:
+                    group = groups.get(segment[1])
+                    carc = carcs.get(segment[2])
+                    amount = money.get(segment[3])
+                    if group is not None and carc is not None and amount is not None:
+                        found.append(_ADJUSTMENT(group, carc, amount, None))
+                        continue
+                read_adjustments(segment, number, found)
                 continue
+            vector = vectors.get(segment_id)
+            if vector is not None and any(map(longer, vector, map(len, segment))):
+                self._lengths(segment, number)
             # pad short segments so that the elements read below can be indexed directly
             size = len(segment)
             if size < needs.get(segment_id, 0):
@@ -347,7 +452,7 @@ class _TransactionReader:
                             "expected 472, 150 or 151",
                             location=location(number, "DTM", 1),
                         )
-                    day = _date(codes, segment[2], number, "DTM", 2)
+                    day = dates.get(segment[2]) or _date(codes, segment[2], number, "DTM", 2)
                     if qualifier == "151":
                         line["service_date_end"] = day
                     else:
@@ -382,17 +487,21 @@ class _TransactionReader:
                     claim.lines.append(_line_payment(line, line_adjustments))
                 line = None
                 if claim is not None:
-                    claims.append(self._claim(claim))
+                    yield self._claim(claim)
                     claim = None
                 if segment_id == "CLP":
+                    if not started:
+                        started = True
+                        yield None
                     claim = _Claim(self._clp(segment, number), number)
                     if header_number is not None:
                         claim.fields["header_number"] = header_number
-                    self.seen = {key for key in self.seen if key.startswith("#")}
+                    if self.seen:
+                        self.seen.clear()
                 elif segment_id == "PLB":
                     provider_adjustments.extend(self._plb(segment, number))
                 else:  # a header loop (2000) opens
-                    entity = self._header(segment, number, header, entity, claims)
+                    entity = self._header(segment, number, header, entity)
                     if segment_id == "LX":
                         header_number = int(segment[1]) if segment[1].isdigit() else None
                 continue
@@ -407,17 +516,19 @@ class _TransactionReader:
                     header["payee_tax_id"] = segment[2]
                 continue
             if segment_id == "AMT" or segment_id == "QTY":
-                pair = (
-                    segment[1],
-                    _amount(
-                        segment[2],
+                value = segment[2]
+                amount = money.get(value) if segment_id == "AMT" else None
+                if amount is None:
+                    amount = _cached_amount(
+                        money if segment_id == "AMT" else codes.quantity,
+                        value,
                         number,
                         segment_id,
                         2,
+                        lenience,
                         money=segment_id == "AMT",
-                        lenience=self.lenience,
-                    ),
-                )
+                    )
+                pair = (segment[1], amount)
                 if line is not None:
                     if segment_id == "QTY":
                         line.setdefault("quantities", []).append(pair)
@@ -474,14 +585,26 @@ class _TransactionReader:
                 continue
             if claim is None and segment_id in _HEADER:
                 # header and 1000A/1000B segments: rare, read by their own method
-                entity = self._header(segment, number, header, entity, claims)
+                entity = self._header(segment, number, header, entity)
                 continue
             unknown(segment_id, number)
         if line is not None and claim is not None:
             claim.lines.append(_line_payment(line, line_adjustments))
         if claim is not None:
-            claims.append(self._claim(claim))
-        st = location(first - 1, "ST")
+            yield self._claim(claim)
+        if not started:
+            yield None
+
+    def remittance(
+        self,
+        claims: tuple[ClaimPayment, ...] | list[ClaimPayment],
+        provider_adjustments: list[ProviderAdjustment],
+    ) -> Remittance | None:
+        """The remittance of the header read so far with ``claims``, or ``None`` when
+        lenient reading skips the transaction set (it lacks TRN, N1*PR or BPR)."""
+        raw = self.raw
+        header = dict(self.header)
+        st = location(raw.first_number - 1, "ST")
         for field, segment_id in (
             ("id", "TRN"),
             ("payer_name", "N1*PR"),
@@ -511,6 +634,27 @@ class _TransactionReader:
         header["provider_adjustments"] = provider_adjustments
         return _build(Remittance, header, st)
 
+    def read(self) -> Remittance | None:
+        """The remittance of the whole transaction set (its claims held in memory)."""
+        claims = [claim for claim in self.claims() if claim is not None]
+        return self.remittance(claims, self.provider_adjustments)
+
+    def _lengths(self, segment: list[str], number: int) -> None:
+        """Report each element longer than the guide allows (refused when strict)."""
+        segment_id = segment[0]
+        for position in _LENGTH_CHECKED[segment_id]:
+            if position >= len(segment):
+                break
+            value = segment[position]
+            limit = over_long(segment_id, position, value)
+            if limit is not None:
+                self.lenience.report(
+                    f"{segment_id}{position:02d} is longer than the {limit} characters the "
+                    f"guide allows ({len(value)}: {shown(value)})",
+                    location(number, segment_id, position, value[:80]),
+                    lenient="read as sent",
+                )
+
     def _unknown(self, segment_id: str, number: int) -> None:
         where = location(number, segment_id)
         if segment_id in _KNOWN:
@@ -525,7 +669,6 @@ class _TransactionReader:
         number: int,
         header: dict[str, Any],
         entity: str,
-        claims: list[ClaimPayment],
     ) -> str:
         """Read a header, 1000A/1000B or LX/TS3 segment; returns the N1 loop now open."""
         segment_id = segment[0]
@@ -659,32 +802,36 @@ class _TransactionReader:
             raise ParseError(
                 "the patient control number (CLP01) is empty", location=location(number, "CLP", 1)
             )
+        money = self.codes.money
         fields: dict[str, Any] = {
             "claim_id": ClaimId(segment[1]),
             "status": status,
-            "charge": self._required_amount(segment, number, 3),
-            "paid": self._required_amount(segment, number, 4),
-            "patient_responsibility": _amount(
-                responsibility, number, "CLP", 5, lenience=self.lenience
+            "charge": money.get(segment[3]) or self._required_amount(segment, number, 3),
+            "paid": money.get(segment[4]) or self._required_amount(segment, number, 4),
+            "patient_responsibility": (
+                money.get(responsibility)
+                or _cached_amount(money, responsibility, number, "CLP", 5, self.lenience)
             )
             if responsibility
             else ZERO,
         }
-        for position, name in (
-            (6, "filing_indicator"),
-            (7, "payer_claim_control_number"),
-            (8, "facility_code"),
-            (9, "frequency"),
-        ):
-            value = _el(segment, position)
-            if value:
-                fields[name] = value
+        # CLP is padded to CLP09 (see _NEEDS)
+        if segment[6]:
+            fields["filing_indicator"] = segment[6]
+        if segment[7]:
+            fields["payer_claim_control_number"] = segment[7]
+        if segment[8]:
+            fields["facility_code"] = segment[8]
+        if segment[9]:
+            fields["frequency"] = segment[9]
         return fields
 
     def _required_amount(self, segment: list[str], number: int, position: int) -> Decimal:
         value = segment[position]
         if value:
-            return _amount(value, number, segment[0], position, lenience=self.lenience)
+            return _cached_amount(
+                self.codes.money, value, number, segment[0], position, self.lenience
+            )
         if not self.lenience.strict:
             self.lenience.report(
                 "the amount is missing; 0 is used", location(number, segment[0], position)
@@ -744,6 +891,8 @@ class _TransactionReader:
                 location(number, "CAS", 20, segment[20]),
                 lenient="the extra elements are read as further triplets",
             )
+        if any(map(operator.lt, _LENGTH_VECTORS["CAS"], map(len, segment))):
+            self._lengths(segment, number)
         before = len(found)
         carcs = self.codes.carc
         lenience = self.lenience
@@ -762,7 +911,9 @@ class _TransactionReader:
                         lenient="the amount is not read; the claim will not balance",
                     )
                 continue
-            amount = _amount(amount_text, number, "CAS", position + 1, lenience=lenience)
+            amount = _cached_amount(
+                self.codes.money, amount_text, number, "CAS", position + 1, lenience
+            )
             carc = carcs.get(reason) or _tolerant_code(
                 carcs, Carc, reason, (number, "CAS", position), lenience
             )
@@ -819,6 +970,13 @@ class _TransactionReader:
                 )
             self.lenience.report(f"{composite!r} has no procedure code", _loc(where))
             return qualifier, "", ()
+        if len(parts[1]) > 48 or len(qualifier) > 2:  # C003-01 1/2, C003-02 1/48
+            self.lenience.report(
+                f"SVC{position:02d} holds a product/service qualifier or code longer than "
+                f"the guide allows (2 and 48 characters: {shown(composite)})",
+                location(number, "SVC", position, composite[:80]),
+                lenient="read as sent",
+            )
         modifiers = tuple(
             m
             for m in (
@@ -832,15 +990,14 @@ class _TransactionReader:
 
     def _line(self, segment: list[str], number: int) -> dict[str, Any]:
         codes = self.codes
-        qualifier, code, modifiers = self._procedure(segment[1], number, 1)
+        composite = segment[1]
+        read = codes.composites.get(composite)
+        qualifier, code, modifiers = read or self._procedure(composite, number, 1)
+        money = codes.money
         charge, paid = segment[2], segment[3]
         fields: dict[str, Any] = {
-            "charge": _amount(charge, number, "SVC", 2, lenience=self.lenience)
-            if charge
-            else self._required_amount(segment, number, 2),
-            "paid": _amount(paid, number, "SVC", 3, lenience=self.lenience)
-            if paid
-            else self._required_amount(segment, number, 3),
+            "charge": money.get(charge) or self._required_amount(segment, number, 2),
+            "paid": money.get(paid) or self._required_amount(segment, number, 3),
             "modifiers": modifiers,
             "procedure": None,
         }
@@ -882,8 +1039,8 @@ class _TransactionReader:
             )
         units = segment[5]
         if units:
-            fields["units_paid"] = _amount(
-                units, number, "SVC", 5, money=False, lenience=self.lenience
+            fields["units_paid"] = _cached_amount(
+                codes.quantity, units, number, "SVC", 5, self.lenience, money=False
             )
         original = segment[6]
         if original:
@@ -931,6 +1088,13 @@ class _TransactionReader:
                     lenient="read as sent",
                 )
             reason, _, reference = composite.partition(self.component)
+            if len(reference) > 50:  # C042-02 reference identification 1/50
+                lenience.report(
+                    f"the PLB reference is longer than the 50 characters the guide allows "
+                    f"({len(reference)}: {shown(reference)})",
+                    location(number, "PLB", position, composite[:80]),
+                    lenient="read as sent",
+                )
             amount = self._required_amount([*segment, ""], number, position + 1)
             if len(reason) != 2 and not lenience.strict:
                 lenience.report(
@@ -955,12 +1119,28 @@ class _TransactionReader:
         return found
 
 
-def _check_balanced(remittance: Remittance, raw: RawTransaction) -> None:
+def _check_balanced(remittance: Remittance, control_number: str) -> None:
     problems = remittance.imbalances()
     if problems:
         raise UnbalancedRemittanceError(
-            f"{remittance.id} (transaction set {raw.control_number})", problems
+            f"{remittance.id} (transaction set {control_number})", problems
         )
+
+
+def _readers(source: Source, lenience: Lenience) -> Iterator[_TransactionReader]:
+    """A reader for each 835 transaction set of ``source``, as the sets stream."""
+    codes = _Codes()
+    for raw in stream_transactions(source, lenience):
+        if raw.id != "835":
+            if raw.id in KNOWN_TRANSACTION_SETS or raw.gs[1] != "HP":
+                continue  # an interchange may bundle other transaction sets (278, 999, ...)
+            # lenient: an unknown ST01 in a remittance group (HP) is read as an 835
+            warn(
+                f"transaction set {shown(raw.control_number)} with ST01 {shown(raw.id)} "
+                "is read as an 835 (its group is HP)",
+                location(raw.first_number - 1, "ST", 1, raw.id),
+            )
+        yield _TransactionReader(raw, codes, lenience)
 
 
 def iter_835(
@@ -969,7 +1149,9 @@ def iter_835(
     """Stream the remittances of an 835 file, one per transaction set, in file order.
 
     ``source`` is X12 text, a path or an open text file; a file is read in chunks, so
-    memory stays flat however large it is. Each remittance is yielded once its
+    memory stays flat however many transaction sets it holds (one transaction set's
+    remittance is held whole: :func:`stream_835` streams the claims of a transaction
+    set of any size). Each remittance is yielded once its
     transaction set has been read and its SE checked; the envelopes after it are checked
     as iteration goes on, so a damaged file raises :class:`~medbill.ParseError` before
     the iteration ends. With ``require_balanced=True`` a transaction set that breaks an
@@ -993,24 +1175,200 @@ def iter_835(
     >>> [(era.id, era.payment_amount) for era in iter_835(SAMPLE_835)]
     [('EFT-0001', Decimal('210.00'))]
     """
-    codes = _Codes()
-    lenience = Lenience(strict)
-    for raw in transactions(source, lenience):
-        if raw.id != "835":
-            if raw.id in KNOWN_TRANSACTION_SETS or raw.gs[1] != "HP":
-                continue  # an interchange may bundle other transaction sets (278, 999, ...)
-            # lenient: an unknown ST01 in a remittance group (HP) is read as an 835
-            warn(
-                f"transaction set {shown(raw.control_number)} with ST01 {shown(raw.id)} "
-                "is read as an 835 (its group is HP)",
-                location(raw.first_number - 1, "ST", 1, raw.id),
-            )
-        remittance = _TransactionReader(raw, codes, lenience).read()
+    for reader in _readers(source, Lenience(strict)):
+        remittance = reader.read()
         if remittance is None:
             continue
         if require_balanced:
-            _check_balanced(remittance, raw)
+            _check_balanced(remittance, reader.raw.control_number)
         yield remittance
+
+
+class RemittanceStream:
+    """One 835 transaction set read as it streams: its header, then its claims one by one.
+
+    ``header`` is the :class:`~medbill.Remittance` as its header reads (payment, trace
+    number, payer and payee, dates), without claims or provider adjustments. Iterating
+    the stream yields each :class:`~medbill.ClaimPayment` as it is read, checked as
+    :func:`read_835` checks it; the claims are not kept, so a transaction set of any size
+    is read in flat memory. The stream can be iterated once.
+
+    The trailer of the transaction set (the PLB adjustments, the SE count, the balance
+    of BPR02 against the claims and PLB) can only be checked at its end. Once iteration
+    ends without an error, ``complete`` is true and the set's verdict is known:
+    ``imbalances()`` (each claim's, and the remittance's BPR02 = ΣCLP04 − ΣPLB),
+    ``provider_adjustments``, ``provider_summaries``, ``claim_count`` and
+    ``claims_paid``. When strict reading (or ``require_balanced=True``) meets an error
+    at the trailer, iteration raises after claims were already yielded: **claims
+    yielded from a transaction set that raised must be discarded**. To post a file
+    whole or not at all, post each claim inside one transaction that is committed only
+    after the whole file has been read, or gather the postings per transaction set and
+    commit them once its stream is ``complete`` (and, for the file, once the iteration
+    over the streams has ended).
+
+    >>> from medbill.x12 import SAMPLE_835, stream_835
+    >>> for stream in stream_835(SAMPLE_835):
+    ...     print(stream.header.id, stream.header.payment_amount)
+    ...     for claim in stream:
+    ...         print(claim.claim_id, claim.paid)
+    ...     print(stream.complete, stream.claim_count, stream.claims_paid, stream.imbalances())
+    EFT-0001 210.00
+    C-1 210.00
+    True 1 210.00 ()
+    """
+
+    __slots__ = (
+        "_claims",
+        "_imbalances",
+        "_passed",
+        "_reader",
+        "_require_balanced",
+        "claim_count",
+        "claims_paid",
+        "complete",
+        "header",
+        "provider_adjustments",
+        "provider_summaries",
+    )
+
+    def __init__(
+        self,
+        header: Remittance,
+        reader: _TransactionReader,
+        claims: Iterator[ClaimPayment | None],
+        *,
+        require_balanced: bool,
+    ) -> None:
+        self.header = header
+        self._reader = reader
+        self._claims = claims
+        self._require_balanced = require_balanced
+        self._imbalances: list[Imbalance] = []
+        self._passed = False  # the next transaction set was asked for
+        self.complete = False
+        self.claim_count = 0
+        self.claims_paid = ZERO
+        self.provider_adjustments: tuple[ProviderAdjustment, ...] = ()
+        self.provider_summaries: tuple[ProviderSummary, ...] = ()
+
+    def __iter__(self) -> Iterator[ClaimPayment]:
+        """The claims of the transaction set, in file order, as they are read."""
+        self._check_current()
+        imbalances = self._imbalances
+        count = 0
+        paid = ZERO
+        try:
+            for claim in self._claims:
+                if claim is None:
+                    continue
+                count += 1
+                paid += claim.paid
+                if (
+                    claim.imbalance
+                    or claim.patient_responsibility_imbalance
+                    or any(line.imbalance for line in claim.lines)
+                ):
+                    imbalances.extend(claim_imbalances(claim))
+                yield claim
+        finally:
+            self.claim_count = count
+            self.claims_paid = paid
+        self._check_current()
+        reader = self._reader
+        self.provider_adjustments = tuple(reader.provider_adjustments)
+        self.provider_summaries = tuple(reader.header.get("provider_summaries", ()))
+        header = self.header
+        total = paid - sum((p.amount for p in self.provider_adjustments), ZERO)
+        if total != header.signed_payment:
+            imbalances.append(
+                Imbalance(
+                    f"remittance {header.id}",
+                    "claim payments - provider adjustments - payment amount",
+                    total - header.signed_payment,
+                )
+            )
+        if self._require_balanced and imbalances:
+            raise UnbalancedRemittanceError(
+                f"{header.id} (transaction set {reader.raw.control_number})", imbalances
+            )
+        self.complete = True
+
+    def _check_current(self) -> None:
+        if self._passed:
+            raise ValidationError(
+                "stream",
+                self.header.id,
+                "the next transaction set was read before this one's claims were: "
+                "iterate each stream's claims before asking for the next stream",
+            )
+
+    def imbalances(self) -> tuple[Imbalance, ...]:
+        """Every broken 835 balancing rule of the set (as :meth:`~medbill.Remittance.imbalances`).
+
+        Known once the stream is ``complete``; before, a :class:`~medbill.ValidationError`.
+        """
+        if not self.complete:
+            raise ValidationError(
+                "stream",
+                self.header.id,
+                "the transaction set is not read to its end: iterate its claims first",
+            )
+        return tuple(self._imbalances)
+
+
+def stream_835(
+    source: Source, *, strict: bool = True, require_balanced: bool = False
+) -> Iterator[RemittanceStream]:
+    """Stream an 835 file claim by claim: a :class:`RemittanceStream` per transaction set.
+
+    Memory stays flat however many claims a transaction set holds: neither the
+    segments nor the claims of a set are kept (the input text, when given as ``str``
+    or ``bytes``, is held by the caller; a ``Path`` is read in chunks). Reading is the
+    same as :func:`iter_835`'s, with the same ``strict`` and ``require_balanced``; each
+    stream's header is read before it is yielded. Iterate each stream's claims before
+    asking for the next stream: one left unread is read past (its claims checked, not
+    yielded) and then refuses to be iterated with a :class:`~medbill.ValidationError`.
+    See :class:`RemittanceStream` for when a transaction set's verdict is known and
+    what to do with claims yielded before an error.
+
+    >>> from medbill.x12 import SAMPLE_835, stream_835
+    >>> [(stream.header.id, [claim.claim_id for claim in stream]) for stream in stream_835(SAMPLE_835)]
+    [('EFT-0001', ['C-1'])]
+    """
+    for reader in _readers(source, Lenience(strict)):
+        claims = reader.claims()
+        next(claims)  # the header is read
+        header = reader.remittance((), [])
+        if header is None:  # lenient: skipped (no TRN, N1*PR or BPR), but read and checked
+            for _ in claims:
+                pass
+            continue
+        stream = RemittanceStream(header, reader, claims, require_balanced=require_balanced)
+        yield stream
+        if not stream.complete:
+            # Left unread (or half read): its claims are read and checked, not yielded,
+            # and the stream refuses to go on, since its segments are gone.
+            stream._passed = True
+            for _ in claims:
+                pass
+
+
+def stream_835_file(
+    path: str | os.PathLike[str], *, strict: bool = True, require_balanced: bool = False
+) -> Iterator[RemittanceStream]:
+    """Stream the 835 file at ``path`` claim by claim (see :func:`stream_835`).
+
+    The file is read in chunks, so memory stays flat whatever its size.
+
+    >>> import pathlib, tempfile
+    >>> from medbill.x12 import SAMPLE_835, stream_835_file
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder, "era.835")
+    ...     _ = path.write_text(SAMPLE_835)
+    ...     [sum(1 for _ in stream) for stream in stream_835_file(path)]
+    [1]
+    """
+    return stream_835(Path(path), strict=strict, require_balanced=require_balanced)
 
 
 def read_835(

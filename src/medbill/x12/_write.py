@@ -102,7 +102,10 @@ class SegmentWriter:
         if value is None:
             return ""
         if any(ch in value for ch in self._forbidden):
-            raise ValidationError(field, value, "contains an X12 delimiter; it cannot be written")
+            # free text (a name, an address, a memo) may be PHI: masked, never echoed
+            raise ValidationError(
+                field, value, "contains an X12 delimiter; it cannot be written", phi=True
+            )
         return value
 
     def composite(self, *parts: str) -> str:

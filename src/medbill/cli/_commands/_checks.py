@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from medbill import Claim, Remittance
+import click
+
+from medbill import Claim, ClaimPayment, Remittance
 from medbill.claims import PaymentCheck, Tolerance, Verdict, check_payment, match_remittance
 from medbill.cli._output import money, progress, table
 from medbill.fees import Contract
 
-__all__ = ["check_remittances", "contract_for", "line_rows", "show_checks", "show_denials"]
+__all__ = [
+    "check_remittances",
+    "contract_files",
+    "contract_for",
+    "line_rows",
+    "prior_payments",
+    "show_checks",
+    "show_denials",
+]
+
+
+def contract_files(paths: Sequence[Path], option: str = "--contract") -> list[Path]:
+    """The contract TOML files named: each path is a file, or a folder of ``*.toml``."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.toml")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise FileNotFoundError(2, "No such file or folder", str(path))
+    if not found:
+        raise click.UsageError(f"{option} names no contract file (*.toml)")
+    return found
 
 
 def contract_for(claim: Claim, contracts: Sequence[Contract]) -> Contract | None:
@@ -27,9 +53,16 @@ def check_remittances(
     claims: dict[str, Claim],
     contracts: Sequence[Contract],
     tolerance: Tolerance,
+    prior: Mapping[str, Sequence[tuple[str, ClaimPayment]]] | None = None,
 ) -> tuple[list[PaymentCheck], list[str]]:
     """Check every matched, non-reversal claim payment against its payer's contract; say
-    what was not checked (a payer without a contract among ``contracts``)."""
+    what was not checked (a payer without a contract among ``contracts``).
+
+    ``prior`` holds the earlier payers' claim payments by claim id, each with the payer
+    of its remittance (see :func:`prior_payments`): a secondary's payment is checked
+    with the primary's payment taken off what it owes. A secondary's own OA-23 (the
+    impact of the prior payer) is the payer's claim, not evidence: without the primary's
+    835 such a claim is checked as if nothing had been paid before, and a note says so."""
     checks: list[PaymentCheck] = []
     skipped: list[str] = []
     for remittance in remittances:
@@ -49,8 +82,48 @@ def check_remittances(
                     f"(contracts: {', '.join(sorted(c.name for c in contracts))})"
                 )
                 continue
-            checks.append(check_payment(match.claim, match.payment, contract, tolerance=tolerance))
+            payer = _payer_of(remittance)
+            earlier = [
+                payment
+                for source, payment in (prior or {}).get(str(match.claim.id), ())
+                if source != payer
+            ]
+            if not earlier and _cites_prior_payer(match.payment):
+                skipped.append(
+                    f"{match.claim.id}: the payment cites a prior payer (OA-23) but no "
+                    "prior payer's 835 was given (--prior): the primary's payment is not "
+                    "taken into account"
+                )
+            checks.append(
+                check_payment(
+                    match.claim, match.payment, contract, tolerance=tolerance,
+                    prior_payments=earlier,
+                )
+            )  # fmt: skip
     return checks, skipped
+
+
+def _payer_of(remittance: Remittance) -> str:
+    return remittance.payer_id or remittance.payer_name
+
+
+def _cites_prior_payer(payment: ClaimPayment) -> bool:
+    """Whether a claim payment carries CARC 23 (the impact of prior payers' adjudication)."""
+    adjustments = [*payment.adjustments, *(a for line in payment.lines for a in line.adjustments)]
+    return any(str(a.reason) == "23" for a in adjustments)
+
+
+def prior_payments(
+    remittances: Sequence[Remittance],
+) -> dict[str, list[tuple[str, ClaimPayment]]]:
+    """The claim payments of earlier payers' remittances by claim id (reversals and
+    corrections included: they net out line by line), each with its remittance's payer."""
+    found: dict[str, list[tuple[str, ClaimPayment]]] = {}
+    for remittance in remittances:
+        payer = _payer_of(remittance)
+        for payment in remittance.claim_payments:
+            found.setdefault(str(payment.claim_id), []).append((payer, payment))
+    return found
 
 
 def line_rows(checks: list[PaymentCheck]) -> list[dict[str, Any]]:

@@ -30,7 +30,7 @@ __all__ = [
     "load_medicare",
     "parse_amount",
     "parse_date",
-    "parse_rate",
+    "parse_fraction",
     "parse_locality",
 ]
 
@@ -109,22 +109,35 @@ def parse_date(text: str, option: str = "--date") -> pendulum.Date:
     return moment
 
 
-def parse_amount(text: str, option: str) -> Decimal:
-    """An amount of money such as ``150.00``."""
-    return as_money(text, option)
+def parse_amount(text: str, option: str, *, signed: bool = True) -> Decimal:
+    """An amount of money such as ``150.00`` (never negative unless ``signed``)."""
+    return as_money(text, option, signed=signed)
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def parse_units(text: str, option: str = "--units") -> Decimal:
-    """A positive number of units such as ``1`` or ``2.5`` (at most 99,999, the 837P's SV104)."""
+    """A positive number of units such as ``1`` or ``2.5``: at most 99,999 and three decimal
+    places (what the 837P's SV104 carries)."""
     value = as_rate(text, option)
     if not Decimal(0) < value <= Decimal(99_999):
         raise ValidationError(option, text, "must be more than 0 and at most 99999")
+    if _places(value.normalize()) > 3:
+        raise ValidationError(option, text, "must have at most 3 decimal places")
     return value
 
 
-def parse_rate(text: str, option: str) -> Decimal:
-    """A rate as a fraction such as ``0.02`` (2 %)."""
-    return as_rate(text, option)
+def parse_fraction(text: str, option: str) -> Decimal:
+    """A share from 0 to 1 such as ``0.02`` (2 %), to a hundredth of a percent at most."""
+    value = as_rate(text, option)
+    if not Decimal(0) <= value <= Decimal(1):
+        raise ValidationError(option, text, "must be a fraction from 0 to 1 (0.02 is 2%)")
+    if _places(value.normalize()) > 4:
+        raise ValidationError(option, text, "must have at most 4 decimal places (0.01%)")
+    return value
 
 
 def parse_locality(text: str) -> Locality:

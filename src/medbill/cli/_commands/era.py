@@ -17,7 +17,9 @@ from medbill._files import file_mode, write_private
 from medbill.claims import RemittancePlan, Tolerance, VarianceReport
 from medbill.cli._commands._checks import (
     check_remittances,
+    contract_files,
     line_rows,
+    prior_payments,
     show_checks,
     show_denials,
 )
@@ -28,7 +30,7 @@ from medbill.cli._commands._inputs import (
     load_medicare,
     open_ledger,
     parse_amount,
-    parse_rate,
+    parse_fraction,
 )
 from medbill.cli._commands._posting import plan_remittances, post_remittances
 from medbill.cli._output import emit_json, make_console, money, status, table
@@ -223,6 +225,14 @@ def plan_command(
 )
 @_CLAIMS
 @click.option(
+    "--prior",
+    "prior_paths",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An earlier payer's 835 for the same claims (the primary's, when FILE.835 is a "
+    "secondary's): its payments are taken off what the later payer owes (repeatable).",
+)
+@click.option(
     "--schedule",
     "schedules",
     multiple=True,
@@ -250,6 +260,7 @@ def check_command(
     era_file: Path,
     contract_paths: tuple[Path, ...],
     claim_paths: tuple[Path, ...],
+    prior_paths: tuple[Path, ...],
     schedules: tuple[Path, ...],
     rvu: Path | None,
     gpci: Path | None,
@@ -261,17 +272,22 @@ def check_command(
     """Check every paid line of FILE.835 against its payer's contract, in payment terms:
     expected and payer allowed, expected and 835 patient share, expected and actual paid,
     the variances and a verdict (correct, underpaid, overpaid, patient share too high or
-    too low, denied with its next action, not checked with the reason)."""
+    too low, denied with its next action, not checked with the reason).
+
+    A secondary payer's 835 is checked against the secondary's contract (give the
+    secondary claims, whose coverage is the secondary's) with ``--prior`` naming the
+    primary's 835: what the primary paid on each line is taken off the expected payment."""
+    forgiven = Tolerance(  # the options first: a bad one fails before any file is read
+        amount=parse_amount(tolerance, "--tolerance", signed=False),
+        rate=None if tolerance_rate is None else parse_fraction(tolerance_rate, "--tolerance-rate"),
+    )
     remittances = read_remittances(era_file)
+    earlier = prior_payments([r for path in prior_paths for r in read_remittances(path)])
     claims = load_claims(list(claim_paths))
     flat = [FeeSchedule.from_csv(path) for path in schedules]
     medicare = load_medicare(rvu, gpci)
-    contracts = [load_contract(path, medicare, flat) for path in _contract_files(contract_paths)]
-    forgiven = Tolerance(
-        amount=parse_amount(tolerance, "--tolerance"),
-        rate=None if tolerance_rate is None else parse_rate(tolerance_rate, "--tolerance-rate"),
-    )
-    checks, skipped = check_remittances(remittances, claims, contracts, forgiven)
+    contracts = [load_contract(path, medicare, flat) for path in contract_files(contract_paths)]
+    checks, skipped = check_remittances(remittances, claims, contracts, forgiven, earlier)
     report = VarianceReport.from_checks(checks)
     if csv_path is not None:
         write_private(csv_path, report.to_csv(), mode=file_mode())
@@ -297,20 +313,6 @@ def check_command(
     console.print(f"Denied, at stake under the contracts: {money(report.total_at_stake)}")
     for note in skipped:
         console.print(f"not checked: {note}", markup=False)
-
-
-def _contract_files(paths: tuple[Path, ...]) -> list[Path]:
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(path.glob("*.toml")))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise FileNotFoundError(2, "No such file or folder", str(path))
-    if not found:
-        raise click.UsageError("--contract names no contract file (*.toml)")
-    return found
 
 
 @era_group.command(

@@ -8,10 +8,21 @@ from typing import Any
 
 import click
 
+from medbill import Claim, Remittance
 from medbill._errors import ValidationError
-from medbill.claims import ClaimWorkflow, WorkReason, worklist
-from medbill.cli._commands._inputs import open_ledger, parse_date, today
-from medbill.cli._output import emit_json, money, table
+from medbill.claims import ClaimWorkflow, PaymentCheck, Tolerance, WorkReason, worklist
+from medbill.cli._commands._checks import check_remittances, contract_files
+from medbill.cli._commands._inputs import (
+    load_contract,
+    load_medicare,
+    open_ledger,
+    parse_amount,
+    parse_date,
+    parse_fraction,
+    today,
+)
+from medbill.cli._output import emit_json, make_console, money, table
+from medbill.fees import FeeSchedule
 from medbill.serialize import from_dict
 from medbill.x12 import read_835
 
@@ -27,6 +38,57 @@ def load_workflows(path: Path) -> list[ClaimWorkflow]:
     if not isinstance(data, list):
         raise ValidationError("--claims", str(path), "must hold a JSON list of claim workflows")
     return [from_dict(ClaimWorkflow, item) for item in data]
+
+
+def _checks(
+    remittances: list[Remittance],
+    flows: list[ClaimWorkflow],
+    contract_paths: tuple[Path, ...],
+    schedules: tuple[Path, ...],
+    cms: tuple[Path | None, Path | None],
+    tolerance: Tolerance,
+) -> tuple[list[PaymentCheck], list[str]]:
+    """Every paid claim of the 835s checked against its payer's contract (as ``era check``)."""
+    if not contract_paths:
+        return [], []
+    if not remittances:
+        raise click.UsageError("--contract needs --era: the 835 files whose payments to check")
+    if not flows:
+        raise click.UsageError("--contract needs --claims: the claims the 835 files pay")
+    flat = [FeeSchedule.from_csv(path) for path in schedules]
+    medicare = load_medicare(*cms)
+    contracts = [load_contract(path, medicare, flat) for path in contract_files(contract_paths)]
+    # Only a claim's last adjudication counts: in payment-date order, a reversal takes
+    # back the check of the payment it reverses and a later payment replaces it.
+    # A claim is its payer's: the primary and the secondary claim share the claim id.
+    latest: dict[tuple[str, str], PaymentCheck] = {}
+    skipped: list[str] = []
+    for remittance in sorted(remittances, key=lambda r: r.payment_date):
+        claims = _claims_paid_by(remittance, flows)
+        for payment in remittance.claim_payments:
+            claim = claims.get(str(payment.claim_id))
+            if payment.status.is_reversal and claim is not None and claim.coverage is not None:
+                latest.pop((str(claim.coverage.payer.id), str(claim.id)), None)
+        checks, notes = check_remittances([remittance], claims, contracts, tolerance)
+        skipped += notes
+        latest.update({(check.payer_id, check.claim_id): check for check in checks})
+    return list(latest.values()), skipped
+
+
+def _claims_paid_by(remittance: Remittance, flows: list[ClaimWorkflow]) -> dict[str, Claim]:
+    """The claims billed to the remittance's payer (by its 835 payer id, else its name);
+    a primary and a secondary claim share the claim id, the payer tells them apart."""
+
+    def billed_to_payer(claim: Claim) -> bool:
+        payer = None if claim.coverage is None else claim.coverage.payer
+        if payer is None:
+            return False
+        if remittance.payer_id and payer.x12_payer_id:
+            return payer.x12_payer_id == remittance.payer_id
+        return payer.name.casefold() == remittance.payer_name.casefold()
+
+    claims = [flow.claim for flow in flows]
+    return {str(claim.id): claim for claim in claims if billed_to_payer(claim)}
 
 
 @click.command("worklist", short_help="Claims and balances to follow up, with deadlines.")
@@ -49,6 +111,32 @@ def load_workflows(path: Path) -> list[ClaimWorkflow]:
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="835 files whose adjudications explain the denials (repeatable).",
 )
+@click.option(
+    "--contract",
+    "--contracts",
+    "contract_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A payer's contract TOML, or a folder of them: each paid claim of the --era files "
+    "is checked against its payer's, and what was paid below it is listed (repeatable).",
+)
+@click.option(
+    "--schedule",
+    "schedules",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A flat fee schedule CSV a contract names (by the file's stem).",
+)
+@click.option("--rvu", type=click.Path(path_type=Path, dir_okay=False), help="CMS PPRRVU file.")
+@click.option("--gpci", type=click.Path(path_type=Path, dir_okay=False), help="CMS GPCI file.")
+@click.option(
+    "--tolerance", default="0.00", show_default=True, help="Underpayment forgiven, in dollars."
+)
+@click.option(
+    "--tolerance-rate",
+    default=None,
+    help="Underpayment forgiven as a fraction of the expected amount (0.02 is 2%).",
+)
 @click.option("--as-of", "as_of", help="YYYY-MM-DD (default: today).")
 @click.option(
     "--sort",
@@ -66,6 +154,12 @@ def worklist_command(
     db: Path,
     claims_file: Path | None,
     eras: tuple[Path, ...],
+    contract_paths: tuple[Path, ...],
+    schedules: tuple[Path, ...],
+    rvu: Path | None,
+    gpci: Path | None,
+    tolerance: str,
+    tolerance_rate: str | None,
     as_of: str | None,
     sort: str,
     payer: str | None,
@@ -74,18 +168,25 @@ def worklist_command(
 ) -> None:
     """What needs a person: unanswered, rejected, denied, pended and underpaid claims,
     secondaries not billed, patient balances past due and unapplied payer money, each
-    with the amount, age, next action and deadline."""
+    with the amount, age, next action and deadline. With --contract, the paid claims of
+    the --era files are checked against their payers' contracts (as ``era check`` does):
+    a claim paid below its contract, in payment terms, is an underpaid item."""
     day = today() if as_of is None else parse_date(as_of, "--as-of")
+    forgiven = Tolerance(
+        amount=parse_amount(tolerance, "--tolerance", signed=False),
+        rate=None if tolerance_rate is None else parse_fraction(tolerance_rate, "--tolerance-rate"),
+    )
     flows = [] if claims_file is None else load_workflows(claims_file)
+    remittances = [era for path in eras for era in read_835(path, strict=False)]
     payments = [
         payment
-        for path in eras
-        for era in read_835(path, strict=False)
+        for era in remittances
         for payment in era.claim_payments
         if not payment.status.is_reversal
     ]
+    checks, skipped = _checks(remittances, flows, contract_paths, schedules, (rvu, gpci), forgiven)
     with open_ledger(db) as ledger:
-        found = worklist(ledger, flows, day, payments=payments)
+        found = worklist(ledger, flows, day, payments=payments, checks=checks)
     items = found.filter(payer=payer, reason=reason).sorted_by(sort)
     if as_json:
         emit_json(
@@ -98,6 +199,7 @@ def worklist_command(
                      "detail": i.detail}
                     for i in items
                 ],
+                "not_checked": skipped,
             }
         )  # fmt: skip
         return
@@ -119,3 +221,6 @@ def worklist_command(
         numeric=("amount", "age"),
         nowrap=("reason", "claim", "deadline"),
     )
+    console = make_console()
+    for note in skipped:
+        console.print(f"not checked against a contract: {note}", markup=False)

@@ -127,6 +127,7 @@ def post_patient_payment(
                 trace=payment.reference,
             ),
             recorded_at=recorded_at,
+            source=f"receipt {payment.id}",  # the audit trail's source document
             postings=postings.postings(),
         )
     )

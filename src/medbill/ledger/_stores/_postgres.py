@@ -4,51 +4,80 @@ The tables are those of the SQLite store (see ``medbill.ledger._stores._sql``), 
 in ``bigint`` cents; the schema version sits in table ``medbill_schema``. Connections come
 from a ``psycopg_pool.ConnectionPool``.
 
-Every write transaction first takes one transaction-scoped advisory lock
-(``pg_advisory_xact_lock``) under ``lock_timeout``: writers queue for it like SQLite's
-``BEGIN IMMEDIATE``, and every check the ledger and its recipes make inside
-:meth:`~medbill.ledger.Ledger.atomic` reads committed data no other writer can change
-before the commit. Readers never take it (PostgreSQL's MVCC: a read sees the last commit).
-Waiting longer than ``busy_timeout`` raises :class:`~medbill.LedgerBusyError`.
+Writers run in parallel (READ COMMITTED, under ``lock_timeout``), and what they check
+cannot change before they commit:
+
+* Every write transaction holds the ledger's advisory lock *shared*; closing a period or
+  an account takes it *exclusive*, so no writer checks a closed date or account while it
+  changes.
+* A check that reads a balance inside :meth:`~medbill.ledger.Ledger.atomic` first takes
+  the patient's lock and reads the row ``FOR UPDATE``. Every batch takes the locks of
+  the patients it posts to before it writes: a writer never changes a balance another
+  writer's check has read. Writers of different patients proceed at once.
+* Patient locks are transaction-scoped advisory locks in two levels, so that a batch of
+  any size holds a bounded number: each patient falls in one of :data:`BUCKETS`
+  buckets (a stable hash). A batch of up to :data:`EXACT_LIMIT` patients holds its
+  buckets *shared* and one lock per patient; a larger batch holds its buckets
+  *exclusive* (at most :data:`BUCKETS` locks, whatever its size). Locks are taken
+  buckets first, then patients, each in ascending order, so two batches never wait
+  for each other in a cycle.
+* Shared balance rows (``cash``, a code's or a payer's total, the entry count) are
+  updated last, in a stable order, each by one ``INSERT ... ON CONFLICT DO UPDATE`` or
+  ``UPDATE`` of a summed delta: concurrent writers queue for them only briefly before
+  their commits.
+* A unique key two writers post at once, or a deadlock PostgreSQL breaks, makes the
+  later writer's transaction fail as a *conflict*; :meth:`~medbill.ledger.Ledger.post_batch`
+  and the posting recipes then run again from the start (the key is then found posted:
+  an identical entry is returned, never a false ``DuplicateEntryError``).
+
+Entries, postings and subjects are written with ``COPY``; upserts go through
+``executemany`` (psycopg's pipeline mode: one round trip per statement and batch).
+Readers take no lock (MVCC: a read sees the last commit). Waiting longer than
+``busy_timeout`` raises :class:`~medbill.LedgerBusyError`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from medbill._errors import LedgerBusyError, LedgerError
-from medbill.ledger._stores._sql import Row, SqlStore
+from medbill.ledger._stores._sql import Row, SqlStore, conflict
 
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["SCHEMA_POSTGRES", "PostgresStore"]
+__all__ = ["BUCKETS", "EXACT_LIMIT", "SCHEMA_POSTGRES", "PostgresStore", "bucket_of", "patient_key"]
 
 SCHEMA_POSTGRES: Final = """
+CREATE SEQUENCE medbill_account_id;
+CREATE SEQUENCE medbill_rollup_id;
+CREATE SEQUENCE medbill_entry_seq;
 CREATE TABLE accounts (
-    id bigint PRIMARY KEY,
+    id bigint PRIMARY KEY DEFAULT nextval('medbill_account_id'),
     ident text NOT NULL UNIQUE,
     code text NOT NULL,
     patient text, payer text, level text, claim text, line text,
     closed integer NOT NULL DEFAULT 0,
     balance bigint NOT NULL DEFAULT 0
-);
+) WITH (fillfactor = 70);
 CREATE INDEX accounts_code ON accounts (code);
-CREATE INDEX accounts_claim ON accounts (claim) WHERE claim IS NOT NULL;
+CREATE INDEX accounts_claim ON accounts (claim, code) WHERE claim IS NOT NULL;
+CREATE INDEX accounts_closed ON accounts (id) WHERE closed = 1;
 CREATE INDEX accounts_patient ON accounts (patient) WHERE patient IS NOT NULL;
 CREATE TABLE rollups (
-    id bigint PRIMARY KEY,
+    id bigint PRIMARY KEY DEFAULT nextval('medbill_rollup_id'),
     ident text NOT NULL UNIQUE,
     balance bigint NOT NULL DEFAULT 0
-);
+) WITH (fillfactor = 70);
 CREATE TABLE daily (
     account_id bigint NOT NULL,
     day integer NOT NULL,
     cents bigint NOT NULL,
     PRIMARY KEY (account_id, day)
-);
+) WITH (fillfactor = 70);
 CREATE TABLE entries (
     seq bigint PRIMARY KEY,
     key text NOT NULL UNIQUE,
@@ -58,10 +87,11 @@ CREATE TABLE entries (
     memo text NOT NULL,
     patient text, payer text, claim text, line text,
     remittance text, trace text, service_date integer,
-    reverses text UNIQUE,
+    reverses text,
     actor text, source text
 );
 CREATE INDEX entries_effective ON entries (effective);
+CREATE UNIQUE INDEX entries_reverses ON entries (reverses) WHERE reverses IS NOT NULL;
 CREATE TABLE postings (
     entry_seq bigint NOT NULL,
     position integer NOT NULL,
@@ -79,13 +109,40 @@ CREATE TABLE deposits (
     received_on integer NOT NULL,
     trace text, batch integer, actor text
 );
-CREATE INDEX deposits_received_on ON deposits (received_on)
+CREATE INDEX deposits_received_on ON deposits (received_on);
+INSERT INTO ledger_meta (name, value) VALUES ('entries', 0)
 """
-"""Schema version 2 (the first PostgreSQL knows), the same tables as SQLite's version 2."""
+"""Schema version 2 (the first PostgreSQL knows), the same tables as SQLite's version 2.
+
+Ids and entry numbers come from sequences (concurrent writers each draw their own; a
+rolled-back batch leaves a gap, so the number of entries is kept in ``ledger_meta``)."""
 
 SCHEMA_VERSION: Final = 2
 _LOCK: Final = 0x6D65_6462  # "medb": the ledger's advisory lock key
+_BUCKET_LOCKS: Final = 0x6D65_6462  # "medb": the class of the patients' lock buckets
+_PATIENT_LOCKS: Final = 0x6D65_6470  # "medp": the class of the patients' own locks
+BUCKETS: Final = 256
+"""Patients fall in this many lock buckets (by a stable hash)."""
+EXACT_LIMIT: Final = 512
+"""A batch of more patients than this locks whole buckets instead of each patient: a
+transaction holds at most ``BUCKETS + EXACT_LIMIT`` advisory locks, so PostgreSQL's lock
+table (``max_locks_per_transaction`` x ``max_connections``) does not fill."""
 _MARK: Final = re.compile(r"\?")
+
+
+def _signed(value: int) -> int:
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+def bucket_of(patient: str) -> int:
+    """The lock bucket of ``patient``: the same in every process (CRC-32, not ``hash``)."""
+    return zlib.crc32(patient.encode()) % BUCKETS
+
+
+def patient_key(patient: str) -> int:
+    """The key of ``patient``'s own advisory lock (a 32-bit hash: two patients sharing one
+    only wait for each other, they never share a balance)."""
+    return _signed(zlib.crc32(b"p:" + patient.encode()))
 
 
 def _driver() -> tuple[Any, Any]:
@@ -159,15 +216,208 @@ class PostgresStore(SqlStore):
             converted = self._sql_cache[sql] = _MARK.sub("%s", sql)
         return converted
 
+    _row_locks = True
+
     def _error(self, error: Exception) -> LedgerError:
         errors = self._psycopg.errors
         if isinstance(error, errors.LockNotAvailable | errors.QueryCanceled):
             return LedgerBusyError(self._name, self._timeout)
         if type(error).__name__ == "PoolTimeout":
             return LedgerBusyError(self._name, self._timeout)
+        if isinstance(error, errors.DeadlockDetected | errors.SerializationFailure):
+            return conflict(LedgerBusyError(self._name, self._timeout))
+        if isinstance(error, errors.UniqueViolation):
+            # another writer committed the same key (an entry, a reversal, a deposit)
+            # while this one ran: running again finds it (the ledger retries)
+            return conflict(
+                LedgerError(f"another writer posted the same key at the same time: {error}")
+            )
         if isinstance(error, errors.IntegrityError):
             return LedgerError(f"the store refused the batch: {error}")
         return LedgerError(f"ledger database {self._name}: {error}")
+
+    # -- concurrent writers ----------------------------------------------------------
+
+    def lock_patients(self, patients: Iterable[str]) -> None:
+        """Take the lock buckets of ``patients`` for this transaction, in ascending order
+        (nothing outside a transaction)."""
+        if not self._depth:
+            return
+        self._lock_patients(patients)
+
+    def _lock_patients(self, patients: Iterable[str]) -> None:
+        # (after an earlier lock of this transaction the order may be broken: PostgreSQL
+        # breaks a deadlock, if any, and the ledger runs the batch again)
+        locked = self._locked
+        wanted = {
+            patient
+            for patient in patients
+            if ("x", bucket_of(patient)) not in locked and ("p", patient_key(patient)) not in locked
+        }
+        if not wanted:
+            return
+        if len(wanted) > EXACT_LIMIT:
+            buckets = sorted({bucket_of(patient) for patient in wanted})
+            self._query(
+                "SELECT pg_advisory_xact_lock(?, b) FROM unnest(?::int[]) AS b",
+                (_BUCKET_LOCKS, buckets),
+            )
+            locked.update(("x", bucket) for bucket in buckets)
+            return
+        shared = sorted(
+            {bucket_of(patient) for patient in wanted} - {b for kind, b in locked if kind == "s"}
+        )
+        if shared:
+            self._query(
+                "SELECT pg_advisory_xact_lock_shared(?, b) FROM unnest(?::int[]) AS b",
+                (_BUCKET_LOCKS, shared),
+            )
+            locked.update(("s", bucket) for bucket in shared)
+        keys = sorted({patient_key(patient) for patient in wanted})
+        self._query(
+            "SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int[]) AS k",
+            (_PATIENT_LOCKS, keys),
+        )
+        locked.update(("p", key) for key in keys)
+
+    def lock_all(self) -> None:
+        """Wait until no other writer is inside a transaction, and keep them out until
+        this one commits (closing a period or an account changes what every check reads)."""
+        self._query("SELECT pg_advisory_xact_lock(?)", (_LOCK,))
+
+    def _next_seqs(self, count: int) -> Sequence[int]:
+        rows = self._query(
+            "SELECT nextval('medbill_entry_seq') FROM generate_series(1, ?)", (count,)
+        )
+        return sorted(int(row[0]) for row in rows)
+
+    def _existing_ids(self, idents: list[str]) -> list[Row]:
+        return self._query("SELECT ident, id FROM accounts WHERE ident = ANY(?)", (idents,))
+
+    def _create_accounts(
+        self, new: list[tuple[str, Any, Any]], found: dict[Any, int], opening: dict[Any, int]
+    ) -> None:
+        new = sorted(new, key=lambda item: item[0])
+        columns: list[list[Any]] = [[], [], [], [], [], [], [], []]
+        for ident, identity, account in new:
+            level = None if account.level is None else account.level.value
+            values = (
+                ident,
+                account.code,
+                account.patient,
+                account.payer,
+                level,
+                account.claim,
+                account.line,
+                opening.get(identity, 0),
+            )
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)
+        # one statement for the batch; another writer may create the same account
+        # meanwhile: this insert then waits for its commit and keeps its row (which
+        # then gets this batch's delta as an update)
+        wanted = {ident: (identity, account) for ident, identity, account in new}
+        inserted = self._query(
+            "INSERT INTO accounts (ident, code, patient, payer, level, claim, line, balance) "
+            "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
+            "?::text[], ?::text[], ?::bigint[]) ORDER BY 1 ON CONFLICT (ident) DO NOTHING "
+            "RETURNING ident, id",
+            columns,
+        )
+        created = {ident for ident, _ in inserted}
+        others = [ident for ident in wanted if ident not in created]
+        for ident, account_id in [*inserted, *(self._existing_ids(others) if others else [])]:
+            identity, account = wanted[ident]
+            found[identity] = account_id
+            self._pending_ids[identity] = account_id
+            self._accounts_by_id[account_id] = account
+            if ident in created:
+                self._created.add(account_id)
+
+    def _apply_deltas(
+        self,
+        account_delta: dict[int, int],
+        account_of: dict[int, Any],
+        day_delta: dict[tuple[int, int], int],
+    ) -> None:
+        """One set-based statement per table (``unnest`` of arrays), each taking its row
+        locks in ascending key order, so concurrent writers never wait in a cycle."""
+        rollup_delta: dict[str, int] = {}
+        for account_id, cents in account_delta.items():
+            for ident in self._rollups_for(account_of[account_id]):
+                rollup_delta[ident] = rollup_delta.get(ident, 0) + cents
+        days = sorted(day_delta.items())
+        self._query(
+            "INSERT INTO daily (account_id, day, cents) "
+            "SELECT * FROM unnest(?::bigint[], ?::int[], ?::bigint[]) ORDER BY 1, 2 "
+            "ON CONFLICT (account_id, day) DO UPDATE SET cents = daily.cents + excluded.cents",
+            (
+                [account_id for (account_id, _), _ in days],
+                [day for (_, day), _ in days],
+                [cents for _, cents in days],
+            ),
+        )
+        ids = sorted(set(account_delta) - self._created)
+        self._query(  # lock in order first (the update's join order is the planner's)
+            "SELECT id FROM accounts WHERE id = ANY(?) ORDER BY id FOR UPDATE", (ids,)
+        )
+        self._query(
+            "UPDATE accounts a SET balance = a.balance + d.cents "
+            "FROM unnest(?::bigint[], ?::bigint[]) AS d(id, cents) WHERE a.id = d.id",
+            (ids, [account_delta[account_id] for account_id in ids]),
+        )
+        rollups = sorted(rollup_delta.items())
+        self._query(
+            "INSERT INTO rollups (ident, balance) "
+            "SELECT * FROM unnest(?::text[], ?::bigint[]) ORDER BY 1 "
+            "ON CONFLICT (ident) DO UPDATE SET balance = rollups.balance + excluded.balance",
+            ([ident for ident, _ in rollups], [cents for _, cents in rollups]),
+        )
+
+    def _insert_rows(self, table: str, columns: str, rows: Sequence[Row]) -> None:
+        if not rows:
+            return
+        if self._tx is None:  # pragma: no cover - every write runs in a transaction
+            raise LedgerError("PostgresStore writes only inside a transaction")
+        try:
+            with (
+                self._tx.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+        except Exception as error:
+            raise self._error(error) from error
+
+    def _upsert_claims(self, claims: dict[str, tuple[str | None, int | None]]) -> None:
+        rows = sorted(claims.items())
+        self._query(
+            "INSERT INTO claims (claim, patient, service_date) "
+            "SELECT * FROM unnest(?::text[], ?::text[], ?::int[]) ORDER BY 1 "
+            "ON CONFLICT (claim) DO UPDATE SET "
+            "patient = COALESCE(claims.patient, excluded.patient), "
+            "service_date = COALESCE(claims.service_date, excluded.service_date)",
+            (
+                [claim for claim, _ in rows],
+                [patient for _, (patient, _) in rows],
+                [served for _, (_, served) in rows],
+            ),
+        )
+        # the ledger checked the owners before; a claim another writer gave to another
+        # patient since is caught here, with the claim's row locked by the upsert
+        for claim, patient in self._query(
+            "SELECT claim, patient FROM claims WHERE claim = ANY(?)", (list(claims),)
+        ):
+            wanted = claims[claim][0]
+            if wanted is not None and patient is not None and patient != wanted:
+                raise LedgerError(f"claim {claim!r} belongs to another patient")
+
+    def _count_entries(self, count: int) -> None:
+        self._query("UPDATE ledger_meta SET value = value + ? WHERE name = 'entries'", (count,))
+
+    def __len__(self) -> int:
+        rows = self._query("SELECT value FROM ledger_meta WHERE name = 'entries'")
+        return int(rows[0][0]) if rows else 0
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         text = self._sql(sql)
@@ -202,11 +452,12 @@ class PostgresStore(SqlStore):
         try:
             conn.execute("BEGIN")
             conn.execute(f"SET LOCAL lock_timeout = {int(self._timeout * 1000)}")
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+            conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (_LOCK,))
         except Exception as error:
             self._release(conn, rollback=True)
             raise self._error(error) from error
         self._tx = conn
+        self._locked.clear()
 
     def _begin_read(self) -> None:
         try:

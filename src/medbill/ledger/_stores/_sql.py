@@ -47,7 +47,15 @@ from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
 from medbill.ledger._stores._base import Receivable
 from medbill.ledger._stores._index import rollup_key, rollup_keys
 
-__all__ = ["SqlStore", "entry_from_row", "ident_of", "rollup_idents"]
+__all__ = [
+    "ROW_ROLLUPS",
+    "SqlStore",
+    "conflict",
+    "entry_from_row",
+    "ident_of",
+    "is_conflict",
+    "rollup_idents",
+]
 
 Row = tuple[Any, ...]
 Identity = tuple[str | None, ...]
@@ -57,6 +65,7 @@ _ENTRY_COLUMNS: Final = (
     "remittance, trace, service_date, reverses, actor, source"
 )
 _CHUNK: Final = 500
+_KIND_VALUES: Final = {kind: kind.value for kind in EntryKind}
 _CACHE_LIMIT: Final = 50_000  # accounts and roll-ups remembered: memory stays bounded
 
 
@@ -66,9 +75,16 @@ def ident_of(values: tuple[object, ...]) -> str:
     return repr(values)
 
 
+ROW_ROLLUPS: Final = frozenset({0, 1, 2, 3})
+"""The roll-ups (numbers in ``ROLLUPS``) kept as rows: a whole code, by patient, by payer, by
+payer and level. The claim-level ones (by claim; payer, level and claim; claim and line)
+are summed from the claim's few accounts through the ``(claim, code)`` index instead, so
+a new claim adds no roll-up rows."""
+
+
 def rollup_idents(account: Account) -> list[str]:
-    """The idents of the roll-ups ``account`` feeds (as ``LedgerIndex.register`` builds them)."""
-    return [ident_of(key) for key in rollup_keys(account)]
+    """The idents of the roll-up rows ``account`` feeds (see :data:`ROW_ROLLUPS`)."""
+    return [ident_of(key) for key in rollup_keys(account) if key[1] in ROW_ROLLUPS]
 
 
 def _date(ordinal: int | None) -> pendulum.Date | None:
@@ -117,6 +133,21 @@ def entry_from_row(row: Sequence[Any], postings: list[Posting]) -> JournalEntry:
     )
 
 
+_CONFLICT: Final = "_medbill_conflict"
+
+
+def conflict(error: LedgerError) -> LedgerError:
+    """Mark ``error`` as a conflict with a concurrent writer: the transaction failed only
+    because another committed first, and running it again from the start is safe."""
+    setattr(error, _CONFLICT, True)
+    return error
+
+
+def is_conflict(error: BaseException) -> bool:
+    """Whether ``error`` is a conflict :func:`conflict` marked (worth running again)."""
+    return bool(getattr(error, _CONFLICT, False))
+
+
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
@@ -138,9 +169,9 @@ class SqlStore:
         self._account_ids: dict[Identity, int] = {}
         self._pending_ids: dict[Identity, int] = {}
         self._accounts_by_id: dict[int, Account] = {}
-        self._rollups_of: dict[int, tuple[int, ...]] = {}
-        self._rollup_cache: dict[str, int] = {}
-        self._pending_rollups: dict[str, int] = {}
+        self._rollups_of: dict[Identity, tuple[str, ...]] = {}
+        self._locked: set[tuple[str, int]] = set()  # advisory locks held (PostgreSQL)
+        self._created: set[int] = set()  # accounts the current append created
 
     # -- what a dialect provides ------------------------------------------------------
 
@@ -201,6 +232,7 @@ class SqlStore:
             except BaseException:
                 self._savepoint("ROLLBACK TO SAVEPOINT")
                 self._forget_pending()
+                self._locked.clear()  # locks taken after the savepoint went with it
                 raise
             else:
                 self._savepoint("RELEASE SAVEPOINT")
@@ -224,8 +256,6 @@ class SqlStore:
             raise
         self._account_ids.update(self._pending_ids)
         self._pending_ids.clear()
-        self._rollup_cache.update(self._pending_rollups)
-        self._pending_rollups.clear()
 
     def in_transaction(self) -> bool:
         """Whether this store holds the write lock now."""
@@ -236,9 +266,6 @@ class SqlStore:
             self._accounts_by_id.pop(account_id, None)
             self._account_ids.pop(identity, None)
         self._pending_ids.clear()
-        if self._pending_rollups:
-            self._rollups_of.clear()  # some may name roll-up rows the rollback removed
-            self._pending_rollups.clear()
 
     # -- accounts ---------------------------------------------------------------------
 
@@ -259,15 +286,15 @@ class SqlStore:
             self._accounts_by_id[account_id] = account
         return account
 
-    def _ids_of(self, accounts: Iterable[Account]) -> dict[Identity, int]:
-        """Ids of accounts by identity, creating rows (and roll-ups) for the new ones."""
+    def _ids_of(
+        self, accounts: Iterable[Account], opening: dict[Identity, int] | None = None
+    ) -> dict[Identity, int]:
+        """Ids of accounts by identity, creating rows for the new ones: with the balance
+        ``opening`` gives them (their ids go to ``_created``: no update to apply)."""
         known_ids, pending = self._account_ids, self._pending_ids
         wanted: dict[str, tuple[Identity, Account]] = {}
         found: dict[Identity, int] = {}
-        for account in accounts:
-            identity = account.identity
-            if identity in found:
-                continue
+        for identity, account in {account.identity: account for account in accounts}.items():
             known = known_ids.get(identity) or pending.get(identity)
             if known is not None:
                 found[identity] = known
@@ -276,27 +303,35 @@ class SqlStore:
         if not wanted:
             return found
         missing = list(wanted)
-        for chunk in _chunks(missing):
-            marks = ",".join("?" * len(chunk))
-            for ident, account_id in self._query(
-                f"SELECT ident, id FROM accounts WHERE ident IN ({marks})", chunk
-            ):
-                identity = wanted[ident][0]
-                found[identity] = account_id
-                self._remember(identity, account_id)
+        for ident, account_id in self._existing_ids(missing):
+            identity = wanted[ident][0]
+            found[identity] = account_id
+            self._remember(identity, account_id)
         new = [(ident, *wanted[ident]) for ident in missing if wanted[ident][0] not in found]
         if new:
-            self._create_accounts(new, found)
+            self._create_accounts(new, found, opening or {})
         return found
+
+    def _existing_ids(self, idents: list[str]) -> list[Row]:
+        """``(ident, id)`` of the accounts among ``idents`` that exist."""
+        rows: list[Row] = []
+        for chunk in _chunks(idents):
+            marks = ",".join("?" * len(chunk))
+            rows.extend(
+                self._query(f"SELECT ident, id FROM accounts WHERE ident IN ({marks})", chunk)
+            )
+        return rows
 
     def _remember(self, identity: Identity, account_id: int) -> None:
         if len(self._account_ids) > _CACHE_LIMIT:
             self._account_ids.clear()
-            self._rollups_of.clear()
         self._account_ids[identity] = account_id
 
     def _create_accounts(
-        self, new: list[tuple[str, Identity, Account]], found: dict[Identity, int]
+        self,
+        new: list[tuple[str, Identity, Account]],
+        found: dict[Identity, int],
+        opening: dict[Identity, int],
     ) -> None:
         next_id = int(self._query("SELECT COALESCE(MAX(id), 0) FROM accounts")[0][0]) + 1
         rows = []
@@ -306,6 +341,7 @@ class SqlStore:
             found[identity] = account_id
             self._pending_ids[identity] = account_id
             self._accounts_by_id[account_id] = account
+            self._created.add(account_id)
             level = None if account.level is None else account.level.value
             rows.append(
                 (
@@ -317,61 +353,25 @@ class SqlStore:
                     level,
                     account.claim,
                     account.line,
+                    opening.get(identity, 0),
                 )
             )
         self._execute_many(
-            "INSERT INTO accounts (id, ident, code, patient, payer, level, claim, line) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO accounts (id, ident, code, patient, payer, level, claim, line, "
+            "balance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 
-    def _rollup_ids(self, idents: set[str]) -> dict[str, int]:
-        """Ids of the roll-ups named by ``idents``, creating the missing rows."""
-        cache, pending = self._rollup_cache, self._pending_rollups
-        found: dict[str, int] = {}
-        unknown = []
-        for ident in idents:
-            known = cache.get(ident) or pending.get(ident)
-            if known is None:
-                unknown.append(ident)
-            else:
-                found[ident] = known
-        for chunk in _chunks(unknown):
-            marks = ",".join("?" * len(chunk))
-            for ident, rollup_id in self._query(
-                f"SELECT ident, id FROM rollups WHERE ident IN ({marks})", chunk
-            ):
-                found[ident] = cache[ident] = rollup_id
-        fresh = sorted(ident for ident in unknown if ident not in found)
-        if fresh:
-            next_id = int(self._query("SELECT COALESCE(MAX(id), 0) FROM rollups")[0][0]) + 1
-            for number, ident in enumerate(fresh, start=next_id):
-                found[ident] = pending[ident] = number
-            self._execute_many(
-                "INSERT INTO rollups (id, ident, balance) VALUES (?, ?, 0)",
-                [(found[ident], ident) for ident in fresh],
-            )
-        if len(cache) > _CACHE_LIMIT:
-            cache.clear()
-        return found
-
-    def _rollups_for(self, accounts: dict[int, Account]) -> dict[int, tuple[int, ...]]:
-        """The roll-up ids each account feeds (derived from its dimensions, see ROLLUPS)."""
-        result: dict[int, tuple[int, ...]] = {}
-        unknown: dict[int, list[str]] = {}
-        for account_id, account in accounts.items():
-            members = self._rollups_of.get(account_id)
-            if members is None:
-                unknown[account_id] = rollup_idents(account)
-            else:
-                result[account_id] = members
-        if unknown:
-            ids = self._rollup_ids({ident for group in unknown.values() for ident in group})
+    def _rollups_for(self, account: Account) -> tuple[str, ...]:
+        """The idents of the roll-up rows ``account`` feeds (cached by the dimensions that
+        decide them: code, patient, payer, level)."""
+        shape = account.identity[:4]
+        idents = self._rollups_of.get(shape)
+        if idents is None:
             if len(self._rollups_of) > _CACHE_LIMIT:
                 self._rollups_of.clear()
-            for account_id, group in unknown.items():
-                result[account_id] = self._rollups_of[account_id] = tuple(ids[i] for i in group)
-        return result
+            idents = self._rollups_of[shape] = tuple(rollup_idents(account))
+        return idents
 
     # -- writing ----------------------------------------------------------------------
 
@@ -381,21 +381,50 @@ class SqlStore:
             self._append(entries)
 
     def _append(self, entries: Sequence[JournalEntry]) -> None:
-        self.check_claims(entries)
-        ids = self._ids_of(p.account for entry in entries for p in entry.postings)
-        seq = int(self._query("SELECT COALESCE(MAX(seq), 0) FROM entries")[0][0])
+        """Write the rows of ``entries`` and apply their balance deltas (the ledger has
+        checked them, claims included, inside this transaction).
+
+        Rows are written in bulk (one ``executemany`` or ``COPY`` per table); balance
+        deltas are summed per account, per account and day, and per roll-up first, so
+        each touched balance row gets one update. The rows every writer shares (``cash``,
+        a code's total, a payer's) come last and in a stable order: concurrent writers
+        (PostgreSQL) hold them only for the moment before their commit, and never in
+        opposite orders.
+        """
+        if any(entry.kind is EntryKind.PERIOD_CLOSE for entry in entries):
+            self.lock_all()
+        patients = {
+            p.account.patient
+            for entry in entries
+            for p in entry.postings
+            if p.account.patient is not None
+        }
+        if patients:
+            self._lock_patients(patients)
+        opening: dict[Identity, int] = {}
+        for entry in entries:
+            for posting in entry.postings:
+                identity = posting.account.identity
+                opening[identity] = opening.get(identity, 0) + posting.cents
+        self._created = set()
+        ids = self._ids_of((p.account for entry in entries for p in entry.postings), opening)
+        seqs = self._next_seqs(len(entries))
         entry_rows: list[Row] = []
         posting_rows: list[Row] = []
+        subject_rows: list[Row] = []
         account_delta: dict[int, int] = {}
         account_of: dict[int, Account] = {}
         day_delta: dict[tuple[int, int], int] = {}
-        subjects: set[tuple[str, int]] = set()
         claims: dict[str, tuple[str | None, int | None]] = {}
         closed_through: int | None = None
         last_recorded: object = None
         recorded_text = ""
-        for entry in entries:
-            seq += 1
+        add_entry, add_posting, add_subject = (
+            entry_rows.append,
+            posting_rows.append,
+            subject_rows.append,
+        )
+        for seq, entry in zip(seqs, entries, strict=True):
             refs = entry.references
             recorded = entry.recorded_at
             if recorded is None:
@@ -404,11 +433,12 @@ class SqlStore:
                 last_recorded, recorded_text = recorded, recorded.isoformat()
             day = entry.effective.toordinal()
             service_date = refs.service_date
-            entry_rows.append(
+            served = None if service_date is None else service_date.toordinal()
+            add_entry(
                 (
                     seq,
                     entry.key,
-                    entry.kind.value,
+                    _KIND_VALUES[entry.kind],
                     day,
                     recorded_text,
                     entry.memo,
@@ -418,7 +448,7 @@ class SqlStore:
                     refs.line,
                     refs.remittance,
                     refs.trace,
-                    None if service_date is None else service_date.toordinal(),
+                    served,
                     entry.reverses,
                     entry.actor,
                     entry.source,
@@ -426,57 +456,53 @@ class SqlStore:
             )
             if entry.kind is EntryKind.PERIOD_CLOSE:
                 closed_through = max(day, closed_through or day)
+            subjects: set[str] = set()
             for position, posting in enumerate(entry.postings):
                 account = posting.account
                 account_id = ids[account.identity]
                 cents = posting.cents
-                posting_rows.append((seq, position, account_id, cents))
+                add_posting((seq, position, account_id, cents))
                 account_delta[account_id] = account_delta.get(account_id, 0) + cents
                 account_of[account_id] = account
                 key = (account_id, day)
                 day_delta[key] = day_delta.get(key, 0) + cents
-                if account.claim is not None:
-                    subjects.add(("c:" + account.claim, seq))
-                    if account.patient is not None and account.claim not in claims:
-                        claims[account.claim] = (account.patient, None)
-                if account.patient is not None:
-                    subjects.add(("p:" + account.patient, seq))
+                claim, patient = account.claim, account.patient
+                if claim is not None:
+                    subjects.add("c:" + claim)
+                    if patient is not None and claim not in claims:
+                        claims[claim] = (patient, None)
+                if patient is not None:
+                    subjects.add("p:" + patient)
             if refs.claim is not None:
-                subjects.add(("c:" + refs.claim, seq))
-                patient, served = claims.get(refs.claim, (None, None))
-                claims[refs.claim] = (
-                    patient or refs.patient,
-                    served or (None if service_date is None else service_date.toordinal()),
-                )
+                subjects.add("c:" + refs.claim)
+                patient, first = claims.get(refs.claim, (None, None))
+                claims[refs.claim] = (patient or refs.patient, first or served)
             if refs.patient is not None:
-                subjects.add(("p:" + refs.patient, seq))
-        self._execute_many(
-            f"INSERT INTO entries ({_ENTRY_COLUMNS}) VALUES ({','.join('?' * 16)})", entry_rows
-        )
-        self._execute_many(
-            "INSERT INTO postings (entry_seq, position, account_id, cents) VALUES (?, ?, ?, ?)",
-            posting_rows,
-        )
-        self._apply_deltas(account_delta, account_of, day_delta)
-        if subjects:
-            self._execute_many(
-                "INSERT INTO subjects (subject, seq) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                sorted(subjects),
-            )
+                subjects.add("p:" + refs.patient)
+            for subject in subjects:
+                add_subject((subject, seq))
+        self._insert_rows("entries", _ENTRY_COLUMNS, entry_rows)
+        self._insert_rows("postings", "entry_seq, position, account_id, cents", posting_rows)
+        self._insert_rows("subjects", "subject, seq", subject_rows)
         if claims:
-            self._execute_many(
-                "INSERT INTO claims (claim, patient, service_date) VALUES (?, ?, ?) "
-                "ON CONFLICT (claim) DO UPDATE SET "
-                "patient = COALESCE(claims.patient, excluded.patient), "
-                "service_date = COALESCE(claims.service_date, excluded.service_date)",
-                [(claim, patient, served) for claim, (patient, served) in claims.items()],
-            )
+            self._upsert_claims(claims)
         if closed_through is not None:
             self._execute_many(
                 "INSERT INTO ledger_meta (name, value) VALUES ('closed_through', ?) "
                 "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
                 [(closed_through,)],
             )
+        self._apply_deltas(account_delta, account_of, day_delta)
+        self._count_entries(len(entries))
+
+    def _upsert_claims(self, claims: dict[str, tuple[str | None, int | None]]) -> None:
+        self._execute_many(
+            "INSERT INTO claims (claim, patient, service_date) VALUES (?, ?, ?) "
+            "ON CONFLICT (claim) DO UPDATE SET "
+            "patient = COALESCE(claims.patient, excluded.patient), "
+            "service_date = COALESCE(claims.service_date, excluded.service_date)",
+            sorted((claim, patient, served) for claim, (patient, served) in claims.items()),
+        )
 
     def _apply_deltas(
         self,
@@ -484,24 +510,53 @@ class SqlStore:
         account_of: dict[int, Account],
         day_delta: dict[tuple[int, int], int],
     ) -> None:
-        rollup_delta: dict[int, int] = {}
-        for account_id, members in self._rollups_for(account_of).items():
-            cents = account_delta[account_id]
-            for rollup_id in members:
-                rollup_delta[rollup_id] = rollup_delta.get(rollup_id, 0) + cents
-        self._execute_many(
-            "UPDATE accounts SET balance = balance + ? WHERE id = ?",
-            [(cents, account_id) for account_id, cents in account_delta.items()],
-        )
-        self._execute_many(
-            "UPDATE rollups SET balance = balance + ? WHERE id = ?",
-            [(cents, rollup_id) for rollup_id, cents in rollup_delta.items()],
-        )
+        rollup_delta: dict[str, int] = {}
+        for account_id, cents in account_delta.items():
+            for ident in self._rollups_for(account_of[account_id]):
+                rollup_delta[ident] = rollup_delta.get(ident, 0) + cents
         self._execute_many(
             "INSERT INTO daily (account_id, day, cents) VALUES (?, ?, ?) "
             "ON CONFLICT (account_id, day) DO UPDATE SET cents = daily.cents + excluded.cents",
-            [(account_id, day, cents) for (account_id, day), cents in day_delta.items()],
+            sorted((account_id, day, cents) for (account_id, day), cents in day_delta.items()),
         )
+        self._execute_many(  # the accounts created by this batch start with their balance
+            "UPDATE accounts SET balance = balance + ? WHERE id = ?",
+            [
+                (account_delta[account_id], account_id)
+                for account_id in sorted(account_delta)
+                if account_id not in self._created
+            ],
+        )
+        self._execute_many(
+            "INSERT INTO rollups (ident, balance) VALUES (?, ?) "
+            "ON CONFLICT (ident) DO UPDATE SET balance = rollups.balance + excluded.balance",
+            sorted(rollup_delta.items()),
+        )
+
+    # -- what a dialect may change -----------------------------------------------------
+
+    def lock_patients(self, patients: Iterable[str]) -> None:
+        """Lock ``patients``' balances until this transaction ends, before checking them
+        (the ledger calls it with every patient of a batch and its expected balances)."""
+
+    def _lock_patients(self, patients: Iterable[str]) -> None:
+        """Lock the given patients' balances for this transaction (one writer at a time
+        holds the whole SQLite file: nothing to do there)."""
+
+    def lock_all(self) -> None:
+        """Keep every other writer out until this transaction ends (SQLite: already so)."""
+
+    def _next_seqs(self, count: int) -> Sequence[int]:
+        """``count`` new entry numbers, increasing (SQLite: the next after the last)."""
+        last = int(self._query("SELECT COALESCE(MAX(seq), 0) FROM entries")[0][0])
+        return range(last + 1, last + 1 + count)
+
+    def _insert_rows(self, table: str, columns: str, rows: Sequence[Row]) -> None:
+        marks = ",".join("?" * (columns.count(",") + 1))
+        self._execute_many(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+    def _count_entries(self, count: int) -> None:
+        """Note ``count`` more entries (SQLite: seqs are contiguous, ``MAX(seq)`` counts)."""
 
     def close_account(self, account: Account) -> None:
         """Mark ``account`` closed; later postings to it are refused."""
@@ -509,6 +564,7 @@ class SqlStore:
             self._close(account)
 
     def _close(self, account: Account) -> None:
+        self.lock_all()
         account_id = self._ids_of([account])[account.identity]
         self._execute_many("UPDATE accounts SET closed = 1 WHERE id = ?", [(account_id,)])
 
@@ -594,10 +650,27 @@ class SqlStore:
 
     # -- balances ---------------------------------------------------------------------
 
+    def _checking(self, patient: str | None, claim: str | None = None) -> str:
+        """Inside a write transaction, lock what a check reads: the patient's balances
+        (their lock bucket) and the rows read (the returned ``FOR UPDATE`` suffix), so no
+        other writer changes them before this one commits. Empty outside a transaction
+        and on SQLite, whose write lock is the whole file."""
+        if not self._depth or not self._row_locks:
+            return ""
+        if patient is None and claim is not None:
+            patient = self.claim_patient(claim)
+        if patient is not None:
+            self._lock_patients((patient,))
+        return " FOR UPDATE"
+
+    _row_locks: bool = False
+    """Whether checks inside a transaction lock the rows they read (PostgreSQL)."""
+
     def balance(self, account: Account, as_of: pendulum.Date | None = None) -> Decimal:
         ident = ident_of(account.identity)
         if as_of is None:
-            rows = self._query("SELECT balance FROM accounts WHERE ident = ?", (ident,))
+            lock = self._checking(account.patient, account.claim)
+            rows = self._query(f"SELECT balance FROM accounts WHERE ident = ?{lock}", (ident,))
         else:
             rows = self._query(
                 "SELECT COALESCE(SUM(d.cents), 0) FROM accounts a "
@@ -610,8 +683,19 @@ class SqlStore:
         self, code: str, dims: dict[str, object], as_of: pendulum.Date | None = None
     ) -> Decimal:
         key = rollup_key(code, dims)
-        if key is not None and as_of is None:
-            rows = self._query("SELECT balance FROM rollups WHERE ident = ?", (ident_of(key),))
+        patient, claim = dims.get("patient"), dims.get("claim")
+        lock = (
+            ""
+            if as_of is not None
+            else self._checking(
+                patient if isinstance(patient, str) else None,
+                claim if isinstance(claim, str) else None,
+            )
+        )
+        if key is not None and key[1] in ROW_ROLLUPS and as_of is None:
+            rows = self._query(
+                f"SELECT balance FROM rollups WHERE ident = ?{lock}", (ident_of(key),)
+            )
             return _money(int(rows[0][0])) if rows else _money(0)
         if "claim" in dims:  # a claim belongs to one patient: the claim's index decides
             dims = {name: value for name, value in dims.items() if name != "patient"}
@@ -621,7 +705,10 @@ class SqlStore:
             where.append(f"a.{name} = ?")
             params.append(value.value if isinstance(value, Priority) else value)
         if as_of is None:
-            sql = f"SELECT COALESCE(SUM(a.balance), 0) FROM accounts a WHERE {' AND '.join(where)}"
+            sql = (
+                "SELECT COALESCE(SUM(s.balance), 0) FROM (SELECT a.balance FROM accounts a "
+                f"WHERE {' AND '.join(where)}{lock}) s"
+            )
         else:
             sql = (
                 "SELECT COALESCE(SUM(d.cents), 0) FROM accounts a "
@@ -633,6 +720,8 @@ class SqlStore:
     def accounts(
         self, code: str | None = None, *, claim: str | None = None, patient: str | None = None
     ) -> Iterator[Account]:
+        if patient is not None or claim is not None:
+            self._checking(patient, claim)  # the list a check walks stays as read
         where = []
         params: list[Any] = []
         for name, value in (("code", code), ("claim", claim), ("patient", patient)):

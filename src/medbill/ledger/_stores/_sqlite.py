@@ -1,7 +1,16 @@
 """The embedded default store: one SQLite file (standard-library ``sqlite3``, WAL mode).
 
 Tables and costs are described in ``medbill.ledger._stores._sql``; the schema version is
-kept in ``PRAGMA user_version`` (:data:`SCHEMA_VERSION`).
+kept in ``PRAGMA user_version`` (:data:`SCHEMA_VERSION`) and the file is stamped with
+``PRAGMA application_id`` :data:`APPLICATION_ID`.
+
+Opening refuses, with :class:`~medbill.LedgerFileError` and without writing a byte, any
+file that is not a medbill ledger: a folder or a device, a file that is not SQLite (a text
+file), a truncated file, another application's database (a foreign application id, or a
+database with tables but no medbill stamp) and an unstamped file whose tables are not
+medbill's for its schema version (ledgers written before the stamp existed are checked that
+way, then stamped by their next migration). An empty file, like a missing one, is a new
+ledger. The checks read the 100-byte header and the schema only, so opening stays O(1).
 
 Each write runs in one ``BEGIN IMMEDIATE`` transaction that takes the file's write lock
 before it reads anything, so the balance checks of the ledger and of its recipes see the
@@ -16,16 +25,27 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from medbill._errors import LedgerBusyError, LedgerError
+from medbill._errors import LedgerBusyError, LedgerError, LedgerFileError
 from medbill._parties import Priority
 from medbill.ledger._accounts import Account
 from medbill.ledger._entries import Posting
 from medbill.ledger._stores._sql import Row, SqlStore, entry_from_row
 
-__all__ = ["MIGRATIONS", "SCHEMA_V1", "SCHEMA_V2", "SCHEMA_VERSION", "SqliteStore"]
+__all__ = [
+    "APPLICATION_ID",
+    "MIGRATIONS",
+    "SCHEMA_V1",
+    "SCHEMA_V2",
+    "SCHEMA_VERSION",
+    "SqliteStore",
+]
+
+APPLICATION_ID: Final = 0x6D64626C
+"""``PRAGMA application_id`` of a medbill ledger: ``b"mdbl"`` read as a 32-bit integer."""
 
 SCHEMA_V1: Final = """
 CREATE TABLE accounts (
@@ -65,7 +85,8 @@ CREATE TABLE accounts (
     balance INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX accounts_code ON accounts (code);
-CREATE INDEX accounts_claim ON accounts (claim) WHERE claim IS NOT NULL;
+CREATE INDEX accounts_claim ON accounts (claim, code) WHERE claim IS NOT NULL;
+CREATE INDEX accounts_closed ON accounts (id) WHERE closed = 1;
 CREATE INDEX accounts_patient ON accounts (patient) WHERE patient IS NOT NULL;
 CREATE TABLE rollups (
     id INTEGER PRIMARY KEY,
@@ -87,10 +108,11 @@ CREATE TABLE entries (
     memo TEXT NOT NULL,
     patient TEXT, payer TEXT, claim TEXT, line TEXT,
     remittance TEXT, trace TEXT, service_date INTEGER,
-    reverses TEXT UNIQUE,
+    reverses TEXT,
     actor TEXT, source TEXT
 );
 CREATE INDEX entries_effective ON entries (effective);
+CREATE UNIQUE INDEX entries_reverses ON entries (reverses) WHERE reverses IS NOT NULL;
 CREATE TABLE postings (
     entry_seq INTEGER NOT NULL,
     position INTEGER NOT NULL,
@@ -179,6 +201,78 @@ MIGRATIONS: Final[tuple[Callable[[SqliteStore], None], ...]] = (_to_v1, _to_v2)
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
+_SCHEMAS: Final = {1: SCHEMA_V1, 2: SCHEMA_V2}
+"""The tables of each schema version a ledger may have been written with before the stamp."""
+
+_SQLITE_MAGIC: Final = b"SQLite format 3\x00"
+
+_TABLES_SQL: Final = (
+    "SELECT m.name, c.name FROM sqlite_master AS m, pragma_table_info(m.name) AS c "
+    "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, c.cid"
+)
+
+Tables = dict[str, tuple[str, ...]]
+
+
+def _tables(conn: sqlite3.Connection) -> Tables:
+    found: dict[str, list[str]] = {}
+    for table, column in conn.execute(_TABLES_SQL):
+        found.setdefault(table, []).append(column)
+    return {table: tuple(columns) for table, columns in found.items()}
+
+
+_EXPECTED: dict[int, Tables] = {}
+
+
+def _expected_tables(version: int) -> Tables:
+    """The tables (and their columns) a medbill ledger of schema ``version`` holds."""
+    if version not in _EXPECTED:
+        conn = sqlite3.connect(":memory:")
+        try:
+            _script(conn, _SCHEMAS[version])
+            _EXPECTED[version] = _tables(conn)
+        finally:
+            conn.close()
+    return _EXPECTED[version]
+
+
+def _check_file(path: str) -> None:
+    """Refuse a path that is not a ledger file from its metadata and header alone."""
+    if path in ("", ":memory:") or path.startswith("file:"):
+        return
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return  # a new ledger (a missing folder is reported by sqlite3.connect)
+    except (OSError, ValueError) as error:
+        raise LedgerFileError(path, f"it cannot be examined: {error}") from error
+    if stat.S_ISDIR(info.st_mode):
+        raise LedgerFileError(path, "it is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise LedgerFileError(path, "it is not a regular file")
+    if info.st_size == 0:
+        return  # an empty file is a new ledger
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError as error:
+        raise LedgerFileError(path, f"it cannot be read: {error.strerror or error}") from error
+    if not header.startswith(_SQLITE_MAGIC):
+        if _SQLITE_MAGIC.startswith(header):
+            raise LedgerFileError(path, f"it is truncated ({len(header)} bytes)")
+        raise LedgerFileError(path, "it is not an SQLite database")
+    if len(header) < 100:
+        raise LedgerFileError(path, f"it is truncated ({len(header)} bytes)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The header's page count is valid when its change counter matches "version-valid-for".
+    if header[24:28] == header[92:96] and info.st_size < pages * page_size:
+        raise LedgerFileError(
+            path, f"it is truncated ({info.st_size} of {pages * page_size} bytes)"
+        )
+
+
 _BUSY_WORDS: Final = ("locked", "busy")
 
 
@@ -218,6 +312,7 @@ class SqliteStore(SqlStore):
         self._path = os.fspath(path)
         self._name = self._path
         self._timeout = float(busy_timeout)
+        _check_file(self._path)
         _create_private(self._path)
         try:
             self._conn = sqlite3.connect(
@@ -226,6 +321,7 @@ class SqliteStore(SqlStore):
         except sqlite3.Error as error:
             raise LedgerError(f"cannot open ledger file {self._path!r}: {error}") from error
         try:
+            self._check_schema()  # before anything writes: a foreign file stays as it was
             if str(self._query("PRAGMA journal_mode")[0][0]).lower() != "wal":
                 self._query("PRAGMA journal_mode=WAL")
             self._query(f"PRAGMA synchronous={synchronous.upper()}")
@@ -251,11 +347,17 @@ class SqliteStore(SqlStore):
             return LedgerError(f"the store refused the batch: {text}")
         return LedgerError(f"ledger file {self._path!r}: {text}")
 
+    def _damaged(self, error: UnicodeDecodeError) -> LedgerError:
+        # A damaged page: SQLite's message (or a text column) is not UTF-8.
+        return LedgerError(f"ledger file {self._path!r} is damaged: {error.reason}")
+
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         try:
             return self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as error:
             raise self._error(error) from error
+        except UnicodeDecodeError as error:
+            raise self._damaged(error) from error
 
     def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
@@ -264,6 +366,8 @@ class SqliteStore(SqlStore):
             self._conn.executemany(sql, rows)
         except sqlite3.Error as error:
             raise self._error(error) from error
+        except UnicodeDecodeError as error:
+            raise self._damaged(error) from error
 
     def _begin(self) -> None:
         self._query("BEGIN IMMEDIATE")
@@ -297,6 +401,50 @@ class SqliteStore(SqlStore):
         """The version of the file's schema (``PRAGMA user_version``)."""
         return int(self._query("PRAGMA user_version")[0][0])
 
+    def _check_schema(self) -> None:
+        """Refuse a database that is not a medbill ledger, reading only its schema."""
+        try:
+            application = int(self._conn.execute("PRAGMA application_id").fetchone()[0])
+            if application == APPLICATION_ID:
+                return
+            if application != 0:
+                raise LedgerFileError(
+                    self._path,
+                    f"it belongs to another application (SQLite application_id "
+                    f"{application:#010x}, medbill's is {APPLICATION_ID:#010x})",
+                )
+            version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+            tables = _tables(self._conn)
+        except UnicodeDecodeError as error:
+            raise LedgerFileError(self._path, f"it is damaged ({error.reason})") from error
+        except sqlite3.Error as error:
+            if isinstance(error, sqlite3.OperationalError) and any(
+                word in str(error) for word in _BUSY_WORDS
+            ):
+                raise LedgerBusyError(self._path, self._timeout) from error
+            raise LedgerFileError(
+                self._path, f"it is not a readable SQLite database: {error}"
+            ) from error
+        if not tables:
+            if version == 0:
+                return  # an empty database: a new ledger
+            raise LedgerFileError(self._path, f"it has schema version {version} but no tables")
+        if version == 0:
+            names = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+            raise LedgerFileError(
+                self._path, f"it is another application's SQLite database (tables {names})"
+            )
+        if version not in _SCHEMAS:
+            raise LedgerFileError(
+                self._path,
+                f"it has no medbill application_id and an unknown schema version {version}",
+            )
+        if tables != _expected_tables(version):
+            raise LedgerFileError(
+                self._path,
+                f"its tables are not those of a medbill ledger (schema version {version})",
+            )
+
     def _migrate(self) -> None:
         with self.transaction():
             version = self.schema_version
@@ -308,6 +456,7 @@ class SqliteStore(SqlStore):
             for number in range(version, SCHEMA_VERSION):
                 MIGRATIONS[number](self)
                 self._query(f"PRAGMA user_version={number + 1}")
+            self._query(f"PRAGMA application_id={APPLICATION_ID}")
 
     def close(self) -> None:
         """Close the database connection."""

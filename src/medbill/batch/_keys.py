@@ -1,0 +1,96 @@
+"""Lines as their distinct signatures: every rule of a line reads a handful of columns.
+
+What the fee schedule and a contract decide for a line, but for its units and charge,
+depends only on its *signature*: the procedure, the modifiers, the place of service, the
+locality, the provider kind and the date of service (and, for the few lines that cannot
+be priced because of them, a non-positive units value or a charge that is not whole
+cents). A year of claims has millions of lines and a few thousand signatures, so the
+rules are worked out once per signature, on a small table, and each line takes its
+signature's answers by position (``_sig``) -- a gather, not a join on text.
+
+The signature of a line is found exactly: the columns are hashed and combined into one
+64-bit number, every line is joined to the first line of its number, and the line's own
+values are compared with that line's; should two different signatures ever share a
+number, the lines are grouped on the columns themselves instead (slower, same answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import polars as pl
+
+__all__ = ["Lines", "exact_signatures", "signatures"]
+
+_MIX: Final = 0x100000001B3
+"""Odd 64-bit multiplier (FNV prime) combining the column hashes (wrapping arithmetic)."""
+
+
+class Lines:
+    """The per-line columns (``rows``) and the distinct signatures (``sigs``).
+
+    ``rows`` has, in the table's order, the caller's columns the batch functions read per
+    line (claim and line id, date, units in thousandths ``_units_milli``, charge in cents
+    ``_charge``, money columns) and ``_sig``, the position of the line's signature in
+    ``sigs``. ``sigs`` has the signature columns, normalised (see
+    :func:`medbill.batch._pricing.normalise_lines`).
+    """
+
+    __slots__ = ("rows", "sigs")
+
+    def __init__(self, rows: pl.DataFrame, sigs: pl.DataFrame) -> None:
+        self.rows = rows
+        self.sigs = sigs
+
+    def where(self, keep: pl.Expr) -> Lines:
+        """The lines for which ``keep`` holds (the signatures table is shared)."""
+        return Lines(self.rows.filter(keep), self.sigs)
+
+    def gather(self, column: str) -> pl.Series:
+        """The signature column ``column`` for every line."""
+        return self.sigs[column].gather(self.rows["_sig"])
+
+
+def signatures(frame: pl.DataFrame, keys: Sequence[str]) -> tuple[pl.Series, pl.DataFrame]:
+    """(``_sig`` for every row, the distinct rows of ``frame[keys]`` in first-seen order)."""
+    if frame.height == 0:
+        return pl.Series("_sig", [], dtype=pl.UInt32), frame.select(keys)
+    combined: pl.Expr | None = None
+    for key in keys:
+        hashed = pl.col(key).hash()
+        combined = hashed if combined is None else (combined * _MIX) ^ hashed
+    assert combined is not None  # keys is never empty
+    hashes = frame.select(combined.alias("_h"))["_h"]
+    first = hashes.arg_unique()
+    distinct = frame.select(keys)[first]
+    numbers = pl.DataFrame({"_h": hashes.gather(first)}).with_row_index("_sig")
+    sig = (
+        pl.DataFrame({"_h": hashes})
+        .join(numbers, on="_h", how="left", maintain_order="left")["_sig"]
+        .rename("_sig")
+    )
+    same = frame.select(
+        pl.all_horizontal([pl.col(key).eq_missing(distinct[key].gather(sig)) for key in keys]).all()
+    ).item()
+    if same:
+        return sig, distinct
+    # two signatures share a hash: group on the columns themselves
+    return exact_signatures(frame, keys)
+
+
+def exact_signatures(frame: pl.DataFrame, keys: Sequence[str]) -> tuple[pl.Series, pl.DataFrame]:
+    """:func:`signatures` by grouping on the columns themselves (nulls equal)."""
+    distinct = frame.select(keys).unique(maintain_order=True)
+    sig = (
+        frame.select(keys)
+        .join(
+            distinct.with_row_index("_sig"),
+            on=list(keys),
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )["_sig"]
+        .rename("_sig")
+    )
+    return sig, distinct
