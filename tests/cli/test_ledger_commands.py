@@ -38,17 +38,17 @@ def test_aging_splits_insurance_by_payer_and_patient(invoke: Invoke, day: Path) 
     report = json.loads(result.stdout)
     totals = {row["payer"] or row["responsibility"]: row["total"] for row in report["rows"]}
     # denied C-1003 stays with Acme; C-1002 waits on Medicare; Maria's 25.00 + 23.00 +
-    # 12.41 moved to her secondary, Prairie; Tom owes 25.00 + 14.00 after the correction
+    # 12.41 moved to her secondary, Prairie, which paid them on 2025-04-10 (two CLP loops,
+    # a split claim); Tom owes 25.00 + 14.00 after the correction
     assert totals == {
         "acme": "225.00",
         "medicare": "305.00",
-        "prairie": "60.41",
         "patient": "39.00",
     }
     # visits of 2025-03-04 (42 days) and 2025-02-18 (56 days): all in 31-60
-    assert report["totals"] == ["0.00", "629.41", "0.00", "0.00", "0.00"]
+    assert report["totals"] == ["0.00", "569.00", "0.00", "0.00", "0.00"]
     table = invoke(["aging", "--db", str(day / "ledger.sqlite"), "--as-of", "2025-04-15"])
-    assert "629.41" in table.stdout
+    assert "569.00" in table.stdout
 
 
 def test_trial_balance_balances(invoke: Invoke, day: Path) -> None:
@@ -57,7 +57,7 @@ def test_trial_balance_balances(invoke: Invoke, day: Path) -> None:
     assert data["balanced"] is True
     assert data["total_debits"] == data["total_credits"] == "1070.00"
     rows = {row["account"]: row for row in data["rows"]}
-    assert rows["cash"]["debit"] == "197.63"
+    assert rows["cash"]["debit"] == "258.04"  # Acme's 197.63 + Prairie's 60.41
     assert rows["contractual_adjustment"]["debit"] == "242.96"
 
 
@@ -214,8 +214,8 @@ def test_era_post_refuses_an_unbalanced_or_malformed_file(
 def test_activity_ties_to_the_trial_balance(invoke: Invoke, day: Path) -> None:
     """The demo's year: charges 765.00 to Acme (C-1001 390.00 + C-1003 225.00 + C-1004
     150.00) and 305.00 to Medicare (C-1002); Acme paid 48.00 - 48.00 (reversed) + 141.63 +
-    56.00 = 197.63 and wrote off 242.96 contractually; A/R 0.00 -> 629.41, the aging's
-    total (225.00 + 305.00 + 60.41 + 39.00)."""
+    56.00 = 197.63 and wrote off 242.96 contractually; Prairie paid 60.41 as secondary;
+    A/R 0.00 -> 569.00, the aging's total (225.00 + 305.00 + 39.00)."""
     db = str(day / "ledger.sqlite")
     result = invoke(
         ["ledger", "activity", "--db", db, "--period", "2025-01-01..2025-12-31", "--json"]
@@ -227,16 +227,17 @@ def test_activity_ties_to_the_trial_balance(invoke: Invoke, day: Path) -> None:
     assert rows["medicare"]["charges"] == "305.00"
     assert rows["acme"]["payments"] == "197.63"
     assert rows["acme"]["adjustments"] == {"contractual_adjustment": "242.96"}
+    assert rows["prairie"]["payments"] == "60.41"
     assert (data["opening_ar"], data["ar_change"], data["closing_ar"]) == (
         "0.00",
-        "629.41",
-        "629.41",
+        "569.00",
+        "569.00",
     )
     trial = json.loads(invoke(["ledger", "trial-balance", "--db", db, "--json"]).stdout)
     receivable = {r["account"]: r["debit"] for r in trial["rows"]}
     assert Decimal(receivable["insurance_receivable"]) + Decimal(
         receivable["patient_receivable"]
-    ) == Decimal("629.41")
+    ) == Decimal("569.00")
     table = invoke(["ledger", "activity", "--db", db, "--period", "2025"])
     assert "ties to the trial balance" in table.stdout
     bad = invoke(["ledger", "activity", "--db", db, "--period", "2025-02-30..2025-12-31"])
