@@ -84,6 +84,7 @@ __all__ = ["MedicareFeeSchedule", "MedicareRelease"]
 _ONE = Decimal(1)
 _CACHE_LIMIT: Final = 200_000
 _CONTEXT_LIMIT: Final = 4_096
+_REDUCED_LIMIT: Final = 2_048
 
 # CMS release letters and the quarter each starts (RVUyyA January, B April, C July,
 # D October); a revised release (AR, BR, ...) replaces its quarter's release from the
@@ -1210,7 +1211,9 @@ def _claim_rules(same_day: list[_Work], reduced: dict[tuple[_Cell, ...], Any]) -
     added = 0
     if outcome is None:
         outcome = _rank(key, tuple(g for _, g in taking_part), ranked)
-        if len(reduced) < _CACHE_LIMIT:
+        # kept small: most combinations are seen once, and a large cache of these
+        # containers costs more in garbage collection than the ranking it saves
+        if len(reduced) < _REDUCED_LIMIT:
             reduced[key] = outcome
             added = 1
     for (work, _), (occurrences, done) in zip(taking_part, outcome, strict=True):
