@@ -181,7 +181,7 @@ _FIXED_RATES = st.builds(
 )
 _CARVE_OUTS = st.one_of(
     st.builds(CarveOut, codes=_CODE_RANGES, amount=mst.amounts(Decimal("0.01"))),
-    st.builds(CarveOut, codes=_CODE_RANGES, percent_of_billed=_RATES),
+    st.builds(CarveOut, codes=_CODE_RANGES, billed_rate=_RATES),
 )
 _JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-99, 99) | st.text(max_size=5),
@@ -253,7 +253,7 @@ EXPLICIT: dict[type[Any], st.SearchStrategy[Any]] = {
         name=_TEXT,
         effective=mst.periods(),
         terms=st.lists(
-            _FIXED_RATES | _CARVE_OUTS | st.builds(PercentOfBilled, percent=_RATES),
+            _FIXED_RATES | _CARVE_OUTS | st.builds(PercentOfBilled, rate=_RATES),
             min_size=1,
             max_size=3,
         ),
