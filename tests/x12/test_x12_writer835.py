@@ -67,7 +67,7 @@ def rich_claims(draw: Any) -> ClaimPayment:
         insured_name=draw(name),
         insured_id=draw(st.none() | _codes),
         corrected_name=draw(name),
-        filing_indicator=draw(st.sampled_from(["12", "MB", "CI"])),
+        filing_indicator=draw(st.sampled_from(["12", "MB", "MC"])),
         facility_code=draw(st.none() | st.just("11")),
         frequency=draw(st.none() | st.sampled_from(["1", "7", "8"])),
         statement_start=draw(st.none() | mst.dates()),

@@ -425,13 +425,13 @@ def prairie_remittance() -> Remittance:
         claim_payments=[
             ClaimPayment(
                 claim_id="C-1001", status="2", charge=Decimal("210.00"), paid=Decimal("48.00"),
-                payer_claim_control_number="PRM25100001", filing_indicator="CI",
+                payer_claim_control_number="PRM25100001", filing_indicator="12",
                 lines=[_line("1", "99214", "210.00", "48.00", day, _adj("OA", "23", "162.00"),
                              mods=("25",))],
             ),
             ClaimPayment(
                 claim_id="C-1001", status="2", charge=Decimal("180.00"), paid=Decimal("12.41"),
-                payer_claim_control_number="PRM25100002", filing_indicator="CI",
+                payer_claim_control_number="PRM25100002", filing_indicator="12",
                 lines=[_line("2", "20610", "180.00", "12.41", day, _adj("OA", "23", "167.59"),
                              mods=("RT",))],
             ),

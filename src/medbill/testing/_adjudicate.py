@@ -38,6 +38,16 @@ __all__ = ["adjudicate"]
 
 Pricing = Contract | FeeSchedule | MedicareFeeSchedule
 
+# 005010X221A1 CLP06 (claim filing indicator) codes for the payer kinds that have one
+_CLP06 = {
+    "medicare": "MB",
+    "medicaid": "MC",
+    "medicare-advantage": "16",
+    "tricare": "CH",
+    "workers-comp": "WC",
+    "auto": "AM",
+}
+
 
 def _allowed(claim: Claim, pricing: Pricing, locality: Locality | None) -> dict[str, Decimal]:
     if isinstance(pricing, Contract):
@@ -192,8 +202,9 @@ def adjudicate(
             "patient_responsibility": sum((line.patient_responsibility for line in lines), ZERO),
             "lines": lines,
             "payer_claim_control_number": "PCN-0001",
-            # CLP06, required by 005010X221A1: MB for Medicare Part B, else commercial (CI)
-            "filing_indicator": "MB" if coverage.payer.kind.value == "medicare" else "CI",
+            # CLP06, required by 005010X221A1 (its code list has no "CI", which is the 837's
+            # SBR09 code for commercial insurance): by payer kind, else 12 (PPO)
+            "filing_indicator": _CLP06.get(coverage.payer.kind.value, "12"),
             **overrides,
         }
     )

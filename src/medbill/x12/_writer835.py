@@ -276,7 +276,7 @@ def write_835(
     ...     id="CHK-1001", payer_name="Acme Health", payment_amount=Decimal("80.00"),
     ...     method="CHK", paid_on=pendulum.date(2025, 4, 1),
     ...     claim_payments=[ClaimPayment(claim_id="C-1", status="1", charge=Decimal("80.00"),
-    ...                                  paid=Decimal("80.00"), filing_indicator="CI",
+    ...                                  paid=Decimal("80.00"), filing_indicator="12",
     ...                                  payer_claim_control_number="PCN-1")])
     >>> text = write_835(era)
     >>> print(text.splitlines()[3])
