@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from medbill import Claim, ClaimPayment, Remittance
 from medbill.claims import PaymentCheck, Tolerance, Verdict, check_payment, match_remittance
+from medbill.cli._commands._inputs import parse_amount, parse_fraction
 from medbill.cli._output import money, progress, table
 from medbill.fees import Contract
 
@@ -18,10 +19,66 @@ __all__ = [
     "contract_files",
     "contract_for",
     "line_rows",
+    "parse_tolerance",
+    "pricing_options",
     "prior_payments",
     "show_checks",
     "show_denials",
 ]
+
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def pricing_options(forgiven: str) -> Callable[[_Command], _Command]:
+    """The options a contract check needs beside the contracts, shared by ``era check`` and
+    ``worklist``: ``--schedule``, ``--rvu``/``--gpci`` and ``--tolerance``/``--tolerance-rate``
+    (``forgiven`` says what a tolerance forgives: a variance, an underpayment)."""
+
+    def add(command: _Command) -> _Command:
+        for option in reversed(
+            (
+                click.option(
+                    "--schedule",
+                    "schedules",
+                    multiple=True,
+                    type=click.Path(path_type=Path, dir_okay=False),
+                    help="A flat fee schedule CSV a contract names (by the file's stem).",
+                ),
+                click.option(
+                    "--rvu",
+                    type=click.Path(path_type=Path, dir_okay=False),
+                    help="CMS PPRRVU file.",
+                ),
+                click.option(
+                    "--gpci", type=click.Path(path_type=Path, dir_okay=False), help="CMS GPCI file."
+                ),
+                click.option(
+                    "--tolerance",
+                    default="0.00",
+                    show_default=True,
+                    help=f"{forgiven} forgiven, in dollars.",
+                ),
+                click.option(
+                    "--tolerance-rate",
+                    default=None,
+                    help=f"{forgiven} forgiven as a fraction of the expected amount (0.02 is 2%).",
+                ),
+            )
+        ):
+            command = option(command)
+        return command
+
+    return add
+
+
+def parse_tolerance(tolerance: str, tolerance_rate: str | None) -> Tolerance:
+    """The :class:`Tolerance` of ``--tolerance`` (dollars, never negative) and
+    ``--tolerance-rate`` (a fraction from 0 to 1)."""
+    return Tolerance(
+        amount=parse_amount(tolerance, "--tolerance", signed=False),
+        rate=None if tolerance_rate is None else parse_fraction(tolerance_rate, "--tolerance-rate"),
+    )
 
 
 def contract_files(paths: Sequence[Path], option: str = "--contract") -> list[Path]:

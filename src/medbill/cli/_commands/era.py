@@ -14,11 +14,13 @@ import pendulum
 
 from medbill import Remittance
 from medbill._files import file_mode, write_private
-from medbill.claims import RemittancePlan, Tolerance, VarianceReport
+from medbill.claims import RemittancePlan, VarianceReport
 from medbill.cli._commands._checks import (
     check_remittances,
     contract_files,
     line_rows,
+    parse_tolerance,
+    pricing_options,
     prior_payments,
     show_checks,
     show_denials,
@@ -29,8 +31,6 @@ from medbill.cli._commands._inputs import (
     load_coverages,
     load_medicare,
     open_ledger,
-    parse_amount,
-    parse_fraction,
 )
 from medbill.cli._commands._posting import plan_remittances, post_remittances
 from medbill.cli._output import emit_json, make_console, money, status, table
@@ -232,23 +232,7 @@ def plan_command(
     help="An earlier payer's 835 for the same claims (the primary's, when FILE.835 is a "
     "secondary's): its payments are taken off what the later payer owes (repeatable).",
 )
-@click.option(
-    "--schedule",
-    "schedules",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="A flat fee schedule CSV the contract names (by the file's stem).",
-)
-@click.option("--rvu", type=click.Path(path_type=Path, dir_okay=False), help="CMS PPRRVU file.")
-@click.option("--gpci", type=click.Path(path_type=Path, dir_okay=False), help="CMS GPCI file.")
-@click.option(
-    "--tolerance", default="0.00", show_default=True, help="Variance forgiven, in dollars."
-)
-@click.option(
-    "--tolerance-rate",
-    default=None,
-    help="Variance forgiven as a fraction of the expected amount (0.02 is 2%).",
-)
+@pricing_options("Variance")
 @click.option(
     "--csv",
     "csv_path",
@@ -277,10 +261,8 @@ def check_command(
     A secondary payer's 835 is checked against the secondary's contract (give the
     secondary claims, whose coverage is the secondary's) with ``--prior`` naming the
     primary's 835: what the primary paid on each line is taken off the expected payment."""
-    forgiven = Tolerance(  # the options first: a bad one fails before any file is read
-        amount=parse_amount(tolerance, "--tolerance", signed=False),
-        rate=None if tolerance_rate is None else parse_fraction(tolerance_rate, "--tolerance-rate"),
-    )
+    # the options first: a bad one fails before any file is read
+    forgiven = parse_tolerance(tolerance, tolerance_rate)
     remittances = read_remittances(era_file)
     earlier = prior_payments([r for path in prior_paths for r in read_remittances(path)])
     claims = load_claims(list(claim_paths))

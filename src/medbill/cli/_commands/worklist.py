@@ -11,14 +11,17 @@ import click
 from medbill import Claim, Remittance
 from medbill._errors import ValidationError
 from medbill.claims import ClaimWorkflow, PaymentCheck, Tolerance, WorkReason, worklist
-from medbill.cli._commands._checks import check_remittances, contract_files
+from medbill.cli._commands._checks import (
+    check_remittances,
+    contract_files,
+    parse_tolerance,
+    pricing_options,
+)
 from medbill.cli._commands._inputs import (
     load_contract,
     load_medicare,
     open_ledger,
-    parse_amount,
     parse_date,
-    parse_fraction,
     today,
 )
 from medbill.cli._output import emit_json, make_console, money, table
@@ -120,23 +123,7 @@ def _claims_paid_by(remittance: Remittance, flows: list[ClaimWorkflow]) -> dict[
     help="A payer's contract TOML, or a folder of them: each paid claim of the --era files "
     "is checked against its payer's, and what was paid below it is listed (repeatable).",
 )
-@click.option(
-    "--schedule",
-    "schedules",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="A flat fee schedule CSV a contract names (by the file's stem).",
-)
-@click.option("--rvu", type=click.Path(path_type=Path, dir_okay=False), help="CMS PPRRVU file.")
-@click.option("--gpci", type=click.Path(path_type=Path, dir_okay=False), help="CMS GPCI file.")
-@click.option(
-    "--tolerance", default="0.00", show_default=True, help="Underpayment forgiven, in dollars."
-)
-@click.option(
-    "--tolerance-rate",
-    default=None,
-    help="Underpayment forgiven as a fraction of the expected amount (0.02 is 2%).",
-)
+@pricing_options("Underpayment")
 @click.option("--as-of", "as_of", help="YYYY-MM-DD (default: today).")
 @click.option(
     "--sort",
@@ -172,10 +159,7 @@ def worklist_command(
     the --era files are checked against their payers' contracts (as ``era check`` does):
     a claim paid below its contract, in payment terms, is an underpaid item."""
     day = today() if as_of is None else parse_date(as_of, "--as-of")
-    forgiven = Tolerance(
-        amount=parse_amount(tolerance, "--tolerance", signed=False),
-        rate=None if tolerance_rate is None else parse_fraction(tolerance_rate, "--tolerance-rate"),
-    )
+    forgiven = parse_tolerance(tolerance, tolerance_rate)
     flows = [] if claims_file is None else load_workflows(claims_file)
     remittances = [era for path in eras for era in read_835(path, strict=False)]
     payments = [
