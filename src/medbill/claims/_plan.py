@@ -636,7 +636,7 @@ class _Planner:
 def _denials(payment: ClaimPayment, match: ClaimMatch) -> list[LineDenial]:
     """The amounts each line leaves in A/R as a denial, classified with their next action."""
     found: list[LineDenial] = []
-    by_payment = {id(m.line_payment): m.claim_line for m in match.lines}
+    by_payment: dict[int, Any] | None = None  # built only when a line is denied
     units: list[tuple[LinePayment | None, Any]] = [
         (line, line.adjustments) for line in payment.lines
     ]
@@ -647,6 +647,8 @@ def _denials(payment: ClaimPayment, match: ClaimMatch) -> list[LineDenial]:
             for a in adjustments
             if adjustment_outcome(a.group, a.reason) is AdjustmentOutcome.LEFT_IN_AR
         ]
+        if not denied:
+            continue
         amount = sum((a.amount for a in denied), ZERO)
         if amount <= 0:
             continue
@@ -654,6 +656,8 @@ def _denials(payment: ClaimPayment, match: ClaimMatch) -> list[LineDenial]:
         classification = classify_denial(denied, remarks)
         if classification is None:
             continue
+        if by_payment is None:
+            by_payment = {id(m.line_payment): m.claim_line for m in match.lines}
         found.append(
             LineDenial(
                 line_payment=line,
