@@ -26,6 +26,7 @@ __all__ = [
     "RENAMED_FIELDS",
     "period_or_dates",
     "removed_names",
+    "removed_values",
     "renamed_attributes",
     "renamed_fields",
     "renamed_parameters",
@@ -195,6 +196,29 @@ def removed_names(
         return load()
 
     return module_getattr
+
+
+def removed_values(module: str, values: Mapping[str, tuple[Any, str]]) -> Callable[[str], Any]:
+    """:func:`removed_names` for names bound to a value already at hand: ``{name: (value, instead)}``.
+
+    >>> import warnings
+    >>> getattr_ = removed_values("medbill.codes", {"OLD": ({"1": "one"}, "CodeList.X")})
+    >>> with warnings.catch_warnings(record=True):
+    ...     warnings.simplefilter("always")
+    ...     getattr_("OLD")
+    {'1': 'one'}
+    """
+    return removed_names(
+        module,
+        {
+            name: (functools.partial(_same, value), instead)
+            for name, (value, instead) in values.items()
+        },
+    )
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def period_or_dates(where: str, period: Any, start: Any, end: Any) -> tuple[Any, Any]:
