@@ -429,6 +429,35 @@ def test_statement_line_names_left_the_ledger_surface() -> None:
     assert StatementService.__name__ != medbill.ServiceLine.__name__
 
 
+def test_activity_statement_start_and_end_are_one_period() -> None:
+    from medbill import Period
+    from medbill.ledger import ActivityStatement
+    from medbill.serialize import from_dict, to_dict
+
+    june = Period(pendulum.date(2025, 6, 1), pendulum.date(2025, 6, 30))
+    zero = Decimal("0.00")
+    figures: dict[str, Any] = {"previous_balance": zero, "charges": zero, "payments": zero,
+               "adjustments": zero, "new_balance": zero, "insurance_pending": zero}  # fmt: skip
+    new = ActivityStatement(patient_id="MRN-1", period=june, lines=(), **figures)
+    with pytest.warns(DeprecationWarning, match=r"start=/end= is deprecated .*period=Period"):
+        old = ActivityStatement(  # type: ignore[call-arg]
+            patient_id="MRN-1", start=june.start, end=june.end, lines=(), **figures
+        )
+    assert old == new
+    with pytest.warns(
+        DeprecationWarning, match=r"ActivityStatement: end is deprecated .*period\.end"
+    ):
+        assert new.end == pendulum.date(2025, 6, 30)  # type: ignore[attr-defined]
+    document = to_dict(new)
+    assert "start" not in document
+    assert document["period"]["start"] == "2025-06-01"
+    legacy = {k: v for k, v in document.items() if k != "period"} | {
+        "start": "2025-06-01",
+        "end": "2025-06-30",
+    }
+    assert from_dict(ActivityStatement, legacy) == new
+
+
 OLD_CODE_TABLES = [
     ("CARC_DESCRIPTIONS", "CARC"),
     ("RARC_DESCRIPTIONS", "RARC"),
