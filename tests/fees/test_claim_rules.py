@@ -272,9 +272,9 @@ def test_priced_lines_built_without_the_constructor_equal_constructed_ones() -> 
     )
     priced = schedule.price_claim(claim, locality=Locality.parse("10112-00"))
     assert len(priced.lines) == 3
-    for line in priced.lines:
-        values = {f.name: getattr(line, f.name) for f in attrs.fields(PricedLine)}
+    for priced_line in priced.lines:
+        values = {f.name: getattr(priced_line, f.name) for f in attrs.fields(PricedLine)}
         rebuilt = PricedLine(**values)
-        assert rebuilt == line
-        assert attrs.asdict(rebuilt, recurse=False) == attrs.asdict(line, recurse=False)
-        assert type(line) is PricedLine
+        assert rebuilt == priced_line
+        assert attrs.asdict(rebuilt, recurse=False) == attrs.asdict(priced_line, recurse=False)
+        assert type(priced_line) is PricedLine
