@@ -279,6 +279,30 @@ def bench_remittances(claims: int) -> None:
         figures("  baseline read_835", count, "claims", cpu, wall)
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """User+system CPU seconds of process ``root`` and its live descendants, from
+    ``/proc`` (Linux; the JVM and its Python workers), including reaped children's."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = fields
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:  # fields after ")": state ppid ... utime(11) stime cutime cstime
+            total += sum(int(value) for value in stats[pid][11:15])
+        todo.extend(children.get(pid, []))
+    return total / tick
+
+
 def bench_spark(schedule: MedicareFeeSchedule, count: int) -> None:
     if count <= 0:
         return
@@ -314,15 +338,20 @@ def bench_spark(schedule: MedicareFeeSchedule, count: int) -> None:
             )
             spark.sparkContext.setLogLevel("ERROR")
             df = spark.read.parquet(str(Path(folder) / "lines-*.parquet"))
-            start = time.perf_counter()
+            jvm = spark.sparkContext._gateway.proc.pid  # type: ignore[union-attr]
+            start, start_cpu = time.perf_counter(), tree_cpu_seconds(jvm)
+            start_self = time.process_time()
             result = price_lines_spark(df, schedule, partitions=4 * cores)
             total = result.selectExpr("count(*) AS n", "sum(medicare_allowed) AS total").collect()
             elapsed = time.perf_counter() - start
+            cpu = tree_cpu_seconds(jvm) - start_cpu + time.process_time() - start_self
             seconds[cores] = elapsed
             print(
                 f"spark local[{cores}]     {written:>11,} lines wall {elapsed:8.3f} s "
-                f"{rate(written, elapsed)} lines (rows {total[0]['n']:,}, "
-                f"total {total[0]['total']:,}); load average {os.getloadavg()[0]:.1f}"
+                f"{rate(written, elapsed)} lines; CPU (driver + JVM + workers) {cpu:8.3f} s "
+                f"(rows {total[0]['n']:,}, total {total[0]['total']:,}); "
+                f"load average {os.getloadavg()[0]:.1f}",
+                flush=True,
             )
             spark.stop()
         print(f"  speed-up local[2] / local[1]: {seconds[1] / seconds[2]:.2f}x")
