@@ -49,6 +49,7 @@ from medbill import (
     ProviderKind,
 )
 from medbill.batch import check_payments, price_lines, remittance_tables
+from medbill.batch._columnar835 import segment_frame
 from medbill.claims import check_payment
 from medbill.fees import (
     CarveOut,
@@ -277,6 +278,11 @@ def bench_remittances(claims: int) -> None:
         eras, cpu, wall = measure(lambda: read_835(path))
         count = sum(len(e.claim_payments) for e in eras)
         figures("  baseline read_835", count, "claims", cpu, wall)
+        # the columnar reader's first stage alone (segments and keys; not yet the tables)
+        text = path.read_text(encoding="latin-1")
+        segments, cpu, wall = measure(lambda: segment_frame([text]))
+        found = segments.frame.filter(pl.col("segment_id") == "CLP").height
+        figures("  columnar stage 1", found, "claims", cpu, wall)
 
 
 def tree_cpu_seconds(root: int) -> float:
