@@ -43,10 +43,13 @@ import polars as pl
 
 from medbill import (
     Adjustment,
+    Benefits,
     ClaimPayment,
+    Copay,
     LinePayment,
     Period,
     ProviderKind,
+    ServiceCategory,
 )
 from medbill.batch import check_payments, price_lines, remittance_tables
 from medbill.batch._columnar835 import segment_frame
@@ -237,6 +240,18 @@ def bench_checking(schedule: MedicareFeeSchedule, frame: pl.DataFrame, sample_cl
     check_payments(paid.head(1000), contract)
     _, cpu, wall = measure(lambda: check_payments(paid, contract))
     figures("check_payments", paid.height, "lines", cpu, wall)
+    # with benefits: 20,000 members, each claim's expected patient share in claim order
+    plan = Benefits(
+        deductible=Decimal("250.00"),
+        coinsurance=Decimal("0.20"),
+        copays=[Copay(category=ServiceCategory.OFFICE_VISIT, amount=Decimal("25.00"))],
+        out_of_pocket_max=Decimal("900.00"),
+    )
+    members = paid.with_columns(
+        (pl.int_range(0, pl.len()) // 10 % 20_000).cast(pl.String).alias("member_id")
+    )
+    _, cpu, wall = measure(lambda: check_payments(members, contract, plan))
+    figures("check_payments benefits", paid.height, "lines", cpu, wall)
     claims, _ = _claims_of(paid.head(sample_claims * 10))
     payments = [
         ClaimPayment(
