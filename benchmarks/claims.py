@@ -55,7 +55,7 @@ from medbill.fees import Contract, FixedRate, PercentOfBilled
 from medbill.testing import make_claim, make_coverage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _baseline import baseline, is_child
+from _baseline import baseline, is_child, term
 
 CODES = ["99213", "99214", "36415", "93000", "71046", "97110", "20610", "81002", "G0439", "J1100"]
 RATES = {
@@ -73,7 +73,7 @@ CONTRACT = Contract(
     effective=Period(pendulum.date(2025, 1, 1)),
     terms=[
         *(FixedRate(codes=[code], amount=amount) for code, amount in RATES.items()),
-        PercentOfBilled(rate="0.55"),
+        term(PercentOfBilled, "rate", "percent", "0.55"),
     ],
 )
 PTP = [

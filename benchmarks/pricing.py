@@ -33,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pendulum
-from _baseline import baseline, is_child, show
+from _baseline import baseline, is_child, show, term
 
 from medbill import (
     Claim,
@@ -201,10 +201,17 @@ def measure() -> dict[str, Any]:
         name="Acme PPO 2025",
         effective=Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 12, 31)),
         terms=[
-            CarveOut(codes=["J0000-J9999"], billed_rate="0.60"),
+            term(CarveOut, "billed_rate", "percent_of_billed", "0.60", codes=["J0000-J9999"]),
             FixedRate(codes=["99213"], amount="95.00"),
-            PercentOfMedicare(schedule=schedule, rate="1.40", locality=localities[0]),
-            PercentOfBilled(rate="0.50"),
+            term(
+                PercentOfMedicare,
+                "rate",
+                "percent",
+                "1.40",
+                schedule=schedule,
+                locality=localities[0],
+            ),
+            term(PercentOfBilled, "rate", "percent", "0.50"),
         ],
         lesser_of_billed=True,
     )
