@@ -415,6 +415,124 @@ def test_errors_re_exported_by_a_package_still_import_from_it(package: str, name
         assert getattr(module, name) is getattr(medbill, name)
 
 
+def test_statement_line_names_left_the_ledger_surface() -> None:
+    import medbill
+    import medbill.ledger
+    from medbill.ledger import ActivityLine, StatementService
+
+    assert "StatementLine" not in medbill.ledger.__all__
+    assert "ServiceLine" not in medbill.ledger.__all__
+    with pytest.warns(DeprecationWarning, match="StatementLine is deprecated .*ActivityLine"):
+        assert medbill.ledger.StatementLine is ActivityLine
+    with pytest.warns(DeprecationWarning, match="ServiceLine is deprecated .*StatementService"):
+        assert medbill.ledger.ServiceLine is StatementService
+    assert StatementService.__name__ != medbill.ServiceLine.__name__
+
+
+def test_activity_statement_start_and_end_are_one_period() -> None:
+    from medbill import Period
+    from medbill.ledger import ActivityStatement
+    from medbill.serialize import from_dict, to_dict
+
+    june = Period(pendulum.date(2025, 6, 1), pendulum.date(2025, 6, 30))
+    zero = Decimal("0.00")
+    figures: dict[str, Any] = {"previous_balance": zero, "charges": zero, "payments": zero,
+               "adjustments": zero, "new_balance": zero, "insurance_pending": zero}  # fmt: skip
+    new = ActivityStatement(patient_id="MRN-1", period=june, lines=(), **figures)
+    with pytest.warns(DeprecationWarning, match=r"start=/end= is deprecated .*period=Period"):
+        old = ActivityStatement(  # type: ignore[call-arg]
+            patient_id="MRN-1", start=june.start, end=june.end, lines=(), **figures
+        )
+    assert old == new
+    with pytest.warns(
+        DeprecationWarning, match=r"ActivityStatement: end is deprecated .*period\.end"
+    ):
+        assert new.end == pendulum.date(2025, 6, 30)  # type: ignore[attr-defined]
+    document = to_dict(new)
+    assert "start" not in document
+    assert document["period"]["start"] == "2025-06-01"
+    legacy = {k: v for k, v in document.items() if k != "period"} | {
+        "start": "2025-06-01",
+        "end": "2025-06-30",
+    }
+    assert from_dict(ActivityStatement, legacy) == new
+
+
+OLD_CODE_TABLES = [
+    ("CARC_DESCRIPTIONS", "CARC"),
+    ("RARC_DESCRIPTIONS", "RARC"),
+    ("CLAIM_STATUS_CATEGORY_DESCRIPTIONS", "CLAIM_STATUS_CATEGORY"),
+    ("CLAIM_STATUS_DESCRIPTIONS", "CLAIM_STATUS"),
+    ("ELIGIBILITY_REJECTION_DESCRIPTIONS", "ELIGIBILITY_REJECTION"),
+    ("ELIGIBILITY_FOLLOW_UP_DESCRIPTIONS", "ELIGIBILITY_FOLLOW_UP"),
+    ("BENEFIT_DESCRIPTIONS", "BENEFIT"),
+    ("SERVICE_TYPE_DESCRIPTIONS", "SERVICE_TYPE"),
+    ("ACK_STATUS_DESCRIPTIONS", "ACK_STATUS"),
+    ("ACK_SEGMENT_ERROR_DESCRIPTIONS", "ACK_SEGMENT_ERROR"),
+    ("ACK_ELEMENT_ERROR_DESCRIPTIONS", "ACK_ELEMENT_ERROR"),
+    ("ACK_TRANSACTION_ERROR_DESCRIPTIONS", "ACK_TRANSACTION_ERROR"),
+    ("ACK_GROUP_ERROR_DESCRIPTIONS", "ACK_GROUP_ERROR"),
+]
+
+
+@pytest.mark.parametrize(("old", "member"), OLD_CODE_TABLES)
+def test_code_list_tables_are_members_of_code_list(old: str, member: str) -> None:
+    import medbill.codes
+    from medbill.codes import CodeList
+
+    assert old not in medbill.codes.__all__
+    with pytest.warns(DeprecationWarning, match=rf"medbill\.codes: {old} is deprecated"):
+        table = getattr(medbill.codes, old)
+    assert dict(table) == dict(CodeList[member].meanings)
+    assert len(table) > 0
+
+
+def test_places_of_service_and_usage_notes_still_import() -> None:
+    import medbill.codes
+    from medbill.codes import CodeList, PlaceOfService
+
+    with pytest.warns(DeprecationWarning, match="PLACES_OF_SERVICE is deprecated"):
+        places = medbill.codes.PLACES_OF_SERVICE
+    assert {code: info.name for code, info in places.items()} == dict(
+        CodeList.PLACE_OF_SERVICE.meanings
+    )
+    assert [code for code, info in places.items() if info.facility] == [
+        code for code in places if PlaceOfService(code).is_facility
+    ]
+    with pytest.warns(DeprecationWarning, match="CLAIM_STATUS_USAGE_NOTES is deprecated"):
+        notes = medbill.codes.CLAIM_STATUS_USAGE_NOTES
+    assert notes["562"] == CodeList.CLAIM_STATUS.usage_note("562")
+    assert all(CodeList.CLAIM_STATUS.usage_note(code) == note for code, note in notes.items())
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        "ADJUDICATION",
+        "C4BB_ADJUDICATION",
+        "C4BB_EOB_PROFESSIONAL",
+        "CARC",
+        "CPT",
+        "HCPCS",
+        "ICD10CM",
+        "MEDBILL",
+        "NPI",
+        "PLACE_OF_SERVICE",
+        "RARC",
+    ],
+)
+def test_fhir_uri_constants_are_members_of_canonical(old: str) -> None:
+    pytest.importorskip("fhir.resources")
+    import medbill.fhir
+    from medbill.fhir import Canonical, _systems
+
+    assert old not in medbill.fhir.__all__
+    with pytest.warns(DeprecationWarning, match=rf"medbill\.fhir: {old} is deprecated"):
+        uri = getattr(medbill.fhir, old)
+    assert uri == Canonical[old].value == getattr(_systems, old)
+    assert isinstance(uri, str)
+
+
 # --- a range of days is a Period: start=/end= -> period= --------------------------------
 
 

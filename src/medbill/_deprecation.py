@@ -23,9 +23,12 @@ from typing import Any, Final, ParamSpec, TypeVar
 from medbill._errors import ValidationError
 
 __all__ = [
+    "FOLDED_PERIODS",
     "RENAMED_FIELDS",
+    "folded_period",
     "period_or_dates",
     "removed_names",
+    "removed_values",
     "renamed_attributes",
     "renamed_fields",
     "renamed_parameters",
@@ -38,6 +41,9 @@ C = TypeVar("C", bound=type[Any])
 
 RENAMED_FIELDS: Final = "__medbill_renamed_fields__"
 """Class attribute holding ``{old: new}`` for a class decorated by :func:`renamed_fields`."""
+
+FOLDED_PERIODS: Final = "__medbill_folded_periods__"
+"""Class attribute holding ``{period field: (old start, old end)}`` (:func:`folded_period`)."""
 
 
 def warn_renamed(
@@ -169,6 +175,60 @@ def renamed_fields(**renames: str) -> Callable[[C], C]:
     return decorate
 
 
+def folded_period(start: str = "start", end: str = "end", into: str = "period") -> Callable[[C], C]:
+    """Keep the old ``start``/``end`` fields of an attrs class whose range is now a ``Period``.
+
+    NAMING.md: a range of days is one :class:`~medbill.Period`. The constructor still
+    takes ``start=``/``end=`` (building the period), reading ``.start``/``.end`` returns the
+    period's, both warning; :mod:`medbill.serialize` reads a document with the old keys.
+
+    >>> import attrs, pendulum, warnings
+    >>> from medbill import Period
+    >>> @folded_period()
+    ... @attrs.frozen(kw_only=True)
+    ... class Report:
+    ...     period: Period
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     report = Report(start=pendulum.date(2025, 6, 1), end=pendulum.date(2025, 6, 30))  # type: ignore[call-arg]
+    ...     old = report.end  # type: ignore[attr-defined]
+    >>> report.period, old
+    (Period(start=Date(2025, 6, 1), end=Date(2025, 6, 30)), Date(2025, 6, 30))
+    >>> print(caught[0].message)
+    Report: start=/end= is deprecated since medbill 0.2.0; use period=Period(start, end) instead
+    """
+
+    def decorate(cls: C) -> C:
+        original = cls.__init__
+        where = cls.__name__
+
+        @functools.wraps(original)
+        def init(self: Any, *args: Any, **kwargs: Any) -> None:
+            if start in kwargs or end in kwargs:
+                first, last = period_or_dates(where, kwargs.pop(into, None),
+                                              kwargs.pop(start, None), kwargs.pop(end, None))  # fmt: skip
+                from medbill._common import Period
+
+                kwargs[into] = Period(first, last)
+            original(self, *args, **kwargs)
+
+        def reader(old: str, part: str) -> property:
+            def read(self: Any) -> Any:
+                warn_renamed(where, old, f"{into}.{part}", stacklevel=3)
+                return getattr(getattr(self, into), part)
+
+            return property(read, doc=f"Deprecated since 0.2.0: read ``{into}.{part}``.")
+
+        cls.__init__ = init
+        setattr(cls, start, reader(start, "start"))
+        setattr(cls, end, reader(end, "end"))
+        merged = {**getattr(cls, FOLDED_PERIODS, {}), into: (start, end)}
+        setattr(cls, FOLDED_PERIODS, merged)
+        return cls
+
+    return decorate
+
+
 def removed_names(
     module: str, names: Mapping[str, tuple[Callable[[], Any], str]]
 ) -> Callable[[str], Any]:
@@ -195,6 +255,29 @@ def removed_names(
         return load()
 
     return module_getattr
+
+
+def removed_values(module: str, values: Mapping[str, tuple[Any, str]]) -> Callable[[str], Any]:
+    """:func:`removed_names` for names bound to a value already at hand: ``{name: (value, instead)}``.
+
+    >>> import warnings
+    >>> getattr_ = removed_values("medbill.codes", {"OLD": ({"1": "one"}, "CodeList.X")})
+    >>> with warnings.catch_warnings(record=True):
+    ...     warnings.simplefilter("always")
+    ...     getattr_("OLD")
+    {'1': 'one'}
+    """
+    return removed_names(
+        module,
+        {
+            name: (functools.partial(_same, value), instead)
+            for name, (value, instead) in values.items()
+        },
+    )
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def period_or_dates(where: str, period: Any, start: Any, end: Any) -> tuple[Any, Any]:

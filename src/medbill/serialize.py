@@ -45,7 +45,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from medbill._deprecation import RENAMED_FIELDS
+from medbill._deprecation import FOLDED_PERIODS, RENAMED_FIELDS
 from medbill._errors import MAX_LISTED_PROBLEMS, ValidationError
 from medbill._validation import convert, enum_member, markers
 from medbill.codes import Code
@@ -348,6 +348,8 @@ def _attrs_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
     known = {attribute.name for attribute in fields}
     # A document written before a field was renamed (0.1) carries the old key: read it.
     renamed: dict[str, str] = getattr(cls, RENAMED_FIELDS, {})
+    # ... and a document written before a start/end pair became one Period carries both.
+    folded: dict[str, tuple[str, str]] = getattr(cls, FOLDED_PERIODS, {})
 
     def structure(data: Any, _: Any) -> Any:
         if not isinstance(data, dict):
@@ -357,6 +359,10 @@ def _attrs_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
                 renamed[key] if key in renamed and renamed[key] not in data else key: value
                 for key, value in data.items()
             }
+        for into, (old_start, old_end) in folded.items():
+            if into not in data and (old_start in data or old_end in data):
+                data = dict(data)
+                data[into] = {"start": data.pop(old_start, None), "end": data.pop(old_end, None)}
         problems = [_unknown_field(cls, key) for key in data if key not in known]
         omitted = 0
         kwargs: dict[str, Any] = {}

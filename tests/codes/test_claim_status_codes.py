@@ -16,11 +16,7 @@ from pathlib import Path
 import pytest
 
 from medbill import ClaimStatusCode, StatusOutcome
-from medbill.codes import (
-    CLAIM_STATUS_CATEGORY_DESCRIPTIONS,
-    CLAIM_STATUS_DESCRIPTIONS,
-    CLAIM_STATUS_USAGE_NOTES,
-)
+from medbill.codes import CodeList
 from medbill.codes._x12_lists import CLAIM_STATUS_RETIRED, CLAIM_STATUS_UNPUBLISHED
 
 CODES_XML = "pyx12/pypi-pyx12-4.0.0/map/codes.xml"
@@ -42,7 +38,7 @@ def _rows() -> list[dict[str, str]]:
 def test_every_category_code_of_pyx12_has_its_meaning_or_is_marked(reference_dir: Path) -> None:
     codes = _pyx12_codes(reference_dir, "claim_status_cat")
     assert len(codes) == 48
-    with_meaning = [code for code in codes if code in CLAIM_STATUS_CATEGORY_DESCRIPTIONS]
+    with_meaning = [code for code in codes if code in CodeList.CLAIM_STATUS_CATEGORY.meanings]
     marked = [code for code in codes if f"507:{code}" in CLAIM_STATUS_UNPUBLISHED]
     assert (len(with_meaning), marked) == (47, ["X0"])
     assert set(with_meaning) | set(marked) == set(codes)
@@ -51,7 +47,7 @@ def test_every_category_code_of_pyx12_has_its_meaning_or_is_marked(reference_dir
 def test_every_status_code_of_pyx12_has_its_meaning(reference_dir: Path) -> None:
     codes = _pyx12_codes(reference_dir, "claim_status")
     assert len(codes) == 759
-    missing = [code for code in codes if code not in CLAIM_STATUS_DESCRIPTIONS]
+    missing = [code for code in codes if code not in CodeList.CLAIM_STATUS.meanings]
     unpublished = [code for code in codes if f"508:{code}" in CLAIM_STATUS_UNPUBLISHED]
     assert (missing, unpublished) == ([], [])
     # 104 of pyx12's codes were retired from the list: they keep the meaning they had.
@@ -70,7 +66,7 @@ def test_the_table_is_well_formed() -> None:
         assert row["meaning"] == row["meaning"].strip()
         assert "Usage:" not in row["meaning"], row  # the usage note has its own column
     assert all(row["code"].isdigit() for row in rows if row["list"] == "508")
-    assert len([row for row in rows if row["list"] == "508"]) == len(CLAIM_STATUS_DESCRIPTIONS)
+    assert len([row for row in rows if row["list"] == "508"]) == len(CodeList.CLAIM_STATUS.meanings)
 
 
 @pytest.mark.parametrize(
@@ -87,14 +83,14 @@ def test_the_table_is_well_formed() -> None:
     ],
 )  # fmt: skip
 def test_published_meanings(status: str, meaning: str) -> None:
-    assert CLAIM_STATUS_DESCRIPTIONS[status] == meaning
+    assert CodeList.CLAIM_STATUS.meanings[status] == meaning
     assert ClaimStatusCode(category="A7", status=status).status_description == meaning
 
 
 def test_usage_notes_and_other_code_sources() -> None:
     code = ClaimStatusCode(category="A7", status="562", entity="85")
     assert code.status_usage == "This code requires use of an Entity Code."
-    assert CLAIM_STATUS_USAGE_NOTES["21"] == (
+    assert CodeList.CLAIM_STATUS.usage_note("21") == (
         "At least one other status code is required to identify the missing or invalid information."
     )
     assert ClaimStatusCode(category="A1", status="20").status_usage is None
@@ -106,7 +102,7 @@ def test_usage_notes_and_other_code_sources() -> None:
 def test_category_codes_new_in_the_table() -> None:
     # D0: Data Search Unsuccessful, the payer cannot find the claim(s) searched for
     assert ClaimStatusCode(category="D0").outcome is StatusOutcome.NOT_FOUND
-    assert CLAIM_STATUS_CATEGORY_DESCRIPTIONS["D0"].startswith("Data Search Unsuccessful")
+    assert CodeList.CLAIM_STATUS_CATEGORY.meanings["D0"].startswith("Data Search Unsuccessful")
     unknown = ClaimStatusCode(category="X0")
     assert (unknown.category_description, unknown.outcome) == (None, StatusOutcome.UNKNOWN)
     assert "does not publish" in unknown.explain()

@@ -151,9 +151,9 @@ def test_place_of_service_agrees_with_cms_list(reference_dir: Path) -> None:
         )
     )
     assigned = {r["pos_code"]: r["pos_type"] for r in rows if r["pos_type"] != "Unassigned"}
-    from medbill.codes import PLACES_OF_SERVICE
+    from medbill.codes import CodeList
 
-    assert set(PLACES_OF_SERVICE) == set(assigned)
+    assert set(CodeList.PLACE_OF_SERVICE.meanings) == set(assigned)
     for code, kind in assigned.items():
         assert PlaceOfService(code).is_facility is (kind == "Facility"), code
 
@@ -179,7 +179,7 @@ def test_carc_and_rarc() -> None:
 
 
 def test_carc_rarc_summaries_cover_real_codes(reference_dir: Path) -> None:
-    from medbill.codes import CARC_DESCRIPTIONS, RARC_DESCRIPTIONS
+    from medbill.codes import CodeList
 
     rows = list(
         csv.DictReader(
@@ -190,8 +190,8 @@ def test_carc_rarc_summaries_cover_real_codes(reference_dir: Path) -> None:
     rarcs = {r["adj_code"] for r in rows if r["adj_type"].lower().startswith("rarc")}
     assert carcs
     assert rarcs
-    assert set(CARC_DESCRIPTIONS) <= carcs
-    assert set(RARC_DESCRIPTIONS) <= rarcs
+    assert set(CodeList.CARC.meanings) <= carcs
+    assert set(CodeList.RARC.meanings) <= rarcs
     for code in carcs:
         Carc(code)  # every published CARC is accepted by the format check
     for code in rarcs:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 
 from medbill import ClaimFrequency, Provider, ValidationError
-from medbill.fhir import CPT, HCPCS, from_fhir, from_fhir_bundle, to_fhir, to_fhir_bundle
+from medbill.fhir import Canonical, from_fhir, from_fhir_bundle, to_fhir, to_fhir_bundle
 from medbill.testing import make_claim, make_claim_line
 from medbill.testing import strategies as mst
 
@@ -45,7 +45,9 @@ def test_a_modifier_outside_cpt_and_hcpcs_is_refused_at_its_path() -> None:
 
 def test_a_hcpcs_code_sent_as_cpt_is_refused() -> None:
     data = _claim_json()
-    data["item"][1]["productOrService"] = {"coding": [{"system": CPT, "code": "G0439"}]}
+    data["item"][1]["productOrService"] = {
+        "coding": [{"system": Canonical.CPT.value, "code": "G0439"}]
+    }
     problem = _refusal(data)
     assert problem.field == "Claim.item[1].productOrService.coding[0].code"
     assert "HCPCS Level II code under the CPT system" in problem.reason
@@ -97,8 +99,11 @@ def test_replacement_and_void_claims(frequency: str, status: str) -> None:
 def test_hcpcs_modifiers_and_codes_use_the_hcpcs_system() -> None:
     claim = make_claim(lines=[make_claim_line(procedure="G0439", modifiers=["GT", "25"])])
     item = json.loads(to_fhir(claim).model_dump_json())["item"][0]
-    assert item["productOrService"]["coding"][0]["system"] == HCPCS
-    assert [m["coding"][0]["system"] for m in item["modifier"]] == [HCPCS, CPT]
+    assert item["productOrService"]["coding"][0]["system"] == Canonical.HCPCS.value
+    assert [m["coding"][0]["system"] for m in item["modifier"]] == [
+        Canonical.HCPCS.value,
+        Canonical.CPT.value,
+    ]
 
 
 @settings(max_examples=25)

@@ -2,7 +2,7 @@
 
 The same rules as :meth:`medbill.fees.MedicareFeeSchedule.price_claim`, from the same rule
 tables (:mod:`medbill.fees._modifiers`, :mod:`medbill.fees._mppr`,
-:data:`medbill.codes.PLACES_OF_SERVICE`), expressed as Polars column expressions:
+:attr:`medbill.codes.PlaceOfService.is_facility`), expressed as Polars column expressions:
 
 - the fee ``(work x GPCI + PE x GPCI + MP x GPCI) x CF`` is computed exactly in integers
   (RVUs in hundredths, GPCIs in thousandths, the conversion factor in ten-thousandths) and
@@ -31,7 +31,7 @@ from medbill._parties import ProviderKind
 from medbill.batch._keys import Lines
 from medbill.batch._schedule import GROUP_CODES, PreparedSchedule
 from medbill.batch._tables import ENGINE, round_div, scaled
-from medbill.codes import PLACES_OF_SERVICE
+from medbill.codes._pos import PLACES_OF_SERVICE
 from medbill.fees._global_surgery import GLOBAL_SURGERY_SHARES, SPLIT_MODIFIERS
 from medbill.fees._modifiers import (
     AS_NON_PHYSICIAN_ASSISTANT,

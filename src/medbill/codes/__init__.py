@@ -8,56 +8,24 @@ from bad input raises :class:`medbill.CodeError` naming the value and what is wr
 ('E11.9', 'CPT_CATEGORY_I')
 """
 
-from medbill.codes._adjustment import (
-    CARC_DESCRIPTIONS,
-    RARC_DESCRIPTIONS,
-    AdjustmentGroup,
-    Carc,
-    Rarc,
-)
+from medbill._deprecation import removed_values
+from medbill.codes._adjustment import AdjustmentGroup, Carc, Rarc
 from medbill.codes._base import Code
+from medbill.codes._code_lists import DEPRECATED_TABLES, CodeList
 from medbill.codes._icd10 import Icd10Cm
 from medbill.codes._icd10_set import Icd10CodeSet, Icd10Status
 from medbill.codes._icd10_tabular import Icd10Note, Icd10NoteKind
 from medbill.codes._modifier import Modifier
 from medbill.codes._npi import Npi
-from medbill.codes._pos import PLACES_OF_SERVICE, PlaceOfService
+from medbill.codes._pos import PlaceOfService
 from medbill.codes._procedure import ProcedureCode, ProcedureKind
 from medbill.codes._revenue import RevenueCode
-from medbill.codes._x12_lists import (
-    ACK_ELEMENT_ERROR_DESCRIPTIONS,
-    ACK_GROUP_ERROR_DESCRIPTIONS,
-    ACK_SEGMENT_ERROR_DESCRIPTIONS,
-    ACK_STATUS_DESCRIPTIONS,
-    ACK_TRANSACTION_ERROR_DESCRIPTIONS,
-    BENEFIT_DESCRIPTIONS,
-    CLAIM_STATUS_CATEGORY_DESCRIPTIONS,
-    CLAIM_STATUS_DESCRIPTIONS,
-    CLAIM_STATUS_USAGE_NOTES,
-    ELIGIBILITY_FOLLOW_UP_DESCRIPTIONS,
-    ELIGIBILITY_REJECTION_DESCRIPTIONS,
-    SERVICE_TYPE_DESCRIPTIONS,
-)
 
 __all__ = [
-    "ACK_ELEMENT_ERROR_DESCRIPTIONS",
-    "ACK_GROUP_ERROR_DESCRIPTIONS",
-    "ACK_SEGMENT_ERROR_DESCRIPTIONS",
-    "ACK_STATUS_DESCRIPTIONS",
-    "ACK_TRANSACTION_ERROR_DESCRIPTIONS",
-    "BENEFIT_DESCRIPTIONS",
-    "CLAIM_STATUS_CATEGORY_DESCRIPTIONS",
-    "CLAIM_STATUS_DESCRIPTIONS",
-    "CLAIM_STATUS_USAGE_NOTES",
-    "ELIGIBILITY_FOLLOW_UP_DESCRIPTIONS",
-    "ELIGIBILITY_REJECTION_DESCRIPTIONS",
-    "SERVICE_TYPE_DESCRIPTIONS",
-    "CARC_DESCRIPTIONS",
-    "PLACES_OF_SERVICE",
-    "RARC_DESCRIPTIONS",
     "AdjustmentGroup",
     "Carc",
     "Code",
+    "CodeList",
     "Icd10Cm",
     "Icd10CodeSet",
     "Icd10Note",
@@ -71,3 +39,8 @@ __all__ = [
     "Rarc",
     "RevenueCode",
 ]
+
+
+# The fifteen code-list tables public before 0.2.0 are members of CodeList now; each old
+# name still imports until 0.3, with a DeprecationWarning naming its replacement.
+__getattr__ = removed_values(__name__, DEPRECATED_TABLES)

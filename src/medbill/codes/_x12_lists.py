@@ -1,5 +1,6 @@
 """Code lists of the eligibility, claim status and acknowledgement transactions, as data.
 
+The public face of these tables is :class:`medbill.codes.CodeList` (one member per list).
 Each mapping goes from the code as sent to its published meaning:
 
 - ``CLAIM_STATUS_CATEGORY_DESCRIPTIONS``: Health Care Claim Status Category Codes (X12
@@ -22,10 +23,10 @@ Each mapping goes from the code as sent to its published meaning:
   ``ACK_GROUP_ERROR_DESCRIPTIONS`` (AK905..AK909) and ``ACK_STATUS_DESCRIPTIONS``
   (IK501 / AK901) of the 999 (005010X231A1).
 
->>> from medbill.codes import CLAIM_STATUS_CATEGORY_DESCRIPTIONS, ELIGIBILITY_REJECTION_DESCRIPTIONS
->>> CLAIM_STATUS_CATEGORY_DESCRIPTIONS["F2"]
+>>> from medbill.codes import CodeList
+>>> CodeList.CLAIM_STATUS_CATEGORY.meanings["F2"]
 'Finalized/Denial - The claim/line has been denied.'
->>> ELIGIBILITY_REJECTION_DESCRIPTIONS["72"]
+>>> CodeList.ELIGIBILITY_REJECTION.meanings["72"]
 'Invalid/Missing Subscriber/Insured ID'
 """
 

@@ -16,6 +16,7 @@ The models are those of ``fhir.resources.R4B``: for the resources medbill maps, 
 True
 """
 
+from medbill._deprecation import removed_values
 from medbill.fhir._api import (
     FhirBundleResult,
     FhirResult,
@@ -24,33 +25,11 @@ from medbill.fhir._api import (
     to_fhir,
     to_fhir_bundle,
 )
+from medbill.fhir._canonical import Canonical
 from medbill.fhir._reader import Unmapped
-from medbill.fhir._systems import (
-    ADJUDICATION,
-    C4BB_ADJUDICATION,
-    C4BB_EOB_PROFESSIONAL,
-    CARC,
-    CPT,
-    HCPCS,
-    ICD10CM,
-    MEDBILL,
-    NPI,
-    PLACE_OF_SERVICE,
-    RARC,
-)
 
 __all__ = [
-    "ADJUDICATION",
-    "C4BB_ADJUDICATION",
-    "C4BB_EOB_PROFESSIONAL",
-    "CARC",
-    "CPT",
-    "HCPCS",
-    "ICD10CM",
-    "MEDBILL",
-    "NPI",
-    "PLACE_OF_SERVICE",
-    "RARC",
+    "Canonical",
     "FhirBundleResult",
     "FhirResult",
     "Unmapped",
@@ -59,3 +38,11 @@ __all__ = [
     "to_fhir",
     "to_fhir_bundle",
 ]
+
+
+# The eleven URI constants public before 0.2.0 are members of Canonical now; each old name
+# still imports until 0.3 (as the same string), with a DeprecationWarning.
+__getattr__ = removed_values(
+    __name__,
+    {member.name: (member.value, f"Canonical.{member.name}.value") for member in Canonical},
+)

@@ -84,19 +84,15 @@ from medbill.ledger._statements import (
     LAY_DESCRIPTIONS,
     PlanSummary,
     ServiceDay,
-    ServiceLine,
     Statement,
     StatementPayment,
+    StatementService,
     build_statement,
 )
 from medbill.ledger._stores._base import LedgerStore
 from medbill.ledger._stores._memory import MemoryStore
 from medbill.ledger._stores._postgres import PostgresStore
 from medbill.ledger._stores._sqlite import SqliteStore
-
-StatementLine = ActivityLine
-"""Deprecated alias of :class:`ActivityLine` (the old statement's line), kept for one minor
-release; the statement a practice mails is :class:`Statement` (see CHANGELOG, issue 13)."""
 
 __all__ = [
     "ActivityReport",
@@ -126,10 +122,9 @@ __all__ = [
     "LAY_DESCRIPTIONS",
     "PlanSummary",
     "ServiceDay",
-    "ServiceLine",
     "Statement",
+    "StatementService",
     "StatementDue",
-    "StatementLine",
     "StatementPayment",
     "StatementPolicy",
     "StatementRun",
@@ -189,5 +184,11 @@ __getattr__ = removed_names(
     {
         name: (functools.partial(_error, name), f"medbill.{name}")
         for name in ("DuplicateEntryError", "LedgerError", "UnbalancedEntryError")
+    }
+    # Renamed in 0.2.0: the old statement's line is ActivityLine, and a service on the
+    # statement is StatementService (medbill.ServiceLine is the encounter's service line).
+    | {
+        "StatementLine": (lambda: ActivityLine, "medbill.ledger.ActivityLine"),
+        "ServiceLine": (lambda: StatementService, "medbill.ledger.StatementService"),
     },
 )

@@ -13,7 +13,12 @@ import attrs
 import pendulum
 
 from medbill._common import ClaimId, PatientId, Period
-from medbill._deprecation import period_or_dates, renamed_fields, renamed_parameters
+from medbill._deprecation import (
+    folded_period,
+    period_or_dates,
+    renamed_fields,
+    renamed_parameters,
+)
 from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError, UnknownAccountError, ValidationError
@@ -377,6 +382,7 @@ class ActivityLine:
 _CHARGE_KINDS = frozenset({EntryKind.CHARGE, EntryKind.CLAIM_PAYMENT, EntryKind.TRANSFER})
 
 
+@folded_period()
 @renamed_fields(patient="patient_id")
 @attrs.frozen(kw_only=True)
 class ActivityStatement:
@@ -394,8 +400,10 @@ class ActivityStatement:
     >>> from decimal import Decimal
     >>> from medbill.ledger import ActivityStatement
     >>> zero = Decimal("0.00")
-    >>> empty = ActivityStatement(patient_id="MRN-1", start=pendulum.date(2025, 6, 1),
-    ...     end=pendulum.date(2025, 6, 30), previous_balance=Decimal("12.00"), charges=zero,
+    >>> from medbill import Period
+    >>> june = Period(pendulum.date(2025, 6, 1), pendulum.date(2025, 6, 30))
+    >>> empty = ActivityStatement(patient_id="MRN-1", period=june,
+    ...     previous_balance=Decimal("12.00"), charges=zero,
     ...     payments=zero, adjustments=zero, new_balance=Decimal("12.00"),
     ...     insurance_pending=zero, lines=())
     >>> print(empty.render_html())  # doctest: +ELLIPSIS
@@ -403,8 +411,8 @@ class ActivityStatement:
     """
 
     patient_id: str
-    start: pendulum.Date
-    end: pendulum.Date
+    period: Period
+    """The statement's days (``start``/``end`` before 0.2.0, still readable, warning)."""
     previous_balance: Decimal
     charges: Decimal
     payments: Decimal
@@ -416,7 +424,7 @@ class ActivityStatement:
     def render_text(self) -> str:
         """The statement as plain text."""
         out = [
-            f"Statement for account {self.patient_id}, {self.start} to {self.end}",
+            f"Statement for account {self.patient_id}, {self.period.start} to {self.period.end}",
             f"{'Previous balance':<44}{self.previous_balance:>12}",
         ]
         for line in self.lines:
@@ -450,7 +458,9 @@ class ActivityStatement:
             row("New balance", self.new_balance, "total"),
             row("Insurance pending (not due from you)", self.insurance_pending, "pending"),
         ]
-        title = html.escape(f"Statement for account {self.patient_id}, {self.start} to {self.end}")
+        title = html.escape(
+            f"Statement for account {self.patient_id}, {self.period.start} to {self.period.end}"
+        )
         return (
             f'<table class="medbill-statement"><caption>{title}</caption>'
             + "".join(rows)
@@ -547,8 +557,7 @@ def statement(
     lines.sort(key=lambda line: line.date)
     return ActivityStatement(
         patient_id=patient,
-        start=start,
-        end=end,
+        period=Period(start, end),
         previous_balance=previous,
         charges=charges,
         payments=payments,

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from medbill.ledger._statements import ServiceLine, Statement
+    from medbill.ledger._statements import Statement, StatementService
 
 __all__ = ["clean", "render_html", "render_text"]
 
@@ -49,7 +49,7 @@ def _e(value: object) -> str:
     return html.escape(clean(value), quote=True)
 
 
-def line_details(line: ServiceLine) -> list[tuple[str, Decimal]]:
+def line_details(line: StatementService) -> list[tuple[str, Decimal]]:
     """The money rows of a service line, as labelled on every rendering."""
     rows: list[tuple[str, Decimal]] = [("Charge", line.charge)]
     rows += [(f"Paid by {payer}", paid) for payer, paid in line.insurance_paid]

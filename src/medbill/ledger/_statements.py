@@ -35,7 +35,7 @@ __all__ = [
     "LAY_DESCRIPTIONS",
     "PlanSummary",
     "ServiceDay",
-    "ServiceLine",
+    "StatementService",
     "Statement",
     "StatementPayment",
     "build_statement",
@@ -67,8 +67,11 @@ _PR_SPLIT = {"1": "deductible", "2": "coinsurance", "3": "copay"}
 
 
 @attrs.frozen(kw_only=True)
-class ServiceLine:
+class StatementService:
     """One service on a statement: what it cost, what insurance did, what is the patient's.
+
+    (Named ``ServiceLine`` before 0.2.0; that name is the encounter's service line,
+    :class:`medbill.ServiceLine`, and still imports from here with a warning.)
 
     ``insurance_paid`` is ``(payer name, paid)`` per payer, reversals netted.
     ``share_split`` is ``(part, amount)`` with part ``copay``/``deductible``/
@@ -103,7 +106,7 @@ class ServiceDay:
 
     service_date: pendulum.Date
     patient_name: str
-    lines: tuple[ServiceLine, ...]
+    lines: tuple[StatementService, ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -333,7 +336,7 @@ def _service_line(
     names: Mapping[str, str],
     descriptions: Mapping[str, str],
     as_of: pendulum.Date,
-) -> ServiceLine:
+) -> StatementService:
     pending: dict[str, Decimal] = {}
     for account in ledger.accounts("insurance_receivable", claim=str(claim.id)):
         if account.line == line.line_id and account.payer is not None:
@@ -353,7 +356,7 @@ def _service_line(
     parts = tuple((part, amount) for part, amount in split.items() if amount)
     if sum((a for _, a in parts), ZERO) != figures.share:
         parts = ()  # the 835's split no longer matches the ledger (a transfer, a reversal)
-    return ServiceLine(
+    return StatementService(
         service_date=line.service_date,
         patient_name=claim.patient.name.formatted,
         claim_id=str(claim.id),
@@ -515,7 +518,7 @@ def build_statement(
     for coverage in coverages:
         names[str(coverage.payer.id)] = coverage.payer.name
     names.update(payer_names or {})
-    days: dict[tuple[pendulum.Date, str], list[ServiceLine]] = {}
+    days: dict[tuple[pendulum.Date, str], list[StatementService]] = {}
     for claim in claims:
         if str(claim.patient.id) not in ids:
             continue

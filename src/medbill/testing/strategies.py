@@ -55,9 +55,9 @@ from medbill._payment import (
     Remittance,
 )
 from medbill.codes import (
-    PLACES_OF_SERVICE,
     AdjustmentGroup,
     Carc,
+    CodeList,
     Icd10Cm,
     Modifier,
     Npi,
@@ -178,7 +178,7 @@ def places_of_service() -> st.SearchStrategy[PlaceOfService]:
     >>> places_of_service().example().name != ""
     True
     """
-    return st.sampled_from(sorted(PLACES_OF_SERVICE)).map(PlaceOfService)
+    return st.sampled_from(sorted(CodeList.PLACE_OF_SERVICE.meanings)).map(PlaceOfService)
 
 
 def npis() -> st.SearchStrategy[Npi]:

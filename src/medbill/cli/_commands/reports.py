@@ -120,7 +120,7 @@ def statement_command(
     if as_json:
         emit_json(
             {
-                "patient": found.patient_id, "start": found.start, "end": found.end,
+                "patient": found.patient_id, "start": found.period.start, "end": found.period.end,
                 "previous_balance": found.previous_balance, "charges": found.charges,
                 "payments": found.payments, "adjustments": found.adjustments,
                 "new_balance": found.new_balance, "insurance_pending": found.insurance_pending,
