@@ -52,6 +52,15 @@ def baseline(script: str) -> dict[str, Any] | None:
         return figures
 
 
+def term(kind: Any, new: str, old: str, value: str, **rest: Any) -> Any:
+    """A contract term built with its current rate keyword (``new``), or with the
+    keyword of older commits (``old``, before issue 19's renames) in a baseline child."""
+    try:
+        return kind(**{new: value}, **rest)
+    except TypeError:
+        return kind(**{old: value}, **rest)
+
+
 def show(label: str, now: float, before: float | None, unit: str, goal: str) -> None:
     """One line: the figure, the baseline's and the goal."""
     was = "n/a" if before is None else f"{before:,.0f}" if before > 100 else f"{before:.3f}"

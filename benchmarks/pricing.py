@@ -33,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pendulum
-from _baseline import baseline, is_child, show
+from _baseline import baseline, is_child, show, term
 
 from medbill import (
     Claim,
@@ -202,10 +202,17 @@ def measure() -> dict[str, Any]:
         name="Acme PPO 2025",
         effective=Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 12, 31)),
         terms=[
-            CarveOut(codes=["J0000-J9999"], billed_rate="0.60"),
+            term(CarveOut, "billed_rate", "percent_of_billed", "0.60", codes=["J0000-J9999"]),
             FixedRate(codes=["99213"], amount="95.00"),
-            PercentOfMedicare(schedule=schedule, rate="1.40", locality=localities[0]),
-            PercentOfBilled(rate="0.50"),
+            term(
+                PercentOfMedicare,
+                "rate",
+                "percent",
+                "1.40",
+                schedule=schedule,
+                locality=localities[0],
+            ),
+            term(PercentOfBilled, "rate", "percent", "0.50"),
         ],
         lesser_of_billed=True,
     )
@@ -213,6 +220,15 @@ def measure() -> dict[str, Any]:
     figures["expected_allowed"] = (lines / cpu, lines / wall)
 
     day = pendulum.date(2025, 4, 1)
+    # before issue 19's renames (a MEDBILL_BASELINE_REF=dd0f31a child) the keyword was
+    # date_of_service
+    dated = "service_date"
+    try:
+        schedule.price_line(
+            "99213", locality=localities[0], place_of_service="11", service_date=day
+        )
+    except TypeError:
+        dated = "date_of_service"
 
     def each_line() -> None:
         for index in range(lines):
@@ -221,9 +237,9 @@ def measure() -> dict[str, Any]:
                 code,
                 locality=localities[index % 5],
                 place_of_service="11",
-                service_date=day,
                 modifiers=mods,
                 units=units,
+                **{dated: day},
             )
 
     cpu, wall, _ = timed(each_line)
