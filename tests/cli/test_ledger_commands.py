@@ -256,6 +256,36 @@ def test_activity_ties_to_the_trial_balance(invoke: Invoke, day: Path) -> None:
     assert "not both" in both.stderr
 
 
+def test_activity_by_provider(invoke: Invoke, day: Path) -> None:
+    """The demo's claims all name one rendering provider (NPI 1456789019): its row holds the
+    whole year (charges 765.00 + 305.00 = 1,070.00; payments 197.63 + 60.41 = 258.04;
+    contractual 242.96; A/R 0.00 -> 569.00, the report's total)."""
+    db = str(day / "ledger.sqlite")
+    data = json.loads(
+        invoke(["ledger", "activity", "--db", db, "--period", "2025", "--json"]).stdout
+    )
+    assert data["providers"] == [
+        {
+            "provider": "1456789019",
+            "opening_ar": "0.00",
+            "charges": "1070.00",
+            "payments": "258.04",
+            "adjustments": {"contractual_adjustment": "242.96"},
+            "write_offs": {},
+            "refunds": "0.00",
+            "closing_ar": "569.00",
+        }
+    ]
+    table = invoke(["ledger", "activity", "--db", db, "--period", "2025", "--by", "provider"])
+    assert table.exit_code == 0, table.stderr
+    assert "provider" in table.stdout
+    assert "1456789019" in table.stdout
+    assert "acme" not in table.stdout
+    bad = invoke(["ledger", "activity", "--db", db, "--period", "2025", "--by", "clinic"])
+    assert bad.exit_code != 0
+    assert "Traceback" not in bad.stderr
+
+
 def test_statement_period_and_the_deprecated_to_agree(invoke: Invoke, day: Path) -> None:
     db = str(day / "ledger.sqlite")
     new = invoke(["statement", "MRN-1004", "--db", db, "--period", "..2025-04-15", "--json"])

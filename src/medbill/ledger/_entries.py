@@ -177,7 +177,10 @@ class References:
     """What an entry refers to: patient, payer, claim, line, remittance, check/EFT trace.
 
     ``service_date`` is the claim's first date of service, set by the charge recipe (aging
-    by date of service reads it).
+    by date of service reads it). ``provider`` is the NPI of the provider the entry is
+    about: the charge recipe sets the claim's rendering provider (loop 2310B), or its
+    billing provider (loop 2010AA) when none renders; the activity report attributes an
+    entry on a claim without one to the claim's charge provider.
 
     >>> from medbill.ledger import References
     >>> References(claim="C-1", remittance="ERA-7", trace="EFT-0001").claim
@@ -191,6 +194,7 @@ class References:
     remittance: str | None = attrs.field(default=None, converter=_optional_text)
     trace: str | None = attrs.field(default=None, converter=_optional_text)
     service_date: pendulum.Date | None = attrs.field(default=None, converter=_optional_date)
+    provider: str | None = attrs.field(default=None, converter=_optional_text)
 
 
 NO_REFERENCES = References()

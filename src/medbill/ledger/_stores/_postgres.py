@@ -88,7 +88,7 @@ CREATE TABLE entries (
     patient text, payer text, claim text, line text,
     remittance text, trace text, service_date integer,
     reverses text,
-    actor text, source text
+    actor text, source text, provider text
 );
 CREATE INDEX entries_effective ON entries (effective);
 CREATE UNIQUE INDEX entries_reverses ON entries (reverses) WHERE reverses IS NOT NULL;
@@ -112,12 +112,14 @@ CREATE TABLE deposits (
 CREATE INDEX deposits_received_on ON deposits (received_on);
 INSERT INTO ledger_meta (name, value) VALUES ('entries', 0)
 """
-"""Schema version 2 (the first PostgreSQL knows), the same tables as SQLite's version 2.
+"""Schema version 3, the same tables as SQLite's version 3 (PostgreSQL starts at 2).
 
 Ids and entry numbers come from sequences (concurrent writers each draw their own; a
 rolled-back batch leaves a gap, so the number of entries is kept in ``ledger_meta``)."""
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
+_UPGRADES: Final = {2: ("ALTER TABLE entries ADD COLUMN provider text",)}
+"""The statements that move a database from version ``n`` to ``n + 1``."""
 _LOCK: Final = 0x6D65_6462  # "medb": the ledger's advisory lock key
 _BUCKET_LOCKS: Final = 0x6D65_6462  # "medb": the class of the patients' lock buckets
 _PATIENT_LOCKS: Final = 0x6D65_6470  # "medp": the class of the patients' own locks
@@ -525,13 +527,18 @@ class PostgresStore(SqlStore):
         with self.transaction():
             version = self.schema_version
             self._refuse_newer(version)
-            if version < SCHEMA_VERSION:
-                # version 1 was SQLite-only; PostgreSQL starts at 2
+            if version == 0:
+                # version 1 was SQLite-only; a new database is created at today's version
                 for statement in SCHEMA_POSTGRES.split(";"):
                     if statement.strip():
                         self._query(statement)
                 self._query("CREATE TABLE medbill_schema (version integer NOT NULL)")
                 self._query("INSERT INTO medbill_schema (version) VALUES (?)", (SCHEMA_VERSION,))
+                return
+            for number in range(version, SCHEMA_VERSION):
+                for statement in _UPGRADES[number]:
+                    self._query(statement)
+                self._query("INSERT INTO medbill_schema (version) VALUES (?)", (number + 1,))
 
     def close(self) -> None:
         """Close every pooled connection."""

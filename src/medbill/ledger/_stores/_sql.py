@@ -3,13 +3,13 @@
 :class:`SqlStore` holds the logic; :class:`~medbill.ledger.SqliteStore` and
 :class:`~medbill.ledger.PostgresStore` add a connection, a dialect and their migrations.
 
-Tables (schema version 2; the DDL of each dialect sits with its store)::
+Tables (schema version 3; the DDL of each dialect sits with its store)::
 
     accounts(id, ident UNIQUE, code, patient, payer, level, claim, line, closed, balance)
     rollups(id, ident UNIQUE, balance)                 -- one row per roll-up (see ROLLUPS)
     daily(account_id, day, cents)                     -- net change per account and effective day
     entries(seq, key UNIQUE, kind, effective, recorded_at, memo, patient, payer, claim, line,
-            remittance, trace, service_date, reverses UNIQUE, actor, source)
+            remittance, trace, service_date, reverses UNIQUE, actor, source, provider)
     postings(entry_seq, position, account_id, cents)  -- index (account_id, entry_seq)
     subjects(subject, seq)                            -- "c:<claim>" / "p:<patient>" -> entries
     claims(claim, patient, service_date)
@@ -62,7 +62,7 @@ Identity = tuple[str | None, ...]
 
 _ENTRY_COLUMNS: Final = (
     "seq, key, kind, effective, recorded_at, memo, patient, payer, claim, line, "
-    "remittance, trace, service_date, reverses, actor, source"
+    "remittance, trace, service_date, reverses, actor, source, provider"
 )
 _CHUNK: Final = 500
 _KIND_VALUES: Final = {kind: kind.value for kind in EntryKind}
@@ -110,7 +110,7 @@ def _instant(text: str) -> pendulum.DateTime:
 
 def entry_from_row(row: Sequence[Any], postings: list[Posting]) -> JournalEntry:
     """The entry an ``entries`` row describes (columns as ``_ENTRY_COLUMNS``; a version-1
-    row, without ``actor`` and ``source``, has 14)."""
+    row, without ``actor`` and ``source``, has 14; a version-2 row, without ``provider``, 16)."""
     return JournalEntry(
         key=row[1],
         kind=EntryKind(row[2]),
@@ -125,6 +125,7 @@ def entry_from_row(row: Sequence[Any], postings: list[Posting]) -> JournalEntry:
             remittance=row[10],
             trace=row[11],
             service_date=_date(row[12]),
+            provider=row[16] if len(row) > 16 else None,
         ),
         reverses=row[13],
         actor=row[14] if len(row) > 14 else None,
@@ -452,6 +453,7 @@ class SqlStore:
                     entry.reverses,
                     entry.actor,
                     entry.source,
+                    refs.provider,
                 )
             )
             if entry.kind is EntryKind.PERIOD_CLOSE:
