@@ -26,6 +26,7 @@ from medbill._parties import Patient, Priority
 from medbill.ledger._accounts import CHART_OF_ACCOUNTS, AccountKind
 from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._ledger import Ledger, snapshot_report
+from medbill.ledger._stores._base import aging_bucket as _bucket  # noqa: F401 (_cycles uses it)
 
 __all__ = [
     "AGING_BUCKETS",
@@ -228,10 +229,6 @@ class AgingBasis(MedbillEnum):
 
 AGING_BUCKETS: tuple[str, ...] = ("0-30", "31-60", "61-90", "91-120", "120+")
 """Bucket labels, in days: 0-30, 31-60, 61-90, 91-120, over 120."""
-
-
-def _bucket(days: int) -> int:
-    return aging_bucket(days)
 
 
 @attrs.frozen(kw_only=True)

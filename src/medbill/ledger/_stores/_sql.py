@@ -44,7 +44,7 @@ from medbill._parties import Priority
 from medbill.ledger._accounts import Account
 from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
-from medbill.ledger._stores._base import Receivable
+from medbill.ledger._stores._base import AGING_LIMITS, AgedCents, Receivable
 from medbill.ledger._stores._index import rollup_key, rollup_keys
 
 __all__ = [
@@ -754,6 +754,42 @@ class SqlStore:
         )
         for code, payer, claim, cents, first in rows:
             yield code, payer, claim, int(cents), first
+
+    def aged_receivables(self, as_of: pendulum.Date, *, from_service: bool) -> Iterator[AgedCents]:
+        """Aged A/R in one grouped query: the database sums each account as of ``as_of``
+        (``daily`` by its primary key, accounts by the code index), folds the accounts into
+        one balance per claim and responsible party, dates it and sums the buckets; only
+        the few (responsibility, payer, bucket) sums come back. The same answer as
+        :func:`~medbill.ledger._stores._base.age_receivables` (see it for the rules)."""
+        today = as_of.toordinal()
+        start = "COALESCE(c.service_date, g.first, ?)" if from_service else "COALESCE(g.first, ?)"
+        joined = (
+            "LEFT JOIN claims c ON c.claim = g.claim AND g.claim <> ''" if from_service else ""
+        )
+        limits = " ".join(
+            f"WHEN ? - {start} <= {limit} THEN {number}"
+            for number, limit in enumerate(AGING_LIMITS)
+        )
+        rows = self._query(
+            "WITH a AS ("
+            " SELECT a.code, a.payer, a.claim,"
+            " SUM(CASE WHEN d.day <= ? THEN d.cents ELSE 0 END) AS cents,"
+            " MIN(CASE WHEN d.cents > 0 THEN d.day END) AS first"
+            " FROM accounts a JOIN daily d ON d.account_id = a.id"
+            " WHERE a.code IN ('insurance_receivable', 'patient_receivable')"
+            " GROUP BY a.id, a.code, a.payer, a.claim"
+            "), g AS ("
+            " SELECT a.code = 'insurance_receivable' AS insured,"
+            " CASE WHEN a.code = 'insurance_receivable' THEN a.payer END AS payer,"
+            " COALESCE(a.claim, '') AS claim, SUM(a.cents) AS total, MIN(a.first) AS first"
+            " FROM a GROUP BY 1, 2, 3"
+            ") "
+            f"SELECT g.insured, g.payer, CASE {limits} ELSE 4 END AS bucket, SUM(g.total) "
+            f"FROM g {joined} WHERE g.total <> 0 GROUP BY 1, 2, 3",
+            (today, *[value for _ in AGING_LIMITS for value in (today, today)]),
+        )
+        for insured, payer, bucket, cents in rows:
+            yield "insurance" if insured else "patient", payer, int(bucket), int(cents)
 
     def service_days(self) -> dict[str, int]:
         """Each claim's first date of service (a day ordinal), where recorded."""
