@@ -394,27 +394,41 @@ class SqlStore:
         """
         if any(entry.kind is EntryKind.PERIOD_CLOSE for entry in entries):
             self.lock_all()
-        patients = {
-            p.account.patient
-            for entry in entries
-            for p in entry.postings
-            if p.account.patient is not None
-        }
-        if patients:
-            self._lock_patients(patients)
+        # one pass over the postings sums each account's change (an account created by
+        # this batch starts with it); what depends on the account alone is worked out
+        # once per account, not once per posting
         opening: dict[Identity, int] = {}
+        accounts: dict[Identity, Account] = {}
         for entry in entries:
             for posting in entry.postings:
                 identity = posting.account.identity
-                opening[identity] = opening.get(identity, 0) + posting.cents
+                if identity in opening:
+                    opening[identity] += posting.cents
+                else:
+                    opening[identity] = posting.cents
+                    accounts[identity] = posting.account
+        patients = {a.patient for a in accounts.values() if a.patient is not None}
+        if patients:
+            self._lock_patients(patients)
         self._created = set()
-        ids = self._ids_of((p.account for entry in entries for p in entry.postings), opening)
+        ids = self._ids_of(accounts.values(), opening)
+        account_delta = {ids[identity]: cents for identity, cents in opening.items()}
+        account_of = {ids[identity]: account for identity, account in accounts.items()}
+        shapes: dict[Identity, tuple[int, tuple[str, ...], tuple[str, str] | None]] = {}
+        for identity, account in accounts.items():
+            claim, patient = account.claim, account.patient
+            shapes[identity] = (
+                ids[identity],  # its id, the subjects it makes an entry about, its claim's owner
+                (
+                    *(() if claim is None else ("c:" + claim,)),
+                    *(() if patient is None else ("p:" + patient,)),
+                ),
+                None if claim is None or patient is None else (claim, patient),
+            )
         seqs = self._next_seqs(len(entries))
         entry_rows: list[Row] = []
         posting_rows: list[Row] = []
         subject_rows: list[Row] = []
-        account_delta: dict[int, int] = {}
-        account_of: dict[int, Account] = {}
         day_delta: dict[tuple[int, int], int] = {}
         claims: dict[str, tuple[str | None, int | None]] = {}
         closed_through: int | None = None
@@ -460,21 +474,14 @@ class SqlStore:
                 closed_through = max(day, closed_through or day)
             subjects: set[str] = set()
             for position, posting in enumerate(entry.postings):
-                account = posting.account
-                account_id = ids[account.identity]
+                account_id, about, owner = shapes[posting.account.identity]
                 cents = posting.cents
                 add_posting((seq, position, account_id, cents))
-                account_delta[account_id] = account_delta.get(account_id, 0) + cents
-                account_of[account_id] = account
                 key = (account_id, day)
                 day_delta[key] = day_delta.get(key, 0) + cents
-                claim, patient = account.claim, account.patient
-                if claim is not None:
-                    subjects.add("c:" + claim)
-                    if patient is not None and claim not in claims:
-                        claims[claim] = (patient, None)
-                if patient is not None:
-                    subjects.add("p:" + patient)
+                subjects.update(about)
+                if owner is not None and owner[0] not in claims:
+                    claims[owner[0]] = (owner[1], None)
             if refs.claim is not None:
                 subjects.add("c:" + refs.claim)
                 patient, first = claims.get(refs.claim, (None, None))
