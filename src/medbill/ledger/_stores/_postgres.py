@@ -132,6 +132,23 @@ table (``max_locks_per_transaction`` x ``max_connections``) does not fill."""
 _MARK: Final = re.compile(r"\?")
 
 
+def _array(values: Iterable[str | int | None]) -> str:
+    """A PostgreSQL array literal of ``values`` (text or integers; ``None`` is ``NULL``),
+    for a ``?::type[]`` parameter: the batch writes pass whole columns this way, built in
+    one pass (psycopg's list adapter examines and quotes element by element). Text is
+    always double-quoted, with backslash and double quote escaped (PostgreSQL manual,
+    section 8.15.6, "Array Input and Output Syntax")."""
+    parts = []
+    for value in values:
+        if value is None:
+            parts.append("NULL")
+        elif isinstance(value, int):
+            parts.append(str(value))
+        else:
+            parts.append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "{" + ",".join(parts) + "}"
+
+
 def _signed(value: int) -> int:
     return value - (1 << 32) if value >= 1 << 31 else value
 
@@ -262,7 +279,7 @@ class PostgresStore(SqlStore):
             buckets = sorted({bucket_of(patient) for patient in wanted})
             self._query(
                 "SELECT pg_advisory_xact_lock(?, b) FROM unnest(?::int[]) AS b",
-                (_BUCKET_LOCKS, buckets),
+                (_BUCKET_LOCKS, _array(buckets)),
             )
             locked.update(("x", bucket) for bucket in buckets)
             return
@@ -272,13 +289,13 @@ class PostgresStore(SqlStore):
         if shared:
             self._query(
                 "SELECT pg_advisory_xact_lock_shared(?, b) FROM unnest(?::int[]) AS b",
-                (_BUCKET_LOCKS, shared),
+                (_BUCKET_LOCKS, _array(shared)),
             )
             locked.update(("s", bucket) for bucket in shared)
         keys = sorted({patient_key(patient) for patient in wanted})
         self._query(
             "SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int[]) AS k",
-            (_PATIENT_LOCKS, keys),
+            (_PATIENT_LOCKS, _array(keys)),
         )
         locked.update(("p", key) for key in keys)
 
@@ -294,7 +311,9 @@ class PostgresStore(SqlStore):
         return sorted(int(row[0]) for row in rows)
 
     def _existing_ids(self, idents: list[str]) -> list[Row]:
-        return self._query("SELECT ident, id FROM accounts WHERE ident = ANY(?)", (idents,))
+        return self._query(
+            "SELECT ident, id FROM accounts WHERE ident = ANY(?::text[])", (_array(idents),)
+        )
 
     def _create_accounts(
         self, new: list[tuple[str, Any, Any]], found: dict[Any, int], opening: dict[Any, int]
@@ -324,7 +343,7 @@ class PostgresStore(SqlStore):
             "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
             "?::text[], ?::text[], ?::bigint[]) ORDER BY 1 ON CONFLICT (ident) DO NOTHING "
             "RETURNING ident, id",
-            columns,
+            [_array(column) for column in columns],
         )
         created = {ident for ident, _ in inserted}
         others = [ident for ident in wanted if ident not in created]
@@ -354,26 +373,27 @@ class PostgresStore(SqlStore):
             "SELECT * FROM unnest(?::bigint[], ?::int[], ?::bigint[]) ORDER BY 1, 2 "
             "ON CONFLICT (account_id, day) DO UPDATE SET cents = daily.cents + excluded.cents",
             (
-                [account_id for (account_id, _), _ in days],
-                [day for (_, day), _ in days],
-                [cents for _, cents in days],
+                _array([account_id for (account_id, _), _ in days]),
+                _array([day for (_, day), _ in days]),
+                _array([cents for _, cents in days]),
             ),
         )
         ids = sorted(set(account_delta) - self._created)
         self._query(  # lock in order first (the update's join order is the planner's)
-            "SELECT id FROM accounts WHERE id = ANY(?) ORDER BY id FOR UPDATE", (ids,)
+            "SELECT id FROM accounts WHERE id = ANY(?::bigint[]) ORDER BY id FOR UPDATE",
+            (_array(ids),),
         )
         self._query(
             "UPDATE accounts a SET balance = a.balance + d.cents "
             "FROM unnest(?::bigint[], ?::bigint[]) AS d(id, cents) WHERE a.id = d.id",
-            (ids, [account_delta[account_id] for account_id in ids]),
+            (_array(ids), _array([account_delta[account_id] for account_id in ids])),
         )
         rollups = sorted(rollup_delta.items())
         self._query(
             "INSERT INTO rollups (ident, balance) "
             "SELECT * FROM unnest(?::text[], ?::bigint[]) ORDER BY 1 "
             "ON CONFLICT (ident) DO UPDATE SET balance = rollups.balance + excluded.balance",
-            ([ident for ident, _ in rollups], [cents for _, cents in rollups]),
+            (_array([ident for ident, _ in rollups]), _array([cents for _, cents in rollups])),
         )
 
     def _insert_rows(self, table: str, columns: str, rows: Sequence[Row]) -> None:
@@ -400,15 +420,15 @@ class PostgresStore(SqlStore):
             "patient = COALESCE(claims.patient, excluded.patient), "
             "service_date = COALESCE(claims.service_date, excluded.service_date)",
             (
-                [claim for claim, _ in rows],
-                [patient for _, (patient, _) in rows],
-                [served for _, (_, served) in rows],
+                _array([claim for claim, _ in rows]),
+                _array([patient for _, (patient, _) in rows]),
+                _array([served for _, (_, served) in rows]),
             ),
         )
         # the ledger checked the owners before; a claim another writer gave to another
         # patient since is caught here, with the claim's row locked by the upsert
         for claim, patient in self._query(
-            "SELECT claim, patient FROM claims WHERE claim = ANY(?)", (list(claims),)
+            "SELECT claim, patient FROM claims WHERE claim = ANY(?::text[])", (_array(claims),)
         ):
             wanted = claims[claim][0]
             if wanted is not None and patient is not None and patient != wanted:
