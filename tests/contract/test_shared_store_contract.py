@@ -334,6 +334,21 @@ def test_a_schema_2_database_migrates_to_3_with_its_entries(where: str) -> None:
     with Ledger.open(where) as ledger:
         assert ledger.get("charge-C2").references.provider == "1234567893"
         ledger.check_invariants()
+    # aging walks the receivables in the order of the widened code index
+    if where.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(where, autocommit=True) as pg:
+            found = pg.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'accounts_code'"
+            ).fetchone()
+        assert found is not None
+        assert found[0].endswith("(code, payer, claim)")
+    else:
+        with sqlite3.connect(where) as lite:
+            columns = [row[2] for row in lite.execute("PRAGMA index_info('accounts_code')")]
+        lite.close()
+        assert columns == ["code", "payer", "claim"]
 
 
 def test_a_snapshot_reads_one_committed_state_without_the_lock(

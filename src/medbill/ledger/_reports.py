@@ -26,7 +26,6 @@ from medbill._parties import Patient, Priority
 from medbill.ledger._accounts import CHART_OF_ACCOUNTS, AccountKind
 from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._ledger import Ledger, snapshot_report
-from medbill.ledger._stores._base import aging_bucket as _bucket  # noqa: F401 (_cycles uses it)
 
 __all__ = [
     "AGING_BUCKETS",

@@ -72,8 +72,8 @@ def age_receivables(
         start = served.get(claim) if claim else None
         if start is None:
             start = today if first is None else first
-        bucket = (responsibility, payer, aging_bucket(today - start))
-        sums[bucket] = sums.get(bucket, 0) + total
+        row = (responsibility, payer, aging_bucket(today - start))
+        sums[row] = sums.get(row, 0) + total
     for (responsibility, payer, bucket), cents in sums.items():
         yield responsibility, payer, bucket, cents
 

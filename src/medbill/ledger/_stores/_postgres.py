@@ -63,7 +63,7 @@ CREATE TABLE accounts (
     closed integer NOT NULL DEFAULT 0,
     balance bigint NOT NULL DEFAULT 0
 ) WITH (fillfactor = 70);
-CREATE INDEX accounts_code ON accounts (code);
+CREATE INDEX accounts_code ON accounts (code, payer, claim);
 CREATE INDEX accounts_claim ON accounts (claim, code) WHERE claim IS NOT NULL;
 CREATE INDEX accounts_closed ON accounts (id) WHERE closed = 1;
 CREATE INDEX accounts_patient ON accounts (patient) WHERE patient IS NOT NULL;
@@ -118,7 +118,13 @@ Ids and entry numbers come from sequences (concurrent writers each draw their ow
 rolled-back batch leaves a gap, so the number of entries is kept in ``ledger_meta``)."""
 
 SCHEMA_VERSION: Final = 3
-_UPGRADES: Final = {2: ("ALTER TABLE entries ADD COLUMN provider text",)}
+_UPGRADES: Final = {
+    2: (
+        "ALTER TABLE entries ADD COLUMN provider text",
+        "DROP INDEX IF EXISTS accounts_code",
+        "CREATE INDEX accounts_code ON accounts (code, payer, claim)",
+    )
+}
 """The statements that move a database from version ``n`` to ``n + 1``."""
 _LOCK: Final = 0x6D65_6462  # "medb": the ledger's advisory lock key
 _BUCKET_LOCKS: Final = 0x6D65_6462  # "medb": the class of the patients' lock buckets

@@ -763,33 +763,31 @@ class SqlStore:
             yield code, payer, claim, int(cents), first
 
     def aged_receivables(self, as_of: pendulum.Date, *, from_service: bool) -> Iterator[AgedCents]:
-        """Aged A/R in one grouped query: the database sums each account as of ``as_of``
-        (``daily`` by its primary key, accounts by the code index), folds the accounts into
-        one balance per claim and responsible party, dates it and sums the buckets; only
+        """Aged A/R in one grouped query: the database walks the receivables in the order
+        of the ``accounts_code`` index (code, payer, claim), sums each claim's balance per
+        responsible party as of ``as_of`` and its first growth from ``daily`` (by its
+        primary key), dates it (the claim's service date by the ``claims`` key) and sums
+        the buckets; only
         the few (responsibility, payer, bucket) sums come back. The same answer as
         :func:`~medbill.ledger._stores._base.age_receivables` (see it for the rules)."""
         today = as_of.toordinal()
         start = "COALESCE(c.service_date, g.first, ?)" if from_service else "COALESCE(g.first, ?)"
-        joined = (
-            "LEFT JOIN claims c ON c.claim = g.claim AND g.claim <> ''" if from_service else ""
-        )
+        joined = "LEFT JOIN claims c ON c.claim = g.claim AND g.claim <> ''" if from_service else ""
         limits = " ".join(
             f"WHEN ? - {start} <= {limit} THEN {number}"
             for number, limit in enumerate(AGING_LIMITS)
         )
         rows = self._query(
-            "WITH a AS ("
-            " SELECT a.code, a.payer, a.claim,"
-            " SUM(CASE WHEN d.day <= ? THEN d.cents ELSE 0 END) AS cents,"
+            "WITH g AS ("
+            " SELECT a.code = 'insurance_receivable' AS insured, a.payer AS payer,"
+            " COALESCE(a.claim, '') AS claim,"
+            " SUM(CASE WHEN d.day <= ? THEN d.cents ELSE 0 END) AS total,"
             " MIN(CASE WHEN d.cents > 0 THEN d.day END) AS first"
             " FROM accounts a JOIN daily d ON d.account_id = a.id"
             " WHERE a.code IN ('insurance_receivable', 'patient_receivable')"
-            " GROUP BY a.id, a.code, a.payer, a.claim"
-            "), g AS ("
-            " SELECT a.code = 'insurance_receivable' AS insured,"
-            " CASE WHEN a.code = 'insurance_receivable' THEN a.payer END AS payer,"
-            " COALESCE(a.claim, '') AS claim, SUM(a.cents) AS total, MIN(a.first) AS first"
-            " FROM a GROUP BY 1, 2, 3"
+            # in the order of the index accounts_code (code, payer, claim): no sort; a
+            # patient receivable has no payer, so this is per claim and responsible party
+            " GROUP BY a.code, a.payer, a.claim"
             ") "
             f"SELECT g.insured, g.payer, CASE {limits} ELSE 4 END AS bucket, SUM(g.total) "
             f"FROM g {joined} WHERE g.total <> 0 GROUP BY 1, 2, 3",

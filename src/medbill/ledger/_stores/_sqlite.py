@@ -139,10 +139,13 @@ CREATE INDEX deposits_received_on ON deposits (received_on);
 """
 """Version 2: balances, roll-ups, per-day deltas and look-ups in the database."""
 
+_WIDE_CODE_INDEX: Final = "CREATE INDEX accounts_code ON accounts (code, payer, claim)"
 SCHEMA_V3: Final = SCHEMA_V2.replace(
     "    actor TEXT, source TEXT\n", "    actor TEXT, source TEXT, provider TEXT\n"
-)
-"""Version 3: entries name the provider they are about (``References.provider``)."""
+).replace("CREATE INDEX accounts_code ON accounts (code)", _WIDE_CODE_INDEX)
+"""Version 3: entries name the provider they are about (``References.provider``); the
+accounts' code index also holds payer and claim, so aging groups the receivables in
+index order."""
 
 
 def _script(conn: sqlite3.Connection, script: str) -> None:
@@ -211,8 +214,11 @@ def _add_provider(store: SqliteStore) -> None:
 
 def _to_v3(store: SqliteStore) -> None:
     """Add ``entries.provider`` (NULL for the entries already posted: the activity report
-    attributes an entry on a claim to the claim's charge provider, none when unknown)."""
+    attributes an entry on a claim to the claim's charge provider, none when unknown) and
+    widen the code index to (code, payer, claim)."""
     _add_provider(store)
+    store._conn.execute("DROP INDEX IF EXISTS accounts_code")
+    store._conn.execute(_WIDE_CODE_INDEX)
 
 
 MIGRATIONS: Final[tuple[Callable[[SqliteStore], None], ...]] = (_to_v1, _to_v2, _to_v3)
