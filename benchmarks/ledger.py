@@ -202,7 +202,7 @@ def captured_statements(entries: list[JournalEntry], per_commit: int, folder: Pa
     """Every write statement SqliteStore executes for ``entries``, with its rows, one list
     per commit: captured from a scratch run (not timed), to be replayed by raw sqlite3."""
     batches: Statements = []
-    with Ledger.open(folder / "capture.sqlite", synchronous="NORMAL") as ledger:
+    with Ledger.open(folder / f"capture-{per_commit}.sqlite", synchronous="NORMAL") as ledger:
         store: Any = ledger.store
         original = store._execute_many
 
