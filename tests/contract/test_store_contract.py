@@ -600,6 +600,51 @@ def test_activity_by_provider_follows_each_claims_charge(ledger: Ledger) -> None
         april.render_text(by="clinic")
 
 
+def test_a_payment_over_two_providers_claims_is_split_by_what_it_credited(
+    ledger: Ledger,
+) -> None:
+    """Self-pay claims C1 (provider 1111111112, 100.00) and C2 (2222222224, 80.00) on
+    2025-03-01; on 2025-03-15 the patient pays 55.00: 30.00 to C1, 20.00 to C2 and 5.00
+    left as credit. Payments: 30.00, 20.00 and 5.00 unassigned; closing A/R 70.00 + 60.00 =
+    130.00 = 180.00 - 50.00."""
+    from medbill.ledger import activity
+
+    def self_pay(claim: str, provider: str, amount: str) -> JournalEntry:
+        return JournalEntry(
+            key=f"charge-{claim}",
+            effective=DAY1,
+            kind=EntryKind.CHARGE,
+            references=References(patient="P1", claim=claim, provider=provider),
+            postings=[
+                Posting.debit(Account.patient_receivable("P1", claim), D(amount)),
+                Posting.credit(Account.gross_charges("P1", claim), D(amount)),
+            ],
+        )
+
+    paid = JournalEntry(
+        key="pp-55",
+        effective=DAY2,
+        kind=EntryKind.PATIENT_PAYMENT,
+        references=References(patient="P1"),
+        postings=[
+            Posting.debit(CASH, D("55.00")),
+            Posting.credit(Account.patient_receivable("P1", "C1"), D("30.00")),
+            Posting.credit(Account.patient_receivable("P1", "C2"), D("20.00")),
+            Posting.credit(CREDIT, D("5.00")),
+        ],
+    )
+    ledger.post_batch(
+        [self_pay("C1", "1111111112", "100.00"), self_pay("C2", "2222222224", "80.00"), paid]
+    )
+    march = activity(ledger, period=Period(DAY1, pendulum.date(2025, 3, 31)))
+    assert [(r.party, r.charges, r.payments, r.closing_ar) for r in march.providers] == [
+        ("1111111112", D("100.00"), D("30.00"), D("70.00")),
+        ("2222222224", D("80.00"), D("20.00"), D("60.00")),
+        ("unassigned", D("0.00"), D("5.00"), D("0.00")),
+    ]
+    assert march.closing_ar == D("130.00")
+
+
 def test_aging_from_the_store_in_one_pass(ledger: Ledger) -> None:
     """As of 2025-04-01 the patient owes 15.00, first billed 2025-03-15 (17 days: 0-30);
     as of 2025-03-10 acme owes the whole 100.00 charged 2025-03-01 (9 days: 0-30)."""

@@ -5,9 +5,10 @@ For each party (a payer, or ``patient``) over a period: charges billed to it, pa
 received from it, adjustments by account (contractual, other), write-offs by reason,
 refunds, and its opening and closing A/R. The same figures by provider (the NPI the
 claim's charge names: its rendering provider, else its billing provider): an entry on a
-claim counts for the claim's provider; an entry about no claim whose provider is unknown
-(a provider-level PLB adjustment, a patient payment spread over several providers'
-claims) counts as ``unassigned``. The A/R roll-forward is the double-entry
+claim counts for the claim's provider; a receipt applied to several providers' claims (a
+patient payment) is split by what it credited to each one's receivables; what is about no
+claim of a known provider (a provider-level PLB adjustment, a credit left on account)
+counts as ``unassigned``. The A/R roll-forward is the double-entry
 identity: closing A/R = opening A/R + the net of every posting to a receivable in the
 period; the report's totals are checked against :func:`trial_balance` on the day before
 the period and on its last day, so the report and the books cannot disagree.
@@ -298,12 +299,18 @@ def _by_provider(
     for entry in entries:
         refs = entry.references
         named = refs.provider or (None if refs.claim is None else provider_of.get(refs.claim))
+        split: dict[str, int] | None = None
         if named is None:
-            found = {provider_of.get(p.account.claim or "", UNASSIGNED) for p in entry.postings}
-            found.discard(UNASSIGNED)
-            if len(found) == 1:
-                named = found.pop()
+            involved = {provider_of.get(p.account.claim or "", UNASSIGNED) for p in entry.postings}
+            involved.discard(UNASSIGNED)
+            if len(involved) == 1:
+                named = involved.pop()
+            elif involved and entry.kind in _RECEIPT_KINDS:
+                split = _split_cash(entry, provider_of)
         whole = named or UNASSIGNED
+        if split is not None:
+            for provider, cents in split.items():
+                of(provider).payments += cents
         for posting in entry.postings:
             account, cents = posting.account, posting.cents
             code = account.code
@@ -312,7 +319,8 @@ def _by_provider(
                 if entry.kind is EntryKind.CHARGE:
                     of(provider).charges += cents
             elif code == "cash" and entry.kind in _RECEIPT_KINDS:
-                of(provider).payments += cents
+                if split is None:
+                    of(provider).payments += cents
             elif code in _ADJUSTMENTS:
                 group = of(provider).adjustments
                 group[code] = group.get(code, 0) + cents
@@ -322,6 +330,25 @@ def _by_provider(
             elif code == "patient_credit" and entry.kind is EntryKind.REFUND:
                 of(provider).refunds += cents
     return tuple(sums[p].row(p) for p in sorted(sums, key=lambda p: (p == UNASSIGNED, p)))
+
+
+def _split_cash(entry: JournalEntry, provider_of: dict[str, str]) -> dict[str, int]:
+    """The cash of a receipt spread over several providers' claims (a patient payment
+    applied to claims of two providers): each provider gets what the receipt credited to
+    its claims' receivables, the rest of the cash (a credit left on account, no claim)
+    counts as unassigned."""
+    cash = sum(p.cents for p in entry.postings if p.account.code == "cash")
+    split: dict[str, int] = {}
+    applied = 0
+    for posting in entry.postings:
+        account = posting.account
+        if account.code in _RECEIVABLES and account.claim is not None:
+            provider = provider_of.get(account.claim, UNASSIGNED)
+            split[provider] = split.get(provider, 0) - posting.cents
+            applied -= posting.cents
+    if applied != cash:
+        split[UNASSIGNED] = split.get(UNASSIGNED, 0) + cash - applied
+    return split
 
 
 def _ar_of(ledger: Ledger, as_of: pendulum.Date) -> Decimal:
