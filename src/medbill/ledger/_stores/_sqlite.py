@@ -315,7 +315,7 @@ class SqliteStore(SqlStore):
     ...     store = SqliteStore(pathlib.Path(folder) / "ledger.sqlite")
     ...     print(store.schema_version, len(store))
     ...     store.close()
-    2 0
+    3 0
     """
 
     def __init__(
