@@ -43,12 +43,16 @@ import polars as pl
 
 from medbill import (
     Adjustment,
+    Benefits,
     ClaimPayment,
+    Copay,
     LinePayment,
     Period,
     ProviderKind,
+    ServiceCategory,
 )
 from medbill.batch import check_payments, price_lines, remittance_tables
+from medbill.batch._columnar835 import segment_frame
 from medbill.claims import check_payment
 from medbill.fees import (
     CarveOut,
@@ -236,6 +240,18 @@ def bench_checking(schedule: MedicareFeeSchedule, frame: pl.DataFrame, sample_cl
     check_payments(paid.head(1000), contract)
     _, cpu, wall = measure(lambda: check_payments(paid, contract))
     figures("check_payments", paid.height, "lines", cpu, wall)
+    # with benefits: 20,000 members, each claim's expected patient share in claim order
+    plan = Benefits(
+        deductible=Decimal("250.00"),
+        coinsurance=Decimal("0.20"),
+        copays=[Copay(category=ServiceCategory.OFFICE_VISIT, amount=Decimal("25.00"))],
+        out_of_pocket_max=Decimal("900.00"),
+    )
+    members = paid.with_columns(
+        (pl.int_range(0, pl.len()) // 10 % 20_000).cast(pl.String).alias("member_id")
+    )
+    _, cpu, wall = measure(lambda: check_payments(members, contract, plan))
+    figures("check_payments benefits", paid.height, "lines", cpu, wall)
     claims, _ = _claims_of(paid.head(sample_claims * 10))
     payments = [
         ClaimPayment(
@@ -277,6 +293,35 @@ def bench_remittances(claims: int) -> None:
         eras, cpu, wall = measure(lambda: read_835(path))
         count = sum(len(e.claim_payments) for e in eras)
         figures("  baseline read_835", count, "claims", cpu, wall)
+        # the columnar reader's first stage alone (segments and keys; not yet the tables)
+        text = path.read_text(encoding="latin-1")
+        segments, cpu, wall = measure(lambda: segment_frame([text]))
+        found = segments.frame.filter(pl.col("segment_id") == "CLP").height
+        figures("  columnar stage 1", found, "claims", cpu, wall)
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User+system CPU seconds of process ``root`` and its live descendants, from
+    ``/proc`` (Linux; the JVM and its Python workers), including reaped children's."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = fields
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:  # fields after ")": state ppid ... utime(11) stime cutime cstime
+            total += sum(int(value) for value in stats[pid][11:15])
+        todo.extend(children.get(pid, []))
+    return total / tick
 
 
 def bench_spark(schedule: MedicareFeeSchedule, count: int) -> None:
@@ -314,15 +359,20 @@ def bench_spark(schedule: MedicareFeeSchedule, count: int) -> None:
             )
             spark.sparkContext.setLogLevel("ERROR")
             df = spark.read.parquet(str(Path(folder) / "lines-*.parquet"))
-            start = time.perf_counter()
+            jvm = spark.sparkContext._gateway.proc.pid  # type: ignore[union-attr]
+            start, start_cpu = time.perf_counter(), tree_cpu_seconds(jvm)
+            start_self = time.process_time()
             result = price_lines_spark(df, schedule, partitions=4 * cores)
             total = result.selectExpr("count(*) AS n", "sum(medicare_allowed) AS total").collect()
             elapsed = time.perf_counter() - start
+            cpu = tree_cpu_seconds(jvm) - start_cpu + time.process_time() - start_self
             seconds[cores] = elapsed
             print(
                 f"spark local[{cores}]     {written:>11,} lines wall {elapsed:8.3f} s "
-                f"{rate(written, elapsed)} lines (rows {total[0]['n']:,}, "
-                f"total {total[0]['total']:,}); load average {os.getloadavg()[0]:.1f}"
+                f"{rate(written, elapsed)} lines; CPU (driver + JVM + workers) {cpu:8.3f} s "
+                f"(rows {total[0]['n']:,}, total {total[0]['total']:,}); "
+                f"load average {os.getloadavg()[0]:.1f}",
+                flush=True,
             )
             spark.stop()
         print(f"  speed-up local[2] / local[1]: {seconds[1] / seconds[2]:.2f}x")

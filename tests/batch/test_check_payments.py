@@ -13,7 +13,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from medbill import Adjustment, Benefits, Claim, ClaimPayment, LinePayment, Period
+from medbill import (
+    Accumulators,
+    Adjustment,
+    Benefits,
+    Claim,
+    ClaimPayment,
+    Copay,
+    LinePayment,
+    Period,
+    ServiceCategory,
+)
 from medbill.batch import check_payments
 from medbill.claims import Tolerance, check_payment
 from medbill.fees import (
@@ -32,6 +42,18 @@ from medbill.fees import (
 from .generate import claims, code_pool, many_claims
 
 BENEFITS = Benefits(coinsurance=Decimal("0.20"))
+# Plans for the benefits comparison: coinsurance only (the 835s here mostly agree), and a
+# plan with a copay, a deductible and a low out-of-pocket maximum, so copays, deductibles
+# carried across claims and the cap all come into play.
+PLANS = (
+    BENEFITS,
+    Benefits(
+        deductible=Decimal("60.00"),
+        coinsurance=Decimal("0.20"),
+        copays=[Copay(category=ServiceCategory.OFFICE_VISIT, amount=Decimal("20.00"))],
+        out_of_pocket_max=Decimal("150.00"),
+    ),
+)
 SEEN: Counter[str] = Counter()
 
 
@@ -197,14 +219,47 @@ def payments_table(batch: list[tuple[Claim, ClaimPayment]]) -> pl.DataFrame:
 
 
 def compare(
-    contract: Contract, batch: list[tuple[Claim, ClaimPayment]], tolerance: Tolerance
+    contract: Contract,
+    batch: list[tuple[Claim, ClaimPayment]],
+    tolerance: Tolerance,
+    benefits: Benefits | None = None,
+    member: bool = False,
 ) -> int:
-    checked = check_payments(payments_table(batch), contract, BENEFITS, tolerance=tolerance)
+    """Every line of ``check_payments`` equals ``check_payment``'s, to the cent.
+
+    With ``benefits``, the scalar check gets the accumulators the member's earlier claims
+    left (``member``: all claims are one member's, in order; else each starts at zero),
+    advanced by the paid lines' expected shares as ``check_payments`` documents.
+    """
+    table = payments_table(batch)
+    if member:
+        table = table.with_columns(pl.lit("M-1").alias("member_id"))
+    checked = check_payments(table, contract, benefits, tolerance=tolerance)
     rows = iter(checked.to_dicts())
     count = 0
     seen = SEEN
+    running = Accumulators()
     for claim, payment in batch:
-        expected = check_payment(claim, payment, contract, tolerance=tolerance, benefits=BENEFITS)
+        start = running if member else Accumulators()
+        expected = check_payment(
+            claim,
+            payment,
+            contract,
+            tolerance=tolerance,
+            benefits=benefits,
+            accumulators=start if benefits is not None else None,
+            sequestration=False,
+        )
+        if benefits is not None:
+            paid_shares = [
+                line.expected_patient_share
+                for line in expected.lines
+                if line.expected_patient_share is not None and line.denial is None
+            ]
+            running = start.plus(
+                deductible=sum((s.deductible for s in paid_shares), Decimal(0)),
+                out_of_pocket=sum((s.total for s in paid_shares), Decimal(0)),
+            )
         for line in expected.lines:
             row = next(rows)
             context = (claim.id, line, row)
@@ -220,6 +275,11 @@ def compare(
             assert row["actual_paid"] == line.paid, context
             assert row["payment_variance"] == line.payment_variance, context
             assert row["payer_patient_share"] == line.patient_responsibility, context
+            share = line.expected_patient_share
+            assert row["expected_patient_share"] == (None if share is None else share.total), (
+                context
+            )
+            assert row["patient_share_variance"] == line.patient_share_variance, context
             assert row["problem"] is None, context
             if line.denial is not None:
                 assert row["denial_category"] == line.denial.category.value, context
@@ -261,7 +321,8 @@ def test_check_payments_equals_check_payment(
             )
         )
     )
-    compare(contract, batch, tolerance)
+    plan = data.draw(st.sampled_from((None, *PLANS)))
+    compare(contract, batch, tolerance, plan, member=data.draw(st.booleans()))
 
 
 def test_100000_lines_equal_check_payment(releases: MedicareFeeSchedule, pool: list[str]) -> None:
@@ -274,3 +335,92 @@ def test_100000_lines_equal_check_payment(releases: MedicareFeeSchedule, pool: l
     assert compare(medicare_only, batch[half:], Tolerance(amount=Decimal("0.50"))) > 0
     for verdict in ("correct", "underpaid", "overpaid", "denied", "not-checked"):
         assert SEEN[verdict] > 0, SEEN
+
+
+def test_benefits_run_over_a_members_claims_in_order() -> None:
+    """Hand-worked: copay, then deductible, then coinsurance, capped at out-of-pocket.
+
+    The plan: a 20.00 office-visit copay, a 60.00 deductible, 20 % coinsurance and a
+    150.00 out-of-pocket maximum (the cap on cost sharing, 45 CFR 156.130); nothing met
+    yet. Each claim is one 99213 the contract allows at 100.00.
+    - C-1: copay 20.00; deductible min(60.00, 80.00) = 60.00; coinsurance
+      (100 - 20 - 60) x 20 % = 4.00; share 84.00, expected paid 16.00. The payer took
+      only 20.00 coinsurance and paid 80.00: the patient share is too low.
+    - C-2: copay 20.00; deductible met; coinsurance 80 x 20 % = 16.00; share 36.00
+      (out-of-pocket 120.00), expected paid 64.00: correct.
+    - C-3: copay 20.00 (140.00); coinsurance 16.00 capped at the 10.00 left; share 30.00,
+      expected paid 70.00: correct.
+    - The same C-2 for another member starts from nothing met: share 84.00 again.
+    """
+    contract = Contract(
+        payer_id="acme",
+        name="Acme PPO",
+        effective=Period(pendulum.date(2025, 1, 1)),
+        terms=[FixedRate(codes=["99213"], amount="100.00")],
+    )
+    plan = PLANS[1]
+    cents = pl.Decimal(18, 2)
+    table = pl.DataFrame(
+        {
+            "claim_id": ["C-1", "C-2", "C-3", "C-9"],
+            "line_id": ["1", "1", "1", "1"],
+            "member_id": ["M-1", "M-1", "M-1", "M-2"],
+            "service_date": [pendulum.date(2025, 3, d) for d in (4, 11, 18, 25)],
+            "procedure": ["99213"] * 4,
+            "charge": [Decimal("150.00")] * 4,
+            "paid": [Decimal(v) for v in ("80.00", "64.00", "70.00", "64.00")],
+            "contractual": [Decimal("50.00")] * 4,
+            "patient_responsibility": [Decimal(v) for v in ("20.00", "36.00", "30.00", "36.00")],
+            "adjustment_codes": [["CO-45", "PR-2"], ["CO-45", "PR-3", "PR-2"]] * 2,
+        },
+        schema_overrides={
+            "charge": cents,
+            "paid": cents,
+            "contractual": cents,
+            "patient_responsibility": cents,
+        },
+    )
+    checked = check_payments(table, contract, plan)
+    assert checked.select(
+        "expected_patient_share", "expected_paid", "patient_share_variance", "verdict"
+    ).rows() == [
+        (Decimal("84.00"), Decimal("16.00"), Decimal("-64.00"), "patient-share-too-low"),
+        (Decimal("36.00"), Decimal("64.00"), Decimal("0.00"), "correct"),
+        (Decimal("30.00"), Decimal("70.00"), Decimal("0.00"), "correct"),
+        (Decimal("84.00"), Decimal("16.00"), Decimal("-48.00"), "patient-share-too-low"),
+    ]
+    # Benefits by member, and a member already part-way through the year.
+    met = Accumulators(deductible_met=Decimal("60.00"), out_of_pocket_met=Decimal("60.00"))
+    by_member = check_payments(
+        table, contract, {"M-1": plan, "M-2": plan}, accumulators={"M-1": met, "M-2": met}
+    )
+    assert by_member["expected_patient_share"].to_list() == [
+        Decimal("36.00"),  # 20.00 copay + 16.00 coinsurance, out-of-pocket 96.00
+        Decimal("36.00"),  # 132.00
+        Decimal("18.00"),  # copay 18.00, the 18.00 left; no coinsurance
+        Decimal("36.00"),
+    ]
+    # Without benefits, the 835's share is taken: nothing to compare it with.
+    plain = check_payments(table, contract)
+    assert plain["expected_patient_share"].to_list() == [None] * 4
+    assert plain["verdict"].to_list() == ["correct"] * 4
+
+
+def test_benefits_mapping_needs_the_member() -> None:
+    from medbill import ValidationError
+
+    contract = Contract(
+        payer_id="acme",
+        name="Acme PPO",
+        effective=Period(pendulum.date(2025, 1, 1)),
+        terms=[FixedRate(codes=["99213"], amount="100.00")],
+    )
+    table = pl.DataFrame(
+        {"claim_id": ["C-1"], "line_id": ["1"], "member_id": ["M-7"],
+         "service_date": [pendulum.date(2025, 3, 4)], "procedure": ["99213"],
+         "charge": [Decimal("150.00")], "paid": [Decimal("80.00")],
+         "contractual": [Decimal("50.00")], "patient_responsibility": [Decimal("20.00")],
+         "adjustment_codes": [["CO-45", "PR-2"]]},
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match=r"member_id: has no benefits .*\(got 'M-7'\)"):
+        check_payments(table, contract, {"M-1": PLANS[0]})

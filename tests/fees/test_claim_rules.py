@@ -250,3 +250,31 @@ def test_traces_written_when_read_are_the_same_text_and_survive_pickling(
     restored = pickle.loads(pickle.dumps(fresh))  # not read before pickling
     assert restored == first
     assert str(restored.line("1").trace) == text
+
+
+def test_priced_lines_built_without_the_constructor_equal_constructed_ones() -> None:
+    """price_claim builds its PricedLines with medbill._trusted (no __init__): each must be
+    the object the validating constructor builds from the same values, field for field."""
+    import attrs
+    import pendulum
+
+    from medbill.fees import Locality, MedicareFeeSchedule, PricedLine
+    from medbill.testing import make_claim, make_claim_line
+
+    schedule = MedicareFeeSchedule.demo()
+    day = pendulum.date(2025, 5, 1)
+    claim = make_claim(
+        lines=[
+            make_claim_line(line_id="1", procedure="99213", service_date=day),
+            make_claim_line(line_id="2", procedure="20610", modifiers=["50"], service_date=day),
+            make_claim_line(line_id="3", procedure="71046", modifiers=["26"], service_date=day),
+        ]
+    )
+    priced = schedule.price_claim(claim, locality=Locality.parse("10112-00"))
+    assert len(priced.lines) == 3
+    for priced_line in priced.lines:
+        values = {f.name: getattr(priced_line, f.name) for f in attrs.fields(PricedLine)}
+        rebuilt = PricedLine(**values)
+        assert rebuilt == priced_line
+        assert attrs.asdict(rebuilt, recurse=False) == attrs.asdict(priced_line, recurse=False)
+        assert type(priced_line) is PricedLine

@@ -14,7 +14,7 @@ from pyspark.sql.pandas.types import from_arrow_schema
 from pyspark.sql.types import StructType
 
 from batch.generate import code_pool, many_claims
-from batch.test_check_payments import BENEFITS, contracts, payment_for, payments_table
+from batch.test_check_payments import PLANS, contracts, payment_for, payments_table
 from medbill.batch import check_payments, lines_table, price_lines, remittance_tables
 from medbill.claims import Tolerance
 from medbill.fees import MedicareFeeSchedule
@@ -52,12 +52,21 @@ def test_check_payments_spark_equals_check_payments(
     rng = random.Random(3)
     made = many_claims(code_pool(cy2025), 20, seed=6)
     frame = payments_table([(claim, payment_for(claim, rng)) for claim, _ in made])
-    contract = contracts(cy2025)[1]
+    # Three members, their claims interleaved: the accumulators must run over each
+    # member's claims in table order although Spark moves the rows around.
+    frame = frame.with_columns(
+        pl.format("M-{}", pl.col("claim_id").rank("dense").cast(pl.Int64) % 3).alias("member_id")
+    )
+    contract = contracts(cy2025)[0]
     tolerance = Tolerance()
-    expected = check_payments(frame, contract, BENEFITS, tolerance=tolerance)
+    plan = PLANS[1]
+    expected = check_payments(frame, contract, plan, tolerance=tolerance)
+    fresh = check_payments(frame.drop("member_id"), contract, plan, tolerance=tolerance)
+    chained = expected["expected_patient_share"] != fresh["expected_patient_share"]
+    assert chained.sum() > 0  # the data exercises the accumulators across claims
     table = frame.to_arrow()
     df = spark.createDataFrame(table.to_pylist(), schema=_spark_schema(spark, table))
-    got = check_payments_spark(df, contract, BENEFITS, tolerance=tolerance, partitions=2)
+    got = check_payments_spark(df, contract, plan, tolerance=tolerance, partitions=2)
     key = ["claim_id", "line_id"]
     assert _rows(_collect(got), key) == _rows(expected, key)
 

@@ -9,8 +9,9 @@ from typing import Any, Final
 import polars as pl
 
 from medbill._errors import MedbillError, ValidationError
-from medbill._parties import Benefits
+from medbill._parties import Accumulators, Benefits
 from medbill._payment import Adjustment
+from medbill.batch._benefits import expected_shares
 from medbill.batch._contract import expected_allowed
 from medbill.batch._keys import Lines
 from medbill.batch._lines import prepare_lines
@@ -49,6 +50,11 @@ PAYMENT_COLUMNS: Final = {
     "without it)",
     "remarks": "the line's remark codes (LQ RARCs; optional list of strings)",
     "prior_paid": "what earlier payers paid on the line (optional; default 0)",
+    "member_id": "the patient's member id (optional): with ``benefits``, the accumulators "
+    "run over each member's claims in table order, and a mapping of benefits or "
+    "accumulators is looked up by it",
+    "service_category": "the copay category of the line (a medbill.ServiceCategory value; "
+    "optional, default office-visit)",
 }
 """The input columns of :func:`check_payments`: those ``remittance_tables`` writes for
 lines, plus the claim's modifiers and units where the payer did not echo them."""
@@ -59,6 +65,10 @@ CHECK_COLUMNS: Final = {
     "payer_allowed": "the payer's allowed amount: AMT*B6, else charge less CO/PI adjustments",
     "allowed_variance": "payer allowed minus expected allowed (negative: allowed too little)",
     "payer_patient_share": "the 835's patient share of the line (all PR adjustments)",
+    "expected_patient_share": "copay + deductible + coinsurance from ``benefits`` and the "
+    "accumulators (null without benefits, or when the line is not checked)",
+    "patient_share_variance": "the 835's patient share minus the expected (positive: the "
+    "payer moved too much to the patient; 0 without benefits)",
     "expected_paid": "expected allowed less the patient share and prior payers' payments "
     "(never below zero; null when not checked)",
     "actual_paid": "what the payer paid (SVC03)",
@@ -225,8 +235,10 @@ def _classify(codes_text: str, remarks_text: str) -> tuple[str | None, ...]:
 def check_payments(
     table: Any,
     contracts: Contract | Mapping[str, Contract],
-    benefits: Benefits | None = None,
+    benefits: Benefits | Mapping[str, Benefits] | None = None,
     *,
+    accumulators: Accumulators | Mapping[str, Accumulators] | None = None,
+    sequestration: bool = False,
     tolerance: Tolerance | None = None,
 ) -> Any:
     """Check every line of ``table`` as :func:`medbill.claims.check_payment` checks a claim
@@ -241,11 +253,18 @@ def check_payments(
     ``remarks``), ``not-checked``, ``underpaid``/``overpaid`` in allowed terms, then in
     payment terms, ``correct``.
 
-    The expected payment is the expected allowed amount less the 835's patient share and
-    the prior payers' payments (``prior_paid``), as :func:`~medbill.claims.check_payment`
-    works it out without accumulators. ``benefits`` is accepted for compatibility and not
-    used: the expected patient share needs the accumulators in claim order, which the
-    batch path does not model yet (use :func:`~medbill.claims.check_payment` for it).
+    The expected payment is the expected allowed amount less the patient share and the
+    prior payers' payments (``prior_paid``). Without ``benefits`` the patient share is the
+    835's, as :func:`~medbill.claims.check_payment` takes it without benefits. With
+    ``benefits`` (one plan, or plans by ``member_id``) the expected patient share is
+    worked out as the scalar check does (copay, then deductible, then coinsurance, capped
+    at the out-of-pocket maximum; the paid lines of a claim first, its denied lines after),
+    starting from ``accumulators`` (one, or by ``member_id``; default nothing met), and a
+    line whose 835 patient share differs from it beyond the tolerance is
+    ``patient-share-too-high``/``-low``. With a ``member_id`` column the accumulators run
+    over each member's claims in the order the table lists them; without it every claim
+    starts from ``accumulators``. ``sequestration`` takes Medicare's 2 % payment
+    reduction off the expected payment, as the scalar check does for a Medicare payer.
 
     >>> import datetime as dt
     >>> import pendulum
@@ -329,12 +348,20 @@ def check_payments(
         parts = [p for p in (*checked, rest) if p.height]
         result = pl.concat(parts, how="diagonal_relaxed").sort("_row") if parts else rest
     result = _denials(result)
+    if benefits is not None:
+        shares = expected_shares(result, benefits, accumulators, sequestration=sequestration)
+    else:
+        nulls = pl.Series([None] * result.height, dtype=pl.Int64)
+        shares = pl.DataFrame({"_expected_share": nulls, "_cut": nulls})
+    result = result.hstack(shares)
     result = result.with_columns(_verdicts(rules)).with_columns(_verdict(rules).alias("_verdict"))
     money = {
         "expected_allowed": "_expected",
         "payer_allowed": "_payer_allowed",
         "allowed_variance": "_allowed_variance",
         "payer_patient_share": "_patient_responsibility",
+        "expected_patient_share": "_expected_share",
+        "patient_share_variance": "_share_variance",
         "expected_paid": "_expected_paid",
         "actual_paid": "_paid",
         "payment_variance": "_payment_variance",
@@ -368,9 +395,11 @@ def _verdicts(tolerance: Tolerance) -> list[pl.Expr]:
     charge, paid = pl.col("_charge"), pl.col("_paid")
     payer_allowed = pl.coalesce(pl.col("_allowed_reported"), charge - pl.col("_contractual"))
     expected = pl.col("_expected")
-    share = pl.col("_patient_responsibility")
+    share = pl.coalesce(pl.col("_expected_share"), pl.col("_patient_responsibility"))
+    reduction = pl.col("_cut").fill_null(0)
     expected_paid = pl.max_horizontal(
-        expected - share - pl.col("_prior_paid").fill_null(0), pl.lit(0, dtype=pl.Int64)
+        expected - share - reduction - pl.col("_prior_paid").fill_null(0),
+        pl.lit(0, dtype=pl.Int64),
     )
     expected_paid = pl.when(expected.is_not_null()).then(expected_paid)
     variance = payer_allowed - expected
@@ -390,9 +419,14 @@ def _verdicts(tolerance: Tolerance) -> list[pl.Expr]:
         .when(expected.is_not_null() & payer_allowed.is_null())
         .then(_text_problem("allowed and contractual: must be whole cents"))
     )
+    share_variance = pl.col("_patient_responsibility") - pl.col("_expected_share")
     return [
         payer_allowed.alias("_payer_allowed"),
         expected_paid.alias("_expected_paid"),
+        pl.when(pl.col("_expected_share").is_null())
+        .then(0)
+        .otherwise(share_variance)
+        .alias("_share_variance"),
         pl.when(expected.is_null()).then(0).otherwise(variance).alias("_allowed_variance"),
         pl.when(expected.is_null())
         .then(0)
@@ -416,6 +450,9 @@ def _verdict(tolerance: Tolerance) -> pl.Expr:
     allowed_variance = pl.col("_allowed_variance")
     payment_variance = pl.col("_payment_variance")
     denied = pl.col("_denied")
+    share_off = pl.col("_expected_share").is_not_null() & ~_allows(
+        tolerance, pl.col("_share_variance"), pl.col("_expected_share")
+    )
     return (
         pl.when(pl.col("_check_problem").is_not_null())
         .then(pl.lit(None, dtype=pl.String))
@@ -427,6 +464,10 @@ def _verdict(tolerance: Tolerance) -> pl.Expr:
         .then(pl.lit(Verdict.UNDERPAID.value))
         .when(~_allows(tolerance, allowed_variance, expected))
         .then(pl.lit(Verdict.OVERPAID.value))
+        .when(share_off & (pl.col("_share_variance") > 0))
+        .then(pl.lit(Verdict.PATIENT_SHARE_TOO_HIGH.value))
+        .when(share_off)
+        .then(pl.lit(Verdict.PATIENT_SHARE_TOO_LOW.value))
         .when(
             ~_allows(tolerance, payment_variance, pl.col("_expected_paid")) & (payment_variance < 0)
         )

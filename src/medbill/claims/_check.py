@@ -40,6 +40,7 @@ from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, as_money, as_rate
 from medbill._parties import Accumulators, Benefits, PayerKind, ServiceCategory
 from medbill._payment import Adjustment, ClaimPayment, LinePayment
+from medbill._trusted import trusted_positional
 from medbill.claims._denials import (
     DenialCategory,
     DenialClassification,
@@ -392,6 +393,11 @@ class LineCheck:
         if rate is None or self.expected_allowed is None:
             return None
         return (self.allowed_variance * _HUNDRED / self.expected_allowed).quantize(Decimal("0.01"))
+
+
+_LINE_CHECK: Final = trusted_positional(
+    LineCheck, *(field.name for field in attrs.fields(LineCheck))
+)
 
 
 def _line_checks(values: Iterable[LineCheck]) -> tuple[LineCheck, ...]:
@@ -793,35 +799,14 @@ def _priced_check(
         verdict, reason = _verdict(
             found, payer_allowed, expected_share, share, expected_paid, paid, rules
         )
-    claim_id, line_id, procedure, modifiers, service_date, payer, provider, billed = head
-    return LineCheck(
-        claim_id=claim_id,
-        line_id=line_id,
-        procedure=procedure,
-        modifiers=modifiers,
-        service_date=service_date,
-        payer_id=payer,
-        provider=provider,
-        billed=billed,
-        expected_allowed=allowed,
-        term=found.term,
-        trace=found.trace,
-        payer_allowed=payer_allowed,
-        expected_patient_share=expected_share,
-        payer_patient_share=share,
-        prior_paid=prior_paid,
-        expected_paid=expected_paid,
-        paid=paid,
-        allowed_variance=payer_allowed - allowed,
-        patient_share_variance=(
-            ZERO if expected_share is None else share.total - expected_share.total
-        ),
-        payment_variance=paid - expected_paid,
-        verdict=verdict,
-        reason=reason,
-        denial=classification,
-        outcome=outcome,
-    )
+    # LineCheck(claim_id=..., ...) without the constructor's per-field cost: the head's
+    # eight values come first, in field order, and every value here is already checked.
+    return _LINE_CHECK(
+        *head, allowed, found.term, found.trace, payer_allowed, expected_share, share,
+        prior_paid, expected_paid, paid, payer_allowed - allowed,
+        ZERO if expected_share is None else share.total - expected_share.total,
+        paid - expected_paid, verdict, reason, classification, outcome,
+    )  # fmt: skip
 
 
 def check_payment(

@@ -52,6 +52,7 @@ from medbill._encounter import Claim, ClaimLine
 from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, as_money, round_cents
 from medbill._parties import ProviderKind
+from medbill._trusted import trusted_positional
 from medbill._validation import as_date
 from medbill.codes import Modifier, PlaceOfService
 from medbill.fees._anesthesia import AnesthesiaSchedule
@@ -83,6 +84,11 @@ __all__ = ["MedicareFeeSchedule", "MedicareRelease"]
 
 _ONE = Decimal(1)
 _CACHE_LIMIT: Final = 200_000
+_PRICED_LINE: Final = trusted_positional(
+    PricedLine, "code", "allowed", "unit_fee", "service_date", "modifiers", "units", "payable",
+    "status", "reason", "place_of_service", "locality", "line_id", "fee_schedule_amount",
+    "charge", "trace",
+)  # fmt: skip
 _CONTEXT_LIMIT: Final = 4_096
 _REDUCED_LIMIT: Final = 2_048
 
@@ -944,23 +950,12 @@ class MedicareFeeSchedule:
             trace = done.trace
             if charge is not None and work.lesser_of:
                 allowed, trace = _lesser(allowed, charge, trace)
-        return PricedLine(
-            code=cell.code,
-            modifiers=cell.mods,
-            units=work.units,
-            allowed=allowed,
-            unit_fee=unit_fee,
-            service_date=work.date,
-            payable=reason is None,
-            status=cell.status,
-            reason=reason,
-            place_of_service=work.pos,
-            locality=locality,
-            line_id=work.line_id,
-            fee_schedule_amount=fee_amount,
-            charge=charge,
-            trace=trace,
-        )
+        # PricedLine(code=..., ...) without the constructor's per-field overhead: every
+        # value is the schedule's own (see medbill._trusted).
+        return _PRICED_LINE(
+            cell.code, allowed, unit_fee, work.date, cell.mods, work.units, reason is None,
+            cell.status, reason, work.pos, locality, work.line_id, fee_amount, charge, trace,
+        )  # fmt: skip
 
     @renamed_parameters("MedicareFeeSchedule.price_line", date_of_service="service_date")
     def price_line(

@@ -45,12 +45,15 @@ class AccountKind(MedbillEnum):
     @property
     def normal_side(self) -> str:
         """``'debit'`` for assets and contra-revenue, ``'credit'`` otherwise."""
-        return "debit" if self in (AccountKind.ASSET, AccountKind.CONTRA_REVENUE) else "credit"
+        return (
+            "debit" if self is AccountKind.ASSET or self is AccountKind.CONTRA_REVENUE else "credit"
+        )
 
     @property
     def sign(self) -> int:
         """+1 when a debit increases the account's natural balance, -1 otherwise."""
-        return 1 if self.normal_side == "debit" else -1
+        # identity tests, not a tuple search: a plan asks this of every balance it reads
+        return 1 if self is AccountKind.ASSET or self is AccountKind.CONTRA_REVENUE else -1
 
 
 class WriteOffReason(MedbillEnum):
@@ -235,6 +238,10 @@ def _mask(names: tuple[str, ...]) -> int:
 _MASKS: Final = {
     code: (_mask(entry.required), _mask(entry.allowed)) for code, entry in CHART_OF_ACCOUNTS.items()
 }
+SIGN_OF_CODE: Final[Mapping[str, int]] = {
+    code: entry.kind.sign for code, entry in CHART_OF_ACCOUNTS.items()
+}
+"""``account.kind.sign`` by account code, for loops that read thousands of balances."""
 
 
 @attrs.frozen(kw_only=True, cache_hash=True, repr=False)

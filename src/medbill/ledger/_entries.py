@@ -67,7 +67,18 @@ class _Where:
 
 
 def _money(cents: int) -> Decimal:
-    return Decimal(cents).scaleb(-2)
+    """``cents`` as a ``Decimal`` of whole cents (exponent -2), shared per value: a Decimal
+    is immutable, and a plan of a large file builds the same few thousand amounts many
+    times over (each ``Decimal`` construction costs more than the lookup)."""
+    found = _AMOUNTS.get(cents)
+    if found is None:
+        found = Decimal(cents).scaleb(-2)
+        if len(_AMOUNTS) < 65_536:
+            _AMOUNTS[cents] = found
+    return found
+
+
+_AMOUNTS: dict[int, Decimal] = {}
 
 
 @attrs.frozen(init=False)

@@ -25,7 +25,7 @@ from medbill._errors import (
     ValidationError,
 )
 from medbill._parties import Priority
-from medbill.ledger._accounts import CHART_OF_ACCOUNTS, Account
+from medbill.ledger._accounts import CHART_OF_ACCOUNTS, SIGN_OF_CODE, Account
 from medbill.ledger._deposits import Deposit, DepositReconciliation, reconcile
 from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._stores._base import LedgerStore
@@ -402,11 +402,12 @@ class Ledger:
                 raise LedgerError(f"expect: can only check an Account (got {account!r})")
         batch = getattr(self._store, "balances", None)  # one read for a whole plan
         known: Mapping[Account, Decimal] = {} if batch is None else batch(list(expect))
+        signs = SIGN_OF_CODE
         for account, expected in expect.items():
             actual = known.get(account)
             if actual is None:
                 actual = self._store.balance(account, None)
-            actual = actual if account.kind.sign > 0 else -actual
+            actual = actual if signs[account.code] > 0 else -actual
             if actual != expected:
                 raise StaleBalanceError(str(account), expected, actual)
 

@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterator, Mapping
 
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.functions import monotonically_increasing_id
 from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 
-from medbill._parties import Benefits
+from medbill._parties import Accumulators, Benefits
 from medbill.batch import check_payments, price_lines, remittance_tables
 from medbill.batch._schedule import PreparedSchedule, prepare, remember
 from medbill.claims import Tolerance
@@ -45,7 +46,10 @@ partition's Arrow batches (10,000 rows by default) are gathered up to this size 
 
 
 def _claims_whole(
-    batches: Batches, compute: Callable[[pa.Table], pa.Table], chunk: int = _CHUNK
+    batches: Batches,
+    compute: Callable[[pa.Table], pa.Table],
+    chunk: int = _CHUNK,
+    key: str = "claim_id",
 ) -> Batches:
     """Run ``compute`` on whole claims, about ``chunk`` lines at a time: the rows of a
     claim that may go on in the next batch are carried over to it (the partition is
@@ -60,7 +64,7 @@ def _claims_whole(
         if size < chunk:
             continue
         table = pa.Table.from_batches(pending).combine_chunks()
-        claims = table.column("claim_id")
+        claims = table.column(key)
         last = claims[table.num_rows - 1]
         keep = table.num_rows
         while keep > 0 and claims[keep - 1] == last:
@@ -75,8 +79,15 @@ def _claims_whole(
         yield from compute(pa.Table.from_batches(pending)).to_batches()
 
 
-def _by_claim(df: DataFrame, partitions: int | None) -> DataFrame:
+_ORDER = "_medbill_order"
+"""The row's place in the input, kept while a member's claims are moved together."""
+
+
+def _by_claim(df: DataFrame, partitions: int | None, by_member: bool = False) -> DataFrame:
     count = partitions or df.rdd.getNumPartitions()
+    if by_member:  # a member's claims together, in the order the input lists them
+        ordered = df.withColumn(_ORDER, monotonically_increasing_id())
+        return ordered.repartition(count, "member_id").sortWithinPartitions("member_id", _ORDER)
     return df.repartition(count, "claim_id").sortWithinPartitions("claim_id")
 
 
@@ -84,16 +95,23 @@ def _run(
     df: DataFrame,
     compute: Callable[[pa.Table], pa.Table],
     partitions: int | None,
+    by_member: bool = False,
 ) -> DataFrame:
     empty = to_arrow_schema(df.schema).empty_table()
     schema = _plain(compute(empty).schema)
     # read on the driver: lines per call (the tests make it small to split claims)
     chunk = max(1, int(os.environ.get("MEDBILL_SPARK_CHUNK", _CHUNK)))
+    key = "member_id" if by_member else "claim_id"
+
+    def run(table: pa.Table) -> pa.Table:
+        if by_member:
+            table = table.drop_columns([_ORDER])
+        return compute(table).cast(schema)
 
     def each(batches: Batches) -> Batches:
-        yield from _claims_whole(batches, lambda table: compute(table).cast(schema), chunk)
+        yield from _claims_whole(batches, run, chunk, key)
 
-    return _by_claim(df, partitions).mapInArrow(each, from_arrow_schema(schema))
+    return _by_claim(df, partitions, by_member).mapInArrow(each, from_arrow_schema(schema))
 
 
 def _prepared(
@@ -146,26 +164,36 @@ def price_lines_spark(
 def check_payments_spark(
     df: DataFrame,
     contracts: Contract | Mapping[str, Contract],
-    benefits: Benefits | None = None,
+    benefits: Benefits | Mapping[str, Benefits] | None = None,
     *,
+    accumulators: Accumulators | Mapping[str, Accumulators] | None = None,
+    sequestration: bool = False,
     tolerance: Tolerance | None = None,
     partitions: int | None = None,
 ) -> DataFrame:
     """:func:`medbill.batch.check_payments` over a Spark DataFrame of paid lines
-    (the columns of :data:`medbill.batch.PAYMENT_COLUMNS`)."""
+    (the columns of :data:`medbill.batch.PAYMENT_COLUMNS`).
+
+    With ``benefits`` and a ``member_id`` column, the rows are repartitioned by member
+    (each member's claims in one place, in the input's order) so the accumulators run
+    over a member's claims as in :func:`~medbill.batch.check_payments`; otherwise by claim.
+    """
     every = [contracts] if isinstance(contracts, Contract) else list(contracts.values())
     shared = df.sparkSession.sparkContext.broadcast(
-        (_prepared(None, *every), contracts, benefits, tolerance)
+        (_prepared(None, *every), contracts, benefits, accumulators, tolerance)
     )
 
     def compute(table: pa.Table) -> pa.Table:
-        tables, terms, plan, rules = shared.value
+        tables, terms, plan, met, rules = shared.value
         for prepared in tables:
             remember(prepared)
-        result: pa.Table = check_payments(table, terms, plan, tolerance=rules)
+        result: pa.Table = check_payments(
+            table, terms, plan, accumulators=met, sequestration=sequestration, tolerance=rules
+        )
         return result
 
-    return _run(df, compute, partitions)
+    by_member = benefits is not None and "member_id" in df.columns
+    return _run(df, compute, partitions, by_member)
 
 
 def read_835_spark(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import operator
 import os
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -123,6 +124,11 @@ _LENGTH_VECTORS = {segment_id: _length_vector(segment_id) for segment_id in _LEN
 _AMOUNT_DIGITS = 18  # TR3 maximum length of the money elements (type R, 1/18)
 _EXACT_DIGITS = 28  # Decimal's default precision: longer amounts would round when summed
 _STRICT = Lenience(True)
+# X12 decimals (type R) that _amount reads without a problem, once at most 18 characters
+# long: an optional minus sign, ASCII digits and at most one decimal point; money has at
+# most two decimal places. Anything else goes through _amount's checks.
+_PLAIN_MONEY = re.compile(r"-?(?:[0-9]+(?:\.[0-9]{0,2})?|\.[0-9]{1,2})").fullmatch
+_PLAIN_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)").fullmatch
 _CLAIM_DATES = frozenset({"036", "050", "232", "233"})
 # Entities built from values checked while reading (see medbill.x12._trusted).
 _ADJUSTMENT = trusted_positional(Adjustment, "group", "reason", "amount", "quantity")
@@ -244,11 +250,16 @@ def _cached_amount(
     """:func:`_amount`, remembered: payers repeat the same amounts many times."""
     found = cache.get(value)
     if found is None:
-        found = _amount(value, number, segment_id, position, money=money, lenience=lenience)
-        if len(value) <= _AMOUNT_DIGITS:  # read without a warning: the same next time
-            if len(cache) > 20_000:  # bounded: flat memory
-                cache.clear()
-            cache[value] = found
+        if len(value) <= _AMOUNT_DIGITS and (_PLAIN_MONEY if money else _PLAIN_NUMBER)(value):
+            # the common shape (``123.45``): what _amount accepts, read without its checks
+            found = Decimal(value)
+        else:
+            found = _amount(value, number, segment_id, position, money=money, lenience=lenience)
+            if len(value) > _AMOUNT_DIGITS:  # warned about (lenient): warned again next time
+                return found
+        if len(cache) > 20_000:  # bounded: flat memory
+            cache.clear()
+        cache[value] = found
     return found
 
 
@@ -828,6 +839,9 @@ class _TransactionReader:
 
     def _required_amount(self, segment: list[str], number: int, position: int) -> Decimal:
         value = segment[position]
+        found = self.codes.money.get(value)
+        if found is not None:
+            return found
         if value:
             return _cached_amount(
                 self.codes.money, value, number, segment[0], position, self.lenience
@@ -1184,6 +1198,31 @@ def iter_835(
         yield remittance
 
 
+def _unbalanced(claim: ClaimPayment) -> bool:
+    """Whether ``claim`` breaks a balancing rule :func:`claim_imbalances` reports.
+
+    The same sums as ``claim.imbalance``, ``claim.patient_responsibility_imbalance`` and
+    each line's ``imbalance`` (835 TR3 1.10.2.1), in one pass: most claims balance.
+    """
+    total = ZERO
+    patient = ZERO
+    responsibility = AdjustmentGroup.PATIENT_RESPONSIBILITY
+    for adjustment in claim.adjustments:
+        total += adjustment.amount
+        if adjustment.group is responsibility:
+            patient += adjustment.amount
+    for line in claim.lines:
+        line_total = ZERO
+        for adjustment in line.adjustments:
+            line_total += adjustment.amount
+            if adjustment.group is responsibility:
+                patient += adjustment.amount
+        if line.charge - line_total - line.paid:
+            return True
+        total += line_total
+    return bool(claim.charge - total - claim.paid or claim.patient_responsibility - patient)
+
+
 class RemittanceStream:
     """One 835 transaction set read as it streams: its header, then its claims one by one.
 
@@ -1263,11 +1302,7 @@ class RemittanceStream:
                     continue
                 count += 1
                 paid += claim.paid
-                if (
-                    claim.imbalance
-                    or claim.patient_responsibility_imbalance
-                    or any(line.imbalance for line in claim.lines)
-                ):
+                if _unbalanced(claim):
                     imbalances.extend(claim_imbalances(claim))
                 yield claim
         finally:

@@ -12,7 +12,7 @@ import pendulum
 
 from medbill._errors import DuplicateEntryError, LedgerError
 from medbill._parties import Coverage, Priority
-from medbill.ledger._accounts import Account
+from medbill.ledger._accounts import SIGN_OF_CODE, Account
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting
 from medbill.ledger._ledger import Ledger
 
@@ -296,11 +296,11 @@ class BalanceView:
                 raw = self._raw.get(account, ZERO)
             else:
                 raw = self._store.balance(account, None)
-            base = self.expect[account] = raw if account.kind.sign > 0 else -raw
+            base = self.expect[account] = raw if SIGN_OF_CODE[account.code] > 0 else -raw
         delta = self._pending.get(account)
         if delta is None:
             return base
-        return base + delta if account.kind.sign > 0 else base - delta
+        return base + delta if SIGN_OF_CODE[account.code] > 0 else base - delta
 
     def claim_accounts(self, code: str, claim: str) -> list[Account]:
         """The accounts of ``code`` on ``claim``: posted before, or by this plan."""
@@ -327,12 +327,19 @@ class BalanceView:
             account = posting.account
             if account not in pending:
                 pending[account] = ZERO
-                if account.claim is not None:
-                    known = self.claim_accounts(account.code, account.claim)
+                claim = account.claim
+                if claim is None:
+                    pass
+                elif claim in self._fetched:
+                    # a prefetched claim's lists hold its posted accounts (read into _raw)
+                    # and the planned ones (in pending): one lookup, not a list search
+                    if account not in self._raw:
+                        self.claim_accounts(account.code, claim).append(account)
+                        self._accounts_of[claim].append(account)
+                else:
+                    known = self.claim_accounts(account.code, claim)
                     if account not in known:
                         known.append(account)
-                        if account.claim in self._fetched:
-                            self._accounts_of[account.claim].append(account)
             pending[account] += posting.amount
         self.entries.append(entry)
         self._keys[entry.key] = entry

@@ -12,6 +12,7 @@ import pendulum
 from medbill.ledger._accounts import Account
 from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import EntryKind, JournalEntry
+from medbill.ledger._entries import _money as money_of_cents
 from medbill.ledger._stores._index import LedgerIndex
 
 __all__ = [
@@ -79,7 +80,7 @@ def age_receivables(
 
 
 def _money(cents: int) -> Decimal:
-    return Decimal(cents).scaleb(-2)
+    return money_of_cents(cents)  # shared with the entries' amounts (memoized)
 
 
 @runtime_checkable

@@ -44,6 +44,7 @@ from medbill._parties import Priority
 from medbill.ledger._accounts import Account
 from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
+from medbill.ledger._entries import _money as money_of_cents
 from medbill.ledger._stores._base import AGING_LIMITS, AgedCents, Receivable
 from medbill.ledger._stores._index import rollup_key, rollup_keys
 
@@ -92,7 +93,7 @@ def _date(ordinal: int | None) -> pendulum.Date | None:
 
 
 def _money(cents: int) -> Decimal:
-    return Decimal(cents).scaleb(-2)
+    return money_of_cents(cents)  # shared with the entries' amounts (memoized)
 
 
 _INSTANTS: dict[str, pendulum.DateTime] = {}

@@ -1,0 +1,99 @@
+"""Build entities from values already validated, without re-validating.
+
+The entity constructors validate every field (converters, money checks, a combined
+error); the 835 reader performs the same checks element by element while reading, with
+errors that point at the segment and element, so running them again would only halve
+the throughput. :func:`trusted_builder` makes a builder that fills every attrs field of a
+class (defaults included, so fields added later still get their default) and skips
+``__init__``. It is used only for values that passed the reader's checks; the tests
+rebuild read objects through the validating constructors and compare. The fee schedule's
+``price_claim`` builds its :class:`~medbill.fees.PricedLine` results the same way: every
+value comes from the schedule's own validated cells (a ``PricedLine`` has no converters
+or validators, so the object is the one its constructor would build, minus the cost of
+the deprecation wrapper and the frozen ``__setattr__`` per field).
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+
+__all__ = ["trusted_builder", "trusted_positional"]
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+def trusted_builder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
+    """A function building ``cls`` from a dict of already-valid field values."""
+    plain: list[tuple[str, Any]] = []
+    factories: list[tuple[str, Callable[..., Any], bool]] = []
+    required: list[str] = []
+    for field in attrs.fields(cls):  # type: ignore[arg-type]
+        default = field.default
+        if default is attrs.NOTHING:
+            required.append(field.name)
+        elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            factories.append((field.name, default.factory, default.takes_self))
+        else:
+            plain.append((field.name, default))
+    # One straight-line function per class: no loop or lookup per field when building.
+    # Each field is stored through its slot descriptor (what object.__setattr__ would
+    # find after a lookup), or object.__setattr__ for a class without slots.
+    names: dict[str, Any] = {"new": object.__new__, "cls": cls, "missing": _MISSING}
+
+    def store(name: str) -> str:
+        key = f"set_{len(names)}"
+        names[key] = _setter(cls, name)
+        return key
+
+    lines = ["def build(values):", "    obj = new(cls)", "    get = values.get"]
+    for name in required:
+        lines.append(f"    {store(name)}(obj, values[{name!r}])")
+    for index, (name, default) in enumerate(plain):
+        names[f"default_{index}"] = default
+        lines.append(f"    {store(name)}(obj, get({name!r}, default_{index}))")
+    for index, (name, factory, takes_self) in enumerate(factories):
+        names[f"factory_{index}"] = factory
+        made = f"factory_{index}(obj)" if takes_self else f"factory_{index}()"
+        lines.append(f"    value = get({name!r}, missing)")
+        lines.append(f"    {store(name)}(obj, {made} if value is missing else value)")
+    lines.append("    return obj")
+    exec("\n".join(lines), names)
+    built: Callable[[dict[str, Any]], T] = names["build"]
+    return built
+
+
+def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    for klass in cls.__mro__:
+        descriptor = klass.__dict__.get(name)
+        if isinstance(descriptor, types.MemberDescriptorType):
+            setter: Callable[[Any, Any], None] = descriptor.__set__
+            return setter
+    return lambda obj, value: object.__setattr__(obj, name, value)
+
+
+def trusted_positional(cls: type[T], *fields: str) -> Callable[..., T]:
+    """Like :func:`trusted_builder`, taking ``fields`` positionally (no dict to build).
+
+    Every other field of ``cls`` must have a plain default.
+    """
+    names: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    lines = [f"def build({', '.join(f'v{i}' for i in range(len(fields)))}):", "    obj = new(cls)"]
+    for field in attrs.fields(cls):  # type: ignore[arg-type]
+        key = f"set_{len(names)}"
+        names[key] = _setter(cls, field.name)
+        if field.name in fields:
+            lines.append(f"    {key}(obj, v{fields.index(field.name)})")
+        elif field.default is attrs.NOTHING or isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            raise TypeError(f"{cls.__name__}.{field.name} needs a value or a plain default")
+        else:
+            names[f"default_{key}"] = field.default
+            lines.append(f"    {key}(obj, default_{key})")
+    lines.append("    return obj")
+    exec("\n".join(lines), names)
+    built: Callable[..., T] = names["build"]
+    return built

@@ -1,0 +1,371 @@
+"""The expected patient share of a table of paid lines: benefits and accumulators in claim order.
+
+Cost sharing is sequential by nature: a copay is charged once per service category and
+claim, the deductible is used up line by line and claim by claim, and the out-of-pocket
+maximum caps whatever is left. So this part of :func:`medbill.batch.check_payments` is a
+loop, over each member's claims in the order they appear in the table, and it calls the
+very function the scalar check uses (:func:`medbill.fees._responsibility.split_amounts`):
+one rule, one implementation, the same cents.
+
+Per claim, as :func:`medbill.claims.check_payment` does: the lines the payer paid (or
+adjusted) are split first, in claim order; the denied lines are split after them with
+the accumulators those lines leave, so a denial never shifts a paid line's deductible.
+The accumulators then carry into the member's next claim, advanced by what the paid
+lines put toward the deductible and the out-of-pocket maximum (the denied lines' shares
+are only what is at stake, and are not carried).
+
+That loop is the reference; :func:`expected_shares` gives its answers without it, with
+running sums per member (integer cents):
+
+- the copay goes to the first line of each (claim, paid/denied group, category) whose
+  allowed amount is positive (``split_amounts`` charges ``min(copay, allowed)`` once);
+- the deductible taken through a line is ``min(open, S)``, ``S`` the running sum of the
+  lines' allowed amounts less copay (each line takes ``min(left, base)``, so the sums
+  telescope): a line takes ``min(open, S) - min(open, S_before)``;
+- the out-of-pocket cap binds on one line at most: before it nothing was capped, so the
+  running sum ``T`` of uncapped shares is exact up to there; the line where it binds
+  gets what is left (copay, then deductible, then coinsurance) and every later line of
+  the member gets nothing (the maximum is met);
+- a denied line's running sums start from its claim's paid lines' and add only the
+  denied lines of the same claim before it.
+
+Only an allowed amount below zero (``split_amounts`` then goes negative), a family
+deductible or maximum whose amount met is not known (``Accumulators.plus`` keeps it
+unknown, so each claim starts the family's amount afresh) or a coinsurance rate of more
+than eight places takes the loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Final
+
+import polars as pl
+
+from medbill._errors import ValidationError
+from medbill._money import ZERO
+from medbill._parties import Accumulators, Benefits, ServiceCategory
+from medbill.batch._tables import decimal_scale, round_div, scaled, to_scaled
+from medbill.fees._responsibility import SEQUESTRATION, split_amounts
+
+__all__ = ["expected_shares"]
+
+_HUNDRED: Final = Decimal(100)
+
+
+def _lookup(
+    value: Benefits | Accumulators | Mapping[str, Benefits] | Mapping[str, Accumulators],
+    member: str | None,
+    name: str,
+) -> Benefits | Accumulators:
+    if not isinstance(value, Mapping):
+        return value
+    if member is None:
+        raise ValidationError("member_id", None, f"is needed to choose the member's {name}")
+    found = value.get(member)
+    if found is None:
+        raise ValidationError("member_id", member, f"has no {name} in the mapping given")
+    return found
+
+
+def _loop_shares(
+    frame: pl.DataFrame,
+    benefits: Benefits | Mapping[str, Benefits],
+    accumulators: Accumulators | Mapping[str, Accumulators] | None,
+    *,
+    sequestration: bool,
+) -> pl.DataFrame:
+    """:func:`expected_shares` by ``split_amounts`` itself, claim by claim.
+
+    ``frame`` has ``_row``, ``claim_id``, ``line_id``, ``_expected`` (cents, null when no
+    term priced the line), ``_denied`` and ``_payer_problem``; optionally ``member_id``
+    and ``service_category``. Rows not priced, or of another payer, get nulls.
+    """
+    has_member = "member_id" in frame.columns
+    has_category = "service_category" in frame.columns
+    columns = ["_row", "claim_id", "line_id", "_expected", "_denied", "_payer_problem"]
+    columns += ["member_id"] * has_member + ["service_category"] * has_category
+    rows = frame.select(columns).rows()
+    share: list[int | None] = [None] * frame.height
+    cut: list[int | None] = [None] * frame.height
+    # member -> claim -> (paid lines, denied lines), each (row position, line id, allowed)
+    members: dict[str | None, dict[str, tuple[list[tuple[int, str, Decimal]], ...]]] = {}
+    categories: dict[tuple[str, int], ServiceCategory] = {}
+    for position, row in enumerate(rows):
+        _, claim, line, expected, denied, payer_problem = row[:6]
+        if expected is None or payer_problem is not None:
+            continue
+        member = str(row[6]) if has_member and row[6] is not None else None
+        claims = members.setdefault(member if has_member else str(claim), {})
+        group = claims.setdefault(str(claim), ([], []))
+        group[1 if denied else 0].append((position, str(line), Decimal(expected) / _HUNDRED))
+        if has_category and row[-1] is not None:
+            categories[(str(claim), position)] = ServiceCategory(row[-1])
+    start = Accumulators() if accumulators is None else accumulators
+    for member, claims in members.items():
+        key = member if has_member else None
+        plan = _lookup(benefits, key, "benefits")
+        running = _lookup(start, key, "accumulators")
+        if not isinstance(plan, Benefits) or not isinstance(running, Accumulators):
+            raise ValidationError("benefits", plan, "must be Benefits (and Accumulators)")
+        for claim, (paid, denied) in claims.items():
+            after = running
+            for lines in (paid, denied):
+                if not lines:
+                    continue
+                # split_amounts picks a line's category by its line id; key by position
+                # so two lines with one id keep their own categories.
+                by_line = {
+                    str(p): categories[(claim, p)] for p, _, _ in lines if (claim, p) in categories
+                }
+                split = split_amounts(
+                    [allowed for _, _, allowed in lines],
+                    [str(p) for p, _, _ in lines],
+                    plan,
+                    after,
+                    sequestration=sequestration,
+                    categories=by_line or None,
+                )
+                for (position, _, _), (copay, deductible, coinsurance, reduction) in zip(
+                    lines, split, strict=True
+                ):
+                    share[position] = int((copay + deductible + coinsurance) * _HUNDRED)
+                    cut[position] = int(reduction * _HUNDRED)
+                if lines is paid:
+                    after = after.plus(
+                        deductible=sum((s[1] for s in split), Decimal(0)),
+                        out_of_pocket=sum((s[0] + s[1] + s[2] for s in split), Decimal(0)),
+                    )
+            running = after if has_member else running
+    return pl.DataFrame(
+        {"_expected_share": share, "_cut": cut},
+        schema={"_expected_share": pl.Int64, "_cut": pl.Int64},
+    )
+
+
+_NO_MEMBER: Final = "\x00none"
+"""The chain of the lines whose ``member_id`` is null (they share one, as in the loop)."""
+_MAX_RATE_PLACES: Final = 8
+
+
+def _cents(amount: Decimal) -> int:
+    return int(amount * 100)
+
+
+def _member_terms(
+    benefits: Benefits, accumulators: Accumulators
+) -> tuple[int, int | None, Decimal, dict[str, int]]:
+    """(deductible open, out-of-pocket left or None, coinsurance rate, copays by category)
+    as :func:`medbill.fees.split_amounts` starts them, in cents."""
+    deductible_left = max(benefits.deductible - accumulators.deductible_met, ZERO)
+    oop_max = benefits.out_of_pocket_max
+    oop_left = None if oop_max is None else max(oop_max - accumulators.out_of_pocket_met, ZERO)
+    if benefits.family_deductible is not None:
+        family_met = accumulators.family_deductible_met or ZERO
+        deductible_left = min(deductible_left, max(benefits.family_deductible - family_met, ZERO))
+    if benefits.family_out_of_pocket_max is not None:
+        family_paid = accumulators.family_out_of_pocket_met or ZERO
+        family_left = max(benefits.family_out_of_pocket_max - family_paid, ZERO)
+        oop_left = family_left if oop_left is None else min(oop_left, family_left)
+    copays = {c.category.value: _cents(c.amount) for c in benefits.copays}
+    return (
+        _cents(deductible_left),
+        None if oop_left is None else _cents(oop_left),
+        benefits.coinsurance,
+        copays,
+    )
+
+
+def _terms_table(
+    members: list[str],
+    benefits: Benefits | Mapping[str, Benefits],
+    accumulators: Accumulators | Mapping[str, Accumulators] | None,
+) -> tuple[pl.DataFrame, pl.DataFrame, int, bool]:
+    """The starting terms of each member (``_member``: ``_ded0``, ``_oop0``, ``_rate``)
+    and their copays (``_member``, ``_category``, ``_copay_amount``), with the common
+    denominator of the rates, and whether a family amount met is not known (then the
+    loop gives the answer)."""
+    zero = Accumulators()
+    cache: dict[tuple[int, int], tuple[int, int | None, Decimal, dict[str, int]]] = {}
+    rows: list[tuple[str, int, int | None, Decimal]] = []
+    copays: list[tuple[str, str, int]] = []
+    unknown_family = False
+    for member in members:
+        key = None if member == _NO_MEMBER else member
+        plan = _lookup(benefits, key, "benefits")
+        met = zero if accumulators is None else _lookup(accumulators, key, "accumulators")
+        if not isinstance(plan, Benefits) or not isinstance(met, Accumulators):
+            raise ValidationError("benefits", plan, "must be Benefits (and Accumulators)")
+        pair = (id(plan), id(met))
+        terms = cache.get(pair)
+        if terms is None:
+            terms = cache[pair] = _member_terms(plan, met)
+        if (plan.family_deductible is not None and met.family_deductible_met is None) or (
+            plan.family_out_of_pocket_max is not None and met.family_out_of_pocket_met is None
+        ):
+            # the family's amount met is not known: Accumulators.plus leaves it unknown,
+            # so split_amounts starts the family's amount afresh on every claim (and on
+            # its denied lines): no running sum gives that, the loop does
+            unknown_family = True
+        ded0, oop0, rate, by_category = terms
+        rows.append((member, ded0, oop0, rate))
+        copays.extend((member, category, amount) for category, amount in by_category.items())
+    scale = decimal_scale([r[3] for r in rows]) if rows else 0
+    table = pl.DataFrame(
+        [(m, d, o, to_scaled(r, scale)) for m, d, o, r in rows],
+        schema={"_member": pl.String, "_ded0": pl.Int64, "_oop0": pl.Int64, "_rate": pl.Int64},
+        orient="row",
+    )
+    copay_table = pl.DataFrame(
+        copays,
+        schema={"_member": pl.String, "_category": pl.String, "_copay_amount": pl.Int64},
+        orient="row",
+    )
+    return table, copay_table, 10**scale, unknown_family
+
+
+def expected_shares(
+    frame: pl.DataFrame,
+    benefits: Benefits | Mapping[str, Benefits],
+    accumulators: Accumulators | Mapping[str, Accumulators] | None,
+    *,
+    sequestration: bool,
+) -> pl.DataFrame:
+    """``_expected_share`` and ``_cut`` (cents) for every row of ``frame``, in the
+    order of the module documentation, with running sums (see there).
+
+    ``frame`` has ``_row``, ``claim_id``, ``line_id``, ``_expected`` (cents, null when no
+    term priced the line), ``_denied`` and ``_payer_problem``; optionally ``member_id``
+    and ``service_category``. Rows not priced, or of another payer, get nulls.
+    """
+    columns = frame.columns
+    has_member = "member_id" in columns
+    if has_member:
+        member = pl.col("member_id").cast(pl.String).fill_null(_NO_MEMBER)
+        chain = member
+    else:
+        member = pl.lit(_NO_MEMBER, dtype=pl.String)
+        chain = pl.col("claim_id").cast(pl.String)
+    category = ServiceCategory.OFFICE_VISIT.value
+    if "service_category" in columns:
+        line_category = pl.col("service_category").cast(pl.String).fill_null(category)
+        for value in frame["service_category"].drop_nulls().cast(pl.String).unique().to_list():
+            ServiceCategory(value)  # an unknown category fails as in the loop
+    else:
+        line_category = pl.lit(category, dtype=pl.String)
+    taking = pl.col("_expected").is_not_null() & pl.col("_payer_problem").is_null()
+    work = (
+        frame.with_row_index("_position")
+        .filter(taking)
+        .select(
+            "_position",
+            member.alias("_member"),
+            chain.alias("_chain"),
+            pl.col("claim_id").cast(pl.String).alias("_claim"),
+            pl.col("_denied").fill_null(False).cast(pl.Int8).alias("_group"),
+            line_category.alias("_category"),
+            pl.col("_expected").alias("_allowed"),
+        )
+    )
+    if work.height == 0:
+        nulls = pl.Series([None] * frame.height, dtype=pl.Int64)
+        return pl.DataFrame({"_expected_share": nulls, "_cut": nulls})
+    negative = work.select((pl.col("_allowed") < 0).any()).item()
+    terms, copays, rate_den, unknown_family = _terms_table(
+        work["_member"].unique(maintain_order=True).to_list(), benefits, accumulators
+    )
+    if negative or unknown_family or rate_den > 10**_MAX_RATE_PLACES:
+        return _loop_shares(frame, benefits, accumulators, sequestration=sequestration)
+    work = work.join(terms, on="_member", how="left", maintain_order="left")
+    work = work.join(
+        copays, on=["_member", "_category"], how="left", maintain_order="left"
+    ).with_columns(pl.col("_copay_amount").fill_null(0))
+    # claims in the order they first appear among the member's lines; paid lines first
+    work = work.with_columns(
+        pl.col("_position").min().over("_chain", "_claim").alias("_claim_first")
+    ).sort("_chain", "_claim_first", "_group", "_position")
+    allowed = pl.col("_allowed")
+    eligible = (allowed > 0) & (pl.col("_copay_amount") > 0)
+    first = eligible.cast(pl.Int64).cum_sum().over("_chain", "_claim", "_group", "_category") == 1
+    work = work.with_columns(
+        pl.when(eligible & first)
+        .then(pl.min_horizontal(pl.col("_copay_amount"), allowed))
+        .otherwise(0)
+        .alias("_copay")
+    )
+    work = _running(work.with_columns((allowed - pl.col("_copay")).alias("_base")), "_base", "_s")
+    work = work.with_columns(
+        (
+            pl.min_horizontal(pl.col("_ded0"), pl.col("_s"))
+            - pl.min_horizontal(pl.col("_ded0"), pl.col("_s") - pl.col("_base"))
+        ).alias("_ded")
+    )
+    rest = (pl.col("_base") - pl.col("_ded")) * pl.col("_rate")
+    work = work.with_columns((round_div(rest, rate_den) if rate_den > 1 else rest).alias("_coins"))
+    work = _running(
+        work.with_columns((pl.col("_copay") + pl.col("_ded") + pl.col("_coins")).alias("_all")),
+        "_all",
+        "_t",
+    )
+    uncapped = pl.col("_oop0").is_null()
+    left = pl.max_horizontal(
+        pl.col("_oop0") - (pl.col("_t") - pl.col("_all")), pl.lit(0, dtype=pl.Int64)
+    )
+    work = work.with_columns(left.alias("_left")).with_columns(
+        pl.when(uncapped)
+        .then(pl.col("_copay"))
+        .otherwise(pl.min_horizontal(pl.col("_copay"), pl.col("_left")))
+        .alias("_copay")
+    )
+    work = work.with_columns(
+        pl.when(uncapped)
+        .then(pl.col("_ded"))
+        .otherwise(pl.min_horizontal(pl.col("_ded"), pl.col("_left") - pl.col("_copay")))
+        .alias("_ded")
+    )
+    work = work.with_columns(
+        pl.when(uncapped)
+        .then(pl.col("_coins"))
+        .otherwise(
+            pl.min_horizontal(pl.col("_coins"), pl.col("_left") - pl.col("_copay") - pl.col("_ded"))
+        )
+        .alias("_coins")
+    )
+    share = pl.col("_copay") + pl.col("_ded") + pl.col("_coins")
+    if sequestration:
+        num, den = scaled(SEQUESTRATION)
+        cut = round_div((allowed - share) * num, den)  # CARC 253: 2% off the payment
+    else:
+        cut = pl.lit(0, dtype=pl.Int64)
+    shares = work.select("_position", share.alias("_expected_share"), cut.alias("_cut")).sort(
+        "_position"
+    )
+    positions = shares["_position"]
+    out_share = pl.Series([None] * frame.height, dtype=pl.Int64)
+    out_cut = pl.Series([None] * frame.height, dtype=pl.Int64)
+    return pl.DataFrame(
+        {
+            "_expected_share": out_share.scatter(positions, shares["_expected_share"]),
+            "_cut": out_cut.scatter(positions, shares["_cut"]),
+        }
+    )
+
+
+def _running(work: pl.DataFrame, amount: str, name: str) -> pl.DataFrame:
+    """``work`` with the running sum of ``amount`` through each line (rows sorted): a paid
+    line's over the member's paid lines; a denied line's from its claim's paid lines'
+    total (the paid running sum there: a claim's paid lines come first) plus the claim's
+    denied lines through it."""
+    value = pl.col(amount)
+    paid = pl.col("_group") == 0
+    work = work.with_columns(
+        pl.when(paid).then(value).otherwise(0).cum_sum().over("_chain").alias("_through"),
+        pl.when(paid).then(0).otherwise(value).cum_sum().over("_chain", "_claim").alias("_more"),
+    )
+    return work.with_columns(
+        pl.when(paid)
+        .then(pl.col("_through"))
+        .otherwise(pl.col("_through") + pl.col("_more"))
+        .alias(name)
+    ).drop("_through", "_more")
