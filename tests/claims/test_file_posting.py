@@ -208,6 +208,30 @@ def test_a_remittance_repeated_in_one_file_posts_once() -> None:
     ledger.check_invariants()
 
 
+def test_entries_posted_from_a_file_name_its_trace_and_hash() -> None:
+    """Each entry of the file's remittances names its source: TRN02 (the remittance id,
+    835 TR3 section 2.3.1.1) and the file's SHA-256; a charge the plan posts comes from
+    the claims and names none. Re-posting the file returns the first entries (source is
+    audit data, not content)."""
+    import hashlib
+
+    ledger = Ledger.in_memory(clock=lambda: AT)
+    claim = office_claim("C-S")
+    digest = hashlib.sha256(b"ISA*00*          *00*...~IEA*1*000000001~").hexdigest()
+    era_ = _acme_paid("C-S", "EFT-77", "ICN-1", 1)
+    results = post_remittances(ledger, [era_], [claim], charges=[claim], source_sha256=digest)
+    payment_keys = [e.key for e in results[0].entries]
+    assert payment_keys
+    assert {ledger.get(k).source for k in payment_keys} == {f"835 TRN02=EFT-77 sha256={digest}"}
+    assert ledger.get("charge:C-S").source is None
+    other = hashlib.sha256(b"another copy").hexdigest()
+    again = post_remittances(ledger, [era_], [claim], source_sha256=other)
+    assert again[0].already_posted
+    assert ledger.get(payment_keys[0]).source == f"835 TRN02=EFT-77 sha256={digest}"
+    with pytest.raises(LedgerError, match="sha256 must be 64 lowercase hex digits"):
+        post_remittances(ledger, [era_], [claim], source_sha256="ABC")
+
+
 # -- the batch reads a plan makes, on every store ---------------------------------------
 
 

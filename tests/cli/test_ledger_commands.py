@@ -9,7 +9,9 @@ cash 48.00 - 48.00 (reversed) + 141.63 + 56.00 = 197.63; contractual adjustments
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from medbill.cli._app import cli
+from medbill.ledger import Ledger
 
 from .helpers import Invoke, assert_refused
 
@@ -183,6 +186,13 @@ def test_era_post_posts_once_and_reports_exceptions(
     assert second["claim_payments_posted"] == 4
     again = _post(invoke, day, db, "acme-2025-04-01.835")
     assert again["ledger_entries"] == second["ledger_entries"]  # posted once
+    raw = (day / "835" / "acme-2025-04-01.835").read_bytes()
+    trace = re.search(rb"TRN\*1\*([^*~]+)", raw)
+    assert trace is not None
+    source = f"835 TRN02={trace.group(1).decode()} sha256={hashlib.sha256(raw).hexdigest()}"
+    with Ledger.open(db) as ledger:
+        sources = {e.kind.value: e.source for e in ledger.history(claim="C-1001")}
+    assert sources["claim_payment"] == source
     aging = json.loads(invoke(["aging", "--db", str(db), "--as-of", "2025-04-15", "--json"]).stdout)
     totals = {row["payer"] or row["responsibility"]: row["total"] for row in aging["rows"]}
     # no secondary coverage is known here, so Maria's 60.41 is hers: 60.41 + 39.00
@@ -254,6 +264,36 @@ def test_activity_ties_to_the_trial_balance(invoke: Invoke, day: Path) -> None:
     both = invoke(["ledger", "activity", "--db", db, "--period", "2025", "--from", "2025-01-01"])
     assert both.exit_code != 0
     assert "not both" in both.stderr
+
+
+def test_activity_by_provider(invoke: Invoke, day: Path) -> None:
+    """The demo's claims all name one rendering provider (NPI 1456789019): its row holds the
+    whole year (charges 765.00 + 305.00 = 1,070.00; payments 197.63 + 60.41 = 258.04;
+    contractual 242.96; A/R 0.00 -> 569.00, the report's total)."""
+    db = str(day / "ledger.sqlite")
+    data = json.loads(
+        invoke(["ledger", "activity", "--db", db, "--period", "2025", "--json"]).stdout
+    )
+    assert data["providers"] == [
+        {
+            "provider": "1456789019",
+            "opening_ar": "0.00",
+            "charges": "1070.00",
+            "payments": "258.04",
+            "adjustments": {"contractual_adjustment": "242.96"},
+            "write_offs": {},
+            "refunds": "0.00",
+            "closing_ar": "569.00",
+        }
+    ]
+    table = invoke(["ledger", "activity", "--db", db, "--period", "2025", "--by", "provider"])
+    assert table.exit_code == 0, table.stderr
+    assert "provider" in table.stdout
+    assert "1456789019" in table.stdout
+    assert "acme" not in table.stdout
+    bad = invoke(["ledger", "activity", "--db", db, "--period", "2025", "--by", "clinic"])
+    assert bad.exit_code != 0
+    assert "Traceback" not in bad.stderr
 
 
 def test_statement_period_and_the_deprecated_to_agree(invoke: Invoke, day: Path) -> None:

@@ -296,8 +296,59 @@ def test_a_newer_schema_is_refused(where: str) -> None:
     else:
         with sqlite3.connect(where) as conn:
             conn.execute("PRAGMA user_version=99")
-    with pytest.raises(LedgerError, match="schema version 99; this medbill knows up to 2"):
+    with pytest.raises(LedgerError, match="schema version 99; this medbill knows up to 3"):
         Ledger.open(where)
+
+
+def test_a_schema_2_database_migrates_to_3_with_its_entries(where: str) -> None:
+    """Version 3 adds ``entries.provider``; a version-2 database (as medbill 0.2 left it)
+    keeps its entries and balances, which name no provider, and takes new ones that do."""
+    with Ledger.open(where, clock=_clock) as ledger:
+        ledger.post(charge("charge-C1", "P1", "C1"))
+    downgrade = "ALTER TABLE entries DROP COLUMN provider"
+    if where.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(where, autocommit=True) as pg:
+            pg.execute(downgrade)
+            pg.execute("UPDATE medbill_schema SET version = 2")
+    else:
+        with sqlite3.connect(where) as lite:
+            lite.execute(downgrade)
+            lite.execute("PRAGMA user_version=2")
+        lite.close()
+    with Ledger.open(where, clock=_clock) as ledger:
+        assert ledger.store.schema_version == 3  # type: ignore[attr-defined]
+        assert ledger.get("charge-C1") == charge("charge-C1", "P1", "C1").with_recorded_at(AT)
+        assert ledger.get("charge-C1").references.provider is None
+        assert ledger.balance(Account.patient_receivable("P1", "C1")) == D("100.00")
+        untagged = charge("charge-C2", "P1", "C2")
+        tagged = JournalEntry(
+            key=untagged.key,
+            effective=DAY,
+            kind=EntryKind.CHARGE,
+            references=References(patient="P1", claim="C2", provider="1234567893"),
+            postings=untagged.postings,
+        )
+        ledger.post(tagged)
+    with Ledger.open(where) as ledger:
+        assert ledger.get("charge-C2").references.provider == "1234567893"
+        ledger.check_invariants()
+    # aging walks the receivables in the order of the widened code index
+    if where.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(where, autocommit=True) as pg:
+            found = pg.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'accounts_code'"
+            ).fetchone()
+        assert found is not None
+        assert found[0].endswith("(code, payer, claim)")
+    else:
+        with sqlite3.connect(where) as lite:
+            columns = [row[2] for row in lite.execute("PRAGMA index_info('accounts_code')")]
+        lite.close()
+        assert columns == ["code", "payer", "claim"]
 
 
 def test_a_snapshot_reads_one_committed_state_without_the_lock(

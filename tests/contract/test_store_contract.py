@@ -353,6 +353,7 @@ def test_entries_round_trip_through_the_store(ledger: Ledger) -> None:
             remittance="ERA-1",
             trace="TRN-9",
             service_date=DAY1,
+            provider="1234567893",
         ),
         recorded_at=RECORDED,
         postings=[Posting.debit(CASH, D("12.34")), Posting.credit(AR_P1, D("12.34"))],
@@ -512,6 +513,136 @@ def test_activity_rolls_a_r_forward_and_ties_to_the_trial_balance(ledger: Ledger
         D("0.00"),
     )
     assert {r.party: r.payments for r in april.rows}["patient"] == D("15.00")
+
+
+def test_activity_by_provider_follows_each_claims_charge(ledger: Ledger) -> None:
+    """Two providers' claims for one patient, worked by hand.
+
+    March: C1 (provider 1111111112) charged 100.00 to acme and paid as ``payment()``
+    (60.00 cash, 25.00 contractual, 15.00 to the patient; the payment names no provider, so
+    it counts for C1's); C2 (provider 2222222224) charged 80.00 to acme, 30.00 written off
+    as a small balance; a provider-level adjustment of 5.00 cash about no claim counts as
+    unassigned. Closing A/R: 15.00 (C1, the patient's) + 50.00 (C2) = 65.00, the report's
+    total. April: the patient pays C1's 15.00; C2's 50.00 stays open.
+    """
+    from medbill.ledger import activity
+
+    ar_c2 = Account.insurance_receivable("acme", "primary", "P1", "C2")
+    c1 = JournalEntry(
+        key="charge-C1",
+        effective=DAY1,
+        kind=EntryKind.CHARGE,
+        references=References(patient="P1", claim="C1", provider="1111111112"),
+        postings=[Posting.debit(AR_ACME, D("100.00")), Posting.credit(CHARGES, D("100.00"))],
+    )
+    c2 = JournalEntry(
+        key="charge-C2",
+        effective=DAY1,
+        kind=EntryKind.CHARGE,
+        references=References(patient="P1", claim="C2", provider="2222222224"),
+        postings=[
+            Posting.debit(ar_c2, D("80.00")),
+            Posting.credit(Account.gross_charges("P1", "C2"), D("80.00")),
+        ],
+    )
+    small = Account.write_off("small_balance", payer="acme", claim="C2")
+    write_off = JournalEntry(
+        key="wo-C2",
+        effective=DAY2,
+        kind=EntryKind.WRITE_OFF,
+        references=References(patient="P1", claim="C2"),
+        postings=[Posting.debit(small, D("30.00")), Posting.credit(ar_c2, D("30.00"))],
+    )
+    plb = JournalEntry(
+        key="plb",
+        effective=DAY2,
+        kind=EntryKind.PROVIDER_ADJUSTMENT,
+        references=References(payer="acme"),
+        postings=[
+            Posting.debit(CASH, D("5.00")),
+            Posting.credit(Account(code="other_adjustment", payer="acme"), D("5.00")),
+        ],
+    )
+    copay = JournalEntry(
+        key="copay",
+        effective=DAY3,
+        kind=EntryKind.PATIENT_PAYMENT,
+        references=References(patient="P1"),
+        postings=[Posting.debit(CASH, D("15.00")), Posting.credit(AR_P1, D("15.00"))],
+    )
+    ledger.post_batch([c1, c2, payment(), write_off, plb, copay])
+    march = activity(ledger, period=Period(DAY1, pendulum.date(2025, 3, 31)))
+    rows = {r.party: r for r in march.providers}
+    assert list(rows) == ["1111111112", "2222222224", "unassigned"]
+    one, two, none = rows["1111111112"], rows["2222222224"], rows["unassigned"]
+    assert (one.opening_ar, one.charges, one.payments, one.closing_ar) == (
+        D("0.00"),
+        D("100.00"),
+        D("60.00"),
+        D("15.00"),
+    )
+    assert one.adjustments == (("contractual_adjustment", D("25.00")),)
+    assert (two.charges, two.payments, two.closing_ar) == (D("80.00"), D("0.00"), D("50.00"))
+    assert two.write_offs == (("write_off.small_balance", D("30.00")),)
+    assert (none.payments, none.adjustments, none.closing_ar) == (
+        D("5.00"),
+        (("other_adjustment", D("-5.00")),),
+        D("0.00"),
+    )
+    assert march.closing_ar == D("65.00") == sum((r.closing_ar for r in march.providers), D(0))
+    april = activity(ledger, period=Period(DAY3, pendulum.date(2025, 4, 30)))
+    assert [(r.party, r.opening_ar, r.payments, r.closing_ar) for r in april.providers] == [
+        ("1111111112", D("15.00"), D("15.00"), D("0.00")),
+        ("2222222224", D("50.00"), D("0.00"), D("50.00")),
+    ]
+    assert "1111111112" in april.render_text(by="provider")
+    with pytest.raises(LedgerError, match="by must be 'payer' or 'provider'"):
+        april.render_text(by="clinic")
+
+
+def test_a_payment_over_two_providers_claims_is_split_by_what_it_credited(
+    ledger: Ledger,
+) -> None:
+    """Self-pay claims C1 (provider 1111111112, 100.00) and C2 (2222222224, 80.00) on
+    2025-03-01; on 2025-03-15 the patient pays 55.00: 30.00 to C1, 20.00 to C2 and 5.00
+    left as credit. Payments: 30.00, 20.00 and 5.00 unassigned; closing A/R 70.00 + 60.00 =
+    130.00 = 180.00 - 50.00."""
+    from medbill.ledger import activity
+
+    def self_pay(claim: str, provider: str, amount: str) -> JournalEntry:
+        return JournalEntry(
+            key=f"charge-{claim}",
+            effective=DAY1,
+            kind=EntryKind.CHARGE,
+            references=References(patient="P1", claim=claim, provider=provider),
+            postings=[
+                Posting.debit(Account.patient_receivable("P1", claim), D(amount)),
+                Posting.credit(Account.gross_charges("P1", claim), D(amount)),
+            ],
+        )
+
+    paid = JournalEntry(
+        key="pp-55",
+        effective=DAY2,
+        kind=EntryKind.PATIENT_PAYMENT,
+        references=References(patient="P1"),
+        postings=[
+            Posting.debit(CASH, D("55.00")),
+            Posting.credit(Account.patient_receivable("P1", "C1"), D("30.00")),
+            Posting.credit(Account.patient_receivable("P1", "C2"), D("20.00")),
+            Posting.credit(CREDIT, D("5.00")),
+        ],
+    )
+    ledger.post_batch(
+        [self_pay("C1", "1111111112", "100.00"), self_pay("C2", "2222222224", "80.00"), paid]
+    )
+    march = activity(ledger, period=Period(DAY1, pendulum.date(2025, 3, 31)))
+    assert [(r.party, r.charges, r.payments, r.closing_ar) for r in march.providers] == [
+        ("1111111112", D("100.00"), D("30.00"), D("70.00")),
+        ("2222222224", D("80.00"), D("20.00"), D("60.00")),
+        ("unassigned", D("0.00"), D("5.00"), D("0.00")),
+    ]
+    assert march.closing_ar == D("130.00")
 
 
 def test_aging_from_the_store_in_one_pass(ledger: Ledger) -> None:

@@ -52,7 +52,7 @@ def test_entries_and_balances_survive_reopening(tmp_path: Path) -> None:
 def test_the_schema_is_versioned(tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite"
     store = SqliteStore(path)
-    assert store.schema_version == 2
+    assert store.schema_version == 3
     store.close()
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -237,7 +237,7 @@ def test_a_version_1_file_is_migrated_with_its_balances(tmp_path: Path) -> None:
     assert pendulum.Date.fromordinal(739311) == DAY
     with Ledger.open(path) as ledger:
         assert isinstance(ledger.store, SqliteStore)
-        assert ledger.store.schema_version == 2
+        assert ledger.store.schema_version == 3
         assert ledger.balance(Account.cash()) == D("12.50")
         assert ledger.balance(Account.patient_credit("P1")) == D("12.50")
         assert ledger.get("b") == entry("b", "2.50")
@@ -267,3 +267,38 @@ def test_opening_reads_nothing_but_the_schema(
     monkeypatch.undo()
     assert statements
     assert not [s for s in statements if "entries" in s or "postings" in s]
+
+
+def test_a_schema_2_file_gains_the_provider_column(tmp_path: Path) -> None:
+    """Schema 3 adds ``entries.provider``: a version-2 file opens with its entries, which
+    name no provider, and new entries keep theirs."""
+    from medbill.ledger import References
+
+    path = tmp_path / "v2.sqlite"
+    with Ledger.open(path) as ledger:
+        ledger.post_batch([entry("a"), entry("b", "2.50")])
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE entries DROP COLUMN provider")  # as medbill 0.2 wrote it
+    conn.execute("PRAGMA user_version=2")
+    conn.commit()
+    conn.close()
+    with Ledger.open(path) as ledger:
+        assert isinstance(ledger.store, SqliteStore)
+        assert ledger.store.schema_version == 3
+        assert ledger.get("b") == entry("b", "2.50")
+        assert ledger.get("b").references.provider is None
+        assert ledger.balance(Account.cash()) == D("12.50")
+        tagged = JournalEntry(
+            key="c",
+            effective=DAY,
+            recorded_at=AT,
+            references=References(provider="1234567893"),
+            postings=[
+                Posting.debit(Account.cash(), D("1.00")),
+                Posting.credit(Account.patient_credit("P1"), D("1.00")),
+            ],
+        )
+        ledger.post(tagged)
+    with Ledger.open(path) as ledger:
+        assert ledger.get("c").references.provider == "1234567893"
+        ledger.check_invariants()

@@ -353,6 +353,41 @@ class RemittanceFilePlan:
         """Every remittance's exceptions, in file order."""
         return tuple(e for plan in self.plans for e in plan.exceptions)
 
+    def with_source(self, sha256: str) -> RemittanceFilePlan:
+        """This plan with each remittance's entries naming their source document: the
+        remittance's trace (TRN02, 835 TR3 section 2.3.1.1, the reassociation key) and the
+        SHA-256 of the file's bytes, as ``"835 TRN02=<trace> sha256=<hex>"`` (the audit trail
+        :meth:`~medbill.ledger.Ledger.history` lists). Charges the plan posts for claims the
+        ledger has not seen come from the claims, not the 835: they keep their source.
+
+        >>> import hashlib
+        >>> from medbill.claims import plan_remittances
+        >>> from medbill.ledger import Ledger, post_charges
+        >>> from medbill.testing import make_claim, make_remittance
+        >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 4, 1, 18))
+        >>> claim = make_claim()
+        >>> _ = post_charges(ledger, claim)
+        >>> digest = hashlib.sha256(b"ISA*00*...~").hexdigest()
+        >>> plan = plan_remittances(ledger, [make_remittance()], [claim]).with_source(digest)
+        >>> plan.entries[0].source == f"835 TRN02=EFT-0001 sha256={digest}"
+        True
+        """
+        if type(sha256) is not str or len(sha256) != 64 or sha256.strip("0123456789abcdef"):
+            raise LedgerError(f"sha256 must be 64 lowercase hex digits (got {sha256!r})")
+        trace_of = {
+            entry.key: plan.remittance.id
+            for plan in self.plans
+            for entry in plan.entries
+            if entry.kind is not EntryKind.CHARGE
+        }
+        entries = tuple(
+            attrs.evolve(entry, source=f"835 TRN02={trace_of[entry.key]} sha256={sha256}")
+            if entry.key in trace_of
+            else entry
+            for entry in self.entries
+        )
+        return attrs.evolve(self, entries=entries)
+
     def post(self, ledger: Ledger) -> tuple[PostingResult, ...]:
         """Post the whole file as one atomic batch; one :class:`PostingResult` per
         remittance. Nothing is posted when any entry is refused, and

@@ -68,13 +68,16 @@ def post_remittances(
     coverages: Sequence[Coverage] = (),
     charges: Sequence[Claim] = (),
     recorded_at: pendulum.DateTime | None = None,
+    source_sha256: str | None = None,
 ) -> tuple[PostingResult, ...]:
     """Plan and post every remittance of one 835 file as **one** atomic batch.
 
     The one-call form of :func:`plan_remittances` and :meth:`RemittanceFilePlan.post`:
     the file is posted whole or not at all (an unbalanced transaction set, a refused
     entry or a stale balance leaves the ledger as it was). One :class:`PostingResult`
-    per remittance, in file order.
+    per remittance, in file order. ``source_sha256`` (the SHA-256 of the file's bytes,
+    in hex) makes every entry name its source: the remittance's TRN02 trace and the
+    file's hash (:meth:`RemittanceFilePlan.with_source`).
 
     >>> from medbill.claims import post_remittances
     >>> from medbill.ledger import Ledger, post_charges
@@ -89,4 +92,6 @@ def post_remittances(
     plan = plan_remittances(
         ledger, remittances, claims, coverages=coverages, charges=charges, recorded_at=recorded_at
     )
+    if source_sha256 is not None:
+        plan = plan.with_source(source_sha256)
     return plan.post(ledger)

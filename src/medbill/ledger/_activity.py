@@ -1,8 +1,14 @@
-"""The month-end activity report: what moved in a period, by payer, tied to the trial balance.
+"""The month-end activity report: what moved in a period, by payer and by provider, tied
+to the trial balance.
 
 For each party (a payer, or ``patient``) over a period: charges billed to it, payments
 received from it, adjustments by account (contractual, other), write-offs by reason,
-refunds, and its opening and closing A/R. The A/R roll-forward is the double-entry
+refunds, and its opening and closing A/R. The same figures by provider (the NPI the
+claim's charge names: its rendering provider, else its billing provider): an entry on a
+claim counts for the claim's provider; a receipt applied to several providers' claims (a
+patient payment) is split by what it credited to each one's receivables; what is about no
+claim of a known provider (a provider-level PLB adjustment, a credit left on account)
+counts as ``unassigned``. The A/R roll-forward is the double-entry
 identity: closing A/R = opening A/R + the net of every posting to a receivable in the
 period; the report's totals are checked against :func:`trial_balance` on the day before
 the period and on its last day, so the report and the books cannot disagree.
@@ -11,6 +17,7 @@ the period and on its last day, so the report and the books cannot disagree.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pendulum
@@ -19,7 +26,7 @@ from medbill._common import Period
 from medbill._deprecation import period_or_dates
 from medbill._errors import LedgerError
 from medbill.ledger._accounts import Account, WriteOffReason
-from medbill.ledger._entries import EntryKind
+from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._ledger import Ledger, snapshot_report
 from medbill.ledger._reports import trial_balance
 
@@ -30,6 +37,7 @@ _RECEIVABLES = ("insurance_receivable", "patient_receivable")
 _ADJUSTMENTS = ("contractual_adjustment", "other_adjustment")
 _WRITE_OFFS = frozenset(reason.account_code for reason in WriteOffReason)
 PATIENT = "patient"
+UNASSIGNED = "unassigned"
 # cash received, net of reversed receipts (a reversal mirrors the payment it undoes)
 _RECEIPT_KINDS = frozenset(
     {
@@ -57,12 +65,17 @@ class ActivityRow:
 
 @attrs.frozen(kw_only=True)
 class ActivityReport:
-    """Activity from ``start`` through ``end``, one row per party, and the tie-out."""
+    """Activity from ``start`` through ``end``, one row per party, and the tie-out.
+
+    ``providers`` holds the same figures by provider (``party`` is the provider's NPI, or
+    ``unassigned``); its opening and closing A/R add up to the report's.
+    """
 
     start: pendulum.Date
     end: pendulum.Date
     rows: tuple[ActivityRow, ...]
     ar_change: Decimal
+    providers: tuple[ActivityRow, ...] = ()
 
     @property
     def opening_ar(self) -> Decimal:
@@ -74,14 +87,17 @@ class ActivityReport:
         """Total A/R at the end of ``end``."""
         return sum((r.closing_ar for r in self.rows), ZERO)
 
-    def render_text(self) -> str:
-        """The report as a text table."""
-        head = ("party", "opening", "charges", "payments", "adjust", "write-off", "refunds")
+    def render_text(self, by: str = "payer") -> str:
+        """The report as a text table, by ``"payer"`` (the default) or by ``"provider"``."""
+        if by not in ("payer", "provider"):
+            raise LedgerError(f"activity: by must be 'payer' or 'provider' (got {by!r})")
+        first = by if by == "provider" else "party"
+        head = (first, "opening", "charges", "payments", "adjust", "write-off", "refunds")
         lines = [
             f"Activity {self.start} to {self.end}",
             f"{head[0]:<14}" + "".join(f"{h:>11}" for h in (*head[1:], "closing")),
         ]
-        for r in self.rows:
+        for r in self.rows if by == "payer" else self.providers:
             adjusted = sum((a for _, a in r.adjustments), ZERO)
             written = sum((a for _, a in r.write_offs), ZERO)
             amounts = (r.opening_ar, r.charges, r.payments, adjusted, written, r.refunds)
@@ -124,6 +140,11 @@ def activity(
     party             opening    charges   payments     adjust  write-off    refunds    closing
     patient              0.00     200.00      50.00       0.00       0.00       0.00     150.00
     A/R 0.00 + net change 150.00 = 150.00 (ties to the trial balance)
+    >>> print(report.render_text(by="provider"))
+    Activity 2025-03-01 to 2025-03-31
+    provider          opening    charges   payments     adjust  write-off    refunds    closing
+    1234567893           0.00     200.00      50.00       0.00       0.00       0.00     150.00
+    A/R 0.00 + net change 150.00 = 150.00 (ties to the trial balance)
     """
     start, end = period_or_dates("activity", period, start, end)
     if end < start:
@@ -135,7 +156,8 @@ def activity(
     write_offs: dict[str, dict[str, Decimal]] = {}
     refunds: dict[str, Decimal] = {}
     ar_change = ZERO
-    for entry in ledger.store.entries_between(start, end):
+    in_period = list(ledger.store.entries_between(start, end))
+    for entry in in_period:
         payer = entry.references.payer
         for posting in entry.postings:
             account, amount = posting.account, posting.amount
@@ -193,9 +215,140 @@ def activity(
             )
         )
     )
-    report = ActivityReport(start=start, end=end, rows=rows, ar_change=ar_change)
+    providers = _by_provider(ledger, in_period, before, end)
+    report = ActivityReport(
+        start=start, end=end, rows=rows, ar_change=ar_change, providers=providers
+    )
     _tie_out(ledger, report, before)
     return report
+
+
+class _Sums:
+    """One provider's figures, in cents."""
+
+    __slots__ = (
+        "adjustments",
+        "charges",
+        "closing",
+        "opening",
+        "payments",
+        "refunds",
+        "write_offs",
+    )
+
+    def __init__(self) -> None:
+        self.opening = self.closing = self.charges = self.payments = self.refunds = 0
+        self.adjustments: dict[str, int] = {}
+        self.write_offs: dict[str, int] = {}
+
+    def row(self, party: str) -> ActivityRow:
+        def money(cents: int) -> Decimal:
+            return Decimal(cents).scaleb(-2)
+
+        return ActivityRow(
+            party=party,
+            opening_ar=money(self.opening),
+            charges=money(self.charges),
+            payments=money(self.payments),
+            adjustments=tuple((c, money(v)) for c, v in sorted(self.adjustments.items())),
+            write_offs=tuple((c, money(v)) for c, v in sorted(self.write_offs.items())),
+            refunds=money(self.refunds),
+            closing_ar=money(self.closing),
+        )
+
+
+def _by_provider(
+    ledger: Ledger, entries: list[JournalEntry], before: pendulum.Date, end: pendulum.Date
+) -> tuple[ActivityRow, ...]:
+    """The period's figures by provider (see the module docstring)."""
+    store = ledger.store
+    opening = list(store.receivables(before))
+    closing = list(store.receivables(end))
+    claims = {claim for _, _, claim, _, _ in (*opening, *closing) if claim is not None}
+    for entry in entries:
+        if entry.references.claim is not None:
+            claims.add(entry.references.claim)
+        claims.update(p.account.claim for p in entry.postings if p.account.claim is not None)
+    provider_of: dict[str, str] = {}
+    batch: Any = store
+    if hasattr(batch, "claim_entries_of"):  # the built-in stores: a few batched reads
+        found = batch.claim_entries_of(sorted(claims), [EntryKind.CHARGE])
+    else:
+        found = {claim: list(ledger.entries(claim=claim)) for claim in sorted(claims)}
+    charged: dict[str, list[JournalEntry]] = found
+    for claim, charges in charged.items():
+        for charge in charges:
+            if charge.kind is not EntryKind.CHARGE:
+                continue
+            if charge.references.provider is not None:
+                provider_of.setdefault(claim, charge.references.provider)
+    sums: dict[str, _Sums] = {}
+
+    def of(provider: str) -> _Sums:
+        found = sums.get(provider)
+        if found is None:
+            found = sums[provider] = _Sums()
+        return found
+
+    for _, _, owed, cents, _ in opening:
+        if cents:
+            of(provider_of.get(owed or "", UNASSIGNED)).opening += cents
+    for _, _, owed, cents, _ in closing:
+        if cents:
+            of(provider_of.get(owed or "", UNASSIGNED)).closing += cents
+    for entry in entries:
+        refs = entry.references
+        named = refs.provider or (None if refs.claim is None else provider_of.get(refs.claim))
+        split: dict[str, int] | None = None
+        if named is None:
+            involved = {provider_of.get(p.account.claim or "", UNASSIGNED) for p in entry.postings}
+            involved.discard(UNASSIGNED)
+            if len(involved) == 1:
+                named = involved.pop()
+            elif involved and entry.kind in _RECEIPT_KINDS:
+                split = _split_cash(entry, provider_of)
+        whole = named or UNASSIGNED
+        if split is not None:
+            for provider, cents in split.items():
+                of(provider).payments += cents
+        for posting in entry.postings:
+            account, cents = posting.account, posting.cents
+            code = account.code
+            provider = provider_of.get(account.claim, whole) if account.claim is not None else whole
+            if code in _RECEIVABLES:
+                if entry.kind is EntryKind.CHARGE:
+                    of(provider).charges += cents
+            elif code == "cash" and entry.kind in _RECEIPT_KINDS:
+                if split is None:
+                    of(provider).payments += cents
+            elif code in _ADJUSTMENTS:
+                group = of(provider).adjustments
+                group[code] = group.get(code, 0) + cents
+            elif code in _WRITE_OFFS:
+                group = of(provider).write_offs
+                group[code] = group.get(code, 0) + cents
+            elif code == "patient_credit" and entry.kind is EntryKind.REFUND:
+                of(provider).refunds += cents
+    return tuple(sums[p].row(p) for p in sorted(sums, key=lambda p: (p == UNASSIGNED, p)))
+
+
+def _split_cash(entry: JournalEntry, provider_of: dict[str, str]) -> dict[str, int]:
+    """The cash of a receipt spread over several providers' claims (a patient payment
+    applied to claims of two providers): each provider gets what the receipt credited to
+    its claims' receivables, the rest of the cash (a credit left on account, no claim)
+    counts as unassigned."""
+    cash = sum(p.cents for p in entry.postings if p.account.code == "cash")
+    split: dict[str, int] = {}
+    applied = 0
+    for posting in entry.postings:
+        account = posting.account
+        if account.code in _RECEIVABLES and account.claim is not None:
+            provider = provider_of.get(account.claim, UNASSIGNED)
+            split[provider] = split.get(provider, 0) - posting.cents
+            applied -= posting.cents
+    if applied != cash:
+        split[UNASSIGNED] = split.get(UNASSIGNED, 0) + cash - applied
+    return split
 
 
 def _ar_of(ledger: Ledger, as_of: pendulum.Date) -> Decimal:
@@ -205,10 +358,15 @@ def _ar_of(ledger: Ledger, as_of: pendulum.Date) -> Decimal:
 
 def _tie_out(ledger: Ledger, report: ActivityReport, before: pendulum.Date) -> None:
     opening, closing = _ar_of(ledger, before), _ar_of(ledger, report.end)
+    by_provider = (
+        sum((r.opening_ar for r in report.providers), ZERO),
+        sum((r.closing_ar for r in report.providers), ZERO),
+    )
     if (
         opening != report.opening_ar
         or closing != report.closing_ar
         or report.opening_ar + report.ar_change != report.closing_ar
+        or by_provider != (opening, closing)
     ):  # pragma: no cover - double entry makes this impossible; kept as the tie-out
         raise LedgerError(
             f"activity does not tie to the trial balance: opening {report.opening_ar} vs "

@@ -21,7 +21,8 @@ from medbill._errors import LedgerError
 from medbill._parties import Guarantor, Patient
 from medbill.ledger._entries import JournalEntry
 from medbill.ledger._ledger import Ledger
-from medbill.ledger._reports import AGING_BUCKETS, _bucket
+from medbill.ledger._reports import AGING_BUCKETS
+from medbill.ledger._stores._base import aging_bucket as _bucket
 
 __all__ = [
     "DEFAULT_DUNNING",

@@ -188,7 +188,10 @@ class References:
     """What an entry refers to: patient, payer, claim, line, remittance, check/EFT trace.
 
     ``service_date`` is the claim's first date of service, set by the charge recipe (aging
-    by date of service reads it).
+    by date of service reads it). ``provider`` is the NPI of the provider the entry is
+    about: the charge recipe sets the claim's rendering provider (loop 2310B), or its
+    billing provider (loop 2010AA) when none renders; the activity report attributes an
+    entry on a claim without one to the claim's charge provider.
 
     >>> from medbill.ledger import References
     >>> References(claim="C-1", remittance="ERA-7", trace="EFT-0001").claim
@@ -202,6 +205,7 @@ class References:
     remittance: str | None = attrs.field(default=None, converter=_optional_text)
     trace: str | None = attrs.field(default=None, converter=_optional_text)
     service_date: pendulum.Date | None = attrs.field(default=None, converter=_optional_date)
+    provider: str | None = attrs.field(default=None, converter=_optional_text)
 
 
 NO_REFERENCES = References()
@@ -210,6 +214,8 @@ NO_REFERENCES = References()
 def _utc(value: object, key: str) -> pendulum.DateTime | None:
     if value is None:
         return None
+    if type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC:
+        return value  # already UTC (asking pendulum for the offset costs microseconds)
     if not isinstance(value, pendulum.DateTime):
         raise LedgerError(f"entry {key!r}: recorded_at must be a pendulum.DateTime (got {value!r})")
     offset = value.utcoffset()
@@ -384,19 +390,30 @@ class JournalEntry:
     def with_recorded_at(
         self, recorded_at: pendulum.DateTime, actor: str | None = None
     ) -> JournalEntry:
-        """This entry recorded at ``recorded_at`` (by ``actor``, when it names nobody yet)."""
-        return JournalEntry(
-            key=self.key,
-            effective=self.effective,
-            postings=self.postings,
-            kind=self.kind,
-            memo=self.memo,
-            references=self.references,
-            recorded_at=recorded_at,
-            reverses=self.reverses,
-            actor=self.actor or actor,
-            source=self.source,
+        """This entry recorded at ``recorded_at`` (by ``actor``, when it names nobody yet).
+
+        Only the new values are checked: the rest was validated when this entry was made
+        (the ledger stamps every entry a recipe posts, so this is on the posting path).
+        """
+        actor = self.actor or actor
+        if actor is not None and (type(actor) is not str or not actor.strip()):
+            raise LedgerError(
+                f"entry {self.key!r}: actor must be a non-empty string (got {actor!r})"
+            )
+        stamped = object.__new__(JournalEntry)
+        stamped.__attrs_init__(
+            self.key,
+            self.effective,
+            self.postings,
+            self.kind,
+            self.memo,
+            self.references,
+            _utc(recorded_at, self.key),
+            self.reverses,
+            actor,
+            self.source,
         )
+        return stamped
 
     def render(self) -> str:
         """A plain-text rendering: one line per posting, debits then credits.

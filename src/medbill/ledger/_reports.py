@@ -230,13 +230,6 @@ AGING_BUCKETS: tuple[str, ...] = ("0-30", "31-60", "61-90", "91-120", "120+")
 """Bucket labels, in days: 0-30, 31-60, 61-90, 91-120, over 120."""
 
 
-def _bucket(days: int) -> int:
-    for number, limit in enumerate((30, 60, 90, 120)):
-        if days <= limit:
-            return number
-    return 4
-
-
 @attrs.frozen(kw_only=True)
 class AgingRow:
     """One line of an aging report: a payer (insurance) or the patients, by bucket.
@@ -306,7 +299,7 @@ def aging(
 
     Each claim's balance per responsible party is aged from the date ``basis`` names
     (see :class:`AgingBasis`). Cost: one pass over the receivable accounts (one query on
-    the SQL stores).
+    the SQL stores, which sum the buckets in the database).
 
     >>> from medbill.ledger import Ledger, aging, post_charges
     >>> from medbill.ledger._examples import example_claim
@@ -319,30 +312,10 @@ def aging(
     total                          0.00     200.00       0.00       0.00       0.00      200.00
     """
     basis = AgingBasis(basis)
-    # one pass over the receivable accounts, in whole cents and day ordinals: the balance
-    # as of the day and the first day it grew, summed per claim and responsible party
-    groups: dict[tuple[str, str | None, str], list[int | None]] = {}
-    for code, payer, claim, cents, first in ledger.store.receivables(as_of):
-        responsibility = "insurance" if code == "insurance_receivable" else "patient"
-        key = (responsibility, payer if responsibility == "insurance" else None, claim or "")
-        group = groups.get(key)
-        if group is None:
-            groups[key] = [cents, first]
-            continue
-        group[0] = (group[0] or 0) + cents
-        if first is not None and (group[1] is None or first < group[1]):
-            group[1] = first
-    served = ledger.store.service_days() if basis is AgingBasis.SERVICE else {}
-    today = as_of.toordinal()
     cents_by_row: dict[tuple[str, str | None], list[int]] = {}
-    for (responsibility, payer, claim), (total, first) in groups.items():
-        if not total:
-            continue
-        start = served.get(claim) if claim else None
-        if start is None:
-            start = today if first is None else first
-        row = cents_by_row.setdefault((responsibility, payer), [0] * 5)
-        row[_bucket(max(today - start, 0))] += total
+    aged = ledger.store.aged_receivables(as_of, from_service=basis is AgingBasis.SERVICE)
+    for responsibility, payer, bucket, cents in aged:
+        cents_by_row.setdefault((responsibility, payer), [0] * 5)[bucket] += cents
     rows = {
         key: [Decimal(cents).scaleb(-2) for cents in amounts]
         for key, amounts in cents_by_row.items()

@@ -62,11 +62,13 @@ def _plan_file(
     remittances: Sequence[Remittance],
     claims: Mapping[str, Claim],
     coverages: Sequence[Coverage],
+    sha256: str | None = None,
 ) -> RemittanceFilePlan:
     named = {str(p.claim_id) for remittance in remittances for p in remittance.claim_payments}
     charges = [claim for claim_id, claim in claims.items() if claim_id in named]
-    return plan_file(ledger, remittances, list(claims.values()), coverages=coverages,
+    plan = plan_file(ledger, remittances, list(claims.values()), coverages=coverages,
                      charges=charges)  # fmt: skip
+    return plan if sha256 is None else plan.with_source(sha256)
 
 
 def post_remittances(
@@ -75,11 +77,13 @@ def post_remittances(
     claims: Mapping[str, Claim],
     *,
     coverages: Sequence[Coverage] = (),
+    sha256: str | None = None,
 ) -> Posted:
     """Post the whole file (all balanced, else none) as **one** atomic batch: the charges
     of claims the ledger has not seen, then every remittance; ``coverages`` give each loop
-    its coverage level and the patient's next payer."""
-    plan = _plan_file(ledger, remittances, claims, coverages)
+    its coverage level and the patient's next payer; ``sha256``, the file's hash, makes
+    each entry name its source (TRN02 and the hash)."""
+    plan = _plan_file(ledger, remittances, claims, coverages, sha256)
     charged = [
         str(e.references.claim)
         for e in plan.entries

@@ -3,6 +3,7 @@ into the ledger (or its plan, posting nothing), and every paid line against the 
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import tempfile
 from collections.abc import Sequence
@@ -57,6 +58,15 @@ def read_remittances(path: Path) -> list[Remittance]:
         raise FileNotFoundError(2, "No such file", str(path))
     with status(f"Reading {path}..."):
         return read_835(path)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (hex), the source an 835's entries name."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @click.group("era")
@@ -123,7 +133,9 @@ def post_command(
     claims = load_claims(list(claim_paths))
     coverages = load_coverages(list(coverage_paths))
     with open_ledger(db, create=True) as ledger:
-        posted = post_remittances(ledger, remittances, claims, coverages=coverages)
+        posted = post_remittances(
+            ledger, remittances, claims, coverages=coverages, sha256=file_sha256(era_file)
+        )
         entries = len(ledger)
     rows = _exception_rows(posted.plans)
     if as_json:

@@ -177,19 +177,29 @@ def trial_balance_command(db: Path, as_of: str | None, as_json: bool) -> None:
     make_console().print("balanced" if report.is_balanced else "NOT BALANCED")
 
 
-@ledger_group.command("activity", short_help="A period's activity by payer, tied to A/R.")
+@ledger_group.command(
+    "activity", short_help="A period's activity by payer or provider, tied to A/R."
+)
 @_DB
 @click.option(
     "--period", help="Days to cover: START..END (YYYY-MM-DD), a month YYYY-MM or a year YYYY."
 )
 @click.option("--from", "start", hidden=True, help="Deprecated: use --period START..END")
 @click.option("--to", "end", hidden=True, help="Deprecated: use --period START..END")
+@click.option(
+    "--by",
+    type=click.Choice(["payer", "provider"]),
+    default="payer",
+    show_default=True,
+    help="One row per payer (and patient) or per provider (NPI); --json gives both.",
+)
 @_JSON
 def activity_command(
-    db: Path, period: str | None, start: str | None, end: str | None, as_json: bool
+    db: Path, period: str | None, start: str | None, end: str | None, by: str, as_json: bool
 ) -> None:
     """Charges, payments, adjustments, write-offs, refunds and opening and closing A/R for
-    a period, by payer and patient; the A/R roll-forward ties to the trial balance."""
+    a period, by payer and patient or by provider; the A/R roll-forward ties to the trial
+    balance."""
     chosen_start, chosen_end = period_options(period, start, end)
     if chosen_start is None or chosen_end is None:
         raise click.UsageError("--period START..END is required (both ends), or YYYY-MM or YYYY")
@@ -206,6 +216,13 @@ def activity_command(
                      "write_offs": dict(r.write_offs), "refunds": r.refunds,
                      "closing_ar": r.closing_ar}
                     for r in report.rows
+                ],
+                "providers": [
+                    {"provider": r.party, "opening_ar": r.opening_ar, "charges": r.charges,
+                     "payments": r.payments, "adjustments": dict(r.adjustments),
+                     "write_offs": dict(r.write_offs), "refunds": r.refunds,
+                     "closing_ar": r.closing_ar}
+                    for r in report.providers
                 ],
                 "opening_ar": report.opening_ar,
                 "ar_change": report.ar_change,
@@ -225,10 +242,11 @@ def activity_command(
             money(r.refunds),
             money(r.closing_ar),
         )
-        for r in report.rows
+        for r in (report.rows if by == "payer" else report.providers)
     ]
     columns = ("opening", "charges", "payments", "adjustments", "write-offs", "refunds", "closing")
-    table(f"Activity {report.start} to {report.end}", ("party", *columns), rows, numeric=columns)
+    first = "party" if by == "payer" else "provider"
+    table(f"Activity {report.start} to {report.end}", (first, *columns), rows, numeric=columns)
     make_console().print(
         f"A/R {report.opening_ar} + {report.ar_change} = {report.closing_ar}: "
         "ties to the trial balance"

@@ -74,6 +74,7 @@ def charge_entry(
             claim=claim.id,
             payer=None if claim.coverage is None else claim.coverage.payer.id,
             service_date=first_day,
+            provider=str((claim.rendering_provider or claim.billing_provider).npi),
         ),
         recorded_at=recorded_at,
         postings=postings.postings(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
@@ -15,11 +15,68 @@ from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._entries import _money as money_of_cents
 from medbill.ledger._stores._index import LedgerIndex
 
-__all__ = ["RECEIVABLE_CODES", "IndexedStore", "LedgerStore", "Receivable"]
+__all__ = [
+    "AGING_LIMITS",
+    "RECEIVABLE_CODES",
+    "AgedCents",
+    "IndexedStore",
+    "LedgerStore",
+    "Receivable",
+    "age_receivables",
+    "aging_bucket",
+]
 
 RECEIVABLE_CODES = ("insurance_receivable", "patient_receivable")
 Receivable = tuple[str, str | None, str | None, int, int | None]
 """code, payer, claim, cents as of a day, first day (ordinal) the account grew"""
+AgedCents = tuple[str, str | None, int, int]
+"""responsibility (``insurance`` or ``patient``), payer (insurance only), bucket 0-4, cents"""
+AGING_LIMITS = (30, 60, 90, 120)
+"""The last day of aging buckets 0-30, 31-60, 61-90 and 91-120 (then 120+)."""
+
+
+def aging_bucket(days: int) -> int:
+    """The aging bucket (0-4) of a balance ``days`` old (a negative age is bucket 0)."""
+    for number, limit in enumerate(AGING_LIMITS):
+        if days <= limit:
+            return number
+    return 4
+
+
+def age_receivables(
+    receivables: Iterable[Receivable], service_days: dict[str, int] | None, as_of: pendulum.Date
+) -> Iterator[AgedCents]:
+    """Age receivables the way :meth:`LedgerStore.aged_receivables` does, in Python.
+
+    Each claim's balance per responsible party (insurance: per payer) is aged from the
+    claim's first date of service in ``service_days`` (``None``: the billing basis), else
+    from the first day one of its accounts grew, else counts as new; a zero balance is
+    left out. Yields one sum per responsibility, payer and bucket.
+    """
+    groups: dict[tuple[str, str | None, str], list[int | None]] = {}
+    for code, payer, claim, cents, first in receivables:
+        responsibility = "insurance" if code == "insurance_receivable" else "patient"
+        key = (responsibility, payer if responsibility == "insurance" else None, claim or "")
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [cents, first]
+            continue
+        group[0] = (group[0] or 0) + cents
+        if first is not None and (group[1] is None or first < group[1]):
+            group[1] = first
+    served = service_days or {}
+    today = as_of.toordinal()
+    sums: dict[tuple[str, str | None, int], int] = {}
+    for (responsibility, payer, claim), (total, first) in groups.items():
+        if not total:
+            continue
+        start = served.get(claim) if claim else None
+        if start is None:
+            start = today if first is None else first
+        row = (responsibility, payer, aging_bucket(today - start))
+        sums[row] = sums.get(row, 0) + total
+    for (responsibility, payer, bucket), cents in sums.items():
+        yield responsibility, payer, bucket, cents
 
 
 def _money(cents: int) -> Decimal:
@@ -89,6 +146,11 @@ class LedgerStore(Protocol):
 
     def service_days(self) -> dict[str, int]:
         """Each claim's first date of service (a day ordinal), where recorded."""
+        ...
+
+    def aged_receivables(self, as_of: pendulum.Date, *, from_service: bool) -> Iterator[AgedCents]:
+        """Open receivables as of ``as_of`` summed by responsibility, payer and aging
+        bucket (see :func:`age_receivables`; one grouped query on the SQL stores)."""
         ...
 
     def deposits(self, start: pendulum.Date, end: pendulum.Date) -> list[Deposit]:
@@ -231,6 +293,10 @@ class IndexedStore:
 
     def service_days(self) -> dict[str, int]:
         return {claim: day.toordinal() for claim, day in self._index.service_date.items()}
+
+    def aged_receivables(self, as_of: pendulum.Date, *, from_service: bool) -> Iterator[AgedCents]:
+        served = self.service_days() if from_service else None
+        return age_receivables(self.receivables(as_of), served, as_of)
 
     # -- batch reads (a remittance plan reads thousands of claims at once) --------------
 

@@ -63,7 +63,7 @@ CREATE TABLE accounts (
     closed integer NOT NULL DEFAULT 0,
     balance bigint NOT NULL DEFAULT 0
 ) WITH (fillfactor = 70);
-CREATE INDEX accounts_code ON accounts (code);
+CREATE INDEX accounts_code ON accounts (code, payer, claim);
 CREATE INDEX accounts_claim ON accounts (claim, code) WHERE claim IS NOT NULL;
 CREATE INDEX accounts_closed ON accounts (id) WHERE closed = 1;
 CREATE INDEX accounts_patient ON accounts (patient) WHERE patient IS NOT NULL;
@@ -88,7 +88,7 @@ CREATE TABLE entries (
     patient text, payer text, claim text, line text,
     remittance text, trace text, service_date integer,
     reverses text,
-    actor text, source text
+    actor text, source text, provider text
 );
 CREATE INDEX entries_effective ON entries (effective);
 CREATE UNIQUE INDEX entries_reverses ON entries (reverses) WHERE reverses IS NOT NULL;
@@ -112,12 +112,20 @@ CREATE TABLE deposits (
 CREATE INDEX deposits_received_on ON deposits (received_on);
 INSERT INTO ledger_meta (name, value) VALUES ('entries', 0)
 """
-"""Schema version 2 (the first PostgreSQL knows), the same tables as SQLite's version 2.
+"""Schema version 3, the same tables as SQLite's version 3 (PostgreSQL starts at 2).
 
 Ids and entry numbers come from sequences (concurrent writers each draw their own; a
 rolled-back batch leaves a gap, so the number of entries is kept in ``ledger_meta``)."""
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
+_UPGRADES: Final = {
+    2: (
+        "ALTER TABLE entries ADD COLUMN provider text",
+        "DROP INDEX IF EXISTS accounts_code",
+        "CREATE INDEX accounts_code ON accounts (code, payer, claim)",
+    )
+}
+"""The statements that move a database from version ``n`` to ``n + 1``."""
 _LOCK: Final = 0x6D65_6462  # "medb": the ledger's advisory lock key
 _BUCKET_LOCKS: Final = 0x6D65_6462  # "medb": the class of the patients' lock buckets
 _PATIENT_LOCKS: Final = 0x6D65_6470  # "medp": the class of the patients' own locks
@@ -128,6 +136,23 @@ EXACT_LIMIT: Final = 512
 transaction holds at most ``BUCKETS + EXACT_LIMIT`` advisory locks, so PostgreSQL's lock
 table (``max_locks_per_transaction`` x ``max_connections``) does not fill."""
 _MARK: Final = re.compile(r"\?")
+
+
+def _array(values: Iterable[str | int | None]) -> str:
+    """A PostgreSQL array literal of ``values`` (text or integers; ``None`` is ``NULL``),
+    for a ``?::type[]`` parameter: the batch writes pass whole columns this way, built in
+    one pass (psycopg's list adapter examines and quotes element by element). Text is
+    always double-quoted, with backslash and double quote escaped (PostgreSQL manual,
+    section 8.15.6, "Array Input and Output Syntax")."""
+    parts = []
+    for value in values:
+        if value is None:
+            parts.append("NULL")
+        elif isinstance(value, int):
+            parts.append(str(value))
+        else:
+            parts.append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "{" + ",".join(parts) + "}"
 
 
 def _signed(value: int) -> int:
@@ -260,7 +285,7 @@ class PostgresStore(SqlStore):
             buckets = sorted({bucket_of(patient) for patient in wanted})
             self._query(
                 "SELECT pg_advisory_xact_lock(?, b) FROM unnest(?::int[]) AS b",
-                (_BUCKET_LOCKS, buckets),
+                (_BUCKET_LOCKS, _array(buckets)),
             )
             locked.update(("x", bucket) for bucket in buckets)
             return
@@ -270,13 +295,13 @@ class PostgresStore(SqlStore):
         if shared:
             self._query(
                 "SELECT pg_advisory_xact_lock_shared(?, b) FROM unnest(?::int[]) AS b",
-                (_BUCKET_LOCKS, shared),
+                (_BUCKET_LOCKS, _array(shared)),
             )
             locked.update(("s", bucket) for bucket in shared)
         keys = sorted({patient_key(patient) for patient in wanted})
         self._query(
             "SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int[]) AS k",
-            (_PATIENT_LOCKS, keys),
+            (_PATIENT_LOCKS, _array(keys)),
         )
         locked.update(("p", key) for key in keys)
 
@@ -292,7 +317,9 @@ class PostgresStore(SqlStore):
         return sorted(int(row[0]) for row in rows)
 
     def _existing_ids(self, idents: list[str]) -> list[Row]:
-        return self._query("SELECT ident, id FROM accounts WHERE ident = ANY(?)", (idents,))
+        return self._query(
+            "SELECT ident, id FROM accounts WHERE ident = ANY(?::text[])", (_array(idents),)
+        )
 
     def _create_accounts(
         self, new: list[tuple[str, Any, Any]], found: dict[Any, int], opening: dict[Any, int]
@@ -322,7 +349,7 @@ class PostgresStore(SqlStore):
             "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
             "?::text[], ?::text[], ?::bigint[]) ORDER BY 1 ON CONFLICT (ident) DO NOTHING "
             "RETURNING ident, id",
-            columns,
+            [_array(column) for column in columns],
         )
         created = {ident for ident, _ in inserted}
         others = [ident for ident in wanted if ident not in created]
@@ -352,26 +379,27 @@ class PostgresStore(SqlStore):
             "SELECT * FROM unnest(?::bigint[], ?::int[], ?::bigint[]) ORDER BY 1, 2 "
             "ON CONFLICT (account_id, day) DO UPDATE SET cents = daily.cents + excluded.cents",
             (
-                [account_id for (account_id, _), _ in days],
-                [day for (_, day), _ in days],
-                [cents for _, cents in days],
+                _array([account_id for (account_id, _), _ in days]),
+                _array([day for (_, day), _ in days]),
+                _array([cents for _, cents in days]),
             ),
         )
         ids = sorted(set(account_delta) - self._created)
         self._query(  # lock in order first (the update's join order is the planner's)
-            "SELECT id FROM accounts WHERE id = ANY(?) ORDER BY id FOR UPDATE", (ids,)
+            "SELECT id FROM accounts WHERE id = ANY(?::bigint[]) ORDER BY id FOR UPDATE",
+            (_array(ids),),
         )
         self._query(
             "UPDATE accounts a SET balance = a.balance + d.cents "
             "FROM unnest(?::bigint[], ?::bigint[]) AS d(id, cents) WHERE a.id = d.id",
-            (ids, [account_delta[account_id] for account_id in ids]),
+            (_array(ids), _array([account_delta[account_id] for account_id in ids])),
         )
         rollups = sorted(rollup_delta.items())
         self._query(
             "INSERT INTO rollups (ident, balance) "
             "SELECT * FROM unnest(?::text[], ?::bigint[]) ORDER BY 1 "
             "ON CONFLICT (ident) DO UPDATE SET balance = rollups.balance + excluded.balance",
-            ([ident for ident, _ in rollups], [cents for _, cents in rollups]),
+            (_array([ident for ident, _ in rollups]), _array([cents for _, cents in rollups])),
         )
 
     def _insert_rows(self, table: str, columns: str, rows: Sequence[Row]) -> None:
@@ -398,15 +426,15 @@ class PostgresStore(SqlStore):
             "patient = COALESCE(claims.patient, excluded.patient), "
             "service_date = COALESCE(claims.service_date, excluded.service_date)",
             (
-                [claim for claim, _ in rows],
-                [patient for _, (patient, _) in rows],
-                [served for _, (_, served) in rows],
+                _array([claim for claim, _ in rows]),
+                _array([patient for _, (patient, _) in rows]),
+                _array([served for _, (_, served) in rows]),
             ),
         )
         # the ledger checked the owners before; a claim another writer gave to another
         # patient since is caught here, with the claim's row locked by the upsert
         for claim, patient in self._query(
-            "SELECT claim, patient FROM claims WHERE claim = ANY(?)", (list(claims),)
+            "SELECT claim, patient FROM claims WHERE claim = ANY(?::text[])", (_array(claims),)
         ):
             wanted = claims[claim][0]
             if wanted is not None and patient is not None and patient != wanted:
@@ -525,13 +553,18 @@ class PostgresStore(SqlStore):
         with self.transaction():
             version = self.schema_version
             self._refuse_newer(version)
-            if version < SCHEMA_VERSION:
-                # version 1 was SQLite-only; PostgreSQL starts at 2
+            if version == 0:
+                # version 1 was SQLite-only; a new database is created at today's version
                 for statement in SCHEMA_POSTGRES.split(";"):
                     if statement.strip():
                         self._query(statement)
                 self._query("CREATE TABLE medbill_schema (version integer NOT NULL)")
                 self._query("INSERT INTO medbill_schema (version) VALUES (?)", (SCHEMA_VERSION,))
+                return
+            for number in range(version, SCHEMA_VERSION):
+                for statement in _UPGRADES[number]:
+                    self._query(statement)
+                self._query("INSERT INTO medbill_schema (version) VALUES (?)", (number + 1,))
 
     def close(self) -> None:
         """Close every pooled connection."""

@@ -3,13 +3,13 @@
 :class:`SqlStore` holds the logic; :class:`~medbill.ledger.SqliteStore` and
 :class:`~medbill.ledger.PostgresStore` add a connection, a dialect and their migrations.
 
-Tables (schema version 2; the DDL of each dialect sits with its store)::
+Tables (schema version 3; the DDL of each dialect sits with its store)::
 
     accounts(id, ident UNIQUE, code, patient, payer, level, claim, line, closed, balance)
     rollups(id, ident UNIQUE, balance)                 -- one row per roll-up (see ROLLUPS)
     daily(account_id, day, cents)                     -- net change per account and effective day
     entries(seq, key UNIQUE, kind, effective, recorded_at, memo, patient, payer, claim, line,
-            remittance, trace, service_date, reverses UNIQUE, actor, source)
+            remittance, trace, service_date, reverses UNIQUE, actor, source, provider)
     postings(entry_seq, position, account_id, cents)  -- index (account_id, entry_seq)
     subjects(subject, seq)                            -- "c:<claim>" / "p:<patient>" -> entries
     claims(claim, patient, service_date)
@@ -45,7 +45,7 @@ from medbill.ledger._accounts import Account
 from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
 from medbill.ledger._entries import _money as money_of_cents
-from medbill.ledger._stores._base import Receivable
+from medbill.ledger._stores._base import AGING_LIMITS, AgedCents, Receivable
 from medbill.ledger._stores._index import rollup_key, rollup_keys
 
 __all__ = [
@@ -63,7 +63,7 @@ Identity = tuple[str | None, ...]
 
 _ENTRY_COLUMNS: Final = (
     "seq, key, kind, effective, recorded_at, memo, patient, payer, claim, line, "
-    "remittance, trace, service_date, reverses, actor, source"
+    "remittance, trace, service_date, reverses, actor, source, provider"
 )
 _CHUNK: Final = 500
 _KIND_VALUES: Final = {kind: kind.value for kind in EntryKind}
@@ -111,7 +111,7 @@ def _instant(text: str) -> pendulum.DateTime:
 
 def entry_from_row(row: Sequence[Any], postings: list[Posting]) -> JournalEntry:
     """The entry an ``entries`` row describes (columns as ``_ENTRY_COLUMNS``; a version-1
-    row, without ``actor`` and ``source``, has 14)."""
+    row, without ``actor`` and ``source``, has 14; a version-2 row, without ``provider``, 16)."""
     return JournalEntry(
         key=row[1],
         kind=EntryKind(row[2]),
@@ -126,6 +126,7 @@ def entry_from_row(row: Sequence[Any], postings: list[Posting]) -> JournalEntry:
             remittance=row[10],
             trace=row[11],
             service_date=_date(row[12]),
+            provider=row[16] if len(row) > 16 else None,
         ),
         reverses=row[13],
         actor=row[14] if len(row) > 14 else None,
@@ -394,27 +395,41 @@ class SqlStore:
         """
         if any(entry.kind is EntryKind.PERIOD_CLOSE for entry in entries):
             self.lock_all()
-        patients = {
-            p.account.patient
-            for entry in entries
-            for p in entry.postings
-            if p.account.patient is not None
-        }
-        if patients:
-            self._lock_patients(patients)
+        # one pass over the postings sums each account's change (an account created by
+        # this batch starts with it); what depends on the account alone is worked out
+        # once per account, not once per posting
         opening: dict[Identity, int] = {}
+        accounts: dict[Identity, Account] = {}
         for entry in entries:
             for posting in entry.postings:
                 identity = posting.account.identity
-                opening[identity] = opening.get(identity, 0) + posting.cents
+                if identity in opening:
+                    opening[identity] += posting.cents
+                else:
+                    opening[identity] = posting.cents
+                    accounts[identity] = posting.account
+        patients = {a.patient for a in accounts.values() if a.patient is not None}
+        if patients:
+            self._lock_patients(patients)
         self._created = set()
-        ids = self._ids_of((p.account for entry in entries for p in entry.postings), opening)
+        ids = self._ids_of(accounts.values(), opening)
+        account_delta = {ids[identity]: cents for identity, cents in opening.items()}
+        account_of = {ids[identity]: account for identity, account in accounts.items()}
+        shapes: dict[Identity, tuple[int, tuple[str, ...], tuple[str, str] | None]] = {}
+        for identity, account in accounts.items():
+            claim, patient = account.claim, account.patient
+            shapes[identity] = (
+                ids[identity],  # its id, the subjects it makes an entry about, its claim's owner
+                (
+                    *(() if claim is None else ("c:" + claim,)),
+                    *(() if patient is None else ("p:" + patient,)),
+                ),
+                None if claim is None or patient is None else (claim, patient),
+            )
         seqs = self._next_seqs(len(entries))
         entry_rows: list[Row] = []
         posting_rows: list[Row] = []
         subject_rows: list[Row] = []
-        account_delta: dict[int, int] = {}
-        account_of: dict[int, Account] = {}
         day_delta: dict[tuple[int, int], int] = {}
         claims: dict[str, tuple[str | None, int | None]] = {}
         closed_through: int | None = None
@@ -453,27 +468,21 @@ class SqlStore:
                     entry.reverses,
                     entry.actor,
                     entry.source,
+                    refs.provider,
                 )
             )
             if entry.kind is EntryKind.PERIOD_CLOSE:
                 closed_through = max(day, closed_through or day)
             subjects: set[str] = set()
             for position, posting in enumerate(entry.postings):
-                account = posting.account
-                account_id = ids[account.identity]
+                account_id, about, owner = shapes[posting.account.identity]
                 cents = posting.cents
                 add_posting((seq, position, account_id, cents))
-                account_delta[account_id] = account_delta.get(account_id, 0) + cents
-                account_of[account_id] = account
                 key = (account_id, day)
                 day_delta[key] = day_delta.get(key, 0) + cents
-                claim, patient = account.claim, account.patient
-                if claim is not None:
-                    subjects.add("c:" + claim)
-                    if patient is not None and claim not in claims:
-                        claims[claim] = (patient, None)
-                if patient is not None:
-                    subjects.add("p:" + patient)
+                subjects.update(about)
+                if owner is not None and owner[0] not in claims:
+                    claims[owner[0]] = (owner[1], None)
             if refs.claim is not None:
                 subjects.add("c:" + refs.claim)
                 patient, first = claims.get(refs.claim, (None, None))
@@ -753,6 +762,40 @@ class SqlStore:
         )
         for code, payer, claim, cents, first in rows:
             yield code, payer, claim, int(cents), first
+
+    def aged_receivables(self, as_of: pendulum.Date, *, from_service: bool) -> Iterator[AgedCents]:
+        """Aged A/R in one grouped query: the database walks the receivables in the order
+        of the ``accounts_code`` index (code, payer, claim), sums each claim's balance per
+        responsible party as of ``as_of`` and its first growth from ``daily`` (by its
+        primary key), dates it (the claim's service date by the ``claims`` key) and sums
+        the buckets; only
+        the few (responsibility, payer, bucket) sums come back. The same answer as
+        :func:`~medbill.ledger._stores._base.age_receivables` (see it for the rules)."""
+        today = as_of.toordinal()
+        start = "COALESCE(c.service_date, g.first, ?)" if from_service else "COALESCE(g.first, ?)"
+        joined = "LEFT JOIN claims c ON c.claim = g.claim AND g.claim <> ''" if from_service else ""
+        limits = " ".join(
+            f"WHEN ? - {start} <= {limit} THEN {number}"
+            for number, limit in enumerate(AGING_LIMITS)
+        )
+        rows = self._query(
+            "WITH g AS ("
+            " SELECT a.code = 'insurance_receivable' AS insured, a.payer AS payer,"
+            " COALESCE(a.claim, '') AS claim,"
+            " SUM(CASE WHEN d.day <= ? THEN d.cents ELSE 0 END) AS total,"
+            " MIN(CASE WHEN d.cents > 0 THEN d.day END) AS first"
+            " FROM accounts a JOIN daily d ON d.account_id = a.id"
+            " WHERE a.code IN ('insurance_receivable', 'patient_receivable')"
+            # in the order of the index accounts_code (code, payer, claim): no sort; a
+            # patient receivable has no payer, so this is per claim and responsible party
+            " GROUP BY a.code, a.payer, a.claim"
+            ") "
+            f"SELECT g.insured, g.payer, CASE {limits} ELSE 4 END AS bucket, SUM(g.total) "
+            f"FROM g {joined} WHERE g.total <> 0 GROUP BY 1, 2, 3",
+            (today, *[value for _ in AGING_LIMITS for value in (today, today)]),
+        )
+        for insured, payer, bucket, cents in rows:
+            yield "insurance" if insured else "patient", payer, int(bucket), int(cents)
 
     def service_days(self) -> dict[str, int]:
         """Each claim's first date of service (a day ordinal), where recorded."""

@@ -40,6 +40,7 @@ __all__ = [
     "MIGRATIONS",
     "SCHEMA_V1",
     "SCHEMA_V2",
+    "SCHEMA_V3",
     "SCHEMA_VERSION",
     "SqliteStore",
 ]
@@ -138,6 +139,14 @@ CREATE INDEX deposits_received_on ON deposits (received_on);
 """
 """Version 2: balances, roll-ups, per-day deltas and look-ups in the database."""
 
+_WIDE_CODE_INDEX: Final = "CREATE INDEX accounts_code ON accounts (code, payer, claim)"
+SCHEMA_V3: Final = SCHEMA_V2.replace(
+    "    actor TEXT, source TEXT\n", "    actor TEXT, source TEXT, provider TEXT\n"
+).replace("CREATE INDEX accounts_code ON accounts (code)", _WIDE_CODE_INDEX)
+"""Version 3: entries name the provider they are about (``References.provider``); the
+accounts' code index also holds payer and claim, so aging groups the receivables in
+index order."""
+
 
 def _script(conn: sqlite3.Connection, script: str) -> None:
     for statement in script.split(";"):
@@ -155,6 +164,7 @@ def _to_v2(store: SqliteStore) -> None:
     for table in ("accounts", "entries", "postings"):
         conn.execute(f"ALTER TABLE {table} RENAME TO {table}_v1")
     _script(conn, SCHEMA_V2)
+    _add_provider(store)  # the entries are re-posted with today's columns
     accounts: dict[int, Account] = {}
     for row in conn.execute(
         "SELECT id, code, patient, payer, level, claim, line FROM accounts_v1"
@@ -196,12 +206,27 @@ def _to_v2(store: SqliteStore) -> None:
         conn.execute(f"DROP TABLE {table}_v1")
 
 
-MIGRATIONS: Final[tuple[Callable[[SqliteStore], None], ...]] = (_to_v1, _to_v2)
+def _add_provider(store: SqliteStore) -> None:
+    columns = {row[1] for row in store._conn.execute("PRAGMA table_info(entries)")}
+    if "provider" not in columns:
+        store._conn.execute("ALTER TABLE entries ADD COLUMN provider TEXT")
+
+
+def _to_v3(store: SqliteStore) -> None:
+    """Add ``entries.provider`` (NULL for the entries already posted: the activity report
+    attributes an entry on a claim to the claim's charge provider, none when unknown) and
+    widen the code index to (code, payer, claim)."""
+    _add_provider(store)
+    store._conn.execute("DROP INDEX IF EXISTS accounts_code")
+    store._conn.execute(_WIDE_CODE_INDEX)
+
+
+MIGRATIONS: Final[tuple[Callable[[SqliteStore], None], ...]] = (_to_v1, _to_v2, _to_v3)
 """Step ``n`` (0-based) moves a file from schema version ``n`` to ``n + 1``, in one transaction."""
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
-_SCHEMAS: Final = {1: SCHEMA_V1, 2: SCHEMA_V2}
+_SCHEMAS: Final = {1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3}
 """The tables of each schema version a ledger may have been written with before the stamp."""
 
 _SQLITE_MAGIC: Final = b"SQLite format 3\x00"
@@ -290,7 +315,7 @@ class SqliteStore(SqlStore):
     ...     store = SqliteStore(pathlib.Path(folder) / "ledger.sqlite")
     ...     print(store.schema_version, len(store))
     ...     store.close()
-    2 0
+    3 0
     """
 
     def __init__(
