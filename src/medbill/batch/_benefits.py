@@ -44,10 +44,9 @@ from typing import Final
 import polars as pl
 
 from medbill._errors import ValidationError
-from medbill._money import ZERO
 from medbill._parties import Accumulators, Benefits, ServiceCategory
 from medbill.batch._tables import decimal_scale, round_div, scaled, to_scaled
-from medbill.fees._responsibility import SEQUESTRATION, split_amounts
+from medbill.fees._responsibility import SEQUESTRATION, opening_limits, split_amounts
 
 __all__ = ["expected_shares"]
 
@@ -158,16 +157,7 @@ def _member_terms(
 ) -> tuple[int, int | None, Decimal, dict[str, int]]:
     """(deductible open, out-of-pocket left or None, coinsurance rate, copays by category)
     as :func:`medbill.fees.split_amounts` starts them, in cents."""
-    deductible_left = max(benefits.deductible - accumulators.deductible_met, ZERO)
-    oop_max = benefits.out_of_pocket_max
-    oop_left = None if oop_max is None else max(oop_max - accumulators.out_of_pocket_met, ZERO)
-    if benefits.family_deductible is not None:
-        family_met = accumulators.family_deductible_met or ZERO
-        deductible_left = min(deductible_left, max(benefits.family_deductible - family_met, ZERO))
-    if benefits.family_out_of_pocket_max is not None:
-        family_paid = accumulators.family_out_of_pocket_met or ZERO
-        family_left = max(benefits.family_out_of_pocket_max - family_paid, ZERO)
-        oop_left = family_left if oop_left is None else min(oop_left, family_left)
+    deductible_left, oop_left = opening_limits(benefits, accumulators)
     copays = {c.category.value: _cents(c.amount) for c in benefits.copays}
     return (
         _cents(deductible_left),

@@ -353,6 +353,28 @@ def split_shares(
     ]
 
 
+def opening_limits(
+    benefits: Benefits, accumulators: Accumulators
+) -> tuple[Decimal, Decimal | None]:
+    """(deductible still open, out-of-pocket left or ``None``) before a claim's lines.
+
+    An embedded family deductible (out-of-pocket maximum) is met for everyone once the
+    family's is, even if this person's own is not. Shared by :func:`split_amounts` and the
+    batch check's running sums, so both start from the same limits.
+    """
+    deductible_left = max(benefits.deductible - accumulators.deductible_met, ZERO)
+    oop_max = benefits.out_of_pocket_max
+    oop_left = None if oop_max is None else max(oop_max - accumulators.out_of_pocket_met, ZERO)
+    if benefits.family_deductible is not None:
+        family_met = accumulators.family_deductible_met or ZERO
+        deductible_left = min(deductible_left, max(benefits.family_deductible - family_met, ZERO))
+    if benefits.family_out_of_pocket_max is not None:
+        family_paid = accumulators.family_out_of_pocket_met or ZERO
+        family_left = max(benefits.family_out_of_pocket_max - family_paid, ZERO)
+        oop_left = family_left if oop_left is None else min(oop_left, family_left)
+    return deductible_left, oop_left
+
+
 def split_amounts(
     allowed_amounts: Sequence[Decimal],
     line_ids: Sequence[str | None],
@@ -365,18 +387,7 @@ def split_amounts(
 ) -> list[tuple[Decimal, Decimal, Decimal, Decimal]]:
     """:func:`split_shares` as ``(copay, deductible, coinsurance, sequestration)`` per
     line (the payment check's hot path builds no :class:`LineShare`)."""
-    deductible_left = max(benefits.deductible - accumulators.deductible_met, ZERO)
-    oop_max = benefits.out_of_pocket_max
-    oop_left = None if oop_max is None else max(oop_max - accumulators.out_of_pocket_met, ZERO)
-    # An embedded family deductible (out-of-pocket maximum): met for everyone once the
-    # family's is, even if this person's own is not.
-    if benefits.family_deductible is not None:
-        family_met = accumulators.family_deductible_met or ZERO
-        deductible_left = min(deductible_left, max(benefits.family_deductible - family_met, ZERO))
-    if benefits.family_out_of_pocket_max is not None:
-        family_paid = accumulators.family_out_of_pocket_met or ZERO
-        family_left = max(benefits.family_out_of_pocket_max - family_paid, ZERO)
-        oop_left = family_left if oop_left is None else min(oop_left, family_left)
+    deductible_left, oop_left = opening_limits(benefits, accumulators)
     rate = benefits.coinsurance
     has_copays = bool(benefits.copays)
     copaid: set[ServiceCategory] = set()
