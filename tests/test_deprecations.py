@@ -458,6 +458,24 @@ def test_activity_statement_start_and_end_are_one_period() -> None:
     assert from_dict(ActivityStatement, legacy) == new
 
 
+def test_activity_report_start_and_end_are_one_period() -> None:
+    from medbill import Period
+    from medbill.ledger import ActivityReport, Ledger, activity
+
+    march = Period(pendulum.date(2025, 3, 1), pendulum.date(2025, 3, 31))
+    report = activity(Ledger.in_memory(), period=march)
+    assert report.period == march
+    with pytest.warns(
+        DeprecationWarning, match=r"ActivityReport: start is deprecated .*period\.start"
+    ):
+        assert report.start == march.start  # type: ignore[attr-defined]
+    with pytest.warns(DeprecationWarning, match=r"start=/end= is deprecated .*period=Period"):
+        old = ActivityReport(  # type: ignore[call-arg]
+            start=march.start, end=march.end, rows=(), ar_change=Decimal("0.00")
+        )
+    assert old == ActivityReport(period=march, rows=(), ar_change=Decimal("0.00"))
+
+
 OLD_CODE_TABLES = [
     ("CARC_DESCRIPTIONS", "CARC"),
     ("RARC_DESCRIPTIONS", "RARC"),

@@ -23,7 +23,7 @@ import attrs
 import pendulum
 
 from medbill._common import Period
-from medbill._deprecation import period_or_dates
+from medbill._deprecation import folded_period, period_or_dates
 from medbill._errors import LedgerError
 from medbill.ledger._accounts import Account, WriteOffReason
 from medbill.ledger._entries import EntryKind, JournalEntry
@@ -63,28 +63,37 @@ class ActivityRow:
     closing_ar: Decimal
 
 
+def _last_day(report: ActivityReport) -> pendulum.Date:
+    end = report.period.end
+    if end is None:  # an ActivityReport is always built with a closed period
+        raise LedgerError("activity: the report's period has no last day")
+    return end
+
+
+@folded_period()
 @attrs.frozen(kw_only=True)
 class ActivityReport:
-    """Activity from ``start`` through ``end``, one row per party, and the tie-out.
+    """Activity over ``period`` (its first through its last day), one row per party, and
+    the tie-out.
 
     ``providers`` holds the same figures by provider (``party`` is the provider's NPI, or
-    ``unassigned``); its opening and closing A/R add up to the report's.
+    ``unassigned``); its opening and closing A/R add up to the report's. (``start``/``end``
+    before 0.2.0 are ``period.start``/``period.end``; the old names still work, warning.)
     """
 
-    start: pendulum.Date
-    end: pendulum.Date
+    period: Period
     rows: tuple[ActivityRow, ...]
     ar_change: Decimal
     providers: tuple[ActivityRow, ...] = ()
 
     @property
     def opening_ar(self) -> Decimal:
-        """Total A/R at the end of the day before ``start``."""
+        """Total A/R at the end of the day before the period's first day."""
         return sum((r.opening_ar for r in self.rows), ZERO)
 
     @property
     def closing_ar(self) -> Decimal:
-        """Total A/R at the end of ``end``."""
+        """Total A/R at the end of the period's last day."""
         return sum((r.closing_ar for r in self.rows), ZERO)
 
     def render_text(self, by: str = "payer") -> str:
@@ -94,7 +103,7 @@ class ActivityReport:
         first = by if by == "provider" else "party"
         head = (first, "opening", "charges", "payments", "adjust", "write-off", "refunds")
         lines = [
-            f"Activity {self.start} to {self.end}",
+            f"Activity {self.period.start} to {self.period.end}",
             f"{head[0]:<14}" + "".join(f"{h:>11}" for h in (*head[1:], "closing")),
         ]
         for r in self.rows if by == "payer" else self.providers:
@@ -217,7 +226,7 @@ def activity(
     )
     providers = _by_provider(ledger, in_period, before, end)
     report = ActivityReport(
-        start=start, end=end, rows=rows, ar_change=ar_change, providers=providers
+        period=Period(start, end), rows=rows, ar_change=ar_change, providers=providers
     )
     _tie_out(ledger, report, before)
     return report
@@ -357,7 +366,7 @@ def _ar_of(ledger: Ledger, as_of: pendulum.Date) -> Decimal:
 
 
 def _tie_out(ledger: Ledger, report: ActivityReport, before: pendulum.Date) -> None:
-    opening, closing = _ar_of(ledger, before), _ar_of(ledger, report.end)
+    opening, closing = _ar_of(ledger, before), _ar_of(ledger, _last_day(report))
     by_provider = (
         sum((r.opening_ar for r in report.providers), ZERO),
         sum((r.closing_ar for r in report.providers), ZERO),

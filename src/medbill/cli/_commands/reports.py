@@ -208,8 +208,8 @@ def activity_command(
     if as_json:
         emit_json(
             {
-                "from": report.start,
-                "to": report.end,
+                "from": report.period.start,
+                "to": report.period.end,
                 "rows": [
                     {"party": r.party, "opening_ar": r.opening_ar, "charges": r.charges,
                      "payments": r.payments, "adjustments": dict(r.adjustments),
@@ -246,7 +246,12 @@ def activity_command(
     ]
     columns = ("opening", "charges", "payments", "adjustments", "write-offs", "refunds", "closing")
     first = "party" if by == "payer" else "provider"
-    table(f"Activity {report.start} to {report.end}", (first, *columns), rows, numeric=columns)
+    table(
+        f"Activity {report.period.start} to {report.period.end}",
+        (first, *columns),
+        rows,
+        numeric=columns,
+    )
     make_console().print(
         f"A/R {report.opening_ar} + {report.ar_change} = {report.closing_ar}: "
         "ties to the trial balance"
