@@ -2,8 +2,10 @@
 open, balance look-ups, a patient's history and aging at 1,000,000 entries.
 
 Run: ``.venv/bin/python benchmarks/ledger.py`` (``--quick`` for a smaller run). The
-PostgreSQL figures need ``MEDBILL_PG_DSN`` (``.ci/services/10-postgres.sh`` starts a
-throwaway server and exports it).
+PostgreSQL figures use ``MEDBILL_PG_DSN`` when set (``.ci/services/10-postgres.sh`` starts a
+throwaway server and exports it); otherwise the benchmark starts a throwaway server of its
+own from the machine's binaries (``/usr/lib/postgresql/*/bin``, as the tests do: a Unix
+socket in a temporary folder, ``fsync=off``) and stops it at the end.
 
 Entries are the shape the payment recipe produces, 3 postings each (cash, contractual
 adjustment, insurance receivable), four entries per claim so that accounts are both
@@ -17,15 +19,19 @@ transaction.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import glob
 import multiprocessing
 import os
 import resource
+import shutil
 import sqlite3
 import statistics
+import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -481,6 +487,48 @@ def recipe_figures(count: int) -> None:
     print(f"  post_claim_payment (4 postings)            {rate(count, paid)}")
 
 
+@contextlib.contextmanager
+def throwaway_postgres() -> Iterator[str | None]:
+    """A PostgreSQL server for this run, on a Unix socket in a temporary folder (run as
+    the ``postgres`` user under root), stopped at the end; ``None`` without binaries."""
+    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not binaries:
+        yield None
+        return
+    bin_dir = Path(binaries[-1]).parent
+    as_server = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    folder = Path(tempfile.mkdtemp(prefix="medbill-bench-pg-"))
+    folder.chmod(0o755)
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    data = folder / "data"
+    options = (
+        f"-c listen_addresses='' -c unix_socket_directories='{folder}' -c fsync=off "
+        "-c max_connections=100 -c shared_buffers=256MB"
+    )
+    try:
+        subprocess.run(
+            [*as_server, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A"]
+            + ["trust", "-E", "UTF8", "--no-sync"],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [*as_server, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log")]
+            + ["-w", "-o", options, "start"],
+            check=True,
+            capture_output=True,
+        )
+        yield f"postgresql://postgres@/postgres?host={folder}"
+    finally:
+        subprocess.run(
+            [*as_server, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def pg_reset(dsn: str) -> None:
     import psycopg
 
@@ -693,7 +741,11 @@ def main() -> None:
         memory_figures(entries, batch_size)
         recipe_figures(batch_size // 5)
 
-    with tempfile.TemporaryDirectory() as folder:
+    global PG_DSN
+    with contextlib.ExitStack() as stack:
+        if PG_DSN is None and only & {"postgres", "concurrent", "pglookups"}:
+            PG_DSN = stack.enter_context(throwaway_postgres())
+        folder = stack.enter_context(tempfile.TemporaryDirectory())
         if "sqlite" in only:
             print("\nSQLite (WAL, synchronous=FULL: durable on commit), best of 3")
             sqlite_figures(entries, 1_000, Path(folder), "1,000 entries per commit")

@@ -45,6 +45,7 @@ from medbill.ledger._accounts import Account
 from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
 from medbill.ledger._entries import _money as money_of_cents
+from medbill.ledger._entries import _utc
 from medbill.ledger._stores._base import AGING_LIMITS, AgedCents, Receivable
 from medbill.ledger._stores._index import rollup_key, rollup_keys
 
@@ -56,6 +57,8 @@ __all__ = [
     "ident_of",
     "is_conflict",
     "rollup_idents",
+    "stored_entry",
+    "stored_posting",
 ]
 
 Row = tuple[Any, ...]
@@ -105,7 +108,8 @@ def _instant(text: str) -> pendulum.DateTime:
     if found is None:
         if len(_INSTANTS) > 4096:
             _INSTANTS.clear()
-        found = _INSTANTS[text] = pendulum.instance(_dt.datetime.fromisoformat(text))
+        parsed = pendulum.instance(_dt.datetime.fromisoformat(text))
+        found = _INSTANTS[text] = _utc(parsed, text) or parsed  # as JournalEntry keeps it
     return found
 
 
@@ -133,6 +137,64 @@ def entry_from_row(row: Sequence[Any], postings: list[Posting]) -> JournalEntry:
         source=row[15] if len(row) > 15 else None,
         postings=postings,
     )
+
+
+_KINDS: Final = {kind.value: kind for kind in EntryKind}
+_REFERENCES: dict[tuple[Any, ...], References] = {}
+_new_posting = Posting.__new__
+_init_posting = Posting.__attrs_init__  # type: ignore[attr-defined]
+_new_entry = JournalEntry.__new__
+_init_entry = JournalEntry.__attrs_init__  # type: ignore[attr-defined]
+
+
+def stored_posting(account: Account, cents: int) -> Posting:
+    """The posting of ``cents`` to ``account`` as a store read it back: the same value
+    ``Posting(account, money(cents))`` gives, without checking again what was checked
+    when it was posted (an integer of cents within the bounds is whole cents)."""
+    posting = _new_posting(Posting)
+    _init_posting(posting, account, money_of_cents(cents), cents)
+    return posting
+
+
+def stored_entry(row: Sequence[Any], postings: list[Posting]) -> JournalEntry:
+    """The entry an ``entries`` row of today's schema describes (``_ENTRY_COLUMNS``), the
+    same value :func:`entry_from_row` builds, without the checks that ran when it was
+    posted (its postings balanced; its key, kind, memo and references were valid). The
+    kind and the instant are still read strictly: an unknown kind raises."""
+    kind = _KINDS.get(row[2])
+    if kind is None:
+        return entry_from_row(row, postings)  # raises the constructor's error
+    refs_key = (row[6], row[7], row[8], row[9], row[10], row[11], row[12], row[16])
+    references = _REFERENCES.get(refs_key)
+    if references is None:
+        references = References(
+            patient=row[6],
+            payer=row[7],
+            claim=row[8],
+            line=row[9],
+            remittance=row[10],
+            trace=row[11],
+            service_date=_date(row[12]),
+            provider=row[16],
+        )
+        if len(_REFERENCES) > 4096:
+            _REFERENCES.clear()
+        _REFERENCES[refs_key] = references
+    entry = _new_entry(JournalEntry)
+    _init_entry(
+        entry,
+        row[1],
+        pendulum.Date.fromordinal(row[3]),
+        tuple(postings),
+        kind,
+        row[5],
+        references,
+        _instant(row[4]),
+        row[13],
+        row[14],
+        row[15],
+    )
+    return entry
 
 
 _CONFLICT: Final = "_medbill_conflict"
@@ -897,11 +959,8 @@ class SqlStore:
                 f"WHERE p.entry_seq IN ({marks}) ORDER BY p.entry_seq, p.position",
                 chunk,
             ):
-                postings[seq].append(Posting(self._account(account_row), _money(cents)))
-        return [self._entry(row, postings[row[0]]) for row in rows]
-
-    def _entry(self, row: Sequence[Any], postings: list[Posting]) -> JournalEntry:
-        return entry_from_row(row, postings)
+                postings[seq].append(stored_posting(self._account(account_row), int(cents)))
+        return [stored_entry(row, postings[row[0]]) for row in rows]
 
     def get(self, key: str) -> JournalEntry | None:
         """The entry with key ``key``, read from the database now."""
