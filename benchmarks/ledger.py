@@ -487,6 +487,9 @@ def recipe_figures(count: int) -> None:
     print(f"  post_claim_payment (4 postings)            {rate(count, paid)}")
 
 
+INITDB_OPTIONS = ("-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+
+
 @contextlib.contextmanager
 def throwaway_postgres() -> Iterator[str | None]:
     """A PostgreSQL server for this run, on a Unix socket in a temporary folder (run as
@@ -501,21 +504,20 @@ def throwaway_postgres() -> Iterator[str | None]:
     folder.chmod(0o755)
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
-    data = folder / "data"
+    data, log = folder / "data", folder / "log"
     options = (
         f"-c listen_addresses='' -c unix_socket_directories='{folder}' -c fsync=off "
         "-c max_connections=100 -c shared_buffers=256MB"
     )
+    start = ("-w", "-o", options, "start")
     try:
         subprocess.run(
-            [*as_server, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A"]
-            + ["trust", "-E", "UTF8", "--no-sync"],
+            [*as_server, str(bin_dir / "initdb"), "-D", str(data), *INITDB_OPTIONS],
             check=True,
             capture_output=True,
         )
         subprocess.run(
-            [*as_server, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log")]
-            + ["-w", "-o", options, "start"],
+            [*as_server, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), *start],
             check=True,
             capture_output=True,
         )

@@ -43,9 +43,8 @@ from medbill._errors import DuplicateEntryError, LedgerError
 from medbill._parties import Priority
 from medbill.ledger._accounts import Account
 from medbill.ledger._deposits import Deposit
-from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
+from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References, _utc
 from medbill.ledger._entries import _money as money_of_cents
-from medbill.ledger._entries import _utc
 from medbill.ledger._stores._base import AGING_LIMITS, AgedCents, Receivable
 from medbill.ledger._stores._index import rollup_key, rollup_keys
 
