@@ -254,6 +254,7 @@ class PostgresStore(SqlStore):
         return converted
 
     _row_locks = True
+    _aging_from_balances = True
 
     def _error(self, error: Exception) -> LedgerError:
         errors = self._psycopg.errors

@@ -67,6 +67,7 @@ _ENTRY_COLUMNS: Final = (
     "seq, key, kind, effective, recorded_at, memo, patient, payer, claim, line, "
     "remittance, trace, service_date, reverses, actor, source, provider"
 )
+_SUBJECT_ENTRY_COLUMNS: Final = ", ".join("e." + name.strip() for name in _ENTRY_COLUMNS.split(","))
 _CHUNK: Final = 500
 _KIND_VALUES: Final = {kind: kind.value for kind in EntryKind}
 _CACHE_LIMIT: Final = 50_000  # accounts and roll-ups remembered: memory stays bounded
@@ -141,9 +142,9 @@ def entry_from_row(row: Sequence[Any], postings: list[Posting]) -> JournalEntry:
 _KINDS: Final = {kind.value: kind for kind in EntryKind}
 _REFERENCES: dict[tuple[Any, ...], References] = {}
 _new_posting = Posting.__new__
-_init_posting = Posting.__attrs_init__  # type: ignore[attr-defined]
+_init_posting = Posting.__attrs_init__
 _new_entry = JournalEntry.__new__
-_init_entry = JournalEntry.__attrs_init__  # type: ignore[attr-defined]
+_init_entry = JournalEntry.__attrs_init__
 
 
 def stored_posting(account: Account, cents: int) -> Posting:
@@ -214,6 +215,33 @@ def is_conflict(error: BaseException) -> bool:
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
+
+
+_AGING_AS_OF: Final = (
+    "SELECT a.code = 'insurance_receivable' AS insured, a.payer AS payer,"
+    " COALESCE(a.claim, '') AS claim,"
+    " SUM(CASE WHEN d.day <= ? THEN d.cents ELSE 0 END) AS total,"
+    " MIN(CASE WHEN d.cents > 0 THEN d.day END) AS first"
+    " FROM accounts a JOIN daily d ON d.account_id = a.id"
+    " WHERE a.code IN ('insurance_receivable', 'patient_receivable')"
+    # a patient receivable has no payer, so this is per claim and responsible party
+    " GROUP BY a.code, a.payer, a.claim"
+)
+"""Aging's groups as of a day (parameter: its ordinal): each receivable's days up to it,
+summed per claim and responsible party, with the first day of growth (of any date)."""
+
+_AGING_CURRENT: Final = (
+    "SELECT a.code = 'insurance_receivable' AS insured, a.payer AS payer,"
+    " COALESCE(a.claim, '') AS claim, SUM(a.balance) AS total, MIN(f.first) AS first"
+    " FROM accounts a LEFT JOIN ("
+    " SELECT account_id, MIN(day) AS first FROM daily WHERE cents > 0 GROUP BY account_id"
+    ") f ON f.account_id = a.id"
+    " WHERE a.code IN ('insurance_receivable', 'patient_receivable')"
+    " GROUP BY a.code, a.payer, a.claim"
+)
+"""The same groups when nothing is effective after the day: the accounts' current
+balances (an account without days has balance 0 and adds nothing), and the first day of
+growth from the days that grew only."""
 
 
 class SqlStore:
@@ -734,6 +762,10 @@ class SqlStore:
             self._lock_patients((patient,))
         return " FOR UPDATE"
 
+    _aging_from_balances: bool = False
+    """Whether aging as of today reads the accounts' balances instead of summing their
+    days (see :meth:`aged_receivables`)."""
+
     _row_locks: bool = False
     """Whether checks inside a transaction lock the rows they read (PostgreSQL)."""
 
@@ -825,13 +857,19 @@ class SqlStore:
             yield code, payer, claim, int(cents), first
 
     def aged_receivables(self, as_of: pendulum.Date, *, from_service: bool) -> Iterator[AgedCents]:
-        """Aged A/R in one grouped query: the database walks the receivables in the order
-        of the ``accounts_code`` index (code, payer, claim), sums each claim's balance per
-        responsible party as of ``as_of`` and its first growth from ``daily`` (by its
-        primary key), dates it (the claim's service date by the ``claims`` key) and sums
-        the buckets; only
-        the few (responsibility, payer, bucket) sums come back. The same answer as
-        :func:`~medbill.ledger._stores._base.age_receivables` (see it for the rules)."""
+        """Aged A/R in one grouped query: sums each claim's balance per responsible party
+        as of ``as_of`` with its first growth, dates it (the claim's service date by the
+        ``claims`` key) and sums the buckets; only the few (responsibility, payer, bucket)
+        sums come back. The same answer as
+        :func:`~medbill.ledger._stores._base.age_receivables` (see it for the rules).
+
+        The query sums the days up to ``as_of`` (:data:`_AGING_AS_OF`; SQLite walks the
+        receivables in the order of the ``accounts_code`` index, no sort). A store with
+        ``_aging_from_balances`` (PostgreSQL, whose hash join of every receivable day
+        costs more) does so only when an entry is effective after ``as_of``; otherwise
+        (aging as of today) each account's balance as of ``as_of`` is its current
+        balance, kept with its days: one row per receivable account, and from ``daily``
+        only the days that grew (:data:`_AGING_CURRENT`). Both read one snapshot."""
         today = as_of.toordinal()
         start = "COALESCE(c.service_date, g.first, ?)" if from_service else "COALESCE(g.first, ?)"
         joined = "LEFT JOIN claims c ON c.claim = g.claim AND g.claim <> ''" if from_service else ""
@@ -839,22 +877,18 @@ class SqlStore:
             f"WHEN ? - {start} <= {limit} THEN {number}"
             for number, limit in enumerate(AGING_LIMITS)
         )
-        rows = self._query(
-            "WITH g AS ("
-            " SELECT a.code = 'insurance_receivable' AS insured, a.payer AS payer,"
-            " COALESCE(a.claim, '') AS claim,"
-            " SUM(CASE WHEN d.day <= ? THEN d.cents ELSE 0 END) AS total,"
-            " MIN(CASE WHEN d.cents > 0 THEN d.day END) AS first"
-            " FROM accounts a JOIN daily d ON d.account_id = a.id"
-            " WHERE a.code IN ('insurance_receivable', 'patient_receivable')"
-            # in the order of the index accounts_code (code, payer, claim): no sort; a
-            # patient receivable has no payer, so this is per claim and responsible party
-            " GROUP BY a.code, a.payer, a.claim"
-            ") "
-            f"SELECT g.insured, g.payer, CASE {limits} ELSE 4 END AS bucket, SUM(g.total) "
-            f"FROM g {joined} WHERE g.total <> 0 GROUP BY 1, 2, 3",
-            (today, *[value for _ in AGING_LIMITS for value in (today, today)]),
-        )
+        buckets = [value for _ in AGING_LIMITS for value in (today, today)]
+        with self.snapshot():
+            current = self._aging_from_balances and not self._query(
+                "SELECT 1 FROM entries WHERE effective > ? LIMIT 1", (today,)
+            )
+            grouped, params = (_AGING_CURRENT, []) if current else (_AGING_AS_OF, [today])
+            rows = self._query(
+                f"WITH g AS ({grouped}) "
+                f"SELECT g.insured, g.payer, CASE {limits} ELSE 4 END AS bucket, SUM(g.total) "
+                f"FROM g {joined} WHERE g.total <> 0 GROUP BY 1, 2, 3",
+                (*params, *buckets),
+            )
         for insured, payer, bucket, cents in rows:
             yield "insurance" if insured else "patient", payer, int(bucket), int(cents)
 
@@ -922,7 +956,7 @@ class SqlStore:
         for chunk in _chunks(list(claims)):
             marks = ",".join("?" * len(chunk))
             rows = self._query(
-                f"SELECT DISTINCT s.subject, {', '.join('e.' + c.strip() for c in _ENTRY_COLUMNS.split(','))} "
+                f"SELECT DISTINCT s.subject, {_SUBJECT_ENTRY_COLUMNS} "
                 "FROM subjects s JOIN entries e ON e.seq = s.seq "
                 f"WHERE s.subject IN ({marks}) AND e.kind IN ({kind_marks}) ORDER BY e.seq",
                 ["c:" + claim for claim in chunk] + [kind.value for kind in kinds],
@@ -1000,6 +1034,16 @@ class SqlStore:
         limit: int = 100,
     ) -> list[JournalEntry]:
         """One page of entries about an account, a claim or a patient, oldest first."""
+        if account is None and (claim is None) != (patient is None):
+            # one subject: walk its index range in entry order and stop at the page (the
+            # planner would otherwise scan the journal in seq order, testing each entry)
+            subject = "c:" + claim if claim is not None else "p:" + (patient or "")
+            rows = self._query(
+                f"SELECT {_SUBJECT_ENTRY_COLUMNS} FROM subjects s JOIN entries e "
+                "ON e.seq = s.seq WHERE s.subject = ? ORDER BY s.seq LIMIT ? OFFSET ?",
+                (subject, limit, offset),
+            )
+            return self._entries(rows)
         if account is not None:
             where = (
                 "seq IN (SELECT p.entry_seq FROM postings p JOIN accounts a "
