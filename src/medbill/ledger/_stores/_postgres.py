@@ -156,8 +156,25 @@ def _array(values: Iterable[str | int | None]) -> str:
     one pass (psycopg's list adapter examines and quotes element by element). Text is
     always double-quoted, with backslash and double quote escaped (PostgreSQL manual,
     section 8.15.6, "Array Input and Output Syntax")."""
+    items = values if isinstance(values, list) else list(values)
+    if not items:
+        return "{}"
+    first = items[0]
+    if type(first) is str:
+        try:
+            text = "".join(items)  # type: ignore[arg-type]
+        except TypeError:  # a None (or a number) among the text: element by element
+            pass
+        else:
+            if '"' not in text and "\\" not in text:
+                return '{"' + '","'.join(items) + '"}'  # type: ignore[arg-type]
+    elif type(first) is int:
+        try:
+            return "{" + ",".join(map(int.__repr__, items)) + "}"
+        except TypeError:  # a None among the numbers: element by element
+            pass
     parts = []
-    for value in values:
+    for value in items:
         if value is None:
             parts.append("NULL")
         elif isinstance(value, int):
@@ -329,10 +346,14 @@ class PostgresStore(SqlStore):
         )
         return sorted(int(row[0]) for row in rows)
 
-    def _existing_ids(self, idents: list[str]) -> list[Row]:
-        return self._query(
-            "SELECT ident, id FROM accounts WHERE ident = ANY(?::text[])", (_array(idents),)
-        )
+    _chunk_size = 1_000_000  # one array parameter, whatever its length
+
+    def _among(
+        self, column: str, values: Sequence[Any], kind: str = "text"
+    ) -> tuple[str, list[Any]]:
+        """``column = ANY(array)``: one parameter and one short statement (psycopg parses
+        and caches short ones), however many the values."""
+        return f"{column} = ANY(?::{kind}[])", [_array(values)]
 
     def _create_accounts(
         self, new: list[tuple[str, Any, Any]], found: dict[Any, int], opening: dict[Any, int]

@@ -212,11 +212,6 @@ def is_conflict(error: BaseException) -> bool:
     return bool(getattr(error, _CONFLICT, False))
 
 
-def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
 _AGING_AS_OF: Final = (
     "SELECT a.code = 'insurance_receivable' AS insured, a.payer AS payer,"
     " COALESCE(a.claim, '') AS claim,"
@@ -280,6 +275,21 @@ class SqlStore:
 
     def _rollback(self) -> None:
         raise NotImplementedError
+
+    _chunk_size: int = _CHUNK
+    """The most values one :meth:`_among` test holds (SQLite binds each as a parameter)."""
+
+    def _chunks(self, items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+        size = self._chunk_size
+        for start in range(0, len(items), size):
+            yield items[start : start + size]
+
+    def _among(
+        self, column: str, values: Sequence[Any], kind: str = "text"
+    ) -> tuple[str, list[Any]]:
+        """A test that ``column`` is one of ``values`` (of SQL type ``kind``) and its
+        parameters: an ``IN`` list here; PostgreSQL passes one array."""
+        return f"{column} IN ({','.join('?' * len(values))})", list(values)
 
     def _savepoint(self, action: str) -> None:
         self._query(f"{action} medbill_nested")
@@ -406,11 +416,9 @@ class SqlStore:
     def _existing_ids(self, idents: list[str]) -> list[Row]:
         """``(ident, id)`` of the accounts among ``idents`` that exist."""
         rows: list[Row] = []
-        for chunk in _chunks(idents):
-            marks = ",".join("?" * len(chunk))
-            rows.extend(
-                self._query(f"SELECT ident, id FROM accounts WHERE ident IN ({marks})", chunk)
-            )
+        for chunk in self._chunks(idents):
+            among, params = self._among("ident", chunk)
+            rows.extend(self._query(f"SELECT ident, id FROM accounts WHERE {among}", params))
         return rows
 
     def _remember(self, identity: Identity, account_id: int) -> None:
@@ -680,11 +688,10 @@ class SqlStore:
     def known_keys(self, keys: Sequence[str]) -> set[str]:
         """Which of ``keys`` were posted already (one query per 500 keys)."""
         found: set[str] = set()
-        for chunk in _chunks(list(keys)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in self._chunks(list(keys)):
+            among, params = self._among("key", chunk)
             found.update(
-                row[0]
-                for row in self._query(f"SELECT key FROM entries WHERE key IN ({marks})", chunk)
+                row[0] for row in self._query(f"SELECT key FROM entries WHERE {among}", params)
             )
         return found
 
@@ -714,11 +721,10 @@ class SqlStore:
                 if account.claim is not None and account.patient is not None:
                     owners.setdefault(account.claim, account.patient)
         claims = list(owners)
-        for chunk in _chunks(claims):
-            marks = ",".join("?" * len(chunk))
+        for chunk in self._chunks(claims):
+            among, params = self._among("claim", chunk)
             for claim, patient in self._query(
-                f"SELECT claim, patient FROM claims WHERE patient IS NOT NULL AND claim IN ({marks})",
-                chunk,
+                f"SELECT claim, patient FROM claims WHERE patient IS NOT NULL AND {among}", params
             ):
                 owners[claim] = patient
         for entry in entries:
@@ -912,10 +918,10 @@ class SqlStore:
         """The current debit-positive balance of each of ``accounts`` (one query per 500)."""
         wanted = {ident_of(a.identity): a for a in accounts}
         found = dict.fromkeys(wanted.values(), _money(0))
-        for chunk in _chunks(list(wanted)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in self._chunks(list(wanted)):
+            among, params = self._among("ident", chunk)
             for ident, cents in self._query(
-                f"SELECT ident, balance FROM accounts WHERE ident IN ({marks})", chunk
+                f"SELECT ident, balance FROM accounts WHERE {among}", params
             ):
                 found[wanted[ident]] = _money(int(cents))
         return found
@@ -923,12 +929,12 @@ class SqlStore:
     def claim_balances(self, claims: Sequence[str]) -> dict[Account, Decimal]:
         """Every account on one of ``claims`` with its current balance (one query per 500)."""
         found: dict[Account, Decimal] = {}
-        for chunk in _chunks(list(claims)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in self._chunks(list(claims)):
+            among, params = self._among("claim", chunk)
             for *row, cents in self._query(
                 "SELECT id, code, patient, payer, level, claim, line, balance FROM accounts "
-                f"WHERE claim IN ({marks}) ORDER BY id",
-                chunk,
+                f"WHERE {among} ORDER BY id",
+                params,
             ):
                 found[self._account(row)] = _money(int(cents))
         return found
@@ -938,10 +944,10 @@ class SqlStore:
     ) -> dict[str, tuple[str | None, pendulum.Date | None]]:
         """The patient and first date of service of each of ``claims`` the ledger knows."""
         found: dict[str, tuple[str | None, pendulum.Date | None]] = {}
-        for chunk in _chunks(list(claims)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in self._chunks(list(claims)):
+            among, params = self._among("claim", chunk)
             for claim, patient, day in self._query(
-                f"SELECT claim, patient, service_date FROM claims WHERE claim IN ({marks})", chunk
+                f"SELECT claim, patient, service_date FROM claims WHERE {among}", params
             ):
                 found[claim] = (patient, _date(day))
         return found
@@ -953,13 +959,13 @@ class SqlStore:
         keys of the entries reversing them (``reversal_of``) answered by :meth:`reversals`."""
         found: dict[str, list[JournalEntry]] = {}
         kind_marks = ",".join("?" * len(kinds))
-        for chunk in _chunks(list(claims)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in self._chunks(list(claims)):
+            among, params = self._among("s.subject", ["c:" + claim for claim in chunk])
             rows = self._query(
                 f"SELECT DISTINCT s.subject, {_SUBJECT_ENTRY_COLUMNS} "
                 "FROM subjects s JOIN entries e ON e.seq = s.seq "
-                f"WHERE s.subject IN ({marks}) AND e.kind IN ({kind_marks}) ORDER BY e.seq",
-                ["c:" + claim for claim in chunk] + [kind.value for kind in kinds],
+                f"WHERE {among} AND e.kind IN ({kind_marks}) ORDER BY e.seq",
+                [*params, *[kind.value for kind in kinds]],
             )
             entries = {e.key: e for e in self._entries([row[1:] for row in rows])}
             for row in rows:
@@ -969,11 +975,9 @@ class SqlStore:
     def reversals(self, keys: Sequence[str]) -> dict[str, str]:
         """For each of ``keys`` that was reversed, the key of its reversal."""
         found: dict[str, str] = {}
-        for chunk in _chunks(list(keys)):
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                self._query(f"SELECT reverses, key FROM entries WHERE reverses IN ({marks})", chunk)
-            )
+        for chunk in self._chunks(list(keys)):
+            among, params = self._among("reverses", chunk)
+            found.update(self._query(f"SELECT reverses, key FROM entries WHERE {among}", params))
         return found
 
     # -- entries ----------------------------------------------------------------------
@@ -984,13 +988,13 @@ class SqlStore:
             return []
         postings: dict[int, list[Posting]] = {row[0]: [] for row in rows}
         seqs = sorted(postings)
-        for chunk in _chunks(seqs):
-            marks = ",".join("?" * len(chunk))
+        for chunk in self._chunks(seqs):
+            among, params = self._among("p.entry_seq", chunk, "bigint")
             for seq, cents, *account_row in self._query(
                 "SELECT p.entry_seq, p.cents, a.id, a.code, a.patient, a.payer, a.level, "
                 "a.claim, a.line FROM postings p JOIN accounts a ON a.id = p.account_id "
-                f"WHERE p.entry_seq IN ({marks}) ORDER BY p.entry_seq, p.position",
-                chunk,
+                f"WHERE {among} ORDER BY p.entry_seq, p.position",
+                params,
             ):
                 postings[seq].append(stored_posting(self._account(account_row), int(cents)))
         return [stored_entry(row, postings[row[0]]) for row in rows]
