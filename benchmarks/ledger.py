@@ -56,6 +56,45 @@ from medbill.ledger._stores._sql import ident_of
 from medbill.ledger._stores._sqlite import SCHEMA_V1
 
 PG_DSN = os.environ.get("MEDBILL_PG_DSN")
+PG_DATA: Path | None = None
+"""The data folder of the server this run started (or ``--pg-data``): its processes' CPU
+is read from ``/proc`` for the server-side figures."""
+
+
+def server_cpu() -> float | None:
+    """CPU seconds used so far by the PostgreSQL server of ``PG_DATA`` (the postmaster and
+    its children: backends, writers); ``None`` for a server of unknown folder."""
+    if PG_DATA is None:
+        return None
+    try:
+        postmaster = int((PG_DATA / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    ticks = 0
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat) as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.split("/")[2])
+        if pid == postmaster or int(fields[1]) == postmaster:  # fields[1]: the parent
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (+ finished children)
+            ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_timed(action: Callable[[], object]) -> tuple[Timing, float | None]:
+    """``timed(action)`` and the PostgreSQL server's CPU seconds meanwhile."""
+    before = server_cpu()
+    timing = timed(action)
+    after = server_cpu()
+    return timing, None if before is None or after is None else after - before
+
+
+def server_text(seconds: float | None) -> str:
+    return "" if seconds is None else f", server {seconds:.2f} s CPU"
+
 
 DAY = pendulum.date(2025, 4, 1)
 AT = pendulum.datetime(2025, 4, 1, 12)
@@ -427,28 +466,31 @@ def lookups(size: int, folder: Path) -> None:
     ledger.close()
 
 
-def pg_lookups(size: int) -> None:
+def pg_lookups(size: int, filled: str | None = None) -> None:
     """Open, look-ups, a patient's history and aging on a PostgreSQL ledger of ``size``
-    entries, each beside the same question asked of the same tables through raw psycopg."""
-    if PG_DSN is None:
+    entries, each beside the same question asked of the same tables through raw psycopg.
+    ``filled`` is the DSN of a ledger this benchmark filled before (``--pg-filled``), reused."""
+    dsn = filled or PG_DSN
+    if dsn is None:
         print("\nPostgreSQL look-ups: skipped (no server)")
         return
     import psycopg
 
     print(f"\nPostgreSQL look-ups on a ledger of {size:,} entries")
-    pg_reset(PG_DSN)
-    with Ledger.open(PG_DSN, busy_timeout=600) as filling:
-        seconds = fill(filling, size, 20_000)
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+    if filled is None:
+        pg_reset(dsn)
+        with Ledger.open(dsn, busy_timeout=600) as filling:
+            seconds = fill(filling, size, 20_000)
+        print(f"  PostgresStore (filled in {seconds:.1f} s = {size / seconds:,.0f} entries/s)")
+    with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     started = time.perf_counter()
-    ledger = Ledger.open(PG_DSN)
+    ledger = Ledger.open(dsn)
     opened = time.perf_counter() - started
     started = time.perf_counter()
-    raw = psycopg.connect(PG_DSN, autocommit=True)
+    raw = psycopg.connect(dsn, autocommit=True)
     raw.execute("SELECT MAX(version) FROM medbill_schema").fetchone()
     raw_open = time.perf_counter() - started
-    print(f"  PostgresStore (filled in {seconds:.1f} s = {size / seconds:,.0f} entries/s)")
     print(
         f"  open                        {opened * 1000:>8.2f} ms   "
         f"(raw psycopg connect + schema version {raw_open * 1000:.2f} ms)"
@@ -469,7 +511,7 @@ def pg_lookups(size: int) -> None:
     sql = (
         "SELECT e.* FROM subjects s JOIN entries e ON e.seq = s.seq "
         "WHERE s.subject = %s ORDER BY s.seq LIMIT 100"
-    )
+    )  # the entries' rows only (medbill reads their postings too)
     rows_only = median_us(lambda: raw.execute(sql, ("p:" + patient,)).fetchall(), repeat=20)
     print(
         f"  a patient's history (100)   {history / 1000:>8.2f} ms   "
@@ -487,13 +529,19 @@ def pg_lookups(size: int) -> None:
         ).fetchall()
 
     raw_aging()  # warm the buffers: neither side pays for a cold read
-    reports = []
-    ours_aging = best_of(2, lambda run: lambda: reports.append(aging(ledger, as_of=as_of)))
-    baseline_aging = best_of(2, lambda run: raw_aging)
+    reports: list[Any] = []
+    ours = [server_timed(lambda: reports.append(aging(ledger, as_of=as_of))) for _ in range(3)]
+    raws = [server_timed(raw_aging) for _ in range(3)]
+
+    def best(runs: list[tuple[Timing, float | None]]) -> str:
+        wall = min(timing.wall for timing, _ in runs)
+        server = [cpu for _, cpu in runs if cpu is not None]
+        return f"{wall:.2f} s wall" + server_text(min(server) if server else None)
+
     print(
-        f"  aging of every receivable   {ours_aging.wall:>8.2f} s wall, {ours_aging.cpu:.2f} s "
-        f"client CPU ({len(reports[0].rows)} rows)   (raw psycopg grouped query, default "
-        f"work_mem, {baseline_aging.wall:.2f} s wall; best of 2, warm buffers)"
+        f"  aging of every receivable   {best(ours)} ({len(reports[0].rows)} rows)   "
+        f"(raw psycopg grouped query of the days, default work_mem: {best(raws)}; "
+        "best of 3, warm buffers)"
     )
     raw.close()
     ledger.close()
@@ -576,7 +624,9 @@ def throwaway_postgres() -> Iterator[str | None]:
     folder.chmod(0o755)
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
+    global PG_DATA
     data, log = folder / "data", folder / "log"
+    PG_DATA = data
     options = (
         f"-c listen_addresses='' -c unix_socket_directories='{folder}' -c fsync=off "
         "-c max_connections=100 -c shared_buffers=256MB"
@@ -677,12 +727,26 @@ def postgres_figures(entries: list[JournalEntry], per_commit: int) -> None:
         pg_reset(PG_DSN or "")
         return lambda: post_all(PG_DSN or "", entries, per_commit)
 
-    raw_seconds = best_of(2, raw_run)
-    ours = best_of(2, our_run)
-    print(f"    raw psycopg COPY, same rows          {rate(len(entries), raw_seconds)}")
+    def best(prepare: Callable[[int], Callable[[], object]]) -> tuple[Timing, float | None]:
+        runs = [server_timed(prepare(run)) for run in range(2)]
+        servers = [cpu for _, cpu in runs if cpu is not None]
+        return (
+            Timing(min(t.wall for t, _ in runs), min(t.cpu for t, _ in runs)),
+            min(servers) if servers else None,
+        )
+
+    def per_server_cpu(cpu: float | None) -> str:
+        return "" if cpu is None else f", {len(entries) / cpu:,.0f} per server CPU-s"
+
+    raw_seconds, raw_server = best(raw_run)
+    ours, our_server = best(our_run)
     print(
-        f"    medbill PostgresStore                {rate(len(entries), ours)}"
-        f"   ({ours.wall / raw_seconds.wall:.2f}x the raw wall time; client CPU only)"
+        f"    raw psycopg COPY, same rows          {rate(len(entries), raw_seconds)} (client)"
+        f"{per_server_cpu(raw_server)}"
+    )
+    print(
+        f"    medbill PostgresStore                {rate(len(entries), ours)} (client)"
+        f"{per_server_cpu(our_server)}   ({ours.wall / raw_seconds.wall:.2f}x the raw wall time)"
     )
 
 
@@ -801,7 +865,20 @@ def main() -> None:
         default="memory,sqlite,postgres,concurrent,lookups,pglookups",
         help="comma-separated sections to run (default: all)",
     )
+    parser.add_argument(
+        "--pg-filled",
+        metavar="DSN",
+        help="pglookups: reuse this PostgreSQL ledger, filled by an earlier run (not reset)",
+    )
+    parser.add_argument(
+        "--pg-data",
+        metavar="DIR",
+        type=Path,
+        help="the data folder of the MEDBILL_PG_DSN server, to report its CPU",
+    )
     args = parser.parse_args()
+    global PG_DATA
+    PG_DATA = args.pg_data
     only = set(args.only.split(","))
     batch_size = 20_000 if args.quick else 100_000
     lookup_size = 100_000 if args.quick else 1_000_000
@@ -817,7 +894,8 @@ def main() -> None:
 
     global PG_DSN
     with contextlib.ExitStack() as stack:
-        if PG_DSN is None and only & {"postgres", "concurrent", "pglookups"}:
+        pg_sections = {"postgres", "concurrent"} | (set() if args.pg_filled else {"pglookups"})
+        if PG_DSN is None and only & pg_sections:
             PG_DSN = stack.enter_context(throwaway_postgres())
         folder = stack.enter_context(tempfile.TemporaryDirectory())
         if "sqlite" in only:
@@ -833,7 +911,7 @@ def main() -> None:
         if "lookups" in only:
             lookups(lookup_size, Path(folder))
         if "pglookups" in only:
-            pg_lookups(lookup_size)
+            pg_lookups(lookup_size, args.pg_filled)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak resident memory of this run: {peak:,.0f} MiB")
 

@@ -69,7 +69,7 @@ _ENTRY_COLUMNS: Final = (
 )
 _SUBJECT_ENTRY_COLUMNS: Final = ", ".join("e." + name.strip() for name in _ENTRY_COLUMNS.split(","))
 _CHUNK: Final = 500
-_KIND_VALUES: Final = {kind: kind.value for kind in EntryKind}
+_PERIOD_CLOSE: Final = EntryKind.PERIOD_CLOSE
 _CACHE_LIMIT: Final = 50_000  # accounts and roll-ups remembered: memory stays bounded
 
 
@@ -490,7 +490,7 @@ class SqlStore:
         (PostgreSQL) hold them only for the moment before their commit, and never in
         opposite orders.
         """
-        if any(entry.kind is EntryKind.PERIOD_CLOSE for entry in entries):
+        if any(entry.kind is _PERIOD_CLOSE for entry in entries):
             self.lock_all()
         # one pass over the postings sums each account's change (an account created by
         # this batch starts with it); what depends on the account alone is worked out
@@ -551,7 +551,7 @@ class SqlStore:
                 (
                     seq,
                     entry.key,
-                    _KIND_VALUES[entry.kind],
+                    entry.kind._value_,  # an enum's value, without hashing the member
                     day,
                     recorded_text,
                     entry.memo,
@@ -568,7 +568,7 @@ class SqlStore:
                     refs.provider,
                 )
             )
-            if entry.kind is EntryKind.PERIOD_CLOSE:
+            if entry.kind is _PERIOD_CLOSE:
                 closed_through = max(day, closed_through or day)
             subjects: set[str] = set()
             for position, posting in enumerate(entry.postings):
