@@ -413,7 +413,9 @@ def rss_mib() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def lookups(size: int, folder: Path) -> None:
+def lookups(size: int, folder: Path, filled: Path | None = None) -> None:
+    """Look-ups on a MemoryStore and on an SQLite ledger of ``size`` entries (``filled``:
+    a ledger file an earlier run of this benchmark filled, ``--sqlite-filled``, reused)."""
     print(f"\nbalance look-ups on a ledger of {size:,} entries")
     small = min(size, 100_000)
     memory = Ledger.in_memory()
@@ -421,9 +423,14 @@ def lookups(size: int, folder: Path) -> None:
     lookup_figures(memory, small, None)
     del memory
     gc.collect()
-    path = folder / "large.sqlite"
-    with Ledger.open(path, synchronous="NORMAL") as filling:
-        seconds = fill(filling, size, 20_000)
+    path = filled or folder / "large.sqlite"
+    if filled is None:
+        with Ledger.open(path, synchronous="NORMAL") as filling:
+            seconds = fill(filling, size, 20_000)
+        print(
+            f"  SqliteStore (filled in {seconds:.1f} s = {size / seconds:,.0f} entries/s, "
+            f"synchronous=NORMAL)"
+        )
     before = rss_mib()
     started = time.perf_counter()
     ledger = Ledger.open(path)
@@ -433,10 +440,6 @@ def lookups(size: int, folder: Path) -> None:
     raw = sqlite3.connect(path)
     raw.execute("PRAGMA user_version").fetchone()
     raw_open = time.perf_counter() - started
-    print(
-        f"  SqliteStore (filled in {seconds:.1f} s = {size / seconds:,.0f} entries/s, "
-        f"synchronous=NORMAL)"
-    )
     print(
         f"  open                        {opened * 1000:>8.2f} ms, memory +{grown:.1f} MiB   "
         f"(raw sqlite3 connect + user_version {raw_open * 1000:.2f} ms)"
@@ -871,6 +874,12 @@ def main() -> None:
         help="pglookups: reuse this PostgreSQL ledger, filled by an earlier run (not reset)",
     )
     parser.add_argument(
+        "--sqlite-filled",
+        metavar="PATH",
+        type=Path,
+        help="lookups: reuse this SQLite ledger, filled by an earlier run",
+    )
+    parser.add_argument(
         "--pg-data",
         metavar="DIR",
         type=Path,
@@ -909,7 +918,7 @@ def main() -> None:
         if "concurrent" in only:
             concurrent_figures(batch_size // 5, 1_000, Path(folder))
         if "lookups" in only:
-            lookups(lookup_size, Path(folder))
+            lookups(lookup_size, Path(folder), args.sqlite_filled)
         if "pglookups" in only:
             pg_lookups(lookup_size, args.pg_filled)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
