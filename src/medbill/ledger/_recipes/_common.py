@@ -13,7 +13,7 @@ import pendulum
 from medbill._errors import DuplicateEntryError, LedgerError
 from medbill._parties import Coverage, Priority
 from medbill.ledger._accounts import SIGN_OF_CODE, Account
-from medbill.ledger._entries import EntryKind, JournalEntry, Posting
+from medbill.ledger._entries import EntryKind, JournalEntry, Posting, planned_posting
 from medbill.ledger._ledger import Ledger
 
 ZERO = Decimal("0.00")
@@ -44,7 +44,19 @@ class _Postings:
         return self._amounts.get(account, ZERO)
 
     def postings(self) -> list[Posting]:
-        return [Posting(account, amount) for account, amount in self._amounts.items() if amount]
+        return [
+            planned_posting(account, amount) for account, amount in self._amounts.items() if amount
+        ]
+
+    def entry_postings(self) -> tuple[Posting, ...]:
+        """The postings, debits first (each side in first-seen order)."""
+        debits: list[Posting] = []
+        credits: list[Posting] = []
+        for account, amount in self._amounts.items():
+            if amount:
+                posting = planned_posting(account, amount)
+                (debits if posting.cents > 0 else credits).append(posting)
+        return (*debits, *credits)
 
 
 def _replayed(

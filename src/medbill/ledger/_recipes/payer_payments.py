@@ -34,7 +34,13 @@ from medbill._errors import LedgerError, UnbalancedRemittanceError
 from medbill._parties import Coverage, Priority
 from medbill._payment import Adjustment, ClaimPayment, Imbalance, PayerClaimStatus, Remittance
 from medbill.ledger._accounts import Account
-from medbill.ledger._entries import EntryKind, JournalEntry, References
+from medbill.ledger._entries import (
+    EntryKind,
+    JournalEntry,
+    References,
+    planned_entry,
+    planned_references,
+)
 from medbill.ledger._ledger import Ledger, atomic_recipe
 from medbill.ledger._recipes._common import (
     ZERO,
@@ -337,12 +343,12 @@ def claim_payment_entries(
         memo += f"; crossed over to {_party(next_coverage)}"
         explain.append(f"crossed over: {_party(next_coverage)} was billed by the payer")
     view.add(
-        JournalEntry(
+        planned_entry(
             key=key,
             effective=effective,
             kind=EntryKind.DENIAL if denied else EntryKind.CLAIM_PAYMENT,
             memo=memo,
-            references=References(
+            references=planned_references(
                 patient=patient,
                 claim=claim.id,
                 payer=payer,
@@ -350,7 +356,7 @@ def claim_payment_entries(
                 trace=remittance.id,
             ),
             recorded_at=recorded_at,
-            postings=sorted(postings.postings(), key=lambda p: p.cents < 0),
+            postings=postings.entry_postings(),
         )
     )
     _apply_claim_credit(view, claim, key, effective, recorded_at, explain)
@@ -454,14 +460,14 @@ def _apply_claim_credit(
         return
     explain.append(f"{used} collected at check-in applied to the patient's share")
     view.add(
-        JournalEntry(
+        planned_entry(
             key=f"{key}/copay",
             effective=effective,
             kind=EntryKind.CREDIT_APPLIED,
             memo=f"{used} collected for claim {claim.id} applied to its patient share",
-            references=References(patient=patient, claim=claim.id),
+            references=planned_references(patient=patient, claim=claim.id),
             recorded_at=recorded_at,
-            postings=sorted(postings.postings(), key=lambda p: p.cents < 0),
+            postings=postings.entry_postings(),
         )
     )
 
@@ -495,14 +501,14 @@ def suspense_entry(
     postings.move(
         _account("unapplied_insurance_cash", None, payer), _account("cash", None, payer), amount
     )
-    return JournalEntry(
+    return planned_entry(
         key=key,
         effective=remittance.paid_on,
         kind=EntryKind.CLAIM_PAYMENT,
         memo=memo,
-        references=References(payer=payer, remittance=remittance.id, trace=remittance.id),
+        references=planned_references(payer=payer, remittance=remittance.id, trace=remittance.id),
         recorded_at=recorded_at,
-        postings=sorted(postings.postings(), key=lambda p: p.cents < 0),
+        postings=postings.entry_postings(),
     )
 
 
