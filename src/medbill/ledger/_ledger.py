@@ -400,6 +400,13 @@ class Ledger:
         for account in expect:
             if type(account) is not Account:
                 raise LedgerError(f"expect: can only check an Account (got {account!r})")
+        stale = getattr(self._store, "stale_balance", None)  # the store compares in cents
+        if stale is not None:
+            found = stale(expect)
+            if found is not None:
+                account, expected, actual = found
+                raise StaleBalanceError(str(account), expected, actual)
+            return
         batch = getattr(self._store, "balances", None)  # one read for a whole plan
         known: Mapping[Account, Decimal] = {} if batch is None else batch(list(expect))
         signs = SIGN_OF_CODE

@@ -337,8 +337,9 @@ class BalanceView:
         pending = self._pending
         for posting in entry.postings:
             account = posting.account
-            if account not in pending:
-                pending[account] = ZERO
+            before = pending.get(account)
+            if before is None:
+                before = ZERO
                 claim = account.claim
                 if claim is None:
                     pass
@@ -352,7 +353,7 @@ class BalanceView:
                     known = self.claim_accounts(account.code, claim)
                     if account not in known:
                         known.append(account)
-            pending[account] += posting.amount
+            pending[account] = before + posting.amount
         self.entries.append(entry)
         self._keys[entry.key] = entry
         claim = entry.references.claim

@@ -238,7 +238,9 @@ def claim_payment_entries(
     patient = claim.patient.id
     payer = coverage.payer.id
     effective = remittance.paid_on
-    check_not_before_charge(view, str(claim.id), effective, f"claim payment {key!r}")
+    charged = view.service_date(str(claim.id))
+    if charged is not None and effective < charged:
+        check_not_before_charge(view, str(claim.id), effective, f"claim payment {key!r}")
     later = coverage.priority is not Priority.PRIMARY
     denied = payment.status is PayerClaimStatus.DENIED
     postings = _Postings()
@@ -285,9 +287,9 @@ def claim_payment_entries(
             move = min(move, max(billed - paid, ZERO))
         if move:
             postings.move(receivable, target, move)
-            explain.append(f"{where}: {_party(next_coverage)}'s share is {share} (PR)")
+            explain.append(f"{where}: {_party(next_coverage)}'s share is {share!s} (PR)")
         if money:
-            explain.append(f"{where}: the patient already paid {money} of it")
+            explain.append(f"{where}: the patient already paid {money!s} of it")
             overpaid_by_patient = -(target_now + move)
             if overpaid_by_patient > 0:
                 excess.append((target, overpaid_by_patient))
@@ -296,7 +298,7 @@ def claim_payment_entries(
         kept = kept if additive else min(kept, max(left, ZERO))
         if kept:
             left -= kept
-            explain.append(f"{where}: {kept} denied, left in {_party(coverage)} A/R")
+            explain.append(f"{where}: {kept!s} denied, left in {_party(coverage)} A/R")
         for slot, code in _BOOKED:
             part = sums[slot] if additive else min(sums[slot], max(left, ZERO))
             if part > 0:
@@ -311,14 +313,16 @@ def claim_payment_entries(
             )
             postings.move(receivable, account, left)
             explain.append(
-                f"{where}: {left} of what {_party(coverage)} was billed is its contractual "
+                f"{where}: {left!s} of what {_party(coverage)} was billed is its contractual "
                 "adjustment (adjudicated against the full charge, OA-23 prior payer)"
             )
         elif left > 0:
-            explain.append(f"{where}: {left} left open in {_party(coverage)} A/R")
+            explain.append(f"{where}: {left!s} left open in {_party(coverage)} A/R")
     if excess:
         _patient_credit_from(view, postings, claim, excess, explain)
-    memo = f"{_party(coverage)} paid {payment.paid} of charge {payment.charge} on claim {claim.id}"
+    memo = (
+        f"{_party(coverage)} paid {payment.paid!s} of charge {payment.charge!s} on claim {claim.id}"
+    )
     if denied:
         memo += ": " + ", ".join(
             f"{a.group.value}-{a.reason} {a.amount}" for a in payment.all_adjustments()
@@ -474,17 +478,26 @@ def _apply_claim_credit(
 
 def _owed(view: BalanceView, postings: _Postings, coverage: Coverage | None, claim: str) -> Decimal:
     """What a party (a payer at a level, or the patient) owes on ``claim`` with ``postings``."""
-    code = "patient_receivable" if coverage is None else "insurance_receivable"
-
-    def mine(account: Account) -> bool:
-        return account.code == code and (
-            coverage is None
-            or (account.payer == coverage.payer.id and account.level is coverage.priority)
+    if coverage is None:
+        code = "patient_receivable"
+        accounts = dict.fromkeys(view.claim_accounts(code, claim))
+    else:
+        code = "insurance_receivable"
+        payer, level = coverage.payer.id, coverage.priority
+        accounts = dict.fromkeys(
+            a for a in view.claim_accounts(code, claim) if a.payer == payer and a.level is level
         )
-
-    accounts = {a for a in view.claim_accounts(code, claim) if mine(a)}
-    accounts.update(a for a, _ in postings.items() if mine(a) and a.claim == claim)
-    return sum((view.balance(a) + postings.pending(a) for a in accounts), ZERO)
+    for account, _ in postings.items():
+        if (
+            account.code == code
+            and account.claim == claim
+            and (coverage is None or (account.payer == payer and account.level is level))
+        ):
+            accounts[account] = None
+    total = ZERO
+    for account in accounts:
+        total += view.balance(account) + postings.pending(account)
+    return total
 
 
 def suspense_entry(
