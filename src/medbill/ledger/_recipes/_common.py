@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -107,7 +106,10 @@ def _positive(amount: object, field: str) -> Decimal:
     return amount
 
 
-@functools.lru_cache(maxsize=65_536)
+_ACCOUNTS: dict[tuple[str | None, ...], Account] = {}  # by identity
+_MAX_ACCOUNTS = 65_536
+
+
 def account(
     code: str,
     patient: str | None = None,
@@ -117,8 +119,30 @@ def account(
     line: str | None = None,
 ) -> Account:
     """The account with these dimensions, built once: a plan names the same few accounts
-    of each claim many times, and an :class:`Account` validates its dimensions."""
-    return Account(code=code, patient=patient, payer=payer, level=level, claim=claim, line=line)
+    of each claim many times, and an :class:`Account` validates its dimensions.
+
+    Kept by identity (``Account.identity``, the level as its value): one object per
+    account, so the balance dictionaries a plan reads find it by ``is`` (no ``__eq__``),
+    and the accounts a store answers are :func:`shared` into the same table.
+    """
+    key = (code, patient, payer, level._value_ if type(level) is Priority else level, claim, line)
+    found = _ACCOUNTS.get(key)
+    if found is None:
+        found = Account(
+            code=code, patient=patient, payer=payer, level=level, claim=claim, line=line
+        )
+        if len(_ACCOUNTS) >= _MAX_ACCOUNTS:
+            _ACCOUNTS.clear()
+        _ACCOUNTS[found.identity] = found
+    return found
+
+
+def shared(accounts: Iterable[Account]) -> None:
+    """Make :func:`account` answer these (a store's) objects for their identities."""
+    if len(_ACCOUNTS) >= _MAX_ACCOUNTS:
+        _ACCOUNTS.clear()
+    for item in accounts:
+        _ACCOUNTS[item.identity] = item
 
 
 def _receivable(
@@ -270,6 +294,7 @@ class BalanceView:
         if not wanted:
             return
         balances = store.claim_balances(wanted)
+        shared(balances)
         owners = store.claim_owners(wanted)
         payments = store.claim_entries_of(wanted, PAYMENT_KINDS)
         keys = [e.key for found in payments.values() for e in found]
@@ -289,8 +314,11 @@ class BalanceView:
         for account in balances:
             claim = account.claim or ""
             grouped.setdefault((account.code, claim), []).append(account)
-            if account not in self._accounts_of[claim]:
-                self._accounts_of[claim].append(account)
+            listed = self._accounts_of[claim]
+            # the store's accounts are distinct: only a claim with planned accounts
+            # needs the search
+            if claim not in pending or account not in listed:
+                listed.append(account)
         for group, posted in grouped.items():
             known = self._by_claim.get(group)
             if known is None:

@@ -90,9 +90,13 @@ CROSSOVERS = frozenset(
 )
 
 
+_LEVEL_OF_VALUE = {status.value: level for status, level in _LEVELS.items()}
+_CROSSOVER_VALUES = frozenset(status.value for status in CROSSOVERS)
+
+
 def status_level(status: PayerClaimStatus) -> Priority | None:
     """The coverage level a CLP02 status says the payer processed the claim as."""
-    return _LEVELS.get(status)
+    return _LEVEL_OF_VALUE.get(status._value_)
 
 
 def payer_key(remittance: Remittance) -> str:
@@ -343,7 +347,7 @@ def claim_payment_entries(
         )
         memo += f", {overpaid} more than it owed"
         explain.append(f"{overpaid} more than {_party(coverage)} owed: payer overpayment")
-    if payment.status in CROSSOVERS and next_coverage is not None:
+    if payment.status._value_ in _CROSSOVER_VALUES and next_coverage is not None:
         memo += f"; crossed over to {_party(next_coverage)}"
         explain.append(f"crossed over: {_party(next_coverage)} was billed by the payer")
     view.add(

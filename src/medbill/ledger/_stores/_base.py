@@ -237,6 +237,11 @@ class IndexedStore:
     def __contains__(self, key: object) -> bool:
         return key in self._index.keys
 
+    def known_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` are posted (one call for a whole batch)."""
+        known = self._index.keys
+        return {key for key in keys if key in known}
+
     def sync(self) -> None:
         """Nothing to catch up with: this process is the only writer."""
 
