@@ -80,8 +80,8 @@ def _balanced(remittance: Remittance) -> bool:
         if claim.charge - adjusted - claim.paid or claim.patient_responsibility - shares:
             return False
         total += claim.paid
-    for adjustment in remittance.provider_adjustments:
-        total -= adjustment.amount
+    for provider_adjustment in remittance.provider_adjustments:
+        total -= provider_adjustment.amount
     return total == remittance.signed_payment
 
 

@@ -252,7 +252,14 @@ def _rebuilt(
     claim: str | None,
     line: str | None,
 ) -> Account:
-    return Account(code=code, patient=patient, payer=payer, level=level, claim=claim, line=line)
+    return Account(
+        code=code,
+        patient=patient,
+        payer=payer,
+        level=None if level is None else Priority(level),
+        claim=claim,
+        line=line,
+    )
 
 
 @attrs.frozen(kw_only=True, hash=False, repr=False)

@@ -125,8 +125,8 @@ def account(
     account, so the balance dictionaries a plan reads find it by ``is`` (no ``__eq__``),
     and the accounts a store answers are :func:`shared` into the same table.
     """
-    key = (code, patient, payer, level._value_ if type(level) is Priority else level, claim, line)
-    found = _ACCOUNTS.get(key)
+    value: str | None = level._value_ if type(level) is Priority else level  # type: ignore[assignment]
+    found = _ACCOUNTS.get((code, patient, payer, value, claim, line))
     if found is None:
         found = Account(
             code=code, patient=patient, payer=payer, level=level, claim=claim, line=line
