@@ -521,12 +521,17 @@ class _Planner:
     def prefetch(self) -> None:
         """Read every claim the remittance names in a few batched reads."""
         wanted: list[str] = []
+        later: list[str] = []  # paid at a later level: the patient's money on them is read
         for payment in self.remittance.claim_payments:
+            level = status_level(payment.status)
             for claim in self.claims.get(str(payment.claim_id), ()):
                 wanted.append(str(claim.id))
+                if level is not None and level is not Priority.PRIMARY:
+                    later.append(str(claim.id))
                 if claim.encounter_id is not None:
                     wanted.append(f"encounter:{claim.encounter_id}")
         self.view.prefetch(wanted)
+        self.view.prefetch_patient_money(later)
 
     def suspense(
         self,

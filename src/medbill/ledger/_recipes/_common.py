@@ -247,6 +247,14 @@ def _move_claim_balance(
 
 PAYMENT_KINDS = (EntryKind.CLAIM_PAYMENT, EntryKind.DENIAL)
 """The kinds of the entries a payer's adjudication is matched against (duplicates, reversals)."""
+_PATIENT_MONEY_KINDS = (EntryKind.PATIENT_PAYMENT, EntryKind.CREDIT_APPLIED)
+_EVERY_KIND = tuple(EntryKind)  # a "/patient-credit" key may be of any kind
+
+
+def is_patient_money(entry: JournalEntry) -> bool:
+    """A patient payment, credit applied, or a reversal's ``/patient-credit`` (money the
+    patient paid that went back to credit)."""
+    return entry.kind in _PATIENT_MONEY_KINDS or entry.key.endswith("/patient-credit")
 
 
 class BalanceView:
@@ -279,6 +287,7 @@ class BalanceView:
         self._owners: dict[str, tuple[str | None, pendulum.Date | None]] = {}
         self._unreversed: set[str] = set()
         self._planned_owners: dict[str, tuple[str, pendulum.Date | None]] = {}
+        self._money_of: dict[str, list[JournalEntry]] = {}
         # One catch-up with other writers, then the store's answers directly: a plan reads
         # thousands of balances and must not re-sync for each (post_batch re-checks them).
         self._store = ledger.store
@@ -327,6 +336,36 @@ class BalanceView:
                 known[:] = posted + [a for a in known if a not in posted]
         self._reversed.update(reversals)
         self._unreversed.update(k for k in keys if k not in reversals)
+
+    def prefetch_patient_money(self, claims: Iterable[str]) -> None:
+        """Read the patient's money on each of ``claims`` (:meth:`patient_money_entries`)
+        and whether it was reversed, in two batched store reads."""
+        store: Any = self._store
+        if not hasattr(store, "claim_entries_of"):
+            return
+        wanted = [c for c in dict.fromkeys(claims) if c not in self._money_of]
+        if not wanted:
+            return
+        found = store.claim_entries_of(wanted, _EVERY_KIND)
+        keys: list[str] = []
+        for claim in wanted:
+            posted = [e for e in found.get(claim, ()) if is_patient_money(e)]
+            keys.extend(e.key for e in posted)
+            planned = [e for e in self._planned_of.get(claim, ()) if is_patient_money(e)]
+            self._money_of[claim] = posted + planned
+        if keys:
+            reversals = store.reversals(keys)
+            for key, by in reversals.items():
+                self._reversed.setdefault(key, by)
+            self._unreversed.update(k for k in keys if k not in reversals)
+
+    def patient_money_entries(self, claim: str) -> list[JournalEntry]:
+        """The claim's entries of patient money (:func:`is_patient_money`): posted, then
+        planned."""
+        found = self._money_of.get(claim)
+        if found is None:
+            return [e for e in self.claim_entries(claim) if is_patient_money(e)]
+        return found
 
     def balance(self, account: Account) -> Decimal:
         """``account``'s balance on its normal side once the planned entries are posted."""
@@ -397,6 +436,9 @@ class BalanceView:
             everything = self._claim_entries.get(claim)
             if everything is not None:
                 everything.append(entry)
+            money = self._money_of.get(claim)
+            if money is not None and is_patient_money(entry):
+                money.append(entry)
         if entry.reverses is not None:
             self._reversed[entry.reverses] = entry.key
         return entry

@@ -196,8 +196,14 @@ def is_duplicate(
     """
     if payment.paid < 0:
         return False
-    if payment.paid > 0 and any(str(a.reason) == "18" for a in payment.all_adjustments()):
-        return True
+    if payment.paid > 0:
+        for adjustment in payment.adjustments:
+            if adjustment.reason == "18":  # a Carc is a str
+                return True
+        for line_payment in payment.lines:
+            for adjustment in line_payment.adjustments:
+                if adjustment.reason == "18":
+                    return True
     payer = coverage.payer.id
     clp07 = payment.payer_claim_control_number
     for entry in view.payment_entries(claim):
@@ -371,16 +377,11 @@ def claim_payment_entries(
     return explain
 
 
-_PATIENT_MONEY = (EntryKind.PATIENT_PAYMENT, EntryKind.CREDIT_APPLIED)
-
-
 def _patient_money_on(view: BalanceView, claim: str, account: Account) -> Decimal:
     """The patient's money applied to ``account`` (a line's patient receivable): payments
     and credit applied, less what went back to credit (a reversal's ``/patient-credit``)."""
     total = ZERO
-    for entry in view.claim_entries(claim):
-        if entry.kind not in _PATIENT_MONEY and not entry.key.endswith("/patient-credit"):
-            continue
+    for entry in view.patient_money_entries(claim):
         if view.reversed_key(entry.key) is not None:
             continue
         for posting in entry.postings:
