@@ -305,12 +305,17 @@ def claim_payment_entries(
                 excess.append((target, overpaid_by_patient))
         left = billed - paid - move
         kept = sums[_LEFT_IN_AR]
-        kept = kept if additive else min(kept, max(left, ZERO))
+        if kept:
+            kept = kept if additive else min(kept, max(left, ZERO))
         if kept:
             left -= kept
             explain.append(f"{where}: {kept!s} denied, left in {_party(coverage)} A/R")
         for slot, code in _BOOKED:
-            part = sums[slot] if additive else min(sums[slot], max(left, ZERO))
+            part = sums[slot]
+            if not part:  # nothing of this outcome: min(0, ...) books nothing either
+                continue
+            if not additive:
+                part = min(part, max(left, ZERO))
             if part > 0:
                 left -= part
                 account = _account(code, patient, payer, coverage.priority, claim.id, line)
