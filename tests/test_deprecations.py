@@ -581,3 +581,87 @@ def test_testing_default_date_of_service_is_deprecated_for_default_service_date(
     ):
         old = medbill.testing.DEFAULT_DATE_OF_SERVICE
     assert old == medbill.testing.DEFAULT_SERVICE_DATE == make_claim().lines[0].service_date
+
+
+# --- one home per name; implementation tables and per-type strategies left the surface --
+
+MOVED_NAMES = [
+    *(
+        ("medbill", name, "medbill.codes", rf"medbill\.codes\.{name}")
+        for name in (
+            "AdjustmentGroup",
+            "Carc",
+            "Icd10Cm",
+            "Modifier",
+            "Npi",
+            "PlaceOfService",
+            "ProcedureCode",
+            "Rarc",
+            "RevenueCode",
+        )
+    ),
+    ("medbill.fees", "CobMethod", "medbill", r"medbill\.CobMethod"),
+    ("medbill.ledger", "Clock", "medbill", r"medbill\.Clock"),
+    ("medbill.fees", "ANESTHESIA_MODIFIERS", "medbill.fees._anesthesia", "AnesthesiaSchedule"),
+    ("medbill.fees", "DISPUTE_THRESHOLD", "medbill.fees._gfe", "dispute_eligible"),
+    ("medbill.fees", "MEDICARE_COINSURANCE", "medbill.fees._responsibility", "medicare_payment"),
+    ("medbill.fees", "SEQUESTRATION", "medbill.fees._responsibility", "sequestration="),
+    ("medbill.fees", "MEDICARE_CONVERSION_FACTORS", "medbill.fees._rvu_row", "conversion_factors"),
+    ("medbill.ledger", "LAY_DESCRIPTIONS", "medbill.ledger._statements", "descriptions="),
+    (
+        "medbill.ledger",
+        "PROVIDER_ADJUSTMENT_ACCOUNTS",
+        "medbill.ledger._recipes",
+        "post_provider_adjustments",
+    ),
+    ("medbill.claims", "ANATOMIC_MODIFIERS", "medbill.claims._ncci", "NcciEdits"),
+    ("medbill.claims", "DISTINCT_SERVICE_MODIFIERS", "medbill.claims._ncci", "NcciEdits"),
+    ("medbill.claims", "PTP_MODIFIERS", "medbill.claims._ncci", "NcciEdits"),
+    ("medbill.claims", "COST_SHARING", "medbill.claims._check", "check_payment"),
+]
+
+
+@pytest.mark.parametrize(
+    ("package", "name", "home", "instead"),
+    MOVED_NAMES,
+    ids=[f"{p}.{n}" for p, n, *_ in MOVED_NAMES],
+)
+def test_a_name_that_left_a_module_still_imports_from_it(
+    package: str, name: str, home: str, instead: str
+) -> None:
+    import importlib
+
+    module = importlib.import_module(package)
+    assert name not in module.__all__
+    with pytest.warns(DeprecationWarning, match=rf"{package}: {name} is deprecated .*{instead}"):
+        old = getattr(module, name)
+    assert old is getattr(importlib.import_module(home), name)
+
+
+def test_the_moved_code_types_import_with_from_import() -> None:
+    with pytest.warns(DeprecationWarning, match=r"medbill: Carc is deprecated"):
+        from medbill import Carc
+    import medbill.codes
+
+    assert Carc is medbill.codes.Carc
+
+
+def test_per_type_strategies_left_the_surface_for_from_type() -> None:
+    from hypothesis import strategies as st
+
+    import medbill
+    import medbill.codes
+    from medbill.testing import _strategies, strategies
+
+    removed = {name: tp for name, tp in strategies._TYPES.items() if name not in strategies.__all__}
+    assert len(removed) == 23
+    for name, tp in removed.items():
+        home = medbill.codes if tp.__name__ in medbill.codes.__all__ else medbill
+        assert tp is getattr(home, tp.__name__)
+        with pytest.warns(
+            DeprecationWarning,
+            match=rf"strategies: {name} is deprecated .*from_type\({home.__name__}\.{tp.__name__}\)",
+        ):
+            assert getattr(strategies, name) is getattr(_strategies, name)
+        # the registered strategy builds valid objects of the type
+        assert isinstance(st.from_type(tp).example(), tp)

@@ -6,7 +6,8 @@ under "Deprecated".
 
 - :func:`warn_renamed` is the warning itself.
 - :func:`renamed_parameters` wraps a function or method whose keyword was renamed.
-- :func:`removed_names` keeps a name taken out of a public module importable (it warns).
+- :func:`removed_names` keeps a name taken out of a public module importable (it warns);
+  :func:`moved_names` is the same for names whose one home is now another module.
 - :func:`renamed_attributes` keeps the old name of a renamed property (a read warns).
 - :func:`renamed_fields` decorates an attrs class whose field was renamed: the old keyword
   of the constructor and the old attribute read both keep working (and warn), and
@@ -16,6 +17,7 @@ under "Deprecated".
 from __future__ import annotations
 
 import functools
+import importlib
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, Final, ParamSpec, TypeVar
@@ -26,6 +28,7 @@ __all__ = [
     "FOLDED_PERIODS",
     "RENAMED_FIELDS",
     "folded_period",
+    "moved_names",
     "period_or_dates",
     "removed_names",
     "removed_values",
@@ -255,6 +258,34 @@ def removed_names(
         return load()
 
     return module_getattr
+
+
+def moved_names(module: str, names: Mapping[str, tuple[str, str]]) -> Callable[[str], Any]:
+    """:func:`removed_names` for names that live in another module: ``{name: (home, instead)}``.
+
+    ``home`` is the module that defines the name now (imported on first use), ``instead``
+    what the warning tells the caller to use.
+
+    >>> import warnings
+    >>> getattr_ = moved_names("medbill", {"Carc": ("medbill.codes", "medbill.codes.Carc")})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     getattr_("Carc")("45")
+    Carc('45')
+    >>> print(caught[0].message)
+    medbill: Carc is deprecated since medbill 0.2.0; use medbill.codes.Carc instead
+    """
+    return removed_names(
+        module,
+        {
+            name: (functools.partial(_attribute_of, home, name), instead)
+            for name, (home, instead) in names.items()
+        },
+    )
+
+
+def _attribute_of(home: str, name: str) -> Any:
+    return getattr(importlib.import_module(home), name)
 
 
 def removed_values(module: str, values: Mapping[str, tuple[Any, str]]) -> Callable[[str], Any]:

@@ -6,11 +6,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pendulum
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from medbill import Claim, Encounter
 from medbill.claims import ClaimWorkflow, Finding, Severity, build_claim, scrub
 from medbill.testing import make_coverage, make_patient
-from medbill.testing.strategies import claims, encounters
+from medbill.testing.strategies import claims
 
 AS_OF = pendulum.date(2030, 1, 1)
 
@@ -32,7 +33,7 @@ def test_scrub_never_raises_and_orders_errors_first(claim: Claim) -> None:
 
 
 @settings(max_examples=60)
-@given(encounters())
+@given(st.from_type(Encounter))
 def test_build_claim_keeps_every_service_and_its_charge(encounter: Encounter) -> None:
     patient = make_patient(id=encounter.patient_id)
     coverage = make_coverage(patient_id=encounter.patient_id)
