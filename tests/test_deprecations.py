@@ -34,13 +34,16 @@ from medbill.fees import (
     AnesthesiaSchedule,
     CarveOut,
     Contract,
+    FeeEntry,
     FeeSchedule,
     FeeScheduleTerm,
+    FixedRate,
     LineShare,
     Locality,
     MedicareFeeSchedule,
     PercentOfBilled,
     PercentOfMedicare,
+    RvuRow,
     medicare_payment,
 )
 from medbill.ledger import ClaimBalance
@@ -665,3 +668,56 @@ def test_per_type_strategies_left_the_surface_for_from_type() -> None:
             assert getattr(strategies, name) is getattr(_strategies, name)
         # the registered strategy builds valid objects of the type
         assert isinstance(st.from_type(tp).example(), tp)
+
+
+# --- modifier is never a parameter name: modifier= -> modifiers= (at most one) -------------
+
+ONE_MODIFIER: list[tuple[type[Any], dict[str, Any]]] = [
+    (FeeEntry, {"code": "71046", "amount": "30.00", "valid_from": JAN}),
+    (FixedRate, {"codes": ["97110"], "amount": "29.99"}),
+    (RvuRow, {"code": "71046"}),
+]
+
+
+@pytest.mark.parametrize(("cls", "kwargs"), ONE_MODIFIER, ids=[c.__name__ for c, _ in ONE_MODIFIER])
+def test_modifier_keyword_is_deprecated_for_modifiers(
+    cls: type[Any], kwargs: dict[str, Any]
+) -> None:
+    new = cls(modifiers=["26"], **kwargs)
+    assert tuple(new.modifiers) == ("26",)
+    assert new.modifier == "26"  # the one modifier, read as before (not deprecated)
+    with pytest.warns(DeprecationWarning, match=rf"{cls.__name__}: modifier= .* use modifiers="):
+        assert cls(modifier="26", **kwargs) == new
+    with pytest.warns(DeprecationWarning, match="modifier="):
+        assert cls(modifier=None, **kwargs) == cls(**kwargs) == cls(modifiers=[], **kwargs)
+    with (
+        pytest.warns(DeprecationWarning, match="modifier="),
+        pytest.raises(ValidationError, match="modifier: is the deprecated name of modifiers"),
+    ):
+        cls(modifier="26", modifiers=["26"], **kwargs)
+    with pytest.raises(ValidationError, match="modifiers: must be a list of modifiers"):
+        cls(modifiers="26", **kwargs)
+    with pytest.raises(ValidationError, match="modifiers: names a code and at most one"):
+        cls(modifiers=["26", "59"], **kwargs)
+
+
+def test_a_0_1_fixed_rate_document_with_modifier_still_reads() -> None:
+    rate = FixedRate(codes=["97110"], amount="29.99", modifiers=["59"])
+    document = to_dict(rate)
+    assert document["modifiers"] == ["59"]
+    assert "modifier" not in document
+    old = {k: v for k, v in document.items() if k != "modifiers"} | {"modifier": "59"}
+    assert from_dict(FixedRate, old) == rate
+    assert from_dict(FixedRate, {**old, "modifier": None}) == attrs.evolve(rate, modifiers=())
+
+
+def test_a_0_1_contract_file_with_a_fixed_rate_modifier_still_reads(tmp_path: Path) -> None:
+    new = 'payer = "acme"\nname = "Acme"\neffective_from = 2025-01-01\n\n[[fixed_rate]]\ncodes = ["97110"]\namount = "29.99"\nmodifiers = ["59"]\n'
+    (tmp_path / "new.toml").write_text(new)
+    (tmp_path / "old.toml").write_text(new.replace('modifiers = ["59"]', 'modifier = "59"'))
+    with pytest.warns(
+        DeprecationWarning, match=r"old\.toml: \[fixed_rate\]: modifier = .* modifiers ="
+    ):
+        old = Contract.from_toml(tmp_path / "old.toml")
+    assert old == Contract.from_toml(tmp_path / "new.toml")
+    assert old.terms[0] == FixedRate(codes=["97110"], amount="29.99", modifiers=["59"])

@@ -9,6 +9,8 @@ under "Deprecated".
 - :func:`removed_names` keeps a name taken out of a public module importable (it warns);
   :func:`moved_names` is the same for names whose one home is now another module.
 - :func:`renamed_attributes` keeps the old name of a renamed property (a read warns).
+- :func:`folded_modifier` keeps the 0.1 ``modifier=`` keyword (one string) of a class whose
+  field is now ``modifiers`` (a tuple); :mod:`medbill.serialize` reads the old key.
 - :func:`renamed_fields` decorates an attrs class whose field was renamed: the old keyword
   of the constructor and the old attribute read both keep working (and warn), and
   :mod:`medbill.serialize` reads a document that carries the old key.
@@ -27,6 +29,8 @@ from medbill._errors import ValidationError
 __all__ = [
     "FOLDED_PERIODS",
     "RENAMED_FIELDS",
+    "FOLDED_MODIFIER",
+    "folded_modifier",
     "folded_period",
     "moved_names",
     "period_or_dates",
@@ -44,6 +48,9 @@ C = TypeVar("C", bound=type[Any])
 
 RENAMED_FIELDS: Final = "__medbill_renamed_fields__"
 """Class attribute holding ``{old: new}`` for a class decorated by :func:`renamed_fields`."""
+
+FOLDED_MODIFIER: Final = "__medbill_folded_modifier__"
+"""Class attribute set by :func:`folded_modifier`: documents may carry the 0.1 ``modifier``."""
 
 FOLDED_PERIODS: Final = "__medbill_folded_periods__"
 """Class attribute holding ``{period field: (old start, old end)}`` (:func:`folded_period`)."""
@@ -176,6 +183,45 @@ def renamed_fields(**renames: str) -> Callable[[C], C]:
         return cls
 
     return decorate
+
+
+def folded_modifier(cls: C) -> C:
+    """Keep the 0.1 ``modifier=`` keyword of an attrs class whose field is now ``modifiers``.
+
+    NAMING.md: ``modifiers`` is always a sequence and ``modifier`` is never a parameter
+    name. ``modifier="26"`` still builds ``modifiers=("26",)`` (``None`` or ``""``: none),
+    warning; :mod:`medbill.serialize` reads a document with the old key.
+
+    >>> import attrs, warnings
+    >>> @folded_modifier
+    ... @attrs.frozen(kw_only=True)
+    ... class Rate:
+    ...     modifiers: tuple[str, ...] = ()
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     Rate(modifier="26")  # type: ignore[call-arg]
+    Rate(modifiers=('26',))
+    >>> print(caught[0].message)
+    Rate: modifier= is deprecated since medbill 0.2.0; use modifiers=[...] instead
+    """
+    original = cls.__init__
+    where = cls.__name__
+
+    @functools.wraps(original)
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        if "modifier" in kwargs:
+            warn_renamed(where, "modifier=", "modifiers=[...]", stacklevel=3)
+            old = kwargs.pop("modifier")
+            if "modifiers" in kwargs:
+                raise ValidationError(
+                    "modifier", old, "is the deprecated name of modifiers: pass one"
+                )
+            kwargs["modifiers"] = () if old is None or old == "" else (old,)
+        original(self, *args, **kwargs)
+
+    cls.__init__ = init
+    setattr(cls, FOLDED_MODIFIER, True)
+    return cls
 
 
 def folded_period(start: str = "start", end: str = "end", into: str = "period") -> Callable[[C], C]:

@@ -177,7 +177,7 @@ _FIXED_RATES = st.builds(
     FixedRate,
     codes=_CODE_RANGES,
     amount=mst.amounts(Decimal("0.01")),
-    modifier=st.none() | st.from_type(Modifier).map(str),
+    modifiers=st.lists(st.from_type(Modifier).map(str), max_size=1).map(tuple),
 )
 _CARVE_OUTS = st.one_of(
     st.builds(CarveOut, codes=_CODE_RANGES, amount=mst.amounts(Decimal("0.01"))),
