@@ -721,3 +721,30 @@ def test_a_0_1_contract_file_with_a_fixed_rate_modifier_still_reads(tmp_path: Pa
         old = Contract.from_toml(tmp_path / "old.toml")
     assert old == Contract.from_toml(tmp_path / "new.toml")
     assert old.terms[0] == FixedRate(codes=["97110"], amount="29.99", modifiers=["59"])
+
+
+def test_claim_line_service_date_end_is_deprecated_for_service_period() -> None:
+    from medbill import ClaimLine
+    from medbill.testing import make_claim_line
+
+    day = pendulum.date(2025, 3, 4)
+    three_days = Period(day, day.add(days=2))
+    new = make_claim_line(service_date=day, service_period=three_days)
+    assert new.last_service_date == day.add(days=2)
+    fields = {f.name: getattr(new, f.name) for f in attrs.fields(ClaimLine)}
+    del fields["service_period"]
+    with pytest.warns(DeprecationWarning, match=r"ClaimLine: service_date_end= .* service_period="):
+        assert ClaimLine(**fields, service_date_end=day.add(days=2)) == new  # type: ignore[call-arg]
+    with pytest.warns(DeprecationWarning, match="service_date_end="):
+        assert ClaimLine(**fields, service_date_end=None) == attrs.evolve(new, service_period=None)  # type: ignore[call-arg]
+    with pytest.warns(
+        DeprecationWarning, match=r"ClaimLine: service_date_end .* service_period\.end"
+    ):
+        assert new.service_date_end == day.add(days=2)  # type: ignore[attr-defined]
+    with pytest.warns(DeprecationWarning, match="service_date_end"):
+        assert make_claim_line().service_date_end is None  # type: ignore[attr-defined]
+    document = to_dict(new)
+    assert document["service_period"] == {"start": "2025-03-04", "end": "2025-03-06"}
+    legacy = {k: v for k, v in document.items() if k != "service_period"}
+    assert from_dict(ClaimLine, {**legacy, "service_date_end": "2025-03-06"}) == new
+    assert from_dict(ClaimLine, {**legacy, "service_date_end": None}).service_period is None

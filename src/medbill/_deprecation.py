@@ -32,6 +32,8 @@ __all__ = [
     "FOLDED_MODIFIER",
     "folded_modifier",
     "folded_period",
+    "folded_period_end",
+    "FOLDED_PERIOD_ENDS",
     "moved_names",
     "period_or_dates",
     "removed_names",
@@ -51,6 +53,9 @@ RENAMED_FIELDS: Final = "__medbill_renamed_fields__"
 
 FOLDED_MODIFIER: Final = "__medbill_folded_modifier__"
 """Class attribute set by :func:`folded_modifier`: documents may carry the 0.1 ``modifier``."""
+
+FOLDED_PERIOD_ENDS: Final = "__medbill_folded_period_ends__"
+"""Class attribute holding ``{period field: (its start field, old end)}`` (:func:`folded_period_end`)."""
 
 FOLDED_PERIODS: Final = "__medbill_folded_periods__"
 """Class attribute holding ``{period field: (old start, old end)}`` (:func:`folded_period`)."""
@@ -273,6 +278,64 @@ def folded_period(start: str = "start", end: str = "end", into: str = "period") 
         setattr(cls, end, reader(end, "end"))
         merged = {**getattr(cls, FOLDED_PERIODS, {}), into: (start, end)}
         setattr(cls, FOLDED_PERIODS, merged)
+        return cls
+
+    return decorate
+
+
+def folded_period_end(end: str, start: str, into: str) -> Callable[[C], C]:
+    """Keep the old ``end`` field of an attrs class whose range is now an optional ``Period``.
+
+    The range starts on the class's own ``start`` field (a line's ``service_date``), so the
+    0.1 keyword ``end=day`` builds ``into=Period(start, day)`` (``None``: no period) and
+    reading ``.end`` returns ``into.end`` (or ``None``), both warning; :mod:`medbill.serialize`
+    reads a document with the old key.
+
+    >>> import attrs, pendulum, warnings
+    >>> from medbill import Period
+    >>> @folded_period_end("last_day", start="first_day", into="days")
+    ... @attrs.frozen(kw_only=True)
+    ... class Stay:
+    ...     first_day: pendulum.Date
+    ...     days: Period | None = None
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     stay = Stay(first_day=pendulum.date(2025, 3, 1), last_day=pendulum.date(2025, 3, 4))  # type: ignore[call-arg]
+    ...     old = stay.last_day  # type: ignore[attr-defined]
+    >>> stay.days, old
+    (Period(start=Date(2025, 3, 1), end=Date(2025, 3, 4)), Date(2025, 3, 4))
+    >>> print(caught[0].message)
+    Stay: last_day= is deprecated since medbill 0.2.0; use days=Period(first_day, last day) instead
+    """
+
+    def decorate(cls: C) -> C:
+        original = cls.__init__
+        where = cls.__name__
+
+        @functools.wraps(original)
+        def init(self: Any, *args: Any, **kwargs: Any) -> None:
+            if end in kwargs:
+                warn_renamed(where, f"{end}=", f"{into}=Period({start}, last day)", stacklevel=3)
+                last = kwargs.pop(end)
+                if into in kwargs:
+                    raise ValidationError(end, last, f"is the deprecated form of {into}: pass one")
+                if last is not None:
+                    from medbill._common import Period
+
+                    if start not in kwargs:
+                        raise ValidationError(start, None, "is required")
+                    kwargs[into] = Period(kwargs[start], last)
+            original(self, *args, **kwargs)
+
+        def read(self: Any) -> Any:
+            warn_renamed(where, end, f"{into}.end", stacklevel=3)
+            period = getattr(self, into)
+            return None if period is None else period.end
+
+        cls.__init__ = init
+        setattr(cls, end, property(read, doc=f"Deprecated since 0.2.0: read ``{into}.end``."))
+        merged = {**getattr(cls, FOLDED_PERIOD_ENDS, {}), into: (start, end)}
+        setattr(cls, FOLDED_PERIOD_ENDS, merged)
         return cls
 
     return decorate

@@ -738,7 +738,7 @@ class Contract:
                         attrs.evolve(
                             line,
                             service_date=_same_day(line.service_date, term.year),
-                            service_date_end=None,
+                            service_period=None,
                         )
                         for line in claim.lines
                     ],
