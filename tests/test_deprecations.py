@@ -15,6 +15,7 @@ import pendulum
 import pytest
 
 from medbill import (
+    ClaimId,
     Coverage,
     Period,
     PersonName,
@@ -221,9 +222,11 @@ def test_build_secondary_claim_adjudication_date_is_deprecated_for_adjudicated_o
         id="COV-2", priority="secondary", payer=make_payer(id="bcbs", name="BCBS")
     )
     with pytest.warns(DeprecationWarning, match="adjudication_date= .* use adjudicated_on="):
-        old = build_secondary_claim(claim, payment, coverage, claim_id="C-S", adjudication_date=JAN)  # type: ignore[call-arg]
+        old = build_secondary_claim(
+            claim, payment, coverage, claim_id=ClaimId("C-S"), adjudication_date=JAN
+        )  # type: ignore[call-arg]
     assert old == build_secondary_claim(
-        claim, payment, coverage, claim_id="C-S", adjudicated_on=JAN
+        claim, payment, coverage, claim_id=ClaimId("C-S"), adjudicated_on=JAN
     )
 
 

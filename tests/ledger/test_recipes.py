@@ -15,6 +15,7 @@ from medbill import (
     LedgerError,
     PatientId,
     PatientPayment,
+    PayerId,
     Priority,
     ProviderAdjustment,
     Remittance,
@@ -206,7 +207,7 @@ def test_provider_level_adjustments(ledger: Ledger) -> None:
             plb("CS", "1.00"),
         ),
     )
-    entry = post_provider_adjustments(ledger, era, payer="acme")
+    entry = post_provider_adjustments(ledger, era, payer_id=PayerId("acme"))
     assert entry is not None
     # interest adds 2.50; recoupment, forward balance and the other take 51.00 → cash -48.50
     assert ledger.balance(Account.cash("acme")) == D("-48.50")
@@ -215,7 +216,7 @@ def test_provider_level_adjustments(ledger: Ledger) -> None:
     assert ledger.balance(Account(code="payer_forward_balance", payer="acme")) == D("-10.00")
     assert ledger.balance(Account(code="payer_adjustment_suspense", payer="acme")) == D("-1.00")
     empty = Remittance(id="E", payer_name="A", payment_amount=D("0"), paid_on=PAID_ON)
-    assert post_provider_adjustments(ledger, empty, payer="acme") is None
+    assert post_provider_adjustments(ledger, empty, payer_id=PayerId("acme")) is None
 
 
 def self_pay_claims(ledger: Ledger) -> None:
@@ -432,7 +433,7 @@ def test_a_payer_overpayment_becomes_a_liability_then_is_recouped(ledger: Ledger
             ),
         ),
     )
-    post_provider_adjustments(ledger, recoup, payer="acme")
+    post_provider_adjustments(ledger, recoup, payer_id=PayerId("acme"))
     assert ledger.balance(Account(code="payer_overpayment", payer="acme")) == D("0.00")
     assert ledger.total("cash") == D("160.00")  # 320 received, 160 withheld later
 

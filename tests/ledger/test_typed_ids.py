@@ -139,3 +139,27 @@ def test_records_refuse_an_entity_where_their_id_belongs() -> None:
     with pytest.raises(ValidationError, match=r"^claim_id: must be a ClaimId"):
         make_patient_payment(claim_id=CLAIM)
     assert PatientId("MRN-1") == "MRN-1"
+
+
+def test_post_provider_adjustments_takes_the_payer_id_or_the_payer() -> None:
+    from medbill.ledger import post_provider_adjustments
+    from medbill.testing import make_payer, make_provider_adjustment, make_remittance
+
+    plb = make_remittance(
+        id="EFT-9",
+        payment_amount=Decimal("0.00"),
+        claim_payments=[],
+        provider_adjustments=[make_provider_adjustment(reason="L6", amount=Decimal("-3.10"))],
+    )
+    payer = make_payer()
+
+    def books() -> Ledger:
+        return Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 4, 30, 18))
+
+    by_id = post_provider_adjustments(books(), plb, payer_id=payer.id)
+    assert by_id is not None
+    assert post_provider_adjustments(books(), plb, payer_id=payer) == by_id
+    with pytest.warns(DeprecationWarning, match=r"post_provider_adjustments: payer= .* payer_id="):
+        assert post_provider_adjustments(books(), plb, payer=payer.id) == by_id  # type: ignore[call-arg]
+    with pytest.raises(ValidationError, match=r"^payer_id: must be a PayerId or a Payer"):
+        post_provider_adjustments(books(), plb, payer_id=CLAIM)  # type: ignore[arg-type]

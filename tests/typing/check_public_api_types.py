@@ -164,3 +164,18 @@ def ledger_recipes_take_typed_ids_or_the_entity() -> None:
     post_patient_payment(ledger, payment, apply_to=[claim.patient.id])  # type: ignore[list-item]
     ClaimBalance(claim_id=claim.id, insurance=(), patient_share=Decimal(0))
     ClaimBalance(claim_id=claim, insurance=(), patient_share=Decimal(0))  # type: ignore[arg-type]
+
+
+def claims_take_typed_ids(payment: ClaimPayment) -> None:
+    from medbill.claims import build_claim, check_payment
+    from medbill.fees import Contract, FixedRate
+    from medbill.testing import make_coverage, make_encounter, make_patient
+
+    encounter, patient, coverage = make_encounter(), make_patient(), make_coverage()
+    prices = {"99213": Decimal("95.00")}
+    build_claim(encounter, patient, [coverage], prices, claim_id=ClaimId("C-1"))
+    build_claim(encounter, patient, [coverage], prices, claim_id="C-1")  # type: ignore[arg-type]
+    build_claim(encounter, patient, [coverage], prices, claim_id=patient.id)  # type: ignore[arg-type]
+    contract = Contract(payer_id="acme", name="Acme", effective=Period(DAY), terms=[FixedRate(codes=["99213"], amount="95.00")])  # fmt: skip
+    check_payment(make_claim(), payment, contract, payer_id=PayerId("acme"))
+    check_payment(make_claim(), payment, contract, payer_id=ClaimId("acme"))  # type: ignore[arg-type]
