@@ -16,6 +16,8 @@ from medbill.batch._contract import expected_allowed
 from medbill.batch._keys import Lines
 from medbill.batch._lines import prepare_lines
 from medbill.batch._tables import (
+    ENGINE,
+    MONEY,
     cents_exact,
     cents_to_decimal,
     like_input,
@@ -313,13 +315,16 @@ def check_payments(
         if not single or "payer_id" in frame.columns:
             part = lines.where(pl.col("payer_id").cast(pl.String) == payer_id)
         first = expected_allowed(part, contract)
-        whole = (
-            pl.DataFrame({"claim_id": part.rows["claim_id"], "_p": first["_contract_problem"]})
-            .select(pl.col("_p").is_null().all().over("claim_id"))
-            .to_series()
-        )
-        if not whole.all() and any(isinstance(t, PercentOfMedicare) for t in contract.terms):
-            first = expected_allowed(part, contract, whole_claims=whole)
+        if first["_contract_problem"].null_count() < first.height and any(
+            isinstance(t, PercentOfMedicare) for t in contract.terms
+        ):
+            whole = (
+                pl.DataFrame({"claim_id": part.rows["claim_id"], "_p": first["_contract_problem"]})
+                .select(pl.col("_p").is_null().all().over("claim_id"))
+                .to_series()
+            )
+            if not whole.all():
+                first = expected_allowed(part, contract, whole_claims=whole)
         checked.append(
             pl.concat([part.rows, first], how="horizontal").with_columns(
                 pl.lit(None, dtype=pl.String).alias("_payer_problem")
@@ -351,10 +356,16 @@ def check_payments(
     if benefits is not None:
         shares = expected_shares(result, benefits, accumulators, sequestration=sequestration)
     else:
-        nulls = pl.Series([None] * result.height, dtype=pl.Int64)
+        nulls = pl.Series([], dtype=pl.Int64).extend_constant(None, result.height)
         shares = pl.DataFrame({"_expected_share": nulls, "_cut": nulls})
     result = result.hstack(shares)
-    result = result.with_columns(_verdicts(rules)).with_columns(_verdict(rules).alias("_verdict"))
+    # one plan: the verdict reads the amounts' expressions again (common subexpressions)
+    result = (
+        result.lazy()
+        .with_columns(_verdicts(rules))
+        .with_columns(_verdict(rules).alias("_verdict"))
+        .collect(engine=ENGINE)
+    )
     money = {
         "expected_allowed": "_expected",
         "payer_allowed": "_payer_allowed",
@@ -383,7 +394,13 @@ def check_payments(
         pl.col("_contract_problem").alias("contract_problem"),
         pl.col("_check_problem").alias("problem"),
     )
-    converted = {column: cents_to_decimal(result[column]) for column in set(money.values())}
+    converted = {}
+    for column in set(money.values()):
+        name = column[1:]
+        if column in ("_paid", "_patient_responsibility") and frame.schema[name] == MONEY:
+            converted[column] = frame[name]  # the input's own exact cents
+        else:
+            converted[column] = cents_to_decimal(result[column])
     amounts = {name: converted[column].alias(name) for name, column in money.items()}
     columns = [amounts[name] if name in amounts else others[name] for name in CHECK_COLUMNS]
     kept = frame.drop([c for c in CHECK_COLUMNS if c in frame.columns])

@@ -126,11 +126,14 @@ def _medicare_term(
     together = medicare_prices(
         prepared, base, locality=locality, year=term.year, lesser_of_charge=lesser, full=False
     )
-    failed = (
-        pl.DataFrame({"claim_id": lines.rows["claim_id"], "_p": together["_problem"]})
-        .select(pl.col("_p").is_not_null().any().over("claim_id"))
-        .to_series()
-    )
+    if together["_problem"].null_count() == together.height:
+        failed = pl.Series([], dtype=pl.Boolean).extend_constant(False, together.height)
+    else:
+        failed = (
+            pl.DataFrame({"claim_id": lines.rows["claim_id"], "_p": together["_problem"]})
+            .select(pl.col("_p").is_not_null().any().over("claim_id"))
+            .to_series()
+        )
     if whole_claims is not None:
         failed = failed | ~whole_claims
     amount = pl.when(pl.col("_payable")).then(pl.col("_allowed"))

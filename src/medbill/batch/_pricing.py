@@ -668,11 +668,21 @@ def _claim_rules(
             part = _portions(part, inputs, code, prepared)
         parts.append(part.select("_row", "_sig", "_group", "_n", "_first", "_other", "mppr_rank"))
     frame = pl.concat(parts)
-    frame = pl.concat([frame, sig.select(*_CHAIN_INPUTS)[frame["_sig"]]], how="horizontal")
-    steps = _post_steps(prepared)
-    amount = _factor_chain(pl.col("_first"), steps) + (pl.col("_n") - 1) * _factor_chain(
-        pl.col("_other"), steps
-    )
+    # the modifiers' percentages, each rounded: per signature, (1, 1) where one does not apply
+    used = [
+        n
+        for n in range(len(_post_steps(prepared)))
+        if (sig[f"_step{n}_den"] != 1).any() or (sig[f"_step{n}_num"] != 1).any()
+    ]
+    factors = [f"_step{n}_{part}" for n in used for part in ("num", "den")]
+    if factors:
+        frame = pl.concat([frame, sig.select(factors)[frame["_sig"]]], how="horizontal")
+    first, other = pl.col("_first"), pl.col("_other")
+    for n in used:
+        numerator, denominator = pl.col(f"_step{n}_num"), pl.col(f"_step{n}_den")
+        first = (first * numerator + denominator // 2) // denominator
+        other = (other * numerator + denominator // 2) // denominator
+    amount = first + (pl.col("_n") - 1) * other
     ranked = frame.select(
         "_row",
         pl.col("_group").cast(pl.Int8),
@@ -938,6 +948,14 @@ def _signature_prices(
         .replace_strict(numbers, default=None, return_dtype=pl.Int64)
         .alias("_base_id"),
         _factor_chain(pl.col("_unit_fee"), steps).alias("_unit_chain"),
+        *(
+            expr.alias(f"_step{n}_{part}")
+            for n, (condition, numerator, denominator) in enumerate(steps)
+            for part, expr in (
+                ("num", pl.when(condition).then(numerator).otherwise(1).cast(pl.Int64)),
+                ("den", pl.when(condition).then(denominator).otherwise(1).cast(pl.Int64)),
+            )
+        ),
         _messages(
             collected, "_problem_code", (partial(_early_problems, prepared), _late_problems)
         ).alias("_problem"),
@@ -1007,36 +1025,36 @@ def medicare_prices(
         else:
             changed = None
     problem, reason = pl.col("_problem_code"), pl.col("_reason_code")
-    payable = problem.is_null() & reason.is_null()
-    allowed = (
-        pl.when(pl.col("_ranked").is_not_null())
-        .then(pl.col("_ranked"))
-        .otherwise(round_div(pl.col("_unit_chain") * pl.col("_units_milli"), 1000))
+    payable = pl.col("_payable")
+    allowed = pl.coalesce(
+        pl.col("_ranked"), round_div(pl.col("_unit_chain") * pl.col("_units_milli"), 1000)
     )
-    fee_amount = (
-        pl.when(problem.is_not_null())
-        .then(None)
-        .when(reason.is_not_null())
-        .then(0)
-        .otherwise(allowed)
+    fee_amount = pl.when(problem.is_null()).then(pl.when(payable).then(allowed).otherwise(0))
+    fee = pl.col("_fee")
+    charge_wins = (payable & (pl.col("_charge") < fee)).fill_null(False)
+    amounts = (
+        pl.DataFrame(
+            [
+                sig["_unit_chain"].gather(index),
+                problem_code.alias("_problem_code"),
+                reason_code.alias("_reason_code"),
+                ranked,
+                rows["_units_milli"],
+                rows["_charge"],
+            ]
+        )
+        .with_columns((problem.is_null() & reason.is_null()).alias("_payable"))
+        .with_columns(fee_amount.alias("_fee"))
     )
-    charge_wins = (pl.lit(lesser_of_charge) & payable & (pl.col("_charge") < fee_amount)).fill_null(
-        False
-    )
-    amounts = pl.DataFrame(
-        [
-            sig["_unit_chain"].gather(index),
-            problem_code.alias("_problem_code"),
-            reason_code.alias("_reason_code"),
-            ranked,
-            rows["_units_milli"],
-            rows["_charge"],
-        ]
-    ).select(
-        pl.when(charge_wins).then(pl.col("_charge")).otherwise(fee_amount).alias("_allowed"),
-        pl.when(payable).then(fee_amount).alias("_fee_amount"),
-        charge_wins.alias("_lesser_of"),
-        payable.alias("_payable"),
+    if lesser_of_charge:
+        amounts = amounts.with_columns(charge_wins.alias("_lesser_of"))
+    else:
+        amounts = amounts.with_columns(pl.lit(False).alias("_lesser_of"))
+    amounts = amounts.select(
+        pl.when(pl.col("_lesser_of")).then(pl.col("_charge")).otherwise(fee).alias("_allowed"),
+        pl.when(payable).then(fee).alias("_fee_amount"),
+        "_lesser_of",
+        "_payable",
     )
     # the texts: each signature's, gathered; then the lines the claim rules changed
     texts = sig.select(
