@@ -87,7 +87,7 @@ def _has_any(modifiers: Sequence[str]) -> pl.Expr:
     return (pl.col("_mods") & mask) != 0
 
 
-def _nulls(name: str, height: int, dtype: type[pl.DataType]) -> pl.Series:
+def _nulls(name: str, height: int, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
     """A column of ``height`` nulls (built in Polars, not from a Python list)."""
     return pl.Series(name, [], dtype=dtype).extend_constant(None, height)
 
@@ -697,15 +697,15 @@ def _claim_days(narrow: pl.DataFrame) -> pl.DataFrame:
     ``_seg``): in the table's order when its lines of one claim and date are together
     already, else sorted by claim and date (stably)."""
     keyed = narrow.with_columns(runs("claim_id", "service_date"))
-    starts = keyed.filter(pl.col("_start")).select("claim_id", "service_date")
-    if starts.n_unique() != starts.height:
+    starts = keyed.filter(pl.col("_start")).select(pl.struct("claim_id", "service_date").hash())
+    # distinct hashes imply distinct runs; a shared hash (rarely a collision) sorts, still exact
+    if starts.to_series().n_unique() != starts.height:
         keyed = narrow.sort(
             "claim_id", "service_date", maintain_order=True, nulls_last=True
         ).with_columns(runs("claim_id", "service_date"))
     return keyed.with_columns(segments())
 
 
-_CHAIN_INPUTS: Final = ("_mods", "_split_share", "_npp")
 _SURGERY_INPUTS: Final = (
     "_unit_fee", "_unit_fee_rank", "_base", "_endo_fee", "r_endoscopy", "_base_id", "_proc_id",
 )  # fmt: skip
@@ -737,7 +737,8 @@ def _surgery(part: pl.DataFrame, sig: pl.DataFrame) -> pl.DataFrame:
         + 1
     )
     endoscopies = frame.filter(pl.col("r_endoscopy") & pl.col("_base_id").is_not_null())
-    family: pl.Expr = pl.when(pl.col("_endo_fee").is_not_null()).then(pl.col("_base_id"))
+    own = pl.when(pl.col("_endo_fee").is_not_null()).then(pl.col("_base_id"))
+    family: pl.Expr = own
     if endoscopies.height:
         keys = int(frame["_key"].max()) + 1  # type: ignore[arg-type]
         if keys * codes < LIMIT:
@@ -746,7 +747,7 @@ def _surgery(part: pl.DataFrame, sig: pl.DataFrame) -> pl.DataFrame:
         else:
             pairs = endoscopies.select(pl.struct("_key", pl.col("_base_id").alias("_proc_id")))
             is_base = pl.struct("_key", "_proc_id").is_in(pairs.to_series().unique())
-        family = family.when(is_base & pl.col("_plain")).then(pl.col("_proc_id"))
+        family = own.when(is_base & pl.col("_plain")).then(pl.col("_proc_id"))
     frame = frame.with_columns(family.alias("_fam"))
     frame = frame.with_columns(
         fee.alias("_fam_first"), fee.alias("_fam_other"), fee.alias("_value"), row.alias("_block")
@@ -1068,7 +1069,15 @@ def medicare_prices(
     )
     if not full:
         texts = texts.select("_problem", "_release_missing")
-    result = pl.concat([amounts, texts[index]], how="horizontal")
+    # a column no signature sets (no problem, no bilateral line, ...) needs no gather
+    result = amounts.hstack(
+        [
+            _nulls(name, height, texts.schema[name])
+            if texts[name].null_count() == texts.height
+            else texts[name].gather(index)
+            for name in texts.columns
+        ]
+    )
     if full:
         result = result.with_columns(
             _GROUP_NAME_LIST.gather(group.fill_null(0)).alias("mppr_group"), rank
