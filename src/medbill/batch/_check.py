@@ -401,12 +401,6 @@ def check_payments(
     denied = pl.col("_verdict") == Verdict.DENIED.value
     others = result.select(
         pl.col("_term").alias("contract_term"),
-        (
-            pl.col("_variance_hundredths").cast(pl.Decimal(18, 0))
-            * pl.lit(_CENT, dtype=pl.Decimal(3, 2))
-        )
-        .cast(pl.Decimal(18, 2))
-        .alias("variance_percent"),
         pl.col("_verdict").alias("verdict"),
         pl.when(denied).then(pl.col("_denial_category")).alias("denial_category"),
         pl.when(denied).then(pl.col("_next_action")).alias("next_action"),
@@ -422,6 +416,10 @@ def check_payments(
         else:
             converted[column] = cents_to_decimal(result[column])
     amounts = {name: converted[column].alias(name) for name, column in money.items()}
+    # hundredths of a percent read with two places: the percent, exactly
+    amounts["variance_percent"] = cents_to_decimal(result["_variance_hundredths"]).alias(
+        "variance_percent"
+    )
     columns = [amounts[name] if name in amounts else others[name] for name in CHECK_COLUMNS]
     kept = frame.drop([c for c in CHECK_COLUMNS if c in frame.columns])
     return like_input(kept.hstack(columns), table)

@@ -320,7 +320,7 @@ def expected_allowed(
         base = pl.when(forced).then(text.cast(pl.String))
         term_texts.append(sigs.select(base.alias("_term")))
         term_texts.append(sigs.select((base + ", lesser of billed").alias("_term")))
-    labels = pl.concat(term_texts)["_term"]
+    labels = pl.concat(term_texts, rechunk=True)["_term"]
     which = (at * 2 + lesser.cast(pl.Int64)) * count + pl.col("_sig").cast(pl.Int64)
     result = frame.select(
         pl.when(~forced)
