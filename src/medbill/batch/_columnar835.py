@@ -17,12 +17,15 @@ caller reads them with the object reader, which raises its exact error.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import polars as pl
+import pyarrow as pa
 
 __all__ = ["Delimiters", "SegmentFrame", "delimiters", "segment_frame"]
 
+_BLANK = " \t\r\n\ufeff"  # as medbill.x12._tokenizer strips around segments
 _ISA_LENGTH = 106  # ISA01..ISA16 with their separators and the terminator (X12 ISA)
 
 
@@ -81,8 +84,9 @@ def segment_frame(texts: Sequence[str]) -> SegmentFrame:
         frame = (
             raw.select(pl.col("file"), pl.col("text").str.split(found.segment).alias("segment"))
             .explode("segment")
-            # line breaks after the terminator are common and not part of any segment
-            .with_columns(pl.col("segment").str.strip_chars("\r\n"))
+            # blanks around a segment (line breaks, indentation) are not part of it: the
+            # tokenizer strips the same characters (medbill.x12._tokenizer._BLANK)
+            .with_columns(pl.col("segment").str.strip_chars(_BLANK))
             .filter(pl.col("segment").str.len_bytes() > 0)
             .with_columns(pl.col("segment").str.split(found.element).alias("elements"))
             .select(
@@ -90,6 +94,7 @@ def segment_frame(texts: Sequence[str]) -> SegmentFrame:
                 pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias("position"),
                 pl.col("elements").list.first().alias("segment_id"),
                 "elements",
+                pl.col("segment").alias("text"),
             )
         )
         frames.append(frame)
@@ -107,6 +112,7 @@ def segment_frame(texts: Sequence[str]) -> SegmentFrame:
                 "position": pl.Int32,
                 "segment_id": pl.String,
                 "elements": pl.List(pl.String),
+                "text": pl.String,
             }
         )
     # Keys without group-by windows: a running count over the whole frame minus its value
@@ -153,3 +159,787 @@ def segment_frame(texts: Sequence[str]) -> SegmentFrame:
         .alias("line_number"),
     ).drop("_file_start", "_st", "_clp", "_svc")
     return SegmentFrame(frame=frame, unreadable=tuple(unreadable))
+
+
+# --------------------------------------------------------------------------------------
+# Stages 2 and 3: from the segment frame to the five tables, for the files whose every
+# segment has a shape this reader handles with certainty; the others are left to the
+# object reader (``fallback``), which raises or warns exactly as read_835 does.
+# --------------------------------------------------------------------------------------
+
+# segment ids that close the claim being read (medbill.x12._reader835._CLOSES_CLAIM)
+_CLOSERS = ("CLP", "PLB", "LX", "TS3", "TS2")
+_CLAIM_SEGMENTS = ("CLP", "CAS", "NM1", "MIA", "MOA", "DTM", "AMT", "QTY", "REF", "SVC", "LQ")
+_CLAIM_DATES = ("036", "050", "232", "233")
+_LINE_DATES = ("472", "150", "151")
+_NM1_ROLES = ("QC", "IL", "74", "82", "TT", "PR", "GB")
+_MONEY = r"-?[0-9]{1,14}(?:\.[0-9]{1,2})?"  # at most 18 characters, two places
+_QUANTITY = r"-?[0-9]{1,8}(?:\.[0-9]{1,3})?"  # fits Decimal128(12, 3)
+
+
+@attrs.frozen
+class ColumnarTables:
+    """The tables of the files read here (each with a leading ``_file`` column, the
+    file's index among the inputs) and the indexes of the files left to the object reader."""
+
+    tables: dict[str, pa.Table]
+    fallback: frozenset[int]
+
+
+def _hex(characters: str) -> str:
+    return "".join(f"\\x{{{ord(c):x}}}" for c in characters)
+
+
+class _Shapes:
+    """The whitelist: one anchored regular expression per segment id (Rust regex syntax),
+    for the delimiters of a group of files. Element lengths stay within the guide's
+    maxima (medbill.x12._limits), money within 18 characters and two places, text within
+    printable ASCII without delimiters."""
+
+    def __init__(self, found: Delimiters) -> None:
+        from medbill._payment import PayerClaimStatus
+        from medbill.x12._limits import ELEMENT_LIMITS
+
+        e = _hex(found.element)
+        c = _hex(found.component)
+        text = f"[\\x20-\\x7e--[{_hex(found.element + found.component + found.segment + found.repetition)}]]"
+        visible = f"[\\x21-\\x7e--[{_hex(found.element + found.component + found.segment + found.repetition)}]]"
+        m, q = _MONEY, _QUANTITY
+
+        def chain(limits: Sequence[int]) -> str:
+            """Optional trailing elements, each at most its limit long."""
+            out = ""
+            for limit in reversed(limits):
+                out = f"(?:{e}{text}{{0,{limit}}}{out})?"
+            return out
+
+        statuses = "|".join(member.value for member in PayerClaimStatus)
+        clp = ELEMENT_LIMITS["CLP"]
+        nm1 = ELEMENT_LIMITS["NM1"]
+        composite = f"(?:HC|NU){c}[A-Z0-9]{{1,48}}(?:{c}[A-Z0-9]{{2}}){{0,4}}"
+        self.patterns = {
+            "CLP": f"^CLP{e}{visible}{text}{{0,{clp[0] - 1}}}{e}(?:{statuses}){e}{m}{e}{m}"
+            f"(?:{e}(?:{m})?{chain(clp[5:9])})?(?:{e}{text}{{0,30}}){{0,5}}$",
+            "CAS": f"^CAS{e}(?:CO|OA|PI|PR){e}[A-Z0-9]{{1,5}}{e}{m}"
+            f"(?:{e}(?:{q})?{e}[A-Z0-9]{{1,5}}{e}{m}){{0,5}}(?:{e}(?:{q})?)?$",
+            "NM1": f"^NM1{e}(?:{'|'.join(_NM1_ROLES)}){chain(nm1[1:12])}$",
+            "MOA": f"^MOA(?:{e}{text}{{0,15}}){{0,9}}$",
+            "MIA": f"^MIA(?:{e}{text}{{0,15}}){{0,24}}$",
+            "DTM": f"^DTM{e}(?:{'|'.join(_CLAIM_DATES + _LINE_DATES)}){e}[0-9]{{8}}$",
+            "AMT": f"^AMT{e}[A-Z0-9]{{1,3}}{e}{m}$",
+            "QTY": f"^QTY{e}[A-Z0-9]{{1,2}}{e}{q}$",
+            "REF": f"^REF{e}[A-Z0-9]{{1,3}}{e}{visible}{text}{{0,49}}$",
+            "LQ": f"^LQ{e}(?:HE|RX){e}{visible}{{1,30}}$",
+            "SVC": f"^SVC{e}{composite}{e}{m}{e}{m}"
+            f"(?:{e}(?:[0-9]{{3,4}})?(?:{e}(?:{q})?(?:{e}(?:{composite})?(?:{e}(?:{q})?)?)?)?)?$",
+        }
+
+    def matches(self) -> pl.Expr:
+        expr = pl.lit(False)
+        for segment_id, pattern in self.patterns.items():
+            expr = (
+                pl.when(pl.col("segment_id") == segment_id)
+                .then(pl.col("text").str.contains(pattern))
+                .otherwise(expr)
+            )
+        return expr
+
+
+def _el(position: int) -> pl.Expr:
+    return pl.col("elements").list.get(position, null_on_oob=True)
+
+
+def _blank_null(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr == "").then(None).otherwise(expr)
+
+
+def _scaled(expr: pl.Expr, places: int) -> pl.Expr:
+    """An X12 decimal of the whitelisted shape (``-?digits(.digits)?``, at most ``places``
+    places) as an Int64 count of ``10**-places``: exact, no float."""
+    negative = expr.str.starts_with("-")
+    plain = expr.str.strip_prefix("-")
+    parts = plain.str.split_exact(".", 1)
+    whole = parts.struct.field("field_0").cast(pl.Int64)
+    fraction = parts.struct.field("field_1").fill_null("").str.pad_end(places, "0")
+    value = whole * (10**places) + fraction.cast(pl.Int64)
+    return pl.when(expr.is_null()).then(None).when(negative).then(-value).otherwise(value)
+
+
+def _checked(values: pl.Series, check: Any) -> set[str]:
+    """The distinct values ``check`` refuses (a ValueError or MedbillError)."""
+    from medbill._errors import MedbillError
+
+    bad = set()
+    for value in values.unique().to_list():
+        if value is None:
+            continue
+        try:
+            check(value)
+        except (MedbillError, ValueError):
+            bad.add(value)
+    return bad
+
+
+def columnar_tables(texts: Sequence[str | None], sources: Sequence[str]) -> ColumnarTables:
+    """Stages 2 and 3 over ``texts`` (None: left to the object reader)."""
+    readable = [i for i, t in enumerate(texts) if t is not None and _envelope_plain(t)]
+    fallback = set(range(len(texts))) - set(readable)
+    frames = segment_frame([texts[i] or "" for i in readable])
+    fallback |= {readable[i] for i in frames.unreadable}
+    by_delimiters: dict[Delimiters, list[int]] = {}
+    for local, index in enumerate(readable):
+        if local in frames.unreadable:
+            continue
+        found = delimiters(texts[index] or "")
+        assert found is not None
+        by_delimiters.setdefault(found, []).append(local)
+    parts: list[dict[str, pa.Table]] = []
+    for found, locals_ in by_delimiters.items():
+        frame = frames.frame.filter(pl.col("file").is_in(locals_)).with_columns(
+            pl.col("file").replace_strict(
+                list(range(len(readable))), readable, return_dtype=pl.Int32
+            )
+        )
+        tables, bad = _group_tables(frame, found, sources)
+        fallback |= bad
+        parts.append(tables)
+    if not parts:
+        return ColumnarTables(tables={}, fallback=frozenset(fallback))
+    merged = {
+        name: _drop_files(pa.concat_tables([p[name] for p in parts]), fallback) for name in parts[0]
+    }
+    return ColumnarTables(tables=merged, fallback=frozenset(fallback))
+
+
+def _envelope_plain(text: str) -> bool:
+    """Whether the text is one interchange whose delimiters the fixed-width ISA gives
+    as the tokenizer reads them: no BOM or other blank before the ISA, a terminator
+    that is not a blank, nothing after the IEA's terminator but blanks."""
+    found = delimiters(text)
+    if found is None or not text.startswith("ISA"):
+        return False
+    if found.segment in _BLANK or found.element in _BLANK or found.component in _BLANK:
+        return False
+    isa = text[:_ISA_LENGTH]
+    if isa[103] != found.element or isa.split(found.element)[12] != "00501":
+        return False
+    if found.repetition in (found.component, found.element, found.segment, *_BLANK):
+        return False
+    return text.rstrip(_BLANK).endswith(found.segment)
+
+
+def _group_tables(
+    frame: pl.DataFrame, found: Delimiters, sources: Sequence[str]
+) -> tuple[dict[str, pa.Table], set[int]]:
+    sid = pl.col("segment_id")
+    n = pl.len()
+    # ---- envelope: ISA GS (ST ... SE)+ GE IEA, counts and control numbers agreeing
+    frame = frame.with_columns(
+        pl.int_range(0, n, dtype=pl.Int64).alias("_row"),
+        (pl.col("position") == pl.col("position").max().over("file")).alias("_last"),
+    )
+    envelope = frame.filter(sid.is_in(["ISA", "GS", "ST", "SE", "GE", "IEA"]) | pl.col("_last"))
+    bad = _envelope_problems(envelope, frame)
+    # ---- zones: the last closer before each row of a set
+    frame = frame.filter(pl.col("set_number") > 0, ~sid.is_in(["ST", "SE", "GE", "IEA"]))
+    closer = pl.when(sid.is_in(list(_CLOSERS))).then(sid)
+    frame = frame.with_columns(
+        closer.forward_fill().over("file", "set_number").alias("_zone"),
+    )
+    in_claim = pl.col("_zone") == "CLP"
+    header = frame.filter(~in_claim)
+    claims = frame.filter(in_claim)
+    # segments after PLB or LX/TS3/TS2 (but the next CLP) belong to no claim: only
+    # their own kind may follow without a CLP
+    stray = header.filter(
+        pl.col("_zone").is_in(["PLB"]) & (sid != "PLB")
+        | pl.col("_zone").is_in(["LX", "TS3", "TS2"]) & ~sid.is_in(["LX", "TS3", "TS2"])
+    )
+    bad |= set(stray["file"].to_list())
+    # ---- claims: a whitelist of shapes and places
+    shapes = _Shapes(found)
+    claims = claims.with_columns(
+        pl.col("claim_number").alias("claim"),
+        pl.col("line_number").alias("line"),
+        _el(1).alias("q"),
+    )
+    line_level = pl.col("line") > 0
+    wrong = (
+        ~sid.is_in(list(_CLAIM_SEGMENTS))
+        | ~shapes.matches()
+        | (line_level & sid.is_in(["NM1", "MIA", "MOA"]))
+        | (~line_level & (sid == "LQ"))
+        | ((sid == "DTM") & line_level & ~pl.col("q").is_in(list(_LINE_DATES)))
+        | ((sid == "DTM") & ~line_level & ~pl.col("q").is_in(list(_CLAIM_DATES)))
+    )
+    bad |= set(claims.filter(wrong)["file"].to_list())
+    # single-use segments read once per claim or line (later ones would overwrite or,
+    # for NM1/MIA/MOA, be refused)
+    once_key = (
+        pl.when(sid.is_in(["NM1", "DTM"]) | ((sid == "REF") & (pl.col("q") == "6R")))
+        .then(sid + "*" + pl.col("q"))
+        .when(sid.is_in(["MIA", "MOA"]))
+        .then(sid)
+        .when((sid == "AMT") & (pl.col("q") == "B6") & line_level)
+        .then(pl.lit("AMT*B6"))
+    )
+    keyed = claims.select("file", "set_number", "claim", "line", once_key.alias("k")).filter(
+        pl.col("k").is_not_null() & (pl.col("k") != "DTM*036")
+    )
+    keyed = keyed.with_columns(
+        pl.when(pl.col("k").is_in(["DTM*472", "DTM*150"]))
+        .then(pl.lit("DTM*472"))
+        .otherwise(pl.col("k"))
+    )
+    repeated = keyed.filter(
+        keyed.select("file", "set_number", "claim", "line", "k").is_duplicated()
+    )
+    bad |= set(repeated["file"].to_list())
+    # codes and dates: each distinct value checked by the object reader's own types
+    bad |= _bad_values(claims, found)
+    # ---- headers and trailers (BPR, TRN, N1 loops, LX/TS3, PLB): read with the object
+    # reader's transaction reader, which sees the same segments in the same order
+    remittances, provider, header_bad = _headers(frame, envelope, found, sources, bad)
+    bad |= header_bad
+    claims = claims.filter(~pl.col("file").is_in(sorted(bad)))
+    tables = _claim_tables(claims, found, remittances, sources)
+    tables["remittances"] = remittances
+    tables["provider_adjustments"] = provider
+    return tables, bad
+
+
+def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
+    bad: set[int] = set()
+    rows = envelope.select("file", "position", "segment_id", "elements", "set_number", "_last")
+    counts: dict[int, int] = {}
+    state: dict[int, Any] = {}
+    for file, position, segment_id, elements, _set, last in rows.iter_rows():
+        if file in bad:
+            continue
+        st = state.setdefault(file, {"expect": "ISA", "sets": 0})
+        ok = True
+        if segment_id == "ISA":
+            ok = position == 1 and st["expect"] == "ISA" and len(elements) == 17
+            st["isa"] = elements
+            st["expect"] = "GS"
+        elif segment_id == "GS":
+            ok = (
+                st["expect"] == "GS"
+                and len(elements) == 9
+                and elements[1] == "HP"
+                and elements[8].startswith("005010X221")
+            )
+            st["gs"] = elements
+            st["expect"] = "ST"
+        elif segment_id == "ST":
+            ok = (
+                st["expect"] in ("ST", "ST|GE")
+                and len(elements) in (3, 4)
+                and elements[1] == "835"
+                and bool(elements[2])
+                and (len(elements) == 3 or elements[3].startswith("005010X221"))
+            )
+            st["st"] = (elements, position)
+            st["expect"] = "SE"
+        elif segment_id == "SE":
+            opened, start = st.get("st", (None, 0))
+            ok = (
+                st["expect"] == "SE"
+                and len(elements) == 3
+                and elements[1].isascii()
+                and elements[1].isdigit()
+                and len(elements[1]) <= 10
+                and int(elements[1]) == position - start + 1
+                and opened is not None
+                and elements[2] == opened[2]
+            )
+            st["sets"] += 1
+            st["expect"] = "ST|GE"
+        elif segment_id == "GE":
+            gs = st.get("gs")
+            ok = (
+                st["expect"] == "ST|GE"
+                and len(elements) == 3
+                and elements[1].isascii()
+                and elements[1].isdigit()
+                and len(elements[1]) <= 6
+                and int(elements[1]) == st["sets"]
+                and gs is not None
+                and (elements[2].strip().lstrip("0") or "0") == (gs[6].strip().lstrip("0") or "0")
+            )
+            st["expect"] = "IEA"
+        elif segment_id == "IEA":
+            isa = st.get("isa")
+            ok = (
+                st["expect"] == "IEA"
+                and len(elements) == 3
+                and elements[1] == "1"
+                and isa is not None
+                and elements[2] == isa[13]
+                and bool(last)
+            )
+            st["expect"] = "end"
+        if last and segment_id != "IEA":
+            ok = False
+        if not ok:
+            bad.add(file)
+        counts[file] = counts.get(file, 0) + 1
+    for file, st in state.items():
+        if st["expect"] != "end":
+            bad.add(file)
+    # every segment between the envelopes is inside a transaction set
+    outside = frame.filter((pl.col("set_number") == 0) & ~pl.col("segment_id").is_in(["ISA", "GS"]))
+    bad |= set(outside["file"].to_list())
+    # a segment after its set's SE and before the next ST or the GE
+    after = frame.with_columns(
+        (pl.col("segment_id") == "SE").cum_sum().over("file").alias("_closed"),
+        (pl.col("segment_id") == "ST").cum_sum().over("file").alias("_opened"),
+    ).filter(
+        (pl.col("_closed") == pl.col("_opened"))
+        & ~pl.col("segment_id").is_in(["SE", "GE", "IEA", "ISA", "GS"])
+    )
+    bad |= set(after["file"].to_list())
+    return bad
+
+
+def _revenue(code: pl.Expr) -> pl.Expr:
+    # NUBC revenue codes are 4 digits; a dropped leading zero is restored (as _reader835)
+    return pl.when(code.str.contains(r"^[0-9]{3}$")).then("0" + code).otherwise(code)
+
+
+def _bad_values(claims: pl.DataFrame, found: Delimiters) -> set[int]:
+    """Files holding a code or date the object reader's types refuse, or one they would
+    write differently from how it was sent."""
+    import pendulum
+
+    from medbill.codes import Carc, Modifier, ProcedureCode, Rarc, RevenueCode
+
+    def same(kind: Any) -> Any:
+        def check(value: str) -> None:
+            if str(kind(value)) != value:
+                raise ValueError(value)
+
+        return check
+
+    def date(value: str) -> None:
+        pendulum.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+
+    sid = pl.col("segment_id")
+    c = found.component
+    svc = claims.filter(sid == "SVC").select(
+        "file",
+        _el(1).str.split(c).alias("p1"),
+        _el(6).str.split(c).alias("p6"),
+        _blank_null(_el(4)).alias("r4"),
+    )
+    values: list[tuple[pl.DataFrame, Any]] = [
+        (claims.filter(sid == "DTM").select("file", _el(2).alias("v")), date),
+        (
+            pl.concat(
+                [
+                    claims.filter(sid == "CAS").select("file", _el(p).alias("v"))
+                    for p in (2, 5, 8, 11, 14, 17)
+                ]
+            ),
+            same(Carc),
+        ),
+        (
+            pl.concat(
+                [
+                    claims.filter((sid == "LQ") & (_el(1) == "HE")).select(
+                        "file", _el(2).alias("v")
+                    ),
+                    *(
+                        claims.filter(sid == "MOA").select("file", _el(p).alias("v"))
+                        for p in (3, 4, 5, 6, 7)
+                    ),
+                    *(
+                        claims.filter(sid == "MIA").select("file", _el(p).alias("v"))
+                        for p in (5, 20, 21, 22, 23)
+                    ),
+                ]
+            ).filter(pl.col("v") != ""),
+            same(Rarc),
+        ),
+        (
+            pl.concat(
+                [
+                    svc.filter(pl.col(k).list.get(0, null_on_oob=True) == "HC").select(
+                        "file", pl.col(k).list.get(1).alias("v")
+                    )
+                    for k in ("p1", "p6")
+                ]
+            ),
+            same(ProcedureCode),
+        ),
+        (
+            pl.concat(
+                [
+                    svc.filter(pl.col("p1").list.get(0) == "NU").select(
+                        "file", _revenue(pl.col("p1").list.get(1)).alias("v")
+                    ),
+                    svc.select("file", _revenue(pl.col("r4")).alias("v")),
+                ]
+            ),
+            same(RevenueCode),
+        ),
+        (
+            pl.concat(
+                [
+                    svc.select("file", pl.col(k).list.slice(2).alias("v")).explode("v")
+                    for k in ("p1", "p6")
+                ]
+            ),
+            same(Modifier),
+        ),
+    ]
+    bad: set[int] = set()
+    for frame, check in values:
+        frame = frame.filter(pl.col("v").is_not_null())
+        refused = _checked(frame["v"], check)
+        if refused:
+            bad |= set(frame.filter(pl.col("v").is_in(sorted(refused)))["file"].to_list())
+    return bad
+
+
+class _Raw:
+    """What medbill.x12._reader835's transaction reader reads of a streamed set."""
+
+    def __init__(
+        self, st: list[str], number: int, gs: list[str], isa: list[str], found: Delimiters,
+        segments: list[list[str]],
+    ) -> None:  # fmt: skip
+        from medbill.x12._tokenizer import Delimiters as X12Delimiters
+
+        self.id = st[1]
+        self.control_number = st[2]
+        self.implementation = (st[3] if len(st) > 3 else "") or gs[8]
+        self.first_number = number + 1
+        self.delimiters = X12Delimiters(
+            element=found.element,
+            component=found.component,
+            repetition=found.repetition,
+            segment=found.segment,
+        )
+        self.isa = isa
+        self.gs = gs
+        self.batches = iter([segments])
+
+
+def _headers(
+    frame: pl.DataFrame,
+    envelope: pl.DataFrame,
+    found: Delimiters,
+    sources: Sequence[str],
+    bad: set[int],
+) -> tuple[pa.Table, pa.Table, set[int]]:
+    """The remittances and provider adjustments of each set, from its segments outside
+    the claims, read by the object reader's transaction reader: any error or warning
+    sends the file to the object reader."""
+    import warnings
+
+    from medbill._errors import MedbillError
+    from medbill.batch._remittance import PROVIDER_ADJUSTMENTS, REMITTANCES, _Columns
+    from medbill.x12._reader835 import _Codes, _TransactionReader
+    from medbill.x12._tokenizer import Lenience
+
+    remittances = _Columns(_with_file(REMITTANCES))
+    provider = _Columns(_with_file(PROVIDER_ADJUSTMENTS))
+    newly: set[int] = set()
+    keep = ~pl.col("file").is_in(sorted(bad))
+    counts = {
+        (f, s): k
+        for f, s, k in frame.filter(keep & (pl.col("segment_id") == "CLP"))
+        .group_by("file", "set_number")
+        .len()
+        .iter_rows()
+    }
+    segments: dict[tuple[int, int], list[list[str]]] = {}
+    for file, number, elements in (
+        frame.filter(keep & (pl.col("_zone") != "CLP").fill_null(True))
+        .select("file", "set_number", "elements")
+        .iter_rows()
+    ):
+        segments.setdefault((file, number), []).append(elements)
+    heads: dict[int, dict[str, list[str]]] = {}
+    opened: dict[tuple[int, int], tuple[list[str], int]] = {}
+    for file, position, segment_id, elements, number in (
+        envelope.filter(keep & pl.col("segment_id").is_in(["ISA", "GS", "ST"]))
+        .select("file", "position", "segment_id", "elements", "set_number")
+        .iter_rows()
+    ):
+        if segment_id == "ST":
+            opened[(file, number)] = (elements, position)
+        else:
+            heads.setdefault(file, {})[segment_id] = elements
+    codes = _Codes()
+    for (file, number), (st, position) in sorted(opened.items()):
+        if file in newly:
+            continue
+        head = heads[file]
+        raw = _Raw(st, position, head["GS"], head["ISA"], found, segments.get((file, number), []))
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                reader = _TransactionReader(raw, codes, Lenience(True))  # type: ignore[arg-type]
+                remittance = reader.read()
+        except MedbillError:
+            newly.add(file)
+            continue
+        if caught or remittance is None:
+            newly.add(file)
+            continue
+        source = sources[file]
+        remittances.add(
+            file,
+            source,
+            number,
+            remittance.id,
+            remittance.payer_name,
+            remittance.payer_id,
+            remittance.payee_name,
+            None if remittance.payee_npi is None else str(remittance.payee_npi),
+            remittance.payment_amount,
+            remittance.credit,
+            remittance.method.value,
+            remittance.paid_on,
+            remittance.production_date,
+            counts.get((file, number), 0),
+        )
+        for index, plb in enumerate(remittance.provider_adjustments, start=1):
+            provider.add(
+                file, source, number, index, remittance.id, plb.provider_id,
+                plb.fiscal_period_end, plb.reason, plb.reference, plb.amount,
+            )  # fmt: skip
+    gone = newly | bad
+    return (
+        _drop_files(remittances.table(), gone),
+        _drop_files(provider.table(), gone),
+        newly,
+    )
+
+
+def _with_file(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([pa.field("_file", pa.int32()), *schema])
+
+
+def _drop_files(table: pa.Table, files: set[int]) -> pa.Table:
+    if not files or table.num_rows == 0:
+        return table
+    import pyarrow.compute as pc
+
+    mask = pc.invert(pc.is_in(table.column("_file"), value_set=pa.array(sorted(files), pa.int32())))
+    return table.filter(mask)
+
+
+def _decimal(series: pl.Series, kind: pa.DataType) -> pa.Array:
+    """Int64 counts of ``10**-scale`` as an exact Arrow decimal (the integers' 128-bit
+    values read with ``scale`` places: no multiplication, no float)."""
+    array = series.cast(pl.Decimal(kind.precision, 0)).to_arrow()
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return pa.Array.from_buffers(kind, len(array), array.buffers(), array.null_count, array.offset)
+
+
+def _arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
+    columns = []
+    for field in schema:
+        series = frame[field.name]
+        if pa.types.is_decimal(field.type):
+            columns.append(_decimal(series, field.type))
+        else:
+            array = series.to_arrow()
+            if isinstance(array, pa.ChunkedArray):
+                array = array.combine_chunks()
+            columns.append(array.cast(field.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _claim_tables(
+    claims: pl.DataFrame, found: Delimiters, remittances: pa.Table, sources: Sequence[str]
+) -> dict[str, pa.Table]:
+    from medbill.batch._remittance import ADJUSTMENTS, CLAIMS, LINES
+    from medbill.claims import PAYMENT_REDUCTIONS
+
+    sid = pl.col("segment_id")
+    claim_key = ["file", "set_number", "claim"]
+    line_key = [*claim_key, "line"]
+    c = found.component
+    heads = pl.from_arrow(
+        remittances.select(["_file", "remittance_number", "remittance_id", "payer_id"])
+    )
+    assert isinstance(heads, pl.DataFrame)
+    heads = heads.select(
+        pl.col("_file").alias("file"),
+        pl.col("remittance_number").alias("set_number"),
+        "remittance_id",
+        "payer_id",
+    )
+    source_of = pl.col("file").replace_strict(
+        list(range(len(sources))), list(sources), return_dtype=pl.String
+    )
+    date = _el(2).str.to_date("%Y%m%d")
+    claim_level = pl.col("line") == 0
+
+    def pick(condition: pl.Expr, value: pl.Expr, name: str, key: list[str]) -> pl.DataFrame:
+        return claims.filter(condition).select(*key, value.alias(name))
+
+    # ---- claims
+    clp = claims.filter(sid == "CLP").select(
+        *claim_key,
+        _el(1).alias("claim_id"),
+        _el(2).alias("status"),
+        _scaled(_el(3), 2).alias("charge"),
+        _scaled(_el(4), 2).alias("paid"),
+        _scaled(_blank_null(_el(5)).fill_null("0"), 2).alias("patient_responsibility"),
+        pl.lit(None, dtype=pl.Int64).alias("allowed"),
+        _blank_null(_el(7)).alias("payer_claim_control_number"),
+        _blank_null(_el(6)).alias("filing_indicator"),
+        _blank_null(_el(8)).alias("facility_code"),
+        _blank_null(_el(9)).alias("frequency"),
+    )
+    dtm = (sid == "DTM") & claim_level
+    for qualifier, name in (
+        ("232", "statement_start"),
+        ("233", "statement_end"),
+        ("050", "received_date"),
+    ):
+        clp = clp.join(
+            pick(dtm & (_el(1) == qualifier), date, name, claim_key), on=claim_key, how="left"
+        )
+    line_counts = (
+        claims.filter(sid == "SVC")
+        .group_by(claim_key)
+        .agg(pl.len().cast(pl.Int32).alias("line_count"))
+    )
+    clp = clp.join(line_counts, on=claim_key, how="left").with_columns(
+        pl.col("line_count").fill_null(0)
+    )
+    clp = clp.join(heads, on=["file", "set_number"], how="left", maintain_order="left")
+    # ---- adjustments (CAS triplets, in file order)
+    cas = claims.filter(sid == "CAS")
+    triplets = pl.concat(
+        [
+            cas.select(
+                *line_key,
+                "_row",
+                pl.lit(k, dtype=pl.Int32).alias("_k"),
+                _el(1).alias("group"),
+                _el(2 + 3 * k).alias("reason"),
+                _scaled(_el(3 + 3 * k), 2).alias("amount"),
+                _scaled(_blank_null(_el(4 + 3 * k)), 3).alias("quantity"),
+            )
+            for k in range(6)
+        ]
+    )
+    adjustments = (
+        triplets.filter(pl.col("reason").is_not_null())
+        .sort("_row", "_k")
+        .with_columns(
+            pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over(line_key).alias("adjustment_number")
+        )
+        .join(clp.select(*claim_key, "claim_id"), on=claim_key, how="left", maintain_order="left")
+    )
+    group, reason, amount = pl.col("group"), pl.col("reason"), pl.col("amount")
+    zero = pl.lit(0, dtype=pl.Int64)
+    sums = (
+        adjustments.filter(pl.col("line") > 0)
+        .group_by(line_key, maintain_order=True)
+        .agg(
+            amount.filter(group.is_in(["CO", "PI"]) & ~reason.is_in(sorted(PAYMENT_REDUCTIONS)))
+            .sum()
+            .alias("contractual"),
+            amount.filter(group == "PR").sum().alias("patient_responsibility"),
+            amount.filter((group == "PR") & (reason == "2")).sum().alias("coinsurance"),
+            amount.filter((group == "PR") & reason.is_in(["1", "3"]))
+            .sum()
+            .alias("deductible_and_copay"),
+            (group + "-" + reason).filter(amount > 0).alias("adjustment_codes"),
+        )
+    )
+    # ---- lines
+    line_level = pl.col("line") > 0
+    svc = claims.filter(sid == "SVC").select(
+        *line_key,
+        _el(1).str.split(c).alias("p1"),
+        _el(6).str.split(c).alias("p6"),
+        _blank_null(_el(4)).alias("r4"),
+        _scaled(_el(2), 2).alias("charge"),
+        _scaled(_el(3), 2).alias("paid"),
+        _scaled(_blank_null(_el(5)), 3).alias("units_paid"),
+        _scaled(_blank_null(_el(7)), 3).alias("units_billed"),
+    )
+    qualifier, code = pl.col("p1").list.get(0), pl.col("p1").list.get(1)
+    svc = svc.select(
+        *line_key,
+        pl.when(qualifier == "HC").then(code).alias("procedure"),
+        *(
+            pl.col("p1").list.get(2 + i, null_on_oob=True).alias(f"modifier_{i + 1}")
+            for i in range(4)
+        ),
+        pl.when(pl.col("p6").list.get(0, null_on_oob=True) == "HC")
+        .then(pl.col("p6").list.get(1, null_on_oob=True))
+        .alias("submitted_procedure"),
+        pl.when(pl.col("r4").is_not_null())
+        .then(_revenue(pl.col("r4")))
+        .when(qualifier == "NU")
+        .then(_revenue(code))
+        .alias("revenue_code"),
+        pl.coalesce("units_billed", "units_paid").alias("units"),
+        "units_paid",
+        "charge",
+        "paid",
+    )
+    for condition, value, name in (
+        (line_level & (sid == "REF") & (_el(1) == "6R"), _el(2), "line_id"),
+        (line_level & (sid == "AMT") & (_el(1) == "B6"), _scaled(_el(2), 2), "allowed"),
+        (line_level & (sid == "DTM") & _el(1).is_in(["472", "150"]), date, "service_date"),
+    ):
+        svc = svc.join(
+            pick(condition, value, name, line_key), on=line_key, how="left", maintain_order="left"
+        )
+    remarks = (
+        claims.filter(line_level & (sid == "LQ") & (_el(1) == "HE"))
+        .group_by(line_key, maintain_order=True)
+        .agg(_el(2).alias("remarks"))
+    )
+    svc = (
+        svc.join(remarks, on=line_key, how="left", maintain_order="left")
+        .join(sums, on=line_key, how="left", maintain_order="left")
+        .join(
+            clp.select(*claim_key, "payer_id", "claim_id", "statement_start"),
+            on=claim_key,
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(
+            pl.coalesce("service_date", "statement_start").alias("service_date"),
+            pl.col("remarks").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+            pl.col("adjustment_codes").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+            *(
+                pl.col(name).fill_null(zero)
+                for name in (
+                    "contractual",
+                    "patient_responsibility",
+                    "coinsurance",
+                    "deductible_and_copay",
+                )
+            ),
+        )
+    )
+    keys = [
+        pl.col("file").alias("_file"),
+        source_of.alias("source"),
+        pl.col("set_number").alias("remittance_number"),
+        pl.col("claim").alias("claim_number"),
+    ]
+    clp = clp.with_columns(*keys)
+    svc = svc.with_columns(*keys, pl.col("line").alias("line_number"))
+    adjustments = adjustments.with_columns(
+        *keys, pl.when(pl.col("line") > 0).then(pl.col("line")).alias("line_number")
+    )
+    return {
+        "claims": _arrow(clp, _with_file(CLAIMS)),
+        "lines": _arrow(svc, _with_file(LINES)),
+        "adjustments": _arrow(adjustments, _with_file(ADJUSTMENTS)),
+    }
