@@ -206,9 +206,9 @@ class _Shapes:
         visible = f"[\\x21-\\x7e--[{_hex(found.element + found.component + found.segment + found.repetition)}]]"
         m, q = _MONEY, _QUANTITY
 
-        def chain(limits: Sequence[int]) -> str:
-            """Optional trailing elements, each at most its limit long."""
-            out = ""
+        def chain(limits: Sequence[int], tail: str = "") -> str:
+            """Optional trailing elements, each at most its limit long (then ``tail``)."""
+            out = tail
             for limit in reversed(limits):
                 out = f"(?:{e}{text}{{0,{limit}}}{out})?"
             return out
@@ -219,7 +219,7 @@ class _Shapes:
         composite = f"(?:HC|NU){c}[A-Z0-9]{{1,48}}(?:{c}[A-Z0-9]{{2}}){{0,4}}"
         self.patterns = {
             "CLP": f"^CLP{e}{visible}{text}{{0,{clp[0] - 1}}}{e}(?:{statuses}){e}{m}{e}{m}"
-            f"(?:{e}(?:{m})?{chain(clp[5:9])})?(?:{e}{text}{{0,30}}){{0,5}}$",
+            f"(?:{e}(?:{m})?{chain(clp[5:9], f'(?:{e}{text}{{0,30}}){{0,5}}')})?$",
             "CAS": f"^CAS{e}(?:CO|OA|PI|PR){e}[A-Z0-9]{{1,5}}{e}{m}"
             f"(?:{e}(?:{q})?{e}[A-Z0-9]{{1,5}}{e}{m}){{0,5}}(?:{e}(?:{q})?)?$",
             "NM1": f"^NM1{e}(?:{'|'.join(_NM1_ROLES)}){chain(nm1[1:12])}$",
