@@ -16,7 +16,7 @@ caller reads them with the object reader, which raises its exact error.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -235,14 +235,10 @@ class _Shapes:
         }
 
     def matches(self) -> pl.Expr:
-        expr = pl.lit(False)
-        for segment_id, pattern in self.patterns.items():
-            expr = (
-                pl.when(pl.col("segment_id") == segment_id)
-                .then(pl.col("text").str.contains(pattern))
-                .otherwise(expr)
-            )
-        return expr
+        """Whether each row's text has one of the shapes (one pass of one regex: each
+        pattern opens with its segment id)."""
+        combined = "|".join(f"(?:{p[1:-1]})" for p in self.patterns.values())
+        return pl.col("text").str.contains(f"^(?:{combined})$")
 
 
 def _el(position: int) -> pl.Expr:
@@ -255,14 +251,9 @@ def _blank_null(expr: pl.Expr) -> pl.Expr:
 
 def _scaled(expr: pl.Expr, places: int) -> pl.Expr:
     """An X12 decimal of the whitelisted shape (``-?digits(.digits)?``, at most ``places``
-    places) as an Int64 count of ``10**-places``: exact, no float."""
-    negative = expr.str.starts_with("-")
-    plain = expr.str.strip_prefix("-")
-    parts = plain.str.split_exact(".", 1)
-    whole = parts.struct.field("field_0").cast(pl.Int64)
-    fraction = parts.struct.field("field_1").fill_null("").str.pad_end(places, "0")
-    value = whole * (10**places) + fraction.cast(pl.Int64)
-    return pl.when(expr.is_null()).then(None).when(negative).then(-value).otherwise(value)
+    places, at most 14 integer digits) as an Int64 count of ``10**-places``: Polars'
+    decimal parser, exact on these shapes (no float), then the 128-bit integer."""
+    return expr.cast(pl.Decimal(18, places)).to_physical().cast(pl.Int64)
 
 
 def _checked(values: pl.Series, check: Any) -> set[str]:
@@ -336,73 +327,98 @@ def _group_tables(
     # ---- envelope: ISA GS (ST ... SE)+ GE IEA, counts and control numbers agreeing
     frame = frame.with_columns(
         pl.int_range(0, n, dtype=pl.Int64).alias("_row"),
-        (pl.col("position") == pl.col("position").max().over("file")).alias("_last"),
+        (pl.col("file") != pl.col("file").shift(-1)).fill_null(True).alias("_last"),
     )
     envelope = frame.filter(sid.is_in(["ISA", "GS", "ST", "SE", "GE", "IEA"]) | pl.col("_last"))
     bad = _envelope_problems(envelope, frame)
-    # ---- zones: the last closer before each row of a set
+    # ---- zones: the last closer before each row of a set ("" before the first)
     frame = frame.filter(pl.col("set_number") > 0, ~sid.is_in(["ST", "SE", "GE", "IEA"]))
-    closer = pl.when(sid.is_in(list(_CLOSERS))).then(sid)
+    set_start = (pl.col("file") != pl.col("file").shift(1)) | (
+        pl.col("set_number") != pl.col("set_number").shift(1)
+    )
     frame = frame.with_columns(
-        closer.forward_fill().over("file", "set_number").alias("_zone"),
+        pl.when(sid.is_in(list(_CLOSERS)))
+        .then(sid)
+        .when(set_start.fill_null(True))
+        .then(pl.lit(""))
+        .forward_fill()
+        .alias("_zone")
     )
     in_claim = pl.col("_zone") == "CLP"
-    header = frame.filter(~in_claim)
-    claims = frame.filter(in_claim)
     # segments after PLB or LX/TS3/TS2 (but the next CLP) belong to no claim: only
     # their own kind may follow without a CLP
-    stray = header.filter(
-        pl.col("_zone").is_in(["PLB"]) & (sid != "PLB")
+    stray = frame.filter(
+        (pl.col("_zone") == "PLB") & (sid != "PLB")
         | pl.col("_zone").is_in(["LX", "TS3", "TS2"]) & ~sid.is_in(["LX", "TS3", "TS2"])
     )
     bad |= set(stray["file"].to_list())
     # ---- claims: a whitelist of shapes and places
+    claims = frame.filter(in_claim)
     shapes = _Shapes(found)
     claims = claims.with_columns(
-        pl.col("claim_number").alias("claim"),
-        pl.col("line_number").alias("line"),
-        _el(1).alias("q"),
+        pl.when(sid == "CLP").then(pl.col("_row")).forward_fill().alias("cid"),
+        pl.when(sid == "SVC")
+        .then(pl.col("_row"))
+        .when(sid == "CLP")
+        .then(pl.lit(-1, dtype=pl.Int64))
+        .forward_fill()
+        .alias("lid"),
     )
-    line_level = pl.col("line") > 0
-    wrong = (
-        ~sid.is_in(list(_CLAIM_SEGMENTS))
-        | ~shapes.matches()
-        | (line_level & sid.is_in(["NM1", "MIA", "MOA"]))
-        | (~line_level & (sid == "LQ"))
-        | ((sid == "DTM") & line_level & ~pl.col("q").is_in(list(_LINE_DATES)))
-        | ((sid == "DTM") & ~line_level & ~pl.col("q").is_in(list(_CLAIM_DATES)))
-    )
-    bad |= set(claims.filter(wrong)["file"].to_list())
+    bad |= set(claims.filter(~shapes.matches())["file"].to_list())
+    claims = claims.drop("text", "position", "_zone", "_last")
+    parts = {key[0]: part for key, part in claims.partition_by("segment_id", as_dict=True).items()}
+    empty = claims.clear()
+
+    def part(segment_id: str) -> pl.DataFrame:
+        return parts.get(segment_id, empty)
+
+    line = pl.col("lid") >= 0
+    q = _el(1)
+    misplaced = [
+        part("NM1").filter(line),
+        part("MIA").filter(line),
+        part("MOA").filter(line),
+        part("LQ").filter(~line),
+        part("DTM").filter(line & ~q.is_in(list(_LINE_DATES))),
+        part("DTM").filter(~line & ~q.is_in(list(_CLAIM_DATES))),
+    ]
     # single-use segments read once per claim or line (later ones would overwrite or,
     # for NM1/MIA/MOA, be refused)
-    once_key = (
-        pl.when(sid.is_in(["NM1", "DTM"]) | ((sid == "REF") & (pl.col("q") == "6R")))
-        .then(sid + "*" + pl.col("q"))
-        .when(sid.is_in(["MIA", "MOA"]))
-        .then(sid)
-        .when((sid == "AMT") & (pl.col("q") == "B6") & line_level)
-        .then(pl.lit("AMT*B6"))
-    )
-    keyed = claims.select("file", "set_number", "claim", "line", once_key.alias("k")).filter(
-        pl.col("k").is_not_null() & (pl.col("k") != "DTM*036")
-    )
-    keyed = keyed.with_columns(
-        pl.when(pl.col("k").is_in(["DTM*472", "DTM*150"]))
-        .then(pl.lit("DTM*472"))
-        .otherwise(pl.col("k"))
-    )
-    repeated = keyed.filter(
-        keyed.select("file", "set_number", "claim", "line", "k").is_duplicated()
-    )
-    bad |= set(repeated["file"].to_list())
+    once = [
+        part("NM1").select("file", pl.col("cid").alias("k"), q.alias("v")),
+        part("MIA").select("file", pl.col("cid").alias("k"), pl.lit("").alias("v")),
+        part("MOA").select("file", pl.col("cid").alias("k"), pl.lit("").alias("v")),
+        part("DTM")
+        .filter(~line & (q != "036"))
+        .select("file", pl.col("cid").alias("k"), q.alias("v")),
+        part("DTM")
+        .filter(line & (q != "151"))
+        .select("file", pl.col("lid").alias("k"), pl.lit("").alias("v")),
+        part("REF")
+        .filter(line & (q == "6R"))
+        .select("file", pl.col("lid").alias("k"), q.alias("v")),
+        part("AMT")
+        .filter(line & (q == "B6"))
+        .select("file", pl.col("lid").alias("k"), q.alias("v")),
+    ]
+    checks = [f.lazy().select("file") for f in misplaced] + [
+        f.lazy().filter(pl.struct("k", "v").is_duplicated()).select("file") for f in once
+    ]
+    for found_files in pl.collect_all(checks):
+        bad |= set(found_files["file"].to_list())
     # codes and dates: each distinct value checked by the object reader's own types
-    bad |= _bad_values(claims, found)
+    bad |= _bad_values(part, found)
     # ---- headers and trailers (BPR, TRN, N1 loops, LX/TS3, PLB): read with the object
     # reader's transaction reader, which sees the same segments in the same order
-    remittances, provider, header_bad = _headers(frame, envelope, found, sources, bad)
+    counts = {(f, s): k for f, s, k in part("CLP").group_by("file", "set_number").len().iter_rows()}
+    remittances, provider, header_bad = _headers(
+        frame.filter(~in_claim), envelope, found, sources, bad, counts
+    )
     bad |= header_bad
-    claims = claims.filter(~pl.col("file").is_in(sorted(bad)))
-    tables = _claim_tables(claims, found, remittances, sources)
+    if bad:
+        keep = ~pl.col("file").is_in(sorted(bad))
+        parts = {key: value.filter(keep) for key, value in parts.items()}
+    tables = _claim_tables(part, found, remittances, sources)
     tables["remittances"] = remittances
     tables["provider_adjustments"] = provider
     return tables, bad
@@ -507,7 +523,7 @@ def _revenue(code: pl.Expr) -> pl.Expr:
     return pl.when(code.str.contains(r"^[0-9]{3}$")).then("0" + code).otherwise(code)
 
 
-def _bad_values(claims: pl.DataFrame, found: Delimiters) -> set[int]:
+def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[int]:
     """Files holding a code or date the object reader's types refuse, or one they would
     write differently from how it was sent."""
     import pendulum
@@ -524,39 +540,27 @@ def _bad_values(claims: pl.DataFrame, found: Delimiters) -> set[int]:
     def date(value: str) -> None:
         pendulum.date(int(value[:4]), int(value[4:6]), int(value[6:]))
 
-    sid = pl.col("segment_id")
     c = found.component
-    svc = claims.filter(sid == "SVC").select(
+    svc = part("SVC").select(
         "file",
         _el(1).str.split(c).alias("p1"),
         _el(6).str.split(c).alias("p6"),
         _blank_null(_el(4)).alias("r4"),
     )
     values: list[tuple[pl.DataFrame, Any]] = [
-        (claims.filter(sid == "DTM").select("file", _el(2).alias("v")), date),
+        (part("DTM").select("file", _el(2).alias("v")), date),
         (
             pl.concat(
-                [
-                    claims.filter(sid == "CAS").select("file", _el(p).alias("v"))
-                    for p in (2, 5, 8, 11, 14, 17)
-                ]
+                [part("CAS").select("file", _el(p).alias("v")) for p in (2, 5, 8, 11, 14, 17)]
             ),
             same(Carc),
         ),
         (
             pl.concat(
                 [
-                    claims.filter((sid == "LQ") & (_el(1) == "HE")).select(
-                        "file", _el(2).alias("v")
-                    ),
-                    *(
-                        claims.filter(sid == "MOA").select("file", _el(p).alias("v"))
-                        for p in (3, 4, 5, 6, 7)
-                    ),
-                    *(
-                        claims.filter(sid == "MIA").select("file", _el(p).alias("v"))
-                        for p in (5, 20, 21, 22, 23)
-                    ),
+                    part("LQ").filter(_el(1) == "HE").select("file", _el(2).alias("v")),
+                    *(part("MOA").select("file", _el(p).alias("v")) for p in (3, 4, 5, 6, 7)),
+                    *(part("MIA").select("file", _el(p).alias("v")) for p in (5, 20, 21, 22, 23)),
                 ]
             ).filter(pl.col("v") != ""),
             same(Rarc),
@@ -632,6 +636,7 @@ def _headers(
     found: Delimiters,
     sources: Sequence[str],
     bad: set[int],
+    counts: dict[tuple[int, int], int],
 ) -> tuple[pa.Table, pa.Table, set[int]]:
     """The remittances and provider adjustments of each set, from its segments outside
     the claims, read by the object reader's transaction reader: any error or warning
@@ -647,18 +652,9 @@ def _headers(
     provider = _Columns(_with_file(PROVIDER_ADJUSTMENTS))
     newly: set[int] = set()
     keep = ~pl.col("file").is_in(sorted(bad))
-    counts = {
-        (f, s): k
-        for f, s, k in frame.filter(keep & (pl.col("segment_id") == "CLP"))
-        .group_by("file", "set_number")
-        .len()
-        .iter_rows()
-    }
     segments: dict[tuple[int, int], list[list[str]]] = {}
     for file, number, elements in (
-        frame.filter(keep & (pl.col("_zone") != "CLP").fill_null(True))
-        .select("file", "set_number", "elements")
-        .iter_rows()
+        frame.filter(keep).select("file", "set_number", "elements").iter_rows()
     ):
         segments.setdefault((file, number), []).append(elements)
     heads: dict[int, dict[str, list[str]]] = {}
@@ -756,22 +752,26 @@ def _arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
 
 
 def _claim_tables(
-    claims: pl.DataFrame, found: Delimiters, remittances: pa.Table, sources: Sequence[str]
+    eager: Callable[[str], pl.DataFrame],
+    found: Delimiters,
+    remittances: pa.Table,
+    sources: Sequence[str],
 ) -> dict[str, pa.Table]:
     from medbill.batch._remittance import ADJUSTMENTS, CLAIMS, LINES
     from medbill.claims import PAYMENT_REDUCTIONS
 
-    sid = pl.col("segment_id")
-    claim_key = ["file", "set_number", "claim"]
-    line_key = [*claim_key, "line"]
     c = found.component
+
+    def part(segment_id: str) -> pl.LazyFrame:
+        return eager(segment_id).lazy()
+
     heads = pl.from_arrow(
         remittances.select(["_file", "remittance_number", "remittance_id", "payer_id"])
     )
     assert isinstance(heads, pl.DataFrame)
     heads = heads.select(
         pl.col("_file").alias("file"),
-        pl.col("remittance_number").alias("set_number"),
+        pl.col("remittance_number").cast(pl.Int32).alias("set_number"),
         "remittance_id",
         "payer_id",
     )
@@ -779,14 +779,20 @@ def _claim_tables(
         list(range(len(sources))), list(sources), return_dtype=pl.String
     )
     date = _el(2).str.to_date("%Y%m%d")
-    claim_level = pl.col("line") == 0
+    line = pl.col("lid") >= 0
+    q = _el(1)
 
-    def pick(condition: pl.Expr, value: pl.Expr, name: str, key: list[str]) -> pl.DataFrame:
-        return claims.filter(condition).select(*key, value.alias(name))
+    def pick(
+        segment_id: str, condition: pl.Expr, value: pl.Expr, name: str, key: str
+    ) -> pl.DataFrame:
+        return part(segment_id).filter(condition).select(key, value.alias(name))
 
     # ---- claims
-    clp = claims.filter(sid == "CLP").select(
-        *claim_key,
+    clp = part("CLP").select(
+        "file",
+        "set_number",
+        "claim_number",
+        "cid",
         _el(1).alias("claim_id"),
         _el(2).alias("status"),
         _scaled(_el(3), 2).alias("charge"),
@@ -798,53 +804,54 @@ def _claim_tables(
         _blank_null(_el(8)).alias("facility_code"),
         _blank_null(_el(9)).alias("frequency"),
     )
-    dtm = (sid == "DTM") & claim_level
     for qualifier, name in (
         ("232", "statement_start"),
         ("233", "statement_end"),
         ("050", "received_date"),
     ):
-        clp = clp.join(
-            pick(dtm & (_el(1) == qualifier), date, name, claim_key), on=claim_key, how="left"
-        )
-    line_counts = (
-        claims.filter(sid == "SVC")
-        .group_by(claim_key)
-        .agg(pl.len().cast(pl.Int32).alias("line_count"))
+        dates = pick("DTM", ~line & (q == qualifier), date, name, "cid")
+        clp = clp.join(dates, on="cid", how="left", maintain_order="left")
+    line_counts = part("SVC").group_by("cid").agg(pl.len().cast(pl.Int32).alias("line_count"))
+    clp = (
+        clp.join(line_counts, on="cid", how="left", maintain_order="left")
+        .with_columns(pl.col("line_count").fill_null(0))
+        .join(heads.lazy(), on=["file", "set_number"], how="left", maintain_order="left")
     )
-    clp = clp.join(line_counts, on=claim_key, how="left").with_columns(
-        pl.col("line_count").fill_null(0)
-    )
-    clp = clp.join(heads, on=["file", "set_number"], how="left", maintain_order="left")
     # ---- adjustments (CAS triplets, in file order)
-    cas = claims.filter(sid == "CAS")
+    cas = part("CAS")
     triplets = pl.concat(
         [
             cas.select(
-                *line_key,
+                "file",
+                "set_number",
+                "claim_number",
+                "line_number",
+                "cid",
+                "lid",
                 "_row",
                 pl.lit(k, dtype=pl.Int32).alias("_k"),
                 _el(1).alias("group"),
                 _el(2 + 3 * k).alias("reason"),
-                _scaled(_el(3 + 3 * k), 2).alias("amount"),
-                _scaled(_blank_null(_el(4 + 3 * k)), 3).alias("quantity"),
-            )
+                _el(3 + 3 * k).alias("_amount"),
+                _el(4 + 3 * k).alias("_quantity"),
+            ).filter(pl.col("reason").is_not_null())
             for k in range(6)
         ]
     )
-    adjustments = (
-        triplets.filter(pl.col("reason").is_not_null())
-        .sort("_row", "_k")
-        .with_columns(
-            pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over(line_key).alias("adjustment_number")
-        )
-        .join(clp.select(*claim_key, "claim_id"), on=claim_key, how="left", maintain_order="left")
-    )
+    triplets = triplets.sort("_row", "_k")
+    index = pl.int_range(0, pl.len(), dtype=pl.Int32)
+    owner = pl.when(line).then(pl.col("lid")).otherwise(pl.col("cid"))
+    opens = (owner != owner.shift(1)).fill_null(True)
+    adjustments = triplets.with_columns(
+        _scaled(pl.col("_amount"), 2).alias("amount"),
+        _scaled(_blank_null(pl.col("_quantity")), 3).alias("quantity"),
+        (index - pl.when(opens).then(index).forward_fill() + 1).alias("adjustment_number"),
+    ).join(clp.select("cid", "claim_id"), on="cid", how="left", maintain_order="left")
     group, reason, amount = pl.col("group"), pl.col("reason"), pl.col("amount")
     zero = pl.lit(0, dtype=pl.Int64)
     sums = (
-        adjustments.filter(pl.col("line") > 0)
-        .group_by(line_key, maintain_order=True)
+        adjustments.filter(line)
+        .group_by("lid", maintain_order=True)
         .agg(
             amount.filter(group.is_in(["CO", "PI"]) & ~reason.is_in(sorted(PAYMENT_REDUCTIONS)))
             .sum()
@@ -858,9 +865,13 @@ def _claim_tables(
         )
     )
     # ---- lines
-    line_level = pl.col("line") > 0
-    svc = claims.filter(sid == "SVC").select(
-        *line_key,
+    svc = part("SVC").select(
+        "file",
+        "set_number",
+        "claim_number",
+        "line_number",
+        "cid",
+        "lid",
         _el(1).str.split(c).alias("p1"),
         _el(6).str.split(c).alias("p6"),
         _blank_null(_el(4)).alias("r4"),
@@ -871,7 +882,12 @@ def _claim_tables(
     )
     qualifier, code = pl.col("p1").list.get(0), pl.col("p1").list.get(1)
     svc = svc.select(
-        *line_key,
+        "file",
+        "set_number",
+        "claim_number",
+        "line_number",
+        "cid",
+        "lid",
         pl.when(qualifier == "HC").then(code).alias("procedure"),
         *(
             pl.col("p1").list.get(2 + i, null_on_oob=True).alias(f"modifier_{i + 1}")
@@ -890,25 +906,25 @@ def _claim_tables(
         "charge",
         "paid",
     )
-    for condition, value, name in (
-        (line_level & (sid == "REF") & (_el(1) == "6R"), _el(2), "line_id"),
-        (line_level & (sid == "AMT") & (_el(1) == "B6"), _scaled(_el(2), 2), "allowed"),
-        (line_level & (sid == "DTM") & _el(1).is_in(["472", "150"]), date, "service_date"),
+    for found_in, condition, value, name in (
+        ("REF", line & (q == "6R"), _el(2), "line_id"),
+        ("AMT", line & (q == "B6"), _scaled(_el(2), 2), "allowed"),
+        ("DTM", line & q.is_in(["472", "150"]), date, "service_date"),
     ):
-        svc = svc.join(
-            pick(condition, value, name, line_key), on=line_key, how="left", maintain_order="left"
-        )
+        picked = pick(found_in, condition, value, name, "lid")
+        svc = svc.join(picked, on="lid", how="left", maintain_order="left")
     remarks = (
-        claims.filter(line_level & (sid == "LQ") & (_el(1) == "HE"))
-        .group_by(line_key, maintain_order=True)
+        part("LQ")
+        .filter(line & (q == "HE"))
+        .group_by("lid", maintain_order=True)
         .agg(_el(2).alias("remarks"))
     )
     svc = (
-        svc.join(remarks, on=line_key, how="left", maintain_order="left")
-        .join(sums, on=line_key, how="left", maintain_order="left")
+        svc.join(remarks, on="lid", how="left", maintain_order="left")
+        .join(sums, on="lid", how="left", maintain_order="left")
         .join(
-            clp.select(*claim_key, "payer_id", "claim_id", "statement_start"),
-            on=claim_key,
+            clp.select("cid", "payer_id", "claim_id", "statement_start"),
+            on="cid",
             how="left",
             maintain_order="left",
         )
@@ -931,15 +947,15 @@ def _claim_tables(
         pl.col("file").alias("_file"),
         source_of.alias("source"),
         pl.col("set_number").alias("remittance_number"),
-        pl.col("claim").alias("claim_number"),
     ]
     clp = clp.with_columns(*keys)
-    svc = svc.with_columns(*keys, pl.col("line").alias("line_number"))
+    svc = svc.with_columns(*keys)
     adjustments = adjustments.with_columns(
-        *keys, pl.when(pl.col("line") > 0).then(pl.col("line")).alias("line_number")
+        *keys, pl.when(line).then(pl.col("line_number")).alias("line_number")
     )
+    claims_, lines_, adjustments_ = pl.collect_all([clp, svc, adjustments])
     return {
-        "claims": _arrow(clp, _with_file(CLAIMS)),
-        "lines": _arrow(svc, _with_file(LINES)),
-        "adjustments": _arrow(adjustments, _with_file(ADJUSTMENTS)),
+        "claims": _arrow(claims_, _with_file(CLAIMS)),
+        "lines": _arrow(lines_, _with_file(LINES)),
+        "adjustments": _arrow(adjustments_, _with_file(ADJUSTMENTS)),
     }
