@@ -319,15 +319,15 @@ def bench_remittances(claims: int, small_files: int = 200, claims_per_file: int 
             print(
                 f"    same tables as the object reader: {same}; files read by it: {len(fallback)}"
             )
-            tables, cpu, wall = measure(lambda: remittance_tables(paths))
+            tables, cpu, wall = measure(lambda paths=paths: remittance_tables(paths))
             figures("remittance_tables", tables.claims.num_rows, "claims", cpu, wall)
-            tables, cpu, wall = measure(lambda: scalar_remittance_tables(paths))
+            tables, cpu, wall = measure(lambda paths=paths: scalar_remittance_tables(paths))
             figures("  baseline object reader", tables.claims.num_rows, "claims", cpu, wall)
             count, cpu, wall = measure(
-                lambda: sum(len(e.claim_payments) for p in paths for e in read_835(p))
+                lambda paths=paths: sum(len(e.claim_payments) for p in paths for e in read_835(p))
             )
             figures("  baseline read_835 alone", count, "claims", cpu, wall)
-            segments, cpu, wall = measure(lambda: segment_frame(texts))
+            segments, cpu, wall = measure(lambda texts=texts: segment_frame(texts))
             found = segments.frame.filter(pl.col("segment_id") == "CLP").height
             figures("  columnar stage 1 alone", found, "claims", cpu, wall)
 
