@@ -23,6 +23,8 @@ import attrs
 import polars as pl
 import pyarrow as pa
 
+from medbill.batch._tables import ENGINE
+
 __all__ = ["Delimiters", "SegmentFrame", "delimiters", "segment_frame"]
 
 _BLANK = " \t\r\n\ufeff"  # as medbill.x12._tokenizer strips around segments
@@ -331,8 +333,10 @@ def _group_tables(
     )
     envelope = frame.filter(sid.is_in(["ISA", "GS", "ST", "SE", "GE", "IEA"]) | pl.col("_last"))
     bad = _envelope_problems(envelope, frame)
-    # ---- zones: the last closer before each row of a set ("" before the first)
-    frame = frame.filter(pl.col("set_number") > 0, ~sid.is_in(["ST", "SE", "GE", "IEA"]))
+    # ---- zones: the last closer before each row of a set ("" before the first); the
+    # frame is never filtered whole (that would copy its lists): flags are selected
+    # with the file alone, and one partition splits it by kind
+    in_set = (pl.col("set_number") > 0) & ~sid.is_in(["ST", "SE", "GE", "IEA"])
     set_start = (pl.col("file") != pl.col("file").shift(1)) | (
         pl.col("set_number") != pl.col("set_number").shift(1)
     )
@@ -344,18 +348,15 @@ def _group_tables(
         .forward_fill()
         .alias("_zone")
     )
-    in_claim = pl.col("_zone") == "CLP"
-    # segments after PLB or LX/TS3/TS2 (but the next CLP) belong to no claim: only
-    # their own kind may follow without a CLP
-    stray = frame.filter(
-        (pl.col("_zone") == "PLB") & (sid != "PLB")
-        | pl.col("_zone").is_in(["LX", "TS3", "TS2"]) & ~sid.is_in(["LX", "TS3", "TS2"])
-    )
-    bad |= set(stray["file"].to_list())
-    # ---- claims: a whitelist of shapes and places
-    claims = frame.filter(in_claim)
+    in_claim = (pl.col("_zone") == "CLP") & in_set
     shapes = _Shapes(found)
-    claims = claims.with_columns(
+    frame = frame.with_columns(
+        pl.when(in_claim)
+        .then(sid)
+        .when(in_set)
+        .then(pl.lit("#head"))
+        .otherwise(pl.lit("#env"))
+        .alias("_kind"),
         pl.when(sid == "CLP").then(pl.col("_row")).forward_fill().alias("cid"),
         pl.when(sid == "SVC")
         .then(pl.col("_row"))
@@ -364,10 +365,38 @@ def _group_tables(
         .forward_fill()
         .alias("lid"),
     )
-    bad |= set(claims.filter(~shapes.matches())["file"].to_list())
-    claims = claims.drop("text", "position", "_zone", "_last")
+    flagged = frame.select(
+        "file",
+        (
+            # segments after PLB or LX/TS3/TS2 (but the next CLP) belong to no claim: only
+            # their own kind may follow without a CLP
+            in_set
+            & (
+                (pl.col("_zone") == "PLB") & (sid != "PLB")
+                | pl.col("_zone").is_in(["LX", "TS3", "TS2"]) & ~sid.is_in(["LX", "TS3", "TS2"])
+            )
+            # ---- claims: a whitelist of shapes and places
+            | in_claim & ~shapes.matches()
+        ).alias("_bad"),
+    ).filter("_bad")
+    bad |= set(flagged["file"].to_list())
+    parts = {
+        key[0]: part
+        for key, part in frame.drop("text", "position", "_last")
+        .partition_by("_kind", as_dict=True, include_key=False)
+        .items()
+    }
+    header_rows = parts.pop("#head", None)
+    parts.pop("#env", None)
+    claims = (
+        pl.concat(list(parts.values()))
+        if parts
+        else frame.drop("text", "position", "_last", "_kind").clear()
+    )
     parts = {key[0]: part for key, part in claims.partition_by("segment_id", as_dict=True).items()}
     empty = claims.clear()
+    if header_rows is None:
+        header_rows = empty.with_columns(pl.lit("").alias("_zone")).clear()
 
     def part(segment_id: str) -> pl.DataFrame:
         return parts.get(segment_id, empty)
@@ -404,16 +433,14 @@ def _group_tables(
     checks = [f.lazy().select("file") for f in misplaced] + [
         f.lazy().filter(pl.struct("k", "v").is_duplicated()).select("file") for f in once
     ]
-    for found_files in pl.collect_all(checks):
+    for found_files in pl.collect_all(checks, engine=ENGINE):
         bad |= set(found_files["file"].to_list())
     # codes and dates: each distinct value checked by the object reader's own types
     bad |= _bad_values(part, found)
     # ---- headers and trailers (BPR, TRN, N1 loops, LX/TS3, PLB): read with the object
     # reader's transaction reader, which sees the same segments in the same order
     counts = {(f, s): k for f, s, k in part("CLP").group_by("file", "set_number").len().iter_rows()}
-    remittances, provider, header_bad = _headers(
-        frame.filter(~in_claim), envelope, found, sources, bad, counts
-    )
+    remittances, provider, header_bad = _headers(header_rows, envelope, found, sources, bad, counts)
     bad |= header_bad
     if bad:
         keep = ~pl.col("file").is_in(sorted(bad))
@@ -953,7 +980,7 @@ def _claim_tables(
     adjustments = adjustments.with_columns(
         *keys, pl.when(line).then(pl.col("line_number")).alias("line_number")
     )
-    claims_, lines_, adjustments_ = pl.collect_all([clp, svc, adjustments])
+    claims_, lines_, adjustments_ = pl.collect_all([clp, svc, adjustments], engine=ENGINE)
     return {
         "claims": _arrow(claims_, _with_file(CLAIMS)),
         "lines": _arrow(lines_, _with_file(LINES)),
