@@ -811,7 +811,7 @@ def _claim_tables(
 
     def pick(
         segment_id: str, condition: pl.Expr, value: pl.Expr, name: str, key: str
-    ) -> pl.DataFrame:
+    ) -> pl.LazyFrame:
         return part(segment_id).filter(condition).select(key, value.alias(name))
 
     # ---- claims
@@ -831,12 +831,12 @@ def _claim_tables(
         _blank_null(_el(8)).alias("facility_code"),
         _blank_null(_el(9)).alias("frequency"),
     )
-    for qualifier, name in (
+    for date_qualifier, name in (
         ("232", "statement_start"),
         ("233", "statement_end"),
         ("050", "received_date"),
     ):
-        dates = pick("DTM", ~line & (q == qualifier), date, name, "cid")
+        dates = pick("DTM", ~line & (q == date_qualifier), date, name, "cid")
         clp = clp.join(dates, on="cid", how="left", maintain_order="left")
     line_counts = part("SVC").group_by("cid").agg(pl.len().cast(pl.Int32).alias("line_count"))
     clp = (
