@@ -101,7 +101,10 @@ def segment_frame(texts: Sequence[str]) -> SegmentFrame:
         )
         frames.append(frame)
     if frames:
-        frame = pl.concat(frames).sort("file", "position", maintain_order=True)
+        # one group is in file order already; several are merged back into it
+        frame = (
+            frames[0] if len(frames) == 1 else pl.concat(frames).sort("file", maintain_order=True)
+        )
         first = pl.col("file") != pl.col("file").shift(1)
         row = pl.int_range(1, pl.len() + 1, dtype=pl.Int32)
         frame = frame.with_columns(
