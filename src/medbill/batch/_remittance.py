@@ -229,9 +229,12 @@ def remittance_tables(paths_or_texts: Iterable[Source], *, strict: bool = True) 
     """Read many 835 files (paths, X12 texts starting with ``ISA``, or ``(name, text)``
     pairs) into flat tables.
 
-    Each file is read with :func:`medbill.x12.iter_835` (``strict`` as there); a file
-    that cannot be read raises :class:`~medbill.ParseError` naming it, and nothing is
-    returned. See :class:`RemittanceTables` for the columns and the module for the keys.
+    Files are read by a columnar reader (:mod:`medbill.batch._columnar835`) when every
+    segment has a shape it handles with certainty, and otherwise by
+    :func:`medbill.x12.iter_835` (``strict`` as there), so the tables, errors and
+    warnings are those of the object reader either way; a file that cannot be read
+    raises :class:`~medbill.ParseError` naming it, and nothing is returned. See
+    :class:`RemittanceTables` for the columns and the module for the keys.
 
     >>> from medbill.batch import remittance_tables
     >>> from medbill.x12 import SAMPLE_835
