@@ -391,15 +391,10 @@ def _group_tables(
     }
     header_rows = parts.pop("#head", None)
     parts.pop("#env", None)
-    claims = (
-        pl.concat(list(parts.values()))
-        if parts
-        else frame.drop("text", "position", "_last", "_kind").clear()
-    )
-    parts = {key[0]: part for key, part in claims.partition_by("segment_id", as_dict=True).items()}
-    empty = claims.clear()
+    # the claim rows' kinds are their segment ids: the partitions are the claim segments
+    empty = frame.drop("text", "position", "_last", "_kind").clear()
     if header_rows is None:
-        header_rows = empty.with_columns(pl.lit("").alias("_zone")).clear()
+        header_rows = empty
 
     def part(segment_id: str) -> pl.DataFrame:
         return parts.get(segment_id, empty)
