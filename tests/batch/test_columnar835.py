@@ -281,3 +281,14 @@ def test_single_segment_mutations_match_or_raise_alike() -> None:
     for text in every[::7]:
         for strict in (True, False):
             assert_same([("t", text)], strict=strict)
+
+
+def test_each_file_is_judged_alone() -> None:
+    # a set left open in one file does not hide a stray segment between sets in the next
+    good = generated(4, per_set=2)
+    broken = good.replace("SE*", "XX*", 1)
+    stray = good.replace("~\nST*835*0002", "~\nREF*EV*1~\nST*835*0002", 1)
+    assert stray != good
+    assert columnar_tables([broken, stray, good], ["a", "b", "c"]).fallback == {0, 1}
+    assert_same([("a", broken), ("b", stray), ("c", good)], strict=False)
+    assert_same([("c", good), ("b", stray)])

@@ -529,15 +529,17 @@ def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
         if st["expect"] != "end":
             bad.add(file)
     # every segment between the envelopes is inside a transaction set
-    outside = frame.filter((pl.col("set_number") == 0) & ~pl.col("segment_id").is_in(["ISA", "GS"]))
+    narrow = frame.select("file", "set_number", "segment_id")  # no copies of the lists
+    outside = narrow.filter(
+        (pl.col("set_number") == 0) & ~pl.col("segment_id").is_in(["ISA", "GS"])
+    )
     bad |= set(outside["file"].to_list())
-    # a segment after its set's SE and before the next ST or the GE
-    after = frame.with_columns(
-        (pl.col("segment_id") == "SE").cum_sum().over("file").alias("_closed"),
-        (pl.col("segment_id") == "ST").cum_sum().over("file").alias("_opened"),
-    ).filter(
-        (pl.col("_closed") == pl.col("_opened"))
-        & ~pl.col("segment_id").is_in(["SE", "GE", "IEA", "ISA", "GS"])
+    # a segment after its set's SE and before the next ST or the GE (the file's SE and
+    # ST counts are equal there)
+    closed = (pl.col("segment_id") == "SE").cast(pl.Int32).cum_sum().over("file")
+    opened = (pl.col("segment_id") == "ST").cast(pl.Int32).cum_sum().over("file")
+    after = narrow.filter(
+        (closed == opened) & ~pl.col("segment_id").is_in(["SE", "GE", "IEA", "ISA", "GS"])
     )
     bad |= set(after["file"].to_list())
     return bad
