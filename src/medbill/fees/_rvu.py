@@ -1044,12 +1044,10 @@ class MedicareFeeSchedule:
         # refusal and, when a claim rule reduced it, its finished amounts
         cells: list[_Cell | None] = []
         reasons: list[str | None] = []
-        others: dict[int, PricedLine] | None = None
+        others: dict[int, PricedLine] = {}
         by_date: dict[pendulum.Date, list[int]] = {}
         for index, line in enumerate(lines):
             if anesthesia is not None and anesthesia.has(line.procedure):
-                if others is None:
-                    others = {}
                 others[index] = _anesthesia_line(anesthesia, line, locality)
                 cells.append(None)
                 reasons.append(None)
@@ -1078,10 +1076,11 @@ class MedicareFeeSchedule:
         refusal = self._refusal
         priced: list[PricedLine] = []
         for index, line in enumerate(lines):
-            cell = cells[index]
-            if cell is None:
-                priced.append(others[index])  # type: ignore[index]
+            maybe = cells[index]
+            if maybe is None:
+                priced.append(others[index])
                 continue
+            cell = maybe
             reason = reasons[index]
             charge = line.charge
             if reason is not None:
