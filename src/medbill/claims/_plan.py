@@ -34,7 +34,7 @@ import attrs
 import pendulum
 
 from medbill._adjustment_outcomes import AdjustmentOutcome, adjustment_outcome
-from medbill._common import ClaimId
+from medbill._common import ClaimId, PayerId
 from medbill._encounter import Claim, ClaimLine
 from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError
@@ -743,7 +743,7 @@ def plan_remittance(
     *,
     coverages: Sequence[Coverage] = (),
     as_of: pendulum.Date | None = None,
-    payer_id: str | None = None,
+    payer_id: PayerId | None = None,
     recorded_at: pendulum.DateTime | None = None,
 ) -> RemittancePlan:
     """Plan ``remittance`` against the ledger: every entry, per CLP loop, nothing posted.

@@ -10,8 +10,10 @@ from typing import Any
 
 import pendulum
 
-from medbill._errors import DuplicateEntryError, LedgerError
-from medbill._parties import Coverage, Priority
+from medbill._common import ClaimId, PatientId, PayerId
+from medbill._encounter import Claim
+from medbill._errors import DuplicateEntryError, LedgerError, ValidationError
+from medbill._parties import Coverage, Patient, Payer, Priority
 from medbill.ledger._accounts import SIGN_OF_CODE, Account
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting
 from medbill.ledger._ledger import Ledger
@@ -45,6 +47,43 @@ class _Postings:
 
     def postings(self) -> list[Posting]:
         return [Posting(account, amount) for account, amount in self._amounts.items() if amount]
+
+
+def claim_id_of(value: object, parameter: str = "claim_id") -> ClaimId:
+    """The claim id a recipe was given: a :data:`~medbill.ClaimId`, or a ``Claim``'s own.
+
+    Anything else (a ``Patient``, a number) is a :class:`~medbill.ValidationError` naming
+    ``parameter``, never an empty balance.
+    """
+    if isinstance(value, Claim):
+        return value.id
+    if not isinstance(value, str) or not value:
+        raise ValidationError(
+            parameter, value, f"must be a ClaimId or a Claim, not {type(value).__name__}"
+        )
+    return ClaimId(value)
+
+
+def payer_id_of(value: object, parameter: str = "payer_id") -> PayerId:
+    """As :func:`claim_id_of`, for a payer (a ``Payer`` gives its own id)."""
+    if isinstance(value, Payer):
+        return value.id
+    if not isinstance(value, str) or not value:
+        raise ValidationError(
+            parameter, value, f"must be a PayerId or a Payer, not {type(value).__name__}"
+        )
+    return PayerId(value)
+
+
+def patient_id_of(value: object, parameter: str = "patient_id") -> PatientId:
+    """As :func:`claim_id_of`, for a patient (a ``Patient`` gives its own id)."""
+    if isinstance(value, Patient):
+        return value.id
+    if not isinstance(value, str) or not value:
+        raise ValidationError(
+            parameter, value, f"must be a PatientId or a Patient, not {type(value).__name__}"
+        )
+    return PatientId(value)
 
 
 def _replayed(

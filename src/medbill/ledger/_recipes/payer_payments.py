@@ -29,9 +29,11 @@ from decimal import Decimal
 import pendulum
 
 from medbill._adjustment_outcomes import AdjustmentOutcome, adjustment_outcome
+from medbill._common import PayerId
+from medbill._deprecation import renamed_parameters
 from medbill._encounter import Claim
 from medbill._errors import LedgerError, UnbalancedRemittanceError
-from medbill._parties import Coverage, Priority
+from medbill._parties import Coverage, Payer, Priority
 from medbill._payment import Adjustment, ClaimPayment, Imbalance, PayerClaimStatus, Remittance
 from medbill.ledger._accounts import Account
 from medbill.ledger._entries import EntryKind, JournalEntry, References
@@ -46,6 +48,7 @@ from medbill.ledger._recipes._common import (
     _safe,
     check_not_before_charge,
     clp07_of,
+    payer_id_of,
 )
 from medbill.ledger._recipes._common import (
     account as _account,
@@ -643,12 +646,13 @@ def provider_adjustment_entry(
     )
 
 
+@renamed_parameters("post_provider_adjustments", payer="payer_id")
 @atomic_recipe  # its balance checks run inside the write transaction
 def post_provider_adjustments(
     ledger: Ledger,
     remittance: Remittance,
     *,
-    payer: str,
+    payer_id: PayerId | Payer,
     recorded_at: pendulum.DateTime | None = None,
     key: str | None = None,
 ) -> JournalEntry | None:
@@ -659,7 +663,8 @@ def post_provider_adjustments(
     ``payer_overpayment`` liability, FB moves the ``payer_forward_balance``, anything else
     waits in ``payer_adjustment_suspense``). A negative amount increases the payment: L6
     interest debits cash and credits ``interest_income``. Default key:
-    ``"provider-adjustments:<payer>:<remittance id>"``.
+    ``"provider-adjustments:<payer>:<remittance id>"``. ``payer_id`` is the payer's
+    :data:`~medbill.PayerId` (or the :class:`~medbill.Payer`) whose cash the PLB moves.
 
     >>> from decimal import Decimal
     >>> from medbill import ProviderAdjustment, Remittance
@@ -671,11 +676,12 @@ def post_provider_adjustments(
     ...         ProviderAdjustment(provider_id="1234567893", reason="WO",
     ...             fiscal_period_end=pendulum.date(2025, 12, 31), amount=Decimal("1.27"))])
     >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 5, 1, 18))
-    >>> print(post_provider_adjustments(ledger, era, payer="acme").render())
+    >>> print(post_provider_adjustments(ledger, era, payer_id="acme").render())
     2025-05-01 provider-adjustments:Acme:EFT-2 (provider_adjustment)
       ; provider-level adjustments of EFT-2
       Dr payer_overpayment[acme]                 1.27
       Cr interest_income[acme]                   1.27
     """
+    payer = payer_id_of(payer_id)
     entry = provider_adjustment_entry(remittance, payer=payer, recorded_at=recorded_at, key=key)
     return None if entry is None else ledger.post(entry)
