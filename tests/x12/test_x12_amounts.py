@@ -76,7 +76,7 @@ def test_one_triplet_cas_reads_as_the_general_path(amount: str) -> None:
     # (_adjustments). Both give the same adjustments, or the same error.
     fast = SAMPLE_835.replace("CAS*CO*45*50.00~", f"CAS*CO*45*{amount}~")
     general = SAMPLE_835.replace("CAS*CO*45*50.00~", f"CAS*CO*45*{amount}*~")
-    outcomes = []
+    outcomes: list[tuple[object, ...]] = []
     for text, strict in ((fast, True), (general, True), (fast, False), (general, False)):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
