@@ -11,8 +11,10 @@ Each figure is printed next to its baseline, measured in the same run on the sam
    service), against ``MedicareFeeSchedule.price_claim`` on a sample of the same claims;
    the sample's answers are compared to the cent.
 2. ``check_payments`` against ``medbill.claims.check_payment`` the same way.
-3. ``remittance_tables`` on a generated 835 against ``medbill.x12.read_835`` (the parse
-   inside it) in claims/s.
+3. ``remittance_tables`` (the columnar 835 reader) on a generated 835 of
+   ``--claims-835`` claims and on 200 files of 50 claims, against the object reader
+   (``read_835`` and the flattening) and ``read_835`` alone, in claims/s; the tables are
+   compared with the object reader's.
 4. Memory: Arrow bytes of the input and the priced table per million lines, and the
    process's peak RSS growth while pricing.
 5. Spark ``local[1]`` against ``local[2]`` (``--spark-lines``; 0 skips it), when PySpark
@@ -52,7 +54,8 @@ from medbill import (
     ServiceCategory,
 )
 from medbill.batch import check_payments, price_lines, remittance_tables
-from medbill.batch._columnar835 import segment_frame
+from medbill.batch._columnar835 import columnar_tables, segment_frame
+from medbill.batch._remittance import scalar_remittance_tables
 from medbill.claims import check_payment
 from medbill.fees import (
     CarveOut,
@@ -284,20 +287,49 @@ def bench_checking(schedule: MedicareFeeSchedule, frame: pl.DataFrame, sample_cl
     figures("  baseline check_payment", sample_claims * 10, "lines", cpu, wall)
 
 
-def bench_remittances(claims: int) -> None:
+def bench_remittances(claims: int, small_files: int = 200, claims_per_file: int = 50) -> None:
+    """``remittance_tables`` (the columnar reader) on one large file and on many small
+    ones, each next to the object reader alone (``scalar_remittance_tables``: read_835
+    and the flattening) and ``read_835``'s parse, in the same run."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "large.835"
         generate(path, claims)
-        tables, cpu, wall = measure(lambda: remittance_tables([path]))
-        figures("remittance_tables", tables.claims.num_rows, "claims", cpu, wall)
-        eras, cpu, wall = measure(lambda: read_835(path))
-        count = sum(len(e.claim_payments) for e in eras)
-        figures("  baseline read_835", count, "claims", cpu, wall)
-        # the columnar reader's first stage alone (segments and keys; not yet the tables)
-        text = path.read_text(encoding="latin-1")
-        segments, cpu, wall = measure(lambda: segment_frame([text]))
-        found = segments.frame.filter(pl.col("segment_id") == "CLP").height
-        figures("  columnar stage 1", found, "claims", cpu, wall)
+        small = []
+        for index in range(small_files):
+            small.append(Path(folder) / f"small-{index:04d}.835")
+            generate(small[-1], claims_per_file, seed=index)
+        for label, paths in ((f"one file of {claims:,} claims", [path]),
+                             (f"{small_files} files of {claims_per_file} claims", small)):  # fmt: skip
+            print(f"  835: {label}")
+            fast = remittance_tables(paths)
+            slow = scalar_remittance_tables(paths)
+            same = all(
+                getattr(fast, name).equals(getattr(slow, name))
+                for name in (
+                    "remittances",
+                    "claims",
+                    "lines",
+                    "adjustments",
+                    "provider_adjustments",
+                )
+            )
+            texts = [p.read_text(encoding="utf-8") for p in paths]
+            names = [str(p) for p in paths]
+            fallback = columnar_tables(texts, names).fallback
+            print(
+                f"    same tables as the object reader: {same}; files read by it: {len(fallback)}"
+            )
+            tables, cpu, wall = measure(lambda paths=paths: remittance_tables(paths))
+            figures("remittance_tables", tables.claims.num_rows, "claims", cpu, wall)
+            tables, cpu, wall = measure(lambda paths=paths: scalar_remittance_tables(paths))
+            figures("  baseline object reader", tables.claims.num_rows, "claims", cpu, wall)
+            count, cpu, wall = measure(
+                lambda paths=paths: sum(len(e.claim_payments) for p in paths for e in read_835(p))
+            )
+            figures("  baseline read_835 alone", count, "claims", cpu, wall)
+            segments, cpu, wall = measure(lambda texts=texts: segment_frame(texts))
+            found = segments.frame.filter(pl.col("segment_id") == "CLP").height
+            figures("  columnar stage 1 alone", found, "claims", cpu, wall)
 
 
 def tree_cpu_seconds(root: int) -> float:

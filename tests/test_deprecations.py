@@ -15,6 +15,7 @@ import pendulum
 import pytest
 
 from medbill import (
+    ClaimId,
     Coverage,
     Period,
     PersonName,
@@ -34,13 +35,16 @@ from medbill.fees import (
     AnesthesiaSchedule,
     CarveOut,
     Contract,
+    FeeEntry,
     FeeSchedule,
     FeeScheduleTerm,
+    FixedRate,
     LineShare,
     Locality,
     MedicareFeeSchedule,
     PercentOfBilled,
     PercentOfMedicare,
+    RvuRow,
     medicare_payment,
 )
 from medbill.ledger import ClaimBalance
@@ -218,9 +222,11 @@ def test_build_secondary_claim_adjudication_date_is_deprecated_for_adjudicated_o
         id="COV-2", priority="secondary", payer=make_payer(id="bcbs", name="BCBS")
     )
     with pytest.warns(DeprecationWarning, match="adjudication_date= .* use adjudicated_on="):
-        old = build_secondary_claim(claim, payment, coverage, claim_id="C-S", adjudication_date=JAN)  # type: ignore[call-arg]
+        old = build_secondary_claim(
+            claim, payment, coverage, claim_id=ClaimId("C-S"), adjudication_date=JAN
+        )  # type: ignore[call-arg]
     assert old == build_secondary_claim(
-        claim, payment, coverage, claim_id="C-S", adjudicated_on=JAN
+        claim, payment, coverage, claim_id=ClaimId("C-S"), adjudicated_on=JAN
     )
 
 
@@ -581,3 +587,167 @@ def test_testing_default_date_of_service_is_deprecated_for_default_service_date(
     ):
         old = medbill.testing.DEFAULT_DATE_OF_SERVICE
     assert old == medbill.testing.DEFAULT_SERVICE_DATE == make_claim().lines[0].service_date
+
+
+# --- one home per name; implementation tables and per-type strategies left the surface --
+
+MOVED_NAMES = [
+    *(
+        ("medbill", name, "medbill.codes", rf"medbill\.codes\.{name}")
+        for name in (
+            "AdjustmentGroup",
+            "Carc",
+            "Icd10Cm",
+            "Modifier",
+            "Npi",
+            "PlaceOfService",
+            "ProcedureCode",
+            "Rarc",
+            "RevenueCode",
+        )
+    ),
+    ("medbill.fees", "CobMethod", "medbill", r"medbill\.CobMethod"),
+    ("medbill.ledger", "Clock", "medbill", r"medbill\.Clock"),
+    ("medbill.fees", "ANESTHESIA_MODIFIERS", "medbill.fees._anesthesia", "AnesthesiaSchedule"),
+    ("medbill.fees", "DISPUTE_THRESHOLD", "medbill.fees._gfe", "dispute_eligible"),
+    ("medbill.fees", "MEDICARE_COINSURANCE", "medbill.fees._responsibility", "medicare_payment"),
+    ("medbill.fees", "SEQUESTRATION", "medbill.fees._responsibility", "sequestration="),
+    ("medbill.fees", "MEDICARE_CONVERSION_FACTORS", "medbill.fees._rvu_row", "conversion_factors"),
+    ("medbill.ledger", "LAY_DESCRIPTIONS", "medbill.ledger._statements", "descriptions="),
+    (
+        "medbill.ledger",
+        "PROVIDER_ADJUSTMENT_ACCOUNTS",
+        "medbill.ledger._recipes",
+        "post_provider_adjustments",
+    ),
+    ("medbill.claims", "ANATOMIC_MODIFIERS", "medbill.claims._ncci", "NcciEdits"),
+    ("medbill.claims", "DISTINCT_SERVICE_MODIFIERS", "medbill.claims._ncci", "NcciEdits"),
+    ("medbill.claims", "PTP_MODIFIERS", "medbill.claims._ncci", "NcciEdits"),
+    ("medbill.claims", "COST_SHARING", "medbill.claims._check", "check_payment"),
+]
+
+
+@pytest.mark.parametrize(
+    ("package", "name", "home", "instead"),
+    MOVED_NAMES,
+    ids=[f"{p}.{n}" for p, n, *_ in MOVED_NAMES],
+)
+def test_a_name_that_left_a_module_still_imports_from_it(
+    package: str, name: str, home: str, instead: str
+) -> None:
+    import importlib
+
+    module = importlib.import_module(package)
+    assert name not in module.__all__
+    with pytest.warns(DeprecationWarning, match=rf"{package}: {name} is deprecated .*{instead}"):
+        old = getattr(module, name)
+    assert old is getattr(importlib.import_module(home), name)
+
+
+def test_the_moved_code_types_import_with_from_import() -> None:
+    with pytest.warns(DeprecationWarning, match=r"medbill: Carc is deprecated"):
+        from medbill import Carc
+    import medbill.codes
+
+    assert Carc is medbill.codes.Carc
+
+
+def test_per_type_strategies_left_the_surface_for_from_type() -> None:
+    from hypothesis import strategies as st
+
+    import medbill
+    import medbill.codes
+    from medbill.testing import _strategies, strategies
+
+    removed = {name: tp for name, tp in strategies._TYPES.items() if name not in strategies.__all__}
+    assert len(removed) == 23
+    for name, tp in removed.items():
+        home = medbill.codes if tp.__name__ in medbill.codes.__all__ else medbill
+        assert tp is getattr(home, tp.__name__)
+        with pytest.warns(
+            DeprecationWarning,
+            match=rf"strategies: {name} is deprecated .*from_type\({home.__name__}\.{tp.__name__}\)",
+        ):
+            assert getattr(strategies, name) is getattr(_strategies, name)
+        # the registered strategy builds valid objects of the type
+        assert isinstance(st.from_type(tp).example(), tp)
+
+
+# --- modifier is never a parameter name: modifier= -> modifiers= (at most one) -------------
+
+ONE_MODIFIER: list[tuple[type[Any], dict[str, Any]]] = [
+    (FeeEntry, {"code": "71046", "amount": "30.00", "valid_from": JAN}),
+    (FixedRate, {"codes": ["97110"], "amount": "29.99"}),
+    (RvuRow, {"code": "71046"}),
+]
+
+
+@pytest.mark.parametrize(("cls", "kwargs"), ONE_MODIFIER, ids=[c.__name__ for c, _ in ONE_MODIFIER])
+def test_modifier_keyword_is_deprecated_for_modifiers(
+    cls: type[Any], kwargs: dict[str, Any]
+) -> None:
+    new = cls(modifiers=["26"], **kwargs)
+    assert tuple(new.modifiers) == ("26",)
+    assert new.modifier == "26"  # the one modifier, read as before (not deprecated)
+    with pytest.warns(DeprecationWarning, match=rf"{cls.__name__}: modifier= .* use modifiers="):
+        assert cls(modifier="26", **kwargs) == new
+    with pytest.warns(DeprecationWarning, match="modifier="):
+        assert cls(modifier=None, **kwargs) == cls(**kwargs) == cls(modifiers=[], **kwargs)
+    with (
+        pytest.warns(DeprecationWarning, match="modifier="),
+        pytest.raises(ValidationError, match="modifier: is the deprecated name of modifiers"),
+    ):
+        cls(modifier="26", modifiers=["26"], **kwargs)
+    with pytest.raises(ValidationError, match="modifiers: must be a list of modifiers"):
+        cls(modifiers="26", **kwargs)
+    with pytest.raises(ValidationError, match="modifiers: names a code and at most one"):
+        cls(modifiers=["26", "59"], **kwargs)
+
+
+def test_a_0_1_fixed_rate_document_with_modifier_still_reads() -> None:
+    rate = FixedRate(codes=["97110"], amount="29.99", modifiers=["59"])
+    document = to_dict(rate)
+    assert document["modifiers"] == ["59"]
+    assert "modifier" not in document
+    old = {k: v for k, v in document.items() if k != "modifiers"} | {"modifier": "59"}
+    assert from_dict(FixedRate, old) == rate
+    assert from_dict(FixedRate, {**old, "modifier": None}) == attrs.evolve(rate, modifiers=())
+
+
+def test_a_0_1_contract_file_with_a_fixed_rate_modifier_still_reads(tmp_path: Path) -> None:
+    new = 'payer = "acme"\nname = "Acme"\neffective_from = 2025-01-01\n\n[[fixed_rate]]\ncodes = ["97110"]\namount = "29.99"\nmodifiers = ["59"]\n'
+    (tmp_path / "new.toml").write_text(new)
+    (tmp_path / "old.toml").write_text(new.replace('modifiers = ["59"]', 'modifier = "59"'))
+    with pytest.warns(
+        DeprecationWarning, match=r"old\.toml: \[fixed_rate\]: modifier = .* modifiers ="
+    ):
+        old = Contract.from_toml(tmp_path / "old.toml")
+    assert old == Contract.from_toml(tmp_path / "new.toml")
+    assert old.terms[0] == FixedRate(codes=["97110"], amount="29.99", modifiers=["59"])
+
+
+def test_claim_line_service_date_end_is_deprecated_for_service_period() -> None:
+    from medbill import ClaimLine
+    from medbill.testing import make_claim_line
+
+    day = pendulum.date(2025, 3, 4)
+    three_days = Period(day, day.add(days=2))
+    new = make_claim_line(service_date=day, service_period=three_days)
+    assert new.last_service_date == day.add(days=2)
+    fields = {f.name: getattr(new, f.name) for f in attrs.fields(ClaimLine)}
+    del fields["service_period"]
+    with pytest.warns(DeprecationWarning, match=r"ClaimLine: service_date_end= .* service_period="):
+        assert ClaimLine(**fields, service_date_end=day.add(days=2)) == new  # type: ignore[call-arg]
+    with pytest.warns(DeprecationWarning, match="service_date_end="):
+        assert ClaimLine(**fields, service_date_end=None) == attrs.evolve(new, service_period=None)  # type: ignore[call-arg]
+    with pytest.warns(
+        DeprecationWarning, match=r"ClaimLine: service_date_end .* service_period\.end"
+    ):
+        assert new.service_date_end == day.add(days=2)  # type: ignore[attr-defined]
+    with pytest.warns(DeprecationWarning, match="service_date_end"):
+        assert make_claim_line().service_date_end is None  # type: ignore[attr-defined]
+    document = to_dict(new)
+    assert document["service_period"] == {"start": "2025-03-04", "end": "2025-03-06"}
+    legacy = {k: v for k, v in document.items() if k != "service_period"}
+    assert from_dict(ClaimLine, {**legacy, "service_date_end": "2025-03-06"}) == new
+    assert from_dict(ClaimLine, {**legacy, "service_date_end": None}).service_period is None

@@ -145,8 +145,13 @@ def test_given_total_must_match_lines() -> None:
 def test_claim_line_ids_unique_and_dates_ordered() -> None:
     with pytest.raises(ValidationError, match="line ids must be unique"):
         make_claim(lines=[make_claim_line(), make_claim_line()])
-    with pytest.raises(ValidationError, match="service_date_end"):
-        make_claim_line(service_date_end=pendulum.date(2025, 3, 1))
+    day = make_claim_line().service_date
+    with pytest.raises(ValidationError, match="end"):
+        make_claim_line(service_period=Period(day, day.subtract(days=3)))
+    with pytest.raises(ValidationError, match="service_period: must be a closed Period starting"):
+        make_claim_line(service_period=Period(day.add(days=1), day.add(days=3)))
+    with pytest.raises(ValidationError, match="service_period: must be a closed Period starting"):
+        make_claim_line(service_period=Period(day))
 
 
 def test_claim_coverage_must_belong_to_patient() -> None:
@@ -245,7 +250,7 @@ def test_claim_line_lookup_and_service_dates() -> None:
             make_claim_line(
                 line_id="2",
                 service_date=pendulum.date(2025, 3, 6),
-                service_date_end=pendulum.date(2025, 3, 8),
+                service_period=Period(pendulum.date(2025, 3, 6), pendulum.date(2025, 3, 8)),
             ),
         ]
     )

@@ -3,11 +3,16 @@
 The public API is everything listed in ``__all__`` here and in the subpackages
 (:mod:`medbill.codes`, :mod:`medbill.serialize`, :mod:`medbill.testing`, ...).
 
+Each name has one home: the entities, typed ids, ``Period``, ``Clock`` and the error tree
+are here; the code types are in :mod:`medbill.codes`, pricing in :mod:`medbill.fees`, the
+books in :mod:`medbill.ledger`.
+
 >>> import medbill
->>> medbill.Icd10Cm("e119")
+>>> medbill.codes.Icd10Cm("e119")
 Icd10Cm('E11.9')
 """
 
+import medbill.codes  # noqa: F401  (medbill.codes is the code types' home)
 from medbill._claim_details import (
     Accident,
     AccidentCause,
@@ -38,6 +43,7 @@ from medbill._common import (
     PersonName,
     Sex,
 )
+from medbill._deprecation import moved_names
 from medbill._eligibility import (
     BenefitAmount,
     CoverageLevel,
@@ -101,17 +107,6 @@ from medbill._payment import (
     ProviderSummary,
     Remittance,
 )
-from medbill.codes import (
-    AdjustmentGroup,
-    Carc,
-    Icd10Cm,
-    Modifier,
-    Npi,
-    PlaceOfService,
-    ProcedureCode,
-    Rarc,
-    RevenueCode,
-)
 
 __version__ = "0.1.0"
 
@@ -142,9 +137,7 @@ __all__ = [
     "Accumulators",
     "Address",
     "Adjustment",
-    "AdjustmentGroup",
     "Benefits",
-    "Carc",
     "Claim",
     "ClaimFrequency",
     "ClaimId",
@@ -162,7 +155,6 @@ __all__ = [
     "FileReadError",
     "Encounter",
     "EncounterId",
-    "Icd10Cm",
     "Imbalance",
     "LedgerBusyError",
     "UnknownAccountError",
@@ -170,8 +162,6 @@ __all__ = [
     "LedgerError",
     "LinePayment",
     "MedbillError",
-    "Modifier",
-    "Npi",
     "ParseError",
     "PeriodClosedError",
     "Patient",
@@ -186,20 +176,16 @@ __all__ = [
     "PaymentMethod",
     "Period",
     "PersonName",
-    "PlaceOfService",
     "PricingError",
     "StaleBalanceError",
     "Priority",
-    "ProcedureCode",
     "Provider",
     "PayerContact",
     "ProviderAdjustment",
     "ProviderSummary",
     "ProviderKind",
-    "Rarc",
     "Relationship",
     "Remittance",
-    "RevenueCode",
     "ServiceCategory",
     "ServiceLine",
     "Sex",
@@ -210,3 +196,24 @@ __all__ = [
     "__version__",
     "round_cents",
 ]
+
+
+# The code types' one home is medbill.codes (0.2.0); the re-exports here stay importable,
+# with a DeprecationWarning, until 0.3.
+__getattr__ = moved_names(
+    __name__,
+    {
+        name: ("medbill.codes", f"medbill.codes.{name}")
+        for name in (
+            "AdjustmentGroup",
+            "Carc",
+            "Icd10Cm",
+            "Modifier",
+            "Npi",
+            "PlaceOfService",
+            "ProcedureCode",
+            "Rarc",
+            "RevenueCode",
+        )
+    },
+)

@@ -15,6 +15,7 @@ from medbill._privacy import mask_date, mask_text, mask_value
 from medbill._validation import check, to_date, to_digits, to_optional_date, to_upper, validate
 
 __all__ = [
+    "id_text",
     "Clock",
     "Address",
     "ClaimId",
@@ -98,6 +99,18 @@ def to_claim_id(value: str) -> ClaimId:
 def to_optional_claim_id(value: str | None) -> ClaimId | None:
     """Converter: a plain string becomes a :data:`ClaimId`; ``None`` stays."""
     return None if value is None else ClaimId(value)
+
+
+def id_text(instance: object, attribute: Any, value: Any) -> None:
+    """attrs validator: an id field holds a typed id (a non-empty string), never an entity.
+
+    A ``Claim`` or ``Patient`` handed where its id belongs is a :class:`ValidationError`
+    naming the field, not an object stored under an id's name.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(
+            attribute.name, value, f"must be an id (a non-empty string), not {type(value).__name__}"
+        )
 
 
 def non_empty(field: str, value: Any, *, phi: bool = False) -> ValidationError | None:

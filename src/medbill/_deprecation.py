@@ -6,8 +6,11 @@ under "Deprecated".
 
 - :func:`warn_renamed` is the warning itself.
 - :func:`renamed_parameters` wraps a function or method whose keyword was renamed.
-- :func:`removed_names` keeps a name taken out of a public module importable (it warns).
+- :func:`removed_names` keeps a name taken out of a public module importable (it warns);
+  :func:`moved_names` is the same for names whose one home is now another module.
 - :func:`renamed_attributes` keeps the old name of a renamed property (a read warns).
+- :func:`folded_modifier` keeps the 0.1 ``modifier=`` keyword (one string) of a class whose
+  field is now ``modifiers`` (a tuple); :mod:`medbill.serialize` reads the old key.
 - :func:`renamed_fields` decorates an attrs class whose field was renamed: the old keyword
   of the constructor and the old attribute read both keep working (and warn), and
   :mod:`medbill.serialize` reads a document that carries the old key.
@@ -16,6 +19,7 @@ under "Deprecated".
 from __future__ import annotations
 
 import functools
+import importlib
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, Final, ParamSpec, TypeVar
@@ -25,7 +29,12 @@ from medbill._errors import ValidationError
 __all__ = [
     "FOLDED_PERIODS",
     "RENAMED_FIELDS",
+    "FOLDED_MODIFIER",
+    "folded_modifier",
     "folded_period",
+    "folded_period_end",
+    "FOLDED_PERIOD_ENDS",
+    "moved_names",
     "period_or_dates",
     "removed_names",
     "removed_values",
@@ -41,6 +50,12 @@ C = TypeVar("C", bound=type[Any])
 
 RENAMED_FIELDS: Final = "__medbill_renamed_fields__"
 """Class attribute holding ``{old: new}`` for a class decorated by :func:`renamed_fields`."""
+
+FOLDED_MODIFIER: Final = "__medbill_folded_modifier__"
+"""Class attribute set by :func:`folded_modifier`: documents may carry the 0.1 ``modifier``."""
+
+FOLDED_PERIOD_ENDS: Final = "__medbill_folded_period_ends__"
+"""Class attribute holding ``{period field: (its start field, old end)}`` (:func:`folded_period_end`)."""
 
 FOLDED_PERIODS: Final = "__medbill_folded_periods__"
 """Class attribute holding ``{period field: (old start, old end)}`` (:func:`folded_period`)."""
@@ -175,6 +190,45 @@ def renamed_fields(**renames: str) -> Callable[[C], C]:
     return decorate
 
 
+def folded_modifier(cls: C) -> C:
+    """Keep the 0.1 ``modifier=`` keyword of an attrs class whose field is now ``modifiers``.
+
+    NAMING.md: ``modifiers`` is always a sequence and ``modifier`` is never a parameter
+    name. ``modifier="26"`` still builds ``modifiers=("26",)`` (``None`` or ``""``: none),
+    warning; :mod:`medbill.serialize` reads a document with the old key.
+
+    >>> import attrs, warnings
+    >>> @folded_modifier
+    ... @attrs.frozen(kw_only=True)
+    ... class Rate:
+    ...     modifiers: tuple[str, ...] = ()
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     Rate(modifier="26")  # type: ignore[call-arg]
+    Rate(modifiers=('26',))
+    >>> print(caught[0].message)
+    Rate: modifier= is deprecated since medbill 0.2.0; use modifiers=[...] instead
+    """
+    original = cls.__init__
+    where = cls.__name__
+
+    @functools.wraps(original)
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        if "modifier" in kwargs:
+            warn_renamed(where, "modifier=", "modifiers=[...]", stacklevel=3)
+            old = kwargs.pop("modifier")
+            if "modifiers" in kwargs:
+                raise ValidationError(
+                    "modifier", old, "is the deprecated name of modifiers: pass one"
+                )
+            kwargs["modifiers"] = () if old is None or old == "" else (old,)
+        original(self, *args, **kwargs)
+
+    cls.__init__ = init
+    setattr(cls, FOLDED_MODIFIER, True)
+    return cls
+
+
 def folded_period(start: str = "start", end: str = "end", into: str = "period") -> Callable[[C], C]:
     """Keep the old ``start``/``end`` fields of an attrs class whose range is now a ``Period``.
 
@@ -229,6 +283,64 @@ def folded_period(start: str = "start", end: str = "end", into: str = "period") 
     return decorate
 
 
+def folded_period_end(end: str, start: str, into: str) -> Callable[[C], C]:
+    """Keep the old ``end`` field of an attrs class whose range is now an optional ``Period``.
+
+    The range starts on the class's own ``start`` field (a line's ``service_date``), so the
+    0.1 keyword ``end=day`` builds ``into=Period(start, day)`` (``None``: no period) and
+    reading ``.end`` returns ``into.end`` (or ``None``), both warning; :mod:`medbill.serialize`
+    reads a document with the old key.
+
+    >>> import attrs, pendulum, warnings
+    >>> from medbill import Period
+    >>> @folded_period_end("last_day", start="first_day", into="days")
+    ... @attrs.frozen(kw_only=True)
+    ... class Stay:
+    ...     first_day: pendulum.Date
+    ...     days: Period | None = None
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     stay = Stay(first_day=pendulum.date(2025, 3, 1), last_day=pendulum.date(2025, 3, 4))  # type: ignore[call-arg]
+    ...     old = stay.last_day  # type: ignore[attr-defined]
+    >>> stay.days, old
+    (Period(start=Date(2025, 3, 1), end=Date(2025, 3, 4)), Date(2025, 3, 4))
+    >>> print(caught[0].message)
+    Stay: last_day= is deprecated since medbill 0.2.0; use days=Period(first_day, last day) instead
+    """
+
+    def decorate(cls: C) -> C:
+        original = cls.__init__
+        where = cls.__name__
+
+        @functools.wraps(original)
+        def init(self: Any, *args: Any, **kwargs: Any) -> None:
+            if end in kwargs:
+                warn_renamed(where, f"{end}=", f"{into}=Period({start}, last day)", stacklevel=3)
+                last = kwargs.pop(end)
+                if into in kwargs:
+                    raise ValidationError(end, last, f"is the deprecated form of {into}: pass one")
+                if last is not None:
+                    from medbill._common import Period
+
+                    if start not in kwargs:
+                        raise ValidationError(start, None, "is required")
+                    kwargs[into] = Period(kwargs[start], last)
+            original(self, *args, **kwargs)
+
+        def read(self: Any) -> Any:
+            warn_renamed(where, end, f"{into}.end", stacklevel=3)
+            period = getattr(self, into)
+            return None if period is None else period.end
+
+        cls.__init__ = init
+        setattr(cls, end, property(read, doc=f"Deprecated since 0.2.0: read ``{into}.end``."))
+        merged = {**getattr(cls, FOLDED_PERIOD_ENDS, {}), into: (start, end)}
+        setattr(cls, FOLDED_PERIOD_ENDS, merged)
+        return cls
+
+    return decorate
+
+
 def removed_names(
     module: str, names: Mapping[str, tuple[Callable[[], Any], str]]
 ) -> Callable[[str], Any]:
@@ -255,6 +367,34 @@ def removed_names(
         return load()
 
     return module_getattr
+
+
+def moved_names(module: str, names: Mapping[str, tuple[str, str]]) -> Callable[[str], Any]:
+    """:func:`removed_names` for names that live in another module: ``{name: (home, instead)}``.
+
+    ``home`` is the module that defines the name now (imported on first use), ``instead``
+    what the warning tells the caller to use.
+
+    >>> import warnings
+    >>> getattr_ = moved_names("medbill", {"Carc": ("medbill.codes", "medbill.codes.Carc")})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     getattr_("Carc")("45")
+    Carc('45')
+    >>> print(caught[0].message)
+    medbill: Carc is deprecated since medbill 0.2.0; use medbill.codes.Carc instead
+    """
+    return removed_names(
+        module,
+        {
+            name: (functools.partial(_attribute_of, home, name), instead)
+            for name, (home, instead) in names.items()
+        },
+    )
+
+
+def _attribute_of(home: str, name: str) -> Any:
+    return getattr(importlib.import_module(home), name)
 
 
 def removed_values(module: str, values: Mapping[str, tuple[Any, str]]) -> Callable[[str], Any]:

@@ -14,13 +14,14 @@ from medbill._common import (
     ClaimId,
     EncounterId,
     PatientId,
+    Period,
     non_empty,
     to_claim_id,
     to_encounter_id,
     to_optional_encounter_id,
     to_patient_id,
 )
-from medbill._deprecation import renamed_fields
+from medbill._deprecation import folded_period_end, renamed_fields
 from medbill._enums import MedbillEnum
 from medbill._errors import ValidationError
 from medbill._money import ZERO
@@ -228,9 +229,15 @@ class ClaimFrequency(MedbillEnum):
     VOID = "8"
 
 
+@folded_period_end("service_date_end", start="service_date", into="service_period")
 @attrs.frozen(kw_only=True)
 class ClaimLine:
     """A claim's service line: a :class:`ServiceLine` with its id and date(s) of service.
+
+    ``service_date`` is the day of service; a line that spans several days (837 DTP*472
+    RD8) also has ``service_period``, a closed :class:`~medbill.Period` starting on
+    ``service_date``. ``service_date_end=`` (and reading ``.service_date_end``) is
+    deprecated since 0.2.0: pass ``service_period=Period(service_date, last_day)``.
 
     ``line_id`` is the line item control number (REF*6R in the 837, REF*6R in the 835).
     ``drug`` is the NDC of a drug line (loop 2410), ``ordering_provider`` and
@@ -249,7 +256,7 @@ class ClaimLine:
     charge: Decimal = attrs.field(converter=to_money)
     diagnosis_pointers: tuple[int, ...] = attrs.field(converter=_pointers)
     service_date: pendulum.Date = attrs.field(converter=to_date)
-    service_date_end: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    service_period: Period | None = None
     modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=to_modifiers)
     units: Decimal = attrs.field(default=Decimal(1), converter=to_decimal)
     minutes: int | None = None
@@ -269,13 +276,30 @@ class ClaimLine:
             value = getattr(self, name)
             if value is not None:
                 yield check(isinstance(value, kind), name, value, f"must be a {kind.__name__}")
-        if self.service_date_end is not None:
+        period = self.service_period
+        if period is not None:
             yield check(
-                self.service_date_end >= self.service_date,
-                "service_date_end",
-                self.service_date_end,
-                f"must not be before service_date {self.service_date}",
+                isinstance(period, Period)
+                and period.start == self.service_date
+                and period.end is not None,
+                "service_period",
+                period,
+                f"must be a closed Period starting on service_date {self.service_date}",
             )
+
+    @property
+    def last_service_date(self) -> pendulum.Date:
+        """The line's last day of service: ``service_period.end``, else ``service_date``.
+
+        >>> import pendulum
+        >>> from medbill import Period
+        >>> from medbill.testing import make_claim_line
+        >>> march = Period(pendulum.date(2025, 3, 1), pendulum.date(2025, 3, 4))
+        >>> make_claim_line(service_date=march.start, service_period=march).last_service_date
+        Date(2025, 3, 4)
+        """
+        period = self.service_period
+        return self.service_date if period is None or period.end is None else period.end
 
 
 def _detail_checks(claim: Claim) -> Iterator[ValidationError | None]:
@@ -408,7 +432,7 @@ class Claim:
     def service_dates(self) -> tuple[pendulum.Date, pendulum.Date]:
         """The first and last date of service on the claim."""
         starts = [line.service_date for line in self.lines]
-        ends = [line.service_date_end or line.service_date for line in self.lines]
+        ends = [line.last_service_date for line in self.lines]
         return min(starts), max(ends)
 
     def line(self, line_id: str) -> ClaimLine:

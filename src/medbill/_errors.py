@@ -72,7 +72,8 @@ class MedbillError(Exception):
     cross a ``ProcessPoolExecutor`` unchanged.
 
     >>> import pickle
-    >>> from medbill import MedbillError, Icd10Cm
+    >>> from medbill import MedbillError
+    >>> from medbill.codes import Icd10Cm
     >>> try:
     ...     Icd10Cm("11.9")
     ... except MedbillError as error:
@@ -267,7 +268,8 @@ class ValidationError(MedbillError, ValueError):
 class CodeError(ValidationError):
     """A code in the wrong format (ICD-10-CM, CPT/HCPCS, modifier, NPI, CARC, ...).
 
-    >>> from medbill import CodeError, Npi
+    >>> from medbill import CodeError
+    >>> from medbill.codes import Npi
     >>> try:
     ...     Npi("1234567890")
     ... except CodeError as error:

@@ -679,6 +679,13 @@ class PatientPayment:
                 non_empty("id", self.id),
                 non_empty("patient_id", self.patient_id),
                 check(
+                    self.claim_id is None
+                    or (isinstance(self.claim_id, str) and bool(self.claim_id)),
+                    "claim_id",
+                    self.claim_id,
+                    "must be a ClaimId (a non-empty string)",
+                ),
+                check(
                     self.plan_id is None or (isinstance(self.plan_id, str) and bool(self.plan_id)),
                     "plan_id",
                     self.plan_id,

@@ -295,6 +295,30 @@ def to_modifiers(values: ModifierList) -> tuple[Modifier, ...]:
     return convert_tuple(Modifier, values)
 
 
+OneModifier = list[str] | tuple[str, ...] | list[Modifier] | tuple[Modifier, ...]
+"""``modifiers=`` of a record keyed by a code and at most one modifier (a list or tuple)."""
+
+
+def _at_most_one(values: object) -> list[str]:
+    if isinstance(values, str | bytes) or not isinstance(values, list | tuple):
+        raise ValidationError(
+            "modifiers", values, "must be a list of modifiers (at most one), not one string"
+        )
+    if len(values) > 1:
+        raise ValidationError("modifiers", list(values), "names a code and at most one modifier")
+    return [str(value).strip().upper() for value in values if str(value).strip()]
+
+
+def to_one_modifier(values: OneModifier) -> tuple[Modifier, ...]:
+    """Converter: at most one :class:`~medbill.codes.Modifier`, as a tuple (a fee entry)."""
+    return tuple(Modifier(value) for value in _at_most_one(values))
+
+
+def to_one_modifier_text(values: OneModifier) -> tuple[str, ...]:
+    """Converter: at most one modifier as upper-cased text, as a tuple (a rate, a PPRRVU row)."""
+    return tuple(_at_most_one(values))
+
+
 def to_icd10s(values: Iterable[Icd10Cm | str]) -> tuple[Icd10Cm, ...]:
     """Converter: a tuple of :class:`~medbill.codes.Icd10Cm`."""
     return convert_tuple(Icd10Cm, values)

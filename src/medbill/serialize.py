@@ -45,7 +45,12 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from medbill._deprecation import FOLDED_PERIODS, RENAMED_FIELDS
+from medbill._deprecation import (
+    FOLDED_MODIFIER,
+    FOLDED_PERIOD_ENDS,
+    FOLDED_PERIODS,
+    RENAMED_FIELDS,
+)
 from medbill._errors import MAX_LISTED_PROBLEMS, ValidationError
 from medbill._validation import convert, enum_member, markers
 from medbill.codes import Code
@@ -350,6 +355,10 @@ def _attrs_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
     renamed: dict[str, str] = getattr(cls, RENAMED_FIELDS, {})
     # ... and a document written before a start/end pair became one Period carries both.
     folded: dict[str, tuple[str, str]] = getattr(cls, FOLDED_PERIODS, {})
+    # ... and one written when a rate or fee entry had one ``modifier`` (0.1).
+    one_modifier = bool(getattr(cls, FOLDED_MODIFIER, False))
+    # ... and one whose range was a start field and an optional end (0.1).
+    ends: dict[str, tuple[str, str]] = getattr(cls, FOLDED_PERIOD_ENDS, {})
 
     def structure(data: Any, _: Any) -> Any:
         if not isinstance(data, dict):
@@ -363,6 +372,15 @@ def _attrs_hook_factory(cls: type[Any], conv: cattrs.Converter) -> Any:
             if into not in data and (old_start in data or old_end in data):
                 data = dict(data)
                 data[into] = {"start": data.pop(old_start, None), "end": data.pop(old_end, None)}
+        for into, (start, old_end) in ends.items():
+            if into not in data and old_end in data:
+                data = dict(data)
+                last = data.pop(old_end)
+                data[into] = None if last is None else {"start": data.get(start), "end": last}
+        if one_modifier and "modifier" in data and "modifiers" not in data:
+            data = dict(data)
+            old = data.pop("modifier")
+            data["modifiers"] = [] if old is None or old == "" else [old]
         problems = [_unknown_field(cls, key) for key in data if key not in known]
         omitted = 0
         kwargs: dict[str, Any] = {}

@@ -61,7 +61,7 @@ def contracts(schedule: MedicareFeeSchedule) -> list[Contract]:
     payer_fees = FeeSchedule(
         [
             FeeEntry(code="99214", amount="120.00", valid_from=pendulum.date(2024, 1, 1)),
-            FeeEntry(code="71046", modifier="26", amount="11.00", valid_from=pendulum.date(2024, 1, 1)),
+            FeeEntry(code="71046", modifiers=["26"], amount="11.00", valid_from=pendulum.date(2024, 1, 1)),
             FeeEntry(code="71046", amount="40.00", valid_from=pendulum.date(2024, 1, 1),
                      valid_to=pendulum.date(2024, 12, 31)),
             FeeEntry(code="71046", amount="42.00", valid_from=pendulum.date(2025, 1, 1)),
@@ -78,7 +78,7 @@ def contracts(schedule: MedicareFeeSchedule) -> list[Contract]:
             CarveOut(codes=["A4000-A4999", "A4210"], amount="7.25"),
             FixedRate(codes=["99213"], amount="95.00"),
             FixedRate(codes=["97000-97999"], amount="31.10"),
-            FixedRate(codes=["97110"], amount="29.99", modifier="59"),
+            FixedRate(codes=["97110"], amount="29.99", modifiers=["59"]),
             FeeScheduleTerm(schedule=payer_fees, rate="0.95"),
             PercentOfMedicare(schedule=schedule, rate="1.40", locality=alabama),
             PercentOfBilled(rate="0.50"),

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import random
 import warnings
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import polars as pl
+import pyarrow.compute as pc
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from medbill import MedbillError
-from medbill.batch._columnar835 import delimiters, segment_frame
-from medbill.x12 import SAMPLE_835, read_835
+from medbill import MedbillError, Remittance
+from medbill.batch import RemittanceTables, remittance_tables
+from medbill.batch._columnar835 import columnar_tables, delimiters, segment_frame
+from medbill.batch._remittance import Source, scalar_remittance_tables
+from medbill.testing import strategies
+from medbill.x12 import SAMPLE_835, read_835, write_835
 
 
 def shape(eras: list[object]) -> list[list[int]]:
@@ -93,3 +102,193 @@ def test_delimiters_come_from_the_isa_offsets() -> None:
         SAMPLE_835[104],
         SAMPLE_835[105],
     )
+
+
+# ---- stages 2 and 3: the columnar tables equal the object reader's, or the file falls back
+
+TABLES = ("remittances", "claims", "lines", "adjustments", "provider_adjustments")
+
+
+def outcome(read: Callable[[], RemittanceTables]) -> tuple[object, list[str]]:
+    """The tables (or the error class) and the warnings raised on the way."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            tables: object = read()
+        except MedbillError as error:
+            tables = type(error)
+    return tables, [str(w.message) for w in caught]
+
+
+def assert_same(items: list[Source], *, strict: bool = True) -> None:
+    fast, fast_warnings = outcome(lambda: remittance_tables(items, strict=strict))
+    slow, slow_warnings = outcome(lambda: scalar_remittance_tables(items, strict=strict))
+    assert fast_warnings == slow_warnings
+    if isinstance(slow, type) or isinstance(fast, type):
+        assert fast == slow
+        return
+    assert isinstance(fast, RemittanceTables)
+    assert isinstance(slow, RemittanceTables)
+    for name in TABLES:
+        assert getattr(fast, name).schema == getattr(slow, name).schema, name
+        assert getattr(fast, name).equals(getattr(slow, name)), name
+
+
+def reference_835s(reference_dir: Path) -> list[Path]:
+    found = [
+        p
+        for p in sorted(reference_dir.rglob("*"))
+        if p.is_file() and "835" in p.name.lower() and p.suffix not in (".xml", ".csv")
+    ]
+    if not found:
+        pytest.skip("no 835 sample in the reference folder")
+    return found
+
+
+def test_every_reference_835_gives_the_scalar_tables(reference_dir: Path) -> None:
+    paths = reference_835s(reference_dir)
+    for path in paths:
+        for strict in (True, False):
+            assert_same([path], strict=strict)
+    # and all of them at once (files in order, fallbacks interleaved with columnar ones)
+    assert_same([*paths, SAMPLE_835, generated(30)], strict=False)
+
+
+def generated(claims: int, seed: int = 3, per_set: int = 7) -> str:
+    """A valid 005010X221A1 835 in the shape of benchmarks/x12.py's (claims with 1-4
+    lines, CO/PR adjustments, REF*6R, AMT*B6, claim and line dates, PLB)."""
+    rng = random.Random(seed)
+    out = [
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       "
+        "*250401*1200*^*00501*000000001*0*P*:~",
+        "GS*HP*PAYER*PROVIDER*20250401*1200*1*X*005010X221A1~",
+    ]
+    sets = 0
+    for first in range(0, claims, per_set):
+        sets += 1
+        body: list[str] = []
+        total = 0
+        for number in range(first, min(first + per_set, claims)):
+            lines: list[str] = []
+            charge_sum = paid_sum = pr_sum = 0
+            for line_no in range(1, rng.randint(1, 4) + 1):
+                charge = rng.randint(5_000, 40_000)
+                contractual = rng.randint(0, charge // 3)
+                pr = rng.randint(0, (charge - contractual) // 4)
+                paid = charge - contractual - pr
+                charge_sum, paid_sum, pr_sum = charge_sum + charge, paid_sum + paid, pr_sum + pr
+                code = rng.choice(["99213", "99214:25", "71046:26", "20610:RT:LT", "J1100"])
+                lines += [
+                    f"SVC*HC:{code}*{charge / 100:.2f}*{paid / 100:.2f}*{rng.choice(['', '0450'])}*"
+                    f"{rng.choice(['1', '2', '1.5'])}",
+                    *([f"DTM*472*2025030{rng.randint(1, 9)}"] if rng.random() < 0.8 else []),
+                    *([f"CAS*CO*45*{contractual / 100:.2f}"] if contractual else []),
+                    *([f"CAS*PR*2*{pr / 100:.2f}**1*0.00"] if pr else []),
+                    *([f"REF*6R*{line_no}"] if rng.random() < 0.7 else []),
+                    *([f"AMT*B6*{(charge - contractual) / 100:.2f}"] if rng.random() < 0.7 else []),
+                    *(["LQ*HE*N130"] if rng.random() < 0.2 else []),
+                ]
+            total += paid_sum
+            body.append(
+                f"CLP*C{number:07d}*{rng.choice(['1', '2', '4'])}*{charge_sum / 100:.2f}*"
+                f"{paid_sum / 100:.2f}*{pr_sum / 100:.2f}*12*PCN{number:09d}*11*1"
+            )
+            body.append(f"NM1*QC*1*PATIENT*TEST****MI*M{number:09d}")
+            if rng.random() < 0.3:
+                body.append("CAS*OA*23*0.00")
+            body += ["DTM*050*20250320", "DTM*232*20250301"]
+            body += lines
+        header = [
+            f"ST*835*{sets:04d}",
+            f"BPR*I*{(total - 500) / 100:.2f}*C*CHK************20250401",
+            f"TRN*1*CHK{sets:06d}*1512345678",
+            "DTM*405*20250331",
+            "N1*PR*ACME HEALTH",
+            "N3*PO BOX 1",
+            "N4*CHICAGO*IL*60601",
+            "REF*2U*60054",
+            "PER*BL**TE*8005550100",
+            "N1*PE*SPRINGFIELD FAMILY MEDICINE*XX*1234567893",
+            "LX*1",
+        ]
+        trailer = ["PLB*1234567893*20251231*WO:ABC*5.00"]
+        out += [s + "~" for s in header + body + trailer]
+        out.append(f"SE*{len(header) + len(body) + len(trailer) + 1}*{sets:04d}~")
+    out += [f"GE*{sets}*1~", "IEA*1*000000001~"]
+    return "\n".join(out) + "\n"
+
+
+def test_generated_remittances_take_the_columnar_path_and_match() -> None:
+    texts = [generated(40, seed) for seed in range(4)] + [SAMPLE_835]
+    assert columnar_tables(texts, [f"t{i}" for i in range(len(texts))]).fallback == frozenset()
+    assert_same(list(texts))
+    assert_same([("a", texts[0]), ("b", "ISA*00*broken~"), ("c", texts[1])], strict=False)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(remittances=st.lists(strategies.remittances(), min_size=1, max_size=3))
+def test_written_remittances_match(remittances: list[Remittance]) -> None:
+    text = write_835(remittances)
+    assert_same([text])
+
+
+def mutations(text: str) -> list[str]:
+    """Single-segment changes: drop, duplicate, misspell the id, add or drop an element,
+    over-long or emptied elements, odd amounts."""
+    segments = text.split("~")
+    found = []
+    for index, segment in enumerate(segments):
+        parts = segment.split("*")
+        changed = [
+            None,
+            segment + "~" + segment,
+            "X" + segment[1:],
+            segment + "*",
+            segment + "*Z",
+            "*".join(parts[:-1]),
+        ]
+        for position in range(1, len(parts)):
+            for value in ("", "X" * 90, "1.234", "-0", "2025133"):
+                changed.append("*".join([*parts[:position], value, *parts[position + 1 :]]))
+        for change in changed:
+            copy = list(segments)
+            if change is None:
+                del copy[index]
+            else:
+                copy[index] = change
+            found.append("~".join(copy))
+    return found
+
+
+def test_single_segment_mutations_match_or_raise_alike() -> None:
+    base = generated(2, seed=11, per_set=1)
+    every = mutations(base)
+    assert len(every) > 500
+    # all mutations through the columnar reader at once: each file it keeps must be one
+    # the object reader reads without an error or a warning, to the same tables
+    fast = columnar_tables(every, ["t"] * len(every))
+    accepted = [i for i in range(len(every)) if i not in fast.fallback]
+    assert 0 < len(accepted) < len(every)
+    for index in accepted:
+        slow, slow_warnings = outcome(partial(scalar_remittance_tables, [("t", every[index])]))
+        assert slow_warnings == []
+        assert isinstance(slow, RemittanceTables), every[index]
+        for name in TABLES:
+            table = fast.tables[name]
+            mine = table.filter(pc.equal(table.column("_file"), index)).drop_columns(["_file"])
+            assert mine.equals(getattr(slow, name)), (name, every[index])
+    # and end to end (columnar or fallback) on a sample, in both modes
+    for text in every[::7]:
+        for strict in (True, False):
+            assert_same([("t", text)], strict=strict)
+
+
+def test_each_file_is_judged_alone() -> None:
+    # a set left open in one file does not hide a stray segment between sets in the next
+    good = generated(4, per_set=2)
+    broken = good.replace("SE*", "XX*", 1)
+    stray = good.replace("~\nST*835*0002", "~\nREF*EV*1~\nST*835*0002", 1)
+    assert stray != good
+    assert columnar_tables([broken, stray, good], ["a", "b", "c"]).fallback == {0, 1}
+    assert_same([("a", broken), ("b", stray), ("c", good)], strict=False)
+    assert_same([("c", good), ("b", stray)])

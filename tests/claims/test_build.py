@@ -33,7 +33,11 @@ PRICES = {"99214": Decimal("210.00"), "36415": Decimal("12.00")}
 def test_claim_bills_the_first_coverage_with_chargemaster_prices() -> None:
     primary, secondary = example_coverage(), example_coverage(priority="secondary", payer_id="bcbs")
     claim = build_claim(
-        example_encounter(), example_patient(), [primary, secondary], PRICES, claim_id="C-1"
+        example_encounter(),
+        example_patient(),
+        [primary, secondary],
+        PRICES,
+        claim_id=ClaimId("C-1"),
     )
     assert claim.coverage == primary
     assert [line.line_id for line in claim.lines] == ["1", "2"]
@@ -66,19 +70,21 @@ def test_charge_is_unit_price_times_units_from_a_callable() -> None:
         return Decimal("4.15")
 
     claim = build_claim(
-        encounter, example_patient(), [example_coverage()], chargemaster, claim_id="C-2"
+        encounter, example_patient(), [example_coverage()], chargemaster, claim_id=ClaimId("C-2")
     )
     assert claim.lines[0].charge == Decimal("12.45")  # 3 units x 4.15
     assert seen == [("J1100", ["JZ"], pendulum.date(2025, 3, 4))]
 
 
 def test_without_a_chargemaster_the_encounter_charges_are_billed() -> None:
-    claim = build_claim(example_encounter(), example_patient(), [example_coverage()], claim_id="C")
+    claim = build_claim(
+        example_encounter(), example_patient(), [example_coverage()], claim_id=ClaimId("C")
+    )
     assert [line.charge for line in claim.lines] == [Decimal("200.00"), Decimal("10.00")]
 
 
 def test_no_coverage_makes_a_self_pay_claim() -> None:
-    claim = build_claim(example_encounter(), example_patient(), [], PRICES, claim_id="C-3")
+    claim = build_claim(example_encounter(), example_patient(), [], PRICES, claim_id=ClaimId("C-3"))
     assert claim.coverage is None
 
 
@@ -90,7 +96,7 @@ def test_missing_price_and_wrong_patient_are_all_reported() -> None:
             example_patient(),
             [other],
             {"99214": Decimal("1.00")},
-            claim_id="C-4",
+            claim_id=ClaimId("C-4"),
         )
     fields = [p.field for p in caught.value.problems]
     assert fields == ["coverages[0].patient_id", "lines[1].procedure"]
@@ -104,7 +110,7 @@ def test_float_price_is_refused() -> None:
             example_patient(),
             [example_coverage()],
             {"99214": 210.0, "36415": 12.0},  # type: ignore[dict-item]
-            claim_id="C-5",
+            claim_id=ClaimId("C-5"),
         )
 
 
@@ -136,7 +142,7 @@ def test_secondary_claim_carries_the_primary_adjudication() -> None:
         primary,
         _primary_payment(),
         bcbs,
-        claim_id="C-1001-S",
+        claim_id=ClaimId("C-1001-S"),
         adjudicated_on=pendulum.date(2025, 4, 1),
     )
     assert secondary.claim.id == "C-1001-S"
@@ -163,7 +169,7 @@ def test_secondary_needs_a_later_coverage_and_matching_payment() -> None:
             primary,
             _primary_payment(),
             example_coverage(payer_id="x"),
-            claim_id="S",
+            claim_id=ClaimId("S"),
             adjudicated_on=day,
         )
     wrong = attrs.evolve(_primary_payment(), claim_id=ClaimId("C-9"))
@@ -172,7 +178,7 @@ def test_secondary_needs_a_later_coverage_and_matching_payment() -> None:
             primary,
             wrong,
             example_coverage(priority="secondary"),
-            claim_id="S",
+            claim_id=ClaimId("S"),
             adjudicated_on=day,
         )
     stray = attrs.evolve(
@@ -187,7 +193,7 @@ def test_secondary_needs_a_later_coverage_and_matching_payment() -> None:
             primary,
             stray,
             example_coverage(priority="secondary"),
-            claim_id="S",
+            claim_id=ClaimId("S"),
             adjudicated_on=day,
         )
 

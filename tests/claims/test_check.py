@@ -16,6 +16,7 @@ from medbill import (
     ClaimPayment,
     Copay,
     LinePayment,
+    PayerId,
     Period,
     PricingError,
     ValidationError,
@@ -333,7 +334,7 @@ def test_a_medicare_remittance_against_a_commercial_contract_is_refused() -> Non
     with pytest.raises(PricingError, match=r"'aetna'.*'medicare'"):
         check_payment(medicare, payment, CONTRACT)
     with pytest.raises(PricingError, match=r"'aetna'.*'bcbs'"):
-        check_payment(CLAIM, payment, CONTRACT, payer_id="bcbs")
+        check_payment(CLAIM, payment, CONTRACT, payer_id=PayerId("bcbs"))
 
 
 def test_a_secondary_is_checked_against_its_own_contract_after_the_primary() -> None:

@@ -145,7 +145,7 @@ class Practice:
             lines=[make_service_line(procedure=code, diagnosis_pointers=[1]) for code in codes],
         )
         claim = build_claim(
-            encounter, make_patient(id=patient_id), coverages, PRICES, claim_id=claim_id
+            encounter, make_patient(id=patient_id), coverages, PRICES, claim_id=ClaimId(claim_id)
         )
         findings = scrub(claim, as_of=T0.date())
         assert findings == []

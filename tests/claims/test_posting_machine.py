@@ -37,9 +37,11 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from medbill import (
     Adjustment,
     Claim,
+    ClaimId,
     ClaimPayment,
     Coverage,
     LinePayment,
+    PatientId,
     PatientPayment,
     ProviderAdjustment,
     Remittance,
@@ -339,7 +341,7 @@ class PostingMachine(RuleBasedStateMachine):
 
     @rule(patient=st.sampled_from(PATIENTS))
     def apply_credit(self, patient: str) -> None:
-        apply_patient_credit(self.ledger, patient, effective=self._when())
+        apply_patient_credit(self.ledger, PatientId(patient), effective=self._when())
 
     @precondition(lambda self: bool(self.claims))
     @rule(data=st.data(), payer=st.booleans())
@@ -357,7 +359,7 @@ class PostingMachine(RuleBasedStateMachine):
             if self.ledger.total("patient_receivable", claim=claim_id) <= 0:
                 return
         write_off(
-            self.ledger, claim_id, reason="administrative", effective=self._when(),
+            self.ledger, ClaimId(claim_id), reason="administrative", effective=self._when(),
             coverage=coverage,
         )  # fmt: skip
 
@@ -366,7 +368,7 @@ class PostingMachine(RuleBasedStateMachine):
         credit = self.ledger.balance(Account.patient_credit(patient))
         if credit <= 0:
             return
-        refund_credit(self.ledger, patient, effective=self._when(), paid=True)
+        refund_credit(self.ledger, PatientId(patient), effective=self._when(), paid=True)
         self.cash -= credit
         self.refunded[patient] += credit
 

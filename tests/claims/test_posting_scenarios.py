@@ -18,6 +18,7 @@ import pytest
 from medbill import (
     Adjustment,
     Claim,
+    ClaimId,
     ClaimPayment,
     Coverage,
     DuplicateEntryError,
@@ -494,12 +495,14 @@ def test_two_write_offs_of_different_parties_on_one_day_are_two_entries(
     post_remittance(ledger, era("E-9", clp("C-W", "1", line("99213", "150.00", "80.00",
                     adj("PR", "2", "20.00"), adj("CO", "16", "50.00"), line_id="1"))), [claim])  # fmt: skip
     day = pendulum.date(2025, 5, 1)
-    payer_part = write_off(ledger, "C-W", reason="administrative", effective=day, coverage=ACME)
-    patient_part = write_off(ledger, "C-W", reason="administrative", effective=day)
+    payer_part = write_off(
+        ledger, ClaimId("C-W"), reason="administrative", effective=day, coverage=ACME
+    )
+    patient_part = write_off(ledger, ClaimId("C-W"), reason="administrative", effective=day)
     assert payer_part.key != patient_part.key
     assert ledger.total("write_off.administrative", claim="C-W") == D("70.00")
     with pytest.raises(LedgerError, match="before the charge"):
-        write_off(ledger, "C-W", reason="charity", effective=pendulum.date(2025, 1, 1))
+        write_off(ledger, ClaimId("C-W"), reason="charity", effective=pendulum.date(2025, 1, 1))
 
 
 def test_a_file_with_one_unpostable_claim_posts_the_rest(ledger: Ledger) -> None:
@@ -540,7 +543,7 @@ def test_a_plan_made_before_another_workstation_posted_is_refused(ledger: Ledger
     remittance = era("E-12", clp("C-ST", "1", line("99213", "150.00", "80.00",
                      adj("CO", "45", "50.00"), adj("PR", "2", "20.00"), line_id="1")))  # fmt: skip
     plan = plan_remittance(ledger, remittance, [claim])
-    write_off(ledger, "C-ST", reason="administrative", effective=pendulum.date(2025, 3, 20),
+    write_off(ledger, ClaimId("C-ST"), reason="administrative", effective=pendulum.date(2025, 3, 20),
               coverage=ACME, amount=D("10.00"))  # fmt: skip
     size = len(ledger)
     with pytest.raises(StaleBalanceError):

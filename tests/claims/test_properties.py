@@ -6,11 +6,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pendulum
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from medbill import Claim, Encounter
+from medbill import Claim, ClaimId, Encounter
 from medbill.claims import ClaimWorkflow, Finding, Severity, build_claim, scrub
 from medbill.testing import make_coverage, make_patient
-from medbill.testing.strategies import claims, encounters
+from medbill.testing.strategies import claims
 
 AS_OF = pendulum.date(2030, 1, 1)
 
@@ -32,11 +33,11 @@ def test_scrub_never_raises_and_orders_errors_first(claim: Claim) -> None:
 
 
 @settings(max_examples=60)
-@given(encounters())
+@given(st.from_type(Encounter))
 def test_build_claim_keeps_every_service_and_its_charge(encounter: Encounter) -> None:
     patient = make_patient(id=encounter.patient_id)
     coverage = make_coverage(patient_id=encounter.patient_id)
-    claim = build_claim(encounter, patient, [coverage], claim_id="C-1")
+    claim = build_claim(encounter, patient, [coverage], claim_id=ClaimId("C-1"))
     assert len(claim.lines) == len(encounter.lines)
     assert claim.total_charge == encounter.total_charge
     for service, line in zip(encounter.lines, claim.lines, strict=True):
@@ -51,7 +52,7 @@ def test_build_claim_keeps_every_service_and_its_charge(encounter: Encounter) ->
         patient,
         [coverage],
         lambda code, modifiers, day: Decimal("2.00"),
-        claim_id="C-2",
+        claim_id=ClaimId("C-2"),
     )
     assert all(
         line.charge == (Decimal("2.00") * line.units).quantize(Decimal("0.01"), ROUND_HALF_UP)

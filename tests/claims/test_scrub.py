@@ -8,7 +8,7 @@ import attrs
 import pendulum
 import pytest
 
-from medbill import Claim, Modifier
+from medbill import Claim
 from medbill.claims import (
     Finding,
     ScrubContext,
@@ -17,7 +17,7 @@ from medbill.claims import (
     scrub,
 )
 from medbill.claims._rules import limits
-from medbill.codes import Icd10Cm, Icd10CodeSet, Npi
+from medbill.codes import Icd10Cm, Icd10CodeSet, Modifier, Npi
 
 from .conftest import DOS, clean_claim, forced, line, payer_coverage
 

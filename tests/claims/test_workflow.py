@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from medbill import (
     Adjustment,
     ClaimFrequency,
+    ClaimId,
     ClaimPayment,
     ClaimStateError,
     LinePayment,
@@ -224,7 +225,7 @@ def test_correction_starts_a_replacement_claim() -> None:
         recorded_at=T0.add(days=21),
         reason="wrong diagnosis",
         payer_claim_control_number="ICN-77",
-        claim_id="C-1001-R",
+        claim_id=ClaimId("C-1001-R"),
     )
     assert corrected.status is ClaimStatus.CORRECTED
     assert replacement.status is ClaimStatus.DRAFT

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from medbill import LedgerBusyError, LedgerError, PatientPayment
+from medbill import LedgerBusyError, LedgerError, PatientId, PatientPayment
 from medbill.ledger import (
     Account,
     EntryKind,
@@ -128,7 +128,7 @@ def test_two_desks_cannot_both_refund_one_credit(desks: Callable[..., Ledger]) -
         amount = read(account, **kw)
         if not started:
             thread, outcome = _in_thread(
-                lambda: refund_credit(b, "P1", effective=DAY, key="refund-b")
+                lambda: refund_credit(b, PatientId("P1"), effective=DAY, key="refund-b")
             )
             started.append(thread)
             outcomes.append(outcome)
@@ -136,7 +136,7 @@ def test_two_desks_cannot_both_refund_one_credit(desks: Callable[..., Ledger]) -
         return amount
 
     a.balance = balance_then_let_b_try  # type: ignore[method-assign]
-    refund_credit(a, "P1", effective=DAY, key="refund-a")
+    refund_credit(a, PatientId("P1"), effective=DAY, key="refund-a")
     started[0].join(20)
     [b_outcome] = outcomes[0]
     assert isinstance(b_outcome, LedgerError)
@@ -245,7 +245,7 @@ def test_desks_checking_different_patients_do_not_wait(
                 b.post(charge("ch-2", "P2", "C2"))
         with pytest.raises(LedgerBusyError):  # P1's balances wait for A's commit
             b.post(charge("ch-3", "P1", "C3"))
-        refund_credit(a, "P1", effective=DAY, key="refund-a")
+        refund_credit(a, PatientId("P1"), effective=DAY, key="refund-a")
     assert ("ch-2" in b) == where.startswith("postgresql://")
     assert "ch-3" not in b
     assert b.balance(CREDIT) == D("0.00")
@@ -277,8 +277,8 @@ def test_a_failed_block_leaves_the_ledger_as_it_was(desks: Callable[..., Ledger]
 
     def two_refunds() -> None:
         with a.atomic():
-            refund_credit(a, "P1", effective=DAY, amount=D("20.00"), key="r1")
-            refund_credit(a, "P1", effective=DAY, amount=D("40.00"), key="r2")
+            refund_credit(a, PatientId("P1"), effective=DAY, amount=D("20.00"), key="r1")
+            refund_credit(a, PatientId("P1"), effective=DAY, amount=D("40.00"), key="r2")
 
     with pytest.raises(LedgerError, match="exceeds"):
         two_refunds()
@@ -562,9 +562,11 @@ class TwoDesks(RuleBasedStateMachine):
         self.count += 1
         if self.credit[patient] == 0:
             with pytest.raises(LedgerError, match="exceeds"):
-                refund_credit(self.desks[desk], patient, effective=DAY, key=f"rf{self.count}")
+                refund_credit(
+                    self.desks[desk], PatientId(patient), effective=DAY, key=f"rf{self.count}"
+                )
             return
-        refund_credit(self.desks[desk], patient, effective=DAY, key=f"rf{self.count}")
+        refund_credit(self.desks[desk], PatientId(patient), effective=DAY, key=f"rf{self.count}")
         self.credit[patient] = D("0.00")
 
     @rule(desk=st.integers(0, 1), patient=st.sampled_from(PATIENTS), cents=st.integers(1, 999))

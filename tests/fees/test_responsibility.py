@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from medbill import (
     Accumulators,
     Benefits,
+    CobMethod,
     Copay,
     Coverage,
     CoverageId,
@@ -26,7 +27,6 @@ from medbill import (
 )
 from medbill.fees import (
     AnesthesiaSchedule,
-    CobMethod,
     GfeItem,
     GoodFaithEstimate,
     Locality,

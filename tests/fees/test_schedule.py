@@ -36,7 +36,7 @@ def test_lookup_picks_entry_in_force_and_falls_back_to_no_modifier() -> None:
                 valid_to=pendulum.date(2025, 6, 30),
             ),
             FeeEntry(code="99213", amount=Decimal("155.00"), valid_from=pendulum.date(2025, 7, 1)),
-            FeeEntry(code="71046", modifier="26", amount=Decimal("30.00"), valid_from=JAN),
+            FeeEntry(code="71046", modifiers=["26"], amount=Decimal("30.00"), valid_from=JAN),
             FeeEntry(code="71046", amount=Decimal("95.00"), valid_from=JAN),
         ],
         name="chargemaster",
@@ -76,7 +76,7 @@ def test_same_code_different_modifier_is_not_an_overlap() -> None:
     FeeSchedule(
         [
             FeeEntry(code="71046", amount=Decimal("1.00"), valid_from=JAN),
-            FeeEntry(code="71046", modifier="26", amount=Decimal("2.00"), valid_from=JAN),
+            FeeEntry(code="71046", modifiers=["26"], amount=Decimal("2.00"), valid_from=JAN),
         ]
     )
 

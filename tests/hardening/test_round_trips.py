@@ -142,15 +142,15 @@ LEAVES: dict[Any, st.SearchStrategy[Any]] = {
     dt.date: mst.dates(),
     pendulum.DateTime: _INSTANT,
     dt.datetime: _INSTANT,
-    ProcedureCode: mst.procedure_codes(),
-    Icd10Cm: mst.icd10_codes(),
-    Modifier: mst.modifiers(),
-    Npi: mst.npis(),
-    Carc: mst.carcs(),
-    Rarc: mst.rarcs(),
-    PlaceOfService: mst.places_of_service(),
-    RevenueCode: mst.revenue_codes(),
-    AdjustmentGroup: mst.adjustment_groups(),
+    ProcedureCode: st.from_type(ProcedureCode),
+    Icd10Cm: st.from_type(Icd10Cm),
+    Modifier: st.from_type(Modifier),
+    Npi: st.from_type(Npi),
+    Carc: st.from_type(Carc),
+    Rarc: st.from_type(Rarc),
+    PlaceOfService: st.from_type(PlaceOfService),
+    RevenueCode: st.from_type(RevenueCode),
+    AdjustmentGroup: st.from_type(AdjustmentGroup),
 }
 
 _IDS = st.text("ABC123-", min_size=1, max_size=6)
@@ -166,7 +166,7 @@ _ACCOUNTS = st.one_of(
 )
 _CODE_RANGES = st.lists(
     st.one_of(
-        mst.procedure_codes().map(str),
+        st.from_type(ProcedureCode).map(str),
         st.sampled_from(["80000-89999", "J0000-J9999", "99201-99215"]),
     ),
     min_size=1,
@@ -177,7 +177,7 @@ _FIXED_RATES = st.builds(
     FixedRate,
     codes=_CODE_RANGES,
     amount=mst.amounts(Decimal("0.01")),
-    modifier=st.none() | mst.modifiers().map(str),
+    modifiers=st.lists(st.from_type(Modifier).map(str), max_size=1).map(tuple),
 )
 _CARVE_OUTS = st.one_of(
     st.builds(CarveOut, codes=_CODE_RANGES, amount=mst.amounts(Decimal("0.01"))),
@@ -192,26 +192,26 @@ _JSON_VALUES = st.recursive(
 )
 
 EXPLICIT: dict[type[Any], st.SearchStrategy[Any]] = {
-    Period: mst.periods(),
-    PersonName: mst.person_names(),
-    Address: mst.addresses(),
-    Patient: mst.patients(),
-    Payer: mst.payers(),
+    Period: st.from_type(Period),
+    PersonName: st.from_type(PersonName),
+    Address: st.from_type(Address),
+    Patient: st.from_type(Patient),
+    Payer: st.from_type(Payer),
     Coverage: mst.coverages(),
-    Provider: mst.providers(),
+    Provider: st.from_type(Provider),
     Claim: mst.claims(),
     ClaimLine: mst.claim_lines(),
     ServiceLine: mst.service_lines(),
-    Encounter: mst.encounters(),
+    Encounter: st.from_type(Encounter),
     Remittance: mst.remittances(),
     ClaimPayment: mst.claim_payments(),
-    LinePayment: mst.line_payments(),
-    Adjustment: mst.adjustments(),
-    ProviderAdjustment: mst.provider_adjustments(),
-    PatientPayment: mst.patient_payments(),
-    Benefits: mst.benefits(),
-    Accumulators: mst.accumulators(),
-    Subscriber: mst.subscribers(),
+    LinePayment: st.from_type(LinePayment),
+    Adjustment: st.from_type(Adjustment),
+    ProviderAdjustment: st.from_type(ProviderAdjustment),
+    PatientPayment: st.from_type(PatientPayment),
+    Benefits: st.from_type(Benefits),
+    Accumulators: st.from_type(Accumulators),
+    Subscriber: st.from_type(Subscriber),
     # Rules across fields, or formats the type hints do not tell:
     Account: _ACCOUNTS,
     Posting: st.builds(
@@ -231,16 +231,16 @@ EXPLICIT: dict[type[Any], st.SearchStrategy[Any]] = {
     Practice: st.builds(
         Practice,
         name=_TEXT,
-        address=mst.addresses(),
+        address=st.from_type(Address),
         phone=st.sampled_from(["217-555-0100", "(312) 555-0199"]),
-        npi=mst.npis(),
+        npi=st.from_type(Npi),
         tax_id=st.text("0123456789", min_size=9, max_size=9),
-        remit_to=st.none() | mst.addresses(),
+        remit_to=st.none() | st.from_type(Address),
     ),
     RequiredField: st.builds(
         RequiredField,
         field=st.sampled_from(sorted({*CLAIM_FIELDS, *LINE_FIELDS})),
-        codes=st.lists(mst.procedure_codes().map(str), max_size=3),
+        codes=st.lists(st.from_type(ProcedureCode).map(str), max_size=3),
         reason=st.text("abc ", max_size=10),
     ),
     CodeRange: _CODE_RANGES.map(lambda ranges: ranges[0]),
@@ -251,7 +251,7 @@ EXPLICIT: dict[type[Any], st.SearchStrategy[Any]] = {
         Contract,
         payer_id=_IDS,
         name=_TEXT,
-        effective=mst.periods(),
+        effective=st.from_type(Period),
         terms=st.lists(
             _FIXED_RATES | _CARVE_OUTS | st.builds(PercentOfBilled, rate=_RATES),
             min_size=1,

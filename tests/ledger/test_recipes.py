@@ -15,6 +15,7 @@ from medbill import (
     LedgerError,
     PatientId,
     PatientPayment,
+    PayerId,
     Priority,
     ProviderAdjustment,
     Remittance,
@@ -206,7 +207,7 @@ def test_provider_level_adjustments(ledger: Ledger) -> None:
             plb("CS", "1.00"),
         ),
     )
-    entry = post_provider_adjustments(ledger, era, payer="acme")
+    entry = post_provider_adjustments(ledger, era, payer_id=PayerId("acme"))
     assert entry is not None
     # interest adds 2.50; recoupment, forward balance and the other take 51.00 → cash -48.50
     assert ledger.balance(Account.cash("acme")) == D("-48.50")
@@ -215,7 +216,7 @@ def test_provider_level_adjustments(ledger: Ledger) -> None:
     assert ledger.balance(Account(code="payer_forward_balance", payer="acme")) == D("-10.00")
     assert ledger.balance(Account(code="payer_adjustment_suspense", payer="acme")) == D("-1.00")
     empty = Remittance(id="E", payer_name="A", payment_amount=D("0"), paid_on=PAID_ON)
-    assert post_provider_adjustments(ledger, empty, payer="acme") is None
+    assert post_provider_adjustments(ledger, empty, payer_id=PayerId("acme")) is None
 
 
 def self_pay_claims(ledger: Ledger) -> None:
@@ -258,7 +259,7 @@ def test_patient_payment_aimed_at_a_claim(ledger: Ledger) -> None:
     assert ledger.total("patient_receivable", claim="C-OLD") == D("40.00")
     assert ledger.total("patient_receivable", claim="C-NEW") == D("0.00")
     assert ledger.balance(Account.patient_credit("MRN-1")) == D("10.00")
-    post_patient_payment(ledger, patient_payment("5.00", "pp-2"), apply_to=["C-OLD"])
+    post_patient_payment(ledger, patient_payment("5.00", "pp-2"), apply_to=[ClaimId("C-OLD")])
     assert ledger.total("patient_receivable", claim="C-OLD") == D("35.00")
     post_charges(ledger, example_claim("C-X", patient_id="MRN-2", coverage=None))
     with pytest.raises(LedgerError, match="does not belong"):
@@ -272,17 +273,19 @@ def test_credit_applied_refunded_and_paid_out(ledger: Ledger) -> None:
         ledger,
         example_claim("C-3", coverage=None, charges=(D("25.00"),), day=pendulum.date(2025, 3, 2)),
     )
-    applied = apply_patient_credit(ledger, "MRN-1", effective=pendulum.date(2025, 3, 3))
+    applied = apply_patient_credit(ledger, PatientId("MRN-1"), effective=pendulum.date(2025, 3, 3))
     assert applied is not None
     assert ledger.total("patient_receivable", claim="C-3") == D("0.00")
     assert ledger.balance(Account.patient_credit("MRN-1")) == D("15.00")
     with pytest.raises(LedgerError, match=r"exceeds the patient's credit of 15\.00"):
-        refund_credit(ledger, "MRN-1", effective=pendulum.date(2025, 3, 4), amount=D("15.01"))
-    refund_credit(ledger, "MRN-1", effective=pendulum.date(2025, 3, 4), amount=D("5.00"))
+        refund_credit(
+            ledger, PatientId("MRN-1"), effective=pendulum.date(2025, 3, 4), amount=D("15.01")
+        )
+    refund_credit(ledger, PatientId("MRN-1"), effective=pendulum.date(2025, 3, 4), amount=D("5.00"))
     assert ledger.balance(Account.refunds_payable("MRN-1")) == D("5.00")
-    pay_refund(ledger, "MRN-1", effective=pendulum.date(2025, 3, 9))
+    pay_refund(ledger, PatientId("MRN-1"), effective=pendulum.date(2025, 3, 9))
     assert ledger.balance(Account.refunds_payable("MRN-1")) == D("0.00")
-    refund_credit(ledger, "MRN-1", effective=pendulum.date(2025, 3, 9), paid=True)
+    refund_credit(ledger, PatientId("MRN-1"), effective=pendulum.date(2025, 3, 9), paid=True)
     assert ledger.balance(Account.patient_credit("MRN-1")) == D("0.00")
     assert ledger.total("cash") == D("135.00")  # 150 in, 5 + 10 out
     ledger.check_invariants()
@@ -293,7 +296,7 @@ def test_write_offs(ledger: Ledger) -> None:
     post_charges(ledger, claim)
     write_off(
         ledger,
-        "C-1",
+        ClaimId("C-1"),
         reason="timely_filing",
         coverage=claim.coverage,
         effective=pendulum.date(2025, 9, 1),
@@ -301,9 +304,9 @@ def test_write_offs(ledger: Ledger) -> None:
     assert ledger.total("insurance_receivable", claim="C-1") == D("0.00")
     assert ledger.total("write_off.timely_filing", claim="C-1") == D("200.00")
     with pytest.raises(LedgerError, match="exceeds the open balance of patient"):
-        write_off(ledger, "C-1", reason="bad_debt", effective=pendulum.date(2025, 9, 2))
+        write_off(ledger, ClaimId("C-1"), reason="bad_debt", effective=pendulum.date(2025, 9, 2))
     with pytest.raises(LedgerError, match="unknown claim"):
-        write_off(ledger, "C-404", reason="bad_debt", effective=pendulum.date(2025, 9, 2))
+        write_off(ledger, ClaimId("C-404"), reason="bad_debt", effective=pendulum.date(2025, 9, 2))
 
 
 def test_small_balances_are_written_off_up_to_the_threshold(ledger: Ledger) -> None:
@@ -324,7 +327,7 @@ def test_transfer_of_responsibility(ledger: Ledger) -> None:
     found_later = example_coverage(payer_id="beta")
     transfer_responsibility(
         ledger,
-        "C-1",
+        ClaimId("C-1"),
         source=None,
         target=found_later,
         amount=D("120.00"),
@@ -336,7 +339,7 @@ def test_transfer_of_responsibility(ledger: Ledger) -> None:
     assert ledger.total("patient_receivable", claim="C-1") == D("80.00")
     with pytest.raises(LedgerError, match="both patient"):
         transfer_responsibility(
-            ledger, "C-1", source=None, target=None, effective=pendulum.date(2025, 5, 1)
+            ledger, ClaimId("C-1"), source=None, target=None, effective=pendulum.date(2025, 5, 1)
         )
 
 
@@ -365,10 +368,10 @@ def test_a_replay_with_other_content_is_a_duplicate(ledger: Ledger) -> None:
     with pytest.raises(DuplicateEntryError, match="patient-payment:MRN-1:pp-1"):
         post_patient_payment(ledger, patient_payment("51.00"))
     day = pendulum.date(2025, 9, 1)
-    write_off(ledger, "C-NEW", reason="charity", effective=day, amount=D("10.00"))
-    assert write_off(ledger, "C-NEW", reason="charity", effective=day, amount=D("10.00"))
+    write_off(ledger, ClaimId("C-NEW"), reason="charity", effective=day, amount=D("10.00"))
+    assert write_off(ledger, ClaimId("C-NEW"), reason="charity", effective=day, amount=D("10.00"))
     with pytest.raises(DuplicateEntryError):
-        write_off(ledger, "C-NEW", reason="charity", effective=day, amount=D("11.00"))
+        write_off(ledger, ClaimId("C-NEW"), reason="charity", effective=day, amount=D("11.00"))
     assert ledger.total("write_off.charity") == D("10.00")
 
 
@@ -378,13 +381,18 @@ def test_amounts_that_must_be_positive(ledger: Ledger, amount: Decimal) -> None:
     count = len(ledger)
     day = pendulum.date(2025, 9, 1)
     with pytest.raises(LedgerError, match="amount"):
-        write_off(ledger, "C-NEW", reason="charity", effective=day, amount=amount)
+        write_off(ledger, ClaimId("C-NEW"), reason="charity", effective=day, amount=amount)
     with pytest.raises(LedgerError, match="amount"):
         transfer_responsibility(
-            ledger, "C-NEW", source=None, target=example_coverage(), effective=day, amount=amount
+            ledger,
+            ClaimId("C-NEW"),
+            source=None,
+            target=example_coverage(),
+            effective=day,
+            amount=amount,
         )
     with pytest.raises(LedgerError, match="amount"):
-        refund_credit(ledger, "MRN-1", effective=day, amount=amount)
+        refund_credit(ledger, PatientId("MRN-1"), effective=day, amount=amount)
     assert len(ledger) == count
 
 
@@ -403,7 +411,10 @@ def test_a_payer_overpayment_becomes_a_liability_then_is_recouped(ledger: Ledger
     assert ledger.total("contractual_adjustment", claim="C-1") == D("40.00")  # once
     assert (
         recognize_payer_overpayment(
-            ledger, "C-1", coverage=example_coverage(), effective=pendulum.date(2025, 4, 15)
+            ledger,
+            ClaimId("C-1"),
+            coverage=example_coverage(),
+            effective=pendulum.date(2025, 4, 15),
         )
         is None
     )
@@ -422,7 +433,7 @@ def test_a_payer_overpayment_becomes_a_liability_then_is_recouped(ledger: Ledger
             ),
         ),
     )
-    post_provider_adjustments(ledger, recoup, payer="acme")
+    post_provider_adjustments(ledger, recoup, payer_id=PayerId("acme"))
     assert ledger.balance(Account(code="payer_overpayment", payer="acme")) == D("0.00")
     assert ledger.total("cash") == D("160.00")  # 320 received, 160 withheld later
 
@@ -447,14 +458,17 @@ def test_recognize_a_payer_credit_left_by_a_hand_posted_check(ledger: Ledger) ->
     )
     assert ledger.total("insurance_receivable", claim="C-1") == D("-25.00")
     entry = recognize_payer_overpayment(
-        ledger, "C-1", coverage=example_coverage(), effective=pendulum.date(2025, 4, 21)
+        ledger, ClaimId("C-1"), coverage=example_coverage(), effective=pendulum.date(2025, 4, 21)
     )
     assert entry is not None
     assert ledger.total("insurance_receivable", claim="C-1") == D("0.00")
     assert ledger.balance(Account(code="payer_overpayment", payer="acme")) == D("25.00")
     assert (
         recognize_payer_overpayment(
-            ledger, "C-1", coverage=example_coverage(), effective=pendulum.date(2025, 4, 22)
+            ledger,
+            ClaimId("C-1"),
+            coverage=example_coverage(),
+            effective=pendulum.date(2025, 4, 22),
         )
         is None
     )
@@ -469,7 +483,7 @@ def test_open_balances_are_net_over_line_and_claim_level_accounts(ledger: Ledger
     assert ledger.total("insurance_receivable", claim="C-1") == D("0.00")
     with pytest.raises(LedgerError, match=r"open balance of acme/primary \(0\.00\)"):
         transfer_responsibility(
-            ledger, "C-1", source=claim.coverage, target=None, effective=PAID_ON
+            ledger, ClaimId("C-1"), source=claim.coverage, target=None, effective=PAID_ON
         )
     post_patient_payment(ledger, patient_payment("30.00"))
     reversal = claim_payment("22", "-120.00", ("CO", "45", "-50.00"), ("PR", "2", "-30.00"))

@@ -113,7 +113,7 @@ def test_aging_by_billing_date_follows_a_transfer(ledger: Ledger) -> None:
     post_charges(ledger, claim)
     transfer_responsibility(
         ledger,
-        "C-1",
+        ClaimId("C-1"),
         source=claim.coverage,
         target=example_coverage(payer_id="beta", priority=Priority.SECONDARY),
         effective=pendulum.date(2025, 5, 15),
@@ -136,7 +136,7 @@ def test_statement_balances_and_renders(ledger: Ledger) -> None:
     pay(ledger, "pp-1", "25.00", pendulum.date(2025, 4, 5))
     write_off(
         ledger,
-        "C-OLD",
+        ClaimId("C-OLD"),
         reason="administrative",
         amount=D("5.00"),
         effective=pendulum.date(2025, 4, 20),

@@ -245,7 +245,7 @@ class LedgerMachine(RuleBasedStateMachine):
         patient = data.draw(st.sampled_from([p for p, c in self.credit.items() if c > 0]))
         day = DAY.add(days=90 + self.counter)
         self.counter += 1
-        self.last = lambda: refund_credit(self.ledger, patient, effective=day, paid=True)
+        self.last = lambda: refund_credit(self.ledger, PatientId(patient), effective=day, paid=True)
         self.last()
         self.cash -= self.credit[patient]
         self.credit[patient] = ZERO
@@ -260,7 +260,7 @@ class LedgerMachine(RuleBasedStateMachine):
         day = DAY.add(days=100 + self.counter)
         self.counter += 1
         self.last = lambda: transfer_responsibility(
-            self.ledger, claim_id, source=None, target=beta, amount=amount, effective=day
+            self.ledger, ClaimId(claim_id), source=None, target=beta, amount=amount, effective=day
         )
         self.last()
         model.patient_due -= amount

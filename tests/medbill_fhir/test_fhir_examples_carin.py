@@ -9,7 +9,8 @@ from typing import Any
 import pendulum
 import pytest
 
-from medbill import AdjustmentGroup, ClaimPayment, Patient, Payer, Sex, ValidationError
+from medbill import ClaimPayment, Patient, Payer, Sex, ValidationError
+from medbill.codes import AdjustmentGroup
 from medbill.fhir import from_fhir
 
 pytest.importorskip("fhir.resources")

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from medbill import ClaimFrequency, Provider, ValidationError
 from medbill.fhir import Canonical, from_fhir, from_fhir_bundle, to_fhir, to_fhir_bundle
 from medbill.testing import make_claim, make_claim_line
-from medbill.testing import strategies as mst
 
 pytest.importorskip("fhir.resources")
 
@@ -107,7 +107,7 @@ def test_hcpcs_modifiers_and_codes_use_the_hcpcs_system() -> None:
 
 
 @settings(max_examples=25)
-@given(mst.providers().filter(lambda p: p.kind.is_person))
+@given(st.from_type(Provider).filter(lambda p: p.kind.is_person))
 def test_a_practitioner_role_round_trips(provider: Provider) -> None:
     role = to_fhir(provider, resource_type="PractitionerRole")
     assert role.get_resource_type() == "PractitionerRole"

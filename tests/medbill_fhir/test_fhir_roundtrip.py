@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from medbill import Claim, ClaimPayment
+from medbill import Address, Claim, ClaimPayment, Encounter, Patient, Payer, Provider
+from medbill.codes import Npi
 from medbill.fhir import from_fhir, from_fhir_bundle, to_fhir, to_fhir_bundle
 from medbill.testing import strategies as mst
 
@@ -46,11 +47,11 @@ def _normalized(claim: Claim) -> Claim:
 
 
 ENTITIES = st.one_of(
-    mst.patients(),
-    mst.payers(),
-    mst.providers(),
+    st.from_type(Patient),
+    st.from_type(Payer),
+    st.from_type(Provider),
     mst.coverages(),
-    mst.encounters(),
+    st.from_type(Encounter),
     mst.remittances(),
 )
 
@@ -91,7 +92,13 @@ def test_claim_payment_to_fhir_and_back_is_lossless(payment: ClaimPayment, kind:
 
 @_SETTINGS
 @given(
-    st.one_of(mst.patients(), mst.coverages(), mst.claims(), mst.encounters(), mst.remittances())
+    st.one_of(
+        st.from_type(Patient),
+        mst.coverages(),
+        mst.claims(),
+        st.from_type(Encounter),
+        mst.remittances(),
+    )
 )
 def test_fhir_to_medbill_to_fhir_keeps_every_element(entity: Any) -> None:
     first = _json(to_fhir(entity))
@@ -125,13 +132,13 @@ def _details() -> tuple[st.SearchStrategy[dict[str, Any]], st.SearchStrategy[Any
     facilities = st.builds(
         ServiceFacility,
         name=st.just("Main St Clinic"),
-        address=mst.addresses(),
-        npi=st.none() | mst.npis(),
+        address=st.from_type(Address),
+        npi=st.none() | st.from_type(Npi),
     )
     claim_fields: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
         {},
         optional={
-            "referring_provider": mst.providers(),
+            "referring_provider": st.from_type(Provider),
             "service_facility": facilities,
             "referral_number": st.text("ABC123", min_size=1, max_size=12),
             "note": st.text("abc XYZ.", min_size=1, max_size=80).filter(str.strip),
@@ -159,8 +166,8 @@ def test_claim_details_of_issue_20_round_trip(claim: Claim, data: st.DataObject)
         attrs.evolve(
             line,
             drug=data.draw(st.none() | drugs),
-            ordering_provider=data.draw(st.none() | mst.providers()),
-            referring_provider=data.draw(st.none() | mst.providers()),
+            ordering_provider=data.draw(st.none() | st.from_type(Provider)),
+            referring_provider=data.draw(st.none() | st.from_type(Provider)),
         )
         for line in claim.lines
     ]

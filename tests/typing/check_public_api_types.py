@@ -118,3 +118,64 @@ def ledger_questions_take_typed_ids_or_the_entity() -> None:
     patient_balance(ledger, claim)  # type: ignore[arg-type]
     statement(ledger, ClaimId("CLM-0001"), period=Period(DAY, DAY))  # type: ignore[arg-type]
     claim_balance(ledger, "CLM-0001")  # type: ignore[arg-type]
+
+
+def ledger_recipes_take_typed_ids_or_the_entity() -> None:
+    from medbill.ledger import (
+        ClaimBalance,
+        Ledger,
+        apply_patient_credit,
+        pay_refund,
+        post_patient_payment,
+        recognize_payer_overpayment,
+        refund_credit,
+        transfer_responsibility,
+        write_off,
+        write_off_small_balances,
+    )
+    from medbill.testing import make_patient_payment
+
+    ledger = Ledger.in_memory()
+    claim = make_claim()
+    coverage = claim.coverage
+    assert coverage is not None
+    write_off(ledger, claim.id, reason="charity", effective=DAY)
+    write_off(ledger, claim, reason="charity", effective=DAY)
+    write_off(ledger, ClaimId("CLM-0001"), reason="charity", effective=DAY)
+    write_off(ledger, claim.patient.id, reason="charity", effective=DAY)  # type: ignore[arg-type]
+    write_off(ledger, claim.patient, reason="charity", effective=DAY)  # type: ignore[arg-type]
+    write_off(ledger, "CLM-0001", reason="charity", effective=DAY)  # type: ignore[arg-type]
+    transfer_responsibility(ledger, claim, source=coverage, target=None, effective=DAY)
+    transfer_responsibility(ledger, claim.patient.id, source=coverage, target=None, effective=DAY)  # type: ignore[arg-type]  # fmt: skip
+    recognize_payer_overpayment(ledger, claim.id, coverage=coverage, effective=DAY)
+    recognize_payer_overpayment(ledger, claim.patient, coverage=coverage, effective=DAY)  # type: ignore[arg-type]  # fmt: skip
+    refund_credit(ledger, claim.patient.id, effective=DAY)
+    refund_credit(ledger, claim.patient, effective=DAY)
+    refund_credit(ledger, claim.id, effective=DAY)  # type: ignore[arg-type]
+    refund_credit(ledger, claim, effective=DAY)  # type: ignore[arg-type]
+    pay_refund(ledger, PatientId("MRN-0001"), effective=DAY)
+    pay_refund(ledger, "MRN-0001", effective=DAY)  # type: ignore[arg-type]
+    apply_patient_credit(ledger, claim.patient, effective=DAY)
+    apply_patient_credit(ledger, claim.id, effective=DAY)  # type: ignore[arg-type]
+    write_off_small_balances(ledger, threshold=Decimal(5), effective=DAY, patient_id=claim.patient)
+    write_off_small_balances(ledger, threshold=Decimal(5), effective=DAY, patient_id=claim.id)  # type: ignore[arg-type]  # fmt: skip
+    payment = make_patient_payment()
+    post_patient_payment(ledger, payment, apply_to=[claim.id, claim])
+    post_patient_payment(ledger, payment, apply_to=[claim.patient.id])  # type: ignore[list-item]
+    ClaimBalance(claim_id=claim.id, insurance=(), patient_share=Decimal(0))
+    ClaimBalance(claim_id=claim, insurance=(), patient_share=Decimal(0))  # type: ignore[arg-type]
+
+
+def claims_take_typed_ids(payment: ClaimPayment) -> None:
+    from medbill.claims import build_claim, check_payment
+    from medbill.fees import Contract, FixedRate
+    from medbill.testing import make_coverage, make_encounter, make_patient
+
+    encounter, patient, coverage = make_encounter(), make_patient(), make_coverage()
+    prices = {"99213": Decimal("95.00")}
+    build_claim(encounter, patient, [coverage], prices, claim_id=ClaimId("C-1"))
+    build_claim(encounter, patient, [coverage], prices, claim_id="C-1")  # type: ignore[arg-type]
+    build_claim(encounter, patient, [coverage], prices, claim_id=patient.id)  # type: ignore[arg-type]
+    contract = Contract(payer_id="acme", name="Acme", effective=Period(DAY), terms=[FixedRate(codes=["99213"], amount="95.00")])  # fmt: skip
+    check_payment(make_claim(), payment, contract, payer_id=PayerId("acme"))
+    check_payment(make_claim(), payment, contract, payer_id=ClaimId("acme"))  # type: ignore[arg-type]

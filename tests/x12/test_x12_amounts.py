@@ -9,6 +9,7 @@ these tests hold both paths to the same answers.
 
 from __future__ import annotations
 
+import warnings
 from decimal import Decimal
 
 import pytest
@@ -64,3 +65,27 @@ def test_stream_and_read_agree_on_imbalance() -> None:
         Decimal("-50.00"),
         Decimal("-50.00"),
     ]
+
+
+@pytest.mark.parametrize(
+    "amount", ["50.00", "0.00", "-12.5", "7", ".5", "12.345", "1e2", "", "1234567890123456789"]
+)
+def test_one_triplet_cas_reads_as_the_general_path(amount: str) -> None:
+    # A CAS with one triplet and no quantity takes the reader's fast path, including for
+    # an amount not read before; with an empty CAS04 it goes through the general path
+    # (_adjustments). Both give the same adjustments, or the same error.
+    fast = SAMPLE_835.replace("CAS*CO*45*50.00~", f"CAS*CO*45*{amount}~")
+    general = SAMPLE_835.replace("CAS*CO*45*50.00~", f"CAS*CO*45*{amount}*~")
+    outcomes: list[tuple[object, ...]] = []
+    for text, strict in ((fast, True), (general, True), (fast, False), (general, False)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                remittance = read_835(text, strict=strict)[0]
+            except ParseError as error:
+                outcomes.append(("error", error.segment_index, error.element, str(error)))
+            else:
+                line = remittance.claim_payments[0].lines[0]
+                outcomes.append(("read", line.adjustments, [str(w.message) for w in caught]))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[2] == outcomes[3]

@@ -8,13 +8,8 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from medbill import (
-    AdjustmentGroup,
-    ParseError,
-    PayerClaimStatus,
-    PaymentMethod,
-    UnbalancedRemittanceError,
-)
+from medbill import ParseError, PayerClaimStatus, PaymentMethod, UnbalancedRemittanceError
+from medbill.codes import AdjustmentGroup
 from medbill.x12 import (
     SAMPLE_835,
     X12Warning,

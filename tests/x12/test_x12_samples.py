@@ -230,3 +230,32 @@ def test_read_remittances_survive_serialization(
     remittances, _ = _read_lenient(reference_dir / name)
     for era in remittances:
         assert serialize.from_json(Remittance, serialize.to_json(era)) == era
+
+
+class _NeverCached(dict[str, Any]):
+    """A code cache that never finds anything: every CAS goes through the general path."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return default
+
+
+@pytest.mark.parametrize(("name", "figures"), EXPECTED, ids=[n for n, _ in EXPECTED])
+def test_cas_fast_path_reads_as_the_general_path(
+    reference_dir: Path, name: str, figures: Figures, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reader's loop reads a one-triplet CAS whose group and CARC it has met before
+    # itself; every other CAS goes through _adjustments, which checks everything. With a
+    # CARC cache that never hits, every CAS takes the general path: the same result.
+    from medbill.x12 import _reader835
+
+    fast, fast_warnings = _read_lenient(reference_dir / name)
+    original = _reader835._Codes.__init__
+
+    def patched(self: Any) -> None:
+        original(self)
+        self.carc = _NeverCached()
+
+    monkeypatch.setattr(_reader835._Codes, "__init__", patched)
+    general, general_warnings = _read_lenient(reference_dir / name)
+    assert general == fast
+    assert [str(w.message) for w in general_warnings] == [str(w.message) for w in fast_warnings]

@@ -21,6 +21,7 @@ from medbill import (
     Remittance,
     ValidationError,
 )
+from medbill.codes import Modifier, Npi, ProcedureCode, Rarc, RevenueCode
 from medbill.testing import strategies as mst
 from medbill.x12 import SAMPLE_835, Party, read_835, write_835
 
@@ -30,9 +31,9 @@ _codes = st.text("ABCDEFGHJKLMNPQRSTUVWXYZ", min_size=1, max_size=3)
 @st.composite
 def rich_lines(draw: Any) -> LinePayment:
     """Service lines using the fields the base strategy leaves out."""
-    line = draw(mst.line_payments())
+    line = draw(st.from_type(LinePayment))
     start = draw(st.none() | mst.dates())
-    submitted = draw(st.none() | mst.procedure_codes())
+    submitted = draw(st.none() | st.from_type(ProcedureCode))
     evolved: LinePayment = attrs.evolve(
         line,
         service_date=start,
@@ -40,9 +41,9 @@ def rich_lines(draw: Any) -> LinePayment:
         submitted_procedure=submitted,
         submitted_modifiers=[]
         if submitted is None
-        else draw(st.lists(mst.modifiers(), max_size=2)),
+        else draw(st.lists(st.from_type(Modifier), max_size=2)),
         units_billed=draw(st.none() | st.integers(1, 9).map(Decimal)),
-        revenue_code=draw(st.none() | mst.revenue_codes()),
+        revenue_code=draw(st.none() | st.from_type(RevenueCode)),
         amounts=draw(
             st.lists(st.tuples(st.sampled_from(["KH", "T", "ZK"]), mst.amounts()), max_size=2)
         ),
@@ -56,11 +57,11 @@ def rich_lines(draw: Any) -> LinePayment:
 @st.composite
 def rich_claims(draw: Any) -> ClaimPayment:
     claim = draw(mst.claim_payments())
-    name = st.none() | mst.person_names()
+    name = st.none() | st.from_type(PersonName)
     evolved: ClaimPayment = attrs.evolve(
         claim,
         lines=draw(st.lists(rich_lines(), max_size=3)),
-        adjustments=draw(st.lists(mst.adjustments(), max_size=8)),
+        adjustments=draw(st.lists(st.from_type(Adjustment), max_size=8)),
         status=draw(st.sampled_from(["1", "2", "4", "22", "23"])),
         patient_name=draw(name),
         member_id=draw(st.none() | _codes),
@@ -73,7 +74,7 @@ def rich_claims(draw: Any) -> ClaimPayment:
         statement_start=draw(st.none() | mst.dates()),
         statement_end=draw(st.none() | mst.dates()),
         received_on=draw(st.none() | mst.dates()),
-        remarks=draw(st.lists(mst.rarcs(), max_size=5)),  # one MOA holds five
+        remarks=draw(st.lists(st.from_type(Rarc), max_size=5)),  # one MOA holds five
         amounts=draw(
             st.lists(st.tuples(st.sampled_from(["AU", "I", "F5"]), mst.amounts()), max_size=2)
         ),
@@ -90,7 +91,7 @@ def rich_remittances(draw: Any) -> Remittance:
     evolved: Remittance = attrs.evolve(
         era,
         claim_payments=draw(st.lists(rich_claims(), max_size=3)),
-        provider_adjustments=draw(st.lists(mst.provider_adjustments(), max_size=8)),
+        provider_adjustments=draw(st.lists(st.from_type(ProviderAdjustment), max_size=8)),
         production_date=draw(st.none() | mst.dates()),
         payee_tax_id=draw(st.none() | st.just("371234567")),
         currency=draw(st.none() | st.just("USD")),
@@ -187,7 +188,7 @@ def complete_remittances(draw: Any) -> Remittance:
             claim,
             filing_indicator=draw(st.sampled_from(["12", "MB", "MC", "HM"])),  # CLP06 codes
             payer_claim_control_number=claim.payer_claim_control_number or "PCN-1",
-            patient_name=draw(mst.person_names()),
+            patient_name=draw(st.from_type(PersonName)),
             member_id=draw(st.text("ABCDEFGHJK0123456789", min_size=2, max_size=12)),
         )
         for claim in era.claim_payments
@@ -204,7 +205,7 @@ def complete_remittances(draw: Any) -> Remittance:
         payment_amount=abs(payment),
         credit=payment >= 0,
         payee_name=draw(st.sampled_from(["SPRINGFIELD FM", "Dr Ada Lovelace"])),
-        payee_npi=draw(mst.npis()),
+        payee_npi=draw(st.from_type(Npi)),
     )
 
 

@@ -18,8 +18,17 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pyx12_support import pyx12_errors
 
-from medbill import Adjustment, Claim, ClaimPayment, LinePayment, Remittance, ValidationError
+from medbill import (
+    Adjustment,
+    Claim,
+    ClaimPayment,
+    LinePayment,
+    PersonName,
+    Remittance,
+    ValidationError,
+)
 from medbill.claims import SecondaryClaim, build_secondary_claim
+from medbill.codes import Rarc
 from medbill.testing import (
     make_address,
     make_claim,
@@ -229,15 +238,15 @@ def remittances_with_many_remarks(draw: Any) -> Remittance:
     claims = []
     for claim in era.claim_payments:
         lines = [
-            attrs.evolve(line, remarks=draw(st.lists(mst.rarcs(), min_size=0, max_size=8)))
+            attrs.evolve(line, remarks=draw(st.lists(st.from_type(Rarc), min_size=0, max_size=8)))
             for line in claim.lines
         ]
         claims.append(
             attrs.evolve(
                 claim,
                 lines=lines,
-                remarks=draw(st.lists(mst.rarcs(), max_size=5)),
-                patient_name=draw(st.none() | mst.person_names()),
+                remarks=draw(st.lists(st.from_type(Rarc), max_size=5)),
+                patient_name=draw(st.none() | st.from_type(PersonName)),
                 payer_claim_control_number=claim.payer_claim_control_number or "PCN",
             )
         )

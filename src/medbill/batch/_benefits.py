@@ -259,7 +259,7 @@ def expected_shares(
         )
     )
     if work.height == 0:
-        nulls = pl.Series([None] * frame.height, dtype=pl.Int64)
+        nulls = pl.Series([], dtype=pl.Int64).extend_constant(None, frame.height)
         return pl.DataFrame({"_expected_share": nulls, "_cut": nulls})
     negative = work.select((pl.col("_allowed") < 0).any()).item()
     terms, copays, rate_den, unknown_family = _terms_table(
@@ -332,8 +332,8 @@ def expected_shares(
         "_position"
     )
     positions = shares["_position"]
-    out_share = pl.Series([None] * frame.height, dtype=pl.Int64)
-    out_cut = pl.Series([None] * frame.height, dtype=pl.Int64)
+    out_share = pl.Series([], dtype=pl.Int64).extend_constant(None, frame.height)
+    out_cut = pl.Series([], dtype=pl.Int64).extend_constant(None, frame.height)
     return pl.DataFrame(
         {
             "_expected_share": out_share.scatter(positions, shares["_expected_share"]),

@@ -16,6 +16,8 @@ from medbill.batch._contract import expected_allowed
 from medbill.batch._keys import Lines
 from medbill.batch._lines import prepare_lines
 from medbill.batch._tables import (
+    ENGINE,
+    MONEY,
     cents_exact,
     cents_to_decimal,
     like_input,
@@ -88,21 +90,39 @@ _MONEY: Final = ("charge", "paid", "allowed", "contractual", "patient_responsibi
 _OPTIONAL: Final = ("coinsurance", "deductible_and_copay", "prior_paid")
 
 
-def _signed_round_even(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
-    """numerator / denominator (denominator > 0) rounded half to even, as
-    ``Decimal.quantize`` rounds in the default context (the deprecated
-    ``LineCheck.variance_percent``)."""
-    size = numerator.abs()
-    quotient = size // denominator
-    twice = (size - quotient * denominator) * 2
-    rounded = (
-        pl.when(twice > denominator)
-        .then(quotient + 1)
-        .when((twice == denominator) & (quotient % 2 == 1))
-        .then(quotient + 1)
-        .otherwise(quotient)
+def _variance_hundredths(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """``_variance_hundredths``: the allowed variance in hundredths of a percent of the
+    expected amount, rounded half to even, as ``Decimal.quantize`` rounds in the default
+    context (the deprecated ``LineCheck.variance_percent``); null when nothing is expected.
+    In stages, each a column (a division by a column costs more than a multiplication)."""
+    expected = pl.col("_expected")
+    numerator, denominator = pl.col("_vn"), pl.col("_vd")
+    quotient, twice = pl.col("_vq"), pl.col("_vt")
+    return (
+        frame.with_columns(
+            pl.when(expected.is_null() | (expected == 0))
+            .then(None)
+            .when(expected < 0)
+            .then(-pl.col("_allowed_variance") * 10000)
+            .otherwise(pl.col("_allowed_variance") * 10000)
+            .alias("_vn"),
+            expected.abs().alias("_vd"),
+        )
+        .with_columns((numerator.abs() // denominator).alias("_vq"))
+        .with_columns(((numerator.abs() - quotient * denominator) * 2).alias("_vt"))
+        .with_columns(
+            (
+                (
+                    quotient
+                    + ((twice > denominator) | ((twice == denominator) & (quotient % 2 == 1))).cast(
+                        pl.Int64
+                    )
+                )
+                * pl.when(numerator < 0).then(-1).otherwise(1)
+            ).alias("_variance_hundredths")
+        )
+        .drop("_vn", "_vd", "_vq", "_vt")
     )
-    return pl.when(numerator < 0).then(-rounded).otherwise(rounded)
 
 
 def _allows(tolerance: Tolerance, variance: pl.Expr, expected: pl.Expr) -> pl.Expr:
@@ -313,13 +333,16 @@ def check_payments(
         if not single or "payer_id" in frame.columns:
             part = lines.where(pl.col("payer_id").cast(pl.String) == payer_id)
         first = expected_allowed(part, contract)
-        whole = (
-            pl.DataFrame({"claim_id": part.rows["claim_id"], "_p": first["_contract_problem"]})
-            .select(pl.col("_p").is_null().all().over("claim_id"))
-            .to_series()
-        )
-        if not whole.all() and any(isinstance(t, PercentOfMedicare) for t in contract.terms):
-            first = expected_allowed(part, contract, whole_claims=whole)
+        if first["_contract_problem"].null_count() < first.height and any(
+            isinstance(t, PercentOfMedicare) for t in contract.terms
+        ):
+            whole = (
+                pl.DataFrame({"claim_id": part.rows["claim_id"], "_p": first["_contract_problem"]})
+                .select(pl.col("_p").is_null().all().over("claim_id"))
+                .to_series()
+            )
+            if not whole.all():
+                first = expected_allowed(part, contract, whole_claims=whole)
         checked.append(
             pl.concat([part.rows, first], how="horizontal").with_columns(
                 pl.lit(None, dtype=pl.String).alias("_payer_problem")
@@ -351,10 +374,18 @@ def check_payments(
     if benefits is not None:
         shares = expected_shares(result, benefits, accumulators, sequestration=sequestration)
     else:
-        nulls = pl.Series([None] * result.height, dtype=pl.Int64)
+        nulls = pl.Series([], dtype=pl.Int64).extend_constant(None, result.height)
         shares = pl.DataFrame({"_expected_share": nulls, "_cut": nulls})
     result = result.hstack(shares)
-    result = result.with_columns(_verdicts(rules)).with_columns(_verdict(rules).alias("_verdict"))
+    # one plan: the verdict reads the amounts' expressions again (common subexpressions)
+    result = (
+        result.lazy()
+        .with_columns(_verdicts(rules))
+        .pipe(_variance_hundredths)
+        .with_columns(_verdict(rules).alias("_verdict_code"))
+        .collect(engine=ENGINE)
+    )
+    result = result.with_columns(_VERDICTS.gather(result["_verdict_code"]))
     money = {
         "expected_allowed": "_expected",
         "payer_allowed": "_payer_allowed",
@@ -370,12 +401,6 @@ def check_payments(
     denied = pl.col("_verdict") == Verdict.DENIED.value
     others = result.select(
         pl.col("_term").alias("contract_term"),
-        (
-            pl.col("_variance_hundredths").cast(pl.Decimal(18, 0))
-            * pl.lit(_CENT, dtype=pl.Decimal(3, 2))
-        )
-        .cast(pl.Decimal(18, 2))
-        .alias("variance_percent"),
         pl.col("_verdict").alias("verdict"),
         pl.when(denied).then(pl.col("_denial_category")).alias("denial_category"),
         pl.when(denied).then(pl.col("_next_action")).alias("next_action"),
@@ -383,8 +408,18 @@ def check_payments(
         pl.col("_contract_problem").alias("contract_problem"),
         pl.col("_check_problem").alias("problem"),
     )
-    converted = {column: cents_to_decimal(result[column]) for column in set(money.values())}
+    converted = {}
+    for column in set(money.values()):
+        name = column[1:]
+        if column in ("_paid", "_patient_responsibility") and frame.schema[name] == MONEY:
+            converted[column] = frame[name]  # the input's own exact cents
+        else:
+            converted[column] = cents_to_decimal(result[column])
     amounts = {name: converted[column].alias(name) for name, column in money.items()}
+    # hundredths of a percent read with two places: the percent, exactly
+    amounts["variance_percent"] = cents_to_decimal(result["_variance_hundredths"]).alias(
+        "variance_percent"
+    )
     columns = [amounts[name] if name in amounts else others[name] for name in CHECK_COLUMNS]
     kept = frame.drop([c for c in CHECK_COLUMNS if c in frame.columns])
     return like_input(kept.hstack(columns), table)
@@ -408,10 +443,9 @@ def _verdicts(tolerance: Tolerance) -> list[pl.Expr]:
         .then(pl.col("_payer_problem"))
         .when(pl.col("_codes_missing"))
         .then(
-            pl.format(
+            _text_problem(
                 "adjustment_codes: needed to tell a denial from an adjustment on an unpaid "
-                "line (got {})",
-                pl.lit("none"),
+                "line (got none)"
             )
         )
         .when(paid.is_null() | charge.is_null())
@@ -432,10 +466,6 @@ def _verdicts(tolerance: Tolerance) -> list[pl.Expr]:
         .then(0)
         .otherwise(paid - expected_paid)
         .alias("_payment_variance"),
-        pl.when(expected.is_null() | (expected == 0))
-        .then(None)
-        .otherwise(_signed_round_even(variance * 10000 * expected.sign(), expected.abs()))
-        .alias("_variance_hundredths"),
         problem.alias("_check_problem"),
     ]
 
@@ -444,8 +474,25 @@ def _text_problem(text: str) -> pl.Expr:
     return pl.lit(text, dtype=pl.String)
 
 
+_VERDICTS: Final = pl.Series(
+    "_verdict",
+    [
+        Verdict.DENIED.value,
+        Verdict.NOT_CHECKED.value,
+        Verdict.UNDERPAID.value,
+        Verdict.OVERPAID.value,
+        Verdict.PATIENT_SHARE_TOO_HIGH.value,
+        Verdict.PATIENT_SHARE_TOO_LOW.value,
+        Verdict.CORRECT.value,
+    ],
+    dtype=pl.String,
+)
+"""The verdicts by the code :func:`_verdict` gives."""
+
+
 def _verdict(tolerance: Tolerance) -> pl.Expr:
-    """The verdict, first match wins (the order of :func:`medbill.claims.check_payment`)."""
+    """The verdict's position in :data:`_VERDICTS` (null when the line has a problem),
+    first match wins (the order of :func:`medbill.claims.check_payment`)."""
     expected = pl.col("_expected")
     allowed_variance = pl.col("_allowed_variance")
     payment_variance = pl.col("_payment_variance")
@@ -453,28 +500,29 @@ def _verdict(tolerance: Tolerance) -> pl.Expr:
     share_off = pl.col("_expected_share").is_not_null() & ~_allows(
         tolerance, pl.col("_share_variance"), pl.col("_expected_share")
     )
+    allowed_off = ~_allows(tolerance, allowed_variance, expected)
+    paid_off = ~_allows(tolerance, payment_variance, pl.col("_expected_paid"))
+    code = [pl.lit(n, dtype=pl.UInt32) for n in range(_VERDICTS.len())]
     return (
         pl.when(pl.col("_check_problem").is_not_null())
-        .then(pl.lit(None, dtype=pl.String))
+        .then(pl.lit(None, dtype=pl.UInt32))
         .when(denied)
-        .then(pl.lit(Verdict.DENIED.value))
+        .then(code[0])
         .when(expected.is_null())
-        .then(pl.lit(Verdict.NOT_CHECKED.value))
-        .when(~_allows(tolerance, allowed_variance, expected) & (allowed_variance < 0))
-        .then(pl.lit(Verdict.UNDERPAID.value))
-        .when(~_allows(tolerance, allowed_variance, expected))
-        .then(pl.lit(Verdict.OVERPAID.value))
+        .then(code[1])
+        .when(allowed_off & (allowed_variance < 0))
+        .then(code[2])
+        .when(allowed_off)
+        .then(code[3])
         .when(share_off & (pl.col("_share_variance") > 0))
-        .then(pl.lit(Verdict.PATIENT_SHARE_TOO_HIGH.value))
+        .then(code[4])
         .when(share_off)
-        .then(pl.lit(Verdict.PATIENT_SHARE_TOO_LOW.value))
-        .when(
-            ~_allows(tolerance, payment_variance, pl.col("_expected_paid")) & (payment_variance < 0)
-        )
-        .then(pl.lit(Verdict.UNDERPAID.value))
-        .when(~_allows(tolerance, payment_variance, pl.col("_expected_paid")))
-        .then(pl.lit(Verdict.OVERPAID.value))
-        .otherwise(pl.lit(Verdict.CORRECT.value))
+        .then(code[5])
+        .when(paid_off & (payment_variance < 0))
+        .then(code[2])
+        .when(paid_off)
+        .then(code[3])
+        .otherwise(code[6])
     )
 
 

@@ -16,13 +16,18 @@ caller reads them with the object reader, which raises its exact error.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 import polars as pl
+import pyarrow as pa
+
+from medbill.batch._tables import ENGINE
 
 __all__ = ["Delimiters", "SegmentFrame", "delimiters", "segment_frame"]
 
+_BLANK = " \t\r\n\ufeff"  # as medbill.x12._tokenizer strips around segments
 _ISA_LENGTH = 106  # ISA01..ISA16 with their separators and the terminator (X12 ISA)
 
 
@@ -81,8 +86,9 @@ def segment_frame(texts: Sequence[str]) -> SegmentFrame:
         frame = (
             raw.select(pl.col("file"), pl.col("text").str.split(found.segment).alias("segment"))
             .explode("segment")
-            # line breaks after the terminator are common and not part of any segment
-            .with_columns(pl.col("segment").str.strip_chars("\r\n"))
+            # blanks around a segment (line breaks, indentation) are not part of it: the
+            # tokenizer strips the same characters (medbill.x12._tokenizer._BLANK)
+            .with_columns(pl.col("segment").str.strip_chars(_BLANK))
             .filter(pl.col("segment").str.len_bytes() > 0)
             .with_columns(pl.col("segment").str.split(found.element).alias("elements"))
             .select(
@@ -90,11 +96,15 @@ def segment_frame(texts: Sequence[str]) -> SegmentFrame:
                 pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias("position"),
                 pl.col("elements").list.first().alias("segment_id"),
                 "elements",
+                pl.col("segment").alias("text"),
             )
         )
         frames.append(frame)
     if frames:
-        frame = pl.concat(frames).sort("file", "position", maintain_order=True)
+        # one group is in file order already; several are merged back into it
+        frame = (
+            frames[0] if len(frames) == 1 else pl.concat(frames).sort("file", maintain_order=True)
+        )
         first = pl.col("file") != pl.col("file").shift(1)
         row = pl.int_range(1, pl.len() + 1, dtype=pl.Int32)
         frame = frame.with_columns(
@@ -107,6 +117,7 @@ def segment_frame(texts: Sequence[str]) -> SegmentFrame:
                 "position": pl.Int32,
                 "segment_id": pl.String,
                 "elements": pl.List(pl.String),
+                "text": pl.String,
             }
         )
     # Keys without group-by windows: a running count over the whole frame minus its value
@@ -153,3 +164,825 @@ def segment_frame(texts: Sequence[str]) -> SegmentFrame:
         .alias("line_number"),
     ).drop("_file_start", "_st", "_clp", "_svc")
     return SegmentFrame(frame=frame, unreadable=tuple(unreadable))
+
+
+# --------------------------------------------------------------------------------------
+# Stages 2 and 3: from the segment frame to the five tables, for the files whose every
+# segment has a shape this reader handles with certainty; the others are left to the
+# object reader (``fallback``), which raises or warns exactly as read_835 does.
+# --------------------------------------------------------------------------------------
+
+# segment ids that close the claim being read (medbill.x12._reader835._CLOSES_CLAIM)
+_CLOSERS = ("CLP", "PLB", "LX", "TS3", "TS2")
+_CLAIM_SEGMENTS = ("CLP", "CAS", "NM1", "MIA", "MOA", "DTM", "AMT", "QTY", "REF", "SVC", "LQ")
+_CLAIM_DATES = ("036", "050", "232", "233")
+_LINE_DATES = ("472", "150", "151")
+_NM1_ROLES = ("QC", "IL", "74", "82", "TT", "PR", "GB")
+_MONEY = r"-?[0-9]{1,14}(?:\.[0-9]{1,2})?"  # at most 18 characters, two places
+_QUANTITY = r"-?[0-9]{1,8}(?:\.[0-9]{1,3})?"  # fits Decimal128(12, 3)
+
+
+@attrs.frozen
+class ColumnarTables:
+    """The tables of the files read here (each with a leading ``_file`` column, the
+    file's index among the inputs) and the indexes of the files left to the object reader."""
+
+    tables: dict[str, pa.Table]
+    fallback: frozenset[int]
+
+
+def _hex(characters: str) -> str:
+    return "".join(f"\\x{{{ord(c):x}}}" for c in characters)
+
+
+class _Shapes:
+    """The whitelist: one anchored regular expression per segment id (Rust regex syntax),
+    for the delimiters of a group of files. Element lengths stay within the guide's
+    maxima (medbill.x12._limits), money within 18 characters and two places, text within
+    printable ASCII without delimiters."""
+
+    def __init__(self, found: Delimiters) -> None:
+        from medbill._payment import PayerClaimStatus
+        from medbill.x12._limits import ELEMENT_LIMITS
+
+        e = _hex(found.element)
+        c = _hex(found.component)
+        text = f"[\\x20-\\x7e--[{_hex(found.element + found.component + found.segment + found.repetition)}]]"
+        visible = f"[\\x21-\\x7e--[{_hex(found.element + found.component + found.segment + found.repetition)}]]"
+        m, q = _MONEY, _QUANTITY
+
+        def chain(limits: Sequence[int], tail: str = "") -> str:
+            """Optional trailing elements, each at most its limit long (then ``tail``)."""
+            out = tail
+            for limit in reversed(limits):
+                out = f"(?:{e}{text}{{0,{limit}}}{out})?"
+            return out
+
+        statuses = "|".join(member.value for member in PayerClaimStatus)
+        clp = ELEMENT_LIMITS["CLP"]
+        nm1 = ELEMENT_LIMITS["NM1"]
+        composite = f"(?:HC|NU){c}[A-Z0-9]{{1,48}}(?:{c}[A-Z0-9]{{2}}){{0,4}}"
+        self.patterns = {
+            "CLP": f"^CLP{e}{visible}{text}{{0,{clp[0] - 1}}}{e}(?:{statuses}){e}{m}{e}{m}"
+            f"(?:{e}(?:{m})?{chain(clp[5:9], f'(?:{e}{text}{{0,30}}){{0,5}}')})?$",
+            "CAS": f"^CAS{e}(?:CO|OA|PI|PR){e}[A-Z0-9]{{1,5}}{e}{m}"
+            f"(?:{e}(?:{q})?{e}[A-Z0-9]{{1,5}}{e}{m}){{0,5}}(?:{e}(?:{q})?)?$",
+            "NM1": f"^NM1{e}(?:{'|'.join(_NM1_ROLES)}){chain(nm1[1:12])}$",
+            "MOA": f"^MOA(?:{e}{text}{{0,15}}){{0,9}}$",
+            "MIA": f"^MIA(?:{e}{text}{{0,15}}){{0,24}}$",
+            "DTM": f"^DTM{e}(?:{'|'.join(_CLAIM_DATES + _LINE_DATES)}){e}[0-9]{{8}}$",
+            "AMT": f"^AMT{e}[A-Z0-9]{{1,3}}{e}{m}$",
+            "QTY": f"^QTY{e}[A-Z0-9]{{1,2}}{e}{q}$",
+            "REF": f"^REF{e}[A-Z0-9]{{1,3}}{e}{visible}{text}{{0,49}}$",
+            "LQ": f"^LQ{e}(?:HE|RX){e}{visible}{{1,30}}$",
+            "SVC": f"^SVC{e}{composite}{e}{m}{e}{m}"
+            f"(?:{e}(?:[0-9]{{3,4}})?(?:{e}(?:{q})?(?:{e}(?:{composite})?(?:{e}(?:{q})?)?)?)?)?$",
+        }
+
+    def matches(self) -> pl.Expr:
+        """Whether each row's text has one of the shapes (one pass of one regex: each
+        pattern opens with its segment id)."""
+        combined = "|".join(f"(?:{p[1:-1]})" for p in self.patterns.values())
+        return pl.col("text").str.contains(f"^(?:{combined})$")
+
+
+def _el(position: int) -> pl.Expr:
+    return pl.col("elements").list.get(position, null_on_oob=True)
+
+
+def _blank_null(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr == "").then(None).otherwise(expr)
+
+
+def _scaled(expr: pl.Expr, places: int) -> pl.Expr:
+    """An X12 decimal of the whitelisted shape (``-?digits(.digits)?``, at most ``places``
+    places, at most 14 integer digits) as an Int64 count of ``10**-places``: Polars'
+    decimal parser, exact on these shapes (no float), then the 128-bit integer."""
+    return expr.cast(pl.Decimal(18, places)).to_physical().cast(pl.Int64)
+
+
+def _checked(values: pl.Series, check: Any) -> set[str]:
+    """The distinct values ``check`` refuses (a ValueError or MedbillError)."""
+    from medbill._errors import MedbillError
+
+    bad = set()
+    for value in values.unique().to_list():
+        if value is None:
+            continue
+        try:
+            check(value)
+        except (MedbillError, ValueError):
+            bad.add(value)
+    return bad
+
+
+def columnar_tables(texts: Sequence[str | None], sources: Sequence[str]) -> ColumnarTables:
+    """Stages 2 and 3 over ``texts`` (None: left to the object reader)."""
+    readable = [i for i, t in enumerate(texts) if t is not None and _envelope_plain(t)]
+    fallback = set(range(len(texts))) - set(readable)
+    frames = segment_frame([texts[i] or "" for i in readable])
+    fallback |= {readable[i] for i in frames.unreadable}
+    by_delimiters: dict[Delimiters, list[int]] = {}
+    for local, index in enumerate(readable):
+        if local in frames.unreadable:
+            continue
+        found = delimiters(texts[index] or "")
+        assert found is not None
+        by_delimiters.setdefault(found, []).append(local)
+    parts: list[dict[str, pa.Table]] = []
+    for found, locals_ in by_delimiters.items():
+        frame = frames.frame.filter(pl.col("file").is_in(locals_)).with_columns(
+            pl.col("file").replace_strict(
+                list(range(len(readable))), readable, return_dtype=pl.Int32
+            )
+        )
+        tables, bad = _group_tables(frame, found, sources)
+        fallback |= bad
+        parts.append(tables)
+    if not parts:
+        return ColumnarTables(tables={}, fallback=frozenset(fallback))
+    merged = {
+        name: _drop_files(pa.concat_tables([p[name] for p in parts]), fallback) for name in parts[0]
+    }
+    return ColumnarTables(tables=merged, fallback=frozenset(fallback))
+
+
+def _envelope_plain(text: str) -> bool:
+    """Whether the text is one interchange whose delimiters the fixed-width ISA gives
+    as the tokenizer reads them: no BOM or other blank before the ISA, a terminator
+    that is not a blank, nothing after the IEA's terminator but blanks."""
+    found = delimiters(text)
+    if found is None or not text.startswith("ISA"):
+        return False
+    if found.segment in _BLANK or found.element in _BLANK or found.component in _BLANK:
+        return False
+    isa = text[:_ISA_LENGTH]
+    if isa[103] != found.element or isa.split(found.element)[12] != "00501":
+        return False
+    if found.repetition in (found.component, found.element, found.segment, *_BLANK):
+        return False
+    return text.rstrip(_BLANK).endswith(found.segment)
+
+
+def _group_tables(
+    frame: pl.DataFrame, found: Delimiters, sources: Sequence[str]
+) -> tuple[dict[str, pa.Table], set[int]]:
+    sid = pl.col("segment_id")
+    n = pl.len()
+    # ---- envelope: ISA GS (ST ... SE)+ GE IEA, counts and control numbers agreeing
+    frame = frame.with_columns(
+        pl.int_range(0, n, dtype=pl.Int64).alias("_row"),
+        (pl.col("file") != pl.col("file").shift(-1)).fill_null(True).alias("_last"),
+    )
+    envelope = frame.filter(sid.is_in(["ISA", "GS", "ST", "SE", "GE", "IEA"]) | pl.col("_last"))
+    bad = _envelope_problems(envelope, frame)
+    # ---- zones: the last closer before each row of a set ("" before the first); the
+    # frame is never filtered whole (that would copy its lists): flags are selected
+    # with the file alone, and one partition splits it by kind
+    in_set = (pl.col("set_number") > 0) & ~sid.is_in(["ST", "SE", "GE", "IEA"])
+    set_start = (pl.col("file") != pl.col("file").shift(1)) | (
+        pl.col("set_number") != pl.col("set_number").shift(1)
+    )
+    frame = frame.with_columns(
+        pl.when(sid.is_in(list(_CLOSERS)))
+        .then(sid)
+        .when(set_start.fill_null(True))
+        .then(pl.lit(""))
+        .forward_fill()
+        .alias("_zone")
+    )
+    in_claim = (pl.col("_zone") == "CLP") & in_set
+    shapes = _Shapes(found)
+    frame = frame.with_columns(
+        pl.when(in_claim)
+        .then(sid)
+        .when(in_set)
+        .then(pl.lit("#head"))
+        .otherwise(pl.lit("#env"))
+        .alias("_kind"),
+        pl.when(sid == "CLP").then(pl.col("_row")).forward_fill().alias("cid"),
+        pl.when(sid == "SVC")
+        .then(pl.col("_row"))
+        .when(sid == "CLP")
+        .then(pl.lit(-1, dtype=pl.Int64))
+        .forward_fill()
+        .alias("lid"),
+    )
+    flagged = frame.select(
+        "file",
+        (
+            # segments after PLB or LX/TS3/TS2 (but the next CLP) belong to no claim: only
+            # their own kind may follow without a CLP
+            in_set
+            & (
+                (pl.col("_zone") == "PLB") & (sid != "PLB")
+                | pl.col("_zone").is_in(["LX", "TS3", "TS2"]) & ~sid.is_in(["LX", "TS3", "TS2"])
+            )
+            # ---- claims: a whitelist of shapes and places
+            | in_claim & ~shapes.matches()
+        ).alias("_bad"),
+    ).filter("_bad")
+    bad |= set(flagged["file"].to_list())
+    parts = {
+        key[0]: part
+        for key, part in frame.drop("text", "position", "_last")
+        .partition_by("_kind", as_dict=True, include_key=False)
+        .items()
+    }
+    header_rows = parts.pop("#head", None)
+    parts.pop("#env", None)
+    # the claim rows' kinds are their segment ids: the partitions are the claim segments
+    empty = frame.drop("text", "position", "_last", "_kind").clear()
+    if header_rows is None:
+        header_rows = empty
+
+    def part(segment_id: str) -> pl.DataFrame:
+        return parts.get(segment_id, empty)
+
+    line = pl.col("lid") >= 0
+    q = _el(1)
+    misplaced = [
+        part("NM1").filter(line),
+        part("MIA").filter(line),
+        part("MOA").filter(line),
+        part("LQ").filter(~line),
+        part("DTM").filter(line & ~q.is_in(list(_LINE_DATES))),
+        part("DTM").filter(~line & ~q.is_in(list(_CLAIM_DATES))),
+    ]
+    # single-use segments read once per claim or line (later ones would overwrite or,
+    # for NM1/MIA/MOA, be refused)
+    once = [
+        part("NM1").select("file", pl.col("cid").alias("k"), q.alias("v")),
+        part("MIA").select("file", pl.col("cid").alias("k"), pl.lit("").alias("v")),
+        part("MOA").select("file", pl.col("cid").alias("k"), pl.lit("").alias("v")),
+        part("DTM")
+        .filter(~line & (q != "036"))
+        .select("file", pl.col("cid").alias("k"), q.alias("v")),
+        part("DTM")
+        .filter(line & (q != "151"))
+        .select("file", pl.col("lid").alias("k"), pl.lit("").alias("v")),
+        part("REF")
+        .filter(line & (q == "6R"))
+        .select("file", pl.col("lid").alias("k"), q.alias("v")),
+        part("AMT")
+        .filter(line & (q == "B6"))
+        .select("file", pl.col("lid").alias("k"), q.alias("v")),
+    ]
+    checks = [f.lazy().select("file") for f in misplaced] + [
+        f.lazy().filter(pl.struct("k", "v").is_duplicated()).select("file") for f in once
+    ]
+    for found_files in pl.collect_all(checks, engine=ENGINE):
+        bad |= set(found_files["file"].to_list())
+    # codes and dates: each distinct value checked by the object reader's own types
+    bad |= _bad_values(part, found)
+    # ---- headers and trailers (BPR, TRN, N1 loops, LX/TS3, PLB): read with the object
+    # reader's transaction reader, which sees the same segments in the same order
+    counts = {(f, s): k for f, s, k in part("CLP").group_by("file", "set_number").len().iter_rows()}
+    remittances, provider, header_bad = _headers(header_rows, envelope, found, sources, bad, counts)
+    bad |= header_bad
+    if bad:
+        keep = ~pl.col("file").is_in(sorted(bad))
+        parts = {key: value.filter(keep) for key, value in parts.items()}
+    tables = _claim_tables(part, found, remittances, sources)
+    tables["remittances"] = remittances
+    tables["provider_adjustments"] = provider
+    return tables, bad
+
+
+def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
+    bad: set[int] = set()
+    rows = envelope.select("file", "position", "segment_id", "elements", "set_number", "_last")
+    counts: dict[int, int] = {}
+    state: dict[int, Any] = {}
+    for file, position, segment_id, elements, _set, last in rows.iter_rows():
+        if file in bad:
+            continue
+        st = state.setdefault(file, {"expect": "ISA", "sets": 0})
+        ok = True
+        if segment_id == "ISA":
+            ok = position == 1 and st["expect"] == "ISA" and len(elements) == 17
+            st["isa"] = elements
+            st["expect"] = "GS"
+        elif segment_id == "GS":
+            ok = (
+                st["expect"] == "GS"
+                and len(elements) == 9
+                and elements[1] == "HP"
+                and elements[8].startswith("005010X221")
+            )
+            st["gs"] = elements
+            st["expect"] = "ST"
+        elif segment_id == "ST":
+            ok = (
+                st["expect"] in ("ST", "ST|GE")
+                and len(elements) in (3, 4)
+                and elements[1] == "835"
+                and bool(elements[2])
+                and (len(elements) == 3 or elements[3].startswith("005010X221"))
+            )
+            st["st"] = (elements, position)
+            st["expect"] = "SE"
+        elif segment_id == "SE":
+            opened, start = st.get("st", (None, 0))
+            ok = (
+                st["expect"] == "SE"
+                and len(elements) == 3
+                and elements[1].isascii()
+                and elements[1].isdigit()
+                and len(elements[1]) <= 10
+                and int(elements[1]) == position - start + 1
+                and opened is not None
+                and elements[2] == opened[2]
+            )
+            st["sets"] += 1
+            st["expect"] = "ST|GE"
+        elif segment_id == "GE":
+            gs = st.get("gs")
+            ok = (
+                st["expect"] == "ST|GE"
+                and len(elements) == 3
+                and elements[1].isascii()
+                and elements[1].isdigit()
+                and len(elements[1]) <= 6
+                and int(elements[1]) == st["sets"]
+                and gs is not None
+                and (elements[2].strip().lstrip("0") or "0") == (gs[6].strip().lstrip("0") or "0")
+            )
+            st["expect"] = "IEA"
+        elif segment_id == "IEA":
+            isa = st.get("isa")
+            ok = (
+                st["expect"] == "IEA"
+                and len(elements) == 3
+                and elements[1] == "1"
+                and isa is not None
+                and elements[2] == isa[13]
+                and bool(last)
+            )
+            st["expect"] = "end"
+        if last and segment_id != "IEA":
+            ok = False
+        if not ok:
+            bad.add(file)
+        counts[file] = counts.get(file, 0) + 1
+    for file, st in state.items():
+        if st["expect"] != "end":
+            bad.add(file)
+    # every segment between the envelopes is inside a transaction set
+    narrow = frame.select("file", "set_number", "segment_id")  # no copies of the lists
+    outside = narrow.filter(
+        (pl.col("set_number") == 0) & ~pl.col("segment_id").is_in(["ISA", "GS"])
+    )
+    bad |= set(outside["file"].to_list())
+    # a segment after its set's SE and before the next ST or the GE (the file's SE and
+    # ST counts are equal there)
+    closed = (pl.col("segment_id") == "SE").cast(pl.Int32).cum_sum().over("file")
+    opened = (pl.col("segment_id") == "ST").cast(pl.Int32).cum_sum().over("file")
+    after = narrow.filter(
+        (closed == opened) & ~pl.col("segment_id").is_in(["SE", "GE", "IEA", "ISA", "GS"])
+    )
+    bad |= set(after["file"].to_list())
+    return bad
+
+
+def _revenue(code: pl.Expr) -> pl.Expr:
+    # NUBC revenue codes are 4 digits; a dropped leading zero is restored (as _reader835)
+    return pl.when(code.str.contains(r"^[0-9]{3}$")).then("0" + code).otherwise(code)
+
+
+def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[int]:
+    """Files holding a code or date the object reader's types refuse, or one they would
+    write differently from how it was sent."""
+    import pendulum
+
+    from medbill.codes import Carc, Modifier, ProcedureCode, Rarc, RevenueCode
+
+    def same(kind: Any) -> Any:
+        def check(value: str) -> None:
+            if str(kind(value)) != value:
+                raise ValueError(value)
+
+        return check
+
+    def date(value: str) -> None:
+        pendulum.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+
+    c = found.component
+    svc = part("SVC").select(
+        "file",
+        _el(1).str.split(c).alias("p1"),
+        _el(6).str.split(c).alias("p6"),
+        _blank_null(_el(4)).alias("r4"),
+    )
+    values: list[tuple[pl.DataFrame, Any]] = [
+        (part("DTM").select("file", _el(2).alias("v")), date),
+        (
+            pl.concat(
+                [part("CAS").select("file", _el(p).alias("v")) for p in (2, 5, 8, 11, 14, 17)]
+            ),
+            same(Carc),
+        ),
+        (
+            pl.concat(
+                [
+                    part("LQ").filter(_el(1) == "HE").select("file", _el(2).alias("v")),
+                    *(part("MOA").select("file", _el(p).alias("v")) for p in (3, 4, 5, 6, 7)),
+                    *(part("MIA").select("file", _el(p).alias("v")) for p in (5, 20, 21, 22, 23)),
+                ]
+            ).filter(pl.col("v") != ""),
+            same(Rarc),
+        ),
+        (
+            pl.concat(
+                [
+                    svc.filter(pl.col(k).list.get(0, null_on_oob=True) == "HC").select(
+                        "file", pl.col(k).list.get(1).alias("v")
+                    )
+                    for k in ("p1", "p6")
+                ]
+            ),
+            same(ProcedureCode),
+        ),
+        (
+            pl.concat(
+                [
+                    svc.filter(pl.col("p1").list.get(0) == "NU").select(
+                        "file", _revenue(pl.col("p1").list.get(1)).alias("v")
+                    ),
+                    svc.select("file", _revenue(pl.col("r4")).alias("v")),
+                ]
+            ),
+            same(RevenueCode),
+        ),
+        (
+            pl.concat(
+                [
+                    svc.select("file", pl.col(k).list.slice(2).alias("v")).explode("v")
+                    for k in ("p1", "p6")
+                ]
+            ),
+            same(Modifier),
+        ),
+    ]
+    bad: set[int] = set()
+    for frame, check in values:
+        frame = frame.filter(pl.col("v").is_not_null())
+        refused = _checked(frame["v"], check)
+        if refused:
+            bad |= set(frame.filter(pl.col("v").is_in(sorted(refused)))["file"].to_list())
+    return bad
+
+
+class _Raw:
+    """What medbill.x12._reader835's transaction reader reads of a streamed set."""
+
+    def __init__(
+        self, st: list[str], number: int, gs: list[str], isa: list[str], found: Delimiters,
+        segments: list[list[str]],
+    ) -> None:  # fmt: skip
+        from medbill.x12._tokenizer import Delimiters as X12Delimiters
+
+        self.id = st[1]
+        self.control_number = st[2]
+        self.implementation = (st[3] if len(st) > 3 else "") or gs[8]
+        self.first_number = number + 1
+        self.delimiters = X12Delimiters(
+            element=found.element,
+            component=found.component,
+            repetition=found.repetition,
+            segment=found.segment,
+        )
+        self.isa = isa
+        self.gs = gs
+        self.batches = iter([segments])
+
+
+def _headers(
+    frame: pl.DataFrame,
+    envelope: pl.DataFrame,
+    found: Delimiters,
+    sources: Sequence[str],
+    bad: set[int],
+    counts: dict[tuple[int, int], int],
+) -> tuple[pa.Table, pa.Table, set[int]]:
+    """The remittances and provider adjustments of each set, from its segments outside
+    the claims, read by the object reader's transaction reader: any error or warning
+    sends the file to the object reader."""
+    import warnings
+
+    from medbill._errors import MedbillError
+    from medbill.batch._remittance import PROVIDER_ADJUSTMENTS, REMITTANCES, _Columns
+    from medbill.x12._reader835 import _Codes, _TransactionReader
+    from medbill.x12._tokenizer import Lenience
+
+    remittances = _Columns(_with_file(REMITTANCES))
+    provider = _Columns(_with_file(PROVIDER_ADJUSTMENTS))
+    newly: set[int] = set()
+    keep = ~pl.col("file").is_in(sorted(bad))
+    segments: dict[tuple[int, int], list[list[str]]] = {}
+    for file, number, elements in (
+        frame.filter(keep).select("file", "set_number", "elements").iter_rows()
+    ):
+        segments.setdefault((file, number), []).append(elements)
+    heads: dict[int, dict[str, list[str]]] = {}
+    opened: dict[tuple[int, int], tuple[list[str], int]] = {}
+    for file, position, segment_id, elements, number in (
+        envelope.filter(keep & pl.col("segment_id").is_in(["ISA", "GS", "ST"]))
+        .select("file", "position", "segment_id", "elements", "set_number")
+        .iter_rows()
+    ):
+        if segment_id == "ST":
+            opened[(file, number)] = (elements, position)
+        else:
+            heads.setdefault(file, {})[segment_id] = elements
+    codes = _Codes()
+    for (file, number), (st, position) in sorted(opened.items()):
+        if file in newly:
+            continue
+        head = heads[file]
+        raw = _Raw(st, position, head["GS"], head["ISA"], found, segments.get((file, number), []))
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                reader = _TransactionReader(raw, codes, Lenience(True))  # type: ignore[arg-type]
+                remittance = reader.read()
+        except MedbillError:
+            newly.add(file)
+            continue
+        if caught or remittance is None:
+            newly.add(file)
+            continue
+        source = sources[file]
+        remittances.add(
+            file,
+            source,
+            number,
+            remittance.id,
+            remittance.payer_name,
+            remittance.payer_id,
+            remittance.payee_name,
+            None if remittance.payee_npi is None else str(remittance.payee_npi),
+            remittance.payment_amount,
+            remittance.credit,
+            remittance.method.value,
+            remittance.paid_on,
+            remittance.production_date,
+            counts.get((file, number), 0),
+        )
+        for index, plb in enumerate(remittance.provider_adjustments, start=1):
+            provider.add(
+                file, source, number, index, remittance.id, plb.provider_id,
+                plb.fiscal_period_end, plb.reason, plb.reference, plb.amount,
+            )  # fmt: skip
+    gone = newly | bad
+    return (
+        _drop_files(remittances.table(), gone),
+        _drop_files(provider.table(), gone),
+        newly,
+    )
+
+
+def _with_file(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([pa.field("_file", pa.int32()), *schema])
+
+
+def _drop_files(table: pa.Table, files: set[int]) -> pa.Table:
+    if not files or table.num_rows == 0:
+        return table
+    import pyarrow.compute as pc
+
+    mask = pc.invert(pc.is_in(table.column("_file"), value_set=pa.array(sorted(files), pa.int32())))
+    return table.filter(mask)
+
+
+def _decimal(series: pl.Series, kind: pa.DataType) -> pa.Array:
+    """Int64 counts of ``10**-scale`` as an exact Arrow decimal (the integers' 128-bit
+    values read with ``scale`` places: no multiplication, no float)."""
+    array = series.cast(pl.Decimal(kind.precision, 0)).to_arrow()
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return pa.Array.from_buffers(kind, len(array), array.buffers(), array.null_count, array.offset)
+
+
+def _arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
+    columns = []
+    for field in schema:
+        series = frame[field.name]
+        if pa.types.is_decimal(field.type):
+            columns.append(_decimal(series, field.type))
+        else:
+            array = series.to_arrow()
+            if isinstance(array, pa.ChunkedArray):
+                array = array.combine_chunks()
+            columns.append(array.cast(field.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _claim_tables(
+    eager: Callable[[str], pl.DataFrame],
+    found: Delimiters,
+    remittances: pa.Table,
+    sources: Sequence[str],
+) -> dict[str, pa.Table]:
+    from medbill.batch._remittance import ADJUSTMENTS, CLAIMS, LINES
+    from medbill.claims import PAYMENT_REDUCTIONS
+
+    c = found.component
+
+    def part(segment_id: str) -> pl.LazyFrame:
+        return eager(segment_id).lazy()
+
+    heads = pl.from_arrow(
+        remittances.select(["_file", "remittance_number", "remittance_id", "payer_id"])
+    )
+    assert isinstance(heads, pl.DataFrame)
+    heads = heads.select(
+        pl.col("_file").alias("file"),
+        pl.col("remittance_number").cast(pl.Int32).alias("set_number"),
+        "remittance_id",
+        "payer_id",
+    )
+    source_of = pl.col("file").replace_strict(
+        list(range(len(sources))), list(sources), return_dtype=pl.String
+    )
+    date = _el(2).str.to_date("%Y%m%d")
+    line = pl.col("lid") >= 0
+    q = _el(1)
+
+    def pick(
+        segment_id: str, condition: pl.Expr, value: pl.Expr, name: str, key: str
+    ) -> pl.LazyFrame:
+        return part(segment_id).filter(condition).select(key, value.alias(name))
+
+    # ---- claims
+    clp = part("CLP").select(
+        "file",
+        "set_number",
+        "claim_number",
+        "cid",
+        _el(1).alias("claim_id"),
+        _el(2).alias("status"),
+        _scaled(_el(3), 2).alias("charge"),
+        _scaled(_el(4), 2).alias("paid"),
+        _scaled(_blank_null(_el(5)).fill_null("0"), 2).alias("patient_responsibility"),
+        pl.lit(None, dtype=pl.Int64).alias("allowed"),
+        _blank_null(_el(7)).alias("payer_claim_control_number"),
+        _blank_null(_el(6)).alias("filing_indicator"),
+        _blank_null(_el(8)).alias("facility_code"),
+        _blank_null(_el(9)).alias("frequency"),
+    )
+    for date_qualifier, name in (
+        ("232", "statement_start"),
+        ("233", "statement_end"),
+        ("050", "received_date"),
+    ):
+        dates = pick("DTM", ~line & (q == date_qualifier), date, name, "cid")
+        clp = clp.join(dates, on="cid", how="left", maintain_order="left")
+    line_counts = part("SVC").group_by("cid").agg(pl.len().cast(pl.Int32).alias("line_count"))
+    clp = (
+        clp.join(line_counts, on="cid", how="left", maintain_order="left")
+        .with_columns(pl.col("line_count").fill_null(0))
+        .join(heads.lazy(), on=["file", "set_number"], how="left", maintain_order="left")
+    )
+    # ---- adjustments (CAS triplets, in file order)
+    cas = part("CAS")
+    triplets = pl.concat(
+        [
+            cas.select(
+                "file",
+                "set_number",
+                "claim_number",
+                "line_number",
+                "cid",
+                "lid",
+                "_row",
+                pl.lit(k, dtype=pl.Int32).alias("_k"),
+                _el(1).alias("group"),
+                _el(2 + 3 * k).alias("reason"),
+                _el(3 + 3 * k).alias("_amount"),
+                _el(4 + 3 * k).alias("_quantity"),
+            ).filter(pl.col("reason").is_not_null())
+            for k in range(6)
+        ]
+    )
+    triplets = triplets.sort("_row", "_k")
+    index = pl.int_range(0, pl.len(), dtype=pl.Int32)
+    owner = pl.when(line).then(pl.col("lid")).otherwise(pl.col("cid"))
+    opens = (owner != owner.shift(1)).fill_null(True)
+    adjustments = triplets.with_columns(
+        _scaled(pl.col("_amount"), 2).alias("amount"),
+        _scaled(_blank_null(pl.col("_quantity")), 3).alias("quantity"),
+        (index - pl.when(opens).then(index).forward_fill() + 1).alias("adjustment_number"),
+    ).join(clp.select("cid", "claim_id"), on="cid", how="left", maintain_order="left")
+    group, reason, amount = pl.col("group"), pl.col("reason"), pl.col("amount")
+    zero = pl.lit(0, dtype=pl.Int64)
+    sums = (
+        adjustments.filter(line)
+        .group_by("lid", maintain_order=True)
+        .agg(
+            amount.filter(group.is_in(["CO", "PI"]) & ~reason.is_in(sorted(PAYMENT_REDUCTIONS)))
+            .sum()
+            .alias("contractual"),
+            amount.filter(group == "PR").sum().alias("patient_responsibility"),
+            amount.filter((group == "PR") & (reason == "2")).sum().alias("coinsurance"),
+            amount.filter((group == "PR") & reason.is_in(["1", "3"]))
+            .sum()
+            .alias("deductible_and_copay"),
+            (group + "-" + reason).filter(amount > 0).alias("adjustment_codes"),
+        )
+    )
+    # ---- lines
+    svc = part("SVC").select(
+        "file",
+        "set_number",
+        "claim_number",
+        "line_number",
+        "cid",
+        "lid",
+        _el(1).str.split(c).alias("p1"),
+        _el(6).str.split(c).alias("p6"),
+        _blank_null(_el(4)).alias("r4"),
+        _scaled(_el(2), 2).alias("charge"),
+        _scaled(_el(3), 2).alias("paid"),
+        _scaled(_blank_null(_el(5)), 3).alias("units_paid"),
+        _scaled(_blank_null(_el(7)), 3).alias("units_billed"),
+    )
+    qualifier, code = pl.col("p1").list.get(0), pl.col("p1").list.get(1)
+    svc = svc.select(
+        "file",
+        "set_number",
+        "claim_number",
+        "line_number",
+        "cid",
+        "lid",
+        pl.when(qualifier == "HC").then(code).alias("procedure"),
+        *(
+            pl.col("p1").list.get(2 + i, null_on_oob=True).alias(f"modifier_{i + 1}")
+            for i in range(4)
+        ),
+        pl.when(pl.col("p6").list.get(0, null_on_oob=True) == "HC")
+        .then(pl.col("p6").list.get(1, null_on_oob=True))
+        .alias("submitted_procedure"),
+        pl.when(pl.col("r4").is_not_null())
+        .then(_revenue(pl.col("r4")))
+        .when(qualifier == "NU")
+        .then(_revenue(code))
+        .alias("revenue_code"),
+        pl.coalesce("units_billed", "units_paid").alias("units"),
+        "units_paid",
+        "charge",
+        "paid",
+    )
+    for found_in, condition, value, name in (
+        ("REF", line & (q == "6R"), _el(2), "line_id"),
+        ("AMT", line & (q == "B6"), _scaled(_el(2), 2), "allowed"),
+        ("DTM", line & q.is_in(["472", "150"]), date, "service_date"),
+    ):
+        picked = pick(found_in, condition, value, name, "lid")
+        svc = svc.join(picked, on="lid", how="left", maintain_order="left")
+    remarks = (
+        part("LQ")
+        .filter(line & (q == "HE"))
+        .group_by("lid", maintain_order=True)
+        .agg(_el(2).alias("remarks"))
+    )
+    svc = (
+        svc.join(remarks, on="lid", how="left", maintain_order="left")
+        .join(sums, on="lid", how="left", maintain_order="left")
+        .join(
+            clp.select("cid", "payer_id", "claim_id", "statement_start"),
+            on="cid",
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(
+            pl.coalesce("service_date", "statement_start").alias("service_date"),
+            pl.col("remarks").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+            pl.col("adjustment_codes").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+            *(
+                pl.col(name).fill_null(zero)
+                for name in (
+                    "contractual",
+                    "patient_responsibility",
+                    "coinsurance",
+                    "deductible_and_copay",
+                )
+            ),
+        )
+    )
+    keys = [
+        pl.col("file").alias("_file"),
+        source_of.alias("source"),
+        pl.col("set_number").alias("remittance_number"),
+    ]
+    clp = clp.with_columns(*keys)
+    svc = svc.with_columns(*keys)
+    adjustments = adjustments.with_columns(
+        *keys, pl.when(line).then(pl.col("line_number")).alias("line_number")
+    )
+    claims_, lines_, adjustments_ = pl.collect_all([clp, svc, adjustments], engine=ENGINE)
+    return {
+        "claims": _arrow(claims_, _with_file(CLAIMS)),
+        "lines": _arrow(lines_, _with_file(LINES)),
+        "adjustments": _arrow(adjustments_, _with_file(ADJUSTMENTS)),
+    }

@@ -126,11 +126,14 @@ def _medicare_term(
     together = medicare_prices(
         prepared, base, locality=locality, year=term.year, lesser_of_charge=lesser, full=False
     )
-    failed = (
-        pl.DataFrame({"claim_id": lines.rows["claim_id"], "_p": together["_problem"]})
-        .select(pl.col("_p").is_not_null().any().over("claim_id"))
-        .to_series()
-    )
+    if together["_problem"].null_count() == together.height:
+        failed = pl.Series([], dtype=pl.Boolean).extend_constant(False, together.height)
+    else:
+        failed = (
+            pl.DataFrame({"claim_id": lines.rows["claim_id"], "_p": together["_problem"]})
+            .select(pl.col("_p").is_not_null().any().over("claim_id"))
+            .to_series()
+        )
     if whole_claims is not None:
         failed = failed | ~whole_claims
     amount = pl.when(pl.col("_payable")).then(pl.col("_allowed"))
@@ -279,36 +282,46 @@ def expected_allowed(
     rows = lines.rows
     frame = pl.concat(
         [
-            rows.select("_units_milli", "_charge"),
+            rows.select("_units_milli", "_charge", "_sig"),
             sigs[rows["_sig"]],
             *medicare_parts,
         ],
         how="horizontal",
     )
+    # the term of each line as its position in ``chosen`` (len(chosen): none)
+    none = len(chosen)
+    position: pl.Expr = pl.lit(none, dtype=pl.Int64)
+    for number in reversed(range(len(chosen))):
+        condition = chosen[number][0]
+        position = pl.when(condition).then(pl.lit(number, dtype=pl.Int64)).otherwise(position)
+    frame = frame.with_columns(position.alias("_position"))
+    at = pl.col("_position")
     amount: pl.Expr = pl.lit(None, dtype=pl.Int64)
-    label: pl.Expr = pl.lit(None, dtype=pl.String)
-    exempt: pl.Expr = pl.lit(False)
+    for number in reversed(range(len(chosen))):
+        amount = pl.when(at == number).then(chosen[number][1]).otherwise(amount)
     failure: pl.Expr = pl.lit(None, dtype=pl.String)
-    for position in reversed(range(len(chosen))):
-        condition, value, text, is_exempt = chosen[position]
-        failure = (
-            pl.when(condition)
-            .then(failing.get(position, pl.lit(None, dtype=pl.String)))
-            .otherwise(failure)
-        )
-        amount = pl.when(condition).then(value).otherwise(amount)
-        label = pl.when(condition).then(text).otherwise(label)
-        exempt = pl.when(condition).then(pl.lit(is_exempt)).otherwise(exempt)
+    for number, problem in failing.items():
+        failure = pl.when(at == number).then(problem).otherwise(failure)
+    exempt = at.is_in([n for n, (_, _, _, is_exempt) in enumerate(chosen) if is_exempt])
     frame = frame.with_columns(
-        amount.alias("_contracted"),
-        label.alias("_term_base"),
-        exempt.alias("_exempt"),
-        failure.alias("_failure"),
+        amount.alias("_contracted"), exempt.alias("_exempt"), failure.alias("_failure")
     )
     forced = pl.col("_in_force")
     lesser = (
         pl.lit(contract.lesser_of_billed) & ~pl.col("_exempt") & (billed < pl.col("_contracted"))
     ).fill_null(False)
+    frame = frame.with_columns(lesser.alias("_lesser_billed"))
+    lesser = pl.col("_lesser_billed")
+    # the term's text per signature, position and lesser-of (a small table), then gathered
+    count = sigs.height
+    term_texts = []
+    for number in range(none + 1):
+        text = chosen[number][2] if number < none else pl.lit(None, dtype=pl.String)
+        base = pl.when(forced).then(text.cast(pl.String))
+        term_texts.append(sigs.select(base.alias("_term")))
+        term_texts.append(sigs.select((base + ", lesser of billed").alias("_term")))
+    labels = pl.concat(term_texts, rechunk=True)["_term"]
+    which = (at * 2 + lesser.cast(pl.Int64)) * count + pl.col("_sig").cast(pl.Int64)
     result = frame.select(
         pl.when(~forced)
         .then(None)
@@ -316,15 +329,15 @@ def expected_allowed(
         .then(billed)
         .otherwise(pl.col("_contracted"))
         .alias("_expected"),
-        pl.when(forced)
-        .then(
-            pl.when(lesser)
-            .then(pl.col("_term_base") + ", lesser of billed")
-            .otherwise(pl.col("_term_base"))
-        )
-        .alias("_term"),
+        which.alias("_label"),
         (lesser & forced).alias("_lesser"),
         pl.when(~forced).then(None).otherwise(pl.col("_failure")).alias("_contract_problem"),
+    )
+    result = result.select(
+        "_expected",
+        labels.gather(result["_label"]).alias("_term"),
+        "_lesser",
+        "_contract_problem",
     )
     # the messages naming the line, only where a line has one
     not_in_force = (~forced).fill_null(False)

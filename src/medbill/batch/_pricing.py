@@ -30,6 +30,16 @@ import polars as pl
 from medbill._parties import ProviderKind
 from medbill.batch._keys import Lines
 from medbill.batch._schedule import GROUP_CODES, PreparedSchedule
+from medbill.batch._segments import (
+    LIMIT,
+    first_flagged,
+    first_of,
+    pick,
+    runs,
+    seg_max,
+    seg_sum,
+    segments,
+)
 from medbill.batch._tables import ENGINE, round_div, scaled
 from medbill.codes._pos import PLACES_OF_SERVICE
 from medbill.fees._global_surgery import GLOBAL_SURGERY_SHARES, SPLIT_MODIFIERS
@@ -77,7 +87,7 @@ def _has_any(modifiers: Sequence[str]) -> pl.Expr:
     return (pl.col("_mods") & mask) != 0
 
 
-def _nulls(name: str, height: int, dtype: type[pl.DataType]) -> pl.Series:
+def _nulls(name: str, height: int, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
     """A column of ``height`` nulls (built in Polars, not from a Python list)."""
     return pl.Series(name, [], dtype=dtype).extend_constant(None, height)
 
@@ -555,326 +565,332 @@ def _line_fees(prepared: PreparedSchedule, frame: pl.LazyFrame) -> pl.LazyFrame:
 
 
 _SURGERY: Final = GROUP_CODES["surgery"]
-_CODES: Final = 2**31
-"""Bound of the code numbers ``_proc_id`` and ``_base_id`` (one per distinct code)."""
-
-
-def _surgery(frame: pl.DataFrame) -> pl.DataFrame:
-    """Multiple surgery with endoscopy families (Pub. 100-04 Ch. 12 s. 40.6, 40.6.2)."""
-    day = "_key"
-    surgical = pl.col("_group") == _SURGERY
-    if not frame.select(surgical.any()).item():
-        return frame
-    bases = (
-        frame.filter(surgical & pl.col("r_endoscopy"))
-        .select(day, pl.col("_base_id").alias("_proc_id"))
-        .unique()
-        .with_columns(pl.lit(True).alias("_is_base"))
-    )
-    if bases.height:
-        frame = frame.join(
-            bases, on=[day, "_proc_id"], how="left", maintain_order="left"
-        ).with_columns(pl.col(day).set_sorted())
-    else:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.Boolean).alias("_is_base"))
-    own_family = surgical & pl.col("_endo_fee").is_not_null()
-    # the family as one integer with the claim-day: (key, code number)
-    family = (
-        pl.when(own_family)
-        .then(pl.col(day).cast(pl.Int64) * _CODES + pl.col("_base_id"))
-        .when(surgical & pl.col("_is_base").fill_null(False) & (pl.col("modifier_row") == ""))
-        .then(pl.col(day).cast(pl.Int64) * _CODES + pl.col("_proc_id"))
-    )
-    frame = frame.with_columns(
-        family.alias("_family"),
-        pl.when(own_family).then(pl.col("_endo_fee")).otherwise(pl.col("_base")).alias("_base_fee"),
-    )
-    fee, n, row = pl.col("_unit_fee"), pl.col("_n"), pl.col("_row")
-    is_family = pl.col("_family").is_not_null()
-    if frame.select(is_family.any()).item():
-        fam_key = "_family"
-        # each window result is a column of its own: a window inside a window is slow
-        frame = frame.with_columns(
-            fee.max().over(fam_key).alias("_top_fee"),
-            (n.sum().over(fam_key) >= 2).alias("_several"),
-        )
-        frame = frame.with_columns(
-            pl.when(fee == pl.col("_top_fee")).then(row).min().over(fam_key).alias("_top_row")
-        )
-        top_row, several = pl.col("_top_row"), pl.col("_several")
-        reduced = pl.max_horizontal(fee - pl.col("_base_fee"), pl.lit(0, dtype=pl.Int64))
-        frame = frame.with_columns(
-            pl.when(is_family & several & (row != top_row))
-            .then(reduced)
-            .otherwise(fee)
-            .alias("_fam_first"),
-            pl.when(is_family & several).then(reduced).otherwise(fee).alias("_fam_other"),
-        )
-        frame = frame.with_columns(
-            pl.when(is_family)
-            .then((pl.col("_fam_first") + (n - 1) * pl.col("_fam_other")).sum().over(fam_key))
-            .otherwise(fee)
-            .alias("_value"),
-            pl.when(is_family).then(row.min().over(fam_key)).otherwise(row).alias("_block"),
-        )
-    else:
-        frame = frame.with_columns(
-            fee.alias("_fam_first"),
-            fee.alias("_fam_other"),
-            fee.alias("_value"),
-            row.alias("_block"),
-        )
-    value, block = pl.col("_value"), pl.col("_block")
-    frame = frame.with_columns(pl.when(surgical).then(value).max().over(day).alias("_best"))
-    at_best = surgical & (value == pl.col("_best"))
-    frame = frame.with_columns(
-        (at_best & ~is_family).any().over(day).alias("_single_best"),
-        pl.when(at_best & ~is_family).then(block).min().over(day).alias("_best_single"),
-        pl.when(at_best & is_family).then(block).min().over(day).alias("_best_family"),
-    )
-    top_block = (
-        pl.when(pl.col("_single_best"))
-        .then(pl.col("_best_single"))
-        .otherwise(pl.col("_best_family"))
-    )
-    num, den = scaled(SUBSEQUENT_SURGERY)
-    first, other = pl.col("_fam_first"), pl.col("_fam_other")
-    top = block == top_block
-    return frame.with_columns(
-        pl.when(surgical & top)
-        .then(first)
-        .when(surgical)
-        .then(round_div(first * num, den))
-        .otherwise(pl.col("_first"))
-        .alias("_first"),
-        # a family counts as one procedure; a line's other units are later procedures
-        pl.when(surgical & top & is_family)
-        .then(other)
-        .when(surgical)
-        .then(round_div(other * num, den))
-        .otherwise(pl.col("_other"))
-        .alias("_other"),
-        pl.when(surgical)
-        .then(pl.when(top).then(1).otherwise(2))
-        .otherwise(pl.col("mppr_rank"))
-        .cast(pl.Int8)
-        .alias("mppr_rank"),
-    )
-
-
-def _portions(frame: pl.DataFrame, prepared: PreparedSchedule) -> pl.DataFrame:
-    """Reductions of one component of each later procedure (imaging, cardiovascular and
-    ophthalmology technical/professional components, therapy practice expense), from the
-    unrounded fee, rounded once (as :func:`medbill.fees._mppr.apply_reductions`).
-
-    ``_first_x``/``_other_x`` carry the unrounded fee of the first and the other units in
-    ``1/reduction_scale`` scaled units, so that every reduction is exact in integers."""
-    day = "_key"
-    n, row = pl.col("_n"), pl.col("_row")
-    portion_of = {"tc": pl.col("_tc"), "pc": pl.col("_pc"), "pe": pl.col("_pe_exact")}
-    present = set(frame["_group"].unique().drop_nulls().to_list())
-    scale = prepared.reduction_scale
-    frame = frame.with_columns(
-        (pl.col("_exact") * scale).alias("_first_x"), (pl.col("_exact") * scale).alias("_other_x")
-    )
-    reduced_groups = []
-    for group, portions in COMPONENT_REDUCTIONS.items():
-        if GROUP_CODES[group] not in present:
-            continue
-        in_group = pl.col("_group") == GROUP_CODES[group]
-        reduced_groups.append(GROUP_CODES[group])
-        for position, (attr, factor) in enumerate(portions):
-            num, den = scaled(_ONE - factor)
-            portion = portion_of[attr]
-            part = in_group & (portion > 0)
-            frame = frame.with_columns(
-                pl.when(part).then(n).otherwise(0).sum().over(day).alias("_total"),
-                pl.when(part).then(portion).max().over(day).alias("_best"),
-            )
-            top_row = pl.when(part & (portion == pl.col("_best"))).then(row).min().over(day)
-            frame = frame.with_columns(
-                (part & (pl.col("_total") >= 2)).alias("_active"), top_row.alias("_top_row")
-            )
-            active, top = pl.col("_active"), row == pl.col("_top_row")
-            cut = portion * (num * (scale // den))
-            updates = [
-                (pl.col("_first_x") - pl.when(active & ~top).then(cut).otherwise(0)).alias(
-                    "_first_x"
-                ),
-                (pl.col("_other_x") - pl.when(active).then(cut).otherwise(0)).alias("_other_x"),
-            ]
-            if position == 0:
-                updates.append(
-                    pl.when(active)
-                    .then(pl.when(top).then(1).otherwise(2))
-                    .otherwise(pl.col("mppr_rank"))
-                    .cast(pl.Int8)
-                    .alias("mppr_rank")
-                )
-            frame = frame.with_columns(updates)
-    if not reduced_groups:
-        return frame
-    divisor = prepared.cent_divisor * scale
-    in_reduced = pl.col("_group").is_in(reduced_groups)
-    return frame.with_columns(
-        pl.when(in_reduced)
-        .then(round_div(pl.col("_first_x"), divisor))
-        .otherwise(pl.col("_first"))
-        .alias("_first"),
-        pl.when(in_reduced)
-        .then(round_div(pl.col("_other_x"), divisor))
-        .otherwise(pl.col("_other"))
-        .alias("_other"),
-    )
-
-
-def _day_key(rows: pl.DataFrame) -> tuple[pl.Series, pl.Series | None]:
-    """(``_key``, ``order``): a sorted integer naming each claim and date of service, for
-    the lines in ``order`` (None: the table's own order, its lines of one claim and date
-    being together already; else the positions sorted by claim and date, stably)."""
-    day = pl.struct("claim_id", "service_date")
-    key = rows.select(day.rle_id().alias("_key"))["_key"]
-    # distinct hashes <= distinct claim-days <= runs: equal ends mean every run is its own
-    if rows.select(day.hash().n_unique()).item() == key.max() + 1:  # type: ignore[operator]
-        return key.set_sorted(), None
-    order = rows.select(
-        pl.arg_sort_by("claim_id", "service_date", maintain_order=True, nulls_last=True)
-    ).to_series()
-    sorted_key = rows.select("claim_id", "service_date")[order].select(day.rle_id())
-    return sorted_key.to_series().alias("_key").set_sorted(), order
-
-
+_GROUP_NAMES: Final = {code: name for name, code in GROUP_CODES.items()}
+_PORTION_COLUMNS: Final = {"tc": "_tc", "pc": "_pc", "pe": "_pe_exact"}
 _T_REASON: Final = 200
 _WHOLE_UNITS: Final = 200
-_SURGERY_INPUTS: Final = (
-    "_unit_fee", "_base", "_endo_fee", "r_endoscopy", "_base_id", "_proc_id", "modifier_row",
-)  # fmt: skip
-_PORTION_INPUTS: Final = ("_unit_fee", "_exact", "_tc", "_pc", "_pe_exact")
+
+
+def _ranks(column: str) -> pl.Expr:
+    """The dense rank (1, 2, ...) of a positive per-signature amount, 0 where it is not
+    positive: the ranking compares amounts only for equality and order."""
+    amount = pl.col(column)
+    return (
+        pl.when(amount > 0)
+        .then(amount)
+        .rank("dense")
+        .fill_null(0)
+        .cast(pl.Int64)
+        .alias(f"{column}_rank")
+    )
+
+
+def _rank_inputs(sig: pl.DataFrame) -> pl.DataFrame:
+    """The per-signature columns the ranking reads (ranks of the amounts it compares)."""
+    return sig.with_columns(_ranks("_unit_fee"), *(_ranks(c) for c in _PORTION_COLUMNS.values()))
 
 
 def _claim_rules(
-    rows: pl.DataFrame,
-    sig: pl.DataFrame,
-    prepared: PreparedSchedule,
-    problem_code: pl.Series,
-    reason_code: pl.Series,
-) -> tuple[pl.Series, pl.Series, pl.Series, pl.Series, pl.Series]:
+    rows: pl.DataFrame, sig: pl.DataFrame, prepared: PreparedSchedule
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Status T and the multiple procedure rules among the lines of each claim and date.
 
-    Returns, for every line: the problem and reason codes after the rules, the group the
-    line was ranked in (null when it was not), its rank, and its amount for all units
-    (cents, after the modifiers' percentages; null when it was not ranked). Only the lines
-    the rules read are gathered: every line for status T (when a line has it), the
-    grouped lines for the ranking."""
-    height = rows.height
+    Returns (``changed``, ``ranked``): the lines whose problem or reason code the rules
+    set (``_row``, ``_problem_code``, ``_reason_code``), and the lines ranked in a group
+    (``_row``, ``_group``, ``mppr_rank``, ``_ranked``: the amount for all units in cents,
+    after the modifiers' percentages). Only the lines the rules read are gathered: every
+    priced line for status T (when a line has it), else the grouped lines; their windows
+    are linear passes over runs of the claim and date (:mod:`medbill.batch._segments`).
+    """
     index = rows["_sig"]
-    no_group = _nulls("_group", height, pl.Int8)
-    no_rank = _nulls("mppr_rank", height, pl.Int8)
-    no_amount = _nulls("_ranked", height, pl.Int64)
-    ok = problem_code.is_null() & reason_code.is_null()
-    status_t = sig["r_status_t"].fill_null(False).gather(index)
-    groups = sig["r_group"].fill_null(0).gather(index)
-    any_t = (ok & status_t).any()
-    if not any_t and not (ok & (groups > 0)).any():
-        return problem_code, reason_code, no_group, no_rank, no_amount
-    key, order = _day_key(rows)
+    ok = sig["_problem_code"].is_null() & sig["_reason_code"].is_null()
+    status_t = ok & sig["r_status_t"].fill_null(False)
+    grouped = ok & (sig["r_group"].fill_null(0) > 0)
+    changed = pl.DataFrame(
+        schema={"_row": pl.UInt32, "_problem_code": pl.Int16, "_reason_code": pl.Int16}
+    )
+    ranked = pl.DataFrame(
+        schema={"_row": pl.UInt32, "_group": pl.Int8, "mppr_rank": pl.Int8, "_ranked": pl.Int64}
+    )
+    if not (status_t.any() or grouped.any()):
+        return changed, ranked
+    any_t = bool(status_t.any()) and bool(status_t.gather(index).any())
+    wanted = (ok if any_t else grouped).gather(index)
+    if not wanted.any():
+        return changed, ranked
     narrow = pl.DataFrame(
         {
-            "_row": pl.int_range(0, height, dtype=pl.UInt32, eager=True),
+            "_row": pl.int_range(0, rows.height, dtype=pl.UInt32, eager=True),
             "_sig": index,
-            "_ok": ok,
-            "_t": status_t,
-            "r_group": groups,
             "_units_milli": rows["_units_milli"],
-            "_problem_code": problem_code,
-            "_reason_code": reason_code,
+            "claim_id": rows["claim_id"],
+            "service_date": rows["service_date"],
         }
-    )
-    if order is not None:
-        narrow = narrow[order]
-    narrow = narrow.with_columns(key.alias("_key"))
-    if any_t:
-        others = (pl.col("_ok") & ~pl.col("_t")).any().over("_key")
-        t_rule = pl.col("_ok") & pl.col("_t") & others
-        narrow = narrow.with_columns(
-            pl.when(t_rule)
-            .then(pl.lit(_T_REASON, dtype=pl.Int16))
-            .otherwise(pl.col("_reason_code"))
-            .alias("_reason_code"),
-            (pl.col("_ok") & ~t_rule).alias("_ok"),
-        )
-    units = pl.col("_units_milli")
-    grouped = pl.col("_ok") & (pl.col("r_group") > 0)
-    whole = units % 1000 == 0
+    ).filter(wanted)
+    narrow = _claim_days(narrow)
     narrow = narrow.with_columns(
-        pl.when(grouped & ~whole)
+        sig["r_group"].fill_null(0).gather(narrow["_sig"]).alias("_group"),
+        status_t.gather(narrow["_sig"]).alias("_t"),
+    )
+    t_rule: pl.Expr = pl.lit(False)
+    if any_t:
+        narrow = narrow.with_columns(
+            (pl.col("_t") & (seg_sum((~pl.col("_t")).cast(pl.Int64)) > 0)).alias("_t_rule")
+        )
+        t_rule = pl.col("_t_rule")
+    in_group = (pl.col("_group") > 0) & ~t_rule
+    whole = pl.col("_units_milli") % 1000 == 0
+    changed = narrow.filter(t_rule | (in_group & ~whole)).select(
+        "_row",
+        pl.when(in_group & ~whole)
         .then(pl.lit(_WHOLE_UNITS, dtype=pl.Int16))
-        .otherwise(pl.col("_problem_code"))
         .alias("_problem_code"),
+        pl.when(t_rule).then(pl.lit(_T_REASON, dtype=pl.Int16)).alias("_reason_code"),
     )
-    rows_order = narrow["_row"]
-    problem_code = problem_code.scatter(rows_order, narrow["_problem_code"])
-    reason_code = reason_code.scatter(rows_order, narrow["_reason_code"])
-    eligible = narrow.filter(grouped & whole).select("_row", "_sig", "_key", "r_group", units)
+    eligible = narrow.filter(in_group & whole).select(
+        "_row",
+        "_sig",
+        "_group",
+        (pl.col("_units_milli") // 1000).alias("_n"),
+        pl.col("_seg").alias("_key"),
+    )
     if eligible.height == 0:
-        return problem_code, reason_code, no_group, no_rank, no_amount
+        return changed, ranked
+    inputs = _rank_inputs(sig)
     parts = []
-    present = eligible["r_group"].unique().sort().to_list()
+    present = eligible["_group"].unique().sort().to_list()
     for code in present:
-        part = eligible if len(present) == 1 else eligible.filter(pl.col("r_group") == code)
-        inputs = _SURGERY_INPUTS if code == _SURGERY else _PORTION_INPUTS
-        part = pl.concat(
-            [part.drop("_sig"), sig.select(*inputs, *_CHAIN_INPUTS)[part["_sig"]]],
-            how="horizontal",
-        ).with_columns(
-            pl.col("_key").set_sorted(),
-            pl.col("r_group").cast(pl.Int8).alias("_group"),
-            (units // 1000).alias("_n"),
-            pl.col("_unit_fee").alias("_first"),
-            pl.col("_unit_fee").alias("_other"),
-            pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
-        )
-        parts.append(_rank_group(part, prepared))
+        part = eligible if len(present) == 1 else eligible.filter(pl.col("_group") == code)
+        part = part.with_columns(runs("_key")).with_columns(segments())
+        if code == _SURGERY:
+            part = _surgery(part, inputs)
+        else:
+            part = _portions(part, inputs, code, prepared)
+        parts.append(part.select("_row", "_sig", "_group", "_n", "_first", "_other", "mppr_rank"))
     frame = pl.concat(parts)
-    steps = _post_steps(prepared)
-    ranked = _factor_chain(pl.col("_first"), steps) + (pl.col("_n") - 1) * _factor_chain(
-        pl.col("_other"), steps
+    # the modifiers' percentages, each rounded: per signature, (1, 1) where one does not apply
+    used = [
+        n
+        for n in range(len(_post_steps(prepared)))
+        if (sig[f"_step{n}_den"] != 1).any() or (sig[f"_step{n}_num"] != 1).any()
+    ]
+    factors = [f"_step{n}_{part}" for n in used for part in ("num", "den")]
+    if factors:
+        frame = pl.concat([frame, sig.select(factors)[frame["_sig"]]], how="horizontal")
+    first, other = pl.col("_first"), pl.col("_other")
+    for n in used:
+        numerator, denominator = pl.col(f"_step{n}_num"), pl.col(f"_step{n}_den")
+        first = (first * numerator + denominator // 2) // denominator
+        other = (other * numerator + denominator // 2) // denominator
+    amount = first + (pl.col("_n") - 1) * other
+    ranked = frame.select(
+        "_row",
+        pl.col("_group").cast(pl.Int8),
+        pl.col("mppr_rank").cast(pl.Int8),
+        amount.alias("_ranked"),
     )
-    frame = frame.select("_row", "_group", "mppr_rank", ranked.alias("_ranked"))
-    where = frame["_row"]
-    return (
-        problem_code,
-        reason_code,
-        no_group.scatter(where, frame["_group"]),
-        no_rank.scatter(where, frame["mppr_rank"]),
-        no_amount.scatter(where, frame["_ranked"]),
+    return changed, ranked
+
+
+def _claim_days(narrow: pl.DataFrame) -> pl.DataFrame:
+    """The lines with runs of each claim and date of service (``_start``, ``_end``,
+    ``_seg``): in the table's order when its lines of one claim and date are together
+    already, else sorted by claim and date (stably)."""
+    keyed = narrow.with_columns(runs("claim_id", "service_date"))
+    starts = keyed.filter(pl.col("_start")).select(pl.struct("claim_id", "service_date").hash())
+    # distinct hashes imply distinct runs; a shared hash (rarely a collision) sorts, still exact
+    if starts.to_series().n_unique() != starts.height:
+        keyed = narrow.sort(
+            "claim_id", "service_date", maintain_order=True, nulls_last=True
+        ).with_columns(runs("claim_id", "service_date"))
+    return keyed.with_columns(segments())
+
+
+_SURGERY_INPUTS: Final = (
+    "_unit_fee", "_unit_fee_rank", "_base", "_endo_fee", "r_endoscopy", "_base_id", "_proc_id",
+)  # fmt: skip
+
+
+def _surgery(part: pl.DataFrame, sig: pl.DataFrame) -> pl.DataFrame:
+    """Multiple surgery with endoscopy families (Pub. 100-04 Ch. 12 s. 40.6, 40.6.2), over
+    runs of one claim and date (``_key``): adds ``_first``, ``_other`` (cents of the first
+    and of each other unit) and ``mppr_rank``.
+
+    A family is the endoscopies of one base code on the claim and date, with the base code
+    itself when it is billed (without a component modifier): it counts as one procedure,
+    the base's fee once. The highest value (a family's total, a line's fee) is paid in
+    full, the first of equal ones by position; every other procedure at 50 %."""
+    frame = pl.concat(
+        [
+            part,
+            sig.select(*_SURGERY_INPUTS, (pl.col("modifier_row") == "").alias("_plain"))[
+                part["_sig"]
+            ],
+        ],
+        how="horizontal",
     )
-
-
-def _rank_group(frame: pl.DataFrame, prepared: PreparedSchedule) -> pl.DataFrame:
-    """The multiple procedure rules of one group's lines (the groups never mix).
-
-    A line alone in its group on its claim and date, with one unit, is paid in full (the
-    first procedure of surgery; no component reduction): only the other lines are ranked.
-    """
-    key = pl.col("_key")
-    alone = (key != key.shift(1)).fill_null(True) & (key != key.shift(-1)).fill_null(True)
-    frame = frame.with_columns((alone & (pl.col("_n") == 1)).alias("_alone"))
-    single = frame.filter(pl.col("_alone"))
-    ranked = frame.filter(~pl.col("_alone"))
-    surgical = frame["_group"][0] == _SURGERY
-    if single.height:
-        single = single.with_columns(
-            pl.lit(1 if surgical else None, dtype=pl.Int8).alias("mppr_rank")
+    fee, row = pl.col("_unit_fee"), pl.col("_row")
+    codes = (
+        int(
+            sig.select(pl.max_horizontal(pl.col("_proc_id").max(), pl.col("_base_id").max())).item()
         )
-    if ranked.height:
-        ranked = ranked.with_columns(pl.col("_key").set_sorted())
-        ranked = _surgery(ranked) if surgical else _portions(ranked, prepared)
-    columns = ["_row", "_group", "_n", "_first", "_other", "mppr_rank", *_CHAIN_INPUTS]
-    return pl.concat([p.select(columns) for p in (single, ranked) if p.height])
+        + 1
+    )
+    endoscopies = frame.filter(pl.col("r_endoscopy") & pl.col("_base_id").is_not_null())
+    own = pl.when(pl.col("_endo_fee").is_not_null()).then(pl.col("_base_id"))
+    family: pl.Expr = own
+    if endoscopies.height:
+        keys = int(frame["_key"].max()) + 1  # type: ignore[arg-type]
+        if keys * codes < LIMIT:
+            bases = endoscopies.select(pl.col("_key") * codes + pl.col("_base_id")).to_series()
+            is_base = (pl.col("_key") * codes + pl.col("_proc_id")).is_in(bases.unique())
+        else:
+            pairs = endoscopies.select(pl.struct("_key", pl.col("_base_id").alias("_proc_id")))
+            is_base = pl.struct("_key", "_proc_id").is_in(pairs.to_series().unique())
+        family = own.when(is_base & pl.col("_plain")).then(pl.col("_proc_id"))
+    frame = frame.with_columns(family.alias("_fam"))
+    frame = frame.with_columns(
+        fee.alias("_fam_first"), fee.alias("_fam_other"), fee.alias("_value"), row.alias("_block")
+    )
+    is_family = pl.col("_fam").is_not_null()
+    if frame["_fam"].null_count() < frame.height:
+        frame = _families(frame.with_row_index("_pos"), sig).drop("_pos")
+    count = int(frame["_seg"].max()) + 1  # type: ignore[arg-type]
+    value, block = pl.col("_value"), pl.col("_block")
+    bound = int(frame["_value"].max()) + 1  # type: ignore[arg-type]
+    frame = frame.with_columns(seg_max(value, bound, count).alias("_best"))
+    at_best = value == pl.col("_best")
+    single = at_best & ~is_family
+    frame = frame.with_columns(
+        (seg_sum(single.cast(pl.Int64)) > 0).alias("_has_single"),
+        first_flagged(single).alias("_top_single"),
+        first_flagged(at_best & is_family).alias("_top_family"),
+    )
+    top_flag = (
+        pl.when(pl.col("_has_single")).then(pl.col("_top_single")).otherwise(pl.col("_top_family"))
+    )
+    frame = frame.with_columns(pick(top_flag, block).alias("_top_block"))
+    top = block == pl.col("_top_block")
+    num, den = scaled(SUBSEQUENT_SURGERY)
+    first, other = pl.col("_fam_first"), pl.col("_fam_other")
+    return frame.with_columns(
+        pl.when(top).then(first).otherwise(round_div(first * num, den)).alias("_first"),
+        # a family counts as one procedure; a line's other units are later procedures
+        pl.when(top & is_family).then(other).otherwise(round_div(other * num, den)).alias("_other"),
+        pl.when(top).then(1).otherwise(2).cast(pl.Int8).alias("mppr_rank"),
+    )
 
 
-_CHAIN_INPUTS: Final = ("_mods", "_split_share", "_npp")
+def _families(frame: pl.DataFrame, sig: pl.DataFrame) -> pl.DataFrame:
+    """Each family's first and other unit amounts, total (``_value``) and first line
+    (``_block``), set on its lines of ``frame`` (by ``_pos``)."""
+    fee, n = pl.col("_unit_fee"), pl.col("_n")
+    members = (
+        frame.filter(pl.col("_fam").is_not_null())
+        .select(
+            "_pos",
+            "_row",
+            "_key",
+            "_fam",
+            "_n",
+            "_unit_fee",
+            "_unit_fee_rank",
+            "_base",
+            "_endo_fee",
+        )
+        .sort("_key", "_fam", maintain_order=True)
+        .with_columns(runs("_key", "_fam"))
+        .with_columns(segments())
+    )
+    count = int(members["_seg"].max()) + 1  # type: ignore[arg-type]
+    bound = int(sig["_unit_fee_rank"].max()) + 1  # type: ignore[arg-type]
+    rank = pl.col("_unit_fee_rank")
+    members = members.with_columns(
+        (seg_sum(n) >= 2).alias("_several"),
+        (rank == seg_max(rank, bound, count)).alias("_at_top"),
+    ).with_columns(first_flagged(pl.col("_at_top")).alias("_top"))
+    base_fee = (
+        pl.when(pl.col("_endo_fee").is_not_null())
+        .then(pl.col("_endo_fee"))
+        .otherwise(pl.col("_base"))
+    )
+    reduced = pl.max_horizontal(fee - base_fee, pl.lit(0, dtype=pl.Int64))
+    several = pl.col("_several")
+    members = members.with_columns(
+        pl.when(several & ~pl.col("_top")).then(reduced).otherwise(fee).alias("_fam_first"),
+        pl.when(several).then(reduced).otherwise(fee).alias("_fam_other"),
+    ).with_columns(
+        seg_sum(pl.col("_fam_first") + (n - 1) * pl.col("_fam_other")).alias("_value"),
+        first_of(pl.col("_row").cast(pl.Int64)).alias("_block"),
+    )
+    where = members["_pos"]
+    return frame.with_columns(
+        frame[name].scatter(where, members[name])
+        for name in ("_fam_first", "_fam_other", "_value", "_block")
+    )
+
+
+def _portions(
+    part: pl.DataFrame, sig: pl.DataFrame, code: int, prepared: PreparedSchedule
+) -> pl.DataFrame:
+    """Reductions of one component of each later procedure (imaging, cardiovascular and
+    ophthalmology technical/professional components, therapy practice expense), from the
+    unrounded fee, rounded once (as :func:`medbill.fees._mppr.apply_reductions`), over
+    runs of one claim and date: adds ``_first``, ``_other`` and ``mppr_rank``.
+
+    ``_first_x``/``_other_x`` carry the unrounded fee of the first and the other units in
+    ``1/reduction_scale`` scaled units, so that every reduction is exact in integers. The
+    highest component (the first line of equal ones) keeps its amount when the group has
+    two or more units on the claim and date."""
+    reductions = COMPONENT_REDUCTIONS.get(_GROUP_NAMES[code], ())
+    if not reductions:
+        fee = sig["_unit_fee"].gather(part["_sig"])
+        return part.with_columns(
+            fee.alias("_first"), fee.alias("_other"), pl.lit(None, dtype=pl.Int8).alias("mppr_rank")
+        )
+    columns = sorted({_PORTION_COLUMNS[attr] for attr, _ in reductions})
+    frame = pl.concat(
+        [part, sig.select("_exact", *columns, *(f"{c}_rank" for c in columns))[part["_sig"]]],
+        how="horizontal",
+    )
+    count = int(frame["_seg"].max()) + 1  # type: ignore[arg-type]
+    scale = prepared.reduction_scale
+    n = pl.col("_n")
+    frame = frame.with_columns(
+        (pl.col("_exact") * scale).alias("_first_x"),
+        (pl.col("_exact") * scale).alias("_other_x"),
+        pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
+    )
+    for position, (attr, factor) in enumerate(reductions):
+        num, den = scaled(_ONE - factor)
+        column = _PORTION_COLUMNS[attr]
+        portion, rank = pl.col(column), pl.col(f"{column}_rank")
+        bound = int(sig[f"{column}_rank"].max()) + 1  # type: ignore[arg-type]
+        has = rank > 0
+        frame = frame.with_columns(
+            (has & (seg_sum(pl.when(has).then(n).otherwise(0)) >= 2)).alias("_active"),
+            (has & (rank == seg_max(rank, bound, count))).alias("_at_top"),
+        ).with_columns(first_flagged(pl.col("_at_top")).alias("_top"))
+        active, top = pl.col("_active"), pl.col("_top")
+        cut = portion * (num * (scale // den))
+        updates = [
+            (pl.col("_first_x") - pl.when(active & ~top).then(cut).otherwise(0)).alias("_first_x"),
+            (pl.col("_other_x") - pl.when(active).then(cut).otherwise(0)).alias("_other_x"),
+        ]
+        if position == 0:
+            updates.append(
+                pl.when(active)
+                .then(pl.when(top).then(1).otherwise(2))
+                .otherwise(pl.col("mppr_rank"))
+                .cast(pl.Int8)
+                .alias("mppr_rank")
+            )
+        frame = frame.with_columns(updates)
+    divisor = prepared.cent_divisor * scale
+    return frame.with_columns(
+        round_div(pl.col("_first_x"), divisor).alias("_first"),
+        round_div(pl.col("_other_x"), divisor).alias("_other"),
+    )
 
 
 def _signature_prices(
@@ -933,6 +949,14 @@ def _signature_prices(
         .replace_strict(numbers, default=None, return_dtype=pl.Int64)
         .alias("_base_id"),
         _factor_chain(pl.col("_unit_fee"), steps).alias("_unit_chain"),
+        *(
+            expr.alias(f"_step{n}_{part}")
+            for n, (condition, numerator, denominator) in enumerate(steps)
+            for part, expr in (
+                ("num", pl.when(condition).then(numerator).otherwise(1).cast(pl.Int64)),
+                ("den", pl.when(condition).then(denominator).otherwise(1).cast(pl.Int64)),
+            )
+        ),
         _messages(
             collected, "_problem_code", (partial(_early_problems, prepared), _late_problems)
         ).alias("_problem"),
@@ -978,47 +1002,60 @@ def medicare_prices(
     )
     rows = lines.rows
     index = rows["_sig"]
+    height = rows.height
     problem_code = sig["_problem_code"].gather(index)
     reason_code = sig["_reason_code"].gather(index)
+    group = _nulls("_group", height, pl.Int8)
+    rank = _nulls("mppr_rank", height, pl.Int8)
+    ranked = _nulls("_ranked", height, pl.Int64)
+    changed = None
     if claim_rules:
-        problem_code, reason_code, group, rank, ranked = _claim_rules(
-            rows, sig, prepared, problem_code, reason_code
-        )
-    else:
-        group = _nulls("_group", rows.height, pl.Int8)
-        rank = _nulls("mppr_rank", rows.height, pl.Int8)
-        ranked = _nulls("_ranked", rows.height, pl.Int64)
+        changed, by_rank = _claim_rules(rows, sig, prepared)
+        if by_rank.height:
+            where = by_rank["_row"]
+            group = group.scatter(where, by_rank["_group"])
+            rank = rank.scatter(where, by_rank["mppr_rank"])
+            ranked = ranked.scatter(where, by_rank["_ranked"])
+        if changed.height:
+            where = changed["_row"]
+            problem_code = problem_code.scatter(where, changed["_problem_code"])
+            reason_code = reason_code.scatter(
+                where,
+                changed.select(pl.coalesce("_reason_code", reason_code.gather(where))).to_series(),
+            )
+        else:
+            changed = None
     problem, reason = pl.col("_problem_code"), pl.col("_reason_code")
-    payable = problem.is_null() & reason.is_null()
-    allowed = (
-        pl.when(pl.col("_ranked").is_not_null())
-        .then(pl.col("_ranked"))
-        .otherwise(round_div(pl.col("_unit_chain") * pl.col("_units_milli"), 1000))
+    payable = pl.col("_payable")
+    allowed = pl.coalesce(
+        pl.col("_ranked"), round_div(pl.col("_unit_chain") * pl.col("_units_milli"), 1000)
     )
-    fee_amount = (
-        pl.when(problem.is_not_null())
-        .then(None)
-        .when(reason.is_not_null())
-        .then(0)
-        .otherwise(allowed)
+    fee_amount = pl.when(problem.is_null()).then(pl.when(payable).then(allowed).otherwise(0))
+    fee = pl.col("_fee")
+    charge_wins = (payable & (pl.col("_charge") < fee)).fill_null(False)
+    amounts = (
+        pl.DataFrame(
+            [
+                sig["_unit_chain"].gather(index),
+                problem_code.alias("_problem_code"),
+                reason_code.alias("_reason_code"),
+                ranked,
+                rows["_units_milli"],
+                rows["_charge"],
+            ]
+        )
+        .with_columns((problem.is_null() & reason.is_null()).alias("_payable"))
+        .with_columns(fee_amount.alias("_fee"))
     )
-    charge_wins = (pl.lit(lesser_of_charge) & payable & (pl.col("_charge") < fee_amount)).fill_null(
-        False
-    )
-    amounts = pl.DataFrame(
-        [
-            sig["_unit_chain"].gather(index),
-            problem_code.alias("_problem_code"),
-            reason_code.alias("_reason_code"),
-            ranked,
-            rows["_units_milli"],
-            rows["_charge"],
-        ]
-    ).select(
-        pl.when(charge_wins).then(pl.col("_charge")).otherwise(fee_amount).alias("_allowed"),
-        pl.when(payable).then(fee_amount).alias("_fee_amount"),
-        charge_wins.alias("_lesser_of"),
-        payable.alias("_payable"),
+    if lesser_of_charge:
+        amounts = amounts.with_columns(charge_wins.alias("_lesser_of"))
+    else:
+        amounts = amounts.with_columns(pl.lit(False).alias("_lesser_of"))
+    amounts = amounts.select(
+        pl.when(pl.col("_lesser_of")).then(pl.col("_charge")).otherwise(fee).alias("_allowed"),
+        pl.when(payable).then(fee).alias("_fee_amount"),
+        "_lesser_of",
+        "_payable",
     )
     # the texts: each signature's, gathered; then the lines the claim rules changed
     texts = sig.select(
@@ -1032,16 +1069,21 @@ def medicare_prices(
     )
     if not full:
         texts = texts.select("_problem", "_release_missing")
-    result = pl.concat([amounts, texts[index]], how="horizontal")
+    # a column no signature sets (no problem, no bilateral line, ...) needs no gather
+    result = amounts.hstack(
+        [
+            _nulls(name, height, texts.schema[name])
+            if texts[name].null_count() == texts.height
+            else texts[name].gather(index)
+            for name in texts.columns
+        ]
+    )
     if full:
         result = result.with_columns(
             _GROUP_NAME_LIST.gather(group.fill_null(0)).alias("mppr_group"), rank
         )
-    changed = (problem_code.is_null() != sig["_problem_code"].is_null().gather(index)) | (
-        reason_code.is_null() != sig["_reason_code"].is_null().gather(index)
-    )
-    if changed.any():
-        where = changed.arg_true()
+    if changed is not None:
+        where = changed["_row"]
         picked = sig[index.gather(where)].with_columns(
             problem_code.gather(where).alias("_problem_code"),
             reason_code.gather(where).alias("_reason_code"),

@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Final
 
 import attrs
+import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from medbill._payment import Adjustment, LinePayment, Remittance
+from medbill.batch._columnar835 import _with_file, columnar_tables
 from medbill.claims import PAYMENT_REDUCTIONS
 from medbill.codes import AdjustmentGroup
 from medbill.x12 import iter_835
@@ -160,16 +163,19 @@ class RemittanceTables:
 
 
 class _Columns:
-    """Rows gathered as tuples, turned into the schema's columns at the end."""
+    """Rows gathered as tuples, turned into the schema's columns at the end.
 
-    __slots__ = ("rows", "schema")
+    With ``file`` set, each row starts with it (the schema then opens with ``_file``)."""
+
+    __slots__ = ("file", "rows", "schema")
 
     def __init__(self, schema: pa.Schema) -> None:
         self.schema = schema
         self.rows: list[tuple[object, ...]] = []
+        self.file: int | None = None
 
     def add(self, *values: object) -> None:
-        self.rows.append(values)
+        self.rows.append(values if self.file is None else (self.file, *values))
 
     def table(self) -> pa.Table:
         columns = list(zip(*self.rows, strict=True)) or [() for _ in self.schema.names]
@@ -223,9 +229,12 @@ def remittance_tables(paths_or_texts: Iterable[Source], *, strict: bool = True) 
     """Read many 835 files (paths, X12 texts starting with ``ISA``, or ``(name, text)``
     pairs) into flat tables.
 
-    Each file is read with :func:`medbill.x12.iter_835` (``strict`` as there); a file
-    that cannot be read raises :class:`~medbill.ParseError` naming it, and nothing is
-    returned. See :class:`RemittanceTables` for the columns and the module for the keys.
+    Files are read by a columnar reader (:mod:`medbill.batch._columnar835`) when every
+    segment has a shape it handles with certainty, and otherwise by
+    :func:`medbill.x12.iter_835` (``strict`` as there), so the tables, errors and
+    warnings are those of the object reader either way; a file that cannot be read
+    raises :class:`~medbill.ParseError` naming it, and nothing is returned. See
+    :class:`RemittanceTables` for the columns and the module for the keys.
 
     >>> from medbill.batch import remittance_tables
     >>> from medbill.x12 import SAMPLE_835
@@ -235,12 +244,59 @@ def remittance_tables(paths_or_texts: Iterable[Source], *, strict: bool = True) 
     >>> tables.lines.num_rows, tables.adjustments.column("reason").to_pylist()
     (1, ['45', '2'])
     """
-    remittances = _Columns(REMITTANCES)
-    claims = _Columns(CLAIMS)
-    lines = _Columns(LINES)
-    adjustments = _Columns(ADJUSTMENTS)
-    provider = _Columns(PROVIDER_ADJUSTMENTS)
-    for source, item in _sources(paths_or_texts):
+    items = list(_sources(paths_or_texts))
+    texts = [_text(item) for _, item in items]
+    names = [source for source, _ in items]
+    try:
+        fast = columnar_tables(texts, names)
+        tables, fallback = fast.tables, sorted(fast.fallback)
+    except (pl.exceptions.PolarsError, pa.ArrowException):  # pragma: no cover - defensive
+        tables, fallback = {}, list(range(len(items)))
+    slow = _scalar_tables([(i, *items[i]) for i in fallback], strict=strict)
+    found = {}
+    for field in attrs.fields(RemittanceTables):
+        parts = [t for t in (tables.get(field.name), slow[field.name]) if t is not None]
+        table = pa.concat_tables(parts)
+        if len(parts) > 1 and slow[field.name].num_rows and table.num_rows:
+            table = table.take(pc.sort_indices(table, [("_file", "ascending")]))
+        found[field.name] = table.drop_columns(["_file"])
+    return RemittanceTables(**found)
+
+
+def _text(item: str | Path) -> str | None:
+    """The X12 text of a source, or None when only the object reader can say why not."""
+    if isinstance(item, str):
+        return item
+    try:
+        return item.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def scalar_remittance_tables(
+    paths_or_texts: Iterable[Source], *, strict: bool = True
+) -> RemittanceTables:
+    """:func:`remittance_tables` through the object reader alone: the reference the
+    columnar reader is tested against (tests/batch/test_columnar835.py)."""
+    items = list(_sources(paths_or_texts))
+    slow = _scalar_tables([(i, *item) for i, item in enumerate(items)], strict=strict)
+    return RemittanceTables(**{name: t.drop_columns(["_file"]) for name, t in slow.items()})
+
+
+def _scalar_tables(
+    items: list[tuple[int, str, str | Path]], *, strict: bool
+) -> dict[str, pa.Table]:
+    """The tables of ``items`` (file index, source, path or text) read with
+    :func:`medbill.x12.iter_835`, each with a leading ``_file`` column."""
+    remittances = _Columns(_with_file(REMITTANCES))
+    claims = _Columns(_with_file(CLAIMS))
+    lines = _Columns(_with_file(LINES))
+    adjustments = _Columns(_with_file(ADJUSTMENTS))
+    provider = _Columns(_with_file(PROVIDER_ADJUSTMENTS))
+    every = (remittances, claims, lines, adjustments, provider)
+    for file, source, item in items:
+        for columns in every:
+            columns.file = file
         for number, remittance in enumerate(iter_835(item, strict=strict), start=1):
             _remittance(source, number, remittance, remittances, claims, lines, adjustments)
             for index, plb in enumerate(remittance.provider_adjustments, start=1):
@@ -255,13 +311,13 @@ def remittance_tables(paths_or_texts: Iterable[Source], *, strict: bool = True) 
                     plb.reference,
                     plb.amount,
                 )
-    return RemittanceTables(
-        remittances=remittances.table(),
-        claims=claims.table(),
-        lines=lines.table(),
-        adjustments=adjustments.table(),
-        provider_adjustments=provider.table(),
-    )
+    return {
+        "remittances": remittances.table(),
+        "claims": claims.table(),
+        "lines": lines.table(),
+        "adjustments": adjustments.table(),
+        "provider_adjustments": provider.table(),
+    }
 
 
 def _remittance(

@@ -127,11 +127,18 @@ def from_cents(cents: pl.Expr) -> pl.Expr:
 
 
 def cents_to_decimal(cents: pl.Series) -> pl.Series:
-    """Int64 cents as an exact Decimal(18, 2) Series: the integers as Decimal(18, 0),
-    whose 128-bit values are then read with two places (no multiplication, no float)."""
-    array = cents.cast(pl.Decimal(18, 0)).to_arrow()
+    """Int64 cents as an exact Decimal(18, 2) Series: the integers as Decimal(19, 0),
+    whose 128-bit values are then read with two places (no multiplication, no float).
+    Cents of 19 digits take Polars' cast (which refuses them)."""
+    widest = cents.abs().max()
+    if widest is not None and widest >= _EIGHTEEN_DIGITS:  # type: ignore[operator]
+        array = cents.cast(pl.Decimal(18, 0)).to_arrow()  # Polars' own checks
+    else:
+        array = cents.cast(pl.Int64).to_arrow()  # Arrow's cast: about twice Polars' speed
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
+    if not pa.types.is_decimal(array.type):
+        array = array.cast(pa.decimal128(19, 0))
     decimals = pa.Array.from_buffers(
         MONEY_ARROW, len(array), array.buffers(), array.null_count, array.offset
     )
@@ -139,3 +146,4 @@ def cents_to_decimal(cents: pl.Series) -> pl.Series:
 
 
 MONEY_ARROW: Final = pa.decimal128(18, 2)
+_EIGHTEEN_DIGITS: Final = 10**18

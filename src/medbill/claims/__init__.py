@@ -18,7 +18,6 @@ from medbill.claims._build import (
     build_secondary_claim,
 )
 from medbill.claims._check import (
-    COST_SHARING,
     PAYMENT_REDUCTIONS,
     LineCheck,
     PatientShare,
@@ -45,9 +44,6 @@ from medbill.claims._denials import (
 from medbill.claims._holidays import federal_holidays, is_business_day, next_business_day
 from medbill.claims._matching import LineMatch, MatchMethod
 from medbill.claims._ncci import (
-    ANATOMIC_MODIFIERS,
-    DISTINCT_SERVICE_MODIFIERS,
-    PTP_MODIFIERS,
     AocEdit,
     AocType,
     MueIndicator,
@@ -92,7 +88,6 @@ from medbill.claims._workflow import ClaimStatus, ClaimWorkflow, ResponseEvent, 
 from medbill.claims._worklist import WorkItem, Worklist, WorkPolicy, WorkReason, worklist
 
 __all__ = [
-    "ANATOMIC_MODIFIERS",
     "AocEdit",
     "AocType",
     "CLAIM_FIELDS",
@@ -116,7 +111,6 @@ __all__ = [
     "CodeStatus",
     "DEFAULT_DENIAL_TABLE",
     "DEFAULT_RULES",
-    "DISTINCT_SERVICE_MODIFIERS",
     "DenialCategory",
     "DenialClassification",
     "DenialRule",
@@ -137,7 +131,6 @@ __all__ = [
     "NcciEdits",
     "NextAction",
     "PAYMENT_REDUCTIONS",
-    "PTP_MODIFIERS",
     "PayerRules",
     "PaymentCheck",
     "PlanOutcome",
@@ -159,7 +152,6 @@ __all__ = [
     "TimelyFilingLimit",
     "Tolerance",
     "PatientShare",
-    "COST_SHARING",
     "Transition",
     "VarianceReport",
     "Verdict",
@@ -185,6 +177,12 @@ __all__ = [
 ]
 
 
+def _private(module: str, name: str) -> object:
+    import importlib
+
+    return getattr(importlib.import_module(f"medbill.claims.{module}"), name)
+
+
 def _error(name: str) -> object:
     import medbill
 
@@ -198,5 +196,16 @@ __getattr__ = removed_names(
     {
         name: (functools.partial(_error, name), f"medbill.{name}")
         for name in ("ClaimStateError", "UnbalancedRemittanceError")
+    }
+    # Rule tables that left the surface in 0.2.0 (issue 19): each is applied by the function
+    # named, and docs/claims.md cites its source.
+    | {
+        name: (functools.partial(_private, module, name), instead)
+        for name, module, instead in (
+            ("ANATOMIC_MODIFIERS", "_ncci", "scrub() with NcciEdits, which applies them"),
+            ("DISTINCT_SERVICE_MODIFIERS", "_ncci", "scrub() with NcciEdits, which applies them"),
+            ("PTP_MODIFIERS", "_ncci", "scrub() with NcciEdits, which applies them"),
+            ("COST_SHARING", "_check", "check_payment(), whose LineCheck.patient_share splits it"),
+        )
     },
 )

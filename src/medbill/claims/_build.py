@@ -60,7 +60,7 @@ def build_claim(
     coverages: Sequence[Coverage],
     charges: ChargeSource | None = None,
     *,
-    claim_id: str,
+    claim_id: ClaimId,
 ) -> Claim:
     """The claim for ``encounter`` to the first coverage in ``coverages`` (primary first).
 
@@ -254,7 +254,7 @@ def build_secondary_claim(
     coverage: Coverage,
     *,
     adjudicated_on: pendulum.Date,
-    claim_id: str | None = None,
+    claim_id: ClaimId | None = None,
 ) -> SecondaryClaim:
     """The claim to ``coverage`` after ``primary`` was adjudicated as ``primary_payment``.
 

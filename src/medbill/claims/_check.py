@@ -34,6 +34,7 @@ from typing import Final, Literal
 import attrs
 import pendulum
 
+from medbill._common import PayerId
 from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
 from medbill._errors import PricingError, ValidationError
@@ -818,7 +819,7 @@ def check_payment(
     benefits: Benefits | None = None,
     accumulators: Accumulators | None = None,
     prior_payments: Sequence[ClaimPayment] = (),
-    payer_id: str | None = None,
+    payer_id: PayerId | None = None,
     category: ServiceCategory = ServiceCategory.OFFICE_VISIT,
     categories: Mapping[str, ServiceCategory] | None = None,
     sequestration: bool | None = None,

@@ -40,7 +40,7 @@ def build_corrected_claim(
     payer_claim_number: str,
     *,
     lines: Iterable[ClaimLine] | None = None,
-    claim_id: str | None = None,
+    claim_id: ClaimId | None = None,
 ) -> Claim:
     """The replacement (frequency 7) of ``claim``, with ``lines`` if they change.
 

@@ -34,12 +34,13 @@ import attrs
 import pendulum
 
 from medbill._adjustment_outcomes import AdjustmentOutcome, adjustment_outcome
-from medbill._common import ClaimId
+from medbill._common import ClaimId, PayerId
 from medbill._encounter import Claim, ClaimLine
 from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError
 from medbill._parties import Coverage, Priority
-from medbill._payment import ClaimPayment, LinePayment, Remittance
+from medbill._payment import Adjustment, ClaimPayment, LinePayment, PayerClaimStatus, Remittance
+from medbill._trusted import trusted_positional
 from medbill.claims._build import SecondaryClaim
 from medbill.claims._denials import DenialClassification, classify_denial
 from medbill.claims._matching import match_lines
@@ -169,6 +170,26 @@ class ClaimPlan:
         for entry in self.entries:
             lines.extend("  " + text for text in entry.render().splitlines())
         return "\n".join(lines)
+
+
+# A loop's plan from values the planner made itself (tuples already): the object the
+# constructor builds, without its converters (a plan of a large file makes thousands).
+_CLAIM_PLAN = trusted_positional(
+    ClaimPlan,
+    "position",
+    "key",
+    "claim_payment",
+    "claim",
+    "coverage",
+    "next_coverage",
+    "outcome",
+    "entries",
+    "explanation",
+    "denials",
+    "exceptions",
+    "match",
+    "already_posted",
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -500,12 +521,17 @@ class _Planner:
     def prefetch(self) -> None:
         """Read every claim the remittance names in a few batched reads."""
         wanted: list[str] = []
+        later: list[str] = []  # paid at a later level: the patient's money on them is read
         for payment in self.remittance.claim_payments:
+            level = status_level(payment.status)
             for claim in self.claims.get(str(payment.claim_id), ()):
                 wanted.append(str(claim.id))
+                if level is not None and level is not Priority.PRIMARY:
+                    later.append(str(claim.id))
                 if claim.encounter_id is not None:
                     wanted.append(f"encounter:{claim.encounter_id}")
         self.view.prefetch(wanted)
+        self.view.prefetch_patient_money(later)
 
     def suspense(
         self,
@@ -550,8 +576,12 @@ class _Planner:
             explanation=[f"{payment.paid} to unapplied insurance cash"], exceptions=exceptions,
         )  # fmt: skip
 
-    def loop(self, position: int, payment: ClaimPayment, *, last_try: bool) -> ClaimPlan | None:
-        key = claim_payment_key(self.remittance, payment, position) + self.key_suffix
+    def loop(
+        self, position: int, payment: ClaimPayment, *, last_try: bool, key: str | None = None
+    ) -> ClaimPlan | None:
+        if key is None:
+            key = claim_payment_key(self.remittance, payment, position)
+        key += self.key_suffix
         candidates = self.claims.get(str(payment.claim_id))
         if not candidates:
             return self.suspense(position, key, payment, ExceptionReason.UNKNOWN_CLAIM,
@@ -610,12 +640,11 @@ class _Planner:
         self.cash_payers.append(str(coverage.payer.id))
         duplicate = any("duplicate payment" in note for note in explanation)
         outcome = PlanOutcome.DENIED if payment.status.is_denial else PlanOutcome.PAID
-        return ClaimPlan(
-            position=position, key=key, claim_payment=payment, claim=claim, coverage=coverage,
-            next_coverage=next_coverage,
-            outcome=PlanOutcome.DUPLICATE if duplicate else outcome,
-            entries=self.view.entries[before:], explanation=explanation,
-            denials=() if duplicate else _denials(payment, match), match=match,
+        return _CLAIM_PLAN(
+            position, key, payment, claim, coverage, next_coverage,
+            PlanOutcome.DUPLICATE if duplicate else outcome,
+            tuple(self.view.entries[before:]), tuple(explanation),
+            () if duplicate else tuple(_denials(payment, match)), (), match, False,
         )  # fmt: skip
 
     def _informational(
@@ -668,6 +697,21 @@ class _Planner:
         )  # fmt: skip
 
 
+_LEFT: dict[tuple[str, str], bool] = {}  # (group, CARC) -> whether it is left in A/R
+
+
+def _left_in_ar(adjustment: Adjustment) -> bool:
+    """Whether ``adjustment``'s outcome is :attr:`AdjustmentOutcome.LEFT_IN_AR` (memoized)."""
+    key = (adjustment.group._value_, adjustment.reason)
+    found = _LEFT.get(key)
+    if found is None:
+        outcome = adjustment_outcome(adjustment.group, adjustment.reason)
+        found = outcome is AdjustmentOutcome.LEFT_IN_AR
+        if len(_LEFT) < 4096:
+            _LEFT[key] = found
+    return found
+
+
 def _denials(payment: ClaimPayment, match: ClaimMatch) -> list[LineDenial]:
     """The amounts each line leaves in A/R as a denial, classified with their next action."""
     found: list[LineDenial] = []
@@ -677,11 +721,7 @@ def _denials(payment: ClaimPayment, match: ClaimMatch) -> list[LineDenial]:
     ]
     units.append((None, payment.adjustments))
     for line, adjustments in units:
-        denied = [
-            a
-            for a in adjustments
-            if adjustment_outcome(a.group, a.reason) is AdjustmentOutcome.LEFT_IN_AR
-        ]
+        denied = [a for a in adjustments if _left_in_ar(a)]
         if not denied:
             continue
         amount = sum((a.amount for a in denied), ZERO)
@@ -743,7 +783,7 @@ def plan_remittance(
     *,
     coverages: Sequence[Coverage] = (),
     as_of: pendulum.Date | None = None,
-    payer_id: str | None = None,
+    payer_id: PayerId | None = None,
     recorded_at: pendulum.DateTime | None = None,
 ) -> RemittancePlan:
     """Plan ``remittance`` against the ledger: every entry, per CLP loop, nothing posted.
@@ -801,16 +841,17 @@ def _plan_one(
     before = len(view.entries)
     planned: dict[int, ClaimPlan] = {}
     waiting: list[tuple[int, ClaimPayment]] = []
-    ordered = [x for x in payments if x[1].status.is_reversal]
-    ordered += [x for x in payments if not x[1].status.is_reversal]
+    reversal = PayerClaimStatus.REVERSAL
+    ordered = [x for x in payments if x[1].status is reversal]
+    ordered += [x for x in payments if x[1].status is not reversal]
     for position, payment in ordered:
-        item = planner.loop(position, payment, last_try=False)
+        item = planner.loop(position, payment, last_try=False, key=keys[position - 1])
         if item is None:
             waiting.append((position, payment))
         else:
             planned[position] = item
     for position, payment in waiting:
-        item = planner.loop(position, payment, last_try=True)
+        item = planner.loop(position, payment, last_try=True, key=keys[position - 1])
         if item is None:  # pragma: no cover - a last try always plans the loop
             raise LedgerError(f"CLP loop {position} could not be planned")
         planned[position] = item

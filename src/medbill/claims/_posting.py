@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pendulum
 
-from medbill._common import ClaimId
+from medbill._common import ClaimId, PayerId
 from medbill._encounter import Claim
 from medbill._parties import Coverage
 from medbill._payment import Remittance
@@ -28,7 +28,7 @@ def post_remittance(
     claims: Iterable[Claim | SecondaryClaim] | Mapping[ClaimId, Claim | SecondaryClaim],
     *,
     coverages: Sequence[Coverage] = (),
-    payer_id: str | None = None,
+    payer_id: PayerId | None = None,
     recorded_at: pendulum.DateTime | None = None,
 ) -> PostingResult:
     """Plan and post ``remittance`` as one atomic batch; return the entries and exceptions.

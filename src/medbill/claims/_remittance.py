@@ -18,8 +18,10 @@ from medbill._common import ClaimId
 from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
 from medbill._errors import UnbalancedRemittanceError
+from medbill._money import ZERO
 from medbill._payment import ClaimPayment, LinePayment, Remittance
 from medbill.claims._matching import LineMatch, match_lines
+from medbill.codes import AdjustmentGroup
 
 __all__ = [
     "ClaimMatch",
@@ -47,9 +49,40 @@ def check_balanced(remittance: Remittance) -> None:
     ...
     medbill.UnbalancedRemittanceError: remittance: does not balance, nothing was posted: claim C-1: charge - adjustments - paid is off by 20.00 (got 'EFT-1')
     """
+    if _balanced(remittance):
+        return
     found = remittance.imbalances()
     if found:
         raise UnbalancedRemittanceError(remittance.id, found)
+
+
+def _balanced(remittance: Remittance) -> bool:
+    """Whether :meth:`~medbill.Remittance.imbalances` is empty, without building it: the
+    same exact sums in one pass (a plan of a large file checks every claim first)."""
+    patient = AdjustmentGroup.PATIENT_RESPONSIBILITY
+    total = ZERO
+    for claim in remittance.claim_payments:
+        adjusted = ZERO
+        shares = ZERO
+        for adjustment in claim.adjustments:
+            adjusted += adjustment.amount
+            if adjustment.group is patient:
+                shares += adjustment.amount
+        for line in claim.lines:
+            line_adjusted = ZERO
+            for adjustment in line.adjustments:
+                line_adjusted += adjustment.amount
+                if adjustment.group is patient:
+                    shares += adjustment.amount
+            if line.charge - line_adjusted - line.paid:
+                return False
+            adjusted += line_adjusted
+        if claim.charge - adjusted - claim.paid or claim.patient_responsibility - shares:
+            return False
+        total += claim.paid
+    for provider_adjustment in remittance.provider_adjustments:
+        total -= provider_adjustment.amount
+    return total == remittance.signed_payment
 
 
 class ExceptionReason(MedbillEnum):

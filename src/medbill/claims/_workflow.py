@@ -32,6 +32,7 @@ import attrs
 import pendulum
 
 from medbill._claim_status import ClaimStatusReport, StatusOutcome, TransactionAcknowledgement
+from medbill._common import ClaimId
 from medbill._deprecation import renamed_fields, renamed_parameters
 from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
@@ -394,7 +395,7 @@ class ClaimWorkflow:
         recorded_at: pendulum.DateTime,
         reason: str,
         payer_claim_control_number: str,
-        claim_id: str | None = None,
+        claim_id: ClaimId | None = None,
         claim: Claim | None = None,
     ) -> tuple[ClaimWorkflow, ClaimWorkflow]:
         """Mark this claim corrected and start its replacement (frequency 7) in draft.

@@ -110,12 +110,14 @@ class WorkPolicy:
     appeal_days: Mapping[PayerId, int] = attrs.field(factory=dict, converter=_days)
     denial_table: DenialTable = DEFAULT_DENIAL_TABLE
 
-    def filing_deadline(self, payer_id: str | None, service_date: pendulum.Date) -> pendulum.Date:
+    def filing_deadline(
+        self, payer_id: PayerId | None, service_date: pendulum.Date
+    ) -> pendulum.Date:
         """The last day a claim for ``service_date`` may reach the payer."""
         limit = self.timely_filing.get(PayerId(payer_id or ""), self.default_timely_filing)
         return limit.deadline(service_date)
 
-    def appeal_window(self, payer_id: str | None) -> int:
+    def appeal_window(self, payer_id: PayerId | None) -> int:
         """Days to file an appeal with the payer."""
         return self.appeal_days.get(PayerId(payer_id or ""), self.denial_table.appeal_days)
 
@@ -422,7 +424,9 @@ def _underpaid(
         if owed <= ZERO or flow is None:
             continue
         payer = check.payer_id
-        deadline = _entered(flow, flow.status).add(days=context.policy.appeal_window(payer))
+        deadline = _entered(flow, flow.status).add(
+            days=context.policy.appeal_window(PayerId(payer))
+        )
         lines = ", ".join(c.line_id for c in check.lines if c.underpayment > ZERO)
         context.add(flow, WorkReason.UNDERPAID, owed,
                     "ask the payer to reprocess at the contracted rate", deadline,
@@ -474,7 +478,7 @@ def _secondary(context: _Context, flows: list[ClaimWorkflow]) -> None:
             if amount <= ZERO:
                 continue
             billed |= keys
-            filing = context.policy.filing_deadline(account.payer, claim.service_dates[0])
+            filing = context.policy.filing_deadline(PayerId(account.payer), claim.service_dates[0])
             context.add(flow, WorkReason.SECONDARY_NOT_BILLED, amount,
                         f"bill the {account.level.value} payer {account.payer}", filing)  # fmt: skip
 

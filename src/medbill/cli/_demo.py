@@ -27,6 +27,7 @@ from medbill import (
     ServiceCategory,
     apply_eligibility,
 )
+from medbill._common import ClaimId
 from medbill._files import file_mode, write_private
 from medbill._money import ZERO
 from medbill._privacy import mask_text
@@ -261,7 +262,7 @@ class Demo:
                 patient,
                 ordered,
                 self._unit_price,
-                claim_id="C-" + encounter.id.removeprefix("E-"),
+                claim_id=ClaimId("C-" + encounter.id.removeprefix("E-")),
             )
             self.claims[claim.id] = claim
             payer = claim.coverage.payer.name if claim.coverage else "self-pay"

@@ -7,7 +7,8 @@
 Decimal('81.86')
 """
 
-from medbill.fees._anesthesia import ANESTHESIA_MODIFIERS, AnesthesiaSchedule
+from medbill._deprecation import moved_names
+from medbill.fees._anesthesia import AnesthesiaSchedule
 from medbill.fees._contract import (
     CarveOut,
     CodeRange,
@@ -20,14 +21,11 @@ from medbill.fees._contract import (
     PercentOfMedicare,
 )
 from medbill.fees._contract import Term as ContractTerm
-from medbill.fees._gfe import DISPUTE_THRESHOLD, GfeItem, GoodFaithEstimate
+from medbill.fees._gfe import GfeItem, GoodFaithEstimate
 from medbill.fees._locality import Locality
 from medbill.fees._priced import PricedClaim, PricedLine
 from medbill.fees._responsibility import (
-    MEDICARE_COINSURANCE,
-    SEQUESTRATION,
     AllowedLine,
-    CobMethod,
     CoordinatedPayment,
     LineShare,
     MedicareEstimate,
@@ -41,7 +39,6 @@ from medbill.fees._responsibility import (
 )
 from medbill.fees._rvu import MedicareFeeSchedule, MedicareRelease
 from medbill.fees._rvu_row import (
-    MEDICARE_CONVERSION_FACTORS,
     ConversionFactor,
     Gpci,
     RvuRow,
@@ -51,14 +48,9 @@ from medbill.fees._schedule import FeeEntry, FeeSchedule
 from medbill.fees._trace import Trace, TraceStep
 
 __all__ = [
-    "ANESTHESIA_MODIFIERS",
     "AllowedLine",
     "AnesthesiaSchedule",
     "Priced",
-    "DISPUTE_THRESHOLD",
-    "MEDICARE_COINSURANCE",
-    "SEQUESTRATION",
-    "CobMethod",
     "CoordinatedPayment",
     "GfeItem",
     "GoodFaithEstimate",
@@ -70,7 +62,6 @@ __all__ = [
     "medicare_payment",
     "medicare_secondary_payment",
     "secondary_payment",
-    "MEDICARE_CONVERSION_FACTORS",
     "CarveOut",
     "CodeRange",
     "Contract",
@@ -95,3 +86,25 @@ __all__ = [
     "TraceStep",
     "read_pprrvu",
 ]
+
+
+# Left the surface in 0.2.0 (importable, with a DeprecationWarning, until 0.3). CobMethod's
+# one home is medbill (Coverage.cob_method); the rule constants are the pricing code's own:
+# each is applied by the function named, and docs/pricing.md cites the rule.
+__getattr__ = moved_names(
+    __name__,
+    {
+        "CobMethod": ("medbill", "medbill.CobMethod"),
+        "ANESTHESIA_MODIFIERS": (
+            "medbill.fees._anesthesia",
+            "AnesthesiaSchedule.price(modifiers=...), which applies them",
+        ),
+        "DISPUTE_THRESHOLD": ("medbill.fees._gfe", "GoodFaithEstimate.dispute_eligible()"),
+        "MEDICARE_COINSURANCE": ("medbill.fees._responsibility", "medicare_payment()"),
+        "SEQUESTRATION": ("medbill.fees._responsibility", "medicare_payment(sequestration=)"),
+        "MEDICARE_CONVERSION_FACTORS": (
+            "medbill.fees._rvu_row",
+            "MedicareFeeSchedule.conversion_factors",
+        ),
+    },
+)

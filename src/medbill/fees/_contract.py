@@ -31,11 +31,12 @@ import attrs
 import pendulum
 
 from medbill._common import Period
-from medbill._deprecation import renamed_fields, renamed_parameters
+from medbill._deprecation import folded_modifier, renamed_fields, renamed_parameters
 from medbill._encounter import Claim, ClaimLine
 from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, as_money, as_rate, round_cents
 from medbill._parties import Coverage
+from medbill._validation import to_one_modifier_text
 from medbill.fees._locality import Locality
 from medbill.fees._priced import PricedClaim
 from medbill.fees._rvu import MedicareFeeSchedule
@@ -172,17 +173,29 @@ class CarveOut:
             )
 
 
+@folded_modifier
 @attrs.frozen(kw_only=True)
 class FixedRate:
     """A contracted amount per unit for codes or code ranges (optionally one modifier).
 
+    ``modifiers`` is a list of at most one modifier: the rate then prices only lines that
+    carry it. ``modifier=`` (one string) is deprecated since 0.2.0; ``modifier`` reads the
+    one modifier, or ``None``.
+
     >>> FixedRate(codes=["99213"], amount="95.00").amount
     Decimal('95.00')
+    >>> FixedRate(codes=["97110"], amount="29.99", modifiers=["59"]).modifier
+    '59'
     """
 
     codes: tuple[CodeRange, ...] = attrs.field(converter=_ranges)
     amount: Decimal = attrs.field(converter=_money)
-    modifier: str | None = None
+    modifiers: tuple[str, ...] = attrs.field(default=(), converter=to_one_modifier_text)
+    modifier: str | None = attrs.field(init=False, eq=False, repr=False)
+    """The rate's one modifier (``modifiers[0]``), or ``None``."""
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "modifier", self.modifiers[0] if self.modifiers else None)
 
 
 @renamed_fields(percent="rate")
@@ -725,7 +738,7 @@ class Contract:
                         attrs.evolve(
                             line,
                             service_date=_same_day(line.service_date, term.year),
-                            service_date_end=None,
+                            service_period=None,
                         )
                         for line in claim.lines
                     ],

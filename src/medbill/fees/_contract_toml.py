@@ -48,7 +48,7 @@ _TOP = {
 }
 _TABLE_KEYS = {
     "carve_out": {"codes", "amount", "billed_rate"},
-    "fixed_rate": {"codes", "amount", "modifier"},
+    "fixed_rate": {"codes", "amount", "modifiers"},
     "fee_schedule": {"schedule", "rate"},
     "percent_of_medicare": {"schedule", "rate", "locality", "year"},
     "percent_of_billed": {"rate"},
@@ -56,6 +56,7 @@ _TABLE_KEYS = {
 # Keys of medbill 0.1 contracts, still read (with a DeprecationWarning) in 0.2.x.
 _OLD_KEYS = {
     "carve_out": {"percent_of_billed": "billed_rate"},
+    "fixed_rate": {"modifier": "modifiers"},  # one string -> a list of (at most) one
     "fee_schedule": {"percent": "rate"},
     "percent_of_medicare": {"percent": "rate"},
     "percent_of_billed": {"percent": "rate"},
@@ -128,7 +129,7 @@ def _term(
         return FixedRate(
             codes=table.get("codes", []),
             amount=_text(table.get("amount"), "amount"),
-            modifier=table.get("modifier"),
+            modifiers=table.get("modifiers", []),
         )
     if kind == "fee_schedule":
         return FeeScheduleTerm(
@@ -189,6 +190,8 @@ def load_contract(
                             f"is the deprecated name of {new}: give one", old, kind, index
                         )
                     table[new] = table.pop(old)
+                    if new == "modifiers":
+                        table[new] = [table[new]] if table[new] else []
             for key in table:
                 if key not in _TABLE_KEYS[kind]:
                     raise where.error(

@@ -11,7 +11,7 @@ Copied, numbers only, from the CMS files of the CY2025 physician fee schedule:
 * ``GPCI2025.csv`` (Addendum E of the CY2025 PFS final rule, CMS-1807-F): the work (with
   the 1.0 floor), practice-expense and malpractice GPCIs of three localities.
 
-The conversion factor, 32.3465 for CY2025, comes with :data:`medbill.fees.MEDICARE_CONVERSION_FACTORS`.
+The conversion factor, 32.3465 for CY2025, comes with the schedule (:attr:`medbill.fees.MedicareFeeSchedule.conversion_factors`).
 ``tests/testing/test_demo_dataset.py`` checks every number here against those files, cell for
 cell. :meth:`medbill.fees.MedicareFeeSchedule.demo`, :func:`medbill.testing.demo_medicare_schedule`
 and the ``medbill demo`` command all use these rows (there is no second copy).

@@ -91,6 +91,9 @@ _PRICED_LINE: Final = trusted_positional(
 )  # fmt: skip
 _CONTEXT_LIMIT: Final = 4_096
 _REDUCED_LIMIT: Final = 2_048
+# distinct charges whose lesser-of outcome one finished amount keeps (a chargemaster bills
+# a code at one price, so a few cover most lines)
+_LESSER_LIMIT: Final = 16
 
 # CMS release letters and the quarter each starts (RVUyyA January, B April, C July,
 # D October); a revised release (AR, BR, ...) replaces its quarter's release from the
@@ -195,12 +198,14 @@ class _Done:
     """A payable line's finished amounts and its (lazy) trace, shared by every line that
     prices alike."""
 
-    __slots__ = ("allowed", "trace", "unit_fee")
+    __slots__ = ("allowed", "lesser", "trace", "unit_fee")
 
     def __init__(self, allowed: Decimal, unit_fee: Decimal, trace: Trace) -> None:
         self.allowed = allowed
         self.unit_fee = unit_fee
         self.trace = trace
+        # charge -> (allowed amount, trace) after the lesser-of rule (see _lesser_cached)
+        self.lesser: dict[Decimal, tuple[Decimal, Trace]] | None = None
 
 
 class _Cell:
@@ -307,9 +312,9 @@ class _Context:
 
 
 class _Work:
-    """A line on its way through pricing (internal, mutable, one per line): its cell and
-    what the claim adds (date, line id, charge) and the claim rules change (a status-T
-    refusal, the multiple procedure occurrences)."""
+    """A line of :meth:`MedicareFeeSchedule.price_line` on its way through pricing
+    (internal): its cell and what the call adds (date, charge). ``price_claim`` keeps the
+    same per line in lists by index (no object per line)."""
 
     __slots__ = (
         "cell",
@@ -318,7 +323,6 @@ class _Work:
         "done",
         "lesser_of",
         "line_id",
-        "occurrences",
         "pos",
         "reason",
         "units",
@@ -341,7 +345,6 @@ class _Work:
         self.charge = charge
         self.reason: str | None = cell.reason
         self.lesser_of = False
-        self.occurrences: list[Occurrence] | None = None
         self.done: _Done | None = None  # set by the claim rules when they reduce the line
 
 
@@ -949,7 +952,7 @@ class MedicareFeeSchedule:
             unit_fee = done.unit_fee
             trace = done.trace
             if charge is not None and work.lesser_of:
-                allowed, trace = _lesser(allowed, charge, trace)
+                allowed, trace = _lesser_cached(done, charge)
         # PricedLine(code=..., ...) without the constructor's per-field overhead: every
         # value is the schedule's own (see medbill._trusted).
         return _PRICED_LINE(
@@ -1036,34 +1039,79 @@ class MedicareFeeSchedule:
         claim_pos = claim.place_of_service
         context = self._context(locality, kind, qualifying_apm, nearest_release)
         cell_of = self._cell
-        works: list[_Work | PricedLine] = []
-        by_date: dict[pendulum.Date, list[_Work]] = {}
-        for line in claim.lines:
+        lines = claim.lines
+        # per line, by index: its cell (None: an anesthesia line, priced on its own), its
+        # refusal and, when a claim rule reduced it, its finished amounts
+        cells: list[_Cell | None] = []
+        reasons: list[str | None] = []
+        others: dict[int, PricedLine] = {}
+        by_date: dict[pendulum.Date, list[int]] = {}
+        for index, line in enumerate(lines):
             if anesthesia is not None and anesthesia.has(line.procedure):
-                works.append(_anesthesia_line(anesthesia, line, locality))
+                others[index] = _anesthesia_line(anesthesia, line, locality)
+                cells.append(None)
+                reasons.append(None)
                 continue
-            pos = line.place_of_service or claim_pos
             day = line.service_date
             try:
-                cell = cell_of(context, line.procedure, line.modifiers, line.units, pos, day, None)
+                cell = cell_of(
+                    context, line.procedure, line.modifiers, line.units,
+                    line.place_of_service or claim_pos, day, None,
+                )  # fmt: skip
             except ValidationError as error:
                 raise error.at(f"lines[{line.line_id}]") from None
-            work = _Work(cell, line.units, day, pos, line.line_id, line.charge)
-            work.lesser_of = lesser_of_charge
-            works.append(work)
+            cells.append(cell)
+            reasons.append(cell.reason)
             same_day = by_date.get(day)
             if same_day is None:
-                by_date[day] = [work]
+                by_date[day] = [index]
             else:
-                same_day.append(work)
+                same_day.append(index)
+        dones: list[_Done | None] = [None] * len(cells)
         for same_day in by_date.values():
-            if len(same_day) > 1 or same_day[0].cell.units != _ONE:
-                self._cached += _claim_rules(same_day, self._reduced)
-        finish = self._finish
-        return PricedClaim(
-            claim_id=claim.id,
-            lines=tuple(finish(w, locality) if isinstance(w, _Work) else w for w in works),
-        )
+            if len(same_day) > 1 or cells[same_day[0]].units != _ONE:  # type: ignore[union-attr]
+                self._cached += _claim_rules(same_day, cells, reasons, dones, self._reduced)
+        # what _finish does for one _Work, inline for every line of the claim
+        build = _PRICED_LINE
+        refusal = self._refusal
+        priced: list[PricedLine] = []
+        for index, line in enumerate(lines):
+            maybe = cells[index]
+            if maybe is None:
+                priced.append(others[index])
+                continue
+            cell = maybe
+            reason = reasons[index]
+            charge = line.charge
+            if reason is not None:
+                trace = refusal(reason)
+                priced.append(
+                    build(
+                        cell.code, ZERO, ZERO, line.service_date, cell.mods, line.units, False,
+                        cell.status, reason, line.place_of_service or claim_pos, locality,
+                        line.line_id, None, charge, trace,
+                    )
+                )  # fmt: skip
+                continue
+            done = dones[index]
+            if done is None:  # no claim rule touched the line: the cell's answer
+                done = cell.plain
+                if done is None:
+                    done = cell.plain = _done(cell, None)
+            fee_amount = allowed = done.allowed
+            trace = done.trace
+            if lesser_of_charge and charge is not None:
+                memo = done.lesser
+                hit = None if memo is None else memo.get(charge)
+                allowed, trace = _lesser_cached(done, charge) if hit is None else hit
+            priced.append(
+                build(
+                    cell.code, allowed, done.unit_fee, line.service_date, cell.mods, line.units,
+                    True, cell.status, None, line.place_of_service or claim_pos, locality,
+                    line.line_id, fee_amount, charge, trace,
+                )
+            )  # fmt: skip
+        return PricedClaim(claim_id=claim.id, lines=tuple(priced))
 
 
 def _walk(
@@ -1119,6 +1167,22 @@ def _done(cell: _Cell, occurrences: list[Occurrence] | None) -> _Done:
     return _Done(allowed, unit_fee, Trace._lazy(functools.partial(_words, cell, occurrences)))
 
 
+def _lesser_cached(done: _Done, charge: Decimal) -> tuple[Decimal, Trace]:
+    """``done``'s allowed amount and trace after the lesser-of rule for ``charge``, kept on
+    ``done`` for the next line with the same charge. Charges are whole cents (the claim
+    line's converter and ``as_money`` quantize them), so equal charges print alike and
+    share the outcome; a trace is immutable, so lines may share one."""
+    memo = done.lesser
+    if memo is None:
+        memo = done.lesser = {}
+    hit = memo.get(charge)
+    if hit is None:
+        hit = _lesser(done.allowed, charge, done.trace)
+        if len(memo) < _LESSER_LIMIT:
+            memo[charge] = hit
+    return hit
+
+
 def _lesser(fee_amount: Decimal, charge: Decimal, trace: Trace) -> tuple[Decimal, Trace]:
     """The allowed amount after Medicare's lesser-of rule and the trace with its step."""
     allowed = charge if charge < fee_amount else fee_amount
@@ -1170,50 +1234,63 @@ def _units(units: Decimal | int) -> Decimal:
     return value
 
 
-def _claim_rules(same_day: list[_Work], reduced: dict[tuple[_Cell, ...], Any]) -> int:
+def _claim_rules(
+    same_day: list[int],
+    cells: list[_Cell | None],
+    reasons: list[str | None],
+    dones: list[_Done | None],
+    reduced: dict[tuple[_Cell, ...], Any],
+) -> int:
     """Apply status T and the multiple procedure rankings to the lines of one date of
-    service. The rankings depend only on the lines that take part, in claim order: their
-    outcome is kept in ``reduced`` by those lines' cells; returns 1 when it adds one."""
-    payable = [w for w in same_day if w.reason is None]
-    if any(w.cell.status != "T" for w in payable):
-        for work in payable:
-            if work.cell.status == "T":
-                work.reason = (
+    service (``same_day``: their indexes in ``cells``, ``reasons`` and ``dones``, which
+    the rules update). Each group's ranking depends only on its lines that take part, in
+    claim order: its outcome is kept in ``reduced`` by those lines' cells; returns how
+    many outcomes it adds."""
+    payable = [i for i in same_day if reasons[i] is None]
+    if any(cells[i].status != "T" for i in payable):  # type: ignore[union-attr]
+        for index in payable:
+            if cells[index].status == "T":  # type: ignore[union-attr]
+                reasons[index] = (
                     "status T: injection not paid when another fee-schedule "
                     "service is paid the same day"
                 )
     # only a group with two procedures or more is ranked; the others keep their own fee
     sizes: dict[str, int] = {}
-    for work in same_day:
-        if work.reason is None:
-            cell = work.cell
-            group = cell.group
+    for index in same_day:
+        if reasons[index] is None:
+            cell = cells[index]
+            group = cell.group  # type: ignore[union-attr]
             if group is not None:
-                count = cell.count
+                count = cell.count  # type: ignore[union-attr]
                 if count is None:
-                    count = whole_units(cell.units, cell.code)  # raises: units not whole
+                    count = whole_units(cell.units, cell.code)  # type: ignore[union-attr]
                 sizes[group] = sizes.get(group, 0) + count
-    ranked = {group for group, size in sizes.items() if size > 1}
+    ranked = [group for group, size in sizes.items() if size > 1]
     if not ranked:
         return 0
-    taking_part: list[tuple[_Work, str]] = []
-    for work in same_day:
-        group = work.cell.group
-        if work.reason is None and group in ranked:
-            taking_part.append((work, group))
-    key = tuple(w.cell for w, _ in taking_part)
-    outcome: tuple[tuple[list[Occurrence], _Done], ...] | None = reduced.get(key)
+    # The groups are ranked independently (apply_reductions reduces each on its own, and
+    # the endoscopy families are all surgery), so each group's outcome is kept by its own
+    # lines' cells, in claim order: far fewer combinations than whole claims.
     added = 0
-    if outcome is None:
-        outcome = _rank(key, tuple(g for _, g in taking_part), ranked)
-        # kept small: most combinations are seen once, and a large cache of these
-        # containers costs more in garbage collection than the ranking it saves
-        if len(reduced) < _REDUCED_LIMIT:
-            reduced[key] = outcome
-            added = 1
-    for (work, _), (occurrences, done) in zip(taking_part, outcome, strict=True):
-        work.occurrences = occurrences
-        work.done = done
+    for group in ranked:
+        taking_part: list[int] = []
+        group_cells: list[_Cell] = []
+        for index in same_day:
+            cell = cells[index]
+            if reasons[index] is None and cell.group == group:  # type: ignore[union-attr]
+                taking_part.append(index)
+                group_cells.append(cell)  # type: ignore[arg-type]
+        key = tuple(group_cells)
+        outcome: tuple[tuple[list[Occurrence], _Done], ...] | None = reduced.get(key)
+        if outcome is None:
+            outcome = _rank(key, (group,) * len(key), {group})
+            # kept small: a large cache of these containers costs more in garbage
+            # collection than the ranking it saves
+            if len(reduced) < _REDUCED_LIMIT:
+                reduced[key] = outcome
+                added += 1
+        for index, (_, done) in zip(taking_part, outcome, strict=True):
+            dones[index] = done
     return added
 
 

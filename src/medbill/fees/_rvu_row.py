@@ -19,9 +19,10 @@ from typing import Any, Final
 import attrs
 import pendulum
 
+from medbill._deprecation import folded_modifier
 from medbill._errors import ParseError, ValidationError
 from medbill._files import open_text
-from medbill._validation import to_date
+from medbill._validation import to_date, to_one_modifier_text
 from medbill.fees._locality import Locality
 
 __all__ = [
@@ -67,6 +68,7 @@ def _str_field(name: str, default: str) -> Any:
     return attrs.field(default=default, validator=_text(name))
 
 
+@folded_modifier
 @attrs.frozen(kw_only=True, slots=True)
 class RvuRow:
     """One row of the PPRRVU file (without its AMA descriptor), keyword-only.
@@ -76,9 +78,13 @@ class RvuRow:
     1, the file's percentages divided by 100 as the file prints them: ``0.10`` is 10 %).
     ``nonfacility_na``/``facility_na`` are true where the file prints ``NA``: the service
     is not paid in that setting. Every field but ``code`` has a default, and a wrong type
-    is a :class:`~medbill.ValidationError` naming the field.
+    is a :class:`~medbill.ValidationError` naming the field. ``modifiers`` is the file's
+    MOD column as a list of at most one (``["26"]``; ``modifier=`` is deprecated since
+    0.2.0); ``modifier`` reads it as text, ``""`` when there is none.
 
     >>> from decimal import Decimal
+    >>> RvuRow(code="71046", modifiers=["26"]).modifier
+    '26'
     >>> row = RvuRow(code="99213", work=Decimal("1.30"), pe_nonfacility=Decimal("1.35"),
     ...              pe_facility=Decimal("0.57"), mp=Decimal("0.10"))
     >>> row.status, row.work, row.mult_proc
@@ -90,7 +96,7 @@ class RvuRow:
     """
 
     code: str = attrs.field(validator=_text("code"))
-    modifier: str = _str_field("modifier", "")
+    modifiers: tuple[str, ...] = attrs.field(default=(), converter=to_one_modifier_text)
     status: str = _str_field("status", "A")
     work: Decimal = attrs.field(default=_ZERO, validator=_decimal("work"))
     pe_nonfacility: Decimal = attrs.field(default=_ZERO, validator=_decimal("pe_nonfacility"))
@@ -110,9 +116,14 @@ class RvuRow:
     team_surgery: str = _str_field("team_surgery", "0")
     endo_base: str = _str_field("endo_base", "")
     imaging_family: str = _str_field("imaging_family", "")
+    modifier: str = attrs.field(init=False, eq=False, repr=False)
+    """The MOD column as text (``modifiers[0]``), ``""`` when the row has none."""
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "modifier", self.modifiers[0] if self.modifiers else "")
 
 
-_ROW_FIELDS: Final = tuple(f.name for f in attrs.fields(RvuRow))
+_ROW_FIELDS: Final = tuple(f.name for f in attrs.fields(RvuRow) if f.init)
 _NUMBERS: Final = frozenset(
     {"work", "pe_nonfacility", "pe_facility", "mp", "pre_op", "intra_op", "post_op"}
 )
@@ -140,7 +151,8 @@ def row_from_cells(cells: Sequence[str]) -> RvuRow:
         elif name in _FLAGS:
             values[name] = text.upper() == "NA"
         else:
-            values[name] = text.upper() if name in ("code", "modifier", "status") else text
+            values[name] = text.upper() if name in ("code", "status") else text
+    values["modifiers"] = [values["modifiers"].upper()] if values["modifiers"] else []
     return RvuRow(**values)
 
 
@@ -281,9 +293,10 @@ def _parse_row(
 
     (code, modifier, status, work, pe_nf, nf_na, pe_f, f_na, mp, pctc, glob,
      pre, intra, post, mult, bilat, asst, co, team, endo, family) = cells  # fmt: skip
+    mod = modifier.strip().upper()
     values = (
         code.strip().upper(),
-        modifier.strip().upper(),
+        (mod,) if mod else (),
         status.strip().upper(),
         dec(work, "work"),
         dec(pe_nf, "pe_nonfacility"),
@@ -309,6 +322,7 @@ def _parse_row(
     row: RvuRow = object.__new__(RvuRow)
     for name, value in zip(_ROW_FIELDS, values, strict=True):
         object.__setattr__(row, name, value)
+    object.__setattr__(row, "modifier", mod)
     return row
 
 

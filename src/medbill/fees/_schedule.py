@@ -13,12 +13,12 @@ from typing import Any
 import attrs
 import pendulum
 
-from medbill._deprecation import renamed_parameters, warn_renamed
+from medbill._deprecation import folded_modifier, renamed_parameters, warn_renamed
 from medbill._encounter import Claim
 from medbill._errors import ParseError, PricingError, ValidationError
 from medbill._files import open_text
 from medbill._money import as_money, round_cents
-from medbill._validation import as_date
+from medbill._validation import as_date, to_one_modifier
 from medbill.codes import Modifier, ProcedureCode
 from medbill.fees._priced import PricedClaim, PricedLine
 from medbill.fees._trace import Trace, TraceStep
@@ -42,10 +42,6 @@ def _amount(value: object) -> Decimal:
     return as_money(value, "amount", signed=False)
 
 
-def _modifier(value: object) -> Modifier | None:
-    return None if value is None or value == "" else Modifier(value)
-
-
 def _valid_from(value: dt.date) -> pendulum.Date:
     return as_date(value, "valid_from")
 
@@ -54,26 +50,33 @@ def _valid_to(value: dt.date | None) -> pendulum.Date | None:
     return None if value is None else as_date(value, "valid_to")
 
 
+@folded_modifier
 @attrs.frozen(kw_only=True)
 class FeeEntry:
-    """One amount for a code (and optionally a modifier), in force from ``valid_from`` to
+    """One amount for a code (and optionally one modifier), in force from ``valid_from`` to
     ``valid_to`` (both included; ``None``: open-ended).
+
+    ``modifiers`` is a list of at most one modifier (``["26"]``); ``modifier=`` (one
+    string) is deprecated since 0.2.0. ``modifier`` reads the one modifier, or ``None``.
 
     >>> import pendulum
     >>> from decimal import Decimal
-    >>> entry = FeeEntry(code="99213", amount=Decimal("150.00"),
+    >>> entry = FeeEntry(code="71046", modifiers=["26"], amount=Decimal("30.00"),
     ...                  valid_from=pendulum.date(2025, 1, 1))
-    >>> entry.code, entry.modifier, entry.in_force(pendulum.date(2030, 1, 1))
-    (ProcedureCode('99213'), None, True)
+    >>> entry.code, entry.modifiers, entry.modifier, entry.in_force(pendulum.date(2030, 1, 1))
+    (ProcedureCode('71046'), (Modifier('26'),), Modifier('26'), True)
     """
 
     code: ProcedureCode = attrs.field(converter=ProcedureCode)
     amount: Decimal = attrs.field(converter=_amount)
     valid_from: pendulum.Date = attrs.field(converter=_valid_from)
     valid_to: pendulum.Date | None = attrs.field(default=None, converter=_valid_to)
-    modifier: Modifier | None = attrs.field(default=None, converter=_modifier)
+    modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=to_one_modifier)
+    modifier: Modifier | None = attrs.field(init=False, eq=False, repr=False)
+    """The entry's one modifier (``modifiers[0]``), or ``None``: what a look-up matches."""
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "modifier", self.modifiers[0] if self.modifiers else None)
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValidationError(
                 "valid_to", self.valid_to, f"must be a date not before {self.valid_from}"
@@ -349,7 +352,7 @@ def _rows(reader: Any, source: str) -> list[FeeEntry]:
             entries.append(
                 FeeEntry(
                     code=code,
-                    modifier=modifier or None,
+                    modifiers=[modifier] if modifier else [],
                     amount=amount,
                     valid_from=_date(start, "valid_from"),
                     valid_to=_date(end, "valid_to") if end else None,

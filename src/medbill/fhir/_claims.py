@@ -14,6 +14,7 @@ from typing import Any
 
 import pendulum
 
+from medbill._common import Period
 from medbill._encounter import Claim, ClaimFrequency, ClaimLine, Encounter, ServiceLine
 from medbill._errors import ValidationError
 from medbill._parties import Coverage, Patient, Provider, Subscriber
@@ -289,11 +290,11 @@ def _item_to(claim: Claim, line: ClaimLine, sequence: int) -> dict[str, Any]:
     item["productOrService"] = procedure_concept(line.procedure)
     if line.modifiers:
         item["modifier"] = [modifier_concept(m) for m in line.modifiers]
-    if line.service_date_end is None:
+    if line.service_period is None:
         item["servicedDate"] = line.service_date.to_date_string()
     else:
         item["servicedPeriod"] = {"start": line.service_date.to_date_string(),
-                                  "end": line.service_date_end.to_date_string()}  # fmt: skip
+                                  "end": line.last_service_date.to_date_string()}  # fmt: skip
     item["locationCodeableConcept"] = _pos_concept(line.place_of_service or claim.place_of_service)
     item["quantity"] = {"value": line.units}
     unit = _unit_price(line.charge, line.units)
@@ -483,6 +484,10 @@ def _item_from(
         units = quantity.decimal("value") or units
     charge = _charge(item, units)
     start, end = _serviced(item)
+    period = None if end is None else build(
+        Period, {"start": item.at("servicedPeriod.start"), "end": item.at("servicedPeriod.end")},
+        start=start, end=end,
+    )  # fmt: skip
     pos = None
     location = item.node("locationCodeableConcept")
     if location is not None:
@@ -508,11 +513,11 @@ def _item_from(
         ClaimLine,
         {"line_id": item.at("sequence"), "procedure": item.at("productOrService"),
          "charge": item.at("net"), "diagnosis_pointers": item.at("diagnosisSequence"),
-         "service_date": item.at("servicedDate"), "service_date_end": item.at("servicedPeriod.end"),
+         "service_date": item.at("servicedDate"), "service_period": item.at("servicedPeriod"),
          "modifiers": item.at("modifier"), "units": item.at("quantity.value"),
          "minutes": item.at("extension"), "place_of_service": item.at("locationCodeableConcept")},
         line_id=line_id, procedure=procedure, charge=charge, diagnosis_pointers=pointers,
-        service_date=start, service_date_end=end, modifiers=modifiers, units=units,
+        service_date=start, service_period=period, modifiers=modifiers, units=units,
         minutes=minutes, place_of_service=pos, **more,
     )  # fmt: skip
     return line, encounter

@@ -37,7 +37,7 @@ from medbill.ledger._deposits import (
     RemittanceCash,
 )
 from medbill.ledger._entries import MAX_AMOUNT, EntryKind, JournalEntry, Posting, References
-from medbill.ledger._ledger import Clock, Ledger
+from medbill.ledger._ledger import Ledger
 from medbill.ledger._plans import (
     Installment,
     InstallmentState,
@@ -47,7 +47,6 @@ from medbill.ledger._plans import (
     plan_status,
 )
 from medbill.ledger._recipes import (
-    PROVIDER_ADJUSTMENT_ACCOUNTS,
     apply_patient_credit,
     claim_payment_key,
     pay_refund,
@@ -81,7 +80,6 @@ from medbill.ledger._reports import (
     trial_balance,
 )
 from medbill.ledger._statements import (
-    LAY_DESCRIPTIONS,
     PlanSummary,
     ServiceDay,
     Statement,
@@ -97,7 +95,6 @@ from medbill.ledger._stores._sqlite import SqliteStore
 __all__ = [
     "ActivityReport",
     "ActivityRow",
-    "Clock",
     "Deposit",
     "DepositMatch",
     "DepositReconciliation",
@@ -119,7 +116,6 @@ __all__ = [
     "ActivityStatement",
     "DEFAULT_DUNNING",
     "DunningLevel",
-    "LAY_DESCRIPTIONS",
     "PlanSummary",
     "ServiceDay",
     "Statement",
@@ -142,7 +138,6 @@ __all__ = [
     "trial_balance",
     "CHART_OF_ACCOUNTS",
     "MAX_AMOUNT",
-    "PROVIDER_ADJUSTMENT_ACCOUNTS",
     "apply_patient_credit",
     "claim_payment_key",
     "pay_refund",
@@ -171,24 +166,42 @@ __all__ = [
 ]
 
 
+def _private(module: str, name: str) -> object:
+    import importlib
+
+    return getattr(importlib.import_module(f"medbill.ledger.{module}"), name)
+
+
 def _error(name: str) -> object:
     import medbill
 
     return getattr(medbill, name)
 
 
-# Errors live in ``medbill`` (one error tree); the re-exports here left the public surface
-# in 0.2.0 and stay importable, with a DeprecationWarning, until 0.3.
+# Errors live in ``medbill`` (one error tree), and so does Clock; the re-exports here left
+# the public surface in 0.2.0 and stay importable, with a DeprecationWarning, until 0.3.
 __getattr__ = removed_names(
     __name__,
     {
         name: (functools.partial(_error, name), f"medbill.{name}")
-        for name in ("DuplicateEntryError", "LedgerError", "UnbalancedEntryError")
+        for name in ("DuplicateEntryError", "LedgerError", "UnbalancedEntryError", "Clock")
     }
     # Renamed in 0.2.0: the old statement's line is ActivityLine, and a service on the
     # statement is StatementService (medbill.ServiceLine is the encounter's service line).
     | {
         "StatementLine": (lambda: ActivityLine, "medbill.ledger.ActivityLine"),
         "ServiceLine": (lambda: StatementService, "medbill.ledger.StatementService"),
+    }
+    # Left the surface in 0.2.0 (issue 19): Clock's one home is medbill (above); these
+    # tables are the statement's and the recipes' own.
+    | {
+        "LAY_DESCRIPTIONS": (
+            functools.partial(_private, "_statements", "LAY_DESCRIPTIONS"),
+            "build_statement(descriptions=...) for your own wording",
+        ),
+        "PROVIDER_ADJUSTMENT_ACCOUNTS": (
+            functools.partial(_private, "_recipes", "PROVIDER_ADJUSTMENT_ACCOUNTS"),
+            "post_provider_adjustments(), which applies it (docs/ledger.md lists it)",
+        ),
     },
 )

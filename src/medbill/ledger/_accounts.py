@@ -244,7 +244,25 @@ SIGN_OF_CODE: Final[Mapping[str, int]] = {
 """``account.kind.sign`` by account code, for loops that read thousands of balances."""
 
 
-@attrs.frozen(kw_only=True, cache_hash=True, repr=False)
+def _rebuilt(
+    code: str,
+    patient: str | None,
+    payer: str | None,
+    level: str | None,
+    claim: str | None,
+    line: str | None,
+) -> Account:
+    return Account(
+        code=code,
+        patient=patient,
+        payer=payer,
+        level=None if level is None else Priority(level),
+        claim=claim,
+        line=line,
+    )
+
+
+@attrs.frozen(kw_only=True, hash=False, repr=False)
 class Account:
     """An account of the chart with its dimensions.
 
@@ -274,6 +292,16 @@ class Account:
     identity: tuple[str | None, ...] = attrs.field(
         init=False, eq=False, hash=False, repr=False, default=()
     )
+    # The hash of ``identity``, computed once: accounts key every balance dictionary, and a
+    # plain attribute read is the cheapest ``__hash__`` (equal accounts have equal
+    # identities, so equal hashes). Not pickled: a string's hash differs per process.
+    _hash: int = attrs.field(init=False, eq=False, hash=False, repr=False, default=0)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[object, tuple[str | None, ...]]:
+        return _rebuilt, self.identity
 
     def __attrs_post_init__(self) -> None:
         code, patient, payer, level, claim, line = (
@@ -310,7 +338,9 @@ class Account:
         if line is not None and claim is None:
             raise LedgerError(f"account {code!r}: a line dimension needs a claim")
         level_value = None if self.level is None else self.level.value
-        object.__setattr__(self, "identity", (code, patient, payer, level_value, claim, line))
+        identity = (code, patient, payer, level_value, claim, line)
+        object.__setattr__(self, "identity", identity)
+        object.__setattr__(self, "_hash", hash(identity))
 
     @staticmethod
     def _explain(code: str, present: int, required: int) -> None:

@@ -279,6 +279,6 @@ def write_off_small_statement_balances(
                 ledger,
                 threshold=policy.small_balance_threshold,
                 effective=run.as_of,
-                patient=str(patient.id),
+                patient_id=patient.id,
             )
     return tuple(posted)

@@ -13,6 +13,7 @@ import pendulum
 from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError, UnbalancedEntryError
 from medbill._money import MAX_MONEY
+from medbill._trusted import trusted_positional
 from medbill.ledger._accounts import Account
 
 __all__ = ["MAX_AMOUNT", "EntryKind", "JournalEntry", "Posting", "References"]
@@ -145,6 +146,24 @@ class Posting:
         return Posting(self.account, -self.amount)
 
 
+_POSTING = trusted_positional(Posting, "account", "amount", "cents")
+
+
+def planned_posting(account: Account, amount: Decimal) -> Posting:
+    """``Posting(account, amount)`` for an amount a recipe computed from validated money.
+
+    The result is the object the constructor builds: the amount is checked to be whole
+    cents (it must equal its cents exactly), non-zero and within :data:`MAX_AMOUNT`;
+    anything else goes through the constructor, which raises the usual error.
+    """
+    if type(account) is Account and type(amount) is Decimal and amount.is_finite():
+        cents = int(amount * 100)
+        money = _money(cents)
+        if money == amount and cents and -_MAX_CENTS <= cents <= _MAX_CENTS:
+            return _POSTING(account, money, cents)
+    return Posting(account, amount)
+
+
 class EntryKind(MedbillEnum):
     """What business event an entry records (used by statements and claim histories).
 
@@ -209,6 +228,40 @@ class References:
 
 
 NO_REFERENCES = References()
+_REFERENCES = trusted_positional(
+    References, "patient", "payer", "claim", "line", "remittance", "trace"
+)
+
+
+def _text_or_none(value: object) -> bool:
+    return value is None or (type(value) is str and bool(value) and not value.isspace())
+
+
+def planned_references(
+    patient: str | None = None,
+    payer: str | None = None,
+    claim: str | None = None,
+    remittance: str | None = None,
+    trace: str | None = None,
+    line: str | None = None,
+) -> References:
+    """``References(...)`` of plain ids, built without the converters' machinery.
+
+    The same checks run (each id a non-empty string or ``None``); anything else falls
+    back to the validating constructor, which raises the usual error.
+    """
+    if (
+        _text_or_none(patient)
+        and _text_or_none(payer)
+        and _text_or_none(claim)
+        and _text_or_none(remittance)
+        and _text_or_none(trace)
+        and _text_or_none(line)
+    ):
+        return _REFERENCES(patient, payer, claim, line, remittance, trace)
+    return References(  # pragma: no cover - raises
+        patient=patient, payer=payer, claim=claim, line=line, remittance=remittance, trace=trace
+    )
 
 
 def _utc(value: object, key: str) -> pendulum.DateTime | None:
@@ -438,3 +491,67 @@ class JournalEntry:
             side = "Dr" if posting.cents > 0 else "Cr"
             lines.append(f"  {side} {posting.account!s:<36} {abs(posting.amount):>9}")
         return "\n".join(lines)
+
+
+_ENTRY = trusted_positional(
+    JournalEntry,
+    "key",
+    "effective",
+    "postings",
+    "kind",
+    "memo",
+    "references",
+    "recorded_at",
+    "reverses",
+    "actor",
+    "source",
+)
+
+
+def planned_entry(
+    *,
+    key: str,
+    effective: pendulum.Date,
+    postings: tuple[Posting, ...],
+    kind: EntryKind,
+    memo: str,
+    references: References,
+    recorded_at: pendulum.DateTime | None,
+) -> JournalEntry:
+    """``JournalEntry(...)`` of what a recipe planned, with the checks that can fail.
+
+    A recipe builds its postings with :func:`planned_posting`, its references with
+    :func:`planned_references` and takes its dates from validated documents: the key,
+    the balance to the cent and ``recorded_at`` are still checked; anything unusual
+    goes through the validating constructor (same object, or the usual error).
+    """
+    if (
+        type(key) is str
+        and key
+        and not key.isspace()
+        and type(effective) is pendulum.Date
+        and type(postings) is tuple
+        and type(kind) is EntryKind
+        and type(memo) is str
+        and type(references) is References
+    ):
+        total = 0
+        for posting in postings:
+            if type(posting) is not Posting:
+                break
+            total += posting.cents
+        else:
+            if not total:
+                stamped = _utc(recorded_at, key)
+                return _ENTRY(
+                    key, effective, postings, kind, memo, references, stamped, None, None, None
+                )
+    return JournalEntry(
+        key=key,
+        effective=effective,
+        postings=postings,
+        kind=kind,
+        memo=memo,
+        references=references,
+        recorded_at=recorded_at,
+    )

@@ -17,6 +17,7 @@ from decimal import Decimal
 import attrs
 import pendulum
 
+from medbill._common import PatientId, id_text, to_patient_id
 from medbill._deprecation import renamed_fields
 from medbill._enums import MedbillEnum
 from medbill._errors import LedgerError
@@ -101,7 +102,7 @@ class PaymentPlan:
     """
 
     id: str
-    patient_id: str
+    patient_id: PatientId = attrs.field(converter=to_patient_id, validator=id_text)
     amount: Decimal
     installments: int
     start: pendulum.Date

@@ -12,7 +12,7 @@ from decimal import Decimal
 import attrs
 import pendulum
 
-from medbill._common import ClaimId, PatientId, Period
+from medbill._common import ClaimId, PatientId, Period, id_text, to_claim_id, to_patient_id
 from medbill._deprecation import (
     folded_period,
     period_or_dates,
@@ -95,7 +95,7 @@ class PatientBalance:
     Decimal('25.00')
     """
 
-    patient_id: str
+    patient_id: PatientId = attrs.field(converter=to_patient_id, validator=id_text)
     patient_due: Decimal
     insurance_pending: Decimal
     credit: Decimal
@@ -152,7 +152,7 @@ class ClaimBalance:
     Decimal('15.00')
     """
 
-    claim_id: str
+    claim_id: ClaimId = attrs.field(converter=to_claim_id, validator=id_text)
     insurance: tuple[tuple[str, str, Decimal], ...]
     patient_share: Decimal
 
@@ -383,7 +383,7 @@ class ActivityStatement:
     <table class="medbill-statement"><caption>Statement for account MRN-1, ...</table>
     """
 
-    patient_id: str
+    patient_id: PatientId = attrs.field(converter=to_patient_id, validator=id_text)
     period: Period
     """The statement's days (``start``/``end`` before 0.2.0, still readable, warning)."""
     previous_balance: Decimal
@@ -554,7 +554,7 @@ class ClaimHistory:
     open: insurance 0.00; patient 0.00
     """
 
-    claim_id: str
+    claim_id: ClaimId = attrs.field(converter=to_claim_id, validator=id_text)
     entries: tuple[JournalEntry, ...]
     balance: ClaimBalance
 

@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from medbill._common import ClaimId, id_text, to_claim_id
 from medbill._encounter import Claim, ClaimLine
 from medbill._errors import LedgerError
 from medbill._parties import Coverage, Guarantor, Patient, Practice, Provider
@@ -81,7 +82,7 @@ class StatementService:
 
     service_date: pendulum.Date
     patient_name: str
-    claim_id: str
+    claim_id: ClaimId = attrs.field(converter=to_claim_id, validator=id_text)
     line_id: str
     code: str
     description: str

@@ -118,7 +118,7 @@ def _line_payment(
         paid=paid,
         units_billed=line.units,
         service_date=line.service_date,
-        service_date_end=line.service_date_end,
+        service_date_end=None if line.service_period is None else line.last_service_date,
         adjustments=[a for a in adjustments if a.amount],
     )
 

@@ -257,7 +257,7 @@ def _cached_amount(
             found = _amount(value, number, segment_id, position, money=money, lenience=lenience)
             if len(value) > _AMOUNT_DIGITS:  # warned about (lenient): warned again next time
                 return found
-        if len(cache) > 20_000:  # bounded: flat memory
+        if len(cache) > 65_536:  # bounded (about 13 MB at most): flat memory
             cache.clear()
         cache[value] = found
     return found
@@ -441,8 +441,12 @@ class _TransactionReader:
                 if len(segment) == 4:
                     group = groups.get(segment[1])
                     carc = carcs.get(segment[2])
-                    amount = money.get(segment[3])
-                    if group is not None and carc is not None and amount is not None:
+                    if group is not None and carc is not None:
+                        # what _adjustments does for one triplet without a quantity
+                        # (CAS04, the only element of it with a length to check, is absent)
+                        amount = money.get(segment[3])
+                        if amount is None:
+                            amount = _cached_amount(money, segment[3], number, "CAS", 3, lenience)
                         found.append(_ADJUSTMENT(group, carc, amount, None))
                         continue
                 read_adjustments(segment, number, found)
@@ -475,7 +479,7 @@ class _TransactionReader:
                             "expected 036, 050, 232 or 233",
                             location=location(number, "DTM", 1),
                         )
-                    day = _date(codes, segment[2], number, "DTM", 2)
+                    day = dates.get(segment[2]) or _date(codes, segment[2], number, "DTM", 2)
                     if qualifier == "050":
                         claim.fields["received_on"] = day
                     elif qualifier == "232":

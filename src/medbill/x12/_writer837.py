@@ -344,8 +344,8 @@ def _claim(
         )
         pointers = out.composite(*(str(p) for p in line.diagnosis_pointers))
         out.add("SV1", procedure, amount(line.charge), "UN", amount(line.units), pos, "", pointers)
-        if line.service_date_end is not None and line.service_date_end != line.service_date:
-            out.add("DTP", "472", "RD8", f"{_d8(line.service_date)}-{_d8(line.service_date_end)}")
+        if line.last_service_date != line.service_date:
+            out.add("DTP", "472", "RD8", f"{_d8(line.service_date)}-{_d8(line.last_service_date)}")
         else:
             out.add("DTP", "472", "D8", _d8(line.service_date))
         out.add("REF", "6R", out.text(line.line_id, "line_id"))

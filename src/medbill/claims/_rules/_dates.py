@@ -13,7 +13,7 @@ __all__ = ["coverage_active", "future_date_of_service", "timely_filing"]
 def future_date_of_service(claim: Claim, context: ScrubContext) -> Iterator[Finding]:
     """Rule ``future-date-of-service``: a service cannot be billed before it happens."""
     for index, line in enumerate(claim.lines):
-        last = line.service_date_end or line.service_date
+        last = line.last_service_date
         if last > context.as_of:
             yield Finding(
                 rule="future-date-of-service",
@@ -31,8 +31,8 @@ def coverage_active(claim: Claim, context: ScrubContext) -> Iterator[Finding]:
         return
     for index, line in enumerate(claim.lines):
         days = [line.service_date]
-        if line.service_date_end is not None:
-            days.append(line.service_date_end)
+        if line.service_period is not None:
+            days.append(line.last_service_date)
         for day in days:
             if not coverage.is_active_on(day):
                 period = coverage.effective

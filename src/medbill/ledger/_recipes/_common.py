@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -10,10 +9,12 @@ from typing import Any
 
 import pendulum
 
-from medbill._errors import DuplicateEntryError, LedgerError
-from medbill._parties import Coverage, Priority
+from medbill._common import ClaimId, PatientId, PayerId
+from medbill._encounter import Claim
+from medbill._errors import DuplicateEntryError, LedgerError, ValidationError
+from medbill._parties import Coverage, Patient, Payer, Priority
 from medbill.ledger._accounts import SIGN_OF_CODE, Account
-from medbill.ledger._entries import EntryKind, JournalEntry, Posting
+from medbill.ledger._entries import EntryKind, JournalEntry, Posting, planned_posting
 from medbill.ledger._ledger import Ledger
 
 ZERO = Decimal("0.00")
@@ -44,7 +45,56 @@ class _Postings:
         return self._amounts.get(account, ZERO)
 
     def postings(self) -> list[Posting]:
-        return [Posting(account, amount) for account, amount in self._amounts.items() if amount]
+        return [
+            planned_posting(account, amount) for account, amount in self._amounts.items() if amount
+        ]
+
+    def entry_postings(self) -> tuple[Posting, ...]:
+        """The postings, debits first (each side in first-seen order)."""
+        debits: list[Posting] = []
+        credits: list[Posting] = []
+        for account, amount in self._amounts.items():
+            if amount:
+                posting = planned_posting(account, amount)
+                (debits if posting.cents > 0 else credits).append(posting)
+        return (*debits, *credits)
+
+
+def claim_id_of(value: object, parameter: str = "claim_id") -> ClaimId:
+    """The claim id a recipe was given: a :data:`~medbill.ClaimId`, or a ``Claim``'s own.
+
+    Anything else (a ``Patient``, a number) is a :class:`~medbill.ValidationError` naming
+    ``parameter``, never an empty balance.
+    """
+    if isinstance(value, Claim):
+        return value.id
+    if not isinstance(value, str) or not value:
+        raise ValidationError(
+            parameter, value, f"must be a ClaimId or a Claim, not {type(value).__name__}"
+        )
+    return ClaimId(value)
+
+
+def payer_id_of(value: object, parameter: str = "payer_id") -> PayerId:
+    """As :func:`claim_id_of`, for a payer (a ``Payer`` gives its own id)."""
+    if isinstance(value, Payer):
+        return value.id
+    if not isinstance(value, str) or not value:
+        raise ValidationError(
+            parameter, value, f"must be a PayerId or a Payer, not {type(value).__name__}"
+        )
+    return PayerId(value)
+
+
+def patient_id_of(value: object, parameter: str = "patient_id") -> PatientId:
+    """As :func:`claim_id_of`, for a patient (a ``Patient`` gives its own id)."""
+    if isinstance(value, Patient):
+        return value.id
+    if not isinstance(value, str) or not value:
+        raise ValidationError(
+            parameter, value, f"must be a PatientId or a Patient, not {type(value).__name__}"
+        )
+    return PatientId(value)
 
 
 def _replayed(
@@ -95,7 +145,10 @@ def _positive(amount: object, field: str) -> Decimal:
     return amount
 
 
-@functools.lru_cache(maxsize=65_536)
+_ACCOUNTS: dict[tuple[str | None, ...], Account] = {}  # by identity
+_MAX_ACCOUNTS = 65_536
+
+
 def account(
     code: str,
     patient: str | None = None,
@@ -105,8 +158,30 @@ def account(
     line: str | None = None,
 ) -> Account:
     """The account with these dimensions, built once: a plan names the same few accounts
-    of each claim many times, and an :class:`Account` validates its dimensions."""
-    return Account(code=code, patient=patient, payer=payer, level=level, claim=claim, line=line)
+    of each claim many times, and an :class:`Account` validates its dimensions.
+
+    Kept by identity (``Account.identity``, the level as its value): one object per
+    account, so the balance dictionaries a plan reads find it by ``is`` (no ``__eq__``),
+    and the accounts a store answers are :func:`shared` into the same table.
+    """
+    value: str | None = level._value_ if type(level) is Priority else level  # type: ignore[assignment]
+    found = _ACCOUNTS.get((code, patient, payer, value, claim, line))
+    if found is None:
+        found = Account(
+            code=code, patient=patient, payer=payer, level=level, claim=claim, line=line
+        )
+        if len(_ACCOUNTS) >= _MAX_ACCOUNTS:
+            _ACCOUNTS.clear()
+        _ACCOUNTS[found.identity] = found
+    return found
+
+
+def shared(accounts: Iterable[Account]) -> None:
+    """Make :func:`account` answer these (a store's) objects for their identities."""
+    if len(_ACCOUNTS) >= _MAX_ACCOUNTS:
+        _ACCOUNTS.clear()
+    for item in accounts:
+        _ACCOUNTS[item.identity] = item
 
 
 def _receivable(
@@ -211,6 +286,14 @@ def _move_claim_balance(
 
 PAYMENT_KINDS = (EntryKind.CLAIM_PAYMENT, EntryKind.DENIAL)
 """The kinds of the entries a payer's adjudication is matched against (duplicates, reversals)."""
+_PATIENT_MONEY_KINDS = (EntryKind.PATIENT_PAYMENT, EntryKind.CREDIT_APPLIED)
+_EVERY_KIND = tuple(EntryKind)  # a "/patient-credit" key may be of any kind
+
+
+def is_patient_money(entry: JournalEntry) -> bool:
+    """A patient payment, credit applied, or a reversal's ``/patient-credit`` (money the
+    patient paid that went back to credit)."""
+    return entry.kind in _PATIENT_MONEY_KINDS or entry.key.endswith("/patient-credit")
 
 
 class BalanceView:
@@ -243,6 +326,7 @@ class BalanceView:
         self._owners: dict[str, tuple[str | None, pendulum.Date | None]] = {}
         self._unreversed: set[str] = set()
         self._planned_owners: dict[str, tuple[str, pendulum.Date | None]] = {}
+        self._money_of: dict[str, list[JournalEntry]] = {}
         # One catch-up with other writers, then the store's answers directly: a plan reads
         # thousands of balances and must not re-sync for each (post_batch re-checks them).
         self._store = ledger.store
@@ -258,6 +342,7 @@ class BalanceView:
         if not wanted:
             return
         balances = store.claim_balances(wanted)
+        shared(balances)
         owners = store.claim_owners(wanted)
         payments = store.claim_entries_of(wanted, PAYMENT_KINDS)
         keys = [e.key for found in payments.values() for e in found]
@@ -277,8 +362,11 @@ class BalanceView:
         for account in balances:
             claim = account.claim or ""
             grouped.setdefault((account.code, claim), []).append(account)
-            if account not in self._accounts_of[claim]:
-                self._accounts_of[claim].append(account)
+            listed = self._accounts_of[claim]
+            # the store's accounts are distinct: only a claim with planned accounts
+            # needs the search
+            if claim not in pending or account not in listed:
+                listed.append(account)
         for group, posted in grouped.items():
             known = self._by_claim.get(group)
             if known is None:
@@ -287,6 +375,36 @@ class BalanceView:
                 known[:] = posted + [a for a in known if a not in posted]
         self._reversed.update(reversals)
         self._unreversed.update(k for k in keys if k not in reversals)
+
+    def prefetch_patient_money(self, claims: Iterable[str]) -> None:
+        """Read the patient's money on each of ``claims`` (:meth:`patient_money_entries`)
+        and whether it was reversed, in two batched store reads."""
+        store: Any = self._store
+        if not hasattr(store, "claim_entries_of"):
+            return
+        wanted = [c for c in dict.fromkeys(claims) if c not in self._money_of]
+        if not wanted:
+            return
+        found = store.claim_entries_of(wanted, _EVERY_KIND)
+        keys: list[str] = []
+        for claim in wanted:
+            posted = [e for e in found.get(claim, ()) if is_patient_money(e)]
+            keys.extend(e.key for e in posted)
+            planned = [e for e in self._planned_of.get(claim, ()) if is_patient_money(e)]
+            self._money_of[claim] = posted + planned
+        if keys:
+            reversals = store.reversals(keys)
+            for key, by in reversals.items():
+                self._reversed.setdefault(key, by)
+            self._unreversed.update(k for k in keys if k not in reversals)
+
+    def patient_money_entries(self, claim: str) -> list[JournalEntry]:
+        """The claim's entries of patient money (:func:`is_patient_money`): posted, then
+        planned."""
+        found = self._money_of.get(claim)
+        if found is None:
+            return [e for e in self.claim_entries(claim) if is_patient_money(e)]
+        return found
 
     def balance(self, account: Account) -> Decimal:
         """``account``'s balance on its normal side once the planned entries are posted."""
@@ -325,8 +443,9 @@ class BalanceView:
         pending = self._pending
         for posting in entry.postings:
             account = posting.account
-            if account not in pending:
-                pending[account] = ZERO
+            before = pending.get(account)
+            if before is None:
+                before = ZERO
                 claim = account.claim
                 if claim is None:
                     pass
@@ -340,7 +459,7 @@ class BalanceView:
                     known = self.claim_accounts(account.code, claim)
                     if account not in known:
                         known.append(account)
-            pending[account] += posting.amount
+            pending[account] = before + posting.amount
         self.entries.append(entry)
         self._keys[entry.key] = entry
         claim = entry.references.claim
@@ -356,6 +475,9 @@ class BalanceView:
             everything = self._claim_entries.get(claim)
             if everything is not None:
                 everything.append(entry)
+            money = self._money_of.get(claim)
+            if money is not None and is_patient_money(entry):
+                money.append(entry)
         if entry.reverses is not None:
             self._reversed[entry.reverses] = entry.key
         return entry

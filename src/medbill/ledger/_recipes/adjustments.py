@@ -6,8 +6,11 @@ from decimal import Decimal
 
 import pendulum
 
+from medbill._common import ClaimId, PatientId
+from medbill._deprecation import renamed_parameters
+from medbill._encounter import Claim
 from medbill._errors import LedgerError
-from medbill._parties import Coverage
+from medbill._parties import Coverage, Patient
 from medbill.ledger._accounts import Account, WriteOffReason
 from medbill.ledger._entries import EntryKind, JournalEntry, References
 from medbill.ledger._ledger import Ledger, atomic_recipe
@@ -22,6 +25,8 @@ from medbill.ledger._recipes._common import (
     _receivable,
     _replayed,
     check_not_before_charge,
+    claim_id_of,
+    patient_id_of,
 )
 
 __all__ = [
@@ -32,10 +37,11 @@ __all__ = [
 ]
 
 
+@renamed_parameters("write_off", claim="claim_id")
 @atomic_recipe  # its balance checks run inside the write transaction
 def write_off(
     ledger: Ledger,
-    claim: str,
+    claim_id: ClaimId | Claim,
     *,
     reason: WriteOffReason | str,
     effective: pendulum.Date,
@@ -45,6 +51,8 @@ def write_off(
     key: str | None = None,
 ) -> JournalEntry:
     """Write off (part of) a claim's open balance for a reason.
+
+    ``claim_id`` is the claim's :data:`~medbill.ClaimId` (or the :class:`~medbill.Claim`).
 
     The balance is the patient's (``coverage=None``) or one payer's (e.g. a timely-filing
     denial). ``amount`` defaults to the whole open balance and may not exceed it. Default
@@ -64,6 +72,7 @@ def write_off(
       Cr patient_receivable[MRN-1/C-1/1]       150.00
       Cr patient_receivable[MRN-1/C-1/2]        10.00
     """
+    claim = claim_id_of(claim_id)
     why = reason if isinstance(reason, WriteOffReason) else WriteOffReason(reason)
     key = key or f"write-off:{claim}:{_party(coverage)}:{why.value}:{effective}"
     earlier = _replayed(ledger, key, EntryKind.WRITE_OFF, effective, amount, claim=claim)
@@ -100,19 +109,21 @@ def write_off(
     )
 
 
+@renamed_parameters("write_off_small_balances", patient="patient_id")
 @atomic_recipe  # its balance checks run inside the write transaction
 def write_off_small_balances(
     ledger: Ledger,
     *,
     threshold: Decimal,
     effective: pendulum.Date,
-    patient: str | None = None,
+    patient_id: PatientId | Patient | None = None,
     recorded_at: pendulum.DateTime | None = None,
 ) -> tuple[JournalEntry, ...]:
     """Write off every claim's patient balance above zero and at most ``threshold``.
 
     The threshold is the practice's own small-balance policy (a statement costs more than
-    it collects); it is applied per claim, as one atomic batch of
+    it collects); it is applied per claim (of one patient with ``patient_id``, a
+    :data:`~medbill.PatientId` or the :class:`~medbill.Patient`), as one atomic batch of
     :data:`~medbill.ledger.WriteOffReason.SMALL_BALANCE` write-offs keyed
     ``"write-off:<claim>:patient:small_balance:<effective>"``.
 
@@ -121,6 +132,7 @@ def write_off_small_balances(
     ...                          effective=pendulum.date(2025, 9, 1))
     ()
     """
+    patient = None if patient_id is None else patient_id_of(patient_id)
     limit = _positive(threshold, "threshold")
     claims: list[str] = []
     for account in ledger.accounts("patient_receivable", patient=patient):
@@ -155,10 +167,11 @@ def write_off_small_balances(
     return ledger.post_batch(entries)
 
 
+@renamed_parameters("transfer_responsibility", claim="claim_id")
 @atomic_recipe  # its balance checks run inside the write transaction
 def transfer_responsibility(
     ledger: Ledger,
-    claim: str,
+    claim_id: ClaimId | Claim,
     *,
     source: Coverage | None,
     target: Coverage | None,
@@ -168,6 +181,8 @@ def transfer_responsibility(
     key: str | None = None,
 ) -> JournalEntry:
     """Move (part of) a claim's open balance from one responsible party to another.
+
+    ``claim_id`` is the claim's :data:`~medbill.ClaimId` (or the :class:`~medbill.Claim`).
 
     ``None`` stands for the patient: ``source=None, target=secondary`` bills a balance to a
     secondary payer found later; ``source=primary, target=None`` makes the patient
@@ -188,6 +203,7 @@ def transfer_responsibility(
       Cr insurance_receivable[MRN-1/acme/primary/C-1/1]    150.00
       Cr insurance_receivable[MRN-1/acme/primary/C-1/2]     50.00
     """
+    claim = claim_id_of(claim_id)
     if _party(source) == _party(target):
         raise LedgerError(f"claim {claim!r}: source and target are both {_party(source)}")
     key = key or f"transfer:{claim}:{_party(source)}->{_party(target)}:{effective}"
@@ -214,10 +230,11 @@ def transfer_responsibility(
     )
 
 
+@renamed_parameters("recognize_payer_overpayment", claim="claim_id")
 @atomic_recipe  # its balance checks run inside the write transaction
 def recognize_payer_overpayment(
     ledger: Ledger,
-    claim: str,
+    claim_id: ClaimId | Claim,
     *,
     coverage: Coverage,
     effective: pendulum.Date,
@@ -225,6 +242,8 @@ def recognize_payer_overpayment(
     key: str | None = None,
 ) -> JournalEntry | None:
     """Move a payer's credit balance on a claim (it paid too much) to ``payer_overpayment``.
+
+    ``claim_id`` is the claim's :data:`~medbill.ClaimId` (or the :class:`~medbill.Claim`).
 
     The overpayment then waits as a liability to the payer until it is refunded or the
     payer recoups it from a later remittance (835 PLB WO, see
@@ -238,6 +257,7 @@ def recognize_payer_overpayment(
     ...                             effective=pendulum.date(2025, 5, 1)) is None
     True
     """
+    claim = claim_id_of(claim_id)
     key = key or f"payer-overpayment:{claim}:{_party(coverage)}:{effective}"
     earlier = _replayed(ledger, key, EntryKind.TRANSFER, effective)
     if earlier is not None:

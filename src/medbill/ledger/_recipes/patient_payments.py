@@ -6,8 +6,11 @@ from collections.abc import Sequence
 
 import pendulum
 
-from medbill._common import ClaimId
-from medbill._errors import LedgerError
+from medbill._common import ClaimId, EncounterId, PatientId
+from medbill._deprecation import renamed_parameters
+from medbill._encounter import Claim
+from medbill._errors import LedgerError, ValidationError
+from medbill._parties import Patient
 from medbill._payment import (
     PatientPayment,
 )
@@ -22,6 +25,8 @@ from medbill.ledger._recipes._common import (
     _Postings,
     _replayed,
     check_not_before_charge,
+    claim_id_of,
+    patient_id_of,
 )
 
 __all__ = ["post_patient_payment", "apply_patient_credit"]
@@ -32,15 +37,15 @@ def post_patient_payment(
     ledger: Ledger,
     payment: PatientPayment,
     *,
-    apply_to: Sequence[ClaimId | str] | None = None,
-    encounter_id: str | None = None,
+    apply_to: Sequence[ClaimId | Claim] | None = None,
+    encounter_id: EncounterId | None = None,
     recorded_at: pendulum.DateTime | None = None,
     key: str | None = None,
 ) -> JournalEntry:
     """Post money received from a patient: applied to open balances, the rest to credit.
 
     The payment goes to the claim it names (``payment.claim_id``), else to the claims in
-    ``apply_to`` in that order, else to the patient's open claims oldest first (by date of
+    ``apply_to`` (claim ids or claims) in that order, else to the patient's open claims oldest first (by date of
     service); within a claim, line by line. A named claim must be the patient's and
     charged on or before the day the money came in (else :class:`~medbill.LedgerError`
     naming both dates); claims charged later are skipped by the oldest-first rule.
@@ -80,7 +85,9 @@ def post_patient_payment(
     if payment.claim_id is not None:
         claims: list[str] = [payment.claim_id]
     elif apply_to is not None:
-        claims = [str(c) for c in apply_to]
+        if isinstance(apply_to, str):  # one id is a sequence of characters
+            raise ValidationError("apply_to", apply_to, "must be a list of ClaimIds or Claims")
+        claims = [claim_id_of(c, "apply_to") for c in apply_to]
     else:
         claims = [
             c
@@ -133,16 +140,19 @@ def post_patient_payment(
     )
 
 
+@renamed_parameters("apply_patient_credit", patient="patient_id")
 @atomic_recipe  # its balance checks run inside the write transaction
 def apply_patient_credit(
     ledger: Ledger,
-    patient: str,
+    patient_id: PatientId | Patient,
     *,
     effective: pendulum.Date,
     recorded_at: pendulum.DateTime | None = None,
     key: str | None = None,
 ) -> JournalEntry | None:
     """Apply a patient's credit to their open balances; ``None`` if nothing to do.
+
+    ``patient_id`` is the patient's :data:`~medbill.PatientId` (or the :class:`~medbill.Patient`).
 
     The one rule for unapplied patient credit: money collected for a claim (a check-in
     copay) goes to that same claim first and otherwise keeps waiting for it; the rest of
@@ -155,6 +165,7 @@ def apply_patient_credit(
     >>> apply_patient_credit(ledger, "MRN-1", effective=pendulum.date(2025, 3, 1)) is None
     True
     """
+    patient = patient_id_of(patient_id)
     key = key or f"apply-credit:{patient}:{effective}"
     earlier = _replayed(ledger, key, EntryKind.CREDIT_APPLIED, effective, patient=patient)
     if earlier is not None:

@@ -29,12 +29,20 @@ from decimal import Decimal
 import pendulum
 
 from medbill._adjustment_outcomes import AdjustmentOutcome, adjustment_outcome
+from medbill._common import PayerId
+from medbill._deprecation import renamed_parameters
 from medbill._encounter import Claim
 from medbill._errors import LedgerError, UnbalancedRemittanceError
-from medbill._parties import Coverage, Priority
+from medbill._parties import Coverage, Payer, Priority
 from medbill._payment import Adjustment, ClaimPayment, Imbalance, PayerClaimStatus, Remittance
 from medbill.ledger._accounts import Account
-from medbill.ledger._entries import EntryKind, JournalEntry, References
+from medbill.ledger._entries import (
+    EntryKind,
+    JournalEntry,
+    References,
+    planned_entry,
+    planned_references,
+)
 from medbill.ledger._ledger import Ledger, atomic_recipe
 from medbill.ledger._recipes._common import (
     ZERO,
@@ -46,6 +54,7 @@ from medbill.ledger._recipes._common import (
     _safe,
     check_not_before_charge,
     clp07_of,
+    payer_id_of,
 )
 from medbill.ledger._recipes._common import (
     account as _account,
@@ -84,9 +93,13 @@ CROSSOVERS = frozenset(
 )
 
 
+_LEVEL_OF_VALUE = {status.value: level for status, level in _LEVELS.items()}
+_CROSSOVER_VALUES = frozenset(status.value for status in CROSSOVERS)
+
+
 def status_level(status: PayerClaimStatus) -> Priority | None:
     """The coverage level a CLP02 status says the payer processed the claim as."""
-    return _LEVELS.get(status)
+    return _LEVEL_OF_VALUE.get(status._value_)
 
 
 def payer_key(remittance: Remittance) -> str:
@@ -186,8 +199,14 @@ def is_duplicate(
     """
     if payment.paid < 0:
         return False
-    if payment.paid > 0 and any(str(a.reason) == "18" for a in payment.all_adjustments()):
-        return True
+    if payment.paid > 0:
+        for adjustment in payment.adjustments:
+            if adjustment.reason == "18":  # a Carc is a str
+                return True
+        for line_payment in payment.lines:
+            for adjustment in line_payment.adjustments:
+                if adjustment.reason == "18":
+                    return True
     payer = coverage.payer.id
     clp07 = payment.payer_claim_control_number
     for entry in view.payment_entries(claim):
@@ -232,7 +251,9 @@ def claim_payment_entries(
     patient = claim.patient.id
     payer = coverage.payer.id
     effective = remittance.paid_on
-    check_not_before_charge(view, str(claim.id), effective, f"claim payment {key!r}")
+    charged = view.service_date(str(claim.id))
+    if charged is not None and effective < charged:
+        check_not_before_charge(view, str(claim.id), effective, f"claim payment {key!r}")
     later = coverage.priority is not Priority.PRIMARY
     denied = payment.status is PayerClaimStatus.DENIED
     postings = _Postings()
@@ -279,20 +300,25 @@ def claim_payment_entries(
             move = min(move, max(billed - paid, ZERO))
         if move:
             postings.move(receivable, target, move)
-            explain.append(f"{where}: {_party(next_coverage)}'s share is {share} (PR)")
+            explain.append(f"{where}: {_party(next_coverage)}'s share is {share!s} (PR)")
         if money:
-            explain.append(f"{where}: the patient already paid {money} of it")
+            explain.append(f"{where}: the patient already paid {money!s} of it")
             overpaid_by_patient = -(target_now + move)
             if overpaid_by_patient > 0:
                 excess.append((target, overpaid_by_patient))
         left = billed - paid - move
         kept = sums[_LEFT_IN_AR]
-        kept = kept if additive else min(kept, max(left, ZERO))
+        if kept:
+            kept = kept if additive else min(kept, max(left, ZERO))
         if kept:
             left -= kept
-            explain.append(f"{where}: {kept} denied, left in {_party(coverage)} A/R")
+            explain.append(f"{where}: {kept!s} denied, left in {_party(coverage)} A/R")
         for slot, code in _BOOKED:
-            part = sums[slot] if additive else min(sums[slot], max(left, ZERO))
+            part = sums[slot]
+            if not part:  # nothing of this outcome: min(0, ...) books nothing either
+                continue
+            if not additive:
+                part = min(part, max(left, ZERO))
             if part > 0:
                 left -= part
                 account = _account(code, patient, payer, coverage.priority, claim.id, line)
@@ -305,14 +331,16 @@ def claim_payment_entries(
             )
             postings.move(receivable, account, left)
             explain.append(
-                f"{where}: {left} of what {_party(coverage)} was billed is its contractual "
+                f"{where}: {left!s} of what {_party(coverage)} was billed is its contractual "
                 "adjustment (adjudicated against the full charge, OA-23 prior payer)"
             )
         elif left > 0:
-            explain.append(f"{where}: {left} left open in {_party(coverage)} A/R")
+            explain.append(f"{where}: {left!s} left open in {_party(coverage)} A/R")
     if excess:
         _patient_credit_from(view, postings, claim, excess, explain)
-    memo = f"{_party(coverage)} paid {payment.paid} of charge {payment.charge} on claim {claim.id}"
+    memo = (
+        f"{_party(coverage)} paid {payment.paid!s} of charge {payment.charge!s} on claim {claim.id}"
+    )
     if denied:
         memo += ": " + ", ".join(
             f"{a.group.value}-{a.reason} {a.amount}" for a in payment.all_adjustments()
@@ -333,16 +361,16 @@ def claim_payment_entries(
         )
         memo += f", {overpaid} more than it owed"
         explain.append(f"{overpaid} more than {_party(coverage)} owed: payer overpayment")
-    if payment.status in CROSSOVERS and next_coverage is not None:
+    if payment.status._value_ in _CROSSOVER_VALUES and next_coverage is not None:
         memo += f"; crossed over to {_party(next_coverage)}"
         explain.append(f"crossed over: {_party(next_coverage)} was billed by the payer")
     view.add(
-        JournalEntry(
+        planned_entry(
             key=key,
             effective=effective,
             kind=EntryKind.DENIAL if denied else EntryKind.CLAIM_PAYMENT,
             memo=memo,
-            references=References(
+            references=planned_references(
                 patient=patient,
                 claim=claim.id,
                 payer=payer,
@@ -350,23 +378,18 @@ def claim_payment_entries(
                 trace=remittance.id,
             ),
             recorded_at=recorded_at,
-            postings=sorted(postings.postings(), key=lambda p: p.cents < 0),
+            postings=postings.entry_postings(),
         )
     )
     _apply_claim_credit(view, claim, key, effective, recorded_at, explain)
     return explain
 
 
-_PATIENT_MONEY = (EntryKind.PATIENT_PAYMENT, EntryKind.CREDIT_APPLIED)
-
-
 def _patient_money_on(view: BalanceView, claim: str, account: Account) -> Decimal:
     """The patient's money applied to ``account`` (a line's patient receivable): payments
     and credit applied, less what went back to credit (a reversal's ``/patient-credit``)."""
     total = ZERO
-    for entry in view.claim_entries(claim):
-        if entry.kind not in _PATIENT_MONEY and not entry.key.endswith("/patient-credit"):
-            continue
+    for entry in view.patient_money_entries(claim):
         if view.reversed_key(entry.key) is not None:
             continue
         for posting in entry.postings:
@@ -454,31 +477,40 @@ def _apply_claim_credit(
         return
     explain.append(f"{used} collected at check-in applied to the patient's share")
     view.add(
-        JournalEntry(
+        planned_entry(
             key=f"{key}/copay",
             effective=effective,
             kind=EntryKind.CREDIT_APPLIED,
             memo=f"{used} collected for claim {claim.id} applied to its patient share",
-            references=References(patient=patient, claim=claim.id),
+            references=planned_references(patient=patient, claim=claim.id),
             recorded_at=recorded_at,
-            postings=sorted(postings.postings(), key=lambda p: p.cents < 0),
+            postings=postings.entry_postings(),
         )
     )
 
 
 def _owed(view: BalanceView, postings: _Postings, coverage: Coverage | None, claim: str) -> Decimal:
     """What a party (a payer at a level, or the patient) owes on ``claim`` with ``postings``."""
-    code = "patient_receivable" if coverage is None else "insurance_receivable"
-
-    def mine(account: Account) -> bool:
-        return account.code == code and (
-            coverage is None
-            or (account.payer == coverage.payer.id and account.level is coverage.priority)
+    if coverage is None:
+        code = "patient_receivable"
+        accounts = dict.fromkeys(view.claim_accounts(code, claim))
+    else:
+        code = "insurance_receivable"
+        payer, level = coverage.payer.id, coverage.priority
+        accounts = dict.fromkeys(
+            a for a in view.claim_accounts(code, claim) if a.payer == payer and a.level is level
         )
-
-    accounts = {a for a in view.claim_accounts(code, claim) if mine(a)}
-    accounts.update(a for a, _ in postings.items() if mine(a) and a.claim == claim)
-    return sum((view.balance(a) + postings.pending(a) for a in accounts), ZERO)
+    for account, _ in postings.items():
+        if (
+            account.code == code
+            and account.claim == claim
+            and (coverage is None or (account.payer == payer and account.level is level))
+        ):
+            accounts[account] = None
+    total = ZERO
+    for account in accounts:
+        total += view.balance(account) + postings.pending(account)
+    return total
 
 
 def suspense_entry(
@@ -495,14 +527,14 @@ def suspense_entry(
     postings.move(
         _account("unapplied_insurance_cash", None, payer), _account("cash", None, payer), amount
     )
-    return JournalEntry(
+    return planned_entry(
         key=key,
         effective=remittance.paid_on,
         kind=EntryKind.CLAIM_PAYMENT,
         memo=memo,
-        references=References(payer=payer, remittance=remittance.id, trace=remittance.id),
+        references=planned_references(payer=payer, remittance=remittance.id, trace=remittance.id),
         recorded_at=recorded_at,
-        postings=sorted(postings.postings(), key=lambda p: p.cents < 0),
+        postings=postings.entry_postings(),
     )
 
 
@@ -643,12 +675,13 @@ def provider_adjustment_entry(
     )
 
 
+@renamed_parameters("post_provider_adjustments", payer="payer_id")
 @atomic_recipe  # its balance checks run inside the write transaction
 def post_provider_adjustments(
     ledger: Ledger,
     remittance: Remittance,
     *,
-    payer: str,
+    payer_id: PayerId | Payer,
     recorded_at: pendulum.DateTime | None = None,
     key: str | None = None,
 ) -> JournalEntry | None:
@@ -659,7 +692,8 @@ def post_provider_adjustments(
     ``payer_overpayment`` liability, FB moves the ``payer_forward_balance``, anything else
     waits in ``payer_adjustment_suspense``). A negative amount increases the payment: L6
     interest debits cash and credits ``interest_income``. Default key:
-    ``"provider-adjustments:<payer>:<remittance id>"``.
+    ``"provider-adjustments:<payer>:<remittance id>"``. ``payer_id`` is the payer's
+    :data:`~medbill.PayerId` (or the :class:`~medbill.Payer`) whose cash the PLB moves.
 
     >>> from decimal import Decimal
     >>> from medbill import ProviderAdjustment, Remittance
@@ -671,11 +705,12 @@ def post_provider_adjustments(
     ...         ProviderAdjustment(provider_id="1234567893", reason="WO",
     ...             fiscal_period_end=pendulum.date(2025, 12, 31), amount=Decimal("1.27"))])
     >>> ledger = Ledger.in_memory(clock=lambda: pendulum.datetime(2025, 5, 1, 18))
-    >>> print(post_provider_adjustments(ledger, era, payer="acme").render())
+    >>> print(post_provider_adjustments(ledger, era, payer_id="acme").render())
     2025-05-01 provider-adjustments:Acme:EFT-2 (provider_adjustment)
       ; provider-level adjustments of EFT-2
       Dr payer_overpayment[acme]                 1.27
       Cr interest_income[acme]                   1.27
     """
+    payer = payer_id_of(payer_id)
     entry = provider_adjustment_entry(remittance, payer=payer, recorded_at=recorded_at, key=key)
     return None if entry is None else ledger.post(entry)

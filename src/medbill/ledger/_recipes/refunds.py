@@ -6,22 +6,27 @@ from decimal import Decimal
 
 import pendulum
 
+from medbill._common import PatientId
+from medbill._deprecation import renamed_parameters
 from medbill._errors import LedgerError
+from medbill._parties import Patient
 from medbill.ledger._accounts import Account
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
 from medbill.ledger._ledger import Ledger, atomic_recipe
 from medbill.ledger._recipes._common import (
     _positive,
     _replayed,
+    patient_id_of,
 )
 
 __all__ = ["refund_credit", "pay_refund"]
 
 
+@renamed_parameters("refund_credit", patient="patient_id")
 @atomic_recipe  # its balance checks run inside the write transaction
 def refund_credit(
     ledger: Ledger,
-    patient: str,
+    patient_id: PatientId | Patient,
     *,
     effective: pendulum.Date,
     amount: Decimal | None = None,
@@ -30,6 +35,8 @@ def refund_credit(
     key: str | None = None,
 ) -> JournalEntry:
     """Refund (part of) a patient's credit: to refunds payable, or straight from cash.
+
+    ``patient_id`` is the patient's :data:`~medbill.PatientId` (or the :class:`~medbill.Patient`).
 
     ``amount`` defaults to the whole credit and may not exceed it. With ``paid=False`` the
     refund waits in ``refunds_payable`` until :func:`pay_refund`; with ``paid=True`` it is
@@ -47,6 +54,7 @@ def refund_credit(
       Dr patient_credit[MRN-1]                  50.00
       Cr refunds_payable[MRN-1]                 50.00
     """
+    patient = patient_id_of(patient_id)
     key = key or f"refund:{patient}:{effective}"
     earlier = _replayed(ledger, key, EntryKind.REFUND, effective, amount)
     if earlier is not None:
@@ -70,10 +78,11 @@ def refund_credit(
     )
 
 
+@renamed_parameters("pay_refund", patient="patient_id")
 @atomic_recipe  # its balance checks run inside the write transaction
 def pay_refund(
     ledger: Ledger,
-    patient: str,
+    patient_id: PatientId | Patient,
     *,
     effective: pendulum.Date,
     amount: Decimal | None = None,
@@ -83,6 +92,8 @@ def pay_refund(
 ) -> JournalEntry:
     """Pay out a refund owed to a patient (refunds payable → cash).
 
+    ``patient_id`` is the patient's :data:`~medbill.PatientId` (or the :class:`~medbill.Patient`).
+
     Default key: ``"refund-paid:<patient>:<effective>"``.
 
     >>> from medbill.ledger import Ledger, pay_refund
@@ -91,6 +102,7 @@ def pay_refund(
     ...
     medbill.LedgerError: refund payment of 0.00 exceeds the refunds owed of 0.00
     """
+    patient = patient_id_of(patient_id)
     key = key or f"refund-paid:{patient}:{effective}"
     earlier = _replayed(ledger, key, EntryKind.REFUND_PAID, effective, amount)
     if earlier is not None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 import pendulum
 
-from medbill.ledger._accounts import Account
+from medbill.ledger._accounts import SIGN_OF_CODE, Account
 from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import EntryKind, JournalEntry
 from medbill.ledger._entries import _money as money_of_cents
@@ -237,6 +237,11 @@ class IndexedStore:
     def __contains__(self, key: object) -> bool:
         return key in self._index.keys
 
+    def known_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` are posted (one call for a whole batch)."""
+        known = self._index.keys
+        return {key for key in keys if key in known}
+
     def sync(self) -> None:
         """Nothing to catch up with: this process is the only writer."""
 
@@ -299,6 +304,23 @@ class IndexedStore:
         return age_receivables(self.receivables(as_of), served, as_of)
 
     # -- batch reads (a remittance plan reads thousands of claims at once) --------------
+
+    def stale_balance(
+        self, expect: Mapping[Account, Decimal]
+    ) -> tuple[Account, Decimal, Decimal] | None:
+        """The first of ``expect`` (balances on their normal side) that differs now, as
+        (account, expected, actual); ``None`` when every one holds."""
+        index = self._index
+        ids = index.account_ids
+        cents_of = index.account_balance_of
+        signs = SIGN_OF_CODE
+        for account, expected in expect.items():
+            aid = ids.get(account.identity)
+            cents = 0 if aid is None else cents_of[aid]
+            actual = money_of_cents(cents if signs[account.code] > 0 else -cents)
+            if actual != expected:
+                return account, expected, actual
+        return None
 
     def balances(self, accounts: Sequence[Account]) -> dict[Account, Decimal]:
         """The current debit-positive balance of each of ``accounts``."""

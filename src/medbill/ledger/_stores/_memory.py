@@ -41,11 +41,10 @@ class MemoryStore(IndexedStore):
 
     def append(self, entries: Sequence[JournalEntry]) -> None:
         """Add validated entries (the ledger checked them, so this cannot fail halfway)."""
-        index = self._index
         log = self._entries
+        self._index.add_entries(entries, len(log))
+        log.extend(entries)
         for entry in entries:
-            index.add(entry, len(log))
-            log.append(entry)
             if entry.kind is EntryKind.PERIOD_CLOSE:
                 self._closed_through = max(entry.effective, self._closed_through or entry.effective)
 

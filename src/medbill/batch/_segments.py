@@ -1,0 +1,94 @@
+"""Window operations over runs of a sorted key, as single linear passes.
+
+The claim-level rules (status T, multiple procedure ranking) read aggregates over the
+lines of each claim and date of service. ``expr.over(key)`` groups the key and maps each
+group's result back, which costs tens of milliseconds per expression on a million lines;
+once the lines of a group are next to each other, the same aggregates are cumulative sums
+and maxima read at the run's ends, each one pass over the column.
+
+A frame is prepared with :func:`runs`: ``_start``/``_end`` mark each run's first and last
+row and ``_seg`` numbers the runs 0, 1, 2, ... in order. The helpers then give, for every
+row, an aggregate of its run:
+
+- :func:`seg_sum` of a non-null integer column: the cumulative sum at the run's last row
+  less the one before its first row;
+- :func:`seg_max` of a non-negative integer below ``bound``: offset by ``_seg * bound``
+  the values of later runs are always larger, so the running maximum at a run's last row
+  is that run's maximum (exact while ``runs * bound`` stays below ``2**62``; otherwise
+  :func:`seg_max` falls back to a window);
+- :func:`first_flagged`: whether a row is the first of its run with a flag set.
+
+All of them are exact integer arithmetic; they read only the rows' order within runs.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import polars as pl
+
+__all__ = ["first_flagged", "first_of", "last_of", "pick", "runs", "seg_max", "seg_sum"]
+
+LIMIT: Final = 2**62
+"""The largest offset value :func:`seg_max` uses (int64 headroom)."""
+
+
+def runs(*keys: str) -> list[pl.Expr]:
+    """``_start``, ``_end`` and ``_seg`` for a frame whose rows of equal ``keys`` are
+    next to each other."""
+    start: pl.Expr | None = None
+    end: pl.Expr | None = None
+    for key in keys:
+        column = pl.col(key)
+        new = column.ne_missing(column.shift(1))
+        last = column.ne_missing(column.shift(-1))
+        start = new if start is None else start | new
+        end = last if end is None else end | last
+    assert start is not None  # keys is never empty
+    assert end is not None
+    index = pl.int_range(pl.len())
+    start = start | (index == 0)
+    end = end | (index == pl.len() - 1)
+    return [start.alias("_start"), end.alias("_end")]
+
+
+def segments() -> pl.Expr:
+    """``_seg``, the run number of each row (after :func:`runs`)."""
+    return (pl.col("_start").cast(pl.Int64).cum_sum() - 1).alias("_seg")
+
+
+def first_of(value: pl.Expr) -> pl.Expr:
+    """``value`` (never null) at the first row of each row's run."""
+    return pl.when(pl.col("_start")).then(value).forward_fill()
+
+
+def last_of(value: pl.Expr) -> pl.Expr:
+    """``value`` (never null) at the last row of each row's run."""
+    return pl.when(pl.col("_end")).then(value).backward_fill()
+
+
+def seg_sum(value: pl.Expr) -> pl.Expr:
+    """The sum of ``value`` (a non-null integer) over each row's run."""
+    total = value.cum_sum()
+    return last_of(total) - first_of(total - value)
+
+
+def seg_max(value: pl.Expr, bound: int, count: int) -> pl.Expr:
+    """The maximum of ``value`` (0 <= value < ``bound``) over each row's run, for a frame
+    of ``count`` runs."""
+    if count * bound >= LIMIT:
+        return value.max().over("_seg")
+    offset = pl.col("_seg") * bound
+    return last_of((offset + value).cum_max()) - offset
+
+
+def first_flagged(flag: pl.Expr) -> pl.Expr:
+    """Whether the row is the first of its run with ``flag`` (never null) set."""
+    seen = flag.cast(pl.Int64).cum_sum()
+    return flag & (seen - first_of(seen - flag.cast(pl.Int64)) == 1)
+
+
+def pick(flag: pl.Expr, value: pl.Expr) -> pl.Expr:
+    """``value`` (>= 0) at the one row of each run with ``flag`` set, on every row of the
+    run; -1 where the run has no such row."""
+    return seg_sum(pl.when(flag).then(value + 1).otherwise(0)) - 1
