@@ -2,8 +2,10 @@
 open, balance look-ups, a patient's history and aging at 1,000,000 entries.
 
 Run: ``.venv/bin/python benchmarks/ledger.py`` (``--quick`` for a smaller run). The
-PostgreSQL figures need ``MEDBILL_PG_DSN`` (``.ci/services/10-postgres.sh`` starts a
-throwaway server and exports it).
+PostgreSQL figures use ``MEDBILL_PG_DSN`` when set (``.ci/services/10-postgres.sh`` starts a
+throwaway server and exports it); otherwise the benchmark starts a throwaway server of its
+own from the machine's binaries (``/usr/lib/postgresql/*/bin``, as the tests do: a Unix
+socket in a temporary folder, ``fsync=off``) and stops it at the end.
 
 Entries are the shape the payment recipe produces, 3 postings each (cash, contractual
 adjustment, insurance receivable), four entries per claim so that accounts are both
@@ -17,15 +19,19 @@ transaction.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import glob
 import multiprocessing
 import os
 import resource
+import shutil
 import sqlite3
 import statistics
+import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -50,6 +56,45 @@ from medbill.ledger._stores._sql import ident_of
 from medbill.ledger._stores._sqlite import SCHEMA_V1
 
 PG_DSN = os.environ.get("MEDBILL_PG_DSN")
+PG_DATA: Path | None = None
+"""The data folder of the server this run started (or ``--pg-data``): its processes' CPU
+is read from ``/proc`` for the server-side figures."""
+
+
+def server_cpu() -> float | None:
+    """CPU seconds used so far by the PostgreSQL server of ``PG_DATA`` (the postmaster and
+    its children: backends, writers); ``None`` for a server of unknown folder."""
+    if PG_DATA is None:
+        return None
+    try:
+        postmaster = int((PG_DATA / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    ticks = 0
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat) as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.split("/")[2])
+        if pid == postmaster or int(fields[1]) == postmaster:  # fields[1]: the parent
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (+ finished children)
+            ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_timed(action: Callable[[], object]) -> tuple[Timing, float | None]:
+    """``timed(action)`` and the PostgreSQL server's CPU seconds meanwhile."""
+    before = server_cpu()
+    timing = timed(action)
+    after = server_cpu()
+    return timing, None if before is None or after is None else after - before
+
+
+def server_text(seconds: float | None) -> str:
+    return "" if seconds is None else f", server {seconds:.2f} s CPU"
+
 
 DAY = pendulum.date(2025, 4, 1)
 AT = pendulum.datetime(2025, 4, 1, 12)
@@ -348,8 +393,8 @@ def lookup_figures(ledger: Ledger, size: int, raw: sqlite3.Connection | None) ->
     line = f"  a patient's history (100)   {history / 1000:>8.2f} ms"
     if raw is not None:
         sql = (
-            "SELECT e.* FROM entries e WHERE e.seq IN (SELECT seq FROM subjects "
-            "WHERE subject = ?) ORDER BY e.seq LIMIT 100"
+            "SELECT e.* FROM subjects s JOIN entries e ON e.seq = s.seq "
+            "WHERE s.subject = ? ORDER BY s.seq LIMIT 100"
         )
         baseline = median_us(lambda: raw.execute(sql, ("p:" + patient,)).fetchall(), repeat=20)
         line += f"   (raw sqlite3 rows only {baseline / 1000:.2f} ms)"
@@ -368,7 +413,9 @@ def rss_mib() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def lookups(size: int, folder: Path) -> None:
+def lookups(size: int, folder: Path, filled: Path | None = None) -> None:
+    """Look-ups on a MemoryStore and on an SQLite ledger of ``size`` entries (``filled``:
+    a ledger file an earlier run of this benchmark filled, ``--sqlite-filled``, reused)."""
     print(f"\nbalance look-ups on a ledger of {size:,} entries")
     small = min(size, 100_000)
     memory = Ledger.in_memory()
@@ -376,9 +423,14 @@ def lookups(size: int, folder: Path) -> None:
     lookup_figures(memory, small, None)
     del memory
     gc.collect()
-    path = folder / "large.sqlite"
-    with Ledger.open(path, synchronous="NORMAL") as filling:
-        seconds = fill(filling, size, 20_000)
+    path = filled or folder / "large.sqlite"
+    if filled is None:
+        with Ledger.open(path, synchronous="NORMAL") as filling:
+            seconds = fill(filling, size, 20_000)
+        print(
+            f"  SqliteStore (filled in {seconds:.1f} s = {size / seconds:,.0f} entries/s, "
+            f"synchronous=NORMAL)"
+        )
     before = rss_mib()
     started = time.perf_counter()
     ledger = Ledger.open(path)
@@ -388,10 +440,6 @@ def lookups(size: int, folder: Path) -> None:
     raw = sqlite3.connect(path)
     raw.execute("PRAGMA user_version").fetchone()
     raw_open = time.perf_counter() - started
-    print(
-        f"  SqliteStore (filled in {seconds:.1f} s = {size / seconds:,.0f} entries/s, "
-        f"synchronous=NORMAL)"
-    )
     print(
         f"  open                        {opened * 1000:>8.2f} ms, memory +{grown:.1f} MiB   "
         f"(raw sqlite3 connect + user_version {raw_open * 1000:.2f} ms)"
@@ -416,6 +464,87 @@ def lookups(size: int, folder: Path) -> None:
         f"  aging of every receivable   {ours.wall:>8.2f} s wall, {ours.cpu:.2f} s CPU "
         f"({len(reports[0].rows)} rows)   (raw sqlite3 grouped query alone "
         f"{baseline.wall:.2f} s wall, {baseline.cpu:.2f} s CPU; best of 2, warm cache)"
+    )
+    raw.close()
+    ledger.close()
+
+
+def pg_lookups(size: int, filled: str | None = None) -> None:
+    """Open, look-ups, a patient's history and aging on a PostgreSQL ledger of ``size``
+    entries, each beside the same question asked of the same tables through raw psycopg.
+    ``filled`` is the DSN of a ledger this benchmark filled before (``--pg-filled``), reused."""
+    dsn = filled or PG_DSN
+    if dsn is None:
+        print("\nPostgreSQL look-ups: skipped (no server)")
+        return
+    import psycopg
+
+    print(f"\nPostgreSQL look-ups on a ledger of {size:,} entries")
+    if filled is None:
+        pg_reset(dsn)
+        with Ledger.open(dsn, busy_timeout=600) as filling:
+            seconds = fill(filling, size, 20_000)
+        print(f"  PostgresStore (filled in {seconds:.1f} s = {size / seconds:,.0f} entries/s)")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    started = time.perf_counter()
+    ledger = Ledger.open(dsn)
+    opened = time.perf_counter() - started
+    started = time.perf_counter()
+    raw = psycopg.connect(dsn, autocommit=True)
+    raw.execute("SELECT MAX(version) FROM medbill_schema").fetchone()
+    raw_open = time.perf_counter() - started
+    print(
+        f"  open                        {opened * 1000:>8.2f} ms   "
+        f"(raw psycopg connect + schema version {raw_open * 1000:.2f} ms)"
+    )
+    claim = f"C{size // 8}"
+    patient = f"P{size // 8 % 1000}"
+    account = Account.insurance_receivable("acme", "primary", patient, claim)
+    ident = ident_of(account.identity)
+    ours = median_us(lambda: ledger.balance(account), repeat=200)
+    baseline = median_us(
+        lambda: raw.execute("SELECT balance FROM accounts WHERE ident = %s", (ident,)).fetchone(),
+        repeat=200,
+    )
+    print(
+        f"  one account                 {ours:>8.1f} µs per look-up   (raw psycopg {baseline:.1f} µs)"
+    )
+    history = median_us(lambda: ledger.history(patient=patient, limit=100), repeat=20)
+    sql = (
+        "SELECT e.* FROM subjects s JOIN entries e ON e.seq = s.seq "
+        "WHERE s.subject = %s ORDER BY s.seq LIMIT 100"
+    )  # the entries' rows only (medbill reads their postings too)
+    rows_only = median_us(lambda: raw.execute(sql, ("p:" + patient,)).fetchall(), repeat=20)
+    print(
+        f"  a patient's history (100)   {history / 1000:>8.2f} ms   "
+        f"(raw psycopg rows only {rows_only / 1000:.2f} ms)"
+    )
+    as_of = DAY.add(days=400)
+
+    def raw_aging() -> None:
+        raw.execute(
+            "SELECT a.id, SUM(CASE WHEN d.day <= %s THEN d.cents ELSE 0 END), "
+            "MIN(CASE WHEN d.cents > 0 THEN d.day END) FROM accounts a "
+            "JOIN daily d ON d.account_id = a.id "
+            "WHERE a.code IN ('insurance_receivable', 'patient_receivable') GROUP BY a.id",
+            (as_of.toordinal(),),
+        ).fetchall()
+
+    raw_aging()  # warm the buffers: neither side pays for a cold read
+    reports: list[Any] = []
+    ours = [server_timed(lambda: reports.append(aging(ledger, as_of=as_of))) for _ in range(3)]
+    raws = [server_timed(raw_aging) for _ in range(3)]
+
+    def best(runs: list[tuple[Timing, float | None]]) -> str:
+        wall = min(timing.wall for timing, _ in runs)
+        server = [cpu for _, cpu in runs if cpu is not None]
+        return f"{wall:.2f} s wall" + server_text(min(server) if server else None)
+
+    print(
+        f"  aging of every receivable   {best(ours)} ({len(reports[0].rows)} rows)   "
+        f"(raw psycopg grouped query of the days, default work_mem: {best(raws)}; "
+        "best of 3, warm buffers)"
     )
     raw.close()
     ledger.close()
@@ -479,6 +608,52 @@ def recipe_figures(count: int) -> None:
         ]
     )
     print(f"  post_claim_payment (4 postings)            {rate(count, paid)}")
+
+
+INITDB_OPTIONS = ("-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+
+
+@contextlib.contextmanager
+def throwaway_postgres() -> Iterator[str | None]:
+    """A PostgreSQL server for this run, on a Unix socket in a temporary folder (run as
+    the ``postgres`` user under root), stopped at the end; ``None`` without binaries."""
+    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not binaries:
+        yield None
+        return
+    bin_dir = Path(binaries[-1]).parent
+    as_server = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    folder = Path(tempfile.mkdtemp(prefix="medbill-bench-pg-"))
+    folder.chmod(0o755)
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    global PG_DATA
+    data, log = folder / "data", folder / "log"
+    PG_DATA = data
+    options = (
+        f"-c listen_addresses='' -c unix_socket_directories='{folder}' -c fsync=off "
+        "-c max_connections=100 -c shared_buffers=256MB"
+    )
+    start = ("-w", "-o", options, "start")
+    try:
+        subprocess.run(
+            [*as_server, str(bin_dir / "initdb"), "-D", str(data), *INITDB_OPTIONS],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [*as_server, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), *start],
+            check=True,
+            capture_output=True,
+        )
+        yield f"postgresql://postgres@/postgres?host={folder}"
+    finally:
+        subprocess.run(
+            [*as_server, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pg_reset(dsn: str) -> None:
@@ -555,12 +730,26 @@ def postgres_figures(entries: list[JournalEntry], per_commit: int) -> None:
         pg_reset(PG_DSN or "")
         return lambda: post_all(PG_DSN or "", entries, per_commit)
 
-    raw_seconds = best_of(2, raw_run)
-    ours = best_of(2, our_run)
-    print(f"    raw psycopg COPY, same rows          {rate(len(entries), raw_seconds)}")
+    def best(prepare: Callable[[int], Callable[[], object]]) -> tuple[Timing, float | None]:
+        runs = [server_timed(prepare(run)) for run in range(2)]
+        servers = [cpu for _, cpu in runs if cpu is not None]
+        return (
+            Timing(min(t.wall for t, _ in runs), min(t.cpu for t, _ in runs)),
+            min(servers) if servers else None,
+        )
+
+    def per_server_cpu(cpu: float | None) -> str:
+        return "" if cpu is None else f", {len(entries) / cpu:,.0f} per server CPU-s"
+
+    raw_seconds, raw_server = best(raw_run)
+    ours, our_server = best(our_run)
     print(
-        f"    medbill PostgresStore                {rate(len(entries), ours)}"
-        f"   ({ours.wall / raw_seconds.wall:.2f}x the raw wall time; client CPU only)"
+        f"    raw psycopg COPY, same rows          {rate(len(entries), raw_seconds)} (client)"
+        f"{per_server_cpu(raw_server)}"
+    )
+    print(
+        f"    medbill PostgresStore                {rate(len(entries), ours)} (client)"
+        f"{per_server_cpu(our_server)}   ({ours.wall / raw_seconds.wall:.2f}x the raw wall time)"
     )
 
 
@@ -676,10 +865,29 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument(
         "--only",
-        default="memory,sqlite,postgres,concurrent,lookups",
+        default="memory,sqlite,postgres,concurrent,lookups,pglookups",
         help="comma-separated sections to run (default: all)",
     )
+    parser.add_argument(
+        "--pg-filled",
+        metavar="DSN",
+        help="pglookups: reuse this PostgreSQL ledger, filled by an earlier run (not reset)",
+    )
+    parser.add_argument(
+        "--sqlite-filled",
+        metavar="PATH",
+        type=Path,
+        help="lookups: reuse this SQLite ledger, filled by an earlier run",
+    )
+    parser.add_argument(
+        "--pg-data",
+        metavar="DIR",
+        type=Path,
+        help="the data folder of the MEDBILL_PG_DSN server, to report its CPU",
+    )
     args = parser.parse_args()
+    global PG_DATA
+    PG_DATA = args.pg_data
     only = set(args.only.split(","))
     batch_size = 20_000 if args.quick else 100_000
     lookup_size = 100_000 if args.quick else 1_000_000
@@ -693,7 +901,12 @@ def main() -> None:
         memory_figures(entries, batch_size)
         recipe_figures(batch_size // 5)
 
-    with tempfile.TemporaryDirectory() as folder:
+    global PG_DSN
+    with contextlib.ExitStack() as stack:
+        pg_sections = {"postgres", "concurrent"} | (set() if args.pg_filled else {"pglookups"})
+        if PG_DSN is None and only & pg_sections:
+            PG_DSN = stack.enter_context(throwaway_postgres())
+        folder = stack.enter_context(tempfile.TemporaryDirectory())
         if "sqlite" in only:
             print("\nSQLite (WAL, synchronous=FULL: durable on commit), best of 3")
             sqlite_figures(entries, 1_000, Path(folder), "1,000 entries per commit")
@@ -705,7 +918,9 @@ def main() -> None:
         if "concurrent" in only:
             concurrent_figures(batch_size // 5, 1_000, Path(folder))
         if "lookups" in only:
-            lookups(lookup_size, Path(folder))
+            lookups(lookup_size, Path(folder), args.sqlite_filled)
+        if "pglookups" in only:
+            pg_lookups(lookup_size, args.pg_filled)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak resident memory of this run: {peak:,.0f} MiB")
 

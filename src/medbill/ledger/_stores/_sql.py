@@ -43,7 +43,7 @@ from medbill._errors import DuplicateEntryError, LedgerError
 from medbill._parties import Priority
 from medbill.ledger._accounts import Account
 from medbill.ledger._deposits import Deposit
-from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References
+from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References, _utc
 from medbill.ledger._entries import _money as money_of_cents
 from medbill.ledger._stores._base import AGING_LIMITS, AgedCents, Receivable
 from medbill.ledger._stores._index import rollup_key, rollup_keys
@@ -56,6 +56,8 @@ __all__ = [
     "ident_of",
     "is_conflict",
     "rollup_idents",
+    "stored_entry",
+    "stored_posting",
 ]
 
 Row = tuple[Any, ...]
@@ -65,8 +67,9 @@ _ENTRY_COLUMNS: Final = (
     "seq, key, kind, effective, recorded_at, memo, patient, payer, claim, line, "
     "remittance, trace, service_date, reverses, actor, source, provider"
 )
+_SUBJECT_ENTRY_COLUMNS: Final = ", ".join("e." + name.strip() for name in _ENTRY_COLUMNS.split(","))
 _CHUNK: Final = 500
-_KIND_VALUES: Final = {kind: kind.value for kind in EntryKind}
+_PERIOD_CLOSE: Final = EntryKind.PERIOD_CLOSE
 _CACHE_LIMIT: Final = 50_000  # accounts and roll-ups remembered: memory stays bounded
 
 
@@ -105,7 +108,8 @@ def _instant(text: str) -> pendulum.DateTime:
     if found is None:
         if len(_INSTANTS) > 4096:
             _INSTANTS.clear()
-        found = _INSTANTS[text] = pendulum.instance(_dt.datetime.fromisoformat(text))
+        parsed = pendulum.instance(_dt.datetime.fromisoformat(text))
+        found = _INSTANTS[text] = _utc(parsed, text) or parsed  # as JournalEntry keeps it
     return found
 
 
@@ -135,6 +139,64 @@ def entry_from_row(row: Sequence[Any], postings: list[Posting]) -> JournalEntry:
     )
 
 
+_KINDS: Final = {kind.value: kind for kind in EntryKind}
+_REFERENCES: dict[tuple[Any, ...], References] = {}
+_new_posting = Posting.__new__
+_init_posting = Posting.__attrs_init__
+_new_entry = JournalEntry.__new__
+_init_entry = JournalEntry.__attrs_init__
+
+
+def stored_posting(account: Account, cents: int) -> Posting:
+    """The posting of ``cents`` to ``account`` as a store read it back: the same value
+    ``Posting(account, money(cents))`` gives, without checking again what was checked
+    when it was posted (an integer of cents within the bounds is whole cents)."""
+    posting = _new_posting(Posting)
+    _init_posting(posting, account, money_of_cents(cents), cents)
+    return posting
+
+
+def stored_entry(row: Sequence[Any], postings: list[Posting]) -> JournalEntry:
+    """The entry an ``entries`` row of today's schema describes (``_ENTRY_COLUMNS``), the
+    same value :func:`entry_from_row` builds, without the checks that ran when it was
+    posted (its postings balanced; its key, kind, memo and references were valid). The
+    kind and the instant are still read strictly: an unknown kind raises."""
+    kind = _KINDS.get(row[2])
+    if kind is None:
+        return entry_from_row(row, postings)  # raises the constructor's error
+    refs_key = (row[6], row[7], row[8], row[9], row[10], row[11], row[12], row[16])
+    references = _REFERENCES.get(refs_key)
+    if references is None:
+        references = References(
+            patient=row[6],
+            payer=row[7],
+            claim=row[8],
+            line=row[9],
+            remittance=row[10],
+            trace=row[11],
+            service_date=_date(row[12]),
+            provider=row[16],
+        )
+        if len(_REFERENCES) > 4096:
+            _REFERENCES.clear()
+        _REFERENCES[refs_key] = references
+    entry = _new_entry(JournalEntry)
+    _init_entry(
+        entry,
+        row[1],
+        pendulum.Date.fromordinal(row[3]),
+        tuple(postings),
+        kind,
+        row[5],
+        references,
+        _instant(row[4]),
+        row[13],
+        row[14],
+        row[15],
+    )
+    return entry
+
+
 _CONFLICT: Final = "_medbill_conflict"
 
 
@@ -150,9 +212,31 @@ def is_conflict(error: BaseException) -> bool:
     return bool(getattr(error, _CONFLICT, False))
 
 
-def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
+_AGING_AS_OF: Final = (
+    "SELECT a.code = 'insurance_receivable' AS insured, a.payer AS payer,"
+    " COALESCE(a.claim, '') AS claim,"
+    " SUM(CASE WHEN d.day <= ? THEN d.cents ELSE 0 END) AS total,"
+    " MIN(CASE WHEN d.cents > 0 THEN d.day END) AS first"
+    " FROM accounts a JOIN daily d ON d.account_id = a.id"
+    " WHERE a.code IN ('insurance_receivable', 'patient_receivable')"
+    # a patient receivable has no payer, so this is per claim and responsible party
+    " GROUP BY a.code, a.payer, a.claim"
+)
+"""Aging's groups as of a day (parameter: its ordinal): each receivable's days up to it,
+summed per claim and responsible party, with the first day of growth (of any date)."""
+
+_AGING_CURRENT: Final = (
+    "SELECT a.code = 'insurance_receivable' AS insured, a.payer AS payer,"
+    " COALESCE(a.claim, '') AS claim, SUM(a.balance) AS total, MIN(f.first) AS first"
+    " FROM accounts a LEFT JOIN ("
+    " SELECT account_id, MIN(day) AS first FROM daily WHERE cents > 0 GROUP BY account_id"
+    ") f ON f.account_id = a.id"
+    " WHERE a.code IN ('insurance_receivable', 'patient_receivable')"
+    " GROUP BY a.code, a.payer, a.claim"
+)
+"""The same groups when nothing is effective after the day: the accounts' current
+balances (an account without days has balance 0 and adds nothing), and the first day of
+growth from the days that grew only."""
 
 
 class SqlStore:
@@ -191,6 +275,21 @@ class SqlStore:
 
     def _rollback(self) -> None:
         raise NotImplementedError
+
+    _chunk_size: int = _CHUNK
+    """The most values one :meth:`_among` test holds (SQLite binds each as a parameter)."""
+
+    def _chunks(self, items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+        size = self._chunk_size
+        for start in range(0, len(items), size):
+            yield items[start : start + size]
+
+    def _among(
+        self, column: str, values: Sequence[Any], kind: str = "text"
+    ) -> tuple[str, list[Any]]:
+        """A test that ``column`` is one of ``values`` (of SQL type ``kind``) and its
+        parameters: an ``IN`` list here; PostgreSQL passes one array."""
+        return f"{column} IN ({','.join('?' * len(values))})", list(values)
 
     def _savepoint(self, action: str) -> None:
         self._query(f"{action} medbill_nested")
@@ -317,11 +416,9 @@ class SqlStore:
     def _existing_ids(self, idents: list[str]) -> list[Row]:
         """``(ident, id)`` of the accounts among ``idents`` that exist."""
         rows: list[Row] = []
-        for chunk in _chunks(idents):
-            marks = ",".join("?" * len(chunk))
-            rows.extend(
-                self._query(f"SELECT ident, id FROM accounts WHERE ident IN ({marks})", chunk)
-            )
+        for chunk in self._chunks(idents):
+            among, params = self._among("ident", chunk)
+            rows.extend(self._query(f"SELECT ident, id FROM accounts WHERE {among}", params))
         return rows
 
     def _remember(self, identity: Identity, account_id: int) -> None:
@@ -393,7 +490,7 @@ class SqlStore:
         (PostgreSQL) hold them only for the moment before their commit, and never in
         opposite orders.
         """
-        if any(entry.kind is EntryKind.PERIOD_CLOSE for entry in entries):
+        if any(entry.kind is _PERIOD_CLOSE for entry in entries):
             self.lock_all()
         # one pass over the postings sums each account's change (an account created by
         # this batch starts with it); what depends on the account alone is worked out
@@ -454,7 +551,7 @@ class SqlStore:
                 (
                     seq,
                     entry.key,
-                    _KIND_VALUES[entry.kind],
+                    entry.kind._value_,  # an enum's value, without hashing the member
                     day,
                     recorded_text,
                     entry.memo,
@@ -471,7 +568,7 @@ class SqlStore:
                     refs.provider,
                 )
             )
-            if entry.kind is EntryKind.PERIOD_CLOSE:
+            if entry.kind is _PERIOD_CLOSE:
                 closed_through = max(day, closed_through or day)
             subjects: set[str] = set()
             for position, posting in enumerate(entry.postings):
@@ -591,11 +688,10 @@ class SqlStore:
     def known_keys(self, keys: Sequence[str]) -> set[str]:
         """Which of ``keys`` were posted already (one query per 500 keys)."""
         found: set[str] = set()
-        for chunk in _chunks(list(keys)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in self._chunks(list(keys)):
+            among, params = self._among("key", chunk)
             found.update(
-                row[0]
-                for row in self._query(f"SELECT key FROM entries WHERE key IN ({marks})", chunk)
+                row[0] for row in self._query(f"SELECT key FROM entries WHERE {among}", params)
             )
         return found
 
@@ -625,11 +721,10 @@ class SqlStore:
                 if account.claim is not None and account.patient is not None:
                     owners.setdefault(account.claim, account.patient)
         claims = list(owners)
-        for chunk in _chunks(claims):
-            marks = ",".join("?" * len(chunk))
+        for chunk in self._chunks(claims):
+            among, params = self._among("claim", chunk)
             for claim, patient in self._query(
-                f"SELECT claim, patient FROM claims WHERE patient IS NOT NULL AND claim IN ({marks})",
-                chunk,
+                f"SELECT claim, patient FROM claims WHERE patient IS NOT NULL AND {among}", params
             ):
                 owners[claim] = patient
         for entry in entries:
@@ -672,6 +767,10 @@ class SqlStore:
         if patient is not None:
             self._lock_patients((patient,))
         return " FOR UPDATE"
+
+    _aging_from_balances: bool = False
+    """Whether aging as of today reads the accounts' balances instead of summing their
+    days (see :meth:`aged_receivables`)."""
 
     _row_locks: bool = False
     """Whether checks inside a transaction lock the rows they read (PostgreSQL)."""
@@ -764,13 +863,19 @@ class SqlStore:
             yield code, payer, claim, int(cents), first
 
     def aged_receivables(self, as_of: pendulum.Date, *, from_service: bool) -> Iterator[AgedCents]:
-        """Aged A/R in one grouped query: the database walks the receivables in the order
-        of the ``accounts_code`` index (code, payer, claim), sums each claim's balance per
-        responsible party as of ``as_of`` and its first growth from ``daily`` (by its
-        primary key), dates it (the claim's service date by the ``claims`` key) and sums
-        the buckets; only
-        the few (responsibility, payer, bucket) sums come back. The same answer as
-        :func:`~medbill.ledger._stores._base.age_receivables` (see it for the rules)."""
+        """Aged A/R in one grouped query: sums each claim's balance per responsible party
+        as of ``as_of`` with its first growth, dates it (the claim's service date by the
+        ``claims`` key) and sums the buckets; only the few (responsibility, payer, bucket)
+        sums come back. The same answer as
+        :func:`~medbill.ledger._stores._base.age_receivables` (see it for the rules).
+
+        The query sums the days up to ``as_of`` (:data:`_AGING_AS_OF`; SQLite walks the
+        receivables in the order of the ``accounts_code`` index, no sort). A store with
+        ``_aging_from_balances`` (PostgreSQL, whose hash join of every receivable day
+        costs more) does so only when an entry is effective after ``as_of``; otherwise
+        (aging as of today) each account's balance as of ``as_of`` is its current
+        balance, kept with its days: one row per receivable account, and from ``daily``
+        only the days that grew (:data:`_AGING_CURRENT`). Both read one snapshot."""
         today = as_of.toordinal()
         start = "COALESCE(c.service_date, g.first, ?)" if from_service else "COALESCE(g.first, ?)"
         joined = "LEFT JOIN claims c ON c.claim = g.claim AND g.claim <> ''" if from_service else ""
@@ -778,22 +883,18 @@ class SqlStore:
             f"WHEN ? - {start} <= {limit} THEN {number}"
             for number, limit in enumerate(AGING_LIMITS)
         )
-        rows = self._query(
-            "WITH g AS ("
-            " SELECT a.code = 'insurance_receivable' AS insured, a.payer AS payer,"
-            " COALESCE(a.claim, '') AS claim,"
-            " SUM(CASE WHEN d.day <= ? THEN d.cents ELSE 0 END) AS total,"
-            " MIN(CASE WHEN d.cents > 0 THEN d.day END) AS first"
-            " FROM accounts a JOIN daily d ON d.account_id = a.id"
-            " WHERE a.code IN ('insurance_receivable', 'patient_receivable')"
-            # in the order of the index accounts_code (code, payer, claim): no sort; a
-            # patient receivable has no payer, so this is per claim and responsible party
-            " GROUP BY a.code, a.payer, a.claim"
-            ") "
-            f"SELECT g.insured, g.payer, CASE {limits} ELSE 4 END AS bucket, SUM(g.total) "
-            f"FROM g {joined} WHERE g.total <> 0 GROUP BY 1, 2, 3",
-            (today, *[value for _ in AGING_LIMITS for value in (today, today)]),
-        )
+        buckets = [value for _ in AGING_LIMITS for value in (today, today)]
+        with self.snapshot():
+            current = self._aging_from_balances and not self._query(
+                "SELECT 1 FROM entries WHERE effective > ? LIMIT 1", (today,)
+            )
+            grouped, params = (_AGING_CURRENT, []) if current else (_AGING_AS_OF, [today])
+            rows = self._query(
+                f"WITH g AS ({grouped}) "
+                f"SELECT g.insured, g.payer, CASE {limits} ELSE 4 END AS bucket, SUM(g.total) "
+                f"FROM g {joined} WHERE g.total <> 0 GROUP BY 1, 2, 3",
+                (*params, *buckets),
+            )
         for insured, payer, bucket, cents in rows:
             yield "insurance" if insured else "patient", payer, int(bucket), int(cents)
 
@@ -817,10 +918,10 @@ class SqlStore:
         """The current debit-positive balance of each of ``accounts`` (one query per 500)."""
         wanted = {ident_of(a.identity): a for a in accounts}
         found = dict.fromkeys(wanted.values(), _money(0))
-        for chunk in _chunks(list(wanted)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in self._chunks(list(wanted)):
+            among, params = self._among("ident", chunk)
             for ident, cents in self._query(
-                f"SELECT ident, balance FROM accounts WHERE ident IN ({marks})", chunk
+                f"SELECT ident, balance FROM accounts WHERE {among}", params
             ):
                 found[wanted[ident]] = _money(int(cents))
         return found
@@ -828,12 +929,12 @@ class SqlStore:
     def claim_balances(self, claims: Sequence[str]) -> dict[Account, Decimal]:
         """Every account on one of ``claims`` with its current balance (one query per 500)."""
         found: dict[Account, Decimal] = {}
-        for chunk in _chunks(list(claims)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in self._chunks(list(claims)):
+            among, params = self._among("claim", chunk)
             for *row, cents in self._query(
                 "SELECT id, code, patient, payer, level, claim, line, balance FROM accounts "
-                f"WHERE claim IN ({marks}) ORDER BY id",
-                chunk,
+                f"WHERE {among} ORDER BY id",
+                params,
             ):
                 found[self._account(row)] = _money(int(cents))
         return found
@@ -843,10 +944,10 @@ class SqlStore:
     ) -> dict[str, tuple[str | None, pendulum.Date | None]]:
         """The patient and first date of service of each of ``claims`` the ledger knows."""
         found: dict[str, tuple[str | None, pendulum.Date | None]] = {}
-        for chunk in _chunks(list(claims)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in self._chunks(list(claims)):
+            among, params = self._among("claim", chunk)
             for claim, patient, day in self._query(
-                f"SELECT claim, patient, service_date FROM claims WHERE claim IN ({marks})", chunk
+                f"SELECT claim, patient, service_date FROM claims WHERE {among}", params
             ):
                 found[claim] = (patient, _date(day))
         return found
@@ -858,13 +959,13 @@ class SqlStore:
         keys of the entries reversing them (``reversal_of``) answered by :meth:`reversals`."""
         found: dict[str, list[JournalEntry]] = {}
         kind_marks = ",".join("?" * len(kinds))
-        for chunk in _chunks(list(claims)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in self._chunks(list(claims)):
+            among, params = self._among("s.subject", ["c:" + claim for claim in chunk])
             rows = self._query(
-                f"SELECT DISTINCT s.subject, {', '.join('e.' + c.strip() for c in _ENTRY_COLUMNS.split(','))} "
+                f"SELECT DISTINCT s.subject, {_SUBJECT_ENTRY_COLUMNS} "
                 "FROM subjects s JOIN entries e ON e.seq = s.seq "
-                f"WHERE s.subject IN ({marks}) AND e.kind IN ({kind_marks}) ORDER BY e.seq",
-                ["c:" + claim for claim in chunk] + [kind.value for kind in kinds],
+                f"WHERE {among} AND e.kind IN ({kind_marks}) ORDER BY e.seq",
+                [*params, *[kind.value for kind in kinds]],
             )
             entries = {e.key: e for e in self._entries([row[1:] for row in rows])}
             for row in rows:
@@ -874,11 +975,9 @@ class SqlStore:
     def reversals(self, keys: Sequence[str]) -> dict[str, str]:
         """For each of ``keys`` that was reversed, the key of its reversal."""
         found: dict[str, str] = {}
-        for chunk in _chunks(list(keys)):
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                self._query(f"SELECT reverses, key FROM entries WHERE reverses IN ({marks})", chunk)
-            )
+        for chunk in self._chunks(list(keys)):
+            among, params = self._among("reverses", chunk)
+            found.update(self._query(f"SELECT reverses, key FROM entries WHERE {among}", params))
         return found
 
     # -- entries ----------------------------------------------------------------------
@@ -889,19 +988,16 @@ class SqlStore:
             return []
         postings: dict[int, list[Posting]] = {row[0]: [] for row in rows}
         seqs = sorted(postings)
-        for chunk in _chunks(seqs):
-            marks = ",".join("?" * len(chunk))
+        for chunk in self._chunks(seqs):
+            among, params = self._among("p.entry_seq", chunk, "bigint")
             for seq, cents, *account_row in self._query(
                 "SELECT p.entry_seq, p.cents, a.id, a.code, a.patient, a.payer, a.level, "
                 "a.claim, a.line FROM postings p JOIN accounts a ON a.id = p.account_id "
-                f"WHERE p.entry_seq IN ({marks}) ORDER BY p.entry_seq, p.position",
-                chunk,
+                f"WHERE {among} ORDER BY p.entry_seq, p.position",
+                params,
             ):
-                postings[seq].append(Posting(self._account(account_row), _money(cents)))
-        return [self._entry(row, postings[row[0]]) for row in rows]
-
-    def _entry(self, row: Sequence[Any], postings: list[Posting]) -> JournalEntry:
-        return entry_from_row(row, postings)
+                postings[seq].append(stored_posting(self._account(account_row), int(cents)))
+        return [stored_entry(row, postings[row[0]]) for row in rows]
 
     def get(self, key: str) -> JournalEntry | None:
         """The entry with key ``key``, read from the database now."""
@@ -942,6 +1038,16 @@ class SqlStore:
         limit: int = 100,
     ) -> list[JournalEntry]:
         """One page of entries about an account, a claim or a patient, oldest first."""
+        if account is None and (claim is None) != (patient is None):
+            # one subject: walk its index range in entry order and stop at the page (the
+            # planner would otherwise scan the journal in seq order, testing each entry)
+            subject = "c:" + claim if claim is not None else "p:" + (patient or "")
+            rows = self._query(
+                f"SELECT {_SUBJECT_ENTRY_COLUMNS} FROM subjects s JOIN entries e "
+                "ON e.seq = s.seq WHERE s.subject = ? ORDER BY s.seq LIMIT ? OFFSET ?",
+                (subject, limit, offset),
+            )
+            return self._entries(rows)
         if account is not None:
             where = (
                 "seq IN (SELECT p.entry_seq FROM postings p JOIN accounts a "
