@@ -68,8 +68,13 @@ def rollup_key(code: str, dims: dict[str, object]) -> tuple[object, ...] | None:
 
 def rollup_keys(account: Account) -> list[tuple[object, ...]]:
     """The keys of the roll-ups ``account`` feeds (see ``ROLLUPS``), the account's code first."""
-    code = account.code
-    patient, payer, level, claim, line = _values(account)
+    return _rollup_keys(account.code, *_values(account))
+
+
+def _rollup_keys(
+    code: object, patient: object, payer: object, level: object, claim: object, line: object
+) -> list[tuple[object, ...]]:
+    """:func:`rollup_keys` from an account's identity values (what ``register`` holds)."""
     keys: list[tuple[object, ...]] = [(code, 0)]
     if patient is not None:
         keys.append((code, 1, patient))
@@ -84,14 +89,6 @@ def rollup_keys(account: Account) -> list[tuple[object, ...]]:
         if line is not None:
             keys.append((code, 6, claim, line))
     return keys
-
-
-def _note(index: dict[str, list[int]], name: str, seq: int) -> None:
-    seqs = index.get(name)
-    if seqs is None:
-        index[name] = [seq]
-    elif seqs[-1] != seq:
-        seqs.append(seq)
 
 
 class LedgerIndex:
@@ -127,21 +124,7 @@ class LedgerIndex:
             return aid
         aid = len(self.accounts)
         code, patient, payer, level, claim, line = identity
-        # the keys of rollup_keys(account), in its order, built inline (a plan of a large
-        # file registers tens of thousands of accounts)
-        keys: list[tuple[object, ...]] = [(code, 0)]
-        if patient is not None:
-            keys.append((code, 1, patient))
-        if payer is not None:
-            keys.append((code, 2, payer))
-            if level is not None:
-                keys.append((code, 3, payer, level))
-                if claim is not None:
-                    keys.append((code, 5, payer, level, claim))
-        if claim is not None:
-            keys.append((code, 4, claim))
-            if line is not None:
-                keys.append((code, 6, claim, line))
+        keys = _rollup_keys(code, patient, payer, level, claim, line)
         rids = []
         rollup_ids = self.rollup_ids
         members = self.members
@@ -270,122 +253,6 @@ class LedgerIndex:
                 elif seqs[-1] != seq:
                     seqs.append(seq)
             seq += 1
-
-    def add(self, entry: JournalEntry, seq: int) -> None:
-        """Fold one (already validated) entry into the index."""
-        refs = entry.references
-        self.load(
-            seq,
-            entry.key,
-            entry.reverses,
-            entry.effective.toordinal(),
-            [(p.account, p.cents) for p in entry.postings],
-            refs.patient,
-            refs.claim,
-            refs.service_date,
-        )
-
-    def load(
-        self,
-        seq: int,
-        key: str,
-        reverses: str | None,
-        day: int,
-        postings: Iterable[tuple[Account, int]],
-        patient: str | None,
-        claim: str | None,
-        service_date: pendulum.Date | None,
-    ) -> None:
-        """Fold one entry, given as plain values, into the index."""
-        self.keys[key] = seq
-        if reverses is not None:
-            self.reversed_by[reverses] = key
-        account_ids = self.account_ids
-        account_balance = self.account_balance_of
-        rollup_balance = self.rollup_balance
-        rollups_of = self.rollups_of
-        daily = self.daily
-        by_claim = self.by_claim
-        by_patient = self.by_patient
-        claim_patient = self.claim_patient
-        last_claim: str | None = None
-        last_patient: str | None = None
-        for account, cents in postings:
-            aid = account_ids.get(account.identity)
-            if aid is None:
-                aid = self.register(account)
-            account_balance[aid] += cents
-            deltas = daily[aid]
-            deltas[day] = deltas.get(day, 0) + cents
-            for rid in rollups_of[aid]:
-                rollup_balance[rid] += cents
-            one = account.claim
-            if one is not None and one != last_claim:
-                last_claim = one
-                seqs = by_claim.get(one)
-                if seqs is None:
-                    by_claim[one] = [seq]
-                elif seqs[-1] != seq:
-                    seqs.append(seq)
-            one = account.patient
-            if one is not None and one != last_patient:
-                last_patient = one
-                seqs = by_patient.get(one)
-                if seqs is None:
-                    by_patient[one] = [seq]
-                elif seqs[-1] != seq:
-                    seqs.append(seq)
-        if claim is not None:
-            _note(by_claim, claim, seq)
-            if service_date is not None and claim not in self.service_date:
-                self.service_date[claim] = service_date
-            if patient is not None and claim not in claim_patient:
-                claim_patient[claim] = patient
-        if patient is not None:
-            _note(by_patient, patient, seq)
-
-    # -- loading what a store already holds (SqliteStore on open) -------------------------
-
-    def add_delta(self, account: Account, day: int, cents: int) -> None:
-        """Add the net change of ``account`` on effective day ``day`` (an ordinal)."""
-        aid = self.account_ids.get(account.identity)
-        if aid is None:
-            aid = self.register(account)
-        self.account_balance_of[aid] += cents
-        deltas = self.daily[aid]
-        deltas[day] = deltas.get(day, 0) + cents
-        for rid in self.rollups_of[aid]:
-            self.rollup_balance[rid] += cents
-
-    def note_entry(
-        self,
-        seq: int,
-        key: str,
-        reverses: str | None,
-        patient: str | None,
-        claim: str | None,
-        service_date: pendulum.Date | None,
-    ) -> None:
-        """Record an entry's key, reversal and references (its balances come separately)."""
-        self.keys[key] = seq
-        if reverses is not None:
-            self.reversed_by[reverses] = key
-        if claim is not None:
-            if service_date is not None and claim not in self.service_date:
-                self.service_date[claim] = service_date
-            if patient is not None and claim not in self.claim_patient:
-                self.claim_patient[claim] = patient
-
-    def note_subject(self, seq: int, claim: str | None, patient: str | None) -> None:
-        """Record that entry ``seq`` is about ``claim`` and ``patient`` (in ``seq`` order)."""
-        for index, name in ((self.by_claim, claim), (self.by_patient, patient)):
-            if name is None:
-                continue
-            seqs = index.get(name)
-            if seqs is None:
-                index[name] = [seq]
-            elif seqs[-1] != seq:
-                seqs.append(seq)
 
     # -- questions -----------------------------------------------------------------------
 
