@@ -601,6 +601,31 @@ class Remittance:
         return tuple(found)
 
 
+def claim_unbalanced(claim: ClaimPayment) -> bool:
+    """Whether ``claim`` breaks a balancing rule :func:`claim_imbalances` reports.
+
+    The same sums as ``claim.imbalance``, ``claim.patient_responsibility_imbalance`` and
+    each line's ``imbalance`` (835 TR3 1.10.2.1), in one pass: most claims balance.
+    """
+    total = ZERO
+    patient = ZERO
+    responsibility = AdjustmentGroup.PATIENT_RESPONSIBILITY
+    for adjustment in claim.adjustments:
+        total += adjustment.amount
+        if adjustment.group is responsibility:
+            patient += adjustment.amount
+    for line in claim.lines:
+        line_total = ZERO
+        for adjustment in line.adjustments:
+            line_total += adjustment.amount
+            if adjustment.group is responsibility:
+                patient += adjustment.amount
+        if line.charge - line_total - line.paid:
+            return True
+        total += line_total
+    return bool(claim.charge - total - claim.paid or claim.patient_responsibility - patient)
+
+
 def claim_imbalances(claim: ClaimPayment) -> list[Imbalance]:
     """The 835 balancing rules one claim breaks (its lines', then its own); empty if none.
 

@@ -671,7 +671,13 @@ def _headers(
     import warnings
 
     from medbill._errors import MedbillError
-    from medbill.batch._remittance import PROVIDER_ADJUSTMENTS, REMITTANCES, _Columns
+    from medbill.batch._remittance import (
+        PROVIDER_ADJUSTMENTS,
+        REMITTANCES,
+        _Columns,
+        provider_adjustment_rows,
+        remittance_values,
+    )
     from medbill.x12._reader835 import _Codes, _TransactionReader
     from medbill.x12._tokenizer import Lenience
 
@@ -714,26 +720,10 @@ def _headers(
             continue
         source = sources[file]
         remittances.add(
-            file,
-            source,
-            number,
-            remittance.id,
-            remittance.payer_name,
-            remittance.payer_id,
-            remittance.payee_name,
-            None if remittance.payee_npi is None else str(remittance.payee_npi),
-            remittance.payment_amount,
-            remittance.credit,
-            remittance.method.value,
-            remittance.paid_on,
-            remittance.production_date,
-            counts.get((file, number), 0),
+            file, source, number, *remittance_values(remittance), counts.get((file, number), 0)
         )
-        for index, plb in enumerate(remittance.provider_adjustments, start=1):
-            provider.add(
-                file, source, number, index, remittance.id, plb.provider_id,
-                plb.fiscal_period_end, plb.reason, plb.reference, plb.amount,
-            )  # fmt: skip
+        for row in provider_adjustment_rows(remittance):
+            provider.add(file, source, number, *row)
     gone = newly | bad
     return (
         _drop_files(remittances.table(), gone),

@@ -299,18 +299,8 @@ def _scalar_tables(
             columns.file = file
         for number, remittance in enumerate(iter_835(item, strict=strict), start=1):
             _remittance(source, number, remittance, remittances, claims, lines, adjustments)
-            for index, plb in enumerate(remittance.provider_adjustments, start=1):
-                provider.add(
-                    source,
-                    number,
-                    index,
-                    remittance.id,
-                    plb.provider_id,
-                    plb.fiscal_period_end,
-                    plb.reason,
-                    plb.reference,
-                    plb.amount,
-                )
+            for row in provider_adjustment_rows(remittance):
+                provider.add(source, number, *row)
     return {
         "remittances": remittances.table(),
         "claims": claims.table(),
@@ -318,6 +308,40 @@ def _scalar_tables(
         "adjustments": adjustments.table(),
         "provider_adjustments": provider.table(),
     }
+
+
+def remittance_values(remittance: Remittance) -> tuple[object, ...]:
+    """A remittance row's values between its position and its claim count (``REMITTANCES``),
+    shared by the object flattening and the columnar reader's header rows."""
+    return (
+        remittance.id,
+        remittance.payer_name,
+        remittance.payer_id,
+        remittance.payee_name,
+        None if remittance.payee_npi is None else str(remittance.payee_npi),
+        remittance.payment_amount,
+        remittance.credit,
+        remittance.method.value,
+        remittance.paid_on,
+        remittance.production_date,
+    )
+
+
+def provider_adjustment_rows(remittance: Remittance) -> list[tuple[object, ...]]:
+    """Each PLB adjustment's row values after the remittance's position
+    (``PROVIDER_ADJUSTMENTS``): its index, the remittance id and the adjustment."""
+    return [
+        (
+            index,
+            remittance.id,
+            plb.provider_id,
+            plb.fiscal_period_end,
+            plb.reason,
+            plb.reference,
+            plb.amount,
+        )
+        for index, plb in enumerate(remittance.provider_adjustments, start=1)
+    ]
 
 
 def _remittance(
@@ -329,21 +353,7 @@ def _remittance(
     lines: _Columns,
     adjustments: _Columns,
 ) -> None:
-    remittances.add(
-        source,
-        number,
-        remittance.id,
-        remittance.payer_name,
-        remittance.payer_id,
-        remittance.payee_name,
-        None if remittance.payee_npi is None else str(remittance.payee_npi),
-        remittance.payment_amount,
-        remittance.credit,
-        remittance.method.value,
-        remittance.paid_on,
-        remittance.production_date,
-        len(remittance.claim_payments),
-    )
+    remittances.add(source, number, *remittance_values(remittance), len(remittance.claim_payments))
     payer = remittance.payer_id
     for claim_number, claim in enumerate(remittance.claim_payments, start=1):
         claim_id = str(claim.claim_id)

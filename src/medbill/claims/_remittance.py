@@ -19,9 +19,8 @@ from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
 from medbill._errors import UnbalancedRemittanceError
 from medbill._money import ZERO
-from medbill._payment import ClaimPayment, LinePayment, Remittance
+from medbill._payment import ClaimPayment, LinePayment, Remittance, claim_unbalanced
 from medbill.claims._matching import LineMatch, match_lines
-from medbill.codes import AdjustmentGroup
 
 __all__ = [
     "ClaimMatch",
@@ -59,25 +58,9 @@ def check_balanced(remittance: Remittance) -> None:
 def _balanced(remittance: Remittance) -> bool:
     """Whether :meth:`~medbill.Remittance.imbalances` is empty, without building it: the
     same exact sums in one pass (a plan of a large file checks every claim first)."""
-    patient = AdjustmentGroup.PATIENT_RESPONSIBILITY
     total = ZERO
     for claim in remittance.claim_payments:
-        adjusted = ZERO
-        shares = ZERO
-        for adjustment in claim.adjustments:
-            adjusted += adjustment.amount
-            if adjustment.group is patient:
-                shares += adjustment.amount
-        for line in claim.lines:
-            line_adjusted = ZERO
-            for adjustment in line.adjustments:
-                line_adjusted += adjustment.amount
-                if adjustment.group is patient:
-                    shares += adjustment.amount
-            if line.charge - line_adjusted - line.paid:
-                return False
-            adjusted += line_adjusted
-        if claim.charge - adjusted - claim.paid or claim.patient_responsibility - shares:
+        if claim_unbalanced(claim):
             return False
         total += claim.paid
     for provider_adjustment in remittance.provider_adjustments:

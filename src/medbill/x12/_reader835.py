@@ -37,6 +37,7 @@ from medbill._payment import (
     ProviderSummary,
     Remittance,
     claim_imbalances,
+    claim_unbalanced,
 )
 from medbill.codes import AdjustmentGroup, Carc, Modifier, Npi, ProcedureCode, Rarc, RevenueCode
 from medbill.x12._envelope import (
@@ -1202,31 +1203,6 @@ def iter_835(
         yield remittance
 
 
-def _unbalanced(claim: ClaimPayment) -> bool:
-    """Whether ``claim`` breaks a balancing rule :func:`claim_imbalances` reports.
-
-    The same sums as ``claim.imbalance``, ``claim.patient_responsibility_imbalance`` and
-    each line's ``imbalance`` (835 TR3 1.10.2.1), in one pass: most claims balance.
-    """
-    total = ZERO
-    patient = ZERO
-    responsibility = AdjustmentGroup.PATIENT_RESPONSIBILITY
-    for adjustment in claim.adjustments:
-        total += adjustment.amount
-        if adjustment.group is responsibility:
-            patient += adjustment.amount
-    for line in claim.lines:
-        line_total = ZERO
-        for adjustment in line.adjustments:
-            line_total += adjustment.amount
-            if adjustment.group is responsibility:
-                patient += adjustment.amount
-        if line.charge - line_total - line.paid:
-            return True
-        total += line_total
-    return bool(claim.charge - total - claim.paid or claim.patient_responsibility - patient)
-
-
 class RemittanceStream:
     """One 835 transaction set read as it streams: its header, then its claims one by one.
 
@@ -1306,7 +1282,7 @@ class RemittanceStream:
                     continue
                 count += 1
                 paid += claim.paid
-                if _unbalanced(claim):
+                if claim_unbalanced(claim):
                     imbalances.extend(claim_imbalances(claim))
                 yield claim
         finally:

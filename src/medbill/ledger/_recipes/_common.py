@@ -60,41 +60,40 @@ class _Postings:
         return (*debits, *credits)
 
 
+def _id_of(value: object, entity: type[Claim | Payer | Patient], parameter: str) -> str:
+    """The id in ``value``: an ``entity``'s own id, or a non-empty ``str`` taken as one.
+
+    Anything else is a :class:`~medbill.ValidationError` naming ``parameter``, never an
+    empty balance.
+    """
+    if isinstance(value, entity):
+        return value.id
+    if not isinstance(value, str) or not value:
+        raise ValidationError(
+            parameter,
+            value,
+            f"must be a {entity.__name__}Id or a {entity.__name__}, not {type(value).__name__}",
+        )
+    return value
+
+
 def claim_id_of(value: object, parameter: str = "claim_id") -> ClaimId:
     """The claim id a recipe was given: a :data:`~medbill.ClaimId`, or a ``Claim``'s own.
 
     Anything else (a ``Patient``, a number) is a :class:`~medbill.ValidationError` naming
     ``parameter``, never an empty balance.
     """
-    if isinstance(value, Claim):
-        return value.id
-    if not isinstance(value, str) or not value:
-        raise ValidationError(
-            parameter, value, f"must be a ClaimId or a Claim, not {type(value).__name__}"
-        )
-    return ClaimId(value)
+    return ClaimId(_id_of(value, Claim, parameter))
 
 
 def payer_id_of(value: object, parameter: str = "payer_id") -> PayerId:
     """As :func:`claim_id_of`, for a payer (a ``Payer`` gives its own id)."""
-    if isinstance(value, Payer):
-        return value.id
-    if not isinstance(value, str) or not value:
-        raise ValidationError(
-            parameter, value, f"must be a PayerId or a Payer, not {type(value).__name__}"
-        )
-    return PayerId(value)
+    return PayerId(_id_of(value, Payer, parameter))
 
 
 def patient_id_of(value: object, parameter: str = "patient_id") -> PatientId:
     """As :func:`claim_id_of`, for a patient (a ``Patient`` gives its own id)."""
-    if isinstance(value, Patient):
-        return value.id
-    if not isinstance(value, str) or not value:
-        raise ValidationError(
-            parameter, value, f"must be a PatientId or a Patient, not {type(value).__name__}"
-        )
-    return PatientId(value)
+    return PatientId(_id_of(value, Patient, parameter))
 
 
 def _replayed(
