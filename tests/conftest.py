@@ -10,7 +10,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -139,3 +139,54 @@ def postgres_database(postgres_dsn: str) -> Iterator[str]:
     yield f"{head}/{name}" + (f"?{query}" if query else "")
     with psycopg.connect(postgres_dsn, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+_V3_POSTINGS = (
+    "CREATE TABLE postings (entry_seq {int} NOT NULL, position integer NOT NULL, "
+    "account_id {int} NOT NULL, cents {int} NOT NULL, PRIMARY KEY (entry_seq, position)){rowid}",
+    "CREATE INDEX postings_account ON postings (account_id, entry_seq)",
+)
+
+
+def downgrade_to_v3(where: str) -> None:
+    """Turn a closed schema-4 ledger (a SQLite path or a ``postgresql://`` DSN) into the
+    schema-3 ledger medbill 0.2 wrote with the same entries: postings one row each in a
+    ``postings`` table, no packed ``entries.postings``, no ``accounts.first_debit``."""
+    import json
+    import sqlite3
+
+    postgres = where.startswith("postgresql://")
+    if postgres:
+        import psycopg
+
+        conn: Any = psycopg.connect(where)
+        mark, kinds = "%s", {"int": "bigint", "rowid": ""}
+    else:
+        conn = sqlite3.connect(where)
+        mark, kinds = "?", {"int": "INTEGER", "rowid": " WITHOUT ROWID"}
+    with conn:
+        rows = [
+            (seq, position // 2, flat[position], flat[position + 1])
+            for seq, packed in conn.execute("SELECT seq, postings FROM entries").fetchall()
+            for flat in [json.loads(packed)]
+            for position in range(0, len(flat), 2)
+        ]
+        for statement in _V3_POSTINGS:
+            conn.execute(statement.format(**kinds))
+        cursor = conn.cursor()
+        cursor.executemany(f"INSERT INTO postings VALUES ({mark}, {mark}, {mark}, {mark})", rows)
+        conn.execute("ALTER TABLE entries DROP COLUMN postings")
+        conn.execute("ALTER TABLE accounts DROP COLUMN first_debit")
+        if postgres:
+            conn.execute("DELETE FROM medbill_schema")
+            conn.execute("INSERT INTO medbill_schema (version) VALUES (3)")
+        else:
+            conn.execute("PRAGMA user_version=3")
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def schema_v3() -> Callable[[str], None]:
+    """:func:`downgrade_to_v3`: make a schema-3 ledger (as medbill 0.2 left it) from a
+    ledger written today, to test the migrations from it."""
+    return downgrade_to_v3

@@ -296,15 +296,18 @@ def test_a_newer_schema_is_refused(where: str) -> None:
     else:
         with sqlite3.connect(where) as conn:
             conn.execute("PRAGMA user_version=99")
-    with pytest.raises(LedgerError, match="schema version 99; this medbill knows up to 3"):
+    with pytest.raises(LedgerError, match="schema version 99; this medbill knows up to 4"):
         Ledger.open(where)
 
 
-def test_a_schema_2_database_migrates_to_3_with_its_entries(where: str) -> None:
+def test_a_schema_2_database_migrates_to_3_with_its_entries(
+    where: str, schema_v3: Callable[[str], None]
+) -> None:
     """Version 3 adds ``entries.provider``; a version-2 database (as medbill 0.2 left it)
     keeps its entries and balances, which name no provider, and takes new ones that do."""
     with Ledger.open(where, clock=_clock) as ledger:
         ledger.post(charge("charge-C1", "P1", "C1"))
+    schema_v3(where)
     downgrade = "ALTER TABLE entries DROP COLUMN provider"
     if where.startswith("postgresql://"):
         import psycopg
@@ -318,7 +321,7 @@ def test_a_schema_2_database_migrates_to_3_with_its_entries(where: str) -> None:
             lite.execute("PRAGMA user_version=2")
         lite.close()
     with Ledger.open(where, clock=_clock) as ledger:
-        assert ledger.store.schema_version == 3  # type: ignore[attr-defined]
+        assert ledger.store.schema_version == 4  # type: ignore[attr-defined]
         assert ledger.get("charge-C1") == charge("charge-C1", "P1", "C1").with_recorded_at(AT)
         assert ledger.get("charge-C1").references.provider is None
         assert ledger.balance(Account.patient_receivable("P1", "C1")) == D("100.00")
@@ -481,7 +484,11 @@ def test_three_writers_and_a_reader_at_once(where: str, tmp_path: Path) -> None:
     assert sorted(stored) == sorted(posted)
     assert len(set(stored)) == len(stored)
     # every balance equals a naive re-sum of the postings
-    resum = dict(_raw(where, "SELECT account_id, SUM(cents) FROM postings GROUP BY account_id"))
+    resum: dict[int, int] = {}
+    for (packed,) in _raw(where, "SELECT postings FROM entries"):
+        flat = json.loads(packed)
+        for account_id, cents in zip(flat[0::2], flat[1::2], strict=True):
+            resum[account_id] = resum.get(account_id, 0) + cents
     stored_balances = dict(_raw(where, "SELECT id, balance FROM accounts"))
     assert {k: int(v) for k, v in resum.items()} == {
         k: int(v) for k, v in stored_balances.items() if k in resum or v

@@ -148,7 +148,7 @@ def test_an_empty_file_is_a_new_ledger_and_new_ledgers_are_stamped(tmp_path: Pat
         ledger.post(_entry("a"))
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     conn.close()
     with Ledger.open(path) as ledger:
         assert len(ledger) == 1

@@ -30,7 +30,7 @@ cannot change before they commit:
   and the posting recipes then run again from the start (the key is then found posted:
   an identical entry is returned, never a false ``DuplicateEntryError``).
 
-Entries, postings and subjects are written with ``COPY``; upserts go through
+Entries (their postings packed into them) and subjects are written with ``COPY``; upserts go through
 ``executemany`` (psycopg's pipeline mode: one round trip per statement and batch).
 Readers take no lock (MVCC: a read sees the last commit). Waiting longer than
 ``busy_timeout`` raises :class:`~medbill.LedgerBusyError`.
@@ -69,7 +69,8 @@ CREATE TABLE accounts (
     code text NOT NULL,
     patient text, payer text, level text, claim text, line text,
     closed integer NOT NULL DEFAULT 0,
-    balance bigint NOT NULL DEFAULT 0
+    balance bigint NOT NULL DEFAULT 0,
+    first_debit integer
 ) WITH (fillfactor = 70);
 CREATE INDEX accounts_code ON accounts (code, payer, claim);
 CREATE INDEX accounts_claim ON accounts (claim, code) WHERE claim IS NOT NULL;
@@ -96,18 +97,11 @@ CREATE TABLE entries (
     patient text, payer text, claim text, line text,
     remittance text, trace text, service_date integer,
     reverses text,
-    actor text, source text, provider text
+    actor text, source text, provider text,
+    postings text NOT NULL DEFAULT '[]'
 );
 CREATE INDEX entries_effective ON entries (effective);
 CREATE UNIQUE INDEX entries_reverses ON entries (reverses) WHERE reverses IS NOT NULL;
-CREATE TABLE postings (
-    entry_seq bigint NOT NULL,
-    position integer NOT NULL,
-    account_id bigint NOT NULL,
-    cents bigint NOT NULL,
-    PRIMARY KEY (entry_seq, position)
-);
-CREATE INDEX postings_account ON postings (account_id, entry_seq);
 CREATE TABLE subjects (subject text NOT NULL, seq bigint NOT NULL, PRIMARY KEY (subject, seq));
 CREATE TABLE claims (claim text PRIMARY KEY, patient text, service_date integer);
 CREATE TABLE ledger_meta (name text PRIMARY KEY, value bigint NOT NULL);
@@ -120,18 +114,31 @@ CREATE TABLE deposits (
 CREATE INDEX deposits_received_on ON deposits (received_on);
 INSERT INTO ledger_meta (name, value) VALUES ('entries', 0)
 """
-"""Schema version 3, the same tables as SQLite's version 3 (PostgreSQL starts at 2).
+"""Schema version 4, the same tables as SQLite's version 4 (PostgreSQL starts at 2).
 
 Ids and entry numbers come from sequences (concurrent writers each draw their own; a
 rolled-back batch leaves a gap, so the number of entries is kept in ``ledger_meta``)."""
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 _UPGRADES: Final = {
     2: (
         "ALTER TABLE entries ADD COLUMN provider text",
         "DROP INDEX IF EXISTS accounts_code",
         "CREATE INDEX accounts_code ON accounts (code, payer, claim)",
-    )
+    ),
+    3: (  # pack the postings into the entries (in posting order); first days of growth
+        "ALTER TABLE entries ADD COLUMN postings text NOT NULL DEFAULT '[]'",
+        "UPDATE entries e SET postings = p.packed FROM (SELECT entry_seq, "
+        "'[' || string_agg(account_id::text || ',' || cents::text, ',' ORDER BY position) "
+        "|| ']' AS packed FROM postings GROUP BY entry_seq) p WHERE e.seq = p.entry_seq",
+        "DROP TABLE postings",
+        "ALTER TABLE accounts ADD COLUMN first_debit integer",
+        "UPDATE accounts a SET first_debit = f.first FROM (SELECT account_id, MIN(day) AS "
+        "first FROM daily WHERE cents > 0 GROUP BY account_id) f WHERE a.id = f.account_id "
+        "AND a.code IN ('insurance_receivable', 'patient_receivable')",
+        "ANALYZE entries",
+        "ANALYZE accounts",
+    ),
 }
 """The statements that move a database from version ``n`` to ``n + 1``."""
 _LOCK: Final = 0x6D65_6462  # "medb": the ledger's advisory lock key
@@ -356,10 +363,14 @@ class PostgresStore(SqlStore):
         return f"{column} = ANY(?::{kind}[])", [_array(values)]
 
     def _create_accounts(
-        self, new: list[tuple[str, Any, Any]], found: dict[Any, int], opening: dict[Any, int]
+        self,
+        new: list[tuple[str, Any, Any]],
+        found: dict[Any, int],
+        opening: dict[Any, int],
+        first: dict[Any, int],
     ) -> None:
         new = sorted(new, key=lambda item: item[0])
-        columns: list[list[Any]] = [[], [], [], [], [], [], [], []]
+        columns: list[list[Any]] = [[], [], [], [], [], [], [], [], []]
         for ident, identity, account in new:
             level = None if account.level is None else account.level.value
             values = (
@@ -371,6 +382,7 @@ class PostgresStore(SqlStore):
                 account.claim,
                 account.line,
                 opening.get(identity, 0),
+                first.get(identity),
             )
             for column, value in zip(columns, values, strict=True):
                 column.append(value)
@@ -379,9 +391,10 @@ class PostgresStore(SqlStore):
         # then gets this batch's delta as an update)
         wanted = {ident: (identity, account) for ident, identity, account in new}
         inserted = self._query(
-            "INSERT INTO accounts (ident, code, patient, payer, level, claim, line, balance) "
-            "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-            "?::text[], ?::text[], ?::bigint[]) ORDER BY 1 ON CONFLICT (ident) DO NOTHING "
+            "INSERT INTO accounts (ident, code, patient, payer, level, claim, line, balance, "
+            "first_debit) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], "
+            "?::text[], ?::text[], ?::text[], ?::bigint[], ?::int[]) ORDER BY 1 "
+            "ON CONFLICT (ident) DO NOTHING "
             "RETURNING ident, id",
             [_array(column) for column in columns],
         )
@@ -423,8 +436,10 @@ class PostgresStore(SqlStore):
             "SELECT id FROM accounts WHERE id = ANY(?::bigint[]) ORDER BY id FOR UPDATE",
             (_array(ids),),
         )
-        self._query(
-            "UPDATE accounts a SET balance = a.balance + d.cents "
+        self._query(  # a receivable's first day of growth follows its days
+            "UPDATE accounts a SET balance = a.balance + d.cents, first_debit = CASE "
+            "WHEN a.code IN ('insurance_receivable', 'patient_receivable') THEN (SELECT "
+            "MIN(y.day) FROM daily y WHERE y.account_id = a.id AND y.cents > 0) END "
             "FROM unnest(?::bigint[], ?::bigint[]) AS d(id, cents) WHERE a.id = d.id",
             (_array(ids), _array([account_delta[account_id] for account_id in ids])),
         )

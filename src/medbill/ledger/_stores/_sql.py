@@ -3,14 +3,15 @@
 :class:`SqlStore` holds the logic; :class:`~medbill.ledger.SqliteStore` and
 :class:`~medbill.ledger.PostgresStore` add a connection, a dialect and their migrations.
 
-Tables (schema version 3; the DDL of each dialect sits with its store)::
+Tables (schema version 4; the DDL of each dialect sits with its store)::
 
-    accounts(id, ident UNIQUE, code, patient, payer, level, claim, line, closed, balance)
+    accounts(id, ident UNIQUE, code, patient, payer, level, claim, line, closed, balance,
+             first_debit)                             -- first day of growth (receivables)
     rollups(id, ident UNIQUE, balance)                 -- one row per roll-up (see ROLLUPS)
     daily(account_id, day, cents)                     -- net change per account and effective day
     entries(seq, key UNIQUE, kind, effective, recorded_at, memo, patient, payer, claim, line,
-            remittance, trace, service_date, reverses UNIQUE, actor, source, provider)
-    postings(entry_seq, position, account_id, cents)  -- index (account_id, entry_seq)
+            remittance, trace, service_date, reverses UNIQUE, actor, source, provider,
+            postings)                                 -- packed: "[id,cents,id,cents,...]"
     subjects(subject, seq)                            -- "c:<claim>" / "p:<patient>" -> entries
     claims(claim, patient, service_date)
     ledger_meta(name, value)                          -- closed_through
@@ -21,6 +22,15 @@ Every write runs in one transaction that first takes the ledger's write lock (SQ
 makes inside :meth:`transaction` see exactly the state its postings are applied to.
 Balances are updated in that same transaction. Amounts are integer cents; every amount
 fits :data:`~medbill.ledger.MAX_AMOUNT` (checked by :class:`~medbill.ledger.Posting`).
+
+An entry's postings are packed into its row (:func:`pack_postings`): account ids and
+integer cents in posting order, as a JSON array of integers, so an entry is one row and
+one key in one index, not one row per posting (version 3 had a ``postings`` table with an
+index by account; version 4 reads an account's history through its claim's or patient's
+``subjects`` range, filtering the packed postings). A receivable account keeps its first
+day of growth (the first day whose net change is a debit, ``MIN(day)`` over its ``daily``
+rows with ``cents > 0``) in ``first_debit``, kept in the same transaction as its days, so
+aging as of today reads the receivable accounts' rows alone.
 
 Costs: opening reads the schema version (O(1)); a current balance or roll-up is one
 primary-key read; an as-of balance is an index range over ``daily`` (for a roll-up, over
@@ -33,6 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, Final
@@ -45,7 +56,7 @@ from medbill.ledger._accounts import Account
 from medbill.ledger._deposits import Deposit
 from medbill.ledger._entries import EntryKind, JournalEntry, Posting, References, _utc
 from medbill.ledger._entries import _money as money_of_cents
-from medbill.ledger._stores._base import AGING_LIMITS, AgedCents, Receivable
+from medbill.ledger._stores._base import AGING_LIMITS, RECEIVABLE_CODES, AgedCents, Receivable
 from medbill.ledger._stores._index import rollup_key, rollup_keys
 
 __all__ = [
@@ -55,6 +66,7 @@ __all__ = [
     "entry_from_row",
     "ident_of",
     "is_conflict",
+    "pack_postings",
     "rollup_idents",
     "stored_entry",
     "stored_posting",
@@ -65,7 +77,7 @@ Identity = tuple[str | None, ...]
 
 _ENTRY_COLUMNS: Final = (
     "seq, key, kind, effective, recorded_at, memo, patient, payer, claim, line, "
-    "remittance, trace, service_date, reverses, actor, source, provider"
+    "remittance, trace, service_date, reverses, actor, source, provider, postings"
 )
 _SUBJECT_ENTRY_COLUMNS: Final = ", ".join("e." + name.strip() for name in _ENTRY_COLUMNS.split(","))
 _CHUNK: Final = 500
@@ -89,6 +101,27 @@ a new claim adds no roll-up rows."""
 def rollup_idents(account: Account) -> list[str]:
     """The idents of the roll-up rows ``account`` feeds (see :data:`ROW_ROLLUPS`)."""
     return [ident_of(key) for key in rollup_keys(account) if key[1] in ROW_ROLLUPS]
+
+
+def pack_postings(flat: Sequence[int]) -> str:
+    """The ``entries.postings`` text of an entry's postings, given as ``[account id,
+    cents, account id, cents, ...]`` in posting order: a JSON array of integers.
+
+    >>> pack_postings([3, 8000, 7, -8000])
+    '[3,8000,7,-8000]'
+    """
+    return "[" + ",".join(map(int.__repr__, flat)) + "]"
+
+
+def unpack_postings(text: str) -> list[int]:
+    """The ``[account id, cents, ...]`` list :func:`pack_postings` packed."""
+    flat = json.loads(text)
+    if type(flat) is not list or len(flat) % 2 or not all(type(v) is int for v in flat):
+        raise LedgerError(f"damaged postings in the ledger: {text[:80]!r}")
+    return flat
+
+
+_RECEIVABLES: Final = frozenset(RECEIVABLE_CODES)
 
 
 def _date(ordinal: int | None) -> pendulum.Date | None:
@@ -227,16 +260,14 @@ summed per claim and responsible party, with the first day of growth (of any dat
 
 _AGING_CURRENT: Final = (
     "SELECT a.code = 'insurance_receivable' AS insured, a.payer AS payer,"
-    " COALESCE(a.claim, '') AS claim, SUM(a.balance) AS total, MIN(f.first) AS first"
-    " FROM accounts a LEFT JOIN ("
-    " SELECT account_id, MIN(day) AS first FROM daily WHERE cents > 0 GROUP BY account_id"
-    ") f ON f.account_id = a.id"
+    " COALESCE(a.claim, '') AS claim, SUM(a.balance) AS total, MIN(a.first_debit) AS first"
+    " FROM accounts a"
     " WHERE a.code IN ('insurance_receivable', 'patient_receivable')"
     " GROUP BY a.code, a.payer, a.claim"
 )
 """The same groups when nothing is effective after the day: the accounts' current
-balances (an account without days has balance 0 and adds nothing), and the first day of
-growth from the days that grew only."""
+balances (an account without days has balance 0 and adds nothing) and their first days
+of growth (``first_debit``, kept with the days): the receivable account rows alone."""
 
 
 class SqlStore:
@@ -388,10 +419,14 @@ class SqlStore:
         return account
 
     def _ids_of(
-        self, accounts: Iterable[Account], opening: dict[Identity, int] | None = None
+        self,
+        accounts: Iterable[Account],
+        opening: dict[Identity, int] | None = None,
+        first: dict[Identity, int] | None = None,
     ) -> dict[Identity, int]:
-        """Ids of accounts by identity, creating rows for the new ones: with the balance
-        ``opening`` gives them (their ids go to ``_created``: no update to apply)."""
+        """Ids of accounts by identity, creating rows for the new ones (all of a batch in
+        one statement): with the balance ``opening`` gives them and the first day of
+        growth ``first`` gives them (their ids go to ``_created``: no update to apply)."""
         known_ids, pending = self._account_ids, self._pending_ids
         wanted: dict[str, tuple[Identity, Account]] = {}
         found: dict[Identity, int] = {}
@@ -410,7 +445,7 @@ class SqlStore:
             self._remember(identity, account_id)
         new = [(ident, *wanted[ident]) for ident in missing if wanted[ident][0] not in found]
         if new:
-            self._create_accounts(new, found, opening or {})
+            self._create_accounts(new, found, opening or {}, first or {})
         return found
 
     def _existing_ids(self, idents: list[str]) -> list[Row]:
@@ -431,6 +466,7 @@ class SqlStore:
         new: list[tuple[str, Identity, Account]],
         found: dict[Identity, int],
         opening: dict[Identity, int],
+        first: dict[Identity, int],
     ) -> None:
         next_id = int(self._query("SELECT COALESCE(MAX(id), 0) FROM accounts")[0][0]) + 1
         rows = []
@@ -453,11 +489,12 @@ class SqlStore:
                     account.claim,
                     account.line,
                     opening.get(identity, 0),
+                    first.get(identity),
                 )
             )
         self._execute_many(
             "INSERT INTO accounts (id, ident, code, patient, payer, level, claim, line, "
-            "balance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "balance, first_debit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 
@@ -492,12 +529,14 @@ class SqlStore:
         """
         if any(entry.kind is _PERIOD_CLOSE for entry in entries):
             self.lock_all()
-        # one pass over the postings sums each account's change (an account created by
-        # this batch starts with it); what depends on the account alone is worked out
-        # once per account, not once per posting
+        # one pass over the postings sums each account's change, in all and per day (an
+        # account created by this batch starts with it); what depends on the account
+        # alone is worked out once per account, not once per posting
         opening: dict[Identity, int] = {}
         accounts: dict[Identity, Account] = {}
+        days: dict[tuple[Identity, int], int] = {}
         for entry in entries:
+            day = entry.effective.toordinal()
             for posting in entry.postings:
                 identity = posting.account.identity
                 if identity in opening:
@@ -505,13 +544,20 @@ class SqlStore:
                 else:
                     opening[identity] = posting.cents
                     accounts[identity] = posting.account
+                key = (identity, day)
+                days[key] = days.get(key, 0) + posting.cents
         patients = {a.patient for a in accounts.values() if a.patient is not None}
         if patients:
             self._lock_patients(patients)
         self._created = set()
-        ids = self._ids_of(accounts.values(), opening)
+        first: dict[Identity, int] = {}  # a new receivable's first day of growth
+        for (identity, day), cents in days.items():
+            if cents > 0 and accounts[identity].code in _RECEIVABLES and day < first.get(identity, day + 1):
+                first[identity] = day
+        ids = self._ids_of(accounts.values(), opening, first)
         account_delta = {ids[identity]: cents for identity, cents in opening.items()}
         account_of = {ids[identity]: account for identity, account in accounts.items()}
+        day_delta = {(ids[identity], day): cents for (identity, day), cents in days.items()}
         shapes: dict[Identity, tuple[int, tuple[str, ...], tuple[str, str] | None]] = {}
         for identity, account in accounts.items():
             claim, patient = account.claim, account.patient
@@ -525,18 +571,12 @@ class SqlStore:
             )
         seqs = self._next_seqs(len(entries))
         entry_rows: list[Row] = []
-        posting_rows: list[Row] = []
         subject_rows: list[Row] = []
-        day_delta: dict[tuple[int, int], int] = {}
         claims: dict[str, tuple[str | None, int | None]] = {}
         closed_through: int | None = None
         last_recorded: object = None
         recorded_text = ""
-        add_entry, add_posting, add_subject = (
-            entry_rows.append,
-            posting_rows.append,
-            subject_rows.append,
-        )
+        add_entry, add_subject = entry_rows.append, subject_rows.append
         for seq, entry in zip(seqs, entries, strict=True):
             refs = entry.references
             recorded = entry.recorded_at
@@ -547,6 +587,16 @@ class SqlStore:
             day = entry.effective.toordinal()
             service_date = refs.service_date
             served = None if service_date is None else service_date.toordinal()
+            if entry.kind is _PERIOD_CLOSE:
+                closed_through = max(day, closed_through or day)
+            subjects: set[str] = set()
+            packed: list[str] = []
+            for posting in entry.postings:
+                account_id, about, owner = shapes[posting.account.identity]
+                packed.append(f"{account_id},{posting.cents}")
+                subjects.update(about)
+                if owner is not None and owner[0] not in claims:
+                    claims[owner[0]] = (owner[1], None)
             add_entry(
                 (
                     seq,
@@ -566,30 +616,18 @@ class SqlStore:
                     entry.actor,
                     entry.source,
                     refs.provider,
+                    "[" + ",".join(packed) + "]",  # as pack_postings packs it
                 )
             )
-            if entry.kind is _PERIOD_CLOSE:
-                closed_through = max(day, closed_through or day)
-            subjects: set[str] = set()
-            for position, posting in enumerate(entry.postings):
-                account_id, about, owner = shapes[posting.account.identity]
-                cents = posting.cents
-                add_posting((seq, position, account_id, cents))
-                key = (account_id, day)
-                day_delta[key] = day_delta.get(key, 0) + cents
-                subjects.update(about)
-                if owner is not None and owner[0] not in claims:
-                    claims[owner[0]] = (owner[1], None)
             if refs.claim is not None:
                 subjects.add("c:" + refs.claim)
-                patient, first = claims.get(refs.claim, (None, None))
-                claims[refs.claim] = (patient or refs.patient, first or served)
+                patient, earliest = claims.get(refs.claim, (None, None))
+                claims[refs.claim] = (patient or refs.patient, earliest or served)
             if refs.patient is not None:
                 subjects.add("p:" + refs.patient)
             for subject in subjects:
                 add_subject((subject, seq))
         self._insert_rows("entries", _ENTRY_COLUMNS, entry_rows)
-        self._insert_rows("postings", "entry_seq, position, account_id, cents", posting_rows)
         self._insert_rows("subjects", "subject, seq", subject_rows)
         if claims:
             self._upsert_claims(claims)
@@ -626,13 +664,20 @@ class SqlStore:
             "ON CONFLICT (account_id, day) DO UPDATE SET cents = daily.cents + excluded.cents",
             sorted((account_id, day, cents) for (account_id, day), cents in day_delta.items()),
         )
-        self._execute_many(  # the accounts created by this batch start with their balance
+        created = self._created  # they start with their balance and first day
+        updates = [
+            (account_delta[account_id], account_id)
+            for account_id in sorted(account_delta)
+            if account_id not in created
+        ]
+        self._execute_many(
             "UPDATE accounts SET balance = balance + ? WHERE id = ?",
-            [
-                (account_delta[account_id], account_id)
-                for account_id in sorted(account_delta)
-                if account_id not in self._created
-            ],
+            [row for row in updates if account_of[row[1]].code not in _RECEIVABLES],
+        )
+        self._execute_many(  # a receivable's first day of growth follows its days
+            "UPDATE accounts SET balance = balance + ?, first_debit = (SELECT MIN(d.day) "
+            "FROM daily d WHERE d.account_id = accounts.id AND d.cents > 0) WHERE id = ?",
+            [row for row in updates if account_of[row[1]].code in _RECEIVABLES],
         )
         self._execute_many(
             "INSERT INTO rollups (ident, balance) VALUES (?, ?) "
@@ -983,21 +1028,34 @@ class SqlStore:
     # -- entries ----------------------------------------------------------------------
 
     def _entries(self, rows: list[Row]) -> list[JournalEntry]:
-        """Entries for ``rows`` of ``_ENTRY_COLUMNS`` (their postings read in one go)."""
+        """Entries for ``rows`` of ``_ENTRY_COLUMNS``: their packed postings unpacked, the
+        accounts not yet known read in one go."""
         if not rows:
             return []
-        postings: dict[int, list[Posting]] = {row[0]: [] for row in rows}
-        seqs = sorted(postings)
-        for chunk in self._chunks(seqs):
-            among, params = self._among("p.entry_seq", chunk, "bigint")
-            for seq, cents, *account_row in self._query(
-                "SELECT p.entry_seq, p.cents, a.id, a.code, a.patient, a.payer, a.level, "
-                "a.claim, a.line FROM postings p JOIN accounts a ON a.id = p.account_id "
-                f"WHERE {among} ORDER BY p.entry_seq, p.position",
+        flats = [unpack_postings(row[17]) for row in rows]
+        known = self._accounts_by_id
+        missing = sorted({i for flat in flats for i in flat[0::2] if i not in known})
+        accounts = {i: known[i] for flat in flats for i in flat[0::2] if i in known}
+        for chunk in self._chunks(missing):
+            among, params = self._among("id", chunk, "bigint")
+            for row in self._query(
+                f"SELECT id, code, patient, payer, level, claim, line FROM accounts WHERE {among}",
                 params,
             ):
-                postings[seq].append(stored_posting(self._account(account_row), int(cents)))
-        return [stored_entry(row, postings[row[0]]) for row in rows]
+                accounts[row[0]] = self._account(row)
+        entries = []
+        for row, flat in zip(rows, flats, strict=True):
+            try:
+                postings = [
+                    stored_posting(accounts[account_id], cents)
+                    for account_id, cents in zip(flat[0::2], flat[1::2], strict=True)
+                ]
+            except KeyError as error:
+                raise LedgerError(
+                    f"entry {row[1]!r} posts to account id {error.args[0]}, which is missing"
+                ) from error
+            entries.append(stored_entry(row, postings))
+        return entries
 
     def get(self, key: str) -> JournalEntry | None:
         """The entry with key ``key``, read from the database now."""
@@ -1049,18 +1107,51 @@ class SqlStore:
             )
             return self._entries(rows)
         if account is not None:
-            where = (
-                "seq IN (SELECT p.entry_seq FROM postings p JOIN accounts a "
-                "ON a.id = p.account_id WHERE a.ident = ?)"
-            )
-            params: list[Any] = [ident_of(account.identity)]
-        else:
-            where, params = self._subject_sql(claim, patient)
+            return self._account_history(account, offset, limit)
+        where, params = self._subject_sql(claim, patient)
         rows = self._query(
             f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE {where} ORDER BY seq LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         return self._entries(rows)
+
+    _history_chunk: int = 512
+
+    def _account_history(self, account: Account, offset: int, limit: int) -> list[JournalEntry]:
+        """One page of ``account``'s entries: the entries of its claim's (else its
+        patient's) ``subjects`` range, else of the whole journal, walked in entry order a
+        chunk at a time, keeping those whose packed postings name the account, until the
+        page is full."""
+        found = self._query("SELECT id FROM accounts WHERE ident = ?", (ident_of(account.identity),))
+        if not found or limit <= 0:
+            return []
+        account_id = int(found[0][0])
+        if account.claim is not None or account.patient is not None:
+            subject = "c:" + account.claim if account.claim is not None else "p:" + (account.patient or "")
+            sql = (
+                f"SELECT {_SUBJECT_ENTRY_COLUMNS} FROM subjects s JOIN entries e ON e.seq = s.seq "
+                "WHERE s.subject = ? AND s.seq > ? ORDER BY s.seq LIMIT ?"
+            )
+            params: list[Any] = [subject]
+        else:
+            sql = f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE seq > ? ORDER BY seq LIMIT ?"
+            params = []
+        page: list[Row] = []
+        skip, after = offset, 0
+        while len(page) < limit:
+            rows = self._query(sql, [*params, after, self._history_chunk])
+            for row in rows:
+                if account_id in unpack_postings(row[17])[0::2]:
+                    if skip:
+                        skip -= 1
+                    else:
+                        page.append(row)
+                        if len(page) == limit:
+                            break
+            if len(rows) < self._history_chunk:
+                break
+            after = rows[-1][0]
+        return self._entries(page)
 
     def entries_between(self, start: pendulum.Date, end: pendulum.Date) -> list[JournalEntry]:
         """Entries effective from ``start`` through ``end``, in posting order."""

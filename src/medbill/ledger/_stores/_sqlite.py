@@ -33,7 +33,7 @@ from medbill._errors import LedgerBusyError, LedgerError, LedgerFileError
 from medbill._parties import Priority
 from medbill.ledger._accounts import Account
 from medbill.ledger._entries import Posting
-from medbill.ledger._stores._sql import Row, SqlStore, entry_from_row
+from medbill.ledger._stores._sql import Row, SqlStore, entry_from_row, pack_postings
 
 __all__ = [
     "APPLICATION_ID",
@@ -41,6 +41,7 @@ __all__ = [
     "SCHEMA_V1",
     "SCHEMA_V2",
     "SCHEMA_V3",
+    "SCHEMA_V4",
     "SCHEMA_VERSION",
     "SqliteStore",
 ]
@@ -147,6 +148,33 @@ SCHEMA_V3: Final = SCHEMA_V2.replace(
 accounts' code index also holds payer and claim, so aging groups the receivables in
 index order."""
 
+_POSTINGS_TABLE: Final = """CREATE TABLE postings (
+    entry_seq INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    account_id INTEGER NOT NULL,
+    cents INTEGER NOT NULL,
+    PRIMARY KEY (entry_seq, position)
+) WITHOUT ROWID;
+CREATE INDEX postings_account ON postings (account_id, entry_seq);
+"""
+_PACKED_COLUMN: Final = "postings TEXT NOT NULL DEFAULT '[]'"
+_FIRST_DEBIT_COLUMN: Final = "first_debit INTEGER"
+SCHEMA_V4: Final = (
+    SCHEMA_V3.replace(_POSTINGS_TABLE, "")
+    .replace(
+        "    actor TEXT, source TEXT, provider TEXT\n",
+        f"    actor TEXT, source TEXT, provider TEXT,\n    {_PACKED_COLUMN}\n",
+    )
+    .replace(
+        "    balance INTEGER NOT NULL DEFAULT 0\n);\nCREATE INDEX accounts_code",
+        f"    balance INTEGER NOT NULL DEFAULT 0,\n    {_FIRST_DEBIT_COLUMN}\n);\n"
+        "CREATE INDEX accounts_code",
+    )
+)
+"""Version 4: an entry's postings are packed into its row (``entries.postings``, see
+``medbill.ledger._stores._sql``), so the ``postings`` table and its index by account are
+gone; a receivable account keeps its first day of growth (``accounts.first_debit``)."""
+
 
 def _script(conn: sqlite3.Connection, script: str) -> None:
     for statement in script.split(";"):
@@ -165,6 +193,7 @@ def _to_v2(store: SqliteStore) -> None:
         conn.execute(f"ALTER TABLE {table} RENAME TO {table}_v1")
     _script(conn, SCHEMA_V2)
     _add_provider(store)  # the entries are re-posted with today's columns
+    _add_packed(store)
     accounts: dict[int, Account] = {}
     for row in conn.execute(
         "SELECT id, code, patient, payer, level, claim, line FROM accounts_v1"
@@ -221,12 +250,66 @@ def _to_v3(store: SqliteStore) -> None:
     store._conn.execute(_WIDE_CODE_INDEX)
 
 
-MIGRATIONS: Final[tuple[Callable[[SqliteStore], None], ...]] = (_to_v1, _to_v2, _to_v3)
+def _add_packed(store: SqliteStore) -> None:
+    """Add version 4's columns where they are missing (today's ``_append`` writes them)."""
+    conn = store._conn
+    if "postings" not in {row[1] for row in conn.execute("PRAGMA table_info(entries)")}:
+        conn.execute(f"ALTER TABLE entries ADD COLUMN {_PACKED_COLUMN}")
+    if "first_debit" not in {row[1] for row in conn.execute("PRAGMA table_info(accounts)")}:
+        conn.execute(f"ALTER TABLE accounts ADD COLUMN {_FIRST_DEBIT_COLUMN}")
+
+
+def _to_v4(store: SqliteStore) -> None:
+    """Pack every entry's postings into its row (``entries.postings``, in posting order),
+    drop the ``postings`` table and its index, and note each receivable's first day of
+    growth from its days (``accounts.first_debit``). One pass over the postings, in
+    entry order, a chunk at a time; an entry without postings (a period close) keeps
+    ``[]``."""
+    conn = store._conn
+    _add_packed(store)
+    last = -1
+    while True:
+        rows = conn.execute(
+            "SELECT entry_seq, account_id, cents FROM postings WHERE entry_seq > ? "
+            "ORDER BY entry_seq, position LIMIT 30000",
+            (last,),
+        ).fetchall()
+        if not rows:
+            break
+        if len(rows) == 30000:  # the last entry may go on in the next chunk: leave it
+            cut = rows[-1][0]
+            whole = [row for row in rows if row[0] != cut]
+            rows = whole or conn.execute(
+                "SELECT entry_seq, account_id, cents FROM postings WHERE entry_seq = ? "
+                "ORDER BY position",
+                (cut,),
+            ).fetchall()
+        packed: dict[int, list[int]] = {}
+        for seq, account_id, cents in rows:
+            flat = packed.get(seq)
+            if flat is None:
+                flat = packed[seq] = []
+            flat.append(account_id)
+            flat.append(cents)
+        conn.executemany(
+            "UPDATE entries SET postings = ? WHERE seq = ?",
+            [(pack_postings(flat), seq) for seq, flat in packed.items()],
+        )
+        last = rows[-1][0]
+    conn.execute("DROP TABLE postings")  # and its index
+    conn.execute(
+        "UPDATE accounts SET first_debit = (SELECT MIN(d.day) FROM daily d "
+        "WHERE d.account_id = accounts.id AND d.cents > 0) "
+        "WHERE code IN ('insurance_receivable', 'patient_receivable')"
+    )
+
+
+MIGRATIONS: Final[tuple[Callable[[SqliteStore], None], ...]] = (_to_v1, _to_v2, _to_v3, _to_v4)
 """Step ``n`` (0-based) moves a file from schema version ``n`` to ``n + 1``, in one transaction."""
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
-_SCHEMAS: Final = {1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3}
+_SCHEMAS: Final = {1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3, 4: SCHEMA_V4}
 """The tables of each schema version a ledger may have been written with before the stamp."""
 
 _SQLITE_MAGIC: Final = b"SQLite format 3\x00"
@@ -315,7 +398,7 @@ class SqliteStore(SqlStore):
     ...     store = SqliteStore(pathlib.Path(folder) / "ledger.sqlite")
     ...     print(store.schema_version, len(store))
     ...     store.close()
-    3 0
+    4 0
     """
 
     def __init__(
