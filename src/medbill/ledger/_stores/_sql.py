@@ -552,7 +552,11 @@ class SqlStore:
         self._created = set()
         first: dict[Identity, int] = {}  # a new receivable's first day of growth
         for (identity, day), cents in days.items():
-            if cents > 0 and accounts[identity].code in _RECEIVABLES and day < first.get(identity, day + 1):
+            if (
+                cents > 0
+                and accounts[identity].code in _RECEIVABLES
+                and day < first.get(identity, day + 1)
+            ):
                 first[identity] = day
         ids = self._ids_of(accounts.values(), opening, first)
         account_delta = {ids[identity]: cents for identity, cents in opening.items()}
@@ -1122,12 +1126,18 @@ class SqlStore:
         patient's) ``subjects`` range, else of the whole journal, walked in entry order a
         chunk at a time, keeping those whose packed postings name the account, until the
         page is full."""
-        found = self._query("SELECT id FROM accounts WHERE ident = ?", (ident_of(account.identity),))
+        found = self._query(
+            "SELECT id FROM accounts WHERE ident = ?", (ident_of(account.identity),)
+        )
         if not found or limit <= 0:
             return []
         account_id = int(found[0][0])
         if account.claim is not None or account.patient is not None:
-            subject = "c:" + account.claim if account.claim is not None else "p:" + (account.patient or "")
+            subject = (
+                "c:" + account.claim
+                if account.claim is not None
+                else "p:" + (account.patient or "")
+            )
             sql = (
                 f"SELECT {_SUBJECT_ENTRY_COLUMNS} FROM subjects s JOIN entries e ON e.seq = s.seq "
                 "WHERE s.subject = ? AND s.seq > ? ORDER BY s.seq LIMIT ?"

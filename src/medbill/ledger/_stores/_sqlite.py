@@ -279,11 +279,14 @@ def _to_v4(store: SqliteStore) -> None:
         if len(rows) == 30000:  # the last entry may go on in the next chunk: leave it
             cut = rows[-1][0]
             whole = [row for row in rows if row[0] != cut]
-            rows = whole or conn.execute(
-                "SELECT entry_seq, account_id, cents FROM postings WHERE entry_seq = ? "
-                "ORDER BY position",
-                (cut,),
-            ).fetchall()
+            rows = (
+                whole
+                or conn.execute(
+                    "SELECT entry_seq, account_id, cents FROM postings WHERE entry_seq = ? "
+                    "ORDER BY position",
+                    (cut,),
+                ).fetchall()
+            )
         packed: dict[int, list[int]] = {}
         for seq, account_id, cents in rows:
             flat = packed.get(seq)
