@@ -420,29 +420,32 @@ class PostgresStore(SqlStore):
         for account_id, cents in account_delta.items():
             for ident in self._rollups_for(account_of[account_id]):
                 rollup_delta[ident] = rollup_delta.get(ident, 0) + cents
-        days = sorted(day_delta.items())
-        self._query(
-            "INSERT INTO daily (account_id, day, cents) "
-            "SELECT * FROM unnest(?::bigint[], ?::int[], ?::bigint[]) ORDER BY 1, 2 "
-            "ON CONFLICT (account_id, day) DO UPDATE SET cents = daily.cents + excluded.cents",
-            (
-                _array([account_id for (account_id, _), _ in days]),
-                _array([day for (_, day), _ in days]),
-                _array([cents for _, cents in days]),
-            ),
-        )
+        fresh, days = self._split_days(day_delta)
+        self._insert_rows("daily", "account_id, day, cents", fresh)  # COPY: new accounts' days
+        if days:
+            self._query(
+                "INSERT INTO daily (account_id, day, cents) "
+                "SELECT * FROM unnest(?::bigint[], ?::int[], ?::bigint[]) ORDER BY 1, 2 "
+                "ON CONFLICT (account_id, day) DO UPDATE SET cents = daily.cents + excluded.cents",
+                (
+                    _array([account_id for account_id, _, _ in days]),
+                    _array([day for _, day, _ in days]),
+                    _array([cents for _, _, cents in days]),
+                ),
+            )
         ids = sorted(set(account_delta) - self._created)
-        self._query(  # lock in order first (the update's join order is the planner's)
-            "SELECT id FROM accounts WHERE id = ANY(?::bigint[]) ORDER BY id FOR UPDATE",
-            (_array(ids),),
-        )
-        self._query(  # a receivable's first day of growth follows its days
-            "UPDATE accounts a SET balance = a.balance + d.cents, first_debit = CASE "
-            "WHEN a.code IN ('insurance_receivable', 'patient_receivable') THEN (SELECT "
-            "MIN(y.day) FROM daily y WHERE y.account_id = a.id AND y.cents > 0) END "
-            "FROM unnest(?::bigint[], ?::bigint[]) AS d(id, cents) WHERE a.id = d.id",
-            (_array(ids), _array([account_delta[account_id] for account_id in ids])),
-        )
+        if ids:
+            self._query(  # lock in order first (the update's join order is the planner's)
+                "SELECT id FROM accounts WHERE id = ANY(?::bigint[]) ORDER BY id FOR UPDATE",
+                (_array(ids),),
+            )
+            self._query(  # a receivable's first day of growth follows its days
+                "UPDATE accounts a SET balance = a.balance + d.cents, first_debit = CASE "
+                "WHEN a.code IN ('insurance_receivable', 'patient_receivable') THEN (SELECT "
+                "MIN(y.day) FROM daily y WHERE y.account_id = a.id AND y.cents > 0) END "
+                "FROM unnest(?::bigint[], ?::bigint[]) AS d(id, cents) WHERE a.id = d.id",
+                (_array(ids), _array([account_delta[account_id] for account_id in ids])),
+            )
         rollups = sorted(rollup_delta.items())
         self._query(
             "INSERT INTO rollups (ident, balance) "

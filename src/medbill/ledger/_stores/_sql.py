@@ -663,12 +663,14 @@ class SqlStore:
         for account_id, cents in account_delta.items():
             for ident in self._rollups_for(account_of[account_id]):
                 rollup_delta[ident] = rollup_delta.get(ident, 0) + cents
+        created = self._created  # they start with their balance and first day
+        fresh, known = self._split_days(day_delta)
+        self._insert_rows("daily", "account_id, day, cents", fresh)
         self._execute_many(
             "INSERT INTO daily (account_id, day, cents) VALUES (?, ?, ?) "
             "ON CONFLICT (account_id, day) DO UPDATE SET cents = daily.cents + excluded.cents",
-            sorted((account_id, day, cents) for (account_id, day), cents in day_delta.items()),
+            known,
         )
-        created = self._created  # they start with their balance and first day
         updates = [
             (account_delta[account_id], account_id)
             for account_id in sorted(account_delta)
@@ -688,6 +690,16 @@ class SqlStore:
             "ON CONFLICT (ident) DO UPDATE SET balance = rollups.balance + excluded.balance",
             sorted(rollup_delta.items()),
         )
+
+    def _split_days(self, day_delta: dict[tuple[int, int], int]) -> tuple[list[Row], list[Row]]:
+        """The ``daily`` rows of ``day_delta``, sorted: those of the accounts this batch
+        created (no row of theirs exists: a plain insert) and the others (an upsert)."""
+        created = self._created
+        fresh: list[Row] = []
+        known: list[Row] = []
+        for (account_id, day), cents in sorted(day_delta.items()):
+            (fresh if account_id in created else known).append((account_id, day, cents))
+        return fresh, known
 
     # -- what a dialect may change -----------------------------------------------------
 
