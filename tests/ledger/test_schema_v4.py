@@ -346,3 +346,44 @@ def test_aging_from_the_accounts_equals_summing_the_days(where: str) -> None:
                 store._aging_from_balances = False
                 summed = aging(ledger, as_of=as_of, basis=basis)
                 assert fast == summed, (as_of, basis)
+
+
+def test_aging_buckets_at_their_edges_equal_the_memory_store(where: str) -> None:
+    """Ages of exactly 30/31, 60/61, 90/91 and 120/121 days, 0 and negative (an as-of day
+    before the growth) fall in the same buckets on the SQL stores (PostgreSQL's
+    ``width_bucket``) as in memory, on both bases, current and as of earlier days."""
+    entries = []
+    for n, age in enumerate((-3, 0, 30, 31, 60, 61, 90, 91, 120, 121, 400)):
+        claim, patient = f"A{n}", f"P{n % 3}"
+        entries.append(
+            JournalEntry(
+                key=f"edge-{n}",
+                effective=DAY.add(days=200 - age),
+                recorded_at=AT,
+                kind=EntryKind.CHARGE,
+                references=References(
+                    patient=patient,
+                    claim=claim,
+                    service_date=DAY.add(days=200 - age - n % 2),
+                ),
+                postings=[
+                    Posting.debit(
+                        Account.insurance_receivable("acme", "primary", patient, claim),
+                        Decimal(n + 1),
+                    ),
+                    Posting.debit(Account.patient_receivable(patient, claim), Decimal("0.50")),
+                    Posting.credit(
+                        Account.gross_charges(patient, claim), Decimal(n) + Decimal("1.50")
+                    ),
+                ],
+            )
+        )
+    memory = Ledger.in_memory()
+    memory.post_batch(entries)
+    with Ledger.open(where) as ledger:
+        ledger.post_batch(entries)
+        for as_of in (DAY.add(days=200), DAY.add(days=203), DAY.add(days=170), DAY.add(days=90)):
+            for basis in AgingBasis:
+                assert aging(ledger, as_of=as_of, basis=basis) == aging(
+                    memory, as_of=as_of, basis=basis
+                ), (as_of, basis)

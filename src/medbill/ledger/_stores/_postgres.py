@@ -44,6 +44,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from medbill._errors import LedgerBusyError, LedgerError
+from medbill.ledger._stores._base import AGING_LIMITS
 from medbill.ledger._stores._sql import Row, SqlStore, conflict
 
 if TYPE_CHECKING:
@@ -495,8 +496,22 @@ class PostgresStore(SqlStore):
     def _grouping(self) -> None:
         """Give the grouped reads of this transaction room to hash in memory
         (:data:`GROUPING_MEMORY`): aging groups every receivable's days, which spills to
-        disk at PostgreSQL's default ``work_mem`` of 4 MB."""
-        self._query(f"SET LOCAL work_mem = '{GROUPING_MEMORY}'")
+        disk at PostgreSQL's default ``work_mem`` of 4 MB. And no JIT: the grouping of a
+        million receivables costs more than PostgreSQL's ``jit_above_cost``, and compiling
+        its expressions took longer (about 1 s) than the JIT saved."""
+        self._query(
+            "SELECT set_config('work_mem', ?, true), set_config('jit', 'off', true)",
+            (GROUPING_MEMORY,),
+        )
+
+    def _bucket_sql(self, start: str, today: int) -> tuple[str, list[Any]]:
+        """The aging bucket as ``width_bucket(age, {31,61,91,121})``: the number of
+        bucket lower bounds (one past each of :data:`AGING_LIMITS`) at or below the age,
+        the same 0 to 4 as the general ``CASE`` (0 for a negative age), in one call per
+        group instead of up to eight expressions (about a third of aging's time at a
+        million receivables)."""
+        bounds = _array([limit + 1 for limit in AGING_LIMITS])
+        return f"width_bucket(? - {start}, ?::int[])", [today, today, bounds]
 
     def aged_receivables(self, as_of: Any, *, from_service: bool) -> Iterator[Any]:
         """Aged A/R in one grouped query (see the SQL store's), in one read transaction

@@ -940,11 +940,7 @@ class SqlStore:
         today = as_of.toordinal()
         start = "COALESCE(c.service_date, g.first, ?)" if from_service else "COALESCE(g.first, ?)"
         joined = "LEFT JOIN claims c ON c.claim = g.claim AND g.claim <> ''" if from_service else ""
-        limits = " ".join(
-            f"WHEN ? - {start} <= {limit} THEN {number}"
-            for number, limit in enumerate(AGING_LIMITS)
-        )
-        buckets = [value for _ in AGING_LIMITS for value in (today, today)]
+        bucket, buckets = self._bucket_sql(start, today)
         with self.snapshot():
             current = self._aging_from_balances and not self._query(
                 "SELECT 1 FROM entries WHERE effective > ? LIMIT 1", (today,)
@@ -952,12 +948,21 @@ class SqlStore:
             grouped, params = (_AGING_CURRENT, []) if current else (_AGING_AS_OF, [today])
             rows = self._query(
                 f"WITH g AS ({grouped}) "
-                f"SELECT g.insured, g.payer, CASE {limits} ELSE 4 END AS bucket, SUM(g.total) "
+                f"SELECT g.insured, g.payer, {bucket} AS bucket, SUM(g.total) "
                 f"FROM g {joined} WHERE g.total <> 0 GROUP BY 1, 2, 3",
                 (*params, *buckets),
             )
         for insured, payer, bucket, cents in rows:
             yield "insurance" if insured else "patient", payer, int(bucket), int(cents)
+
+    def _bucket_sql(self, start: str, today: int) -> tuple[str, list[Any]]:
+        """The aging bucket (0 to 4, :data:`AGING_LIMITS`) of a group whose age starts at
+        ``start`` (an expression with one ``?``, bound to ``today``), and its parameters."""
+        limits = " ".join(
+            f"WHEN ? - {start} <= {limit} THEN {number}"
+            for number, limit in enumerate(AGING_LIMITS)
+        )
+        return f"CASE {limits} ELSE 4 END", [today for _ in AGING_LIMITS for _ in (1, 2)]
 
     def service_days(self) -> dict[str, int]:
         """Each claim's first date of service (a day ordinal), where recorded."""
