@@ -31,6 +31,7 @@ from medbill._trusted import trusted_positional
 from medbill.ledger._accounts import Account
 from medbill.ledger._entries import (
     _MAX_CENTS,
+    _REFERENCES,
     EntryKind,
     Posting,
     _money,
@@ -58,6 +59,7 @@ _BOOKED: Final = {
 # The order claim_payment_entries books them in (capitation, write-off, other).
 _ORDER: Final = ("capitation_adjustment", "contractual_adjustment", "other_adjustment")
 _ROLE: dict[tuple[str, str], str | None] = {}
+_UNKNOWN: Final = "?"  # not in _ROLE yet
 
 _ACCOUNT = trusted_positional(
     Account, "code", "patient", "payer", "level", "claim", "line", "identity", "_hash"
@@ -109,10 +111,28 @@ def _account(
     return found
 
 
+# Cents of the amounts seen, by the object's id (the object is kept, so its id is not
+# reused while listed): the 835 reader and the stores share one object per amount.
+_CENTS_OF: dict[int, tuple[Decimal, int | None]] = {}
+
+
 def _cents(amount: Decimal) -> int | None:
-    """Whole cents of a two-place amount, ``None`` for anything else."""
-    cents = int(amount * 100)
-    return cents if _money(cents) == amount else None
+    """Whole cents of an amount of at most two places, ``None`` for anything else.
+
+    At most two places (not just whole cents): the reference prints sums of these
+    amounts, and ``20.000`` prints otherwise than ``20.00``."""
+    known = _CENTS_OF.get(id(amount))
+    if known is not None and known[0] is amount:
+        return known[1]
+    cents: int | None = None
+    if type(amount) is Decimal and amount.is_finite():
+        exponent = amount.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= -2:
+            cents = int(amount * 100)
+    if len(_CENTS_OF) >= 65_536:
+        _CENTS_OF.clear()
+    _CENTS_OF[id(amount)] = (amount, cents)
+    return cents
 
 
 def lean_claim_payment(
@@ -156,16 +176,26 @@ def lean_claim_payment(
     # -- the loop's amounts, in cents (no view read yet) --------------------------------
     pieces: list[tuple[str, int, int, int, dict[str, int]]] = []
     total_paid = 0
+    cents_of = _CENTS_OF.get
+    roles = _ROLE.get
     for line_id, line in zip(line_ids, lines, strict=True):
-        charge = _cents(line.charge)
-        paid = _cents(line.paid)
-        if not charge or paid is None or not _text(line_id):
+        value = line.charge
+        known = cents_of(id(value))
+        charge = known[1] if known is not None and known[0] is value else _cents(value)
+        value = line.paid
+        known = cents_of(id(value))
+        paid = known[1] if known is not None and known[0] is value else _cents(value)
+        if not charge or paid is None or type(line_id) is not str or not _text(line_id):
             return None  # a line adjudicating no charge adds to the earlier adjudication
         share = 0
         booked: dict[str, int] = {}
         for adjustment in line.adjustments:
-            role = _role(adjustment.group, adjustment.reason)
-            amount = _cents(adjustment.amount)
+            group, reason, value = adjustment.group, adjustment.reason, adjustment.amount
+            role = roles((group._value_, reason), _UNKNOWN)
+            if role is _UNKNOWN:
+                role = _role(group, reason)
+            known = cents_of(id(value))
+            amount = known[1] if known is not None and known[0] is value else _cents(value)
             if role is None or amount is None:
                 return None
             if role is _PATIENT:
@@ -198,11 +228,26 @@ def lean_claim_payment(
         amounts[cash] = paid_total
     party = _party(coverage)
     next_party = _party(next_coverage)
+    accounts = _ACCOUNTS.get
+    level_value = level._value_
+    next_value = None if next_level is None else next_level._value_
     for line_id, _charge, paid, share, booked in pieces:
-        receivable = _account(_INSURANCE, patient, payer, level, claim_id, line_id)
-        target = _account(target_code, patient, next_payer, next_level, claim_id, line_id)
-        billed = int(balance(receivable) * 100) + get(receivable, 0)
-        target_now = int(balance(target) * 100) + get(target, 0)
+        receivable = accounts((_INSURANCE, patient, payer, level_value, claim_id, line_id))
+        if receivable is None:
+            receivable = _account(_INSURANCE, patient, payer, level, claim_id, line_id)
+        target = accounts((target_code, patient, next_payer, next_value, claim_id, line_id))
+        if target is None:
+            target = _account(target_code, patient, next_payer, next_level, claim_id, line_id)
+        value = balance(receivable)
+        known = cents_of(id(value))
+        billed_now = known[1] if known is not None and known[0] is value else _cents(value)
+        value = balance(target)
+        known = cents_of(id(value))
+        target_cents = known[1] if known is not None and known[0] is value else _cents(value)
+        if billed_now is None or target_cents is None:
+            return None
+        billed = billed_now + get(receivable, 0)
+        target_now = target_cents + get(target, 0)
         if paid:
             amounts[receivable] = get(receivable, 0) - paid
         move = share - target_now
@@ -254,7 +299,7 @@ def lean_claim_payment(
             ):
                 mine[account] = None
         for account in mine:
-            owed += int(balance(account) * 100) + get(account, 0)
+            owed += int(balance(account) * 100) + get(account, 0)  # whole cents: a store's
         if min(-owed, paid_total) > 0:
             return None
     memo = f"{party} paid {payment.paid!s} of charge {payment.charge!s} on claim {claim_id}"
@@ -269,22 +314,30 @@ def lean_claim_payment(
                 return None  # the reference refuses it with its usual error
             posting = _POSTING(account, _money(cents), cents)
             (debits if cents > 0 else credits).append(posting)
+    era = remittance.id
+    references = (
+        _REFERENCES(patient, payer, claim_id, None, era, era)
+        if _text(era)
+        else planned_references(patient=patient, claim=claim_id, payer=payer, remittance=era,
+                                trace=era)
+    )  # fmt: skip
     view.add(
         planned_entry(
             key=key,
             effective=effective,
             kind=EntryKind.CLAIM_PAYMENT,
             memo=memo,
-            references=planned_references(
-                patient=patient,
-                claim=claim_id,
-                payer=payer,
-                remittance=remittance.id,
-                trace=remittance.id,
-            ),
+            references=references,
             recorded_at=recorded_at,  # type: ignore[arg-type]
             postings=(*debits, *credits),
         )
     )
-    _apply_claim_credit(view, claim, key, effective, recorded_at, explain)  # type: ignore[arg-type]
+    # money collected for the claim or its visit (a check-in copay): read as the reference
+    # reads it, which applies it when there is any
+    credit = balance(_account("patient_credit", patient, None, None, claim_id, None)) > 0
+    if claim.encounter_id is not None:
+        place = f"encounter:{claim.encounter_id}"
+        credit |= balance(_account("patient_credit", patient, None, None, place, None)) > 0
+    if credit:
+        _apply_claim_credit(view, claim, key, effective, recorded_at, explain)  # type: ignore[arg-type]
     return explain
