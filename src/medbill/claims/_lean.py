@@ -204,6 +204,8 @@ def lean_claim_payment(
                 booked[role] = booked.get(role, 0) + amount
         total_paid += paid
         pieces.append((line_id, charge, paid, share, booked))
+    if len({p[0] for p in pieces}) != len(pieces):
+        return None  # two payment lines on one claim line: the reference sums them
     paid_total = _cents(payment.paid)
     if paid_total != total_paid:
         return None  # money at the claim level (CLP04 beyond the lines)
@@ -246,16 +248,19 @@ def lean_claim_payment(
         target_cents = known[1] if known is not None and known[0] is value else _cents(value)
         if billed_now is None or target_cents is None:
             return None
-        billed = billed_now + get(receivable, 0)
-        target_now = target_cents + get(target, 0)
+        # this line's accounts are its own (line ids are distinct): sum per role in a
+        # small dict (str keys hash in C) in first-touched order, the reference's order
+        moved: dict[str, int] = {}
+        billed = billed_now
+        target_now = target_cents
         if paid:
-            amounts[receivable] = get(receivable, 0) - paid
+            moved["rec"] = -paid
         move = share - target_now
         if move > 0:
             move = min(move, max(billed - paid, 0))
         if move:
-            amounts[target] = get(target, 0) + move
-            amounts[receivable] = get(receivable, 0) - move
+            moved["tgt"] = move
+            moved["rec"] = moved.get("rec", 0) - move
             explain.append(f"line {line_id}: {next_party}'s share is {_money(share)} (PR)")
         left = billed - paid - move
         if booked:
@@ -266,19 +271,25 @@ def lean_claim_payment(
                 part = min(part, max(left, 0))
                 if part > 0:
                     left -= part
-                    account = _account(code, patient, payer, level, claim_id, line_id)
-                    amounts[account] = get(account, 0) + part
-                    amounts[receivable] = get(receivable, 0) - part
+                    moved[code] = moved.get(code, 0) + part
+                    moved["rec"] = moved.get("rec", 0) - part
         if left > 0 and later:
-            account = _account("contractual_adjustment", patient, payer, level, claim_id, line_id)
-            amounts[account] = get(account, 0) + left
-            amounts[receivable] = get(receivable, 0) - left
+            code = "contractual_adjustment"
+            moved[code] = moved.get(code, 0) + left
+            moved["rec"] = moved.get("rec", 0) - left
             explain.append(
                 f"line {line_id}: {_money(left)} of what {party} was billed is its "
                 "contractual adjustment (adjudicated against the full charge, OA-23 prior payer)"
             )
         elif left > 0:
             explain.append(f"line {line_id}: {_money(left)} left open in {party} A/R")
+        for role, cents in moved.items():
+            if role == "rec":
+                amounts[receivable] = cents
+            elif role == "tgt":
+                amounts[target] = cents
+            else:
+                amounts[_account(role, patient, payer, level, claim_id, line_id)] = cents
     # the claim-level piece (no money, no CAS): the reference reads its two balances
     balance(_account(_INSURANCE, patient, payer, level, claim_id, None))
     balance(_account(target_code, patient, next_payer, next_level, claim_id, None))
