@@ -13,6 +13,9 @@ Baseline in the same run: a raw ``sqlite3`` insert of exactly the rows the plan 
 figure is the best of three runs, by wall clock and by CPU time (``time.process_time``:
 the machine may be shared; an fsync's wait shows in wall time only); each store's line
 also shows the best CPU seconds of ``plan_remittance`` and of ``RemittancePlan.post``.
+The same-run baseline of the planner: each store is also timed with the lean planner of
+the common CLP loop turned off (``medbill.claims._plan.LEAN_PLANNING``), so every loop is
+planned by the reference planner.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pathlib import Path
 
 import pendulum
 
+import medbill.claims._plan as plan_module
 from ledger import raw_connection, raw_rows  # the ledger benchmark's baseline helpers
 from medbill import Adjustment, Claim, ClaimPayment, Coverage, LinePayment, Remittance
 from medbill.claims import RemittancePlan, plan_remittance
@@ -217,15 +221,25 @@ def main() -> None:
         results: dict[str, tuple[float, float]] = {}
         splits: dict[str, tuple[float, float]] = {}  # best CPU seconds of plan, of post
         plan: RemittancePlan | None = None
-        for label, make in (
-            ("MemoryStore", lambda run: Ledger.in_memory(clock=lambda: AT)),
-            ("SqliteStore (synchronous=FULL)",
-             lambda run: Ledger.open(Path(folder) / f"posting-{run}.sqlite", clock=lambda: AT)),
-        ):  # fmt: skip
+
+        def memory(name: str) -> Ledger:
+            return Ledger.in_memory(clock=lambda: AT)
+
+        def sqlite(name: str) -> Ledger:
+            return Ledger.open(Path(folder) / f"posting-{name}.sqlite", clock=lambda: AT)
+
+        stores: list[tuple[str, Callable[[str], Ledger], bool]] = [
+            ("MemoryStore, reference planner", memory, False),
+            ("MemoryStore", memory, True),
+            ("SqliteStore (synchronous=FULL), reference planner", sqlite, False),
+            ("SqliteStore (synchronous=FULL)", sqlite, True),
+        ]
+        for label, make, lean in stores:
+            plan_module.LEAN_PLANNING = lean
             runs: list[tuple[float, float]] = []
             parts: list[tuple[float, float]] = []
             for run in range(3):
-                ledger = prepared(world, make(run))
+                ledger = prepared(world, make(f"{lean}-{run}"))
                 os.sync()
 
                 def plan_and_post(
@@ -244,6 +258,7 @@ def main() -> None:
                 ledger.close()
             results[label] = _best(runs)
             splits[label] = _best(parts)
+        plan_module.LEAN_PLANNING = True
         assert plan is not None
         entries = list(plan.entries)
         raw_runs: list[tuple[float, float]] = []
@@ -263,7 +278,7 @@ def main() -> None:
             detail = (
                 "" if split is None else f"  [CPU plan {split[0]:.2f} s, post {split[1]:.2f} s]"
             )
-            print(f"  {name:<42} wall {count / wall:>8,.0f}/s ({wall:.2f} s)  "
+            print(f"  {name:<60} wall {count / wall:>8,.0f}/s ({wall:.2f} s)  "
                   f"CPU {count / cpu:>8,.0f}/s ({cpu:.2f} s){detail}")  # fmt: skip
         exceptions = len(plan.exceptions)
         print(f"  ({exceptions} exceptions; cash posted {plan.cash})")

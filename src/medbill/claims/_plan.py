@@ -43,6 +43,7 @@ from medbill._payment import Adjustment, ClaimPayment, LinePayment, PayerClaimSt
 from medbill._trusted import trusted_positional
 from medbill.claims._build import SecondaryClaim
 from medbill.claims._denials import DenialClassification, classify_denial
+from medbill.claims._lean import lean_claim_payment
 from medbill.claims._matching import match_lines
 from medbill.claims._remittance import (
     ClaimMatch,
@@ -80,6 +81,10 @@ __all__ = [
     "plan_remittance",
     "plan_remittances",
 ]
+
+LEAN_PLANNING = True
+"""Whether the common CLP loop is planned by the lean planner (``medbill.claims._lean``);
+the tests turn it off to compare with the reference planner, which plans everything else."""
 
 
 class PlanOutcome(MedbillEnum):
@@ -627,11 +632,25 @@ class _Planner:
             )  # fmt: skip
         next_coverage = self.coverages.after(claim, coverage)
         before = len(self.view.entries)
+        line_ids = [m.claim_line.line_id for m in lines] if payment.lines else None
         try:
+            explanation = None
+            if LEAN_PLANNING and line_ids and self.cash_account is None:
+                explanation = lean_claim_payment(
+                    self.view, claim, payment, remittance=self.remittance, coverage=coverage,
+                    next_coverage=next_coverage, key=key, line_ids=line_ids,
+                    recorded_at=self.recorded_at,
+                )  # fmt: skip
+                if explanation is not None:  # the common case: no duplicate, no denial
+                    self.cash_payers.append(str(coverage.payer.id))
+                    return _CLAIM_PLAN(
+                        position, key, payment, claim, coverage, next_coverage,
+                        PlanOutcome.PAID, tuple(self.view.entries[before:]), tuple(explanation),
+                        (), (), match, False,
+                    )  # fmt: skip
             explanation = claim_payment_entries(
                 self.view, claim, payment, remittance=self.remittance, coverage=coverage,
-                next_coverage=next_coverage, key=key,
-                line_ids=[m.claim_line.line_id for m in lines] if payment.lines else None,
+                next_coverage=next_coverage, key=key, line_ids=line_ids,
                 recorded_at=self.recorded_at, cash_account=self.cash_account,
             )  # fmt: skip
         except LedgerError as error:
