@@ -49,7 +49,7 @@ from medbill.x12._envelope import (
 )
 from medbill.x12._limits import ELEMENT_LIMITS, over_long
 from medbill.x12._tokenizer import Lenience, location, shown, shown_id, warn
-from medbill.x12._trusted import trusted_builder, trusted_positional
+from medbill.x12._trusted import trusted_builder, trusted_positional, trusted_setters
 
 __all__ = [
     "RemittanceStream",
@@ -134,7 +134,39 @@ _CLAIM_DATES = frozenset({"036", "050", "232", "233"})
 # Entities built from values checked while reading (see medbill.x12._trusted).
 _ADJUSTMENT = trusted_positional(Adjustment, "group", "reason", "amount", "quantity")
 _LINE = trusted_builder(LinePayment)
-_CLAIM = trusted_builder(ClaimPayment)
+# The service line and the claim being read are built when their SVC or CLP is read, and
+# filled field by field as their segments come (see trusted_setters); the adjustments,
+# lines and remarks gather in lists, stored as tuples when the line or claim closes.
+_NEW_LINE = trusted_positional(LinePayment, "procedure", "charge", "paid", "modifiers")
+_SET_LINE = trusted_setters(LinePayment)
+_SET_CLAIM = trusted_setters(ClaimPayment)
+_SET_LINE_ADJUSTMENTS = _SET_LINE["adjustments"]
+_SET_SERVICE_DATE = _SET_LINE["service_date"]
+_SET_SERVICE_DATE_END = _SET_LINE["service_date_end"]
+_SET_LINE_ID = _SET_LINE["line_id"]
+_SET_ALLOWED = _SET_LINE["allowed"]
+_SET_UNITS_PAID = _SET_LINE["units_paid"]
+_SET_RECEIVED_ON = _SET_CLAIM["received_on"]
+_SET_STATEMENT_START = _SET_CLAIM["statement_start"]
+_SET_STATEMENT_END = _SET_CLAIM["statement_end"]
+_SET_CLAIM_ADJUSTMENTS = _SET_CLAIM["adjustments"]
+_SET_CLAIM_LINES = _SET_CLAIM["lines"]
+_SET_CLAIM_REMARKS = _SET_CLAIM["remarks"]
+_NEW_CLAIM = trusted_positional(
+    ClaimPayment,
+    "claim_id",
+    "status",
+    "charge",
+    "paid",
+    "patient_responsibility",
+    "filing_indicator",
+    "payer_claim_control_number",
+    "facility_code",
+    "frequency",
+    "header_number",
+)
+_SET_PATIENT_NAME = _SET_CLAIM["patient_name"]
+_SET_MEMBER_ID = _SET_CLAIM["member_id"]
 _NAME = trusted_builder(PersonName)
 _PROVIDER_SUMMARY = trusted_builder(ProviderSummary)
 
@@ -329,24 +361,30 @@ def _el(segment: list[str], position: int) -> str:
 
 
 class _Claim:
-    """The parts of one loop 2100 claim gathered before the ClaimPayment is built."""
+    """One loop 2100 claim being read: its ClaimPayment, built at the CLP and filled as
+    the claim's segments come, and the lists its tuples are made of at its end."""
 
-    __slots__ = ("adjustments", "fields", "lines", "number", "remarks")
+    __slots__ = ("adjustments", "amounts", "lines", "payment", "quantities", "remarks")
 
-    def __init__(self, fields: dict[str, Any], number: int) -> None:
-        self.fields = fields
-        self.number = number
+    def __init__(self, payment: ClaimPayment) -> None:
+        self.payment = payment
         self.adjustments: list[Adjustment] = []
         self.lines: list[LinePayment] = []
         self.remarks: list[Rarc] = []
+        self.amounts: list[tuple[str, Decimal]] | None = None
+        self.quantities: list[tuple[str, Decimal]] | None = None
 
 
-def _line_payment(fields: dict[str, Any], adjustments: list[Adjustment]) -> LinePayment:
-    fields["adjustments"] = tuple(adjustments)
-    for key in ("remarks", "amounts", "quantities"):  # gathered in lists when present
-        if key in fields:
-            fields[key] = tuple(fields[key])
-    return _LINE(fields)
+def _end_line(
+    line: LinePayment, adjustments: list[Adjustment], lists: dict[str, list[Any]] | None
+) -> LinePayment:
+    """The service line being read, its adjustments (and remarks, amounts, quantities
+    gathered in ``lists``) stored as tuples: complete."""
+    _SET_LINE_ADJUSTMENTS(line, tuple(adjustments))
+    if lists is not None:
+        for key, values in lists.items():
+            _SET_LINE[key](line, tuple(values))
+    return line
 
 
 def _build(kind: Callable[..., T], fields: dict[str, Any], where: str) -> T:
@@ -387,8 +425,9 @@ class _TransactionReader:
         # header loop (2000) being read.
         self.started = False
         self.claim: _Claim | None = None
-        self.line: dict[str, Any] | None = None
+        self.line: LinePayment | None = None
         self.line_adjustments: list[Adjustment] = []
+        self.line_lists: dict[str, list[Any]] | None = None  # see _line_list
         self.entity = ""
         self.header_number: int | None = None
         groups = dict(_GROUP)
@@ -444,8 +483,13 @@ class _TransactionReader:
         seen = self.seen
         read_adjustments = self._adjustments
         required = self._required_amount
+        new_line = _NEW_LINE
+        set_line_adjustments = _SET_LINE_ADJUSTMENTS
+        set_service_date = _SET_SERVICE_DATE
+        set_line_id = _SET_LINE_ID
+        set_allowed = _SET_ALLOWED
         claim: _Claim | None = None
-        line: dict[str, Any] | None = None
+        line: LinePayment | None = None
         line_adjustments: list[Adjustment] = []
         number = raw.first_number - 1
         for segment in itertools.chain.from_iterable(raw.batches):
@@ -477,19 +521,19 @@ class _TransactionReader:
                         qualifier = segment[1]
                         if line is not None:
                             if qualifier == "472" or qualifier == "150":
-                                line["service_date"] = day
+                                set_service_date(line, day)
                                 continue
                             if qualifier == "151":
-                                line["service_date_end"] = day
+                                _SET_SERVICE_DATE_END(line, day)
                                 continue
                         elif qualifier == "050":
-                            claim.fields["received_on"] = day
+                            _SET_RECEIVED_ON(claim.payment, day)
                             continue
                         elif qualifier == "232":
-                            claim.fields["statement_start"] = day
+                            _SET_STATEMENT_START(claim.payment, day)
                             continue
                         elif qualifier == "233":
-                            claim.fields["statement_end"] = day
+                            _SET_STATEMENT_END(claim.payment, day)
                             continue
                         elif qualifier == "036":
                             continue
@@ -507,38 +551,49 @@ class _TransactionReader:
                         procedure = procedures.get(read[1])
                         if procedure is not None:
                             if line is not None:
-                                claim.lines.append(_line_payment(line, line_adjustments))
+                                set_line_adjustments(line, tuple(line_adjustments))
+                                if self.line_lists is not None:
+                                    _end_line(line, line_adjustments, self.line_lists)
+                                    self.line_lists = None
+                                claim.lines.append(line)
                             charge, paid = segment[2], segment[3]
-                            line = {
-                                "charge": money.get(charge) or required(segment, number, 2),
-                                "paid": money.get(paid) or required(segment, number, 3),
-                                "modifiers": read[2],
-                                "procedure": procedure,
-                            }
+                            line = new_line(
+                                procedure,
+                                money.get(charge) or required(segment, number, 2),
+                                money.get(paid) or required(segment, number, 3),
+                                read[2],
+                            )
                             line_adjustments = []
                             if size == 6 and segment[5]:
-                                line["units_paid"] = _cached_amount(
-                                    quantities, segment[5], number, "SVC", 5, lenience, money=False
-                                )
+                                units = quantities.get(segment[5])
+                                if units is None:
+                                    units = _cached_amount(
+                                        quantities,
+                                        segment[5],
+                                        number,
+                                        "SVC",
+                                        5,
+                                        lenience,
+                                        money=False,
+                                    )
+                                _SET_UNITS_PAID(line, units)
                             continue
                 elif segment_id == "REF":
                     if size >= 3 and len(segment[2]) <= 50:
                         # the claim's REFs carry nothing a claim payment holds
                         if line is not None and segment[1] == "6R":
-                            line["line_id"] = segment[2]
+                            set_line_id(line, segment[2])
                         continue
                 elif segment_id == "AMT":
-                    if size >= 3 and len(segment[1]) <= 3:
+                    if size >= 3 and len(segment[1]) <= 3 and line is not None:
                         value = segment[2]
                         amount = money.get(value)
                         if amount is None:
                             amount = _cached_amount(money, value, number, "AMT", 2, lenience)
-                        if line is None:
-                            claim.fields.setdefault("amounts", []).append((segment[1], amount))
-                        elif segment[1] == "B6":
-                            line["allowed"] = amount
+                        if segment[1] == "B6":
+                            set_allowed(line, amount)
                         else:
-                            line.setdefault("amounts", []).append((segment[1], amount))
+                            self._line_list("amounts").append((segment[1], amount))
                         continue
                 elif segment_id == "NM1" and (
                     line is None
@@ -552,9 +607,9 @@ class _TransactionReader:
                     and len(segment[9]) <= 80
                 ):
                     seen.add("NM1*QC")
-                    fields = claim.fields
-                    fields["patient_name"] = _name(segment)
-                    fields["member_id"] = segment[9] or None
+                    payment = claim.payment
+                    _SET_PATIENT_NAME(payment, _name(segment))
+                    _SET_MEMBER_ID(payment, segment[9] or None)
                     continue
             if (
                 segment_id == "CLP"
@@ -569,7 +624,8 @@ class _TransactionReader:
                 # and report nothing before the claim being read is closed
                 if claim is not None:
                     if line is not None:
-                        claim.lines.append(_line_payment(line, line_adjustments))
+                        claim.lines.append(_end_line(line, line_adjustments, self.line_lists))
+                        self.line_lists = None
                         line = None
                     done = self._claim(claim)
                     claim = None
@@ -577,11 +633,7 @@ class _TransactionReader:
                 elif not self.started:
                     self.started = True
                     yield None
-                claim = _Claim(self._clp(segment, number), number)
-                if self.header_number is not None:
-                    claim.fields["header_number"] = self.header_number
-                if seen:
-                    seen.clear()
+                claim = self._clp(segment, number)
                 continue
             # Any other segment or shape: the general reading, with the same state.
             self.claim, self.line, self.line_adjustments = claim, line, line_adjustments
@@ -606,14 +658,26 @@ class _TransactionReader:
         if not self.started:
             yield None
 
+    def _close_line(self) -> None:
+        """Close the service line being read (if any): it joins its claim's lines."""
+        if self.line is not None and self.claim is not None:
+            self.claim.lines.append(_end_line(self.line, self.line_adjustments, self.line_lists))
+        self.line = None
+        self.line_lists = None
+
+    def _line_list(self, key: str) -> list[Any]:
+        """The list the open service line's ``key`` (remarks, amounts, quantities) gathers in."""
+        lists = self.line_lists
+        if lists is None:
+            lists = self.line_lists = {}
+        return lists.setdefault(key, [])
+
     def _close(self) -> ClaimPayment | None:
         """Close the service line and the claim being read; the claim, if any."""
         claim = self.claim
         if claim is None:
             return None
-        if self.line is not None:
-            claim.lines.append(_line_payment(self.line, self.line_adjustments))
-            self.line = None
+        self._close_line()
         self.claim = None
         return self._claim(claim)
 
@@ -645,11 +709,7 @@ class _TransactionReader:
                 if not self.started:
                     self.started = True
                     yield None
-                claim = self.claim = _Claim(self._clp(segment, number), number)
-                if self.header_number is not None:
-                    claim.fields["header_number"] = self.header_number
-                if self.seen:
-                    self.seen.clear()
+                self.claim = self._clp(segment, number)
             elif segment_id == "PLB":
                 self.provider_adjustments.extend(self._plb(segment, number))
             else:  # a header loop (2000) opens
@@ -675,9 +735,9 @@ class _TransactionReader:
                     )
                 day = _date(codes, segment[2], number, "DTM", 2)
                 if qualifier == "151":
-                    line["service_date_end"] = day
+                    _SET_SERVICE_DATE_END(line, day)
                 else:
-                    line["service_date"] = day
+                    _SET_SERVICE_DATE(line, day)
             elif claim is not None:
                 if qualifier not in _CLAIM_DATES:
                     raise ParseError(
@@ -687,25 +747,24 @@ class _TransactionReader:
                     )
                 day = _date(codes, segment[2], number, "DTM", 2)
                 if qualifier == "050":
-                    claim.fields["received_on"] = day
+                    _SET_RECEIVED_ON(claim.payment, day)
                 elif qualifier == "232":
-                    claim.fields["statement_start"] = day
+                    _SET_STATEMENT_START(claim.payment, day)
                 elif qualifier == "233":
-                    claim.fields["statement_end"] = day
+                    _SET_STATEMENT_END(claim.payment, day)
             elif qualifier == "405":
                 self.header["production_date"] = _date(codes, segment[2], number, "DTM", 2)
         elif segment_id == "SVC":
             if claim is None:
                 raise ParseError("SVC outside a claim", location=location(number, "SVC"))
-            if line is not None:
-                claim.lines.append(_line_payment(line, self.line_adjustments))
-            self.line = self._line(segment, number)
+            self._close_line()
+            self.line = _LINE(self._line(segment, number))
             self.line_adjustments = []
         elif segment_id == "REF":
             qualifier = segment[1]
             if line is not None:
                 if qualifier == "6R":
-                    line["line_id"] = segment[2]
+                    _SET_LINE_ID(line, segment[2])
             elif claim is None and qualifier == "2U" and self.entity == "PR":
                 self.header["payer_id"] = segment[2]
             elif claim is None and qualifier == "TJ" and self.entity == "PE":
@@ -724,18 +783,25 @@ class _TransactionReader:
             pair = (segment[1], amount)
             if line is not None:
                 if not money:
-                    line.setdefault("quantities", []).append(pair)
+                    self._line_list("quantities").append(pair)
                 elif pair[0] == "B6":
-                    line["allowed"] = amount
+                    _SET_ALLOWED(line, amount)
                 else:
-                    line.setdefault("amounts", []).append(pair)
+                    self._line_list("amounts").append(pair)
             elif claim is not None:
-                claim.fields.setdefault("amounts" if money else "quantities", []).append(pair)
+                if money:
+                    if claim.amounts is None:
+                        claim.amounts = []
+                    claim.amounts.append(pair)
+                else:
+                    if claim.quantities is None:
+                        claim.quantities = []
+                    claim.quantities.append(pair)
         elif segment_id == "NM1":
             if claim is None or line is not None:
                 self._unknown(segment_id, number)
             elif self.once("NM1*" + segment[1], number, "NM1"):
-                self._nm1(segment, number, claim.fields)
+                self._nm1(segment, number, claim.payment)
         elif segment_id == "LQ":
             if line is None:
                 raise ParseError("LQ outside a service line", location=location(number, "LQ"))
@@ -745,7 +811,7 @@ class _TransactionReader:
                     codes.rarc, Rarc, segment[2], (number, "LQ", 2), self.lenience
                 )
                 if remark is not None:
-                    line.setdefault("remarks", []).append(remark)
+                    self._line_list("remarks").append(remark)
             elif qualifier != "RX":  # RX: NCPDP reject/payment codes, not RARCs
                 raise ParseError(
                     f"unknown remark qualifier {qualifier!r}: expected HE or RX",
@@ -965,7 +1031,8 @@ class _TransactionReader:
                     error.detail, error.location, lenient="the production date is used"
                 )
 
-    def _clp(self, segment: list[str], number: int) -> dict[str, Any]:
+    def _clp(self, segment: list[str], number: int) -> _Claim:
+        """Open the claim of a CLP (padded to CLP09 or longer)."""
         status = _STATUS.get(segment[2])
         if status is None:
             raise ParseError(
@@ -978,28 +1045,30 @@ class _TransactionReader:
                 "the patient control number (CLP01) is empty", location=location(number, "CLP", 1)
             )
         money = self.codes.money
-        fields: dict[str, Any] = {
-            "claim_id": ClaimId(segment[1]),
-            "status": status,
-            "charge": money.get(segment[3]) or self._required_amount(segment, number, 3),
-            "paid": money.get(segment[4]) or self._required_amount(segment, number, 4),
-            "patient_responsibility": (
-                money.get(responsibility)
-                or _cached_amount(money, responsibility, number, "CLP", 5, self.lenience)
+        claim_id = ClaimId(segment[1])
+        charge = money.get(segment[3]) or self._required_amount(segment, number, 3)
+        paid = money.get(segment[4]) or self._required_amount(segment, number, 4)
+        if self.seen:
+            self.seen.clear()
+        return _Claim(
+            _NEW_CLAIM(
+                claim_id,
+                status,
+                charge,
+                paid,
+                (
+                    money.get(responsibility)
+                    or _cached_amount(money, responsibility, number, "CLP", 5, self.lenience)
+                )
+                if responsibility
+                else ZERO,
+                segment[6] or None,
+                segment[7] or None,
+                segment[8] or None,
+                segment[9] or None,
+                self.header_number,
             )
-            if responsibility
-            else ZERO,
-        }
-        # CLP is padded to CLP09 (see _NEEDS)
-        if segment[6]:
-            fields["filing_indicator"] = segment[6]
-        if segment[7]:
-            fields["payer_claim_control_number"] = segment[7]
-        if segment[8]:
-            fields["facility_code"] = segment[8]
-        if segment[9]:
-            fields["frequency"] = segment[9]
-        return fields
+        )
 
     def _required_amount(self, segment: list[str], number: int, position: int) -> Decimal:
         value = segment[position]
@@ -1017,22 +1086,24 @@ class _TransactionReader:
             return ZERO
         return _amount(value, number, segment[0], position, lenience=self.lenience)
 
-    def _nm1(self, segment: list[str], number: int, fields: dict[str, Any]) -> None:
+    def _nm1(self, segment: list[str], number: int, payment: ClaimPayment) -> None:
         role = segment[1]
+        setters = _SET_CLAIM
         if role == "QC":
-            fields["patient_name"] = _name(segment)
-            fields["member_id"] = segment[9] or None
+            setters["patient_name"](payment, _name(segment))
+            setters["member_id"](payment, segment[9] or None)
         elif role == "IL":
-            fields["insured_name"] = _name(segment)
-            fields["insured_id"] = segment[9] or None
+            setters["insured_name"](payment, _name(segment))
+            setters["insured_id"](payment, segment[9] or None)
         elif role == "74":
-            corrected = fields["corrected_name"] = _name(segment)
-            fields["corrected_id"] = segment[9] or None
+            corrected = _name(segment)
+            setters["corrected_name"](payment, corrected)
+            setters["corrected_id"](payment, segment[9] or None)
             if corrected is None:
                 # a correction of one part of the name (the first name alone, NM104
                 # without NM103) does not fit a PersonName: kept as sent
-                fields["corrected_family_name"] = segment[3] or None
-                fields["corrected_given_name"] = segment[4] or None
+                setters["corrected_family_name"](payment, segment[3] or None)
+                setters["corrected_given_name"](payment, segment[4] or None)
         elif role not in ("82", "TT", "PR", "GB"):
             raise ParseError(
                 f"unknown claim party {shown(role)}: expected QC, IL, 74, 82, TT, PR or GB",
@@ -1040,14 +1111,16 @@ class _TransactionReader:
             )
 
     def _claim(self, claim: _Claim) -> ClaimPayment:
-        fields = claim.fields
-        fields["adjustments"] = tuple(claim.adjustments)
-        fields["lines"] = tuple(claim.lines)
-        fields["remarks"] = tuple(claim.remarks)
-        for key in ("amounts", "quantities"):
-            if key in fields:
-                fields[key] = tuple(fields[key])
-        return _CLAIM(fields)
+        """The claim being read, its lists stored as tuples: complete."""
+        payment = claim.payment
+        _SET_CLAIM_ADJUSTMENTS(payment, tuple(claim.adjustments))
+        _SET_CLAIM_LINES(payment, tuple(claim.lines))
+        _SET_CLAIM_REMARKS(payment, tuple(claim.remarks))
+        if claim.amounts is not None:
+            _SET_CLAIM["amounts"](payment, tuple(claim.amounts))
+        if claim.quantities is not None:
+            _SET_CLAIM["quantities"](payment, tuple(claim.quantities))
+        return payment
 
     def _adjustments(self, segment: list[str], number: int, found: list[Adjustment]) -> None:
         """Append the adjustments of a CAS: up to six reason/amount/quantity triplets."""
