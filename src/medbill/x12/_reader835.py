@@ -175,6 +175,7 @@ class _Codes:
     """Caches of validated code objects: real files repeat a few codes many times."""
 
     __slots__ = (
+        "adjustments",
         "carc",
         "composites",
         "dates",
@@ -197,6 +198,10 @@ class _Codes:
         self.revenue: dict[str, RevenueCode] = {}
         self.dates: dict[str, pendulum.Date] = {}
         self.composites: dict[str, tuple[str, str, tuple[Modifier, ...]]] = {}
+        # one-triplet CAS read before, by (CAS01, CAS02, CAS03): adjustments are frozen,
+        # so one object serves every claim that repeats it (CR is never kept: a file may
+        # mix 004010, where it is a group, with 005010, where it is refused)
+        self.adjustments: dict[tuple[str, str, str], Adjustment] = {}
 
 
 Where = tuple[int, str, int | None]
@@ -283,7 +288,16 @@ def _cached_amount(
     """:func:`_amount`, remembered: payers repeat the same amounts many times."""
     found = cache.get(value)
     if found is None:
-        if len(value) <= _AMOUNT_DIGITS and (_PLAIN_MONEY if money else _PLAIN_NUMBER)(value):
+        if len(value) <= _AMOUNT_DIGITS and (
+            # the commonest shape, 123.45, checked without the regular expression
+            (
+                value[-3:-2] == "."
+                and value.isascii()
+                and value[:-3].isdigit()
+                and value[-2:].isdigit()
+            )
+            or (_PLAIN_MONEY if money else _PLAIN_NUMBER)(value)
+        ):
             # the common shape (``123.45``): what _amount accepts, read without its checks
             found = Decimal(value)
         else:
@@ -478,6 +492,7 @@ class _TransactionReader:
         composites = codes.composites
         procedures = codes.procedure
         quantities = codes.quantity
+        known_adjustments = codes.adjustments
         groups = self.groups
         lenience = self.lenience
         seen = self.seen
@@ -503,6 +518,11 @@ class _TransactionReader:
                         # one triplet without a quantity (CAS04, the only element of
                         # it with a length to check, is absent), a known group and a
                         # CARC met before: what _adjustments does
+                        key = (segment[1], segment[2], segment[3])
+                        adjustment = known_adjustments.get(key)
+                        if adjustment is not None:
+                            found.append(adjustment)
+                            continue
                         group = groups.get(segment[1])
                         carc = carcs.get(segment[2])
                         if group is not None and carc is not None:
@@ -511,7 +531,13 @@ class _TransactionReader:
                                 amount = _cached_amount(
                                     money, segment[3], number, "CAS", 3, lenience
                                 )
-                            found.append(_ADJUSTMENT(group, carc, amount, None))
+                            adjustment = _ADJUSTMENT(group, carc, amount, None)
+                            # an amount of at most 18 characters is never warned about
+                            if len(segment[3]) <= _AMOUNT_DIGITS and segment[1] != "CR":
+                                if len(known_adjustments) >= 32_768:  # bounded: flat memory
+                                    known_adjustments.clear()
+                                known_adjustments[key] = adjustment
+                            found.append(adjustment)
                             continue
                     read_adjustments(segment, number, found)
                     continue
