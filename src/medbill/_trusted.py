@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["trusted_builder", "trusted_positional"]
+__all__ = ["trusted_builder", "trusted_positional", "trusted_setters"]
 
 T = TypeVar("T")
 _MISSING = object()
@@ -97,3 +97,13 @@ def trusted_positional(cls: type[T], *fields: str) -> Callable[..., T]:
     exec("\n".join(lines), names)
     built: Callable[..., T] = names["build"]
     return built
+
+
+def trusted_setters(cls: type[Any]) -> dict[str, Callable[[Any, Any], None]]:
+    """A setter for each attrs field of ``cls``, for an object still being built.
+
+    A builder may fill an object made by :func:`trusted_positional` field by field as
+    it reads, before the object is handed to anyone (its fields are then what the
+    constructor would have stored); a frozen object is never changed once handed out.
+    """
+    return {field.name: _setter(cls, field.name) for field in attrs.fields(cls)}

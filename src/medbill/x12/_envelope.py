@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import io
 import itertools
+import operator
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -55,6 +56,7 @@ A ``str`` is always X12 text, never a file name: pass a ``Path`` (or use the
 """
 
 _CHUNK = 16 << 10  # small chunks keep the segment lists short-lived (less GC work)
+_FIRST = operator.itemgetter(0)  # a segment's id
 _ENVELOPE_OR_SE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE", "TA1"})
 # Transaction set identifiers (ST01) of the X12 releases medbill meets: HIPAA's and the
 # acknowledgments. An ST01 outside this list is a damaged segment, not a set to skip.
@@ -377,7 +379,10 @@ def _walk(
     for batch in tokens.batches():
         # Segments between envelope segments go to the open transaction set in slices;
         # only the envelope segments go through the state machine below.
-        marks = [i for i, segment in enumerate(batch) if segment[0] in envelope]
+        if envelope.isdisjoint(map(_FIRST, batch)):  # most batches: scanned in C
+            marks = []
+        else:
+            marks = [i for i, segment in enumerate(batch) if segment[0] in envelope]
         if not marks and current is not None:
             number += len(batch)
             yield batch

@@ -49,7 +49,7 @@ from medbill.x12._envelope import (
 )
 from medbill.x12._limits import ELEMENT_LIMITS, over_long
 from medbill.x12._tokenizer import Lenience, location, shown, shown_id, warn
-from medbill.x12._trusted import trusted_builder, trusted_positional
+from medbill.x12._trusted import trusted_builder, trusted_positional, trusted_setters
 
 __all__ = [
     "RemittanceStream",
@@ -134,7 +134,39 @@ _CLAIM_DATES = frozenset({"036", "050", "232", "233"})
 # Entities built from values checked while reading (see medbill.x12._trusted).
 _ADJUSTMENT = trusted_positional(Adjustment, "group", "reason", "amount", "quantity")
 _LINE = trusted_builder(LinePayment)
-_CLAIM = trusted_builder(ClaimPayment)
+# The service line and the claim being read are built when their SVC or CLP is read, and
+# filled field by field as their segments come (see trusted_setters); the adjustments,
+# lines and remarks gather in lists, stored as tuples when the line or claim closes.
+_NEW_LINE = trusted_positional(LinePayment, "procedure", "charge", "paid", "modifiers")
+_SET_LINE = trusted_setters(LinePayment)
+_SET_CLAIM = trusted_setters(ClaimPayment)
+_SET_LINE_ADJUSTMENTS = _SET_LINE["adjustments"]
+_SET_SERVICE_DATE = _SET_LINE["service_date"]
+_SET_SERVICE_DATE_END = _SET_LINE["service_date_end"]
+_SET_LINE_ID = _SET_LINE["line_id"]
+_SET_ALLOWED = _SET_LINE["allowed"]
+_SET_UNITS_PAID = _SET_LINE["units_paid"]
+_SET_RECEIVED_ON = _SET_CLAIM["received_on"]
+_SET_STATEMENT_START = _SET_CLAIM["statement_start"]
+_SET_STATEMENT_END = _SET_CLAIM["statement_end"]
+_SET_CLAIM_ADJUSTMENTS = _SET_CLAIM["adjustments"]
+_SET_CLAIM_LINES = _SET_CLAIM["lines"]
+_SET_CLAIM_REMARKS = _SET_CLAIM["remarks"]
+_NEW_CLAIM = trusted_positional(
+    ClaimPayment,
+    "claim_id",
+    "status",
+    "charge",
+    "paid",
+    "patient_responsibility",
+    "filing_indicator",
+    "payer_claim_control_number",
+    "facility_code",
+    "frequency",
+    "header_number",
+)
+_SET_PATIENT_NAME = _SET_CLAIM["patient_name"]
+_SET_MEMBER_ID = _SET_CLAIM["member_id"]
 _NAME = trusted_builder(PersonName)
 _PROVIDER_SUMMARY = trusted_builder(ProviderSummary)
 
@@ -143,6 +175,7 @@ class _Codes:
     """Caches of validated code objects: real files repeat a few codes many times."""
 
     __slots__ = (
+        "adjustments",
         "carc",
         "composites",
         "dates",
@@ -165,6 +198,10 @@ class _Codes:
         self.revenue: dict[str, RevenueCode] = {}
         self.dates: dict[str, pendulum.Date] = {}
         self.composites: dict[str, tuple[str, str, tuple[Modifier, ...]]] = {}
+        # one-triplet CAS read before, by (CAS01, CAS02, CAS03): adjustments are frozen,
+        # so one object serves every claim that repeats it (CR is never kept: a file may
+        # mix 004010, where it is a group, with 005010, where it is refused)
+        self.adjustments: dict[tuple[str, str, str], Adjustment] = {}
 
 
 Where = tuple[int, str, int | None]
@@ -251,7 +288,16 @@ def _cached_amount(
     """:func:`_amount`, remembered: payers repeat the same amounts many times."""
     found = cache.get(value)
     if found is None:
-        if len(value) <= _AMOUNT_DIGITS and (_PLAIN_MONEY if money else _PLAIN_NUMBER)(value):
+        if len(value) <= _AMOUNT_DIGITS and (
+            # the commonest shape, 123.45, checked without the regular expression
+            (
+                value[-3:-2] == "."
+                and value.isascii()
+                and value[:-3].isdigit()
+                and value[-2:].isdigit()
+            )
+            or (_PLAIN_MONEY if money else _PLAIN_NUMBER)(value)
+        ):
             # the common shape (``123.45``): what _amount accepts, read without its checks
             found = Decimal(value)
         else:
@@ -329,24 +375,30 @@ def _el(segment: list[str], position: int) -> str:
 
 
 class _Claim:
-    """The parts of one loop 2100 claim gathered before the ClaimPayment is built."""
+    """One loop 2100 claim being read: its ClaimPayment, built at the CLP and filled as
+    the claim's segments come, and the lists its tuples are made of at its end."""
 
-    __slots__ = ("adjustments", "fields", "lines", "number", "remarks")
+    __slots__ = ("adjustments", "amounts", "lines", "payment", "quantities", "remarks")
 
-    def __init__(self, fields: dict[str, Any], number: int) -> None:
-        self.fields = fields
-        self.number = number
+    def __init__(self, payment: ClaimPayment) -> None:
+        self.payment = payment
         self.adjustments: list[Adjustment] = []
         self.lines: list[LinePayment] = []
         self.remarks: list[Rarc] = []
+        self.amounts: list[tuple[str, Decimal]] | None = None
+        self.quantities: list[tuple[str, Decimal]] | None = None
 
 
-def _line_payment(fields: dict[str, Any], adjustments: list[Adjustment]) -> LinePayment:
-    fields["adjustments"] = tuple(adjustments)
-    for key in ("remarks", "amounts", "quantities"):  # gathered in lists when present
-        if key in fields:
-            fields[key] = tuple(fields[key])
-    return _LINE(fields)
+def _end_line(
+    line: LinePayment, adjustments: list[Adjustment], lists: dict[str, list[Any]] | None
+) -> LinePayment:
+    """The service line being read, its adjustments (and remarks, amounts, quantities
+    gathered in ``lists``) stored as tuples: complete."""
+    _SET_LINE_ADJUSTMENTS(line, tuple(adjustments))
+    if lists is not None:
+        for key, values in lists.items():
+            _SET_LINE[key](line, tuple(values))
+    return line
 
 
 def _build(kind: Callable[..., T], fields: dict[str, Any], where: str) -> T:
@@ -357,7 +409,19 @@ def _build(kind: Callable[..., T], fields: dict[str, Any], where: str) -> T:
 
 
 class _TransactionReader:
-    """Reads one 835 transaction set; keeps the state of the loop being read."""
+    """Reads one 835 transaction set; keeps the state of the loop being read.
+
+    Two loops read the segments. The general one (:meth:`_general_claims`) reads each
+    segment with :meth:`_segment`, which checks everything; the fast one
+    (:meth:`claims`) reads the common shapes of the common segments itself, with the same
+    checks written out for those shapes, and hands every other segment to
+    :meth:`_segment`. Both keep the loop state in the same form (the claim being read,
+    its open service line as a dict, that line's adjustments), so the hand-over is
+    exact; ``fast = False`` makes the reader use the general loop only (the tests read
+    every sample both ways and compare records, errors and warnings).
+    """
+
+    fast = True
 
     def __init__(self, raw: StreamedTransaction, codes: _Codes, lenience: Lenience) -> None:
         self.raw = raw
@@ -370,6 +434,20 @@ class _TransactionReader:
         self.version_4010 = (raw.implementation or raw.gs[8]).startswith("004010")
         self.seen: set[str] = set()  # single-use segments read in the current claim
         self.seen_header: set[str] = set()  # those of the header ("#BPR", "#N1*PR", ...)
+        # The state of the loop: whether the first claim has been met, the claim and the
+        # service line being read, the N1 loop being read (PR or PE) and the LX01 of the
+        # header loop (2000) being read.
+        self.started = False
+        self.claim: _Claim | None = None
+        self.line: LinePayment | None = None
+        self.line_adjustments: list[Adjustment] = []
+        self.line_lists: dict[str, list[Any]] | None = None  # see _line_list
+        self.entity = ""
+        self.header_number: int | None = None
+        groups = dict(_GROUP)
+        if not self.version_4010:
+            del groups["CR"]  # CR is a 004010X091A1 group only
+        self.groups = groups
 
     def once(self, key: str, number: int, segment_id: str) -> bool:
         """Whether a single-use segment (``key``) is read for the first time in its loop.
@@ -395,221 +473,394 @@ class _TransactionReader:
         fields gather in ``header`` and the PLB adjustments in ``provider_adjustments``.
         The iteration ends once the SE has been checked.
 
-        One loop dispatches on the segment id and keeps the loop state (the claim and the
-        service line being read) in local variables: longer than a screen on purpose,
-        since this loop is where the reader spends its time (see benchmarks/x12.py).
+        This is the fast loop: it reads the common shapes of CAS, DTM, SVC, REF, AMT,
+        CLP and NM1*QC itself, keeping the loop state in local variables, and hands any
+        other segment (or shape) to :meth:`_segment`, the general reading. A shape is
+        read here only when the general reading would neither warn nor raise on it, or
+        through the same helper the general reading calls, so the result is the same.
+        Longer than a screen on purpose: this loop is where the reader spends its time
+        (see benchmarks/x12.py).
         """
+        if not self.fast:
+            yield from self._general_claims()
+            return
         raw = self.raw
         codes = self.codes
-        first = raw.first_number
-        header = self.header
-        provider_adjustments = self.provider_adjustments
-        started = False  # whether the first claim has been met
-        claim: _Claim | None = None
-        line: dict[str, Any] | None = None
-        line_adjustments: list[Adjustment] = []
-        entity = ""  # the N1 loop being read: PR (payer) or PE (payee)
-        header_number: int | None = None  # LX01 of the header loop (2000) being read
-        unknown = self._unknown
-        closers = _CLOSES_CLAIM
-        padding = _PADDING
-        needs = _NEEDS
-        read_adjustments = self._adjustments
-        read_line = self._line
-        line_dates = _LINE_DATES
-        # The common CAS (one triplet, a known group, a CARC and an amount read before)
-        # is read here; any other goes through _adjustments, which checks everything.
-        groups = dict(_GROUP)
-        if not self.version_4010:
-            del groups["CR"]  # CR is a 004010X091A1 group only
-        carcs = codes.carc
         money = codes.money
         dates = codes.dates
+        carcs = codes.carc
+        composites = codes.composites
+        procedures = codes.procedure
+        quantities = codes.quantity
+        known_adjustments = codes.adjustments
+        groups = self.groups
         lenience = self.lenience
-        vectors = _LENGTH_VECTORS
-        longer = operator.lt  # lt(limit, length): the element is longer than the limit
-        number = first - 1
+        seen = self.seen
+        read_adjustments = self._adjustments
+        required = self._required_amount
+        new_line = _NEW_LINE
+        set_line_adjustments = _SET_LINE_ADJUSTMENTS
+        set_service_date = _SET_SERVICE_DATE
+        set_line_id = _SET_LINE_ID
+        set_allowed = _SET_ALLOWED
+        claim: _Claim | None = None
+        line: LinePayment | None = None
+        line_adjustments: list[Adjustment] = []
+        number = raw.first_number - 1
         for segment in itertools.chain.from_iterable(raw.batches):
-            segment_id = segment[0]
             number += 1
-            if segment_id == "CAS":  # read before padding: its length says how many triplets
-                if line is not None:
-                    found = line_adjustments
-                elif claim is not None:
-                    found = claim.adjustments
-                else:
-                    raise ParseError("CAS outside a claim", location=location(number, "CAS"))
-                if len(segment) == 4:
-                    group = groups.get(segment[1])
-                    carc = carcs.get(segment[2])
-                    if group is not None and carc is not None:
-                        # what _adjustments does for one triplet without a quantity
-                        # (CAS04, the only element of it with a length to check, is absent)
-                        amount = money.get(segment[3])
-                        if amount is None:
-                            amount = _cached_amount(money, segment[3], number, "CAS", 3, lenience)
-                        found.append(_ADJUSTMENT(group, carc, amount, None))
-                        continue
-                read_adjustments(segment, number, found)
-                continue
-            vector = vectors.get(segment_id)
-            if vector is not None and any(map(longer, vector, map(len, segment))):
-                self._lengths(segment, number)
-            # pad short segments so that the elements read below can be indexed directly
+            segment_id = segment[0]
             size = len(segment)
-            if size < needs.get(segment_id, 0):
-                segment.extend(padding[size])
-            if segment_id == "DTM":
-                qualifier = segment[1]
-                if line is not None:
-                    if qualifier not in line_dates:
-                        raise ParseError(
-                            f"unknown service date qualifier {qualifier!r}: "
-                            "expected 472, 150 or 151",
-                            location=location(number, "DTM", 1),
-                        )
-                    day = dates.get(segment[2]) or _date(codes, segment[2], number, "DTM", 2)
-                    if qualifier == "151":
-                        line["service_date_end"] = day
-                    else:
-                        line["service_date"] = day
-                elif claim is not None:
-                    if qualifier not in _CLAIM_DATES:
-                        raise ParseError(
-                            f"unknown claim date qualifier {qualifier!r}: "
-                            "expected 036, 050, 232 or 233",
-                            location=location(number, "DTM", 1),
-                        )
-                    day = dates.get(segment[2]) or _date(codes, segment[2], number, "DTM", 2)
-                    if qualifier == "050":
-                        claim.fields["received_on"] = day
-                    elif qualifier == "232":
-                        claim.fields["statement_start"] = day
-                    elif qualifier == "233":
-                        claim.fields["statement_end"] = day
-                elif qualifier == "405":
-                    header["production_date"] = _date(codes, segment[2], number, "DTM", 2)
-                continue
-            if segment_id == "SVC":
-                if claim is None:
-                    raise ParseError("SVC outside a claim", location=location(number, "SVC"))
-                if line is not None:
-                    claim.lines.append(_line_payment(line, line_adjustments))
-                line = read_line(segment, number)
-                line_adjustments = []
-                continue
-            if segment_id in closers:  # CLP, PLB, LX, TS3, TS2 end the claim being read
-                if line is not None and claim is not None:
-                    claim.lines.append(_line_payment(line, line_adjustments))
-                line = None
-                if claim is not None:
-                    yield self._claim(claim)
-                    claim = None
-                if segment_id == "CLP":
-                    if not started:
-                        started = True
-                        yield None
-                    claim = _Claim(self._clp(segment, number), number)
-                    if header_number is not None:
-                        claim.fields["header_number"] = header_number
-                    if self.seen:
-                        self.seen.clear()
-                elif segment_id == "PLB":
-                    provider_adjustments.extend(self._plb(segment, number))
-                else:  # a header loop (2000) opens
-                    entity = self._header(segment, number, header, entity)
-                    if segment_id == "LX":
-                        header_number = int(segment[1]) if segment[1].isdigit() else None
-                continue
-            if segment_id == "REF":
-                qualifier = segment[1]
-                if line is not None:
-                    if qualifier == "6R":
-                        line["line_id"] = segment[2]
-                elif claim is None and qualifier == "2U" and entity == "PR":
-                    header["payer_id"] = segment[2]
-                elif claim is None and qualifier == "TJ" and entity == "PE":
-                    header["payee_tax_id"] = segment[2]
-                continue
-            if segment_id == "AMT" or segment_id == "QTY":
-                value = segment[2]
-                amount = money.get(value) if segment_id == "AMT" else None
-                if amount is None:
-                    amount = _cached_amount(
-                        money if segment_id == "AMT" else codes.quantity,
-                        value,
-                        number,
-                        segment_id,
-                        2,
-                        lenience,
-                        money=segment_id == "AMT",
-                    )
-                pair = (segment[1], amount)
-                if line is not None:
-                    if segment_id == "QTY":
-                        line.setdefault("quantities", []).append(pair)
-                    elif pair[0] == "B6":
-                        line["allowed"] = pair[1]
-                    else:
-                        line.setdefault("amounts", []).append(pair)
-                elif claim is not None:
-                    key = "amounts" if segment_id == "AMT" else "quantities"
-                    claim.fields.setdefault(key, []).append(pair)
-                continue
-            if segment_id == "NM1":
-                if claim is None:
-                    unknown(segment_id, number)
+            if claim is not None:
+                if segment_id == "CAS":
+                    found = line_adjustments if line is not None else claim.adjustments
+                    if size == 4:
+                        # one triplet without a quantity (CAS04, the only element of
+                        # it with a length to check, is absent), a known group and a
+                        # CARC met before: what _adjustments does
+                        key = (segment[1], segment[2], segment[3])
+                        adjustment = known_adjustments.get(key)
+                        if adjustment is not None:
+                            found.append(adjustment)
+                            continue
+                        group = groups.get(segment[1])
+                        carc = carcs.get(segment[2])
+                        if group is not None and carc is not None:
+                            amount = money.get(segment[3])
+                            if amount is None:
+                                amount = _cached_amount(
+                                    money, segment[3], number, "CAS", 3, lenience
+                                )
+                            adjustment = _ADJUSTMENT(group, carc, amount, None)
+                            # an amount of at most 18 characters is never warned about
+                            if len(segment[3]) <= _AMOUNT_DIGITS and segment[1] != "CR":
+                                if len(known_adjustments) >= 32_768:  # bounded: flat memory
+                                    known_adjustments.clear()
+                                known_adjustments[key] = adjustment
+                            found.append(adjustment)
+                            continue
+                    read_adjustments(segment, number, found)
                     continue
-                if line is None and self.once("NM1*" + segment[1], number, "NM1"):
-                    self._nm1(segment, number, claim.fields)
-                elif line is not None:
-                    unknown(segment_id, number)
-                continue
-            if segment_id == "LQ":
-                if line is None:
-                    raise ParseError("LQ outside a service line", location=location(number, "LQ"))
-                qualifier = segment[1]
-                if qualifier == "HE":
-                    remark = _tolerant_code(
-                        codes.rarc, Rarc, segment[2], (number, "LQ", 2), self.lenience
-                    )
-                    if remark is not None:
-                        line.setdefault("remarks", []).append(remark)
-                elif qualifier != "RX":  # RX: NCPDP reject/payment codes, not RARCs
-                    raise ParseError(
-                        f"unknown remark qualifier {qualifier!r}: expected HE or RX",
-                        location=location(number, "LQ", 1),
-                    )
-                continue
-            if segment_id == "MOA" or segment_id == "MIA":
-                if claim is None or line is not None:
-                    unknown(segment_id, number)
-                elif self.once(segment_id, number, segment_id):
-                    positions = (3, 4, 5, 6, 7) if segment_id == "MOA" else (5, 20, 21, 22, 23)
-                    for position in positions:
-                        value = _el(segment, position)
-                        if value:
-                            remark = _tolerant_code(
-                                codes.rarc,
-                                Rarc,
-                                value,
-                                (number, segment_id, position),
-                                self.lenience,
+                if segment_id == "DTM":
+                    day = dates.get(segment[2]) if size >= 3 else None
+                    if day is not None:  # a date read before (DTM has no length check)
+                        qualifier = segment[1]
+                        if line is not None:
+                            if qualifier == "472" or qualifier == "150":
+                                set_service_date(line, day)
+                                continue
+                            if qualifier == "151":
+                                _SET_SERVICE_DATE_END(line, day)
+                                continue
+                        elif qualifier == "050":
+                            _SET_RECEIVED_ON(claim.payment, day)
+                            continue
+                        elif qualifier == "232":
+                            _SET_STATEMENT_START(claim.payment, day)
+                            continue
+                        elif qualifier == "233":
+                            _SET_STATEMENT_END(claim.payment, day)
+                            continue
+                        elif qualifier == "036":
+                            continue
+                elif segment_id == "SVC":
+                    # SVC01 a composite read before whose HC code is a known procedure,
+                    # no SVC04 (revenue code) or SVC06/07 (the submitted procedure and
+                    # units), SVC05 within its 15 characters
+                    read = composites.get(segment[1]) if 4 <= size <= 6 else None
+                    if (
+                        read is not None
+                        and read[0] == "HC"
+                        and (size == 4 or not segment[4])
+                        and (size < 6 or len(segment[5]) <= 15)
+                    ):
+                        procedure = procedures.get(read[1])
+                        if procedure is not None:
+                            if line is not None:
+                                set_line_adjustments(line, tuple(line_adjustments))
+                                if self.line_lists is not None:
+                                    _end_line(line, line_adjustments, self.line_lists)
+                                    self.line_lists = None
+                                claim.lines.append(line)
+                            charge, paid = segment[2], segment[3]
+                            line = new_line(
+                                procedure,
+                                money.get(charge) or required(segment, number, 2),
+                                money.get(paid) or required(segment, number, 3),
+                                read[2],
                             )
-                            if remark is not None:
-                                claim.remarks.append(remark)
+                            line_adjustments = []
+                            if size == 6 and segment[5]:
+                                units = quantities.get(segment[5])
+                                if units is None:
+                                    units = _cached_amount(
+                                        quantities,
+                                        segment[5],
+                                        number,
+                                        "SVC",
+                                        5,
+                                        lenience,
+                                        money=False,
+                                    )
+                                _SET_UNITS_PAID(line, units)
+                            continue
+                elif segment_id == "REF":
+                    if size >= 3 and len(segment[2]) <= 50:
+                        # the claim's REFs carry nothing a claim payment holds
+                        if line is not None and segment[1] == "6R":
+                            set_line_id(line, segment[2])
+                        continue
+                elif segment_id == "AMT":
+                    if size >= 3 and len(segment[1]) <= 3 and line is not None:
+                        value = segment[2]
+                        amount = money.get(value)
+                        if amount is None:
+                            amount = _cached_amount(money, value, number, "AMT", 2, lenience)
+                        if segment[1] == "B6":
+                            set_allowed(line, amount)
+                        else:
+                            self._line_list("amounts").append((segment[1], amount))
+                        continue
+                elif segment_id == "NM1" and (
+                    line is None
+                    and size >= 10
+                    and segment[1] == "QC"
+                    and "NM1*QC" not in seen
+                    and len(segment[3]) <= 60
+                    and len(segment[4]) <= 35
+                    and len(segment[5]) <= 25
+                    and len(segment[7]) <= 10
+                    and len(segment[9]) <= 80
+                ):
+                    seen.add("NM1*QC")
+                    payment = claim.payment
+                    _SET_PATIENT_NAME(payment, _name(segment))
+                    _SET_MEMBER_ID(payment, segment[9] or None)
+                    continue
+            if (
+                segment_id == "CLP"
+                and size >= 10
+                and len(segment[1]) <= 38
+                and len(segment[6]) <= 2
+                and len(segment[7]) <= 50
+                and len(segment[8]) <= 2
+                and len(segment[9]) <= 1
+            ):
+                # within the guide's lengths, so the general reading would pad nothing
+                # and report nothing before the claim being read is closed
+                if claim is not None:
+                    if line is not None:
+                        claim.lines.append(_end_line(line, line_adjustments, self.line_lists))
+                        self.line_lists = None
+                        line = None
+                    done = self._claim(claim)
+                    claim = None
+                    yield done
+                elif not self.started:
+                    self.started = True
+                    yield None
+                claim = self._clp(segment, number)
                 continue
-            if claim is None and segment_id in _HEADER:
-                # header and 1000A/1000B segments: rare, read by their own method
-                entity = self._header(segment, number, header, entity)
-                continue
-            unknown(segment_id, number)
-        if line is not None and claim is not None:
-            claim.lines.append(_line_payment(line, line_adjustments))
-        if claim is not None:
-            yield self._claim(claim)
-        if not started:
+            # Any other segment or shape: the general reading, with the same state.
+            self.claim, self.line, self.line_adjustments = claim, line, line_adjustments
+            yield from self._segment(segment, number)
+            claim, line, line_adjustments = self.claim, self.line, self.line_adjustments
+        self.claim, self.line, self.line_adjustments = claim, line, line_adjustments
+        yield from self._finish()
+
+    def _general_claims(self) -> Iterator[ClaimPayment | None]:
+        """:meth:`claims` read by the general reading alone, segment by segment."""
+        number = self.raw.first_number - 1
+        for segment in itertools.chain.from_iterable(self.raw.batches):
+            number += 1
+            yield from self._segment(segment, number)
+        yield from self._finish()
+
+    def _finish(self) -> Iterator[ClaimPayment | None]:
+        """At the SE: the claim being read, and ``None`` when there was no claim."""
+        done = self._close()
+        if done is not None:
+            yield done
+        if not self.started:
             yield None
+
+    def _close_line(self) -> None:
+        """Close the service line being read (if any): it joins its claim's lines."""
+        if self.line is not None and self.claim is not None:
+            self.claim.lines.append(_end_line(self.line, self.line_adjustments, self.line_lists))
+        self.line = None
+        self.line_lists = None
+
+    def _line_list(self, key: str) -> list[Any]:
+        """The list the open service line's ``key`` (remarks, amounts, quantities) gathers in."""
+        lists = self.line_lists
+        if lists is None:
+            lists = self.line_lists = {}
+        return lists.setdefault(key, [])
+
+    def _close(self) -> ClaimPayment | None:
+        """Close the service line and the claim being read; the claim, if any."""
+        claim = self.claim
+        if claim is None:
+            return None
+        self._close_line()
+        self.claim = None
+        return self._claim(claim)
+
+    def _segment(self, segment: list[str], number: int) -> Iterator[ClaimPayment | None]:
+        """Read one segment (the general reading): yields the claim it closes, if any,
+        and ``None`` before the first claim is opened."""
+        segment_id = segment[0]
+        if segment_id == "CAS":  # not padded: its length says how many triplets
+            if self.line is not None:
+                found = self.line_adjustments
+            elif self.claim is not None:
+                found = self.claim.adjustments
+            else:
+                raise ParseError("CAS outside a claim", location=location(number, "CAS"))
+            self._adjustments(segment, number, found)
+            return
+        vector = _LENGTH_VECTORS.get(segment_id)
+        if vector is not None and any(map(operator.lt, vector, map(len, segment))):
+            self._lengths(segment, number)
+        # pad short segments so that the elements read below can be indexed directly
+        size = len(segment)
+        if size < _NEEDS.get(segment_id, 0):
+            segment.extend(_PADDING[size])
+        if segment_id in _CLOSES_CLAIM:  # CLP, PLB, LX, TS3, TS2 end the claim being read
+            done = self._close()
+            if done is not None:
+                yield done
+            if segment_id == "CLP":
+                if not self.started:
+                    self.started = True
+                    yield None
+                self.claim = self._clp(segment, number)
+            elif segment_id == "PLB":
+                self.provider_adjustments.extend(self._plb(segment, number))
+            else:  # a header loop (2000) opens
+                self.entity = self._header(segment, number, self.header, self.entity)
+                if segment_id == "LX":
+                    self.header_number = int(segment[1]) if segment[1].isdigit() else None
+            return
+        self._inside(segment, number)
+
+    def _inside(self, segment: list[str], number: int) -> None:
+        """Read a segment that does not close the claim (padded, its lengths checked)."""
+        segment_id = segment[0]
+        codes = self.codes
+        claim = self.claim
+        line = self.line
+        if segment_id == "DTM":
+            qualifier = segment[1]
+            if line is not None:
+                if qualifier not in _LINE_DATES:
+                    raise ParseError(
+                        f"unknown service date qualifier {qualifier!r}: expected 472, 150 or 151",
+                        location=location(number, "DTM", 1),
+                    )
+                day = _date(codes, segment[2], number, "DTM", 2)
+                if qualifier == "151":
+                    _SET_SERVICE_DATE_END(line, day)
+                else:
+                    _SET_SERVICE_DATE(line, day)
+            elif claim is not None:
+                if qualifier not in _CLAIM_DATES:
+                    raise ParseError(
+                        f"unknown claim date qualifier {qualifier!r}: "
+                        "expected 036, 050, 232 or 233",
+                        location=location(number, "DTM", 1),
+                    )
+                day = _date(codes, segment[2], number, "DTM", 2)
+                if qualifier == "050":
+                    _SET_RECEIVED_ON(claim.payment, day)
+                elif qualifier == "232":
+                    _SET_STATEMENT_START(claim.payment, day)
+                elif qualifier == "233":
+                    _SET_STATEMENT_END(claim.payment, day)
+            elif qualifier == "405":
+                self.header["production_date"] = _date(codes, segment[2], number, "DTM", 2)
+        elif segment_id == "SVC":
+            if claim is None:
+                raise ParseError("SVC outside a claim", location=location(number, "SVC"))
+            self._close_line()
+            self.line = _LINE(self._line(segment, number))
+            self.line_adjustments = []
+        elif segment_id == "REF":
+            qualifier = segment[1]
+            if line is not None:
+                if qualifier == "6R":
+                    _SET_LINE_ID(line, segment[2])
+            elif claim is None and qualifier == "2U" and self.entity == "PR":
+                self.header["payer_id"] = segment[2]
+            elif claim is None and qualifier == "TJ" and self.entity == "PE":
+                self.header["payee_tax_id"] = segment[2]
+        elif segment_id == "AMT" or segment_id == "QTY":
+            money = segment_id == "AMT"
+            amount = _cached_amount(
+                codes.money if money else codes.quantity,
+                segment[2],
+                number,
+                segment_id,
+                2,
+                self.lenience,
+                money=money,
+            )
+            pair = (segment[1], amount)
+            if line is not None:
+                if not money:
+                    self._line_list("quantities").append(pair)
+                elif pair[0] == "B6":
+                    _SET_ALLOWED(line, amount)
+                else:
+                    self._line_list("amounts").append(pair)
+            elif claim is not None:
+                if money:
+                    if claim.amounts is None:
+                        claim.amounts = []
+                    claim.amounts.append(pair)
+                else:
+                    if claim.quantities is None:
+                        claim.quantities = []
+                    claim.quantities.append(pair)
+        elif segment_id == "NM1":
+            if claim is None or line is not None:
+                self._unknown(segment_id, number)
+            elif self.once("NM1*" + segment[1], number, "NM1"):
+                self._nm1(segment, number, claim.payment)
+        elif segment_id == "LQ":
+            if line is None:
+                raise ParseError("LQ outside a service line", location=location(number, "LQ"))
+            qualifier = segment[1]
+            if qualifier == "HE":
+                remark = _tolerant_code(
+                    codes.rarc, Rarc, segment[2], (number, "LQ", 2), self.lenience
+                )
+                if remark is not None:
+                    self._line_list("remarks").append(remark)
+            elif qualifier != "RX":  # RX: NCPDP reject/payment codes, not RARCs
+                raise ParseError(
+                    f"unknown remark qualifier {qualifier!r}: expected HE or RX",
+                    location=location(number, "LQ", 1),
+                )
+        elif segment_id == "MOA" or segment_id == "MIA":
+            if claim is None or line is not None:
+                self._unknown(segment_id, number)
+            elif self.once(segment_id, number, segment_id):
+                positions = (3, 4, 5, 6, 7) if segment_id == "MOA" else (5, 20, 21, 22, 23)
+                for position in positions:
+                    value = _el(segment, position)
+                    if value:
+                        remark = _tolerant_code(
+                            codes.rarc, Rarc, value, (number, segment_id, position), self.lenience
+                        )
+                        if remark is not None:
+                            claim.remarks.append(remark)
+        elif claim is None and segment_id in _HEADER:
+            # header and 1000A/1000B segments: rare, read by their own method
+            self.entity = self._header(segment, number, self.header, self.entity)
+        else:
+            self._unknown(segment_id, number)
 
     def remittance(
         self,
@@ -806,7 +1057,8 @@ class _TransactionReader:
                     error.detail, error.location, lenient="the production date is used"
                 )
 
-    def _clp(self, segment: list[str], number: int) -> dict[str, Any]:
+    def _clp(self, segment: list[str], number: int) -> _Claim:
+        """Open the claim of a CLP (padded to CLP09 or longer)."""
         status = _STATUS.get(segment[2])
         if status is None:
             raise ParseError(
@@ -819,28 +1071,30 @@ class _TransactionReader:
                 "the patient control number (CLP01) is empty", location=location(number, "CLP", 1)
             )
         money = self.codes.money
-        fields: dict[str, Any] = {
-            "claim_id": ClaimId(segment[1]),
-            "status": status,
-            "charge": money.get(segment[3]) or self._required_amount(segment, number, 3),
-            "paid": money.get(segment[4]) or self._required_amount(segment, number, 4),
-            "patient_responsibility": (
-                money.get(responsibility)
-                or _cached_amount(money, responsibility, number, "CLP", 5, self.lenience)
+        claim_id = ClaimId(segment[1])
+        charge = money.get(segment[3]) or self._required_amount(segment, number, 3)
+        paid = money.get(segment[4]) or self._required_amount(segment, number, 4)
+        if self.seen:
+            self.seen.clear()
+        return _Claim(
+            _NEW_CLAIM(
+                claim_id,
+                status,
+                charge,
+                paid,
+                (
+                    money.get(responsibility)
+                    or _cached_amount(money, responsibility, number, "CLP", 5, self.lenience)
+                )
+                if responsibility
+                else ZERO,
+                segment[6] or None,
+                segment[7] or None,
+                segment[8] or None,
+                segment[9] or None,
+                self.header_number,
             )
-            if responsibility
-            else ZERO,
-        }
-        # CLP is padded to CLP09 (see _NEEDS)
-        if segment[6]:
-            fields["filing_indicator"] = segment[6]
-        if segment[7]:
-            fields["payer_claim_control_number"] = segment[7]
-        if segment[8]:
-            fields["facility_code"] = segment[8]
-        if segment[9]:
-            fields["frequency"] = segment[9]
-        return fields
+        )
 
     def _required_amount(self, segment: list[str], number: int, position: int) -> Decimal:
         value = segment[position]
@@ -858,22 +1112,24 @@ class _TransactionReader:
             return ZERO
         return _amount(value, number, segment[0], position, lenience=self.lenience)
 
-    def _nm1(self, segment: list[str], number: int, fields: dict[str, Any]) -> None:
+    def _nm1(self, segment: list[str], number: int, payment: ClaimPayment) -> None:
         role = segment[1]
+        setters = _SET_CLAIM
         if role == "QC":
-            fields["patient_name"] = _name(segment)
-            fields["member_id"] = segment[9] or None
+            setters["patient_name"](payment, _name(segment))
+            setters["member_id"](payment, segment[9] or None)
         elif role == "IL":
-            fields["insured_name"] = _name(segment)
-            fields["insured_id"] = segment[9] or None
+            setters["insured_name"](payment, _name(segment))
+            setters["insured_id"](payment, segment[9] or None)
         elif role == "74":
-            corrected = fields["corrected_name"] = _name(segment)
-            fields["corrected_id"] = segment[9] or None
+            corrected = _name(segment)
+            setters["corrected_name"](payment, corrected)
+            setters["corrected_id"](payment, segment[9] or None)
             if corrected is None:
                 # a correction of one part of the name (the first name alone, NM104
                 # without NM103) does not fit a PersonName: kept as sent
-                fields["corrected_family_name"] = segment[3] or None
-                fields["corrected_given_name"] = segment[4] or None
+                setters["corrected_family_name"](payment, segment[3] or None)
+                setters["corrected_given_name"](payment, segment[4] or None)
         elif role not in ("82", "TT", "PR", "GB"):
             raise ParseError(
                 f"unknown claim party {shown(role)}: expected QC, IL, 74, 82, TT, PR or GB",
@@ -881,14 +1137,16 @@ class _TransactionReader:
             )
 
     def _claim(self, claim: _Claim) -> ClaimPayment:
-        fields = claim.fields
-        fields["adjustments"] = tuple(claim.adjustments)
-        fields["lines"] = tuple(claim.lines)
-        fields["remarks"] = tuple(claim.remarks)
-        for key in ("amounts", "quantities"):
-            if key in fields:
-                fields[key] = tuple(fields[key])
-        return _CLAIM(fields)
+        """The claim being read, its lists stored as tuples: complete."""
+        payment = claim.payment
+        _SET_CLAIM_ADJUSTMENTS(payment, tuple(claim.adjustments))
+        _SET_CLAIM_LINES(payment, tuple(claim.lines))
+        _SET_CLAIM_REMARKS(payment, tuple(claim.remarks))
+        if claim.amounts is not None:
+            _SET_CLAIM["amounts"](payment, tuple(claim.amounts))
+        if claim.quantities is not None:
+            _SET_CLAIM["quantities"](payment, tuple(claim.quantities))
+        return payment
 
     def _adjustments(self, segment: list[str], number: int, found: list[Adjustment]) -> None:
         """Append the adjustments of a CAS: up to six reason/amount/quantity triplets."""

@@ -11,6 +11,7 @@ The tokenizer reads its input in chunks, so a large file is never held in memory
 
 from __future__ import annotations
 
+import operator
 import warnings
 from collections.abc import Iterable, Iterator
 
@@ -30,6 +31,7 @@ __all__ = [
 ]
 
 _BLANK = " \t\r\n\ufeff"
+_FIRST = operator.itemgetter(0)  # a segment's id
 _ISA_ELEMENTS = 17  # the id ISA and ISA01..ISA16
 
 
@@ -309,7 +311,8 @@ class Tokenizer:
                 # Blanks around a segment are line breaks or indentation; trailing blanks
                 # inside the last element are insignificant (X12.6 suppresses them).
                 batch = [text.split(separator) for raw in parts if (text := raw.strip(_BLANK))]
-                index = next((i for i, s in enumerate(batch) if s[0] == closing), -1)
+                ids = list(map(_FIRST, batch))  # scanned in C, not in a Python loop
+                index = ids.index(closing) if closing in ids else -1
                 if index >= 0:
                     rest = batch[index + 1 :]
                     del batch[index + 1 :]

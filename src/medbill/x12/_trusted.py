@@ -1,5 +1,5 @@
 """The trusted builders, shared by the readers and the pricing hot path (see medbill._trusted)."""
 
-from medbill._trusted import trusted_builder, trusted_positional
+from medbill._trusted import trusted_builder, trusted_positional, trusted_setters
 
-__all__ = ["trusted_builder", "trusted_positional"]
+__all__ = ["trusted_builder", "trusted_positional", "trusted_setters"]

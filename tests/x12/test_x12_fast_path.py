@@ -1,0 +1,326 @@
+"""The 835 reader's fast loop reads exactly as its general loop (issue 15).
+
+``_TransactionReader.claims`` reads the common shapes of the common segments itself and
+hands every other segment to the general reading (``_segment``); with ``fast = False``
+every segment goes through the general reading. Both ways must give the same records,
+the same errors (message and position) at the same point of a stream, and the same
+warnings: on every reference 835, strict and lenient, on generated files (written by
+``write_835`` from hypothesis remittances, and of the kind benchmarks/x12.py reads) and
+on those files with one segment or element changed.
+"""
+
+from __future__ import annotations
+
+import random
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_x12_samples import EXPECTED
+
+from medbill import ParseError, Remittance
+from medbill.testing import strategies as mst
+from medbill.x12 import SAMPLE_835, _reader835, read_835, stream_835, write_835
+
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@contextmanager
+def _general() -> Iterator[None]:
+    """Every segment through the general reading."""
+    _reader835._TransactionReader.fast = False
+    try:
+        yield
+    finally:
+        _reader835._TransactionReader.fast = True
+
+
+def _error(error: ParseError) -> tuple[Any, ...]:
+    return (type(error), str(error), error.segment_index, error.segment_id, error.element)
+
+
+def _observed(data: str | bytes | Path, strict: bool) -> list[Any]:
+    """What a caller sees: streamed headers, claims and trailers, errors where they come,
+    every warning, and what ``read_835`` returns or raises."""
+    events: list[Any] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            for stream in stream_835(data, strict=strict):
+                events.append(("header", stream.header))
+                events.extend(("claim", claim) for claim in stream)
+                events.append(
+                    (
+                        "trailer",
+                        stream.imbalances(),
+                        stream.provider_adjustments,
+                        stream.provider_summaries,
+                        stream.claim_count,
+                        stream.claims_paid,
+                    )
+                )
+        except ParseError as error:
+            events.append(("error", *_error(error)))
+        try:
+            events.append(("read", read_835(data, strict=strict)))
+        except ParseError as error:
+            events.append(("read error", *_error(error)))
+    events.append([(w.category, str(w.message)) for w in caught])
+    return events
+
+
+def _same_both_ways(data: str | bytes | Path) -> None:
+    for strict in (True, False):
+        fast = _observed(data, strict)
+        with _general():
+            general = _observed(data, strict)
+        assert fast == general, f"strict={strict}"
+
+
+@pytest.mark.parametrize("name", [name for name, _ in EXPECTED])
+def test_reference_samples_read_the_same_both_ways(reference_dir: Path, name: str) -> None:
+    _same_both_ways(reference_dir / name)
+
+
+def benchmark_like(claims: int, seed: int, claims_per_set: int = 7) -> str:
+    """A file of the kind payers send (and benchmarks/x12.py reads): NM1, DTM, CAS, REF
+    and AMT per line, with now and then the rarer segments and shapes."""
+    rng = random.Random(seed)
+    out = [
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       "
+        "*250401*1200*^*00501*000000001*0*P*:~",
+        "GS*HP*PAYER*PROVIDER*20250401*1200*1*X*005010X221A1~",
+    ]
+    sets = 0
+    for first in range(0, claims, claims_per_set):
+        sets += 1
+        body: list[str] = []
+        total = 0
+        for number in range(first, min(first + claims_per_set, claims)):
+            lines: list[str] = []
+            claim_charge = claim_paid = claim_pr = 0
+            for line_no in range(1, rng.randint(1, 4) + 1):
+                charge = rng.randint(5_000, 40_000)
+                contractual = rng.randint(0, charge // 3)
+                pr = rng.randint(0, (charge - contractual) // 4)
+                paid = charge - contractual - pr
+                claim_charge += charge
+                claim_paid += paid
+                claim_pr += pr
+                procedure = rng.choice(["99213", "99214:25", "80053", "J1030:JW:59"])
+                units = rng.choice(["**1", "", "**2*HC:99215", "*0450"])
+                lines.append(
+                    f"SVC*HC:{procedure}*{charge / 100:.2f}*{paid / 100:.2f}{units}~"
+                    + rng.choice(["DTM*472*20250304~", "DTM*150*20250301~DTM*151*20250302~"])
+                )
+                lines.append(f"CAS*CO*45*{contractual / 100:.2f}~" if contractual else "")
+                if pr > 1 and rng.random() < 0.2:  # two triplets
+                    half = pr // 2
+                    lines.append(f"CAS*PR*1*{half / 100:.2f}**2*{(pr - half) / 100:.2f}~")
+                else:
+                    lines.append(f"CAS*PR*2*{pr / 100:.2f}~" if pr else "")
+                lines.append(rng.choice([f"REF*6R*{line_no}~", "REF*LU*11~", ""]))
+                lines.append(f"AMT*B6*{(charge - contractual) / 100:.2f}~")
+                lines.append(rng.choice(["", "", "LQ*HE*N130~", "QTY*ZL*1~", "AMT*KH*0~"]))
+            total += claim_paid
+            body.append(
+                f"CLP*C{number:07d}*1*{claim_charge / 100:.2f}*{claim_paid / 100:.2f}"
+                f"*{claim_pr / 100:.2f}*12*PCN{number:09d}*11*1~"
+            )
+            body.append(f"NM1*QC*1*PATIENT*TEST****MI*M{number:09d}~")
+            body.append(rng.choice(["", "NM1*IL*1*INSURED*TEST****MI*X1~", "MOA***MA01~"]))
+            body.append(rng.choice(["DTM*050*20250320~", "DTM*232*20250301~DTM*233*20250302~"]))
+            body.append(rng.choice(["", "AMT*AU*1.00~", "REF*EA*X~"]))
+            body.extend(line for line in lines if line)
+        header = [
+            f"ST*835*{sets:04d}~",
+            f"BPR*I*{total / 100:.2f}*C*CHK************20250401~",
+            f"TRN*1*CHK{sets:06d}*1512345678~",
+            "DTM*405*20250331~",
+            "N1*PR*ACME HEALTH~",
+            "N3*PO BOX 1~",
+            "N4*CHICAGO*IL*60601~",
+            "REF*2U*60054~",
+            "PER*BL**TE*8005550100~",
+            "N1*PE*SPRINGFIELD FAMILY MEDICINE*XX*1234567893~",
+            "LX*1~",
+        ]
+        segments = [s for s in "".join(body).split("~") if s]
+        out.extend(header)
+        out.extend(s + "~" for s in segments)
+        out.append(f"SE*{len(header) + len(segments) + 1}*{sets:04d}~")
+    out.append(f"GE*{sets}*1~")
+    out.append("IEA*1*000000001~")
+    return "\n".join(out) + "\n"
+
+
+BENCHMARK_LIKE = benchmark_like(40, 3)
+
+
+def test_the_fast_loop_reads_most_segments_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Not a vacuous comparison: on a file of the kind payers send, the general reading
+    # sees the header segments and the first occurrence of each code and date only.
+    handed = 0
+    original = _reader835._TransactionReader._segment
+
+    def counted(self: Any, segment: list[str], number: int) -> Any:
+        nonlocal handed
+        handed += 1
+        return original(self, segment, number)
+
+    monkeypatch.setattr(_reader835._TransactionReader, "_segment", counted)
+    read_835(BENCHMARK_LIKE)
+    total = BENCHMARK_LIKE.count("~")
+    assert handed < total // 4, (handed, total)
+
+
+def test_benchmark_like_files_read_the_same_both_ways() -> None:
+    _same_both_ways(BENCHMARK_LIKE)
+    _same_both_ways(BENCHMARK_LIKE.encode())
+
+
+def _segments(text: str) -> list[str]:
+    return [s.strip() for s in text.split("~") if s.strip()]
+
+
+_VALUES = st.sampled_from(
+    [
+        "",
+        "0",
+        "-5.00",
+        "12.345",
+        "1" * 19,
+        "9" * 60,
+        "X" * 81,
+        "CO",
+        "OA",
+        "CR",
+        "XX",
+        "45",
+        "2",
+        "HC:99213:25",
+        "HC:99213:ZZ",
+        "NU:0450",
+        "ZZ:ABC",
+        "HC:",
+        "20250230",
+        "20250304",
+        "2025030",
+        "472",
+        "151",
+        "050",
+        "233",
+        "999",
+        "6R",
+        "B6",
+        "AU",
+        "QC",
+        "IL",
+        "74",
+        "QQ",
+        "1",
+        "25",
+        "N130",
+    ]
+)
+
+
+@st.composite
+def edited(draw: st.DrawFn, text: str) -> str:
+    """``text`` with one to three segments edited: an element changed, added or dropped,
+    the segment repeated, dropped or renamed."""
+    segments = _segments(text)
+    for _ in range(draw(st.integers(1, 3))):
+        index = draw(st.integers(0, len(segments) - 1))
+        elements = segments[index].split("*")
+        if elements[0] in ("ISA", "GS", "GE", "IEA"):
+            continue
+        action = draw(
+            st.sampled_from(["set", "set", "set", "add", "drop", "repeat", "remove", "rename"])
+        )
+        if action == "set" and len(elements) > 1:
+            elements[draw(st.integers(1, len(elements) - 1))] = draw(_VALUES)
+        elif action == "add":
+            elements.append(draw(_VALUES))
+        elif action == "drop" and len(elements) > 2:
+            del elements[draw(st.integers(1, len(elements) - 1))]
+        elif action == "repeat":
+            segments.insert(index, segments[index])
+        elif action == "remove":
+            del segments[index]
+            continue
+        elif action == "rename":
+            elements[0] = draw(
+                st.sampled_from(
+                    [
+                        "CLP",
+                        "SVC",
+                        "CAS",
+                        "DTM",
+                        "REF",
+                        "AMT",
+                        "NM1",
+                        "LQ",
+                        "MOA",
+                        "PLB",
+                        "LX",
+                        "QTY",
+                        "CLQ",
+                    ]
+                )
+            )
+        segments[index] = "*".join(elements)
+    return "~".join(segments) + "~"
+
+
+@SETTINGS
+@given(st.lists(mst.remittances(), min_size=1, max_size=3))
+def test_written_files_read_the_same_both_ways(eras: list[Remittance]) -> None:
+    text = write_835(eras)
+    _same_both_ways(text + text)  # twice: the second interchange meets cached codes
+
+
+@SETTINGS
+@given(st.data())
+def test_edited_files_read_the_same_both_ways(data: st.DataObject) -> None:
+    base = data.draw(st.sampled_from([BENCHMARK_LIKE, SAMPLE_835 + SAMPLE_835]))
+    _same_both_ways(data.draw(edited(base)))
+
+
+@SETTINGS
+@given(st.lists(mst.remittances(), min_size=1, max_size=2), st.data())
+def test_edited_written_files_read_the_same_both_ways(
+    eras: list[Remittance], data: st.DataObject
+) -> None:
+    text = write_835(eras)
+    _same_both_ways(data.draw(edited(text + text)))
+
+
+def test_random_edits_of_a_long_file_read_the_same_both_ways() -> None:
+    # many edits at once, far into a file whose caches are warm
+    rng = random.Random(15)
+    segments = _segments(benchmark_like(300, 5))
+    for _ in range(40):
+        changed = list(segments)
+        for _ in range(rng.randint(1, 3)):
+            index = rng.randrange(2, len(changed) - 2)
+            elements = changed[index].split("*")
+            if elements[0] in ("ST", "SE", "GS", "GE"):
+                continue
+            position = rng.randrange(1, len(elements)) if len(elements) > 1 else 1
+            if position < len(elements):
+                elements[position] = rng.choice(
+                    ["", "9" * 60, "XX", "20251301", "12.345", "CO", "472", "QC", "HC:99999"]
+                )
+            changed[index] = "*".join(elements)
+        _same_both_ways("~".join(changed) + "~")
