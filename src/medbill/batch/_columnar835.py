@@ -608,7 +608,7 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[i
             pl.concat(
                 [
                     svc.filter(pl.col(k).list.get(0, null_on_oob=True) == "HC").select(
-                        "file", pl.col(k).list.get(1).alias("v")
+                        "file", pl.col(k).list.get(1, null_on_oob=True).alias("v")
                     )
                     for k in ("p1", "p6")
                 ]
@@ -618,8 +618,8 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[i
         (
             pl.concat(
                 [
-                    svc.filter(pl.col("p1").list.get(0) == "NU").select(
-                        "file", _revenue(pl.col("p1").list.get(1)).alias("v")
+                    svc.filter(pl.col("p1").list.get(0, null_on_oob=True) == "NU").select(
+                        "file", _revenue(pl.col("p1").list.get(1, null_on_oob=True)).alias("v")
                     ),
                     svc.select("file", _revenue(pl.col("r4")).alias("v")),
                 ]
@@ -787,8 +787,10 @@ def _arrow(
 
 def _scatter(size: int, index: pl.Series, values: pl.Series) -> pl.Series:
     """A column of ``size`` nulls holding ``values`` at ``index`` (each index once)."""
+    if size == 0:
+        return pl.Series(values.name, [], dtype=values.dtype)
     out = pl.Series(values.name, [None], dtype=values.dtype).extend_constant(None, size - 1)
-    return out.scatter(index, values) if size else out.clear()
+    return out.scatter(index, values)
 
 
 def _lists(size: int, index: pl.Series, values: pl.Series) -> pa.Array:
@@ -829,7 +831,9 @@ def _claim_tables(
         return _scatter(n_claims if key == "_ci" else n_lines, picked[key], picked["v"])
 
     # ---- claims
-    heads = pl.from_arrow(remittances.select(["_file", "remittance_number", "remittance_id", "payer_id"]))
+    heads = pl.from_arrow(
+        remittances.select(["_file", "remittance_number", "remittance_id", "payer_id"])
+    )
     assert isinstance(heads, pl.DataFrame)
     claims = clp.select(
         pl.col("file").alias("_file"),
@@ -925,7 +929,9 @@ def _claim_tables(
         .alias("contractual"),
         amount.filter(group == "PR").sum().alias("patient_responsibility"),
         amount.filter((group == "PR") & (reason == "2")).sum().alias("coinsurance"),
-        amount.filter((group == "PR") & reason.is_in(["1", "3"])).sum().alias("deductible_and_copay"),
+        amount.filter((group == "PR") & reason.is_in(["1", "3"]))
+        .sum()
+        .alias("deductible_and_copay"),
     )
     coded = on_lines.filter(amount > 0).select("_li", (group + "-" + reason).alias("code"))
     remarks = eager("LQ").filter(line & (q == "HE")).select("_li", _el(2).alias("v"))
@@ -945,40 +951,49 @@ def _claim_tables(
         "_file", "source", "remittance_number", "claim_number", "payer_id", "claim_id",
         "statement_start",
     )[svc["_ci"]]  # fmt: skip
-    lines = pl.concat(
-        [
-            owners,
-            lines.select(
-                "line_number",
-                pl.when(qualifier == "HC").then(code).alias("procedure"),
-                *(
-                    pl.col("p1").list.get(2 + i, null_on_oob=True).alias(f"modifier_{i + 1}")
-                    for i in range(4)
+    lines = (
+        pl.concat(
+            [
+                owners,
+                lines.select(
+                    "line_number",
+                    pl.when(qualifier == "HC").then(code).alias("procedure"),
+                    *(
+                        pl.col("p1").list.get(2 + i, null_on_oob=True).alias(f"modifier_{i + 1}")
+                        for i in range(4)
+                    ),
+                    pl.when(pl.col("p6").list.get(0, null_on_oob=True) == "HC")
+                    .then(pl.col("p6").list.get(1, null_on_oob=True))
+                    .alias("submitted_procedure"),
+                    pl.when(pl.col("r4").is_not_null())
+                    .then(_revenue(pl.col("r4")))
+                    .when(qualifier == "NU")
+                    .then(_revenue(code))
+                    .alias("revenue_code"),
+                    pl.coalesce("units_billed", "units_paid").alias("units"),
+                    "units_paid",
+                    "charge",
+                    "paid",
                 ),
-                pl.when(pl.col("p6").list.get(0, null_on_oob=True) == "HC")
-                .then(pl.col("p6").list.get(1, null_on_oob=True))
-                .alias("submitted_procedure"),
-                pl.when(pl.col("r4").is_not_null())
-                .then(_revenue(pl.col("r4")))
-                .when(qualifier == "NU")
-                .then(_revenue(code))
-                .alias("revenue_code"),
-                pl.coalesce("units_billed", "units_paid").alias("units"),
-                "units_paid",
-                "charge",
-                "paid",
+            ],
+            how="horizontal",
+        )
+        .with_columns(
+            placed("REF", line & (q == "6R"), _el(2), "_li").alias("line_id"),
+            placed("AMT", line & (q == "B6"), _scaled(_el(2), 2), "_li").alias("allowed"),
+            placed("DTM", line & q.is_in(["472", "150"]), date, "_li").alias("service_date"),
+            *(
+                _scatter(n_lines, sums["_li"], sums[name]).fill_null(zero).alias(name)
+                for name in (
+                    "contractual",
+                    "patient_responsibility",
+                    "coinsurance",
+                    "deductible_and_copay",
+                )
             ),
-        ],
-        how="horizontal",
-    ).with_columns(
-        placed("REF", line & (q == "6R"), _el(2), "_li").alias("line_id"),
-        placed("AMT", line & (q == "B6"), _scaled(_el(2), 2), "_li").alias("allowed"),
-        placed("DTM", line & q.is_in(["472", "150"]), date, "_li").alias("service_date"),
-        *(
-            _scatter(n_lines, sums["_li"], sums[name]).fill_null(zero).alias(name)
-            for name in ("contractual", "patient_responsibility", "coinsurance", "deductible_and_copay")
-        ),
-    ).with_columns(pl.coalesce("service_date", "statement_start").alias("service_date"))
+        )
+        .with_columns(pl.coalesce("service_date", "statement_start").alias("service_date"))
+    )
     extra = {
         "remarks": _lists(n_lines, remarks["_li"], remarks["v"]),
         "adjustment_codes": _lists(n_lines, coded["_li"], coded["code"]),
