@@ -292,3 +292,14 @@ def test_each_file_is_judged_alone() -> None:
     assert columnar_tables([broken, stray, good], ["a", "b", "c"]).fallback == {0, 1}
     assert_same([("a", broken), ("b", stray), ("c", good)], strict=False)
     assert_same([("c", good), ("b", stray)])
+
+
+def test_a_group_whose_every_file_falls_back_does_not_fail_the_batch() -> None:
+    # every claim of the group dropped (no claims left to place) and an SVC composite
+    # without a code: neither may raise, or the whole batch would go to the object reader
+    good = generated(3, per_set=2)
+    odd = good.replace("SVC*HC:99213*", "SVC*HC*", 1).replace("SVC*HC:99214:25*", "SVC*HC*", 1)
+    odd = odd.replace("CLP*", "CLP**", 1)
+    assert columnar_tables([odd], ["a"]).fallback == {0}
+    assert columnar_tables([odd, good], ["a", "b"]).fallback == {0}
+    assert_same([("a", odd), ("b", good)], strict=False)

@@ -367,6 +367,9 @@ def _group_tables(
         .then(pl.lit(-1, dtype=pl.Int64))
         .forward_fill()
         .alias("lid"),
+        # claim and line indexes: the CLP (SVC) segments before the row, less one
+        ((sid == "CLP").cum_sum() - 1).cast(pl.Int64).alias("_ci"),
+        ((sid == "SVC").cum_sum() - 1).cast(pl.Int64).alias("_li"),
     )
     flagged = frame.select(
         "file",
@@ -443,6 +446,15 @@ def _group_tables(
     if bad:
         keep = ~pl.col("file").is_in(sorted(bad))
         parts = {key: value.filter(keep) for key, value in parts.items()}
+        # the indexes count the kept claims and lines only
+        kept_claims, kept_lines = part("CLP")["_ci"], part("SVC")["_li"]
+        parts = {
+            key: value.with_columns(
+                kept_claims.search_sorted(value["_ci"]).cast(pl.Int64).alias("_ci"),
+                kept_lines.search_sorted(value["_li"]).cast(pl.Int64).alias("_li"),
+            )
+            for key, value in parts.items()
+        }
     tables = _claim_tables(part, found, remittances, sources)
     tables["remittances"] = remittances
     tables["provider_adjustments"] = provider
@@ -596,7 +608,7 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[i
             pl.concat(
                 [
                     svc.filter(pl.col(k).list.get(0, null_on_oob=True) == "HC").select(
-                        "file", pl.col(k).list.get(1).alias("v")
+                        "file", pl.col(k).list.get(1, null_on_oob=True).alias("v")
                     )
                     for k in ("p1", "p6")
                 ]
@@ -606,8 +618,8 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[i
         (
             pl.concat(
                 [
-                    svc.filter(pl.col("p1").list.get(0) == "NU").select(
-                        "file", _revenue(pl.col("p1").list.get(1)).alias("v")
+                    svc.filter(pl.col("p1").list.get(0, null_on_oob=True) == "NU").select(
+                        "file", _revenue(pl.col("p1").list.get(1, null_on_oob=True)).alias("v")
                     ),
                     svc.select("file", _revenue(pl.col("r4")).alias("v")),
                 ]
@@ -754,9 +766,14 @@ def _decimal(series: pl.Series, kind: pa.DataType) -> pa.Array:
     return pa.Array.from_buffers(kind, len(array), array.buffers(), array.null_count, array.offset)
 
 
-def _arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
+def _arrow(
+    frame: pl.DataFrame, schema: pa.Schema, built: dict[str, pa.Array] | None = None
+) -> pa.Table:
     columns = []
     for field in schema:
+        if built and field.name in built:
+            columns.append(built[field.name])
+            continue
         series = frame[field.name]
         if pa.types.is_decimal(field.type):
             columns.append(_decimal(series, field.type))
@@ -768,48 +785,60 @@ def _arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
+def _scatter(size: int, index: pl.Series, values: pl.Series) -> pl.Series:
+    """A column of ``size`` nulls holding ``values`` at ``index`` (each index once)."""
+    if size == 0:
+        return pl.Series(values.name, [], dtype=values.dtype)
+    out = pl.Series(values.name, [None], dtype=values.dtype).extend_constant(None, size - 1)
+    return out.scatter(index, values)
+
+
+def _lists(size: int, index: pl.Series, values: pl.Series) -> pa.Array:
+    """``size`` lists of strings, the i-th holding the ``values`` whose ``index`` is i
+    (``index`` ascending, so each list keeps the file order)."""
+    counts = index.value_counts(name="n")
+    per_row = _scatter(size, counts[index.name], counts["n"].cast(pl.Int32)).fill_null(0)
+    offsets = pl.concat([pl.Series([0], dtype=pl.Int32), per_row.cum_sum()])
+    strings = values.to_arrow()
+    if isinstance(strings, pa.ChunkedArray):
+        strings = strings.combine_chunks()
+    return pa.ListArray.from_arrays(offsets.to_arrow(), strings.cast(pa.string()))
+
+
 def _claim_tables(
     eager: Callable[[str], pl.DataFrame],
     found: Delimiters,
     remittances: pa.Table,
     sources: Sequence[str],
 ) -> dict[str, pa.Table]:
+    """The claims, lines and adjustments tables. Rows are in file order, so a claim's
+    (a line's) segments find their row by the claim (line) index ``_ci`` (``_li``), the
+    count of CLP (SVC) segments before them: values are placed by position (each
+    single-use value is known to be there once), not joined."""
     from medbill.batch._remittance import ADJUSTMENTS, CLAIMS, LINES
     from medbill.claims import PAYMENT_REDUCTIONS
 
     c = found.component
+    line = pl.col("lid") >= 0
+    q = _el(1)
+    date = _el(2).str.to_date("%Y%m%d")
+    clp, svc = eager("CLP"), eager("SVC")
+    n_claims, n_lines = clp.height, svc.height
+    source_of = pl.Series("source", list(sources), dtype=pl.String)
 
-    def part(segment_id: str) -> pl.LazyFrame:
-        return eager(segment_id).lazy()
+    def placed(segment_id: str, condition: pl.Expr, value: pl.Expr, key: str) -> pl.Series:
+        picked = eager(segment_id).filter(condition).select(key, value.alias("v"))
+        return _scatter(n_claims if key == "_ci" else n_lines, picked[key], picked["v"])
 
+    # ---- claims
     heads = pl.from_arrow(
         remittances.select(["_file", "remittance_number", "remittance_id", "payer_id"])
     )
     assert isinstance(heads, pl.DataFrame)
-    heads = heads.select(
-        pl.col("_file").alias("file"),
-        pl.col("remittance_number").cast(pl.Int32).alias("set_number"),
-        "remittance_id",
-        "payer_id",
-    )
-    source_of = pl.col("file").replace_strict(
-        list(range(len(sources))), list(sources), return_dtype=pl.String
-    )
-    date = _el(2).str.to_date("%Y%m%d")
-    line = pl.col("lid") >= 0
-    q = _el(1)
-
-    def pick(
-        segment_id: str, condition: pl.Expr, value: pl.Expr, name: str, key: str
-    ) -> pl.LazyFrame:
-        return part(segment_id).filter(condition).select(key, value.alias(name))
-
-    # ---- claims
-    clp = part("CLP").select(
-        "file",
-        "set_number",
+    claims = clp.select(
+        pl.col("file").alias("_file"),
+        pl.col("set_number").alias("remittance_number"),
         "claim_number",
-        "cid",
         _el(1).alias("claim_id"),
         _el(2).alias("status"),
         _scaled(_el(3), 2).alias("charge"),
@@ -820,75 +849,95 @@ def _claim_tables(
         _blank_null(_el(6)).alias("filing_indicator"),
         _blank_null(_el(8)).alias("facility_code"),
         _blank_null(_el(9)).alias("frequency"),
+    ).join(
+        heads.select(
+            "_file",
+            pl.col("remittance_number").cast(pl.Int32),
+            "remittance_id",
+            "payer_id",
+        ),
+        on=["_file", "remittance_number"],
+        how="left",
+        maintain_order="left",
     )
-    for date_qualifier, name in (
-        ("232", "statement_start"),
-        ("233", "statement_end"),
-        ("050", "received_date"),
-    ):
-        dates = pick("DTM", ~line & (q == date_qualifier), date, name, "cid")
-        clp = clp.join(dates, on="cid", how="left", maintain_order="left")
-    line_counts = part("SVC").group_by("cid").agg(pl.len().cast(pl.Int32).alias("line_count"))
-    clp = (
-        clp.join(line_counts, on="cid", how="left", maintain_order="left")
-        .with_columns(pl.col("line_count").fill_null(0))
-        .join(heads.lazy(), on=["file", "set_number"], how="left", maintain_order="left")
+    per_claim = svc.group_by("_ci").len()
+    claims = claims.with_columns(
+        *(
+            placed("DTM", ~line & (q == qualifier), date, "_ci").alias(name)
+            for qualifier, name in (
+                ("232", "statement_start"),
+                ("233", "statement_end"),
+                ("050", "received_date"),
+            )
+        ),
+        _scatter(n_claims, per_claim["_ci"], per_claim["len"].cast(pl.Int32))
+        .fill_null(0)
+        .alias("line_count"),
+        source_of.gather(claims["_file"]).alias("source"),
     )
-    # ---- adjustments (CAS triplets, in file order)
-    cas = part("CAS")
-    triplets = pl.concat(
-        [
-            cas.select(
-                "file",
-                "set_number",
-                "claim_number",
-                "line_number",
-                "cid",
-                "lid",
-                "_row",
-                pl.lit(k, dtype=pl.Int32).alias("_k"),
-                _el(1).alias("group"),
-                _el(2 + 3 * k).alias("reason"),
-                _el(3 + 3 * k).alias("_amount"),
-                _el(4 + 3 * k).alias("_quantity"),
-            ).filter(pl.col("reason").is_not_null())
-            for k in range(6)
-        ]
-    )
-    triplets = triplets.sort("_row", "_k")
-    index = pl.int_range(0, pl.len(), dtype=pl.Int32)
-    owner = pl.when(line).then(pl.col("lid")).otherwise(pl.col("cid"))
-    opens = (owner != owner.shift(1)).fill_null(True)
-    adjustments = triplets.with_columns(
-        _scaled(pl.col("_amount"), 2).alias("amount"),
-        _scaled(_blank_null(pl.col("_quantity")), 3).alias("quantity"),
-        (index - pl.when(opens).then(index).forward_fill() + 1).alias("adjustment_number"),
-    ).join(clp.select("cid", "claim_id"), on="cid", how="left", maintain_order="left")
-    group, reason, amount = pl.col("group"), pl.col("reason"), pl.col("amount")
-    zero = pl.lit(0, dtype=pl.Int64)
-    sums = (
-        adjustments.filter(line)
-        .group_by("lid", maintain_order=True)
-        .agg(
-            amount.filter(group.is_in(["CO", "PI"]) & ~reason.is_in(sorted(PAYMENT_REDUCTIONS)))
-            .sum()
-            .alias("contractual"),
-            amount.filter(group == "PR").sum().alias("patient_responsibility"),
-            amount.filter((group == "PR") & (reason == "2")).sum().alias("coinsurance"),
-            amount.filter((group == "PR") & reason.is_in(["1", "3"]))
-            .sum()
-            .alias("deductible_and_copay"),
-            (group + "-" + reason).filter(amount > 0).alias("adjustment_codes"),
+    # ---- adjustments: one row per CAS triplet, in file order
+    cas = eager("CAS")
+    triplets = (
+        cas.select(
+            "_ci",
+            "_li",
+            line.alias("_line"),
+            pl.when(line).then(pl.col("lid")).otherwise(pl.col("cid")).alias("_owner"),
+            "line_number",
+            "elements",
+            pl.int_ranges(0, (pl.col("elements").list.len() - 1) // 3, dtype=pl.Int32).alias("_k"),
+        )
+        .explode("_k")
+        .select(
+            "_ci",
+            "_li",
+            "_line",
+            "_owner",
+            "line_number",
+            _el(1).alias("group"),
+            pl.col("elements").list.get(2 + 3 * pl.col("_k")).alias("reason"),
+            _scaled(pl.col("elements").list.get(3 + 3 * pl.col("_k")), 2).alias("amount"),
+            _scaled(
+                _blank_null(pl.col("elements").list.get(4 + 3 * pl.col("_k"), null_on_oob=True)),
+                3,
+            ).alias("quantity"),
         )
     )
+    index = pl.int_range(0, pl.len(), dtype=pl.Int32)
+    opens = (pl.col("_owner") != pl.col("_owner").shift(1)).fill_null(True)
+    gather = claims.select("_file", "remittance_number", "claim_number", "claim_id", "source")
+    adjustments = pl.concat(
+        [
+            gather[triplets["_ci"]],
+            triplets.select(
+                pl.when("_line").then(pl.col("line_number")).alias("line_number"),
+                (index - pl.when(opens).then(index).forward_fill() + 1).alias("adjustment_number"),
+                "group",
+                "reason",
+                "amount",
+                "quantity",
+            ),
+        ],
+        how="horizontal",
+    )
+    group, reason, amount = pl.col("group"), pl.col("reason"), pl.col("amount")
+    zero = pl.lit(0, dtype=pl.Int64)
+    on_lines = triplets.filter("_line")
+    sums = on_lines.group_by("_li").agg(
+        amount.filter(group.is_in(["CO", "PI"]) & ~reason.is_in(sorted(PAYMENT_REDUCTIONS)))
+        .sum()
+        .alias("contractual"),
+        amount.filter(group == "PR").sum().alias("patient_responsibility"),
+        amount.filter((group == "PR") & (reason == "2")).sum().alias("coinsurance"),
+        amount.filter((group == "PR") & reason.is_in(["1", "3"]))
+        .sum()
+        .alias("deductible_and_copay"),
+    )
+    coded = on_lines.filter(amount > 0).select("_li", (group + "-" + reason).alias("code"))
+    remarks = eager("LQ").filter(line & (q == "HE")).select("_li", _el(2).alias("v"))
     # ---- lines
-    svc = part("SVC").select(
-        "file",
-        "set_number",
-        "claim_number",
+    lines = svc.select(
         "line_number",
-        "cid",
-        "lid",
         _el(1).str.split(c).alias("p1"),
         _el(6).str.split(c).alias("p6"),
         _blank_null(_el(4)).alias("r4"),
@@ -898,59 +947,43 @@ def _claim_tables(
         _scaled(_blank_null(_el(7)), 3).alias("units_billed"),
     )
     qualifier, code = pl.col("p1").list.get(0), pl.col("p1").list.get(1)
-    svc = svc.select(
-        "file",
-        "set_number",
-        "claim_number",
-        "line_number",
-        "cid",
-        "lid",
-        pl.when(qualifier == "HC").then(code).alias("procedure"),
-        *(
-            pl.col("p1").list.get(2 + i, null_on_oob=True).alias(f"modifier_{i + 1}")
-            for i in range(4)
-        ),
-        pl.when(pl.col("p6").list.get(0, null_on_oob=True) == "HC")
-        .then(pl.col("p6").list.get(1, null_on_oob=True))
-        .alias("submitted_procedure"),
-        pl.when(pl.col("r4").is_not_null())
-        .then(_revenue(pl.col("r4")))
-        .when(qualifier == "NU")
-        .then(_revenue(code))
-        .alias("revenue_code"),
-        pl.coalesce("units_billed", "units_paid").alias("units"),
-        "units_paid",
-        "charge",
-        "paid",
-    )
-    for found_in, condition, value, name in (
-        ("REF", line & (q == "6R"), _el(2), "line_id"),
-        ("AMT", line & (q == "B6"), _scaled(_el(2), 2), "allowed"),
-        ("DTM", line & q.is_in(["472", "150"]), date, "service_date"),
-    ):
-        picked = pick(found_in, condition, value, name, "lid")
-        svc = svc.join(picked, on="lid", how="left", maintain_order="left")
-    remarks = (
-        part("LQ")
-        .filter(line & (q == "HE"))
-        .group_by("lid", maintain_order=True)
-        .agg(_el(2).alias("remarks"))
-    )
-    svc = (
-        svc.join(remarks, on="lid", how="left", maintain_order="left")
-        .join(sums, on="lid", how="left", maintain_order="left")
-        .join(
-            clp.select("cid", "payer_id", "claim_id", "statement_start"),
-            on="cid",
-            how="left",
-            maintain_order="left",
+    owners = claims.select(
+        "_file", "source", "remittance_number", "claim_number", "payer_id", "claim_id",
+        "statement_start",
+    )[svc["_ci"]]  # fmt: skip
+    lines = (
+        pl.concat(
+            [
+                owners,
+                lines.select(
+                    "line_number",
+                    pl.when(qualifier == "HC").then(code).alias("procedure"),
+                    *(
+                        pl.col("p1").list.get(2 + i, null_on_oob=True).alias(f"modifier_{i + 1}")
+                        for i in range(4)
+                    ),
+                    pl.when(pl.col("p6").list.get(0, null_on_oob=True) == "HC")
+                    .then(pl.col("p6").list.get(1, null_on_oob=True))
+                    .alias("submitted_procedure"),
+                    pl.when(pl.col("r4").is_not_null())
+                    .then(_revenue(pl.col("r4")))
+                    .when(qualifier == "NU")
+                    .then(_revenue(code))
+                    .alias("revenue_code"),
+                    pl.coalesce("units_billed", "units_paid").alias("units"),
+                    "units_paid",
+                    "charge",
+                    "paid",
+                ),
+            ],
+            how="horizontal",
         )
         .with_columns(
-            pl.coalesce("service_date", "statement_start").alias("service_date"),
-            pl.col("remarks").fill_null(pl.lit([], dtype=pl.List(pl.String))),
-            pl.col("adjustment_codes").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+            placed("REF", line & (q == "6R"), _el(2), "_li").alias("line_id"),
+            placed("AMT", line & (q == "B6"), _scaled(_el(2), 2), "_li").alias("allowed"),
+            placed("DTM", line & q.is_in(["472", "150"]), date, "_li").alias("service_date"),
             *(
-                pl.col(name).fill_null(zero)
+                _scatter(n_lines, sums["_li"], sums[name]).fill_null(zero).alias(name)
                 for name in (
                     "contractual",
                     "patient_responsibility",
@@ -959,20 +992,14 @@ def _claim_tables(
                 )
             ),
         )
+        .with_columns(pl.coalesce("service_date", "statement_start").alias("service_date"))
     )
-    keys = [
-        pl.col("file").alias("_file"),
-        source_of.alias("source"),
-        pl.col("set_number").alias("remittance_number"),
-    ]
-    clp = clp.with_columns(*keys)
-    svc = svc.with_columns(*keys)
-    adjustments = adjustments.with_columns(
-        *keys, pl.when(line).then(pl.col("line_number")).alias("line_number")
-    )
-    claims_, lines_, adjustments_ = pl.collect_all([clp, svc, adjustments], engine=ENGINE)
+    extra = {
+        "remarks": _lists(n_lines, remarks["_li"], remarks["v"]),
+        "adjustment_codes": _lists(n_lines, coded["_li"], coded["code"]),
+    }
     return {
-        "claims": _arrow(claims_, _with_file(CLAIMS)),
-        "lines": _arrow(lines_, _with_file(LINES)),
-        "adjustments": _arrow(adjustments_, _with_file(ADJUSTMENTS)),
+        "claims": _arrow(claims, _with_file(CLAIMS)),
+        "lines": _arrow(lines, _with_file(LINES), extra),
+        "adjustments": _arrow(adjustments, _with_file(ADJUSTMENTS)),
     }
