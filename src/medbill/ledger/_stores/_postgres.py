@@ -413,7 +413,7 @@ class PostgresStore(SqlStore):
         self,
         account_delta: dict[int, int],
         account_of: dict[int, Any],
-        day_delta: dict[tuple[int, int], int],
+        day_rows: list[Row],
     ) -> None:
         """One set-based statement per table (``unnest`` of arrays), each taking its row
         locks in ascending key order, so concurrent writers never wait in a cycle."""
@@ -421,7 +421,7 @@ class PostgresStore(SqlStore):
         for account_id, cents in account_delta.items():
             for ident in self._rollups_for(account_of[account_id]):
                 rollup_delta[ident] = rollup_delta.get(ident, 0) + cents
-        fresh, days = self._split_days(day_delta)
+        fresh, days = self._split_days(day_rows)
         self._insert_rows("daily", "account_id, day, cents", fresh)  # COPY: new accounts' days
         if days:
             self._query(
