@@ -285,9 +285,9 @@ def test_a_batch_that_gives_a_claim_two_patients_names_the_first_dissenting_entr
         )
 
     ledger.post(charge())
-    with pytest.raises(LedgerError, match="^entry 'b': claim 'C9' belongs to another patient$"):
+    with pytest.raises(LedgerError, match=r"^entry 'b': claim 'C9' belongs to another patient$"):
         ledger.post_batch([to("P2", "a"), to("P3", "b"), to("P2", "c")])
-    with pytest.raises(LedgerError, match="^entry 'd': claim 'C1' belongs to another patient$"):
+    with pytest.raises(LedgerError, match=r"^entry 'd': claim 'C1' belongs to another patient$"):
         ledger.post_batch([to("P2", "c"), to("P2", "d", claim="C1")])  # C1 is P1's
     assert len(ledger) == 1
     ledger.post_batch([to("P2", "a"), to("P2", "c")])  # one owner: accepted

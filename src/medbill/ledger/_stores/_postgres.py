@@ -472,22 +472,21 @@ class PostgresStore(SqlStore):
 
     def _upsert_claims(self, claims: dict[str, tuple[str | None, int | None]]) -> None:
         rows = sorted(claims.items())
-        self._query(
+        # the ledger checked the owners before; a claim another writer gave to another
+        # patient since is caught here: every row the upsert inserts or updates comes
+        # back as it now stands, locked by the upsert until this transaction ends
+        for claim, patient in self._query(
             "INSERT INTO claims (claim, patient, service_date) "
             "SELECT * FROM unnest(?::text[], ?::text[], ?::int[]) ORDER BY 1 "
             "ON CONFLICT (claim) DO UPDATE SET "
             "patient = COALESCE(claims.patient, excluded.patient), "
-            "service_date = COALESCE(claims.service_date, excluded.service_date)",
+            "service_date = COALESCE(claims.service_date, excluded.service_date) "
+            "RETURNING claim, patient",
             (
                 _array([claim for claim, _ in rows]),
                 _array([patient for _, (patient, _) in rows]),
                 _array([served for _, (_, served) in rows]),
             ),
-        )
-        # the ledger checked the owners before; a claim another writer gave to another
-        # patient since is caught here, with the claim's row locked by the upsert
-        for claim, patient in self._query(
-            "SELECT claim, patient FROM claims WHERE claim = ANY(?::text[])", (_array(claims),)
         ):
             wanted = claims[claim][0]
             if wanted is not None and patient is not None and patient != wanted:

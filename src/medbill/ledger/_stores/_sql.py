@@ -789,9 +789,12 @@ class SqlStore:
             for posting in entry.postings:
                 account = posting.account
                 claim, patient = account.claim, account.patient
-                if claim is not None and patient is not None:
-                    if owners.setdefault(claim, patient) != patient:
-                        mixed = True
+                if (
+                    claim is not None
+                    and patient is not None
+                    and owners.setdefault(claim, patient) != patient
+                ):
+                    mixed = True
         claims = list(owners)
         for chunk in self._chunks(claims):
             among, params = self._among("claim", chunk)
