@@ -793,12 +793,26 @@ def _scatter(size: int, index: pl.Series, values: pl.Series) -> pl.Series:
     return out.scatter(index, values)
 
 
+def _offsets(size: int, index: pl.Series) -> pl.Series:
+    """Where each of ``size`` runs starts in the ascending ``index`` (then its length):
+    run ``i`` holds the rows ``offsets[i]:offsets[i + 1]`` (binary searches, no hashing)."""
+    bounds = pl.int_range(0, size + 1, dtype=index.dtype, eager=True)
+    return index.search_sorted(bounds, side="left").cast(pl.Int32)
+
+
+def _run_sums(size: int, index: pl.Series, values: pl.Series) -> pl.Series:
+    """Per ``i < size``, the sum of the ``values`` whose ascending ``index`` is ``i`` (0
+    where none): differences of a running sum at the runs' ends (exact Int64)."""
+    ends = _offsets(size, index)
+    running = pl.concat([pl.Series([0], dtype=pl.Int64), values.cast(pl.Int64).cum_sum()])
+    picked = running.gather(ends)
+    return (picked.slice(1) - picked.slice(0, size)).alias(values.name)
+
+
 def _lists(size: int, index: pl.Series, values: pl.Series) -> pa.Array:
     """``size`` lists of strings, the i-th holding the ``values`` whose ``index`` is i
     (``index`` ascending, so each list keeps the file order)."""
-    counts = index.value_counts(name="n")
-    per_row = _scatter(size, counts[index.name], counts["n"].cast(pl.Int32)).fill_null(0)
-    offsets = pl.concat([pl.Series([0], dtype=pl.Int32), per_row.cum_sum()])
+    offsets = _offsets(size, index)
     strings = values.to_arrow()
     if isinstance(strings, pa.ChunkedArray):
         strings = strings.combine_chunks()
@@ -860,7 +874,6 @@ def _claim_tables(
         how="left",
         maintain_order="left",
     )
-    per_claim = svc.group_by("_ci").len()
     claims = claims.with_columns(
         *(
             placed("DTM", ~line & (q == qualifier), date, "_ci").alias(name)
@@ -870,9 +883,7 @@ def _claim_tables(
                 ("050", "received_date"),
             )
         ),
-        _scatter(n_claims, per_claim["_ci"], per_claim["len"].cast(pl.Int32))
-        .fill_null(0)
-        .alias("line_count"),
+        _offsets(n_claims, svc["_ci"]).diff().slice(1).alias("line_count"),
         source_of.gather(claims["_file"]).alias("source"),
     )
     # ---- adjustments: one row per CAS triplet, in file order
@@ -923,15 +934,15 @@ def _claim_tables(
     group, reason, amount = pl.col("group"), pl.col("reason"), pl.col("amount")
     zero = pl.lit(0, dtype=pl.Int64)
     on_lines = triplets.filter("_line")
-    sums = on_lines.group_by("_li").agg(
-        amount.filter(group.is_in(["CO", "PI"]) & ~reason.is_in(sorted(PAYMENT_REDUCTIONS)))
-        .sum()
-        .alias("contractual"),
-        amount.filter(group == "PR").sum().alias("patient_responsibility"),
-        amount.filter((group == "PR") & (reason == "2")).sum().alias("coinsurance"),
-        amount.filter((group == "PR") & reason.is_in(["1", "3"]))
-        .sum()
-        .alias("deductible_and_copay"),
+    # the line's sums by kind (on_lines is in file order, so ``_li`` ascends)
+    kinds = on_lines.select(
+        pl.when(cond).then(amount).otherwise(zero).fill_null(zero).alias(name)
+        for cond, name in (
+            (group.is_in(["CO", "PI"]) & ~reason.is_in(sorted(PAYMENT_REDUCTIONS)), "contractual"),
+            (group == "PR", "patient_responsibility"),
+            ((group == "PR") & (reason == "2"), "coinsurance"),
+            ((group == "PR") & reason.is_in(["1", "3"]), "deductible_and_copay"),
+        )
     )
     coded = on_lines.filter(amount > 0).select("_li", (group + "-" + reason).alias("code"))
     remarks = eager("LQ").filter(line & (q == "HE")).select("_li", _el(2).alias("v"))
@@ -982,15 +993,7 @@ def _claim_tables(
             placed("REF", line & (q == "6R"), _el(2), "_li").alias("line_id"),
             placed("AMT", line & (q == "B6"), _scaled(_el(2), 2), "_li").alias("allowed"),
             placed("DTM", line & q.is_in(["472", "150"]), date, "_li").alias("service_date"),
-            *(
-                _scatter(n_lines, sums["_li"], sums[name]).fill_null(zero).alias(name)
-                for name in (
-                    "contractual",
-                    "patient_responsibility",
-                    "coinsurance",
-                    "deductible_and_copay",
-                )
-            ),
+            *(_run_sums(n_lines, on_lines["_li"], kinds[name]) for name in kinds.columns),
         )
         .with_columns(pl.coalesce("service_date", "statement_start").alias("service_date"))
     )
