@@ -343,66 +343,78 @@ def _group_tables(
     set_start = (pl.col("file") != pl.col("file").shift(1)) | (
         pl.col("set_number") != pl.col("set_number").shift(1)
     )
-    frame = frame.with_columns(
-        pl.when(sid.is_in(list(_CLOSERS)))
-        .then(sid)
-        .when(set_start.fill_null(True))
-        .then(pl.lit(""))
-        .forward_fill()
-        .alias("_zone")
+    # the zone as a small code: 1 after a CLP, 2 after a PLB, 3 after LX/TS3/TS2, 0 before
+    # the set's first closer
+    loop2000 = sid.is_in(["LX", "TS3", "TS2"])
+    closer = (
+        pl.when(sid == "CLP")
+        .then(pl.lit(1, dtype=pl.Int8))
+        .when(sid == "PLB")
+        .then(pl.lit(2, dtype=pl.Int8))
+        .when(loop2000)
+        .then(pl.lit(3, dtype=pl.Int8))
     )
-    in_claim = (pl.col("_zone") == "CLP") & in_set
-    shapes = _Shapes(found)
     frame = frame.with_columns(
-        pl.when(in_claim)
-        .then(sid)
-        .when(in_set)
-        .then(pl.lit("#head"))
-        .otherwise(pl.lit("#env"))
-        .alias("_kind"),
-        pl.when(sid == "CLP").then(pl.col("_row")).forward_fill().alias("cid"),
-        pl.when(sid == "SVC")
-        .then(pl.col("_row"))
-        .when(sid == "CLP")
-        .then(pl.lit(-1, dtype=pl.Int64))
+        pl.when(closer.is_not_null())
+        .then(closer)
+        .when(set_start.fill_null(True))
+        .then(pl.lit(0, dtype=pl.Int8))
         .forward_fill()
-        .alias("lid"),
+        .alias("_zone"),
+        # whether the row is in a service line (after an SVC, before the next CLP)
+        pl.when(sid == "SVC")
+        .then(pl.lit(True))
+        .when(sid == "CLP")
+        .then(pl.lit(False))
+        .forward_fill()
+        .fill_null(False)
+        .alias("_line"),
+    )
+    zone = pl.col("_zone")
+    frame = frame.with_columns(
+        # 0: envelope, 1: header or trailer of a set, 2: in a claim
+        pl.when(zone == 1)
+        .then(pl.when(in_set).then(pl.lit(2, dtype=pl.Int8)).otherwise(pl.lit(0, dtype=pl.Int8)))
+        .otherwise(
+            pl.when(in_set).then(pl.lit(1, dtype=pl.Int8)).otherwise(pl.lit(0, dtype=pl.Int8))
+        )
+        .alias("_where"),
         # claim and line indexes: the CLP (SVC) segments before the row, less one
         ((sid == "CLP").cum_sum() - 1).cast(pl.Int64).alias("_ci"),
         ((sid == "SVC").cum_sum() - 1).cast(pl.Int64).alias("_li"),
     )
+    shapes = _Shapes(found)
+    where = pl.col("_where")
     flagged = frame.select(
         "file",
         (
             # segments after PLB or LX/TS3/TS2 (but the next CLP) belong to no claim: only
             # their own kind may follow without a CLP
-            in_set
-            & (
-                (pl.col("_zone") == "PLB") & (sid != "PLB")
-                | pl.col("_zone").is_in(["LX", "TS3", "TS2"]) & ~sid.is_in(["LX", "TS3", "TS2"])
-            )
+            (where == 1) & ((zone == 2) & (sid != "PLB") | (zone == 3) & ~loop2000)
             # ---- claims: a whitelist of shapes and places
-            | in_claim & ~shapes.matches()
+            | (where == 2) & ~shapes.matches()
         ).alias("_bad"),
     ).filter("_bad")
     bad |= set(flagged["file"].to_list())
-    parts = {
-        key[0]: part
-        for key, part in frame.drop("text", "position", "_last")
-        .partition_by("_kind", as_dict=True, include_key=False)
-        .items()
-    }
-    header_rows = parts.pop("#head", None)
-    parts.pop("#env", None)
-    # the claim rows' kinds are their segment ids: the partitions are the claim segments
-    empty = frame.drop("text", "position", "_last", "_kind").clear()
-    if header_rows is None:
-        header_rows = empty
+    kept = frame.drop("text", "position", "_last", "_zone")
+    # one partition by segment id and place; the header and trailer rows (all ids) are
+    # put back in file order
+    parts: dict[str, pl.DataFrame] = {}
+    heads = []
+    for (segment_id, place), piece in kept.partition_by(
+        "segment_id", "_where", as_dict=True, include_key=False
+    ).items():
+        if place == 2:
+            parts[str(segment_id)] = piece
+        elif place == 1:
+            heads.append(piece.with_columns(pl.lit(segment_id).alias("segment_id")))
+    empty = kept.drop("_where").clear()
+    header_rows = pl.concat(heads).sort("_row") if heads else empty.drop("segment_id")
 
     def part(segment_id: str) -> pl.DataFrame:
         return parts.get(segment_id, empty)
 
-    line = pl.col("lid") >= 0
+    line = pl.col("_line")
     q = _el(1)
     misplaced = [
         part("NM1").filter(line),
@@ -415,21 +427,21 @@ def _group_tables(
     # single-use segments read once per claim or line (later ones would overwrite or,
     # for NM1/MIA/MOA, be refused)
     once = [
-        part("NM1").select("file", pl.col("cid").alias("k"), q.alias("v")),
-        part("MIA").select("file", pl.col("cid").alias("k"), pl.lit("").alias("v")),
-        part("MOA").select("file", pl.col("cid").alias("k"), pl.lit("").alias("v")),
+        part("NM1").select("file", pl.col("_ci").alias("k"), q.alias("v")),
+        part("MIA").select("file", pl.col("_ci").alias("k"), pl.lit("").alias("v")),
+        part("MOA").select("file", pl.col("_ci").alias("k"), pl.lit("").alias("v")),
         part("DTM")
         .filter(~line & (q != "036"))
-        .select("file", pl.col("cid").alias("k"), q.alias("v")),
+        .select("file", pl.col("_ci").alias("k"), q.alias("v")),
         part("DTM")
         .filter(line & (q != "151"))
-        .select("file", pl.col("lid").alias("k"), pl.lit("").alias("v")),
+        .select("file", pl.col("_li").alias("k"), pl.lit("").alias("v")),
         part("REF")
         .filter(line & (q == "6R"))
-        .select("file", pl.col("lid").alias("k"), q.alias("v")),
+        .select("file", pl.col("_li").alias("k"), q.alias("v")),
         part("AMT")
         .filter(line & (q == "B6"))
-        .select("file", pl.col("lid").alias("k"), q.alias("v")),
+        .select("file", pl.col("_li").alias("k"), q.alias("v")),
     ]
     checks = [f.lazy().select("file") for f in misplaced] + [
         f.lazy().filter(pl.struct("k", "v").is_duplicated()).select("file") for f in once
@@ -833,7 +845,7 @@ def _claim_tables(
     from medbill.claims import PAYMENT_REDUCTIONS
 
     c = found.component
-    line = pl.col("lid") >= 0
+    line = pl.col("_line")
     q = _el(1)
     date = _el(2).str.to_date("%Y%m%d")
     clp, svc = eager("CLP"), eager("SVC")
@@ -893,7 +905,7 @@ def _claim_tables(
             "_ci",
             "_li",
             line.alias("_line"),
-            pl.when(line).then(pl.col("lid")).otherwise(pl.col("cid")).alias("_owner"),
+            pl.when(line).then(pl.col("_li")).otherwise(-1 - pl.col("_ci")).alias("_owner"),
             "line_number",
             "elements",
             pl.int_ranges(0, (pl.col("elements").list.len() - 1) // 3, dtype=pl.Int32).alias("_k"),
