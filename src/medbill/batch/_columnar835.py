@@ -67,8 +67,10 @@ class SegmentFrame:
     unreadable: tuple[int, ...]
 
 
-def segment_frame(texts: Sequence[str]) -> SegmentFrame:
-    """Split ``texts`` (whole interchanges) into the keyed segment frame."""
+def segment_frame(texts: Sequence[str], *, loops: bool = True) -> SegmentFrame:
+    """Split ``texts`` (whole interchanges) into the keyed segment frame (without
+    ``claim_number`` and ``line_number`` when ``loops`` is false: the tables stage counts
+    those on the claim and line rows alone)."""
     groups: dict[Delimiters, list[int]] = {}
     unreadable = []
     for index, text in enumerate(texts):
@@ -139,6 +141,9 @@ def segment_frame(texts: Sequence[str]) -> SegmentFrame:
         return (running - base).cast(pl.Int32)
 
     frame = frame.with_columns(restart("_st", pl.col("_file_start")).alias("set_number"))
+    if not loops:
+        frame = frame.drop("_file_start", "_st", "_clp", "_svc")
+        return SegmentFrame(frame=frame, unreadable=tuple(unreadable))
     set_start = pl.col("_file_start") | (pl.col("_st") == 1)
     frame = frame.with_columns(
         pl.when(pl.col("set_number") == 0)
@@ -280,21 +285,19 @@ def columnar_tables(texts: Sequence[str | None], sources: Sequence[str]) -> Colu
     """Stages 2 and 3 over ``texts`` (None: left to the object reader)."""
     readable = [i for i, t in enumerate(texts) if t is not None and _envelope_plain(t)]
     fallback = set(range(len(texts))) - set(readable)
-    frames = segment_frame([texts[i] or "" for i in readable])
-    fallback |= {readable[i] for i in frames.unreadable}
     by_delimiters: dict[Delimiters, list[int]] = {}
-    for local, index in enumerate(readable):
-        if local in frames.unreadable:
-            continue
+    for index in readable:
         found = delimiters(texts[index] or "")
-        assert found is not None
-        by_delimiters.setdefault(found, []).append(local)
+        if found is None:  # pragma: no cover - _envelope_plain read the same ISA
+            fallback.add(index)
+        else:
+            by_delimiters.setdefault(found, []).append(index)
     parts: list[dict[str, pa.Table]] = []
-    for found, locals_ in by_delimiters.items():
-        frame = frames.frame.filter(pl.col("file").is_in(locals_)).with_columns(
-            pl.col("file").replace_strict(
-                list(range(len(readable))), readable, return_dtype=pl.Int32
-            )
+    for found, indexes in by_delimiters.items():
+        # one frame per group of delimiters, its files numbered as among the inputs
+        frame = segment_frame([texts[i] or "" for i in indexes], loops=False).frame
+        frame = frame.with_columns(
+            pl.lit(pl.Series(indexes, dtype=pl.Int32)).gather(pl.col("file")).alias("file")
         )
         tables, bad = _group_tables(frame, found, sources)
         fallback |= bad
@@ -552,20 +555,22 @@ def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
     for file, st in state.items():
         if st["expect"] != "end":
             bad.add(file)
-    # every segment between the envelopes is inside a transaction set
-    narrow = frame.select("file", "set_number", "segment_id")  # no copies of the lists
-    outside = narrow.filter(
-        (pl.col("set_number") == 0) & ~pl.col("segment_id").is_in(["ISA", "GS"])
-    )
-    bad |= set(outside["file"].to_list())
-    # a segment after its set's SE and before the next ST or the GE (the file's SE and
-    # ST counts are equal there)
-    closed = (pl.col("segment_id") == "SE").cast(pl.Int32).cum_sum().over("file")
-    opened = (pl.col("segment_id") == "ST").cast(pl.Int32).cum_sum().over("file")
-    after = narrow.filter(
-        (closed == opened) & ~pl.col("segment_id").is_in(["SE", "GE", "IEA", "ISA", "GS"])
-    )
-    bad |= set(after["file"].to_list())
+    # every segment between the envelopes is inside a transaction set, and none comes
+    # after its set's SE and before the next ST or the GE (the file's SE and ST counts
+    # are equal there: counted over the whole frame, less the count where the file opens)
+    sid = pl.col("segment_id")
+    balance = (sid == "SE").cast(pl.Int32) - (sid == "ST").cast(pl.Int32)
+    running = balance.cum_sum()
+    opening = (pl.col("file") != pl.col("file").shift(1)).fill_null(True)
+    in_file = running - pl.when(opening).then(running - balance).forward_fill()
+    odd = frame.select(
+        "file",
+        (
+            (pl.col("set_number") == 0) & ~sid.is_in(["ISA", "GS"])
+            | (in_file == 0) & ~sid.is_in(["SE", "GE", "IEA", "ISA", "GS"])
+        ).alias("_odd"),
+    ).filter("_odd")
+    bad |= set(odd["file"].to_list())
     return bad
 
 
@@ -812,10 +817,10 @@ def _offsets(size: int, index: pl.Series) -> pl.Series:
     return index.search_sorted(bounds, side="left").cast(pl.Int32)
 
 
-def _run_sums(size: int, index: pl.Series, values: pl.Series) -> pl.Series:
-    """Per ``i < size``, the sum of the ``values`` whose ascending ``index`` is ``i`` (0
-    where none): differences of a running sum at the runs' ends (exact Int64)."""
-    ends = _offsets(size, index)
+def _run_sums(ends: pl.Series, values: pl.Series) -> pl.Series:
+    """Per run of ``ends`` (:func:`_offsets`), the sum of its ``values`` (0 where the run
+    is empty): differences of a running sum at the runs' ends (exact Int64)."""
+    size = ends.len() - 1
     running = pl.concat([pl.Series([0], dtype=pl.Int64), values.cast(pl.Int64).cum_sum()])
     picked = running.gather(ends)
     return (picked.slice(1) - picked.slice(0, size)).alias(values.name)
@@ -850,6 +855,21 @@ def _claim_tables(
     date = _el(2).str.to_date("%Y%m%d")
     clp, svc = eager("CLP"), eager("SVC")
     n_claims, n_lines = clp.height, svc.height
+    # claim numbers count the CLP rows of each set, line numbers the SVC rows of each
+    # claim (rows in file order: each run starts where its key changes)
+    row = pl.int_range(0, pl.len(), dtype=pl.Int32)
+    opens = (pl.col("file") != pl.col("file").shift(1)) | (
+        pl.col("set_number") != pl.col("set_number").shift(1)
+    )
+    clp = clp.with_columns(
+        (row - pl.when(opens.fill_null(True)).then(row).forward_fill() + 1).alias("claim_number")
+    )
+    claim_lines = _offsets(n_claims, svc["_ci"])
+    svc = svc.with_columns(
+        (row - claim_lines.gather(svc["_ci"]).alias("_first") + 1)
+        .cast(pl.Int32)
+        .alias("line_number")
+    )
     source_of = pl.Series("source", list(sources), dtype=pl.String)
 
     def placed(segment_id: str, condition: pl.Expr, value: pl.Expr, key: str) -> pl.Series:
@@ -895,11 +915,18 @@ def _claim_tables(
                 ("050", "received_date"),
             )
         ),
-        _offsets(n_claims, svc["_ci"]).diff().slice(1).alias("line_count"),
+        claim_lines.diff().slice(1).alias("line_count"),
         source_of.gather(claims["_file"]).alias("source"),
     )
     # ---- adjustments: one row per CAS triplet, in file order
     cas = eager("CAS")
+    # a line's CAS takes its line's number (the others' is nulled below)
+    numbers = svc["line_number"]
+    cas = cas.with_columns(
+        numbers.gather(cas["_li"].clip(0, n_lines - 1)).alias("line_number")
+        if n_lines
+        else pl.lit(None, dtype=pl.Int32).alias("line_number")
+    )
     triplets = (
         cas.select(
             "_ci",
@@ -956,6 +983,7 @@ def _claim_tables(
             ((group == "PR") & reason.is_in(["1", "3"]), "deductible_and_copay"),
         )
     )
+    ends = _offsets(n_lines, on_lines["_li"])
     coded = on_lines.filter(amount > 0).select("_li", (group + "-" + reason).alias("code"))
     remarks = eager("LQ").filter(line & (q == "HE")).select("_li", _el(2).alias("v"))
     # ---- lines
@@ -1005,7 +1033,7 @@ def _claim_tables(
             placed("REF", line & (q == "6R"), _el(2), "_li").alias("line_id"),
             placed("AMT", line & (q == "B6"), _scaled(_el(2), 2), "_li").alias("allowed"),
             placed("DTM", line & q.is_in(["472", "150"]), date, "_li").alias("service_date"),
-            *(_run_sums(n_lines, on_lines["_li"], kinds[name]) for name in kinds.columns),
+            *(_run_sums(ends, kinds[name]) for name in kinds.columns),
         )
         .with_columns(pl.coalesce("service_date", "statement_start").alias("service_date"))
     )
