@@ -556,18 +556,21 @@ def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
         if st["expect"] != "end":
             bad.add(file)
     # every segment between the envelopes is inside a transaction set, and none comes
-    # after its set's SE and before the next ST or the GE (the file's SE and ST counts
-    # are equal there: counted over the whole frame, less the count where the file opens)
+    # after its set's SE and before the next ST or the GE (the last ST or SE before it
+    # is an SE; files whose ST and SE do not alternate are refused above)
     sid = pl.col("segment_id")
-    balance = (sid == "SE").cast(pl.Int32) - (sid == "ST").cast(pl.Int32)
-    running = balance.cum_sum()
-    opening = (pl.col("file") != pl.col("file").shift(1)).fill_null(True)
-    in_file = running - pl.when(opening).then(running - balance).forward_fill()
+    last = (
+        pl.when(sid == "ST")
+        .then(pl.lit(1, dtype=pl.Int8))
+        .when(sid == "SE")
+        .then(pl.lit(2, dtype=pl.Int8))
+        .forward_fill()
+    )
     odd = frame.select(
         "file",
         (
             (pl.col("set_number") == 0) & ~sid.is_in(["ISA", "GS"])
-            | (in_file == 0) & ~sid.is_in(["SE", "GE", "IEA", "ISA", "GS"])
+            | (last == 2) & ~sid.is_in(["SE", "GE", "IEA", "ISA", "GS"])
         ).alias("_odd"),
     ).filter("_odd")
     bad |= set(odd["file"].to_list())
