@@ -16,6 +16,8 @@ caller reads them with the object reader, which raises its exact error.
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -190,10 +192,13 @@ _QUANTITY = r"-?[0-9]{1,8}(?:\.[0-9]{1,3})?"  # fits Decimal128(12, 3)
 @attrs.frozen
 class ColumnarTables:
     """The tables of the files read here (each with a leading ``_file`` column, the
-    file's index among the inputs) and the indexes of the files left to the object reader."""
+    file's index among the inputs), the indexes of the files left to the object reader,
+    and the warnings the object reader gives on each file read here (in file order, to
+    be given again in the files' order among the inputs)."""
 
     tables: dict[str, pa.Table]
     fallback: frozenset[int]
+    warnings: dict[int, list[warnings.WarningMessage]] = attrs.field(factory=dict)
 
 
 def _hex(characters: str) -> str:
@@ -281,8 +286,11 @@ def _checked(values: pl.Series, check: Any) -> set[str]:
     return bad
 
 
-def columnar_tables(texts: Sequence[str | None], sources: Sequence[str]) -> ColumnarTables:
-    """Stages 2 and 3 over ``texts`` (None: left to the object reader)."""
+def columnar_tables(
+    texts: Sequence[str | None], sources: Sequence[str], *, strict: bool = True
+) -> ColumnarTables:
+    """Stages 2 and 3 over ``texts`` (None: left to the object reader), read as
+    :func:`medbill.x12.iter_835` reads them with ``strict``."""
     readable = [i for i, t in enumerate(texts) if t is not None and _envelope_plain(t)]
     fallback = set(range(len(texts))) - set(readable)
     by_delimiters: dict[Delimiters, list[int]] = {}
@@ -293,21 +301,23 @@ def columnar_tables(texts: Sequence[str | None], sources: Sequence[str]) -> Colu
         else:
             by_delimiters.setdefault(found, []).append(index)
     parts: list[dict[str, pa.Table]] = []
+    caught: dict[int, list[warnings.WarningMessage]] = {}
     for found, indexes in by_delimiters.items():
         # one frame per group of delimiters, its files numbered as among the inputs
         frame = segment_frame([texts[i] or "" for i in indexes], loops=False).frame
         frame = frame.with_columns(
             pl.lit(pl.Series(indexes, dtype=pl.Int32)).gather(pl.col("file")).alias("file")
         )
-        tables, bad = _group_tables(frame, found, sources)
+        tables, bad = _group_tables(frame, found, sources, strict, caught)
         fallback |= bad
         parts.append(tables)
+    kept = {file: found for file, found in caught.items() if file not in fallback and found}
     if not parts:
         return ColumnarTables(tables={}, fallback=frozenset(fallback))
     merged = {
         name: _drop_files(pa.concat_tables([p[name] for p in parts]), fallback) for name in parts[0]
     }
-    return ColumnarTables(tables=merged, fallback=frozenset(fallback))
+    return ColumnarTables(tables=merged, fallback=frozenset(fallback), warnings=kept)
 
 
 def _envelope_plain(text: str) -> bool:
@@ -328,7 +338,11 @@ def _envelope_plain(text: str) -> bool:
 
 
 def _group_tables(
-    frame: pl.DataFrame, found: Delimiters, sources: Sequence[str]
+    frame: pl.DataFrame,
+    found: Delimiters,
+    sources: Sequence[str],
+    strict: bool,
+    caught: dict[int, list[warnings.WarningMessage]],
 ) -> tuple[dict[str, pa.Table], set[int]]:
     sid = pl.col("segment_id")
     n = pl.len()
@@ -399,7 +413,7 @@ def _group_tables(
         ).alias("_bad"),
     ).filter("_bad")
     bad |= set(flagged["file"].to_list())
-    kept = frame.drop("text", "position", "_last", "_zone")
+    kept = frame.drop("text", "_last", "_zone")
     # one partition by segment id and place; the header and trailer rows (all ids) are
     # put back in file order
     parts: dict[str, pl.DataFrame] = {}
@@ -456,7 +470,9 @@ def _group_tables(
     # ---- headers and trailers (BPR, TRN, N1 loops, LX/TS3, PLB): read with the object
     # reader's transaction reader, which sees the same segments in the same order
     counts = {(f, s): k for f, s, k in part("CLP").group_by("file", "set_number").len().iter_rows()}
-    remittances, provider, header_bad = _headers(header_rows, envelope, found, sources, bad, counts)
+    remittances, provider, header_bad = _headers(
+        header_rows, envelope, found, sources, bad, counts, strict, caught
+    )
     bad |= header_bad
     if bad:
         keep = ~pl.col("file").is_in(sorted(bad))
@@ -696,12 +712,16 @@ def _headers(
     sources: Sequence[str],
     bad: set[int],
     counts: dict[tuple[int, int], int],
+    strict: bool,
+    caught: dict[int, list[warnings.WarningMessage]],
 ) -> tuple[pa.Table, pa.Table, set[int]]:
     """The remittances and provider adjustments of each set, from its segments outside
-    the claims, read by the object reader's transaction reader: any error or warning
-    sends the file to the object reader."""
-    import warnings
+    the claims, read by the object reader's transaction reader with ``strict`` as asked.
 
+    An error, a skipped set, or a warning on a segment the reader would number
+    differently from the object reader (one after the set's first claim: the claims'
+    segments are not given to it) sends the file to the object reader. The other
+    warnings are kept in ``caught``, by file, in the order they came."""
     from medbill._errors import MedbillError
     from medbill.batch._remittance import (
         PROVIDER_ADJUSTMENTS,
@@ -717,11 +737,6 @@ def _headers(
     provider = _Columns(_with_file(PROVIDER_ADJUSTMENTS))
     newly: set[int] = set()
     keep = ~pl.col("file").is_in(sorted(bad))
-    segments: dict[tuple[int, int], list[list[str]]] = {}
-    for file, number, elements in (
-        frame.filter(keep).select("file", "set_number", "elements").iter_rows()
-    ):
-        segments.setdefault((file, number), []).append(elements)
     heads: dict[int, dict[str, list[str]]] = {}
     opened: dict[tuple[int, int], tuple[list[str], int]] = {}
     for file, position, segment_id, elements, number in (
@@ -733,23 +748,43 @@ def _headers(
             opened[(file, number)] = (elements, position)
         else:
             heads.setdefault(file, {})[segment_id] = elements
-    codes = _Codes()
+    # each set's header rows, and the last segment number the transaction reader gives
+    # as the object reader does (it counts the rows it is given from the ST on, so its
+    # numbers are right up to the first claim)
+    segments: dict[tuple[int, int], list[list[str]]] = {}
+    exact: dict[tuple[int, int], int] = {}
+    for file, number, position, elements in (
+        frame.filter(keep).select("file", "set_number", "position", "elements").iter_rows()
+    ):
+        key = (file, number)
+        rows = segments.setdefault(key, [])
+        rows.append(elements)
+        start = opened[key][1] if key in opened else -1
+        if exact.get(key, start) == position - 1 and position == start + len(rows):
+            exact[key] = position
+    lenience = Lenience(strict)
+    codes: dict[int, _Codes] = {}
     for (file, number), (st, position) in sorted(opened.items()):
         if file in newly:
             continue
         head = heads[file]
         raw = _Raw(st, position, head["GS"], head["ISA"], found, segments.get((file, number), []))
+        file_codes = codes.setdefault(file, _Codes())  # one per file, as read_835
         try:
-            with warnings.catch_warnings(record=True) as caught:
+            with warnings.catch_warnings(record=True) as found_warnings:
                 warnings.simplefilter("always")
-                reader = _TransactionReader(raw, codes, Lenience(True))  # type: ignore[arg-type]
+                reader = _TransactionReader(raw, file_codes, lenience)  # type: ignore[arg-type]
                 remittance = reader.read()
         except MedbillError:
             newly.add(file)
             continue
-        if caught or remittance is None:
+        last = exact.get((file, number), position)
+        if remittance is None or not all(
+            _numbered_at_most(w.message, last) for w in found_warnings
+        ):
             newly.add(file)
             continue
+        caught.setdefault(file, []).extend(found_warnings)
         source = sources[file]
         remittances.add(
             file, source, number, *remittance_values(remittance), counts.get((file, number), 0)
@@ -762,6 +797,15 @@ def _headers(
         _drop_files(provider.table(), gone),
         newly,
     )
+
+
+_WARNED_AT = re.compile(r"segment ([0-9]+) \(")
+
+
+def _numbered_at_most(message: Warning | str, last: int) -> bool:
+    """Whether a warning names a segment (``segment 12 (N1)...``) numbered at most ``last``."""
+    found = _WARNED_AT.match(str(message))
+    return found is not None and int(found.group(1)) <= last
 
 
 def _with_file(schema: pa.Schema) -> pa.Schema:
@@ -816,8 +860,9 @@ def _scatter(size: int, index: pl.Series, values: pl.Series) -> pl.Series:
 def _offsets(size: int, index: pl.Series) -> pl.Series:
     """Where each of ``size`` runs starts in the ascending ``index`` (then its length):
     run ``i`` holds the rows ``offsets[i]:offsets[i + 1]`` (binary searches, no hashing)."""
-    bounds = pl.int_range(0, size + 1, dtype=index.dtype, eager=True)
-    return index.search_sorted(bounds, side="left").cast(pl.Int32)
+    bounds = pl.int_range(0, size + 1, dtype=pl.Int64, eager=True)
+    found: pl.Series = index.cast(pl.Int64).search_sorted(bounds, side="left")
+    return found.cast(pl.Int32)
 
 
 def _run_sums(ends: pl.Series, values: pl.Series) -> pl.Series:

@@ -9,6 +9,7 @@ they join; the payer's own identifiers (TRN02, CLP01, CLP07, REF*6R) are kept be
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -248,11 +249,11 @@ def remittance_tables(paths_or_texts: Iterable[Source], *, strict: bool = True) 
     texts = [_text(item) for _, item in items]
     names = [source for source, _ in items]
     try:
-        fast = columnar_tables(texts, names)
-        tables, fallback = fast.tables, sorted(fast.fallback)
+        fast = columnar_tables(texts, names, strict=strict)
+        tables, fallback, replay = fast.tables, sorted(fast.fallback), fast.warnings
     except (pl.exceptions.PolarsError, pa.ArrowException):  # pragma: no cover - defensive
-        tables, fallback = {}, list(range(len(items)))
-    slow = _scalar_tables([(i, *items[i]) for i in fallback], strict=strict)
+        tables, fallback, replay = {}, list(range(len(items))), {}
+    slow = _scalar_tables([(i, *items[i]) for i in fallback], strict=strict, replay=replay)
     found = {}
     for field in attrs.fields(RemittanceTables):
         parts = [t for t in (tables.get(field.name), slow[field.name]) if t is not None]
@@ -284,10 +285,28 @@ def scalar_remittance_tables(
 
 
 def _scalar_tables(
-    items: list[tuple[int, str, str | Path]], *, strict: bool
+    items: list[tuple[int, str, str | Path]],
+    *,
+    strict: bool,
+    replay: dict[int, list[warnings.WarningMessage]] | None = None,
 ) -> dict[str, pa.Table]:
     """The tables of ``items`` (file index, source, path or text) read with
-    :func:`medbill.x12.iter_835`, each with a leading ``_file`` column."""
+    :func:`medbill.x12.iter_835`, each with a leading ``_file`` column.
+
+    ``replay`` holds the warnings of files read elsewhere (by index): each file's are
+    given again before the first item after it, so that every warning comes in the
+    files' order, as reading them all with iter_835 gives them."""
+    pending = sorted((replay or {}).items())
+    pending.reverse()
+
+    def replay_before(index: float) -> None:
+        while pending and pending[-1][0] < index:
+            for caught in pending.pop()[1]:
+                warnings.warn_explicit(
+                    caught.message, caught.category, caught.filename, caught.lineno,
+                    source=caught.source,
+                )  # fmt: skip
+
     remittances = _Columns(_with_file(REMITTANCES))
     claims = _Columns(_with_file(CLAIMS))
     lines = _Columns(_with_file(LINES))
@@ -295,12 +314,14 @@ def _scalar_tables(
     provider = _Columns(_with_file(PROVIDER_ADJUSTMENTS))
     every = (remittances, claims, lines, adjustments, provider)
     for file, source, item in items:
+        replay_before(file)
         for columns in every:
             columns.file = file
         for number, remittance in enumerate(iter_835(item, strict=strict), start=1):
             _remittance(source, number, remittance, remittances, claims, lines, adjustments)
             for row in provider_adjustment_rows(remittance):
                 provider.add(source, number, *row)
+    replay_before(float("inf"))
     return {
         "remittances": remittances.table(),
         "claims": claims.table(),
