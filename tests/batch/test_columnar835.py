@@ -331,3 +331,27 @@ def test_header_warnings_are_given_again_in_file_order() -> None:
         "segment 12 (N1)",
         "segment 48 (N1)",
     ]
+
+
+def as_4010(text: str) -> str:
+    """``text`` (from :func:`generated`) as an 004010X091A1 interchange: ISA12 00401,
+    ISA11 the standards identifier U (no repetition separator), GS08 004010X091A1."""
+    isa, rest = text[:106], text[106:]
+    isa = isa.replace("*^*00501*", "*U*00401*")
+    return isa + rest.replace("*005010X221A1~", "*004010X091A1~")
+
+
+def test_4010_files_take_the_columnar_path_and_match() -> None:
+    base = generated(6, seed=5, per_set=3)
+    old = as_4010(base).replace("NM1*QC*1*PATIENT*", "NM1*QC*1*PUTNAM^U*", 1)
+    # CR (correction and reversal) is a 004010 group: kept there, refused in 005010
+    old = old.replace("CAS*CO*45*", "CAS*CR*45*", 1)
+    new_cr = base.replace("CAS*CO*45*", "CAS*CR*45*", 1)
+    assert "*U*00401*" in old
+    assert "CAS*CR" in old
+    assert "CAS*CR" in new_cr
+    texts = [old, base, new_cr]
+    for strict in (True, False):
+        fast = columnar_tables(texts, ["a", "b", "c"], strict=strict)
+        assert fast.fallback == {2}
+        assert_same([("a", old), ("b", base), ("c", new_cr)], strict=strict)

@@ -29,16 +29,23 @@ from medbill.batch._tables import ENGINE
 
 __all__ = ["Delimiters", "SegmentFrame", "delimiters", "segment_frame"]
 
+_VERSIONS = {"00501": "005010X221", "00401": "004010X091"}  # ISA12: the guide (GS08)
 _BLANK = " \t\r\n\ufeff"  # as medbill.x12._tokenizer strips around segments
 _ISA_LENGTH = 106  # ISA01..ISA16 with their separators and the terminator (X12 ISA)
 
 
 @attrs.frozen
 class Delimiters:
+    """An interchange's delimiters and its ISA12 version (``00501``, ``00401``...).
+
+    ``repetition`` is ISA11 from version 00501 on and empty before it, where ISA11 is
+    the standards identifier (as :func:`medbill.x12._tokenizer.read_isa` reads it)."""
+
     element: str
     repetition: str
     component: str
     segment: str
+    version: str = "00501"
 
 
 def delimiters(text: str) -> Delimiters | None:
@@ -49,7 +56,9 @@ def delimiters(text: str) -> Delimiters | None:
         return None
     isa = text[start : start + _ISA_LENGTH]
     element = isa[3]
-    found = Delimiters(element, isa[82], isa[104], isa[105])
+    version = isa[84:89]
+    repetition = isa[82] if version >= "00501" else ""
+    found = Delimiters(element, repetition, isa[104], isa[105], version)
     if isa.count(element) != 16 or element.isalnum() or found.segment.isalnum():
         return None
     if len({found.element, found.component, found.segment}) != 3:
@@ -229,13 +238,15 @@ class _Shapes:
             return out
 
         statuses = "|".join(member.value for member in PayerClaimStatus)
+        # CR (correction and reversal) is a 004010X091A1 group only
+        groups = "CO|OA|PI|PR" + ("|CR" if found.version == "00401" else "")
         clp = ELEMENT_LIMITS["CLP"]
         nm1 = ELEMENT_LIMITS["NM1"]
         composite = f"(?:HC|NU){c}[A-Z0-9]{{1,48}}(?:{c}[A-Z0-9]{{2}}){{0,4}}"
         self.patterns = {
             "CLP": f"^CLP{e}{visible}{text}{{0,{clp[0] - 1}}}{e}(?:{statuses}){e}{m}{e}{m}"
             f"(?:{e}(?:{m})?{chain(clp[5:9], f'(?:{e}{text}{{0,30}}){{0,5}}')})?$",
-            "CAS": f"^CAS{e}(?:CO|OA|PI|PR){e}[A-Z0-9]{{1,5}}{e}{m}"
+            "CAS": f"^CAS{e}(?:{groups}){e}[A-Z0-9]{{1,5}}{e}{m}"
             f"(?:{e}(?:{q})?{e}[A-Z0-9]{{1,5}}{e}{m}){{0,5}}(?:{e}(?:{q})?)?$",
             "NM1": f"^NM1{e}(?:{'|'.join(_NM1_ROLES)}){chain(nm1[1:12])}$",
             "MOA": f"^MOA(?:{e}{text}{{0,15}}){{0,9}}$",
@@ -330,7 +341,7 @@ def _envelope_plain(text: str) -> bool:
     if found.segment in _BLANK or found.element in _BLANK or found.component in _BLANK:
         return False
     isa = text[:_ISA_LENGTH]
-    if isa[103] != found.element or isa.split(found.element)[12] != "00501":
+    if isa[103] != found.element or isa.split(found.element)[12] not in _VERSIONS:
         return False
     if found.repetition in (found.component, found.element, found.segment, *_BLANK):
         return False
@@ -507,11 +518,14 @@ def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
             st["isa"] = elements
             st["expect"] = "GS"
         elif segment_id == "GS":
+            isa = st.get("isa") or [""] * 17
+            guide = _VERSIONS.get(isa[12], "?") if len(isa) > 12 else "?"
+            st["guide"] = guide
             ok = (
                 st["expect"] == "GS"
                 and len(elements) == 9
                 and elements[1] == "HP"
-                and elements[8].startswith("005010X221")
+                and elements[8].startswith(guide)
             )
             st["gs"] = elements
             st["expect"] = "ST"
@@ -521,7 +535,7 @@ def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
                 and len(elements) in (3, 4)
                 and elements[1] == "835"
                 and bool(elements[2])
-                and (len(elements) == 3 or elements[3].startswith("005010X221"))
+                and (len(elements) == 3 or elements[3].startswith(st.get("guide", "?")))
             )
             st["st"] = (elements, position)
             st["expect"] = "SE"
