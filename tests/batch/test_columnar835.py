@@ -355,3 +355,24 @@ def test_4010_files_take_the_columnar_path_and_match() -> None:
         fast = columnar_tables(texts, ["a", "b", "c"], strict=strict)
         assert fast.fallback == {2}
         assert_same([("a", old), ("b", base), ("c", new_cr)], strict=strict)
+
+
+def test_several_interchanges_and_groups_in_one_file_go_columnar_and_match() -> None:
+    first = generated(5, seed=7, per_set=2)
+    second = generated(4, seed=8, per_set=3).replace("000000001", "000000002")
+    both = first + second
+    # two functional groups in one interchange: the second GS..GE after the first GE
+    body = second[second.index("GS*") : second.index("IEA*")].replace("*1*X*", "*2*X*", 1)
+    body = body.replace("GE*2*1~", "GE*2*2~")
+    groups = first.replace("IEA*1*", body + "IEA*2*")
+    assert groups.count("GS*HP") == 2
+    # a later ISA with other delimiters, or a wrong IEA01, is left to the object reader
+    other = first + second.replace("*^*00501*", "*|*00501*", 1)
+    miscounted = groups.replace("IEA*2*", "IEA*1*")
+    texts = [both, groups, other, miscounted, first]
+    for strict in (True, False):
+        fast = columnar_tables(texts, ["a", "b", "c", "d", "e"], strict=strict)
+        assert fast.fallback == {2, 3}
+        assert_same(list(zip("abcde", texts, strict=True)), strict=strict)
+    tables = remittance_tables([("a", both)])
+    assert tables.remittances.column("remittance_number").to_pylist() == [1, 2, 3, 4, 5]

@@ -367,7 +367,7 @@ def _group_tables(
     # ---- zones: the last closer before each row of a set ("" before the first); the
     # frame is never filtered whole (that would copy its lists): flags are selected
     # with the file alone, and one partition splits it by kind
-    in_set = (pl.col("set_number") > 0) & ~sid.is_in(["ST", "SE", "GE", "IEA"])
+    in_set = (pl.col("set_number") > 0) & ~sid.is_in(["ST", "SE", "GE", "IEA", "GS", "ISA"])
     set_start = (pl.col("file") != pl.col("file").shift(1)) | (
         pl.col("set_number") != pl.col("set_number").shift(1)
     )
@@ -511,23 +511,45 @@ def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
     for file, position, segment_id, elements, _set, last in rows.iter_rows():
         if file in bad:
             continue
-        st = state.setdefault(file, {"expect": "ISA", "sets": 0})
+        st = state.setdefault(file, {"expect": "ISA", "sets": 0, "groups": 0})
         ok = True
         if segment_id == "ISA":
-            ok = position == 1 and st["expect"] == "ISA" and len(elements) == 17
+            # several interchanges may follow one another; each later one must declare
+            # the delimiters and version the file was split with (fixed width: its
+            # elements and separators are the 105 characters before its terminator)
+            first = st.get("first_isa")
+            ok = (
+                st["expect"] in ("ISA", "ISA|end")
+                and len(elements) == 17
+                and (position == 1) == (first is None)
+                and (
+                    first is None
+                    or (
+                        sum(map(len, elements)) + 16 == _ISA_LENGTH - 1
+                        and len(elements[16]) == 1
+                        and elements[16] == first[16]
+                        and elements[12] == first[12]
+                        and (elements[11] == first[11] or first[12] < "00501")
+                    )
+                )
+            )
+            st.setdefault("first_isa", elements)
             st["isa"] = elements
+            st["groups"] = 0
             st["expect"] = "GS"
         elif segment_id == "GS":
             isa = st.get("isa") or [""] * 17
             guide = _VERSIONS.get(isa[12], "?") if len(isa) > 12 else "?"
             st["guide"] = guide
             ok = (
-                st["expect"] == "GS"
+                st["expect"] in ("GS", "GS|IEA")
                 and len(elements) == 9
                 and elements[1] == "HP"
                 and elements[8].startswith(guide)
             )
             st["gs"] = elements
+            st["sets"] = 0
+            st["groups"] += 1
             st["expect"] = "ST"
         elif segment_id == "ST":
             ok = (
@@ -565,25 +587,24 @@ def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
                 and gs is not None
                 and (elements[2].strip().lstrip("0") or "0") == (gs[6].strip().lstrip("0") or "0")
             )
-            st["expect"] = "IEA"
+            st["expect"] = "GS|IEA"
         elif segment_id == "IEA":
             isa = st.get("isa")
             ok = (
-                st["expect"] == "IEA"
+                st["expect"] == "GS|IEA"
                 and len(elements) == 3
-                and elements[1] == "1"
+                and elements[1] == str(st["groups"])
                 and isa is not None
                 and elements[2] == isa[13]
-                and bool(last)
             )
-            st["expect"] = "end"
+            st["expect"] = "ISA|end"
         if last and segment_id != "IEA":
             ok = False
         if not ok:
             bad.add(file)
         counts[file] = counts.get(file, 0) + 1
     for file, st in state.items():
-        if st["expect"] != "end":
+        if st["expect"] != "ISA|end":
             bad.add(file)
     # every segment between the envelopes is inside a transaction set, and none comes
     # after its set's SE and before the next ST or the GE (the last ST or SE before it
@@ -751,15 +772,16 @@ def _headers(
     provider = _Columns(_with_file(PROVIDER_ADJUSTMENTS))
     newly: set[int] = set()
     keep = ~pl.col("file").is_in(sorted(bad))
+    # each set's ST, with the ISA and GS it is enveloped in (a file may hold several)
     heads: dict[int, dict[str, list[str]]] = {}
-    opened: dict[tuple[int, int], tuple[list[str], int]] = {}
+    opened: dict[tuple[int, int], tuple[list[str], int, dict[str, list[str]]]] = {}
     for file, position, segment_id, elements, number in (
         envelope.filter(keep & pl.col("segment_id").is_in(["ISA", "GS", "ST"]))
         .select("file", "position", "segment_id", "elements", "set_number")
         .iter_rows()
     ):
         if segment_id == "ST":
-            opened[(file, number)] = (elements, position)
+            opened[(file, number)] = (elements, position, dict(heads[file]))
         else:
             heads.setdefault(file, {})[segment_id] = elements
     # each set's header rows, and the last segment number the transaction reader gives
@@ -778,10 +800,9 @@ def _headers(
             exact[key] = position
     lenience = Lenience(strict)
     codes: dict[int, _Codes] = {}
-    for (file, number), (st, position) in sorted(opened.items()):
+    for (file, number), (st, position, head) in sorted(opened.items()):
         if file in newly:
             continue
-        head = heads[file]
         raw = _Raw(st, position, head["GS"], head["ISA"], found, segments.get((file, number), []))
         file_codes = codes.setdefault(file, _Codes())  # one per file, as read_835
         try:
