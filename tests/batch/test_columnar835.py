@@ -393,3 +393,19 @@ def test_several_interchanges_and_groups_in_one_file_go_columnar_and_match() -> 
         assert_same(list(zip("abcde", texts, strict=True)), strict=strict)
     tables = remittance_tables([("a", both)])
     assert tables.remittances.column("remittance_number").to_pylist() == [1, 2, 3, 4, 5]
+
+
+def test_files_read_in_batches_give_the_same_tables_and_warnings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import medbill.batch._remittance as remittance
+
+    good = generated(4, per_set=2)
+    npi = good.replace("*XX*1234567893~", "*XX*1234567890~")
+    broken = good.replace("SE*", "XX*", 1)
+    batch = [("a", npi), ("b", broken), ("c", good), ("d", npi), ("e", SAMPLE_835)]
+    monkeypatch.setattr(remittance, "_BATCH_CHARACTERS", len(good) + 10)
+    assert len(list(remittance._batches(list(batch)))) >= 3
+    for strict in (True, False):
+        assert_same(list(batch), strict=strict)
+    assert_same([("c", good), ("e", SAMPLE_835)])

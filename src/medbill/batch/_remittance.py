@@ -246,22 +246,60 @@ def remittance_tables(paths_or_texts: Iterable[Source], *, strict: bool = True) 
     (1, ['45', '2'])
     """
     items = list(_sources(paths_or_texts))
-    texts = [_text(item) for _, item in items]
     names = [source for source, _ in items]
-    try:
-        fast = columnar_tables(texts, names, strict=strict)
-        tables, fallback, replay = fast.tables, sorted(fast.fallback), fast.warnings
-    except (pl.exceptions.PolarsError, pa.ArrowException):  # pragma: no cover - defensive
-        tables, fallback, replay = {}, list(range(len(items))), {}
-    slow = _scalar_tables([(i, *items[i]) for i in fallback], strict=strict, replay=replay)
-    found = {}
-    for field in attrs.fields(RemittanceTables):
-        parts = [t for t in (tables.get(field.name), slow[field.name]) if t is not None]
-        table = pa.concat_tables(parts)
-        if len(parts) > 1 and slow[field.name].num_rows and table.num_rows:
-            table = table.take(pc.sort_indices(table, [("_file", "ascending")]))
-        found[field.name] = table.drop_columns(["_file"])
-    return RemittanceTables(**found)
+    found: dict[str, list[pa.Table]] = {f.name: [] for f in attrs.fields(RemittanceTables)}
+    # the files are read in batches of about _BATCH_CHARACTERS, in order: memory holds one
+    # batch's texts and frames at a time (and the tables built so far)
+    for start, stop in _batches(items):
+        texts = [_text(item) for _, item in items[start:stop]]
+        try:
+            fast = columnar_tables(texts, names[start:stop], strict=strict)
+            tables, fallback, replay = fast.tables, sorted(fast.fallback), fast.warnings
+        except (pl.exceptions.PolarsError, pa.ArrowException):  # pragma: no cover - defensive
+            tables, fallback, replay = {}, list(range(len(texts))), {}
+        del texts
+        slow = _scalar_tables(
+            [(start + i, *items[start + i]) for i in fallback],
+            strict=strict,
+            replay={start + i: caught for i, caught in replay.items()},
+        )
+        for name, pieces in found.items():
+            table = tables.get(name)
+            if table is not None and start:
+                shifted = pc.add(table.column("_file"), pa.scalar(start, pa.int32()))
+                table = table.set_column(0, "_file", shifted.cast(pa.int32()))
+            parts = [t for t in (table, slow[name]) if t is not None]
+            merged = pa.concat_tables(parts)
+            if len(parts) > 1 and slow[name].num_rows and merged.num_rows:
+                merged = merged.take(pc.sort_indices(merged, [("_file", "ascending")]))
+            pieces.append(merged.drop_columns(["_file"]))
+    if not items:
+        empty = _scalar_tables([], strict=strict)
+        return RemittanceTables(**{n: t.drop_columns(["_file"]) for n, t in empty.items()})
+    return RemittanceTables(**{name: pa.concat_tables(p) for name, p in found.items()})
+
+
+_BATCH_CHARACTERS: Final = 1 << 24
+
+
+def _batches(items: list[tuple[str, str | Path]]) -> Iterable[tuple[int, int]]:
+    """``(start, stop)`` ranges of ``items`` of about ``_BATCH_CHARACTERS`` of text each
+    (a larger file is a batch of its own)."""
+    start = size = 0
+    for index, (_, item) in enumerate(items):
+        if isinstance(item, str):
+            length = len(item)
+        else:
+            try:
+                length = item.stat().st_size
+            except OSError:
+                length = 0
+        if index > start and size + length > _BATCH_CHARACTERS:
+            yield start, index
+            start, size = index, 0
+        size += length
+    if start < len(items):
+        yield start, len(items)
 
 
 def _text(item: str | Path) -> str | None:
