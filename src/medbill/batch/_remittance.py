@@ -279,7 +279,7 @@ def remittance_tables(paths_or_texts: Iterable[Source], *, strict: bool = True) 
     return RemittanceTables(**{name: pa.concat_tables(p) for name, p in found.items()})
 
 
-_BATCH_CHARACTERS: Final = 1 << 24
+_BATCH_CHARACTERS: Final = 1 << 22
 
 
 def _batches(items: list[tuple[str, str | Path]]) -> Iterable[tuple[int, int]]:
