@@ -409,3 +409,18 @@ def test_files_read_in_batches_give_the_same_tables_and_warnings(
     for strict in (True, False):
         assert_same(list(batch), strict=strict)
     assert_same([("c", good), ("e", SAMPLE_835)])
+
+
+def test_warnings_given_again_show_as_often_as_read_835_shows_them() -> None:
+    # under the "default" action a warning shows once per text and place: the columnar
+    # reader's given-again warnings go through the same module registry
+    npi = generated(2, per_set=2).replace("*XX*1234567893~", "*XX*1234567890~")
+    batch: list[Source] = [("a", npi), ("b", npi)]
+    shown = []
+    for read in (remittance_tables, scalar_remittance_tables):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            read(batch, strict=False)
+        shown.append([(str(w.message), w.filename, w.lineno) for w in caught])
+    assert len(shown[1]) == 1
+    assert shown[0] == shown[1]

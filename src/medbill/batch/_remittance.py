@@ -9,6 +9,8 @@ they join; the payer's own identifiers (TRN02, CLP01, CLP07, REF*6R) are kept be
 
 from __future__ import annotations
 
+import functools
+import sys
 import warnings
 from collections.abc import Iterable
 from decimal import Decimal
@@ -312,6 +314,33 @@ def _text(item: str | Path) -> str | None:
         return None
 
 
+@functools.cache
+def _module_of(filename: str) -> str | None:
+    for name, module in list(sys.modules.items()):
+        if getattr(module, "__file__", None) == filename:
+            return name
+    return None
+
+
+def _warn_again(caught: warnings.WarningMessage) -> None:
+    """Give a recorded warning again as the code that raised it did: same message,
+    category, place, module (for filters by module) and that module's registry (so the
+    ``default`` and ``module`` actions show it once, as they would have)."""
+    module_name = _module_of(caught.filename)
+    registry = None
+    if module_name is not None:
+        registry = vars(sys.modules[module_name]).setdefault("__warningregistry__", {})
+    warnings.warn_explicit(
+        caught.message,
+        caught.category,
+        caught.filename,
+        caught.lineno,
+        module=module_name,
+        registry=registry,
+        source=caught.source,
+    )
+
+
 def scalar_remittance_tables(
     paths_or_texts: Iterable[Source], *, strict: bool = True
 ) -> RemittanceTables:
@@ -340,10 +369,7 @@ def _scalar_tables(
     def replay_before(index: float) -> None:
         while pending and pending[-1][0] < index:
             for caught in pending.pop()[1]:
-                warnings.warn_explicit(
-                    caught.message, caught.category, caught.filename, caught.lineno,
-                    source=caught.source,
-                )  # fmt: skip
+                _warn_again(caught)
 
     remittances = _Columns(_with_file(REMITTANCES))
     claims = _Columns(_with_file(CLAIMS))
