@@ -424,3 +424,11 @@ def test_warnings_given_again_show_as_often_as_read_835_shows_them() -> None:
         shown.append([(str(w.message), w.filename, w.lineno) for w in caught])
     assert len(shown[1]) == 1
     assert shown[0] == shown[1]
+
+
+def test_files_of_other_delimiters_keep_the_files_order() -> None:
+    # two delimiter groups read columnar, their files interleaved among the inputs
+    a, c = generated(3, seed=1), generated(3, seed=3)
+    b = generated(3, seed=2).replace("*", "|")
+    assert columnar_tables([a, b, c], ["a", "b", "c"]).fallback == frozenset()
+    assert_same([("a", a), ("b", b), ("c", c)])

@@ -325,9 +325,15 @@ def columnar_tables(
     kept = {file: found for file, found in caught.items() if file not in fallback and found}
     if not parts:
         return ColumnarTables(tables={}, fallback=frozenset(fallback))
-    merged = {
-        name: _drop_files(pa.concat_tables([p[name] for p in parts]), fallback) for name in parts[0]
-    }
+    merged = {}
+    for name in parts[0]:
+        table = _drop_files(pa.concat_tables([p[name] for p in parts]), fallback)
+        if len(parts) > 1 and table.num_rows:
+            # each group's rows are in file order; the groups' files interleave
+            import pyarrow.compute as pc
+
+            table = table.take(pc.sort_indices(table, [("_file", "ascending")]))
+        merged[name] = table
     return ColumnarTables(tables=merged, fallback=frozenset(fallback), warnings=kept)
 
 
