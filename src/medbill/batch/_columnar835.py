@@ -202,12 +202,15 @@ _QUANTITY = r"-?[0-9]{1,8}(?:\.[0-9]{1,3})?"  # fits Decimal128(12, 3)
 class ColumnarTables:
     """The tables of the files read here (each with a leading ``_file`` column, the
     file's index among the inputs), the indexes of the files left to the object reader,
-    and the warnings the object reader gives on each file read here (in file order, to
-    be given again in the files' order among the inputs)."""
+    the warnings the object reader gives on each file read here (in file order, to be
+    given again in the files' order among the inputs), and the transaction sets (file,
+    set number) of those files that the object reader's transaction reader read whole
+    because something in them is not in the whitelist."""
 
     tables: dict[str, pa.Table]
     fallback: frozenset[int]
     warnings: dict[int, list[warnings.WarningMessage]] = attrs.field(factory=dict)
+    whole_sets: frozenset[tuple[int, int]] = frozenset()
 
 
 def _hex(characters: str) -> str:
@@ -313,14 +316,16 @@ def columnar_tables(
             by_delimiters.setdefault(found, []).append(index)
     parts: list[dict[str, pa.Table]] = []
     caught: dict[int, list[warnings.WarningMessage]] = {}
+    whole: set[tuple[int, int]] = set()
     for found, indexes in by_delimiters.items():
         # one frame per group of delimiters, its files numbered as among the inputs
         frame = segment_frame([texts[i] or "" for i in indexes], loops=False).frame
         frame = frame.with_columns(
             pl.lit(pl.Series(indexes, dtype=pl.Int32)).gather(pl.col("file")).alias("file")
         )
-        tables, bad = _group_tables(frame, found, sources, strict, caught)
+        tables, bad, read_whole = _group_tables(frame, found, sources, strict, caught)
         fallback |= bad
+        whole |= read_whole
         parts.append(tables)
     kept = {file: found for file, found in caught.items() if file not in fallback and found}
     if not parts:
@@ -334,7 +339,10 @@ def columnar_tables(
 
             table = table.take(pc.sort_indices(table, [("_file", "ascending")]))
         merged[name] = table
-    return ColumnarTables(tables=merged, fallback=frozenset(fallback), warnings=kept)
+    whole = {key for key in whole if key[0] not in fallback}
+    return ColumnarTables(
+        tables=merged, fallback=frozenset(fallback), warnings=kept, whole_sets=frozenset(whole)
+    )
 
 
 def _envelope_plain(text: str) -> bool:
@@ -360,7 +368,7 @@ def _group_tables(
     sources: Sequence[str],
     strict: bool,
     caught: dict[int, list[warnings.WarningMessage]],
-) -> tuple[dict[str, pa.Table], set[int]]:
+) -> tuple[dict[str, pa.Table], set[int], set[tuple[int, int]]]:
     sid = pl.col("segment_id")
     n = pl.len()
     # ---- envelope: ISA GS (ST ... SE)+ GE IEA, counts and control numbers agreeing
@@ -421,6 +429,7 @@ def _group_tables(
     where = pl.col("_where")
     flagged = frame.select(
         "file",
+        "set_number",
         (
             # segments after PLB or LX/TS3/TS2 (but the next CLP) belong to no claim: only
             # their own kind may follow without a CLP
@@ -429,7 +438,8 @@ def _group_tables(
             | (where == 2) & ~shapes.matches()
         ).alias("_bad"),
     ).filter("_bad")
-    bad |= set(flagged["file"].to_list())
+    # problems inside a set send that set alone to the object reader's transaction reader
+    sets_bad: set[tuple[int, int]] = set(flagged.select("file", "set_number").iter_rows())
     kept = frame.drop("text", "_last", "_zone")
     # one partition by segment id and place; the header and trailer rows (all ids) are
     # put back in file order
@@ -461,38 +471,44 @@ def _group_tables(
     # single-use segments read once per claim or line (later ones would overwrite or,
     # for NM1/MIA/MOA, be refused)
     once = [
-        part("NM1").select("file", pl.col("_ci").alias("k"), q.alias("v")),
-        part("MIA").select("file", pl.col("_ci").alias("k"), pl.lit("").alias("v")),
-        part("MOA").select("file", pl.col("_ci").alias("k"), pl.lit("").alias("v")),
+        part("NM1").select("file", "set_number", pl.col("_ci").alias("k"), q.alias("v")),
+        part("MIA").select("file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")),
+        part("MOA").select("file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")),
         part("DTM")
         .filter(~line & (q != "036"))
-        .select("file", pl.col("_ci").alias("k"), q.alias("v")),
+        .select("file", "set_number", pl.col("_ci").alias("k"), q.alias("v")),
         part("DTM")
         .filter(line & (q != "151"))
-        .select("file", pl.col("_li").alias("k"), pl.lit("").alias("v")),
+        .select("file", "set_number", pl.col("_li").alias("k"), pl.lit("").alias("v")),
         part("REF")
         .filter(line & (q == "6R"))
-        .select("file", pl.col("_li").alias("k"), q.alias("v")),
+        .select("file", "set_number", pl.col("_li").alias("k"), q.alias("v")),
         part("AMT")
         .filter(line & (q == "B6"))
-        .select("file", pl.col("_li").alias("k"), q.alias("v")),
+        .select("file", "set_number", pl.col("_li").alias("k"), q.alias("v")),
     ]
-    checks = [f.lazy().select("file") for f in misplaced] + [
-        f.lazy().filter(pl.struct("k", "v").is_duplicated()).select("file") for f in once
+    checks = [f.lazy().select("file", "set_number") for f in misplaced] + [
+        f.lazy().filter(pl.struct("k", "v").is_duplicated()).select("file", "set_number")
+        for f in once
     ]
-    for found_files in pl.collect_all(checks, engine=ENGINE):
-        bad |= set(found_files["file"].to_list())
+    for found_sets in pl.collect_all(checks, engine=ENGINE):
+        sets_bad |= set(found_sets.iter_rows())
     # codes and dates: each distinct value checked by the object reader's own types
-    bad |= _bad_values(part, found)
+    sets_bad |= _bad_values(part, found)
+    sets_bad = {key for key in sets_bad if key[0] not in bad}
     # ---- headers and trailers (BPR, TRN, N1 loops, LX/TS3, PLB): read with the object
     # reader's transaction reader, which sees the same segments in the same order
     counts = {(f, s): k for f, s, k in part("CLP").group_by("file", "set_number").len().iter_rows()}
-    remittances, provider, header_bad = _headers(
-        header_rows, envelope, found, sources, bad, counts, strict, caught
+    whole = _set_rows(frame, sets_bad) if sets_bad else {}
+    remittances, provider, read_sets, header_bad = _headers(
+        header_rows, envelope, found, sources, bad, counts, strict, caught, whole
     )
     bad |= header_bad
-    if bad:
-        keep = ~pl.col("file").is_in(sorted(bad))
+    if bad or sets_bad:
+        keys = sorted(f << 32 | n for f, n in sets_bad)
+        keep = ~pl.col("file").is_in(sorted(bad)) & ~(
+            (pl.col("file").cast(pl.Int64) * (1 << 32) + pl.col("set_number")).is_in(keys)
+        )
         parts = {key: value.filter(keep) for key, value in parts.items()}
         # the indexes count the kept claims and lines only
         kept_claims, kept_lines = part("CLP")["_ci"], part("SVC")["_li"]
@@ -504,9 +520,34 @@ def _group_tables(
             for key, value in parts.items()
         }
     tables = _claim_tables(part, found, remittances, sources)
+    for name, table in read_sets.items():
+        # the sets read whole by the transaction reader, put in place among the others
+        table = _drop_files(table, bad)
+        if table.num_rows:
+            import pyarrow.compute as pc
+
+            merged = pa.concat_tables([tables[name], table])
+            order = [("_file", "ascending"), ("remittance_number", "ascending")]
+            tables[name] = merged.take(pc.sort_indices(merged, order))
     tables["remittances"] = remittances
     tables["provider_adjustments"] = provider
-    return tables, bad
+    return tables, bad, {key for key in sets_bad if key[0] not in bad}
+
+
+def _set_rows(
+    frame: pl.DataFrame, sets: set[tuple[int, int]]
+) -> dict[tuple[int, int], list[list[str]]]:
+    """The segments of each of ``sets`` between its ST and SE, in order."""
+    keys = sorted(f << 32 | n for f, n in sets)
+    key = pl.col("file").cast(pl.Int64) * (1 << 32) + pl.col("set_number")
+    found: dict[tuple[int, int], list[list[str]]] = {}
+    for file, number, elements in (
+        frame.filter(key.is_in(keys) & (pl.col("_where") != 0))
+        .select("file", "set_number", "elements")
+        .iter_rows()
+    ):
+        found.setdefault((file, number), []).append(elements)
+    return found
 
 
 def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
@@ -639,9 +680,9 @@ def _revenue(code: pl.Expr) -> pl.Expr:
     return pl.when(code.str.contains(r"^[0-9]{3}$")).then("0" + code).otherwise(code)
 
 
-def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[int]:
-    """Files holding a code or date the object reader's types refuse, or one they would
-    write differently from how it was sent."""
+def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[tuple[int, int]]:
+    """Sets (file, set number) holding a code or date the object reader's types refuse,
+    or one they would write differently from how it was sent."""
     import pendulum
 
     from medbill.codes import Carc, Modifier, ProcedureCode, Rarc, RevenueCode
@@ -659,24 +700,36 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[i
     c = found.component
     svc = part("SVC").select(
         "file",
+        "set_number",
         _el(1).str.split(c).alias("p1"),
         _el(6).str.split(c).alias("p6"),
         _blank_null(_el(4)).alias("r4"),
     )
     values: list[tuple[pl.DataFrame, Any]] = [
-        (part("DTM").select("file", _el(2).alias("v")), date),
+        (part("DTM").select("file", "set_number", _el(2).alias("v")), date),
         (
             pl.concat(
-                [part("CAS").select("file", _el(p).alias("v")) for p in (2, 5, 8, 11, 14, 17)]
+                [
+                    part("CAS").select("file", "set_number", _el(p).alias("v"))
+                    for p in (2, 5, 8, 11, 14, 17)
+                ]
             ),
             same(Carc),
         ),
         (
             pl.concat(
                 [
-                    part("LQ").filter(_el(1) == "HE").select("file", _el(2).alias("v")),
-                    *(part("MOA").select("file", _el(p).alias("v")) for p in (3, 4, 5, 6, 7)),
-                    *(part("MIA").select("file", _el(p).alias("v")) for p in (5, 20, 21, 22, 23)),
+                    part("LQ")
+                    .filter(_el(1) == "HE")
+                    .select("file", "set_number", _el(2).alias("v")),
+                    *(
+                        part("MOA").select("file", "set_number", _el(p).alias("v"))
+                        for p in (3, 4, 5, 6, 7)
+                    ),
+                    *(
+                        part("MIA").select("file", "set_number", _el(p).alias("v"))
+                        for p in (5, 20, 21, 22, 23)
+                    ),
                 ]
             ).filter(pl.col("v") != ""),
             same(Rarc),
@@ -685,7 +738,7 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[i
             pl.concat(
                 [
                     svc.filter(pl.col(k).list.get(0, null_on_oob=True) == "HC").select(
-                        "file", pl.col(k).list.get(1, null_on_oob=True).alias("v")
+                        "file", "set_number", pl.col(k).list.get(1, null_on_oob=True).alias("v")
                     )
                     for k in ("p1", "p6")
                 ]
@@ -696,9 +749,11 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[i
             pl.concat(
                 [
                     svc.filter(pl.col("p1").list.get(0, null_on_oob=True) == "NU").select(
-                        "file", _revenue(pl.col("p1").list.get(1, null_on_oob=True)).alias("v")
+                        "file",
+                        "set_number",
+                        _revenue(pl.col("p1").list.get(1, null_on_oob=True)).alias("v"),
                     ),
-                    svc.select("file", _revenue(pl.col("r4")).alias("v")),
+                    svc.select("file", "set_number", _revenue(pl.col("r4")).alias("v")),
                 ]
             ),
             same(RevenueCode),
@@ -706,19 +761,22 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[i
         (
             pl.concat(
                 [
-                    svc.select("file", pl.col(k).list.slice(2).alias("v")).explode("v")
+                    svc.select("file", "set_number", pl.col(k).list.slice(2).alias("v")).explode(
+                        "v"
+                    )
                     for k in ("p1", "p6")
                 ]
             ),
             same(Modifier),
         ),
     ]
-    bad: set[int] = set()
+    bad: set[tuple[int, int]] = set()
     for frame, check in values:
         frame = frame.filter(pl.col("v").is_not_null())
         refused = _checked(frame["v"], check)
         if refused:
-            bad |= set(frame.filter(pl.col("v").is_in(sorted(refused)))["file"].to_list())
+            refusing = frame.filter(pl.col("v").is_in(sorted(refused)))
+            bad |= set(refusing.select("file", "set_number").iter_rows())
     return bad
 
 
@@ -755,19 +813,26 @@ def _headers(
     counts: dict[tuple[int, int], int],
     strict: bool,
     caught: dict[int, list[warnings.WarningMessage]],
-) -> tuple[pa.Table, pa.Table, set[int]]:
+    whole: dict[tuple[int, int], list[list[str]]],
+) -> tuple[pa.Table, pa.Table, dict[str, pa.Table], set[int]]:
     """The remittances and provider adjustments of each set, from its segments outside
-    the claims, read by the object reader's transaction reader with ``strict`` as asked.
+    the claims, read by the object reader's transaction reader with ``strict`` as asked;
+    the sets in ``whole`` are read whole by it (all their segments), and their claims,
+    lines and adjustments tables returned too, flattened as the object path does.
 
     An error, a skipped set, or a warning on a segment the reader would number
-    differently from the object reader (one after the set's first claim: the claims'
-    segments are not given to it) sends the file to the object reader. The other
+    differently from the object reader (one after the set's first claim, when the
+    claims' segments are not given to it) sends the file to the object reader. The other
     warnings are kept in ``caught``, by file, in the order they came."""
     from medbill._errors import MedbillError
     from medbill.batch._remittance import (
+        ADJUSTMENTS,
+        CLAIMS,
+        LINES,
         PROVIDER_ADJUSTMENTS,
         REMITTANCES,
         _Columns,
+        _remittance,
         provider_adjustment_rows,
         remittance_values,
     )
@@ -776,6 +841,9 @@ def _headers(
 
     remittances = _Columns(_with_file(REMITTANCES))
     provider = _Columns(_with_file(PROVIDER_ADJUSTMENTS))
+    claims = _Columns(_with_file(CLAIMS))
+    lines = _Columns(_with_file(LINES))
+    adjustments = _Columns(_with_file(ADJUSTMENTS))
     newly: set[int] = set()
     keep = ~pl.col("file").is_in(sorted(bad))
     # each set's ST, with the ISA and GS it is enveloped in (a file may hold several)
@@ -809,7 +877,9 @@ def _headers(
     for (file, number), (st, position, head) in sorted(opened.items()):
         if file in newly:
             continue
-        raw = _Raw(st, position, head["GS"], head["ISA"], found, segments.get((file, number), []))
+        read_whole = (file, number) in whole
+        rows = whole[(file, number)] if read_whole else segments.get((file, number), [])
+        raw = _Raw(st, position, head["GS"], head["ISA"], found, rows)
         file_codes = codes.setdefault(file, _Codes())  # one per file, as read_835
         try:
             with warnings.catch_warnings(record=True) as found_warnings:
@@ -820,22 +890,32 @@ def _headers(
             newly.add(file)
             continue
         last = exact.get((file, number), position)
-        if remittance is None or not all(
-            _numbered_at_most(w.message, last) for w in found_warnings
+        if remittance is None or not (
+            read_whole or all(_numbered_at_most(w.message, last) for w in found_warnings)
         ):
             newly.add(file)
             continue
         caught.setdefault(file, []).extend(found_warnings)
         source = sources[file]
-        remittances.add(
-            file, source, number, *remittance_values(remittance), counts.get((file, number), 0)
-        )
+        if read_whole:
+            for columns in (remittances, claims, lines, adjustments):
+                columns.file = file
+            _remittance(source, number, remittance, remittances, claims, lines, adjustments)
+            remittances.file = None
+        else:
+            remittances.add(
+                file, source, number, *remittance_values(remittance), counts.get((file, number), 0)
+            )
         for row in provider_adjustment_rows(remittance):
             provider.add(file, source, number, *row)
     gone = newly | bad
+    read = {"claims": claims, "lines": lines, "adjustments": adjustments}
     return (
         _drop_files(remittances.table(), gone),
         _drop_files(provider.table(), gone),
+        {name: _drop_files(columns.table(), gone) for name, columns in read.items()}
+        if whole
+        else {},
         newly,
     )
 
