@@ -145,12 +145,18 @@ def reference_835s(reference_dir: Path) -> list[Path]:
     return found
 
 
-# reference samples the columnar reader reads itself (the others fall back: not X12,
-# warnings inside claims or envelopes, ...): a payee NPI warning given again, a 004010
-# file, several LX loops
+# reference samples the columnar reader reads itself, leniently (the others fall back:
+# not X12, envelope counts that disagree, ...): payee NPI or BPR date warnings given
+# again, a 004010 file, several LX loops, and sets read whole by the transaction reader
+# (claim-level warnings: composites with another separator, an SVC without a code)
+_LFH = "linuxforhealth-x12/src/tests/resources/835_005010X221A1/"
 COLUMNAR_SAMPLES = {
     "linuxforhealth-x12/demo-file/demo.835",
-    "linuxforhealth-x12/src/tests/resources/835_005010X221A1/medicare-part-a.835",
+    _LFH + "medicare-part-a.835",
+    _LFH + "managed-care.835",
+    _LFH + "cob-contractural-adjustment.835",
+    _LFH + "secondary-payment.835",
+    _LFH + "tertiary-payment.835",
     "pyx12/test_x12testdata/835id.x12.txt",
     "pyx12/tests/835_mult_loops.txt",
 }
@@ -435,3 +441,22 @@ def test_files_of_other_delimiters_keep_the_files_order() -> None:
     b = generated(3, seed=2).replace("*", "|")
     assert columnar_tables([a, b, c], ["a", "b", "c"]).fallback == frozenset()
     assert_same([("a", a), ("b", b), ("c", c)])
+
+
+def test_a_set_outside_the_whitelist_is_read_whole_and_the_others_stay_columnar() -> None:
+    good = generated(6, seed=4, per_set=2)
+    # an unknown segment in a claim of the second set: read_835 warns and skips it
+    # (lenient) or raises (strict)
+    third = good.index("CLP*C0000002")
+    odd = good[:third] + good[third:].replace("DTM*050*", "ZZZ*1~\nDTM*050*", 1)
+    seconds = [line for line in odd.split("~\n") if line.startswith("SE*")]
+    # the set grew by one segment: its SE01 follows
+    count, control = seconds[1].split("*")[1:]
+    odd = odd.replace(seconds[1], f"SE*{int(count) + 1}*{control}")
+    lenient = columnar_tables([odd, good], ["a", "b"], strict=False)
+    assert lenient.fallback == frozenset()
+    assert lenient.whole_sets == {(0, 2)}
+    assert [str(w.message).split(":")[0] for w in lenient.warnings[0]] == ["segment 64 (ZZZ)"]
+    assert columnar_tables([odd], ["a"], strict=True).fallback == {0}
+    for strict in (True, False):
+        assert_same([("a", odd), ("b", good)], strict=strict)
