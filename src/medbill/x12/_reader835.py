@@ -49,7 +49,7 @@ from medbill.x12._envelope import (
 )
 from medbill.x12._limits import ELEMENT_LIMITS, over_long
 from medbill.x12._tokenizer import Lenience, location, shown, shown_id, warn
-from medbill.x12._trusted import trusted_builder, trusted_positional, trusted_setters
+from medbill.x12._trusted import in_making, trusted_builder, trusted_positional, trusted_setters
 
 __all__ = [
     "RemittanceStream",
@@ -133,11 +133,14 @@ _PLAIN_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)").fullmatch
 _CLAIM_DATES = frozenset({"036", "050", "232", "233"})
 # Entities built from values checked while reading (see medbill.x12._trusted).
 _ADJUSTMENT = trusted_positional(Adjustment, "group", "reason", "amount", "quantity")
-_LINE = trusted_builder(LinePayment)
-# The service line and the claim being read are built when their SVC or CLP is read, and
-# filled field by field as their segments come (see trusted_setters); the adjustments,
-# lines and remarks gather in lists, stored as tuples when the line or claim closes.
-_NEW_LINE = trusted_positional(LinePayment, "procedure", "charge", "paid", "modifiers")
+# The service line and the claim being read are built when their SVC or CLP is read, in
+# the making (see medbill.x12._trusted.in_making), and filled field by field as their
+# segments come: by attribute stores in the fast loop, by the slot setters (which take
+# them too) in the general reading. The adjustments, lines and remarks gather in lists,
+# stored as tuples when the line or claim closes, which then becomes a LinePayment or
+# ClaimPayment (its class is set).
+_LINE_IN_MAKING, _NEW_LINE = in_making(LinePayment, "procedure", "charge", "paid", "modifiers")
+_LINE = trusted_builder(_LINE_IN_MAKING)
 _SET_LINE = trusted_setters(LinePayment)
 _SET_CLAIM = trusted_setters(ClaimPayment)
 _SET_LINE_ADJUSTMENTS = _SET_LINE["adjustments"]
@@ -152,7 +155,7 @@ _SET_STATEMENT_END = _SET_CLAIM["statement_end"]
 _SET_CLAIM_ADJUSTMENTS = _SET_CLAIM["adjustments"]
 _SET_CLAIM_LINES = _SET_CLAIM["lines"]
 _SET_CLAIM_REMARKS = _SET_CLAIM["remarks"]
-_NEW_CLAIM = trusted_positional(
+_CLAIM_IN_MAKING, _NEW_CLAIM = in_making(
     ClaimPayment,
     "claim_id",
     "status",
@@ -165,8 +168,6 @@ _NEW_CLAIM = trusted_positional(
     "frequency",
     "header_number",
 )
-_SET_PATIENT_NAME = _SET_CLAIM["patient_name"]
-_SET_MEMBER_ID = _SET_CLAIM["member_id"]
 _NAME = trusted_builder(PersonName)
 _PROVIDER_SUMMARY = trusted_builder(ProviderSummary)
 
@@ -380,8 +381,8 @@ class _Claim:
 
     __slots__ = ("adjustments", "amounts", "lines", "payment", "quantities", "remarks")
 
-    def __init__(self, payment: ClaimPayment) -> None:
-        self.payment = payment
+    def __init__(self, payment: Any) -> None:
+        self.payment = payment  # a ClaimPayment in the making (takes attribute stores)
         self.adjustments: list[Adjustment] = []
         self.lines: list[LinePayment] = []
         self.remarks: list[Rarc] = []
@@ -398,6 +399,7 @@ def _end_line(
     if lists is not None:
         for key, values in lists.items():
             _SET_LINE[key](line, tuple(values))
+    line.__class__ = LinePayment  # complete: frozen from now on
     return line
 
 
@@ -499,12 +501,8 @@ class _TransactionReader:
         read_adjustments = self._adjustments
         required = self._required_amount
         new_line = _NEW_LINE
-        set_line_adjustments = _SET_LINE_ADJUSTMENTS
-        set_service_date = _SET_SERVICE_DATE
-        set_line_id = _SET_LINE_ID
-        set_allowed = _SET_ALLOWED
         claim: _Claim | None = None
-        line: LinePayment | None = None
+        line: Any = None  # a LinePayment in the making (takes attribute stores), or None
         line_adjustments: list[Adjustment] = []
         number = raw.first_number - 1
         for segment in itertools.chain.from_iterable(raw.batches):
@@ -547,19 +545,19 @@ class _TransactionReader:
                         qualifier = segment[1]
                         if line is not None:
                             if qualifier == "472" or qualifier == "150":
-                                set_service_date(line, day)
+                                line.service_date = day
                                 continue
                             if qualifier == "151":
-                                _SET_SERVICE_DATE_END(line, day)
+                                line.service_date_end = day
                                 continue
                         elif qualifier == "050":
-                            _SET_RECEIVED_ON(claim.payment, day)
+                            claim.payment.received_on = day
                             continue
                         elif qualifier == "232":
-                            _SET_STATEMENT_START(claim.payment, day)
+                            claim.payment.statement_start = day
                             continue
                         elif qualifier == "233":
-                            _SET_STATEMENT_END(claim.payment, day)
+                            claim.payment.statement_end = day
                             continue
                         elif qualifier == "036":
                             continue
@@ -577,10 +575,12 @@ class _TransactionReader:
                         procedure = procedures.get(read[1])
                         if procedure is not None:
                             if line is not None:
-                                set_line_adjustments(line, tuple(line_adjustments))
                                 if self.line_lists is not None:
                                     _end_line(line, line_adjustments, self.line_lists)
                                     self.line_lists = None
+                                else:
+                                    line.adjustments = tuple(line_adjustments)
+                                    line.__class__ = LinePayment
                                 claim.lines.append(line)
                             charge, paid = segment[2], segment[3]
                             line = new_line(
@@ -602,13 +602,13 @@ class _TransactionReader:
                                         lenience,
                                         money=False,
                                     )
-                                _SET_UNITS_PAID(line, units)
+                                line.units_paid = units
                             continue
                 elif segment_id == "REF":
                     if size >= 3 and len(segment[2]) <= 50:
                         # the claim's REFs carry nothing a claim payment holds
                         if line is not None and segment[1] == "6R":
-                            set_line_id(line, segment[2])
+                            line.line_id = segment[2]
                         continue
                 elif segment_id == "AMT":
                     if size >= 3 and len(segment[1]) <= 3 and line is not None:
@@ -617,7 +617,7 @@ class _TransactionReader:
                         if amount is None:
                             amount = _cached_amount(money, value, number, "AMT", 2, lenience)
                         if segment[1] == "B6":
-                            set_allowed(line, amount)
+                            line.allowed = amount
                         else:
                             self._line_list("amounts").append((segment[1], amount))
                         continue
@@ -634,8 +634,8 @@ class _TransactionReader:
                 ):
                     seen.add("NM1*QC")
                     payment = claim.payment
-                    _SET_PATIENT_NAME(payment, _name(segment))
-                    _SET_MEMBER_ID(payment, segment[9] or None)
+                    payment.patient_name = _name(segment)
+                    payment.member_id = segment[9] or None
                     continue
             if (
                 segment_id == "CLP"
@@ -1146,7 +1146,9 @@ class _TransactionReader:
             _SET_CLAIM["amounts"](payment, tuple(claim.amounts))
         if claim.quantities is not None:
             _SET_CLAIM["quantities"](payment, tuple(claim.quantities))
-        return payment
+        payment.__class__ = ClaimPayment  # complete: frozen from now on
+        complete: ClaimPayment = payment
+        return complete
 
     def _adjustments(self, segment: list[str], number: int, found: list[Adjustment]) -> None:
         """Append the adjustments of a CAS: up to six reason/amount/quantity triplets."""
