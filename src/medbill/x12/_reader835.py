@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import pendulum
 
-from medbill._common import Address, ClaimId, PersonName
+from medbill._common import Address, PersonName
 from medbill._errors import ParseError, UnbalancedRemittanceError, ValidationError
 from medbill._money import ZERO
 from medbill._payment import (
@@ -143,7 +143,6 @@ _LINE_IN_MAKING, _NEW_LINE = in_making(LinePayment, "procedure", "charge", "paid
 _LINE = trusted_builder(_LINE_IN_MAKING)
 _SET_LINE = trusted_setters(LinePayment)
 _SET_CLAIM = trusted_setters(ClaimPayment)
-_SET_LINE_ADJUSTMENTS = _SET_LINE["adjustments"]
 _SET_SERVICE_DATE = _SET_LINE["service_date"]
 _SET_SERVICE_DATE_END = _SET_LINE["service_date_end"]
 _SET_LINE_ID = _SET_LINE["line_id"]
@@ -152,9 +151,6 @@ _SET_UNITS_PAID = _SET_LINE["units_paid"]
 _SET_RECEIVED_ON = _SET_CLAIM["received_on"]
 _SET_STATEMENT_START = _SET_CLAIM["statement_start"]
 _SET_STATEMENT_END = _SET_CLAIM["statement_end"]
-_SET_CLAIM_ADJUSTMENTS = _SET_CLAIM["adjustments"]
-_SET_CLAIM_LINES = _SET_CLAIM["lines"]
-_SET_CLAIM_REMARKS = _SET_CLAIM["remarks"]
 _CLAIM_IN_MAKING, _NEW_CLAIM = in_making(
     ClaimPayment,
     "claim_id",
@@ -168,7 +164,7 @@ _CLAIM_IN_MAKING, _NEW_CLAIM = in_making(
     "frequency",
     "header_number",
 )
-_NAME = trusted_builder(PersonName)
+_NAME_IN_MAKING, _NEW_NAME = in_making(PersonName, "family", "given", "middle", "suffix")
 _PROVIDER_SUMMARY = trusted_builder(ProviderSummary)
 
 
@@ -289,25 +285,35 @@ def _cached_amount(
     """:func:`_amount`, remembered: payers repeat the same amounts many times."""
     found = cache.get(value)
     if found is None:
-        if len(value) <= _AMOUNT_DIGITS and (
-            # the commonest shape, 123.45, checked without the regular expression
-            (
-                value[-3:-2] == "."
-                and value.isascii()
-                and value[:-3].isdigit()
-                and value[-2:].isdigit()
-            )
-            or (_PLAIN_MONEY if money else _PLAIN_NUMBER)(value)
-        ):
-            # the common shape (``123.45``): what _amount accepts, read without its checks
-            found = Decimal(value)
-        else:
-            found = _amount(value, number, segment_id, position, money=money, lenience=lenience)
-            if len(value) > _AMOUNT_DIGITS:  # warned about (lenient): warned again next time
-                return found
-        if len(cache) > 65_536:  # bounded (about 13 MB at most): flat memory
-            cache.clear()
-        cache[value] = found
+        return _fresh_amount(cache, value, number, segment_id, position, lenience, money=money)
+    return found
+
+
+def _fresh_amount(
+    cache: dict[str, Decimal],
+    value: str,
+    number: int,
+    segment_id: str,
+    position: int,
+    lenience: Lenience,
+    *,
+    money: bool = True,
+) -> Decimal:
+    """:func:`_cached_amount` of a value not in ``cache`` (the caller looked)."""
+    if len(value) <= _AMOUNT_DIGITS and (
+        # the commonest shape, 123.45, checked without the regular expression
+        (value[-3:-2] == "." and value.isascii() and value[:-3].isdigit() and value[-2:].isdigit())
+        or (_PLAIN_MONEY if money else _PLAIN_NUMBER)(value)
+    ):
+        # the common shape (``123.45``): what _amount accepts, read without its checks
+        found = Decimal(value)
+    else:
+        found = _amount(value, number, segment_id, position, money=money, lenience=lenience)
+        if len(value) > _AMOUNT_DIGITS:  # warned about (lenient): warned again next time
+            return found
+    if len(cache) > 65_536:  # bounded (about 13 MB at most): flat memory
+        cache.clear()
+    cache[value] = found
     return found
 
 
@@ -368,7 +374,10 @@ def _name(segment: list[str]) -> PersonName | None:
     middle = segment[5] if len(segment) > 5 and segment[5].strip() else None
     suffix = segment[7] if len(segment) > 7 and segment[7].strip() else None
     # family and given are non-empty and the others None or non-empty: what PersonName checks
-    return _NAME({"family": family, "given": given, "middle": middle, "suffix": suffix})
+    making = _NEW_NAME(family, given, middle, suffix)
+    making.__class__ = PersonName  # complete
+    name: PersonName = making
+    return name
 
 
 def _el(segment: list[str], position: int) -> str:
@@ -391,15 +400,16 @@ class _Claim:
 
 
 def _end_line(
-    line: LinePayment, adjustments: list[Adjustment], lists: dict[str, list[Any]] | None
+    making: Any, adjustments: list[Adjustment], lists: dict[str, list[Any]] | None
 ) -> LinePayment:
-    """The service line being read, its adjustments (and remarks, amounts, quantities
-    gathered in ``lists``) stored as tuples: complete."""
-    _SET_LINE_ADJUSTMENTS(line, tuple(adjustments))
+    """The service line being read (in the making), its adjustments (and remarks,
+    amounts, quantities gathered in ``lists``) stored as tuples: complete."""
+    making.adjustments = tuple(adjustments)
     if lists is not None:
         for key, values in lists.items():
-            _SET_LINE[key](line, tuple(values))
-    line.__class__ = LinePayment  # complete: frozen from now on
+            _SET_LINE[key](making, tuple(values))
+    making.__class__ = LinePayment  # complete: frozen from now on
+    line: LinePayment = making
     return line
 
 
@@ -526,7 +536,7 @@ class _TransactionReader:
                         if group is not None and carc is not None:
                             amount = money.get(segment[3])
                             if amount is None:
-                                amount = _cached_amount(
+                                amount = _fresh_amount(
                                     money, segment[3], number, "CAS", 3, lenience
                                 )
                             adjustment = _ADJUSTMENT(group, carc, amount, None)
@@ -582,18 +592,18 @@ class _TransactionReader:
                                     line.adjustments = tuple(line_adjustments)
                                     line.__class__ = LinePayment
                                 claim.lines.append(line)
-                            charge, paid = segment[2], segment[3]
-                            line = new_line(
-                                procedure,
-                                money.get(charge) or required(segment, number, 2),
-                                money.get(paid) or required(segment, number, 3),
-                                read[2],
-                            )
+                            charge = money.get(segment[2])
+                            if charge is None:
+                                charge = required(segment, number, 2)
+                            paid = money.get(segment[3])
+                            if paid is None:
+                                paid = required(segment, number, 3)
+                            line = new_line(procedure, charge, paid, read[2])
                             line_adjustments = []
                             if size == 6 and segment[5]:
                                 units = quantities.get(segment[5])
                                 if units is None:
-                                    units = _cached_amount(
+                                    units = _fresh_amount(
                                         quantities,
                                         segment[5],
                                         number,
@@ -615,7 +625,7 @@ class _TransactionReader:
                         value = segment[2]
                         amount = money.get(value)
                         if amount is None:
-                            amount = _cached_amount(money, value, number, "AMT", 2, lenience)
+                            amount = _fresh_amount(money, value, number, "AMT", 2, lenience)
                         if segment[1] == "B6":
                             line.allowed = amount
                         else:
@@ -1071,23 +1081,26 @@ class _TransactionReader:
                 "the patient control number (CLP01) is empty", location=location(number, "CLP", 1)
             )
         money = self.codes.money
-        claim_id = ClaimId(segment[1])
-        charge = money.get(segment[3]) or self._required_amount(segment, number, 3)
-        paid = money.get(segment[4]) or self._required_amount(segment, number, 4)
+        charge = money.get(segment[3])
+        if charge is None:
+            charge = self._required_amount(segment, number, 3)
+        paid = money.get(segment[4])
+        if paid is None:
+            paid = self._required_amount(segment, number, 4)
+        responsibility_amount = money.get(responsibility) if responsibility else ZERO
+        if responsibility_amount is None:
+            responsibility_amount = _fresh_amount(
+                money, responsibility, number, "CLP", 5, self.lenience
+            )
         if self.seen:
             self.seen.clear()
         return _Claim(
             _NEW_CLAIM(
-                claim_id,
+                segment[1],  # a ClaimId (NewType: the str itself)
                 status,
                 charge,
                 paid,
-                (
-                    money.get(responsibility)
-                    or _cached_amount(money, responsibility, number, "CLP", 5, self.lenience)
-                )
-                if responsibility
-                else ZERO,
+                responsibility_amount,
                 segment[6] or None,
                 segment[7] or None,
                 segment[8] or None,
@@ -1102,7 +1115,7 @@ class _TransactionReader:
         if found is not None:
             return found
         if value:
-            return _cached_amount(
+            return _fresh_amount(
                 self.codes.money, value, number, segment[0], position, self.lenience
             )
         if not self.lenience.strict:
@@ -1138,17 +1151,17 @@ class _TransactionReader:
 
     def _claim(self, claim: _Claim) -> ClaimPayment:
         """The claim being read, its lists stored as tuples: complete."""
-        payment = claim.payment
-        _SET_CLAIM_ADJUSTMENTS(payment, tuple(claim.adjustments))
-        _SET_CLAIM_LINES(payment, tuple(claim.lines))
-        _SET_CLAIM_REMARKS(payment, tuple(claim.remarks))
+        making = claim.payment
+        making.adjustments = tuple(claim.adjustments)
+        making.lines = tuple(claim.lines)
+        making.remarks = tuple(claim.remarks)
         if claim.amounts is not None:
-            _SET_CLAIM["amounts"](payment, tuple(claim.amounts))
+            making.amounts = tuple(claim.amounts)
         if claim.quantities is not None:
-            _SET_CLAIM["quantities"](payment, tuple(claim.quantities))
-        payment.__class__ = ClaimPayment  # complete: frozen from now on
-        complete: ClaimPayment = payment
-        return complete
+            making.quantities = tuple(claim.quantities)
+        making.__class__ = ClaimPayment  # complete: frozen from now on
+        payment: ClaimPayment = making
+        return payment
 
     def _adjustments(self, segment: list[str], number: int, found: list[Adjustment]) -> None:
         """Append the adjustments of a CAS: up to six reason/amount/quantity triplets."""
