@@ -379,10 +379,16 @@ def _walk(
     for batch in tokens.batches():
         # Segments between envelope segments go to the open transaction set in slices;
         # only the envelope segments go through the state machine below.
-        if envelope.isdisjoint(map(_FIRST, batch)):  # most batches: scanned in C
-            marks = []
-        else:
-            marks = [i for i, segment in enumerate(batch) if segment[0] in envelope]
+        # The positions of the envelope segments, found in C (list.index), not by a
+        # Python loop over the batch: most batches hold none, or an SE and an ST.
+        ids = list(map(_FIRST, batch))
+        marks = []
+        for segment_id in envelope.intersection(ids):
+            index = -1
+            for _ in range(ids.count(segment_id)):
+                index = ids.index(segment_id, index + 1)
+                marks.append(index)
+        marks.sort()
         if not marks and current is not None:
             number += len(batch)
             yield batch

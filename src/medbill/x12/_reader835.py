@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import pendulum
 
-from medbill._common import Address, ClaimId, PersonName
+from medbill._common import Address, PersonName
 from medbill._errors import ParseError, UnbalancedRemittanceError, ValidationError
 from medbill._money import ZERO
 from medbill._payment import (
@@ -49,7 +49,7 @@ from medbill.x12._envelope import (
 )
 from medbill.x12._limits import ELEMENT_LIMITS, over_long
 from medbill.x12._tokenizer import Lenience, location, shown, shown_id, warn
-from medbill.x12._trusted import trusted_builder, trusted_positional, trusted_setters
+from medbill.x12._trusted import in_making, trusted_builder, trusted_positional, trusted_setters
 
 __all__ = [
     "RemittanceStream",
@@ -133,14 +133,16 @@ _PLAIN_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)").fullmatch
 _CLAIM_DATES = frozenset({"036", "050", "232", "233"})
 # Entities built from values checked while reading (see medbill.x12._trusted).
 _ADJUSTMENT = trusted_positional(Adjustment, "group", "reason", "amount", "quantity")
-_LINE = trusted_builder(LinePayment)
-# The service line and the claim being read are built when their SVC or CLP is read, and
-# filled field by field as their segments come (see trusted_setters); the adjustments,
-# lines and remarks gather in lists, stored as tuples when the line or claim closes.
-_NEW_LINE = trusted_positional(LinePayment, "procedure", "charge", "paid", "modifiers")
+# The service line and the claim being read are built when their SVC or CLP is read, in
+# the making (see medbill.x12._trusted.in_making), and filled field by field as their
+# segments come: by attribute stores in the fast loop, by the slot setters (which take
+# them too) in the general reading. The adjustments, lines and remarks gather in lists,
+# stored as tuples when the line or claim closes, which then becomes a LinePayment or
+# ClaimPayment (its class is set).
+_LINE_IN_MAKING, _NEW_LINE = in_making(LinePayment, "procedure", "charge", "paid", "modifiers")
+_LINE = trusted_builder(_LINE_IN_MAKING)
 _SET_LINE = trusted_setters(LinePayment)
 _SET_CLAIM = trusted_setters(ClaimPayment)
-_SET_LINE_ADJUSTMENTS = _SET_LINE["adjustments"]
 _SET_SERVICE_DATE = _SET_LINE["service_date"]
 _SET_SERVICE_DATE_END = _SET_LINE["service_date_end"]
 _SET_LINE_ID = _SET_LINE["line_id"]
@@ -149,10 +151,7 @@ _SET_UNITS_PAID = _SET_LINE["units_paid"]
 _SET_RECEIVED_ON = _SET_CLAIM["received_on"]
 _SET_STATEMENT_START = _SET_CLAIM["statement_start"]
 _SET_STATEMENT_END = _SET_CLAIM["statement_end"]
-_SET_CLAIM_ADJUSTMENTS = _SET_CLAIM["adjustments"]
-_SET_CLAIM_LINES = _SET_CLAIM["lines"]
-_SET_CLAIM_REMARKS = _SET_CLAIM["remarks"]
-_NEW_CLAIM = trusted_positional(
+_CLAIM_IN_MAKING, _NEW_CLAIM = in_making(
     ClaimPayment,
     "claim_id",
     "status",
@@ -165,9 +164,7 @@ _NEW_CLAIM = trusted_positional(
     "frequency",
     "header_number",
 )
-_SET_PATIENT_NAME = _SET_CLAIM["patient_name"]
-_SET_MEMBER_ID = _SET_CLAIM["member_id"]
-_NAME = trusted_builder(PersonName)
+_NAME_IN_MAKING, _NEW_NAME = in_making(PersonName, "family", "given", "middle", "suffix")
 _PROVIDER_SUMMARY = trusted_builder(ProviderSummary)
 
 
@@ -288,25 +285,35 @@ def _cached_amount(
     """:func:`_amount`, remembered: payers repeat the same amounts many times."""
     found = cache.get(value)
     if found is None:
-        if len(value) <= _AMOUNT_DIGITS and (
-            # the commonest shape, 123.45, checked without the regular expression
-            (
-                value[-3:-2] == "."
-                and value.isascii()
-                and value[:-3].isdigit()
-                and value[-2:].isdigit()
-            )
-            or (_PLAIN_MONEY if money else _PLAIN_NUMBER)(value)
-        ):
-            # the common shape (``123.45``): what _amount accepts, read without its checks
-            found = Decimal(value)
-        else:
-            found = _amount(value, number, segment_id, position, money=money, lenience=lenience)
-            if len(value) > _AMOUNT_DIGITS:  # warned about (lenient): warned again next time
-                return found
-        if len(cache) > 65_536:  # bounded (about 13 MB at most): flat memory
-            cache.clear()
-        cache[value] = found
+        return _fresh_amount(cache, value, number, segment_id, position, lenience, money=money)
+    return found
+
+
+def _fresh_amount(
+    cache: dict[str, Decimal],
+    value: str,
+    number: int,
+    segment_id: str,
+    position: int,
+    lenience: Lenience,
+    *,
+    money: bool = True,
+) -> Decimal:
+    """:func:`_cached_amount` of a value not in ``cache`` (the caller looked)."""
+    if len(value) <= _AMOUNT_DIGITS and (
+        # the commonest shape, 123.45, checked without the regular expression
+        (value[-3:-2] == "." and value.isascii() and value[:-3].isdigit() and value[-2:].isdigit())
+        or (_PLAIN_MONEY if money else _PLAIN_NUMBER)(value)
+    ):
+        # the common shape (``123.45``): what _amount accepts, read without its checks
+        found = Decimal(value)
+    else:
+        found = _amount(value, number, segment_id, position, money=money, lenience=lenience)
+        if len(value) > _AMOUNT_DIGITS:  # warned about (lenient): warned again next time
+            return found
+    if len(cache) > 65_536:  # bounded (about 13 MB at most): flat memory
+        cache.clear()
+    cache[value] = found
     return found
 
 
@@ -367,7 +374,10 @@ def _name(segment: list[str]) -> PersonName | None:
     middle = segment[5] if len(segment) > 5 and segment[5].strip() else None
     suffix = segment[7] if len(segment) > 7 and segment[7].strip() else None
     # family and given are non-empty and the others None or non-empty: what PersonName checks
-    return _NAME({"family": family, "given": given, "middle": middle, "suffix": suffix})
+    making = _NEW_NAME(family, given, middle, suffix)
+    making.__class__ = PersonName  # complete
+    name: PersonName = making
+    return name
 
 
 def _el(segment: list[str], position: int) -> str:
@@ -380,8 +390,8 @@ class _Claim:
 
     __slots__ = ("adjustments", "amounts", "lines", "payment", "quantities", "remarks")
 
-    def __init__(self, payment: ClaimPayment) -> None:
-        self.payment = payment
+    def __init__(self, payment: Any) -> None:
+        self.payment = payment  # a ClaimPayment in the making (takes attribute stores)
         self.adjustments: list[Adjustment] = []
         self.lines: list[LinePayment] = []
         self.remarks: list[Rarc] = []
@@ -390,14 +400,16 @@ class _Claim:
 
 
 def _end_line(
-    line: LinePayment, adjustments: list[Adjustment], lists: dict[str, list[Any]] | None
+    making: Any, adjustments: list[Adjustment], lists: dict[str, list[Any]] | None
 ) -> LinePayment:
-    """The service line being read, its adjustments (and remarks, amounts, quantities
-    gathered in ``lists``) stored as tuples: complete."""
-    _SET_LINE_ADJUSTMENTS(line, tuple(adjustments))
+    """The service line being read (in the making), its adjustments (and remarks,
+    amounts, quantities gathered in ``lists``) stored as tuples: complete."""
+    making.adjustments = tuple(adjustments)
     if lists is not None:
         for key, values in lists.items():
-            _SET_LINE[key](line, tuple(values))
+            _SET_LINE[key](making, tuple(values))
+    making.__class__ = LinePayment  # complete: frozen from now on
+    line: LinePayment = making
     return line
 
 
@@ -499,12 +511,8 @@ class _TransactionReader:
         read_adjustments = self._adjustments
         required = self._required_amount
         new_line = _NEW_LINE
-        set_line_adjustments = _SET_LINE_ADJUSTMENTS
-        set_service_date = _SET_SERVICE_DATE
-        set_line_id = _SET_LINE_ID
-        set_allowed = _SET_ALLOWED
         claim: _Claim | None = None
-        line: LinePayment | None = None
+        line: Any = None  # a LinePayment in the making (takes attribute stores), or None
         line_adjustments: list[Adjustment] = []
         number = raw.first_number - 1
         for segment in itertools.chain.from_iterable(raw.batches):
@@ -528,7 +536,7 @@ class _TransactionReader:
                         if group is not None and carc is not None:
                             amount = money.get(segment[3])
                             if amount is None:
-                                amount = _cached_amount(
+                                amount = _fresh_amount(
                                     money, segment[3], number, "CAS", 3, lenience
                                 )
                             adjustment = _ADJUSTMENT(group, carc, amount, None)
@@ -547,19 +555,19 @@ class _TransactionReader:
                         qualifier = segment[1]
                         if line is not None:
                             if qualifier == "472" or qualifier == "150":
-                                set_service_date(line, day)
+                                line.service_date = day
                                 continue
                             if qualifier == "151":
-                                _SET_SERVICE_DATE_END(line, day)
+                                line.service_date_end = day
                                 continue
                         elif qualifier == "050":
-                            _SET_RECEIVED_ON(claim.payment, day)
+                            claim.payment.received_on = day
                             continue
                         elif qualifier == "232":
-                            _SET_STATEMENT_START(claim.payment, day)
+                            claim.payment.statement_start = day
                             continue
                         elif qualifier == "233":
-                            _SET_STATEMENT_END(claim.payment, day)
+                            claim.payment.statement_end = day
                             continue
                         elif qualifier == "036":
                             continue
@@ -577,23 +585,25 @@ class _TransactionReader:
                         procedure = procedures.get(read[1])
                         if procedure is not None:
                             if line is not None:
-                                set_line_adjustments(line, tuple(line_adjustments))
                                 if self.line_lists is not None:
                                     _end_line(line, line_adjustments, self.line_lists)
                                     self.line_lists = None
+                                else:
+                                    line.adjustments = tuple(line_adjustments)
+                                    line.__class__ = LinePayment
                                 claim.lines.append(line)
-                            charge, paid = segment[2], segment[3]
-                            line = new_line(
-                                procedure,
-                                money.get(charge) or required(segment, number, 2),
-                                money.get(paid) or required(segment, number, 3),
-                                read[2],
-                            )
+                            charge = money.get(segment[2])
+                            if charge is None:
+                                charge = required(segment, number, 2)
+                            paid = money.get(segment[3])
+                            if paid is None:
+                                paid = required(segment, number, 3)
+                            line = new_line(procedure, charge, paid, read[2])
                             line_adjustments = []
                             if size == 6 and segment[5]:
                                 units = quantities.get(segment[5])
                                 if units is None:
-                                    units = _cached_amount(
+                                    units = _fresh_amount(
                                         quantities,
                                         segment[5],
                                         number,
@@ -602,22 +612,22 @@ class _TransactionReader:
                                         lenience,
                                         money=False,
                                     )
-                                _SET_UNITS_PAID(line, units)
+                                line.units_paid = units
                             continue
                 elif segment_id == "REF":
                     if size >= 3 and len(segment[2]) <= 50:
                         # the claim's REFs carry nothing a claim payment holds
                         if line is not None and segment[1] == "6R":
-                            set_line_id(line, segment[2])
+                            line.line_id = segment[2]
                         continue
                 elif segment_id == "AMT":
                     if size >= 3 and len(segment[1]) <= 3 and line is not None:
                         value = segment[2]
                         amount = money.get(value)
                         if amount is None:
-                            amount = _cached_amount(money, value, number, "AMT", 2, lenience)
+                            amount = _fresh_amount(money, value, number, "AMT", 2, lenience)
                         if segment[1] == "B6":
-                            set_allowed(line, amount)
+                            line.allowed = amount
                         else:
                             self._line_list("amounts").append((segment[1], amount))
                         continue
@@ -634,8 +644,8 @@ class _TransactionReader:
                 ):
                     seen.add("NM1*QC")
                     payment = claim.payment
-                    _SET_PATIENT_NAME(payment, _name(segment))
-                    _SET_MEMBER_ID(payment, segment[9] or None)
+                    payment.patient_name = _name(segment)
+                    payment.member_id = segment[9] or None
                     continue
             if (
                 segment_id == "CLP"
@@ -1071,23 +1081,26 @@ class _TransactionReader:
                 "the patient control number (CLP01) is empty", location=location(number, "CLP", 1)
             )
         money = self.codes.money
-        claim_id = ClaimId(segment[1])
-        charge = money.get(segment[3]) or self._required_amount(segment, number, 3)
-        paid = money.get(segment[4]) or self._required_amount(segment, number, 4)
+        charge = money.get(segment[3])
+        if charge is None:
+            charge = self._required_amount(segment, number, 3)
+        paid = money.get(segment[4])
+        if paid is None:
+            paid = self._required_amount(segment, number, 4)
+        responsibility_amount = money.get(responsibility) if responsibility else ZERO
+        if responsibility_amount is None:
+            responsibility_amount = _fresh_amount(
+                money, responsibility, number, "CLP", 5, self.lenience
+            )
         if self.seen:
             self.seen.clear()
         return _Claim(
             _NEW_CLAIM(
-                claim_id,
+                segment[1],  # a ClaimId (NewType: the str itself)
                 status,
                 charge,
                 paid,
-                (
-                    money.get(responsibility)
-                    or _cached_amount(money, responsibility, number, "CLP", 5, self.lenience)
-                )
-                if responsibility
-                else ZERO,
+                responsibility_amount,
                 segment[6] or None,
                 segment[7] or None,
                 segment[8] or None,
@@ -1102,7 +1115,7 @@ class _TransactionReader:
         if found is not None:
             return found
         if value:
-            return _cached_amount(
+            return _fresh_amount(
                 self.codes.money, value, number, segment[0], position, self.lenience
             )
         if not self.lenience.strict:
@@ -1138,14 +1151,16 @@ class _TransactionReader:
 
     def _claim(self, claim: _Claim) -> ClaimPayment:
         """The claim being read, its lists stored as tuples: complete."""
-        payment = claim.payment
-        _SET_CLAIM_ADJUSTMENTS(payment, tuple(claim.adjustments))
-        _SET_CLAIM_LINES(payment, tuple(claim.lines))
-        _SET_CLAIM_REMARKS(payment, tuple(claim.remarks))
+        making = claim.payment
+        making.adjustments = tuple(claim.adjustments)
+        making.lines = tuple(claim.lines)
+        making.remarks = tuple(claim.remarks)
         if claim.amounts is not None:
-            _SET_CLAIM["amounts"](payment, tuple(claim.amounts))
+            making.amounts = tuple(claim.amounts)
         if claim.quantities is not None:
-            _SET_CLAIM["quantities"](payment, tuple(claim.quantities))
+            making.quantities = tuple(claim.quantities)
+        making.__class__ = ClaimPayment  # complete: frozen from now on
+        payment: ClaimPayment = making
         return payment
 
     def _adjustments(self, segment: list[str], number: int, found: list[Adjustment]) -> None:
