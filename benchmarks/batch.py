@@ -5,7 +5,8 @@
 
 Each figure is printed next to its baseline, measured in the same run on the same lines:
 
-1. ``price_lines`` on one core (``POLARS_MAX_THREADS=1``) over a realistic mix (office
+1. The issue's vectorised ceiling (plain RVU x GPCI x CF in integers with Polars joins,
+   no rules), then ``price_lines`` on one core (``POLARS_MAX_THREADS=1``) over a realistic mix (office
    visits, imaging with components, therapy units, surgery with 50/62/80, endoscopy
    families, status T, NPP lines, CY2024 and CY2025 dates, five localities, four places of
    service), against ``MedicareFeeSchedule.price_claim`` on a sample of the same claims;
@@ -56,6 +57,7 @@ from medbill import (
 from medbill.batch import check_payments, price_lines, remittance_tables
 from medbill.batch._columnar835 import columnar_tables, segment_frame
 from medbill.batch._remittance import scalar_remittance_tables
+from medbill.batch._schedule import prepare
 from medbill.claims import check_payment
 from medbill.fees import (
     CarveOut,
@@ -153,9 +155,46 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def ceiling_tables(schedule: MedicareFeeSchedule) -> tuple[pl.DataFrame, pl.DataFrame, int, int]:
+    """The issue's vectorised ceiling's inputs: the last release's global RVU rows
+    (hundredths) and GPCIs (thousandths), its conversion factor (ten-thousandths) and the
+    divisor to whole cents, from the prepared schedule."""
+    prepared = prepare(schedule)
+    last = len(prepared.periods) - 1
+    rvus = prepared.rows.filter((pl.col("_release") == last) & (pl.col("lookup") == "")).select(
+        "procedure", "work", "pe_nonfacility", "mp"
+    )
+    gpcis = prepared.gpcis.filter(pl.col("_release") == last).drop("_release")
+    return rvus, gpcis, prepared.factors[-1][3], prepared.cent_divisor
+
+
+def ceiling(
+    frame: pl.DataFrame, tables: tuple[pl.DataFrame, pl.DataFrame, int, int]
+) -> pl.DataFrame:
+    """Plain RVU x GPCI x CF repricing in integers with Polars joins (no modifiers, no
+    claim rules, no problems column): the issue's ceiling, about 6.5M lines/s on one core."""
+    rvus, gpcis, factor, divisor = tables
+    fee = (
+        pl.col("work") * pl.col("gpci_work")
+        + pl.col("pe_nonfacility") * pl.col("gpci_pe")
+        + pl.col("mp") * pl.col("gpci_mp")
+    ) * factor
+    return (
+        frame.lazy()
+        .select("procedure", "locality", "units")
+        .join(rvus.lazy(), on="procedure", how="left")
+        .join(gpcis.lazy(), on="locality", how="left")
+        .select(((fee + divisor // 2) // divisor * pl.col("units")).alias("allowed_cents"))
+        .collect()
+    )
+
+
 def bench_pricing(schedule: MedicareFeeSchedule, count: int, sample_claims: int) -> pl.DataFrame:
     frame = lines_frame(count)
     price_lines(frame.head(1000), schedule)  # builds the schedule's tables once
+    tables = ceiling_tables(schedule)
+    _, cpu, wall = measure(lambda: ceiling(frame, tables))
+    figures("  ceiling RVUxGPCIxCF", count, "lines", cpu, wall)
     before = peak_rss_mb()
     priced, cpu, wall = measure(lambda: price_lines(frame, schedule))
     grown = peak_rss_mb() - before

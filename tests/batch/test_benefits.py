@@ -153,3 +153,56 @@ def test_negative_allowed_takes_the_loop(allowed: int) -> None:
     got = expected_shares(frame, plan, None, sequestration=False)
     want = _loop_shares(frame, plan, None, sequestration=False)
     assert got.to_dicts() == want.to_dicts()
+
+
+def test_a_total_beyond_64_bit_running_sums_takes_the_loop() -> None:
+    # two lines of 2**61 cents each: their running sum would leave int64's safe range
+    plan = Benefits(deductible=Decimal("10.00"), coinsurance=Decimal("0"))
+    frame = pl.DataFrame(
+        {
+            "_row": [0, 1, 2],
+            "claim_id": ["A", "A", "B"],
+            "line_id": ["1", "2", "1"],
+            "_expected": [2**61, 2**61, 5000],
+            "_denied": [False, False, False],
+            "_payer_problem": [None, None, None],
+            "member_id": ["m", "m", "m"],
+        },
+        schema_overrides={"_payer_problem": pl.String},
+    )
+    got = expected_shares(frame, plan, None, sequestration=False)
+    want = _loop_shares(frame, plan, None, sequestration=False)
+    assert got.to_dicts() == want.to_dicts()
+    assert got["_expected_share"].to_list() == [1000, 0, 0]
+
+
+@settings(max_examples=40)
+@given(
+    claims=st.lists(
+        st.tuples(st.sampled_from(("a", "b", "c", "d")), st.sampled_from(("m-1", "m-2", "m-3"))),
+        min_size=1,
+        max_size=25,
+    ),
+    plan=benefits(),
+)
+def test_claims_of_one_member_and_claims_shared_by_members(
+    claims: list[tuple[str, str]], plan: Benefits
+) -> None:
+    # a claim id with one member (claim numbers number the pairs) and with several
+    count = len(claims)
+    frame = pl.DataFrame(
+        {
+            "_row": list(range(count)),
+            "claim_id": [c for c, _ in claims],
+            "line_id": [str(n) for n in range(count)],
+            "_expected": [1000 + 700 * (n % 5) for n in range(count)],
+            "_denied": [n % 4 == 3 for n in range(count)],
+            "_payer_problem": [None] * count,
+            "member_id": [m for _, m in claims],
+        },
+        schema_overrides={"_payer_problem": pl.String},
+    )
+    for table in (frame, frame.with_columns(pl.col("claim_id") + pl.col("member_id"))):
+        got = expected_shares(table, plan, None, sequestration=False)
+        want = _loop_shares(table, plan, None, sequestration=False)
+        assert got.to_dicts() == want.to_dicts()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -57,3 +58,18 @@ def test_price_lines_answers_do_not_depend_on_row_order(releases: MedicareFeeSch
     second = price_lines(shuffled, releases).sort(key)
     assert first.equals(second)
     assert first["mppr_rank"].drop_nulls().len() > 0
+
+
+def test_signatures_sharing_a_hash_are_kept_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    # every row hashes alike: the comparison finds it, and the columns themselves group
+    frame = pl.DataFrame(
+        {"procedure": ["99213", "20610", "99213", None], "modifier_1": [None, "50", None, "26"]}
+    )
+    monkeypatch.setattr(
+        pl.DataFrame,
+        "hash_rows",
+        lambda self, *a, **k: pl.Series([7] * self.height, dtype=pl.UInt64),
+    )
+    sig, distinct = signatures(frame, ["procedure", "modifier_1"])
+    assert sig.to_list() == [0, 1, 0, 2]
+    assert distinct.rows() == [("99213", None), ("20610", "50"), (None, "26")]

@@ -42,9 +42,11 @@ from decimal import Decimal
 from typing import Final
 
 import polars as pl
+import pyarrow.compute as pc
 
 from medbill._errors import ValidationError
 from medbill._parties import Accumulators, Benefits, ServiceCategory
+from medbill.batch._keys import signatures
 from medbill.batch._tables import decimal_scale, round_div, scaled, to_scaled
 from medbill.fees._responsibility import SEQUESTRATION, opening_limits, split_amounts
 
@@ -146,6 +148,10 @@ def _loop_shares(
 _NO_MEMBER: Final = "\x00none"
 """The chain of the lines whose ``member_id`` is null (they share one, as in the loop)."""
 _MAX_RATE_PLACES: Final = 8
+_LIMIT: Final = 2**62
+"""The lines' total (cents) up to which the running sums are exact in 64 bits."""
+_CATEGORIES: Final = [c.value for c in ServiceCategory]
+_CATEGORY_CODES: Final = {value: n for n, value in enumerate(_CATEGORIES)}
 
 
 def _cents(amount: Decimal) -> int:
@@ -171,48 +177,57 @@ def _terms_table(
     members: list[str],
     benefits: Benefits | Mapping[str, Benefits],
     accumulators: Accumulators | Mapping[str, Accumulators] | None,
-) -> tuple[pl.DataFrame, pl.DataFrame, int, bool]:
-    """The starting terms of each member (``_member``: ``_ded0``, ``_oop0``, ``_rate``)
-    and their copays (``_member``, ``_category``, ``_copay_amount``), with the common
-    denominator of the rates, and whether a family amount met is not known (then the
-    loop gives the answer)."""
+) -> tuple[pl.Series, pl.DataFrame, pl.Series, int, bool]:
+    """The starting terms of each member: (the number of the member's terms, by member;
+    the terms by number: ``_ded0``, ``_oop0``, ``_rate``; the copays by number and
+    category, at ``number * (categories + 1) + category``; the common denominator of the
+    rates; whether a family amount met is not known, when the loop gives the answer).
+    Members with the same plan and accumulators share one number."""
     zero = Accumulators()
-    cache: dict[tuple[int, int], tuple[int, int | None, Decimal, dict[str, int]]] = {}
-    rows: list[tuple[str, int, int | None, Decimal]] = []
-    copays: list[tuple[str, str, int]] = []
+    numbers: dict[tuple[int, int], int] = {}
+    found: list[tuple[int, int | None, Decimal, dict[str, int]]] = []
+    ids: list[int] = []
     unknown_family = False
     for member in members:
         key = None if member == _NO_MEMBER else member
         plan = _lookup(benefits, key, "benefits")
         met = zero if accumulators is None else _lookup(accumulators, key, "accumulators")
-        if not isinstance(plan, Benefits) or not isinstance(met, Accumulators):
-            raise ValidationError("benefits", plan, "must be Benefits (and Accumulators)")
         pair = (id(plan), id(met))
-        terms = cache.get(pair)
-        if terms is None:
-            terms = cache[pair] = _member_terms(plan, met)
-        if (plan.family_deductible is not None and met.family_deductible_met is None) or (
-            plan.family_out_of_pocket_max is not None and met.family_out_of_pocket_met is None
-        ):
-            # the family's amount met is not known: Accumulators.plus leaves it unknown,
-            # so split_amounts starts the family's amount afresh on every claim (and on
-            # its denied lines): no running sum gives that, the loop does
-            unknown_family = True
-        ded0, oop0, rate, by_category = terms
-        rows.append((member, ded0, oop0, rate))
-        copays.extend((member, category, amount) for category, amount in by_category.items())
-    scale = decimal_scale([r[3] for r in rows]) if rows else 0
+        number = numbers.get(pair)
+        if number is None:
+            if not isinstance(plan, Benefits) or not isinstance(met, Accumulators):
+                raise ValidationError("benefits", plan, "must be Benefits (and Accumulators)")
+            if (plan.family_deductible is not None and met.family_deductible_met is None) or (
+                plan.family_out_of_pocket_max is not None and met.family_out_of_pocket_met is None
+            ):
+                # the family's amount met is not known: Accumulators.plus leaves it
+                # unknown, so split_amounts starts the family's amount afresh on every
+                # claim (and on its denied lines): no running sum gives that, the loop does
+                unknown_family = True
+            number = numbers[pair] = len(found)
+            found.append(_member_terms(plan, met))
+        ids.append(number)
+    scale = decimal_scale([rate for _, _, rate, _ in found])
     table = pl.DataFrame(
-        [(m, d, o, to_scaled(r, scale)) for m, d, o, r in rows],
-        schema={"_member": pl.String, "_ded0": pl.Int64, "_oop0": pl.Int64, "_rate": pl.Int64},
-        orient="row",
+        {
+            "_ded0": [d for d, _, _, _ in found],
+            "_oop0": [o for _, o, _, _ in found],
+            "_rate": [to_scaled(r, scale) for _, _, r, _ in found],
+        },
+        schema={"_ded0": pl.Int64, "_oop0": pl.Int64, "_rate": pl.Int64},
     )
-    copay_table = pl.DataFrame(
-        copays,
-        schema={"_member": pl.String, "_category": pl.String, "_copay_amount": pl.Int64},
-        orient="row",
+    width = len(_CATEGORIES) + 1
+    copays = [0] * (len(found) * width)
+    for number, (_, _, _, by_category) in enumerate(found):
+        for category, amount in by_category.items():
+            copays[number * width + _CATEGORY_CODES[category]] = amount
+    return (
+        pl.Series("_terms", ids, dtype=pl.UInt32),
+        table,
+        pl.Series("_copay_amount", copays, dtype=pl.Int64),
+        10**scale,
+        unknown_family,
     )
-    return table, copay_table, 10**scale, unknown_family
 
 
 def expected_shares(
@@ -228,15 +243,15 @@ def expected_shares(
     ``frame`` has ``_row``, ``claim_id``, ``line_id``, ``_expected`` (cents, null when no
     term priced the line), ``_denied`` and ``_payer_problem``; optionally ``member_id``
     and ``service_category``. Rows not priced, or of another payer, get nulls.
+
+    Members, claims and categories are numbered exactly (:func:`medbill.batch._keys.signatures`)
+    and the lines sorted by member, claim (in the order the member's claims first appear)
+    and paid/denied group, so each running sum is one cumulative sum read at the runs'
+    starts (integer cents, exact while the lines' total stays below ``2**62``; above it
+    the loop gives the answer).
     """
     columns = frame.columns
     has_member = "member_id" in columns
-    if has_member:
-        member = pl.col("member_id").cast(pl.String).fill_null(_NO_MEMBER)
-        chain = member
-    else:
-        member = pl.lit(_NO_MEMBER, dtype=pl.String)
-        chain = pl.col("claim_id").cast(pl.String)
     category = ServiceCategory.OFFICE_VISIT.value
     if "service_category" in columns:
         line_category = pl.col("service_category").cast(pl.String).fill_null(category)
@@ -245,16 +260,20 @@ def expected_shares(
     else:
         line_category = pl.lit(category, dtype=pl.String)
     taking = pl.col("_expected").is_not_null() & pl.col("_payer_problem").is_null()
+    keyed = [pl.col("claim_id").cast(pl.String).alias("_claim")]
+    if has_member:
+        keyed.append(pl.col("member_id").cast(pl.String).fill_null(_NO_MEMBER).alias("_member"))
+    keyed_names = ["_claim", "_member"][: len(keyed)]
     work = (
         frame.with_row_index("_position")
         .filter(taking)
         .select(
             "_position",
-            member.alias("_member"),
-            chain.alias("_chain"),
-            pl.col("claim_id").cast(pl.String).alias("_claim"),
+            *keyed,
             pl.col("_denied").fill_null(False).cast(pl.Int8).alias("_group"),
-            line_category.alias("_category"),
+            line_category.replace_strict(_CATEGORY_CODES, default=len(_CATEGORIES))
+            .cast(pl.Int64)
+            .alias("_cat"),
             pl.col("_expected").alias("_allowed"),
         )
     )
@@ -262,22 +281,56 @@ def expected_shares(
         nulls = pl.Series([], dtype=pl.Int64).extend_constant(None, frame.height)
         return pl.DataFrame({"_expected_share": nulls, "_cut": nulls})
     negative = work.select((pl.col("_allowed") < 0).any()).item()
-    terms, copays, rate_den, unknown_family = _terms_table(
-        work["_member"].unique(maintain_order=True).to_list(), benefits, accumulators
-    )
-    if negative or unknown_family or rate_den > 10**_MAX_RATE_PLACES:
+    claim, _ = signatures(work, ["_claim"])
+    if has_member:
+        member, distinct = signatures(work, ["_member"])
+        members = distinct["_member"].to_list()
+    else:
+        member = pl.Series("_sig", [], dtype=pl.UInt32).extend_constant(0, work.height)
+        members = [_NO_MEMBER]
+    ids, terms, copays, rate_den, unknown_family = _terms_table(members, benefits, accumulators)
+    total = work["_allowed"].sum()
+    if negative or unknown_family or rate_den > 10**_MAX_RATE_PLACES or total >= _LIMIT:
         return _loop_shares(frame, benefits, accumulators, sequestration=sequestration)
-    work = work.join(terms, on="_member", how="left", maintain_order="left")
-    work = work.join(
-        copays, on=["_member", "_category"], how="left", maintain_order="left"
-    ).with_columns(pl.col("_copay_amount").fill_null(0))
-    # claims in the order they first appear among the member's lines; paid lines first
+    # the chain of running sums: the member's lines, else the claim's; a claim is one
+    # claim id of one chain, numbered in the order it first appears
+    chain = member if has_member else claim
+    pair = claim.cast(pl.Int64)
+    if has_member and not _one_member_per_claim(member, claim):
+        composite = member.cast(pl.Int64) * (int(claim.max()) + 1) + pair  # type: ignore[arg-type]
+        pair = pl.Series(pc.dictionary_encode(composite.to_arrow()).indices).cast(pl.Int64)
+    number = ids.gather(member)
     work = work.with_columns(
-        pl.col("_position").min().over("_chain", "_claim").alias("_claim_first")
-    ).sort("_chain", "_claim_first", "_group", "_position")
+        chain.cast(pl.Int64).alias("_chain"),
+        pair.alias("_pair"),
+        terms["_ded0"].gather(number),
+        terms["_oop0"].gather(number),
+        terms["_rate"].gather(number),
+        # no copay for a category the plan has none for (nor for an unknown one)
+        copays.gather(number.cast(pl.Int64) * (len(_CATEGORIES) + 1) + work["_cat"]),
+    )
+    # by chain, then the chain's claims in first-seen order (pair numbers are), paid first
+    chains = work["_chain"].gather(work["_pair"].arg_unique())  # by pair number
+    order = (
+        pl.DataFrame({"_chain": chains}).with_row_index("_n").sort("_chain", maintain_order=True)
+    )
+    rank = (
+        pl.Series([], dtype=pl.Int64)
+        .extend_constant(0, chains.len())
+        .scatter(order["_n"], pl.int_range(0, chains.len(), dtype=pl.Int64, eager=True))
+    )
+    key = rank.gather(work["_pair"]) * 2 + work["_group"].cast(pl.Int64)
+    work = work.drop(keyed_names)
+    if not key.is_sorted():
+        work = work.sort(key, maintain_order=True)
+    chain_start = _starts("_chain")
+    pair_start = _starts("_pair")
     allowed = pl.col("_allowed")
     eligible = (allowed > 0) & (pl.col("_copay_amount") > 0)
-    first = eligible.cast(pl.Int64).cum_sum().over("_chain", "_claim", "_group", "_category") == 1
+    width = len(_CATEGORIES) + 1
+    copay_key = (pl.col("_pair") * 2 + pl.col("_group").cast(pl.Int64)) * width + pl.col("_cat")
+    first = pl.when(eligible).then(copay_key).is_first_distinct()
+    work = work.with_columns(chain_start.alias("_chain_start"), pair_start.alias("_pair_start"))
     work = work.with_columns(
         pl.when(eligible & first)
         .then(pl.min_horizontal(pl.col("_copay_amount"), allowed))
@@ -328,9 +381,7 @@ def expected_shares(
         cut = round_div((allowed - share) * num, den)  # CARC 253: 2% off the payment
     else:
         cut = pl.lit(0, dtype=pl.Int64)
-    shares = work.select("_position", share.alias("_expected_share"), cut.alias("_cut")).sort(
-        "_position"
-    )
+    shares = work.select("_position", share.alias("_expected_share"), cut.alias("_cut"))
     positions = shares["_position"]
     out_share = pl.Series([], dtype=pl.Int64).extend_constant(None, frame.height)
     out_cut = pl.Series([], dtype=pl.Int64).extend_constant(None, frame.height)
@@ -342,6 +393,28 @@ def expected_shares(
     )
 
 
+def _one_member_per_claim(member: pl.Series, claim: pl.Series) -> bool:
+    """Whether every line of a claim id has the same member (then the claim numbers
+    number the (member, claim) pairs already)."""
+    first = claim.arg_unique()
+    owner = pl.Series([], dtype=pl.UInt32).extend_constant(0, first.len())
+    owner = owner.scatter(claim.gather(first), member.gather(first))
+    return bool((owner.gather(claim) == member).all())
+
+
+def _starts(key: str) -> pl.Expr:
+    """Whether each row (of rows sorted by ``key``) is the first of its ``key``."""
+    column = pl.col(key)
+    return column.ne_missing(column.shift(1)) | (pl.int_range(pl.len()) == 0)
+
+
+def _within(value: pl.Expr, start: str) -> pl.Expr:
+    """The cumulative sum of ``value`` (non-null integers) within each run whose first row
+    ``start`` flags: the running total less the total before the run's first row."""
+    total = value.cum_sum()
+    return total - pl.when(pl.col(start)).then(total - value).forward_fill()
+
+
 def _running(work: pl.DataFrame, amount: str, name: str) -> pl.DataFrame:
     """``work`` with the running sum of ``amount`` through each line (rows sorted): a paid
     line's over the member's paid lines; a denied line's from its claim's paid lines'
@@ -349,13 +422,6 @@ def _running(work: pl.DataFrame, amount: str, name: str) -> pl.DataFrame:
     denied lines through it."""
     value = pl.col(amount)
     paid = pl.col("_group") == 0
-    work = work.with_columns(
-        pl.when(paid).then(value).otherwise(0).cum_sum().over("_chain").alias("_through"),
-        pl.when(paid).then(0).otherwise(value).cum_sum().over("_chain", "_claim").alias("_more"),
-    )
-    return work.with_columns(
-        pl.when(paid)
-        .then(pl.col("_through"))
-        .otherwise(pl.col("_through") + pl.col("_more"))
-        .alias(name)
-    ).drop("_through", "_more")
+    through = _within(pl.when(paid).then(value).otherwise(0), "_chain_start")
+    more = _within(pl.when(paid).then(0).otherwise(value), "_pair_start")
+    return work.with_columns(pl.when(paid).then(through).otherwise(through + more).alias(name))

@@ -8,23 +8,20 @@ cents). A year of claims has millions of lines and a few thousand signatures, so
 rules are worked out once per signature, on a small table, and each line takes its
 signature's answers by position (``_sig``) -- a gather, not a join on text.
 
-The signature of a line is found exactly: the columns are hashed and combined into one
-64-bit number, every line is joined to the first line of its number, and the line's own
-values are compared with that line's; should two different signatures ever share a
+The signature of a line is found exactly: the row's columns are hashed into one 64-bit
+number (``DataFrame.hash_rows``), every line takes the first line of its number, and the
+line's own values are compared with that line's; should two different signatures ever share a
 number, the lines are grouped on the columns themselves instead (slower, same answer).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
 
 import polars as pl
+import pyarrow.compute as pc
 
 __all__ = ["Lines", "exact_signatures", "signatures"]
-
-_MIX: Final = 0x100000001B3
-"""Odd 64-bit multiplier (FNV prime) combining the column hashes (wrapping arithmetic)."""
 
 
 class Lines:
@@ -56,20 +53,12 @@ def signatures(frame: pl.DataFrame, keys: Sequence[str]) -> tuple[pl.Series, pl.
     """(``_sig`` for every row, the distinct rows of ``frame[keys]`` in first-seen order)."""
     if frame.height == 0:
         return pl.Series("_sig", [], dtype=pl.UInt32), frame.select(keys)
-    combined: pl.Expr | None = None
-    for key in keys:
-        hashed = pl.col(key).hash()
-        combined = hashed if combined is None else (combined * _MIX) ^ hashed
-    assert combined is not None  # keys is never empty
-    hashes = frame.select(combined.alias("_h"))["_h"]
-    first = hashes.arg_unique()
+    hashes = frame.select(keys).hash_rows()
+    # each hash's number in first-seen order (Arrow's hash table on the 64-bit hashes)
+    encoded = pc.dictionary_encode(hashes.to_arrow())
+    sig = pl.Series("_sig", encoded.indices).cast(pl.UInt32)
+    first = sig.arg_unique()
     distinct = frame.select(keys)[first]
-    numbers = pl.DataFrame({"_h": hashes.gather(first)}).with_row_index("_sig")
-    sig = (
-        pl.DataFrame({"_h": hashes})
-        .join(numbers, on="_h", how="left", maintain_order="left")["_sig"]
-        .rename("_sig")
-    )
     same = frame.select(
         pl.all_horizontal([pl.col(key).eq_missing(distinct[key].gather(sig)) for key in keys]).all()
     ).item()

@@ -1070,18 +1070,13 @@ def medicare_prices(
     if not full:
         texts = texts.select("_problem", "_release_missing")
     # a column no signature sets (no problem, no bilateral line, ...) needs no gather
-    result = amounts.hstack(
-        [
-            _nulls(name, height, texts.schema[name])
-            if texts[name].null_count() == texts.height
-            else texts[name].gather(index)
-            for name in texts.columns
-        ]
-    )
+    result = amounts.hstack(_gather_texts(texts, index))
     if full:
-        result = result.with_columns(
-            _GROUP_NAME_LIST.gather(group.fill_null(0)).alias("mppr_group"), rank
-        )
+        number = group.fill_null(0)
+        named = pl.DataFrame(
+            [number.alias("_group"), _GROUP_NAME_TEXTS.gather(number).alias("mppr_group")]
+        ).select(pl.when(pl.col("_group") > 0).then(pl.col("mppr_group")).alias("mppr_group"))
+        result = result.hstack([named["mppr_group"], rank])
     if changed is not None:
         where = changed["_row"]
         picked = sig[index.gather(where)].with_columns(
@@ -1109,6 +1104,37 @@ def medicare_prices(
     return result
 
 
+def _gather_texts(texts: pl.DataFrame, index: pl.Series) -> list[pl.Series]:
+    """The columns of ``texts`` (one row per signature) for every line (``index``: each
+    line's signature). A column no signature sets is nulls, built, not gathered; a text or
+    flag column with nulls is gathered filled and its nulls set again from a gathered
+    flag (Polars gathers text with nulls several times slower than without)."""
+    height = index.len()
+    empty = [name for name in texts.columns if texts[name].null_count() == texts.height]
+    fill = {
+        name: ("" if dtype == pl.String else False)
+        for name, dtype in texts.schema.items()
+        if name not in empty and dtype in (pl.String, pl.Boolean) and texts[name].null_count() > 0
+    }
+    kept = [name for name in texts.columns if name not in empty]
+    filled = texts.select(
+        *(pl.col(name).fill_null(fill[name]) if name in fill else pl.col(name) for name in kept),
+        *(pl.col(name).is_not_null().alias(f"_set{n}") for n, name in enumerate(fill)),
+    )
+    gathered = filled[index].select(
+        *(
+            pl.when(pl.col(f"_set{list(fill).index(name)}")).then(pl.col(name)).alias(name)
+            if name in fill
+            else pl.col(name)
+            for name in kept
+        )
+    )
+    return [
+        _nulls(name, height, texts.schema[name]) if name in empty else gathered[name]
+        for name in texts.columns
+    ]
+
+
 def _rule_texts(priced: pl.Expr, payable: pl.Expr) -> list[pl.Expr]:
     """The rule columns that a signature decides (see :data:`RULE_COLUMNS`)."""
     return [
@@ -1128,6 +1154,8 @@ _GROUP_NAME_LIST: Final = pl.Series(
     dtype=pl.String,
 )
 """The group names by group number (0: no group)."""
+_GROUP_NAME_TEXTS: Final = _GROUP_NAME_LIST.fill_null("")
+"""The same, without nulls (gathered, then set null where the number is 0)."""
 
 RULE_COLUMNS: Final = (
     "status",

@@ -18,6 +18,10 @@ row, an aggregate of its run:
   :func:`seg_max` falls back to a window);
 - :func:`first_flagged`: whether a row is the first of its run with a flag set.
 
+A run's first and last rows' values are read by gathering at ``_first_row``/``_last_row``
+(:func:`segments` computes them once, with a running maximum and minimum), not by
+filling forward and backward from the run's ends, which is several times slower.
+
 All of them are exact integer arithmetic; they read only the rows' order within runs.
 """
 
@@ -52,19 +56,31 @@ def runs(*keys: str) -> list[pl.Expr]:
     return [start.alias("_start"), end.alias("_end")]
 
 
-def segments() -> pl.Expr:
-    """``_seg``, the run number of each row (after :func:`runs`)."""
-    return (pl.col("_start").cast(pl.Int64).cum_sum() - 1).alias("_seg")
+def segments() -> list[pl.Expr]:
+    """``_seg``, the run number of each row, and ``_first_row``/``_last_row``, the
+    positions of its run's first and last rows (after :func:`runs`; positions in this
+    frame, so the helpers below read a frame that has not been filtered or sorted since)."""
+    index = pl.int_range(pl.len(), dtype=pl.Int64)
+    return [
+        (pl.col("_start").cast(pl.Int64).cum_sum() - 1).alias("_seg"),
+        # a run's first row is the latest start so far; its last row the next end on
+        pl.when(pl.col("_start")).then(index).otherwise(0).cum_max().alias("_first_row"),
+        pl.when(pl.col("_end"))
+        .then(index)
+        .otherwise(pl.len())
+        .cum_min(reverse=True)
+        .alias("_last_row"),
+    ]
 
 
 def first_of(value: pl.Expr) -> pl.Expr:
-    """``value`` (never null) at the first row of each row's run."""
-    return pl.when(pl.col("_start")).then(value).forward_fill()
+    """``value`` at the first row of each row's run (a gather at ``_first_row``)."""
+    return value.gather(pl.col("_first_row"))
 
 
 def last_of(value: pl.Expr) -> pl.Expr:
-    """``value`` (never null) at the last row of each row's run."""
-    return pl.when(pl.col("_end")).then(value).backward_fill()
+    """``value`` at the last row of each row's run (a gather at ``_last_row``)."""
+    return value.gather(pl.col("_last_row"))
 
 
 def seg_sum(value: pl.Expr) -> pl.Expr:

@@ -127,23 +127,55 @@ def from_cents(cents: pl.Expr) -> pl.Expr:
 
 
 def cents_to_decimal(cents: pl.Series) -> pl.Series:
-    """Int64 cents as an exact Decimal(18, 2) Series: the integers as Decimal(19, 0),
-    whose 128-bit values are then read with two places (no multiplication, no float).
-    Cents of 19 digits take Polars' cast (which refuses them)."""
-    widest = cents.abs().max()
-    if widest is not None and widest >= _EIGHTEEN_DIGITS:  # type: ignore[operator]
+    """Int64 cents as an exact Decimal(18, 2) Series: each integer becomes the 128-bit
+    value of a Decimal(18, 2) with the same digits (two's complement: the integer, then
+    its sign extended), read with two places (no multiplication, no float). Cents of 19
+    digits take Polars' cast (which refuses them)."""
+    low, high = cents.min(), cents.max()
+    if high is not None and max(high, -low) >= _EIGHTEEN_DIGITS:  # type: ignore[operator]
         array = cents.cast(pl.Decimal(18, 0)).to_arrow()  # Polars' own checks
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
     else:
-        array = cents.cast(pl.Int64).to_arrow()  # Arrow's cast: about twice Polars' speed
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    if not pa.types.is_decimal(array.type):
-        array = array.cast(pa.decimal128(19, 0))
+        array = cents.cast(pl.Int64).rechunk().to_arrow()
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        if _np is not None and len(array):
+            negative = low is not None and low < 0  # type: ignore[operator]
+            array = _widened(array, negative=bool(negative))
+        else:
+            array = array.cast(pa.decimal128(19, 0))
     decimals = pa.Array.from_buffers(
         MONEY_ARROW, len(array), array.buffers(), array.null_count, array.offset
     )
     return pl.Series(cents.name, decimals)
 
+
+def _widened(array: pa.Array, *, negative: bool) -> pa.Array:
+    """An Arrow int64 array as decimal128(19, 0) of the same integers: each value's low 64
+    bits are the integer and its high 64 bits its sign (``value >> 63``), which is the
+    little-endian two's complement 128-bit integer Arrow's decimals hold. The values
+    under nulls are whatever they were (``negative``: whether any value is below zero); the validity bitmap is kept as it is."""
+    length, offset = len(array), array.offset
+    assert _np is not None  # the caller checks
+    values = _np.frombuffer(array.buffers()[1], dtype=_np.int64, count=offset + length)
+    wide = _np.zeros((offset + length, 2), dtype=_np.int64)
+    wide[:, 0] = values
+    if negative:  # else every high word is 0 already
+        _np.right_shift(values, 63, out=wide[:, 1])
+    return pa.Array.from_buffers(
+        pa.decimal128(19, 0),
+        length,
+        [array.buffers()[0], pa.py_buffer(wide)],
+        array.null_count,
+        offset,
+    )
+
+
+try:  # numpy is not a dependency of the batch extra; Arrow's cast does the same, slower
+    import numpy as _np
+except ImportError:  # pragma: no cover - numpy comes with most installs of pyarrow
+    _np = None  # type: ignore[assignment]
 
 MONEY_ARROW: Final = pa.decimal128(18, 2)
 _EIGHTEEN_DIGITS: Final = 10**18
