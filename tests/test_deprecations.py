@@ -24,13 +24,9 @@ from medbill import (
     Subscriber,
     ValidationError,
 )
-from medbill.claims import (
-    ClaimWorkflow,
-    PriorPayerAdjudication,
-    TimelyFilingLimit,
-    Transition,
-    build_secondary_claim,
-)
+from medbill.claims import ClaimWorkflow, TimelyFilingLimit, build_secondary_claim
+from medbill.claims._build import PriorPayerAdjudication
+from medbill.claims._workflow import Transition
 from medbill.fees import (
     AnesthesiaSchedule,
     CarveOut,

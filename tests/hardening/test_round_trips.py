@@ -60,7 +60,8 @@ from medbill import (
     Subscriber,
     ValidationError,
 )
-from medbill.claims import CLAIM_FIELDS, LINE_FIELDS, RequiredField
+from medbill.claims import RequiredField
+from medbill.claims._payer_rules import CLAIM_FIELDS, LINE_FIELDS
 from medbill.codes import (
     AdjustmentGroup,
     Carc,

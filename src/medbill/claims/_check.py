@@ -308,7 +308,6 @@ class LineCheck:
     ``not-checked`` lines the expected amounts are ``None`` and the variances zero.
     :func:`check_payment` builds them.
 
-    >>> from medbill.claims import LineCheck
     >>> [f.name for f in attrs.fields(LineCheck)][:4]
     ['claim_id', 'line_id', 'procedure', 'modifiers']
     """
@@ -417,7 +416,6 @@ class PaymentCheck:
     lines' payment variances on contract and patient-share verdicts; denied and
     not-checked lines add nothing (see :attr:`denials` and :attr:`not_checked`).
 
-    >>> from medbill.claims import PaymentCheck
     >>> "underpayment" in dir(PaymentCheck)
     True
     """

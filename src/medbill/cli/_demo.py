@@ -35,8 +35,6 @@ from medbill.claims import (
     ClaimStatus,
     ClaimWorkflow,
     NcciEdits,
-    PaymentCheck,
-    SecondaryClaim,
     Tolerance,
     VarianceReport,
     build_claim,
@@ -45,6 +43,8 @@ from medbill.claims import (
     scrub,
     worklist,
 )
+from medbill.claims._build import SecondaryClaim
+from medbill.claims._check import PaymentCheck
 from medbill.cli import _demo_data as data
 from medbill.cli._commands._checks import (
     check_remittances,
