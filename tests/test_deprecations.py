@@ -43,7 +43,7 @@ from medbill.fees import (
     RvuRow,
     medicare_payment,
 )
-from medbill.ledger import ClaimBalance
+from medbill.ledger._reports import ClaimBalance
 from medbill.serialize import from_dict, to_dict
 from medbill.testing import (
     make_claim,
@@ -420,7 +420,8 @@ def test_errors_re_exported_by_a_package_still_import_from_it(package: str, name
 def test_statement_line_names_left_the_ledger_surface() -> None:
     import medbill
     import medbill.ledger
-    from medbill.ledger import ActivityLine, StatementService
+    from medbill.ledger._reports import ActivityLine
+    from medbill.ledger._statements import StatementService
 
     assert "StatementLine" not in medbill.ledger.__all__
     assert "ServiceLine" not in medbill.ledger.__all__
@@ -433,7 +434,7 @@ def test_statement_line_names_left_the_ledger_surface() -> None:
 
 def test_activity_statement_start_and_end_are_one_period() -> None:
     from medbill import Period
-    from medbill.ledger import ActivityStatement
+    from medbill.ledger._reports import ActivityStatement
     from medbill.serialize import from_dict, to_dict
 
     june = Period(pendulum.date(2025, 6, 1), pendulum.date(2025, 6, 30))
@@ -462,7 +463,8 @@ def test_activity_statement_start_and_end_are_one_period() -> None:
 
 def test_activity_report_start_and_end_are_one_period() -> None:
     from medbill import Period
-    from medbill.ledger import ActivityReport, Ledger, activity
+    from medbill.ledger import Ledger, activity
+    from medbill.ledger._activity import ActivityReport
 
     march = Period(pendulum.date(2025, 3, 1), pendulum.date(2025, 3, 31))
     report = activity(Ledger.in_memory(), period=march)

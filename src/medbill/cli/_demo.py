@@ -71,7 +71,6 @@ from medbill.fees import (
     estimate_responsibility,
 )
 from medbill.ledger import (
-    AGING_BUCKETS,
     EntryKind,
     Ledger,
     StatementPolicy,
@@ -81,6 +80,7 @@ from medbill.ledger import (
     statements_due,
     trial_balance,
 )
+from medbill.ledger._reports import AGING_BUCKETS
 from medbill.serialize import to_dict, to_json
 from medbill.x12 import Party, read_271, read_835, write_270, write_835, write_837p
 
