@@ -35,7 +35,6 @@ from medbill.fees import (
     FeeSchedule,
     FeeScheduleTerm,
     FixedRate,
-    LineShare,
     Locality,
     MedicareFeeSchedule,
     PercentOfBilled,
@@ -43,6 +42,7 @@ from medbill.fees import (
     RvuRow,
     medicare_payment,
 )
+from medbill.fees._responsibility import LineShare
 from medbill.ledger._reports import ClaimBalance
 from medbill.serialize import from_dict, to_dict
 from medbill.testing import (

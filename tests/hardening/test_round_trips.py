@@ -73,7 +73,8 @@ from medbill.codes import (
     Rarc,
     RevenueCode,
 )
-from medbill.fees import CarveOut, CodeRange, Contract, FixedRate, PercentOfBilled
+from medbill.fees import CarveOut, Contract, FixedRate, PercentOfBilled
+from medbill.fees._contract import CodeRange
 from medbill.fhir import Unmapped
 from medbill.ledger import Account, Posting
 from medbill.serialize import _init_fields, from_json, to_json

@@ -50,8 +50,10 @@ from medbill.claims._denials import (
 )
 from medbill.claims._matching import match_lines
 from medbill.codes import AdjustmentGroup, Rarc
-from medbill.fees import Contract, ExpectedLine, Trace
+from medbill.fees import Contract
+from medbill.fees._contract import ExpectedLine
 from medbill.fees._responsibility import split_amounts
+from medbill.fees._trace import Trace
 
 __all__ = [
     "COST_SHARING",
