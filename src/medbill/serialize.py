@@ -299,7 +299,7 @@ def _not_json() -> dict[type[Any], str]:
     entity = "holds entities of any type: write each entity (or the FHIR JSON) instead"
     refused: dict[type[Any], str] = {}
     try:
-        from medbill.batch import RemittanceTables
+        from medbill.batch._remittance import RemittanceTables
     except ImportError:  # pragma: no cover - medbill[batch] (pyarrow) not installed
         pass
     else:
