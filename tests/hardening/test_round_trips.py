@@ -62,8 +62,7 @@ from medbill import (
     Subscriber,
     ValidationError,
 )
-from medbill.claims import RequiredField
-from medbill.claims._payer_rules import CLAIM_FIELDS, LINE_FIELDS
+from medbill.claims._payer_rules import CLAIM_FIELDS, LINE_FIELDS, RequiredField
 from medbill.codes import (
     AdjustmentGroup,
     Carc,
@@ -77,7 +76,7 @@ from medbill.codes import (
 )
 from medbill.fees import CarveOut, Contract, FixedRate, PercentOfBilled
 from medbill.fees._contract import CodeRange
-from medbill.fhir import Unmapped
+from medbill.fhir._reader import Unmapped
 from medbill.ledger import Account, Posting
 from medbill.serialize import _init_fields, from_json, to_json
 from medbill.testing import (
@@ -393,7 +392,7 @@ def _reference_data() -> dict[str, Any]:
     """One instance of each excluded type (the ones that import without extras)."""
     from medbill.claims import CodeSets, NcciEdits, ScrubContext
     from medbill.fees import FeeSchedule, FeeScheduleTerm, Locality, PercentOfMedicare
-    from medbill.fhir import FhirBundleResult, FhirResult
+    from medbill.fhir._api import FhirBundleResult, FhirResult
     from medbill.testing import demo_medicare_schedule, make_patient
 
     medicare = demo_medicare_schedule()

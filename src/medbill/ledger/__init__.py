@@ -72,9 +72,6 @@ from medbill.ledger._statements import (
     build_statement,
 )
 from medbill.ledger._stores._base import LedgerStore
-from medbill.ledger._stores._memory import MemoryStore
-from medbill.ledger._stores._postgres import PostgresStore
-from medbill.ledger._stores._sqlite import SqliteStore
 
 __all__ = [
     "Deposit",
@@ -114,11 +111,8 @@ __all__ = [
     "JournalEntry",
     "Ledger",
     "LedgerStore",
-    "MemoryStore",
-    "PostgresStore",
     "Posting",
     "References",
-    "SqliteStore",
     "WriteOffReason",
 ]
 
@@ -243,6 +237,25 @@ __getattr__ = receive_only_names(
         "StatementRun": ("medbill.ledger._cycles", "statements_due()"),
         "TrialBalance": ("medbill.ledger._reports", "trial_balance()"),
         "TrialBalanceRow": ("medbill.ledger._reports", "trial_balance()"),
+    },
+    then=__getattr__,
+)
+
+
+# Issue 19 (0.2.0): left the surface (the reason is in CHANGELOG.md); still importable,
+# with a DeprecationWarning, until 0.3.
+__getattr__ = moved_names(
+    __name__,
+    {
+        "SqliteStore": (
+            "medbill.ledger._stores._sqlite",
+            "Ledger.open(path), which opens a SqliteStore with the same options",
+        ),
+        "PostgresStore": (
+            "medbill.ledger._stores._postgres",
+            "Ledger.open('postgresql://...'), which opens a PostgresStore with the same options",
+        ),
+        "MemoryStore": ("medbill.ledger._stores._memory", "Ledger.in_memory()"),
     },
     then=__getattr__,
 )
