@@ -622,6 +622,20 @@ MOVED_NAMES = [
     ("medbill.claims", "DISTINCT_SERVICE_MODIFIERS", "medbill.claims._ncci", "NcciEdits"),
     ("medbill.claims", "PTP_MODIFIERS", "medbill.claims._ncci", "NcciEdits"),
     ("medbill.claims", "COST_SHARING", "medbill.claims._check", "check_payment"),
+    # the surface cut of issue 19: a sample per kind (each receive-only type is checked by
+    # tests/test_public_signatures.py, from tests/api/receive_only.txt)
+    ("medbill.claims", "CLAIM_FIELDS", "medbill.claims._payer_rules", "RequiredField"),
+    ("medbill.claims", "PAYMENT_REDUCTIONS", "medbill.claims._check", "check_payment"),
+    ("medbill.claims", "ChargeSource", "medbill.claims._build", "post_corrected_charges"),
+    ("medbill.ledger", "MAX_AMOUNT", "medbill.ledger._entries", "Posting"),
+    ("medbill.ledger", "DEFAULT_DUNNING", "medbill.ledger._cycles", r"StatementPolicy\(\)\.levels"),
+    ("medbill.ledger", "AGING_BUCKETS", "medbill.ledger._reports", "aging"),
+    ("medbill.ledger", "SqliteStore", "medbill.ledger._stores._sqlite", r"Ledger\.open\(path\)"),
+    ("medbill.ledger", "PostgresStore", "medbill.ledger._stores._postgres", "postgresql"),
+    ("medbill.ledger", "MemoryStore", "medbill.ledger._stores._memory", r"Ledger\.in_memory"),
+    ("medbill.x12", "read_835_file", "medbill.x12._reader835", r"read_835\(pathlib\.Path"),
+    ("medbill.x12", "iter_835_file", "medbill.x12._reader835", r"iter_835\(pathlib\.Path"),
+    ("medbill.x12", "stream_835_file", "medbill.x12._reader835", r"stream_835\(pathlib\.Path"),
 ]
 
 
@@ -640,6 +654,31 @@ def test_a_name_that_left_a_module_still_imports_from_it(
     with pytest.warns(DeprecationWarning, match=rf"{package}: {name} is deprecated .*{instead}"):
         old = getattr(module, name)
     assert old is getattr(importlib.import_module(home), name)
+
+
+def test_a_receive_only_type_imports_from_its_old_path_with_a_warning() -> None:
+    with pytest.warns(
+        DeprecationWarning,
+        match=r"medbill\.claims: PaymentCheck is deprecated .*"
+        r"TYPE_CHECKING .*receive-only.*check_payment\(\)",
+    ):
+        from medbill.claims import PaymentCheck
+    from medbill.claims._check import PaymentCheck as Home
+
+    assert PaymentCheck is Home
+
+
+def test_the_file_readers_equal_the_readers_of_a_path(tmp_path: Path) -> None:
+    from medbill.x12 import SAMPLE_835, iter_835, read_835
+
+    path = tmp_path / "era.835"
+    path.write_text(SAMPLE_835)
+    with pytest.warns(DeprecationWarning, match="read_835_file is deprecated"):
+        from medbill.x12 import read_835_file
+    with pytest.warns(DeprecationWarning, match="iter_835_file is deprecated"):
+        from medbill.x12 import iter_835_file
+    assert read_835_file(path) == read_835(path) == list(iter_835_file(str(path)))
+    assert list(iter_835(path)) == read_835(path)
 
 
 def test_the_moved_code_types_import_with_from_import() -> None:
