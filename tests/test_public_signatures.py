@@ -24,11 +24,10 @@ import importlib
 import inspect
 import sys
 import typing
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import warnings
 
 import attrs
 import pytest
@@ -112,8 +111,7 @@ def _exported_and_received() -> Iterator[tuple[str, Any]]:
         module = importlib.import_module(module_name)
         for name in module.__all__:
             yield f"{module_name}.{name}", getattr(module, name)
-    for where, tp in receive_only().values():
-        yield where, tp
+    yield from receive_only().values()
 
 
 def _annotated() -> Iterator[tuple[str, Any]]:
@@ -225,7 +223,7 @@ def test_each_receive_only_type_is_returned_and_exported_nowhere() -> None:
     returned = returned_types()
     entries = receive_only_entries()
     assert len(entries) == len(set(entries)) == len(receive_only()), "one line per type"
-    for key, (where, tp) in receive_only().items():
+    for key, (where, _) in receive_only().items():
         module_name, name = where.rsplit(".", 1)
         assert name not in importlib.import_module(module_name).__all__, where
         assert key not in exported, f"{where} is exported as {exported.get(key)}: not excused"

@@ -128,14 +128,52 @@ def render() -> str:
     return "\n".join(out) + "\n"
 
 
+MARKER = "<!-- provisional receive-only types: written by tools/api_page.py -->"
+
+
+def reference_pages() -> dict[Path, str]:
+    """Each API reference page with its section of provisional receive-only types.
+
+    ``::: medbill.claims.PaymentCheck`` renders the type from the public path (the package
+    imports it under ``TYPE_CHECKING``, which Griffe follows), so the pages name no private
+    module.
+    """
+    pages: dict[Path, str] = {}
+    for module_name, names in receive_only().items():
+        stem = "medbill" if module_name == "medbill" else module_name.split(".", 1)[1]
+        page = ROOT / "docs" / "reference" / f"{stem.replace('.', '-')}.md"
+        head = page.read_text().split(MARKER, 1)[0].rstrip("\n")
+        section = [
+            head,
+            "",
+            MARKER,
+            "",
+            "## Provisional, receive-only types",
+            "",
+            "Records medbill returns and you only read: not in `__all__`, and their fields may",
+            "still change in a minor release (see the [compatibility policy](../compatibility.md)).",
+        ]
+        for name in sorted(names, key=str.lower):
+            section += ["", f"::: {module_name}.{name}"]
+        pages[page] = "\n".join(section) + "\n"
+    return pages
+
+
 def main(argv: list[str]) -> int:
     text = render()
+    pages = reference_pages()
     if "--check" in argv:
         if not PAGE.exists() or PAGE.read_text() != text:
             print(f"docs/api.md is out of date; regenerate it with: {COMMAND}")
             return 1
+        for page, content in pages.items():
+            if page.read_text() != content:
+                print(f"{page.relative_to(ROOT)} is out of date; regenerate it with: {COMMAND}")
+                return 1
         return 0
     PAGE.write_text(text)
+    for page, content in pages.items():
+        page.write_text(content)
     return 0
 
 

@@ -426,16 +426,14 @@ def receive_only_names(
     ``TYPE_CHECKING``, so annotations still type-check, and a run-time import warns.
 
     >>> import warnings
-    >>> getattr_ = receive_only_names(
-    ...     "medbill.fees", {"PricedLine": ("medbill.fees._priced", "price_line()")}
-    ... )
+    >>> getattr_ = receive_only_names("medbill.x12", {"Remittance": ("medbill", "read_835()")})
     >>> with warnings.catch_warnings(record=True) as caught:
     ...     warnings.simplefilter("always")
-    ...     getattr_("PricedLine").__name__
-    'PricedLine'
+    ...     getattr_("Remittance").__name__
+    'Remittance'
     >>> print(caught[0].message)  # doctest: +NORMALIZE_WHITESPACE
-    medbill.fees: PricedLine is deprecated since medbill 0.2.0; use it only under
-    typing.TYPE_CHECKING (a provisional receive-only type, from price_line()) instead
+    medbill.x12: Remittance is deprecated since medbill 0.2.0; use it only under
+    typing.TYPE_CHECKING (a provisional receive-only type, from read_835()) instead
     """
     return moved_names(
         module,
