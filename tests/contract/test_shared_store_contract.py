@@ -251,6 +251,38 @@ def test_desks_checking_different_patients_do_not_wait(
     assert b.balance(CREDIT) == D("0.00")
 
 
+def test_a_claim_another_desk_gave_to_another_patient_meanwhile_is_refused(
+    desks: Callable[..., Ledger], where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Desk B's batch passes the claim-owner check; before B writes, desk A commits the
+    same claim for another patient (PostgreSQL lets A through: another patient's locks).
+    B's write finds the claim taken and is refused, posting nothing. SQLite's write lock
+    keeps A out until B commits, so there B's batch goes in and A's is refused."""
+    a, b = desks(), desks()
+    checked = b.store.check_claims
+    raced: list[str] = []
+
+    def check_then_race(entries: Any) -> None:
+        checked(entries)
+        if where.startswith("postgresql://"):
+            a.post(charge("ch-a", "P1", "C7"))
+            raced.append("A")
+
+    monkeypatch.setattr(b.store, "check_claims", check_then_race)
+    if where.startswith("postgresql://"):
+        with pytest.raises(LedgerError, match=r"^claim 'C7' belongs to another patient$"):
+            b.post(charge("ch-b", "P2", "C7"))
+        assert raced == ["A"]
+        assert "ch-b" not in b
+        assert b.claim_patient("C7") == "P1"
+        assert b.balance(Account.patient_receivable("P2", "C7")) == D("0.00")
+    else:
+        b.post(charge("ch-b", "P2", "C7"))
+        with pytest.raises(LedgerError, match="belongs to another patient"):
+            a.post(charge("ch-a", "P1", "C7"))
+        assert b.claim_patient("C7") == "P2"
+
+
 def test_lock_contention_gives_ledger_busy_and_changes_nothing(
     desks: Callable[..., Ledger], where: str
 ) -> None:

@@ -271,6 +271,29 @@ def test_a_claim_belongs_to_one_patient(ledger: Ledger) -> None:
     assert len(ledger) == 1
 
 
+def test_a_batch_that_gives_a_claim_two_patients_names_the_first_dissenting_entry(
+    ledger: Ledger,
+) -> None:
+    def to(patient: str, key: str, claim: str = "C9") -> JournalEntry:
+        return JournalEntry(
+            key=key,
+            effective=DAY1,
+            postings=[
+                Posting.debit(Account.patient_receivable(patient, claim), D("1.00")),
+                Posting.credit(Account.gross_charges(patient, claim), D("1.00")),
+            ],
+        )
+
+    ledger.post(charge())
+    with pytest.raises(LedgerError, match=r"^entry 'b': claim 'C9' belongs to another patient$"):
+        ledger.post_batch([to("P2", "a"), to("P3", "b"), to("P2", "c")])
+    with pytest.raises(LedgerError, match=r"^entry 'd': claim 'C1' belongs to another patient$"):
+        ledger.post_batch([to("P2", "c"), to("P2", "d", claim="C1")])  # C1 is P1's
+    assert len(ledger) == 1
+    ledger.post_batch([to("P2", "a"), to("P2", "c")])  # one owner: accepted
+    assert ledger.claim_patient("C9") == "P2"
+
+
 def test_reverse_restores_every_balance(ledger: Ledger) -> None:
     ledger.post(charge())
     before = snapshot(ledger)[1]

@@ -413,7 +413,7 @@ class PostgresStore(SqlStore):
         self,
         account_delta: dict[int, int],
         account_of: dict[int, Any],
-        day_delta: dict[tuple[int, int], int],
+        day_rows: list[Row],
     ) -> None:
         """One set-based statement per table (``unnest`` of arrays), each taking its row
         locks in ascending key order, so concurrent writers never wait in a cycle."""
@@ -421,7 +421,7 @@ class PostgresStore(SqlStore):
         for account_id, cents in account_delta.items():
             for ident in self._rollups_for(account_of[account_id]):
                 rollup_delta[ident] = rollup_delta.get(ident, 0) + cents
-        fresh, days = self._split_days(day_delta)
+        fresh, days = self._split_days(day_rows)
         self._insert_rows("daily", "account_id, day, cents", fresh)  # COPY: new accounts' days
         if days:
             self._query(
@@ -472,22 +472,21 @@ class PostgresStore(SqlStore):
 
     def _upsert_claims(self, claims: dict[str, tuple[str | None, int | None]]) -> None:
         rows = sorted(claims.items())
-        self._query(
+        # the ledger checked the owners before; a claim another writer gave to another
+        # patient since is caught here: every row the upsert inserts or updates comes
+        # back as it now stands, locked by the upsert until this transaction ends
+        for claim, patient in self._query(
             "INSERT INTO claims (claim, patient, service_date) "
             "SELECT * FROM unnest(?::text[], ?::text[], ?::int[]) ORDER BY 1 "
             "ON CONFLICT (claim) DO UPDATE SET "
             "patient = COALESCE(claims.patient, excluded.patient), "
-            "service_date = COALESCE(claims.service_date, excluded.service_date)",
+            "service_date = COALESCE(claims.service_date, excluded.service_date) "
+            "RETURNING claim, patient",
             (
                 _array([claim for claim, _ in rows]),
                 _array([patient for _, (patient, _) in rows]),
                 _array([served for _, (_, served) in rows]),
             ),
-        )
-        # the ledger checked the owners before; a claim another writer gave to another
-        # patient since is caught here, with the claim's row locked by the upsert
-        for claim, patient in self._query(
-            "SELECT claim, patient FROM claims WHERE claim = ANY(?::text[])", (_array(claims),)
         ):
             wanted = claims[claim][0]
             if wanted is not None and patient is not None and patient != wanted:

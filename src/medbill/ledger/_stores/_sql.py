@@ -535,39 +535,42 @@ class SqlStore:
         opening: dict[Identity, int] = {}
         accounts: dict[Identity, Account] = {}
         days: dict[tuple[Identity, int], int] = {}
+        ordinals: list[int] = []
+        add_ordinal = ordinals.append
         for entry in entries:
             day = entry.effective.toordinal()
+            add_ordinal(day)
             for posting in entry.postings:
                 identity = posting.account.identity
+                cents = posting.cents
                 if identity in opening:
-                    opening[identity] += posting.cents
+                    opening[identity] += cents
                 else:
-                    opening[identity] = posting.cents
+                    opening[identity] = cents
                     accounts[identity] = posting.account
                 key = (identity, day)
-                days[key] = days.get(key, 0) + posting.cents
-        patients = {a.patient for a in accounts.values() if a.patient is not None}
-        if patients:
-            self._lock_patients(patients)
+                days[key] = days.get(key, 0) + cents
+        if self._row_locks:  # (SQLite's write lock is the whole file)
+            patients = {a.patient for a in accounts.values() if a.patient is not None}
+            if patients:
+                self._lock_patients(patients)
         self._created = set()
         first: dict[Identity, int] = {}  # a new receivable's first day of growth
         for (identity, day), cents in days.items():
-            if (
-                cents > 0
-                and accounts[identity].code in _RECEIVABLES
-                and day < first.get(identity, day + 1)
-            ):
+            # identity[0] is the account's code
+            if cents > 0 and identity[0] in _RECEIVABLES and day < first.get(identity, day + 1):
                 first[identity] = day
         ids = self._ids_of(accounts.values(), opening, first)
         account_delta = {ids[identity]: cents for identity, cents in opening.items()}
         account_of = {ids[identity]: account for identity, account in accounts.items()}
-        day_delta = {(ids[identity], day): cents for (identity, day), cents in days.items()}
-        shapes: dict[Identity, tuple[int, tuple[str, ...], tuple[str, str] | None]] = {}
+        # the daily rows, sorted by (account id, day): each key once, so no tie to break
+        day_rows = sorted([(ids[identity], day, cents) for (identity, day), cents in days.items()])
+        shapes: dict[Identity, tuple[str, tuple[str, ...], tuple[str, str] | None]] = {}
         for identity, account in accounts.items():
             claim, patient = account.claim, account.patient
             shapes[identity] = (
-                ids[identity],  # its id, the subjects it makes an entry about, its claim's owner
-                (
+                f"{ids[identity]},",  # its packed id, the subjects it makes an entry about,
+                (  # its claim's owner
                     *(() if claim is None else ("c:" + claim,)),
                     *(() if patient is None else ("p:" + patient,)),
                 ),
@@ -581,14 +584,13 @@ class SqlStore:
         last_recorded: object = None
         recorded_text = ""
         add_entry, add_subject = entry_rows.append, subject_rows.append
-        for seq, entry in zip(seqs, entries, strict=True):
+        for seq, entry, day in zip(seqs, entries, ordinals, strict=True):
             refs = entry.references
             recorded = entry.recorded_at
             if recorded is None:
                 raise LedgerError(f"entry {entry.key!r} has no recorded_at")
             if recorded is not last_recorded:  # a batch usually shares one instant
                 last_recorded, recorded_text = recorded, recorded.isoformat()
-            day = entry.effective.toordinal()
             service_date = refs.service_date
             served = None if service_date is None else service_date.toordinal()
             if entry.kind is _PERIOD_CLOSE:
@@ -596,11 +598,12 @@ class SqlStore:
             subjects: set[str] = set()
             packed: list[str] = []
             for posting in entry.postings:
-                account_id, about, owner = shapes[posting.account.identity]
-                packed.append(f"{account_id},{posting.cents}")
-                subjects.update(about)
-                if owner is not None and owner[0] not in claims:
-                    claims[owner[0]] = (owner[1], None)
+                prefix, about, owner = shapes[posting.account.identity]
+                packed.append(prefix + int.__repr__(posting.cents))
+                if about:
+                    subjects.update(about)
+                    if owner is not None and owner[0] not in claims:
+                        claims[owner[0]] = (owner[1], None)
             add_entry(
                 (
                     seq,
@@ -641,7 +644,7 @@ class SqlStore:
                 "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
                 [(closed_through,)],
             )
-        self._apply_deltas(account_delta, account_of, day_delta)
+        self._apply_deltas(account_delta, account_of, day_rows)
         self._count_entries(len(entries))
 
     def _upsert_claims(self, claims: dict[str, tuple[str | None, int | None]]) -> None:
@@ -657,14 +660,17 @@ class SqlStore:
         self,
         account_delta: dict[int, int],
         account_of: dict[int, Account],
-        day_delta: dict[tuple[int, int], int],
+        day_rows: list[Row],
     ) -> None:
+        """Apply the balance deltas of a batch: ``account_delta`` per account id (of
+        ``account_of``), ``day_rows`` the ``(account id, day, cents)`` per account and
+        day, sorted."""
         rollup_delta: dict[str, int] = {}
         for account_id, cents in account_delta.items():
             for ident in self._rollups_for(account_of[account_id]):
                 rollup_delta[ident] = rollup_delta.get(ident, 0) + cents
         created = self._created  # they start with their balance and first day
-        fresh, known = self._split_days(day_delta)
+        fresh, known = self._split_days(day_rows)
         self._insert_rows("daily", "account_id, day, cents", fresh)
         self._execute_many(
             "INSERT INTO daily (account_id, day, cents) VALUES (?, ?, ?) "
@@ -691,21 +697,23 @@ class SqlStore:
             sorted(rollup_delta.items()),
         )
 
-    def _split_days(self, day_delta: dict[tuple[int, int], int]) -> tuple[list[Row], list[Row]]:
-        """The ``daily`` rows of ``day_delta``, sorted: those of the accounts this batch
+    def _split_days(self, day_rows: list[Row]) -> tuple[list[Row], list[Row]]:
+        """``day_rows`` (sorted) split, in order, into those of the accounts this batch
         created (no row of theirs exists: a plain insert) and the others (an upsert)."""
         created = self._created
+        if not created:
+            return [], day_rows
         fresh: list[Row] = []
         known: list[Row] = []
-        for (account_id, day), cents in sorted(day_delta.items()):
-            (fresh if account_id in created else known).append((account_id, day, cents))
+        add_fresh, add_known = fresh.append, known.append
+        for row in day_rows:
+            if row[0] in created:
+                add_fresh(row)
+            else:
+                add_known(row)
         return fresh, known
 
     # -- what a dialect may change -----------------------------------------------------
-
-    def lock_patients(self, patients: Iterable[str]) -> None:
-        """Lock ``patients``' balances until this transaction ends, before checking them
-        (the ledger calls it with every patient of a batch and its expected balances)."""
 
     def _lock_patients(self, patients: Iterable[str]) -> None:
         """Lock the given patients' balances for this transaction (one writer at a time
@@ -776,18 +784,28 @@ class SqlStore:
     def check_claims(self, entries: Sequence[JournalEntry]) -> None:
         """Refuse postings that put one claim under two patients (read inside the lock)."""
         owners: dict[str, str] = {}
+        mixed = False  # whether any posting may name another owner than its claim's
         for entry in entries:
             for posting in entry.postings:
                 account = posting.account
-                if account.claim is not None and account.patient is not None:
-                    owners.setdefault(account.claim, account.patient)
+                claim, patient = account.claim, account.patient
+                if (
+                    claim is not None
+                    and patient is not None
+                    and owners.setdefault(claim, patient) != patient
+                ):
+                    mixed = True
         claims = list(owners)
         for chunk in self._chunks(claims):
             among, params = self._among("claim", chunk)
             for claim, patient in self._query(
                 f"SELECT claim, patient FROM claims WHERE patient IS NOT NULL AND {among}", params
             ):
-                owners[claim] = patient
+                if owners[claim] != patient:
+                    mixed = True
+                    owners[claim] = patient
+        if not mixed:  # every posting names its claim's owner: nothing to refuse
+            return
         for entry in entries:
             for posting in entry.postings:
                 account = posting.account
