@@ -46,7 +46,7 @@ def receive_only() -> dict[str, list[str]]:
 
 
 def _home(module_name: str, name: str) -> str:
-    """Where the receive-only ``name`` of ``module_name`` is defined (its old path warns)."""
+    """Where the receive-only ``name`` of ``module_name`` is defined (it imports from there without a warning)."""
     import warnings
 
     with warnings.catch_warnings():
@@ -97,9 +97,9 @@ def render() -> str:
         "",
         "A *receive-only* type is a record medbill builds and returns (a report row, a match, a",
         "plan): you read its fields but never construct it. It is not in `__all__` and is",
-        "provisional: its fields may still change in a minor release. To annotate with one,",
-        "import it from the module listed under `if typing.TYPE_CHECKING:` (mypy sees the",
-        "real type); a run-time import from there works but warns.",
+        "provisional: its fields may still change in a minor release. It is not deprecated:",
+        "import it from the module listed, at run time or under `if typing.TYPE_CHECKING:`,",
+        "and you get the real type, with no warning.",
     ]
     for module_name in modules:
         names = sorted(importlib.import_module(module_name).__all__, key=str.lower)

@@ -195,7 +195,7 @@ __getattr__ = moved_names(
 )
 
 
-if TYPE_CHECKING:  # receive-only types: typed for mypy, warn at run time
+if TYPE_CHECKING:  # receive-only types: typed for mypy, resolved lazily (no warning) at run time
     from medbill._claim_status import ElementError as ElementError
     from medbill._claim_status import FunctionalAcknowledgement as FunctionalAcknowledgement
     from medbill._claim_status import LineStatus as LineStatus
@@ -211,7 +211,7 @@ if TYPE_CHECKING:  # receive-only types: typed for mypy, warn at run time
     from medbill._payment import ProviderSummary as ProviderSummary
 
 # Receive-only types (tests/api/receive_only.txt): records medbill returns and users
-# only read. Out of __all__ and provisional since 0.2.0; a run-time import warns.
+# only read. Out of __all__ and provisional since 0.2.0; still imported, without a warning.
 __getattr__ = receive_only_names(
     __name__,
     {

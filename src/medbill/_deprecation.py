@@ -419,11 +419,15 @@ def receive_only_names(
     *,
     then: Callable[[str], Any] | None = None,
 ) -> Callable[[str], Any]:
-    """:func:`moved_names` for receive-only types: ``{name: (home, what returns it)}``.
+    """A module ``__getattr__`` for receive-only types: ``{name: (home, what returns it)}``.
 
-    A receive-only type is a record medbill returns and users never build (issue 19). It
-    left ``__all__`` in 0.2.0 and is provisional; the package imports it under
-    ``TYPE_CHECKING``, so annotations still type-check, and a run-time import warns.
+    A receive-only type is a record medbill returns and users only read (issue 19). It
+    left ``__all__`` in 0.2.0 and is *provisional* (its fields may change in a minor
+    release), but it does not go away: ``from medbill.ledger import ClaimBalance`` keeps
+    working, at run time too (``isinstance``, attrs/cattrs classes whose annotations are
+    evaluated), **without a warning**. The package also imports it under
+    ``TYPE_CHECKING``, so mypy sees the real class. ``then`` is the module's earlier
+    ``__getattr__``, asked about any other name.
 
     >>> import warnings
     >>> getattr_ = receive_only_names("medbill.x12", {"Remittance": ("medbill", "read_835()")})
@@ -431,21 +435,21 @@ def receive_only_names(
     ...     warnings.simplefilter("always")
     ...     getattr_("Remittance").__name__
     'Remittance'
-    >>> print(caught[0].message)  # doctest: +NORMALIZE_WHITESPACE
-    medbill.x12: Remittance is deprecated since medbill 0.2.0; use it only under
-    typing.TYPE_CHECKING (a provisional receive-only type, from read_835()) instead
+    >>> caught  # no warning: the type is provisional, not deprecated
+    []
+    >>> getattr_("Nothing")
+    Traceback (most recent call last):
+    AttributeError: module 'medbill.x12' has no attribute 'Nothing'
     """
-    return moved_names(
-        module,
-        {
-            name: (
-                home,
-                f"it only under typing.TYPE_CHECKING (a provisional receive-only type, from {source})",
-            )
-            for name, (home, source) in names.items()
-        },
-        then=then,
-    )
+
+    def module_getattr(name: str) -> Any:
+        if name not in names:
+            if then is not None:
+                return then(name)
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        return _attribute_of(names[name][0], name)
+
+    return module_getattr
 
 
 def _attribute_of(home: str, name: str) -> Any:

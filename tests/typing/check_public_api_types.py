@@ -182,8 +182,8 @@ def claims_take_typed_ids(payment: ClaimPayment) -> None:
 
 
 def receive_only_types_keep_their_types() -> None:
-    # A receive-only type (tests/api/receive_only.txt) is out of __all__ and warns when
-    # imported at run time, but its package imports it under TYPE_CHECKING: annotations
+    # A receive-only type (tests/api/receive_only.txt) is out of __all__ (provisional) and
+    # imports at run time without a warning; its package also imports it under TYPE_CHECKING: annotations
     # with it are the real class, not Any, so a wrong field still fails.
     from medbill.claims import PaymentCheck, check_payment
     from medbill.fees import Contract, Responsibility, estimate_responsibility

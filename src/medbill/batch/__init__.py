@@ -42,11 +42,11 @@ __all__ = [
 ]
 
 
-if TYPE_CHECKING:  # receive-only types: typed for mypy, warn at run time
+if TYPE_CHECKING:  # receive-only types: typed for mypy, resolved lazily (no warning) at run time
     from medbill.batch._remittance import RemittanceTables as RemittanceTables
 
 # Receive-only types (tests/api/receive_only.txt): records medbill returns and users
-# only read. Out of __all__ and provisional since 0.2.0; a run-time import warns.
+# only read. Out of __all__ and provisional since 0.2.0; still imported, without a warning.
 __getattr__ = receive_only_names(
     __name__,
     {

@@ -166,7 +166,7 @@ __getattr__ = removed_names(
 )
 
 
-if TYPE_CHECKING:  # receive-only types: typed for mypy, warn at run time
+if TYPE_CHECKING:  # receive-only types: typed for mypy, resolved lazily (no warning) at run time
     from medbill.claims._build import LineAdjudication as LineAdjudication
     from medbill.claims._build import PriorPayerAdjudication as PriorPayerAdjudication
     from medbill.claims._build import SecondaryClaim as SecondaryClaim
@@ -217,7 +217,7 @@ __getattr__ = moved_names(
 )
 
 # Receive-only types (tests/api/receive_only.txt): records medbill returns and users
-# only read. Out of __all__ and provisional since 0.2.0; a run-time import warns.
+# only read. Out of __all__ and provisional since 0.2.0; still imported, without a warning.
 __getattr__ = receive_only_names(
     __name__,
     {
@@ -255,13 +255,13 @@ __getattr__ = receive_only_names(
 )
 
 
-if TYPE_CHECKING:  # receive-only types: typed for mypy, warn at run time
+if TYPE_CHECKING:  # receive-only types: typed for mypy, resolved lazily (no warning) at run time
     from medbill.claims._payer_rules import FrequencyLimit as FrequencyLimit
     from medbill.claims._payer_rules import ModifierRequirement as ModifierRequirement
     from medbill.claims._payer_rules import RequiredField as RequiredField
 
 # Receive-only types (tests/api/receive_only.txt): records medbill returns and users
-# only read. Out of __all__ and provisional since 0.2.0; a run-time import warns.
+# only read. Out of __all__ and provisional since 0.2.0; still imported, without a warning.
 __getattr__ = receive_only_names(
     __name__,
     {

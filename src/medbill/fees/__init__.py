@@ -93,7 +93,7 @@ __getattr__ = moved_names(
 )
 
 
-if TYPE_CHECKING:  # receive-only types: typed for mypy, warn at run time
+if TYPE_CHECKING:  # receive-only types: typed for mypy, resolved lazily (no warning) at run time
     from medbill.fees._contract import CodeRange as CodeRange
     from medbill.fees._contract import ExpectedLine as ExpectedLine
     from medbill.fees._responsibility import CoordinatedPayment as CoordinatedPayment
@@ -106,7 +106,7 @@ if TYPE_CHECKING:  # receive-only types: typed for mypy, warn at run time
     from medbill.fees._trace import TraceStep as TraceStep
 
 # Receive-only types (tests/api/receive_only.txt): records medbill returns and users
-# only read. Out of __all__ and provisional since 0.2.0; a run-time import warns.
+# only read. Out of __all__ and provisional since 0.2.0; still imported, without a warning.
 __getattr__ = receive_only_names(
     __name__,
     {

@@ -44,13 +44,13 @@ __getattr__ = removed_values(
 )
 
 
-if TYPE_CHECKING:  # receive-only types: typed for mypy, warn at run time
+if TYPE_CHECKING:  # receive-only types: typed for mypy, resolved lazily (no warning) at run time
     from medbill.fhir._api import FhirBundleResult as FhirBundleResult
     from medbill.fhir._api import FhirResult as FhirResult
     from medbill.fhir._reader import Unmapped as Unmapped
 
 # Receive-only types (tests/api/receive_only.txt): records medbill returns and users
-# only read. Out of __all__ and provisional since 0.2.0; a run-time import warns.
+# only read. Out of __all__ and provisional since 0.2.0; still imported, without a warning.
 __getattr__ = receive_only_names(
     __name__,
     {

@@ -164,7 +164,7 @@ __getattr__ = removed_names(
 )
 
 
-if TYPE_CHECKING:  # receive-only types: typed for mypy, warn at run time
+if TYPE_CHECKING:  # receive-only types: typed for mypy, resolved lazily (no warning) at run time
     from medbill.ledger._activity import ActivityReport as ActivityReport
     from medbill.ledger._activity import ActivityRow as ActivityRow
     from medbill.ledger._cycles import StatementDue as StatementDue
@@ -209,7 +209,7 @@ __getattr__ = moved_names(
 )
 
 # Receive-only types (tests/api/receive_only.txt): records medbill returns and users
-# only read. Out of __all__ and provisional since 0.2.0; a run-time import warns.
+# only read. Out of __all__ and provisional since 0.2.0; still imported, without a warning.
 __getattr__ = receive_only_names(
     __name__,
     {
