@@ -36,7 +36,8 @@ import pendulum
 import medbill.claims._plan as plan_module
 from ledger import raw_connection, raw_rows  # the ledger benchmark's baseline helpers
 from medbill import Adjustment, Claim, ClaimPayment, Coverage, LinePayment, Remittance
-from medbill.claims import RemittancePlan, plan_remittance
+from medbill.claims import plan_remittance
+from medbill.claims._plan import RemittancePlan
 from medbill.ledger import JournalEntry, Ledger, post_charges
 from medbill.testing import make_claim, make_claim_line, make_coverage, make_patient, make_payer
 

@@ -118,7 +118,7 @@ def run_medbill(path: Path) -> Callable[[], int]:
 
 def run_medbill_stream(path: Path) -> Callable[[], int]:
     # Claim by claim (stream_835), from the path: flat memory inside a transaction set.
-    from medbill.x12 import stream_835_file
+    from medbill.x12._reader835 import stream_835_file
 
     return lambda: sum(sum(1 for _ in stream) for stream in stream_835_file(path))
 

@@ -5,6 +5,7 @@ CHANGELOG.md lists each one under "Deprecated" (0.2.0); docs/compatibility.md ha
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -24,13 +25,9 @@ from medbill import (
     Subscriber,
     ValidationError,
 )
-from medbill.claims import (
-    ClaimWorkflow,
-    PriorPayerAdjudication,
-    TimelyFilingLimit,
-    Transition,
-    build_secondary_claim,
-)
+from medbill.claims import ClaimWorkflow, TimelyFilingLimit, build_secondary_claim
+from medbill.claims._build import PriorPayerAdjudication
+from medbill.claims._workflow import Transition
 from medbill.fees import (
     AnesthesiaSchedule,
     CarveOut,
@@ -39,7 +36,6 @@ from medbill.fees import (
     FeeSchedule,
     FeeScheduleTerm,
     FixedRate,
-    LineShare,
     Locality,
     MedicareFeeSchedule,
     PercentOfBilled,
@@ -47,7 +43,8 @@ from medbill.fees import (
     RvuRow,
     medicare_payment,
 )
-from medbill.ledger import ClaimBalance
+from medbill.fees._responsibility import LineShare
+from medbill.ledger._reports import ClaimBalance
 from medbill.serialize import from_dict, to_dict
 from medbill.testing import (
     make_claim,
@@ -424,7 +421,8 @@ def test_errors_re_exported_by_a_package_still_import_from_it(package: str, name
 def test_statement_line_names_left_the_ledger_surface() -> None:
     import medbill
     import medbill.ledger
-    from medbill.ledger import ActivityLine, StatementService
+    from medbill.ledger._reports import ActivityLine
+    from medbill.ledger._statements import StatementService
 
     assert "StatementLine" not in medbill.ledger.__all__
     assert "ServiceLine" not in medbill.ledger.__all__
@@ -437,7 +435,7 @@ def test_statement_line_names_left_the_ledger_surface() -> None:
 
 def test_activity_statement_start_and_end_are_one_period() -> None:
     from medbill import Period
-    from medbill.ledger import ActivityStatement
+    from medbill.ledger._reports import ActivityStatement
     from medbill.serialize import from_dict, to_dict
 
     june = Period(pendulum.date(2025, 6, 1), pendulum.date(2025, 6, 30))
@@ -466,7 +464,8 @@ def test_activity_statement_start_and_end_are_one_period() -> None:
 
 def test_activity_report_start_and_end_are_one_period() -> None:
     from medbill import Period
-    from medbill.ledger import ActivityReport, Ledger, activity
+    from medbill.ledger import Ledger, activity
+    from medbill.ledger._activity import ActivityReport
 
     march = Period(pendulum.date(2025, 3, 1), pendulum.date(2025, 3, 31))
     report = activity(Ledger.in_memory(), period=march)
@@ -624,6 +623,20 @@ MOVED_NAMES = [
     ("medbill.claims", "DISTINCT_SERVICE_MODIFIERS", "medbill.claims._ncci", "NcciEdits"),
     ("medbill.claims", "PTP_MODIFIERS", "medbill.claims._ncci", "NcciEdits"),
     ("medbill.claims", "COST_SHARING", "medbill.claims._check", "check_payment"),
+    # the surface cut of issue 19: a sample per kind (each receive-only type is checked by
+    # tests/test_public_signatures.py, from tests/api/receive_only.txt)
+    ("medbill.claims", "CLAIM_FIELDS", "medbill.claims._payer_rules", "RequiredField"),
+    ("medbill.claims", "PAYMENT_REDUCTIONS", "medbill.claims._check", "check_payment"),
+    ("medbill.claims", "ChargeSource", "medbill.claims._build", "post_corrected_charges"),
+    ("medbill.ledger", "MAX_AMOUNT", "medbill.ledger._entries", "Posting"),
+    ("medbill.ledger", "DEFAULT_DUNNING", "medbill.ledger._cycles", r"StatementPolicy\(\)\.levels"),
+    ("medbill.ledger", "AGING_BUCKETS", "medbill.ledger._reports", "aging"),
+    ("medbill.ledger", "SqliteStore", "medbill.ledger._stores._sqlite", r"Ledger\.open\(path\)"),
+    ("medbill.ledger", "PostgresStore", "medbill.ledger._stores._postgres", "postgresql"),
+    ("medbill.ledger", "MemoryStore", "medbill.ledger._stores._memory", r"Ledger\.in_memory"),
+    ("medbill.x12", "read_835_file", "medbill.x12._reader835", r"read_835\(pathlib\.Path"),
+    ("medbill.x12", "iter_835_file", "medbill.x12._reader835", r"iter_835\(pathlib\.Path"),
+    ("medbill.x12", "stream_835_file", "medbill.x12._reader835", r"stream_835\(pathlib\.Path"),
 ]
 
 
@@ -642,6 +655,30 @@ def test_a_name_that_left_a_module_still_imports_from_it(
     with pytest.warns(DeprecationWarning, match=rf"{package}: {name} is deprecated .*{instead}"):
         old = getattr(module, name)
     assert old is getattr(importlib.import_module(home), name)
+
+
+def test_a_receive_only_type_imports_from_its_module_without_a_warning() -> None:
+    # provisional, not deprecated: a run-time import (isinstance, attrs annotations) is fine
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        from medbill.claims import PaymentCheck
+    from medbill.claims._check import PaymentCheck as Home
+
+    assert PaymentCheck is Home
+    assert "PaymentCheck" not in __import__("medbill.claims").claims.__all__
+
+
+def test_the_file_readers_equal_the_readers_of_a_path(tmp_path: Path) -> None:
+    from medbill.x12 import SAMPLE_835, iter_835, read_835
+
+    path = tmp_path / "era.835"
+    path.write_text(SAMPLE_835)
+    with pytest.warns(DeprecationWarning, match="read_835_file is deprecated"):
+        from medbill.x12 import read_835_file
+    with pytest.warns(DeprecationWarning, match="iter_835_file is deprecated"):
+        from medbill.x12 import iter_835_file
+    assert read_835_file(path) == read_835(path) == list(iter_835_file(str(path)))
+    assert list(iter_835(path)) == read_835(path)
 
 
 def test_the_moved_code_types_import_with_from_import() -> None:

@@ -12,6 +12,8 @@ books in :mod:`medbill.ledger`.
 Icd10Cm('E11.9')
 """
 
+from typing import TYPE_CHECKING
+
 import medbill.codes  # noqa: F401  (medbill.codes is the code types' home)
 from medbill._claim_details import (
     Accident,
@@ -24,10 +26,6 @@ from medbill._claim_status import (
     AckStatus,
     ClaimStatusCode,
     ClaimStatusReport,
-    ElementError,
-    FunctionalAcknowledgement,
-    LineStatus,
-    SegmentError,
     StatusOutcome,
     TransactionAcknowledgement,
 )
@@ -43,15 +41,9 @@ from medbill._common import (
     PersonName,
     Sex,
 )
-from medbill._deprecation import moved_names
+from medbill._deprecation import moved_names, receive_only_names
 from medbill._eligibility import (
-    BenefitAmount,
     CoverageLevel,
-    EligibilityBenefit,
-    EligibilityDifference,
-    EligibilityMember,
-    EligibilityRejection,
-    EligibilityResponse,
     Network,
     apply_eligibility,
 )
@@ -96,15 +88,12 @@ from medbill._parties import (
 from medbill._payment import (
     Adjustment,
     ClaimPayment,
-    Imbalance,
     LinePayment,
     PatientPayment,
     PatientPaymentMethod,
     PayerClaimStatus,
-    PayerContact,
     PaymentMethod,
     ProviderAdjustment,
-    ProviderSummary,
     Remittance,
 )
 
@@ -116,22 +105,12 @@ __all__ = [
     "DrugIdentification",
     "DrugUnit",
     "ServiceFacility",
-    "BenefitAmount",
     "CoverageLevel",
-    "EligibilityBenefit",
-    "EligibilityDifference",
-    "EligibilityMember",
-    "EligibilityRejection",
-    "EligibilityResponse",
     "Network",
     "apply_eligibility",
     "AckStatus",
     "ClaimStatusCode",
     "ClaimStatusReport",
-    "ElementError",
-    "FunctionalAcknowledgement",
-    "LineStatus",
-    "SegmentError",
     "StatusOutcome",
     "TransactionAcknowledgement",
     "Accumulators",
@@ -155,7 +134,6 @@ __all__ = [
     "FileReadError",
     "Encounter",
     "EncounterId",
-    "Imbalance",
     "LedgerBusyError",
     "UnknownAccountError",
     "LedgerFileError",
@@ -180,9 +158,7 @@ __all__ = [
     "StaleBalanceError",
     "Priority",
     "Provider",
-    "PayerContact",
     "ProviderAdjustment",
-    "ProviderSummary",
     "ProviderKind",
     "Relationship",
     "Remittance",
@@ -216,4 +192,42 @@ __getattr__ = moved_names(
             "RevenueCode",
         )
     },
+)
+
+
+if TYPE_CHECKING:  # receive-only types: typed for mypy, resolved lazily (no warning) at run time
+    from medbill._claim_status import ElementError as ElementError
+    from medbill._claim_status import FunctionalAcknowledgement as FunctionalAcknowledgement
+    from medbill._claim_status import LineStatus as LineStatus
+    from medbill._claim_status import SegmentError as SegmentError
+    from medbill._eligibility import BenefitAmount as BenefitAmount
+    from medbill._eligibility import EligibilityBenefit as EligibilityBenefit
+    from medbill._eligibility import EligibilityDifference as EligibilityDifference
+    from medbill._eligibility import EligibilityMember as EligibilityMember
+    from medbill._eligibility import EligibilityRejection as EligibilityRejection
+    from medbill._eligibility import EligibilityResponse as EligibilityResponse
+    from medbill._payment import Imbalance as Imbalance
+    from medbill._payment import PayerContact as PayerContact
+    from medbill._payment import ProviderSummary as ProviderSummary
+
+# Receive-only types (tests/api/receive_only.txt): records medbill returns and users
+# only read. Out of __all__ and provisional since 0.2.0; still imported, without a warning.
+__getattr__ = receive_only_names(
+    __name__,
+    {
+        "BenefitAmount": ("medbill._eligibility", "EligibilityResponse.deductible()"),
+        "EligibilityBenefit": ("medbill._eligibility", "medbill.x12.read_271()"),
+        "EligibilityDifference": ("medbill._eligibility", "apply_eligibility()"),
+        "EligibilityMember": ("medbill._eligibility", "medbill.x12.read_271()"),
+        "EligibilityRejection": ("medbill._eligibility", "medbill.x12.read_271()"),
+        "EligibilityResponse": ("medbill._eligibility", "medbill.x12.read_271()"),
+        "LineStatus": ("medbill._claim_status", "medbill.x12.read_277()"),
+        "FunctionalAcknowledgement": ("medbill._claim_status", "medbill.x12.read_999()"),
+        "SegmentError": ("medbill._claim_status", "medbill.x12.read_999()"),
+        "ElementError": ("medbill._claim_status", "medbill.x12.read_999()"),
+        "Imbalance": ("medbill._payment", "Remittance.imbalances()"),
+        "PayerContact": ("medbill._payment", "medbill.x12.read_835()"),
+        "ProviderSummary": ("medbill._payment", "medbill.x12.read_835()"),
+    },
+    then=__getattr__,
 )

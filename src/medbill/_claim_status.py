@@ -184,7 +184,7 @@ class LineStatus:
     """The status of one service line (277 loop 2220D/E, 277CA loop 2220D): SVC and STC.
 
     >>> from decimal import Decimal
-    >>> from medbill import ClaimStatusCode, LineStatus
+    >>> from medbill import ClaimStatusCode
     >>> LineStatus(procedure="99203", charge=Decimal("150.00"),
     ...            statuses=(ClaimStatusCode(category="F2", status="88"),)).outcome.value
     'finalized-denied'
@@ -322,7 +322,6 @@ class ElementError:
     the data element reference number (IK402), ``code`` IK403 and ``value`` the bad data
     (IK404).
 
-    >>> from medbill import ElementError
     >>> ElementError(position=2, reference="782", code="1").description
     'Required Data Element Missing'
     """
@@ -344,7 +343,6 @@ class ElementError:
 class SegmentError:
     """An IK3 with its context (CTX) and element errors (IK4).
 
-    >>> from medbill import SegmentError
     >>> SegmentError(segment_id="CLM", position=22, code="8").description
     'Segment Has Data Element Errors'
     """
@@ -415,7 +413,7 @@ class FunctionalAcknowledgement:
     acknowledged); ``included``, ``received`` and ``accepted`` are AK902..AK904 and
     ``errors`` AK905..AK909.
 
-    >>> from medbill import AckStatus, FunctionalAcknowledgement
+    >>> from medbill import AckStatus
     >>> ack = FunctionalAcknowledgement(functional_id="HC", group_control_number="17456",
     ...     status=AckStatus.PARTIALLY_ACCEPTED, included=3, received=3, accepted=1)
     >>> ack.status.description

@@ -36,6 +36,7 @@ __all__ = [
     "FOLDED_PERIOD_ENDS",
     "moved_names",
     "period_or_dates",
+    "receive_only_names",
     "removed_names",
     "removed_values",
     "renamed_attributes",
@@ -342,12 +343,16 @@ def folded_period_end(end: str, start: str, into: str) -> Callable[[C], C]:
 
 
 def removed_names(
-    module: str, names: Mapping[str, tuple[Callable[[], Any], str]]
+    module: str,
+    names: Mapping[str, tuple[Callable[[], Any], str]],
+    *,
+    then: Callable[[str], Any] | None = None,
 ) -> Callable[[str], Any]:
     """A module ``__getattr__`` for names no longer exported: ``{name: (load, instead)}``.
 
     ``from medbill.x12 import Tokenizer`` keeps working in 0.2.x and warns with what to
-    use instead; the name is out of ``__all__`` and the API reference.
+    use instead; the name is out of ``__all__`` and the API reference. ``then`` is the
+    module's earlier ``__getattr__``, asked about any other name.
 
     >>> import warnings
     >>> getattr_ = removed_names("medbill.x12", {"Old": (lambda: 42, "medbill.x12.New")})
@@ -361,6 +366,8 @@ def removed_names(
 
     def module_getattr(name: str) -> Any:
         if name not in names:
+            if then is not None:
+                return then(name)
             raise AttributeError(f"module {module!r} has no attribute {name!r}")
         load, instead = names[name]
         warn_renamed(module, name, instead, stacklevel=3)
@@ -369,7 +376,12 @@ def removed_names(
     return module_getattr
 
 
-def moved_names(module: str, names: Mapping[str, tuple[str, str]]) -> Callable[[str], Any]:
+def moved_names(
+    module: str,
+    names: Mapping[str, tuple[str, str]],
+    *,
+    then: Callable[[str], Any] | None = None,
+) -> Callable[[str], Any]:
     """:func:`removed_names` for names that live in another module: ``{name: (home, instead)}``.
 
     ``home`` is the module that defines the name now (imported on first use), ``instead``
@@ -383,6 +395,13 @@ def moved_names(module: str, names: Mapping[str, tuple[str, str]]) -> Callable[[
     Carc('45')
     >>> print(caught[0].message)
     medbill: Carc is deprecated since medbill 0.2.0; use medbill.codes.Carc instead
+    >>> getattr_ = moved_names("medbill", {"Npi": ("medbill.codes", "codes")}, then=getattr_)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     getattr_("Npi")("1234567893"), getattr_("Carc")("45")
+    (Npi('1234567893'), Carc('45'))
+    >>> len(caught)  # each name warns: the later helper asks the earlier one (``then``)
+    2
     """
     return removed_names(
         module,
@@ -390,7 +409,47 @@ def moved_names(module: str, names: Mapping[str, tuple[str, str]]) -> Callable[[
             name: (functools.partial(_attribute_of, home, name), instead)
             for name, (home, instead) in names.items()
         },
+        then=then,
     )
+
+
+def receive_only_names(
+    module: str,
+    names: Mapping[str, tuple[str, str]],
+    *,
+    then: Callable[[str], Any] | None = None,
+) -> Callable[[str], Any]:
+    """A module ``__getattr__`` for receive-only types: ``{name: (home, what returns it)}``.
+
+    A receive-only type is a record medbill returns and users only read (issue 19). It
+    left ``__all__`` in 0.2.0 and is *provisional* (its fields may change in a minor
+    release), but it does not go away: ``from medbill.ledger import ClaimBalance`` keeps
+    working, at run time too (``isinstance``, attrs/cattrs classes whose annotations are
+    evaluated), **without a warning**. The package also imports it under
+    ``TYPE_CHECKING``, so mypy sees the real class. ``then`` is the module's earlier
+    ``__getattr__``, asked about any other name.
+
+    >>> import warnings
+    >>> getattr_ = receive_only_names("medbill.x12", {"Remittance": ("medbill", "read_835()")})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     getattr_("Remittance").__name__
+    'Remittance'
+    >>> caught  # no warning: the type is provisional, not deprecated
+    []
+    >>> getattr_("Nothing")
+    Traceback (most recent call last):
+    AttributeError: module 'medbill.x12' has no attribute 'Nothing'
+    """
+
+    def module_getattr(name: str) -> Any:
+        if name not in names:
+            if then is not None:
+                return then(name)
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        return _attribute_of(names[name][0], name)
+
+    return module_getattr
 
 
 def _attribute_of(home: str, name: str) -> Any:

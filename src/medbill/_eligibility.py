@@ -162,7 +162,6 @@ class EligibilityRejection:
     ``loop`` says where it was: ``"payer"`` (2000A/2100A), ``"receiver"`` (2100B),
     ``"subscriber"`` (2100C), ``"dependent"`` (2100D) or ``"benefit"`` (2110C/D).
 
-    >>> from medbill import EligibilityRejection
     >>> r = EligibilityRejection(code="75", valid_request=True, follow_up="C", loop="subscriber")
     >>> r.description, r.follow_up_description
     ('Subscriber/Insured Not Found', 'Please Correct and Resubmit')
@@ -199,7 +198,7 @@ class EligibilityBenefit:
     (loop 2120, e.g. the primary care provider).
 
     >>> from decimal import Decimal
-    >>> from medbill import EligibilityBenefit, Network
+    >>> from medbill import Network
     >>> copay = EligibilityBenefit(code="B", service_types=("98",), time_period="27",
     ...                 amount=Decimal("25.00"), network=Network.IN)
     >>> copay.description, copay.is_remaining
@@ -264,7 +263,6 @@ class BenefitAmount:
     """A benefit amount for its period and what remains of it; either may be unknown.
 
     >>> from decimal import Decimal
-    >>> from medbill import BenefitAmount
     >>> BenefitAmount(total=Decimal("1500.00"), remaining=Decimal("1200.00")).met
     Decimal('300.00')
     """
@@ -289,7 +287,7 @@ class EligibilityMember:
 
     The member id and birth date are masked in ``repr()``.
 
-    >>> from medbill import EligibilityMember, PersonName
+    >>> from medbill import PersonName
     >>> member = EligibilityMember(name=PersonName(family="Smith", given="John"),
     ...                            member_id="123456789")
     >>> "123456789" in repr(member)
@@ -321,7 +319,7 @@ class EligibilityResponse:
     response, from the payer, receiver, subscriber, dependent and benefit loops.
 
     >>> from decimal import Decimal
-    >>> from medbill import EligibilityBenefit, CoverageLevel, EligibilityResponse, Network
+    >>> from medbill import CoverageLevel, Network
     >>> response = EligibilityResponse(benefits=(
     ...     EligibilityBenefit(code="1", service_types=("30",), plan_description="GOLD PPO"),
     ...     EligibilityBenefit(code="C", coverage_level=CoverageLevel.INDIVIDUAL, time_period="23",
@@ -471,7 +469,6 @@ class EligibilityResponse:
 class EligibilityDifference:
     """One field where the payer's answer differs from the coverage on file.
 
-    >>> from medbill import EligibilityDifference
     >>> str(EligibilityDifference(field="benefits.deductible", on_file="1000.00",
     ...                           payer="1500.00"))
     'benefits.deductible: on file 1000.00, payer says 1500.00'
@@ -524,7 +521,7 @@ def apply_eligibility(
 
     >>> import pendulum
     >>> from decimal import Decimal
-    >>> from medbill import EligibilityBenefit, CoverageLevel, EligibilityResponse, Network, apply_eligibility
+    >>> from medbill import CoverageLevel, Network, apply_eligibility
     >>> from medbill.testing import make_coverage
     >>> said = EligibilityResponse(benefits=(
     ...     EligibilityBenefit(code="1", service_types=("30",)),

@@ -582,13 +582,17 @@ class UnbalancedRemittanceError(ValidationError, LedgerError):
     ``require_balanced=True``, planning or posting it. It is a :class:`ValidationError`
     (bad input) and a :class:`LedgerError` (nothing was posted).
 
+    >>> import attrs
     >>> from decimal import Decimal
-    >>> from medbill import Imbalance
     >>> from medbill import UnbalancedRemittanceError
-    >>> error = UnbalancedRemittanceError("EFT-1", [
-    ...     Imbalance("claim C-1 line 2", "charge - adjustments - paid", Decimal("0.10"))])
-    >>> print(error)
-    remittance: does not balance, nothing was posted: claim C-1 line 2: charge - adjustments - paid is off by 0.10 (got 'EFT-1')
+    >>> from medbill.testing import make_remittance
+    >>> era = make_remittance()
+    >>> claim = attrs.evolve(era.claim_payments[0], paid=era.claim_payments[0].paid + Decimal("0.10"))
+    >>> error = UnbalancedRemittanceError(era.id, attrs.evolve(era, claim_payments=(claim,)).imbalances())
+    >>> print(error)  # doctest: +NORMALIZE_WHITESPACE
+    remittance: does not balance, nothing was posted: claim CLM-0001: charge - adjustments -
+    paid is off by -0.10; remittance EFT-0001: claim payments - provider adjustments -
+    payment amount is off by 0.10 (got 'EFT-0001')
     """
 
     imbalances: tuple[Any, ...]

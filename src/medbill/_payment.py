@@ -430,7 +430,6 @@ class Imbalance:
     """Where a remittance breaks an 835 balancing rule, and by how much.
 
     >>> from decimal import Decimal
-    >>> from medbill import Imbalance
     >>> str(Imbalance("claim C-1 line 2", "charge - adjustments - paid", Decimal("0.10")))
     'claim C-1 line 2: charge - adjustments - paid is off by 0.10'
     """
@@ -463,7 +462,6 @@ class PayerContact:
     ``IC`` web site), ``numbers`` the ``(qualifier, value)`` pairs of PER03..PER08
     (``TE`` phone, ``EX`` extension, ``FX`` fax, ``EM`` e-mail, ``UR`` web address).
 
-    >>> from medbill import PayerContact
     >>> PayerContact(function="BL", numbers=[("TE", "8005550100")]).numbers
     (('TE', '8005550100'),)
     """
@@ -483,7 +481,6 @@ class ProviderSummary:
 
     >>> import pendulum
     >>> from decimal import Decimal
-    >>> from medbill import ProviderSummary
     >>> ProviderSummary(header_number=1, provider_id="1234567893", facility_code="11",
     ...                 fiscal_period_end=pendulum.date(2025, 12, 31), claim_count=2,
     ...                 total_charge=Decimal("300.00")).claim_count

@@ -293,13 +293,13 @@ def _not_json() -> dict[type[Any], str]:
     """The attrs types that hold reference data instead of values, and what to do instead."""
     from medbill.claims import CodeSets, NcciEdits, ScrubContext
     from medbill.fees import FeeScheduleTerm, MedicareRelease, PercentOfMedicare
-    from medbill.fhir import FhirBundleResult, FhirResult
+    from medbill.fhir._api import FhirBundleResult, FhirResult
 
     schedule = "holds a fee schedule (reference data): name the schedule in a contract TOML"
     entity = "holds entities of any type: write each entity (or the FHIR JSON) instead"
     refused: dict[type[Any], str] = {}
     try:
-        from medbill.batch import RemittanceTables
+        from medbill.batch._remittance import RemittanceTables
     except ImportError:  # pragma: no cover - medbill[batch] (pyarrow) not installed
         pass
     else:

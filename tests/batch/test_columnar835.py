@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medbill import MedbillError, Remittance
-from medbill.batch import RemittanceTables, remittance_tables
+from medbill.batch import remittance_tables
 from medbill.batch._columnar835 import columnar_tables, delimiters, segment_frame
-from medbill.batch._remittance import Source, scalar_remittance_tables
+from medbill.batch._remittance import RemittanceTables, Source, scalar_remittance_tables
 from medbill.testing import strategies
 from medbill.x12 import SAMPLE_835, read_835, write_835
 

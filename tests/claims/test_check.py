@@ -21,13 +21,8 @@ from medbill import (
     PricingError,
     ValidationError,
 )
-from medbill.claims import (
-    NextAction,
-    PatientShare,
-    Tolerance,
-    Verdict,
-    check_payment,
-)
+from medbill.claims import NextAction, Tolerance, Verdict, check_payment
+from medbill.claims._check import PatientShare
 from medbill.fees import Contract, FixedRate, PercentOfBilled
 
 from .conftest import clean_claim, line, payer_coverage

@@ -28,7 +28,8 @@ from medbill import (
     StaleBalanceError,
     UnbalancedRemittanceError,
 )
-from medbill.claims import PlanOutcome, plan_remittance, plan_remittances, post_remittances
+from medbill.claims import plan_remittance, plan_remittances, post_remittances
+from medbill.claims._plan import PlanOutcome
 from medbill.ledger import (
     Account,
     EntryKind,

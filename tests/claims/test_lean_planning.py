@@ -35,7 +35,8 @@ from medbill import (
     PatientPayment,
     Remittance,
 )
-from medbill.claims import RemittancePlan, plan_remittance
+from medbill.claims import plan_remittance
+from medbill.claims._plan import RemittancePlan
 from medbill.ledger import Ledger, post_charges, post_patient_payment
 from medbill.testing import (
     make_claim,

@@ -10,7 +10,8 @@ import pendulum
 import pytest
 
 from medbill import ParseError
-from medbill.claims import MueIndicator, NcciEdits, read_mue, read_ptp, scrub
+from medbill.claims import NcciEdits, read_mue, read_ptp, scrub
+from medbill.claims._ncci import MueIndicator
 from medbill.claims._rules import ncci_mue, ncci_ptp
 
 from .conftest import clean_claim, line

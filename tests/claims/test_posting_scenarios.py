@@ -33,10 +33,10 @@ from medbill.claims import (
     DenialCategory,
     ExceptionReason,
     NextAction,
-    PlanOutcome,
     plan_remittance,
     post_remittance,
 )
+from medbill.claims._plan import PlanOutcome
 from medbill.ledger import (
     Account,
     Ledger,

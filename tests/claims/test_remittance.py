@@ -18,12 +18,8 @@ from medbill import (
     Remittance,
     UnbalancedRemittanceError,
 )
-from medbill.claims import (
-    ExceptionReason,
-    MatchMethod,
-    check_balanced,
-    match_remittance,
-)
+from medbill.claims import ExceptionReason, check_balanced, match_remittance
+from medbill.claims._matching import MatchMethod
 
 from .conftest import DOS, clean_claim, line
 

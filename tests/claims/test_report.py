@@ -9,7 +9,8 @@ from decimal import Decimal
 import pendulum
 import pytest
 
-from medbill.claims import PaymentCheck, ReportPeriod, VarianceReport, check_payment
+from medbill.claims import ReportPeriod, VarianceReport, check_payment
+from medbill.claims._check import PaymentCheck
 from medbill.claims._report import neutralise_cell
 
 from .conftest import clean_claim, line, payer_coverage

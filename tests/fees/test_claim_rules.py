@@ -233,7 +233,7 @@ def test_traces_written_when_read_are_the_same_text_and_survive_pickling(
     # (the same lines take part in the ranking) and its trace is written only when read.
     import pickle
 
-    from medbill.fees import Trace
+    from medbill.fees._trace import Trace
 
     bill = claim(line("1", "97110", units=2), line("2", "97140"))
     first = cy2025.price_claim(bill, locality=ALABAMA)

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from medbill import ParseError, Period, PricingError, ValidationError
 from medbill.fees import (
     CarveOut,
-    CodeRange,
     Contract,
     ContractTerm,
     FeeEntry,
@@ -25,6 +24,7 @@ from medbill.fees import (
     PercentOfBilled,
     PercentOfMedicare,
 )
+from medbill.fees._contract import CodeRange
 
 from .builders import DOS, cents, claim, line
 

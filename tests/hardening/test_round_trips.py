@@ -23,7 +23,9 @@ import importlib
 import os
 import types
 import typing
+import warnings
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -60,7 +62,7 @@ from medbill import (
     Subscriber,
     ValidationError,
 )
-from medbill.claims import CLAIM_FIELDS, LINE_FIELDS, RequiredField
+from medbill.claims._payer_rules import CLAIM_FIELDS, LINE_FIELDS, RequiredField
 from medbill.codes import (
     AdjustmentGroup,
     Carc,
@@ -72,8 +74,9 @@ from medbill.codes import (
     Rarc,
     RevenueCode,
 )
-from medbill.fees import CarveOut, CodeRange, Contract, FixedRate, PercentOfBilled
-from medbill.fhir import Unmapped
+from medbill.fees import CarveOut, Contract, FixedRate, PercentOfBilled
+from medbill.fees._contract import CodeRange
+from medbill.fhir._reader import Unmapped
 from medbill.ledger import Account, Posting
 from medbill.serialize import _init_fields, from_json, to_json
 from medbill.testing import (
@@ -100,6 +103,15 @@ PACKAGES = [
 ]
 
 
+RECEIVE_ONLY = Path(__file__).parents[1] / "api" / "receive_only.txt"
+
+
+def _receive_only() -> list[tuple[str, str]]:
+    """The receive-only types (tests/api/receive_only.txt): out of ``__all__``, still public."""
+    lines = (line.split("#", 1)[0].split() for line in RECEIVE_ONLY.read_text().splitlines())
+    return [(module, name) for module, name in (line for line in lines if line)]
+
+
 def _public_attrs_types() -> dict[str, type[Any]]:
     found: dict[type[Any], str] = {}
     for name in PACKAGES:
@@ -108,6 +120,13 @@ def _public_attrs_types() -> dict[str, type[Any]]:
             value = getattr(module, export)
             if isinstance(value, type) and attrs.has(value):
                 found.setdefault(value, f"{name}.{export}")
+    # the receive-only types round-trip too (medbill returns them; users store them)
+    for name, export in _receive_only():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            value = getattr(importlib.import_module(name), export)
+        if isinstance(value, type) and attrs.has(value):
+            found.setdefault(value, f"{name}.{export}")
     return {label: cls for cls, label in found.items()}
 
 
@@ -373,7 +392,7 @@ def _reference_data() -> dict[str, Any]:
     """One instance of each excluded type (the ones that import without extras)."""
     from medbill.claims import CodeSets, NcciEdits, ScrubContext
     from medbill.fees import FeeSchedule, FeeScheduleTerm, Locality, PercentOfMedicare
-    from medbill.fhir import FhirBundleResult, FhirResult
+    from medbill.fhir._api import FhirBundleResult, FhirResult
     from medbill.testing import demo_medicare_schedule, make_patient
 
     medicare = demo_medicare_schedule()
@@ -399,7 +418,8 @@ def test_types_that_hold_reference_data_are_refused_with_a_validation_error(labe
     samples = _reference_data()
     if label not in samples:
         pytest.importorskip("pyarrow")  # RemittanceTables: Arrow tables are not JSON
-        from medbill.batch import RemittanceTables, remittance_tables
+        from medbill.batch import remittance_tables
+        from medbill.batch._remittance import RemittanceTables
         from medbill.x12 import SAMPLE_835
 
         tables = remittance_tables([SAMPLE_835])

@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 from medbill import Adjustment, ClaimPayment, LedgerError, LinePayment, Remittance
 from medbill._parties import Priority
 from medbill.claims._remittance import _balanced
-from medbill.ledger import Account, EntryKind, JournalEntry, MemoryStore, Posting, References
+from medbill.ledger import Account, EntryKind, JournalEntry, Posting, References
 from medbill.ledger._entries import planned_entry, planned_posting, planned_references
 from medbill.ledger._recipes._common import account
+from medbill.ledger._stores._memory import MemoryStore
 
 ACCOUNTS = [
     Account.cash("acme"),

@@ -18,7 +18,6 @@ from medbill import (
 )
 from medbill.ledger import (
     AgingBasis,
-    InstallmentState,
     Ledger,
     PaymentPlan,
     aging,
@@ -35,6 +34,7 @@ from medbill.ledger import (
     write_off,
 )
 from medbill.ledger._examples import example_claim, example_coverage, example_remittance
+from medbill.ledger._plans import InstallmentState
 
 D = Decimal
 

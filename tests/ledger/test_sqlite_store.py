@@ -18,7 +18,8 @@ import pendulum
 import pytest
 
 from medbill import LedgerError
-from medbill.ledger import Account, JournalEntry, Ledger, Posting, SqliteStore
+from medbill.ledger import Account, JournalEntry, Ledger, Posting
+from medbill.ledger._stores._sqlite import SqliteStore
 
 D = Decimal
 DAY = pendulum.date(2025, 3, 1)

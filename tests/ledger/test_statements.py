@@ -35,7 +35,6 @@ from medbill import (
 from medbill.ledger import (
     Ledger,
     PaymentPlan,
-    Statement,
     StatementPolicy,
     build_statement,
     plan_status,
@@ -46,6 +45,7 @@ from medbill.ledger import (
     write_off_small_statement_balances,
 )
 from medbill.ledger._examples import example_claim, example_patient, example_remittance
+from medbill.ledger._statements import Statement
 
 D = Decimal
 AS_OF = pendulum.date(2025, 4, 15)

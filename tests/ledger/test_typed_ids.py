@@ -16,9 +16,7 @@ import pytest
 
 from medbill import ClaimId, PatientId, ValidationError
 from medbill.ledger import (
-    ClaimBalance,
     Ledger,
-    PatientBalance,
     apply_patient_credit,
     pay_refund,
     post_charges,
@@ -29,6 +27,7 @@ from medbill.ledger import (
     write_off,
     write_off_small_balances,
 )
+from medbill.ledger._reports import ClaimBalance, PatientBalance
 from medbill.testing import make_claim, make_patient_payment
 
 DAY = pendulum.date(2025, 3, 20)

@@ -179,3 +179,25 @@ def claims_take_typed_ids(payment: ClaimPayment) -> None:
     contract = Contract(payer_id="acme", name="Acme", effective=Period(DAY), terms=[FixedRate(codes=["99213"], amount="95.00")])  # fmt: skip
     check_payment(make_claim(), payment, contract, payer_id=PayerId("acme"))
     check_payment(make_claim(), payment, contract, payer_id=ClaimId("acme"))  # type: ignore[arg-type]
+
+
+def receive_only_types_keep_their_types() -> None:
+    # A receive-only type (tests/api/receive_only.txt) is out of __all__ (provisional) and
+    # imports at run time without a warning; its package also imports it under TYPE_CHECKING: annotations
+    # with it are the real class, not Any, so a wrong field still fails.
+    from medbill.claims import PaymentCheck, check_payment
+    from medbill.fees import Contract, Responsibility, estimate_responsibility
+    from medbill.ledger import ClaimBalance, Ledger, claim_balance
+    from medbill.testing import make_coverage
+
+    balance: ClaimBalance = claim_balance(Ledger.in_memory(), make_claim().id)
+    balance.patient_share.quantize(Decimal("0.01"))
+    print(balance.no_such_field)  # type: ignore[attr-defined]
+    contract = Contract(payer_id="acme", name="Acme", effective=Period(DAY), terms=[])
+    check: PaymentCheck = check_payment(make_claim(), make_claim_payment(), contract)
+    print(check.no_such_field)  # type: ignore[attr-defined]
+    priced = MedicareFeeSchedule.demo().price_claim(make_claim(), locality=DEMO_LOCALITY)
+    estimate: Responsibility = estimate_responsibility(priced, make_coverage())
+    print(estimate.no_such_field)  # type: ignore[attr-defined]
+    wrong: ClaimBalance = estimate  # type: ignore[assignment]
+    del wrong

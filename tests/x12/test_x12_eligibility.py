@@ -24,8 +24,6 @@ from medbill import (
     Accumulators,
     Coverage,
     CoverageLevel,
-    EligibilityBenefit,
-    EligibilityResponse,
     Network,
     ParseError,
     Period,
@@ -35,6 +33,7 @@ from medbill import (
     ValidationError,
     apply_eligibility,
 )
+from medbill._eligibility import EligibilityBenefit, EligibilityResponse
 from medbill.serialize import from_dict, to_dict
 from medbill.testing import make_benefits, make_coverage, make_patient, make_provider
 from medbill.x12 import Party, X12Warning, read_271, write_270
@@ -537,7 +536,8 @@ def test_270_has_the_shape_of_the_guides_example(reference_dir: Path) -> None:
 
 
 def test_typed_results_refuse_bad_values() -> None:
-    from medbill import BenefitAmount, ClaimStatusReport, EligibilityBenefit
+    from medbill import ClaimStatusReport
+    from medbill._eligibility import BenefitAmount, EligibilityBenefit
 
     with pytest.raises(ValidationError, match="amount"):
         EligibilityBenefit(code="B", amount="ten")

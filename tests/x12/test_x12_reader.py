@@ -10,15 +10,8 @@ import pytest
 
 from medbill import ParseError, PayerClaimStatus, PaymentMethod, UnbalancedRemittanceError
 from medbill.codes import AdjustmentGroup
-from medbill.x12 import (
-    SAMPLE_835,
-    X12Warning,
-    iter_835,
-    iter_835_file,
-    parse_interchange,
-    read_835,
-    read_835_file,
-)
+from medbill.x12 import SAMPLE_835, X12Warning, iter_835, parse_interchange, read_835
+from medbill.x12._reader835 import iter_835_file, read_835_file
 
 ISA = (
     "ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       "

@@ -18,13 +18,8 @@ import pytest
 from test_x12_samples import EXPECTED
 
 from medbill import ParseError, UnbalancedRemittanceError, ValidationError
-from medbill.x12 import (
-    SAMPLE_835,
-    X12Warning,
-    read_835,
-    stream_835,
-    stream_835_file,
-)
+from medbill.x12 import SAMPLE_835, X12Warning, read_835, stream_835
+from medbill.x12._reader835 import stream_835_file
 
 CLAIM = (
     "CLP*C-{n}*1*300.00*210.00*40.00*12*PCN-{n}*11*1~NM1*QC*1*DOE*JANE****MI*W{n:09d}~"

@@ -27,7 +27,8 @@ from medbill import (
     Remittance,
     ValidationError,
 )
-from medbill.claims import SecondaryClaim, build_secondary_claim
+from medbill.claims import build_secondary_claim
+from medbill.claims._build import SecondaryClaim
 from medbill.codes import Rarc
 from medbill.testing import (
     make_address,

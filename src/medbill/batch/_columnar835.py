@@ -1016,7 +1016,7 @@ def _claim_tables(
     count of CLP (SVC) segments before them: values are placed by position (each
     single-use value is known to be there once), not joined."""
     from medbill.batch._remittance import ADJUSTMENTS, CLAIMS, LINES
-    from medbill.claims import PAYMENT_REDUCTIONS
+    from medbill.claims._check import PAYMENT_REDUCTIONS
 
     c = found.component
     line = pl.col("_line")

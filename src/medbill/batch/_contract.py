@@ -17,13 +17,13 @@ from medbill.batch._schedule import prepare
 from medbill.batch._tables import ENGINE, round_div, scaled, to_scaled
 from medbill.fees import (
     CarveOut,
-    CodeRange,
     Contract,
     FeeScheduleTerm,
     FixedRate,
     PercentOfBilled,
     PercentOfMedicare,
 )
+from medbill.fees._contract import CodeRange
 
 __all__ = ["expected_allowed"]
 

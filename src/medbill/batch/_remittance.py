@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 from medbill._payment import Adjustment, LinePayment, Remittance
 from medbill.batch._columnar835 import _with_file, columnar_tables
-from medbill.claims import PAYMENT_REDUCTIONS
+from medbill.claims._check import PAYMENT_REDUCTIONS
 from medbill.codes import AdjustmentGroup
 from medbill.x12 import iter_835
 

@@ -147,7 +147,6 @@ class LineAdjudication:
     """How a prior payer adjudicated one claim line (837P loop 2430: SVD, CAS, DTP*573).
 
     >>> from decimal import Decimal
-    >>> from medbill.claims import LineAdjudication
     >>> LineAdjudication(line_id="1", procedure="99214", paid=Decimal("96.00")).paid
     Decimal('96.00')
     """
@@ -190,7 +189,6 @@ class PriorPayerAdjudication:
 
     >>> from decimal import Decimal
     >>> from medbill import Payer
-    >>> from medbill.claims import PriorPayerAdjudication
     >>> prior = PriorPayerAdjudication(
     ...     payer=Payer(id="aetna", name="Aetna", kind="commercial"), paid=Decimal("96.00"),
     ...     adjudicated_on=pendulum.date(2025, 4, 1),
@@ -224,7 +222,6 @@ class SecondaryClaim:
 
     >>> import pendulum
     >>> from decimal import Decimal
-    >>> from medbill.claims import PriorPayerAdjudication, SecondaryClaim
     >>> from medbill.testing import make_claim, make_payer
     >>> primary = PriorPayerAdjudication(payer=make_payer(), paid=Decimal("80.00"),
     ...     adjudicated_on=pendulum.date(2025, 4, 1), remaining_patient_liability=Decimal("20.00"))

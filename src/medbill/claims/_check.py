@@ -50,8 +50,10 @@ from medbill.claims._denials import (
 )
 from medbill.claims._matching import match_lines
 from medbill.codes import AdjustmentGroup, Rarc
-from medbill.fees import Contract, ExpectedLine, Trace
+from medbill.fees import Contract
+from medbill.fees._contract import ExpectedLine
 from medbill.fees._responsibility import split_amounts
+from medbill.fees._trace import Trace
 
 __all__ = [
     "COST_SHARING",
@@ -308,7 +310,6 @@ class LineCheck:
     ``not-checked`` lines the expected amounts are ``None`` and the variances zero.
     :func:`check_payment` builds them.
 
-    >>> from medbill.claims import LineCheck
     >>> [f.name for f in attrs.fields(LineCheck)][:4]
     ['claim_id', 'line_id', 'procedure', 'modifiers']
     """
@@ -417,7 +418,6 @@ class PaymentCheck:
     lines' payment variances on contract and patient-share verdicts; denied and
     not-checked lines add nothing (see :attr:`denials` and :attr:`not_checked`).
 
-    >>> from medbill.claims import PaymentCheck
     >>> "underpayment" in dir(PaymentCheck)
     True
     """

@@ -49,7 +49,6 @@ class CodeStatus:
     ``known`` is false when no loaded file covers the code on that date: nothing was
     checked, and the code is reported valid.
 
-    >>> from medbill.claims import CodeStatus
     >>> status = CodeStatus(code="K0552", valid=False, billable=False,
     ...                     reason="terminated 2016-12-31", source="HCPCS Level II 2024 July")
     >>> print(status)

@@ -23,7 +23,6 @@ __all__ = ["LineMatch", "MatchMethod", "match_lines"]
 class MatchMethod(MedbillEnum):
     """How a payment line was matched to a claim line.
 
-    >>> from medbill.claims import MatchMethod
     >>> MatchMethod.CODE_AND_DATE.value
     'code-and-date'
     """
@@ -37,7 +36,6 @@ class MatchMethod(MedbillEnum):
 class LineMatch:
     """A claim line and the payer's adjudication of it.
 
-    >>> from medbill.claims import LineMatch
     >>> [f.name for f in attrs.fields(LineMatch)]
     ['claim_line', 'line_payment', 'method']
     """

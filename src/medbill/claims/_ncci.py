@@ -87,7 +87,6 @@ DISTINCT_SERVICE_MODIFIERS = frozenset({"59", "XE", "XP", "XS", "XU"})
 class PtpEdit:
     """One procedure-to-procedure edit: the column-2 code is not paid with the column-1 code.
 
-    >>> from medbill.claims import PtpEdit
     >>> edit = PtpEdit(column1="99214", column2="36415", effective=pendulum.date(2024, 1, 1),
     ...                deletion=None, modifier_indicator="1")
     >>> edit.in_force(pendulum.date(2025, 3, 4)), edit.modifier_allowed
@@ -114,7 +113,6 @@ class PtpEdit:
 class MueIndicator(MedbillEnum):
     """MUE adjudication indicator: how units are counted against the limit.
 
-    >>> from medbill.claims import MueIndicator
     >>> MueIndicator("3").per_date_of_service
     True
     """
@@ -133,7 +131,6 @@ class MueIndicator(MedbillEnum):
 class MueLimit:
     """The most units of a code a provider reports for one patient per line or per day.
 
-    >>> from medbill.claims import MueIndicator, MueLimit
     >>> MueLimit(code="36415", units=2, indicator=MueIndicator.DATE_OF_SERVICE_CLINICAL).units
     2
     """
@@ -246,7 +243,6 @@ class AocType(MedbillEnum):
     """NCCI add-on code edit type (CMS "Medicare NCCI Add-on Code Edits" page; NCCI Policy
     Manual, chapter I, section R).
 
-    >>> from medbill.claims import AocType
     >>> AocType("1").requires_listed_primary, AocType("3").requires_listed_primary
     (True, False)
     """
@@ -270,7 +266,6 @@ class AocEdit:
 
     ``primary`` is ``CCCCC`` where CMS lists no primary (the contractor defines them).
 
-    >>> from medbill.claims import AocEdit, AocType
     >>> edit = AocEdit(add_on="11001", primary="11000", type=AocType("1"))
     >>> edit.in_force(pendulum.date(2025, 3, 4))
     True

@@ -92,7 +92,6 @@ def _matches(code: str, patterns: frozenset[str]) -> bool:
 class RequiredField:
     """A field the payer requires, for claims with ``codes`` (all claims when empty).
 
-    >>> from medbill.claims import RequiredField
     >>> sorted(RequiredField(field="lines.drug", codes=["j*"]).codes)
     ['J*']
     >>> RequiredField(field="fax")
@@ -115,7 +114,6 @@ class RequiredField:
 class ModifierRequirement:
     """Lines with ``codes`` need one of ``any_of`` among their modifiers.
 
-    >>> from medbill.claims import ModifierRequirement
     >>> sorted(ModifierRequirement(codes=["97110"], any_of=["gp", "GO"]).any_of)
     ['GO', 'GP']
     """
@@ -134,7 +132,6 @@ class FrequencyLimit:
     """At most ``max_units`` units of ``codes`` per claim or per date of service.
 
     >>> from decimal import Decimal
-    >>> from medbill.claims import FrequencyLimit
     >>> FrequencyLimit(codes=["G0439"], max_units=Decimal(1), per="week")
     Traceback (most recent call last):
     ...
@@ -171,7 +168,7 @@ class PayerRules:
     built-in rules it relaxes and its filing limit. Load them with :meth:`from_toml`.
 
     >>> import pendulum
-    >>> from medbill.claims import PayerRules, RequiredField, scrub
+    >>> from medbill.claims import PayerRules, scrub
     >>> from medbill.testing import make_claim
     >>> acme = PayerRules(payer_id="acme", source="acme.toml",
     ...                   required=[RequiredField(field="referral_number")])

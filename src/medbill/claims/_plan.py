@@ -90,7 +90,6 @@ the tests turn it off to compare with the reference planner, which plans everyth
 class PlanOutcome(MedbillEnum):
     """What the plan does with one CLP loop.
 
-    >>> from medbill.claims import PlanOutcome
     >>> PlanOutcome("suspense").name
     'SUSPENSE'
     """
@@ -107,7 +106,6 @@ class PlanOutcome(MedbillEnum):
 class LineDenial:
     """A denied amount of one adjudicated line, left in insurance A/R to be worked.
 
-    >>> from medbill.claims import LineDenial
     >>> [f.name for f in attrs.fields(LineDenial)]
     ['line_payment', 'claim_line', 'amount', 'classification']
     """
@@ -127,7 +125,6 @@ class ClaimPlan:
     """The plan for one CLP loop: the claim and coverage level it matched, the entries it
     would post with their explanation, the denials it leaves open and its exceptions.
 
-    >>> from medbill.claims import ClaimPlan
     >>> [f.name for f in attrs.fields(ClaimPlan)][:4]
     ['position', 'key', 'claim_payment', 'claim']
     """
@@ -204,7 +201,6 @@ class RemittancePlan:
     ``claims`` are the CLP loops in file order; ``entries`` every entry in posting order;
     ``expect`` the balances the plan was computed from, re-checked by :meth:`post`.
 
-    >>> from medbill.claims import RemittancePlan
     >>> RemittancePlan.__doc__.split(",")[0]
     'Everything :func:`plan_remittance` would post for one remittance'
     """
@@ -337,7 +333,6 @@ class PostingResult:
     """What posting a remittance did: entries posted (or found already posted), the
     claims matched, the exceptions left for a person, and whether it was a re-post.
 
-    >>> from medbill.claims import PostingResult
     >>> PostingResult(remittance_id="EFT-1", entries=[], matched=[], exceptions=[]).entries
     ()
     """
@@ -360,7 +355,6 @@ class RemittanceFilePlan:
     asked for); ``expect`` the balances they were computed from, re-checked by
     :meth:`post`.
 
-    >>> from medbill.claims import RemittanceFilePlan
     >>> [f.name for f in attrs.fields(RemittanceFilePlan)]
     ['plans', 'entries', 'expect']
     """

@@ -92,7 +92,7 @@ class RemittanceException:
     ``next_action`` says what a person does next. Its cash waits in unapplied insurance
     cash (suspense) until then.
 
-    >>> from medbill.claims import ExceptionReason, RemittanceException
+    >>> from medbill.claims import ExceptionReason
     >>> from medbill.testing import make_claim_payment
     >>> unknown = RemittanceException(reason=ExceptionReason.UNKNOWN_CLAIM,
     ...     claim_payment=make_claim_payment(claim_id="CLM-9999"), message="no claim on file")
@@ -116,7 +116,6 @@ def _line_matches(values: Iterable[LineMatch]) -> tuple[LineMatch, ...]:
 class ClaimMatch:
     """A claim, the payer's adjudication of it, and its lines matched.
 
-    >>> from medbill.claims import ClaimMatch
     >>> from medbill.testing import make_claim, make_claim_payment
     >>> match = ClaimMatch(claim=make_claim(), payment=make_claim_payment(), lines=[])
     >>> match.claim.id == match.payment.claim_id, match.lines
@@ -141,7 +140,6 @@ class RemittanceMatch:
     """A balanced remittance split into matched claims and exceptions
     (:func:`match_remittance` builds it).
 
-    >>> from medbill.claims import RemittanceMatch
     >>> [f.name for f in attrs.fields(RemittanceMatch)]
     ['remittance', 'matched', 'exceptions']
     """

@@ -82,7 +82,6 @@ class ReportRow:
     ``denied_lines`` and ``not_checked_lines`` and add only to ``paid`` and, for denied
     lines the contract prices, to ``at_stake`` (what overturning them would bring).
 
-    >>> from medbill.claims import ReportRow
     >>> "underpayment" in [f.name for f in attrs.fields(ReportRow)]
     True
     """

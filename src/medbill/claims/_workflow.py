@@ -126,7 +126,7 @@ def _instant(value: object) -> pendulum.DateTime:
 class Transition:
     """One recorded move of a claim: from, to, when and why.
 
-    >>> from medbill.claims import ClaimStatus, Transition
+    >>> from medbill.claims import ClaimStatus
     >>> step = Transition(source=ClaimStatus.DRAFT, target=ClaimStatus.VALIDATED,
     ...                   recorded_at=pendulum.datetime(2025, 3, 5, 9), reason="scrubbed clean")
     >>> str(step)
@@ -161,7 +161,6 @@ class ResponseEvent:
 
     >>> import pendulum
     >>> from medbill import AckStatus, TransactionAcknowledgement
-    >>> from medbill.claims import ResponseEvent
     >>> ack = TransactionAcknowledgement(transaction_set_id="837", control_number="0001",
     ...                                  status=AckStatus.ACCEPTED)
     >>> ResponseEvent(recorded_at=pendulum.datetime(2025, 3, 5), response=ack, moved_to=None).kind

@@ -128,7 +128,7 @@ class WorkItem:
 
     >>> import pendulum
     >>> from decimal import Decimal
-    >>> from medbill.claims import WorkItem, WorkReason
+    >>> from medbill.claims import WorkReason
     >>> item = WorkItem(reason=WorkReason.REJECTED, amount=Decimal("150.00"), age=12,
     ...                 next_action="correct and resubmit", claim_id="CLM-0001",
     ...                 deadline=pendulum.date(2026, 3, 4))
@@ -165,7 +165,6 @@ class Worklist:
     """The items to work, as of a day; sort and filter return new worklists.
 
     >>> import pendulum
-    >>> from medbill.claims import Worklist
     >>> Worklist(as_of=pendulum.date(2025, 5, 1), items=()).sorted_by("amount").items
     ()
     """

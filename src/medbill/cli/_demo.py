@@ -35,8 +35,6 @@ from medbill.claims import (
     ClaimStatus,
     ClaimWorkflow,
     NcciEdits,
-    PaymentCheck,
-    SecondaryClaim,
     Tolerance,
     VarianceReport,
     build_claim,
@@ -45,6 +43,8 @@ from medbill.claims import (
     scrub,
     worklist,
 )
+from medbill.claims._build import SecondaryClaim
+from medbill.claims._check import PaymentCheck
 from medbill.cli import _demo_data as data
 from medbill.cli._commands._checks import (
     check_remittances,
@@ -71,7 +71,6 @@ from medbill.fees import (
     estimate_responsibility,
 )
 from medbill.ledger import (
-    AGING_BUCKETS,
     EntryKind,
     Ledger,
     StatementPolicy,
@@ -81,6 +80,7 @@ from medbill.ledger import (
     statements_due,
     trial_balance,
 )
+from medbill.ledger._reports import AGING_BUCKETS
 from medbill.serialize import to_dict, to_json
 from medbill.x12 import Party, read_271, read_835, write_270, write_835, write_837p
 

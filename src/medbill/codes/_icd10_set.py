@@ -76,7 +76,7 @@ class Icd10CodeSet:
     def notes(self, code: Icd10Cm | str) -> tuple[Icd10Note, ...]:
         """The sex and age notes of the Tabular List that apply to ``code`` (own or inherited).
 
-        >>> from medbill.codes import Icd10CodeSet, Icd10Note, Icd10NoteKind
+        >>> from medbill.codes import Icd10CodeSet, Icd10NoteKind
         >>> note = Icd10Note(Icd10NoteKind.MALE, "section N40-N53", "Diseases of male genital organs")
         >>> codes = Icd10CodeSet(billable=["N40.0"], headers=["N40"], notes={"N40": (note,)})
         >>> [n.kind.value for n in codes.notes("N40.0")]

@@ -7,14 +7,14 @@
 Decimal('81.86')
 """
 
-from medbill._deprecation import moved_names
+from typing import TYPE_CHECKING
+
+from medbill._deprecation import moved_names, receive_only_names
 from medbill.fees._anesthesia import AnesthesiaSchedule
 from medbill.fees._contract import (
     CarveOut,
-    CodeRange,
     Contract,
     ContractPricing,
-    ExpectedLine,
     FeeScheduleTerm,
     FixedRate,
     PercentOfBilled,
@@ -26,12 +26,7 @@ from medbill.fees._locality import Locality
 from medbill.fees._priced import PricedClaim, PricedLine
 from medbill.fees._responsibility import (
     AllowedLine,
-    CoordinatedPayment,
-    LineShare,
-    MedicareEstimate,
     Priced,
-    Responsibility,
-    SecondaryPayment,
     estimate_responsibility,
     medicare_payment,
     medicare_secondary_payment,
@@ -39,36 +34,26 @@ from medbill.fees._responsibility import (
 )
 from medbill.fees._rvu import MedicareFeeSchedule, MedicareRelease
 from medbill.fees._rvu_row import (
-    ConversionFactor,
     Gpci,
     RvuRow,
     read_pprrvu,
 )
 from medbill.fees._schedule import FeeEntry, FeeSchedule
-from medbill.fees._trace import Trace, TraceStep
 
 __all__ = [
     "AllowedLine",
     "AnesthesiaSchedule",
     "Priced",
-    "CoordinatedPayment",
     "GfeItem",
     "GoodFaithEstimate",
-    "LineShare",
-    "MedicareEstimate",
-    "Responsibility",
-    "SecondaryPayment",
     "estimate_responsibility",
     "medicare_payment",
     "medicare_secondary_payment",
     "secondary_payment",
     "CarveOut",
-    "CodeRange",
     "Contract",
     "ContractPricing",
     "ContractTerm",
-    "ConversionFactor",
-    "ExpectedLine",
     "FeeEntry",
     "FeeSchedule",
     "FeeScheduleTerm",
@@ -82,8 +67,6 @@ __all__ = [
     "PricedClaim",
     "PricedLine",
     "RvuRow",
-    "Trace",
-    "TraceStep",
     "read_pprrvu",
 ]
 
@@ -107,4 +90,36 @@ __getattr__ = moved_names(
             "MedicareFeeSchedule.conversion_factors",
         ),
     },
+)
+
+
+if TYPE_CHECKING:  # receive-only types: typed for mypy, resolved lazily (no warning) at run time
+    from medbill.fees._contract import CodeRange as CodeRange
+    from medbill.fees._contract import ExpectedLine as ExpectedLine
+    from medbill.fees._responsibility import CoordinatedPayment as CoordinatedPayment
+    from medbill.fees._responsibility import LineShare as LineShare
+    from medbill.fees._responsibility import MedicareEstimate as MedicareEstimate
+    from medbill.fees._responsibility import Responsibility as Responsibility
+    from medbill.fees._responsibility import SecondaryPayment as SecondaryPayment
+    from medbill.fees._rvu_row import ConversionFactor as ConversionFactor
+    from medbill.fees._trace import Trace as Trace
+    from medbill.fees._trace import TraceStep as TraceStep
+
+# Receive-only types (tests/api/receive_only.txt): records medbill returns and users
+# only read. Out of __all__ and provisional since 0.2.0; still imported, without a warning.
+__getattr__ = receive_only_names(
+    __name__,
+    {
+        "ExpectedLine": ("medbill.fees._contract", "Contract.expected_line()"),
+        "ConversionFactor": ("medbill.fees._rvu_row", "MedicareFeeSchedule.conversion_factor()"),
+        "Trace": ("medbill.fees._trace", "MedicareFeeSchedule.price_line()"),
+        "TraceStep": ("medbill.fees._trace", "MedicareFeeSchedule.price_line()"),
+        "MedicareEstimate": ("medbill.fees._responsibility", "medicare_payment()"),
+        "Responsibility": ("medbill.fees._responsibility", "estimate_responsibility()"),
+        "SecondaryPayment": ("medbill.fees._responsibility", "secondary_payment()"),
+        "CoordinatedPayment": ("medbill.fees._responsibility", "estimate_responsibility()"),
+        "LineShare": ("medbill.fees._responsibility", "estimate_responsibility()"),
+        "CodeRange": ("medbill.fees._contract", "Contract terms; pass code ranges as strings"),
+    },
+    then=__getattr__,
 )

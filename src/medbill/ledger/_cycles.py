@@ -42,7 +42,6 @@ _BUCKET_START_DAYS = (0, 31, 61, 91, 121)  # first day of each aging bucket
 class DunningLevel:
     """A dunning level: from ``days`` (age of the oldest patient balance) on, this message.
 
-    >>> from medbill.ledger import DEFAULT_DUNNING
     >>> [(level.number, level.days) for level in DEFAULT_DUNNING]
     [(1, 0), (2, 31), (3, 61), (4, 91)]
     """

@@ -64,7 +64,6 @@ class Installment:
     """One installment of a plan: its number (from 1), due date and amount.
 
     >>> from decimal import Decimal
-    >>> from medbill.ledger import Installment
     >>> Installment(number=1, due=pendulum.date(2025, 6, 1), amount=Decimal("50.00")).number
     1
     """
@@ -129,7 +128,6 @@ class PaymentPlan:
 class InstallmentState(MedbillEnum):
     """Where an installment stands on a given day.
 
-    >>> from medbill.ledger import InstallmentState
     >>> InstallmentState("late").name
     'LATE'
     """

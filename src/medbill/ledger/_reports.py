@@ -89,7 +89,6 @@ class PatientBalance:
     ``amount_due`` is what a statement asks for: the patient's receivables less credit.
 
     >>> from decimal import Decimal
-    >>> from medbill.ledger import PatientBalance
     >>> PatientBalance(patient_id="MRN-1", patient_due=Decimal("30.00"),
     ...                insurance_pending=Decimal("0.00"), credit=Decimal("5.00")).amount_due
     Decimal('25.00')
@@ -146,7 +145,6 @@ class ClaimBalance:
     ``insurance`` holds ``(payer, level, amount)`` for every payer with a balance.
 
     >>> from decimal import Decimal
-    >>> from medbill.ledger import ClaimBalance
     >>> ClaimBalance(claim_id="C-1", insurance=(("acme", "primary", Decimal("10.00")),),
     ...              patient_share=Decimal("5.00")).total
     Decimal('15.00')
@@ -235,7 +233,6 @@ class AgingRow:
     """One line of an aging report: a payer (insurance) or the patients, by bucket.
 
     >>> from decimal import Decimal
-    >>> from medbill.ledger import AgingRow
     >>> AgingRow(responsibility="patient", payer=None,
     ...          buckets=(Decimal("1.00"),) + (Decimal("0.00"),) * 4).total
     Decimal('1.00')
@@ -258,7 +255,7 @@ class AgingReport:
     Credit balances (a receivable below zero) count as negative amounts in their bucket.
 
     >>> from decimal import Decimal
-    >>> from medbill.ledger import AgingBasis, AgingReport, AgingRow
+    >>> from medbill.ledger import AgingBasis
     >>> zero = Decimal("0.00")
     >>> report = AgingReport(as_of=pendulum.date(2025, 6, 1), basis=AgingBasis.SERVICE, rows=(
     ...     AgingRow(responsibility="patient", payer=None,
@@ -339,7 +336,6 @@ class ActivityLine:
     """One line of a statement: what happened and how it moved the patient's balance.
 
     >>> from decimal import Decimal
-    >>> from medbill.ledger import ActivityLine
     >>> ActivityLine(date=pendulum.date(2025, 3, 10), claim=None, category="payment",
     ...               description="card payment", amount=Decimal("-25.00")).amount
     Decimal('-25.00')
@@ -371,7 +367,6 @@ class ActivityStatement:
     part of the amount due.
 
     >>> from decimal import Decimal
-    >>> from medbill.ledger import ActivityStatement
     >>> zero = Decimal("0.00")
     >>> from medbill import Period
     >>> june = Period(pendulum.date(2025, 6, 1), pendulum.date(2025, 6, 30))
@@ -601,7 +596,7 @@ class TrialBalanceRow:
     """One chart code's total: on the debit or the credit side.
 
     >>> from decimal import Decimal
-    >>> from medbill.ledger import AccountKind, TrialBalanceRow
+    >>> from medbill.ledger import AccountKind
     >>> TrialBalanceRow(code="cash", kind=AccountKind.ASSET, debit=Decimal("5.00"),
     ...                 credit=Decimal("0.00")).debit
     Decimal('5.00')

@@ -128,7 +128,6 @@ def _file_chunks(path: Path) -> Iterator[str]:
 class Segment:
     """One segment: its id, its elements (``elements[0]`` is element 1) and its position.
 
-    >>> from medbill.x12 import Segment
     >>> clp = Segment(id="CLP", elements=("C-1", "1", "150.00", "80.00"), number=14)
     >>> clp.element(3), clp.element(9)
     ('150.00', '')

@@ -1649,7 +1649,7 @@ def stream_835_file(
     The file is read in chunks, so memory stays flat whatever its size.
 
     >>> import pathlib, tempfile
-    >>> from medbill.x12 import SAMPLE_835, stream_835_file
+    >>> from medbill.x12 import SAMPLE_835
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = pathlib.Path(folder, "era.835")
     ...     _ = path.write_text(SAMPLE_835)
@@ -1690,7 +1690,7 @@ def iter_835_file(
     or a folder is a :class:`~medbill.ParseError`.
 
     >>> import pathlib, tempfile
-    >>> from medbill.x12 import SAMPLE_835, iter_835_file
+    >>> from medbill.x12 import SAMPLE_835
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = pathlib.Path(folder, "era.835")
     ...     _ = path.write_text(SAMPLE_835)
@@ -1706,7 +1706,7 @@ def read_835_file(
     """Every remittance of the 835 file at ``path`` (see :func:`read_835`).
 
     >>> import pathlib, tempfile
-    >>> from medbill.x12 import SAMPLE_835, read_835_file
+    >>> from medbill.x12 import SAMPLE_835
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = pathlib.Path(folder, "era.835")
     ...     _ = path.write_text(SAMPLE_835)

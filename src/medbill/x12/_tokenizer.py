@@ -154,7 +154,6 @@ def guess_bare(text: str) -> Delimiters | None:
 class Delimiters:
     """The four delimiters of an interchange, as declared by its ISA segment.
 
-    >>> from medbill.x12 import Delimiters
     >>> Delimiters().element, Delimiters().segment
     ('*', '~')
     """

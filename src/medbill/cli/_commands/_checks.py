@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 import click
 
 from medbill import Claim, ClaimPayment, Remittance
-from medbill.claims import PaymentCheck, Tolerance, Verdict, check_payment, match_remittance
+from medbill.claims import Tolerance, Verdict, check_payment, match_remittance
+from medbill.claims._check import PaymentCheck
 from medbill.cli._commands._inputs import parse_amount, parse_fraction
 from medbill.cli._output import money, progress, table
 from medbill.fees import Contract

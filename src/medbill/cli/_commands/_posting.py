@@ -14,13 +14,9 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from medbill import Claim, Coverage, Remittance
-from medbill.claims import (
-    PlanOutcome,
-    RemittanceException,
-    RemittanceFilePlan,
-    RemittancePlan,
-)
 from medbill.claims import plan_remittances as plan_file
+from medbill.claims._plan import PlanOutcome, RemittanceFilePlan, RemittancePlan
+from medbill.claims._remittance import RemittanceException
 from medbill.ledger import EntryKind, Ledger
 
 __all__ = ["Posted", "plan_remittances", "post_remittances"]

@@ -15,7 +15,8 @@ import pendulum
 
 from medbill import Remittance
 from medbill._files import file_mode, write_private
-from medbill.claims import RemittancePlan, VarianceReport
+from medbill.claims import VarianceReport
+from medbill.claims._plan import RemittancePlan
 from medbill.cli._commands._checks import (
     check_remittances,
     contract_files,

@@ -12,7 +12,8 @@ from medbill._errors import LedgerError
 from medbill._files import file_mode, write_private
 from medbill.cli._commands._inputs import open_ledger, parse_date, period_options, today
 from medbill.cli._output import emit_json, html_page, make_console, money, table
-from medbill.ledger import AGING_BUCKETS, activity, aging, statement, trial_balance
+from medbill.ledger import activity, aging, statement, trial_balance
+from medbill.ledger._reports import AGING_BUCKETS
 
 __all__ = ["aging_command", "ledger_group", "statement_command"]
 

@@ -10,7 +10,8 @@ import click
 
 from medbill import Claim, Remittance
 from medbill._errors import ValidationError
-from medbill.claims import ClaimWorkflow, PaymentCheck, Tolerance, WorkReason, worklist
+from medbill.claims import ClaimWorkflow, Tolerance, WorkReason, worklist
+from medbill.claims._check import PaymentCheck
 from medbill.cli._commands._checks import (
     check_remittances,
     contract_files,

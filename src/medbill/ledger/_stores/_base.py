@@ -94,8 +94,8 @@ class LedgerStore(Protocol):
     expected balances) and its appends inside it, so a store shared by several writers
     (SQLite, PostgreSQL) answers them from the locked state.
 
-    >>> from medbill.ledger import LedgerStore, MemoryStore
-    >>> isinstance(MemoryStore(), LedgerStore)
+    >>> from medbill.ledger import Ledger, LedgerStore
+    >>> isinstance(Ledger.in_memory().store, LedgerStore)
     True
     """
 

@@ -22,7 +22,7 @@ class MemoryStore(IndexedStore):
 
     >>> import pendulum
     >>> from decimal import Decimal
-    >>> from medbill.ledger import Account, JournalEntry, MemoryStore, Posting
+    >>> from medbill.ledger import Account, JournalEntry, Posting
     >>> store = MemoryStore()
     >>> store.append([JournalEntry(key="k1", effective=pendulum.date(2025, 1, 2),
     ...     recorded_at=pendulum.datetime(2025, 1, 2, 9),

@@ -396,7 +396,6 @@ class SqliteStore(SqlStore):
     each process: they see each other's commits at once.
 
     >>> import tempfile, pathlib
-    >>> from medbill.ledger import SqliteStore
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     store = SqliteStore(pathlib.Path(folder) / "ledger.sqlite")
     ...     print(store.schema_version, len(store))
