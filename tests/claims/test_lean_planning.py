@@ -469,3 +469,21 @@ def test_the_benchmark_file_plans_alike_on_sqlite(tmp_path: Path, lean_calls: li
         assert_same_plan(full, _plan(ledger, era, claims, coverages, lean=True))
         ledger.close()
     assert lean_calls.count(True) >= 100  # 57 claims paid (plus corrections), per store
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.decimals(allow_nan=True, allow_infinity=True),
+        st.decimals(places=2, min_value=-(10**12), max_value=10**12),
+        st.builds(lambda n, e: D(n).scaleb(e), st.integers(-(10**14), 10**14), st.integers(-5, 3)),
+    )
+)
+def test_the_inline_cents_of_an_amount_are_the_reference_cents(amount: Decimal) -> None:
+    """The lean path's inline conversion (two places exactly: multiply; else
+    ``_cents``) gives what ``_cents`` gives for every Decimal, special values included."""
+    cent, hundred = lean_module._CENT, lean_module._HUNDRED
+    inline = int(amount * hundred) if amount.same_quantum(cent) else lean_module._cents(amount)
+    assert inline == lean_module._cents(amount)
+    if amount.is_finite() and amount.as_tuple().exponent == -2:
+        assert inline == int(amount.scaleb(2))

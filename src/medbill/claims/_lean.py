@@ -111,27 +111,22 @@ def _account(
     return found
 
 
-# Cents of the amounts seen, by the object's id (the object is kept, so its id is not
-# reused while listed): the 835 reader and the stores share one object per amount.
-_CENTS_OF: dict[int, tuple[Decimal, int | None]] = {}
+_CENT: Final = Decimal("0.01")
+_HUNDRED: Final = Decimal(100)
 
 
 def _cents(amount: Decimal) -> int | None:
     """Whole cents of an amount of at most two places, ``None`` for anything else.
 
     At most two places (not just whole cents): the reference prints sums of these
-    amounts, and ``20.000`` prints otherwise than ``20.00``."""
-    known = _CENTS_OF.get(id(amount))
-    if known is not None and known[0] is amount:
-        return known[1]
+    amounts, and ``20.000`` prints otherwise than ``20.00``. The usual amount has exactly
+    two places: the callers test ``amount.same_quantum(_CENT)`` inline and multiply, and
+    call this only for the rest (same answer: ``tests/claims/test_lean_planning.py``)."""
     cents: int | None = None
     if type(amount) is Decimal and amount.is_finite():
         exponent = amount.as_tuple().exponent
         if isinstance(exponent, int) and exponent >= -2:
             cents = int(amount * 100)
-    if len(_CENTS_OF) >= 65_536:
-        _CENTS_OF.clear()
-    _CENTS_OF[id(amount)] = (amount, cents)
     return cents
 
 
@@ -176,15 +171,20 @@ def lean_claim_payment(
     # -- the loop's amounts, in cents (no view read yet) --------------------------------
     pieces: list[tuple[str, int, int, int, dict[str, int]]] = []
     total_paid = 0
-    cents_of = _CENTS_OF.get
     roles = _ROLE.get
     for line_id, line in zip(line_ids, lines, strict=True):
         value = line.charge
-        known = cents_of(id(value))
-        charge = known[1] if known is not None and known[0] is value else _cents(value)
+        charge = (
+            int(value * _HUNDRED)
+            if type(value) is Decimal and value.same_quantum(_CENT)
+            else _cents(value)
+        )
         value = line.paid
-        known = cents_of(id(value))
-        paid = known[1] if known is not None and known[0] is value else _cents(value)
+        paid = (
+            int(value * _HUNDRED)
+            if type(value) is Decimal and value.same_quantum(_CENT)
+            else _cents(value)
+        )
         if not charge or paid is None or type(line_id) is not str or not _text(line_id):
             return None  # a line adjudicating no charge adds to the earlier adjudication
         share = 0
@@ -194,8 +194,11 @@ def lean_claim_payment(
             role = roles((group._value_, reason), _UNKNOWN)
             if role is _UNKNOWN:
                 role = _role(group, reason)
-            known = cents_of(id(value))
-            amount = known[1] if known is not None and known[0] is value else _cents(value)
+            amount = (
+                int(value * _HUNDRED)
+                if type(value) is Decimal and value.same_quantum(_CENT)
+                else _cents(value)
+            )
             if role is None or amount is None:
                 return None
             if role is _PATIENT:
@@ -241,11 +244,17 @@ def lean_claim_payment(
         if target is None:
             target = _account(target_code, patient, next_payer, next_level, claim_id, line_id)
         value = balance(receivable)
-        known = cents_of(id(value))
-        billed_now = known[1] if known is not None and known[0] is value else _cents(value)
+        billed_now = (
+            int(value * _HUNDRED)
+            if type(value) is Decimal and value.same_quantum(_CENT)
+            else _cents(value)
+        )
         value = balance(target)
-        known = cents_of(id(value))
-        target_cents = known[1] if known is not None and known[0] is value else _cents(value)
+        target_cents = (
+            int(value * _HUNDRED)
+            if type(value) is Decimal and value.same_quantum(_CENT)
+            else _cents(value)
+        )
         if billed_now is None or target_cents is None:
             return None
         # this line's accounts are its own (line ids are distinct): sum per role in a
