@@ -145,7 +145,13 @@ def _positive(amount: object, field: str) -> Decimal:
 
 
 _ACCOUNTS: dict[tuple[str | None, ...], Account] = {}  # by identity
-_MAX_ACCOUNTS = 65_536
+# While a plan runs, the table grows up to _MAX_ACCOUNTS (a bound against runaway growth,
+# not a working size: a plan holds its accounts anyway, in its entries and ``expect``).
+# Clearing it halfway through a large file would split each account in two objects (the
+# store's and a new one), so every balance read after that pays an ``Account.__eq__``.
+# Between plans it keeps at most _KEPT_ACCOUNTS (:func:`trim_shared_accounts`).
+_MAX_ACCOUNTS = 1 << 20
+_KEPT_ACCOUNTS = 65_536
 
 
 def account(
@@ -173,6 +179,13 @@ def account(
             _ACCOUNTS.clear()
         _ACCOUNTS[found.identity] = found
     return found
+
+
+def trim_shared_accounts() -> None:
+    """Forget the shared accounts once a plan is done, when it left more than
+    ``_KEPT_ACCOUNTS`` (the memory a library keeps between calls stays bounded)."""
+    if len(_ACCOUNTS) > _KEPT_ACCOUNTS:
+        _ACCOUNTS.clear()
 
 
 def shared(accounts: Iterable[Account]) -> None:
