@@ -30,6 +30,7 @@ from medbill._payment import ClaimPayment, Remittance
 from medbill._trusted import trusted_positional
 from medbill.ledger._accounts import Account
 from medbill.ledger._entries import (
+    _AMOUNTS,
     _MAX_CENTS,
     _REFERENCES,
     EntryKind,
@@ -154,7 +155,17 @@ def lean_claim_payment(
     payer = coverage.payer.id
     claim_id = claim.id
     level = coverage.priority
-    if not (_text(patient) and _text(payer) and _text(claim_id)):
+    if not (
+        type(patient) is str
+        and patient
+        and not patient.isspace()
+        and type(payer) is str
+        and payer
+        and not payer.isspace()
+        and type(claim_id) is str
+        and claim_id
+        and not claim_id.isspace()
+    ):
         return None
     if next_coverage is None:
         next_payer: str | None = None
@@ -185,8 +196,10 @@ def lean_claim_payment(
             if type(value) is Decimal and value.same_quantum(_CENT)
             else _cents(value)
         )
-        if not charge or paid is None or type(line_id) is not str or not _text(line_id):
+        if not charge or paid is None or type(line_id) is not str or not line_id:
             return None  # a line adjudicating no charge adds to the earlier adjudication
+        if line_id.isspace():
+            return None
         share = 0
         booked: dict[str, int] = {}
         for adjustment in line.adjustments:
@@ -228,12 +241,14 @@ def lean_claim_payment(
     get = amounts.get
     balance = view.balance
     explain: list[str] = []
+    accounts = _ACCOUNTS.get
     if paid_total:
-        cash = _account("cash", None, payer, None, None, None)
+        cash = accounts(("cash", None, payer, None, None, None)) or _account(
+            "cash", None, payer, None, None, None
+        )
         amounts[cash] = paid_total
     party = _party(coverage)
     next_party = _party(next_coverage)
-    accounts = _ACCOUNTS.get
     level_value = level._value_
     next_value = None if next_level is None else next_level._value_
     for line_id, _charge, paid, share, booked in pieces:
@@ -298,10 +313,19 @@ def lean_claim_payment(
             elif role == "tgt":
                 amounts[target] = cents
             else:
-                amounts[_account(role, patient, payer, level, claim_id, line_id)] = cents
+                booked_to = accounts((role, patient, payer, level_value, claim_id, line_id))
+                if booked_to is None:
+                    booked_to = _account(role, patient, payer, level, claim_id, line_id)
+                amounts[booked_to] = cents
     # the claim-level piece (no money, no CAS): the reference reads its two balances
-    balance(_account(_INSURANCE, patient, payer, level, claim_id, None))
-    balance(_account(target_code, patient, next_payer, next_level, claim_id, None))
+    balance(
+        accounts((_INSURANCE, patient, payer, level_value, claim_id, None))
+        or _account(_INSURANCE, patient, payer, level, claim_id, None)
+    )
+    balance(
+        accounts((target_code, patient, next_payer, next_value, claim_id, None))
+        or _account(target_code, patient, next_payer, next_level, claim_id, None)
+    )
     if paid_total > 0:
         # paid more than it owed (a liability to the payer): the reference books it
         owed = 0
@@ -326,13 +350,14 @@ def lean_claim_payment(
     if status in _CROSSOVERS and next_coverage is not None:
         memo += f"; crossed over to {next_party}"
         explain.append(f"crossed over: {next_party} was billed by the payer")
+    amount_of = _AMOUNTS.get  # the shared Decimal of these cents (never zero here)
     debits: list[Posting] = []
     credits: list[Posting] = []
     for account, cents in amounts.items():
         if cents:
             if not -_MAX_CENTS <= cents <= _MAX_CENTS:
                 return None  # the reference refuses it with its usual error
-            posting = _POSTING(account, _money(cents), cents)
+            posting = _POSTING(account, amount_of(cents) or _money(cents), cents)
             (debits if cents > 0 else credits).append(posting)
     era = remittance.id
     references = (
@@ -354,7 +379,13 @@ def lean_claim_payment(
     )
     # money collected for the claim or its visit (a check-in copay): read as the reference
     # reads it, which applies it when there is any
-    credit = balance(_account("patient_credit", patient, None, None, claim_id, None)) > 0
+    credit = (
+        balance(
+            accounts(("patient_credit", patient, None, None, claim_id, None))
+            or _account("patient_credit", patient, None, None, claim_id, None)
+        )
+        > 0
+    )
     if claim.encounter_id is not None:
         place = f"encounter:{claim.encounter_id}"
         credit |= balance(_account("patient_credit", patient, None, None, place, None)) > 0
