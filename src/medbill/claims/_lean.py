@@ -241,6 +241,7 @@ def lean_claim_payment(
     get = amounts.get
     balance = view.balance
     explain: list[str] = []
+    known: dict[Account, int] = {}  # this payer's line receivables read, in cents
     accounts = _ACCOUNTS.get
     if paid_total:
         cash = accounts(("cash", None, payer, None, None, None)) or _account(
@@ -272,6 +273,7 @@ def lean_claim_payment(
         )
         if billed_now is None or target_cents is None:
             return None
+        known[receivable] = billed_now
         # this line's accounts are its own (line ids are distinct): sum per role in a
         # small dict (str keys hash in C) in first-touched order, the reference's order
         moved: dict[str, int] = {}
@@ -318,10 +320,10 @@ def lean_claim_payment(
                     booked_to = _account(role, patient, payer, level, claim_id, line_id)
                 amounts[booked_to] = cents
     # the claim-level piece (no money, no CAS): the reference reads its two balances
-    balance(
-        accounts((_INSURANCE, patient, payer, level_value, claim_id, None))
-        or _account(_INSURANCE, patient, payer, level, claim_id, None)
+    receivable = accounts((_INSURANCE, patient, payer, level_value, claim_id, None)) or _account(
+        _INSURANCE, patient, payer, level, claim_id, None
     )
+    value = balance(receivable)
     balance(
         accounts((target_code, patient, next_payer, next_value, claim_id, None))
         or _account(target_code, patient, next_payer, next_level, claim_id, None)
@@ -342,8 +344,15 @@ def lean_claim_payment(
                 and account.level is level
             ):
                 mine[account] = None
+        if receivable in mine:
+            known[receivable] = int(value * 100)
         for account in mine:
-            owed += int(balance(account) * 100) + get(account, 0)  # whole cents: a store's
+            # whole cents: a store's (the ones read above, unchanged since: nothing was
+            # planned in between, so a second read would give the same)
+            now = known.get(account)
+            if now is None:
+                now = int(balance(account) * 100)
+            owed += now + get(account, 0)
         if min(-owed, paid_total) > 0:
             return None
     memo = f"{party} paid {payment.paid!s} of charge {payment.charge!s} on claim {claim_id}"
