@@ -453,25 +453,30 @@ class BalanceView:
     def add(self, entry: JournalEntry) -> JournalEntry:
         """Plan ``entry``: later reads see its postings."""
         pending = self._pending
+        fetched = self._fetched
+        raw = self._raw
         for posting in entry.postings:
             account = posting.account
             before = pending.get(account)
             if before is None:
-                before = ZERO
                 claim = account.claim
                 if claim is None:
                     pass
-                elif claim in self._fetched:
+                elif claim in fetched:
                     # a prefetched claim's lists hold its posted accounts (read into _raw)
                     # and the planned ones (in pending): one lookup, not a list search
-                    if account not in self._raw:
+                    if account not in raw:
                         self.claim_accounts(account.code, claim).append(account)
                         self._accounts_of[claim].append(account)
                 else:
                     known = self.claim_accounts(account.code, claim)
                     if account not in known:
                         known.append(account)
-            pending[account] = before + posting.amount
+                # ZERO + amount: the same value with two places (a posting's amount is
+                # never zero and always has exactly two), so the amount itself
+                pending[account] = posting.amount
+            else:
+                pending[account] = before + posting.amount
         self.entries.append(entry)
         self._keys[entry.key] = entry
         claim = entry.references.claim
