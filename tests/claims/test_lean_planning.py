@@ -470,3 +470,46 @@ def test_the_benchmark_file_plans_alike_on_sqlite(tmp_path: Path, lean_calls: li
         assert_same_plan(full, _plan(ledger, era, claims, coverages, lean=True))
         ledger.close()
     assert lean_calls.count(True) >= 100  # 57 claims paid (plus corrections), per store
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.decimals(allow_nan=True, allow_infinity=True),
+        st.decimals(places=2, min_value=-(10**12), max_value=10**12),
+        st.builds(lambda n, e: D(n).scaleb(e), st.integers(-(10**14), 10**14), st.integers(-5, 3)),
+    )
+)
+def test_the_inline_cents_of_an_amount_are_the_reference_cents(amount: Decimal) -> None:
+    """The lean path's inline conversion (two places exactly: multiply; else
+    ``_cents``) gives what ``_cents`` gives for every Decimal, special values included."""
+    cent, hundred = lean_module._CENT, lean_module._HUNDRED
+    inline = int(amount * hundred) if amount.same_quantum(cent) else lean_module._cents(amount)
+    assert inline == lean_module._cents(amount)
+    if amount.is_finite() and amount.as_tuple().exponent == -2:
+        assert inline == int(amount.scaleb(2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.builds(lambda n, e: D(n).scaleb(e), st.integers(-(10**11), 10**11), st.integers(-2, 2)),
+    st.booleans(),
+)
+def test_every_posting_amount_has_two_places(amount: Decimal, planned: bool) -> None:
+    """What ``BalanceView.add`` relies on when it keeps a first posting's amount as the
+    account's pending delta (instead of ``ZERO + amount``): every way of building a
+    posting leaves its amount with exactly two places, so the two are the same Decimal
+    in value and in print."""
+    from medbill import LedgerError
+    from medbill.ledger import Account, Posting
+    from medbill.ledger._entries import planned_posting
+
+    try:
+        posting = (
+            planned_posting(Account.cash(), amount) if planned else Posting(Account.cash(), amount)
+        )
+    except LedgerError:
+        return  # zero, or beyond MAX_AMOUNT: no posting
+    assert posting.amount.as_tuple().exponent == -2
+    assert str(ZERO + posting.amount) == str(posting.amount)
+    assert ZERO + posting.amount == posting.amount == amount

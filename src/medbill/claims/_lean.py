@@ -30,6 +30,7 @@ from medbill._payment import ClaimPayment, Remittance
 from medbill._trusted import trusted_positional
 from medbill.ledger._accounts import Account
 from medbill.ledger._entries import (
+    _AMOUNTS,
     _MAX_CENTS,
     _REFERENCES,
     EntryKind,
@@ -111,27 +112,22 @@ def _account(
     return found
 
 
-# Cents of the amounts seen, by the object's id (the object is kept, so its id is not
-# reused while listed): the 835 reader and the stores share one object per amount.
-_CENTS_OF: dict[int, tuple[Decimal, int | None]] = {}
+_CENT: Final = Decimal("0.01")
+_HUNDRED: Final = Decimal(100)
 
 
 def _cents(amount: Decimal) -> int | None:
     """Whole cents of an amount of at most two places, ``None`` for anything else.
 
     At most two places (not just whole cents): the reference prints sums of these
-    amounts, and ``20.000`` prints otherwise than ``20.00``."""
-    known = _CENTS_OF.get(id(amount))
-    if known is not None and known[0] is amount:
-        return known[1]
+    amounts, and ``20.000`` prints otherwise than ``20.00``. The usual amount has exactly
+    two places: the callers test ``amount.same_quantum(_CENT)`` inline and multiply, and
+    call this only for the rest (same answer: ``tests/claims/test_lean_planning.py``)."""
     cents: int | None = None
     if type(amount) is Decimal and amount.is_finite():
         exponent = amount.as_tuple().exponent
         if isinstance(exponent, int) and exponent >= -2:
             cents = int(amount * 100)
-    if len(_CENTS_OF) >= 65_536:
-        _CENTS_OF.clear()
-    _CENTS_OF[id(amount)] = (amount, cents)
     return cents
 
 
@@ -159,7 +155,17 @@ def lean_claim_payment(
     payer = coverage.payer.id
     claim_id = claim.id
     level = coverage.priority
-    if not (_text(patient) and _text(payer) and _text(claim_id)):
+    if not (
+        type(patient) is str
+        and patient
+        and not patient.isspace()
+        and type(payer) is str
+        and payer
+        and not payer.isspace()
+        and type(claim_id) is str
+        and claim_id
+        and not claim_id.isspace()
+    ):
         return None
     if next_coverage is None:
         next_payer: str | None = None
@@ -176,17 +182,24 @@ def lean_claim_payment(
     # -- the loop's amounts, in cents (no view read yet) --------------------------------
     pieces: list[tuple[str, int, int, int, dict[str, int]]] = []
     total_paid = 0
-    cents_of = _CENTS_OF.get
     roles = _ROLE.get
     for line_id, line in zip(line_ids, lines, strict=True):
         value = line.charge
-        known = cents_of(id(value))
-        charge = known[1] if known is not None and known[0] is value else _cents(value)
+        charge = (
+            int(value * _HUNDRED)
+            if type(value) is Decimal and value.same_quantum(_CENT)
+            else _cents(value)
+        )
         value = line.paid
-        known = cents_of(id(value))
-        paid = known[1] if known is not None and known[0] is value else _cents(value)
-        if not charge or paid is None or type(line_id) is not str or not _text(line_id):
+        paid = (
+            int(value * _HUNDRED)
+            if type(value) is Decimal and value.same_quantum(_CENT)
+            else _cents(value)
+        )
+        if not charge or paid is None or type(line_id) is not str or not line_id:
             return None  # a line adjudicating no charge adds to the earlier adjudication
+        if line_id.isspace():
+            return None
         share = 0
         booked: dict[str, int] = {}
         for adjustment in line.adjustments:
@@ -194,8 +207,11 @@ def lean_claim_payment(
             role = roles((group._value_, reason), _UNKNOWN)
             if role is _UNKNOWN:
                 role = _role(group, reason)
-            known = cents_of(id(value))
-            amount = known[1] if known is not None and known[0] is value else _cents(value)
+            amount = (
+                int(value * _HUNDRED)
+                if type(value) is Decimal and value.same_quantum(_CENT)
+                else _cents(value)
+            )
             if role is None or amount is None:
                 return None
             if role is _PATIENT:
@@ -225,12 +241,15 @@ def lean_claim_payment(
     get = amounts.get
     balance = view.balance
     explain: list[str] = []
+    known: dict[Account, int] = {}  # this payer's line receivables read, in cents
+    accounts = _ACCOUNTS.get
     if paid_total:
-        cash = _account("cash", None, payer, None, None, None)
+        cash = accounts(("cash", None, payer, None, None, None)) or _account(
+            "cash", None, payer, None, None, None
+        )
         amounts[cash] = paid_total
     party = _party(coverage)
     next_party = _party(next_coverage)
-    accounts = _ACCOUNTS.get
     level_value = level._value_
     next_value = None if next_level is None else next_level._value_
     for line_id, _charge, paid, share, booked in pieces:
@@ -241,13 +260,20 @@ def lean_claim_payment(
         if target is None:
             target = _account(target_code, patient, next_payer, next_level, claim_id, line_id)
         value = balance(receivable)
-        known = cents_of(id(value))
-        billed_now = known[1] if known is not None and known[0] is value else _cents(value)
+        billed_now = (
+            int(value * _HUNDRED)
+            if type(value) is Decimal and value.same_quantum(_CENT)
+            else _cents(value)
+        )
         value = balance(target)
-        known = cents_of(id(value))
-        target_cents = known[1] if known is not None and known[0] is value else _cents(value)
+        target_cents = (
+            int(value * _HUNDRED)
+            if type(value) is Decimal and value.same_quantum(_CENT)
+            else _cents(value)
+        )
         if billed_now is None or target_cents is None:
             return None
+        known[receivable] = billed_now
         # this line's accounts are its own (line ids are distinct): sum per role in a
         # small dict (str keys hash in C) in first-touched order, the reference's order
         moved: dict[str, int] = {}
@@ -289,10 +315,19 @@ def lean_claim_payment(
             elif role == "tgt":
                 amounts[target] = cents
             else:
-                amounts[_account(role, patient, payer, level, claim_id, line_id)] = cents
+                booked_to = accounts((role, patient, payer, level_value, claim_id, line_id))
+                if booked_to is None:
+                    booked_to = _account(role, patient, payer, level, claim_id, line_id)
+                amounts[booked_to] = cents
     # the claim-level piece (no money, no CAS): the reference reads its two balances
-    balance(_account(_INSURANCE, patient, payer, level, claim_id, None))
-    balance(_account(target_code, patient, next_payer, next_level, claim_id, None))
+    receivable = accounts((_INSURANCE, patient, payer, level_value, claim_id, None)) or _account(
+        _INSURANCE, patient, payer, level, claim_id, None
+    )
+    value = balance(receivable)
+    balance(
+        accounts((target_code, patient, next_payer, next_value, claim_id, None))
+        or _account(target_code, patient, next_payer, next_level, claim_id, None)
+    )
     if paid_total > 0:
         # paid more than it owed (a liability to the payer): the reference books it
         owed = 0
@@ -309,21 +344,29 @@ def lean_claim_payment(
                 and account.level is level
             ):
                 mine[account] = None
+        if receivable in mine:
+            known[receivable] = int(value * 100)
         for account in mine:
-            owed += int(balance(account) * 100) + get(account, 0)  # whole cents: a store's
+            # whole cents: a store's (the ones read above, unchanged since: nothing was
+            # planned in between, so a second read would give the same)
+            now = known.get(account)
+            if now is None:
+                now = int(balance(account) * 100)
+            owed += now + get(account, 0)
         if min(-owed, paid_total) > 0:
             return None
     memo = f"{party} paid {payment.paid!s} of charge {payment.charge!s} on claim {claim_id}"
     if status in _CROSSOVERS and next_coverage is not None:
         memo += f"; crossed over to {next_party}"
         explain.append(f"crossed over: {next_party} was billed by the payer")
+    amount_of = _AMOUNTS.get  # the shared Decimal of these cents (never zero here)
     debits: list[Posting] = []
     credits: list[Posting] = []
     for account, cents in amounts.items():
         if cents:
             if not -_MAX_CENTS <= cents <= _MAX_CENTS:
                 return None  # the reference refuses it with its usual error
-            posting = _POSTING(account, _money(cents), cents)
+            posting = _POSTING(account, amount_of(cents) or _money(cents), cents)
             (debits if cents > 0 else credits).append(posting)
     era = remittance.id
     references = (
@@ -345,7 +388,13 @@ def lean_claim_payment(
     )
     # money collected for the claim or its visit (a check-in copay): read as the reference
     # reads it, which applies it when there is any
-    credit = balance(_account("patient_credit", patient, None, None, claim_id, None)) > 0
+    credit = (
+        balance(
+            accounts(("patient_credit", patient, None, None, claim_id, None))
+            or _account("patient_credit", patient, None, None, claim_id, None)
+        )
+        > 0
+    )
     if claim.encounter_id is not None:
         place = f"encounter:{claim.encounter_id}"
         credit |= balance(_account("patient_credit", patient, None, None, place, None)) > 0

@@ -59,7 +59,7 @@ from medbill.ledger import (
     References,
     claim_payment_key,
 )
-from medbill.ledger._recipes._common import ZERO, BalanceView
+from medbill.ledger._recipes._common import ZERO, BalanceView, trim_shared_accounts
 from medbill.ledger._recipes.charges import charge_entry
 from medbill.ledger._recipes.payer_payments import (
     CROSSOVERS,
@@ -824,11 +824,14 @@ def plan_remittance(
     """
     check_balanced(remittance)
     with paused_gc():
-        view = BalanceView(ledger)
-        return _plan_one(
-            ledger, view, remittance, _candidates(claims), _Coverages(coverages),
-            as_of=as_of, payer_id=payer_id, recorded_at=recorded_at,
-        )  # fmt: skip
+        try:
+            view = BalanceView(ledger)
+            return _plan_one(
+                ledger, view, remittance, _candidates(claims), _Coverages(coverages),
+                as_of=as_of, payer_id=payer_id, recorded_at=recorded_at,
+            )  # fmt: skip
+        finally:
+            trim_shared_accounts()
 
 
 def _plan_one(
@@ -934,27 +937,30 @@ def plan_remittances(
     for remittance in remittances:
         check_balanced(remittance)
     with paused_gc():
-        view = BalanceView(ledger)
-        view.prefetch(str(claim.id) for claim in charges)
-        for claim in charges:
-            if view.claim_patient(str(claim.id)) is None:
-                view.add(charge_entry(claim, recorded_at=recorded_at))
-        candidates = _candidates(claims)
-        levels = _Coverages(coverages)
-        plans = [
-            _plan_one(
-                ledger,
-                view,
-                remittance,
-                candidates,
-                levels,
-                as_of=as_of,
-                payer_id=None,
-                recorded_at=recorded_at,
-            )
-            for remittance in remittances
-        ]
-        return RemittanceFilePlan(plans=plans, entries=view.entries, expect=dict(view.expect))
+        try:
+            view = BalanceView(ledger)
+            view.prefetch(str(claim.id) for claim in charges)
+            for claim in charges:
+                if view.claim_patient(str(claim.id)) is None:
+                    view.add(charge_entry(claim, recorded_at=recorded_at))
+            candidates = _candidates(claims)
+            levels = _Coverages(coverages)
+            plans = [
+                _plan_one(
+                    ledger,
+                    view,
+                    remittance,
+                    candidates,
+                    levels,
+                    as_of=as_of,
+                    payer_id=None,
+                    recorded_at=recorded_at,
+                )
+                for remittance in remittances
+            ]
+            return RemittanceFilePlan(plans=plans, entries=view.entries, expect=dict(view.expect))
+        finally:
+            trim_shared_accounts()
 
 
 def _marker_key(era: Remittance) -> str:

@@ -145,7 +145,13 @@ def _positive(amount: object, field: str) -> Decimal:
 
 
 _ACCOUNTS: dict[tuple[str | None, ...], Account] = {}  # by identity
-_MAX_ACCOUNTS = 65_536
+# While a plan runs, the table grows up to _MAX_ACCOUNTS (a bound against runaway growth,
+# not a working size: a plan holds its accounts anyway, in its entries and ``expect``).
+# Clearing it halfway through a large file would split each account in two objects (the
+# store's and a new one), so every balance read after that pays an ``Account.__eq__``.
+# Between plans it keeps at most _KEPT_ACCOUNTS (:func:`trim_shared_accounts`).
+_MAX_ACCOUNTS = 1 << 20
+_KEPT_ACCOUNTS = 65_536
 
 
 def account(
@@ -173,6 +179,13 @@ def account(
             _ACCOUNTS.clear()
         _ACCOUNTS[found.identity] = found
     return found
+
+
+def trim_shared_accounts() -> None:
+    """Forget the shared accounts once a plan is done, when it left more than
+    ``_KEPT_ACCOUNTS`` (the memory a library keeps between calls stays bounded)."""
+    if len(_ACCOUNTS) > _KEPT_ACCOUNTS:
+        _ACCOUNTS.clear()
 
 
 def shared(accounts: Iterable[Account]) -> None:
@@ -440,25 +453,30 @@ class BalanceView:
     def add(self, entry: JournalEntry) -> JournalEntry:
         """Plan ``entry``: later reads see its postings."""
         pending = self._pending
+        fetched = self._fetched
+        raw = self._raw
         for posting in entry.postings:
             account = posting.account
             before = pending.get(account)
             if before is None:
-                before = ZERO
                 claim = account.claim
                 if claim is None:
                     pass
-                elif claim in self._fetched:
+                elif claim in fetched:
                     # a prefetched claim's lists hold its posted accounts (read into _raw)
                     # and the planned ones (in pending): one lookup, not a list search
-                    if account not in self._raw:
+                    if account not in raw:
                         self.claim_accounts(account.code, claim).append(account)
                         self._accounts_of[claim].append(account)
                 else:
                     known = self.claim_accounts(account.code, claim)
                     if account not in known:
                         known.append(account)
-            pending[account] = before + posting.amount
+                # ZERO + amount: the same value with two places (a posting's amount is
+                # never zero and always has exactly two), so the amount itself
+                pending[account] = posting.amount
+            else:
+                pending[account] = before + posting.amount
         self.entries.append(entry)
         self._keys[entry.key] = entry
         claim = entry.references.claim

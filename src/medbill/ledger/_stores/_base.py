@@ -11,7 +11,7 @@ import pendulum
 
 from medbill.ledger._accounts import SIGN_OF_CODE, Account
 from medbill.ledger._deposits import Deposit
-from medbill.ledger._entries import EntryKind, JournalEntry
+from medbill.ledger._entries import _AMOUNTS, EntryKind, JournalEntry
 from medbill.ledger._entries import _money as money_of_cents
 from medbill.ledger._stores._index import LedgerIndex
 
@@ -314,11 +314,16 @@ class IndexedStore:
         ids = index.account_ids
         cents_of = index.account_balance_of
         signs = SIGN_OF_CODE
+        shared = _AMOUNTS.get  # money_of_cents's memo, without its call per account
         for account, expected in expect.items():
             aid = ids.get(account.identity)
             cents = 0 if aid is None else cents_of[aid]
-            actual = money_of_cents(cents if signs[account.code] > 0 else -cents)
-            if actual != expected:
+            if signs[account.code] < 0:
+                cents = -cents
+            actual = shared(cents)
+            if actual is None:
+                actual = money_of_cents(cents)
+            if actual is not expected and actual != expected:
                 return account, expected, actual
         return None
 
@@ -330,10 +335,18 @@ class IndexedStore:
     def claim_balances(self, claims: Sequence[str]) -> dict[Account, Decimal]:
         """Every account on one of ``claims`` with its current balance."""
         index = self._index
+        accounts, balance_of, by_claim = (
+            index.accounts,
+            index.account_balance_of,
+            index.accounts_by_claim,
+        )
+        shared = _AMOUNTS.get  # money_of_cents's memo, without its call per account
         found: dict[Account, Decimal] = {}
         for claim in claims:
-            for aid in index.accounts_by_claim.get(claim, ()):
-                found[index.accounts[aid]] = _money(index.account_balance_of[aid])
+            for aid in by_claim.get(claim, ()):
+                cents = balance_of[aid]
+                amount = shared(cents)
+                found[accounts[aid]] = money_of_cents(cents) if amount is None else amount
         return found
 
     def claim_owners(
