@@ -38,7 +38,7 @@ from medbill._common import PayerId
 from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
 from medbill._errors import PricingError, ValidationError
-from medbill._money import ZERO, as_money, as_rate
+from medbill._money import ZERO, as_money, as_rate, round_cents
 from medbill._parties import Accumulators, Benefits, PayerKind, ServiceCategory
 from medbill._payment import Adjustment, ClaimPayment, LinePayment
 from medbill._trusted import trusted_positional
@@ -51,7 +51,7 @@ from medbill.claims._denials import (
 from medbill.claims._matching import match_lines
 from medbill.codes import AdjustmentGroup, Rarc
 from medbill.fees import Contract, ExpectedLine, Trace
-from medbill.fees._responsibility import split_amounts
+from medbill.fees._responsibility import opening_limits, split_amounts
 
 __all__ = [
     "COST_SHARING",
@@ -280,10 +280,14 @@ class PatientShare:
 
     def describe(self) -> str:
         """``copay 25.00 + deductible 0.00 + coinsurance 11.00 = 36.00`` (other if any)."""
-        text = f"copay {self.copay} + deductible {self.deductible} + coinsurance {self.coinsurance}"
+        # {x!s}: str() of a Decimal is its format() with no spec, at a third of the cost
+        text = (
+            f"copay {self.copay!s} + deductible {self.deductible!s} + "
+            f"coinsurance {self.coinsurance!s}"
+        )
         if self.other:
-            text += f" + other {self.other}"
-        return f"{text} = {self.total}"
+            text += f" + other {self.other!s}"
+        return f"{text} = {self.total!s}"
 
 
 _NO_SHARE: Final = PatientShare()
@@ -678,8 +682,8 @@ def _verdict(
     if not tolerance.allows(allowed_variance, allowed):
         verdict = Verdict.UNDERPAID if allowed_variance < 0 else Verdict.OVERPAID
         return verdict, (
-            f"payer allowed {payer_allowed}, contract allows {allowed} ({expected.term}); "
-            f"paid {paid}, expected {expected_paid}"
+            f"payer allowed {payer_allowed!s}, contract allows {allowed!s} ({expected.term}); "
+            f"paid {paid!s}, expected {expected_paid!s}"
         )
     if expected_share is not None:
         share_variance = actual_share.total - expected_share.total
@@ -691,12 +695,12 @@ def _verdict(
             )
             return verdict, (
                 f"patient share {actual_share.describe()}; the benefits give "
-                f"{expected_share.describe()}; paid {paid}, expected {expected_paid}"
+                f"{expected_share.describe()}; paid {paid!s}, expected {expected_paid!s}"
             )
     if not tolerance.allows(payment_variance, expected_paid):
         verdict = Verdict.UNDERPAID if payment_variance < 0 else Verdict.OVERPAID
-        return verdict, f"paid {paid}, expected {expected_paid} ({expected.term})"
-    return Verdict.CORRECT, f"paid {paid} as contracted ({expected.term})"
+        return verdict, f"paid {paid!s}, expected {expected_paid!s} ({expected.term})"
+    return Verdict.CORRECT, f"paid {paid!s} as contracted ({expected.term})"
 
 
 # (position, claim line head, payment, expected, payer allowed, 835 patient share, denial)
@@ -737,15 +741,42 @@ def _expected_shares(
 ) -> tuple[list[PatientShare | None], list[Decimal], Accumulators | None]:
     if benefits is None or accumulators is None:
         return [None] * len(group), [ZERO] * len(group), accumulators
-    split = split_amounts(
-        [item[3].allowed for item in group],
-        [item[1][1] for item in group],
-        benefits,
-        accumulators,
-        sequestration=sequestration,
-        category=category,
-        categories=categories,
-    )
+    split: list[tuple[Decimal, Decimal, Decimal, Decimal]]
+    rate = benefits.coinsurance
+    if (
+        not benefits.copays
+        and not sequestration
+        and opening_limits(benefits, accumulators)
+        == (
+            ZERO,
+            None,
+        )
+    ):
+        # Coinsurance alone (no copay, the deductible met, no out-of-pocket maximum, no
+        # sequestration): what split_amounts computes then, without its per-line steps.
+        # Each line's coinsurance is round((allowed - 0.00 - 0.00) x rate); subtracting
+        # zero changes neither the value nor the rounding, except for a -0.00 allowed
+        # amount (it becomes 0.00), which keeps the subtraction.
+        split = []
+        for item in group:
+            allowed = item[3].allowed
+            if not rate:
+                coinsurance = ZERO
+            elif allowed:
+                coinsurance = round_cents(allowed * rate)
+            else:
+                coinsurance = round_cents((allowed - ZERO - ZERO) * rate)
+            split.append((ZERO, ZERO, coinsurance, ZERO))
+    else:
+        split = split_amounts(
+            [item[3].allowed for item in group],
+            [item[1][1] for item in group],
+            benefits,
+            accumulators,
+            sequestration=sequestration,
+            category=category,
+            categories=categories,
+        )
     after = accumulators
     if then:  # the accumulators after these lines, for the lines worked out next
         after = accumulators.plus(
@@ -773,7 +804,7 @@ def _denial_reason(
     classification: DenialClassification, outcome: str, at_stake: Decimal | None
 ) -> str:
     codes = ", ".join(r for r, _ in classification.reasons)
-    stake = "" if at_stake is None else f"; {at_stake} at stake under the contract"
+    stake = "" if at_stake is None else f"; {at_stake!s} at stake under the contract"
     return f"denied ({outcome}): {codes}; next action: {classification.action.value}{stake}"
 
 
