@@ -145,11 +145,34 @@ def reference_835s(reference_dir: Path) -> list[Path]:
     return found
 
 
+# reference samples the columnar reader reads itself, leniently (the others fall back:
+# not X12, envelope counts that disagree, ...): payee NPI or BPR date warnings given
+# again, a 004010 file, several LX loops, and sets read whole by the transaction reader
+# (claim-level warnings: composites with another separator, an SVC without a code)
+_LFH = "linuxforhealth-x12/src/tests/resources/835_005010X221A1/"
+COLUMNAR_SAMPLES = {
+    "linuxforhealth-x12/demo-file/demo.835",
+    _LFH + "medicare-part-a.835",
+    _LFH + "managed-care.835",
+    _LFH + "cob-contractural-adjustment.835",
+    _LFH + "secondary-payment.835",
+    _LFH + "tertiary-payment.835",
+    "pyx12/test_x12testdata/835id.x12.txt",
+    "pyx12/tests/835_mult_loops.txt",
+}
+
+
 def test_every_reference_835_gives_the_scalar_tables(reference_dir: Path) -> None:
     paths = reference_835s(reference_dir)
+    columnar = set()
     for path in paths:
         for strict in (True, False):
             assert_same([path], strict=strict)
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        if not columnar_tables([text], [str(path)], strict=False).fallback:
+            columnar.add(path.relative_to(reference_dir).as_posix())
+    present = {name for name in COLUMNAR_SAMPLES if (reference_dir / name).is_file()}
+    assert present <= columnar, sorted(present - columnar)
     # and all of them at once (files in order, fallbacks interleaved with columnar ones)
     assert_same([*paths, SAMPLE_835, generated(30)], strict=False)
 
@@ -265,13 +288,13 @@ def test_single_segment_mutations_match_or_raise_alike() -> None:
     every = mutations(base)
     assert len(every) > 500
     # all mutations through the columnar reader at once: each file it keeps must be one
-    # the object reader reads without an error or a warning, to the same tables
+    # the object reader reads without an error, to the same tables and warnings
     fast = columnar_tables(every, ["t"] * len(every))
     accepted = [i for i in range(len(every)) if i not in fast.fallback]
     assert 0 < len(accepted) < len(every)
     for index in accepted:
         slow, slow_warnings = outcome(partial(scalar_remittance_tables, [("t", every[index])]))
-        assert slow_warnings == []
+        assert slow_warnings == [str(w.message) for w in fast.warnings.get(index, [])]
         assert isinstance(slow, RemittanceTables), every[index]
         for name in TABLES:
             table = fast.tables[name]
@@ -303,3 +326,137 @@ def test_a_group_whose_every_file_falls_back_does_not_fail_the_batch() -> None:
     assert columnar_tables([odd], ["a"]).fallback == {0}
     assert columnar_tables([odd, good], ["a", "b"]).fallback == {0}
     assert_same([("a", odd), ("b", good)], strict=False)
+
+
+def test_header_warnings_are_given_again_in_file_order() -> None:
+    good = generated(4, per_set=2)
+    # a payee NPI whose check digit fails: read_835 warns (in both modes) and keeps it
+    npi = good.replace("*XX*1234567893~", "*XX*1234567890~")
+    assert npi != good
+    # an over-long TS302 in a loop 2000 opened after the set's first claim: the header
+    # reader would number it wrongly, so the file is left to the object reader
+    second = good.index("CLP*C0000001")
+    late = good[:second] + "LX*2~\nTS3*1234567893*111*20251231*1*100.00~\n" + good[second:]
+    batch = [("a", npi), ("b", late), ("c", good), ("d", npi)]
+    for strict in (True, False):
+        fast = columnar_tables([t for _, t in batch], ["a", "b", "c", "d"], strict=strict)
+        assert fast.fallback == {1}
+        assert sorted(fast.warnings) == [0, 3]
+        assert all("check digit" in str(w.message) for w in fast.warnings[0])
+        assert_same(list(batch), strict=strict)
+    given = outcome(lambda: remittance_tables(batch, strict=False))[1]
+    # a's (one per set), then b's, then d's: the files' order
+    assert [w.split(",")[0] for w in given] == [
+        "segment 12 (N1)",
+        "segment 48 (N1)",
+        "segment 30 (TS3)",
+        "segment 40 (SE)",
+        "segment 12 (N1)",
+        "segment 48 (N1)",
+    ]
+
+
+def as_4010(text: str) -> str:
+    """``text`` (from :func:`generated`) as an 004010X091A1 interchange: ISA12 00401,
+    ISA11 the standards identifier U (no repetition separator), GS08 004010X091A1."""
+    isa, rest = text[:106], text[106:]
+    isa = isa.replace("*^*00501*", "*U*00401*")
+    return isa + rest.replace("*005010X221A1~", "*004010X091A1~")
+
+
+def test_4010_files_take_the_columnar_path_and_match() -> None:
+    base = generated(6, seed=5, per_set=3)
+    old = as_4010(base).replace("NM1*QC*1*PATIENT*", "NM1*QC*1*PUTNAM^U*", 1)
+    # CR (correction and reversal) is a 004010 group: kept there, refused in 005010
+    old = old.replace("CAS*CO*45*", "CAS*CR*45*", 1)
+    new_cr = base.replace("CAS*CO*45*", "CAS*CR*45*", 1)
+    assert "*U*00401*" in old
+    assert "CAS*CR" in old
+    assert "CAS*CR" in new_cr
+    texts = [old, base, new_cr]
+    for strict in (True, False):
+        fast = columnar_tables(texts, ["a", "b", "c"], strict=strict)
+        # the 005010 set holding CR is read whole by the transaction reader (it refuses
+        # or skips that CAS as read_835 does); strict, it raises, so the file falls back
+        assert fast.fallback == ({2} if strict else set())
+        assert fast.whole_sets == (set() if strict else {(2, 1)})
+        assert_same([("a", old), ("b", base), ("c", new_cr)], strict=strict)
+
+
+def test_several_interchanges_and_groups_in_one_file_go_columnar_and_match() -> None:
+    first = generated(5, seed=7, per_set=2)
+    second = generated(4, seed=8, per_set=3).replace("000000001", "000000002")
+    both = first + second
+    # two functional groups in one interchange: the second GS..GE after the first GE
+    body = second[second.index("GS*") : second.index("IEA*")].replace("*1*X*", "*2*X*", 1)
+    body = body.replace("GE*2*1~", "GE*2*2~")
+    groups = first.replace("IEA*1*", body + "IEA*2*")
+    assert groups.count("GS*HP") == 2
+    # a later ISA with other delimiters, or a wrong IEA01, is left to the object reader
+    other = first + second.replace("*^*00501*", "*|*00501*", 1)
+    miscounted = groups.replace("IEA*2*", "IEA*1*")
+    texts = [both, groups, other, miscounted, first]
+    for strict in (True, False):
+        fast = columnar_tables(texts, ["a", "b", "c", "d", "e"], strict=strict)
+        assert fast.fallback == {2, 3}
+        assert_same(list(zip("abcde", texts, strict=True)), strict=strict)
+    tables = remittance_tables([("a", both)])
+    assert tables.remittances.column("remittance_number").to_pylist() == [1, 2, 3, 4, 5]
+
+
+def test_files_read_in_batches_give_the_same_tables_and_warnings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import medbill.batch._remittance as remittance
+
+    good = generated(4, per_set=2)
+    npi = good.replace("*XX*1234567893~", "*XX*1234567890~")
+    broken = good.replace("SE*", "XX*", 1)
+    batch = [("a", npi), ("b", broken), ("c", good), ("d", npi), ("e", SAMPLE_835)]
+    monkeypatch.setattr(remittance, "_BATCH_CHARACTERS", len(good) + 10)
+    assert len(list(remittance._batches(list(batch)))) >= 3
+    for strict in (True, False):
+        assert_same(list(batch), strict=strict)
+    assert_same([("c", good), ("e", SAMPLE_835)])
+
+
+def test_warnings_given_again_show_as_often_as_read_835_shows_them() -> None:
+    # under the "default" action a warning shows once per text and place: the columnar
+    # reader's given-again warnings go through the same module registry
+    npi = generated(2, per_set=2).replace("*XX*1234567893~", "*XX*1234567890~")
+    batch: list[Source] = [("a", npi), ("b", npi)]
+    shown = []
+    for read in (remittance_tables, scalar_remittance_tables):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            read(batch, strict=False)
+        shown.append([(str(w.message), w.filename, w.lineno) for w in caught])
+    assert len(shown[1]) == 1
+    assert shown[0] == shown[1]
+
+
+def test_files_of_other_delimiters_keep_the_files_order() -> None:
+    # two delimiter groups read columnar, their files interleaved among the inputs
+    a, c = generated(3, seed=1), generated(3, seed=3)
+    b = generated(3, seed=2).replace("*", "|")
+    assert columnar_tables([a, b, c], ["a", "b", "c"]).fallback == frozenset()
+    assert_same([("a", a), ("b", b), ("c", c)])
+
+
+def test_a_set_outside_the_whitelist_is_read_whole_and_the_others_stay_columnar() -> None:
+    good = generated(6, seed=4, per_set=2)
+    # an unknown segment in a claim of the second set: read_835 warns and skips it
+    # (lenient) or raises (strict)
+    third = good.index("CLP*C0000002")
+    odd = good[:third] + good[third:].replace("DTM*050*", "ZZZ*1~\nDTM*050*", 1)
+    seconds = [line for line in odd.split("~\n") if line.startswith("SE*")]
+    # the set grew by one segment: its SE01 follows
+    count, control = seconds[1].split("*")[1:]
+    odd = odd.replace(seconds[1], f"SE*{int(count) + 1}*{control}")
+    lenient = columnar_tables([odd, good], ["a", "b"], strict=False)
+    assert lenient.fallback == frozenset()
+    assert lenient.whole_sets == {(0, 2)}
+    assert [str(w.message).split(":")[0] for w in lenient.warnings[0]] == ["segment 64 (ZZZ)"]
+    assert columnar_tables([odd], ["a"], strict=True).fallback == {0}
+    for strict in (True, False):
+        assert_same([("a", odd), ("b", good)], strict=strict)

@@ -16,6 +16,8 @@ caller reads them with the object reader, which raises its exact error.
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,16 +29,23 @@ from medbill.batch._tables import ENGINE
 
 __all__ = ["Delimiters", "SegmentFrame", "delimiters", "segment_frame"]
 
+_VERSIONS = {"00501": "005010X221", "00401": "004010X091"}  # ISA12: the guide (GS08)
 _BLANK = " \t\r\n\ufeff"  # as medbill.x12._tokenizer strips around segments
 _ISA_LENGTH = 106  # ISA01..ISA16 with their separators and the terminator (X12 ISA)
 
 
 @attrs.frozen
 class Delimiters:
+    """An interchange's delimiters and its ISA12 version (``00501``, ``00401``...).
+
+    ``repetition`` is ISA11 from version 00501 on and empty before it, where ISA11 is
+    the standards identifier (as :func:`medbill.x12._tokenizer.read_isa` reads it)."""
+
     element: str
     repetition: str
     component: str
     segment: str
+    version: str = "00501"
 
 
 def delimiters(text: str) -> Delimiters | None:
@@ -47,7 +56,9 @@ def delimiters(text: str) -> Delimiters | None:
         return None
     isa = text[start : start + _ISA_LENGTH]
     element = isa[3]
-    found = Delimiters(element, isa[82], isa[104], isa[105])
+    version = isa[84:89]
+    repetition = isa[82] if version >= "00501" else ""
+    found = Delimiters(element, repetition, isa[104], isa[105], version)
     if isa.count(element) != 16 or element.isalnum() or found.segment.isalnum():
         return None
     if len({found.element, found.component, found.segment}) != 3:
@@ -67,8 +78,10 @@ class SegmentFrame:
     unreadable: tuple[int, ...]
 
 
-def segment_frame(texts: Sequence[str]) -> SegmentFrame:
-    """Split ``texts`` (whole interchanges) into the keyed segment frame."""
+def segment_frame(texts: Sequence[str], *, loops: bool = True) -> SegmentFrame:
+    """Split ``texts`` (whole interchanges) into the keyed segment frame (without
+    ``claim_number`` and ``line_number`` when ``loops`` is false: the tables stage counts
+    those on the claim and line rows alone)."""
     groups: dict[Delimiters, list[int]] = {}
     unreadable = []
     for index, text in enumerate(texts):
@@ -139,6 +152,9 @@ def segment_frame(texts: Sequence[str]) -> SegmentFrame:
         return (running - base).cast(pl.Int32)
 
     frame = frame.with_columns(restart("_st", pl.col("_file_start")).alias("set_number"))
+    if not loops:
+        frame = frame.drop("_file_start", "_st", "_clp", "_svc")
+        return SegmentFrame(frame=frame, unreadable=tuple(unreadable))
     set_start = pl.col("_file_start") | (pl.col("_st") == 1)
     frame = frame.with_columns(
         pl.when(pl.col("set_number") == 0)
@@ -185,10 +201,16 @@ _QUANTITY = r"-?[0-9]{1,8}(?:\.[0-9]{1,3})?"  # fits Decimal128(12, 3)
 @attrs.frozen
 class ColumnarTables:
     """The tables of the files read here (each with a leading ``_file`` column, the
-    file's index among the inputs) and the indexes of the files left to the object reader."""
+    file's index among the inputs), the indexes of the files left to the object reader,
+    the warnings the object reader gives on each file read here (in file order, to be
+    given again in the files' order among the inputs), and the transaction sets (file,
+    set number) of those files that the object reader's transaction reader read whole
+    because something in them is not in the whitelist."""
 
     tables: dict[str, pa.Table]
     fallback: frozenset[int]
+    warnings: dict[int, list[warnings.WarningMessage]] = attrs.field(factory=dict)
+    whole_sets: frozenset[tuple[int, int]] = frozenset()
 
 
 def _hex(characters: str) -> str:
@@ -219,13 +241,15 @@ class _Shapes:
             return out
 
         statuses = "|".join(member.value for member in PayerClaimStatus)
+        # CR (correction and reversal) is a 004010X091A1 group only
+        groups = "CO|OA|PI|PR" + ("|CR" if found.version == "00401" else "")
         clp = ELEMENT_LIMITS["CLP"]
         nm1 = ELEMENT_LIMITS["NM1"]
         composite = f"(?:HC|NU){c}[A-Z0-9]{{1,48}}(?:{c}[A-Z0-9]{{2}}){{0,4}}"
         self.patterns = {
             "CLP": f"^CLP{e}{visible}{text}{{0,{clp[0] - 1}}}{e}(?:{statuses}){e}{m}{e}{m}"
             f"(?:{e}(?:{m})?{chain(clp[5:9], f'(?:{e}{text}{{0,30}}){{0,5}}')})?$",
-            "CAS": f"^CAS{e}(?:CO|OA|PI|PR){e}[A-Z0-9]{{1,5}}{e}{m}"
+            "CAS": f"^CAS{e}(?:{groups}){e}[A-Z0-9]{{1,5}}{e}{m}"
             f"(?:{e}(?:{q})?{e}[A-Z0-9]{{1,5}}{e}{m}){{0,5}}(?:{e}(?:{q})?)?$",
             "NM1": f"^NM1{e}(?:{'|'.join(_NM1_ROLES)}){chain(nm1[1:12])}$",
             "MOA": f"^MOA(?:{e}{text}{{0,15}}){{0,9}}$",
@@ -276,35 +300,49 @@ def _checked(values: pl.Series, check: Any) -> set[str]:
     return bad
 
 
-def columnar_tables(texts: Sequence[str | None], sources: Sequence[str]) -> ColumnarTables:
-    """Stages 2 and 3 over ``texts`` (None: left to the object reader)."""
+def columnar_tables(
+    texts: Sequence[str | None], sources: Sequence[str], *, strict: bool = True
+) -> ColumnarTables:
+    """Stages 2 and 3 over ``texts`` (None: left to the object reader), read as
+    :func:`medbill.x12.iter_835` reads them with ``strict``."""
     readable = [i for i, t in enumerate(texts) if t is not None and _envelope_plain(t)]
     fallback = set(range(len(texts))) - set(readable)
-    frames = segment_frame([texts[i] or "" for i in readable])
-    fallback |= {readable[i] for i in frames.unreadable}
     by_delimiters: dict[Delimiters, list[int]] = {}
-    for local, index in enumerate(readable):
-        if local in frames.unreadable:
-            continue
+    for index in readable:
         found = delimiters(texts[index] or "")
-        assert found is not None
-        by_delimiters.setdefault(found, []).append(local)
+        if found is None:  # pragma: no cover - _envelope_plain read the same ISA
+            fallback.add(index)
+        else:
+            by_delimiters.setdefault(found, []).append(index)
     parts: list[dict[str, pa.Table]] = []
-    for found, locals_ in by_delimiters.items():
-        frame = frames.frame.filter(pl.col("file").is_in(locals_)).with_columns(
-            pl.col("file").replace_strict(
-                list(range(len(readable))), readable, return_dtype=pl.Int32
-            )
+    caught: dict[int, list[warnings.WarningMessage]] = {}
+    whole: set[tuple[int, int]] = set()
+    for found, indexes in by_delimiters.items():
+        # one frame per group of delimiters, its files numbered as among the inputs
+        frame = segment_frame([texts[i] or "" for i in indexes], loops=False).frame
+        frame = frame.with_columns(
+            pl.lit(pl.Series(indexes, dtype=pl.Int32)).gather(pl.col("file")).alias("file")
         )
-        tables, bad = _group_tables(frame, found, sources)
+        tables, bad, read_whole = _group_tables(frame, found, sources, strict, caught)
         fallback |= bad
+        whole |= read_whole
         parts.append(tables)
+    kept = {file: found for file, found in caught.items() if file not in fallback and found}
     if not parts:
         return ColumnarTables(tables={}, fallback=frozenset(fallback))
-    merged = {
-        name: _drop_files(pa.concat_tables([p[name] for p in parts]), fallback) for name in parts[0]
-    }
-    return ColumnarTables(tables=merged, fallback=frozenset(fallback))
+    merged = {}
+    for name in parts[0]:
+        table = _drop_files(pa.concat_tables([p[name] for p in parts]), fallback)
+        if len(parts) > 1 and table.num_rows:
+            # each group's rows are in file order; the groups' files interleave
+            import pyarrow.compute as pc
+
+            table = table.take(pc.sort_indices(table, [("_file", "ascending")]))
+        merged[name] = table
+    whole = {key for key in whole if key[0] not in fallback}
+    return ColumnarTables(
+        tables=merged, fallback=frozenset(fallback), warnings=kept, whole_sets=frozenset(whole)
+    )
 
 
 def _envelope_plain(text: str) -> bool:
@@ -317,7 +355,7 @@ def _envelope_plain(text: str) -> bool:
     if found.segment in _BLANK or found.element in _BLANK or found.component in _BLANK:
         return False
     isa = text[:_ISA_LENGTH]
-    if isa[103] != found.element or isa.split(found.element)[12] != "00501":
+    if isa[103] != found.element or isa.split(found.element)[12] not in _VERSIONS:
         return False
     if found.repetition in (found.component, found.element, found.segment, *_BLANK):
         return False
@@ -325,8 +363,12 @@ def _envelope_plain(text: str) -> bool:
 
 
 def _group_tables(
-    frame: pl.DataFrame, found: Delimiters, sources: Sequence[str]
-) -> tuple[dict[str, pa.Table], set[int]]:
+    frame: pl.DataFrame,
+    found: Delimiters,
+    sources: Sequence[str],
+    strict: bool,
+    caught: dict[int, list[warnings.WarningMessage]],
+) -> tuple[dict[str, pa.Table], set[int], set[tuple[int, int]]]:
     sid = pl.col("segment_id")
     n = pl.len()
     # ---- envelope: ISA GS (ST ... SE)+ GE IEA, counts and control numbers agreeing
@@ -339,70 +381,84 @@ def _group_tables(
     # ---- zones: the last closer before each row of a set ("" before the first); the
     # frame is never filtered whole (that would copy its lists): flags are selected
     # with the file alone, and one partition splits it by kind
-    in_set = (pl.col("set_number") > 0) & ~sid.is_in(["ST", "SE", "GE", "IEA"])
+    in_set = (pl.col("set_number") > 0) & ~sid.is_in(["ST", "SE", "GE", "IEA", "GS", "ISA"])
     set_start = (pl.col("file") != pl.col("file").shift(1)) | (
         pl.col("set_number") != pl.col("set_number").shift(1)
     )
-    frame = frame.with_columns(
-        pl.when(sid.is_in(list(_CLOSERS)))
-        .then(sid)
-        .when(set_start.fill_null(True))
-        .then(pl.lit(""))
-        .forward_fill()
-        .alias("_zone")
+    # the zone as a small code: 1 after a CLP, 2 after a PLB, 3 after LX/TS3/TS2, 0 before
+    # the set's first closer
+    loop2000 = sid.is_in(["LX", "TS3", "TS2"])
+    closer = (
+        pl.when(sid == "CLP")
+        .then(pl.lit(1, dtype=pl.Int8))
+        .when(sid == "PLB")
+        .then(pl.lit(2, dtype=pl.Int8))
+        .when(loop2000)
+        .then(pl.lit(3, dtype=pl.Int8))
     )
-    in_claim = (pl.col("_zone") == "CLP") & in_set
-    shapes = _Shapes(found)
     frame = frame.with_columns(
-        pl.when(in_claim)
-        .then(sid)
-        .when(in_set)
-        .then(pl.lit("#head"))
-        .otherwise(pl.lit("#env"))
-        .alias("_kind"),
-        pl.when(sid == "CLP").then(pl.col("_row")).forward_fill().alias("cid"),
-        pl.when(sid == "SVC")
-        .then(pl.col("_row"))
-        .when(sid == "CLP")
-        .then(pl.lit(-1, dtype=pl.Int64))
+        pl.when(closer.is_not_null())
+        .then(closer)
+        .when(set_start.fill_null(True))
+        .then(pl.lit(0, dtype=pl.Int8))
         .forward_fill()
-        .alias("lid"),
+        .alias("_zone"),
+        # whether the row is in a service line (after an SVC, before the next CLP)
+        pl.when(sid == "SVC")
+        .then(pl.lit(True))
+        .when(sid == "CLP")
+        .then(pl.lit(False))
+        .forward_fill()
+        .fill_null(False)
+        .alias("_line"),
+    )
+    zone = pl.col("_zone")
+    frame = frame.with_columns(
+        # 0: envelope, 1: header or trailer of a set, 2: in a claim
+        pl.when(zone == 1)
+        .then(pl.when(in_set).then(pl.lit(2, dtype=pl.Int8)).otherwise(pl.lit(0, dtype=pl.Int8)))
+        .otherwise(
+            pl.when(in_set).then(pl.lit(1, dtype=pl.Int8)).otherwise(pl.lit(0, dtype=pl.Int8))
+        )
+        .alias("_where"),
         # claim and line indexes: the CLP (SVC) segments before the row, less one
         ((sid == "CLP").cum_sum() - 1).cast(pl.Int64).alias("_ci"),
         ((sid == "SVC").cum_sum() - 1).cast(pl.Int64).alias("_li"),
     )
+    shapes = _Shapes(found)
+    where = pl.col("_where")
     flagged = frame.select(
         "file",
+        "set_number",
         (
             # segments after PLB or LX/TS3/TS2 (but the next CLP) belong to no claim: only
             # their own kind may follow without a CLP
-            in_set
-            & (
-                (pl.col("_zone") == "PLB") & (sid != "PLB")
-                | pl.col("_zone").is_in(["LX", "TS3", "TS2"]) & ~sid.is_in(["LX", "TS3", "TS2"])
-            )
+            (where == 1) & ((zone == 2) & (sid != "PLB") | (zone == 3) & ~loop2000)
             # ---- claims: a whitelist of shapes and places
-            | in_claim & ~shapes.matches()
+            | (where == 2) & ~shapes.matches()
         ).alias("_bad"),
     ).filter("_bad")
-    bad |= set(flagged["file"].to_list())
-    parts = {
-        key[0]: part
-        for key, part in frame.drop("text", "position", "_last")
-        .partition_by("_kind", as_dict=True, include_key=False)
-        .items()
-    }
-    header_rows = parts.pop("#head", None)
-    parts.pop("#env", None)
-    # the claim rows' kinds are their segment ids: the partitions are the claim segments
-    empty = frame.drop("text", "position", "_last", "_kind").clear()
-    if header_rows is None:
-        header_rows = empty
+    # problems inside a set send that set alone to the object reader's transaction reader
+    sets_bad: set[tuple[int, int]] = set(flagged.select("file", "set_number").iter_rows())
+    kept = frame.drop("text", "_last", "_zone")
+    # one partition by segment id and place; the header and trailer rows (all ids) are
+    # put back in file order
+    parts: dict[str, pl.DataFrame] = {}
+    heads = []
+    for (segment_id, place), piece in kept.partition_by(
+        "segment_id", "_where", as_dict=True, include_key=False
+    ).items():
+        if place == 2:
+            parts[str(segment_id)] = piece
+        elif place == 1:
+            heads.append(piece.with_columns(pl.lit(segment_id).alias("segment_id")))
+    empty = kept.drop("_where").clear()
+    header_rows = pl.concat(heads).sort("_row") if heads else empty.drop("segment_id")
 
     def part(segment_id: str) -> pl.DataFrame:
         return parts.get(segment_id, empty)
 
-    line = pl.col("lid") >= 0
+    line = pl.col("_line")
     q = _el(1)
     misplaced = [
         part("NM1").filter(line),
@@ -415,36 +471,44 @@ def _group_tables(
     # single-use segments read once per claim or line (later ones would overwrite or,
     # for NM1/MIA/MOA, be refused)
     once = [
-        part("NM1").select("file", pl.col("cid").alias("k"), q.alias("v")),
-        part("MIA").select("file", pl.col("cid").alias("k"), pl.lit("").alias("v")),
-        part("MOA").select("file", pl.col("cid").alias("k"), pl.lit("").alias("v")),
+        part("NM1").select("file", "set_number", pl.col("_ci").alias("k"), q.alias("v")),
+        part("MIA").select("file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")),
+        part("MOA").select("file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")),
         part("DTM")
         .filter(~line & (q != "036"))
-        .select("file", pl.col("cid").alias("k"), q.alias("v")),
+        .select("file", "set_number", pl.col("_ci").alias("k"), q.alias("v")),
         part("DTM")
         .filter(line & (q != "151"))
-        .select("file", pl.col("lid").alias("k"), pl.lit("").alias("v")),
+        .select("file", "set_number", pl.col("_li").alias("k"), pl.lit("").alias("v")),
         part("REF")
         .filter(line & (q == "6R"))
-        .select("file", pl.col("lid").alias("k"), q.alias("v")),
+        .select("file", "set_number", pl.col("_li").alias("k"), q.alias("v")),
         part("AMT")
         .filter(line & (q == "B6"))
-        .select("file", pl.col("lid").alias("k"), q.alias("v")),
+        .select("file", "set_number", pl.col("_li").alias("k"), q.alias("v")),
     ]
-    checks = [f.lazy().select("file") for f in misplaced] + [
-        f.lazy().filter(pl.struct("k", "v").is_duplicated()).select("file") for f in once
+    checks = [f.lazy().select("file", "set_number") for f in misplaced] + [
+        f.lazy().filter(pl.struct("k", "v").is_duplicated()).select("file", "set_number")
+        for f in once
     ]
-    for found_files in pl.collect_all(checks, engine=ENGINE):
-        bad |= set(found_files["file"].to_list())
+    for found_sets in pl.collect_all(checks, engine=ENGINE):
+        sets_bad |= set(found_sets.iter_rows())
     # codes and dates: each distinct value checked by the object reader's own types
-    bad |= _bad_values(part, found)
+    sets_bad |= _bad_values(part, found)
+    sets_bad = {key for key in sets_bad if key[0] not in bad}
     # ---- headers and trailers (BPR, TRN, N1 loops, LX/TS3, PLB): read with the object
     # reader's transaction reader, which sees the same segments in the same order
     counts = {(f, s): k for f, s, k in part("CLP").group_by("file", "set_number").len().iter_rows()}
-    remittances, provider, header_bad = _headers(header_rows, envelope, found, sources, bad, counts)
+    whole = _set_rows(frame, sets_bad) if sets_bad else {}
+    remittances, provider, read_sets, header_bad = _headers(
+        header_rows, envelope, found, sources, bad, counts, strict, caught, whole
+    )
     bad |= header_bad
-    if bad:
-        keep = ~pl.col("file").is_in(sorted(bad))
+    if bad or sets_bad:
+        keys = sorted(f << 32 | n for f, n in sets_bad)
+        keep = ~pl.col("file").is_in(sorted(bad)) & ~(
+            (pl.col("file").cast(pl.Int64) * (1 << 32) + pl.col("set_number")).is_in(keys)
+        )
         parts = {key: value.filter(keep) for key, value in parts.items()}
         # the indexes count the kept claims and lines only
         kept_claims, kept_lines = part("CLP")["_ci"], part("SVC")["_li"]
@@ -456,9 +520,34 @@ def _group_tables(
             for key, value in parts.items()
         }
     tables = _claim_tables(part, found, remittances, sources)
+    for name, table in read_sets.items():
+        # the sets read whole by the transaction reader, put in place among the others
+        table = _drop_files(table, bad)
+        if table.num_rows:
+            import pyarrow.compute as pc
+
+            merged = pa.concat_tables([tables[name], table])
+            order = [("_file", "ascending"), ("remittance_number", "ascending")]
+            tables[name] = merged.take(pc.sort_indices(merged, order))
     tables["remittances"] = remittances
     tables["provider_adjustments"] = provider
-    return tables, bad
+    return tables, bad, {key for key in sets_bad if key[0] not in bad}
+
+
+def _set_rows(
+    frame: pl.DataFrame, sets: set[tuple[int, int]]
+) -> dict[tuple[int, int], list[list[str]]]:
+    """The segments of each of ``sets`` between its ST and SE, in order."""
+    keys = sorted(f << 32 | n for f, n in sets)
+    key = pl.col("file").cast(pl.Int64) * (1 << 32) + pl.col("set_number")
+    found: dict[tuple[int, int], list[list[str]]] = {}
+    for file, number, elements in (
+        frame.filter(key.is_in(keys) & (pl.col("_where") != 0))
+        .select("file", "set_number", "elements")
+        .iter_rows()
+    ):
+        found.setdefault((file, number), []).append(elements)
+    return found
 
 
 def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
@@ -469,20 +558,45 @@ def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
     for file, position, segment_id, elements, _set, last in rows.iter_rows():
         if file in bad:
             continue
-        st = state.setdefault(file, {"expect": "ISA", "sets": 0})
+        st = state.setdefault(file, {"expect": "ISA", "sets": 0, "groups": 0})
         ok = True
         if segment_id == "ISA":
-            ok = position == 1 and st["expect"] == "ISA" and len(elements) == 17
+            # several interchanges may follow one another; each later one must declare
+            # the delimiters and version the file was split with (fixed width: its
+            # elements and separators are the 105 characters before its terminator)
+            first = st.get("first_isa")
+            ok = (
+                st["expect"] in ("ISA", "ISA|end")
+                and len(elements) == 17
+                and (position == 1) == (first is None)
+                and (
+                    first is None
+                    or (
+                        sum(map(len, elements)) + 16 == _ISA_LENGTH - 1
+                        and len(elements[16]) == 1
+                        and elements[16] == first[16]
+                        and elements[12] == first[12]
+                        and (elements[11] == first[11] or first[12] < "00501")
+                    )
+                )
+            )
+            st.setdefault("first_isa", elements)
             st["isa"] = elements
+            st["groups"] = 0
             st["expect"] = "GS"
         elif segment_id == "GS":
+            isa = st.get("isa") or [""] * 17
+            guide = _VERSIONS.get(isa[12], "?") if len(isa) > 12 else "?"
+            st["guide"] = guide
             ok = (
-                st["expect"] == "GS"
+                st["expect"] in ("GS", "GS|IEA")
                 and len(elements) == 9
                 and elements[1] == "HP"
-                and elements[8].startswith("005010X221")
+                and elements[8].startswith(guide)
             )
             st["gs"] = elements
+            st["sets"] = 0
+            st["groups"] += 1
             st["expect"] = "ST"
         elif segment_id == "ST":
             ok = (
@@ -490,7 +604,7 @@ def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
                 and len(elements) in (3, 4)
                 and elements[1] == "835"
                 and bool(elements[2])
-                and (len(elements) == 3 or elements[3].startswith("005010X221"))
+                and (len(elements) == 3 or elements[3].startswith(st.get("guide", "?")))
             )
             st["st"] = (elements, position)
             st["expect"] = "SE"
@@ -520,40 +634,44 @@ def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
                 and gs is not None
                 and (elements[2].strip().lstrip("0") or "0") == (gs[6].strip().lstrip("0") or "0")
             )
-            st["expect"] = "IEA"
+            st["expect"] = "GS|IEA"
         elif segment_id == "IEA":
             isa = st.get("isa")
             ok = (
-                st["expect"] == "IEA"
+                st["expect"] == "GS|IEA"
                 and len(elements) == 3
-                and elements[1] == "1"
+                and elements[1] == str(st["groups"])
                 and isa is not None
                 and elements[2] == isa[13]
-                and bool(last)
             )
-            st["expect"] = "end"
+            st["expect"] = "ISA|end"
         if last and segment_id != "IEA":
             ok = False
         if not ok:
             bad.add(file)
         counts[file] = counts.get(file, 0) + 1
     for file, st in state.items():
-        if st["expect"] != "end":
+        if st["expect"] != "ISA|end":
             bad.add(file)
-    # every segment between the envelopes is inside a transaction set
-    narrow = frame.select("file", "set_number", "segment_id")  # no copies of the lists
-    outside = narrow.filter(
-        (pl.col("set_number") == 0) & ~pl.col("segment_id").is_in(["ISA", "GS"])
+    # every segment between the envelopes is inside a transaction set, and none comes
+    # after its set's SE and before the next ST or the GE (the last ST or SE before it
+    # is an SE; files whose ST and SE do not alternate are refused above)
+    sid = pl.col("segment_id")
+    last = (
+        pl.when(sid == "ST")
+        .then(pl.lit(1, dtype=pl.Int8))
+        .when(sid == "SE")
+        .then(pl.lit(2, dtype=pl.Int8))
+        .forward_fill()
     )
-    bad |= set(outside["file"].to_list())
-    # a segment after its set's SE and before the next ST or the GE (the file's SE and
-    # ST counts are equal there)
-    closed = (pl.col("segment_id") == "SE").cast(pl.Int32).cum_sum().over("file")
-    opened = (pl.col("segment_id") == "ST").cast(pl.Int32).cum_sum().over("file")
-    after = narrow.filter(
-        (closed == opened) & ~pl.col("segment_id").is_in(["SE", "GE", "IEA", "ISA", "GS"])
-    )
-    bad |= set(after["file"].to_list())
+    odd = frame.select(
+        "file",
+        (
+            (pl.col("set_number") == 0) & ~sid.is_in(["ISA", "GS"])
+            | (last == 2) & ~sid.is_in(["SE", "GE", "IEA", "ISA", "GS"])
+        ).alias("_odd"),
+    ).filter("_odd")
+    bad |= set(odd["file"].to_list())
     return bad
 
 
@@ -562,9 +680,9 @@ def _revenue(code: pl.Expr) -> pl.Expr:
     return pl.when(code.str.contains(r"^[0-9]{3}$")).then("0" + code).otherwise(code)
 
 
-def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[int]:
-    """Files holding a code or date the object reader's types refuse, or one they would
-    write differently from how it was sent."""
+def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[tuple[int, int]]:
+    """Sets (file, set number) holding a code or date the object reader's types refuse,
+    or one they would write differently from how it was sent."""
     import pendulum
 
     from medbill.codes import Carc, Modifier, ProcedureCode, Rarc, RevenueCode
@@ -582,24 +700,36 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[i
     c = found.component
     svc = part("SVC").select(
         "file",
+        "set_number",
         _el(1).str.split(c).alias("p1"),
         _el(6).str.split(c).alias("p6"),
         _blank_null(_el(4)).alias("r4"),
     )
     values: list[tuple[pl.DataFrame, Any]] = [
-        (part("DTM").select("file", _el(2).alias("v")), date),
+        (part("DTM").select("file", "set_number", _el(2).alias("v")), date),
         (
             pl.concat(
-                [part("CAS").select("file", _el(p).alias("v")) for p in (2, 5, 8, 11, 14, 17)]
+                [
+                    part("CAS").select("file", "set_number", _el(p).alias("v"))
+                    for p in (2, 5, 8, 11, 14, 17)
+                ]
             ),
             same(Carc),
         ),
         (
             pl.concat(
                 [
-                    part("LQ").filter(_el(1) == "HE").select("file", _el(2).alias("v")),
-                    *(part("MOA").select("file", _el(p).alias("v")) for p in (3, 4, 5, 6, 7)),
-                    *(part("MIA").select("file", _el(p).alias("v")) for p in (5, 20, 21, 22, 23)),
+                    part("LQ")
+                    .filter(_el(1) == "HE")
+                    .select("file", "set_number", _el(2).alias("v")),
+                    *(
+                        part("MOA").select("file", "set_number", _el(p).alias("v"))
+                        for p in (3, 4, 5, 6, 7)
+                    ),
+                    *(
+                        part("MIA").select("file", "set_number", _el(p).alias("v"))
+                        for p in (5, 20, 21, 22, 23)
+                    ),
                 ]
             ).filter(pl.col("v") != ""),
             same(Rarc),
@@ -608,7 +738,7 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[i
             pl.concat(
                 [
                     svc.filter(pl.col(k).list.get(0, null_on_oob=True) == "HC").select(
-                        "file", pl.col(k).list.get(1, null_on_oob=True).alias("v")
+                        "file", "set_number", pl.col(k).list.get(1, null_on_oob=True).alias("v")
                     )
                     for k in ("p1", "p6")
                 ]
@@ -619,9 +749,11 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[i
             pl.concat(
                 [
                     svc.filter(pl.col("p1").list.get(0, null_on_oob=True) == "NU").select(
-                        "file", _revenue(pl.col("p1").list.get(1, null_on_oob=True)).alias("v")
+                        "file",
+                        "set_number",
+                        _revenue(pl.col("p1").list.get(1, null_on_oob=True)).alias("v"),
                     ),
-                    svc.select("file", _revenue(pl.col("r4")).alias("v")),
+                    svc.select("file", "set_number", _revenue(pl.col("r4")).alias("v")),
                 ]
             ),
             same(RevenueCode),
@@ -629,19 +761,22 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[i
         (
             pl.concat(
                 [
-                    svc.select("file", pl.col(k).list.slice(2).alias("v")).explode("v")
+                    svc.select("file", "set_number", pl.col(k).list.slice(2).alias("v")).explode(
+                        "v"
+                    )
                     for k in ("p1", "p6")
                 ]
             ),
             same(Modifier),
         ),
     ]
-    bad: set[int] = set()
+    bad: set[tuple[int, int]] = set()
     for frame, check in values:
         frame = frame.filter(pl.col("v").is_not_null())
         refused = _checked(frame["v"], check)
         if refused:
-            bad |= set(frame.filter(pl.col("v").is_in(sorted(refused)))["file"].to_list())
+            refusing = frame.filter(pl.col("v").is_in(sorted(refused)))
+            bad |= set(refusing.select("file", "set_number").iter_rows())
     return bad
 
 
@@ -676,17 +811,28 @@ def _headers(
     sources: Sequence[str],
     bad: set[int],
     counts: dict[tuple[int, int], int],
-) -> tuple[pa.Table, pa.Table, set[int]]:
+    strict: bool,
+    caught: dict[int, list[warnings.WarningMessage]],
+    whole: dict[tuple[int, int], list[list[str]]],
+) -> tuple[pa.Table, pa.Table, dict[str, pa.Table], set[int]]:
     """The remittances and provider adjustments of each set, from its segments outside
-    the claims, read by the object reader's transaction reader: any error or warning
-    sends the file to the object reader."""
-    import warnings
+    the claims, read by the object reader's transaction reader with ``strict`` as asked;
+    the sets in ``whole`` are read whole by it (all their segments), and their claims,
+    lines and adjustments tables returned too, flattened as the object path does.
 
+    An error, a skipped set, or a warning on a segment the reader would number
+    differently from the object reader (one after the set's first claim, when the
+    claims' segments are not given to it) sends the file to the object reader. The other
+    warnings are kept in ``caught``, by file, in the order they came."""
     from medbill._errors import MedbillError
     from medbill.batch._remittance import (
+        ADJUSTMENTS,
+        CLAIMS,
+        LINES,
         PROVIDER_ADJUSTMENTS,
         REMITTANCES,
         _Columns,
+        _remittance,
         provider_adjustment_rows,
         remittance_values,
     )
@@ -695,53 +841,92 @@ def _headers(
 
     remittances = _Columns(_with_file(REMITTANCES))
     provider = _Columns(_with_file(PROVIDER_ADJUSTMENTS))
+    claims = _Columns(_with_file(CLAIMS))
+    lines = _Columns(_with_file(LINES))
+    adjustments = _Columns(_with_file(ADJUSTMENTS))
     newly: set[int] = set()
     keep = ~pl.col("file").is_in(sorted(bad))
-    segments: dict[tuple[int, int], list[list[str]]] = {}
-    for file, number, elements in (
-        frame.filter(keep).select("file", "set_number", "elements").iter_rows()
-    ):
-        segments.setdefault((file, number), []).append(elements)
+    # each set's ST, with the ISA and GS it is enveloped in (a file may hold several)
     heads: dict[int, dict[str, list[str]]] = {}
-    opened: dict[tuple[int, int], tuple[list[str], int]] = {}
+    opened: dict[tuple[int, int], tuple[list[str], int, dict[str, list[str]]]] = {}
     for file, position, segment_id, elements, number in (
         envelope.filter(keep & pl.col("segment_id").is_in(["ISA", "GS", "ST"]))
         .select("file", "position", "segment_id", "elements", "set_number")
         .iter_rows()
     ):
         if segment_id == "ST":
-            opened[(file, number)] = (elements, position)
+            opened[(file, number)] = (elements, position, dict(heads[file]))
         else:
             heads.setdefault(file, {})[segment_id] = elements
-    codes = _Codes()
-    for (file, number), (st, position) in sorted(opened.items()):
+    # each set's header rows, and the last segment number the transaction reader gives
+    # as the object reader does (it counts the rows it is given from the ST on, so its
+    # numbers are right up to the first claim)
+    segments: dict[tuple[int, int], list[list[str]]] = {}
+    exact: dict[tuple[int, int], int] = {}
+    for file, number, position, elements in (
+        frame.filter(keep).select("file", "set_number", "position", "elements").iter_rows()
+    ):
+        key = (file, number)
+        rows = segments.setdefault(key, [])
+        rows.append(elements)
+        start = opened[key][1] if key in opened else -1
+        if exact.get(key, start) == position - 1 and position == start + len(rows):
+            exact[key] = position
+    lenience = Lenience(strict)
+    codes: dict[int, _Codes] = {}
+    for (file, number), (st, position, head) in sorted(opened.items()):
         if file in newly:
             continue
-        head = heads[file]
-        raw = _Raw(st, position, head["GS"], head["ISA"], found, segments.get((file, number), []))
+        read_whole = (file, number) in whole
+        rows = whole[(file, number)] if read_whole else segments.get((file, number), [])
+        raw = _Raw(st, position, head["GS"], head["ISA"], found, rows)
+        file_codes = codes.setdefault(file, _Codes())  # one per file, as read_835
         try:
-            with warnings.catch_warnings(record=True) as caught:
+            with warnings.catch_warnings(record=True) as found_warnings:
                 warnings.simplefilter("always")
-                reader = _TransactionReader(raw, codes, Lenience(True))  # type: ignore[arg-type]
+                reader = _TransactionReader(raw, file_codes, lenience)  # type: ignore[arg-type]
                 remittance = reader.read()
         except MedbillError:
             newly.add(file)
             continue
-        if caught or remittance is None:
+        last = exact.get((file, number), position)
+        if remittance is None or not (
+            read_whole or all(_numbered_at_most(w.message, last) for w in found_warnings)
+        ):
             newly.add(file)
             continue
+        caught.setdefault(file, []).extend(found_warnings)
         source = sources[file]
-        remittances.add(
-            file, source, number, *remittance_values(remittance), counts.get((file, number), 0)
-        )
+        if read_whole:
+            for columns in (remittances, claims, lines, adjustments):
+                columns.file = file
+            _remittance(source, number, remittance, remittances, claims, lines, adjustments)
+            remittances.file = None
+        else:
+            remittances.add(
+                file, source, number, *remittance_values(remittance), counts.get((file, number), 0)
+            )
         for row in provider_adjustment_rows(remittance):
             provider.add(file, source, number, *row)
     gone = newly | bad
+    read = {"claims": claims, "lines": lines, "adjustments": adjustments}
     return (
         _drop_files(remittances.table(), gone),
         _drop_files(provider.table(), gone),
+        {name: _drop_files(columns.table(), gone) for name, columns in read.items()}
+        if whole
+        else {},
         newly,
     )
+
+
+_WARNED_AT = re.compile(r"segment ([0-9]+) \(")
+
+
+def _numbered_at_most(message: Warning | str, last: int) -> bool:
+    """Whether a warning names a segment (``segment 12 (N1)...``) numbered at most ``last``."""
+    found = _WARNED_AT.match(str(message))
+    return found is not None and int(found.group(1)) <= last
 
 
 def _with_file(schema: pa.Schema) -> pa.Schema:
@@ -793,12 +978,27 @@ def _scatter(size: int, index: pl.Series, values: pl.Series) -> pl.Series:
     return out.scatter(index, values)
 
 
+def _offsets(size: int, index: pl.Series) -> pl.Series:
+    """Where each of ``size`` runs starts in the ascending ``index`` (then its length):
+    run ``i`` holds the rows ``offsets[i]:offsets[i + 1]`` (binary searches, no hashing)."""
+    bounds = pl.int_range(0, size + 1, dtype=pl.Int64, eager=True)
+    found: pl.Series = index.cast(pl.Int64).search_sorted(bounds, side="left")
+    return found.cast(pl.Int32)
+
+
+def _run_sums(ends: pl.Series, values: pl.Series) -> pl.Series:
+    """Per run of ``ends`` (:func:`_offsets`), the sum of its ``values`` (0 where the run
+    is empty): differences of a running sum at the runs' ends (exact Int64)."""
+    size = ends.len() - 1
+    running = pl.concat([pl.Series([0], dtype=pl.Int64), values.cast(pl.Int64).cum_sum()])
+    picked = running.gather(ends)
+    return (picked.slice(1) - picked.slice(0, size)).alias(values.name)
+
+
 def _lists(size: int, index: pl.Series, values: pl.Series) -> pa.Array:
     """``size`` lists of strings, the i-th holding the ``values`` whose ``index`` is i
     (``index`` ascending, so each list keeps the file order)."""
-    counts = index.value_counts(name="n")
-    per_row = _scatter(size, counts[index.name], counts["n"].cast(pl.Int32)).fill_null(0)
-    offsets = pl.concat([pl.Series([0], dtype=pl.Int32), per_row.cum_sum()])
+    offsets = _offsets(size, index)
     strings = values.to_arrow()
     if isinstance(strings, pa.ChunkedArray):
         strings = strings.combine_chunks()
@@ -819,11 +1019,26 @@ def _claim_tables(
     from medbill.claims import PAYMENT_REDUCTIONS
 
     c = found.component
-    line = pl.col("lid") >= 0
+    line = pl.col("_line")
     q = _el(1)
     date = _el(2).str.to_date("%Y%m%d")
     clp, svc = eager("CLP"), eager("SVC")
     n_claims, n_lines = clp.height, svc.height
+    # claim numbers count the CLP rows of each set, line numbers the SVC rows of each
+    # claim (rows in file order: each run starts where its key changes)
+    row = pl.int_range(0, pl.len(), dtype=pl.Int32)
+    opens = (pl.col("file") != pl.col("file").shift(1)) | (
+        pl.col("set_number") != pl.col("set_number").shift(1)
+    )
+    clp = clp.with_columns(
+        (row - pl.when(opens.fill_null(True)).then(row).forward_fill() + 1).alias("claim_number")
+    )
+    claim_lines = _offsets(n_claims, svc["_ci"])
+    svc = svc.with_columns(
+        (row - claim_lines.gather(svc["_ci"]).alias("_first") + 1)
+        .cast(pl.Int32)
+        .alias("line_number")
+    )
     source_of = pl.Series("source", list(sources), dtype=pl.String)
 
     def placed(segment_id: str, condition: pl.Expr, value: pl.Expr, key: str) -> pl.Series:
@@ -860,7 +1075,6 @@ def _claim_tables(
         how="left",
         maintain_order="left",
     )
-    per_claim = svc.group_by("_ci").len()
     claims = claims.with_columns(
         *(
             placed("DTM", ~line & (q == qualifier), date, "_ci").alias(name)
@@ -870,19 +1084,24 @@ def _claim_tables(
                 ("050", "received_date"),
             )
         ),
-        _scatter(n_claims, per_claim["_ci"], per_claim["len"].cast(pl.Int32))
-        .fill_null(0)
-        .alias("line_count"),
+        claim_lines.diff().slice(1).alias("line_count"),
         source_of.gather(claims["_file"]).alias("source"),
     )
     # ---- adjustments: one row per CAS triplet, in file order
     cas = eager("CAS")
+    # a line's CAS takes its line's number (the others' is nulled below)
+    numbers = svc["line_number"]
+    cas = cas.with_columns(
+        numbers.gather(cas["_li"].clip(0, n_lines - 1)).alias("line_number")
+        if n_lines
+        else pl.lit(None, dtype=pl.Int32).alias("line_number")
+    )
     triplets = (
         cas.select(
             "_ci",
             "_li",
             line.alias("_line"),
-            pl.when(line).then(pl.col("lid")).otherwise(pl.col("cid")).alias("_owner"),
+            pl.when(line).then(pl.col("_li")).otherwise(-1 - pl.col("_ci")).alias("_owner"),
             "line_number",
             "elements",
             pl.int_ranges(0, (pl.col("elements").list.len() - 1) // 3, dtype=pl.Int32).alias("_k"),
@@ -923,16 +1142,17 @@ def _claim_tables(
     group, reason, amount = pl.col("group"), pl.col("reason"), pl.col("amount")
     zero = pl.lit(0, dtype=pl.Int64)
     on_lines = triplets.filter("_line")
-    sums = on_lines.group_by("_li").agg(
-        amount.filter(group.is_in(["CO", "PI"]) & ~reason.is_in(sorted(PAYMENT_REDUCTIONS)))
-        .sum()
-        .alias("contractual"),
-        amount.filter(group == "PR").sum().alias("patient_responsibility"),
-        amount.filter((group == "PR") & (reason == "2")).sum().alias("coinsurance"),
-        amount.filter((group == "PR") & reason.is_in(["1", "3"]))
-        .sum()
-        .alias("deductible_and_copay"),
+    # the line's sums by kind (on_lines is in file order, so ``_li`` ascends)
+    kinds = on_lines.select(
+        pl.when(cond).then(amount).otherwise(zero).fill_null(zero).alias(name)
+        for cond, name in (
+            (group.is_in(["CO", "PI"]) & ~reason.is_in(sorted(PAYMENT_REDUCTIONS)), "contractual"),
+            (group == "PR", "patient_responsibility"),
+            ((group == "PR") & (reason == "2"), "coinsurance"),
+            ((group == "PR") & reason.is_in(["1", "3"]), "deductible_and_copay"),
+        )
     )
+    ends = _offsets(n_lines, on_lines["_li"])
     coded = on_lines.filter(amount > 0).select("_li", (group + "-" + reason).alias("code"))
     remarks = eager("LQ").filter(line & (q == "HE")).select("_li", _el(2).alias("v"))
     # ---- lines
@@ -982,15 +1202,7 @@ def _claim_tables(
             placed("REF", line & (q == "6R"), _el(2), "_li").alias("line_id"),
             placed("AMT", line & (q == "B6"), _scaled(_el(2), 2), "_li").alias("allowed"),
             placed("DTM", line & q.is_in(["472", "150"]), date, "_li").alias("service_date"),
-            *(
-                _scatter(n_lines, sums["_li"], sums[name]).fill_null(zero).alias(name)
-                for name in (
-                    "contractual",
-                    "patient_responsibility",
-                    "coinsurance",
-                    "deductible_and_copay",
-                )
-            ),
+            *(_run_sums(ends, kinds[name]) for name in kinds.columns),
         )
         .with_columns(pl.coalesce("service_date", "statement_start").alias("service_date"))
     )

@@ -9,6 +9,9 @@ they join; the payer's own identifiers (TRN02, CLP01, CLP07, REF*6R) are kept be
 
 from __future__ import annotations
 
+import functools
+import sys
+import warnings
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -245,22 +248,60 @@ def remittance_tables(paths_or_texts: Iterable[Source], *, strict: bool = True) 
     (1, ['45', '2'])
     """
     items = list(_sources(paths_or_texts))
-    texts = [_text(item) for _, item in items]
     names = [source for source, _ in items]
-    try:
-        fast = columnar_tables(texts, names)
-        tables, fallback = fast.tables, sorted(fast.fallback)
-    except (pl.exceptions.PolarsError, pa.ArrowException):  # pragma: no cover - defensive
-        tables, fallback = {}, list(range(len(items)))
-    slow = _scalar_tables([(i, *items[i]) for i in fallback], strict=strict)
-    found = {}
-    for field in attrs.fields(RemittanceTables):
-        parts = [t for t in (tables.get(field.name), slow[field.name]) if t is not None]
-        table = pa.concat_tables(parts)
-        if len(parts) > 1 and slow[field.name].num_rows and table.num_rows:
-            table = table.take(pc.sort_indices(table, [("_file", "ascending")]))
-        found[field.name] = table.drop_columns(["_file"])
-    return RemittanceTables(**found)
+    found: dict[str, list[pa.Table]] = {f.name: [] for f in attrs.fields(RemittanceTables)}
+    # the files are read in batches of about _BATCH_CHARACTERS, in order: memory holds one
+    # batch's texts and frames at a time (and the tables built so far)
+    for start, stop in _batches(items):
+        texts = [_text(item) for _, item in items[start:stop]]
+        try:
+            fast = columnar_tables(texts, names[start:stop], strict=strict)
+            tables, fallback, replay = fast.tables, sorted(fast.fallback), fast.warnings
+        except (pl.exceptions.PolarsError, pa.ArrowException):  # pragma: no cover - defensive
+            tables, fallback, replay = {}, list(range(len(texts))), {}
+        del texts
+        slow = _scalar_tables(
+            [(start + i, *items[start + i]) for i in fallback],
+            strict=strict,
+            replay={start + i: caught for i, caught in replay.items()},
+        )
+        for name, pieces in found.items():
+            table = tables.get(name)
+            if table is not None and start:
+                shifted = pc.add(table.column("_file"), pa.scalar(start, pa.int32()))
+                table = table.set_column(0, "_file", shifted.cast(pa.int32()))
+            parts = [t for t in (table, slow[name]) if t is not None]
+            merged = pa.concat_tables(parts)
+            if len(parts) > 1 and slow[name].num_rows and merged.num_rows:
+                merged = merged.take(pc.sort_indices(merged, [("_file", "ascending")]))
+            pieces.append(merged.drop_columns(["_file"]))
+    if not items:
+        empty = _scalar_tables([], strict=strict)
+        return RemittanceTables(**{n: t.drop_columns(["_file"]) for n, t in empty.items()})
+    return RemittanceTables(**{name: pa.concat_tables(p) for name, p in found.items()})
+
+
+_BATCH_CHARACTERS: Final = 1 << 22
+
+
+def _batches(items: list[tuple[str, str | Path]]) -> Iterable[tuple[int, int]]:
+    """``(start, stop)`` ranges of ``items`` of about ``_BATCH_CHARACTERS`` of text each
+    (a larger file is a batch of its own)."""
+    start = size = 0
+    for index, (_, item) in enumerate(items):
+        if isinstance(item, str):
+            length = len(item)
+        else:
+            try:
+                length = item.stat().st_size
+            except OSError:
+                length = 0
+        if index > start and size + length > _BATCH_CHARACTERS:
+            yield start, index
+            start, size = index, 0
+        size += length
+    if start < len(items):
+        yield start, len(items)
 
 
 def _text(item: str | Path) -> str | None:
@@ -271,6 +312,33 @@ def _text(item: str | Path) -> str | None:
         return item.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+
+
+@functools.cache
+def _module_of(filename: str) -> str | None:
+    for name, module in list(sys.modules.items()):
+        if getattr(module, "__file__", None) == filename:
+            return name
+    return None
+
+
+def _warn_again(caught: warnings.WarningMessage) -> None:
+    """Give a recorded warning again as the code that raised it did: same message,
+    category, place, module (for filters by module) and that module's registry (so the
+    ``default`` and ``module`` actions show it once, as they would have)."""
+    module_name = _module_of(caught.filename)
+    registry = None
+    if module_name is not None:
+        registry = vars(sys.modules[module_name]).setdefault("__warningregistry__", {})
+    warnings.warn_explicit(
+        caught.message,
+        caught.category,
+        caught.filename,
+        caught.lineno,
+        module=module_name,
+        registry=registry,
+        source=caught.source,
+    )
 
 
 def scalar_remittance_tables(
@@ -284,10 +352,25 @@ def scalar_remittance_tables(
 
 
 def _scalar_tables(
-    items: list[tuple[int, str, str | Path]], *, strict: bool
+    items: list[tuple[int, str, str | Path]],
+    *,
+    strict: bool,
+    replay: dict[int, list[warnings.WarningMessage]] | None = None,
 ) -> dict[str, pa.Table]:
     """The tables of ``items`` (file index, source, path or text) read with
-    :func:`medbill.x12.iter_835`, each with a leading ``_file`` column."""
+    :func:`medbill.x12.iter_835`, each with a leading ``_file`` column.
+
+    ``replay`` holds the warnings of files read elsewhere (by index): each file's are
+    given again before the first item after it, so that every warning comes in the
+    files' order, as reading them all with iter_835 gives them."""
+    pending = sorted((replay or {}).items())
+    pending.reverse()
+
+    def replay_before(index: float) -> None:
+        while pending and pending[-1][0] < index:
+            for caught in pending.pop()[1]:
+                _warn_again(caught)
+
     remittances = _Columns(_with_file(REMITTANCES))
     claims = _Columns(_with_file(CLAIMS))
     lines = _Columns(_with_file(LINES))
@@ -295,12 +378,14 @@ def _scalar_tables(
     provider = _Columns(_with_file(PROVIDER_ADJUSTMENTS))
     every = (remittances, claims, lines, adjustments, provider)
     for file, source, item in items:
+        replay_before(file)
         for columns in every:
             columns.file = file
         for number, remittance in enumerate(iter_835(item, strict=strict), start=1):
             _remittance(source, number, remittance, remittances, claims, lines, adjustments)
             for row in provider_adjustment_rows(remittance):
                 provider.add(source, number, *row)
+    replay_before(float("inf"))
     return {
         "remittances": remittances.table(),
         "claims": claims.table(),
