@@ -96,3 +96,22 @@ def test_extended_schedule_does_not_reuse_cached_answers(cy2024: MedicareFeeSche
     assert after.line("1").fee_schedule_amount != before.line("1").fee_schedule_amount
     _same(after, bigger.extended().price_claim(bill, locality=alabama))
     _same(base.price_claim(bill, locality=alabama), before)  # the base keeps its answers
+
+
+def test_ranked_traces_read_in_any_order_say_the_same(cy2024: MedicareFeeSchedule) -> None:
+    # A ranked line's trace is written when read, by running its group's ranking again
+    # (the cached outcome keeps no occurrences): the order the traces are read in, and
+    # whether another claim shares the outcome, changes nothing.
+    bills = _claims(40, seed=29)
+    warm = cy2024.extended()
+    forward = [warm.price_claim(bill, locality=locality) for bill, locality in bills]
+    again = [warm.price_claim(bill, locality=locality) for bill, locality in bills]
+    fresh = cy2024.extended()
+    backward = [fresh.price_claim(bill, locality=locality) for bill, locality in bills]
+    words = [[str(x.trace) for x in priced.lines] for priced in forward]
+    for priced in reversed(backward):
+        for x in reversed(priced.lines):
+            assert x.trace.steps  # read last line first
+    assert [[str(x.trace) for x in p.lines] for p in backward] == words
+    assert [[str(x.trace) for x in p.lines] for p in again] == words
+    assert any("multiple surgery" in text or "reduction" in text for row in words for text in row)

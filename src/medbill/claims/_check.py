@@ -38,7 +38,7 @@ from medbill._common import PayerId
 from medbill._encounter import Claim
 from medbill._enums import MedbillEnum
 from medbill._errors import PricingError, ValidationError
-from medbill._money import ZERO, as_money, as_rate
+from medbill._money import ZERO, as_money, as_rate, round_cents
 from medbill._parties import Accumulators, Benefits, PayerKind, ServiceCategory
 from medbill._payment import Adjustment, ClaimPayment, LinePayment
 from medbill._trusted import trusted_positional
@@ -52,7 +52,7 @@ from medbill.claims._matching import match_lines
 from medbill.codes import AdjustmentGroup, Rarc
 from medbill.fees import Contract
 from medbill.fees._contract import ExpectedLine
-from medbill.fees._responsibility import split_amounts
+from medbill.fees._responsibility import opening_limits, split_amounts
 from medbill.fees._trace import Trace
 
 __all__ = [
@@ -282,13 +282,20 @@ class PatientShare:
 
     def describe(self) -> str:
         """``copay 25.00 + deductible 0.00 + coinsurance 11.00 = 36.00`` (other if any)."""
-        text = f"copay {self.copay} + deductible {self.deductible} + coinsurance {self.coinsurance}"
+        # {x!s}: str() of a Decimal is its format() with no spec, at a third of the cost
+        text = (
+            f"copay {self.copay!s} + deductible {self.deductible!s} + "
+            f"coinsurance {self.coinsurance!s}"
+        )
         if self.other:
-            text += f" + other {self.other}"
-        return f"{text} = {self.total}"
+            text += f" + other {self.other!s}"
+        return f"{text} = {self.total!s}"
 
 
 _NO_SHARE: Final = PatientShare()
+_PATIENT_SHARE: Final = trusted_positional(
+    PatientShare, "copay", "deductible", "coinsurance", "other", "total"
+)
 _DEFAULT_REDUCTIONS: Final = tuple(PAYMENT_REDUCTIONS)
 
 
@@ -488,33 +495,6 @@ def _payer_allowed(payment: LinePayment, reductions: frozenset[str]) -> Decimal:
 _text = str.__str__  # a code's canonical text, as a plain str
 
 
-def _read(payment: LinePayment, reductions: frozenset[str]) -> tuple[Decimal, PatientShare]:
-    """The payer's allowed amount of a line (as :func:`_payer_allowed`) and its patient
-    share by CARC (as :meth:`PatientShare.from_adjustments`), in one pass."""
-    contractual = copay = deductible = coinsurance = other = ZERO
-    shared = False
-    for adjustment in payment.adjustments:
-        group = adjustment.group
-        if group is _PR:
-            shared = True
-            kind = COST_SHARING.get(adjustment.reason)  # a Carc is a str
-            if kind == "coinsurance":
-                coinsurance += adjustment.amount
-            elif kind == "deductible":
-                deductible += adjustment.amount
-            elif kind == "copay":
-                copay += adjustment.amount
-            else:
-                other += adjustment.amount
-        elif (group is _CO or group is _PI) and adjustment.reason not in reductions:
-            contractual += adjustment.amount
-    allowed = payment.allowed
-    if allowed is None:
-        allowed = payment.charge - contractual
-    share = _share(copay, deductible, coinsurance, other) if shared else _NO_SHARE
-    return allowed, share
-
-
 def _expected_lines(claim: Claim, contract: Contract) -> dict[str, ExpectedLine | str]:
     # Price the whole claim (claim-level rules such as multiple procedures apply); if one
     # line cannot be priced, price each line alone so the others are still checked.
@@ -537,13 +517,6 @@ def _expected_lines(claim: Claim, contract: Contract) -> dict[str, ExpectedLine 
         except PricingError as error:
             found[line.line_id] = error.reason
     return found
-
-
-def _denial(payment: LinePayment) -> tuple[DenialClassification, str] | None:
-    """The classification and outcome of an unpaid line, unless it is cost sharing."""
-    if payment.paid != ZERO or payment.charge <= ZERO:
-        return None
-    return denial_of(payment.adjustments, payment.remarks)
 
 
 def denial_of(
@@ -663,42 +636,6 @@ def _unpriced(
     )  # fmt: skip
 
 
-def _verdict(
-    expected: ExpectedLine,
-    payer_allowed: Decimal,
-    expected_share: PatientShare | None,
-    actual_share: PatientShare,
-    expected_paid: Decimal,
-    paid: Decimal,
-    tolerance: Tolerance,
-) -> tuple[Verdict, str]:
-    allowed = expected.allowed
-    allowed_variance = payer_allowed - allowed
-    payment_variance = paid - expected_paid
-    if not tolerance.allows(allowed_variance, allowed):
-        verdict = Verdict.UNDERPAID if allowed_variance < 0 else Verdict.OVERPAID
-        return verdict, (
-            f"payer allowed {payer_allowed}, contract allows {allowed} ({expected.term}); "
-            f"paid {paid}, expected {expected_paid}"
-        )
-    if expected_share is not None:
-        share_variance = actual_share.total - expected_share.total
-        if not tolerance.allows(share_variance, expected_share.total):
-            verdict = (
-                Verdict.PATIENT_SHARE_TOO_HIGH
-                if share_variance > 0
-                else Verdict.PATIENT_SHARE_TOO_LOW
-            )
-            return verdict, (
-                f"patient share {actual_share.describe()}; the benefits give "
-                f"{expected_share.describe()}; paid {paid}, expected {expected_paid}"
-            )
-    if not tolerance.allows(payment_variance, expected_paid):
-        verdict = Verdict.UNDERPAID if payment_variance < 0 else Verdict.OVERPAID
-        return verdict, f"paid {paid}, expected {expected_paid} ({expected.term})"
-    return Verdict.CORRECT, f"paid {paid} as contracted ({expected.term})"
-
-
 # (position, claim line head, payment, expected, payer allowed, 835 patient share, denial)
 _Pending = tuple[
     int,
@@ -709,7 +646,6 @@ _Pending = tuple[
     PatientShare,
     tuple[DenialClassification, str] | None,
 ]
-_set = object.__setattr__
 
 
 def _share(
@@ -717,13 +653,9 @@ def _share(
 ) -> PatientShare:
     """A :class:`PatientShare` of amounts already validated (the check's hot path sets the
     fields directly; the public constructor does the same with keywords)."""
-    share: PatientShare = object.__new__(PatientShare)
-    _set(share, "copay", copay)
-    _set(share, "deductible", deductible)
-    _set(share, "coinsurance", coinsurance)
-    _set(share, "other", other)
-    _set(share, "total", copay + deductible + coinsurance + other)
-    return share
+    return _PATIENT_SHARE(
+        copay, deductible, coinsurance, other, copay + deductible + coinsurance + other
+    )
 
 
 def _expected_shares(
@@ -737,15 +669,42 @@ def _expected_shares(
 ) -> tuple[list[PatientShare | None], list[Decimal], Accumulators | None]:
     if benefits is None or accumulators is None:
         return [None] * len(group), [ZERO] * len(group), accumulators
-    split = split_amounts(
-        [item[3].allowed for item in group],
-        [item[1][1] for item in group],
-        benefits,
-        accumulators,
-        sequestration=sequestration,
-        category=category,
-        categories=categories,
-    )
+    split: list[tuple[Decimal, Decimal, Decimal, Decimal]]
+    rate = benefits.coinsurance
+    if (
+        not benefits.copays
+        and not sequestration
+        and opening_limits(benefits, accumulators)
+        == (
+            ZERO,
+            None,
+        )
+    ):
+        # Coinsurance alone (no copay, the deductible met, no out-of-pocket maximum, no
+        # sequestration): what split_amounts computes then, without its per-line steps.
+        # Each line's coinsurance is round((allowed - 0.00 - 0.00) x rate); subtracting
+        # zero changes neither the value nor the rounding, except for a -0.00 allowed
+        # amount (it becomes 0.00), which keeps the subtraction.
+        split = []
+        for item in group:
+            allowed = item[3].allowed
+            if not rate:
+                coinsurance = ZERO
+            elif allowed:
+                coinsurance = round_cents(allowed * rate)
+            else:
+                coinsurance = round_cents((allowed - ZERO - ZERO) * rate)
+            split.append((ZERO, ZERO, coinsurance, ZERO))
+    else:
+        split = split_amounts(
+            [item[3].allowed for item in group],
+            [item[1][1] for item in group],
+            benefits,
+            accumulators,
+            sequestration=sequestration,
+            category=category,
+            categories=categories,
+        )
     after = accumulators
     if then:  # the accumulators after these lines, for the lines worked out next
         after = accumulators.plus(
@@ -773,7 +732,7 @@ def _denial_reason(
     classification: DenialClassification, outcome: str, at_stake: Decimal | None
 ) -> str:
     codes = ", ".join(r for r, _ in classification.reasons)
-    stake = "" if at_stake is None else f"; {at_stake} at stake under the contract"
+    stake = "" if at_stake is None else f"; {at_stake!s} at stake under the contract"
     return f"denied ({outcome}): {codes}; next action: {classification.action.value}{stake}"
 
 
@@ -788,25 +747,55 @@ def _priced_check(
     paid = payment.paid
     allowed = found.allowed
     basis = share if expected_share is None else expected_share
-    expected_paid = allowed - basis.total - cut - prior_paid
+    # allowed - total - cut - prior_paid; the ZERO object (no sequestration, no prior
+    # payer) is not subtracted: the difference has two places or more (the allowed amount
+    # has two), so taking 0.00 off changes neither its value, its places nor its sign
+    expected_paid = allowed - basis.total
+    if cut is not ZERO:
+        expected_paid -= cut
+    if prior_paid is not ZERO:
+        expected_paid -= prior_paid
     if expected_paid < ZERO:
         expected_paid = ZERO
+    allowed_variance = payer_allowed - allowed
+    payment_variance = paid - expected_paid
+    share_variance = ZERO if expected_share is None else share.total - expected_share.total
     classification = outcome = None
     if denial is not None:
         classification, outcome = denial
         verdict = Verdict.DENIED
         reason = _denial_reason(classification, outcome, expected_paid - paid)
-    else:
-        verdict, reason = _verdict(
-            found, payer_allowed, expected_share, share, expected_paid, paid, rules
+    # what _verdict decides, with the variances computed once
+    elif allowed_variance and not rules.allows(allowed_variance, allowed):
+        verdict = Verdict.UNDERPAID if allowed_variance < 0 else Verdict.OVERPAID
+        reason = (
+            f"payer allowed {payer_allowed!s}, contract allows {allowed!s} ({found.term}); "
+            f"paid {paid!s}, expected {expected_paid!s}"
         )
+    elif (
+        expected_share is not None
+        and share_variance
+        and not rules.allows(share_variance, expected_share.total)
+    ):
+        verdict = (
+            Verdict.PATIENT_SHARE_TOO_HIGH if share_variance > 0 else Verdict.PATIENT_SHARE_TOO_LOW
+        )
+        reason = (
+            f"patient share {share.describe()}; the benefits give "
+            f"{expected_share.describe()}; paid {paid!s}, expected {expected_paid!s}"
+        )
+    elif payment_variance and not rules.allows(payment_variance, expected_paid):
+        verdict = Verdict.UNDERPAID if payment_variance < 0 else Verdict.OVERPAID
+        reason = f"paid {paid!s}, expected {expected_paid!s} ({found.term})"
+    else:
+        verdict = Verdict.CORRECT
+        reason = f"paid {paid!s} as contracted ({found.term})"
     # LineCheck(claim_id=..., ...) without the constructor's per-field cost: the head's
     # eight values come first, in field order, and every value here is already checked.
     return _LINE_CHECK(
         *head, allowed, found.term, found.trace, payer_allowed, expected_share, share,
-        prior_paid, expected_paid, paid, payer_allowed - allowed,
-        ZERO if expected_share is None else share.total - expected_share.total,
-        paid - expected_paid, verdict, reason, classification, outcome,
+        prior_paid, expected_paid, paid, allowed_variance, share_variance, payment_variance,
+        verdict, reason, classification, outcome,
     )  # fmt: skip
 
 
@@ -904,6 +893,7 @@ def check_payment(
     provider = claim.rendering_provider or claim.billing_provider
     npi = None if provider is None else str(provider.npi)
     claim_id = str(claim.id)
+    cost_sharing = COST_SHARING
     checks: list[LineCheck | None] = []
     priced: list[_Pending] = []
     denied: list[_Pending] = []
@@ -915,9 +905,37 @@ def check_payment(
             tuple(map(_text, modifiers)) if modifiers else (), line.service_date, payer, npi,
             line.charge,
         )  # fmt: skip
-        payer_allowed, share = _read(payment, reductions)
+        # The payer's allowed amount (as _payer_allowed) and the 835's patient share by
+        # CARC (as PatientShare.from_adjustments), in one pass over the adjustments.
+        contractual = copay = deductible = coinsurance = other = ZERO
+        shared = False
+        adjustments = payment.adjustments
+        for adjustment in adjustments:
+            kind_of = adjustment.group
+            if kind_of is _PR:
+                shared = True
+                kind = cost_sharing.get(adjustment.reason)  # a Carc is a str
+                if kind == "coinsurance":
+                    coinsurance += adjustment.amount
+                elif kind == "deductible":
+                    deductible += adjustment.amount
+                elif kind == "copay":
+                    copay += adjustment.amount
+                else:
+                    other += adjustment.amount
+            elif (kind_of is _CO or kind_of is _PI) and adjustment.reason not in reductions:
+                contractual += adjustment.amount
+        payer_allowed = payment.allowed
+        if payer_allowed is None:
+            payer_allowed = payment.charge - contractual
+        share = _share(copay, deductible, coinsurance, other) if shared else _NO_SHARE
         found = expected.get(line_id)
-        denial = _denial(payment)
+        # an unpaid line's classification and outcome, unless it is cost sharing
+        denial = (
+            None
+            if payment.paid or payment.charge <= ZERO
+            else denial_of(adjustments, payment.remarks)
+        )
         if not isinstance(found, ExpectedLine):
             if denial is None:
                 verdict = Verdict.NOT_CHECKED

@@ -36,6 +36,7 @@ from medbill._encounter import Claim, ClaimLine
 from medbill._errors import PricingError, ValidationError
 from medbill._money import ZERO, as_money, as_rate, round_cents
 from medbill._parties import Coverage
+from medbill._trusted import trusted_positional
 from medbill._validation import to_one_modifier_text
 from medbill.fees._locality import Locality
 from medbill.fees._priced import PricedClaim
@@ -301,6 +302,13 @@ class ExpectedLine:
         """The line, its amount and the trace, as text."""
         head = f"line {self.line_id} {self.code}: expected allowed {self.allowed} ({self.term})"
         return f"{head}\n{self.trace}"
+
+
+# ExpectedLine(line_id=..., ...) without the constructor's per-field cost, for the lines
+# the contract prices itself (every value is already checked: see medbill._trusted)
+_EXPECTED_LINE: Final = trusted_positional(
+    ExpectedLine, "line_id", "code", "billed", "allowed", "term", "trace"
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -611,9 +619,7 @@ class Contract:
             trace = Trace._lazy(
                 functools.partial(_rule_words, self._head(), rule, billed, amount, False)
             )
-        return ExpectedLine(
-            line_id=line_id, code=code, billed=billed, allowed=amount, term=term, trace=trace
-        )
+        return _EXPECTED_LINE(line_id, code, billed, amount, term, trace)
 
     def _price(
         self,

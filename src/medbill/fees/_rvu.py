@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -196,16 +195,54 @@ class _Base:
 
 class _Done:
     """A payable line's finished amounts and its (lazy) trace, shared by every line that
-    prices alike."""
+    prices alike.
 
-    __slots__ = ("allowed", "lesser", "trace", "unit_fee")
+    It keeps only what the trace's words are written from: the line's cell and, for a
+    line a multiple procedure ranking reduced, the cells of its group's lines in claim
+    order (``ranked``) and its place among them. The ranking is run again when the trace
+    is read (it depends on those cells alone), so a cached outcome holds no per-unit
+    occurrences or step arguments: few objects stay alive for the garbage collector to
+    walk. The object is its trace's builder (``__call__``)."""
 
-    def __init__(self, allowed: Decimal, unit_fee: Decimal, trace: Trace) -> None:
+    __slots__ = ("allowed", "cell", "lesser", "position", "ranked", "trace", "unit_fee")
+
+    def __init__(
+        self,
+        cell: _Cell,
+        allowed: Decimal,
+        unit_fee: Decimal,
+        ranked: tuple[_Cell, ...] | None = None,
+        position: int = 0,
+    ) -> None:
+        self.cell = cell
         self.allowed = allowed
         self.unit_fee = unit_fee
-        self.trace = trace
-        # charge -> (allowed amount, trace) after the lesser-of rule (see _lesser_cached)
-        self.lesser: dict[Decimal, tuple[Decimal, Trace]] | None = None
+        self.ranked = ranked
+        self.position = position
+        self.trace = Trace._lazy(self)
+        # charge -> the trace after the lesser-of rule (see _lesser_cached)
+        self.lesser: dict[Decimal, Trace] | None = None
+
+    def __call__(self) -> list[TraceStep]:
+        ranked = self.ranked
+        occurrences = None if ranked is None else _occurrences(ranked)[self.position]
+        steps = _walk(self.cell, occurrences, words=True)[2]
+        return [] if steps is None else steps
+
+
+class _LesserWords:
+    """The builder of the trace of a line after the lesser-of rule: its finished
+    amount's trace and one more step (one small object per cached outcome)."""
+
+    __slots__ = ("charge", "done")
+
+    def __init__(self, done: _Done, charge: Decimal) -> None:
+        self.done = done
+        self.charge = charge
+
+    def __call__(self) -> tuple[TraceStep, ...]:
+        done = self.done
+        return (*done.trace.steps, _lesser_of(done.allowed, self.charge))
 
 
 class _Cell:
@@ -947,12 +984,14 @@ class MedicareFeeSchedule:
             if done is None:  # no claim rule touched the line: the cell's answer
                 done = cell.plain
                 if done is None:
-                    done = cell.plain = _done(cell, None)
+                    done = cell.plain = _plain_done(cell)
             fee_amount = allowed = done.allowed
             unit_fee = done.unit_fee
             trace = done.trace
             if charge is not None and work.lesser_of:
-                allowed, trace = _lesser_cached(done, charge)
+                if charge < allowed:
+                    allowed = charge
+                trace = _lesser_cached(done, charge)
         # PricedLine(code=..., ...) without the constructor's per-field overhead: every
         # value is the schedule's own (see medbill._trusted).
         return _PRICED_LINE(
@@ -1097,13 +1136,15 @@ class MedicareFeeSchedule:
             if done is None:  # no claim rule touched the line: the cell's answer
                 done = cell.plain
                 if done is None:
-                    done = cell.plain = _done(cell, None)
+                    done = cell.plain = _plain_done(cell)
             fee_amount = allowed = done.allowed
             trace = done.trace
             if lesser_of_charge and charge is not None:
+                if charge < allowed:
+                    allowed = charge
                 memo = done.lesser
                 hit = None if memo is None else memo.get(charge)
-                allowed, trace = _lesser_cached(done, charge) if hit is None else hit
+                trace = _lesser_cached(done, charge) if hit is None else hit
             priced.append(
                 build(
                     cell.code, allowed, done.unit_fee, line.service_date, cell.mods, line.units,
@@ -1157,36 +1198,27 @@ def _walk(
     return allowed, cell.unit_fee, steps
 
 
-def _words(cell: _Cell, occurrences: list[Occurrence] | None) -> list[TraceStep]:
-    steps = _walk(cell, occurrences, words=True)[2]
-    return [] if steps is None else steps
+def _plain_done(cell: _Cell) -> _Done:
+    """The finished amounts of a line no claim rule touches."""
+    allowed, unit_fee, _ = _walk(cell, None, words=False)
+    return _Done(cell, allowed, unit_fee)
 
 
-def _done(cell: _Cell, occurrences: list[Occurrence] | None) -> _Done:
-    allowed, unit_fee, _ = _walk(cell, occurrences, words=False)
-    return _Done(allowed, unit_fee, Trace._lazy(functools.partial(_words, cell, occurrences)))
-
-
-def _lesser_cached(done: _Done, charge: Decimal) -> tuple[Decimal, Trace]:
-    """``done``'s allowed amount and trace after the lesser-of rule for ``charge``, kept on
-    ``done`` for the next line with the same charge. Charges are whole cents (the claim
-    line's converter and ``as_money`` quantize them), so equal charges print alike and
-    share the outcome; a trace is immutable, so lines may share one."""
+def _lesser_cached(done: _Done, charge: Decimal) -> Trace:
+    """The trace of ``done`` after the lesser-of rule for ``charge`` (the allowed amount
+    is the lesser of the two, which the caller takes), kept on ``done`` for the next
+    line with the same charge. Charges are whole cents (the claim line's converter and
+    ``as_money`` quantize them), so equal charges print alike and share the outcome; a
+    trace is immutable, so lines may share one."""
     memo = done.lesser
     if memo is None:
         memo = done.lesser = {}
     hit = memo.get(charge)
     if hit is None:
-        hit = _lesser(done.allowed, charge, done.trace)
+        hit = Trace._lazy(_LesserWords(done, charge))
         if len(memo) < _LESSER_LIMIT:
             memo[charge] = hit
     return hit
-
-
-def _lesser(fee_amount: Decimal, charge: Decimal, trace: Trace) -> tuple[Decimal, Trace]:
-    """The allowed amount after Medicare's lesser-of rule and the trace with its step."""
-    allowed = charge if charge < fee_amount else fee_amount
-    return allowed, Trace._lazy(lambda: (*trace.steps, _lesser_of(fee_amount, charge)))
 
 
 def _lesser_of(fee_amount: Decimal, charge: Decimal) -> TraceStep:
@@ -1281,31 +1313,32 @@ def _claim_rules(
                 taking_part.append(index)
                 group_cells.append(cell)  # type: ignore[arg-type]
         key = tuple(group_cells)
-        outcome: tuple[tuple[list[Occurrence], _Done], ...] | None = reduced.get(key)
+        outcome: tuple[_Done, ...] | None = reduced.get(key)
         if outcome is None:
-            outcome = _rank(key, (group,) * len(key), {group})
+            outcome = _rank(key)
             # kept small: a large cache of these containers costs more in garbage
             # collection than the ranking it saves
             if len(reduced) < _REDUCED_LIMIT:
                 reduced[key] = outcome
                 added += 1
-        for index, (_, done) in zip(taking_part, outcome, strict=True):
+        for index, done in zip(taking_part, outcome, strict=True):
             dones[index] = done
     return added
 
 
-def _rank(
-    cells: tuple[_Cell, ...], of_group: tuple[str, ...], ranked: set[str]
-) -> tuple[tuple[list[Occurrence], _Done], ...]:
-    """The occurrences and finished amounts of the lines (``cells``, in claim order, in
-    the groups ``of_group``) that take part in the rankings of the ``ranked`` groups."""
-    groups: dict[str, list[Occurrence]] = {}
+def _occurrences(cells: tuple[_Cell, ...]) -> list[list[Occurrence]]:
+    """The occurrences of each line (``cells``: the lines of one ranking group taking
+    part, in claim order) after the group's multiple procedure ranking."""
+    group = cells[0].group
+    assert group is not None
     families = (
-        {c.row.endo_base for c in cells if c.row.mult_proc == "3"} if "surgery" in ranked else set()
+        {c.row.endo_base for c in cells if c.row.mult_proc == "3"} if group == "surgery" else set()
     )
+    therapy = group == "therapy"
     each: list[list[Occurrence]] = []
-    for index, (cell, group) in enumerate(zip(cells, of_group, strict=True)):
-        pe = cell.base.pe if group == "therapy" else ZERO
+    every: list[Occurrence] = []
+    for index, cell in enumerate(cells):
+        pe = cell.base.pe if therapy else ZERO
         row = cell.row
         family, base_fee = None, ZERO
         if row.mult_proc == "3" and cell.endo_fee is not None:
@@ -1316,7 +1349,17 @@ def _rank(
             Occurrence(index, cell.unit_fee, cell.pc, cell.tc, pe, family, base_fee, cell.exact)
             for _ in range(cell.count or 0)  # whole: the sizes raised otherwise
         ]
-        groups.setdefault(group, []).extend(occurrences)
+        every.extend(occurrences)
         each.append(occurrences)
-    apply_reductions(groups)
-    return tuple((occ, _done(cell, occ)) for cell, occ in zip(cells, each, strict=True))
+    apply_reductions({group: every})
+    return each
+
+
+def _rank(cells: tuple[_Cell, ...]) -> tuple[_Done, ...]:
+    """The finished amounts of the lines (``cells``, in claim order, of one ranking
+    group) that take part in the group's multiple procedure ranking."""
+    done: list[_Done] = []
+    for position, (cell, occurrences) in enumerate(zip(cells, _occurrences(cells), strict=True)):
+        allowed, unit_fee, _ = _walk(cell, occurrences, words=False)
+        done.append(_Done(cell, allowed, unit_fee, cells, position))
+    return tuple(done)
