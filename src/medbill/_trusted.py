@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["trusted_builder", "trusted_positional", "trusted_setters"]
+__all__ = ["positional_source", "trusted_builder", "trusted_positional", "trusted_setters"]
 
 T = TypeVar("T")
 _MISSING = object()
@@ -82,20 +82,41 @@ def trusted_positional(cls: type[T], *fields: str) -> Callable[..., T]:
     Every other field of ``cls`` must have a plain default.
     """
     names: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    lines = [f"def build({', '.join(f'v{i}' for i in range(len(fields)))}):", "    obj = new(cls)"]
-    for field in attrs.fields(cls):  # type: ignore[arg-type]
-        key = f"set_{len(names)}"
-        names[key] = _setter(cls, field.name)
+
+    def store(name: str, value: str) -> str:
+        key = f"set_{name}"
+        names[key] = _setter(cls, name)
+        return f"{key}(obj, {value})"
+
+    built: Callable[..., T] = positional_source(cls, fields, names, "cls", store)
+    return built
+
+
+def positional_source(
+    cls: type[Any],
+    fields: tuple[str, ...],
+    names: dict[str, Any],
+    made: str,
+    store: Callable[[str, str], str],
+) -> Callable[..., Any]:
+    """Compile ``build(v0, v1, ...)``: a ``new(<made>)`` object whose ``fields`` take the
+    arguments in order and whose other fields take their plain default, each field
+    stored by the statement ``store(field name, value expression)`` gives. ``names`` is
+    the generated function's namespace (it must hold ``new`` and ``made``)."""
+    arguments = ", ".join(f"v{i}" for i in range(len(fields)))
+    lines = [f"def build({arguments}):", f"    obj = new({made})"]
+    for field in attrs.fields(cls):
         if field.name in fields:
-            lines.append(f"    {key}(obj, v{fields.index(field.name)})")
+            value = f"v{fields.index(field.name)}"
         elif field.default is attrs.NOTHING or isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
             raise TypeError(f"{cls.__name__}.{field.name} needs a value or a plain default")
         else:
-            names[f"default_{key}"] = field.default
-            lines.append(f"    {key}(obj, default_{key})")
+            value = f"default_{field.name}"
+            names[value] = field.default
+        lines.append(f"    {store(field.name, value)}")
     lines.append("    return obj")
     exec("\n".join(lines), names)
-    built: Callable[..., T] = names["build"]
+    built: Callable[..., Any] = names["build"]
     return built
 
 

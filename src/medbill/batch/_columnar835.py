@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import polars as pl
@@ -1049,7 +1049,7 @@ def _claim_tables(
     heads = pl.from_arrow(
         remittances.select(["_file", "remittance_number", "remittance_id", "payer_id"])
     )
-    assert isinstance(heads, pl.DataFrame)
+    heads = cast("pl.DataFrame", heads)  # a Table always gives a frame
     claims = clp.select(
         pl.col("file").alias("_file"),
         pl.col("set_number").alias("remittance_number"),

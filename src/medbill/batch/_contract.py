@@ -8,6 +8,7 @@ expression per term: a contract has a handful of terms, a table has millions of 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 import polars as pl
 
@@ -191,8 +192,8 @@ def expected_allowed(
         if carve.amount is not None:
             value = _times_units(to_scaled(carve.amount, 2), units)
         else:
-            assert carve.billed_rate is not None  # attrs validator
-            value = _percent(billed, carve.billed_rate)
+            # the carve-out's attrs validator requires an amount or a billed rate
+            value = _percent(billed, cast(Decimal, carve.billed_rate))
         chosen.append((pl.col(name).is_not_null(), value, pl.col(name), True))
     fixed = [t for t in terms if isinstance(t, FixedRate)]
     if fixed:

@@ -366,7 +366,7 @@ def _scalar_tables(
     pending = sorted((replay or {}).items())
     pending.reverse()
 
-    def replay_before(index: float) -> None:
+    def replay_before(index: int) -> None:
         while pending and pending[-1][0] < index:
             for caught in pending.pop()[1]:
                 _warn_again(caught)
@@ -385,7 +385,7 @@ def _scalar_tables(
             _remittance(source, number, remittance, remittances, claims, lines, adjustments)
             for row in provider_adjustment_rows(remittance):
                 provider.add(source, number, *row)
-    replay_before(float("inf"))
+    replay_before(sys.maxsize)  # every file's warnings that are left
     return {
         "remittances": remittances.table(),
         "claims": claims.table(),

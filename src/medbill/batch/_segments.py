@@ -27,7 +27,7 @@ All of them are exact integer arithmetic; they read only the rows' order within 
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, cast
 
 import polars as pl
 
@@ -48,8 +48,7 @@ def runs(*keys: str) -> list[pl.Expr]:
         last = column.ne_missing(column.shift(-1))
         start = new if start is None else start | new
         end = last if end is None else end | last
-    assert start is not None  # keys is never empty
-    assert end is not None
+    start, end = cast(pl.Expr, start), cast(pl.Expr, end)  # keys is never empty
     index = pl.int_range(pl.len())
     start = start | (index == 0)
     end = end | (index == pl.len() - 1)

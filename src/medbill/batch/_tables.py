@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import polars as pl
 import pyarrow as pa
@@ -38,9 +38,7 @@ def to_polars(table: Any, name: str = "table") -> pl.DataFrame:
     if isinstance(table, pl.DataFrame):
         return table
     if isinstance(table, pa.Table):
-        frame = pl.from_arrow(table)
-        assert isinstance(frame, pl.DataFrame)  # a Table always gives a frame
-        return frame
+        return cast(pl.DataFrame, pl.from_arrow(table))  # a Table always gives a frame
     if isinstance(table, pa.RecordBatch):
         return to_polars(pa.Table.from_batches([table]), name)
     raise ValidationError(name, type(table).__name__, "must be a pyarrow.Table or polars.DataFrame")
@@ -157,12 +155,12 @@ def _widened(array: pa.Array, *, negative: bool) -> pa.Array:
     little-endian two's complement 128-bit integer Arrow's decimals hold. The values
     under nulls are whatever they were (``negative``: whether any value is below zero); the validity bitmap is kept as it is."""
     length, offset = len(array), array.offset
-    assert _np is not None  # the caller checks
-    values = _np.frombuffer(array.buffers()[1], dtype=_np.int64, count=offset + length)
-    wide = _np.zeros((offset + length, 2), dtype=_np.int64)
+    np = cast(Any, _np)  # the caller checks numpy is installed
+    values = np.frombuffer(array.buffers()[1], dtype=np.int64, count=offset + length)
+    wide = np.zeros((offset + length, 2), dtype=np.int64)
     wide[:, 0] = values
     if negative:  # else every high word is 0 already
-        _np.right_shift(values, 63, out=wide[:, 1])
+        np.right_shift(values, 63, out=wide[:, 1])
     return pa.Array.from_buffers(
         pa.decimal128(19, 0),
         length,

@@ -40,7 +40,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 import pendulum
@@ -1329,8 +1329,7 @@ def _claim_rules(
 def _occurrences(cells: tuple[_Cell, ...]) -> list[list[Occurrence]]:
     """The occurrences of each line (``cells``: the lines of one ranking group taking
     part, in claim order) after the group's multiple procedure ranking."""
-    group = cells[0].group
-    assert group is not None
+    group = cast(str, cells[0].group)  # only grouped lines are ranked (the caller's filter)
     families = (
         {c.row.endo_base for c in cells if c.row.mult_proc == "3"} if group == "surgery" else set()
     )

@@ -371,8 +371,11 @@ def _adjudications(nodes: list[Node], *, cas: bool = True) -> _Amounts:
         for system, code in ((sys_.ADJUDICATION, "submitted"), (sys_.ADJUDICATION, "benefit"),
                              (sys_.ADJUDICATION, "eligible"), (sys_.C4BB_ADJUDICATION, "memberliability"),
                              (sys_.C4BB_ADJUDICATION, "paidtoprovider")):  # fmt: skip
-            if code_in_quiet(raw, system) == code and code not in found.values:
-                assert category is not None
+            if (
+                category is not None
+                and code_in_quiet(raw, system) == code
+                and code not in found.values
+            ):
                 code_in(category, system)
                 category.use("text")
                 amount = node.money("amount")

@@ -16,9 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import attrs
-
-from medbill._trusted import trusted_builder, trusted_positional, trusted_setters
+from medbill._trusted import (
+    positional_source,
+    trusted_builder,
+    trusted_positional,
+    trusted_setters,
+)
 
 __all__ = ["in_making", "trusted_builder", "trusted_positional", "trusted_setters"]
 
@@ -59,17 +62,7 @@ def in_making(cls: type[Any], *fields: str) -> tuple[type[Any], Callable[..., An
         },
     )
     names: dict[str, Any] = {"new": object.__new__, "making": making}
-    arguments = [f"v{i}" for i in range(len(fields))]
-    lines = [f"def build({', '.join(arguments)}):", "    obj = new(making)"]
-    for field in attrs.fields(cls):
-        if field.name in fields:
-            lines.append(f"    obj.{field.name} = v{fields.index(field.name)}")
-        elif field.default is attrs.NOTHING or isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            raise TypeError(f"{cls.__name__}.{field.name} needs a value or a plain default")
-        else:
-            names[f"default_{field.name}"] = field.default
-            lines.append(f"    obj.{field.name} = default_{field.name}")
-    lines.append("    return obj")
-    exec("\n".join(lines), names)
-    build: Callable[..., Any] = names["build"]
+    build = positional_source(
+        cls, fields, names, "making", lambda name, value: f"obj.{name} = {value}"
+    )
     return making, build
