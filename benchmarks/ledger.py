@@ -84,11 +84,28 @@ def server_cpu() -> float | None:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def settled_server_cpu() -> float | None:
+    """:func:`server_cpu` once it stops changing (up to 5 s). A backend whose client just
+    closed has left ``/proc`` before the postmaster reaps it into its children's time; read
+    in between, its CPU counts nowhere, so a run's figure came out near zero (the benchmark
+    printed 1,666,667 entries per server CPU-s)."""
+    last = server_cpu()
+    deadline = time.monotonic() + 5.0
+    while last is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = server_cpu()
+        if now == last:
+            break
+        last = now
+    return last
+
+
 def server_timed(action: Callable[[], object]) -> tuple[Timing, float | None]:
-    """``timed(action)`` and the PostgreSQL server's CPU seconds meanwhile."""
-    before = server_cpu()
+    """``timed(action)`` and the PostgreSQL server's CPU seconds meanwhile (read settled,
+    outside the timed span)."""
+    before = settled_server_cpu()
     timing = timed(action)
-    after = server_cpu()
+    after = settled_server_cpu()
     return timing, None if before is None or after is None else after - before
 
 
