@@ -141,7 +141,7 @@ class RemittanceTables:
 
     ``lines`` carries the columns :func:`medbill.batch.check_payments` reads: the sums of
     the line's adjustments by kind (``contractual``: CO and PI but the payment reductions
-    of :data:`medbill.claims.PAYMENT_REDUCTIONS`; ``patient_responsibility``: PR;
+    (CARC 253, sequestration); ``patient_responsibility``: PR;
     ``coinsurance``: PR-2; ``deductible_and_copay``: PR-1 and PR-3), the units billed
     (SVC07, else the units paid) and the date of service (DTM*472, else the claim's
     statement start).

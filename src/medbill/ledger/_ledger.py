@@ -142,7 +142,7 @@ class Ledger:
 
     @classmethod
     def in_memory(cls, *, clock: Clock | None = None, actor: str | None = None) -> Ledger:
-        """A ledger in memory (:class:`~medbill.ledger.MemoryStore`).
+        """A ledger in memory: nothing is written to disk, and it is gone when dropped.
 
         >>> from medbill.ledger import Ledger
         >>> len(Ledger.in_memory())

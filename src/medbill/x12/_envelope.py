@@ -51,8 +51,7 @@ __all__ = [
 Source = str | bytes | os.PathLike[str] | IO[str] | IO[bytes]
 """X12 text (``str``, or ``bytes`` in UTF-8), a path (``pathlib.Path``) or an open text file.
 
-A ``str`` is always X12 text, never a file name: pass a ``Path`` (or use the
-``*_file`` readers) to read a file.
+A ``str`` is always X12 text, never a file name: pass a ``Path`` to read a file.
 """
 
 _CHUNK = 16 << 10  # small chunks keep the segment lists short-lived (less GC work)

@@ -1,7 +1,7 @@
 """What the SQL stores share: balances, roll-ups and look-ups kept in the database.
 
-:class:`SqlStore` holds the logic; :class:`~medbill.ledger.SqliteStore` and
-:class:`~medbill.ledger.PostgresStore` add a connection, a dialect and their migrations.
+:class:`SqlStore` holds the logic; ``SqliteStore`` and ``PostgresStore`` (what
+``Ledger.open`` builds) add a connection, a dialect and their migrations.
 
 Tables (schema version 4; the DDL of each dialect sits with its store)::
 
@@ -21,7 +21,7 @@ Every write runs in one transaction that first takes the ledger's write lock (SQ
 ``BEGIN IMMEDIATE``; PostgreSQL a transaction-scoped advisory lock), so the reads a caller
 makes inside :meth:`transaction` see exactly the state its postings are applied to.
 Balances are updated in that same transaction. Amounts are integer cents; every amount
-fits :data:`~medbill.ledger.MAX_AMOUNT` (checked by :class:`~medbill.ledger.Posting`).
+fits ``MAX_AMOUNT`` (checked by :class:`~medbill.ledger.Posting`).
 
 An entry's postings are packed into its row (:func:`pack_postings`): account ids and
 integer cents in posting order, as a JSON array of integers, so an entry is one row and
