@@ -150,6 +150,7 @@ def reference_835s(reference_dir: Path) -> list[Path]:
 # again, a 004010 file, several LX loops, and sets read whole by the transaction reader
 # (claim-level warnings: composites with another separator, an SVC without a code)
 _LFH = "linuxforhealth-x12/src/tests/resources/835_005010X221A1/"
+_OOP = "oopfactory-x12parser/tests/OopFactory.X12.Tests.Unit/Parsing/_SampleEdiFiles/INS/_835/"
 COLUMNAR_SAMPLES = {
     "linuxforhealth-x12/demo-file/demo.835",
     _LFH + "medicare-part-a.835",
@@ -159,6 +160,8 @@ COLUMNAR_SAMPLES = {
     _LFH + "tertiary-payment.835",
     "pyx12/test_x12testdata/835id.x12.txt",
     "pyx12/tests/835_mult_loops.txt",
+    # a UTF-8 byte order mark before the ISA (and two interchanges)
+    _OOP + "_5010/FromNth/835_WithMultipleInterchanges.txt",
 }
 
 
@@ -381,6 +384,23 @@ def test_4010_files_take_the_columnar_path_and_match() -> None:
         assert fast.fallback == ({2} if strict else set())
         assert fast.whole_sets == (set() if strict else {(2, 1)})
         assert_same([("a", old), ("b", base), ("c", new_cr)], strict=strict)
+
+
+def test_a_byte_order_mark_before_the_isa_goes_columnar_and_matches() -> None:
+    # Windows tools save X12 as UTF-8 with a BOM (oopfactory's samples do); the tokenizer
+    # takes U+FEFF as a blank, so read_835 reads such a file as if it had none
+    base = generated(5, seed=9, per_set=2)
+    marked = "\ufeff" + base
+    fast = columnar_tables([marked, base], ["t", "t"], strict=True)
+    assert fast.fallback == set()
+    for name in TABLES:
+        table = fast.tables[name]
+        first = table.filter(pc.equal(table.column("_file"), 0)).drop_columns(["_file"])
+        second = table.filter(pc.equal(table.column("_file"), 1)).drop_columns(["_file"])
+        assert first.num_rows > 0 or name == "provider_adjustments", name
+        assert first.equals(second), name
+    for strict in (True, False):
+        assert_same([("a", marked), ("b", base)], strict=strict)
 
 
 def test_several_interchanges_and_groups_in_one_file_go_columnar_and_match() -> None:

@@ -305,6 +305,8 @@ def columnar_tables(
 ) -> ColumnarTables:
     """Stages 2 and 3 over ``texts`` (None: left to the object reader), read as
     :func:`medbill.x12.iter_835` reads them with ``strict``."""
+    # a UTF-8 byte order mark before the ISA is a blank to the tokenizer, as to read_835
+    texts = [t[1:] if t is not None and t.startswith("\ufeff") else t for t in texts]
     readable = [i for i, t in enumerate(texts) if t is not None and _envelope_plain(t)]
     fallback = set(range(len(texts))) - set(readable)
     by_delimiters: dict[Delimiters, list[int]] = {}
