@@ -40,16 +40,22 @@ from pathlib import Path
 import pendulum
 
 from medbill import Adjustment, Benefits, Claim, ClaimLine, ClaimPayment, LinePayment, Period
-from medbill.claims import (
-    DEFAULT_RULES,
-    CodeSets,
-    NcciEdits,
-    check_payment,
-    read_aoc,
-    read_mue,
-    read_ptp,
-    scrub,
-)
+from medbill.claims import check_payment
+
+try:  # the scrub figures' names; the pre-change tree a baseline child runs lacks some
+    from medbill.claims import (
+        DEFAULT_RULES,
+        CodeSets,
+        NcciEdits,
+        read_aoc,
+        read_mue,
+        read_ptp,
+        scrub,
+    )
+except ImportError:  # only the child, which measures check_payment alone, may go on
+    if os.environ.get("MEDBILL_BENCH_CHILD") != "1":
+        raise
+    DEFAULT_RULES = ()
 from medbill.codes import Icd10CodeSet
 from medbill.fees import Contract, FixedRate, PercentOfBilled
 from medbill.testing import make_claim, make_coverage
