@@ -11,6 +11,7 @@ on those files with one segment or element changed.
 
 from __future__ import annotations
 
+import itertools
 import random
 import warnings
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_x12_samples import EXPECTED
 
@@ -324,3 +325,59 @@ def test_random_edits_of_a_long_file_read_the_same_both_ways() -> None:
                 )
             changed[index] = "*".join(elements)
         _same_both_ways("~".join(changed) + "~")
+
+
+# Amounts: the fast loop reads the commonest shape (123.45, at most 18 characters) with
+# Decimal alone (_reader835._CENTS), the general reading through _fresh_amount/_amount.
+_AMOUNT_TEXT = st.one_of(
+    st.from_regex(r"-?[0-9]{1,16}\.[0-9]{1,4}", fullmatch=True),
+    st.from_regex(r"-?[0-9]{0,17}(\.[0-9]{0,4})?", fullmatch=True),
+    st.text(alphabet="0123456789.-+eE _\u0661 ", max_size=20),
+    st.sampled_from(["1" * 14 + ".00", "-" + "1" * 14 + ".00", "1" * 15 + ".00", ".50", "5."]),
+)
+
+
+@SETTINGS
+@given(_AMOUNT_TEXT)
+@example("12.345")
+@example("123456789012345.00")
+def test_the_cents_shape_is_read_by_decimal_alone_as_amount_reads_it(value: str) -> None:
+    from decimal import Decimal
+
+    if not _reader835._CENTS(value):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning either
+        assert _reader835._amount(value, 1, "CAS", 3) == Decimal(value)
+        found = _reader835._fresh_amount({}, value, 1, "CAS", 3, _reader835._STRICT)
+    assert found == Decimal(value)
+    assert str(found) == value
+
+
+def _with_amounts(values: list[str]) -> str:
+    """BENCHMARK_LIKE with its amounts (CLP03-05, SVC02/03, CAS03, AMT02) replaced in turn,
+    each made unique (digits put in front), so that every one is read uncached."""
+    out = []
+    taken = itertools.cycle(values)
+    positions = {"CLP": (3, 4, 5), "SVC": (2, 3), "CAS": (3,), "AMT": (2,)}
+    count = 0
+    for segment in _segments(BENCHMARK_LIKE):
+        elements = segment.split("*")
+        for position in positions.get(elements[0], ()):
+            if position < len(elements):
+                count += 1
+                value = next(taken)
+                sign = "-" if value.startswith("-") else ""
+                if value[len(sign) : len(sign) + 1].isdigit():
+                    value = f"{sign}{count}{value[len(sign) :]}"
+                elements[position] = value
+        out.append("*".join(elements))
+    return "~".join(out) + "~"
+
+
+@SETTINGS
+@given(st.lists(_AMOUNT_TEXT, min_size=1, max_size=4))
+@example(["-5.00"])
+@example(["12.345", "1.00"])
+def test_files_with_amounts_of_any_shape_read_the_same_both_ways(values: list[str]) -> None:
+    _same_both_ways(_with_amounts(values))
