@@ -381,3 +381,69 @@ def _with_amounts(values: list[str]) -> str:
 @example(["12.345", "1.00"])
 def test_files_with_amounts_of_any_shape_read_the_same_both_ways(values: list[str]) -> None:
     _same_both_ways(_with_amounts(values))
+
+
+class _Forgetful(dict[Any, Any]):
+    """A cache that keeps nothing: every value is read afresh."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
+_PAYEES = ["1234567893", "1234567890", "", "12345"]  # valid, bad check digit, none, short
+_ADDRESSES = [
+    "N3*PO BOX 1~N4*CHICAGO*IL*60601~",
+    "N3*PO BOX 1*SUITE 2~N4*CHICAGO*IL*606011234~",
+    "N3*PO BOX 1~N4*CHICAGO*ILL*60601~",  # a bad state: reported
+    "N4*CHICAGO*IL*60601~",  # no street: reported
+    "",
+]
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_PAYEES), st.sampled_from(_ADDRESSES)), min_size=1, max_size=6
+    )
+)
+def test_payee_npis_and_payer_addresses_read_once_per_file_read_as_afresh(
+    sets: list[tuple[str, str]],
+) -> None:
+    # The NPI and address caches (one per file) against readings that keep nothing.
+    parts = BENCHMARK_LIKE.split("ST*835*")
+    text = parts[0]
+    for index, (npi, address) in enumerate(sets):
+        body = parts[1 + index % (len(parts) - 1)]
+        body = body.replace("N3*PO BOX 1~\nN4*CHICAGO*IL*60601~\n", address.replace("~", "~\n"))
+        body = body.replace("*XX*1234567893~", f"*XX*{npi}~")
+        text += "ST*835*" + body.split("SE*")[0]
+        segments = text.split("ST*835*")[-1].count("~")
+        control = body.split("~", 1)[0]
+        text += f"SE*{segments + 1}*{control}~\n"
+    text += f"GE*{len(sets)}*1~\nIEA*1*000000001~\n"
+
+    def observed() -> list[Any]:
+        events = _observed(text, False)
+        read = [e for e in events if isinstance(e, tuple) and e[0] == "read"]
+        addresses = (
+            [(era.payer_address, era.payee_npi, era.payee_npi_as_sent) for era in read[0][1]]
+            if read
+            else []
+        )
+        return [*events, addresses]
+
+    cached = observed()
+    original = _reader835._Codes.__init__
+
+    def forgetful(self: Any) -> None:
+        original(self)
+        self.npi = _Forgetful()
+        self.addresses = _Forgetful()
+
+    _reader835._Codes.__init__ = forgetful  # type: ignore[method-assign]
+    try:
+        afresh = observed()
+    finally:
+        _reader835._Codes.__init__ = original  # type: ignore[method-assign]
+    assert cached == afresh
+    assert any(isinstance(e, tuple) and e[0] == "read" for e in cached)

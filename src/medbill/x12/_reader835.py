@@ -176,12 +176,14 @@ class _Codes:
     """Caches of validated code objects: real files repeat a few codes many times."""
 
     __slots__ = (
+        "addresses",
         "adjustments",
         "carc",
         "composites",
         "dates",
         "modifier",
         "money",
+        "npi",
         "procedure",
         "quantity",
         "rarc",
@@ -198,6 +200,10 @@ class _Codes:
         self.procedure: dict[str, ProcedureCode] = {}
         self.revenue: dict[str, RevenueCode] = {}
         self.dates: dict[str, pendulum.Date] = {}
+        # per transaction set: the payee's NPI and the payer's address (N3/N4), which a
+        # payer's file repeats in every set (an Address is frozen: one serves them all)
+        self.npi: dict[str, Npi] = {}
+        self.addresses: dict[tuple[tuple[str, Any], ...], Address] = {}
         self.composites: dict[str, tuple[str, str, tuple[Modifier, ...]]] = {}
         # one-triplet CAS read before, by (CAS01, CAS02, CAS03): adjustments are frozen,
         # so one object serves every claim that repeats it (CR is never kept: a file may
@@ -1018,8 +1024,13 @@ class _TransactionReader:
 
     def _address(self, parts: dict[str, Any], where: str) -> Address | None:
         """The payer's address (1000A N3/N4); one the guide would refuse is reported."""
+        key = tuple(parts.items())
+        addresses = self.codes.addresses
+        found = addresses.get(key)
+        if found is not None:
+            return found
         try:
-            return Address(**{"line1": "", "city": "", "state": "", "postal_code": ""} | parts)
+            found = Address(**{"line1": "", "city": "", "state": "", "postal_code": ""} | parts)
         except ValidationError as error:
             self.lenience.report(
                 f"the payer address (N3/N4) is incomplete: {error.field}",
@@ -1027,6 +1038,10 @@ class _TransactionReader:
                 lenient="payer_address is left empty",
             )
             return None
+        if len(addresses) > 1_000:  # bounded: flat memory
+            addresses.clear()
+        addresses[key] = found
+        return found
 
     def _ts3(self, segment: list[str], number: int, header: dict[str, Any]) -> None:
         """The provider summary (TS3): informational, so a bad value is only reported."""
@@ -1059,7 +1074,7 @@ class _TransactionReader:
         qualifier, value = segment[3], segment[4]
         if qualifier == "XX":
             try:
-                header["payee_npi"] = _code({}, Npi, value, (number, "N1", 4))
+                header["payee_npi"] = _code(self.codes.npi, Npi, value, (number, "N1", 4))
             except ParseError as error:
                 # The payer's file is the authority on what was paid: a payee NPI that
                 # fails its check digit is read in both modes, kept as sent, and reported.
