@@ -554,20 +554,19 @@ class Remittance:
         yield non_empty("id", self.id)
         yield non_empty("payer_name", self.payer_name)
         yield from money_fields(self, "payment_amount")
+        # the field path is formatted only for an item that fails (the 835 reader builds
+        # a remittance per transaction set, with all its claims)
         for index, item in enumerate(self.claim_payments):
-            yield check(
-                isinstance(item, ClaimPayment),
-                f"claim_payments[{index}]",
-                item,
-                "must be a ClaimPayment",
-            )
+            if not isinstance(item, ClaimPayment):
+                yield check(False, f"claim_payments[{index}]", item, "must be a ClaimPayment")
         for index, adjustment in enumerate(self.provider_adjustments):
-            yield check(
-                isinstance(adjustment, ProviderAdjustment),
-                f"provider_adjustments[{index}]",
-                adjustment,
-                "must be a ProviderAdjustment",
-            )
+            if not isinstance(adjustment, ProviderAdjustment):
+                yield check(
+                    False,
+                    f"provider_adjustments[{index}]",
+                    adjustment,
+                    "must be a ProviderAdjustment",
+                )
 
     @property
     def signed_payment(self) -> Decimal:

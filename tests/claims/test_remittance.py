@@ -216,3 +216,33 @@ def test_every_line_payment_is_matched_once_or_kept_as_an_exception(
     assert sorted(map(id, matched + kept)) == sorted(map(id, lines))
     claim_lines = [m.claim_line.line_id for m in result.matched[0].lines]
     assert len(claim_lines) == len(set(claim_lines))
+
+
+def test_a_remittance_names_each_item_that_is_not_a_claim_payment_or_provider_adjustment() -> None:
+    from medbill import ValidationError
+
+    good = ClaimPayment(claim_id="C-1", status="1", charge=Decimal("80.00"), paid=Decimal("80.00"))
+    plb = ProviderAdjustment(
+        provider_id="1234567893", fiscal_period_end=PAID, reason="L6", amount=Decimal("1.00")
+    )
+    with pytest.raises(ValidationError) as caught:
+        Remittance(
+            id="EFT-1",
+            payer_name="Acme",
+            payment_amount=Decimal("79.00"),
+            paid_on=PAID,
+            claim_payments=[good, "C-2", good, 3],  # type: ignore[list-item]
+            provider_adjustments=[plb, "L6"],  # type: ignore[list-item]
+        )
+    message = str(caught.value)
+    for expected in (
+        "claim_payments[1]",
+        "claim_payments[3]",
+        "provider_adjustments[1]",
+        "must be a ClaimPayment",
+        "must be a ProviderAdjustment",
+    ):
+        assert expected in message, message
+    assert "claim_payments[0]" not in message
+    assert "claim_payments[2]" not in message
+    assert "provider_adjustments[0]" not in message

@@ -11,6 +11,7 @@ on those files with one segment or element changed.
 
 from __future__ import annotations
 
+import itertools
 import random
 import warnings
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_x12_samples import EXPECTED
 
@@ -324,3 +325,127 @@ def test_random_edits_of_a_long_file_read_the_same_both_ways() -> None:
                 )
             changed[index] = "*".join(elements)
         _same_both_ways("~".join(changed) + "~")
+
+
+# Amounts: the fast loop reads the commonest shape (123.45, at most 18 characters) with
+# Decimal alone (_reader835._CENTS), the general reading through _fresh_amount/_amount.
+_AMOUNT_TEXT = st.one_of(
+    st.from_regex(r"-?[0-9]{1,16}\.[0-9]{1,4}", fullmatch=True),
+    st.from_regex(r"-?[0-9]{0,17}(\.[0-9]{0,4})?", fullmatch=True),
+    st.text(alphabet="0123456789.-+eE _\u0661 ", max_size=20),
+    st.sampled_from(["1" * 14 + ".00", "-" + "1" * 14 + ".00", "1" * 15 + ".00", ".50", "5."]),
+)
+
+
+@SETTINGS
+@given(_AMOUNT_TEXT)
+@example("12.345")
+@example("123456789012345.00")
+@example("00.00")
+@example("-0.00")
+def test_the_cents_shape_is_read_by_decimal_alone_as_amount_reads_it(value: str) -> None:
+    from decimal import Decimal
+
+    if not _reader835._CENTS(value):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning either
+        read = _reader835._amount(value, 1, "CAS", 3)
+        found = _reader835._fresh_amount({}, value, 1, "CAS", 3, _reader835._STRICT)
+    # the same number, sign and exponent (-0.00 is not 0.00, 5.00 not 5)
+    assert found.as_tuple() == read.as_tuple() == Decimal(value).as_tuple()
+
+
+def _with_amounts(values: list[str]) -> str:
+    """BENCHMARK_LIKE with its amounts (CLP03-05, SVC02/03, CAS03, AMT02) replaced in turn,
+    each made unique (digits put in front), so that every one is read uncached."""
+    out = []
+    taken = itertools.cycle(values)
+    positions = {"CLP": (3, 4, 5), "SVC": (2, 3), "CAS": (3,), "AMT": (2,)}
+    count = 0
+    for segment in _segments(BENCHMARK_LIKE):
+        elements = segment.split("*")
+        for position in positions.get(elements[0], ()):
+            if position < len(elements):
+                count += 1
+                value = next(taken)
+                sign = "-" if value.startswith("-") else ""
+                if value[len(sign) : len(sign) + 1].isdigit():
+                    value = f"{sign}{count}{value[len(sign) :]}"
+                elements[position] = value
+        out.append("*".join(elements))
+    return "~".join(out) + "~"
+
+
+@SETTINGS
+@given(st.lists(_AMOUNT_TEXT, min_size=1, max_size=4))
+@example(["-5.00"])
+@example(["12.345", "1.00"])
+def test_files_with_amounts_of_any_shape_read_the_same_both_ways(values: list[str]) -> None:
+    _same_both_ways(_with_amounts(values))
+
+
+class _Forgetful(dict[Any, Any]):
+    """A cache that keeps nothing: every value is read afresh."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
+_PAYEES = ["1234567893", "1234567890", "", "12345"]  # valid, bad check digit, none, short
+_ADDRESSES = [
+    "N3*PO BOX 1~N4*CHICAGO*IL*60601~",
+    "N3*PO BOX 1*SUITE 2~N4*CHICAGO*IL*606011234~",
+    "N3*PO BOX 1~N4*CHICAGO*ILL*60601~",  # a bad state: reported
+    "N4*CHICAGO*IL*60601~",  # no street: reported
+    "",
+]
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_PAYEES), st.sampled_from(_ADDRESSES)), min_size=1, max_size=6
+    )
+)
+def test_payee_npis_and_payer_addresses_read_once_per_file_read_as_afresh(
+    sets: list[tuple[str, str]],
+) -> None:
+    # The NPI and address caches (one per file) against readings that keep nothing.
+    parts = BENCHMARK_LIKE.split("ST*835*")
+    text = parts[0]
+    for index, (npi, address) in enumerate(sets):
+        body = parts[1 + index % (len(parts) - 1)]
+        body = body.replace("N3*PO BOX 1~\nN4*CHICAGO*IL*60601~\n", address.replace("~", "~\n"))
+        body = body.replace("*XX*1234567893~", f"*XX*{npi}~")
+        text += "ST*835*" + body.split("SE*")[0]
+        segments = text.split("ST*835*")[-1].count("~")
+        control = body.split("~", 1)[0]
+        text += f"SE*{segments + 1}*{control}~\n"
+    text += f"GE*{len(sets)}*1~\nIEA*1*000000001~\n"
+
+    def observed() -> list[Any]:
+        events = _observed(text, False)
+        read = [e for e in events if isinstance(e, tuple) and e[0] == "read"]
+        addresses = (
+            [(era.payer_address, era.payee_npi, era.payee_npi_as_sent) for era in read[0][1]]
+            if read
+            else []
+        )
+        return [*events, addresses]
+
+    cached = observed()
+    original = _reader835._Codes.__init__
+
+    def forgetful(self: Any) -> None:
+        original(self)
+        self.npi = _Forgetful()
+        self.addresses = _Forgetful()
+
+    _reader835._Codes.__init__ = forgetful  # type: ignore[method-assign]
+    try:
+        afresh = observed()
+    finally:
+        _reader835._Codes.__init__ = original  # type: ignore[method-assign]
+    assert cached == afresh
+    assert any(isinstance(e, tuple) and e[0] == "read" for e in cached)

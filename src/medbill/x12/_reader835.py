@@ -130,6 +130,10 @@ _STRICT = Lenience(True)
 # most two decimal places. Anything else goes through _amount's checks.
 _PLAIN_MONEY = re.compile(r"-?(?:[0-9]+(?:\.[0-9]{0,2})?|\.[0-9]{1,2})").fullmatch
 _PLAIN_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)").fullmatch
+# The commonest shape (123.45), at most 18 characters: read by Decimal alone, by the
+# fast loop without a call to _fresh_amount (the cache is bounded as there).
+_CENTS = re.compile(r"-?[0-9]{1,14}\.[0-9]{2}").fullmatch
+_MONEY_CACHE = 65_536
 _CLAIM_DATES = frozenset({"036", "050", "232", "233"})
 # Entities built from values checked while reading (see medbill.x12._trusted).
 _ADJUSTMENT = trusted_positional(Adjustment, "group", "reason", "amount", "quantity")
@@ -172,12 +176,14 @@ class _Codes:
     """Caches of validated code objects: real files repeat a few codes many times."""
 
     __slots__ = (
+        "addresses",
         "adjustments",
         "carc",
         "composites",
         "dates",
         "modifier",
         "money",
+        "npi",
         "procedure",
         "quantity",
         "rarc",
@@ -194,6 +200,10 @@ class _Codes:
         self.procedure: dict[str, ProcedureCode] = {}
         self.revenue: dict[str, RevenueCode] = {}
         self.dates: dict[str, pendulum.Date] = {}
+        # per transaction set: the payee's NPI and the payer's address (N3/N4), which a
+        # payer's file repeats in every set (an Address is frozen: one serves them all)
+        self.npi: dict[str, Npi] = {}
+        self.addresses: dict[tuple[tuple[str, Any], ...], Address] = {}
         self.composites: dict[str, tuple[str, str, tuple[Modifier, ...]]] = {}
         # one-triplet CAS read before, by (CAS01, CAS02, CAS03): adjustments are frozen,
         # so one object serves every claim that repeats it (CR is never kept: a file may
@@ -301,9 +311,7 @@ def _fresh_amount(
 ) -> Decimal:
     """:func:`_cached_amount` of a value not in ``cache`` (the caller looked)."""
     if len(value) <= _AMOUNT_DIGITS and (
-        # the commonest shape, 123.45, checked without the regular expression
-        (value[-3:-2] == "." and value.isascii() and value[:-3].isdigit() and value[-2:].isdigit())
-        or (_PLAIN_MONEY if money else _PLAIN_NUMBER)(value)
+        (money and _CENTS(value)) or (_PLAIN_MONEY if money else _PLAIN_NUMBER)(value)
     ):
         # the common shape (``123.45``): what _amount accepts, read without its checks
         found = Decimal(value)
@@ -311,7 +319,7 @@ def _fresh_amount(
         found = _amount(value, number, segment_id, position, money=money, lenience=lenience)
         if len(value) > _AMOUNT_DIGITS:  # warned about (lenient): warned again next time
             return found
-    if len(cache) > 65_536:  # bounded (about 13 MB at most): flat memory
+    if len(cache) > _MONEY_CACHE:  # bounded (about 13 MB at most): flat memory
         cache.clear()
     cache[value] = found
     return found
@@ -510,6 +518,8 @@ class _TransactionReader:
         seen = self.seen
         read_adjustments = self._adjustments
         required = self._required_amount
+        cents = _CENTS
+        new_amount = Decimal
         new_line = _NEW_LINE
         claim: _Claim | None = None
         line: Any = None  # a LinePayment in the making (takes attribute stores), or None
@@ -534,11 +544,15 @@ class _TransactionReader:
                         group = groups.get(segment[1])
                         carc = carcs.get(segment[2])
                         if group is not None and carc is not None:
-                            amount = money.get(segment[3])
+                            text = segment[3]
+                            amount = money.get(text)
                             if amount is None:
-                                amount = _fresh_amount(
-                                    money, segment[3], number, "CAS", 3, lenience
-                                )
+                                if cents(text):
+                                    if len(money) > _MONEY_CACHE:
+                                        money.clear()
+                                    amount = money[text] = new_amount(text)
+                                else:
+                                    amount = _fresh_amount(money, text, number, "CAS", 3, lenience)
                             adjustment = _ADJUSTMENT(group, carc, amount, None)
                             # an amount of at most 18 characters is never warned about
                             if len(segment[3]) <= _AMOUNT_DIGITS and segment[1] != "CR":
@@ -592,12 +606,24 @@ class _TransactionReader:
                                     line.adjustments = tuple(line_adjustments)
                                     line.__class__ = LinePayment
                                 claim.lines.append(line)
-                            charge = money.get(segment[2])
+                            text = segment[2]
+                            charge = money.get(text)
                             if charge is None:
-                                charge = required(segment, number, 2)
-                            paid = money.get(segment[3])
+                                if cents(text):
+                                    if len(money) > _MONEY_CACHE:
+                                        money.clear()
+                                    charge = money[text] = new_amount(text)
+                                else:
+                                    charge = required(segment, number, 2)
+                            text = segment[3]
+                            paid = money.get(text)
                             if paid is None:
-                                paid = required(segment, number, 3)
+                                if cents(text):
+                                    if len(money) > _MONEY_CACHE:
+                                        money.clear()
+                                    paid = money[text] = new_amount(text)
+                                else:
+                                    paid = required(segment, number, 3)
                             line = new_line(procedure, charge, paid, read[2])
                             line_adjustments = []
                             if size == 6 and segment[5]:
@@ -625,7 +651,12 @@ class _TransactionReader:
                         value = segment[2]
                         amount = money.get(value)
                         if amount is None:
-                            amount = _fresh_amount(money, value, number, "AMT", 2, lenience)
+                            if cents(value):
+                                if len(money) > _MONEY_CACHE:
+                                    money.clear()
+                                amount = money[value] = new_amount(value)
+                            else:
+                                amount = _fresh_amount(money, value, number, "AMT", 2, lenience)
                         if segment[1] == "B6":
                             line.allowed = amount
                         else:
@@ -993,8 +1024,13 @@ class _TransactionReader:
 
     def _address(self, parts: dict[str, Any], where: str) -> Address | None:
         """The payer's address (1000A N3/N4); one the guide would refuse is reported."""
+        key = tuple(parts.items())
+        addresses = self.codes.addresses
+        found = addresses.get(key)
+        if found is not None:
+            return found
         try:
-            return Address(**{"line1": "", "city": "", "state": "", "postal_code": ""} | parts)
+            found = Address(**{"line1": "", "city": "", "state": "", "postal_code": ""} | parts)
         except ValidationError as error:
             self.lenience.report(
                 f"the payer address (N3/N4) is incomplete: {error.field}",
@@ -1002,6 +1038,10 @@ class _TransactionReader:
                 lenient="payer_address is left empty",
             )
             return None
+        if len(addresses) > 1_000:  # bounded: flat memory
+            addresses.clear()
+        addresses[key] = found
+        return found
 
     def _ts3(self, segment: list[str], number: int, header: dict[str, Any]) -> None:
         """The provider summary (TS3): informational, so a bad value is only reported."""
@@ -1034,7 +1074,7 @@ class _TransactionReader:
         qualifier, value = segment[3], segment[4]
         if qualifier == "XX":
             try:
-                header["payee_npi"] = _code({}, Npi, value, (number, "N1", 4))
+                header["payee_npi"] = _code(self.codes.npi, Npi, value, (number, "N1", 4))
             except ParseError as error:
                 # The payer's file is the authority on what was paid: a payee NPI that
                 # fails its check digit is read in both modes, kept as sent, and reported.
@@ -1081,17 +1121,28 @@ class _TransactionReader:
                 "the patient control number (CLP01) is empty", location=location(number, "CLP", 1)
             )
         money = self.codes.money
-        charge = money.get(segment[3])
+        text = segment[3]
+        charge = money.get(text)
         if charge is None:
-            charge = self._required_amount(segment, number, 3)
-        paid = money.get(segment[4])
+            if _CENTS(text) and len(money) <= _MONEY_CACHE:
+                charge = money[text] = Decimal(text)
+            else:
+                charge = self._required_amount(segment, number, 3)
+        text = segment[4]
+        paid = money.get(text)
         if paid is None:
-            paid = self._required_amount(segment, number, 4)
+            if _CENTS(text) and len(money) <= _MONEY_CACHE:
+                paid = money[text] = Decimal(text)
+            else:
+                paid = self._required_amount(segment, number, 4)
         responsibility_amount = money.get(responsibility) if responsibility else ZERO
         if responsibility_amount is None:
-            responsibility_amount = _fresh_amount(
-                money, responsibility, number, "CLP", 5, self.lenience
-            )
+            if _CENTS(responsibility) and len(money) <= _MONEY_CACHE:
+                responsibility_amount = money[responsibility] = Decimal(responsibility)
+            else:
+                responsibility_amount = _fresh_amount(
+                    money, responsibility, number, "CLP", 5, self.lenience
+                )
         if self.seen:
             self.seen.clear()
         return _Claim(
