@@ -773,7 +773,7 @@ def _surgery(part: pl.DataFrame, sig: pl.DataFrame) -> pl.DataFrame:
     is_family = pl.col("_fam").is_not_null()
     has_families = frame["_fam"].null_count() < frame.height
     if has_families:
-        frame = _families(frame.with_row_index("_pos"), sig).drop("_pos")
+        frame = _families(frame.with_row_index("_pos"), sig, codes).drop("_pos")
     count = int(frame["_seg"].max()) + 1  # type: ignore[arg-type]
     block = pl.col("_block")
     # the top is the first of the highest values, a line before a family of equal value:
@@ -795,27 +795,24 @@ def _surgery(part: pl.DataFrame, sig: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _families(frame: pl.DataFrame, sig: pl.DataFrame) -> pl.DataFrame:
+def _families(frame: pl.DataFrame, sig: pl.DataFrame, codes: int) -> pl.DataFrame:
     """Each family's first and other unit amounts, total (``_value``) and first line
-    (``_block``), set on its lines of ``frame`` (by ``_pos``)."""
+    (``_block``), set on its lines of ``frame`` (by ``_pos``; ``codes``: more than any
+    ``_fam``)."""
     fee, n = pl.col("_unit_fee"), pl.col("_n")
-    members = (
-        frame.filter(pl.col("_fam").is_not_null())
-        .select(
-            "_pos",
-            "_row",
-            "_key",
-            "_fam",
-            "_n",
-            "_unit_fee",
-            "_unit_fee_rank",
-            "_base",
-            "_endo_fee",
-        )
-        .sort("_key", "_fam", maintain_order=True)
-        .with_columns(runs("_key", "_fam"))
-        .with_columns(segments())
-    )
+    members = frame.filter(pl.col("_fam").is_not_null()).select(
+        "_pos", "_row", "_key", "_fam", "_n", "_unit_fee", "_unit_fee_rank", "_base", "_endo_fee"
+    )  # fmt: skip
+    keys = int(frame["_key"].max()) + 1  # type: ignore[arg-type]
+    if keys * codes < LIMIT:  # one integer key sorts faster than two columns
+        members = members.with_columns(
+            (pl.col("_key") * codes + pl.col("_fam")).alias("_family")
+        ).sort("_family", maintain_order=True)
+        members = members.with_columns(runs("_family"))
+    else:
+        members = members.sort("_key", "_fam", maintain_order=True)
+        members = members.with_columns(runs("_key", "_fam"))
+    members = members.with_columns(segments())
     count = int(members["_seg"].max()) + 1  # type: ignore[arg-type]
     bound = int(sig["_unit_fee_rank"].max()) + 1  # type: ignore[arg-type]
     rank = pl.col("_unit_fee_rank")
@@ -1020,8 +1017,8 @@ def medicare_prices(
     rows = lines.rows
     index = rows["_sig"]
     height = rows.height
-    problem_code = sig["_problem_code"].gather(index)
-    reason_code = sig["_reason_code"].gather(index)
+    problem_code = _gather(sig["_problem_code"], index)
+    reason_code = _gather(sig["_reason_code"], index)
     group = _nulls("_group", height, pl.Int8)
     rank = _nulls("mppr_rank", height, pl.Int8)
     ranked = _nulls("_ranked", height, pl.Int64)
@@ -1119,6 +1116,14 @@ def medicare_prices(
             result[name].scatter(where, patch[name]) for name in patch.columns
         )
     return result
+
+
+def _gather(column: pl.Series, index: pl.Series) -> pl.Series:
+    """``column`` (one value per signature) for every line; nulls built, not gathered,
+    when no signature sets it."""
+    if column.null_count() == column.len():
+        return _nulls(column.name, index.len(), column.dtype)
+    return column.gather(index)
 
 
 def _gather_texts(texts: pl.DataFrame, index: pl.Series) -> list[pl.Series]:
