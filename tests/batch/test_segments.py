@@ -9,13 +9,16 @@ from hypothesis import strategies as st
 from medbill.batch._segments import (
     LIMIT,
     first_flagged,
+    first_max,
     first_of,
     last_of,
+    longest,
     pick,
     runs,
     seg_max,
     seg_sum,
     segments,
+    starts,
 )
 
 groups = st.lists(
@@ -63,3 +66,22 @@ def test_helpers_equal_windows(rows: list[tuple[int, int, bool]], tight: bool) -
     )
     assert got.to_dicts() == want.to_dicts()
     assert frame["_seg"].to_list() == frame.select(pl.col("key").rle_id())["key"].to_list()
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=groups, tight=st.booleans())
+def test_first_max_and_starts_equal_windows(rows: list[tuple[int, int, bool]], tight: bool) -> None:
+    frame = _frame(rows)
+    count = frame["_seg"].max() + 1  # type: ignore[operator]
+    bound = 41 if tight else LIMIT
+    value, row = pl.col("value"), pl.col("row").cast(pl.Int64)
+    got = frame.select(
+        first_max(value, bound, count, longest(frame)).alias("first_max"),  # type: ignore[arg-type]
+        starts("key").alias("start"),
+    )
+    want = frame.select(
+        row.filter(value == value.max()).min().over("key").alias("first_max"),
+        pl.col("_start").alias("start"),
+    )
+    assert got.to_dicts() == want.to_dicts()
+    assert longest(frame) == frame.group_by("key").len()["len"].max()

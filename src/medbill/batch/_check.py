@@ -94,34 +94,28 @@ def _variance_hundredths(frame: pl.LazyFrame) -> pl.LazyFrame:
     """``_variance_hundredths``: the allowed variance in hundredths of a percent of the
     expected amount, rounded half to even, as ``Decimal.quantize`` rounds in the default
     context (the deprecated ``LineCheck.variance_percent``); null when nothing is expected.
-    In stages, each a column (a division by a column costs more than a multiplication)."""
-    expected = pl.col("_expected")
-    numerator, denominator = pl.col("_vn"), pl.col("_vd")
-    quotient, twice = pl.col("_vq"), pl.col("_vt")
+    In three stages, each a column (a division by a column costs more than a
+    multiplication): the magnitudes, their quotient, then the rounding (from the
+    remainder) and the sign (the variance's and the expected amount's)."""
+    expected, variance = pl.col("_expected"), pl.col("_allowed_variance")
+    numerator, denominator, quotient = pl.col("_vn"), pl.col("_vd"), pl.col("_vq")
+    twice = (numerator - quotient * denominator) * 2
+    up = (twice > denominator) | ((twice == denominator) & ((quotient & 1) == 1))
+    negative = (variance < 0) != (expected < 0)
     return (
         frame.with_columns(
-            pl.when(expected.is_null() | (expected == 0))
-            .then(None)
-            .when(expected < 0)
-            .then(-pl.col("_allowed_variance") * 10000)
-            .otherwise(pl.col("_allowed_variance") * 10000)
+            pl.when(expected.is_not_null() & (expected != 0))
+            .then(variance.abs() * 10000)
             .alias("_vn"),
             expected.abs().alias("_vd"),
         )
-        .with_columns((numerator.abs() // denominator).alias("_vq"))
-        .with_columns(((numerator.abs() - quotient * denominator) * 2).alias("_vt"))
+        .with_columns((numerator // denominator).alias("_vq"))
         .with_columns(
-            (
-                (
-                    quotient
-                    + ((twice > denominator) | ((twice == denominator) & (quotient % 2 == 1))).cast(
-                        pl.Int64
-                    )
-                )
-                * pl.when(numerator < 0).then(-1).otherwise(1)
-            ).alias("_variance_hundredths")
+            ((quotient + up.cast(pl.Int64)) * pl.when(negative).then(-1).otherwise(1)).alias(
+                "_variance_hundredths"
+            )
         )
-        .drop("_vn", "_vd", "_vq", "_vt")
+        .drop("_vn", "_vd", "_vq")
     )
 
 

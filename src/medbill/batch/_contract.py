@@ -158,6 +158,10 @@ def _medicare_term(
     return release.with_columns(chosen.alias(f"_pm{index}"))
 
 
+def _is_label(name: str) -> bool:
+    return name == "_fx_label" or name.startswith("_co")
+
+
 def expected_allowed(
     lines: Lines, contract: Contract, *, whole_claims: pl.Series | None = None
 ) -> pl.DataFrame:
@@ -281,10 +285,16 @@ def expected_allowed(
     gathered.append("_in_force")
     sigs = sig_frame.with_columns(on_sigs).collect(engine=ENGINE).select(gathered)
     rows = lines.rows
+    # the lines read the labels only for whether they are set: gathered as flags (null
+    # where the label is), not as text
+    labels_only = [name for name in gathered if _is_label(name)]
+    flags = sigs.with_columns(
+        pl.when(pl.col(name).is_not_null()).then(True).alias(name) for name in labels_only
+    )
     frame = pl.concat(
         [
             rows.select("_units_milli", "_charge", "_sig"),
-            sigs[rows["_sig"]],
+            flags[rows["_sig"]],
             *medicare_parts,
         ],
         how="horizontal",

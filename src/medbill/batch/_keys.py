@@ -59,10 +59,9 @@ def signatures(frame: pl.DataFrame, keys: Sequence[str]) -> tuple[pl.Series, pl.
     sig = pl.Series("_sig", encoded.indices).cast(pl.UInt32)
     first = sig.arg_unique()
     distinct = frame.select(keys)[first]
-    same = frame.select(
-        pl.all_horizontal([pl.col(key).eq_missing(distinct[key].gather(sig)) for key in keys]).all()
-    ).item()
-    if same:
+    # every line against its signature's first line, all columns gathered at once
+    firsts = distinct[sig]
+    if all(frame[key].eq_missing(firsts[key]).all() for key in keys):
         return sig, distinct
     # two signatures share a hash: group on the columns themselves
     return exact_signatures(frame, keys)

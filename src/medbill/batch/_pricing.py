@@ -32,13 +32,13 @@ from medbill.batch._keys import Lines
 from medbill.batch._schedule import GROUP_CODES, PreparedSchedule
 from medbill.batch._segments import (
     LIMIT,
-    first_flagged,
+    first_max,
     first_of,
-    pick,
+    longest,
     runs,
-    seg_max,
     seg_sum,
     segments,
+    starts,
 )
 from medbill.batch._tables import ENGINE, round_div, scaled
 from medbill.codes._pos import PLACES_OF_SERVICE
@@ -627,7 +627,7 @@ def _claim_rules(
             "service_date": rows["service_date"],
         }
     ).filter(wanted)
-    narrow = _claim_days(narrow)
+    narrow = _claim_days(narrow, windows=any_t)
     narrow = narrow.with_columns(
         sig["r_group"].fill_null(0).gather(narrow["_sig"]).alias("_group"),
         status_t.gather(narrow["_sig"]).alias("_t"),
@@ -674,15 +674,30 @@ def _claim_rules(
         for n in range(len(_post_steps(prepared)))
         if (sig[f"_step{n}_den"] != 1).any() or (sig[f"_step{n}_num"] != 1).any()
     ]
-    factors = [f"_step{n}_{part}" for n in used for part in ("num", "den")]
-    if factors:
-        frame = pl.concat([frame, sig.select(factors)[frame["_sig"]]], how="horizontal")
-    first, other = pl.col("_first"), pl.col("_other")
-    for n in used:
-        numerator, denominator = pl.col(f"_step{n}_num"), pl.col(f"_step{n}_den")
-        first = (first * numerator + denominator // 2) // denominator
-        other = (other * numerator + denominator // 2) // denominator
-    amount = first + (pl.col("_n") - 1) * other
+    if used:
+        # only the lines of a signature with a percentage ((1, 1) leaves an amount as it is)
+        factors = [f"_step{n}_{part}" for n in used for part in ("num", "den")]
+        stepped = sig.select(
+            pl.any_horizontal(
+                (pl.col(f"_step{n}_num") != 1) | (pl.col(f"_step{n}_den") != 1) for n in used
+            ).fill_null(True)
+        ).to_series()
+        where = stepped.gather(frame["_sig"]).arg_true()
+        if where.len():
+            chained = frame.select("_first", "_other")[where].hstack(
+                sig.select(factors)[frame["_sig"].gather(where)].get_columns()
+            )
+            first, other = pl.col("_first"), pl.col("_other")
+            for n in used:
+                numerator, denominator = pl.col(f"_step{n}_num"), pl.col(f"_step{n}_den")
+                first = (first * numerator + denominator // 2) // denominator
+                other = (other * numerator + denominator // 2) // denominator
+            chained = chained.select(first, other)
+            frame = frame.with_columns(
+                frame["_first"].scatter(where, chained["_first"]),
+                frame["_other"].scatter(where, chained["_other"]),
+            )
+    amount = pl.col("_first") + (pl.col("_n") - 1) * pl.col("_other")
     ranked = frame.select(
         "_row",
         pl.col("_group").cast(pl.Int8),
@@ -692,18 +707,21 @@ def _claim_rules(
     return changed, ranked
 
 
-def _claim_days(narrow: pl.DataFrame) -> pl.DataFrame:
-    """The lines with runs of each claim and date of service (``_start``, ``_end``,
-    ``_seg``): in the table's order when its lines of one claim and date are together
-    already, else sorted by claim and date (stably)."""
-    keyed = narrow.with_columns(runs("claim_id", "service_date"))
-    starts = keyed.filter(pl.col("_start")).select(pl.struct("claim_id", "service_date").hash())
+def _claim_days(narrow: pl.DataFrame, *, windows: bool) -> pl.DataFrame:
+    """The lines with runs of each claim and date of service (``_start``, ``_seg`` and,
+    for the windows of :mod:`medbill.batch._segments` (``windows``), ``_end``,
+    ``_first_row`` and ``_last_row``): in the table's order when its lines of one claim
+    and date are together already, else sorted by claim and date (stably)."""
+    keyed = narrow.with_columns(starts("claim_id", "service_date"))
+    firsts = keyed.filter(pl.col("_start")).select(pl.struct("claim_id", "service_date").hash())
     # distinct hashes imply distinct runs; a shared hash (rarely a collision) sorts, still exact
-    if starts.to_series().n_unique() != starts.height:
+    if firsts.to_series().n_unique() != firsts.height:
         keyed = narrow.sort(
             "claim_id", "service_date", maintain_order=True, nulls_last=True
-        ).with_columns(runs("claim_id", "service_date"))
-    return keyed.with_columns(segments())
+        ).with_columns(starts("claim_id", "service_date"))
+    if windows:
+        return keyed.with_columns(runs("claim_id", "service_date")).with_columns(segments())
+    return keyed.with_columns((pl.col("_start").cast(pl.Int64).cum_sum() - 1).alias("_seg"))
 
 
 _SURGERY_INPUTS: Final = (
@@ -753,24 +771,20 @@ def _surgery(part: pl.DataFrame, sig: pl.DataFrame) -> pl.DataFrame:
         fee.alias("_fam_first"), fee.alias("_fam_other"), fee.alias("_value"), row.alias("_block")
     )
     is_family = pl.col("_fam").is_not_null()
-    if frame["_fam"].null_count() < frame.height:
-        frame = _families(frame.with_row_index("_pos"), sig).drop("_pos")
+    has_families = frame["_fam"].null_count() < frame.height
+    if has_families:
+        frame = _families(frame.with_row_index("_pos"), sig, codes).drop("_pos")
     count = int(frame["_seg"].max()) + 1  # type: ignore[arg-type]
-    value, block = pl.col("_value"), pl.col("_block")
-    bound = int(frame["_value"].max()) + 1  # type: ignore[arg-type]
-    frame = frame.with_columns(seg_max(value, bound, count).alias("_best"))
-    at_best = value == pl.col("_best")
-    single = at_best & ~is_family
-    frame = frame.with_columns(
-        (seg_sum(single.cast(pl.Int64)) > 0).alias("_has_single"),
-        first_flagged(single).alias("_top_single"),
-        first_flagged(at_best & is_family).alias("_top_family"),
-    )
-    top_flag = (
-        pl.when(pl.col("_has_single")).then(pl.col("_top_single")).otherwise(pl.col("_top_family"))
-    )
-    frame = frame.with_columns(pick(top_flag, block).alias("_top_block"))
-    top = block == pl.col("_top_block")
+    block = pl.col("_block")
+    # the top is the first of the highest values, a line before a family of equal value:
+    # the first row of each run at the highest ``2 * value + (not a family)``
+    order = pl.col("_value") * 2 + (~is_family).cast(pl.Int64)
+    bound = 2 * int(frame["_value"].max()) + 2  # type: ignore[arg-type]
+    frame = frame.with_columns(first_max(order, bound, count, longest(frame)).alias("_top_row"))
+    if has_families:  # the top line's family
+        top = block == block.gather(pl.col("_top_row"))
+    else:  # every line is its own block
+        top = pl.int_range(pl.len(), dtype=pl.Int64) == pl.col("_top_row")
     num, den = scaled(SUBSEQUENT_SURGERY)
     first, other = pl.col("_fam_first"), pl.col("_fam_other")
     return frame.with_columns(
@@ -781,34 +795,32 @@ def _surgery(part: pl.DataFrame, sig: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _families(frame: pl.DataFrame, sig: pl.DataFrame) -> pl.DataFrame:
+def _families(frame: pl.DataFrame, sig: pl.DataFrame, codes: int) -> pl.DataFrame:
     """Each family's first and other unit amounts, total (``_value``) and first line
-    (``_block``), set on its lines of ``frame`` (by ``_pos``)."""
+    (``_block``), set on its lines of ``frame`` (by ``_pos``; ``codes``: more than any
+    ``_fam``)."""
     fee, n = pl.col("_unit_fee"), pl.col("_n")
-    members = (
-        frame.filter(pl.col("_fam").is_not_null())
-        .select(
-            "_pos",
-            "_row",
-            "_key",
-            "_fam",
-            "_n",
-            "_unit_fee",
-            "_unit_fee_rank",
-            "_base",
-            "_endo_fee",
-        )
-        .sort("_key", "_fam", maintain_order=True)
-        .with_columns(runs("_key", "_fam"))
-        .with_columns(segments())
-    )
+    members = frame.filter(pl.col("_fam").is_not_null()).select(
+        "_pos", "_row", "_key", "_fam", "_n", "_unit_fee", "_unit_fee_rank", "_base", "_endo_fee"
+    )  # fmt: skip
+    keys = int(frame["_key"].max()) + 1  # type: ignore[arg-type]
+    if keys * codes < LIMIT:  # one integer key sorts faster than two columns
+        members = members.with_columns(
+            (pl.col("_key") * codes + pl.col("_fam")).alias("_family")
+        ).sort("_family", maintain_order=True)
+        members = members.with_columns(runs("_family"))
+    else:
+        members = members.sort("_key", "_fam", maintain_order=True)
+        members = members.with_columns(runs("_key", "_fam"))
+    members = members.with_columns(segments())
     count = int(members["_seg"].max()) + 1  # type: ignore[arg-type]
     bound = int(sig["_unit_fee_rank"].max()) + 1  # type: ignore[arg-type]
     rank = pl.col("_unit_fee_rank")
+    index = pl.int_range(pl.len(), dtype=pl.Int64)
     members = members.with_columns(
         (seg_sum(n) >= 2).alias("_several"),
-        (rank == seg_max(rank, bound, count)).alias("_at_top"),
-    ).with_columns(first_flagged(pl.col("_at_top")).alias("_top"))
+        (index == first_max(rank, bound, count, longest(members))).alias("_top"),
+    )
     base_fee = (
         pl.when(pl.col("_endo_fee").is_not_null())
         .then(pl.col("_endo_fee"))
@@ -856,6 +868,8 @@ def _portions(
     count = int(frame["_seg"].max()) + 1  # type: ignore[arg-type]
     scale = prepared.reduction_scale
     n = pl.col("_n")
+    index = pl.int_range(pl.len(), dtype=pl.Int64)
+    width = longest(frame)
     frame = frame.with_columns(
         (pl.col("_exact") * scale).alias("_first_x"),
         (pl.col("_exact") * scale).alias("_other_x"),
@@ -869,8 +883,8 @@ def _portions(
         has = rank > 0
         frame = frame.with_columns(
             (has & (seg_sum(pl.when(has).then(n).otherwise(0)) >= 2)).alias("_active"),
-            (has & (rank == seg_max(rank, bound, count))).alias("_at_top"),
-        ).with_columns(first_flagged(pl.col("_at_top")).alias("_top"))
+            (has & (index == first_max(rank, bound, count, width))).alias("_top"),
+        )
         active, top = pl.col("_active"), pl.col("_top")
         cut = portion * (num * (scale // den))
         updates = [
@@ -1003,8 +1017,8 @@ def medicare_prices(
     rows = lines.rows
     index = rows["_sig"]
     height = rows.height
-    problem_code = sig["_problem_code"].gather(index)
-    reason_code = sig["_reason_code"].gather(index)
+    problem_code = _gather(sig["_problem_code"], index)
+    reason_code = _gather(sig["_reason_code"], index)
     group = _nulls("_group", height, pl.Int8)
     rank = _nulls("mppr_rank", height, pl.Int8)
     ranked = _nulls("_ranked", height, pl.Int64)
@@ -1102,6 +1116,14 @@ def medicare_prices(
             result[name].scatter(where, patch[name]) for name in patch.columns
         )
     return result
+
+
+def _gather(column: pl.Series, index: pl.Series) -> pl.Series:
+    """``column`` (one value per signature) for every line; nulls built, not gathered,
+    when no signature sets it."""
+    if column.null_count() == column.len():
+        return _nulls(column.name, index.len(), column.dtype)
+    return column.gather(index)
 
 
 def _gather_texts(texts: pl.DataFrame, index: pl.Series) -> list[pl.Series]:

@@ -6,8 +6,9 @@ group's result back, which costs tens of milliseconds per expression on a millio
 once the lines of a group are next to each other, the same aggregates are cumulative sums
 and maxima read at the run's ends, each one pass over the column.
 
-A frame is prepared with :func:`runs`: ``_start``/``_end`` mark each run's first and last
-row and ``_seg`` numbers the runs 0, 1, 2, ... in order. The helpers then give, for every
+A frame is prepared with :func:`runs` (``_start``/``_end`` mark each run's first and last
+row; :func:`starts` gives ``_start`` alone) and :func:`segments` (``_seg`` numbers the runs
+0, 1, 2, ... in order). The helpers then give, for every
 row, an aggregate of its run:
 
 - :func:`seg_sum` of a non-null integer column: the cumulative sum at the run's last row
@@ -16,7 +17,10 @@ row, an aggregate of its run:
   the values of later runs are always larger, so the running maximum at a run's last row
   is that run's maximum (exact while ``runs * bound`` stays below ``2**62``; otherwise
   :func:`seg_max` falls back to a window);
-- :func:`first_flagged`: whether a row is the first of its run with a flag set.
+- :func:`first_flagged`: whether a row is the first of its run with a flag set;
+- :func:`first_max`: the position of the first row of its run with the run's largest
+  value (the value and the row's place in its run made one key: one running maximum,
+  where a maximum and then the first row at it are two passes each).
 
 A run's first and last rows' values are read by gathering at ``_first_row``/``_last_row``
 (:func:`segments` computes them once, with a running maximum and minimum), not by
@@ -31,15 +35,37 @@ from typing import Final, cast
 
 import polars as pl
 
-__all__ = ["first_flagged", "first_of", "last_of", "pick", "runs", "seg_max", "seg_sum"]
+__all__ = [
+    "first_flagged",
+    "first_max",
+    "first_of",
+    "last_of",
+    "longest",
+    "pick",
+    "runs",
+    "seg_max",
+    "seg_sum",
+    "starts",
+]
 
 LIMIT: Final = 2**62
 """The largest offset value :func:`seg_max` uses (int64 headroom)."""
 
 
+def starts(*keys: str) -> pl.Expr:
+    """``_start`` alone (see :func:`runs`): whether each row is its run's first."""
+    start: pl.Expr | None = None
+    for key in keys:
+        column = pl.col(key)
+        new = column.ne_missing(column.shift(1))
+        start = new if start is None else start | new
+    start = cast(pl.Expr, start)  # keys is never empty
+    return (start | (pl.int_range(pl.len()) == 0)).alias("_start")
+
+
 def runs(*keys: str) -> list[pl.Expr]:
-    """``_start``, ``_end`` and ``_seg`` for a frame whose rows of equal ``keys`` are
-    next to each other."""
+    """``_start`` and ``_end`` for a frame whose rows of equal ``keys`` are next to each
+    other."""
     start: pl.Expr | None = None
     end: pl.Expr | None = None
     for key in keys:
@@ -95,6 +121,25 @@ def seg_max(value: pl.Expr, bound: int, count: int) -> pl.Expr:
         return value.max().over("_seg")
     offset = pl.col("_seg") * bound
     return last_of((offset + value).cum_max()) - offset
+
+
+def longest(frame: pl.DataFrame) -> int:
+    """The length of the longest run of ``frame`` (after :func:`segments`; 1 when empty)."""
+    width = frame.select((pl.col("_last_row") - pl.col("_first_row")).max()).item()
+    return 1 if width is None else int(width) + 1
+
+
+def first_max(value: pl.Expr, bound: int, count: int, width: int) -> pl.Expr:
+    """The position of the first row of each row's run with the run's largest ``value``
+    (0 <= value < ``bound``), on every row of the run, for a frame of ``count`` runs
+    none longer than ``width``: the maximum of ``value * width + (width - 1 - the row's
+    place in its run)`` is at that row, and gives its place (one running maximum)."""
+    if count * bound * width >= LIMIT:  # a window (where ``pl.len()`` is the run's)
+        place = pl.int_range(pl.len(), dtype=pl.Int64)
+        return (pl.col("_first_row") + place).filter(value == value.max()).first().over("_seg")
+    place = pl.int_range(pl.len(), dtype=pl.Int64) - pl.col("_first_row")
+    best = seg_max(value * width + (width - 1 - place), bound * width, count)
+    return pl.col("_first_row") + (width - 1 - best % width)
 
 
 def first_flagged(flag: pl.Expr) -> pl.Expr:

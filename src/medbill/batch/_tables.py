@@ -157,10 +157,12 @@ def _widened(array: pa.Array, *, negative: bool) -> pa.Array:
     length, offset = len(array), array.offset
     np = cast(Any, _np)  # the caller checks numpy is installed
     values = np.frombuffer(array.buffers()[1], dtype=np.int64, count=offset + length)
-    wide = np.zeros((offset + length, 2), dtype=np.int64)
-    wide[:, 0] = values
-    if negative:  # else every high word is 0 already
+    if negative:  # every word is written
+        wide = np.empty((offset + length, 2), dtype=np.int64)
         np.right_shift(values, 63, out=wide[:, 1])
+    else:  # every high word is 0
+        wide = np.zeros((offset + length, 2), dtype=np.int64)
+    wide[:, 0] = values
     return pa.Array.from_buffers(
         pa.decimal128(19, 0),
         length,
