@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 
 from medbill import MedbillError, Remittance
 from medbill.batch import remittance_tables
-from medbill.batch._columnar835 import columnar_tables, delimiters, segment_frame
+from medbill.batch._columnar835 import (
+    _IDS,
+    columnar_tables,
+    delimiters,
+    segment_frame,
+    segment_rows,
+)
 from medbill.batch._remittance import RemittanceTables, Source, scalar_remittance_tables
 from medbill.testing import strategies
 from medbill.x12 import SAMPLE_835, read_835, write_835
@@ -480,3 +486,27 @@ def test_a_set_outside_the_whitelist_is_read_whole_and_the_others_stay_columnar(
     assert columnar_tables([odd], ["a"], strict=True).fallback == {0}
     for strict in (True, False):
         assert_same([("a", odd), ("b", good)], strict=strict)
+
+
+def test_segment_codes_are_those_of_the_ids_split_off() -> None:
+    # the segment code comes from the first three characters and the first separator: an
+    # id one character longer or shorter than a known one, or a bare id, is coded by its
+    # own id (0 when unknown), as splitting the segment would name it
+    base = generated(2, seed=12, per_set=1)
+    segments = base.split("~\n")
+    texts = [base]
+    for index, segment in enumerate(segments[1:-1], start=1):
+        segment_id, _, rest = segment.partition("*")
+        for changed in (segment_id + "X*" + rest, segment_id[:-1] + "*" + rest, segment_id):
+            texts.append("~\n".join([*segments[:index], changed, *segments[index + 1 :]]))
+    pipes = generated(2, seed=12, per_set=1).replace("*", "|")
+    texts += [pipes, pipes.replace("LQ|", "LQQ|").replace("SE|", "SE")]
+    by_id = dict(zip(_IDS, range(1, len(_IDS) + 1), strict=True))
+    for text in texts:
+        found = delimiters(text)
+        assert found is not None
+        rows = segment_rows([text], found)
+        ids = [segment.split(found.element)[0] for segment in rows["text"]]
+        assert rows["code"].to_list() == [by_id.get(i, 0) for i in ids]
+    for text in texts[:: max(1, len(texts) // 40)]:
+        assert_same([("t", text)], strict=False)

@@ -182,6 +182,83 @@ def segment_frame(texts: Sequence[str], *, loops: bool = True) -> SegmentFrame:
     return SegmentFrame(frame=frame, unreadable=tuple(unreadable))
 
 
+# Segment ids the stages below route on, as small codes (0: any other id). The code comes
+# from the segment's first three characters and the first element separator: an id of
+# three characters must be followed by the separator or end the segment, one of two
+# characters is followed by it (ids are never empty, and no id holds the separator).
+_IDS = ("ISA", "GS", "ST", "SE", "GE", "IEA", "CLP", "SVC", "CAS", "DTM", "REF", "AMT",
+        "NM1", "LQ", "MIA", "MOA", "QTY", "PLB", "LX", "TS3", "TS2")  # fmt: skip
+_CODE = {segment_id: number for number, segment_id in enumerate(_IDS, start=1)}
+_ENVELOPE = (_CODE["ISA"], _CODE["IEA"])  # ISA GS ST SE GE IEA: the codes 1..6
+
+
+def _code(segment_id: str) -> pl.Expr:
+    return pl.lit(_CODE[segment_id], dtype=pl.Int8)
+
+
+def _is(*segment_ids: str) -> pl.Expr:
+    """Whether the row's segment is one of ``segment_ids`` (by code: integer compares)."""
+    codes = [_CODE[s] for s in segment_ids]
+    found = pl.col("code") == codes[0]
+    for code in codes[1:]:
+        found = found | (pl.col("code") == code)
+    return found
+
+
+def _envelope_code() -> pl.Expr:
+    return pl.col("code").is_between(*_ENVELOPE)
+
+
+def segment_rows(texts: Sequence[str], found: Delimiters) -> pl.DataFrame:
+    """The segments of ``texts`` (whole interchanges with the delimiters ``found``), one
+    row each, in file order, as text: ``file`` (index into ``texts``), ``position``
+    (from 1), ``code`` (the segment id's code in ``_IDS``, 0 for another id), ``text``
+    (the segment, without its terminator and the blanks around it) and ``set_number``
+    (ST count in the file). Elements are split later, only on the rows that need them.
+
+    Arrow's kernels split, trim and find here (several times faster than Polars' on
+    these short strings)."""
+    import pyarrow.compute as pc
+
+    whole = pa.array(texts, pa.large_string())
+    split = pc.split_pattern(whole, found.segment)
+    # blanks around a segment (line breaks, indentation) are not part of it: the
+    # tokenizer strips the same characters (medbill.x12._tokenizer._BLANK)
+    segments = pc.utf8_trim(pc.list_flatten(split), _BLANK)
+    files = pc.list_parent_indices(split)
+    nonempty = pc.greater(pc.binary_length(segments), 0)
+    segments, files = segments.filter(nonempty), files.filter(nonempty)
+    # the candidates: each id, and each two-character id with the separator after it
+    twos = [s for s in _IDS if len(s) == 2]
+    ids = pa.array([*_IDS, *(s + found.element for s in twos)])
+    codes = pa.array([*range(1, len(_IDS) + 1), *(_CODE[s] for s in twos)], pa.int8())
+    three = pa.array([len(s) == 3 for s in _IDS] + [False] * len(twos))
+    index = pc.index_in(pc.utf8_slice_codeunits(segments, 0, 3), value_set=ids)
+    # a three-character id is followed by the separator, or is the whole segment
+    separator = pc.find_substring(segments, found.element)
+    exact = pc.or_(
+        pc.equal(separator, 3),
+        pc.and_(pc.equal(separator, -1), pc.equal(pc.binary_length(segments), 3)),
+    )
+    wrong = pc.and_(pc.take(three, index), pc.invert(exact))
+    code = pc.fill_null(pc.if_else(wrong, None, pc.take(codes, index)), 0)
+    frame = pl.DataFrame(
+        {"file": files.cast(pa.int32()), "code": code, "text": segments.cast(pa.large_string())}
+    )
+    row = pl.int_range(0, pl.len(), dtype=pl.Int32)
+    file_start = (pl.col("file") != pl.col("file").shift(1)).fill_null(True)
+    st = (pl.col("code") == _CODE["ST"]).cast(pl.Int32)
+    running = st.cum_sum()
+    return frame.select(
+        "file",
+        (row - pl.when(file_start).then(row).forward_fill() + 1).alias("position"),
+        "code",
+        "text",
+        # ST count in the file: the running count less its value where the file opened
+        (running - pl.when(file_start).then(running - st).forward_fill()).alias("set_number"),
+    )
+
+
 # --------------------------------------------------------------------------------------
 # Stages 2 and 3: from the segment frame to the five tables, for the files whose every
 # segment has a shape this reader handles with certainty; the others are left to the
@@ -321,7 +398,7 @@ def columnar_tables(
     whole: set[tuple[int, int]] = set()
     for found, indexes in by_delimiters.items():
         # one frame per group of delimiters, its files numbered as among the inputs
-        frame = segment_frame([texts[i] or "" for i in indexes], loops=False).frame
+        frame = segment_rows([texts[i] or "" for i in indexes], found)
         frame = frame.with_columns(
             pl.lit(pl.Series(indexes, dtype=pl.Int32)).gather(pl.col("file")).alias("file")
         )
@@ -361,7 +438,11 @@ def _envelope_plain(text: str) -> bool:
         return False
     if found.repetition in (found.component, found.element, found.segment, *_BLANK):
         return False
-    return text.rstrip(_BLANK).endswith(found.segment)
+    # the text's end without its trailing blanks (not a copy of the whole text)
+    end = len(text)
+    while end and text[end - 1] in _BLANK:
+        end -= 1
+    return text.endswith(found.segment, 0, end)
 
 
 def _group_tables(
@@ -371,29 +452,32 @@ def _group_tables(
     strict: bool,
     caught: dict[int, list[warnings.WarningMessage]],
 ) -> tuple[dict[str, pa.Table], set[int], set[tuple[int, int]]]:
-    sid = pl.col("segment_id")
     n = pl.len()
+    e = found.element
     # ---- envelope: ISA GS (ST ... SE)+ GE IEA, counts and control numbers agreeing
     frame = frame.with_columns(
         pl.int_range(0, n, dtype=pl.Int64).alias("_row"),
         (pl.col("file") != pl.col("file").shift(-1)).fill_null(True).alias("_last"),
     )
-    envelope = frame.filter(sid.is_in(["ISA", "GS", "ST", "SE", "GE", "IEA"]) | pl.col("_last"))
+    envelope = _split(frame.filter(_envelope_code() | pl.col("_last")), e).with_columns(
+        pl.col("elements").list.first().alias("segment_id")
+    )
     bad = _envelope_problems(envelope, frame)
     # ---- zones: the last closer before each row of a set ("" before the first); the
-    # frame is never filtered whole (that would copy its lists): flags are selected
-    # with the file alone, and one partition splits it by kind
-    in_set = (pl.col("set_number") > 0) & ~sid.is_in(["ST", "SE", "GE", "IEA", "GS", "ISA"])
+    # frame holds no element lists: flags are selected with the file alone, one
+    # partition splits it by kind, and each kind's text is split into elements there
+    code = pl.col("code")
+    in_set = (pl.col("set_number") > 0) & ~_envelope_code()
     set_start = (pl.col("file") != pl.col("file").shift(1)) | (
         pl.col("set_number") != pl.col("set_number").shift(1)
     )
     # the zone as a small code: 1 after a CLP, 2 after a PLB, 3 after LX/TS3/TS2, 0 before
     # the set's first closer
-    loop2000 = sid.is_in(["LX", "TS3", "TS2"])
+    loop2000 = _is("LX", "TS3", "TS2")
     closer = (
-        pl.when(sid == "CLP")
+        pl.when(code == _CODE["CLP"])
         .then(pl.lit(1, dtype=pl.Int8))
-        .when(sid == "PLB")
+        .when(code == _CODE["PLB"])
         .then(pl.lit(2, dtype=pl.Int8))
         .when(loop2000)
         .then(pl.lit(3, dtype=pl.Int8))
@@ -406,9 +490,9 @@ def _group_tables(
         .forward_fill()
         .alias("_zone"),
         # whether the row is in a service line (after an SVC, before the next CLP)
-        pl.when(sid == "SVC")
+        pl.when(code == _CODE["SVC"])
         .then(pl.lit(True))
-        .when(sid == "CLP")
+        .when(code == _CODE["CLP"])
         .then(pl.lit(False))
         .forward_fill()
         .fill_null(False)
@@ -424,8 +508,8 @@ def _group_tables(
         )
         .alias("_where"),
         # claim and line indexes: the CLP (SVC) segments before the row, less one
-        ((sid == "CLP").cum_sum() - 1).cast(pl.Int64).alias("_ci"),
-        ((sid == "SVC").cum_sum() - 1).cast(pl.Int64).alias("_li"),
+        ((code == _CODE["CLP"]).cum_sum() - 1).cast(pl.Int64).alias("_ci"),
+        ((code == _CODE["SVC"]).cum_sum() - 1).cast(pl.Int64).alias("_li"),
     )
     shapes = _Shapes(found)
     where = pl.col("_where")
@@ -435,27 +519,31 @@ def _group_tables(
         (
             # segments after PLB or LX/TS3/TS2 (but the next CLP) belong to no claim: only
             # their own kind may follow without a CLP
-            (where == 1) & ((zone == 2) & (sid != "PLB") | (zone == 3) & ~loop2000)
-            # ---- claims: a whitelist of shapes and places
+            (where == 1) & ((zone == 2) & (code != _CODE["PLB"]) | (zone == 3) & ~loop2000)
+            # ---- claims: a whitelist of shapes and places (a shape opens with its id, so
+            # a row that has one has that id's code)
             | (where == 2) & ~shapes.matches()
         ).alias("_bad"),
     ).filter("_bad")
     # problems inside a set send that set alone to the object reader's transaction reader
     sets_bad: set[tuple[int, int]] = set(flagged.select("file", "set_number").iter_rows())
-    kept = frame.drop("text", "_last", "_zone")
-    # one partition by segment id and place; the header and trailer rows (all ids) are
+    kept = frame.drop("_last", "_zone").with_columns(
+        (code.cast(pl.Int16) * 4 + where).alias("_key")
+    )
+    # one partition by segment code and place; the header and trailer rows (all ids) are
     # put back in file order
     parts: dict[str, pl.DataFrame] = {}
     heads = []
-    for (segment_id, place), piece in kept.partition_by(
-        "segment_id", "_where", as_dict=True, include_key=False
-    ).items():
-        if place == 2:
-            parts[str(segment_id)] = piece
+    for (key,), piece in kept.partition_by("_key", as_dict=True, include_key=False).items():
+        number, place = divmod(cast(int, key), 4)
+        if place == 2 and number:
+            parts[_IDS[number - 1]] = _split(piece.drop("code", "_where"), e)
         elif place == 1:
-            heads.append(piece.with_columns(pl.lit(segment_id).alias("segment_id")))
-    empty = kept.drop("_where").clear()
-    header_rows = pl.concat(heads).sort("_row") if heads else empty.drop("segment_id")
+            heads.append(piece)
+    empty = _split(kept.drop("code", "_where", "_key").clear(), e)
+    header_rows = (
+        _split(pl.concat(heads).sort("_row").drop("code", "_where"), e) if heads else empty
+    )
 
     def part(segment_id: str) -> pl.DataFrame:
         return parts.get(segment_id, empty)
@@ -501,7 +589,7 @@ def _group_tables(
     # ---- headers and trailers (BPR, TRN, N1 loops, LX/TS3, PLB): read with the object
     # reader's transaction reader, which sees the same segments in the same order
     counts = {(f, s): k for f, s, k in part("CLP").group_by("file", "set_number").len().iter_rows()}
-    whole = _set_rows(frame, sets_bad) if sets_bad else {}
+    whole = _set_rows(frame, sets_bad, e) if sets_bad else {}
     remittances, provider, read_sets, header_bad = _headers(
         header_rows, envelope, found, sources, bad, counts, strict, caught, whole
     )
@@ -536,8 +624,13 @@ def _group_tables(
     return tables, bad, {key for key in sets_bad if key[0] not in bad}
 
 
+def _split(frame: pl.DataFrame, element: str) -> pl.DataFrame:
+    """``frame`` with its ``text`` split into ``elements`` (the id first)."""
+    return frame.with_columns(pl.col("text").str.split(element).alias("elements")).drop("text")
+
+
 def _set_rows(
-    frame: pl.DataFrame, sets: set[tuple[int, int]]
+    frame: pl.DataFrame, sets: set[tuple[int, int]], element: str
 ) -> dict[tuple[int, int], list[list[str]]]:
     """The segments of each of ``sets`` between its ST and SE, in order."""
     keys = sorted(f << 32 | n for f, n in sets)
@@ -545,7 +638,7 @@ def _set_rows(
     found: dict[tuple[int, int], list[list[str]]] = {}
     for file, number, elements in (
         frame.filter(key.is_in(keys) & (pl.col("_where") != 0))
-        .select("file", "set_number", "elements")
+        .select("file", "set_number", pl.col("text").str.split(element).alias("elements"))
         .iter_rows()
     ):
         found.setdefault((file, number), []).append(elements)
@@ -658,19 +751,19 @@ def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
     # every segment between the envelopes is inside a transaction set, and none comes
     # after its set's SE and before the next ST or the GE (the last ST or SE before it
     # is an SE; files whose ST and SE do not alternate are refused above)
-    sid = pl.col("segment_id")
+    code = pl.col("code")
     last = (
-        pl.when(sid == "ST")
+        pl.when(code == _CODE["ST"])
         .then(pl.lit(1, dtype=pl.Int8))
-        .when(sid == "SE")
+        .when(code == _CODE["SE"])
         .then(pl.lit(2, dtype=pl.Int8))
         .forward_fill()
     )
     odd = frame.select(
         "file",
         (
-            (pl.col("set_number") == 0) & ~sid.is_in(["ISA", "GS"])
-            | (last == 2) & ~sid.is_in(["SE", "GE", "IEA", "ISA", "GS"])
+            (pl.col("set_number") == 0) & ~_is("ISA", "GS")
+            | (last == 2) & ~_is("SE", "GE", "IEA", "ISA", "GS")
         ).alias("_odd"),
     ).filter("_odd")
     bad |= set(odd["file"].to_list())
