@@ -510,3 +510,16 @@ def test_segment_codes_are_those_of_the_ids_split_off() -> None:
         assert rows["code"].to_list() == [by_id.get(i, 0) for i in ids]
     for text in texts[:: max(1, len(texts) // 40)]:
         assert_same([("t", text)], strict=False)
+
+
+def test_decimals_without_numpy_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the amounts become Arrow decimals by numpy when it is there, else by Polars' cast
+    import medbill.batch._tables as tables
+
+    texts = [generated(12, seed=21), SAMPLE_835]
+    with_numpy = remittance_tables(texts)
+    monkeypatch.setattr(tables, "_np", None)
+    without = remittance_tables(texts)
+    for name in TABLES:
+        assert getattr(with_numpy, name).equals(getattr(without, name)), name
+    assert_same(list(texts))

@@ -544,6 +544,11 @@ def _group_tables(
     header_rows = (
         _split(pl.concat(heads).sort("_row").drop("code", "_where"), e) if heads else empty
     )
+    # the service line's composites (SVC01, SVC06), split once for the checks and the table
+    c = found.component
+    parts["SVC"] = parts.get("SVC", empty).with_columns(
+        _el(1).str.split(c).alias("p1"), _el(6).str.split(c).alias("p6")
+    )
 
     def part(segment_id: str) -> pl.DataFrame:
         return parts.get(segment_id, empty)
@@ -792,14 +797,7 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[t
     def date(value: str) -> None:
         pendulum.date(int(value[:4]), int(value[4:6]), int(value[6:]))
 
-    c = found.component
-    svc = part("SVC").select(
-        "file",
-        "set_number",
-        _el(1).str.split(c).alias("p1"),
-        _el(6).str.split(c).alias("p6"),
-        _blank_null(_el(4)).alias("r4"),
-    )
+    svc = part("SVC").select("file", "set_number", "p1", "p6", _blank_null(_el(4)).alias("r4"))
     values: list[tuple[pl.DataFrame, Any]] = [
         (part("DTM").select("file", "set_number", _el(2).alias("v")), date),
         (
@@ -1040,9 +1038,24 @@ def _drop_files(table: pa.Table, files: set[int]) -> pa.Table:
 def _decimal(series: pl.Series, kind: pa.DataType) -> pa.Array:
     """Int64 counts of ``10**-scale`` as an exact Arrow decimal (the integers' 128-bit
     values read with ``scale`` places: no multiplication, no float)."""
-    array = series.cast(pl.Decimal(kind.precision, 0)).to_arrow()
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
+    from medbill.batch._tables import _widened, has_numpy
+
+    low, high = series.min(), series.max()
+    if (
+        has_numpy()
+        and series.dtype == pl.Int64
+        and high is not None
+        and max(cast(int, high), -cast(int, low)) < 10**kind.precision
+    ):
+        # within the precision: each integer's 128-bit value (numpy), no Polars cast
+        array = series.rechunk().to_arrow()
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        array = _widened(array, negative=cast(int, low) < 0)
+    else:  # Polars' cast and its checks (also for an all-null column)
+        array = series.cast(pl.Decimal(kind.precision, 0)).to_arrow()
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
     return pa.Array.from_buffers(kind, len(array), array.buffers(), array.null_count, array.offset)
 
 
@@ -1113,10 +1126,8 @@ def _claim_tables(
     from medbill.batch._remittance import ADJUSTMENTS, CLAIMS, LINES
     from medbill.claims._check import PAYMENT_REDUCTIONS
 
-    c = found.component
     line = pl.col("_line")
     q = _el(1)
-    date = _el(2).str.to_date("%Y%m%d")
     clp, svc = eager("CLP"), eager("SVC")
     n_claims, n_lines = clp.height, svc.height
     # claim numbers count the CLP rows of each set, line numbers the SVC rows of each
@@ -1136,8 +1147,19 @@ def _claim_tables(
     )
     source_of = pl.Series("source", list(sources), dtype=pl.String)
 
+    # the segments placed by qualifier read two elements: those are taken out of the lists
+    # once per segment id (``_q``, ``_v``), so the filters below copy no lists
+    narrow: dict[str, pl.DataFrame] = {}
+    pq, pv = pl.col("_q"), pl.col("_v")
+    pdate = pv.str.to_date("%Y%m%d")
+
     def placed(segment_id: str, condition: pl.Expr, value: pl.Expr, key: str) -> pl.Series:
-        picked = eager(segment_id).filter(condition).select(key, value.alias("v"))
+        """``value`` (of ``_q``/``_v``) of the one segment with ``condition``, at its row."""
+        if segment_id not in narrow:
+            narrow[segment_id] = eager(segment_id).select(
+                "_ci", "_li", "_line", _el(1).alias("_q"), _el(2).alias("_v")
+            )
+        picked = narrow[segment_id].filter(condition).select(key, value.alias("v"))
         return _scatter(n_claims if key == "_ci" else n_lines, picked[key], picked["v"])
 
     # ---- claims
@@ -1172,7 +1194,7 @@ def _claim_tables(
     )
     claims = claims.with_columns(
         *(
-            placed("DTM", ~line & (q == qualifier), date, "_ci").alias(name)
+            placed("DTM", ~line & (pq == qualifier), pdate, "_ci").alias(name)
             for qualifier, name in (
                 ("232", "statement_start"),
                 ("233", "statement_end"),
@@ -1253,8 +1275,8 @@ def _claim_tables(
     # ---- lines
     lines = svc.select(
         "line_number",
-        _el(1).str.split(c).alias("p1"),
-        _el(6).str.split(c).alias("p6"),
+        "p1",
+        "p6",
         _blank_null(_el(4)).alias("r4"),
         _scaled(_el(2), 2).alias("charge"),
         _scaled(_el(3), 2).alias("paid"),
@@ -1294,9 +1316,11 @@ def _claim_tables(
             how="horizontal",
         )
         .with_columns(
-            placed("REF", line & (q == "6R"), _el(2), "_li").alias("line_id"),
-            placed("AMT", line & (q == "B6"), _scaled(_el(2), 2), "_li").alias("allowed"),
-            placed("DTM", line & q.is_in(["472", "150"]), date, "_li").alias("service_date"),
+            placed("REF", line & (pq == "6R"), pv, "_li").alias("line_id"),
+            placed("AMT", line & (pq == "B6"), _scaled(pv, 2), "_li").alias("allowed"),
+            placed("DTM", line & ((pq == "472") | (pq == "150")), pdate, "_li").alias(
+                "service_date"
+            ),
             *(_run_sums(ends, kinds[name]) for name in kinds.columns),
         )
         .with_columns(pl.coalesce("service_date", "statement_start").alias("service_date"))
