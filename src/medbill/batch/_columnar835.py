@@ -556,31 +556,52 @@ def _group_tables(
         return parts.get(segment_id, empty)
 
     line = pl.col("_line")
-    q = _el(1)
+    q = pl.col("_q")
+    keyed: dict[str, pl.DataFrame] = {}
+
+    def qualified(segment_id: str) -> pl.DataFrame:
+        """The part's keys and qualifier (its first element as ``_q``), without the lists
+        (so the filters below copy none)."""
+        if segment_id not in keyed:
+            keyed[segment_id] = part(segment_id).select(
+                "file", "set_number", "_ci", "_li", "_line", _el(1).alias("_q")
+            )
+        return keyed[segment_id]
+
+    def one_of(values: Sequence[str]) -> pl.Expr:
+        found = q == values[0]
+        for value in values[1:]:
+            found = found | (q == value)
+        return found
+
     misplaced = [
-        part("NM1").filter(line),
-        part("MIA").filter(line),
-        part("MOA").filter(line),
-        part("LQ").filter(~line),
-        part("DTM").filter(line & ~q.is_in(list(_LINE_DATES))),
-        part("DTM").filter(~line & ~q.is_in(list(_CLAIM_DATES))),
+        qualified("NM1").filter(line),
+        qualified("MIA").filter(line),
+        qualified("MOA").filter(line),
+        qualified("LQ").filter(~line),
+        qualified("DTM").filter(line & ~one_of(_LINE_DATES)),
+        qualified("DTM").filter(~line & ~one_of(_CLAIM_DATES)),
     ]
     # single-use segments read once per claim or line (later ones would overwrite or,
     # for NM1/MIA/MOA, be refused)
     once = [
-        part("NM1").select("file", "set_number", pl.col("_ci").alias("k"), q.alias("v")),
-        part("MIA").select("file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")),
-        part("MOA").select("file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")),
-        part("DTM")
+        qualified("NM1").select("file", "set_number", pl.col("_ci").alias("k"), q.alias("v")),
+        qualified("MIA").select(
+            "file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")
+        ),
+        qualified("MOA").select(
+            "file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")
+        ),
+        qualified("DTM")
         .filter(~line & (q != "036"))
         .select("file", "set_number", pl.col("_ci").alias("k"), q.alias("v")),
-        part("DTM")
+        qualified("DTM")
         .filter(line & (q != "151"))
         .select("file", "set_number", pl.col("_li").alias("k"), pl.lit("").alias("v")),
-        part("REF")
+        qualified("REF")
         .filter(line & (q == "6R"))
         .select("file", "set_number", pl.col("_li").alias("k"), q.alias("v")),
-        part("AMT")
+        qualified("AMT")
         .filter(line & (q == "B6"))
         .select("file", "set_number", pl.col("_li").alias("k"), q.alias("v")),
     ]
