@@ -245,6 +245,10 @@ def segment_rows(texts: Sequence[str], found: Delimiters) -> pl.DataFrame:
     frame = pl.DataFrame(
         {"file": files.cast(pa.int32()), "code": code, "text": segments.cast(pa.large_string())}
     )
+    # Polars copied the text into its own buffers: Arrow's pool gives the temporaries'
+    # memory back (else it holds it while the later stages allocate theirs)
+    del whole, split, segments, files, nonempty, index, separator, exact, wrong, code
+    pa.default_memory_pool().release_unused()
     # each file's first row (files ascend): positions and set numbers restart there
     file = frame["file"]
     starts = file.search_sorted(pl.Series(range(len(texts)), dtype=pl.Int32), side="left")
