@@ -944,7 +944,6 @@ def _headers(
     differently from the object reader (one after the set's first claim, when the
     claims' segments are not given to it) sends the file to the object reader. The other
     warnings are kept in ``caught``, by file, in the order they came."""
-    from medbill._errors import MedbillError
     from medbill.batch._remittance import (
         ADJUSTMENTS,
         CLAIMS,
@@ -952,11 +951,8 @@ def _headers(
         PROVIDER_ADJUSTMENTS,
         REMITTANCES,
         _Columns,
-        _remittance,
-        provider_adjustment_rows,
-        remittance_values,
     )
-    from medbill.x12._reader835 import _Codes, _TransactionReader
+    from medbill.x12._reader835 import _Codes
     from medbill.x12._tokenizer import Lenience
 
     remittances = _Columns(_with_file(REMITTANCES))
@@ -994,6 +990,46 @@ def _headers(
             exact[key] = position
     lenience = Lenience(strict)
     codes: dict[int, _Codes] = {}
+    # one recording for all the sets: each set's warnings are those recorded while it
+    # was read (nothing else runs in between)
+    with warnings.catch_warnings(record=True) as log:
+        warnings.simplefilter("always")
+        _read_sets(opened, newly, whole, segments, found, codes, lenience, exact, log, caught,
+                   sources, counts, remittances, claims, lines, adjustments, provider)  # fmt: skip
+    gone = newly | bad
+    read = {"claims": claims, "lines": lines, "adjustments": adjustments}
+    return (
+        _drop_files(remittances.table(), gone),
+        _drop_files(provider.table(), gone),
+        {name: _drop_files(columns.table(), gone) for name, columns in read.items()}
+        if whole
+        else {},
+        newly,
+    )
+
+
+def _read_sets(
+    opened: dict[tuple[int, int], tuple[list[str], int, dict[str, list[str]]]],
+    newly: set[int],
+    whole: dict[tuple[int, int], list[list[str]]],
+    segments: dict[tuple[int, int], list[list[str]]],
+    found: Delimiters,
+    codes: dict[int, Any],
+    lenience: Any,
+    exact: dict[tuple[int, int], int],
+    log: list[warnings.WarningMessage],
+    caught: dict[int, list[warnings.WarningMessage]],
+    sources: Sequence[str],
+    counts: dict[tuple[int, int], int],
+    *tables: Any,
+) -> None:
+    """Each set of ``opened`` read by the object reader's transaction reader (see
+    :func:`_headers`), its warnings taken from ``log`` as they are recorded."""
+    from medbill._errors import MedbillError
+    from medbill.batch._remittance import _remittance, provider_adjustment_rows, remittance_values
+    from medbill.x12._reader835 import _Codes, _TransactionReader
+
+    remittances, claims, lines, adjustments, provider = tables
     for (file, number), (st, position, head) in sorted(opened.items()):
         if file in newly:
             continue
@@ -1001,14 +1037,14 @@ def _headers(
         rows = whole[(file, number)] if read_whole else segments.get((file, number), [])
         raw = _Raw(st, position, head["GS"], head["ISA"], found, rows)
         file_codes = codes.setdefault(file, _Codes())  # one per file, as read_835
+        start = len(log)
         try:
-            with warnings.catch_warnings(record=True) as found_warnings:
-                warnings.simplefilter("always")
-                reader = _TransactionReader(raw, file_codes, lenience)  # type: ignore[arg-type]
-                remittance = reader.read()
+            reader = _TransactionReader(raw, file_codes, lenience)  # type: ignore[arg-type]
+            remittance = reader.read()
         except MedbillError:
             newly.add(file)
             continue
+        found_warnings = log[start:]
         last = exact.get((file, number), position)
         if remittance is None or not (
             read_whole or all(_numbered_at_most(w.message, last) for w in found_warnings)
@@ -1028,16 +1064,6 @@ def _headers(
             )
         for row in provider_adjustment_rows(remittance):
             provider.add(file, source, number, *row)
-    gone = newly | bad
-    read = {"claims": claims, "lines": lines, "adjustments": adjustments}
-    return (
-        _drop_files(remittances.table(), gone),
-        _drop_files(provider.table(), gone),
-        {name: _drop_files(columns.table(), gone) for name, columns in read.items()}
-        if whole
-        else {},
-        newly,
-    )
 
 
 _WARNED_AT = re.compile(r"segment ([0-9]+) \(")
