@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import attrs
 import polars as pl
@@ -514,23 +514,24 @@ def _group_tables(
     )
     shapes = _Shapes(found)
     where = pl.col("_where")
-    flagged = frame.select(
-        "file",
-        "set_number",
-        (
+    flagged = (
+        frame.lazy()
+        .filter(
             # segments after PLB or LX/TS3/TS2 (but the next CLP) belong to no claim: only
             # their own kind may follow without a CLP
             (where == 1) & ((zone == 2) & (code != _CODE["PLB"]) | (zone == 3) & ~loop2000)
-        ).alias("_bad"),
-    ).filter("_bad")
-    # problems inside a set send that set alone to the object reader's transaction reader
-    sets_bad: set[tuple[int, int]] = set(flagged.select("file", "set_number").iter_rows())
+        )
+        .select("file", "set_number")
+    )
     kept = frame.drop("_last", "_zone").with_columns(
         (code.cast(pl.Int16) * 4 + where).alias("_key")
     )
     # one partition by segment code and place; the header and trailer rows (all ids) are
-    # put back in file order
-    parts: dict[str, pl.DataFrame] = {}
+    # put back in file order. Each kind's steps are lazy queries, evaluated together
+    # below (one collect_all, not one eager step each)
+    splits: dict[str, pl.LazyFrame] = {}
+    # problems inside a set send that set alone to the object reader's transaction reader
+    refusals = [flagged]
     heads = []
     for (key,), piece in kept.partition_by("_key", as_dict=True, include_key=False).items():
         number, place = divmod(cast(int, key), 4)
@@ -538,37 +539,48 @@ def _group_tables(
             # ---- claims: a whitelist of shapes and places, each kind's rows matched to its
             # own shape (a shape opens with its id, so a row of another id has none)
             pattern = shapes.patterns.get(_IDS[number - 1]) if number else None
-            refused = (
-                piece if pattern is None else piece.filter(~pl.col("text").str.contains(pattern))
-            )
-            sets_bad |= set(refused.select("file", "set_number").iter_rows())
+            refused = piece.lazy()
+            if pattern is not None:
+                refused = refused.filter(~pl.col("text").str.contains(pattern))
+            refusals.append(refused.select("file", "set_number"))
             if number:
-                parts[_IDS[number - 1]] = _split(piece.drop("code", "_where"), e)
+                splits[_IDS[number - 1]] = _split(piece.lazy().drop("code", "_where"), e)
         elif place == 1:
             heads.append(piece)
-    empty = _split(kept.drop("code", "_where", "_key").clear(), e)
-    header_rows = (
-        _split(pl.concat(heads).sort("_row").drop("code", "_where"), e) if heads else empty
+    empty_lazy = _split(kept.lazy().drop("code", "_where", "_key").clear(), e)
+    head_lazy = (
+        _split(pl.concat(heads).lazy().sort("_row").drop("code", "_where"), e)
+        if heads
+        else empty_lazy
     )
     # the service line's composites (SVC01, SVC06), split once for the checks and the table
     c = found.component
-    parts["SVC"] = parts.get("SVC", empty).with_columns(
+    splits["SVC"] = splits.get("SVC", empty_lazy).with_columns(
         _el(1).str.split(c).alias("p1"), _el(6).str.split(c).alias("p6")
     )
+    names = list(splits)
+    done = pl.collect_all([*splits.values(), empty_lazy, head_lazy, *refusals], engine=ENGINE)
+    parts: dict[str, pl.DataFrame] = dict(zip(names, done[: len(names)], strict=True))
+    empty, header_rows = done[len(names)], done[len(names) + 1]
+    sets_bad: set[tuple[int, int]] = set()
+    for found_sets in done[len(names) + 2 :]:
+        sets_bad |= set(found_sets.iter_rows())
 
     def part(segment_id: str) -> pl.DataFrame:
         return parts.get(segment_id, empty)
 
     line = pl.col("_line")
     q = pl.col("_q")
-    keyed: dict[str, pl.DataFrame] = {}
+    keyed: dict[str, pl.LazyFrame] = {}
 
-    def qualified(segment_id: str) -> pl.DataFrame:
+    def qualified(segment_id: str) -> pl.LazyFrame:
         """The part's keys and qualifier (its first element as ``_q``), without the lists
         (so the filters below copy none)."""
         if segment_id not in keyed:
-            keyed[segment_id] = part(segment_id).select(
-                "file", "set_number", "_ci", "_li", "_line", _el(1).alias("_q")
+            keyed[segment_id] = (
+                part(segment_id)
+                .lazy()
+                .select("file", "set_number", "_ci", "_li", "_line", _el(1).alias("_q"))
             )
         return keyed[segment_id]
 
@@ -609,9 +621,8 @@ def _group_tables(
         .filter(line & (q == "B6"))
         .select("file", "set_number", pl.col("_li").alias("k"), q.alias("v")),
     ]
-    checks = [f.lazy().select("file", "set_number") for f in misplaced] + [
-        f.lazy().filter(pl.struct("k", "v").is_duplicated()).select("file", "set_number")
-        for f in once
+    checks = [f.select("file", "set_number") for f in misplaced] + [
+        f.filter(pl.struct("k", "v").is_duplicated()).select("file", "set_number") for f in once
     ]
     for found_sets in pl.collect_all(checks, engine=ENGINE):
         sets_bad |= set(found_sets.iter_rows())
@@ -656,7 +667,10 @@ def _group_tables(
     return tables, bad, {key for key in sets_bad if key[0] not in bad}
 
 
-def _split(frame: pl.DataFrame, element: str) -> pl.DataFrame:
+_Frame = TypeVar("_Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def _split(frame: _Frame, element: str) -> _Frame:
     """``frame`` with its ``text`` split into ``elements`` (the id first)."""
     return frame.with_columns(pl.col("text").str.split(element).alias("elements")).drop("text")
 
@@ -824,13 +838,15 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[t
     def date(value: str) -> None:
         pendulum.date(int(value[:4]), int(value[4:6]), int(value[6:]))
 
-    svc = part("SVC").select("file", "set_number", "p1", "p6", _blank_null(_el(4)).alias("r4"))
-    values: list[tuple[pl.DataFrame, Any]] = [
-        (part("DTM").select("file", "set_number", _el(2).alias("v")), date),
+    svc = (
+        part("SVC").lazy().select("file", "set_number", "p1", "p6", _blank_null(_el(4)).alias("r4"))
+    )
+    values: list[tuple[pl.LazyFrame, Any]] = [
+        (part("DTM").lazy().select("file", "set_number", _el(2).alias("v")), date),
         (
             pl.concat(
                 [
-                    part("CAS").select("file", "set_number", _el(p).alias("v"))
+                    part("CAS").lazy().select("file", "set_number", _el(p).alias("v"))
                     for p in (2, 5, 8, 11, 14, 17)
                 ]
             ),
@@ -840,14 +856,15 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[t
             pl.concat(
                 [
                     part("LQ")
+                    .lazy()
                     .filter(_el(1) == "HE")
                     .select("file", "set_number", _el(2).alias("v")),
                     *(
-                        part("MOA").select("file", "set_number", _el(p).alias("v"))
+                        part("MOA").lazy().select("file", "set_number", _el(p).alias("v"))
                         for p in (3, 4, 5, 6, 7)
                     ),
                     *(
-                        part("MIA").select("file", "set_number", _el(p).alias("v"))
+                        part("MIA").lazy().select("file", "set_number", _el(p).alias("v"))
                         for p in (5, 20, 21, 22, 23)
                     ),
                 ]
@@ -891,8 +908,11 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[t
         ),
     ]
     bad: set[tuple[int, int]] = set()
-    for frame, check in values:
-        frame = frame.filter(pl.col("v").is_not_null())
+    # one evaluation of every value query (each an eager step otherwise)
+    frames = pl.collect_all(
+        [frame.filter(pl.col("v").is_not_null()) for frame, _ in values], engine=ENGINE
+    )
+    for frame, (_, check) in zip(frames, values, strict=True):
         refused = _checked(frame["v"], check)
         if refused:
             refusing = frame.filter(pl.col("v").is_in(sorted(refused)))
@@ -1211,18 +1231,35 @@ def _claim_tables(
 
     # the segments placed by qualifier read two elements: those are taken out of the lists
     # once per segment id (``_q``, ``_v``), so the filters below copy no lists
-    narrow: dict[str, pl.DataFrame] = {}
+    narrow: dict[str, pl.LazyFrame] = {}
     pq, pv = pl.col("_q"), pl.col("_v")
     pdate = pv.str.to_date("%Y%m%d")
-
-    def placed(segment_id: str, condition: pl.Expr, value: pl.Expr, key: str) -> pl.Series:
-        """``value`` (of ``_q``/``_v``) of the one segment with ``condition``, at its row."""
+    # each placed value: ``value`` (of ``_q``/``_v``) of the one segment with
+    # ``condition``, at its claim's (``_ci``) or line's (``_li``) row; all read in one
+    # evaluation (collect_all), then scattered
+    wanted: dict[str, tuple[str, pl.Expr, pl.Expr, str]] = {
+        "statement_start": ("DTM", ~line & (pq == "232"), pdate, "_ci"),
+        "statement_end": ("DTM", ~line & (pq == "233"), pdate, "_ci"),
+        "received_date": ("DTM", ~line & (pq == "050"), pdate, "_ci"),
+        "line_id": ("REF", line & (pq == "6R"), pv, "_li"),
+        "allowed": ("AMT", line & (pq == "B6"), _scaled(pv, 2), "_li"),
+        "service_date": ("DTM", line & ((pq == "472") | (pq == "150")), pdate, "_li"),
+    }
+    queries = []
+    for segment_id, condition, value, key in wanted.values():
         if segment_id not in narrow:
-            narrow[segment_id] = eager(segment_id).select(
-                "_ci", "_li", "_line", _el(1).alias("_q"), _el(2).alias("_v")
+            narrow[segment_id] = (
+                eager(segment_id)
+                .lazy()
+                .select("_ci", "_li", "_line", _el(1).alias("_q"), _el(2).alias("_v"))
             )
-        picked = narrow[segment_id].filter(condition).select(key, value.alias("v"))
-        return _scatter(n_claims if key == "_ci" else n_lines, picked[key], picked["v"])
+        queries.append(narrow[segment_id].filter(condition).select(key, value.alias("v")))
+    placed = {
+        name: _scatter(n_claims if key == "_ci" else n_lines, picked[key], picked["v"]).alias(name)
+        for (name, (_, _, _, key)), picked in zip(
+            wanted.items(), pl.collect_all(queries, engine=ENGINE), strict=True
+        )
+    }
 
     # ---- claims
     heads = pl.from_arrow(
@@ -1255,14 +1292,9 @@ def _claim_tables(
         maintain_order="left",
     )
     claims = claims.with_columns(
-        *(
-            placed("DTM", ~line & (pq == qualifier), pdate, "_ci").alias(name)
-            for qualifier, name in (
-                ("232", "statement_start"),
-                ("233", "statement_end"),
-                ("050", "received_date"),
-            )
-        ),
+        placed["statement_start"],
+        placed["statement_end"],
+        placed["received_date"],
         claim_lines.diff().slice(1).alias("line_count"),
         source_of.gather(claims["_file"]).alias("source"),
     )
@@ -1378,11 +1410,9 @@ def _claim_tables(
             how="horizontal",
         )
         .with_columns(
-            placed("REF", line & (pq == "6R"), pv, "_li").alias("line_id"),
-            placed("AMT", line & (pq == "B6"), _scaled(pv, 2), "_li").alias("allowed"),
-            placed("DTM", line & ((pq == "472") | (pq == "150")), pdate, "_li").alias(
-                "service_date"
-            ),
+            placed["line_id"],
+            placed["allowed"],
+            placed["service_date"],
             *(_run_sums(ends, kinds[name]) for name in kinds.columns),
         )
         .with_columns(pl.coalesce("service_date", "statement_start").alias("service_date"))
