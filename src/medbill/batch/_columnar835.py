@@ -1218,7 +1218,8 @@ def _claim_tables(
     opens = (pl.col("file") != pl.col("file").shift(1)) | (
         pl.col("set_number") != pl.col("set_number").shift(1)
     )
-    clp = clp.with_columns(
+    # the claims' steps are one lazy query (one evaluation, not one eager step each)
+    claims_query = clp.lazy().with_columns(
         (row - pl.when(opens.fill_null(True)).then(row).forward_fill() + 1).alias("claim_number")
     )
     claim_lines = _offsets(n_claims, svc["_ci"])
@@ -1266,7 +1267,7 @@ def _claim_tables(
         remittances.select(["_file", "remittance_number", "remittance_id", "payer_id"])
     )
     heads = cast("pl.DataFrame", heads)  # a Table always gives a frame
-    claims = clp.select(
+    claims_query = claims_query.select(
         pl.col("file").alias("_file"),
         pl.col("set_number").alias("remittance_number"),
         "claim_number",
@@ -1281,7 +1282,7 @@ def _claim_tables(
         _blank_null(_el(8)).alias("facility_code"),
         _blank_null(_el(9)).alias("frequency"),
     ).join(
-        heads.select(
+        heads.lazy().select(
             "_file",
             pl.col("remittance_number").cast(pl.Int32),
             "remittance_id",
@@ -1291,24 +1292,24 @@ def _claim_tables(
         how="left",
         maintain_order="left",
     )
-    claims = claims.with_columns(
+    claims = claims_query.with_columns(
         placed["statement_start"],
         placed["statement_end"],
         placed["received_date"],
         claim_lines.diff().slice(1).alias("line_count"),
-        source_of.gather(claims["_file"]).alias("source"),
-    )
+        pl.lit(source_of).gather(pl.col("_file")).alias("source"),
+    ).collect(engine=ENGINE)
     # ---- adjustments: one row per CAS triplet, in file order
     cas = eager("CAS")
     # a line's CAS takes its line's number (the others' is nulled below)
     numbers = svc["line_number"]
-    cas = cas.with_columns(
+    cas_query = cas.lazy().with_columns(
         numbers.gather(cas["_li"].clip(0, n_lines - 1)).alias("line_number")
         if n_lines
         else pl.lit(None, dtype=pl.Int32).alias("line_number")
     )
     triplets = (
-        cas.select(
+        cas_query.select(
             "_ci",
             "_li",
             line.alias("_line"),
@@ -1332,27 +1333,25 @@ def _claim_tables(
                 3,
             ).alias("quantity"),
         )
+        .collect(engine=ENGINE)
     )
+    # the steps that read the triplets or the service lines: lazy queries, evaluated
+    # together
+    later = triplets.lazy()
     index = pl.int_range(0, pl.len(), dtype=pl.Int32)
     opens = (pl.col("_owner") != pl.col("_owner").shift(1)).fill_null(True)
     gather = claims.select("_file", "remittance_number", "claim_number", "claim_id", "source")
-    adjustments = pl.concat(
-        [
-            gather[triplets["_ci"]],
-            triplets.select(
-                pl.when("_line").then(pl.col("line_number")).alias("line_number"),
-                (index - pl.when(opens).then(index).forward_fill() + 1).alias("adjustment_number"),
-                "group",
-                "reason",
-                "amount",
-                "quantity",
-            ),
-        ],
-        how="horizontal",
+    adjusted = later.select(
+        pl.when("_line").then(pl.col("line_number")).alias("line_number"),
+        (index - pl.when(opens).then(index).forward_fill() + 1).alias("adjustment_number"),
+        "group",
+        "reason",
+        "amount",
+        "quantity",
     )
     group, reason, amount = pl.col("group"), pl.col("reason"), pl.col("amount")
     zero = pl.lit(0, dtype=pl.Int64)
-    on_lines = triplets.filter("_line")
+    on_lines = later.filter("_line")
     # the line's sums by kind (on_lines is in file order, so ``_li`` ascends)
     kinds = on_lines.select(
         pl.when(cond).then(amount).otherwise(zero).fill_null(zero).alias(name)
@@ -1363,11 +1362,10 @@ def _claim_tables(
             ((group == "PR") & reason.is_in(["1", "3"]), "deductible_and_copay"),
         )
     )
-    ends = _offsets(n_lines, on_lines["_li"])
     coded = on_lines.filter(amount > 0).select("_li", (group + "-" + reason).alias("code"))
-    remarks = eager("LQ").filter(line & (q == "HE")).select("_li", _el(2).alias("v"))
+    remarks = eager("LQ").lazy().filter(line & (q == "HE")).select("_li", _el(2).alias("v"))
     # ---- lines
-    lines = svc.select(
+    body = svc.lazy().select(
         "line_number",
         "p1",
         "p6",
@@ -1382,44 +1380,48 @@ def _claim_tables(
         "_file", "source", "remittance_number", "claim_number", "payer_id", "claim_id",
         "statement_start",
     )[svc["_ci"]]  # fmt: skip
-    lines = (
-        pl.concat(
-            [
-                owners,
-                lines.select(
-                    "line_number",
-                    pl.when(qualifier == "HC").then(code).alias("procedure"),
-                    *(
-                        pl.col("p1").list.get(2 + i, null_on_oob=True).alias(f"modifier_{i + 1}")
-                        for i in range(4)
-                    ),
-                    pl.when(pl.col("p6").list.get(0, null_on_oob=True) == "HC")
-                    .then(pl.col("p6").list.get(1, null_on_oob=True))
-                    .alias("submitted_procedure"),
-                    pl.when(pl.col("r4").is_not_null())
-                    .then(_revenue(pl.col("r4")))
-                    .when(qualifier == "NU")
-                    .then(_revenue(code))
-                    .alias("revenue_code"),
-                    pl.coalesce("units_billed", "units_paid").alias("units"),
-                    "units_paid",
-                    "charge",
-                    "paid",
-                ),
-            ],
-            how="horizontal",
+    body = body.select(
+        "line_number",
+        pl.when(qualifier == "HC").then(code).alias("procedure"),
+        *(
+            pl.col("p1").list.get(2 + i, null_on_oob=True).alias(f"modifier_{i + 1}")
+            for i in range(4)
+        ),
+        pl.when(pl.col("p6").list.get(0, null_on_oob=True) == "HC")
+        .then(pl.col("p6").list.get(1, null_on_oob=True))
+        .alias("submitted_procedure"),
+        pl.when(pl.col("r4").is_not_null())
+        .then(_revenue(pl.col("r4")))
+        .when(qualifier == "NU")
+        .then(_revenue(code))
+        .alias("revenue_code"),
+        pl.coalesce("units_billed", "units_paid").alias("units"),
+        "units_paid",
+        "charge",
+        "paid",
+    )
+    adjusted_frame, on_lines_li, kinds_frame, coded_frame, remarks_frame, body_frame = (
+        pl.collect_all(
+            [adjusted, on_lines.select("_li"), kinds, coded, remarks, body], engine=ENGINE
         )
+    )
+    adjustments = pl.concat([gather[triplets["_ci"]], adjusted_frame], how="horizontal")
+    ends = _offsets(n_lines, on_lines_li["_li"])
+    lines = (
+        pl.concat([owners, body_frame], how="horizontal")
+        .lazy()
         .with_columns(
             placed["line_id"],
             placed["allowed"],
             placed["service_date"],
-            *(_run_sums(ends, kinds[name]) for name in kinds.columns),
+            *(_run_sums(ends, kinds_frame[name]) for name in kinds_frame.columns),
         )
         .with_columns(pl.coalesce("service_date", "statement_start").alias("service_date"))
+        .collect(engine=ENGINE)
     )
     extra = {
-        "remarks": _lists(n_lines, remarks["_li"], remarks["v"]),
-        "adjustment_codes": _lists(n_lines, coded["_li"], coded["code"]),
+        "remarks": _lists(n_lines, remarks_frame["_li"], remarks_frame["v"]),
+        "adjustment_codes": _lists(n_lines, coded_frame["_li"], coded_frame["code"]),
     }
     return {
         "claims": _arrow(claims, _with_file(CLAIMS)),
