@@ -555,3 +555,22 @@ def renumbered(text: str) -> str:
             segment = "SE*" + str(count) + "*" + segment.split("*")[2]
         out.append(segment)
     return "~\n".join(out)
+
+
+def test_claim_segments_after_a_plb_or_an_lx_without_a_clp_match() -> None:
+    # segments of a claim's kinds after PLB (or after LX before the next CLP) belong to no
+    # claim: the object reader's rules decide (the columnar reader leaves the set to it)
+    base = generated(6, seed=13, per_set=3)
+    plb = "PLB*1234567893*20251231*WO:ABC*5.00~"
+    changed = [
+        base.replace(plb, plb + "\nCAS*CO*45*1.00~", 1),
+        base.replace(plb, plb + "\nDTM*050*20250320~", 1),
+        base.replace("LX*1~", "LX*1~\nREF*6R*1~", 1),
+        base.replace("LX*1~", "LX*1~\nAMT*B6*1.00~", 1),
+    ]
+    for text in map(renumbered, changed):
+        assert text != base
+        fast = columnar_tables([text], ["t"], strict=False)
+        assert fast.fallback or fast.whole_sets
+        for strict in (True, False):
+            assert_same([("t", text), ("b", base)], strict=strict)
