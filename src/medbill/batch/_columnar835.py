@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import attrs
 import polars as pl
@@ -182,6 +182,90 @@ def segment_frame(texts: Sequence[str], *, loops: bool = True) -> SegmentFrame:
     return SegmentFrame(frame=frame, unreadable=tuple(unreadable))
 
 
+# Segment ids the stages below route on, as small codes (0: any other id). The code comes
+# from the segment's first three characters and the first element separator: an id of
+# three characters must be followed by the separator or end the segment, one of two
+# characters is followed by it (ids are never empty, and no id holds the separator).
+_IDS = ("ISA", "GS", "ST", "SE", "GE", "IEA", "CLP", "SVC", "CAS", "DTM", "REF", "AMT",
+        "NM1", "LQ", "MIA", "MOA", "QTY", "PLB", "LX", "TS3", "TS2")  # fmt: skip
+_CODE = {segment_id: number for number, segment_id in enumerate(_IDS, start=1)}
+_ENVELOPE = (_CODE["ISA"], _CODE["IEA"])  # ISA GS ST SE GE IEA: the codes 1..6
+
+
+def _code(segment_id: str) -> pl.Expr:
+    return pl.lit(_CODE[segment_id], dtype=pl.Int8)
+
+
+def _is(*segment_ids: str) -> pl.Expr:
+    """Whether the row's segment is one of ``segment_ids`` (by code: integer compares)."""
+    codes = [_CODE[s] for s in segment_ids]
+    found = pl.col("code") == codes[0]
+    for code in codes[1:]:
+        found = found | (pl.col("code") == code)
+    return found
+
+
+def _envelope_code() -> pl.Expr:
+    return pl.col("code").is_between(*_ENVELOPE)
+
+
+def segment_rows(texts: Sequence[str], found: Delimiters) -> pl.DataFrame:
+    """The segments of ``texts`` (whole interchanges with the delimiters ``found``), one
+    row each, in file order, as text: ``file`` (index into ``texts``), ``position``
+    (from 1), ``code`` (the segment id's code in ``_IDS``, 0 for another id), ``text``
+    (the segment, without its terminator and the blanks around it) and ``set_number``
+    (ST count in the file). Elements are split later, only on the rows that need them.
+
+    Arrow's kernels split, trim and find here (several times faster than Polars' on
+    these short strings)."""
+    import pyarrow.compute as pc
+
+    whole = pa.array(texts, pa.large_string())
+    split = pc.split_pattern(whole, found.segment)
+    # blanks around a segment (line breaks, indentation) are not part of it: the
+    # tokenizer strips the same characters (medbill.x12._tokenizer._BLANK)
+    segments = pc.utf8_trim(pc.list_flatten(split), _BLANK)
+    files = pc.list_parent_indices(split)
+    nonempty = pc.greater(pc.binary_length(segments), 0)
+    segments, files = segments.filter(nonempty), files.filter(nonempty)
+    # the candidates: each id, and each two-character id with the separator after it
+    twos = [s for s in _IDS if len(s) == 2]
+    ids = pa.array([*_IDS, *(s + found.element for s in twos)])
+    codes = pa.array([*range(1, len(_IDS) + 1), *(_CODE[s] for s in twos)], pa.int8())
+    three = pa.array([len(s) == 3 for s in _IDS] + [False] * len(twos))
+    index = pc.index_in(pc.utf8_slice_codeunits(segments, 0, 3), value_set=ids)
+    # a three-character id is followed by the separator, or is the whole segment
+    separator = pc.find_substring(segments, found.element)
+    exact = pc.or_(
+        pc.equal(separator, 3),
+        pc.and_(pc.equal(separator, -1), pc.equal(pc.binary_length(segments), 3)),
+    )
+    wrong = pc.and_(pc.take(three, index), pc.invert(exact))
+    code = pc.fill_null(pc.if_else(wrong, None, pc.take(codes, index)), 0)
+    frame = pl.DataFrame(
+        {"file": files.cast(pa.int32()), "code": code, "text": segments.cast(pa.large_string())}
+    )
+    # Polars copied the text into its own buffers: Arrow's pool gives the temporaries'
+    # memory back (else it holds it while the later stages allocate theirs)
+    del whole, split, segments, files, nonempty, index, separator, exact, wrong, code
+    pa.default_memory_pool().release_unused()
+    # each file's first row (files ascend): positions and set numbers restart there
+    file = frame["file"]
+    starts = file.search_sorted(pl.Series(range(len(texts)), dtype=pl.Int32), side="left")
+    first = pl.lit(starts.cast(pl.Int32)).gather(pl.col("file"))
+    row = pl.int_range(0, pl.len(), dtype=pl.Int32)
+    st = (pl.col("code") == _CODE["ST"]).cast(pl.Int32)
+    running = st.cum_sum()
+    return frame.select(
+        "file",
+        (row - first + 1).alias("position"),
+        "code",
+        "text",
+        # the running ST count, less the count before the file's first row
+        (running - (running - st).gather(first)).alias("set_number"),
+    )
+
+
 # --------------------------------------------------------------------------------------
 # Stages 2 and 3: from the segment frame to the five tables, for the files whose every
 # segment has a shape this reader handles with certainty; the others are left to the
@@ -263,12 +347,6 @@ class _Shapes:
             f"(?:{e}(?:[0-9]{{3,4}})?(?:{e}(?:{q})?(?:{e}(?:{composite})?(?:{e}(?:{q})?)?)?)?)?$",
         }
 
-    def matches(self) -> pl.Expr:
-        """Whether each row's text has one of the shapes (one pass of one regex: each
-        pattern opens with its segment id)."""
-        combined = "|".join(f"(?:{p[1:-1]})" for p in self.patterns.values())
-        return pl.col("text").str.contains(f"^(?:{combined})$")
-
 
 def _el(position: int) -> pl.Expr:
     return pl.col("elements").list.get(position, null_on_oob=True)
@@ -321,7 +399,7 @@ def columnar_tables(
     whole: set[tuple[int, int]] = set()
     for found, indexes in by_delimiters.items():
         # one frame per group of delimiters, its files numbered as among the inputs
-        frame = segment_frame([texts[i] or "" for i in indexes], loops=False).frame
+        frame = segment_rows([texts[i] or "" for i in indexes], found)
         frame = frame.with_columns(
             pl.lit(pl.Series(indexes, dtype=pl.Int32)).gather(pl.col("file")).alias("file")
         )
@@ -361,7 +439,11 @@ def _envelope_plain(text: str) -> bool:
         return False
     if found.repetition in (found.component, found.element, found.segment, *_BLANK):
         return False
-    return text.rstrip(_BLANK).endswith(found.segment)
+    # the text's end without its trailing blanks (not a copy of the whole text)
+    end = len(text)
+    while end and text[end - 1] in _BLANK:
+        end -= 1
+    return text.endswith(found.segment, 0, end)
 
 
 def _group_tables(
@@ -371,29 +453,32 @@ def _group_tables(
     strict: bool,
     caught: dict[int, list[warnings.WarningMessage]],
 ) -> tuple[dict[str, pa.Table], set[int], set[tuple[int, int]]]:
-    sid = pl.col("segment_id")
     n = pl.len()
+    e = found.element
     # ---- envelope: ISA GS (ST ... SE)+ GE IEA, counts and control numbers agreeing
     frame = frame.with_columns(
         pl.int_range(0, n, dtype=pl.Int64).alias("_row"),
         (pl.col("file") != pl.col("file").shift(-1)).fill_null(True).alias("_last"),
     )
-    envelope = frame.filter(sid.is_in(["ISA", "GS", "ST", "SE", "GE", "IEA"]) | pl.col("_last"))
+    envelope = _split(frame.filter(_envelope_code() | pl.col("_last")), e).with_columns(
+        pl.col("elements").list.first().alias("segment_id")
+    )
     bad = _envelope_problems(envelope, frame)
     # ---- zones: the last closer before each row of a set ("" before the first); the
-    # frame is never filtered whole (that would copy its lists): flags are selected
-    # with the file alone, and one partition splits it by kind
-    in_set = (pl.col("set_number") > 0) & ~sid.is_in(["ST", "SE", "GE", "IEA", "GS", "ISA"])
+    # frame holds no element lists: flags are selected with the file alone, one
+    # partition splits it by kind, and each kind's text is split into elements there
+    code = pl.col("code")
+    in_set = (pl.col("set_number") > 0) & ~_envelope_code()
     set_start = (pl.col("file") != pl.col("file").shift(1)) | (
         pl.col("set_number") != pl.col("set_number").shift(1)
     )
     # the zone as a small code: 1 after a CLP, 2 after a PLB, 3 after LX/TS3/TS2, 0 before
     # the set's first closer
-    loop2000 = sid.is_in(["LX", "TS3", "TS2"])
+    loop2000 = _is("LX", "TS3", "TS2")
     closer = (
-        pl.when(sid == "CLP")
+        pl.when(code == _CODE["CLP"])
         .then(pl.lit(1, dtype=pl.Int8))
-        .when(sid == "PLB")
+        .when(code == _CODE["PLB"])
         .then(pl.lit(2, dtype=pl.Int8))
         .when(loop2000)
         .then(pl.lit(3, dtype=pl.Int8))
@@ -406,9 +491,9 @@ def _group_tables(
         .forward_fill()
         .alias("_zone"),
         # whether the row is in a service line (after an SVC, before the next CLP)
-        pl.when(sid == "SVC")
+        pl.when(code == _CODE["SVC"])
         .then(pl.lit(True))
-        .when(sid == "CLP")
+        .when(code == _CODE["CLP"])
         .then(pl.lit(False))
         .forward_fill()
         .fill_null(False)
@@ -424,74 +509,120 @@ def _group_tables(
         )
         .alias("_where"),
         # claim and line indexes: the CLP (SVC) segments before the row, less one
-        ((sid == "CLP").cum_sum() - 1).cast(pl.Int64).alias("_ci"),
-        ((sid == "SVC").cum_sum() - 1).cast(pl.Int64).alias("_li"),
+        ((code == _CODE["CLP"]).cum_sum() - 1).cast(pl.Int64).alias("_ci"),
+        ((code == _CODE["SVC"]).cum_sum() - 1).cast(pl.Int64).alias("_li"),
     )
     shapes = _Shapes(found)
     where = pl.col("_where")
-    flagged = frame.select(
-        "file",
-        "set_number",
-        (
+    flagged = (
+        frame.lazy()
+        .filter(
             # segments after PLB or LX/TS3/TS2 (but the next CLP) belong to no claim: only
             # their own kind may follow without a CLP
-            (where == 1) & ((zone == 2) & (sid != "PLB") | (zone == 3) & ~loop2000)
-            # ---- claims: a whitelist of shapes and places
-            | (where == 2) & ~shapes.matches()
-        ).alias("_bad"),
-    ).filter("_bad")
+            (where == 1) & ((zone == 2) & (code != _CODE["PLB"]) | (zone == 3) & ~loop2000)
+        )
+        .select("file", "set_number")
+    )
+    kept = frame.drop("_last", "_zone").with_columns(
+        (code.cast(pl.Int16) * 4 + where).alias("_key")
+    )
+    # one partition by segment code and place; the header and trailer rows (all ids) are
+    # put back in file order. Each kind's steps are lazy queries, evaluated together
+    # below (one collect_all, not one eager step each)
+    splits: dict[str, pl.LazyFrame] = {}
     # problems inside a set send that set alone to the object reader's transaction reader
-    sets_bad: set[tuple[int, int]] = set(flagged.select("file", "set_number").iter_rows())
-    kept = frame.drop("text", "_last", "_zone")
-    # one partition by segment id and place; the header and trailer rows (all ids) are
-    # put back in file order
-    parts: dict[str, pl.DataFrame] = {}
+    refusals = [flagged]
     heads = []
-    for (segment_id, place), piece in kept.partition_by(
-        "segment_id", "_where", as_dict=True, include_key=False
-    ).items():
+    for (key,), piece in kept.partition_by("_key", as_dict=True, include_key=False).items():
+        number, place = divmod(cast(int, key), 4)
         if place == 2:
-            parts[str(segment_id)] = piece
+            # ---- claims: a whitelist of shapes and places, each kind's rows matched to its
+            # own shape (a shape opens with its id, so a row of another id has none)
+            pattern = shapes.patterns.get(_IDS[number - 1]) if number else None
+            refused = piece.lazy()
+            if pattern is not None:
+                refused = refused.filter(~pl.col("text").str.contains(pattern))
+            refusals.append(refused.select("file", "set_number"))
+            if number:
+                splits[_IDS[number - 1]] = _split(piece.lazy().drop("code", "_where"), e)
         elif place == 1:
-            heads.append(piece.with_columns(pl.lit(segment_id).alias("segment_id")))
-    empty = kept.drop("_where").clear()
-    header_rows = pl.concat(heads).sort("_row") if heads else empty.drop("segment_id")
+            heads.append(piece)
+    empty_lazy = _split(kept.lazy().drop("code", "_where", "_key").clear(), e)
+    head_lazy = (
+        _split(pl.concat(heads).lazy().sort("_row").drop("code", "_where"), e)
+        if heads
+        else empty_lazy
+    )
+    # the service line's composites (SVC01, SVC06), split once for the checks and the table
+    c = found.component
+    splits["SVC"] = splits.get("SVC", empty_lazy).with_columns(
+        _el(1).str.split(c).alias("p1"), _el(6).str.split(c).alias("p6")
+    )
+    names = list(splits)
+    done = pl.collect_all([*splits.values(), empty_lazy, head_lazy, *refusals], engine=ENGINE)
+    parts: dict[str, pl.DataFrame] = dict(zip(names, done[: len(names)], strict=True))
+    empty, header_rows = done[len(names)], done[len(names) + 1]
+    sets_bad: set[tuple[int, int]] = set()
+    for found_sets in done[len(names) + 2 :]:
+        sets_bad |= set(found_sets.iter_rows())
 
     def part(segment_id: str) -> pl.DataFrame:
         return parts.get(segment_id, empty)
 
     line = pl.col("_line")
-    q = _el(1)
+    q = pl.col("_q")
+    keyed: dict[str, pl.LazyFrame] = {}
+
+    def qualified(segment_id: str) -> pl.LazyFrame:
+        """The part's keys and qualifier (its first element as ``_q``), without the lists
+        (so the filters below copy none)."""
+        if segment_id not in keyed:
+            keyed[segment_id] = (
+                part(segment_id)
+                .lazy()
+                .select("file", "set_number", "_ci", "_li", "_line", _el(1).alias("_q"))
+            )
+        return keyed[segment_id]
+
+    def one_of(values: Sequence[str]) -> pl.Expr:
+        found = q == values[0]
+        for value in values[1:]:
+            found = found | (q == value)
+        return found
+
     misplaced = [
-        part("NM1").filter(line),
-        part("MIA").filter(line),
-        part("MOA").filter(line),
-        part("LQ").filter(~line),
-        part("DTM").filter(line & ~q.is_in(list(_LINE_DATES))),
-        part("DTM").filter(~line & ~q.is_in(list(_CLAIM_DATES))),
+        qualified("NM1").filter(line),
+        qualified("MIA").filter(line),
+        qualified("MOA").filter(line),
+        qualified("LQ").filter(~line),
+        qualified("DTM").filter(line & ~one_of(_LINE_DATES)),
+        qualified("DTM").filter(~line & ~one_of(_CLAIM_DATES)),
     ]
     # single-use segments read once per claim or line (later ones would overwrite or,
     # for NM1/MIA/MOA, be refused)
     once = [
-        part("NM1").select("file", "set_number", pl.col("_ci").alias("k"), q.alias("v")),
-        part("MIA").select("file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")),
-        part("MOA").select("file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")),
-        part("DTM")
+        qualified("NM1").select("file", "set_number", pl.col("_ci").alias("k"), q.alias("v")),
+        qualified("MIA").select(
+            "file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")
+        ),
+        qualified("MOA").select(
+            "file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")
+        ),
+        qualified("DTM")
         .filter(~line & (q != "036"))
         .select("file", "set_number", pl.col("_ci").alias("k"), q.alias("v")),
-        part("DTM")
+        qualified("DTM")
         .filter(line & (q != "151"))
         .select("file", "set_number", pl.col("_li").alias("k"), pl.lit("").alias("v")),
-        part("REF")
+        qualified("REF")
         .filter(line & (q == "6R"))
         .select("file", "set_number", pl.col("_li").alias("k"), q.alias("v")),
-        part("AMT")
+        qualified("AMT")
         .filter(line & (q == "B6"))
         .select("file", "set_number", pl.col("_li").alias("k"), q.alias("v")),
     ]
-    checks = [f.lazy().select("file", "set_number") for f in misplaced] + [
-        f.lazy().filter(pl.struct("k", "v").is_duplicated()).select("file", "set_number")
-        for f in once
+    checks = [f.select("file", "set_number") for f in misplaced] + [
+        f.filter(pl.struct("k", "v").is_duplicated()).select("file", "set_number") for f in once
     ]
     for found_sets in pl.collect_all(checks, engine=ENGINE):
         sets_bad |= set(found_sets.iter_rows())
@@ -501,7 +632,7 @@ def _group_tables(
     # ---- headers and trailers (BPR, TRN, N1 loops, LX/TS3, PLB): read with the object
     # reader's transaction reader, which sees the same segments in the same order
     counts = {(f, s): k for f, s, k in part("CLP").group_by("file", "set_number").len().iter_rows()}
-    whole = _set_rows(frame, sets_bad) if sets_bad else {}
+    whole = _set_rows(frame, sets_bad, e) if sets_bad else {}
     remittances, provider, read_sets, header_bad = _headers(
         header_rows, envelope, found, sources, bad, counts, strict, caught, whole
     )
@@ -536,8 +667,16 @@ def _group_tables(
     return tables, bad, {key for key in sets_bad if key[0] not in bad}
 
 
+_Frame = TypeVar("_Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def _split(frame: _Frame, element: str) -> _Frame:
+    """``frame`` with its ``text`` split into ``elements`` (the id first)."""
+    return frame.with_columns(pl.col("text").str.split(element).alias("elements")).drop("text")
+
+
 def _set_rows(
-    frame: pl.DataFrame, sets: set[tuple[int, int]]
+    frame: pl.DataFrame, sets: set[tuple[int, int]], element: str
 ) -> dict[tuple[int, int], list[list[str]]]:
     """The segments of each of ``sets`` between its ST and SE, in order."""
     keys = sorted(f << 32 | n for f, n in sets)
@@ -545,7 +684,7 @@ def _set_rows(
     found: dict[tuple[int, int], list[list[str]]] = {}
     for file, number, elements in (
         frame.filter(key.is_in(keys) & (pl.col("_where") != 0))
-        .select("file", "set_number", "elements")
+        .select("file", "set_number", pl.col("text").str.split(element).alias("elements"))
         .iter_rows()
     ):
         found.setdefault((file, number), []).append(elements)
@@ -658,19 +797,19 @@ def _envelope_problems(envelope: pl.DataFrame, frame: pl.DataFrame) -> set[int]:
     # every segment between the envelopes is inside a transaction set, and none comes
     # after its set's SE and before the next ST or the GE (the last ST or SE before it
     # is an SE; files whose ST and SE do not alternate are refused above)
-    sid = pl.col("segment_id")
+    code = pl.col("code")
     last = (
-        pl.when(sid == "ST")
+        pl.when(code == _CODE["ST"])
         .then(pl.lit(1, dtype=pl.Int8))
-        .when(sid == "SE")
+        .when(code == _CODE["SE"])
         .then(pl.lit(2, dtype=pl.Int8))
         .forward_fill()
     )
     odd = frame.select(
         "file",
         (
-            (pl.col("set_number") == 0) & ~sid.is_in(["ISA", "GS"])
-            | (last == 2) & ~sid.is_in(["SE", "GE", "IEA", "ISA", "GS"])
+            (pl.col("set_number") == 0) & ~_is("ISA", "GS")
+            | (last == 2) & ~_is("SE", "GE", "IEA", "ISA", "GS")
         ).alias("_odd"),
     ).filter("_odd")
     bad |= set(odd["file"].to_list())
@@ -699,20 +838,15 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[t
     def date(value: str) -> None:
         pendulum.date(int(value[:4]), int(value[4:6]), int(value[6:]))
 
-    c = found.component
-    svc = part("SVC").select(
-        "file",
-        "set_number",
-        _el(1).str.split(c).alias("p1"),
-        _el(6).str.split(c).alias("p6"),
-        _blank_null(_el(4)).alias("r4"),
+    svc = (
+        part("SVC").lazy().select("file", "set_number", "p1", "p6", _blank_null(_el(4)).alias("r4"))
     )
-    values: list[tuple[pl.DataFrame, Any]] = [
-        (part("DTM").select("file", "set_number", _el(2).alias("v")), date),
+    values: list[tuple[pl.LazyFrame, Any]] = [
+        (part("DTM").lazy().select("file", "set_number", _el(2).alias("v")), date),
         (
             pl.concat(
                 [
-                    part("CAS").select("file", "set_number", _el(p).alias("v"))
+                    part("CAS").lazy().select("file", "set_number", _el(p).alias("v"))
                     for p in (2, 5, 8, 11, 14, 17)
                 ]
             ),
@@ -722,14 +856,15 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[t
             pl.concat(
                 [
                     part("LQ")
+                    .lazy()
                     .filter(_el(1) == "HE")
                     .select("file", "set_number", _el(2).alias("v")),
                     *(
-                        part("MOA").select("file", "set_number", _el(p).alias("v"))
+                        part("MOA").lazy().select("file", "set_number", _el(p).alias("v"))
                         for p in (3, 4, 5, 6, 7)
                     ),
                     *(
-                        part("MIA").select("file", "set_number", _el(p).alias("v"))
+                        part("MIA").lazy().select("file", "set_number", _el(p).alias("v"))
                         for p in (5, 20, 21, 22, 23)
                     ),
                 ]
@@ -773,8 +908,11 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[t
         ),
     ]
     bad: set[tuple[int, int]] = set()
-    for frame, check in values:
-        frame = frame.filter(pl.col("v").is_not_null())
+    # one evaluation of every value query (each an eager step otherwise)
+    frames = pl.collect_all(
+        [frame.filter(pl.col("v").is_not_null()) for frame, _ in values], engine=ENGINE
+    )
+    for frame, (_, check) in zip(frames, values, strict=True):
         refused = _checked(frame["v"], check)
         if refused:
             refusing = frame.filter(pl.col("v").is_in(sorted(refused)))
@@ -826,7 +964,6 @@ def _headers(
     differently from the object reader (one after the set's first claim, when the
     claims' segments are not given to it) sends the file to the object reader. The other
     warnings are kept in ``caught``, by file, in the order they came."""
-    from medbill._errors import MedbillError
     from medbill.batch._remittance import (
         ADJUSTMENTS,
         CLAIMS,
@@ -834,11 +971,8 @@ def _headers(
         PROVIDER_ADJUSTMENTS,
         REMITTANCES,
         _Columns,
-        _remittance,
-        provider_adjustment_rows,
-        remittance_values,
     )
-    from medbill.x12._reader835 import _Codes, _TransactionReader
+    from medbill.x12._reader835 import _Codes
     from medbill.x12._tokenizer import Lenience
 
     remittances = _Columns(_with_file(REMITTANCES))
@@ -876,6 +1010,46 @@ def _headers(
             exact[key] = position
     lenience = Lenience(strict)
     codes: dict[int, _Codes] = {}
+    # one recording for all the sets: each set's warnings are those recorded while it
+    # was read (nothing else runs in between)
+    with warnings.catch_warnings(record=True) as log:
+        warnings.simplefilter("always")
+        _read_sets(opened, newly, whole, segments, found, codes, lenience, exact, log, caught,
+                   sources, counts, remittances, claims, lines, adjustments, provider)  # fmt: skip
+    gone = newly | bad
+    read = {"claims": claims, "lines": lines, "adjustments": adjustments}
+    return (
+        _drop_files(remittances.table(), gone),
+        _drop_files(provider.table(), gone),
+        {name: _drop_files(columns.table(), gone) for name, columns in read.items()}
+        if whole
+        else {},
+        newly,
+    )
+
+
+def _read_sets(
+    opened: dict[tuple[int, int], tuple[list[str], int, dict[str, list[str]]]],
+    newly: set[int],
+    whole: dict[tuple[int, int], list[list[str]]],
+    segments: dict[tuple[int, int], list[list[str]]],
+    found: Delimiters,
+    codes: dict[int, Any],
+    lenience: Any,
+    exact: dict[tuple[int, int], int],
+    log: list[warnings.WarningMessage],
+    caught: dict[int, list[warnings.WarningMessage]],
+    sources: Sequence[str],
+    counts: dict[tuple[int, int], int],
+    *tables: Any,
+) -> None:
+    """Each set of ``opened`` read by the object reader's transaction reader (see
+    :func:`_headers`), its warnings taken from ``log`` as they are recorded."""
+    from medbill._errors import MedbillError
+    from medbill.batch._remittance import _remittance, provider_adjustment_rows, remittance_values
+    from medbill.x12._reader835 import _Codes, _TransactionReader
+
+    remittances, claims, lines, adjustments, provider = tables
     for (file, number), (st, position, head) in sorted(opened.items()):
         if file in newly:
             continue
@@ -883,14 +1057,14 @@ def _headers(
         rows = whole[(file, number)] if read_whole else segments.get((file, number), [])
         raw = _Raw(st, position, head["GS"], head["ISA"], found, rows)
         file_codes = codes.setdefault(file, _Codes())  # one per file, as read_835
+        start = len(log)
         try:
-            with warnings.catch_warnings(record=True) as found_warnings:
-                warnings.simplefilter("always")
-                reader = _TransactionReader(raw, file_codes, lenience)  # type: ignore[arg-type]
-                remittance = reader.read()
+            reader = _TransactionReader(raw, file_codes, lenience)  # type: ignore[arg-type]
+            remittance = reader.read()
         except MedbillError:
             newly.add(file)
             continue
+        found_warnings = log[start:]
         last = exact.get((file, number), position)
         if remittance is None or not (
             read_whole or all(_numbered_at_most(w.message, last) for w in found_warnings)
@@ -910,16 +1084,6 @@ def _headers(
             )
         for row in provider_adjustment_rows(remittance):
             provider.add(file, source, number, *row)
-    gone = newly | bad
-    read = {"claims": claims, "lines": lines, "adjustments": adjustments}
-    return (
-        _drop_files(remittances.table(), gone),
-        _drop_files(provider.table(), gone),
-        {name: _drop_files(columns.table(), gone) for name, columns in read.items()}
-        if whole
-        else {},
-        newly,
-    )
 
 
 _WARNED_AT = re.compile(r"segment ([0-9]+) \(")
@@ -947,9 +1111,24 @@ def _drop_files(table: pa.Table, files: set[int]) -> pa.Table:
 def _decimal(series: pl.Series, kind: pa.DataType) -> pa.Array:
     """Int64 counts of ``10**-scale`` as an exact Arrow decimal (the integers' 128-bit
     values read with ``scale`` places: no multiplication, no float)."""
-    array = series.cast(pl.Decimal(kind.precision, 0)).to_arrow()
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
+    from medbill.batch._tables import _widened, has_numpy
+
+    low, high = series.min(), series.max()
+    if (
+        has_numpy()
+        and series.dtype == pl.Int64
+        and high is not None
+        and max(cast(int, high), -cast(int, low)) < 10**kind.precision
+    ):
+        # within the precision: each integer's 128-bit value (numpy), no Polars cast
+        array = series.rechunk().to_arrow()
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        array = _widened(array, negative=cast(int, low) < 0)
+    else:  # Polars' cast and its checks (also for an all-null column)
+        array = series.cast(pl.Decimal(kind.precision, 0)).to_arrow()
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
     return pa.Array.from_buffers(kind, len(array), array.buffers(), array.null_count, array.offset)
 
 
@@ -983,6 +1162,15 @@ def _scatter(size: int, index: pl.Series, values: pl.Series) -> pl.Series:
 def _offsets(size: int, index: pl.Series) -> pl.Series:
     """Where each of ``size`` runs starts in the ascending ``index`` (then its length):
     run ``i`` holds the rows ``offsets[i]:offsets[i + 1]`` (binary searches, no hashing)."""
+    from medbill.batch._tables import has_numpy
+
+    if has_numpy() and index.null_count() == 0:
+        import numpy as np
+
+        # numpy's vectorised binary search: several times faster than Polars' here
+        values = index.cast(pl.Int64).to_numpy()
+        starts = np.searchsorted(values, np.arange(size + 1, dtype=np.int64), side="left")
+        return pl.Series(index.name, starts.astype(np.int32), dtype=pl.Int32)
     bounds = pl.int_range(0, size + 1, dtype=pl.Int64, eager=True)
     found: pl.Series = index.cast(pl.Int64).search_sorted(bounds, side="left")
     return found.cast(pl.Int32)
@@ -1020,10 +1208,8 @@ def _claim_tables(
     from medbill.batch._remittance import ADJUSTMENTS, CLAIMS, LINES
     from medbill.claims._check import PAYMENT_REDUCTIONS
 
-    c = found.component
     line = pl.col("_line")
     q = _el(1)
-    date = _el(2).str.to_date("%Y%m%d")
     clp, svc = eager("CLP"), eager("SVC")
     n_claims, n_lines = clp.height, svc.height
     # claim numbers count the CLP rows of each set, line numbers the SVC rows of each
@@ -1032,7 +1218,8 @@ def _claim_tables(
     opens = (pl.col("file") != pl.col("file").shift(1)) | (
         pl.col("set_number") != pl.col("set_number").shift(1)
     )
-    clp = clp.with_columns(
+    # the claims' steps are one lazy query (one evaluation, not one eager step each)
+    claims_query = clp.lazy().with_columns(
         (row - pl.when(opens.fill_null(True)).then(row).forward_fill() + 1).alias("claim_number")
     )
     claim_lines = _offsets(n_claims, svc["_ci"])
@@ -1043,16 +1230,44 @@ def _claim_tables(
     )
     source_of = pl.Series("source", list(sources), dtype=pl.String)
 
-    def placed(segment_id: str, condition: pl.Expr, value: pl.Expr, key: str) -> pl.Series:
-        picked = eager(segment_id).filter(condition).select(key, value.alias("v"))
-        return _scatter(n_claims if key == "_ci" else n_lines, picked[key], picked["v"])
+    # the segments placed by qualifier read two elements: those are taken out of the lists
+    # once per segment id (``_q``, ``_v``), so the filters below copy no lists
+    narrow: dict[str, pl.LazyFrame] = {}
+    pq, pv = pl.col("_q"), pl.col("_v")
+    pdate = pv.str.to_date("%Y%m%d")
+    # each placed value: ``value`` (of ``_q``/``_v``) of the one segment with
+    # ``condition``, at its claim's (``_ci``) or line's (``_li``) row; all read in one
+    # evaluation (collect_all), then scattered
+    wanted: dict[str, tuple[str, pl.Expr, pl.Expr, str]] = {
+        "statement_start": ("DTM", ~line & (pq == "232"), pdate, "_ci"),
+        "statement_end": ("DTM", ~line & (pq == "233"), pdate, "_ci"),
+        "received_date": ("DTM", ~line & (pq == "050"), pdate, "_ci"),
+        "line_id": ("REF", line & (pq == "6R"), pv, "_li"),
+        "allowed": ("AMT", line & (pq == "B6"), _scaled(pv, 2), "_li"),
+        "service_date": ("DTM", line & ((pq == "472") | (pq == "150")), pdate, "_li"),
+    }
+    queries = []
+    for segment_id, condition, value, key in wanted.values():
+        if segment_id not in narrow:
+            narrow[segment_id] = (
+                eager(segment_id)
+                .lazy()
+                .select("_ci", "_li", "_line", _el(1).alias("_q"), _el(2).alias("_v"))
+            )
+        queries.append(narrow[segment_id].filter(condition).select(key, value.alias("v")))
+    placed = {
+        name: _scatter(n_claims if key == "_ci" else n_lines, picked[key], picked["v"]).alias(name)
+        for (name, (_, _, _, key)), picked in zip(
+            wanted.items(), pl.collect_all(queries, engine=ENGINE), strict=True
+        )
+    }
 
     # ---- claims
     heads = pl.from_arrow(
         remittances.select(["_file", "remittance_number", "remittance_id", "payer_id"])
     )
     heads = cast("pl.DataFrame", heads)  # a Table always gives a frame
-    claims = clp.select(
+    claims_query = claims_query.select(
         pl.col("file").alias("_file"),
         pl.col("set_number").alias("remittance_number"),
         "claim_number",
@@ -1067,7 +1282,7 @@ def _claim_tables(
         _blank_null(_el(8)).alias("facility_code"),
         _blank_null(_el(9)).alias("frequency"),
     ).join(
-        heads.select(
+        heads.lazy().select(
             "_file",
             pl.col("remittance_number").cast(pl.Int32),
             "remittance_id",
@@ -1077,29 +1292,24 @@ def _claim_tables(
         how="left",
         maintain_order="left",
     )
-    claims = claims.with_columns(
-        *(
-            placed("DTM", ~line & (q == qualifier), date, "_ci").alias(name)
-            for qualifier, name in (
-                ("232", "statement_start"),
-                ("233", "statement_end"),
-                ("050", "received_date"),
-            )
-        ),
+    claims = claims_query.with_columns(
+        placed["statement_start"],
+        placed["statement_end"],
+        placed["received_date"],
         claim_lines.diff().slice(1).alias("line_count"),
-        source_of.gather(claims["_file"]).alias("source"),
-    )
+        pl.lit(source_of).gather(pl.col("_file")).alias("source"),
+    ).collect(engine=ENGINE)
     # ---- adjustments: one row per CAS triplet, in file order
     cas = eager("CAS")
     # a line's CAS takes its line's number (the others' is nulled below)
     numbers = svc["line_number"]
-    cas = cas.with_columns(
+    cas_query = cas.lazy().with_columns(
         numbers.gather(cas["_li"].clip(0, n_lines - 1)).alias("line_number")
         if n_lines
         else pl.lit(None, dtype=pl.Int32).alias("line_number")
     )
     triplets = (
-        cas.select(
+        cas_query.select(
             "_ci",
             "_li",
             line.alias("_line"),
@@ -1123,27 +1333,25 @@ def _claim_tables(
                 3,
             ).alias("quantity"),
         )
+        .collect(engine=ENGINE)
     )
+    # the steps that read the triplets or the service lines: lazy queries, evaluated
+    # together
+    later = triplets.lazy()
     index = pl.int_range(0, pl.len(), dtype=pl.Int32)
     opens = (pl.col("_owner") != pl.col("_owner").shift(1)).fill_null(True)
     gather = claims.select("_file", "remittance_number", "claim_number", "claim_id", "source")
-    adjustments = pl.concat(
-        [
-            gather[triplets["_ci"]],
-            triplets.select(
-                pl.when("_line").then(pl.col("line_number")).alias("line_number"),
-                (index - pl.when(opens).then(index).forward_fill() + 1).alias("adjustment_number"),
-                "group",
-                "reason",
-                "amount",
-                "quantity",
-            ),
-        ],
-        how="horizontal",
+    adjusted = later.select(
+        pl.when("_line").then(pl.col("line_number")).alias("line_number"),
+        (index - pl.when(opens).then(index).forward_fill() + 1).alias("adjustment_number"),
+        "group",
+        "reason",
+        "amount",
+        "quantity",
     )
     group, reason, amount = pl.col("group"), pl.col("reason"), pl.col("amount")
     zero = pl.lit(0, dtype=pl.Int64)
-    on_lines = triplets.filter("_line")
+    on_lines = later.filter("_line")
     # the line's sums by kind (on_lines is in file order, so ``_li`` ascends)
     kinds = on_lines.select(
         pl.when(cond).then(amount).otherwise(zero).fill_null(zero).alias(name)
@@ -1154,14 +1362,13 @@ def _claim_tables(
             ((group == "PR") & reason.is_in(["1", "3"]), "deductible_and_copay"),
         )
     )
-    ends = _offsets(n_lines, on_lines["_li"])
     coded = on_lines.filter(amount > 0).select("_li", (group + "-" + reason).alias("code"))
-    remarks = eager("LQ").filter(line & (q == "HE")).select("_li", _el(2).alias("v"))
+    remarks = eager("LQ").lazy().filter(line & (q == "HE")).select("_li", _el(2).alias("v"))
     # ---- lines
-    lines = svc.select(
+    body = svc.lazy().select(
         "line_number",
-        _el(1).str.split(c).alias("p1"),
-        _el(6).str.split(c).alias("p6"),
+        "p1",
+        "p6",
         _blank_null(_el(4)).alias("r4"),
         _scaled(_el(2), 2).alias("charge"),
         _scaled(_el(3), 2).alias("paid"),
@@ -1173,44 +1380,48 @@ def _claim_tables(
         "_file", "source", "remittance_number", "claim_number", "payer_id", "claim_id",
         "statement_start",
     )[svc["_ci"]]  # fmt: skip
-    lines = (
-        pl.concat(
-            [
-                owners,
-                lines.select(
-                    "line_number",
-                    pl.when(qualifier == "HC").then(code).alias("procedure"),
-                    *(
-                        pl.col("p1").list.get(2 + i, null_on_oob=True).alias(f"modifier_{i + 1}")
-                        for i in range(4)
-                    ),
-                    pl.when(pl.col("p6").list.get(0, null_on_oob=True) == "HC")
-                    .then(pl.col("p6").list.get(1, null_on_oob=True))
-                    .alias("submitted_procedure"),
-                    pl.when(pl.col("r4").is_not_null())
-                    .then(_revenue(pl.col("r4")))
-                    .when(qualifier == "NU")
-                    .then(_revenue(code))
-                    .alias("revenue_code"),
-                    pl.coalesce("units_billed", "units_paid").alias("units"),
-                    "units_paid",
-                    "charge",
-                    "paid",
-                ),
-            ],
-            how="horizontal",
+    body = body.select(
+        "line_number",
+        pl.when(qualifier == "HC").then(code).alias("procedure"),
+        *(
+            pl.col("p1").list.get(2 + i, null_on_oob=True).alias(f"modifier_{i + 1}")
+            for i in range(4)
+        ),
+        pl.when(pl.col("p6").list.get(0, null_on_oob=True) == "HC")
+        .then(pl.col("p6").list.get(1, null_on_oob=True))
+        .alias("submitted_procedure"),
+        pl.when(pl.col("r4").is_not_null())
+        .then(_revenue(pl.col("r4")))
+        .when(qualifier == "NU")
+        .then(_revenue(code))
+        .alias("revenue_code"),
+        pl.coalesce("units_billed", "units_paid").alias("units"),
+        "units_paid",
+        "charge",
+        "paid",
+    )
+    adjusted_frame, on_lines_li, kinds_frame, coded_frame, remarks_frame, body_frame = (
+        pl.collect_all(
+            [adjusted, on_lines.select("_li"), kinds, coded, remarks, body], engine=ENGINE
         )
+    )
+    adjustments = pl.concat([gather[triplets["_ci"]], adjusted_frame], how="horizontal")
+    ends = _offsets(n_lines, on_lines_li["_li"])
+    lines = (
+        pl.concat([owners, body_frame], how="horizontal")
+        .lazy()
         .with_columns(
-            placed("REF", line & (q == "6R"), _el(2), "_li").alias("line_id"),
-            placed("AMT", line & (q == "B6"), _scaled(_el(2), 2), "_li").alias("allowed"),
-            placed("DTM", line & q.is_in(["472", "150"]), date, "_li").alias("service_date"),
-            *(_run_sums(ends, kinds[name]) for name in kinds.columns),
+            placed["line_id"],
+            placed["allowed"],
+            placed["service_date"],
+            *(_run_sums(ends, kinds_frame[name]) for name in kinds_frame.columns),
         )
         .with_columns(pl.coalesce("service_date", "statement_start").alias("service_date"))
+        .collect(engine=ENGINE)
     )
     extra = {
-        "remarks": _lists(n_lines, remarks["_li"], remarks["v"]),
-        "adjustment_codes": _lists(n_lines, coded["_li"], coded["code"]),
+        "remarks": _lists(n_lines, remarks_frame["_li"], remarks_frame["v"]),
+        "adjustment_codes": _lists(n_lines, coded_frame["_li"], coded_frame["code"]),
     }
     return {
         "claims": _arrow(claims, _with_file(CLAIMS)),

@@ -177,5 +177,11 @@ try:  # numpy is not a dependency of the batch extra; Arrow's cast does the same
 except ImportError:  # pragma: no cover - numpy comes with most installs of pyarrow
     _np = None  # type: ignore[assignment]
 
+
+def has_numpy() -> bool:
+    """Whether numpy is there for :func:`_widened`."""
+    return _np is not None
+
+
 MONEY_ARROW: Final = pa.decimal128(18, 2)
 _EIGHTEEN_DIGITS: Final = 10**18
