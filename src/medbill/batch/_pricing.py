@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from functools import partial
+from functools import cache
 from typing import Final
 
 import polars as pl
@@ -250,7 +250,8 @@ Coded = list[tuple[pl.Expr, pl.Expr]]
 """(condition, message) pairs: the first true condition's message applies."""
 
 
-def _early_problems(prepared: PreparedSchedule | None = None) -> Coded:
+@cache
+def _early_problems(release_names: str = "") -> Coded:
     code = pl.col("procedure")
     component = pl.col("_lookup")
     return [
@@ -283,7 +284,7 @@ def _early_problems(prepared: PreparedSchedule | None = None) -> Coded:
                 "service_date: no Medicare fee schedule release loaded covers that date "
                 "(releases: {}); load that year's release or ask for nearest_release=True "
                 "(got {})",
-                _text("" if prepared is None else prepared.release_names),
+                _text(release_names),
                 pl.col("_day"),
             ),
         ),
@@ -321,6 +322,7 @@ def _early_problems(prepared: PreparedSchedule | None = None) -> Coded:
     ]
 
 
+@cache
 def _setting_reasons() -> Coded:
     status = pl.col("status")
     na = (
@@ -354,6 +356,7 @@ def _split_text(separator: str) -> pl.Expr:
     )
 
 
+@cache
 def _late_problems() -> Coded:
     code = pl.col("procedure")
     return [
@@ -408,6 +411,7 @@ def _late_problems() -> Coded:
 _ASSISTANTS: Final = (*sorted(ASSISTANT_MODIFIERS), "AS")
 
 
+@cache
 def _post_reasons() -> Coded:
     code = pl.col("procedure")
     refusal = pl.coalesce(
@@ -432,6 +436,7 @@ _T_RULE: Final = (
 )
 
 
+@cache
 def _whole_units_problem() -> Coded:
     return [
         (
@@ -445,9 +450,6 @@ def _whole_units_problem() -> Coded:
     ]
 
 
-_REASONS: Final = (_setting_reasons, _post_reasons)
-
-
 def _code(items: Coded, offset: int) -> pl.Expr:
     """The number (``offset`` + position) of the first true condition, else null."""
     return pl.coalesce(
@@ -458,30 +460,51 @@ def _code(items: Coded, offset: int) -> pl.Expr:
     )
 
 
-def _messages(frame: pl.DataFrame, column: str, families: Sequence[object]) -> pl.Series:
-    """Render the messages of the coded column ``column``, only where it is set."""
+def _message_text(column: str, families: Sequence[Coded]) -> pl.Expr:
+    """The message of the coded column ``column`` (family ``offset``, item ``n``: code
+    ``offset * 100 + n``)."""
+    branches: list[pl.Expr] = []
+    for offset, items in enumerate(families):
+        for n, (_, message) in enumerate(items):
+            branches.append(pl.when(pl.col(column) == offset * 100 + n).then(message))
+    return pl.coalesce(branches).alias(column)
+
+
+@cache
+def _problem_text(release_names: str) -> pl.Expr:
+    return _message_text("_problem_code", (_early_problems(release_names), _late_problems()))
+
+
+@cache
+def _reason_text() -> pl.Expr:
+    return _message_text("_reason_code", (_setting_reasons(), _post_reasons()))
+
+
+def _messages(frame: pl.DataFrame, column: str, text: pl.Expr) -> pl.Series:
+    """Render the messages of the coded column ``column`` (``text``, see
+    :func:`_message_text`), only where it is set."""
     codes = frame[column]
     result = _nulls(column, frame.height, pl.String)
     if codes.null_count() == frame.height:
         return result
     where = codes.is_not_null().arg_true()
     subset = frame[where]
-    branches: list[pl.Expr] = []
-    for offset, family in enumerate(families):
-        items: Coded = family()  # type: ignore[operator]
-        for n, (_, message) in enumerate(items):
-            branches.append(pl.when(pl.col(column) == offset * 100 + n).then(message))
-    text = subset.select(pl.coalesce(branches).alias(column)).to_series()
-    return result.scatter(where, text)
+    return result.scatter(where, subset.select(text).to_series())
 
 
 def _post_steps(prepared: PreparedSchedule) -> list[tuple[pl.Expr, pl.Expr | int, int]]:
+    return _steps(prepared.split_scale)
+
+
+@cache
+def _steps(split_scale: int) -> list[tuple[pl.Expr, pl.Expr | int, int]]:
+    """The modifiers' percentages (see :func:`_post_steps`), built once per split scale."""
     co_num, co_den = scaled(CO_SURGEON)
     asst_num, asst_den = scaled(ASSISTANT_AT_SURGERY)
     as_num, as_den = scaled(AS_NON_PHYSICIAN_ASSISTANT)
     npp_num, npp_den = scaled(NON_PHYSICIAN_PRACTITIONER)
     return [
-        (_has_any(_SPLIT_ORDER), pl.col("_split_share"), 10**prepared.split_scale),
+        (_has_any(_SPLIT_ORDER), pl.col("_split_share"), 10**split_scale),
         (_has("62"), co_num, co_den),
         (_has_any(_ASSISTANTS), asst_num, asst_den),
         (_has("AS"), as_num, as_den),
@@ -640,28 +663,50 @@ def _claim_rules(
         t_rule = pl.col("_t_rule")
     in_group = (pl.col("_group") > 0) & ~t_rule
     whole = pl.col("_units_milli") % 1000 == 0
-    changed = narrow.filter(t_rule | (in_group & ~whole)).select(
-        "_row",
-        pl.when(in_group & ~whole)
-        .then(pl.lit(_WHOLE_UNITS, dtype=pl.Int16))
-        .alias("_problem_code"),
-        pl.when(t_rule).then(pl.lit(_T_REASON, dtype=pl.Int16)).alias("_reason_code"),
-    )
-    eligible = narrow.filter(in_group & whole).select(
-        "_row",
-        "_sig",
-        "_group",
-        (pl.col("_units_milli") // 1000).alias("_n"),
-        pl.col("_seg").alias("_key"),
+    # two queries of the same (collected) lines, evaluated together
+    changed, eligible = pl.collect_all(
+        [
+            narrow.lazy()
+            .filter(t_rule | (in_group & ~whole))
+            .select(
+                "_row",
+                pl.when(in_group & ~whole)
+                .then(pl.lit(_WHOLE_UNITS, dtype=pl.Int16))
+                .alias("_problem_code"),
+                pl.when(t_rule).then(pl.lit(_T_REASON, dtype=pl.Int16)).alias("_reason_code"),
+            ),
+            narrow.lazy()
+            .filter(in_group & whole)
+            .select(
+                "_row",
+                "_sig",
+                "_group",
+                (pl.col("_units_milli") // 1000).alias("_n"),
+                pl.col("_seg").alias("_key"),
+            ),
+        ],
+        engine=ENGINE,
     )
     if eligible.height == 0:
         return changed, ranked
     inputs = _rank_inputs(sig)
     parts = []
     present = eligible["_group"].unique().sort().to_list()
-    for code in present:
-        part = eligible if len(present) == 1 else eligible.filter(pl.col("_group") == code)
-        part = part.with_columns(runs("_key")).with_columns(segments())
+    # each group's lines with their runs: one query per group, evaluated together
+    split = pl.collect_all(
+        [
+            (
+                eligible.lazy()
+                if len(present) == 1
+                else eligible.lazy().filter(pl.col("_group") == code)
+            )
+            .with_columns(runs("_key"))
+            .with_columns(segments())
+            for code in present
+        ],
+        engine=ENGINE,
+    )
+    for code, part in zip(present, split, strict=True):
         if code == _SURGERY:
             part = _surgery(part, inputs)
         else:
@@ -766,33 +811,36 @@ def _surgery(part: pl.DataFrame, sig: pl.DataFrame) -> pl.DataFrame:
             pairs = endoscopies.select(pl.struct("_key", pl.col("_base_id").alias("_proc_id")))
             is_base = pl.struct("_key", "_proc_id").is_in(pairs.to_series().unique())
         family = own.when(is_base & pl.col("_plain")).then(pl.col("_proc_id"))
-    frame = frame.with_columns(family.alias("_fam"))
     frame = frame.with_columns(
-        fee.alias("_fam_first"), fee.alias("_fam_other"), fee.alias("_value"), row.alias("_block")
+        family.alias("_fam"),
+        fee.alias("_fam_first"),
+        fee.alias("_fam_other"),
+        fee.alias("_value"),
+        row.alias("_block"),
     )
     is_family = pl.col("_fam").is_not_null()
     has_families = frame["_fam"].null_count() < frame.height
     if has_families:
         frame = _families(frame.with_row_index("_pos"), sig, codes).drop("_pos")
-    count = int(frame["_seg"].max()) + 1  # type: ignore[arg-type]
+    count, width = _extent(frame)
     block = pl.col("_block")
     # the top is the first of the highest values, a line before a family of equal value:
     # the first row of each run at the highest ``2 * value + (not a family)``
     order = pl.col("_value") * 2 + (~is_family).cast(pl.Int64)
     bound = 2 * int(frame["_value"].max()) + 2  # type: ignore[arg-type]
-    frame = frame.with_columns(first_max(order, bound, count, longest(frame)).alias("_top_row"))
+    lazy = frame.lazy().with_columns(first_max(order, bound, count, width).alias("_top_row"))
     if has_families:  # the top line's family
         top = block == block.gather(pl.col("_top_row"))
     else:  # every line is its own block
         top = pl.int_range(pl.len(), dtype=pl.Int64) == pl.col("_top_row")
     num, den = scaled(SUBSEQUENT_SURGERY)
     first, other = pl.col("_fam_first"), pl.col("_fam_other")
-    return frame.with_columns(
+    return lazy.with_columns(
         pl.when(top).then(first).otherwise(round_div(first * num, den)).alias("_first"),
         # a family counts as one procedure; a line's other units are later procedures
         pl.when(top & is_family).then(other).otherwise(round_div(other * num, den)).alias("_other"),
         pl.when(top).then(1).otherwise(2).cast(pl.Int8).alias("mppr_rank"),
-    )
+    ).collect(engine=ENGINE)
 
 
 def _families(frame: pl.DataFrame, sig: pl.DataFrame, codes: int) -> pl.DataFrame:
@@ -865,12 +913,11 @@ def _portions(
         [part, sig.select("_exact", *columns, *(f"{c}_rank" for c in columns))[part["_sig"]]],
         how="horizontal",
     )
-    count = int(frame["_seg"].max()) + 1  # type: ignore[arg-type]
+    count, width = _extent(frame)
     scale = prepared.reduction_scale
     n = pl.col("_n")
     index = pl.int_range(pl.len(), dtype=pl.Int64)
-    width = longest(frame)
-    frame = frame.with_columns(
+    lazy = frame.lazy().with_columns(
         (pl.col("_exact") * scale).alias("_first_x"),
         (pl.col("_exact") * scale).alias("_other_x"),
         pl.lit(None, dtype=pl.Int8).alias("mppr_rank"),
@@ -881,7 +928,7 @@ def _portions(
         portion, rank = pl.col(column), pl.col(f"{column}_rank")
         bound = int(sig[f"{column}_rank"].max()) + 1  # type: ignore[arg-type]
         has = rank > 0
-        frame = frame.with_columns(
+        lazy = lazy.with_columns(
             (has & (seg_sum(pl.when(has).then(n).otherwise(0)) >= 2)).alias("_active"),
             (has & (index == first_max(rank, bound, count, width))).alias("_top"),
         )
@@ -899,11 +946,44 @@ def _portions(
                 .cast(pl.Int8)
                 .alias("mppr_rank")
             )
-        frame = frame.with_columns(updates)
+        lazy = lazy.with_columns(updates)
     divisor = prepared.cent_divisor * scale
-    return frame.with_columns(
+    # one query for every step (each was an eager step of its own)
+    return lazy.with_columns(
         round_div(pl.col("_first_x"), divisor).alias("_first"),
         round_div(pl.col("_other_x"), divisor).alias("_other"),
+    ).collect(engine=ENGINE)
+
+
+def _extent(frame: pl.DataFrame) -> tuple[int, int]:
+    """The number of runs of ``frame`` (after :func:`segments`) and the length of its
+    longest (:func:`longest`), in one query; (1, 1) when it is empty."""
+    seg, width = frame.select(
+        pl.col("_seg").max(), (pl.col("_last_row") - pl.col("_first_row")).max()
+    ).row(0)
+    return (1 if seg is None else int(seg) + 1), (1 if width is None else int(width) + 1)
+
+
+@cache
+def _codes() -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """The early, setting, late and post codes of a signature (see :func:`_code`)."""
+    return (
+        _code(_early_problems(), 0),
+        _code(_setting_reasons(), 0),
+        _code(_late_problems(), 100),
+        _code(_post_reasons(), 100),
+    )
+
+
+@cache
+def _team() -> pl.Expr:
+    return (
+        pl.when(_has("62"))
+        .then(_text("co-surgeon 62.5%"))
+        .when(_has("AS"))
+        .then(_text("non-physician assistant 85% of 16%"))
+        .when(_has_any(_ASSISTANTS))
+        .then(_text("assistant at surgery 16%"))
     )
 
 
@@ -931,10 +1011,7 @@ def _signature_prices(
         frame = frame.with_columns(_text(ProviderKind.PHYSICIAN.value).alias("provider_kind"))
     frame = _lookup(prepared, frame, qualifying_apm)
     frame = _line_fees(prepared, frame)
-    early = _code(_early_problems(), 0)
-    setting = _code(_setting_reasons(), 0)
-    late = _code(_late_problems(), 100)
-    post = _code(_post_reasons(), 100)
+    early, setting, late, post = _codes()
     frame = frame.with_columns(early.alias("_early")).with_columns(
         pl.when(pl.col("_early").is_null()).then(setting).alias("_setting")
     )
@@ -947,14 +1024,7 @@ def _signature_prices(
     )
     collected = frame.collect(engine=ENGINE)
     steps = _post_steps(prepared)
-    team = (
-        pl.when(_has("62"))
-        .then(_text("co-surgeon 62.5%"))
-        .when(_has("AS"))
-        .then(_text("non-physician assistant 85% of 16%"))
-        .when(_has_any(_ASSISTANTS))
-        .then(_text("assistant at surgery 16%"))
-    )
+    team = _team()
     codes = pl.concat([collected["procedure"], collected["endo_base"]]).unique().drop_nulls()
     numbers = dict(zip(codes.to_list(), range(codes.len()), strict=True))
     return collected.with_columns(
@@ -971,10 +1041,10 @@ def _signature_prices(
                 ("den", pl.when(condition).then(denominator).otherwise(1).cast(pl.Int64)),
             )
         ),
-        _messages(
-            collected, "_problem_code", (partial(_early_problems, prepared), _late_problems)
-        ).alias("_problem"),
-        _messages(collected, "_reason_code", _REASONS).alias("_reason"),
+        _messages(collected, "_problem_code", _problem_text(prepared.release_names)).alias(
+            "_problem"
+        ),
+        _messages(collected, "_reason_code", _reason_text()).alias("_reason"),
         pl.when(_has("50")).then(pl.col("bilateral")).alias("_bilateral_applied"),
         team.alias("_team"),
         (pl.col("_npp") & ~_has("AS")).alias("_non_physician"),
@@ -1058,6 +1128,7 @@ def medicare_prices(
                 rows["_charge"],
             ]
         )
+        .lazy()
         .with_columns((problem.is_null() & reason.is_null()).alias("_payable"))
         .with_columns(fee_amount.alias("_fee"))
     )
@@ -1071,20 +1142,18 @@ def medicare_prices(
         "_lesser_of",
         "_payable",
     )
+    amounts_frame = amounts.collect(engine=ENGINE)  # one query (it was four eager steps)
     # the texts: each signature's, gathered; then the lines the claim rules changed
     texts = sig.select(
         pl.col("_problem"),
         pl.col("_reason"),
         pl.col("_release_missing"),
-        *_rule_texts(
-            pl.col("_problem_code").is_null(),
-            pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null(),
-        ),
+        *_coded_rule_texts(),
     )
     if not full:
         texts = texts.select("_problem", "_release_missing")
     # a column no signature sets (no problem, no bilateral line, ...) needs no gather
-    result = amounts.hstack(_gather_texts(texts, index))
+    result = amounts_frame.hstack(_gather_texts(texts, index))
     if full:
         number = group.fill_null(0)
         named = pl.DataFrame(
@@ -1105,10 +1174,7 @@ def medicare_prices(
         patch = picked.select(
             problem_text.otherwise(pl.col("_problem")).alias("_problem"),
             reason_text.otherwise(pl.col("_reason")).alias("_reason"),
-            *_rule_texts(
-                pl.col("_problem_code").is_null(),
-                pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null(),
-            ),
+            *_coded_rule_texts(),
         )
         if not full:
             patch = patch.select("_problem")
@@ -1155,6 +1221,15 @@ def _gather_texts(texts: pl.DataFrame, index: pl.Series) -> list[pl.Series]:
         _nulls(name, height, texts.schema[name]) if name in empty else gathered[name]
         for name in texts.columns
     ]
+
+
+@cache
+def _coded_rule_texts() -> list[pl.Expr]:
+    """:func:`_rule_texts` of the problem and reason codes."""
+    return _rule_texts(
+        pl.col("_problem_code").is_null(),
+        pl.col("_problem_code").is_null() & pl.col("_reason_code").is_null(),
+    )
 
 
 def _rule_texts(priced: pl.Expr, payable: pl.Expr) -> list[pl.Expr]:
