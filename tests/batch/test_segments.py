@@ -8,11 +8,11 @@ from hypothesis import strategies as st
 
 from medbill.batch._segments import (
     LIMIT,
+    extent,
     first_flagged,
     first_max,
     first_of,
     last_of,
-    longest,
     pick,
     runs,
     seg_max,
@@ -76,7 +76,7 @@ def test_first_max_and_starts_equal_windows(rows: list[tuple[int, int, bool]], t
     bound = 41 if tight else LIMIT
     value, row = pl.col("value"), pl.col("row").cast(pl.Int64)
     got = frame.select(
-        first_max(value, bound, count, longest(frame)).alias("first_max"),  # type: ignore[arg-type]
+        first_max(value, bound, count, extent(frame)[1]).alias("first_max"),  # type: ignore[arg-type]
         starts("key").alias("start"),
     )
     want = frame.select(
@@ -84,4 +84,5 @@ def test_first_max_and_starts_equal_windows(rows: list[tuple[int, int, bool]], t
         pl.col("_start").alias("start"),
     )
     assert got.to_dicts() == want.to_dicts()
-    assert longest(frame) == frame.group_by("key").len()["len"].max()
+    assert extent(frame)[1] == frame.group_by("key").len()["len"].max()
+    assert extent(frame)[0] == count

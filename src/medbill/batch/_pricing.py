@@ -32,9 +32,9 @@ from medbill.batch._keys import Lines
 from medbill.batch._schedule import GROUP_CODES, PreparedSchedule
 from medbill.batch._segments import (
     LIMIT,
+    extent,
     first_max,
     first_of,
-    longest,
     runs,
     seg_sum,
     segments,
@@ -822,7 +822,7 @@ def _surgery(part: pl.DataFrame, sig: pl.DataFrame) -> pl.DataFrame:
     has_families = frame["_fam"].null_count() < frame.height
     if has_families:
         frame = _families(frame.with_row_index("_pos"), sig, codes).drop("_pos")
-    count, width = _extent(frame)
+    count, width = extent(frame)
     block = pl.col("_block")
     # the top is the first of the highest values, a line before a family of equal value:
     # the first row of each run at the highest ``2 * value + (not a family)``
@@ -861,13 +861,13 @@ def _families(frame: pl.DataFrame, sig: pl.DataFrame, codes: int) -> pl.DataFram
         members = members.sort("_key", "_fam", maintain_order=True)
         members = members.with_columns(runs("_key", "_fam"))
     members = members.with_columns(segments())
-    count = int(members["_seg"].max()) + 1  # type: ignore[arg-type]
+    count, width = extent(members)
     bound = int(sig["_unit_fee_rank"].max()) + 1  # type: ignore[arg-type]
     rank = pl.col("_unit_fee_rank")
     index = pl.int_range(pl.len(), dtype=pl.Int64)
     members = members.with_columns(
         (seg_sum(n) >= 2).alias("_several"),
-        (index == first_max(rank, bound, count, longest(members))).alias("_top"),
+        (index == first_max(rank, bound, count, width)).alias("_top"),
     )
     base_fee = (
         pl.when(pl.col("_endo_fee").is_not_null())
@@ -913,7 +913,7 @@ def _portions(
         [part, sig.select("_exact", *columns, *(f"{c}_rank" for c in columns))[part["_sig"]]],
         how="horizontal",
     )
-    count, width = _extent(frame)
+    count, width = extent(frame)
     scale = prepared.reduction_scale
     n = pl.col("_n")
     index = pl.int_range(pl.len(), dtype=pl.Int64)
@@ -953,15 +953,6 @@ def _portions(
         round_div(pl.col("_first_x"), divisor).alias("_first"),
         round_div(pl.col("_other_x"), divisor).alias("_other"),
     ).collect(engine=ENGINE)
-
-
-def _extent(frame: pl.DataFrame) -> tuple[int, int]:
-    """The number of runs of ``frame`` (after :func:`segments`) and the length of its
-    longest (:func:`longest`), in one query; (1, 1) when it is empty."""
-    seg, width = frame.select(
-        pl.col("_seg").max(), (pl.col("_last_row") - pl.col("_first_row")).max()
-    ).row(0)
-    return (1 if seg is None else int(seg) + 1), (1 if width is None else int(width) + 1)
 
 
 @cache

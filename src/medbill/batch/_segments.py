@@ -36,11 +36,11 @@ from typing import Final, cast
 import polars as pl
 
 __all__ = [
+    "extent",
     "first_flagged",
     "first_max",
     "first_of",
     "last_of",
-    "longest",
     "pick",
     "runs",
     "seg_max",
@@ -123,10 +123,13 @@ def seg_max(value: pl.Expr, bound: int, count: int) -> pl.Expr:
     return last_of((offset + value).cum_max()) - offset
 
 
-def longest(frame: pl.DataFrame) -> int:
-    """The length of the longest run of ``frame`` (after :func:`segments`; 1 when empty)."""
-    width = frame.select((pl.col("_last_row") - pl.col("_first_row")).max()).item()
-    return 1 if width is None else int(width) + 1
+def extent(frame: pl.DataFrame) -> tuple[int, int]:
+    """The number of runs of ``frame`` (after :func:`segments`) and the length of its
+    longest, in one query; (1, 1) when it is empty."""
+    seg, width = frame.select(
+        pl.col("_seg").max(), (pl.col("_last_row") - pl.col("_first_row")).max()
+    ).row(0)
+    return (1 if seg is None else int(seg) + 1), (1 if width is None else int(width) + 1)
 
 
 def first_max(value: pl.Expr, bound: int, count: int, width: int) -> pl.Expr:
