@@ -127,18 +127,45 @@ def postgres_dsn() -> Iterator[str]:
 
 
 @pytest.fixture
-def postgres_database(postgres_dsn: str) -> Iterator[str]:
-    """The DSN of a new, empty database on the test server, dropped afterwards."""
+def postgres_databases(postgres_dsn: str) -> Iterator[Callable[[], str]]:
+    """Call it for the DSN of a new, empty database on the test server; each one is
+    dropped after the test."""
     import psycopg
 
-    name = f"medbill_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    names: list[str] = []
     base, _, query = postgres_dsn.partition("?")
     head = base.rsplit("/", 1)[0]
-    yield f"{head}/{name}" + (f"?{query}" if query else "")
+
+    def create() -> str:
+        name = f"medbill_test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        names.append(name)
+        return f"{head}/{name}" + (f"?{query}" if query else "")
+
+    yield create
     with psycopg.connect(postgres_dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for name in names:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_database(postgres_databases: Callable[[], str]) -> str:
+    """The DSN of a new, empty database on the test server, dropped afterwards."""
+    return postgres_databases()
+
+
+@pytest.fixture(scope="session")
+def reference_835s(reference_dir: Path) -> list[Path]:
+    """Every 835 sample in the reference folder (by name; some are not X12 at all)."""
+    found = [
+        p
+        for p in sorted(reference_dir.rglob("*"))
+        if p.is_file() and "835" in p.name.lower() and p.suffix not in (".xml", ".csv")
+    ]
+    if not found:
+        pytest.skip("no 835 sample in the reference folder")
+    return found
 
 
 _V3_POSTINGS = (
