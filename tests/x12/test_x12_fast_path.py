@@ -449,3 +449,149 @@ def test_payee_npis_and_payer_addresses_read_once_per_file_read_as_afresh(
         _reader835._Codes.__init__ = original  # type: ignore[method-assign]
     assert cached == afresh
     assert any(isinstance(e, tuple) and e[0] == "read" for e in cached)
+
+
+# Service lines of every shape the fast loop meets: the common run (SVC, DTM, CAS, REF,
+# AMT) and its departures, each line written twice so that the second meets warm caches.
+# Half the files hold departures (``_mostly`` draws one now and then); the other half
+# only shapes the guide allows, so that strict reading reads them whole.
+_ODD = st.shared(st.booleans(), key="service lines with departures")
+
+
+@st.composite
+def _mostly(draw: st.DrawFn, common: list[str], odd: list[str]) -> str:
+    if draw(_ODD) and draw(st.integers(0, 4)) == 0:
+        return draw(st.sampled_from(odd))
+    return draw(st.sampled_from(common))
+
+
+_LINE_AMOUNTS = _mostly(
+    ["148.86", "89.86", "0.00", "100", "0"], ["5.", ".50", "-5.00", "12.345", "", "1" * 19]
+)
+_PROCEDURES = _mostly(["99213", "99214", "J1030", "80053"], ["9921X", ""])
+_MODIFIERS = st.lists(_mostly(["25", "59", "JW", "TC"], ["ZZ", ""]), max_size=5)
+
+
+@st.composite
+def _composite(draw: st.DrawFn) -> str:
+    qualifier = draw(_mostly(["HC"], ["NU", "ZZ", "XX", ""]))
+    parts = [qualifier, draw(_PROCEDURES), *draw(_MODIFIERS)]
+    return draw(_mostly([":"], [">", "^"])).join(parts)
+
+
+@st.composite
+def _svc(draw: st.DrawFn) -> str:
+    elements = ["SVC", draw(_composite()), draw(_LINE_AMOUNTS), draw(_LINE_AMOUNTS)]
+    tail = draw(
+        _mostly(
+            ["", "*", "**1", "**", "**2.5"],
+            ["**" + "1" * 16, "*0450*1", "**1*HC:99215:25", "**1**2", "**1^2", "**1 "],
+        )
+    )
+    return "*".join(elements) + tail
+
+
+_DATES = _mostly(["20250304", "20250301"], ["20250230", "2025030", "20250304 "])
+
+
+@st.composite
+def _dtm(draw: st.DrawFn) -> str:
+    qualifier = draw(_mostly(["472", "150", "151"], ["050", "999"]))
+    extra = draw(_mostly([""], ["*X", "*"]))
+    return f"DTM*{qualifier}*{draw(_DATES)}{extra}"
+
+
+@st.composite
+def _cas(draw: st.DrawFn) -> str:
+    group = draw(_mostly(["CO", "PR", "OA", "PI"], ["CR", "XX", ""]))
+    elements = ["CAS", group]
+    for _ in range(draw(st.integers(1, 6))):
+        reason = draw(_mostly(["45", "2", "1", "253", "A1"], ["", "ZZZ9"]))
+        amount = draw(_mostly(["12.34", "0.00", "5", "-3.10"], ["", "1.234", "9" * 19]))
+        quantity = draw(_mostly(["", "1"], ["X", "1.5"]))
+        elements += [reason, amount, quantity]
+    while elements[-1] == "" and len(elements) > 4:
+        elements.pop()
+    if draw(st.booleans()) and len(elements) > 4:
+        elements = elements[:4]  # the commonest shape: one triplet, no quantity
+    return "*".join(elements)
+
+
+_OTHER_LINE_SEGMENTS = _mostly(
+    [
+        "REF*6R*1",
+        "REF*6R*LINE 2",
+        "REF*LU*11",
+        "AMT*B6*116.52",
+        "AMT*B6*100",
+        "AMT*KH*0",
+        "LQ*HE*N130",
+        "LQ*HE*M15",
+        "LQ*RX*12",
+        "QTY*ZL*1",
+    ],
+    [
+        "REF*6R*",
+        "REF*6R*" + "X" * 51,
+        "REF*6R*1*X",
+        "AMT*B6*",
+        "AMT*B6*1.234",
+        "AMT*B6X*1.00",
+        "LQ*HE*Q",
+        "LQ*ZZ*N130",
+        "REF*6R*1 ",
+    ],
+)
+
+
+@st.composite
+def _service_line(draw: st.DrawFn) -> list[str]:
+    segments = [draw(_svc())]
+    segments += draw(st.lists(_dtm(), max_size=3))
+    segments += draw(st.lists(_cas(), max_size=3))
+    segments += draw(st.lists(_OTHER_LINE_SEGMENTS, max_size=4))
+    if draw(_ODD) and draw(st.integers(0, 9)) == 0:  # out of the guide's order
+        segments = draw(st.permutations(segments[1:])) + segments[:1]
+    return segments
+
+
+def _with_lines(claims: list[list[list[str]]]) -> str:
+    """A one-set 835 holding ``claims`` (each a list of service lines), written twice."""
+    body: list[str] = []
+    for repeat in range(2):
+        for number, lines in enumerate(claims):
+            body.append(f"CLP*C{repeat}{number:05d}*1*300.00*200.00*10.00*12*PCN{number}*11*1")
+            body.append(f"NM1*QC*1*PATIENT*TEST****MI*M{number:09d}")
+            body.append("DTM*050*20250320")
+            for line in lines:
+                body += line
+    header = [
+        "ST*835*0001",
+        "BPR*I*1000.00*C*CHK************20250401",
+        "TRN*1*CHK000001*1512345678",
+        "DTM*405*20250331",
+        "N1*PR*ACME HEALTH",
+        "N1*PE*SPRINGFIELD FAMILY MEDICINE*XX*1234567893",
+        "LX*1",
+    ]
+    segments = [
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       "
+        "*250401*1200*^*00501*000000001*0*P*:",
+        "GS*HP*PAYER*PROVIDER*20250401*1200*1*X*005010X221A1",
+        *header,
+        *body,
+        f"SE*{len(header) + len(body) + 1}*0001",
+        "GE*1*1",
+        "IEA*1*000000001",
+    ]
+    return "~\n".join(segments) + "~\n"
+
+
+@SETTINGS
+@given(st.lists(st.lists(_service_line(), min_size=1, max_size=3), min_size=1, max_size=3))
+@example([[["SVC*HC:99213:25*148.86*89.86**1", "DTM*472*20250304", "CAS*CO*45*32.34",
+            "CAS*PR*2*26.66", "REF*6R*1", "AMT*B6*116.52"]]])  # fmt: skip
+def test_service_lines_of_any_shape_read_the_same_both_ways(
+    claims: list[list[list[str]]],
+) -> None:
+    _same_both_ways(_with_lines(claims))
