@@ -112,6 +112,17 @@ def _account(
     return found
 
 
+def _new_account(identity: tuple[str | None, ...], level: Priority | None) -> Account:
+    """:func:`_account` of an identity the caller just looked up in ``_ACCOUNTS`` and did
+    not find (``identity`` holds the level's value, ``level`` the level itself)."""
+    code, patient, payer, _, claim, line = identity
+    found = _ACCOUNT(code, patient, payer, level, claim, line, identity, hash(identity))
+    if len(_ACCOUNTS) >= _MAX_ACCOUNTS:
+        _ACCOUNTS.clear()
+    _ACCOUNTS[identity] = found
+    return found
+
+
 _CENT: Final = Decimal("0.01")
 _HUNDRED: Final = Decimal(100)
 
@@ -252,13 +263,12 @@ def lean_claim_payment(
     next_party = _party(next_coverage)
     level_value = level._value_
     next_value = None if next_level is None else next_level._value_
+    identity: tuple[str | None, ...]
     for line_id, _charge, paid, share, booked in pieces:
-        receivable = accounts((_INSURANCE, patient, payer, level_value, claim_id, line_id))
-        if receivable is None:
-            receivable = _account(_INSURANCE, patient, payer, level, claim_id, line_id)
-        target = accounts((target_code, patient, next_payer, next_value, claim_id, line_id))
-        if target is None:
-            target = _account(target_code, patient, next_payer, next_level, claim_id, line_id)
+        identity = (_INSURANCE, patient, payer, level_value, claim_id, line_id)
+        receivable = accounts(identity) or _new_account(identity, level)
+        identity = (target_code, patient, next_payer, next_value, claim_id, line_id)
+        target = accounts(identity) or _new_account(identity, next_level)
         value = balance(receivable)
         billed_now = (
             int(value * _HUNDRED)
@@ -315,19 +325,14 @@ def lean_claim_payment(
             elif role == "tgt":
                 amounts[target] = cents
             else:
-                booked_to = accounts((role, patient, payer, level_value, claim_id, line_id))
-                if booked_to is None:
-                    booked_to = _account(role, patient, payer, level, claim_id, line_id)
-                amounts[booked_to] = cents
+                identity = (role, patient, payer, level_value, claim_id, line_id)
+                amounts[accounts(identity) or _new_account(identity, level)] = cents
     # the claim-level piece (no money, no CAS): the reference reads its two balances
-    receivable = accounts((_INSURANCE, patient, payer, level_value, claim_id, None)) or _account(
-        _INSURANCE, patient, payer, level, claim_id, None
-    )
+    identity = (_INSURANCE, patient, payer, level_value, claim_id, None)
+    receivable = accounts(identity) or _new_account(identity, level)
     value = balance(receivable)
-    balance(
-        accounts((target_code, patient, next_payer, next_value, claim_id, None))
-        or _account(target_code, patient, next_payer, next_level, claim_id, None)
-    )
+    identity = (target_code, patient, next_payer, next_value, claim_id, None)
+    balance(accounts(identity) or _new_account(identity, next_level))
     if paid_total > 0:
         # paid more than it owed (a liability to the payer): the reference books it
         owed = 0
@@ -388,13 +393,8 @@ def lean_claim_payment(
     )
     # money collected for the claim or its visit (a check-in copay): read as the reference
     # reads it, which applies it when there is any
-    credit = (
-        balance(
-            accounts(("patient_credit", patient, None, None, claim_id, None))
-            or _account("patient_credit", patient, None, None, claim_id, None)
-        )
-        > 0
-    )
+    identity = ("patient_credit", patient, None, None, claim_id, None)
+    credit = balance(accounts(identity) or _new_account(identity, None)) > 0
     if claim.encounter_id is not None:
         place = f"encounter:{claim.encounter_id}"
         credit |= balance(_account("patient_credit", patient, None, None, place, None)) > 0

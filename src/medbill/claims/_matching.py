@@ -16,6 +16,7 @@ import attrs
 from medbill._encounter import Claim, ClaimLine
 from medbill._enums import MedbillEnum
 from medbill._payment import LinePayment
+from medbill._trusted import trusted_positional
 
 __all__ = ["LineMatch", "MatchMethod", "match_lines"]
 
@@ -43,6 +44,11 @@ class LineMatch:
     claim_line: ClaimLine
     line_payment: LinePayment
     method: MatchMethod
+
+
+# ``LineMatch(...)`` of a claim's own line and payment line (no converters or validators:
+# the same object, without the frozen class's per-field ``__setattr__``).
+_LINE_MATCH = trusted_positional(LineMatch, "claim_line", "line_payment", "method")
 
 
 def _billed(payment: LinePayment) -> tuple[object, tuple[object, ...]]:
@@ -79,10 +85,8 @@ def match_lines(
     if len(payments) == len(lines) and all(
         p.line_id == c.line_id for p, c in zip(payments, lines, strict=True)
     ):  # the usual case: the payer echoed every line item control number, in order
-        matches = tuple(
-            LineMatch(claim_line=c, line_payment=p, method=MatchMethod.LINE_ID)
-            for p, c in zip(payments, lines, strict=True)
-        )
+        method = MatchMethod.LINE_ID
+        matches = tuple([_LINE_MATCH(c, p, method) for p, c in zip(payments, lines, strict=True)])
         return matches, ()
     free = list(lines)
     found: dict[int, LineMatch] = {}

@@ -461,8 +461,10 @@ class _Coverages:
         known = self._of.get(id(claim))
         if known is not None and known[0] is claim:
             return known[1]
-        day = claim.service_dates[0]
-        found = [c for c in self._by_patient.get(str(claim.patient.id), ()) if c.is_active_on(day)]
+        day = claim.service_dates[0]  # a pendulum.Date (a claim line's): as is_active_on takes it
+        found = [
+            c for c in self._by_patient.get(str(claim.patient.id), ()) if c.effective.contains(day)
+        ]
         if claim.coverage is not None and claim.coverage not in found:
             found.insert(0, claim.coverage)
         self._of[id(claim)] = (claim, found)  # the claim is kept: its id is not reused
@@ -482,8 +484,15 @@ class _Coverages:
         return leveled[0] if leveled else None
 
     def after(self, claim: Claim, coverage: Coverage) -> Coverage | None:
-        rank = coverage.priority.rank + 1
-        return next((c for c in self.of(claim) if c.priority.rank == rank), None)
+        wanted = _NEXT_LEVEL.get(coverage.priority)  # the level of rank + 1 (none after tertiary)
+        for option in self.of(claim):
+            if option.priority is wanted:
+                return option
+        return None
+
+
+# ``Priority.rank + 1`` as the level itself: the next payer's level.
+_NEXT_LEVEL = {Priority.PRIMARY: Priority.SECONDARY, Priority.SECONDARY: Priority.TERTIARY}
 
 
 _NEXT_ACTIONS = {
