@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 import polars as pl
@@ -544,7 +544,9 @@ def _group_tables(
                 refused = refused.filter(~pl.col("text").str.contains(pattern))
             refusals.append(refused.select("file", "set_number"))
             if number:
-                splits[_IDS[number - 1]] = _split(piece.lazy().drop("code", "_where"), e)
+                kind = _IDS[number - 1]
+                rows = piece.lazy().drop("code", "_where")
+                splits[kind] = _sliced(rows, kind) if kind in _SLICED else _split(rows, e)
         elif place == 1:
             heads.append(piece)
     empty_lazy = _split(kept.lazy().drop("code", "_where", "_key").clear(), e)
@@ -580,7 +582,7 @@ def _group_tables(
             keyed[segment_id] = (
                 part(segment_id)
                 .lazy()
-                .select("file", "set_number", "_ci", "_li", "_line", _el(1).alias("_q"))
+                .select("file", "set_number", "_ci", "_li", "_line", _element(part(segment_id), 1))
             )
         return keyed[segment_id]
 
@@ -668,6 +670,30 @@ def _group_tables(
 
 
 _Frame = TypeVar("_Frame", pl.DataFrame, pl.LazyFrame)
+
+
+# Kinds whose qualifier and value alone are read: their whitelisted shapes fix where those
+# are (``DTM*qqq*CCYYMMDD``, ``NM1*qq...``), so they are sliced off the text, not split
+# (a row of another shape is refused, and its set read by the object reader)
+_SLICED: Final = {"DTM": (3, 8), "NM1": (2, None)}
+
+
+def _sliced(frame: pl.LazyFrame, kind: str) -> pl.LazyFrame:
+    """A part of a ``_SLICED`` kind with its qualifier ``_q`` (and value ``_v``) sliced
+    off its ``text``: on whitelisted rows, the strings splitting gives as elements 1 and 2."""
+    length, value = _SLICED[kind]
+    text = pl.col("text")
+    values = [text.str.slice(4, length).alias("_q")]
+    if value is not None:
+        values.append(text.str.slice(value).alias("_v"))
+    return frame.with_columns(values).drop("text")
+
+
+def _element(part: pl.DataFrame, position: int) -> pl.Expr:
+    """Element 1 (as ``_q``) or 2 (as ``_v``) of a part's rows: its own column where the
+    part was sliced (``_SLICED``), else from the split elements."""
+    name = ("_q", "_v")[position - 1]
+    return pl.col(name) if name in part.columns else _el(position).alias(name)
 
 
 def _split(frame: _Frame, element: str) -> _Frame:
@@ -842,7 +868,10 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[t
         part("SVC").lazy().select("file", "set_number", "p1", "p6", _blank_null(_el(4)).alias("r4"))
     )
     values: list[tuple[pl.LazyFrame, Any]] = [
-        (part("DTM").lazy().select("file", "set_number", _el(2).alias("v")), date),
+        (
+            part("DTM").lazy().select("file", "set_number", _element(part("DTM"), 2).alias("v")),
+            date,
+        ),
         (
             pl.concat(
                 [
@@ -1252,7 +1281,13 @@ def _claim_tables(
             narrow[segment_id] = (
                 eager(segment_id)
                 .lazy()
-                .select("_ci", "_li", "_line", _el(1).alias("_q"), _el(2).alias("_v"))
+                .select(
+                    "_ci",
+                    "_li",
+                    "_line",
+                    _element(eager(segment_id), 1),
+                    _element(eager(segment_id), 2),
+                )
             )
         queries.append(narrow[segment_id].filter(condition).select(key, value.alias("v")))
     placed = {
