@@ -600,31 +600,33 @@ def _group_tables(
         qualified("DTM").filter(line & ~one_of(_LINE_DATES)),
         qualified("DTM").filter(~line & ~one_of(_CLAIM_DATES)),
     ]
+
     # single-use segments read once per claim or line (later ones would overwrite or,
-    # for NM1/MIA/MOA, be refused)
-    once = [
-        qualified("NM1").select("file", "set_number", pl.col("_ci").alias("k"), q.alias("v")),
-        qualified("MIA").select(
-            "file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")
-        ),
-        qualified("MOA").select(
-            "file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")
-        ),
-        qualified("DTM")
-        .filter(~line & (q != "036"))
-        .select("file", "set_number", pl.col("_ci").alias("k"), q.alias("v")),
-        qualified("DTM")
-        .filter(line & (q != "151"))
-        .select("file", "set_number", pl.col("_li").alias("k"), pl.lit("").alias("v")),
-        qualified("REF")
-        .filter(line & (q == "6R"))
-        .select("file", "set_number", pl.col("_li").alias("k"), q.alias("v")),
-        qualified("AMT")
-        .filter(line & (q == "B6"))
-        .select("file", "set_number", pl.col("_li").alias("k"), q.alias("v")),
-    ]
+    # for NM1/MIA/MOA, be refused): once per claim (line) and qualifier. The part's rows
+    # are in file order, so a claim's (line's) rows are next to one another; an index
+    # names one claim or line, so one file and set, in every part
+    def once(
+        segment_id: str, condition: pl.Expr, index: str, qualifiers: Sequence[str] = ()
+    ) -> pl.LazyFrame:
+        rows = qualified(segment_id).filter(condition)
+        if qualifiers:  # one integer key each: the index and the qualifier's place
+            code = q.replace_strict(
+                qualifiers, range(len(qualifiers)), default=len(qualifiers), return_dtype=pl.Int64
+            )
+            twice = (pl.col(index).cast(pl.Int64) * 16 + code).is_duplicated()
+        else:  # a row of the index before it (the second of two is enough to name the set)
+            twice = (pl.col(index) == pl.col(index).shift(1)).fill_null(False)
+        return rows.filter(twice).select("file", "set_number")
+
+    everywhere = pl.lit(True)
     checks = [f.select("file", "set_number") for f in misplaced] + [
-        f.filter(pl.struct("k", "v").is_duplicated()).select("file", "set_number") for f in once
+        once("NM1", everywhere, "_ci", _NM1_ROLES),
+        once("MIA", everywhere, "_ci"),
+        once("MOA", everywhere, "_ci"),
+        once("DTM", ~line & (q != "036"), "_ci", _CLAIM_DATES),
+        once("DTM", line & (q != "151"), "_li"),
+        once("REF", line & (q == "6R"), "_li"),
+        once("AMT", line & (q == "B6"), "_li"),
     ]
     for found_sets in pl.collect_all(checks, engine=ENGINE):
         sets_bad |= set(found_sets.iter_rows())
