@@ -18,6 +18,7 @@ from medbill import MedbillError, Remittance
 from medbill.batch import remittance_tables
 from medbill.batch._columnar835 import (
     _IDS,
+    Delimiters,
     columnar_tables,
     delimiters,
     segment_frame,
@@ -510,6 +511,49 @@ def test_segment_codes_are_those_of_the_ids_split_off() -> None:
         assert rows["code"].to_list() == [by_id.get(i, 0) for i in ids]
     for text in texts[:: max(1, len(texts) // 40)]:
         assert_same([("t", text)], strict=False)
+
+
+def plain_rows(texts: list[str], element: str, terminator: str) -> list[tuple[int, int, str, int]]:
+    """segment_rows' rows (file, position, text, set number) by Python's own split and strip."""
+    out = []
+    for file, text in enumerate(texts):
+        position = sets = 0
+        for segment in text.split(terminator):
+            segment = segment.strip(" \t\r\n\ufeff")
+            if segment:
+                position += 1
+                sets += segment.split(element)[0] == "ST"
+                out.append((file, position, segment, sets))
+    return out
+
+
+_PIECES = ["ST*835*1", "CLP*1*1*1*1", "SVC*HC:99213*1*1", "", " ", "\n", "\r\n", "\ufeff", "é*1"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_PIECES), max_size=8),
+            st.sampled_from(["", "~", "~\n", "~ \r\n", "\n", "~~"]),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_segment_rows_split_as_python_splits(texts: list[tuple[list[str], str]]) -> None:
+    # empty segments (doubled terminators, blank ones, the one after the last terminator),
+    # blanks and byte order marks around segments, non-ASCII text: the same rows
+    whole = [ISA + "~".join(pieces) + end for pieces, end in texts]
+    rows = segment_rows(whole, Delimiters("*", "^", ":", "~"))
+    got = list(rows.select("file", "position", "text", "set_number").iter_rows())
+    assert got == plain_rows(whole, "*", "~")
+
+
+ISA = (
+    "ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       "
+    "*250401*1200*^*00501*000000001*0*P*:~"
+)
 
 
 def test_decimals_without_numpy_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:

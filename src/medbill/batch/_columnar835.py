@@ -220,14 +220,24 @@ def segment_rows(texts: Sequence[str], found: Delimiters) -> pl.DataFrame:
     these short strings)."""
     import pyarrow.compute as pc
 
-    whole = pa.array(texts, pa.large_string())
+    # each text without its last terminator and the blanks after it, where it ends so:
+    # that empty segment is not split off, so that a text of no other empty segment
+    # needs no filter below (the filter copies every segment)
+    whole = pa.array([_without_last_terminator(t, found.segment) for t in texts], pa.large_string())
     split = pc.split_pattern(whole, found.segment)
     # blanks around a segment (line breaks, indentation) are not part of it: the
-    # tokenizer strips the same characters (medbill.x12._tokenizer._BLANK)
-    segments = pc.utf8_trim(pc.list_flatten(split), _BLANK)
+    # tokenizer strips the same characters (medbill.x12._tokenizer._BLANK); without a
+    # byte order mark in the texts they are ASCII, which Arrow trims byte by byte (a
+    # str holding only ASCII or Latin-1 characters answers ``in`` at once)
+    flat = pc.list_flatten(split)
+    if any("\ufeff" in t for t in texts):
+        segments = pc.utf8_trim(flat, _BLANK)
+    else:
+        segments = pc.ascii_trim(flat, _BLANK.replace("\ufeff", ""))
     files = pc.list_parent_indices(split)
     nonempty = pc.greater(pc.binary_length(segments), 0)
-    segments, files = segments.filter(nonempty), files.filter(nonempty)
+    if not pc.all(nonempty).as_py():
+        segments, files = segments.filter(nonempty), files.filter(nonempty)
     # the candidates: each id, and each two-character id with the separator after it
     twos = [s for s in _IDS if len(s) == 2]
     ids = pa.array([*_IDS, *(s + found.element for s in twos)])
@@ -264,6 +274,17 @@ def segment_rows(texts: Sequence[str], found: Delimiters) -> pl.DataFrame:
         # the running ST count, less the count before the file's first row
         (running - (running - st).gather(first)).alias("set_number"),
     )
+
+
+def _without_last_terminator(text: str, terminator: str) -> str:
+    """``text`` without the blanks at its end and the terminator before them, when it
+    ends so (else as it is): the same segments, less the empty one after the last."""
+    end = len(text)
+    while end and text[end - 1] in _BLANK:
+        end -= 1
+    if end and text[end - 1] == terminator:
+        return text[: end - 1]
+    return text
 
 
 # --------------------------------------------------------------------------------------
