@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -618,3 +619,47 @@ def test_claim_segments_after_a_plb_or_an_lx_without_a_clp_match() -> None:
         base.replace("LX*1~", "LX*1~\nAMT*B6*1.00~", 1),
     ]
     assert_left_to_the_object_reader(changed, base)
+
+
+def _pool() -> list[tuple[str, str]]:
+    """Files of every route: columnar, columnar with one set read whole, columnar with
+    header warnings given again, another delimiter group, and files the object reader
+    reads (envelope counts that disagree: it warns, leniently)."""
+    good = generated(5, seed=31, per_set=2)
+    third = good.index("CLP*C0000002")
+    odd = renumbered(good[:third] + good[third:].replace("DTM*050*", "ZZZ*1~\nDTM*050*", 1))
+    return [
+        ("good", good),
+        ("other", generated(3, seed=32)),
+        ("whole-set", odd),
+        ("npi", good.replace("*XX*1234567893~", "*XX*1234567890~")),
+        ("pipes", generated(2, seed=33).replace("*", "|")),
+        ("se-count", good.replace("SE*", "SE*9", 1)),
+        ("ge-count", good.replace("GE*3*", "GE*4*", 1)),
+        ("sample", SAMPLE_835),
+    ]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(picks=st.lists(st.integers(0, 7), min_size=1, max_size=7))
+def test_files_read_together_equal_each_read_alone(picks: list[int]) -> None:
+    # one call over many files (one set of queries for all of them) gives each file's
+    # tables and warnings as reading it alone would, in the files' order, with the same
+    # sources and positions
+    pool = _pool()
+    items: list[Source] = [(f"{pool[i][0]}-{n}", pool[i][1]) for n, i in enumerate(picks)]
+    together, together_warnings = outcome(partial(remittance_tables, items, strict=False))
+    alone = [outcome(partial(remittance_tables, [item], strict=False)) for item in items]
+    assert together_warnings == [w for _, found in alone for w in found]
+    assert isinstance(together, RemittanceTables)
+    for name in TABLES:
+        parts = [getattr(tables, name) for tables, _ in alone]
+        assert getattr(together, name).equals(pa.concat_tables(parts)), name
+
+
+def test_the_pool_takes_every_route() -> None:
+    pool = _pool()
+    fast = columnar_tables([text for _, text in pool], [name for name, _ in pool], strict=False)
+    assert fast.fallback == {5, 6}
+    assert fast.whole_sets == {(2, 2)}
+    assert sorted(fast.warnings) == [2, 3]

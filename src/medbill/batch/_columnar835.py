@@ -1061,7 +1061,10 @@ def _headers(
         if exact.get(key, start) == position - 1 and position == start + len(rows):
             exact[key] = position
     lenience = Lenience(strict)
-    codes: dict[int, _Codes] = {}
+    # one cache of validated codes for the group: it holds only values read without an
+    # error or warning, and the group's files are of one version (the first ISA's, which
+    # every later ISA repeats), so each file reads as with a cache of its own (read_835's)
+    codes = _Codes()
     # one recording for all the sets: each set's warnings are those recorded while it
     # was read (nothing else runs in between)
     with warnings.catch_warnings(record=True) as log:
@@ -1086,7 +1089,7 @@ def _read_sets(
     whole: dict[tuple[int, int], list[list[str]]],
     segments: dict[tuple[int, int], list[list[str]]],
     found: Delimiters,
-    codes: dict[int, Any],
+    codes: Any,
     lenience: Any,
     exact: dict[tuple[int, int], int],
     log: list[warnings.WarningMessage],
@@ -1099,7 +1102,7 @@ def _read_sets(
     :func:`_headers`), its warnings taken from ``log`` as they are recorded."""
     from medbill._errors import MedbillError
     from medbill.batch._remittance import _remittance, provider_adjustment_rows, remittance_values
-    from medbill.x12._reader835 import _Codes, _TransactionReader
+    from medbill.x12._reader835 import _TransactionReader
 
     remittances, claims, lines, adjustments, provider = tables
     for (file, number), (st, position, head) in sorted(opened.items()):
@@ -1108,10 +1111,9 @@ def _read_sets(
         read_whole = (file, number) in whole
         rows = whole[(file, number)] if read_whole else segments.get((file, number), [])
         raw = _Raw(st, position, head["GS"], head["ISA"], found, rows)
-        file_codes = codes.setdefault(file, _Codes())  # one per file, as read_835
         start = len(log)
         try:
-            reader = _TransactionReader(raw, file_codes, lenience)  # type: ignore[arg-type]
+            reader = _TransactionReader(raw, codes, lenience)  # type: ignore[arg-type]
             remittance = reader.read()
         except MedbillError:
             newly.add(file)
