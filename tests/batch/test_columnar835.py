@@ -663,3 +663,15 @@ def test_the_pool_takes_every_route() -> None:
     assert fast.fallback == {5, 6}
     assert fast.whole_sets == {(2, 2)}
     assert sorted(fast.warnings) == [2, 3]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), quantity=st.booleans())
+def test_files_of_single_triplet_adjustments_match(seed: int, quantity: bool) -> None:
+    # every CAS one triplet (with or without its quantity): the adjustments are read row
+    # by row, without exploding the triplets; with one two-triplet CAS, by exploding
+    text = generated(6, seed=seed, per_set=3).replace("**1*0.00~", "*1~" if quantity else "~")
+    assert "CAS*CO*45" in text
+    assert columnar_tables([text], ["t"]).fallback == frozenset()
+    assert_same([("t", text)])
+    assert_same([("t", text), ("u", generated(3, seed=seed))])

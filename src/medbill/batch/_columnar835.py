@@ -1368,33 +1368,48 @@ def _claim_tables(
         if n_lines
         else pl.lit(None, dtype=pl.Int32).alias("line_number")
     )
-    triplets = (
-        cas_query.select(
-            "_ci",
-            "_li",
-            line.alias("_line"),
-            pl.when(line).then(pl.col("_li")).otherwise(-1 - pl.col("_ci")).alias("_owner"),
-            "line_number",
-            "elements",
-            pl.int_ranges(0, (pl.col("elements").list.len() - 1) // 3, dtype=pl.Int32).alias("_k"),
-        )
-        .explode("_k")
-        .select(
-            "_ci",
-            "_li",
-            "_line",
-            "_owner",
-            "line_number",
-            _el(1).alias("group"),
-            pl.col("elements").list.get(2 + 3 * pl.col("_k")).alias("reason"),
-            _scaled(pl.col("elements").list.get(3 + 3 * pl.col("_k")), 2).alias("amount"),
-            _scaled(
-                _blank_null(pl.col("elements").list.get(4 + 3 * pl.col("_k"), null_on_oob=True)),
-                3,
-            ).alias("quantity"),
-        )
-        .collect(engine=ENGINE)
+    owner = pl.when(line).then(pl.col("_li")).otherwise(-1 - pl.col("_ci")).alias("_owner")
+    keys = ("_ci", "_li", line.alias("_line"), owner, "line_number")
+    sizes = cas.select(
+        pl.col("elements").list.len().min().alias("least"), pl.col("elements").list.len().max()
     )
+    least, most = sizes.row(0) if cas.height else (0, 0)
+    if least >= 4 and most <= 5:
+        # every CAS holds one triplet (and perhaps its quantity): each row is one triplet
+        # as it stands, without the exploding (which copies every row's elements)
+        triplets = cas_query.select(
+            *keys,
+            _el(1).alias("group"),
+            _el(2).alias("reason"),
+            _scaled(_el(3), 2).alias("amount"),
+            _scaled(_blank_null(_el(4)), 3).alias("quantity"),
+        ).collect(engine=ENGINE)
+    else:
+        k = pl.col("_k")
+        triplets = (
+            cas_query.select(
+                *keys,
+                "elements",
+                pl.int_ranges(0, (pl.col("elements").list.len() - 1) // 3, dtype=pl.Int32).alias(
+                    "_k"
+                ),
+            )
+            .explode("_k")
+            .select(
+                "_ci",
+                "_li",
+                "_line",
+                "_owner",
+                "line_number",
+                _el(1).alias("group"),
+                pl.col("elements").list.get(2 + 3 * k).alias("reason"),
+                _scaled(pl.col("elements").list.get(3 + 3 * k), 2).alias("amount"),
+                _scaled(
+                    _blank_null(pl.col("elements").list.get(4 + 3 * k, null_on_oob=True)), 3
+                ).alias("quantity"),
+            )
+            .collect(engine=ENGINE)
+        )
     # the steps that read the triplets or the service lines: lazy queries, evaluated
     # together
     later = triplets.lazy()
