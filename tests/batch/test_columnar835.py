@@ -675,3 +675,18 @@ def test_files_of_single_triplet_adjustments_match(seed: int, quantity: bool) ->
     assert columnar_tables([text], ["t"]).fallback == frozenset()
     assert_same([("t", text)])
     assert_same([("t", text), ("u", generated(3, seed=seed))])
+
+
+@pytest.mark.parametrize("triplet", [1, 2, 3])
+def test_a_refused_reason_in_any_triplet_matches(triplet: int) -> None:
+    # a CARC the whitelist's shape allows but the object reader's type refuses, in the
+    # first, second or third triplet of a CAS (the reasons' places are all checked)
+    base = generated(4, seed=41, per_set=2)
+    reasons = ["2", "1", "3"]
+    reasons[triplet - 1] = "ZZZZZ"
+    cas = "CAS*PR*" + "**".join(f"{reason}*0.00" for reason in reasons) + "~"
+    text = renumbered(base.replace("DTM*050*", cas + "\nDTM*050*", 1))
+    fast = columnar_tables([text], ["t"], strict=False)
+    assert fast.fallback or fast.whole_sets
+    for strict in (True, False):
+        assert_same([("t", text), ("b", base)], strict=strict)

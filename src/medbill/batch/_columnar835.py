@@ -890,6 +890,7 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[t
     svc = (
         part("SVC").lazy().select("file", "set_number", "p1", "p6", _blank_null(_el(4)).alias("r4"))
     )
+    longest = cast(int | None, part("CAS")["elements"].list.len().max()) or 0
     values: list[tuple[pl.LazyFrame, Any]] = [
         (
             part("DTM").lazy().select("file", "set_number", _element(part("DTM"), 2).alias("v")),
@@ -899,8 +900,11 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[t
             pl.concat(
                 [
                     part("CAS").lazy().select("file", "set_number", _el(p).alias("v"))
+                    # the reasons' places within the longest CAS (beyond it all are null)
                     for p in (2, 5, 8, 11, 14, 17)
+                    if p < longest
                 ]
+                or [part("CAS").lazy().select("file", "set_number", _el(2).alias("v"))]
             ),
             same(Carc),
         ),
