@@ -20,6 +20,7 @@ from medbill.batch import remittance_tables
 from medbill.batch._columnar835 import (
     _IDS,
     Delimiters,
+    _pieces,
     columnar_tables,
     delimiters,
     segment_frame,
@@ -690,3 +691,17 @@ def test_a_refused_reason_in_any_triplet_matches(triplet: int) -> None:
     assert fast.fallback or fast.whole_sets
     for strict in (True, False):
         assert_same([("t", text), ("b", base)], strict=strict)
+
+
+@settings(max_examples=100, deadline=None)
+@given(keys=st.lists(st.integers(0, 6), max_size=40))
+def test_pieces_are_partition_by_s_parts(keys: list[int]) -> None:
+    frame = pl.DataFrame(
+        {"k": keys, "row": list(range(len(keys))), "text": [f"s{n}" for n in range(len(keys))]},
+        schema={"k": pl.Int16, "row": pl.Int64, "text": pl.String},
+    )
+    want = frame.partition_by("k", as_dict=True, include_key=False)
+    got = _pieces(frame, "k")
+    assert sorted(key for key, _ in got) == sorted(key for (key,) in want)
+    for key, piece in got:
+        assert piece.equals(want[(key,)])
