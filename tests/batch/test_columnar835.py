@@ -20,6 +20,8 @@ from medbill.batch import remittance_tables
 from medbill.batch._columnar835 import (
     _IDS,
     Delimiters,
+    _codes_by_bytes,
+    _codes_by_text,
     _pieces,
     columnar_tables,
     delimiters,
@@ -705,3 +707,52 @@ def test_pieces_are_partition_by_s_parts(keys: list[int]) -> None:
     assert sorted(key for key, _ in got) == sorted(key for (key,) in want)
     for key, piece in got:
         assert piece.equals(want[(key,)])
+
+
+_ID_PIECES = [*_IDS, "ST", "S", "T", "CL", "P", "X", "é", "*", "|", ":", "1", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    segments=st.lists(st.lists(st.sampled_from(_ID_PIECES), max_size=4).map("".join), max_size=30),
+    element=st.sampled_from(["*", "|", "§"]),
+)
+def test_codes_by_bytes_are_the_codes_of_the_ids_split_off(
+    segments: list[str], element: str
+) -> None:
+    # the numpy path (first bytes) and Arrow's string kernels give each segment the code
+    # of the id before its first separator (0 for another id); a separator of two bytes
+    # is left to the string kernels
+    texts = pa.array(segments, pa.large_string())
+    by_id = dict(zip(_IDS, range(1, len(_IDS) + 1), strict=True))
+    want = [by_id.get(segment.split(element)[0], 0) for segment in segments]
+    assert _codes_by_text(texts, element).to_pylist() == want
+    fast = _codes_by_bytes(texts, element)
+    if element == "§":
+        assert fast is None
+    else:
+        assert fast is not None
+        assert fast.to_pylist() == want
+        sliced = texts.slice(1)  # an array with an offset into its buffers
+        assert cast_codes(_codes_by_bytes(sliced, element)) == want[1:]
+
+
+def cast_codes(codes: object) -> list[int]:
+    assert isinstance(codes, pa.Array)
+    return [int(code) for code in codes.to_pylist()]
+
+
+def test_segment_codes_without_numpy_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    import medbill.batch._tables as tables
+
+    texts = [generated(5, seed=51), generated(3, seed=52).replace("*", "|"), SAMPLE_835]
+    with_numpy = [segment_rows([t], cast_delimiters(t)) for t in texts]
+    monkeypatch.setattr(tables, "_np", None)
+    for text, rows in zip(texts, with_numpy, strict=True):
+        assert segment_rows([text], cast_delimiters(text)).equals(rows)
+
+
+def cast_delimiters(text: str) -> Delimiters:
+    found = delimiters(text)
+    assert found is not None
+    return found

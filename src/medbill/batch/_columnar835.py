@@ -238,26 +238,15 @@ def segment_rows(texts: Sequence[str], found: Delimiters) -> pl.DataFrame:
     nonempty = pc.greater(pc.binary_length(segments), 0)
     if not pc.all(nonempty).as_py():
         segments, files = segments.filter(nonempty), files.filter(nonempty)
-    # the candidates: each id, and each two-character id with the separator after it
-    twos = [s for s in _IDS if len(s) == 2]
-    ids = pa.array([*_IDS, *(s + found.element for s in twos)])
-    codes = pa.array([*range(1, len(_IDS) + 1), *(_CODE[s] for s in twos)], pa.int8())
-    three = pa.array([len(s) == 3 for s in _IDS] + [False] * len(twos))
-    index = pc.index_in(pc.utf8_slice_codeunits(segments, 0, 3), value_set=ids)
-    # a three-character id is followed by the separator, or is the whole segment
-    separator = pc.find_substring(segments, found.element)
-    exact = pc.or_(
-        pc.equal(separator, 3),
-        pc.and_(pc.equal(separator, -1), pc.equal(pc.binary_length(segments), 3)),
-    )
-    wrong = pc.and_(pc.take(three, index), pc.invert(exact))
-    code = pc.fill_null(pc.if_else(wrong, None, pc.take(codes, index)), 0)
+    code = _codes_by_bytes(segments, found.element)
+    if code is None:
+        code = _codes_by_text(segments, found.element)
     frame = pl.DataFrame(
         {"file": files.cast(pa.int32()), "code": code, "text": segments.cast(pa.large_string())}
     )
     # Polars copied the text into its own buffers: Arrow's pool gives the temporaries'
     # memory back (else it holds it while the later stages allocate theirs)
-    del whole, split, segments, files, nonempty, index, separator, exact, wrong, code
+    del whole, split, flat, segments, files, nonempty, code
     pa.default_memory_pool().release_unused()
     # each file's first row (files ascend): positions and set numbers restart there
     file = frame["file"]
@@ -274,6 +263,74 @@ def segment_rows(texts: Sequence[str], found: Delimiters) -> pl.DataFrame:
         # the running ST count, less the count before the file's first row
         (running - (running - st).gather(first)).alias("set_number"),
     )
+
+
+def _codes_by_text(segments: pa.Array, element: str) -> pa.Array:
+    """Each segment's id code (``_IDS``; 0 for another id), from its first three
+    characters and the first ``element`` separator (Arrow's string kernels)."""
+    import pyarrow.compute as pc
+
+    # the candidates: each id, and each two-character id with the separator after it
+    twos = [s for s in _IDS if len(s) == 2]
+    ids = pa.array([*_IDS, *(s + element for s in twos)])
+    codes = pa.array([*range(1, len(_IDS) + 1), *(_CODE[s] for s in twos)], pa.int8())
+    three = pa.array([len(s) == 3 for s in _IDS] + [False] * len(twos))
+    index = pc.index_in(pc.utf8_slice_codeunits(segments, 0, 3), value_set=ids)
+    # a three-character id is followed by the separator, or is the whole segment
+    separator = pc.find_substring(segments, element)
+    exact = pc.or_(
+        pc.equal(separator, 3),
+        pc.and_(pc.equal(separator, -1), pc.equal(pc.binary_length(segments), 3)),
+    )
+    wrong = pc.and_(pc.take(three, index), pc.invert(exact))
+    return pc.fill_null(pc.if_else(wrong, None, pc.take(codes, index)), 0)
+
+
+def _codes_by_bytes(segments: pa.Array, element: str) -> pa.Array | None:
+    """The codes of :func:`_codes_by_text` from the segments' first four bytes (numpy on
+    Arrow's buffers: no strings sliced or hashed), or None without numpy or with a
+    separator of more than one byte. The ids are ASCII, so a segment's first three
+    characters are an id exactly when its first three bytes are: a three-character id
+    is then followed by the separator (byte 3) or ends the segment (three bytes); a
+    two-character id by the separator (byte 2) or ends it (two bytes)."""
+    from medbill.batch._tables import has_numpy
+
+    separator = element.encode("utf-8")
+    if not has_numpy() or len(separator) != 1 or segments.null_count:
+        return None
+    import numpy
+
+    np = cast(Any, numpy)
+    texts = segments.cast(pa.large_string())
+    count = len(texts)
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64, count=texts.offset + count + 1)
+    offsets = offsets[texts.offset :]
+    data = texts.buffers()[2]
+    if count == 0 or data is None or data.size == 0:
+        return pa.array(np.zeros(count, dtype=np.int8), pa.int8())
+    raw = np.frombuffer(data, dtype=np.uint8)
+    start, length = offsets[:-1], np.diff(offsets)
+    last = raw.size - 1
+    byte = [
+        np.where(length > k, raw[np.minimum(start + k, last)], 0).astype(np.int32) for k in range(4)
+    ]
+    sep = separator[0]
+
+    def lookup(width: int, keys: Any) -> tuple[Any, Any]:
+        known = sorted(
+            (int.from_bytes(s.encode(), "big"), _CODE[s]) for s in _IDS if len(s) == width
+        )
+        table = np.array([k for k, _ in known], dtype=np.int32)
+        found = np.minimum(np.searchsorted(table, keys), len(known) - 1)
+        hit = table[found] == keys
+        return hit, np.array([c for _, c in known], dtype=np.int8)[found]
+
+    hit3, code3 = lookup(3, byte[0] << 16 | byte[1] << 8 | byte[2])
+    hit3 &= (length == 3) | (byte[3] == sep)
+    hit2, code2 = lookup(2, byte[0] << 8 | byte[1])
+    hit2 &= (length == 2) | ((length >= 3) & (byte[2] == sep))
+    code = np.where(hit3, code3, np.where(hit2, code2, 0)).astype(np.int8)
+    return pa.array(code, pa.int8())
 
 
 def _without_last_terminator(text: str, terminator: str) -> str:
