@@ -251,15 +251,14 @@ def segment_rows(texts: Sequence[str], found: Delimiters) -> pl.DataFrame:
     # each file's first row (files ascend): positions and set numbers restart there
     file = frame["file"]
     starts = file.search_sorted(pl.Series(range(len(texts)), dtype=pl.Int32), side="left")
-    first = pl.lit(starts.cast(pl.Int32)).gather(pl.col("file"))
-    row = pl.int_range(0, pl.len(), dtype=pl.Int32)
-    st = (pl.col("code") == _CODE["ST"]).cast(pl.Int32)
+    st = (frame["code"] == _CODE["ST"]).cast(pl.Int32)
     running = st.cum_sum()
-    return frame.select(
-        "file",
+    first = starts.cast(pl.Int32).gather(file)
+    row = pl.int_range(0, frame.height, dtype=pl.Int32, eager=True)
+    return frame.select("file").with_columns(
         (row - first + 1).alias("position"),
-        "code",
-        "text",
+        frame["code"],
+        frame["text"],
         # the running ST count, less the count before the file's first row
         (running - (running - st).gather(first)).alias("set_number"),
     )
