@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +19,10 @@ from medbill import MedbillError, Remittance
 from medbill.batch import remittance_tables
 from medbill.batch._columnar835 import (
     _IDS,
+    Delimiters,
+    _codes_by_bytes,
+    _codes_by_text,
+    _pieces,
     columnar_tables,
     delimiters,
     segment_frame,
@@ -503,6 +508,49 @@ def test_segment_codes_are_those_of_the_ids_split_off() -> None:
         assert_same([("t", text)], strict=False)
 
 
+def plain_rows(texts: list[str], element: str, terminator: str) -> list[tuple[int, int, str, int]]:
+    """segment_rows' rows (file, position, text, set number) by Python's own split and strip."""
+    out = []
+    for file, text in enumerate(texts):
+        position = sets = 0
+        for segment in text.split(terminator):
+            segment = segment.strip(" \t\r\n\ufeff")
+            if segment:
+                position += 1
+                sets += segment.split(element)[0] == "ST"
+                out.append((file, position, segment, sets))
+    return out
+
+
+_PIECES = ["ST*835*1", "CLP*1*1*1*1", "SVC*HC:99213*1*1", "", " ", "\n", "\r\n", "\ufeff", "é*1"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_PIECES), max_size=8),
+            st.sampled_from(["", "~", "~\n", "~ \r\n", "\n", "~~"]),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_segment_rows_split_as_python_splits(texts: list[tuple[list[str], str]]) -> None:
+    # empty segments (doubled terminators, blank ones, the one after the last terminator),
+    # blanks and byte order marks around segments, non-ASCII text: the same rows
+    whole = [ISA + "~".join(pieces) + end for pieces, end in texts]
+    rows = segment_rows(whole, Delimiters("*", "^", ":", "~"))
+    got = list(rows.select("file", "position", "text", "set_number").iter_rows())
+    assert got == plain_rows(whole, "*", "~")
+
+
+ISA = (
+    "ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       "
+    "*250401*1200*^*00501*000000001*0*P*:~"
+)
+
+
 def test_decimals_without_numpy_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     # the amounts become Arrow decimals by numpy when it is there, else by Polars' cast
     import medbill.batch._tables as tables
@@ -565,3 +613,137 @@ def test_claim_segments_after_a_plb_or_an_lx_without_a_clp_match() -> None:
         base.replace("LX*1~", "LX*1~\nAMT*B6*1.00~", 1),
     ]
     assert_left_to_the_object_reader(changed, base)
+
+
+def _pool() -> list[tuple[str, str]]:
+    """Files of every route: columnar, columnar with one set read whole, columnar with
+    header warnings given again, another delimiter group, and files the object reader
+    reads (envelope counts that disagree: it warns, leniently)."""
+    good = generated(5, seed=31, per_set=2)
+    third = good.index("CLP*C0000002")
+    odd = renumbered(good[:third] + good[third:].replace("DTM*050*", "ZZZ*1~\nDTM*050*", 1))
+    return [
+        ("good", good),
+        ("other", generated(3, seed=32)),
+        ("whole-set", odd),
+        ("npi", good.replace("*XX*1234567893~", "*XX*1234567890~")),
+        ("pipes", generated(2, seed=33).replace("*", "|")),
+        ("se-count", good.replace("SE*", "SE*9", 1)),
+        ("ge-count", good.replace("GE*3*", "GE*4*", 1)),
+        ("sample", SAMPLE_835),
+    ]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(picks=st.lists(st.integers(0, 7), min_size=1, max_size=7))
+def test_files_read_together_equal_each_read_alone(picks: list[int]) -> None:
+    # one call over many files (one set of queries for all of them) gives each file's
+    # tables and warnings as reading it alone would, in the files' order, with the same
+    # sources and positions
+    pool = _pool()
+    items: list[Source] = [(f"{pool[i][0]}-{n}", pool[i][1]) for n, i in enumerate(picks)]
+    together, together_warnings = outcome(partial(remittance_tables, items, strict=False))
+    alone = [outcome(partial(remittance_tables, [item], strict=False)) for item in items]
+    assert together_warnings == [w for _, found in alone for w in found]
+    assert isinstance(together, RemittanceTables)
+    for name in TABLES:
+        parts = [getattr(tables, name) for tables, _ in alone]
+        assert getattr(together, name).equals(pa.concat_tables(parts)), name
+
+
+def test_the_pool_takes_every_route() -> None:
+    pool = _pool()
+    fast = columnar_tables([text for _, text in pool], [name for name, _ in pool], strict=False)
+    assert fast.fallback == {5, 6}
+    assert fast.whole_sets == {(2, 2)}
+    assert sorted(fast.warnings) == [2, 3]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), quantity=st.booleans())
+def test_files_of_single_triplet_adjustments_match(seed: int, quantity: bool) -> None:
+    # every CAS one triplet (with or without its quantity): the adjustments are read row
+    # by row, without exploding the triplets; with one two-triplet CAS, by exploding
+    text = generated(6, seed=seed, per_set=3).replace("**1*0.00~", "*1~" if quantity else "~")
+    assert "CAS*CO*45" in text
+    assert columnar_tables([text], ["t"]).fallback == frozenset()
+    assert_same([("t", text)])
+    assert_same([("t", text), ("u", generated(3, seed=seed))])
+
+
+@pytest.mark.parametrize("triplet", [1, 2, 3])
+def test_a_refused_reason_in_any_triplet_matches(triplet: int) -> None:
+    # a CARC the whitelist's shape allows but the object reader's type refuses, in the
+    # first, second or third triplet of a CAS (the reasons' places are all checked)
+    base = generated(4, seed=41, per_set=2)
+    reasons = ["2", "1", "3"]
+    reasons[triplet - 1] = "ZZZZZ"
+    cas = "CAS*PR*" + "**".join(f"{reason}*0.00" for reason in reasons) + "~"
+    text = renumbered(base.replace("DTM*050*", cas + "\nDTM*050*", 1))
+    fast = columnar_tables([text], ["t"], strict=False)
+    assert fast.fallback or fast.whole_sets
+    for strict in (True, False):
+        assert_same([("t", text), ("b", base)], strict=strict)
+
+
+@settings(max_examples=100, deadline=None)
+@given(keys=st.lists(st.integers(0, 6), max_size=40))
+def test_pieces_are_partition_by_s_parts(keys: list[int]) -> None:
+    frame = pl.DataFrame(
+        {"k": keys, "row": list(range(len(keys))), "text": [f"s{n}" for n in range(len(keys))]},
+        schema={"k": pl.Int16, "row": pl.Int64, "text": pl.String},
+    )
+    want = frame.partition_by("k", as_dict=True, include_key=False)
+    got = _pieces(frame, "k")
+    assert sorted(key for key, _ in got) == sorted(key for (key,) in want)
+    for key, piece in got:
+        assert piece.equals(want[(key,)])
+
+
+_ID_PIECES = [*_IDS, "ST", "S", "T", "CL", "P", "X", "é", "*", "|", ":", "1", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    segments=st.lists(st.lists(st.sampled_from(_ID_PIECES), max_size=4).map("".join), max_size=30),
+    element=st.sampled_from(["*", "|", "§"]),
+)
+def test_codes_by_bytes_are_the_codes_of_the_ids_split_off(
+    segments: list[str], element: str
+) -> None:
+    # the numpy path (first bytes) and Arrow's string kernels give each segment the code
+    # of the id before its first separator (0 for another id); a separator of two bytes
+    # is left to the string kernels
+    texts = pa.array(segments, pa.large_string())
+    by_id = dict(zip(_IDS, range(1, len(_IDS) + 1), strict=True))
+    want = [by_id.get(segment.split(element)[0], 0) for segment in segments]
+    assert _codes_by_text(texts, element).to_pylist() == want
+    fast = _codes_by_bytes(texts, element)
+    if element == "§":
+        assert fast is None
+    else:
+        assert fast is not None
+        assert fast.to_pylist() == want
+        sliced = texts.slice(1)  # an array with an offset into its buffers
+        assert cast_codes(_codes_by_bytes(sliced, element)) == want[1:]
+
+
+def cast_codes(codes: object) -> list[int]:
+    assert isinstance(codes, pa.Array)
+    return [int(code) for code in codes.to_pylist()]
+
+
+def test_segment_codes_without_numpy_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    import medbill.batch._tables as tables
+
+    texts = [generated(5, seed=51), generated(3, seed=52).replace("*", "|"), SAMPLE_835]
+    with_numpy = [segment_rows([t], cast_delimiters(t)) for t in texts]
+    monkeypatch.setattr(tables, "_np", None)
+    for text, rows in zip(texts, with_numpy, strict=True):
+        assert segment_rows([text], cast_delimiters(text)).equals(rows)
+
+
+def cast_delimiters(text: str) -> Delimiters:
+    found = delimiters(text)
+    assert found is not None
+    return found

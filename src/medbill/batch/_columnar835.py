@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 import polars as pl
@@ -220,50 +220,127 @@ def segment_rows(texts: Sequence[str], found: Delimiters) -> pl.DataFrame:
     these short strings)."""
     import pyarrow.compute as pc
 
-    whole = pa.array(texts, pa.large_string())
+    # each text without its last terminator and the blanks after it, where it ends so:
+    # that empty segment is not split off, so that a text of no other empty segment
+    # needs no filter below (the filter copies every segment)
+    whole = pa.array([_without_last_terminator(t, found.segment) for t in texts], pa.large_string())
     split = pc.split_pattern(whole, found.segment)
     # blanks around a segment (line breaks, indentation) are not part of it: the
-    # tokenizer strips the same characters (medbill.x12._tokenizer._BLANK)
-    segments = pc.utf8_trim(pc.list_flatten(split), _BLANK)
+    # tokenizer strips the same characters (medbill.x12._tokenizer._BLANK); without a
+    # byte order mark in the texts they are ASCII, which Arrow trims byte by byte (a
+    # str holding only ASCII or Latin-1 characters answers ``in`` at once)
+    flat = pc.list_flatten(split)
+    if any("\ufeff" in t for t in texts):
+        segments = pc.utf8_trim(flat, _BLANK)
+    else:
+        segments = pc.ascii_trim(flat, _BLANK.replace("\ufeff", ""))
     files = pc.list_parent_indices(split)
     nonempty = pc.greater(pc.binary_length(segments), 0)
-    segments, files = segments.filter(nonempty), files.filter(nonempty)
-    # the candidates: each id, and each two-character id with the separator after it
-    twos = [s for s in _IDS if len(s) == 2]
-    ids = pa.array([*_IDS, *(s + found.element for s in twos)])
-    codes = pa.array([*range(1, len(_IDS) + 1), *(_CODE[s] for s in twos)], pa.int8())
-    three = pa.array([len(s) == 3 for s in _IDS] + [False] * len(twos))
-    index = pc.index_in(pc.utf8_slice_codeunits(segments, 0, 3), value_set=ids)
-    # a three-character id is followed by the separator, or is the whole segment
-    separator = pc.find_substring(segments, found.element)
-    exact = pc.or_(
-        pc.equal(separator, 3),
-        pc.and_(pc.equal(separator, -1), pc.equal(pc.binary_length(segments), 3)),
-    )
-    wrong = pc.and_(pc.take(three, index), pc.invert(exact))
-    code = pc.fill_null(pc.if_else(wrong, None, pc.take(codes, index)), 0)
+    if not pc.all(nonempty).as_py():
+        segments, files = segments.filter(nonempty), files.filter(nonempty)
+    code = _codes_by_bytes(segments, found.element)
+    if code is None:
+        code = _codes_by_text(segments, found.element)
     frame = pl.DataFrame(
         {"file": files.cast(pa.int32()), "code": code, "text": segments.cast(pa.large_string())}
     )
     # Polars copied the text into its own buffers: Arrow's pool gives the temporaries'
     # memory back (else it holds it while the later stages allocate theirs)
-    del whole, split, segments, files, nonempty, index, separator, exact, wrong, code
+    del whole, split, flat, segments, files, nonempty, code
     pa.default_memory_pool().release_unused()
     # each file's first row (files ascend): positions and set numbers restart there
     file = frame["file"]
     starts = file.search_sorted(pl.Series(range(len(texts)), dtype=pl.Int32), side="left")
-    first = pl.lit(starts.cast(pl.Int32)).gather(pl.col("file"))
-    row = pl.int_range(0, pl.len(), dtype=pl.Int32)
-    st = (pl.col("code") == _CODE["ST"]).cast(pl.Int32)
+    st = (frame["code"] == _CODE["ST"]).cast(pl.Int32)
     running = st.cum_sum()
-    return frame.select(
-        "file",
+    first = starts.cast(pl.Int32).gather(file)
+    row = pl.int_range(0, frame.height, dtype=pl.Int32, eager=True)
+    return frame.select("file").with_columns(
         (row - first + 1).alias("position"),
-        "code",
-        "text",
+        frame["code"],
+        frame["text"],
         # the running ST count, less the count before the file's first row
         (running - (running - st).gather(first)).alias("set_number"),
     )
+
+
+def _codes_by_text(segments: pa.Array, element: str) -> pa.Array:
+    """Each segment's id code (``_IDS``; 0 for another id), from its first three
+    characters and the first ``element`` separator (Arrow's string kernels)."""
+    import pyarrow.compute as pc
+
+    # the candidates: each id, and each two-character id with the separator after it
+    twos = [s for s in _IDS if len(s) == 2]
+    ids = pa.array([*_IDS, *(s + element for s in twos)])
+    codes = pa.array([*range(1, len(_IDS) + 1), *(_CODE[s] for s in twos)], pa.int8())
+    three = pa.array([len(s) == 3 for s in _IDS] + [False] * len(twos))
+    index = pc.index_in(pc.utf8_slice_codeunits(segments, 0, 3), value_set=ids)
+    # a three-character id is followed by the separator, or is the whole segment
+    separator = pc.find_substring(segments, element)
+    exact = pc.or_(
+        pc.equal(separator, 3),
+        pc.and_(pc.equal(separator, -1), pc.equal(pc.binary_length(segments), 3)),
+    )
+    wrong = pc.and_(pc.take(three, index), pc.invert(exact))
+    return pc.fill_null(pc.if_else(wrong, None, pc.take(codes, index)), 0)
+
+
+def _codes_by_bytes(segments: pa.Array, element: str) -> pa.Array | None:
+    """The codes of :func:`_codes_by_text` from the segments' first four bytes (numpy on
+    Arrow's buffers: no strings sliced or hashed), or None without numpy or with a
+    separator of more than one byte. The ids are ASCII, so a segment's first three
+    characters are an id exactly when its first three bytes are: a three-character id
+    is then followed by the separator (byte 3) or ends the segment (three bytes); a
+    two-character id by the separator (byte 2) or ends it (two bytes)."""
+    from medbill.batch._tables import has_numpy
+
+    separator = element.encode("utf-8")
+    if not has_numpy() or len(separator) != 1 or segments.null_count:
+        return None
+    import numpy
+
+    np = cast(Any, numpy)
+    texts = segments.cast(pa.large_string())
+    count = len(texts)
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64, count=texts.offset + count + 1)
+    offsets = offsets[texts.offset :]
+    data = texts.buffers()[2]
+    if count == 0 or data is None or data.size == 0:
+        return pa.array(np.zeros(count, dtype=np.int8), pa.int8())
+    raw = np.frombuffer(data, dtype=np.uint8)
+    start, length = offsets[:-1], np.diff(offsets)
+    last = raw.size - 1
+    byte = [
+        np.where(length > k, raw[np.minimum(start + k, last)], 0).astype(np.int32) for k in range(4)
+    ]
+    sep = separator[0]
+
+    def lookup(width: int, keys: Any) -> tuple[Any, Any]:
+        known = sorted(
+            (int.from_bytes(s.encode(), "big"), _CODE[s]) for s in _IDS if len(s) == width
+        )
+        table = np.array([k for k, _ in known], dtype=np.int32)
+        found = np.minimum(np.searchsorted(table, keys), len(known) - 1)
+        hit = table[found] == keys
+        return hit, np.array([c for _, c in known], dtype=np.int8)[found]
+
+    hit3, code3 = lookup(3, byte[0] << 16 | byte[1] << 8 | byte[2])
+    hit3 &= (length == 3) | (byte[3] == sep)
+    hit2, code2 = lookup(2, byte[0] << 8 | byte[1])
+    hit2 &= (length == 2) | ((length >= 3) & (byte[2] == sep))
+    code = np.where(hit3, code3, np.where(hit2, code2, 0)).astype(np.int8)
+    return pa.array(code, pa.int8())
+
+
+def _without_last_terminator(text: str, terminator: str) -> str:
+    """``text`` without the blanks at its end and the terminator before them, when it
+    ends so (else as it is): the same segments, less the empty one after the last."""
+    end = len(text)
+    while end and text[end - 1] in _BLANK:
+        end -= 1
+    if end and text[end - 1] == terminator:
+        return text[: end - 1]
+    return text
 
 
 # --------------------------------------------------------------------------------------
@@ -533,8 +610,8 @@ def _group_tables(
     # problems inside a set send that set alone to the object reader's transaction reader
     refusals = [flagged]
     heads = []
-    for (key,), piece in kept.partition_by("_key", as_dict=True, include_key=False).items():
-        number, place = divmod(cast(int, key), 4)
+    for key, piece in _pieces(kept, "_key"):
+        number, place = divmod(key, 4)
         if place == 2:
             # ---- claims: a whitelist of shapes and places, each kind's rows matched to its
             # own shape (a shape opens with its id, so a row of another id has none)
@@ -544,7 +621,9 @@ def _group_tables(
                 refused = refused.filter(~pl.col("text").str.contains(pattern))
             refusals.append(refused.select("file", "set_number"))
             if number:
-                splits[_IDS[number - 1]] = _split(piece.lazy().drop("code", "_where"), e)
+                kind = _IDS[number - 1]
+                rows = piece.lazy().drop("code", "_where")
+                splits[kind] = _sliced(rows, kind) if kind in _SLICED else _split(rows, e)
         elif place == 1:
             heads.append(piece)
     empty_lazy = _split(kept.lazy().drop("code", "_where", "_key").clear(), e)
@@ -580,7 +659,7 @@ def _group_tables(
             keyed[segment_id] = (
                 part(segment_id)
                 .lazy()
-                .select("file", "set_number", "_ci", "_li", "_line", _el(1).alias("_q"))
+                .select("file", "set_number", "_ci", "_li", "_line", _element(part(segment_id), 1))
             )
         return keyed[segment_id]
 
@@ -598,31 +677,33 @@ def _group_tables(
         qualified("DTM").filter(line & ~one_of(_LINE_DATES)),
         qualified("DTM").filter(~line & ~one_of(_CLAIM_DATES)),
     ]
+
     # single-use segments read once per claim or line (later ones would overwrite or,
-    # for NM1/MIA/MOA, be refused)
-    once = [
-        qualified("NM1").select("file", "set_number", pl.col("_ci").alias("k"), q.alias("v")),
-        qualified("MIA").select(
-            "file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")
-        ),
-        qualified("MOA").select(
-            "file", "set_number", pl.col("_ci").alias("k"), pl.lit("").alias("v")
-        ),
-        qualified("DTM")
-        .filter(~line & (q != "036"))
-        .select("file", "set_number", pl.col("_ci").alias("k"), q.alias("v")),
-        qualified("DTM")
-        .filter(line & (q != "151"))
-        .select("file", "set_number", pl.col("_li").alias("k"), pl.lit("").alias("v")),
-        qualified("REF")
-        .filter(line & (q == "6R"))
-        .select("file", "set_number", pl.col("_li").alias("k"), q.alias("v")),
-        qualified("AMT")
-        .filter(line & (q == "B6"))
-        .select("file", "set_number", pl.col("_li").alias("k"), q.alias("v")),
-    ]
+    # for NM1/MIA/MOA, be refused): once per claim (line) and qualifier. The part's rows
+    # are in file order, so a claim's (line's) rows are next to one another; an index
+    # names one claim or line, so one file and set, in every part
+    def once(
+        segment_id: str, condition: pl.Expr, index: str, qualifiers: Sequence[str] = ()
+    ) -> pl.LazyFrame:
+        rows = qualified(segment_id).filter(condition)
+        if qualifiers:  # one integer key each: the index and the qualifier's place
+            code = q.replace_strict(
+                qualifiers, range(len(qualifiers)), default=len(qualifiers), return_dtype=pl.Int64
+            )
+            twice = (pl.col(index).cast(pl.Int64) * 16 + code).is_duplicated()
+        else:  # a row of the index before it (the second of two is enough to name the set)
+            twice = (pl.col(index) == pl.col(index).shift(1)).fill_null(False)
+        return rows.filter(twice).select("file", "set_number")
+
+    everywhere = pl.lit(True)
     checks = [f.select("file", "set_number") for f in misplaced] + [
-        f.filter(pl.struct("k", "v").is_duplicated()).select("file", "set_number") for f in once
+        once("NM1", everywhere, "_ci", _NM1_ROLES),
+        once("MIA", everywhere, "_ci"),
+        once("MOA", everywhere, "_ci"),
+        once("DTM", ~line & (q != "036"), "_ci", _CLAIM_DATES),
+        once("DTM", line & (q != "151"), "_li"),
+        once("REF", line & (q == "6R"), "_li"),
+        once("AMT", line & (q == "B6"), "_li"),
     ]
     for found_sets in pl.collect_all(checks, engine=ENGINE):
         sets_bad |= set(found_sets.iter_rows())
@@ -667,7 +748,47 @@ def _group_tables(
     return tables, bad, {key for key in sets_bad if key[0] not in bad}
 
 
+def _pieces(frame: pl.DataFrame, key: str) -> list[tuple[int, pl.DataFrame]]:
+    """``frame`` split by the integer column ``key``: each value's rows, in their order,
+    without ``key`` (a stable sort and zero-copy slices: cheaper than ``partition_by``,
+    which gathers every column of every part)."""
+    ordered = frame.sort(key, maintain_order=True)
+    values = ordered[key]
+    found = values.unique(maintain_order=True)
+    starts = values.search_sorted(found, side="left").to_list()
+    ends = values.search_sorted(found, side="right").to_list()
+    rest = ordered.drop(key)
+    return [
+        (value, rest.slice(start, end - start))
+        for value, start, end in zip(found.to_list(), starts, ends, strict=True)
+    ]
+
+
 _Frame = TypeVar("_Frame", pl.DataFrame, pl.LazyFrame)
+
+
+# Kinds whose qualifier and value alone are read: their whitelisted shapes fix where those
+# are (``DTM*qqq*CCYYMMDD``, ``NM1*qq...``), so they are sliced off the text, not split
+# (a row of another shape is refused, and its set read by the object reader)
+_SLICED: Final = {"DTM": (3, 8), "NM1": (2, None)}
+
+
+def _sliced(frame: pl.LazyFrame, kind: str) -> pl.LazyFrame:
+    """A part of a ``_SLICED`` kind with its qualifier ``_q`` (and value ``_v``) sliced
+    off its ``text``: on whitelisted rows, the strings splitting gives as elements 1 and 2."""
+    length, value = _SLICED[kind]
+    text = pl.col("text")
+    values = [text.str.slice(4, length).alias("_q")]
+    if value is not None:
+        values.append(text.str.slice(value).alias("_v"))
+    return frame.with_columns(values).drop("text")
+
+
+def _element(part: pl.DataFrame, position: int) -> pl.Expr:
+    """Element 1 (as ``_q``) or 2 (as ``_v``) of a part's rows: its own column where the
+    part was sliced (``_SLICED``), else from the split elements."""
+    name = ("_q", "_v")[position - 1]
+    return pl.col(name) if name in part.columns else _el(position).alias(name)
 
 
 def _split(frame: _Frame, element: str) -> _Frame:
@@ -841,14 +962,21 @@ def _bad_values(part: Callable[[str], pl.DataFrame], found: Delimiters) -> set[t
     svc = (
         part("SVC").lazy().select("file", "set_number", "p1", "p6", _blank_null(_el(4)).alias("r4"))
     )
+    longest = cast(int | None, part("CAS")["elements"].list.len().max()) or 0
     values: list[tuple[pl.LazyFrame, Any]] = [
-        (part("DTM").lazy().select("file", "set_number", _el(2).alias("v")), date),
+        (
+            part("DTM").lazy().select("file", "set_number", _element(part("DTM"), 2).alias("v")),
+            date,
+        ),
         (
             pl.concat(
                 [
                     part("CAS").lazy().select("file", "set_number", _el(p).alias("v"))
+                    # the reasons' places within the longest CAS (beyond it all are null)
                     for p in (2, 5, 8, 11, 14, 17)
+                    if p < longest
                 ]
+                or [part("CAS").lazy().select("file", "set_number", _el(2).alias("v"))]
             ),
             same(Carc),
         ),
@@ -1009,7 +1137,10 @@ def _headers(
         if exact.get(key, start) == position - 1 and position == start + len(rows):
             exact[key] = position
     lenience = Lenience(strict)
-    codes: dict[int, _Codes] = {}
+    # one cache of validated codes for the group: it holds only values read without an
+    # error or warning, and the group's files are of one version (the first ISA's, which
+    # every later ISA repeats), so each file reads as with a cache of its own (read_835's)
+    codes = _Codes()
     # one recording for all the sets: each set's warnings are those recorded while it
     # was read (nothing else runs in between)
     with warnings.catch_warnings(record=True) as log:
@@ -1034,7 +1165,7 @@ def _read_sets(
     whole: dict[tuple[int, int], list[list[str]]],
     segments: dict[tuple[int, int], list[list[str]]],
     found: Delimiters,
-    codes: dict[int, Any],
+    codes: Any,
     lenience: Any,
     exact: dict[tuple[int, int], int],
     log: list[warnings.WarningMessage],
@@ -1047,7 +1178,7 @@ def _read_sets(
     :func:`_headers`), its warnings taken from ``log`` as they are recorded."""
     from medbill._errors import MedbillError
     from medbill.batch._remittance import _remittance, provider_adjustment_rows, remittance_values
-    from medbill.x12._reader835 import _Codes, _TransactionReader
+    from medbill.x12._reader835 import _TransactionReader
 
     remittances, claims, lines, adjustments, provider = tables
     for (file, number), (st, position, head) in sorted(opened.items()):
@@ -1056,10 +1187,9 @@ def _read_sets(
         read_whole = (file, number) in whole
         rows = whole[(file, number)] if read_whole else segments.get((file, number), [])
         raw = _Raw(st, position, head["GS"], head["ISA"], found, rows)
-        file_codes = codes.setdefault(file, _Codes())  # one per file, as read_835
         start = len(log)
         try:
-            reader = _TransactionReader(raw, file_codes, lenience)  # type: ignore[arg-type]
+            reader = _TransactionReader(raw, codes, lenience)  # type: ignore[arg-type]
             remittance = reader.read()
         except MedbillError:
             newly.add(file)
@@ -1252,7 +1382,13 @@ def _claim_tables(
             narrow[segment_id] = (
                 eager(segment_id)
                 .lazy()
-                .select("_ci", "_li", "_line", _el(1).alias("_q"), _el(2).alias("_v"))
+                .select(
+                    "_ci",
+                    "_li",
+                    "_line",
+                    _element(eager(segment_id), 1),
+                    _element(eager(segment_id), 2),
+                )
             )
         queries.append(narrow[segment_id].filter(condition).select(key, value.alias("v")))
     placed = {
@@ -1308,33 +1444,48 @@ def _claim_tables(
         if n_lines
         else pl.lit(None, dtype=pl.Int32).alias("line_number")
     )
-    triplets = (
-        cas_query.select(
-            "_ci",
-            "_li",
-            line.alias("_line"),
-            pl.when(line).then(pl.col("_li")).otherwise(-1 - pl.col("_ci")).alias("_owner"),
-            "line_number",
-            "elements",
-            pl.int_ranges(0, (pl.col("elements").list.len() - 1) // 3, dtype=pl.Int32).alias("_k"),
-        )
-        .explode("_k")
-        .select(
-            "_ci",
-            "_li",
-            "_line",
-            "_owner",
-            "line_number",
-            _el(1).alias("group"),
-            pl.col("elements").list.get(2 + 3 * pl.col("_k")).alias("reason"),
-            _scaled(pl.col("elements").list.get(3 + 3 * pl.col("_k")), 2).alias("amount"),
-            _scaled(
-                _blank_null(pl.col("elements").list.get(4 + 3 * pl.col("_k"), null_on_oob=True)),
-                3,
-            ).alias("quantity"),
-        )
-        .collect(engine=ENGINE)
+    owner = pl.when(line).then(pl.col("_li")).otherwise(-1 - pl.col("_ci")).alias("_owner")
+    keys = ("_ci", "_li", line.alias("_line"), owner, "line_number")
+    sizes = cas.select(
+        pl.col("elements").list.len().min().alias("least"), pl.col("elements").list.len().max()
     )
+    least, most = sizes.row(0) if cas.height else (0, 0)
+    if least >= 4 and most <= 5:
+        # every CAS holds one triplet (and perhaps its quantity): each row is one triplet
+        # as it stands, without the exploding (which copies every row's elements)
+        triplets = cas_query.select(
+            *keys,
+            _el(1).alias("group"),
+            _el(2).alias("reason"),
+            _scaled(_el(3), 2).alias("amount"),
+            _scaled(_blank_null(_el(4)), 3).alias("quantity"),
+        ).collect(engine=ENGINE)
+    else:
+        k = pl.col("_k")
+        triplets = (
+            cas_query.select(
+                *keys,
+                "elements",
+                pl.int_ranges(0, (pl.col("elements").list.len() - 1) // 3, dtype=pl.Int32).alias(
+                    "_k"
+                ),
+            )
+            .explode("_k")
+            .select(
+                "_ci",
+                "_li",
+                "_line",
+                "_owner",
+                "line_number",
+                _el(1).alias("group"),
+                pl.col("elements").list.get(2 + 3 * k).alias("reason"),
+                _scaled(pl.col("elements").list.get(3 + 3 * k), 2).alias("amount"),
+                _scaled(
+                    _blank_null(pl.col("elements").list.get(4 + 3 * k, null_on_oob=True)), 3
+                ).alias("quantity"),
+            )
+            .collect(engine=ENGINE)
+        )
     # the steps that read the triplets or the service lines: lazy queries, evaluated
     # together
     later = triplets.lazy()
