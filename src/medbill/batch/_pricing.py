@@ -799,7 +799,9 @@ def _surgery(part: pl.DataFrame, sig: pl.DataFrame) -> pl.DataFrame:
         )
         + 1
     )
-    endoscopies = frame.filter(pl.col("r_endoscopy") & pl.col("_base_id").is_not_null())
+    endoscopies = frame.select("_key", "_base_id").filter(
+        frame["r_endoscopy"] & frame["_base_id"].is_not_null()
+    )
     own = pl.when(pl.col("_endo_fee").is_not_null()).then(pl.col("_base_id"))
     family: pl.Expr = own
     if endoscopies.height:
@@ -848,9 +850,10 @@ def _families(frame: pl.DataFrame, sig: pl.DataFrame, codes: int) -> pl.DataFram
     (``_block``), set on its lines of ``frame`` (by ``_pos``; ``codes``: more than any
     ``_fam``)."""
     fee, n = pl.col("_unit_fee"), pl.col("_n")
-    members = frame.filter(pl.col("_fam").is_not_null()).select(
+    # the columns read, then the members (filtering the frame's every column costs more)
+    members = frame.select(
         "_pos", "_row", "_key", "_fam", "_n", "_unit_fee", "_unit_fee_rank", "_base", "_endo_fee"
-    )  # fmt: skip
+    ).filter(pl.col("_fam").is_not_null())  # fmt: skip
     keys = int(frame["_key"].max()) + 1  # type: ignore[arg-type]
     if keys * codes < LIMIT:  # one integer key sorts faster than two columns
         members = members.with_columns(
@@ -1185,31 +1188,46 @@ def _gather(column: pl.Series, index: pl.Series) -> pl.Series:
 
 def _gather_texts(texts: pl.DataFrame, index: pl.Series) -> list[pl.Series]:
     """The columns of ``texts`` (one row per signature) for every line (``index``: each
-    line's signature). A column no signature sets is nulls, built, not gathered; a text or
+    line's signature). A column no signature sets is nulls, and one that every signature
+    sets to one value (no release missing, ...) is that value, built, not gathered; a text or
     flag column with nulls is gathered filled and its nulls set again from a gathered
     flag (Polars gathers text with nulls several times slower than without)."""
     height = index.len()
     empty = [name for name in texts.columns if texts[name].null_count() == texts.height]
+    constant = {
+        name: texts[name][0]
+        for name in texts.columns
+        if texts.height and texts[name].null_count() == 0 and texts[name].n_unique() == 1
+    }
+    built = [*empty, *constant]
     fill = {
         name: ("" if dtype == pl.String else False)
         for name, dtype in texts.schema.items()
-        if name not in empty and dtype in (pl.String, pl.Boolean) and texts[name].null_count() > 0
+        if name not in built and dtype in (pl.String, pl.Boolean) and texts[name].null_count() > 0
     }
-    kept = [name for name in texts.columns if name not in empty]
+    kept = [name for name in texts.columns if name not in built]
     filled = texts.select(
         *(pl.col(name).fill_null(fill[name]) if name in fill else pl.col(name) for name in kept),
         *(pl.col(name).is_not_null().alias(f"_set{n}") for n, name in enumerate(fill)),
     )
-    gathered = filled[index].select(
-        *(
-            pl.when(pl.col(f"_set{list(fill).index(name)}")).then(pl.col(name)).alias(name)
-            if name in fill
-            else pl.col(name)
-            for name in kept
+    gathered = (
+        pl.DataFrame()
+        if not kept
+        else filled[index].select(
+            *(
+                pl.when(pl.col(f"_set{list(fill).index(name)}")).then(pl.col(name)).alias(name)
+                if name in fill
+                else pl.col(name)
+                for name in kept
+            )
         )
     )
     return [
-        _nulls(name, height, texts.schema[name]) if name in empty else gathered[name]
+        pl.repeat(constant[name], height, dtype=texts.schema[name], eager=True).alias(name)
+        if name in constant
+        else _nulls(name, height, texts.schema[name])
+        if name in empty
+        else gathered[name]
         for name in texts.columns
     ]
 
